@@ -132,7 +132,8 @@ std::error_code decode_backend(const Frame& f, BackendMessage& out) {
     case 'V': fresh<FunctionCallResponse>(out).result = r.value(); break;
     case 'v': {
       auto& m = fresh<NegotiateProtocolVersion>(out);
-      m.newest_minor = r.i32();
+      std::uint32_t code = r.u32();
+      m.newest = {static_cast<std::uint16_t>(code >> 16), static_cast<std::uint16_t>(code & 0xFFFF)};
       std::int32_t n = r.i32();
       // Each option name takes at least its NUL.
       if (r.ok() && (n < 0 || static_cast<std::size_t>(n) > r.remaining()))
@@ -281,7 +282,7 @@ void encode(const FunctionCallResponse& m, Buffer& out) {
 
 void encode(const NegotiateProtocolVersion& m, Buffer& out) {
   auto at = out.begin_message('v');
-  out.put_i32(m.newest_minor);
+  out.put_i32(m.newest.code());
   out.put_i32(static_cast<std::int32_t>(m.unrecognized_options.size()));
   for (auto name : m.unrecognized_options) out.put_cstring(name);
   out.end_message(at);
@@ -333,7 +334,7 @@ void encode(const RowDescription& m, Buffer& out) {
 void encode(const SSLResponse& m, Buffer& out) { out.put_char(m.accepted ? 'S' : 'N'); }
 void encode(const GSSENCResponse& m, Buffer& out) { out.put_char(m.accepted ? 'G' : 'N'); }
 
-void encode(const BackendMessage& m, Buffer& out) {
+void encode_backend(const BackendMessage& m, Buffer& out) {
   std::visit([&out](const auto& msg) { encode(msg, out); }, m);
 }
 

@@ -364,7 +364,7 @@ void encode(const FunctionCall& m, Buffer& out) {
   out.end_message(at);
 }
 
-void encode(const FrontendMessage& m, Buffer& out) {
+void encode_frontend(const FrontendMessage& m, Buffer& out) {
   std::visit([&out](const auto& msg) { encode(msg, out); }, m);
 }
 

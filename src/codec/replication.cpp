@@ -90,7 +90,7 @@ void encode(const HotStandbyFeedback& m, Buffer& out) {
   out.end_message(at);
 }
 
-void encode(const ReplicationMessage& m, Buffer& out) {
+void encode_replication(const ReplicationMessage& m, Buffer& out) {
   std::visit([&out](const auto& msg) { encode(msg, out); }, m);
 }
 

@@ -142,8 +142,8 @@ TEST_CASE("FunctionCallResponse, NegotiateProtocolVersion, NotificationResponse"
         hex("56 00 00 00 0c 00 00 00 04 00 00 00 01"));
   CHECK(test::backend_round_trip(FunctionCallResponse{std::nullopt}) ==
         hex("56 00 00 00 08 ff ff ff ff"));
-  CHECK(test::backend_round_trip(NegotiateProtocolVersion{2, {"_pq_.a", "_pq_.b"}}) ==
-        hex("76 00 00 00 1a 00 00 00 02 00 00 00 02") + std::string("_pq_.a\0_pq_.b\0", 14));
+  CHECK(test::backend_round_trip(NegotiateProtocolVersion{protocol_3_2, {"_pq_.a", "_pq_.b"}}) ==
+        hex("76 00 00 00 1a 00 03 00 02 00 00 00 02") + std::string("_pq_.a\0_pq_.b\0", 14));
   CHECK(test::backend_round_trip(NotificationResponse{77, "chan", "pay"}) ==
         hex("41 00 00 00 11 00 00 00 4d") + std::string("chan\0pay\0", 9));
   BackendMessage out;

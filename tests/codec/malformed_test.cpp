@@ -54,7 +54,7 @@ std::vector<Sample> backend_samples() {
       {"DataRow", test::encoded(DataRow{{"1", std::nullopt, "abc"}}), false},
       {"ErrorResponse", test::encoded(e), false},
       {"FunctionCallResponse", test::encoded(FunctionCallResponse{"xyz"}), false},
-      {"NegotiateProtocolVersion", test::encoded(NegotiateProtocolVersion{0, {"_pq_.a"}}), false},
+      {"NegotiateProtocolVersion", test::encoded(NegotiateProtocolVersion{protocol_3_0, {"_pq_.a"}}), false},
       {"NotificationResponse", test::encoded(NotificationResponse{1, "c", "p"}), false},
       {"ParameterDescription", test::encoded(ParameterDescription{{23, 25}}), false},
       {"ParameterStatus", test::encoded(ParameterStatus{"a", "b"}), false},

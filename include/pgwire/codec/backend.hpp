@@ -145,7 +145,10 @@ struct FunctionCallResponse {
   friend bool operator==(const FunctionCallResponse&, const FunctionCallResponse&) = default;
 };
 struct NegotiateProtocolVersion {
-  std::int32_t newest_minor = 0;  // newest minor version of the major the client asked for
+  // Newest version the server supports for the major the client asked for.
+  // The docs call it "minor version", but PostgreSQL sends the whole version
+  // code (196608 for 3.0), as the golden captures show.
+  ProtocolVersion newest = protocol_3_0;
   std::vector<std::string_view> unrecognized_options;  // "_pq_.*" names
   friend bool operator==(const NegotiateProtocolVersion&, const NegotiateProtocolVersion&) = default;
 };
@@ -255,7 +258,12 @@ void encode(const ReadyForQuery& m, Buffer& out);
 void encode(const RowDescription& m, Buffer& out);
 void encode(const SSLResponse& m, Buffer& out);
 void encode(const GSSENCResponse& m, Buffer& out);
-void encode(const BackendMessage& m, Buffer& out);
+// Any backend message (see encode_frontend for why this is a template).
+void encode_backend(const BackendMessage& m, Buffer& out);
+template <std::same_as<BackendMessage> M>
+void encode(const M& m, Buffer& out) {
+  encode_backend(m, out);
+}
 
 char message_type(const BackendMessage& m) noexcept;
 

@@ -6,9 +6,12 @@
 // bytes of its frame are. Byte strings (parameter values, CopyData, SASL data)
 // are also string_views: they are binary-safe and may contain NUL bytes.
 
+#include <concepts>
 #include <cstdint>
 #include <optional>
 #include <string_view>
+
+#include "pgwire/codec/buffer.hpp"
 
 namespace pgwire {
 
@@ -53,5 +56,7 @@ struct CopyData {
 struct CopyDone {
   friend bool operator==(const CopyDone&, const CopyDone&) = default;
 };
+void encode(const CopyData& m, Buffer& out);
+void encode(const CopyDone& m, Buffer& out);
 
 }  // namespace pgwire

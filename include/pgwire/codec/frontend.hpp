@@ -177,12 +177,16 @@ void encode(const Execute& m, Buffer& out);
 void encode(const Sync& m, Buffer& out);
 void encode(const Flush& m, Buffer& out);
 void encode(const Close& m, Buffer& out);
-void encode(const CopyData& m, Buffer& out);
-void encode(const CopyDone& m, Buffer& out);
 void encode(const CopyFail& m, Buffer& out);
 void encode(const FunctionCall& m, Buffer& out);
 void encode(const Terminate& m, Buffer& out);
-void encode(const FrontendMessage& m, Buffer& out);
+// Any frontend message. A template so that nothing converts to the variant
+// implicitly (a missing overload must not compile into a recursive call).
+void encode_frontend(const FrontendMessage& m, Buffer& out);
+template <std::same_as<FrontendMessage> M>
+void encode(const M& m, Buffer& out) {
+  encode_frontend(m, out);
+}
 
 // Type byte of a typed frontend message; 0 for startup-phase packets.
 char message_type(const FrontendMessage& m) noexcept;

@@ -3,6 +3,7 @@
 // START_REPLICATION (a CopyBoth exchange); the first byte of the CopyData
 // payload tells them apart. Times are microseconds since 2000-01-01 UTC.
 
+#include <concepts>
 #include <cstdint>
 #include <string_view>
 #include <system_error>
@@ -62,6 +63,10 @@ void encode(const XLogData& m, Buffer& out);
 void encode(const PrimaryKeepalive& m, Buffer& out);
 void encode(const StandbyStatusUpdate& m, Buffer& out);
 void encode(const HotStandbyFeedback& m, Buffer& out);
-void encode(const ReplicationMessage& m, Buffer& out);
+void encode_replication(const ReplicationMessage& m, Buffer& out);
+template <std::same_as<ReplicationMessage> M>
+void encode(const M& m, Buffer& out) {
+  encode_replication(m, out);
+}
 
 }  // namespace pgwire
