@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it: installs what is missing, builds with
+# Ninja + ccache, runs every test, then builds and runs them again under
+# ASan+UBSan in a second build directory.
+#   scripts/test.sh            everything
+#   scripts/test.sh --fast     skip the sanitizer pass
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+scripts/setup.sh
+
+jobs=$(nproc)
+run_suite() {
+  local dir=$1; shift
+  cmake -S "$root" -B "$dir" -G Ninja "$@" >/dev/null
+  cmake --build "$dir" -j "$jobs"
+  (cd "$dir" && ctest --output-on-failure -j "$jobs" --timeout 600)
+}
+
+echo "== build and test (RelWithDebInfo)"
+run_suite "$root/build"
+
+if [[ "${1:-}" != "--fast" ]]; then
+  echo "== build and test under ASan+UBSan"
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    run_suite "$root/build-asan" -DPGWIRE_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
+fi
