@@ -1,0 +1,117 @@
+#pragma once
+// Command-line handling shared by the examples: the common flags and the
+// auth handler they select.
+
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <pgwire/api/auth.hpp>
+#include <pgwire/server/server.hpp>
+
+namespace example {
+
+struct Flags {
+  std::string listen = "127.0.0.1:5432";
+  std::string unix_socket;
+  std::string auth = "trust";
+  std::string user = "postgres";
+  std::string password = "postgres";
+  std::string tls_cert, tls_key;
+  std::size_t threads = 1;
+  std::vector<std::pair<std::string, std::string>> extra;  // example-specific --key value
+};
+
+inline void usage(const char* prog, const std::string& what, const std::string& extra_help) {
+  std::cout << "usage: " << prog << " [options]\n"
+            << what << "\n\n"
+            << "  --listen HOST:PORT     TCP address (default 127.0.0.1:5432)\n"
+            << "  --unix PATH            also listen on a Unix-domain socket\n"
+            << "  --auth METHOD          trust | cleartext | md5 | scram (default trust)\n"
+            << "  --user NAME            user for password methods (default postgres)\n"
+            << "  --password PW          its password (default postgres)\n"
+            << "  --tls-cert FILE        PEM certificate: enables TLS (SSLRequest and direct SSL)\n"
+            << "  --tls-key FILE         PEM private key\n"
+            << "  --threads N            io threads (default 1)\n"
+            << extra_help << "  --help                 this text\n";
+}
+
+// Parses argv; `extra_keys` are example-specific options taking a value.
+inline Flags parse(int argc, char** argv, const std::string& what,
+                   const std::vector<std::string>& extra_keys = {},
+                   const std::string& extra_help = "") {
+  Flags f;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc) {
+        std::cerr << a << " needs a value\n";
+        std::exit(2);
+      }
+      return argv[++i];
+    };
+    if (a == "--help" || a == "-h") {
+      usage(argv[0], what, extra_help);
+      std::exit(0);
+    } else if (a == "--listen") f.listen = value();
+    else if (a == "--unix") f.unix_socket = value();
+    else if (a == "--auth") f.auth = value();
+    else if (a == "--user") f.user = value();
+    else if (a == "--password") f.password = value();
+    else if (a == "--tls-cert") f.tls_cert = value();
+    else if (a == "--tls-key") f.tls_key = value();
+    else if (a == "--threads") f.threads = std::stoul(value());
+    else {
+      bool known = false;
+      for (const auto& k : extra_keys)
+        if (a == k) {
+          f.extra.emplace_back(k, value());
+          known = true;
+        }
+      if (!known) {
+        std::cerr << "unknown option " << a << " (see --help)\n";
+        std::exit(2);
+      }
+    }
+  }
+  return f;
+}
+
+inline std::string extra(const Flags& f, const std::string& key, std::string fallback = "") {
+  for (const auto& [k, v] : f.extra)
+    if (k == key) return v;
+  return fallback;
+}
+
+inline std::shared_ptr<pgwire::StartupHandler> auth_handler(const Flags& f) {
+  auto source = std::make_shared<pgwire::StaticAuthSource>();
+  source->add(f.user, f.password);
+  if (f.auth == "trust") return pgwire::make_trust_auth();
+  if (f.auth == "cleartext") return pgwire::make_cleartext_auth(source);
+  if (f.auth == "md5") return pgwire::make_md5_auth(source);
+  if (f.auth == "scram") return pgwire::make_scram_auth(source);
+  std::cerr << "unknown --auth " << f.auth << "\n";
+  std::exit(2);
+}
+
+inline pgwire::ServerOptions server_options(const Flags& f) {
+  pgwire::ServerOptions o;
+  o.listen = {f.listen};
+  o.unix_socket = f.unix_socket;
+  o.threads = f.threads;
+  if (!f.tls_cert.empty()) o.tls = pgwire::TlsOptions{f.tls_cert, f.tls_key};
+  return o;
+}
+
+inline void announce(const pgwire::Server& server, const Flags& f) {
+  auto ports = server.ports();
+  auto host = f.listen.substr(0, f.listen.rfind(':'));
+  std::cout << "listening on " << host << ":" << (ports.empty() ? 0 : ports[0]) << std::endl;
+  std::cout << "connect with: psql \"host=" << host << " port=" << (ports.empty() ? 0 : ports[0])
+            << " user=" << f.user << (f.tls_cert.empty() ? "" : " sslmode=require") << "\""
+            << std::endl;
+}
+
+}  // namespace example

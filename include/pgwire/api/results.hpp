@@ -1,0 +1,154 @@
+#pragma once
+// What handlers return: one Response per statement. Rows are pulled from a
+// RowSource by the connection, batch by batch, so a result of any size is
+// streamed with bounded memory: when the client reads slowly, the connection
+// stops pulling (backpressure), and an Execute with a row limit simply stops
+// and resumes the same source later (PortalSuspended).
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <asio/awaitable.hpp>
+
+#include "pgwire/api/error.hpp"
+#include "pgwire/codec/backend.hpp"
+#include "pgwire/codec/common.hpp"
+
+namespace pgwire {
+
+struct Column {
+  std::string name;
+  Oid type = 25;  // text
+  std::int16_t type_size = -1;
+  std::int32_t type_modifier = -1;
+  Oid table_oid = 0;
+  std::int16_t column_id = 0;
+};
+using Schema = std::vector<Column>;
+using SchemaPtr = std::shared_ptr<const Schema>;
+
+SchemaPtr make_schema(std::vector<Column> columns);
+
+// Encodes rows for one result: knows the schema and the per-column formats
+// the client asked for, and when the current batch is full.
+class RowWriter {
+ public:
+  RowWriter(Buffer& out, const Schema& schema, std::span<const FormatCode> formats,
+            std::size_t batch_bytes, std::uint64_t row_limit) noexcept
+      : out_(out), schema_(schema), formats_(formats), batch_end_(out.size() + batch_bytes),
+        row_limit_(row_limit) {}
+  RowWriter(const RowWriter&) = delete;
+  RowWriter& operator=(const RowWriter&) = delete;
+
+  // False once the batch is full or the Execute row limit is reached: return
+  // from RowSource::fill and you will be called again.
+  bool wants_more() const noexcept {
+    return out_.size() < batch_end_ && (row_limit_ == 0 || rows_ < row_limit_);
+  }
+
+  void begin_row() {
+    length_at_ = out_.begin_message('D');
+    out_.put_u16(static_cast<std::uint16_t>(schema_.size()));
+    column_ = 0;
+  }
+  // Value already encoded in the column's format (see format()).
+  void add_encoded(std::string_view bytes) {
+    out_.put_i32(static_cast<std::int32_t>(bytes.size()));
+    out_.put_bytes(bytes);
+    ++column_;
+  }
+  void add_null() {
+    out_.put_i32(-1);
+    ++column_;
+  }
+  // Write a value in place: begin_value(), append to buffer(), end_value().
+  void begin_value() {
+    value_at_ = out_.size();
+    out_.extend(4);
+  }
+  void end_value() {
+    out_.patch_i32(value_at_, static_cast<std::int32_t>(out_.size() - value_at_ - 4));
+    ++column_;
+  }
+  void end_row();
+
+  // Format the client wants for the current column (0 text, 1 binary).
+  FormatCode format() const noexcept { return format_of(column_); }
+  FormatCode format_of(std::size_t column) const noexcept {
+    if (formats_.empty()) return format_text;
+    return formats_.size() == 1 ? formats_[0] : formats_[column];
+  }
+  std::size_t column() const noexcept { return column_; }
+  const Schema& schema() const noexcept { return schema_; }
+  Buffer& buffer() noexcept { return out_; }
+  std::uint64_t rows() const noexcept { return rows_; }
+
+ private:
+  Buffer& out_;
+  const Schema& schema_;
+  std::span<const FormatCode> formats_;
+  std::size_t batch_end_;
+  std::uint64_t row_limit_;
+  std::uint64_t rows_ = 0;
+  std::size_t length_at_ = 0;
+  std::size_t value_at_ = 0;
+  std::size_t column_ = 0;
+};
+
+class RowSource {
+ public:
+  virtual ~RowSource() = default;
+  // Append rows with out.begin_row() ... out.end_row() while out.wants_more().
+  // Return false when no rows remain. Throw PgError to end the result with an
+  // error (rows already sent stay sent, as in PostgreSQL).
+  virtual asio::awaitable<bool> fill(RowWriter& out) = 0;
+};
+
+// A RowSource over a synchronous callable `bool(RowWriter&)` that writes one
+// row and returns false when there are no more (the callable owns its state).
+std::unique_ptr<RowSource> make_row_source(std::function<bool(RowWriter&)> next_row);
+
+// Rows given up front as text values (nullopt = NULL): for small fixed results.
+std::unique_ptr<RowSource> make_text_rows(std::vector<std::vector<std::optional<std::string>>> rows);
+
+// How a statement changes the transaction status reported in ReadyForQuery.
+enum class TransactionEffect { none, begin, end };
+
+class Response {
+ public:
+  enum class Kind { rows, command, empty, error };
+
+  // A row-returning statement. The CommandComplete tag is `command` followed
+  // by the row count ("SELECT 3"); pass "FETCH", "SHOW" etc. as needed.
+  static Response rows(SchemaPtr schema, std::unique_ptr<RowSource> source,
+                       std::string command = "SELECT");
+  // A statement without rows: tag as PostgreSQL prints it ("INSERT 0 1", "CREATE TABLE").
+  static Response command(std::string tag, TransactionEffect effect = TransactionEffect::none);
+  static Response begin(std::string tag = "BEGIN") { return command(std::move(tag), TransactionEffect::begin); }
+  static Response commit(std::string tag = "COMMIT") { return command(std::move(tag), TransactionEffect::end); }
+  static Response rollback(std::string tag = "ROLLBACK") { return command(std::move(tag), TransactionEffect::end); }
+  static Response empty();
+  static Response error(ErrorInfo info);
+
+  Kind kind() const noexcept { return kind_; }
+  const std::string& tag() const noexcept { return tag_; }
+  TransactionEffect effect() const noexcept { return effect_; }
+  const SchemaPtr& schema() const noexcept { return schema_; }
+  std::unique_ptr<RowSource>& source() noexcept { return source_; }
+  const ErrorInfo& error_info() const noexcept { return error_; }
+
+ private:
+  Kind kind_ = Kind::empty;
+  std::string tag_;
+  TransactionEffect effect_ = TransactionEffect::none;
+  SchemaPtr schema_;
+  std::unique_ptr<RowSource> source_;
+  ErrorInfo error_;
+};
+
+}  // namespace pgwire

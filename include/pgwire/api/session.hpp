@@ -1,0 +1,74 @@
+#pragma once
+// What a handler knows about, and can do to, the connection it serves.
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "pgwire/api/error.hpp"
+#include "pgwire/codec/common.hpp"
+
+namespace pgwire {
+
+struct ClientInfo {
+  std::string user;
+  std::string database;
+  std::string application_name;
+  // Every ordinary startup parameter as sent (options, client_encoding, ...).
+  std::vector<std::pair<std::string, std::string>> startup_parameters;
+  ProtocolVersion protocol = protocol_3_0;  // negotiated
+  std::string remote_address;               // "127.0.0.1:5555" or "unix"
+  bool tls = false;
+  std::string tls_version;  // e.g. "TLSv1.3"
+  std::string alpn;         // "postgresql" when negotiated
+  bool direct_tls = false;  // PostgreSQL 17 direct SSL (no SSLRequest)
+
+  std::optional<std::string> startup_parameter(std::string_view name) const;
+};
+
+class Session {
+ public:
+  virtual ~Session() = default;
+
+  virtual const ClientInfo& client() const noexcept = 0;
+  virtual std::int32_t process_id() const noexcept = 0;
+
+  virtual TransactionStatus transaction_status() const noexcept = 0;
+  // Handlers normally drive the status through Response effects; this is for
+  // products that track transactions themselves.
+  virtual void set_transaction_status(TransactionStatus status) noexcept = 0;
+
+  // Queue a NoticeResponse (severity NOTICE/WARNING/INFO/...): it goes out
+  // with the next batch, in order with the results around it.
+  virtual void send_notice(const ErrorInfo& notice) = 0;
+
+  // Session parameters (GUCs). Startup parameters and server parameters are
+  // here after login. Setting one that is reported to clients
+  // (server_version, client_encoding, DateStyle, TimeZone, application_name,
+  // ...) sends ParameterStatus, as PostgreSQL does after SET.
+  virtual std::optional<std::string> parameter(std::string_view name) const = 0;
+  virtual void set_parameter(std::string_view name, std::string_view value) = 0;
+  virtual const std::map<std::string, std::string, std::less<>>& parameters() const noexcept = 0;
+
+  // Per-connection state of the product (an open storage handle, a
+  // transaction, ...). Destroyed with the connection.
+  template <class T>
+  T* state() const noexcept {
+    return static_cast<T*>(state_slot().get());
+  }
+  template <class T>
+  T& set_state(std::shared_ptr<T> value) {
+    T& ref = *value;
+    state_slot() = std::move(value);
+    return ref;
+  }
+
+ protected:
+  virtual std::shared_ptr<void>& state_slot() const noexcept = 0;
+};
+
+}  // namespace pgwire

@@ -1,0 +1,138 @@
+#pragma once
+// The per-connection protocol state machine, with no I/O in it.
+//
+// The driver (server/connection.cpp) feeds it received bytes and asks it what
+// to do next; the engine answers with an Event: read more, write the output
+// buffer, start TLS, close, or hand a decoded message to the application.
+// It owns everything the protocol itself decides: framing and its limits,
+// SSL/GSS negotiation, protocol-version negotiation, which messages are valid
+// in which phase, "skip until Sync" after an error in extended mode, the
+// transaction status in ReadyForQuery, and when batched output must be
+// flushed. Tests drive it with bytes alone (tests/protocol/engine_test.cpp).
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "pgwire/api/error.hpp"
+#include "pgwire/codec/backend.hpp"
+#include "pgwire/codec/buffer.hpp"
+#include "pgwire/codec/framing.hpp"
+#include "pgwire/codec/frontend.hpp"
+
+namespace pgwire::protocol {
+
+struct EngineOptions {
+  FrameLimits limits = FrameLimits::server_defaults();
+  bool tls_available = false;  // answer SSLRequest with 'S'
+  bool direct_tls = true;      // accept a TLS ClientHello without SSLRequest (PostgreSQL 17)
+  ProtocolVersion newest = protocol_3_2;
+  // "_pq_.*" options this server understands; others are named back in
+  // NegotiateProtocolVersion.
+  std::vector<std::string> protocol_options;
+  // Output is written once it passes this size even mid-result.
+  std::size_t flush_threshold = 64 * 1024;
+};
+
+enum class Phase {
+  startup,         // untyped packets: SSLRequest, GSSENCRequest, StartupMessage, CancelRequest
+  authenticating,  // typed; only 'p' allowed
+  ready,           // normal operation
+  copy_in,         // between CopyInResponse and CopyDone/CopyFail
+  closed,
+};
+
+enum class EventKind {
+  need_input,  // read more bytes into input()
+  write,       // write output() to the socket, then clear it
+  start_tls,   // write output() (the 'S'), then TLS handshake; direct_tls() tells which kind
+  close,       // write output(), then close the connection
+  startup,     // startup_message() is ready: authenticate
+  cancel,      // cancel_request(): look up the backend and cancel it; then close
+  auth_response,  // frame() holds a 'p' message
+  message,     // message() holds a frontend message for the application
+};
+
+class Engine {
+ public:
+  explicit Engine(EngineOptions options = {});
+
+  // Input ------------------------------------------------------------------
+  FrameBuffer& input() noexcept { return in_; }
+  // The peer closed its side: no more input will come.
+  void on_eof() noexcept { eof_ = true; }
+
+  // Output: backend messages queued for the next write ----------------------
+  Buffer& output() noexcept { return out_; }
+  bool should_flush() const noexcept { return out_.size() >= options_.flush_threshold; }
+
+  // The next thing to do. Messages referenced by the result (frame(),
+  // message(), startup_message()) stay valid until the next call to next()
+  // or a read into input().
+  EventKind next();
+
+  Phase phase() const noexcept { return phase_; }
+  bool direct_tls() const noexcept { return direct_tls_; }
+  bool tls_active() const noexcept { return tls_active_; }
+  // The driver calls this once the TLS handshake has completed.
+  void tls_established() noexcept { tls_active_ = true; }
+
+  const StartupMessage& startup_message() const noexcept { return startup_; }
+  ProtocolVersion protocol() const noexcept { return protocol_; }
+  const CancelRequest& cancel_request() const noexcept { return cancel_; }
+  const Frame& frame() const noexcept { return frame_; }
+  const FrontendMessage& message() const noexcept { return message_; }
+
+  // Replies from the application --------------------------------------------
+
+  // Ask for the output to be written at the next next() (Flush, end of an
+  // authentication step).
+  void request_flush() noexcept { flush_requested_ = true; }
+  // Authentication accepted: AuthenticationOk, ParameterStatus*, BackendKeyData, ReadyForQuery.
+  void accept(const std::vector<std::pair<std::string, std::string>>& parameters,
+              std::int32_t process_id, std::string_view secret_key);
+  // Sends an error. FATAL closes the connection; ERROR in extended mode
+  // discards messages until Sync; ERROR in a transaction block moves the
+  // status to failed.
+  void error(const ErrorInfo& info);
+  // ReadyForQuery with the current status, then a flush (end of a simple
+  // query, or Sync).
+  void ready_for_query();
+  void set_transaction_status(TransactionStatus s) noexcept { tx_status_ = s; }
+  TransactionStatus transaction_status() const noexcept { return tx_status_; }
+  // Copy-in mode: CopyData/CopyDone/CopyFail (and Flush/Sync) reach the
+  // application; anything else is a protocol violation.
+  void enter_copy_in() noexcept { phase_ = Phase::copy_in; }
+  void leave_copy_in() noexcept { phase_ = Phase::ready; }
+  // Extended-query message batch in progress (errors skip until Sync).
+  bool skipping_until_sync() const noexcept { return skip_until_sync_; }
+
+ private:
+  EventKind next_startup();
+  EventKind next_typed();
+  EventKind fatal(const char* code, std::string message);
+  EventKind handle_startup_message(StartupMessage& m);
+
+  EngineOptions options_;
+  FrameBuffer in_;
+  Buffer out_;
+  Phase phase_ = Phase::startup;
+  bool eof_ = false;
+  bool tls_active_ = false;
+  bool direct_tls_ = false;
+  bool ssl_requested_ = false;
+  bool gss_requested_ = false;
+  bool skip_until_sync_ = false;
+  bool extended_ = false;  // the last message was an extended-query one
+  bool flush_requested_ = false;
+  std::size_t pending_consume_ = 0;
+  TransactionStatus tx_status_ = TransactionStatus::idle;
+  ProtocolVersion protocol_ = protocol_3_0;
+  StartupMessage startup_;
+  CancelRequest cancel_;
+  Frame frame_;
+  FrontendMessage message_;
+};
+
+}  // namespace pgwire::protocol

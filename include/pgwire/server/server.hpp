@@ -1,0 +1,68 @@
+#pragma once
+// The server: listens on TCP and/or a Unix socket and runs one coroutine per
+// connection on an io_context of N threads. Asio itself stays out of this
+// header (it is compiled once in src/server/).
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "pgwire/api/handlers.hpp"
+#include "pgwire/codec/framing.hpp"
+
+namespace pgwire {
+
+struct TlsOptions {
+  std::string cert_file;  // PEM certificate chain
+  std::string key_file;   // PEM private key
+};
+
+struct ServerOptions {
+  // "host:port" ("[::1]:5432" for IPv6). Port 0 picks a free port (see ports()).
+  std::vector<std::string> listen = {"127.0.0.1:5432"};
+  // Unix-domain socket path (e.g. "/tmp/.s.PGSQL.5432"), empty for none.
+  std::string unix_socket;
+  std::size_t threads = 1;
+  std::optional<TlsOptions> tls;
+  // Accept PostgreSQL 17 direct SSL (TLS ClientHello first, ALPN required).
+  bool direct_tls = true;
+  FrameLimits limits = FrameLimits::server_defaults();
+  // Covers TLS handshake, startup and authentication, as PostgreSQL's
+  // authentication_timeout (default 60 s) does.
+  std::chrono::milliseconds authentication_timeout{60000};
+  // Output is written when a batch reaches this size; a result streams in
+  // batches of this size, and the handler waits while the client is slow.
+  std::size_t flush_threshold = 64 * 1024;
+  std::string server_version = "15.0";
+};
+
+struct Handlers {
+  std::shared_ptr<StartupHandler> startup;             // required
+  std::shared_ptr<SimpleQueryHandler> simple_query;    // required for 'Q'
+};
+
+class Server {
+ public:
+  Server(ServerOptions options, Handlers handlers);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds every listener; throws std::system_error when one cannot be bound.
+  void start();
+  // start() if needed, then serves on `threads` threads until stop().
+  void run();
+  // Stops accepting and closes every connection; run() returns. Thread-safe.
+  void stop();
+  // Bound TCP ports, in the order of options.listen (after start()).
+  std::vector<std::uint16_t> ports() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace pgwire

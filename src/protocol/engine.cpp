@@ -1,0 +1,219 @@
+#include "pgwire/protocol/engine.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace pgwire::protocol {
+
+namespace {
+
+bool is_extended(char t) noexcept {
+  switch (t) {
+    case 'P': case 'B': case 'D': case 'E': case 'C': case 'H': case 'S':
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+Engine::Engine(EngineOptions options) : options_(std::move(options)) {}
+
+EventKind Engine::fatal(const char* code, std::string message) {
+  ErrorInfo::fatal(code, std::move(message)).encode(out_);
+  phase_ = Phase::closed;
+  return EventKind::close;
+}
+
+EventKind Engine::next() {
+  if (pending_consume_ != 0) {
+    in_.consume(pending_consume_);
+    pending_consume_ = 0;
+  }
+  if (phase_ == Phase::closed) return EventKind::close;
+  if (flush_requested_) {
+    flush_requested_ = false;
+    if (!out_.empty()) return EventKind::write;
+  }
+  return phase_ == Phase::startup ? next_startup() : next_typed();
+}
+
+EventKind Engine::next_startup() {
+  std::string_view pending = in_.pending();
+  if (pending.empty()) {
+    if (eof_) {
+      phase_ = Phase::closed;  // a probe that connected and left: no reply
+      return EventKind::close;
+    }
+    return EventKind::need_input;
+  }
+  // PostgreSQL 17 direct SSL: a TLS record (handshake, 0x16) instead of a
+  // length word. Only as the very first bytes of the connection.
+  if (pending[0] == '\x16' && !tls_active_ && !ssl_requested_ && !gss_requested_ &&
+      options_.tls_available && options_.direct_tls) {
+    direct_tls_ = true;
+    return EventKind::start_tls;
+  }
+  FrameResult r = parse_startup_frame(pending, options_.limits);
+  if (r.error || (!r.complete() && eof_)) {
+    // "invalid length of startup packet" / "incomplete startup packet":
+    // PostgreSQL only logs these and closes without a reply.
+    phase_ = Phase::closed;
+    return EventKind::close;
+  }
+  if (!r.complete()) return EventKind::need_input;
+  pending_consume_ = r.size;
+
+  FrontendMessage m;
+  std::error_code ec = decode_startup_packet(r.frame.body, m);
+  if (ec == codec_errc::unsupported_protocol) {
+    auto v = std::get<StartupMessage>(m).version;
+    return fatal(sqlstate::feature_not_supported,
+                 fmt::format("unsupported frontend protocol {}.{}: server supports 3.0 to {}.{}",
+                             v.major, v.minor, options_.newest.major, options_.newest.minor));
+  }
+  if (ec == codec_errc::missing_terminator)
+    return fatal(sqlstate::protocol_violation,
+                 "invalid startup packet layout: expected terminator as last byte");
+  if (ec) return fatal(sqlstate::protocol_violation, "invalid startup packet");
+
+  if (std::holds_alternative<SSLRequest>(m)) {
+    if (tls_active_ || ssl_requested_)
+      return fatal(sqlstate::feature_not_supported,
+                   "unsupported frontend protocol 1234.5679: server supports 3.0 to 3.2");
+    ssl_requested_ = true;
+    if (!options_.tls_available) {
+      encode(SSLResponse{false}, out_);
+      return EventKind::write;
+    }
+    // Bytes pipelined after SSLRequest were not protected by TLS: a
+    // man-in-the-middle could have injected them (CVE-2021-23214).
+    in_.consume(pending_consume_);
+    pending_consume_ = 0;
+    if (!in_.pending().empty())
+      return fatal(sqlstate::protocol_violation, "received unencrypted data after SSL request");
+    encode(SSLResponse{true}, out_);
+    return EventKind::start_tls;
+  }
+  if (std::holds_alternative<GSSENCRequest>(m)) {
+    if (gss_requested_ || tls_active_)
+      return fatal(sqlstate::feature_not_supported,
+                   "unsupported frontend protocol 1234.5680: server supports 3.0 to 3.2");
+    gss_requested_ = true;
+    encode(GSSENCResponse{false}, out_);
+    return EventKind::write;
+  }
+  if (auto* c = std::get_if<CancelRequest>(&m)) {
+    cancel_ = *c;
+    phase_ = Phase::closed;
+    return EventKind::cancel;
+  }
+  return handle_startup_message(std::get<StartupMessage>(m));
+}
+
+EventKind Engine::handle_startup_message(StartupMessage& m) {
+  protocol_ = std::min(m.version, options_.newest);
+  std::vector<std::string_view> unknown;
+  for (const auto& [name, value] : m.protocol_options) {
+    if (std::find(options_.protocol_options.begin(), options_.protocol_options.end(), name) ==
+        options_.protocol_options.end())
+      unknown.push_back(name);
+  }
+  // Sent before anything else, so an old client learns the version at once.
+  if (m.version > options_.newest || !unknown.empty())
+    encode(NegotiateProtocolVersion{protocol_, std::move(unknown)}, out_);
+  auto user = m.parameter("user");
+  if (!user || user->empty())
+    return fatal(sqlstate::invalid_authorization,
+                 "no PostgreSQL user name specified in startup packet");
+  startup_ = std::move(m);
+  phase_ = Phase::authenticating;
+  return EventKind::startup;
+}
+
+EventKind Engine::next_typed() {
+  for (;;) {
+    if (pending_consume_ != 0) {
+      in_.consume(pending_consume_);
+      pending_consume_ = 0;
+    }
+    FrameResult r = parse_frontend_frame(in_.pending(), options_.limits);
+    if (r.error == codec_errc::unknown_message_type)
+      return fatal(sqlstate::protocol_violation,
+                   fmt::format("invalid frontend message type {}",
+                               static_cast<int>(static_cast<unsigned char>(in_.pending()[0]))));
+    if (r.error) return fatal(sqlstate::protocol_violation, "invalid message length");
+    if (!r.complete()) {
+      if (eof_) {
+        phase_ = Phase::closed;
+        return EventKind::close;
+      }
+      return EventKind::need_input;
+    }
+    pending_consume_ = r.size;
+    frame_ = r.frame;
+    const char t = r.frame.type;
+
+    if (phase_ == Phase::authenticating) {
+      if (t != 'p')
+        return fatal(sqlstate::protocol_violation,
+                     fmt::format("expected password response, got message type {}",
+                                 static_cast<int>(t)));
+      return EventKind::auth_response;
+    }
+    // A password message after login is not a message type of this phase.
+    if (t == 'p')
+      return fatal(sqlstate::protocol_violation, "invalid frontend message type 112");
+    if (t == 'X') {
+      phase_ = Phase::closed;
+      return EventKind::close;
+    }
+    if (phase_ == Phase::ready) {
+      if (skip_until_sync_ && t != 'S') continue;
+      // Leftovers of a failed COPY: PostgreSQL accepts and ignores them.
+      if (t == 'd' || t == 'c' || t == 'f') continue;
+    }
+    extended_ = is_extended(t);
+    if (std::error_code ec = decode_frontend(r.frame, message_)) {
+      // Boundaries are intact, so this is an ERROR, not FATAL.
+      error(ErrorInfo::error(sqlstate::protocol_violation, "invalid message format"));
+      if (!extended_) ready_for_query();
+      return EventKind::write;
+    }
+    if (t == 'S') skip_until_sync_ = false;
+    if (t == 'H' && phase_ == Phase::ready) {
+      flush_requested_ = true;
+      return EventKind::message;  // the application may hold buffered work too
+    }
+    return EventKind::message;
+  }
+}
+
+void Engine::accept(const std::vector<std::pair<std::string, std::string>>& parameters,
+                    std::int32_t process_id, std::string_view secret_key) {
+  encode(AuthenticationOk{}, out_);
+  for (const auto& [name, value] : parameters) encode(ParameterStatus{name, value}, out_);
+  encode(BackendKeyData{process_id, secret_key}, out_);
+  phase_ = Phase::ready;
+  ready_for_query();
+}
+
+void Engine::error(const ErrorInfo& info) {
+  info.encode(out_);
+  if (info.is_fatal()) {
+    phase_ = Phase::closed;
+    flush_requested_ = true;
+    return;
+  }
+  if (extended_ && phase_ != Phase::authenticating) skip_until_sync_ = true;
+  if (tx_status_ == TransactionStatus::in_transaction) tx_status_ = TransactionStatus::failed;
+}
+
+void Engine::ready_for_query() {
+  encode(ReadyForQuery{tx_status_}, out_);
+  flush_requested_ = true;
+}
+
+}  // namespace pgwire::protocol

@@ -1,0 +1,604 @@
+// The Asio driver: sockets, TLS, timeouts and handler dispatch around the
+// protocol engine. Everything protocol-specific is decided by the engine;
+// this file only turns its events into I/O.
+
+#include "pgwire/server/server.hpp"
+
+#include <atomic>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <thread>
+#include <variant>
+
+#include <asio.hpp>
+#include <asio/experimental/as_tuple.hpp>
+#include <asio/experimental/awaitable_operators.hpp>
+#include <asio/ssl.hpp>
+#include <fmt/format.h>
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+#include <openssl/ssl.h>
+
+#include "pgwire/protocol/engine.hpp"
+#include "tls.hpp"
+
+namespace pgwire {
+
+using asio::awaitable;
+using asio::use_awaitable;
+using tcp = asio::ip::tcp;
+using unix_socket = asio::local::stream_protocol::socket;
+constexpr auto nothrow = asio::experimental::as_tuple(asio::use_awaitable);
+
+namespace {
+
+// The client went away or broke the protocol; unwinds a connection quietly.
+struct ConnectionClosed {};
+
+// One socket, plain or TLS, TCP or Unix: a runtime choice, compiled once.
+class Transport {
+ public:
+  explicit Transport(tcp::socket s) : s_(std::move(s)) {}
+  explicit Transport(unix_socket s) : s_(std::move(s)) {}
+
+  awaitable<std::size_t> read_some(std::span<char> buf) {
+    auto b = asio::buffer(buf.data(), buf.size());
+    auto [ec, n] = co_await std::visit(
+        [&](auto& s) { return deref(s).async_read_some(b, nothrow); }, s_);
+    if (ec) co_return 0;  // EOF, reset, cancelled: all end the connection
+    co_return n;
+  }
+
+  awaitable<void> write(std::string_view data) {
+    auto b = asio::buffer(data.data(), data.size());
+    auto [ec, n] = co_await std::visit(
+        [&](auto& s) { return asio::async_write(deref(s), b, nothrow); }, s_);
+    if (ec) throw ConnectionClosed{};
+  }
+
+  // Replaces the plain socket by a TLS stream over it and runs the server
+  // handshake; `initial` holds bytes already read (direct SSL ClientHello).
+  awaitable<bool> handshake(asio::ssl::context& ctx, std::string_view initial) {
+    auto run = [&](auto sock) -> awaitable<bool> {
+      using Sock = decltype(sock);
+      auto tls = std::make_unique<asio::ssl::stream<Sock>>(std::move(sock), ctx);
+      auto [ec, used] = co_await tls->async_handshake(
+          asio::ssl::stream_base::server, asio::buffer(initial.data(), initial.size()), nothrow);
+      ssl_ = tls->native_handle();
+      s_ = std::move(tls);
+      co_return !ec;
+    };
+    if (auto* t = std::get_if<tcp::socket>(&s_)) co_return co_await run(std::move(*t));
+    if (auto* u = std::get_if<unix_socket>(&s_)) co_return co_await run(std::move(*u));
+    co_return false;
+  }
+
+  SSL* ssl() const noexcept { return ssl_; }
+  bool is_unix() const noexcept {
+    return std::holds_alternative<unix_socket>(s_) ||
+           std::holds_alternative<std::unique_ptr<asio::ssl::stream<unix_socket>>>(s_);
+  }
+
+  void close() noexcept {
+    std::visit(
+        [](auto& s) {
+          std::error_code ec;
+          lowest(s).shutdown(asio::socket_base::shutdown_both, ec);
+          lowest(s).close(ec);
+        },
+        s_);
+  }
+
+ private:
+  template <class S>
+  static S& deref(S& s) { return s; }
+  template <class S>
+  static S& deref(std::unique_ptr<S>& s) { return *s; }
+  template <class S>
+  static S& lowest(S& s) { return s; }
+  template <class S>
+  static auto& lowest(std::unique_ptr<asio::ssl::stream<S>>& s) { return s->lowest_layer(); }
+
+  std::variant<tcp::socket, unix_socket, std::unique_ptr<asio::ssl::stream<tcp::socket>>,
+               std::unique_ptr<asio::ssl::stream<unix_socket>>>
+      s_;
+  SSL* ssl_ = nullptr;
+};
+
+// ParameterStatus is sent for these when they change (PostgreSQL's GUC_REPORT).
+bool is_reported(std::string_view name) {
+  static const char* const names[] = {
+      "server_version", "server_encoding", "client_encoding", "application_name",
+      "default_transaction_read_only", "in_hot_standby", "is_superuser",
+      "session_authorization", "DateStyle", "IntervalStyle", "TimeZone", "integer_datetimes",
+      "standard_conforming_strings"};
+  for (const char* n : names)
+    if (name == n) return true;
+  return false;
+}
+
+}  // namespace
+
+class Connection;
+
+// State shared by every connection of a server.
+struct Shared {
+  ServerOptions options;
+  Handlers handlers;
+  std::unique_ptr<asio::ssl::context> tls;
+  std::atomic<std::int32_t> next_pid{10000};
+  std::mutex registry_mutex;
+  std::map<std::int32_t, std::pair<std::string, std::weak_ptr<Connection>>> registry;
+};
+
+class Connection final : public Session, public AuthExchange,
+                         public std::enable_shared_from_this<Connection> {
+ public:
+  Connection(Shared& shared, Transport transport, std::string remote)
+      : shared_(shared), t_(std::move(transport)), engine_(engine_options(shared)) {
+    client_.remote_address = std::move(remote);
+  }
+
+  ~Connection() override {
+    if (pid_ != 0) {
+      std::lock_guard lock(shared_.registry_mutex);
+      shared_.registry.erase(pid_);
+    }
+  }
+
+  awaitable<void> run() {
+    using namespace asio::experimental::awaitable_operators;
+    try {
+      asio::steady_timer timer(co_await asio::this_coro::executor);
+      timer.expires_after(shared_.options.authentication_timeout);
+      auto result = co_await (startup() || timer.async_wait(use_awaitable));
+      if (result.index() == 1) {
+        // Timed out. PostgreSQL says so only once authentication has begun.
+        if (engine_.phase() == protocol::Phase::authenticating) {
+          engine_.output().clear();
+          ErrorInfo::fatal(sqlstate::query_canceled, "canceling authentication due to timeout")
+              .encode(engine_.output());
+          co_await flush();
+        }
+      } else if (std::get<0>(result)) {
+        co_await serve();
+      }
+    } catch (const ConnectionClosed&) {
+    } catch (const std::system_error&) {
+    }
+    t_.close();
+  }
+
+  // Session ------------------------------------------------------------------
+  const ClientInfo& client() const noexcept override { return client_; }
+  std::int32_t process_id() const noexcept override { return pid_; }
+  TransactionStatus transaction_status() const noexcept override {
+    return engine_.transaction_status();
+  }
+  void set_transaction_status(TransactionStatus s) noexcept override {
+    engine_.set_transaction_status(s);
+  }
+  void send_notice(const ErrorInfo& notice) override { notice.encode(engine_.output(), true); }
+  std::optional<std::string> parameter(std::string_view name) const override {
+    auto it = params_.find(name);
+    if (it == params_.end()) return std::nullopt;
+    return it->second;
+  }
+  void set_parameter(std::string_view name, std::string_view value) override {
+    params_.insert_or_assign(std::string(name), std::string(value));
+    if (is_reported(name) && engine_.phase() != protocol::Phase::authenticating)
+      encode(ParameterStatus{name, value}, engine_.output());
+  }
+  const std::map<std::string, std::string, std::less<>>& parameters() const noexcept override {
+    return params_;
+  }
+
+  std::shared_ptr<void>& state_slot() const noexcept override { return state_; }
+
+  // AuthExchange ---------------------------------------------------------------
+  awaitable<std::string> exchange(const BackendMessage& request) override {
+    encode(request, engine_.output());
+    co_await flush();
+    for (;;) {
+      switch (engine_.next()) {
+        case protocol::EventKind::need_input:
+          co_await read_more();
+          break;
+        case protocol::EventKind::write:
+          co_await flush();
+          break;
+        case protocol::EventKind::auth_response:
+          co_return std::string(engine_.frame().body);
+        default:  // close: protocol violation or EOF
+          co_await flush();
+          throw ConnectionClosed{};
+      }
+    }
+  }
+  void send(const BackendMessage& message) override { encode(message, engine_.output()); }
+  std::string_view tls_server_end_point() const noexcept override { return end_point_; }
+
+ private:
+  static protocol::EngineOptions engine_options(const Shared& s) {
+    protocol::EngineOptions o;
+    o.limits = s.options.limits;
+    o.tls_available = s.tls != nullptr;
+    o.direct_tls = s.options.direct_tls;
+    o.flush_threshold = s.options.flush_threshold;
+    return o;
+  }
+
+  awaitable<void> flush() {
+    Buffer& out = engine_.output();
+    if (out.empty()) co_return;
+    co_await t_.write(out.view());
+    out.clear();
+  }
+
+  awaitable<void> read_more() {
+    auto space = engine_.input().prepare(8192);
+    std::size_t n = co_await t_.read_some(space);
+    if (n == 0) {
+      engine_.on_eof();
+    } else {
+      engine_.input().commit(n);
+    }
+  }
+
+  // Negotiation, startup and authentication. True once logged in.
+  awaitable<bool> startup() {
+    for (;;) {
+      switch (engine_.next()) {
+        case protocol::EventKind::need_input:
+          co_await read_more();
+          break;
+        case protocol::EventKind::write:
+          co_await flush();
+          break;
+        case protocol::EventKind::start_tls: {
+          co_await flush();
+          bool ok = co_await start_tls();
+          if (!ok) co_return false;
+          break;
+        }
+        case protocol::EventKind::cancel:
+          cancel_backend(engine_.cancel_request());
+          co_return false;
+        case protocol::EventKind::startup: {
+          bool ok = co_await authenticate();
+          co_return ok;
+        }
+        case protocol::EventKind::close:
+        default:
+          co_await flush();
+          co_return false;
+      }
+    }
+  }
+
+  awaitable<bool> start_tls() {
+    bool direct = engine_.direct_tls();
+    std::string initial;
+    if (direct) {
+      // The ClientHello bytes already read belong to the handshake.
+      initial.assign(engine_.input().pending());
+      engine_.input().consume(initial.size());
+    }
+    bool handshaken = co_await t_.handshake(*shared_.tls, initial);
+    if (!handshaken) co_return false;
+    std::string alpn = detail::negotiated_alpn(t_.ssl());
+    // Direct SSL is only PostgreSQL's when ALPN says so (PostgreSQL 17).
+    if (direct && alpn != "postgresql") co_return false;
+    engine_.tls_established();
+    client_.tls = true;
+    client_.direct_tls = direct;
+    client_.alpn = alpn;
+    client_.tls_version = SSL_get_version(t_.ssl());
+    end_point_ = detail::tls_server_end_point(SSL_get_certificate(t_.ssl()));
+    co_return true;
+  }
+
+  awaitable<bool> authenticate() {
+    const StartupMessage& m = engine_.startup_message();
+    client_.protocol = engine_.protocol();
+    for (const auto& [k, v] : m.parameters) client_.startup_parameters.emplace_back(k, v);
+    client_.user = std::string(*m.parameter("user"));
+    client_.database = std::string(m.parameter("database").value_or(client_.user));
+    client_.application_name = std::string(m.parameter("application_name").value_or(""));
+    if (client_.database.empty()) client_.database = client_.user;
+    // Flush a NegotiateProtocolVersion the engine may have queued.
+    co_await flush();
+    std::optional<ErrorInfo> refused;
+    try {
+      if (!shared_.handlers.startup) throw PgError(sqlstate::internal_error, "no startup handler");
+      co_await shared_.handlers.startup->authenticate(*this);
+    } catch (const PgError& e) {
+      refused = e.info();
+    }
+    if (refused) {
+      refused->severity = "FATAL";
+      engine_.error(*refused);
+      co_await flush();
+      co_return false;
+    }
+    register_backend();
+    auto server_params = shared_.handlers.startup->server_parameters(client_);
+    for (const auto& [k, v] : server_params) params_.insert_or_assign(k, v);
+    for (const auto& [k, v] : client_.startup_parameters)
+      if (k != "user" && k != "database" && k != "options" && k != "replication")
+        params_.insert_or_assign(k, v);
+    std::vector<std::pair<std::string, std::string>> reported;
+    for (const auto& [k, v] : params_)
+      if (is_reported(k)) reported.emplace_back(k, v);
+    engine_.accept(reported, pid_, secret_);
+    co_return true;
+  }
+
+  void register_backend() {
+    pid_ = shared_.next_pid.fetch_add(1);
+    // 4 bytes in protocol 3.0; 3.2 allows up to 256 and PostgreSQL 18 uses 32.
+    secret_.resize(client_.protocol >= protocol_3_2 ? 32 : 4);
+    if (RAND_bytes(reinterpret_cast<unsigned char*>(secret_.data()),
+                   static_cast<int>(secret_.size())) != 1)
+      throw PgError(sqlstate::internal_error, "could not generate a cancel key");
+    std::lock_guard lock(shared_.registry_mutex);
+    shared_.registry[pid_] = {secret_, weak_from_this()};
+  }
+
+  void cancel_backend(const CancelRequest& req) {
+    std::shared_ptr<Connection> target;
+    {
+      std::lock_guard lock(shared_.registry_mutex);
+      auto it = shared_.registry.find(req.process_id);
+      if (it == shared_.registry.end()) return;
+      const std::string& key = it->second.first;
+      if (key.size() != req.secret_key.size() ||
+          CRYPTO_memcmp(key.data(), req.secret_key.data(), key.size()) != 0)
+        return;
+      target = it->second.second.lock();
+    }
+    if (target) target->cancel_requested_.store(true);
+  }
+
+  // The query phase ------------------------------------------------------------
+  awaitable<void> serve() {
+    for (;;) {
+      switch (engine_.next()) {
+        case protocol::EventKind::need_input:
+          co_await read_more();
+          break;
+        case protocol::EventKind::write:
+          co_await flush();
+          break;
+        case protocol::EventKind::message:
+          co_await dispatch(engine_.message());
+          break;
+        case protocol::EventKind::close:
+        default:
+          co_await flush();
+          co_return;
+      }
+    }
+  }
+
+  awaitable<void> dispatch(const FrontendMessage& m) {
+    if (auto* q = std::get_if<Query>(&m)) {
+      co_await simple_query(q->query);
+    } else if (std::holds_alternative<Sync>(m)) {
+      engine_.ready_for_query();
+    } else if (std::holds_alternative<Flush>(m)) {
+      // The engine already asked for a write.
+    } else {
+      engine_.error(ErrorInfo::error(sqlstate::feature_not_supported,
+                                     "extended query protocol is not supported by this server"));
+    }
+  }
+
+  awaitable<void> simple_query(std::string_view sql) {
+    cancel_requested_.store(false);
+    if (is_empty_query(sql)) {
+      encode(EmptyQueryResponse{}, engine_.output());
+      engine_.ready_for_query();
+      co_return;
+    }
+    std::vector<Response> responses;
+    std::optional<ErrorInfo> failure;
+    try {
+      if (!shared_.handlers.simple_query)
+        throw PgError(sqlstate::feature_not_supported, "simple query protocol is not supported");
+      responses = co_await shared_.handlers.simple_query->query(*this, sql);
+    } catch (const PgError& e) {
+      failure = e.info();
+    } catch (const ConnectionClosed&) {
+      throw;
+    } catch (const std::exception& e) {
+      failure = ErrorInfo::error(sqlstate::internal_error, e.what());
+    }
+    for (auto& r : responses) {
+      bool ok = co_await send_response(r, {});
+      if (!ok) break;
+    }
+    if (failure) engine_.error(*failure);
+    engine_.ready_for_query();
+  }
+
+  // Sends one statement's result. False after an error (stop the batch).
+  awaitable<bool> send_response(Response& r, std::span<const FormatCode> formats) {
+    Buffer& out = engine_.output();
+    switch (r.kind()) {
+      case Response::Kind::empty:
+        encode(EmptyQueryResponse{}, out);
+        co_return true;
+      case Response::Kind::error:
+        engine_.error(r.error_info());
+        co_return false;
+      case Response::Kind::command:
+        encode(CommandComplete{r.tag()}, out);
+        apply(r.effect());
+        co_return true;
+      case Response::Kind::rows:
+        break;
+    }
+    const Schema& schema = *r.schema();
+    encode_row_description(schema, formats, out);
+    std::uint64_t count = 0;
+    bool more = r.source() != nullptr;
+    try {
+      while (more) {
+        std::size_t budget = shared_.options.flush_threshold > out.size()
+                                 ? shared_.options.flush_threshold - out.size()
+                                 : 1;
+        RowWriter w(out, schema, formats, budget, 0);
+        more = co_await r.source()->fill(w);
+        count += w.rows();
+        if (out.error()) throw PgError(sqlstate::internal_error, "row does not match its RowDescription");
+        // Backpressure: wait for the socket before producing more rows.
+        if (out.size() >= shared_.options.flush_threshold) co_await flush();
+      }
+    } catch (const PgError& e) {
+      engine_.error(e.info());
+      co_return false;
+    } catch (const ConnectionClosed&) {
+      throw;
+    } catch (const std::exception& e) {
+      engine_.error(ErrorInfo::error(sqlstate::internal_error, e.what()));
+      co_return false;
+    }
+    encode(CommandComplete{fmt::format("{} {}", r.tag(), count)}, out);
+    co_return true;
+  }
+
+  void apply(TransactionEffect e) {
+    if (e == TransactionEffect::begin && engine_.transaction_status() == TransactionStatus::idle)
+      engine_.set_transaction_status(TransactionStatus::in_transaction);
+    else if (e == TransactionEffect::end)
+      engine_.set_transaction_status(TransactionStatus::idle);
+  }
+
+  static void encode_row_description(const Schema& schema, std::span<const FormatCode> formats,
+                                     Buffer& out) {
+    auto at = out.begin_message('T');
+    out.put_count16(schema.size());
+    for (std::size_t i = 0; i < schema.size(); ++i) {
+      const Column& c = schema[i];
+      out.put_cstring(c.name);
+      out.put_u32(c.table_oid);
+      out.put_i16(c.column_id);
+      out.put_u32(c.type);
+      out.put_i16(c.type_size);
+      out.put_i32(c.type_modifier);
+      out.put_i16(formats.empty() ? format_text : formats.size() == 1 ? formats[0] : formats[i]);
+    }
+    out.end_message(at);
+  }
+
+  Shared& shared_;
+  Transport t_;
+  protocol::Engine engine_;
+  ClientInfo client_;
+  std::map<std::string, std::string, std::less<>> params_;
+  std::int32_t pid_ = 0;
+  std::string secret_;
+  std::string end_point_;
+  std::atomic<bool> cancel_requested_{false};
+  mutable std::shared_ptr<void> state_;
+};
+
+// Server -----------------------------------------------------------------------
+
+struct Server::Impl {
+  Shared shared;
+  asio::io_context io;
+  std::vector<tcp::acceptor> acceptors;
+  std::optional<asio::local::stream_protocol::acceptor> unix_acceptor;
+  std::vector<std::uint16_t> ports;
+  bool started = false;
+
+  awaitable<void> accept_tcp(tcp::acceptor& acc) {
+    for (;;) {
+      auto [ec, sock] = co_await acc.async_accept(asio::make_strand(io), nothrow);
+      if (ec == asio::error::operation_aborted) co_return;
+      if (ec) continue;  // EMFILE and friends: keep serving the others
+      std::error_code ignored;
+      sock.set_option(tcp::no_delay(true), ignored);
+      std::string remote;
+      auto ep = sock.remote_endpoint(ignored);
+      if (!ignored) remote = fmt::format("{}:{}", ep.address().to_string(), ep.port());
+      auto executor = sock.get_executor();
+      auto conn = std::make_shared<Connection>(shared, Transport(std::move(sock)), remote);
+      asio::co_spawn(executor, [conn]() { return conn->run(); }, asio::detached);
+    }
+  }
+
+  awaitable<void> accept_unix() {
+    for (;;) {
+      auto [ec, sock] = co_await unix_acceptor->async_accept(asio::make_strand(io), nothrow);
+      if (ec == asio::error::operation_aborted) co_return;
+      if (ec) continue;
+      auto executor = sock.get_executor();
+      auto conn = std::make_shared<Connection>(shared, Transport(std::move(sock)), "unix");
+      asio::co_spawn(executor, [conn]() { return conn->run(); }, asio::detached);
+    }
+  }
+};
+
+Server::Server(ServerOptions options, Handlers handlers) : impl_(std::make_unique<Impl>()) {
+  impl_->shared.options = std::move(options);
+  impl_->shared.handlers = std::move(handlers);
+  if (impl_->shared.options.tls)
+    impl_->shared.tls = detail::make_server_tls_context(*impl_->shared.options.tls);
+}
+
+Server::~Server() {
+  stop();
+  if (!impl_->shared.options.unix_socket.empty() && impl_->unix_acceptor) {
+    std::error_code ec;
+    std::filesystem::remove(impl_->shared.options.unix_socket, ec);
+  }
+}
+
+void Server::start() {
+  auto& d = *impl_;
+  if (d.started) return;
+  for (const auto& spec : d.shared.options.listen) {
+    auto colon = spec.rfind(':');
+    if (colon == std::string::npos) throw std::invalid_argument("listen address needs host:port: " + spec);
+    std::string host = spec.substr(0, colon);
+    if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    auto port = static_cast<std::uint16_t>(std::stoi(spec.substr(colon + 1)));
+    tcp::endpoint ep(asio::ip::make_address(host), port);
+    tcp::acceptor acc(d.io);
+    acc.open(ep.protocol());
+    acc.set_option(tcp::acceptor::reuse_address(true));
+    acc.bind(ep);
+    acc.listen(asio::socket_base::max_listen_connections);
+    d.ports.push_back(acc.local_endpoint().port());
+    d.acceptors.push_back(std::move(acc));
+  }
+  if (!d.shared.options.unix_socket.empty()) {
+    std::error_code ec;
+    std::filesystem::remove(d.shared.options.unix_socket, ec);
+    d.unix_acceptor.emplace(d.io, asio::local::stream_protocol::endpoint(d.shared.options.unix_socket));
+  }
+  for (auto& acc : d.acceptors)
+    asio::co_spawn(d.io, d.accept_tcp(acc), asio::detached);
+  if (d.unix_acceptor) asio::co_spawn(d.io, d.accept_unix(), asio::detached);
+  d.started = true;
+}
+
+void Server::run() {
+  start();
+  auto work = asio::make_work_guard(impl_->io);
+  std::vector<std::thread> threads;
+  for (std::size_t i = 1; i < impl_->shared.options.threads; ++i)
+    threads.emplace_back([this] { impl_->io.run(); });
+  impl_->io.run();
+  for (auto& t : threads) t.join();
+}
+
+void Server::stop() { impl_->io.stop(); }
+
+std::vector<std::uint16_t> Server::ports() const { return impl_->ports; }
+
+}  // namespace pgwire

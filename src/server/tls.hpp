@@ -1,0 +1,20 @@
+#pragma once
+// TLS helpers of the server driver (internal).
+
+#include <memory>
+#include <string>
+
+#include <asio/ssl/context.hpp>
+
+#include "pgwire/server/server.hpp"
+
+namespace pgwire::detail {
+
+// Server context: certificate + key, TLS 1.2+, ALPN "postgresql" (a client
+// offering ALPN without it is refused, as PostgreSQL 17 does).
+std::unique_ptr<asio::ssl::context> make_server_tls_context(const TlsOptions& options);
+std::string negotiated_alpn(SSL* ssl);
+// RFC 5929 tls-server-end-point of the certificate this session presented.
+std::string tls_server_end_point(X509* cert);
+
+}  // namespace pgwire::detail
