@@ -1,56 +1,13 @@
-// The "hello world" of a product: fixed results for any query.
-//
-//   SELECT ...      -> one row per statement: the statement text and its length
-//   BEGIN/COMMIT    -> transaction status changes as in PostgreSQL
-//   anything with "error" in it -> ERROR 42601 with detail and hint
-
-#include <pgwire/api/handlers.hpp>
+// The "hello world" of a product: fixed results for any query (see
+// fixed_results.hpp), with any of the auth methods.
 
 #include "common.hpp"
-
-namespace {
-
-bool starts_with_word(std::string_view s, std::string_view word) {
-  if (s.size() < word.size()) return false;
-  for (std::size_t i = 0; i < word.size(); ++i)
-    if (std::toupper(static_cast<unsigned char>(s[i])) != word[i]) return false;
-  return s.size() == word.size() || !std::isalnum(static_cast<unsigned char>(s[word.size()]));
-}
-
-class FixedResults final : public pgwire::SimpleQueryHandler {
- public:
-  asio::awaitable<std::vector<pgwire::Response>> query(pgwire::Session&,
-                                                       std::string_view sql) override {
-    std::vector<pgwire::Response> out;
-    for (auto stmt : pgwire::split_statements(sql)) {
-      if (starts_with_word(stmt, "BEGIN")) {
-        out.push_back(pgwire::Response::begin());
-      } else if (starts_with_word(stmt, "COMMIT")) {
-        out.push_back(pgwire::Response::commit());
-      } else if (starts_with_word(stmt, "ROLLBACK")) {
-        out.push_back(pgwire::Response::rollback());
-      } else if (stmt.find("error") != std::string_view::npos) {
-        out.push_back(pgwire::Response::error(
-            pgwire::ErrorInfo::error(pgwire::sqlstate::syntax_error, "you asked for an error")
-                .with_detail("The statement contained the word \"error\".")
-                .with_hint("Leave it out.")));
-        break;
-      } else {
-        auto schema = pgwire::make_schema({{"statement", 25}, {"length", 23, 4}});
-        out.push_back(pgwire::Response::rows(
-            schema, pgwire::make_text_rows({{std::string(stmt), std::to_string(stmt.size())}})));
-      }
-    }
-    co_return out;
-  }
-};
-
-}  // namespace
+#include "fixed_results.hpp"
 
 int main(int argc, char** argv) {
   auto flags = example::parse(argc, argv, "Fixed results for any query: a minimal pgwire product.");
   pgwire::Server server(example::server_options(flags),
-                        {example::auth_handler(flags), std::make_shared<FixedResults>()});
+                        {example::auth_handler(flags), std::make_shared<example::FixedResults>()});
   server.start();
   example::announce(server, flags);
   server.run();

@@ -67,7 +67,10 @@ class CleartextAuth final : public detail::AuthBase {
       : AuthBase(std::move(p)), source_(std::move(s)) {}
 
   asio::awaitable<void> authenticate(AuthExchange& ex) override {
-    std::string body = co_await ex.exchange(AuthenticationCleartextPassword{});
+    // Named, not a temporary: GCC 12 destroys non-trivial temporaries of a
+    // co_await full-expression twice.
+    const BackendMessage request = AuthenticationCleartextPassword{};
+    std::string body = co_await ex.exchange(request);
     PasswordMessage pm;
     if (decode_body(body, pm))
       throw PgError(ErrorInfo::fatal(sqlstate::protocol_violation, "invalid password packet size"));
@@ -112,7 +115,8 @@ class ScramAuth final : public detail::AuthBase {
     auth::ScramServer scram(secret, so);
 
     std::vector<std::string_view> mechs = scram.mechanisms();
-    std::string body = co_await ex.exchange(AuthenticationSASL{mechs});
+    const BackendMessage request = AuthenticationSASL{mechs};  // named: see CleartextAuth
+    std::string body = co_await ex.exchange(request);
     SASLInitialResponse init;
     if (decode_body(body, init))
       throw PgError(ErrorInfo::fatal(sqlstate::protocol_violation, "malformed SASL message"));
@@ -121,14 +125,17 @@ class ScramAuth final : public detail::AuthBase {
       first = std::string(*init.data);
     } else {
       // No initial data: ask for it with an empty challenge, as PostgreSQL.
-      first = co_await ex.exchange(AuthenticationSASLContinue{""});
+      const BackendMessage empty_challenge = AuthenticationSASLContinue{""};
+      first = co_await ex.exchange(empty_challenge);
     }
     auto step = scram.handle_client_first(init.mechanism, first);
     if (!step) fail(client, *step.error);
-    std::string final_msg = co_await ex.exchange(AuthenticationSASLContinue{step.message});
+    const BackendMessage challenge = AuthenticationSASLContinue{step.message};
+    std::string final_msg = co_await ex.exchange(challenge);
     step = scram.handle_client_final(final_msg);
     if (!step) fail(client, *step.error);
-    ex.send(AuthenticationSASLFinal{step.message});
+    const BackendMessage final_message = AuthenticationSASLFinal{step.message};
+    ex.send(final_message);
   }
 
  private:
@@ -158,7 +165,8 @@ class Md5Auth final : public detail::AuthBase {
     }
     auto salt = auth::md5_random_salt();
     // Unknown roles get the same request, so their existence is not revealed.
-    std::string body = co_await ex.exchange(AuthenticationMD5Password{salt});
+    const BackendMessage request = AuthenticationMD5Password{salt};
+    std::string body = co_await ex.exchange(request);
     PasswordMessage pm;
     if (decode_body(body, pm))
       throw PgError(ErrorInfo::fatal(sqlstate::protocol_violation, "invalid password packet size"));

@@ -1,0 +1,50 @@
+#pragma once
+// The fixed-results handler shared by server, secure_server and scram_server.
+//
+//   SELECT ...      -> one row per statement: the statement text and its length
+//   BEGIN/COMMIT    -> transaction status changes as in PostgreSQL
+//   anything with "error" in it -> ERROR 42601 with detail and hint
+
+#include <cctype>
+
+#include <pgwire/api/handlers.hpp>
+
+namespace example {
+
+bool starts_with_word(std::string_view s, std::string_view word) {
+  if (s.size() < word.size()) return false;
+  for (std::size_t i = 0; i < word.size(); ++i)
+    if (std::toupper(static_cast<unsigned char>(s[i])) != word[i]) return false;
+  return s.size() == word.size() || !std::isalnum(static_cast<unsigned char>(s[word.size()]));
+}
+
+class FixedResults final : public pgwire::SimpleQueryHandler {
+ public:
+  asio::awaitable<std::vector<pgwire::Response>> query(pgwire::Session&,
+                                                       std::string_view sql) override {
+    std::vector<pgwire::Response> out;
+    for (auto stmt : pgwire::split_statements(sql)) {
+      if (starts_with_word(stmt, "BEGIN")) {
+        out.push_back(pgwire::Response::begin());
+      } else if (starts_with_word(stmt, "COMMIT")) {
+        out.push_back(pgwire::Response::commit());
+      } else if (starts_with_word(stmt, "ROLLBACK")) {
+        out.push_back(pgwire::Response::rollback());
+      } else if (stmt.find("error") != std::string_view::npos) {
+        out.push_back(pgwire::Response::error(
+            pgwire::ErrorInfo::error(pgwire::sqlstate::syntax_error, "you asked for an error")
+                .with_detail("The statement contained the word \"error\".")
+                .with_hint("Leave it out.")));
+        break;
+      } else {
+        auto schema = pgwire::make_schema({{"statement", 25}, {"length", 23, 4}});
+        out.push_back(pgwire::Response::rows(
+            schema, pgwire::make_text_rows({{std::string(stmt), std::to_string(stmt.size())}})));
+      }
+    }
+    co_return out;
+  }
+};
+
+
+}  // namespace example

@@ -1,0 +1,29 @@
+// SCRAM-SHA-256 and SCRAM-SHA-256-PLUS (channel binding tls-server-end-point)
+// over TLS. The password is kept only as a SCRAM secret, as PostgreSQL keeps
+// it in pg_authid: the server never holds the plaintext.
+//
+//   examples/make-cert.sh /tmp/pgwire-tls
+//   scram_server --tls-cert /tmp/pgwire-tls/server.crt --tls-key /tmp/pgwire-tls/server.key
+//   psql "host=localhost port=5432 user=postgres password=postgres sslmode=require channel_binding=require"
+
+#include <pgwire/auth/scram.hpp>
+
+#include "common.hpp"
+#include "fixed_results.hpp"
+
+int main(int argc, char** argv) {
+  auto flags = example::parse(argc, argv,
+                              "SCRAM-SHA-256(-PLUS) over TLS with a stored secret instead of a password.",
+                              {"--iterations"}, "  --iterations N         SCRAM iteration count (default 4096)\n");
+  int iterations = std::stoi(example::extra(flags, "--iterations", "4096"));
+  auto source = std::make_shared<pgwire::StaticAuthSource>();
+  // What a product would store: "SCRAM-SHA-256$<iter>:<salt>$<StoredKey>:<ServerKey>".
+  source->add(flags.user, pgwire::auth::ScramSecret::generate(flags.password, iterations).to_string());
+  pgwire::ScramOptions scram;
+  scram.iterations = iterations;
+  pgwire::Server server(example::server_options(flags),
+                        {pgwire::make_scram_auth(source, scram), std::make_shared<example::FixedResults>()});
+  server.start();
+  example::announce(server, flags);
+  server.run();
+}
