@@ -149,8 +149,9 @@ class Connection final : public Session, public AuthExchange,
 
   awaitable<void> run() {
     using namespace asio::experimental::awaitable_operators;
+    executor_ = co_await asio::this_coro::executor;
     try {
-      asio::steady_timer timer(co_await asio::this_coro::executor);
+      asio::steady_timer timer(executor_);
       timer.expires_after(shared_.options.authentication_timeout);
       auto result = co_await (startup() || timer.async_wait(use_awaitable));
       if (result.index() == 1) {
@@ -195,6 +196,16 @@ class Connection final : public Session, public AuthExchange,
   }
 
   std::shared_ptr<void>& state_slot() const noexcept override { return state_; }
+  bool cancel_requested() const noexcept override { return cancel_requested_.load(); }
+
+  // Called from the connection that received the CancelRequest (any thread).
+  void cancel() {
+    if (!running_.load()) return;  // idle: PostgreSQL ignores it too
+    cancel_requested_.store(true);
+    asio::post(executor_, [self = shared_from_this()] {
+      if (self->running_.load()) self->cancel_signal_.emit(asio::cancellation_type::all);
+    });
+  }
 
   // AuthExchange ---------------------------------------------------------------
   awaitable<std::string> exchange(const BackendMessage& request) override {
@@ -358,7 +369,7 @@ class Connection final : public Session, public AuthExchange,
         return;
       target = it->second.second.lock();
     }
-    if (target) target->cancel_requested_.store(true);
+    if (target) target->cancel();
   }
 
   // The query phase ------------------------------------------------------------
@@ -404,23 +415,37 @@ class Connection final : public Session, public AuthExchange,
     }
     std::vector<Response> responses;
     std::optional<ErrorInfo> failure;
+    running_.store(true);
     try {
       if (!shared_.handlers.simple_query)
         throw PgError(sqlstate::feature_not_supported, "simple query protocol is not supported");
-      responses = co_await shared_.handlers.simple_query->query(*this, sql);
+      // Spawned with a cancellation slot so a CancelRequest aborts whatever
+      // the handler awaits.
+      auto call = shared_.handlers.simple_query->query(*this, sql);
+      responses = co_await asio::co_spawn(
+          executor_, std::move(call),
+          asio::bind_cancellation_slot(cancel_signal_.slot(), use_awaitable));
     } catch (const PgError& e) {
       failure = e.info();
     } catch (const ConnectionClosed&) {
+      running_.store(false);
       throw;
     } catch (const std::exception& e) {
       failure = ErrorInfo::error(sqlstate::internal_error, e.what());
     }
+    if (failure && cancel_requested_.load()) failure = canceled();
     for (auto& r : responses) {
       bool ok = co_await send_response(r, {});
       if (!ok) break;
     }
+    running_.store(false);
+    cancel_requested_.store(false);
     if (failure) engine_.error(*failure);
     engine_.ready_for_query();
+  }
+
+  static ErrorInfo canceled() {
+    return ErrorInfo::error(sqlstate::query_canceled, "canceling statement due to user request");
   }
 
   // Sends one statement's result. False after an error (stop the batch).
@@ -446,11 +471,15 @@ class Connection final : public Session, public AuthExchange,
     bool more = r.source() != nullptr;
     try {
       while (more) {
+        if (cancel_requested_.load()) throw PgError(canceled());
         std::size_t budget = shared_.options.flush_threshold > out.size()
                                  ? shared_.options.flush_threshold - out.size()
                                  : 1;
         RowWriter w(out, schema, formats, budget, 0);
-        more = co_await r.source()->fill(w);
+        auto fill = r.source()->fill(w);
+        more = co_await asio::co_spawn(
+            executor_, std::move(fill),
+            asio::bind_cancellation_slot(cancel_signal_.slot(), use_awaitable));
         count += w.rows();
         if (out.error()) throw PgError(sqlstate::internal_error, "row does not match its RowDescription");
         // Backpressure: wait for the socket before producing more rows.
@@ -462,7 +491,8 @@ class Connection final : public Session, public AuthExchange,
     } catch (const ConnectionClosed&) {
       throw;
     } catch (const std::exception& e) {
-      engine_.error(ErrorInfo::error(sqlstate::internal_error, e.what()));
+      engine_.error(cancel_requested_.load() ? canceled()
+                                             : ErrorInfo::error(sqlstate::internal_error, e.what()));
       co_return false;
     }
     encode(CommandComplete{fmt::format("{} {}", r.tag(), count)}, out);
@@ -502,6 +532,9 @@ class Connection final : public Session, public AuthExchange,
   std::string secret_;
   std::string end_point_;
   std::atomic<bool> cancel_requested_{false};
+  std::atomic<bool> running_{false};  // a statement is executing (cancellable)
+  asio::cancellation_signal cancel_signal_;
+  asio::any_io_executor executor_;
   mutable std::shared_ptr<void> state_;
 };
 

@@ -54,6 +54,12 @@ class Session {
   virtual void set_parameter(std::string_view name, std::string_view value) = 0;
   virtual const std::map<std::string, std::string, std::less<>>& parameters() const noexcept = 0;
 
+  // True once a matching CancelRequest arrived for the statement now
+  // running. Awaited Asio operations are cancelled too (they fail with
+  // operation_aborted); CPU-bound handlers can poll this. The library then
+  // reports 57014 "canceling statement due to user request".
+  virtual bool cancel_requested() const noexcept = 0;
+
   // Per-connection state of the product (an open storage handle, a
   // transaction, ...). Destroyed with the connection.
   template <class T>
