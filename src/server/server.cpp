@@ -20,6 +20,7 @@
 #include <openssl/rand.h>
 #include <openssl/ssl.h>
 
+#include "pgwire/auth/channel_binding.hpp"
 #include "pgwire/protocol/engine.hpp"
 #include "tls.hpp"
 
@@ -306,7 +307,8 @@ class Connection final : public Session, public AuthExchange,
     client_.direct_tls = direct;
     client_.alpn = alpn;
     client_.tls_version = SSL_get_version(t_.ssl());
-    end_point_ = detail::tls_server_end_point(SSL_get_certificate(t_.ssl()));
+    // Empty when the certificate has no usable hash (Ed25519): PLUS is then not offered.
+    end_point_ = auth::tls_server_end_point(SSL_get_certificate(t_.ssl())).value_or("");
     co_return true;
   }
 

@@ -2,8 +2,6 @@
 
 #include <stdexcept>
 
-#include <openssl/evp.h>
-#include <openssl/objects.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
@@ -41,20 +39,6 @@ std::string negotiated_alpn(SSL* ssl) {
   unsigned int len = 0;
   SSL_get0_alpn_selected(ssl, &data, &len);
   return data ? std::string(reinterpret_cast<const char*>(data), len) : std::string();
-}
-
-std::string tls_server_end_point(X509* cert) {
-  if (cert == nullptr) return {};
-  int md_nid = 0;
-  if (!OBJ_find_sigid_algs(X509_get_signature_nid(cert), &md_nid, nullptr)) return {};
-  // RFC 5929 4.1: MD5 and SHA-1 are replaced by SHA-256.
-  const EVP_MD* md = (md_nid == NID_md5 || md_nid == NID_sha1) ? EVP_sha256()
-                                                                : EVP_get_digestbynid(md_nid);
-  if (md == nullptr) return {};
-  unsigned char buf[EVP_MAX_MD_SIZE];
-  unsigned int n = 0;
-  if (!X509_digest(cert, md, buf, &n)) return {};
-  return std::string(reinterpret_cast<const char*>(buf), n);
 }
 
 }  // namespace pgwire::detail

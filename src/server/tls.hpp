@@ -14,7 +14,5 @@ namespace pgwire::detail {
 // offering ALPN without it is refused, as PostgreSQL 17 does).
 std::unique_ptr<asio::ssl::context> make_server_tls_context(const TlsOptions& options);
 std::string negotiated_alpn(SSL* ssl);
-// RFC 5929 tls-server-end-point of the certificate this session presented.
-std::string tls_server_end_point(X509* cert);
 
 }  // namespace pgwire::detail
