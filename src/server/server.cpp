@@ -154,7 +154,9 @@ class Connection final : public Session, public AuthExchange,
     try {
       asio::steady_timer timer(executor_);
       timer.expires_after(shared_.options.authentication_timeout);
-      auto result = co_await (startup() || timer.async_wait(use_awaitable));
+      // startup_or_false() never throws: Asio's || waits for the first
+      // *successful* branch, so a throwing startup would wait for the timer.
+      auto result = co_await (startup_or_false() || timer.async_wait(use_awaitable));
       if (result.index() == 1) {
         // Timed out. PostgreSQL says so only once authentication has begun.
         if (engine_.phase() == protocol::Phase::authenticating) {
@@ -213,20 +215,17 @@ class Connection final : public Session, public AuthExchange,
     encode(request, engine_.output());
     co_await flush();
     for (;;) {
-      switch (engine_.next()) {
-        case protocol::EventKind::need_input:
-          co_await read_more();
-          break;
-        case protocol::EventKind::write:
-          co_await flush();
-          break;
-        case protocol::EventKind::auth_response:
-          co_return std::string(engine_.frame().body);
-        default:  // close: protocol violation or EOF
-          co_await flush();
-          throw ConnectionClosed{};
+      protocol::EventKind k = engine_.next();
+      if (k == protocol::EventKind::auth_response) co_return std::string(engine_.frame().body);
+      if (k == protocol::EventKind::need_input) {
+        co_await read_more();
+      } else {
+        co_await flush();  // write, or the FATAL before a close
+        if (k != protocol::EventKind::write) break;
       }
     }
+    // Protocol violation or EOF during authentication.
+    throw ConnectionClosed{};
   }
   void send(const BackendMessage& message) override { encode(message, engine_.output()); }
   std::string_view tls_server_end_point() const noexcept override { return end_point_; }
@@ -256,6 +255,15 @@ class Connection final : public Session, public AuthExchange,
     } else {
       engine_.input().commit(n);
     }
+  }
+
+  awaitable<bool> startup_or_false() {
+    try {
+      bool ok = co_await startup();
+      co_return ok;
+    } catch (...) {  // ConnectionClosed, socket errors
+    }
+    co_return false;
   }
 
   // Negotiation, startup and authentication. True once logged in.
@@ -328,6 +336,9 @@ class Connection final : public Session, public AuthExchange,
       co_await shared_.handlers.startup->authenticate(*this);
     } catch (const PgError& e) {
       refused = e.info();
+    } catch (const std::exception& e) {
+      // A failing AuthSource (database down, ...): refuse, do not hang.
+      refused = ErrorInfo::fatal(sqlstate::internal_error, e.what());
     }
     if (refused) {
       refused->severity = "FATAL";
