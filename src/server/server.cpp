@@ -408,15 +408,167 @@ class Connection final : public Session, public AuthExchange,
 
   awaitable<void> dispatch(const FrontendMessage& m) {
     if (auto* q = std::get_if<Query>(&m)) {
+      // A simple Query drops the unnamed portal and statement, as PostgreSQL.
+      drop_unnamed(true);
       co_await simple_query(q->query);
-    } else if (std::holds_alternative<Sync>(m)) {
-      engine_.ready_for_query();
-    } else if (std::holds_alternative<Flush>(m)) {
-      // The engine already asked for a write.
-    } else {
-      engine_.error(ErrorInfo::error(sqlstate::feature_not_supported,
-                                     "extended query protocol is not supported by this server"));
+      co_return;
     }
+    if (std::holds_alternative<Flush>(m)) co_return;  // the engine already asked for a write
+    if (std::holds_alternative<Sync>(m)) {
+      co_await sync();
+      co_return;
+    }
+    std::optional<ErrorInfo> failure;
+    try {
+      if (std::holds_alternative<FunctionCall>(m))
+        throw PgError(sqlstate::feature_not_supported, "fast-path function calls are not supported");
+      if (!shared_.handlers.extended_query)
+        throw PgError(sqlstate::feature_not_supported,
+                      "extended query protocol is not supported by this server");
+      if (auto* p = std::get_if<Parse>(&m)) {
+        co_await parse(*p);
+      } else if (auto* b = std::get_if<Bind>(&m)) {
+        co_await bind(*b);
+      } else if (auto* d = std::get_if<Describe>(&m)) {
+        describe(*d);
+      } else if (auto* e = std::get_if<Execute>(&m)) {
+        co_await execute(*e);
+      } else if (auto* c = std::get_if<Close>(&m)) {
+        close(*c);
+      }
+    } catch (const PgError& e) {
+      failure = e.info();
+    } catch (const ConnectionClosed&) {
+      throw;
+    } catch (const std::exception& e) {
+      failure = cancel_requested_.load() ? canceled() : ErrorInfo::error(sqlstate::internal_error, e.what());
+    }
+    running_.store(false);
+    cancel_requested_.store(false);
+    if (failure) engine_.error(*failure);
+  }
+
+  // Extended query ----------------------------------------------------------------
+
+  // Runs a handler coroutine so that a CancelRequest can abort what it awaits.
+  template <class T>
+  awaitable<T> cancellable(awaitable<T> call) {
+    running_.store(true);
+    co_return co_await asio::co_spawn(
+        executor_, std::move(call), asio::bind_cancellation_slot(cancel_signal_.slot(), use_awaitable));
+  }
+
+  awaitable<void> parse(const Parse& p) {
+    auto stmt = std::make_shared<Statement>();
+    stmt->name = std::string(p.statement);
+    stmt->sql = std::string(p.query);
+    stmt->parameter_types = p.parameter_types;
+    // The unnamed statement is replaced even if the new Parse fails.
+    if (stmt->name.empty()) drop_unnamed_statement();
+    auto call = shared_.handlers.extended_query->prepare(*this, *stmt);
+    co_await cancellable(std::move(call));
+    store_.add_statement(std::move(stmt));
+    encode(ParseComplete{}, engine_.output());
+  }
+
+  awaitable<void> bind(const Bind& b) {
+    if (b.portal.empty()) drop_unnamed(false);
+    Portal& portal = store_.bind(b);
+    try {
+      auto call = shared_.handlers.extended_query->bind(*this, portal);
+      co_await cancellable(std::move(call));
+    } catch (...) {
+      store_.close_portal(portal.name);
+      throw;
+    }
+    encode(BindComplete{}, engine_.output());
+  }
+
+  void describe(const Describe& d) {
+    Buffer& out = engine_.output();
+    if (d.target == TargetKind::statement) {
+      auto stmt = store_.statement(d.name);
+      encode(ParameterDescription{stmt->parameter_types}, out);
+      if (stmt->columns && !stmt->columns->empty()) {
+        encode_row_description(*stmt->columns, {}, out);
+      } else {
+        encode(NoData{}, out);
+      }
+      return;
+    }
+    Portal* p = store_.portal(d.name);
+    if (!p) throw PgError("34000", fmt::format("portal \"{}\" does not exist", d.name));
+    const auto& cols = p->statement->columns;
+    if (cols && !cols->empty()) {
+      encode_row_description(*cols, p->result_formats, out);
+    } else {
+      encode(NoData{}, out);
+    }
+  }
+
+  awaitable<void> execute(const Execute& e) {
+    Portal* p = store_.portal(e.portal);
+    if (!p) throw PgError("34000", fmt::format("portal \"{}\" does not exist", e.portal));
+    Buffer& out = engine_.output();
+    if (p->completed && !p->suspended) {
+      // Ran to completion already: nothing more to return.
+      const auto& cols = p->statement->columns;
+      encode(CommandComplete{cols && !cols->empty() ? "SELECT 0" : "EXECUTE"}, out);
+      co_return;
+    }
+    if (!p->suspended) {
+      auto call = shared_.handlers.extended_query->execute(*this, *p);
+      p->suspended = co_await cancellable(std::move(call));
+    }
+    Response& r = *p->suspended;
+    if (r.kind() != Response::Kind::rows) {
+      p->completed = true;
+      Response done = std::move(r);
+      p->suspended.reset();
+      co_await send_response(done, {}, 0, false);
+      co_return;
+    }
+    std::uint64_t limit = e.max_rows > 0 ? static_cast<std::uint64_t>(e.max_rows) : 0;
+    bool more = co_await send_response(r, p->result_formats, limit, false);
+    if (more) {
+      encode(PortalSuspended{}, out);
+    } else {
+      p->completed = true;
+      p->suspended.reset();
+    }
+  }
+
+  void close(const Close& c) {
+    if (c.target == TargetKind::statement) {
+      for (auto& s : store_.close_statement(c.name)) shared_.handlers.extended_query->closed(*this, *s);
+    } else {
+      for (auto& p : store_.close_portal(c.name)) shared_.handlers.extended_query->closed(*this, *p);
+    }
+    encode(CloseComplete{}, engine_.output());
+  }
+
+  awaitable<void> sync() {
+    std::optional<ErrorInfo> failure;
+    if (shared_.handlers.extended_query) {
+      try {
+        co_await shared_.handlers.extended_query->sync(*this);
+      } catch (const PgError& e) {
+        failure = e.info();
+      }
+    }
+    drop_unnamed(false);
+    if (failure) engine_.error(*failure);
+    engine_.ready_for_query();
+  }
+
+  void drop_unnamed(bool statement_too) {
+    auto p = store_.drop_unnamed_portal();
+    if (p && shared_.handlers.extended_query) shared_.handlers.extended_query->closed(*this, *p);
+    if (statement_too) drop_unnamed_statement();
+  }
+  void drop_unnamed_statement() {
+    auto s = store_.drop_unnamed_statement();
+    if (s && shared_.handlers.extended_query) shared_.handlers.extended_query->closed(*this, *s);
   }
 
   awaitable<void> simple_query(std::string_view sql) {
@@ -461,14 +613,19 @@ class Connection final : public Session, public AuthExchange,
     return ErrorInfo::error(sqlstate::query_canceled, "canceling statement due to user request");
   }
 
-  // Sends one statement's result. False after an error (stop the batch).
-  awaitable<bool> send_response(Response& r, std::span<const FormatCode> formats) {
+  // Sends one statement's result. Simple query (describe = true): sends
+  // RowDescription and returns false after an error (stop the batch).
+  // Extended Execute (describe = false): stops after `limit` rows and
+  // returns true when rows remain (PortalSuspended); errors throw PgError.
+  awaitable<bool> send_response(Response& r, std::span<const FormatCode> formats,
+                                std::uint64_t limit = 0, bool describe = true) {
     Buffer& out = engine_.output();
     switch (r.kind()) {
       case Response::Kind::empty:
         encode(EmptyQueryResponse{}, out);
         co_return true;
       case Response::Kind::error:
+        if (!describe) throw PgError(r.error_info());
         engine_.error(r.error_info());
         co_return false;
       case Response::Kind::command:
@@ -479,16 +636,16 @@ class Connection final : public Session, public AuthExchange,
         break;
     }
     const Schema& schema = *r.schema();
-    encode_row_description(schema, formats, out);
+    if (describe) encode_row_description(schema, formats, out);
     std::uint64_t count = 0;
     bool more = r.source() != nullptr;
     try {
-      while (more) {
+      while (more && (limit == 0 || count < limit)) {
         if (cancel_requested_.load()) throw PgError(canceled());
         std::size_t budget = shared_.options.flush_threshold > out.size()
                                  ? shared_.options.flush_threshold - out.size()
                                  : 1;
-        RowWriter w(out, schema, formats, budget, 0);
+        RowWriter w(out, schema, formats, budget, limit == 0 ? 0 : limit - count);
         auto fill = r.source()->fill(w);
         more = co_await asio::co_spawn(
             executor_, std::move(fill),
@@ -499,17 +656,21 @@ class Connection final : public Session, public AuthExchange,
         if (out.size() >= shared_.options.flush_threshold) co_await flush();
       }
     } catch (const PgError& e) {
+      if (!describe) throw;
       engine_.error(e.info());
       co_return false;
     } catch (const ConnectionClosed&) {
       throw;
     } catch (const std::exception& e) {
-      engine_.error(cancel_requested_.load() ? canceled()
-                                             : ErrorInfo::error(sqlstate::internal_error, e.what()));
+      ErrorInfo info = cancel_requested_.load() ? canceled()
+                                                : ErrorInfo::error(sqlstate::internal_error, e.what());
+      if (!describe) throw PgError(std::move(info));
+      engine_.error(info);
       co_return false;
     }
+    if (!describe && more) co_return true;  // suspended at the row limit
     encode(CommandComplete{fmt::format("{} {}", r.tag(), count)}, out);
-    co_return true;
+    co_return describe;
   }
 
   void apply(TransactionEffect e) {
@@ -541,6 +702,7 @@ class Connection final : public Session, public AuthExchange,
   protocol::Engine engine_;
   ClientInfo client_;
   std::map<std::string, std::string, std::less<>> params_;
+  StatementStore store_;
   std::int32_t pid_ = 0;
   std::string secret_;
   std::string end_point_;

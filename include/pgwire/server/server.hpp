@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "pgwire/api/extended.hpp"
 #include "pgwire/api/handlers.hpp"
 #include "pgwire/codec/framing.hpp"
 
@@ -41,7 +42,8 @@ struct ServerOptions {
 
 struct Handlers {
   std::shared_ptr<StartupHandler> startup;             // required
-  std::shared_ptr<SimpleQueryHandler> simple_query;    // required for 'Q'
+  std::shared_ptr<SimpleQueryHandler> simple_query;    // 'Q'; without it: 0A000
+  std::shared_ptr<ExtendedQueryHandler> extended_query;  // Parse/Bind/...; without it: 0A000
 };
 
 class Server {
