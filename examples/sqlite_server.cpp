@@ -9,7 +9,9 @@
 
 #include <sqlite3.h>
 
+#include <pgwire/api/extended.hpp>
 #include <pgwire/api/handlers.hpp>
+#include <pgwire/types.hpp>
 
 #include "common.hpp"
 
@@ -103,19 +105,52 @@ struct Stmt {
   ~Stmt() { sqlite3_finalize(s); }
 };
 
+// One value of column i, as the declared PostgreSQL type, in the format the
+// client asked for (text for simple queries; per column after Bind).
+void encode_column(pgwire::RowWriter& out, sqlite3_stmt* s, int i, pgwire::Oid type) {
+  if (sqlite3_column_type(s, i) == SQLITE_NULL) {
+    out.add_null();
+    return;
+  }
+  auto text = [&] {
+    return std::string_view(reinterpret_cast<const char*>(sqlite3_column_text(s, i)),
+                            static_cast<std::size_t>(sqlite3_column_bytes(s, i)));
+  };
+  auto decoded = [&](auto value) {
+    if (pgwire::decode_text(text(), value))
+      throw pgwire::PgError("22007", "stored value \"" + std::string(text()) + "\" is not a valid " +
+                                         std::string(pgwire::type_name(type)));
+    out.add(value);
+  };
+  switch (type) {
+    case oid::int8: out.add(static_cast<std::int64_t>(sqlite3_column_int64(s, i))); return;
+    case oid::float8: out.add(sqlite3_column_double(s, i)); return;
+    case oid::bool_: out.add(sqlite3_column_int64(s, i) != 0); return;
+    case oid::bytea: {
+      auto p = static_cast<const char*>(sqlite3_column_blob(s, i));
+      out.add(pgwire::Bytea{std::string_view(p, static_cast<std::size_t>(sqlite3_column_bytes(s, i)))});
+      return;
+    }
+    case oid::date: decoded(pgwire::Date{}); return;
+    case oid::timestamp: decoded(pgwire::Timestamp{}); return;
+    case oid::numeric: out.add(pgwire::Numeric{text()}); return;
+    default: out.add(text()); return;
+  }
+}
+
 // Streams rows straight from sqlite3_step; the first row was stepped already
 // (to learn the types of expression columns).
 class SqliteRows final : public pgwire::RowSource {
  public:
-  SqliteRows(std::shared_ptr<Db> db, std::unique_ptr<Stmt> stmt, bool has_row)
-      : db_(std::move(db)), stmt_(std::move(stmt)), has_row_(has_row) {}
+  SqliteRows(std::shared_ptr<Db> db, std::unique_ptr<Stmt> stmt, bool has_row, pgwire::SchemaPtr schema)
+      : db_(std::move(db)), stmt_(std::move(stmt)), has_row_(has_row), schema_(std::move(schema)) {}
 
   asio::awaitable<bool> fill(pgwire::RowWriter& out) override {
     sqlite3_stmt* s = stmt_->s;
     while (has_row_ && out.wants_more()) {
       out.begin_row();
-      int n = sqlite3_column_count(s);
-      for (int i = 0; i < n; ++i) encode(out, s, i);
+      for (std::size_t i = 0; i < schema_->size(); ++i)
+        encode_column(out, s, static_cast<int>(i), (*schema_)[i].type);
       out.end_row();
       int rc = sqlite3_step(s);
       if (rc == SQLITE_DONE) {
@@ -128,92 +163,170 @@ class SqliteRows final : public pgwire::RowSource {
   }
 
  private:
-  static void encode(pgwire::RowWriter& out, sqlite3_stmt* s, int i) {
-    switch (sqlite3_column_type(s, i)) {
-      case SQLITE_NULL:
-        out.add_null();
-        return;
-      case SQLITE_INTEGER: {
-        char buf[24];
-        auto r = std::to_chars(buf, buf + sizeof buf, sqlite3_column_int64(s, i));
-        out.add_encoded(std::string_view(buf, static_cast<std::size_t>(r.ptr - buf)));
-        return;
-      }
-      case SQLITE_FLOAT: {
-        char buf[32];
-        auto r = std::to_chars(buf, buf + sizeof buf, sqlite3_column_double(s, i));
-        out.add_encoded(std::string_view(buf, static_cast<std::size_t>(r.ptr - buf)));
-        return;
-      }
-      case SQLITE_BLOB: {
-        // bytea text output: \x followed by hex.
-        auto p = static_cast<const unsigned char*>(sqlite3_column_blob(s, i));
-        int len = sqlite3_column_bytes(s, i);
-        out.begin_value();
-        static const char* hex = "0123456789abcdef";
-        char* w = out.buffer().extend(2 + 2 * static_cast<std::size_t>(len));
-        *w++ = '\\';
-        *w++ = 'x';
-        for (int k = 0; k < len; ++k) {
-          *w++ = hex[p[k] >> 4];
-          *w++ = hex[p[k] & 15];
-        }
-        out.end_value();
-        return;
-      }
-      default: {
-        auto p = reinterpret_cast<const char*>(sqlite3_column_text(s, i));
-        out.add_encoded(std::string_view(p, static_cast<std::size_t>(sqlite3_column_bytes(s, i))));
-        return;
-      }
-    }
-  }
-
   std::shared_ptr<Db> db_;
   std::unique_ptr<Stmt> stmt_;
   bool has_row_;
+  pgwire::SchemaPtr schema_;
 };
 
-class SqliteHandler final : public pgwire::SimpleQueryHandler {
+// Columns of a prepared statement: declared types, or (for expressions) the
+// type of the first row's value when one was stepped.
+pgwire::SchemaPtr schema_of(sqlite3_stmt* s, bool have_row) {
+  std::vector<pgwire::Column> cols;
+  int ncol = sqlite3_column_count(s);
+  for (int i = 0; i < ncol; ++i) {
+    pgwire::Oid t = pg_type(sqlite3_column_decltype(s, i), have_row ? sqlite3_column_type(s, i) : SQLITE_TEXT);
+    cols.push_back({sqlite3_column_name(s, i), t, type_size(t)});
+  }
+  return pgwire::make_schema(std::move(cols));
+}
+
+// Positions of $1..$n in SQLite's own numbering (SQLite treats "$1" as a
+// named parameter, numbered in order of appearance).
+std::vector<int> parameter_slots(sqlite3_stmt* s) {
+  std::vector<int> slots;
+  int n = sqlite3_bind_parameter_count(s);
+  for (int idx = 1; idx <= n; ++idx) {
+    const char* name = sqlite3_bind_parameter_name(s, idx);
+    if (name == nullptr || (name[0] != '$' && name[0] != '?')) continue;
+    int num = std::atoi(name + 1);
+    if (num <= 0) continue;
+    if (static_cast<std::size_t>(num) > slots.size()) slots.resize(static_cast<std::size_t>(num), 0);
+    slots[static_cast<std::size_t>(num) - 1] = idx;
+  }
+  return slots;
+}
+
+// The PostgreSQL text form of a binary parameter (dates, timestamps,
+// numerics, uuids, ...), which is what SQLite stores for them.
+std::string binary_to_text(const pgwire::Portal& portal, std::size_t i, pgwire::Oid type) {
+  pgwire::Buffer out;
+  auto as_text = [&](auto v) { pgwire::encode_text(*v, out); };
+  switch (type) {
+    case oid::date: as_text(portal.parameter<pgwire::Date>(i)); break;
+    case oid::timestamp: as_text(portal.parameter<pgwire::Timestamp>(i)); break;
+    case 1184: as_text(portal.parameter<pgwire::TimestampTz>(i)); break;
+    case 1083: as_text(portal.parameter<pgwire::Time>(i)); break;
+    case 1186: as_text(portal.parameter<pgwire::Interval>(i)); break;
+    case oid::numeric: as_text(portal.parameter<pgwire::Numeric>(i)); break;
+    case 2950: as_text(portal.parameter<pgwire::Uuid>(i)); break;
+    case 3802: as_text(portal.parameter<pgwire::Jsonb>(i)); break;
+    default:
+      throw pgwire::PgError(pgwire::sqlstate::feature_not_supported,
+                            "binary parameters of type " + std::to_string(type) + " are not supported");
+  }
+  return std::string(out.view());
+}
+
+// Binds portal parameters through the type layer: integers and floats as
+// numbers, bytea as blobs, everything else as its text form.
+void bind_parameters(sqlite3_stmt* s, const pgwire::Portal& portal) {
+  auto slots = parameter_slots(s);
+  const auto& types = portal.statement->parameter_types;
+  for (std::size_t i = 0; i < portal.parameter_count() && i < slots.size(); ++i) {
+    int idx = slots[i];
+    if (idx == 0) continue;
+    if (portal.is_null(i)) {
+      sqlite3_bind_null(s, idx);
+      continue;
+    }
+    pgwire::Oid t = i < types.size() ? types[i] : oid::text;
+    bool binary = portal.parameter_formats[i] == pgwire::format_binary;
+    switch (t) {
+      case 21: sqlite3_bind_int64(s, idx, *portal.parameter<std::int16_t>(i)); break;
+      case 23: sqlite3_bind_int64(s, idx, *portal.parameter<std::int32_t>(i)); break;
+      case oid::int8: sqlite3_bind_int64(s, idx, *portal.parameter<std::int64_t>(i)); break;
+      case 700: sqlite3_bind_double(s, idx, *portal.parameter<float>(i)); break;
+      case oid::float8: sqlite3_bind_double(s, idx, *portal.parameter<double>(i)); break;
+      case oid::bool_: sqlite3_bind_int(s, idx, *portal.parameter<bool>(i) ? 1 : 0); break;
+      case oid::bytea: {
+        auto b = *portal.parameter<pgwire::Bytea>(i);
+        sqlite3_bind_blob(s, idx, b.data.data(), static_cast<int>(b.data.size()), SQLITE_TRANSIENT);
+        break;
+      }
+      default: {
+        std::string text;
+        if (binary && t != oid::text && t != 1043 && t != 19 && t != 1042 && t != 0 && t != 705) {
+          // A binary value of another type: store its PostgreSQL text form.
+          text = binary_to_text(portal, i, t);
+        } else {
+          text = std::string(*portal.parameters[i]);
+        }
+        sqlite3_bind_text(s, idx, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+      }
+    }
+  }
+}
+
+class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::ExtendedQueryHandler {
  public:
   explicit SqliteHandler(std::string uri) : uri_(std::move(uri)) {}
 
   asio::awaitable<std::vector<pgwire::Response>> query(pgwire::Session& session,
                                                        std::string_view sql) override {
-    auto* db = session.state<std::shared_ptr<Db>>();
-    if (db == nullptr) db = &session.set_state(std::make_shared<std::shared_ptr<Db>>(std::make_shared<Db>(uri_)));
+    auto db = connection(session);
     std::vector<pgwire::Response> out;
     for (auto stmt : pgwire::split_statements(sql)) {
-      out.push_back(run(session, *db, stmt));
+      out.push_back(run(session, db, stmt, nullptr));
       if (out.back().kind() == pgwire::Response::Kind::error) break;
     }
     co_return out;
   }
 
+  // Parse: compile once to learn parameters and columns (Describe before Bind).
+  asio::awaitable<void> prepare(pgwire::Session& session, pgwire::Statement& stmt) override {
+    std::string word = upper_word(stmt.sql);
+    if (word == "SET" || word == "SHOW" || pgwire::is_empty_query(stmt.sql)) {
+      if (word == "SHOW") stmt.columns = pgwire::make_schema({{upper_word(stmt.sql.substr(4)), oid::text}});
+      co_return;
+    }
+    auto db = connection(session);
+    Stmt s;
+    int rc = sqlite3_prepare_v2(db->db, stmt.sql.data(), static_cast<int>(stmt.sql.size()), &s.s, nullptr);
+    if (rc != SQLITE_OK) throw pgwire::PgError(sqlite_error(db->db, rc));
+    if (s.s == nullptr) co_return;
+    // SQLite cannot infer parameter types: keep the client's, else text.
+    auto slots = parameter_slots(s.s);
+    if (stmt.parameter_types.size() < slots.size()) stmt.parameter_types.resize(slots.size(), 0);
+    for (auto& t : stmt.parameter_types)
+      if (t == 0) t = oid::text;
+    if (sqlite3_column_count(s.s) > 0) stmt.columns = schema_of(s.s, false);
+    co_return;
+  }
+
+  asio::awaitable<pgwire::Response> execute(pgwire::Session& session, pgwire::Portal& portal) override {
+    co_return run(session, connection(session), portal.statement->sql, &portal);
+  }
+
  private:
-  pgwire::Response run(pgwire::Session& session, const std::shared_ptr<Db>& db, std::string_view sql) {
+  std::shared_ptr<Db> connection(pgwire::Session& session) {
+    auto* db = session.state<std::shared_ptr<Db>>();
+    if (db == nullptr)
+      db = &session.set_state(std::make_shared<std::shared_ptr<Db>>(std::make_shared<Db>(uri_)));
+    return *db;
+  }
+
+  // Runs one statement; with a portal, binds its parameters and keeps the
+  // schema reported at Parse.
+  pgwire::Response run(pgwire::Session& session, const std::shared_ptr<Db>& db, std::string_view sql,
+                       const pgwire::Portal* portal) {
     std::string word = upper_word(sql);
     // Settings live in the session, as PostgreSQL GUCs do.
     if (word == "SET") return set(session, sql);
     if (word == "SHOW") return show(session, sql);
+    if (pgwire::is_empty_query(sql)) return pgwire::Response::empty();
     auto stmt = std::make_unique<Stmt>();
-    const char* tail = nullptr;
-    int rc = sqlite3_prepare_v2(db->db, sql.data(), static_cast<int>(sql.size()), &stmt->s, &tail);
+    int rc = sqlite3_prepare_v2(db->db, sql.data(), static_cast<int>(sql.size()), &stmt->s, nullptr);
     if (rc != SQLITE_OK) return pgwire::Response::error(sqlite_error(db->db, rc));
     if (stmt->s == nullptr) return pgwire::Response::empty();
+    if (portal) bind_parameters(stmt->s, *portal);
     rc = sqlite3_step(stmt->s);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) return pgwire::Response::error(sqlite_error(db->db, rc));
-    int ncol = sqlite3_column_count(stmt->s);
-    if (ncol > 0) {
-      std::vector<pgwire::Column> cols;
-      for (int i = 0; i < ncol; ++i) {
-        pgwire::Oid t = pg_type(sqlite3_column_decltype(stmt->s, i),
-                                rc == SQLITE_ROW ? sqlite3_column_type(stmt->s, i) : SQLITE_TEXT);
-        cols.push_back({sqlite3_column_name(stmt->s, i), t, type_size(t)});
-      }
-      return pgwire::Response::rows(pgwire::make_schema(std::move(cols)),
-                                    std::make_unique<SqliteRows>(db, std::move(stmt), rc == SQLITE_ROW),
-                                    word == "PRAGMA" ? "SELECT" : "SELECT");
+    if (sqlite3_column_count(stmt->s) > 0) {
+      pgwire::SchemaPtr schema = portal && portal->statement->columns ? portal->statement->columns
+                                                                       : schema_of(stmt->s, rc == SQLITE_ROW);
+      auto rows = std::make_unique<SqliteRows>(db, std::move(stmt), rc == SQLITE_ROW, schema);
+      return pgwire::Response::rows(schema, std::move(rows));
     }
     auto changes = sqlite3_changes64(db->db);
     if (word == "INSERT") return pgwire::Response::command("INSERT 0 " + std::to_string(changes));
@@ -299,8 +412,8 @@ int main(int argc, char** argv) {
   std::string uri = file.empty() ? "file:pgwire_demo?mode=memory&cache=shared" : "file:" + file;
   Db keeper(uri);
   create_demo(uri);
-  pgwire::Server server(example::server_options(flags),
-                        {example::auth_handler(flags), std::make_shared<SqliteHandler>(uri)});
+  auto handler = std::make_shared<SqliteHandler>(uri);
+  pgwire::Server server(example::server_options(flags), {example::auth_handler(flags), handler, handler});
   server.start();
   example::announce(server, flags);
   server.run();

@@ -84,7 +84,12 @@ std::optional<T> Portal::parameter(std::size_t i) const {
   if (!p) return std::nullopt;
   T out{};
   std::error_code ec;
-  if constexpr (requires(std::string& s) { decode_value(*p, FormatCode{}, out, s); }) {
+  // Types whose decoders need storage (bytea from hex, numeric) take a
+  // string that lives as long as the portal.
+  if constexpr (requires(std::string& s) {
+                  decode_text(*p, out, s);
+                  decode_binary(*p, out, s);
+                }) {
     ec = decode_value(*p, parameter_formats.at(i), out, scratch.emplace_back());
   } else {
     ec = decode_value(*p, parameter_formats.at(i), out);

@@ -18,6 +18,7 @@
 #include "pgwire/api/error.hpp"
 #include "pgwire/codec/backend.hpp"
 #include "pgwire/codec/common.hpp"
+#include "pgwire/types/field.hpp"
 
 namespace pgwire {
 
@@ -65,6 +66,22 @@ class RowWriter {
   void add_null() {
     out_.put_i32(-1);
     ++column_;
+  }
+  // A typed value (int32_t, double, std::string_view, Date, Numeric, ...),
+  // encoded in the format the client asked for this column; nullopt = NULL.
+  template <class T>
+  void add(const T& value) {
+    begin_value();
+    encode_value(value, format(), out_);
+    end_value();
+  }
+  template <class T>
+  void add(const std::optional<T>& value) {
+    if (value) {
+      add(*value);
+    } else {
+      add_null();
+    }
   }
   // Write a value in place: begin_value(), append to buffer(), end_value().
   void begin_value() {
