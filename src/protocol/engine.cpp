@@ -68,6 +68,12 @@ EventKind Engine::next_startup() {
 
   FrontendMessage m;
   std::error_code ec = decode_startup_packet(r.frame.body, m);
+  // A malformed CancelRequest is only logged by PostgreSQL ("invalid length
+  // of query cancel packet"): never answer on a cancel connection.
+  if (ec && r.frame.body.size() >= 4 && r.frame.body.substr(0, 4) == std::string_view("\x04\xd2\x16\x2e", 4)) {
+    phase_ = Phase::closed;
+    return EventKind::close;
+  }
   if (ec == codec_errc::unsupported_protocol) {
     auto v = std::get<StartupMessage>(m).version;
     return fatal(sqlstate::feature_not_supported,

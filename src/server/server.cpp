@@ -158,8 +158,10 @@ class Connection final : public Session, public AuthExchange,
       // *successful* branch, so a throwing startup would wait for the timer.
       auto result = co_await (startup_or_false() || timer.async_wait(use_awaitable));
       if (result.index() == 1) {
-        // Timed out. PostgreSQL says so only once authentication has begun.
-        if (engine_.phase() == protocol::Phase::authenticating) {
+        // Timed out. PostgreSQL says so only once authentication has begun
+        // (the engine's phase is unreliable here: cancelling the pending
+        // read looked like EOF to it).
+        if (auth_started_) {
           engine_.output().clear();
           ErrorInfo::fatal(sqlstate::query_canceled, "canceling authentication due to timeout")
               .encode(engine_.output());
@@ -321,6 +323,7 @@ class Connection final : public Session, public AuthExchange,
   }
 
   awaitable<bool> authenticate() {
+    auth_started_ = true;
     const StartupMessage& m = engine_.startup_message();
     client_.protocol = engine_.protocol();
     for (const auto& [k, v] : m.parameters) client_.startup_parameters.emplace_back(k, v);
@@ -703,6 +706,7 @@ class Connection final : public Session, public AuthExchange,
   ClientInfo client_;
   std::map<std::string, std::string, std::less<>> params_;
   StatementStore store_;
+  bool auth_started_ = false;
   std::int32_t pid_ = 0;
   std::string secret_;
   std::string end_point_;

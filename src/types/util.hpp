@@ -1,0 +1,67 @@
+#pragma once
+// Small text helpers shared by the type encoders/decoders. Everything here is
+// locale-independent: PostgreSQL's parsers use isspace/isdigit in the C locale.
+
+#include <cstdint>
+#include <string_view>
+#include <system_error>
+
+#include "pgwire/types/error.hpp"
+
+namespace pgwire::types_detail {
+
+constexpr bool is_space(char c) noexcept {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+constexpr bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+constexpr bool is_alpha(char c) noexcept { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+constexpr char to_lower(char c) noexcept { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
+constexpr int hex_value(char c) noexcept {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+inline constexpr char hex_digits[] = "0123456789abcdef";
+
+constexpr std::string_view ltrim(std::string_view s) noexcept {
+  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+  return s;
+}
+constexpr std::string_view rtrim(std::string_view s) noexcept {
+  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+  return s;
+}
+constexpr std::string_view trim(std::string_view s) noexcept { return rtrim(ltrim(s)); }
+
+constexpr bool iequals(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (to_lower(a[i]) != to_lower(b[i])) return false;
+  }
+  return true;
+}
+constexpr bool istarts_with(std::string_view s, std::string_view prefix) noexcept {
+  return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
+}
+
+// Decimal digits of v, at least `width` of them (zero-padded). Returns the end.
+inline char* put_uint(char* p, std::uint64_t v, int width = 1) noexcept {
+  char tmp[20];
+  int n = 0;
+  do {
+    tmp[n++] = static_cast<char>('0' + v % 10);
+    v /= 10;
+  } while (v != 0);
+  for (int i = n; i < width; ++i) *p++ = '0';
+  while (n > 0) *p++ = tmp[--n];
+  return p;
+}
+
+// UTF-8 as PostgreSQL's pg_verify_mbstr checks it: no NUL, no overlong forms,
+// no surrogates, nothing above U+10FFFF.
+bool valid_utf8(std::string_view s) noexcept;
+
+inline std::error_code fail(type_errc e) noexcept { return make_error_code(e); }
+
+}  // namespace pgwire::types_detail
