@@ -33,6 +33,20 @@ std::vector<std::pair<std::string, std::string>> StartupHandler::server_paramete
   };
 }
 
+asio::awaitable<std::vector<Response>> SimpleQueryHandler::query(Session&, std::string_view) {
+  throw PgError(sqlstate::feature_not_supported, "simple query protocol is not supported");
+  co_return std::vector<Response>{};
+}
+
+asio::awaitable<void> SimpleQueryHandler::stream(Session& session, std::string_view sql,
+                                                 ResponseSink& out) {
+  std::vector<Response> responses = co_await query(session, sql);
+  for (auto& r : responses) {
+    bool ok = co_await out.send(std::move(r));
+    if (!ok) break;
+  }
+}
+
 namespace {
 
 // Length of the token starting at sql[i] that must be skipped as a unit

@@ -574,6 +574,19 @@ class Connection final : public Session, public AuthExchange,
     if (s && shared_.handlers.extended_query) shared_.handlers.extended_query->closed(*this, *s);
   }
 
+  // Sends each Response of a simple query as the handler produces it.
+  class Sink final : public ResponseSink {
+   public:
+    explicit Sink(Connection& c) : c_(c) {}
+    awaitable<bool> send(Response r) override {
+      bool ok = co_await c_.send_response(r, {});
+      co_return ok;
+    }
+
+   private:
+    Connection& c_;
+  };
+
   awaitable<void> simple_query(std::string_view sql) {
     cancel_requested_.store(false);
     if (is_empty_query(sql)) {
@@ -581,30 +594,20 @@ class Connection final : public Session, public AuthExchange,
       engine_.ready_for_query();
       co_return;
     }
-    std::vector<Response> responses;
     std::optional<ErrorInfo> failure;
-    running_.store(true);
+    Sink sink(*this);
     try {
       if (!shared_.handlers.simple_query)
         throw PgError(sqlstate::feature_not_supported, "simple query protocol is not supported");
-      // Spawned with a cancellation slot so a CancelRequest aborts whatever
-      // the handler awaits.
-      auto call = shared_.handlers.simple_query->query(*this, sql);
-      responses = co_await asio::co_spawn(
-          executor_, std::move(call),
-          asio::bind_cancellation_slot(cancel_signal_.slot(), use_awaitable));
+      auto call = shared_.handlers.simple_query->stream(*this, sql, sink);
+      co_await cancellable(std::move(call));
     } catch (const PgError& e) {
       failure = e.info();
     } catch (const ConnectionClosed&) {
       running_.store(false);
       throw;
     } catch (const std::exception& e) {
-      failure = ErrorInfo::error(sqlstate::internal_error, e.what());
-    }
-    if (failure && cancel_requested_.load()) failure = canceled();
-    for (auto& r : responses) {
-      bool ok = co_await send_response(r, {});
-      if (!ok) break;
+      failure = cancel_requested_.load() ? canceled() : ErrorInfo::error(sqlstate::internal_error, e.what());
     }
     running_.store(false);
     cancel_requested_.store(false);

@@ -53,14 +53,30 @@ class StartupHandler {
       const ClientInfo& client);
 };
 
+// Streams the results of a simple query: each Response is sent (its rows
+// pulled to the end) before send() returns.
+class ResponseSink {
+ public:
+  virtual ~ResponseSink() = default;
+  // False when `r` was an error (or its rows ended in one): stop, as
+  // PostgreSQL skips the rest of the query string.
+  virtual asio::awaitable<bool> send(Response r) = 0;
+};
+
 class SimpleQueryHandler {
  public:
   virtual ~SimpleQueryHandler() = default;
-  // One Response per statement of `sql` (which may hold several). Stop at the
-  // first Response::error: PostgreSQL skips the rest of the string. Throwing
-  // PgError is the same as returning it last; any other exception is XX000.
-  // Never called for an empty query (only spaces, comments and ';').
-  virtual asio::awaitable<std::vector<Response>> query(Session& session, std::string_view sql) = 0;
+  // Override ONE of the two. Neither is called for an empty query (only
+  // spaces, comments and ';'): the library answers EmptyQueryResponse.
+  //
+  // query(): one Response per statement of `sql` (which may hold several).
+  // Stop at the first Response::error. Throwing PgError is the same as
+  // returning it last; any other exception is XX000.
+  virtual asio::awaitable<std::vector<Response>> query(Session& session, std::string_view sql);
+  // stream(): for products that learn about statements one at a time (a
+  // proxy reading an upstream's results): send each as it comes. The
+  // default runs query() and sends its Responses in order.
+  virtual asio::awaitable<void> stream(Session& session, std::string_view sql, ResponseSink& out);
 };
 
 // Splits a query string into statements at top-level ';', skipping quoted

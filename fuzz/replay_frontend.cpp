@@ -1,0 +1,4 @@
+// The frontend fuzz target, with its entry point renamed so that both targets fit
+// in pgwire_fuzz_replay (see replay_main.cpp).
+#define PGWIRE_FUZZ_ENTRY_NAME pgwire_fuzz_frontend_entry
+#include "fuzz_frontend.cpp"
