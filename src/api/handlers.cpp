@@ -42,7 +42,7 @@ asio::awaitable<void> SimpleQueryHandler::stream(Session& session, std::string_v
                                                  ResponseSink& out) {
   std::vector<Response> responses = co_await query(session, sql);
   for (auto& r : responses) {
-    bool ok = co_await out.send(std::move(r));
+    bool ok = co_await out.send(r);
     if (!ok) break;
   }
 }

@@ -454,9 +454,18 @@ class Connection final : public Session, public AuthExchange,
   // Extended query ----------------------------------------------------------------
 
   // Runs a handler coroutine so that a CancelRequest can abort what it awaits.
+  // Nested calls (a RowSource pulled inside a streaming simple query) just
+  // await: the signal has one slot, and the outer spawn already propagates
+  // cancellation to whatever its coroutine awaits.
   template <class T>
   awaitable<T> cancellable(awaitable<T> call) {
+    if (in_cancellable_) co_return co_await std::move(call);
     running_.store(true);
+    in_cancellable_ = true;
+    struct Reset {
+      bool& flag;
+      ~Reset() { flag = false; }
+    } reset{in_cancellable_};
     co_return co_await asio::co_spawn(
         executor_, std::move(call), asio::bind_cancellation_slot(cancel_signal_.slot(), use_awaitable));
   }
@@ -578,7 +587,7 @@ class Connection final : public Session, public AuthExchange,
   class Sink final : public ResponseSink {
    public:
     explicit Sink(Connection& c) : c_(c) {}
-    awaitable<bool> send(Response r) override {
+    awaitable<bool> send(Response& r) override {
       bool ok = co_await c_.send_response(r, {});
       co_return ok;
     }
@@ -653,9 +662,7 @@ class Connection final : public Session, public AuthExchange,
                                  : 1;
         RowWriter w(out, schema, formats, budget, limit == 0 ? 0 : limit - count);
         auto fill = r.source()->fill(w);
-        more = co_await asio::co_spawn(
-            executor_, std::move(fill),
-            asio::bind_cancellation_slot(cancel_signal_.slot(), use_awaitable));
+        more = co_await cancellable(std::move(fill));
         count += w.rows();
         if (out.error()) throw PgError(sqlstate::internal_error, "row does not match its RowDescription");
         // Backpressure: wait for the socket before producing more rows.
@@ -710,6 +717,7 @@ class Connection final : public Session, public AuthExchange,
   std::map<std::string, std::string, std::less<>> params_;
   StatementStore store_;
   bool auth_started_ = false;
+  bool in_cancellable_ = false;
   std::int32_t pid_ = 0;
   std::string secret_;
   std::string end_point_;

@@ -58,9 +58,10 @@ class StartupHandler {
 class ResponseSink {
  public:
   virtual ~ResponseSink() = default;
-  // False when `r` was an error (or its rows ended in one): stop, as
+  // (By reference: GCC 12 mishandles non-trivial temporaries in co_await
+  // expressions.) False when `r` was an error (or its rows ended in one): stop, as
   // PostgreSQL skips the rest of the query string.
-  virtual asio::awaitable<bool> send(Response r) = 0;
+  virtual asio::awaitable<bool> send(Response& r) = 0;
 };
 
 class SimpleQueryHandler {
