@@ -4,6 +4,7 @@
 
 #include "pgwire/types/array.hpp"
 #include "pgwire/types/error.hpp"
+#include "pgwire/types/convert.hpp"
 #include "pgwire/types/field.hpp"
 #include "pgwire/types/oid.hpp"
 #include "pgwire/types/scalar.hpp"

@@ -19,6 +19,7 @@ class TypeCategory final : public std::error_category {
       case type_errc::unsupported_dimensions: return "multi-dimensional arrays are not supported";
       case type_errc::too_many_dimensions: return "number of array dimensions exceeds the maximum allowed (6)";
       case type_errc::unsupported_format: return "unsupported format code";
+      case type_errc::unsupported_type: return "no text/binary conversion for this type";
     }
     return "unknown type error";
   }
@@ -43,6 +44,7 @@ std::string_view type_error_sqlstate(std::error_code ec) noexcept {
     case type_errc::unsupported_dimensions: return "0A000";  // feature_not_supported
     case type_errc::too_many_dimensions: return "54000";     // program_limit_exceeded
     case type_errc::unsupported_format: return "22023";      // invalid_parameter_value
+    case type_errc::unsupported_type: return "0A000";        // feature_not_supported
   }
   return {};
 }

@@ -17,6 +17,7 @@ enum class type_errc {
   unsupported_dimensions,  // multi-dimensional array (only one dimension is supported)
   too_many_dimensions,     // more than 6 dimensions (PostgreSQL's MAXDIM)
   unsupported_format,      // format code other than 0 (text) or 1 (binary)
+  unsupported_type,        // convert_format: a type this layer does not know
 };
 
 const std::error_category& type_category() noexcept;
