@@ -158,9 +158,11 @@ class Connection final : public Session, public AuthExchange,
       // *successful* branch, so a throwing startup would wait for the timer.
       auto result = co_await (startup_or_false() || timer.async_wait(use_awaitable));
       if (result.index() == 1) {
-        // Timed out. PostgreSQL says so only once authentication has begun
-        // (the engine's phase is unreliable here: cancelling the pending
-        // read looked like EOF to it).
+        // Timed out. PostgreSQL only logs "canceling authentication due to
+        // timeout"; we also send it once authentication has begun, so the
+        // client learns why instead of seeing a reset (a deliberate
+        // difference). auth_started_, not the engine's phase: cancelling the
+        // pending read looked like EOF to the engine.
         if (auth_started_) {
           engine_.output().clear();
           ErrorInfo::fatal(sqlstate::query_canceled, "canceling authentication due to timeout")
@@ -682,7 +684,12 @@ class Connection final : public Session, public AuthExchange,
       co_return false;
     }
     if (!describe && more) co_return true;  // suspended at the row limit
-    encode(CommandComplete{fmt::format("{} {}", r.tag(), count)}, out);
+    std::optional<std::string> tag = r.source() ? r.source()->command_tag() : std::nullopt;
+    if (tag) {
+      encode(CommandComplete{*tag}, out);
+    } else {
+      encode(CommandComplete{fmt::format("{} {}", r.tag(), count)}, out);
+    }
     co_return describe;
   }
 

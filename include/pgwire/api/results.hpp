@@ -124,6 +124,10 @@ class RowSource {
   // Return false when no rows remain. Throw PgError to end the result with an
   // error (rows already sent stay sent, as in PostgreSQL).
   virtual asio::awaitable<bool> fill(RowWriter& out) = 0;
+  // The CommandComplete tag once the rows are exhausted, when the source
+  // knows better than "<command> <count>" (a proxy passing an upstream tag
+  // such as "FETCH 5" through). nullopt: the library builds the tag.
+  virtual std::optional<std::string> command_tag() const { return std::nullopt; }
 };
 
 // A RowSource over a synchronous callable `bool(RowWriter&)` that writes one
