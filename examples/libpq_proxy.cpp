@@ -1,0 +1,474 @@
+// A PostgreSQL front built on the library: clients talk to pgwire, and every
+// statement is forwarded to an upstream PostgreSQL through libpq. It shows a
+// product developer the whole API on real PostgreSQL semantics, and lets any
+// driver's behaviour be tested through the library.
+//
+//   libpq_proxy --listen 127.0.0.1:6432 --upstream "host=/var/run/postgresql dbname=postgres"
+//
+// - Simple query: PQsendQuery in single-row mode; rows stream through as the
+//   upstream produces them (never buffered whole); each statement's result
+//   and tag passes through.
+// - Extended query: Parse -> PQsendPrepare + PQsendDescribePrepared (so
+//   Describe works before Bind), Execute -> PQsendQueryPrepared with the
+//   client's parameter formats. libpq asks for one result format for all
+//   columns: a mixed request is fetched as text and the binary columns are
+//   converted through the type layer.
+// - Every error and notice field passes through; the transaction status
+//   mirrors the upstream's.
+// - One upstream connection per client session. While an Execute is
+//   suspended (row limit), a new statement on the same session first drains
+//   the suspended result into memory: libpq runs one query at a time.
+// Not yet: COPY, NOTIFY and cancel forwarding.
+
+#include <deque>
+
+#include <asio/posix/stream_descriptor.hpp>
+#include <asio/this_coro.hpp>
+#include <asio/use_awaitable.hpp>
+#include <libpq-fe.h>
+
+#include <pgwire/api/extended.hpp>
+#include <pgwire/api/handlers.hpp>
+#include <pgwire/types.hpp>
+
+#include "common.hpp"
+
+namespace {
+
+using Result = std::unique_ptr<PGresult, decltype(&PQclear)>;
+Result wrap(PGresult* r) { return Result(r, &PQclear); }
+
+pgwire::ErrorInfo error_from(const PGresult* r, PGconn* conn) {
+  auto f = [r](int code) {
+    const char* v = r ? PQresultErrorField(r, code) : nullptr;
+    return std::string(v ? v : "");
+  };
+  pgwire::ErrorInfo e;
+  e.severity = f(PG_DIAG_SEVERITY_NONLOCALIZED);
+  if (e.severity.empty()) e.severity = f(PG_DIAG_SEVERITY);
+  if (e.severity.empty()) e.severity = "ERROR";
+  e.code = f(PG_DIAG_SQLSTATE);
+  if (e.code.empty()) e.code = pgwire::sqlstate::connection_exception;
+  e.message = f(PG_DIAG_MESSAGE_PRIMARY);
+  if (e.message.empty()) e.message = PQerrorMessage(conn);
+  e.detail = f(PG_DIAG_MESSAGE_DETAIL);
+  e.hint = f(PG_DIAG_MESSAGE_HINT);
+  e.position = f(PG_DIAG_STATEMENT_POSITION);
+  e.internal_position = f(PG_DIAG_INTERNAL_POSITION);
+  e.internal_query = f(PG_DIAG_INTERNAL_QUERY);
+  e.where = f(PG_DIAG_CONTEXT);
+  e.schema_name = f(PG_DIAG_SCHEMA_NAME);
+  e.table_name = f(PG_DIAG_TABLE_NAME);
+  e.column_name = f(PG_DIAG_COLUMN_NAME);
+  e.data_type_name = f(PG_DIAG_DATATYPE_NAME);
+  e.constraint_name = f(PG_DIAG_CONSTRAINT_NAME);
+  e.file = f(PG_DIAG_SOURCE_FILE);
+  e.line = f(PG_DIAG_SOURCE_LINE);
+  e.routine = f(PG_DIAG_SOURCE_FUNCTION);
+  // An upstream FATAL ends the upstream, not necessarily this session.
+  if (e.severity == "FATAL" || e.severity == "PANIC") e.severity = "ERROR";
+  return e;
+}
+
+pgwire::SchemaPtr schema_of(const PGresult* r) {
+  std::vector<pgwire::Column> cols;
+  for (int i = 0; i < PQnfields(r); ++i) {
+    pgwire::Column c;
+    c.name = PQfname(r, i);
+    c.type = PQftype(r, i);
+    c.type_size = static_cast<std::int16_t>(PQfsize(r, i));
+    c.type_modifier = PQfmod(r, i);
+    c.table_oid = PQftable(r, i);
+    c.column_id = static_cast<std::int16_t>(PQftablecol(r, i));
+    cols.push_back(std::move(c));
+  }
+  return pgwire::make_schema(std::move(cols));
+}
+
+pgwire::TransactionStatus status_of(PGconn* c) {
+  switch (PQtransactionStatus(c)) {
+    case PQTRANS_INTRANS: return pgwire::TransactionStatus::in_transaction;
+    case PQTRANS_INERROR: return pgwire::TransactionStatus::failed;
+    default: return pgwire::TransactionStatus::idle;
+  }
+}
+
+class RowStream;
+
+// One upstream connection, driven asynchronously on the session's executor.
+class Upstream {
+ public:
+  Upstream() = default;
+  Upstream(const Upstream&) = delete;
+  Upstream& operator=(const Upstream&) = delete;
+  ~Upstream() {
+    if (sock_) sock_->release();  // libpq owns the descriptor
+    if (conn_) PQfinish(conn_);
+  }
+
+  asio::awaitable<void> connect(const std::string& conninfo, pgwire::Session& session) {
+    conn_ = PQconnectStart(conninfo.c_str());
+    if (conn_ == nullptr) throw pgwire::PgError("08006", "out of memory connecting upstream");
+    for (;;) {
+      PostgresPollingStatusType st = PQconnectPoll(conn_);
+      if (st == PGRES_POLLING_OK) break;
+      if (st == PGRES_POLLING_FAILED)
+        throw pgwire::PgError(pgwire::ErrorInfo::error("08006", std::string("upstream: ") + PQerrorMessage(conn_)));
+      attach();
+      co_await sock_->async_wait(st == PGRES_POLLING_READING ? asio::posix::stream_descriptor::wait_read
+                                                              : asio::posix::stream_descriptor::wait_write,
+                                 asio::use_awaitable);
+    }
+    attach();
+    PQsetnonblocking(conn_, 1);
+    PQsetNoticeReceiver(conn_, &Upstream::on_notice, this);
+    session_ = &session;
+  }
+
+  PGconn* conn() const noexcept { return conn_; }
+
+  // Sends what libpq has queued.
+  asio::awaitable<void> flush() {
+    for (;;) {
+      int r = PQflush(conn_);
+      if (r == 0) co_return;
+      if (r < 0) throw pgwire::PgError("08006", std::string("upstream: ") + PQerrorMessage(conn_));
+      co_await sock_->async_wait(asio::posix::stream_descriptor::wait_write, asio::use_awaitable);
+    }
+  }
+
+  // Next result of the running command, or null when it is complete.
+  asio::awaitable<Result> next() {
+    while (PQisBusy(conn_)) {
+      co_await sock_->async_wait(asio::posix::stream_descriptor::wait_read, asio::use_awaitable);
+      if (!PQconsumeInput(conn_))
+        throw pgwire::PgError("08006", std::string("upstream: ") + PQerrorMessage(conn_));
+    }
+    co_return wrap(PQgetResult(conn_));
+  }
+
+  // Runs a command to completion and returns its last result (PQexec, async).
+  asio::awaitable<Result> exec_all() {
+    co_await flush();
+    Result last = wrap(nullptr);
+    for (;;) {
+      Result r = co_await next();
+      if (!r) break;
+      last = std::move(r);
+    }
+    co_return last;
+  }
+
+  // A streaming result still holding the upstream (suspended portal).
+  RowStream* busy = nullptr;
+  // An Execute returned rows: its command's final null result is still due.
+  bool pending_end = false;
+  // Statements closed by the client, deallocated before the next command.
+  std::vector<std::string> to_deallocate;
+  std::uint64_t next_statement = 0;
+
+  // Makes the upstream free for a new command.
+  asio::awaitable<void> make_ready();
+
+ private:
+  void attach() {
+    int fd = PQsocket(conn_);
+    if (sock_ && sock_->native_handle() == fd) return;
+    if (sock_) sock_->release();
+    sock_ = std::make_unique<asio::posix::stream_descriptor>(executor_, fd);
+  }
+  static void on_notice(void* self, const PGresult* r) {
+    auto* u = static_cast<Upstream*>(self);
+    if (!u->session_) return;
+    pgwire::ErrorInfo n = error_from(r, u->conn_);
+    u->session_->send_notice(n);
+  }
+
+ public:
+  asio::any_io_executor executor_;
+
+ private:
+  PGconn* conn_ = nullptr;
+  std::unique_ptr<asio::posix::stream_descriptor> sock_;
+  pgwire::Session* session_ = nullptr;
+};
+
+// Rows of one upstream result set in single-row mode. The first row (or the
+// empty TUPLES_OK) was already received to build the schema.
+class RowStream final : public pgwire::RowSource {
+ public:
+  RowStream(Upstream& up, Result first, pgwire::FormatCode upstream_format)
+      : up_(up), current_(std::move(first)), upstream_format_(upstream_format) {
+    up_.busy = this;
+    take(current_.get());
+  }
+  ~RowStream() override {
+    if (up_.busy == this) up_.busy = nullptr;
+  }
+
+  asio::awaitable<bool> fill(pgwire::RowWriter& out) override {
+    for (;;) {
+      while (!buffered_.empty() && out.wants_more()) {
+        write_row(out, buffered_.front().get());
+        buffered_.pop_front();
+      }
+      if (done_ && buffered_.empty()) co_return false;
+      if (!out.wants_more()) co_return true;
+      Result r = co_await up_.next();
+      take_owned(std::move(r));
+    }
+  }
+
+  std::optional<std::string> command_tag() const override { return tag_; }
+
+  // Reads the rest of the result into memory (another command needs the upstream).
+  asio::awaitable<void> drain() {
+    while (!done_) {
+      Result r = co_await up_.next();
+      take_owned(std::move(r));
+    }
+  }
+  bool done() const noexcept { return done_; }
+  const std::optional<pgwire::ErrorInfo>& error() const noexcept { return error_; }
+
+ private:
+  void take(PGresult* r) {
+    if (PQresultStatus(r) == PGRES_SINGLE_TUPLE) {
+      buffered_.push_back(std::move(current_));
+      current_ = wrap(nullptr);
+    } else {
+      tag_ = PQcmdStatus(r);  // an empty result set: TUPLES_OK at once
+      done_ = true;
+      if (up_.busy == this) up_.busy = nullptr;
+    }
+  }
+  // The result set ends with TUPLES_OK (or an error); what follows belongs
+  // to the next statement.
+  void take_owned(Result r) {
+    if (r && PQresultStatus(r.get()) == PGRES_SINGLE_TUPLE) {
+      buffered_.push_back(std::move(r));
+      return;
+    }
+    if (r && PQresultStatus(r.get()) == PGRES_TUPLES_OK) {
+      tag_ = PQcmdStatus(r.get());
+    } else if (r) {
+      error_ = error_from(r.get(), up_.conn());
+    }
+    finish();
+  }
+  void finish() {
+    done_ = true;
+    if (up_.busy == this) up_.busy = nullptr;
+    if (error_) throw pgwire::PgError(*error_);
+  }
+  void write_row(pgwire::RowWriter& out, const PGresult* r) {
+    out.begin_row();
+    for (int i = 0; i < PQnfields(r); ++i) {
+      if (PQgetisnull(r, 0, i)) {
+        out.add_null();
+        continue;
+      }
+      std::string_view v(PQgetvalue(r, 0, i), static_cast<std::size_t>(PQgetlength(r, 0, i)));
+      pgwire::FormatCode want = out.format_of(static_cast<std::size_t>(i));
+      if (want == upstream_format_) {
+        out.add_encoded(v);
+      } else {
+        out.begin_value();
+        if (auto ec = pgwire::convert_format(PQftype(r, i), v, upstream_format_, want, out.buffer()))
+          throw pgwire::PgError("0A000", "cannot convert column " + std::string(PQfname(r, i)) +
+                                             " to the requested format: " + ec.message());
+        out.end_value();
+      }
+    }
+    out.end_row();
+  }
+
+  Upstream& up_;
+  Result current_;
+  pgwire::FormatCode upstream_format_;
+  std::deque<Result> buffered_;
+  std::optional<std::string> tag_;
+  std::optional<pgwire::ErrorInfo> error_;
+  bool done_ = false;
+};
+
+asio::awaitable<void> Upstream::make_ready() {
+  if (busy) {
+    RowStream* s = busy;
+    try {
+      co_await s->drain();
+    } catch (const pgwire::PgError&) {
+      // The suspended portal's error is its own; this command goes on.
+    }
+  }
+  // The end (null result) of the previous extended-query command.
+  if (pending_end) {
+    pending_end = false;
+    while (true) {
+      Result r = co_await next();
+      if (!r) break;
+    }
+  }
+  for (auto& name : to_deallocate) {
+    std::string sql = "DEALLOCATE " + name;
+    if (!PQsendQuery(conn_, sql.c_str())) continue;
+    co_await exec_all();
+  }
+  to_deallocate.clear();
+}
+
+struct UpstreamStatement {
+  std::string name;
+};
+
+class Proxy final : public pgwire::SimpleQueryHandler, public pgwire::ExtendedQueryHandler {
+ public:
+  explicit Proxy(std::string conninfo) : conninfo_(std::move(conninfo)) {}
+
+  asio::awaitable<void> stream(pgwire::Session& session, std::string_view sql,
+                               pgwire::ResponseSink& out) override {
+    Upstream& up = *co_await upstream(session);
+    co_await up.make_ready();
+    std::string q(sql);
+    if (!PQsendQuery(up.conn(), q.c_str()) || !PQsetSingleRowMode(up.conn()))
+      throw pgwire::PgError(error_from(nullptr, up.conn()));
+    co_await up.flush();
+    bool failed = false;
+    for (;;) {
+      Result r = co_await up.next();
+      if (!r) break;
+      if (failed) continue;  // drain
+      pgwire::Response resp = response_for(up, std::move(r));
+      bool ok = co_await out.send(resp);
+      if (!ok) failed = true;
+    }
+    session.set_transaction_status(status_of(up.conn()));
+  }
+
+  asio::awaitable<void> prepare(pgwire::Session& session, pgwire::Statement& stmt) override {
+    Upstream& up = *co_await upstream(session);
+    co_await up.make_ready();
+    auto handle = std::make_shared<UpstreamStatement>();
+    handle->name = "pgwire_" + std::to_string(++up.next_statement);
+    const auto& types = stmt.parameter_types;
+    if (!PQsendPrepare(up.conn(), handle->name.c_str(), stmt.sql.c_str(), static_cast<int>(types.size()),
+                       types.empty() ? nullptr : types.data()))
+      throw pgwire::PgError(error_from(nullptr, up.conn()));
+    Result r = co_await up.exec_all();
+    if (!r || PQresultStatus(r.get()) != PGRES_COMMAND_OK) throw pgwire::PgError(error_from(r.get(), up.conn()));
+    if (!PQsendDescribePrepared(up.conn(), handle->name.c_str()))
+      throw pgwire::PgError(error_from(nullptr, up.conn()));
+    Result d = co_await up.exec_all();
+    if (!d || PQresultStatus(d.get()) != PGRES_COMMAND_OK) throw pgwire::PgError(error_from(d.get(), up.conn()));
+    stmt.parameter_types.clear();
+    for (int i = 0; i < PQnparams(d.get()); ++i) stmt.parameter_types.push_back(PQparamtype(d.get(), i));
+    if (PQnfields(d.get()) > 0) stmt.columns = schema_of(d.get());
+    stmt.handle = handle;
+    session.set_transaction_status(status_of(up.conn()));
+  }
+
+  asio::awaitable<pgwire::Response> execute(pgwire::Session& session, pgwire::Portal& portal) override {
+    Upstream& up = *co_await upstream(session);
+    co_await up.make_ready();
+    std::size_t n = portal.parameter_count();
+    std::vector<const char*> values(n);
+    std::vector<int> lengths(n), formats(n);
+    // libpq reads text parameters up to a NUL, ignoring the lengths.
+    std::vector<std::string> text(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto& p = portal.parameters[i];
+      if (p && portal.parameter_formats[i] == pgwire::format_text) {
+        text[i] = std::string(*p);
+        values[i] = text[i].c_str();
+      } else {
+        values[i] = p ? p->data() : nullptr;
+      }
+      lengths[i] = p ? static_cast<int>(p->size()) : 0;
+      formats[i] = portal.parameter_formats[i];
+    }
+    // libpq has one result format for all columns: a mixed request is
+    // fetched as text and converted per column.
+    const auto& rf = portal.result_formats;
+    bool all_binary = !rf.empty() && std::all_of(rf.begin(), rf.end(), [](auto f) { return f == pgwire::format_binary; });
+    int result_format = all_binary ? 1 : 0;
+    const auto* handle = portal.statement->handle_as<UpstreamStatement>();
+    if (!PQsendQueryPrepared(up.conn(), handle->name.c_str(), static_cast<int>(n), values.data(),
+                             lengths.data(), formats.data(), result_format) ||
+        !PQsetSingleRowMode(up.conn()))
+      throw pgwire::PgError(error_from(nullptr, up.conn()));
+    co_await up.flush();
+    Result r = co_await up.next();
+    if (!r) co_return pgwire::Response::empty();
+    pgwire::Response resp = response_for(up, std::move(r), result_format, portal.statement->columns);
+    if (resp.kind() != pgwire::Response::Kind::rows) {
+      // Consume the end of the command.
+      while (true) {
+        Result rest = co_await up.next();
+        if (!rest) break;
+      }
+    } else {
+      up.pending_end = true;
+    }
+    session.set_transaction_status(status_of(up.conn()));
+    co_return resp;
+  }
+
+  void closed(pgwire::Session& session, const pgwire::Statement& stmt) override {
+    auto* h = stmt.handle_as<UpstreamStatement>();
+    auto* up = session.state<Upstream>();
+    if (h && up) up->to_deallocate.push_back(h->name);
+  }
+  using pgwire::ExtendedQueryHandler::closed;
+
+ private:
+  asio::awaitable<Upstream*> upstream(pgwire::Session& session) {
+    if (auto* up = session.state<Upstream>()) co_return up;
+    auto up = std::make_shared<Upstream>();
+    up->executor_ = co_await asio::this_coro::executor;
+    co_await up->connect(conninfo_, session);
+    co_return &session.set_state(std::move(up));
+  }
+
+  pgwire::Response response_for(Upstream& up, Result r, int upstream_format = 0,
+                                const pgwire::SchemaPtr& schema = nullptr) {
+    switch (PQresultStatus(r.get())) {
+      case PGRES_SINGLE_TUPLE:
+      case PGRES_TUPLES_OK: {
+        auto s = schema ? schema : schema_of(r.get());
+        return pgwire::Response::rows(s, std::make_unique<RowStream>(up, std::move(r),
+                                                                     static_cast<pgwire::FormatCode>(upstream_format)));
+      }
+      case PGRES_COMMAND_OK: {
+        std::string tag = PQcmdStatus(r.get());
+        return pgwire::Response::command(tag);
+      }
+      case PGRES_EMPTY_QUERY: return pgwire::Response::empty();
+      case PGRES_COPY_IN:
+        PQputCopyEnd(up.conn(), "COPY is not supported through libpq_proxy yet");
+        return pgwire::Response::error(pgwire::ErrorInfo::error("0A000", "COPY is not supported through libpq_proxy yet"));
+      case PGRES_COPY_OUT:
+        return pgwire::Response::error(pgwire::ErrorInfo::error("0A000", "COPY is not supported through libpq_proxy yet"));
+      default: return pgwire::Response::error(error_from(r.get(), up.conn()));
+    }
+  }
+
+  std::string conninfo_;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto flags = example::parse(argc, argv, "Forwards every statement to an upstream PostgreSQL through libpq.",
+                              {"--upstream"},
+                              "  --upstream CONNINFO    libpq connection string of the upstream PostgreSQL\n");
+  std::string upstream = example::extra(flags, "--upstream");
+  if (upstream.empty()) {
+    std::cerr << "libpq_proxy needs --upstream \"host=... dbname=... user=...\"\n";
+    return 2;
+  }
+  auto proxy = std::make_shared<Proxy>(upstream);
+  pgwire::Server server(example::server_options(flags), {example::auth_handler(flags), proxy, proxy});
+  server.start();
+  example::announce(server, flags);
+  server.run();
+}
