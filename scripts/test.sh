@@ -11,6 +11,9 @@ root=$PWD
 scripts/setup.sh
 
 jobs=$(nproc)
+# Paths relative to the checkout in ccache's keys: a fresh clone elsewhere
+# (as CI makes) still hits the cache.
+export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=true
 run_suite() {
   local dir=$1; shift
   cmake -S "$root" -B "$dir" -G Ninja "$@" >/dev/null
