@@ -11,6 +11,7 @@
 
 #include <pgwire/api/extended.hpp>
 #include <pgwire/api/handlers.hpp>
+#include <pgwire/api/session_commands.hpp>
 #include <pgwire/types.hpp>
 
 #include "common.hpp"
@@ -275,11 +276,7 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
 
   // Parse: compile once to learn parameters and columns (Describe before Bind).
   asio::awaitable<void> prepare(pgwire::Session& session, pgwire::Statement& stmt) override {
-    std::string word = upper_word(stmt.sql);
-    if (word == "SET" || word == "SHOW" || pgwire::is_empty_query(stmt.sql)) {
-      if (word == "SHOW") stmt.columns = pgwire::make_schema({{upper_word(stmt.sql.substr(4)), oid::text}});
-      co_return;
-    }
+    if (commands_.describe(stmt.sql, stmt.columns) || pgwire::is_empty_query(stmt.sql)) co_return;
     auto db = connection(session);
     Stmt s;
     int rc = sqlite3_prepare_v2(db->db, stmt.sql.data(), static_cast<int>(stmt.sql.size()), &s.s, nullptr);
@@ -311,9 +308,9 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
   pgwire::Response run(pgwire::Session& session, const std::shared_ptr<Db>& db, std::string_view sql,
                        const pgwire::Portal* portal) {
     std::string word = upper_word(sql);
-    // Settings live in the session, as PostgreSQL GUCs do.
-    if (word == "SET") return set(session, sql);
-    if (word == "SHOW") return show(session, sql);
+    // What drivers send in passing (SET, SHOW, version(), ...) is the
+    // library's; SQLite gets the rest.
+    if (auto r = commands_.answer(session, sql)) return std::move(*r);
     if (pgwire::is_empty_query(sql)) return pgwire::Response::empty();
     auto stmt = std::make_unique<Stmt>();
     int rc = sqlite3_prepare_v2(db->db, sql.data(), static_cast<int>(sql.size()), &stmt->s, nullptr);
@@ -338,47 +335,8 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
     return pgwire::Response::command(word);
   }
 
-  static pgwire::Response set(pgwire::Session& session, std::string_view sql) {
-    // SET [SESSION|LOCAL] name {TO|=} value
-    std::string s(sql.substr(3));
-    auto eq = s.find('=');
-    std::size_t to = std::string::npos;
-    std::string up = s;
-    for (auto& c : up) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    if (eq == std::string::npos) to = up.find(" TO ");
-    std::size_t split = eq != std::string::npos ? eq : to;
-    if (split == std::string::npos)
-      return pgwire::Response::error(pgwire::ErrorInfo::error(pgwire::sqlstate::syntax_error, "syntax error in SET"));
-    auto trim = [](std::string v) {
-      while (!v.empty() && std::isspace(static_cast<unsigned char>(v.front()))) v.erase(0, 1);
-      while (!v.empty() && std::isspace(static_cast<unsigned char>(v.back()))) v.pop_back();
-      if (v.size() >= 2 && v.front() == '\'' && v.back() == '\'') v = v.substr(1, v.size() - 2);
-      return v;
-    };
-    std::string name = trim(s.substr(0, split));
-    for (const char* scope : {"SESSION ", "LOCAL "})
-      if (upper_word(name) + " " == scope) name = trim(name.substr(std::strlen(scope)));
-    session.set_parameter(name, trim(s.substr(split + (eq != std::string::npos ? 1 : 4))));
-    return pgwire::Response::command("SET");
-  }
-
-  static pgwire::Response show(pgwire::Session& session, std::string_view sql) {
-    std::string name(sql.substr(4));
-    while (!name.empty() && std::isspace(static_cast<unsigned char>(name.front()))) name.erase(0, 1);
-    while (!name.empty() && std::isspace(static_cast<unsigned char>(name.back()))) name.pop_back();
-    auto v = session.parameter(name);
-    if (!v) {
-      for (const auto& [k, val] : session.parameters())
-        if (upper_word(k) == upper_word(name)) v = val;
-    }
-    if (!v)
-      return pgwire::Response::error(pgwire::ErrorInfo::error(
-          pgwire::sqlstate::undefined_object, "unrecognized configuration parameter \"" + name + "\""));
-    return pgwire::Response::rows(pgwire::make_schema({{name, oid::text}}),
-                                  pgwire::make_text_rows({{*v}}), "SHOW");
-  }
-
   std::string uri_;
+  pgwire::SessionCommands commands_;  // SET, SHOW, version(), DEALLOCATE, ...
 };
 
 void create_demo(const std::string& uri) {

@@ -131,6 +131,14 @@ std::vector<std::unique_ptr<Portal>> StatementStore::close_portal(std::string_vi
   return out;
 }
 
+std::vector<std::shared_ptr<const Statement>> StatementStore::close_all() {
+  std::vector<std::shared_ptr<const Statement>> out;
+  for (auto& [name, st] : statements_) out.push_back(st);
+  statements_.clear();
+  portals_.clear();
+  return out;
+}
+
 std::unique_ptr<Portal> StatementStore::drop_unnamed_portal() {
   auto v = close_portal("");
   return v.empty() ? nullptr : std::move(v.front());

@@ -107,16 +107,27 @@ class Transport {
   SSL* ssl_ = nullptr;
 };
 
-// ParameterStatus is sent for these when they change (PostgreSQL's GUC_REPORT).
-bool is_reported(std::string_view name) {
+// ParameterStatus is sent for these when they change (PostgreSQL's
+// GUC_REPORT); returns the canonical spelling, as names are case-insensitive.
+std::optional<std::string_view> reported_name(std::string_view name) {
   static const char* const names[] = {
       "server_version", "server_encoding", "client_encoding", "application_name",
       "default_transaction_read_only", "in_hot_standby", "is_superuser",
       "session_authorization", "DateStyle", "IntervalStyle", "TimeZone", "integer_datetimes",
       "standard_conforming_strings"};
+  CaseInsensitiveLess less;
   for (const char* n : names)
-    if (name == n) return true;
-  return false;
+    if (!less(name, n) && !less(n, name)) return std::string_view(n);
+  return std::nullopt;
+}
+
+// CommandComplete of a row-returning statement: "SELECT 3", "INSERT 0 3",
+// "FETCH 3"; commands without a count (SHOW, EXPLAIN) as given.
+std::string rows_tag(const std::string& command, std::uint64_t count) {
+  if (command == "INSERT") return fmt::format("INSERT 0 {}", count);
+  for (const char* c : {"SELECT", "FETCH", "UPDATE", "DELETE", "MERGE", "MOVE", "COPY"})
+    if (command == c) return fmt::format("{} {}", command, count);
+  return command;
 }
 
 }  // namespace
@@ -194,12 +205,26 @@ class Connection final : public Session, public AuthExchange,
     return it->second;
   }
   void set_parameter(std::string_view name, std::string_view value) override {
-    params_.insert_or_assign(std::string(name), std::string(value));
-    if (is_reported(name) && engine_.phase() != protocol::Phase::authenticating)
-      encode(ParameterStatus{name, value}, engine_.output());
+    auto canonical = reported_name(name);
+    auto it = params_.find(name);  // keeps the first spelling of the name
+    if (it != params_.end()) {
+      it->second = std::string(value);
+    } else {
+      params_.emplace(std::string(canonical.value_or(name)), std::string(value));
+    }
+    if (canonical && engine_.phase() != protocol::Phase::authenticating)
+      encode(ParameterStatus{*canonical, value}, engine_.output());
   }
-  const std::map<std::string, std::string, std::less<>>& parameters() const noexcept override {
-    return params_;
+  const ParameterMap& parameters() const noexcept override { return params_; }
+  bool deallocate(std::string_view name) override {
+    auto closed = store_.close_statement(name);
+    for (auto& st : closed)
+      if (shared_.handlers.extended_query) shared_.handlers.extended_query->closed(*this, *st);
+    return !closed.empty();
+  }
+  void deallocate_all() override {
+    for (auto& st : store_.close_all())
+      if (shared_.handlers.extended_query) shared_.handlers.extended_query->closed(*this, *st);
   }
 
   std::shared_ptr<void>& state_slot() const noexcept override { return state_; }
@@ -359,7 +384,7 @@ class Connection final : public Session, public AuthExchange,
         params_.insert_or_assign(k, v);
     std::vector<std::pair<std::string, std::string>> reported;
     for (const auto& [k, v] : params_)
-      if (is_reported(k)) reported.emplace_back(k, v);
+      if (auto canonical = reported_name(k)) reported.emplace_back(std::string(*canonical), v);
     engine_.accept(reported, pid_, secret_);
     co_return true;
   }
@@ -688,7 +713,7 @@ class Connection final : public Session, public AuthExchange,
     if (tag) {
       encode(CommandComplete{*tag}, out);
     } else {
-      encode(CommandComplete{fmt::format("{} {}", r.tag(), count)}, out);
+      encode(CommandComplete{rows_tag(r.tag(), count)}, out);
     }
     co_return describe;
   }
@@ -721,7 +746,7 @@ class Connection final : public Session, public AuthExchange,
   Transport t_;
   protocol::Engine engine_;
   ClientInfo client_;
-  std::map<std::string, std::string, std::less<>> params_;
+  ParameterMap params_;
   StatementStore store_;
   bool auth_started_ = false;
   bool in_cancellable_ = false;

@@ -3,6 +3,7 @@
 // 3.0 and 3.2 cancel keys, _pq_ echo, results, errors and transaction status.
 
 #include <pgwire/api/auth.hpp>
+#include <pgwire/api/session_commands.hpp>
 #include <pgwire/auth/md5.hpp>
 #include <pgwire/auth/scram.hpp>
 
@@ -307,4 +308,46 @@ TEST_CASE("unknown message type is FATAL 08P01; other sessions keep working") {
   CHECK(bad.closed_by_server());
   good.send(Query{"still here"});
   CHECK(good.until_ready() == "TDCZ");
+}
+
+namespace {
+class WithCommands final : public SimpleQueryHandler {
+ public:
+  asio::awaitable<std::vector<Response>> query(Session& session, std::string_view sql) override {
+    std::vector<Response> out;
+    for (auto stmt : split_statements(sql)) {
+      auto r = commands.answer(session, stmt);
+      out.push_back(r ? std::move(*r) : Response::command("OTHER"));
+    }
+    co_return out;
+  }
+  SessionCommands commands{SessionCommands::Options{"PostgreSQL 15.0 (test)", true}};
+};
+}  // namespace
+
+TEST_CASE("SessionCommands: SET reports ParameterStatus, SHOW/current_setting read it back") {
+  TestServer server({}, {make_trust_auth(), std::make_shared<WithCommands>()});
+  Client c(server.port());
+  start(c);
+  REQUIRE(std::holds_alternative<AuthenticationOk>(c.recv()));
+  finish_login(c);
+  c.send(Query{"SET DateStyle TO 'ISO, DMY'; show datestyle; select current_setting('DATESTYLE')"});
+  BackendMessage m = c.recv();
+  auto& ps = std::get<ParameterStatus>(m);
+  CHECK(ps.name == "DateStyle");
+  CHECK(ps.value == "ISO, DMY");
+  CHECK(std::get<CommandComplete>(c.recv()).tag == "SET");
+  REQUIRE(std::holds_alternative<RowDescription>(c.recv()));
+  CHECK(*std::get<DataRow>(c.recv()).values.at(0) == "ISO, DMY");
+  CHECK(std::get<CommandComplete>(c.recv()).tag == "SHOW");
+  REQUIRE(std::holds_alternative<RowDescription>(c.recv()));
+  CHECK(*std::get<DataRow>(c.recv()).values.at(0) == "ISO, DMY");
+  CHECK(c.until_ready() == "CZ");
+  TransactionStatus st;
+  c.send(Query{"begin; select version(); show nosuch"});
+  CHECK(c.until_ready(&st) == "CTDCEZ");
+  CHECK(st == TransactionStatus::failed);
+  c.send(Query{"rollback; deallocate all; discard all; something else"});
+  CHECK(c.until_ready(&st) == "CCCCZ");
+  CHECK(st == TransactionStatus::idle);
 }

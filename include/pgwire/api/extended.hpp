@@ -141,6 +141,8 @@ class StatementStore {
   // with a simple Query).
   std::unique_ptr<Portal> drop_unnamed_portal();
   std::shared_ptr<const Statement> drop_unnamed_statement();
+  // DEALLOCATE ALL / DISCARD ALL: every statement and portal.
+  std::vector<std::shared_ptr<const Statement>> close_all();
 
   std::size_t statement_count() const noexcept { return statements_.size(); }
   std::size_t portal_count() const noexcept { return portals_.size(); }

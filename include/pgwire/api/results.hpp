@@ -144,8 +144,9 @@ class Response {
  public:
   enum class Kind { rows, command, empty, error };
 
-  // A row-returning statement. The CommandComplete tag is `command` followed
-  // by the row count ("SELECT 3"); pass "FETCH", "SHOW" etc. as needed.
+  // A row-returning statement. The CommandComplete tag is built from
+  // `command` as PostgreSQL does: "SELECT 3", "FETCH 3", "INSERT 0 3",
+  // "UPDATE 3" (RETURNING); others ("SHOW", "EXPLAIN") without a count.
   static Response rows(SchemaPtr schema, std::unique_ptr<RowSource> source,
                        std::string command = "SELECT");
   // A statement without rows: tag as PostgreSQL prints it ("INSERT 0 1", "CREATE TABLE").

@@ -14,6 +14,14 @@
 
 namespace pgwire {
 
+// Setting names compare case-insensitively, as PostgreSQL's GUCs do
+// ("DateStyle" = "datestyle").
+struct CaseInsensitiveLess {
+  using is_transparent = void;
+  bool operator()(std::string_view a, std::string_view b) const noexcept;
+};
+using ParameterMap = std::map<std::string, std::string, CaseInsensitiveLess>;
+
 struct ClientInfo {
   std::string user;
   std::string database;
@@ -52,7 +60,12 @@ class Session {
   // ...) sends ParameterStatus, as PostgreSQL does after SET.
   virtual std::optional<std::string> parameter(std::string_view name) const = 0;
   virtual void set_parameter(std::string_view name, std::string_view value) = 0;
-  virtual const std::map<std::string, std::string, std::less<>>& parameters() const noexcept = 0;
+  virtual const ParameterMap& parameters() const noexcept = 0;
+
+  // DEALLOCATE name / DEALLOCATE ALL / DISCARD ALL issued as SQL: drop
+  // prepared statements of this session (false: no such statement).
+  virtual bool deallocate(std::string_view statement) = 0;
+  virtual void deallocate_all() = 0;
 
   // True once a matching CancelRequest arrived for the statement now
   // running. Awaited Asio operations are cancelled too (they fail with
