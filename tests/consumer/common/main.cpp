@@ -1,8 +1,8 @@
 // Downstream smoke test: uses pgwire the way a database product would, through
 // nothing but the public headers and the pgwire::pgwire target. Exits 0 only
 // when a client->server and a server->client round trip both match.
-// (Each consumer project carries its own copy of this file, so that every
-// project stays self-contained.)
+// Shared by the three consumer projects (find_package, add_subdirectory,
+// FetchContent).
 
 #include <pgwire/codec.hpp>
 
