@@ -2,7 +2,9 @@
 # Installs the Debian packages pgwire-cpp needs, and nothing that is already
 # there. Idempotent; safe to run on every build. Needs root (or sudo) only when
 # something is missing.
-#   scripts/setup.sh          build + test dependencies
+#   scripts/setup.sh          what building and running the examples needs
+#   scripts/setup.sh --test   also what the test suite runs (a real PostgreSQL,
+#                             the drivers of the compatibility suite)
 #   scripts/setup.sh --dev    also fuzzing and benchmark tools
 set -euo pipefail
 
@@ -11,9 +13,20 @@ packages=(
   libasio-dev libssl-dev libfmt-dev catch2 libsqlite3-dev
   postgresql-client libpq-dev
 )
-if [[ "${1:-}" == "--dev" ]]; then
-  packages+=(clang libfuzzer-14-dev libclang-rt-14-dev libbenchmark-dev postgresql)
-fi
+test_packages=(
+  # Real-driver compatibility suite (tests/compat): a real PostgreSQL as the
+  # reference server, and the drivers it runs. npm packages (pg, postgres) are
+  # installed by the suite into the build tree.
+  postgresql libpqxx-dev python3-psycopg2 python3-psycopg python3-asyncpg
+  libpostgresql-jdbc-java odbc-postgresql unixodbc python3-pyodbc
+  golang-go golang-github-jackc-pgx-v4-dev nodejs openssl
+)
+case "${1:-}" in
+  --test) packages+=("${test_packages[@]}") ;;
+  --dev) packages+=("${test_packages[@]}" clang libfuzzer-14-dev libclang-rt-14-dev libbenchmark-dev) ;;
+esac
+want_npm=false
+[[ "${1:-}" == "--test" || "${1:-}" == "--dev" ]] && want_npm=true
 
 missing=()
 for p in "${packages[@]}"; do
@@ -21,6 +34,11 @@ for p in "${packages[@]}"; do
     missing+=("$p")
   fi
 done
+# Debian's nodejs ships npm separately; NodeSource's nodejs includes it (and
+# conflicts with Debian's npm package), so ask for npm only when it is absent.
+if $want_npm && ! command -v npm >/dev/null 2>&1; then
+  missing+=(npm)
+fi
 if ((${#missing[@]} == 0)); then
   exit 0
 fi

@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 
-scripts/setup.sh
+scripts/setup.sh --test
 
 jobs=$(nproc)
 # Paths relative to the checkout in ccache's keys: a fresh clone elsewhere

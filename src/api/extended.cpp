@@ -131,11 +131,25 @@ std::vector<std::unique_ptr<Portal>> StatementStore::close_portal(std::string_vi
   return out;
 }
 
-std::vector<std::shared_ptr<const Statement>> StatementStore::close_all() {
+std::shared_ptr<const Statement> StatementStore::deallocate(std::string_view name) {
+  if (name.empty()) return nullptr;  // the unnamed statement is not SQL-visible
+  auto it = statements_.find(name);
+  if (it == statements_.end()) return nullptr;
+  auto s = it->second;
+  statements_.erase(it);
+  return s;
+}
+
+std::vector<std::shared_ptr<const Statement>> StatementStore::deallocate_all() {
   std::vector<std::shared_ptr<const Statement>> out;
-  for (auto& [name, st] : statements_) out.push_back(st);
-  statements_.clear();
-  portals_.clear();
+  for (auto it = statements_.begin(); it != statements_.end();) {
+    if (it->first.empty()) {
+      ++it;
+      continue;
+    }
+    out.push_back(it->second);
+    it = statements_.erase(it);
+  }
   return out;
 }
 

@@ -1,9 +1,12 @@
 #include "pgwire/api/session_commands.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <vector>
 
 #include <fmt/format.h>
+
+#include "pgwire/types.hpp"
 
 namespace pgwire {
 
@@ -82,6 +85,41 @@ std::string canonical_name(std::string_view name) {
   return std::string(name);
 }
 
+// Settings drivers SHOW or current_setting() at connect that a session does
+// not carry itself: PostgreSQL 15's defaults.
+std::optional<std::string> builtin_default(std::string_view name) {
+  static const std::pair<const char*, const char*> defaults[] = {
+      {"transaction_isolation", "read committed"},
+      {"default_transaction_isolation", "read committed"},
+      {"transaction_read_only", "off"},
+      {"default_transaction_read_only", "off"},
+      {"max_identifier_length", "63"},
+      {"server_version_num", "150000"},
+      {"lc_collate", "C.UTF-8"},
+      {"lc_ctype", "C.UTF-8"},
+      {"lc_messages", "C"},
+      {"search_path", "\"$user\", public"},
+      {"extra_float_digits", "1"},
+      {"statement_timeout", "0"},
+      {"bytea_output", "hex"},
+      {"datestyle", "ISO, MDY"},
+      {"intervalstyle", "postgres"},
+      {"timezone", "UTC"},
+      {"client_min_messages", "notice"},
+      {"max_connections", "100"},
+      {"block_size", "8192"},
+  };
+  CaseInsensitiveLess less;
+  for (const auto& [k, v] : defaults)
+    if (!less(name, k) && !less(k, name)) return std::string(v);
+  return std::nullopt;
+}
+
+std::optional<std::string> setting(const Session& session, std::string_view name) {
+  if (auto v = session.parameter(name)) return v;
+  return builtin_default(name);
+}
+
 Response unrecognized(std::string_view name) {
   return Response::error(ErrorInfo::error(
       sqlstate::undefined_object, fmt::format("unrecognized configuration parameter \"{}\"", name)));
@@ -113,9 +151,73 @@ std::optional<std::string> value_list(const std::vector<Token>& t, std::size_t f
   return v;
 }
 
+// Catalog queries drivers send verbatim at connect, answered from the type
+// layer's built-in pg_type rows. Matched on normalised text (lower case,
+// single spaces, no trailing ';').
+std::string normalise(std::string_view sql) {
+  std::string out;
+  bool space = false;
+  for (char c : sql) {
+    if (std::isspace(static_cast<unsigned char>(c))) {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out.push_back(' ');
+    space = false;
+    out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  }
+  while (!out.empty() && (out.back() == ';' || out.back() == ' ')) out.pop_back();
+  return out;
+}
+
+struct CatalogQuery {
+  const char* sql;  // normalised
+  SchemaPtr (*schema)();
+  Response (*answer)();
+};
+
+SchemaPtr array_types_schema() { return make_schema({{"oid", oid::oid, 4}, {"typarray", oid::oid, 4}}); }
+SchemaPtr lo_schema() { return make_schema({{"oid", oid::oid, 4}, {"typbasetype", oid::oid, 4}}); }
+
+const CatalogQuery catalog_queries[] = {
+    // postgres.js fetchArrayTypes: element types and their array types.
+    {"select b.oid, b.typarray from pg_catalog.pg_type a left join pg_catalog.pg_type b on "
+     "b.oid = a.typelem where a.typcategory = 'a' group by b.oid, b.typarray order by b.oid",
+     array_types_schema,
+     [] {
+       std::vector<std::pair<Oid, Oid>> pairs;
+       for (const auto& t : builtin_types())
+         if (t.category == 'A' && t.element != 0) pairs.emplace_back(t.element, t.oid);
+       std::sort(pairs.begin(), pairs.end());
+       pairs.erase(std::unique(pairs.begin(), pairs.end(),
+                               [](auto& a, auto& b) { return a.first == b.first; }),
+                   pairs.end());
+       std::size_t i = 0;
+       return Response::rows(array_types_schema(), make_row_source([pairs, i](RowWriter& w) mutable {
+         if (i >= pairs.size()) return false;
+         w.begin_row();
+         w.add(OidValue{pairs[i].first});
+         w.add(OidValue{pairs[i].second});
+         w.end_row();
+         return ++i < pairs.size();
+       }));
+     }},
+    // psqlODBC at connect: is there a large-object type "lo"? (No.)
+    {"select oid, typbasetype from pg_type where typname = 'lo'", lo_schema,
+     [] { return Response::rows(lo_schema(), make_text_rows({})); }},
+};
+
+const CatalogQuery* find_catalog_query(std::string_view sql) {
+  std::string n = normalise(sql);
+  for (const auto& q : catalog_queries)
+    if (n == q.sql) return &q;
+  return nullptr;
+}
+
 }  // namespace
 
 std::optional<Response> SessionCommands::answer(Session& session, std::string_view statement) const {
+  if (const auto* q = find_catalog_query(statement)) return q->answer();
   auto tokens = tokenize(statement);
   if (!tokens || tokens->empty()) return std::nullopt;
   const auto& t = *tokens;
@@ -159,7 +261,7 @@ std::optional<Response> SessionCommands::answer(Session& session, std::string_vi
       return Response::rows(make_schema({{"name", 25}, {"setting", 25}, {"description", 25}}),
                             make_text_rows(std::move(rows)), "SHOW");
     }
-    auto v = session.parameter(name);
+    auto v = setting(session, name);
     if (!v) return unrecognized(name);
     return one_value(name, *v, "SHOW");
   }
@@ -194,7 +296,7 @@ std::optional<Response> SessionCommands::answer(Session& session, std::string_vi
         close = 6;
       }
       if (!close_at(close)) return std::nullopt;
-      auto v = session.parameter(t[3].text);
+      auto v = setting(session, t[3].text);
       if (!v) {
         if (missing_ok) {
           return Response::rows(make_schema({{column, 25}}), make_text_rows({{std::nullopt}}));
@@ -236,6 +338,10 @@ std::optional<Response> SessionCommands::answer(Session& session, std::string_vi
 }
 
 bool SessionCommands::describe(std::string_view statement, SchemaPtr& columns) const {
+  if (const auto* q = find_catalog_query(statement)) {
+    columns = q->schema();
+    return true;
+  }
   auto tokens = tokenize(statement);
   if (!tokens || tokens->empty()) return false;
   const auto& t = *tokens;

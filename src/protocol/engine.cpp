@@ -208,9 +208,11 @@ void Engine::accept(const std::vector<std::pair<std::string, std::string>>& para
 
 void Engine::error(const ErrorInfo& info) {
   info.encode(out_);
+  // Errors go out at once, as PostgreSQL flushes them: a client that sent
+  // Parse + Describe + Flush (asyncpg) waits for them before any Sync.
+  flush_requested_ = true;
   if (info.is_fatal()) {
     phase_ = Phase::closed;
-    flush_requested_ = true;
     return;
   }
   if (extended_ && phase_ != Phase::authenticating) skip_until_sync_ = true;

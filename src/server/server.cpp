@@ -217,13 +217,12 @@ class Connection final : public Session, public AuthExchange,
   }
   const ParameterMap& parameters() const noexcept override { return params_; }
   bool deallocate(std::string_view name) override {
-    auto closed = store_.close_statement(name);
-    for (auto& st : closed)
-      if (shared_.handlers.extended_query) shared_.handlers.extended_query->closed(*this, *st);
-    return !closed.empty();
+    auto st = store_.deallocate(name);
+    if (st && shared_.handlers.extended_query) shared_.handlers.extended_query->closed(*this, *st);
+    return st != nullptr;
   }
   void deallocate_all() override {
-    for (auto& st : store_.close_all())
+    for (auto& st : store_.deallocate_all())
       if (shared_.handlers.extended_query) shared_.handlers.extended_query->closed(*this, *st);
   }
 

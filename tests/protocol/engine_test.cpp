@@ -401,3 +401,17 @@ TEST_CASE("EOF in the middle of a message closes") {
   h.e.on_eof();
   CHECK(h.run() == EventKind::close);
 }
+
+TEST_CASE("An error is written at once, without waiting for Sync (asyncpg waits after Flush)") {
+  Harness h;
+  h.feed(startup());
+  h.login();
+  h.events.clear();
+  REQUIRE(h.feed(test::encoded(Parse{"s", "SELECT * FROM nope", {}}) +
+                 test::encoded(Describe{TargetKind::statement, "s"}) + test::encoded(Flush{})) ==
+          EventKind::message);
+  h.e.error(ErrorInfo::error("42P01", "relation \"nope\" does not exist"));
+  CHECK(h.run() == EventKind::need_input);
+  REQUIRE_FALSE(h.events.empty());
+  CHECK(std::find(h.events.begin(), h.events.end(), EventKind::write) != h.events.end());
+}

@@ -141,8 +141,10 @@ class StatementStore {
   // with a simple Query).
   std::unique_ptr<Portal> drop_unnamed_portal();
   std::shared_ptr<const Statement> drop_unnamed_statement();
-  // DEALLOCATE ALL / DISCARD ALL: every statement and portal.
-  std::vector<std::shared_ptr<const Statement>> close_all();
+  // SQL DEALLOCATE: named statements only. Portals stay (they hold their
+  // statement), as in PostgreSQL, so a portal running the DEALLOCATE is safe.
+  std::shared_ptr<const Statement> deallocate(std::string_view name);
+  std::vector<std::shared_ptr<const Statement>> deallocate_all();
 
   std::size_t statement_count() const noexcept { return statements_.size(); }
   std::size_t portal_count() const noexcept { return portals_.size(); }

@@ -1,0 +1,606 @@
+/* libpq driver program of the compat suite (tests/compat/compat.py).
+ *
+ * Reads COMPAT_* variables, prints one JSON line per feature:
+ *   {"feature": "...", "ok": true|false, "error": "...", "query": "..."}
+ *
+ * Parameters are typed: int8, float8, bool and bytea in binary, text, date
+ * and timestamp in text. Also: PQprepare + PQdescribePrepared, binary
+ * results, pipeline mode with an error in the middle, single-row mode.
+ */
+#include <libpq-fe.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static PGconn *conn;
+static char query_buf[4096];
+static char err_buf[4096];
+static const char *table;
+
+static const char *env(const char *name) {
+  const char *v = getenv(name);
+  return v ? v : "";
+}
+
+static void json_string(const char *s) {
+  putchar('"');
+  for (const unsigned char *p = (const unsigned char *)s; *p; ++p) {
+    if (*p == '"' || *p == '\\') {
+      putchar('\\');
+      putchar(*p);
+    } else if (*p < 0x20) {
+      printf("\\u%04x", *p);
+    } else {
+      putchar(*p);
+    }
+  }
+  putchar('"');
+}
+
+static void emit(const char *feature, int ok) {
+  printf("{\"feature\": ");
+  json_string(feature);
+  printf(", \"ok\": %s", ok ? "true" : "false");
+  if (!ok) {
+    printf(", \"error\": ");
+    json_string(err_buf);
+    if (query_buf[0]) {
+      printf(", \"query\": ");
+      json_string(query_buf);
+    }
+  }
+  printf("}\n");
+  fflush(stdout);
+}
+
+static const char *sql(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(query_buf, sizeof query_buf, fmt, ap);
+  va_end(ap);
+  return query_buf;
+}
+
+#define FAIL(...)                                          \
+  do {                                                     \
+    snprintf(err_buf, sizeof err_buf, __VA_ARGS__);        \
+    return 0;                                              \
+  } while (0)
+
+static void trim(char *s) {
+  size_t n = strlen(s);
+  while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == ' ')) s[--n] = 0;
+}
+
+/* The error of a result (or the connection) as "[SQLSTATE] message". */
+static const char *result_error(const PGresult *r) {
+  static char buf[2048];
+  const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+  const char *msg = r ? PQresultErrorMessage(r) : NULL;
+  if (!msg || !*msg) msg = PQerrorMessage(conn);
+  snprintf(buf, sizeof buf, "[%s] %s: %s", state ? state : "-",
+           r ? PQresStatus(PQresultStatus(r)) : "no result", msg);
+  trim(buf);
+  return buf;
+}
+
+/* Runs SQL (simple protocol); the result if its status is `want`, else NULL with err_buf set. */
+static PGresult *exec_want(const char *text, ExecStatusType want) {
+  if (text != query_buf) sql("%s", text);
+  PGresult *r = PQexec(conn, text);
+  if (PQresultStatus(r) != want) {
+    snprintf(err_buf, sizeof err_buf, "%s", result_error(r));
+    PQclear(r);
+    return NULL;
+  }
+  return r;
+}
+
+static int exec_cmd(const char *text) {
+  PGresult *r = exec_want(text, PGRES_COMMAND_OK);
+  if (!r) return 0;
+  PQclear(r);
+  return 1;
+}
+
+static int have_conn(void) {
+  if (conn == NULL || PQstatus(conn) != CONNECTION_OK)
+    FAIL("no connection (connect_trust failed)");
+  return 1;
+}
+
+static void be64(char *out, uint64_t v) {
+  for (int i = 7; i >= 0; --i) {
+    out[i] = (char)(v & 0xff);
+    v >>= 8;
+  }
+}
+
+static uint64_t get_be64(const char *p) {
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v = (v << 8) | (unsigned char)p[i];
+  return v;
+}
+
+/* ------------------------------------------------------------------------ */
+
+static int f_connect_trust(void) {
+  sql("(connect) %s", env("COMPAT_TRUST_DSN"));
+  conn = PQconnectdb(env("COMPAT_TRUST_DSN"));
+  if (PQstatus(conn) != CONNECTION_OK) {
+    snprintf(err_buf, sizeof err_buf, "%s", PQerrorMessage(conn));
+    trim(err_buf);
+    return 0;
+  }
+  PGresult *r = exec_want("SELECT 1", PGRES_TUPLES_OK);
+  if (!r) return 0;
+  int ok = strcmp(PQgetvalue(r, 0, 0), "1") == 0;
+  PQclear(r);
+  if (!ok) FAIL("SELECT 1 gave something else");
+  return 1;
+}
+
+static int f_connect_scram(void) {
+  PGconn *c = PQconnectdb(env("COMPAT_SCRAM_DSN"));
+  sql("(connect with SCRAM) user=%s", env("COMPAT_SCRAM_USER"));
+  if (PQstatus(c) != CONNECTION_OK) {
+    snprintf(err_buf, sizeof err_buf, "%s", PQerrorMessage(c));
+    trim(err_buf);
+    PQfinish(c);
+    return 0;
+  }
+  sql("SELECT 1");
+  PGresult *r = PQexec(c, "SELECT 1");
+  int ok = PQresultStatus(r) == PGRES_TUPLES_OK && strcmp(PQgetvalue(r, 0, 0), "1") == 0;
+  if (!ok) snprintf(err_buf, sizeof err_buf, "%s", PQresultErrorMessage(r));
+  PQclear(r);
+  PQfinish(c);
+  return ok;
+}
+
+static int f_simple_query(void) {
+  if (!have_conn()) return 0;
+  PGresult *r = exec_want("SELECT 1 AS one", PGRES_TUPLES_OK);
+  if (!r) return 0;
+  int ok = PQntuples(r) == 1 && strcmp(PQgetvalue(r, 0, 0), "1") == 0;
+  if (!ok) snprintf(err_buf, sizeof err_buf, "got %d rows, first %s", PQntuples(r),
+                    PQntuples(r) ? PQgetvalue(r, 0, 0) : "-");
+  PQclear(r);
+  return ok;
+}
+
+static int f_expr_type(void) {
+  if (!have_conn()) return 0;
+  /* PQexecParams: Parse/Bind/Describe/Execute/Sync, even without parameters. */
+  PGresult *r = PQexecParams(conn, sql("SELECT 1 + 1 AS two"), 0, NULL, NULL, NULL, NULL, 0);
+  if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+    snprintf(err_buf, sizeof err_buf, "%s", result_error(r));
+    PQclear(r);
+    return 0;
+  }
+  Oid t = PQftype(r, 0);
+  int ok = (t == 20 || t == 21 || t == 23) && strcmp(PQgetvalue(r, 0, 0), "2") == 0;
+  if (!ok)
+    snprintf(err_buf, sizeof err_buf, "column type oid %u, value '%s'; want an integer type, '2'",
+             t, PQgetvalue(r, 0, 0));
+  PQclear(r);
+  return ok;
+}
+
+struct param_case {
+  const char *feature, *column;
+  Oid type;
+  int binary;
+  const char *value; /* NULL: SQL NULL */
+  int length;        /* for binary values */
+  const char *want;  /* text result; NULL: SQL NULL */
+};
+
+static char bin_int[8], bin_float[8];
+static const char bin_bool[1] = {1};
+static const char bin_bytea[4] = {0, 1, (char)0xfe, (char)0xff};
+
+static int insert_and_select(const struct param_case *c, long id) {
+  char idv[8];
+  be64(idv, (uint64_t)id);
+  const char *values[2] = {idv, c->value};
+  int lengths[2] = {8, c->length};
+  int formats[2] = {1, c->binary};
+  Oid types[2] = {20, c->type};
+  PGresult *r = PQexecParams(conn, sql("INSERT INTO %s (id, %s) VALUES ($1, $2)", table, c->column),
+                             2, types, values, lengths, formats, 0);
+  if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+    snprintf(err_buf, sizeof err_buf, "%s", result_error(r));
+    PQclear(r);
+    return 0;
+  }
+  PQclear(r);
+  r = PQexecParams(conn, sql("SELECT %s FROM %s WHERE id = $1", c->column, table), 1, types, values,
+                   lengths, formats, 0);
+  if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+    snprintf(err_buf, sizeof err_buf, "%s", result_error(r));
+    PQclear(r);
+    return 0;
+  }
+  int ok = 1;
+  if (PQntuples(r) != 1) {
+    snprintf(err_buf, sizeof err_buf, "got %d rows, want 1", PQntuples(r));
+    ok = 0;
+  } else if (c->want == NULL) {
+    if (!PQgetisnull(r, 0, 0)) {
+      snprintf(err_buf, sizeof err_buf, "got '%s', want NULL", PQgetvalue(r, 0, 0));
+      ok = 0;
+    }
+  } else if (PQgetisnull(r, 0, 0) || strcmp(PQgetvalue(r, 0, 0), c->want) != 0) {
+    snprintf(err_buf, sizeof err_buf, "got %s%s%s, want '%s'", PQgetisnull(r, 0, 0) ? "NULL" : "'",
+             PQgetisnull(r, 0, 0) ? "" : PQgetvalue(r, 0, 0), PQgetisnull(r, 0, 0) ? "" : "'",
+             c->want);
+    ok = 0;
+  } else if (PQftype(r, 0) != c->type) {
+    snprintf(err_buf, sizeof err_buf, "value right, but column type oid %u, want %u", PQftype(r, 0),
+             c->type);
+    ok = 0;
+  }
+  PQclear(r);
+  return ok;
+}
+
+static int f_error_sqlstate(void) {
+  if (!have_conn()) return 0;
+  PGresult *r = PQexec(conn, sql("SELECT * FROM compat_no_such_table"));
+  const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+  if (PQresultStatus(r) != PGRES_FATAL_ERROR || !state || strcmp(state, "42P01") != 0) {
+    snprintf(err_buf, sizeof err_buf, "simple query: want 42P01, got %s", result_error(r));
+    PQclear(r);
+    return 0;
+  }
+  PQclear(r);
+  /* Extended protocol: the error comes from Parse. */
+  r = PQexecParams(conn, sql("SELECT * FROM compat_no_such_table WHERE 1 = $1"), 1, NULL,
+                   (const char *[]){"1"}, NULL, NULL, 0);
+  state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+  if (PQresultStatus(r) != PGRES_FATAL_ERROR || !state || strcmp(state, "42P01") != 0) {
+    snprintf(err_buf, sizeof err_buf, "extended query: want 42P01, got %s", result_error(r));
+    PQclear(r);
+    return 0;
+  }
+  PQclear(r);
+  r = exec_want("SELECT 1", PGRES_TUPLES_OK);
+  if (!r) return 0;
+  PQclear(r);
+  return 1;
+}
+
+static int f_multi_statement(void) {
+  if (!have_conn()) return 0;
+  if (!PQsendQuery(conn, sql("SELECT 1; SELECT 2"))) FAIL("%s", PQerrorMessage(conn));
+  char got[64] = "";
+  int n = 0, ok = 1;
+  PGresult *r;
+  while ((r = PQgetResult(conn)) != NULL) {
+    if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) {
+      strncat(got, PQgetvalue(r, 0, 0), sizeof got - strlen(got) - 2);
+      strcat(got, ",");
+    } else {
+      snprintf(err_buf, sizeof err_buf, "result %d: %s", n + 1, result_error(r));
+      ok = 0;
+    }
+    n++;
+    PQclear(r);
+  }
+  if (ok && strcmp(got, "1,2,") != 0) FAIL("results %s, want 1,2,", got);
+  return ok;
+}
+
+static const char *tx_name(PGTransactionStatusType s) {
+  switch (s) {
+    case PQTRANS_IDLE: return "idle";
+    case PQTRANS_ACTIVE: return "active";
+    case PQTRANS_INTRANS: return "in transaction";
+    case PQTRANS_INERROR: return "in failed transaction";
+    default: return "unknown";
+  }
+}
+
+#define EXPECT_TX(want, when)                                                               \
+  do {                                                                                      \
+    if (PQtransactionStatus(conn) != (want))                                                \
+      FAIL("transaction status %s: %s, want %s", when, tx_name(PQtransactionStatus(conn)), \
+           tx_name(want));                                                                  \
+  } while (0)
+
+static long count_id(int id) {
+  PGresult *r = exec_want(sql("SELECT count(*) FROM %s WHERE id = %d", table, id), PGRES_TUPLES_OK);
+  if (!r) return -1;
+  long n = atol(PQgetvalue(r, 0, 0));
+  PQclear(r);
+  return n;
+}
+
+static int f_transaction(void) {
+  if (!have_conn()) return 0;
+  EXPECT_TX(PQTRANS_IDLE, "before");
+  if (!exec_cmd("BEGIN")) return 0;
+  EXPECT_TX(PQTRANS_INTRANS, "after BEGIN");
+  if (!exec_cmd(sql("INSERT INTO %s (id, s) VALUES (100, 'rolled back')", table))) return 0;
+  if (!exec_cmd("ROLLBACK")) return 0;
+  EXPECT_TX(PQTRANS_IDLE, "after ROLLBACK");
+  if (!exec_cmd("BEGIN")) return 0;
+  if (!exec_cmd(sql("INSERT INTO %s (id, s) VALUES (101, 'committed')", table))) return 0;
+  if (!exec_cmd("COMMIT")) return 0;
+  EXPECT_TX(PQTRANS_IDLE, "after COMMIT");
+  if (!exec_cmd("BEGIN")) return 0;
+  PGresult *r = PQexec(conn, sql("SELECT * FROM compat_no_such_table"));
+  PQclear(r);
+  EXPECT_TX(PQTRANS_INERROR, "after an error in a transaction");
+  if (!exec_cmd("ROLLBACK")) return 0;
+  EXPECT_TX(PQTRANS_IDLE, "after ROLLBACK of the failed transaction");
+  long n = count_id(100);
+  if (n != 0) FAIL("rolled-back row: count %ld, want 0 (%s)", n, err_buf);
+  n = count_id(101);
+  if (n != 1) FAIL("committed row: count %ld, want 1 (%s)", n, err_buf);
+  return 1;
+}
+
+static int f_rows_100k(void) {
+  if (!have_conn()) return 0;
+  PGresult *r = exec_want(env("COMPAT_SQL_ROWS"), PGRES_TUPLES_OK);
+  if (!r) return 0;
+  long want = atol(env("COMPAT_ROWS"));
+  int ok = PQntuples(r) == want && atol(PQgetvalue(r, PQntuples(r) - 1, 0)) == want;
+  if (!ok) snprintf(err_buf, sizeof err_buf, "got %d rows, want %ld", PQntuples(r), want);
+  PQclear(r);
+  return ok;
+}
+
+static int f_stream_100k(void) {
+  if (!have_conn()) return 0;
+  if (!PQsendQuery(conn, sql("%s", env("COMPAT_SQL_ROWS")))) FAIL("%s", PQerrorMessage(conn));
+  if (!PQsetSingleRowMode(conn)) FAIL("PQsetSingleRowMode refused");
+  long n = 0, last = 0, want = atol(env("COMPAT_ROWS"));
+  int ok = 1;
+  PGresult *r;
+  while ((r = PQgetResult(conn)) != NULL) {
+    ExecStatusType st = PQresultStatus(r);
+    if (st == PGRES_SINGLE_TUPLE) {
+      n++;
+      last = atol(PQgetvalue(r, 0, 0));
+    } else if (st != PGRES_TUPLES_OK) {
+      snprintf(err_buf, sizeof err_buf, "%s", result_error(r));
+      ok = 0;
+    }
+    PQclear(r);
+  }
+  if (ok && (n != want || last != want)) FAIL("got %ld rows (last %ld), want %ld", n, last, want);
+  return ok;
+}
+
+static int f_prepare_describe(void) {
+  if (!have_conn()) return 0;
+  PGresult *r = PQprepare(conn, "compat_stmt", sql("SELECT i, s FROM %s WHERE id = $1", table), 0, NULL);
+  if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+    snprintf(err_buf, sizeof err_buf, "PQprepare: %s", result_error(r));
+    PQclear(r);
+    return 0;
+  }
+  PQclear(r);
+  r = PQdescribePrepared(conn, "compat_stmt");
+  if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+    snprintf(err_buf, sizeof err_buf, "PQdescribePrepared: %s", result_error(r));
+    PQclear(r);
+    return 0;
+  }
+  int ok = PQnparams(r) == 1 && PQnfields(r) == 2 && PQparamtype(r, 0) == 20 && PQftype(r, 0) == 20 &&
+           PQftype(r, 1) == 25 && strcmp(PQfname(r, 0), "i") == 0;
+  if (!ok)
+    snprintf(err_buf, sizeof err_buf,
+             "PQdescribePrepared: %d params (type %u), %d columns (%s %u, %s %u); want 1 param of "
+             "type 20 (int8, inferred from the column), columns i 20, s 25",
+             PQnparams(r), PQnparams(r) ? PQparamtype(r, 0) : 0, PQnfields(r),
+             PQnfields(r) ? PQfname(r, 0) : "-", PQnfields(r) ? PQftype(r, 0) : 0,
+             PQnfields(r) > 1 ? PQfname(r, 1) : "-", PQnfields(r) > 1 ? PQftype(r, 1) : 0);
+  PQclear(r);
+  if (!ok) return 0;
+  for (int i = 0; i < 2; ++i) {
+    const char *v[1] = {"2"};
+    r = PQexecPrepared(conn, "compat_stmt", 1, v, NULL, NULL, 0);
+    if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1 ||
+        strcmp(PQgetvalue(r, 0, 1), "it's ünïcode ✓") != 0) {
+      snprintf(err_buf, sizeof err_buf, "PQexecPrepared: %s, %d rows", result_error(r), PQntuples(r));
+      PQclear(r);
+      return 0;
+    }
+    PQclear(r);
+  }
+  return 1;
+}
+
+static int f_binary_results(void) {
+  if (!have_conn()) return 0;
+  char idv[8];
+  be64(idv, 300);
+  const char *values[8] = {idv, bin_int, "binary ✓", bin_float, bin_bool, bin_bytea, "2024-02-29",
+                           "2024-02-29 12:34:56.789"};
+  int lengths[8] = {8, 8, 0, 8, 1, 4, 0, 0};
+  int formats[8] = {1, 1, 0, 1, 1, 1, 0, 0};
+  Oid types[8] = {20, 20, 25, 701, 16, 17, 1082, 1114};
+  PGresult *r = PQexecParams(
+      conn, sql("INSERT INTO %s (id, i, s, f, b, bin, d, ts) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)", table),
+      8, types, values, lengths, formats, 0);
+  if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+    snprintf(err_buf, sizeof err_buf, "%s", result_error(r));
+    PQclear(r);
+    return 0;
+  }
+  PQclear(r);
+  r = PQexecParams(conn, sql("SELECT i, s, f, b, bin, d, ts FROM %s WHERE id = $1", table), 1, types,
+                   values, lengths, formats, 1);
+  if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1) {
+    snprintf(err_buf, sizeof err_buf, "%s (%d rows)", result_error(r), PQntuples(r));
+    PQclear(r);
+    return 0;
+  }
+  int ok = 1;
+  for (int i = 0; i < 7; ++i)
+    if (PQfformat(r, i) != 1) {
+      snprintf(err_buf, sizeof err_buf, "column %d not in binary format", i);
+      ok = 0;
+    }
+  uint64_t f_bits = 0;
+  double f = 0;
+  if (ok && PQgetlength(r, 0, 2) == 8) {
+    f_bits = get_be64(PQgetvalue(r, 0, 2));
+    memcpy(&f, &f_bits, 8);
+  }
+  if (ok && !(PQgetlength(r, 0, 0) == 8 && get_be64(PQgetvalue(r, 0, 0)) == 1234567890123ULL)) {
+    snprintf(err_buf, sizeof err_buf, "int8 column: %d bytes, wrong value", PQgetlength(r, 0, 0));
+    ok = 0;
+  } else if (ok && strcmp(PQgetvalue(r, 0, 1), "binary ✓") != 0) {
+    snprintf(err_buf, sizeof err_buf, "text column: '%s'", PQgetvalue(r, 0, 1));
+    ok = 0;
+  } else if (ok && f != 3.25) {
+    snprintf(err_buf, sizeof err_buf, "float8 column: %d bytes, value %g", PQgetlength(r, 0, 2), f);
+    ok = 0;
+  } else if (ok && !(PQgetlength(r, 0, 3) == 1 && PQgetvalue(r, 0, 3)[0] == 1)) {
+    snprintf(err_buf, sizeof err_buf, "bool column: %d bytes", PQgetlength(r, 0, 3));
+    ok = 0;
+  } else if (ok && !(PQgetlength(r, 0, 4) == 4 && memcmp(PQgetvalue(r, 0, 4), bin_bytea, 4) == 0)) {
+    snprintf(err_buf, sizeof err_buf, "bytea column: %d bytes", PQgetlength(r, 0, 4));
+    ok = 0;
+  } else if (ok) {
+    const unsigned char *d = (const unsigned char *)PQgetvalue(r, 0, 5);
+    long days = PQgetlength(r, 0, 5) == 4 ? (long)((uint32_t)d[0] << 24 | d[1] << 16 | d[2] << 8 | d[3]) : -1;
+    uint64_t ts = PQgetlength(r, 0, 6) == 8 ? get_be64(PQgetvalue(r, 0, 6)) : 0;
+    if (days != 8825) {
+      snprintf(err_buf, sizeof err_buf, "date column: %d bytes, %ld days, want 8825", PQgetlength(r, 0, 5), days);
+      ok = 0;
+    } else if (ts != 762525296789000ULL) {
+      snprintf(err_buf, sizeof err_buf, "timestamp column: %d bytes, %llu us, want 762525296789000",
+               PQgetlength(r, 0, 6), (unsigned long long)ts);
+      ok = 0;
+    }
+  }
+  PQclear(r);
+  return ok;
+}
+
+static int f_pipeline_error(void) {
+  if (!have_conn()) return 0;
+  if (!PQenterPipelineMode(conn)) FAIL("PQenterPipelineMode: %s", PQerrorMessage(conn));
+  sql("pipeline: SELECT 1; SELECT * FROM compat_no_such_table; SELECT 3; Sync; SELECT 4; Sync");
+  int sent = PQsendQueryParams(conn, "SELECT 1", 0, NULL, NULL, NULL, NULL, 0) &&
+             PQsendQueryParams(conn, "SELECT * FROM compat_no_such_table", 0, NULL, NULL, NULL, NULL, 0) &&
+             PQsendQueryParams(conn, "SELECT 3", 0, NULL, NULL, NULL, NULL, 0) && PQpipelineSync(conn) &&
+             PQsendQueryParams(conn, "SELECT 4", 0, NULL, NULL, NULL, NULL, 0) && PQpipelineSync(conn);
+  if (!sent) {
+    snprintf(err_buf, sizeof err_buf, "sending: %s", PQerrorMessage(conn));
+    PQexitPipelineMode(conn);
+    return 0;
+  }
+  /* Expected sequence of result statuses (NULL separates queries). */
+  struct {
+    ExecStatusType status;
+    const char *value;
+  } want[] = {{PGRES_TUPLES_OK, "1"},       {PGRES_FATAL_ERROR, "42P01"}, {PGRES_PIPELINE_ABORTED, NULL},
+              {PGRES_PIPELINE_SYNC, NULL}, {PGRES_TUPLES_OK, "4"},       {PGRES_PIPELINE_SYNC, NULL}};
+  int ok = 1;
+  char seen[1024] = "";
+  for (size_t i = 0; i < sizeof want / sizeof want[0] && ok; ++i) {
+    PGresult *r = PQgetResult(conn);
+    if (r == NULL) {
+      snprintf(err_buf, sizeof err_buf, "step %zu: no result; seen: %s", i + 1, seen);
+      ok = 0;
+      break;
+    }
+    ExecStatusType st = PQresultStatus(r);
+    strncat(seen, PQresStatus(st), sizeof seen - strlen(seen) - 3);
+    strcat(seen, " ");
+    if (st != want[i].status) {
+      snprintf(err_buf, sizeof err_buf, "step %zu: %s, want %s; seen: %s", i + 1, result_error(r),
+               PQresStatus(want[i].status), seen);
+      ok = 0;
+    } else if (st == PGRES_TUPLES_OK && strcmp(PQgetvalue(r, 0, 0), want[i].value) != 0) {
+      snprintf(err_buf, sizeof err_buf, "step %zu: value %s, want %s", i + 1, PQgetvalue(r, 0, 0), want[i].value);
+      ok = 0;
+    } else if (st == PGRES_FATAL_ERROR) {
+      const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+      if (!state || strcmp(state, want[i].value) != 0) {
+        snprintf(err_buf, sizeof err_buf, "step %zu: SQLSTATE %s, want %s", i + 1, state ? state : "-",
+                 want[i].value);
+        ok = 0;
+      }
+    }
+    PQclear(r);
+    if (ok && st != PGRES_PIPELINE_SYNC) {
+      r = PQgetResult(conn); /* the NULL that ends each query's results */
+      if (r != NULL) {
+        snprintf(err_buf, sizeof err_buf, "step %zu: extra result %s", i + 1, PQresStatus(PQresultStatus(r)));
+        PQclear(r);
+        ok = 0;
+      }
+    }
+  }
+  if (!PQexitPipelineMode(conn) && ok) FAIL("PQexitPipelineMode: %s", PQerrorMessage(conn));
+  return ok;
+}
+
+/* ------------------------------------------------------------------------ */
+
+static void run(const char *feature, int (*fn)(void)) {
+  query_buf[0] = 0;
+  err_buf[0] = 0;
+  emit(feature, fn());
+}
+
+int main(void) {
+  table = env("COMPAT_TABLE");
+  be64(bin_int, 1234567890123ULL);
+  double f = 3.25;
+  uint64_t bits;
+  memcpy(&bits, &f, 8);
+  be64(bin_float, bits);
+
+  run("connect_trust", f_connect_trust);
+  run("connect_scram", f_connect_scram);
+  run("simple_query", f_simple_query);
+  run("expr_type", f_expr_type);
+
+  query_buf[0] = 0;
+  err_buf[0] = 0;
+  int table_ok = have_conn() && exec_cmd(sql("DROP TABLE IF EXISTS %s", table)) &&
+                 exec_cmd(env("COMPAT_SQL_CREATE"));
+  char table_err[4096];
+  snprintf(table_err, sizeof table_err, "creating the test table failed: %s", err_buf);
+  const struct param_case cases[] = {
+      {"param_int", "i", 20, 1, bin_int, 8, "1234567890123"},
+      {"param_text", "s", 25, 0, "it's ünïcode ✓", 0, "it's ünïcode ✓"},
+      {"param_null", "s", 25, 0, NULL, 0, NULL},
+      {"param_float", "f", 701, 1, bin_float, 8, "3.25"},
+      {"param_bool", "b", 16, 1, bin_bool, 1, "t"},
+      {"param_bytea", "bin", 17, 1, bin_bytea, 4, "\\x0001feff"},
+      {"param_date", "d", 1082, 0, "2024-02-29", 0, "2024-02-29"},
+      {"param_timestamp", "ts", 1114, 0, "2024-02-29 12:34:56.789", 0, "2024-02-29 12:34:56.789"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; ++i) {
+    query_buf[0] = 0;
+    err_buf[0] = 0;
+    if (!table_ok) {
+      snprintf(err_buf, sizeof err_buf, "%s", table_err);
+      emit(cases[i].feature, 0);
+    } else {
+      emit(cases[i].feature, insert_and_select(&cases[i], (long)i + 1));
+    }
+  }
+  run("error_sqlstate", f_error_sqlstate);
+  run("multi_statement", f_multi_statement);
+  run("transaction", f_transaction);
+  run("rows_100k", f_rows_100k);
+  run("stream_100k", f_stream_100k);
+  run("prepare_describe", f_prepare_describe);
+  run("binary_results", f_binary_results);
+  run("pipeline_error", f_pipeline_error);
+  if (conn) PQfinish(conn);
+  return 0;
+}

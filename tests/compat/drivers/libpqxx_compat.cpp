@@ -1,0 +1,262 @@
+// libpqxx 6.4 driver program of the compat suite (tests/compat/compat.py).
+// Prints one JSON line per feature. libpqxx sends exec_params() parameters as
+// untyped text (binarystring as binary bytea); exec() uses the simple
+// protocol; icursorstream is DECLARE/FETCH.
+
+#include <cstdio>
+#include <cstdlib>
+#include <functional>
+#include <iostream>
+#include <memory>
+#include <sstream>
+#include <string>
+
+#include <pqxx/pqxx>
+
+namespace {
+
+std::string env(const char* name) {
+  const char* v = std::getenv(name);
+  return v ? v : "";
+}
+
+std::string json(const std::string& s) {
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", c);
+      out += buf;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out + "\"";
+}
+
+struct Check : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+std::string query;  // the SQL in flight
+const std::string& sql(std::string s) {
+  query = std::move(s);
+  return query;
+}
+
+void run(const std::string& feature, const std::function<void()>& fn) {
+  query.clear();
+  std::string error;
+  try {
+    fn();
+  } catch (const pqxx::sql_error& e) {
+    error = "[" + e.sqlstate() + "] pqxx::sql_error: " + e.what();
+  } catch (const Check& e) {
+    error = e.what();
+  } catch (const std::exception& e) {
+    error = std::string("exception: ") + e.what();
+  }
+  while (!error.empty() && (error.back() == '\n' || error.back() == ' ')) error.pop_back();
+  std::cout << "{\"feature\": " << json(feature) << ", \"ok\": " << (error.empty() ? "true" : "false");
+  if (!error.empty()) {
+    std::cout << ", \"error\": " << json(error);
+    if (!query.empty()) std::cout << ", \"query\": " << json(query);
+  }
+  std::cout << "}" << std::endl;
+}
+
+void check(bool cond, const std::string& what) {
+  if (!cond) throw Check(what);
+}
+
+template <typename T>
+std::string show(const T& v) {
+  std::ostringstream s;
+  s << v;
+  return s.str();
+}
+
+std::unique_ptr<pqxx::connection> conn;
+std::string connect_error = "not attempted";
+const std::string table = env("COMPAT_TABLE");
+
+pqxx::connection& c() {
+  if (!conn) throw Check("no connection (connect_trust failed: " + connect_error + ")");
+  return *conn;
+}
+
+pqxx::result exec(const std::string& text) {
+  pqxx::nontransaction tx(c());
+  return tx.exec(sql(text));
+}
+
+long count_id(int id) {
+  return exec("SELECT count(*) FROM " + table + " WHERE id = " + std::to_string(id))[0][0].as<long>();
+}
+
+template <typename T, typename Check>
+void param(const std::string& col, int id, const T& value, Check&& ok) {
+  pqxx::nontransaction tx(c());
+  tx.exec_params(sql("INSERT INTO " + table + " (id, " + col + ") VALUES ($1, $2)"), id, value);
+  auto r = tx.exec_params(sql("SELECT " + col + " FROM " + table + " WHERE id = $1"), id);
+  check(r.size() == 1, "got " + std::to_string(r.size()) + " rows, want 1");
+  ok(r[0][0]);
+}
+
+}  // namespace
+
+int main() {
+  const std::string rows_sql = env("COMPAT_SQL_ROWS");
+  const long rows = std::atol(env("COMPAT_ROWS").c_str());
+
+  run("connect_trust", [] {
+    sql("(connect)");
+    try {
+      conn = std::make_unique<pqxx::connection>(env("COMPAT_TRUST_DSN"));
+    } catch (const std::exception& e) {
+      connect_error = e.what();
+      throw;
+    }
+    check(exec("SELECT 1")[0][0].as<int>() == 1, "SELECT 1");
+  });
+  run("connect_scram", [] {
+    sql("(connect with SCRAM)");
+    pqxx::connection s(env("COMPAT_SCRAM_DSN"));
+    pqxx::nontransaction tx(s);
+    check(tx.exec(sql("SELECT 1"))[0][0].as<int>() == 1, "SELECT 1");
+  });
+  run("simple_query", [] { check(exec("SELECT 1 AS one")[0][0].as<int>() == 1, "SELECT 1"); });
+  run("expr_type", [] {
+    pqxx::nontransaction tx(c());
+    auto r = tx.exec_params(sql("SELECT 1 + 1 AS two"));  // PQexecParams: extended protocol
+    auto oid = r.column_type(0);
+    check(oid == 20 || oid == 21 || oid == 23, "column type oid " + std::to_string(oid) +
+                                                   ", want an integer type (value '" +
+                                                   r[0][0].c_str() + "')");
+    check(r[0][0].as<int>() == 2, "value");
+  });
+
+  std::string table_error;
+  try {
+    exec("DROP TABLE IF EXISTS " + table);
+    exec(env("COMPAT_SQL_CREATE"));
+  } catch (const std::exception& e) {
+    table_error = std::string("creating the test table failed: ") + e.what() + " (query: " + query + ")";
+  }
+  auto with_table = [&](const std::string& feature, const std::function<void()>& fn) {
+    run(feature, [&] {
+      if (!table_error.empty()) throw Check(table_error);
+      fn();
+    });
+  };
+  with_table("param_int", [] {
+    param("i", 1, 1234567890123LL, [](const pqxx::field& f) {
+      check(f.as<long long>() == 1234567890123LL, std::string("got ") + f.c_str());
+      check(f.type() == 20, "column type " + std::to_string(f.type()));
+    });
+  });
+  with_table("param_text", [] {
+    param("s", 2, std::string("it's ünïcode ✓"), [](const pqxx::field& f) {
+      check(f.as<std::string>() == "it's ünïcode ✓", std::string("got ") + f.c_str());
+    });
+  });
+  with_table("param_null", [] {
+    param("s", 3, static_cast<const char*>(nullptr),
+          [](const pqxx::field& f) { check(f.is_null(), std::string("got ") + f.c_str()); });
+  });
+  with_table("param_float", [] {
+    param("f", 4, 3.25, [](const pqxx::field& f) {
+      check(f.as<double>() == 3.25, std::string("got ") + f.c_str());
+    });
+  });
+  with_table("param_bool", [] {
+    param("b", 5, true, [](const pqxx::field& f) {
+      check(!f.is_null() && f.as<bool>() == true, std::string("got ") + f.c_str());
+    });
+  });
+  with_table("param_bytea", [] {
+    const std::string bytes("\x00\x01\xfe\xff", 4);
+    param("bin", 6, pqxx::binarystring(bytes), [&](const pqxx::field& f) {
+      pqxx::binarystring got(f);
+      check(got.str() == bytes, std::string("got ") + f.c_str());
+    });
+  });
+  with_table("param_date", [] {
+    param("d", 7, std::string("2024-02-29"), [](const pqxx::field& f) {
+      check(f.as<std::string>() == "2024-02-29", std::string("got ") + f.c_str());
+      check(f.type() == 1082, "column type " + std::to_string(f.type()));
+    });
+  });
+  with_table("param_timestamp", [] {
+    param("ts", 8, std::string("2024-02-29 12:34:56.789"), [](const pqxx::field& f) {
+      check(f.as<std::string>() == "2024-02-29 12:34:56.789", std::string("got ") + f.c_str());
+      check(f.type() == 1114, "column type " + std::to_string(f.type()));
+    });
+  });
+  run("error_sqlstate", [] {
+    bool raised = false;
+    try {
+      exec("SELECT * FROM compat_no_such_table");
+    } catch (const pqxx::sql_error& e) {
+      raised = true;
+      check(e.sqlstate() == "42P01", "SQLSTATE " + e.sqlstate() + ", want 42P01");
+    }
+    check(raised, "no error for a missing table");
+    check(exec("SELECT 1")[0][0].as<int>() == 1, "SELECT 1 after the error");
+  });
+  run("multi_statement", [] {
+    auto r = exec("SELECT 1; SELECT 2");  // PQexec keeps the last result
+    check(r[0][0].as<int>() == 2, std::string("got ") + r[0][0].c_str());
+  });
+  with_table("transaction", [] {
+    {
+      pqxx::work tx(c());
+      tx.exec(sql("INSERT INTO " + table + " (id, s) VALUES (100, 'rolled back')"));
+      tx.abort();
+    }
+    {
+      pqxx::work tx(c());
+      tx.exec(sql("INSERT INTO " + table + " (id, s) VALUES (101, 'committed')"));
+      tx.commit();
+    }
+    {
+      pqxx::work tx(c());
+      try {
+        tx.exec(sql("SELECT * FROM compat_no_such_table"));
+        throw Check("no error for a missing table");
+      } catch (const pqxx::sql_error&) {
+      }
+    }  // aborted
+    check(count_id(100) == 0, "rolled-back row present");
+    check(count_id(101) == 1, "committed row missing");
+  });
+  run("rows_100k", [&] {
+    auto r = exec(rows_sql);
+    check(static_cast<long>(r.size()) == rows, "got " + std::to_string(r.size()) + " rows");
+    check(r[r.size() - 1][0].as<long>() == rows, "last value");
+  });
+  run("stream_100k", [&] {
+    pqxx::work tx(c());
+    pqxx::icursorstream cursor(tx, sql(rows_sql), "compat_cursor", 1000);
+    long n = 0, last = 0;
+    pqxx::result r;
+    while (cursor >> r) {
+      n += static_cast<long>(r.size());
+      if (!r.empty()) last = r[r.size() - 1][0].as<long>();
+    }
+    tx.commit();
+    check(n == rows && last == rows, "got " + std::to_string(n) + " rows, last " + std::to_string(last));
+  });
+  with_table("prepared", [] {
+    c().prepare("compat_prepared", sql("SELECT s FROM " + table + " WHERE id = $1"));
+    for (int i = 0; i < 3; ++i) {
+      pqxx::nontransaction tx(c());
+      auto r = tx.exec_prepared("compat_prepared", 2);
+      check(r.size() == 1 && r[0][0].as<std::string>() == "it's ünïcode ✓", "wrong result");
+    }
+  });
+  return 0;
+}

@@ -1,0 +1,181 @@
+// node-postgres (npm `pg`) and pg-cursor. Queries without values use the
+// simple protocol; with values or a name, Parse/Bind/Describe/Execute/Sync
+// with untyped text parameters (Buffers binary). pg-cursor reads a portal
+// with Execute(row limit) and PortalSuspended.
+'use strict';
+
+const {Client} = require('pg');
+const Cursor = require('pg-cursor');
+const {C, PARAMS, Check, check, eq, show, R} = require('./compat_common.js');
+
+let client = null;
+let connectError = null;
+
+function conn() {
+  if (!client) throw new Check('no connection (connect_trust failed: ' + connectError + ')');
+  return client;
+}
+
+async function q(text, values) {
+  R.sql(text);
+  return conn().query(text, values);
+}
+
+function client_for(scram) {
+  return new Client(scram
+    ? {host: C.scramHost, port: C.scramPort, user: C.scramUser, password: C.scramPassword,
+      database: C.database, ssl: false, connectionTimeoutMillis: 10000}
+    : {host: C.host, port: C.port, user: C.user, database: C.database, ssl: false,
+      connectionTimeoutMillis: 10000});
+}
+
+async function connectTrust() {
+  const c = client_for(false);
+  c.on('error', () => {});
+  try {
+    await c.connect();
+  } catch (e) {
+    connectError = e.message;
+    throw e;
+  }
+  client = c;
+  eq(Number((await q('SELECT 1')).rows[0]['?column?'] ?? 1), 1);
+}
+
+async function connectScram() {
+  const c = client_for(true);
+  c.on('error', () => {});
+  await c.connect();
+  R.sql('SELECT 1 AS one');
+  const r = await c.query('SELECT 1 AS one');
+  eq(Number(r.rows[0].one), 1);
+  await c.end();
+}
+
+async function simpleQuery() {
+  eq(Number((await q('SELECT 1 AS one')).rows[0].one), 1);
+}
+
+async function exprType() {
+  // A name makes it a prepared statement: Parse, Describe, Bind, Execute.
+  R.sql('SELECT 1 + 1 AS two');
+  const r = await conn().query({name: 'compat_expr', text: 'SELECT 1 + 1 AS two'});
+  const oid = r.fields[0].dataTypeID;
+  check([20, 21, 23].includes(oid), 'column type oid ' + oid + ', want an integer type (value ' +
+        show(r.rows[0].two) + ')');
+  eq(Number(r.rows[0].two), 2);
+}
+
+async function param(col, id, value, ok) {
+  await q(`INSERT INTO ${C.table} (id, ${col}) VALUES ($1, $2)`, [id, value]);
+  const r = await q(`SELECT ${col} FROM ${C.table} WHERE id = $1`, [id]);
+  eq(r.rows.length, 1, 'rows');
+  const v = r.rows[0][col];
+  check(ok(v), 'got ' + show(v) + ', want ' + show(value));
+}
+
+async function errorSqlstate() {
+  let err = null;
+  try {
+    await q(`SELECT * FROM ${C.missing}`);
+  } catch (e) {
+    err = e;
+  }
+  check(err, 'no error for a missing table');
+  eq(err.code, '42P01', 'SQLSTATE');
+  eq(Number((await q('SELECT 1 AS one')).rows[0].one), 1, 'after the error');
+}
+
+async function multiStatement() {
+  const r = await q('SELECT 1 AS a; SELECT 2 AS b');
+  check(Array.isArray(r) && r.length === 2, 'want two results, got ' + show(r && r.length));
+  eq(Number(r[0].rows[0].a), 1);
+  eq(Number(r[1].rows[0].b), 2);
+}
+
+async function count(id) {
+  return Number((await q(`SELECT count(*) AS n FROM ${C.table} WHERE id = ${id}`)).rows[0].n);
+}
+
+async function transaction() {
+  await q('BEGIN');
+  await q(`INSERT INTO ${C.table} (id, s) VALUES (100, 'rolled back')`);
+  await q('ROLLBACK');
+  await q('BEGIN');
+  await q(`INSERT INTO ${C.table} (id, s) VALUES (101, 'committed')`);
+  await q('COMMIT');
+  await q('BEGIN');
+  try {
+    await q(`SELECT * FROM ${C.missing}`);
+  } catch (e) { /* expected */ }
+  await q('ROLLBACK');
+  eq(await count(100), 0, 'rolled-back row');
+  eq(await count(101), 1, 'committed row');
+}
+
+async function rows100k() {
+  const r = await q(C.sqlRows);
+  eq(r.rows.length, C.rows, 'rows');
+  eq(Number(r.rows[r.rows.length - 1].x), C.rows, 'last value');
+}
+
+async function stream100k() {
+  R.sql(C.sqlRows);
+  const cursor = conn().query(new Cursor(C.sqlRows));
+  let n = 0;
+  let last = null;
+  for (;;) {
+    const rows = await cursor.read(1000);
+    if (rows.length === 0) break;
+    n += rows.length;
+    last = rows[rows.length - 1].x;
+  }
+  await cursor.close();
+  eq(n, C.rows, 'rows');
+  eq(Number(last), C.rows, 'last value');
+}
+
+async function prepared() {
+  for (let i = 0; i < 3; i++) {
+    R.sql(`SELECT s FROM ${C.table} WHERE id = $1`);
+    const r = await conn().query({name: 'compat_prepared', text: R.query, values: [2]});
+    eq(r.rows.length, 1, 'rows');
+    eq(r.rows[0].s, PARAMS[1][2], 'value');
+  }
+}
+
+async function main() {
+  await R.run('connect_trust', connectTrust);
+  await R.run('connect_scram', connectScram);
+  await R.run('simple_query', simpleQuery);
+  await R.run('expr_type', exprType);
+  let tableError = null;
+  try {
+    await q(`DROP TABLE IF EXISTS ${C.table}`);
+    await q(C.sqlCreate);
+  } catch (e) {
+    tableError = 'creating the test table failed: ' + e.message + ' (query: ' + R.query + ')';
+  }
+  let id = 1;
+  for (const [feature, col, value, ok] of PARAMS) {
+    const n = id++;
+    if (tableError) R.emit(feature, false, tableError);
+    else await R.run(feature, () => param(col, n, value, ok));
+  }
+  await R.run('error_sqlstate', errorSqlstate);
+  await R.run('multi_statement', multiStatement);
+  if (tableError) R.emit('transaction', false, tableError);
+  else await R.run('transaction', transaction);
+  if (tableError) R.emit('prepared', false, tableError);
+  else await R.run('prepared', prepared);
+  await R.run('rows_100k', rows100k);
+  await R.run('stream_100k', stream100k);
+  if (client) {
+    await Promise.race([client.end(), new Promise((r) => setTimeout(r, C.timeout))]);
+  }
+}
+
+main().then(() => process.exit(0), (e) => {
+  console.error(e);
+  process.exit(3);
+});

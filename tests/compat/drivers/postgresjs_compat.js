@@ -1,0 +1,200 @@
+// postgres.js (npm `postgres`). Extended protocol with named prepared
+// statements: Parse + Describe + Flush, then Bind/Execute/Sync once the
+// descriptions are known. At the first connection it queries
+// pg_catalog.pg_type for array types (fetch_types); connect_trust checks that
+// default, the other features use fetch_types: false so that they test the
+// protocol rather than the catalog.
+'use strict';
+
+const postgres = require('postgres');
+const {C, PARAMS, Check, check, eq, show, R} = require('./compat_common.js');
+
+let sql = null;
+const opened = [];
+
+function options(extra) {
+  return Object.assign({host: C.host, port: C.port, user: C.user, database: C.database, ssl: false,
+    max: 1, connect_timeout: 10, idle_timeout: 0, onnotice: () => {}}, extra);
+}
+
+function open(extra) {
+  const s = postgres(options(extra));
+  opened.push(s);
+  return s;
+}
+
+function conn() {
+  if (!sql) throw new Check('no connection');
+  return sql;
+}
+
+async function connectTrust() {
+  const s = open({}); // defaults: fetch_types true (pg_catalog.pg_type query)
+  // postgres.js runs this first (connection.js, fetchArrayTypes):
+  R.sql('select b.oid, b.typarray from pg_catalog.pg_type a left join pg_catalog.pg_type b ' +
+        "on b.oid = a.typelem where a.typcategory = 'A' group by b.oid, b.typarray order by b.oid");
+  try {
+    const r = await s`SELECT 1 AS one`;
+    eq(Number(r[0].one), 1);
+  } finally {
+    await s.end({timeout: 5});
+  }
+}
+
+async function connectScram() {
+  const s = open({host: C.scramHost, port: C.scramPort, user: C.scramUser, password: C.scramPassword,
+    fetch_types: false});
+  R.sql('SELECT 1 AS one');
+  const r = await s`SELECT 1 AS one`;
+  eq(Number(r[0].one), 1);
+}
+
+async function simpleQuery() {
+  R.sql('SELECT 1 AS one');
+  const r = await conn()`SELECT 1 AS one`;
+  eq(Number(r[0].one), 1);
+}
+
+async function exprType() {
+  R.sql('SELECT 1 + 1 AS two');
+  const r = await conn()`SELECT 1 + 1 AS two`;
+  const oid = r.columns[0].type;
+  check([20, 21, 23].includes(oid), 'column type oid ' + oid + ', want an integer type (value ' +
+        show(r[0].two) + ')');
+  eq(Number(r[0].two), 2);
+}
+
+async function param(col, id, value, ok) {
+  const s = conn();
+  R.sql(`INSERT INTO ${C.table} (id, ${col}) VALUES ($1, $2)`);
+  await s`INSERT INTO ${s(C.table)} (id, ${s(col)}) VALUES (${id}, ${value})`;
+  R.sql(`SELECT ${col} FROM ${C.table} WHERE id = $1`);
+  const r = await s`SELECT ${s(col)} FROM ${s(C.table)} WHERE id = ${id}`;
+  eq(r.length, 1, 'rows');
+  const v = r[0][col];
+  check(ok(v), 'got ' + show(v) + ', want ' + show(value));
+}
+
+async function errorSqlstate() {
+  let err = null;
+  R.sql(`SELECT * FROM ${C.missing}`);
+  try {
+    await conn().unsafe(R.query);
+  } catch (e) {
+    err = e;
+  }
+  check(err, 'no error for a missing table');
+  eq(err.code, '42P01', 'SQLSTATE');
+  R.sql('SELECT 1 AS one');
+  eq(Number((await conn()`SELECT 1 AS one`)[0].one), 1, 'after the error');
+}
+
+async function multiStatement() {
+  R.sql('SELECT 1 AS a; SELECT 2 AS b');
+  const r = await conn().unsafe(R.query).simple();
+  check(Array.isArray(r) && r.length === 2, 'want two results, got ' + show(r));
+  eq(Number(r[0][0].a), 1);
+  eq(Number(r[1][0].b), 2);
+}
+
+async function count(s, id) {
+  R.sql(`SELECT count(*) AS n FROM ${C.table} WHERE id = ${id}`);
+  return Number((await s.unsafe(R.query))[0].n);
+}
+
+async function transaction() {
+  const s = conn();
+  class Rollback extends Error {}
+  try {
+    await s.begin(async (tx) => {
+      R.sql(`INSERT INTO ${C.table} (id, s) VALUES (100, 'rolled back')`);
+      await tx.unsafe(R.query);
+      throw new Rollback();
+    });
+  } catch (e) {
+    if (!(e instanceof Rollback)) throw e;
+  }
+  await s.begin(async (tx) => {
+    R.sql(`INSERT INTO ${C.table} (id, s) VALUES (101, 'committed')`);
+    await tx.unsafe(R.query);
+  });
+  let err = null;
+  try {
+    await s.begin(async (tx) => {
+      R.sql(`SELECT * FROM ${C.missing}`);
+      await tx.unsafe(R.query);
+    });
+  } catch (e) {
+    err = e;
+  }
+  check(err && err.code === '42P01', 'error inside a transaction: ' + (err && err.message));
+  eq(await count(s, 100), 0, 'rolled-back row');
+  eq(await count(s, 101), 1, 'committed row');
+}
+
+async function rows100k() {
+  R.sql(C.sqlRows);
+  const r = await conn().unsafe(C.sqlRows);
+  eq(r.length, C.rows, 'rows');
+  eq(Number(r[r.length - 1].x), C.rows, 'last value');
+}
+
+async function stream100k() {
+  R.sql(C.sqlRows);
+  let n = 0;
+  let last = null;
+  await conn().unsafe(C.sqlRows).cursor(1000, (rows) => {
+    n += rows.length;
+    last = rows[rows.length - 1].x;
+  });
+  eq(n, C.rows, 'rows');
+  eq(Number(last), C.rows, 'last value');
+}
+
+async function prepared() {
+  const s = conn();
+  for (let i = 0; i < 3; i++) {
+    R.sql(`SELECT s FROM ${C.table} WHERE id = $1`);
+    const r = await s.unsafe(R.query, [2], {prepare: true});
+    eq(r.length, 1, 'rows');
+    eq(r[0].s, PARAMS[1][2], 'value');
+  }
+}
+
+async function main() {
+  await R.run('connect_trust', connectTrust);
+  sql = open({fetch_types: false});
+  await R.run('connect_scram', connectScram);
+  await R.run('simple_query', simpleQuery);
+  await R.run('expr_type', exprType);
+  let tableError = null;
+  try {
+    R.sql(`DROP TABLE IF EXISTS ${C.table}`);
+    await sql.unsafe(R.query);
+    R.sql(C.sqlCreate);
+    await sql.unsafe(R.query);
+  } catch (e) {
+    tableError = 'creating the test table failed: ' + e.message + ' (query: ' + R.query + ')';
+  }
+  let id = 1;
+  for (const [feature, col, value, ok] of PARAMS) {
+    const n = id++;
+    if (tableError) R.emit(feature, false, tableError);
+    else await R.run(feature, () => param(col, n, value, ok));
+  }
+  await R.run('error_sqlstate', errorSqlstate);
+  await R.run('multi_statement', multiStatement);
+  if (tableError) R.emit('transaction', false, tableError);
+  else await R.run('transaction', transaction);
+  if (tableError) R.emit('prepared', false, tableError);
+  else await R.run('prepared', prepared);
+  await R.run('rows_100k', rows100k);
+  await R.run('stream_100k', stream100k);
+  await Promise.race([Promise.all(opened.map((s) => s.end({timeout: 5}))),
+    new Promise((r) => setTimeout(r, C.timeout))]);
+}
+
+main().then(() => process.exit(0), (e) => {
+  console.error(e);
+  process.exit(3);
+});
