@@ -126,7 +126,15 @@ void encode_column(pgwire::RowWriter& out, sqlite3_stmt* s, int i, pgwire::Oid t
   switch (type) {
     case oid::int8: out.add(static_cast<std::int64_t>(sqlite3_column_int64(s, i))); return;
     case oid::float8: out.add(sqlite3_column_double(s, i)); return;
-    case oid::bool_: out.add(sqlite3_column_int64(s, i) != 0); return;
+    case oid::bool_: {
+      // A boolean bound as text ('true', 't', 'on', ...) is kept as text by SQLite.
+      if (sqlite3_column_type(s, i) == SQLITE_TEXT) {
+        decoded(false);
+        return;
+      }
+      out.add(sqlite3_column_int64(s, i) != 0);
+      return;
+    }
     case oid::bytea: {
       auto p = static_cast<const char*>(sqlite3_column_blob(s, i));
       out.add(pgwire::Bytea{std::string_view(p, static_cast<std::size_t>(sqlite3_column_bytes(s, i)))});
@@ -287,7 +295,14 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
     if (stmt.parameter_types.size() < slots.size()) stmt.parameter_types.resize(slots.size(), 0);
     for (auto& t : stmt.parameter_types)
       if (t == 0) t = oid::text;
-    if (sqlite3_column_count(s.s) > 0) stmt.columns = schema_of(s.s, false);
+    if (sqlite3_column_count(s.s) > 0) {
+      // Expression columns have no declared type: a read-only statement
+      // without parameters is stepped once to learn them (SELECT 1 + 1 is
+      // int8, not text), then reset.
+      bool probe = slots.empty() && sqlite3_stmt_readonly(s.s) && sqlite3_step(s.s) == SQLITE_ROW;
+      stmt.columns = schema_of(s.s, probe);
+      sqlite3_reset(s.s);
+    }
     co_return;
   }
 
