@@ -29,6 +29,7 @@
 
 #include <pgwire/api/extended.hpp>
 #include <pgwire/api/handlers.hpp>
+#include <pgwire/api/session_commands.hpp>
 #include <pgwire/types.hpp>
 
 #include "common.hpp"
@@ -219,7 +220,13 @@ class RowStream final : public pgwire::RowSource {
     }
   }
 
-  std::optional<std::string> command_tag() const override { return tag_; }
+  // "SELECT n" is left to the library, which counts the rows of each
+  // Execute (a portal read in batches reports each batch's count, as
+  // PostgreSQL does); other tags (FETCH 5, INSERT 0 1 ... RETURNING) pass.
+  std::optional<std::string> command_tag() const override {
+    if (tag_ && tag_->starts_with("SELECT")) return std::nullopt;
+    return tag_;
+  }
 
   // Reads the rest of the result into memory (another command needs the upstream).
   asio::awaitable<void> drain() {
@@ -327,6 +334,12 @@ class Proxy final : public pgwire::SimpleQueryHandler, public pgwire::ExtendedQu
 
   asio::awaitable<void> stream(pgwire::Session& session, std::string_view sql,
                                pgwire::ResponseSink& out) override {
+    // Client statement names exist only here (upstream ones are pgwire_N):
+    // DEALLOCATE is the library's, which tells closed() to free upstream.
+    if (auto local = deallocate(session, sql)) {
+      co_await out.send(*local);
+      co_return;
+    }
     Upstream& up = *co_await upstream(session);
     co_await up.make_ready();
     std::string q(sql);
@@ -346,6 +359,7 @@ class Proxy final : public pgwire::SimpleQueryHandler, public pgwire::ExtendedQu
   }
 
   asio::awaitable<void> prepare(pgwire::Session& session, pgwire::Statement& stmt) override {
+    if (is_deallocate(stmt.sql)) co_return;  // answered locally at Execute
     Upstream& up = *co_await upstream(session);
     co_await up.make_ready();
     auto handle = std::make_shared<UpstreamStatement>();
@@ -368,6 +382,7 @@ class Proxy final : public pgwire::SimpleQueryHandler, public pgwire::ExtendedQu
   }
 
   asio::awaitable<pgwire::Response> execute(pgwire::Session& session, pgwire::Portal& portal) override {
+    if (auto local = deallocate(session, portal.statement->sql)) co_return std::move(*local);
     Upstream& up = *co_await upstream(session);
     co_await up.make_ready();
     std::size_t n = portal.parameter_count();
@@ -452,7 +467,20 @@ class Proxy final : public pgwire::SimpleQueryHandler, public pgwire::ExtendedQu
     }
   }
 
+  static bool is_deallocate(std::string_view sql) {
+    auto stmts = pgwire::split_statements(sql);
+    if (stmts.size() != 1 || stmts[0].size() < 10) return false;
+    std::string head(stmts[0].substr(0, 10));
+    for (auto& c : head) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return head == "deallocate";
+  }
+  std::optional<pgwire::Response> deallocate(pgwire::Session& session, std::string_view sql) {
+    if (!is_deallocate(sql)) return std::nullopt;
+    return commands_.answer(session, pgwire::split_statements(sql)[0]);
+  }
+
   std::string conninfo_;
+  pgwire::SessionCommands commands_;
 };
 
 }  // namespace

@@ -10,7 +10,7 @@ every server kind in SERVERS and checks the outcome against expected_gaps.txt.
 
 CTest sets the environment (tests/compat/CMakeLists.txt):
   PGWIRE_BIN_SQLITE_SERVER  the sqlite_server example
-  PGWIRE_BIN_PG_FRONT       the libpq proxy example (empty until it exists)
+  PGWIRE_BIN_LIBPQ_PROXY       the libpq proxy example (empty until it exists)
   PGWIRE_COMPAT_LIBPQ       tests/compat libpq driver program (empty: libpq-dev missing)
   PGWIRE_COMPAT_LIBPQXX     tests/compat libpqxx driver program (empty: libpqxx-dev missing)
   PGWIRE_COMPAT_WORK        work directory in the build tree (caches, results, state)
@@ -236,14 +236,11 @@ def start_reference_postgres(ctx):
                   version=pg.get("version", "PostgreSQL"))
 
 
-def start_pg_front(ctx):
-    # TODO(pg_front): the libpq proxy example is being written; when the build
-    # target pgwire_example_pg_front exists, CMake passes PGWIRE_BIN_PG_FRONT
-    # and this server kind runs. Check its flags: assumed here to be the common
-    # example flags plus --upstream CONNINFO (the reference PostgreSQL).
+def start_libpq_proxy(ctx):
+    # examples/libpq_proxy.cpp in front of the reference PostgreSQL.
     pg = ctx["postgres"]
     upstream = Endpoint("127.0.0.1", pg["port"], TRUST_USER).dsn()
-    return start_example("PGWIRE_BIN_PG_FRONT", "pg_front", ctx["run_dir"],
+    return start_example("PGWIRE_BIN_LIBPQ_PROXY", "libpq_proxy", ctx["run_dir"],
                          extra=("--upstream", upstream))
 
 
@@ -259,10 +256,8 @@ SERVERS = [
                about="examples/sqlite_server.cpp: SQLite behind pgwire-cpp (simple and extended query)"),
     ServerKind("postgres", "postgres", start_reference_postgres, reference=True,
                about="real PostgreSQL 15 (Debian), the reference: everything tested must pass here"),
-    # TODO(pg_front): enabled as soon as the build has pgwire_example_pg_front.
-    ServerKind("pg_front", "postgres", start_pg_front,
-               enabled=lambda: bool(os.environ.get("PGWIRE_BIN_PG_FRONT")),
-               about="examples/pg_front: pgwire-cpp forwarding to PostgreSQL through libpq"),
+    ServerKind("libpq_proxy", "postgres", start_libpq_proxy,
+               about="examples/libpq_proxy.cpp: pgwire-cpp forwarding to the reference PostgreSQL through libpq"),
 ]
 
 
@@ -1095,9 +1090,7 @@ def render_report(records):
 def use_build_dir(build):
     build = os.path.abspath(build)
     os.environ.setdefault("PGWIRE_BIN_SQLITE_SERVER", os.path.join(build, "examples", "sqlite_server"))
-    front = os.path.join(build, "examples", "pg_front")
-    if os.path.exists(front):
-        os.environ.setdefault("PGWIRE_BIN_PG_FRONT", front)
+    os.environ.setdefault("PGWIRE_BIN_LIBPQ_PROXY", os.path.join(build, "examples", "libpq_proxy"))
     for env, exe in (("PGWIRE_COMPAT_LIBPQ", "libpq_compat"), ("PGWIRE_COMPAT_LIBPQXX", "libpqxx_compat")):
         p = os.path.join(build, "tests", "compat", exe)
         os.environ.setdefault(env, p if os.path.exists(p) else "")
