@@ -276,6 +276,10 @@ class Connection final : public Session, public AuthExchange,
   }
 
   awaitable<void> read_more() {
+    // About to wait for the client: give back what a huge message took.
+    constexpr std::size_t keep = std::size_t{1} << 20;
+    engine_.input().shrink_if_idle(keep);
+    engine_.output().shrink_if_empty(keep);
     auto space = engine_.input().prepare(8192);
     std::size_t n = co_await t_.read_some(space);
     if (n == 0) {

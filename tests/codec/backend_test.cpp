@@ -176,3 +176,15 @@ TEST_CASE("SSL and GSS one-byte answers") {
   CHECK_FALSE(g.accepted);
   CHECK(decode_gssenc_response('S', g) == codec_errc::invalid_value);
 }
+
+TEST_CASE("Buffer gives back a large allocation once empty") {
+  Buffer b;
+  b.put_bytes(std::string(4 << 20, 'x'));
+  b.shrink_if_empty(1 << 20);
+  CHECK(b.capacity() >= (4u << 20));  // not empty: kept
+  b.clear();
+  b.shrink_if_empty(1 << 20);
+  CHECK(b.capacity() == 0);
+  b.put_bytes("ok");
+  CHECK(b.view() == "ok");
+}

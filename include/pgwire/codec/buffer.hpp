@@ -43,6 +43,14 @@ class Buffer {
   // Shrinks back to n bytes (n <= size()), e.g. to drop a half-encoded message.
   void truncate(std::size_t n) noexcept { size_ = n < size_ ? n : size_; }
   void reserve(std::size_t capacity);
+  // Frees the storage when empty and larger than max_capacity (after one
+  // huge result, an idle connection should not keep a huge buffer).
+  void shrink_if_empty(std::size_t max_capacity) noexcept {
+    if (size_ == 0 && capacity_ > max_capacity) {
+      data_.reset();
+      capacity_ = 0;
+    }
+  }
 
   // Appends n bytes and returns a pointer to them for the caller to fill.
   char* extend(std::size_t n) {
