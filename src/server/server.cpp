@@ -451,10 +451,15 @@ class Connection final : public Session, public AuthExchange,
       co_await sync();
       co_return;
     }
+    if (std::holds_alternative<FunctionCall>(m)) {
+      // Not an extended-query message: its error is followed by ReadyForQuery.
+      engine_.error(ErrorInfo::error(sqlstate::feature_not_supported,
+                                     "fast-path function calls are not supported"));
+      engine_.ready_for_query();
+      co_return;
+    }
     std::optional<ErrorInfo> failure;
     try {
-      if (std::holds_alternative<FunctionCall>(m))
-        throw PgError(sqlstate::feature_not_supported, "fast-path function calls are not supported");
       if (!shared_.handlers.extended_query)
         throw PgError(sqlstate::feature_not_supported,
                       "extended query protocol is not supported by this server");

@@ -351,3 +351,16 @@ TEST_CASE("SessionCommands: SET reports ParameterStatus, SHOW/current_setting re
   CHECK(c.until_ready(&st) == "CCCCZ");
   CHECK(st == TransactionStatus::idle);
 }
+
+TEST_CASE("FunctionCall is refused with 0A000 and the session is ready again") {
+  TestServer server({}, handlers(make_trust_auth()));
+  Client c(server.port());
+  start(c);
+  REQUIRE(std::holds_alternative<AuthenticationOk>(c.recv()));
+  finish_login(c);
+  c.send(FunctionCall{764, {}, {}, 0});
+  CHECK(error_code(c.recv()) == "0A000");
+  CHECK(c.until_ready() == "Z");
+  c.send(Query{"x"});
+  CHECK(c.until_ready() == "TDCZ");
+}
