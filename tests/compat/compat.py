@@ -99,9 +99,9 @@ class Endpoint:
     def __init__(self, host, port, user, password=None):
         self.host, self.port, self.user, self.password = host, port, user, password
 
-    def dsn(self):
+    def dsn(self, sslmode="disable"):
         parts = [("host", self.host), ("port", str(self.port)), ("user", self.user),
-                 ("dbname", DBNAME), ("connect_timeout", "10"), ("sslmode", "disable")]
+                 ("dbname", DBNAME), ("connect_timeout", "10"), ("sslmode", sslmode)]
         if self.password is not None:
             parts.append(("password", self.password))
         return " ".join("%s='%s'" % (k, v.replace("\\", "\\\\").replace("'", "\\'"))
@@ -207,9 +207,23 @@ def program(env_name, what):
     return path
 
 
+def tls_dir(fresh=False):
+    """A throw-away CA + server certificate for localhost/127.0.0.1 (examples/make-cert.sh),
+    made once per run: ca.crt, server.crt, server.key."""
+    d = os.path.join(work_dir(), "compat-tls")
+    if fresh or not os.path.exists(os.path.join(d, "server.key")):
+        shutil.rmtree(d, ignore_errors=True)
+        _run(["bash", os.path.join(ROOT, "examples", "make-cert.sh"), d], "make-cert.sh")
+    return d
+
+
 def start_example(binary_env, name, run_dir, extra=()):
-    """The trust and the SCRAM instance of an example server (separate processes)."""
+    """The trust and the SCRAM instance of an example server (separate processes);
+    both offer TLS (and still accept plaintext)."""
     binary = program(binary_env, "the %s example (build target pgwire_example_%s)" % (name, name))
+    tls = tls_dir()
+    extra = ["--tls-cert", os.path.join(tls, "server.crt"),
+             "--tls-key", os.path.join(tls, "server.key")] + list(extra)
     trust = ServerProcess(name + " (trust)", [binary, "--listen", "127.0.0.1:0", "--auth", "trust"]
                           + list(extra), os.path.join(run_dir, name + "-trust.log"))
     try:
@@ -317,6 +331,13 @@ def start_postgres():
     started = time.monotonic()
     _run(_as_postgres([PG_BIN + "/initdb", "-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8",
                        "--locale=C", "--no-sync"]), "initdb")
+    # TLS: copies of the run's certificate, the key 0600 and owned by postgres.
+    tls = tls_dir()
+    for f in ("server.crt", "server.key"):
+        shutil.copy(os.path.join(tls, f), os.path.join(data, f))
+        os.chmod(os.path.join(data, f), 0o600)
+        if os.geteuid() == 0:
+            os.chown(os.path.join(data, f), pw.pw_uid, pw.pw_gid)
     with open(os.path.join(data, "pg_hba.conf"), "w") as f:
         f.write("local all all trust\n"
                 "host all postgres 127.0.0.1/32 trust\n"
@@ -327,7 +348,8 @@ def start_postgres():
         port = _free_port()
         opts = ("-c port=%d -c listen_addresses=127.0.0.1 -c unix_socket_directories=%s "
                 "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
-                "-c max_connections=60 -c password_encryption=scram-sha-256" % (port, base))
+                "-c max_connections=60 -c password_encryption=scram-sha-256 -c ssl=on "
+                "-c ssl_cert_file=server.crt -c ssl_key_file=server.key" % (port, base))
         r = subprocess.run(_as_postgres([PG_BIN + "/pg_ctl", "-D", data, "-l", state["log"], "-w",
                                          "-t", str(int(60 * SLOW)), "-o", opts, "start"]),
                            capture_output=True, text=True, timeout=90 * SLOW)
@@ -397,13 +419,16 @@ def load_state():
 # Drivers: the features each reports, how to make its program ready (build,
 # npm install) and how to run it.
 
-COMMON = ["connect_trust", "connect_scram", "simple_query", "expr_type", "param_int", "param_text",
-          "param_null", "param_float", "param_bool", "param_bytea", "param_date", "param_timestamp",
-          "error_sqlstate", "multi_statement", "transaction", "rows_100k", "stream_100k"]
+COMMON = ["connect_trust", "connect_scram", "connect_tls", "simple_query", "expr_type", "param_int",
+          "param_text", "param_null", "param_float", "param_bool", "param_bytea", "param_date",
+          "param_timestamp", "error_sqlstate", "multi_statement", "transaction", "rows_100k",
+          "stream_100k"]
 
 FEATURE_DOC = {
     "connect_trust": "connect without a password (trust)",
     "connect_scram": "connect with SCRAM-SHA-256 and a password",
+    "connect_tls": "connect with sslmode=require (or the driver's equivalent, no certificate "
+                   "check), `SELECT 1`, and where the driver tells, the connection is encrypted",
     "simple_query": "`SELECT 1` and its value",
     "expr_type": "the type of `SELECT 1 + 1` (an integer, not text) as the driver reports it",
     "param_int": "BIGINT parameter, inserted then selected back (as an integer)",
@@ -596,8 +621,8 @@ def prep_odbc():
 
 
 DRIVERS = {d.name: d for d in [
-    Driver("psql", ["connect_trust", "connect_scram", "simple_query", "error_sqlstate",
-                    "multi_statement", "transaction", "rows_100k", "stream_100k"],
+    Driver("psql", ["connect_trust", "connect_scram", "connect_tls", "simple_query",
+                    "error_sqlstate", "multi_statement", "transaction", "rows_100k", "stream_100k"],
            prep_cli("psql"), lambda: dpkg_version("postgresql-client-15"),
            "`\\set FETCH_COUNT 1000` (DECLARE/FETCH)",
            "psql interpolates variables on the client, so it has no parameter features here"),
@@ -641,8 +666,8 @@ DRIVERS = {d.name: d for d in [
            lambda: dpkg_version("odbc-postgresql", "unixodbc", "python3-pyodbc"),
            "UseDeclareFetch=1;Fetch=1000 (DECLARE/FETCH in a transaction)",
            "through pyodbc, DSN-less: Driver=.../psqlodbcw.so"),
-    Driver("pgbench", ["connect_trust", "connect_scram", "mode_simple", "mode_extended",
-                       "mode_prepared"],
+    Driver("pgbench", ["connect_trust", "connect_scram", "connect_tls", "mode_simple",
+                       "mode_extended", "mode_prepared"],
            prep_cli("pgbench"), lambda: dpkg_version("postgresql-client-15"), "-",
            "custom script (-f): \\set aid random(1, 100000) / SELECT :aid; -n (no vacuum)"),
 ]}
@@ -720,6 +745,7 @@ def driver_env(server_kind, server, driver):
         "COMPAT_DBNAME": DBNAME,
         "COMPAT_TRUST_DSN": server.trust.dsn(),
         "COMPAT_SCRAM_DSN": server.scram.dsn(),
+        "COMPAT_TLS_DSN": server.trust.dsn(sslmode="require"),
         "COMPAT_TABLE": "compat_" + re.sub(r"[^a-z0-9]", "_", driver.name.lower()),
         "COMPAT_SQL_CREATE": DIALECTS[server_kind.dialect]["create"].format(
             t="compat_" + re.sub(r"[^a-z0-9]", "_", driver.name.lower())),
@@ -942,6 +968,7 @@ def cmd_setup():
         if f.endswith(".json"):
             os.unlink(os.path.join(results_dir(), f))
     try:
+        tls_dir(fresh=True)
         state = start_postgres()
     except SetupError as e:
         log("REFERENCE POSTGRESQL DID NOT START: %s" % e)

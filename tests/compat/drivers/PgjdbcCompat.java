@@ -160,6 +160,16 @@ public class PgjdbcCompat {
         check(rs.next() && rs.getInt(1) == 1, "SELECT 1");
       }
     });
+    run("connect_tls", () -> {
+      // sslmode=require refuses a plaintext answer; NonValidatingFactory: no certificate check.
+      String tlsUrl = trustUrl.replace("sslmode=disable", "sslmode=require")
+          + "&sslfactory=org.postgresql.ssl.NonValidatingFactory";
+      sql("(connect with TLS) " + tlsUrl);
+      try (Connection s = DriverManager.getConnection(tlsUrl + "&user=" + env("COMPAT_USER"));
+           Statement st = s.createStatement(); ResultSet rs = st.executeQuery(sql("SELECT 1"))) {
+        check(rs.next() && rs.getInt(1) == 1, "SELECT 1");
+      }
+    });
     run("simple_query", () -> {
       try (Statement s = c().createStatement(); ResultSet rs = s.executeQuery(sql("SELECT 1 AS one"))) {
         check(rs.next() && rs.getInt(1) == 1, "SELECT 1");

@@ -37,6 +37,18 @@ async def connect_scram():
     await asyncio.wait_for(c.close(), 20)
 
 
+async def connect_tls():
+    # ssl='require': encrypted, no certificate check (libpq's sslmode=require).
+    c = await asyncpg.connect(host=HOST, port=PORT, user=USER, database=DBNAME, ssl="require",
+                              timeout=20)
+    try:
+        check(c._transport.get_extra_info("ssl_object") is not None,
+              "connected with ssl='require' but the transport is not TLS")
+        eq(loose_int(await c.fetchval(R.sql("SELECT 1"))), 1)
+    finally:
+        await asyncio.wait_for(c.close(), 20)
+
+
 async def simple_query():
     eq(loose_int(await conn().fetchval(R.sql("SELECT 1 AS one"))), 1)
 
@@ -143,6 +155,7 @@ async def run(feature, fn, *args):
 async def amain():
     await run("connect_trust", connect_trust)
     await run("connect_scram", connect_scram)
+    await run("connect_tls", connect_tls)
     await run("simple_query", simple_query)
     await run("expr_type", expr_type)
     table_error = None

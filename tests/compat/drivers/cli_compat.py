@@ -15,7 +15,7 @@ import tempfile
 
 from compat_common import (DBNAME, HOST, MISSING_TABLE, PORT, ROWS, SCRAM_HOST, SCRAM_PASSWORD,
                            SCRAM_PORT, SCRAM_USER, SQL_CREATE, SQL_ROWS, TABLE, TIMEOUT, TRUST_DSN,
-                           SCRAM_DSN, USER, Check, Reporter, check, eq, main_guard)
+                           SCRAM_DSN, TLS_DSN, USER, Check, Reporter, check, eq, main_guard)
 
 R = Reporter()
 TOOL_TIMEOUT = 4 * TIMEOUT  # one psql/pgbench run
@@ -28,11 +28,13 @@ def tool(name):
     return p
 
 
-def run(argv, input=None, password=None):
+def run(argv, input=None, password=None, sslmode=None):
     env = dict(os.environ)
     env.pop("PGPASSWORD", None)
     if password is not None:
         env["PGPASSWORD"] = password
+    if sslmode is not None:
+        env["PGSSLMODE"] = sslmode
     try:
         return subprocess.run(argv, capture_output=True, text=True, input=input, env=env,
                               timeout=TOOL_TIMEOUT)
@@ -61,6 +63,14 @@ def p_connect_trust():
 
 def p_connect_scram():
     eq(psql_c("SELECT 1", SCRAM_DSN).stdout.strip(), "1")
+
+
+def p_connect_tls():
+    r = psql(TLS_DSN, "-c", R.sql("SELECT 1"), "-c", "\\conninfo")
+    out = r.stdout.splitlines()
+    eq(out[0] if out else "", "1")
+    check("SSL connection" in r.stdout, "\\conninfo does not show an SSL connection: %r"
+          % r.stdout.strip())
 
 
 def p_simple_query():
@@ -129,7 +139,7 @@ def p_stream_100k():
 SCRIPT = "\\set aid random(1, 100000)\nSELECT :aid;\n"
 
 
-def pgbench(mode, scram=False, transactions=200, clients=2):
+def pgbench(mode, scram=False, tls=False, transactions=200, clients=2):
     d = tempfile.mkdtemp(prefix="compat-pgbench-")
     try:
         path = os.path.join(d, "select_aid.sql")
@@ -139,7 +149,8 @@ def pgbench(mode, scram=False, transactions=200, clients=2):
         argv = [tool("pgbench"), "-n", "-f", path, "-M", mode, "-t", str(transactions), "-c",
                 str(clients), "-j", "1", "-h", host, "-p", str(port), "-U", user, DBNAME]
         R.sql("pgbench -M %s, script: %s" % (mode, SCRIPT.replace("\n", " ").strip()))
-        r = run(argv, password=SCRAM_PASSWORD if scram else None)
+        r = run(argv, password=SCRAM_PASSWORD if scram else None,
+                sslmode="require" if tls else None)
     finally:
         shutil.rmtree(d, ignore_errors=True)
     out = r.stdout + r.stderr
@@ -156,6 +167,7 @@ def main():
     which = sys.argv[1]
     if which == "psql":
         for feature, fn in (("connect_trust", p_connect_trust), ("connect_scram", p_connect_scram),
+                            ("connect_tls", p_connect_tls),
                             ("simple_query", p_simple_query), ("error_sqlstate", p_error_sqlstate),
                             ("multi_statement", p_multi_statement), ("transaction", p_transaction),
                             ("rows_100k", p_rows_100k), ("stream_100k", p_stream_100k)):
@@ -163,6 +175,7 @@ def main():
     elif which == "pgbench":
         R.run("connect_trust", lambda: pgbench("simple", transactions=5, clients=1))
         R.run("connect_scram", lambda: pgbench("simple", scram=True, transactions=5, clients=1))
+        R.run("connect_tls", lambda: pgbench("simple", tls=True, transactions=5, clients=1))
         for mode in ("simple", "extended", "prepared"):
             R.run("mode_" + mode, lambda mode=mode: pgbench(mode))
     else:

@@ -21,6 +21,7 @@ SCRAM_HOST, SCRAM_PORT = ENV.get("COMPAT_SCRAM_HOST"), int(ENV.get("COMPAT_SCRAM
 SCRAM_USER, SCRAM_PASSWORD = ENV.get("COMPAT_SCRAM_USER"), ENV.get("COMPAT_SCRAM_PASSWORD")
 DBNAME = ENV.get("COMPAT_DBNAME", "postgres")
 TRUST_DSN, SCRAM_DSN = ENV.get("COMPAT_TRUST_DSN"), ENV.get("COMPAT_SCRAM_DSN")
+TLS_DSN = ENV.get("COMPAT_TLS_DSN")  # the trust endpoint with sslmode=require
 MISSING_TABLE = "compat_no_such_table"
 TIMEOUT = float(ENV.get("COMPAT_TIMEOUT", "15"))  # seconds before a feature counts as hung
 

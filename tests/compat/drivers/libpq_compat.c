@@ -554,6 +554,28 @@ static void run(const char *feature, int (*fn)(void)) {
   emit(feature, fn());
 }
 
+static int f_connect_tls(void) {
+  PGconn *c = PQconnectdb(env("COMPAT_TLS_DSN"));
+  sql("(connect with sslmode=require) %s", env("COMPAT_TLS_DSN"));
+  if (PQstatus(c) != CONNECTION_OK) {
+    snprintf(err_buf, sizeof err_buf, "%s", PQerrorMessage(c));
+    trim(err_buf);
+    PQfinish(c);
+    return 0;
+  }
+  if (!PQsslInUse(c)) {
+    PQfinish(c);
+    FAIL("connected with sslmode=require but PQsslInUse is 0");
+  }
+  sql("SELECT 1");
+  PGresult *r = PQexec(c, "SELECT 1");
+  int ok = PQresultStatus(r) == PGRES_TUPLES_OK && strcmp(PQgetvalue(r, 0, 0), "1") == 0;
+  if (!ok) snprintf(err_buf, sizeof err_buf, "%s", PQresultErrorMessage(r));
+  PQclear(r);
+  PQfinish(c);
+  return ok;
+}
+
 int main(void) {
   table = env("COMPAT_TABLE");
   be64(bin_int, 1234567890123ULL);
@@ -564,6 +586,7 @@ int main(void) {
 
   run("connect_trust", f_connect_trust);
   run("connect_scram", f_connect_scram);
+  run("connect_tls", f_connect_tls);
   run("simple_query", f_simple_query);
   run("expr_type", f_expr_type);
 

@@ -128,6 +128,14 @@ int main() {
     pqxx::nontransaction tx(s);
     check(tx.exec(sql("SELECT 1"))[0][0].as<int>() == 1, "SELECT 1");
   });
+  run("connect_tls", [] {
+    // libpqxx 6.4 does not expose the PGconn: only sslmode=require tells
+    // libpq to refuse an unencrypted connection.
+    sql("(connect with sslmode=require)");
+    pqxx::connection s(env("COMPAT_TLS_DSN"));
+    pqxx::nontransaction tx(s);
+    check(tx.exec(sql("SELECT 1"))[0][0].as<int>() == 1, "SELECT 1");
+  });
   run("simple_query", [] { check(exec("SELECT 1 AS one")[0][0].as<int>() == 1, "SELECT 1"); });
   run("expr_type", [] {
     pqxx::nontransaction tx(c());

@@ -52,6 +52,23 @@ async function connectScram() {
   await c.end();
 }
 
+async function connectTls() {
+  // ssl set: SSLRequest, and a refusal fails; rejectUnauthorized false: no certificate check.
+  const c = new Client({host: C.host, port: C.port, user: C.user, database: C.database,
+    ssl: {rejectUnauthorized: false}, connectionTimeoutMillis: 10000});
+  c.on('error', () => {});
+  R.sql('(connect with ssl: {rejectUnauthorized: false})');
+  await c.connect();
+  try {
+    check(c.connection.stream.encrypted === true, 'connected with ssl but the socket is not TLS');
+    R.sql('SELECT 1 AS one');
+    const r = await c.query('SELECT 1 AS one');
+    eq(Number(r.rows[0].one), 1);
+  } finally {
+    await c.end();
+  }
+}
+
 async function simpleQuery() {
   eq(Number((await q('SELECT 1 AS one')).rows[0].one), 1);
 }
@@ -147,6 +164,7 @@ async function prepared() {
 async function main() {
   await R.run('connect_trust', connectTrust);
   await R.run('connect_scram', connectScram);
+  await R.run('connect_tls', connectTls);
   await R.run('simple_query', simpleQuery);
   await R.run('expr_type', exprType);
   let tableError = null;

@@ -17,9 +17,9 @@ R = Reporter()
 S = {"conn": None, "connect_error": None}
 
 
-def connstr(host, port, user, password=None, extra=""):
-    s = "Driver=%s;Server=%s;Port=%d;Database=%s;Uid=%s;SSLmode=disable;" % (
-        DRIVER, host, port, DBNAME, user)
+def connstr(host, port, user, password=None, extra="", sslmode="disable"):
+    s = "Driver=%s;Server=%s;Port=%d;Database=%s;Uid=%s;SSLmode=%s;" % (
+        DRIVER, host, port, DBNAME, user, sslmode)
     if password is not None:
         s += "Pwd={%s};" % password
     return s + extra
@@ -69,6 +69,18 @@ def connect_scram():
     cur.execute(R.sql("SELECT 1"))
     eq(loose_int(cur.fetchone()[0]), 1)
     c.close()
+
+
+def connect_tls():
+    # psqlODBC connects through libpq; it does not tell whether TLS is in use.
+    R.sql("(connect with SSLmode=require)")
+    c = pyodbc.connect(connstr(HOST, PORT, USER, sslmode="require"), autocommit=True)
+    try:
+        cur = c.cursor()
+        cur.execute(R.sql("SELECT 1"))
+        eq(loose_int(cur.fetchone()[0]), 1)
+    finally:
+        c.close()
 
 
 def simple_query():
@@ -167,6 +179,7 @@ def stream_100k():
 def main():
     R.run("connect_trust", connect_trust)
     R.run("connect_scram", connect_scram)
+    R.run("connect_tls", connect_tls)
     R.run("simple_query", simple_query)
     R.run("expr_type", expr_type)
     try:

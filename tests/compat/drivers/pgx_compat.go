@@ -8,6 +8,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -151,6 +152,25 @@ func main() {
 			return err
 		}
 		defer k.Close(context.Background())
+		var v interface{}
+		if err := k.QueryRow(ctx, sql("SELECT 1")).Scan(&v); err != nil {
+			return err
+		}
+		if loose(v) != "1" {
+			return fail("SELECT 1 gave %v", v)
+		}
+		return nil
+	})
+	run("connect_tls", func(ctx context.Context) error {
+		sql("(connect with sslmode=require)")
+		k, err := pgx.Connect(ctx, os.Getenv("COMPAT_TLS_DSN"))
+		if err != nil {
+			return err
+		}
+		defer k.Close(context.Background())
+		if _, ok := k.PgConn().Conn().(*tls.Conn); !ok {
+			return fail("connected with sslmode=require but the connection is not TLS")
+		}
 		var v interface{}
 		if err := k.QueryRow(ctx, sql("SELECT 1")).Scan(&v); err != nil {
 			return err

@@ -49,6 +49,14 @@ async function connectScram() {
   eq(Number(r[0].one), 1);
 }
 
+async function connectTls() {
+  // ssl 'require': TLS without a certificate check; a server refusing SSL fails the connect.
+  const s = open({ssl: 'require', fetch_types: false});
+  R.sql('SELECT 1 AS one');
+  const r = await s`SELECT 1 AS one`;
+  eq(Number(r[0].one), 1);
+}
+
 async function simpleQuery() {
   R.sql('SELECT 1 AS one');
   const r = await conn()`SELECT 1 AS one`;
@@ -165,6 +173,7 @@ async function main() {
   await R.run('connect_trust', connectTrust);
   sql = open({fetch_types: false});
   await R.run('connect_scram', connectScram);
+  await R.run('connect_tls', connectTls);
   await R.run('simple_query', simpleQuery);
   await R.run('expr_type', exprType);
   let tableError = null;

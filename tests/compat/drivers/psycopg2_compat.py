@@ -6,8 +6,8 @@ import psycopg2
 import psycopg2.extensions as ext
 
 from compat_common import (DBNAME, MISSING_TABLE, PARAMS, ROWS, SCRAM_DSN, SQL_CREATE, SQL_ROWS,
-                           TABLE, TRUST_DSN, Check, Reporter, check, eq, loose_int, main_guard,
-                           pg_placeholders)
+                           TABLE, TLS_DSN, TRUST_DSN, Check, Reporter, check, eq, loose_int,
+                           main_guard, pg_placeholders)
 
 R = Reporter()
 S = {"conn": None, "connect_error": None}
@@ -48,6 +48,17 @@ def connect_scram():
     cur.execute(R.sql("SELECT 1"))
     eq(loose_int(cur.fetchone()[0]), 1)
     c.close()
+
+
+def connect_tls():
+    c = psycopg2.connect(TLS_DSN)
+    try:
+        check(c.info.ssl_in_use, "connected with sslmode=require but ssl_in_use is false")
+        cur = c.cursor()
+        cur.execute(R.sql("SELECT 1"))
+        eq(loose_int(cur.fetchone()[0]), 1)
+    finally:
+        c.close()
 
 
 def simple_query():
@@ -152,6 +163,7 @@ def stream_100k():
 def main():
     R.run("connect_trust", connect_trust)
     R.run("connect_scram", connect_scram)
+    R.run("connect_tls", connect_tls)
     R.run("simple_query", simple_query)
     R.run("expr_type", expr_type)
     try:

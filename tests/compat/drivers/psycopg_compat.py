@@ -6,7 +6,7 @@ import psycopg
 from psycopg import pq
 
 from compat_common import (MISSING_TABLE, PARAMS, ROWS, SCRAM_DSN, SQL_CREATE, SQL_ROWS, TABLE,
-                           TRUST_DSN, Check, Reporter, check, eq, loose_int, main_guard,
+                           TLS_DSN, TRUST_DSN, Check, Reporter, check, eq, loose_int, main_guard,
                            pg_placeholders)
 
 R = Reporter()
@@ -40,6 +40,12 @@ def connect_trust():
 
 def connect_scram():
     with psycopg.connect(SCRAM_DSN, autocommit=True) as c:
+        eq(loose_int(c.execute(R.sql("SELECT 1")).fetchone()[0]), 1)
+
+
+def connect_tls():
+    with psycopg.connect(TLS_DSN, autocommit=True) as c:
+        check(c.pgconn.ssl_in_use, "connected with sslmode=require but ssl_in_use is false")
         eq(loose_int(c.execute(R.sql("SELECT 1")).fetchone()[0]), 1)
 
 
@@ -208,6 +214,7 @@ def declare_cursor():
 def main():
     R.run("connect_trust", connect_trust)
     R.run("connect_scram", connect_scram)
+    R.run("connect_tls", connect_tls)
     R.run("simple_query", simple_query)
     R.run("expr_type", expr_type)
     try:
