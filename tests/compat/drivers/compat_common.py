@@ -110,6 +110,34 @@ class Reporter:
             self.emit(f, False, error)
 
 
+# run_plan(): the shared order of a synchronous driver's features. A step is
+# MAKE_TABLE (create the test table here) or (feature, needs_table, fn, *args); a
+# step that needs the table reports the table's failure instead of running.
+MAKE_TABLE = object()
+
+
+def param_steps(param):
+    """One step per PARAMS entry, each calling param(col, n, value)."""
+    return [(feature, True, param, col, n, value)
+            for n, (feature, col, value) in enumerate(PARAMS, 1)]
+
+
+def run_plan(reporter, setup_table, steps):
+    table_error = None
+    for step in steps:
+        if step is MAKE_TABLE:
+            try:
+                setup_table()
+            except Exception as e:  # noqa: BLE001
+                table_error = reporter.table_failure(e)
+            continue
+        feature, needs_table, fn, *args = step
+        if needs_table and table_error:
+            reporter.emit(feature, False, table_error)
+        else:
+            reporter.run(feature, fn, *args)
+
+
 def main_guard(fn):
     try:
         fn()

@@ -7,7 +7,7 @@ types from the ODBC SQL types; UseDeclareFetch=1 reads with DECLARE/FETCH."""
 
 import pyodbc
 
-from compat_common import (DBNAME, HOST, MISSING_TABLE, PARAMS, PORT, ROWS, SCRAM_HOST,
+from compat_common import (MAKE_TABLE, param_steps, run_plan, DBNAME, HOST, MISSING_TABLE, PORT, ROWS, SCRAM_HOST,
                            SCRAM_PASSWORD, SCRAM_PORT, SCRAM_USER, SQL_CREATE, SQL_ROWS, TABLE,
                            USER, Check, Reporter, check, eq, loose_int, main_guard,
                            pg_placeholders)
@@ -177,29 +177,20 @@ def stream_100k():
 
 
 def main():
-    R.run("connect_trust", connect_trust)
-    R.run("connect_scram", connect_scram)
-    R.run("connect_tls", connect_tls)
-    R.run("simple_query", simple_query)
-    R.run("expr_type", expr_type)
-    try:
-        setup_table()
-        table_error = None
-    except Exception as e:  # noqa: BLE001
-        table_error = R.table_failure(e)
-    for n, (feature, col, value) in enumerate(PARAMS, 1):
-        if table_error:
-            R.emit(feature, False, table_error)
-        else:
-            R.run(feature, param, col, n, value)
-    R.run("error_sqlstate", error_sqlstate)
-    R.run("multi_statement", multi_statement)
-    if table_error:
-        R.emit("transaction", False, table_error)
-    else:
-        R.run("transaction", transaction)
-    R.run("rows_100k", rows_100k)
-    R.run("stream_100k", stream_100k)
+    run_plan(R, setup_table, [
+        ("connect_trust", False, connect_trust),
+        ("connect_scram", False, connect_scram),
+        ("connect_tls", False, connect_tls),
+        ("simple_query", False, simple_query),
+        ("expr_type", False, expr_type),
+        MAKE_TABLE,
+        *param_steps(param),
+        ("error_sqlstate", False, error_sqlstate),
+        ("multi_statement", False, multi_statement),
+        ("transaction", True, transaction),
+        ("rows_100k", False, rows_100k),
+        ("stream_100k", False, stream_100k),
+    ])
     if S["conn"] is not None:
         S["conn"].close()
 
