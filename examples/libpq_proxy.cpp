@@ -86,11 +86,15 @@ pgwire::SchemaPtr schema_of(const PGresult* r) {
   return pgwire::make_schema(std::move(cols));
 }
 
-pgwire::TransactionStatus status_of(PGconn* c) {
+// Mirrors the upstream transaction status into the session (ReadyForQuery).
+// While a command's rows are still coming libpq says ACTIVE: the status is
+// not known yet, and is mirrored again at Sync.
+void mirror_status(pgwire::Session& session, PGconn* c) {
   switch (PQtransactionStatus(c)) {
-    case PQTRANS_INTRANS: return pgwire::TransactionStatus::in_transaction;
-    case PQTRANS_INERROR: return pgwire::TransactionStatus::failed;
-    default: return pgwire::TransactionStatus::idle;
+    case PQTRANS_IDLE: session.set_transaction_status(pgwire::TransactionStatus::idle); break;
+    case PQTRANS_INTRANS: session.set_transaction_status(pgwire::TransactionStatus::in_transaction); break;
+    case PQTRANS_INERROR: session.set_transaction_status(pgwire::TransactionStatus::failed); break;
+    default: break;
   }
 }
 
@@ -355,7 +359,7 @@ class Proxy final : public pgwire::SimpleQueryHandler, public pgwire::ExtendedQu
       bool ok = co_await out.send(resp);
       if (!ok) failed = true;
     }
-    session.set_transaction_status(status_of(up.conn()));
+    mirror_status(session, up.conn());
   }
 
   asio::awaitable<void> prepare(pgwire::Session& session, pgwire::Statement& stmt) override {
@@ -378,7 +382,7 @@ class Proxy final : public pgwire::SimpleQueryHandler, public pgwire::ExtendedQu
     for (int i = 0; i < PQnparams(d.get()); ++i) stmt.parameter_types.push_back(PQparamtype(d.get(), i));
     if (PQnfields(d.get()) > 0) stmt.columns = schema_of(d.get());
     stmt.handle = handle;
-    session.set_transaction_status(status_of(up.conn()));
+    mirror_status(session, up.conn());
   }
 
   asio::awaitable<pgwire::Response> execute(pgwire::Session& session, pgwire::Portal& portal) override {
@@ -424,8 +428,17 @@ class Proxy final : public pgwire::SimpleQueryHandler, public pgwire::ExtendedQu
     } else {
       up.pending_end = true;
     }
-    session.set_transaction_status(status_of(up.conn()));
+    mirror_status(session, up.conn());
     co_return resp;
+  }
+
+  // Sync: the last Execute's rows have been read by now (unless its portal
+  // is suspended): finish that command upstream and mirror the status it left.
+  asio::awaitable<void> sync(pgwire::Session& session) override {
+    auto* up = session.state<Upstream>();
+    if (up == nullptr || up->busy) co_return;
+    co_await up->make_ready();
+    mirror_status(session, up->conn());
   }
 
   void closed(pgwire::Session& session, const pgwire::Statement& stmt) override {

@@ -15,13 +15,11 @@
 #include <pgwire/types.hpp>
 
 #include "common.hpp"
+#include "sqlite_dialect.hpp"
 
 namespace {
 
-namespace oid {
-constexpr pgwire::Oid bool_ = 16, bytea = 17, int8 = 20, int4 = 23, text = 25, float8 = 701,
-                      numeric = 1700, date = 1082, timestamp = 1114;
-}
+namespace oid = pgwire::oid;
 
 std::string upper_word(std::string_view s, std::size_t n = 1) {
   std::string out;
@@ -36,23 +34,24 @@ std::string upper_word(std::string_view s, std::size_t n = 1) {
 }
 
 // SQLite's declared column type -> the PostgreSQL type clients will see.
+// PostgreSQL's names mean what they mean there (SMALLINT, REAL, NUMERIC(10,2),
+// TIMESTAMPTZ, UUID, JSONB, INET, _INT4, ...), except INTEGER: SQLite's
+// INTEGER (PRIMARY KEY) is the 64-bit rowid, so it is int8. Other names
+// follow SQLite's affinity rules; expressions are judged by their value.
 pgwire::Oid pg_type(const char* decl, int first_value_type) {
-  if (decl != nullptr) {
+  if (decl != nullptr && *decl != 0) {
     std::string d = upper_word(decl);
+    if (d == "INTEGER") return oid::int8;
+    if (auto t = pgwire::type_from_sql_name(decl)) return t;
+    if (d == "BLOB") return oid::bytea;
+    if (d == "DATETIME") return oid::timestamp;
     if (d.find("INT") != std::string::npos) return oid::int8;
-    if (d.find("CHAR") != std::string::npos || d.find("CLOB") != std::string::npos ||
-        d.find("TEXT") != std::string::npos)
-      return oid::text;
-    if (d.find("BLOB") != std::string::npos) return oid::bytea;
     if (d.find("REAL") != std::string::npos || d.find("FLOA") != std::string::npos ||
         d.find("DOUB") != std::string::npos)
       return oid::float8;
-    if (d == "BOOLEAN" || d == "BOOL") return oid::bool_;
-    if (d == "DATE") return oid::date;
-    if (d == "DATETIME" || d == "TIMESTAMP") return oid::timestamp;
-    if (d == "NUMERIC" || d == "DECIMAL") return oid::numeric;
+    return oid::text;
   }
-  switch (first_value_type) {  // an expression: judge by the value
+  switch (first_value_type) {
     case SQLITE_INTEGER: return oid::int8;
     case SQLITE_FLOAT: return oid::float8;
     case SQLITE_BLOB: return oid::bytea;
@@ -60,13 +59,18 @@ pgwire::Oid pg_type(const char* decl, int first_value_type) {
   }
 }
 
-std::int16_t type_size(pgwire::Oid t) {
-  switch (t) {
-    case oid::bool_: return 1;
-    case oid::int8: case oid::float8: case oid::timestamp: return 8;
-    case oid::int4: case oid::date: return 4;
-    default: return -1;
-  }
+// Types SQLite stores natively (as integers, reals, blobs); every other type
+// is stored as its PostgreSQL text form.
+bool is_string_type(pgwire::Oid t) {
+  return t == oid::text || t == oid::varchar || t == oid::bpchar || t == oid::name || t == oid::json ||
+         t == oid::unknown;
+}
+
+pgwire::PgError invalid_value(pgwire::Oid type, std::string_view value, std::error_code ec) {
+  std::string code(pgwire::type_error_sqlstate(ec));
+  return pgwire::PgError(code.empty() ? "22P02" : code,
+                         "invalid input syntax for type " + std::string(pgwire::type_name(type)) +
+                             ": \"" + std::string(value.substr(0, 200)) + "\"");
 }
 
 // SQLite result codes -> SQLSTATE, so clients see familiar errors.
@@ -108,8 +112,9 @@ struct Stmt {
 
 // One value of column i, as the declared PostgreSQL type, in the format the
 // client asked for (text for simple queries; per column after Bind).
-void encode_column(pgwire::RowWriter& out, sqlite3_stmt* s, int i, pgwire::Oid type) {
-  if (sqlite3_column_type(s, i) == SQLITE_NULL) {
+void encode_column(pgwire::RowWriter& out, sqlite3_stmt* s, int i, pgwire::Oid type, pgwire::Buffer& scratch) {
+  int storage = sqlite3_column_type(s, i);
+  if (storage == SQLITE_NULL) {
     out.add_null();
     return;
   }
@@ -117,49 +122,75 @@ void encode_column(pgwire::RowWriter& out, sqlite3_stmt* s, int i, pgwire::Oid t
     return std::string_view(reinterpret_cast<const char*>(sqlite3_column_text(s, i)),
                             static_cast<std::size_t>(sqlite3_column_bytes(s, i)));
   };
-  auto decoded = [&](auto value) {
-    if (pgwire::decode_text(text(), value))
-      throw pgwire::PgError("22007", "stored value \"" + std::string(text()) + "\" is not a valid " +
-                                         std::string(pgwire::type_name(type)));
-    out.add(value);
-  };
   switch (type) {
-    case oid::int8: out.add(static_cast<std::int64_t>(sqlite3_column_int64(s, i))); return;
-    case oid::float8: out.add(sqlite3_column_double(s, i)); return;
-    case oid::bool_: {
-      // A boolean bound as text ('true', 't', 'on', ...) is kept as text by SQLite.
-      if (sqlite3_column_type(s, i) == SQLITE_TEXT) {
-        decoded(false);
-        return;
+    case oid::int8:
+      if (storage == SQLITE_INTEGER) return out.add(static_cast<std::int64_t>(sqlite3_column_int64(s, i)));
+      break;
+    case oid::float8:
+      if (storage != SQLITE_TEXT) return out.add(sqlite3_column_double(s, i));
+      break;
+    case oid::float4:
+      if (storage != SQLITE_TEXT) return out.add(static_cast<float>(sqlite3_column_double(s, i)));
+      break;
+    case oid::bool_:
+      if (storage == SQLITE_INTEGER) return out.add(sqlite3_column_int64(s, i) != 0);
+      break;  // a boolean stored as text ('true', 't', 'on', ...)
+    case oid::bytea:
+      if (storage == SQLITE_BLOB) {
+        auto p = static_cast<const char*>(sqlite3_column_blob(s, i));
+        return out.add(pgwire::Bytea{std::string_view(p, static_cast<std::size_t>(sqlite3_column_bytes(s, i)))});
       }
-      out.add(sqlite3_column_int64(s, i) != 0);
-      return;
-    }
-    case oid::bytea: {
-      auto p = static_cast<const char*>(sqlite3_column_blob(s, i));
-      out.add(pgwire::Bytea{std::string_view(p, static_cast<std::size_t>(sqlite3_column_bytes(s, i)))});
-      return;
-    }
-    case oid::date: decoded(pgwire::Date{}); return;
-    case oid::timestamp: decoded(pgwire::Timestamp{}); return;
-    case oid::numeric: out.add(pgwire::Numeric{text()}); return;
-    default: out.add(text()); return;
+      break;  // '\x...' text, e.g. from a client-side interpolated literal
+    default:
+      if (is_string_type(type)) return out.add(text());
   }
+  // A value SQLite holds as text, sent through the type layer: validated,
+  // and canonical in either format (what PostgreSQL's output function prints).
+  std::string_view value = text();
+  scratch.clear();
+  if (auto ec = pgwire::convert_format(type, value, pgwire::format_text, pgwire::format_binary, scratch))
+    throw invalid_value(type, value, ec);
+  if (out.format() == pgwire::format_binary) return out.add_encoded(scratch.view());
+  std::string binary(scratch.view());
+  scratch.clear();
+  if (auto ec = pgwire::convert_format(type, binary, pgwire::format_binary, pgwire::format_text, scratch))
+    throw invalid_value(type, value, ec);
+  out.add_encoded(scratch.view());
 }
+
+// A Parse'd statement: the SQL SQLite runs (PostgreSQL casts removed) and
+// compiled statements kept for the next Execute, so a prepared statement is
+// compiled once, not per Execute (one per portal running at the same time).
+struct Prepared {
+  std::string sql;
+  std::vector<std::unique_ptr<Stmt>> idle;
+
+  void give_back(std::unique_ptr<Stmt> s) {
+    if (idle.size() >= 4) return;
+    sqlite3_reset(s->s);
+    sqlite3_clear_bindings(s->s);
+    idle.push_back(std::move(s));
+  }
+};
 
 // Streams rows straight from sqlite3_step; the first row was stepped already
 // (to learn the types of expression columns).
 class SqliteRows final : public pgwire::RowSource {
  public:
-  SqliteRows(std::shared_ptr<Db> db, std::unique_ptr<Stmt> stmt, bool has_row, pgwire::SchemaPtr schema)
-      : db_(std::move(db)), stmt_(std::move(stmt)), has_row_(has_row), schema_(std::move(schema)) {}
+  SqliteRows(std::shared_ptr<Db> db, std::unique_ptr<Stmt> stmt, bool has_row, pgwire::SchemaPtr schema,
+             std::shared_ptr<Prepared> home)
+      : db_(std::move(db)), stmt_(std::move(stmt)), has_row_(has_row), schema_(std::move(schema)),
+        home_(std::move(home)) {}
+  ~SqliteRows() override {
+    if (home_) home_->give_back(std::move(stmt_));
+  }
 
   asio::awaitable<bool> fill(pgwire::RowWriter& out) override {
     sqlite3_stmt* s = stmt_->s;
     while (has_row_ && out.wants_more()) {
       out.begin_row();
       for (std::size_t i = 0; i < schema_->size(); ++i)
-        encode_column(out, s, static_cast<int>(i), (*schema_)[i].type);
+        encode_column(out, s, static_cast<int>(i), (*schema_)[i].type, scratch_);
       out.end_row();
       int rc = sqlite3_step(s);
       if (rc == SQLITE_DONE) {
@@ -176,6 +207,8 @@ class SqliteRows final : public pgwire::RowSource {
   std::unique_ptr<Stmt> stmt_;
   bool has_row_;
   pgwire::SchemaPtr schema_;
+  std::shared_ptr<Prepared> home_;
+  pgwire::Buffer scratch_;
 };
 
 // Columns of a prepared statement: declared types, or (for expressions) the
@@ -185,7 +218,7 @@ pgwire::SchemaPtr schema_of(sqlite3_stmt* s, bool have_row) {
   int ncol = sqlite3_column_count(s);
   for (int i = 0; i < ncol; ++i) {
     pgwire::Oid t = pg_type(sqlite3_column_decltype(s, i), have_row ? sqlite3_column_type(s, i) : SQLITE_TEXT);
-    cols.push_back({sqlite3_column_name(s, i), t, type_size(t)});
+    cols.push_back({sqlite3_column_name(s, i), t, pgwire::type_size(t)});
   }
   return pgwire::make_schema(std::move(cols));
 }
@@ -206,32 +239,14 @@ std::vector<int> parameter_slots(sqlite3_stmt* s) {
   return slots;
 }
 
-// The PostgreSQL text form of a binary parameter (dates, timestamps,
-// numerics, uuids, ...), which is what SQLite stores for them.
-std::string binary_to_text(const pgwire::Portal& portal, std::size_t i, pgwire::Oid type) {
-  pgwire::Buffer out;
-  auto as_text = [&](auto v) { pgwire::encode_text(*v, out); };
-  switch (type) {
-    case oid::date: as_text(portal.parameter<pgwire::Date>(i)); break;
-    case oid::timestamp: as_text(portal.parameter<pgwire::Timestamp>(i)); break;
-    case 1184: as_text(portal.parameter<pgwire::TimestampTz>(i)); break;
-    case 1083: as_text(portal.parameter<pgwire::Time>(i)); break;
-    case 1186: as_text(portal.parameter<pgwire::Interval>(i)); break;
-    case oid::numeric: as_text(portal.parameter<pgwire::Numeric>(i)); break;
-    case 2950: as_text(portal.parameter<pgwire::Uuid>(i)); break;
-    case 3802: as_text(portal.parameter<pgwire::Jsonb>(i)); break;
-    default:
-      throw pgwire::PgError(pgwire::sqlstate::feature_not_supported,
-                            "binary parameters of type " + std::to_string(type) + " are not supported");
-  }
-  return std::string(out.view());
-}
-
 // Binds portal parameters through the type layer: integers and floats as
-// numbers, bytea as blobs, everything else as its text form.
+// numbers, bytea as blobs, strings as they are, every other type as its
+// canonical PostgreSQL text (so '2024-2-29' and a binary date are stored
+// alike, and a value that is not valid for its type is refused with 22P02).
 void bind_parameters(sqlite3_stmt* s, const pgwire::Portal& portal) {
   auto slots = parameter_slots(s);
   const auto& types = portal.statement->parameter_types;
+  pgwire::Buffer binary, text;
   for (std::size_t i = 0; i < portal.parameter_count() && i < slots.size(); ++i) {
     int idx = slots[i];
     if (idx == 0) continue;
@@ -240,30 +255,38 @@ void bind_parameters(sqlite3_stmt* s, const pgwire::Portal& portal) {
       continue;
     }
     pgwire::Oid t = i < types.size() ? types[i] : oid::text;
-    bool binary = portal.parameter_formats[i] == pgwire::format_binary;
     switch (t) {
-      case 21: sqlite3_bind_int64(s, idx, *portal.parameter<std::int16_t>(i)); break;
-      case 23: sqlite3_bind_int64(s, idx, *portal.parameter<std::int32_t>(i)); break;
-      case oid::int8: sqlite3_bind_int64(s, idx, *portal.parameter<std::int64_t>(i)); break;
-      case 700: sqlite3_bind_double(s, idx, *portal.parameter<float>(i)); break;
-      case oid::float8: sqlite3_bind_double(s, idx, *portal.parameter<double>(i)); break;
-      case oid::bool_: sqlite3_bind_int(s, idx, *portal.parameter<bool>(i) ? 1 : 0); break;
+      case oid::int2: sqlite3_bind_int64(s, idx, *portal.parameter<std::int16_t>(i)); continue;
+      case oid::int4: sqlite3_bind_int64(s, idx, *portal.parameter<std::int32_t>(i)); continue;
+      case oid::int8: sqlite3_bind_int64(s, idx, *portal.parameter<std::int64_t>(i)); continue;
+      case oid::oid: sqlite3_bind_int64(s, idx, portal.parameter<pgwire::OidValue>(i)->value); continue;
+      case oid::float4: sqlite3_bind_double(s, idx, *portal.parameter<float>(i)); continue;
+      case oid::float8: sqlite3_bind_double(s, idx, *portal.parameter<double>(i)); continue;
+      case oid::bool_: sqlite3_bind_int(s, idx, *portal.parameter<bool>(i) ? 1 : 0); continue;
       case oid::bytea: {
         auto b = *portal.parameter<pgwire::Bytea>(i);
         sqlite3_bind_blob(s, idx, b.data.data(), static_cast<int>(b.data.size()), SQLITE_TRANSIENT);
-        break;
+        continue;
       }
-      default: {
-        std::string text;
-        if (binary && t != oid::text && t != 1043 && t != 19 && t != 1042 && t != 0 && t != 705) {
-          // A binary value of another type: store its PostgreSQL text form.
-          text = binary_to_text(portal, i, t);
-        } else {
-          text = std::string(*portal.parameters[i]);
-        }
-        sqlite3_bind_text(s, idx, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
-      }
+      default: break;
     }
+    std::string_view value = *portal.parameters[i];
+    if (!is_string_type(t)) {
+      if (!pgwire::can_convert_format(t))
+        throw pgwire::PgError(pgwire::sqlstate::feature_not_supported,
+                              "parameters of type " + std::to_string(t) + " are not supported");
+      binary.clear();
+      text.clear();
+      if (portal.parameter_formats[i] == pgwire::format_binary) {
+        binary.put_bytes(value);
+      } else if (auto ec = pgwire::convert_format(t, value, pgwire::format_text, pgwire::format_binary, binary)) {
+        throw invalid_value(t, value, ec);
+      }
+      if (auto ec = pgwire::convert_format(t, binary.view(), pgwire::format_binary, pgwire::format_text, text))
+        throw invalid_value(t, value, ec);
+      value = text.view();
+    }
+    sqlite3_bind_text(s, idx, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT);
   }
 }
 
@@ -282,27 +305,38 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
     co_return out;
   }
 
-  // Parse: compile once to learn parameters and columns (Describe before Bind).
+  // Parse: compile once to learn parameters and columns (Describe before
+  // Bind). Parameter types: the client's, else a cast ($1::int4), else
+  // inferred from the column they meet, else text.
   asio::awaitable<void> prepare(pgwire::Session& session, pgwire::Statement& stmt) override {
     if (commands_.describe(stmt.sql, stmt.columns) || pgwire::is_empty_query(stmt.sql)) co_return;
     auto db = connection(session);
-    Stmt s;
-    int rc = sqlite3_prepare_v2(db->db, stmt.sql.data(), static_cast<int>(stmt.sql.size()), &s.s, nullptr);
+    auto rewritten = sqlite_dialect::strip_casts(stmt.sql);
+    auto prepared = std::make_shared<Prepared>();
+    prepared->sql = std::move(rewritten.sql);
+    auto s = std::make_unique<Stmt>();
+    int rc = sqlite3_prepare_v2(db->db, prepared->sql.data(), static_cast<int>(prepared->sql.size()), &s->s,
+                                nullptr);
     if (rc != SQLITE_OK) throw pgwire::PgError(sqlite_error(db->db, rc));
-    if (s.s == nullptr) co_return;
-    // SQLite cannot infer parameter types: keep the client's, else text.
-    auto slots = parameter_slots(s.s);
+    if (s->s == nullptr) co_return;
+    auto slots = parameter_slots(s->s);
     if (stmt.parameter_types.size() < slots.size()) stmt.parameter_types.resize(slots.size(), 0);
-    for (auto& t : stmt.parameter_types)
+    auto inferred = infer_parameter_types(db->db, prepared->sql, stmt.parameter_types.size());
+    for (std::size_t i = 0; i < stmt.parameter_types.size(); ++i) {
+      auto& t = stmt.parameter_types[i];
+      if (t == 0 && i < rewritten.casts.size()) t = rewritten.casts[i];
+      if (t == 0) t = inferred[i];
       if (t == 0) t = oid::text;
-    if (sqlite3_column_count(s.s) > 0) {
+    }
+    if (sqlite3_column_count(s->s) > 0) {
       // Expression columns have no declared type: a read-only statement
       // without parameters is stepped once to learn them (SELECT 1 + 1 is
       // int8, not text), then reset.
-      bool probe = slots.empty() && sqlite3_stmt_readonly(s.s) && sqlite3_step(s.s) == SQLITE_ROW;
-      stmt.columns = schema_of(s.s, probe);
-      sqlite3_reset(s.s);
+      bool probe = slots.empty() && sqlite3_stmt_readonly(s->s) && sqlite3_step(s->s) == SQLITE_ROW;
+      stmt.columns = schema_of(s->s, probe);
     }
+    prepared->give_back(std::move(s));
+    stmt.handle = std::move(prepared);
     co_return;
   }
 
@@ -318,6 +352,38 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
     return *db;
   }
 
+  // The declared type of the column each parameter meets (INSERT column
+  // lists, comparisons, LIMIT), looked up in the tables the statement names.
+  static std::vector<pgwire::Oid> infer_parameter_types(sqlite3* db, std::string_view sql, std::size_t n) {
+    std::vector<pgwire::Oid> out(n, 0);
+    auto inf = sqlite_dialect::infer_parameters(sql);
+    auto column_type = [&](const std::string& column) -> pgwire::Oid {
+      for (const auto& table : inf.tables) {
+        const char* decl = nullptr;
+        if (sqlite3_table_column_metadata(db, nullptr, table.c_str(), column.c_str(), &decl, nullptr, nullptr,
+                                          nullptr, nullptr) == SQLITE_OK)
+          return pg_type(decl, SQLITE_TEXT);
+      }
+      return 0;
+    };
+    for (std::size_t i = 0; i < n && i < inf.params.size(); ++i)
+      out[i] = inf.params[i].type != 0 ? inf.params[i].type : column_type(inf.params[i].column);
+    if (!inf.positional.empty() && !inf.tables.empty()) {  // INSERT INTO t VALUES ($1, ...)
+      Stmt info;
+      std::string q = "SELECT type FROM pragma_table_info(?1)";
+      if (sqlite3_prepare_v2(db, q.c_str(), -1, &info.s, nullptr) == SQLITE_OK) {
+        sqlite3_bind_text(info.s, 1, inf.tables.front().c_str(), -1, SQLITE_TRANSIENT);
+        std::vector<pgwire::Oid> cols;
+        while (sqlite3_step(info.s) == SQLITE_ROW)
+          cols.push_back(pg_type(reinterpret_cast<const char*>(sqlite3_column_text(info.s, 0)), SQLITE_TEXT));
+        for (std::size_t i = 0; i < n && i < inf.positional.size(); ++i)
+          if (out[i] == 0 && inf.positional[i] > 0 && inf.positional[i] <= cols.size())
+            out[i] = cols[inf.positional[i] - 1];
+      }
+    }
+    return out;
+  }
+
   // Runs one statement; with a portal, binds its parameters and keeps the
   // schema reported at Parse.
   pgwire::Response run(pgwire::Session& session, const std::shared_ptr<Db>& db, std::string_view sql,
@@ -327,19 +393,34 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
     // library's; SQLite gets the rest.
     if (auto r = commands_.answer(session, sql)) return std::move(*r);
     if (pgwire::is_empty_query(sql)) return pgwire::Response::empty();
-    auto stmt = std::make_unique<Stmt>();
-    int rc = sqlite3_prepare_v2(db->db, sql.data(), static_cast<int>(sql.size()), &stmt->s, nullptr);
-    if (rc != SQLITE_OK) return pgwire::Response::error(sqlite_error(db->db, rc));
-    if (stmt->s == nullptr) return pgwire::Response::empty();
+    std::shared_ptr<Prepared> home;
+    if (portal && portal->statement->handle)
+      home = std::static_pointer_cast<Prepared>(portal->statement->handle);
+    std::unique_ptr<Stmt> stmt;
+    if (home && !home->idle.empty()) {
+      stmt = std::move(home->idle.back());
+      home->idle.pop_back();
+    } else {
+      std::string text = home ? home->sql : sqlite_dialect::strip_casts(sql).sql;
+      stmt = std::make_unique<Stmt>();
+      int rc = sqlite3_prepare_v2(db->db, text.data(), static_cast<int>(text.size()), &stmt->s, nullptr);
+      if (rc != SQLITE_OK) return pgwire::Response::error(sqlite_error(db->db, rc));
+      if (stmt->s == nullptr) return pgwire::Response::empty();
+    }
     if (portal) bind_parameters(stmt->s, *portal);
-    rc = sqlite3_step(stmt->s);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return pgwire::Response::error(sqlite_error(db->db, rc));
+    int rc = sqlite3_step(stmt->s);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+      auto error = pgwire::Response::error(sqlite_error(db->db, rc));
+      if (home) home->give_back(std::move(stmt));
+      return error;
+    }
     if (sqlite3_column_count(stmt->s) > 0) {
       pgwire::SchemaPtr schema = portal && portal->statement->columns ? portal->statement->columns
                                                                        : schema_of(stmt->s, rc == SQLITE_ROW);
-      auto rows = std::make_unique<SqliteRows>(db, std::move(stmt), rc == SQLITE_ROW, schema);
+      auto rows = std::make_unique<SqliteRows>(db, std::move(stmt), rc == SQLITE_ROW, schema, home);
       return pgwire::Response::rows(schema, std::move(rows));
     }
+    if (home) home->give_back(std::move(stmt));
     auto changes = sqlite3_changes64(db->db);
     if (word == "INSERT") return pgwire::Response::command("INSERT 0 " + std::to_string(changes));
     if (word == "UPDATE" || word == "DELETE") return pgwire::Response::command(word + " " + std::to_string(changes));

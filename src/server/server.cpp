@@ -697,7 +697,12 @@ class Connection final : public Session, public AuthExchange,
                                  : 1;
         RowWriter w(out, schema, formats, budget, limit == 0 ? 0 : limit - count);
         auto fill = r.source()->fill(w);
-        more = co_await cancellable(std::move(fill));
+        try {
+          more = co_await cancellable(std::move(fill));
+        } catch (...) {
+          w.discard_partial_row();  // the rows before it stay, as in PostgreSQL
+          throw;
+        }
         count += w.rows();
         if (out.error()) throw PgError(sqlstate::internal_error, "row does not match its RowDescription");
         // Backpressure: wait for the socket before producing more rows.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <utility>
 
 namespace pgwire {
 namespace {
@@ -101,6 +102,94 @@ Oid element_type_of(Oid type) noexcept {
 std::string_view type_name(Oid type) noexcept {
   const TypeInfo* t = find_type(type);
   return t ? t->name : std::string_view{};
+}
+
+namespace {
+
+// SQL spellings that are not typnames (the grammar's aliases, gram.y).
+constexpr std::pair<std::string_view, std::string_view> kAliases[] = {
+    {"smallint", "int2"},
+    {"integer", "int4"},
+    {"int", "int4"},
+    {"bigint", "int8"},
+    {"real", "float4"},
+    {"float", "float8"},
+    {"double precision", "float8"},
+    {"decimal", "numeric"},
+    {"dec", "numeric"},
+    {"boolean", "bool"},
+    {"character varying", "varchar"},
+    {"char varying", "varchar"},
+    {"character", "bpchar"},
+    {"char", "bpchar"},  // CHAR(n) in SQL is bpchar; the 1-byte type is "char" (quoted)
+    {"timestamp without time zone", "timestamp"},
+    {"timestamp with time zone", "timestamptz"},
+    {"time without time zone", "time"},
+    {"time with time zone", "timetz"},
+};
+
+}  // namespace
+
+Oid type_from_sql_name(std::string_view name) noexcept {
+  // Normalise: lower case, single spaces, modifiers "(...)" dropped, "[]"
+  // suffixes counted. Fits the longest spelling ("timestamp without time zone").
+  char buf[64];
+  std::size_t n = 0;
+  int dims = 0;
+  bool quoted = false;
+  int depth = 0;
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    char c = name[i];
+    if (depth > 0) {
+      depth += c == '(' ? 1 : c == ')' ? -1 : 0;
+      continue;
+    }
+    if (c == '(') {
+      depth = 1;
+      continue;
+    }
+    if (c == '"') {
+      quoted = !quoted;  // "char" (quoted) is the 1-byte type, char is bpchar
+      continue;
+    }
+    if (c == '[') {
+      std::size_t j = i + 1;
+      while (j < name.size() && name[j] >= '0' && name[j] <= '9') ++j;  // int[3]
+      if (j >= name.size() || name[j] != ']') return 0;
+      ++dims;
+      i = j;
+      continue;
+    }
+    bool space = c == ' ' || c == '\t' || c == '\n' || c == '\r';
+    if (dims > 0 && !space) return 0;  // nothing but spaces after "[]"
+    if (space) {
+      if (n > 0 && buf[n - 1] != ' ') {
+        if (n == sizeof buf) return 0;
+        buf[n++] = ' ';
+      }
+      continue;
+    }
+    if (n == sizeof buf) return 0;
+    buf[n++] = static_cast<char>(quoted ? c : (c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c));
+  }
+  if (depth != 0 || quoted) return 0;
+  while (n > 0 && buf[n - 1] == ' ') --n;
+  std::string_view word(buf, n);
+  bool was_quoted = name.find('"') != std::string_view::npos;  // "char" is not CHAR
+  if (!was_quoted) {
+    for (const auto& [alias, typname] : kAliases) {
+      if (word == alias) {
+        word = typname;
+        break;
+      }
+    }
+  }
+  const TypeInfo* t = find_type(word);
+  if (t == nullptr || t->oid == oid::unknown || t->oid == oid::void_) return 0;
+  if (dims == 0) return t->oid;
+  // int[][] is still int4[] in PostgreSQL: arrays do not nest by type.
+  if (t->category == 'A') return t->oid;
+  return t->array;
 }
 
 }  // namespace pgwire

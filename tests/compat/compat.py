@@ -90,6 +90,23 @@ DIALECTS = {
 }
 
 
+
+# Type round trips (features type_<name>): the spec is types.json, PostgreSQL's
+# own text and binary output of one value per type. Each driver inserts its
+# native value as a parameter into the types table, reads it back in text and,
+# where the driver can, in binary, and compares.
+TYPES_PATH = os.path.join(HERE, "types.json")
+with open(TYPES_PATH) as _f:
+    TYPES = json.load(_f)["types"]
+TYPE_FEATURES = ["type_" + t["name"] for t in TYPES]
+
+
+def types_ddl(dialect, table):
+    cols = ", ".join("v_%s %s" % (t["name"], t["pg" if dialect == "postgres" else "sqlite"])
+                     for t in TYPES)
+    return "CREATE TABLE %s (id BIGINT PRIMARY KEY, %s)" % (table, cols)
+
+
 # ---------------------------------------------------------------------------
 # Servers. A server kind is one entry of SERVERS: its name, the dialect its
 # SQL speaks, whether it is the reference (everything must pass there), and a
@@ -348,7 +365,7 @@ def start_postgres():
         port = _free_port()
         opts = ("-c port=%d -c listen_addresses=127.0.0.1 -c unix_socket_directories=%s "
                 "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
-                "-c max_connections=60 -c password_encryption=scram-sha-256 -c ssl=on "
+                "-c max_connections=60 -c password_encryption=scram-sha-256 -c ssl=on -c timezone=UTC "
                 "-c ssl_cert_file=server.crt -c ssl_key_file=server.key" % (port, base))
         r = subprocess.run(_as_postgres([PG_BIN + "/pg_ctl", "-D", data, "-l", state["log"], "-w",
                                          "-t", str(int(60 * SLOW)), "-o", opts, "start"]),
@@ -456,6 +473,9 @@ FEATURE_DOC = {
     "execute_batch": "pgjdbc executeBatch of 3 INSERTs",
     "batch": "pgx SendBatch (several queries, one round trip)",
     "declare_cursor": "a named (server-side) cursor of the driver: DECLARE, FETCH, MOVE, CLOSE",
+    **{"type_" + t["name"]: "%s round trip: `%s` as a parameter, read back as a result; "
+       "the cell says which formats the driver used (param/result, t = text, b = binary)"
+       % (t["pg"].lower(), t["text"].replace("|", "\\|")) for t in TYPES},
     "mode_simple": "pgbench -M simple, custom script, 200 transactions",
     "mode_extended": "pgbench -M extended, custom script, 200 transactions",
     "mode_prepared": "pgbench -M prepared, custom script, 200 transactions",
@@ -622,47 +642,47 @@ def prep_odbc():
 
 DRIVERS = {d.name: d for d in [
     Driver("psql", ["connect_trust", "connect_scram", "connect_tls", "simple_query",
-                    "error_sqlstate", "multi_statement", "transaction", "rows_100k", "stream_100k"],
+                    "error_sqlstate", "multi_statement", "transaction", "rows_100k", "stream_100k"] + TYPE_FEATURES,
            prep_cli("psql"), lambda: dpkg_version("postgresql-client-15"),
            "`\\set FETCH_COUNT 1000` (DECLARE/FETCH)",
            "psql interpolates variables on the client, so it has no parameter features here"),
-    Driver("libpq", COMMON + ["prepare_describe", "binary_results", "pipeline_error"],
+    Driver("libpq", COMMON + ["prepare_describe", "binary_results", "pipeline_error"] + TYPE_FEATURES,
            prep_built("PGWIRE_COMPAT_LIBPQ", "tests/compat libpq program (needs libpq-dev)"),
            lambda: dpkg_version("libpq5"), "single-row mode (PQsetSingleRowMode)",
            "parameters: int8/float8/bool/bytea binary, text/date/timestamp text, all typed"),
-    Driver("libpqxx", COMMON + ["prepared"],
+    Driver("libpqxx", COMMON + ["prepared"] + TYPE_FEATURES,
            prep_built("PGWIRE_COMPAT_LIBPQXX", "tests/compat libpqxx program (needs libpqxx-dev)"),
            lambda: dpkg_version("libpqxx-dev"), "pqxx::icursorstream (DECLARE/FETCH)"),
-    Driver("psycopg2", COMMON,
+    Driver("psycopg2", COMMON + TYPE_FEATURES,
            prep_python("psycopg2_compat.py", "psycopg2", "python3-psycopg2"),
            lambda: dpkg_version("python3-psycopg2"),
            "named cursor, itersize 2000 (DECLARE/FETCH)",
            "psycopg2 interpolates parameters on the client (literals in a simple Query)"),
     Driver("psycopg", COMMON + ["prepared", "binary", "pipeline", "declare_cursor",
-                                "deallocate_all"],
+                                "deallocate_all"] + TYPE_FEATURES,
            prep_python("psycopg_compat.py", "psycopg", "python3-psycopg"),
            lambda: dpkg_version("python3-psycopg"), "cursor.stream() (libpq single-row mode)",
            "server-side binding (extended protocol)"),
-    Driver("asyncpg", COMMON + ["prepared"],
+    Driver("asyncpg", COMMON + ["prepared"] + TYPE_FEATURES,
            prep_python("asyncpg_compat.py", "asyncpg", "python3-asyncpg"),
            lambda: dpkg_version("python3-asyncpg"),
            "conn.cursor() in a transaction (Execute with a row limit, PortalSuspended)"),
-    Driver("pgjdbc", COMMON + ["server_prepare", "binary", "execute_batch"], prep_pgjdbc,
+    Driver("pgjdbc", COMMON + ["server_prepare", "binary", "execute_batch"] + TYPE_FEATURES, prep_pgjdbc,
            lambda: dpkg_version("libpostgresql-jdbc-java", "openjdk-17-jre-headless"),
            "setFetchSize(1000) with autocommit off (Execute with a row limit, PortalSuspended)",
            "prepareThreshold=1, binaryTransfer=true"),
-    Driver("node-postgres", COMMON + ["prepared"], prep_node("node_pg_compat.js", ["pg", "pg-cursor"]),
+    Driver("node-postgres", COMMON + ["prepared"] + TYPE_FEATURES, prep_node("node_pg_compat.js", ["pg", "pg-cursor"]),
            lambda: "pg %s, pg-cursor %s (npm), node %s" % (npm_version("pg"), npm_version("pg-cursor"),
                                                            _cmd_version(["node", "--version"])),
            "pg-cursor, 1000 rows per read (Execute with a row limit, PortalSuspended)"),
-    Driver("postgres.js", COMMON + ["prepared"], prep_node("postgresjs_compat.js", ["postgres"]),
+    Driver("postgres.js", COMMON + ["prepared"] + TYPE_FEATURES, prep_node("postgresjs_compat.js", ["postgres"]),
            lambda: "postgres %s (npm), node %s" % (npm_version("postgres"),
                                                    _cmd_version(["node", "--version"])),
            "sql`...`.cursor(1000) (Execute with a row limit, PortalSuspended)"),
-    Driver("pgx", COMMON + ["prepared", "batch"], prep_pgx,
+    Driver("pgx", COMMON + ["prepared", "batch"] + TYPE_FEATURES, prep_pgx,
            lambda: dpkg_version("golang-github-jackc-pgx-v4-dev", "golang-go"),
            "conn.Query + rows.Next (rows decoded as they arrive)"),
-    Driver("psqlodbc", COMMON, prep_odbc,
+    Driver("psqlodbc", COMMON + TYPE_FEATURES, prep_odbc,
            lambda: dpkg_version("odbc-postgresql", "unixodbc", "python3-pyodbc"),
            "UseDeclareFetch=1;Fetch=1000 (DECLARE/FETCH in a transaction)",
            "through pyodbc, DSN-less: Driver=.../psqlodbcw.so"),
@@ -750,6 +770,10 @@ def driver_env(server_kind, server, driver):
         "COMPAT_SQL_CREATE": DIALECTS[server_kind.dialect]["create"].format(
             t="compat_" + re.sub(r"[^a-z0-9]", "_", driver.name.lower())),
         "COMPAT_SQL_ROWS": DIALECTS[server_kind.dialect]["rows"],
+        "COMPAT_TYPES": TYPES_PATH,
+        "COMPAT_TYPES_TABLE": "compat_types_" + re.sub(r"[^a-z0-9]", "_", driver.name.lower()),
+        "COMPAT_SQL_CREATE_TYPES": types_ddl(
+            server_kind.dialect, "compat_types_" + re.sub(r"[^a-z0-9]", "_", driver.name.lower())),
         "COMPAT_ROWS": str(ROWS),
         "COMPAT_WORK": work_dir(),
         # A feature waiting longer than this is hung (e.g. an error never flushed).
@@ -1076,7 +1100,8 @@ def render_report(records):
                 elif srv is None:
                     cells.append("?")
                 elif srv["results"][feat]["ok"]:
-                    cells.append("✓")
+                    detail = srv["results"][feat].get("detail")
+                    cells.append("✓ " + detail if detail else "✓")
                 else:
                     cells.append("✗<sup>%d</sup>" % note_for(d, s, feat, srv["results"][feat]))
             L.append("| %s | %s |" % (feat, " | ".join(cells)))

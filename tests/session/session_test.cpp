@@ -36,6 +36,18 @@ class Echo final : public SimpleQueryHandler {
       } else if (stmt == "set") {
         session.set_parameter("application_name", "changed");
         out.push_back(Response::command("SET"));
+      } else if (stmt == "bad row") {
+        // Throws in the middle of its second row.
+        int i = 0;
+        out.push_back(Response::rows(make_schema({{"a", 23, 4}, {"b", 23, 4}}),
+                                     make_row_source([i](RowWriter& w) mutable {
+                                       w.begin_row();
+                                       w.add_encoded("1");
+                                       if (i++ == 1) throw PgError("22P02", "bad value in row 2");
+                                       w.add_encoded("2");
+                                       w.end_row();
+                                       return true;
+                                     })));
       } else if (stmt.starts_with("rows ")) {
         int n = std::stoi(std::string(stmt.substr(5)));
         int i = 0;
@@ -272,6 +284,24 @@ TEST_CASE("errors, handler exceptions, notices, transaction status") {
   CHECK(c.until_ready() == "SCZ");  // ParameterStatus after SET, as PostgreSQL
   c.send(Query{" ; -- nothing\n ;"});
   CHECK(c.until_ready() == "IZ");
+}
+
+TEST_CASE("a source that throws in the middle of a row: whole rows, then the error") {
+  TestServer server({}, handlers(make_trust_auth()));
+  Client c(server.port());
+  start(c);
+  REQUIRE(std::holds_alternative<AuthenticationOk>(c.recv()));
+  finish_login(c);
+  c.send(Query{"bad row"});
+  CHECK(std::holds_alternative<RowDescription>(c.recv()));
+  BackendMessage row = c.recv();
+  REQUIRE(std::holds_alternative<DataRow>(row));
+  CHECK(std::get<DataRow>(row).values.size() == 2);
+  BackendMessage e = c.recv();
+  CHECK(error_code(e) == "22P02");
+  CHECK(c.until_ready() == "Z");
+  c.send(Query{"still here"});
+  CHECK(c.until_ready() == "TDCZ");
 }
 
 TEST_CASE("a large result streams and is counted in the tag") {

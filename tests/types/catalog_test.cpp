@@ -161,3 +161,44 @@ TEST_CASE("types: encoding into a reserved buffer does not reallocate") {
   CHECK_FALSE(b.error());
   CHECK(b.data() == data);
 }
+
+TEST_CASE("types: SQL type names resolve to OIDs as PostgreSQL's grammar does") {
+  CHECK(type_from_sql_name("int4") == oid::int4);
+  CHECK(type_from_sql_name("INTEGER") == oid::int4);
+  CHECK(type_from_sql_name("Int") == oid::int4);
+  CHECK(type_from_sql_name("smallint") == oid::int2);
+  CHECK(type_from_sql_name("BIGINT") == oid::int8);
+  CHECK(type_from_sql_name("real") == oid::float4);
+  CHECK(type_from_sql_name("float") == oid::float8);
+  CHECK(type_from_sql_name("double   precision") == oid::float8);
+  CHECK(type_from_sql_name("NUMERIC(10, 2)") == oid::numeric);
+  CHECK(type_from_sql_name("decimal") == oid::numeric);
+  CHECK(type_from_sql_name("boolean") == oid::bool_);
+  CHECK(type_from_sql_name("character varying(20)") == oid::varchar);
+  CHECK(type_from_sql_name("VARCHAR(40)") == oid::varchar);
+  CHECK(type_from_sql_name("char(3)") == oid::bpchar);
+  CHECK(type_from_sql_name("\"char\"") == oid::char_);
+  CHECK(type_from_sql_name("timestamp with time zone") == oid::timestamptz);
+  CHECK(type_from_sql_name("TIMESTAMP WITHOUT TIME ZONE") == oid::timestamp);
+  CHECK(type_from_sql_name("timestamp(3)") == oid::timestamp);
+  CHECK(type_from_sql_name("time with time zone") == oid::timetz);
+  CHECK(type_from_sql_name("timetz") == oid::timetz);
+  CHECK(type_from_sql_name("jsonb") == oid::jsonb);
+  CHECK(type_from_sql_name("_int4") == oid::int4_array);
+  CHECK(type_from_sql_name("int[]") == oid::int4_array);
+  CHECK(type_from_sql_name("integer[3]") == oid::int4_array);
+  CHECK(type_from_sql_name("text[][]") == oid::text_array);
+  CHECK(type_from_sql_name("numeric(10,2)[]") == oid::numeric_array);
+  CHECK(type_from_sql_name("_text[]") == oid::text_array);
+  CHECK(type_from_sql_name("uuid") == oid::uuid);
+  // Not built-in or malformed: 0, never a guess.
+  CHECK(type_from_sql_name("") == 0);
+  CHECK(type_from_sql_name("regclass") == 0);
+  CHECK(type_from_sql_name("unknown") == 0);
+  CHECK(type_from_sql_name("void") == 0);
+  CHECK(type_from_sql_name("int4(") == 0);
+  CHECK(type_from_sql_name("int4[") == 0);
+  CHECK(type_from_sql_name("int4[] x") == 0);
+  CHECK(type_from_sql_name("\"int4") == 0);
+  CHECK(type_from_sql_name(std::string(200, 'a')) == 0);
+}

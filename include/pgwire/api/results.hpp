@@ -42,7 +42,7 @@ class RowWriter {
   RowWriter(Buffer& out, const Schema& schema, std::span<const FormatCode> formats,
             std::size_t batch_bytes, std::uint64_t row_limit) noexcept
       : out_(out), schema_(schema), formats_(formats), batch_end_(out.size() + batch_bytes),
-        row_limit_(row_limit) {}
+        row_limit_(row_limit), complete_(out.size()) {}
   RowWriter(const RowWriter&) = delete;
   RowWriter& operator=(const RowWriter&) = delete;
 
@@ -93,6 +93,9 @@ class RowWriter {
     ++column_;
   }
   void end_row();
+  // Drops a row begun but not ended (the source threw in the middle of it):
+  // a half-written DataRow would desynchronise the client.
+  void discard_partial_row() noexcept { out_.truncate(complete_); }
 
   // Format the client wants for the current column (0 text, 1 binary).
   FormatCode format() const noexcept { return format_of(column_); }
@@ -112,6 +115,7 @@ class RowWriter {
   std::size_t batch_end_;
   std::uint64_t row_limit_;
   std::uint64_t rows_ = 0;
+  std::size_t complete_;  // end of the last whole row
   std::size_t length_at_ = 0;
   std::size_t value_at_ = 0;
   std::size_t column_ = 0;

@@ -93,4 +93,12 @@ Oid array_type_of(Oid element) noexcept;    // oid::int4 -> oid::int4_array
 Oid element_type_of(Oid type) noexcept;     // oid::int4_array -> oid::int4
 std::string_view type_name(Oid type) noexcept;
 
+// A type as SQL spells it -> its OID, 0 if not a built-in type: the typname
+// ("int4", "_int4", "timestamptz"), the SQL standard names ("INTEGER",
+// "DOUBLE PRECISION", "TIMESTAMP WITH TIME ZONE", "CHARACTER VARYING(20)"),
+// any case, with or without a type modifier "(p,s)" and array suffixes "[]"
+// ("int[]", "numeric(10,2)[]"). For products that parse casts ($1::int4) or
+// map declared column types to PostgreSQL types.
+Oid type_from_sql_name(std::string_view name) noexcept;
+
 }  // namespace pgwire

@@ -4,14 +4,37 @@
 // use; binaryTransfer=true asks for binary results; setFetchSize with
 // autocommit off reads a portal with Execute(row limit) + PortalSuspended.
 
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Paths;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.OffsetTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TimeZone;
+import java.util.UUID;
+import org.postgresql.PGResultSetMetaData;
+import org.postgresql.core.BaseConnection;
+import org.postgresql.util.PGInterval;
+import org.postgresql.util.PGobject;
 
 public class PgjdbcCompat {
   static String query = null;
@@ -55,9 +78,10 @@ public class PgjdbcCompat {
     return b.append('"').toString();
   }
 
-  static void emit(String feature, String error) {
+  static void emit(String feature, String error, String detail) {
     StringBuilder b = new StringBuilder("{\"feature\": ").append(json(feature));
     b.append(", \"ok\": ").append(error == null ? "true" : "false");
+    if (error == null && detail != null) b.append(", \"detail\": ").append(json(detail));
     if (error != null) {
       b.append(", \"error\": ").append(json(error));
       if (query != null) b.append(", \"query\": ").append(json(query));
@@ -66,11 +90,24 @@ public class PgjdbcCompat {
     System.out.flush();
   }
 
+  interface DetailBody {
+    String run() throws Exception;
+  }
+
   static void run(String feature, Body body) {
+    runDetail(feature, () -> {
+      body.run();
+      return null;
+    });
+  }
+
+  /** A feature that also reports its detail (the formats it proved). */
+  static void runDetail(String feature, DetailBody body) {
     query = null;
     String error = null;
+    String detail = null;
     try {
-      body.run();
+      detail = body.run();
     } catch (SQLException e) {
       error = "[" + e.getSQLState() + "] " + e.getClass().getSimpleName() + ": " + e.getMessage();
     } catch (Check e) {
@@ -83,12 +120,16 @@ public class PgjdbcCompat {
           break;
         }
     }
-    emit(feature, error);
+    emit(feature, error, detail);
   }
 
   static String url(String host, String port) {
+    return url(host, port, "prepareThreshold=1&binaryTransfer=true");
+  }
+
+  static String url(String host, String port, String options) {
     return "jdbc:postgresql://" + host + ":" + port + "/" + env("COMPAT_DBNAME")
-        + "?sslmode=disable&prepareThreshold=1&binaryTransfer=true&connectTimeout=10"
+        + "?sslmode=disable&" + options + "&connectTimeout=10"
         + "&socketTimeout=" + TIMEOUT + "&ApplicationName=pgwire-compat";
   }
 
@@ -135,7 +176,316 @@ public class PgjdbcCompat {
     return c().unwrap(org.postgresql.core.BaseConnection.class).getTransactionState();
   }
 
+  // ---------------------------------------------------------------------
+  // Type round trips (features type_<name>). types.json (COMPAT_TYPES) is the
+  // spec: PostgreSQL's text of one value per type. Each type's natural Java
+  // value goes in with setObject twice: on a connection with
+  // binaryTransfer=false (row id i + 1) and on one with binaryTransfer=true
+  // and prepareThreshold=-1 (binary from the first execution; row i + 101);
+  // pgjdbc picks each parameter's format by its type and the connection. Both
+  // rows are read back on both connections: text results, and binary results
+  // for the types pgjdbc receives in binary (PGResultSetMetaData.getFormat
+  // tells). getObject is compared with the Java value; on text results
+  // getString also with the spec's text, byte for byte.
+
+  /** A minimal JSON reader, enough for types.json. */
+  static final class JsonReader {
+    final String s;
+    int i = 0;
+
+    JsonReader(String s) {
+      this.s = s;
+    }
+
+    void ws() {
+      while (i < s.length() && Character.isWhitespace(s.charAt(i))) i++;
+    }
+
+    Object value() {
+      ws();
+      char c = s.charAt(i);
+      if (c == '{' || c == '[') {
+        boolean object = c == '{';
+        Map<String, Object> map = new LinkedHashMap<>();
+        List<Object> list = new ArrayList<>();
+        i++;
+        ws();
+        if (s.charAt(i) == (object ? '}' : ']')) {
+          i++;
+        } else {
+          for (char end = ','; end == ','; end = s.charAt(i++)) {
+            if (object) {
+              ws();
+              String k = string();
+              ws();
+              i++; // ':'
+              map.put(k, value());
+            } else {
+              list.add(value());
+            }
+            ws();
+          }
+        }
+        return object ? map : list;
+      }
+      if (c == '"') return string();
+      int start = i;
+      while (i < s.length() && ",}] \t\r\n".indexOf(s.charAt(i)) < 0) i++;
+      String word = s.substring(start, i);
+      if (word.equals("null")) return null;
+      if (word.equals("true") || word.equals("false")) return Boolean.valueOf(word);
+      return new BigDecimal(word);
+    }
+
+    String string() {
+      StringBuilder b = new StringBuilder();
+      for (i++; ; ) {
+        char c = s.charAt(i++);
+        if (c == '"') return b.toString();
+        if (c != '\\') {
+          b.append(c);
+          continue;
+        }
+        char e = s.charAt(i++);
+        if (e == 'u') {
+          b.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
+          i += 4;
+        } else {
+          int k = "nrtbf".indexOf(e);
+          b.append(k >= 0 ? "\n\r\t\b\f".charAt(k) : e);
+        }
+      }
+    }
+  }
+
+  static final class TypeSpec {
+    final String name, text;
+    final int oid;
+
+    TypeSpec(Map<?, ?> m) {
+      name = (String) m.get("name");
+      text = (String) m.get("text");
+      oid = ((BigDecimal) m.get("oid")).intValue();
+    }
+  }
+
+  interface Make {
+    Object make(Connection c) throws SQLException;
+  }
+
+  /** A type's Java value: the parameter, the class getObject is asked for
+   *  (null: plain getObject(i)), and the value it must return. */
+  static final class TypeCase {
+    final Make param;
+    final Class<?> as;
+    final Object want;
+
+    TypeCase(Make param, Class<?> as, Object want) {
+      this.param = param;
+      this.as = as;
+      this.want = want;
+    }
+  }
+
+  /** getObject(i, the value's class) must return the value. */
+  static TypeCase asClass(Object v) {
+    return new TypeCase(c -> v, v.getClass(), v);
+  }
+
+  /** getObject(i) must return the value (PGInterval, PGobject). */
+  static TypeCase plain(Object v) {
+    return new TypeCase(c -> v, null, v);
+  }
+
+  /** createArrayOf(element type, v) as the parameter; getObject(i).getArray() must equal v. */
+  static TypeCase array(String elementType, Object[] v) {
+    return new TypeCase(c -> c.createArrayOf(elementType, v), null, v);
+  }
+
+  static PGobject pgobject(String type, String value) {
+    try {
+      PGobject o = new PGobject();
+      o.setType(type);
+      o.setValue(value);
+      return o;
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The natural Java value of each type. The text types are absent: a
+   *  String is their value (the fallback below). JDBC has no class for json,
+   *  jsonb, inet and cidr: PGobject of that type carrying the text. */
+  static Map<String, TypeCase> typeCases(Map<String, TypeSpec> spec) throws SQLException {
+    Map<String, TypeCase> m = new LinkedHashMap<>();
+    m.put("int2", asClass((short) -32768)); // plain getObject(i) gives Integer (JDBC's SMALLINT)
+    m.put("int4", asClass(Integer.MIN_VALUE));
+    m.put("int8", asClass(-9007199254740993L));
+    m.put("float4", asClass(-1.5f));
+    m.put("float8", asClass(3.141592653589793));
+    m.put("numeric", asClass(new BigDecimal("-12345678901234567890.0123456789")));
+    m.put("bool", asClass(Boolean.TRUE));
+    m.put("bytea", plain(new byte[] {0, 1, (byte) 0xfe, (byte) 0xff, 0x27, 0x5c})); // getObject(i, byte[].class): unsupported
+    m.put("oid", asClass(4000000000L)); // JDBC has no unsigned int: a Long (sent as int8)
+    m.put("date", asClass(LocalDate.of(2024, 2, 29)));
+    m.put("time", asClass(LocalTime.of(12, 34, 56, 789012000)));
+    m.put("timetz", asClass(OffsetTime.of(12, 34, 56, 789000000, ZoneOffset.ofHoursMinutes(5, 30))));
+    m.put("timestamp", asClass(LocalDateTime.of(2024, 2, 29, 12, 34, 56, 789012000)));
+    m.put("timestamptz", asClass(OffsetDateTime.of(2024, 2, 29, 12, 34, 56, 789012000, ZoneOffset.UTC)));
+    m.put("interval", plain(new PGInterval(0, 0, 3, 4, 5, 6.789)));
+    m.put("uuid", asClass(UUID.fromString("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11")));
+    for (String name : new String[] {"json", "jsonb", "inet", "cidr"}) {
+      if (spec.containsKey(name)) m.put(name, plain(pgobject(name, spec.get(name).text)));
+    }
+    m.put("int4_array", array("int4", new Integer[] {1, null, -3}));
+    m.put("text_array", array("text", new String[] {"a b", "c,d", null, "q\"x", ""}));
+    return m;
+  }
+
+  static String show(Object v) {
+    if (v == null) return "null";
+    if (v instanceof byte[]) {
+      StringBuilder b = new StringBuilder("byte[] ");
+      for (byte x : (byte[]) v) b.append(String.format("%02x", x & 0xff));
+      return b.toString();
+    }
+    if (v instanceof Object[]) return Arrays.deepToString((Object[]) v) + " (" + v.getClass().getSimpleName() + ")";
+    if (v instanceof PGobject) return "PGobject " + ((PGobject) v).getType() + " '" + ((PGobject) v).getValue() + "'";
+    if (v instanceof String) return json((String) v);
+    return v + " (" + v.getClass().getSimpleName() + ")";
+  }
+
+  /** The format pgjdbc binds parameter index in: its parameter list's flag
+   *  (SimpleParameterList.isBinary, not public API, hence reflection). */
+  static String paramFormat(PreparedStatement ps, int index) {
+    try {
+      Field f = null;
+      for (Class<?> k = ps.getClass(); f == null && k != null; k = k.getSuperclass()) {
+        try {
+          f = k.getDeclaredField("preparedParameters"); // PgPreparedStatement's
+        } catch (NoSuchFieldException e) {
+          // look in the superclass
+        }
+      }
+      if (f == null) return "?";
+      f.setAccessible(true);
+      Object list = f.get(ps);
+      Method m = list.getClass().getDeclaredMethod("isBinary", int.class);
+      m.setAccessible(true);
+      return (Boolean) m.invoke(list, index) ? "b" : "t";
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return "?";
+    }
+  }
+
+  static final String TYPES_TABLE = env("COMPAT_TYPES_TABLE");
+
+  /** Reads row id on k; returns the result format ("t" or "b"). */
+  static String checkTypeResult(Connection k, boolean textOnly, TypeSpec t, TypeCase tc, long id, String sent)
+      throws Exception {
+    try (PreparedStatement ps = k.prepareStatement(sql("SELECT v_" + t.name + " FROM " + TYPES_TABLE + " WHERE id = ?"))) {
+      ps.setLong(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        check(rs.next(), sent + ": no row");
+        ResultSetMetaData md = rs.getMetaData();
+        boolean binary = md.unwrap(PGResultSetMetaData.class).getFormat(1) == 1;
+        String where = sent + ", " + (binary ? "binary" : "text") + " result on the binaryTransfer="
+            + !textOnly + " connection";
+        check(!(binary && textOnly), where + ": binary although binaryTransfer=false");
+        int oid = k.unwrap(BaseConnection.class).getTypeInfo().getPGType(md.getColumnTypeName(1));
+        check(oid == t.oid, where + ": column type " + md.getColumnTypeName(1) + " (oid " + oid + "), want oid " + t.oid);
+        Object got = tc.as == null ? rs.getObject(1) : rs.getObject(1, tc.as);
+        if (got instanceof java.sql.Array) got = ((java.sql.Array) got).getArray();
+        check(Objects.deepEquals(got, tc.want), where + ": getObject " + show(got) + ", want " + show(tc.want));
+        if (!binary) {
+          String text = rs.getString(1);
+          check(t.text.equals(text), where + ": getString " + show(text) + ", want " + show(t.text));
+        }
+        check(!rs.next(), where + ": more than one row");
+        return binary ? "b" : "t";
+      }
+    }
+  }
+
+  /** "t", "b" or "t+b": the formats seen. */
+  static String formats(List<String> seen) {
+    List<String> out = new ArrayList<>();
+    for (String f : new String[] {"t", "b", "?"}) if (seen.contains(f)) out.add(f);
+    return String.join("+", out);
+  }
+
+  /** One type: inserted on both connections, each row read on both. */
+  static String typeRoundTrip(Connection[] conns, TypeSpec t, TypeCase tc, long id) throws Exception {
+    List<String> params = new ArrayList<>();
+    List<String> results = new ArrayList<>();
+    for (int p = 0; p < conns.length; p++) {
+      long rowId = id + 100L * p;
+      Object value = tc.param.make(conns[p]);
+      String on = "on the binaryTransfer=" + (p == 1) + " connection";
+      String sent = "sent " + show(value) + " (setObject " + on + ")";
+      try (PreparedStatement ps = conns[p].prepareStatement(
+          sql("INSERT INTO " + TYPES_TABLE + " (id, v_" + t.name + ") VALUES (?, ?)"))) {
+        ps.setLong(1, rowId);
+        ps.setObject(2, value);
+        String format = paramFormat(ps, 2);
+        params.add(format);
+        sent = "sent " + show(value) + " (setObject, " + ("b".equals(format) ? "binary" : "text") + " parameter " + on + ")";
+        ps.executeUpdate();
+        for (int r = 0; r < conns.length; r++) results.add(checkTypeResult(conns[r], r == 0, t, tc, rowId, sent));
+      } catch (SQLException e) {
+        throw new Check(sent + ": [" + e.getSQLState() + "] " + e.getMessage());
+      }
+    }
+    return formats(params) + "/" + formats(results);
+  }
+
+  static void runTypes() throws Exception {
+    List<TypeSpec> specs = new ArrayList<>();
+    Map<String, TypeSpec> byName = new LinkedHashMap<>();
+    Map<?, ?> doc = (Map<?, ?>) new JsonReader(new String(Files.readAllBytes(Paths.get(env("COMPAT_TYPES"))),
+        java.nio.charset.StandardCharsets.UTF_8)).value();
+    for (Object o : (List<?>) doc.get("types")) {
+      TypeSpec t = new TypeSpec((Map<?, ?>) o);
+      specs.add(t);
+      byName.put(t.name, t);
+    }
+    Map<String, TypeCase> cases = typeCases(byName);
+    String tableError = null;
+    Connection[] conns = new Connection[2];
+    try {
+      c(); // connect_trust worked
+      String[] options = {"binaryTransfer=false", "binaryTransfer=true&prepareThreshold=-1"};
+      for (int i = 0; i < 2; i++) {
+        conns[i] = DriverManager.getConnection(sql(url(env("COMPAT_HOST"), env("COMPAT_PORT"), options[i]))
+            + "&user=" + env("COMPAT_USER"));
+      }
+      // On a connection of their own: the type features depend on no state
+      // the earlier features left on the main one.
+      try (Statement s = conns[0].createStatement()) {
+        s.execute(sql("DROP TABLE IF EXISTS " + TYPES_TABLE));
+        s.execute(sql(env("COMPAT_SQL_CREATE_TYPES")));
+      }
+    } catch (Exception e) {
+      tableError = "creating the types table or connecting failed: " + e.getMessage() + " (query: " + query + ")";
+    }
+    for (int i = 0; i < specs.size(); i++) {
+      TypeSpec t = specs.get(i);
+      long id = i + 1;
+      String te = tableError;
+      // A type without a Java class here: its text as a String.
+      TypeCase tc = cases.getOrDefault(t.name, asClass(t.text));
+      runDetail("type_" + t.name, () -> {
+        if (te != null) throw new Check(te);
+        return typeRoundTrip(conns, t, tc, id);
+      });
+    }
+    for (Connection k : conns) if (k != null) k.close();
+  }
+
   public static void main(String[] args) throws Exception {
+    // The spec's text is PostgreSQL's output with TimeZone UTC; pgjdbc sets
+    // the session TimeZone from the JVM's.
+    TimeZone.setDefault(TimeZone.getTimeZone("UTC"));
     String rowsSql = env("COMPAT_SQL_ROWS");
     String trustUrl = url(env("COMPAT_HOST"), env("COMPAT_PORT"));
     run("connect_trust", () -> {
@@ -362,6 +712,7 @@ public class PgjdbcCompat {
       }
       for (int i = 0; i < 3; i++) check(count(400 + i) == 1, "row " + (400 + i) + " missing");
     });
+    runTypes();
     if (conn != null) conn.close();
   }
 }

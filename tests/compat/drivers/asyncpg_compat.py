@@ -1,33 +1,43 @@
 """asyncpg (python3-asyncpg): extended protocol throughout, named prepared
 statements, parameters encoded by the types in ParameterDescription, binary
-results, cursors as portals read with Execute(row limit) + PortalSuspended."""
+results, cursors as portals read with Execute(row limit) + PortalSuspended.
+
+Everything runs on one event loop, driven from the shared run_plan: wait()
+runs one coroutine (a query, or a whole feature made a step by sync()) with
+COMPAT_TIMEOUT as its time limit; q() is the query function of the features
+shared with the DB-API drivers."""
 
 import asyncio
 
 import asyncpg
 
-from compat_common import (DBNAME, HOST, MISSING_TABLE, PARAMS, PORT, ROWS, SCRAM_HOST,
-                           SCRAM_PASSWORD, SCRAM_PORT, SCRAM_USER, SQL_CREATE, SQL_ROWS, TABLE, USER,
-                           TIMEOUT, Check, Reporter, check, eq, loose_int, main_guard)
+import compat_common as cc
+from compat_common import (DBNAME, HOST, MAKE_TABLE, MISSING_TABLE, PARAMS, PORT, SCRAM_HOST,
+                           SCRAM_PASSWORD, SCRAM_PORT, SCRAM_USER, SQL_ROWS, TABLE, TIMEOUT, USER,
+                           Check, Reporter, check, eq, loose_int, main_guard, param_steps,
+                           run_plan, type_steps)
 
 R = Reporter()
-S = {"conn": None, "connect_error": None}
+conn = cc.Connection()
+LOOP = asyncio.new_event_loop()
 
 
-def conn():
-    if S["conn"] is None:
-        raise Check("no connection (connect_trust failed: %s)" % S["connect_error"])
-    return S["conn"]
-
-
-async def connect_trust():
+def wait(coro):
+    """Runs a coroutine on LOOP; more than COMPAT_TIMEOUT seconds is a hang."""
     try:
-        S["conn"] = await asyncpg.connect(host=HOST, port=PORT, user=USER, database=DBNAME,
-                                          ssl=False, timeout=20)
-    except Exception as e:
-        S["connect_error"] = str(e).strip()
-        raise
-    eq(loose_int(await conn().fetchval(R.sql("SELECT 1"))), 1)
+        return LOOP.run_until_complete(asyncio.wait_for(coro, TIMEOUT))
+    except asyncio.TimeoutError:
+        raise Check("hung: no answer within the time limit (COMPAT_TIMEOUT)") from None
+
+
+def sync(coro_fn):
+    return lambda *args: wait(coro_fn(*args))
+
+
+def connect_trust():
+    conn.open(lambda: wait(asyncpg.connect(host=HOST, port=PORT, user=USER, database=DBNAME,
+                                           ssl=False, timeout=20)))
+    eq(loose_int(wait(conn().fetchval(R.sql("SELECT 1")))), 1)
 
 
 async def connect_scram():
@@ -49,8 +59,13 @@ async def connect_tls():
         await asyncio.wait_for(c.close(), 20)
 
 
-async def simple_query():
-    eq(loose_int(await conn().fetchval(R.sql("SELECT 1 AS one"))), 1)
+def q(sql, params=(), fetch="all"):
+    """The shared features' query function: fetch() (extended protocol), or
+    execute() for fetch=None (the simple protocol when there are no params)."""
+    if fetch is None:
+        return wait(conn().execute(R.sql(sql), *params))
+    rows = wait(conn().fetch(R.sql(sql), *params))
+    return rows if fetch == "all" else rows[0]
 
 
 async def expr_type():
@@ -61,40 +76,12 @@ async def expr_type():
     eq(v, 2)
 
 
-async def setup_table():
-    await conn().execute(R.sql("DROP TABLE IF EXISTS %s" % TABLE))
-    await conn().execute(R.sql(SQL_CREATE))
-
-
-async def param(col, ident, value):
-    await conn().execute(R.sql("INSERT INTO %s (id, %s) VALUES ($1, $2)" % (TABLE, col)), ident, value)
-    got = await conn().fetch(R.sql("SELECT %s FROM %s WHERE id = $1" % (col, TABLE)), ident)
-    check(len(got) == 1, "got %d rows, want 1" % len(got))
-    eq(got[0][0], value)
-
-
-async def error_sqlstate():
-    try:
-        await conn().fetch(R.sql("SELECT * FROM %s" % MISSING_TABLE))
-    except asyncpg.PostgresError as e:
-        eq(e.sqlstate, "42P01", "SQLSTATE")
-    else:
-        raise Check("no error for a missing table")
-    eq(loose_int(await conn().fetchval(R.sql("SELECT 1"))), 1)
-
-
-async def multi_statement():
+def multi_statement():
     # Without arguments, execute() uses the simple protocol and allows several statements.
-    status = await conn().execute(R.sql("SELECT 1; SELECT 2"))
-    eq(status, "SELECT 1", "command tag of the last statement")
+    eq(q("SELECT 1; SELECT 2", fetch=None), "SELECT 1", "command tag of the last statement")
 
 
-async def count(ident):
-    return loose_int(await conn().fetchval(R.sql("SELECT count(*) FROM %s WHERE id = %d"
-                                                 % (TABLE, ident))))
-
-
-async def transaction():
+async def transaction_steps():
     c = conn()
     eq(c.is_in_transaction(), False, "in transaction before")
     tr = c.transaction()
@@ -112,23 +99,18 @@ async def transaction():
     except asyncpg.PostgresError:
         pass
     eq(c.is_in_transaction(), False, "in transaction after the rolled-back error")
-    eq(await count(100), 0, "rolled-back row")
-    eq(await count(101), 1, "committed row")
 
 
-async def rows_100k():
-    rows = await conn().fetch(R.sql(SQL_ROWS))
-    eq(len(rows), ROWS, "rows")
-    eq(loose_int(rows[-1][0]), ROWS, "last value")
+def transaction():
+    wait(transaction_steps())
+    eq(cc.count(q, 100), 0, "rolled-back row")
+    eq(cc.count(q, 101), 1, "committed row")
 
 
 async def stream_100k():
-    n, last = 0, None
     async with conn().transaction():
-        async for row in conn().cursor(R.sql(SQL_ROWS), prefetch=1000):
-            n, last = n + 1, row[0]
-    eq(n, ROWS, "rows")
-    eq(loose_int(last), ROWS, "last value")
+        rows = [row async for row in conn().cursor(R.sql(SQL_ROWS), prefetch=1000)]
+    cc.check_stream(rows)
 
 
 async def prepared():
@@ -137,48 +119,47 @@ async def prepared():
         eq(await stmt.fetchval(2), PARAMS[1][2], "value")
 
 
-async def run(feature, fn, *args):
-    R.query = None
-    try:
-        await asyncio.wait_for(fn(*args), TIMEOUT)
-    except BaseException as e:  # noqa: BLE001
-        msg = "%s: %s" % (type(e).__name__, str(e).strip())
-        if isinstance(e, asyncio.TimeoutError):
-            msg = "hung: no answer within the time limit (COMPAT_TIMEOUT)"
-        if getattr(e, "sqlstate", None):
-            msg = "[%s] %s" % (e.sqlstate, msg)
-        R.emit(feature, False, msg)
-    else:
-        R.emit(feature, True)
+class Types(cc.TypeRoundTrip):
+    """asyncpg has only binary: parameters encoded by the types of the
+    ParameterDescription, results in binary."""
+    param_formats = ("b",)
+    result_formats = ("b",)
+
+    def param_value(self, case, fmt):
+        # json/jsonb: asyncpg's codec for them is str (the JSON text) both ways.
+        return case.text if case.name in ("json", "jsonb") else case.native
+
+    want = param_value
+
+    def insert(self, sql, ident, value, fmt):
+        q(sql, (ident, value), fetch=None)
+
+    def select(self, sql, ident, fmt):
+        stmt = wait(conn().prepare(R.sql(sql)))
+        return wait(stmt.fetch(ident)), stmt.get_attributes()[0].type.oid
 
 
-async def amain():
-    await run("connect_trust", connect_trust)
-    await run("connect_scram", connect_scram)
-    await run("connect_tls", connect_tls)
-    await run("simple_query", simple_query)
-    await run("expr_type", expr_type)
-    table_error = None
-    try:
-        await setup_table()
-    except Exception as e:  # noqa: BLE001
-        table_error = R.table_failure(e)
-    for n, (feature, col, value) in enumerate(PARAMS, 1):
-        if table_error:
-            R.emit(feature, False, table_error)
-        else:
-            await run(feature, param, col, n, value)
-    await run("error_sqlstate", error_sqlstate)
-    await run("multi_statement", multi_statement)
-    for feature, fn in (("transaction", transaction), ("prepared", prepared)):
-        if table_error:
-            R.emit(feature, False, table_error)
-        else:
-            await run(feature, fn)
-    await run("rows_100k", rows_100k)
-    await run("stream_100k", stream_100k)
-    if S["conn"] is not None:
-        await asyncio.wait_for(S["conn"].close(), 20)
+def main():
+    run_plan(R, lambda: cc.recreate_table(q), [
+        ("connect_trust", False, connect_trust),
+        ("connect_scram", False, sync(connect_scram)),
+        ("connect_tls", False, sync(connect_tls)),
+        ("simple_query", False, cc.simple_query, q),
+        ("expr_type", False, sync(expr_type)),
+        MAKE_TABLE,
+        *param_steps(lambda *a: cc.param_round_trip(q, None, *a)),
+        ("error_sqlstate", False, cc.error_sqlstate, q, asyncpg.PostgresError,
+         lambda e: e.sqlstate),
+        ("multi_statement", False, multi_statement),
+        ("transaction", True, transaction),
+        ("prepared", True, sync(prepared)),
+        ("rows_100k", False, cc.rows_100k, q),
+        ("stream_100k", False, sync(stream_100k)),
+        *type_steps(Types()),
+    ], setup_types=lambda: cc.recreate_types_table(q))
+    if conn.conn is not None:
+        wait(conn.conn.close())
+    LOOP.close()
 
 
-main_guard(lambda: asyncio.run(amain()))
+main_guard(main)

@@ -5,17 +5,23 @@
 psql: -X (no psqlrc), simple Query protocol; FETCH_COUNT makes it read with
 DECLARE/FETCH in a transaction. pgbench: a custom script (-f) with a
 client-side variable, -M simple / extended / prepared, -n (no vacuum of the
-pgbench tables, which do not exist)."""
+pgbench tables, which do not exist).
+
+Type round trips (psql, type_<name> for each entry of COMPAT_TYPES): psql has
+no parameters, so the canonical text goes in as a quoted literal and comes back
+from psql -At; one psql process runs them all (a script with \\echo markers)."""
 
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
 
 from compat_common import (DBNAME, HOST, MISSING_TABLE, PORT, ROWS, SCRAM_HOST, SCRAM_PASSWORD,
-                           SCRAM_PORT, SCRAM_USER, SQL_CREATE, SQL_ROWS, TABLE, TIMEOUT, TRUST_DSN,
-                           SCRAM_DSN, TLS_DSN, USER, Check, Reporter, check, eq, main_guard)
+                           SCRAM_PORT, SCRAM_USER, SQL_CREATE, SQL_CREATE_TYPES, SQL_ROWS, TABLE,
+                           TIMEOUT, TRUST_DSN, SCRAM_DSN, TLS_DSN, TYPES_TABLE, USER, Check,
+                           Reporter, check, eq, load_types, main_guard)
 
 R = Reporter()
 TOOL_TIMEOUT = 4 * TIMEOUT  # one psql/pgbench run
@@ -134,6 +140,90 @@ def p_stream_100k():
     eq((n, last), (ROWS, str(ROWS)), "rows, last value")
 
 
+# psql type round trips ---------------------------------------------------------
+
+NULL_MARK = "<compat:NULL>"  # psql -P null=...: a NULL is not an empty string
+TYPE_MARK = "@@compat-type %d@@"  # \echo'd before each type's statements
+
+
+class TypeScript:
+    """One psql script for every type: the test table, then per type an
+    \\echo marker, INSERT ... VALUES (id, '<text>') and the SELECT. Knows which
+    type each script line belongs to (psql's error messages name the line)."""
+
+    def __init__(self, types):
+        self.lines, self.owner = [], {}  # line number -> type index, or "table"
+        self.add("table", "DROP TABLE IF EXISTS %s;" % TYPES_TABLE, SQL_CREATE_TYPES + ";")
+        self.sent = []
+        for i, t in enumerate(types):
+            literal = "'%s'" % t.text.replace("'", "''")  # standard_conforming_strings on
+            insert = "INSERT INTO %s (id, %s) VALUES (%d, %s);" % (TYPES_TABLE, t.column, t.ident,
+                                                                 literal)
+            self.add(i, "\\echo '%s'" % (TYPE_MARK % i), insert,
+                     "SELECT %s FROM %s WHERE id = %d;" % (t.column, TYPES_TABLE, t.ident))
+            self.sent.append(insert)
+        self.add(None, "\\echo '%s'" % (TYPE_MARK % len(types)))
+
+    def add(self, owner, *statements):
+        for st in statements:
+            first = len(self.lines) + 1
+            self.lines += st.split("\n")
+            for n in range(first, len(self.lines) + 1):
+                self.owner[n] = owner
+
+    def text(self):
+        return "\n".join(self.lines) + "\n"
+
+    def errors(self, stderr):
+        """{owner: [error, ...]} from psql's "psql:<stdin>:LINE: ERROR: ..." messages (with
+        the lines that continue them; NOTICEs are left out); None: stderr nobody owns."""
+        out, current = {}, None
+        for line in stderr.splitlines():
+            m = re.match(r"psql:<stdin>:(\d+): (\w+):(.*)", line)
+            if m:
+                current = (out.setdefault(self.owner.get(int(m.group(1))), [])
+                           if m.group(2) in ("ERROR", "FATAL", "PANIC") else [""])
+                current.append(m.group(2) + ":" + m.group(3))
+            elif current is not None:
+                current[-1] += " " + line.strip()
+            else:
+                out.setdefault(None, []).append(line)
+        return out
+
+
+def psql_types():
+    """Runs the script; reports type_<name> for each type."""
+    types = load_types()
+    script = TypeScript(types)
+    R.sql(script.text())
+    try:
+        # -f -: psql names the script line in its messages only when it reads a file.
+        r = psql(TRUST_DSN, "-q", "-P", "null=" + NULL_MARK, "-f", "-", input=script.text(),
+                 ok_status=range(256))
+        out, stderr, status = r.stdout, r.stderr, r.returncode
+    except Check as e:  # psql missing or hung
+        out, stderr, status = "", str(e), "-"
+    errors = script.errors(stderr)
+    table_error = errors.get("table")
+    for i, t in enumerate(types):
+        R.query = SQL_CREATE_TYPES if table_error else script.sent[i]
+        begin, end = out.find(TYPE_MARK % i + "\n"), out.find(TYPE_MARK % (i + 1) + "\n")
+        if table_error:
+            error = "creating the test table failed: %s" % " / ".join(table_error)
+        elif begin < 0 or end < 0:
+            error = "no output from psql for this type (exit status %s); stderr: %s" % (
+                status, stderr.strip()[-800:])
+        elif errors.get(i):
+            error = "psql reported: %s" % " / ".join(errors[i])
+        else:
+            got = out[begin + len(TYPE_MARK % i) + 1:end]
+            got = got[:-1] if got.endswith("\n") else got
+            error = None if got == t.text else (
+                "sent the literal in the query, psql -At printed %r, want %r (text result)"
+                % (got, t.text))
+        R.emit("type_" + t.name, error is None, error, detail="literal/t")
+
+
 # pgbench ------------------------------------------------------------------------
 
 SCRIPT = "\\set aid random(1, 100000)\nSELECT :aid;\n"
@@ -172,6 +262,7 @@ def main():
                             ("multi_statement", p_multi_statement), ("transaction", p_transaction),
                             ("rows_100k", p_rows_100k), ("stream_100k", p_stream_100k)):
             R.run(feature, fn)
+        psql_types()
     elif which == "pgbench":
         R.run("connect_trust", lambda: pgbench("simple", transactions=5, clients=1))
         R.run("connect_scram", lambda: pgbench("simple", scram=True, transactions=5, clients=1))

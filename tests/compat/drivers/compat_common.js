@@ -3,6 +3,8 @@
 // feature). A feature passes when its async function resolves.
 'use strict';
 
+const fs = require('fs');
+
 const env = process.env;
 const C = {
   host: env.COMPAT_HOST,
@@ -19,6 +21,8 @@ const C = {
   rows: Number(env.COMPAT_ROWS || 100000),
   timeout: Number(env.COMPAT_TIMEOUT || 15) * 1000,
   missing: 'compat_no_such_table',
+  typesTable: env.COMPAT_TYPES_TABLE,
+  sqlCreateTypes: env.COMPAT_SQL_CREATE_TYPES,
 };
 
 // [feature, column, value sent, check of the value received]
@@ -45,7 +49,9 @@ function check(cond, what) {
 function show(v) {
   if (Buffer.isBuffer(v)) return 'Buffer<' + v.toString('hex') + '>';
   if (v instanceof Date) return 'Date(' + (isNaN(v) ? 'invalid' : v.toISOString()) + ')';
-  return JSON.stringify(v) + ' (' + typeof v + ')';
+  if (typeof v === 'bigint') return v + 'n (bigint)';
+  const kind = v && typeof v === 'object' ? (Array.isArray(v) ? 'array' : v.constructor.name) : typeof v;
+  return JSON.stringify(v) + ' (' + kind + ')';
 }
 
 function eq(got, want, what) {
@@ -58,11 +64,13 @@ const R = {
     this.query = text;
     return text;
   },
-  emit(feature, ok, error) {
+  emit(feature, ok, error, detail) {
     const r = {feature, ok};
     if (!ok) {
       r.error = error;
       if (this.query) r.query = this.query;
+    } else if (detail) {
+      r.detail = detail;
     }
     process.stdout.write(JSON.stringify(r) + '\n');
   },
@@ -70,14 +78,15 @@ const R = {
     this.query = null;
     let timer;
     try {
-      await Promise.race([
+      // A feature may resolve to its detail (the formats it proved, e.g. "t/t").
+      const detail = await Promise.race([
         fn(),
         new Promise((_, reject) => {
           timer = setTimeout(() => reject(new Check('hung: no answer within the time limit (COMPAT_TIMEOUT)')),
                              C.timeout);
         }),
       ]);
-      this.emit(feature, true);
+      this.emit(feature, true, undefined, typeof detail === 'string' ? detail : undefined);
     } catch (e) {
       let msg = (e && e.constructor ? e.constructor.name : 'Error') + ': ' + (e && e.message ? e.message : String(e));
       if (e && e.code) msg = '[' + e.code + '] ' + msg;
@@ -98,4 +107,118 @@ process.on('unhandledRejection', (e) => {
   console.error('unhandled rejection:', e && e.message ? e.message : e);
 });
 
-module.exports = {C, PARAMS, Check, check, eq, show, R};
+// Type round trips (features type_<name>). types.json is the spec: PostgreSQL's
+// text of one value per type. TYPE_VALUES is its JS value: the parameter a
+// Node driver sends and what a driver that parses the type returns. A type
+// missing here has no JS type: the parameter is the canonical text (a string)
+// and a driver that does not parse it returns that string.
+const TYPES = JSON.parse(fs.readFileSync(env.COMPAT_TYPES, 'utf8')).types;
+const JSON_VALUE = {a: [1, 2.5, 'x'], b: null};
+const TYPE_VALUES = {
+  int2: -32768,
+  int4: -2147483648,
+  int8: -9007199254740993n,
+  float4: -1.5,
+  float8: 3.141592653589793,
+  bool: true,
+  bytea: Buffer.from('0001feff275c', 'hex'),
+  oid: 4000000000,
+  date: new Date(Date.UTC(2024, 1, 29)),
+  json: JSON_VALUE,
+  jsonb: JSON_VALUE,
+  int4_array: [1, null, -3],
+  text_array: ['a b', 'c,d', null, 'q"x', ''],
+};
+// A JS Date holds milliseconds, the spec's timestamps microseconds: they are
+// sent as text; a driver that parses them returns a Date of the milliseconds
+// (and the raw text check below proves the microseconds).
+const TS = new Date('2024-02-29T12:34:56.789Z');
+const PARSED_ONLY = {timestamp: TS, timestamptz: TS};
+
+function typeParam(t) {
+  return t.name in TYPE_VALUES ? TYPE_VALUES[t.name] : t.text;
+}
+
+// The decoded value of t by a driver that parses it (types it does not parse: t.text).
+function typeParsed(t) {
+  return t.name in PARSED_ONLY ? PARSED_ONLY[t.name] : typeParam(t);
+}
+
+// The types both Node drivers parse by default (pg-types; postgres.js with
+// fetch_types for the arrays); the rest (int8, numeric, time, timetz,
+// interval, uuid, inet, cidr and the text types) stays the server's text.
+const NODE_PARSED = new Set(['int2', 'int4', 'float4', 'float8', 'bool', 'bytea', 'oid', 'date', 'timestamp',
+  'timestamptz', 'json', 'jsonb', 'int4_array', 'text_array']);
+
+function typeExpected(t) {
+  return NODE_PARSED.has(t.name) ? typeParsed(t) : t.text;
+}
+
+// An expected decoded value with alternatives (e.g. a known driver bug besides the right value).
+class OneOf {
+  constructor(...values) {
+    this.values = values;
+  }
+}
+
+// Deep, exact equality of decoded values (Buffers, Dates, arrays, objects of one class).
+function same(a, b) {
+  if (b instanceof OneOf) return b.values.some((w) => same(a, w));
+  if (Buffer.isBuffer(a) || Buffer.isBuffer(b)) return Buffer.isBuffer(a) && Buffer.isBuffer(b) && a.equals(b);
+  if (a instanceof Date || b instanceof Date) {
+    return a instanceof Date && b instanceof Date && a.getTime() === b.getTime();
+  }
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => same(x, b[i]));
+  }
+  if (a && b && typeof a === 'object' && typeof b === 'object') {
+    const ka = Object.keys(a).sort();
+    const kb = Object.keys(b).sort();
+    return Object.getPrototypeOf(a) === Object.getPrototypeOf(b) && same(ka, kb) &&
+      ka.every((k) => same(a[k], b[k]));
+  }
+  return Object.is(a, b);
+}
+
+// One type round trip through a driver d:
+//   d.insert(sql, id, value)  runs the INSERT with parameters [id, value]
+//   d.select(sql, id)         -> {value, oid}: the decoded value and the column type oid
+//   d.selectText(sql, id)     -> the value's raw text as the server sent it
+//   d.expect(t)               the decoded value the driver should return
+//   d.param(t) (optional)     the parameter to send (default typeParam(t))
+//   d.detail(t)               "<param formats>/<result formats>"
+async function typeRoundTrip(d, t, id) {
+  const col = 'v_' + t.name;
+  const sent = d.param ? d.param(t) : typeParam(t);
+  await d.insert(R.sql(`INSERT INTO ${C.typesTable} (id, ${col}) VALUES ($1, $2)`), id, sent);
+  const what = 'sent ' + show(sent);
+  const sel = R.sql(`SELECT ${col} FROM ${C.typesTable} WHERE id = $1`);
+  const got = await d.select(sel, id);
+  check(got.oid === t.oid, `${what}; column type oid ${got.oid}, want ${t.oid} (${t.name})`);
+  const want = d.expect(t);
+  check(same(got.value, want), `${what}; text result decoded: got ${show(got.value)}, want ${show(want)}`);
+  // json keeps its input text as is: that is the text the driver made of the
+  // object (JSON.stringify, as both Node drivers do), not the spec's spacing.
+  const wantText = t.name === 'json' && typeof sent === 'object' ? JSON.stringify(sent) : t.text;
+  const text = await d.selectText(sel, id);
+  check(text === wantText, `${what}; text result raw: got ${show(text)}, want ${show(wantText)}`);
+  return d.detail(t);
+}
+
+// The type_<name> features: (re)creates the types table with d.exec(sql),
+// then one round trip per type of types.json (type i uses row id i + 1).
+async function runTypes(d) {
+  let tableError = null;
+  try {
+    await d.exec(R.sql(`DROP TABLE IF EXISTS ${C.typesTable}`));
+    await d.exec(R.sql(C.sqlCreateTypes));
+  } catch (e) {
+    tableError = 'creating the types table failed: ' + (e && e.message) + ' (query: ' + R.query + ')';
+  }
+  for (const [i, t] of TYPES.entries()) {
+    if (tableError) R.emit('type_' + t.name, false, tableError);
+    else await R.run('type_' + t.name, () => typeRoundTrip(d, t, i + 1));
+  }
+}
+
+module.exports = {C, PARAMS, Check, check, eq, show, R, TYPES, typeParam, typeExpected, OneOf, runTypes};

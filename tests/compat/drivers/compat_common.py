@@ -1,14 +1,20 @@
 """Shared by the Python driver programs of the compat suite: configuration
-from COMPAT_* variables, the test values, and the JSON reporting.
+from COMPAT_* variables, the test values, the JSON reporting, the feature
+bodies the drivers have in common, and the type round trips (types.json).
 
 A feature is a function; it passes when it returns, fails when it raises
-(the exception text and the SQL being run are reported)."""
+(the exception text and the SQL being run are reported). A feature may return
+a string: the result's "detail" (e.g. the formats a type round trip used)."""
 
 import datetime
+import decimal
+import ipaddress
 import json
 import os
+import re
 import sys
 import traceback
+import uuid
 
 ENV = os.environ
 DIALECT = ENV.get("COMPAT_DIALECT", "postgres")
@@ -24,6 +30,9 @@ TRUST_DSN, SCRAM_DSN = ENV.get("COMPAT_TRUST_DSN"), ENV.get("COMPAT_SCRAM_DSN")
 TLS_DSN = ENV.get("COMPAT_TLS_DSN")  # the trust endpoint with sslmode=require
 MISSING_TABLE = "compat_no_such_table"
 TIMEOUT = float(ENV.get("COMPAT_TIMEOUT", "15"))  # seconds before a feature counts as hung
+TYPES_PATH = ENV.get("COMPAT_TYPES", "")
+TYPES_TABLE = ENV.get("COMPAT_TYPES_TABLE", "compat_types_py")
+SQL_CREATE_TYPES = ENV.get("COMPAT_SQL_CREATE_TYPES", "")
 
 # (feature, column, value). Each feature uses its own row id (index + 1).
 PARAMS = [
@@ -58,10 +67,21 @@ def loose_int(v):
     return int(v) if not isinstance(v, (bytes, bytearray, memoryview)) else int(bytes(v))
 
 
+def plain(v):
+    """bytes for the bytes-like values drivers return for bytea (memoryview, bytearray)."""
+    return bytes(v) if isinstance(v, (bytearray, memoryview)) else v
+
+
 def pg_placeholders(sql, style):
-    """$1..$n -> %s (psycopg) or ? (ODBC)."""
-    import re
-    return re.sub(r"\$\d+", style, sql)
+    """$1..$n -> %s (psycopg) or ? (ODBC); style None keeps $n."""
+    return sql if style is None else re.sub(r"\$\d+", style, sql)
+
+
+def describe(e):
+    """An exception as a result's error text: [SQLSTATE] Type: message."""
+    msg = "%s: %s" % (type(e).__name__, str(e).strip())
+    code = getattr(e, "pgcode", None) or getattr(e, "sqlstate", None)
+    return "[%s] %s" % (code, msg) if code else msg
 
 
 class Reporter:
@@ -75,14 +95,11 @@ class Reporter:
     def run(self, feature, fn, *args):
         self.query = None
         try:
-            fn(*args)
+            detail = fn(*args)
         except BaseException as e:  # noqa: BLE001 - every failure is a result
             if isinstance(e, KeyboardInterrupt):
                 raise
-            msg = "%s: %s" % (type(e).__name__, str(e).strip())
-            code = getattr(e, "pgcode", None) or getattr(e, "sqlstate", None)
-            if code:
-                msg = "[%s] %s" % (code, msg)
+            msg = describe(e)
             if not isinstance(e, Check):
                 tb = traceback.extract_tb(e.__traceback__)
                 mine = [f for f in tb if "compat" in os.path.basename(f.filename)]
@@ -90,19 +107,21 @@ class Reporter:
                     msg += " (at %s:%d)" % (os.path.basename(mine[-1].filename), mine[-1].lineno)
             self.emit(feature, False, msg)
         else:
-            self.emit(feature, True)
+            self.emit(feature, True, detail=detail if isinstance(detail, str) else None)
 
-    def emit(self, feature, ok, error=None):
+    def emit(self, feature, ok, error=None, detail=None):
         r = {"feature": feature, "ok": ok}
         if not ok:
             r["error"] = error
             if self.query:
                 r["query"] = self.query
+        elif detail:
+            r["detail"] = detail
         print(json.dumps(r), flush=True)
 
-    def table_failure(self, e):
-        """The error every table feature reports when the test table could not be made."""
-        text = "creating the test table failed: %s" % str(e).strip()
+    def table_failure(self, e, what="the test table"):
+        """The error every feature needing a table reports when it could not be made."""
+        text = "creating %s failed: %s" % (what, str(e).strip())
         return text + (" (query: %s)" % self.query if self.query else "")
 
     def fail_all(self, features, error):
@@ -110,10 +129,34 @@ class Reporter:
             self.emit(f, False, error)
 
 
-# run_plan(): the shared order of a synchronous driver's features. A step is
-# MAKE_TABLE (create the test table here) or (feature, needs_table, fn, *args); a
-# step that needs the table reports the table's failure instead of running.
-MAKE_TABLE = object()
+class Connection:
+    """The driver's main connection (made by connect_trust); features after a
+    failed connect fail with its error."""
+
+    def __init__(self):
+        self.conn, self.error = None, None
+
+    def open(self, connect):
+        try:
+            self.conn = connect()
+        except Exception as e:
+            self.error = str(e).strip()
+            raise
+        return self.conn
+
+    def __call__(self):
+        if self.conn is None:
+            raise Check("no connection (connect_trust failed: %s)" % self.error)
+        return self.conn
+
+
+# run_plan(): the shared order of a driver's features. A step is MAKE_TABLE
+# (create the test table here), MAKE_TYPES_TABLE (create the types table here)
+# or (feature, needs, fn, *args) with needs False, True (the test table) or
+# MAKE_TYPES_TABLE; a step whose table could not be made reports that failure
+# instead of running.
+MAKE_TABLE = True
+MAKE_TYPES_TABLE = "types table"
 
 
 def param_steps(param):
@@ -122,18 +165,22 @@ def param_steps(param):
             for n, (feature, col, value) in enumerate(PARAMS, 1)]
 
 
-def run_plan(reporter, setup_table, steps):
-    table_error = None
+def run_plan(reporter, setup_table, steps, setup_types=None):
+    setups = {MAKE_TABLE: (setup_table, "the test table"),
+              MAKE_TYPES_TABLE: (setup_types, "the types table %s" % TYPES_TABLE)}
+    errors = {}
     for step in steps:
-        if step is MAKE_TABLE:
+        if not isinstance(step, tuple):
+            reporter.query = None
+            setup, what = setups[step]
             try:
-                setup_table()
+                setup()
             except Exception as e:  # noqa: BLE001
-                table_error = reporter.table_failure(e)
+                errors[step] = reporter.table_failure(e, what)
             continue
-        feature, needs_table, fn, *args = step
-        if needs_table and table_error:
-            reporter.emit(feature, False, table_error)
+        feature, needs, fn, *args = step
+        if needs and needs in errors:
+            reporter.emit(feature, False, errors[needs])
         else:
             reporter.run(feature, fn, *args)
 
@@ -146,3 +193,290 @@ def main_guard(fn):
     except BaseException:  # noqa: BLE001
         traceback.print_exc()
         sys.exit(3)
+
+
+# ---------------------------------------------------------------------------
+# Feature bodies shared by the drivers. q(sql, params, fetch=...) is the
+# driver's query function: fetch "all" (rows), "one" (a row) or None (the
+# DB-API cursor; asyncpg: the command tag).
+
+def select_one(reporter, c):
+    """SELECT 1 on a DB-API connection c."""
+    cur = c.cursor()
+    cur.execute(reporter.sql("SELECT 1"))
+    eq(loose_int(cur.fetchone()[0]), 1)
+
+
+def simple_query(q):
+    eq(loose_int(q("SELECT 1 AS one", fetch="one")[0]), 1)
+
+
+def recreate_table(q, table=TABLE, create=SQL_CREATE):
+    q("DROP TABLE IF EXISTS %s" % table, fetch=None)
+    q(create, fetch=None)
+
+
+def recreate_types_table(q):
+    recreate_table(q, TYPES_TABLE, SQL_CREATE_TYPES)
+
+
+def param_round_trip(q, style, col, ident, value, decode=plain):
+    """INSERT value as parameter $2 of row ident, SELECT it back: equal, same type."""
+    q(pg_placeholders("INSERT INTO %s (id, %s) VALUES ($1, $2)" % (TABLE, col), style),
+      (ident, value), fetch=None)
+    got = q(pg_placeholders("SELECT %s FROM %s WHERE id = $1" % (col, TABLE), style), (ident,))
+    check(len(got) == 1, "got %d rows, want 1" % len(got))
+    eq(decode(got[0][0]), value)
+
+
+def error_sqlstate(q, error, sqlstate):
+    """A missing table: the driver's error class with SQLSTATE 42P01; then the
+    connection still works. sqlstate(e) reads the code from the driver's error."""
+    try:
+        q("SELECT * FROM %s" % MISSING_TABLE)
+    except error as e:
+        eq(sqlstate(e), "42P01", "SQLSTATE (%s)" % str(e).strip()[:200])
+    else:
+        raise Check("no error for a missing table")
+    eq(loose_int(q("SELECT 1", fetch="one")[0]), 1)
+
+
+def multi_statement_sets(q):
+    """Two statements in one string; the driver gives each result (cursor.nextset())."""
+    cur = q("SELECT 1; SELECT 2", fetch=None)
+    values = [loose_int(cur.fetchone()[0])]
+    while cur.nextset():
+        values.append(loose_int(cur.fetchone()[0]))
+    eq(values, [1, 2], "results")
+
+
+def count(q, ident):
+    return loose_int(q("SELECT count(*) FROM %s WHERE id = %d" % (TABLE, ident), fetch="one")[0])
+
+
+def transaction(q, c, error, status=None, states=(None, None, None)):
+    """BEGIN/ROLLBACK/COMMIT through the DB-API connection c (autocommit off):
+    a rolled-back row is gone, a committed one stays. Where the driver tells
+    the status (status() and its values (idle, in transaction, in error)), it
+    is checked at each step."""
+    idle, intrans, inerror = states
+
+    def expect(state, what):
+        if status is not None:
+            eq(status(), state, what)
+
+    c.autocommit = False
+    ok = False
+    try:
+        expect(idle, "status before")
+        q("INSERT INTO %s (id, s) VALUES (100, 'rolled back')" % TABLE, fetch=None)  # BEGIN first
+        expect(intrans, "status in transaction")
+        c.rollback()
+        expect(idle, "status after rollback")
+        q("INSERT INTO %s (id, s) VALUES (101, 'committed')" % TABLE, fetch=None)
+        c.commit()
+        try:
+            q("SELECT * FROM %s" % MISSING_TABLE)
+        except error:
+            pass
+        expect(inerror, "status after an error")
+        c.rollback()
+        expect(idle, "status after rollback")
+        ok = True
+    finally:
+        if not ok:
+            c.rollback()
+        c.autocommit = True
+    eq(count(q, 100), 0, "rolled-back row")
+    eq(count(q, 101), 1, "committed row")
+
+
+def rows_100k(q):
+    rows = q(SQL_ROWS)
+    eq(len(rows), ROWS, "rows")
+    eq(loose_int(rows[-1][0]), ROWS, "last value")
+
+
+def check_stream(rows):
+    """Counts the rows of a streamed SQL_ROWS (an iterable of rows)."""
+    n, last = 0, None
+    for row in rows:
+        n, last = n + 1, row[0]
+    eq(n, ROWS, "rows")
+    eq(loose_int(last), ROWS, "last value")
+
+
+# ---------------------------------------------------------------------------
+# Type round trips (features type_<name>): types.json gives PostgreSQL's text
+# of one value per type; NATIVE builds the Python value a driver should send
+# and decode from that text. A type without an entry is compared as text.
+
+def parse_interval(text):
+    """PostgreSQL's interval text (IntervalStyle postgres) -> timedelta; only
+    days and a time (a timedelta has no months or years)."""
+    m = re.fullmatch(r"(?:(-?\d+) days?)? ?(?:([+-]?)(\d+):(\d\d):(\d\d)(?:\.(\d{1,6}))?)?", text)
+    if not m or not text:
+        raise ValueError("interval %r: only days and a time have a timedelta" % text)
+    days, sign, h, mi, sec, frac = m.groups()
+    t = datetime.timedelta(hours=int(h or 0), minutes=int(mi or 0), seconds=int(sec or 0),
+                           microseconds=int((frac or "").ljust(6, "0")))
+    return datetime.timedelta(days=int(days or 0)) + (-t if sign == "-" else t)
+
+
+def parse_array(text, element):
+    """A one-dimensional PostgreSQL array text -> list (NULL -> None)."""
+    check(text[:1] == "{" and text[-1:] == "}" and "{" not in text[1:],
+          "%r: not a one-dimensional array" % text)
+    out, i = [], 1
+    while i < len(text) - 1:
+        if text[i] == '"':
+            buf, i = [], i + 1
+            while text[i] != '"':
+                i += text[i] == "\\"
+                buf.append(text[i])
+                i += 1
+            out.append(element("".join(buf)))
+            i += 1
+        else:
+            j = i
+            while text[j] not in ",}":
+                j += 1
+            out.append(None if text[i:j] == "NULL" else element(text[i:j]))
+            i = j
+        i += text[i] == ","
+    return out
+
+
+def parse_bytea(text):
+    check(text.startswith("\\x"), "bytea %r: not in hex format" % text)
+    return bytes.fromhex(text[2:])
+
+
+NATIVE = {
+    "int2": int, "int4": int, "int8": int, "oid": int,
+    "float4": float, "float8": float, "numeric": decimal.Decimal,
+    "bool": {"t": True, "f": False}.__getitem__,
+    "text": str, "varchar": str, "bytea": parse_bytea,
+    "date": datetime.date.fromisoformat,
+    "time": datetime.time.fromisoformat, "timetz": datetime.time.fromisoformat,
+    "timestamp": datetime.datetime.fromisoformat, "timestamptz": datetime.datetime.fromisoformat,
+    "interval": parse_interval, "uuid": uuid.UUID,
+    "json": json.loads, "jsonb": json.loads,
+    "inet": ipaddress.ip_interface, "cidr": ipaddress.ip_network,
+}
+
+
+class TypeCase:
+    """One entry of types.json: name, text, oid, the row id (index + 1), the
+    column, base (the element type of <base>_array, else None) and native."""
+
+    def __init__(self, index, spec):
+        self.name, self.text, self.oid = spec["name"], spec["text"], spec["oid"]
+        self.ident, self.column = index + 1, "v_" + spec["name"]
+        self.base = self.name[:-len("_array")] if self.name.endswith("_array") else None
+        if self.base is not None:
+            element = NATIVE.get(self.base, str)
+            self.native = parse_array(self.text, element)
+        else:
+            self.native = NATIVE.get(self.name, str)(self.text)
+
+
+def load_types():
+    with open(TYPES_PATH) as f:
+        return [TypeCase(i, t) for i, t in enumerate(json.load(f)["types"])]
+
+
+def same(got, want):
+    """Exact equality: same type (a subclass is fine, except bool for int and
+    datetime for date), the same UTC offset, a Decimal with the same digits."""
+    if isinstance(want, list):
+        return isinstance(got, list) and len(got) == len(want) and all(map(same, got, want))
+    if isinstance(want, dict):
+        return (isinstance(got, dict) and got.keys() == want.keys()
+                and all(same(got[k], want[k]) for k in want))
+    if type(got) is not type(want) and (not isinstance(got, type(want))
+                                        or type(want) in (int, datetime.date)):
+        return False
+    if isinstance(want, (datetime.time, datetime.datetime)) and got.utcoffset() != want.utcoffset():
+        return False
+    if isinstance(want, decimal.Decimal):
+        return str(got) == str(want)
+    return got == want
+
+
+def shown(v):
+    return "%r (%s)" % (v, type(v).__name__)
+
+
+def format_name(fmt):
+    return {"t": "text", "b": "binary"}.get(fmt, fmt)
+
+
+class TypeRoundTrip:
+    """How one driver runs the type features; the runner (run) is shared.
+
+    A subclass sets param_formats / result_formats (labels for the detail:
+    "t", "b", "literal"; formats(case) may differ per type) and implements
+    insert(sql, ident, value, fmt) and select(sql, ident, fmt) -> (rows,
+    column type oid or None if the driver does not tell); sql uses $1/$2.
+    param_value / want give the value sent and the value expected back: the
+    native value unless the driver overrides; decode may fix up what the
+    driver returned (with a reason)."""
+
+    param_formats = ("t",)
+    result_formats = ("t",)
+
+    def param_value(self, case, fmt):
+        return case.native
+
+    def want(self, case, fmt):
+        return case.native
+
+    def insert(self, sql, ident, value, fmt):
+        raise NotImplementedError
+
+    def select(self, sql, ident, fmt):
+        raise NotImplementedError
+
+    def formats(self, case):
+        return self.param_formats, self.result_formats
+
+    def decode(self, case, got):
+        return got
+
+    def run(self, case):
+        insert = "INSERT INTO %s (id, %s) VALUES ($1, $2)" % (TYPES_TABLE, case.column)
+        select = "SELECT %s FROM %s WHERE id = $1" % (case.column, TYPES_TABLE)
+        param_formats, result_formats = self.formats(case)
+        for k, pfmt in enumerate(param_formats):
+            ident = case.ident + 100 * k
+            sent = self.param_value(case, pfmt)
+            try:
+                self.insert(insert, ident, sent, pfmt)
+            except Exception as e:
+                raise Check("sending %s as a %s parameter: %s"
+                            % (shown(sent), format_name(pfmt), describe(e)))
+            for rfmt in result_formats:
+                want = self.want(case, rfmt)
+                try:
+                    rows, oid = self.select(select, ident, rfmt)
+                    check(len(rows) == 1, "got %d rows, want 1" % len(rows))
+                except Exception as e:
+                    raise Check("reading back %s (sent as a %s parameter) in %s results: %s"
+                                % (case.column, format_name(pfmt), format_name(rfmt),
+                                   describe(e)))
+                got = self.decode(case, plain(rows[0][0]))
+                if not same(got, want):
+                    raise Check("sent %s as a %s parameter, got %s in %s results, want %s"
+                                % (shown(sent), format_name(pfmt), shown(got), format_name(rfmt),
+                                   shown(want)))
+                if oid is not None and oid != case.oid:
+                    raise Check("column type oid %s in %s results, want %s"
+                                % (oid, format_name(rfmt), case.oid))
+        return "%s/%s" % ("+".join(param_formats), "+".join(result_formats))
+
+
+def type_steps(round_trip):
+    """MAKE_TYPES_TABLE, then one step per type of types.json."""
+    return [MAKE_TYPES_TABLE] + [("type_" + case.name, MAKE_TYPES_TABLE, round_trip.run, case)
+                                 for case in load_types()]

@@ -6,7 +6,14 @@
  * Parameters are typed: int8, float8, bool and bytea in binary, text, date
  * and timestamp in text. Also: PQprepare + PQdescribePrepared, binary
  * results, pipeline mode with an error in the middle, single-row mode.
+ *
+ * Type round trips (type_<name>, one per entry of COMPAT_TYPES, types.json):
+ * byte-exact. Each value goes in as a text parameter (the canonical text) and,
+ * in a second row, as a binary parameter (PostgreSQL's binary output), both
+ * typed with the type's OID; each row comes back with resultFormat 0 and 1,
+ * which must equal "text" and "binary" byte for byte, and PQftype the OID.
  */
+#define _POSIX_C_SOURCE 200809L /* getline */
 #include <libpq-fe.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -17,6 +24,7 @@
 static PGconn *conn;
 static char query_buf[4096];
 static char err_buf[4096];
+static const char *detail; /* the formats proven ("t+b/t+b"), reported with a pass */
 static const char *table;
 
 static const char *env(const char *name) {
@@ -43,6 +51,10 @@ static void emit(const char *feature, int ok) {
   printf("{\"feature\": ");
   json_string(feature);
   printf(", \"ok\": %s", ok ? "true" : "false");
+  if (ok && detail) {
+    printf(", \"detail\": ");
+    json_string(detail);
+  }
   if (!ok) {
     printf(", \"error\": ");
     json_string(err_buf);
@@ -90,6 +102,19 @@ static const char *result_error(const PGresult *r) {
 static PGresult *exec_want(const char *text, ExecStatusType want) {
   if (text != query_buf) sql("%s", text);
   PGresult *r = PQexec(conn, text);
+  if (PQresultStatus(r) != want) {
+    snprintf(err_buf, sizeof err_buf, "%s", result_error(r));
+    PQclear(r);
+    return NULL;
+  }
+  return r;
+}
+
+/* PQexecParams; the result if its status is `want`, else NULL with err_buf set. */
+static PGresult *params_want(const char *text, int n, const Oid *types, const char *const *values,
+                             const int *lengths, const int *formats, int result_format,
+                             ExecStatusType want) {
+  PGresult *r = PQexecParams(conn, text, n, types, values, lengths, formats, result_format);
   if (PQresultStatus(r) != want) {
     snprintf(err_buf, sizeof err_buf, "%s", result_error(r));
     PQclear(r);
@@ -209,21 +234,13 @@ static int insert_and_select(const struct param_case *c, long id) {
   int lengths[2] = {8, c->length};
   int formats[2] = {1, c->binary};
   Oid types[2] = {20, c->type};
-  PGresult *r = PQexecParams(conn, sql("INSERT INTO %s (id, %s) VALUES ($1, $2)", table, c->column),
-                             2, types, values, lengths, formats, 0);
-  if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-    snprintf(err_buf, sizeof err_buf, "%s", result_error(r));
-    PQclear(r);
-    return 0;
-  }
+  PGresult *r = params_want(sql("INSERT INTO %s (id, %s) VALUES ($1, $2)", table, c->column), 2,
+                            types, values, lengths, formats, 0, PGRES_COMMAND_OK);
+  if (!r) return 0;
   PQclear(r);
-  r = PQexecParams(conn, sql("SELECT %s FROM %s WHERE id = $1", c->column, table), 1, types, values,
-                   lengths, formats, 0);
-  if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-    snprintf(err_buf, sizeof err_buf, "%s", result_error(r));
-    PQclear(r);
-    return 0;
-  }
+  r = params_want(sql("SELECT %s FROM %s WHERE id = $1", c->column, table), 1, types, values,
+                  lengths, formats, 0, PGRES_TUPLES_OK);
+  if (!r) return 0;
   int ok = 1;
   if (PQntuples(r) != 1) {
     snprintf(err_buf, sizeof err_buf, "got %d rows, want 1", PQntuples(r));
@@ -325,6 +342,14 @@ static int f_transaction(void) {
   if (!exec_cmd("BEGIN")) return 0;
   EXPECT_TX(PQTRANS_INTRANS, "after BEGIN");
   if (!exec_cmd(sql("INSERT INTO %s (id, s) VALUES (100, 'rolled back')", table))) return 0;
+  /* Rows through the extended protocol (Parse/Bind/Describe/Execute/Sync):
+   * ReadyForQuery after Sync must still say "in a transaction". */
+  PGresult *rows = PQexecParams(conn, sql("SELECT id FROM %s WHERE id = 100", table), 0, NULL, NULL, NULL,
+                                NULL, 0);
+  int rows_ok = PQresultStatus(rows) == PGRES_TUPLES_OK && PQntuples(rows) == 1;
+  PQclear(rows);
+  if (!rows_ok) FAIL("SELECT in the transaction: %s", PQerrorMessage(conn));
+  EXPECT_TX(PQTRANS_INTRANS, "after an extended-protocol SELECT in the transaction");
   if (!exec_cmd("ROLLBACK")) return 0;
   EXPECT_TX(PQTRANS_IDLE, "after ROLLBACK");
   if (!exec_cmd("BEGIN")) return 0;
@@ -426,14 +451,10 @@ static int f_binary_results(void) {
   int lengths[8] = {8, 8, 0, 8, 1, 4, 0, 0};
   int formats[8] = {1, 1, 0, 1, 1, 1, 0, 0};
   Oid types[8] = {20, 20, 25, 701, 16, 17, 1082, 1114};
-  PGresult *r = PQexecParams(
-      conn, sql("INSERT INTO %s (id, i, s, f, b, bin, d, ts) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)", table),
-      8, types, values, lengths, formats, 0);
-  if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-    snprintf(err_buf, sizeof err_buf, "%s", result_error(r));
-    PQclear(r);
-    return 0;
-  }
+  PGresult *r = params_want(
+      sql("INSERT INTO %s (id, i, s, f, b, bin, d, ts) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)", table),
+      8, types, values, lengths, formats, 0, PGRES_COMMAND_OK);
+  if (!r) return 0;
   PQclear(r);
   r = PQexecParams(conn, sql("SELECT i, s, f, b, bin, d, ts FROM %s WHERE id = $1", table), 1, types,
                    values, lengths, formats, 1);
@@ -547,12 +568,298 @@ static int f_pipeline_error(void) {
 }
 
 /* ------------------------------------------------------------------------ */
+/* Type round trips. types.json is read with a reader made for its layout:
+ * one type object per line, {"key": "string" or integer, ...}; strings use
+ * the JSON escapes. Anything else on such a line is an error, reported loudly. */
+
+struct type_case {
+  char *name, *text, *binary; /* binary: the decoded bytes */
+  size_t text_len, binary_len;
+  Oid oid;
+};
+
+static struct type_case *type_cases;
+static size_t n_types;
+static char types_error[1024]; /* set when types.json could not be read */
+
+static void put_utf8(char **out, unsigned long c) {
+  unsigned char *o = (unsigned char *)*out;
+  if (c < 0x80) {
+    *o++ = (unsigned char)c;
+  } else if (c < 0x800) {
+    *o++ = (unsigned char)(0xc0 | c >> 6);
+    *o++ = (unsigned char)(0x80 | (c & 0x3f));
+  } else {
+    *o++ = (unsigned char)(0xe0 | c >> 12);
+    *o++ = (unsigned char)(0x80 | (c >> 6 & 0x3f));
+    *o++ = (unsigned char)(0x80 | (c & 0x3f));
+  }
+  *out = (char *)o;
+}
+
+/* A JSON string at *p (at its opening quote): a malloc'd copy, its length in
+ * *len; *p moves past the closing quote. NULL on a malformed string. */
+static char *json_parse_string(const char **p, size_t *len) {
+  const char *s = *p;
+  if (*s++ != '"') return NULL;
+  char *out = malloc(strlen(s) + 1), *o = out; /* never longer than its source */
+  static const char plain[] = "\"\\/bfnrt", decoded[] = "\"\\/\b\f\n\r\t";
+  for (; *s != '"'; ++s) {
+    if (*s == 0 || (unsigned char)*s < 0x20) goto bad;
+    if (*s != '\\') {
+      *o++ = *s;
+      continue;
+    }
+    ++s;
+    const char *e = *s ? strchr(plain, *s) : NULL;
+    if (e) {
+      *o++ = decoded[e - plain];
+    } else if (*s == 'u') {
+      char hex4[5] = {0};
+      for (int i = 0; i < 4; ++i)
+        if (!(hex4[i] = s[1 + i]) || !strchr("0123456789abcdefABCDEF", hex4[i])) goto bad;
+      unsigned long c = strtoul(hex4, NULL, 16);
+      if (c >= 0xd800 && c < 0xe000) goto bad; /* surrogate pairs: not needed here */
+      put_utf8(&o, c);
+      s += 4;
+    } else {
+      goto bad;
+    }
+  }
+  *len = (size_t)(o - out);
+  *o = 0;
+  *p = s + 1;
+  return out;
+bad:
+  free(out);
+  return NULL;
+}
+
+static int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  c = (char)(c | 0x20);
+  return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* Decodes the hex of "binary" in place; 0 if it is not hex. */
+static int unhex(char *s, size_t *len) {
+  if (*len % 2) return 0;
+  for (size_t i = 0; i < *len / 2; ++i) {
+    int hi = hex_value(s[2 * i]), lo = hex_value(s[2 * i + 1]);
+    if (hi < 0 || lo < 0) return 0;
+    s[i] = (char)(hi << 4 | lo);
+  }
+  *len /= 2;
+  return 1;
+}
+
+#define SKIP_WS(p) while (*(p) == ' ' || *(p) == '\t' || *(p) == '\r' || *(p) == '\n') ++(p)
+
+/* One line {"name": ..., "text": ..., "binary": ..., "oid": N, ...}; 0 with `why` on error. */
+static int parse_type_line(const char *p, struct type_case *t, const char **why) {
+  memset(t, 0, sizeof *t);
+  long oid = -1;
+  ++p; /* '{' */
+  for (;;) {
+    SKIP_WS(p);
+    size_t klen, vlen;
+    char *key = json_parse_string(&p, &klen), *value = NULL;
+    if (!key) return *why = "a member name (a JSON string) expected", 0;
+    SKIP_WS(p);
+    if (*p++ != ':') return free(key), *why = "':' expected", 0;
+    SKIP_WS(p);
+    if (*p == '"') {
+      if (!(value = json_parse_string(&p, &vlen))) return free(key), *why = "bad string value", 0;
+    } else {
+      char *end;
+      long n = strtol(p, &end, 10);
+      if (end == p) return free(key), *why = "a string or an integer value expected", 0;
+      if (strcmp(key, "oid") == 0) oid = n;
+      p = end;
+    }
+    char **slot = strcmp(key, "name") == 0 ? &t->name : strcmp(key, "text") == 0 ? &t->text
+                  : strcmp(key, "binary") == 0 ? &t->binary : NULL;
+    if (slot && value && !*slot) {
+      *slot = value;
+      if (slot == &t->text) t->text_len = vlen;
+      if (slot == &t->binary) t->binary_len = vlen;
+    } else {
+      free(value);
+    }
+    free(key);
+    SKIP_WS(p);
+    if (*p == '}') break;
+    if (*p++ != ',') return *why = "',' or '}' expected", 0;
+  }
+  ++p;
+  SKIP_WS(p);
+  if (*p && !(p[0] == ',' && !p[1 + strspn(p + 1, " \t\r\n")])) return *why = "text after the object", 0;
+  if (!t->name || !t->text || !t->binary || oid <= 0) return *why = "name, text, binary or oid missing", 0;
+  if (!unhex(t->binary, &t->binary_len)) return *why = "\"binary\" is not hex", 0;
+  t->oid = (Oid)oid;
+  return 1;
+}
+
+/* Reads COMPAT_TYPES into type_cases/n_types; 0 with types_error set on failure. */
+static int load_types(void) {
+  const char *path = env("COMPAT_TYPES");
+  FILE *f = fopen(path, "r");
+  if (!f) {
+    snprintf(types_error, sizeof types_error, "cannot open COMPAT_TYPES '%s'", path);
+    return 0;
+  }
+  char *line = NULL;
+  size_t cap = 0;
+  int lineno = 0, ok = 1;
+  while (ok && getline(&line, &cap, f) > 0) {
+    ++lineno;
+    line[strcspn(line, "\r\n")] = 0;
+    const char *p = line;
+    SKIP_WS(p);
+    if (p[0] != '{' || p[1 + strspn(p + 1, " \t")] != '"') continue; /* not a type object */
+    const char *why = NULL;
+    struct type_case t;
+    if (!parse_type_line(p, &t, &why)) {
+      snprintf(types_error, sizeof types_error, "%s:%d: %s: %s", path, lineno, why, p);
+      ok = 0;
+    } else {
+      type_cases = realloc(type_cases, (n_types + 1) * sizeof *type_cases);
+      type_cases[n_types++] = t;
+    }
+  }
+  free(line);
+  fclose(f);
+  if (ok && n_types == 0) {
+    snprintf(types_error, sizeof types_error, "%s: no type objects found", path);
+    ok = 0;
+  }
+  return ok;
+}
+
+static const char *hex(const char *bytes, size_t n, char *out, size_t cap) {
+  size_t i = 0;
+  for (; i < n && 2 * i + 3 <= cap; ++i) snprintf(out + 2 * i, 3, "%02x", (unsigned char)bytes[i]);
+  out[2 * i] = 0;
+  return out;
+}
+
+/* "text parameter 'v'" or "binary parameter 0x..." for error messages. */
+static const char *sent(const struct type_case *t, int binary, char *out, size_t cap) {
+  char h[512];
+  if (binary)
+    snprintf(out, cap, "binary parameter %s", hex(t->binary, t->binary_len, h, sizeof h));
+  else
+    snprintf(out, cap, "text parameter '%s'", t->text);
+  return out;
+}
+
+static const char *types_table;
+
+/* Row `id`, inserted with `param_format`, read back with `result_format`. */
+static int type_select(const struct type_case *t, long id, int param_format, int result_format) {
+  char idv[24], what[640], got[1100], want[1100];
+  snprintf(idv, sizeof idv, "%ld", id);
+  const char *values[1] = {idv};
+  const Oid param_types[1] = {20};
+  PGresult *r = params_want(sql("SELECT v_%s FROM %s WHERE id = $1", t->name, types_table), 1,
+                            param_types, values, NULL, NULL, result_format, PGRES_TUPLES_OK);
+  sent(t, param_format, what, sizeof what);
+  if (!r) {
+    char e[sizeof err_buf];
+    snprintf(e, sizeof e, "%s", err_buf);
+    FAIL("row %ld (%s), %s result: %s", id, what, result_format ? "binary" : "text", e);
+  }
+  int ok = 0;
+  const char *fmt = result_format ? "binary" : "text";
+  const char *value = PQntuples(r) == 1 ? PQgetvalue(r, 0, 0) : "";
+  size_t len = PQntuples(r) == 1 ? (size_t)PQgetlength(r, 0, 0) : 0;
+  const char *exp = result_format ? t->binary : t->text;
+  size_t exp_len = result_format ? t->binary_len : t->text_len;
+  if (result_format) {
+    hex(value, len, got, sizeof got);
+    hex(exp, exp_len, want, sizeof want);
+  } else {
+    snprintf(got, sizeof got, "'%s'", value);
+    snprintf(want, sizeof want, "'%s'", exp);
+  }
+  if (PQntuples(r) != 1)
+    snprintf(err_buf, sizeof err_buf, "row %ld (%s), %s result: %d rows, want 1", id, what, fmt, PQntuples(r));
+  else if (PQgetisnull(r, 0, 0))
+    snprintf(err_buf, sizeof err_buf, "row %ld (%s), %s result: NULL, want %s", id, what, fmt, want);
+  else if (PQfformat(r, 0) != result_format)
+    snprintf(err_buf, sizeof err_buf, "row %ld (%s): asked for a %s result, got format %d", id, what, fmt,
+             PQfformat(r, 0));
+  else if (len != exp_len || memcmp(value, exp, len) != 0)
+    snprintf(err_buf, sizeof err_buf, "row %ld (%s), %s result: got %s (%zu bytes), want %s (%zu bytes)",
+             id, what, fmt, got, len, want, exp_len);
+  else if (PQftype(r, 0) != t->oid)
+    snprintf(err_buf, sizeof err_buf, "row %ld (%s), %s result: value right, but PQftype %u, want %u", id,
+             what, fmt, PQftype(r, 0), t->oid);
+  else
+    ok = 1;
+  PQclear(r);
+  return ok;
+}
+
+static int f_type(const void *arg, int index) {
+  const struct type_case *t = arg;
+  long ids[2] = {index + 1, index + 101}; /* [param format]: text row, binary row */
+  for (int pf = 0; pf < 2; ++pf) {
+    char idv[24], what[640];
+    snprintf(idv, sizeof idv, "%ld", ids[pf]);
+    const char *values[2] = {idv, pf ? t->binary : t->text};
+    const int lengths[2] = {0, (int)(pf ? t->binary_len : t->text_len)}, formats[2] = {0, pf};
+    const Oid param_types[2] = {20, t->oid};
+    PGresult *r = params_want(sql("INSERT INTO %s (id, v_%s) VALUES ($1, $2)", types_table, t->name), 2,
+                              param_types, values, lengths, formats, 0, PGRES_COMMAND_OK);
+    if (!r) {
+      char e[sizeof err_buf];
+      snprintf(e, sizeof e, "%s", err_buf);
+      FAIL("INSERT with a %s (type oid %u): %s", sent(t, pf, what, sizeof what), t->oid, e);
+    }
+    PQclear(r);
+  }
+  for (int pf = 0; pf < 2; ++pf)
+    for (int rf = 0; rf < 2; ++rf)
+      if (!type_select(t, ids[pf], pf, rf)) return 0;
+  detail = "t+b/t+b";
+  return 1;
+}
+
+/* ------------------------------------------------------------------------ */
 
 static void run(const char *feature, int (*fn)(void)) {
   query_buf[0] = 0;
   err_buf[0] = 0;
+  detail = NULL;
   emit(feature, fn());
 }
+
+/* (Re)creates a test table; 0 with `err` set on failure. */
+static int make_table(const char *name, const char *create, char *err, size_t cap) {
+  query_buf[0] = 0;
+  err_buf[0] = 0;
+  int ok = have_conn() && exec_cmd(sql("DROP TABLE IF EXISTS %s", name)) && exec_cmd(create);
+  snprintf(err, cap, "creating the test table failed: %s", err_buf);
+  return ok;
+}
+
+/* A feature that needs a test table: its failure (table_err) if the table
+ * could not be made, else fn(arg, index). */
+static void run_on_table(const char *feature, const char *table_err, int (*fn)(const void *, int),
+                         const void *arg, int index) {
+  query_buf[0] = 0;
+  err_buf[0] = 0;
+  detail = NULL;
+  if (table_err) {
+    snprintf(err_buf, sizeof err_buf, "%s", table_err);
+    emit(feature, 0);
+  } else {
+    emit(feature, fn(arg, index));
+  }
+}
+
+static int f_param(const void *c, int index) { return insert_and_select(c, index + 1); }
 
 static int f_connect_tls(void) {
   PGconn *c = PQconnectdb(env("COMPAT_TLS_DSN"));
@@ -590,13 +897,9 @@ int main(void) {
   run("simple_query", f_simple_query);
   run("expr_type", f_expr_type);
 
-  query_buf[0] = 0;
-  err_buf[0] = 0;
-  int table_ok = have_conn() && exec_cmd(sql("DROP TABLE IF EXISTS %s", table)) &&
-                 exec_cmd(env("COMPAT_SQL_CREATE"));
   char table_err[4096];
-  snprintf(table_err, sizeof table_err, "creating the test table failed: %s", err_buf);
-  const struct param_case cases[] = {
+  int table_ok = make_table(table, env("COMPAT_SQL_CREATE"), table_err, sizeof table_err);
+  static const struct param_case cases[] = {
       {"param_int", "i", 20, 1, bin_int, 8, "1234567890123"},
       {"param_text", "s", 25, 0, "it's ünïcode ✓", 0, "it's ünïcode ✓"},
       {"param_null", "s", 25, 0, NULL, 0, NULL},
@@ -606,16 +909,8 @@ int main(void) {
       {"param_date", "d", 1082, 0, "2024-02-29", 0, "2024-02-29"},
       {"param_timestamp", "ts", 1114, 0, "2024-02-29 12:34:56.789", 0, "2024-02-29 12:34:56.789"},
   };
-  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; ++i) {
-    query_buf[0] = 0;
-    err_buf[0] = 0;
-    if (!table_ok) {
-      snprintf(err_buf, sizeof err_buf, "%s", table_err);
-      emit(cases[i].feature, 0);
-    } else {
-      emit(cases[i].feature, insert_and_select(&cases[i], (long)i + 1));
-    }
-  }
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; ++i)
+    run_on_table(cases[i].feature, table_ok ? NULL : table_err, f_param, &cases[i], (int)i);
   run("error_sqlstate", f_error_sqlstate);
   run("multi_statement", f_multi_statement);
   run("transaction", f_transaction);
@@ -624,6 +919,21 @@ int main(void) {
   run("prepare_describe", f_prepare_describe);
   run("binary_results", f_binary_results);
   run("pipeline_error", f_pipeline_error);
+
+  /* A types.json that cannot be read ends the program with an error (after
+   * the other features): its type features then fail with this message. */
+  if (!load_types()) {
+    fprintf(stderr, "libpq_compat: reading the type list failed: %s\n", types_error);
+    if (conn) PQfinish(conn);
+    return 3;
+  }
+  types_table = env("COMPAT_TYPES_TABLE");
+  table_ok = make_table(types_table, env("COMPAT_SQL_CREATE_TYPES"), table_err, sizeof table_err);
+  for (size_t i = 0; i < n_types; ++i) {
+    char feature[80];
+    snprintf(feature, sizeof feature, "type_%s", type_cases[i].name);
+    run_on_table(feature, table_ok ? NULL : table_err, f_type, &type_cases[i], (int)i);
+  }
   if (conn) PQfinish(conn);
   return 0;
 }

@@ -2,14 +2,23 @@
 // Prints one JSON line per feature. libpqxx sends exec_params() parameters as
 // untyped text (binarystring as binary bytea); exec() uses the simple
 // protocol; icursorstream is DECLARE/FETCH.
+//
+// Type round trips (type_<name>, one per entry of COMPAT_TYPES, types.json):
+// libpqxx 6.4 is text-only, so the canonical text goes in as an (untyped)
+// exec_params parameter and comes back through a prepared statement as a
+// string that must equal "text" byte for byte, with result::column_type the
+// type's OID.
 
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <functional>
 #include <iostream>
 #include <memory>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include <pqxx/pqxx>
 
@@ -47,7 +56,8 @@ const std::string& sql(std::string s) {
   return query;
 }
 
-void run(const std::string& feature, const std::function<void()>& fn) {
+// detail: the formats proven ("t/t"), reported with a pass.
+void run(const std::string& feature, const std::function<void()>& fn, const std::string& detail = "") {
   query.clear();
   std::string error;
   try {
@@ -61,6 +71,7 @@ void run(const std::string& feature, const std::function<void()>& fn) {
   }
   while (!error.empty() && (error.back() == '\n' || error.back() == ' ')) error.pop_back();
   std::cout << "{\"feature\": " << json(feature) << ", \"ok\": " << (error.empty() ? "true" : "false");
+  if (error.empty() && !detail.empty()) std::cout << ", \"detail\": " << json(detail);
   if (!error.empty()) {
     std::cout << ", \"error\": " << json(error);
     if (!query.empty()) std::cout << ", \"query\": " << json(query);
@@ -106,6 +117,138 @@ void param(const std::string& col, int id, const T& value, Check&& ok) {
   ok(r[0][0]);
 }
 
+// (Re)creates a test table; the error ("" if none) that its features report.
+std::string make_table(const std::string& name, const std::string& create) {
+  try {
+    exec("DROP TABLE IF EXISTS " + name);
+    exec(create);
+    return "";
+  } catch (const std::exception& e) {
+    return std::string("creating the test table failed: ") + e.what() + " (query: " + query + ")";
+  }
+}
+
+// A feature that needs a test table: fails with table_error if it could not be made.
+void run_on_table(const std::string& table_error, const std::string& feature,
+                  const std::function<void()>& fn, const std::string& detail = "") {
+  run(feature, [&] {
+    if (!table_error.empty()) throw Check(table_error);
+    fn();
+  }, detail);
+}
+
+// types.json: one type object per line, {"key": "string" or integer, ...}
+// (strings with JSON escapes).
+// A small reader for exactly that; anything else throws.
+struct TypeCase {
+  std::string name, text;
+  unsigned long oid = 0;
+};
+
+std::string json_string(const std::string& line, size_t& i) {
+  if (line[i] != '"') throw std::runtime_error("'\"' expected");
+  std::string out;
+  static const std::string plain = "\"\\/bfnrt", decoded = "\"\\/\b\f\n\r\t";
+  for (++i; i < line.size() && line[i] != '"'; ++i) {
+    if (static_cast<unsigned char>(line[i]) < 0x20) throw std::runtime_error("control character in a string");
+    if (line[i] != '\\') {
+      out += line[i];
+      continue;
+    }
+    char e = ++i < line.size() ? line[i] : 0;
+    if (e && plain.find(e) != std::string::npos) {
+      out += decoded[plain.find(e)];
+    } else if (e == 'u' && i + 4 < line.size() &&
+               line.find_first_not_of("0123456789abcdefABCDEF", i + 1) >= i + 5) {
+      unsigned long c = std::stoul(line.substr(i + 1, 4), nullptr, 16);
+      if (c >= 0xd800 && c < 0xe000) throw std::runtime_error("surrogate \\u escapes not supported");
+      if (c < 0x80) {
+        out += static_cast<char>(c);
+      } else if (c < 0x800) {
+        out += static_cast<char>(0xc0 | c >> 6);
+        out += static_cast<char>(0x80 | (c & 0x3f));
+      } else {
+        out += static_cast<char>(0xe0 | c >> 12);
+        out += static_cast<char>(0x80 | (c >> 6 & 0x3f));
+        out += static_cast<char>(0x80 | (c & 0x3f));
+      }
+      i += 4;
+    } else {
+      throw std::runtime_error("bad escape");
+    }
+  }
+  if (i >= line.size()) throw std::runtime_error("unterminated string");
+  ++i;
+  return out;
+}
+
+TypeCase parse_type_line(const std::string& line) {
+  TypeCase t;
+  bool have_text = false;
+  size_t i = line.find('{') + 1;
+  auto ws = [&] { while (i < line.size() && std::isspace(static_cast<unsigned char>(line[i]))) ++i; };
+  for (;;) {
+    ws();
+    std::string key = json_string(line, i);
+    ws();
+    if (i >= line.size() || line[i++] != ':') throw std::runtime_error("':' expected");
+    ws();
+    if (i < line.size() && line[i] == '"') {
+      std::string value = json_string(line, i);
+      if (key == "name") t.name = value;
+      if (key == "text") t.text = value, have_text = true;
+    } else {
+      size_t used = 0;
+      long n = std::stol(line.substr(i), &used);  // throws when there is no number
+      if (key == "oid") t.oid = static_cast<unsigned long>(n);
+      i += used;
+    }
+    ws();
+    if (i < line.size() && line[i] == '}') break;
+    if (i >= line.size() || line[i++] != ',') throw std::runtime_error("',' or '}' expected");
+  }
+  size_t rest = line.find_first_not_of(" \t\r,", i + 1);
+  if (rest != std::string::npos) throw std::runtime_error("text after the object");
+  if (t.name.empty() || !have_text || t.oid == 0) throw std::runtime_error("name, text or oid missing");
+  return t;
+}
+
+std::vector<TypeCase> load_types(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot open COMPAT_TYPES '" + path + "'");
+  std::vector<TypeCase> out;
+  std::string line;
+  for (int n = 1; std::getline(in, line); ++n) {
+    const size_t b = line.find_first_not_of(" \t");
+    const size_t q = b == std::string::npos ? b : line.find_first_not_of(" \t", b + 1);
+    if (q == std::string::npos || line[b] != '{' || line[q] != '"') continue;  // not a type object
+    try {
+      out.push_back(parse_type_line(line));
+    } catch (const std::exception& e) {
+      throw std::runtime_error(path + ":" + std::to_string(n) + ": " + e.what() + ": " + line);
+    }
+  }
+  if (out.empty()) throw std::runtime_error(path + ": no type objects found");
+  return out;
+}
+
+// Canonical text in (untyped exec_params parameter), text out (prepared statement).
+void type_round_trip(const std::string& types_table, const TypeCase& t, int id) {
+  const std::string col = "v_" + t.name, stmt = "compat_type_" + t.name;
+  pqxx::nontransaction tx(c());
+  tx.exec_params(sql("INSERT INTO " + types_table + " (id, " + col + ") VALUES ($1, $2)"), id, t.text);
+  c().prepare(stmt, sql("SELECT " + col + " FROM " + types_table + " WHERE id = $1"));
+  auto r = tx.exec_prepared(stmt, id);
+  const std::string what = "row " + std::to_string(id) + " (text parameter '" + t.text + "'), text result: ";
+  check(r.size() == 1, what + std::to_string(r.size()) + " rows, want 1");
+  check(!r[0][0].is_null(), what + "NULL, want '" + t.text + "'");
+  const std::string got(r[0][0].c_str(), r[0][0].size());
+  check(got == t.text, what + "got '" + got + "' (" + std::to_string(got.size()) + " bytes), want '" + t.text +
+                           "' (" + std::to_string(t.text.size()) + " bytes)");
+  check(r.column_type(0) == t.oid, what + "value right, but column_type " + std::to_string(r.column_type(0)) +
+                                       ", want " + std::to_string(t.oid));
+}
+
 }  // namespace
 
 int main() {
@@ -147,18 +290,9 @@ int main() {
     check(r[0][0].as<int>() == 2, "value");
   });
 
-  std::string table_error;
-  try {
-    exec("DROP TABLE IF EXISTS " + table);
-    exec(env("COMPAT_SQL_CREATE"));
-  } catch (const std::exception& e) {
-    table_error = std::string("creating the test table failed: ") + e.what() + " (query: " + query + ")";
-  }
+  const std::string table_error = make_table(table, env("COMPAT_SQL_CREATE"));
   auto with_table = [&](const std::string& feature, const std::function<void()>& fn) {
-    run(feature, [&] {
-      if (!table_error.empty()) throw Check(table_error);
-      fn();
-    });
+    run_on_table(table_error, feature, fn);
   };
   with_table("param_int", [] {
     param("i", 1, 1234567890123LL, [](const pqxx::field& f) {
@@ -266,5 +400,20 @@ int main() {
       check(r.size() == 1 && r[0][0].as<std::string>() == "it's ünïcode ✓", "wrong result");
     }
   });
+
+  // A types.json that cannot be read ends the program with an error: its
+  // type features then fail with this message.
+  std::vector<TypeCase> types;
+  try {
+    types = load_types(env("COMPAT_TYPES"));
+  } catch (const std::exception& e) {
+    std::cerr << "libpqxx_compat: reading the type list failed: " << e.what() << std::endl;
+    return 3;
+  }
+  const std::string types_table = env("COMPAT_TYPES_TABLE");
+  const std::string types_error = make_table(types_table, env("COMPAT_SQL_CREATE_TYPES"));
+  for (size_t i = 0; i < types.size(); ++i)
+    run_on_table(types_error, "type_" + types[i].name,
+                 [&] { type_round_trip(types_table, types[i], static_cast<int>(i) + 1); }, "t/t");
   return 0;
 }

@@ -6,7 +6,8 @@
 
 const {Client} = require('pg');
 const Cursor = require('pg-cursor');
-const {C, PARAMS, Check, check, eq, show, R} = require('./compat_common.js');
+const PostgresInterval = require('postgres-interval'); // pg-types' interval value
+const {C, PARAMS, Check, check, eq, show, R, typeParam, typeExpected, runTypes} = require('./compat_common.js');
 
 let client = null;
 let connectError = null;
@@ -161,6 +162,30 @@ async function prepared() {
   }
 }
 
+// Type round trips: pg sends every parameter as untyped text (utils.prepareValue:
+// arrays as array literals, objects JSON.stringify, Dates local ISO text),
+// Buffers in binary; results are text, parsed by pg-types (typeExpected),
+// intervals too: pg's own interval value (pg-types' postgres-interval) is
+// sent through its toPostgres() and parsed back into one.
+const pgInterval = (t) => (t.name === 'interval' ? PostgresInterval(t.text) : null);
+const RAW_TEXT = {getTypeParser: () => (text) => text};
+const PG_TYPES = {
+  exec: (text) => conn().query(text),
+  insert: (text, id, value) => conn().query(text, [id, value]),
+  async select(text, id) {
+    const r = await conn().query(text, [id]);
+    eq(r.rows.length, 1, 'rows');
+    return {value: r.rows[0][r.fields[0].name], oid: r.fields[0].dataTypeID};
+  },
+  async selectText(text, id) {
+    const r = await conn().query({text, values: [id], types: RAW_TEXT});
+    return r.rows[0][r.fields[0].name];
+  },
+  param: (t) => pgInterval(t) || typeParam(t),
+  expect: (t) => pgInterval(t) || typeExpected(t),
+  detail: (t) => (Buffer.isBuffer(typeParam(t)) ? 'b/t' : 't/t'),
+};
+
 async function main() {
   await R.run('connect_trust', connectTrust);
   await R.run('connect_scram', connectScram);
@@ -188,6 +213,7 @@ async function main() {
   else await R.run('prepared', prepared);
   await R.run('rows_100k', rows100k);
   await R.run('stream_100k', stream100k);
+  await runTypes(PG_TYPES);
   if (client) {
     await Promise.race([client.end(), new Promise((r) => setTimeout(r, C.timeout))]);
   }

@@ -2,19 +2,24 @@
 connection string naming the driver library. At connect psqlODBC sends
 "SET DateStyle = 'ISO';SET extra_float_digits = 2;show transaction_isolation"
 and "select oid, typbasetype from pg_type where typname = 'lo'"; with
-UseServerSidePrepare=1 (its default) parameters go through Parse/Bind with
-types from the ODBC SQL types; UseDeclareFetch=1 reads with DECLARE/FETCH."""
+UseServerSidePrepare=1 (its default) parameters go through Parse/Bind,
+untyped (the server infers the types) and in text, bytea in binary;
+UseDeclareFetch=1 reads with DECLARE/FETCH."""
+
+import datetime
 
 import pyodbc
 
-from compat_common import (MAKE_TABLE, param_steps, run_plan, DBNAME, HOST, MISSING_TABLE, PORT, ROWS, SCRAM_HOST,
-                           SCRAM_PASSWORD, SCRAM_PORT, SCRAM_USER, SQL_CREATE, SQL_ROWS, TABLE,
-                           USER, Check, Reporter, check, eq, loose_int, main_guard,
-                           pg_placeholders)
+import compat_common as cc
+from compat_common import (DBNAME, HOST, MAKE_TABLE, PORT, SCRAM_HOST, SCRAM_PASSWORD, SCRAM_PORT,
+                           SCRAM_USER, SQL_ROWS, USER, Reporter, check, eq, loose_int, main_guard,
+                           param_steps, run_plan, type_steps)
 
 DRIVER = "/usr/lib/x86_64-linux-gnu/odbc/psqlodbcw.so"
 R = Reporter()
-S = {"conn": None, "connect_error": None}
+conn = cc.Connection()
+types_conn = cc.Connection()
+pyodbc.native_uuid = True  # uuid (SQL_GUID) as uuid.UUID, not a string
 
 
 def connstr(host, port, user, password=None, extra="", sslmode="disable"):
@@ -35,39 +40,32 @@ def connect(extra="", scram=False, autocommit=True):
     return pyodbc.connect(s, autocommit=autocommit)
 
 
-def conn():
-    if S["conn"] is None:
-        raise Check("no connection (connect_trust failed: %s)" % S["connect_error"])
-    return S["conn"]
+def query(connection):
+    def q(sql, params=(), fetch="all"):
+        cur = connection().cursor()
+        cur.execute(R.sql(sql), *params)
+        if fetch == "all":
+            return cur.fetchall()
+        if fetch == "one":
+            return cur.fetchone()
+        return cur
+    return q
 
 
-def q(sql, *params, fetch="all"):
-    cur = conn().cursor()
-    cur.execute(R.sql(sql), *params)
-    if fetch == "all":
-        return cur.fetchall()
-    if fetch == "one":
-        return cur.fetchone()
-    return cur
+q = query(conn)
 
 
 def connect_trust():
     R.sql("(connect: SET DateStyle = 'ISO';SET extra_float_digits = 2;show transaction_isolation; "
           "select oid, typbasetype from pg_type where typname = 'lo')")
-    try:
-        S["conn"] = connect()
-    except Exception as e:
-        S["connect_error"] = str(e).strip()
-        raise
+    conn.open(connect)
     eq(loose_int(q("SELECT 1", fetch="one")[0]), 1)
 
 
 def connect_scram():
     R.sql("(connect with SCRAM)")
     c = connect(scram=True)
-    cur = c.cursor()
-    cur.execute(R.sql("SELECT 1"))
-    eq(loose_int(cur.fetchone()[0]), 1)
+    cc.select_one(R, c)
     c.close()
 
 
@@ -76,15 +74,9 @@ def connect_tls():
     R.sql("(connect with SSLmode=require)")
     c = pyodbc.connect(connstr(HOST, PORT, USER, sslmode="require"), autocommit=True)
     try:
-        cur = c.cursor()
-        cur.execute(R.sql("SELECT 1"))
-        eq(loose_int(cur.fetchone()[0]), 1)
+        cc.select_one(R, c)
     finally:
         c.close()
-
-
-def simple_query():
-    eq(loose_int(q("SELECT 1 AS one", fetch="one")[0]), 1)
 
 
 def expr_type():
@@ -95,67 +87,20 @@ def expr_type():
     eq(v, 2)
 
 
-def setup_table():
-    q("DROP TABLE IF EXISTS %s" % TABLE, fetch=None)
-    q(SQL_CREATE, fetch=None)
-
-
-def param(col, ident, value):
-    q(pg_placeholders("INSERT INTO %s (id, %s) VALUES ($1, $2)" % (TABLE, col), "?"), ident, value,
-      fetch=None)
-    got = q(pg_placeholders("SELECT %s FROM %s WHERE id = $1" % (col, TABLE), "?"), ident)
-    check(len(got) == 1, "got %d rows, want 1" % len(got))
-    v = got[0][0]
-    if value is True and v == "1":  # psqlODBC's default BoolsAsChar=1 maps bool to SQL_CHAR
-        v = True
-    eq(v, value)
-
-
-def error_sqlstate():
-    try:
-        q("SELECT * FROM %s" % MISSING_TABLE)
-    except pyodbc.Error as e:
-        eq(e.args[0], "42P01", "SQLSTATE (%s)" % (e.args[1:] or "",))
-    else:
-        raise Check("no error for a missing table")
-    eq(loose_int(q("SELECT 1", fetch="one")[0]), 1)
-
-
-def multi_statement():
-    cur = q("SELECT 1; SELECT 2", fetch=None)
-    values = [loose_int(cur.fetchone()[0])]
-    while cur.nextset():
-        values.append(loose_int(cur.fetchone()[0]))
-    eq(values, [1, 2], "results")
-
-
-def count(ident):
-    return loose_int(q("SELECT count(*) FROM %s WHERE id = %d" % (TABLE, ident), fetch="one")[0])
+def from_bools_as_char(v):
+    return True if v == "1" else v  # psqlODBC's default BoolsAsChar=1 maps bool to SQL_CHAR
 
 
 def transaction():
-    c = conn()
-    c.autocommit = False
-    try:
-        q("INSERT INTO %s (id, s) VALUES (100, 'rolled back')" % TABLE, fetch=None)
-        c.rollback()
-        q("INSERT INTO %s (id, s) VALUES (101, 'committed')" % TABLE, fetch=None)
-        c.commit()
-        try:
-            q("SELECT * FROM %s" % MISSING_TABLE)
-        except pyodbc.Error:
-            pass
-        c.rollback()
-    finally:
-        c.autocommit = True
-    eq(count(100), 0, "rolled-back row")
-    eq(count(101), 1, "committed row")
+    cc.transaction(q, conn(), pyodbc.Error)
 
 
-def rows_100k():
-    rows = q(SQL_ROWS)
-    eq(len(rows), ROWS, "rows")
-    eq(loose_int(rows[-1][0]), ROWS, "last value")
+def batches(cur, size):
+    while True:
+        rows = cur.fetchmany(size)
+        if not rows:
+            return
+        yield from rows
 
 
 def stream_100k():
@@ -163,36 +108,82 @@ def stream_100k():
     try:
         cur = c.cursor()
         cur.execute(R.sql(SQL_ROWS))
-        n, last = 0, None
-        while True:
-            rows = cur.fetchmany(1000)
-            if not rows:
-                break
-            n, last = n + len(rows), rows[-1][0]
+        cc.check_stream(batches(cur, 1000))
         c.commit()
     finally:
         c.close()
-    eq(n, ROWS, "rows")
-    eq(loose_int(last), ROWS, "last value")
+
+
+class Types(cc.TypeRoundTrip):
+    """Results in text; psqlODBC binds parameters untyped, in text, except
+    bytea (binary). On a connection of its own with BoolsAsChar=0 (bool as
+    SQL_BIT, a Python bool). ODBC has SQL types for the types in NATIVE;
+    psqlODBC describes the others (timetz, interval, json, jsonb, inet, cidr,
+    arrays) as character data: those are sent and compared as PostgreSQL's
+    text. pyodbc does not tell the column's type oid."""
+    NATIVE = {"int2", "int4", "int8", "float4", "float8", "numeric", "bool", "text", "varchar",
+              "bytea", "oid", "date", "time", "timestamp", "timestamptz", "uuid"}
+    q = staticmethod(query(types_conn))
+
+    def param_value(self, case, fmt):
+        if case.name == "time":
+            # pyodbc binds a time as SQL_TYPE_TIME, whose TIME_STRUCT has no
+            # fraction of a second: the text keeps the microseconds.
+            return case.text
+        return self.want(case, fmt)
+
+    def want(self, case, fmt):
+        if case.name not in self.NATIVE:
+            return case.text
+        if case.name == "timestamptz":
+            # SQL_TYPE_TIMESTAMP has no offset: psqlODBC gives the wall-clock
+            # time in the session's time zone (UTC).
+            return case.native.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+        return case.native
+
+    def formats(self, case):
+        return ("b",) if case.name == "bytea" else ("t",), ("t",)
+
+    def decode(self, case, got):
+        if case.name == "oid" and isinstance(got, int):
+            # psqlODBC describes oid as SQL_INTEGER (signed 32 bits): pyodbc
+            # reads 4000000000 as -294967296; the value is the unsigned reading.
+            return got & 0xFFFFFFFF
+        return got
+
+    def insert(self, sql, ident, value, fmt):
+        self.q(cc.pg_placeholders(sql, "?"), (ident, value), fetch=None)
+
+    def select(self, sql, ident, fmt):
+        return self.q(cc.pg_placeholders(sql, "?"), (ident,)), None
+
+
+def setup_types():
+    if types_conn.conn is None:
+        conn()  # connect_trust failed: say so
+        types_conn.open(lambda: connect("BoolsAsChar=0;"))
+    cc.recreate_types_table(Types.q)
 
 
 def main():
-    run_plan(R, setup_table, [
+    run_plan(R, lambda: cc.recreate_table(q), [
         ("connect_trust", False, connect_trust),
         ("connect_scram", False, connect_scram),
         ("connect_tls", False, connect_tls),
-        ("simple_query", False, simple_query),
+        ("simple_query", False, cc.simple_query, q),
         ("expr_type", False, expr_type),
         MAKE_TABLE,
-        *param_steps(param),
-        ("error_sqlstate", False, error_sqlstate),
-        ("multi_statement", False, multi_statement),
+        *param_steps(lambda *a: cc.param_round_trip(q, "?", *a, decode=from_bools_as_char)),
+        ("error_sqlstate", False, cc.error_sqlstate, q, pyodbc.Error, lambda e: e.args[0]),
+        ("multi_statement", False, cc.multi_statement_sets, q),
         ("transaction", True, transaction),
-        ("rows_100k", False, rows_100k),
+        ("rows_100k", False, cc.rows_100k, q),
         ("stream_100k", False, stream_100k),
-    ])
-    if S["conn"] is not None:
-        S["conn"].close()
+        *type_steps(Types()),
+    ], setup_types=setup_types)
+    for c in (conn.conn, types_conn.conn):
+        if c is not None:
+            c.close()
 
 
 main_guard(main)

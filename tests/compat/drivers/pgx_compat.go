@@ -9,14 +9,20 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/big"
+	"net"
 	"os"
+	"reflect"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgconn"
+	"github.com/jackc/pgtype"
 	"github.com/jackc/pgx/v4"
 )
 
@@ -40,8 +46,11 @@ func sql(s string) string {
 	return s
 }
 
-func emit(feature string, err error) {
+func emit(feature string, err error, detail string) {
 	r := map[string]interface{}{"feature": feature, "ok": err == nil}
+	if err == nil && detail != "" {
+		r["detail"] = detail
+	}
 	if err != nil {
 		msg := err.Error()
 		var pgErr *pgconn.PgError
@@ -58,14 +67,19 @@ func emit(feature string, err error) {
 }
 
 func run(feature string, fn func(ctx context.Context) error) {
+	runDetail(feature, func(ctx context.Context) (string, error) { return "", fn(ctx) })
+}
+
+// runDetail: a feature that also reports its detail (the formats it proved).
+func runDetail(feature string, fn func(ctx context.Context) (string, error)) {
 	query = ""
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	err := fn(ctx)
+	detail, err := fn(ctx)
 	if err != nil && ctx.Err() != nil {
 		err = fmt.Errorf("hung: no answer within the time limit (COMPAT_TIMEOUT): %v", err)
 	}
-	emit(feature, err)
+	emit(feature, err, detail)
 }
 
 func c() (*pgx.Conn, error) {
@@ -123,6 +137,268 @@ func param(ctx context.Context, col string, id int64, value interface{}, ok func
 func count(ctx context.Context, id int) (string, error) {
 	v, err := scalar(ctx, fmt.Sprintf("SELECT count(*) FROM %s WHERE id = %d", table, id))
 	return loose(v), err
+}
+
+// Type round trips (features type_<name>): types.json (COMPAT_TYPES) is the
+// spec, PostgreSQL's text and binary output of one value per type.
+type typeSpec struct {
+	Name   string `json:"name"`
+	Text   string `json:"text"`
+	Binary string `json:"binary"`
+	OID    uint32 `json:"oid"`
+}
+
+// typeCase: a type's native Go value, sent as the parameter through pgx's
+// encoder for it and compared with what Scan stores into a new value of the
+// same Go type.
+type typeCase struct{ native interface{} }
+
+func ptr32(v int32) *int32    { return &v }
+func ptrStr(v string) *string { return &v }
+
+// typeCases: the native value of each type pgx (pgtype 1.10) has one for.
+// The others (text, varchar: a Go string is their native value; timetz:
+// pgtype 1.10 has no type for it) are sent as the canonical text and scanned
+// into a string.
+func typeCases() map[string]typeCase {
+	ts := time.Date(2024, 2, 29, 12, 34, 56, 789012000, time.UTC)
+	bigNum, _ := new(big.Int).SetString("-123456789012345678900123456789", 10)
+	jsonValue := map[string]interface{}{"a": []interface{}{1.0, 2.5, "x"}, "b": nil}
+	inet := func(ip net.IP, ones, bits int) pgtype.Inet {
+		return pgtype.Inet{IPNet: &net.IPNet{IP: ip, Mask: net.CIDRMask(ones, bits)}, Status: pgtype.Present}
+	}
+	return map[string]typeCase{
+		"int2":    {int16(-32768)},
+		"int4":    {int32(-2147483648)},
+		"int8":    {int64(-9007199254740993)},
+		"float4":  {float32(-1.5)},
+		"float8":  {3.141592653589793},
+		"numeric": {pgtype.Numeric{Int: bigNum, Exp: -10, Status: pgtype.Present}},
+		"bool":    {true},
+		"bytea":   {[]byte{0, 1, 0xfe, 0xff, 0x27, 0x5c}},
+		"oid":     {uint32(4000000000)},
+		"date":    {time.Date(2024, 2, 29, 0, 0, 0, 0, time.UTC)},
+		"time": {pgtype.Time{Microseconds: (12*3600+34*60+56)*1000000 + 789012,
+			Status: pgtype.Present}},
+		"timestamp":   {ts},
+		"timestamptz": {ts},
+		"interval": {pgtype.Interval{Microseconds: (4*3600+5*60+6)*1000000 + 789000, Days: 3,
+			Status: pgtype.Present}},
+		"uuid": {pgtype.UUID{Bytes: [16]byte{0xa0, 0xee, 0xbc, 0x99, 0x9c, 0x0b, 0x4e, 0xf8, 0xbb, 0x6d,
+			0x6b, 0xb9, 0xbd, 0x38, 0x0a, 0x11}, Status: pgtype.Present}},
+		"json":       {jsonValue},
+		"jsonb":      {jsonValue},
+		"inet":       {inet(net.ParseIP("2001:db8::ff"), 64, 128)},
+		"cidr":       {inet(net.IPv4(10, 1, 0, 0).To4(), 16, 32)},
+		"int4_array": {[]*int32{ptr32(1), nil, ptr32(-3)}},
+		"text_array": {[]*string{ptrStr("a b"), ptrStr("c,d"), nil, ptrStr(`q"x`), ptrStr("")}},
+	}
+}
+
+func numericRat(n pgtype.Numeric) *big.Rat {
+	scale := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(abs32(n.Exp))), nil)
+	if n.Exp < 0 {
+		return new(big.Rat).SetFrac(n.Int, scale)
+	}
+	return new(big.Rat).SetInt(new(big.Int).Mul(n.Int, scale))
+}
+
+func abs32(v int32) int32 {
+	if v < 0 {
+		return -v
+	}
+	return v
+}
+
+// sameValue: exact equality of decoded values (time.Time by instant, numeric by value).
+func sameValue(got, want interface{}) bool {
+	switch w := want.(type) {
+	case time.Time:
+		g, ok := got.(time.Time)
+		return ok && g.Equal(w)
+	case pgtype.Numeric:
+		g, ok := got.(pgtype.Numeric)
+		return ok && g.Status == w.Status && g.Int != nil && numericRat(g).Cmp(numericRat(w)) == 0
+	}
+	return reflect.DeepEqual(got, want)
+}
+
+// show: a value for a message (pointers followed, addresses are no help).
+func show(v interface{}) string {
+	switch x := v.(type) {
+	case pgtype.Inet:
+		if x.IPNet != nil {
+			return fmt.Sprintf("pgtype.Inet{%s (IP %x), Status:%d}", x.IPNet, []byte(x.IPNet.IP), x.Status)
+		}
+	case []*int32, []*string:
+		rv, parts := reflect.ValueOf(x), []string{}
+		for i := 0; i < rv.Len(); i++ {
+			if rv.Index(i).IsNil() {
+				parts = append(parts, "nil")
+			} else {
+				parts = append(parts, fmt.Sprintf("%#v", rv.Index(i).Elem().Interface()))
+			}
+		}
+		return fmt.Sprintf("%T{%s}", v, strings.Join(parts, ", "))
+	}
+	return fmt.Sprintf("%#v", v)
+}
+
+func formatName(code int16) string {
+	if code == pgx.BinaryFormatCode {
+		return "binary"
+	}
+	return "text"
+}
+
+// paramFormat: the format pgx sends a parameter in (values.go,
+// chooseParameterFormatCode): the value's own preference, binary for a
+// pgtype encoder, text for a string, else the preference of the column type.
+func paramFormat(k *pgx.Conn, oid uint32, arg interface{}) int16 {
+	switch a := arg.(type) {
+	case pgtype.ParamFormatPreferrer:
+		return a.PreferredParamFormat()
+	case pgtype.BinaryEncoder:
+		return pgx.BinaryFormatCode
+	case string:
+		return pgx.TextFormatCode
+	}
+	return k.ConnInfo().ParamFormatCodeForOID(oid)
+}
+
+// typeParam: one inserted row of a type round trip.
+type typeParam struct {
+	id      int64
+	value   interface{}
+	format  int16
+	rawText string // the text the server holds (json keeps its input text as is)
+}
+
+// checkTypeResult selects the row in one result format (asked for with
+// QueryResultFormats; binary is pgx's default for most types it knows) and
+// checks the column type oid, the format, the raw value against the spec and
+// the value Scan decodes (types pgx does not know: the text only).
+func checkTypeResult(ctx context.Context, k *pgx.Conn, t typeSpec, p typeParam, format int16, dst interface{}, want interface{}) error {
+	sel := sql(fmt.Sprintf("SELECT v_%s FROM %s WHERE id = $1", t.Name, os.Getenv("COMPAT_TYPES_TABLE")))
+	sent := fmt.Sprintf("sent %s (%s parameter), %s result", show(p.value), formatName(p.format), formatName(format))
+	rows, err := k.Query(ctx, sel, pgx.QueryResultFormats{format}, p.id)
+	if err != nil {
+		return fmt.Errorf("%s: %w", sent, err)
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		rows.Close()
+		return fmt.Errorf("%s: no row (%v)", sent, rows.Err())
+	}
+	fd := rows.FieldDescriptions()[0]
+	if fd.DataTypeOID != t.OID || fd.Format != format {
+		return fail("%s: column type oid %d in %s, want %d in %s", sent, fd.DataTypeOID, formatName(fd.Format),
+			t.OID, formatName(format))
+	}
+	raw := append([]byte(nil), rows.RawValues()[0]...)
+	wantRaw := []byte(p.rawText)
+	if format == pgx.BinaryFormatCode && t.Name != "json" { // json's binary form is its text
+		wantRaw, _ = hex.DecodeString(t.Binary)
+	}
+	if !bytes.Equal(raw, wantRaw) {
+		return fail("%s: raw value %q (%x), want %q (%x)", sent, raw, raw, wantRaw, wantRaw)
+	}
+	if dst != nil {
+		if err := rows.Scan(dst); err != nil {
+			return fmt.Errorf("%s: Scan into %T: %w", sent, dst, err)
+		}
+		if got := reflect.ValueOf(dst).Elem().Interface(); !sameValue(got, want) {
+			return fail("%s: decoded %s (%T), want %s", sent, show(got), got, show(want))
+		}
+	}
+	if rows.Next() {
+		return fail("%s: more than one row", sent)
+	}
+	return rows.Err()
+}
+
+// typeRoundTrip: the native value (row id) and the canonical text (row id + 100)
+// as parameters, each read back in text and in binary.
+func typeRoundTrip(ctx context.Context, k *pgx.Conn, t typeSpec, tc typeCase, id int64) (string, error) {
+	_, known := k.ConnInfo().DataTypeForOID(t.OID)
+	params := []typeParam{}
+	if tc.native != nil {
+		raw := t.Text
+		if t.Name == "json" {
+			b, _ := json.Marshal(tc.native) // what pgx sends for a map
+			raw = string(b)
+		}
+		params = append(params, typeParam{id, tc.native, paramFormat(k, t.OID, tc.native), raw})
+	}
+	params = append(params, typeParam{id + 100, t.Text, pgx.TextFormatCode, t.Text})
+	ins := sql(fmt.Sprintf("INSERT INTO %s (id, v_%s) VALUES ($1, $2)", os.Getenv("COMPAT_TYPES_TABLE"), t.Name))
+	formats := map[string]bool{}
+	for _, p := range params {
+		if _, err := k.Exec(ctx, ins, p.id, p.value); err != nil {
+			return "", fmt.Errorf("sent %s (%s parameter): %w", show(p.value), formatName(p.format), err)
+		}
+		formats[formatName(p.format)] = true
+		for _, format := range []int16{pgx.TextFormatCode, pgx.BinaryFormatCode} {
+			var dst, want interface{} = new(string), t.Text
+			if tc.native != nil {
+				dst, want = reflect.New(reflect.TypeOf(tc.native)).Interface(), tc.native
+			} else if !known && format == pgx.BinaryFormatCode {
+				dst = nil // pgx has no decoder: the raw bytes are checked
+			}
+			if err := checkTypeResult(ctx, k, t, p, format, dst, want); err != nil {
+				return "", err
+			}
+		}
+	}
+	param := []string{}
+	for _, f := range []string{"text", "binary"} {
+		if formats[f] {
+			param = append(param, f[:1])
+		}
+	}
+	return strings.Join(param, "+") + "/t+b", nil
+}
+
+// runTypes: the type_<name> features, after (re)creating the types table.
+func runTypes() {
+	var specs struct{ Types []typeSpec }
+	var tableErr error
+	data, err := os.ReadFile(os.Getenv("COMPAT_TYPES"))
+	if err == nil {
+		err = json.Unmarshal(data, &specs)
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "reading COMPAT_TYPES: %v\n", err)
+		os.Exit(3)
+	}
+	func() {
+		ctx, cancel := context.WithTimeout(context.Background(), timeout)
+		defer cancel()
+		k, err := c()
+		if err == nil {
+			_, err = k.Exec(ctx, sql("DROP TABLE IF EXISTS "+os.Getenv("COMPAT_TYPES_TABLE")))
+		}
+		if err == nil {
+			_, err = k.Exec(ctx, sql(os.Getenv("COMPAT_SQL_CREATE_TYPES")))
+		}
+		if err != nil {
+			tableErr = fail("creating the types table failed: %v (query: %s)", err, query)
+		}
+	}()
+	cases := typeCases()
+	for i, t := range specs.Types {
+		t, id := t, int64(i+1)
+		runDetail("type_"+t.Name, func(ctx context.Context) (string, error) {
+			if tableErr != nil {
+				return "", tableErr
+			}
+			k, err := c()
+			if err != nil {
+				return "", err
+			}
+			return typeRoundTrip(ctx, k, t, cases[t.Name], id)
+		})
+	}
 }
 
 func main() {
@@ -438,6 +714,7 @@ func main() {
 		}
 		return nil
 	})
+	runTypes()
 	if conn != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), timeout)
 		conn.Close(ctx)

@@ -1,22 +1,21 @@
 """psycopg2 (python3-psycopg2). Parameters are interpolated on the client
 into the SQL text (simple Query protocol); streaming is a named cursor
-(DECLARE ... CURSOR / FETCH FORWARD itersize)."""
+(DECLARE ... CURSOR / FETCH FORWARD itersize). Results are text."""
 
 import psycopg2
 import psycopg2.extensions as ext
+import psycopg2.extras
 
-from compat_common import (MAKE_TABLE, param_steps, run_plan, DBNAME, MISSING_TABLE, ROWS, SCRAM_DSN, SQL_CREATE, SQL_ROWS,
-                           TABLE, TLS_DSN, TRUST_DSN, Check, Reporter, check, eq, loose_int,
-                           main_guard, pg_placeholders)
+import compat_common as cc
+from compat_common import (MAKE_TABLE, SCRAM_DSN, SQL_ROWS, TLS_DSN, TRUST_DSN, Reporter, check,
+                           eq, loose_int, main_guard, param_steps, run_plan, type_steps)
 
 R = Reporter()
-S = {"conn": None, "connect_error": None}
-
-
-def conn():
-    if S["conn"] is None:
-        raise Check("no connection (connect_trust failed: %s)" % S["connect_error"])
-    return S["conn"]
+conn = cc.Connection()
+# The adapters psycopg2 offers but does not install by default: uuid.UUID both
+# ways, ipaddress objects for inet (ip_interface) and cidr (ip_network).
+psycopg2.extras.register_uuid()
+psycopg2.extras.register_ipaddress()
 
 
 def q(sql, params=None, fetch="all"):
@@ -33,20 +32,13 @@ def q(sql, params=None, fetch="all"):
 
 
 def connect_trust():
-    try:
-        S["conn"] = psycopg2.connect(TRUST_DSN)
-    except Exception as e:
-        S["connect_error"] = str(e).strip()
-        raise
-    S["conn"].autocommit = True
+    conn.open(lambda: psycopg2.connect(TRUST_DSN)).autocommit = True
     eq(loose_int(q("SELECT 1", fetch="one")[0]), 1)
 
 
 def connect_scram():
     c = psycopg2.connect(SCRAM_DSN)
-    cur = c.cursor()
-    cur.execute(R.sql("SELECT 1"))
-    eq(loose_int(cur.fetchone()[0]), 1)
+    cc.select_one(R, c)
     c.close()
 
 
@@ -54,15 +46,9 @@ def connect_tls():
     c = psycopg2.connect(TLS_DSN)
     try:
         check(c.info.ssl_in_use, "connected with sslmode=require but ssl_in_use is false")
-        cur = c.cursor()
-        cur.execute(R.sql("SELECT 1"))
-        eq(loose_int(cur.fetchone()[0]), 1)
+        cc.select_one(R, c)
     finally:
         c.close()
-
-
-def simple_query():
-    eq(loose_int(q("SELECT 1 AS one", fetch="one")[0]), 1)
 
 
 def expr_type():
@@ -73,71 +59,16 @@ def expr_type():
     eq(v, 2)
 
 
-def setup_table():
-    q("DROP TABLE IF EXISTS %s" % TABLE, fetch=None)
-    q(SQL_CREATE, fetch=None)
-
-
-def param(col, ident, value):
-    q(pg_placeholders("INSERT INTO %s (id, %s) VALUES ($1, $2)" % (TABLE, col), "%s"),
-      (ident, value), fetch=None)
-    got = q(pg_placeholders("SELECT %s FROM %s WHERE id = $1" % (col, TABLE), "%s"), (ident,))
-    check(len(got) == 1, "got %d rows, want 1" % len(got))
-    v = got[0][0]
-    if isinstance(v, memoryview):
-        v = bytes(v)
-    eq(v, value)
-
-
-def error_sqlstate():
-    try:
-        q("SELECT * FROM %s" % MISSING_TABLE)
-    except psycopg2.Error as e:
-        eq(e.pgcode, "42P01", "SQLSTATE")
-    else:
-        raise Check("no error for a missing table")
-    eq(loose_int(q("SELECT 1", fetch="one")[0]), 1)
-
-
 def multi_statement():
     cur = q("SELECT 1; SELECT 2", fetch=None)
     eq(loose_int(cur.fetchone()[0]), 2)  # psycopg2 keeps the last result
 
 
-def count(ident):
-    return loose_int(q("SELECT count(*) FROM %s WHERE id = %d" % (TABLE, ident), fetch="one")[0])
-
-
 def transaction():
     c = conn()
-    c.autocommit = False
-    try:
-        eq(c.get_transaction_status(), ext.TRANSACTION_STATUS_IDLE, "status before")
-        q("INSERT INTO %s (id, s) VALUES (100, 'rolled back')" % TABLE, fetch=None)  # BEGIN first
-        eq(c.get_transaction_status(), ext.TRANSACTION_STATUS_INTRANS, "status in transaction")
-        c.rollback()
-        eq(c.get_transaction_status(), ext.TRANSACTION_STATUS_IDLE, "status after rollback")
-        q("INSERT INTO %s (id, s) VALUES (101, 'committed')" % TABLE, fetch=None)
-        c.commit()
-        try:
-            q("SELECT * FROM %s" % MISSING_TABLE)
-        except psycopg2.Error:
-            pass
-        eq(c.get_transaction_status(), ext.TRANSACTION_STATUS_INERROR, "status after an error")
-        c.rollback()
-        eq(c.get_transaction_status(), ext.TRANSACTION_STATUS_IDLE, "status after rollback")
-    finally:
-        if c.get_transaction_status() != ext.TRANSACTION_STATUS_IDLE:
-            c.rollback()
-        c.autocommit = True
-    eq(count(100), 0, "rolled-back row")
-    eq(count(101), 1, "committed row")
-
-
-def rows_100k():
-    rows = q(SQL_ROWS)
-    eq(len(rows), ROWS, "rows")
-    eq(loose_int(rows[-1][0]), ROWS, "last value")
+    cc.transaction(q, c, psycopg2.Error, c.get_transaction_status,
+                   (ext.TRANSACTION_STATUS_IDLE, ext.TRANSACTION_STATUS_INTRANS,
+                    ext.TRANSACTION_STATUS_INERROR))
 
 
 def stream_100k():
@@ -147,36 +78,54 @@ def stream_100k():
         cur = c.cursor(name="compat_stream")
         cur.itersize = 2000
         cur.execute(R.sql(SQL_ROWS))
-        n, last = 0, None
-        for row in cur:
-            n, last = n + 1, row[0]
+        cc.check_stream(cur)
         cur.close()
         c.commit()
     finally:
         if c.get_transaction_status() != ext.TRANSACTION_STATUS_IDLE:
             c.rollback()
         c.autocommit = True
-    eq(n, ROWS, "rows")
-    eq(loose_int(last), ROWS, "last value")
+
+
+class Json(psycopg2.extras.Json):
+    def __repr__(self):  # shown in a failure: what was sent
+        return "Json(%r)" % (self.adapted,)
+
+
+class Types(cc.TypeRoundTrip):
+    """Parameters as literals in the SQL text (mogrify), results in text."""
+    param_formats = ("literal",)
+
+    def param_value(self, case, fmt):
+        # psycopg2 adapts a dict only through its Json wrapper.
+        return Json(case.native) if isinstance(case.native, dict) else case.native
+
+    def insert(self, sql, ident, value, fmt):
+        q(cc.pg_placeholders(sql, "%s"), (ident, value), fetch=None)
+
+    def select(self, sql, ident, fmt):
+        cur = q(cc.pg_placeholders(sql, "%s"), (ident,), fetch=None)
+        return cur.fetchall(), cur.description[0].type_code
 
 
 def main():
-    run_plan(R, setup_table, [
+    run_plan(R, lambda: cc.recreate_table(q), [
         ("connect_trust", False, connect_trust),
         ("connect_scram", False, connect_scram),
         ("connect_tls", False, connect_tls),
-        ("simple_query", False, simple_query),
+        ("simple_query", False, cc.simple_query, q),
         ("expr_type", False, expr_type),
         MAKE_TABLE,
-        *param_steps(param),
-        ("error_sqlstate", False, error_sqlstate),
+        *param_steps(lambda *a: cc.param_round_trip(q, "%s", *a)),
+        ("error_sqlstate", False, cc.error_sqlstate, q, psycopg2.Error, lambda e: e.pgcode),
         ("multi_statement", False, multi_statement),
         ("transaction", True, transaction),
-        ("rows_100k", False, rows_100k),
+        ("rows_100k", False, cc.rows_100k, q),
         ("stream_100k", False, stream_100k),
-    ])
-    if S["conn"] is not None:
-        S["conn"].close()
+        *type_steps(Types()),
+    ], setup_types=lambda: cc.recreate_types_table(q))
+    if conn.conn is not None:
+        conn.conn.close()
 
 
 main_guard(main)

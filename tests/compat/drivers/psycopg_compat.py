@@ -4,20 +4,17 @@ cursor.stream() (single-row mode) and named (DECLARE) cursors."""
 
 import psycopg
 from psycopg import pq
+from psycopg.types.json import Json, Jsonb
+from psycopg.types.numeric import Float4, Float8, Int2, Int4, Int8, Oid
 
-from compat_common import (MAKE_TABLE, PARAMS, param_steps, run_plan, MISSING_TABLE, ROWS, SCRAM_DSN, SQL_CREATE, SQL_ROWS, TABLE,
-                           TLS_DSN, TRUST_DSN, Check, Reporter, check, eq, loose_int, main_guard,
-                           pg_placeholders)
+import compat_common as cc
+from compat_common import (MAKE_TABLE, MISSING_TABLE, PARAMS, ROWS, SCRAM_DSN, SQL_ROWS, TABLE,
+                           TLS_DSN, TRUST_DSN, Reporter, check, eq, loose_int, main_guard,
+                           param_steps, pg_placeholders, run_plan, type_steps)
 
 R = Reporter()
-S = {"conn": None, "connect_error": None}
+conn = cc.Connection()
 TS = pq.TransactionStatus
-
-
-def conn():
-    if S["conn"] is None:
-        raise Check("no connection (connect_trust failed: %s)" % S["connect_error"])
-    return S["conn"]
 
 
 def q(sql, params=None, fetch="all", **kw):
@@ -30,27 +27,19 @@ def q(sql, params=None, fetch="all", **kw):
 
 
 def connect_trust():
-    try:
-        S["conn"] = psycopg.connect(TRUST_DSN, autocommit=True)
-    except Exception as e:
-        S["connect_error"] = str(e).strip()
-        raise
+    conn.open(lambda: psycopg.connect(TRUST_DSN, autocommit=True))
     eq(loose_int(q("SELECT 1", fetch="one")[0]), 1)
 
 
 def connect_scram():
     with psycopg.connect(SCRAM_DSN, autocommit=True) as c:
-        eq(loose_int(c.execute(R.sql("SELECT 1")).fetchone()[0]), 1)
+        cc.select_one(R, c)
 
 
 def connect_tls():
     with psycopg.connect(TLS_DSN, autocommit=True) as c:
         check(c.pgconn.ssl_in_use, "connected with sslmode=require but ssl_in_use is false")
-        eq(loose_int(c.execute(R.sql("SELECT 1")).fetchone()[0]), 1)
-
-
-def simple_query():
-    eq(loose_int(q("SELECT 1 AS one", fetch="one")[0]), 1)
+        cc.select_one(R, c)
 
 
 def expr_type():
@@ -65,80 +54,14 @@ def expr_type():
     eq(v, 2)
 
 
-def setup_table():
-    q("DROP TABLE IF EXISTS %s" % TABLE, fetch=None)
-    q(SQL_CREATE, fetch=None)
-
-
-def param(col, ident, value):
-    q(pg_placeholders("INSERT INTO %s (id, %s) VALUES ($1, $2)" % (TABLE, col), "%s"),
-      (ident, value), fetch=None)
-    got = q(pg_placeholders("SELECT %s FROM %s WHERE id = $1" % (col, TABLE), "%s"), (ident,))
-    check(len(got) == 1, "got %d rows, want 1" % len(got))
-    eq(got[0][0], value)
-
-
-def error_sqlstate():
-    try:
-        q("SELECT * FROM %s" % MISSING_TABLE)
-    except psycopg.Error as e:
-        eq(e.sqlstate, "42P01", "SQLSTATE")
-    else:
-        raise Check("no error for a missing table")
-    eq(loose_int(q("SELECT 1", fetch="one")[0]), 1)
-
-
-def multi_statement():
-    cur = q("SELECT 1; SELECT 2", fetch=None)
-    values = [loose_int(cur.fetchone()[0])]
-    while cur.nextset():
-        values.append(loose_int(cur.fetchone()[0]))
-    eq(values, [1, 2], "results")
-
-
-def count(ident):
-    return loose_int(q("SELECT count(*) FROM %s WHERE id = %d" % (TABLE, ident), fetch="one")[0])
-
-
 def transaction():
     c = conn()
-    c.autocommit = False
-    status = lambda: c.info.transaction_status  # noqa: E731
-    try:
-        eq(status(), TS.IDLE, "status before")
-        q("INSERT INTO %s (id, s) VALUES (100, 'rolled back')" % TABLE, fetch=None)
-        eq(status(), TS.INTRANS, "status in transaction")
-        c.rollback()
-        eq(status(), TS.IDLE, "status after rollback")
-        q("INSERT INTO %s (id, s) VALUES (101, 'committed')" % TABLE, fetch=None)
-        c.commit()
-        try:
-            q("SELECT * FROM %s" % MISSING_TABLE)
-        except psycopg.Error:
-            pass
-        eq(status(), TS.INERROR, "status after an error")
-        c.rollback()
-        eq(status(), TS.IDLE, "status after rollback")
-    finally:
-        if status() != TS.IDLE:
-            c.rollback()
-        c.autocommit = True
-    eq(count(100), 0, "rolled-back row")
-    eq(count(101), 1, "committed row")
-
-
-def rows_100k():
-    rows = q(SQL_ROWS)
-    eq(len(rows), ROWS, "rows")
-    eq(loose_int(rows[-1][0]), ROWS, "last value")
+    cc.transaction(q, c, psycopg.Error, lambda: c.info.transaction_status,
+                   (TS.IDLE, TS.INTRANS, TS.INERROR))
 
 
 def stream_100k():
-    n, last = 0, None
-    for row in conn().cursor().stream(R.sql(SQL_ROWS)):
-        n, last = n + 1, row[0]
-    eq(n, ROWS, "rows")
-    eq(loose_int(last), ROWS, "last value")
+    cc.check_stream(conn().cursor().stream(R.sql(SQL_ROWS)))
 
 
 def prepared():
@@ -198,6 +121,33 @@ def pipeline():
         eq([loose_int(x.fetchone()[0]) for x in curs], [4, 4, 4], "pipeline after the error")
 
 
+class Types(cc.TypeRoundTrip):
+    """Parameters with %t (text) and %b (binary); results with a text and a
+    binary cursor. The wrappers give each parameter the column's type (psycopg
+    dumps an int as the smallest integer type that holds it, a float as
+    float8, a dict only through Json/Jsonb)."""
+    param_formats = ("t", "b")
+    result_formats = ("t", "b")
+    WRAP = {"int2": Int2, "int4": Int4, "int8": Int8, "oid": Oid, "float4": Float4,
+            "float8": Float8, "json": Json, "jsonb": Jsonb}
+
+    def param_value(self, case, fmt):
+        if case.base is not None:
+            wrap = self.WRAP.get(case.base, lambda v: v)
+            return [None if v is None else wrap(v) for v in case.native]
+        return self.WRAP.get(case.name, lambda v: v)(case.native)
+
+    def insert(self, sql, ident, value, fmt):
+        q(pg_placeholders(sql, "%" + fmt), (ident, value), fetch=None)
+
+    def select(self, sql, ident, fmt):
+        cur = conn().cursor(binary=fmt == "b")
+        rows = cur.execute(R.sql(pg_placeholders(sql, "%s")), (ident,)).fetchall()
+        check(cur.pgresult.fformat(0) == (fmt == "b"), "result column in format %d, want %s"
+              % (cur.pgresult.fformat(0), fmt))
+        return rows, cur.description[0].type_code
+
+
 def declare_cursor():
     c = conn()
     with c.transaction():
@@ -212,27 +162,28 @@ def declare_cursor():
 
 
 def main():
-    run_plan(R, setup_table, [
+    run_plan(R, lambda: cc.recreate_table(q), [
         ("connect_trust", False, connect_trust),
         ("connect_scram", False, connect_scram),
         ("connect_tls", False, connect_tls),
-        ("simple_query", False, simple_query),
+        ("simple_query", False, cc.simple_query, q),
         ("expr_type", False, expr_type),
         MAKE_TABLE,
-        *param_steps(param),
-        ("error_sqlstate", False, error_sqlstate),
-        ("multi_statement", False, multi_statement),
+        *param_steps(lambda *a: cc.param_round_trip(q, "%s", *a)),
+        ("error_sqlstate", False, cc.error_sqlstate, q, psycopg.Error, lambda e: e.sqlstate),
+        ("multi_statement", False, cc.multi_statement_sets, q),
         ("transaction", True, transaction),
         ("prepared", True, prepared),
         ("binary", True, binary),
         ("pipeline", False, pipeline),
-        ("rows_100k", False, rows_100k),
+        ("rows_100k", False, cc.rows_100k, q),
         ("stream_100k", False, stream_100k),
         ("declare_cursor", False, declare_cursor),
         ("deallocate_all", True, deallocate_all),
-    ])
-    if S["conn"] is not None:
-        S["conn"].close()
+        *type_steps(Types()),
+    ], setup_types=lambda: cc.recreate_types_table(q))
+    if conn.conn is not None:
+        conn.conn.close()
 
 
 main_guard(main)
