@@ -18,6 +18,11 @@
 // - One upstream connection per client session. While an Execute is
 //   suspended (row limit), a new statement on the same session first drains
 //   the suspended result into memory: libpq runs one query at a time.
+// - SQL cursors (DECLARE/FETCH/MOVE/CLOSE) are the library's
+//   (ServerOptions::sql_cursors): their query runs upstream as an ordinary
+//   prepared statement streamed in single-row mode, and FETCH pulls from it,
+//   so psycopg's named cursors (which Describe the cursor's portal) work.
+//   Forward-only, unlike PostgreSQL's SCROLL cursors.
 // Not yet: COPY, NOTIFY and cancel forwarding.
 
 #include <deque>

@@ -127,12 +127,80 @@ struct Rewritten {
   std::vector<pgwire::Oid> casts;  // per $n (index n-1): the type of `$n::type`, 0 if none
 };
 
-// Removes `::type` casts whose type is a built-in PostgreSQL type.
+// The value of a string literal token ('it''s', E'a\\b').
+inline std::string literal_value(std::string_view sql, const Token& t) {
+  std::string_view w = t.text(sql);
+  bool escapes = w[0] == 'e' || w[0] == 'E';
+  if (escapes) w.remove_prefix(1);
+  std::string out;
+  for (std::size_t i = 1; i + 1 < w.size(); ++i) {
+    if (w[i] == '\'' && w[i + 1] == '\'') ++i;
+    else if (escapes && w[i] == '\\' && i + 2 < w.size()) ++i;
+    out.push_back(w[i]);
+  }
+  return out;
+}
+
+// ARRAY[1, NULL, -3] or ARRAY['a', NULL] of constants (what psycopg2 sends
+// for a list) -> the array's text form as a string literal, '{1,NULL,-3}'.
+// Returns the index of the closing ']' or 0 when it is not such a constructor.
+inline std::size_t array_literal(std::string_view sql, const std::vector<Token>& toks, std::size_t i,
+                                 std::string& literal) {
+  if (!is(toks[i], sql, "array") || i + 1 >= toks.size() || !is(toks[i + 1], sql, "[")) return 0;
+  std::string body = "{";
+  std::size_t j = i + 2;
+  for (bool first = true;; first = false) {
+    if (j >= toks.size()) return 0;
+    if (first && is(toks[j], sql, "]")) break;
+    if (!first) body.push_back(',');
+    bool minus = is(toks[j], sql, "-");
+    if (minus) ++j;
+    if (j >= toks.size()) return 0;
+    const Token& e = toks[j];
+    if (e.kind == Token::number) {
+      body += (minus ? "-" : "") + std::string(e.text(sql));
+    } else if (!minus && is(e, sql, "null")) {
+      body += "NULL";
+    } else if (!minus && e.kind == Token::string && e.text(sql)[0] != '$') {
+      body.push_back('"');
+      for (char c : literal_value(sql, e)) {
+        if (c == '"' || c == '\\') body.push_back('\\');
+        body.push_back(c);
+      }
+      body.push_back('"');
+    } else {
+      return 0;
+    }
+    ++j;
+    if (j < toks.size() && is(toks[j], sql, "]")) break;
+    if (j >= toks.size() || !is(toks[j], sql, ",")) return 0;
+    ++j;
+  }
+  body.push_back('}');
+  literal = "'";
+  for (char c : body) {
+    if (c == '\'') literal.push_back('\'');
+    literal.push_back(c);
+  }
+  literal.push_back('\'');
+  return j;
+}
+
+// Removes `::type` casts whose type is a built-in PostgreSQL type, and turns
+// constant ARRAY[...] constructors into array literals.
 inline Rewritten strip_casts(std::string_view sql) {
   auto toks = tokenize(sql);
   Rewritten out;
   std::size_t copied = 0;
   for (std::size_t i = 0; i < toks.size(); ++i) {
+    std::string literal;
+    if (std::size_t last = array_literal(sql, toks, i, literal)) {
+      out.sql.append(sql.substr(copied, toks[i].pos - copied));
+      out.sql.append(literal);
+      copied = toks[last].pos + toks[last].len;
+      i = last;
+      continue;
+    }
     if (!is(toks[i], sql, "::") || i + 1 >= toks.size()) continue;
     // The longest run of up to four words that names a type ("double
     // precision", "timestamp with time zone"), then "(p,s)" and "[]".

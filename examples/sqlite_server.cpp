@@ -309,7 +309,7 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
   // Bind). Parameter types: the client's, else a cast ($1::int4), else
   // inferred from the column they meet, else text.
   asio::awaitable<void> prepare(pgwire::Session& session, pgwire::Statement& stmt) override {
-    if (commands_.describe(stmt.sql, stmt.columns) || pgwire::is_empty_query(stmt.sql)) co_return;
+    if (commands_.describe(stmt) || pgwire::is_empty_query(stmt.sql)) co_return;
     auto db = connection(session);
     auto rewritten = sqlite_dialect::strip_casts(stmt.sql);
     auto prepared = std::make_shared<Prepared>();
@@ -391,11 +391,21 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
     std::string word = upper_word(sql);
     // What drivers send in passing (SET, SHOW, version(), ...) is the
     // library's; SQLite gets the rest.
-    if (auto r = commands_.answer(session, sql)) return std::move(*r);
+    if (auto r = portal ? commands_.answer(session, *portal) : commands_.answer(session, sql)) return std::move(*r);
     if (pgwire::is_empty_query(sql)) return pgwire::Response::empty();
     std::shared_ptr<Prepared> home;
     if (portal && portal->statement->handle)
       home = std::static_pointer_cast<Prepared>(portal->statement->handle);
+    // PostgreSQL's BEGIN options (ISOLATION LEVEL, READ ONLY, ...) and START
+    // TRANSACTION are not SQLite syntax; SQLite's transactions are serializable.
+    if (word == "BEGIN" || (word == "START" && upper_word(sql, 2) == "START TRANSACTION")) {
+      char* err = nullptr;
+      if (sqlite3_exec(db->db, "BEGIN", nullptr, nullptr, &err) != SQLITE_OK) {
+        sqlite3_free(err);
+        return pgwire::Response::error(sqlite_error(db->db, SQLITE_ERROR));
+      }
+      return pgwire::Response::begin(word == "BEGIN" ? "BEGIN" : "START TRANSACTION");
+    }
     std::unique_ptr<Stmt> stmt;
     if (home && !home->idle.empty()) {
       stmt = std::move(home->idle.back());

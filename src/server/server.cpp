@@ -512,8 +512,27 @@ class Connection final : public Session, public AuthExchange,
     stmt->parameter_types = p.parameter_types;
     // The unnamed statement is replaced even if the new Parse fails.
     if (stmt->name.empty()) drop_unnamed_statement();
-    auto call = shared_.handlers.extended_query->prepare(*this, *stmt);
-    co_await cancellable(std::move(call));
+    auto command = shared_.options.sql_cursors ? parse_cursor_command(stmt->sql) : std::nullopt;
+    if (command) {
+      // The library's: DECLARE prepares only its query with the product.
+      auto plan = std::make_shared<CursorPlan>();
+      plan->command = std::move(*command);
+      if (plan->command.kind == CursorCommand::Kind::declare) {
+        plan->query = std::make_shared<Statement>();
+        plan->query->sql = plan->command.query;
+        plan->query->parameter_types = stmt->parameter_types;
+        auto call = shared_.handlers.extended_query->prepare(*this, *plan->query);
+        co_await cancellable(std::move(call));
+        stmt->parameter_types = plan->query->parameter_types;
+      } else if (plan->command.kind == CursorCommand::Kind::fetch) {
+        auto it = cursors_.find(plan->command.name);
+        if (it != cursors_.end()) stmt->columns = it->second->schema;
+      }
+      stmt->cursor = std::move(plan);
+    } else {
+      auto call = shared_.handlers.extended_query->prepare(*this, *stmt);
+      co_await cancellable(std::move(call));
+    }
     store_.add_statement(std::move(stmt));
     encode(ParseComplete{}, engine_.output());
   }
@@ -521,6 +540,10 @@ class Connection final : public Session, public AuthExchange,
   awaitable<void> bind(const Bind& b) {
     if (b.portal.empty()) drop_unnamed(false);
     Portal& portal = store_.bind(b);
+    if (portal.statement->cursor) {
+      encode(BindComplete{}, engine_.output());
+      co_return;
+    }
     try {
       auto call = shared_.handlers.extended_query->bind(*this, portal);
       co_await cancellable(std::move(call));
@@ -544,7 +567,14 @@ class Connection final : public Session, public AuthExchange,
       return;
     }
     Portal* p = store_.portal(d.name);
-    if (!p) throw PgError("34000", fmt::format("portal \"{}\" does not exist", d.name));
+    if (!p) {
+      // A cursor is a portal too (psycopg 3 describes its named cursors).
+      auto c = cursors_.find(d.name);
+      if (c == cursors_.end()) throw PgError("34000", fmt::format("portal \"{}\" does not exist", d.name));
+      std::vector<FormatCode> formats(1, c->second->binary ? format_binary : format_text);
+      encode_row_description(*c->second->schema, formats, out);
+      return;
+    }
     const auto& cols = p->statement->columns;
     if (cols && !cols->empty()) {
       encode_row_description(*cols, p->result_formats, out);
@@ -555,8 +585,32 @@ class Connection final : public Session, public AuthExchange,
 
   awaitable<void> execute(const Execute& e) {
     Portal* p = store_.portal(e.portal);
-    if (!p) throw PgError("34000", fmt::format("portal \"{}\" does not exist", e.portal));
+    if (!p) {
+      // Execute of a cursor's portal: its rows by the protocol, suspended
+      // at the row limit like any portal.
+      auto it = cursors_.find(e.portal);
+      if (it == cursors_.end()) throw PgError("34000", fmt::format("portal \"{}\" does not exist", e.portal));
+      SqlCursor& cur = *it->second;
+      std::vector<FormatCode> formats(1, cur.binary ? format_binary : format_text);
+      std::uint64_t limit = e.max_rows > 0 ? static_cast<std::uint64_t>(e.max_rows) : 0;
+      Streamed s;
+      if (cur.result && cur.result->source())
+        s = co_await stream_rows(*cur.result->source(), *cur.schema, formats, limit, engine_.output());
+      cur.position += s.rows;
+      if (s.more && limit != 0) {
+        encode(PortalSuspended{}, engine_.output());
+      } else {
+        cur.result.reset();
+        encode(CommandComplete{fmt::format("SELECT {}", s.rows)}, engine_.output());
+      }
+      co_return;
+    }
     Buffer& out = engine_.output();
+    if (p->statement->cursor) {
+      const CursorPlan& plan = *p->statement->cursor;
+      co_await run_cursor(plan, p, p->result_formats, false);
+      co_return;
+    }
     if (p->completed && !p->suspended) {
       // Ran to completion already: nothing more to return.
       const auto& cols = p->statement->columns;
@@ -624,12 +678,36 @@ class Connection final : public Session, public AuthExchange,
     explicit Sink(Connection& c) : c_(c) {}
     awaitable<bool> send(Response& r) override {
       bool ok = co_await c_.send_response(r, {});
+      if (!ok) failed = true;
       co_return ok;
     }
+    bool failed = false;  // a statement ended with an error: the rest is skipped
 
    private:
     Connection& c_;
   };
+
+  static bool has_cursor_command(std::string_view sql) {
+    for (auto stmt : split_statements(sql))
+      if (parse_cursor_command(stmt)) return true;
+    return false;
+  }
+
+  // A query string with cursor commands runs statement by statement: the
+  // library's cursor commands, the product's statements one at a time.
+  awaitable<void> simple_query_with_cursors(std::string_view sql, Sink& sink) {
+    for (auto stmt : split_statements(sql)) {
+      if (auto command = parse_cursor_command(stmt)) {
+        CursorPlan plan;
+        plan.command = std::move(*command);
+        co_await run_cursor(plan, nullptr, {}, true);
+        continue;
+      }
+      auto call = shared_.handlers.simple_query->stream(*this, stmt, sink);
+      co_await cancellable(std::move(call));
+      if (sink.failed) co_return;
+    }
+  }
 
   awaitable<void> simple_query(std::string_view sql) {
     cancel_requested_.store(false);
@@ -643,8 +721,12 @@ class Connection final : public Session, public AuthExchange,
     try {
       if (!shared_.handlers.simple_query)
         throw PgError(sqlstate::feature_not_supported, "simple query protocol is not supported");
-      auto call = shared_.handlers.simple_query->stream(*this, sql, sink);
-      co_await cancellable(std::move(call));
+      if (shared_.options.sql_cursors && has_cursor_command(sql)) {
+        co_await simple_query_with_cursors(sql, sink);
+      } else {
+        auto call = shared_.handlers.simple_query->stream(*this, sql, sink);
+        co_await cancellable(std::move(call));
+      }
     } catch (const PgError& e) {
       failure = e.info();
     } catch (const ConnectionClosed&) {
@@ -687,27 +769,9 @@ class Connection final : public Session, public AuthExchange,
     }
     const Schema& schema = *r.schema();
     if (describe) encode_row_description(schema, formats, out);
-    std::uint64_t count = 0;
-    bool more = r.source() != nullptr;
+    Streamed streamed;
     try {
-      while (more && (limit == 0 || count < limit)) {
-        if (cancel_requested_.load()) throw PgError(canceled());
-        std::size_t budget = shared_.options.flush_threshold > out.size()
-                                 ? shared_.options.flush_threshold - out.size()
-                                 : 1;
-        RowWriter w(out, schema, formats, budget, limit == 0 ? 0 : limit - count);
-        auto fill = r.source()->fill(w);
-        try {
-          more = co_await cancellable(std::move(fill));
-        } catch (...) {
-          w.discard_partial_row();  // the rows before it stay, as in PostgreSQL
-          throw;
-        }
-        count += w.rows();
-        if (out.error()) throw PgError(sqlstate::internal_error, "row does not match its RowDescription");
-        // Backpressure: wait for the socket before producing more rows.
-        if (out.size() >= shared_.options.flush_threshold) co_await flush();
-      }
+      if (r.source()) streamed = co_await stream_rows(*r.source(), schema, formats, limit, out);
     } catch (const PgError& e) {
       if (!describe) throw;
       engine_.error(e.info());
@@ -721,6 +785,8 @@ class Connection final : public Session, public AuthExchange,
       engine_.error(info);
       co_return false;
     }
+    bool more = streamed.more;
+    std::uint64_t count = streamed.rows;
     if (!describe && more) co_return true;  // suspended at the row limit
     std::optional<std::string> tag = r.source() ? r.source()->command_tag() : std::nullopt;
     if (tag) {
@@ -731,11 +797,212 @@ class Connection final : public Session, public AuthExchange,
     co_return describe;
   }
 
+  struct Streamed {
+    std::uint64_t rows = 0;
+    bool more = false;  // the source has rows left
+  };
+
+  // Pulls up to `limit` rows (0: all) from `source` into `out`: the engine's
+  // output, written to the socket as it fills (backpressure), or a scratch
+  // buffer for rows a cursor skips. Throws what the source throws.
+  awaitable<Streamed> stream_rows(RowSource& source, const Schema& schema, std::span<const FormatCode> formats,
+                                  std::uint64_t limit, Buffer& out) {
+    Streamed s;
+    s.more = true;
+    const bool to_client = &out == &engine_.output();
+    while (s.more && (limit == 0 || s.rows < limit)) {
+      if (cancel_requested_.load()) throw PgError(canceled());
+      std::size_t budget = shared_.options.flush_threshold > out.size()
+                               ? shared_.options.flush_threshold - out.size()
+                               : 1;
+      RowWriter w(out, schema, formats, budget, limit == 0 ? 0 : limit - s.rows);
+      auto fill = source.fill(w);
+      try {
+        s.more = co_await cancellable(std::move(fill));
+      } catch (...) {
+        w.discard_partial_row();  // the rows before it stay, as in PostgreSQL
+        throw;
+      }
+      s.rows += w.rows();
+      if (out.error()) throw PgError(sqlstate::internal_error, "row does not match its RowDescription");
+      if (!to_client) {
+        out.clear();
+      } else if (out.size() >= shared_.options.flush_threshold) {
+        co_await flush();  // wait for the socket before producing more rows
+      }
+    }
+    co_return s;
+  }
+
+  // SQL cursors (ServerOptions::sql_cursors) -----------------------------------
+
+  struct SqlCursor {
+    SchemaPtr schema;
+    std::optional<Response> result;  // the query's rows; reset once read to the end
+    std::unique_ptr<Portal> portal;  // the query's portal (keeps its parameters)
+    bool binary = false;
+    bool hold = false;
+    std::uint64_t position = 0;  // rows read so far
+  };
+
+  static PgError no_cursor(const std::string& name) {
+    return PgError("34000", fmt::format("cursor \"{}\" does not exist", name));
+  }
+
+  // The query of a DECLARE, run through the product: prepared at Parse
+  // (plan.query) and bound with the DECLARE's parameters, or prepared now,
+  // or (simple-query-only products) through the simple query handler.
+  awaitable<std::unique_ptr<SqlCursor>> open_cursor(const CursorPlan& plan, const Portal* outer) {
+    const CursorCommand& c = plan.command;
+    auto cursor = std::make_unique<SqlCursor>();
+    cursor->binary = c.binary;
+    cursor->hold = c.hold;
+    Response r = Response::empty();
+    auto& extended = shared_.handlers.extended_query;
+    if (extended) {
+      std::shared_ptr<Statement> stmt = plan.query;
+      if (!stmt) {
+        stmt = std::make_shared<Statement>();
+        stmt->sql = c.query;
+        auto call = extended->prepare(*this, *stmt);
+        co_await cancellable(std::move(call));
+      }
+      auto portal = std::make_unique<Portal>();
+      portal->statement = stmt;
+      std::size_t n = outer ? outer->parameter_count() : 0;
+      if (n < stmt->parameter_types.size())
+        throw PgError("42P02", fmt::format("there is no parameter ${}", n + 1));
+      std::size_t bytes = 0;
+      for (std::size_t i = 0; i < n; ++i) bytes += outer->parameters[i] ? outer->parameters[i]->size() : 0;
+      portal->storage.reserve(bytes);  // the views below point into it
+      for (std::size_t i = 0; i < n; ++i) {
+        portal->parameter_formats.push_back(outer->parameter_formats[i]);
+        if (!outer->parameters[i]) {
+          portal->parameters.emplace_back(std::nullopt);
+          continue;
+        }
+        std::size_t at = portal->storage.size();
+        portal->storage.append(*outer->parameters[i]);
+        portal->parameters.emplace_back(std::string_view(portal->storage).substr(at, outer->parameters[i]->size()));
+      }
+      if (c.binary) portal->result_formats.assign(stmt->columns ? stmt->columns->size() : 0, format_binary);
+      auto call = extended->execute(*this, *portal);
+      r = co_await cancellable(std::move(call));
+      cursor->portal = std::move(portal);
+    } else if (shared_.handlers.simple_query) {
+      auto call = shared_.handlers.simple_query->query(*this, c.query);
+      auto results = co_await cancellable(std::move(call));
+      if (results.size() != 1) throw PgError("42P11", "DECLARE CURSOR needs exactly one query");
+      r = std::move(results.front());
+    }
+    if (r.kind() == Response::Kind::error) throw PgError(r.error_info());
+    if (r.kind() != Response::Kind::rows)
+      throw PgError("42P11", fmt::format("cannot open query as cursor: {}", c.query.substr(0, 60)));
+    cursor->schema = r.schema();
+    cursor->result.emplace(std::move(r));
+    co_return cursor;
+  }
+
+  // Runs DECLARE/FETCH/MOVE/CLOSE. `describe`: send a RowDescription before
+  // FETCH's rows (simple query); `formats`: FETCH's result formats (the
+  // portal's in the extended protocol; the cursor's BINARY flag otherwise).
+  awaitable<void> run_cursor(const CursorPlan& plan, const Portal* outer, std::span<const FormatCode> formats,
+                             bool describe) {
+    const CursorCommand& c = plan.command;
+    Buffer& out = engine_.output();
+    if (engine_.transaction_status() == TransactionStatus::failed && c.kind != CursorCommand::Kind::close)
+      throw PgError("25P02", "current transaction is aborted, commands ignored until end of transaction block");
+    switch (c.kind) {
+      case CursorCommand::Kind::declare: {
+        if (cursors_.count(c.name)) throw PgError("42P03", fmt::format("cursor \"{}\" already exists", c.name));
+        if (!c.hold && engine_.transaction_status() != TransactionStatus::in_transaction)
+          throw PgError("25P01", "DECLARE CURSOR can only be used in transaction blocks");
+        auto cursor = co_await open_cursor(plan, outer);
+        cursors_.emplace(c.name, std::move(cursor));
+        encode(CommandComplete{"DECLARE CURSOR"}, out);
+        co_return;
+      }
+      case CursorCommand::Kind::close:
+        if (c.name.empty()) {
+          cursors_.clear();
+        } else if (!cursors_.erase(c.name)) {
+          throw no_cursor(c.name);
+        }
+        encode(CommandComplete{"CLOSE CURSOR"}, out);
+        co_return;
+      case CursorCommand::Kind::fetch:
+      case CursorCommand::Kind::move:
+        break;
+    }
+    auto it = cursors_.find(c.name);
+    if (it == cursors_.end()) throw no_cursor(c.name);
+    SqlCursor& cur = *it->second;
+    // Forward-only: how many rows to skip, then how many to return (0: all).
+    using M = CursorCommand::Motion;
+    std::uint64_t skip = 0, take = c.count;
+    bool all = c.motion == M::all;
+    if (c.motion == M::backward)
+      throw PgError(ErrorInfo::error("55000", "cursor can only scan forward")
+                        .with_hint("Declare it with SCROLL option to enable backward scan."));
+    if (c.motion == M::absolute || c.motion == M::relative) {
+      std::uint64_t target = c.motion == M::absolute ? c.count : cur.position + c.count;
+      if (target > cur.position) {
+        skip = target - cur.position - 1;
+        take = 1;
+      } else if (c.motion == M::absolute) {
+        throw PgError(ErrorInfo::error("55000", "cursor can only scan forward")
+                          .with_hint("Declare it with SCROLL option to enable backward scan."));
+      }  // RELATIVE 0: the current row (take 0)
+    }
+    // FETCH 0 / RELATIVE 0 re-read the current row: none before the first
+    // (libpqxx asks that to learn the columns); after it, a forward-only
+    // cursor no longer has it.
+    if (c.kind == CursorCommand::Kind::fetch && !all && take == 0 && cur.position > 0)
+      throw PgError(sqlstate::feature_not_supported, "FETCH of the current row again is not supported");
+    bool is_fetch = c.kind == CursorCommand::Kind::fetch;
+    std::vector<FormatCode> cursor_formats;
+    if (describe && cur.binary) cursor_formats.assign(1, format_binary);
+    if (describe) formats = cursor_formats;
+    if (describe && is_fetch) encode_row_description(*cur.schema, formats, out);
+    std::uint64_t moved = 0;
+    if (cur.result && cur.result->source()) {
+      RowSource& source = *cur.result->source();
+      Buffer scratch;
+      Streamed s{0, true};
+      if (skip > 0) {
+        s = co_await stream_rows(source, *cur.schema, formats, skip, scratch);
+        moved += s.rows;
+      }
+      if (s.more && (all || take > 0)) {
+        Buffer& target = is_fetch ? out : scratch;
+        s = co_await stream_rows(source, *cur.schema, formats, all ? 0 : take, target);
+        moved += s.rows;
+      }
+      cur.position += moved;
+      if (!s.more) cur.result.reset();  // read to the end: release the product's rows
+    }
+    if (is_fetch && skip > 0) moved = moved > skip ? moved - skip : 0;
+    encode(CommandComplete{fmt::format("{} {}", is_fetch ? "FETCH" : "MOVE", moved)}, out);
+  }
+
+  // The end of a transaction closes its cursors, except WITH HOLD ones.
+  void close_transaction_cursors() {
+    for (auto it = cursors_.begin(); it != cursors_.end();) {
+      if (it->second->hold) {
+        ++it;
+      } else {
+        it = cursors_.erase(it);
+      }
+    }
+  }
+
   void apply(TransactionEffect e) {
     if (e == TransactionEffect::begin && engine_.transaction_status() == TransactionStatus::idle)
       engine_.set_transaction_status(TransactionStatus::in_transaction);
-    else if (e == TransactionEffect::end)
+    else if (e == TransactionEffect::end) {
       engine_.set_transaction_status(TransactionStatus::idle);
+      close_transaction_cursors();
+    }
   }
 
   static void encode_row_description(const Schema& schema, std::span<const FormatCode> formats,
@@ -761,6 +1028,7 @@ class Connection final : public Session, public AuthExchange,
   ClientInfo client_;
   ParameterMap params_;
   StatementStore store_;
+  std::map<std::string, std::unique_ptr<SqlCursor>, std::less<>> cursors_;
   bool auth_started_ = false;
   bool in_cancellable_ = false;
   std::int32_t pid_ = 0;

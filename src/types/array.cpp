@@ -66,6 +66,9 @@ std::error_code elem_text(std::string_view s, Bytea& out, Oid, std::string& scra
 std::error_code elem_text(std::string_view s, Numeric& out, Oid, std::string& scratch) {
   return decode_text(s, out, scratch);
 }
+std::error_code elem_text(std::string_view s, Jsonb& out, Oid, std::string& scratch) {
+  return decode_text(s, out, scratch);
+}
 std::error_code elem_text(std::string_view s, Inet& out, Oid type, std::string&) {
   return decode_text(s, out, type);
 }
@@ -84,6 +87,9 @@ std::error_code elem_binary(std::string_view s, std::string& out, Oid type, std:
   return {};
 }
 std::error_code elem_binary(std::string_view s, Numeric& out, Oid, std::string& scratch) {
+  return decode_binary(s, out, scratch);
+}
+std::error_code elem_binary(std::string_view s, Jsonb& out, Oid, std::string& scratch) {
   return decode_binary(s, out, scratch);
 }
 std::error_code elem_binary(std::string_view s, Inet& out, Oid type, std::string&) {

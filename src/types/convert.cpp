@@ -63,7 +63,16 @@ std::error_code dispatch(Oid type, std::string_view in, FormatCode from, FormatC
     case oid::timestamptz: return go(TimestampTz{});
     case oid::interval: return go(Interval{});
     case oid::uuid: return go(Uuid{});
-    case oid::jsonb: return go(Jsonb{});
+    case oid::jsonb: {
+      if (dry_run) return {};
+      // Decoding normalises already: write that text rather than parse it twice.
+      Jsonb v;
+      std::string storage;
+      if (auto ec = decode_value(in, from, v, storage)) return ec;
+      if (to == format_binary) out.put_u8(1);
+      out.put_bytes(v.text);
+      return {};
+    }
     case oid::inet:
     case oid::cidr: {
       if (dry_run) return {};

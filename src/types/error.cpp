@@ -20,6 +20,8 @@ class TypeCategory final : public std::error_category {
       case type_errc::too_many_dimensions: return "number of array dimensions exceeds the maximum allowed (6)";
       case type_errc::unsupported_format: return "unsupported format code";
       case type_errc::unsupported_type: return "no text/binary conversion for this type";
+      case type_errc::unsupported_unicode_escape: return "unsupported Unicode escape sequence";
+      case type_errc::nesting_too_deep: return "stack depth limit exceeded";
     }
     return "unknown type error";
   }
@@ -45,6 +47,8 @@ std::string_view type_error_sqlstate(std::error_code ec) noexcept {
     case type_errc::too_many_dimensions: return "54000";     // program_limit_exceeded
     case type_errc::unsupported_format: return "22023";      // invalid_parameter_value
     case type_errc::unsupported_type: return "0A000";        // feature_not_supported
+    case type_errc::unsupported_unicode_escape: return "22P05";  // untranslatable_character
+    case type_errc::nesting_too_deep: return "54001";  // statement_too_complex
   }
   return {};
 }

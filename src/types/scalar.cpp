@@ -8,6 +8,7 @@
 #include <type_traits>
 
 #include "pgwire/types/scalar.hpp"
+#include "json.hpp"
 #include "util.hpp"
 
 namespace pgwire {
@@ -258,143 +259,6 @@ bool read_exact(std::string_view in, T& out) {
   return true;
 }
 
-// JSON syntax as PostgreSQL's lexer/parser checks it (jsonapi.c).
-class JsonChecker {
- public:
-  JsonChecker(std::string_view s, bool jsonb) : p_(s.data()), end_(s.data() + s.size()), jsonb_(jsonb) {}
-
-  bool run() {
-    std::string stack;  // '{' / '[' of the open containers
-    enum { value, key, after } state = value;
-    for (;;) {
-      skip_ws();
-      if (state == key) {
-        if (!string()) return false;
-        skip_ws();
-        if (p_ == end_ || *p_ != ':') return false;
-        ++p_;
-        state = value;
-        continue;
-      }
-      if (state == value) {
-        if (p_ == end_) return false;
-        char c = *p_;
-        if (c == '{' || c == '[') {
-          ++p_;
-          skip_ws();
-          if (p_ < end_ && *p_ == (c == '{' ? '}' : ']')) {
-            ++p_;
-            state = after;
-          } else {
-            stack.push_back(c);
-            state = c == '{' ? key : value;
-          }
-          continue;
-        }
-        if (!(c == '"' ? string() : (c == '-' || is_digit(c)) ? number() : word())) return false;
-        state = after;
-        continue;
-      }
-      // after a value
-      if (stack.empty()) return p_ == end_;
-      if (p_ == end_) return false;
-      char c = *p_++;
-      if (c == ',') {
-        state = stack.back() == '{' ? key : value;
-      } else if ((c == '}' && stack.back() == '{') || (c == ']' && stack.back() == '[')) {
-        stack.pop_back();
-      } else {
-        return false;
-      }
-    }
-  }
-
- private:
-  static bool alnum(char c) {
-    return is_alpha(c) || is_digit(c) || c == '_' || static_cast<unsigned char>(c) >= 0x80;
-  }
-  void skip_ws() {
-    while (p_ < end_ && (*p_ == ' ' || *p_ == '\t' || *p_ == '\n' || *p_ == '\r')) ++p_;
-  }
-  bool digits() {
-    const char* start = p_;
-    while (p_ < end_ && is_digit(*p_)) ++p_;
-    return p_ != start;
-  }
-  bool number() {
-    if (*p_ == '-') ++p_;
-    if (p_ < end_ && *p_ == '0') {
-      ++p_;
-    } else if (!digits()) {
-      return false;
-    }
-    if (p_ < end_ && *p_ == '.') {
-      ++p_;
-      if (!digits()) return false;
-    }
-    if (p_ < end_ && (*p_ == 'e' || *p_ == 'E')) {
-      ++p_;
-      if (p_ < end_ && (*p_ == '+' || *p_ == '-')) ++p_;
-      if (!digits()) return false;
-    }
-    return p_ == end_ || !alnum(*p_);  // "1x", "01" are one bad token
-  }
-  bool word() {
-    const char* start = p_;
-    while (p_ < end_ && alnum(*p_)) ++p_;
-    std::string_view w(start, static_cast<std::size_t>(p_ - start));
-    return w == "true" || w == "false" || w == "null";
-  }
-  bool string() {
-    if (p_ == end_ || *p_ != '"') return false;
-    ++p_;
-    int hi_surrogate = -1;  // jsonb only: pairs must be complete
-    while (p_ < end_) {
-      char c = *p_++;
-      if (c == '"') return hi_surrogate == -1;
-      if (static_cast<unsigned char>(c) < 0x20) return false;
-      if (c != '\\') {
-        if (hi_surrogate != -1) return false;
-        continue;
-      }
-      if (p_ == end_) return false;
-      c = *p_++;
-      if (c == 'u') {
-        if (end_ - p_ < 4) return false;
-        int ch = 0;
-        for (int i = 0; i < 4; ++i) {
-          int h = hex_value(*p_++);
-          if (h < 0) return false;
-          ch = ch * 16 + h;
-        }
-        if (!jsonb_) continue;  // json keeps the escape as text: no further checks
-        if (ch >= 0xD800 && ch <= 0xDBFF) {
-          if (hi_surrogate != -1) return false;
-          hi_surrogate = ch;
-          continue;
-        }
-        if (ch >= 0xDC00 && ch <= 0xDFFF) {
-          if (hi_surrogate == -1) return false;
-          hi_surrogate = -1;
-          continue;
-        }
-        if (hi_surrogate != -1 || ch == 0) return false;  // jsonb cannot store U+0000
-      } else if (std::strchr("\"\\/bfnrt", c) == nullptr || c == 0) {
-        return false;
-      } else if (hi_surrogate != -1) {
-        return false;
-      }
-    }
-    return false;
-  }
-
-  const char* p_;
-  const char* end_;
-  bool jsonb_;
-};
-
-bool valid_json(std::string_view s, bool jsonb) { return JsonChecker(s, jsonb).run(); }
-
 }  // namespace
 
 // bool ----------------------------------------------------------------------
@@ -483,8 +347,8 @@ std::error_code decode_text(std::string_view in, std::string_view& out, Oid type
     std::size_t n = 63;
     while (n > 0 && (static_cast<unsigned char>(in[n]) & 0xC0) == 0x80) --n;
     in = in.substr(0, n);
-  } else if ((type == oid::json || type == oid::jsonb) && !valid_json(in, type == oid::jsonb)) {
-    return fail(type_errc::invalid_text);
+  } else if (type == oid::json || type == oid::jsonb) {
+    if (auto ec = type == oid::json ? check_json(in) : check_jsonb(in)) return ec;
   }
   out = in;
   return {};
@@ -497,8 +361,8 @@ std::error_code decode_binary(std::string_view in, std::string_view& out, Oid ty
   }
   if (!valid_utf8(in)) return fail(type_errc::invalid_encoding);
   if (type == oid::name && in.size() >= 64) return fail(type_errc::out_of_range);  // namerecv
-  if ((type == oid::json || type == oid::jsonb) && !valid_json(in, type == oid::jsonb)) {
-    return fail(type_errc::invalid_text);
+  if (type == oid::json || type == oid::jsonb) {
+    if (auto ec = type == oid::json ? check_json(in) : check_jsonb(in)) return ec;
   }
   out = in;
   return {};
@@ -670,14 +534,29 @@ std::error_code decode_binary(std::string_view in, Uuid& out) {
 }
 
 // jsonb --------------------------------------------------------------------------------
+// Always normalised (json.cpp): what a product hands us is printed as
+// jsonb_out would print it, and what a client sends is read as jsonb_in would.
 
-void encode_text(Jsonb v, Buffer& out) { out.put_bytes(v.text); }
+void encode_text(Jsonb v, Buffer& out) {
+  if (auto ec = normalize_jsonb(v.text, out)) out.set_error(ec);
+}
 void encode_binary(Jsonb v, Buffer& out) {
-  out.put_u8(1);
-  out.put_bytes(v.text);
+  std::size_t at = out.size();
+  out.put_u8(1);  // jsonb_send's version
+  if (auto ec = normalize_jsonb(v.text, out)) {
+    out.truncate(at);
+    out.set_error(ec);
+  }
 }
 
-std::error_code decode_text(std::string_view in, Jsonb& out) { return decode_text(in, out.text, oid::jsonb); }
-std::error_code decode_binary(std::string_view in, Jsonb& out) { return decode_binary(in, out.text, oid::jsonb); }
+std::error_code decode_text(std::string_view in, Jsonb& out, std::string& storage) {
+  if (auto ec = normalize_jsonb(in, storage)) return ec;
+  out.text = storage == in ? in : std::string_view(storage);  // like numeric: view the input when it is canonical
+  return {};
+}
+std::error_code decode_binary(std::string_view in, Jsonb& out, std::string& storage) {
+  if (in.empty() || in[0] != 1) return fail(type_errc::invalid_binary);  // version 1 only
+  return decode_text(in.substr(1), out, storage);
+}
 
 }  // namespace pgwire

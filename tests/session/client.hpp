@@ -79,6 +79,22 @@ class Client {
       if (!fill()) return true;
     }
   }
+  // Several messages in one write (a pipelined batch).
+  template <class... M>
+  void send_batch(const M&... m) {
+    Buffer b;
+    (encode(m, b), ...);
+    send_raw(b.view());
+  }
+
+  // StartupMessage as `user` on a trust server, then up to ReadyForQuery.
+  void login(std::string user = "u") {
+    StartupMessage m;
+    m.parameters = {{"user", user}};
+    send(m);
+    until_ready();
+  }
+
   // Reads until ReadyForQuery; returns every message type byte seen.
   std::string until_ready(TransactionStatus* status = nullptr) {
     std::string types;

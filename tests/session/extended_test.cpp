@@ -69,18 +69,10 @@ struct Fixture {
   std::shared_ptr<Counting> handler = std::make_shared<Counting>();
   TestServer server{{}, {make_trust_auth(), nullptr, handler}};
   Client c{server.port()};
-  Fixture() {
-    StartupMessage m;
-    m.parameters = {{"user", "u"}};
-    c.send(m);
-    c.until_ready();
-  }
-  // Sends a batch of messages in one write.
+  Fixture() { c.login(); }
   template <class... M>
   void send(const M&... m) {
-    Buffer b;
-    (encode(m, b), ...);
-    c.send_raw(b.view());
+    c.send_batch(m...);
   }
   std::string types_until_ready() { return c.until_ready(); }
 };

@@ -130,7 +130,7 @@ void check_row(const ExpectedRow& r, Counts& counts) {
   if (t == "varchar") return check(r, with_oid<std::string_view>(oid::varchar), counts);
   if (t == "bpchar") return check(r, with_oid<std::string_view>(oid::bpchar), counts);
   if (t == "json") return check(r, with_oid<std::string_view>(oid::json), counts);
-  if (t == "jsonb") return check(r, scalar<Jsonb>(), counts);
+  if (t == "jsonb") return check(r, with_storage<Jsonb>(), counts);
   if (t == "bytea") return check(r, with_storage<Bytea>(), counts);
   if (t == "numeric") return check(r, with_storage<Numeric>(), counts);
   if (t == "date") return check(r, scalar<Date>(), counts);

@@ -25,6 +25,7 @@
 
 #include <deque>
 
+#include "pgwire/api/cursors.hpp"
 #include "pgwire/api/results.hpp"
 #include "pgwire/api/session.hpp"
 #include "pgwire/codec/frontend.hpp"
@@ -48,6 +49,10 @@ struct Statement {
   T* handle_as() const noexcept {
     return static_cast<T*>(handle.get());
   }
+
+  // Set by the library for DECLARE/FETCH/MOVE/CLOSE (ServerOptions::sql_cursors):
+  // such statements never reach prepare()/execute() themselves.
+  std::shared_ptr<const CursorPlan> cursor;
 };
 
 struct Portal {
@@ -72,7 +77,7 @@ struct Portal {
   std::optional<Response> suspended;
   bool completed = false;
   std::string storage;  // owns the parameter bytes
-  mutable std::deque<std::string> scratch;  // decoded values that need storage (bytea, numeric)
+  mutable std::deque<std::string> scratch;  // decoded values that need storage (bytea, numeric, jsonb)
 
  private:
   [[noreturn]] void bad_parameter(std::size_t i) const;

@@ -12,6 +12,22 @@
 // Settings live in the Session (Session::parameter / set_parameter), so
 // reported ones (DateStyle, TimeZone, application_name, ...) reach the client
 // as ParameterStatus, as after SET in PostgreSQL.
+//
+// It also answers the pg_type lookups drivers send verbatim, from the type
+// layer's built-in rows (builtin_types()), so that a product without a
+// pg_catalog still serves them:
+//   - postgres.js: the array types at connect; psqlODBC: the "lo" type;
+//   - asyncpg: the type introspection query (typeinfo_tree, $1::oid[]) it
+//     runs for types outside its core codecs (int4[], ...), and its type
+//     lookups by OID / by name (set_type_codec);
+//   - pgjdbc (TypeInfoCache): type by name (setObject of a PGobject /
+//     PGInterval), name / kind / is_array by OID (reading such columns),
+//     array type, element type and delimiter lookups.
+// The ones with parameters ($1) need the bound portal and the statement:
+// use the Statement / Portal overloads in the extended query protocol:
+//
+//   prepare(session, stmt):  if (commands.describe(stmt)) co_return;
+//   execute(session, portal): if (auto r = commands.answer(session, portal)) co_return std::move(*r);
 
 #include <optional>
 #include <string>
@@ -21,6 +37,9 @@
 #include "pgwire/api/session.hpp"
 
 namespace pgwire {
+
+struct Statement;  // pgwire/api/extended.hpp
+struct Portal;
 
 class SessionCommands {
  public:
@@ -36,12 +55,27 @@ class SessionCommands {
   explicit SessionCommands(Options options) : options_(std::move(options)) {}
 
   // The result of `statement` (one statement, no trailing ';' needed) when
-  // it is one of the session commands, else nullopt.
+  // it is one of the session commands, else nullopt. Catalog queries with
+  // parameters are not answered here (nullopt): see the Portal overload.
   std::optional<Response> answer(Session& session, std::string_view statement) const;
+
+  // Execute: as above for portal.statement->sql, plus the catalog queries
+  // with parameters, which are read from the portal (text or binary, as
+  // the statement's parameter types say). Throws PgError (22P02 / 22P03)
+  // for a parameter that is not a valid value. The rows honour the portal's
+  // result formats.
+  std::optional<Response> answer(Session& session, const Portal& portal) const;
 
   // For Parse (Describe before Bind): true when answer() handles the
   // statement; `columns` receives its result schema (null for commands).
+  // False for catalog queries with parameters (use the Statement overload).
   bool describe(std::string_view statement, SchemaPtr& columns) const;
+
+  // Parse: true when answer(session, portal) handles stmt.sql; fills
+  // stmt.columns and, for the catalog queries with parameters, the
+  // parameter types PostgreSQL infers (oid[] for asyncpg's $1, name for
+  // pgjdbc's type name, ...) where the client sent 0 or none.
+  bool describe(Statement& stmt) const;
 
  private:
   Options options_;

@@ -38,6 +38,11 @@ struct ServerOptions {
   // batches of this size, and the handler waits while the client is slow.
   std::size_t flush_threshold = 64 * 1024;
   std::string server_version = "15.0";
+  // DECLARE / FETCH / MOVE / CLOSE implemented by the library over the
+  // handlers (see pgwire/api/cursors.hpp). Off for products that have cursors
+  // of their own (e.g. a proxy to PostgreSQL): the statements then reach the
+  // handlers like any other.
+  bool sql_cursors = true;
 };
 
 struct Handlers {

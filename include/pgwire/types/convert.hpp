@@ -15,7 +15,9 @@ namespace pgwire {
 bool can_convert_format(Oid type) noexcept;
 
 // Appends `in` (a value of `type` in format `from`) to `out` in format `to`.
-// Same formats copy the bytes. Unknown types: type_errc::unsupported_type.
+// Same formats copy the bytes; otherwise the value is decoded and encoded
+// again (so jsonb comes out normalised, as jsonb_out prints it). Unknown
+// types: type_errc::unsupported_type.
 std::error_code convert_format(Oid type, std::string_view in, FormatCode from, FormatCode to,
                                Buffer& out);
 

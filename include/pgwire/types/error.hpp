@@ -18,6 +18,8 @@ enum class type_errc {
   too_many_dimensions,     // more than 6 dimensions (PostgreSQL's MAXDIM)
   unsupported_format,      // format code other than 0 (text) or 1 (binary)
   unsupported_type,        // convert_format: a type this layer does not know
+  unsupported_unicode_escape,  // jsonb: \u0000, which text cannot hold
+  nesting_too_deep,        // json/jsonb nested deeper than PostgreSQL's stack allows
 };
 
 const std::error_category& type_category() noexcept;

@@ -80,8 +80,11 @@ void encode_text(Interval v, Buffer& out);  // "1 year 2 mons -3 days +04:05:06.
 void encode_binary(Interval v, Buffer& out);
 void encode_text(Uuid v, Buffer& out);  // "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"
 void encode_binary(Uuid v, Buffer& out);
-void encode_text(Jsonb v, Buffer& out);  // the text as given
-void encode_binary(Jsonb v, Buffer& out);  // 0x01 + text
+// jsonb: normalised as jsonb_out prints it (see Jsonb); sets the decoders'
+// error if the text is not valid jsonb. Allocates scratch proportional to
+// the text (the parse tree, to sort object keys).
+void encode_text(Jsonb v, Buffer& out);
+void encode_binary(Jsonb v, Buffer& out);  // 0x01 + the normalised text
 void encode_text(const Inet& v, Buffer& out);  // "10.1.2.3/8", "::1"; cidr always has "/bits"
 void encode_binary(const Inet& v, Buffer& out);
 
@@ -139,8 +142,14 @@ void encode_binary(const T& v, Buffer& out) {
 //   inet/cidr everything network_in accepts (ported): dotted IPv4 (cidr also
 //             abbreviated "10.1/16", "0x0a01" and a classful mask without
 //             /bits), IPv6 with "::" and an IPv4 tail, optional "/bits"
-//   json      RFC 8259 JSON (as PostgreSQL's parser); jsonb also rejects \u0000
-//             and unpaired surrogate escapes
+//   json      RFC 8259 JSON (as PostgreSQL's parser), kept as given
+//   jsonb     the same syntax, normalised (see Jsonb); \u0000 is
+//             unsupported_unicode_escape (22P05), unpaired surrogate escapes
+//             invalid_text, numbers numeric cannot hold out_of_range; nesting
+//             deeper than PostgreSQL's default stack allows (14538 arrays,
+//             13084 objects) is nesting_too_deep (54001). Not PostgreSQL:
+//             out_of_range also when exponents ("1e131071") would make the
+//             text more than 1 MiB longer than twice the input
 //   arrays    see array.hpp
 
 std::error_code decode_text(std::string_view in, bool& out);
@@ -157,8 +166,9 @@ std::error_code decode_text(std::string_view in, double& out);
 std::error_code decode_binary(std::string_view in, double& out);
 // String types: `out` views `in`. `type` selects the checks: name (text:
 // truncated to 63 bytes like namein; binary: 64+ bytes rejected), json and
-// jsonb (syntax; binary jsonb strips the version byte), anything else is
-// plain text (UTF-8 without NUL).
+// jsonb (validated only, not normalised: decode a Jsonb for that; binary
+// jsonb strips the version byte), anything else is plain text (UTF-8
+// without NUL).
 std::error_code decode_text(std::string_view in, std::string_view& out, Oid type = oid::text);
 std::error_code decode_binary(std::string_view in, std::string_view& out, Oid type = oid::text);
 // Text-format bytea must be unescaped: `out` views `storage`, which the
@@ -190,8 +200,10 @@ std::error_code decode_text(std::string_view in, Interval& out);
 std::error_code decode_binary(std::string_view in, Interval& out);
 std::error_code decode_text(std::string_view in, Uuid& out);
 std::error_code decode_binary(std::string_view in, Uuid& out);
-std::error_code decode_text(std::string_view in, Jsonb& out);    // views `in`
-std::error_code decode_binary(std::string_view in, Jsonb& out);  // views `in` after the version byte
+// The normalised text: `out` views `in` (after the version byte) when it is
+// already normalised, else `storage`.
+std::error_code decode_text(std::string_view in, Jsonb& out, std::string& storage);
+std::error_code decode_binary(std::string_view in, Jsonb& out, std::string& storage);
 // `type` is oid::inet or oid::cidr: a cidr must have no bits right of the mask.
 std::error_code decode_text(std::string_view in, Inet& out, Oid type = oid::inet);
 std::error_code decode_binary(std::string_view in, Inet& out, Oid type = oid::inet);

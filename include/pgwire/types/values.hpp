@@ -129,8 +129,12 @@ struct Uuid {
 };
 
 // jsonb as JSON text. Binary format is a version byte (1) and the text.
-// Encoders send the text as given: PostgreSQL would print it normalized
-// (keys sorted and deduplicated, ", " and ": " separators).
+// Encoders accept any valid JSON and send it as jsonb_out prints it;
+// decoders produce that text too: object keys sorted (shorter first, then
+// bytewise) and deduplicated (the last value wins), ", " and ": "
+// separators, no other whitespace, strings with \uXXXX decoded and
+// re-escaped as PostgreSQL does, numbers as numeric prints them ("1e2" is
+// 100, "-0" is 0, "1.0" stays 1.0).
 struct Jsonb {
   std::string_view text;
   friend bool operator==(const Jsonb&, const Jsonb&) = default;
