@@ -77,7 +77,7 @@ std::error_code dispatch(Oid type, std::string_view in, FormatCode from, FormatC
     case oid::cidr: {
       if (dry_run) return {};
       Inet v{};
-      auto ec = from == format_binary ? decode_binary(in, v) : decode_text(in, v, type);
+      auto ec = from == format_binary ? decode_binary(in, v, type) : decode_text(in, v, type);
       if (ec) return ec;
       encode_value(v, to, out);
       return out.error();

@@ -1,0 +1,64 @@
+// fuzz_types: the type layer's decoders, fed hostile values.
+//
+// Input: byte 0 picks a built-in type (index into builtin_types()), byte 1
+// bit 0 the input format (text/binary); the rest is the value. Checked:
+//  - convert_format never crashes, and on success its output is canonical:
+//    converting it to the other format and back gives the same bytes again
+//    (text -> binary -> text is a fixed point after one round, and so is
+//    binary -> text -> binary);
+//  - every error is a type-layer error with a SQLSTATE (what a server sends).
+// Also: type_from_sql_name and parse_cursor_command on the raw bytes (SQL a
+// client controls) must not crash.
+
+#include <string_view>
+
+#include "fuzz_common.hpp"
+#include "pgwire/api/cursors.hpp"
+#include "pgwire/types/convert.hpp"
+#include "pgwire/types/error.hpp"
+#include "pgwire/types/oid.hpp"
+
+namespace {
+
+using namespace pgwire;
+using pgwire_fuzz::check;
+using pgwire_fuzz::fail;
+
+void check_error(std::error_code ec) {
+  check(!type_error_sqlstate(ec).empty() || ec.category() != type_category(), "type error without a SQLSTATE");
+}
+
+// `in` (format `from`) converted to `to`; nullopt on a (checked) error.
+std::optional<std::string> convert(Oid type, std::string_view in, FormatCode from, FormatCode to) {
+  Buffer out;
+  if (auto ec = convert_format(type, in, from, to, out)) {
+    check_error(ec);
+    return std::nullopt;
+  }
+  return std::string(out.view());
+}
+
+}  // namespace
+
+extern "C" int PGWIRE_FUZZ_ENTRY(const std::uint8_t* data, std::size_t size) {
+  std::string_view all(reinterpret_cast<const char*>(data), size);
+  (void)type_from_sql_name(all);
+  (void)parse_cursor_command(all);
+  if (size < 2) return 0;
+  auto types = builtin_types();
+  Oid type = types[data[0] % types.size()].oid;
+  if (!can_convert_format(type)) return 0;
+  FormatCode from = (data[1] & 1) ? format_binary : format_text;
+  FormatCode to = from == format_text ? format_binary : format_text;
+  std::string_view value = all.substr(2);
+  auto once = convert(type, value, from, to);
+  if (!once) return 0;
+  // The output of a successful conversion is a valid value: it converts back,
+  // and the round trip is stable from there on.
+  auto back = convert(type, *once, to, from);
+  if (!back) fail("a converted value does not convert back", value, *once);
+  auto again = convert(type, *back, from, to);
+  if (!again) fail("a canonical value does not convert", *once, *back);
+  if (*again != *once) fail("conversion is not stable after one round trip", *once, *again);
+  return 0;
+}
