@@ -706,6 +706,8 @@ std::optional<Response> SessionCommands::answer(Session& session, std::string_vi
   }
   // DISCARD ALL | DEALLOCATE [PREPARE] name | ALL
   if (is(t, 0, "discard") && is(t, 1, "all") && t.size() == 2) {
+    // As PostgreSQL: DISCARD ALL includes CLOSE ALL and DEALLOCATE ALL.
+    session.close_all_cursors();
     session.deallocate_all();
     return Response::command("DISCARD ALL");
   }

@@ -226,6 +226,8 @@ class Connection final : public Session, public AuthExchange,
       if (shared_.handlers.extended_query) shared_.handlers.extended_query->closed(*this, *st);
   }
 
+  void close_all_cursors() override { cursors_.clear(); }
+
   std::shared_ptr<void>& state_slot() const noexcept override { return state_; }
   bool cancel_requested() const noexcept override { return cancel_requested_.load(); }
 

@@ -5,6 +5,7 @@
 #include <pgwire/api/auth.hpp>
 #include <pgwire/api/cursors.hpp>
 #include <pgwire/api/extended.hpp>
+#include <pgwire/api/session_commands.hpp>
 
 #include "session/client.hpp"
 #include "support/catch.hpp"
@@ -38,11 +39,18 @@ class Product final : public SimpleQueryHandler, public ExtendedQueryHandler {
     if (sql == "fail") return Response::error(ErrorInfo::error("22012", "division by zero"));
     return Response::command("DONE");
   }
-  asio::awaitable<std::vector<Response>> query(Session&, std::string_view sql) override {
+  asio::awaitable<std::vector<Response>> query(Session& session, std::string_view sql) override {
     std::vector<Response> out;
-    for (auto stmt : split_statements(sql)) out.push_back(answer(stmt, std::nullopt));
+    for (auto stmt : split_statements(sql)) {
+      if (auto r = commands.answer(session, stmt)) {
+        out.push_back(std::move(*r));
+      } else {
+        out.push_back(answer(stmt, std::nullopt));
+      }
+    }
     co_return out;
   }
+  SessionCommands commands;
   asio::awaitable<void> prepare(Session&, Statement& stmt) override {
     if (stmt.sql.starts_with("count")) stmt.columns = schema();
     if (stmt.sql == "count $1") stmt.parameter_types.resize(1, oid::int4);
@@ -191,6 +199,14 @@ TEST_CASE("cursors: backward motion fails with 55000; WITH HOLD outlives COMMIT;
   CHECK(f.rows(&tag) == Strings{"3"});
   CHECK(tag == "CLOSE CURSOR");
   f.c.send(Query{"CLOSE h"});
+  f.rows(&tag, &error);
+  CHECK(error == "34000");
+  // DISCARD ALL closes cursors, WITH HOLD ones too (as CLOSE ALL).
+  f.c.send(Query{"begin; DECLARE h2 CURSOR WITH HOLD FOR count 2; commit; DISCARD ALL"});
+  f.rows(&tag);
+  CHECK(tag == "DISCARD ALL");
+  error.clear();
+  f.c.send(Query{"FETCH 1 FROM h2"});
   f.rows(&tag, &error);
   CHECK(error == "34000");
 }

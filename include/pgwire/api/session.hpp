@@ -66,6 +66,9 @@ class Session {
   // prepared statements of this session (false: no such statement).
   virtual bool deallocate(std::string_view statement) = 0;
   virtual void deallocate_all() = 0;
+  // CLOSE ALL / DISCARD ALL: close the library's SQL cursors of this session
+  // (ServerOptions::sql_cursors).
+  virtual void close_all_cursors() = 0;
 
   // True once a matching CancelRequest arrived for the statement now
   // running. Awaited Asio operations are cancelled too (they fail with
