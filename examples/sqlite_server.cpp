@@ -389,13 +389,16 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
   pgwire::Response run(pgwire::Session& session, const std::shared_ptr<Db>& db, std::string_view sql,
                        const pgwire::Portal* portal) {
     std::string word = upper_word(sql);
-    // What drivers send in passing (SET, SHOW, version(), ...) is the
-    // library's; SQLite gets the rest.
-    if (auto r = portal ? commands_.answer(session, *portal) : commands_.answer(session, sql)) return std::move(*r);
-    if (pgwire::is_empty_query(sql)) return pgwire::Response::empty();
+    // A statement compiled at Parse is SQLite's (prepare() asked the
+    // commands first); otherwise what drivers send in passing (SET, SHOW,
+    // version(), ...) is the library's, and SQLite gets the rest.
     std::shared_ptr<Prepared> home;
     if (portal && portal->statement->handle)
       home = std::static_pointer_cast<Prepared>(portal->statement->handle);
+    if (!home) {
+      if (auto r = portal ? commands_.answer(session, *portal) : commands_.answer(session, sql)) return std::move(*r);
+      if (pgwire::is_empty_query(sql)) return pgwire::Response::empty();
+    }
     // PostgreSQL's BEGIN options (ISOLATION LEVEL, READ ONLY, ...) and START
     // TRANSACTION are not SQLite syntax; SQLite's transactions are serializable.
     if (word == "BEGIN" || (word == "START" && upper_word(sql, 2) == "START TRANSACTION")) {

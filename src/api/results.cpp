@@ -2,6 +2,11 @@
 
 namespace pgwire {
 
+const ErrorInfo& Response::error_info() const noexcept {
+  static const ErrorInfo none;
+  return error_ ? *error_ : none;
+}
+
 SchemaPtr make_schema(std::vector<Column> columns) {
   return std::make_shared<const Schema>(std::move(columns));
 }
@@ -87,7 +92,7 @@ Response Response::empty() { return Response{}; }
 Response Response::error(ErrorInfo info) {
   Response r;
   r.kind_ = Kind::error;
-  r.error_ = std::move(info);
+  r.error_ = std::make_unique<ErrorInfo>(std::move(info));
   return r;
 }
 

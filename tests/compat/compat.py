@@ -674,7 +674,10 @@ DRIVERS = {d.name: d for d in [
     Driver("node-postgres", COMMON + ["prepared"] + TYPE_FEATURES, prep_node("node_pg_compat.js", ["pg", "pg-cursor"]),
            lambda: "pg %s, pg-cursor %s (npm), node %s" % (npm_version("pg"), npm_version("pg-cursor"),
                                                            _cmd_version(["node", "--version"])),
-           "pg-cursor, 1000 rows per read (Execute with a row limit, PortalSuspended)"),
+           "pg-cursor, 1000 rows per read (Execute with a row limit, PortalSuspended)",
+           "binary results with `binary: true`; `b~` in a type cell: pg 8 decodes every DataRow "
+           "field as UTF-8 (brianc/node-postgres#3495), so for values that are not UTF-8 only "
+           "pg's image of the bytes is compared (other drivers check those bytes exactly)"),
     Driver("postgres.js", COMMON + ["prepared"] + TYPE_FEATURES, prep_node("postgresjs_compat.js", ["postgres"]),
            lambda: "postgres %s (npm), node %s" % (npm_version("postgres"),
                                                    _cmd_version(["node", "--version"])),

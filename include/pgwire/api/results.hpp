@@ -166,7 +166,8 @@ class Response {
   TransactionEffect effect() const noexcept { return effect_; }
   const SchemaPtr& schema() const noexcept { return schema_; }
   std::unique_ptr<RowSource>& source() noexcept { return source_; }
-  const ErrorInfo& error_info() const noexcept { return error_; }
+  // The error of Kind::error (an empty ErrorInfo otherwise).
+  const ErrorInfo& error_info() const noexcept;
 
  private:
   Kind kind_ = Kind::empty;
@@ -174,7 +175,8 @@ class Response {
   TransactionEffect effect_ = TransactionEffect::none;
   SchemaPtr schema_;
   std::unique_ptr<RowSource> source_;
-  ErrorInfo error_;
+  // Boxed: a Response is moved several times per statement, ErrorInfo is big.
+  std::unique_ptr<ErrorInfo> error_;
 };
 
 }  // namespace pgwire

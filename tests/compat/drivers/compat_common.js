@@ -47,6 +47,7 @@ function check(cond, what) {
 }
 
 function show(v) {
+  if (v instanceof OneOf) return 'one of ' + v.values.map(show).join(' | ');
   if (Buffer.isBuffer(v)) return 'Buffer<' + v.toString('hex') + '>';
   if (v instanceof Date) return 'Date(' + (isNaN(v) ? 'invalid' : v.toISOString()) + ')';
   if (typeof v === 'bigint') return v + 'n (bigint)';
@@ -187,6 +188,15 @@ function same(a, b) {
 //   d.expect(t)               the decoded value the driver should return
 //   d.param(t) (optional)     the parameter to send (default typeParam(t))
 //   d.detail(t)               "<param formats>/<result formats>"
+//   d.selectBinary(sql, id, t) (optional) the same SELECT in binary result
+//                             format -> {format, oid, raw, parsed}: the column's
+//                             format as the driver reports it, the value's
+//                             bytes as the driver hands them over, and (only
+//                             where the driver decodes t's binary form) {value}:
+//                             the decoded value
+//   d.rawBinary(bytes) (optional) what the driver hands over for the server's
+//                             bytes (default: the bytes), e.g. OneOf(bytes, the
+//                             image a known driver bug makes of them)
 async function typeRoundTrip(d, t, id) {
   const col = 'v_' + t.name;
   const sent = d.param ? d.param(t) : typeParam(t);
@@ -202,7 +212,26 @@ async function typeRoundTrip(d, t, id) {
   const wantText = t.name === 'json' && typeof sent === 'object' ? JSON.stringify(sent) : t.text;
   const text = await d.selectText(sel, id);
   check(text === wantText, `${what}; text result raw: got ${show(text)}, want ${show(wantText)}`);
+  if (d.selectBinary) await typeBinaryResult(d, t, id, sel, what, wantText);
   return d.detail(t);
+}
+
+// Step 2 in binary result format: the format and oid the driver reports, the
+// value's bytes (the spec's binary; for json the text kept, as above) and the
+// decoded value where the driver decodes the binary form.
+async function typeBinaryResult(d, t, id, sel, what, wantText) {
+  const got = await d.selectBinary(sel, id, t);
+  const how = `${what}; binary result (column format ${got.format})`;
+  check(got.format === 'binary', `${how}: the column is not in binary format`);
+  check(got.oid === t.oid, `${how}: column type oid ${got.oid}, want ${t.oid} (${t.name})`);
+  const bytes = t.name === 'json' ? Buffer.from(wantText) : Buffer.from(t.binary, 'hex');
+  const wantRaw = d.rawBinary ? d.rawBinary(bytes) : bytes;
+  check(same(got.raw, wantRaw), `${how} raw: got ${show(got.raw)}, want ${show(wantRaw)}`);
+  // A decoded value is only as good as the bytes it was decoded from.
+  if (got.parsed && same(got.raw, bytes)) {
+    const want = d.expect(t);
+    check(same(got.parsed.value, want), `${how} decoded: got ${show(got.parsed.value)}, want ${show(want)}`);
+  }
 }
 
 // The type_<name> features: (re)creates the types table with d.exec(sql),
