@@ -125,7 +125,65 @@ inline bool is(const Token& t, std::string_view sql, std::string_view text) {
 struct Rewritten {
   std::string sql;                 // what SQLite gets: the casts removed
   std::vector<pgwire::Oid> casts;  // per $n (index n-1): the type of `$n::type`, 0 if none
+  // Per column of the first SELECT list: the type of a cast applied last to
+  // the whole column (`$1::int4`, `count(*)::int4 AS n`), 0 if none. SQLite
+  // would judge those columns by their value; PostgreSQL reports the cast.
+  std::vector<pgwire::Oid> column_casts;
+  // The name PostgreSQL gives such a column without an alias: the type's
+  // ("SELECT 1::int4" is column "int4"); empty: SQLite's name stands.
+  std::vector<std::string> column_names;
 };
+
+struct Cast {
+  std::size_t at, last;  // token of "::" and the type's last token
+  pgwire::Oid type;
+};
+
+// column_casts of `toks` (see Rewritten) from the casts found in them.
+inline void select_list_casts(std::string_view sql, const std::vector<Token>& toks, const std::vector<Cast>& casts,
+                              Rewritten& out) {
+  std::size_t i = 0;
+  while (i < toks.size() && !is(toks[i], sql, "select")) {
+    if (is(toks[i], sql, "(")) return;  // a WITH query or the like: leave it to SQLite
+    ++i;
+  }
+  if (i == toks.size()) return;
+  static constexpr std::string_view ends[] = {"from", "where", "group", "order", "limit", "union", "having",
+                                              "window", "into", "except", "intersect", ";"};
+  std::size_t start = ++i, depth = 0;
+  auto finish = [&](std::size_t end) {  // the column is toks[start, end)
+    pgwire::Oid type = 0;
+    std::string name;
+    for (const Cast& c : casts) {
+      if (c.at < start || c.last >= end) continue;
+      std::size_t rest = end - c.last - 1;  // nothing, "alias" or "AS alias" may follow
+      bool alias = rest == 0 || (rest == 1 && toks[end - 1].kind != Token::punct) ||
+                   (rest == 2 && is(toks[c.last + 1], sql, "as"));
+      type = alias ? c.type : 0;
+      name.clear();
+      if (type != 0 && rest == 0) {
+        pgwire::Oid named = pgwire::element_type_of(type) ? pgwire::element_type_of(type) : type;
+        name = std::string(pgwire::type_name(named));
+      }
+    }
+    out.column_casts.push_back(type);
+    out.column_names.push_back(std::move(name));
+  };
+  for (; i < toks.size(); ++i) {
+    if (is(toks[i], sql, "(")) ++depth;
+    if (is(toks[i], sql, ")") && depth > 0) --depth;
+    if (depth > 0) continue;
+    if (is(toks[i], sql, ",")) {
+      finish(i);
+      start = i + 1;
+      continue;
+    }
+    bool end = false;
+    for (auto e : ends) end = end || is(toks[i], sql, e);
+    if (end) break;
+  }
+  finish(i);
+}
 
 // The value of a string literal token ('it''s', E'a\\b').
 inline std::string literal_value(std::string_view sql, const Token& t) {
@@ -191,6 +249,7 @@ inline std::size_t array_literal(std::string_view sql, const std::vector<Token>&
 inline Rewritten strip_casts(std::string_view sql) {
   auto toks = tokenize(sql);
   Rewritten out;
+  std::vector<Cast> found;
   std::size_t copied = 0;
   for (std::size_t i = 0; i < toks.size(); ++i) {
     std::string literal;
@@ -233,6 +292,7 @@ inline Rewritten strip_casts(std::string_view sql) {
     std::size_t end = toks[last].pos + toks[last].len;
     type = pgwire::type_from_sql_name(sql.substr(toks[first].pos, end - toks[first].pos));
     if (type == 0) continue;
+    found.push_back({i, last, type});
     if (i > 0 && toks[i - 1].kind == Token::placeholder) {
       auto n = static_cast<std::size_t>(toks[i - 1].param);
       if (out.casts.size() < n) out.casts.resize(n, 0);
@@ -243,6 +303,7 @@ inline Rewritten strip_casts(std::string_view sql) {
     i = last;
   }
   out.sql.append(sql.substr(copied));
+  select_list_casts(sql, toks, found, out);
   return out;
 }
 

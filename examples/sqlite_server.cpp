@@ -213,12 +213,17 @@ class SqliteRows final : public pgwire::RowSource {
 
 // Columns of a prepared statement: declared types, or (for expressions) the
 // type of the first row's value when one was stepped.
-pgwire::SchemaPtr schema_of(sqlite3_stmt* s, bool have_row) {
+pgwire::SchemaPtr schema_of(sqlite3_stmt* s, bool have_row, const sqlite_dialect::Rewritten& sql) {
   std::vector<pgwire::Column> cols;
   int ncol = sqlite3_column_count(s);
   for (int i = 0; i < ncol; ++i) {
-    pgwire::Oid t = pg_type(sqlite3_column_decltype(s, i), have_row ? sqlite3_column_type(s, i) : SQLITE_TEXT);
-    cols.push_back({sqlite3_column_name(s, i), t, pgwire::type_size(t)});
+    auto at = static_cast<std::size_t>(i);
+    // SELECT x::type: PostgreSQL reports the cast's type (and names the column after it).
+    bool cast = at < sql.column_casts.size() && sql.column_casts[at] != 0;
+    pgwire::Oid t = cast ? sql.column_casts[at]
+                         : pg_type(sqlite3_column_decltype(s, i), have_row ? sqlite3_column_type(s, i) : SQLITE_TEXT);
+    std::string name = cast && !sql.column_names[at].empty() ? sql.column_names[at] : sqlite3_column_name(s, i);
+    cols.push_back({std::move(name), t, pgwire::type_size(t)});
   }
   return pgwire::make_schema(std::move(cols));
 }
@@ -333,7 +338,7 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
       // without parameters is stepped once to learn them (SELECT 1 + 1 is
       // int8, not text), then reset.
       bool probe = slots.empty() && sqlite3_stmt_readonly(s->s) && sqlite3_step(s->s) == SQLITE_ROW;
-      stmt.columns = schema_of(s->s, probe);
+      stmt.columns = schema_of(s->s, probe, rewritten);
     }
     prepared->give_back(std::move(s));
     stmt.handle = std::move(prepared);
@@ -410,11 +415,13 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
       return pgwire::Response::begin(word == "BEGIN" ? "BEGIN" : "START TRANSACTION");
     }
     std::unique_ptr<Stmt> stmt;
+    sqlite_dialect::Rewritten rewritten;  // simple query: the SQL SQLite runs, and column casts
     if (home && !home->idle.empty()) {
       stmt = std::move(home->idle.back());
       home->idle.pop_back();
     } else {
-      std::string text = home ? home->sql : sqlite_dialect::strip_casts(sql).sql;
+      if (!home) rewritten = sqlite_dialect::strip_casts(sql);
+      const std::string& text = home ? home->sql : rewritten.sql;
       stmt = std::make_unique<Stmt>();
       int rc = sqlite3_prepare_v2(db->db, text.data(), static_cast<int>(text.size()), &stmt->s, nullptr);
       if (rc != SQLITE_OK) return pgwire::Response::error(sqlite_error(db->db, rc));
@@ -429,7 +436,7 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
     }
     if (sqlite3_column_count(stmt->s) > 0) {
       pgwire::SchemaPtr schema = portal && portal->statement->columns ? portal->statement->columns
-                                                                       : schema_of(stmt->s, rc == SQLITE_ROW);
+                                                                       : schema_of(stmt->s, rc == SQLITE_ROW, rewritten);
       auto rows = std::make_unique<SqliteRows>(db, std::move(stmt), rc == SQLITE_ROW, schema, home);
       return pgwire::Response::rows(schema, std::move(rows));
     }
