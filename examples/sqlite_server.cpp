@@ -112,13 +112,15 @@ struct Stmt {
 
 // One value of column i, as the declared PostgreSQL type, in the format the
 // client asked for (text for simple queries; per column after Bind).
-void encode_column(pgwire::RowWriter& out, sqlite3_stmt* s, int i, pgwire::Oid type, pgwire::Buffer& scratch) {
+// `binary`, `text`: scratch buffers reused across values.
+void encode_column(pgwire::RowWriter& out, sqlite3_stmt* s, int i, pgwire::Oid type, pgwire::Buffer& binary,
+                   pgwire::Buffer& text) {
   int storage = sqlite3_column_type(s, i);
   if (storage == SQLITE_NULL) {
     out.add_null();
     return;
   }
-  auto text = [&] {
+  auto stored = [&] {
     return std::string_view(reinterpret_cast<const char*>(sqlite3_column_text(s, i)),
                             static_cast<std::size_t>(sqlite3_column_bytes(s, i)));
   };
@@ -142,20 +144,19 @@ void encode_column(pgwire::RowWriter& out, sqlite3_stmt* s, int i, pgwire::Oid t
       }
       break;  // '\x...' text, e.g. from a client-side interpolated literal
     default:
-      if (is_string_type(type)) return out.add(text());
+      if (is_string_type(type)) return out.add(stored());
   }
   // A value SQLite holds as text, sent through the type layer: validated,
   // and canonical in either format (what PostgreSQL's output function prints).
-  std::string_view value = text();
-  scratch.clear();
-  if (auto ec = pgwire::convert_format(type, value, pgwire::format_text, pgwire::format_binary, scratch))
+  std::string_view value = stored();
+  binary.clear();
+  if (auto ec = pgwire::convert_format(type, value, pgwire::format_text, pgwire::format_binary, binary))
     throw invalid_value(type, value, ec);
-  if (out.format() == pgwire::format_binary) return out.add_encoded(scratch.view());
-  std::string binary(scratch.view());
-  scratch.clear();
-  if (auto ec = pgwire::convert_format(type, binary, pgwire::format_binary, pgwire::format_text, scratch))
+  if (out.format() == pgwire::format_binary) return out.add_encoded(binary.view());
+  text.clear();
+  if (auto ec = pgwire::convert_format(type, binary.view(), pgwire::format_binary, pgwire::format_text, text))
     throw invalid_value(type, value, ec);
-  out.add_encoded(scratch.view());
+  out.add_encoded(text.view());
 }
 
 // A Parse'd statement: the SQL SQLite runs (PostgreSQL casts removed) and
@@ -190,7 +191,7 @@ class SqliteRows final : public pgwire::RowSource {
     while (has_row_ && out.wants_more()) {
       out.begin_row();
       for (std::size_t i = 0; i < schema_->size(); ++i)
-        encode_column(out, s, static_cast<int>(i), (*schema_)[i].type, scratch_);
+        encode_column(out, s, static_cast<int>(i), (*schema_)[i].type, binary_, text_);
       out.end_row();
       int rc = sqlite3_step(s);
       if (rc == SQLITE_DONE) {
@@ -208,7 +209,7 @@ class SqliteRows final : public pgwire::RowSource {
   bool has_row_;
   pgwire::SchemaPtr schema_;
   std::shared_ptr<Prepared> home_;
-  pgwire::Buffer scratch_;
+  pgwire::Buffer binary_, text_;  // encode_column's scratch
 };
 
 // Columns of a prepared statement: declared types, or (for expressions) the

@@ -215,4 +215,23 @@ std::vector<Step> frame_oneshot(std::string_view in, StepFn step) {
   }
 }
 
+// The body of both stream targets: frames `data` in one piece with a full
+// Stepper (decoding and checking every message) and in chunks with a light
+// one; both must see the same steps.
+template <class Stepper>
+int check_stream(const std::uint8_t* data, std::size_t size) {
+  std::string_view in(reinterpret_cast<const char*>(data), size);
+  Stepper full(true);
+  auto oneshot = frame_oneshot(in, [&](std::string_view v, std::size_t& used) { return full(v, used); });
+  Stepper light(false);
+  auto chunked = frame_chunked(in, chunk_size(data, size),
+                               [&](std::string_view v, std::size_t& used) { return light(v, used); });
+  if (oneshot != chunked) {
+    std::fprintf(stderr, "one-shot: %zu steps, chunked (chunk %zu): %zu steps\n", oneshot.size(),
+                 chunk_size(data, size), chunked.size());
+    fail("FrameBuffer framing differs from one-shot framing");
+  }
+  return 0;
+}
+
 }  // namespace pgwire_fuzz

@@ -259,21 +259,5 @@ class FrontendStepper {
 }  // namespace
 
 extern "C" int PGWIRE_FUZZ_ENTRY(const std::uint8_t* data, std::size_t size) {
-  std::string_view in(reinterpret_cast<const char*>(data), size);
-
-  FrontendStepper full(true);
-  auto oneshot = pgwire_fuzz::frame_oneshot(
-      in, [&](std::string_view v, std::size_t& used) { return full(v, used); });
-
-  FrontendStepper light(false);
-  auto chunked = pgwire_fuzz::frame_chunked(
-      in, pgwire_fuzz::chunk_size(data, size),
-      [&](std::string_view v, std::size_t& used) { return light(v, used); });
-
-  if (oneshot != chunked) {
-    std::fprintf(stderr, "one-shot: %zu steps, chunked (chunk %zu): %zu steps\n", oneshot.size(),
-                 pgwire_fuzz::chunk_size(data, size), chunked.size());
-    fail("FrameBuffer framing differs from one-shot framing");
-  }
-  return 0;
+  return pgwire_fuzz::check_stream<FrontendStepper>(data, size);
 }

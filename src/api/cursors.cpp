@@ -77,8 +77,8 @@ std::optional<std::int64_t> number(const Tok& t) {
 bool is_name(const Tok& t) { return t.kind == Tok::word || t.kind == Tok::quoted; }
 
 // FETCH/MOVE [direction] [FROM | IN] name
-std::optional<CursorCommand> fetch_or_move(std::string_view sql, CursorCommand::Kind kind) {
-  auto t = head_tokens(sql, 8);
+std::optional<CursorCommand> fetch_or_move(std::string_view sql, const std::vector<Tok>& t,
+                                          CursorCommand::Kind kind) {
   using M = CursorCommand::Motion;
   CursorCommand c;
   c.kind = kind;
@@ -139,11 +139,12 @@ std::optional<CursorCommand> fetch_or_move(std::string_view sql, CursorCommand::
 }  // namespace
 
 std::optional<CursorCommand> parse_cursor_command(std::string_view sql) {
-  auto t = head_tokens(sql, 3);
+  // Enough tokens for the longest head: DECLARE's options up to FOR.
+  auto t = head_tokens(sql, 12);
   if (t.empty() || t[0].kind != Tok::word) return std::nullopt;
   const std::string& verb = t[0].text;
-  if (verb == "fetch") return fetch_or_move(sql, CursorCommand::Kind::fetch);
-  if (verb == "move") return fetch_or_move(sql, CursorCommand::Kind::move);
+  if (verb == "fetch") return fetch_or_move(sql, t, CursorCommand::Kind::fetch);
+  if (verb == "move") return fetch_or_move(sql, t, CursorCommand::Kind::move);
   if (verb == "close") {
     if (t.size() < 2 || !is_name(t[1]) || !only_spaces_or_semicolons(sql.substr(t[1].end)))
       return std::nullopt;
@@ -155,7 +156,7 @@ std::optional<CursorCommand> parse_cursor_command(std::string_view sql) {
   if (verb != "declare" || t.size() < 2 || !is_name(t[1])) return std::nullopt;
   // DECLARE name [BINARY] [ASENSITIVE | INSENSITIVE] [[NO] SCROLL] CURSOR
   //   [{WITH | WITHOUT} HOLD] FOR query
-  auto d = head_tokens(sql, 12);
+  const auto& d = t;
   CursorCommand c;
   c.kind = CursorCommand::Kind::declare;
   c.name = d[1].text;

@@ -250,4 +250,42 @@ async function runTypes(d) {
   }
 }
 
-module.exports = {C, PARAMS, Check, check, eq, show, R, TYPES, typeParam, typeExpected, OneOf, runTypes};
+// The shared order of the Node drivers' features (as run_plan in
+// compat_common.py). f: the feature functions by name (param(col, id, value,
+// ok) for each PARAMS entry); exec(sql): runs DDL; types: runTypes' driver;
+// close(): ends the driver's connections, waited for at most C.timeout.
+async function runFeatures({f, exec, types, close}) {
+  for (const name of ['connect_trust', 'connect_scram', 'connect_tls', 'simple_query', 'expr_type']) {
+    await R.run(name, f[name]);
+  }
+  let tableError = null;
+  try {
+    await exec(R.sql(`DROP TABLE IF EXISTS ${C.table}`));
+    await exec(R.sql(C.sqlCreate));
+  } catch (e) {
+    tableError = 'creating the test table failed: ' + e.message + ' (query: ' + R.query + ')';
+  }
+  const withTable = (name, fn) => (tableError ? R.emit(name, false, tableError) : R.run(name, fn));
+  for (const [n, [feature, col, value, ok]] of PARAMS.entries()) {
+    await withTable(feature, () => f.param(col, n + 1, value, ok));
+  }
+  await R.run('error_sqlstate', f.error_sqlstate);
+  await R.run('multi_statement', f.multi_statement);
+  await withTable('transaction', f.transaction);
+  await withTable('prepared', f.prepared);
+  await R.run('rows_100k', f.rows_100k);
+  await R.run('stream_100k', f.stream_100k);
+  await runTypes(types);
+  await Promise.race([close(), new Promise((r) => setTimeout(r, C.timeout))]);
+}
+
+// Runs a driver program's main(): exit 0 when it ran, 3 when it crashed.
+function runMain(main) {
+  main().then(() => process.exit(0), (e) => {
+    console.error(e);
+    process.exit(3);
+  });
+}
+
+module.exports = {C, PARAMS, Check, check, eq, show, R, TYPES, typeParam, typeExpected, OneOf, runTypes,
+                  runFeatures, runMain};

@@ -7,7 +7,7 @@
 const {Client, types: pgTypes} = require('pg'); // pgTypes: pg-types, as pg uses it
 const Cursor = require('pg-cursor');
 const PostgresInterval = require('postgres-interval'); // pg-types' interval value
-const {C, PARAMS, Check, check, eq, show, R, typeParam, typeExpected, OneOf, runTypes} = require('./compat_common.js');
+const {C, PARAMS, Check, check, eq, show, R, typeParam, typeExpected, OneOf, runFeatures, runMain} = require('./compat_common.js');
 
 let client = null;
 let connectError = null;
@@ -236,39 +236,15 @@ const PG_TYPES = {
 };
 
 async function main() {
-  await R.run('connect_trust', connectTrust);
-  await R.run('connect_scram', connectScram);
-  await R.run('connect_tls', connectTls);
-  await R.run('simple_query', simpleQuery);
-  await R.run('expr_type', exprType);
-  let tableError = null;
-  try {
-    await q(`DROP TABLE IF EXISTS ${C.table}`);
-    await q(C.sqlCreate);
-  } catch (e) {
-    tableError = 'creating the test table failed: ' + e.message + ' (query: ' + R.query + ')';
-  }
-  let id = 1;
-  for (const [feature, col, value, ok] of PARAMS) {
-    const n = id++;
-    if (tableError) R.emit(feature, false, tableError);
-    else await R.run(feature, () => param(col, n, value, ok));
-  }
-  await R.run('error_sqlstate', errorSqlstate);
-  await R.run('multi_statement', multiStatement);
-  if (tableError) R.emit('transaction', false, tableError);
-  else await R.run('transaction', transaction);
-  if (tableError) R.emit('prepared', false, tableError);
-  else await R.run('prepared', prepared);
-  await R.run('rows_100k', rows100k);
-  await R.run('stream_100k', stream100k);
-  await runTypes(PG_TYPES);
-  if (client) {
-    await Promise.race([client.end(), new Promise((r) => setTimeout(r, C.timeout))]);
-  }
+  await runFeatures({
+    f: {connect_trust: connectTrust, connect_scram: connectScram, connect_tls: connectTls,
+        simple_query: simpleQuery, expr_type: exprType, param, error_sqlstate: errorSqlstate,
+        multi_statement: multiStatement, transaction, prepared, rows_100k: rows100k,
+        stream_100k: stream100k},
+    exec: (text) => q(text),
+    types: PG_TYPES,
+    close: async () => client && client.end(),
+  });
 }
 
-main().then(() => process.exit(0), (e) => {
-  console.error(e);
-  process.exit(3);
-});
+runMain(main);

@@ -101,6 +101,15 @@ func scalar(ctx context.Context, text string, args ...interface{}) (interface{},
 	return v, err
 }
 
+// expectOne runs a query that must return the single value 1.
+func expectOne(ctx context.Context, text, what string) error {
+	v, err := scalar(ctx, text)
+	if err == nil && loose(v) != "1" {
+		err = fail("%s gave %v", what, v)
+	}
+	return err
+}
+
 func param(ctx context.Context, col string, id int64, value interface{}, ok func(interface{}) bool) error {
 	k, err := c()
 	if err != nil {
@@ -415,11 +424,7 @@ func main() {
 			return err
 		}
 		conn = k
-		v, err := scalar(ctx, "SELECT 1")
-		if err == nil && loose(v) != "1" {
-			err = fail("SELECT 1 gave %v", v)
-		}
-		return err
+		return expectOne(ctx, "SELECT 1", "SELECT 1")
 	})
 	run("connect_scram", func(ctx context.Context) error {
 		sql("(connect with SCRAM)")
@@ -457,11 +462,7 @@ func main() {
 		return nil
 	})
 	run("simple_query", func(ctx context.Context) error {
-		v, err := scalar(ctx, "SELECT 1 AS one")
-		if err == nil && loose(v) != "1" {
-			err = fail("got %v", v)
-		}
-		return err
+		return expectOne(ctx, "SELECT 1 AS one", "SELECT 1 AS one")
 	})
 	run("expr_type", func(ctx context.Context) error {
 		k, err := c()
@@ -543,11 +544,7 @@ func main() {
 		if pgErr.Code != "42P01" {
 			return fail("SQLSTATE %s, want 42P01", pgErr.Code)
 		}
-		v, err := scalar(ctx, "SELECT 1")
-		if err == nil && loose(v) != "1" {
-			err = fail("SELECT 1 after the error gave %v", v)
-		}
-		return err
+		return expectOne(ctx, "SELECT 1", "SELECT 1 after the error")
 	})
 	run("multi_statement", func(ctx context.Context) error {
 		k, err := c()

@@ -7,7 +7,7 @@
 'use strict';
 
 const postgres = require('postgres');
-const {C, PARAMS, Check, check, eq, show, R, typeParam, typeExpected, OneOf, runTypes} = require('./compat_common.js');
+const {C, PARAMS, Check, check, eq, show, R, typeParam, typeExpected, OneOf, runFeatures, runMain} = require('./compat_common.js');
 
 let sql = null;
 const opened = [];
@@ -212,41 +212,23 @@ const PGJS_TYPES = {
 };
 
 async function main() {
-  await R.run('connect_trust', connectTrust);
-  sql = open({fetch_types: false});
-  await R.run('connect_scram', connectScram);
-  await R.run('connect_tls', connectTls);
-  await R.run('simple_query', simpleQuery);
-  await R.run('expr_type', exprType);
-  let tableError = null;
-  try {
-    R.sql(`DROP TABLE IF EXISTS ${C.table}`);
-    await sql.unsafe(R.query);
-    R.sql(C.sqlCreate);
-    await sql.unsafe(R.query);
-  } catch (e) {
-    tableError = 'creating the test table failed: ' + e.message + ' (query: ' + R.query + ')';
-  }
-  let id = 1;
-  for (const [feature, col, value, ok] of PARAMS) {
-    const n = id++;
-    if (tableError) R.emit(feature, false, tableError);
-    else await R.run(feature, () => param(col, n, value, ok));
-  }
-  await R.run('error_sqlstate', errorSqlstate);
-  await R.run('multi_statement', multiStatement);
-  if (tableError) R.emit('transaction', false, tableError);
-  else await R.run('transaction', transaction);
-  if (tableError) R.emit('prepared', false, tableError);
-  else await R.run('prepared', prepared);
-  await R.run('rows_100k', rows100k);
-  await R.run('stream_100k', stream100k);
-  await runTypes(PGJS_TYPES);
-  await Promise.race([Promise.all(opened.map((s) => s.end({timeout: 5}))),
-    new Promise((r) => setTimeout(r, C.timeout))]);
+  // The connection the table features share opens once connect_trust has run.
+  const connectTrustThenOpen = async () => {
+    try {
+      await connectTrust();
+    } finally {
+      sql = open({fetch_types: false});
+    }
+  };
+  await runFeatures({
+    f: {connect_trust: connectTrustThenOpen, connect_scram: connectScram, connect_tls: connectTls,
+        simple_query: simpleQuery, expr_type: exprType, param, error_sqlstate: errorSqlstate,
+        multi_statement: multiStatement, transaction, prepared, rows_100k: rows100k,
+        stream_100k: stream100k},
+    exec: (text) => sql.unsafe(text),
+    types: PGJS_TYPES,
+    close: () => Promise.all(opened.map((s) => s.end({timeout: 5}))),
+  });
 }
 
-main().then(() => process.exit(0), (e) => {
-  console.error(e);
-  process.exit(3);
-});
+runMain(main);
