@@ -386,7 +386,7 @@ class Proxy final : public pgwire::SimpleQueryHandler, public pgwire::ExtendedQu
     stmt.parameter_types.clear();
     for (int i = 0; i < PQnparams(d.get()); ++i) stmt.parameter_types.push_back(PQparamtype(d.get(), i));
     if (PQnfields(d.get()) > 0) stmt.columns = schema_of(d.get());
-    stmt.handle = handle;
+    stmt.set_handle(handle);
     mirror_status(session, up.conn());
   }
 

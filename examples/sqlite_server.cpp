@@ -342,7 +342,7 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
       stmt.columns = schema_of(s->s, probe, rewritten);
     }
     prepared->give_back(std::move(s));
-    stmt.handle = std::move(prepared);
+    stmt.set_handle(std::move(prepared));
     co_return;
   }
 
@@ -399,8 +399,7 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
     // commands first); otherwise what drivers send in passing (SET, SHOW,
     // version(), ...) is the library's, and SQLite gets the rest.
     std::shared_ptr<Prepared> home;
-    if (portal && portal->statement->handle)
-      home = std::static_pointer_cast<Prepared>(portal->statement->handle);
+    if (portal) home = portal->statement->shared_handle<Prepared>();
     if (!home) {
       if (auto r = portal ? commands_.answer(session, *portal) : commands_.answer(session, sql)) return std::move(*r);
       if (pgwire::is_empty_query(sql)) return pgwire::Response::empty();

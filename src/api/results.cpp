@@ -2,23 +2,6 @@
 
 namespace pgwire {
 
-const ErrorInfo& Response::error_info() const noexcept {
-  static const ErrorInfo none;
-  return error_ ? *error_ : none;
-}
-
-SchemaPtr make_schema(std::vector<Column> columns) {
-  return std::make_shared<const Schema>(std::move(columns));
-}
-
-void RowWriter::end_row() {
-  // A row with the wrong number of values would desynchronise every client.
-  if (column_ != schema_.size()) out_.set_error(codec_errc::invalid_count);
-  out_.end_message(length_at_);
-  complete_ = out_.size();
-  ++rows_;
-}
-
 namespace {
 
 class CallableSource final : public RowSource {
@@ -68,32 +51,6 @@ std::unique_ptr<RowSource> make_row_source(std::function<bool(RowWriter&)> next_
 std::unique_ptr<RowSource> make_text_rows(
     std::vector<std::vector<std::optional<std::string>>> rows) {
   return std::make_unique<TextRows>(std::move(rows));
-}
-
-Response Response::rows(SchemaPtr schema, std::unique_ptr<RowSource> source, std::string command) {
-  Response r;
-  r.kind_ = Kind::rows;
-  r.schema_ = std::move(schema);
-  r.source_ = std::move(source);
-  r.tag_ = std::move(command);
-  return r;
-}
-
-Response Response::command(std::string tag, TransactionEffect effect) {
-  Response r;
-  r.kind_ = Kind::command;
-  r.tag_ = std::move(tag);
-  r.effect_ = effect;
-  return r;
-}
-
-Response Response::empty() { return Response{}; }
-
-Response Response::error(ErrorInfo info) {
-  Response r;
-  r.kind_ = Kind::error;
-  r.error_ = std::make_unique<ErrorInfo>(std::move(info));
-  return r;
 }
 
 }  // namespace pgwire

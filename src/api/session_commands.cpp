@@ -101,7 +101,6 @@ std::optional<std::string> builtin_default(std::string_view name) {
       {"transaction_read_only", "off"},
       {"default_transaction_read_only", "off"},
       {"max_identifier_length", "63"},
-      {"server_version_num", "150000"},
       {"lc_collate", "C.UTF-8"},
       {"lc_ctype", "C.UTF-8"},
       {"lc_messages", "C"},
@@ -122,8 +121,29 @@ std::optional<std::string> builtin_default(std::string_view name) {
   return std::nullopt;
 }
 
+// server_version_num from server_version (one source, ServerOptions):
+// "15.0" -> 150000, "16.4" -> 160004, "9.6.2" -> 90602.
+std::string version_number(std::string_view version) {
+  int part[3] = {0, 0, 0};
+  std::size_t n = 0;
+  for (char c : version) {
+    if (c >= '0' && c <= '9') {
+      part[n] = part[n] * 10 + (c - '0');
+    } else if (c == '.' && n < 2) {
+      ++n;
+    } else {
+      break;
+    }
+  }
+  int num = part[0] >= 10 ? part[0] * 10000 + part[1] : part[0] * 10000 + part[1] * 100 + part[2];
+  return std::to_string(num);
+}
+
 std::optional<std::string> setting(const Session& session, std::string_view name) {
   if (auto v = session.parameter(name)) return v;
+  CaseInsensitiveLess less;
+  if (!less(name, "server_version_num") && !less("server_version_num", name))
+    return version_number(session.parameter("server_version").value_or(default_server_version));
   return builtin_default(name);
 }
 
@@ -671,7 +691,12 @@ std::optional<Response> SessionCommands::answer(Session& session, std::string_vi
       }
       return false;
     };
-    if (fn == "version" && close_at(3)) return one_value(column, options_.version);
+    if (fn == "version" && close_at(3)) {
+      std::string text = options_.version;
+      if (text.empty())
+        text = "PostgreSQL " + session.parameter("server_version").value_or(default_server_version) + " (pgwire-cpp)";
+      return one_value(column, text);
+    }
     if ((fn == "current_database" || fn == "current_schema" || fn == "current_user" ||
          fn == "session_user") &&
         close_at(3)) {

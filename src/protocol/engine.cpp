@@ -10,7 +10,7 @@ namespace {
 
 bool is_extended(char t) noexcept {
   switch (t) {
-    case 'P': case 'B': case 'D': case 'E': case 'C': case 'H': case 'S':
+    case 'P': case 'B': case 'D': case 'E': case 'C': case 'H': case 'S':  // Sync: see next_typed
       return true;
     default:
       return false;
@@ -181,14 +181,17 @@ EventKind Engine::next_typed() {
       // Leftovers of a failed COPY: PostgreSQL accepts and ignores them.
       if (t == 'd' || t == 'c' || t == 'f') continue;
     }
-    extended_ = is_extended(t);
+    // Sync ends a batch: it never starts a skip, whatever happens while it
+    // is handled (PostgreSQL's postgres.c clears doing_extended_query_message
+    // for it), so its errors are followed by ReadyForQuery.
+    extended_ = is_extended(t) && t != 'S';
+    if (t == 'S') skip_until_sync_ = false;
     if (std::error_code ec = decode_frontend(r.frame, message_)) {
       // Boundaries are intact, so this is an ERROR, not FATAL.
       error(ErrorInfo::error(sqlstate::protocol_violation, "invalid message format"));
       if (!extended_) ready_for_query();
       return EventKind::write;
     }
-    if (t == 'S') skip_until_sync_ = false;
     if (t == 'H' && phase_ == Phase::ready) {
       flush_requested_ = true;
       return EventKind::message;  // the application may hold buffered work too

@@ -5,8 +5,13 @@ every server kind in SERVERS and checks the outcome against expected_gaps.txt.
   compat.py setup             start the shared reference PostgreSQL (CTest fixture)
   compat.py run DRIVER...     run drivers against every server; exit 1 on any
                               unexpected result
-  compat.py teardown          stop the reference PostgreSQL, write docs/COMPATIBILITY.md
+  compat.py teardown          stop the reference PostgreSQL, write the report into the
+                              build tree (tests/compat/COMPATIBILITY.md there) and say
+                              whether docs/COMPATIBILITY.md differs from it
   compat.py --build DIR all   by hand: setup, every driver, teardown + report
+  compat.py --build DIR update-doc
+                              copy DIR's last report to docs/COMPATIBILITY.md (the only
+                              command that writes a tracked file; commit the result)
 
 CTest sets the environment (tests/compat/CMakeLists.txt):
   PGWIRE_BIN_SQLITE_SERVER  the sqlite_server example
@@ -14,7 +19,7 @@ CTest sets the environment (tests/compat/CMakeLists.txt):
   PGWIRE_COMPAT_LIBPQ       tests/compat libpq driver program (empty: libpq-dev missing)
   PGWIRE_COMPAT_LIBPQXX     tests/compat libpqxx driver program (empty: libpqxx-dev missing)
   PGWIRE_COMPAT_WORK        work directory in the build tree (caches, results, state)
-  PGWIRE_COMPAT_DOC         docs/COMPATIBILITY.md
+  PGWIRE_COMPAT_DOC         docs/COMPATIBILITY.md (compared, never written by a test)
   PGWIRE_SANITIZED          1 when the servers are built with ASan+UBSan
 
 Each driver program gets its connection parameters and the dialect-specific
@@ -24,6 +29,7 @@ A feature that a driver program did not report (it crashed, hung, or the
 driver is missing) counts as failed. Nothing is skipped.
 """
 
+import difflib
 import hashlib
 import json
 import os
@@ -570,7 +576,9 @@ def prep_pgjdbc():
     return [java, "-XX:TieredStopAtLevel=1", "-cp", out + ":" + jar, "PgjdbcCompat"], {}
 
 
-NPM_PACKAGES = {"pg": "pg@8", "pg-cursor": "pg-cursor@2", "postgres": "postgres@3"}
+# Exact versions: a floating range made the report (and behaviour) drift
+# from one run to the next. Bump deliberately, with the report.
+NPM_PACKAGES = {"pg": "pg@8.23.1", "pg-cursor": "pg-cursor@2.22.1", "postgres": "postgres@3.4.10"}
 
 
 def npm_dir():
@@ -588,13 +596,13 @@ def npm_version(name):
 def prep_node(script, packages):
     def prepare():
         node = need_tool("node", "nodejs")
-        if any(npm_version(p) is None for p in NPM_PACKAGES):
+        if any(npm_version(p) != v.split("@", 1)[1] for p, v in NPM_PACKAGES.items()):
             npm = need_tool("npm", "npm (or NodeSource nodejs)")
             os.makedirs(npm_dir(), exist_ok=True)
             with open(os.path.join(npm_dir(), ".lock"), "w") as lf:
                 import fcntl
                 fcntl.flock(lf, fcntl.LOCK_EX)  # two node drivers may run in parallel
-                if any(npm_version(p) is None for p in NPM_PACKAGES):
+                if any(npm_version(p) != v.split("@", 1)[1] for p, v in NPM_PACKAGES.items()):
                     # One package.json naming every package: a later install
                     # never prunes what an earlier one brought.
                     with open(os.path.join(npm_dir(), "package.json"), "w") as f:
@@ -1038,18 +1046,34 @@ def write_report(run_id):
     out = os.path.join(results_dir(), "COMPATIBILITY.md")
     with open(out, "w") as f:
         f.write(text)
+    # Tests never modify tracked files: the report stays in the build tree.
+    # docs/COMPATIBILITY.md changes only through `compat.py --build DIR
+    # update-doc` (scripts/update-compat-doc.sh), run by hand and committed.
+    log("report written to %s" % out)
     doc = os.environ.get("PGWIRE_COMPAT_DOC")
-    if SANITIZED:
-        log("report: sanitized build; wrote %s only (docs/ comes from the normal build)" % out)
+    if SANITIZED or missing or not doc:
+        if missing:
+            log("report: no results of this run for %s" % ", ".join(missing))
         return
-    if missing:
-        log("report: no results of this run for %s; wrote %s only (not %s)"
-            % (", ".join(missing), out, doc))
-        return
-    if doc:
-        with open(doc, "w") as f:
-            f.write(text)
-        log("report written to %s" % doc)
+    try:
+        with open(doc) as f:
+            current = f.read()
+    except OSError:
+        current = ""
+    if current != text:
+        diff = difflib.unified_diff(current.splitlines(), text.splitlines(), doc, out, lineterm="", n=0)
+        log("report: %s differs from this run's report (update it with scripts/update-compat-doc.sh):\n%s"
+            % (doc, "\n".join(list(diff)[:40])))
+
+
+def update_doc(build):
+    """Copies the last complete report of a normal build into docs/."""
+    src = os.path.join(results_dir(), "COMPATIBILITY.md")
+    doc = os.environ["PGWIRE_COMPAT_DOC"]
+    if not os.path.exists(src):
+        sys.exit("update-doc: no report in %s; run `ctest -L compat` in %s first" % (src, build))
+    shutil.copyfile(src, doc)
+    log("copied %s to %s" % (src, doc))
 
 
 def render_report(records):
@@ -1150,6 +1174,7 @@ def use_build_dir(build):
         p = os.path.join(build, "tests", "compat", exe)
         os.environ.setdefault(env, p if os.path.exists(p) else "")
     os.environ.setdefault("PGWIRE_COMPAT_WORK", os.path.join(build, "tests", "compat"))
+    os.environ.setdefault("PGWIRE_COMPAT_BUILD", build)
     os.environ.setdefault("PGWIRE_COMPAT_DOC", os.path.join(ROOT, "docs", "COMPATIBILITY.md"))
     try:
         with open(os.path.join(build, "CMakeCache.txt")) as f:
@@ -1184,6 +1209,9 @@ def main(argv):
         if rc == 0:
             rc = cmd_run(rest or list(DRIVERS))
         return cmd_teardown() or rc
+    if cmd == "update-doc":
+        update_doc(os.environ.get("PGWIRE_COMPAT_BUILD", "the build tree"))
+        return 0
     print(__doc__)
     return 2
 

@@ -3,7 +3,7 @@
 // product's handlers, by simple query and by the extended protocol.
 
 #include <pgwire/api/auth.hpp>
-#include <pgwire/api/cursors.hpp>
+#include <pgwire/protocol/cursor_grammar.hpp>
 #include <pgwire/api/extended.hpp>
 #include <pgwire/api/session_commands.hpp>
 

@@ -11,7 +11,8 @@
 #include <asio/awaitable.hpp>
 
 #include "pgwire/api/results.hpp"
-#include "pgwire/api/session.hpp"
+#include "pgwire/protocol/session.hpp"
+#include "pgwire/protocol/sql_text.hpp"
 #include "pgwire/codec/backend.hpp"
 #include "pgwire/codec/frontend.hpp"
 
@@ -79,12 +80,5 @@ class SimpleQueryHandler {
   // default runs query() and sends its Responses in order.
   virtual asio::awaitable<void> stream(Session& session, std::string_view sql, ResponseSink& out);
 };
-
-// Splits a query string into statements at top-level ';', skipping quoted
-// strings, quoted identifiers, dollar quotes and comments. Empty statements
-// are dropped.
-std::vector<std::string_view> split_statements(std::string_view sql);
-// True when `sql` holds no statement (only whitespace, comments and ';').
-bool is_empty_query(std::string_view sql);
 
 }  // namespace pgwire

@@ -1,137 +1,29 @@
 #pragma once
-// What handlers return: one Response per statement. Rows are pulled from a
-// RowSource by the connection, batch by batch, so a result of any size is
-// streamed with bounded memory: when the client reads slowly, the connection
-// stops pulling (backpressure), and an Execute with a row limit simply stops
-// and resumes the same source later (PortalSuspended).
+// What handlers return: one Response per statement (pgwire/protocol/results.hpp).
+// Rows are pulled from a RowSource by the connection, batch by batch, so a
+// result of any size is streamed with bounded memory: when the client reads
+// slowly, the connection stops pulling (backpressure), and an Execute with a
+// row limit simply stops and resumes the same source later (PortalSuspended).
 
-#include <cstdint>
 #include <functional>
 #include <memory>
-#include <span>
+#include <optional>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include <asio/awaitable.hpp>
 
-#include "pgwire/api/error.hpp"
-#include "pgwire/codec/backend.hpp"
-#include "pgwire/codec/common.hpp"
-#include "pgwire/types/field.hpp"
+#include "pgwire/protocol/results.hpp"
 
 namespace pgwire {
 
-struct Column {
-  std::string name;
-  Oid type = 25;  // text
-  std::int16_t type_size = -1;
-  std::int32_t type_modifier = -1;
-  Oid table_oid = 0;
-  std::int16_t column_id = 0;
-};
-using Schema = std::vector<Column>;
-using SchemaPtr = std::shared_ptr<const Schema>;
-
-SchemaPtr make_schema(std::vector<Column> columns);
-
-// Encodes rows for one result: knows the schema and the per-column formats
-// the client asked for, and when the current batch is full.
-class RowWriter {
+class RowSource : public RowStream {
  public:
-  RowWriter(Buffer& out, const Schema& schema, std::span<const FormatCode> formats,
-            std::size_t batch_bytes, std::uint64_t row_limit) noexcept
-      : out_(out), schema_(schema), formats_(formats), batch_end_(out.size() + batch_bytes),
-        row_limit_(row_limit), complete_(out.size()) {}
-  RowWriter(const RowWriter&) = delete;
-  RowWriter& operator=(const RowWriter&) = delete;
-
-  // False once the batch is full or the Execute row limit is reached: return
-  // from RowSource::fill and you will be called again.
-  bool wants_more() const noexcept {
-    return out_.size() < batch_end_ && (row_limit_ == 0 || rows_ < row_limit_);
-  }
-
-  void begin_row() {
-    length_at_ = out_.begin_message('D');
-    out_.put_u16(static_cast<std::uint16_t>(schema_.size()));
-    column_ = 0;
-  }
-  // Value already encoded in the column's format (see format()).
-  void add_encoded(std::string_view bytes) {
-    out_.put_i32(static_cast<std::int32_t>(bytes.size()));
-    out_.put_bytes(bytes);
-    ++column_;
-  }
-  void add_null() {
-    out_.put_i32(-1);
-    ++column_;
-  }
-  // A typed value (int32_t, double, std::string_view, Date, Numeric, ...),
-  // encoded in the format the client asked for this column; nullopt = NULL.
-  template <class T>
-  void add(const T& value) {
-    begin_value();
-    encode_value(value, format(), out_);
-    end_value();
-  }
-  template <class T>
-  void add(const std::optional<T>& value) {
-    if (value) {
-      add(*value);
-    } else {
-      add_null();
-    }
-  }
-  // Write a value in place: begin_value(), append to buffer(), end_value().
-  void begin_value() {
-    value_at_ = out_.size();
-    out_.extend(4);
-  }
-  void end_value() {
-    out_.patch_i32(value_at_, static_cast<std::int32_t>(out_.size() - value_at_ - 4));
-    ++column_;
-  }
-  void end_row();
-  // Drops a row begun but not ended (the source threw in the middle of it):
-  // a half-written DataRow would desynchronise the client.
-  void discard_partial_row() noexcept { out_.truncate(complete_); }
-
-  // Format the client wants for the current column (0 text, 1 binary).
-  FormatCode format() const noexcept { return format_of(column_); }
-  FormatCode format_of(std::size_t column) const noexcept {
-    if (formats_.empty()) return format_text;
-    return formats_.size() == 1 ? formats_[0] : formats_[column];
-  }
-  std::size_t column() const noexcept { return column_; }
-  const Schema& schema() const noexcept { return schema_; }
-  Buffer& buffer() noexcept { return out_; }
-  std::uint64_t rows() const noexcept { return rows_; }
-
- private:
-  Buffer& out_;
-  const Schema& schema_;
-  std::span<const FormatCode> formats_;
-  std::size_t batch_end_;
-  std::uint64_t row_limit_;
-  std::uint64_t rows_ = 0;
-  std::size_t complete_;  // end of the last whole row
-  std::size_t length_at_ = 0;
-  std::size_t value_at_ = 0;
-  std::size_t column_ = 0;
-};
-
-class RowSource {
- public:
-  virtual ~RowSource() = default;
+  RowSource() = default;
   // Append rows with out.begin_row() ... out.end_row() while out.wants_more().
   // Return false when no rows remain. Throw PgError to end the result with an
   // error (rows already sent stay sent, as in PostgreSQL).
   virtual asio::awaitable<bool> fill(RowWriter& out) = 0;
-  // The CommandComplete tag once the rows are exhausted, when the source
-  // knows better than "<command> <count>" (a proxy passing an upstream tag
-  // such as "FETCH 5" through). nullopt: the library builds the tag.
-  virtual std::optional<std::string> command_tag() const { return std::nullopt; }
 };
 
 // A RowSource over a synchronous callable `bool(RowWriter&)` that writes one
@@ -140,43 +32,5 @@ std::unique_ptr<RowSource> make_row_source(std::function<bool(RowWriter&)> next_
 
 // Rows given up front as text values (nullopt = NULL): for small fixed results.
 std::unique_ptr<RowSource> make_text_rows(std::vector<std::vector<std::optional<std::string>>> rows);
-
-// How a statement changes the transaction status reported in ReadyForQuery.
-enum class TransactionEffect { none, begin, end };
-
-class Response {
- public:
-  enum class Kind { rows, command, empty, error };
-
-  // A row-returning statement. The CommandComplete tag is built from
-  // `command` as PostgreSQL does: "SELECT 3", "FETCH 3", "INSERT 0 3",
-  // "UPDATE 3" (RETURNING); others ("SHOW", "EXPLAIN") without a count.
-  static Response rows(SchemaPtr schema, std::unique_ptr<RowSource> source,
-                       std::string command = "SELECT");
-  // A statement without rows: tag as PostgreSQL prints it ("INSERT 0 1", "CREATE TABLE").
-  static Response command(std::string tag, TransactionEffect effect = TransactionEffect::none);
-  static Response begin(std::string tag = "BEGIN") { return command(std::move(tag), TransactionEffect::begin); }
-  static Response commit(std::string tag = "COMMIT") { return command(std::move(tag), TransactionEffect::end); }
-  static Response rollback(std::string tag = "ROLLBACK") { return command(std::move(tag), TransactionEffect::end); }
-  static Response empty();
-  static Response error(ErrorInfo info);
-
-  Kind kind() const noexcept { return kind_; }
-  const std::string& tag() const noexcept { return tag_; }
-  TransactionEffect effect() const noexcept { return effect_; }
-  const SchemaPtr& schema() const noexcept { return schema_; }
-  std::unique_ptr<RowSource>& source() noexcept { return source_; }
-  // The error of Kind::error (an empty ErrorInfo otherwise).
-  const ErrorInfo& error_info() const noexcept;
-
- private:
-  Kind kind_ = Kind::empty;
-  std::string tag_;
-  TransactionEffect effect_ = TransactionEffect::none;
-  SchemaPtr schema_;
-  std::unique_ptr<RowSource> source_;
-  // Boxed: a Response is moved several times per statement, ErrorInfo is big.
-  std::unique_ptr<ErrorInfo> error_;
-};
 
 }  // namespace pgwire

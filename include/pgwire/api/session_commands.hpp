@@ -34,7 +34,7 @@
 #include <string_view>
 
 #include "pgwire/api/results.hpp"
-#include "pgwire/api/session.hpp"
+#include "pgwire/protocol/session.hpp"
 
 namespace pgwire {
 
@@ -44,8 +44,9 @@ struct Portal;
 class SessionCommands {
  public:
   struct Options {
-    // What SELECT version() says.
-    std::string version = "PostgreSQL 15.0 (pgwire-cpp)";
+    // What SELECT version() says; empty: "PostgreSQL <server_version>
+    // (pgwire-cpp)", from the session's server_version (ServerOptions).
+    std::string version;
     // Answer BEGIN/START TRANSACTION/COMMIT/END/ROLLBACK/ABORT with the
     // matching transaction status (for products without transactions).
     bool transactions = false;

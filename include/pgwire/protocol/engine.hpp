@@ -1,13 +1,14 @@
 #pragma once
-// The per-connection protocol state machine, with no I/O in it.
+// Framing, negotiation and phases: the lowest part of the session machine
+// (session_machine.hpp), with no I/O in it.
 //
-// The driver (server/connection.cpp) feeds it received bytes and asks it what
-// to do next; the engine answers with an Event: read more, write the output
-// buffer, start TLS, close, or hand a decoded message to the application.
-// It owns everything the protocol itself decides: framing and its limits,
-// SSL/GSS negotiation, protocol-version negotiation, which messages are valid
-// in which phase, "skip until Sync" after an error in extended mode, the
-// transaction status in ReadyForQuery, and when batched output must be
+// The session machine feeds it received bytes and asks it for the next
+// event: read more, write the output buffer, start TLS, close, a startup
+// packet to authenticate, or a decoded message for the session's rules.
+// It owns: framing and its limits, SSL/GSS negotiation, protocol-version
+// negotiation, which messages are valid in which phase, "skip until Sync"
+// after an error in an extended-query batch (Sync itself never starts one),
+// the transaction status in ReadyForQuery, and when batched output must be
 // flushed. Tests drive it with bytes alone (tests/protocol/engine_test.cpp).
 
 #include <cstdint>
@@ -15,7 +16,7 @@
 #include <string_view>
 #include <vector>
 
-#include "pgwire/api/error.hpp"
+#include "pgwire/codec/error_info.hpp"
 #include "pgwire/codec/backend.hpp"
 #include "pgwire/codec/buffer.hpp"
 #include "pgwire/codec/framing.hpp"

@@ -16,6 +16,10 @@
 
 namespace pgwire {
 
+namespace detail {
+struct ServerAccess;
+}
+
 struct TlsOptions {
   std::string cert_file;  // PEM certificate chain
   std::string key_file;   // PEM private key
@@ -26,6 +30,11 @@ struct ServerOptions {
   std::vector<std::string> listen = {"127.0.0.1:5432"};
   // Unix-domain socket path (e.g. "/tmp/.s.PGSQL.5432"), empty for none.
   std::string unix_socket;
+  // io threads. Each connection runs on a strand, so the calls for one
+  // session never overlap; with threads > 1 the calls for different sessions
+  // run concurrently, so handler objects (shared by every session) must be
+  // thread-safe for what they share. Session state (Session::state<T>(),
+  // Statement handles) is per connection and needs no locking.
   std::size_t threads = 1;
   std::optional<TlsOptions> tls;
   // Accept PostgreSQL 17 direct SSL (TLS ClientHello first, ALPN required).
@@ -37,9 +46,9 @@ struct ServerOptions {
   // Output is written when a batch reaches this size; a result streams in
   // batches of this size, and the handler waits while the client is slow.
   std::size_t flush_threshold = 64 * 1024;
-  std::string server_version = "15.0";
+  std::string server_version = default_server_version;
   // DECLARE / FETCH / MOVE / CLOSE implemented by the library over the
-  // handlers (see pgwire/api/cursors.hpp). Off for products that have cursors
+  // handlers (see pgwire/protocol/cursor_grammar.hpp). Off for products that have cursors
   // of their own (e.g. a proxy to PostgreSQL): the statements then reach the
   // handlers like any other.
   bool sql_cursors = true;
@@ -68,6 +77,7 @@ class Server {
   std::vector<std::uint16_t> ports() const;
 
  private:
+  friend struct detail::ServerAccess;  // make_server(), serve(), async_stop() (embed.hpp)
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

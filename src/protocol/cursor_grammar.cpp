@@ -1,4 +1,4 @@
-#include "pgwire/api/cursors.hpp"
+#include "pgwire/protocol/cursor_grammar.hpp"
 
 #include <cctype>
 #include <charconv>

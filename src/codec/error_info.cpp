@@ -1,4 +1,4 @@
-#include "pgwire/api/error.hpp"
+#include "pgwire/codec/error_info.hpp"
 
 #include "pgwire/codec/backend.hpp"
 

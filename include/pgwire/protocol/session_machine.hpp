@@ -1,0 +1,300 @@
+#pragma once
+// The whole per-connection protocol as a state machine with no I/O in it.
+//
+// A driver (the library's Asio one in src/server/, a test, a fuzzer) runs it
+// as a loop over next():
+//
+//   for (;;) switch (Need n = machine.next()) {
+//     case Need::read:     read bytes into input() (or on_eof()); break;
+//     case Need::write:    write output() and clear it; break;
+//     case Need::prepare:  call the product's prepare(statement()), then
+//                          done() or fail(std::current_exception()); break;
+//     ...
+//     case Need::close:    write output(), close; return;
+//   }
+//
+// Every protocol decision is made here, each rule in one place:
+// negotiation and framing (Engine), authentication order, the simple-query
+// loop (session_machine.cpp), extended query and the statement/portal rules
+// (extended_rules.cpp), SQL cursors (cursor_rules.cpp), how a Response goes
+// on the wire and row batches (result_stream.cpp), the failure -> ErrorResponse
+// mapping (failure.cpp). The driver only performs what it is asked.
+//
+// Two requests nest: while the driver awaits the product's authenticate(),
+// each AuthExchange round is begin_auth_round() followed by next() until
+// Need::auth_response; while it awaits SimpleQueryHandler::stream(), each
+// ResponseSink::send() is begin_response() followed by next() until
+// Need::response_sent.
+
+#include <atomic>
+#include <coroutine>
+#include <cstdint>
+#include <exception>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <span>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "pgwire/codec/backend.hpp"
+#include "pgwire/codec/error_info.hpp"
+#include "pgwire/protocol/detail/task.hpp"
+#include "pgwire/protocol/engine.hpp"
+#include "pgwire/protocol/results.hpp"
+#include "pgwire/protocol/session.hpp"
+#include "pgwire/protocol/statements.hpp"
+#include "pgwire/protocol/tls_facts.hpp"
+
+namespace pgwire::protocol {
+
+struct SessionOptions {
+  EngineOptions engine;
+  // Which handlers the product has: without one, its messages get 0A000.
+  bool simple_query = true;
+  bool extended_query = true;
+  // DECLARE / FETCH / MOVE / CLOSE answered by the session (cursor_grammar.hpp).
+  bool sql_cursors = true;
+  // Reported as server_version, whatever the startup handler says.
+  std::string server_version = default_server_version;
+};
+
+// What the machine asks of its driver.
+enum class Need {
+  read,           // append bytes to input(); on_eof() when the peer closed
+  write,          // write output() to the peer, then clear it
+  start_tls,      // write output(), then the TLS handshake (direct_tls() says which kind);
+                  // tls_established(...) on success, else stop (close)
+  close,          // write output(), then close the connection: the session is over
+  cancel,         // cancel_request() arrived: cancel that backend; then close
+  authenticate,   // run the product's authenticate(); then logged_in(...) or fail()
+  auth_response,  // nested (begin_auth_round): auth_response() holds the client's 'p' body
+  prepare,        // product prepare(statement()); done() or fail()
+  bind,           // product bind(portal()); done() or fail()
+  execute,        // product execute(portal()); give(Response) or fail()
+  sync,           // product sync(); done() or fail()
+  simple_query,   // product stream(sql(), sink); done() or fail()
+  query_all,      // product query(sql()) (a cursor's query, simple-query products); give(vector) or fail()
+  fill,           // rows().fill(writer()) of the product's RowSource; filled(more) or fail()
+  response_sent,  // nested (begin_response): the Response went out; response_ok() says go on
+};
+
+const char* to_string(Need n) noexcept;
+
+// Told when a statement or portal goes (Close, Sync, replaced, DEALLOCATE).
+class StoreListener {
+ public:
+  virtual ~StoreListener() = default;
+  virtual void closed(const Statement& statement) = 0;
+  virtual void closed(const Portal& portal) = 0;
+};
+
+
+class SessionMachine final : public Session {
+ public:
+  explicit SessionMachine(SessionOptions options = {}, StoreListener* listener = nullptr);
+  ~SessionMachine() override;
+  SessionMachine(const SessionMachine&) = delete;
+  SessionMachine& operator=(const SessionMachine&) = delete;
+
+  // The loop ------------------------------------------------------------------
+  Need next();
+
+  // Bytes in and out
+  FrameBuffer& input() noexcept { return engine_.input(); }
+  void on_input(std::string_view bytes) { engine_.input().append(bytes); }
+  void on_eof() noexcept { engine_.on_eof(); }
+  Buffer& output() noexcept { return engine_.output(); }
+
+  // Answers to the request in progress
+  void done();
+  void give(Response response);
+  void give(std::vector<Response> responses);
+  void filled(bool more);
+  // A handler failed (PgError, any exception, cancellation): mapped once,
+  // in failure.cpp, to what PostgreSQL would send.
+  void fail(std::exception_ptr error);
+  void logged_in(std::int32_t process_id, std::string secret_key,
+                 std::vector<std::pair<std::string, std::string>> server_parameters);
+  void tls_established(TlsFacts facts);
+
+  // Payloads of the request in progress
+  bool direct_tls() const noexcept { return engine_.direct_tls(); }
+  const CancelRequest& cancel_request() const noexcept { return engine_.cancel_request(); }
+  Statement& statement() noexcept { return *call_statement_; }
+  Portal& portal() noexcept { return *call_portal_; }
+  std::string_view sql() const noexcept { return call_sql_; }
+  RowStream& rows() noexcept { return *call_rows_; }
+  RowWriter& writer() noexcept { return *call_writer_; }
+  std::string_view auth_response() const noexcept { return auth_response_; }
+  bool response_ok() const noexcept { return response_ok_; }
+
+  // Nested requests
+  void begin_auth_round(const BackendMessage& request);  // AuthExchange::exchange
+  void auth_send(const BackendMessage& message);         // AuthExchange::send
+  void begin_response(Response& response);               // ResponseSink::send
+
+  // For the driver
+  void set_remote(std::string address) { client_.remote_address = std::move(address); }
+  // Need::start_tls with direct_tls(): the ClientHello bytes already read,
+  // which belong to the handshake.
+  std::string take_tls_initial_bytes();
+  const std::string& tls_server_end_point() const noexcept { return tls_end_point_; }
+  // How long a cancel key this session hands out (protocol 3.0: 4 bytes; 3.2: 32).
+  std::size_t cancel_key_length() const noexcept;
+  bool authentication_started() const noexcept { return auth_started_; }
+  // authentication_timeout expired: the FATAL PostgreSQL would log, sent once
+  // authentication began; then close.
+  void authentication_timed_out();
+  // A statement is running (PostgreSQL ignores a cancel otherwise).
+  // Both are safe to call from any thread.
+  bool busy() const noexcept { return busy_.load(); }
+  // A matching CancelRequest arrived for the running statement.
+  void request_cancel() noexcept {
+    if (busy_.load()) cancel_requested_.store(true);
+  }
+  Phase phase() const noexcept { return engine_.phase(); }
+
+  // Session (what handlers see) -------------------------------------------
+  const ClientInfo& client() const noexcept override { return client_; }
+  std::int32_t process_id() const noexcept override { return pid_; }
+  TransactionStatus transaction_status() const noexcept override { return engine_.transaction_status(); }
+  void set_transaction_status(TransactionStatus s) noexcept override { engine_.set_transaction_status(s); }
+  void send_notice(const ErrorInfo& notice) override { notice.encode(engine_.output(), true); }
+  std::optional<std::string> parameter(std::string_view name) const override;
+  void set_parameter(std::string_view name, std::string_view value) override;
+  const ParameterMap& parameters() const noexcept override { return params_; }
+  bool deallocate(std::string_view name) override;
+  void deallocate_all() override;
+  void close_all_cursors() override;
+  bool cancel_requested() const noexcept override { return cancel_requested_.load(); }
+
+ protected:
+  TypedSlot& state_slot() const noexcept override { return state_; }
+
+ private:
+  template <class T>
+  using Task = detail::Task<T>;
+  // co_await ask(n): next() returns n to the driver; the coroutine resumes
+  // at the driver's next call of next(), rethrowing what it passed to fail().
+  struct Ask {
+    SessionMachine& m;
+    Need need;
+    bool await_ready() const noexcept { return false; }
+    void await_suspend(std::coroutine_handle<> h) noexcept {
+      m.need_ = need;
+      m.levels_.back().resume_at = h;
+      m.levels_.back().waiting = need;
+    }
+    void await_resume() {
+      if (m.failure_) std::rethrow_exception(std::exchange(m.failure_, nullptr));
+    }
+  };
+  struct Level {
+    Task<void> task;
+    std::coroutine_handle<> resume_at;  // where it waits for the driver
+    Need on_finish;                     // returned by next() once the task ends
+    Need waiting = Need::close;         // what it last asked for
+  };
+  struct SqlCursor;
+  struct Streamed {
+    std::uint64_t rows = 0;
+    bool more = false;  // the source has rows left
+  };
+  // What the driver answered.
+  using Outcome = std::variant<std::monostate, Response, std::vector<Response>, bool>;
+
+  Ask ask(Need need) noexcept { return Ask{*this, need}; }
+  // ask() for a product call: the statement counts as running (cancellable).
+  Ask call(Need need) noexcept {
+    busy_.store(true);
+    return Ask{*this, need};
+  }
+  Response take_response();
+  std::vector<Response> take_responses();
+  void before_read() noexcept;
+  void push_level(Task<void> task, Need on_finish, Need expected);
+  // Handler failures to the ERROR PostgreSQL sends (failure.cpp).
+  ErrorInfo failure_info(std::exception_ptr error) const;
+  void end_statement() noexcept;
+
+  // session_machine.cpp: the loop, startup, simple query, Sync
+  Task<void> run();
+  Task<bool> login();
+  Task<bool> start_tls();
+  Task<bool> authenticate();
+  Task<void> serve();
+  Task<void> dispatch(const FrontendMessage& m);
+  Task<void> simple_query(std::string_view sql);
+  Task<void> sync();
+  Task<void> auth_round();
+  Task<void> response_round(Response& r);
+
+  // extended_rules.cpp
+  Task<void> extended(const FrontendMessage& m);
+  Task<void> parse(const Parse& p);
+  Task<void> bind(const Bind& b);
+  void describe(const Describe& d);
+  Task<void> execute(const Execute& e);
+  void close(const Close& c);
+  void drop_unnamed(bool statement_too);
+  void drop_unnamed_statement();
+
+  // cursor_rules.cpp
+  Task<void> prepare_cursor(Statement& stmt, CursorCommand command);
+  Task<std::unique_ptr<SqlCursor>> open_cursor(const CursorPlan& plan, const Portal* outer);
+  Task<void> run_cursor(const CursorPlan& plan, const Portal* outer, std::span<const FormatCode> formats,
+                        bool describe);
+  Task<void> execute_cursor(SqlCursor& cursor, const Execute& e);
+  Task<void> simple_query_with_cursors(std::string_view sql);
+  SqlCursor* find_cursor(std::string_view name) noexcept;
+  void describe_cursor(const SqlCursor& cursor, Buffer& out) const;
+  void close_transaction_cursors();
+
+  // result_stream.cpp
+  Task<bool> send_response(Response& r, std::span<const FormatCode> formats, std::uint64_t limit,
+                           bool describe);
+  Task<Streamed> stream_rows(RowStream& source, const Schema& schema, std::span<const FormatCode> formats,
+                             std::uint64_t limit, Buffer& out);
+  void apply(TransactionEffect e);
+
+  SessionOptions options_;
+  StoreListener* listener_;
+  Engine engine_;
+  std::vector<Level> levels_;
+  Need need_ = Need::close;
+  bool closed_ = false;
+  Outcome outcome_;
+  std::exception_ptr failure_;
+
+  // The request in progress
+  Statement* call_statement_ = nullptr;
+  Portal* call_portal_ = nullptr;
+  std::string_view call_sql_;
+  RowStream* call_rows_ = nullptr;
+  RowWriter* call_writer_ = nullptr;
+  std::string auth_response_;
+  bool response_ok_ = true;
+  bool response_failed_ = false;  // a streamed statement ended with an error
+  std::optional<TlsFacts> tls_facts_;
+
+  ClientInfo client_;
+  ParameterMap params_;
+  StatementStore store_;
+  std::map<std::string, std::unique_ptr<SqlCursor>, std::less<>> cursors_;
+  mutable TypedSlot state_;
+  std::int32_t pid_ = 0;
+  std::string secret_;
+  std::string tls_end_point_;
+  std::vector<std::pair<std::string, std::string>> server_parameters_;
+  bool auth_started_ = false;
+  // Read from other threads: a CancelRequest arrives on another connection,
+  // and CPU-bound handlers may poll cancel_requested() off the io thread.
+  std::atomic<bool> busy_{false};
+  std::atomic<bool> cancel_requested_{false};
+};
+
+}  // namespace pgwire::protocol

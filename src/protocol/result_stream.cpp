@@ -1,0 +1,127 @@
+// How one statement's Response goes on the wire: RowDescription, rows pulled
+// from the product's RowStream batch by batch (backpressure: the driver
+// writes each full batch before the next is asked for), the row limit of an
+// Execute, CommandComplete tags, and the transaction effect of a command.
+
+#include <fmt/format.h>
+
+#include "pgwire/protocol/session_machine.hpp"
+#include "sql_cursor.hpp"
+#include "wire.hpp"
+
+namespace pgwire::protocol {
+
+void encode_row_description(const Schema& schema, std::span<const FormatCode> formats, Buffer& out) {
+  auto at = out.begin_message('T');
+  out.put_count16(schema.size());
+  for (std::size_t i = 0; i < schema.size(); ++i) {
+    const Column& c = schema[i];
+    out.put_cstring(c.name);
+    out.put_u32(c.table_oid);
+    out.put_i16(c.column_id);
+    out.put_u32(c.type);
+    out.put_i16(c.type_size);
+    out.put_i32(c.type_modifier);
+    out.put_i16(formats.empty() ? format_text : formats.size() == 1 ? formats[0] : formats[i]);
+  }
+  out.end_message(at);
+}
+
+std::string rows_tag(const std::string& command, std::uint64_t count) {
+  if (command == "INSERT") return fmt::format("INSERT 0 {}", count);
+  for (const char* c : {"SELECT", "FETCH", "UPDATE", "DELETE", "MERGE", "MOVE", "COPY"})
+    if (command == c) return fmt::format("{} {}", command, count);
+  return command;
+}
+
+// Sends one statement's result. Simple query (describe = true): sends
+// RowDescription and returns false after an error (stop the batch).
+// Extended Execute (describe = false): stops after `limit` rows and returns
+// true when rows remain (PortalSuspended); failures propagate to the
+// caller's failure mapping.
+SessionMachine::Task<bool> SessionMachine::send_response(Response& r, std::span<const FormatCode> formats,
+                                                         std::uint64_t limit, bool describe) {
+  Buffer& out = engine_.output();
+  if (r.kind() == Response::Kind::empty) {
+    encode(EmptyQueryResponse{}, out);
+    co_return true;
+  }
+  if (r.kind() == Response::Kind::error) {
+    if (!describe) throw PgError(r.error_info());
+    engine_.error(r.error_info());
+    co_return false;
+  }
+  if (r.kind() == Response::Kind::command) {
+    encode(CommandComplete{r.tag()}, out);
+    apply(r.effect());
+    co_return true;
+  }
+  const Schema& schema = *r.schema();
+  if (describe) encode_row_description(schema, formats, out);
+  Streamed streamed;
+  std::optional<ErrorInfo> failure;
+  try {
+    if (r.source()) streamed = co_await stream_rows(*r.source(), schema, formats, limit, out);
+  } catch (...) {
+    if (!describe) throw;
+    failure = failure_info(std::current_exception());
+  }
+  if (failure) {
+    engine_.error(*failure);
+    co_return false;
+  }
+  if (!describe && streamed.more) co_return true;  // suspended at the row limit
+  std::optional<std::string> tag = r.source() ? r.source()->command_tag() : std::nullopt;
+  if (tag) {
+    encode(CommandComplete{*tag}, out);
+  } else {
+    encode(CommandComplete{rows_tag(r.tag(), streamed.rows)}, out);
+  }
+  co_return describe;
+}
+
+// Pulls up to `limit` rows (0: all) from `source` into `out`: the session's
+// output, written by the driver as each batch fills, or a scratch buffer for
+// rows a cursor skips. Throws what the source throws.
+SessionMachine::Task<SessionMachine::Streamed> SessionMachine::stream_rows(
+    RowStream& source, const Schema& schema, std::span<const FormatCode> formats, std::uint64_t limit,
+    Buffer& out) {
+  Streamed s;
+  s.more = true;
+  const bool to_client = &out == &engine_.output();
+  const std::size_t threshold = options_.engine.flush_threshold;
+  while (s.more && (limit == 0 || s.rows < limit)) {
+    if (cancel_requested_.load()) throw PgError(canceled_error());
+    std::size_t budget = threshold > out.size() ? threshold - out.size() : 1;
+    RowWriter w(out, schema, formats, budget, limit == 0 ? 0 : limit - s.rows);
+    call_rows_ = &source;
+    call_writer_ = &w;
+    try {
+      co_await call(Need::fill);
+    } catch (...) {
+      w.discard_partial_row();  // the rows before it stay, as in PostgreSQL
+      throw;
+    }
+    s.more = std::get<bool>(outcome_);
+    outcome_ = std::monostate{};
+    s.rows += w.rows();
+    if (out.error()) throw PgError(sqlstate::internal_error, "row does not match its RowDescription");
+    if (!to_client) {
+      out.clear();
+    } else if (out.size() >= threshold) {
+      co_await ask(Need::write);  // the driver waits for the socket before more rows
+    }
+  }
+  co_return s;
+}
+
+void SessionMachine::apply(TransactionEffect e) {
+  if (e == TransactionEffect::begin && engine_.transaction_status() == TransactionStatus::idle) {
+    engine_.set_transaction_status(TransactionStatus::in_transaction);
+  } else if (e == TransactionEffect::end) {
+    engine_.set_transaction_status(TransactionStatus::idle);
+    close_transaction_cursors();
+  }
+}
+
+}  // namespace pgwire::protocol

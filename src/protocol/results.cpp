@@ -1,0 +1,48 @@
+#include "pgwire/protocol/results.hpp"
+
+namespace pgwire {
+
+const ErrorInfo& Response::error_info() const noexcept {
+  static const ErrorInfo none;
+  return error_ ? *error_ : none;
+}
+
+SchemaPtr make_schema(std::vector<Column> columns) {
+  return std::make_shared<const Schema>(std::move(columns));
+}
+
+void RowWriter::end_row() {
+  // A row with the wrong number of values would desynchronise every client.
+  if (column_ != schema_.size()) out_.set_error(codec_errc::invalid_count);
+  out_.end_message(length_at_);
+  complete_ = out_.size();
+  ++rows_;
+}
+
+Response Response::rows(SchemaPtr schema, std::unique_ptr<RowStream> source, std::string command) {
+  Response r;
+  r.kind_ = Kind::rows;
+  r.schema_ = std::move(schema);
+  r.source_ = std::move(source);
+  r.tag_ = std::move(command);
+  return r;
+}
+
+Response Response::command(std::string tag, TransactionEffect effect) {
+  Response r;
+  r.kind_ = Kind::command;
+  r.tag_ = std::move(tag);
+  r.effect_ = effect;
+  return r;
+}
+
+Response Response::empty() { return Response{}; }
+
+Response Response::error(ErrorInfo info) {
+  Response r;
+  r.kind_ = Kind::error;
+  r.error_ = std::make_unique<ErrorInfo>(std::move(info));
+  return r;
+}
+
+}  // namespace pgwire

@@ -1,0 +1,410 @@
+// The session machine's loop (next() and the nesting of requests), startup
+// and authentication order, the simple-query loop and Sync. The extended
+// query rules are in extended_rules.cpp, SQL cursors in cursor_rules.cpp,
+// results on the wire in result_stream.cpp, failures in failure.cpp.
+
+#include "pgwire/protocol/session_machine.hpp"
+
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "pgwire/protocol/sql_text.hpp"
+#include "sql_cursor.hpp"
+
+namespace pgwire::protocol {
+
+using EK = EventKind;
+
+namespace {
+
+// ParameterStatus is sent for these when they change (PostgreSQL's
+// GUC_REPORT); returns the canonical spelling, as names are case-insensitive.
+std::optional<std::string_view> reported_name(std::string_view name) {
+  static const char* const names[] = {
+      "server_version", "server_encoding", "client_encoding", "application_name",
+      "default_transaction_read_only", "in_hot_standby", "is_superuser",
+      "session_authorization", "DateStyle", "IntervalStyle", "TimeZone", "integer_datetimes",
+      "standard_conforming_strings"};
+  CaseInsensitiveLess less;
+  for (const char* n : names)
+    if (!less(name, n) && !less(n, name)) return std::string_view(n);
+  return std::nullopt;
+}
+
+}  // namespace
+
+const char* to_string(Need n) noexcept {
+  switch (n) {
+    case Need::read: return "read";
+    case Need::write: return "write";
+    case Need::start_tls: return "start_tls";
+    case Need::close: return "close";
+    case Need::cancel: return "cancel";
+    case Need::authenticate: return "authenticate";
+    case Need::auth_response: return "auth_response";
+    case Need::prepare: return "prepare";
+    case Need::bind: return "bind";
+    case Need::execute: return "execute";
+    case Need::sync: return "sync";
+    case Need::simple_query: return "simple_query";
+    case Need::query_all: return "query_all";
+    case Need::fill: return "fill";
+    case Need::response_sent: return "response_sent";
+  }
+  return "?";
+}
+
+SessionMachine::SessionMachine(SessionOptions options, StoreListener* listener)
+    : options_(std::move(options)), listener_(listener), engine_(options_.engine) {
+  push_level(run(), Need::close, Need::close);
+}
+
+SessionMachine::~SessionMachine() {
+  // Innermost first: a nested round refers to what the outer ones hold.
+  while (!levels_.empty()) levels_.pop_back();
+}
+
+// The loop -----------------------------------------------------------------
+
+Need SessionMachine::next() {
+  if (closed_ || levels_.empty()) {
+    closed_ = true;
+    return Need::close;
+  }
+  std::coroutine_handle<> at = std::exchange(levels_.back().resume_at, {});
+  if (!at) {  // asked again without an answer: nothing to resume
+    closed_ = true;
+    return Need::close;
+  }
+  at.resume();
+  Level& top = levels_.back();
+  if (top.task.done()) {
+    Need finish = top.on_finish;
+    bool failed = top.task.error() != nullptr;  // a bug, or out of memory: end the session
+    levels_.pop_back();
+    if (!levels_.empty()) need_ = levels_.back().waiting;
+    if (failed || finish == Need::close) {
+      closed_ = true;
+      return Need::close;
+    }
+    return finish;
+  }
+  if (need_ == Need::close) closed_ = true;
+  return need_;
+}
+
+void SessionMachine::push_level(Task<void> task, Need on_finish, Need expected) {
+  // A nested round only makes sense while the driver runs the product call
+  // that does the nesting.
+  if (!levels_.empty() && (levels_.back().waiting != expected || !levels_.back().resume_at))
+    throw std::logic_error(fmt::format("nested request while the session waits for {}",
+                                       to_string(levels_.back().waiting)));
+  std::coroutine_handle<> start = task.handle();
+  levels_.push_back(Level{std::move(task), start, on_finish});
+}
+
+void SessionMachine::done() { outcome_ = std::monostate{}; }
+void SessionMachine::give(Response response) { outcome_ = std::move(response); }
+void SessionMachine::give(std::vector<Response> responses) { outcome_ = std::move(responses); }
+void SessionMachine::filled(bool more) { outcome_ = more; }
+void SessionMachine::fail(std::exception_ptr error) { failure_ = std::move(error); }
+
+void SessionMachine::logged_in(std::int32_t process_id, std::string secret_key,
+                               std::vector<std::pair<std::string, std::string>> server_parameters) {
+  pid_ = process_id;
+  secret_ = std::move(secret_key);
+  server_parameters_ = std::move(server_parameters);
+}
+
+void SessionMachine::tls_established(TlsFacts facts) { tls_facts_ = std::move(facts); }
+
+Response SessionMachine::take_response() {
+  Response r = std::move(std::get<Response>(outcome_));
+  outcome_ = std::monostate{};
+  return r;
+}
+
+std::vector<Response> SessionMachine::take_responses() {
+  std::vector<Response> r = std::move(std::get<std::vector<Response>>(outcome_));
+  outcome_ = std::monostate{};
+  return r;
+}
+
+void SessionMachine::before_read() noexcept {
+  // About to wait for the client: give back what a huge message took.
+  constexpr std::size_t keep = std::size_t{1} << 20;
+  engine_.input().shrink_if_idle(keep);
+  engine_.output().shrink_if_empty(keep);
+}
+
+void SessionMachine::end_statement() noexcept {
+  busy_.store(false);
+  cancel_requested_.store(false);
+}
+
+std::string SessionMachine::take_tls_initial_bytes() {
+  if (!engine_.direct_tls()) return {};
+  std::string initial(engine_.input().pending());
+  engine_.input().consume(initial.size());
+  return initial;
+}
+
+std::size_t SessionMachine::cancel_key_length() const noexcept {
+  // 4 bytes in protocol 3.0; 3.2 allows up to 256 and PostgreSQL 18 uses 32.
+  return client_.protocol >= protocol_3_2 ? 32 : 4;
+}
+
+void SessionMachine::authentication_timed_out() {
+  // PostgreSQL only logs "canceling authentication due to timeout"; we also
+  // send it once authentication has begun, so the client learns why instead
+  // of seeing a reset (a deliberate difference).
+  if (auth_started_ && phase() != Phase::ready) {
+    engine_.output().clear();
+    ErrorInfo::fatal(sqlstate::query_canceled, "canceling authentication due to timeout")
+        .encode(engine_.output());
+  }
+  closed_ = true;
+}
+
+// Startup ------------------------------------------------------------------
+
+SessionMachine::Task<void> SessionMachine::run() {
+  bool in = co_await login();
+  if (in) co_await serve();
+}
+
+// Negotiation, startup and authentication. True once logged in.
+SessionMachine::Task<bool> SessionMachine::login() {
+  for (;;) {
+    EK k = engine_.next();
+    if (k == EK::need_input) {
+      before_read();
+      co_await ask(Need::read);
+    } else if (k == EK::write) {
+      co_await ask(Need::write);
+    } else if (k == EK::start_tls) {
+      bool ok = co_await start_tls();
+      if (!ok) co_return false;
+    } else if (k == EK::cancel) {
+      co_await ask(Need::cancel);
+      co_return false;
+    } else if (k == EK::startup) {
+      bool ok = co_await authenticate();
+      co_return ok;
+    } else {
+      co_return false;  // close: the engine's FATAL, if any, is in output()
+    }
+  }
+}
+
+SessionMachine::Task<bool> SessionMachine::start_tls() {
+  tls_facts_.reset();
+  co_await ask(Need::start_tls);  // a failed handshake never comes back
+  if (!tls_facts_) co_return false;
+  bool direct = engine_.direct_tls();
+  // Direct SSL is only PostgreSQL's when ALPN says so (PostgreSQL 17).
+  if (direct && tls_facts_->alpn != "postgresql") co_return false;
+  engine_.tls_established();
+  client_.tls = true;
+  client_.direct_tls = direct;
+  client_.alpn = tls_facts_->alpn;
+  client_.tls_version = tls_facts_->version;
+  // Empty when the certificate has no usable hash (Ed25519): PLUS is then not offered.
+  tls_end_point_ = tls_facts_->server_end_point;
+  co_return true;
+}
+
+SessionMachine::Task<bool> SessionMachine::authenticate() {
+  auth_started_ = true;
+  const StartupMessage& m = engine_.startup_message();
+  client_.protocol = engine_.protocol();
+  for (const auto& [k, v] : m.parameters) client_.startup_parameters.emplace_back(k, v);
+  client_.user = std::string(*m.parameter("user"));
+  client_.database = std::string(m.parameter("database").value_or(client_.user));
+  client_.application_name = std::string(m.parameter("application_name").value_or(""));
+  if (client_.database.empty()) client_.database = client_.user;
+  // A NegotiateProtocolVersion the engine may have queued goes first.
+  if (!engine_.output().empty()) co_await ask(Need::write);
+  std::optional<ErrorInfo> refused;
+  try {
+    co_await ask(Need::authenticate);
+  } catch (...) {
+    refused = failure_info(std::current_exception());
+  }
+  if (refused) {
+    refused->severity = "FATAL";  // a refused login always ends the connection
+    engine_.error(*refused);
+    co_return false;
+  }
+  params_.insert_or_assign("server_version", options_.server_version);
+  for (const auto& [k, v] : server_parameters_) params_.insert_or_assign(k, v);
+  for (const auto& [k, v] : client_.startup_parameters)
+    if (k != "user" && k != "database" && k != "options" && k != "replication")
+      params_.insert_or_assign(k, v);
+  server_parameters_.clear();
+  std::vector<std::pair<std::string, std::string>> reported;
+  for (const auto& [k, v] : params_)
+    if (auto canonical = reported_name(k)) reported.emplace_back(std::string(*canonical), v);
+  engine_.accept(reported, pid_, secret_);
+  co_return true;
+}
+
+void SessionMachine::begin_auth_round(const BackendMessage& request) {
+  push_level(auth_round(), Need::auth_response, Need::authenticate);
+  encode(request, engine_.output());
+}
+
+void SessionMachine::auth_send(const BackendMessage& message) { encode(message, engine_.output()); }
+
+// One AuthExchange::exchange(): the request out, the client's 'p' back.
+SessionMachine::Task<void> SessionMachine::auth_round() {
+  co_await ask(Need::write);
+  for (;;) {
+    EK k = engine_.next();
+    if (k == EK::auth_response) {
+      auth_response_.assign(engine_.frame().body);
+      co_return;
+    }
+    if (k == EK::need_input) {
+      before_read();
+      co_await ask(Need::read);
+    } else if (k == EK::write) {
+      co_await ask(Need::write);
+    } else {
+      // A protocol violation or EOF during authentication: the FATAL, if
+      // any, goes out and the session ends.
+      co_await ask(Need::close);
+    }
+  }
+}
+
+// The query phase ----------------------------------------------------------
+
+SessionMachine::Task<void> SessionMachine::serve() {
+  for (;;) {
+    EK k = engine_.next();
+    if (k == EK::need_input) {
+      before_read();
+      co_await ask(Need::read);
+    } else if (k == EK::write) {
+      co_await ask(Need::write);
+    } else if (k == EK::message) {
+      co_await dispatch(engine_.message());
+    } else {
+      co_return;  // Terminate, EOF, or a FATAL already in output()
+    }
+  }
+}
+
+SessionMachine::Task<void> SessionMachine::dispatch(const FrontendMessage& m) {
+  if (auto* q = std::get_if<Query>(&m)) {
+    // A simple Query drops the unnamed portal and statement, as PostgreSQL.
+    drop_unnamed(true);
+    co_await simple_query(q->query);
+  } else if (std::holds_alternative<Flush>(m)) {
+    // The engine already asked for a write.
+  } else if (std::holds_alternative<Sync>(m)) {
+    co_await sync();
+  } else if (std::holds_alternative<FunctionCall>(m)) {
+    // Not an extended-query message: its error is followed by ReadyForQuery.
+    engine_.error(ErrorInfo::error(sqlstate::feature_not_supported,
+                                   "fast-path function calls are not supported"));
+    engine_.ready_for_query();
+  } else {
+    co_await extended(m);
+  }
+}
+
+// Sends each Response of a simple query as the product produces it (the
+// driver's ResponseSink::send).
+void SessionMachine::begin_response(Response& response) {
+  push_level(response_round(response), Need::response_sent, Need::simple_query);
+}
+
+SessionMachine::Task<void> SessionMachine::response_round(Response& r) {
+  bool ok = co_await send_response(r, {}, 0, true);
+  response_ok_ = ok;
+  if (!ok) response_failed_ = true;  // the rest of the query string is skipped
+}
+
+SessionMachine::Task<void> SessionMachine::simple_query(std::string_view sql) {
+  cancel_requested_.store(false);
+  if (is_empty_query(sql)) {
+    encode(EmptyQueryResponse{}, engine_.output());
+    engine_.ready_for_query();
+    co_return;
+  }
+  std::optional<ErrorInfo> failure;
+  response_failed_ = false;
+  try {
+    if (!options_.simple_query)
+      throw PgError(sqlstate::feature_not_supported, "simple query protocol is not supported");
+    bool cursors = false;
+    if (options_.sql_cursors)
+      for (auto stmt : split_statements(sql))
+        if (parse_cursor_command(stmt)) cursors = true;
+    if (cursors) {
+      co_await simple_query_with_cursors(sql);
+    } else {
+      call_sql_ = sql;
+      co_await call(Need::simple_query);
+    }
+  } catch (...) {
+    failure = failure_info(std::current_exception());
+  }
+  end_statement();
+  if (failure) engine_.error(*failure);
+  engine_.ready_for_query();
+}
+
+// Sync ends an extended-query batch. It never starts a skip itself: an error
+// raised here is followed by ReadyForQuery (the engine does not count Sync as
+// an extended message).
+SessionMachine::Task<void> SessionMachine::sync() {
+  std::optional<ErrorInfo> failure;
+  if (options_.extended_query) {
+    try {
+      co_await call(Need::sync);
+    } catch (...) {
+      failure = failure_info(std::current_exception());
+    }
+  }
+  drop_unnamed(false);
+  end_statement();
+  if (failure) engine_.error(*failure);
+  engine_.ready_for_query();
+}
+
+// Session ------------------------------------------------------------------
+
+std::optional<std::string> SessionMachine::parameter(std::string_view name) const {
+  auto it = params_.find(name);
+  if (it == params_.end()) return std::nullopt;
+  return it->second;
+}
+
+void SessionMachine::set_parameter(std::string_view name, std::string_view value) {
+  auto canonical = reported_name(name);
+  auto it = params_.find(name);  // keeps the first spelling of the name
+  if (it != params_.end()) {
+    it->second = std::string(value);
+  } else {
+    params_.emplace(std::string(canonical.value_or(name)), std::string(value));
+  }
+  if (canonical && engine_.phase() != Phase::authenticating)
+    encode(ParameterStatus{*canonical, value}, engine_.output());
+}
+
+bool SessionMachine::deallocate(std::string_view name) {
+  auto st = store_.deallocate(name);
+  if (st && listener_) listener_->closed(*st);
+  return st != nullptr;
+}
+
+void SessionMachine::deallocate_all() {
+  for (auto& st : store_.deallocate_all())
+    if (listener_) listener_->closed(*st);
+}
+
+}  // namespace pgwire::protocol

@@ -1,0 +1,167 @@
+#include "pgwire/protocol/statements.hpp"
+
+#include <fmt/format.h>
+
+namespace pgwire {
+
+void Portal::bad_parameter(std::size_t i) const {
+  if (parameter_formats.at(i) == format_binary)
+    throw PgError("22P03", fmt::format("incorrect binary data format in bind parameter {}", i + 1));
+  throw PgError(sqlstate::invalid_text_representation,
+                fmt::format("invalid input syntax for bind parameter {}: \"{}\"", i + 1,
+                            parameters.at(i).value_or("")));
+}
+
+namespace {
+
+// Expands Bind's format shorthand: none = all text, one = all, else one each.
+std::vector<FormatCode> expand(const std::vector<FormatCode>& codes, std::size_t n, const char* what,
+                               std::size_t declared) {
+  for (FormatCode f : codes)
+    if (f != format_text && f != format_binary)
+      throw PgError("22023", fmt::format("unsupported format code: {}", f));
+  if (codes.empty()) return std::vector<FormatCode>(n, format_text);
+  if (codes.size() == 1) return std::vector<FormatCode>(n, codes[0]);
+  if (codes.size() != n)
+    throw PgError(sqlstate::protocol_violation,
+                  fmt::format("bind message has {} {} formats but {} {}", codes.size(), what,
+                              declared, std::string_view(what) == "parameter" ? "parameters" : "columns"));
+  return codes;
+}
+
+}  // namespace
+
+void Portal::assign_parameters(std::vector<FormatCode> formats,
+                               const std::vector<std::optional<std::string_view>>& values) {
+  parameter_formats = std::move(formats);
+  parameters.clear();
+  parameters.reserve(values.size());
+  // One allocation for every parameter's bytes; the views point into it.
+  std::size_t total = 0;
+  for (const auto& v : values)
+    if (v) total += v->size();
+  storage_.clear();
+  storage_.reserve(total);
+  for (const auto& v : values) {
+    if (!v) {
+      parameters.emplace_back(std::nullopt);
+      continue;
+    }
+    std::size_t at = storage_.size();
+    storage_.append(*v);
+    parameters.emplace_back(std::string_view(storage_).substr(at, v->size()));
+  }
+}
+
+void StatementStore::add_statement(std::shared_ptr<Statement> stmt) {
+  if (!stmt->name.empty() && statements_.count(stmt->name))
+    throw PgError("42P05", fmt::format("prepared statement \"{}\" already exists", stmt->name));
+  std::string name = stmt->name;
+  statements_.insert_or_assign(std::move(name), std::move(stmt));
+}
+
+std::shared_ptr<const Statement> StatementStore::statement(std::string_view name) const {
+  auto it = statements_.find(name);
+  if (it == statements_.end()) {
+    if (name.empty()) throw PgError("26000", "unnamed prepared statement does not exist");
+    throw PgError("26000", fmt::format("prepared statement \"{}\" does not exist", name));
+  }
+  return it->second;
+}
+
+Portal& StatementStore::bind(const Bind& b) {
+  auto stmt = statement(b.statement);
+  if (!b.portal.empty() && portals_.count(b.portal))
+    throw PgError("42P03", fmt::format("portal \"{}\" already exists", b.portal));
+  std::size_t declared = stmt->parameter_types.size();
+  if (b.parameter_formats.size() > 1 && b.parameter_formats.size() != b.parameters.size())
+    throw PgError(sqlstate::protocol_violation,
+                  fmt::format("bind message has {} parameter formats but {} parameters",
+                              b.parameter_formats.size(), b.parameters.size()));
+  if (b.parameters.size() != declared)
+    throw PgError(sqlstate::protocol_violation,
+                  fmt::format("bind message supplies {} parameters, but prepared statement \"{}\" "
+                              "requires {}",
+                              b.parameters.size(), stmt->name, declared));
+  auto p = std::make_unique<Portal>();
+  p->name = std::string(b.portal);
+  p->parameter_formats = expand(b.parameter_formats, declared, "parameter", declared);
+  std::size_t columns = stmt->columns ? stmt->columns->size() : 0;
+  // PostgreSQL accepts result formats for a statement without columns.
+  p->result_formats = columns == 0 && b.result_formats.size() <= 1
+                          ? std::vector<FormatCode>{}
+                          : expand(b.result_formats, columns, "result", columns);
+  p->assign_parameters(std::move(p->parameter_formats), b.parameters);
+  p->statement = std::move(stmt);
+  Portal& ref = *p;
+  portals_.insert_or_assign(p->name, std::move(p));
+  return ref;
+}
+
+Portal* StatementStore::portal(std::string_view name) {
+  auto it = portals_.find(name);
+  return it == portals_.end() ? nullptr : it->second.get();
+}
+
+std::vector<std::shared_ptr<const Statement>> StatementStore::close_statement(std::string_view name) {
+  std::vector<std::shared_ptr<const Statement>> out;
+  auto it = statements_.find(name);
+  if (it == statements_.end()) return out;
+  // Portals made from a statement go with it.
+  for (auto p = portals_.begin(); p != portals_.end();) {
+    if (p->second->statement == it->second) {
+      p = portals_.erase(p);
+    } else {
+      ++p;
+    }
+  }
+  out.push_back(it->second);
+  statements_.erase(it);
+  return out;
+}
+
+std::vector<std::unique_ptr<Portal>> StatementStore::close_portal(std::string_view name) {
+  std::vector<std::unique_ptr<Portal>> out;
+  auto it = portals_.find(name);
+  if (it == portals_.end()) return out;
+  out.push_back(std::move(it->second));
+  portals_.erase(it);
+  return out;
+}
+
+std::shared_ptr<const Statement> StatementStore::deallocate(std::string_view name) {
+  if (name.empty()) return nullptr;  // the unnamed statement is not SQL-visible
+  auto it = statements_.find(name);
+  if (it == statements_.end()) return nullptr;
+  auto s = it->second;
+  statements_.erase(it);
+  return s;
+}
+
+std::vector<std::shared_ptr<const Statement>> StatementStore::deallocate_all() {
+  std::vector<std::shared_ptr<const Statement>> out;
+  for (auto it = statements_.begin(); it != statements_.end();) {
+    if (it->first.empty()) {
+      ++it;
+      continue;
+    }
+    out.push_back(it->second);
+    it = statements_.erase(it);
+  }
+  return out;
+}
+
+std::unique_ptr<Portal> StatementStore::drop_unnamed_portal() {
+  auto v = close_portal("");
+  return v.empty() ? nullptr : std::move(v.front());
+}
+
+std::shared_ptr<const Statement> StatementStore::drop_unnamed_statement() {
+  auto it = statements_.find("");
+  if (it == statements_.end()) return nullptr;
+  auto s = it->second;
+  statements_.erase(it);
+  return s;
+}
+
+}  // namespace pgwire

@@ -1,0 +1,375 @@
+// The driver loop: performs what the session machine asks (read, write,
+// TLS, a handler call) and feeds the result back. It holds no protocol rule;
+// those are all in src/protocol/ (see docs/ARCHITECTURE.md).
+
+#include "connection.hpp"
+
+#include <asio/bind_cancellation_slot.hpp>
+#include <asio/cancellation_signal.hpp>
+#include <asio/co_spawn.hpp>
+#include <asio/experimental/awaitable_operators.hpp>
+#include <asio/post.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/this_coro.hpp>
+#include <asio/use_awaitable.hpp>
+
+#include "pgwire/protocol/session_machine.hpp"
+
+namespace pgwire::detail {
+
+using asio::awaitable;
+using asio::use_awaitable;
+using protocol::Need;
+
+namespace {
+
+// The stream is gone, or the session is over: unwinds a connection quietly.
+struct ConnectionClosed {};
+
+protocol::SessionOptions session_options(const Shared& s) {
+  protocol::SessionOptions o;
+  o.engine.limits = s.options.limits;
+  o.engine.tls_available = s.tls != nullptr;
+  o.engine.direct_tls = s.options.direct_tls;
+  o.engine.flush_threshold = s.options.flush_threshold;
+  o.simple_query = s.handlers.simple_query != nullptr;
+  o.extended_query = s.handlers.extended_query != nullptr;
+  o.sql_cursors = s.options.sql_cursors;
+  o.server_version = s.options.server_version;
+  return o;
+}
+
+}  // namespace
+
+class Connection final : public CancelTarget,
+                         public AuthExchange,
+                         public protocol::StoreListener,
+                         public std::enable_shared_from_this<Connection> {
+ public:
+  Connection(Shared& shared, std::unique_ptr<Stream> stream, asio::any_io_executor executor)
+      : shared_(shared), stream_(std::move(stream)), executor_(std::move(executor)),
+        machine_(session_options(shared), this) {
+    machine_.set_remote(stream_->remote_address());
+  }
+
+  ~Connection() override {
+    if (pid_ != 0) shared_.registry.remove(pid_);
+  }
+
+  awaitable<void> run() {
+    using namespace asio::experimental::awaitable_operators;
+    try {
+      asio::steady_timer timer(executor_);
+      timer.expires_after(shared_.options.authentication_timeout);
+      // login_or_false() never throws: Asio's || waits for the first
+      // *successful* branch, so a throwing login would wait for the timer.
+      auto result = co_await (login_or_false() || timer.async_wait(use_awaitable));
+      if (result.index() == 1) {
+        machine_.authentication_timed_out();
+        co_await flush();
+      } else if (std::get<0>(result)) {
+        co_await pump(std::nullopt);
+      }
+    } catch (const ConnectionClosed&) {
+    } catch (const std::system_error&) {
+    }
+    stream_->close();
+  }
+
+  // From Server::stop(), any thread.
+  void shut_down() {
+    asio::post(executor_, [self = shared_from_this()] {
+      self->cancel_signal_.emit(asio::cancellation_type::all);
+      self->stream_->close();
+    });
+  }
+
+  // CancelTarget: on the thread of the connection that got the CancelRequest.
+  void cancel() override {
+    if (!machine_.busy()) return;  // idle: PostgreSQL ignores it too
+    machine_.request_cancel();
+    asio::post(executor_, [self = shared_from_this()] {
+      if (self->machine_.busy()) self->cancel_signal_.emit(asio::cancellation_type::all);
+    });
+  }
+
+  // AuthExchange: each round is a nested request of the session machine.
+  const ClientInfo& client() const noexcept override { return machine_.client(); }
+  awaitable<std::string> exchange(const BackendMessage& request) override {
+    machine_.begin_auth_round(request);
+    co_await pump(Need::auth_response);
+    co_return std::string(machine_.auth_response());
+  }
+  void send(const BackendMessage& message) override { machine_.auth_send(message); }
+  std::string_view tls_server_end_point() const noexcept override { return machine_.tls_server_end_point(); }
+
+  // StoreListener
+  void closed(const Statement& statement) override {
+    if (auto& h = shared_.handlers.extended_query) h->closed(machine_, statement);
+  }
+  void closed(const Portal& portal) override {
+    if (auto& h = shared_.handlers.extended_query) h->closed(machine_, portal);
+  }
+
+ private:
+  // Sends each Response of a simple query through the session machine.
+  class Sink final : public ResponseSink {
+   public:
+    explicit Sink(Connection& c) : c_(c) {}
+    awaitable<bool> send(Response& r) override {
+      c_.machine_.begin_response(r);
+      co_await c_.pump(Need::response_sent);
+      co_return c_.machine_.response_ok();
+    }
+
+   private:
+    Connection& c_;
+  };
+
+  awaitable<bool> login_or_false() {
+    try {
+      co_await pump(std::nullopt, true);
+      co_return true;
+    } catch (...) {  // ConnectionClosed, socket errors, cancelled by the timer
+    }
+    co_return false;
+  }
+
+  // Performs the machine's requests until it asks for `until` (the end of a
+  // nested round), or, with `login_only`, until the client is logged in.
+  awaitable<void> pump(std::optional<Need> until, bool login_only = false) {
+    for (;;) {
+      if (login_only && machine_.phase() == protocol::Phase::ready) co_return;
+      Need n = machine_.next();
+      if (n == until) co_return;
+      co_await perform(n);
+    }
+  }
+
+  awaitable<void> perform(Need n) {
+    switch (n) {
+      case Need::read:
+        co_await read();
+        break;
+      case Need::write:
+        co_await flush();
+        break;
+      case Need::start_tls:
+        co_await start_tls();
+        break;
+      case Need::cancel:
+        shared_.registry.cancel(machine_.cancel_request());
+        break;
+      case Need::authenticate:
+        co_await authenticate();
+        break;
+      case Need::prepare:
+        co_await prepare();
+        break;
+      case Need::bind:
+        co_await bind();
+        break;
+      case Need::execute:
+        co_await execute();
+        break;
+      case Need::sync:
+        co_await sync();
+        break;
+      case Need::simple_query:
+        co_await simple_query();
+        break;
+      case Need::query_all:
+        co_await query_all();
+        break;
+      case Need::fill:
+        co_await fill();
+        break;
+      case Need::close:
+      case Need::auth_response:  // only ever the end of a nested pump
+      case Need::response_sent:
+        co_await flush();
+        throw ConnectionClosed{};
+    }
+  }
+
+  // I/O ------------------------------------------------------------------------
+
+  awaitable<void> read() {
+    auto space = machine_.input().prepare(8192);
+    std::size_t n = co_await stream_->read_some(space);
+    if (n == 0) {
+      machine_.on_eof();
+    } else {
+      machine_.input().commit(n);
+    }
+  }
+
+  awaitable<void> flush() {
+    Buffer& out = machine_.output();
+    if (out.empty()) co_return;
+    try {
+      co_await stream_->write(out.view());
+    } catch (const std::system_error&) {
+      throw ConnectionClosed{};
+    }
+    out.clear();
+  }
+
+  awaitable<void> start_tls() {
+    co_await flush();  // the 'S' of an SSLRequest
+    std::string initial = machine_.take_tls_initial_bytes();
+    protocol::TlsFacts facts;
+    bool ok = co_await stream_->start_tls(initial, facts);
+    if (!ok) throw ConnectionClosed{};
+    machine_.tls_established(std::move(facts));
+  }
+
+  // Handler calls: each answer goes back to the machine -------------------------
+
+  // Runs a handler coroutine so that a CancelRequest can abort what it awaits.
+  // Nested calls (a RowSource pulled inside a streaming simple query) just
+  // await: the signal has one slot, and the outer spawn already propagates
+  // cancellation to whatever its coroutine awaits.
+  template <class T>
+  awaitable<T> cancellable(awaitable<T> call) {
+    if (in_cancellable_) co_return co_await std::move(call);
+    in_cancellable_ = true;
+    struct Reset {
+      bool& flag;
+      ~Reset() { flag = false; }
+    } reset{in_cancellable_};
+    co_return co_await asio::co_spawn(executor_, std::move(call),
+                                      asio::bind_cancellation_slot(cancel_signal_.slot(), use_awaitable));
+  }
+
+  awaitable<void> authenticate() {
+    try {
+      if (!shared_.handlers.startup) throw PgError(sqlstate::internal_error, "no startup handler");
+      auto call = shared_.handlers.startup->authenticate(*this);
+      co_await std::move(call);
+      auto registered = shared_.registry.add(weak_from_this(), machine_.cancel_key_length());
+      pid_ = registered.first;
+      auto parameters = shared_.handlers.startup->server_parameters(machine_.client());
+      machine_.logged_in(registered.first, std::move(registered.second), std::move(parameters));
+    } catch (const ConnectionClosed&) {
+      throw;
+    } catch (...) {
+      machine_.fail(std::current_exception());
+    }
+  }
+
+  awaitable<void> prepare() {
+    try {
+      auto call = shared_.handlers.extended_query->prepare(machine_, machine_.statement());
+      co_await cancellable(std::move(call));
+      machine_.done();
+    } catch (...) {
+      machine_.fail(std::current_exception());
+    }
+  }
+
+  awaitable<void> bind() {
+    try {
+      auto call = shared_.handlers.extended_query->bind(machine_, machine_.portal());
+      co_await cancellable(std::move(call));
+      machine_.done();
+    } catch (...) {
+      machine_.fail(std::current_exception());
+    }
+  }
+
+  awaitable<void> execute() {
+    try {
+      auto call = shared_.handlers.extended_query->execute(machine_, machine_.portal());
+      Response r = co_await cancellable(std::move(call));
+      machine_.give(std::move(r));
+    } catch (...) {
+      machine_.fail(std::current_exception());
+    }
+  }
+
+  awaitable<void> sync() {
+    try {
+      auto call = shared_.handlers.extended_query->sync(machine_);
+      co_await cancellable(std::move(call));
+      machine_.done();
+    } catch (...) {
+      machine_.fail(std::current_exception());
+    }
+  }
+
+  awaitable<void> simple_query() {
+    try {
+      Sink sink(*this);
+      auto call = shared_.handlers.simple_query->stream(machine_, machine_.sql(), sink);
+      co_await cancellable(std::move(call));
+      machine_.done();
+    } catch (const ConnectionClosed&) {
+      throw;
+    } catch (...) {
+      machine_.fail(std::current_exception());
+    }
+  }
+
+  awaitable<void> query_all() {
+    try {
+      auto call = shared_.handlers.simple_query->query(machine_, machine_.sql());
+      std::vector<Response> results = co_await cancellable(std::move(call));
+      machine_.give(std::move(results));
+    } catch (...) {
+      machine_.fail(std::current_exception());
+    }
+  }
+
+  awaitable<void> fill() {
+    try {
+      auto* source = dynamic_cast<RowSource*>(&machine_.rows());
+      if (!source) throw PgError(sqlstate::internal_error, "a result's rows are not a pgwire::RowSource");
+      auto call = source->fill(machine_.writer());
+      bool more = co_await cancellable(std::move(call));
+      machine_.filled(more);
+    } catch (...) {
+      machine_.fail(std::current_exception());
+    }
+  }
+
+  Shared& shared_;
+  std::unique_ptr<Stream> stream_;
+  asio::any_io_executor executor_;
+  protocol::SessionMachine machine_;
+  std::int32_t pid_ = 0;
+  bool in_cancellable_ = false;
+  asio::cancellation_signal cancel_signal_;
+};
+
+awaitable<void> serve_connection(Shared& shared, std::unique_ptr<Stream> stream) {
+  auto executor = co_await asio::this_coro::executor;
+  auto conn = std::make_shared<Connection>(shared, std::move(stream), executor);
+  {
+    std::lock_guard lock(shared.live_mutex);
+    shared.live.insert(conn);
+  }
+  struct Forget {
+    Shared& shared;
+    std::weak_ptr<Connection> conn;
+    ~Forget() {
+      std::lock_guard lock(shared.live_mutex);
+      shared.live.erase(conn);
+      if (shared.live.empty() && shared.on_idle) shared.on_idle();
+    }
+  } forget{shared, conn};
+  co_await conn->run();
+}
+
+std::size_t close_all_connections(Shared& shared) {
+  std::vector<std::shared_ptr<Connection>> open;
+  {
+    std::lock_guard lock(shared.live_mutex);
+    for (const auto& weak : shared.live)
+      if (auto c = weak.lock()) open.push_back(std::move(c));
+  }
+  for (auto& c : open) c->shut_down();
+  return open.size();
+}
+
+}  // namespace pgwire::detail

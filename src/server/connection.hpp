@@ -1,0 +1,40 @@
+#pragma once
+// One client's session, driven by the Asio driver (internal).
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <set>
+
+#include <asio/awaitable.hpp>
+#include <asio/ssl/context.hpp>
+
+#include "cancel_registry.hpp"
+#include "pgwire/server/server.hpp"
+#include "pgwire/server/stream.hpp"
+
+namespace pgwire::detail {
+
+class Connection;
+
+// What every connection of one server shares.
+struct Shared {
+  ServerOptions options;
+  Handlers handlers;
+  std::unique_ptr<asio::ssl::context> tls;
+  CancelRegistry registry;
+  // Live connections, for stop().
+  std::mutex live_mutex;
+  std::set<std::weak_ptr<Connection>, std::owner_less<>> live;
+  std::function<void()> on_idle;  // called (under live_mutex) when the last one ends
+};
+
+// Runs one client's session to its end, on the executor it is awaited on
+// (a strand when the server has several threads).
+asio::awaitable<void> serve_connection(Shared& shared, std::unique_ptr<Stream> stream);
+
+// Asks every live connection to close (on its own executor); returns how
+// many there were.
+std::size_t close_all_connections(Shared& shared);
+
+}  // namespace pgwire::detail

@@ -1,0 +1,118 @@
+#include "socket_stream.hpp"
+
+#include <variant>
+
+#include <asio/connect.hpp>
+#include <asio/experimental/as_tuple.hpp>
+#include <asio/ssl/stream.hpp>
+#include <asio/use_awaitable.hpp>
+#include <asio/write.hpp>
+#include <fmt/format.h>
+#include <openssl/ssl.h>
+
+#include "pgwire/auth/channel_binding.hpp"
+#include "tls.hpp"
+
+namespace pgwire::detail {
+
+namespace {
+
+using tcp = asio::ip::tcp;
+using unix_socket = asio::local::stream_protocol::socket;
+constexpr auto nothrow = asio::experimental::as_tuple(asio::use_awaitable);
+
+class SocketStream final : public Stream {
+ public:
+  SocketStream(tcp::socket s, asio::ssl::context* tls) : s_(std::move(s)), tls_(tls) {
+    std::error_code ec;
+    auto& sock = std::get<tcp::socket>(s_);
+    sock.set_option(tcp::no_delay(true), ec);
+    auto ep = sock.remote_endpoint(ec);
+    if (!ec) remote_ = fmt::format("{}:{}", ep.address().to_string(), ep.port());
+  }
+  SocketStream(unix_socket s, asio::ssl::context* tls) : s_(std::move(s)), tls_(tls), remote_("unix") {}
+  ~SocketStream() override { close(); }
+
+  asio::awaitable<std::size_t> read_some(std::span<char> buf) override {
+    auto b = asio::buffer(buf.data(), buf.size());
+    auto [ec, n] = co_await std::visit([&](auto& s) { return deref(s).async_read_some(b, nothrow); }, s_);
+    if (ec) co_return 0;  // EOF, reset, cancelled: all end the connection
+    co_return n;
+  }
+
+  asio::awaitable<void> write(std::string_view data) override {
+    auto b = asio::buffer(data.data(), data.size());
+    auto [ec, n] = co_await std::visit([&](auto& s) { return asio::async_write(deref(s), b, nothrow); }, s_);
+    if (ec) throw std::system_error(ec);
+  }
+
+  // Replaces the plain socket by a TLS stream over it and runs the server
+  // handshake.
+  asio::awaitable<bool> start_tls(std::string_view initial, protocol::TlsFacts& facts) override {
+    if (!tls_ || ssl_) co_return false;
+    bool ok = false;
+    if (auto* t = std::get_if<tcp::socket>(&s_)) {
+      tcp::socket sock = std::move(*t);
+      ok = co_await handshake(std::move(sock), initial);
+    } else if (auto* u = std::get_if<unix_socket>(&s_)) {
+      unix_socket sock = std::move(*u);
+      ok = co_await handshake(std::move(sock), initial);
+    }
+    if (!ok) co_return false;
+    facts.alpn = negotiated_alpn(ssl_);
+    facts.version = SSL_get_version(ssl_);
+    facts.server_end_point = auth::tls_server_end_point(SSL_get_certificate(ssl_)).value_or("");
+    co_return true;
+  }
+
+  void close() noexcept override {
+    std::visit(
+        [](auto& s) {
+          std::error_code ec;
+          lowest(s).shutdown(asio::socket_base::shutdown_both, ec);
+          lowest(s).close(ec);
+        },
+        s_);
+  }
+
+  std::string remote_address() const override { return remote_; }
+
+ private:
+  template <class Sock>
+  asio::awaitable<bool> handshake(Sock sock, std::string_view initial) {
+    auto tls = std::make_unique<asio::ssl::stream<Sock>>(std::move(sock), *tls_);
+    auto [ec, used] = co_await tls->async_handshake(asio::ssl::stream_base::server,
+                                                    asio::buffer(initial.data(), initial.size()), nothrow);
+    ssl_ = tls->native_handle();
+    s_ = std::move(tls);
+    co_return !ec;
+  }
+
+  template <class S>
+  static S& deref(S& s) { return s; }
+  template <class S>
+  static S& deref(std::unique_ptr<S>& s) { return *s; }
+  template <class S>
+  static S& lowest(S& s) { return s; }
+  template <class S>
+  static auto& lowest(std::unique_ptr<asio::ssl::stream<S>>& s) { return s->lowest_layer(); }
+
+  std::variant<tcp::socket, unix_socket, std::unique_ptr<asio::ssl::stream<tcp::socket>>,
+               std::unique_ptr<asio::ssl::stream<unix_socket>>>
+      s_;
+  asio::ssl::context* tls_;
+  SSL* ssl_ = nullptr;
+  std::string remote_;
+};
+
+}  // namespace
+
+std::unique_ptr<Stream> make_socket_stream(tcp::socket socket, asio::ssl::context* tls) {
+  return std::make_unique<SocketStream>(std::move(socket), tls);
+}
+
+std::unique_ptr<Stream> make_socket_stream(unix_socket socket, asio::ssl::context* tls) {
+  return std::make_unique<SocketStream>(std::move(socket), tls);
+}
+
+}  // namespace pgwire::detail

@@ -1,0 +1,359 @@
+// The whole session driven by bytes alone: protocol::SessionMachine with the
+// synchronous fake driver of tests/support/fake_driver.hpp. One section per
+// rule the machine owns, and the regression tests of the two hangs that the
+// old split between engine and driver had.
+
+#include "support/codec_util.hpp"
+#include "support/fake_driver.hpp"
+
+using namespace pgwire;
+using test::FakeAuth;
+using test::FakeDriver;
+using test::FakeProductOptions;
+
+namespace {
+
+std::string startup_bytes(std::string user = "alice") {
+  StartupMessage m;
+  m.version = protocol_3_0;
+  m.parameters = {{"user", user}, {"database", "db"}};
+  return test::encoded(m);
+}
+
+template <class M>
+std::string msg(const M& m) {
+  return test::encoded(m);
+}
+
+std::string q(std::string_view sql) { return msg(Query{sql}); }
+
+std::string parse(std::string_view sql, std::string_view name = "", std::vector<Oid> types = {}) {
+  return msg(Parse{name, sql, std::move(types)});
+}
+
+std::string bind(std::vector<Value> params = {}, std::string_view portal = "", std::string_view stmt = "") {
+  Bind b;
+  b.portal = portal;
+  b.statement = stmt;
+  b.parameters = std::move(params);
+  return msg(b);
+}
+
+std::string execute(std::int32_t max_rows = 0, std::string_view portal = "") {
+  return msg(Execute{portal, max_rows});
+}
+
+std::string sync_msg() { return msg(Sync{}); }
+
+// The backend stream in short form: "Z I" ReadyForQuery, "C SELECT 3",
+// "E ERROR 42601", "T n,t", "D 0|row 0", "1" ParseComplete, "2"
+// BindComplete, "3" CloseComplete, "s" PortalSuspended, "n" NoData, "t"
+// ParameterDescription, "I" EmptyQueryResponse, "S name=value", "K", "R ok"...
+std::vector<std::string> summary(std::string_view wire) {
+  std::vector<std::string> out;
+  while (!wire.empty()) {
+    FrameResult r = parse_backend_frame(wire);
+    REQUIRE(r.complete());
+    BackendMessage m;
+    REQUIRE_FALSE(decode_backend(r.frame, m));
+    wire.remove_prefix(r.size);
+    std::visit(
+        [&](const auto& v) {
+          using T = std::decay_t<decltype(v)>;
+          if constexpr (std::is_same_v<T, ReadyForQuery>) {
+            out.push_back(std::string("Z ") + static_cast<char>(v.status));
+          } else if constexpr (std::is_same_v<T, CommandComplete>) {
+            out.push_back("C " + std::string(v.tag));
+          } else if constexpr (std::is_same_v<T, ErrorResponse>) {
+            out.push_back("E " + std::string(v.get(field::severity)) + " " + std::string(v.get(field::sqlstate)));
+          } else if constexpr (std::is_same_v<T, NoticeResponse>) {
+            out.push_back("N " + std::string(v.get(field::sqlstate)));
+          } else if constexpr (std::is_same_v<T, RowDescription>) {
+            std::string s = "T ";
+            for (const auto& f : v.fields) s += std::string(f.name) + (&f == &v.fields.back() ? "" : ",");
+            out.push_back(s);
+          } else if constexpr (std::is_same_v<T, DataRow>) {
+            std::string s = "D ";
+            for (std::size_t i = 0; i < v.values.size(); ++i) {
+              if (i) s += "|";
+              s += v.values[i] ? std::string(*v.values[i]) : "NULL";
+            }
+            out.push_back(s);
+          } else if constexpr (std::is_same_v<T, ParseComplete>) {
+            out.push_back("1");
+          } else if constexpr (std::is_same_v<T, BindComplete>) {
+            out.push_back("2");
+          } else if constexpr (std::is_same_v<T, CloseComplete>) {
+            out.push_back("3");
+          } else if constexpr (std::is_same_v<T, PortalSuspended>) {
+            out.push_back("s");
+          } else if constexpr (std::is_same_v<T, NoData>) {
+            out.push_back("n");
+          } else if constexpr (std::is_same_v<T, ParameterDescription>) {
+            out.push_back("t");
+          } else if constexpr (std::is_same_v<T, EmptyQueryResponse>) {
+            out.push_back("I");
+          } else if constexpr (std::is_same_v<T, ParameterStatus>) {
+            out.push_back("S " + std::string(v.name) + "=" + std::string(v.value));
+          } else if constexpr (std::is_same_v<T, BackendKeyData>) {
+            out.push_back("K");
+          } else if constexpr (std::is_same_v<T, AuthenticationOk>) {
+            out.push_back("R ok");
+          } else if constexpr (std::is_same_v<T, AuthenticationCleartextPassword>) {
+            out.push_back("R cleartext");
+          } else if constexpr (std::is_same_v<T, AuthenticationMD5Password>) {
+            out.push_back("R md5");
+          } else {
+            out.push_back("?");
+          }
+        },
+        m);
+  }
+  return out;
+}
+
+// A session logged in with trust; returns the driver with its login output
+// dropped, so each section sees only what its own messages produced.
+struct LoggedIn {
+  FakeDriver d;
+  explicit LoggedIn(FakeProductOptions product = {}, protocol::SessionOptions options = {})
+      : d(std::move(options), std::move(product)) {
+    d.send(startup_bytes());
+    d.run(false);
+    auto s = summary(d.output);
+    REQUIRE(!s.empty());
+    REQUIRE(s.front() == "R ok");
+    REQUIRE(s.back() == "Z I");
+    d.output.clear();
+  }
+  // Sends bytes and returns what the session answered to them.
+  std::vector<std::string> exchange(std::string_view bytes) {
+    d.send(bytes);
+    d.run(false);
+    auto s = summary(d.output);
+    d.output.clear();
+    return s;
+  }
+};
+
+using V = std::vector<std::string>;
+
+}  // namespace
+
+TEST_CASE("session: startup with trust, a query, Terminate", "[session]") {
+  FakeDriver d;
+  d.send(startup_bytes() + q("select 2") + msg(Terminate{}));
+  d.run();
+  auto s = summary(d.output);
+  REQUIRE(s.size() > 4);
+  CHECK(s.front() == "R ok");
+  CHECK(std::find(s.begin(), s.end(), "S server_version=15.0") != s.end());
+  CHECK(std::find(s.begin(), s.end(), "K") != s.end());
+  V tail(s.end() - 6, s.end());
+  CHECK(tail == V{"Z I", "T n,t", "D 0|row 0", "D 1|row 1", "C SELECT 2", "Z I"});
+  CHECK(d.finished);
+  CHECK(d.machine.client().user == "alice");
+  CHECK(d.machine.client().database == "db");
+  CHECK(d.machine.process_id() == 4242);
+}
+
+TEST_CASE("session: cleartext and md5 authentication", "[session]") {
+  for (FakeAuth method : {FakeAuth::cleartext, FakeAuth::md5}) {
+    bool md5 = method == FakeAuth::md5;
+    FakeProductOptions product;
+    product.auth = method;
+    SECTION(md5 ? "md5 right password" : "cleartext right password") {
+      FakeDriver d({}, product);
+      std::string answer = md5 ? auth::md5_salted_response(auth::md5_password_hash("alice", "secret"),
+                                                           {'s', 'a', 'l', 't'})
+                               : std::string("secret");
+      d.send(startup_bytes() + msg(PasswordMessage{answer}) + q("select 1"));
+      d.run();
+      auto s = summary(d.output);
+      CHECK(s.front() == (md5 ? "R md5" : "R cleartext"));
+      CHECK(s.at(1) == "R ok");
+      CHECK(s.back() == "Z I");
+      CHECK(std::find(s.begin(), s.end(), "C SELECT 1") != s.end());
+    }
+    SECTION(md5 ? "md5 wrong password" : "cleartext wrong password") {
+      FakeDriver d({}, product);
+      d.send(startup_bytes() + msg(PasswordMessage{md5 ? "md5000" : "wrong"}) + q("select 1"));
+      d.run();
+      CHECK(summary(d.output) == V{md5 ? "R md5" : "R cleartext", "E FATAL 28P01"});
+      CHECK(d.finished);
+    }
+  }
+  SECTION("a message other than a password during authentication is FATAL 08P01") {
+    FakeProductOptions product;
+    product.auth = FakeAuth::cleartext;
+    FakeDriver d({}, product);
+    d.send(startup_bytes() + q("select 1"));
+    d.run();
+    CHECK(summary(d.output) == V{"R cleartext", "E FATAL 08P01"});
+    CHECK(d.finished);
+  }
+  SECTION("the client leaving during authentication ends the session quietly") {
+    FakeProductOptions product;
+    product.auth = FakeAuth::cleartext;
+    FakeDriver d({}, product);
+    d.send(startup_bytes());
+    d.run();
+    CHECK(summary(d.output) == V{"R cleartext"});
+    CHECK(d.finished);
+  }
+}
+
+TEST_CASE("session: simple query loop", "[session]") {
+  LoggedIn s;
+  SECTION("empty query") {
+    CHECK(s.exchange(q(" ; -- nothing\n")) == V{"I", "Z I"});
+  }
+  SECTION("several statements, each with its tag") {
+    CHECK(s.exchange(q("select 1; begin; commit")) == V{"T n,t", "D 0|row 0", "C SELECT 1", "C BEGIN", "C COMMIT", "Z I"});
+  }
+  SECTION("an error stops the rest of the string") {
+    CHECK(s.exchange(q("select 1; fail 42P01; select 2")) == V{"T n,t", "D 0|row 0", "C SELECT 1", "E ERROR 42P01", "Z I"});
+  }
+  SECTION("a throwing handler is XX000 and the session goes on") {
+    CHECK(s.exchange(q("throw")) == V{"E ERROR XX000", "Z I"});
+    CHECK(s.exchange(q("pgthrow 42501")) == V{"E ERROR 42501", "Z I"});
+    CHECK(s.exchange(q("select 0")) == V{"T n,t", "C SELECT 0", "Z I"});
+  }
+  SECTION("a source failing mid-result keeps the rows sent before it") {
+    CHECK(s.exchange(q("rowsthrow 2; select 1")) == V{"T n,t", "D 0|row 0", "D 1|row 1", "E ERROR 22012", "Z I"});
+    CHECK(s.exchange(q("rowsbug 1")) == V{"T n,t", "D 0|row 0", "E ERROR XX000", "Z I"});
+  }
+}
+
+TEST_CASE("session: transaction status and ParameterStatus", "[session]") {
+  LoggedIn s;
+  CHECK(s.exchange(q("begin")) == V{"C BEGIN", "Z T"});
+  CHECK(s.exchange(q("fail 22012")) == V{"E ERROR 22012", "Z E"});
+  CHECK(s.exchange(q("rollback")) == V{"C ROLLBACK", "Z I"});
+  // Reported settings send ParameterStatus; others do not.
+  CHECK(s.exchange(q("set application_name psql")) == V{"S application_name=psql", "C SET", "Z I"});
+  CHECK(s.exchange(q("set work_mem 64MB")) == V{"C SET", "Z I"});
+  CHECK(s.d.machine.parameter("work_mem") == "64mb");
+}
+
+TEST_CASE("session: extended query", "[session]") {
+  LoggedIn s;
+  SECTION("pipelined batches, each answered") {
+    auto one = parse("select 2") + bind() + execute() + sync_msg();
+    CHECK(s.exchange(one + one) == V{"1", "2", "D 0|row 0", "D 1|row 1", "C SELECT 2", "Z I",
+                                     "1", "2", "D 0|row 0", "D 1|row 1", "C SELECT 2", "Z I"});
+  }
+  SECTION("Describe of a statement and of a portal") {
+    auto bytes = parse("select 1", "s1") + msg(Describe{TargetKind::statement, "s1"}) +
+                 parse("begin", "s2") + msg(Describe{TargetKind::statement, "s2"}) + bind({}, "p", "s1") +
+                 msg(Describe{TargetKind::portal, "p"}) + sync_msg();
+    CHECK(s.exchange(bytes) == V{"1", "t", "T n,t", "1", "t", "n", "2", "T n,t", "Z I"});
+  }
+  SECTION("an error skips to Sync; the next batch and a Query run") {
+    auto bytes = parse("badparse") + bind() + execute() + sync_msg() + q("select 1");
+    CHECK(s.exchange(bytes) == V{"E ERROR 42601", "Z I", "T n,t", "D 0|row 0", "C SELECT 1", "Z I"});
+  }
+  SECTION("a failed Bind leaves no portal") {
+    auto bytes = parse("select 1", "s", {oid::text}) + bind({"bad"}, "p", "s") + sync_msg() + execute(0, "p") + sync_msg();
+    CHECK(s.exchange(bytes) == V{"1", "E ERROR 22P02", "Z I", "E ERROR 34000", "Z I"});
+  }
+  SECTION("a row limit suspends the portal; Execute resumes it") {
+    auto bytes = parse("select 5") + bind() + execute(2) + execute(2) + execute(2) + sync_msg();
+    CHECK(s.exchange(bytes) == V{"1", "2", "D 0|row 0", "D 1|row 1", "s", "D 2|row 2", "D 3|row 3", "s",
+                                 "D 4|row 4", "C SELECT 1", "Z I"});
+  }
+  SECTION("Sync drops the unnamed portal; Close tells the product") {
+    auto bytes = parse("select 1", "s") + bind({}, "", "s") + sync_msg() + execute() + sync_msg() +
+                 msg(Close{TargetKind::statement, "s"}) + sync_msg();
+    CHECK(s.exchange(bytes) == V{"1", "2", "Z I", "E ERROR 34000", "Z I", "3", "Z I"});
+    CHECK(s.d.closed_objects == V{"portal ", "statement s"});
+  }
+  SECTION("a missing statement is 26000") {
+    CHECK(s.exchange(msg(Describe{TargetKind::statement, "nope"}) + sync_msg()) == V{"E ERROR 26000", "Z I"});
+  }
+  SECTION("an error in a transaction block fails it until ROLLBACK") {
+    auto bytes = q("begin") + parse("fail 22012") + bind() + execute() + sync_msg() + q("rollback");
+    CHECK(s.exchange(bytes) == V{"C BEGIN", "Z T", "1", "2", "E ERROR 22012", "Z E", "C ROLLBACK", "Z I"});
+  }
+}
+
+TEST_CASE("session: the two hangs of the old driver", "[session][regression]") {
+  SECTION("a Sync with trailing bytes gets ERROR 08P01 and then ReadyForQuery") {
+    LoggedIn s;
+    std::string bad_sync("S\0\0\0\x05x", 6);
+    CHECK(s.exchange(bad_sync) == V{"E ERROR 08P01", "Z I"});
+    CHECK(s.exchange(q("select 1")) == V{"T n,t", "D 0|row 0", "C SELECT 1", "Z I"});
+  }
+  SECTION("an error while Sync is handled never starts a skip: the next Query runs") {
+    FakeProductOptions product;
+    product.sync_throws = true;
+    LoggedIn s(product);
+    CHECK(s.exchange(parse("select 1") + bind() + execute() + sync_msg()) ==
+          V{"1", "2", "D 0|row 0", "C SELECT 1", "E ERROR XX000", "Z I"});
+    CHECK(s.exchange(q("select 1")) == V{"T n,t", "D 0|row 0", "C SELECT 1", "Z I"});
+  }
+}
+
+TEST_CASE("session: SQL cursors", "[session]") {
+  LoggedIn s;
+  CHECK(s.exchange(q("begin; declare c cursor for select 5")) == V{"C BEGIN", "C DECLARE CURSOR", "Z T"});
+  CHECK(s.exchange(q("fetch 2 from c")) == V{"T n,t", "D 0|row 0", "D 1|row 1", "C FETCH 2", "Z T"});
+  CHECK(s.exchange(q("move 1 in c; fetch all from c")) == V{"C MOVE 1", "T n,t", "D 3|row 3", "D 4|row 4", "C FETCH 2", "Z T"});
+  // A cursor is a portal too.
+  CHECK(s.exchange(q("declare d cursor for select 3")) == V{"C DECLARE CURSOR", "Z T"});
+  CHECK(s.exchange(execute(2, "d") + sync_msg()) == V{"D 0|row 0", "D 1|row 1", "s", "Z T"});
+  // The end of the transaction closes cursors without HOLD.
+  CHECK(s.exchange(q("commit")) == V{"C COMMIT", "Z I"});
+  CHECK(s.exchange(q("fetch 1 from c")) == V{"E ERROR 34000", "Z I"});
+  CHECK(s.exchange(q("declare h cursor for select 1")) == V{"E ERROR 25P01", "Z I"});
+  CHECK(s.exchange(q("declare h cursor with hold for select 2; fetch backward 1 from h")) ==
+        V{"C DECLARE CURSOR", "E ERROR 55000", "Z I"});
+}
+
+TEST_CASE("session: FATAL and ERROR", "[session]") {
+  LoggedIn s;
+  SECTION("FunctionCall is an ERROR followed by ReadyForQuery") {
+    CHECK(s.exchange(msg(FunctionCall{})) == V{"E ERROR 0A000", "Z I"});
+  }
+  SECTION("an unknown message type is FATAL and closes") {
+    CHECK(s.exchange(std::string("\x01\0\0\0\x04", 5)) == V{"E FATAL 08P01"});
+    CHECK(s.d.finished);
+  }
+  SECTION("a password message after login is FATAL") {
+    CHECK(s.exchange(msg(PasswordMessage{"x"})) == V{"E FATAL 08P01"});
+    CHECK(s.d.finished);
+  }
+  SECTION("Terminate closes without a reply") {
+    CHECK(s.exchange(msg(Terminate{}) + q("select 1")).empty());
+    CHECK(s.d.finished);
+  }
+}
+
+TEST_CASE("session: rows stream in batches (backpressure)", "[session]") {
+  protocol::SessionOptions options;
+  options.engine.flush_threshold = 4096;
+  LoggedIn s({}, options);
+  s.d.writes.clear();
+  auto out = s.exchange(q("select 20000"));
+  REQUIRE(out.size() == 20000 + 3);
+  CHECK(out.at(20001) == "C SELECT 20000");
+  // Each write is one batch: the threshold plus at most one row over it.
+  CHECK(s.d.writes.size() > 50);
+  for (std::size_t w : s.d.writes) CHECK(w <= 4096 + 64);
+}
+
+TEST_CASE("session: handlers missing give 0A000", "[session]") {
+  protocol::SessionOptions options;
+  options.simple_query = false;
+  options.extended_query = false;
+  LoggedIn s({}, options);
+  CHECK(s.exchange(q("select 1")) == V{"E ERROR 0A000", "Z I"});
+  CHECK(s.exchange(parse("select 1") + sync_msg()) == V{"E ERROR 0A000", "Z I"});
+}
+
+TEST_CASE("session: the machine refuses a nested request out of turn", "[session]") {
+  LoggedIn s;
+  Response r = Response::command("OK");
+  CHECK_THROWS_AS(s.d.machine.begin_response(r), std::logic_error);
+  CHECK_THROWS_AS(s.d.machine.begin_auth_round(AuthenticationOk{}), std::logic_error);
+}

@@ -1,0 +1,317 @@
+#pragma once
+// A synchronous, socket-free driver for protocol::SessionMachine with a
+// deterministic fake product: what the session tests (tests/protocol/) and
+// the session fuzzer (fuzz/fuzz_session.cpp) run. It performs every request
+// the way the Asio driver does, only without awaiting anything.
+//
+// The product answers by the statement text (case-insensitive first word):
+//   select N       N rows of (n int4, t text)
+//   rowsthrow N    N rows, then the source throws PgError 22012
+//   rowsbug N      N rows, then the source throws std::runtime_error (-> XX000)
+//   fail CODE      Response::error with that SQLSTATE
+//   throw          the handler throws std::runtime_error (-> XX000)
+//   pgthrow CODE   the handler throws PgError(CODE)
+//   begin / commit / rollback   transaction effects
+//   set NAME VALUE Session::set_parameter (ParameterStatus when reported)
+//   anything else  CommandComplete "OK"
+// Parse fails with 42601 for "badparse"; Bind fails with 22P02 when a
+// parameter is the text "bad"; Sync throws PgError XX000 when sync_throws.
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "pgwire/auth/md5.hpp"
+#include "pgwire/codec/backend.hpp"
+#include "pgwire/codec/frontend.hpp"
+#include "pgwire/protocol/session_machine.hpp"
+#include "pgwire/protocol/sql_text.hpp"
+
+namespace pgwire::test {
+
+enum class FakeAuth { trust, cleartext, md5 };
+
+class FakeRows final : public RowStream {
+ public:
+  enum class Ending { done, pg_error, bug };
+  FakeRows(std::uint64_t n, Ending ending) : n_(n), ending_(ending) {}
+  // Writes rows while the writer wants them; true while rows remain.
+  bool fill(RowWriter& w) {
+    while (w.wants_more() && at_ < n_) {
+      w.begin_row();
+      w.add(static_cast<std::int32_t>(at_));
+      std::string text = "row " + std::to_string(at_);
+      w.add(std::string_view(text));
+      w.end_row();
+      ++at_;
+    }
+    if (at_ == n_ && ending_ == Ending::pg_error) throw PgError("22012", "division by zero");
+    if (at_ == n_ && ending_ == Ending::bug) throw std::runtime_error("the source broke");
+    return at_ < n_;
+  }
+
+ private:
+  std::uint64_t n_;
+  std::uint64_t at_ = 0;
+  Ending ending_;
+};
+
+inline SchemaPtr fake_schema() {
+  static SchemaPtr s = make_schema({Column{"n", oid::int4, 4}, Column{"t", oid::text}});
+  return s;
+}
+
+struct FakeProductOptions {
+  FakeAuth auth = FakeAuth::trust;
+  std::string password = "secret";
+  bool sync_throws = false;
+  std::size_t read_chunk = 1 << 16;  // at most this many bytes per read (split frames)
+};
+
+class FakeDriver final : public protocol::StoreListener {
+ public:
+  explicit FakeDriver(protocol::SessionOptions session = {}, FakeProductOptions product = {})
+      : machine(std::move(session), this), options(std::move(product)) {}
+
+  // Queues client bytes; the peer closes after them unless more are added
+  // before run() needs them.
+  void send(std::string_view bytes) { input.append(bytes); }
+
+  // Runs until the session closes or wants bytes that are not there. With
+  // `eof_at_end`, running out of bytes is the client closing.
+  // Input runs out only at the top level (scripts hold whole startup and
+  // authentication exchanges).
+  void run(bool eof_at_end = true) {
+    eof = eof_at_end;
+    waiting = false;
+    pump(std::nullopt);
+  }
+
+  protocol::SessionMachine machine;
+  FakeProductOptions options;
+  std::string input;       // everything the client sent
+  std::size_t read_at = 0;  // how much of it the session has read
+  std::string output;      // everything the session wrote
+  std::vector<std::size_t> writes;  // size of each write
+  bool finished = false;  // the session closed
+  bool waiting = false;  // stopped for want of input (eof false)
+  bool eof = true;
+  int cancels = 0;
+  std::vector<std::string> closed_objects;  // "statement NAME" / "portal NAME"
+
+  void closed(const Statement& s) override { closed_objects.push_back("statement " + s.name); }
+  void closed(const Portal& p) override { closed_objects.push_back("portal " + p.name); }
+
+ private:
+  using Need = protocol::Need;
+
+  static std::string lower_word(std::string_view sql, std::size_t index, bool fold = true) {
+    std::size_t i = 0;
+    for (std::size_t w = 0;; ++w) {
+      while (i < sql.size() && std::isspace(static_cast<unsigned char>(sql[i]))) ++i;
+      std::size_t start = i;
+      while (i < sql.size() && !std::isspace(static_cast<unsigned char>(sql[i])) && sql[i] != ';') ++i;
+      if (w == index) {
+        std::string out(sql.substr(start, i - start));
+        if (fold)
+          for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        return out;
+      }
+      if (start == i) return {};
+    }
+  }
+  static std::uint64_t number(const std::string& s) {
+    std::uint64_t n = 0;
+    std::from_chars(s.data(), s.data() + s.size(), n);
+    return std::min<std::uint64_t>(n, 100000);  // bounded work per statement
+  }
+
+  // The product's answer to one statement.
+  Response respond(std::string_view sql) {
+    std::string w = lower_word(sql, 0);
+    std::string a = lower_word(sql, 1);
+    if (w == "select" || w == "rowsthrow" || w == "rowsbug") {
+      auto ending = w == "select"      ? FakeRows::Ending::done
+                    : w == "rowsthrow" ? FakeRows::Ending::pg_error
+                                       : FakeRows::Ending::bug;
+      return Response::rows(fake_schema(), std::make_unique<FakeRows>(number(a), ending));
+    }
+    if (w == "fail" || w == "pgthrow") a = lower_word(sql, 1, false);  // SQLSTATEs keep their case
+    if (w == "fail") return Response::error(ErrorInfo::error(a.size() == 5 ? a : "42000", "failed"));
+    if (w == "throw") throw std::runtime_error("the handler broke");
+    if (w == "pgthrow") throw PgError(a.size() == 5 ? a : "42000", "refused");
+    if (w == "begin") return Response::begin();
+    if (w == "commit") return Response::commit();
+    if (w == "rollback") return Response::rollback();
+    if (w == "set") {
+      machine.set_parameter(a, lower_word(sql, 2));
+      return Response::command("SET");
+    }
+    return Response::command("OK");
+  }
+
+  std::vector<Response> respond_all(std::string_view sql) {
+    std::vector<Response> out;
+    for (auto stmt : split_statements(sql)) {
+      out.push_back(respond(stmt));
+      if (out.back().kind() == Response::Kind::error) break;
+    }
+    return out;
+  }
+
+  // Performs requests until `until` (the end of a nested round); false once
+  // the session closed or stopped for input.
+  bool pump(std::optional<Need> until) {
+    while (!finished && !waiting) {
+      Need n = machine.next();
+      if (until && n == *until) return true;
+      perform(n);
+    }
+    return false;
+  }
+
+  void flush() {
+    if (machine.output().empty()) return;
+    writes.push_back(machine.output().size());
+    output.append(machine.output().view());
+    machine.output().clear();
+  }
+
+  template <class F>
+  void answer(F&& f) {
+    try {
+      f();
+    } catch (...) {
+      machine.fail(std::current_exception());
+    }
+  }
+
+  void perform(Need n) {
+    switch (n) {
+      case Need::read: {
+        std::size_t left = input.size() - read_at;
+        if (left == 0) {
+          if (eof) {
+            machine.on_eof();
+          } else {
+            waiting = true;
+          }
+          break;
+        }
+        std::size_t k = std::min(left, options.read_chunk);
+        machine.on_input(std::string_view(input).substr(read_at, k));
+        read_at += k;
+        break;
+      }
+      case Need::write:
+        flush();
+        break;
+      case Need::start_tls:  // no TLS here: as a failed handshake
+      case Need::close:
+      case Need::auth_response:
+      case Need::response_sent:
+        flush();
+        finished = true;
+        break;
+      case Need::cancel:
+        ++cancels;
+        break;
+      case Need::authenticate:
+        authenticate();
+        break;
+      case Need::prepare:
+        answer([&] {
+          Statement& s = machine.statement();
+          std::string w = lower_word(s.sql, 0);
+          if (w == "badparse") throw PgError("42601", "syntax error");
+          if (w == "select" || w == "rowsthrow" || w == "rowsbug") s.columns = fake_schema();
+          machine.done();
+        });
+        break;
+      case Need::bind:
+        answer([&] {
+          for (const auto& p : machine.portal().parameters)
+            if (p && *p == "bad") throw PgError("22P02", "invalid input syntax");
+          machine.done();
+        });
+        break;
+      case Need::execute:
+        answer([&] { machine.give(respond(machine.portal().statement->sql)); });
+        break;
+      case Need::sync:
+        answer([&] {
+          if (options.sync_throws) throw PgError("XX000", "sync failed upstream");
+          machine.done();
+        });
+        break;
+      case Need::query_all:
+        answer([&] { machine.give(respond_all(machine.sql())); });
+        break;
+      case Need::simple_query:
+        simple_query();
+        break;
+      case Need::fill:
+        answer([&] {
+          auto* rows = dynamic_cast<FakeRows*>(&machine.rows());
+          if (!rows) throw std::logic_error("not a FakeRows");
+          machine.filled(rows->fill(machine.writer()));
+        });
+        break;
+    }
+  }
+
+  void simple_query() {
+    std::vector<Response> responses;
+    try {
+      responses = respond_all(machine.sql());
+    } catch (...) {
+      machine.fail(std::current_exception());
+      return;
+    }
+    for (auto& r : responses) {
+      machine.begin_response(r);
+      if (!pump(Need::response_sent)) return;
+      if (!machine.response_ok()) break;
+    }
+    machine.done();
+  }
+
+  // One exchange round; nullopt once the session closed.
+  std::optional<std::string> exchange(const BackendMessage& request) {
+    machine.begin_auth_round(request);
+    if (!pump(Need::auth_response)) return std::nullopt;
+    return std::string(machine.auth_response());
+  }
+
+  void authenticate() {
+    const std::string& user = machine.client().user;
+    bool ok = true;
+    if (options.auth == FakeAuth::cleartext) {
+      auto body = exchange(AuthenticationCleartextPassword{});
+      if (!body) return;
+      PasswordMessage m;
+      ok = !decode_body(*body, m) && m.password == options.password;
+    } else if (options.auth == FakeAuth::md5) {
+      AuthenticationMD5Password request;
+      request.salt = {'s', 'a', 'l', 't'};
+      auto body = exchange(request);
+      if (!body) return;
+      PasswordMessage m;
+      ok = !decode_body(*body, m) &&
+           auth::md5_verify(auth::md5_password_hash(user, options.password), request.salt, m.password);
+    }
+    if (!ok) {
+      machine.fail(std::make_exception_ptr(PgError(ErrorInfo::fatal(
+          "28P01", "password authentication failed for user \"" + user + "\""))));
+      return;
+    }
+    machine.logged_in(4242, std::string(machine.cancel_key_length(), 'k'), {});
+  }
+};
+
+}  // namespace pgwire::test
