@@ -316,19 +316,27 @@ void encode(const ReadyForQuery& m, Buffer& out) {
   out.end_message(at);
 }
 
+RowDescriptionWriter::RowDescriptionWriter(Buffer& out, std::size_t count) : out_(out) {
+  length_at_ = out_.begin_message('T');
+  out_.put_count16(count);
+}
+
+void RowDescriptionWriter::add(const FieldDescription& f) {
+  out_.put_cstring(f.name);
+  out_.put_u32(f.table_oid);
+  out_.put_i16(f.column_id);
+  out_.put_u32(f.type_oid);
+  out_.put_i16(f.type_size);
+  out_.put_i32(f.type_modifier);
+  out_.put_i16(f.format);
+}
+
+void RowDescriptionWriter::finish() { out_.end_message(length_at_); }
+
 void encode(const RowDescription& m, Buffer& out) {
-  auto at = out.begin_message('T');
-  out.put_count16(m.fields.size());
-  for (const auto& f : m.fields) {
-    out.put_cstring(f.name);
-    out.put_u32(f.table_oid);
-    out.put_i16(f.column_id);
-    out.put_u32(f.type_oid);
-    out.put_i16(f.type_size);
-    out.put_i32(f.type_modifier);
-    out.put_i16(f.format);
-  }
-  out.end_message(at);
+  RowDescriptionWriter w(out, m.fields.size());
+  for (const auto& f : m.fields) w.add(f);
+  w.finish();
 }
 
 void encode(const SSLResponse& m, Buffer& out) { out.put_char(m.accepted ? 'S' : 'N'); }

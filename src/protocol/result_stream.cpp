@@ -12,19 +12,10 @@
 namespace pgwire::protocol {
 
 void encode_row_description(const Schema& schema, std::span<const FormatCode> formats, Buffer& out) {
-  auto at = out.begin_message('T');
-  out.put_count16(schema.size());
-  for (std::size_t i = 0; i < schema.size(); ++i) {
-    const Column& c = schema[i];
-    out.put_cstring(c.name);
-    out.put_u32(c.table_oid);
-    out.put_i16(c.column_id);
-    out.put_u32(c.type);
-    out.put_i16(c.type_size);
-    out.put_i32(c.type_modifier);
-    out.put_i16(formats.empty() ? format_text : formats.size() == 1 ? formats[0] : formats[i]);
-  }
-  out.end_message(at);
+  RowDescriptionWriter w(out, schema.size());
+  for (std::size_t i = 0; i < schema.size(); ++i)
+    w.add(schema[i].field(formats.empty() ? format_text : formats.size() == 1 ? formats[0] : formats[i]));
+  w.finish();
 }
 
 std::string rows_tag(const std::string& command, std::uint64_t count) {

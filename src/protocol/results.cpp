@@ -14,7 +14,8 @@ SchemaPtr make_schema(std::vector<Column> columns) {
 void RowWriter::end_row() {
   // A row with the wrong number of values would desynchronise every client.
   if (column_ != schema_.size()) out_.set_error(codec_errc::invalid_count);
-  out_.end_message(length_at_);
+  row_->finish();
+  row_.reset();
   complete_ = out_.size();
   ++rows_;
 }

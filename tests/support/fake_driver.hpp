@@ -71,6 +71,7 @@ struct FakeProductOptions {
   std::string password = "secret";
   bool sync_throws = false;
   std::size_t read_chunk = 1 << 16;  // at most this many bytes per read (split frames)
+  std::uint64_t max_rows = 100000;   // "select N" is capped: bounded work per statement
 };
 
 class FakeDriver final : public protocol::StoreListener {
@@ -125,10 +126,10 @@ class FakeDriver final : public protocol::StoreListener {
       if (start == i) return {};
     }
   }
-  static std::uint64_t number(const std::string& s) {
+  std::uint64_t number(const std::string& s) const {
     std::uint64_t n = 0;
     std::from_chars(s.data(), s.data() + s.size(), n);
-    return std::min<std::uint64_t>(n, 100000);  // bounded work per statement
+    return std::min(n, options.max_rows);
   }
 
   // The product's answer to one statement.

@@ -267,6 +267,22 @@ void encode(const M& m, Buffer& out) {
 
 char message_type(const BackendMessage& m) noexcept;
 
+// Writes a RowDescription field by field, without building the vector of
+// RowDescription (what both encode(RowDescription) and the session's result
+// columns use: the one place the layout of 'T' lives).
+class RowDescriptionWriter {
+ public:
+  RowDescriptionWriter(Buffer& out, std::size_t count);
+  RowDescriptionWriter(const RowDescriptionWriter&) = delete;
+  RowDescriptionWriter& operator=(const RowDescriptionWriter&) = delete;
+  void add(const FieldDescription& field);
+  void finish();
+
+ private:
+  Buffer& out_;
+  std::size_t length_at_ = 0;
+};
+
 // Streams a DataRow straight into a buffer: no intermediate vector, and no
 // allocation once the buffer has grown. Values can be appended whole, or
 // written in place between begin_value() and end_value() (e.g. formatting a

@@ -22,13 +22,23 @@
 
 namespace pgwire {
 
+// One result column as a product describes it. It owns its name; the
+// codec's FieldDescription is the same description as sent on the wire
+// (field()), so RowDescription is encoded in one place (the codec).
 struct Column {
   std::string name;
   Oid type = oid::text;
-  std::int16_t type_size = -1;
+  // pg_type.typlen; unset: derived from the type (int4 4, text -1, ...).
+  std::optional<std::int16_t> type_size = std::nullopt;
   std::int32_t type_modifier = -1;
   Oid table_oid = 0;
   std::int16_t column_id = 0;
+
+  // The wire form, in `format`; views name.
+  FieldDescription field(FormatCode format = format_text) const noexcept {
+    return FieldDescription{name, table_oid, column_id, type, type_size ? *type_size : pgwire::type_size(type),
+                            type_modifier, format};
+  }
 };
 using Schema = std::vector<Column>;
 using SchemaPtr = std::shared_ptr<const Schema>;
@@ -53,25 +63,23 @@ class RowWriter {
   }
 
   void begin_row() {
-    length_at_ = out_.begin_message('D');
-    out_.put_u16(static_cast<std::uint16_t>(schema_.size()));
+    row_.emplace(out_);
     column_ = 0;
   }
   // Value already encoded in the column's format (see format()).
   void add_encoded(std::string_view bytes) {
-    out_.put_i32(static_cast<std::int32_t>(bytes.size()));
-    out_.put_bytes(bytes);
+    row_->add(bytes);
     ++column_;
   }
   void add_null() {
-    out_.put_i32(-1);
+    row_->add_null();
     ++column_;
   }
   // A typed value (int32_t, double, std::string_view, Date, Numeric, ...),
   // encoded in the format the client asked for this column; nullopt = NULL.
   template <class T>
   void add(const T& value) {
-    begin_value();
+    row_->begin_value();
     encode_value(value, format(), out_);
     end_value();
   }
@@ -84,12 +92,9 @@ class RowWriter {
     }
   }
   // Write a value in place: begin_value(), append to buffer(), end_value().
-  void begin_value() {
-    value_at_ = out_.size();
-    out_.extend(4);
-  }
+  void begin_value() { row_->begin_value(); }
   void end_value() {
-    out_.patch_i32(value_at_, static_cast<std::int32_t>(out_.size() - value_at_ - 4));
+    row_->end_value();
     ++column_;
   }
   void end_row();
@@ -116,8 +121,7 @@ class RowWriter {
   std::uint64_t row_limit_;
   std::uint64_t rows_ = 0;
   std::size_t complete_;  // end of the last whole row
-  std::size_t length_at_ = 0;
-  std::size_t value_at_ = 0;
+  std::optional<DataRowWriter> row_;  // the row being written (the codec's encoder)
   std::size_t column_ = 0;
 };
 
