@@ -180,6 +180,20 @@ EventKind Engine::next_typed() {
       if (skip_until_sync_ && t != 'S') continue;
       // Leftovers of a failed COPY: PostgreSQL accepts and ignores them.
       if (t == 'd' || t == 'c' || t == 'f') continue;
+    } else if (phase_ == Phase::copy_in) {
+      // copy-in accepts CopyData, CopyDone and CopyFail; Flush and Sync are
+      // ignored, as PostgreSQL does for libraries that send them without
+      // noticing the COPY (copyfromparse.c). Anything else ends the COPY with
+      // an ERROR.
+      if (t == 'H' || t == 'S') continue;
+      if (t != 'd' && t != 'c' && t != 'f') {
+        phase_ = Phase::ready;
+        extended_ = false;
+        error(ErrorInfo::error(sqlstate::protocol_violation,
+                               fmt::format("unexpected message type 0x{:02X} during COPY from stdin",
+                                           static_cast<unsigned>(static_cast<unsigned char>(t)))));
+        return EventKind::write;
+      }
     }
     // Sync ends a batch: it never starts a skip, whatever happens while it
     // is handled (PostgreSQL's postgres.c clears doing_extended_query_message

@@ -147,6 +147,8 @@ class Connection final : public CancelTarget,
   }
 
   awaitable<void> perform(Need n) {
+    auto& extended = shared_.handlers.extended_query;
+    auto& simple = shared_.handlers.simple_query;
     switch (n) {
       case Need::read:
         co_await read();
@@ -163,24 +165,35 @@ class Connection final : public CancelTarget,
       case Need::authenticate:
         co_await authenticate();
         break;
-      case Need::prepare:
-        co_await prepare();
+      case Need::prepare: {
+        // Named: GCC 12 destroys non-trivial temporaries of a co_await twice.
+        auto call = extended->prepare(machine_, machine_.statement());
+        co_await answer(std::move(call));
         break;
-      case Need::bind:
-        co_await bind();
+      }
+      case Need::bind: {
+        auto call = extended->bind(machine_, machine_.portal());
+        co_await answer(std::move(call));
         break;
-      case Need::execute:
-        co_await execute();
+      }
+      case Need::execute: {
+        auto call = extended->execute(machine_, machine_.portal());
+        co_await answer(std::move(call));
         break;
-      case Need::sync:
-        co_await sync();
+      }
+      case Need::sync: {
+        auto call = extended->sync(machine_);
+        co_await answer(std::move(call));
         break;
+      }
       case Need::simple_query:
         co_await simple_query();
         break;
-      case Need::query_all:
-        co_await query_all();
+      case Need::query_all: {
+        auto call = simple->query(machine_, machine_.sql());
+        co_await answer(std::move(call));
         break;
+      }
       case Need::fill:
         co_await fill();
         break;
@@ -242,6 +255,24 @@ class Connection final : public CancelTarget,
                                       asio::bind_cancellation_slot(cancel_signal_.slot(), use_awaitable));
   }
 
+  // Awaits a product call and hands its result (or failure) to the machine.
+  template <class T>
+  awaitable<void> answer(awaitable<T> call) {
+    try {
+      if constexpr (std::is_void_v<T>) {
+        co_await cancellable(std::move(call));
+        machine_.done();
+      } else {
+        T result = co_await cancellable(std::move(call));
+        machine_.give(std::move(result));
+      }
+    } catch (const ConnectionClosed&) {
+      throw;
+    } catch (...) {
+      machine_.fail(std::current_exception());
+    }
+  }
+
   awaitable<void> authenticate() {
     try {
       if (!shared_.handlers.startup) throw PgError(sqlstate::internal_error, "no startup handler");
@@ -258,46 +289,6 @@ class Connection final : public CancelTarget,
     }
   }
 
-  awaitable<void> prepare() {
-    try {
-      auto call = shared_.handlers.extended_query->prepare(machine_, machine_.statement());
-      co_await cancellable(std::move(call));
-      machine_.done();
-    } catch (...) {
-      machine_.fail(std::current_exception());
-    }
-  }
-
-  awaitable<void> bind() {
-    try {
-      auto call = shared_.handlers.extended_query->bind(machine_, machine_.portal());
-      co_await cancellable(std::move(call));
-      machine_.done();
-    } catch (...) {
-      machine_.fail(std::current_exception());
-    }
-  }
-
-  awaitable<void> execute() {
-    try {
-      auto call = shared_.handlers.extended_query->execute(machine_, machine_.portal());
-      Response r = co_await cancellable(std::move(call));
-      machine_.give(std::move(r));
-    } catch (...) {
-      machine_.fail(std::current_exception());
-    }
-  }
-
-  awaitable<void> sync() {
-    try {
-      auto call = shared_.handlers.extended_query->sync(machine_);
-      co_await cancellable(std::move(call));
-      machine_.done();
-    } catch (...) {
-      machine_.fail(std::current_exception());
-    }
-  }
-
   awaitable<void> simple_query() {
     try {
       Sink sink(*this);
@@ -306,16 +297,6 @@ class Connection final : public CancelTarget,
       machine_.done();
     } catch (const ConnectionClosed&) {
       throw;
-    } catch (...) {
-      machine_.fail(std::current_exception());
-    }
-  }
-
-  awaitable<void> query_all() {
-    try {
-      auto call = shared_.handlers.simple_query->query(machine_, machine_.sql());
-      std::vector<Response> results = co_await cancellable(std::move(call));
-      machine_.give(std::move(results));
     } catch (...) {
       machine_.fail(std::current_exception());
     }

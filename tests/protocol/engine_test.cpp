@@ -415,3 +415,41 @@ TEST_CASE("An error is written at once, without waiting for Sync (asyncpg waits 
   REQUIRE_FALSE(h.events.empty());
   CHECK(std::find(h.events.begin(), h.events.end(), EventKind::write) != h.events.end());
 }
+
+TEST_CASE("Copy-in accepts only CopyData, CopyDone, CopyFail; Flush and Sync are ignored") {
+  Harness h;
+  REQUIRE(h.feed(startup()) == EventKind::startup);
+  h.login();
+  h.wire.clear();
+  h.e.enter_copy_in();
+  REQUIRE(h.feed(test::encoded(CopyData{"1\t2\n"})) == EventKind::message);
+  CHECK(std::holds_alternative<CopyData>(h.e.message()));
+  // Sync and Flush inside COPY are consumed without effect (libpq sends them).
+  CHECK(h.feed(test::encoded(Sync{}) + test::encoded(Flush{})) == EventKind::need_input);
+  CHECK(h.e.phase() == protocol::Phase::copy_in);
+  REQUIRE(h.feed(test::encoded(CopyDone{})) == EventKind::message);
+  CHECK(std::holds_alternative<CopyDone>(h.e.message()));
+  // Any other message is a protocol violation that ends the COPY with an ERROR.
+  REQUIRE(h.feed(test::encoded(Query{"select 1"})) == EventKind::need_input);
+  CHECK(h.last_error_code() == "08P01");
+  CHECK(h.last_error_message() == "unexpected message type 0x51 during COPY from stdin");
+  CHECK(h.e.phase() == protocol::Phase::ready);
+  CHECK_FALSE(h.e.skipping_until_sync());
+}
+
+TEST_CASE("Sync never starts a skip: a malformed Sync gets ERROR then ReadyForQuery") {
+  Harness h;
+  REQUIRE(h.feed(startup()) == EventKind::startup);
+  h.login();
+  h.wire.clear();
+  CHECK(h.feed(std::string("S\0\0\0\x05x", 6)) == EventKind::need_input);
+  auto ms = h.messages();
+  REQUIRE(ms.size() == 2);
+  CHECK(std::holds_alternative<ErrorResponse>(ms[0]));
+  CHECK(std::holds_alternative<ReadyForQuery>(ms[1]));
+  CHECK_FALSE(h.e.skipping_until_sync());
+  // An error reported while a Sync is handled starts no skip either.
+  REQUIRE(h.feed(test::encoded(Sync{})) == EventKind::message);
+  h.e.error(ErrorInfo::error("XX000", "sync hook failed"));
+  CHECK_FALSE(h.e.skipping_until_sync());
+}

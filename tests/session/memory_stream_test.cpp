@@ -232,3 +232,13 @@ TEST_CASE("memory stream: extended query with pipelining, row limits and an erro
   CHECK(out.log == expected);
   CHECK(out.script_done);
 }
+
+TEST_CASE("memory stream: SQL cursors over the product's rows", "[memory]") {
+  auto out = run_session(make_trust_auth(), "",
+                         {q("begin"), q("declare c cursor for rows 3"), q("fetch 2 from c"), q("fetch all from c"),
+                          q("commit"), q("fetch 1 from c")});
+  V expected = {"R ok", "Z I", "C BEGIN", "Z T", "C DECLARE CURSOR", "Z T", "D", "D", "C FETCH 2", "Z T",
+                "D", "C FETCH 1", "Z T", "C COMMIT", "Z I", "E ERROR 34000", "Z I"};
+  CHECK(out.log == expected);
+  CHECK(out.script_done);
+}

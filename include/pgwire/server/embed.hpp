@@ -32,7 +32,8 @@ asio::awaitable<void> serve(Server& server, asio::ip::tcp::socket socket);
 asio::awaitable<void> serve(Server& server, asio::local::stream_protocol::socket socket);
 
 // Stops accepting, closes every connection, and completes once the last
-// session has ended.
+// session has ended. Destroy the Server only after this completed: open
+// sessions refer to it.
 asio::awaitable<void> async_stop(Server& server);
 
 }  // namespace pgwire
