@@ -357,3 +357,47 @@ TEST_CASE("session: the machine refuses a nested request out of turn", "[session
   CHECK_THROWS_AS(s.d.machine.begin_response(r), std::logic_error);
   CHECK_THROWS_AS(s.d.machine.begin_auth_round(AuthenticationOk{}), std::logic_error);
 }
+
+TEST_CASE("session: statement and portal store rules, by bytes", "[session]") {
+  LoggedIn s;
+  SECTION("a duplicate named statement is 42P05, a duplicate named portal 42P03") {
+    CHECK(s.exchange(parse("select 1", "s") + parse("select 2", "s") + sync_msg()) == V{"1", "E ERROR 42P05", "Z I"});
+    CHECK(s.exchange(bind({}, "p", "s") + bind({}, "p", "s") + sync_msg()) == V{"2", "E ERROR 42P03", "Z I"});
+  }
+  SECTION("a parameter-format count that matches neither 0, 1 nor the parameters is 08P01") {
+    Bind b;
+    b.statement = "s";
+    b.parameter_formats = {format_text, format_text};
+    b.parameters = {Value("x"), Value("y"), Value("z")};
+    CHECK(s.exchange(parse("select 1", "s", {oid::text, oid::text, oid::text}) + msg(b) + sync_msg()) ==
+          V{"1", "E ERROR 08P01", "Z I"});
+  }
+  SECTION("DEALLOCATE drops the statement but leaves its portals") {
+    CHECK(s.exchange(parse("select 2", "s") + bind({}, "p", "s") + sync_msg()) == V{"1", "2", "Z I"});
+    CHECK(s.exchange(q("deallocate s")) == V{"C DEALLOCATE", "Z I"});
+    CHECK(s.exchange(execute(0, "p") + sync_msg()) == V{"D 0|row 0", "D 1|row 1", "C SELECT 2", "Z I"});
+    CHECK(s.exchange(bind({}, "p2", "s") + sync_msg()) == V{"E ERROR 26000", "Z I"});
+    CHECK(s.exchange(q("deallocate s")) == V{"E ERROR 26000", "Z I"});
+  }
+  SECTION("a failed Parse still drops the previous unnamed statement") {
+    CHECK(s.exchange(parse("select 1") + sync_msg()) == V{"1", "Z I"});
+    CHECK(s.exchange(parse("badparse") + sync_msg()) == V{"E ERROR 42601", "Z I"});
+    CHECK(s.exchange(bind() + sync_msg()) == V{"E ERROR 26000", "Z I"});
+  }
+  SECTION("a simple Query drops the unnamed statement; named ones stay") {
+    CHECK(s.exchange(parse("select 1") + parse("select 1", "named") + sync_msg()) == V{"1", "1", "Z I"});
+    CHECK(s.exchange(q("begin")) == V{"C BEGIN", "Z T"});
+    CHECK(s.exchange(bind() + sync_msg()) == V{"E ERROR 26000", "Z E"});
+    CHECK(s.exchange(q("rollback") + bind({}, "", "named") + execute() + sync_msg()) ==
+          V{"C ROLLBACK", "Z I", "2", "D 0|row 0", "C SELECT 1", "Z I"});
+  }
+}
+
+TEST_CASE("session: with sql_cursors off, cursor commands reach the product", "[session]") {
+  protocol::SessionOptions options;
+  options.sql_cursors = false;
+  LoggedIn s({}, options);
+  // The fake product answers anything it does not know with "OK".
+  CHECK(s.exchange(q("declare c cursor for select 5")) == V{"C OK", "Z I"});
+  CHECK(s.exchange(parse("fetch 1 from c") + bind() + execute() + sync_msg()) == V{"1", "2", "C OK", "Z I"});
+}

@@ -13,6 +13,7 @@
 //   pgthrow CODE   the handler throws PgError(CODE)
 //   begin / commit / rollback   transaction effects
 //   set NAME VALUE Session::set_parameter (ParameterStatus when reported)
+//   deallocate NAME|all  Session::deallocate / deallocate_all
 //   anything else  CommandComplete "OK"
 // Parse fails with 42601 for "badparse"; Bind fails with 22P02 when a
 // parameter is the text "bad"; Sync throws PgError XX000 when sync_throws.
@@ -149,6 +150,14 @@ class FakeDriver final : public protocol::StoreListener {
     if (w == "begin") return Response::begin();
     if (w == "commit") return Response::commit();
     if (w == "rollback") return Response::rollback();
+    if (w == "deallocate") {
+      if (a == "all") {
+        machine.deallocate_all();
+      } else if (!machine.deallocate(a)) {
+        return Response::error(ErrorInfo::error("26000", "prepared statement does not exist"));
+      }
+      return Response::command("DEALLOCATE");
+    }
     if (w == "set") {
       machine.set_parameter(a, lower_word(sql, 2));
       return Response::command("SET");
