@@ -401,3 +401,28 @@ TEST_CASE("session: with sql_cursors off, cursor commands reach the product", "[
   CHECK(s.exchange(q("declare c cursor for select 5")) == V{"C OK", "Z I"});
   CHECK(s.exchange(parse("fetch 1 from c") + bind() + execute() + sync_msg()) == V{"1", "2", "C OK", "Z I"});
 }
+
+TEST_CASE("session: cancellation is 57014 and does not leak into the next statement", "[session]") {
+  protocol::SessionOptions options;
+  options.engine.flush_threshold = 1024;
+  LoggedIn s({}, options);
+  SECTION("a handler failing after a cancel") {
+    CHECK(s.exchange(q("cancelme")) == V{"E ERROR 57014", "Z I"});
+    CHECK(s.exchange(q("throw")) == V{"E ERROR XX000", "Z I"});  // not 57014: the flag was cleared
+    CHECK(s.exchange(parse("cancelme") + bind() + execute() + sync_msg() + q("select 1")) ==
+          V{"1", "2", "E ERROR 57014", "Z I", "T n,t", "D 0|row 0", "C SELECT 1", "Z I"});
+  }
+  SECTION("rows stop at the next batch after a cancel") {
+    auto out = s.exchange(q("cancelrows 1000"));
+    REQUIRE(out.size() > 3);
+    CHECK(out.size() < 1000);
+    CHECK(out.at(out.size() - 2) == "E ERROR 57014");
+    CHECK(out.back() == "Z I");
+    CHECK(s.exchange(q("select 1")) == V{"T n,t", "D 0|row 0", "C SELECT 1", "Z I"});
+  }
+  SECTION("an idle session ignores a cancel, as PostgreSQL") {
+    s.d.machine.request_cancel();
+    CHECK_FALSE(s.d.machine.cancel_requested());
+    CHECK(s.exchange(q("select 1")) == V{"T n,t", "D 0|row 0", "C SELECT 1", "Z I"});
+  }
+}

@@ -14,6 +14,8 @@
 //   begin / commit / rollback   transaction effects
 //   set NAME VALUE Session::set_parameter (ParameterStatus when reported)
 //   deallocate NAME|all  Session::deallocate / deallocate_all
+//   cancelme       a cancel arrives while the handler runs, which then fails
+//   cancelrows N   N rows; a cancel arrives after the first batch
 //   anything else  CommandComplete "OK"
 // Parse fails with 42601 for "badparse"; Bind fails with 22P02 when a
 // parameter is the text "bad"; Sync throws PgError XX000 when sync_throws.
@@ -112,6 +114,8 @@ class FakeDriver final : public protocol::StoreListener {
  private:
   using Need = protocol::Need;
 
+  bool cancel_after_fill_ = false;  // "cancelrows": cancel after the next fill
+
   static std::string lower_word(std::string_view sql, std::size_t index, bool fold = true) {
     std::size_t i = 0;
     for (std::size_t w = 0;; ++w) {
@@ -146,6 +150,14 @@ class FakeDriver final : public protocol::StoreListener {
     if (w == "fail" || w == "pgthrow") a = lower_word(sql, 1, false);  // SQLSTATEs keep their case
     if (w == "fail") return Response::error(ErrorInfo::error(a.size() == 5 ? a : "42000", "failed"));
     if (w == "throw") throw std::runtime_error("the handler broke");
+    if (w == "cancelme") {  // a CancelRequest arrives while the handler runs; its await then fails
+      machine.request_cancel();
+      throw std::runtime_error("operation aborted");
+    }
+    if (w == "cancelrows") {  // rows, and a CancelRequest after the first batch
+      cancel_after_fill_ = true;
+      return Response::rows(fake_schema(), std::make_unique<FakeRows>(number(a), FakeRows::Ending::done));
+    }
     if (w == "pgthrow") throw PgError(a.size() == 5 ? a : "42000", "refused");
     if (w == "begin") return Response::begin();
     if (w == "commit") return Response::commit();
@@ -269,7 +281,9 @@ class FakeDriver final : public protocol::StoreListener {
         answer([&] {
           auto* rows = dynamic_cast<FakeRows*>(&machine.rows());
           if (!rows) throw std::logic_error("not a FakeRows");
-          machine.filled(rows->fill(machine.writer()));
+          bool more = rows->fill(machine.writer());
+          if (std::exchange(cancel_after_fill_, false)) machine.request_cancel();
+          machine.filled(more);
         });
         break;
     }
