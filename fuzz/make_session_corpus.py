@@ -96,6 +96,10 @@ SCRIPTS = {
     "split-reads": (ctl(True, chunk=0), query("select 3") + parse("select 2") + bind() + execute(1) +
                     SYNC + TERMINATE),
     "small-batches": (ctl(True, small_batches=True), query("select 300") + TERMINATE),
+    "cancel": (ctl(True, small_batches=True), query("cancelme") + query("cancelrows 200") + parse("cancelme") +
+               bind() + execute() + SYNC + query("select 1") + TERMINATE),
+    "deallocate": (ctl(True), parse("select 2", "s") + bind((), "p", "s") + SYNC + query("deallocate s") +
+                   execute(0, "p") + SYNC + query("deallocate all") + TERMINATE),
     "copy-leftovers": (ctl(True), typed("d", b"1\t2\n") + typed("c") + typed("f", cstr("x")) +
                        query("select 1") + TERMINATE),
 }
