@@ -66,42 +66,15 @@ inline void check_codec_error(std::error_code ec) {
   check(ec.message() != "unknown codec error", "error code without a message");
 }
 
-// Re-encodes with encode(msg, buf) and requires the exact wire bytes back.
-// `lossy_ok(encoded)` may accept a mismatch for a documented, reported codec
-// issue ("Known codec issue" below and in fuzz_frontend.cpp); it is never
-// consulted when PGWIRE_FUZZ_STRICT is defined.
-template <class Msg, class Tolerated>
-void check_reencode(const Msg& msg, std::string_view wire, const char* what, Tolerated lossy_ok) {
+// Re-encodes with encode(msg, buf) and requires the exact wire bytes back:
+// every message the codec decodes re-encodes byte for byte (the StartupMessage
+// keeps its option order, replication flags keep their byte).
+template <class Msg>
+void check_reencode(const Msg& msg, std::string_view wire, const char* what) {
   pgwire::Buffer buf;
   encode(msg, buf);
   if (buf.error()) fail(what, wire, buf.view());
-  if (buf.view() == wire) return;
-#ifndef PGWIRE_FUZZ_STRICT
-  if (lossy_ok(buf.view())) return;
-#else
-  (void)lossy_ok;
-#endif
-  fail(what, wire, buf.view());
-}
-
-template <class Msg>
-void check_reencode(const Msg& msg, std::string_view wire, const char* what) {
-  check_reencode(msg, wire, what, [](std::string_view) { return false; });
-}
-
-// Known codec issue 2 (reported; tolerated unless PGWIRE_FUZZ_STRICT): the
-// reply-requested byte of PrimaryKeepalive / StandbyStatusUpdate is decoded as
-// a bool (byte != 0) and re-encoded as 1, so a byte of 2..255 comes back as 1.
-// Accepted only if that last byte is the sole difference.
-inline bool reply_flag_tolerated(const pgwire::ReplicationMessage& m, std::string_view wire,
-                                 std::string_view encoded) {
-  if (!std::holds_alternative<pgwire::PrimaryKeepalive>(m) &&
-      !std::holds_alternative<pgwire::StandbyStatusUpdate>(m))
-    return false;
-  if (encoded.size() != wire.size() || wire.empty()) return false;
-  std::size_t last = wire.size() - 1;
-  return encoded.substr(0, last) == wire.substr(0, last) &&
-         static_cast<unsigned char>(wire[last]) > 1 && encoded[last] == 1;
+  if (buf.view() != wire) fail(what, wire, buf.view());
 }
 
 // CopyData payloads that decode as replication messages must re-encode to
@@ -109,8 +82,7 @@ inline bool reply_flag_tolerated(const pgwire::ReplicationMessage& m, std::strin
 inline void check_replication(std::string_view copy_data, std::string_view wire) {
   pgwire::ReplicationMessage rm;
   if (pgwire::decode_replication(copy_data, rm)) return;
-  check_reencode(rm, wire, "replication message does not re-encode to its CopyData frame",
-                 [&](std::string_view enc) { return reply_flag_tolerated(rm, wire, enc); });
+  check_reencode(rm, wire, "replication message does not re-encode to its CopyData frame");
 }
 
 // One framing step's outcome, copied out of the input so that the one-shot

@@ -1,5 +1,7 @@
 #include "pgwire/codec/frontend.hpp"
 
+#include <limits>
+
 #include "pgwire/codec/framing.hpp"
 #include "reader.hpp"
 
@@ -105,8 +107,17 @@ std::error_code decode_startup_packet(std::string_view body, FrontendMessage& ou
     std::string_view name = r.cstring();
     if (!r.ok() || name.empty()) break;
     std::string_view value = r.cstring();
-    (is_protocol_option(name) ? m.protocol_options : m.parameters).emplace_back(name, value);
+    if (is_protocol_option(name)) {
+      m.protocol_options.emplace_back(name, value);
+      m.option_positions.push_back(static_cast<std::uint32_t>(m.parameters.size()));
+    } else {
+      m.parameters.emplace_back(name, value);
+    }
   }
+  // Options after every parameter are the encoder's default order.
+  bool all_last = true;
+  for (std::uint32_t p : m.option_positions) all_last = all_last && p == m.parameters.size();
+  if (all_last) m.option_positions.clear();
   return r.finish();
 }
 
@@ -235,14 +246,22 @@ std::error_code decode_body(std::string_view body, FunctionCall& out) {
 void encode(const StartupMessage& m, Buffer& out) {
   auto at = out.begin_packet();
   out.put_i32(m.version.code());
-  for (const auto& [k, v] : m.parameters) {
-    out.put_cstring(k);
-    out.put_cstring(v);
+  // Interleaved as received (option_positions), else options last.
+  std::size_t option = 0;
+  auto options_before = [&](std::size_t parameter) {
+    for (; option < m.protocol_options.size(); ++option) {
+      std::size_t at = option < m.option_positions.size() ? m.option_positions[option] : m.parameters.size();
+      if (at > parameter) break;
+      out.put_cstring(m.protocol_options[option].first);
+      out.put_cstring(m.protocol_options[option].second);
+    }
+  };
+  for (std::size_t i = 0; i < m.parameters.size(); ++i) {
+    options_before(i);
+    out.put_cstring(m.parameters[i].first);
+    out.put_cstring(m.parameters[i].second);
   }
-  for (const auto& [k, v] : m.protocol_options) {
-    out.put_cstring(k);
-    out.put_cstring(v);
-  }
+  options_before(std::numeric_limits<std::size_t>::max());
   out.put_char('\0');
   out.end_message(at);
 }

@@ -23,7 +23,7 @@ std::error_code decode_replication(std::string_view payload, ReplicationMessage&
       auto& m = out.emplace<PrimaryKeepalive>();
       m.wal_end = r.u64();
       m.send_time = r.i64();
-      m.reply_requested = r.u8() != 0;
+      m.reply_requested = r.u8();
       break;
     }
     case 'r': {
@@ -32,7 +32,7 @@ std::error_code decode_replication(std::string_view payload, ReplicationMessage&
       m.flushed = r.u64();
       m.applied = r.u64();
       m.client_time = r.i64();
-      m.reply_requested = r.u8() != 0;
+      m.reply_requested = r.u8();
       break;
     }
     case 'h': {
@@ -64,7 +64,7 @@ void encode(const PrimaryKeepalive& m, Buffer& out) {
   out.put_char('k');
   out.put_u64(m.wal_end);
   out.put_i64(m.send_time);
-  out.put_u8(m.reply_requested ? 1 : 0);
+  out.put_u8(m.reply_requested);
   out.end_message(at);
 }
 
@@ -75,7 +75,7 @@ void encode(const StandbyStatusUpdate& m, Buffer& out) {
   out.put_u64(m.flushed);
   out.put_u64(m.applied);
   out.put_i64(m.client_time);
-  out.put_u8(m.reply_requested ? 1 : 0);
+  out.put_u8(m.reply_requested);
   out.end_message(at);
 }
 

@@ -28,6 +28,10 @@ struct StartupMessage {
   // whole). Kept apart because the server must list unknown ones back in
   // NegotiateProtocolVersion instead of treating them as GUCs.
   std::vector<StartupParameter> protocol_options;
+  // Wire order, so that a message re-encodes byte for byte: for each protocol
+  // option, how many ordinary parameters came before it. Empty (what a
+  // client building a message leaves it): every option after the parameters.
+  std::vector<std::uint32_t> option_positions;
 
   // Value of an ordinary parameter, or nullopt. Later duplicates win, as in
   // PostgreSQL.

@@ -28,7 +28,9 @@ struct XLogData {
 struct PrimaryKeepalive {
   Lsn wal_end = 0;
   std::int64_t send_time = 0;
-  bool reply_requested = false;
+  // Non-zero: the sender asks for a reply. The byte is kept as sent, so the
+  // message re-encodes byte for byte.
+  std::uint8_t reply_requested = 0;
   friend bool operator==(const PrimaryKeepalive&, const PrimaryKeepalive&) = default;
 };
 
@@ -38,7 +40,7 @@ struct StandbyStatusUpdate {
   Lsn flushed = 0;
   Lsn applied = 0;
   std::int64_t client_time = 0;
-  bool reply_requested = false;
+  std::uint8_t reply_requested = 0;  // non-zero: asks for a reply (as sent)
   friend bool operator==(const StandbyStatusUpdate&, const StandbyStatusUpdate&) = default;
 };
 
