@@ -43,7 +43,7 @@ class FixedResults final : public pgwire::SimpleQueryHandler {
         asio::steady_timer timer(co_await asio::this_coro::executor);
         timer.expires_after(std::chrono::milliseconds(static_cast<long>(seconds * 1000)));
         co_await timer.async_wait(asio::use_awaitable);
-        auto schema = pgwire::make_schema({{"pg_sleep", 2278, 4}});
+        auto schema = pgwire::make_schema({{"pg_sleep", pgwire::oid::void_, 4}});
         out.push_back(pgwire::Response::rows(schema, pgwire::make_text_rows({{std::string()}})));
       } else if (stmt.find("error") != std::string_view::npos) {
         out.push_back(pgwire::Response::error(
@@ -52,7 +52,7 @@ class FixedResults final : public pgwire::SimpleQueryHandler {
                 .with_hint("Leave it out.")));
         break;
       } else {
-        auto schema = pgwire::make_schema({{"statement", 25}, {"length", 23, 4}});
+        auto schema = pgwire::make_schema({{"statement", pgwire::oid::text}, {"length", pgwire::oid::int4, 4}});
         out.push_back(pgwire::Response::rows(
             schema, pgwire::make_text_rows({{std::string(stmt), std::to_string(stmt.size())}})));
       }

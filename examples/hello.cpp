@@ -10,7 +10,7 @@ class Hello final : public pgwire::SimpleQueryHandler {
     std::vector<pgwire::Response> out;
     for (auto stmt : pgwire::split_statements(sql)) {     // one result per statement
       if (stmt == "begin") { out.push_back(pgwire::Response::begin()); continue; }
-      auto schema = pgwire::make_schema({{"greeting", 25 /* text */}});
+      auto schema = pgwire::make_schema({{"greeting", pgwire::oid::text}});
       int n = 0;                                          // rows are pulled in batches:
       out.push_back(pgwire::Response::rows(schema, pgwire::make_row_source(
           [n](pgwire::RowWriter& w) mutable {             // memory stays bounded and a

@@ -82,7 +82,7 @@ std::string_view base(std::string_view name) {
 }
 
 Response one_value(std::string column, std::string value, std::string command = "SELECT") {
-  return Response::rows(make_schema({{std::move(column), 25}}), make_text_rows({{std::move(value)}}),
+  return Response::rows(make_schema({{std::move(column), oid::text}}), make_text_rows({{std::move(value)}}),
                         std::move(command));
 }
 
@@ -670,7 +670,7 @@ std::optional<Response> SessionCommands::answer(Session& session, std::string_vi
     if (name == "all") {
       std::vector<std::vector<std::optional<std::string>>> rows;
       for (const auto& [k, v] : session.parameters()) rows.push_back({k, v, std::string()});
-      return Response::rows(make_schema({{"name", 25}, {"setting", 25}, {"description", 25}}),
+      return Response::rows(make_schema({{"name", oid::text}, {"setting", oid::text}, {"description", oid::text}}),
                             make_text_rows(std::move(rows)), "SHOW");
     }
     auto v = setting(session, name);
@@ -716,7 +716,7 @@ std::optional<Response> SessionCommands::answer(Session& session, std::string_vi
       auto v = setting(session, t[3].text);
       if (!v) {
         if (missing_ok) {
-          return Response::rows(make_schema({{column, 25}}), make_text_rows({{std::nullopt}}));
+          return Response::rows(make_schema({{column, oid::text}}), make_text_rows({{std::nullopt}}));
         }
         return unrecognized(t[3].text);
       }
@@ -785,9 +785,9 @@ bool SessionCommands::describe(std::string_view statement, SchemaPtr& columns) c
     return true;
   if (is(t, 0, "show") && t.size() >= 2) {
     if (is(t, 1, "all"))
-      columns = make_schema({{"name", 25}, {"setting", 25}, {"description", 25}});
+      columns = make_schema({{"name", oid::text}, {"setting", oid::text}, {"description", oid::text}});
     else
-      columns = make_schema({{is(t, 1, "time") ? "TimeZone" : t[1].text, 25}});
+      columns = make_schema({{is(t, 1, "time") ? "TimeZone" : t[1].text, oid::text}});
     return true;
   }
   if (is(t, 0, "select") && t.size() >= 4 && t[1].kind == Token::word && is_punct(t, 2, '(')) {
@@ -796,7 +796,7 @@ bool SessionCommands::describe(std::string_view statement, SchemaPtr& columns) c
         fn == "current_schema" || fn == "current_user" || fn == "session_user") {
       std::string column(fn);
       if (t.size() >= 3 && is(t, t.size() - 2, "as")) column = t.back().text;
-      columns = make_schema({{column, 25}});
+      columns = make_schema({{column, oid::text}});
       return true;
     }
   }

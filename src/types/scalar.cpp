@@ -56,16 +56,6 @@ bool valid_utf8(std::string_view s) noexcept {
 
 namespace {
 
-// Reserves `max` bytes, lets `write` fill a prefix and returns its end, then
-// gives back the rest: one capacity check, no temporary.
-template <class F>
-void write_bounded(Buffer& out, std::size_t max, F&& write) {
-  std::size_t start = out.size();
-  char* p = out.extend(max);
-  char* e = write(p);
-  out.truncate(start + static_cast<std::size_t>(e - p));
-}
-
 template <class I>
 void put_int_text(I v, Buffer& out) {
   write_bounded(out, 20, [&](char* p) { return std::to_chars(p, p + 20, v).ptr; });

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <system_error>
 
+#include "pgwire/codec/buffer.hpp"
 #include "pgwire/types/error.hpp"
 
 namespace pgwire::types_detail {
@@ -56,6 +57,16 @@ inline char* put_uint(char* p, std::uint64_t v, int width = 1) noexcept {
   for (int i = n; i < width; ++i) *p++ = '0';
   while (n > 0) *p++ = tmp[--n];
   return p;
+}
+
+// Reserves `max` bytes, lets `write` fill a prefix and returns its end, then
+// gives back the rest: one capacity check, no temporary.
+template <class F>
+void write_bounded(Buffer& out, std::size_t max, F&& write) {
+  std::size_t start = out.size();
+  char* p = out.extend(max);
+  char* e = write(p);
+  out.truncate(start + static_cast<std::size_t>(e - p));
 }
 
 // UTF-8 as PostgreSQL's pg_verify_mbstr checks it: no NUL, no overlong forms,

@@ -23,7 +23,7 @@ struct Bytea {
   friend bool operator==(const Bytea&, const Bytea&) = default;
 };
 
-// "char" (OID 18): PostgreSQL's 1-byte internal type, not char(n) (bpchar).
+// "char" (oid::char_): PostgreSQL's 1-byte internal type, not char(n) (bpchar).
 struct Char {
   char value = 0;
   friend bool operator==(const Char&, const Char&) = default;

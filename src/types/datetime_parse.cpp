@@ -1,0 +1,169 @@
+// Text input of date, time, timetz, timestamp and timestamptz: the
+// DecodeDateTime subset declared in datetime_parse.hpp (ISO dates, times with
+// an optional fraction, numeric and UTC zones, the era, the special words)
+// and the conversion of its fields to days and microseconds.
+
+#include <limits>
+
+#include "datetime_parse.hpp"
+
+namespace pgwire::types_detail {
+
+namespace {
+
+// [+-]HH[:MM[:SS]] or [+-]HHMM (DecodeTimezone), or Z/UTC/GMT.
+std::error_code parse_zone(Scanner& sc, std::int32_t& zone) {
+  char sign = sc.peek();
+  if (sign != '+' && sign != '-') return fail(type_errc::invalid_text);
+  std::size_t start = sc.pos();
+  sc.skip();
+  std::int64_t hr = 0, min = 0, sec = 0;
+  if (sc.digits(hr, 9) == 0) return fail(type_errc::invalid_text);
+  if (sc.eat(':')) {
+    if (sc.digits(min, 9) == 0) return fail(type_errc::invalid_text);
+    if (sc.eat(':') && sc.digits(sec, 9) == 0) return fail(type_errc::invalid_text);
+  } else if (sc.pos() - start > 3) {  // run together: +HHMM
+    min = hr % 100;
+    hr /= 100;
+  }
+  if (hr > 15 || min >= 60 || sec >= 60) return fail(type_errc::datetime_out_of_range);
+  auto tz = static_cast<std::int32_t>((hr * 60 + min) * 60 + sec);
+  zone = sign == '-' ? tz : -tz;
+  return {};
+}
+
+std::error_code parse_time_fields(Scanner& sc, DateTimeFields& f) {
+  std::int64_t h = 0, m = 0, s = 0;
+  if (sc.digits(h, 2) == 0 || !sc.eat(':') || sc.digits(m, 2) == 0) return fail(type_errc::invalid_text);
+  if (sc.eat(':')) {
+    if (sc.digits(s, 2) == 0) return fail(type_errc::invalid_text);
+    if (sc.peek() == '.') sc.fraction(f.usec);
+  } else if (sc.peek() == '.') {  // two fields with a fraction are mm:ss.fff
+    sc.fraction(f.usec);
+    s = m;
+    m = h;
+    h = 0;
+  }
+  if (is_digit(sc.peek())) return fail(type_errc::invalid_text);
+  f.has_time = true;
+  f.hour = h;
+  f.minute = static_cast<int>(m);
+  f.second = static_cast<int>(s);
+  // time_overflows(): fields individually, then the total against 24:00:00.
+  if (h > 24 || m >= 60 || s > 60 || f.usec > kUsecPerSec ||
+      ((h * 60 + m) * 60 + s) * kUsecPerSec + f.usec > kUsecPerDay) {
+    return fail(type_errc::datetime_out_of_range);
+  }
+  return {};
+}
+
+// Julian day of validated fields; false outside IS_VALID_JULIAN (the range
+// the Julian-day routines handle: from 4714-11-01 BC). date then narrows it
+// to its own range; timestamps check the final value instead, after the zone.
+bool fields_to_julian(const DateTimeFields& f, std::int64_t& j) {
+  if (f.year < -4713 || (f.year == -4713 && f.month < 11)) return false;
+  if (f.year > 5874898 || (f.year == 5874898 && f.month >= 6)) return false;
+  j = date2j(f.year, f.month, f.day);
+  return true;
+}
+
+}  // namespace
+
+std::error_code parse_datetime(std::string_view in, DateTimeFields& f) {
+  std::string_view s = trim(in);
+  if (iequals(s, "infinity")) return f.special = DateTimeFields::pos_infinity, std::error_code{};
+  if (iequals(s, "-infinity")) return f.special = DateTimeFields::neg_infinity, std::error_code{};
+  if (iequals(s, "epoch")) return f.special = DateTimeFields::epoch, std::error_code{};
+  Scanner sc(s);
+  std::int64_t y = 0, m = 0, d = 0;
+  std::size_t ny = sc.digits(y, 9);
+  if (ny > 0 && sc.peek() == '-') {
+    // Year first needs 3+ digits; shorter ones would be read per DateStyle.
+    if (ny < 3) return fail(type_errc::invalid_text);
+    sc.skip();
+    if (sc.digits(m, 2) == 0 || !sc.eat('-') || sc.digits(d, 2) == 0 || is_digit(sc.peek())) {
+      return fail(type_errc::invalid_text);
+    }
+    f.has_date = true;
+    f.year = y;
+    f.month = static_cast<int>(m);
+    f.day = static_cast<int>(d);
+    if ((sc.peek() == 'T' || sc.peek() == 't') && is_digit(sc.peek(1))) {
+      sc.skip();
+      f.t_separator = true;
+      if (auto ec = parse_time_fields(sc, f)) return ec;
+    } else {
+      std::size_t save = sc.pos();
+      sc.skip_spaces();
+      if (is_digit(sc.peek())) {
+        if (auto ec = parse_time_fields(sc, f)) return ec;
+      } else {
+        sc.seek(save);
+      }
+    }
+  } else {
+    sc.seek(0);
+    if (auto ec = parse_time_fields(sc, f)) return ec;
+  }
+  // Optional zone, then optional era, each possibly after spaces.
+  for (int field = 0; field < 2; ++field) {
+    sc.skip_spaces();
+    if (sc.done()) break;
+    if (sc.peek() == '+' || sc.peek() == '-') {
+      // Right after a date, a minus would continue the date field.
+      if (f.has_zone || (!f.has_time && sc.peek() == '-' && !is_space(s[sc.pos() - 1]))) {
+        return fail(type_errc::invalid_text);
+      }
+      if (auto ec = parse_zone(sc, f.zone)) return ec;
+      f.has_zone = true;
+      continue;
+    }
+    std::string_view word = sc.letters();
+    if (!f.has_zone && (iequals(word, "z") || iequals(word, "utc") || iequals(word, "gmt") || iequals(word, "zulu"))) {
+      f.has_zone = true;
+      f.zone = 0;
+    } else if (f.has_date && (iequals(word, "bc") || iequals(word, "ad"))) {
+      f.bc = iequals(word, "bc");
+      break;
+    } else {
+      return fail(type_errc::invalid_text);
+    }
+  }
+  sc.skip_spaces();
+  if (!sc.done()) return fail(type_errc::invalid_text);
+  if (f.has_date) {
+    // ValidateDate: year 0 does not exist; BC years count backwards from 1.
+    if (f.year <= 0 || f.month < 1 || f.month > 12) return fail(type_errc::datetime_out_of_range);
+    if (f.bc) f.year = -(f.year - 1);
+    if (f.day < 1 || f.day > days_in_month(f.year, f.month)) return fail(type_errc::datetime_out_of_range);
+  }
+  return {};
+}
+
+bool fields_to_days(const DateTimeFields& f, std::int64_t& days) {
+  std::int64_t j;
+  if (!fields_to_julian(f, j) || j < 0 || j >= kDateEndJulian) return false;
+  days = j - kEpochJdate;
+  return true;
+}
+
+std::error_code fields_to_timestamp(const DateTimeFields& f, bool apply_zone, std::int64_t& out) {
+  if (f.special == DateTimeFields::pos_infinity) return out = std::numeric_limits<std::int64_t>::max(), std::error_code{};
+  if (f.special == DateTimeFields::neg_infinity) return out = std::numeric_limits<std::int64_t>::min(), std::error_code{};
+  if (f.special == DateTimeFields::epoch) return out = -unix_epoch_microseconds, std::error_code{};
+  if (!f.has_date) return fail(type_errc::invalid_text);
+  std::int64_t j;
+  if (!fields_to_julian(f, j)) return fail(type_errc::datetime_out_of_range);
+  std::int64_t days = j - kEpochJdate;
+  // Days beyond timestamp's range would overflow the multiplication.
+  if (days < kMinTimestamp / kUsecPerDay - 1 || days > kEndTimestamp / kUsecPerDay + 1) {
+    return fail(type_errc::datetime_out_of_range);
+  }
+  std::int64_t t = days * kUsecPerDay + time_of(f);
+  if (apply_zone && f.has_zone) t += static_cast<std::int64_t>(f.zone) * kUsecPerSec;
+  if (!valid_timestamp(t)) return fail(type_errc::datetime_out_of_range);
+  out = t;
+  return {};
+}
+
+}  // namespace pgwire::types_detail
