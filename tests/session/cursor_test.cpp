@@ -142,6 +142,32 @@ TEST_CASE("cursors: the grammar") {
   CHECK_FALSE(parse_cursor_command("CLOSE"));
   CHECK_FALSE(parse_cursor_command("closed_orders"));
   CHECK_FALSE(parse_cursor_command("FETCH 99999999999999999999 FROM c"));
+  CHECK_FALSE(parse_cursor_command("FETCH 1.5 FROM c"));
+  CHECK_FALSE(parse_cursor_command("CLOSE \"open"));
+  CHECK_FALSE(parse_cursor_command("\"fetch\" c"));  // a quoted keyword is a name
+}
+
+TEST_CASE("cursors: the grammar reads SQL through the tokenizer") {
+  using M = CursorCommand::Motion;
+  // Comments before, inside and after a command.
+  auto f = parse_cursor_command("-- psql\nFETCH /* n */ 7 IN \"Cur\" -- done\n;");
+  REQUIRE(f);
+  CHECK((f->count == 7 && f->name == "Cur"));
+  CHECK(parse_cursor_command("CLOSE c /* x */ ;")->name == "c");
+  CHECK(parse_cursor_command("FETCH - 2 FROM c")->motion == M::backward);
+  auto r = parse_cursor_command("MOVE RELATIVE +4 c");
+  CHECK((r->motion == M::relative && r->count == 4));
+  // The query ends at its last token: quoted text that looks like the
+  // updatability clause or a ';' stays.
+  auto d = parse_cursor_command("DECLARE c CURSOR FOR SELECT 'for read only';");
+  REQUIRE(d);
+  CHECK(d->query == "SELECT 'for read only'");
+  d = parse_cursor_command("DECLARE c CURSOR FOR SELECT \"for\" read only");
+  CHECK(d->query == "SELECT \"for\" read only");
+  d = parse_cursor_command("DECLARE c CURSOR FOR SELECT $$;$$ FOR /* c */ READ ONLY ; ");
+  CHECK(d->query == "SELECT $$;$$");
+  d = parse_cursor_command("DECLARE c CURSOR FOR /*+ hint */ SELECT 1; -- end");
+  CHECK(d->query == "/*+ hint */ SELECT 1");
 }
 
 TEST_CASE("cursors: DECLARE/FETCH/MOVE/CLOSE by simple query, in a transaction") {

@@ -382,6 +382,51 @@ TEST_CASE("SessionCommands: SET reports ParameterStatus, SHOW/current_setting re
   CHECK(st == TransactionStatus::idle);
 }
 
+namespace {
+// Per statement of a simple query: "tag" or "tag=first value of the first row".
+std::vector<std::string> answers(Client& c, std::string_view sql) {
+  c.send(Query{sql});
+  std::vector<std::string> out;
+  std::string value;
+  for (;;) {
+    BackendMessage m = c.recv();
+    if (auto* dr = std::get_if<DataRow>(&m)) {
+      if (value.empty()) value = "=" + (dr->values.at(0) ? std::string(*dr->values.at(0)) : std::string("NULL"));
+    } else if (auto* cc = std::get_if<CommandComplete>(&m)) {
+      out.push_back(std::string(cc->tag) + value);
+      value.clear();
+    } else if (std::holds_alternative<ErrorResponse>(m)) {
+      out.push_back("error");
+    } else if (std::holds_alternative<ReadyForQuery>(m)) {
+      return out;
+    }
+  }
+}
+}  // namespace
+
+TEST_CASE("SessionCommands: statements read through the SQL tokenizer") {
+  TestServer server({}, {make_trust_auth(), std::make_shared<WithCommands>()});
+  Client c(server.port());
+  start(c);
+  REQUIRE(std::holds_alternative<AuthenticationOk>(c.recv()));
+  finish_login(c);
+  using V = std::vector<std::string>;
+  // Comments anywhere, qualified setting names, a dollar quote holding ';'.
+  CHECK(answers(c, "SET /* why */ myapp.flag = on -- trailing\n; SHOW myapp . flag") == V{"SET", "SHOW=on"});
+  CHECK(answers(c, "SET myapp.s TO $$x;y$$; SHOW myapp.s") == V{"SET", "SHOW=x;y"});
+  CHECK(answers(c, "SET myapp.e = E'it\\'s'; SELECT pg_catalog.current_setting('myapp.e') AS v") ==
+        V{"SET", "SELECT 1=it's"});
+  CHECK(answers(c, "SET myapp.l = -1e-3, 'b', \"Q\"; SHOW myapp.l") == V{"SET", "SHOW=-1e-3, b, Q"});
+  CHECK(answers(c, "SET search_path = pg_catalog.english; SHOW search_path") == V{"SET", "SHOW=pg_catalog.english"});
+  // Not session commands: a parameter as value, a quoted keyword, an
+  // unclosed quote, a statement with more after it.
+  CHECK(answers(c, "SET myapp.p = $1") == V{"OTHER"});
+  CHECK(answers(c, "\"set\" myapp.p = 1") == V{"OTHER"});
+  CHECK(answers(c, "SET myapp.p = 'open") == V{"OTHER"});
+  CHECK(answers(c, "SELECT version() FROM t") == V{"OTHER"});
+  CHECK(answers(c, "SELECT pg_catalog.version()") == V{"SELECT 1=PostgreSQL 15.0 (test)"});
+}
+
 TEST_CASE("FunctionCall is refused with 0A000 and the session is ready again") {
   TestServer server({}, handlers(make_trust_auth()));
   Client c(server.port());
