@@ -100,6 +100,12 @@ SCRIPTS = {
                bind() + execute() + SYNC + query("select 1") + TERMINATE),
     "deallocate": (ctl(True), parse("select 2", "s") + bind((), "p", "s") + SYNC + query("deallocate s") +
                    execute(0, "p") + SYNC + query("deallocate all") + TERMINATE),
+    "copy-in": (ctl(True), query("copyin") + typed("d", b"1\t2\n") + FLUSH + SYNC + typed("d", b"3\n") +
+                typed("c") + query("copyin binary") + typed("f", cstr("stop")) + query("copyin") +
+                typed("d", b"bad\n") + typed("c") + query("copyin") + query("select 1") + parse("copyin") +
+                bind() + execute() + typed("d", b"x\n") + typed("c") + SYNC + TERMINATE),
+    "copy-out": (ctl(True, small_batches=True), query("copyout 300") + parse("copyout 3") + bind() +
+                 execute(1) + SYNC + TERMINATE),
     "copy-leftovers": (ctl(True), typed("d", b"1\t2\n") + typed("c") + typed("f", cstr("x")) +
                        query("select 1") + TERMINATE),
 }

@@ -184,16 +184,20 @@ EventKind Engine::next_typed() {
       // copy-in accepts CopyData, CopyDone and CopyFail; Flush and Sync are
       // ignored, as PostgreSQL does for libraries that send them without
       // noticing the COPY (copyfromparse.c). Anything else ends the COPY with
-      // an ERROR.
+      // an ERROR, which the session raises (copy_rules.cpp).
       if (t == 'H' || t == 'S') continue;
       if (t != 'd' && t != 'c' && t != 'f') {
         phase_ = Phase::ready;
-        extended_ = false;
-        error(ErrorInfo::error(sqlstate::protocol_violation,
-                               fmt::format("unexpected message type 0x{:02X} during COPY from stdin",
-                                           static_cast<unsigned>(static_cast<unsigned char>(t)))));
-        return EventKind::write;
+        copy_violation_ = fmt::format("unexpected message type 0x{:02X} during COPY from stdin",
+                                      static_cast<unsigned>(static_cast<unsigned char>(t)));
+        return EventKind::copy_violation;
       }
+      if (decode_frontend(r.frame, message_)) {  // a CopyFail without its terminator
+        phase_ = Phase::ready;
+        copy_violation_ = "invalid message format";
+        return EventKind::copy_violation;
+      }
+      return EventKind::message;
     }
     // Sync ends a batch: it never starts a skip, whatever happens while it
     // is handled (PostgreSQL's postgres.c clears doing_extended_query_message

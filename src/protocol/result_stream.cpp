@@ -47,6 +47,24 @@ SessionMachine::Task<bool> SessionMachine::send_response(Response& r, std::span<
     apply(r.effect());
     co_return true;
   }
+  if (r.kind() == Response::Kind::copy_in || r.kind() == Response::Kind::copy_out) {
+    std::optional<ErrorInfo> failure;
+    try {
+      if (r.copy_in()) {
+        co_await copy_in(*r.copy_in());
+      } else {
+        co_await copy_out(*r.copy_out());
+      }
+    } catch (...) {
+      if (!describe) throw;
+      failure = failure_info(std::current_exception());
+    }
+    if (failure) {
+      engine_.error(*failure);
+      co_return false;
+    }
+    co_return describe;  // a COPY is never suspended
+  }
   const Schema& schema = *r.schema();
   if (describe) encode_row_description(schema, formats, out);
   Streamed streamed;

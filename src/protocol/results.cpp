@@ -37,6 +37,32 @@ Response Response::command(std::string tag, TransactionEffect effect) {
   return r;
 }
 
+Response Response::copy_in(std::unique_ptr<CopyInStream> target, CopyFormat format, std::size_t columns) {
+  Response r;
+  r.kind_ = Kind::copy_in;
+  r.tag_ = "COPY";
+  target->announce(format, columns);
+  r.copy_ = std::move(target);
+  return r;
+}
+
+Response Response::copy_out(std::unique_ptr<CopyOutStream> source, CopyFormat format, std::size_t columns) {
+  Response r;
+  r.kind_ = Kind::copy_out;
+  r.tag_ = "COPY";
+  source->announce(format, columns);
+  r.copy_ = std::move(source);
+  return r;
+}
+
+CopyInStream* Response::copy_in() const noexcept {
+  return kind_ == Kind::copy_in ? static_cast<CopyInStream*>(copy_.get()) : nullptr;
+}
+
+CopyOutStream* Response::copy_out() const noexcept {
+  return kind_ == Kind::copy_out ? static_cast<CopyOutStream*>(copy_.get()) : nullptr;
+}
+
 Response Response::empty() { return Response{}; }
 
 Response Response::error(ErrorInfo info) {

@@ -51,6 +51,10 @@ const char* to_string(Need n) noexcept {
     case Need::query_all: return "query_all";
     case Need::fill: return "fill";
     case Need::response_sent: return "response_sent";
+    case Need::copy_data: return "copy_data";
+    case Need::copy_done: return "copy_done";
+    case Need::copy_fail: return "copy_fail";
+    case Need::copy_fill: return "copy_fill";
   }
   return "?";
 }
@@ -108,6 +112,7 @@ void SessionMachine::done() { outcome_ = std::monostate{}; }
 void SessionMachine::give(Response response) { outcome_ = std::move(response); }
 void SessionMachine::give(std::vector<Response> responses) { outcome_ = std::move(responses); }
 void SessionMachine::filled(bool more) { outcome_ = more; }
+void SessionMachine::copied(std::uint64_t rows) { outcome_ = rows; }
 void SessionMachine::fail(std::exception_ptr error) { failure_ = std::move(error); }
 
 void SessionMachine::logged_in(std::int32_t process_id, std::string secret_key,

@@ -13,6 +13,7 @@
 #include <asio/this_coro.hpp>
 #include <asio/use_awaitable.hpp>
 
+#include "pgwire/api/copy.hpp"
 #include "pgwire/protocol/session_machine.hpp"
 
 namespace pgwire::detail {
@@ -197,6 +198,18 @@ class Connection final : public CancelTarget,
       case Need::fill:
         co_await fill();
         break;
+      case Need::copy_data:
+        co_await copy_in(n);
+        break;
+      case Need::copy_done:
+        co_await copy_finish();
+        break;
+      case Need::copy_fail:
+        co_await copy_in(n);
+        break;
+      case Need::copy_fill:
+        co_await copy_fill();
+        break;
       case Need::close:
       case Need::auth_response:  // only ever the end of a nested pump
       case Need::response_sent:
@@ -307,6 +320,51 @@ class Connection final : public CancelTarget,
       auto* source = dynamic_cast<RowSource*>(&machine_.rows());
       if (!source) throw PgError(sqlstate::internal_error, "a result's rows are not a pgwire::RowSource");
       auto call = source->fill(machine_.writer());
+      bool more = co_await cancellable(std::move(call));
+      machine_.filled(more);
+    } catch (...) {
+      machine_.fail(std::current_exception());
+    }
+  }
+
+  CopyInTarget& copy_target() {
+    auto* target = dynamic_cast<CopyInTarget*>(&machine_.copy_target());
+    if (!target) throw std::logic_error("a COPY target is not a pgwire::CopyInTarget");
+    return *target;
+  }
+
+  // CopyData for the target, or its abort (copy_data() is then the reason).
+  awaitable<void> copy_in(Need n) {
+    try {
+      auto& target = copy_target();
+      auto call = n == Need::copy_data ? target.write(machine_, machine_.copy_data())
+                                       : target.abort(machine_, machine_.copy_data());
+      co_await cancellable(std::move(call));
+      machine_.done();
+    } catch (const ConnectionClosed&) {
+      throw;
+    } catch (...) {
+      machine_.fail(std::current_exception());
+    }
+  }
+
+  awaitable<void> copy_finish() {
+    try {
+      auto call = copy_target().finish(machine_);
+      std::uint64_t rows = co_await cancellable(std::move(call));
+      machine_.copied(rows);
+    } catch (const ConnectionClosed&) {
+      throw;
+    } catch (...) {
+      machine_.fail(std::current_exception());
+    }
+  }
+
+  awaitable<void> copy_fill() {
+    try {
+      auto* source = dynamic_cast<CopyOutSource*>(&machine_.copy_source());
+      if (!source) throw std::logic_error("a COPY source is not a pgwire::CopyOutSource");
+      auto call = source->fill(machine_, machine_.copy_writer());
       bool more = co_await cancellable(std::move(call));
       machine_.filled(more);
     } catch (...) {

@@ -103,6 +103,17 @@ std::vector<std::string> summary(std::string_view wire) {
             out.push_back("R cleartext");
           } else if constexpr (std::is_same_v<T, AuthenticationMD5Password>) {
             out.push_back("R md5");
+          } else if constexpr (std::is_same_v<T, CopyInResponse> || std::is_same_v<T, CopyOutResponse>) {
+            std::string s = std::is_same_v<T, CopyInResponse> ? "G " : "H ";
+            s += std::to_string(v.format) + ":";
+            for (auto f : v.column_formats) s += std::to_string(f);
+            out.push_back(s);
+          } else if constexpr (std::is_same_v<T, CopyData>) {
+            out.push_back("d " + std::string(v.data));
+          } else if constexpr (std::is_same_v<T, CopyDone>) {
+            out.push_back("c");
+          } else if constexpr (std::is_same_v<T, NotificationResponse>) {
+            out.push_back("A " + std::string(v.channel) + " " + std::string(v.payload));
           } else {
             out.push_back("?");
           }
@@ -425,4 +436,86 @@ TEST_CASE("session: cancellation is 57014 and does not leak into the next statem
     CHECK_FALSE(s.d.machine.cancel_requested());
     CHECK(s.exchange(q("select 1")) == V{"T n,t", "D 0|row 0", "C SELECT 1", "Z I"});
   }
+}
+
+TEST_CASE("session: COPY FROM STDIN by bytes", "[session][copy]") {
+  LoggedIn s;
+  auto data = [](std::string_view d) { return msg(CopyData{d}); };
+  SECTION("simple query: data in any split, CopyDone gives COPY n") {
+    // (The fake driver cannot stop for input inside a simple query's nested
+    // round, so each script holds the whole COPY; the extended-protocol
+    // case below shows CopyInResponse going out before any data is read.)
+    CHECK(s.exchange(q("copyin") + data("1\ta\n2\t") + data("b\n") + msg(CopyDone{})) ==
+          V{"G 0:00", "C COPY 2", "Z I"});
+    REQUIRE(s.d.last_copy_in);
+    CHECK(s.d.last_copy_in->received == "1\ta\n2\tb\n");
+    CHECK(s.d.last_copy_in->aborted.empty());
+    CHECK(s.exchange(q("copyin binary") + msg(CopyDone{})) == V{"G 1:11", "C COPY 0", "Z I"});
+  }
+  SECTION("CopyFail is 57014 with the client's message, the target is told") {
+    CHECK(s.exchange(q("copyin") + data("1\n") + msg(CopyFail{"client gave up"})) ==
+          V{"G 0:00", "E ERROR 57014", "Z I"});
+    REQUIRE(s.d.last_copy_in);
+    CHECK(s.d.last_copy_in->aborted == "client gave up");
+    CHECK(s.exchange(q("select 1")) == V{"T n,t", "D 0|row 0", "C SELECT 1", "Z I"});
+  }
+  SECTION("Flush and Sync are ignored during copy-in, as PostgreSQL") {
+    CHECK(s.exchange(q("copyin") + data("1\n") + msg(Flush{}) + sync_msg() + data("2\n") + msg(CopyDone{})) ==
+          V{"G 0:00", "C COPY 2", "Z I"});
+  }
+  SECTION("any other message is ERROR 08P01; the COPY's leftovers are dropped") {
+    CHECK(s.exchange(q("copyin") + data("1\n") + q("select 1")) == V{"G 0:00", "E ERROR 08P01", "Z I"});
+    REQUIRE(s.d.last_copy_in);
+    CHECK(s.d.last_copy_in->aborted == "unexpected message type 0x51 during COPY from stdin");
+    CHECK(s.exchange(data("late\n") + msg(CopyDone{}) + q("select 1")) ==
+          V{"T n,t", "D 0|row 0", "C SELECT 1", "Z I"});
+  }
+  SECTION("the target's error ends the COPY; the rest of its data is dropped") {
+    CHECK(s.exchange(q("copyin") + data("bad\n") + data("2\n") + msg(CopyDone{}) + q("select 1")) ==
+          V{"G 0:00", "E ERROR 22P04", "Z I", "T n,t", "D 0|row 0", "C SELECT 1", "Z I"});
+  }
+  SECTION("a COPY inside a transaction block that fails leaves it failed") {
+    CHECK(s.exchange(q("begin")) == V{"C BEGIN", "Z T"});
+    CHECK(s.exchange(q("copyin") + msg(CopyFail{"no"})) == V{"G 0:00", "E ERROR 57014", "Z E"});
+  }
+  SECTION("the connection lost mid-COPY aborts the target and ends the session") {
+    s.d.send(q("copyin") + data("1\n"));
+    s.d.run(true);
+    CHECK(s.d.finished);
+    REQUIRE(s.d.last_copy_in);
+    CHECK(s.d.last_copy_in->aborted == "connection lost during COPY");
+  }
+}
+
+TEST_CASE("session: COPY in the extended protocol", "[session][copy]") {
+  LoggedIn s;
+  auto data = [](std::string_view d) { return msg(CopyData{d}); };
+  SECTION("Execute starts copy-in; the client's Sync after CopyDone gives ReadyForQuery") {
+    // CopyInResponse is written before the session reads on: the client waits for it.
+    CHECK(s.exchange(parse("copyin") + bind() + execute()) == V{"1", "2", "G 0:00"});
+    CHECK(s.exchange(data("x\n") + msg(CopyDone{}) + sync_msg()) == V{"C COPY 1", "Z I"});
+  }
+  SECTION("a failed COPY skips until Sync, as any extended-query error") {
+    CHECK(s.exchange(parse("copyin") + bind() + execute() + msg(Flush{})) == V{"1", "2", "G 0:00"});
+    CHECK(s.exchange(msg(CopyFail{"stop"}) + parse("select 1") + bind() + execute() + sync_msg() + q("select 1")) ==
+          V{"E ERROR 57014", "Z I", "T n,t", "D 0|row 0", "C SELECT 1", "Z I"});
+  }
+  SECTION("copy-out from Execute") {
+    CHECK(s.exchange(parse("copyout 2") + bind() + execute() + sync_msg()) ==
+          V{"1", "2", "H 0:0", "d 0\n", "d 1\n", "c", "C COPY 2", "Z I"});
+  }
+}
+
+TEST_CASE("session: COPY TO STDOUT streams in batches", "[session][copy]") {
+  protocol::SessionOptions options;
+  options.engine.flush_threshold = 256;
+  LoggedIn s({}, options);
+  CHECK(s.exchange(q("copyout 3")) == V{"H 0:0", "d 0\n", "d 1\n", "d 2\n", "c", "C COPY 3", "Z I"});
+  s.d.writes.clear();
+  auto out = s.exchange(q("copyout 500"));
+  REQUIRE(out.size() == 504);
+  CHECK(out.at(out.size() - 2) == "C COPY 500");
+  // Backpressure: the session wrote as batches filled instead of holding all.
+  CHECK(s.d.writes.size() > 5);
+  for (std::size_t w : s.d.writes) CHECK(w <= 256 + 64);
 }

@@ -16,6 +16,8 @@
 //   deallocate NAME|all  Session::deallocate / deallocate_all
 //   cancelme       a cancel arrives while the handler runs, which then fails
 //   cancelrows N   N rows; a cancel arrives after the first batch
+//   copyin [binary] COPY FROM STDIN into a FakeCopyIn (rows = '\n' count;
+//                  data holding "bad" -> 22P04); copyout N: N rows "i\n"
 //   anything else  CommandComplete "OK"
 // Parse fails with 42601 for "badparse"; Bind fails with 22P02 when a
 // parameter is the text "bad"; Sync throws PgError XX000 when sync_throws.
@@ -64,6 +66,38 @@ class FakeRows final : public RowStream {
   Ending ending_;
 };
 
+// What a COPY FROM STDIN received.
+struct CopyInRecord {
+  std::string received;  // the first 64 KiB (bounded, whatever the fuzzer sends)
+  std::uint64_t rows = 0;
+  std::string aborted;  // the reason, once aborted
+};
+
+// COPY FROM STDIN: keeps what it got; a row per '\n'.
+class FakeCopyIn final : public CopyInStream {
+ public:
+  void write(std::string_view data) {
+    if (data.find("bad") != std::string_view::npos) throw PgError("22P04", "bad COPY data");
+    if (record.received.size() < (1 << 16)) record.received.append(data.substr(0, 1 << 16));
+    for (char c : data) record.rows += c == '\n';
+  }
+  CopyInRecord record;
+};
+
+// COPY TO STDOUT: rows "0\n", "1\n", ...
+class FakeCopyOut final : public CopyOutStream {
+ public:
+  explicit FakeCopyOut(std::uint64_t n) : n_(n) {}
+  bool fill(CopyWriter& w) {
+    for (; at_ < n_ && w.wants_more(); ++at_) w.send(std::to_string(at_) + "\n");
+    return at_ < n_;
+  }
+
+ private:
+  std::uint64_t n_;
+  std::uint64_t at_ = 0;
+};
+
 inline SchemaPtr fake_schema() {
   static SchemaPtr s = make_schema({Column{"n", oid::int4, 4}, Column{"t", oid::text}});
   return s;
@@ -107,6 +141,7 @@ class FakeDriver final : public protocol::StoreListener {
   bool eof = true;
   int cancels = 0;
   std::vector<std::string> closed_objects;  // "statement NAME" / "portal NAME"
+  std::optional<CopyInRecord> last_copy_in;  // the last COPY FROM STDIN, once it ended
 
   void closed(const Statement& s) override { closed_objects.push_back("statement " + s.name); }
   void closed(const Portal& p) override { closed_objects.push_back("portal " + p.name); }
@@ -159,6 +194,10 @@ class FakeDriver final : public protocol::StoreListener {
       return Response::rows(fake_schema(), std::make_unique<FakeRows>(number(a), FakeRows::Ending::done));
     }
     if (w == "pgthrow") throw PgError(a.size() == 5 ? a : "42000", "refused");
+    if (w == "copyin")
+      return Response::copy_in(std::make_unique<FakeCopyIn>(),
+                               a == "binary" ? CopyFormat::binary : CopyFormat::text, 2);
+    if (w == "copyout") return Response::copy_out(std::make_unique<FakeCopyOut>(number(a)), CopyFormat::text, 1);
     if (w == "begin") return Response::begin();
     if (w == "commit") return Response::commit();
     if (w == "rollback") return Response::rollback();
@@ -269,6 +308,32 @@ class FakeDriver final : public protocol::StoreListener {
         answer([&] {
           if (options.sync_throws) throw PgError("XX000", "sync failed upstream");
           machine.done();
+        });
+        break;
+      case Need::copy_data:
+      case Need::copy_done:
+      case Need::copy_fail:
+        answer([&] {
+          auto* target = dynamic_cast<FakeCopyIn*>(&machine.copy_target());
+          if (!target) throw std::logic_error("not a FakeCopyIn");
+          if (n == Need::copy_data) {
+            target->write(machine.copy_data());
+            machine.done();
+          } else if (n == Need::copy_fail) {
+            target->record.aborted = std::string(machine.copy_data());
+            last_copy_in = target->record;
+            machine.done();
+          } else {
+            last_copy_in = target->record;
+            machine.copied(target->record.rows);
+          }
+        });
+        break;
+      case Need::copy_fill:
+        answer([&] {
+          auto* source = dynamic_cast<FakeCopyOut*>(&machine.copy_source());
+          if (!source) throw std::logic_error("not a FakeCopyOut");
+          machine.filled(source->fill(machine.copy_writer()));
         });
         break;
       case Need::query_all:

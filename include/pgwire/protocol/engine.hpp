@@ -53,6 +53,8 @@ enum class EventKind {
   cancel,      // cancel_request(): look up the backend and cancel it; then close
   auth_response,  // frame() holds a 'p' message
   message,     // message() holds a frontend message for the application
+  copy_violation,  // copy-in got a message it does not allow (copy_violation() says
+                   // which); the engine is back in the ready phase
 };
 
 class Engine {
@@ -84,6 +86,8 @@ class Engine {
   const CancelRequest& cancel_request() const noexcept { return cancel_; }
   const Frame& frame() const noexcept { return frame_; }
   const FrontendMessage& message() const noexcept { return message_; }
+  // The text of the ERROR PostgreSQL sends for the last copy_violation.
+  const std::string& copy_violation() const noexcept { return copy_violation_; }
 
   // Replies from the application --------------------------------------------
 
@@ -102,10 +106,14 @@ class Engine {
   void ready_for_query();
   void set_transaction_status(TransactionStatus s) noexcept { tx_status_ = s; }
   TransactionStatus transaction_status() const noexcept { return tx_status_; }
-  // Copy-in mode: CopyData/CopyDone/CopyFail (and Flush/Sync) reach the
-  // application; anything else is a protocol violation.
+  // Copy-in mode: CopyData/CopyDone/CopyFail reach the application, Flush
+  // and Sync are ignored; anything else is a copy_violation. The messages of
+  // a COPY do not change whether the statement that started it was an
+  // extended-query one (an error then still skips until Sync).
   void enter_copy_in() noexcept { phase_ = Phase::copy_in; }
-  void leave_copy_in() noexcept { phase_ = Phase::ready; }
+  void leave_copy_in() noexcept {
+    if (phase_ == Phase::copy_in) phase_ = Phase::ready;
+  }
   // Extended-query message batch in progress (errors skip until Sync).
   bool skipping_until_sync() const noexcept { return skip_until_sync_; }
 
@@ -134,6 +142,7 @@ class Engine {
   CancelRequest cancel_;
   Frame frame_;
   FrontendMessage message_;
+  std::string copy_violation_;
 };
 
 }  // namespace pgwire::protocol

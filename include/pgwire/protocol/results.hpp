@@ -17,6 +17,7 @@
 #include "pgwire/codec/error_info.hpp"
 #include "pgwire/codec/backend.hpp"
 #include "pgwire/codec/common.hpp"
+#include "pgwire/protocol/copy.hpp"
 #include "pgwire/types/field.hpp"
 #include "pgwire/types/oid.hpp"
 
@@ -148,7 +149,7 @@ enum class TransactionEffect { none, begin, end };
 
 class Response {
  public:
-  enum class Kind { rows, command, empty, error };
+  enum class Kind { rows, command, empty, error, copy_in, copy_out };
 
   // A row-returning statement. The CommandComplete tag is built from
   // `command` as PostgreSQL does: "SELECT 3", "FETCH 3", "INSERT 0 3",
@@ -162,12 +163,21 @@ class Response {
   static Response rollback(std::string tag = "ROLLBACK") { return command(std::move(tag), TransactionEffect::end); }
   static Response empty();
   static Response error(ErrorInfo info);
+  // COPY ... FROM STDIN: the session sends CopyInResponse (`columns`
+  // columns, all in `format`) and hands the client's data to `target`
+  // (copy.hpp); CopyDone gives "COPY n" with the count the target returns.
+  static Response copy_in(std::unique_ptr<CopyInStream> target, CopyFormat format, std::size_t columns);
+  // COPY ... TO STDOUT: CopyOutResponse, then CopyData pulled from `source`.
+  static Response copy_out(std::unique_ptr<CopyOutStream> source, CopyFormat format, std::size_t columns);
 
   Kind kind() const noexcept { return kind_; }
   const std::string& tag() const noexcept { return tag_; }
   TransactionEffect effect() const noexcept { return effect_; }
   const SchemaPtr& schema() const noexcept { return schema_; }
   RowStream* source() const noexcept { return source_.get(); }
+  // The COPY stream of Kind::copy_in / copy_out (nullptr otherwise).
+  CopyInStream* copy_in() const noexcept;
+  CopyOutStream* copy_out() const noexcept;
   // The error of Kind::error (an empty ErrorInfo otherwise).
   const ErrorInfo& error_info() const noexcept;
 
@@ -177,6 +187,7 @@ class Response {
   TransactionEffect effect_ = TransactionEffect::none;
   SchemaPtr schema_;
   std::unique_ptr<RowStream> source_;
+  std::unique_ptr<CopyStream> copy_;
   // Boxed: a Response is moved several times per statement, ErrorInfo is big.
   std::unique_ptr<ErrorInfo> error_;
 };

@@ -80,6 +80,10 @@ enum class Need {
   query_all,      // product query(sql()) (a cursor's query, simple-query products); give(vector) or fail()
   fill,           // rows().fill(writer()) of the product's RowSource; filled(more) or fail()
   response_sent,  // nested (begin_response): the Response went out; response_ok() says go on
+  copy_data,      // copy_target() takes copy_data() (one CopyData); done() or fail()
+  copy_done,      // copy_target() finishes (CopyDone); copied(rows) or fail()
+  copy_fail,      // copy_target() aborts: copy_data() holds the reason; done() or fail()
+  copy_fill,      // copy_source() writes CopyData into copy_writer(); filled(more) or fail()
 };
 
 const char* to_string(Need n) noexcept;
@@ -114,6 +118,7 @@ class SessionMachine final : public Session {
   void give(Response response);
   void give(std::vector<Response> responses);
   void filled(bool more);
+  void copied(std::uint64_t rows);
   // A handler failed (PgError, any exception, cancellation): mapped once,
   // in failure.cpp, to what PostgreSQL would send.
   void fail(std::exception_ptr error);
@@ -129,6 +134,10 @@ class SessionMachine final : public Session {
   std::string_view sql() const noexcept { return call_sql_; }
   RowStream& rows() noexcept { return *call_rows_; }
   RowWriter& writer() noexcept { return *call_writer_; }
+  CopyInStream& copy_target() noexcept { return *call_copy_in_; }
+  std::string_view copy_data() const noexcept { return call_copy_data_; }
+  CopyOutStream& copy_source() noexcept { return *call_copy_out_; }
+  CopyWriter& copy_writer() noexcept { return *call_copy_writer_; }
   std::string_view auth_response() const noexcept { return auth_response_; }
   bool response_ok() const noexcept { return response_ok_; }
 
@@ -205,7 +214,7 @@ class SessionMachine final : public Session {
     bool more = false;  // the source has rows left
   };
   // What the driver answered.
-  using Outcome = std::variant<std::monostate, Response, std::vector<Response>, bool>;
+  using Outcome = std::variant<std::monostate, Response, std::vector<Response>, bool, std::uint64_t>;
 
   Ask ask(Need need) noexcept { return Ask{*this, need}; }
   // ask() for a product call: the statement counts as running (cancellable).
@@ -261,6 +270,11 @@ class SessionMachine final : public Session {
                              std::uint64_t limit, Buffer& out);
   void apply(TransactionEffect e);
 
+  // copy_rules.cpp
+  Task<void> copy_in(CopyInStream& target);
+  Task<void> copy_out(CopyOutStream& source);
+  Task<void> abort_copy(CopyInStream& target, std::string_view reason);
+
   SessionOptions options_;
   StoreListener* listener_;
   Engine engine_;
@@ -276,6 +290,10 @@ class SessionMachine final : public Session {
   std::string_view call_sql_;
   RowStream* call_rows_ = nullptr;
   RowWriter* call_writer_ = nullptr;
+  CopyInStream* call_copy_in_ = nullptr;
+  std::string_view call_copy_data_;
+  CopyOutStream* call_copy_out_ = nullptr;
+  CopyWriter* call_copy_writer_ = nullptr;
   std::string auth_response_;
   bool response_ok_ = true;
   bool response_failed_ = false;  // a streamed statement ended with an error

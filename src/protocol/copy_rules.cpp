@@ -1,0 +1,119 @@
+// The COPY sub-protocol (PostgreSQL's protocol-flow "COPY Operations"):
+//   copy-in:  CopyInResponse; the client's CopyData go to the target one at
+//             a time (the next message is read only after the target took
+//             the last one, so memory stays bounded by one message whatever
+//             the client sends); CopyDone -> CommandComplete "COPY n";
+//             CopyFail -> ERROR 57014; any other message -> ERROR 08P01
+//             (the engine's copy_violation); EOF -> the session ends.
+//   copy-out: CopyOutResponse; CopyData batches pulled from the source while
+//             the socket drains (backpressure); CopyDone; "COPY n".
+// Errors propagate to send_response's caller, which reports them as for any
+// statement: in a simple query, ERROR + ReadyForQuery; in the extended
+// protocol, ERROR and skip until Sync (the COPY's own messages do not change
+// that, see Engine::enter_copy_in). Leftover CopyData/CopyDone/CopyFail after
+// a failed COPY are dropped by the engine, as PostgreSQL drops them.
+
+#include <fmt/format.h>
+
+#include "pgwire/protocol/session_machine.hpp"
+#include "wire.hpp"
+
+namespace pgwire::protocol {
+
+using EK = EventKind;
+
+namespace {
+
+template <class Response>
+Response copy_response(const CopyStream& s) {
+  Response m;
+  m.format = static_cast<std::int8_t>(s.format());
+  m.column_formats.assign(s.columns(), static_cast<FormatCode>(s.format()));
+  return m;
+}
+
+}  // namespace
+
+// The target learns that no CopyDone will come (CopyFail, a protocol
+// violation, the connection lost). Its own failure to abort is not the
+// client's business: the original reason is what gets reported.
+SessionMachine::Task<void> SessionMachine::abort_copy(CopyInStream& target, std::string_view reason) {
+  engine_.leave_copy_in();
+  call_copy_in_ = &target;
+  call_copy_data_ = reason;
+  try {
+    co_await call(Need::copy_fail);
+  } catch (...) {
+  }
+}
+
+SessionMachine::Task<void> SessionMachine::copy_in(CopyInStream& target) {
+  encode(copy_response<CopyInResponse>(target), engine_.output());
+  engine_.enter_copy_in();
+  // The client sends nothing until it has seen CopyInResponse.
+  co_await ask(Need::write);
+  try {
+    for (;;) {
+      EK k = engine_.next();
+      if (k == EK::need_input) {
+        before_read();
+        co_await ask(Need::read);
+      } else if (k == EK::write) {
+        co_await ask(Need::write);
+      } else if (k == EK::copy_violation) {
+        std::string reason = engine_.copy_violation();
+        co_await abort_copy(target, reason);
+        throw PgError(sqlstate::protocol_violation, reason);
+      } else if (k == EK::close) {
+        // EOF or Terminate in the middle of a COPY: nobody is left to answer.
+        co_await abort_copy(target, "connection lost during COPY");
+        co_await ask(Need::close);
+      } else if (auto* data = std::get_if<CopyData>(&engine_.message())) {
+        if (cancel_requested_.load()) throw PgError(canceled_error());
+        call_copy_in_ = &target;
+        call_copy_data_ = data->data;
+        co_await call(Need::copy_data);
+      } else if (std::holds_alternative<CopyDone>(engine_.message())) {
+        engine_.leave_copy_in();
+        call_copy_in_ = &target;
+        co_await call(Need::copy_done);
+        auto rows = std::get<std::uint64_t>(outcome_);
+        outcome_ = std::monostate{};
+        encode(CommandComplete{fmt::format("COPY {}", rows)}, engine_.output());
+        co_return;
+      } else if (auto* fail = std::get_if<CopyFail>(&engine_.message())) {
+        std::string reason(fail->message);
+        co_await abort_copy(target, reason);
+        throw PgError(sqlstate::query_canceled, fmt::format("COPY from stdin failed: {}", reason));
+      }
+    }
+  } catch (...) {
+    // The target failed (or the COPY did): what the client still sends of
+    // this COPY is dropped by the engine in the ready phase.
+    engine_.leave_copy_in();
+    throw;
+  }
+}
+
+SessionMachine::Task<void> SessionMachine::copy_out(CopyOutStream& source) {
+  Buffer& out = engine_.output();
+  encode(copy_response<CopyOutResponse>(source), out);
+  const std::size_t threshold = options_.engine.flush_threshold;
+  std::uint64_t rows = 0;
+  for (bool more = true; more;) {
+    if (cancel_requested_.load()) throw PgError(canceled_error());
+    CopyWriter w(out, threshold > out.size() ? threshold - out.size() : 1);
+    call_copy_out_ = &source;
+    call_copy_writer_ = &w;
+    co_await call(Need::copy_fill);
+    more = std::get<bool>(outcome_);
+    outcome_ = std::monostate{};
+    rows += w.rows();
+    if (out.size() >= threshold) co_await ask(Need::write);  // wait for the socket
+  }
+  encode(CopyDone{}, out);
+  std::optional<std::string> tag = source.command_tag();
+  encode(CommandComplete{tag ? *tag : fmt::format("COPY {}", rows)}, out);
+}
+
+}  // namespace pgwire::protocol
