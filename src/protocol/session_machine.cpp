@@ -65,6 +65,7 @@ SessionMachine::SessionMachine(SessionOptions options, StoreListener* listener)
 }
 
 SessionMachine::~SessionMachine() {
+  handle_->close();
   // Innermost first: a nested round refers to what the outer ones hold.
   while (!levels_.empty()) levels_.pop_back();
 }
@@ -118,6 +119,7 @@ void SessionMachine::fail(std::exception_ptr error) { failure_ = std::move(error
 void SessionMachine::logged_in(std::int32_t process_id, std::string secret_key,
                                std::vector<std::pair<std::string, std::string>> server_parameters) {
   pid_ = process_id;
+  handle_->set_process_id(process_id);
   secret_ = std::move(secret_key);
   server_parameters_ = std::move(server_parameters);
 }
@@ -290,8 +292,15 @@ SessionMachine::Task<void> SessionMachine::serve() {
   for (;;) {
     EK k = engine_.next();
     if (k == EK::need_input) {
+      // Between messages: what was pushed meanwhile goes out first.
+      if (handle_->drain(engine_.output(), notifications_deliverable())) {
+        co_await ask(Need::write);
+        continue;
+      }
       before_read();
+      idle_read_ = true;
       co_await ask(Need::read);
+      idle_read_ = false;
     } else if (k == EK::write) {
       co_await ask(Need::write);
     } else if (k == EK::message) {
@@ -315,7 +324,7 @@ SessionMachine::Task<void> SessionMachine::dispatch(const FrontendMessage& m) {
     // Not an extended-query message: its error is followed by ReadyForQuery.
     engine_.error(ErrorInfo::error(sqlstate::feature_not_supported,
                                    "fast-path function calls are not supported"));
-    engine_.ready_for_query();
+    ready_for_query();
   } else {
     co_await extended(m);
   }
@@ -337,7 +346,7 @@ SessionMachine::Task<void> SessionMachine::simple_query(std::string_view sql) {
   cancel_requested_.store(false);
   if (is_empty_query(sql)) {
     encode(EmptyQueryResponse{}, engine_.output());
-    engine_.ready_for_query();
+    ready_for_query();
     co_return;
   }
   std::optional<ErrorInfo> failure;
@@ -360,7 +369,7 @@ SessionMachine::Task<void> SessionMachine::simple_query(std::string_view sql) {
   }
   end_statement();
   if (failure) engine_.error(*failure);
-  engine_.ready_for_query();
+  ready_for_query();
 }
 
 // Sync ends an extended-query batch. It never starts a skip itself: an error
@@ -378,7 +387,7 @@ SessionMachine::Task<void> SessionMachine::sync() {
   drop_unnamed(false);
   end_statement();
   if (failure) engine_.error(*failure);
-  engine_.ready_for_query();
+  ready_for_query();
 }
 
 // Session ------------------------------------------------------------------

@@ -7,6 +7,8 @@
 #include <asio/bind_cancellation_slot.hpp>
 #include <asio/cancellation_signal.hpp>
 #include <asio/co_spawn.hpp>
+#include <asio/detached.hpp>
+#include <asio/experimental/as_tuple.hpp>
 #include <asio/experimental/awaitable_operators.hpp>
 #include <asio/post.hpp>
 #include <asio/steady_timer.hpp>
@@ -59,6 +61,12 @@ class Connection final : public CancelTarget,
 
   awaitable<void> run() {
     using namespace asio::experimental::awaitable_operators;
+    // A push from any thread wakes this session on its strand.
+    machine_.handle()->set_waker([weak = weak_from_this(), executor = executor_] {
+      asio::post(executor, [weak] {
+        if (auto self = weak.lock()) self->deliver_pushes();
+      });
+    });
     try {
       asio::steady_timer timer(executor_);
       timer.expires_after(shared_.options.authentication_timeout);
@@ -83,6 +91,30 @@ class Connection final : public CancelTarget,
       self->cancel_signal_.emit(asio::cancellation_type::all);
       self->stream_->close();
     });
+  }
+
+  // On the strand, after a push: while the session waits for the client,
+  // what may go now is written at once (beside the pending read: a socket,
+  // and Asio's TLS stream, allow one read and one write at a time). Other
+  // times the machine sends it itself at its next message boundary.
+  void deliver_pushes() {
+    if (push_writing_ || !machine_.take_pushes_while_reading(push_out_)) return;
+    push_writing_ = true;
+    asio::co_spawn(executor_, write_pushes(shared_from_this()), asio::detached);
+  }
+
+  static awaitable<void> write_pushes(std::shared_ptr<Connection> self) {
+    try {
+      do {
+        std::string_view bytes = self->push_out_.view();
+        co_await self->stream_->write(bytes);
+        self->push_out_.clear();
+      } while (self->machine_.take_pushes_while_reading(self->push_out_));
+    } catch (...) {
+      self->push_out_.clear();  // the read fails too and ends the session
+    }
+    self->push_writing_ = false;
+    self->push_written_.cancel();  // wakes a flush() waiting for it
   }
 
   // CancelTarget: on the thread of the connection that got the CancelRequest.
@@ -233,6 +265,11 @@ class Connection final : public CancelTarget,
   awaitable<void> flush() {
     Buffer& out = machine_.output();
     if (out.empty()) co_return;
+    // One write at a time: a push being written goes first.
+    while (push_writing_) {
+      push_written_.expires_at(asio::steady_timer::time_point::max());
+      co_await push_written_.async_wait(asio::experimental::as_tuple(use_awaitable));
+    }
     try {
       co_await stream_->write(out.view());
     } catch (const std::system_error&) {
@@ -379,6 +416,9 @@ class Connection final : public CancelTarget,
   std::int32_t pid_ = 0;
   bool in_cancellable_ = false;
   asio::cancellation_signal cancel_signal_;
+  Buffer push_out_;
+  bool push_writing_ = false;
+  asio::steady_timer push_written_{executor_};
 };
 
 awaitable<void> serve_connection(Shared& shared, std::unique_ptr<Stream> stream) {

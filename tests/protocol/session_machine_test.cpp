@@ -519,3 +519,59 @@ TEST_CASE("session: COPY TO STDOUT streams in batches", "[session][copy]") {
   CHECK(s.d.writes.size() > 5);
   for (std::size_t w : s.d.writes) CHECK(w <= 256 + 64);
 }
+
+TEST_CASE("session: pushes through the SessionHandle", "[session][push]") {
+  LoggedIn s;
+  auto h = s.d.machine.handle();
+  CHECK(h->process_id() == 4242);
+  auto taken_while_reading = [&] {
+    Buffer b;
+    s.d.machine.take_pushes_while_reading(b);
+    return summary(b.view());
+  };
+  SECTION("while the session waits for the client, the driver sends them at once") {
+    REQUIRE(h->notify(7, "ch", "hello"));
+    REQUIRE(h->parameter_status("in_hot_standby", "off"));
+    CHECK(taken_while_reading() == V{"A ch hello", "S in_hot_standby=off"});
+    CHECK(taken_while_reading().empty());
+  }
+  SECTION("pushed during a statement: sent just before its ReadyForQuery") {
+    CHECK(s.exchange(q("notify ch x; select 1")) ==
+          V{"C NOTIFY", "T n,t", "D 0|row 0", "C SELECT 1", "A ch x", "Z I"});
+  }
+  SECTION("a transaction block holds notifications until it ends; notices pass") {
+    CHECK(s.exchange(q("begin")) == V{"C BEGIN", "Z T"});
+    REQUIRE(h->notify(7, "ch", "held"));
+    REQUIRE(h->notice(ErrorInfo::notice("passing")));
+    CHECK(taken_while_reading() == V{"N 00000"});
+    CHECK(s.exchange(q("select 1")) == V{"T n,t", "D 0|row 0", "C SELECT 1", "Z T"});
+    CHECK(s.exchange(q("commit")) == V{"C COMMIT", "A ch held", "Z I"});
+  }
+  SECTION("an extended-query batch holds them until its Sync") {
+    CHECK(s.exchange(parse("select 1") + bind() + msg(Flush{})) == V{"1", "2"});
+    REQUIRE(h->notify(7, "ch", "after sync"));
+    CHECK(taken_while_reading().empty());
+    CHECK(s.exchange(execute() + sync_msg()) == V{"D 0|row 0", "C SELECT 1", "A ch after sync", "Z I"});
+  }
+  SECTION("a result's messages are never interleaved: pushes wait for the boundary") {
+    CHECK(s.exchange(q("notify ch a; select 2; notify ch b")) ==
+          V{"C NOTIFY", "T n,t", "D 0|row 0", "D 1|row 1", "C SELECT 2", "C NOTIFY", "A ch a", "A ch b", "Z I"});
+  }
+}
+
+TEST_CASE("session: a SessionHandle is bounded and outlives its session", "[session][push]") {
+  SessionHandle small(64);
+  CHECK(small.notify(1, "c", std::string(20, 'x')));
+  CHECK_FALSE(small.notify(1, "c", std::string(60, 'x')));  // over the limit: refused, nothing queued
+  Buffer b;
+  CHECK(small.drain(b, true));
+  CHECK(small.notify(1, "c", std::string(20, 'x')));  // room again
+  std::shared_ptr<SessionHandle> kept;
+  {
+    LoggedIn s;
+    kept = s.d.machine.handle();
+    CHECK(kept->alive());
+  }
+  CHECK_FALSE(kept->alive());
+  CHECK_FALSE(kept->notify(1, "c", "late"));
+}

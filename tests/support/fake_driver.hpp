@@ -18,6 +18,7 @@
 //   cancelrows N   N rows; a cancel arrives after the first batch
 //   copyin [binary] COPY FROM STDIN into a FakeCopyIn (rows = '\n' count;
 //                  data holding "bad" -> 22P04); copyout N: N rows "i\n"
+//   notify CH P    pushes a notification to this session (SessionHandle)
 //   anything else  CommandComplete "OK"
 // Parse fails with 42601 for "badparse"; Bind fails with 22P02 when a
 // parameter is the text "bad"; Sync throws PgError XX000 when sync_throws.
@@ -198,6 +199,10 @@ class FakeDriver final : public protocol::StoreListener {
       return Response::copy_in(std::make_unique<FakeCopyIn>(),
                                a == "binary" ? CopyFormat::binary : CopyFormat::text, 2);
     if (w == "copyout") return Response::copy_out(std::make_unique<FakeCopyOut>(number(a)), CopyFormat::text, 1);
+    if (w == "notify") {
+      machine.handle()->notify(machine.process_id(), lower_word(sql, 1, false), lower_word(sql, 2, false));
+      return Response::command("NOTIFY");
+    }
     if (w == "begin") return Response::begin();
     if (w == "commit") return Response::commit();
     if (w == "rollback") return Response::rollback();

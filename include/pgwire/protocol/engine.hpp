@@ -116,6 +116,8 @@ class Engine {
   }
   // Extended-query message batch in progress (errors skip until Sync).
   bool skipping_until_sync() const noexcept { return skip_until_sync_; }
+  // Inside an extended-query batch: since its first message, until Sync.
+  bool in_extended_batch() const noexcept { return extended_ || skip_until_sync_; }
 
  private:
   EventKind next_startup();

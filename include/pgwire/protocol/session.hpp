@@ -12,6 +12,7 @@
 
 #include "pgwire/codec/error_info.hpp"
 #include "pgwire/codec/common.hpp"
+#include "pgwire/protocol/session_handle.hpp"
 #include "pgwire/protocol/typed_slot.hpp"
 
 namespace pgwire {
@@ -81,6 +82,11 @@ class Session {
   // operation_aborted); CPU-bound handlers can poll this. The library then
   // reports 57014 "canceling statement due to user request".
   virtual bool cancel_requested() const noexcept = 0;
+
+  // This session as other threads and sessions may keep it, to push
+  // notifications, notices and ParameterStatus at any time
+  // (session_handle.hpp). Valid beyond the session: pushes then fail.
+  virtual std::shared_ptr<SessionHandle> handle() const = 0;
 
   // Per-connection state of the product (an open storage handle, a
   // transaction, ...). Destroyed with the connection. state<T>() is nullptr

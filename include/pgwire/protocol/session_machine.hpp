@@ -166,6 +166,10 @@ class SessionMachine final : public Session {
     if (busy_.load()) cancel_requested_.store(true);
   }
   Phase phase() const noexcept { return engine_.phase(); }
+  // While the session waits for the client between statements (Need::read
+  // at the top level, nothing unsent): appends the pushes that may go now
+  // to `out`, for the driver to write at once. True when it appended any.
+  bool take_pushes_while_reading(Buffer& out);
 
   // Session (what handlers see) -------------------------------------------
   const ClientInfo& client() const noexcept override { return client_; }
@@ -180,6 +184,7 @@ class SessionMachine final : public Session {
   void deallocate_all() override;
   void close_all_cursors() override;
   bool cancel_requested() const noexcept override { return cancel_requested_.load(); }
+  std::shared_ptr<SessionHandle> handle() const override { return handle_; }
 
  protected:
   TypedSlot& state_slot() const noexcept override { return state_; }
@@ -229,6 +234,10 @@ class SessionMachine final : public Session {
   // Handler failures to the ERROR PostgreSQL sends (failure.cpp).
   ErrorInfo failure_info(std::exception_ptr error) const;
   void end_statement() noexcept;
+  // ReadyForQuery, after the pushes that may precede it (session_pushes.cpp).
+  void ready_for_query();
+  // Notifications may go: idle, outside a transaction block and a batch.
+  bool notifications_deliverable() const noexcept;
 
   // session_machine.cpp: the loop, startup, simple query, Sync
   Task<void> run();
@@ -309,6 +318,8 @@ class SessionMachine final : public Session {
   std::string tls_end_point_;
   std::vector<std::pair<std::string, std::string>> server_parameters_;
   bool auth_started_ = false;
+  bool idle_read_ = false;  // waiting for the client between statements
+  std::shared_ptr<SessionHandle> handle_ = std::make_shared<SessionHandle>();
   // Read from other threads: a CancelRequest arrives on another connection,
   // and CPU-bound handlers may poll cancel_requested() off the io thread.
   std::atomic<bool> busy_{false};

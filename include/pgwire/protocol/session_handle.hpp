@@ -1,0 +1,76 @@
+#pragma once
+// A live session as the rest of the product sees it. Keep the handle
+// (Session::handle()) in a LISTEN registry, a broker, a timer... and push
+// NotificationResponse, NoticeResponse or ParameterStatus to the client at
+// any time, from any thread. The session machine decides when each may go
+// out (session_pushes.cpp):
+//   - notices and ParameterStatus at the next message boundary;
+//   - notifications only while the session is idle outside a transaction
+//     block: just before its ReadyForQuery 'I', or at once while it waits
+//     for the client (the driver wakes up for it), as PostgreSQL delivers
+//     them. One pushed during a transaction block waits for its end.
+// A push never interleaves with a result's messages.
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include "pgwire/codec/buffer.hpp"
+#include "pgwire/codec/error_info.hpp"
+
+namespace pgwire {
+
+class SessionHandle {
+ public:
+  // Bytes of queued, unsent pushes a session holds at most: a client that
+  // never reads cannot make the server hold more (PostgreSQL's own queue is
+  // bounded too: "too many notifications in the NOTIFY queue").
+  static constexpr std::size_t default_queue_limit = 8 << 20;
+
+  explicit SessionHandle(std::size_t queue_limit = default_queue_limit) : limit_(queue_limit) {}
+  SessionHandle(const SessionHandle&) = delete;
+  SessionHandle& operator=(const SessionHandle&) = delete;
+
+  // The backend process id the client knows this session by (0 before login).
+  std::int32_t process_id() const noexcept;
+  // False once the session has ended: drop the handle.
+  bool alive() const noexcept;
+
+  // Each returns false, and queues nothing, when the session has ended or
+  // its queue is full.
+  bool notify(std::int32_t sender_pid, std::string_view channel, std::string_view payload);
+  bool notice(const ErrorInfo& notice);
+  bool parameter_status(std::string_view name, std::string_view value);
+
+  // For the session machine and its driver ---------------------------------
+  void set_process_id(std::int32_t pid) noexcept;
+  // Called after each push, on the pushing thread, outside the lock (the
+  // Asio driver posts a wake-up to the session's strand).
+  void set_waker(std::function<void()> wake);
+  // Appends what may go now to `out`: notices and ParameterStatus always,
+  // notifications too when `idle`. True when it appended anything.
+  bool drain(Buffer& out, bool idle);
+  // The session ended: later pushes fail, the waker is dropped.
+  void close();
+
+ private:
+  bool push(bool notification, std::string bytes);
+
+  mutable std::mutex mutex_;
+  struct Item {
+    bool notification;
+    std::string bytes;  // the encoded message
+  };
+  std::deque<Item> items_;
+  std::size_t bytes_ = 0;
+  std::size_t limit_;
+  bool closed_ = false;
+  std::int32_t pid_ = 0;
+  std::function<void()> wake_;
+};
+
+}  // namespace pgwire
