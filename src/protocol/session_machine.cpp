@@ -148,6 +148,19 @@ void SessionMachine::before_read() noexcept {
 void SessionMachine::end_statement() noexcept {
   busy_.store(false);
   cancel_requested_.store(false);
+  std::lock_guard lock(cancel_hook_mutex_);
+  cancel_hook_ = nullptr;
+}
+
+void SessionMachine::on_cancel(std::function<void()> hook) {
+  std::lock_guard lock(cancel_hook_mutex_);
+  cancel_hook_ = std::move(hook);
+}
+
+std::function<void()> SessionMachine::take_cancel_hook() {
+  if (!cancel_requested_.load()) return nullptr;
+  std::lock_guard lock(cancel_hook_mutex_);
+  return std::exchange(cancel_hook_, nullptr);
 }
 
 std::string SessionMachine::take_tls_initial_bytes() {

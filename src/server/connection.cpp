@@ -122,7 +122,9 @@ class Connection final : public CancelTarget,
     if (!machine_.busy()) return;  // idle: PostgreSQL ignores it too
     machine_.request_cancel();
     asio::post(executor_, [self = shared_from_this()] {
-      if (self->machine_.busy()) self->cancel_signal_.emit(asio::cancellation_type::all);
+      if (!self->machine_.busy()) return;
+      if (auto hook = self->machine_.take_cancel_hook()) hook();
+      self->cancel_signal_.emit(asio::cancellation_type::all);
     });
   }
 

@@ -419,6 +419,11 @@ TEST_CASE("session: cancellation is 57014 and does not leak into the next statem
   LoggedIn s({}, options);
   SECTION("a handler failing after a cancel") {
     CHECK(s.exchange(q("cancelme")) == V{"E ERROR 57014", "Z I"});
+    CHECK(s.d.cancel_hooks == 1);  // the product's on_cancel hook ran once
+    s.d.machine.on_cancel([] { FAIL("a hook set outside a statement must not survive it"); });
+    CHECK(s.exchange(q("select 1")) == V{"T n,t", "D 0|row 0", "C SELECT 1", "Z I"});
+    s.d.machine.request_cancel();  // idle: ignored, so no hook either
+    CHECK_FALSE(s.d.machine.take_cancel_hook());
     CHECK(s.exchange(q("throw")) == V{"E ERROR XX000", "Z I"});  // not 57014: the flag was cleared
     CHECK(s.exchange(parse("cancelme") + bind() + execute() + sync_msg() + q("select 1")) ==
           V{"1", "2", "E ERROR 57014", "Z I", "T n,t", "D 0|row 0", "C SELECT 1", "Z I"});

@@ -141,6 +141,7 @@ class FakeDriver final : public protocol::StoreListener {
   bool waiting = false;  // stopped for want of input (eof false)
   bool eof = true;
   int cancels = 0;
+  int cancel_hooks = 0;  // Session::on_cancel hooks run
   std::vector<std::string> closed_objects;  // "statement NAME" / "portal NAME"
   std::optional<CopyInRecord> last_copy_in;  // the last COPY FROM STDIN, once it ended
 
@@ -187,7 +188,9 @@ class FakeDriver final : public protocol::StoreListener {
     if (w == "fail") return Response::error(ErrorInfo::error(a.size() == 5 ? a : "42000", "failed"));
     if (w == "throw") throw std::runtime_error("the handler broke");
     if (w == "cancelme") {  // a CancelRequest arrives while the handler runs; its await then fails
+      machine.on_cancel([this] { ++cancel_hooks; });
       machine.request_cancel();
+      if (auto hook = machine.take_cancel_hook()) hook();
       throw std::runtime_error("operation aborted");
     }
     if (w == "cancelrows") {  // rows, and a CancelRequest after the first batch

@@ -3,6 +3,7 @@
 // session machine (session_machine.hpp) implements it.
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -82,6 +83,11 @@ class Session {
   // operation_aborted); CPU-bound handlers can poll this. The library then
   // reports 57014 "canceling statement due to user request".
   virtual bool cancel_requested() const noexcept = 0;
+  // Called once if a matching CancelRequest arrives while the statement now
+  // running runs (on the session's executor, before its awaits are
+  // cancelled): a proxy forwards the cancel upstream here. Forgotten when
+  // the statement ends. Any thread may set it.
+  virtual void on_cancel(std::function<void()> hook) = 0;
 
   // This session as other threads and sessions may keep it, to push
   // notifications, notices and ParameterStatus at any time

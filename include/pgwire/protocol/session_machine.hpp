@@ -32,6 +32,7 @@
 #include <exception>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <span>
@@ -184,6 +185,9 @@ class SessionMachine final : public Session {
   void deallocate_all() override;
   void close_all_cursors() override;
   bool cancel_requested() const noexcept override { return cancel_requested_.load(); }
+  void on_cancel(std::function<void()> hook) override;
+  // For the driver, once request_cancel() took: the hook, if any (once).
+  std::function<void()> take_cancel_hook();
   std::shared_ptr<SessionHandle> handle() const override { return handle_; }
 
  protected:
@@ -324,6 +328,8 @@ class SessionMachine final : public Session {
   // and CPU-bound handlers may poll cancel_requested() off the io thread.
   std::atomic<bool> busy_{false};
   std::atomic<bool> cancel_requested_{false};
+  std::mutex cancel_hook_mutex_;  // set by a handler (maybe off the strand), taken by the driver
+  std::function<void()> cancel_hook_;
 };
 
 }  // namespace pgwire::protocol
