@@ -230,10 +230,58 @@ TEST_CASE("session: transaction status and ParameterStatus", "[session]") {
   CHECK(s.exchange(q("begin")) == V{"C BEGIN", "Z T"});
   CHECK(s.exchange(q("fail 22012")) == V{"E ERROR 22012", "Z E"});
   CHECK(s.exchange(q("rollback")) == V{"C ROLLBACK", "Z I"});
-  // Reported settings send ParameterStatus; others do not.
-  CHECK(s.exchange(q("set application_name psql")) == V{"S application_name=psql", "C SET", "Z I"});
+  // Reported settings send ParameterStatus, just before ReadyForQuery as
+  // PostgreSQL 14+, and only when the value changed; others never do.
+  CHECK(s.exchange(q("set application_name psql")) == V{"C SET", "S application_name=psql", "Z I"});
+  CHECK(s.exchange(q("set application_name psql")) == V{"C SET", "Z I"});
+  CHECK(s.exchange(q("set application_name a; set application_name psql")) == V{"C SET", "C SET", "Z I"});
   CHECK(s.exchange(q("set work_mem 64MB")) == V{"C SET", "Z I"});
   CHECK(s.d.machine.parameter("work_mem") == "64mb");
+}
+
+TEST_CASE("session: settings follow the transaction", "[session]") {
+  LoggedIn s;
+  // The login had no application_name: its value is the built-in "".
+  SECTION("ROLLBACK undoes a SET of its block, and reports the old value") {
+    CHECK(s.exchange(q("begin")) == V{"C BEGIN", "Z T"});
+    CHECK(s.exchange(q("set application_name a")) == V{"C SET", "S application_name=a", "Z T"});
+    CHECK(s.exchange(q("rollback")) == V{"C ROLLBACK", "S application_name=", "Z I"});
+    CHECK(s.d.machine.parameter("application_name") == std::nullopt);
+  }
+  SECTION("COMMIT keeps it") {
+    CHECK(s.exchange(q("begin; set application_name a")) == V{"C BEGIN", "C SET", "S application_name=a", "Z T"});
+    CHECK(s.exchange(q("commit")) == V{"C COMMIT", "Z I"});
+    CHECK(s.d.machine.parameter("application_name") == "a");
+  }
+  SECTION("an error in a block undoes it at once") {
+    CHECK(s.exchange(q("begin; set application_name a")) == V{"C BEGIN", "C SET", "S application_name=a", "Z T"});
+    CHECK(s.exchange(q("fail 22012")) == V{"E ERROR 22012", "S application_name=", "Z E"});
+    CHECK(s.exchange(q("rollback")) == V{"C ROLLBACK", "Z I"});
+    CHECK(s.d.machine.parameter("application_name") == std::nullopt);
+  }
+  SECTION("an error ends the implicit transaction of a Query") {
+    CHECK(s.exchange(q("set application_name a; fail 22012")) == V{"C SET", "E ERROR 22012", "Z I"});
+    CHECK(s.d.machine.parameter("application_name") == std::nullopt);
+    CHECK(s.exchange(q("set application_name a; begin; rollback")) == V{"C SET", "C BEGIN", "C ROLLBACK", "Z I"});
+    CHECK(s.d.machine.parameter("application_name") == std::nullopt);
+  }
+  SECTION("an error ends the implicit transaction of an extended batch") {
+    auto bytes = parse("set application_name a") + bind() + execute() + parse("badparse") + bind() + execute() +
+                 sync_msg();
+    CHECK(s.exchange(bytes) == V{"1", "2", "C SET", "E ERROR 42601", "Z I"});
+    CHECK(s.d.machine.parameter("application_name") == std::nullopt);
+    bytes = parse("set application_name a") + bind() + execute() + sync_msg();
+    CHECK(s.exchange(bytes) == V{"1", "2", "C SET", "S application_name=a", "Z I"});
+    CHECK(s.d.machine.parameter("application_name") == "a");
+  }
+  SECTION("an error while Sync runs undoes the batch") {
+    FakeProductOptions product;
+    product.sync_throws = true;
+    LoggedIn t(product);
+    auto bytes = parse("set application_name a") + bind() + execute() + sync_msg();
+    CHECK(t.exchange(bytes) == V{"1", "2", "C SET", "E ERROR XX000", "Z I"});
+    CHECK(t.d.machine.parameter("application_name") == std::nullopt);
+  }
 }
 
 TEST_CASE("session: extended query", "[session]") {
