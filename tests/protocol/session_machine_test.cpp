@@ -284,6 +284,48 @@ TEST_CASE("session: settings follow the transaction", "[session]") {
   }
 }
 
+TEST_CASE("session: SET LOCAL, RESET and the session defaults", "[session]") {
+  // The session defaults: the startup parameters over the -c / -- switches
+  // of `options` (escaped space, '-' in a name read as '_'), over the
+  // product's server parameters (none here).
+  StartupMessage m;
+  m.version = protocol_3_0;
+  m.parameters = {{"user", "alice"},
+                  {"options", R"(-c DateStyle=German --search-path=a\ b -B 64 -capplication_name=opts)"},
+                  {"application_name", "app"}};
+  FakeDriver d;
+  d.send(msg(m));
+  d.run(false);
+  auto login = summary(d.output);
+  d.output.clear();
+  CHECK(std::find(login.begin(), login.end(), "S application_name=app") != login.end());
+  CHECK(std::find(login.begin(), login.end(), "S DateStyle=German") != login.end());
+  CHECK(d.machine.parameter("search_path") == "a b");
+  CHECK(d.machine.settings().session_default("DateStyle") == "German");
+  auto exchange = [&](std::string_view bytes) {
+    d.send(bytes);
+    d.run(false);
+    auto s = summary(d.output);
+    d.output.clear();
+    return s;
+  };
+  // SET LOCAL: until the end of the transaction, explicit or implicit.
+  CHECK(exchange(q("setlocal datestyle sql")) == V{"C SET", "Z I"});
+  CHECK(d.machine.parameter("DateStyle") == "German");
+  CHECK(exchange(q("begin; setlocal datestyle sql")) == V{"C BEGIN", "C SET", "S DateStyle=sql", "Z T"});
+  CHECK(exchange(q("commit")) == V{"C COMMIT", "S DateStyle=German", "Z I"});
+  // RESET: back to the session default, reported only if it differs from
+  // what the client last saw.
+  CHECK(exchange(q("set datestyle iso; reset datestyle")) == V{"C SET", "C RESET", "Z I"});
+  CHECK(exchange(q("set datestyle iso")) == V{"C SET", "S DateStyle=iso", "Z I"});
+  CHECK(exchange(q("set application_name x")) == V{"C SET", "S application_name=x", "Z I"});
+  CHECK(exchange(q("set work_mem 1mb")) == V{"C SET", "Z I"});
+  CHECK(exchange(q("reset all")) == V{"C RESET", "S application_name=app", "S DateStyle=German", "Z I"});
+  CHECK(d.machine.parameter("work_mem") == std::nullopt);
+  CHECK(d.machine.parameter("search_path") == "a b");
+  CHECK(d.machine.parameter("server_version") == "15.0");  // RESET ALL leaves it alone
+}
+
 TEST_CASE("session: extended query", "[session]") {
   LoggedIn s;
   SECTION("pipelined batches, each answered") {
