@@ -76,6 +76,10 @@ SCRIPTS = {
                query("rowsbug 1") + TERMINATE),
     "transaction": (ctl(True), query("begin") + query("fail 22012") + query("select 1") +
                     query("rollback") + query("set application_name fuzz") + TERMINATE),
+    "settings": (ctl(True), query("set application_name a; begin; setlocal datestyle x") +
+                 query("set timezone y; fail 22012") + query("rollback") + query("setlocal datestyle z") +
+                 parse("set datestyle w") + bind() + execute() + parse("badparse") + SYNC +
+                 query("begin; reset all; commit; reset application_name") + TERMINATE),
     "extended": (ctl(True), parse("select 2") + bind() + execute() + SYNC + parse("select 5", "s") +
                  describe("S", "s") + bind((), "p", "s") + describe("P", "p") + execute(2, "p") +
                  execute(2, "p") + execute(0, "p") + close("P", "p") + close("S", "s") + SYNC + TERMINATE),

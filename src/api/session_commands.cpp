@@ -8,6 +8,7 @@
 
 #include "pgwire/api/session_commands.hpp"
 
+#include <cctype>
 #include <string>
 #include <utility>
 #include <vector>
@@ -95,41 +96,6 @@ Response one_value(std::string column, std::string value, std::string command = 
                         std::move(command));
 }
 
-std::string canonical_name(std::string_view name) {
-  // SET TIME ZONE is TimeZone; other names are kept as written (case
-  // does not matter for lookups).
-  return std::string(name);
-}
-
-// Settings drivers SHOW or current_setting() at connect that a session does
-// not carry itself: PostgreSQL 15's defaults.
-std::optional<std::string> builtin_default(std::string_view name) {
-  static const std::pair<const char*, const char*> defaults[] = {
-      {"transaction_isolation", "read committed"},
-      {"default_transaction_isolation", "read committed"},
-      {"transaction_read_only", "off"},
-      {"default_transaction_read_only", "off"},
-      {"max_identifier_length", "63"},
-      {"lc_collate", "C.UTF-8"},
-      {"lc_ctype", "C.UTF-8"},
-      {"lc_messages", "C"},
-      {"search_path", "\"$user\", public"},
-      {"extra_float_digits", "1"},
-      {"statement_timeout", "0"},
-      {"bytea_output", "hex"},
-      {"datestyle", "ISO, MDY"},
-      {"intervalstyle", "postgres"},
-      {"timezone", "UTC"},
-      {"client_min_messages", "notice"},
-      {"max_connections", "100"},
-      {"block_size", "8192"},
-  };
-  CaseInsensitiveLess less;
-  for (const auto& [k, v] : defaults)
-    if (!less(name, k) && !less(k, name)) return std::string(v);
-  return std::nullopt;
-}
-
 // server_version_num from server_version (one source, ServerOptions):
 // "15.0" -> 150000, "16.4" -> 160004, "9.6.2" -> 90602.
 std::string version_number(std::string_view version) {
@@ -148,12 +114,15 @@ std::string version_number(std::string_view version) {
   return std::to_string(num);
 }
 
+// What SHOW and current_setting() read: the session's value, else one
+// derived from it, else PostgreSQL 15's default.
 std::optional<std::string> setting(const Session& session, std::string_view name) {
   if (auto v = session.parameter(name)) return v;
   CaseInsensitiveLess less;
   if (!less(name, "server_version_num") && !less("server_version_num", name))
     return version_number(session.parameter("server_version").value_or(default_server_version));
-  return builtin_default(name);
+  if (auto v = Settings::builtin_default(name)) return std::string(*v);
+  return std::nullopt;
 }
 
 Response unrecognized(std::string_view name) {
@@ -187,6 +156,77 @@ std::optional<std::string> value_list(const std::vector<Term>& t, std::size_t fr
   return v;
 }
 
+// A boolean argument as PostgreSQL's parse_bool reads it: true / false
+// (words or strings), and in strings any unique prefix of true, false, yes,
+// no, on, off, or 1 / 0.
+std::optional<bool> boolean(const Term& t) {
+  if (t.kind == Term::punct) return std::nullopt;
+  std::string v = t.text;
+  for (char& c : v) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  auto prefix_of = [&](std::string_view word, std::size_t least) {
+    return v.size() >= least && word.starts_with(v);
+  };
+  if (prefix_of("true", 1) || prefix_of("yes", 1) || prefix_of("on", 2) || v == "1") return true;
+  if (prefix_of("false", 1) || prefix_of("no", 1) || prefix_of("off", 2) || v == "0") return false;
+  return std::nullopt;
+}
+
+// SET [SESSION | LOCAL] name {TO | =} {value[, ...] | DEFAULT}
+// SET [SESSION | LOCAL] TIME ZONE {value | LOCAL | DEFAULT}
+std::optional<Response> set_command(Session& session, const std::vector<Term>& t) {
+  std::size_t i = 1;
+  SettingScope scope = SettingScope::session;
+  if (is(t, i, "session")) {
+    ++i;
+  } else if (is(t, i, "local")) {
+    scope = SettingScope::local;
+    ++i;
+  }
+  std::string name;
+  bool to_default = false;  // RESET
+  if (is(t, i, "time") && is(t, i + 1, "zone")) {
+    name = "TimeZone";
+    i += 2;
+    to_default = (is(t, i, "local") || is(t, i, "default")) && i + 1 == t.size();
+  } else {
+    if (i >= t.size() || t[i].kind != Term::word) return std::nullopt;
+    name = t[i].text;
+    ++i;
+    if (!(is(t, i, "to") || is_punct(t, i, '='))) return std::nullopt;
+    ++i;
+    to_default = is(t, i, "default") && i + 1 == t.size();
+  }
+  std::optional<std::string> value;
+  if (!to_default) {
+    value = value_list(t, i);
+    if (!value) return std::nullopt;
+  }
+  // PostgreSQL warns, then sets anyway: the implicit transaction of the
+  // statement ends right after it, which undoes a SET LOCAL.
+  if (scope == SettingScope::local && !session.in_transaction_block())
+    session.send_notice(ErrorInfo("WARNING", sqlstate::no_active_sql_transaction,
+                                  "SET LOCAL can only be used in transaction blocks"));
+  if (value) {
+    session.settings().set(name, *value, scope);
+  } else {
+    session.settings().reset(name, scope);
+  }
+  return Response::command("SET");
+}
+
+// RESET name | RESET TIME ZONE | RESET ALL
+std::optional<Response> reset_command(Session& session, const std::vector<Term>& t) {
+  if (t.size() == 2 && is(t, 1, "all")) {
+    session.settings().reset_all();
+  } else if (t.size() == 3 && is(t, 1, "time") && is(t, 2, "zone")) {
+    session.settings().reset("TimeZone");
+  } else if (t.size() == 2 && t[1].kind == Term::word) {
+    session.settings().reset(t[1].text);
+  } else {
+    return std::nullopt;
+  }
+  return Response::command("RESET");
+}
 
 }  // namespace
 
@@ -207,35 +247,8 @@ std::optional<Response> SessionCommands::answer(Session& session, std::string_vi
   if (!tokens || tokens->empty()) return std::nullopt;
   const auto& t = *tokens;
 
-  // SET [SESSION | LOCAL] name {TO | =} value[, ...]  |  SET TIME ZONE value
-  if (is(t, 0, "set")) {
-    std::size_t i = 1;
-    if (is(t, i, "session") || is(t, i, "local")) ++i;
-    if (is(t, i, "time") && is(t, i + 1, "zone")) {
-      auto v = value_list(t, i + 2);
-      if (!v) return std::nullopt;
-      session.set_parameter("TimeZone", *v);
-      return Response::command("SET");
-    }
-    if (i >= t.size() || t[i].kind != Term::word) return std::nullopt;
-    std::string name = canonical_name(t[i].text);
-    ++i;
-    if (!(is(t, i, "to") || is_punct(t, i, '='))) return std::nullopt;
-    ++i;
-    if (is(t, i, "default") && i + 1 == t.size()) {
-      session.set_parameter(name, "");
-      return Response::command("SET");
-    }
-    auto v = value_list(t, i);
-    if (!v) return std::nullopt;
-    session.set_parameter(name, *v);
-    return Response::command("SET");
-  }
-  // RESET name | RESET ALL
-  if (is(t, 0, "reset") && t.size() == 2 && t[1].kind == Term::word) {
-    if (t[1].text != "all") session.set_parameter(t[1].text, "");
-    return Response::command("RESET");
-  }
+  if (is(t, 0, "set")) return set_command(session, t);
+  if (is(t, 0, "reset")) return reset_command(session, t);
   // SHOW name | SHOW ALL
   if (is(t, 0, "show") && t.size() >= 2 && t[1].kind == Term::word) {
     std::string name = t[1].text;
@@ -297,14 +310,18 @@ std::optional<Response> SessionCommands::answer(Session& session, std::string_vi
     }
     if (fn == "set_config" && t.size() >= 9 && t[3].kind == Term::string && is_punct(t, 4, ',') &&
         t[5].kind == Term::string && is_punct(t, 6, ',') && close_at(8)) {
-      session.set_parameter(t[3].text, t[5].text);
+      // is_local true is SET LOCAL, without its warning outside a block.
+      auto local = boolean(t[7]);
+      if (!local) return std::nullopt;
+      session.settings().set(t[3].text, t[5].text, *local ? SettingScope::local : SettingScope::session);
       return one_value(column, t[5].text);
     }
     return std::nullopt;
   }
   // DISCARD ALL | DEALLOCATE [PREPARE] name | ALL
   if (is(t, 0, "discard") && is(t, 1, "all") && t.size() == 2) {
-    // As PostgreSQL: DISCARD ALL includes CLOSE ALL and DEALLOCATE ALL.
+    // As PostgreSQL: DISCARD ALL includes RESET ALL, CLOSE ALL and DEALLOCATE ALL.
+    session.settings().reset_all();
     session.close_all_cursors();
     session.deallocate_all();
     return Response::command("DISCARD ALL");

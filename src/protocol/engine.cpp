@@ -1,6 +1,7 @@
 #include "pgwire/protocol/engine.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -238,9 +239,12 @@ void Engine::error(const ErrorInfo& info) {
   }
   if (extended_ && phase_ != Phase::authenticating) skip_until_sync_ = true;
   if (tx_status_ == TransactionStatus::in_transaction) tx_status_ = TransactionStatus::failed;
+  error_since_ready_ = true;
 }
 
 void Engine::ready_for_query() {
+  bool error = std::exchange(error_since_ready_, false);
+  if (before_ready_) before_ready_(error);
   encode(ReadyForQuery{tx_status_}, out_);
   flush_requested_ = true;
 }

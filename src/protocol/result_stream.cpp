@@ -1,7 +1,8 @@
 // How one statement's Response goes on the wire: RowDescription, rows pulled
 // from the product's RowStream batch by batch (backpressure: the driver
 // writes each full batch before the next is asked for), the row limit of an
-// Execute, CommandComplete tags, and the transaction effect of a command.
+// Execute, CommandComplete tags, and the transaction effect of a command
+// (status, cursors, and the end of the settings' transaction).
 
 #include <fmt/format.h>
 
@@ -124,10 +125,18 @@ SessionMachine::Task<SessionMachine::Streamed> SessionMachine::stream_rows(
   co_return s;
 }
 
+// BEGIN leaves the settings alone: what ran before it in the same implicit
+// transaction (earlier statements of the Query or batch) joins the block, as
+// in PostgreSQL. COMMIT of a failed block rolls back.
 void SessionMachine::apply(TransactionEffect e) {
   if (e == TransactionEffect::begin && engine_.transaction_status() == TransactionStatus::idle) {
     engine_.set_transaction_status(TransactionStatus::in_transaction);
-  } else if (e == TransactionEffect::end) {
+  } else if (e == TransactionEffect::commit || e == TransactionEffect::rollback) {
+    if (e == TransactionEffect::commit && engine_.transaction_status() != TransactionStatus::failed) {
+      settings_.commit();
+    } else {
+      settings_.rollback();
+    }
     engine_.set_transaction_status(TransactionStatus::idle);
     close_transaction_cursors();
   }

@@ -16,24 +16,6 @@ namespace pgwire::protocol {
 
 using EK = EventKind;
 
-namespace {
-
-// ParameterStatus is sent for these when they change (PostgreSQL's
-// GUC_REPORT); returns the canonical spelling, as names are case-insensitive.
-std::optional<std::string_view> reported_name(std::string_view name) {
-  static const char* const names[] = {
-      "server_version", "server_encoding", "client_encoding", "application_name",
-      "default_transaction_read_only", "in_hot_standby", "is_superuser",
-      "session_authorization", "DateStyle", "IntervalStyle", "TimeZone", "integer_datetimes",
-      "standard_conforming_strings"};
-  CaseInsensitiveLess less;
-  for (const char* n : names)
-    if (!less(name, n) && !less(n, name)) return std::string_view(n);
-  return std::nullopt;
-}
-
-}  // namespace
-
 const char* to_string(Need n) noexcept {
   switch (n) {
     case Need::read: return "read";
@@ -61,6 +43,7 @@ const char* to_string(Need n) noexcept {
 
 SessionMachine::SessionMachine(SessionOptions options, StoreListener* listener)
     : options_(std::move(options)), listener_(listener), engine_(options_.engine) {
+  engine_.on_ready_for_query([this](bool error) { before_ready_for_query(error); });
   push_level(run(), Need::close, Need::close);
 }
 
@@ -257,16 +240,20 @@ SessionMachine::Task<bool> SessionMachine::authenticate() {
     engine_.error(*refused);
     co_return false;
   }
-  params_.insert_or_assign("server_version", options_.server_version);
-  for (const auto& [k, v] : server_parameters_) params_.insert_or_assign(k, v);
+  // The session defaults, which RESET restores: what the product set while
+  // authenticating, server_version, its server parameters, then the
+  // client's: the -c switches of `options` first, then the other startup
+  // parameters (PostgreSQL's process_startup_options order).
+  ParameterMap login = settings_.values();
+  login.insert_or_assign("server_version", options_.server_version);
+  for (const auto& [k, v] : server_parameters_) login.insert_or_assign(k, v);
+  if (auto options = client_.startup_parameter("options"))
+    for (auto& [k, v] : Settings::from_startup_options(*options)) login.insert_or_assign(std::move(k), std::move(v));
   for (const auto& [k, v] : client_.startup_parameters)
     if (k != "user" && k != "database" && k != "options" && k != "replication")
-      params_.insert_or_assign(k, v);
+      login.insert_or_assign(k, v);
   server_parameters_.clear();
-  std::vector<std::pair<std::string, std::string>> reported;
-  for (const auto& [k, v] : params_)
-    if (auto canonical = reported_name(k)) reported.emplace_back(std::string(*canonical), v);
-  engine_.accept(reported, pid_, secret_);
+  engine_.accept(settings_.start(login), pid_, secret_);
   co_return true;
 }
 
@@ -337,7 +324,7 @@ SessionMachine::Task<void> SessionMachine::dispatch(const FrontendMessage& m) {
     // Not an extended-query message: its error is followed by ReadyForQuery.
     engine_.error(ErrorInfo::error(sqlstate::feature_not_supported,
                                    "fast-path function calls are not supported"));
-    ready_for_query();
+    engine_.ready_for_query();
   } else {
     co_await extended(m);
   }
@@ -359,9 +346,10 @@ SessionMachine::Task<void> SessionMachine::simple_query(std::string_view sql) {
   cancel_requested_.store(false);
   if (is_empty_query(sql)) {
     encode(EmptyQueryResponse{}, engine_.output());
-    ready_for_query();
+    engine_.ready_for_query();
     co_return;
   }
+  query_text_ = sql;
   std::optional<ErrorInfo> failure;
   response_failed_ = false;
   try {
@@ -381,8 +369,9 @@ SessionMachine::Task<void> SessionMachine::simple_query(std::string_view sql) {
     failure = failure_info(std::current_exception());
   }
   end_statement();
+  query_text_ = {};
   if (failure) engine_.error(*failure);
-  ready_for_query();
+  engine_.ready_for_query();
 }
 
 // Sync ends an extended-query batch. It never starts a skip itself: an error
@@ -400,27 +389,41 @@ SessionMachine::Task<void> SessionMachine::sync() {
   drop_unnamed(false);
   end_statement();
   if (failure) engine_.error(*failure);
-  ready_for_query();
+  engine_.ready_for_query();
 }
 
 // Session ------------------------------------------------------------------
 
-std::optional<std::string> SessionMachine::parameter(std::string_view name) const {
-  auto it = params_.find(name);
-  if (it == params_.end()) return std::nullopt;
-  return it->second;
+bool SessionMachine::in_transaction_block() const {
+  if (engine_.transaction_status() != TransactionStatus::idle) return true;
+  // exec_simple_query: several statements in one Query are one implicit
+  // block. Counted only when asked (SET LOCAL outside BEGIN is rare).
+  return !query_text_.empty() && split_statements(query_text_).size() > 1;
 }
 
-void SessionMachine::set_parameter(std::string_view name, std::string_view value) {
-  auto canonical = reported_name(name);
-  auto it = params_.find(name);  // keeps the first spelling of the name
-  if (it != params_.end()) {
-    it->second = std::string(value);
-  } else {
-    params_.emplace(std::string(canonical.value_or(name)), std::string(value));
+// The Engine calls this just before each ReadyForQuery: where a transaction
+// ends that no COMMIT / ROLLBACK ended (those are apply(), in
+// result_stream.cpp), then ParameterStatus for each reported setting whose
+// value changed, as PostgreSQL's ReportChangedGUCOptions, then the pushes
+// that may go (session_pushes.cpp).
+void SessionMachine::before_ready_for_query(bool error_since_last) {
+  switch (engine_.transaction_status()) {
+    case TransactionStatus::in_transaction:
+      break;  // the block goes on
+    case TransactionStatus::failed:
+      settings_.rollback();  // PostgreSQL aborts the block at the error
+      break;
+    case TransactionStatus::idle:
+      // The implicit transaction of the Query, or of the batch up to Sync.
+      if (error_since_last) {
+        settings_.rollback();
+      } else {
+        settings_.commit();
+      }
+      break;
   }
-  if (canonical && engine_.phase() != Phase::authenticating)
-    encode(ParameterStatus{*canonical, value}, engine_.output());
+  for (const auto& [name, value] : settings_.take_reports()) encode(ParameterStatus{name, value}, engine_.output());
+  deliver_before_ready();
 }
 
 bool SessionMachine::deallocate(std::string_view name) {

@@ -15,11 +15,10 @@ bool SessionMachine::notifications_deliverable() const noexcept {
          !engine_.in_extended_batch();
 }
 
-void SessionMachine::ready_for_query() {
+void SessionMachine::deliver_before_ready() {
   // The batch is over here, whatever the engine last saw.
   bool idle = engine_.phase() == Phase::ready && engine_.transaction_status() == TransactionStatus::idle;
   handle_->drain(engine_.output(), idle);
-  engine_.ready_for_query();
 }
 
 bool SessionMachine::take_pushes_while_reading(Buffer& out) {

@@ -241,10 +241,100 @@ TEST_CASE("session: transaction status and ParameterStatus", "[session]") {
   CHECK(s.exchange(q("begin")) == V{"C BEGIN", "Z T"});
   CHECK(s.exchange(q("fail 22012")) == V{"E ERROR 22012", "Z E"});
   CHECK(s.exchange(q("rollback")) == V{"C ROLLBACK", "Z I"});
-  // Reported settings send ParameterStatus; others do not.
-  CHECK(s.exchange(q("set application_name psql")) == V{"S application_name=psql", "C SET", "Z I"});
+  // Reported settings send ParameterStatus, just before ReadyForQuery as
+  // PostgreSQL 14+, and only when the value changed; others never do.
+  CHECK(s.exchange(q("set application_name psql")) == V{"C SET", "S application_name=psql", "Z I"});
+  CHECK(s.exchange(q("set application_name psql")) == V{"C SET", "Z I"});
+  CHECK(s.exchange(q("set application_name a; set application_name psql")) == V{"C SET", "C SET", "Z I"});
   CHECK(s.exchange(q("set work_mem 64MB")) == V{"C SET", "Z I"});
   CHECK(s.d.machine.parameter("work_mem") == "64mb");
+}
+
+TEST_CASE("session: settings follow the transaction", "[session]") {
+  LoggedIn s;
+  // The login had no application_name: its value is the built-in "".
+  SECTION("ROLLBACK undoes a SET of its block, and reports the old value") {
+    CHECK(s.exchange(q("begin")) == V{"C BEGIN", "Z T"});
+    CHECK(s.exchange(q("set application_name a")) == V{"C SET", "S application_name=a", "Z T"});
+    CHECK(s.exchange(q("rollback")) == V{"C ROLLBACK", "S application_name=", "Z I"});
+    CHECK(s.d.machine.parameter("application_name") == std::nullopt);
+  }
+  SECTION("COMMIT keeps it") {
+    CHECK(s.exchange(q("begin; set application_name a")) == V{"C BEGIN", "C SET", "S application_name=a", "Z T"});
+    CHECK(s.exchange(q("commit")) == V{"C COMMIT", "Z I"});
+    CHECK(s.d.machine.parameter("application_name") == "a");
+  }
+  SECTION("an error in a block undoes it at once") {
+    CHECK(s.exchange(q("begin; set application_name a")) == V{"C BEGIN", "C SET", "S application_name=a", "Z T"});
+    CHECK(s.exchange(q("fail 22012")) == V{"E ERROR 22012", "S application_name=", "Z E"});
+    CHECK(s.exchange(q("rollback")) == V{"C ROLLBACK", "Z I"});
+    CHECK(s.d.machine.parameter("application_name") == std::nullopt);
+  }
+  SECTION("an error ends the implicit transaction of a Query") {
+    CHECK(s.exchange(q("set application_name a; fail 22012")) == V{"C SET", "E ERROR 22012", "Z I"});
+    CHECK(s.d.machine.parameter("application_name") == std::nullopt);
+    CHECK(s.exchange(q("set application_name a; begin; rollback")) == V{"C SET", "C BEGIN", "C ROLLBACK", "Z I"});
+    CHECK(s.d.machine.parameter("application_name") == std::nullopt);
+  }
+  SECTION("an error ends the implicit transaction of an extended batch") {
+    auto bytes = parse("set application_name a") + bind() + execute() + parse("badparse") + bind() + execute() +
+                 sync_msg();
+    CHECK(s.exchange(bytes) == V{"1", "2", "C SET", "E ERROR 42601", "Z I"});
+    CHECK(s.d.machine.parameter("application_name") == std::nullopt);
+    bytes = parse("set application_name a") + bind() + execute() + sync_msg();
+    CHECK(s.exchange(bytes) == V{"1", "2", "C SET", "S application_name=a", "Z I"});
+    CHECK(s.d.machine.parameter("application_name") == "a");
+  }
+  SECTION("an error while Sync runs undoes the batch") {
+    FakeProductOptions product;
+    product.sync_throws = true;
+    LoggedIn t(product);
+    auto bytes = parse("set application_name a") + bind() + execute() + sync_msg();
+    CHECK(t.exchange(bytes) == V{"1", "2", "C SET", "E ERROR XX000", "Z I"});
+    CHECK(t.d.machine.parameter("application_name") == std::nullopt);
+  }
+}
+
+TEST_CASE("session: SET LOCAL, RESET and the session defaults", "[session]") {
+  // The session defaults: the startup parameters over the -c / -- switches
+  // of `options` (escaped space, '-' in a name read as '_'), over the
+  // product's server parameters (none here).
+  StartupMessage m;
+  m.version = protocol_3_0;
+  m.parameters = {{"user", "alice"},
+                  {"options", R"(-c DateStyle=German --search-path=a\ b -B 64 -capplication_name=opts)"},
+                  {"application_name", "app"}};
+  FakeDriver d;
+  d.send(msg(m));
+  d.run(false);
+  auto login = summary(d.output);
+  d.output.clear();
+  CHECK(std::find(login.begin(), login.end(), "S application_name=app") != login.end());
+  CHECK(std::find(login.begin(), login.end(), "S DateStyle=German") != login.end());
+  CHECK(d.machine.parameter("search_path") == "a b");
+  CHECK(d.machine.settings().session_default("DateStyle") == "German");
+  auto exchange = [&](std::string_view bytes) {
+    d.send(bytes);
+    d.run(false);
+    auto s = summary(d.output);
+    d.output.clear();
+    return s;
+  };
+  // SET LOCAL: until the end of the transaction, explicit or implicit.
+  CHECK(exchange(q("setlocal datestyle sql")) == V{"C SET", "Z I"});
+  CHECK(d.machine.parameter("DateStyle") == "German");
+  CHECK(exchange(q("begin; setlocal datestyle sql")) == V{"C BEGIN", "C SET", "S DateStyle=sql", "Z T"});
+  CHECK(exchange(q("commit")) == V{"C COMMIT", "S DateStyle=German", "Z I"});
+  // RESET: back to the session default, reported only if it differs from
+  // what the client last saw.
+  CHECK(exchange(q("set datestyle iso; reset datestyle")) == V{"C SET", "C RESET", "Z I"});
+  CHECK(exchange(q("set datestyle iso")) == V{"C SET", "S DateStyle=iso", "Z I"});
+  CHECK(exchange(q("set application_name x")) == V{"C SET", "S application_name=x", "Z I"});
+  CHECK(exchange(q("set work_mem 1mb")) == V{"C SET", "Z I"});
+  CHECK(exchange(q("reset all")) == V{"C RESET", "S application_name=app", "S DateStyle=German", "Z I"});
+  CHECK(d.machine.parameter("work_mem") == std::nullopt);
+  CHECK(d.machine.parameter("search_path") == "a b");
+  CHECK(d.machine.parameter("server_version") == "15.0");  // RESET ALL leaves it alone
 }
 
 TEST_CASE("session: extended query", "[session]") {

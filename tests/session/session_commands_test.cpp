@@ -1,8 +1,10 @@
-// SessionCommands' catalog queries against a real pgwire::Server, driven
-// with the codec as the drivers send them (verbatim texts): asyncpg's type
-// introspection (typeinfo_tree, $1::oid[]) and type lookups, pgjdbc's
-// TypeInfoCache queries. The expected rows, column types and parameter types
-// are PostgreSQL 15's own answers to the same statements.
+// SessionCommands against a real pgwire::Server, driven with the codec.
+// The catalog queries as the drivers send them (verbatim texts): asyncpg's
+// type introspection (typeinfo_tree, $1::oid[]) and type lookups, pgjdbc's
+// TypeInfoCache queries; the expected rows, column types and parameter types
+// are PostgreSQL 15's own answers to the same statements. Then the settings:
+// SET / SET LOCAL / RESET / set_config() and their transaction rules, with
+// the ParameterStatus messages PostgreSQL 15 sends for them.
 
 #include <pgwire/api/auth.hpp>
 #include <pgwire/api/extended.hpp>
@@ -21,6 +23,7 @@ namespace {
 // The product of the test: nothing but SessionCommands, in both protocols.
 class CommandsOnly final : public SimpleQueryHandler, public ExtendedQueryHandler {
  public:
+  explicit CommandsOnly(SessionCommands::Options options = {}) : commands(std::move(options)) {}
   asio::awaitable<std::vector<Response>> query(Session& session, std::string_view sql) override {
     std::vector<Response> out;
     for (auto stmt : split_statements(sql)) {
@@ -625,4 +628,287 @@ TEST_CASE("SessionCommands: catalog queries with parameters need a portal") {
   REQUIRE(r.sqlstate.empty());
   REQUIRE_FALSE(r.rows.empty());
   CHECK(r.rows[0] == Row{be32(16), be32(1000)});
+}
+
+// Settings ------------------------------------------------------------------
+// Each expectation below is what PostgreSQL 15 answers to the same
+// statements (checked against a real server), except that PostgreSQL also
+// canonicalises DateStyle values ('German' -> 'German, DMY'), which
+// SessionCommands does not.
+
+namespace {
+
+using V = std::vector<std::string>;
+
+// One exchange up to ReadyForQuery in short form: "C TAG", "D first value",
+// "N WARNING 25P01", "E 42704", "1"/"2" (Parse/BindComplete), "Z I". The
+// ParameterStatus messages are kept apart, as "name=value", in order.
+struct Answer {
+  V messages;
+  V reports;
+};
+
+// A session whose product is SessionCommands with transaction control (a
+// product without transactions of its own), logged in with `startup`.
+struct SettingsSession {
+  std::shared_ptr<CommandsOnly> handler =
+      std::make_shared<CommandsOnly>(SessionCommands::Options{"", /*transactions=*/true});
+  TestServer server{{}, {make_trust_auth(), handler, handler}};
+  Client c{server.port()};
+  V login_reports;
+
+  explicit SettingsSession(std::vector<std::pair<std::string, std::string>> startup = {}) {
+    StartupMessage m;
+    m.parameters = {{"user", "u"}};
+    for (const auto& [k, v] : startup) m.parameters.push_back({k, v});
+    c.send(m);
+    login_reports = read().reports;
+  }
+  Answer read() {
+    Answer a;
+    for (;;) {
+      BackendMessage m = c.recv();
+      if (auto* ps = std::get_if<ParameterStatus>(&m)) {
+        a.reports.push_back(std::string(ps->name) + "=" + std::string(ps->value));
+      } else if (auto* cc = std::get_if<CommandComplete>(&m)) {
+        a.messages.push_back("C " + std::string(cc->tag));
+      } else if (auto* dr = std::get_if<DataRow>(&m)) {
+        a.messages.push_back("D " + std::string(dr->values.at(0).value_or("NULL")));
+      } else if (auto* n = std::get_if<NoticeResponse>(&m)) {
+        a.messages.push_back("N " + std::string(n->get(field::severity)) + " " +
+                             std::string(n->get(field::sqlstate)));
+      } else if (auto* e = std::get_if<ErrorResponse>(&m)) {
+        a.messages.push_back("E " + std::string(e->get(field::sqlstate)));
+      } else if (std::holds_alternative<ParseComplete>(m)) {
+        a.messages.push_back("1");
+      } else if (std::holds_alternative<BindComplete>(m)) {
+        a.messages.push_back("2");
+      } else if (auto* z = std::get_if<ReadyForQuery>(&m)) {
+        a.messages.push_back(std::string("Z ") + static_cast<char>(z->status));
+        return a;
+      }
+    }
+  }
+  Answer q(std::string_view sql) {
+    c.send(Query{sql});
+    return read();
+  }
+  // The extended protocol: Parse, Bind, Execute per statement, one Sync.
+  Answer x(std::initializer_list<std::string_view> statements) {
+    Buffer b;
+    for (auto sql : statements) {
+      encode(Parse{"", sql, {}}, b);
+      encode(Bind{"", "", {}, {}, {}}, b);
+      encode(Execute{"", 0}, b);
+    }
+    encode(Sync{}, b);
+    c.send_raw(b.view());
+    return read();
+  }
+  std::string show(std::string_view name) {
+    Answer a = q("SHOW " + std::string(name));
+    REQUIRE(a.messages.size() == 3);
+    return a.messages[0].substr(2);
+  }
+};
+
+bool has(const V& v, std::string_view s) { return std::find(v.begin(), v.end(), s) != v.end(); }
+
+}  // namespace
+
+TEST_CASE("Settings: ParameterStatus follows CommandComplete and is sent only for a changed value") {
+  SettingsSession s;
+  // PostgreSQL 14+ reports changed settings just before ReadyForQuery.
+  s.c.send(Query{"SET DateStyle = 'German'"});
+  CHECK(s.c.until_ready() == "CSZ");
+  CHECK(s.q("SET DateStyle = 'German'").reports.empty());
+  CHECK(s.q("SET DateStyle = 'SQL'; SET DateStyle = 'German'").reports.empty());
+  CHECK(s.q("SET search_path = app").reports.empty());  // not a reported setting
+}
+
+TEST_CASE("Settings: RESET ALL restores the session defaults and reports each change") {
+  SettingsSession s({{"application_name", "app1"}, {"options", "-c IntervalStyle=sql_standard"}});
+  CHECK(has(s.login_reports, "application_name=app1"));
+  CHECK(has(s.login_reports, "IntervalStyle=sql_standard"));
+  CHECK(s.q("SET DateStyle = 'German'").reports == V{"DateStyle=German"});
+  CHECK(s.q("SET application_name = 'other'").reports == V{"application_name=other"});
+  CHECK(s.q("SET IntervalStyle = postgres").reports == V{"IntervalStyle=postgres"});
+  CHECK(s.q("SET search_path = app").reports.empty());
+  Answer a = s.q("RESET ALL");
+  CHECK(a.messages == V{"C RESET", "Z I"});
+  CHECK(a.reports == V{"application_name=app1", "DateStyle=ISO, MDY", "IntervalStyle=sql_standard"});
+  CHECK(s.show("DateStyle") == "ISO, MDY");
+  CHECK(s.show("application_name") == "app1");
+  CHECK(s.show("IntervalStyle") == "sql_standard");
+  CHECK(s.show("search_path") == "\"$user\", public");
+  CHECK(s.q("RESET ALL").reports.empty());  // nothing changed
+}
+
+TEST_CASE("Settings: RESET name and SET name TO DEFAULT restore the session default") {
+  SettingsSession s({{"application_name", "app1"}, {"TimeZone", "Asia/Tokyo"}});
+  CHECK(s.q("SET application_name = 'other'").reports == V{"application_name=other"});
+  Answer a = s.q("RESET application_name");
+  CHECK(a.messages == V{"C RESET", "Z I"});
+  CHECK(a.reports == V{"application_name=app1"});
+  CHECK(s.q("SET DateStyle = 'German'").reports == V{"DateStyle=German"});
+  CHECK(s.q("SET DateStyle TO DEFAULT").reports == V{"DateStyle=ISO, MDY"});
+  CHECK(s.show("DateStyle") == "ISO, MDY");
+  CHECK(s.q("SET TimeZone = 'UTC'").reports == V{"TimeZone=UTC"});
+  CHECK(s.q("RESET timezone").reports == V{"TimeZone=Asia/Tokyo"});
+  // A placeholder (custom) setting resets to the empty string.
+  s.q("SET myapp.flag = on");
+  CHECK(s.q("RESET myapp.flag").messages == V{"C RESET", "Z I"});
+  CHECK(s.show("myapp.flag") == "");
+}
+
+TEST_CASE("Settings: SET TIME ZONE, SET TIME ZONE LOCAL / DEFAULT, RESET TIME ZONE") {
+  SettingsSession s;
+  CHECK(s.q("SET TIME ZONE 'UTC'").reports.empty());  // already UTC
+  Answer a = s.q("SET TIME ZONE 'Europe/Paris'");
+  CHECK(a.messages == V{"C SET", "Z I"});
+  CHECK(a.reports == V{"TimeZone=Europe/Paris"});
+  CHECK(s.show("TIME ZONE") == "Europe/Paris");
+  CHECK(s.q("SET TIME ZONE LOCAL").reports == V{"TimeZone=UTC"});
+  s.q("SET TIME ZONE 'Asia/Tokyo'");
+  CHECK(s.q("SET TIME ZONE DEFAULT").reports == V{"TimeZone=UTC"});
+  s.q("SET TIME ZONE 'Asia/Tokyo'");
+  CHECK(s.q("RESET TIME ZONE").reports == V{"TimeZone=UTC"});
+  CHECK(s.show("TimeZone") == "UTC");
+}
+
+TEST_CASE("Settings: SET LOCAL lasts until COMMIT or ROLLBACK") {
+  SettingsSession s;
+  for (std::string_view end : {"COMMIT", "ROLLBACK"}) {
+    CAPTURE(end);
+    CHECK(s.q("BEGIN").messages == V{"C BEGIN", "Z T"});
+    Answer a = s.q("SET LOCAL DateStyle = 'German'");
+    CHECK(a.messages == V{"C SET", "Z T"});
+    CHECK(a.reports == V{"DateStyle=German"});
+    CHECK(s.show("DateStyle") == "German");
+    a = s.q(end);
+    CHECK(a.messages == V{"C " + std::string(end), "Z I"});
+    CHECK(a.reports == V{"DateStyle=ISO, MDY"});
+    CHECK(s.show("DateStyle") == "ISO, MDY");
+  }
+}
+
+TEST_CASE("Settings: SET and SET LOCAL of one setting in one block") {
+  SettingsSession s;
+  // SET then SET LOCAL: COMMIT goes back to the SET value.
+  s.q("BEGIN");
+  CHECK(s.q("SET DateStyle = 'German'").reports == V{"DateStyle=German"});
+  CHECK(s.q("SET LOCAL DateStyle = 'SQL'").reports == V{"DateStyle=SQL"});
+  CHECK(s.q("COMMIT").reports == V{"DateStyle=German"});
+  CHECK(s.show("DateStyle") == "German");
+  // SET LOCAL then SET: the SET wins at COMMIT.
+  s.q("BEGIN");
+  s.q("SET LOCAL DateStyle = 'SQL'");
+  s.q("SET DateStyle = 'Postgres'");
+  CHECK(s.q("COMMIT").reports.empty());
+  CHECK(s.show("DateStyle") == "Postgres");
+  // Either way ROLLBACK restores the value from before the block.
+  s.q("BEGIN");
+  s.q("SET DateStyle = 'German'");
+  s.q("SET LOCAL DateStyle = 'SQL'");
+  CHECK(s.q("ROLLBACK").reports == V{"DateStyle=Postgres"});
+  CHECK(s.show("DateStyle") == "Postgres");
+}
+
+TEST_CASE("Settings: SET LOCAL outside a transaction block warns 25P01 and changes nothing") {
+  SettingsSession s;
+  Answer a = s.q("SET LOCAL DateStyle = 'German'");
+  CHECK(a.messages == V{"N WARNING 25P01", "C SET", "Z I"});
+  CHECK(a.reports.empty());
+  CHECK(s.show("DateStyle") == "ISO, MDY");
+  // Several statements in one Query are one implicit block: no warning, and
+  // the value holds until the end of the string.
+  a = s.q("SET LOCAL DateStyle = 'German'; SHOW DateStyle");
+  CHECK(a.messages == V{"C SET", "D German", "C SHOW", "Z I"});
+  CHECK(a.reports.empty());
+  CHECK(s.show("DateStyle") == "ISO, MDY");
+  // The extended protocol has no implicit block (the warning), but the
+  // value holds until Sync.
+  a = s.x({"SET LOCAL DateStyle = 'German'", "SHOW DateStyle"});
+  CHECK(a.messages == V{"1", "2", "N WARNING 25P01", "C SET", "1", "2", "D German", "C SHOW", "Z I"});
+  CHECK(a.reports.empty());
+  CHECK(s.show("DateStyle") == "ISO, MDY");
+}
+
+TEST_CASE("Settings: set_config(name, value, true) is SET LOCAL; false is SET") {
+  SettingsSession s;
+  Answer a = s.q("SELECT set_config('DateStyle', 'German', true)");
+  CHECK(a.messages == V{"D German", "C SELECT 1", "Z I"});  // no warning
+  CHECK(a.reports.empty());
+  CHECK(s.show("DateStyle") == "ISO, MDY");
+  a = s.q("SELECT set_config('DateStyle', 'German', true); SHOW DateStyle");
+  CHECK(a.messages == V{"D German", "C SELECT 1", "D German", "C SHOW", "Z I"});
+  CHECK(s.show("DateStyle") == "ISO, MDY");
+  s.q("BEGIN");
+  CHECK(s.q("SELECT set_config('DateStyle', 'SQL', 't')").reports == V{"DateStyle=SQL"});
+  CHECK(s.q("COMMIT").reports == V{"DateStyle=ISO, MDY"});
+  a = s.q("SELECT set_config('DateStyle', 'Postgres', false)");
+  CHECK(a.reports == V{"DateStyle=Postgres"});
+  CHECK(s.show("DateStyle") == "Postgres");
+}
+
+TEST_CASE("Settings: SET in a block is undone by ROLLBACK and kept by COMMIT") {
+  SettingsSession s;
+  s.q("BEGIN");
+  CHECK(s.q("SET DateStyle = 'German'").reports == V{"DateStyle=German"});
+  Answer a = s.q("ROLLBACK");
+  CHECK(a.messages == V{"C ROLLBACK", "Z I"});
+  CHECK(a.reports == V{"DateStyle=ISO, MDY"});
+  CHECK(s.show("DateStyle") == "ISO, MDY");
+
+  s.q("BEGIN");
+  s.q("SET DateStyle = 'German'");
+  a = s.q("COMMIT");
+  CHECK(a.messages == V{"C COMMIT", "Z I"});
+  CHECK(a.reports.empty());
+  CHECK(s.show("DateStyle") == "German");
+
+  // RESET in a block is transactional too.
+  s.q("BEGIN");
+  CHECK(s.q("RESET DateStyle").reports == V{"DateStyle=ISO, MDY"});
+  CHECK(s.q("ROLLBACK").reports == V{"DateStyle=German"});
+  s.q("BEGIN");
+  CHECK(s.q("RESET ALL").reports == V{"DateStyle=ISO, MDY"});
+  CHECK(s.q("ROLLBACK").reports == V{"DateStyle=German"});
+  CHECK(s.show("DateStyle") == "German");
+}
+
+TEST_CASE("Settings: an error undoes the SETs of its transaction") {
+  SettingsSession s;
+  // In a block: undone at the error (PostgreSQL aborts the transaction
+  // there), reported before ReadyForQuery 'E'; ROLLBACK has nothing left.
+  s.q("BEGIN");
+  s.q("SET DateStyle = 'German'");
+  Answer a = s.q("SHOW nosuch");
+  CHECK(a.messages == V{"E 42704", "Z E"});
+  CHECK(a.reports == V{"DateStyle=ISO, MDY"});
+  a = s.q("ROLLBACK");
+  CHECK(a.messages == V{"C ROLLBACK", "Z I"});
+  CHECK(a.reports.empty());
+  CHECK(s.show("DateStyle") == "ISO, MDY");
+  // COMMIT of a failed block is a rollback.
+  s.q("BEGIN");
+  s.q("SET application_name = 'x'");
+  s.q("SHOW nosuch");
+  CHECK(s.q("COMMIT").reports.empty());
+  CHECK(s.show("application_name") == "");
+  // Outside a block the statements of one Query are one transaction.
+  a = s.q("SET DateStyle = 'German'; SHOW nosuch");
+  CHECK(a.messages == V{"C SET", "E 42704", "Z I"});
+  CHECK(a.reports.empty());
+  CHECK(s.show("DateStyle") == "ISO, MDY");
+  // ... and BEGIN makes the statements before it part of the block.
+  a = s.q("SET DateStyle = 'German'; BEGIN; ROLLBACK");
+  CHECK(a.messages == V{"C SET", "C BEGIN", "C ROLLBACK", "Z I"});
+  CHECK(a.reports.empty());
+  CHECK(s.show("DateStyle") == "ISO, MDY");
+  // In the extended protocol, a batch up to Sync.
+  a = s.x({"SET DateStyle = 'German'", "SHOW nosuch"});
+  CHECK(a.messages == V{"1", "2", "C SET", "1", "2", "E 42704", "Z I"});
+  CHECK(a.reports.empty());
+  CHECK(s.show("DateStyle") == "ISO, MDY");
 }

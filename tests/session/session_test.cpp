@@ -2,6 +2,8 @@
 // for byte with the codec: every auth method (success and failure), protocol
 // 3.0 and 3.2 cancel keys, _pq_ echo, results, errors and transaction status.
 
+#include <map>
+
 #include <pgwire/api/auth.hpp>
 #include <pgwire/api/session_commands.hpp>
 #include <pgwire/auth/md5.hpp>
@@ -86,13 +88,18 @@ void start(Client& c, ProtocolVersion v = protocol_3_0, std::string user = "alic
 }
 
 // After AuthenticationOk: ParameterStatus*, BackendKeyData, ReadyForQuery.
+// The ParameterStatus are PostgreSQL 15's set, with the values of
+// StartupHandler::server_parameters for the client of start() (alice).
 BackendKeyData finish_login(Client& c) {
   BackendKeyData key;
   std::string key_bytes;
-  int params = 0;
+  std::map<std::string, std::string> params;
   for (;;) {
     BackendMessage m = c.recv();
-    if (std::holds_alternative<ParameterStatus>(m)) ++params;
+    if (auto* ps = std::get_if<ParameterStatus>(&m)) {
+      CHECK(params.count(std::string(ps->name)) == 0);  // each once
+      params[std::string(ps->name)] = std::string(ps->value);
+    }
     if (auto* k = std::get_if<BackendKeyData>(&m)) {
       key_bytes = std::string(k->secret_key);
       key.process_id = k->process_id;
@@ -102,7 +109,19 @@ BackendKeyData finish_login(Client& c) {
       break;
     }
   }
-  CHECK(params >= 11);
+  CHECK(params == std::map<std::string, std::string>{{"application_name", "tests"},
+                                                     {"client_encoding", "UTF8"},
+                                                     {"DateStyle", "ISO, MDY"},
+                                                     {"default_transaction_read_only", "off"},
+                                                     {"in_hot_standby", "off"},
+                                                     {"integer_datetimes", "on"},
+                                                     {"IntervalStyle", "postgres"},
+                                                     {"is_superuser", "off"},
+                                                     {"server_encoding", "UTF8"},
+                                                     {"server_version", "15.0"},
+                                                     {"session_authorization", "alice"},
+                                                     {"standard_conforming_strings", "on"},
+                                                     {"TimeZone", "UTC"}});
   static thread_local std::string storage;
   storage = key_bytes;
   key.secret_key = storage;
@@ -281,7 +300,7 @@ TEST_CASE("errors, handler exceptions, notices, transaction status") {
   c.send(Query{"notice"});
   CHECK(c.until_ready() == "NCZ");
   c.send(Query{"set"});
-  CHECK(c.until_ready() == "SCZ");  // ParameterStatus after SET, as PostgreSQL
+  CHECK(c.until_ready() == "CSZ");  // ParameterStatus before ReadyForQuery, as PostgreSQL
   c.send(Query{" ; -- nothing\n ;"});
   CHECK(c.until_ready() == "IZ");
 }
@@ -314,13 +333,15 @@ TEST_CASE("a large result streams and is counted in the tag") {
   finish_login(c);
   c.send(Query{"rows 100000"});
   std::size_t rows = 0;
+  std::vector<std::string> tags;
   for (;;) {
     BackendMessage m = c.recv();
     if (std::holds_alternative<DataRow>(m)) ++rows;
-    if (auto* cc = std::get_if<CommandComplete>(&m)) CHECK(cc->tag == "SELECT 100000");
+    if (auto* cc = std::get_if<CommandComplete>(&m)) tags.emplace_back(cc->tag);
     if (std::holds_alternative<ReadyForQuery>(m)) break;
   }
   CHECK(rows == 100000);
+  CHECK(tags == std::vector<std::string>{"SELECT 100000"});
 }
 
 TEST_CASE("unknown message type is FATAL 08P01; other sessions keep working") {
@@ -362,17 +383,19 @@ TEST_CASE("SessionCommands: SET reports ParameterStatus, SHOW/current_setting re
   REQUIRE(std::holds_alternative<AuthenticationOk>(c.recv()));
   finish_login(c);
   c.send(Query{"SET DateStyle TO 'ISO, DMY'; show datestyle; select current_setting('DATESTYLE')"});
-  BackendMessage m = c.recv();
-  auto& ps = std::get<ParameterStatus>(m);
-  CHECK(ps.name == "DateStyle");
-  CHECK(ps.value == "ISO, DMY");
   CHECK(std::get<CommandComplete>(c.recv()).tag == "SET");
   REQUIRE(std::holds_alternative<RowDescription>(c.recv()));
   CHECK(*std::get<DataRow>(c.recv()).values.at(0) == "ISO, DMY");
   CHECK(std::get<CommandComplete>(c.recv()).tag == "SHOW");
   REQUIRE(std::holds_alternative<RowDescription>(c.recv()));
   CHECK(*std::get<DataRow>(c.recv()).values.at(0) == "ISO, DMY");
-  CHECK(c.until_ready() == "CZ");
+  CHECK(std::get<CommandComplete>(c.recv()).tag == "SELECT 1");
+  // The changed setting is reported once the Query is done, as PostgreSQL.
+  BackendMessage m = c.recv();
+  auto& ps = std::get<ParameterStatus>(m);
+  CHECK(ps.name == "DateStyle");
+  CHECK(ps.value == "ISO, DMY");
+  CHECK(c.until_ready() == "Z");
   TransactionStatus st;
   c.send(Query{"begin; select version(); show nosuch"});
   CHECK(c.until_ready(&st) == "CTDCEZ");

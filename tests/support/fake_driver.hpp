@@ -13,6 +13,8 @@
 //   pgthrow CODE   the handler throws PgError(CODE)
 //   begin / commit / rollback   transaction effects
 //   set NAME VALUE Session::set_parameter (ParameterStatus when reported)
+//   setlocal NAME VALUE  Settings::set with SettingScope::local
+//   reset NAME|all Settings::reset / reset_all
 //   deallocate NAME|all  Session::deallocate / deallocate_all
 //   cancelme       a cancel arrives while the handler runs, which then fails
 //   cancelrows N   N rows; a cancel arrives after the first batch
@@ -220,6 +222,18 @@ class FakeDriver final : public protocol::StoreListener {
     if (w == "set") {
       machine.set_parameter(a, lower_word(sql, 2));
       return Response::command("SET");
+    }
+    if (w == "setlocal") {
+      machine.settings().set(a, lower_word(sql, 2), SettingScope::local);
+      return Response::command("SET");
+    }
+    if (w == "reset") {
+      if (a == "all") {
+        machine.settings().reset_all();
+      } else {
+        machine.settings().reset(a);
+      }
+      return Response::command("RESET");
     }
     return Response::command("OK");
   }

@@ -9,9 +9,12 @@
 //   for (auto stmt : split_statements(sql))
 //     out.push_back(commands.answer(session, stmt).value_or(my_engine(stmt)));
 //
-// Settings live in the Session (Session::parameter / set_parameter), so
-// reported ones (DateStyle, TimeZone, application_name, ...) reach the client
-// as ParameterStatus, as after SET in PostgreSQL.
+// Settings live in the Session (Session::settings(), settings.hpp), which
+// keeps PostgreSQL's rules: SET is undone by ROLLBACK, SET LOCAL and
+// set_config(..., true) last until the end of the transaction (SET LOCAL
+// outside a block warns 25P01), RESET / RESET ALL / DISCARD ALL restore the
+// values of the login, and reported ones (DateStyle, TimeZone,
+// application_name, ...) reach the client as ParameterStatus when changed.
 //
 // It also answers the pg_type lookups drivers send verbatim, from the type
 // layer's built-in rows (builtin_types()), so that a product without a

@@ -26,6 +26,7 @@ inline constexpr const char* undefined_table = "42P01";
 inline constexpr const char* undefined_object = "42704";
 inline constexpr const char* query_canceled = "57014";
 inline constexpr const char* admin_shutdown = "57P01";
+inline constexpr const char* no_active_sql_transaction = "25P01";
 inline constexpr const char* in_failed_transaction = "25P02";
 inline constexpr const char* invalid_text_representation = "22P02";
 inline constexpr const char* program_limit_exceeded = "54000";

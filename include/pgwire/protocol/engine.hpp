@@ -12,6 +12,7 @@
 // flushed. Tests drive it with bytes alone (tests/protocol/engine_test.cpp).
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -104,6 +105,10 @@ class Engine {
   // ReadyForQuery with the current status, then a flush (end of a simple
   // query, or Sync).
   void ready_for_query();
+  // Called at each ReadyForQuery, just before it is queued, with whether an
+  // ERROR went out since the previous one: the session machine ends the
+  // implicit transaction there and reports changed settings.
+  void on_ready_for_query(std::function<void(bool error_since_last)> hook) { before_ready_ = std::move(hook); }
   void set_transaction_status(TransactionStatus s) noexcept { tx_status_ = s; }
   TransactionStatus transaction_status() const noexcept { return tx_status_; }
   // Copy-in mode: CopyData/CopyDone/CopyFail reach the application, Flush
@@ -137,6 +142,8 @@ class Engine {
   bool skip_until_sync_ = false;
   bool extended_ = false;  // the last message was an extended-query one
   bool flush_requested_ = false;
+  bool error_since_ready_ = false;
+  std::function<void(bool)> before_ready_;
   std::size_t pending_consume_ = 0;
   TransactionStatus tx_status_ = TransactionStatus::idle;
   ProtocolVersion protocol_ = protocol_3_0;

@@ -144,8 +144,11 @@ class RowStream {
   RowStream() = default;
 };
 
-// How a statement changes the transaction status reported in ReadyForQuery.
-enum class TransactionEffect { none, begin, end };
+// How a statement changes the transaction: the status reported in
+// ReadyForQuery, SQL cursors closed at its end, and settings kept (commit)
+// or undone (rollback; also a commit of a failed block, as in PostgreSQL).
+// `end` is the former name of commit.
+enum class TransactionEffect { none, begin, commit, rollback, end = commit };
 
 class Response {
  public:
@@ -159,8 +162,8 @@ class Response {
   // A statement without rows: tag as PostgreSQL prints it ("INSERT 0 1", "CREATE TABLE").
   static Response command(std::string tag, TransactionEffect effect = TransactionEffect::none);
   static Response begin(std::string tag = "BEGIN") { return command(std::move(tag), TransactionEffect::begin); }
-  static Response commit(std::string tag = "COMMIT") { return command(std::move(tag), TransactionEffect::end); }
-  static Response rollback(std::string tag = "ROLLBACK") { return command(std::move(tag), TransactionEffect::end); }
+  static Response commit(std::string tag = "COMMIT") { return command(std::move(tag), TransactionEffect::commit); }
+  static Response rollback(std::string tag = "ROLLBACK") { return command(std::move(tag), TransactionEffect::rollback); }
   static Response empty();
   static Response error(ErrorInfo info);
   // COPY ... FROM STDIN: the session sends CopyInResponse (`columns`

@@ -14,6 +14,7 @@
 #include "pgwire/codec/error_info.hpp"
 #include "pgwire/codec/common.hpp"
 #include "pgwire/protocol/session_handle.hpp"
+#include "pgwire/protocol/settings.hpp"
 #include "pgwire/protocol/typed_slot.hpp"
 
 namespace pgwire {
@@ -21,14 +22,6 @@ namespace pgwire {
 // The PostgreSQL version a server reports unless ServerOptions says otherwise
 // (server_version, server_version_num, SELECT version()).
 inline constexpr const char* default_server_version = "15.0";
-
-// Setting names compare case-insensitively, as PostgreSQL's GUCs do
-// ("DateStyle" = "datestyle").
-struct CaseInsensitiveLess {
-  using is_transparent = void;
-  bool operator()(std::string_view a, std::string_view b) const noexcept;
-};
-using ParameterMap = std::map<std::string, std::string, CaseInsensitiveLess>;
 
 struct ClientInfo {
   std::string user;
@@ -55,20 +48,30 @@ class Session {
 
   virtual TransactionStatus transaction_status() const noexcept = 0;
   // Handlers normally drive the status through Response effects; this is for
-  // products that track transactions themselves.
+  // products that track transactions themselves (they also end the
+  // transaction of the settings: Settings::commit / rollback).
   virtual void set_transaction_status(TransactionStatus status) noexcept = 0;
+  // True inside a transaction block: between BEGIN and its end (the status
+  // is not idle), and while a simple Query of several statements runs, which
+  // PostgreSQL executes as one implicit block. SET LOCAL warns outside one.
+  virtual bool in_transaction_block() const = 0;
 
   // Queue a NoticeResponse (severity NOTICE/WARNING/INFO/...): it goes out
   // with the next batch, in order with the results around it.
   virtual void send_notice(const ErrorInfo& notice) = 0;
 
-  // Session parameters (GUCs). Startup parameters and server parameters are
-  // here after login. Setting one that is reported to clients
+  // Session parameters (GUCs), with PostgreSQL's transaction rules for SET,
+  // SET LOCAL and RESET (settings.hpp). Startup parameters and server
+  // parameters are here after login. When one that is reported to clients
   // (server_version, client_encoding, DateStyle, TimeZone, application_name,
-  // ...) sends ParameterStatus, as PostgreSQL does after SET.
-  virtual std::optional<std::string> parameter(std::string_view name) const = 0;
-  virtual void set_parameter(std::string_view name, std::string_view value) = 0;
-  virtual const ParameterMap& parameters() const noexcept = 0;
+  // ...) has changed, ParameterStatus goes out before the next
+  // ReadyForQuery, as PostgreSQL does.
+  virtual Settings& settings() noexcept = 0;
+  virtual const Settings& settings() const noexcept = 0;
+  // Shorthands: the current value, SET (session scope), all values.
+  std::optional<std::string> parameter(std::string_view name) const { return settings().get(name); }
+  void set_parameter(std::string_view name, std::string_view value) { settings().set(name, value); }
+  const ParameterMap& parameters() const noexcept { return settings().values(); }
 
   // DEALLOCATE name / DEALLOCATE ALL / DISCARD ALL issued as SQL: drop
   // prepared statements of this session (false: no such statement).

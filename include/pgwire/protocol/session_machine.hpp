@@ -18,7 +18,8 @@
 // loop (session_machine.cpp), extended query and the statement/portal rules
 // (extended_rules.cpp), SQL cursors (cursor_rules.cpp), how a Response goes
 // on the wire and row batches (result_stream.cpp), the failure -> ErrorResponse
-// mapping (failure.cpp). The driver only performs what it is asked.
+// mapping (failure.cpp), settings and their transaction rules (Settings,
+// settings.cpp). The driver only performs what it is asked.
 //
 // Two requests nest: while the driver awaits the product's authenticate(),
 // each AuthExchange round is begin_auth_round() followed by next() until
@@ -177,10 +178,10 @@ class SessionMachine final : public Session {
   std::int32_t process_id() const noexcept override { return pid_; }
   TransactionStatus transaction_status() const noexcept override { return engine_.transaction_status(); }
   void set_transaction_status(TransactionStatus s) noexcept override { engine_.set_transaction_status(s); }
+  bool in_transaction_block() const override;
   void send_notice(const ErrorInfo& notice) override { notice.encode(engine_.output(), true); }
-  std::optional<std::string> parameter(std::string_view name) const override;
-  void set_parameter(std::string_view name, std::string_view value) override;
-  const ParameterMap& parameters() const noexcept override { return params_; }
+  Settings& settings() noexcept override { return settings_; }
+  const Settings& settings() const noexcept override { return settings_; }
   bool deallocate(std::string_view name) override;
   void deallocate_all() override;
   void close_all_cursors() override;
@@ -238,8 +239,8 @@ class SessionMachine final : public Session {
   // Handler failures to the ERROR PostgreSQL sends (failure.cpp).
   ErrorInfo failure_info(std::exception_ptr error) const;
   void end_statement() noexcept;
-  // ReadyForQuery, after the pushes that may precede it (session_pushes.cpp).
-  void ready_for_query();
+  // Just before a ReadyForQuery: the pushes that may precede it (session_pushes.cpp).
+  void deliver_before_ready();
   // Notifications may go: idle, outside a transaction block and a batch.
   bool notifications_deliverable() const noexcept;
 
@@ -254,6 +255,7 @@ class SessionMachine final : public Session {
   Task<void> sync();
   Task<void> auth_round();
   Task<void> response_round(Response& r);
+  void before_ready_for_query(bool error_since_last);
 
   // extended_rules.cpp
   Task<void> extended(const FrontendMessage& m);
@@ -313,7 +315,8 @@ class SessionMachine final : public Session {
   std::optional<TlsFacts> tls_facts_;
 
   ClientInfo client_;
-  ParameterMap params_;
+  Settings settings_;
+  std::string_view query_text_;  // the simple Query running, if any
   StatementStore store_;
   std::map<std::string, std::unique_ptr<SqlCursor>, std::less<>> cursors_;
   mutable TypedSlot state_;

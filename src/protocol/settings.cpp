@@ -1,0 +1,256 @@
+// The session's settings and their transaction rules (settings.hpp): one
+// level of guc.c's per-setting stack (push_old_value / AtEOXact_GUC), the
+// session defaults RESET restores, and which ParameterStatus are due.
+
+#include "pgwire/protocol/settings.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+#include <span>
+
+namespace pgwire {
+
+bool CaseInsensitiveLess::operator()(std::string_view a, std::string_view b) const noexcept {
+  std::size_t n = std::min(a.size(), b.size());
+  for (std::size_t i = 0; i < n; ++i) {
+    int x = std::tolower(static_cast<unsigned char>(a[i]));
+    int y = std::tolower(static_cast<unsigned char>(b[i]));
+    if (x != y) return x < y;
+  }
+  return a.size() < b.size();
+}
+
+namespace {
+
+bool same_name(std::string_view a, std::string_view b) {
+  CaseInsensitiveLess less;
+  return !less(a, b) && !less(b, a);
+}
+
+// Settings RESET ALL leaves alone: PostgreSQL's internal (read-only) ones
+// and those marked GUC_NO_RESET_ALL. A product may still have changed them
+// with Session::set_parameter, for reasons of its own.
+bool kept_by_reset_all(std::string_view name) {
+  static const char* const names[] = {
+      "server_version", "server_version_num", "server_encoding", "integer_datetimes", "in_hot_standby",
+      "is_superuser", "session_authorization", "role", "transaction_isolation", "transaction_read_only",
+      "transaction_deferrable", "lc_collate", "lc_ctype", "max_identifier_length", "block_size",
+      "max_connections"};
+  for (const char* n : names)
+    if (same_name(name, n)) return true;
+  return false;
+}
+
+// PostgreSQL 15's GUC_REPORT settings, canonically spelled.
+std::span<const std::string_view> reported_names() {
+  static constexpr std::string_view names[] = {
+      "server_version", "server_encoding", "client_encoding", "application_name",
+      "default_transaction_read_only", "in_hot_standby", "is_superuser",
+      "session_authorization", "DateStyle", "IntervalStyle", "TimeZone", "integer_datetimes",
+      "standard_conforming_strings"};
+  return names;
+}
+
+}  // namespace
+
+std::optional<std::string_view> Settings::reported_name(std::string_view name) {
+  for (std::string_view n : reported_names())
+    if (same_name(name, n)) return n;
+  return std::nullopt;
+}
+
+std::optional<std::string_view> Settings::builtin_default(std::string_view name) {
+  static const std::pair<const char*, const char*> defaults[] = {
+      {"application_name", ""},
+      {"client_encoding", "UTF8"},
+      {"server_encoding", "UTF8"},
+      {"DateStyle", "ISO, MDY"},
+      {"IntervalStyle", "postgres"},
+      {"TimeZone", "UTC"},
+      {"integer_datetimes", "on"},
+      {"standard_conforming_strings", "on"},
+      {"is_superuser", "off"},
+      {"in_hot_standby", "off"},
+      {"transaction_isolation", "read committed"},
+      {"default_transaction_isolation", "read committed"},
+      {"transaction_read_only", "off"},
+      {"default_transaction_read_only", "off"},
+      {"max_identifier_length", "63"},
+      {"lc_collate", "C.UTF-8"},
+      {"lc_ctype", "C.UTF-8"},
+      {"lc_messages", "C"},
+      {"search_path", "\"$user\", public"},
+      {"extra_float_digits", "1"},
+      {"statement_timeout", "0"},
+      {"bytea_output", "hex"},
+      {"client_min_messages", "notice"},
+      {"max_connections", "100"},
+      {"block_size", "8192"},
+  };
+  for (const auto& [k, v] : defaults)
+    if (same_name(name, k)) return std::string_view(v);
+  return std::nullopt;
+}
+
+std::vector<std::pair<std::string, std::string>> Settings::from_startup_options(std::string_view options) {
+  // pg_split_opts: words split at unescaped whitespace, '\' escapes the
+  // next character.
+  std::vector<std::string> words;
+  std::size_t i = 0;
+  while (i < options.size()) {
+    while (i < options.size() && std::isspace(static_cast<unsigned char>(options[i]))) ++i;
+    if (i == options.size()) break;
+    std::string w;
+    bool escaped = false;
+    for (; i < options.size(); ++i) {
+      char c = options[i];
+      if (!escaped && std::isspace(static_cast<unsigned char>(c))) break;
+      if (!escaped && c == '\\') {
+        escaped = true;
+      } else {
+        escaped = false;
+        w += c;
+      }
+    }
+    words.push_back(std::move(w));
+  }
+  // process_postgres_switches: "-c name=value" (or "-cname=value") and
+  // "--name=value" set a setting, '-' in the name read as '_'. The other
+  // switches are server options a session cannot honour: skipped, with the
+  // argument of those that take one.
+  static constexpr std::string_view takes_argument = "BcCDdfhkNprStvW-";
+  std::vector<std::pair<std::string, std::string>> out;
+  for (std::size_t k = 0; k < words.size(); ++k) {
+    const std::string& w = words[k];
+    if (w.size() < 2 || w[0] != '-' || takes_argument.find(w[1]) == std::string_view::npos) continue;
+    std::string arg = w.size() > 2 ? w.substr(2) : (k + 1 < words.size() ? words[++k] : std::string());
+    if (w[1] != 'c' && w[1] != '-') continue;
+    auto eq = arg.find('=');
+    if (eq == std::string::npos || eq == 0) continue;  // PostgreSQL: "requires a value"
+    std::string name = arg.substr(0, eq);
+    std::replace(name.begin(), name.end(), '-', '_');
+    out.emplace_back(std::move(name), arg.substr(eq + 1));
+  }
+  return out;
+}
+
+std::optional<std::string> Settings::get(std::string_view name) const {
+  auto it = values_.find(name);
+  if (it == values_.end()) return std::nullopt;
+  return it->second;
+}
+
+// The value a client sees: a setting the session does not carry reads as
+// its built-in default.
+std::string Settings::current(std::string_view name) const {
+  if (auto v = get(name)) return *v;
+  return std::string(builtin_default(name).value_or(""));
+}
+
+std::optional<std::string> Settings::session_default(std::string_view name) const {
+  auto it = defaults_.find(name);
+  if (it == defaults_.end()) return std::nullopt;
+  return it->second;
+}
+
+void Settings::set(std::string_view name, std::string_view value, SettingScope scope) {
+  save(name, scope);
+  assign(name, std::string(value));
+}
+
+void Settings::reset(std::string_view name, SettingScope scope) {
+  std::optional<std::string> value = session_default(name);
+  if (!value && name.find('.') != std::string_view::npos) value = std::string();
+  save(name, scope);
+  assign(name, std::move(value));
+}
+
+void Settings::reset_all() {
+  std::set<std::string, CaseInsensitiveLess> names;
+  for (const auto& [k, v] : values_) names.insert(k);
+  for (const auto& [k, v] : defaults_) names.insert(k);
+  for (const auto& n : names)
+    if (!kept_by_reset_all(n)) reset(n);
+}
+
+// PostgreSQL's push_old_value: the first change of a setting in a
+// transaction remembers the value before it; later ones only change how
+// the transaction's end treats it.
+void Settings::save(std::string_view name, SettingScope scope) {
+  auto it = saved_.find(name);
+  if (it == saved_.end()) {
+    saved_.emplace(std::string(name),
+                   Saved{scope == SettingScope::local ? Saved::local : Saved::set, get(name), std::nullopt});
+    return;
+  }
+  Saved& s = it->second;
+  if (scope == SettingScope::session) {
+    s.kind = Saved::set;  // a SET overrides whatever came before it
+    s.masked.reset();
+  } else if (s.kind == Saved::set) {
+    s.kind = Saved::set_local;  // COMMIT returns to this SET value
+    s.masked = get(name);
+  }
+}
+
+void Settings::commit() {
+  if (saved_.empty()) return;  // the usual case, at every ReadyForQuery
+  auto saved = std::exchange(saved_, {});
+  for (auto& [name, s] : saved) {
+    if (s.kind == Saved::local) assign(name, std::move(s.prior));
+    if (s.kind == Saved::set_local) assign(name, std::move(s.masked));
+  }
+}
+
+void Settings::rollback() {
+  if (saved_.empty()) return;
+  auto saved = std::exchange(saved_, {});
+  for (auto& [name, s] : saved) assign(name, std::move(s.prior));
+}
+
+void Settings::assign(std::string_view name, std::optional<std::string> value) {
+  auto reported = reported_name(name);
+  if (value) {
+    auto it = values_.find(name);
+    if (it != values_.end()) {
+      it->second = std::move(*value);  // keeps the first spelling of the name
+    } else {
+      values_.emplace(std::string(reported.value_or(name)), std::move(*value));
+    }
+  } else {
+    values_.erase(std::string(name));
+  }
+  if (reported && std::find(changed_.begin(), changed_.end(), *reported) == changed_.end())
+    changed_.push_back(*reported);
+}
+
+std::vector<std::pair<std::string, std::string>> Settings::start(const ParameterMap& values) {
+  values_.clear();
+  for (const auto& [k, v] : values) values_.insert_or_assign(std::string(reported_name(k).value_or(k)), v);
+  defaults_ = values_;
+  saved_.clear();
+  changed_.clear();
+  reported_.clear();
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& [k, v] : values_)
+    if (reported_name(k)) out.emplace_back(k, v);
+  // Those the login does not report read as their built-in default: a
+  // client learns about them once they change from it.
+  for (std::string_view name : reported_names()) reported_.emplace(std::string(name), current(name));
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> Settings::take_reports() {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (std::string_view name : std::exchange(changed_, {})) {
+    std::string value = current(name);
+    auto it = reported_.find(name);
+    if (it != reported_.end() && it->second == value) continue;
+    reported_.insert_or_assign(std::string(name), value);
+    out.emplace_back(std::string(name), std::move(value));
+  }
+  return out;
+}
+
+}  // namespace pgwire
