@@ -217,7 +217,10 @@ EventKind Engine::next_typed() {
 void Engine::accept(const std::vector<std::pair<std::string, std::string>>& parameters,
                     std::int32_t process_id, std::string_view secret_key) {
   encode(AuthenticationOk{}, out_);
-  for (const auto& [name, value] : parameters) encode(ParameterStatus{name, value}, out_);
+  for (const auto& [name, value] : parameters) {
+    encode(ParameterStatus{name, value}, out_);
+    reported_.insert_or_assign(name, value);
+  }
   encode(BackendKeyData{process_id, secret_key}, out_);
   phase_ = Phase::ready;
   ready_for_query();
@@ -236,7 +239,20 @@ void Engine::error(const ErrorInfo& info) {
   if (tx_status_ == TransactionStatus::in_transaction) tx_status_ = TransactionStatus::failed;
 }
 
+void Engine::report_parameter(std::string_view name, std::string_view value) {
+  changed_.insert_or_assign(std::string(name), std::string(value));
+}
+
 void Engine::ready_for_query() {
+  // In name order, case-insensitive: PostgreSQL 15 walks its sorted GUC
+  // array. A setting changed and changed back is not reported at all.
+  for (auto& [name, value] : changed_) {
+    auto it = reported_.find(name);
+    if (it != reported_.end() && it->second == value) continue;
+    encode(ParameterStatus{name, value}, out_);
+    reported_.insert_or_assign(name, std::move(value));
+  }
+  changed_.clear();
   encode(ReadyForQuery{tx_status_}, out_);
   flush_requested_ = true;
 }

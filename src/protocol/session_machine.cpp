@@ -19,7 +19,8 @@ using EK = EventKind;
 namespace {
 
 // ParameterStatus is sent for these when they change (PostgreSQL's
-// GUC_REPORT); returns the canonical spelling, as names are case-insensitive.
+// GUC_REPORT; the engine sends it before the next ReadyForQuery); returns
+// the canonical spelling, as names are case-insensitive.
 std::optional<std::string_view> reported_name(std::string_view name) {
   static const char* const names[] = {
       "server_version", "server_encoding", "client_encoding", "application_name",
@@ -392,8 +393,8 @@ void SessionMachine::set_parameter(std::string_view name, std::string_view value
   } else {
     params_.emplace(std::string(canonical.value_or(name)), std::string(value));
   }
-  if (canonical && engine_.phase() != Phase::authenticating)
-    encode(ParameterStatus{*canonical, value}, engine_.output());
+  // During authentication the login's own report covers it.
+  if (canonical && engine_.phase() != Phase::authenticating) engine_.report_parameter(*canonical, value);
 }
 
 bool SessionMachine::deallocate(std::string_view name) {

@@ -230,9 +230,16 @@ TEST_CASE("session: transaction status and ParameterStatus", "[session]") {
   CHECK(s.exchange(q("begin")) == V{"C BEGIN", "Z T"});
   CHECK(s.exchange(q("fail 22012")) == V{"E ERROR 22012", "Z E"});
   CHECK(s.exchange(q("rollback")) == V{"C ROLLBACK", "Z I"});
-  // Reported settings send ParameterStatus; others do not.
-  CHECK(s.exchange(q("set application_name psql")) == V{"S application_name=psql", "C SET", "Z I"});
+  // Reported settings send ParameterStatus; others do not. As in PostgreSQL
+  // 14+, it comes just before ReadyForQuery, once, and only for a new value.
+  CHECK(s.exchange(q("set application_name psql")) == V{"C SET", "S application_name=psql", "Z I"});
   CHECK(s.exchange(q("set work_mem 64MB")) == V{"C SET", "Z I"});
+  CHECK(s.exchange(q("set application_name psql")) == V{"C SET", "Z I"});
+  CHECK(s.exchange(q("set application_name a; set application_name b")) ==
+        V{"C SET", "C SET", "S application_name=b", "Z I"});
+  CHECK(s.exchange(q("set application_name x; set application_name b")) == V{"C SET", "C SET", "Z I"});
+  CHECK(s.exchange(parse("set timezone utc") + bind() + execute() + msg(Flush{})) == V{"1", "2", "C SET"});
+  CHECK(s.exchange(sync_msg()) == V{"S TimeZone=utc", "Z I"});
   CHECK(s.d.machine.parameter("work_mem") == "64mb");
 }
 

@@ -281,7 +281,7 @@ TEST_CASE("errors, handler exceptions, notices, transaction status") {
   c.send(Query{"notice"});
   CHECK(c.until_ready() == "NCZ");
   c.send(Query{"set"});
-  CHECK(c.until_ready() == "SCZ");  // ParameterStatus after SET, as PostgreSQL
+  CHECK(c.until_ready() == "CSZ");  // ParameterStatus just before ReadyForQuery, as PostgreSQL 14+
   c.send(Query{" ; -- nothing\n ;"});
   CHECK(c.until_ready() == "IZ");
 }
@@ -362,17 +362,18 @@ TEST_CASE("SessionCommands: SET reports ParameterStatus, SHOW/current_setting re
   REQUIRE(std::holds_alternative<AuthenticationOk>(c.recv()));
   finish_login(c);
   c.send(Query{"SET DateStyle TO 'ISO, DMY'; show datestyle; select current_setting('DATESTYLE')"});
-  BackendMessage m = c.recv();
-  auto& ps = std::get<ParameterStatus>(m);
-  CHECK(ps.name == "DateStyle");
-  CHECK(ps.value == "ISO, DMY");
   CHECK(std::get<CommandComplete>(c.recv()).tag == "SET");
   REQUIRE(std::holds_alternative<RowDescription>(c.recv()));
   CHECK(*std::get<DataRow>(c.recv()).values.at(0) == "ISO, DMY");
   CHECK(std::get<CommandComplete>(c.recv()).tag == "SHOW");
   REQUIRE(std::holds_alternative<RowDescription>(c.recv()));
   CHECK(*std::get<DataRow>(c.recv()).values.at(0) == "ISO, DMY");
-  CHECK(c.until_ready() == "CZ");
+  CHECK(std::holds_alternative<CommandComplete>(c.recv()));
+  BackendMessage m = c.recv();  // just before ReadyForQuery, as PostgreSQL 14+
+  auto& ps = std::get<ParameterStatus>(m);
+  CHECK(ps.name == "DateStyle");
+  CHECK(ps.value == "ISO, DMY");
+  CHECK(c.until_ready() == "Z");
   TransactionStatus st;
   c.send(Query{"begin; select version(); show nosuch"});
   CHECK(c.until_ready(&st) == "CTDCEZ");

@@ -21,6 +21,7 @@
 #include "pgwire/codec/buffer.hpp"
 #include "pgwire/codec/framing.hpp"
 #include "pgwire/codec/frontend.hpp"
+#include "pgwire/protocol/session.hpp"
 
 namespace pgwire::protocol {
 
@@ -98,8 +99,13 @@ class Engine {
   // status to failed.
   void error(const ErrorInfo& info);
   // ReadyForQuery with the current status, then a flush (end of a simple
-  // query, or Sync).
+  // query, or Sync). Reported settings that changed go just before it.
   void ready_for_query();
+  // A reported setting changed (session_machine.cpp knows which are). As in
+  // PostgreSQL 14+ (ReportChangedGUCOptions), its ParameterStatus is sent
+  // just before the next ReadyForQuery, once however often it changed, and
+  // only when the value differs from the one last reported.
+  void report_parameter(std::string_view name, std::string_view value);
   void set_transaction_status(TransactionStatus s) noexcept { tx_status_ = s; }
   TransactionStatus transaction_status() const noexcept { return tx_status_; }
   // Copy-in mode: CopyData/CopyDone/CopyFail (and Flush/Sync) reach the
@@ -130,6 +136,8 @@ class Engine {
   std::size_t pending_consume_ = 0;
   TransactionStatus tx_status_ = TransactionStatus::idle;
   ProtocolVersion protocol_ = protocol_3_0;
+  ParameterMap reported_;  // the values the client was last told
+  ParameterMap changed_;   // settings to report at the next ReadyForQuery
   StartupMessage startup_;
   CancelRequest cancel_;
   Frame frame_;

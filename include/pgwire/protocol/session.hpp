@@ -63,7 +63,8 @@ class Session {
   // Session parameters (GUCs). Startup parameters and server parameters are
   // here after login. Setting one that is reported to clients
   // (server_version, client_encoding, DateStyle, TimeZone, application_name,
-  // ...) sends ParameterStatus, as PostgreSQL does after SET.
+  // ...) sends ParameterStatus just before the next ReadyForQuery, if its
+  // value then differs from the one last reported, as PostgreSQL 14+ does.
   virtual std::optional<std::string> parameter(std::string_view name) const = 0;
   virtual void set_parameter(std::string_view name, std::string_view value) = 0;
   virtual const ParameterMap& parameters() const noexcept = 0;
