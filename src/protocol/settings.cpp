@@ -250,6 +250,10 @@ std::vector<std::pair<std::string, std::string>> Settings::take_reports() {
     reported_.insert_or_assign(std::string(name), value);
     out.emplace_back(std::string(name), std::move(value));
   }
+  // In name order, ignoring case: PostgreSQL 15 walks its sorted GUC array
+  // (the golden captures show it).
+  CaseInsensitiveLess less;
+  std::sort(out.begin(), out.end(), [&](const auto& a, const auto& b) { return less(a.first, b.first); });
   return out;
 }
 

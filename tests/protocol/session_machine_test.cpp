@@ -247,6 +247,12 @@ TEST_CASE("session: transaction status and ParameterStatus", "[session]") {
   CHECK(s.exchange(q("set application_name psql")) == V{"C SET", "Z I"});
   CHECK(s.exchange(q("set application_name a; set application_name psql")) == V{"C SET", "C SET", "Z I"});
   CHECK(s.exchange(q("set work_mem 64MB")) == V{"C SET", "Z I"});
+  CHECK(s.exchange(q("set application_name psql")) == V{"C SET", "Z I"});
+  CHECK(s.exchange(q("set application_name a; set application_name b")) ==
+        V{"C SET", "C SET", "S application_name=b", "Z I"});
+  CHECK(s.exchange(q("set application_name x; set application_name b")) == V{"C SET", "C SET", "Z I"});
+  CHECK(s.exchange(parse("set timezone utc") + bind() + execute() + msg(Flush{})) == V{"1", "2", "C SET"});
+  CHECK(s.exchange(sync_msg()) == V{"S TimeZone=utc", "Z I"});
   CHECK(s.d.machine.parameter("work_mem") == "64mb");
 }
 

@@ -1,8 +1,8 @@
 #pragma once
-// A synchronous, socket-free driver for protocol::SessionMachine with a
+// The synchronous driver of sync_driver.hpp (which performs every request
+// the way the Asio driver does, without awaiting anything) with a
 // deterministic fake product: what the session tests (tests/protocol/) and
-// the session fuzzer (fuzz/fuzz_session.cpp) run. It performs every request
-// the way the Asio driver does, only without awaiting anything.
+// the session fuzzer (fuzz/fuzz_session.cpp) run.
 //
 // The product answers by the statement text (case-insensitive first word):
 //   select N       N rows of (n int4, t text)
@@ -39,6 +39,7 @@
 #include "pgwire/codec/frontend.hpp"
 #include "pgwire/protocol/session_machine.hpp"
 #include "pgwire/protocol/sql_text.hpp"
+#include "support/sync_driver.hpp"
 
 namespace pgwire::test {
 
@@ -114,45 +115,18 @@ struct FakeProductOptions {
   std::uint64_t max_rows = 100000;   // "select N" is capped: bounded work per statement
 };
 
-class FakeDriver final : public protocol::StoreListener {
+class FakeDriver final : public SyncDriver {
  public:
   explicit FakeDriver(protocol::SessionOptions session = {}, FakeProductOptions product = {})
-      : machine(std::move(session), this), options(std::move(product)) {}
-
-  // Queues client bytes; the peer closes after them unless more are added
-  // before run() needs them.
-  void send(std::string_view bytes) { input.append(bytes); }
-
-  // Runs until the session closes or wants bytes that are not there. With
-  // `eof_at_end`, running out of bytes is the client closing.
-  // Input runs out only at the top level (scripts hold whole startup and
-  // authentication exchanges).
-  void run(bool eof_at_end = true) {
-    eof = eof_at_end;
-    waiting = false;
-    pump(std::nullopt);
+      : SyncDriver(std::move(session)), options(std::move(product)) {
+    read_chunk = options.read_chunk;
   }
 
-  protocol::SessionMachine machine;
   FakeProductOptions options;
-  std::string input;       // everything the client sent
-  std::size_t read_at = 0;  // how much of it the session has read
-  std::string output;      // everything the session wrote
-  std::vector<std::size_t> writes;  // size of each write
-  bool finished = false;  // the session closed
-  bool waiting = false;  // stopped for want of input (eof false)
-  bool eof = true;
-  int cancels = 0;
   int cancel_hooks = 0;  // Session::on_cancel hooks run
-  std::vector<std::string> closed_objects;  // "statement NAME" / "portal NAME"
   std::optional<CopyInRecord> last_copy_in;  // the last COPY FROM STDIN, once it ended
 
-  void closed(const Statement& s) override { closed_objects.push_back("statement " + s.name); }
-  void closed(const Portal& p) override { closed_objects.push_back("portal " + p.name); }
-
  private:
-  using Need = protocol::Need;
-
   bool cancel_after_fill_ = false;  // "cancelrows": cancel after the next fill
 
   static std::string lower_word(std::string_view sql, std::size_t index, bool fold = true) {
@@ -238,7 +212,7 @@ class FakeDriver final : public protocol::StoreListener {
     return Response::command("OK");
   }
 
-  std::vector<Response> respond_all(std::string_view sql) {
+  std::vector<Response> query(std::string_view sql) override {
     std::vector<Response> out;
     for (auto stmt : split_statements(sql)) {
       out.push_back(respond(stmt));
@@ -247,159 +221,53 @@ class FakeDriver final : public protocol::StoreListener {
     return out;
   }
 
-  // Performs requests until `until` (the end of a nested round); false once
-  // the session closed or stopped for input.
-  bool pump(std::optional<Need> until) {
-    while (!finished && !waiting) {
-      Need n = machine.next();
-      if (until && n == *until) return true;
-      perform(n);
-    }
-    return false;
+
+  void prepare(Statement& s) override {
+    std::string w = lower_word(s.sql, 0);
+    if (w == "badparse") throw PgError("42601", "syntax error");
+    if (w == "select" || w == "rowsthrow" || w == "rowsbug") s.columns = fake_schema();
   }
 
-  void flush() {
-    if (machine.output().empty()) return;
-    writes.push_back(machine.output().size());
-    output.append(machine.output().view());
-    machine.output().clear();
+  void bind(Portal& p) override {
+    for (const auto& v : p.parameters)
+      if (v && *v == "bad") throw PgError("22P02", "invalid input syntax");
   }
 
-  template <class F>
-  void answer(F&& f) {
-    try {
-      f();
-    } catch (...) {
-      machine.fail(std::current_exception());
-    }
+  Response execute(Portal& p) override { return respond(p.statement->sql); }
+
+  void sync() override {
+    if (options.sync_throws) throw PgError("XX000", "sync failed upstream");
   }
 
-  void perform(Need n) {
-    switch (n) {
-      case Need::read: {
-        std::size_t left = input.size() - read_at;
-        if (left == 0) {
-          if (eof) {
-            machine.on_eof();
-          } else {
-            waiting = true;
-          }
-          break;
-        }
-        std::size_t k = std::min(left, options.read_chunk);
-        machine.on_input(std::string_view(input).substr(read_at, k));
-        read_at += k;
-        break;
-      }
-      case Need::write:
-        flush();
-        break;
-      case Need::start_tls:  // no TLS here: as a failed handshake
-      case Need::close:
-      case Need::auth_response:
-      case Need::response_sent:
-        flush();
-        finished = true;
-        break;
-      case Need::cancel:
-        ++cancels;
-        break;
-      case Need::authenticate:
-        authenticate();
-        break;
-      case Need::prepare:
-        answer([&] {
-          Statement& s = machine.statement();
-          std::string w = lower_word(s.sql, 0);
-          if (w == "badparse") throw PgError("42601", "syntax error");
-          if (w == "select" || w == "rowsthrow" || w == "rowsbug") s.columns = fake_schema();
-          machine.done();
-        });
-        break;
-      case Need::bind:
-        answer([&] {
-          for (const auto& p : machine.portal().parameters)
-            if (p && *p == "bad") throw PgError("22P02", "invalid input syntax");
-          machine.done();
-        });
-        break;
-      case Need::execute:
-        answer([&] { machine.give(respond(machine.portal().statement->sql)); });
-        break;
-      case Need::sync:
-        answer([&] {
-          if (options.sync_throws) throw PgError("XX000", "sync failed upstream");
-          machine.done();
-        });
-        break;
-      case Need::copy_data:
-      case Need::copy_done:
-      case Need::copy_fail:
-        answer([&] {
-          auto* target = dynamic_cast<FakeCopyIn*>(&machine.copy_target());
-          if (!target) throw std::logic_error("not a FakeCopyIn");
-          if (n == Need::copy_data) {
-            target->write(machine.copy_data());
-            machine.done();
-          } else if (n == Need::copy_fail) {
-            target->record.aborted = std::string(machine.copy_data());
-            last_copy_in = target->record;
-            machine.done();
-          } else {
-            last_copy_in = target->record;
-            machine.copied(target->record.rows);
-          }
-        });
-        break;
-      case Need::copy_fill:
-        answer([&] {
-          auto* source = dynamic_cast<FakeCopyOut*>(&machine.copy_source());
-          if (!source) throw std::logic_error("not a FakeCopyOut");
-          machine.filled(source->fill(machine.copy_writer()));
-        });
-        break;
-      case Need::query_all:
-        answer([&] { machine.give(respond_all(machine.sql())); });
-        break;
-      case Need::simple_query:
-        simple_query();
-        break;
-      case Need::fill:
-        answer([&] {
-          auto* rows = dynamic_cast<FakeRows*>(&machine.rows());
-          if (!rows) throw std::logic_error("not a FakeRows");
-          bool more = rows->fill(machine.writer());
-          if (std::exchange(cancel_after_fill_, false)) machine.request_cancel();
-          machine.filled(more);
-        });
-        break;
-    }
+  void copy_write(CopyInStream& target, std::string_view data) override { fake_target(target).write(data); }
+  std::uint64_t copy_finish(CopyInStream& target) override {
+    last_copy_in = fake_target(target).record;
+    return last_copy_in->rows;
+  }
+  void copy_abort(CopyInStream& target, std::string_view reason) override {
+    fake_target(target).record.aborted = std::string(reason);
+    last_copy_in = fake_target(target).record;
+  }
+  bool copy_fill(CopyOutStream& source, CopyWriter& w) override {
+    auto* fake = dynamic_cast<FakeCopyOut*>(&source);
+    if (!fake) throw std::logic_error("not a FakeCopyOut");
+    return fake->fill(w);
+  }
+  static FakeCopyIn& fake_target(CopyInStream& target) {
+    auto* fake = dynamic_cast<FakeCopyIn*>(&target);
+    if (!fake) throw std::logic_error("not a FakeCopyIn");
+    return *fake;
   }
 
-  void simple_query() {
-    std::vector<Response> responses;
-    try {
-      responses = respond_all(machine.sql());
-    } catch (...) {
-      machine.fail(std::current_exception());
-      return;
-    }
-    for (auto& r : responses) {
-      machine.begin_response(r);
-      if (!pump(Need::response_sent)) return;
-      if (!machine.response_ok()) break;
-    }
-    machine.done();
+  bool fill(RowStream& source, RowWriter& w) override {
+    auto* rows = dynamic_cast<FakeRows*>(&source);
+    if (!rows) throw std::logic_error("not a FakeRows");
+    bool more = rows->fill(w);
+    if (std::exchange(cancel_after_fill_, false)) machine.request_cancel();
+    return more;
   }
 
-  // One exchange round; nullopt once the session closed.
-  std::optional<std::string> exchange(const BackendMessage& request) {
-    machine.begin_auth_round(request);
-    if (!pump(Need::auth_response)) return std::nullopt;
-    return std::string(machine.auth_response());
-  }
-
-  void authenticate() {
+  void authenticate() override {
     const std::string& user = machine.client().user;
     bool ok = true;
     if (options.auth == FakeAuth::cleartext) {
@@ -416,11 +284,8 @@ class FakeDriver final : public protocol::StoreListener {
       ok = !decode_body(*body, m) &&
            auth::md5_verify(auth::md5_password_hash(user, options.password), request.salt, m.password);
     }
-    if (!ok) {
-      machine.fail(std::make_exception_ptr(PgError(ErrorInfo::fatal(
-          "28P01", "password authentication failed for user \"" + user + "\""))));
-      return;
-    }
+    if (!ok)
+      throw PgError(ErrorInfo::fatal("28P01", "password authentication failed for user \"" + user + "\""));
     machine.logged_in(4242, std::string(machine.cancel_key_length(), 'k'), {});
   }
 };
