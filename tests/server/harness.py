@@ -171,6 +171,18 @@ class ServerProcess:
                     out[k] = int(v.split()[0])
         return out
 
+    def thread_names(self):
+        """Sorted names (comm) of the server's threads."""
+        names = []
+        d = "/proc/%d/task" % self.pid
+        for tid in os.listdir(d):
+            try:
+                with open(os.path.join(d, tid, "comm")) as f:
+                    names.append(f.read().strip())
+            except FileNotFoundError:  # ended meanwhile
+                continue
+        return sorted(names)
+
     def cpu_seconds(self):
         """User + system CPU time used so far (10 ms resolution)."""
         with open("/proc/%d/stat" % self.pid) as f:
