@@ -196,9 +196,9 @@ class DirectSslTest(ServerTestCase):
         except socket.timeout:
             raw.close()
             self.fail("the TLS handshake hung for %.0f s instead of being refused" % limit)
-        except ssl.SSLEOFError as e:
-            return "eof", str(e)
-        except ConnectionResetError as e:
+        except (ssl.SSLEOFError, ssl.SSLZeroReturnError, ConnectionResetError,
+                BrokenPipeError) as e:
+            # The socket closed (with or without a reset) during the handshake.
             return "eof", str(e)
         except ssl.SSLError as e:
             if "alert" not in str(e).lower():
