@@ -27,37 +27,38 @@ bool starts_with_word(std::string_view s, std::string_view word) {
 
 class FixedResults final : public pgwire::SimpleQueryHandler {
  public:
-  asio::awaitable<std::vector<pgwire::Response>> query(pgwire::Session&,
-                                                       std::string_view sql) override {
-    std::vector<pgwire::Response> out;
+  // Each statement's result is sent before the next statement runs, as
+  // PostgreSQL does: after `select 1; select pg_sleep(9)` is canceled, the
+  // client has the first result and then 57014.
+  asio::awaitable<void> stream(pgwire::Session&, std::string_view sql, pgwire::ResponseSink& out) override {
     for (auto stmt : pgwire::split_statements(sql)) {
-      if (starts_with_word(stmt, "BEGIN")) {
-        out.push_back(pgwire::Response::begin());
-      } else if (starts_with_word(stmt, "COMMIT")) {
-        out.push_back(pgwire::Response::commit());
-      } else if (starts_with_word(stmt, "ROLLBACK")) {
-        out.push_back(pgwire::Response::rollback());
-      } else if (auto at = stmt.find("pg_sleep("); at != std::string_view::npos) {
-        // A cancellable wait: a CancelRequest aborts the timer (57014).
-        double seconds = std::atof(std::string(stmt.substr(at + 9)).c_str());
-        asio::steady_timer timer(co_await asio::this_coro::executor);
-        timer.expires_after(std::chrono::milliseconds(static_cast<long>(seconds * 1000)));
-        co_await timer.async_wait(asio::use_awaitable);
-        auto schema = pgwire::make_schema({{"pg_sleep", pgwire::oid::void_, 4}});
-        out.push_back(pgwire::Response::rows(schema, pgwire::make_text_rows({{std::string()}})));
-      } else if (stmt.find("error") != std::string_view::npos) {
-        out.push_back(pgwire::Response::error(
-            pgwire::ErrorInfo::error(pgwire::sqlstate::syntax_error, "you asked for an error")
-                .with_detail("The statement contained the word \"error\".")
-                .with_hint("Leave it out.")));
-        break;
-      } else {
-        auto schema = pgwire::make_schema({{"statement", pgwire::oid::text}, {"length", pgwire::oid::int4, 4}});
-        out.push_back(pgwire::Response::rows(
-            schema, pgwire::make_text_rows({{std::string(stmt), std::to_string(stmt.size())}})));
-      }
+      pgwire::Response r = co_await answer(stmt);
+      if (!co_await out.send(r)) break;  // an error ends the query string
     }
-    co_return out;
+  }
+
+ private:
+  static asio::awaitable<pgwire::Response> answer(std::string_view stmt) {
+    if (starts_with_word(stmt, "BEGIN")) co_return pgwire::Response::begin();
+    if (starts_with_word(stmt, "COMMIT")) co_return pgwire::Response::commit();
+    if (starts_with_word(stmt, "ROLLBACK")) co_return pgwire::Response::rollback();
+    if (auto at = stmt.find("pg_sleep("); at != std::string_view::npos) {
+      // A cancellable wait: a CancelRequest aborts the timer (57014).
+      double seconds = std::atof(std::string(stmt.substr(at + 9)).c_str());
+      asio::steady_timer timer(co_await asio::this_coro::executor);
+      timer.expires_after(std::chrono::milliseconds(static_cast<long>(seconds * 1000)));
+      co_await timer.async_wait(asio::use_awaitable);
+      auto schema = pgwire::make_schema({{"pg_sleep", pgwire::oid::void_, 4}});
+      co_return pgwire::Response::rows(schema, pgwire::make_text_rows({{std::string()}}));
+    }
+    if (stmt.find("error") != std::string_view::npos)
+      co_return pgwire::Response::error(
+          pgwire::ErrorInfo::error(pgwire::sqlstate::syntax_error, "you asked for an error")
+              .with_detail("The statement contained the word \"error\".")
+              .with_hint("Leave it out."));
+    auto schema = pgwire::make_schema({{"statement", pgwire::oid::text}, {"length", pgwire::oid::int4, 4}});
+    co_return pgwire::Response::rows(
+        schema, pgwire::make_text_rows({{std::string(stmt), std::to_string(stmt.size())}}));
   }
 };
 

@@ -514,7 +514,5 @@ int main(int argc, char** argv) {
   }
   auto proxy = std::make_shared<Proxy>(upstream);
   pgwire::Server server(example::server_options(flags), {example::auth_handler(flags), proxy, proxy});
-  server.start();
-  example::announce(server, flags);
-  server.run();
+  return example::serve(server, flags);
 }

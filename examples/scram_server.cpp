@@ -23,7 +23,5 @@ int main(int argc, char** argv) {
   scram.iterations = iterations;
   pgwire::Server server(example::server_options(flags),
                         {pgwire::make_scram_auth(source, scram), std::make_shared<example::FixedResults>()});
-  server.start();
-  example::announce(server, flags);
-  server.run();
+  return example::serve(server, flags);
 }

@@ -42,7 +42,5 @@ int main(int argc, char** argv) {
   pgwire::Server server(example::server_options(flags),
                         {std::make_shared<RequireTls>(example::auth_handler(flags)),
                          std::make_shared<example::FixedResults>()});
-  server.start();
-  example::announce(server, flags);
-  server.run();
+  return example::serve(server, flags);
 }

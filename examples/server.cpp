@@ -8,7 +8,5 @@ int main(int argc, char** argv) {
   auto flags = example::parse(argc, argv, "Fixed results for any query: a minimal pgwire product.");
   pgwire::Server server(example::server_options(flags),
                         {example::auth_handler(flags), std::make_shared<example::FixedResults>()});
-  server.start();
-  example::announce(server, flags);
-  server.run();
+  return example::serve(server, flags);
 }

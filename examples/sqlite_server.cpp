@@ -488,7 +488,5 @@ int main(int argc, char** argv) {
   create_demo(uri);
   auto handler = std::make_shared<SqliteHandler>(uri);
   pgwire::Server server(example::server_options(flags), {example::auth_handler(flags), handler, handler});
-  server.start();
-  example::announce(server, flags);
-  server.run();
+  return example::serve(server, flags);
 }

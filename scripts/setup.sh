@@ -4,9 +4,15 @@
 # something is missing.
 #   scripts/setup.sh          what building and running the examples needs
 #   scripts/setup.sh --test   also what the test suite runs (a real PostgreSQL,
-#                             the drivers of the compatibility suite)
+#                             the drivers of the compatibility suite, and the
+#                             Node.js drivers with `npm ci` from
+#                             tests/compat/node/package-lock.json into
+#                             tests/compat/node/node_modules, git-ignored)
 #   scripts/setup.sh --dev    also fuzzing and benchmark tools
+# The Go (pgx) and Java (pgjdbc) driver programs are compiled by the build
+# (tests/compat/CMakeLists.txt), never by a test.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 packages=(
   g++ cmake ninja-build ccache pkg-config git
@@ -15,10 +21,11 @@ packages=(
 )
 test_packages=(
   # Real-driver compatibility suite (tests/compat): a real PostgreSQL as the
-  # reference server, and the drivers it runs. npm packages (pg, postgres) are
-  # installed by the suite into the build tree.
+  # reference server, and the drivers it runs (javac compiles the pgjdbc
+  # program). The npm packages (pg, pg-cursor, postgres) come from the lock
+  # file, below.
   postgresql libpqxx-dev python3-psycopg2 python3-psycopg python3-asyncpg
-  libpostgresql-jdbc-java odbc-postgresql unixodbc python3-pyodbc
+  libpostgresql-jdbc-java openjdk-17-jdk-headless odbc-postgresql unixodbc python3-pyodbc
   golang-go golang-github-jackc-pgx-v4-dev nodejs openssl
 )
 case "${1:-}" in
@@ -39,16 +46,29 @@ done
 if $want_npm && ! command -v npm >/dev/null 2>&1; then
   missing+=(npm)
 fi
-if ((${#missing[@]} == 0)); then
-  exit 0
+if ((${#missing[@]} > 0)); then
+  echo "setup: installing ${missing[*]}"
+  sudo=""
+  if [[ $(id -u) -ne 0 ]]; then
+    command -v sudo >/dev/null || { echo "setup: need root or sudo to install ${missing[*]}" >&2; exit 1; }
+    sudo="sudo"
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null
 fi
 
-echo "setup: installing ${missing[*]}"
-sudo=""
-if [[ $(id -u) -ne 0 ]]; then
-  command -v sudo >/dev/null || { echo "setup: need root or sudo to install ${missing[*]}" >&2; exit 1; }
-  sudo="sudo"
+# The Node.js drivers of the compatibility suite, exactly as the committed
+# lock file pins them (every transitive package too). `npm ci` only when the
+# lock changed since the last install here: the stamp is a copy of the lock
+# it installed. tests/compat/compat.py checks the installed versions against
+# the lock and fails, naming this script, when they differ.
+if $want_npm; then
+  node_dir=tests/compat/node
+  stamp=$node_dir/node_modules/.pgwire-installed-lock.json
+  if ! { [[ -f $stamp ]] && cmp -s "$node_dir/package-lock.json" "$stamp"; }; then
+    echo "setup: npm ci in $node_dir (package-lock.json)"
+    (cd "$node_dir" && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error)
+    cp "$node_dir/package-lock.json" "$stamp"
+  fi
 fi
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null

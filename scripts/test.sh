@@ -16,8 +16,19 @@ jobs=$(nproc)
 export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=true
 run_suite() {
   local dir=$1; shift
-  cmake -S "$root" -B "$dir" -G Ninja "$@" >/dev/null
+  # Tests and examples explicitly ON: a cache configured by hand with
+  # PGWIRE_BUILD_EXAMPLES=OFF would otherwise drop the integration and compat
+  # tests from CI (CMake only warns).
+  cmake -S "$root" -B "$dir" -G Ninja -DPGWIRE_BUILD_TESTS=ON -DPGWIRE_BUILD_EXAMPLES=ON "$@" >/dev/null
   cmake --build "$dir" -j "$jobs"
+  local label n
+  for label in integration compat; do
+    n=$(cd "$dir" && ctest -N -L "$label" | sed -n 's/^Total Tests: //p')
+    if [[ "${n:-0}" -eq 0 ]]; then
+      echo "test.sh: no '$label' tests are registered in $dir" >&2
+      exit 1
+    fi
+  done
   (cd "$dir" && ctest --output-on-failure -j "$jobs" --timeout 600)
 }
 

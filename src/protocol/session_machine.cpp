@@ -366,7 +366,10 @@ SessionMachine::Task<void> SessionMachine::simple_query(std::string_view sql) {
       co_await call(Need::simple_query);
     }
   } catch (...) {
-    failure = failure_info(std::current_exception());
+    // A streamed statement that already ended in an error (sent) ended the
+    // query string: a failure of the product call after it (a cancel seen at
+    // its next await) is not a second ErrorResponse.
+    if (!response_failed_) failure = failure_info(std::current_exception());
   }
   end_statement();
   query_text_ = {};

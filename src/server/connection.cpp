@@ -4,6 +4,9 @@
 
 #include "connection.hpp"
 
+#include <array>
+#include <utility>
+
 #include <asio/bind_cancellation_slot.hpp>
 #include <asio/cancellation_signal.hpp>
 #include <asio/co_spawn.hpp>
@@ -88,7 +91,7 @@ class Connection final : public CancelTarget,
   // From Server::stop(), any thread.
   void shut_down() {
     asio::post(executor_, [self = shared_from_this()] {
-      self->cancel_signal_.emit(asio::cancellation_type::all);
+      for (auto& signal : self->cancel_signals_) signal.emit(asio::cancellation_type::all);
       self->stream_->close();
     });
   }
@@ -124,7 +127,7 @@ class Connection final : public CancelTarget,
     asio::post(executor_, [self = shared_from_this()] {
       if (!self->machine_.busy()) return;
       if (auto hook = self->machine_.take_cancel_hook()) hook();
-      self->cancel_signal_.emit(asio::cancellation_type::all);
+      for (auto& signal : self->cancel_signals_) signal.emit(asio::cancellation_type::all);
     });
   }
 
@@ -147,19 +150,23 @@ class Connection final : public CancelTarget,
   }
 
  private:
-  // Sends each Response of a simple query through the session machine.
+  // Sends each Response of a simple query through the session machine. The
+  // nested round runs shielded from the cancellation of the product call
+  // that sends it (see shielded()).
   class Sink final : public ResponseSink {
    public:
     explicit Sink(Connection& c) : c_(c) {}
-    awaitable<bool> send(Response& r) override {
-      c_.machine_.begin_response(r);
-      co_await c_.pump(Need::response_sent);
-      co_return c_.machine_.response_ok();
-    }
+    awaitable<bool> send(Response& r) override { co_return co_await c_.shielded(c_.send_response(r)); }
 
    private:
     Connection& c_;
   };
+
+  awaitable<bool> send_response(Response& r) {
+    machine_.begin_response(r);
+    co_await pump(Need::response_sent);
+    co_return machine_.response_ok();
+  }
 
   awaitable<bool> login_or_false() {
     try {
@@ -292,19 +299,44 @@ class Connection final : public CancelTarget,
   // Handler calls: each answer goes back to the machine -------------------------
 
   // Runs a handler coroutine so that a CancelRequest can abort what it awaits.
-  // Nested calls (a RowSource pulled inside a streaming simple query) just
-  // await: the signal has one slot, and the outer spawn already propagates
-  // cancellation to whatever its coroutine awaits.
+  // A call made inside another product call just awaits: the outer spawn
+  // already propagates cancellation to whatever its coroutine awaits. Inside
+  // a shielded round, product calls (a RowSource pulled while a streamed
+  // Response is sent) are cancellable again, on the second signal: a signal
+  // has one slot, and the outer call holds the first.
   template <class T>
   awaitable<T> cancellable(awaitable<T> call) {
-    if (in_cancellable_) co_return co_await std::move(call);
-    in_cancellable_ = true;
+    if (in_product_call_) co_return co_await std::move(call);
+    auto& signal = cancel_signals_[shield_depth_ > 0 ? 1 : 0];
+    in_product_call_ = true;
     struct Reset {
       bool& flag;
       ~Reset() { flag = false; }
-    } reset{in_cancellable_};
+    } reset{in_product_call_};
     co_return co_await asio::co_spawn(executor_, std::move(call),
-                                      asio::bind_cancellation_slot(cancel_signal_.slot(), use_awaitable));
+                                      asio::bind_cancellation_slot(signal.slot(), use_awaitable));
+  }
+
+  // Runs the driver's own work that a product call started (the nested round
+  // of ResponseSink::send) apart from that call's cancellation: a
+  // CancelRequest must not abort a socket write half-way (the client would
+  // get a truncated message, and the connection was closed) nor leave a
+  // nested round of the machine unfinished. The machine sees the cancel
+  // through its flag (57014 at the next batch of rows); the product call sees
+  // it once this returns, at its next co_await.
+  template <class T>
+  awaitable<T> shielded(awaitable<T> work) {
+    struct Restore {
+      Connection& c;
+      bool in_product_call;
+      ~Restore() {
+        c.in_product_call_ = in_product_call;
+        --c.shield_depth_;
+      }
+    } restore{*this, std::exchange(in_product_call_, false)};
+    ++shield_depth_;
+    co_return co_await asio::co_spawn(executor_, std::move(work),
+                                      asio::bind_cancellation_slot(asio::cancellation_slot(), use_awaitable));
   }
 
   // Awaits a product call and hands its result (or failure) to the machine.
@@ -416,8 +448,10 @@ class Connection final : public CancelTarget,
   asio::any_io_executor executor_;
   protocol::SessionMachine machine_;
   std::int32_t pid_ = 0;
-  bool in_cancellable_ = false;
-  asio::cancellation_signal cancel_signal_;
+  bool in_product_call_ = false;
+  int shield_depth_ = 0;
+  // [0]: the outermost product call; [1]: product calls inside a shielded round.
+  std::array<asio::cancellation_signal, 2> cancel_signals_;
   Buffer push_out_;
   bool push_writing_ = false;
   asio::steady_timer push_written_{executor_};

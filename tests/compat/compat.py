@@ -18,6 +18,13 @@ CTest sets the environment (tests/compat/CMakeLists.txt):
   PGWIRE_BIN_LIBPQ_PROXY       the libpq proxy example (empty until it exists)
   PGWIRE_COMPAT_LIBPQ       tests/compat libpq driver program (empty: libpq-dev missing)
   PGWIRE_COMPAT_LIBPQXX     tests/compat libpqxx driver program (empty: libpqxx-dev missing)
+  PGWIRE_COMPAT_PGX         the pgx driver program, built by `go build` in the build
+                            (empty: go or golang-github-jackc-pgx-v4-dev missing)
+  PGWIRE_COMPAT_JAVA_CLASSES  PgjdbcCompat.class, compiled by javac in the build (empty:
+                            javac or libpostgresql-jdbc-java missing)
+  PGWIRE_COMPAT_PGJDBC_JAR  /usr/share/java/postgresql.jar
+  PGWIRE_COMPAT_TIMEOUT     the CTest TIMEOUT of this test (seconds): the run keeps
+                            within it, so its own guards, not CTest, end a hang
   PGWIRE_COMPAT_WORK        work directory in the build tree (caches, results, state)
   PGWIRE_COMPAT_DOC         docs/COMPATIBILITY.md (compared, never written by a test)
   PGWIRE_SANITIZED          1 when the servers are built with ASan+UBSan
@@ -26,11 +33,13 @@ Each driver program gets its connection parameters and the dialect-specific
 SQL in COMPAT_* environment variables (see driver_env) and prints one JSON
 line per feature: {"feature": NAME, "ok": true|false, "error": ..., "query": ...}.
 A feature that a driver program did not report (it crashed, hung, or the
-driver is missing) counts as failed. Nothing is skipped.
+driver is missing) counts as failed. Nothing is skipped. Nothing is installed
+or compiled here: scripts/setup.sh --test installs the drivers (npm ci for the
+Node.js ones, from tests/compat/node/package-lock.json) and the build compiles
+the C, C++, Go and Java programs.
 """
 
 import difflib
-import hashlib
 import json
 import os
 import pwd
@@ -51,6 +60,8 @@ DRIVERS_DIR = os.path.join(HERE, "drivers")
 PYTHON = "/usr/bin/python3"  # Debian's: sees python3-psycopg2, -psycopg, -asyncpg, -pyodbc
 SANITIZED = os.environ.get("PGWIRE_SANITIZED", "") not in ("", "0", "OFF", "off")
 SLOW = 4.0 if SANITIZED else 1.0  # guards only, never synchronisation
+STOP_TIMEOUT = 15.0  # seconds (times SLOW) an example server has to exit after SIGTERM
+NODE_DIR = os.path.join(HERE, "node")  # package.json, package-lock.json, node_modules/
 ROWS = 100000
 TRUST_USER, SCRAM_USER, SCRAM_PASSWORD = "compat_trust", "compat_scram", "compat-Pw-1"
 DBNAME = "postgres"
@@ -60,6 +71,31 @@ SANITIZER_MARKERS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime
 
 class SetupError(Exception):
     """A driver or server cannot be made ready: every feature fails with this."""
+
+
+# The whole run keeps within the CTest TIMEOUT (PGWIRE_COMPAT_TIMEOUT), less a
+# margin for stopping the last servers and writing the results: each guard
+# below is cut to what is left, so a hang ends as a failed feature with its
+# message, not as a CTest kill without a report.
+_deadline = None
+
+
+def start_budget():
+    global _deadline
+    total = os.environ.get("PGWIRE_COMPAT_TIMEOUT", "")
+    margin = 2 * STOP_TIMEOUT * SLOW + 15
+    _deadline = time.monotonic() + float(total) - margin if total else None
+
+
+def budget(guard, what):
+    """`guard` seconds, or less when the run's time is nearly up."""
+    if _deadline is None:
+        return guard
+    left = _deadline - time.monotonic()
+    if left <= 1:
+        raise SetupError("out of time for %s: the test's CTest TIMEOUT (%s s) is spent"
+                         % (what, os.environ.get("PGWIRE_COMPAT_TIMEOUT")))
+    return min(guard, left)
 
 
 def work_dir():
@@ -162,7 +198,7 @@ class ServerProcess:
         self.host, self.port = self._wait_listening()
 
     def _wait_listening(self):
-        deadline = time.monotonic() + 30 * SLOW
+        deadline = time.monotonic() + budget(30 * SLOW, "starting %s" % self.name)
         sel = selectors.DefaultSelector()
         sel.register(self.proc.stdout, selectors.EVENT_READ)
         data = b""
@@ -195,15 +231,27 @@ class ServerProcess:
         return self.proc.poll() is None
 
     def stop(self):
+        """SIGTERM; a clean exit is status 0 within STOP_TIMEOUT. Returns the
+        problems: died during the run, did not exit in time (then killed),
+        another status (a LeakSanitizer report exits non-zero), a sanitizer
+        report in its log."""
         problems = []
         died = self.proc.poll()
         if died is None:
             self.proc.send_signal(signal.SIGTERM)
+            limit = STOP_TIMEOUT * SLOW
             try:
-                self.proc.wait(10 * SLOW)
+                status = self.proc.wait(limit)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait(30)
+                problems.append("%s did not exit within %.0f s of SIGTERM (killed)"
+                                % (self.name, limit))
+            else:
+                if status != 0:
+                    problems.append("%s exited with status %s after SIGTERM, not 0%s"
+                                    % (self.name, status, " (killed by signal %d)" % -status
+                                       if status < 0 else ""))
         else:
             problems.append("%s died during the run (status %s)" % (self.name, died))
         self.proc.stdout.close()
@@ -439,8 +487,8 @@ def load_state():
 
 
 # ---------------------------------------------------------------------------
-# Drivers: the features each reports, how to make its program ready (build,
-# npm install) and how to run it.
+# Drivers: the features each reports, how to find its program (installed by
+# scripts/setup.sh --test, built by the build; never here) and how to run it.
 
 COMMON = ["connect_trust", "connect_scram", "connect_tls", "simple_query", "expr_type", "param_int",
           "param_text", "param_null", "param_float", "param_bool", "param_bytea", "param_date",
@@ -488,15 +536,6 @@ FEATURE_DOC = {
 }
 
 
-def _hash_files(*paths):
-    h = hashlib.sha256()
-    for p in paths:
-        with open(p, "rb") as f:
-            h.update(f.read())
-        h.update(b"\0")
-    return h.hexdigest()[:16]
-
-
 def need(path, package):
     if not os.path.exists(path):
         raise SetupError("%s is missing: install the Debian package %s (scripts/setup.sh)"
@@ -519,6 +558,13 @@ def need_python_module(module, package):
         raise SetupError("%s cannot import %s: install the Debian package %s (scripts/setup.sh)\n%s"
                          % (PYTHON, module, package, r.stderr[-1000:]))
     return r.stdout.strip()
+
+
+def module_version(module, attr="__version__"):
+    """The version a Python module reports of itself (as the driver runs it)."""
+    r = subprocess.run([PYTHON, "-c", "import %s; print(%s.%s)" % (module, module, attr)],
+                       capture_output=True, text=True, timeout=60)
+    return r.stdout.strip() if r.returncode == 0 else "? (%s)" % r.stderr.strip()[-200:]
 
 
 def dpkg_version(*packages):
@@ -558,87 +604,83 @@ def prep_python(script, module, package):
 
 
 def prep_pgjdbc():
-    jar = need("/usr/share/java/postgresql.jar", "libpostgresql-jdbc-java")
-    javac = need_tool("javac", "openjdk-17-jdk-headless")
+    jar = os.environ.get("PGWIRE_COMPAT_PGJDBC_JAR") or "/usr/share/java/postgresql.jar"
+    need(jar, "libpostgresql-jdbc-java")
     java = need_tool("java", "openjdk-17-jre-headless")
-    src = os.path.join(DRIVERS_DIR, "PgjdbcCompat.java")
-    out = os.path.join(work_dir(), "compat-java", _hash_files(src, os.path.realpath(jar)))
-    if not os.path.exists(os.path.join(out, "PgjdbcCompat.class")):
-        log("compiling %s into %s" % (src, out))
-        shutil.rmtree(os.path.dirname(out), ignore_errors=True)  # classes of older sources
-        tmp = out + ".tmp%d" % os.getpid()
-        shutil.rmtree(tmp, ignore_errors=True)
-        os.makedirs(tmp)
-        _run([javac, "-nowarn", "-cp", jar, "-d", tmp, src], "javac", timeout=300)
-        shutil.rmtree(out, ignore_errors=True)
-        os.rename(tmp, out)
-    # -Xshare/-XX:TieredStopAtLevel=1: a short-lived client starts faster.
-    return [java, "-XX:TieredStopAtLevel=1", "-cp", out + ":" + jar, "PgjdbcCompat"], {}
+    classes = program_dir("PGWIRE_COMPAT_JAVA_CLASSES", "PgjdbcCompat.class",
+                          "the pgjdbc program, compiled by the build (needs javac: "
+                          "openjdk-17-jdk-headless, and libpostgresql-jdbc-java)")
+    # -XX:TieredStopAtLevel=1: a short-lived client starts faster.
+    return [java, "-XX:TieredStopAtLevel=1", "-cp", classes + ":" + jar, "PgjdbcCompat"], {}
 
 
-# Exact versions: a floating range made the report (and behaviour) drift
-# from one run to the next. Bump deliberately, with the report.
-NPM_PACKAGES = {"pg": "pg@8.23.1", "pg-cursor": "pg-cursor@2.22.1", "postgres": "postgres@3.4.10"}
+def program_dir(env_name, marker, what):
+    d = os.environ.get(env_name, "")
+    if not d:
+        raise SetupError("%s is not set or empty: %s" % (env_name, what))
+    if not os.path.exists(os.path.join(d, marker)):
+        raise SetupError("%s/%s is missing (build it first): %s" % (d, marker, what))
+    return d
 
 
-def npm_dir():
-    return os.path.join(work_dir(), "compat-npm")
+def node_lock():
+    with open(os.path.join(NODE_DIR, "package-lock.json")) as f:
+        return json.load(f)
 
 
 def npm_version(name):
+    """Version of an installed npm package (tests/compat/node/node_modules), or None."""
     try:
-        with open(os.path.join(npm_dir(), "node_modules", name, "package.json")) as f:
+        with open(os.path.join(NODE_DIR, "node_modules", name, "package.json")) as f:
             return json.load(f)["version"]
     except (OSError, ValueError, KeyError):
         return None
 
 
+def npm_packages():
+    """{package: locked version} of every package in the lock, transitive ones too."""
+    out = {}
+    for path, entry in node_lock()["packages"].items():
+        if path.startswith("node_modules/"):
+            out[path[len("node_modules/"):]] = entry["version"]
+    return out
+
+
+def check_node_modules():
+    """The installed packages are exactly the locked versions; else fail,
+    naming the command that installs them (the test never installs)."""
+    lock = node_lock()["packages"]
+    wrong = []
+    for path, entry in lock.items():
+        if not path.startswith("node_modules/"):
+            continue
+        name = path[len("node_modules/"):]
+        have = npm_version(name)
+        if have is None and entry.get("optional"):
+            continue
+        if have != entry["version"]:
+            wrong.append("%s %s (locked %s)" % (name, have or "missing", entry["version"]))
+    if wrong:
+        raise SetupError("npm packages in %s/node_modules differ from package-lock.json: %s; "
+                         "run scripts/setup.sh --test (npm ci)" % (NODE_DIR, ", ".join(wrong)))
+
+
 def prep_node(script, packages):
     def prepare():
         node = need_tool("node", "nodejs")
-        if any(npm_version(p) != v.split("@", 1)[1] for p, v in NPM_PACKAGES.items()):
-            npm = need_tool("npm", "npm (or NodeSource nodejs)")
-            os.makedirs(npm_dir(), exist_ok=True)
-            with open(os.path.join(npm_dir(), ".lock"), "w") as lf:
-                import fcntl
-                fcntl.flock(lf, fcntl.LOCK_EX)  # two node drivers may run in parallel
-                if any(npm_version(p) != v.split("@", 1)[1] for p, v in NPM_PACKAGES.items()):
-                    # One package.json naming every package: a later install
-                    # never prunes what an earlier one brought.
-                    with open(os.path.join(npm_dir(), "package.json"), "w") as f:
-                        json.dump({"name": "pgwire-compat", "private": True, "dependencies": {
-                            k: v.split("@", 1)[1] for k, v in NPM_PACKAGES.items()}}, f, indent=1)
-                    log("installing npm packages %s into %s"
-                        % (" ".join(NPM_PACKAGES.values()), npm_dir()))
-                    _run([npm, "install", "--no-audit", "--no-fund", "--prefix", npm_dir()],
-                         "npm install", timeout=300)
+        check_node_modules()
         missing = [p for p in packages if npm_version(p) is None]
         if missing:
-            raise SetupError("npm packages %s are missing from %s after npm install"
-                             % (missing, npm_dir()))
-        env = {"NODE_PATH": os.path.join(npm_dir(), "node_modules"), "TZ": "UTC"}
+            raise SetupError("npm packages %s are missing from %s/node_modules: run "
+                             "scripts/setup.sh --test" % (missing, NODE_DIR))
+        env = {"NODE_PATH": os.path.join(NODE_DIR, "node_modules"), "TZ": "UTC"}
         return [node, os.path.join(DRIVERS_DIR, script)], env
     return prepare
 
 
 def prep_pgx():
-    go = need_tool("go", "golang-go")
-    need("/usr/share/gocode/src/github.com/jackc/pgx/v4", "golang-github-jackc-pgx-v4-dev")
-    src = os.path.join(DRIVERS_DIR, "pgx_compat.go")
-    base = os.path.join(work_dir(), "compat-go")
-    exe = os.path.join(base, "pgx_compat-" + _hash_files(src))
-    env = dict(os.environ, GOPATH="/usr/share/gocode", GO111MODULE="off", GOFLAGS="",
-               GOPROXY="off", GOCACHE=os.path.join(base, "cache"), CGO_ENABLED="0")
-    if not os.path.exists(exe):
-        log("building %s (go build, GOPATH mode) into %s" % (src, exe))
-        os.makedirs(base, exist_ok=True)
-        for old in os.listdir(base):  # programs built from older sources
-            if old.startswith("pgx_compat-"):
-                os.unlink(os.path.join(base, old))
-        tmp = exe + ".tmp%d" % os.getpid()
-        _run([go, "build", "-o", tmp, src], "go build", timeout=600, env=env, cwd=base)
-        os.rename(tmp, exe)
-    return [exe], {}
+    return [program("PGWIRE_COMPAT_PGX", "the pgx program, built by the build with `go build` "
+                    "(needs golang-go and golang-github-jackc-pgx-v4-dev)")], {}
 
 
 def prep_odbc():
@@ -663,38 +705,47 @@ DRIVERS = {d.name: d for d in [
            lambda: dpkg_version("libpqxx-dev"), "pqxx::icursorstream (DECLARE/FETCH)"),
     Driver("psycopg2", COMMON + TYPE_FEATURES,
            prep_python("psycopg2_compat.py", "psycopg2", "python3-psycopg2"),
-           lambda: dpkg_version("python3-psycopg2"),
+           lambda: "psycopg2 %s; %s" % (module_version("psycopg2"), dpkg_version("python3-psycopg2")),
            "named cursor, itersize 2000 (DECLARE/FETCH)",
            "psycopg2 interpolates parameters on the client (literals in a simple Query)"),
     Driver("psycopg", COMMON + ["prepared", "binary", "pipeline", "declare_cursor",
                                 "deallocate_all"] + TYPE_FEATURES,
            prep_python("psycopg_compat.py", "psycopg", "python3-psycopg"),
-           lambda: dpkg_version("python3-psycopg"), "cursor.stream() (libpq single-row mode)",
+           lambda: "psycopg %s (libpq %s); %s" % (module_version("psycopg"),
+                                                 module_version("psycopg.pq", "version()"),
+                                                 dpkg_version("python3-psycopg")),
+           "cursor.stream() (libpq single-row mode)",
            "server-side binding (extended protocol)"),
     Driver("asyncpg", COMMON + ["prepared"] + TYPE_FEATURES,
            prep_python("asyncpg_compat.py", "asyncpg", "python3-asyncpg"),
-           lambda: dpkg_version("python3-asyncpg"),
+           lambda: "asyncpg %s; %s" % (module_version("asyncpg"), dpkg_version("python3-asyncpg")),
            "conn.cursor() in a transaction (Execute with a row limit, PortalSuspended)"),
     Driver("pgjdbc", COMMON + ["server_prepare", "binary", "execute_batch"] + TYPE_FEATURES, prep_pgjdbc,
-           lambda: dpkg_version("libpostgresql-jdbc-java", "openjdk-17-jre-headless"),
+           lambda: "pgjdbc %s; %s, java %s" % (
+               jar_version(os.environ.get("PGWIRE_COMPAT_PGJDBC_JAR") or "/usr/share/java/postgresql.jar"),
+               dpkg_version("libpostgresql-jdbc-java", "openjdk-17-jre-headless"),
+               _cmd_version(["java", "-version"], stderr=True).split("\n")[0]),
            "setFetchSize(1000) with autocommit off (Execute with a row limit, PortalSuspended)",
            "prepareThreshold=1, binaryTransfer=true"),
     Driver("node-postgres", COMMON + ["prepared"] + TYPE_FEATURES, prep_node("node_pg_compat.js", ["pg", "pg-cursor"]),
-           lambda: "pg %s, pg-cursor %s (npm), node %s" % (npm_version("pg"), npm_version("pg-cursor"),
-                                                           _cmd_version(["node", "--version"])),
+           lambda: "pg %s, pg-cursor %s, pg-protocol %s, pg-types %s (npm, locked), node %s" % (
+               npm_version("pg"), npm_version("pg-cursor"), npm_version("pg-protocol"),
+               npm_version("pg-types"), _cmd_version(["node", "--version"])),
            "pg-cursor, 1000 rows per read (Execute with a row limit, PortalSuspended)",
            "binary results with `binary: true`; `b~` in a type cell: pg 8 decodes every DataRow "
            "field as UTF-8 (brianc/node-postgres#3495), so for values that are not UTF-8 only "
            "pg's image of the bytes is compared (other drivers check those bytes exactly)"),
     Driver("postgres.js", COMMON + ["prepared"] + TYPE_FEATURES, prep_node("postgresjs_compat.js", ["postgres"]),
-           lambda: "postgres %s (npm), node %s" % (npm_version("postgres"),
-                                                   _cmd_version(["node", "--version"])),
+           lambda: "postgres %s (npm, locked), node %s" % (npm_version("postgres"),
+                                                           _cmd_version(["node", "--version"])),
            "sql`...`.cursor(1000) (Execute with a row limit, PortalSuspended)"),
     Driver("pgx", COMMON + ["prepared", "batch"] + TYPE_FEATURES, prep_pgx,
-           lambda: dpkg_version("golang-github-jackc-pgx-v4-dev", "golang-go"),
+           lambda: "%s, built with %s" % (dpkg_version("golang-github-jackc-pgx-v4-dev", "golang-go"),
+                                          _cmd_version(["go", "version"])),
            "conn.Query + rows.Next (rows decoded as they arrive)"),
     Driver("psqlodbc", COMMON + TYPE_FEATURES, prep_odbc,
-           lambda: dpkg_version("odbc-postgresql", "unixodbc", "python3-pyodbc"),
+           lambda: "pyodbc %s; %s" % (module_version("pyodbc", "version"),
+                                      dpkg_version("odbc-postgresql", "unixodbc", "python3-pyodbc")),
            "UseDeclareFetch=1;Fetch=1000 (DECLARE/FETCH in a transaction)",
            "through pyodbc, DSN-less: Driver=.../psqlodbcw.so"),
     Driver("pgbench", ["connect_trust", "connect_scram", "connect_tls", "mode_simple",
@@ -704,11 +755,25 @@ DRIVERS = {d.name: d for d in [
 ]}
 
 
-def _cmd_version(argv):
+def _cmd_version(argv, stderr=False):
     try:
-        return subprocess.run(argv, capture_output=True, text=True, timeout=30).stdout.strip()
+        r = subprocess.run(argv, capture_output=True, text=True, timeout=30)
+        return (r.stderr if stderr else r.stdout).strip()
     except OSError:
         return "?"
+
+
+def jar_version(jar):
+    """Implementation-Version from a jar's manifest."""
+    import zipfile
+    try:
+        with zipfile.ZipFile(jar) as z:
+            for line in z.read("META-INF/MANIFEST.MF").decode(errors="replace").splitlines():
+                if line.startswith("Implementation-Version:"):
+                    return line.split(":", 1)[1].strip()
+    except (OSError, KeyError, zipfile.BadZipFile) as e:
+        return "? (%s)" % e
+    return "?"
 
 
 # ---------------------------------------------------------------------------
@@ -864,14 +929,19 @@ def run_driver(name, ctx, gaps):
         if server is not None:
             env = driver_env(kind, server, driver)
             env.update(extra_env)
-            results, status, stderr, secs = run_program(argv, env, timeout=90 * SLOW)
-            srv_rec["seconds"] = round(secs, 2)
+            try:
+                limit = budget(90 * SLOW, "running %s against %s" % (name, kind.name))
+            except SetupError as e:
+                limit, error = None, str(e)
+            if limit is not None:
+                results, status, stderr, secs = run_program(argv, env, timeout=limit)
+                srv_rec["seconds"] = round(secs, 2)
+                if status != 0:
+                    error = "driver program ended with %s before reporting this; stderr tail: %s" % (
+                        status, stderr[-1500:])
             problems = server.stop()
             if problems:
                 record["problems"] += ["%s: %s" % (kind.name, p) for p in problems]
-            if status != 0:
-                error = "driver program ended with %s before reporting this; stderr tail: %s" % (
-                    status, stderr[-1500:])
         for feat in driver.features:
             r = results.get(feat)
             if r is None:
@@ -943,6 +1013,7 @@ def results_dir():
 
 
 def cmd_run(names):
+    start_budget()
     gaps, errors = load_gaps()
     if errors:
         for e in errors:
@@ -1159,6 +1230,14 @@ def render_report(records):
         rec = records[d]
         L.append("| %s | %s | %s | %s |" % (d, rec["version"], rec["stream_api"], rec["notes"]))
     L.append("")
+    try:
+        npm = npm_packages()
+    except (OSError, ValueError, KeyError) as e:
+        npm = {"(package-lock.json unreadable: %s)" % e: "?"}
+    L.append("The Node.js packages, transitive ones included, are pinned by "
+             "`tests/compat/node/package-lock.json` and installed with `npm ci` by "
+             "`scripts/setup.sh --test`: %s." % ", ".join("%s %s" % kv for kv in sorted(npm.items())))
+    L.append("")
     L.append("Servers: the SQL differs only where SQLite needs it (a recursive CTE instead of "
              "generate_series, BLOB instead of BYTEA); see `DIALECTS` in `tests/compat/compat.py`.")
     return "\n".join(L) + "\n"
@@ -1170,9 +1249,11 @@ def use_build_dir(build):
     build = os.path.abspath(build)
     os.environ.setdefault("PGWIRE_BIN_SQLITE_SERVER", os.path.join(build, "examples", "sqlite_server"))
     os.environ.setdefault("PGWIRE_BIN_LIBPQ_PROXY", os.path.join(build, "examples", "libpq_proxy"))
-    for env, exe in (("PGWIRE_COMPAT_LIBPQ", "libpq_compat"), ("PGWIRE_COMPAT_LIBPQXX", "libpqxx_compat")):
+    for env, exe in (("PGWIRE_COMPAT_LIBPQ", "libpq_compat"), ("PGWIRE_COMPAT_LIBPQXX", "libpqxx_compat"),
+                     ("PGWIRE_COMPAT_PGX", "pgx_compat"), ("PGWIRE_COMPAT_JAVA_CLASSES", "compat-java")):
         p = os.path.join(build, "tests", "compat", exe)
         os.environ.setdefault(env, p if os.path.exists(p) else "")
+    os.environ.setdefault("PGWIRE_COMPAT_PGJDBC_JAR", "/usr/share/java/postgresql.jar")
     os.environ.setdefault("PGWIRE_COMPAT_WORK", os.path.join(build, "tests", "compat"))
     os.environ.setdefault("PGWIRE_COMPAT_BUILD", build)
     os.environ.setdefault("PGWIRE_COMPAT_DOC", os.path.join(ROOT, "docs", "COMPATIBILITY.md"))

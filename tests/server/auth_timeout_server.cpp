@@ -20,7 +20,5 @@ int main(int argc, char** argv) {
   handlers.startup = example::auth_handler(flags);
   handlers.simple_query = std::make_shared<example::FixedResults>();
   pgwire::Server server(options, handlers);
-  server.start();
-  example::announce(server, flags);
-  server.run();
+  return example::serve(server, flags);
 }

@@ -33,6 +33,9 @@ SANITIZED = os.environ.get("PGWIRE_SANITIZED", "") not in ("", "0", "OFF", "off"
 # Generous guards, not synchronisation: sanitized builds are several times slower.
 SLOW = 4.0 if SANITIZED else 1.0
 STARTUP_TIMEOUT = 30.0 * SLOW
+# A server must exit, with status 0, this soon after SIGTERM (LeakSanitizer's
+# check at exit included).
+STOP_TIMEOUT = 15.0 * SLOW
 
 _PROGRAM_NAMES = {
     "server": "SERVER",
@@ -110,9 +113,10 @@ def make_certificates(d):
 class ServerProcess:
     """One server process on port 0; knows its port from "listening on"."""
 
-    def __init__(self, name, args=(), env=None):
+    def __init__(self, name, args=(), env=None, argv=None, stop_timeout=None):
         self.name = name
-        self.argv = [program(name)] + list(args)
+        self.stop_timeout = STOP_TIMEOUT if stop_timeout is None else stop_timeout
+        self.argv = list(argv) if argv is not None else [program(name)] + list(args)
         self.stderr_file = tempfile.TemporaryFile(mode="w+b")
         proc_env = dict(os.environ)
         if env:
@@ -167,6 +171,18 @@ class ServerProcess:
                     out[k] = int(v.split()[0])
         return out
 
+    def thread_names(self):
+        """Sorted names (comm) of the server's threads."""
+        names = []
+        d = "/proc/%d/task" % self.pid
+        for tid in os.listdir(d):
+            try:
+                with open(os.path.join(d, tid, "comm")) as f:
+                    names.append(f.read().strip())
+            except FileNotFoundError:  # ended meanwhile
+                continue
+        return sorted(names)
+
     def cpu_seconds(self):
         """User + system CPU time used so far (10 ms resolution)."""
         with open("/proc/%d/stat" % self.pid) as f:
@@ -178,25 +194,78 @@ class ServerProcess:
             self.proc.kill()
             self.proc.wait(30)
 
+    def timers(self):
+        """Remaining seconds of each armed timerfd of the server. Asio's
+        reactor keeps one timerfd set to its earliest deadline: while the
+        server example runs pg_sleep(N), one of these is at most N. (A
+        cancelled timer may leave an older, later deadline behind.)"""
+        out = []
+        d = "/proc/%d/fd" % self.pid
+        for fd in os.listdir(d):
+            try:
+                if "timerfd" not in os.readlink(os.path.join(d, fd)):
+                    continue
+                with open("/proc/%d/fdinfo/%s" % (self.pid, fd)) as f:
+                    info = f.read()
+            except FileNotFoundError:  # closed meanwhile
+                continue
+            m = re.search(r"it_value: \((\d+), (\d+)\)", info)
+            if m is None:
+                raise AssertionError("unexpected timerfd fdinfo of %s:\n%s" % (self.name, info))
+            remaining = int(m.group(1)) + int(m.group(2)) / 1e9
+            if remaining > 0:
+                out.append(remaining)
+        return out
+
+    def wait_sleeping(self, seconds, sent_at, timeout=10.0):
+        """Waits until the server has armed the timer of a pg_sleep(seconds)
+        sent at time.monotonic() `sent_at`: proof that the statement is
+        running (the example's pg_sleep is such a timer, and nothing else
+        arms one that short). Returns the remaining seconds; fails after
+        `timeout`."""
+        deadline = time.monotonic() + timeout * SLOW
+        while True:
+            now = time.monotonic()
+            # Armed after the query was sent, so no earlier than `seconds`
+            # before now, and not later than `seconds` after sending.
+            low = seconds - (now - sent_at) - 0.25
+            fits = [t for t in self.timers() if low <= t <= seconds + 0.01]
+            if fits:
+                return fits[0]
+            if now > deadline:
+                raise AssertionError("%s did not start pg_sleep(%s) within %.0f s (timers: %s)"
+                                     % (self.name, seconds, timeout * SLOW, self.timers()))
+            time.sleep(0.005)  # polling a condition, bounded by the deadline
+
     def stop(self):
-        """Terminates the server; fails if it had died on its own, or if a
-        sanitizer reported anything."""
+        """Sends SIGTERM and requires a clean exit: status 0 within
+        STOP_TIMEOUT. Fails if the server had died on its own, did not exit
+        in time (stop_timeout; it is then killed), exited with another status (a
+        LeakSanitizer report under ASan exits non-zero), or if a sanitizer
+        reported anything."""
         if self.stopped:
             return
         self.stopped = True
+        problems = []
         died = self.proc.poll()
-        if died is None:
+        if died is not None:
+            problems.append("%s exited by itself during the test with status %s" % (self.name, died))
+        else:
             self.proc.send_signal(signal.SIGTERM)
             try:
-                self.proc.wait(10 * SLOW)
+                status = self.proc.wait(self.stop_timeout)
             except subprocess.TimeoutExpired:
                 self.kill()
+                problems.append("%s did not exit within %.0f s of SIGTERM (killed)"
+                                % (self.name, self.stop_timeout))
+            else:
+                if status != 0:
+                    problems.append("%s exited with status %s after SIGTERM, not 0%s"
+                                    % (self.name, status,
+                                       " (killed by signal %d)" % -status if status < 0 else ""))
         self.proc.stdout.close()
         err = self.stderr()
         self.stderr_file.close()
-        problems = []
-        if died is not None:
-            problems.append("%s exited by itself during the test with status %s" % (self.name, died))
         if any(m in err for m in SANITIZER_MARKERS):
             problems.append("%s reported a sanitizer error" % self.name)
         if problems:

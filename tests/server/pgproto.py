@@ -14,6 +14,7 @@ import base64
 import hashlib
 import hmac
 import os
+import select
 import socket
 import ssl
 import struct
@@ -95,6 +96,37 @@ def cancel_request(pid, secret):
 
 def query(sql):
     return message("Q", cstr(sql))
+
+
+def parse(sql, name=b"", param_types=()):
+    body = cstr(name) + cstr(sql) + struct.pack("!h", len(param_types))
+    body += b"".join(struct.pack("!I", t) for t in param_types)
+    return message("P", body)
+
+
+def bind(portal=b"", statement=b"", params=(), result_formats=()):
+    body = cstr(portal) + cstr(statement) + struct.pack("!h", 0) + struct.pack("!h", len(params))
+    for p in params:
+        if p is None:
+            body += struct.pack("!i", -1)
+        else:
+            p = p.encode() if isinstance(p, str) else p
+            body += struct.pack("!i", len(p)) + p
+    body += struct.pack("!h", len(result_formats))
+    body += b"".join(struct.pack("!h", f) for f in result_formats)
+    return message("B", body)
+
+
+def execute(portal=b"", max_rows=0):
+    return message("E", cstr(portal) + struct.pack("!i", max_rows))
+
+
+def describe_portal(portal=b""):
+    return message("D", b"P" + cstr(portal))
+
+
+def sync():
+    return message("S")
 
 
 def parse_fields(body):
@@ -217,6 +249,15 @@ class Conn:
 
     def __exit__(self, *exc):
         self.close()
+
+    def has_data(self):
+        """True when a byte from the server is waiting (buffered, inside TLS,
+        or on the socket). Never blocks."""
+        if len(self.buf) > self.pos:
+            return True
+        if isinstance(self.sock, ssl.SSLSocket) and self.sock.pending():
+            return True
+        return bool(select.select([self.sock], [], [], 0)[0])
 
     def _fill(self, need, chunk=262144):
         """Make at least `need` unread bytes available; EOFError on close."""

@@ -37,25 +37,37 @@ report = {}
 
 
 class Sampler(threading.Thread):
-    """Samples the server's VmRSS every few milliseconds while a test runs."""
+    """Samples the server's VmRSS every few milliseconds while a test runs.
+    stop() fails the test when sampling broke (/proc unreadable, the server
+    gone) or produced no sample: a peak of nothing proves nothing."""
 
     def __init__(self, server):
         super().__init__(daemon=True)
         self.server = server
         self.samples = []
+        self.error = None
         self.done = threading.Event()
 
     def run(self):
-        while not self.done.wait(0.005):
-            try:
+        try:
+            while True:
                 self.samples.append((time.monotonic(), self.server.memory()["VmRSS"]))
-            except (OSError, KeyError):
-                return
+                if self.done.wait(0.005):
+                    return
+        except Exception as e:  # noqa: BLE001 - reported by stop()
+            self.error = e
 
     def stop(self):
         self.done.set()
         self.join(10)
-        return max((kb for _, kb in self.samples), default=0)
+        if self.is_alive():
+            raise AssertionError("the memory sampler did not stop within 10 s")
+        if self.error is not None:
+            raise AssertionError("sampling the server's memory failed after %d samples: %r"
+                                 % (len(self.samples), self.error))
+        if not self.samples:
+            raise AssertionError("the memory sampler took no sample")
+        return max(kb for _, kb in self.samples)
 
 
 class StreamingTest(ServerTestCase):
@@ -130,7 +142,9 @@ class StreamingTest(ServerTestCase):
         cpu_total = s.cpu_seconds() - cpu_before
         cpu_slow = slow["cpu"] - cpu_before
         peak = sampler.stop()
-        slow_peak = max((kb for t, kb in sampler.samples if t < slow["until"]), default=0)
+        during_slow = [kb for t, kb in sampler.samples if t < slow["until"]]
+        self.assertTrue(during_slow, "no memory sample during the slow phase")
+        slow_peak = max(during_slow)
         self.assertEqual(count, ROWS)
         self.assertEqual(last, [str(ROWS), "row %d" % ROWS])
         self.assertEqual(tag, "SELECT %d" % ROWS)

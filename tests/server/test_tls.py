@@ -8,7 +8,7 @@ import ssl
 import unittest
 
 import pgproto
-from harness import ServerTestCase, tls_files
+from harness import SLOW, ServerTestCase, tls_files
 
 PASSWORD = "tls-pw"
 
@@ -181,40 +181,60 @@ class DirectSslTest(ServerTestCase):
             c.startup("carol", PASSWORD, channel_binding=True)
             self.assertEqual(c.simple_query("select 1")[0]["rows"], [["select 1", "8"]])
 
-    def assert_direct_ssl_fails(self, server, alpn):
-        """The handshake fails, or the server closes the connection before
-        answering the StartupMessage: never AuthenticationOk."""
+    def direct_ssl_refusal(self, server, alpn):
+        """How the server refuses a direct SSL connection offering `alpn`:
+        ("alert", text): a TLS alert from the server ended the handshake;
+        ("eof", text): the server closed the connection during the handshake;
+        ("closed", messages): the handshake completed, and the server closed
+        the connection after the StartupMessage, sending `messages` (never
+        AuthenticationOk). A handshake or a session that hangs fails the test:
+        waiting is not refusing."""
+        limit = 10.0 * SLOW
+        raw = socket.create_connection(("127.0.0.1", server.port), timeout=limit)
         try:
-            c = self.direct_connect(server, alpn)
-        except (ssl.SSLError, ConnectionError, socket.timeout) as e:
-            return "handshake: %r" % e
-        with c:
-            try:
-                c.send(pgproto.startup_packet("postgres"))
-                got = c.expect_closed()
-            except (ssl.SSLError, ConnectionError) as e:
-                return "after handshake: %r" % e
-            self.assertEqual(got, [], "the server answered a direct SSL session without ALPN")
-            return "closed"
+            tls = pgproto.client_tls_context(None, alpn).wrap_socket(raw)
+        except socket.timeout:
+            raw.close()
+            self.fail("the TLS handshake hung for %.0f s instead of being refused" % limit)
+        except (ssl.SSLEOFError, ssl.SSLZeroReturnError, ConnectionResetError,
+                BrokenPipeError) as e:
+            # The socket closed (with or without a reset) during the handshake.
+            return "eof", str(e)
+        except ssl.SSLError as e:
+            if "alert" not in str(e).lower():
+                self.fail("the handshake failed on the client's side, not by the server's "
+                          "refusal: %r" % e)
+            return "alert", str(e)
+        with pgproto.Conn.wrap(tls, timeout=limit) as c:
+            c.send(pgproto.startup_packet("postgres"))
+            # Fails (ProtocolError) if the connection stays open.
+            got = c.expect_closed(limit)
+        self.assertNotIn(("R", b"\0\0\0\0"), got, "AuthenticationOk on a refused connection")
+        return "closed", got
 
     def test_direct_ssl_without_alpn_fails(self):
         s = self.start_tls_server("server")
-        self.assert_direct_ssl_fails(s, None)
+        # As PostgreSQL 17: the handshake completes, then the connection is
+        # closed without a message (the refusal is only logged).
+        self.assertEqual(self.direct_ssl_refusal(s, None), ("closed", []))
         # The server is still fine.
         self.assertEqual(self.pq_client(self.conninfo(s, sslmode="require"),
                                         "query:select 1")[1][1]["rows"], [["select 1", "8"]])
 
     def test_direct_ssl_with_http_alpn_fails(self):
         s = self.start_tls_server("server")
-        how = self.assert_direct_ssl_fails(s, ["http/1.1"])
+        how, text = self.direct_ssl_refusal(s, ["http/1.1"])
         # The ALPN callback refuses: a no_application_protocol alert.
-        self.assertTrue(how.startswith("handshake"), how)
+        self.assertEqual(how, "alert", text)
+        self.assertIn("no application protocol", text.lower())
         self.assertEqual(self.pq_client(self.conninfo(s, sslmode="require"),
                                         "query:select 1")[1][1]["rows"], [["select 1", "8"]])
 
     def test_direct_ssl_to_server_without_tls_is_closed(self):
+        # The ClientHello is not a startup packet: closed, without a reply.
         s = self.start_server("server", "--listen", "127.0.0.1:0")
-        self.assert_direct_ssl_fails(s, ["postgresql"])
+        how, text = self.direct_ssl_refusal(s, ["postgresql"])
+        self.assertEqual(how, "eof", text)
         self.assertEqual(self.pq_client(self.conninfo(s), "query:select 1")[1][1]["rows"],
                          [["select 1", "8"]])
 

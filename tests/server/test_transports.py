@@ -1,12 +1,15 @@
-"""Unix-domain sockets (psql -h DIR -p PORT finds DIR/.s.PGSQL.PORT), sessions
-overlapping a running query, and a multi-threaded server (--threads 4)
-serving 20 concurrent sessions."""
+"""Unix-domain sockets (psql -h DIR -p PORT finds DIR/.s.PGSQL.PORT), two
+sessions' statements running at the same time and sessions served while a
+statement runs (shown by the server's armed timers and by the order of the
+results, not by timing alone), and multi-threaded servers: exactly --threads
+io threads, 20 concurrent sessions on 4."""
 
 import os
 import shutil
 import socket
 import subprocess
 import tempfile
+import time
 import unittest
 
 import pgproto
@@ -58,24 +61,61 @@ class UnixSocketTest(ServerTestCase):
 
 
 class OverlapTest(ServerTestCase):
-    """Sessions that come and go while another session's query is running."""
+    """Sessions that come and go, and statements that run, while another
+    session's statement is running. A pg_sleep of the server example runs
+    once the server has armed its timer (ServerProcess.wait_sleeping); it is
+    still running as long as its result has not arrived."""
+
+    def session(self, s):
+        c = pgproto.Conn(port=s.port)
+        self.addCleanup(c.close)
+        c.startup("postgres")
+        return c
+
+    def test_two_sleeps_run_at_once(self):
+        # One io thread: B's pg_sleep starts while A's runs, and ends first.
+        s = self.start_server("server", "--listen", "127.0.0.1:0")
+        a, b = self.session(s), self.session(s)
+        a_secs, b_secs = 3.0 * SLOW, 1.0 * SLOW
+        a_sent = time.monotonic()
+        a.send(pgproto.query("select pg_sleep(%s)" % a_secs))
+        s.wait_sleeping(a_secs, a_sent)
+        sent = time.monotonic()
+        b.send(pgproto.query("select pg_sleep(%s)" % b_secs))
+        s.wait_sleeping(b_secs, sent)
+        # Both started; neither has finished.
+        self.assertFalse(a.has_data(), "A finished before B started")
+        self.assertFalse(b.has_data())
+        b_results = b.read_results()
+        self.assertEqual(b_results[0]["tag"], "SELECT 1", b_results)
+        # B finished while A was still running.
+        self.assertFalse(a.has_data(), "A finished before B: the sleeps did not overlap")
+        self.assertEqual(a.read_results()[0]["tag"], "SELECT 1")
+        self.assertLess(time.monotonic() - a_sent, a_secs + b_secs,
+                        "the two sleeps took as long as one after the other")
+        self.assertEqual((a.status, b.status), ("I", "I"))
 
     def test_connections_during_a_running_query(self):
         s = self.start_server("server", "--listen", "127.0.0.1:0")
-        with pgproto.Conn(port=s.port) as a:
-            a.startup("postgres")
-            a.send(pgproto.query("select pg_sleep(0.5)"))
-            # While A's handler waits: a probe, a whole session, a psql run.
-            socket.create_connection(("127.0.0.1", s.port), timeout=10).close()
-            with pgproto.Conn(port=s.port) as b:
-                b.startup("postgres")
-                self.assertEqual(b.simple_query("select 2")[0]["rows"], [["select 2", "8"]])
-            r = self.psql(self.conninfo(s), "-At", "-c", "select 3")
-            self.assertEqual(r.stdout.strip(), "select 3|8")
-            results = a.read_results()
-            self.assertEqual(results[0]["tag"], "SELECT 1", results)
-            self.assertEqual(a.status, "I")
-            self.assertEqual(a.simple_query("select 4")[0]["rows"], [["select 4", "8"]])
+        a = self.session(s)
+        seconds = 3.0 * SLOW
+        sent = time.monotonic()
+        a.send(pgproto.query("select pg_sleep(%s)" % seconds))
+        s.wait_sleeping(seconds, sent)
+        # While A's statement runs: a probe, a whole session, a psql run.
+        socket.create_connection(("127.0.0.1", s.port), timeout=10).close()
+        with pgproto.Conn(port=s.port) as b:
+            b.startup("postgres")
+            self.assertEqual(b.simple_query("select 2")[0]["rows"], [["select 2", "8"]])
+        r = self.psql(self.conninfo(s), "-At", "-c", "select 3")
+        self.assertEqual(r.stdout.strip(), "select 3|8")
+        self.assertFalse(a.has_data(), "A's statement ended before the other sessions were "
+                         "served: nothing overlapped it (make its pg_sleep longer?)")
+        results = a.read_results()
+        self.assertEqual(results[0]["tag"], "SELECT 1", results)
+        self.assertGreaterEqual(time.monotonic() - sent, seconds * 0.95)
+        self.assertEqual(a.status, "I")
+        self.assertEqual(a.simple_query("select 4")[0]["rows"], [["select 4", "8"]])
 
     def test_multi_batch_result_with_psql(self):
         # 20000 rows (~0.5 MB): several flushes of the 64 KiB output batch.
@@ -90,12 +130,35 @@ class OverlapTest(ServerTestCase):
 
 class ThreadsTest(ServerTestCase):
 
+    def assert_io_threads(self, s, n):
+        """The server runs exactly n io threads, besides the examples' one
+        thread waiting for SIGTERM (example::serve). The io threads start in
+        run(), after "listening on" was printed: wait for them, bounded."""
+        others = ["example-signals"]
+        deadline = time.monotonic() + 10 * SLOW
+        while True:
+            names = s.thread_names()
+            io = [t for t in names if t not in others]
+            if len(io) >= n or time.monotonic() > deadline:
+                break
+            time.sleep(0.01)  # polling a condition, bounded by the deadline
+        self.assertEqual(sorted(set(names) - set(io)), others, names)
+        self.assertEqual(len(io), n, "expected %d io threads, the server has %s" % (n, names))
+        self.assertEqual(len(names), n + 1, names)
+
+    def test_thread_count_is_exact(self):
+        for n in (1, 2, 3):
+            with self.subTest(threads=n):
+                s = self.start_server("server", "--listen", "127.0.0.1:0", "--threads", str(n))
+                self.assertEqual(self.pq_client(self.conninfo(s), "query:select 1")[1][1]["rows"],
+                                 [["select 1", "8"]])
+                self.assert_io_threads(s, n)
+
     def test_20_concurrent_libpq_sessions_on_4_threads(self):
         s = self.start_server("server", "--listen", "127.0.0.1:0", "--threads", "4",
                               "--auth", "md5", "--password", "pw")
         _, events = self.pq_client(self.conninfo(s), "sessions:20:25:select 1", password="pw")
-        # The io threads start in run(), after "listening on" was printed.
-        self.assertGreaterEqual(s.memory()["Threads"], 4, "--threads 4 should run 4 io threads")
+        self.assert_io_threads(s, 4)
         summary = events[-1]
         self.assertEqual(summary["event"], "sessions", events)
         self.assertEqual(summary, {"event": "sessions", "connected": 20, "ok": 20 * 25,
