@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 
 #include "pgwire/protocol/session_machine.hpp"
+#include "pgwire/types/copy_format.hpp"
 #include "wire.hpp"
 
 namespace pgwire::protocol {
@@ -27,8 +28,8 @@ namespace {
 template <class Response>
 Response copy_response(const CopyStream& s) {
   Response m;
-  m.format = static_cast<std::int8_t>(s.format());
-  m.column_formats.assign(s.columns(), static_cast<FormatCode>(s.format()));
+  m.format = s.format() == CopyFormat::binary ? 1 : 0;
+  m.column_formats.assign(s.columns(), m.format);
   return m;
 }
 

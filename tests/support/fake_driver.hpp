@@ -38,6 +38,7 @@
 #include "pgwire/codec/backend.hpp"
 #include "pgwire/codec/frontend.hpp"
 #include "pgwire/protocol/session_machine.hpp"
+#include "pgwire/types/copy_format.hpp"
 #include "pgwire/protocol/sql_text.hpp"
 #include "support/sync_driver.hpp"
 

@@ -20,6 +20,7 @@
 
 #include "pgwire/protocol/copy.hpp"
 #include "pgwire/protocol/session.hpp"
+#include "pgwire/types/copy_format.hpp"
 
 namespace pgwire {
 

@@ -21,9 +21,11 @@
 
 namespace pgwire {
 
-// The overall format of a COPY as announced in Copy{In,Out}Response: text
-// (also csv) or binary. Column formats follow it, as PostgreSQL sends them.
-enum class CopyFormat : std::int8_t { text = 0, binary = 1 };
+// text, csv or binary: declared in pgwire/types/copy_format.hpp with the
+// COPY data codecs (included there only, to keep this header light).
+// Copy{In,Out}Response announce binary as 1, text and csv as 0, and every
+// column in that format, as PostgreSQL does.
+enum class CopyFormat : std::uint8_t;
 
 // What every COPY stream shares: the formats its Copy*Response announces.
 class CopyStream {
@@ -44,7 +46,7 @@ class CopyStream {
   CopyStream() = default;
 
  private:
-  CopyFormat format_ = CopyFormat::text;
+  CopyFormat format_{};  // text
   std::size_t columns_ = 0;
 };
 
