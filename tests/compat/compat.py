@@ -718,18 +718,19 @@ def prep_odbc():
 # COPY, cancel and LISTEN/NOTIFY through the driver's own API (after the
 # type features in the report).
 ASYNC = ["copy_in", "copy_out", "cancel", "notify"]
+PENDING = []  # drivers whose programs do not have them yet (psql, libpq, libpqxx, pgjdbc, pgx)
 
 DRIVERS = {d.name: d for d in [
     Driver("psql", ["connect_trust", "connect_scram", "connect_tls", "simple_query",
-                    "error_sqlstate", "multi_statement", "transaction", "rows_100k", "stream_100k"] + TYPE_FEATURES + ASYNC,
+                    "error_sqlstate", "multi_statement", "transaction", "rows_100k", "stream_100k"] + TYPE_FEATURES + PENDING,
            prep_cli("psql"), lambda: dpkg_version("postgresql-client-15"),
            "`\\set FETCH_COUNT 1000` (DECLARE/FETCH)",
            "psql interpolates variables on the client, so it has no parameter features here"),
-    Driver("libpq", COMMON + ["prepare_describe", "binary_results", "pipeline_error"] + TYPE_FEATURES + ASYNC,
+    Driver("libpq", COMMON + ["prepare_describe", "binary_results", "pipeline_error"] + TYPE_FEATURES + PENDING,
            prep_built("PGWIRE_COMPAT_LIBPQ", "tests/compat libpq program (needs libpq-dev)"),
            lambda: dpkg_version("libpq5"), "single-row mode (PQsetSingleRowMode)",
            "parameters: int8/float8/bool/bytea binary, text/date/timestamp text, all typed"),
-    Driver("libpqxx", COMMON + ["prepared"] + TYPE_FEATURES + ASYNC,
+    Driver("libpqxx", COMMON + ["prepared"] + TYPE_FEATURES + PENDING,
            prep_built("PGWIRE_COMPAT_LIBPQXX", "tests/compat libpqxx program (needs libpqxx-dev)"),
            lambda: dpkg_version("libpqxx-dev"), "pqxx::icursorstream (DECLARE/FETCH)"),
     Driver("psycopg2", COMMON + TYPE_FEATURES + ASYNC,
@@ -749,7 +750,7 @@ DRIVERS = {d.name: d for d in [
            prep_python("asyncpg_compat.py", "asyncpg", "python3-asyncpg"),
            lambda: "asyncpg %s; %s" % (module_version("asyncpg"), dpkg_version("python3-asyncpg")),
            "conn.cursor() in a transaction (Execute with a row limit, PortalSuspended)"),
-    Driver("pgjdbc", COMMON + ["server_prepare", "binary", "execute_batch"] + TYPE_FEATURES + ASYNC, prep_pgjdbc,
+    Driver("pgjdbc", COMMON + ["server_prepare", "binary", "execute_batch"] + TYPE_FEATURES + PENDING, prep_pgjdbc,
            lambda: "pgjdbc %s; %s, java %s" % (
                jar_version(os.environ.get("PGWIRE_COMPAT_PGJDBC_JAR") or "/usr/share/java/postgresql.jar"),
                dpkg_version("libpostgresql-jdbc-java", "openjdk-17-jre-headless"),
@@ -768,7 +769,7 @@ DRIVERS = {d.name: d for d in [
            lambda: "postgres %s (npm, locked), node %s" % (npm_version("postgres"),
                                                            _cmd_version(["node", "--version"])),
            "sql`...`.cursor(1000) (Execute with a row limit, PortalSuspended)"),
-    Driver("pgx", COMMON + ["prepared", "batch"] + TYPE_FEATURES + ASYNC, prep_pgx,
+    Driver("pgx", COMMON + ["prepared", "batch"] + TYPE_FEATURES + PENDING, prep_pgx,
            lambda: "%s, built with %s" % (dpkg_version("golang-github-jackc-pgx-v4-dev", "golang-go"),
                                           _cmd_version(["go", "version"])),
            "conn.Query + rows.Next (rows decoded as they arrive)"),
