@@ -750,7 +750,7 @@ DRIVERS = {d.name: d for d in [
            prep_python("asyncpg_compat.py", "asyncpg", "python3-asyncpg"),
            lambda: "asyncpg %s; %s" % (module_version("asyncpg"), dpkg_version("python3-asyncpg")),
            "conn.cursor() in a transaction (Execute with a row limit, PortalSuspended)"),
-    Driver("pgjdbc", COMMON + ["server_prepare", "binary", "execute_batch"] + TYPE_FEATURES + PENDING, prep_pgjdbc,
+    Driver("pgjdbc", COMMON + ["server_prepare", "binary", "execute_batch"] + TYPE_FEATURES + ASYNC, prep_pgjdbc,
            lambda: "pgjdbc %s; %s, java %s" % (
                jar_version(os.environ.get("PGWIRE_COMPAT_PGJDBC_JAR") or "/usr/share/java/postgresql.jar"),
                dpkg_version("libpostgresql-jdbc-java", "openjdk-17-jre-headless"),
