@@ -722,7 +722,7 @@ PENDING = []  # drivers whose programs do not have them yet (psql, libpq, libpqx
 
 DRIVERS = {d.name: d for d in [
     Driver("psql", ["connect_trust", "connect_scram", "connect_tls", "simple_query",
-                    "error_sqlstate", "multi_statement", "transaction", "rows_100k", "stream_100k"] + TYPE_FEATURES + PENDING,
+                    "error_sqlstate", "multi_statement", "transaction", "rows_100k", "stream_100k"] + TYPE_FEATURES + ASYNC,
            prep_cli("psql"), lambda: dpkg_version("postgresql-client-15"),
            "`\\set FETCH_COUNT 1000` (DECLARE/FETCH)",
            "psql interpolates variables on the client, so it has no parameter features here"),
