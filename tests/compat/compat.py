@@ -718,7 +718,6 @@ def prep_odbc():
 # COPY, cancel and LISTEN/NOTIFY through the driver's own API (after the
 # type features in the report).
 ASYNC = ["copy_in", "copy_out", "cancel", "notify"]
-PENDING = []  # drivers whose programs do not have them yet (psql, libpq, libpqxx, pgjdbc, pgx)
 
 DRIVERS = {d.name: d for d in [
     Driver("psql", ["connect_trust", "connect_scram", "connect_tls", "simple_query",
@@ -730,7 +729,7 @@ DRIVERS = {d.name: d for d in [
            prep_built("PGWIRE_COMPAT_LIBPQ", "tests/compat libpq program (needs libpq-dev)"),
            lambda: dpkg_version("libpq5"), "single-row mode (PQsetSingleRowMode)",
            "parameters: int8/float8/bool/bytea binary, text/date/timestamp text, all typed"),
-    Driver("libpqxx", COMMON + ["prepared"] + TYPE_FEATURES + PENDING,
+    Driver("libpqxx", COMMON + ["prepared"] + TYPE_FEATURES + ASYNC,
            prep_built("PGWIRE_COMPAT_LIBPQXX", "tests/compat libpqxx program (needs libpqxx-dev)"),
            lambda: dpkg_version("libpqxx-dev"), "pqxx::icursorstream (DECLARE/FETCH)"),
     Driver("psycopg2", COMMON + TYPE_FEATURES + ASYNC,
