@@ -100,7 +100,7 @@ public class PgjdbcCompat {
   static void run(String feature, Body body) {
     if (Arrays.asList(env("COMPAT_SKIP").split(",")).contains(feature)) {
       query = null;
-      emit(feature, "not run: expected_gaps.txt says it wedges this server (skip:)", null);
+      emit(feature, "not run: listed in expected_gaps.txt with skip: (see its reason)", null);
       return;
     }
     runDetail(feature, () -> {

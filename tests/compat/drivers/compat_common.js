@@ -87,7 +87,7 @@ const R = {
   async run(feature, fn) {
     this.query = null;
     if (C.skip.includes(feature)) {
-      this.emit(feature, false, 'not run: expected_gaps.txt says it wedges this server (skip:)');
+      this.emit(feature, false, 'not run: listed in expected_gaps.txt with skip: (see its reason)');
       return;
     }
     let timer;

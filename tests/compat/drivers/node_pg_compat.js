@@ -296,12 +296,16 @@ async function cancel() {
       query.on('error', reject);
       c.query(query);
     });
-    const cancelOnce = async () => {
+    // Resolves when the CancelRequest's connection has ended (the server has
+    // signalled the backend), so none is still in flight when the next query runs.
+    const cancelOnce = () => new Promise((resolve) => {
+      if (c.activeQuery !== query) return resolve();
       const canceller = client_for(false);
       canceller.on('error', () => {});
-      canceller.connection.on('error', () => {});
+      canceller.connection.once('end', resolve);
+      canceller.connection.once('error', resolve);
       canceller.cancel(c, query);
-    };
+    });
     await cancelSleep(run, cancelOnce, (e) => e.code,
                       async () => eq(Number((await qc('SELECT 1 AS one')).rows[0].one), 1, 'after the cancel'));
   });
