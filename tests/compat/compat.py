@@ -760,9 +760,9 @@ DRIVERS = {d.name: d for d in [
                _cmd_version(["java", "-version"], stderr=True).split("\n")[0]),
            "setFetchSize(1000) with autocommit off (Execute with a row limit, PortalSuspended)",
            "prepareThreshold=1, binaryTransfer=true"),
-    Driver("node-postgres", COMMON + ["prepared"] + TYPE_FEATURES + ASYNC, prep_node("node_pg_compat.js", ["pg", "pg-cursor"]),
-           lambda: "pg %s, pg-cursor %s, pg-protocol %s, pg-types %s (npm, locked), node %s" % (
-               npm_version("pg"), npm_version("pg-cursor"), npm_version("pg-protocol"),
+    Driver("node-postgres", COMMON + ["prepared"] + TYPE_FEATURES + ASYNC, prep_node("node_pg_compat.js", ["pg", "pg-cursor", "pg-copy-streams"]),
+           lambda: "pg %s, pg-cursor %s, pg-copy-streams %s, pg-protocol %s, pg-types %s (npm, locked), node %s" % (
+               npm_version("pg"), npm_version("pg-cursor"), npm_version("pg-copy-streams"), npm_version("pg-protocol"),
                npm_version("pg-types"), _cmd_version(["node", "--version"])),
            "pg-cursor, 1000 rows per read (Execute with a row limit, PortalSuspended)",
            "binary results with `binary: true`; `b~` in a type cell: pg 8 decodes every DataRow "
