@@ -378,7 +378,8 @@ def p_cancel():
         while t.syscall() not in ("7", "271"):
             check(time.monotonic() < deadline, "psql did not start waiting for the query: syscall %s; "
                   "output: %r" % (t.syscall(), t.text()[-800:]))
-            t.read_until(rb"(?!)", time.monotonic() + 0.01)
+            if t.read_until(rb"ERROR:.*\r?\n", time.monotonic() + 0.01, pos):
+                break  # the statement failed at once: reported below
         started = time.monotonic()
         wait = 0
         m = None
