@@ -260,8 +260,9 @@ def p_copy_in():
         with open(data, "w") as f:
             f.write(cc.copy_text())
         recreate_copy_table()
+        R.sql("\\copy %s (id, s) FROM '<data file>'" % cc.COPY_TABLE)  # no temp name in the report
         r = psql(TRUST_DSN, "-v", "ON_ERROR_STOP=1", "-c",
-                 R.sql("\\copy %s (id, s) FROM '%s'" % (cc.COPY_TABLE, data)))
+                 "\\copy %s (id, s) FROM '%s'" % (cc.COPY_TABLE, data))
         eq(r.stdout.strip(), "COPY %d" % cc.COPY_ROWS, "\\copy FROM output")
         psql_check_copy_table()
         recreate_copy_table()
@@ -283,8 +284,9 @@ def p_copy_out():
         recreate_copy_table()
         psql(TRUST_DSN, "-v", "ON_ERROR_STOP=1", "-c", R.sql(cc.SQL_COPY_SEED))
         data = os.path.join(d, "rows.copy")
+        R.sql("\\copy %s (id, s) TO '<data file>'" % cc.COPY_TABLE)
         r = psql(TRUST_DSN, "-v", "ON_ERROR_STOP=1", "-c",
-                 R.sql("\\copy %s (id, s) TO '%s'" % (cc.COPY_TABLE, data)))
+                 "\\copy %s (id, s) TO '%s'" % (cc.COPY_TABLE, data))
         eq(r.stdout.strip(), "COPY %d" % cc.COPY_ROWS, "\\copy TO output")
         with open(data, encoding="utf-8") as f:
             cc.check_copy_out_text(f.read())
@@ -411,8 +413,9 @@ def p_notify():
         pos = t.prompt()
         t.write(R.sql("LISTEN %s;" % cc.CHANNEL).encode() + b"\n")
         m = t.read_until(rb"LISTEN\r?\n|ERROR:.*\r?\n", time.monotonic() + TIMEOUT, pos)
-        check(m is not None and m.group(0).startswith(b"LISTEN"),
-              "LISTEN: %r" % t.text()[-800:])
+        check(m is not None, "no answer to LISTEN: %r" % t.text()[-800:])
+        check(m.group(0).startswith(b"LISTEN"), "psql printed %r"
+              % m.group(0).decode(errors="replace").strip())
         pos = t.prompt(m.end())
         payload = cc.NOTIFY_PAYLOAD % 1
         psql_c("NOTIFY %s, '%s'" % (cc.CHANNEL, payload))
