@@ -22,7 +22,7 @@ packages=(
 test_packages=(
   # Real-driver compatibility suite (tests/compat): a real PostgreSQL as the
   # reference server, and the drivers it runs (javac compiles the pgjdbc
-  # program). The npm packages (pg, pg-cursor, postgres) come from the lock
+  # program). The npm packages (pg, pg-cursor, pg-copy-streams, postgres) come from the lock
   # file, below.
   postgresql libpqxx-dev python3-psycopg2 python3-psycopg python3-asyncpg
   libpostgresql-jdbc-java openjdk-17-jdk-headless odbc-postgresql unixodbc python3-pyodbc

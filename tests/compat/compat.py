@@ -63,6 +63,15 @@ SLOW = 4.0 if SANITIZED else 1.0  # guards only, never synchronisation
 STOP_TIMEOUT = 15.0  # seconds (times SLOW) an example server has to exit after SIGTERM
 NODE_DIR = os.path.join(HERE, "node")  # package.json, package-lock.json, node_modules/
 ROWS = 100000
+# COPY features (copy_in, copy_out): COPY_ROWS rows in the driver's table
+# compat_copy_<driver> (id BIGINT PRIMARY KEY, s TEXT); row n has s NULL when
+# n % 100 == 0, else "r<n>" TAB BACKSLASH LF " ü✓" (so the text format's
+# escapes are exercised). copy_in sends them (the driver's COPY FROM STDIN API)
+# and reads them back with SELECT; copy_out makes them with one INSERT ... SELECT
+# (copy_seed in DIALECTS) and compares what COPY TO STDOUT sends: in text
+# format, per row the id, a TAB, then \N or r<n>\t\\\n ü✓ (escaped), ordered
+# by id on the client.
+COPY_ROWS = 1000
 TRUST_USER, SCRAM_USER, SCRAM_PASSWORD = "compat_trust", "compat_scram", "compat-Pw-1"
 DBNAME = "postgres"
 SANITIZER_MARKERS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:",
@@ -119,6 +128,9 @@ DIALECTS = {
         "create": "CREATE TABLE {t} (id BIGINT PRIMARY KEY, i BIGINT, s TEXT, f DOUBLE PRECISION, "
                   "b BOOLEAN, bin BYTEA, d DATE, ts TIMESTAMP)",
         "rows": "SELECT x FROM generate_series(1, %d) AS x" % ROWS,
+        "copy_seed": "INSERT INTO {t} (id, s) SELECT x, CASE WHEN x %% 100 = 0 THEN NULL ELSE "
+                     "'r' || x || chr(9) || '\\' || chr(10) || ' \u00fc\u2713' END "
+                     "FROM generate_series(1, %d) AS x" % COPY_ROWS,
     },
     "sqlite": {
         # BLOB, not BYTEA: sqlite_server maps the declared type BLOB to bytea.
@@ -128,6 +140,10 @@ DIALECTS = {
         # uses a cursor only for statements that start with SELECT.
         "rows": "SELECT x FROM (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c "
                 "LIMIT %d) SELECT x FROM c)" % ROWS,
+        "copy_seed": "INSERT INTO {t} (id, s) SELECT x, CASE WHEN x %% 100 = 0 THEN NULL ELSE "
+                     "'r' || x || char(9) || '\\' || char(10) || ' \u00fc\u2713' END "
+                     "FROM (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c "
+                     "LIMIT %d) SELECT x FROM c)" % COPY_ROWS,
     },
 }
 
@@ -530,6 +546,18 @@ FEATURE_DOC = {
     **{"type_" + t["name"]: "%s round trip: `%s` as a parameter, read back as a result; "
        "the cell says which formats the driver used (param/result, t = text, b = binary)"
        % (t["pg"].lower(), t["text"].replace("|", "\\|")) for t in TYPES},
+    "copy_in": "COPY ... FROM STDIN with the driver's COPY API: %d rows (text escapes, NULLs) sent, "
+               "then the row count and every value read back with SELECT" % COPY_ROWS,
+    "copy_out": "COPY ... TO STDOUT with the driver's COPY API: %d rows made by one INSERT ... SELECT, "
+                "the row count and every line (or decoded row) compared" % COPY_ROWS,
+    "cancel": "`SELECT pg_sleep(10)` cancelled with the driver's cancel API (CancelRequest on a new "
+              "connection; psql: ^C on its terminal; asyncpg: a query timeout), repeated every 100 ms "
+              "until the statement ends: SQLSTATE 57014 (asyncpg: TimeoutError) within a second, then "
+              "the same connection runs a query",
+    "notify": "LISTEN on one connection, NOTIFY with a payload from another, once while the "
+              "listener is idle and once while it already waits: the listener (sending nothing, "
+              "waiting on its socket) receives channel and payload within a second (psql: shown "
+              "after its next command, as psql reads notifications only around its commands)",
     "mode_simple": "pgbench -M simple, custom script, 200 transactions",
     "mode_extended": "pgbench -M extended, custom script, 200 transactions",
     "mode_prepared": "pgbench -M prepared, custom script, 200 transactions",
@@ -578,9 +606,10 @@ def dpkg_version(*packages):
 class Driver:
     """name, features, prepare() -> (argv, extra_env), version() -> str, api: streaming API text."""
 
-    def __init__(self, name, features, prepare, version, stream_api, notes=""):
+    def __init__(self, name, features, prepare, version, stream_api, notes="", na=()):
         self.name, self.features, self.prepare = name, features, prepare
         self.version, self.stream_api, self.notes = version, stream_api, notes
+        self.na = list(na)  # features the driver has no API for: "N/A" in the report
 
 
 def prep_cli(tool):
@@ -690,68 +719,75 @@ def prep_odbc():
     return [PYTHON, os.path.join(DRIVERS_DIR, "odbc_compat.py")], {}
 
 
+# COPY, cancel and LISTEN/NOTIFY through the driver's own API (after the
+# type features in the report).
+ASYNC = ["copy_in", "copy_out", "cancel", "notify"]
+
 DRIVERS = {d.name: d for d in [
     Driver("psql", ["connect_trust", "connect_scram", "connect_tls", "simple_query",
-                    "error_sqlstate", "multi_statement", "transaction", "rows_100k", "stream_100k"] + TYPE_FEATURES,
+                    "error_sqlstate", "multi_statement", "transaction", "rows_100k", "stream_100k"] + TYPE_FEATURES + ASYNC,
            prep_cli("psql"), lambda: dpkg_version("postgresql-client-15"),
            "`\\set FETCH_COUNT 1000` (DECLARE/FETCH)",
            "psql interpolates variables on the client, so it has no parameter features here"),
-    Driver("libpq", COMMON + ["prepare_describe", "binary_results", "pipeline_error"] + TYPE_FEATURES,
+    Driver("libpq", COMMON + ["prepare_describe", "binary_results", "pipeline_error"] + TYPE_FEATURES + ASYNC,
            prep_built("PGWIRE_COMPAT_LIBPQ", "tests/compat libpq program (needs libpq-dev)"),
            lambda: dpkg_version("libpq5"), "single-row mode (PQsetSingleRowMode)",
            "parameters: int8/float8/bool/bytea binary, text/date/timestamp text, all typed"),
-    Driver("libpqxx", COMMON + ["prepared"] + TYPE_FEATURES,
+    Driver("libpqxx", COMMON + ["prepared"] + TYPE_FEATURES + ASYNC,
            prep_built("PGWIRE_COMPAT_LIBPQXX", "tests/compat libpqxx program (needs libpqxx-dev)"),
            lambda: dpkg_version("libpqxx-dev"), "pqxx::icursorstream (DECLARE/FETCH)"),
-    Driver("psycopg2", COMMON + TYPE_FEATURES,
+    Driver("psycopg2", COMMON + TYPE_FEATURES + ASYNC,
            prep_python("psycopg2_compat.py", "psycopg2", "python3-psycopg2"),
            lambda: "psycopg2 %s; %s" % (module_version("psycopg2"), dpkg_version("python3-psycopg2")),
            "named cursor, itersize 2000 (DECLARE/FETCH)",
            "psycopg2 interpolates parameters on the client (literals in a simple Query)"),
     Driver("psycopg", COMMON + ["prepared", "binary", "pipeline", "declare_cursor",
-                                "deallocate_all"] + TYPE_FEATURES,
+                                "deallocate_all"] + TYPE_FEATURES + ASYNC,
            prep_python("psycopg_compat.py", "psycopg", "python3-psycopg"),
            lambda: "psycopg %s (libpq %s); %s" % (module_version("psycopg"),
                                                  module_version("psycopg.pq", "version()"),
                                                  dpkg_version("python3-psycopg")),
            "cursor.stream() (libpq single-row mode)",
            "server-side binding (extended protocol)"),
-    Driver("asyncpg", COMMON + ["prepared"] + TYPE_FEATURES,
+    Driver("asyncpg", COMMON + ["prepared"] + TYPE_FEATURES + ASYNC,
            prep_python("asyncpg_compat.py", "asyncpg", "python3-asyncpg"),
            lambda: "asyncpg %s; %s" % (module_version("asyncpg"), dpkg_version("python3-asyncpg")),
            "conn.cursor() in a transaction (Execute with a row limit, PortalSuspended)"),
-    Driver("pgjdbc", COMMON + ["server_prepare", "binary", "execute_batch"] + TYPE_FEATURES, prep_pgjdbc,
+    Driver("pgjdbc", COMMON + ["server_prepare", "binary", "execute_batch"] + TYPE_FEATURES + ASYNC, prep_pgjdbc,
            lambda: "pgjdbc %s; %s, java %s" % (
                jar_version(os.environ.get("PGWIRE_COMPAT_PGJDBC_JAR") or "/usr/share/java/postgresql.jar"),
                dpkg_version("libpostgresql-jdbc-java", "openjdk-17-jre-headless"),
                _cmd_version(["java", "-version"], stderr=True).split("\n")[0]),
            "setFetchSize(1000) with autocommit off (Execute with a row limit, PortalSuspended)",
            "prepareThreshold=1, binaryTransfer=true"),
-    Driver("node-postgres", COMMON + ["prepared"] + TYPE_FEATURES, prep_node("node_pg_compat.js", ["pg", "pg-cursor"]),
-           lambda: "pg %s, pg-cursor %s, pg-protocol %s, pg-types %s (npm, locked), node %s" % (
-               npm_version("pg"), npm_version("pg-cursor"), npm_version("pg-protocol"),
+    Driver("node-postgres", COMMON + ["prepared"] + TYPE_FEATURES + ASYNC, prep_node("node_pg_compat.js", ["pg", "pg-cursor", "pg-copy-streams"]),
+           lambda: "pg %s, pg-cursor %s, pg-copy-streams %s, pg-protocol %s, pg-types %s (npm, locked), node %s" % (
+               npm_version("pg"), npm_version("pg-cursor"), npm_version("pg-copy-streams"), npm_version("pg-protocol"),
                npm_version("pg-types"), _cmd_version(["node", "--version"])),
            "pg-cursor, 1000 rows per read (Execute with a row limit, PortalSuspended)",
            "binary results with `binary: true`; `b~` in a type cell: pg 8 decodes every DataRow "
            "field as UTF-8 (brianc/node-postgres#3495), so for values that are not UTF-8 only "
            "pg's image of the bytes is compared (other drivers check those bytes exactly)"),
-    Driver("postgres.js", COMMON + ["prepared"] + TYPE_FEATURES, prep_node("postgresjs_compat.js", ["postgres"]),
+    Driver("postgres.js", COMMON + ["prepared"] + TYPE_FEATURES + ASYNC, prep_node("postgresjs_compat.js", ["postgres"]),
            lambda: "postgres %s (npm, locked), node %s" % (npm_version("postgres"),
                                                            _cmd_version(["node", "--version"])),
            "sql`...`.cursor(1000) (Execute with a row limit, PortalSuspended)"),
-    Driver("pgx", COMMON + ["prepared", "batch"] + TYPE_FEATURES, prep_pgx,
+    Driver("pgx", COMMON + ["prepared", "batch"] + TYPE_FEATURES + ASYNC, prep_pgx,
            lambda: "%s, built with %s" % (dpkg_version("golang-github-jackc-pgx-v4-dev", "golang-go"),
                                           _cmd_version(["go", "version"])),
            "conn.Query + rows.Next (rows decoded as they arrive)"),
-    Driver("psqlodbc", COMMON + TYPE_FEATURES, prep_odbc,
+    Driver("psqlodbc", COMMON + TYPE_FEATURES + ["cancel"], prep_odbc,
            lambda: "pyodbc %s; %s" % (module_version("pyodbc", "version"),
                                       dpkg_version("odbc-postgresql", "unixodbc", "python3-pyodbc")),
            "UseDeclareFetch=1;Fetch=1000 (DECLARE/FETCH in a transaction)",
-           "through pyodbc, DSN-less: Driver=.../psqlodbcw.so"),
+           "through pyodbc, DSN-less: Driver=.../psqlodbcw.so; ODBC has no COPY or LISTEN/NOTIFY "
+           "API (N/A); cancel is SQLCancel (pyodbc cursor.cancel())",
+           na=["copy_in", "copy_out", "notify"]),
     Driver("pgbench", ["connect_trust", "connect_scram", "connect_tls", "mode_simple",
                        "mode_extended", "mode_prepared"],
            prep_cli("pgbench"), lambda: dpkg_version("postgresql-client-15"), "-",
-           "custom script (-f): \\set aid random(1, 100000) / SELECT :aid; -n (no vacuum)"),
+           "custom script (-f): \\set aid random(1, 100000) / SELECT :aid; -n (no vacuum)",
+           na=ASYNC),
 ]}
 
 
@@ -851,6 +887,23 @@ def driver_env(server_kind, server, driver):
         "COMPAT_SQL_CREATE_TYPES": types_ddl(
             server_kind.dialect, "compat_types_" + re.sub(r"[^a-z0-9]", "_", driver.name.lower())),
         "COMPAT_ROWS": str(ROWS),
+        "COMPAT_COPY_TABLE": "compat_copy_" + re.sub(r"[^a-z0-9]", "_", driver.name.lower()),
+        "COMPAT_SQL_CREATE_COPY": "CREATE TABLE %s (id BIGINT PRIMARY KEY, s TEXT)" % (
+            "compat_copy_" + re.sub(r"[^a-z0-9]", "_", driver.name.lower())),
+        "COMPAT_SQL_COPY_SEED": DIALECTS[server_kind.dialect]["copy_seed"].format(
+            t="compat_copy_" + re.sub(r"[^a-z0-9]", "_", driver.name.lower())),
+        "COMPAT_COPY_ROWS": str(COPY_ROWS),
+        # Features listed in expected_gaps.txt with a reason starting "skip:" (they
+        # wedge that server, or their outcome there varies): the driver program
+        # reports them failed without running them.
+        "COMPAT_SKIP": ",".join(sorted(f for (d, srv, f), (why, _n) in load_gaps()[0].items()
+                                       if d == driver.name and srv == server_kind.name
+                                       and why.startswith("skip:"))),
+        # cancel: the error (57014) must come within this many seconds of the query.
+        "COMPAT_CANCEL_WITHIN": str(4 if SANITIZED else 1),
+        # notify: LISTEN channel of the driver; the notification must come within this.
+        "COMPAT_CHANNEL": "compat_ch_" + re.sub(r"[^a-z0-9]", "_", driver.name.lower()),
+        "COMPAT_NOTIFY_WITHIN": str(4 if SANITIZED else 1),
         "COMPAT_WORK": work_dir(),
         # A feature waiting longer than this is hung (e.g. an error never flushed).
         "COMPAT_TIMEOUT": str(int(15 * (2 if SANITIZED else 1))),
@@ -898,7 +951,7 @@ def short(text, n=300):
 def run_driver(name, ctx, gaps):
     """Runs one driver against every enabled server; returns its result record."""
     driver = DRIVERS[name]
-    record = {"driver": name, "features": driver.features, "servers": {}, "problems": [],
+    record = {"driver": name, "features": driver.features, "na": driver.na, "servers": {}, "problems": [],
               "version": "", "stream_api": driver.stream_api, "notes": driver.notes}
     try:
         argv, extra_env = driver.prepare()
@@ -1160,7 +1213,8 @@ def render_report(records):
              "Against the example servers, a failure is either listed in "
              "`tests/compat/expected_gaps.txt` (a known gap, with its reason; a listed gap that starts "
              "passing fails the suite, so the list stays truthful) or fails the suite.\n")
-    L.append("✓ passes, ✗ fails (see the numbered note), · not tested for this driver.\n")
+    L.append("✓ passes, ✗ fails (see the numbered note), N/A the driver has no API for it, "
+             "· not tested for this driver.\n")
     order = [k.name for k in SERVERS]
     servers = sorted({s for rec in records.values() for s in rec["servers"]},
                      key=lambda s: order.index(s) if s in order else len(order))
@@ -1168,7 +1222,7 @@ def render_report(records):
     drivers = list(records)
     features = []
     for rec in records.values():
-        for f in rec["features"]:
+        for f in rec["features"] + rec.get("na", []):
             if f not in features:
                 features.append(f)
     # One note per distinct reason; under it what each driver observed.
@@ -1193,7 +1247,9 @@ def render_report(records):
             cells = []
             for d in drivers:
                 srv = records[d]["servers"].get(s)
-                if feat not in records[d]["features"]:
+                if feat in records[d].get("na", ()):
+                    cells.append("N/A")
+                elif feat not in records[d]["features"]:
                     cells.append("·")
                 elif srv is None:
                     cells.append("?")

@@ -31,7 +31,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TimeZone;
 import java.util.UUID;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
 import org.postgresql.PGResultSetMetaData;
+import org.postgresql.copy.CopyManager;
 import org.postgresql.core.BaseConnection;
 import org.postgresql.util.PGInterval;
 import org.postgresql.util.PGobject;
@@ -95,6 +98,11 @@ public class PgjdbcCompat {
   }
 
   static void run(String feature, Body body) {
+    if (Arrays.asList(env("COMPAT_SKIP").split(",")).contains(feature)) {
+      query = null;
+      emit(feature, "not run: listed in expected_gaps.txt with skip: (see its reason)", null);
+      return;
+    }
     runDetail(feature, () -> {
       body.run();
       return null;
@@ -482,6 +490,169 @@ public class PgjdbcCompat {
     for (Connection k : conns) if (k != null) k.close();
   }
 
+  // COPY, cancel, LISTEN/NOTIFY (features copy_in, copy_out, cancel, notify).
+  // Row n of the COPY data (compat.py, COPY_ROWS): id n, s NULL when n % 100
+  // == 0, else "r<n>" TAB BACKSLASH LF " \u00fc\u2713". Connections of their own.
+  static final String COPY_TABLE = env("COMPAT_COPY_TABLE");
+  static final int COPY_ROWS = Integer.parseInt(env("COMPAT_COPY_ROWS").isEmpty() ? "1000" : env("COMPAT_COPY_ROWS"));
+
+  static String copyValue(int n) {
+    return n % 100 == 0 ? null : "r" + n + "\t\\\n \u00fc\u2713";
+  }
+
+  static String copyLine(int n) {
+    return n % 100 == 0 ? n + "\t\\N" : n + "\tr" + n + "\\t\\\\\\n \u00fc\u2713";
+  }
+
+  static Connection fresh() throws SQLException {
+    return DriverManager.getConnection(url(env("COMPAT_HOST"), env("COMPAT_PORT")) + "&user=" + env("COMPAT_USER"));
+  }
+
+  static void exec(Connection k, String text) throws SQLException {
+    try (Statement s = k.createStatement()) {
+      s.execute(sql(text));
+    }
+  }
+
+  static void recreateCopyTable(Connection k) throws SQLException {
+    exec(k, "DROP TABLE IF EXISTS " + COPY_TABLE);
+    exec(k, env("COMPAT_SQL_CREATE_COPY"));
+  }
+
+  static void copyIn() throws Exception {
+    try (Connection k = fresh()) {
+      recreateCopyTable(k);
+      CopyManager cm = k.unwrap(PGConnection.class).getCopyAPI();
+      StringBuilder text = new StringBuilder();
+      for (int n = 1; n <= COPY_ROWS; n++) text.append(copyLine(n)).append('\n');
+      long copied = cm.copyIn(sql("COPY " + COPY_TABLE + " (id, s) FROM STDIN"), new java.io.StringReader(text.toString()));
+      check(copied == COPY_ROWS, "copyIn copied " + copied + " rows, want " + COPY_ROWS);
+      try (Statement s = k.createStatement();
+           ResultSet rs = s.executeQuery(sql("SELECT id, s FROM " + COPY_TABLE + " ORDER BY id"))) {
+        int n = 0;
+        while (rs.next()) {
+          n++;
+          check(rs.getLong(1) == n && Objects.equals(rs.getString(2), copyValue(n)),
+              "row " + n + ": got " + rs.getLong(1) + ", " + show(rs.getString(2)));
+        }
+        check(n == COPY_ROWS, n + " rows, want " + COPY_ROWS);
+      }
+    }
+  }
+
+  static void copyOut() throws Exception {
+    try (Connection k = fresh()) {
+      recreateCopyTable(k);
+      exec(k, env("COMPAT_SQL_COPY_SEED"));
+      CopyManager cm = k.unwrap(PGConnection.class).getCopyAPI();
+      java.io.StringWriter w = new java.io.StringWriter();
+      long copied = cm.copyOut(sql("COPY " + COPY_TABLE + " (id, s) TO STDOUT"), w);
+      check(copied == COPY_ROWS, "copyOut copied " + copied + " rows, want " + COPY_ROWS);
+      String text = w.toString();
+      check(text.endsWith("\n"), "the COPY data does not end with a newline");
+      List<String> lines = new ArrayList<>(Arrays.asList(text.substring(0, text.length() - 1).split("\n", -1)));
+      check(lines.size() == COPY_ROWS, lines.size() + " lines, want " + COPY_ROWS);
+      lines.sort((a, b) -> Long.compare(Long.parseLong(a.split("\t", 2)[0]), Long.parseLong(b.split("\t", 2)[0])));
+      for (int i = 0; i < lines.size(); i++)
+        check(lines.get(i).equals(copyLine(i + 1)), "line " + show(lines.get(i)) + ", want " + show(copyLine(i + 1)));
+    }
+  }
+
+  static void cancelSleep() throws Exception {
+    // Statement.cancel() from another thread every 100 ms (a cancel before the
+    // query started is lost) until executeQuery ends.
+    double within = Double.parseDouble(env("COMPAT_CANCEL_WITHIN"));
+    try (Connection k = fresh(); Statement st = k.createStatement()) {
+      final boolean[] done = {false};
+      final Exception[] cancelError = {null};
+      Thread t = new Thread(() -> {
+        long wait = 50;
+        while (true) {
+          synchronized (done) {
+            try {
+              if (!done[0]) done.wait(wait);
+            } catch (InterruptedException e) {
+              return;
+            }
+            if (done[0]) return;
+          }
+          wait = 100;
+          try {
+            st.cancel();
+          } catch (Exception e) {
+            cancelError[0] = e;
+            return;
+          }
+        }
+      });
+      long started = System.nanoTime();
+      t.start();
+      SQLException failure = null;
+      try {
+        st.executeQuery(sql("SELECT pg_sleep(10)")).close();
+      } catch (SQLException e) {
+        failure = e;
+      }
+      double elapsed = (System.nanoTime() - started) / 1e9;
+      synchronized (done) {
+        done[0] = true;
+        done.notifyAll();
+      }
+      t.join(TIMEOUT * 1000L);
+      if (cancelError[0] != null) throw new Check("Statement.cancel failed: " + cancelError[0]);
+      check(failure != null, "pg_sleep(10) was not cancelled (it ended after " + elapsed + " s)");
+      check("57014".equals(failure.getSQLState()), "SQLSTATE " + failure.getSQLState() + " (" + failure.getMessage() + "), want 57014");
+      check(elapsed < within, String.format("cancelled after %.2f s, want < %.1f s", elapsed, within));
+      try (ResultSet rs = st.executeQuery(sql("SELECT 1"))) {
+        check(rs.next() && rs.getInt(1) == 1, "SELECT 1 after the cancel");
+      }
+    }
+  }
+
+  static void notifyRounds() throws Exception {
+    // PGConnection.getNotifications(timeoutMs): blocks up to the timeout.
+    String channel = env("COMPAT_CHANNEL");
+    double within = Double.parseDouble(env("COMPAT_NOTIFY_WITHIN"));
+    try (Connection listener = fresh(); Connection sender = fresh()) {
+      exec(listener, "LISTEN " + channel);
+      PGConnection pg = listener.unwrap(PGConnection.class);
+      for (int k = 1; k <= 2; k++) {
+        String payload = "payload \u00fc " + k;
+        final PGNotification[] got = {null};
+        final Exception[] error = {null};
+        long deadline = System.nanoTime() + (long) (within * 1e9);
+        Runnable waiter = () -> {
+          try {
+            while (got[0] == null) {
+              long left = (deadline - System.nanoTime()) / 1000000;
+              if (left <= 0) return;
+              PGNotification[] ns = pg.getNotifications((int) left);
+              if (ns != null && ns.length > 0) got[0] = ns[0];
+            }
+          } catch (Exception e) {
+            error[0] = e;
+          }
+        };
+        String what;
+        if (k == 1) {
+          what = "round 1 (listener idle when NOTIFY was sent)";
+          exec(sender, "NOTIFY " + channel + ", '" + payload + "'");
+          waiter.run();
+        } else {
+          what = "round 2 (listener waiting when NOTIFY was sent)";
+          Thread t = new Thread(waiter);
+          t.start();
+          exec(sender, "NOTIFY " + channel + ", '" + payload + "'");
+          t.join(TIMEOUT * 1000L);
+        }
+        if (error[0] != null) throw new Check(what + ": " + error[0]);
+        check(got[0] != null, what + ": no notification within " + within + " s");
+        check(channel.equals(got[0].getName()) && payload.equals(got[0].getParameter()),
+            what + ": got (" + got[0].getName() + ", " + got[0].getParameter() + ")");
+      }
+    }
+  }
+
   public static void main(String[] args) throws Exception {
     // The spec's text is PostgreSQL's output with TimeZone UTC; pgjdbc sets
     // the session TimeZone from the JVM's.
@@ -713,6 +884,10 @@ public class PgjdbcCompat {
       for (int i = 0; i < 3; i++) check(count(400 + i) == 1, "row " + (400 + i) + " missing");
     });
     runTypes();
+    run("copy_in", PgjdbcCompat::copyIn);
+    run("copy_out", PgjdbcCompat::copyOut);
+    run("cancel", PgjdbcCompat::cancelSleep);
+    run("notify", PgjdbcCompat::notifyRounds);
     if (conn != null) conn.close();
   }
 }

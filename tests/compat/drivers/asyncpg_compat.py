@@ -139,6 +139,93 @@ class Types(cc.TypeRoundTrip):
         return wait(stmt.fetch(ident)), stmt.get_attributes()[0].type.oid
 
 
+async def fresh():
+    return await asyncpg.connect(host=HOST, port=PORT, user=USER, database=DBNAME, ssl=False,
+                                 timeout=20)
+
+
+async def copy_in():
+    """copy_records_to_table (binary COPY FROM STDIN)."""
+    c = await fresh()
+    try:
+        await c.execute(R.sql("DROP TABLE IF EXISTS %s" % cc.COPY_TABLE))
+        await c.execute(R.sql(cc.SQL_CREATE_COPY))
+        R.sql("copy_records_to_table(%s)" % cc.COPY_TABLE)
+        status = await c.copy_records_to_table(cc.COPY_TABLE, records=cc.copy_rows(),
+                                               columns=["id", "s"])
+        eq(status, "COPY %d" % cc.COPY_ROWS, "status")
+        eq(await c.fetchval(R.sql("SELECT count(*) FROM %s" % cc.COPY_TABLE)), cc.COPY_ROWS, "rows")
+        cc.check_rows([tuple(r) for r in await c.fetch(
+            R.sql("SELECT id, s FROM %s ORDER BY id" % cc.COPY_TABLE))])
+    finally:
+        await asyncio.wait_for(c.close(), 20)
+
+
+async def copy_out():
+    """copy_from_query (COPY (SELECT ...) TO STDOUT, text)."""
+    c = await fresh()
+    try:
+        await c.execute(R.sql("DROP TABLE IF EXISTS %s" % cc.COPY_TABLE))
+        await c.execute(R.sql(cc.SQL_CREATE_COPY))
+        await c.execute(R.sql(cc.SQL_COPY_SEED))
+        chunks = []
+
+        async def output(data):
+            chunks.append(bytes(data))
+        R.sql("copy_from_query(SELECT id, s FROM %s)" % cc.COPY_TABLE)
+        status = await c.copy_from_query("SELECT id, s FROM %s" % cc.COPY_TABLE, output=output,
+                                         format="text")
+        eq(status, "COPY %d" % cc.COPY_ROWS, "status")
+        cc.check_copy_out_text(b"".join(chunks).decode())
+    finally:
+        await asyncio.wait_for(c.close(), 20)
+
+
+async def cancel():
+    """A query timeout: asyncpg sends a CancelRequest and waits for the query to end."""
+    import time
+    c = await fresh()
+    try:
+        started = time.monotonic()
+        try:
+            await c.fetch(R.sql(cc.SLEEP_SQL), timeout=0.5)
+        except asyncio.TimeoutError:
+            pass
+        else:
+            raise Check("pg_sleep(10) returned despite timeout=0.5")
+        eq(await c.fetchval(R.sql("SELECT 1")), 1, "after the cancel")
+        elapsed = time.monotonic() - started
+        check(elapsed < 0.5 + cc.CANCEL_WITHIN, "timeout, cancel and SELECT 1 took %.2f s, want < %.1f s"
+              % (elapsed, 0.5 + cc.CANCEL_WITHIN))
+    finally:
+        await asyncio.wait_for(c.close(), 20)
+
+
+async def notify():
+    """add_listener; NOTIFY from a second connection, once while the listener is
+    idle, once while it awaits the notification."""
+    listener, sender = await fresh(), await fresh()
+    try:
+        got = asyncio.Queue()
+        await listener.add_listener(cc.CHANNEL, lambda _c, _pid, ch, payload: got.put_nowait((ch, payload)))
+        R.sql("LISTEN %s (add_listener)" % cc.CHANNEL)
+        for k in (1, 2):
+            payload = cc.NOTIFY_PAYLOAD % k
+            waiting = asyncio.ensure_future(asyncio.wait_for(got.get(), cc.NOTIFY_WITHIN))
+            if k == 1:
+                await sender.execute(R.sql("NOTIFY %s, '%s'" % (cc.CHANNEL, payload)))
+            else:
+                await asyncio.sleep(0)  # let the waiter start waiting (no time passes)
+                await sender.execute(R.sql("NOTIFY %s, '%s'" % (cc.CHANNEL, payload)))
+            try:
+                eq(await waiting, (cc.CHANNEL, payload), "round %d" % k)
+            except asyncio.TimeoutError:
+                raise Check("round %d: no notification within %.1f s" % (k, cc.NOTIFY_WITHIN)) from None
+    finally:
+        await asyncio.wait_for(listener.close(), 20)
+        await asyncio.wait_for(sender.close(), 20)
+
+
 def main():
     run_plan(R, lambda: cc.recreate_table(q), [
         ("connect_trust", False, connect_trust),
@@ -156,6 +243,10 @@ def main():
         ("rows_100k", False, cc.rows_100k, q),
         ("stream_100k", False, sync(stream_100k)),
         *type_steps(Types()),
+        ("copy_in", False, sync(copy_in)),
+        ("copy_out", False, sync(copy_out)),
+        ("cancel", False, sync(cancel)),
+        ("notify", False, sync(notify)),
     ], setup_types=lambda: cc.recreate_types_table(q))
     if conn.conn is not None:
         wait(conn.conn.close())

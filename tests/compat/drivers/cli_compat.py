@@ -12,12 +12,17 @@ no parameters, so the canonical text goes in as a quoted literal and comes back
 from psql -At; one psql process runs them all (a script with \\echo markers)."""
 
 import os
+import pty
 import re
+import select
+import signal
+import time
 import shutil
 import subprocess
 import sys
 import tempfile
 
+import compat_common as cc
 from compat_common import (DBNAME, HOST, MISSING_TABLE, PORT, ROWS, SCRAM_HOST, SCRAM_PASSWORD,
                            SCRAM_PORT, SCRAM_USER, SQL_CREATE, SQL_CREATE_TYPES, SQL_ROWS, TABLE,
                            TIMEOUT, TRUST_DSN, SCRAM_DSN, TLS_DSN, TYPES_TABLE, USER, Check,
@@ -224,6 +229,207 @@ def psql_types():
         R.emit("type_" + t.name, error is None, error, detail="literal/t")
 
 
+# psql: COPY, cancel, LISTEN/NOTIFY ----------------------------------------------
+
+FS, RS, NULL = "\x1f", "\x1e", "<compat:NULL>"
+
+
+def psql_rows(sql):
+    """Rows of a query as psql -A prints them (fields and records split by control
+    characters, so tabs and newlines in values survive)."""
+    r = psql(TRUST_DSN, "-F", FS, "-R", RS, "-P", "null=" + NULL, "-c", R.sql(sql))
+    out = r.stdout[:-1] if r.stdout.endswith("\n") else r.stdout
+    return [tuple(None if v == NULL else v for v in rec.split(FS)) for rec in out.split(RS)] if out else []
+
+
+def psql_check_copy_table():
+    rows = psql_rows("SELECT id, s FROM %s ORDER BY id" % cc.COPY_TABLE)
+    cc.check_rows([(int(i), v) for i, v in rows])
+
+
+def recreate_copy_table():
+    psql(TRUST_DSN, "-v", "ON_ERROR_STOP=1", "-c", R.sql("DROP TABLE IF EXISTS %s" % cc.COPY_TABLE),
+         "-c", R.sql(cc.SQL_CREATE_COPY))
+
+
+def p_copy_in():
+    """\\copy ... FROM a file, then COPY ... FROM STDIN with the data inline in a script (-f)."""
+    d = tempfile.mkdtemp(prefix="compat-psql-copy-")
+    try:
+        data = os.path.join(d, "rows.copy")
+        with open(data, "w") as f:
+            f.write(cc.copy_text())
+        recreate_copy_table()
+        R.sql("\\copy %s (id, s) FROM '<data file>'" % cc.COPY_TABLE)  # no temp name in the report
+        r = psql(TRUST_DSN, "-v", "ON_ERROR_STOP=1", "-c",
+                 "\\copy %s (id, s) FROM '%s'" % (cc.COPY_TABLE, data))
+        eq(r.stdout.strip(), "COPY %d" % cc.COPY_ROWS, "\\copy FROM output")
+        psql_check_copy_table()
+        recreate_copy_table()
+        script = os.path.join(d, "copy.sql")
+        with open(script, "w") as f:
+            f.write("COPY %s (id, s) FROM STDIN;\n%s\\.\n" % (cc.COPY_TABLE, cc.copy_text()))
+        R.sql("psql -f: COPY %s (id, s) FROM STDIN; <rows> \\." % cc.COPY_TABLE)
+        r = psql(TRUST_DSN, "-v", "ON_ERROR_STOP=1", "-f", script)
+        eq(r.stdout.strip(), "COPY %d" % cc.COPY_ROWS, "COPY FROM STDIN output")
+        psql_check_copy_table()
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
+def p_copy_out():
+    """\\copy ... TO a file, then COPY ... TO STDOUT (psql's output)."""
+    d = tempfile.mkdtemp(prefix="compat-psql-copy-")
+    try:
+        recreate_copy_table()
+        psql(TRUST_DSN, "-v", "ON_ERROR_STOP=1", "-c", R.sql(cc.SQL_COPY_SEED))
+        data = os.path.join(d, "rows.copy")
+        R.sql("\\copy %s (id, s) TO '<data file>'" % cc.COPY_TABLE)
+        r = psql(TRUST_DSN, "-v", "ON_ERROR_STOP=1", "-c",
+                 "\\copy %s (id, s) TO '%s'" % (cc.COPY_TABLE, data))
+        eq(r.stdout.strip(), "COPY %d" % cc.COPY_ROWS, "\\copy TO output")
+        with open(data, encoding="utf-8") as f:
+            cc.check_copy_out_text(f.read())
+        r = psql(TRUST_DSN, "-v", "ON_ERROR_STOP=1", "-c",
+                 R.sql("COPY %s (id, s) TO STDOUT" % cc.COPY_TABLE))
+        cc.check_copy_out_text(r.stdout)
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
+class Pty:
+    """An interactive psql (-n: no readline) on a pseudo-terminal: ^C there is
+    SIGINT to psql, which then sends a CancelRequest."""
+
+    def __init__(self):
+        argv = [tool("psql"), "-X", "-n", "-P", "pager=off", "-v", "VERBOSITY=verbose", "-d", TRUST_DSN]
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:  # the child: psql, with the pty as its terminal
+            try:
+                os.execv(argv[0], argv)
+            finally:
+                os._exit(127)
+        self.out = b""
+
+    def read_until(self, pattern, deadline, start=0):
+        """Output until the regex (bytes) matches after `start`; the match or None."""
+        while True:
+            m = re.compile(pattern).search(self.out, start)
+            if m:
+                return m
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([self.fd], [], [], left)[0]:
+                return None
+            try:
+                chunk = os.read(self.fd, 65536)
+            except OSError:
+                return None
+            if not chunk:
+                return None
+            self.out += chunk
+
+    def prompt(self, start=0):
+        m = self.read_until(rb"=[#>] ", time.monotonic() + TIMEOUT, start)
+        check(m is not None, "no psql prompt; output: %r" % self.text()[-800:])
+        return m.end()
+
+    def write(self, data):
+        os.write(self.fd, data)
+
+    def syscall(self):
+        """The system call psql is blocked in (/proc/PID/syscall, first field)."""
+        try:
+            with open("/proc/%d/syscall" % self.pid) as f:
+                return f.read().split(" ", 1)[0].strip()
+        except OSError as e:
+            return "? (%s)" % e
+
+    def text(self):
+        return self.out.decode(errors="replace")
+
+    def close(self):
+        try:
+            self.write(b"\\q\n")
+        except OSError:
+            pass
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            pid, _status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                break
+            self.read_until(rb"(?!)", min(deadline, time.monotonic() + 0.2))  # drain
+        else:
+            os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+        os.close(self.fd)
+
+
+def p_cancel():
+    """SELECT pg_sleep(10) in an interactive psql; once psql waits for the
+    server, ^C (SIGINT: psql sends a CancelRequest), again every 100 ms until
+    the error shows (a CancelRequest that came before the server started the
+    query is lost): 57014 within COMPAT_CANCEL_WITHIN s, then a query in the
+    same psql."""
+    t = Pty()
+    try:
+        pos = t.prompt()
+        t.write(R.sql(cc.SLEEP_SQL + ";").encode() + b"\n")
+        # Running: psql has sent the query and waits for the server in poll()
+        # (syscall 7, ppoll 271), no longer in read() of the terminal (0).
+        deadline = time.monotonic() + TIMEOUT
+        while t.syscall() not in ("7", "271"):
+            check(time.monotonic() < deadline, "psql did not start waiting for the query: syscall %s; "
+                  "output: %r" % (t.syscall(), t.text()[-800:]))
+            if t.read_until(rb"ERROR:.*\r?\n", time.monotonic() + 0.01, pos):
+                break  # the statement failed at once: reported below
+        started = time.monotonic()
+        wait = 0
+        m = None
+        while m is None and time.monotonic() - started < TIMEOUT:
+            m = t.read_until(rb"ERROR:.*\r?\n", time.monotonic() + wait, pos)
+            if m is None:
+                t.write(b"\x03")
+            wait = cc.CANCEL_RETRY
+        elapsed = time.monotonic() - started
+        check(m is not None, "no error within %.0f s; output: %r" % (TIMEOUT, t.text()[-800:]))
+        error = m.group(0).decode(errors="replace").strip()
+        check("57014" in error, "psql printed %r, want SQLSTATE 57014" % error)
+        check(elapsed < cc.CANCEL_WITHIN, "cancelled after %.2f s, want < %.1f s"
+              % (elapsed, cc.CANCEL_WITHIN))
+        pos = t.prompt(m.end())
+        t.write(R.sql("SELECT 'after' || (40 + 2) AS v;").encode() + b"\n")
+        got = t.read_until(rb"\n\s*after42\s*\r?\n", time.monotonic() + TIMEOUT, pos)
+        check(got is not None, "no result of the query after the cancel: %r" % t.text()[-800:])
+    finally:
+        t.close()
+
+
+def p_notify():
+    """LISTEN in an interactive psql; NOTIFY from another psql (-c); the
+    listener's next command (SELECT 1) shows the notification: psql reads
+    notifications only around its own commands, so it cannot wait for one idle."""
+    t = Pty()
+    try:
+        pos = t.prompt()
+        t.write(R.sql("LISTEN %s;" % cc.CHANNEL).encode() + b"\n")
+        m = t.read_until(rb"LISTEN\r?\n|ERROR:.*\r?\n", time.monotonic() + TIMEOUT, pos)
+        check(m is not None, "no answer to LISTEN: %r" % t.text()[-800:])
+        check(m.group(0).startswith(b"LISTEN"), "psql printed %r"
+              % m.group(0).decode(errors="replace").strip())
+        pos = t.prompt(m.end())
+        payload = cc.NOTIFY_PAYLOAD % 1
+        psql_c("NOTIFY %s, '%s'" % (cc.CHANNEL, payload))
+        started = time.monotonic()
+        t.write(R.sql("SELECT 1 AS one;").encode() + b"\n")
+        want = ('Asynchronous notification "%s" with payload "%s" received from server process'
+                % (cc.CHANNEL, payload)).encode()
+        got = t.read_until(re.escape(want), started + cc.NOTIFY_WITHIN, pos)
+        check(got is not None, "no %r within %.1f s; output: %r"
+              % (want.decode(), cc.NOTIFY_WITHIN, t.text()[-800:]))
+    finally:
+        t.close()
+
+
 # pgbench ------------------------------------------------------------------------
 
 SCRIPT = "\\set aid random(1, 100000)\nSELECT :aid;\n"
@@ -263,6 +469,9 @@ def main():
                             ("rows_100k", p_rows_100k), ("stream_100k", p_stream_100k)):
             R.run(feature, fn)
         psql_types()
+        for feature, fn in (("copy_in", p_copy_in), ("copy_out", p_copy_out), ("cancel", p_cancel),
+                            ("notify", p_notify)):
+            R.run(feature, fn)
     elif which == "pgbench":
         R.run("connect_trust", lambda: pgbench("simple", transactions=5, clients=1))
         R.run("connect_scram", lambda: pgbench("simple", scram=True, transactions=5, clients=1))

@@ -23,6 +23,15 @@ const C = {
   missing: 'compat_no_such_table',
   typesTable: env.COMPAT_TYPES_TABLE,
   sqlCreateTypes: env.COMPAT_SQL_CREATE_TYPES,
+  copyTable: env.COMPAT_COPY_TABLE,
+  sqlCreateCopy: env.COMPAT_SQL_CREATE_COPY,
+  sqlCopySeed: env.COMPAT_SQL_COPY_SEED,
+  copyRows: Number(env.COMPAT_COPY_ROWS || 1000),
+  cancelWithin: Number(env.COMPAT_CANCEL_WITHIN || 1) * 1000,
+  channel: env.COMPAT_CHANNEL,
+  notifyWithin: Number(env.COMPAT_NOTIFY_WITHIN || 1) * 1000,
+  // Features expected_gaps.txt says wedge this server ("skip:"): reported failed, not run.
+  skip: (env.COMPAT_SKIP || '').split(',').filter((x) => x),
 };
 
 // [feature, column, value sent, check of the value received]
@@ -77,6 +86,10 @@ const R = {
   },
   async run(feature, fn) {
     this.query = null;
+    if (C.skip.includes(feature)) {
+      this.emit(feature, false, 'not run: listed in expected_gaps.txt with skip: (see its reason)');
+      return;
+    }
     let timer;
     try {
       // A feature may resolve to its detail (the formats it proved, e.g. "t/t").
@@ -276,7 +289,115 @@ async function runFeatures({f, exec, types, close}) {
   await R.run('rows_100k', f.rows_100k);
   await R.run('stream_100k', f.stream_100k);
   await runTypes(types);
+  for (const name of ['copy_in', 'copy_out', 'cancel', 'notify']) await R.run(name, f[name]);
   await Promise.race([close(), new Promise((r) => setTimeout(r, C.timeout))]);
+}
+
+// COPY, cancel, LISTEN/NOTIFY (as in compat_common.py). Row n of the COPY
+// data: id n, s null when n % 100 == 0, else "r<n>" TAB BACKSLASH LF " ü✓".
+const copyValue = (n) => (n % 100 === 0 ? null : `r${n}\t\\\n \u00fc\u2713`);
+const copyRows = () => Array.from({length: C.copyRows}, (_, i) => [i + 1, copyValue(i + 1)]);
+const copyEscape = (v) => (v === null ? '\\N'
+  : v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r'));
+const copyText = () => copyRows().map(([n, v]) => `${n}\t${copyEscape(v)}\n`).join('');
+const SLEEP_SQL = 'SELECT pg_sleep(10)';
+const NOTIFY_PAYLOAD = (k) => `payload ü ${k}`;
+
+// rows: [[id, s]] in any order (ids as numbers or strings).
+function checkCopyRows(rows) {
+  eq(rows.length, C.copyRows, 'rows');
+  const got = rows.map(([i, s]) => [Number(i), s]).sort((a, b) => a[0] - b[0]);
+  for (const [k, [n, v]] of copyRows().entries()) {
+    if (got[k][0] !== n || got[k][1] !== v) {
+      throw new Check(`row ${n}: got ${show(got[k])}, want ${show([n, v])}`);
+    }
+  }
+}
+
+function checkCopyOutText(text) {
+  check(text.endsWith('\n'), 'the COPY data does not end with a newline: ' + show(text.slice(-40)));
+  const lines = text.slice(0, -1).split('\n');
+  eq(lines.length, C.copyRows, 'lines');
+  lines.sort((a, b) => Number(a.split('\t')[0]) - Number(b.split('\t')[0]));
+  const want = copyText().slice(0, -1).split('\n');
+  for (const [k, w] of want.entries()) {
+    if (lines[k] !== w) throw new Check(`line ${show(lines[k])}, want ${show(w)}`);
+  }
+}
+
+// run(): a promise of SLEEP_SQL on the connection; cancel(): the driver's
+// cancel, called every 100 ms (a cancel before the query started is lost)
+// until run() settles; sqlstate(e); after(): a query on the same connection.
+async function cancelSleep(run, cancel, sqlstate, after) {
+  const started = Date.now();
+  let done = false;
+  let cancelError = null;
+  const p = run();
+  const tick = async () => {
+    while (!done) {
+      await new Promise((r) => setTimeout(r, 100));
+      if (done) break;
+      try {
+        await cancel();
+      } catch (e) {
+        cancelError = e;
+        return;
+      }
+    }
+  };
+  const ticking = tick();
+  let failure = null;
+  try {
+    await p;
+  } catch (e) {
+    failure = e;
+  }
+  const elapsed = Date.now() - started;
+  done = true;
+  await ticking;
+  if (cancelError) throw new Check("the driver's cancel failed: " + cancelError.message);
+  check(failure !== null, `${SLEEP_SQL} was not cancelled (it ended after ${elapsed} ms)`);
+  eq(sqlstate(failure), '57014', 'SQLSTATE (' + failure.message + ')');
+  check(elapsed < C.cancelWithin, `cancelled after ${elapsed} ms, want < ${C.cancelWithin} ms`);
+  await after();
+}
+
+// listen(onNotification(channel, payload)); notify(payload) from another
+// connection. Round 1: NOTIFY while the listener is idle; round 2: the
+// listener is already waiting for it.
+async function notifyRounds(listen, notify) {
+  const queue = [];
+  let wake = null;
+  await listen((channel, payload) => {
+    queue.push([channel, payload]);
+    if (wake) wake();
+  });
+  const next = () => new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(null), C.notifyWithin);
+    const take = () => {
+      if (!queue.length) return;
+      clearTimeout(timer);
+      wake = null;
+      resolve(queue.shift());
+    };
+    wake = take;
+    take();
+  });
+  for (const k of [1, 2]) {
+    let got;
+    if (k === 1) {
+      await notify(NOTIFY_PAYLOAD(k));
+      got = await next();
+    } else {
+      const waiting = next();
+      await notify(NOTIFY_PAYLOAD(k));
+      got = await waiting;
+    }
+    const what = `round ${k} (listener ${k === 1 ? 'idle' : 'waiting'} when NOTIFY was sent)`;
+    check(got !== null, `${what}: no notification within ${C.notifyWithin} ms`);
+    check(got[0] === C.channel && got[1] === NOTIFY_PAYLOAD(k),
+          `${what}: got ${show(got)}, want ${show([C.channel, NOTIFY_PAYLOAD(k)])}`);
+  }
 }
 
 // Runs a driver program's main(): exit 0 when it ran, 3 when it crashed.
@@ -287,5 +408,6 @@ function runMain(main) {
   });
 }
 
-module.exports = {C, PARAMS, Check, check, eq, show, R, TYPES, typeParam, typeExpected, OneOf, runTypes,
+module.exports = {copyRows, copyText, checkCopyRows, checkCopyOutText, cancelSleep, notifyRounds,
+                  SLEEP_SQL, C, PARAMS, Check, check, eq, show, R, TYPES, typeParam, typeExpected, OneOf, runTypes,
                   runFeatures, runMain};

@@ -29,6 +29,9 @@ DBNAME = ENV.get("COMPAT_DBNAME", "postgres")
 TRUST_DSN, SCRAM_DSN = ENV.get("COMPAT_TRUST_DSN"), ENV.get("COMPAT_SCRAM_DSN")
 TLS_DSN = ENV.get("COMPAT_TLS_DSN")  # the trust endpoint with sslmode=require
 MISSING_TABLE = "compat_no_such_table"
+# Features expected_gaps.txt says wedge this server ("skip:"): reported failed, not run.
+SKIP = set(f for f in ENV.get("COMPAT_SKIP", "").split(",") if f)
+SKIPPED = "not run: listed in expected_gaps.txt with skip: (see its reason)"
 TIMEOUT = float(ENV.get("COMPAT_TIMEOUT", "15"))  # seconds before a feature counts as hung
 TYPES_PATH = ENV.get("COMPAT_TYPES", "")
 TYPES_TABLE = ENV.get("COMPAT_TYPES_TABLE", "compat_types_py")
@@ -94,6 +97,9 @@ class Reporter:
 
     def run(self, feature, fn, *args):
         self.query = None
+        if feature in SKIP:
+            self.emit(feature, False, SKIPPED)
+            return
         try:
             detail = fn(*args)
         except BaseException as e:  # noqa: BLE001 - every failure is a result
@@ -480,3 +486,196 @@ def type_steps(round_trip):
     """MAKE_TYPES_TABLE, then one step per type of types.json."""
     return [MAKE_TYPES_TABLE] + [("type_" + case.name, MAKE_TYPES_TABLE, round_trip.run, case)
                                  for case in load_types()]
+
+
+# ---------------------------------------------------------------------------
+# COPY, cancel, LISTEN/NOTIFY (features copy_in, copy_out, cancel, notify).
+# The data (compat.py, COPY_ROWS): row n has id n and s NULL when n % 100 == 0,
+# else "r<n>" TAB BACKSLASH LF " ü✓".
+
+COPY_TABLE = ENV.get("COMPAT_COPY_TABLE", "compat_copy_py")
+SQL_CREATE_COPY = ENV.get("COMPAT_SQL_CREATE_COPY", "")
+SQL_COPY_SEED = ENV.get("COMPAT_SQL_COPY_SEED", "")
+COPY_ROWS = int(ENV.get("COMPAT_COPY_ROWS", "1000"))
+CANCEL_WITHIN = float(ENV.get("COMPAT_CANCEL_WITHIN", "1"))
+CHANNEL = ENV.get("COMPAT_CHANNEL", "compat_ch_py")
+NOTIFY_WITHIN = float(ENV.get("COMPAT_NOTIFY_WITHIN", "1"))
+NOTIFY_PAYLOAD = "payload ü %d"
+SLEEP_SQL = "SELECT pg_sleep(10)"
+CANCEL_RETRY = 0.1  # a cancel that came before the query started is lost: send it again
+
+
+def copy_value(n):
+    return None if n % 100 == 0 else "r%d\t\\\n \u00fc\u2713" % n
+
+
+def copy_rows():
+    return [(n, copy_value(n)) for n in range(1, COPY_ROWS + 1)]
+
+
+def copy_escape(v):
+    if v is None:
+        return "\\N"
+    return v.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def copy_text():
+    """The rows in COPY text format (what copy_in sends, what copy_out must receive)."""
+    return "".join("%d\t%s\n" % (n, copy_escape(v)) for n, v in copy_rows())
+
+
+def recreate_copy_table(q):
+    recreate_table(q, COPY_TABLE, SQL_CREATE_COPY)
+
+
+def check_copy_table(q):
+    """After copy_in: the row count, then every row (SELECT ... ORDER BY id)."""
+    eq(loose_int(q("SELECT count(*) FROM %s" % COPY_TABLE, fetch="one")[0]), COPY_ROWS, "rows")
+    got = [(loose_int(i), s) for i, s in q("SELECT id, s FROM %s ORDER BY id" % COPY_TABLE)]
+    check_rows(got)
+
+
+def check_rows(got):
+    want = copy_rows()
+    eq(len(got), len(want), "rows")
+    for g, w in zip(sorted(got, key=lambda r: r[0]), want):
+        if g != w:
+            raise Check("row %d: got %r, want %r" % (w[0], g, w))
+
+
+def check_copy_out_text(text):
+    """COPY ... TO STDOUT text (str): the lines, ordered by id, are copy_text()'s."""
+    check(text.endswith("\n"), "the COPY data does not end with a newline: %r" % text[-40:])
+    lines = text[:-1].split("\n")
+    eq(len(lines), COPY_ROWS, "lines")
+    lines.sort(key=lambda l: int(l.split("\t", 1)[0]) if l.split("\t", 1)[0].isdigit() else -1)
+    want = copy_text()[:-1].split("\n")
+    for g, w in zip(lines, want):
+        if g != w:
+            raise Check("line %r, want %r" % (g, w))
+
+
+def seed_copy_table(q):
+    recreate_copy_table(q)
+    q(SQL_COPY_SEED, fetch=None)
+
+
+def cancel_sleep(execute, cancel, sqlstate, after):
+    """execute() runs SLEEP_SQL on the connection and blocks; meanwhile
+    cancel() (the driver's cancel API, from another thread) is called every
+    CANCEL_RETRY s until execute() ends. execute() must fail with SQLSTATE
+    57014 (sqlstate(e)) within CANCEL_WITHIN s; then after() runs a query on the
+    same connection."""
+    import threading
+    import time
+    stop = threading.Event()
+    errors = []
+
+    def canceller():
+        wait = CANCEL_RETRY / 2  # the first a little after the query was sent
+        while not stop.wait(wait):
+            wait = CANCEL_RETRY
+            try:
+                cancel()
+            except Exception as e:  # noqa: BLE001
+                errors.append(e)
+                return
+
+    t = threading.Thread(target=canceller, daemon=True)
+    started = time.monotonic()
+    t.start()
+    failure = None
+    try:
+        execute()
+    except Exception as e:  # noqa: BLE001
+        failure = e
+    elapsed = time.monotonic() - started
+    stop.set()
+    t.join(TIMEOUT)
+    if errors:
+        raise Check("the driver's cancel failed: %s" % describe(errors[0]))
+    check(failure is not None, "%s was not cancelled (it ended after %.1f s)" % (SLEEP_SQL, elapsed))
+    eq(sqlstate(failure), "57014", "SQLSTATE (%s)" % describe(failure)[:200])
+    check(elapsed < CANCEL_WITHIN, "cancelled after %.2f s, want < %.1f s" % (elapsed, CANCEL_WITHIN))
+    after()
+
+
+def run_in_thread(fn):
+    """Starts fn() in a thread; join() returns its result or raises its error."""
+    import threading
+    out = {}
+
+    def body():
+        try:
+            out["value"] = fn()
+        except BaseException as e:  # noqa: BLE001
+            out["error"] = e
+
+    t = threading.Thread(target=body, daemon=True)
+    t.start()
+
+    def join():
+        t.join(TIMEOUT)
+        if t.is_alive():
+            raise Check("hung: %s did not return" % getattr(fn, "__name__", "a thread"))
+        if "error" in out:
+            raise out["error"]
+        return out.get("value")
+    return join
+
+
+def notify_rounds(listen, wait, notify):
+    """listen(): LISTEN CHANNEL on the listener connection; notify(payload):
+    NOTIFY CHANNEL, payload from another connection; wait(deadline) -> the
+    (channel, payload) received by the listener, which sends nothing (None at
+    the deadline). Round 1: NOTIFY while the listener is idle, then it waits;
+    round 2: the listener is already waiting (in a thread) when NOTIFY is sent."""
+    import time
+    listen()
+    for k, threaded in ((1, False), (2, True)):
+        payload = NOTIFY_PAYLOAD % k
+        started = time.monotonic()
+        if threaded:
+            join = run_in_thread(lambda: wait(started + NOTIFY_WITHIN))
+            notify(payload)
+            got = join()
+        else:
+            notify(payload)
+            got = wait(started + NOTIFY_WITHIN)
+        what = "round %d (listener %s when NOTIFY was sent)" % (
+            k, "waiting" if threaded else "idle")
+        check(got is not None, "%s: no notification within %.1f s" % (what, NOTIFY_WITHIN))
+        eq(tuple(got), (CHANNEL, payload), what)
+
+
+class watchdog:
+    """with watchdog(fileno): a connection that hangs (a server that never
+    answers) longer than TIMEOUT has its socket shut down, so the driver's
+    blocking call fails and the feature reports the hang."""
+
+    def __init__(self, fileno):
+        import threading
+        self.fileno, self.fired = fileno, False
+        self.timer = threading.Timer(TIMEOUT, self.fire)
+        self.timer.daemon = True
+
+    def fire(self):
+        import socket
+        self.fired = True
+        try:
+            s = socket.socket(fileno=os.dup(self.fileno))
+            s.shutdown(socket.SHUT_RDWR)
+            s.close()
+        except OSError:
+            pass
+
+    def __enter__(self):
+        self.timer.start()
+        return self
+
+    def __exit__(self, kind, value, tb):
+        self.timer.cancel()
+        if self.fired:
+            raise Check("hung: no answer within %.0f s (COMPAT_TIMEOUT), the socket was shut down%s"
+                        % (TIMEOUT, ": " + describe(value) if value is not None else ""))
+        return False

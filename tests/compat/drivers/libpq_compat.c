@@ -15,7 +15,13 @@
  */
 #define _POSIX_C_SOURCE 200809L /* getline */
 #include <libpq-fe.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -827,11 +833,344 @@ static int f_type(const void *arg, int index) {
 }
 
 /* ------------------------------------------------------------------------ */
+/* COPY, cancel, LISTEN/NOTIFY (features copy_in, copy_out, cancel, notify).
+ * Row n of the COPY data (compat.py, COPY_ROWS): id n, s NULL when n % 100
+ * == 0, else "r<n>" TAB BACKSLASH LF " ü✓". Each feature uses connections
+ * of its own; a watchdog (SIGALRM after COMPAT_TIMEOUT) shuts a hung
+ * connection's socket down so the blocked call returns. */
+
+static volatile sig_atomic_t watch_fd = -1, watch_fired;
+static void on_alarm(int sig) {
+  (void)sig;
+  watch_fired = 1;
+  if (watch_fd >= 0) shutdown(watch_fd, SHUT_RDWR);
+}
+static void watch(PGconn *c) {
+  watch_fired = 0;
+  watch_fd = c ? PQsocket(c) : -1;
+  signal(SIGALRM, on_alarm);
+  alarm((unsigned)atoi(env("COMPAT_TIMEOUT")[0] ? env("COMPAT_TIMEOUT") : "15"));
+}
+static int unwatch(int ok) {
+  alarm(0);
+  watch_fd = -1;
+  if (watch_fired) {
+    char was[2048];
+    snprintf(was, sizeof was, "%s", err_buf);
+    FAIL("hung: no answer within COMPAT_TIMEOUT, the socket was shut down (%s)", was);
+  }
+  return ok;
+}
+
+static double now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static PGconn *fresh(void) {
+  PGconn *c = PQconnectdb(env("COMPAT_TRUST_DSN"));
+  if (PQstatus(c) != CONNECTION_OK) {
+    snprintf(err_buf, sizeof err_buf, "connect: %s", PQerrorMessage(c));
+    trim(err_buf);
+    PQfinish(c);
+    return NULL;
+  }
+  return c;
+}
+
+static int copy_rows(void) { return atoi(env("COMPAT_COPY_ROWS")); }
+
+/* The COPY text line of row n (with its newline). */
+static const char *copy_line(int n) {
+  static char buf[128];
+  if (n % 100 == 0) snprintf(buf, sizeof buf, "%d\t\\N\n", n);
+  else snprintf(buf, sizeof buf, "%d\tr%d\\t\\\\\\n \xc3\xbc\xe2\x9c\x93\n", n, n);
+  return buf;
+}
+static const char *copy_value(int n) {
+  static char buf[128];
+  if (n % 100 == 0) return NULL;
+  snprintf(buf, sizeof buf, "r%d\t\\\n \xc3\xbc\xe2\x9c\x93", n);
+  return buf;
+}
+
+/* After copy_in: the row count and every row. */
+static int check_copy_table(const char *t) {
+  PGresult *r = exec_want(sql("SELECT count(*) FROM %s", t), PGRES_TUPLES_OK);
+  if (!r) return 0;
+  int count = atoi(PQgetvalue(r, 0, 0));
+  PQclear(r);
+  if (count != copy_rows()) FAIL("%d rows, want %d", count, copy_rows());
+  r = exec_want(sql("SELECT id, s FROM %s ORDER BY id", t), PGRES_TUPLES_OK);
+  if (!r) return 0;
+  for (int i = 0; i < PQntuples(r); ++i) {
+    int n = i + 1;
+    const char *want = copy_value(n);
+    int id = atoi(PQgetvalue(r, i, 0));
+    int isnull = PQgetisnull(r, i, 1);
+    if (id != n || isnull != (want == NULL) || (want && strcmp(PQgetvalue(r, i, 1), want) != 0)) {
+      snprintf(err_buf, sizeof err_buf, "row %d: got id %d, s %s%s%s", n, id, isnull ? "NULL" : "'",
+               isnull ? "" : PQgetvalue(r, i, 1), isnull ? "" : "'");
+      PQclear(r);
+      return 0;
+    }
+  }
+  PQclear(r);
+  return 1;
+}
+
+static int copy_in_body(const char *t) {
+  if (!exec_cmd(sql("DROP TABLE IF EXISTS %s", t)) || !exec_cmd(env("COMPAT_SQL_CREATE_COPY")))
+    return 0;
+  PGresult *r = exec_want(sql("COPY %s (id, s) FROM STDIN", t), PGRES_COPY_IN);
+  if (!r) return 0;
+  PQclear(r);
+  for (int n = 1; n <= copy_rows(); ++n) {
+    const char *line = copy_line(n);
+    if (PQputCopyData(conn, line, (int)strlen(line)) != 1)
+      FAIL("PQputCopyData: %s", PQerrorMessage(conn));
+  }
+  if (PQputCopyEnd(conn, NULL) != 1) FAIL("PQputCopyEnd: %s", PQerrorMessage(conn));
+  r = PQgetResult(conn);
+  if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+    snprintf(err_buf, sizeof err_buf, "end of COPY: %s", result_error(r));
+    PQclear(r);
+    return 0;
+  }
+  char tuples[32];
+  snprintf(tuples, sizeof tuples, "%s", PQcmdTuples(r));
+  PQclear(r);
+  while ((r = PQgetResult(conn)) != NULL) PQclear(r);
+  if (atoi(tuples) != copy_rows()) FAIL("COPY tag says %s rows, want %d", tuples, copy_rows());
+  if (!check_copy_table(t)) return 0;
+  /* CopyFail: PQputCopyEnd with an error message: 57014, nothing copied, the
+   * connection still works. */
+  r = exec_want(sql("COPY %s (id, s) FROM STDIN", t), PGRES_COPY_IN);
+  if (!r) return 0;
+  PQclear(r);
+  const char *extra = "100001\tnot kept\n";
+  if (PQputCopyData(conn, extra, (int)strlen(extra)) != 1 ||
+      PQputCopyEnd(conn, "compat: CopyFail from the client") != 1)
+    FAIL("CopyFail: %s", PQerrorMessage(conn));
+  r = PQgetResult(conn);
+  const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+  if (PQresultStatus(r) != PGRES_FATAL_ERROR || !state || strcmp(state, "57014") != 0) {
+    snprintf(err_buf, sizeof err_buf, "after CopyFail: %s, want [57014] FATAL_ERROR", result_error(r));
+    PQclear(r);
+    return 0;
+  }
+  PQclear(r);
+  while ((r = PQgetResult(conn)) != NULL) PQclear(r);
+  return check_copy_table(t);
+}
+
+static int with_fresh(int (*body)(const char *), const char *detail_ok) {
+  PGconn *saved = conn;
+  PGconn *c = fresh();
+  if (!c) return 0;
+  conn = c;
+  watch(c);
+  int ok = unwatch(body(env("COMPAT_COPY_TABLE")));
+  conn = saved;
+  PQfinish(c);
+  if (ok) detail = detail_ok;
+  return ok;
+}
+
+static int f_copy_in(void) { return with_fresh(copy_in_body, "text, CopyFail"); }
+
+static int line_id(const void *a) { return atoi(*(char *const *)a); }
+static int by_id(const void *a, const void *b) { return line_id(a) - line_id(b); }
+
+static int copy_out_body(const char *t) {
+  if (!exec_cmd(sql("DROP TABLE IF EXISTS %s", t)) || !exec_cmd(env("COMPAT_SQL_CREATE_COPY")) ||
+      !exec_cmd(env("COMPAT_SQL_COPY_SEED")))
+    return 0;
+  PGresult *r = exec_want(sql("COPY %s (id, s) TO STDOUT", t), PGRES_COPY_OUT);
+  if (!r) return 0;
+  PQclear(r);
+  int rows = copy_rows(), n = 0, got;
+  char **lines = calloc((size_t)rows + 1, sizeof *lines);
+  char *buf;
+  while ((got = PQgetCopyData(conn, &buf, 0)) > 0) {
+    if (n <= rows) {
+      lines[n] = malloc((size_t)got + 1);
+      memcpy(lines[n], buf, (size_t)got);
+      lines[n][got] = 0;
+    }
+    ++n;
+    PQfreemem(buf);
+  }
+  int ok = 1;
+  if (got == -2) {
+    snprintf(err_buf, sizeof err_buf, "PQgetCopyData: %s", PQerrorMessage(conn));
+    ok = 0;
+  }
+  r = PQgetResult(conn);
+  if (ok && PQresultStatus(r) != PGRES_COMMAND_OK) {
+    snprintf(err_buf, sizeof err_buf, "end of COPY: %s", result_error(r));
+    ok = 0;
+  }
+  PQclear(r);
+  while ((r = PQgetResult(conn)) != NULL) PQclear(r);
+  if (ok && n != rows) {
+    snprintf(err_buf, sizeof err_buf, "%d rows of COPY data, want %d", n, rows);
+    ok = 0;
+  }
+  if (ok) {
+    qsort(lines, (size_t)n, sizeof *lines, by_id);
+    for (int i = 0; i < n; ++i) {
+      if (strcmp(lines[i], copy_line(i + 1)) != 0) {
+        snprintf(err_buf, sizeof err_buf, "line '%s', want '%s'", lines[i], copy_line(i + 1));
+        ok = 0;
+        break;
+      }
+    }
+  }
+  for (int i = 0; i <= rows; ++i) free(lines[i]);
+  free(lines);
+  return ok;
+}
+
+static int f_copy_out(void) { return with_fresh(copy_out_body, NULL); }
+
+/* PQsendQuery(pg_sleep(10)); PQcancel every 100 ms (one sent before the query
+ * started is lost) until the result comes: 57014 within COMPAT_CANCEL_WITHIN
+ * s, then SELECT 1 on the same connection. */
+static int cancel_body(const char *t) {
+  (void)t;
+  double within = atof(env("COMPAT_CANCEL_WITHIN"));
+  double started = now();
+  if (!PQsendQuery(conn, sql("SELECT pg_sleep(10)"))) FAIL("PQsendQuery: %s", PQerrorMessage(conn));
+  int wait_ms = 50;
+  while (PQisBusy(conn)) {
+    struct pollfd p = {PQsocket(conn), POLLIN, 0};
+    int k = poll(&p, 1, wait_ms);
+    wait_ms = 100;
+    if (k == 0) {
+      PGcancel *cancel = PQgetCancel(conn);
+      char why[256] = "";
+      int sent = cancel && PQcancel(cancel, why, sizeof why);
+      if (cancel) PQfreeCancel(cancel);
+      if (!sent) FAIL("PQcancel: %s", why);
+      continue;
+    }
+    if (!PQconsumeInput(conn)) FAIL("PQconsumeInput: %s", PQerrorMessage(conn));
+  }
+  double elapsed = now() - started;
+  PGresult *r = PQgetResult(conn);
+  const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+  if (!state || strcmp(state, "57014") != 0) {
+    snprintf(err_buf, sizeof err_buf, "%s, want 57014 (after %.2f s)", result_error(r), elapsed);
+    PQclear(r);
+    return 0;
+  }
+  PQclear(r);
+  while ((r = PQgetResult(conn)) != NULL) PQclear(r);
+  if (elapsed >= within) FAIL("cancelled after %.2f s, want < %.1f s", elapsed, within);
+  r = exec_want(sql("SELECT 1"), PGRES_TUPLES_OK);
+  if (!r) return 0;
+  int one = atoi(PQgetvalue(r, 0, 0));
+  PQclear(r);
+  if (one != 1) FAIL("SELECT 1 after the cancel gave %d", one);
+  return 1;
+}
+
+static int f_cancel(void) { return with_fresh(cancel_body, NULL); }
+
+/* The listener waits: select/poll on PQsocket, PQconsumeInput, PQnotifies;
+ * it sends nothing. */
+struct wait_args {
+  PGconn *listener;
+  double deadline;
+  char channel[128], payload[256];
+  int got;
+  char error[512];
+};
+
+static void *wait_notify(void *arg) {
+  struct wait_args *w = arg;
+  for (;;) {
+    if (!PQconsumeInput(w->listener)) {
+      snprintf(w->error, sizeof w->error, "PQconsumeInput: %s", PQerrorMessage(w->listener));
+      return NULL;
+    }
+    PGnotify *n = PQnotifies(w->listener);
+    if (n) {
+      snprintf(w->channel, sizeof w->channel, "%s", n->relname);
+      snprintf(w->payload, sizeof w->payload, "%s", n->extra);
+      w->got = 1;
+      PQfreemem(n);
+      return NULL;
+    }
+    double left = w->deadline - now();
+    if (left <= 0) return NULL;
+    struct pollfd p = {PQsocket(w->listener), POLLIN, 0};
+    poll(&p, 1, (int)(left * 1000) + 1);
+  }
+}
+
+static int notify_body(const char *t) {
+  (void)t;
+  PGconn *sender = fresh();
+  if (!sender) return 0;
+  PGconn *listener = conn;
+  const char *channel = env("COMPAT_CHANNEL");
+  double within = atof(env("COMPAT_NOTIFY_WITHIN"));
+  int ok = exec_cmd(sql("LISTEN %s", channel));
+  for (int k = 1; ok && k <= 2; ++k) {
+    char payload[64];
+    snprintf(payload, sizeof payload, "payload \xc3\xbc %d", k);
+    struct wait_args w = {listener, now() + within, "", "", 0, ""};
+    pthread_t th;
+    conn = sender;
+    if (k == 1) { /* round 1: NOTIFY while the listener is idle, then it waits */
+      ok = exec_cmd(sql("NOTIFY %s, '%s'", channel, payload));
+      wait_notify(&w);
+    } else { /* round 2: the listener waits (a thread) when NOTIFY is sent */
+      pthread_create(&th, NULL, wait_notify, &w);
+      ok = exec_cmd(sql("NOTIFY %s, '%s'", channel, payload));
+      pthread_join(th, NULL);
+    }
+    conn = listener;
+    if (!ok) break;
+    const char *what = k == 1 ? "round 1 (listener idle when NOTIFY was sent)"
+                              : "round 2 (listener waiting when NOTIFY was sent)";
+    if (w.error[0]) {
+      snprintf(err_buf, sizeof err_buf, "%s: %s", what, w.error);
+      ok = 0;
+    } else if (!w.got) {
+      snprintf(err_buf, sizeof err_buf, "%s: no notification within %.1f s", what, within);
+      ok = 0;
+    } else if (strcmp(w.channel, channel) != 0 || strcmp(w.payload, payload) != 0) {
+      snprintf(err_buf, sizeof err_buf, "%s: got (%s, %s), want (%s, %s)", what, w.channel,
+               w.payload, channel, payload);
+      ok = 0;
+    }
+  }
+  PQfinish(sender);
+  return ok;
+}
+
+static int f_notify(void) { return with_fresh(notify_body, NULL); }
+
+/* ------------------------------------------------------------------------ */
 
 static void run(const char *feature, int (*fn)(void)) {
   query_buf[0] = 0;
   err_buf[0] = 0;
   detail = NULL;
+  /* COMPAT_SKIP: features expected_gaps.txt says wedge this server ("skip:"). */
+  char skip[512];
+  snprintf(skip, sizeof skip, ",%s,", env("COMPAT_SKIP"));
+  char mark[128];
+  snprintf(mark, sizeof mark, ",%s,", feature);
+  if (strstr(skip, mark)) {
+    snprintf(err_buf, sizeof err_buf, "not run: listed in expected_gaps.txt with skip: (see its reason)");
+    emit(feature, 0);
+    return;
+  }
   emit(feature, fn());
 }
 
@@ -934,6 +1273,10 @@ int main(void) {
     snprintf(feature, sizeof feature, "type_%s", type_cases[i].name);
     run_on_table(feature, table_ok ? NULL : table_err, f_type, &type_cases[i], (int)i);
   }
+  run("copy_in", f_copy_in);
+  run("copy_out", f_copy_out);
+  run("cancel", f_cancel);
+  run("notify", f_notify);
   if (conn) PQfinish(conn);
   return 0;
 }

@@ -4,10 +4,14 @@
 // with Execute(row limit) and PortalSuspended.
 'use strict';
 
-const {Client, types: pgTypes} = require('pg'); // pgTypes: pg-types, as pg uses it
+const {Client, Query, types: pgTypes} = require('pg'); // pgTypes: pg-types, as pg uses it
 const Cursor = require('pg-cursor');
+const copyStreams = require('pg-copy-streams');
+const {Readable, Writable} = require('stream');
+const {pipeline} = require('stream/promises');
 const PostgresInterval = require('postgres-interval'); // pg-types' interval value
-const {C, PARAMS, Check, check, eq, show, R, typeParam, typeExpected, OneOf, runFeatures, runMain} = require('./compat_common.js');
+const {copyRows, copyText, checkCopyRows, checkCopyOutText, cancelSleep, notifyRounds, SLEEP_SQL,
+       C, PARAMS, Check, check, eq, show, R, typeParam, typeExpected, OneOf, runFeatures, runMain} = require('./compat_common.js');
 
 let client = null;
 let connectError = null;
@@ -235,12 +239,98 @@ const PG_TYPES = {
   },
 };
 
+// A client of its own for the COPY, cancel and notify features.
+async function fresh() {
+  const c = client_for(false);
+  c.on('error', () => {});
+  await c.connect();
+  return c;
+}
+
+async function withFresh(fn) {
+  const c = await fresh();
+  try {
+    return await fn(c, (text) => (R.sql(text), c.query(text)));
+  } finally {
+    await Promise.race([c.end(), new Promise((r) => setTimeout(r, 1000))]);
+  }
+}
+
+async function copyIn() {
+  // pg-copy-streams from(): COPY FROM STDIN, the text written to the stream.
+  await withFresh(async (c, qc) => {
+    await qc(`DROP TABLE IF EXISTS ${C.copyTable}`);
+    await qc(C.sqlCreateCopy);
+    const stream = c.query(copyStreams.from(R.sql(`COPY ${C.copyTable} (id, s) FROM STDIN`)));
+    await pipeline(Readable.from([Buffer.from(copyText())]), stream);
+    eq(stream.rowCount, C.copyRows, 'rowCount');
+    eq(Number((await qc(`SELECT count(*) AS n FROM ${C.copyTable}`)).rows[0].n), C.copyRows, 'rows');
+    const r = await qc(`SELECT id, s FROM ${C.copyTable} ORDER BY id`);
+    checkCopyRows(r.rows.map((row) => [row.id, row.s]));
+  });
+}
+
+async function copyOut() {
+  // pg-copy-streams to(): COPY TO STDOUT, the stream read to the end.
+  await withFresh(async (c, qc) => {
+    await qc(`DROP TABLE IF EXISTS ${C.copyTable}`);
+    await qc(C.sqlCreateCopy);
+    await qc(C.sqlCopySeed);
+    const chunks = [];
+    const stream = c.query(copyStreams.to(R.sql(`COPY ${C.copyTable} (id, s) TO STDOUT`)));
+    await pipeline(stream, new Writable({write(chunk, _enc, cb) {
+      chunks.push(chunk);
+      cb();
+    }}));
+    eq(stream.rowCount, C.copyRows, 'rowCount');
+    checkCopyOutText(Buffer.concat(chunks).toString('utf8'));
+  });
+}
+
+async function cancel() {
+  // Client#cancel(client, query): a CancelRequest from a new connection.
+  await withFresh(async (c, qc) => {
+    const query = new Query(R.sql(SLEEP_SQL));
+    const run = () => new Promise((resolve, reject) => {
+      query.on('end', resolve);
+      query.on('error', reject);
+      c.query(query);
+    });
+    // Resolves when the CancelRequest's connection has ended (the server has
+    // signalled the backend), so none is still in flight when the next query runs.
+    const cancelOnce = () => new Promise((resolve) => {
+      if (c.activeQuery !== query) return resolve();
+      const canceller = client_for(false);
+      canceller.on('error', () => {});
+      canceller.connection.once('end', resolve);
+      canceller.connection.once('error', resolve);
+      canceller.cancel(c, query);
+    });
+    await cancelSleep(run, cancelOnce, (e) => e.code,
+                      async () => eq(Number((await qc('SELECT 1 AS one')).rows[0].one), 1, 'after the cancel'));
+  });
+}
+
+async function notify() {
+  // client.on('notification') after LISTEN; NOTIFY from another client.
+  const listener = await fresh();
+  const sender = await fresh();
+  try {
+    await notifyRounds(async (onNote) => {
+      listener.on('notification', (m) => onNote(m.channel, m.payload));
+      await listener.query(R.sql(`LISTEN ${C.channel}`));
+    }, (payload) => sender.query(R.sql(`NOTIFY ${C.channel}, '${payload}'`)));
+  } finally {
+    await Promise.race([Promise.all([listener.end(), sender.end()]), new Promise((r) => setTimeout(r, 1000))]);
+  }
+}
+
 async function main() {
   await runFeatures({
     f: {connect_trust: connectTrust, connect_scram: connectScram, connect_tls: connectTls,
         simple_query: simpleQuery, expr_type: exprType, param, error_sqlstate: errorSqlstate,
         multi_statement: multiStatement, transaction, prepared, rows_100k: rows100k,
-        stream_100k: stream100k},
+        stream_100k: stream100k, copy_in: copyIn, copy_out: copyOut, cancel, notify},
     exec: (text) => q(text),
     types: PG_TYPES,
     close: async () => client && client.end(),

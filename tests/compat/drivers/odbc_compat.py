@@ -165,6 +165,19 @@ def setup_types():
     cc.recreate_types_table(Types.q)
 
 
+def cancel():
+    """cursor.cancel() (SQLCancel: psqlODBC sends a CancelRequest) from another
+    thread while cursor.execute runs pg_sleep(10), on a connection of its own."""
+    c = connect()
+    try:
+        cur = c.cursor()
+        cc.cancel_sleep(lambda: cur.execute(R.sql(cc.SLEEP_SQL)), cur.cancel, lambda e: e.args[0],
+                        lambda: eq(loose_int(c.cursor().execute(R.sql("SELECT 1")).fetchone()[0]), 1,
+                                   "after the cancel"))
+    finally:
+        c.close()
+
+
 def main():
     run_plan(R, lambda: cc.recreate_table(q), [
         ("connect_trust", False, connect_trust),
@@ -180,6 +193,7 @@ def main():
         ("rows_100k", False, cc.rows_100k, q),
         ("stream_100k", False, stream_100k),
         *type_steps(Types()),
+        ("cancel", False, cancel),
     ], setup_types=setup_types)
     for c in (conn.conn, types_conn.conn):
         if c is not None:

@@ -17,6 +17,7 @@ import (
 	"net"
 	"os"
 	"reflect"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -67,6 +68,13 @@ func emit(feature string, err error, detail string) {
 }
 
 func run(feature string, fn func(ctx context.Context) error) {
+	for _, f := range strings.Split(os.Getenv("COMPAT_SKIP"), ",") {
+		if f == feature {
+			query = ""
+			emit(feature, fail("not run: listed in expected_gaps.txt with skip: (see its reason)"), "")
+			return
+		}
+	}
 	runDetail(feature, func(ctx context.Context) (string, error) { return "", fn(ctx) })
 }
 
@@ -410,6 +418,260 @@ func runTypes() {
 	}
 }
 
+// COPY, cancel, LISTEN/NOTIFY (features copy_in, copy_out, cancel, notify).
+// Row n of the COPY data (compat.py, COPY_ROWS): id n, s NULL when n % 100
+// == 0, else "r<n>" TAB BACKSLASH LF " ü✓". Each feature has connections of
+// its own.
+
+var copyTable = os.Getenv("COMPAT_COPY_TABLE")
+
+func copyRowCount() int { n, _ := strconv.Atoi(os.Getenv("COMPAT_COPY_ROWS")); return n }
+
+func copyValue(n int) *string {
+	if n%100 == 0 {
+		return nil
+	}
+	v := fmt.Sprintf("r%d\t\\\n \u00fc\u2713", n)
+	return &v
+}
+
+func copyLine(n int) string {
+	if n%100 == 0 {
+		return fmt.Sprintf("%d\t\\N\n", n)
+	}
+	return fmt.Sprintf("%d\tr%d\\t\\\\\\n \u00fc\u2713\n", n, n)
+}
+
+func fresh(ctx context.Context) (*pgx.Conn, error) {
+	return pgx.Connect(ctx, os.Getenv("COMPAT_TRUST_DSN"))
+}
+
+func withFresh(fn func(ctx context.Context, k *pgx.Conn) error) func(ctx context.Context) error {
+	return func(ctx context.Context) error {
+		k, err := fresh(ctx)
+		if err != nil {
+			return err
+		}
+		defer k.Close(context.Background())
+		return fn(ctx, k)
+	}
+}
+
+func recreateCopyTable(ctx context.Context, k *pgx.Conn) error {
+	if _, err := k.Exec(ctx, sql("DROP TABLE IF EXISTS "+copyTable)); err != nil {
+		return err
+	}
+	_, err := k.Exec(ctx, sql(os.Getenv("COMPAT_SQL_CREATE_COPY")))
+	return err
+}
+
+func checkCopyTable(ctx context.Context, k *pgx.Conn) error {
+	rows, err := k.Query(ctx, sql("SELECT id, s FROM "+copyTable+" ORDER BY id"))
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		n++
+		var id int64
+		var s *string
+		if err := rows.Scan(&id, &s); err != nil {
+			return err
+		}
+		want := copyValue(n)
+		if id != int64(n) || (s == nil) != (want == nil) || (s != nil && *s != *want) {
+			return fail("row %d: got %d, %s", n, id, show(s))
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if n != copyRowCount() {
+		return fail("%d rows, want %d", n, copyRowCount())
+	}
+	return nil
+}
+
+func copyIn(ctx context.Context, k *pgx.Conn) error {
+	// conn.CopyFrom (binary), then pgconn's CopyFrom with the text format.
+	if err := recreateCopyTable(ctx, k); err != nil {
+		return err
+	}
+	var src [][]interface{}
+	for n := 1; n <= copyRowCount(); n++ {
+		src = append(src, []interface{}{int64(n), copyValue(n)})
+	}
+	sql("conn.CopyFrom(" + copyTable + ", id, s) (COPY ... FROM STDIN BINARY)")
+	got, err := k.CopyFrom(ctx, pgx.Identifier{copyTable}, []string{"id", "s"}, pgx.CopyFromRows(src))
+	if err != nil {
+		return err
+	}
+	if got != int64(copyRowCount()) {
+		return fail("CopyFrom copied %d rows, want %d", got, copyRowCount())
+	}
+	if err := checkCopyTable(ctx, k); err != nil {
+		return err
+	}
+	if err := recreateCopyTable(ctx, k); err != nil {
+		return err
+	}
+	var text strings.Builder
+	for n := 1; n <= copyRowCount(); n++ {
+		text.WriteString(copyLine(n))
+	}
+	tag, err := k.PgConn().CopyFrom(ctx, strings.NewReader(text.String()), sql("COPY "+copyTable+" (id, s) FROM STDIN"))
+	if err != nil {
+		return err
+	}
+	if tag.RowsAffected() != int64(copyRowCount()) {
+		return fail("COPY tag %q, want %d rows", tag, copyRowCount())
+	}
+	return checkCopyTable(ctx, k)
+}
+
+func copyOut(ctx context.Context, k *pgx.Conn) error {
+	// pgconn's CopyTo (pgx v4 has no row-wise COPY TO).
+	if err := recreateCopyTable(ctx, k); err != nil {
+		return err
+	}
+	if _, err := k.Exec(ctx, sql(os.Getenv("COMPAT_SQL_COPY_SEED"))); err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	tag, err := k.PgConn().CopyTo(ctx, &buf, sql("COPY "+copyTable+" (id, s) TO STDOUT"))
+	if err != nil {
+		return err
+	}
+	if tag.RowsAffected() != int64(copyRowCount()) {
+		return fail("COPY tag %q, want %d rows", tag, copyRowCount())
+	}
+	text := buf.String()
+	if !strings.HasSuffix(text, "\n") {
+		return fail("the COPY data does not end with a newline")
+	}
+	lines := strings.Split(strings.TrimSuffix(text, "\n"), "\n")
+	if len(lines) != copyRowCount() {
+		return fail("%d lines, want %d", len(lines), copyRowCount())
+	}
+	id := func(l string) int { n, _ := strconv.Atoi(strings.SplitN(l, "\t", 2)[0]); return n }
+	sort.SliceStable(lines, func(i, j int) bool { return id(lines[i]) < id(lines[j]) })
+	for i, l := range lines {
+		if l+"\n" != copyLine(i+1) {
+			return fail("line %q, want %q", l, copyLine(i+1))
+		}
+	}
+	return nil
+}
+
+func cancelSleep(ctx context.Context, k *pgx.Conn) error {
+	// PgConn().CancelRequest from another goroutine every 100 ms (a cancel
+	// before the query started is lost) until the query ends. (A cancelled
+	// context would make this pgconn close the connection, not cancel.)
+	within, _ := strconv.ParseFloat(os.Getenv("COMPAT_CANCEL_WITHIN"), 64)
+	done := make(chan struct{})
+	cancelErr := make(chan error, 1)
+	go func() {
+		wait := 50 * time.Millisecond
+		for {
+			select {
+			case <-done:
+				cancelErr <- nil
+				return
+			case <-time.After(wait):
+			}
+			wait = 100 * time.Millisecond
+			cctx, stop := context.WithTimeout(context.Background(), 5*time.Second)
+			err := k.PgConn().CancelRequest(cctx)
+			stop()
+			if err != nil {
+				cancelErr <- err
+				return
+			}
+		}
+	}()
+	started := time.Now()
+	_, err := k.Exec(ctx, sql("SELECT pg_sleep(10)"))
+	elapsed := time.Since(started).Seconds()
+	close(done)
+	if cerr := <-cancelErr; cerr != nil {
+		return fail("CancelRequest: %v", cerr)
+	}
+	var pgErr *pgconn.PgError
+	if err == nil {
+		return fail("pg_sleep(10) was not cancelled (it ended after %.1f s)", elapsed)
+	}
+	if !errors.As(err, &pgErr) || pgErr.Code != "57014" {
+		return fail("got %v, want SQLSTATE 57014", err)
+	}
+	if elapsed >= within {
+		return fail("cancelled after %.2f s, want < %.1f s", elapsed, within)
+	}
+	var one int32
+	if err := k.QueryRow(ctx, sql("SELECT 1")).Scan(&one); err != nil || one != 1 {
+		return fail("SELECT 1 after the cancel: %v (%d)", err, one)
+	}
+	return nil
+}
+
+func notifyRounds(ctx context.Context, listener *pgx.Conn) error {
+	// conn.WaitForNotification; NOTIFY from another connection, once while the
+	// listener is idle, once while it is already waiting.
+	sender, err := fresh(ctx)
+	if err != nil {
+		return err
+	}
+	defer sender.Close(context.Background())
+	channel := os.Getenv("COMPAT_CHANNEL")
+	within, _ := strconv.ParseFloat(os.Getenv("COMPAT_NOTIFY_WITHIN"), 64)
+	if _, err := listener.Exec(ctx, sql("LISTEN "+channel)); err != nil {
+		return err
+	}
+	type result struct {
+		n   *pgconn.Notification
+		err error
+	}
+	wait := func() chan result {
+		ch := make(chan result, 1)
+		go func() {
+			wctx, stop := context.WithTimeout(ctx, time.Duration(within*float64(time.Second)))
+			defer stop()
+			n, err := listener.WaitForNotification(wctx)
+			ch <- result{n, err}
+		}()
+		return ch
+	}
+	for k := 1; k <= 2; k++ {
+		payload := fmt.Sprintf("payload ü %d", k)
+		notify := func() error {
+			_, err := sender.Exec(ctx, sql(fmt.Sprintf("NOTIFY %s, '%s'", channel, payload)))
+			return err
+		}
+		var got result
+		what := fmt.Sprintf("round %d (listener idle when NOTIFY was sent)", k)
+		if k == 1 {
+			if err := notify(); err != nil {
+				return err
+			}
+			got = <-wait()
+		} else {
+			what = "round 2 (listener waiting when NOTIFY was sent)"
+			ch := wait()
+			if err := notify(); err != nil {
+				return err
+			}
+			got = <-ch
+		}
+		if got.err != nil {
+			return fail("%s: no notification within %.1f s: %v", what, within, got.err)
+		}
+		if got.n.Channel != channel || got.n.Payload != payload {
+			return fail("%s: got (%q, %q), want (%q, %q)", what, got.n.Channel, got.n.Payload, channel, payload)
+		}
+	}
+	return nil
+}
+
 func main() {
 	if t, err := strconv.Atoi(os.Getenv("COMPAT_TIMEOUT")); err == nil && t > 0 {
 		timeout = time.Duration(t) * time.Second
@@ -712,6 +974,10 @@ func main() {
 		return nil
 	})
 	runTypes()
+	run("copy_in", withFresh(copyIn))
+	run("copy_out", withFresh(copyOut))
+	run("cancel", withFresh(cancelSleep))
+	run("notify", withFresh(notifyRounds))
 	if conn != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), timeout)
 		conn.Close(ctx)

@@ -7,7 +7,10 @@
 'use strict';
 
 const postgres = require('postgres');
-const {C, PARAMS, Check, check, eq, show, R, typeParam, typeExpected, OneOf, runFeatures, runMain} = require('./compat_common.js');
+const {Readable, Writable} = require('stream');
+const {pipeline} = require('stream/promises');
+const {copyText, checkCopyRows, checkCopyOutText, cancelSleep, notifyRounds, SLEEP_SQL,
+       C, PARAMS, Check, check, eq, show, R, typeParam, typeExpected, OneOf, runFeatures, runMain} = require('./compat_common.js');
 
 let sql = null;
 const opened = [];
@@ -211,6 +214,73 @@ const PGJS_TYPES = {
   detail: () => 't/t',
 };
 
+// A connection of its own for the COPY, cancel and notify features.
+async function withFresh(fn) {
+  const s = postgres(options({fetch_types: false}));
+  try {
+    return await fn(s, (text) => s.unsafe(R.sql(text)));
+  } finally {
+    await s.end({timeout: 1});
+  }
+}
+
+async function copyIn() {
+  // sql`COPY ... FROM STDIN`.writable(): a stream the COPY data is written to.
+  await withFresh(async (s, qc) => {
+    await qc(`DROP TABLE IF EXISTS ${C.copyTable}`);
+    await qc(C.sqlCreateCopy);
+    const w = await s.unsafe(R.sql(`COPY ${C.copyTable} (id, s) FROM STDIN`)).writable();
+    await pipeline(Readable.from([Buffer.from(copyText())]), w);
+    eq(Number((await qc(`SELECT count(*) AS n FROM ${C.copyTable}`))[0].n), C.copyRows, 'rows');
+    const rows = await qc(`SELECT id, s FROM ${C.copyTable} ORDER BY id`);
+    checkCopyRows(rows.map((row) => [row.id, row.s]));
+  });
+}
+
+async function copyOut() {
+  // sql`COPY ... TO STDOUT`.readable(): a stream of the COPY data.
+  await withFresh(async (s, qc) => {
+    await qc(`DROP TABLE IF EXISTS ${C.copyTable}`);
+    await qc(C.sqlCreateCopy);
+    await qc(C.sqlCopySeed);
+    const r = await s.unsafe(R.sql(`COPY ${C.copyTable} (id, s) TO STDOUT`)).readable();
+    const chunks = [];
+    await pipeline(r, new Writable({write(chunk, _enc, cb) {
+      chunks.push(chunk);
+      cb();
+    }}));
+    checkCopyOutText(Buffer.concat(chunks).toString('utf8'));
+  });
+}
+
+async function cancel() {
+  // query.cancel(): a CancelRequest from a new connection once the query is
+  // on the wire (before that, postgres.js drops the query itself and makes up
+  // a 57014 without asking the server, so it is only called once it is active).
+  await withFresh(async (s, qc) => {
+    await qc('SELECT 1');
+    const query = s.unsafe(R.sql(SLEEP_SQL));
+    await cancelSleep(() => query.then((x) => x), () => (query.active ? query.cancel() : null),
+                      (e) => e.code,
+                      async () => eq(Number((await qc('SELECT 1 AS one'))[0].one), 1, 'after the cancel'));
+  });
+}
+
+async function notify() {
+  // sql.listen(channel, fn) (its own connection); NOTIFY from another.
+  await withFresh(async (s, qc) => {
+    const listener = postgres(options({fetch_types: false}));
+    try {
+      await notifyRounds(async (onNote) => {
+        R.sql(`LISTEN "${C.channel}" (sql.listen)`);
+        await listener.listen(C.channel, (payload) => onNote(C.channel, payload));
+      }, (payload) => qc(`NOTIFY ${C.channel}, '${payload}'`));
+    } finally {
+      await listener.end({timeout: 1});
+    }
+  });
+}
+
 async function main() {
   // The connection the table features share opens once connect_trust has run.
   const connectTrustThenOpen = async () => {
@@ -224,7 +294,7 @@ async function main() {
     f: {connect_trust: connectTrustThenOpen, connect_scram: connectScram, connect_tls: connectTls,
         simple_query: simpleQuery, expr_type: exprType, param, error_sqlstate: errorSqlstate,
         multi_statement: multiStatement, transaction, prepared, rows_100k: rows100k,
-        stream_100k: stream100k},
+        stream_100k: stream100k, copy_in: copyIn, copy_out: copyOut, cancel, notify},
     exec: (text) => sql.unsafe(text),
     types: PGJS_TYPES,
     close: () => Promise.all(opened.map((s) => s.end({timeout: 5}))),

@@ -2,6 +2,10 @@
 into the SQL text (simple Query protocol); streaming is a named cursor
 (DECLARE ... CURSOR / FETCH FORWARD itersize). Results are text."""
 
+import io
+import select
+import time
+
 import psycopg2
 import psycopg2.extensions as ext
 import psycopg2.extras
@@ -108,6 +112,74 @@ class Types(cc.TypeRoundTrip):
         return cur.fetchall(), cur.description[0].type_code
 
 
+def fresh():
+    """A connection of its own (autocommit) and its query function."""
+    c = psycopg2.connect(TRUST_DSN)
+    c.autocommit = True
+
+    def qc(sql, params=None, fetch="all"):
+        cur = c.cursor()
+        cur.execute(R.sql(sql), params)
+        return cur.fetchall() if fetch == "all" else cur.fetchone() if fetch == "one" else cur
+    return c, qc
+
+
+def copy_in():
+    c, qc = fresh()
+    with cc.watchdog(c.fileno()):
+        cc.recreate_copy_table(qc)
+        cur = c.cursor()
+        cur.copy_expert(R.sql("COPY %s (id, s) FROM STDIN" % cc.COPY_TABLE),
+                        io.StringIO(cc.copy_text()))
+        eq(cur.rowcount, cc.COPY_ROWS, "rowcount")
+        cc.check_copy_table(qc)
+    c.close()
+
+
+def copy_out():
+    c, qc = fresh()
+    with cc.watchdog(c.fileno()):
+        cc.seed_copy_table(qc)
+        buf = io.StringIO()
+        cur = c.cursor()
+        cur.copy_expert(R.sql("COPY %s (id, s) TO STDOUT" % cc.COPY_TABLE), buf)
+        eq(cur.rowcount, cc.COPY_ROWS, "rowcount")
+        cc.check_copy_out_text(buf.getvalue())
+    c.close()
+
+
+def cancel():
+    c, qc = fresh()
+    with cc.watchdog(c.fileno()):
+        cc.cancel_sleep(lambda: qc(cc.SLEEP_SQL, fetch=None), c.cancel,
+                        lambda e: getattr(e, "pgcode", None),
+                        lambda: eq(loose_int(qc("SELECT 1", fetch="one")[0]), 1, "after the cancel"))
+    c.close()
+
+
+def notify():
+    listener, _ = fresh()
+    sender, qs = fresh()
+    try:
+        def wait(deadline):
+            while True:
+                listener.poll()
+                if listener.notifies:
+                    n = listener.notifies.pop(0)
+                    return n.channel, n.payload
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return None
+                select.select([listener], [], [], left)
+
+        with cc.watchdog(listener.fileno()), cc.watchdog(sender.fileno()):
+            cc.notify_rounds(lambda: listener.cursor().execute(R.sql("LISTEN %s" % cc.CHANNEL)),
+                             wait, lambda p: qs("NOTIFY %s, '%s'" % (cc.CHANNEL, p), fetch=None))
+    finally:
+        listener.close()
+        sender.close()
+
+
 def main():
     run_plan(R, lambda: cc.recreate_table(q), [
         ("connect_trust", False, connect_trust),
@@ -123,6 +195,10 @@ def main():
         ("rows_100k", False, cc.rows_100k, q),
         ("stream_100k", False, stream_100k),
         *type_steps(Types()),
+        ("copy_in", False, copy_in),
+        ("copy_out", False, copy_out),
+        ("cancel", False, cancel),
+        ("notify", False, notify),
     ], setup_types=lambda: cc.recreate_types_table(q))
     if conn.conn is not None:
         conn.conn.close()

@@ -2,6 +2,9 @@
 typed parameters), binary results, prepared statements, pipeline mode,
 cursor.stream() (single-row mode) and named (DECLARE) cursors."""
 
+import select
+import time
+
 import psycopg
 from psycopg import pq
 from psycopg.types.json import Json, Jsonb
@@ -161,6 +164,89 @@ def declare_cursor():
     eq(rest, list(range(ROWS - 9, ROWS + 1)), "last rows after MOVE")
 
 
+def fresh():
+    c = psycopg.connect(TRUST_DSN, autocommit=True)
+
+    def qc(sql, params=None, fetch="all"):
+        cur = c.execute(R.sql(sql), params)
+        return cur.fetchall() if fetch == "all" else cur.fetchone() if fetch == "one" else cur
+    return c, qc
+
+
+def copy_in():
+    """cursor.copy(): write_row in text, then again in binary."""
+    c, qc = fresh()
+    try:
+        with cc.watchdog(c.fileno()):
+            for fmt in ("", " (FORMAT BINARY)"):
+                cc.recreate_copy_table(qc)
+                cur = c.cursor()
+                with cur.copy(R.sql("COPY %s (id, s) FROM STDIN%s" % (cc.COPY_TABLE, fmt))) as cp:
+                    if fmt:
+                        cp.set_types(["int8", "text"])
+                    for row in cc.copy_rows():
+                        cp.write_row(row)
+                eq(cur.rowcount, cc.COPY_ROWS, "rowcount" + fmt)
+                cc.check_copy_table(qc)
+    finally:
+        c.close()
+    return "text+binary"
+
+
+def copy_out():
+    """cursor.copy(): raw text blocks, then rows() in binary."""
+    c, qc = fresh()
+    try:
+        with cc.watchdog(c.fileno()):
+            cc.seed_copy_table(qc)
+            cur = c.cursor()
+            with cur.copy(R.sql("COPY %s (id, s) TO STDOUT" % cc.COPY_TABLE)) as cp:
+                data = b"".join(bytes(b) for b in cp)
+            cc.check_copy_out_text(data.decode())
+            with cur.copy(R.sql("COPY %s (id, s) TO STDOUT (FORMAT BINARY)" % cc.COPY_TABLE)) as cp:
+                cp.set_types(["int8", "text"])
+                rows = list(cp.rows())
+            cc.check_rows(rows)
+    finally:
+        c.close()
+    return "text+binary"
+
+
+def cancel():
+    c, qc = fresh()
+    try:
+        with cc.watchdog(c.fileno()):
+            cc.cancel_sleep(lambda: qc(cc.SLEEP_SQL, fetch=None), c.cancel,
+                            lambda e: getattr(e, "sqlstate", None),
+                            lambda: eq(loose_int(qc("SELECT 1", fetch="one")[0]), 1,
+                                       "after the cancel"))
+    finally:
+        c.close()
+
+
+def notify():
+    listener, ql = fresh()
+    sender, qs = fresh()
+    try:
+        gen = listener.notifies()
+
+        def wait(deadline):
+            # conn.notifies() blocks until a notification comes (no timeout in
+            # psycopg 3.1): wait for the socket first, then take it from the generator.
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([listener.fileno()], [], [], left)[0]:
+                return None
+            n = next(gen)
+            return n.channel, n.payload
+
+        with cc.watchdog(listener.fileno()), cc.watchdog(sender.fileno()):
+            cc.notify_rounds(lambda: ql(R.sql("LISTEN %s" % cc.CHANNEL), fetch=None), wait,
+                             lambda p: qs("NOTIFY %s, '%s'" % (cc.CHANNEL, p), fetch=None))
+    finally:
+        listener.close()
+        sender.close()
+
+
 def main():
     run_plan(R, lambda: cc.recreate_table(q), [
         ("connect_trust", False, connect_trust),
@@ -181,6 +267,10 @@ def main():
         ("declare_cursor", False, declare_cursor),
         ("deallocate_all", True, deallocate_all),
         *type_steps(Types()),
+        ("copy_in", False, copy_in),
+        ("copy_out", False, copy_out),
+        ("cancel", False, cancel),
+        ("notify", False, notify),
     ], setup_types=lambda: cc.recreate_types_table(q))
     if conn.conn is not None:
         conn.conn.close()
