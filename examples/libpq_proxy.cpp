@@ -44,6 +44,7 @@
 #include <asio/experimental/as_tuple.hpp>
 #include <asio/experimental/awaitable_operators.hpp>
 #include <asio/posix/stream_descriptor.hpp>
+#include <asio/post.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/this_coro.hpp>
 #include <asio/use_awaitable.hpp>
@@ -163,6 +164,7 @@ class Upstream : public std::enable_shared_from_this<Upstream> {
     handle_ = session.handle();
     cancel_ = std::shared_ptr<PGcancel>(PQgetCancel(conn_), &PQfreeCancel);
     idle_timer_ = std::make_unique<asio::steady_timer>(executor_);
+    cancel_done_ = std::make_unique<asio::steady_timer>(executor_);
   }
 
   // The idle watcher: started once the Upstream is owned by the session.
@@ -171,14 +173,25 @@ class Upstream : public std::enable_shared_from_this<Upstream> {
   PGconn* conn() const noexcept { return conn_; }
 
   // A CancelRequest for the client's running statement goes upstream too.
-  // PQcancel blocks (it connects to the upstream), so it runs on a thread of
-  // its own, never on the io thread.
+  // PQcancel blocks (it connects to the upstream and waits until the
+  // upstream has processed the request), so it runs on a thread of its own,
+  // never on the io thread. Until it returns, no new command is sent
+  // (make_ready): a late cancel must not hit the client's next statement.
   void forward_cancel(pgwire::Session& session) {
     if (!cancel_) return;
-    session.on_cancel([cancel = cancel_] {
-      std::thread([cancel] {
+    session.on_cancel([weak = weak_from_this()] {  // on the session's executor
+      auto self = weak.lock();
+      if (!self) return;
+      ++self->cancels_in_flight_;
+      std::thread([cancel = self->cancel_, executor = self->executor_, weak] {
         char err[256];
         PQcancel(cancel.get(), err, sizeof err);
+        asio::post(executor, [weak] {
+          if (auto self = weak.lock()) {
+            --self->cancels_in_flight_;
+            self->cancel_done_->cancel();
+          }
+        });
       }).detach();
     });
   }
@@ -372,6 +385,8 @@ class Upstream : public std::enable_shared_from_this<Upstream> {
   PGconn* conn_ = nullptr;
   std::unique_ptr<Descriptor> sock_;
   std::unique_ptr<asio::steady_timer> idle_timer_;
+  std::unique_ptr<asio::steady_timer> cancel_done_;  // wakes make_ready after a PQcancel
+  int cancels_in_flight_ = 0;
   pgwire::Session* session_ = nullptr;
   std::shared_ptr<pgwire::SessionHandle> handle_;
   std::shared_ptr<PGcancel> cancel_;
@@ -580,6 +595,10 @@ class CopyFromUpstream final : public pgwire::CopyOutSource {
 };
 
 asio::awaitable<void> Upstream::make_ready() {
+  while (cancels_in_flight_ > 0) {
+    cancel_done_->expires_at(asio::steady_timer::time_point::max());
+    co_await cancel_done_->async_wait(asio::experimental::as_tuple(asio::use_awaitable));
+  }
   check_alive();
   if (busy) {
     RowStream* s = busy;

@@ -225,6 +225,18 @@ class ProxyTest(ServerTestCase):
             self.assertEqual(cur.fetchall(), [(1, "one"), (2, None), (3, "three \\ tab\there")])
         self.assertEqual(self.upstream_rows(), 3)
 
+    def test_psycopg2_copy_in_large(self):
+        # Megabytes in 8 kB CopyData pieces: the upstream's send buffer fills
+        # and the proxy waits for it (PQflush), without buffering it all.
+        rows = 300000
+        c = self.client()
+        data = "".join("%d\tsome text for row %d\n" % (n, n) for n in range(rows))
+        with c.cursor() as cur:
+            cur.copy_expert("COPY %s FROM STDIN" % self.table, io.StringIO(data))
+            self.assertEqual(cur.rowcount, rows)
+            cur.execute("SELECT count(*), sum(i) FROM %s" % self.table)
+            self.assertEqual(cur.fetchone(), (rows, rows * (rows - 1) // 2))
+
     def test_psycopg2_copy_errors_keep_sqlstate(self):
         c = self.client()
         with c.cursor() as cur:
@@ -356,6 +368,25 @@ class ProxyTest(ServerTestCase):
         errors = [pgproto.parse_fields(b) for k, b in got if k == "E"]
         self.assertEqual([e.get("C") for e in errors], ["57014"])
         self.assertEqual(c.simple_query("SELECT 5")[0]["rows"], [["5"]])
+
+    def test_cancel_copy_in(self):
+        c = self.raw()
+        c.send(pgproto.query("COPY %s FROM STDIN" % self.table))
+        self.assertEqual(c.read_message()[0], "G")
+        c.send(copy_data(b"1\tbefore the cancel\n"))
+        with pgproto.Conn(port=self.proxy.port, timeout=GUARD) as k:
+            k.send(pgproto.cancel_request(*c.backend_key))
+            k.expect_closed(GUARD)
+        c.send(copy_data(b"2\tafter the cancel\n") + copy_done())
+        got = self.read_until_ready(c)
+        errors = [pgproto.parse_fields(b) for k, b in got if k == "E"]
+        self.assertEqual([e.get("C") for e in errors], ["57014"], got)
+        # The upstream COPY was ended, not committed, and the cancel (which
+        # went upstream) does not hit the next statements.
+        for n in range(20):
+            res = c.simple_query("SELECT count(*) + %d FROM %s" % (n, self.table))
+            self.assertEqual(res[0].get("rows"), [[str(n)]], res)
+        self.assertEqual(self.upstream_rows(), 0)
 
     # Notifications -------------------------------------------------------------------
 
