@@ -36,6 +36,10 @@
 //   socket, and an upstream state the proxy does not handle (COPY BOTH) is
 //   an ERROR for that client.
 
+#include <fcntl.h>
+
+#include <cerrno>
+#include <cstring>
 #include <deque>
 #include <thread>
 
@@ -74,7 +78,8 @@ pgwire::ErrorInfo error_from(const PGresult* r, PGconn* conn) {
   if (e.severity.empty()) e.severity = f(PG_DIAG_SEVERITY);
   if (e.severity.empty()) e.severity = "ERROR";
   e.code = f(PG_DIAG_SQLSTATE);
-  if (e.code.empty()) e.code = pgwire::sqlstate::connection_exception;
+  if (e.code.empty())  // libpq's own errors have none
+    e.code = PQstatus(conn) == CONNECTION_BAD ? "08006" : pgwire::sqlstate::connection_exception;
   e.message = f(PG_DIAG_MESSAGE_PRIMARY);
   if (e.message.empty()) e.message = PQerrorMessage(conn);
   e.detail = f(PG_DIAG_MESSAGE_DETAIL);
@@ -141,7 +146,7 @@ class Upstream : public std::enable_shared_from_this<Upstream> {
   Upstream(const Upstream&) = delete;
   Upstream& operator=(const Upstream&) = delete;
   ~Upstream() {
-    if (sock_) sock_->release();  // libpq owns the descriptor; cancels the watcher's wait
+    sock_.reset();  // our duplicate of libpq's socket; cancels the watcher's wait
     if (conn_) PQfinish(conn_);
   }
 
@@ -307,18 +312,20 @@ class Upstream : public std::enable_shared_from_this<Upstream> {
   asio::any_io_executor executor_;
 
  private:
+  // Asio waits on a duplicate of libpq's socket: libpq closes its own when
+  // the connection fails (or tries another address while connecting), and a
+  // descriptor number Asio still held could by then name another socket.
   void attach() {
-    int fd = PQsocket(conn_);
-    if (sock_ && sock_->native_handle() == fd) return;
-    if (sock_) sock_->release();
+    sock_.reset();
+    int fd = ::fcntl(PQsocket(conn_), F_DUPFD_CLOEXEC, 0);
+    if (fd < 0) throw pgwire::PgError("08006", std::string("upstream: dup: ") + std::strerror(errno));
     sock_ = std::make_unique<Descriptor>(executor_, fd);
   }
 
-  // The upstream connection failed (libpq has closed its socket).
+  // The upstream connection failed.
   [[noreturn]] void lose() {
     lost_ = true;
     watching_ = false;
-    if (sock_) sock_->release();
     throw pgwire::PgError("08006", std::string("upstream connection lost: ") + PQerrorMessage(conn_));
   }
 
@@ -349,7 +356,6 @@ class Upstream : public std::enable_shared_from_this<Upstream> {
         if (!self->in_command_) {
           if (!PQconsumeInput(self->conn_)) {
             self->lost_ = true;
-            self->sock_->release();
             co_return;
           }
           self->relay_notifications();
@@ -375,6 +381,9 @@ class Upstream : public std::enable_shared_from_this<Upstream> {
     auto* u = static_cast<Upstream*>(self);
     if (!u->session_) return;
     pgwire::ErrorInfo n = error_from(r, u->conn_);
+    // An error the upstream sent outside any command (the FATAL before it
+    // goes away) is news for the client, not its statement's failure.
+    if (n.severity == "ERROR") n.severity = "WARNING";
     // In a statement: in order with its results. While idle: pushed.
     if (u->in_command_)
       u->session_->send_notice(n);

@@ -452,6 +452,24 @@ class ProxyTest(ServerTestCase):
         self.assertIsNotNone(n)
         self.assertEqual(n.payload, "after commit")
 
+    # The upstream going away ---------------------------------------------------------
+
+    def test_upstream_terminated_while_idle_is_an_error_for_that_client(self):
+        c = self.client()
+        pid = self.one(c, "SELECT pg_backend_pid()")
+        with self.admin.cursor() as cur:
+            cur.execute("SELECT pg_terminate_backend(%s, %s)", (pid, int(GUARD * 1000)))
+            self.assertTrue(cur.fetchone()[0])
+        with self.assertRaises(psycopg2.Error) as e:
+            self.one(c, "SELECT 1")
+        self.assertEqual(e.exception.pgcode, "08006")
+        # Again, at once: an error each time, never a hang or a loop.
+        with self.assertRaises(psycopg2.Error) as e:
+            self.one(c, "SELECT 1")
+        self.assertEqual(e.exception.pgcode, "08006")
+        # Other clients are not affected.
+        self.many_queries()
+
     # No session freezes the others -------------------------------------------------------
 
     def test_copy_out_in_progress_does_not_freeze_others(self):
