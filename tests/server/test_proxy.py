@@ -5,7 +5,7 @@ freeze the others.
 The reference PostgreSQL is started for this module with the compat suite's
 helper (tests/compat/compat.py: start_postgres / stop_postgres); each test
 starts its own proxy (one io thread, so a session that spins would stall
-every other one).
+every other one; ProxyTwoThreadsTest repeats everything on two).
 
 Ordering, not timing, is what the freeze tests check: a second client
 completes its queries while the first client's COPY or pg_sleep is proven
@@ -73,9 +73,11 @@ def copy_fail(reason):
 
 
 class ProxyTest(ServerTestCase):
+    proxy_args = ()  # one io thread
+
     def setUp(self):
         self.proxy = self.start_server("libpq_proxy", "--listen", "127.0.0.1:0",
-                                       "--upstream", upstream_dsn())
+                                       "--upstream", upstream_dsn(), *self.proxy_args)
         self.admin = self.direct()
         self.table = "proxy_" + self._testMethodName
         self.admin.cursor().execute("DROP TABLE IF EXISTS %s; CREATE TABLE %s (i int, s text)"
@@ -517,6 +519,12 @@ class ProxyTest(ServerTestCase):
         c.cancel()
         t.join(GUARD)
         self.assertEqual(outcome["error"].pgcode, "57014")
+
+
+class ProxyTwoThreadsTest(ProxyTest):
+    """The same with two io threads: sessions, their idle watchers and the
+    cancel threads' wake-ups meet on each session's strand."""
+    proxy_args = ("--threads", "2")
 
 
 if __name__ == "__main__":
