@@ -41,6 +41,8 @@
 #include <cerrno>
 #include <cstring>
 #include <deque>
+#include <mutex>
+#include <optional>
 #include <thread>
 
 #include <asio/co_spawn.hpp>
@@ -146,6 +148,12 @@ class Upstream : public std::enable_shared_from_this<Upstream> {
   Upstream(const Upstream&) = delete;
   Upstream& operator=(const Upstream&) = delete;
   ~Upstream() {
+    {
+      // A PQcancel thread still running must not touch the executor (nor
+      // keep it: it may outlive the io_context).
+      std::lock_guard lock(link_->mutex);
+      link_->executor.reset();
+    }
     sock_.reset();  // our duplicate of libpq's socket; cancels the watcher's wait
     if (conn_) PQfinish(conn_);
   }
@@ -170,6 +178,7 @@ class Upstream : public std::enable_shared_from_this<Upstream> {
     cancel_ = std::shared_ptr<PGcancel>(PQgetCancel(conn_), &PQfreeCancel);
     idle_timer_ = std::make_unique<asio::steady_timer>(executor_);
     cancel_done_ = std::make_unique<asio::steady_timer>(executor_);
+    link_->executor = executor_;
   }
 
   // The idle watcher: started once the Upstream is owned by the session.
@@ -188,10 +197,12 @@ class Upstream : public std::enable_shared_from_this<Upstream> {
       auto self = weak.lock();
       if (!self) return;
       ++self->cancels_in_flight_;
-      std::thread([cancel = self->cancel_, executor = self->executor_, weak] {
+      std::thread([cancel = self->cancel_, link = self->link_, weak] {
         char err[256];
         PQcancel(cancel.get(), err, sizeof err);
-        asio::post(executor, [weak] {
+        std::lock_guard lock(link->mutex);
+        if (!link->executor) return;  // the session (and maybe the server) is gone
+        asio::post(*link->executor, [weak] {
           if (auto self = weak.lock()) {
             --self->cancels_in_flight_;
             self->cancel_done_->cancel();
@@ -396,6 +407,12 @@ class Upstream : public std::enable_shared_from_this<Upstream> {
   std::unique_ptr<asio::steady_timer> idle_timer_;
   std::unique_ptr<asio::steady_timer> cancel_done_;  // wakes make_ready after a PQcancel
   int cancels_in_flight_ = 0;
+  // How a PQcancel thread reaches this session's executor, while it exists.
+  struct CancelLink {
+    std::mutex mutex;
+    std::optional<asio::any_io_executor> executor;
+  };
+  std::shared_ptr<CancelLink> link_ = std::make_shared<CancelLink>();
   pgwire::Session* session_ = nullptr;
   std::shared_ptr<pgwire::SessionHandle> handle_;
   std::shared_ptr<PGcancel> cancel_;
