@@ -115,13 +115,16 @@ class ProxyTest(ServerTestCase):
         return self.one(self.admin, "SELECT count(*) FROM %s" % self.table)
 
     def wait_active(self, marker):
-        """Pid of the upstream backend running the statement containing
-        `marker` (polls pg_stat_activity: a condition, bounded by GUARD)."""
+        """Pid of the upstream backend sleeping in the pg_sleep statement
+        containing `marker` (polls pg_stat_activity: a condition, bounded by
+        GUARD). Sleeping, not just 'active': a Parse of the statement shows
+        it active too, before the proxy has even executed it."""
         deadline = time.monotonic() + GUARD
         with self.admin.cursor() as cur:
             while True:
                 cur.execute("SELECT pid FROM pg_stat_activity WHERE state = 'active' "
-                            "AND pid <> pg_backend_pid() AND query LIKE %s", ("%" + marker + "%",))
+                            "AND wait_event = 'PgSleep' AND pid <> pg_backend_pid() "
+                            "AND query LIKE %s", ("%" + marker + "%",))
                 row = cur.fetchone()
                 if row:
                     return row[0]
@@ -349,9 +352,12 @@ class ProxyTest(ServerTestCase):
         with pgproto.Conn(port=self.proxy.port, timeout=GUARD) as k:
             k.send(pgproto.cancel_request(*c.backend_key))
             k.expect_closed(GUARD)
+        sent = time.monotonic()
         got = self.read_until_ready(c)
         errors = [pgproto.parse_fields(b) for k, b in got if k == "E"]
-        self.assertEqual([e.get("C") for e in errors], ["57014"], got)
+        self.assertEqual([e.get("C") for e in errors], ["57014"],
+                         "%r after %.1f s" % ([pgproto.describe(k, b) for k, b in got],
+                                              time.monotonic() - sent))
         res = c.simple_query("SELECT pg_backend_pid()")
         self.assertEqual(res[0]["rows"], [[str(pid)]])
         self.assertFalse(self.still_active(pid, marker))
