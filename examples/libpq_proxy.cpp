@@ -23,19 +23,45 @@
 //   prepared statement streamed in single-row mode, and FETCH pulls from it,
 //   so psycopg's named cursors (which Describe the cursor's portal) work.
 //   Forward-only, unlike PostgreSQL's SCROLL cursors.
-// Not yet: COPY, NOTIFY and cancel forwarding.
+// - COPY FROM STDIN and COPY TO STDOUT pass through (simple and extended
+//   query): CopyData goes upstream with PQputCopyData as it arrives, and
+//   comes back with PQgetCopyData; the upstream's "COPY n" tag and errors
+//   (their SQLSTATE) pass through; a CopyFail ends the upstream COPY too.
+// - A CancelRequest for a running statement is forwarded upstream (PQcancel
+//   on a thread of its own); what the cancelled command still sends is read
+//   before the session's next statement.
+// - Notifications (LISTEN/NOTIFY) of the upstream reach the client, also
+//   while it is idle: the upstream socket is watched between statements.
+// - Nothing ever spins: every wait on the upstream is an async wait on its
+//   socket, and an upstream state the proxy does not handle (COPY BOTH) is
+//   an ERROR for that client.
 
+#include <fcntl.h>
+
+#include <cerrno>
+#include <cstring>
 #include <deque>
+#include <mutex>
+#include <optional>
+#include <thread>
 
+#include <asio/co_spawn.hpp>
+#include <asio/detached.hpp>
+#include <asio/experimental/as_tuple.hpp>
+#include <asio/experimental/awaitable_operators.hpp>
 #include <asio/posix/stream_descriptor.hpp>
+#include <asio/post.hpp>
+#include <asio/steady_timer.hpp>
 #include <asio/this_coro.hpp>
 #include <asio/use_awaitable.hpp>
 #include <libpq-fe.h>
 
+#include <pgwire/api/copy.hpp>
 #include <pgwire/api/extended.hpp>
 #include <pgwire/api/handlers.hpp>
 #include <pgwire/api/session_commands.hpp>
 #include <pgwire/types.hpp>
+#include <pgwire/types/copy_format.hpp>
 
 #include "common.hpp"
 
@@ -54,7 +80,8 @@ pgwire::ErrorInfo error_from(const PGresult* r, PGconn* conn) {
   if (e.severity.empty()) e.severity = f(PG_DIAG_SEVERITY);
   if (e.severity.empty()) e.severity = "ERROR";
   e.code = f(PG_DIAG_SQLSTATE);
-  if (e.code.empty()) e.code = pgwire::sqlstate::connection_exception;
+  if (e.code.empty())  // libpq's own errors have none
+    e.code = PQstatus(conn) == CONNECTION_BAD ? "08006" : pgwire::sqlstate::connection_exception;
   e.message = f(PG_DIAG_MESSAGE_PRIMARY);
   if (e.message.empty()) e.message = PQerrorMessage(conn);
   e.detail = f(PG_DIAG_MESSAGE_DETAIL);
@@ -105,14 +132,29 @@ void mirror_status(pgwire::Session& session, PGconn* c) {
 
 class RowStream;
 
+using Descriptor = asio::posix::stream_descriptor;
+
 // One upstream connection, driven asynchronously on the session's executor.
-class Upstream {
+//
+// Every wait is an async wait on the upstream socket (never a loop on
+// PQisBusy). The socket has one reader at a time: while a command runs
+// (`in_command_`, from a PQsend* until PQgetResult returns null) the
+// statement's own coroutines wait on it; while none runs, the idle watcher
+// (watch()) does, so that notifications reach an idle client. Starting a
+// command cancels the watcher's wait, ending one wakes it.
+class Upstream : public std::enable_shared_from_this<Upstream> {
  public:
   Upstream() = default;
   Upstream(const Upstream&) = delete;
   Upstream& operator=(const Upstream&) = delete;
   ~Upstream() {
-    if (sock_) sock_->release();  // libpq owns the descriptor
+    {
+      // A PQcancel thread still running must not touch the executor (nor
+      // keep it: it may outlive the io_context).
+      std::lock_guard lock(link_->mutex);
+      link_->executor.reset();
+    }
+    sock_.reset();  // our duplicate of libpq's socket; cancels the watcher's wait
     if (conn_) PQfinish(conn_);
   }
 
@@ -125,45 +167,145 @@ class Upstream {
       if (st == PGRES_POLLING_FAILED)
         throw pgwire::PgError(pgwire::ErrorInfo::error("08006", std::string("upstream: ") + PQerrorMessage(conn_)));
       attach();
-      co_await sock_->async_wait(st == PGRES_POLLING_READING ? asio::posix::stream_descriptor::wait_read
-                                                              : asio::posix::stream_descriptor::wait_write,
+      co_await sock_->async_wait(st == PGRES_POLLING_READING ? Descriptor::wait_read : Descriptor::wait_write,
                                  asio::use_awaitable);
     }
     attach();
     PQsetnonblocking(conn_, 1);
     PQsetNoticeReceiver(conn_, &Upstream::on_notice, this);
     session_ = &session;
+    handle_ = session.handle();
+    cancel_ = std::shared_ptr<PGcancel>(PQgetCancel(conn_), &PQfreeCancel);
+    idle_timer_ = std::make_unique<asio::steady_timer>(executor_);
+    cancel_done_ = std::make_unique<asio::steady_timer>(executor_);
+    link_->executor = executor_;
   }
+
+  // The idle watcher: started once the Upstream is owned by the session.
+  void start_watching() { asio::co_spawn(executor_, watch(weak_from_this()), asio::detached); }
 
   PGconn* conn() const noexcept { return conn_; }
 
-  // Sends what libpq has queued.
-  asio::awaitable<void> flush() {
-    for (;;) {
-      int r = PQflush(conn_);
-      if (r == 0) co_return;
-      if (r < 0) throw pgwire::PgError("08006", std::string("upstream: ") + PQerrorMessage(conn_));
-      co_await sock_->async_wait(asio::posix::stream_descriptor::wait_write, asio::use_awaitable);
+  // A CancelRequest for the client's running statement goes upstream too.
+  // PQcancel blocks (it connects to the upstream and waits until the
+  // upstream has processed the request), so it runs on a thread of its own,
+  // never on the io thread. Until it returns, no new command is sent
+  // (make_ready): a late cancel must not hit the client's next statement.
+  void forward_cancel(pgwire::Session& session) {
+    if (!cancel_) return;
+    session.on_cancel([weak = weak_from_this()] {  // on the session's executor
+      auto self = weak.lock();
+      if (!self) return;
+      ++self->cancels_in_flight_;
+      std::thread([cancel = self->cancel_, link = self->link_, weak] {
+        char err[256];
+        PQcancel(cancel.get(), err, sizeof err);
+        std::lock_guard lock(link->mutex);
+        if (!link->executor) return;  // the session (and maybe the server) is gone
+        asio::post(*link->executor, [weak] {
+          if (auto self = weak.lock()) {
+            --self->cancels_in_flight_;
+            self->cancel_done_->cancel();
+          }
+        });
+      }).detach();
+    });
+  }
+
+  // Fails this client's statement when the upstream is gone.
+  void check_alive() const {
+    if (lost_ || PQstatus(conn_) == CONNECTION_BAD)
+      throw pgwire::PgError("08006", std::string("upstream connection lost: ") + PQerrorMessage(conn_));
+  }
+
+  // Call after each successful PQsend*: the socket is the statement's now.
+  void command_started() {
+    in_command_ = true;
+    if (watching_ && sock_) {
+      watching_ = false;
+      sock_->cancel();  // only the watcher waits on it now
     }
   }
 
-  // Next result of the running command, or null when it is complete.
-  asio::awaitable<Result> next() {
-    while (PQisBusy(conn_)) {
-      co_await sock_->async_wait(asio::posix::stream_descriptor::wait_read, asio::use_awaitable);
-      if (!PQconsumeInput(conn_))
-        throw pgwire::PgError("08006", std::string("upstream: ") + PQerrorMessage(conn_));
+  // Waits until the socket is readable and reads what arrived.
+  asio::awaitable<void> wait_readable() {
+    check_alive();
+    co_await sock_->async_wait(Descriptor::wait_read, asio::use_awaitable);
+    if (!PQconsumeInput(conn_)) lose();
+  }
+
+  // Sends what libpq has queued. While the upstream's send buffer is full,
+  // what the upstream sends (notices) is read too, as libpq asks.
+  asio::awaitable<void> flush() {
+    using namespace asio::experimental::awaitable_operators;
+    for (;;) {
+      check_alive();
+      int r = PQflush(conn_);
+      if (r == 0) co_return;
+      if (r < 0) lose();
+      co_await (sock_->async_wait(Descriptor::wait_write, asio::use_awaitable) ||
+                sock_->async_wait(Descriptor::wait_read, asio::use_awaitable));
+      if (!PQconsumeInput(conn_)) lose();
     }
-    co_return wrap(PQgetResult(conn_));
+  }
+
+  // Next result of the running command, or null when it is complete. A
+  // COPY state result (PGRES_COPY_IN/OUT/BOTH) must be handled by the caller
+  // (or passed to skip()): PQgetResult returns it again until the COPY ends.
+  asio::awaitable<Result> next() {
+    while (PQisBusy(conn_)) co_await wait_readable();
+    Result r = wrap(PQgetResult(conn_));
+    if (!r) command_ended();
+    co_return r;
+  }
+
+  // Ends a COPY nobody is going to finish, reading what it still sends.
+  asio::awaitable<void> skip(const PGresult* r) {
+    ExecStatusType st = PQresultStatus(r);
+    if (st == PGRES_COPY_IN || st == PGRES_COPY_BOTH) {
+      for (;;) {
+        int e = PQputCopyEnd(conn_, "COPY abandoned by the client");
+        if (e == 1) break;
+        if (e < 0) lose();
+        co_await flush();  // 0: libpq's buffer is full
+      }
+      co_await flush();
+    }
+    if (st == PGRES_COPY_OUT || st == PGRES_COPY_BOTH) {
+      for (;;) {
+        char* buf = nullptr;
+        int n = PQgetCopyData(conn_, &buf, 1);
+        if (buf) PQfreemem(buf);
+        if (n > 0) continue;
+        if (n == 0) {
+          co_await wait_readable();
+          continue;
+        }
+        if (n == -2) lose();
+        break;  // -1: the COPY's final result comes next
+      }
+    }
+  }
+
+  // Reads whatever is left of the previous command (a statement that was
+  // cancelled or failed half-way, a COPY that did not end) until the
+  // upstream is idle.
+  asio::awaitable<void> drain() {
+    while (in_command_) {
+      Result r = co_await next();
+      if (r) co_await skip(r.get());
+    }
   }
 
   // Runs a command to completion and returns its last result (PQexec, async).
   asio::awaitable<Result> exec_all() {
+    command_started();
     co_await flush();
     Result last = wrap(nullptr);
     for (;;) {
       Result r = co_await next();
       if (!r) break;
+      co_await skip(r.get());
       last = std::move(r);
     }
     co_return last;
@@ -171,8 +313,6 @@ class Upstream {
 
   // A streaming result still holding the upstream (suspended portal).
   RowStream* busy = nullptr;
-  // An Execute returned rows: its command's final null result is still due.
-  bool pending_end = false;
   // Statements closed by the client, deallocated before the next command.
   std::vector<std::string> to_deallocate;
   std::uint64_t next_statement = 0;
@@ -180,35 +320,113 @@ class Upstream {
   // Makes the upstream free for a new command.
   asio::awaitable<void> make_ready();
 
+  asio::any_io_executor executor_;
+
  private:
+  // Asio waits on a duplicate of libpq's socket: libpq closes its own when
+  // the connection fails (or tries another address while connecting), and a
+  // descriptor number Asio still held could by then name another socket.
   void attach() {
-    int fd = PQsocket(conn_);
-    if (sock_ && sock_->native_handle() == fd) return;
-    if (sock_) sock_->release();
-    sock_ = std::make_unique<asio::posix::stream_descriptor>(executor_, fd);
+    sock_.reset();
+    int fd = ::fcntl(PQsocket(conn_), F_DUPFD_CLOEXEC, 0);
+    if (fd < 0) throw pgwire::PgError("08006", std::string("upstream: dup: ") + std::strerror(errno));
+    sock_ = std::make_unique<Descriptor>(executor_, fd);
   }
+
+  // The upstream connection failed.
+  [[noreturn]] void lose() {
+    lost_ = true;
+    watching_ = false;
+    throw pgwire::PgError("08006", std::string("upstream connection lost: ") + PQerrorMessage(conn_));
+  }
+
+  void command_ended() {
+    in_command_ = false;
+    relay_notifications();
+    if (idle_timer_) idle_timer_->cancel();  // wakes the watcher
+  }
+
+  void relay_notifications() {
+    while (PGnotify* n = PQnotifies(conn_)) {
+      if (handle_) handle_->notify(n->be_pid, n->relname, n->extra ? n->extra : "");
+      PQfreemem(n);
+    }
+  }
+
+  // While no command runs: wait readable, read, relay notifications (and
+  // notices). While one runs: park until it ends. Holds the Upstream only
+  // between waits, so the session's end destroys it (which cancels the wait).
+  static asio::awaitable<void> watch(std::weak_ptr<Upstream> weak) {
+    using asio::experimental::as_tuple;
+    for (;;) {
+      Descriptor* sock = nullptr;
+      asio::steady_timer* timer = nullptr;
+      {
+        auto self = weak.lock();
+        if (!self || self->lost_ || !self->sock_) co_return;
+        if (!self->in_command_) {
+          if (!PQconsumeInput(self->conn_)) {
+            self->lost_ = true;
+            co_return;
+          }
+          self->relay_notifications();
+          self->watching_ = true;
+          sock = self->sock_.get();
+        } else {
+          timer = self->idle_timer_.get();
+          timer->expires_at(asio::steady_timer::time_point::max());
+        }
+      }
+      if (sock) {
+        co_await sock->async_wait(Descriptor::wait_read, as_tuple(asio::use_awaitable));
+        auto self = weak.lock();
+        if (!self) co_return;
+        if (self->watching_) self->watching_ = false;
+      } else {
+        co_await timer->async_wait(as_tuple(asio::use_awaitable));
+      }
+    }
+  }
+
   static void on_notice(void* self, const PGresult* r) {
     auto* u = static_cast<Upstream*>(self);
     if (!u->session_) return;
     pgwire::ErrorInfo n = error_from(r, u->conn_);
-    u->session_->send_notice(n);
+    // An error the upstream sent outside any command (the FATAL before it
+    // goes away) is news for the client, not its statement's failure.
+    if (n.severity == "ERROR") n.severity = "WARNING";
+    // In a statement: in order with its results. While idle: pushed.
+    if (u->in_command_)
+      u->session_->send_notice(n);
+    else if (u->handle_)
+      u->handle_->notice(n);
   }
 
- public:
-  asio::any_io_executor executor_;
-
- private:
   PGconn* conn_ = nullptr;
-  std::unique_ptr<asio::posix::stream_descriptor> sock_;
+  std::unique_ptr<Descriptor> sock_;
+  std::unique_ptr<asio::steady_timer> idle_timer_;
+  std::unique_ptr<asio::steady_timer> cancel_done_;  // wakes make_ready after a PQcancel
+  int cancels_in_flight_ = 0;
+  // How a PQcancel thread reaches this session's executor, while it exists.
+  struct CancelLink {
+    std::mutex mutex;
+    std::optional<asio::any_io_executor> executor;
+  };
+  std::shared_ptr<CancelLink> link_ = std::make_shared<CancelLink>();
   pgwire::Session* session_ = nullptr;
+  std::shared_ptr<pgwire::SessionHandle> handle_;
+  std::shared_ptr<PGcancel> cancel_;
+  bool in_command_ = false;
+  bool watching_ = false;  // the watcher waits on the socket
+  bool lost_ = false;
 };
 
 // Rows of one upstream result set in single-row mode. The first row (or the
 // empty TUPLES_OK) was already received to build the schema.
 class RowStream final : public pgwire::RowSource {
  public:
-  RowStream(Upstream& up, Result first, pgwire::FormatCode upstream_format)
-      : up_(up), current_(std::move(first)), upstream_format_(upstream_format) {
+  RowStream(pgwire::Session& session, Upstream& up, Result first, pgwire::FormatCode upstream_format)
+      : session_(session), up_(up), current_(std::move(first)), upstream_format_(upstream_format) {
     up_.busy = this;
     take(current_.get());
   }
@@ -217,6 +435,7 @@ class RowStream final : public pgwire::RowSource {
   }
 
   asio::awaitable<bool> fill(pgwire::RowWriter& out) override {
+    up_.forward_cancel(session_);  // also when a suspended portal resumes
     for (;;) {
       while (!buffered_.empty() && out.wants_more()) {
         write_row(out, buffered_.front().get());
@@ -299,6 +518,7 @@ class RowStream final : public pgwire::RowSource {
     out.end_row();
   }
 
+  pgwire::Session& session_;
   Upstream& up_;
   Result current_;
   pgwire::FormatCode upstream_format_;
@@ -308,7 +528,104 @@ class RowStream final : public pgwire::RowSource {
   bool done_ = false;
 };
 
+// The final result of an upstream COPY: "COPY n", or its error (SQLSTATE kept).
+Result copy_result_ok(Result r, PGconn* conn) {
+  if (!r) throw pgwire::PgError(pgwire::sqlstate::internal_error, "upstream COPY ended without a result");
+  if (PQresultStatus(r.get()) != PGRES_COMMAND_OK) throw pgwire::PgError(error_from(r.get(), conn));
+  return r;
+}
+
+// COPY ... FROM STDIN: each CopyData of the client goes upstream
+// (PQputCopyData), CopyDone is PQputCopyEnd(NULL), CopyFail is
+// PQputCopyEnd(message). The upstream's final result is read here; the
+// command's end (null) is the caller's.
+class CopyToUpstream final : public pgwire::CopyInTarget {
+ public:
+  explicit CopyToUpstream(Upstream& up) : up_(up) {}
+
+  asio::awaitable<void> write(pgwire::Session& session, std::string_view data) override {
+    up_.forward_cancel(session);
+    for (;;) {
+      int r = PQputCopyData(up_.conn(), data.data(), static_cast<int>(data.size()));
+      if (r == 1) break;
+      if (r < 0) throw pgwire::PgError(error_from(nullptr, up_.conn()));
+      co_await up_.flush();  // 0: libpq's buffer is full, wait until it drains
+    }
+    co_await up_.flush();  // backpressure: the next CopyData is read once this one left
+  }
+
+  asio::awaitable<std::uint64_t> finish(pgwire::Session& session) override {
+    up_.forward_cancel(session);
+    co_await end(nullptr);
+    Result r = copy_result_ok(co_await up_.next(), up_.conn());
+    const char* n = PQcmdTuples(r.get());
+    co_return n && *n ? std::stoull(n) : 0;
+  }
+
+  asio::awaitable<void> abort(pgwire::Session& session, std::string_view reason) override {
+    up_.forward_cancel(session);
+    std::string message(reason);
+    co_await end(message.c_str());
+    Result r = co_await up_.next();  // the upstream's 57014, the client got the library's
+    if (r) co_await up_.skip(r.get());
+  }
+
+ private:
+  asio::awaitable<void> end(const char* error) {
+    for (;;) {
+      int r = PQputCopyEnd(up_.conn(), error);
+      if (r == 1) break;
+      if (r < 0) throw pgwire::PgError(error_from(nullptr, up_.conn()));
+      co_await up_.flush();
+    }
+    co_await up_.flush();
+  }
+
+  Upstream& up_;
+};
+
+// COPY ... TO STDOUT: PQgetCopyData (async) until -1, then the COPY's final
+// result, whose tag ("COPY n") is passed to the client.
+class CopyFromUpstream final : public pgwire::CopyOutSource {
+ public:
+  explicit CopyFromUpstream(Upstream& up) : up_(up) {}
+
+  asio::awaitable<bool> fill(pgwire::Session& session, pgwire::CopyWriter& out) override {
+    up_.forward_cancel(session);
+    while (out.wants_more()) {
+      char* buf = nullptr;
+      int n = PQgetCopyData(up_.conn(), &buf, 1);
+      if (n > 0) {
+        std::unique_ptr<char, decltype(&PQfreemem)> owned(buf, &PQfreemem);
+        out.send(std::string_view(buf, static_cast<std::size_t>(n)), 1);
+        continue;
+      }
+      if (n == 0) {
+        co_await up_.wait_readable();
+        continue;
+      }
+      if (n == -2) throw pgwire::PgError(error_from(nullptr, up_.conn()));
+      // -1: the data is complete.
+      Result r = copy_result_ok(co_await up_.next(), up_.conn());
+      tag_ = PQcmdStatus(r.get());
+      co_return false;
+    }
+    co_return true;
+  }
+
+  std::optional<std::string> command_tag() const override { return tag_; }
+
+ private:
+  Upstream& up_;
+  std::optional<std::string> tag_;
+};
+
 asio::awaitable<void> Upstream::make_ready() {
+  while (cancels_in_flight_ > 0) {
+    cancel_done_->expires_at(asio::steady_timer::time_point::max());
+    co_await cancel_done_->async_wait(asio::experimental::as_tuple(asio::use_awaitable));
+  }
+  check_alive();
   if (busy) {
     RowStream* s = busy;
     try {
@@ -317,14 +634,9 @@ asio::awaitable<void> Upstream::make_ready() {
       // The suspended portal's error is its own; this command goes on.
     }
   }
-  // The end (null result) of the previous extended-query command.
-  if (pending_end) {
-    pending_end = false;
-    while (true) {
-      Result r = co_await next();
-      if (!r) break;
-    }
-  }
+  // The end (null result) of the previous extended-query command, or what
+  // a cancelled or failed statement left.
+  co_await drain();
   for (auto& name : to_deallocate) {
     std::string sql = "DEALLOCATE " + name;
     if (!PQsendQuery(conn_, sql.c_str())) continue;
@@ -350,17 +662,24 @@ class Proxy final : public pgwire::SimpleQueryHandler, public pgwire::ExtendedQu
       co_return;
     }
     Upstream& up = *co_await upstream(session);
+    up.forward_cancel(session);
     co_await up.make_ready();
     std::string q(sql);
     if (!PQsendQuery(up.conn(), q.c_str()) || !PQsetSingleRowMode(up.conn()))
       throw pgwire::PgError(error_from(nullptr, up.conn()));
+    up.command_started();
     co_await up.flush();
     bool failed = false;
     for (;;) {
       Result r = co_await up.next();
       if (!r) break;
-      if (failed) continue;  // drain
-      pgwire::Response resp = response_for(up, std::move(r));
+      // After a failure, or a COPY the client did not complete: read the
+      // rest (a COPY state result comes back until the COPY ends).
+      if (failed) {
+        co_await up.skip(r.get());
+        continue;
+      }
+      pgwire::Response resp = response_for(session, up, std::move(r));
       bool ok = co_await out.send(resp);
       if (!ok) failed = true;
     }
@@ -370,6 +689,7 @@ class Proxy final : public pgwire::SimpleQueryHandler, public pgwire::ExtendedQu
   asio::awaitable<void> prepare(pgwire::Session& session, pgwire::Statement& stmt) override {
     if (is_deallocate(stmt.sql)) co_return;  // answered locally at Execute
     Upstream& up = *co_await upstream(session);
+    up.forward_cancel(session);
     co_await up.make_ready();
     auto handle = std::make_shared<UpstreamStatement>();
     handle->name = "pgwire_" + std::to_string(++up.next_statement);
@@ -393,6 +713,7 @@ class Proxy final : public pgwire::SimpleQueryHandler, public pgwire::ExtendedQu
   asio::awaitable<pgwire::Response> execute(pgwire::Session& session, pgwire::Portal& portal) override {
     if (auto local = deallocate(session, portal.statement->sql)) co_return std::move(*local);
     Upstream& up = *co_await upstream(session);
+    up.forward_cancel(session);
     co_await up.make_ready();
     std::size_t n = portal.parameter_count();
     std::vector<const char*> values(n);
@@ -420,19 +741,17 @@ class Proxy final : public pgwire::SimpleQueryHandler, public pgwire::ExtendedQu
                              lengths.data(), formats.data(), result_format) ||
         !PQsetSingleRowMode(up.conn()))
       throw pgwire::PgError(error_from(nullptr, up.conn()));
+    up.command_started();
     co_await up.flush();
     Result r = co_await up.next();
     if (!r) co_return pgwire::Response::empty();
-    pgwire::Response resp = response_for(up, std::move(r), result_format, portal.statement->columns);
-    if (resp.kind() != pgwire::Response::Kind::rows) {
-      // Consume the end of the command.
-      while (true) {
-        Result rest = co_await up.next();
-        if (!rest) break;
-      }
-    } else {
-      up.pending_end = true;
-    }
+    pgwire::Response resp = response_for(session, up, std::move(r), result_format, portal.statement->columns);
+    auto kind = resp.kind();
+    // Rows and COPY still read from the upstream; the command's end (null
+    // result) is read at Sync (make_ready). Otherwise consume it now.
+    if (kind != pgwire::Response::Kind::rows && kind != pgwire::Response::Kind::copy_in &&
+        kind != pgwire::Response::Kind::copy_out)
+      co_await up.drain();
     mirror_status(session, up.conn());
     co_return resp;
   }
@@ -442,6 +761,7 @@ class Proxy final : public pgwire::SimpleQueryHandler, public pgwire::ExtendedQu
   asio::awaitable<void> sync(pgwire::Session& session) override {
     auto* up = session.state<Upstream>();
     if (up == nullptr || up->busy) co_return;
+    up->forward_cancel(session);
     co_await up->make_ready();
     mirror_status(session, up->conn());
   }
@@ -459,16 +779,18 @@ class Proxy final : public pgwire::SimpleQueryHandler, public pgwire::ExtendedQu
     auto up = std::make_shared<Upstream>();
     up->executor_ = co_await asio::this_coro::executor;
     co_await up->connect(conninfo_, session);
-    co_return &session.set_state(std::move(up));
+    auto& owned = session.set_state(std::move(up));
+    owned.start_watching();
+    co_return &owned;
   }
 
-  pgwire::Response response_for(Upstream& up, Result r, int upstream_format = 0,
+  pgwire::Response response_for(pgwire::Session& session, Upstream& up, Result r, int upstream_format = 0,
                                 const pgwire::SchemaPtr& schema = nullptr) {
     switch (PQresultStatus(r.get())) {
       case PGRES_SINGLE_TUPLE:
       case PGRES_TUPLES_OK: {
         auto s = schema ? schema : schema_of(r.get());
-        return pgwire::Response::rows(s, std::make_unique<RowStream>(up, std::move(r),
+        return pgwire::Response::rows(s, std::make_unique<RowStream>(session, up, std::move(r),
                                                                      static_cast<pgwire::FormatCode>(upstream_format)));
       }
       case PGRES_COMMAND_OK: {
@@ -477,12 +799,27 @@ class Proxy final : public pgwire::SimpleQueryHandler, public pgwire::ExtendedQu
       }
       case PGRES_EMPTY_QUERY: return pgwire::Response::empty();
       case PGRES_COPY_IN:
-        PQputCopyEnd(up.conn(), "COPY is not supported through libpq_proxy yet");
-        return pgwire::Response::error(pgwire::ErrorInfo::error("0A000", "COPY is not supported through libpq_proxy yet"));
+        return pgwire::Response::copy_in(std::make_unique<CopyToUpstream>(up), copy_format(r.get()),
+                                         static_cast<std::size_t>(PQnfields(r.get())));
       case PGRES_COPY_OUT:
-        return pgwire::Response::error(pgwire::ErrorInfo::error("0A000", "COPY is not supported through libpq_proxy yet"));
-      default: return pgwire::Response::error(error_from(r.get(), up.conn()));
+        return pgwire::Response::copy_out(std::make_unique<CopyFromUpstream>(up), copy_format(r.get()),
+                                          static_cast<std::size_t>(PQnfields(r.get())));
+      case PGRES_COPY_BOTH:  // replication; ended by the caller (Upstream::skip)
+        return pgwire::Response::error(pgwire::ErrorInfo::error(
+            "0A000", "COPY BOTH (replication) is not supported through libpq_proxy"));
+      case PGRES_BAD_RESPONSE:
+      case PGRES_NONFATAL_ERROR:
+      case PGRES_FATAL_ERROR: return pgwire::Response::error(error_from(r.get(), up.conn()));
+      default:
+        return pgwire::Response::error(pgwire::ErrorInfo::error(
+            "XX000", std::string("libpq_proxy cannot forward an upstream result of status ") +
+                         PQresStatus(PQresultStatus(r.get()))));
     }
+  }
+
+  // Only binary or not matters for the Copy*Response (csv is announced as text).
+  static pgwire::CopyFormat copy_format(const PGresult* r) {
+    return PQbinaryTuples(r) ? pgwire::CopyFormat::binary : pgwire::CopyFormat::text;
   }
 
   static bool is_deallocate(std::string_view sql) {

@@ -26,8 +26,10 @@ def use_build_dir(build):
                       ("SCRAM_SERVER", "examples/scram_server"),
                       ("SQLITE_SERVER", "examples/sqlite_server"),
                       ("AUTH_TIMEOUT_SERVER", "tests/server/auth_timeout_server"),
-                      ("PQ_CLIENT", "tests/server/pq_client")):
+                      ("PQ_CLIENT", "tests/server/pq_client"),
+                      ("LIBPQ_PROXY", "examples/libpq_proxy")):
         os.environ.setdefault("PGWIRE_BIN_" + name, os.path.join(build, sub))
+    os.environ.setdefault("PGWIRE_COMPAT_WORK", os.path.join(build, "tests/server/proxy-work"))
     os.environ.setdefault("PGWIRE_MAKE_CERT",
                           os.path.join(HERE, "..", "..", "examples", "make-cert.sh"))
     try:
