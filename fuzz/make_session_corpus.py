@@ -110,6 +110,8 @@ SCRIPTS = {
                 bind() + execute() + typed("d", b"x\n") + typed("c") + SYNC + TERMINATE),
     "copy-out": (ctl(True, small_batches=True), query("copyout 300") + parse("copyout 3") + bind() +
                  execute(1) + SYNC + TERMINATE),
+    "notify": (ctl(True), query("notify ch one") + query("begin") + query("notify ch held; select 1") +
+               query("commit") + parse("notify ch ext") + bind() + execute() + SYNC + TERMINATE),
     "copy-leftovers": (ctl(True), typed("d", b"1\t2\n") + typed("c") + typed("f", cstr("x")) +
                        query("select 1") + TERMINATE),
 }

@@ -132,11 +132,7 @@ void SessionMachine::apply(TransactionEffect e) {
   if (e == TransactionEffect::begin && engine_.transaction_status() == TransactionStatus::idle) {
     engine_.set_transaction_status(TransactionStatus::in_transaction);
   } else if (e == TransactionEffect::commit || e == TransactionEffect::rollback) {
-    if (e == TransactionEffect::commit && engine_.transaction_status() != TransactionStatus::failed) {
-      settings_.commit();
-    } else {
-      settings_.rollback();
-    }
+    end_transaction(e == TransactionEffect::commit && engine_.transaction_status() != TransactionStatus::failed);
     engine_.set_transaction_status(TransactionStatus::idle);
     close_transaction_cursors();
   }

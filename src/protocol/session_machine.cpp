@@ -414,19 +414,32 @@ void SessionMachine::before_ready_for_query(bool error_since_last) {
     case TransactionStatus::in_transaction:
       break;  // the block goes on
     case TransactionStatus::failed:
-      settings_.rollback();  // PostgreSQL aborts the block at the error
+      end_transaction(false);  // PostgreSQL aborts the block at the error
       break;
     case TransactionStatus::idle:
       // The implicit transaction of the Query, or of the batch up to Sync.
-      if (error_since_last) {
-        settings_.rollback();
-      } else {
-        settings_.commit();
-      }
+      end_transaction(!error_since_last);
       break;
   }
   for (const auto& [name, value] : settings_.take_reports()) encode(ParameterStatus{name, value}, engine_.output());
   deliver_before_ready();
+}
+
+void SessionMachine::end_transaction(bool committed) {
+  if (committed) {
+    settings_.commit();
+  } else {
+    settings_.rollback();
+  }
+  // A hook may register another (a LISTEN at commit): run this round's only.
+  auto hooks = std::exchange(transaction_end_hooks_, {});
+  for (auto& hook : hooks) {
+    try {
+      hook(committed);
+    } catch (...) {
+      // The transaction has ended either way; a hook's failure cannot undo it.
+    }
+  }
 }
 
 bool SessionMachine::deallocate(std::string_view name) {

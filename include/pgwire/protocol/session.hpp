@@ -92,6 +92,13 @@ class Session {
   // the statement ends. Any thread may set it.
   virtual void on_cancel(std::function<void()> hook) = 0;
 
+  // Runs `hook` once when the current transaction ends: true at a commit
+  // (COMMIT, or the end of an implicit transaction without error), false
+  // at a rollback (ROLLBACK, an error in an implicit transaction, a failed
+  // block). For what takes effect at commit, as NOTIFY and LISTEN do
+  // (notifications.hpp). Hooks of a session that closes never run.
+  virtual void at_transaction_end(std::function<void(bool committed)> hook) = 0;
+
   // This session as other threads and sessions may keep it, to push
   // notifications, notices and ParameterStatus at any time
   // (session_handle.hpp). Valid beyond the session: pushes then fail.

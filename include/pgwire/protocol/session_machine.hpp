@@ -190,6 +190,9 @@ class SessionMachine final : public Session {
   // For the driver, once request_cancel() took: the hook, if any (once).
   std::function<void()> take_cancel_hook();
   std::shared_ptr<SessionHandle> handle() const override { return handle_; }
+  void at_transaction_end(std::function<void(bool committed)> hook) override {
+    transaction_end_hooks_.push_back(std::move(hook));
+  }
 
  protected:
   TypedSlot& state_slot() const noexcept override { return state_; }
@@ -239,6 +242,8 @@ class SessionMachine final : public Session {
   // Handler failures to the ERROR PostgreSQL sends (failure.cpp).
   ErrorInfo failure_info(std::exception_ptr error) const;
   void end_statement() noexcept;
+  // The transaction ends: settings kept or undone, at_transaction_end hooks run.
+  void end_transaction(bool committed);
   // Just before a ReadyForQuery: the pushes that may precede it (session_pushes.cpp).
   void deliver_before_ready();
   // Notifications may go: idle, outside a transaction block and a batch.
@@ -327,6 +332,7 @@ class SessionMachine final : public Session {
   bool auth_started_ = false;
   bool idle_read_ = false;  // waiting for the client between statements
   std::shared_ptr<SessionHandle> handle_ = std::make_shared<SessionHandle>();
+  std::vector<std::function<void(bool)>> transaction_end_hooks_;
   // Read from other threads: a CancelRequest arrives on another connection,
   // and CPU-bound handlers may poll cancel_requested() off the io thread.
   std::atomic<bool> busy_{false};
