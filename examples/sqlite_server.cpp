@@ -14,6 +14,7 @@
 
 #include <pgwire/api/extended.hpp>
 #include <pgwire/api/handlers.hpp>
+#include <pgwire/api/notifications.hpp>
 #include <pgwire/api/session_commands.hpp>
 #include <pgwire/types.hpp>
 
@@ -203,7 +204,13 @@ pgwire::Response execute_statement(sqlite3* db, const std::shared_ptr<Worker>& w
   if (word == "BEGIN" || word == "START") return pgwire::Response::begin();
   if (word == "COMMIT" || word == "END") return pgwire::Response::commit();
   if (word == "ROLLBACK") return pgwire::Response::rollback();
-  if (word == "CREATE" || word == "DROP" || word == "ALTER") return pgwire::Response::command(upper_word(sql, 2));
+  if (word == "CREATE" || word == "DROP" || word == "ALTER") {
+    std::string tag = upper_word(sql, 3);  // CREATE TEMP TABLE: "CREATE TABLE"
+    for (std::string_view temp : {" TEMP ", " TEMPORARY "})
+      if (auto at = tag.find(temp); at != std::string::npos)
+        return pgwire::Response::command(word + tag.substr(at + temp.size() - 1));
+    return pgwire::Response::command(upper_word(sql, 2));
+  }
   return pgwire::Response::command(word);
 }
 
@@ -223,6 +230,7 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
 
   asio::awaitable<void> prepare(pgwire::Session& session, pgwire::Statement& stmt) override {
     if (commands_.describe(stmt) || pgwire::is_empty_query(stmt.sql)) co_return;
+    if (notifications_.describe(stmt.sql, stmt.columns)) co_return;
     if (upper_word(stmt.sql) == "COPY") co_return;  // no columns (NoData); runs at Execute
     auto w = worker(session);
     starting(session, w);
@@ -300,6 +308,7 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
     if (portal) home = portal->statement->shared_handle<Prepared>();
     if (!home) {
       if (auto r = portal ? commands_.answer(session, *portal) : commands_.answer(session, sql)) co_return std::move(*r);
+      if (auto r = notifications_.answer(session, sql)) co_return std::move(*r);
       if (pgwire::is_empty_query(sql)) co_return pgwire::Response::empty();
     }
     starting(session, w);
@@ -316,6 +325,7 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
 
   std::string uri_;
   pgwire::SessionCommands commands_;  // SET, SHOW, version(), DEALLOCATE, ...
+  pgwire::NotificationHub notifications_;  // LISTEN, UNLISTEN, NOTIFY, pg_notify(), for every session
   std::mutex mutex_;
   std::vector<std::weak_ptr<Worker>> workers_;
 };
