@@ -266,8 +266,9 @@ class SqliteCopyOut final : public pgwire::CopyOutSource {
   struct State {
     Cursor cursor;
     pgwire::CopyEncoder encoder;
-    pgwire::Buffer out;                      // the batch: CopyData payloads
-    std::vector<std::size_t> ends;           // end of each row in `out`
+    pgwire::Buffer out;  // the batch: CopyData payloads
+    // Each CopyData of the batch: its end in `out`, and the rows it completes.
+    std::vector<std::pair<std::size_t, std::uint64_t>> messages;
     bool header_pending = true, done = false;
     std::exception_ptr error;
     RowBatch values;
@@ -276,13 +277,15 @@ class SqliteCopyOut final : public pgwire::CopyOutSource {
 
     void fetch(sqlite3* db) {
       out.clear();
-      ends.clear();
+      messages.clear();
+      bool binary = encoder.settings().format == pgwire::CopyFormat::binary;
       if (header_pending) {
+        // As PostgreSQL: a text/csv HEADER line is a message of its own, the
+        // binary header goes with the first row (or the trailer).
         encoder.begin(out);
         header_pending = false;
+        if (!binary && out.size() > 0) messages.emplace_back(out.size(), 0);
       }
-      ends.push_back(out.size());  // the header, maybe empty: counts no row
-      bool binary = encoder.settings().format == pgwire::CopyFormat::binary;
       std::vector<pgwire::FormatCode> formats(cursor.types.size(),
                                               binary ? pgwire::format_binary : pgwire::format_text);
       cursor.fetch(db, formats, values);
@@ -293,12 +296,12 @@ class SqliteCopyOut final : public pgwire::CopyOutSource {
           fields[i] = f.length < 0 ? std::nullopt : std::optional(values.value(f));
         }
         encoder.row(fields, out);
-        ends.push_back(out.size());
+        messages.emplace_back(out.size(), 1);
       }
       error = values.error;
       if (!cursor.has_row && !error) {
         encoder.end(out);
-        ends.push_back(out.size());
+        if (out.size() > (messages.empty() ? 0 : messages.back().first)) messages.emplace_back(out.size(), 0);
         done = true;
       }
     }
@@ -321,11 +324,8 @@ class SqliteCopyOut final : public pgwire::CopyOutSource {
       co_await worker_->call<bool>(std::move(job));
       auto& s = *state_;
       std::size_t begin = 0;
-      std::size_t trailer = s.done ? s.ends.size() - 1 : s.ends.size();
-      for (std::size_t k = 0; k < s.ends.size(); ++k) {
-        std::size_t end = s.ends[k];
-        bool is_row = k > 0 && k < trailer;
-        if (end > begin || is_row) out.send(s.out.view().substr(begin, end - begin), is_row ? 1 : 0);
+      for (auto [end, rows] : s.messages) {
+        out.send(s.out.view().substr(begin, end - begin), rows);
         begin = end;
       }
       if (s.error) std::rethrow_exception(s.error);

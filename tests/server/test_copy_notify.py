@@ -215,6 +215,50 @@ class SqliteCopyNotifyTest(ServerTestCase):
         self.assertLess(outcome["ended"] - cancelled, 1.0 * SLOW)
         self.assertEqual(self.scalar(c, "SELECT 41 + 1"), 42)
 
+    def worker_cpu(self):
+        """CPU seconds used so far by each SQLite worker thread of the server."""
+        out = []
+        d = "/proc/%d/task" % self.server.pid
+        for tid in os.listdir(d):
+            try:
+                with open(os.path.join(d, tid, "comm")) as f:
+                    if f.read().strip() != "sqlite-worker":
+                        continue
+                with open(os.path.join(d, tid, "stat")) as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except FileNotFoundError:  # ended meanwhile
+                continue
+            out.append((int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK"))
+        return out
+
+    def test_cancel_interrupts_a_long_sqlite_query(self):
+        c = self.connect()
+        self.assertEqual(self.scalar(c, "SELECT 1"), 1)  # the connection's worker exists
+        before = max(self.worker_cpu())
+        outcome = {}
+
+        def run():
+            try:
+                self.scalar(c, "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) "
+                               "SELECT count(*) FROM n")
+            except Exception as e:  # recorded for the test to check
+                outcome["error"] = e
+
+        t = threading.Thread(target=run, daemon=True)
+        t.start()
+        # Running: a worker has spent CPU on it since.
+        deadline = time.monotonic() + 10 * SLOW
+        while max(self.worker_cpu()) < before + 0.1:
+            self.assertLess(time.monotonic(), deadline, "the query never ran")
+            time.sleep(0.005)  # polling a condition, bounded by the deadline
+        cancelled = time.monotonic()
+        c.cancel()
+        t.join(10 * SLOW)
+        self.assertFalse(t.is_alive(), "the query was not interrupted")
+        self.assertLess(time.monotonic() - cancelled, 1.0 * SLOW)
+        self.assertEqual(getattr(outcome.get("error"), "pgcode", None), "57014", outcome)
+        self.assertEqual(self.scalar(c, "SELECT count(*) FROM demo"), 3)
+
     def test_a_slow_statement_does_not_stall_other_sessions(self):
         slow = self.connect()
         t, outcome = self.start_sleep(slow, 30)
