@@ -17,7 +17,7 @@ import psycopg2
 import psycopg2.errors
 import psycopg2.extensions
 
-from harness import SLOW, ServerTestCase
+from harness import SANITIZED, SLOW, ServerTestCase
 
 TYPES_TABLE = ("CREATE TABLE {} (id BIGINT PRIMARY KEY, name TEXT, d DATE, b BYTEA, f FLOAT8, "
                "ok BOOLEAN, n NUMERIC, a _INT4)")
@@ -26,6 +26,36 @@ TYPES_TABLE = ("CREATE TABLE {} (id BIGINT PRIMARY KEY, name TEXT, d DATE, b BYT
 ROWS_CSV = ('1,"tab\there",2024-2-29,\\x0102ff,1.5,t,12.50,"{1,2}"\n'
             '2,,1999-12-31,,-2,false,,\n'
             '3,"line\nbreak \\ ""q"", é",2000-01-01,\\x,0,yes,-0.001,{}\n')
+
+
+ROWS = 1000000
+MB = 1024  # /proc figures are in kB
+# Peak RSS growth allowed while a million rows (~17 MB of COPY data) go
+# through the server either way: a server holding them would exceed it.
+BOUND_KB = (24 if SANITIZED else 12) * MB
+# Freed memory in ASan's quarantine is not live data (see test_streaming.py).
+SERVER_ENV = {"ASAN_OPTIONS": ":".join(filter(None, [os.environ.get("ASAN_OPTIONS", ""),
+                                                      "quarantine_size_mb=1"]))} if SANITIZED else None
+
+
+class Rows(io.RawIOBase):
+    """COPY text data of `n` rows, made as it is read."""
+
+    def __init__(self, n):
+        super().__init__()
+        self.n, self.i, self.pending = n, 0, b""
+
+    def readable(self):
+        return True
+
+    def readinto(self, b):
+        while len(self.pending) < len(b) and self.i < self.n:
+            end = min(self.i + 1000, self.n)
+            self.pending += b"".join(b"%d\trow %d\n" % (k, k) for k in range(self.i, end))
+            self.i = end
+        n = min(len(b), len(self.pending))
+        b[:n], self.pending = self.pending[:n], self.pending[n:]
+        return n
 
 
 class SqliteCopyNotifyTest(ServerTestCase):
@@ -199,6 +229,31 @@ class SqliteCopyNotifyTest(ServerTestCase):
         self.assertIn("COPY from stdin failed", str(ctx.exception))
         self.assertEqual(self.scalar(c, "SELECT count(*) FROM f"), 0)
         self.assertEqual(self.copy_in(c, "COPY f FROM STDIN", b"3\n"), 1)
+
+    def test_a_million_rows_each_way_in_bounded_memory(self):
+        db = self.tmpfile()  # a file: the table itself is not in the server's memory
+        server = self.start_server("sqlite_server", "--listen", "127.0.0.1:0", "--db", db, env=SERVER_ENV)
+        dsn = self.conninfo(server)
+        c = psycopg2.connect(dsn)
+        c.autocommit = True
+        self.addCleanup(c.close)
+        with c.cursor() as cur:
+            cur.execute("CREATE TABLE big (id BIGINT, name TEXT)")
+        self.copy_in(c, "COPY big FROM STDIN", b"0\trow 0\n")
+        self.copy_out(c, "COPY big TO STDOUT")
+        baseline = server.memory()["VmRSS"]
+        with c.cursor() as cur:
+            cur.copy_expert("COPY big FROM STDIN", Rows(ROWS), size=65536)
+            self.assertEqual(cur.rowcount, ROWS)
+        out = self.tmpfile()
+        r = self.psql(dsn, "-At", "-o", out, "-c", "COPY big TO STDOUT WITH (FORMAT csv)", timeout=120)
+        self.assertEqual(os.path.getsize(out) > 17 * 1000 * 1000, True, r.stdout)
+        with open(out, "rb") as f:
+            f.seek(-20, os.SEEK_END)
+            self.assertTrue(f.read().endswith(b"\n%d,row %d\n" % (ROWS - 1, ROWS - 1)))
+        growth = server.memory()["VmHWM"] - baseline
+        print("\n  peak RSS growth %d kB (bound %d kB)" % (growth, BOUND_KB), end=" ")
+        self.assertLess(growth, BOUND_KB, "peak RSS grew by %d kB" % growth)
 
     # Cancel and concurrency ---------------------------------------------------
 
