@@ -177,7 +177,7 @@ class Worker : public std::enable_shared_from_this<Worker> {
       if (!exited_ && !(here && !is_call)) {
         jobs_.push_back(std::move(job));
         lock.unlock();
-        cv_.notify_one();
+        cv_.notify_all();  // the worker, or a stop(true) waiting: wake both
         return;
       }
     }
