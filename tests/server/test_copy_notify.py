@@ -330,6 +330,16 @@ class SqliteCopyNotifyTest(ServerTestCase):
         t.join(10 * SLOW)
         self.assertEqual(getattr(outcome.get("error"), "pgcode", None), "57014", outcome)
 
+    def test_sigterm_during_a_running_statement_exits_cleanly(self):
+        # stop() requires exit status 0 within 15 s (60 s under ASan): the
+        # pg_sleep(600) is interrupted, not waited for.
+        c = self.connect()
+        t, outcome = self.start_sleep(c, 600)
+        self.server.stop()
+        t.join(10 * SLOW)
+        self.assertFalse(t.is_alive())
+        self.assertIsInstance(outcome.get("error"), psycopg2.Error, outcome)
+
     # LISTEN / NOTIFY ----------------------------------------------------------
 
     def wait_notifies(self, conn, count):
