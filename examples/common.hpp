@@ -138,14 +138,16 @@ inline int serve(pgwire::Server& server, const Flags& f) {
   sigaddset(&stop_signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   server.start();
-  announce(server, f);
   std::atomic<bool> finished{false};
   std::thread waiter([&] {
-    pthread_setname_np(pthread_self(), signal_thread_name);
     int sig = 0;
     sigwait(&stop_signals, &sig);
     if (!finished.load()) server.stop();
   });
+  // Named by this thread before "listening on" is printed, so a test that
+  // saw that line sees the name too (naming inside the thread would race).
+  pthread_setname_np(waiter.native_handle(), signal_thread_name);
+  announce(server, f);
   int status = 0;
   try {
     server.run();

@@ -48,7 +48,8 @@ std::vector<int> parameter_slots(sqlite3_stmt* s) {
 // Binds portal parameters through the type layer: integers and floats as
 // numbers, bytea as blobs, strings as they are, every other type as its
 // canonical PostgreSQL text (so '2024-2-29' and a binary date are stored
-// alike, and a value that is not valid for its type is refused with 22P02).
+// alike, and a value that is not valid for its type is refused with the
+// error PostgreSQL gives it: 22P02, 22007 and 22008 for dates, ...).
 void bind_parameters(sqlite3_stmt* s, const pgwire::Portal& portal) {
   auto slots = parameter_slots(s);
   const auto& types = portal.statement->parameter_types;
@@ -89,7 +90,7 @@ void bind_parameters(sqlite3_stmt* s, const pgwire::Portal& portal) {
         throw invalid_value(t, value, ec);
       }
       if (auto ec = pgwire::convert_format(t, binary.view(), pgwire::format_binary, pgwire::format_text, text))
-        throw invalid_value(t, value, ec);
+        throw invalid_value(t, value, ec, portal.parameter_formats[i]);
       value = text.view();
     }
     sqlite3_bind_text(s, idx, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT);

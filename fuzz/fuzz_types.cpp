@@ -6,7 +6,10 @@
 //    converting it to the other format and back gives the same bytes again
 //    (text -> binary -> text is a fixed point after one round, and so is
 //    binary -> text -> binary);
-//  - every error is a type-layer error with a SQLSTATE (what a server sends).
+//  - every error is a type-layer error with a SQLSTATE, and type_error_info
+//    words it as an ErrorResponse can carry it: a 5-character code, a
+//    non-empty message with no NUL and no invalid UTF-8 (it may quote the
+//    input).
 // Also: type_from_sql_name and parse_cursor_command on the raw bytes (SQL a
 // client controls) must not crash.
 
@@ -14,9 +17,11 @@
 
 #include "fuzz_common.hpp"
 #include "pgwire/api/cursors.hpp"
+#include "pgwire/codec/error_info.hpp"
 #include "pgwire/types/convert.hpp"
 #include "pgwire/types/error.hpp"
 #include "pgwire/types/oid.hpp"
+#include "pgwire/types/scalar.hpp"
 
 namespace {
 
@@ -24,15 +29,20 @@ using namespace pgwire;
 using pgwire_fuzz::check;
 using pgwire_fuzz::fail;
 
-void check_error(std::error_code ec) {
+void check_error(std::error_code ec, Oid type, std::string_view in, FormatCode from) {
   check(!type_error_sqlstate(ec).empty() || ec.category() != type_category(), "type error without a SQLSTATE");
+  ErrorInfo info = type_error_info(ec, type, in, from);
+  check(info.code.size() == 5, "type_error_info without a SQLSTATE");
+  // It may quote the input: still no NUL and valid UTF-8, as the text decoder checks.
+  std::string_view as_text;
+  check(!info.message.empty() && !decode_text(info.message, as_text), "error message unfit for ErrorResponse");
 }
 
 // `in` (format `from`) converted to `to`; nullopt on a (checked) error.
 std::optional<std::string> convert(Oid type, std::string_view in, FormatCode from, FormatCode to) {
   Buffer out;
   if (auto ec = convert_format(type, in, from, to, out)) {
-    check_error(ec);
+    check_error(ec, type, in, from);
     return std::nullopt;
   }
   return std::string(out.view());

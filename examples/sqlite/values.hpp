@@ -67,11 +67,11 @@ inline bool is_string_type(pgwire::Oid t) {
          t == oid::unknown;
 }
 
-inline pgwire::PgError invalid_value(pgwire::Oid type, std::string_view value, std::error_code ec) {
-  std::string code(pgwire::type_error_sqlstate(ec));
-  return pgwire::PgError(code.empty() ? "22P02" : code,
-                         "invalid input syntax for type " + std::string(pgwire::type_name(type)) +
-                             ": \"" + std::string(value.substr(0, 200)) + "\"");
+// The error PostgreSQL's input (or receive) function would raise for the
+// value: its SQLSTATE (22P02, 22007, 22008, ...) and its wording.
+inline pgwire::PgError invalid_value(pgwire::Oid type, std::string_view value, std::error_code ec,
+                                     pgwire::FormatCode format = pgwire::format_text) {
+  return pgwire::PgError(pgwire::type_error_info(ec, type, value, format));
 }
 
 // SQLite result codes -> SQLSTATE, so clients see familiar errors.
@@ -187,7 +187,7 @@ inline void store_value(sqlite3_stmt* s, int idx, pgwire::Oid type, pgwire::Form
     bin = binary.view();
   }
   auto decode = [&](auto& v) {
-    if (auto ec = pgwire::decode_binary(bin, v)) throw invalid_value(type, value, ec);
+    if (auto ec = pgwire::decode_binary(bin, v)) throw invalid_value(type, value, ec, format);
   };
   switch (type) {
     case oid::int2: { std::int16_t v; decode(v); sqlite3_bind_int64(s, idx, v); return; }
@@ -203,7 +203,7 @@ inline void store_value(sqlite3_stmt* s, int idx, pgwire::Oid type, pgwire::Form
   }
   text.clear();
   if (auto ec = pgwire::convert_format(type, bin, pgwire::format_binary, pgwire::format_text, text))
-    throw invalid_value(type, value, ec);
+    throw invalid_value(type, value, ec, format);
   sqlite3_bind_text(s, idx, text.view().data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
 }
 

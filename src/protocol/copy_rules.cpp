@@ -33,6 +33,14 @@ Response copy_response(const CopyStream& s) {
   return m;
 }
 
+// An error the session raises during copy-in, with the target's CONTEXT
+// line (CopyInStream::error_context).
+PgError copy_in_error(const CopyInStream& target, ErrorInfo info) {
+  if (info.where.empty())
+    if (auto context = target.error_context()) info.where = std::move(*context);
+  return PgError(std::move(info));
+}
+
 }  // namespace
 
 // The target learns that no CopyDone will come (CopyFail, a protocol
@@ -63,14 +71,15 @@ SessionMachine::Task<void> SessionMachine::copy_in(CopyInStream& target) {
         co_await ask(Need::write);
       } else if (k == EK::copy_violation) {
         std::string reason = engine_.copy_violation();
+        auto error = copy_in_error(target, ErrorInfo::error(sqlstate::protocol_violation, reason));
         co_await abort_copy(target, reason);
-        throw PgError(sqlstate::protocol_violation, reason);
+        throw error;
       } else if (k == EK::close) {
         // EOF or Terminate in the middle of a COPY: nobody is left to answer.
         co_await abort_copy(target, "connection lost during COPY");
         co_await ask(Need::close);
       } else if (auto* data = std::get_if<CopyData>(&engine_.message())) {
-        if (cancel_requested_.load()) throw PgError(canceled_error());
+        if (cancel_requested_.load()) throw copy_in_error(target, canceled_error());
         call_copy_in_ = &target;
         call_copy_data_ = data->data;
         co_await call(Need::copy_data);
@@ -84,8 +93,10 @@ SessionMachine::Task<void> SessionMachine::copy_in(CopyInStream& target) {
         co_return;
       } else if (auto* fail = std::get_if<CopyFail>(&engine_.message())) {
         std::string reason(fail->message);
+        auto error = copy_in_error(
+            target, ErrorInfo::error(sqlstate::query_canceled, fmt::format("COPY from stdin failed: {}", reason)));
         co_await abort_copy(target, reason);
-        throw PgError(sqlstate::query_canceled, fmt::format("COPY from stdin failed: {}", reason));
+        throw error;
       }
     }
   } catch (...) {

@@ -4,12 +4,18 @@
 
 namespace pgwire {
 
-void Portal::bad_parameter(std::size_t i) const {
-  if (parameter_formats.at(i) == format_binary)
-    throw PgError("22P03", fmt::format("incorrect binary data format in bind parameter {}", i + 1));
-  throw PgError(sqlstate::invalid_text_representation,
-                fmt::format("invalid input syntax for bind parameter {}: \"{}\"", i + 1,
-                            parameters.at(i).value_or("")));
+void Portal::bad_parameter(std::size_t i, std::error_code ec, Oid type) const {
+  if (type == 0 && statement && i < statement->parameter_types.size()) type = statement->parameter_types[i];
+  FormatCode format = parameter_formats.at(i);
+  ErrorInfo info = type_error_info(ec, type == 0 ? oid::unknown : type, parameters.at(i).value_or(""), format);
+  // exec_bind_message's own wording when bytes are left over after the
+  // receive function, and its error context naming the parameter.
+  if (format == format_binary && ec == type_errc::invalid_binary) {
+    info.message = fmt::format("incorrect binary data format in bind parameter {}", i + 1);
+  }
+  info.where = name.empty() ? fmt::format("unnamed portal parameter ${}", i + 1)
+                            : fmt::format("portal \"{}\" parameter ${}", name, i + 1);
+  throw PgError(std::move(info));
 }
 
 namespace {

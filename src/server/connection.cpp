@@ -189,8 +189,6 @@ class Connection final : public CancelTarget,
   }
 
   awaitable<void> perform(Need n) {
-    auto& extended = shared_.handlers.extended_query;
-    auto& simple = shared_.handlers.simple_query;
     switch (n) {
       case Need::read:
         co_await read();
@@ -207,49 +205,43 @@ class Connection final : public CancelTarget,
       case Need::authenticate:
         co_await authenticate();
         break;
-      case Need::prepare: {
-        // Named: GCC 12 destroys non-trivial temporaries of a co_await twice.
-        auto call = extended->prepare(machine_, machine_.statement());
-        co_await answer(std::move(call));
+      // Each product call is made inside answer(), which hands its result
+      // or failure to the machine. The lambdas capture only `this` (GCC 12
+      // mishandles non-trivial temporaries in a co_await expression).
+      case Need::prepare:
+        co_await answer([this] { return extended().prepare(machine_, machine_.statement()); });
         break;
-      }
-      case Need::bind: {
-        auto call = extended->bind(machine_, machine_.portal());
-        co_await answer(std::move(call));
+      case Need::bind:
+        co_await answer([this] { return extended().bind(machine_, machine_.portal()); });
         break;
-      }
-      case Need::execute: {
-        auto call = extended->execute(machine_, machine_.portal());
-        co_await answer(std::move(call));
+      case Need::execute:
+        co_await answer([this] { return extended().execute(machine_, machine_.portal()); });
         break;
-      }
-      case Need::sync: {
-        auto call = extended->sync(machine_);
-        co_await answer(std::move(call));
+      case Need::sync:
+        co_await answer([this] { return extended().sync(machine_); });
         break;
-      }
       case Need::simple_query:
-        co_await simple_query();
+        co_await answer([this] { return shared_.handlers.simple_query->stream(machine_, machine_.sql(), sink_); });
         break;
-      case Need::query_all: {
-        auto call = simple->query(machine_, machine_.sql());
-        co_await answer(std::move(call));
+      case Need::query_all:
+        co_await answer([this] { return shared_.handlers.simple_query->query(machine_, machine_.sql()); });
         break;
-      }
       case Need::fill:
-        co_await fill();
+        co_await answer([this] { return product<RowSource>(machine_.rows()).fill(machine_.writer()); });
         break;
       case Need::copy_data:
-        co_await copy_in(n);
+        co_await answer([this] { return copy_target().write(machine_, machine_.copy_data()); });
         break;
       case Need::copy_done:
-        co_await copy_finish();
+        co_await answer([this] { return copy_target().finish(machine_); });
         break;
-      case Need::copy_fail:
-        co_await copy_in(n);
+      case Need::copy_fail:  // copy_data() holds the reason
+        co_await answer([this] { return copy_target().abort(machine_, machine_.copy_data()); });
         break;
       case Need::copy_fill:
-        co_await copy_fill();
+        co_await answer([this] {
+          return product<CopyOutSource>(machine_.copy_source()).fill(machine_, machine_.copy_writer());
+        });
         break;
       case Need::close:
       case Need::auth_response:  // only ever the end of a nested pump
@@ -339,22 +331,39 @@ class Connection final : public CancelTarget,
                                       asio::bind_cancellation_slot(asio::cancellation_slot(), use_awaitable));
   }
 
-  // Awaits a product call and hands its result (or failure) to the machine.
-  template <class T>
-  awaitable<void> answer(awaitable<T> call) {
+  // Makes a product call (make_call() may throw: a source of the wrong
+  // type), awaits it, and hands its result or failure to the machine.
+  template <class MakeCall>
+  awaitable<void> answer(MakeCall make_call) {
     try {
+      auto call = make_call();
+      using T = typename decltype(call)::value_type;
       if constexpr (std::is_void_v<T>) {
         co_await cancellable(std::move(call));
         machine_.done();
       } else {
         T result = co_await cancellable(std::move(call));
-        machine_.give(std::move(result));
+        hand_over(std::move(result));
       }
     } catch (const ConnectionClosed&) {
       throw;
     } catch (...) {
       machine_.fail(std::current_exception());
     }
+  }
+  void hand_over(Response r) { machine_.give(std::move(r)); }
+  void hand_over(std::vector<Response> r) { machine_.give(std::move(r)); }
+  void hand_over(bool more) { machine_.filled(more); }            // RowSource, CopyOutSource
+  void hand_over(std::uint64_t rows) { machine_.copied(rows); }  // CopyInTarget::finish
+
+  ExtendedQueryHandler& extended() { return *shared_.handlers.extended_query; }
+  CopyInTarget& copy_target() { return product<CopyInTarget>(machine_.copy_target()); }
+  // What the machine holds as a protocol-level stream is the product's object.
+  template <class Product, class Stream>
+  static Product& product(Stream& s) {
+    auto* p = dynamic_cast<Product*>(&s);
+    if (!p) throw PgError(sqlstate::internal_error, "a result's stream is not of the pgwire/api type its kind needs");
+    return *p;
   }
 
   awaitable<void> authenticate() {
@@ -373,76 +382,6 @@ class Connection final : public CancelTarget,
     }
   }
 
-  awaitable<void> simple_query() {
-    try {
-      Sink sink(*this);
-      auto call = shared_.handlers.simple_query->stream(machine_, machine_.sql(), sink);
-      co_await cancellable(std::move(call));
-      machine_.done();
-    } catch (const ConnectionClosed&) {
-      throw;
-    } catch (...) {
-      machine_.fail(std::current_exception());
-    }
-  }
-
-  awaitable<void> fill() {
-    try {
-      auto* source = dynamic_cast<RowSource*>(&machine_.rows());
-      if (!source) throw PgError(sqlstate::internal_error, "a result's rows are not a pgwire::RowSource");
-      auto call = source->fill(machine_.writer());
-      bool more = co_await cancellable(std::move(call));
-      machine_.filled(more);
-    } catch (...) {
-      machine_.fail(std::current_exception());
-    }
-  }
-
-  CopyInTarget& copy_target() {
-    auto* target = dynamic_cast<CopyInTarget*>(&machine_.copy_target());
-    if (!target) throw std::logic_error("a COPY target is not a pgwire::CopyInTarget");
-    return *target;
-  }
-
-  // CopyData for the target, or its abort (copy_data() is then the reason).
-  awaitable<void> copy_in(Need n) {
-    try {
-      auto& target = copy_target();
-      auto call = n == Need::copy_data ? target.write(machine_, machine_.copy_data())
-                                       : target.abort(machine_, machine_.copy_data());
-      co_await cancellable(std::move(call));
-      machine_.done();
-    } catch (const ConnectionClosed&) {
-      throw;
-    } catch (...) {
-      machine_.fail(std::current_exception());
-    }
-  }
-
-  awaitable<void> copy_finish() {
-    try {
-      auto call = copy_target().finish(machine_);
-      std::uint64_t rows = co_await cancellable(std::move(call));
-      machine_.copied(rows);
-    } catch (const ConnectionClosed&) {
-      throw;
-    } catch (...) {
-      machine_.fail(std::current_exception());
-    }
-  }
-
-  awaitable<void> copy_fill() {
-    try {
-      auto* source = dynamic_cast<CopyOutSource*>(&machine_.copy_source());
-      if (!source) throw std::logic_error("a COPY source is not a pgwire::CopyOutSource");
-      auto call = source->fill(machine_, machine_.copy_writer());
-      bool more = co_await cancellable(std::move(call));
-      machine_.filled(more);
-    } catch (...) {
-      machine_.fail(std::current_exception());
-    }
-  }
-
   Shared& shared_;
   std::unique_ptr<Stream> stream_;
   asio::any_io_executor executor_;
@@ -455,6 +394,7 @@ class Connection final : public CancelTarget,
   Buffer push_out_;
   bool push_writing_ = false;
   asio::steady_timer push_written_{executor_};
+  Sink sink_{*this};  // ResponseSink of simple queries
 };
 
 awaitable<void> serve_connection(Shared& shared, std::unique_ptr<Stream> stream) {

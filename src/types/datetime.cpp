@@ -80,14 +80,15 @@ std::error_code decode_text(std::string_view in, Date& out) {
   if (f.special == DateTimeFields::pos_infinity) return out = Date::infinity(), std::error_code{};
   if (f.special == DateTimeFields::neg_infinity) return out = Date::minus_infinity(), std::error_code{};
   if (f.special == DateTimeFields::epoch) return out = Date{-10957}, std::error_code{};  // 1970-01-01
-  if (!f.has_date) return fail(type_errc::invalid_text);
+  if (!f.has_date) return fail(type_errc::invalid_datetime_format);
   std::int64_t days;
   if (!fields_to_days(f, days)) return fail(type_errc::datetime_out_of_range);
   out.days = static_cast<std::int32_t>(days);
   return {};
 }
 std::error_code decode_binary(std::string_view in, Date& out) {
-  if (in.size() != 4 || !read_be<std::int32_t, 4>(in, 0, out.days)) return fail(type_errc::invalid_binary);
+  if (auto ec = fixed_size(in, 4)) return ec;
+  read_be<std::int32_t, 4>(in, 0, out.days);
   return out.is_valid() ? std::error_code{} : fail(type_errc::datetime_out_of_range);
 }
 
@@ -117,33 +118,36 @@ void encode_binary(TimeTz v, Buffer& out) {
 
 std::error_code decode_text(std::string_view in, Time& out) {
   DateTimeFields f;
-  if (auto ec = parse_datetime(in, f)) return ec;
-  if (f.special != DateTimeFields::none || !f.has_time || f.t_separator) return fail(type_errc::invalid_text);
+  if (auto ec = parse_datetime(in, f, true)) return ec;
+  if (f.special != DateTimeFields::none || !f.has_time || f.t_separator) {
+    return fail(type_errc::invalid_datetime_format);
+  }
   out.microseconds = time_of(f);
   return {};
 }
 std::error_code decode_binary(std::string_view in, Time& out) {
-  if (in.size() != 8 || !read_be<std::int64_t, 8>(in, 0, out.microseconds)) return fail(type_errc::invalid_binary);
+  if (auto ec = fixed_size(in, 8)) return ec;
+  read_be<std::int64_t, 8>(in, 0, out.microseconds);
   if (out.microseconds < 0 || out.microseconds > kUsecPerDay) return fail(type_errc::datetime_out_of_range);
   return {};
 }
 std::error_code decode_text(std::string_view in, TimeTz& out) {
   DateTimeFields f;
-  if (auto ec = parse_datetime(in, f)) return ec;
-  if (f.special != DateTimeFields::none || !f.has_time || f.t_separator) return fail(type_errc::invalid_text);
+  if (auto ec = parse_datetime(in, f, true)) return ec;
+  if (f.special != DateTimeFields::none || !f.has_time || f.t_separator) {
+    return fail(type_errc::invalid_datetime_format);
+  }
   out.microseconds = time_of(f);
   out.zone = f.has_zone ? f.zone : 0;  // no zone: the session's, UTC
   return {};
 }
 std::error_code decode_binary(std::string_view in, TimeTz& out) {
-  if (in.size() != 12 || !read_be<std::int64_t, 8>(in, 0, out.microseconds) ||
-      !read_be<std::int32_t, 4>(in, 8, out.zone)) {
-    return fail(type_errc::invalid_binary);
-  }
-  if (out.microseconds < 0 || out.microseconds > kUsecPerDay || out.zone <= -kTzDispLimit ||
-      out.zone >= kTzDispLimit) {
-    return fail(type_errc::datetime_out_of_range);
-  }
+  if (auto ec = fixed_size(in, 12)) return ec;
+  read_be<std::int64_t, 8>(in, 0, out.microseconds);
+  read_be<std::int32_t, 4>(in, 8, out.zone);
+  // timetz_recv checks the time, then the zone (22008, then 22009).
+  if (out.microseconds < 0 || out.microseconds > kUsecPerDay) return fail(type_errc::datetime_out_of_range);
+  if (out.zone <= -kTzDispLimit || out.zone >= kTzDispLimit) return fail(type_errc::time_zone_out_of_range);
   return {};
 }
 
@@ -171,11 +175,13 @@ std::error_code decode_text(std::string_view in, TimestampTz& out) {
   return fields_to_timestamp(f, true, out.microseconds);
 }
 std::error_code decode_binary(std::string_view in, Timestamp& out) {
-  if (in.size() != 8 || !read_be<std::int64_t, 8>(in, 0, out.microseconds)) return fail(type_errc::invalid_binary);
+  if (auto ec = fixed_size(in, 8)) return ec;
+  read_be<std::int64_t, 8>(in, 0, out.microseconds);
   return out.is_valid() ? std::error_code{} : fail(type_errc::datetime_out_of_range);
 }
 std::error_code decode_binary(std::string_view in, TimestampTz& out) {
-  if (in.size() != 8 || !read_be<std::int64_t, 8>(in, 0, out.microseconds)) return fail(type_errc::invalid_binary);
+  if (auto ec = fixed_size(in, 8)) return ec;
+  read_be<std::int64_t, 8>(in, 0, out.microseconds);
   return out.is_valid() ? std::error_code{} : fail(type_errc::datetime_out_of_range);
 }
 

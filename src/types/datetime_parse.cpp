@@ -14,29 +14,56 @@ namespace {
 // [+-]HH[:MM[:SS]] or [+-]HHMM (DecodeTimezone), or Z/UTC/GMT.
 std::error_code parse_zone(Scanner& sc, std::int32_t& zone) {
   char sign = sc.peek();
-  if (sign != '+' && sign != '-') return fail(type_errc::invalid_text);
+  if (sign != '+' && sign != '-') return fail(type_errc::invalid_datetime_format);
   std::size_t start = sc.pos();
   sc.skip();
   std::int64_t hr = 0, min = 0, sec = 0;
-  if (sc.digits(hr, 9) == 0) return fail(type_errc::invalid_text);
+  if (sc.digits(hr, 9) == 0) return fail(type_errc::invalid_datetime_format);
   if (sc.eat(':')) {
-    if (sc.digits(min, 9) == 0) return fail(type_errc::invalid_text);
-    if (sc.eat(':') && sc.digits(sec, 9) == 0) return fail(type_errc::invalid_text);
+    if (sc.digits(min, 9) == 0) return fail(type_errc::invalid_datetime_format);
+    if (sc.eat(':') && sc.digits(sec, 9) == 0) return fail(type_errc::invalid_datetime_format);
   } else if (sc.pos() - start > 3) {  // run together: +HHMM
     min = hr % 100;
     hr /= 100;
   }
-  if (hr > 15 || min >= 60 || sec >= 60) return fail(type_errc::datetime_out_of_range);
+  if (hr > 15 || min >= 60 || sec >= 60) return fail(type_errc::time_zone_out_of_range);
   auto tz = static_cast<std::int32_t>((hr * 60 + min) * 60 + sec);
   zone = sign == '-' ? tz : -tz;
   return {};
 }
 
-std::error_code parse_time_fields(Scanner& sc, DateTimeFields& f) {
+// "m-d-y": DateStyle MDY's reading of a date whose first field is short,
+// which this parser does not take. The server refuses it when a field is out
+// of range (ValidateDate: 22008); otherwise it would read a date that this
+// layer cannot, so 22007 (a form not read) is the nearest answer.
+std::error_code mdy_error(Scanner& sc, std::int64_t month) {
+  sc.skip();  // the '-'
+  std::int64_t day = 0, year = 0;
+  std::size_t nd = sc.digits(day, 9);
+  std::size_t ny = nd > 0 && sc.eat('-') ? sc.digits(year, 9) : 0;
+  sc.skip_spaces();
+  if (ny == 0 || !sc.done()) return fail(type_errc::invalid_datetime_format);
+  if (ny <= 2) year += year < 70 ? 2000 : 1900;  // two-digit years, as DecodeDate adjusts them
+  if (year <= 0 || month < 1 || month > 12 || day < 1 || day > days_in_month(year, static_cast<int>(month))) {
+    return fail(type_errc::datetime_field_overflow);
+  }
+  return fail(type_errc::invalid_datetime_format);
+}
+
+// The hour, and the whole time against 24:00:00 (time_overflows).
+bool time_overflows(const DateTimeFields& f) {
+  return f.hour > 24 || time_of(f) > kUsecPerDay;
+}
+
+// DecodeTime checks minutes, seconds and the fraction at once. The hour and
+// the total are checked at once too for a date or timestamp (DecodeDateTime)
+// but only after the whole text for time and timetz (DecodeTimeOnly): there
+// "25:00 x" is a format error, "12:60 x" a field overflow.
+std::error_code parse_time_fields(Scanner& sc, DateTimeFields& f, bool time_only) {
   std::int64_t h = 0, m = 0, s = 0;
-  if (sc.digits(h, 2) == 0 || !sc.eat(':') || sc.digits(m, 2) == 0) return fail(type_errc::invalid_text);
+  if (sc.number(h) == 0 || !sc.eat(':') || sc.number(m) == 0) return fail(type_errc::invalid_datetime_format);
   if (sc.eat(':')) {
-    if (sc.digits(s, 2) == 0) return fail(type_errc::invalid_text);
+    if (sc.number(s) == 0) return fail(type_errc::invalid_datetime_format);
     if (sc.peek() == '.') sc.fraction(f.usec);
   } else if (sc.peek() == '.') {  // two fields with a fraction are mm:ss.fff
     sc.fraction(f.usec);
@@ -44,15 +71,15 @@ std::error_code parse_time_fields(Scanner& sc, DateTimeFields& f) {
     m = h;
     h = 0;
   }
-  if (is_digit(sc.peek())) return fail(type_errc::invalid_text);
+  // The server's time field runs on over digits, ':' and '.': anything of
+  // those left over makes it unreadable, before its values are looked at.
+  if (is_digit(sc.peek()) || sc.peek() == ':' || sc.peek() == '.') return fail(type_errc::invalid_datetime_format);
   f.has_time = true;
   f.hour = h;
   f.minute = static_cast<int>(m);
   f.second = static_cast<int>(s);
-  // time_overflows(): fields individually, then the total against 24:00:00.
-  if (h > 24 || m >= 60 || s > 60 || f.usec > kUsecPerSec ||
-      ((h * 60 + m) * 60 + s) * kUsecPerSec + f.usec > kUsecPerDay) {
-    return fail(type_errc::datetime_out_of_range);
+  if (m >= 60 || s > 60 || f.usec > kUsecPerSec || (!time_only && time_overflows(f))) {
+    return fail(type_errc::datetime_field_overflow);
   }
   return {};
 }
@@ -69,8 +96,9 @@ bool fields_to_julian(const DateTimeFields& f, std::int64_t& j) {
 
 }  // namespace
 
-std::error_code parse_datetime(std::string_view in, DateTimeFields& f) {
+std::error_code parse_datetime(std::string_view in, DateTimeFields& f, bool time_only) {
   std::string_view s = trim(in);
+  if (dangling_sign(s)) return fail(type_errc::invalid_datetime_format);
   if (iequals(s, "infinity")) return f.special = DateTimeFields::pos_infinity, std::error_code{};
   if (iequals(s, "-infinity")) return f.special = DateTimeFields::neg_infinity, std::error_code{};
   if (iequals(s, "epoch")) return f.special = DateTimeFields::epoch, std::error_code{};
@@ -79,10 +107,10 @@ std::error_code parse_datetime(std::string_view in, DateTimeFields& f) {
   std::size_t ny = sc.digits(y, 9);
   if (ny > 0 && sc.peek() == '-') {
     // Year first needs 3+ digits; shorter ones would be read per DateStyle.
-    if (ny < 3) return fail(type_errc::invalid_text);
+    if (ny < 3) return mdy_error(sc, y);
     sc.skip();
     if (sc.digits(m, 2) == 0 || !sc.eat('-') || sc.digits(d, 2) == 0 || is_digit(sc.peek())) {
-      return fail(type_errc::invalid_text);
+      return fail(type_errc::invalid_datetime_format);
     }
     f.has_date = true;
     f.year = y;
@@ -90,20 +118,22 @@ std::error_code parse_datetime(std::string_view in, DateTimeFields& f) {
     f.day = static_cast<int>(d);
     if ((sc.peek() == 'T' || sc.peek() == 't') && is_digit(sc.peek(1))) {
       sc.skip();
+      // One "dateTtime" field, which time and timetz input do not take.
+      if (time_only) return fail(type_errc::invalid_datetime_format);
       f.t_separator = true;
-      if (auto ec = parse_time_fields(sc, f)) return ec;
+      if (auto ec = parse_time_fields(sc, f, time_only)) return ec;
     } else {
       std::size_t save = sc.pos();
       sc.skip_spaces();
       if (is_digit(sc.peek())) {
-        if (auto ec = parse_time_fields(sc, f)) return ec;
+        if (auto ec = parse_time_fields(sc, f, time_only)) return ec;
       } else {
         sc.seek(save);
       }
     }
   } else {
     sc.seek(0);
-    if (auto ec = parse_time_fields(sc, f)) return ec;
+    if (auto ec = parse_time_fields(sc, f, time_only)) return ec;
   }
   // Optional zone, then optional era, each possibly after spaces.
   for (int field = 0; field < 2; ++field) {
@@ -112,7 +142,7 @@ std::error_code parse_datetime(std::string_view in, DateTimeFields& f) {
     if (sc.peek() == '+' || sc.peek() == '-') {
       // Right after a date, a minus would continue the date field.
       if (f.has_zone || (!f.has_time && sc.peek() == '-' && !is_space(s[sc.pos() - 1]))) {
-        return fail(type_errc::invalid_text);
+        return fail(type_errc::invalid_datetime_format);
       }
       if (auto ec = parse_zone(sc, f.zone)) return ec;
       f.has_zone = true;
@@ -126,16 +156,17 @@ std::error_code parse_datetime(std::string_view in, DateTimeFields& f) {
       f.bc = iequals(word, "bc");
       break;
     } else {
-      return fail(type_errc::invalid_text);
+      return fail(type_errc::invalid_datetime_format);
     }
   }
   sc.skip_spaces();
-  if (!sc.done()) return fail(type_errc::invalid_text);
+  if (!sc.done()) return fail(type_errc::invalid_datetime_format);
+  if (time_only && f.has_time && time_overflows(f)) return fail(type_errc::datetime_field_overflow);
   if (f.has_date) {
     // ValidateDate: year 0 does not exist; BC years count backwards from 1.
-    if (f.year <= 0 || f.month < 1 || f.month > 12) return fail(type_errc::datetime_out_of_range);
+    if (f.year <= 0 || f.month < 1 || f.month > 12) return fail(type_errc::datetime_field_overflow);
     if (f.bc) f.year = -(f.year - 1);
-    if (f.day < 1 || f.day > days_in_month(f.year, f.month)) return fail(type_errc::datetime_out_of_range);
+    if (f.day < 1 || f.day > days_in_month(f.year, f.month)) return fail(type_errc::datetime_field_overflow);
   }
   return {};
 }
@@ -151,7 +182,7 @@ std::error_code fields_to_timestamp(const DateTimeFields& f, bool apply_zone, st
   if (f.special == DateTimeFields::pos_infinity) return out = std::numeric_limits<std::int64_t>::max(), std::error_code{};
   if (f.special == DateTimeFields::neg_infinity) return out = std::numeric_limits<std::int64_t>::min(), std::error_code{};
   if (f.special == DateTimeFields::epoch) return out = -unix_epoch_microseconds, std::error_code{};
-  if (!f.has_date) return fail(type_errc::invalid_text);
+  if (!f.has_date) return fail(type_errc::invalid_datetime_format);
   std::int64_t j;
   if (!fields_to_julian(f, j)) return fail(type_errc::datetime_out_of_range);
   std::int64_t days = j - kEpochJdate;

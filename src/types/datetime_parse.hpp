@@ -29,8 +29,12 @@ struct DateTimeFields {
 };
 
 // Reads `in` (surrounding spaces allowed) into `f` and validates the date
-// fields (ValidateDate). Errors: invalid_text, datetime_out_of_range.
-std::error_code parse_datetime(std::string_view in, DateTimeFields& f);
+// fields (ValidateDate). Errors, as DateTimeParseError reports them:
+// invalid_datetime_format (22007), datetime_field_overflow (22008, a field
+// out of range), time_zone_out_of_range (22009).
+// time_only: read for time/timetz (DecodeTimeOnly), which checks the hour
+// only once the whole text has been read.
+std::error_code parse_datetime(std::string_view in, DateTimeFields& f, bool time_only = false);
 
 // Days since 2000-01-01 of validated date fields; false outside date's range.
 bool fields_to_days(const DateTimeFields& f, std::int64_t& days);

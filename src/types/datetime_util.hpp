@@ -152,6 +152,19 @@ bool read_be(std::string_view in, std::size_t at, T& out) {
   return true;
 }
 
+// ParseDateTime's own complaint, made before any field is decoded: a sign
+// followed (after spaces) by neither a digit nor a letter ("04:05 -",
+// "+-5"). A format error whatever else is wrong with the text.
+inline bool dangling_sign(std::string_view s) {
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '+' && s[i] != '-') continue;
+    std::size_t j = i + 1;
+    while (j < s.size() && is_space(s[j])) ++j;
+    if (j == s.size() || !(is_digit(s[j]) || is_alpha(s[j]))) return true;
+  }
+  return false;
+}
+
 // A cursor over date/time text: digits, letters, a fraction of a second.
 class Scanner {
  public:
@@ -177,6 +190,16 @@ class Scanner {
     while (is_digit(peek()) && i_ - start < max_digits) {
       v = v * 10 + (s_[i_] - '0');
       ++i_;
+    }
+    return i_ - start;
+  }
+  // All the digits there are (1+), as strtoint reads a field: leading zeros
+  // are fine, and a value past 10^15 stays there (out of any field's range).
+  std::size_t number(std::int64_t& v) {
+    std::size_t start = i_;
+    v = 0;
+    for (; is_digit(peek()); ++i_) {
+      if (v < 1'000'000'000'000'000) v = v * 10 + (s_[i_] - '0');
     }
     return i_ - start;
   }

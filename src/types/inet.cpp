@@ -333,8 +333,10 @@ void encode_binary(const Inet& v, Buffer& out) {
   std::memcpy(p + 4, v.address.data(), n);
 }
 
-std::error_code decode_text(std::string_view in, Inet& out, Oid type) {
-  bool cidr = type == oid::cidr;
+namespace {
+
+// network_in's parse, without cidr's check that no bits are set right of the mask.
+std::error_code parse_network(std::string_view in, bool cidr, Inet& r) {
   // The ported parsers want a C string; real addresses are short.
   char buf[128];
   if (in.empty() || in.size() >= sizeof buf || in.find('\0') != std::string_view::npos) {
@@ -342,7 +344,6 @@ std::error_code decode_text(std::string_view in, Inet& out, Oid type) {
   }
   std::memcpy(buf, in.data(), in.size());
   buf[in.size()] = '\0';
-  Inet r;
   r.is_cidr = cidr;
   int bits;
   if (in.find(':') != std::string_view::npos) {
@@ -354,25 +355,49 @@ std::error_code decode_text(std::string_view in, Inet& out, Oid type) {
   }
   if (bits < 0 || bits > max_bits(r.family)) return fail(type_errc::invalid_text);
   r.bits = static_cast<std::uint8_t>(bits);
+  return {};
+}
+
+}  // namespace
+
+namespace types_detail {
+
+bool cidr_has_host_bits(std::string_view in) {
+  Inet r;
+  return !parse_network(in, true, r) && !host_bits_clear(r);
+}
+
+}  // namespace types_detail
+
+std::error_code decode_text(std::string_view in, Inet& out, Oid type) {
+  bool cidr = type == oid::cidr;
+  Inet r;
+  if (auto ec = parse_network(in, cidr, r)) return ec;
   if (cidr && !host_bits_clear(r)) return fail(type_errc::invalid_text);
   out = r;
   return {};
 }
 
 std::error_code decode_binary(std::string_view in, Inet& out, Oid type) {
-  if (in.size() < 4) return fail(type_errc::invalid_binary);
+  // network_recv reads byte by byte and checks each field as it comes:
+  // running out of bytes is 08P01, a bad field or bytes left over 22P03.
+  if (in.empty()) return fail(type_errc::insufficient_data);
   auto family = static_cast<std::uint8_t>(in[0]);
   if (family != 2 && family != 3) return fail(type_errc::invalid_binary);
   Inet r;
   r.family = static_cast<Inet::Family>(family);
   r.is_cidr = type == oid::cidr;  // the wire's is_cidr byte is ignored, as network_recv does
+  if (in.size() < 2) return fail(type_errc::insufficient_data);
   auto bits = static_cast<std::uint8_t>(in[1]);
   if (bits > max_bits(r.family)) return fail(type_errc::invalid_binary);
   r.bits = bits;
   std::size_t n = addr_size(r.family);
-  if (static_cast<std::uint8_t>(in[3]) != n || in.size() != 4 + n) return fail(type_errc::invalid_binary);
+  if (in.size() < 4) return fail(type_errc::insufficient_data);
+  if (static_cast<std::uint8_t>(in[3]) != n) return fail(type_errc::invalid_binary);
+  if (in.size() < 4 + n) return fail(type_errc::insufficient_data);
   std::memcpy(r.address.data(), in.data() + 4, n);
   if (r.is_cidr && !host_bits_clear(r)) return fail(type_errc::invalid_binary);
+  if (in.size() > 4 + n) return fail(type_errc::invalid_binary);
   out = r;
   return {};
 }

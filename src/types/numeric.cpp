@@ -4,6 +4,7 @@
 // (digits, decimal point position, display scale) and both outputs are
 // produced digit by digit, so any precision PostgreSQL allows round-trips.
 
+#include <algorithm>
 #include <cstring>
 
 #include "pgwire/types/scalar.hpp"
@@ -221,19 +222,22 @@ std::error_code decode_binary(std::string_view in, Numeric& out, std::string& st
   auto u16 = [&](std::size_t at) {
     return static_cast<std::uint16_t>((static_cast<unsigned char>(in[at]) << 8) | static_cast<unsigned char>(in[at + 1]));
   };
-  if (in.size() < 8) return fail(type_errc::invalid_binary);
+  if (in.size() < 8) return fail(type_errc::insufficient_data);
   std::size_t ndigits = u16(0);
   auto weight = static_cast<std::int16_t>(u16(2));
   std::uint16_t sign = u16(4);
   std::uint16_t dscale = u16(6);
-  if (in.size() != 8 + 2 * ndigits) return fail(type_errc::invalid_binary);
   if (sign != kPos && sign != kNeg && sign != kNaN && sign != kPinf && sign != kNinf) {
     return fail(type_errc::invalid_binary);
   }
   if (dscale > kMaxDscale) return fail(type_errc::invalid_binary);
-  for (std::size_t i = 0; i < ndigits; ++i) {
+  // numeric_recv reads the digits one by one: a bad digit before the bytes
+  // run out is 22P03, running out 08P01, bytes left over 22P03.
+  std::size_t present = std::min(ndigits, (in.size() - 8) / 2);
+  for (std::size_t i = 0; i < present; ++i) {
     if (u16(8 + 2 * i) >= 10000) return fail(type_errc::invalid_binary);
   }
+  if (auto ec = fixed_size(in, 8 + 2 * ndigits)) return ec;
   // Special values need no storage: string literals live forever.
   if (sign == kNaN) return out.text = "NaN", std::error_code{};
   if (sign == kPinf) return out.text = "Infinity", std::error_code{};

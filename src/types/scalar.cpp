@@ -17,13 +17,14 @@ using namespace types_detail;
 
 namespace types_detail {
 
-bool valid_utf8(std::string_view s) noexcept {
-  auto p = reinterpret_cast<const unsigned char*>(s.data());
-  auto end = p + s.size();
+std::size_t invalid_utf8_at(std::string_view s) noexcept {
+  auto begin = reinterpret_cast<const unsigned char*>(s.data());
+  auto p = begin, end = begin + s.size();
+  auto here = [&] { return static_cast<std::size_t>(p - begin); };
   while (p < end) {
     unsigned char c = *p;
     if (c < 0x80) {
-      if (c == 0) return false;
+      if (c == 0) return here();
       ++p;
       continue;
     }
@@ -40,16 +41,16 @@ bool valid_utf8(std::string_view s) noexcept {
       if (c == 0xF0) lo = 0x90;  // overlong
       if (c == 0xF4) hi = 0x8F;  // above U+10FFFF
     } else {
-      return false;
+      return here();
     }
-    if (static_cast<std::size_t>(end - p) < n) return false;
-    if (p[1] < lo || p[1] > hi) return false;
+    if (static_cast<std::size_t>(end - p) < n) return here();
+    if (p[1] < lo || p[1] > hi) return here();
     for (std::size_t i = 2; i < n; ++i) {
-      if ((p[i] & 0xC0) != 0x80) return false;
+      if ((p[i] & 0xC0) != 0x80) return here();
     }
     p += n;
   }
-  return true;
+  return std::string_view::npos;
 }
 
 }  // namespace types_detail
@@ -188,17 +189,20 @@ std::error_code parse_int(std::string_view in, I& out) {
     neg = s[0] == '-';
     s.remove_prefix(1);
   }
-  if (s.empty()) return fail(type_errc::invalid_text);
-  const std::uint64_t limit = static_cast<std::uint64_t>(std::numeric_limits<I>::max()) + (neg ? 1 : 0);
+  if (s.empty() || !is_digit(s[0])) return fail(type_errc::invalid_text);
+  // The server accumulates the digits negatively and reports an overflow as
+  // soon as it happens, before looking at what follows them ("99999x" is
+  // 22003); only then is the positive limit checked ("32768x" is 22P02).
+  const std::uint64_t max = static_cast<std::uint64_t>(std::numeric_limits<I>::max());
   std::uint64_t mag = 0;
-  bool overflow = false;
-  for (char c : s) {
-    if (!is_digit(c)) return fail(type_errc::invalid_text);
-    auto d = static_cast<std::uint64_t>(c - '0');
-    if (mag > (limit - d) / 10) overflow = true;
-    if (!overflow) mag = mag * 10 + d;
+  std::size_t i = 0;
+  for (; i < s.size() && is_digit(s[i]); ++i) {
+    auto d = static_cast<std::uint64_t>(s[i] - '0');
+    if (mag > (max + 1 - d) / 10) return fail(type_errc::out_of_range);
+    mag = mag * 10 + d;
   }
-  if (overflow) return fail(type_errc::out_of_range);
+  if (i != s.size()) return fail(type_errc::invalid_text);
+  if (!neg && mag > max) return fail(type_errc::out_of_range);
   out = static_cast<I>(neg ? 0 - mag : mag);
   return {};
 }
@@ -241,12 +245,20 @@ std::error_code parse_float(std::string_view in, F& out) {
 }
 
 template <class T, std::size_t N>
-bool read_exact(std::string_view in, T& out) {
-  if (in.size() != N) return false;
+std::error_code read_exact(std::string_view in, T& out) {
+  if (auto ec = fixed_size(in, N)) return ec;
   std::uint64_t v = 0;
   for (std::size_t i = 0; i < N; ++i) v = (v << 8) | static_cast<unsigned char>(in[i]);
   out = static_cast<T>(v);
-  return true;
+  return {};
+}
+
+// jsonb_recv's version byte: only version 1 exists. (The server reports
+// another version as an internal error, XX000; a malformed value is what it
+// is, so this says 22P03.)
+std::error_code jsonb_version(std::string_view in) {
+  if (in.empty()) return fail(type_errc::insufficient_data);
+  return in[0] == 1 ? std::error_code{} : fail(type_errc::invalid_binary);
 }
 
 }  // namespace
@@ -276,7 +288,7 @@ std::error_code decode_text(std::string_view in, bool& out) {
 }
 
 std::error_code decode_binary(std::string_view in, bool& out) {
-  if (in.size() != 1) return fail(type_errc::invalid_binary);
+  if (auto ec = fixed_size(in, 1)) return ec;
   out = in[0] != 0;  // boolrecv: any nonzero byte is true
   return {};
 }
@@ -294,13 +306,13 @@ std::error_code decode_text(std::string_view in, std::int16_t& out) { return par
 std::error_code decode_text(std::string_view in, std::int32_t& out) { return parse_int(in, out); }
 std::error_code decode_text(std::string_view in, std::int64_t& out) { return parse_int(in, out); }
 std::error_code decode_binary(std::string_view in, std::int16_t& out) {
-  return read_exact<std::int16_t, 2>(in, out) ? std::error_code{} : fail(type_errc::invalid_binary);
+  return read_exact<std::int16_t, 2>(in, out);
 }
 std::error_code decode_binary(std::string_view in, std::int32_t& out) {
-  return read_exact<std::int32_t, 4>(in, out) ? std::error_code{} : fail(type_errc::invalid_binary);
+  return read_exact<std::int32_t, 4>(in, out);
 }
 std::error_code decode_binary(std::string_view in, std::int64_t& out) {
-  return read_exact<std::int64_t, 8>(in, out) ? std::error_code{} : fail(type_errc::invalid_binary);
+  return read_exact<std::int64_t, 8>(in, out);
 }
 
 // Floats ----------------------------------------------------------------------
@@ -314,13 +326,13 @@ std::error_code decode_text(std::string_view in, float& out) { return parse_floa
 std::error_code decode_text(std::string_view in, double& out) { return parse_float(in, out); }
 std::error_code decode_binary(std::string_view in, float& out) {
   std::uint32_t bits;
-  if (!read_exact<std::uint32_t, 4>(in, bits)) return fail(type_errc::invalid_binary);
+  if (auto ec = read_exact<std::uint32_t, 4>(in, bits)) return ec;
   out = std::bit_cast<float>(bits);
   return {};
 }
 std::error_code decode_binary(std::string_view in, double& out) {
   std::uint64_t bits;
-  if (!read_exact<std::uint64_t, 8>(in, bits)) return fail(type_errc::invalid_binary);
+  if (auto ec = read_exact<std::uint64_t, 8>(in, bits)) return ec;
   out = std::bit_cast<double>(bits);
   return {};
 }
@@ -346,11 +358,11 @@ std::error_code decode_text(std::string_view in, std::string_view& out, Oid type
 
 std::error_code decode_binary(std::string_view in, std::string_view& out, Oid type) {
   if (type == oid::jsonb) {
-    if (in.empty() || in[0] != 1) return fail(type_errc::invalid_binary);  // version 1 only
+    if (auto ec = jsonb_version(in)) return ec;
     in.remove_prefix(1);
   }
   if (!valid_utf8(in)) return fail(type_errc::invalid_encoding);
-  if (type == oid::name && in.size() >= 64) return fail(type_errc::out_of_range);  // namerecv
+  if (type == oid::name && in.size() >= 64) return fail(type_errc::name_too_long);  // namerecv
   if (type == oid::json || type == oid::jsonb) {
     if (auto ec = type == oid::json ? check_json(in) : check_jsonb(in)) return ec;
   }
@@ -383,10 +395,12 @@ std::error_code decode_text(std::string_view in, Bytea& out, std::string& storag
         ++i;
         continue;
       }
+      // hex_decode's order: the first digit, then a missing second, then it.
       int hi = hex_value(c);
-      if (hi < 0 || i + 1 >= in.size()) return fail(type_errc::invalid_text);
+      if (hi < 0) return fail(type_errc::invalid_hex_digit);
+      if (i + 1 >= in.size()) return fail(type_errc::odd_hex_digits);
       int lo = hex_value(in[i + 1]);
-      if (lo < 0) return fail(type_errc::invalid_text);
+      if (lo < 0) return fail(type_errc::invalid_hex_digit);
       storage.push_back(static_cast<char>(hi * 16 + lo));
       i += 2;
     }
@@ -449,7 +463,7 @@ std::error_code decode_text(std::string_view in, Char& out) {
 }
 
 std::error_code decode_binary(std::string_view in, Char& out) {
-  if (in.size() != 1) return fail(type_errc::invalid_binary);
+  if (auto ec = fixed_size(in, 1)) return ec;
   out.value = in[0];
   return {};
 }
@@ -468,19 +482,25 @@ std::error_code decode_text(std::string_view in, OidValue& out) {
     neg = s[0] == '-';
     s.remove_prefix(1);
   }
-  if (s.empty()) return fail(type_errc::invalid_text);
+  if (s.empty() || !is_digit(s[0])) return fail(type_errc::invalid_text);
+  // strtoul's own overflow (beyond 64 bits) is reported before trailing
+  // characters are looked at; the 32-bit range after them.
   std::uint64_t mag = 0;
-  for (char c : s) {
-    if (!is_digit(c)) return fail(type_errc::invalid_text);
-    if (mag <= 0xFFFFFFFFu) mag = mag * 10 + static_cast<std::uint64_t>(c - '0');  // stops growing once too big
+  std::size_t i = 0;
+  for (; i < s.size() && is_digit(s[i]); ++i) {
+    if (__builtin_mul_overflow(mag, 10u, &mag) ||
+        __builtin_add_overflow(mag, static_cast<unsigned>(s[i] - '0'), &mag)) {
+      return fail(type_errc::out_of_range);
+    }
   }
+  if (i != s.size()) return fail(type_errc::invalid_text);
   if (mag > (neg ? 0x80000000u : 0xFFFFFFFFu)) return fail(type_errc::out_of_range);
   out.value = static_cast<Oid>(neg ? 0 - mag : mag);
   return {};
 }
 
 std::error_code decode_binary(std::string_view in, OidValue& out) {
-  return read_exact<Oid, 4>(in, out.value) ? std::error_code{} : fail(type_errc::invalid_binary);
+  return read_exact<Oid, 4>(in, out.value);
 }
 
 // uuid -------------------------------------------------------------------------------
@@ -518,7 +538,7 @@ std::error_code decode_text(std::string_view in, Uuid& out) {
 }
 
 std::error_code decode_binary(std::string_view in, Uuid& out) {
-  if (in.size() != 16) return fail(type_errc::invalid_binary);
+  if (auto ec = fixed_size(in, 16)) return ec;
   std::memcpy(out.bytes.data(), in.data(), 16);
   return {};
 }
@@ -545,7 +565,7 @@ std::error_code decode_text(std::string_view in, Jsonb& out, std::string& storag
   return {};
 }
 std::error_code decode_binary(std::string_view in, Jsonb& out, std::string& storage) {
-  if (in.empty() || in[0] != 1) return fail(type_errc::invalid_binary);  // version 1 only
+  if (auto ec = jsonb_version(in)) return ec;
   return decode_text(in.substr(1), out, storage);
 }
 

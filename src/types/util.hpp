@@ -3,6 +3,7 @@
 // locale-independent: PostgreSQL's parsers use isspace/isdigit in the C locale.
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <system_error>
 
@@ -70,9 +71,33 @@ void write_bounded(Buffer& out, std::size_t max, F&& write) {
 }
 
 // UTF-8 as PostgreSQL's pg_verify_mbstr checks it: no NUL, no overlong forms,
-// no surrogates, nothing above U+10FFFF.
-bool valid_utf8(std::string_view s) noexcept;
+// no surrogates, nothing above U+10FFFF. invalid_utf8_at gives the offset of
+// the first offending character (npos when there is none), for the message.
+std::size_t invalid_utf8_at(std::string_view s) noexcept;
+inline bool valid_utf8(std::string_view s) noexcept { return invalid_utf8_at(s) == std::string_view::npos; }
 
 inline std::error_code fail(type_errc e) noexcept { return make_error_code(e); }
+
+// For the error message (array.cpp): the first element of the text array
+// literal `in` that its element type refuses with `ec`, as written (empty
+// when none is found).
+std::string failing_array_element(std::string_view in, Oid element, std::error_code ec);
+
+// For the error message (array.cpp): the part of a malformed array literal
+// the server quotes -- the whole of it, or the part after "[..]=" when the
+// braces are what is wrong.
+std::string_view malformed_array_text(std::string_view in);
+
+// For the error message (inet.cpp): whether `in` is a cidr that only fails
+// for bits set right of its mask ("invalid cidr value", not a syntax error).
+bool cidr_has_host_bits(std::string_view in);
+
+// A fixed-width binary value. The receive functions read the bytes they need
+// from the parameter: running short fails in the message reader (08P01),
+// bytes left over fail afterwards as an incorrect binary format (22P03).
+inline std::error_code fixed_size(std::string_view in, std::size_t n) noexcept {
+  if (in.size() < n) return fail(type_errc::insufficient_data);
+  return in.size() > n ? fail(type_errc::invalid_binary) : std::error_code{};
+}
 
 }  // namespace pgwire::types_detail

@@ -4,11 +4,17 @@
 // what a product knows (golden_script.hpp): the stored passwords, the
 // server's settings (what StartupHandler::server_parameters gives), and per
 // statement the columns, the rows in text form, the command, errors,
-// notices and setting changes. Everything else on the wire is the session
+// notices and setting changes, and for COPY the format and column count, the
+// rows copied in, the data copied out (as PostgreSQL split it into CopyData)
+// and the CONTEXT of an aborted copy-in. LISTEN / UNLISTEN / NOTIFY are
+// answered by the library's NotificationHub, whose NotificationResponse
+// (sent at commit, before ReadyForQuery) is compared with PostgreSQL's.
+// Everything else on the wire is the session
 // machine's to produce: message order, ParseComplete and the like, tag
 // counts, text/binary encoding per the client's formats, ReadyForQuery's
 // status, SQL cursors, portal suspension, skipping until Sync, the SCRAM
-// messages (the library's ScramServer), the 57014 of a cancel.
+// messages (the library's ScramServer), the 57014 of a cancel and of
+// CopyFail, Copy{In,Out}Response, CopyDone and the count of "COPY n".
 //
 // Choices a real server makes at random are PostgreSQL's here, as a product
 // may choose them freely and the captured client answered those: the
@@ -22,10 +28,12 @@
 #include <fmt/format.h>
 
 #include "golden_script.hpp"
+#include "pgwire/api/notifications.hpp"
 #include "pgwire/auth/base64.hpp"
 #include "pgwire/auth/md5.hpp"
 #include "pgwire/auth/scram.hpp"
 #include "pgwire/types/convert.hpp"
+#include "pgwire/types/copy_format.hpp"
 #include "support/sync_driver.hpp"
 
 namespace pgwire::test {
@@ -90,6 +98,53 @@ class GoldenRows final : public RowStream {
   std::size_t at_ = 0;
 };
 
+// The row count of a "COPY n" tag.
+inline std::uint64_t copy_count(const std::string& tag) {
+  if (!tag.starts_with("COPY ")) throw std::logic_error("golden COPY without a COPY tag: " + tag);
+  return std::stoull(tag.substr(5));
+}
+
+// COPY FROM STDIN: takes whatever the client sends; CopyDone gives the row
+// count PostgreSQL reported. (A CopyFail ends it with the library's 57014,
+// which carries error_context().)
+class GoldenCopyIn final : public CopyInStream {
+ public:
+  explicit GoldenCopyIn(const GoldenResult& r) : r_(r) {}
+  void write(std::string_view data) { received_.append(data); }
+  // The CONTEXT PostgreSQL gave the error that ended this COPY ("COPY items,
+  // line 2"): the table and line are the product's to know.
+  std::optional<std::string> error_context() const override {
+    if (r_.error && !r_.error->where.empty()) return r_.error->where;
+    return std::nullopt;
+  }
+  std::uint64_t finish() const {
+    if (r_.error) throw std::logic_error("golden COPY FROM STDIN ended with CopyDone, PostgreSQL's with an error");
+    return copy_count(r_.tag);
+  }
+
+ private:
+  const GoldenResult& r_;
+  std::string received_;
+};
+
+// COPY TO STDOUT: PostgreSQL's CopyData payloads as it split them. Each
+// counts one row until the tag's count is reached (the binary trailer and
+// nothing else comes after the last row); the library makes "COPY n".
+class GoldenCopyOut final : public CopyOutStream {
+ public:
+  explicit GoldenCopyOut(const GoldenResult& r) : r_(r), rows_(copy_count(r.tag)) {}
+  bool fill(CopyWriter& w) {
+    const auto& data = r_.copy->data;
+    for (; at_ < data.size() && w.wants_more(); ++at_) w.send(data[at_], at_ < rows_ ? 1 : 0);
+    return at_ < data.size();
+  }
+
+ private:
+  const GoldenResult& r_;
+  std::uint64_t rows_;
+  std::size_t at_ = 0;
+};
+
 class GoldenProduct final : public SyncDriver {
  public:
   explicit GoldenProduct(GoldenScript script)
@@ -101,7 +156,10 @@ class GoldenProduct final : public SyncDriver {
 
  private:
   GoldenScript script_;
-  std::deque<GoldenResult> running_;  // results whose rows are being sent
+  std::deque<GoldenResult> running_;  // results whose rows or COPY data are being sent
+  // LISTEN / UNLISTEN / NOTIFY are the library's: the notifications are the
+  // hub's (PostgreSQL's transaction rules, the session's process id as the sender).
+  NotificationHub hub_;
 
   template <class T>
   T next(std::map<std::string, std::deque<T>>& answers, const char* what, const std::string& sql) {
@@ -118,8 +176,16 @@ class GoldenProduct final : public SyncDriver {
   Response response(GoldenResult r) {
     for (const auto& n : r.notices) machine.send_notice(n);
     for (const auto& [name, value] : r.settings) machine.set_parameter(name, value);
-    if (r.unsupported)  // what a product without COPY or replication can say
-      return Response::error(ErrorInfo::error("0A000", "COPY and replication are not supported"));
+    if (r.unsupported)  // what a product without replication can say
+      return Response::error(ErrorInfo::error("0A000", "replication is not supported"));
+    if (r.copy) {
+      auto format = r.copy->binary ? CopyFormat::binary : CopyFormat::text;
+      std::size_t columns = r.copy->columns;
+      auto& kept = running_.emplace_back(std::move(r));
+      if (kept.copy->direction == 'G')
+        return Response::copy_in(std::make_unique<GoldenCopyIn>(kept), format, columns);
+      return Response::copy_out(std::make_unique<GoldenCopyOut>(kept), format, columns);
+    }
     if (r.empty) return Response::empty();
     if (r.columns) {
       // The tag's count is the library's to add ("SELECT" -> "SELECT 2").
@@ -136,8 +202,24 @@ class GoldenProduct final : public SyncDriver {
     return Response::command(r.tag);
   }
 
+  // The hub's answer to a LISTEN / UNLISTEN / NOTIFY that PostgreSQL
+  // answered with `scripted` (which must be a command, or that error).
+  std::optional<Response> notification_command(std::string_view sql, const GoldenResult& scripted) {
+    auto r = hub_.answer(machine, sql);
+    if (r && (scripted.columns || scripted.copy || scripted.empty))
+      throw std::logic_error("golden: NotificationHub answered what PostgreSQL did not answer as a command");
+    return r;
+  }
+
+  // Each result made when it is its turn (its notices go out then).
   void simple_query(std::string_view sql) override {
-    for (auto& r : next(script_.queries, "run the query", std::string(sql))) {
+    auto results = next(script_.queries, "run the query", std::string(sql));
+    if (results.size() == 1)
+      if (auto r = notification_command(sql, results[0])) {
+        stream(*r);
+        return;
+      }
+    for (auto& r : results) {
       Response out = response(std::move(r));
       if (!stream(out)) break;
     }
@@ -145,8 +227,13 @@ class GoldenProduct final : public SyncDriver {
 
   std::vector<Response> query(std::string_view sql) override {
     std::vector<Response> out;
-    for (auto& r : next(script_.queries, "run the query", std::string(sql)))
-      out.push_back(response(std::move(r)));
+    auto results = next(script_.queries, "run the query", std::string(sql));
+    if (results.size() == 1)
+      if (auto r = notification_command(sql, results[0])) {
+        out.push_back(std::move(*r));
+        return out;
+      }
+    for (auto& r : results) out.push_back(response(std::move(r)));
     return out;
   }
 
@@ -167,12 +254,21 @@ class GoldenProduct final : public SyncDriver {
   }
 
   Response execute(Portal& p) override {
-    return response(next(script_.executes, "execute", p.statement->sql));
+    GoldenResult r = next(script_.executes, "execute", p.statement->sql);
+    if (auto hub = notification_command(p.statement->sql, r)) return std::move(*hub);
+    return response(std::move(r));
   }
 
   bool fill(RowStream& rows, RowWriter& w) override {
     return dynamic_cast<GoldenRows&>(rows).fill(w, machine);
   }
+
+  void copy_write(CopyInStream& target, std::string_view data) override { copy_in(target).write(data); }
+  std::uint64_t copy_finish(CopyInStream& target) override { return copy_in(target).finish(); }
+  bool copy_fill(CopyOutStream& source, CopyWriter& w) override {
+    return dynamic_cast<GoldenCopyOut&>(source).fill(w);
+  }
+  static GoldenCopyIn& copy_in(CopyInStream& target) { return dynamic_cast<GoldenCopyIn&>(target); }
 
   void authenticate() override {
     const std::string& user = machine.client().user;

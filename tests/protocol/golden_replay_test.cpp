@@ -33,13 +33,9 @@ struct ExpectedDifference {
 };
 
 const ExpectedDifference expected_differences[] = {
-    {"copy", 'G', 'E',
-     "no COPY sub-protocol: a product cannot answer CopyInResponse/CopyOutResponse, so it "
-     "refuses COPY (0A000)"},
     {"function_call", 'V', 'E',
      "fast-path FunctionCall is refused with 0A000 (session_machine.cpp): products have no "
      "handler for it"},
-    {"listen_notify", 'A', 0, "no API for a product to send NotificationResponse"},
     {"replication_physical", 'W', 'E',
      "no replication sub-protocol: a product cannot answer CopyBothResponse, so it refuses "
      "START_REPLICATION (0A000)"},

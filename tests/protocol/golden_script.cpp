@@ -258,14 +258,34 @@ class Reader {
           cur = {};
           break;
         case 'S': settings(out.empty() ? &cur : &out.back()); break;
-        case 'G': case 'H': case 'W':  // COPY: its whole exchange ends with ReadyForQuery
+        case 'G': case 'H': {  // COPY: then "COPY n" or the error that ended it
+          auto& c = cur.copy.emplace();
+          c.direction = type();
+          const CopyResponse r = c.direction == 'G' ? CopyResponse(take<CopyInResponse>())
+                                                     : CopyResponse(take<CopyOutResponse>());
+          c.binary = r.format == 1;
+          c.columns = r.column_formats.size();
+          break;
+        }
+        case 'd':
+          if (!cur.copy || cur.copy->direction != 'H') fail("CopyData outside COPY TO STDOUT");
+          cur.copy->data.emplace_back(take<CopyData>().data);
+          break;
+        case 'c':
+          if (!cur.copy || cur.copy->direction != 'H') fail("CopyDone outside COPY TO STDOUT");
+          ++be_;
+          break;
+        case 'W':  // replication: its whole exchange ends with ReadyForQuery
           cur.unsupported = type();
           skip_to_ready();
           out.push_back(std::move(cur));
           cur = {};
           break;
+        case 'A':  // NotificationResponse: the product's NotificationHub makes it
+          ++be_;
+          break;
         case '\0': fail("the server stream ended before ReadyForQuery");
-        default: ++be_;  // NotificationResponse: no product can send one (an expected difference)
+        default: fail("unexpected message in a simple query's answer");
       }
     }
     ++be_;

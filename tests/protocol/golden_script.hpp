@@ -2,8 +2,8 @@
 // What PostgreSQL answered in one golden capture, in the form a product
 // knows it: the login (which authentication request, the settings it
 // reported, the process id and cancel key) and, per statement, its
-// parameter types, columns, rows, command tag, error, notices and the
-// settings it changed. read_script() gets it by following PostgreSQL's
+// parameter types, columns, rows, command tag, error, notices, the
+// settings it changed and, for COPY, its format, columns and data. read_script() gets it by following PostgreSQL's
 // answer to each client message in turn; golden_product.hpp answers the
 // session machine from it.
 
@@ -32,8 +32,17 @@ struct GoldenResult {
   std::optional<ErrorInfo> error;  // the ErrorResponse that ended it
   bool empty = false;              // EmptyQueryResponse
   std::vector<Setting> settings;   // ParameterStatus the statement caused
-  // PostgreSQL answered CopyInResponse / CopyOutResponse / CopyBothResponse
-  // (the type letter): a sub-protocol the library does not have.
+  // COPY: PostgreSQL answered CopyInResponse ('G') or CopyOutResponse ('H');
+  // the result then ends with "COPY n" or an error, as any other.
+  struct Copy {
+    char direction = 0;  // 'G' copy-in, 'H' copy-out
+    bool binary = false;  // the overall format (text and csv both announce 0)
+    std::size_t columns = 0;
+    std::vector<std::string> data;  // copy-out: the payload of each CopyData
+  };
+  std::optional<Copy> copy;
+  // PostgreSQL answered CopyBothResponse: a sub-protocol (replication) the
+  // library does not have.
   char unsupported = 0;
 };
 

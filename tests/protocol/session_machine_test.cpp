@@ -3,6 +3,8 @@
 // rule the machine owns, and the regression tests of the two hangs that the
 // old split between engine and driver had.
 
+#include <fmt/format.h>
+
 #include "support/codec_util.hpp"
 #include "support/fake_driver.hpp"
 
@@ -585,6 +587,49 @@ TEST_CASE("session: COPY FROM STDIN by bytes", "[session][copy]") {
     CHECK(s.d.finished);
     REQUIRE(s.d.last_copy_in);
     CHECK(s.d.last_copy_in->aborted == "connection lost during COPY");
+  }
+}
+
+// A whole backend message: type, length, body.
+std::string backend_frame(char type, std::string_view body) {
+  std::string out(1, type);
+  auto n = static_cast<std::uint32_t>(body.size() + 4);
+  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>((n >> shift) & 0xff));
+  return out.append(body);
+}
+
+TEST_CASE("session: the session's own copy-in errors carry the target's CONTEXT line", "[session][copy]") {
+  // PostgreSQL 15 (golden capture `copy`) answers CopyFail after one row with
+  //   E S=ERROR V=ERROR C=57014 M="COPY from stdin failed: ..." W="COPY items, line 2" F L R
+  // (the W from CopyFromErrorCallback); the table and the line are the target's.
+  LoggedIn s;
+  const std::string copy_in_response = backend_frame('G', std::string("\0\0\x02\0\0\0\0", 7));
+  const std::string ready = backend_frame('Z', "I");
+  auto error = [](std::string_view code, std::string_view message, std::string_view where) {
+    std::string body = "SERROR";
+    body += '\0';
+    body += "VERROR";
+    body += '\0';
+    body += fmt::format("C{}", code) + '\0' + fmt::format("M{}", message) + '\0' + fmt::format("W{}", where);
+    body += '\0';
+    body += '\0';
+    return backend_frame('E', body);
+  };
+  SECTION("CopyFail: 57014 with the line being read") {
+    s.d.send(q("copyin") + msg(CopyData{"1\n"}) + msg(CopyFail{"client gave up"}));
+    s.d.run(false);
+    CHECK(test::to_hex(s.d.output) ==
+          test::to_hex(copy_in_response +
+                       error("57014", "COPY from stdin failed: client gave up", "COPY fake, line 2") + ready));
+  }
+  SECTION("a stray message: 08P01, with the context of the moment it came") {
+    s.d.send(q("copyin") + msg(CopyData{"1\n2\n"}) + msg(Sync{}) + q("select 1"));
+    s.d.run(false);
+    // Then the Query is dropped with the COPY's leftovers, as PostgreSQL drops it.
+    CHECK(test::to_hex(s.d.output) ==
+          test::to_hex(copy_in_response +
+                       error("08P01", "unexpected message type 0x51 during COPY from stdin", "COPY fake, line 3") +
+                       ready));
   }
 }
 

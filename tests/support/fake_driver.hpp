@@ -19,7 +19,8 @@
 //   cancelme       a cancel arrives while the handler runs, which then fails
 //   cancelrows N   N rows; a cancel arrives after the first batch
 //   copyin [binary] COPY FROM STDIN into a FakeCopyIn (rows = '\n' count;
-//                  data holding "bad" -> 22P04); copyout N: N rows "i\n"
+//                  data holding "bad" -> 22P04; CONTEXT "COPY fake, line
+//                  <rows + 1>"); copyout N: N rows "i\n"
 //   notify CH P    pushes a notification to this session (SessionHandle)
 //   anything else  CommandComplete "OK"
 // Parse fails with 42601 for "badparse"; Bind fails with 22P02 when a
@@ -85,6 +86,10 @@ class FakeCopyIn final : public CopyInStream {
     if (data.find("bad") != std::string_view::npos) throw PgError("22P04", "bad COPY data");
     if (record.received.size() < (1 << 16)) record.received.append(data.substr(0, 1 << 16));
     for (char c : data) record.rows += c == '\n';
+  }
+  // As PostgreSQL's CopyFromErrorCallback: the table, the line being read.
+  std::optional<std::string> error_context() const override {
+    return "COPY fake, line " + std::to_string(record.rows + 1);
   }
   CopyInRecord record;
 };

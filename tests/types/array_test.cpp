@@ -117,15 +117,32 @@ TEST_CASE("types: array text input errors") {
   CHECK(decode_text("{{1,2},{3,4}}", a) == type_errc::unsupported_dimensions);
   CHECK(decode_text("[1:2][1:1]={{1},{2}}", a) == type_errc::unsupported_dimensions);
   CHECK(decode_text("[1:1][1:1][1:1][1:1][1:1][1:1][1:1]={{{{{{{1}}}}}}}", a) == type_errc::too_many_dimensions);
-  CHECK(decode_text("{1,,2}", a) == type_errc::invalid_text);
-  CHECK(decode_text("{1", a) == type_errc::invalid_text);
-  CHECK(decode_text("{\"1}", a) == type_errc::invalid_text);
-  CHECK(decode_text("{1\\", a) == type_errc::invalid_text);
-  CHECK(decode_text("[1:3]={1,2}", a) == type_errc::invalid_text);
+  CHECK(decode_text("{1,,2}", a) == type_errc::malformed_array);
+  CHECK(decode_text("{1", a) == type_errc::malformed_array);
+  CHECK(decode_text("{\"1}", a) == type_errc::malformed_array);
+  CHECK(decode_text("{1\\", a) == type_errc::malformed_array);
+  CHECK(decode_text("[1:3]={1,2}", a) == type_errc::malformed_array);
   CHECK(decode_text("{x}", a) == type_errc::invalid_text);
-  CHECK(decode_text("{\"1\"2}", a) == type_errc::invalid_text);  // nothing may follow a closing quote
-  CHECK(decode_text("{\"1\" \"2\"}", a) == type_errc::invalid_text);
+  CHECK(decode_text("{\"1\"2}", a) == type_errc::malformed_array);  // nothing may follow a closing quote
+  CHECK(decode_text("{\"1\" \"2\"}", a) == type_errc::malformed_array);
   CHECK(decode_text("{99999999999}", a) == type_errc::out_of_range);
+  // The whole literal's shape is checked before any element, as ArrayCount
+  // does: a malformed literal is 22P02 even when an element is bad too.
+  CHECK(decode_text("{{1},2}", a) == type_errc::malformed_array);
+  CHECK(decode_text("{1,{2}}", a) == type_errc::malformed_array);
+  CHECK(decode_text("{{1,2},{3}}", a) == type_errc::malformed_array);  // ragged
+  CHECK(decode_text("{{}}", a) == type_errc::malformed_array);
+  CHECK(decode_text("{1,}", a) == type_errc::malformed_array);
+  CHECK(decode_text("{x,,1}", a) == type_errc::malformed_array);
+  CHECK(decode_text("{1} x", a) == type_errc::malformed_array);
+  CHECK(decode_text("[1:1]={{1}}", a) == type_errc::malformed_array);  // dimensions do not match
+  CHECK(decode_text("{{{{{{{1}}}}}}}", a) == type_errc::too_many_dimensions);
+  CHECK(decode_text("[2:1]={1}", a) == type_errc::array_bounds);  // 2202E
+  CHECK(decode_text("[2147483647:2147483647]={1}", a) == type_errc::array_limit);  // 54000
+  CHECK_FALSE(decode_text("[-2147483648:-2147483648]={1}", a));
+  DecodedArray<Date> dates;
+  CHECK(decode_text("{2024-13-01,,}", dates) == type_errc::malformed_array);
+  CHECK(decode_text("{2024-13-01}", dates) == type_errc::datetime_field_overflow);
   DecodedArray<std::string_view> s;
   CHECK(decode_text("{\"\xff\"}", s) == type_errc::invalid_encoding);
 }
@@ -148,18 +165,23 @@ TEST_CASE("types: binary arrays never trust counts or lengths") {
   CHECK(decode("00000001 00000002 00000017 00000001 00000001 00000004 00000001") == type_errc::invalid_binary);
   CHECK(decode("00000001 00000000 00000014 00000001 00000001 00000008 0000000000000001") ==
         type_errc::wrong_element_type);
+  // Codes as array_recv reports them (checked against PostgreSQL 15): too
+  // many elements or a bound past int32 54000, bytes missing where a length
+  // or an element is read 08P01, a bad length or bytes left over 22P03.
   // Two billion elements announced, none present: rejected before any allocation.
-  CHECK(decode("00000001 00000000 00000017 7fffffff 00000001 00000004 00000001") == type_errc::out_of_range);
-  CHECK(decode("00000001 00000000 00000017 00100000 00000001 00000004 00000001") == type_errc::invalid_binary);
-  CHECK(decode("00000001 00000000 00000017 ffffffff 00000001") == type_errc::invalid_binary);
+  CHECK(decode("00000001 00000000 00000017 7fffffff 00000001 00000004 00000001") == type_errc::array_limit);
+  CHECK(decode("00000001 00000000 00000017 00100000 00000001 00000004 00000001") == type_errc::insufficient_data);
+  CHECK(decode("00000001 00000000 00000017 ffffffff 00000001") == type_errc::array_limit);
   CHECK(decode("00000001 00000000 00000017 00000002 7fffffff 00000004 00000001 00000004 00000002") ==
-        type_errc::invalid_binary);  // upper bound overflows int32
+        type_errc::array_limit);  // upper bound overflows int32
   CHECK(decode("00000001 00000000 00000017 00000001 00000001 7fffffff 00000001") == type_errc::invalid_binary);
   CHECK(decode("00000001 00000000 00000017 00000001 00000001 fffffffe") == type_errc::invalid_binary);
-  CHECK(decode("00000001 00000000 00000017 00000001 00000001 00000003 000001") == type_errc::invalid_binary);
+  CHECK(decode("00000001 00000000 00000017 00000001 00000001 00000003 000001") == type_errc::insufficient_data);
+  CHECK(decode("00000001 00000000 00000017 00000001 00000001 00000005 0000000100") == type_errc::invalid_binary);
+  CHECK(decode("00000001 00000000 00000017 00000002 00000001 00000004 00000001") == type_errc::insufficient_data);
   CHECK(decode("00000001 00000000 00000017 00000001 00000001 00000004 00000001 00") == type_errc::invalid_binary);
-  CHECK(decode("00000001 00000000 00000017 00000001") == type_errc::invalid_binary);
-  CHECK(decode("00000001 00000000 000000") == type_errc::invalid_binary);
+  CHECK(decode("00000001 00000000 00000017 00000001") == type_errc::insufficient_data);
+  CHECK(decode("00000001 00000000 000000") == type_errc::insufficient_data);
   DecodedArray<std::string_view> names;
   CHECK(decode_binary(hex("00000001 00000000 00000019 00000001 00000001 00000002 6162").s, names, oid::name) ==
         type_errc::wrong_element_type);

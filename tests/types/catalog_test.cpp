@@ -3,6 +3,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "pgwire/codec/error_info.hpp"
 #include "types/types_util.hpp"
 
 using namespace pgwire;
@@ -135,8 +136,17 @@ TEST_CASE("types: error category and SQLSTATEs") {
   CHECK(type_error_sqlstate(ec) == "22P02");
   CHECK(type_error_sqlstate(type_errc::datetime_out_of_range) == "22008");
   CHECK(type_error_sqlstate(type_errc::too_many_dimensions) == "54000");
+  CHECK(type_error_sqlstate(type_errc::invalid_datetime_format) == sqlstate::invalid_datetime_format);
+  CHECK(type_error_sqlstate(type_errc::datetime_field_overflow) == sqlstate::datetime_field_overflow);
+  CHECK(type_error_sqlstate(type_errc::time_zone_out_of_range) == sqlstate::invalid_time_zone_displacement_value);
+  CHECK(type_error_sqlstate(type_errc::interval_field_overflow) == sqlstate::interval_field_overflow);
+  CHECK(type_error_sqlstate(type_errc::malformed_array) == sqlstate::invalid_text_representation);
+  CHECK(type_error_sqlstate(type_errc::array_bounds) == sqlstate::array_subscript_error);
+  CHECK(type_error_sqlstate(type_errc::invalid_hex_digit) == sqlstate::invalid_parameter_value);
+  CHECK(type_error_sqlstate(type_errc::insufficient_data) == sqlstate::protocol_violation);
+  CHECK(type_error_sqlstate(type_errc::name_too_long) == sqlstate::name_too_long);
   CHECK(type_error_sqlstate(codec_errc::truncated).empty());
-  for (int e = 1; e <= static_cast<int>(type_errc::unsupported_format); ++e) {
+  for (int e = 1; e <= static_cast<int>(type_errc::name_too_long); ++e) {
     std::error_code c = static_cast<type_errc>(e);
     CHECK(c.message() != "unknown type error");
     CHECK(type_error_sqlstate(c).size() == 5);

@@ -57,13 +57,20 @@ TEST_CASE("COPY binary: PostgreSQL's output decodes, converts to its text, and e
 
 TEST_CASE("COPY binary: a conversion error names the column") {
   CopySettings s = settings_for("BINARY", CopyDirection::from, {"n"}, "t");
-  CopyRow row{std::string_view("abc")};
+  // Bytes left over: 22P03, "incorrect binary data format" (int4recv).
+  CopyRow row{std::string_view("abcde")};
   row.set_line(7);
   CopyRow out;
   auto e = convert_copy_row(row, std::vector<Oid>{oid::int4}, format_binary, format_text, out, &s);
   REQUIRE(e);
   CHECK(e->code == "22P03");
   CHECK(e->where == "COPY t, line 7, column n");
+  // Too few: PostgreSQL's pq_getmsgint gives 08P01 "insufficient data left in message".
+  CopyRow short_row{std::string_view("abc")};
+  short_row.set_line(8);
+  e = convert_copy_row(short_row, std::vector<Oid>{oid::int4}, format_binary, format_text, out, &s);
+  REQUIRE(e);
+  CHECK(e->code == "08P01");
 }
 
 TEST_CASE("COPY binary: an announced length is checked before its bytes are awaited") {

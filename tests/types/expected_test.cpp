@@ -5,7 +5,7 @@
 //  - its text encoding equals the server's text output, byte for byte;
 //  - the server's text output decodes back to the same value;
 //  - the input literal decodes to the same value (unless flagged), and
-//    inputs the server rejects are rejected.
+//    inputs the server rejects are rejected with the server's SQLSTATE.
 
 #include <deque>
 #include <functional>
@@ -78,6 +78,7 @@ std::string run(const std::function<void(const T&, Buffer&)>& enc, const T& v) {
 struct Counts {
   std::map<std::string, int> rows;
   int errors = 0;
+  int wrong_sqlstate = 0;  // rejected, but not with the server's code
 };
 
 template <class T>
@@ -88,7 +89,12 @@ void check(const ExpectedRow& r, const Codec<T>& c, Counts& counts) {
   if (r.is_error()) {
     ++counts.errors;
     T v{};
-    CHECK(c.decode_text(r.input, v, pool));  // the server rejected it: so must we
+    // The server rejected it: so must we, with the code a client would see.
+    std::error_code ec = c.decode_text(r.input, v, pool);
+    CHECK(ec);
+    std::string code(type_error_sqlstate(ec));
+    if (code != r.binary_hex) ++counts.wrong_sqlstate;
+    CHECK(code == r.binary_hex);
     return;
   }
   Bytes bytes = pgwire::test::hex(r.binary_hex);
@@ -181,4 +187,5 @@ TEST_CASE("types: every expectation captured from PostgreSQL 15") {
   // Every scalar and array type is covered, with rejected inputs too.
   CHECK(counts.rows.size() == 50);
   CHECK(counts.errors > 150);
+  CHECK(counts.wrong_sqlstate == 0);
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Regenerates tests/types/data/expected.tsv and pg_type.tsv from a real
-# PostgreSQL 15, so that the type tests compare against the server itself.
+# Regenerates tests/types/data/expected.tsv, errors.tsv and pg_type.tsv from
+# a real PostgreSQL 15, so that the type tests compare against the server
+# itself.
 #
 #   tests/types/gen_expected.sh
 #
@@ -12,7 +13,8 @@
 # output in hex -- or "ERROR" and the SQLSTATE when the server rejects the
 # input. Text output comes from the type's output function and binary from
 # its send function, under the settings the encoders assume. The random rows
-# (flags "random") come from a fixed seed.
+# (flags "random") come from a fixed seed. errors.tsv has, for each rejected
+# input, type, input, SQLSTATE and the server's message (without detail).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -104,6 +106,19 @@ END
 
 COPY (SELECT c.type, c.input, c.flags, p.text_out, p.bin
       FROM cases c, pg_temp.probe(c.type, c.input) p ORDER BY c.n) TO STDOUT;
+
+-- The message of each rejected input, as its input function words it.
+CREATE FUNCTION pg_temp.probe_error(t text, lit text, OUT code text, OUT msg text) LANGUAGE plpgsql AS \$\$
+BEGIN
+  EXECUTE format('SELECT %L::%I', lit, t);
+EXCEPTION WHEN others THEN
+  GET STACKED DIAGNOSTICS code = RETURNED_SQLSTATE, msg = MESSAGE_TEXT;
+END
+\$\$;
+
+\o $data/errors.tsv
+COPY (SELECT c.type, c.input, e.code, e.msg
+      FROM cases c, pg_temp.probe_error(c.type, c.input) e WHERE e.code IS NOT NULL ORDER BY c.n) TO STDOUT;
 SQL
 
 psql_ -c "COPY (SELECT oid, typname, typlen, typelem, typarray, typcategory FROM pg_type
@@ -115,4 +130,5 @@ psql_ -c "COPY (SELECT oid, typname, typlen, typelem, typarray, typcategory FROM
                                  'numeric','void','uuid','_uuid','jsonb','_jsonb')
                ORDER BY oid) TO STDOUT" > "$data/pg_type.tsv"
 
-echo "wrote $(wc -l < "$data/expected.tsv") cases to $data/expected.tsv" >&2
+echo "wrote $(wc -l < "$data/expected.tsv") cases to $data/expected.tsv," \
+  "$(wc -l < "$data/errors.tsv") messages to $data/errors.tsv" >&2

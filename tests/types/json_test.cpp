@@ -284,7 +284,7 @@ TEST_CASE("types: jsonb binary form and storage") {
   CHECK(j.text == R"({"a": 2, "b": 1})");
 
   CHECK(decode_binary(hex("02 5b 5d").s, j, storage) == type_errc::invalid_binary);  // version 1 only
-  CHECK(decode_binary("", j, storage) == type_errc::invalid_binary);
+  CHECK(decode_binary("", j, storage) == type_errc::insufficient_data);
   CHECK(decode_text("\"\xff\"", j, storage) == type_errc::invalid_encoding);
   CHECK(test::text_error(Jsonb{"\"\xc3\""}) == type_errc::invalid_encoding);
 

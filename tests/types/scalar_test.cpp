@@ -53,7 +53,8 @@ TEST_CASE("types: bool") {
   }
   CHECK_FALSE(decode_binary(hex("02"), b));
   CHECK(b);  // boolrecv: any nonzero byte
-  CHECK(decode_binary("", b) == type_errc::invalid_binary);
+  // Too few bytes fail in the message reader (08P01), too many after it (22P03).
+  CHECK(decode_binary("", b) == type_errc::insufficient_data);
   CHECK(decode_binary(hex("01 00"), b) == type_errc::invalid_binary);
 }
 
@@ -78,13 +79,22 @@ TEST_CASE("types: integers at their limits") {
   CHECK(decode_text("9223372036854775808", i64) == type_errc::out_of_range);
   CHECK(decode_text("99999999999999999999999", i64) == type_errc::out_of_range);
   CHECK(decode_text("1 2", i64) == type_errc::invalid_text);
+  // pg_strtoint: an overflow in the digits is reported before what follows
+  // them; the positive limit after ("32768x" is a syntax error).
+  std::int16_t i16b;
+  CHECK(decode_text("99999x", i16b) == type_errc::out_of_range);
+  CHECK(decode_text("32768x", i16b) == type_errc::invalid_text);
+  CHECK(decode_text("-32768", i16b) == std::error_code{});
+  OidValue o;
+  CHECK(decode_text("99999999999999999999x", o) == type_errc::out_of_range);  // strtoul's own overflow
+  CHECK(decode_text("4294967296x", o) == type_errc::invalid_text);
   CHECK(decode_text("+", i64) == type_errc::invalid_text);
   std::int32_t i32;
   CHECK_FALSE(decode_binary(hex("ff ff ff fe"), i32));
   CHECK(i32 == -2);
-  CHECK(decode_binary(hex("00 00 01"), i32) == type_errc::invalid_binary);
+  CHECK(decode_binary(hex("00 00 01"), i32) == type_errc::insufficient_data);
   CHECK(decode_binary(hex("00 00 00 00 01"), i32) == type_errc::invalid_binary);
-  CHECK(decode_binary(hex("00 00 00 00"), i64) == type_errc::invalid_binary);
+  CHECK(decode_binary(hex("00 00 00 00"), i64) == type_errc::insufficient_data);
 }
 
 TEST_CASE("types: float text is PostgreSQL's shortest round-trip form") {
@@ -135,7 +145,7 @@ TEST_CASE("types: float text is PostgreSQL's shortest round-trip form") {
   CHECK(decode_text("3.5e38", f) == type_errc::out_of_range);
   CHECK_FALSE(decode_binary(hex("c0 00 00 00"), f));
   CHECK(f == -2.0f);
-  CHECK(decode_binary(hex("c0 00 00 00"), d) == type_errc::invalid_binary);
+  CHECK(decode_binary(hex("c0 00 00 00"), d) == type_errc::insufficient_data);
 }
 
 TEST_CASE("types: strings are checked as PostgreSQL checks client text") {
@@ -157,7 +167,7 @@ TEST_CASE("types: strings are checked as PostgreSQL checks client text") {
   for (int i = 0; i < 40; ++i) long_name += "\xc3\xa9";
   CHECK_FALSE(decode_text(long_name, out, oid::name));
   CHECK(out.size() == 63);
-  CHECK(decode_binary(long_name, out, oid::name) == type_errc::out_of_range);
+  CHECK(decode_binary(long_name, out, oid::name) == type_errc::name_too_long);  // 42622
   CHECK_FALSE(decode_binary(std::string(63, 'x'), out, oid::name));
 
   // json / jsonb syntax.
@@ -194,7 +204,9 @@ TEST_CASE("types: bytea") {
   std::string_view plain = "plain";
   CHECK_FALSE(decode_text(plain, b, storage));
   CHECK(b.data.data() == plain.data());  // nothing escaped: a view of the input
-  CHECK(decode_text("\\x0", b, storage) == type_errc::invalid_text);
+  CHECK(decode_text("\\x0", b, storage) == type_errc::odd_hex_digits);  // 22023, as hex_decode
+  CHECK(decode_text("\\x0g", b, storage) == type_errc::invalid_hex_digit);
+  CHECK(decode_text("\\xg", b, storage) == type_errc::invalid_hex_digit);
   CHECK(decode_text("\\", b, storage) == type_errc::invalid_text);
   CHECK(decode_text("\\48", b, storage) == type_errc::invalid_text);
   CHECK_FALSE(decode_binary(std::string_view("\0\1", 2), b));
@@ -211,7 +223,7 @@ TEST_CASE("types: the 1-byte char type and oid") {
   CHECK(c.value == '\xe9');
   CHECK_FALSE(decode_text("", c));
   CHECK(c.value == '\0');
-  CHECK(decode_binary("", c) == type_errc::invalid_binary);
+  CHECK(decode_binary("", c) == type_errc::insufficient_data);
 
   CHECK(text_of(OidValue{4294967295u}) == "4294967295");
   CHECK(binary_of(OidValue{26}) == hex("00 00 00 1a"));
@@ -272,9 +284,11 @@ TEST_CASE("types: numeric text and base-10000 binary") {
   CHECK(decode_binary(hex("0001 0000 0000 0000 2710"), n, storage) == type_errc::invalid_binary);  // digit 10000
   CHECK(decode_binary(hex("0000 0000 8000 0000"), n, storage) == type_errc::invalid_binary);  // sign
   CHECK(decode_binary(hex("0000 0000 0000 4000"), n, storage) == type_errc::invalid_binary);  // dscale
-  CHECK(decode_binary(hex("0002 0000 0000 0000 0001"), n, storage) == type_errc::invalid_binary);  // short
-  CHECK(decode_binary(hex("ffff 0000 0000 0000"), n, storage) == type_errc::invalid_binary);  // count > bytes
-  CHECK(decode_binary(hex("0000 0000 0000"), n, storage) == type_errc::invalid_binary);
+  CHECK(decode_binary(hex("0002 0000 0000 0000 0001"), n, storage) == type_errc::insufficient_data);  // short
+  CHECK(decode_binary(hex("ffff 0000 0000 0000"), n, storage) == type_errc::insufficient_data);  // count > bytes
+  CHECK(decode_binary(hex("0000 0000 0000"), n, storage) == type_errc::insufficient_data);
+  CHECK(decode_binary(hex("0001 0000 0000 0000 0001 00"), n, storage) == type_errc::invalid_binary);  // left over
+  CHECK(decode_binary(hex("0002 0000 0000 0000 2710"), n, storage) == type_errc::invalid_binary);  // bad digit first
 
   // Many digits survive both ways.
   std::string big = "-" + std::string(300, '9') + "." + std::string(200, '1');
@@ -302,13 +316,19 @@ TEST_CASE("types: dates, including BC and leap days") {
   Date d;
   CHECK_FALSE(dt("2000-02-29", d));
   CHECK(text_of(d) == "2000-02-29");
-  CHECK(dt("1900-02-29", d) == type_errc::datetime_out_of_range);
-  CHECK(dt("2024-04-31", d) == type_errc::datetime_out_of_range);
-  CHECK(dt("01/02/2024", d) == type_errc::invalid_text);  // MDY forms are not supported
+  CHECK(dt("1900-02-29", d) == type_errc::datetime_field_overflow);  // 22008, as ValidateDate
+  CHECK(dt("2024-04-31", d) == type_errc::datetime_field_overflow);
+  CHECK(dt("5874898-01-01", d) == type_errc::datetime_out_of_range);  // "date out of range"
+  CHECK(dt("01/02/2024", d) == type_errc::invalid_datetime_format);  // MDY forms are not supported
+  CHECK(dt("01-02-2024", d) == type_errc::invalid_datetime_format);
+  CHECK(dt("13-02-2024", d) == type_errc::datetime_field_overflow);  // ... but month 13 is refused as the server does
+  CHECK(dt("02-30-24", d) == type_errc::datetime_field_overflow);
+  CHECK(dt("abc", d) == type_errc::invalid_datetime_format);
   CHECK_FALSE(decode_binary(hex("00 00 22 79"), d));
   CHECK(d.days == 8825);
   CHECK(decode_binary(hex("80 00 00 01"), d) == type_errc::datetime_out_of_range);
-  CHECK(decode_binary(hex("00 00 22"), d) == type_errc::invalid_binary);
+  CHECK(decode_binary(hex("00 00 22"), d) == type_errc::insufficient_data);
+  CHECK(decode_binary(hex("00 00 22 79 00"), d) == type_errc::invalid_binary);
 }
 
 TEST_CASE("types: time and timetz") {
@@ -335,8 +355,20 @@ TEST_CASE("types: time and timetz") {
   CHECK(z.zone == 28800);
   CHECK_FALSE(decode_text("04:05:06", z));
   CHECK(z.zone == 0);
-  CHECK(decode_binary(hex("00 00 00 00 00 00 00 00 00 00 e1 00"), z) == type_errc::datetime_out_of_range);
-  CHECK(decode_binary(hex("00 00 00 00 00 00 00 00 00 00 00"), z) == type_errc::invalid_binary);
+  CHECK(decode_binary(hex("00 00 00 00 00 00 00 00 00 00 e1 00"), z) == type_errc::time_zone_out_of_range);
+  CHECK(decode_binary(hex("ff ff ff ff ff ff ff ff 00 00 e1 00"), z) == type_errc::datetime_out_of_range);
+  CHECK(decode_binary(hex("00 00 00 00 00 00 00 00 00 00 00"), z) == type_errc::insufficient_data);
+  CHECK(decode_text("04:05:06+16", z) == type_errc::time_zone_out_of_range);  // 22009
+  CHECK(decode_text("25:00", z) == type_errc::datetime_field_overflow);
+  CHECK(decode_text("epoch", z) == type_errc::invalid_datetime_format);
+  // time and timetz check the hour only after the whole text; minutes and
+  // seconds, and timestamps, at once (as DecodeTimeOnly / DecodeDateTime).
+  CHECK(decode_text("25:00 x", t) == type_errc::invalid_datetime_format);
+  CHECK(decode_text("23:59:60.5 x", t) == type_errc::invalid_datetime_format);
+  CHECK(decode_text("12:60 x", t) == type_errc::datetime_field_overflow);
+  CHECK(decode_text("25:00+16", z) == type_errc::time_zone_out_of_range);
+  Timestamp stamp;
+  CHECK(decode_text("2024-01-02 25:00 x", stamp) == type_errc::datetime_field_overflow);
 }
 
 TEST_CASE("types: timestamps") {
@@ -362,9 +394,12 @@ TEST_CASE("types: timestamps") {
   CHECK_FALSE(decode_text("2024-01-02T03:04:05Z", tz));
   CHECK_FALSE(decode_text("-infinity", tz));
   CHECK(tz == TimestampTz::minus_infinity());
-  CHECK(decode_text("2024-01-02 03:04:05 America/New_York", tz) == type_errc::invalid_text);  // no zone names
+  // No zone names (no tz database here).
+  CHECK(decode_text("2024-01-02 03:04:05 America/New_York", tz) == type_errc::invalid_datetime_format);
+  CHECK(decode_text("294277-01-01 00:00:00+00", tz) == type_errc::datetime_out_of_range);  // "timestamp out of range"
+  CHECK(decode_text("2024-01-02 24:00:01", tz) == type_errc::datetime_field_overflow);
   CHECK(decode_binary(hex("7f ff ff ff ff ff ff fe"), ts) == type_errc::datetime_out_of_range);
-  CHECK(decode_binary(hex("00"), ts) == type_errc::invalid_binary);
+  CHECK(decode_binary(hex("00"), ts) == type_errc::insufficient_data);
 }
 
 TEST_CASE("types: intervals") {
@@ -389,10 +424,40 @@ TEST_CASE("types: intervals") {
   CHECK(iv == Interval{(4 * 3600 + 5 * 60 + 6) * 1000000LL + 700000, 3, 14});
   CHECK_FALSE(decode_text("2 weeks ago", iv));
   CHECK(iv == Interval{0, -14, 0});
-  CHECK(decode_text("9999999999 hours 9999999999 hours", iv) == type_errc::invalid_text);  // hour given twice
-  CHECK(decode_text("999999999999 hours", iv) == type_errc::datetime_out_of_range);
+  // Fields are added right to left: the first to overflow is reported (22015)
+  // before the repeated unit (22007).
+  CHECK(decode_text("9999999999 hours 9999999999 hours", iv) == type_errc::interval_field_overflow);
+  CHECK(decode_text("1 hour 1 hour", iv) == type_errc::invalid_datetime_format);
+  CHECK(decode_text("999999999999 hours", iv) == type_errc::interval_field_overflow);
+  CHECK(decode_text("2147483648 days", iv) == type_errc::interval_field_overflow);
+  CHECK(decode_text("-2147483648 days ago", iv) == type_errc::interval_field_overflow);
+  CHECK(decode_text("12:60", iv) == type_errc::interval_field_overflow);
+  CHECK(decode_text("-12:60", iv) == type_errc::invalid_datetime_format);  // retried as a number
+  CHECK(decode_text("P2147483648D", iv) == type_errc::interval_field_overflow);
+  // Years and months fit separately; only their sum does not: "interval out of range" (22008).
   CHECK(decode_text("2147483647 months 1 year", iv) == type_errc::datetime_out_of_range);
-  CHECK(decode_binary(hex("00"), iv) == type_errc::invalid_binary);
+  CHECK(decode_text("178956971 years", iv) == type_errc::datetime_out_of_range);
+  CHECK(decode_text("1 fortnight", iv) == type_errc::invalid_datetime_format);
+  // Split into fields as the server splits them (each checked against PostgreSQL 15):
+  // a word run into a digit or '.' is one field it refuses, not a unit and a number ...
+  CHECK(decode_text("1 year 2 mons3 days", iv) == type_errc::invalid_datetime_format);
+  CHECK(decode_text("1Y.5 weeks", iv) == type_errc::invalid_datetime_format);
+  CHECK(decode_text("1.c weeks", iv) == type_errc::invalid_datetime_format);
+  CHECK(decode_text("10-0:00:0", iv) == type_errc::invalid_datetime_format);  // SQL year-month: not read
+  CHECK(decode_text("12:5T9:60", iv) == type_errc::interval_field_overflow);  // "t" is a keyword: it ends there
+  // ... a sign may stand apart from its number, but must have one.
+  CHECK_FALSE(decode_text("- 5 days", iv));
+  CHECK(iv == Interval{0, -5, 0});
+  CHECK(decode_text("-.5 days", iv) == type_errc::invalid_datetime_format);
+  CHECK(decode_text("-+1 days", iv) == type_errc::invalid_datetime_format);
+  // ISO 8601: no surrounding spaces, no '+', and the fraction is the value
+  // less its integer part, in double: 1.2 months are 1 month 5.999... days.
+  CHECK(decode_text("P1D ", iv) == type_errc::invalid_datetime_format);
+  CHECK(decode_text("PT+36H", iv) == type_errc::invalid_datetime_format);
+  CHECK_FALSE(decode_text("P1.2M3DT4H5M6.5S", iv));
+  CHECK(iv == Interval{(28 * 3600 + 5 * 60 + 6) * 1000000LL + 500000, 8, 1});
+  CHECK(decode_text("P1e20D", iv) == type_errc::interval_field_overflow);
+  CHECK(decode_binary(hex("00"), iv) == type_errc::insufficient_data);
 }
 
 TEST_CASE("types: uuid") {
@@ -409,7 +474,7 @@ TEST_CASE("types: uuid") {
   }
   CHECK(decode_text("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a1", v) == type_errc::invalid_text);
   CHECK(decode_text("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11}", v) == type_errc::invalid_text);
-  CHECK(decode_binary(hex("a0eebc99"), v) == type_errc::invalid_binary);
+  CHECK(decode_binary(hex("a0eebc99"), v) == type_errc::insufficient_data);
 }
 
 TEST_CASE("types: jsonb") {
@@ -421,7 +486,7 @@ TEST_CASE("types: jsonb") {
   CHECK_FALSE(decode_binary(wire, j, storage));
   CHECK(j.text == "[]");
   CHECK(j.text.data() == wire.data() + 1);
-  CHECK(decode_binary("", j, storage) == type_errc::invalid_binary);
+  CHECK(decode_binary("", j, storage) == type_errc::insufficient_data);
   CHECK(decode_text("[", j, storage) == type_errc::invalid_text);
 }
 
@@ -453,5 +518,6 @@ TEST_CASE("types: inet and cidr") {
   CHECK(decode_binary(hex("04 08 00 04 0a 00 00 00"), in) == type_errc::invalid_binary);  // family
   CHECK(decode_binary(hex("02 21 00 04 0a 00 00 00"), in) == type_errc::invalid_binary);  // bits
   CHECK(decode_binary(hex("02 08 00 10 0a 00 00 00"), in) == type_errc::invalid_binary);  // length
-  CHECK(decode_binary(hex("02 08 00 04 0a 00 00"), in) == type_errc::invalid_binary);
+  CHECK(decode_binary(hex("02 08 00 04 0a 00 00"), in) == type_errc::insufficient_data);
+  CHECK(decode_binary(hex("02 08 00 04 0a 00 00 00 00"), in) == type_errc::invalid_binary);
 }

@@ -35,6 +35,8 @@ class CopyInTarget : public CopyInStream {
   // No CopyDone will come: the client sent CopyFail (`reason` is its
   // message), broke the protocol, or went away. Undo what write() did.
   virtual asio::awaitable<void> abort(Session& session, std::string_view reason);
+  // (Override error_context(), from CopyInStream, to give the session's own
+  // errors of this COPY PostgreSQL's CONTEXT line, "COPY t, line n".)
 };
 
 class CopyOutSource : public CopyOutStream {

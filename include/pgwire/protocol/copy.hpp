@@ -51,7 +51,15 @@ class CopyStream {
 };
 
 // The receiving end of COPY FROM STDIN (products: pgwire::CopyInTarget).
-class CopyInStream : public CopyStream {};
+class CopyInStream : public CopyStream {
+ public:
+  // The CONTEXT line of the errors the session itself raises while this COPY
+  // reads (CopyFail's 57014, a cancel's 57014, 08P01 for a stray message),
+  // as PostgreSQL's CopyFromErrorCallback adds to every error of a COPY FROM:
+  // "COPY t, line 2" (the line being read; the table and the count are the
+  // target's). Asked when the error happens; nullopt: no CONTEXT.
+  virtual std::optional<std::string> error_context() const { return std::nullopt; }
+};
 
 // The sending end of COPY TO STDOUT (products: pgwire::CopyOutSource).
 class CopyOutStream : public CopyStream {

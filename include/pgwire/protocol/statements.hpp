@@ -70,8 +70,9 @@ struct Portal {
   std::size_t parameter_count() const noexcept { return parameters.size(); }
   bool is_null(std::size_t i) const noexcept { return !parameters.at(i).has_value(); }
   // The parameter decoded from its text or binary form through the type
-  // layer; nullopt for NULL. Throws PgError 22P02 when the bytes are not a
-  // valid value of T.
+  // layer; nullopt for NULL. When the bytes are not a valid value of T,
+  // throws the PgError PostgreSQL sends for them (type_error_info: 22P02,
+  // 22007, 22008, 22003, 22P03, ...), with the parameter as its context.
   template <class T>
   std::optional<T> parameter(std::size_t i) const;
 
@@ -82,7 +83,8 @@ struct Portal {
 
  private:
   friend class protocol::SessionMachine;
-  [[noreturn]] void bad_parameter(std::size_t i) const;
+  // `type`: the OID T was decoded as; 0 for the statement's declared type.
+  [[noreturn]] void bad_parameter(std::size_t i, std::error_code ec, Oid type) const;
 
   std::string storage_;  // owns the parameter bytes
   mutable std::deque<std::string> scratch_;  // decoded values that need storage (bytea, numeric, jsonb)
@@ -108,7 +110,13 @@ std::optional<T> Portal::parameter(std::size_t i) const {
   } else {
     ec = decode_value(*p, parameter_formats.at(i), out);
   }
-  if (ec) bad_parameter(i);
+  if (ec) {
+    if constexpr (ArrayElement<T>) {
+      bad_parameter(i, ec, default_element_oid<T>);
+    } else {
+      bad_parameter(i, ec, 0);  // DecodedArray<E>: named by the declared array type
+    }
+  }
   return out;
 }
 

@@ -11,11 +11,16 @@
 // malformed Numeric) sets the Buffer's sticky error.
 //
 // Decoders parse a Bind parameter. They return a type_errc and leave `out`
-// unspecified on failure; they never read outside `in`. Binary decoders
-// require the exact size, as PostgreSQL does ("incorrect binary data format").
-// Text decoders accept the common forms of what PostgreSQL accepts, listed
-// per type below; text containing NUL or invalid UTF-8 is rejected
-// (PostgreSQL checks that before calling the input function).
+// unspecified on failure; they never read outside `in`. The code is the
+// condition PostgreSQL's input or receive function reports, so that
+// type_error_info (error.hpp) gives the server's SQLSTATE and message: e.g.
+// a date it cannot read is invalid_datetime_format (22007), a month 13
+// datetime_field_overflow (22008). Binary decoders require the exact size,
+// as PostgreSQL does: too few bytes is insufficient_data (08P01, the message
+// reader's error), too many invalid_binary (22P03). Text decoders accept the
+// common forms of what PostgreSQL accepts, listed per type below; text
+// containing NUL or invalid UTF-8 is rejected (PostgreSQL checks that before
+// calling the input function).
 //
 // Only exact types are accepted: a call that would need a conversion (an
 // unsigned int, a char, std::size_t) is a compile error rather than a silent
@@ -124,8 +129,9 @@ void encode_binary(const T& v, Buffer& out) {
 //   date      YYYY-MM-DD (year >= 1 with at least 3 digits; month/day 1-2
 //             digits), optional " BC"/" AD", infinity, -infinity, epoch; a
 //             trailing time and zone are allowed and ignored
-//   time      HH:MM[:SS[.frac]] (24:00:00 allowed, leap second 60 rounds up);
-//             an ISO date before it and a zone after it are ignored
+//   time      HH:MM[:SS[.frac]] (fields of any width; 24:00:00 allowed, leap
+//             second 60 rounds up); an ISO date before it and a zone after
+//             it are ignored
 //   timetz    time followed by an optional zone (default +00)
 //   timestamp YYYY-MM-DD[( |T)HH:MM[:SS[.frac]]][zone][ BC|AD], infinity,
 //             -infinity, epoch. timestamp ignores the zone; timestamptz
