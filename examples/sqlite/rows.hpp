@@ -1,0 +1,174 @@
+#pragma once
+// Results of sqlite_server: rows are stepped on the connection's worker a
+// batch at a time (encoded there in the formats the client asked for) and
+// handed to the io thread, which writes them out; the next batch is fetched
+// only when the client took this one, so memory stays bounded.
+
+#include <sqlite3.h>
+
+#include <exception>
+#include <memory>
+#include <vector>
+
+#include <pgwire/api/results.hpp>
+#include <pgwire/types.hpp>
+
+#include "../sqlite_dialect.hpp"
+#include "values.hpp"
+#include "worker.hpp"
+
+namespace sqlite_example {
+
+// A Parse'd statement: the SQL SQLite runs (PostgreSQL casts removed) and
+// compiled statements kept for the next Execute, so a prepared statement is
+// compiled once, not per Execute (one per portal running at the same time).
+// `idle` is touched on the worker only.
+struct Prepared {
+  std::string sql;
+  std::vector<std::unique_ptr<Stmt>> idle;
+
+  void give_back(std::unique_ptr<Stmt> s) {
+    if (idle.size() >= 4) return;
+    sqlite3_reset(s->s);
+    sqlite3_clear_bindings(s->s);
+    idle.push_back(std::move(s));
+  }
+};
+
+// Columns of a prepared statement: declared types, or (for expressions) the
+// type of the first row's value when one was stepped.
+inline pgwire::SchemaPtr schema_of(sqlite3_stmt* s, bool have_row, const sqlite_dialect::Rewritten& sql) {
+  std::vector<pgwire::Column> cols;
+  int ncol = sqlite3_column_count(s);
+  for (int i = 0; i < ncol; ++i) {
+    auto at = static_cast<std::size_t>(i);
+    // SELECT x::type: PostgreSQL reports the cast's type (and names the column after it).
+    bool cast = at < sql.column_casts.size() && sql.column_casts[at] != 0;
+    pgwire::Oid t = cast ? sql.column_casts[at]
+                         : pg_type(sqlite3_column_decltype(s, i), have_row ? sqlite3_column_type(s, i) : SQLITE_TEXT);
+    std::string name = cast && !sql.column_names[at].empty() ? sql.column_names[at] : sqlite3_column_name(s, i);
+    cols.push_back({std::move(name), t, pgwire::type_size(t)});
+  }
+  return pgwire::make_schema(std::move(cols));
+}
+
+// Encoded rows stepped on the worker: `columns` fields per row.
+struct RowBatch {
+  struct Field {
+    std::size_t offset;
+    std::ptrdiff_t length;  // -1: NULL
+  };
+  pgwire::Buffer data;
+  std::vector<Field> fields;
+  std::size_t rows = 0, next = 0;  // stepped, handed over
+  std::exception_ptr error;        // after these rows
+
+  void clear() {
+    data.clear();
+    fields.clear();
+    rows = next = 0;
+    error = nullptr;
+  }
+  std::string_view value(const Field& f) const {
+    return data.view().substr(f.offset, static_cast<std::size_t>(f.length));
+  }
+};
+
+inline constexpr std::size_t batch_rows = 1024;
+inline constexpr std::size_t batch_bytes = 256 * 1024;
+
+// A running statement whose first row (if any) was stepped.
+struct Cursor {
+  std::unique_ptr<Stmt> stmt;
+  bool has_row = false;
+  std::vector<pgwire::Oid> types;
+  pgwire::Buffer scratch;
+
+  // On the worker: up to one batch of rows, each column in formats[i].
+  void fetch(sqlite3* db, const std::vector<pgwire::FormatCode>& formats, RowBatch& batch) {
+    batch.clear();
+    std::size_t n = types.size();
+    try {
+      while (has_row && batch.rows < batch_rows && batch.data.size() < batch_bytes) {
+        for (std::size_t i = 0; i < n; ++i) {
+          std::size_t at = batch.data.size();
+          bool value = encode_stored(stmt->s, static_cast<int>(i), types[i], formats[i], batch.data, scratch);
+          batch.fields.push_back({at, value ? static_cast<std::ptrdiff_t>(batch.data.size() - at) : -1});
+        }
+        ++batch.rows;
+        int rc = sqlite3_step(stmt->s);
+        if (rc == SQLITE_DONE) {
+          has_row = false;
+        } else if (rc != SQLITE_ROW) {
+          throw pgwire::PgError(sqlite_error(db, rc));
+        }
+      }
+    } catch (...) {
+      batch.fields.resize(batch.rows * n);
+      batch.error = std::current_exception();
+      has_row = false;
+    }
+  }
+};
+
+class SqliteRows final : public pgwire::RowSource {
+ public:
+  SqliteRows(std::shared_ptr<Worker> worker, std::unique_ptr<Stmt> stmt, bool has_row, pgwire::SchemaPtr schema,
+             std::shared_ptr<Prepared> home)
+      : worker_(std::move(worker)), state_(std::make_shared<State>()) {
+    state_->cursor.stmt = std::move(stmt);
+    state_->cursor.has_row = has_row;
+    for (const auto& c : *schema) state_->cursor.types.push_back(c.type);
+    state_->home = std::move(home);
+  }
+  ~SqliteRows() override {
+    worker_->cleanup([state = state_] {
+      if (state->home) state->home->give_back(std::move(state->cursor.stmt));
+      state->cursor.stmt.reset();
+    });
+  }
+
+  asio::awaitable<bool> fill(pgwire::RowWriter& out) override {
+    auto& batch = state_->batch;
+    for (;;) {
+      while (batch.next < batch.rows && out.wants_more()) {
+        out.begin_row();
+        std::size_t n = state_->cursor.types.size();
+        for (std::size_t i = 0; i < n; ++i) {
+          const auto& f = batch.fields[batch.next * n + i];
+          if (f.length < 0) {
+            out.add_null();
+          } else {
+            out.add_encoded(batch.value(f));
+          }
+        }
+        out.end_row();
+        ++batch.next;
+      }
+      if (batch.next < batch.rows) co_return true;
+      if (batch.error) std::rethrow_exception(std::exchange(batch.error, nullptr));
+      if (!state_->cursor.has_row) co_return false;
+      if (!out.wants_more()) co_return true;
+      std::vector<pgwire::FormatCode> formats;
+      for (std::size_t i = 0; i < state_->cursor.types.size(); ++i) formats.push_back(out.format_of(i));
+      worker_->clear_interrupt();
+      auto state = state_;
+      auto job = [state, &formats](sqlite3* db) {
+        state->cursor.fetch(db, formats, state->batch);
+        return true;
+      };
+      co_await worker_->call<bool>(std::move(job));  // (named: see Worker::call)
+    }
+  }
+
+ private:
+  struct State {
+    Cursor cursor;
+    RowBatch batch;
+    std::shared_ptr<Prepared> home;
+  };
+  std::shared_ptr<Worker> worker_;
+  std::shared_ptr<State> state_;
+};
+
+}  // namespace sqlite_example

@@ -1,0 +1,210 @@
+#pragma once
+// How sqlite_server maps SQLite to PostgreSQL: declared types to type OIDs,
+// result codes to SQLSTATEs, stored values to wire values and back. Every
+// function here runs on a connection's worker (worker.hpp).
+//
+// Storage: integers, floats, booleans and bytea are stored natively
+// (INTEGER, REAL, BLOB); strings as they are; every other type as its
+// canonical PostgreSQL text form, checked by the type layer.
+
+#include <sqlite3.h>
+
+#include <cctype>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include <pgwire/types.hpp>
+
+#include "worker.hpp"
+
+namespace sqlite_example {
+
+namespace oid = pgwire::oid;
+
+inline std::string upper_word(std::string_view s, std::size_t n = 1) {
+  std::string out;
+  std::size_t i = 0;
+  for (std::size_t w = 0; w < n; ++w) {
+    while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
+    if (w > 0 && i < s.size()) out.push_back(' ');
+    while (i < s.size() && (std::isalnum(static_cast<unsigned char>(s[i])) || s[i] == '_'))
+      out.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(s[i++]))));
+  }
+  return out;
+}
+
+// SQLite's declared column type -> the PostgreSQL type clients will see.
+// PostgreSQL's names mean what they mean there (SMALLINT, REAL, NUMERIC(10,2),
+// TIMESTAMPTZ, UUID, JSONB, INET, _INT4, ...), except INTEGER: SQLite's
+// INTEGER (PRIMARY KEY) is the 64-bit rowid, so it is int8. Other names
+// follow SQLite's affinity rules; expressions are judged by their value.
+inline pgwire::Oid pg_type(const char* decl, int first_value_type) {
+  if (decl != nullptr && *decl != 0) {
+    std::string d = upper_word(decl);
+    if (d == "INTEGER") return oid::int8;
+    if (auto t = pgwire::type_from_sql_name(decl)) return t;
+    if (d == "BLOB") return oid::bytea;
+    if (d == "DATETIME") return oid::timestamp;
+    if (d.find("INT") != std::string::npos) return oid::int8;
+    if (d.find("REAL") != std::string::npos || d.find("FLOA") != std::string::npos ||
+        d.find("DOUB") != std::string::npos)
+      return oid::float8;
+    return oid::text;
+  }
+  switch (first_value_type) {
+    case SQLITE_INTEGER: return oid::int8;
+    case SQLITE_FLOAT: return oid::float8;
+    case SQLITE_BLOB: return oid::bytea;
+    default: return oid::text;
+  }
+}
+
+// Types SQLite stores natively (as integers, reals, blobs); every other type
+// is stored as its PostgreSQL text form.
+inline bool is_string_type(pgwire::Oid t) {
+  return t == oid::text || t == oid::varchar || t == oid::bpchar || t == oid::name || t == oid::json ||
+         t == oid::unknown;
+}
+
+// The error PostgreSQL's input (or receive) function would raise for the
+// value: its SQLSTATE (22P02, 22007, 22008, ...) and its wording.
+inline pgwire::PgError invalid_value(pgwire::Oid type, std::string_view value, std::error_code ec,
+                                     pgwire::FormatCode format = pgwire::format_text) {
+  return pgwire::PgError(pgwire::type_error_info(ec, type, value, format));
+}
+
+// SQLite result codes -> SQLSTATE, so clients see familiar errors.
+inline pgwire::ErrorInfo sqlite_error(sqlite3* db, int rc) {
+  if ((rc & 0xff) == SQLITE_INTERRUPT)
+    return pgwire::ErrorInfo::error(pgwire::sqlstate::query_canceled, "canceling statement due to user request");
+  std::string msg = sqlite3_errmsg(db);
+  const char* code = pgwire::sqlstate::internal_error;
+  int ext = sqlite3_extended_errcode(db);
+  if (ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY) code = "23505";
+  else if (ext == SQLITE_CONSTRAINT_NOTNULL) code = "23502";
+  else if (ext == SQLITE_CONSTRAINT_FOREIGNKEY) code = "23503";
+  else if (ext == SQLITE_CONSTRAINT_CHECK) code = "23514";
+  else if ((rc & 0xff) == SQLITE_CONSTRAINT) code = "23000";
+  else if (msg.starts_with("no such table")) code = pgwire::sqlstate::undefined_table;
+  else if (msg.starts_with("no such column")) code = "42703";
+  else if (msg.find("syntax error") != std::string::npos || msg.starts_with("incomplete input"))
+    code = pgwire::sqlstate::syntax_error;
+  else if (msg.find("already exists") != std::string::npos) code = "42P07";
+  else if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED) code = "55P03";
+  return pgwire::ErrorInfo::error(code, msg);
+}
+
+inline void exec(sqlite3* db, const char* sql) {
+  char* err = nullptr;
+  int rc = sqlite3_exec(db, sql, nullptr, nullptr, &err);
+  sqlite3_free(err);
+  if (rc != SQLITE_OK) throw pgwire::PgError(sqlite_error(db, rc));
+}
+
+// A compiled statement; finalized on its worker.
+struct Stmt {
+  sqlite3_stmt* s = nullptr;
+  std::shared_ptr<Worker> worker;
+  explicit Stmt(std::shared_ptr<Worker> w) : worker(std::move(w)) {}
+  ~Stmt() {
+    if (s) worker->cleanup([s = s] { sqlite3_finalize(s); });
+  }
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+};
+
+// Appends the value of column i, as PostgreSQL type `type`, to `out` in
+// `format`; false for NULL (nothing appended). `scratch`: reused buffer.
+inline bool encode_stored(sqlite3_stmt* s, int i, pgwire::Oid type, pgwire::FormatCode format, pgwire::Buffer& out,
+                          pgwire::Buffer& scratch) {
+  int storage = sqlite3_column_type(s, i);
+  if (storage == SQLITE_NULL) return false;
+  auto put = [&](const auto& v) {
+    if (format == pgwire::format_binary) {
+      pgwire::encode_binary(v, out);
+    } else {
+      pgwire::encode_text(v, out);
+    }
+  };
+  auto stored = [&] {
+    return std::string_view(reinterpret_cast<const char*>(sqlite3_column_text(s, i)),
+                            static_cast<std::size_t>(sqlite3_column_bytes(s, i)));
+  };
+  switch (type) {
+    case oid::int8:
+      if (storage == SQLITE_INTEGER) return put(static_cast<std::int64_t>(sqlite3_column_int64(s, i))), true;
+      break;
+    case oid::float8:
+      if (storage != SQLITE_TEXT) return put(sqlite3_column_double(s, i)), true;
+      break;
+    case oid::float4:
+      if (storage != SQLITE_TEXT) return put(static_cast<float>(sqlite3_column_double(s, i))), true;
+      break;
+    case oid::bool_:
+      if (storage == SQLITE_INTEGER) return put(sqlite3_column_int64(s, i) != 0), true;
+      break;  // a boolean stored as text ('true', 't', 'on', ...)
+    case oid::bytea:
+      if (storage == SQLITE_BLOB) {
+        auto p = static_cast<const char*>(sqlite3_column_blob(s, i));
+        return put(pgwire::Bytea{std::string_view(p, static_cast<std::size_t>(sqlite3_column_bytes(s, i)))}), true;
+      }
+      break;  // '\x...' text, e.g. from a client-side interpolated literal
+    default:
+      if (is_string_type(type)) return put(stored()), true;
+  }
+  // A value SQLite holds as text, sent through the type layer: validated,
+  // and canonical in either format (what PostgreSQL's output function prints).
+  std::string_view value = stored();
+  scratch.clear();
+  if (auto ec = pgwire::convert_format(type, value, pgwire::format_text, pgwire::format_binary, scratch))
+    throw invalid_value(type, value, ec);
+  if (format == pgwire::format_binary) {
+    out.put_bytes(scratch.view());
+    return true;
+  }
+  if (auto ec = pgwire::convert_format(type, scratch.view(), pgwire::format_binary, pgwire::format_text, out))
+    throw invalid_value(type, value, ec);
+  return true;
+}
+
+// Binds a value of PostgreSQL type `type`, given in `format`, as sqlite_server
+// stores it (see the top of this file). `binary`, `text`: reused buffers.
+inline void store_value(sqlite3_stmt* s, int idx, pgwire::Oid type, pgwire::FormatCode format, std::string_view value,
+                        pgwire::Buffer& binary, pgwire::Buffer& text) {
+  if (is_string_type(type)) {  // text in both formats (UTF-8)
+    sqlite3_bind_text(s, idx, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT);
+    return;
+  }
+  if (!pgwire::can_convert_format(type))
+    throw pgwire::PgError(pgwire::sqlstate::feature_not_supported,
+                          "values of type " + std::to_string(type) + " are not supported");
+  std::string_view bin = value;
+  if (format == pgwire::format_text) {
+    binary.clear();
+    if (auto ec = pgwire::convert_format(type, value, pgwire::format_text, pgwire::format_binary, binary))
+      throw invalid_value(type, value, ec);
+    bin = binary.view();
+  }
+  auto decode = [&](auto& v) {
+    if (auto ec = pgwire::decode_binary(bin, v)) throw invalid_value(type, value, ec, format);
+  };
+  switch (type) {
+    case oid::int2: { std::int16_t v; decode(v); sqlite3_bind_int64(s, idx, v); return; }
+    case oid::int4: { std::int32_t v; decode(v); sqlite3_bind_int64(s, idx, v); return; }
+    case oid::int8: { std::int64_t v; decode(v); sqlite3_bind_int64(s, idx, v); return; }
+    case oid::float4: { float v; decode(v); sqlite3_bind_double(s, idx, v); return; }
+    case oid::float8: { double v; decode(v); sqlite3_bind_double(s, idx, v); return; }
+    case oid::bool_: { bool v; decode(v); sqlite3_bind_int(s, idx, v ? 1 : 0); return; }
+    case oid::bytea:
+      sqlite3_bind_blob(s, idx, bin.data(), static_cast<int>(bin.size()), SQLITE_TRANSIENT);
+      return;
+    default: break;
+  }
+  text.clear();
+  if (auto ec = pgwire::convert_format(type, bin, pgwire::format_binary, pgwire::format_text, text))
+    throw invalid_value(type, value, ec, format);
+  sqlite3_bind_text(s, idx, text.view().data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+}
+
+}  // namespace sqlite_example

@@ -1,0 +1,275 @@
+#pragma once
+// One SQLite connection and the thread that makes every sqlite3_* call on it.
+//
+// The io threads never wait for SQLite: a handler posts the work with
+// `co_await worker->call<T>(f)` and is resumed on its own executor when
+// f(db) has run on the worker (its result, or its exception, comes back).
+// Jobs run one at a time, in order, so a connection's statements keep their
+// order and SQLite sees one thread per connection.
+//
+// While a call is awaited, its handler (and with it the whole coroutine
+// stack of the connection) is owned by the job: `f` may refer to the
+// handler's locals. Fire-and-forget cleanup (finalizing statements, undoing
+// an unfinished COPY) goes through cleanup(): queued behind the calls, or
+// run at once when the worker has stopped.
+//
+// Cancellation: interrupt() (from Session::on_cancel, or the cancellation
+// of the awaiting coroutine) calls sqlite3_interrupt, wakes pg_sleep() and a
+// busy wait, and a progress handler stops a statement that started just after.
+
+#include <pthread.h>
+#include <sqlite3.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <thread>
+
+#include <asio/associated_cancellation_slot.hpp>
+#include <asio/async_result.hpp>
+#include <asio/post.hpp>
+#include <asio/this_coro.hpp>
+#include <asio/use_awaitable.hpp>
+
+#include <pgwire/codec/error_info.hpp>
+
+namespace sqlite_example {
+
+// Thread names (the tests look for them in /proc).
+inline constexpr const char* worker_thread_name = "sqlite-worker";
+inline constexpr const char* sleeping_thread_name = "pg_sleep";
+
+class Worker : public std::enable_shared_from_this<Worker> {
+ public:
+  // The thread keeps its Worker alive until stop(): the last reference may
+  // then go away on any thread, the worker's own included.
+  static std::shared_ptr<Worker> start(std::string uri) {
+    std::shared_ptr<Worker> w(new Worker(std::move(uri)));
+    std::lock_guard lock(w->mutex_);
+    w->thread_ = std::thread([self = w]() mutable {
+      self->loop();
+      self.reset();
+    });
+    return w;
+  }
+  ~Worker() {
+    if (thread_.joinable()) {
+      if (thread_.get_id() == std::this_thread::get_id()) {
+        thread_.detach();  // the thread's own reference was the last: it ends now
+      } else {
+        thread_.join();
+      }
+    }
+    if (sqlite3* db = db_.exchange(nullptr)) sqlite3_close_v2(db);
+  }
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
+
+  // Runs f(sqlite3*) -> T on the worker; resumes the caller with its result.
+  template <class T, class F>
+  asio::awaitable<T> call(F f) {
+    auto result = std::make_shared<std::optional<T>>();
+    auto ex = co_await asio::this_coro::executor;
+    auto init = [this, result, ex, f = std::move(f)](auto handler) mutable {
+          auto slot = asio::get_associated_cancellation_slot(handler);
+          if (slot.is_connected())
+            slot.assign([weak = weak_from_this()](asio::cancellation_type) {
+              if (auto self = weak.lock()) self->interrupt();
+            });
+          using Job = CallJob<T, F, decltype(handler)>;
+          enqueue(std::make_unique<Job>(this, std::move(f), result, ex, std::move(handler)), true);
+        };
+    // (A named initiation: GCC 12 mishandles non-trivial temporaries in co_await.)
+    co_await asio::async_initiate<const asio::use_awaitable_t<>&, void(std::exception_ptr)>(std::move(init),
+                                                                                           asio::use_awaitable);
+    co_return std::move(**result);
+  }
+
+  // Fire and forget, in order with the calls (any thread).
+  void cleanup(std::function<void()> f) {
+    struct Job final : Base {
+      std::function<void()> f;
+      void run(bool) override { f(); }
+    };
+    auto job = std::make_unique<Job>();
+    job->f = std::move(f);
+    enqueue(std::move(job), false);
+  }
+
+  // A cancel: stops what runs now (any thread).
+  void interrupt() {
+    {
+      std::lock_guard lock(interrupt_mutex_);
+      interrupted_ = true;
+    }
+    interrupt_cv_.notify_all();
+    if (sqlite3* db = db_.load()) sqlite3_interrupt(db);
+  }
+  // A new statement starts: an earlier cancel does not stop it (io thread,
+  // before its work is posted).
+  void clear_interrupt() {
+    std::lock_guard lock(interrupt_mutex_);
+    interrupted_ = false;
+  }
+
+  // Interrupts the current job, fails the queued calls, runs the queued
+  // cleanups and ends the thread; with `join`, waits for that (not on the
+  // worker). Idempotent.
+  void stop(bool join) {
+    std::thread::id worker;
+    {
+      std::lock_guard lock(mutex_);
+      stop_ = true;
+      worker = thread_.get_id();
+    }
+    cv_.notify_all();
+    interrupt();
+    if (join && worker != std::this_thread::get_id()) {
+      std::unique_lock lock(mutex_);
+      cv_.wait(lock, [&] { return exited_; });
+    }
+  }
+
+ private:
+  struct Base {
+    virtual ~Base() = default;
+    virtual void run(bool stopping) = 0;
+  };
+
+  template <class T, class F, class Handler>
+  struct CallJob final : Base {
+    Worker* worker;
+    F f;
+    std::shared_ptr<std::optional<T>> result;
+    asio::any_io_executor executor;
+    Handler handler;
+    CallJob(Worker* w, F&& f_, std::shared_ptr<std::optional<T>> r, asio::any_io_executor e, Handler&& h)
+        : worker(w), f(std::move(f_)), result(std::move(r)), executor(std::move(e)), handler(std::move(h)) {}
+    void run(bool stopping) override {
+      std::exception_ptr error;
+      try {
+        if (stopping) throw pgwire::PgError("57P01", "terminating connection due to administrator command");
+        result->emplace(f(worker->open_db()));
+      } catch (...) {
+        error = std::current_exception();
+      }
+      // Resumed on its own executor; the handler is never destroyed here.
+      asio::post(executor, [h = std::move(handler), error]() mutable {
+        auto slot = asio::get_associated_cancellation_slot(h);
+        if (slot.is_connected()) slot.clear();
+        std::move(h)(error);
+      });
+    }
+  };
+
+  void enqueue(std::unique_ptr<Base> job, bool is_call) {
+    {
+      std::unique_lock lock(mutex_);
+      bool here = std::this_thread::get_id() == thread_id_;
+      if (!exited_ && !(here && !is_call)) {
+        jobs_.push_back(std::move(job));
+        lock.unlock();
+        cv_.notify_all();  // the worker, or a stop(true) waiting: wake both
+        return;
+      }
+    }
+    // The worker is gone (a call then fails at once), or a cleanup on the
+    // worker itself: run it here.
+    job->run(is_call);
+  }
+
+  void loop() {
+    pthread_setname_np(pthread_self(), worker_thread_name);
+    std::unique_lock lock(mutex_);  // (start() holds it until thread_ is set)
+    thread_id_ = std::this_thread::get_id();
+    for (;;) {
+      cv_.wait(lock, [&] { return stop_ || !jobs_.empty(); });
+      if (jobs_.empty()) break;
+      auto job = std::move(jobs_.front());
+      jobs_.pop_front();
+      bool stopping = stop_;
+      lock.unlock();
+      job->run(stopping);
+      job.reset();
+      lock.lock();
+    }
+    exited_ = true;
+    cv_.notify_all();
+  }
+  explicit Worker(std::string uri) : uri_(std::move(uri)) {}
+
+  // The connection, opened by the first job.
+  sqlite3* open_db() {
+    if (sqlite3* db = db_.load()) return db;
+    if (!open_error_.empty()) throw pgwire::PgError("08006", open_error_);
+    sqlite3* db = nullptr;
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX;
+    if (sqlite3_open_v2(uri_.c_str(), &db, flags, nullptr) != SQLITE_OK) {
+      open_error_ = std::string("cannot open ") + uri_ + ": " + sqlite3_errmsg(db);
+      sqlite3_close_v2(db);
+      throw pgwire::PgError("08006", open_error_);
+    }
+    sqlite3_busy_handler(db, &Worker::busy, this);
+    sqlite3_progress_handler(db, 1000, &Worker::progress, this);
+    sqlite3_create_function_v2(db, "pg_sleep", 1, SQLITE_UTF8, this, &Worker::pg_sleep, nullptr, nullptr,
+                               nullptr);
+    db_.store(db);
+    return db;
+  }
+
+  // Waits until `until` or a cancel; false when cancelled.
+  bool wait_until(std::chrono::steady_clock::time_point until) {
+    std::unique_lock lock(interrupt_mutex_);
+    return !interrupt_cv_.wait_until(lock, until, [&] { return interrupted_; });
+  }
+
+  // SELECT pg_sleep(seconds): a cancellable wait on this worker.
+  static void pg_sleep(sqlite3_context* ctx, int, sqlite3_value** argv) {
+    auto* self = static_cast<Worker*>(sqlite3_user_data(ctx));
+    double seconds = sqlite3_value_double(argv[0]);
+    auto until = std::chrono::steady_clock::now() +
+                 std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                     std::chrono::duration<double>(seconds > 0 ? seconds : 0));
+    pthread_setname_np(pthread_self(), sleeping_thread_name);
+    bool slept = self->wait_until(until);
+    pthread_setname_np(pthread_self(), worker_thread_name);
+    if (!slept) return sqlite3_result_error_code(ctx, SQLITE_INTERRUPT);
+    sqlite3_result_null(ctx);
+  }
+
+  // A locked database: retry for up to 5 s, unless cancelled.
+  static int busy(void* p, int count) {
+    auto* self = static_cast<Worker*>(p);
+    if (count >= 1000) return 0;
+    return self->wait_until(std::chrono::steady_clock::now() + std::chrono::milliseconds(5)) ? 1 : 0;
+  }
+
+  static int progress(void* p) {
+    auto* self = static_cast<Worker*>(p);
+    std::lock_guard lock(self->interrupt_mutex_);
+    return self->interrupted_ ? 1 : 0;
+  }
+
+  std::string uri_;
+  std::string open_error_;  // worker only
+  std::atomic<sqlite3*> db_{nullptr};
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  std::deque<std::unique_ptr<Base>> jobs_;
+  bool stop_ = false, exited_ = false;
+  std::thread::id thread_id_;
+  std::mutex interrupt_mutex_;
+  std::condition_variable interrupt_cv_;
+  bool interrupted_ = false;
+  std::thread thread_;
+};
+
+}  // namespace sqlite_example
