@@ -154,7 +154,11 @@ void prepare_statement(sqlite3* db, const std::shared_ptr<Worker>& worker, pgwir
     // Expression columns have no declared type: a read-only statement
     // without parameters is stepped once to learn them (SELECT 1 + 1 is
     // int8, not text), then reset.
-    bool probe = slots.empty() && sqlite3_stmt_readonly(s->s) && sqlite3_step(s->s) == SQLITE_ROW;
+    int step = slots.empty() && sqlite3_stmt_readonly(s->s) ? sqlite3_step(s->s) : SQLITE_DONE;
+    // A cancel that hit the probe (pg_sleep at Parse) is the statement's
+    // cancel: swallowing it would let the Execute run its full time.
+    if ((step & 0xff) == SQLITE_INTERRUPT) throw pgwire::PgError(sqlite_error(db, step));
+    bool probe = step == SQLITE_ROW;
     stmt.columns = schema_of(s->s, probe, rewritten);
   }
   prepared->give_back(std::move(s));
