@@ -186,6 +186,7 @@ EventKind Engine::next_typed() {
       // ignored, as PostgreSQL does for libraries that send them without
       // noticing the COPY (copyfromparse.c). Anything else ends the COPY with
       // an ERROR, which the session raises (copy_rules.cpp).
+      if (t == 'S') ++syncs_ignored_in_copy_;
       if (t == 'H' || t == 'S') continue;
       if (t != 'd' && t != 'c' && t != 'f') {
         phase_ = Phase::ready;

@@ -121,6 +121,9 @@ class Engine {
   }
   // Extended-query message batch in progress (errors skip until Sync).
   bool skipping_until_sync() const noexcept { return skip_until_sync_; }
+  // How many Syncs copy-in mode ignored (they get no ReadyForQuery, as in
+  // PostgreSQL): the session fuzzer's bookkeeping.
+  std::size_t syncs_ignored_in_copy() const noexcept { return syncs_ignored_in_copy_; }
   // Inside an extended-query batch: since its first message, until Sync.
   bool in_extended_batch() const noexcept { return extended_ || skip_until_sync_; }
 
@@ -152,6 +155,7 @@ class Engine {
   Frame frame_;
   FrontendMessage message_;
   std::string copy_violation_;
+  std::size_t syncs_ignored_in_copy_ = 0;
 };
 
 }  // namespace pgwire::protocol

@@ -168,6 +168,8 @@ class SessionMachine final : public Session {
     if (busy_.load()) cancel_requested_.store(true);
   }
   Phase phase() const noexcept { return engine_.phase(); }
+  // Syncs sent during copy-in, which PostgreSQL ignores (no ReadyForQuery).
+  std::size_t syncs_ignored_in_copy() const noexcept { return engine_.syncs_ignored_in_copy(); }
   // While the session waits for the client between statements (Need::read
   // at the top level, nothing unsent): appends the pushes that may go now
   // to `out`, for the driver to write at once. True when it appended any.
