@@ -88,6 +88,7 @@ struct NotificationHub::State {
   mutable std::mutex mutex;
   std::map<std::int32_t, Listener> listeners;           // by process id
   std::map<std::int32_t, std::weak_ptr<Pending>> open;  // each session's open transaction
+  std::size_t swept_size = 0;                            // open.size() after the last sweep
 
   // The session's transaction commits: its LISTENs count from now on, then
   // its notifications go to every listener (itself included).
@@ -129,6 +130,12 @@ struct NotificationHub::State {
     auto p = std::make_shared<Pending>();
     {
       std::lock_guard lock(mutex);
+      // A session that closed inside a transaction leaves an expired entry
+      // (its hook, which owned the Pending, never ran): swept as the map grows.
+      if (open.size() >= 2 * swept_size + 16) {
+        std::erase_if(open, [](const auto& e) { return e.second.expired(); });
+        swept_size = open.size();
+      }
       open[pid] = p;
     }
     std::weak_ptr<SessionHandle> handle = session.handle();

@@ -48,30 +48,20 @@ SessionMachine::Task<bool> SessionMachine::send_response(Response& r, std::span<
     apply(r.effect());
     co_return true;
   }
-  if (r.kind() == Response::Kind::copy_in || r.kind() == Response::Kind::copy_out) {
-    std::optional<ErrorInfo> failure;
-    try {
-      if (r.copy_in()) {
-        co_await copy_in(*r.copy_in());
-      } else {
-        co_await copy_out(*r.copy_out());
-      }
-    } catch (...) {
-      if (!describe) throw;
-      failure = failure_info(std::current_exception());
-    }
-    if (failure) {
-      engine_.error(*failure);
-      co_return false;
-    }
-    co_return describe;  // a COPY is never suspended
-  }
-  const Schema& schema = *r.schema();
-  if (describe) encode_row_description(schema, formats, out);
+  // Rows or a COPY: one failure path for both (mapped here in a simple
+  // query, the caller's in the extended protocol).
+  const bool copy = r.kind() == Response::Kind::copy_in || r.kind() == Response::Kind::copy_out;
+  if (describe && !copy) encode_row_description(*r.schema(), formats, out);
   Streamed streamed;
   std::optional<ErrorInfo> failure;
   try {
-    if (r.source()) streamed = co_await stream_rows(*r.source(), schema, formats, limit, out);
+    if (auto* target = r.copy_in()) {
+      co_await copy_in(*target);
+    } else if (auto* source = r.copy_out()) {
+      co_await copy_out(*source);
+    } else if (r.source()) {
+      streamed = co_await stream_rows(*r.source(), *r.schema(), formats, limit, out);
+    }
   } catch (...) {
     if (!describe) throw;
     failure = failure_info(std::current_exception());
@@ -80,6 +70,7 @@ SessionMachine::Task<bool> SessionMachine::send_response(Response& r, std::span<
     engine_.error(*failure);
     co_return false;
   }
+  if (copy) co_return describe;  // a COPY is never suspended
   if (!describe && streamed.more) co_return true;  // suspended at the row limit
   std::optional<std::string> tag = r.source() ? r.source()->command_tag() : std::nullopt;
   if (tag) {

@@ -37,22 +37,21 @@ Response Response::command(std::string tag, TransactionEffect effect) {
   return r;
 }
 
-Response Response::copy_in(std::unique_ptr<CopyInStream> target, CopyFormat format, std::size_t columns) {
+Response Response::copy(Kind kind, std::unique_ptr<CopyStream> stream, CopyFormat format, std::size_t columns) {
   Response r;
-  r.kind_ = Kind::copy_in;
+  r.kind_ = kind;
   r.tag_ = "COPY";
-  target->announce(format, columns);
-  r.copy_ = std::move(target);
+  stream->announce(format, columns);
+  r.copy_ = std::move(stream);
   return r;
 }
 
+Response Response::copy_in(std::unique_ptr<CopyInStream> target, CopyFormat format, std::size_t columns) {
+  return copy(Kind::copy_in, std::move(target), format, columns);
+}
+
 Response Response::copy_out(std::unique_ptr<CopyOutStream> source, CopyFormat format, std::size_t columns) {
-  Response r;
-  r.kind_ = Kind::copy_out;
-  r.tag_ = "COPY";
-  source->announce(format, columns);
-  r.copy_ = std::move(source);
-  return r;
+  return copy(Kind::copy_out, std::move(source), format, columns);
 }
 
 CopyInStream* Response::copy_in() const noexcept {

@@ -33,6 +33,7 @@ bool SessionHandle::push(bool notification, std::string bytes) {
     if (closed_ || bytes_ + bytes.size() > limit_) return false;
     bytes_ += bytes.size();
     items_.push_back(Item{notification, std::move(bytes)});
+    queued_.store(true, std::memory_order_release);
     wake = wake_;
   }
   // Outside the lock: the waker may take other locks (an executor's queue).
@@ -59,6 +60,7 @@ bool SessionHandle::parameter_status(std::string_view name, std::string_view val
 }
 
 bool SessionHandle::drain(Buffer& out, bool idle) {
+  if (!queued_.load(std::memory_order_acquire)) return false;
   std::lock_guard lock(mutex_);
   bool any = false;
   // Notifications held for the end of a transaction keep their order; the
@@ -73,6 +75,7 @@ bool SessionHandle::drain(Buffer& out, bool idle) {
     it = items_.erase(it);
     any = true;
   }
+  queued_.store(!items_.empty(), std::memory_order_release);
   return any;
 }
 
@@ -80,6 +83,7 @@ void SessionHandle::close() {
   std::lock_guard lock(mutex_);
   closed_ = true;
   items_.clear();
+  queued_.store(false, std::memory_order_release);
   bytes_ = 0;
   wake_ = nullptr;
 }

@@ -185,6 +185,8 @@ class Response {
   const ErrorInfo& error_info() const noexcept;
 
  private:
+  static Response copy(Kind kind, std::unique_ptr<CopyStream> stream, CopyFormat format, std::size_t columns);
+
   Kind kind_ = Kind::empty;
   std::string tag_;
   TransactionEffect effect_ = TransactionEffect::none;

@@ -12,6 +12,7 @@
 // A push never interleaves with a result's messages.
 
 #include <cstddef>
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -66,6 +67,9 @@ class SessionHandle {
     std::string bytes;  // the encoded message
   };
   std::deque<Item> items_;
+  // items_ is not empty. drain() runs before every ReadyForQuery and read:
+  // without pushes it costs one atomic load, not a lock.
+  std::atomic<bool> queued_{false};
   std::size_t bytes_ = 0;
   std::size_t limit_;
   bool closed_ = false;
