@@ -47,7 +47,7 @@ protocol::SessionOptions session_options(const Shared& s) {
 
 }  // namespace
 
-class Connection final : public CancelTarget,
+class Connection final : public protocol::CancelTarget,
                          public AuthExchange,
                          public protocol::StoreListener,
                          public std::enable_shared_from_this<Connection> {

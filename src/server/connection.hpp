@@ -9,7 +9,7 @@
 #include <asio/awaitable.hpp>
 #include <asio/ssl/context.hpp>
 
-#include "cancel_registry.hpp"
+#include "pgwire/protocol/cancel_registry.hpp"
 #include "pgwire/server/server.hpp"
 #include "pgwire/server/stream.hpp"
 
@@ -22,7 +22,7 @@ struct Shared {
   ServerOptions options;
   Handlers handlers;
   std::unique_ptr<asio::ssl::context> tls;
-  CancelRegistry registry;
+  protocol::CancelRegistry registry;
   // Live connections, for stop().
   std::mutex live_mutex;
   std::set<std::weak_ptr<Connection>, std::owner_less<>> live;

@@ -1,11 +1,11 @@
-#include "cancel_registry.hpp"
+#include "pgwire/protocol/cancel_registry.hpp"
 
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 
 #include "pgwire/codec/error_info.hpp"
 
-namespace pgwire::detail {
+namespace pgwire::protocol {
 
 std::pair<std::int32_t, std::string> CancelRegistry::add(std::weak_ptr<CancelTarget> target,
                                                          std::size_t key_length) {
@@ -39,4 +39,4 @@ void CancelRegistry::cancel(const CancelRequest& request) {
   if (target) target->cancel();
 }
 
-}  // namespace pgwire::detail
+}  // namespace pgwire::protocol

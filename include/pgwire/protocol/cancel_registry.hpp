@@ -1,6 +1,10 @@
 #pragma once
-// The backends of one server by process id, for CancelRequest (internal).
-// A request may arrive on any io thread, for a session on any other.
+// The backends of one server by process id, and the rule for a
+// CancelRequest: it cancels only the backend whose process id AND secret key
+// match (compared in constant time); anything else is ignored without a
+// word, as PostgreSQL does. Sans-io: a driver registers each session's
+// CancelTarget and hands it the requests (tests/protocol/cancel_registry_test.cpp).
+// A request may arrive on any thread, for a session on any other.
 
 #include <atomic>
 #include <cstdint>
@@ -11,7 +15,7 @@
 
 #include "pgwire/codec/frontend.hpp"
 
-namespace pgwire::detail {
+namespace pgwire::protocol {
 
 class CancelTarget {
  public:
@@ -35,4 +39,4 @@ class CancelRegistry {
   std::map<std::int32_t, std::pair<std::string, std::weak_ptr<CancelTarget>>> backends_;
 };
 
-}  // namespace pgwire::detail
+}  // namespace pgwire::protocol
