@@ -24,14 +24,19 @@ SessionMachine::Task<void> SessionMachine::extended(const FrontendMessage& m) {
       throw PgError(sqlstate::feature_not_supported,
                     "extended query protocol is not supported by this server");
     if (auto* p = std::get_if<Parse>(&m)) {
+      require_utf8({p->statement, p->query});
       co_await parse(*p);
     } else if (auto* b = std::get_if<Bind>(&m)) {
+      require_utf8({b->portal, b->statement});
       co_await bind(*b);
     } else if (auto* d = std::get_if<Describe>(&m)) {
+      require_utf8({d->name});
       describe(*d);
     } else if (auto* e = std::get_if<Execute>(&m)) {
+      require_utf8({e->portal});
       co_await execute(*e);
     } else if (auto* c = std::get_if<Close>(&m)) {
+      require_utf8({c->name});
       close(*c);
     }
   } catch (...) {

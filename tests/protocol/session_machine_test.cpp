@@ -421,8 +421,12 @@ TEST_CASE("session: SQL cursors", "[session]") {
 
 TEST_CASE("session: FATAL and ERROR", "[session]") {
   LoggedIn s;
-  SECTION("FunctionCall is an ERROR followed by ReadyForQuery") {
-    CHECK(s.exchange(msg(FunctionCall{})) == V{"E ERROR 0A000", "Z I"});
+  SECTION("FunctionCall is an ERROR followed by ReadyForQuery: no function has that OID") {
+    FunctionCall call;
+    call.function = 999999;
+    CHECK(s.exchange(msg(call)) == V{"E ERROR 42883", "Z I"});
+    CHECK(s.exchange(q("begin") + q("fail 22012") + msg(call) + q("rollback")) ==
+          V{"C BEGIN", "Z T", "E ERROR 22012", "Z E", "E ERROR 25P02", "Z E", "C ROLLBACK", "Z I"});
   }
   SECTION("an unknown message type is FATAL and closes") {
     CHECK(s.exchange(std::string("\x01\0\0\0\x04", 5)) == V{"E FATAL 08P01"});
@@ -720,4 +724,58 @@ TEST_CASE("session: a SessionHandle is bounded and outlives its session", "[sess
   }
   CHECK_FALSE(kept->alive());
   CHECK_FALSE(kept->notify(1, "c", "late"));
+}
+
+TEST_CASE("session: what the client sends is verified as UTF-8 where PostgreSQL does", "[session][encoding]") {
+  std::string bad = "select '\xff'";
+  SECTION("a Query: ERROR 22021, then ReadyForQuery") {
+    LoggedIn s;
+    CHECK(s.exchange(q(bad) + q("select 1")) == V{"E ERROR 22021", "Z I", "T n,t", "D 0|row 0", "C SELECT 1", "Z I"});
+  }
+  SECTION("Parse's query and name, Bind's and Execute's names: 22021, skip until Sync") {
+    LoggedIn s;
+    CHECK(s.exchange(parse(bad) + bind() + execute() + sync_msg()) == V{"E ERROR 22021", "Z I"});
+    CHECK(s.exchange(parse("select 1", "s\xfe") + sync_msg()) == V{"E ERROR 22021", "Z I"});
+    CHECK(s.exchange(parse("select 1") + bind({}, "p\xc3") + sync_msg()) == V{"1", "E ERROR 22021", "Z I"});
+    CHECK(s.exchange(parse("select 1") + bind() + execute(0, "\xed\xa0\x80") + sync_msg()) ==
+          V{"1", "2", "E ERROR 22021", "Z I"});
+  }
+  SECTION("a text parameter: 22021 at Bind, no BindComplete, no portal") {
+    LoggedIn s;
+    CHECK(s.exchange(parse("select 1", "s", {oid::text}) + bind({std::string_view("a\xff")}, "p", "s") +
+                     execute(0, "p") + sync_msg()) == V{"1", "E ERROR 22021", "Z I"});
+    CHECK(s.exchange(execute(0, "p") + sync_msg()) == V{"E ERROR 34000", "Z I"});
+  }
+  SECTION("a startup parameter: FATAL 22021 before authentication (stricter than PostgreSQL 15)") {
+    FakeDriver d;
+    StartupMessage m;
+    m.version = protocol_3_0;
+    m.parameters = {{"user", "alice"}, {"application_name", "a\xffb"}};
+    d.send(test::encoded(m));
+    d.run(false);
+    CHECK(summary(d.output) == V{"E FATAL 22021"});
+    CHECK(d.finished);
+  }
+}
+
+TEST_CASE("session: binary parameters are decoded at Bind", "[session][encoding]") {
+  LoggedIn s;
+  auto binary_bind = [](std::string_view value) {
+    Bind b;
+    b.statement = "s";
+    b.parameter_formats = {format_binary};
+    b.parameters = {value};
+    return msg(b);
+  };
+  std::string prepared = parse("select 1", "s", {oid::int4});
+  CHECK(s.exchange(prepared + sync_msg()) == V{"1", "Z I"});
+  SECTION("three bytes for an int4: 08P01 (insufficient data), no BindComplete") {
+    CHECK(s.exchange(binary_bind("abc") + execute() + sync_msg()) == V{"E ERROR 08P01", "Z I"});
+  }
+  SECTION("five bytes for an int4: 22P03") {
+    CHECK(s.exchange(binary_bind("abcde") + execute() + sync_msg()) == V{"E ERROR 22P03", "Z I"});
+  }
+  SECTION("four bytes bind") {
+    CHECK(s.exchange(binary_bind(std::string_view("\0\0\0\x07", 4)) + sync_msg()) == V{"2", "Z I"});
+  }
 }
