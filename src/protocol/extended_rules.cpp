@@ -54,6 +54,7 @@ SessionMachine::Task<void> SessionMachine::parse(const Parse& p) {
   stmt->parameter_types = p.parameter_types;
   // The unnamed statement is replaced even if the new Parse fails.
   if (stmt->name.empty()) drop_unnamed_statement();
+  refuse_in_failed_block(stmt->sql);
   auto command = options_.sql_cursors ? parse_cursor_command(stmt->sql) : std::nullopt;
   if (command) {
     co_await prepare_cursor(*stmt, std::move(*command));
@@ -67,6 +68,7 @@ SessionMachine::Task<void> SessionMachine::parse(const Parse& p) {
 
 SessionMachine::Task<void> SessionMachine::bind(const Bind& b) {
   if (b.portal.empty()) drop_unnamed(false);
+  refuse_in_failed_block(store_.statement(b.statement)->sql);
   Portal& portal = store_.bind(b);
   if (portal.statement->cursor_) {  // the library's own: nothing to bind
     encode(BindComplete{}, engine_.output());
@@ -123,6 +125,7 @@ SessionMachine::Task<void> SessionMachine::execute(const Execute& e) {
     co_await execute_cursor(*c, e);
     co_return;
   }
+  refuse_in_failed_block(p->statement->sql);
   Buffer& out = engine_.output();
   if (p->statement->cursor_) {
     co_await run_cursor(*p->statement->cursor_, p, p->result_formats, false);

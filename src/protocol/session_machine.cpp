@@ -332,7 +332,7 @@ SessionMachine::Task<void> SessionMachine::dispatch(const FrontendMessage& m) {
     // unknown one (after its aborted-transaction check) is the answer.
     engine_.error(engine_.transaction_status() == TransactionStatus::failed
                       ? ErrorInfo::error("25P02", "current transaction is aborted, commands ignored until end of "
-                                                  "transaction block")
+                                                  "transaction block")  // as refuse_in_failed_block
                       : ErrorInfo::error("42883", fmt::format("function with OID {} does not exist", f->function)));
     engine_.ready_for_query();
   } else {
@@ -370,6 +370,7 @@ SessionMachine::Task<void> SessionMachine::simple_query(std::string_view sql) {
   try {
     if (!options_.simple_query)
       throw PgError(sqlstate::feature_not_supported, "simple query protocol is not supported");
+    refuse_in_failed_block(sql);
     bool cursors = false;
     if (options_.sql_cursors)
       for (auto stmt : split_statements(sql))
@@ -390,6 +391,13 @@ SessionMachine::Task<void> SessionMachine::simple_query(std::string_view sql) {
   query_text_ = {};
   if (failure) engine_.error(*failure);
   engine_.ready_for_query();
+}
+
+void SessionMachine::refuse_in_failed_block(std::string_view sql) const {
+  if (engine_.transaction_status() != TransactionStatus::failed) return;
+  auto statements = split_statements(sql);
+  if (statements.empty() || is_transaction_exit(statements.front())) return;
+  throw PgError("25P02", "current transaction is aborted, commands ignored until end of transaction block");
 }
 
 // Sync ends an extended-query batch. It never starts a skip itself: an error

@@ -384,6 +384,14 @@ TEST_CASE("session: extended query", "[session]") {
     auto bytes = q("begin") + parse("fail 22012") + bind() + execute() + sync_msg() + q("rollback");
     CHECK(s.exchange(bytes) == V{"C BEGIN", "Z T", "1", "2", "E ERROR 22012", "Z E", "C ROLLBACK", "Z I"});
   }
+  SECTION("in a failed block only statements that end it run: 25P02 for the rest (no rows: the product is not asked)") {
+    CHECK(s.exchange(q("begin") + q("fail 22012")) == V{"C BEGIN", "Z T", "E ERROR 22012", "Z E"});
+    CHECK(s.exchange(q("select 1")) == V{"E ERROR 25P02", "Z E"});
+    CHECK(s.exchange(q("select 1; rollback")) == V{"E ERROR 25P02", "Z E"});
+    CHECK(s.exchange(q(";")) == V{"I", "Z E"});
+    CHECK(s.exchange(parse("select 1") + bind() + execute() + sync_msg()) == V{"E ERROR 25P02", "Z E"});
+    CHECK(s.exchange(parse("rollback") + bind() + execute() + sync_msg()) == V{"1", "2", "C ROLLBACK", "Z I"});
+  }
 }
 
 TEST_CASE("session: the two hangs of the old driver", "[session][regression]") {

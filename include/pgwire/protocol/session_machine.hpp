@@ -243,6 +243,9 @@ class SessionMachine final : public Session {
   void push_level(Task<void> task, Need on_finish, Need expected);
   // Handler failures to the ERROR PostgreSQL sends (failure.cpp).
   ErrorInfo failure_info(std::exception_ptr error) const;
+  // In a failed transaction block only a statement that ends it runs
+  // (PostgreSQL's IsAbortedTransactionBlockState checks): throws 25P02.
+  void refuse_in_failed_block(std::string_view sql) const;
   void end_statement() noexcept;
   // The transaction ends: settings kept or undone, at_transaction_end hooks run.
   void end_transaction(bool committed);
