@@ -33,8 +33,13 @@ fn unhex(s: &str) -> Vec<u8> {
     (0..s.len() / 2).map(|i| u8::from_str_radix(&s[2 * i..2 * i + 2], 16).unwrap_or(0)).collect()
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{:02x}", b)).collect()
+/// Bytes for a message: hex, and the text too when they are printable UTF-8.
+fn shown(bytes: &[u8]) -> String {
+    let hex: String = bytes.iter().map(|b| format!("{:02x}", b)).collect();
+    match std::str::from_utf8(bytes) {
+        Ok(text) if !text.chars().any(char::is_control) => format!("{} ({:?})", hex, text),
+        _ => hex,
+    }
 }
 
 pub fn load(path: &str) -> Result<Vec<TypeSpec>, String> {
@@ -96,8 +101,8 @@ impl<'a> Trip<'a> {
         let want = if self.spec.name == "json" { sent.text.as_bytes().to_vec() } else { self.spec.binary.clone() };
         match raw {
             Some(Raw(got)) if got == want => {}
-            Some(Raw(got)) => bail!("{}: raw value {} ({:?}), want {} ({:?})", what, hex(&got), String::from_utf8_lossy(&got), hex(&want), String::from_utf8_lossy(&want)),
-            None => bail!("{}: NULL, want {}", what, hex(&want)),
+            Some(Raw(got)) => bail!("{}: raw value {}, want {}", what, shown(&got), shown(&want)),
+            None => bail!("{}: NULL, want {}", what, shown(&want)),
         }
         if let Some(native) = native {
             let got: T = rows[0].try_get(0).map_err(|e| Failure(format!("{}: decoding: {}", what, e)))?;
