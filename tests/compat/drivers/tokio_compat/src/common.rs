@@ -151,7 +151,8 @@ async fn count(cfg: &Config, k: &Client, id: i64) -> Result<i64, crate::report::
 }
 
 /// Client::transaction(): a rolled-back row is gone, a committed one stays,
-/// an error inside one comes with its SQLSTATE and ROLLBACK ends it
+/// an error inside one comes with its SQLSTATE, the failed block refuses the
+/// next statement with 25P02, and ROLLBACK ends it
 /// (tokio-postgres does not tell the transaction status).
 pub async fn transaction(cfg: &Config, main: &mut Shared) -> Outcome {
     let k = main.get()?;
@@ -165,6 +166,11 @@ pub async fn transaction(cfg: &Config, main: &mut Shared) -> Outcome {
     match tx.query(sql(&format!("SELECT * FROM {}", MISSING_TABLE)), &[]).await {
         Ok(_) => bail!("no error for a missing table in a transaction"),
         Err(e) => ensure!(sqlstate(&e) == "42P01", "got {}, want SQLSTATE 42P01", crate::report::describe(&e)),
+    }
+    // The block is failed: anything but its end is refused.
+    match tx.query(sql("SELECT 1"), &[]).await {
+        Ok(_) => bail!("a statement ran in a failed transaction block"),
+        Err(e) => ensure!(sqlstate(&e) == "25P02", "got {}, want SQLSTATE 25P02", crate::report::describe(&e)),
     }
     tx.rollback().await?;
     let (rolled_back, committed) = (count(cfg, k, 100).await?, count(cfg, k, 101).await?);
