@@ -296,7 +296,11 @@ class SessionMachine final : public Session {
   void apply(TransactionEffect e);
 
   // copy_rules.cpp
-  Task<void> copy_in(CopyInStream& target);
+  // Copy-in, or copy-both when `both` (the product's CopyData go out
+  // through the SessionHandle meanwhile).
+  Task<void> copy_in(CopyInStream& target, bool both = false);
+  Task<void> copy_both(CopyInStream& channel) { return copy_in(channel, true); }
+  void end_copy_both();
   Task<void> copy_out(CopyOutStream& source);
   Task<void> abort_copy(CopyInStream& target, std::string_view reason);
 
@@ -336,6 +340,7 @@ class SessionMachine final : public Session {
   std::vector<std::pair<std::string, std::string>> server_parameters_;
   bool auth_started_ = false;
   bool idle_read_ = false;  // waiting for the client between statements
+  bool copying_both_ = false;  // a copy-both runs: the product's CopyData may go
   std::shared_ptr<SessionHandle> handle_ = std::make_shared<SessionHandle>();
   std::vector<std::function<void(bool)>> transaction_end_hooks_;
   // Read from other threads: a CancelRequest arrives on another connection,
