@@ -77,9 +77,18 @@ EventKind Engine::next_startup() {
   }
   if (ec == codec_errc::unsupported_protocol) {
     auto v = std::get<StartupMessage>(m).version;
-    return fatal(sqlstate::feature_not_supported,
-                 fmt::format("unsupported frontend protocol {}.{}: server supports 3.0 to {}.{}",
-                             v.major, v.minor, options_.newest.major, options_.newest.minor));
+    std::string message = fmt::format("unsupported frontend protocol {}.{}: server supports 3.0 to {}.{}",
+                                      v.major, v.minor, options_.newest.major, options_.newest.minor);
+    if (v.major < 3) {
+      // A protocol 2 client reads an error as 'E' and a string, without a
+      // length word: PostgreSQL answers it in that form (elog.c, "old
+      // style"), so the client can show why it was refused.
+      out_.put_char('E');
+      out_.put_cstring(fmt::format("FATAL:  {}\n", message));
+      phase_ = Phase::closed;
+      return EventKind::close;
+    }
+    return fatal(sqlstate::feature_not_supported, std::move(message));
   }
   if (ec == codec_errc::missing_terminator)
     return fatal(sqlstate::protocol_violation,
@@ -151,7 +160,13 @@ EventKind Engine::next_typed() {
       return fatal(sqlstate::protocol_violation,
                    fmt::format("invalid frontend message type {}",
                                static_cast<int>(static_cast<unsigned char>(in_.pending()[0]))));
-    if (r.error) return fatal(sqlstate::protocol_violation, "invalid message length");
+    if (r.error) {
+      // A length below 4 or over the type's limit: PostgreSQL only logs
+      // "invalid message length" (COMMERROR in pq_getmessage) and closes
+      // without a reply, during authentication too.
+      phase_ = Phase::closed;
+      return EventKind::close;
+    }
     if (!r.complete()) {
       if (eof_) {
         phase_ = Phase::closed;
