@@ -9,6 +9,8 @@ namespace pgwire::protocol {
 
 namespace {
 
+constexpr const char* sync_lost_message = "terminating connection because protocol synchronization was lost";
+
 bool is_extended(char t) noexcept {
   switch (t) {
     case 'P': case 'B': case 'D': case 'E': case 'C': case 'H': case 'S':  // Sync: see next_typed
@@ -163,7 +165,14 @@ EventKind Engine::next_typed() {
     if (r.error) {
       // A length below 4 or over the type's limit: PostgreSQL only logs
       // "invalid message length" (COMMERROR in pq_getmessage) and closes
-      // without a reply, during authentication too.
+      // without a reply, during authentication too. Inside COPY FROM STDIN
+      // its copy reader reports the failed read first (copyfromparse.c).
+      if (phase_ == Phase::copy_in) {
+        ErrorInfo::error(sqlstate::connection_failure,
+                         "unexpected EOF on client connection with an open transaction")
+            .encode(out_);
+        return fatal(sqlstate::protocol_violation, sync_lost_message);
+      }
       phase_ = Phase::closed;
       return EventKind::close;
     }
@@ -207,11 +216,14 @@ EventKind Engine::next_typed() {
         phase_ = Phase::ready;
         copy_violation_ = fmt::format("unexpected message type 0x{:02X} during COPY from stdin",
                                       static_cast<unsigned>(static_cast<unsigned char>(t)));
+        // PostgreSQL raises this before reading the message's body, so it
+        // cannot find the next message: the ERROR is followed by FATAL.
+        sync_lost_ = true;
         return EventKind::copy_violation;
       }
       if (decode_frontend(r.frame, message_)) {  // a CopyFail without its terminator
         phase_ = Phase::ready;
-        copy_violation_ = "invalid message format";
+        copy_violation_ = "invalid string in message";  // PostgreSQL's pq_getmsgstring
         return EventKind::copy_violation;
       }
       return EventKind::message;
@@ -253,12 +265,17 @@ void Engine::error(const ErrorInfo& info) {
     phase_ = Phase::closed;
     return;
   }
+  if (std::exchange(sync_lost_, false)) {
+    fatal(sqlstate::protocol_violation, sync_lost_message);
+    return;
+  }
   if (extended_ && phase_ != Phase::authenticating) skip_until_sync_ = true;
   if (tx_status_ == TransactionStatus::in_transaction) tx_status_ = TransactionStatus::failed;
   error_since_ready_ = true;
 }
 
 void Engine::ready_for_query() {
+  if (phase_ == Phase::closed) return;  // after a FATAL nothing follows
   bool error = std::exchange(error_since_ready_, false);
   if (before_ready_) before_ready_(error);
   encode(ReadyForQuery{tx_status_}, out_);

@@ -468,14 +468,63 @@ TEST_CASE("Copy-in accepts only CopyData, CopyDone, CopyFail; Flush and Sync are
   // Any other message is a protocol violation that ends the COPY; the
   // session raises the ERROR (copy_rules.cpp), so that an extended-query
   // COPY still skips until Sync.
+  // A CopyFail without its terminator is one too; its body was read, so
+  // the session goes on (ERROR, then ReadyForQuery).
+  h.e.enter_copy_in();
+  REQUIRE(h.feed(std::string("f\0\0\0\x06" "ab", 7)) == EventKind::copy_violation);
+  CHECK(h.e.copy_violation() == "invalid string in message");
+  CHECK_FALSE(h.e.skipping_until_sync());
+  h.wire.clear();
+  h.e.error(ErrorInfo::error("08P01", h.e.copy_violation()));
+  h.e.ready_for_query();
+  CHECK(h.run() == EventKind::need_input);
+  auto ms = h.messages();
+  REQUIRE(ms.size() == 2);
+  CHECK(std::holds_alternative<ReadyForQuery>(ms[1]));
+}
+
+TEST_CASE("Another message inside COPY: its ERROR is followed by FATAL, as PostgreSQL 15") {
+  // PostgreSQL 15 answers Q during COPY FROM STDIN with ERROR 08P01
+  // "unexpected message type 0x51 during COPY from stdin", then FATAL 08P01
+  // "terminating connection because protocol synchronization was lost".
+  Harness h;
+  REQUIRE(h.feed(startup()) == EventKind::startup);
+  h.login();
+  h.e.enter_copy_in();
+  h.wire.clear();
   REQUIRE(h.feed(test::encoded(Query{"select 1"})) == EventKind::copy_violation);
   CHECK(h.e.copy_violation() == "unexpected message type 0x51 during COPY from stdin");
   CHECK(h.e.phase() == protocol::Phase::ready);
-  // A CopyFail without its terminator is one too.
-  h.e.enter_copy_in();
-  REQUIRE(h.feed(std::string("f\0\0\0\x06" "ab", 7)) == EventKind::copy_violation);
-  CHECK(h.e.copy_violation() == "invalid message format");
-  CHECK_FALSE(h.e.skipping_until_sync());
+  h.e.error(ErrorInfo::error("08P01", h.e.copy_violation()));
+  h.e.ready_for_query();  // the session's usual step: nothing after the FATAL
+  CHECK(h.run() == EventKind::close);
+  auto ms = h.messages();
+  REQUIRE(ms.size() == 2);
+  auto& error = std::get<ErrorResponse>(ms[0]);
+  CHECK(error.get(field::severity) == "ERROR");
+  auto& fatal = std::get<ErrorResponse>(ms[1]);
+  CHECK(fatal.get(field::severity) == "FATAL");
+  CHECK(fatal.get(field::sqlstate) == "08P01");
+  CHECK(fatal.get(field::message) == "terminating connection because protocol synchronization was lost");
+}
+
+TEST_CASE("A bad length inside COPY: ERROR 08006, then FATAL, as PostgreSQL 15") {
+  for (const char* bytes : {"64 7f ff ff f0 31 09 61 0a", "64 00 00 00 03"}) {
+    Harness h;
+    REQUIRE(h.feed(startup()) == EventKind::startup);
+    h.login();
+    h.e.enter_copy_in();
+    h.wire.clear();
+    CHECK(h.feed(hex(bytes)) == EventKind::close);
+    auto ms = h.messages();
+    REQUIRE(ms.size() == 2);
+    auto& error = std::get<ErrorResponse>(ms[0]);
+    CHECK(error.get(field::severity) == "ERROR");
+    CHECK(error.get(field::sqlstate) == "08006");
+    CHECK(error.get(field::message) == "unexpected EOF on client connection with an open transaction");
+    CHECK(std::get<ErrorResponse>(ms[1]).get(field::message) ==
+          "terminating connection because protocol synchronization was lost");
+  }
 }
 
 TEST_CASE("Sync never starts a skip: a malformed Sync gets ERROR then ReadyForQuery") {
