@@ -71,6 +71,18 @@ EventKind Engine::next_startup() {
 
   FrontendMessage m;
   std::error_code ec = decode_startup_packet(r.frame.body, m);
+  // PostgreSQL takes an SSLRequest or GSSENCRequest by its code alone and
+  // ignores the rest of its packet (ProcessStartupPacket).
+  if (ec && r.frame.body.size() > 4) {
+    std::string_view code = r.frame.body.substr(0, 4);
+    if (code == std::string_view("\x04\xd2\x16\x2f", 4)) {
+      m.emplace<SSLRequest>();
+      ec = {};
+    } else if (code == std::string_view("\x04\xd2\x16\x30", 4)) {
+      m.emplace<GSSENCRequest>();
+      ec = {};
+    }
+  }
   // A malformed CancelRequest is only logged by PostgreSQL ("invalid length
   // of query cancel packet"): never answer on a cancel connection.
   if (ec && r.frame.body.size() >= 4 && r.frame.body.substr(0, 4) == std::string_view("\x04\xd2\x16\x2e", 4)) {

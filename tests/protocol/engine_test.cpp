@@ -126,6 +126,20 @@ TEST_CASE("SSLRequest with TLS is answered S and starts TLS") {
   CHECK(h.feed(startup()) == EventKind::startup);
 }
 
+TEST_CASE("SSLRequest and GSSENCRequest with extra bytes in their packet are answered, as PostgreSQL 15") {
+  // PostgreSQL 15 answers these by their code and ignores the rest of the packet.
+  Harness h(with_tls());
+  CHECK(h.feed(hex("00 00 00 10 04 d2 16 2f 67 61 72 62 61 67 65 21")) == EventKind::start_tls);
+  CHECK(h.wire == "S");
+  h.e.tls_established();
+  CHECK(h.feed(startup()) == EventKind::startup);
+  Harness g;
+  CHECK(h.e.phase() == protocol::Phase::authenticating);
+  CHECK(g.feed(hex("00 00 00 0c 04 d2 16 30 01 02 03 04")) == EventKind::need_input);
+  CHECK(g.wire == "N");
+  CHECK(g.feed(startup()) == EventKind::startup);
+}
+
 TEST_CASE("Plaintext pipelined after SSLRequest is refused") {
   Harness h(with_tls());
   CHECK(h.feed(test::encoded(SSLRequest{}) + startup()) == EventKind::close);

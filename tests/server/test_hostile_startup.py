@@ -169,6 +169,16 @@ class StartupCases:
         if got:
             self.assertEqual(got[0][0], "\x15", show(got))
 
+    def test_ssl_request_with_garbage_inside_its_packet(self):
+        # 1234.5679 and 8 bytes more: PostgreSQL answers by the code and
+        # ignores the rest of the packet; the TLS login then works.
+        c = self.raw()
+        c.send(raw_startup(int32(80877103) + b"garbage!"))
+        self.assertEqual(c.read_byte(), b"S")
+        c.start_tls(pgproto.client_tls_context())
+        c.startup(self.user, self.password, database="postgres")
+        self.assert_usable(c)
+
     def test_ssl_request_instead_of_client_hello(self):
         c = self.raw()
         self.assertEqual(c.request_ssl(), b"S")
