@@ -6,9 +6,9 @@ Starts sqlite_server twice (trust, and SCRAM for the churn), both with
 
   hold    N connections logged in and held at once; one query on each 100th;
           then all closed, and the server's open fds must come back down;
-          three times: RSS that the allocator keeps after a round is reused
-          by the next (measured: +8 MB, +1.9, +0.8, +0.4, +0.1 over rounds of
-          2000), so growth from the second round to the third is a leak
+          three times: RSS that the allocator keeps after a round is mostly
+          reused by the next (measured over rounds of 10,000: +175 MB, +35,
+          +7), so a leak is growth that does not shrink from round to round
   churn   for S seconds: connect, SCRAM-SHA-256, one query, Terminate
           (two client threads), connections per second
   mixed   for S seconds: K sessions alternating simple queries and extended
@@ -55,9 +55,9 @@ SERVER_ENV = {"ASAN_OPTIONS": ":".join(filter(None, [os.environ.get("ASAN_OPTION
                                                       "quarantine_size_mb=1"]))} \
     if SANITIZED else None
 FD_SLACK = 2  # fds over the baseline that may still be closing
-# RSS growth (kB) allowed from the end of the second hold round to the end
-# of the third: the same connections again must not cost new memory.
-HOLD_LEAK_BOUND_KB = 4 * 1024
+# A leak costs the same in every round; the allocator's retention shrinks.
+# The third round may grow by half the second's growth, or by this floor.
+HOLD_LEAK_FLOOR_KB = 4 * 1024
 
 
 def big_query(rows):
@@ -327,10 +327,12 @@ def main(argv):
                             % (name, end["fds"], base["fds"]))
         if a.short and end["rss_kb"] - base["rss_kb"] > RSS_AFTER_BOUND_KB:
             problems.append("%s server: RSS grew by %d kB" % (name, end["rss_kb"] - base["rss_kb"]))
-    leak = figures["hold_third"]["after"]["rss_kb"] - figures["hold_again"]["after"]["rss_kb"]
-    figures["hold_third_round_growth_kb"] = leak
-    if leak > HOLD_LEAK_BOUND_KB:
-        problems.append("the third round of %d connections grew RSS by %d kB" % (a.hold, leak))
+    second = figures["hold_again"]["after"]["rss_kb"] - figures["hold"]["after"]["rss_kb"]
+    third = figures["hold_third"]["after"]["rss_kb"] - figures["hold_again"]["after"]["rss_kb"]
+    figures["hold_round_growth_kb"] = [second, third]
+    if third > max(HOLD_LEAK_FLOOR_KB, second // 2):
+        problems.append("rounds of %d connections keep growing RSS: +%d kB, then +%d kB"
+                        % (a.hold, second, third))
     if a.short and figures["slow"]["peak_growth_kb"] > RSS_SLOW_BOUND_KB:
         problems.append("slow reader: peak RSS grew by %d kB" % figures["slow"]["peak_growth_kb"])
     figures["problems"] = problems
