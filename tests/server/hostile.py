@@ -217,7 +217,15 @@ class HostileTestCase(ServerTestCase):
 
 
 def show(messages):
-    return [pgproto.describe(k, b) if k != "?" else "raw%r" % b[:40] for k, b in messages]
+    """Readable messages for a failure text; bytes that are not UTF-8 (the
+    invalid-UTF-8 cases) are shown raw rather than failing the formatting."""
+    out = []
+    for k, b in messages:
+        try:
+            out.append(pgproto.describe(k, b) if k != "?" else "raw%r" % b[:40])
+        except UnicodeDecodeError:
+            out.append("%s%r" % (k, b[:60]))
+    return out
 
 
 def typed(kind, payload=b""):
