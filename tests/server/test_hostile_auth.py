@@ -141,6 +141,12 @@ class AuthCases:
         x.c.send(sasl_initial("SCRAM-SHA-1", ("n,,n=,r=" + NONCE).encode()))
         self.assert_refused(x.c, ("08P01",), "client selected an invalid SASL authentication mechanism")
 
+    def test_cleartext_password_where_sasl_is_expected(self):
+        # Read as a SASLInitialResponse whose mechanism is the password.
+        x = Exchange(self)
+        x.c.send(typed("p", pgproto.cstr(self.password)))
+        self.assert_refused(x.c, ("08P01",), "client selected an invalid SASL authentication mechanism")
+
     def test_plus_mechanism_without_tls(self):
         x = Exchange(self)
         x.c.send(sasl_initial("SCRAM-SHA-256-PLUS", ("p=tls-server-end-point,,n=,r=" + NONCE).encode()))
