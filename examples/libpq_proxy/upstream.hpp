@@ -125,7 +125,13 @@ class Upstream : public std::enable_shared_from_this<Upstream> {
   }
 
   asio::awaitable<void> connect(const std::string& conninfo, pgwire::Session& session) {
-    conn_ = PQconnectStart(conninfo.c_str());
+    // The client's application_name (already cleaned to ASCII by the
+    // session) is the upstream session's, so SHOW and pg_stat_activity tell
+    // the truth.
+    const std::string& app = session.client().application_name;
+    const char* keywords[] = {"dbname", "application_name", nullptr};
+    const char* values[] = {conninfo.c_str(), app.c_str(), nullptr};
+    conn_ = PQconnectStartParams(keywords, values, /*expand_dbname=*/1);
     if (conn_ == nullptr) throw pgwire::PgError("08006", "out of memory connecting upstream");
     for (;;) {
       PostgresPollingStatusType st = PQconnectPoll(conn_);

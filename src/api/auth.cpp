@@ -1,5 +1,7 @@
 #include "pgwire/api/auth.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 #include <openssl/crypto.h>
 
@@ -118,8 +120,15 @@ class ScramAuth final : public detail::AuthBase {
     const BackendMessage request = AuthenticationSASL{mechs};  // named: see CleartextAuth
     std::string body = co_await ex.exchange(request);
     SASLInitialResponse init;
-    if (decode_body(body, init))
-      throw PgError(ErrorInfo::fatal(sqlstate::protocol_violation, "malformed SASL message"));
+    if (decode_body(body, init)) {
+      // PostgreSQL reads the mechanism name before the rest: a body that is
+      // no SASLInitialResponse at all (a cleartext password) names none.
+      std::string_view mechanism(body.data(), std::min(body.find('\0'), body.size()));
+      bool known = std::find(mechs.begin(), mechs.end(), mechanism) != mechs.end();
+      throw PgError(ErrorInfo::fatal(sqlstate::protocol_violation,
+                                     known ? "malformed SASL message"
+                                           : "client selected an invalid SASL authentication mechanism"));
+    }
     std::string first;
     if (init.data) {
       first = std::string(*init.data);

@@ -202,8 +202,8 @@ EventKind Engine::next_typed() {
     if (phase_ == Phase::authenticating) {
       if (t != 'p')
         return fatal(sqlstate::protocol_violation,
-                     fmt::format("expected password response, got message type {}",
-                                 static_cast<int>(t)));
+                     fmt::format("expected {} response, got message type {}",
+                                 sasl_exchange_ ? "SASL" : "password", static_cast<int>(t)));
       return EventKind::auth_response;
     }
     // A password message after login is not a message type of this phase.

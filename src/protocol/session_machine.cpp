@@ -235,8 +235,11 @@ SessionMachine::Task<bool> SessionMachine::authenticate() {
     // Deliberately stricter than PostgreSQL 15, which passes such bytes on
     // to its role lookup and settings: handlers, logs and ParameterStatus
     // (echoed to drivers that decode strictly) only ever see UTF-8.
-    for (const auto& [k, v] : client_.startup_parameters)
+    for (auto& [k, v] : client_.startup_parameters) {
+      v = Settings::checked_value(k, std::move(v));
+      if (k == "application_name") client_.application_name = v;
       if (!valid_utf8(k) || !valid_utf8(v)) throw PgError(invalid_utf8_error(valid_utf8(k) ? v : k));
+    }
     co_await ask(Need::authenticate);
   } catch (...) {
     refused = failure_info(std::current_exception());
@@ -264,6 +267,11 @@ SessionMachine::Task<bool> SessionMachine::authenticate() {
 }
 
 void SessionMachine::begin_auth_round(const BackendMessage& request) {
+  if (std::holds_alternative<AuthenticationSASL>(request)) {
+    engine_.expect_sasl_responses(true);  // through SASLContinue/SASLFinal
+  } else if (!std::holds_alternative<AuthenticationSASLContinue>(request)) {
+    engine_.expect_sasl_responses(false);
+  }
   push_level(auth_round(), Need::auth_response, Need::authenticate);
   encode(request, engine_.output());
 }

@@ -209,8 +209,17 @@ void Settings::rollback() {
   for (auto& [name, s] : saved) assign(name, std::move(s.prior));
 }
 
+std::string Settings::checked_value(std::string_view name, std::string value) {
+  CaseInsensitiveLess less;
+  if (!less(name, "application_name") && !less("application_name", name))
+    for (char& c : value)
+      if (static_cast<unsigned char>(c) < 32 || static_cast<unsigned char>(c) > 126) c = '?';
+  return value;
+}
+
 void Settings::assign(std::string_view name, std::optional<std::string> value) {
   auto reported = reported_name(name);
+  if (value) value = checked_value(name, std::move(*value));
   if (value) {
     auto it = values_.find(name);
     if (it != values_.end()) {
@@ -227,7 +236,8 @@ void Settings::assign(std::string_view name, std::optional<std::string> value) {
 
 std::vector<std::pair<std::string, std::string>> Settings::start(const ParameterMap& values) {
   values_.clear();
-  for (const auto& [k, v] : values) values_.insert_or_assign(std::string(reported_name(k).value_or(k)), v);
+  for (const auto& [k, v] : values)
+    values_.insert_or_assign(std::string(reported_name(k).value_or(k)), checked_value(k, v));
   defaults_ = values_;
   saved_.clear();
   changed_.clear();

@@ -768,11 +768,24 @@ TEST_CASE("session: what the client sends is verified as UTF-8 where PostgreSQL 
     FakeDriver d;
     StartupMessage m;
     m.version = protocol_3_0;
-    m.parameters = {{"user", "alice"}, {"application_name", "a\xffb"}};
+    m.parameters = {{"user", "alice"}, {"search_path", "a\xff" "b"}};
     d.send(test::encoded(m));
     d.run(false);
     CHECK(summary(d.output) == V{"E FATAL 22021"});
     CHECK(d.finished);
+  }
+  SECTION("application_name is cleaned to printable ASCII, as PostgreSQL 15's check hook does") {
+    FakeDriver d;
+    StartupMessage m;
+    m.version = protocol_3_0;
+    m.parameters = {{"user", "alice"}, {"application_name", "a\xff" "b \xc3\xa9t\xc3\xa9"}};
+    d.send(test::encoded(m) + q("set application_name caf\xc3\xa9"));
+    d.run(false);
+    auto s = summary(d.output);
+    CHECK(std::find(s.begin(), s.end(), "S application_name=a?b ??t??") != s.end());
+    CHECK(d.machine.client().application_name == "a?b ??t??");
+    CHECK(s.back() == "Z I");
+    CHECK(s.at(s.size() - 2) == "S application_name=caf??");
   }
 }
 

@@ -119,6 +119,10 @@ class Engine {
   void leave_copy_in() noexcept {
     if (phase_ == Phase::copy_in) phase_ = Phase::ready;
   }
+  // Which exchange the 'p' messages of the authenticating phase belong to,
+  // for PostgreSQL's wording of a wrong message there ("expected SASL
+  // response" vs "expected password response").
+  void expect_sasl_responses(bool sasl) noexcept { sasl_exchange_ = sasl; }
   // Extended-query message batch in progress (errors skip until Sync).
   bool skipping_until_sync() const noexcept { return skip_until_sync_; }
   // How many Syncs copy-in mode ignored (they get no ReadyForQuery, as in
@@ -149,6 +153,7 @@ class Engine {
   // A copy-in violation left a message unread in PostgreSQL: its ERROR is
   // followed by FATAL "protocol synchronization was lost" (see error()).
   bool sync_lost_ = false;
+  bool sasl_exchange_ = false;
   std::function<void(bool)> before_ready_;
   std::size_t pending_consume_ = 0;
   TransactionStatus tx_status_ = TransactionStatus::idle;

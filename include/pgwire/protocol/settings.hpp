@@ -51,6 +51,11 @@ enum class SettingScope {
 
 class Settings {
  public:
+  // A value as the setting's check hook leaves it. PostgreSQL 15's
+  // application_name (pg_clean_ascii): every byte outside printable ASCII
+  // becomes '?', so other sessions and logs only ever see plain ASCII.
+  static std::string checked_value(std::string_view name, std::string value);
+
   // The current value; nullopt for a setting the session does not carry
   // (builtin_default() may know it).
   std::optional<std::string> get(std::string_view name) const;
