@@ -20,87 +20,24 @@
 #include <pgwire/protocol/sql_text.hpp>
 #include <pgwire/types/oid.hpp>
 
+#include "sqlite/expressions.hpp"
+#include "sqlite/select_list.hpp"
+#include "sqlite/tokens.hpp"
+
 namespace sqlite_dialect {
 
-// The library's SQL tokenizer (PostgreSQL's lexical rules: quotes, dollar
-// quotes, nested comments, $n parameters, operators).
-using Token = pgwire::SqlToken;
-using Kind = pgwire::SqlToken::Kind;
-
-inline std::vector<Token> tokenize(std::string_view s) { return pgwire::tokenize(s); }
-
-// A keyword (any case) or an operator / punctuation.
-inline bool is(const Token& t, std::string_view text) { return t.is_keyword(text) || t.is_punct(text); }
-
-// The n of a $n parameter.
-inline int param(const Token& t) {
-  int n = 0;
-  for (std::size_t i = 1; i < t.text.size() && t.text[i] >= '0' && t.text[i] <= '9' && n < 100000; ++i)
-    n = n * 10 + (t.text[i] - '0');
-  return n;
-}
-
 struct Rewritten {
-  std::string sql;                 // what SQLite gets: the casts removed
+  std::string sql;                 // what SQLite gets (see rewrite())
   std::vector<pgwire::Oid> casts;  // per $n (index n-1): the type of `$n::type`, 0 if none
-  // Per column of the first SELECT list: the type of a cast applied last to
-  // the whole column (`$1::int4`, `count(*)::int4 AS n`), 0 if none. SQLite
-  // would judge those columns by their value; PostgreSQL reports the cast.
-  std::vector<pgwire::Oid> column_casts;
-  // The name PostgreSQL gives such a column without an alias: the type's
-  // ("SELECT 1::int4" is column "int4"); empty: SQLite's name stands.
-  std::vector<std::string> column_names;
+  // The result list as PostgreSQL types and names it (select_list.hpp);
+  // empty when not known.
+  std::vector<SelectItem> columns;
 };
 
 struct Cast {
   std::size_t at, last;  // token of "::" and the type's last token
   pgwire::Oid type;
 };
-
-// column_casts of `toks` (see Rewritten) from the casts found in them.
-inline void select_list_casts(const std::vector<Token>& toks, const std::vector<Cast>& casts, Rewritten& out) {
-  std::size_t i = 0;
-  while (i < toks.size() && !is(toks[i], "select")) {
-    if (is(toks[i], "(")) return;  // a WITH query or the like: leave it to SQLite
-    ++i;
-  }
-  if (i == toks.size()) return;
-  static constexpr std::string_view ends[] = {"from", "where", "group", "order", "limit", "union", "having",
-                                              "window", "into", "except", "intersect", ";"};
-  std::size_t start = ++i, depth = 0;
-  auto finish = [&](std::size_t end) {  // the column is toks[start, end)
-    pgwire::Oid type = 0;
-    std::string name;
-    for (const Cast& c : casts) {
-      if (c.at < start || c.last >= end) continue;
-      std::size_t rest = end - c.last - 1;  // nothing, "alias" or "AS alias" may follow
-      bool alias = rest == 0 || (rest == 1 && toks[end - 1].kind != Kind::punct) ||
-                   (rest == 2 && is(toks[c.last + 1], "as"));
-      type = alias ? c.type : 0;
-      name.clear();
-      if (type != 0 && rest == 0) {
-        pgwire::Oid named = pgwire::element_type_of(type) ? pgwire::element_type_of(type) : type;
-        name = std::string(pgwire::type_name(named));
-      }
-    }
-    out.column_casts.push_back(type);
-    out.column_names.push_back(std::move(name));
-  };
-  for (; i < toks.size(); ++i) {
-    if (is(toks[i], "(")) ++depth;
-    if (is(toks[i], ")") && depth > 0) --depth;
-    if (depth > 0) continue;
-    if (is(toks[i], ",")) {
-      finish(i);
-      start = i + 1;
-      continue;
-    }
-    bool end = false;
-    for (auto e : ends) end = end || is(toks[i], e);
-    if (end) break;
-  }
-  finish(i);
-}
 
 // ARRAY[1, NULL, -3] or ARRAY['a', NULL] of constants (what psycopg2 sends
 // for a list) -> the array's text form as a string literal, '{1,NULL,-3}'.
@@ -146,22 +83,10 @@ inline std::size_t array_literal(const std::vector<Token>& toks, std::size_t i, 
   return j;
 }
 
-// Removes `::type` casts whose type is a built-in PostgreSQL type, and turns
-// constant ARRAY[...] constructors into array literals.
-inline Rewritten strip_casts(std::string_view sql) {
-  auto toks = tokenize(sql);
-  Rewritten out;
+// The `::type` casts whose type is a built-in PostgreSQL type.
+inline std::vector<Cast> find_casts(std::string_view sql, const std::vector<Token>& toks) {
   std::vector<Cast> found;
-  std::size_t copied = 0;
   for (std::size_t i = 0; i < toks.size(); ++i) {
-    std::string literal;
-    if (std::size_t last = array_literal(toks, i, literal)) {
-      out.sql.append(sql.substr(copied, toks[i].offset - copied));
-      out.sql.append(literal);
-      copied = toks[last].end();
-      i = last;
-      continue;
-    }
     if (!is(toks[i], "::") || i + 1 >= toks.size()) continue;
     // The longest run of up to four words that names a type ("double
     // precision", "timestamp with time zone"), then "(p,s)" and "[]".
@@ -191,23 +116,61 @@ inline Rewritten strip_casts(std::string_view sql) {
       if (j >= toks.size() || !is(toks[j], "]")) break;
       last = j;
     }
-    std::size_t end = toks[last].end();
-    type = pgwire::type_from_sql_name(sql.substr(toks[first].offset, end - toks[first].offset));
+    type = pgwire::type_from_sql_name(sql.substr(toks[first].offset, toks[last].end() - toks[first].offset));
     if (type == 0) continue;
     found.push_back({i, last, type});
-    if (i > 0 && toks[i - 1].kind == Kind::parameter) {
-      auto n = static_cast<std::size_t>(param(toks[i - 1]));
-      if (out.casts.size() < n) out.casts.resize(n, 0);
-      out.casts[n - 1] = type;
-    }
-    out.sql.append(sql.substr(copied, toks[i].offset - copied));
-    copied = end;
     i = last;
   }
-  out.sql.append(sql.substr(copied));
-  select_list_casts(toks, found, out);
+  return found;
+}
+
+// What SQLite runs for a PostgreSQL statement, and what PostgreSQL would
+// report about it:
+// - `::type` casts of built-in types are removed; a cast on a parameter
+//   types that parameter (as in PostgreSQL);
+// - constant ARRAY[...] constructors become array literals;
+// - value keywords and session functions, and division by zero
+//   (expressions.hpp);
+// - the result list's PostgreSQL types and names (select_list.hpp), with
+//   `resolve` telling the types of columns.
+inline Rewritten rewrite(std::string_view sql, const Identity& who = {}, const ColumnResolver& resolve = {}) {
+  auto toks = tokenize(sql);
+  Rewritten out;
+  std::vector<Edit> edits;
+  for (std::size_t i = 0; i < toks.size(); ++i) {
+    std::string literal;
+    if (std::size_t last = array_literal(toks, i, literal)) {
+      edits.push_back({toks[i].offset, toks[last].end(), std::move(literal)});
+      i = last;
+    }
+  }
+  auto casts = find_casts(sql, toks);
+  std::vector<CastSpan> spans;
+  std::vector<std::pair<std::size_t, std::size_t>> ranges;
+  std::vector<pgwire::Oid> types;
+  for (const Cast& c : casts) {
+    edits.push_back({toks[c.at].offset, toks[c.last].end(), ""});
+    spans.push_back({c.at, c.last});
+    ranges.emplace_back(c.at, c.last);
+    types.push_back(c.type);
+    if (c.at > 0 && toks[c.at - 1].kind == Kind::parameter) {
+      auto n = static_cast<std::size_t>(param(toks[c.at - 1]));
+      if (out.casts.size() < n) out.casts.resize(n, 0);
+      out.casts[n - 1] = c.type;
+    }
+  }
+  for (std::size_t i = 0; i + 1 < toks.size(); ++i)  // date '2024-01-01' -> '2024-01-01'
+    if (typed_literal_type(toks[i]) != 0 && toks[i + 1].kind == Kind::string && (i == 0 || !is(toks[i - 1], ".")))
+      edits.push_back({toks[i].offset, toks[i + 1].offset, ""});
+  rewrite_keywords(toks, who, edits);
+  guard_division(toks, spans, edits);
+  out.sql = apply_edits(sql, std::move(edits));
+  out.columns = select_items(toks, ranges, types, resolve);
   return out;
 }
+
+// rewrite() without a session (COPY's query).
+inline Rewritten strip_casts(std::string_view sql) { return rewrite(sql); }
 
 // Where a parameter's type can come from: a column (of one of `tables`),
 // or a fixed type (LIMIT/OFFSET take int8).
@@ -215,11 +178,6 @@ struct ParamContext {
   std::string column;
   pgwire::Oid type = 0;
 };
-
-// A name as written; a quoted identifier without its quotes.
-inline std::string unquote(const Token& t) {
-  return t.kind == Kind::quoted_identifier ? t.value() : std::string(t.text);
-}
 
 struct Inference {
   std::vector<std::string> tables;      // FROM / JOIN / UPDATE / INTO targets, in order

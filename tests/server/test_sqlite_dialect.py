@@ -2,10 +2,21 @@
 sees it: casts typed and named as PostgreSQL does, parameter types inferred
 from the columns they meet, ARRAY[...] constants, values stored through the
 type layer (canonical output, PostgreSQL's SQLSTATE and message for invalid
-input: 22P02, 22007, 22008, ...), SQL cursors."""
+input: 22P02, 22007, 22008, ...), SQL cursors; PostgreSQL DDL (serial,
+varchar(n), timestamptz default now(), ...), functions (now(), current_user,
+generate_series, ...), division by zero, result columns typed and named as
+PostgreSQL 15 does, and PostgreSQL's SQLSTATEs for what SQLite refuses.
 
+The expected values are PostgreSQL 15's (checked against a real 15.18)."""
+
+import os
+import shutil
+import sqlite3
 import struct
+import tempfile
 import unittest
+
+import psycopg
 
 import pgproto
 from harness import ServerTestCase
@@ -32,8 +43,8 @@ class SqliteDialectTest(ServerTestCase):
         c = self.session()
         r = self.one(c, "SELECT 1::int4, '{1,2}'::int[], '2024-02-29'::date AS d, 2 + 3, price FROM demo WHERE id = 1")
         cols = [(col["name"], col["type"]) for col in r["columns"]]
-        # PostgreSQL: int4 23 named "int4", int4[] 1007 named "int4", date 1082, int8 20 (by value), float4 700
-        self.assertEqual(cols, [("int4", 23), ("int4", 1007), ("d", 1082), ("2 + 3", 20), ("price", 700)])
+        # PostgreSQL: int4 23 named "int4", int4[] 1007 named "int4", date 1082, int4 "?column?", float4 700
+        self.assertEqual(cols, [("int4", 23), ("int4", 1007), ("d", 1082), ("?column?", 23), ("price", 700)])
         self.assertEqual(r["rows"], [["1", "{1,2}", "2024-02-29", "5", "0.5"]])
 
     def test_values_are_canonical_and_validated(self):
@@ -133,6 +144,287 @@ class SqliteDialectTest(ServerTestCase):
         r = self.psql(self.conninfo(self.server), "-At", "-v", "FETCH_COUNT=2",
                       "-c", "SELECT id, name FROM demo ORDER BY id")
         self.assertEqual(r.stdout.splitlines(), ["1|apple", "2|banana", "3|cherry"])
+
+
+# What a new user pastes into psql after the README's run command.
+WALKTHROUGH = """\
+CREATE TABLE fruit (id serial PRIMARY KEY, name text NOT NULL, created timestamptz DEFAULT now());
+INSERT INTO fruit (name) VALUES ('apple'), ('banana');
+INSERT INTO fruit (name) VALUES ('cherry') RETURNING id;
+SELECT id, name FROM fruit ORDER BY id;
+UPDATE fruit SET name = 'blueberry' WHERE id = 2;
+SELECT id, name, created <= now() AS past FROM fruit ORDER BY id;
+SELECT count(*) FROM fruit;
+DELETE FROM fruit WHERE name = 'apple';
+SELECT name FROM fruit ORDER BY id;
+"""
+
+WALKTHROUGH_OUTPUT = """\
+CREATE TABLE
+INSERT 0 2
+ id 
+----
+  3
+(1 row)
+
+INSERT 0 1
+ id |  name  
+----+--------
+  1 | apple
+  2 | banana
+  3 | cherry
+(3 rows)
+
+UPDATE 1
+ id |   name    | past 
+----+-----------+------
+  1 | apple     | t
+  2 | blueberry | t
+  3 | cherry    | t
+(3 rows)
+
+ count 
+-------
+     3
+(1 row)
+
+DELETE 1
+   name    
+-----------
+ blueberry
+ cherry
+(2 rows)
+
+"""
+
+
+class PostgresDialectTest(ServerTestCase):
+    """Everyday PostgreSQL through psql and psycopg 3, as on PostgreSQL 15."""
+
+    def setUp(self):
+        directory = tempfile.mkdtemp(prefix="pgwire-dialect-")
+        self.addCleanup(shutil.rmtree, directory, True)
+        self.db_file = os.path.join(directory, "db.sqlite")
+        self.server = self.start_server("sqlite_server", "--listen", "127.0.0.1:0", "--db", self.db_file)
+
+    def connect(self, **kw):
+        c = psycopg.connect(host="127.0.0.1", port=self.server.port, user="postgres", dbname="postgres",
+                            autocommit=True, **kw)
+        self.addCleanup(c.close)
+        return c
+
+    def described(self, c, sql):
+        cur = c.execute(sql)
+        return [(d.name, d.type_code) for d in cur.description], cur.fetchall()
+
+    def sqlstate(self, c, sql):
+        with self.assertRaises(psycopg.Error, msg=sql) as caught:
+            c.execute(sql)
+        return caught.exception.sqlstate, caught.exception.diag.message_primary, caught.exception.diag.message_hint
+
+    def test_readme_walkthrough_in_psql(self):
+        r = self.psql(self.conninfo(self.server), "-v", "ON_ERROR_STOP=1", input=WALKTHROUGH)
+        self.assertEqual(r.stdout, WALKTHROUGH_OUTPUT)
+        self.assertEqual(r.stderr, "")
+
+    def test_ddl_types_and_defaults(self):
+        c = self.connect()
+        c.execute("CREATE TABLE IF NOT EXISTS item (id bigserial PRIMARY KEY, code varchar(4) UNIQUE NOT NULL,"
+                  " label character(3), note text DEFAULT 'none', active boolean DEFAULT true,"
+                  " added timestamptz DEFAULT CURRENT_TIMESTAMP, seen timestamp, day date DEFAULT current_date,"
+                  " at time, price numeric(10,2) DEFAULT 0, data bytea, doc jsonb, raw json,"
+                  " ref uuid DEFAULT gen_random_uuid(), small int2 DEFAULT -1, normal int4, big int8,"
+                  " f4 float4, f8 float8, r real, d double precision, tags text[],"
+                  " seq integer GENERATED BY DEFAULT AS IDENTITY, CHECK (price >= 0))")
+        c.execute("CREATE TABLE IF NOT EXISTS item (id int)")  # exists: nothing happens, as in PostgreSQL
+        row = c.execute("INSERT INTO item (code, label) VALUES ('a1', 'xy') RETURNING id, code, note, active, small,"
+                        " price, seq").fetchone()
+        self.assertEqual(row[:5] + row[6:], (1, "a1", "none", True, -1, 1))
+        self.assertEqual(float(row[5]), 0.0)
+        self.assertEqual(c.execute("INSERT INTO item (code) VALUES ('a2') RETURNING id, seq").fetchone(), (2, 2))
+        cols, rows = self.described(c, "SELECT * FROM item WHERE id = 1")
+        self.assertEqual(cols, [("id", 20), ("code", 1043), ("label", 1042), ("note", 25), ("active", 16),
+                                ("added", 1184), ("seen", 1114), ("day", 1082), ("at", 1083), ("price", 1700),
+                                ("data", 17), ("doc", 3802), ("raw", 114), ("ref", 2950), ("small", 21),
+                                ("normal", 23), ("big", 20), ("f4", 700), ("f8", 701), ("r", 700), ("d", 701),
+                                ("tags", 1009), ("seq", 23)])
+        self.assertRegex(str(rows[0][13]), r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+        # Constraints, with PostgreSQL's SQLSTATEs.
+        self.assertEqual(self.sqlstate(c, "INSERT INTO item (code) VALUES ('toolong')")[:2],
+                         ("22001", "value too long for type character varying(4)"))
+        self.assertEqual(self.sqlstate(c, "INSERT INTO item (code) VALUES ('a1')")[0], "23505")
+        self.assertEqual(self.sqlstate(c, "INSERT INTO item (code) VALUES (NULL)")[:2],
+                         ("23502", 'null value in column "code" of relation "item" violates not-null constraint'))
+        self.assertEqual(self.sqlstate(c, "INSERT INTO item (code, price) VALUES ('a3', -1)")[0], "23514")
+
+    def test_serial_columns_count_up(self):
+        c = self.connect()
+        c.execute("CREATE TABLE s1 (id serial PRIMARY KEY, v text)")
+        c.execute("CREATE TABLE s2 (n int, id smallserial, k serial, PRIMARY KEY (n))")
+        ids = [c.execute("INSERT INTO s1 (v) VALUES ('x') RETURNING id").fetchone()[0] for _ in range(3)]
+        self.assertEqual(ids, [1, 2, 3])
+        c.execute("DELETE FROM s1 WHERE id = 3")
+        self.assertEqual(c.execute("INSERT INTO s1 (v) VALUES ('y') RETURNING id").fetchone(), (4,))  # not reused
+        c.execute("INSERT INTO s2 (n) VALUES (10), (20)")
+        self.assertEqual(c.execute("SELECT n, id, k FROM s2 ORDER BY n").fetchall(), [(10, 1, 1), (20, 2, 2)])
+        self.assertEqual(self.described(c, "SELECT id FROM s1 LIMIT 0")[0], [("id", 23)])
+        self.assertEqual(self.sqlstate(c, "INSERT INTO s2 (id) VALUES (5)")[0], "23502")  # n: the primary key
+
+    def test_foreign_keys_are_enforced(self):
+        c = self.connect()
+        c.execute("CREATE TABLE parent (id serial PRIMARY KEY)")
+        c.execute("CREATE TABLE child (id serial PRIMARY KEY, parent_id int REFERENCES parent (id) ON DELETE CASCADE)")
+        c.execute("INSERT INTO parent DEFAULT VALUES")
+        c.execute("INSERT INTO child (parent_id) VALUES (1)")
+        self.assertEqual(self.sqlstate(c, "INSERT INTO child (parent_id) VALUES (7)")[0], "23503")
+        c.execute("DELETE FROM parent")
+        self.assertEqual(c.execute("SELECT count(*) FROM child").fetchone(), (0,))
+
+    def test_column_declarations_are_recorded(self):
+        # The side table a catalog reads (through SQLite, not through SQL
+        # sent by a client: for clients it does not exist).
+        c = self.connect()
+        c.execute("CREATE TABLE rec (id serial PRIMARY KEY, name varchar(20) NOT NULL DEFAULT 'x',"
+                  " at timestamptz DEFAULT now(), n numeric(10,2), tags int[], g bigint GENERATED ALWAYS AS IDENTITY,"
+                  " s smallint DEFAULT -1)")
+        c.execute("ALTER TABLE rec ADD COLUMN extra text DEFAULT 'e'")
+        c.execute("ALTER TABLE rec RENAME COLUMN extra TO more")
+        self.assertEqual(self.sqlstate(c, "SELECT * FROM pgwire_column_types")[0], "42P01")
+        c.execute("CREATE TABLE rec2 (a int)")
+        c.execute("DROP TABLE rec2")
+        records = self.recorded()
+        self.assertEqual(records["rec"], [
+            ("id", "integer", "nextval('rec_id_seq'::regclass)"),
+            ("name", "character varying(20)", "'x'::character varying"),
+            ("at", "timestamp with time zone", "now()"),
+            ("n", "numeric(10,2)", None),
+            ("tags", "integer[]", None),
+            ("g", "bigint", None),
+            ("s", "smallint", "'-1'::integer"),
+            ("more", "text", "'e'::text"),
+        ])
+        self.assertNotIn("rec2", records)
+        c.execute("ALTER TABLE rec RENAME TO rec3")
+        self.assertIn("rec3", self.recorded())
+        self.assertEqual(self.described(c, "SELECT g, at FROM rec3")[0], [("g", 20), ("at", 1184)])
+
+    def recorded(self):
+        """pgwire_column_types as SQLite holds it, read with SQLite itself
+        (the database is the server's file)."""
+        con = sqlite3.connect(self.db_file)
+        self.addCleanup(con.close)
+        out = {}
+        for table, column, pg_type, pg_default in con.execute(
+                "SELECT table_name, column_name, pg_type, pg_default FROM pgwire_column_types ORDER BY rowid"):
+            out.setdefault(table, []).append((column, pg_type, pg_default))
+        return out
+
+    def test_functions(self):
+        c = self.connect()
+        cols, rows = self.described(
+            c, "SELECT now(), current_timestamp, localtimestamp, current_date, current_user, session_user,"
+               " current_database(), current_schema(), version(), now() = current_timestamp")
+        self.assertEqual(cols, [("now", 1184), ("current_timestamp", 1184), ("localtimestamp", 1114),
+                                ("current_date", 1082), ("current_user", 19), ("session_user", 19),
+                                ("current_database", 19), ("current_schema", 19), ("version", 25),
+                                ("?column?", 16)])
+        now, ts, local, today, user, session, database, schema, version, same = rows[0]
+        self.assertEqual((user, session, database, schema, same), ("postgres", "postgres", "postgres", "public", True))
+        self.assertTrue(version.startswith("PostgreSQL 15"), version)
+        self.assertEqual(now.date(), today)
+        # now() is the transaction's start: the same in every statement of a transaction.
+        c.autocommit = False
+        first = c.execute("SELECT now()").fetchone()[0]
+        c.execute("SELECT pg_sleep(0.01)")
+        self.assertEqual(c.execute("SELECT now()").fetchone()[0], first)
+        self.assertGreater(c.execute("SELECT clock_timestamp()").fetchone()[0], first)
+        c.commit()
+        self.assertGreater(c.execute("SELECT now()").fetchone()[0], first)
+        c.commit()
+
+    def test_generate_series(self):
+        c = self.connect()
+        cols, rows = self.described(c, "SELECT * FROM generate_series(1, 3)")
+        self.assertEqual((cols, rows), ([("generate_series", 23)], [(1,), (2,), (3,)]))
+        self.assertEqual(c.execute("SELECT generate_series FROM generate_series(10, 1, -4)").fetchall(),
+                         [(10,), (6,), (2,)])
+        self.assertEqual(c.execute("SELECT sum(g.generate_series) FROM generate_series(1, 100) AS g").fetchone(),
+                         (5050,))
+        self.assertEqual(self.sqlstate(c, "SELECT * FROM generate_series(1, 3, 0)")[:2],
+                         ("22023", "step size cannot equal zero"))
+
+    def test_division_by_zero(self):
+        c = self.connect()
+        for sql in ["SELECT 1/0", "SELECT 1 % 0", "SELECT 1.5 / 0", "SELECT 10 / (5 - 5)", "SELECT 2 * 3 / 0 + 1",
+                    "SELECT id / (id - id) FROM demo", "SELECT 1 / -0", "SELECT 1 / abs(0)",
+                    "SELECT 4 / 2 / 0", "SELECT 1 / (SELECT 0)"]:
+            self.assertEqual(self.sqlstate(c, sql)[:2], ("22012", "division by zero"), sql)
+        # Precedence and integer division are SQLite's (and PostgreSQL's) as before.
+        self.assertEqual(c.execute("SELECT 7 / 2, 7 % 3, 2 + 6 / 2 * 3, 7.0 / 2, -7 / 2, 8 / 2 / 2, (1 + 5) / 2,"
+                                   " 10 / '5'::int").fetchone(),
+                         (3, 1, 11, 3.5, -3, 2, 3, 2))
+        self.assertEqual(c.execute("SELECT '1/0', 5 / NULLIF(0, 0)").fetchone(), ("1/0", None))
+        c.execute("CREATE TABLE ratio (a int, b int, CHECK (a / b > 0))")
+        self.assertEqual(self.sqlstate(c, "INSERT INTO ratio VALUES (1, 0)")[0], "22012")
+
+    def test_result_columns_typed_and_named_as_postgresql(self):
+        c = self.connect()
+        c.execute("CREATE TABLE nums (i int4, b int8, n numeric, f float8, t text)")
+        c.execute("INSERT INTO nums VALUES (1, 2, 3.5, 4.5, 'x')")
+        cols, rows = self.described(
+            c, "SELECT 1, 2147483647, 2147483648, 9223372036854775808, 1.5, 'a', true, NULL, count(*),"
+               " sum(i), sum(b), avg(i), min(t), max(f), i + 1, b + i, i * 2.5, 1::text, CAST(1 AS int8),"
+               " i AS alias, -1, i = 1, (i), nums.t, CASE WHEN i > 0 THEN 'p' END, (SELECT max(b) FROM nums),"
+               " coalesce(i, 0), length(t) FROM nums")
+        self.assertEqual(cols, [("?column?", 23), ("?column?", 23), ("?column?", 20), ("?column?", 1700),
+                                ("?column?", 1700), ("?column?", 25), ("?column?", 16), ("?column?", 25),
+                                ("count", 20), ("sum", 20), ("sum", 1700), ("avg", 1700), ("min", 25),
+                                ("max", 701), ("?column?", 23), ("?column?", 20), ("?column?", 1700),
+                                ("text", 25), ("int8", 20), ("alias", 23), ("?column?", 23), ("?column?", 16),
+                                ("i", 23), ("t", 25), ("case", 25), ("max", 20), ("coalesce", 23),
+                                ("length", 23)])
+        self.assertEqual(rows[0][:3], (1, 2147483647, 2147483648))
+        self.assertEqual(rows[0][8:11], (1, 1, 2))
+        # psycopg reads SELECT 1 as an int4: what tokio-postgres needs for an i32.
+        self.assertEqual(self.described(c, "SELECT 1")[0], [("?column?", 23)])
+        self.assertEqual(self.described(c, "SELECT count(*) FROM demo")[0], [("count", 20)])
+        self.assertEqual(self.sqlstate(c, "SELECT 2147483647 + 1")[:2], ("22003", "integer out of range"))
+
+    def test_sqlite_errors_become_postgresql_errors(self):
+        c = self.connect()
+        c.execute("CREATE TABLE e (id serial PRIMARY KEY, v text UNIQUE)")
+        c.execute("INSERT INTO e (v) VALUES ('x')")
+        for sql, code, message in [
+                ("SELECT * FROM missing", "42P01", 'relation "missing" does not exist'),
+                ("SELECT nope FROM e", "42703", 'column "nope" does not exist'),
+                ("SELEC 1", "42601", 'syntax error at or near "SELEC"'),
+                ("SELECT 1 +", "42601", "syntax error at end of input"),
+                ("INSERT INTO e (v) VALUES ('x')", "23505", 'duplicate key value violates unique constraint "e_v_key"'),
+                ("INSERT INTO e (id, v) VALUES (1, 'y')", "23505",
+                 'duplicate key value violates unique constraint "e_pkey"'),
+                ("CREATE TABLE e (a int)", "42P07", 'relation "e" already exists'),
+                ("SELECT no_such_function(1)", "42883", "function no_such_function() does not exist"),
+                ("CREATE TABLE bad (a widget)", "42704", 'type "widget" does not exist')]:
+            self.assertEqual(self.sqlstate(c, sql)[:2], (code, message), sql)
+        for sql in ["CREATE SEQUENCE s", "CREATE SCHEMA app", "CREATE EXTENSION pgcrypto", "GRANT SELECT ON e TO bob",
+                    "ALTER TABLE e ALTER COLUMN v TYPE int", "CREATE TABLE p (a int) PARTITION BY RANGE (a)",
+                    "ALTER TABLE e ADD COLUMN at timestamptz DEFAULT now()"]:
+            code, message, hint = self.sqlstate(c, sql)
+            self.assertEqual(code, "0A000", sql)
+            self.assertTrue(message.endswith("is not supported"), (sql, message))
+            self.assertTrue(hint, sql)
+
+    def test_extended_protocol_ddl_and_parameters(self):
+        # psycopg sends everything with Parse/Bind/Execute: the translation
+        # and the column records happen there too.
+        c = self.connect()
+        c.execute("CREATE TABLE ext (id serial PRIMARY KEY, name varchar(10), at timestamptz DEFAULT now())",
+                  prepare=True)
+        row = c.execute("INSERT INTO ext (name) VALUES (%s) RETURNING id, name, at <= now()", ["n1"]).fetchone()
+        self.assertEqual(row, (1, "n1", True))
+        cur = c.execute("SELECT id, name, at FROM ext WHERE id = %s", [1], prepare=True)
+        self.assertEqual([(d.name, d.type_code) for d in cur.description], [("id", 23), ("name", 1043), ("at", 1184)])
+        self.assertEqual(self.sqlstate(c, "SELECT %s::int / 0" % 1)[0], "22012")
 
 
 if __name__ == "__main__":

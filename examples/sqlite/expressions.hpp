@@ -1,0 +1,153 @@
+#pragma once
+// PostgreSQL expressions SQLite reads differently, rewritten as text edits
+// (tokens.hpp) on the statement:
+//
+// - SQL value keywords: CURRENT_TIMESTAMP, LOCALTIMESTAMP, CURRENT_DATE, ...
+//   become the functions of functions.hpp (SQLite has some of the keywords,
+//   but gives UTC text without fractions or zone, and a time per row rather
+//   than per transaction); CURRENT_USER, SESSION_USER, CURRENT_ROLE,
+//   CURRENT_CATALOG, current_database(), current_schema[()] and version()
+//   become literals of the session's values.
+//
+// - Division by zero. SQLite answers x / 0 and x % 0 with NULL and has no
+//   hook for its operators; PostgreSQL raises 22012. The right operand of
+//   every / and % is wrapped: `a / b` -> `a / pgwire_divisor(b)`, where
+//   pgwire_divisor (functions.hpp) raises 22012 for a zero and passes any
+//   other value through unchanged (so integer division stays integer
+//   division). Only the right operand is wrapped, so the left side and the
+//   associativity are untouched; the operand's extent is the one SQLite
+//   itself parses after / (unary operators, one primary, postfix COLLATE,
+//   and the operators SQLite binds tighter than / : ||, ->, ->>), so the
+//   meaning of the statement does not change. A right operand not
+//   recognised is left alone (and yields NULL, as before).
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tokens.hpp"
+
+namespace sqlite_dialect {
+
+// Who is asking: what the session-dependent keywords say.
+struct Identity {
+  std::string user = "postgres";
+  std::string database = "postgres";
+  std::string version = "PostgreSQL 15.0 (pgwire-cpp)";
+};
+
+// A `::type` cast after a token: [at, last] are its tokens ("::" .. the
+// type's last), found by the cast scanner of sqlite_dialect.hpp.
+struct CastSpan {
+  std::size_t at, last;
+};
+
+namespace detail {
+
+inline bool is_word(const std::vector<Token>& toks, std::size_t i) {
+  return i < toks.size() && toks[i].kind == Kind::word;
+}
+
+// The last token of the operand SQLite parses right of a / or % at
+// toks[start], or toks.size() when it is not one this understands.
+// `cast_end[i]`: the last token of a cast starting at i, or 0.
+inline std::size_t operand_end(const std::vector<Token>& toks, std::size_t start,
+                               const std::vector<std::size_t>& cast_end) {
+  std::size_t n = toks.size(), i = start;
+  auto unary_primary = [&](std::size_t& k) -> bool {
+    while (k < n && (is(toks[k], "-") || is(toks[k], "+") || is(toks[k], "~"))) ++k;
+    if (k >= n) return false;
+    const Token& t = toks[k];
+    if (is(t, "(")) {
+      k = matching_paren(toks, k);
+      if (k >= n) return false;
+    } else if (t.kind == Kind::number || t.kind == Kind::string || t.kind == Kind::parameter) {
+    } else if (is(t, "case")) {
+      int depth = 0;
+      for (; k < n; ++k) {
+        if (is(toks[k], "case")) ++depth;
+        if (is(toks[k], "end") && --depth == 0) break;
+      }
+      if (k >= n) return false;
+    } else if (is(t, "not") || is(t, "select") || is(t, "distinct")) {
+      return false;
+    } else if (t.is_name()) {
+      while (k + 2 < n && is(toks[k + 1], ".") && toks[k + 2].is_name()) k += 2;
+      if (k + 1 < n && is(toks[k + 1], "(")) {  // a call, CAST(...), EXISTS(...)
+        k = matching_paren(toks, k + 1);
+        if (k >= n) return false;
+        if (k + 2 < n && is(toks[k + 1], "filter") && is(toks[k + 2], "(")) k = matching_paren(toks, k + 2);
+        if (k + 2 < n && is(toks[k + 1], "over") && is(toks[k + 2], "(")) k = matching_paren(toks, k + 2);
+        else if (k + 2 < n && is(toks[k + 1], "over") && toks[k + 2].is_name()) k += 2;
+        if (k >= n) return false;
+      }
+    } else {
+      return false;
+    }
+    // Postfix: casts (removed later, but part of the operand) and COLLATE.
+    for (;;) {
+      if (k + 1 < n && cast_end[k + 1] != 0) {
+        k = cast_end[k + 1];
+      } else if (k + 2 < n && is(toks[k + 1], "collate") && toks[k + 2].is_name()) {
+        k += 2;
+      } else {
+        break;
+      }
+    }
+    return true;
+  };
+  if (!unary_primary(i)) return n;
+  while (i + 1 < n && (is(toks[i + 1], "||") || is(toks[i + 1], "->") || is(toks[i + 1], "->>"))) {
+    std::size_t k = i + 2;
+    if (!unary_primary(k)) return n;
+    i = k;
+  }
+  return i;
+}
+
+}  // namespace detail
+
+// The edits for value keywords and session functions.
+inline void rewrite_keywords(const std::vector<Token>& toks, const Identity& who, std::vector<Edit>& edits) {
+  for (std::size_t i = 0; i < toks.size(); ++i) {
+    const Token& t = toks[i];
+    if (t.kind != Kind::word) continue;
+    if (i > 0 && (is(toks[i - 1], ".") || is(toks[i - 1], "as"))) continue;
+    bool call = i + 2 < toks.size() && is(toks[i + 1], "(") && is(toks[i + 2], ")");
+    if (i + 1 < toks.size() && is(toks[i + 1], ".")) continue;  // a qualifier, not a keyword
+    std::string replacement;
+    std::size_t last = i;
+    std::string w = t.value();
+    if (w == "current_timestamp" && !call) replacement = "now()";
+    else if (w == "localtimestamp" && !call) replacement = "pgwire_localtimestamp()";
+    else if (w == "current_date" && !call) replacement = "pgwire_current_date()";
+    else if (w == "current_time" && !call) replacement = "pgwire_current_time()";
+    else if (w == "localtime" && !call) replacement = "pgwire_localtime()";
+    else if ((w == "current_user" || w == "session_user" || w == "current_role") && !call)
+      replacement = quote_literal(who.user);
+    else if (w == "current_catalog" && !call) replacement = quote_literal(who.database);
+    else if (w == "current_schema" && !call) replacement = "'public'";
+    else if (call && w == "current_database") replacement = quote_literal(who.database), last = i + 2;
+    else if (call && w == "current_schema") replacement = "'public'", last = i + 2;
+    else if (call && w == "version") replacement = quote_literal(who.version), last = i + 2;
+    else continue;
+    edits.push_back({t.offset, toks[last].end(), replacement});
+    i = last;
+  }
+}
+
+// The edits that wrap the right operand of every / and % (see the top).
+inline void guard_division(const std::vector<Token>& toks, const std::vector<CastSpan>& casts,
+                           std::vector<Edit>& edits) {
+  std::vector<std::size_t> cast_end(toks.size() + 1, 0);
+  for (const auto& c : casts) cast_end[c.at] = c.last;
+  for (std::size_t i = 0; i + 1 < toks.size(); ++i) {
+    if (!is(toks[i], "/") && !is(toks[i], "%")) continue;
+    std::size_t end = detail::operand_end(toks, i + 1, cast_end);
+    if (end >= toks.size()) continue;
+    edits.push_back({toks[i + 1].offset, toks[i + 1].offset, "pgwire_divisor("});
+    edits.push_back({toks[end].end(), toks[end].end(), ")"});
+  }
+}
+
+}  // namespace sqlite_dialect

@@ -1,0 +1,308 @@
+#pragma once
+// PostgreSQL functions SQLite lacks, registered on every connection
+// sqlite_server opens (register_postgresql_functions is an auto extension:
+// the worker's connections, and the one main() keeps, get them at open).
+// The DDL translation (ddl.hpp) puts some of them into table definitions
+// (DEFAULT (now()), the serial counter), so every connection needs them.
+//
+// - now() / transaction_timestamp() / current_timestamp: the time the
+//   transaction started (PostgreSQL's rule); statement by statement outside
+//   BEGIN ... COMMIT. clock_timestamp(): the time of the call. Text in
+//   PostgreSQL's output form, UTC (the server's TimeZone).
+// - pgwire_localtimestamp(), pgwire_current_date(), pgwire_current_time(),
+//   pgwire_localtime(): what the SQL keywords mean (the dialect rewrites the
+//   keywords to these calls; SQLite's own keywords give UTC text without
+//   fractions, and CURRENT_TIME without a zone).
+// - gen_random_uuid(), pgwire_divisor() (division by zero: 22012),
+//   pgwire_next_serial() (serial columns that are not the rowid),
+//   generate_series(start, stop[, step]) as a table.
+
+#include <sqlite3.h>
+
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <ctime>
+#include <string>
+
+#include "errors.hpp"
+
+namespace sqlite_example {
+
+namespace functions {
+
+// The connection's notion of "the transaction's start": see the top.
+struct Clock {
+  std::int64_t micros = 0;
+  bool stale = true;        // the next now() reads the clock
+  bool pinned = false;      // inside BEGIN ... COMMIT: now() keeps its time
+};
+
+inline std::int64_t clock_micros() {
+  using namespace std::chrono;
+  return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+// A statement starts (SQLite's trace hook): outside an explicit
+// transaction now() moves on; inside one it keeps the first statement's time.
+inline int on_statement(unsigned, void* clock, void* stmt, void*) {
+  auto* c = static_cast<Clock*>(clock);
+  if (sqlite3_get_autocommit(sqlite3_db_handle(static_cast<sqlite3_stmt*>(stmt)))) c->pinned = false;
+  if (!c->pinned) c->stale = true;
+  return 0;
+}
+
+inline std::int64_t transaction_micros(sqlite3_context* ctx) {
+  auto* c = static_cast<Clock*>(sqlite3_user_data(ctx));
+  if (c->stale) {
+    c->micros = clock_micros();
+    c->stale = false;
+    c->pinned = !sqlite3_get_autocommit(sqlite3_context_db_handle(ctx));
+  }
+  return c->micros;
+}
+
+enum class Form { timestamptz, timestamp, date, timetz, time };
+
+inline std::string format_micros(std::int64_t micros, Form form) {
+  std::time_t seconds = static_cast<std::time_t>(micros / 1000000);
+  int fraction = static_cast<int>(micros % 1000000);
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char buf[64];
+  char frac[16];
+  std::snprintf(frac, sizeof frac, ".%06d", fraction);
+  const char* zone = form == Form::timestamptz || form == Form::timetz ? "+00" : "";
+  switch (form) {
+    case Form::date:
+      std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+      break;
+    case Form::time:
+    case Form::timetz:
+      std::snprintf(buf, sizeof buf, "%02d:%02d:%02d%s%s", tm.tm_hour, tm.tm_min, tm.tm_sec, frac, zone);
+      break;
+    default:
+      std::snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d:%02d%s%s", tm.tm_year + 1900, tm.tm_mon + 1,
+                    tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac, zone);
+  }
+  return buf;
+}
+
+template <Form F>
+void transaction_time(sqlite3_context* ctx, int, sqlite3_value**) {
+  sqlite3_result_text(ctx, format_micros(transaction_micros(ctx), F).c_str(), -1, SQLITE_TRANSIENT);
+}
+
+inline void clock_timestamp(sqlite3_context* ctx, int, sqlite3_value**) {
+  sqlite3_result_text(ctx, format_micros(clock_micros(), Form::timestamptz).c_str(), -1, SQLITE_TRANSIENT);
+}
+
+inline void gen_random_uuid(sqlite3_context* ctx, int, sqlite3_value**) {
+  unsigned char b[16];
+  sqlite3_randomness(sizeof b, b);
+  b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);  // version 4
+  b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);  // RFC 4122 variant
+  char out[37];
+  std::snprintf(out, sizeof out, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
+                b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+  sqlite3_result_text(ctx, out, 36, SQLITE_TRANSIENT);
+}
+
+// The right operand of / and %, passed through unless it is zero: SQLite
+// answers x / 0 with NULL, PostgreSQL with 22012 (for integers, numeric
+// and floats alike).
+inline void divisor(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  sqlite3_value* v = argv[0];
+  int type = sqlite3_value_numeric_type(v);
+  bool zero = (type == SQLITE_INTEGER && sqlite3_value_int64(v) == 0) ||
+              (type == SQLITE_FLOAT && sqlite3_value_double(v) == 0.0);
+  if (zero) return sqlite3_result_error(ctx, function_error("22012", "division by zero").c_str(), -1);
+  sqlite3_result_value(ctx, v);
+}
+
+// pgwire_next_serial('t', 'c'): the next value of serial column t.c that is
+// not the table's rowid (a serial column that is the primary key is the
+// rowid, which SQLite numbers itself): one more than the largest so far.
+inline void next_serial(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  auto quote = [](const unsigned char* s) {
+    std::string q = "\"";
+    for (; s && *s; ++s) {
+      if (*s == '"') q.push_back('"');
+      q.push_back(static_cast<char>(*s));
+    }
+    return q + "\"";
+  };
+  std::string sql = "SELECT coalesce(max(" + quote(sqlite3_value_text(argv[1])) + "), 0) + 1 FROM " +
+                    quote(sqlite3_value_text(argv[0]));
+  sqlite3* db = sqlite3_context_db_handle(ctx);
+  sqlite3_stmt* s = nullptr;
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr) != SQLITE_OK || sqlite3_step(s) != SQLITE_ROW) {
+    sqlite3_result_error(ctx, sqlite3_errmsg(db), -1);
+  } else {
+    sqlite3_result_int64(ctx, sqlite3_column_int64(s, 0));
+  }
+  sqlite3_finalize(s);
+}
+
+// generate_series(start, stop[, step]) over integers, as an eponymous
+// virtual table: `SELECT * FROM generate_series(1, 3)` has one column named
+// generate_series, declared INT4: PostgreSQL's overload for int4 arguments,
+// what nearly every use passes (a series beyond int4 then fails with
+// 22003 when read, where PostgreSQL would pick its int8 overload).
+struct Series {
+  sqlite3_vtab base{};
+  struct Cursor {
+    sqlite3_vtab_cursor base{};
+    std::int64_t value = 0, stop = 0, step = 1, row = 0;
+    bool done = true;
+  };
+  enum Column { value_column, start_column, stop_column, step_column };
+
+  static int connect(sqlite3* db, void*, int, const char* const*, sqlite3_vtab** out, char**) {
+    int rc = sqlite3_declare_vtab(
+        db, "CREATE TABLE x(generate_series INT4, start HIDDEN, stop HIDDEN, step HIDDEN)");
+    if (rc != SQLITE_OK) return rc;
+    auto* t = new Series();
+    *out = &t->base;
+    sqlite3_vtab_config(db, SQLITE_VTAB_INNOCUOUS);
+    return SQLITE_OK;
+  }
+  static int disconnect(sqlite3_vtab* v) {
+    delete reinterpret_cast<Series*>(v);
+    return SQLITE_OK;
+  }
+  // The arguments are equality constraints on the hidden columns; idxNum
+  // has bit k set when argument k (start, stop, step) is given.
+  static int best_index(sqlite3_vtab*, sqlite3_index_info* info) {
+    int slot[3] = {-1, -1, -1};
+    for (int i = 0; i < info->nConstraint; ++i) {
+      const auto& c = info->aConstraint[i];
+      if (c.iColumn < start_column || c.op != SQLITE_INDEX_CONSTRAINT_EQ) continue;
+      if (!c.usable) return SQLITE_CONSTRAINT;
+      slot[c.iColumn - start_column] = i;
+    }
+    if (slot[0] < 0 || slot[1] < 0) {
+      info->idxNum = -1;  // refused in filter() with PostgreSQL's error
+      info->estimatedCost = 1e12;
+      return SQLITE_OK;
+    }
+    int arg = 1;
+    for (int k = 0; k < 3; ++k) {
+      if (slot[k] < 0) continue;
+      info->aConstraintUsage[slot[k]].argvIndex = arg++;
+      info->aConstraintUsage[slot[k]].omit = 1;
+      info->idxNum |= 1 << k;
+    }
+    info->estimatedCost = 1000;
+    return SQLITE_OK;
+  }
+  static int open(sqlite3_vtab*, sqlite3_vtab_cursor** out) {
+    *out = &(new Cursor())->base;
+    return SQLITE_OK;
+  }
+  static int close(sqlite3_vtab_cursor* c) {
+    delete reinterpret_cast<Cursor*>(c);
+    return SQLITE_OK;
+  }
+  static int fail(sqlite3_vtab_cursor* c, const char* code, const char* message) {
+    sqlite3_free(c->pVtab->zErrMsg);
+    c->pVtab->zErrMsg = sqlite3_mprintf("%s", function_error(code, message).c_str());
+    return SQLITE_ERROR;
+  }
+  static int filter(sqlite3_vtab_cursor* base, int idx, const char*, int argc, sqlite3_value** argv) {
+    auto* c = reinterpret_cast<Cursor*>(base);
+    if (idx < 0) return fail(base, "42883", "function generate_series needs a start and a stop");
+    for (int i = 0; i < argc; ++i)
+      if (sqlite3_value_type(argv[i]) == SQLITE_NULL) {  // strict: no rows
+        c->done = true;
+        return SQLITE_OK;
+      }
+    c->value = sqlite3_value_int64(argv[0]);
+    c->stop = sqlite3_value_int64(argv[1]);
+    c->step = argc > 2 ? sqlite3_value_int64(argv[2]) : 1;
+    if (c->step == 0) return fail(base, "22023", "step size cannot equal zero");
+    c->row = 1;
+    c->done = c->step > 0 ? c->value > c->stop : c->value < c->stop;
+    return SQLITE_OK;
+  }
+  static int next(sqlite3_vtab_cursor* base) {
+    auto* c = reinterpret_cast<Cursor*>(base);
+    if (__builtin_add_overflow(c->value, c->step, &c->value)) {
+      c->done = true;
+    } else {
+      c->done = c->step > 0 ? c->value > c->stop : c->value < c->stop;
+    }
+    ++c->row;
+    return SQLITE_OK;
+  }
+  static int eof(sqlite3_vtab_cursor* base) { return reinterpret_cast<Cursor*>(base)->done ? 1 : 0; }
+  static int column(sqlite3_vtab_cursor* base, sqlite3_context* ctx, int i) {
+    auto* c = reinterpret_cast<Cursor*>(base);
+    if (i == value_column) sqlite3_result_int64(ctx, c->value);
+    return SQLITE_OK;
+  }
+  static int rowid(sqlite3_vtab_cursor* base, sqlite3_int64* out) {
+    *out = reinterpret_cast<Cursor*>(base)->row;
+    return SQLITE_OK;
+  }
+
+  static const sqlite3_module* module() {
+    static const sqlite3_module m = [] {
+      sqlite3_module x{};
+      x.xConnect = &connect;  // eponymous-only: no xCreate
+      x.xBestIndex = &best_index;
+      x.xDisconnect = &disconnect;
+      x.xOpen = &open;
+      x.xClose = &close;
+      x.xFilter = &filter;
+      x.xNext = &next;
+      x.xEof = &eof;
+      x.xColumn = &column;
+      x.xRowid = &rowid;
+      return x;
+    }();
+    return &m;
+  }
+};
+
+}  // namespace functions
+
+// The auto extension (sqlite3_auto_extension): runs for each new connection.
+inline int register_postgresql_functions(sqlite3* db, char**, const sqlite3_api_routines*) {
+  using namespace functions;
+  auto* clock = new Clock();
+  // One Clock per connection, freed with the connection (the destructor of
+  // the first function that holds it).
+  sqlite3_trace_v2(db, SQLITE_TRACE_STMT, &on_statement, clock);
+  constexpr int stable = SQLITE_UTF8 | SQLITE_INNOCUOUS;  // usable in DEFAULT / CHECK
+  constexpr int pure = stable | SQLITE_DETERMINISTIC;
+  sqlite3_create_function_v2(db, "now", 0, stable, clock, &transaction_time<Form::timestamptz>, nullptr, nullptr,
+                             [](void* p) { delete static_cast<Clock*>(p); });
+  for (const char* name : {"transaction_timestamp", "statement_timestamp"})
+    sqlite3_create_function_v2(db, name, 0, stable, clock, &transaction_time<Form::timestamptz>, nullptr, nullptr,
+                               nullptr);
+  sqlite3_create_function_v2(db, "pgwire_localtimestamp", 0, stable, clock, &transaction_time<Form::timestamp>,
+                             nullptr, nullptr, nullptr);
+  sqlite3_create_function_v2(db, "pgwire_current_date", 0, stable, clock, &transaction_time<Form::date>, nullptr,
+                             nullptr, nullptr);
+  sqlite3_create_function_v2(db, "pgwire_current_time", 0, stable, clock, &transaction_time<Form::timetz>, nullptr,
+                             nullptr, nullptr);
+  sqlite3_create_function_v2(db, "pgwire_localtime", 0, stable, clock, &transaction_time<Form::time>, nullptr,
+                             nullptr, nullptr);
+  sqlite3_create_function_v2(db, "clock_timestamp", 0, stable, nullptr, &clock_timestamp, nullptr, nullptr, nullptr);
+  sqlite3_create_function_v2(db, "gen_random_uuid", 0, stable, nullptr, &gen_random_uuid, nullptr, nullptr,
+                             nullptr);
+  sqlite3_create_function_v2(db, "pgwire_divisor", 1, pure, nullptr, &divisor, nullptr, nullptr, nullptr);
+  sqlite3_create_function_v2(db, "pgwire_next_serial", 2, stable, nullptr, &next_serial, nullptr, nullptr, nullptr);
+  sqlite3_create_module(db, "generate_series", Series::module(), nullptr);
+  // PostgreSQL enforces foreign keys; SQLite only when asked, per connection.
+  sqlite3_exec(db, "PRAGMA foreign_keys = ON", nullptr, nullptr, nullptr);
+  return SQLITE_OK;
+}
+
+// Call once, before any connection opens.
+inline void install_postgresql_functions() {
+  sqlite3_auto_extension(reinterpret_cast<void (*)()>(&register_postgresql_functions));
+}
+
+}  // namespace sqlite_example
