@@ -163,6 +163,7 @@ inline Rewritten rewrite(std::string_view sql, const Identity& who = {}, const C
     if (typed_literal_type(toks[i]) != 0 && toks[i + 1].kind == Kind::string && (i == 0 || !is(toks[i - 1], ".")))
       edits.push_back({toks[i].offset, toks[i + 1].offset, ""});
   rewrite_keywords(toks, who, edits);
+  rewrite_names(toks, edits);
   guard_division(toks, spans, edits);
   out.sql = apply_edits(sql, std::move(edits));
   out.columns = select_items(toks, ranges, types, resolve);

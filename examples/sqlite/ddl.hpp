@@ -32,6 +32,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -43,6 +44,7 @@
 
 #include "../sqlite_dialect.hpp"
 #include "errors.hpp"
+#include "values.hpp"
 
 namespace sqlite_example {
 
@@ -198,7 +200,17 @@ inline ColumnDef column_def(std::string_view sql, const std::vector<Token>& toks
   if (lowered == "bigserial" || lowered == "serial8") serial = pgwire::oid::int8;
   if (lowered == "smallserial" || lowered == "serial2") serial = pgwire::oid::int2;
   pgwire::Oid type = serial ? serial : pgwire::type_from_sql_name(type_text);
-  if (type == 0) throw pgwire::PgError("42704", "type \"" + type_text + "\" does not exist");
+  // SQLite's own names (BLOB, DATETIME, NVARCHAR, ...) keep working: typed
+  // by SQLite's affinity rules and declared as written.
+  bool sqlite_name = false;
+  if (type == 0) {
+    std::string up = upper_word(type_text);
+    for (std::string_view part : {"INT", "CHAR", "CLOB", "TEXT", "BLOB", "REAL", "FLOA", "DOUB"})
+      sqlite_name = sqlite_name || up.find(part) != std::string::npos;
+    sqlite_name = sqlite_name || up == "DATETIME";
+    if (!sqlite_name) throw pgwire::PgError("42704", "type \"" + type_text + "\" does not exist");
+    type = pg_type(type_text.c_str(), SQLITE_TEXT);
+  }
   // The modifier as written: "(20)", "(10,2)".
   std::string modifier;
   for (std::size_t k = i; k < type_end; ++k)
@@ -265,8 +277,12 @@ inline ColumnDef column_def(std::string_view sql, const std::vector<Token>& toks
     // The rowid: SQLite numbers it (AUTOINCREMENT: never reusing a number,
     // as a sequence); a table-level PRIMARY KEY (id) cannot say AUTOINCREMENT.
     out += primary ? "INTEGER PRIMARY KEY AUTOINCREMENT" : "INTEGER";
+  } else if (sqlite_name) {
+    out += type_text;
+    if (primary) out += " PRIMARY KEY";
+    if (primary || table_key || not_null) out += " NOT NULL";
   } else {
-    std::string typname(pgwire::type_name(pgwire::element_type_of(type) ? type : type));
+    std::string typname(pgwire::type_name(type));
     for (char& c : typname) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     out += typname;
     if (!modifier.empty() && (type == pgwire::oid::varchar || type == pgwire::oid::bpchar ||
@@ -499,21 +515,61 @@ inline std::optional<DdlTranslation> translate_ddl(sqlite3* db, std::string_view
   return std::nullopt;
 }
 
-// The PostgreSQL type recorded for table.column; 0 when none was recorded.
-inline pgwire::Oid recorded_type(sqlite3* db, std::string_view table, std::string_view column) {
-  sqlite3_stmt* s = nullptr;
+// A recorded column's type: its OID and type modifier (atttypmod: -1 none;
+// varchar(20) 24, numeric(10,2) (10 << 16 | 2) + 4, as PostgreSQL encodes it).
+struct RecordedType {
   pgwire::Oid type = 0;
+  std::int32_t modifier = -1;
+};
+
+inline std::int32_t type_modifier(pgwire::Oid type, std::string_view pg_type) {
+  auto open = pg_type.find('(');
+  if (open == std::string_view::npos) return -1;
+  std::int32_t first = 0, second = -1, *at = &first;
+  for (std::size_t i = open + 1; i < pg_type.size() && pg_type[i] != ')'; ++i) {
+    char c = pg_type[i];
+    if (c == ',') {
+      second = 0;
+      at = &second;
+    } else if (c >= '0' && c <= '9' && *at < 100000) {
+      *at = *at * 10 + (c - '0');
+    }
+  }
+  switch (type) {
+    case pgwire::oid::varchar:
+    case pgwire::oid::bpchar: return first + 4;
+    case pgwire::oid::numeric: return ((first << 16) | (second < 0 ? 0 : second)) + 4;
+    case pgwire::oid::timestamp:
+    case pgwire::oid::timestamptz:
+    case pgwire::oid::time:
+    case pgwire::oid::timetz: return first;
+    default: return -1;
+  }
+}
+
+// What the DDL translation recorded for table.column (type 0: nothing).
+inline RecordedType recorded_column(sqlite3* db, std::string_view table, std::string_view column) {
+  sqlite3_stmt* s = nullptr;
+  RecordedType out;
   if (sqlite3_prepare_v2(db,
                          "SELECT pg_type FROM pgwire_column_types WHERE table_name = ?1 COLLATE NOCASE AND "
                          "column_name = ?2 COLLATE NOCASE",
                          -1, &s, nullptr) == SQLITE_OK) {
     sqlite3_bind_text(s, 1, table.data(), static_cast<int>(table.size()), SQLITE_TRANSIENT);
     sqlite3_bind_text(s, 2, column.data(), static_cast<int>(column.size()), SQLITE_TRANSIENT);
-    if (sqlite3_step(s) == SQLITE_ROW)
-      type = pgwire::type_from_sql_name(reinterpret_cast<const char*>(sqlite3_column_text(s, 0)));
+    if (sqlite3_step(s) == SQLITE_ROW) {
+      std::string_view pg_type(reinterpret_cast<const char*>(sqlite3_column_text(s, 0)));
+      out.type = pgwire::type_from_sql_name(pg_type);
+      out.modifier = pgwire::element_type_of(out.type) ? -1 : type_modifier(out.type, pg_type);
+    }
   }
   sqlite3_finalize(s);
-  return type;
+  return out;
+}
+
+// The PostgreSQL type recorded for table.column; 0 when none was recorded.
+inline pgwire::Oid recorded_type(sqlite3* db, std::string_view table, std::string_view column) {
+  return recorded_column(db, table, column).type;
 }
 
 }  // namespace sqlite_example

@@ -136,6 +136,20 @@ inline void rewrite_keywords(const std::vector<Token>& toks, const Identity& who
   }
 }
 
+// Names and operators: `public.t` is t (SQLite has one namespace; it would
+// read "public" as an attached database), ILIKE is LIKE (SQLite's LIKE
+// ignores ASCII case already).
+inline void rewrite_names(const std::vector<Token>& toks, std::vector<Edit>& edits) {
+  for (std::size_t i = 0; i < toks.size(); ++i) {
+    const Token& t = toks[i];
+    if (t.is_name() && t.value() == "public" && i + 2 < toks.size() && is(toks[i + 1], ".") &&
+        (toks[i + 2].is_name() || is(toks[i + 2], "*")) && !(i > 0 && is(toks[i - 1], ".")))
+      edits.push_back({t.offset, toks[i + 1].end(), ""});
+    else if (t.is_keyword("ilike"))
+      edits.push_back({t.offset, t.end(), "LIKE"});
+  }
+}
+
 // The edits that wrap the right operand of every / and % (see the top).
 inline void guard_division(const std::vector<Token>& toks, const std::vector<CastSpan>& casts,
                            std::vector<Edit>& edits) {

@@ -70,16 +70,21 @@ inline pgwire::SchemaPtr schema_of(sqlite3_stmt* s, bool have_row, const sqlite_
   for (int i = 0; i < ncol; ++i) {
     const sqlite_dialect::SelectItem* item = items[static_cast<std::size_t>(i)];
     pgwire::Oid t = item && !item->column ? item->type : 0;
+    std::int32_t modifier = -1;
     if (t == 0) {
       const char* table = sqlite3_column_table_name(s, i);
       const char* origin = sqlite3_column_origin_name(s, i);
-      if (table && origin) t = recorded_type(db, table, origin);
+      if (table && origin) {
+        auto recorded = recorded_column(db, table, origin);
+        t = recorded.type;
+        modifier = recorded.modifier;
+      }
     }
     if (t == 0 && item) t = item->type;
     if (t == 0) t = pg_type(sqlite3_column_decltype(s, i), have_row ? sqlite3_column_type(s, i) : SQLITE_TEXT);
     std::string name = sqlite3_column_name(s, i);
     if (item && !item->aliased && !item->column && !item->name.empty()) name = item->name;
-    cols.push_back({std::move(name), t, pgwire::type_size(t)});
+    cols.push_back({std::move(name), t, pgwire::type_size(t), modifier});
   }
   return pgwire::make_schema(std::move(cols));
 }
@@ -114,6 +119,7 @@ struct Cursor {
   std::unique_ptr<Stmt> stmt;
   bool has_row = false;
   std::vector<pgwire::Oid> types;
+  std::vector<std::int32_t> modifiers;  // per column, or empty (none)
   pgwire::Buffer scratch;
 
   // On the worker: up to one batch of rows, each column in formats[i].
@@ -124,7 +130,9 @@ struct Cursor {
       while (has_row && batch.rows < batch_rows && batch.data.size() < batch_bytes) {
         for (std::size_t i = 0; i < n; ++i) {
           std::size_t at = batch.data.size();
-          bool value = encode_stored(stmt->s, static_cast<int>(i), types[i], formats[i], batch.data, scratch);
+          std::int32_t modifier = i < modifiers.size() ? modifiers[i] : -1;
+          bool value =
+              encode_stored(stmt->s, static_cast<int>(i), types[i], formats[i], batch.data, scratch, modifier);
           batch.fields.push_back({at, value ? static_cast<std::ptrdiff_t>(batch.data.size() - at) : -1});
         }
         ++batch.rows;
@@ -150,7 +158,10 @@ class SqliteRows final : public pgwire::RowSource {
       : worker_(std::move(worker)), state_(std::make_shared<State>()) {
     state_->cursor.stmt = std::move(stmt);
     state_->cursor.has_row = has_row;
-    for (const auto& c : *schema) state_->cursor.types.push_back(c.type);
+    for (const auto& c : *schema) {
+      state_->cursor.types.push_back(c.type);
+      state_->cursor.modifiers.push_back(c.type_modifier);
+    }
     state_->home = std::move(home);
   }
   ~SqliteRows() override {

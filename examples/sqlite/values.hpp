@@ -11,6 +11,7 @@
 
 #include <cctype>
 #include <cstdint>
+#include <cstdio>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -97,8 +98,20 @@ struct Stmt {
 
 // Appends the value of column i, as PostgreSQL type `type`, to `out` in
 // `format`; false for NULL (nothing appended). `scratch`: reused buffer.
+// A numeric column's value with its declared scale (numeric(10,2): 1.5 is
+// 1.50), as PostgreSQL stores it; SQLite keeps the number as it computed it.
+inline std::string with_scale(sqlite3_stmt* s, int i, int storage, std::int32_t modifier) {
+  int scale = (modifier - 4) & 0xffff;
+  if (storage == SQLITE_INTEGER)
+    return std::to_string(sqlite3_column_int64(s, i)) + (scale > 0 ? "." + std::string(static_cast<std::size_t>(scale), '0') : "");
+  char buf[512];
+  std::snprintf(buf, sizeof buf, "%.*f", scale, sqlite3_column_double(s, i));
+  return buf;
+}
+
+// `modifier`: the column's type modifier (-1 none); gives numeric its scale.
 inline bool encode_stored(sqlite3_stmt* s, int i, pgwire::Oid type, pgwire::FormatCode format, pgwire::Buffer& out,
-                          pgwire::Buffer& scratch) {
+                          pgwire::Buffer& scratch, std::int32_t modifier = -1) {
   int storage = sqlite3_column_type(s, i);
   if (storage == SQLITE_NULL) return false;
   auto put = [&](const auto& v) {
@@ -148,6 +161,11 @@ inline bool encode_stored(sqlite3_stmt* s, int i, pgwire::Oid type, pgwire::Form
   // A value SQLite holds as text, sent through the type layer: validated,
   // and canonical in either format (what PostgreSQL's output function prints).
   std::string_view value = stored();
+  std::string scaled;
+  if (type == oid::numeric && modifier >= 4 && (storage == SQLITE_INTEGER || storage == SQLITE_FLOAT)) {
+    scaled = with_scale(s, i, storage, modifier);
+    value = scaled;
+  }
   scratch.clear();
   if (auto ec = pgwire::convert_format(type, value, pgwire::format_text, pgwire::format_binary, scratch))
     throw invalid_value(type, value, ec);

@@ -414,6 +414,19 @@ class PostgresDialectTest(ServerTestCase):
             self.assertTrue(message.endswith("is not supported"), (sql, message))
             self.assertTrue(hint, sql)
 
+    def test_numeric_scale_schema_and_ilike(self):
+        c = self.connect()
+        c.execute("CREATE TABLE public.money (id serial PRIMARY KEY, price numeric(10,2), code varchar(5))")
+        c.execute("INSERT INTO public.money (price, code) VALUES (1.5, 'Ab'), (2, 'cd')")
+        # numeric(10,2) shows two decimals; varchar(5) reports its modifier (5 + 4), as PostgreSQL does.
+        cur = c.execute("SELECT price, code FROM money WHERE code ILIKE 'ab'")
+        self.assertEqual([(d.name, d.type_code) for d in cur.description], [("price", 1700), ("code", 1043)])
+        self.assertEqual([str(v) for v in cur.fetchone()], ["1.50", "Ab"])
+        self.assertEqual([d.display_size for d in cur.description], [None, 5])
+        self.assertEqual([d.precision for d in cur.description], [10, None])
+        self.assertEqual([d.scale for d in cur.description], [2, None])
+        self.assertEqual(c.execute("SELECT price FROM money WHERE id = 2").fetchone()[0].as_tuple().exponent, -2)
+
     def test_extended_protocol_ddl_and_parameters(self):
         # psycopg sends everything with Parse/Bind/Execute: the translation
         # and the column records happen there too.
