@@ -129,8 +129,8 @@ inline std::vector<Cast> find_casts(std::string_view sql, const std::vector<Toke
 // - `::type` casts of built-in types are removed; a cast on a parameter
 //   types that parameter (as in PostgreSQL);
 // - constant ARRAY[...] constructors become array literals;
-// - value keywords and session functions, and division by zero
-//   (expressions.hpp);
+// - value keywords and session functions, division by zero, interval
+//   arithmetic, public.t and ILIKE (expressions.hpp);
 // - the result list's PostgreSQL types and names (select_list.hpp), with
 //   `resolve` telling the types of columns.
 inline Rewritten rewrite(std::string_view sql, const Identity& who = {}, const ColumnResolver& resolve = {}) {
@@ -150,7 +150,7 @@ inline Rewritten rewrite(std::string_view sql, const Identity& who = {}, const C
   std::vector<pgwire::Oid> types;
   for (const Cast& c : casts) {
     edits.push_back({toks[c.at].offset, toks[c.last].end(), ""});
-    spans.push_back({c.at, c.last});
+    spans.push_back({c.at, c.last, c.type});
     ranges.emplace_back(c.at, c.last);
     types.push_back(c.type);
     if (c.at > 0 && toks[c.at - 1].kind == Kind::parameter) {
@@ -164,6 +164,7 @@ inline Rewritten rewrite(std::string_view sql, const Identity& who = {}, const C
       edits.push_back({toks[i].offset, toks[i + 1].offset, ""});
   rewrite_keywords(toks, who, edits);
   rewrite_names(toks, edits);
+  rewrite_interval_arithmetic(toks, spans, edits);
   guard_division(toks, spans, edits);
   out.sql = apply_edits(sql, std::move(edits));
   out.columns = select_items(toks, ranges, types, resolve);

@@ -20,10 +20,18 @@
 //   and the operators SQLite binds tighter than / : ||, ->, ->>), so the
 //   meaning of the statement does not change. A right operand not
 //   recognised is left alone (and yields NULL, as before).
+//
+// - Interval arithmetic: `t + interval '1 day'`, `t - '2 hours'::interval`
+//   -> pgwire_add_interval(t, sign, '1 day') (datetime.hpp); SQLite would
+//   subtract the leading numbers of two strings. The left operand is what
+//   PostgreSQL binds to + and - (found backwards: operands joined by
+//   + - * / % ||, each with its calls, parentheses, qualifiers and casts).
 
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <pgwire/types/oid.hpp>
 
 #include "tokens.hpp"
 
@@ -40,6 +48,7 @@ struct Identity {
 // type's last), found by the cast scanner of sqlite_dialect.hpp.
 struct CastSpan {
   std::size_t at, last;
+  pgwire::Oid type = 0;
 };
 
 namespace detail {
@@ -147,6 +156,83 @@ inline void rewrite_names(const std::vector<Token>& toks, std::vector<Edit>& edi
       edits.push_back({t.offset, toks[i + 1].end(), ""});
     else if (t.is_keyword("ilike"))
       edits.push_back({t.offset, t.end(), "LIKE"});
+  }
+}
+
+namespace detail {
+
+// The first token of the operand chain ending at toks[last] (see the top),
+// or toks.size() when it is not one this understands.
+inline std::size_t left_operand_start(const std::vector<Token>& toks, std::size_t last,
+                                      const std::vector<CastSpan>& casts) {
+  auto matching_open = [&](std::size_t close) -> std::size_t {
+    int depth = 0;
+    for (std::size_t k = close + 1; k-- > 0;) {
+      if (is(toks[k], ")")) ++depth;
+      if (is(toks[k], "(") && --depth == 0) return k;
+    }
+    return toks.size();
+  };
+  std::size_t k = last;
+  for (;;) {
+    for (const auto& c : casts)  // x::type: the operand is x
+      if (c.last == k && c.at > 0) k = c.at - 1;
+    const Token& t = toks[k];
+    if (is(t, ")")) {
+      k = matching_open(k);
+      if (k >= toks.size()) return toks.size();
+      if (k > 0 && toks[k - 1].kind == Kind::word && !toks[k - 1].is_keyword("in")) --k;  // a call
+    } else if (t.kind == Kind::number || t.kind == Kind::string || t.kind == Kind::parameter) {
+      if (t.kind == Kind::string && k > 0 && toks[k - 1].kind == Kind::word && toks[k - 1].is_keyword("timestamp"))
+        --k;  // timestamp '...'
+    } else if (t.is_name()) {
+      if (t.is_keyword("end")) return toks.size();  // CASE ... END: not followed backwards
+    } else {
+      return toks.size();
+    }
+    while (k >= 2 && is(toks[k - 1], ".") && toks[k - 2].is_name()) k -= 2;
+    if (k == 0) return 0;
+    const Token& before = toks[k - 1];
+    bool chain = is(before, "+") || is(before, "-") || is(before, "*") || is(before, "/") || is(before, "%") ||
+                 is(before, "||");
+    if (!chain || k < 2) return k;
+    // A binary operator only when an operand precedes it.
+    const Token& operand = toks[k - 2];
+    bool binary = is(operand, ")") || operand.kind == Kind::number || operand.kind == Kind::string ||
+                  operand.kind == Kind::parameter || (operand.is_name() && !operand.is_keyword("select") &&
+                                                      !operand.is_keyword("where") && !operand.is_keyword("and") &&
+                                                      !operand.is_keyword("or") && !operand.is_keyword("not") &&
+                                                      !operand.is_keyword("then") && !operand.is_keyword("else") &&
+                                                      !operand.is_keyword("when") && !operand.is_keyword("by") &&
+                                                      !operand.is_keyword("set") && !operand.is_keyword("on") &&
+                                                      !operand.is_keyword("having") && !operand.is_keyword("as"));
+    if (!binary) return k;
+    k -= 2;
+  }
+}
+
+}  // namespace detail
+
+// The edits for `t +/- interval '...'` and `t +/- '...'::interval`.
+inline void rewrite_interval_arithmetic(const std::vector<Token>& toks, const std::vector<CastSpan>& casts,
+                                        std::vector<Edit>& edits) {
+  for (std::size_t i = 1; i + 1 < toks.size(); ++i) {
+    if (!is(toks[i], "+") && !is(toks[i], "-")) continue;
+    std::size_t span = toks.size(), end = 0;  // the interval's string token, and the operand's last token
+    if (toks[i + 1].is_keyword("interval") && i + 2 < toks.size() && toks[i + 2].kind == Kind::string) {
+      span = i + 2;
+      end = i + 2;
+    } else if (toks[i + 1].kind == Kind::string) {
+      for (const auto& c : casts)
+        if (c.at == i + 2 && c.type == pgwire::oid::interval) span = i + 1, end = c.last;
+    }
+    if (span == toks.size()) continue;
+    std::size_t start = detail::left_operand_start(toks, i - 1, casts);
+    if (start >= i) continue;
+    edits.push_back({toks[start].offset, toks[start].offset, "pgwire_add_interval("});
+    edits.push_back({toks[i].offset, toks[end].end(),
+                     std::string(is(toks[i], "-") ? ", -1, " : ", 1, ") + std::string(toks[span].text) + ")"});
+    i = end;
   }
 }
 

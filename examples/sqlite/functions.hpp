@@ -13,7 +13,8 @@
 //   pgwire_localtime(): what the SQL keywords mean (the dialect rewrites the
 //   keywords to these calls; SQLite's own keywords give UTC text without
 //   fractions, and CURRENT_TIME without a zone).
-// - gen_random_uuid(), pgwire_divisor() (division by zero: 22012),
+// - pgwire_add_interval() (timestamp +/- interval, datetime.hpp),
+//   gen_random_uuid(), pgwire_divisor() (division by zero: 22012),
 //   pgwire_next_serial() (serial columns that are not the rowid),
 //   generate_series(start, stop[, step]) as a table.
 
@@ -25,6 +26,7 @@
 #include <ctime>
 #include <string>
 
+#include "datetime.hpp"
 #include "errors.hpp"
 
 namespace sqlite_example {
@@ -293,6 +295,8 @@ inline int register_postgresql_functions(sqlite3* db, char**, const sqlite3_api_
   sqlite3_create_function_v2(db, "gen_random_uuid", 0, stable, nullptr, &gen_random_uuid, nullptr, nullptr,
                              nullptr);
   sqlite3_create_function_v2(db, "pgwire_divisor", 1, pure, nullptr, &divisor, nullptr, nullptr, nullptr);
+  sqlite3_create_function_v2(db, "pgwire_add_interval", 3, pure, nullptr, &datetime::add_interval, nullptr, nullptr,
+                             nullptr);
   sqlite3_create_function_v2(db, "pgwire_next_serial", 2, stable, nullptr, &next_serial, nullptr, nullptr, nullptr);
   sqlite3_create_module(db, "generate_series", Series::module(), nullptr);
   // PostgreSQL enforces foreign keys; SQLite only when asked, per connection.

@@ -232,6 +232,10 @@ class Typer {
         if (numeric_rank(t) == r) return t;
     }
     if (is(op, "-") && a == oid::date && b == oid::date) return oid::int4;
+    if ((is(op, "+") || is(op, "-")) && b == oid::interval) {
+      if (a == oid::timestamptz) return oid::timestamptz;
+      if (a == oid::timestamp || a == oid::date) return oid::timestamp;
+    }
     if ((is(op, "+") || is(op, "-")) && a == oid::date && (rb >= 1 && rb <= 3)) return oid::date;
     return 0;
   }

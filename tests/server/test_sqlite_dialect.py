@@ -353,6 +353,24 @@ class PostgresDialectTest(ServerTestCase):
         self.assertEqual(self.sqlstate(c, "SELECT * FROM generate_series(1, 3, 0)")[:2],
                          ("22023", "step size cannot equal zero"))
 
+    def test_interval_arithmetic(self):
+        c = self.connect()
+        c.execute("CREATE TABLE ev (id serial PRIMARY KEY, at timestamptz DEFAULT now(), d date)")
+        c.execute("INSERT INTO ev (at, d) VALUES ('2024-01-31 10:00:00+00', '2024-01-31')")
+        cols, rows = self.described(
+            c, "SELECT at + interval '1 month', d + interval '1 day', at - '2 hours 30 minutes'::interval,"
+               " timestamp '2024-03-01 00:00:00' - interval '1 day', ev.at + interval '1 year 2 days' AS later"
+               " FROM ev")
+        self.assertEqual([t for _, t in cols], [1184, 1114, 1184, 1114, 1184])
+        self.assertEqual([v.isoformat() for v in rows[0]],
+                         ["2024-02-29T10:00:00+00:00", "2024-02-01T00:00:00", "2024-01-31T07:30:00+00:00",
+                          "2024-02-29T00:00:00", "2025-02-02T10:00:00+00:00"])
+        self.assertEqual(c.execute("SELECT count(*) FROM ev WHERE at > now() - interval '7 days'").fetchone(), (0,))
+        self.assertEqual(c.execute("SELECT count(*) FROM ev WHERE at < now() - interval '1 day' AND id = 1")
+                         .fetchone(), (1,))
+        self.assertEqual(self.sqlstate(c, "SELECT now() - interval 'bogus'")[:2],
+                         ("22007", 'invalid input syntax for type interval: "bogus"'))
+
     def test_division_by_zero(self):
         c = self.connect()
         for sql in ["SELECT 1/0", "SELECT 1 % 0", "SELECT 1.5 / 0", "SELECT 10 / (5 - 5)", "SELECT 2 * 3 / 0 + 1",
