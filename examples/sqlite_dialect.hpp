@@ -124,10 +124,49 @@ inline std::vector<Cast> find_casts(std::string_view sql, const std::vector<Toke
   return found;
 }
 
+// Casts whose value changes (pgwire_cast, functions.hpp): to integers
+// (rounding, range) and between dates and timestamps. Others are removed:
+// SQLite converts text and numbers where it uses them, and the result
+// column is typed by the cast.
+inline bool converting_cast(pgwire::Oid type) {
+  return type == pgwire::oid::int2 || type == pgwire::oid::int4 || type == pgwire::oid::int8 ||
+         type == pgwire::oid::date || type == pgwire::oid::time || type == pgwire::oid::timestamp ||
+         type == pgwire::oid::timestamptz;
+}
+
+// The first token of what the cast at toks[at] ("::") applies to: the
+// primary before it (:: binds tightest); toks.size() for a parameter ($1::int4
+// types the parameter instead) or a shape not recognised.
+inline std::size_t cast_operand_start(const std::vector<Token>& toks, std::size_t at, const std::vector<Cast>& casts,
+                                      const std::vector<std::size_t>& starts) {
+  if (at == 0) return toks.size();
+  std::size_t k = at - 1;
+  for (std::size_t c = 0; c < starts.size(); ++c)  // x::text::int: x
+    if (casts[c].last == k) return starts[c];
+  const Token& t = toks[k];
+  if (is(t, ")")) {
+    int depth = 0;
+    for (std::size_t j = k + 1; j-- > 0;) {
+      if (is(toks[j], ")")) ++depth;
+      if (is(toks[j], "(") && --depth == 0) {
+        k = j;
+        break;
+      }
+      if (j == 0) return toks.size();
+    }
+    if (k > 0 && toks[k - 1].kind == Kind::word && !is(toks[k - 1], "in") && !is(toks[k - 1], "exists")) --k;
+  } else if (t.kind == Kind::parameter || !(t.is_name() || t.kind == Kind::number || t.kind == Kind::string)) {
+    return toks.size();
+  }
+  while (k >= 2 && is(toks[k - 1], ".") && toks[k - 2].is_name()) k -= 2;
+  return k;
+}
+
 // What SQLite runs for a PostgreSQL statement, and what PostgreSQL would
 // report about it:
-// - `::type` casts of built-in types are removed; a cast on a parameter
-//   types that parameter (as in PostgreSQL);
+// - `::type` casts of built-in types are removed, or become pgwire_cast()
+//   where the value changes (converting_cast); a cast on a parameter types
+//   that parameter (as in PostgreSQL);
 // - constant ARRAY[...] constructors become array literals;
 // - value keywords and session functions, division by zero, interval
 //   arithmetic, public.t and ILIKE (expressions.hpp);
@@ -149,7 +188,6 @@ inline Rewritten rewrite(std::string_view sql, const Identity& who = {}, const C
   std::vector<std::pair<std::size_t, std::size_t>> ranges;
   std::vector<pgwire::Oid> types;
   for (const Cast& c : casts) {
-    edits.push_back({toks[c.at].offset, toks[c.last].end(), ""});
     spans.push_back({c.at, c.last, c.type});
     ranges.emplace_back(c.at, c.last);
     types.push_back(c.type);
@@ -159,13 +197,26 @@ inline Rewritten rewrite(std::string_view sql, const Identity& who = {}, const C
       out.casts[n - 1] = c.type;
     }
   }
+  // Wrappers made first enclose those made later at the same place
+  // (apply_edits): interval arithmetic, then division, then casts.
+  rewrite_interval_arithmetic(toks, spans, edits);
+  guard_division(toks, spans, edits);
+  std::vector<std::size_t> operand_starts;  // per cast: its operand's first token (toks.size(): not wrapped)
+  for (const Cast& c : casts) {
+    std::size_t start = converting_cast(c.type) ? cast_operand_start(toks, c.at, casts, operand_starts) : toks.size();
+    operand_starts.push_back(start);
+    if (start < toks.size()) {
+      edits.push_back({toks[start].offset, toks[start].offset, "pgwire_cast("});
+      edits.push_back({toks[c.at].offset, toks[c.last].end(), ", " + std::to_string(c.type) + ")"});
+    } else {
+      edits.push_back({toks[c.at].offset, toks[c.last].end(), ""});
+    }
+  }
   for (std::size_t i = 0; i + 1 < toks.size(); ++i)  // date '2024-01-01' -> '2024-01-01'
     if (typed_literal_type(toks[i]) != 0 && toks[i + 1].kind == Kind::string && (i == 0 || !is(toks[i - 1], ".")))
       edits.push_back({toks[i].offset, toks[i + 1].offset, ""});
   rewrite_keywords(toks, who, edits);
   rewrite_names(toks, edits);
-  rewrite_interval_arithmetic(toks, spans, edits);
-  guard_division(toks, spans, edits);
   out.sql = apply_edits(sql, std::move(edits));
   out.columns = select_items(toks, ranges, types, resolve);
   return out;

@@ -1,5 +1,6 @@
 #pragma once
-// Timestamps plus or minus an interval, as PostgreSQL computes them (the
+// Casts between dates and timestamps (cast_moment), and timestamps plus or
+// minus an interval, as PostgreSQL computes them (the
 // dialect rewrites `t + interval '1 day'` and `t - '2 hours'::interval` into
 // pgwire_add_interval(t, sign, interval); SQLite itself would subtract the
 // leading numbers of two strings). Values are PostgreSQL's text forms (what
@@ -10,6 +11,7 @@
 
 #include <sqlite3.h>
 
+#include <cctype>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -58,6 +60,61 @@ inline unsigned days_in_month(std::int64_t y, unsigned m) {
 
 constexpr std::int64_t usecs_per_day = 86400LL * 1000000;
 constexpr std::int64_t unix_to_pg_days = 10957;  // 1970-01-01 .. 2000-01-01
+
+// The type a stored date/time text has, by its form: a date, or a
+// timestamp with or without a zone.
+inline pgwire::Oid form_of(std::string_view value) {
+  if (value.size() == 10) return pgwire::oid::date;
+  auto zone = value.find_last_of("+-Z");
+  return zone != std::string_view::npos && zone > 10 ? pgwire::oid::timestamptz : pgwire::oid::timestamp;
+}
+
+inline bool looks_like_date(std::string_view v) {
+  return v.size() >= 10 && v[4] == '-' && v[7] == '-' && std::isdigit(static_cast<unsigned char>(v[0]));
+}
+
+// A date/time text as type `to` (date, time, timestamp, timestamptz), as
+// PostgreSQL's casts convert them (in UTC); an error message on failure.
+inline bool cast_moment(std::string_view value, pgwire::Oid to, std::string& out, std::string& code,
+                        std::string& error) {
+  auto fail = [&](pgwire::Oid type, std::string_view text, std::error_code ec) {
+    auto info = pgwire::type_error_info(ec, type, text, pgwire::format_text);
+    code = info.code;
+    error = info.message;
+    return false;
+  };
+  pgwire::Buffer bin, text;
+  // Not a date or timestamp (e.g. '12:30'::time, 'abc'::date): the target's own input rules.
+  if (!looks_like_date(value) || (value.size() > 10 && value[10] != ' ' && value[10] != 'T')) {
+    if (auto ec = pgwire::convert_format(to, value, pgwire::format_text, pgwire::format_binary, bin))
+      return fail(to, value, ec);
+    if (auto ec = pgwire::convert_format(to, bin.view(), pgwire::format_binary, pgwire::format_text, text))
+      return fail(to, value, ec);
+    out.assign(text.view());
+    return true;
+  }
+  pgwire::Oid from = form_of(value);
+  if (auto ec = pgwire::convert_format(from, value, pgwire::format_text, pgwire::format_binary, bin))
+    return fail(from == pgwire::oid::date ? to : from, value, ec);
+  std::int64_t usecs = from == pgwire::oid::date ? read_be(bin.view(), 0, 4) * usecs_per_day : read_be(bin.view(), 0, 8);
+  std::int64_t day = (usecs >= 0 ? usecs : usecs - usecs_per_day + 1) / usecs_per_day;
+  unsigned char be[8];
+  std::size_t n = 8;
+  std::int64_t encoded = usecs;
+  if (to == pgwire::oid::date) {
+    encoded = day;
+    n = 4;
+  } else if (to == pgwire::oid::time) {
+    encoded = usecs - day * usecs_per_day;
+  }
+  for (std::size_t k = 0; k < n; ++k)
+    be[k] = static_cast<unsigned char>(static_cast<std::uint64_t>(encoded) >> (8 * (n - 1 - k)));
+  if (auto ec = pgwire::convert_format(to, std::string_view(reinterpret_cast<const char*>(be), n), pgwire::format_binary,
+                                       pgwire::format_text, text))
+    return fail(to, value, ec);
+  out.assign(text.view());
+  return true;
+}
 
 // pgwire_add_interval(value, sign, interval)
 inline void add_interval(sqlite3_context* ctx, int, sqlite3_value** argv) {

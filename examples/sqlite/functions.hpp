@@ -14,6 +14,7 @@
 //   keywords to these calls; SQLite's own keywords give UTC text without
 //   fractions, and CURRENT_TIME without a zone).
 // - pgwire_add_interval() (timestamp +/- interval, datetime.hpp),
+//   pgwire_cast() (casts that change the value: to integers, dates, times),
 //   gen_random_uuid(), pgwire_divisor() (division by zero: 22012),
 //   pgwire_next_serial() (serial columns that are not the rowid),
 //   generate_series(start, stop[, step]) as a table.
@@ -21,6 +22,7 @@
 #include <sqlite3.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <ctime>
@@ -120,6 +122,48 @@ inline void divisor(sqlite3_context* ctx, int, sqlite3_value** argv) {
               (type == SQLITE_FLOAT && sqlite3_value_double(v) == 0.0);
   if (zero) return sqlite3_result_error(ctx, function_error("22012", "division by zero").c_str(), -1);
   sqlite3_result_value(ctx, v);
+}
+
+// pgwire_cast(value, type): the `::type` casts whose value changes (see
+// sqlite_dialect.hpp): integers round half away from zero and check their
+// range, a text must be an integer; dates and times convert (datetime.hpp).
+inline void cast(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  namespace oid = pgwire::oid;
+  sqlite3_value* v = argv[0];
+  auto type = static_cast<pgwire::Oid>(sqlite3_value_int64(argv[1]));
+  int storage = sqlite3_value_type(v);
+  if (storage == SQLITE_NULL) return sqlite3_result_null(ctx);
+  auto error = [&](std::string_view code, std::string_view message) {
+    sqlite3_result_error(ctx, function_error(code, message).c_str(), -1);
+  };
+  std::string_view text(reinterpret_cast<const char*>(sqlite3_value_text(v)),
+                        static_cast<std::size_t>(sqlite3_value_bytes(v)));
+  if (type == oid::int2 || type == oid::int4 || type == oid::int8) {
+    const char* name = type == oid::int2 ? "smallint" : type == oid::int4 ? "integer" : "bigint";
+    std::int64_t lo = type == oid::int2 ? INT16_MIN : type == oid::int4 ? INT32_MIN : INT64_MIN;
+    std::int64_t hi = type == oid::int2 ? INT16_MAX : type == oid::int4 ? INT32_MAX : INT64_MAX;
+    std::int64_t n = 0;
+    if (storage == SQLITE_INTEGER) {
+      n = sqlite3_value_int64(v);
+    } else if (storage == SQLITE_FLOAT) {
+      double d = std::round(sqlite3_value_double(v));  // half away from zero, as PostgreSQL
+      if (!(d >= -9.2233720368547758e18 && d < 9.2233720368547758e18))
+        return error("22003", std::string(name) + " out of range");
+      n = static_cast<std::int64_t>(d);
+    } else {
+      pgwire::Buffer bin;
+      if (auto ec = pgwire::convert_format(oid::int8, text, pgwire::format_text, pgwire::format_binary, bin)) {
+        auto info = pgwire::type_error_info(ec, type, text, pgwire::format_text);
+        return error(info.code, info.message);
+      }
+      n = datetime::read_be(bin.view(), 0, 8);
+    }
+    if (n < lo || n > hi) return error("22003", std::string(name) + " out of range");
+    return sqlite3_result_int64(ctx, n);
+  }
+  std::string out, code, message;
+  if (!datetime::cast_moment(text, type, out, code, message)) return error(code, message);
+  sqlite3_result_text(ctx, out.data(), static_cast<int>(out.size()), SQLITE_TRANSIENT);
 }
 
 // pgwire_next_serial('t', 'c'): the next value of serial column t.c that is
@@ -297,6 +341,7 @@ inline int register_postgresql_functions(sqlite3* db, char**, const sqlite3_api_
   sqlite3_create_function_v2(db, "pgwire_divisor", 1, pure, nullptr, &divisor, nullptr, nullptr, nullptr);
   sqlite3_create_function_v2(db, "pgwire_add_interval", 3, pure, nullptr, &datetime::add_interval, nullptr, nullptr,
                              nullptr);
+  sqlite3_create_function_v2(db, "pgwire_cast", 2, pure, nullptr, &cast, nullptr, nullptr, nullptr);
   sqlite3_create_function_v2(db, "pgwire_next_serial", 2, stable, nullptr, &next_serial, nullptr, nullptr, nullptr);
   sqlite3_create_module(db, "generate_series", Series::module(), nullptr);
   // PostgreSQL enforces foreign keys; SQLite only when asked, per connection.

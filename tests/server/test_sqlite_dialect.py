@@ -84,10 +84,12 @@ class SqliteDialectTest(ServerTestCase):
                  'date/time field value out of range: "2024-02-30"')]:
             error = self.error_of(c, sql)
             self.assertEqual((error["C"], error["M"]), (code, message), sql)
-        # Stored literals are SQLite's (not parsed on the way in): the error
-        # comes when the value is read back through the type layer.
+        # A cast literal is checked where it is written, as in PostgreSQL.
         self.one(c, "CREATE TABLE ev (id BIGINT PRIMARY KEY, d DATE)")
-        self.one(c, "INSERT INTO ev VALUES (1, 'abc'::date), (2, '2024-13-01'::date)")
+        self.assertEqual(self.error_of(c, "INSERT INTO ev VALUES (1, 'abc'::date)")["C"], "22007")
+        # Plain literals are SQLite's to store (not parsed on the way in): the
+        # error comes when the value is read back through the type layer.
+        self.one(c, "INSERT INTO ev VALUES (1, 'abc'), (2, '2024-13-01')")
         self.assertEqual(self.error_of(c, "SELECT d FROM ev WHERE id = 1")["C"], "22007")
         self.assertEqual(self.error_of(c, "SELECT d FROM ev WHERE id = 2")["C"], "22008")
 
@@ -352,6 +354,22 @@ class PostgresDialectTest(ServerTestCase):
                          (5050,))
         self.assertEqual(self.sqlstate(c, "SELECT * FROM generate_series(1, 3, 0)")[:2],
                          ("22023", "step size cannot equal zero"))
+
+    def test_casts_convert_values(self):
+        c = self.connect()
+        cols, rows = self.described(
+            c, "SELECT '2024-01-31 10:00:00+00'::timestamptz::date, 3.7::int, -2.5::int, '42'::int + 1,"
+               " '2024-01-31'::date::timestamptz, '2024-01-31 23:59:59.5'::timestamp::time, 2.5::int8,"
+               " (1 + 1.6)::int2, ' 12 '::int, now()::date = current_date")
+        self.assertEqual(cols, [("date", 1082), ("int4", 23), ("?column?", 23), ("?column?", 23),
+                                ("timestamptz", 1184), ("time", 1083), ("int8", 20), ("int2", 21), ("int4", 23),
+                                ("?column?", 16)])
+        self.assertEqual([str(v) for v in rows[0]], ["2024-01-31", "4", "-3", "43", "2024-01-31 00:00:00+00:00",
+                                                     "23:59:59.500000", "3", "3", "12", "True"])
+        for sql, code, message in [("SELECT '3.7'::int", "22P02", 'invalid input syntax for type integer: "3.7"'),
+                                   ("SELECT 2147483648::int", "22003", "integer out of range"),
+                                   ("SELECT 40000::int2", "22003", "smallint out of range")]:
+            self.assertEqual(self.sqlstate(c, sql)[:2], (code, message), sql)
 
     def test_interval_arithmetic(self):
         c = self.connect()
