@@ -169,7 +169,7 @@ inline std::size_t cast_operand_start(const std::vector<Token>& toks, std::size_
 //   that parameter (as in PostgreSQL);
 // - constant ARRAY[...] constructors become array literals;
 // - value keywords and session functions, division by zero, interval
-//   arithmetic, public.t and ILIKE (expressions.hpp);
+//   arithmetic, public.t, ILIKE, FOR UPDATE (expressions.hpp);
 // - the result list's PostgreSQL types and names (select_list.hpp), with
 //   `resolve` telling the types of columns.
 inline Rewritten rewrite(std::string_view sql, const Identity& who = {}, const ColumnResolver& resolve = {}) {
@@ -217,6 +217,7 @@ inline Rewritten rewrite(std::string_view sql, const Identity& who = {}, const C
       edits.push_back({toks[i].offset, toks[i + 1].offset, ""});
   rewrite_keywords(toks, who, edits);
   rewrite_names(toks, edits);
+  remove_locking_clauses(toks, edits);
   out.sql = apply_edits(sql, std::move(edits));
   out.columns = select_items(toks, ranges, types, resolve);
   return out;

@@ -213,6 +213,8 @@ pgwire::Response execute_statement(sqlite3* db, const std::shared_ptr<Worker>& w
   if (word == "BEGIN" || word == "START") return pgwire::Response::begin();
   if (word == "COMMIT" || word == "END") return pgwire::Response::commit();
   if (word == "ROLLBACK") return pgwire::Response::rollback();
+  if (word == "TRUNCATE") return pgwire::Response::command("TRUNCATE TABLE");
+  if (upper_word(sql, 3) == "CREATE UNIQUE INDEX") return pgwire::Response::command("CREATE INDEX");
   if (word == "CREATE" || word == "DROP" || word == "ALTER") {
     std::string tag = upper_word(sql, 3);  // CREATE TEMP TABLE: "CREATE TABLE"
     for (std::string_view temp : {" TEMP ", " TEMPORARY "})

@@ -27,6 +27,7 @@
 //   PostgreSQL binds to + and - (found backwards: operands joined by
 //   + - * / % ||, each with its calls, parentheses, qualifiers and casts).
 
+#include <algorithm>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -233,6 +234,27 @@ inline void rewrite_interval_arithmetic(const std::vector<Token>& toks, const st
     edits.push_back({toks[i].offset, toks[end].end(),
                      std::string(is(toks[i], "-") ? ", -1, " : ", 1, ") + std::string(toks[span].text) + ")"});
     i = end;
+  }
+}
+
+// SELECT ... FOR UPDATE / FOR SHARE [OF t] [NOWAIT | SKIP LOCKED] is
+// removed: a SQLite write transaction locks the whole database, so the
+// rows are as good as locked once the transaction writes.
+inline void remove_locking_clauses(const std::vector<Token>& toks, std::vector<Edit>& edits) {
+  for (std::size_t i = 0; i + 1 < toks.size(); ++i) {
+    if (!toks[i].is_keyword("for")) continue;
+    std::size_t k = i + 1;
+    if (toks[k].is_keyword("no") && k + 2 < toks.size() && toks[k + 1].is_keyword("key")) k += 2;
+    else if (toks[k].is_keyword("key") && k + 1 < toks.size()) ++k;
+    if (!toks[k].is_keyword("update") && !toks[k].is_keyword("share")) continue;
+    std::size_t last = k;
+    if (last + 1 < toks.size() && toks[last + 1].is_keyword("of"))
+      for (last += 2; last + 2 < toks.size() && is(toks[last + 1], ","); last += 2) {
+      }
+    if (last + 1 < toks.size() && toks[last + 1].is_keyword("nowait")) ++last;
+    if (last + 2 < toks.size() && toks[last + 1].is_keyword("skip") && toks[last + 2].is_keyword("locked")) last += 2;
+    edits.push_back({toks[i].offset, toks[std::min(last, toks.size() - 1)].end(), ""});
+    i = last;
   }
 }
 

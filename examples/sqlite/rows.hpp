@@ -15,7 +15,7 @@
 #include <pgwire/types.hpp>
 
 #include "../sqlite_dialect.hpp"
-#include "ddl.hpp"
+#include "column_types.hpp"
 #include "values.hpp"
 #include "worker.hpp"
 

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "../sqlite_dialect.hpp"
+#include "column_types.hpp"
 #include "ddl.hpp"
 #include "errors.hpp"
 #include "values.hpp"

@@ -463,6 +463,25 @@ class PostgresDialectTest(ServerTestCase):
         self.assertEqual([d.scale for d in cur.description], [2, None])
         self.assertEqual(c.execute("SELECT price FROM money WHERE id = 2").fetchone()[0].as_tuple().exponent, -2)
 
+    def test_indexes_truncate_and_row_locks(self):
+        c = self.connect()
+        c.execute("CREATE TABLE ix (id serial PRIMARY KEY, a int, b text)")
+        self.assertEqual(c.execute("CREATE INDEX ON ix (a)").statusmessage, "CREATE INDEX")
+        self.assertEqual(c.execute("CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS ix_ab ON ix USING btree (a, b)"
+                                   " WHERE a > 0").statusmessage, "CREATE INDEX")
+        c.execute("CREATE INDEX named ON public.ix (lower(b)) INCLUDE (a)")
+        c.execute("INSERT INTO ix (a, b) VALUES (1, 'x')")
+        self.assertEqual(self.sqlstate(c, "INSERT INTO ix (a, b) VALUES (1, 'x')")[0], "23505")
+        self.assertEqual(c.execute("SELECT a FROM ix WHERE id = 1 FOR UPDATE OF ix SKIP LOCKED").fetchall(), [(1,)])
+        self.assertEqual(c.execute("SELECT a FROM ix FOR NO KEY UPDATE NOWAIT").fetchall(), [(1,)])
+        self.assertEqual(c.execute("TRUNCATE ix").statusmessage, "TRUNCATE TABLE")
+        self.assertEqual(c.execute("SELECT count(*) FROM ix").fetchone(), (0,))
+        self.assertEqual(self.sqlstate(c, "CREATE INDEX ON ix USING gin (b)")[0], "0A000")
+        with sqlite3.connect(self.db_file) as con:
+            names = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'index'"
+                                              " AND tbl_name = 'ix' ORDER BY name")]
+        self.assertEqual(names, ["ix_a_idx", "ix_ab", "named"])
+
     def test_extended_protocol_ddl_and_parameters(self):
         # psycopg sends everything with Parse/Bind/Execute: the translation
         # and the column records happen there too.
