@@ -14,6 +14,11 @@
 // - DEFAULT expressions in parentheses (SQLite wants them so), rewritten
 //   like any expression (now(), CURRENT_TIMESTAMP, casts, ...);
 // - a PRIMARY KEY column is NOT NULL (SQLite would allow NULL keys);
+// - a value SQLite would store as it is given (a date, a uuid, 'abc' in an
+//   integer column) is checked by its type's input rules when written, as
+//   PostgreSQL does (CHECK (pgwire_valid(col, type)), functions.hpp), so a
+//   bad literal fails the INSERT (22007, 22P02, ...) rather than every
+//   later SELECT;
 // - COLLATE clauses are dropped (SQLite knows none of PostgreSQL's).
 // An added column that SQLite cannot fill (a serial, a non-constant
 // default) is 0A000 with a hint.
@@ -246,6 +251,8 @@ inline ColumnDef column_def(std::string_view sql, const std::vector<Token>& toks
                        (type == pgwire::oid::varchar ? "character_varying_" : "character_") + n;
     out += " CONSTRAINT " + name + " CHECK (length(" + quoted + ") <= " + n + ")";
   }
+  if (!sqlite_name && !rowid && !is_string_type(type) && type != pgwire::oid::bytea && pgwire::can_convert_format(type))
+    out += " CHECK (pgwire_valid(" + quoted + ", " + std::to_string(type) + "))";
   out += constraints;
   def.sqlite = std::move(out);
   def.record = {table, def.name, format_type(type, modifier), default_shown};

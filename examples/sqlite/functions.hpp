@@ -15,6 +15,7 @@
 //   fractions, and CURRENT_TIME without a zone).
 // - pgwire_add_interval() (timestamp +/- interval, datetime.hpp),
 //   pgwire_cast() (casts that change the value: to integers, dates, times),
+//   pgwire_valid() (a column's values checked by their type's input rules),
 //   gen_random_uuid(), pgwire_divisor() (division by zero: 22012),
 //   pgwire_next_serial() (serial columns that are not the rowid),
 //   generate_series(start, stop[, step]) as a table (series.hpp).
@@ -167,6 +168,25 @@ inline void cast(sqlite3_context* ctx, int, sqlite3_value** argv) {
   sqlite3_result_text(ctx, out.data(), static_cast<int>(out.size()), SQLITE_TRANSIENT);
 }
 
+// pgwire_valid(value, type): true, or the error PostgreSQL's input
+// function gives a text that is not a valid `type` (numbers SQLite stored
+// as numbers are valid: their affinity made them so).
+inline void valid(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  sqlite3_value* v = argv[0];
+  int storage = sqlite3_value_type(v);
+  if (storage == SQLITE_TEXT) {
+    auto type = static_cast<pgwire::Oid>(sqlite3_value_int64(argv[1]));
+    std::string_view text(reinterpret_cast<const char*>(sqlite3_value_text(v)),
+                          static_cast<std::size_t>(sqlite3_value_bytes(v)));
+    pgwire::Buffer bin;
+    if (auto ec = pgwire::convert_format(type, text, pgwire::format_text, pgwire::format_binary, bin)) {
+      auto info = pgwire::type_error_info(ec, type, text, pgwire::format_text);
+      return sqlite3_result_error(ctx, function_error(info.code, info.message).c_str(), -1);
+    }
+  }
+  sqlite3_result_int(ctx, 1);
+}
+
 // pgwire_next_serial('t', 'c'): the next value of serial column t.c that is
 // not the table's rowid (a serial column that is the primary key is the
 // rowid, which SQLite numbers itself): one more than the largest so far.
@@ -222,6 +242,7 @@ inline int register_postgresql_functions(sqlite3* db, char**, const sqlite3_api_
   sqlite3_create_function_v2(db, "pgwire_add_interval", 3, pure, nullptr, &datetime::add_interval, nullptr, nullptr,
                              nullptr);
   sqlite3_create_function_v2(db, "pgwire_cast", 2, pure, nullptr, &cast, nullptr, nullptr, nullptr);
+  sqlite3_create_function_v2(db, "pgwire_valid", 2, pure, nullptr, &valid, nullptr, nullptr, nullptr);
   sqlite3_create_function_v2(db, "pgwire_next_serial", 2, stable, nullptr, &next_serial, nullptr, nullptr, nullptr);
   sqlite3_create_module(db, "generate_series", series::Series::module(), nullptr);
   // PostgreSQL enforces foreign keys; SQLite only when asked, per connection.

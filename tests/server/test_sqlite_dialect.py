@@ -54,13 +54,17 @@ class SqliteDialectTest(ServerTestCase):
                     "'{\"b\": 1, \"a\": [true]}', '10.0.0.1/8')")
         r = self.one(c, "SELECT a, i, j, n FROM t")
         self.assertEqual(r["rows"], [["{1,NULL,-3}", "3 days 04:00:00", '{"a": [true], "b": 1}', "10.0.0.1/8"]])
-        # A literal is SQLite's to store (it is not parsed here): an invalid
-        # one is refused when read, with PostgreSQL's SQLSTATE. (Parameters
-        # are checked at Bind.)
-        self.one(c, "INSERT INTO t (id, i) VALUES (2, 'soon')")
-        bad = c.simple_query("SELECT i FROM t WHERE id = 2")
-        self.assertEqual(bad[-1]["error"]["C"], "22007", bad)  # invalid_datetime_format, as interval_in
-        self.assertEqual(self.one(c, "SELECT count(*) FROM t")["rows"], [["2"]])
+        # An invalid literal is refused when written, as interval_in does.
+        # (Parameters are checked at Bind.)
+        bad = c.simple_query("INSERT INTO t (id, i) VALUES (2, 'soon')")
+        self.assertEqual((bad[-1]["error"]["C"], bad[-1]["error"]["M"]),
+                         ("22007", 'invalid input syntax for type interval: "soon"'), bad)
+        self.assertEqual(self.one(c, "SELECT count(*) FROM t")["rows"], [["1"]])
+        # A table SQLite made itself (the demo table) has no such checks: a
+        # bad value is refused when read, with PostgreSQL's SQLSTATE.
+        self.one(c, "UPDATE demo SET created = 'soon' WHERE id = 3")
+        bad = c.simple_query("SELECT created FROM demo WHERE id = 3")
+        self.assertEqual(bad[-1]["error"]["C"], "22007", bad)
 
     def error_of(self, c, sql):
         results = c.simple_query(sql)
@@ -84,14 +88,16 @@ class SqliteDialectTest(ServerTestCase):
                  'date/time field value out of range: "2024-02-30"')]:
             error = self.error_of(c, sql)
             self.assertEqual((error["C"], error["M"]), (code, message), sql)
-        # A cast literal is checked where it is written, as in PostgreSQL.
+        # Literals are checked where they are written, cast or not, as in PostgreSQL.
         self.one(c, "CREATE TABLE ev (id BIGINT PRIMARY KEY, d DATE)")
         self.assertEqual(self.error_of(c, "INSERT INTO ev VALUES (1, 'abc'::date)")["C"], "22007")
-        # Plain literals are SQLite's to store (not parsed on the way in): the
-        # error comes when the value is read back through the type layer.
-        self.one(c, "INSERT INTO ev VALUES (1, 'abc'), (2, '2024-13-01')")
-        self.assertEqual(self.error_of(c, "SELECT d FROM ev WHERE id = 1")["C"], "22007")
-        self.assertEqual(self.error_of(c, "SELECT d FROM ev WHERE id = 2")["C"], "22008")
+        self.assertEqual(self.error_of(c, "INSERT INTO ev VALUES (1, 'abc')")["C"], "22007")
+        self.assertEqual(self.error_of(c, "INSERT INTO ev VALUES (2, '2024-13-01')")["C"], "22008")
+        self.one(c, "INSERT INTO ev VALUES (3, '2024-02-29')")
+        self.assertEqual(self.error_of(c, "UPDATE ev SET d = '2023-02-29'")["C"], "22008")
+        # The demo table (made by SQLite itself) is checked when read instead.
+        self.one(c, "UPDATE demo SET created = '2024-13-01' WHERE id = 1")
+        self.assertEqual(self.error_of(c, "SELECT created FROM demo WHERE id = 1")["C"], "22008")
 
     def test_invalid_date_parameters_get_postgresql_sqlstates(self):
         c = self.session()
