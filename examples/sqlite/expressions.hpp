@@ -237,6 +237,47 @@ inline void rewrite_interval_arithmetic(const std::vector<Token>& toks, const st
   }
 }
 
+// PostgreSQL's function call syntax SQLite lacks: extract(field FROM t) ->
+// date_part('field', t); position(a IN b) -> pgwire_position(a, b);
+// substring(s FROM a FOR b) -> substr(s, a, b); string_agg -> group_concat;
+// left(s, n) / right(s, n) -> pgwire_left / pgwire_right (builtins.hpp).
+inline void rewrite_calls(const std::vector<Token>& toks, std::vector<Edit>& edits) {
+  for (std::size_t i = 0; i + 1 < toks.size(); ++i) {
+    const Token& t = toks[i];
+    if (t.kind != Kind::word || !is(toks[i + 1], "(") || (i > 0 && is(toks[i - 1], "."))) continue;
+    std::size_t close = matching_paren(toks, i + 1);
+    if (close >= toks.size()) continue;
+    // The keywords directly inside the call's parentheses.
+    auto inside = [&](std::string_view word) {
+      int depth = 0;
+      for (std::size_t k = i + 1; k < close; ++k) {
+        if (is(toks[k], "(")) ++depth;
+        if (is(toks[k], ")")) --depth;
+        if (depth == 1 && toks[k].is_keyword(word)) return k;
+      }
+      return toks.size();
+    };
+    std::string name = t.value();
+    if (name == "extract" && i + 3 < close && is(toks[i + 3], "from")) {
+      std::string field = toks[i + 2].kind == Kind::string ? toks[i + 2].value() : toks[i + 2].value();
+      edits.push_back({t.offset, toks[i + 3].end(), "date_part(" + quote_literal(field) + ","});
+    } else if (name == "position" && inside("in") < close) {
+      edits.push_back({t.offset, t.end(), "pgwire_position"});
+      std::size_t in = inside("in");
+      edits.push_back({toks[in].offset, toks[in].end(), ","});
+    } else if (name == "substring" && (inside("from") < close || inside("for") < close)) {
+      std::size_t from = inside("from"), for_ = inside("for");
+      edits.push_back({t.offset, t.end(), "substr"});
+      if (from < close) edits.push_back({toks[from].offset, toks[from].end(), ","});
+      if (for_ < close) edits.push_back({toks[for_].offset, toks[for_].end(), from < close ? "," : ", 1,"});
+    } else if (name == "string_agg") {
+      edits.push_back({t.offset, t.end(), "group_concat"});
+    } else if (name == "left" || name == "right") {  // JOIN keywords to SQLite
+      edits.push_back({t.offset, t.end(), "pgwire_" + name});
+    }
+  }
+}
+
 // SELECT ... FOR UPDATE / FOR SHARE [OF t] [NOWAIT | SKIP LOCKED] is
 // removed: a SQLite write transaction locks the whole database, so the
 // rows are as good as locked once the transaction writes.

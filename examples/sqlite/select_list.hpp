@@ -77,7 +77,11 @@ inline int numeric_rank(pgwire::Oid t) {
 
 // The result type of a function PostgreSQL knows, given its first
 // argument's type (0 if unknown); 0 if not known.
-inline pgwire::Oid function_type(std::string_view f, pgwire::Oid arg) {
+inline pgwire::Oid function_type(std::string_view f, pgwire::Oid arg, pgwire::Oid second = 0) {
+  if (f == "extract") return oid::numeric;
+  if (f == "date_part") return oid::float8;
+  if (f == "date_trunc") return second == oid::date ? oid::timestamptz : second;
+  if (f == "concat_ws" || f == "split_part" || f == "position") return f == "position" ? oid::int4 : oid::text;
   if (f == "count") return oid::int8;
   if (f == "sum") {
     if (arg == oid::int2 || arg == oid::int4) return oid::int8;
@@ -100,7 +104,7 @@ inline pgwire::Oid function_type(std::string_view f, pgwire::Oid arg) {
       f == "typeof" || f == "quote" || f == "hex" || f == "printf" || f == "format")
     return oid::text;
   if (f == "length" || f == "char_length" || f == "character_length" || f == "octet_length" || f == "strpos" ||
-      f == "instr" || f == "ascii")
+      f == "instr" || f == "ascii" || f == "position")
     return oid::int4;
   if (f == "random") return oid::float8;
   if (f == "gen_random_uuid") return oid::uuid;
@@ -369,23 +373,23 @@ class Typer {
       if (k + 1 < end_ && is(toks_[k + 1], "(")) {  // a function call
         std::size_t close = matching_paren(toks_, k + 1);
         if (close >= end_) return false;
-        pgwire::Oid arg = 0;
+        pgwire::Oid args[2] = {0, 0};  // the first two arguments' types
         std::size_t a = k + 2;
         if (a < close && is(toks_[a], "distinct")) ++a;
-        if (a < close && !is(toks_[a], "*")) {
-          // The first argument's type: up to its comma.
-          std::size_t stop = a;
+        for (int n = 0; n < 2 && a < close && !is(toks_[a], "*"); ++n) {
+          std::size_t stop = a;  // up to the argument's comma
           for (int depth = 0; stop < close; ++stop) {
             if (is(toks_[stop], "(")) ++depth;
             if (is(toks_[stop], ")")) --depth;
             if (depth == 0 && is(toks_[stop], ",")) break;
           }
           Typer inner(toks_, stop, casts_, cast_types_, resolve_);
-          SelectItem first;
+          SelectItem typed;
           std::size_t p = a;
-          if (inner.expression(p, first) && p == stop) arg = first.type;
+          if (inner.expression(p, typed) && p == stop) args[n] = typed.type;
+          a = stop + 1;
         }
-        out.type = function_type(name, arg);
+        out.type = function_type(name, args[0], args[1]);
         out.name = name;
         i = close + 1;
         if (i + 1 < end_ && is(toks_[i], "filter") && is(toks_[i + 1], "(")) i = matching_paren(toks_, i + 1) + 1;

@@ -350,6 +350,34 @@ class PostgresDialectTest(ServerTestCase):
         self.assertGreater(c.execute("SELECT now()").fetchone()[0], first)
         c.commit()
 
+    def test_string_and_date_functions(self):
+        c = self.connect()
+        cols, rows = self.described(
+            c, "SELECT concat('a', NULL, 1), concat_ws('-', 'a', NULL, 'b'), left('h\u00e9llo', 2), right('hello', -2),"
+               " strpos('hello', 'l'), position('lo' in 'hello'), repeat('ab', 3), lpad('7', 3, '0'),"
+               " rpad('ab', 5, 'xy'), split_part('a,b,c', ',', -1), substring('hello' from 2 for 3),"
+               " substring('hello' for 2)")
+        self.assertEqual(cols, [("concat", 25), ("concat_ws", 25), ("left", 25), ("right", 25), ("strpos", 23),
+                                ("position", 23), ("repeat", 25), ("lpad", 25), ("rpad", 25), ("split_part", 25),
+                                ("substring", 25), ("substring", 25)])
+        self.assertEqual(rows[0], ("a1", "a-b", "h\u00e9", "llo", 3, 4, "ababab", "007", "abxyx", "c", "ell", "he"))
+        cols, rows = self.described(
+            c, "SELECT extract(year from timestamptz '2024-02-29 13:45:30+00'), date_part('dow', date '2024-02-29'),"
+               " extract(doy from date '2024-12-31'), extract(week from date '2024-12-30'),"
+               " extract(epoch from timestamptz '2024-01-01 00:00:00+00'), extract(quarter from date '2024-05-01'),"
+               " date_trunc('month', timestamptz '2024-02-29 13:45:30+00'),"
+               " date_trunc('week', timestamp '2024-02-29 13:45:30'), date_trunc('year', date '2024-05-05')")
+        self.assertEqual([t for _, t in cols], [1700, 701, 1700, 1700, 1700, 1700, 1184, 1114, 1184])
+        self.assertEqual([str(v) for v in rows[0]],
+                         ["2024", "4.0", "366", "1", "1704067200", "2", "2024-02-01 00:00:00+00:00",
+                          "2024-02-26 00:00:00", "2024-01-01 00:00:00+00:00"])
+        self.assertEqual(c.execute("SELECT string_agg(name, ', ') FROM demo").fetchone(), ("apple, banana, cherry",))
+        self.assertEqual(self.sqlstate(c, "SELECT extract(fortnight from now())")[:2],
+                         ("22023", 'unit "fortnight" not recognized for type timestamp with time zone'))
+        # LEFT and RIGHT are still joins.
+        self.assertEqual(c.execute("SELECT d.name FROM demo d LEFT JOIN demo e ON e.id = d.id + 1"
+                                   " WHERE e.id IS NULL").fetchall(), [("cherry",)])
+
     def test_generate_series(self):
         c = self.connect()
         cols, rows = self.described(c, "SELECT * FROM generate_series(1, 3)")
