@@ -52,6 +52,13 @@ struct CastSpan {
   pgwire::Oid type = 0;
 };
 
+// True when the digits fit a signed 64-bit integer (SQLite keeps those exact).
+inline bool typing_fits_int8(std::string_view digits) {
+  std::string_view max = "9223372036854775807";
+  while (digits.size() > 1 && digits[0] == '0') digits.remove_prefix(1);
+  return digits.size() < max.size() || (digits.size() == max.size() && digits <= max);
+}
+
 namespace detail {
 
 inline bool is_word(const std::vector<Token>& toks, std::size_t i) {
@@ -275,6 +282,28 @@ inline void rewrite_calls(const std::vector<Token>& toks, std::vector<Edit>& edi
     } else if (name == "left" || name == "right") {  // JOIN keywords to SQLite
       edits.push_back({t.offset, t.end(), "pgwire_" + name});
     }
+  }
+}
+
+// A numeric literal with more digits than a double keeps (an integer
+// beyond int8, 0.1234567890123456789) becomes a string literal: SQLite
+// would round it to a double; as text it reaches the client exactly (the
+// column is typed numeric) and converts where SQLite computes with it.
+inline void keep_long_numbers(const std::vector<Token>& toks, std::vector<Edit>& edits) {
+  for (const Token& t : toks) {
+    if (t.kind != Kind::number) continue;
+    std::size_t digits = 0;
+    bool leading = true, integer = true;
+    for (char c : t.text) {
+      if (c == 'e' || c == 'E') return;  // 1e400: SQLite's to judge
+      if (c == '.') integer = false;
+      if (c < '0' || c > '9') continue;
+      if (leading && c == '0') continue;
+      leading = false;
+      ++digits;
+    }
+    bool fits_int8 = integer && typing_fits_int8(t.text);
+    if (digits > 15 && !fits_int8) edits.push_back({t.offset, t.end(), quote_literal(t.text)});
   }
 }
 

@@ -39,6 +39,7 @@ struct SelectItem {
   pgwire::Oid type = 0;   // 0: not known from the SQL text
   std::string name;       // PostgreSQL's name for it when no alias is given
   bool column = false;    // a plain column reference
+  bool strong = false;    // named by a column or function: a cast keeps the name (FigureColname's strength 2)
   bool star = false;      // * or t.*
   bool aliased = false;   // AS name: SQLite reports the alias already
 };
@@ -92,6 +93,7 @@ inline pgwire::Oid function_type(std::string_view f, pgwire::Oid arg, pgwire::Oi
     if (numeric_rank(arg) >= 1 && numeric_rank(arg) <= 4) return oid::numeric;
     return arg == oid::float4 || arg == oid::float8 ? oid::float8 : 0;
   }
+  if ((f == "min" || f == "max") && arg == oid::varchar) return oid::text;  // min(text): varchar has none of its own
   if (f == "min" || f == "max" || f == "abs" || f == "coalesce" || f == "nullif" || f == "greatest" ||
       f == "least")
     return arg;
@@ -248,6 +250,7 @@ class Typer {
     out.type = type;
     out.name = "?column?";
     out.column = false;
+    out.strong = false;
   }
 
   // The cast starting at token i (its "::"), if any: index into casts_.
@@ -266,6 +269,7 @@ class Typer {
       if (!expression(i, out, 8)) return false;
       out.name = "?column?";
       out.column = false;
+      out.strong = false;
       return true;
     }
     if (is(t, "not")) {
@@ -300,6 +304,7 @@ class Typer {
         if (items.size() == 1 && !items[0].star) {
           out.type = items[0].type;
           out.name = items[0].name.empty() ? "?column?" : items[0].name;
+          out.strong = out.name != "?column?";
         }
         i = close + 1;
         return postfix(i, out);
@@ -344,6 +349,9 @@ class Typer {
       if (as == close) return false;
       std::string type_text;
       for (std::size_t k = as + 1; k < close; ++k) type_text += std::string(toks_[k].text) + " ";
+      Typer inner(toks_, as, casts_, cast_types_, resolve_);
+      std::size_t k = i + 2;
+      if (!inner.expression(k, out) || k != as) out = {};
       out.type = pgwire::type_from_sql_name(type_text);
       name_after_type(out);
       i = close + 1;
@@ -356,6 +364,7 @@ class Typer {
                !(i + 1 < end_ && (is(toks_[i + 1], "(") || is(toks_[i + 1], ".")))) {
       out.type = keyword_type(t.value());
       out.name = t.value();
+      out.strong = true;
       ++i;
     } else if (t.is_name()) {
       std::size_t k = i;
@@ -383,6 +392,11 @@ class Typer {
             if (is(toks_[stop], ")")) --depth;
             if (depth == 0 && is(toks_[stop], ",")) break;
           }
+          if (stop == a + 1 && is(toks_[a], "null") && (name == "coalesce" || name == "greatest" || name == "least")) {
+            a = stop + 1;  // NULL takes the type of the other arguments
+            --n;
+            continue;
+          }
           Typer inner(toks_, stop, casts_, cast_types_, resolve_);
           SelectItem typed;
           std::size_t p = a;
@@ -391,11 +405,13 @@ class Typer {
         }
         out.type = function_type(name, args[0], args[1]);
         out.name = name;
+        out.strong = true;
         i = close + 1;
         if (i + 1 < end_ && is(toks_[i], "filter") && is(toks_[i + 1], "(")) i = matching_paren(toks_, i + 1) + 1;
         if (i + 1 < end_ && is(toks_[i], "over")) i = is(toks_[i + 1], "(") ? matching_paren(toks_, i + 1) + 1 : i + 2;
       } else {
         out.column = true;
+        out.strong = true;
         out.name = name;
         out.type = resolve_ ? resolve_(qualifier, name) : 0;
         i = k + 1;
@@ -416,13 +432,15 @@ class Typer {
       std::size_t c = i < end_ ? cast_at(i) : casts_.size();
       if (c == casts_.size()) return true;
       out.type = cast_types_[c];
-      out.column = false;
       name_after_type(out);
       i = casts_[c].second + 1;
     }
   }
 
+  // A cast's name: its operand's when that is a column or a function, else the type's.
   static void name_after_type(SelectItem& out) {
+    out.column = false;
+    if (out.strong) return;
     pgwire::Oid named = pgwire::element_type_of(out.type) ? pgwire::element_type_of(out.type) : out.type;
     out.name = out.type ? std::string(pgwire::type_name(named)) : "?column?";
   }
