@@ -150,7 +150,7 @@ void prepare_statement(sqlite3* db, const std::shared_ptr<Worker>& worker, pgwir
     if (t == 0) t = inferred[i];
     if (t == 0) t = oid::text;
   }
-  if (sqlite3_column_count(s->s) > 0) {
+  if (sqlite3_column_count(s->s) > 0 && upper_word(stmt.sql) != "ALTER") {  // (see execute_statement)
     // Expression columns have no declared type: a read-only statement
     // without parameters is stepped once to learn them (SELECT 1 + 1 is
     // int8, not text), then reset.
@@ -197,7 +197,9 @@ pgwire::Response execute_statement(sqlite3* db, const std::shared_ptr<Worker>& w
     if (home) home->give_back(std::move(stmt));
     return error;
   }
-  if (sqlite3_column_count(stmt->s) > 0) {
+  // (ALTER TABLE ADD COLUMN with a CHECK compiles SQLite's own check query,
+  // whose column is no result of the statement.)
+  if (sqlite3_column_count(stmt->s) > 0 && word != "ALTER") {
     pgwire::SchemaPtr schema = portal && portal->statement->columns ? portal->statement->columns
                                                                      : schema_of(stmt->s, rc == SQLITE_ROW, rewritten);
     auto rows = std::make_unique<SqliteRows>(worker, std::move(stmt), rc == SQLITE_ROW, schema, home);

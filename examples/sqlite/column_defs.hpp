@@ -117,8 +117,8 @@ struct ColumnDef {
   ColumnRecord record;
 };
 
-// `rowid_key`: this column is the table's single-column primary key (a
-// serial one becomes the rowid). `adding`: ALTER TABLE ADD COLUMN.
+// `table_key`: this column is the table's single-column PRIMARY KEY (...)
+// (a serial one becomes the rowid). `adding`: ALTER TABLE ADD COLUMN.
 inline ColumnDef column_def(std::string_view sql, const std::vector<Token>& toks, std::size_t first, std::size_t end,
                             const std::string& table, bool table_key, bool adding,
                             const sqlite_dialect::Identity& who) {
@@ -164,6 +164,7 @@ inline ColumnDef column_def(std::string_view sql, const std::vector<Token>& toks
   // The constraints: what to keep, and what they say.
   bool primary = false, not_null = false, identity = false;
   std::string constraints, default_sql, default_shown;
+  bool default_constant = true;  // a literal: what SQLite's ADD COLUMN accepts
   for (i = type_end; i < end;) {
     std::size_t next = i + 1;  // the next constraint starts at a constraint word outside parentheses
     for (depth = 0; next < end; ++next) {
@@ -185,6 +186,9 @@ inline ColumnDef column_def(std::string_view sql, const std::vector<Token>& toks
     if (is(t, "default")) {
       if (i + 1 >= next) throw pgwire::PgError("42601", "syntax error at or near \"DEFAULT\"");
       default_sql = expression(sql, toks, i + 1, next - 1, who);
+      std::size_t lit = is(toks[i + 1], "-") || is(toks[i + 1], "+") ? i + 2 : i + 1;
+      default_constant = lit + 1 == next && (toks[lit].kind == Kind::number || toks[lit].kind == Kind::string ||
+                                             is(toks[lit], "true") || is(toks[lit], "false") || is(toks[lit], "null"));
       default_shown = shown_default(sql, toks, i + 1, next - 1, type);
       if (is(toks[i + 1], "null") && i + 2 == next) default_shown.clear();
     } else if (is(t, "generated") && i + 1 < next) {
@@ -239,8 +243,7 @@ inline ColumnDef column_def(std::string_view sql, const std::vector<Token>& toks
     }
   }
   if (!default_sql.empty() && !rowid) {
-    bool constant = default_sql.find('(') == std::string::npos;
-    if (adding && !constant)
+    if (adding && !default_constant)
       throw not_supported("adding a column with a non-constant default",
                           "SQLite cannot fill existing rows from an expression: add the column without a default.");
     out += " DEFAULT (" + default_sql + ")";

@@ -26,6 +26,10 @@
 //   subtract the leading numbers of two strings. The left operand is what
 //   PostgreSQL binds to + and - (found backwards: operands joined by
 //   + - * / % ||, each with its calls, parentheses, qualifiers and casts).
+//
+// - Smaller spellings: public.t is t, ILIKE is LIKE, SELECT ... FOR UPDATE
+//   loses its locking clause, extract/position/substring/string_agg/left/
+//   right calls, numeric literals longer than a double (see each function).
 
 #include <algorithm>
 #include <string>
@@ -53,7 +57,7 @@ struct CastSpan {
 };
 
 // True when the digits fit a signed 64-bit integer (SQLite keeps those exact).
-inline bool typing_fits_int8(std::string_view digits) {
+inline bool fits_int8(std::string_view digits) {
   std::string_view max = "9223372036854775807";
   while (digits.size() > 1 && digits[0] == '0') digits.remove_prefix(1);
   return digits.size() < max.size() || (digits.size() == max.size() && digits <= max);
@@ -266,7 +270,7 @@ inline void rewrite_calls(const std::vector<Token>& toks, std::vector<Edit>& edi
     };
     std::string name = t.value();
     if (name == "extract" && i + 3 < close && is(toks[i + 3], "from")) {
-      std::string field = toks[i + 2].kind == Kind::string ? toks[i + 2].value() : toks[i + 2].value();
+      std::string field = toks[i + 2].value();  // a word (year) or a string ('year')
       edits.push_back({t.offset, toks[i + 3].end(), "date_part(" + quote_literal(field) + ","});
     } else if (name == "position" && inside("in") < close) {
       edits.push_back({t.offset, t.end(), "pgwire_position"});
@@ -302,8 +306,7 @@ inline void keep_long_numbers(const std::vector<Token>& toks, std::vector<Edit>&
       leading = false;
       ++digits;
     }
-    bool fits_int8 = integer && typing_fits_int8(t.text);
-    if (digits > 15 && !fits_int8) edits.push_back({t.offset, t.end(), quote_literal(t.text)});
+    if (digits > 15 && !(integer && fits_int8(t.text))) edits.push_back({t.offset, t.end(), quote_literal(t.text)});
   }
 }
 

@@ -320,6 +320,9 @@ class PostgresDialectTest(ServerTestCase):
                   " s smallint DEFAULT -1)")
         c.execute("ALTER TABLE rec ADD COLUMN extra text DEFAULT 'e'")
         c.execute("ALTER TABLE rec RENAME COLUMN extra TO more")
+        # A column with a check (its type's input rules) and NOT NULL: still a command, recorded.
+        self.assertEqual(c.execute("ALTER TABLE rec ADD COLUMN born date NOT NULL DEFAULT '2024-01-01'")
+                         .statusmessage, "ALTER TABLE")
         self.assertEqual(self.sqlstate(c, "SELECT * FROM pgwire_column_types")[0], "42P01")
         c.execute("CREATE TABLE rec2 (a int)")
         c.execute("DROP TABLE rec2")
@@ -333,6 +336,7 @@ class PostgresDialectTest(ServerTestCase):
             ("g", "bigint", None),
             ("s", "smallint", "'-1'::integer"),
             ("more", "text", "'e'::text"),
+            ("born", "date", "'2024-01-01'::date"),
         ])
         self.assertNotIn("rec2", records)
         c.execute("ALTER TABLE rec RENAME TO rec3")
