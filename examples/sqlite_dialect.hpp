@@ -20,6 +20,7 @@
 #include <pgwire/protocol/sql_text.hpp>
 #include <pgwire/types/oid.hpp>
 
+#include "sqlite/date_arithmetic.hpp"
 #include "sqlite/expressions.hpp"
 #include "sqlite/select_list.hpp"
 #include "sqlite/tokens.hpp"
@@ -169,7 +170,7 @@ inline std::size_t cast_operand_start(const std::vector<Token>& toks, std::size_
 //   that parameter (as in PostgreSQL);
 // - constant ARRAY[...] constructors become array literals;
 // - value keywords and session functions, division by zero, interval
-//   arithmetic, public.t, ILIKE, FOR UPDATE (expressions.hpp);
+//   and date arithmetic (date_arithmetic.hpp), public.t, ILIKE, FOR UPDATE (expressions.hpp);
 // - the result list's PostgreSQL types and names (select_list.hpp), with
 //   `resolve` telling the types of columns.
 inline Rewritten rewrite(std::string_view sql, const Identity& who = {}, const ColumnResolver& resolve = {}) {
@@ -197,19 +198,25 @@ inline Rewritten rewrite(std::string_view sql, const Identity& who = {}, const C
       out.casts[n - 1] = c.type;
     }
   }
-  // Wrappers made first enclose those made later at the same place
-  // (apply_edits): interval arithmetic, then division, then casts.
-  rewrite_interval_arithmetic(toks, spans, edits);
-  guard_division(toks, spans, edits);
   std::vector<std::size_t> operand_starts;  // per cast: its operand's first token (toks.size(): not wrapped)
-  for (const Cast& c : casts) {
-    std::size_t start = converting_cast(c.type) ? cast_operand_start(toks, c.at, casts, operand_starts) : toks.size();
+  for (std::size_t c = 0; c < casts.size(); ++c) {
+    std::size_t start = converting_cast(casts[c].type) ? cast_operand_start(toks, casts[c].at, casts, operand_starts)
+                                                       : toks.size();
     operand_starts.push_back(start);
+    if (start < toks.size()) spans[c].operand = start;
+  }
+  // Wrappers made first enclose those made later at the same place
+  // (apply_edits): interval and date arithmetic, then division, then casts.
+  rewrite_interval_arithmetic(toks, spans, edits);
+  rewrite_date_arithmetic(toks, spans, resolve, edits);
+  guard_division(toks, spans, edits);
+  for (std::size_t c = 0; c < casts.size(); ++c) {
+    std::size_t start = operand_starts[c];
     if (start < toks.size()) {
       edits.push_back({toks[start].offset, toks[start].offset, "pgwire_cast("});
-      edits.push_back({toks[c.at].offset, toks[c.last].end(), ", " + std::to_string(c.type) + ")"});
+      edits.push_back({toks[casts[c].at].offset, toks[casts[c].last].end(), ", " + std::to_string(casts[c].type) + ")"});
     } else {
-      edits.push_back({toks[c.at].offset, toks[c.last].end(), ""});
+      edits.push_back({toks[casts[c].at].offset, toks[casts[c].last].end(), ""});
     }
   }
   for (std::size_t i = 0; i + 1 < toks.size(); ++i)  // date '2024-01-01' -> '2024-01-01'

@@ -116,6 +116,50 @@ inline bool cast_moment(std::string_view value, pgwire::Oid to, std::string& out
   return true;
 }
 
+// A date text -> days since 2000-01-01; false after reporting the error.
+inline bool date_days(sqlite3_context* ctx, std::string_view value, std::int64_t& days) {
+  pgwire::Buffer bin;
+  if (auto ec = pgwire::convert_format(pgwire::oid::date, value, pgwire::format_text, pgwire::format_binary, bin)) {
+    auto info = pgwire::type_error_info(ec, pgwire::oid::date, value, pgwire::format_text);
+    sqlite3_result_error(ctx, function_error(info.code, info.message).c_str(), -1);
+    return false;
+  }
+  days = read_be(bin.view(), 0, 4);
+  return true;
+}
+
+// pgwire_date_add(date, days): a date.
+inline void date_add(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL)
+    return sqlite3_result_null(ctx);
+  std::int64_t days;
+  std::string_view value(reinterpret_cast<const char*>(sqlite3_value_text(argv[0])),
+                         static_cast<std::size_t>(sqlite3_value_bytes(argv[0])));
+  if (!date_days(ctx, value, days)) return;
+  std::int64_t sum = days + sqlite3_value_int64(argv[1]);
+  unsigned char be[4];
+  for (int k = 0; k < 4; ++k) be[k] = static_cast<unsigned char>(static_cast<std::uint64_t>(sum) >> (24 - 8 * k));
+  pgwire::Buffer text;
+  if (sum < INT32_MIN || sum > INT32_MAX ||
+      pgwire::convert_format(pgwire::oid::date, std::string_view(reinterpret_cast<const char*>(be), 4),
+                             pgwire::format_binary, pgwire::format_text, text))
+    return sqlite3_result_error(ctx, function_error("22008", "date out of range").c_str(), -1);
+  sqlite3_result_text(ctx, text.view().data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+}
+
+// pgwire_date_diff(a, b): a - b in days.
+inline void date_diff(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL)
+    return sqlite3_result_null(ctx);
+  std::int64_t a, b;
+  auto text = [](sqlite3_value* v) {
+    return std::string_view(reinterpret_cast<const char*>(sqlite3_value_text(v)),
+                            static_cast<std::size_t>(sqlite3_value_bytes(v)));
+  };
+  if (!date_days(ctx, text(argv[0]), a) || !date_days(ctx, text(argv[1]), b)) return;
+  sqlite3_result_int64(ctx, a - b);
+}
+
 // pgwire_add_interval(value, sign, interval)
 inline void add_interval(sqlite3_context* ctx, int, sqlite3_value** argv) {
   if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[2]) == SQLITE_NULL)

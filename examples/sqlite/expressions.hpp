@@ -54,6 +54,7 @@ struct Identity {
 struct CastSpan {
   std::size_t at, last;
   pgwire::Oid type = 0;
+  std::size_t operand = static_cast<std::size_t>(-1);  // first token of what it casts, if known
 };
 
 // True when the digits fit a signed 64-bit integer (SQLite keeps those exact).
@@ -251,6 +252,7 @@ inline void rewrite_interval_arithmetic(const std::vector<Token>& toks, const st
 // PostgreSQL's function call syntax SQLite lacks: extract(field FROM t) ->
 // date_part('field', t); position(a IN b) -> pgwire_position(a, b);
 // substring(s FROM a FOR b) -> substr(s, a, b); string_agg -> group_concat;
+// bool_and / every / bool_or -> min / max (booleans are stored as 0 and 1);
 // left(s, n) / right(s, n) -> pgwire_left / pgwire_right (builtins.hpp).
 inline void rewrite_calls(const std::vector<Token>& toks, std::vector<Edit>& edits) {
   for (std::size_t i = 0; i + 1 < toks.size(); ++i) {
@@ -283,6 +285,8 @@ inline void rewrite_calls(const std::vector<Token>& toks, std::vector<Edit>& edi
       if (for_ < close) edits.push_back({toks[for_].offset, toks[for_].end(), from < close ? "," : ", 1,"});
     } else if (name == "string_agg") {
       edits.push_back({t.offset, t.end(), "group_concat"});
+    } else if (name == "bool_and" || name == "every" || name == "bool_or") {  // over 0/1: min and max
+      edits.push_back({t.offset, t.end(), name == "bool_or" ? "max" : "min"});
     } else if (name == "left" || name == "right") {  // JOIN keywords to SQLite
       edits.push_back({t.offset, t.end(), "pgwire_" + name});
     }

@@ -13,7 +13,8 @@
 //   pgwire_localtime(): what the SQL keywords mean (the dialect rewrites the
 //   keywords to these calls; SQLite's own keywords give UTC text without
 //   fractions, and CURRENT_TIME without a zone).
-// - pgwire_add_interval() (timestamp +/- interval, datetime.hpp),
+// - pgwire_add_interval() (timestamp +/- interval), pgwire_date_add() and
+//   pgwire_date_diff() (date +/- days, date - date; datetime.hpp),
 //   pgwire_cast() (casts that change the value: to integers, dates, times),
 //   pgwire_valid() (a column's values checked by their type's input rules),
 //   gen_random_uuid(), pgwire_divisor() (division by zero: 22012),
@@ -243,6 +244,8 @@ inline int register_postgresql_functions(sqlite3* db, char**, const sqlite3_api_
   sqlite3_create_function_v2(db, "pgwire_divisor", 1, pure, nullptr, &divisor, nullptr, nullptr, nullptr);
   sqlite3_create_function_v2(db, "pgwire_add_interval", 3, pure, nullptr, &datetime::add_interval, nullptr, nullptr,
                              nullptr);
+  sqlite3_create_function_v2(db, "pgwire_date_add", 2, pure, nullptr, &datetime::date_add, nullptr, nullptr, nullptr);
+  sqlite3_create_function_v2(db, "pgwire_date_diff", 2, pure, nullptr, &datetime::date_diff, nullptr, nullptr, nullptr);
   sqlite3_create_function_v2(db, "pgwire_cast", 2, pure, nullptr, &cast, nullptr, nullptr, nullptr);
   sqlite3_create_function_v2(db, "pgwire_valid", 2, pure, nullptr, &valid, nullptr, nullptr, nullptr);
   sqlite3_create_function_v2(db, "pgwire_next_serial", 2, stable, nullptr, &next_serial, nullptr, nullptr, nullptr);

@@ -44,8 +44,6 @@ struct SelectItem {
   bool aliased = false;   // AS name: SQLite reports the alias already
 };
 
-// (qualifier or "", column) -> the column's PostgreSQL type, 0 if unknown.
-using ColumnResolver = std::function<pgwire::Oid(std::string_view, std::string_view)>;
 
 inline std::vector<SelectItem> select_items(const std::vector<Token>& toks,
                                             const std::vector<std::pair<std::size_t, std::size_t>>& casts,
@@ -80,6 +78,7 @@ inline int numeric_rank(pgwire::Oid t) {
 // argument's type (0 if unknown); 0 if not known.
 inline pgwire::Oid function_type(std::string_view f, pgwire::Oid arg, pgwire::Oid second = 0) {
   if (f == "extract") return oid::numeric;
+  if (f == "bool_and" || f == "bool_or" || f == "every") return oid::bool_;
   if (f == "date_part") return oid::float8;
   if (f == "date_trunc") return second == oid::date ? oid::timestamptz : second;
   if (f == "concat_ws" || f == "split_part" || f == "position") return f == "position" ? oid::int4 : oid::text;
@@ -101,7 +100,7 @@ inline pgwire::Oid function_type(std::string_view f, pgwire::Oid arg, pgwire::Oi
     return oid::timestamptz;
   if (f == "current_database" || f == "current_schema") return oid::name;
   if (f == "version" || f == "lower" || f == "upper" || f == "substr" || f == "substring" || f == "trim" ||
-      f == "ltrim" || f == "rtrim" || f == "replace" || f == "concat" || f == "string_agg" || f == "group_concat" ||
+      f == "ltrim" || f == "rtrim" || f == "btrim" || f == "replace" || f == "concat" || f == "string_agg" || f == "group_concat" ||
       f == "md5" || f == "left" || f == "right" || f == "repeat" || f == "lpad" || f == "rpad" ||
       f == "typeof" || f == "quote" || f == "hex" || f == "printf" || f == "format")
     return oid::text;
@@ -404,7 +403,7 @@ class Typer {
           a = stop + 1;
         }
         out.type = function_type(name, args[0], args[1]);
-        out.name = name;
+        out.name = name == "trim" ? "btrim" : name;  // TRIM(x) is PostgreSQL's btrim(x)
         out.strong = true;
         i = close + 1;
         if (i + 1 < end_ && is(toks_[i], "filter") && is(toks_[i + 1], "(")) i = matching_paren(toks_, i + 1) + 1;

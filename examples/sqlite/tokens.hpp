@@ -6,6 +6,7 @@
 // edits are applied once, in order of position).
 
 #include <algorithm>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,6 +20,10 @@ using Token = pgwire::SqlToken;
 using Kind = pgwire::SqlToken::Kind;
 
 inline std::vector<Token> tokenize(std::string_view s) { return pgwire::tokenize(s); }
+
+// (qualifier or "", column) -> the column's PostgreSQL type, 0 if unknown
+// (the caller knows the schema; the dialect only the statement).
+using ColumnResolver = std::function<pgwire::Oid(std::string_view, std::string_view)>;
 
 // A keyword (any case) or an operator / punctuation.
 inline bool is(const Token& t, std::string_view text) { return t.is_keyword(text) || t.is_punct(text); }
