@@ -12,6 +12,8 @@ against a real 15.18), and compared live with a reference PostgreSQL 15
 started for this module (SideBySideTest: the same statements on both
 servers, through psycopg 3)."""
 
+import datetime
+import decimal
 import os
 import shutil
 import sqlite3
@@ -19,8 +21,10 @@ import struct
 import sys
 import tempfile
 import unittest
+import uuid
 
 import psycopg
+import psycopg.types.json
 
 import pgproto
 from harness import ServerTestCase
@@ -611,6 +615,20 @@ SIDE_BY_SIDE = [
      "DELETE FROM sbs_orders WHERE amount < 5",
      "SELECT coalesce(sum(amount), 0) FROM sbs_orders WHERE customer = 'nobody'",
      "DROP TABLE sbs_orders"],
+    ["DROP TABLE IF EXISTS sbs_params",
+     "CREATE TABLE sbs_params (id serial PRIMARY KEY, day date, at timestamptz, n numeric(6,2), ok boolean,"
+     " ref uuid, doc jsonb, tag varchar(5), qty smallint)",
+     ("INSERT INTO sbs_params (day, at, n, ok, ref, doc, tag, qty) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
+      " RETURNING id, day, n, ok, tag, qty",
+      [datetime.date(2024, 2, 29), datetime.datetime(2024, 2, 29, 10, 30, tzinfo=datetime.timezone.utc),
+       decimal.Decimal("12.50"), True, uuid.UUID("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"),
+       psycopg.types.json.Jsonb({"k": [1, 2]}), "short", 7]),
+     ("SELECT id, at, ref, doc FROM sbs_params WHERE day = %s AND ok = %s AND qty > %s",
+      [datetime.date(2024, 2, 29), True, 1]),
+     ("SELECT count(*) FROM sbs_params WHERE at < %s", [datetime.datetime(2030, 1, 1, tzinfo=datetime.timezone.utc)]),
+     ("UPDATE sbs_params SET tag = %s WHERE id = %s", ["toolong", 1]),
+     ("SELECT %s::int + 1, %s::text", [41, "x"]),
+     "DROP TABLE sbs_params"],
     ["SELECT 1, 2147483648, 9223372036854775808, 1.5, 'a', true, NULL, 1 + 2, 7 / 2, -7 % 3, 2 * 3 = 6",
      "SELECT 1::text, '42'::int, 3.7::int, CAST(2 AS bigint), '2024-01-02'::date, 'x' AS alias",
      "SELECT 1/0", "SELECT 1 % 0", "SELECT 2.5 / 0", "SELECT 2147483647 + 1",
@@ -646,10 +664,10 @@ class SideBySideTest(ServerTestCase):
         return c
 
     @staticmethod
-    def outcome(c, sql):
+    def outcome(c, sql, params=None):
         """(columns, rows) or ("error", sqlstate, message), values as text."""
         try:
-            cur = c.execute(sql)
+            cur = c.execute(sql, params)
         except psycopg.Error as e:
             return ("error", e.sqlstate, e.diag.message_primary)
         if cur.description is None:
@@ -661,9 +679,10 @@ class SideBySideTest(ServerTestCase):
         for script in SIDE_BY_SIDE:
             ours = self.connect(self.server.port, "postgres")
             theirs = self.connect(_pg["port"], "postgres")
-            for sql in script:
-                want = self.outcome(theirs, sql)
-                got = self.outcome(ours, sql)
+            for entry in script:
+                sql, params = entry if isinstance(entry, tuple) else (entry, None)
+                want = self.outcome(theirs, sql, params)
+                got = self.outcome(ours, sql, params)
                 if sql.startswith("DROP TABLE IF EXISTS"):
                     continue  # (a notice on one side only)
                 with self.subTest(sql=sql):
