@@ -227,6 +227,7 @@ inline Rewritten rewrite(std::string_view sql, const Identity& who = {}, const C
   remove_locking_clauses(toks, edits);
   rewrite_calls(toks, edits);
   keep_long_numbers(toks, edits);
+  rewrite_series_select(toks, edits);
   out.sql = apply_edits(sql, std::move(edits));
   out.columns = select_items(toks, ranges, types, resolve);
   return out;

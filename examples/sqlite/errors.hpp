@@ -10,6 +10,8 @@
 
 #include <sqlite3.h>
 
+#include <cctype>
+#include <cstdlib>
 #include <string>
 #include <string_view>
 
@@ -143,8 +145,20 @@ inline pgwire::ErrorInfo translate_sqlite_error(int rc, int extended, std::strin
     return make("42702", "column reference \"" + after(msg, "ambiguous column name: ") + "\" is ambiguous");
   if (msg.starts_with("misuse of aggregate") || msg.starts_with("aggregate functions are not allowed"))
     return make("42803", "aggregate functions are not allowed here");
-  if (msg.find(" values for ") != std::string_view::npos || msg.find("values were supplied") != std::string_view::npos)
-    return make("42601", "INSERT has more expressions than target columns, or fewer");
+  // "table t has 2 columns but 3 values were supplied", "3 values for 2 columns"
+  if (msg.find(" values for ") != std::string_view::npos || msg.find("values were supplied") != std::string_view::npos) {
+    long numbers[2] = {0, 0};
+    int found = 0;
+    for (std::size_t i = 0; i < msg.size() && found < 2; ++i)
+      if (std::isdigit(static_cast<unsigned char>(msg[i])) && (i == 0 || msg[i - 1] == ' ')) {
+        numbers[found++] = std::strtol(std::string(msg.substr(i, 12)).c_str(), nullptr, 10);
+        while (i < msg.size() && std::isdigit(static_cast<unsigned char>(msg[i]))) ++i;
+      }
+    bool supplied_form = msg.find("values were supplied") != std::string_view::npos;  // columns first
+    long columns = supplied_form ? numbers[0] : numbers[1], values = supplied_form ? numbers[1] : numbers[0];
+    return make("42601", values > columns ? "INSERT has more expressions than target columns"
+                                          : "INSERT has more target columns than expressions");
+  }
   if (msg.starts_with("cannot start a transaction within a transaction"))
     return make("25001", "there is already a transaction in progress");
   if (msg.starts_with("cannot commit - no transaction") || msg.starts_with("cannot rollback - no transaction"))

@@ -314,6 +314,26 @@ inline void keep_long_numbers(const std::vector<Token>& toks, std::vector<Edit>&
   }
 }
 
+// `SELECT generate_series(a, b[, step]) [AS name]`, the whole statement: a
+// set-returning function in the select list, which SQLite has not; the same
+// rows come from the table function.
+inline void rewrite_series_select(const std::vector<Token>& toks, std::vector<Edit>& edits) {
+  std::size_t n = toks.size();
+  while (n > 0 && is(toks[n - 1], ";")) --n;
+  if (n < 5 || !toks[0].is_keyword("select") || !toks[1].is_keyword("generate_series") || !is(toks[2], "(")) return;
+  std::size_t close = matching_paren(toks, 2);
+  if (close >= n) return;
+  std::string name = "generate_series";
+  if (close + 1 < n) {
+    std::size_t k = close + 1;
+    if (toks[k].is_keyword("as")) ++k;
+    if (k + 1 != n || !toks[k].is_name()) return;
+    name = identifier(toks[k]);
+  }
+  edits.push_back({toks[1].offset, toks[1].offset, "generate_series AS " + quote_identifier(name) + " FROM "});
+  if (close + 1 < n) edits.push_back({toks[close].end(), toks[n - 1].end(), ""});
+}
+
 // SELECT ... FOR UPDATE / FOR SHARE [OF t] [NOWAIT | SKIP LOCKED] is
 // removed: a SQLite write transaction locks the whole database, so the
 // rows are as good as locked once the transaction writes.

@@ -633,6 +633,9 @@ SIDE_BY_SIDE = [
      "SELECT 1::text, '42'::int, 3.7::int, CAST(2 AS bigint), '2024-01-02'::date, 'x' AS alias",
      "SELECT 1/0", "SELECT 1 % 0", "SELECT 2.5 / 0", "SELECT 2147483647 + 1",
      "SELECT * FROM generate_series(1, 3)", "SELECT generate_series FROM generate_series(10, 1, -4)",
+     "SELECT generate_series(1, 3)", "SELECT generate_series(2, 6, 2) AS n",
+     "DROP TABLE IF EXISTS sbs_few", "CREATE TABLE sbs_few (a int, b int)",
+     "INSERT INTO sbs_few VALUES (1, 2, 3)", "INSERT INTO sbs_few (a, b) VALUES (1)", "DROP TABLE sbs_few",
      "SELECT concat('a', NULL, 2), left('abc', 2), right('abc', 2), lpad('7', 3, '0'), split_part('a.b', '.', 2),"
      " position('b' IN 'abc'), substring('hello' FROM 2 FOR 3), strpos('abc', 'c'), repeat('-', 3)",
      "SELECT current_user, session_user, current_database(), current_schema()",
