@@ -1,6 +1,7 @@
 #pragma once
 // From a PostgreSQL statement to what SQLite runs, in one place: DDL
-// (ddl.hpp), expressions and result columns (sqlite_dialect.hpp), and the
+// (ddl.hpp), DEFAULT in VALUES (insert_defaults.hpp), expressions and
+// result columns (sqlite_dialect.hpp), and the
 // statements SQLite has no counterpart for, refused with 0A000 and a hint.
 // Runs on the connection's worker (it reads the schema).
 
@@ -14,6 +15,7 @@
 #include "column_types.hpp"
 #include "ddl.hpp"
 #include "errors.hpp"
+#include "insert_defaults.hpp"
 #include "values.hpp"
 
 namespace sqlite_example {
@@ -83,6 +85,11 @@ inline Translation translate(sqlite3* db, std::string_view sql, const sqlite_dia
     out.sql = std::move(ddl->sql);
     out.after = std::move(ddl->after);
     return out;
+  }
+  std::string expanded;
+  if (auto with_defaults = expand_insert_defaults(db, sql, toks)) {
+    expanded = std::move(*with_defaults);
+    sql = expanded;
   }
   auto tables = sqlite_dialect::infer_parameters(sql).tables;
   auto resolve = [db, &tables](std::string_view, std::string_view column) -> pgwire::Oid {

@@ -605,6 +605,9 @@ SIDE_BY_SIDE = [
      "INSERT INTO sbs_orders (id, customer, amount, placed) VALUES (1, 'dup', 1, '2024-03-01')"
      " ON CONFLICT (id) DO UPDATE SET amount = EXCLUDED.amount RETURNING id, customer, amount",
      "INSERT INTO sbs_orders (id, customer, amount, placed) VALUES (1, 'dup', 1, '2024-03-01') ON CONFLICT DO NOTHING",
+     "INSERT INTO sbs_orders (id, customer, amount, placed, paid) VALUES (DEFAULT, 'dee', 3, '2024-03-03', DEFAULT),"
+     " (DEFAULT, 'eve', 4, '2024-03-04', true) RETURNING id, customer, paid",
+     "INSERT INTO sbs_orders VALUES (DEFAULT, 'fay', 5, '2024-03-05') RETURNING *",
      "SELECT placed, placed - 1, o.placed + 30, placed - date '2024-01-01' FROM sbs_orders o WHERE id = 2",
      "SELECT date '2024-03-01' - date '2024-02-01', date '2024-02-28' + 1, current_date - current_date,"
      " '2024-01-01'::date + 31",
