@@ -126,11 +126,11 @@ inline std::vector<Cast> find_casts(std::string_view sql, const std::vector<Toke
 }
 
 // Casts whose value changes (pgwire_cast, functions.hpp): to integers
-// (rounding, range) and between dates and timestamps. Others are removed:
+// (rounding, range), to boolean (0/1), and between dates and timestamps. Others are removed:
 // SQLite converts text and numbers where it uses them, and the result
 // column is typed by the cast.
 inline bool converting_cast(pgwire::Oid type) {
-  return type == pgwire::oid::int2 || type == pgwire::oid::int4 || type == pgwire::oid::int8 ||
+  return type == pgwire::oid::int2 || type == pgwire::oid::int4 || type == pgwire::oid::int8 || type == pgwire::oid::bool_ ||
          type == pgwire::oid::date || type == pgwire::oid::time || type == pgwire::oid::timestamp ||
          type == pgwire::oid::timestamptz;
 }
@@ -161,6 +161,48 @@ inline std::size_t cast_operand_start(const std::vector<Token>& toks, std::size_
   }
   while (k >= 2 && is(toks[k - 1], ".") && toks[k - 2].is_name()) k -= 2;
   return k;
+}
+
+// CAST(x AS type) with a PostgreSQL type: SQLite would apply its affinity
+// rules for the type's name (CAST('2024-01-01' AS date) is 2024, CAST(x AS
+// uuid) a number). Converting casts become pgwire_cast(x, type), text casts
+// CAST(x AS TEXT), floats CAST(x AS REAL); any other type keeps the value
+// (checked when read, typed by the result column).
+inline void rewrite_cast_calls(std::string_view sql, const std::vector<Token>& toks, std::vector<Edit>& edits) {
+  for (std::size_t i = 0; i + 1 < toks.size(); ++i) {
+    if (!toks[i].is_keyword("cast") || !is(toks[i + 1], "(")) continue;
+    std::size_t close = matching_paren(toks, i + 1), as = close;
+    if (close >= toks.size()) continue;
+    int depth = 0;
+    for (std::size_t k = i + 1; k < close; ++k) {
+      if (is(toks[k], "(")) ++depth;
+      if (is(toks[k], ")")) --depth;
+      if (depth == 1 && toks[k].is_keyword("as")) as = k;
+    }
+    if (as == close || as + 1 >= close) continue;
+    auto type_text = sql.substr(toks[as + 1].offset, toks[close - 1].end() - toks[as + 1].offset);
+    pgwire::Oid type = pgwire::type_from_sql_name(type_text);
+    if (type == 0) continue;  // SQLite's own type names: SQLite's cast
+    std::string sqlite_type;
+    if (converting_cast(type)) {
+      edits.push_back({toks[i].offset, toks[i + 1].end(), "pgwire_cast("});
+      edits.push_back({toks[as].offset, toks[close].offset, ", " + std::to_string(type)});
+      continue;
+    }
+    if (type == pgwire::oid::text || type == pgwire::oid::varchar || type == pgwire::oid::bpchar ||
+        type == pgwire::oid::name)
+      sqlite_type = "TEXT";
+    else if (type == pgwire::oid::float4 || type == pgwire::oid::float8)
+      sqlite_type = "REAL";
+    else if (type == pgwire::oid::numeric)
+      sqlite_type = "NUMERIC";
+    if (!sqlite_type.empty()) {
+      edits.push_back({toks[as + 1].offset, toks[close - 1].end(), sqlite_type});
+    } else {  // (x): the value as it is
+      edits.push_back({toks[i].offset, toks[i].end(), ""});
+      edits.push_back({toks[as].offset, toks[close].offset, ""});
+    }
+  }
 }
 
 // What SQLite runs for a PostgreSQL statement, and what PostgreSQL would
@@ -228,6 +270,8 @@ inline Rewritten rewrite(std::string_view sql, const Identity& who = {}, const C
   rewrite_calls(toks, edits);
   keep_long_numbers(toks, edits);
   rewrite_series_select(toks, edits);
+  rewrite_cast_calls(sql, toks, edits);
+  rewrite_column_aliases(toks, edits);
   out.sql = apply_edits(sql, std::move(edits));
   out.columns = select_items(toks, ranges, types, resolve);
   return out;

@@ -2,10 +2,13 @@
 // PostgreSQL built-in functions that SQLite lacks (or spells differently),
 // registered on every connection by functions.hpp:
 //
-// - strings: concat, concat_ws, left, right (keywords to SQLite: the
+// - strings: char_length, octet_length, reverse, initcap, translate,
+//   concat, concat_ws, left, right (keywords to SQLite: the
 //   dialect calls pgwire_left/pgwire_right), strpos, repeat, lpad, rpad,
 //   split_part, and position(a IN b) (the dialect rewrites it to
 //   pgwire_position(a, b));
+// - numbers: greatest, least (NULLs ignored), mod (22012 for zero), and
+//   ceil, floor, trunc, round of one argument giving integral values;
 // - dates and times: date_part(field, t) and extract(field FROM t) (the
 //   dialect rewrites extract to date_part), date_trunc(field, t), on
 //   PostgreSQL's text forms of date, timestamp and timestamptz, in UTC.
@@ -15,10 +18,13 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <pgwire/types.hpp>
 
@@ -151,6 +157,117 @@ inline void split_part(sqlite3_context* ctx, int, sqlite3_value** argv) {
   std::int64_t index = n > 0 ? n - 1 : count + n;
   result(ctx, index >= 0 && index < count ? std::string(parts[static_cast<std::size_t>(index)]) : std::string());
 }
+
+inline void char_length(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  if (sqlite3_value_type(argv[0]) == SQLITE_NULL) return sqlite3_result_null(ctx);
+  sqlite3_result_int64(ctx, length_of(text_of(argv[0])));
+}
+inline void octet_length(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  if (sqlite3_value_type(argv[0]) == SQLITE_NULL) return sqlite3_result_null(ctx);
+  sqlite3_result_int64(ctx, sqlite3_value_bytes(argv[0]));
+}
+
+// The UTF-8 characters of s.
+inline std::vector<std::string_view> characters(std::string_view s) {
+  std::vector<std::string_view> out;
+  for (std::size_t i = 0; i < s.size();) {
+    std::size_t n = byte_at(s.substr(i), 1);
+    out.push_back(s.substr(i, n));
+    i += n;
+  }
+  return out;
+}
+
+inline void reverse(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  if (sqlite3_value_type(argv[0]) == SQLITE_NULL) return sqlite3_result_null(ctx);
+  auto chars = characters(text_of(argv[0]));
+  std::string out;
+  for (auto it = chars.rbegin(); it != chars.rend(); ++it) out += *it;
+  result(ctx, out);
+}
+
+// initcap: the first letter of each word upper case, the rest lower (ASCII).
+inline void initcap(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  if (sqlite3_value_type(argv[0]) == SQLITE_NULL) return sqlite3_result_null(ctx);
+  std::string out(text_of(argv[0]));
+  bool word = false;
+  for (char& c : out) {
+    auto u = static_cast<unsigned char>(c);
+    bool alnum = std::isalnum(u) != 0 || u >= 0x80;
+    c = static_cast<char>(word ? std::tolower(u) : std::toupper(u));
+    word = alnum;
+  }
+  result(ctx, out);
+}
+
+// translate(s, from, to): each character of `from` becomes the one at the
+// same place in `to`, or is removed when `to` is shorter.
+inline void translate(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  for (int i = 0; i < 3; ++i)
+    if (sqlite3_value_type(argv[i]) == SQLITE_NULL) return sqlite3_result_null(ctx);
+  auto from = characters(text_of(argv[1])), to = characters(text_of(argv[2]));
+  std::string out;
+  for (auto c : characters(text_of(argv[0]))) {
+    auto at = std::find(from.begin(), from.end(), c);
+    if (at == from.end()) {
+      out += c;
+    } else if (auto k = static_cast<std::size_t>(at - from.begin()); k < to.size()) {
+      out += to[k];
+    }
+  }
+  result(ctx, out);
+}
+
+// greatest/least(...): NULLs are ignored (SQLite's max/min would answer NULL).
+template <bool Greatest>
+void extreme(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
+  sqlite3_value* best = nullptr;
+  for (int i = 0; i < argc; ++i) {
+    sqlite3_value* v = argv[i];
+    if (sqlite3_value_type(v) == SQLITE_NULL) continue;
+    if (best == nullptr) {
+      best = v;
+      continue;
+    }
+    bool numbers = sqlite3_value_numeric_type(v) != SQLITE_TEXT && sqlite3_value_numeric_type(best) != SQLITE_TEXT &&
+                   sqlite3_value_type(v) != SQLITE_BLOB && sqlite3_value_type(best) != SQLITE_BLOB;
+    int cmp = numbers ? (sqlite3_value_double(v) < sqlite3_value_double(best) ? -1
+                         : sqlite3_value_double(v) > sqlite3_value_double(best) ? 1 : 0)
+                      : text_of(v).compare(text_of(best));
+    if (Greatest ? cmp > 0 : cmp < 0) best = v;
+  }
+  if (best == nullptr) return sqlite3_result_null(ctx);
+  sqlite3_result_value(ctx, best);
+}
+
+// mod(a, b): the remainder with a's sign; b = 0 is 22012.
+inline void mod(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL)
+    return sqlite3_result_null(ctx);
+  if (sqlite3_value_numeric_type(argv[0]) == SQLITE_INTEGER && sqlite3_value_numeric_type(argv[1]) == SQLITE_INTEGER) {
+    std::int64_t a = sqlite3_value_int64(argv[0]), b = sqlite3_value_int64(argv[1]);
+    if (b == 0) return error(ctx, "22012", "division by zero");
+    return sqlite3_result_int64(ctx, b == -1 ? 0 : a % b);
+  }
+  double b = sqlite3_value_double(argv[1]);
+  if (b == 0) return error(ctx, "22012", "division by zero");
+  sqlite3_result_double(ctx, std::fmod(sqlite3_value_double(argv[0]), b));
+}
+
+// ceil/floor/trunc/round(x): an integral result, as PostgreSQL prints it ("3", not "3.0").
+template <double (*F)(double)>
+void integral(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  sqlite3_value* v = argv[0];
+  if (sqlite3_value_type(v) == SQLITE_NULL) return sqlite3_result_null(ctx);
+  if (sqlite3_value_numeric_type(v) == SQLITE_INTEGER) return sqlite3_result_int64(ctx, sqlite3_value_int64(v));
+  double d = F(sqlite3_value_double(v));
+  if (std::fabs(d) < 9e15) return sqlite3_result_int64(ctx, static_cast<std::int64_t>(d));
+  sqlite3_result_double(ctx, d);
+}
+inline double ceil_of(double d) { return std::ceil(d); }
+inline double floor_of(double d) { return std::floor(d); }
+inline double trunc_of(double d) { return std::trunc(d); }
+inline double round_of(double d) { return std::round(d); }  // half away from zero, as numeric's round
 
 // A date/time text -> (its type, microseconds since 2000-01-01 UTC); false
 // after reporting the type's input error.
@@ -289,7 +406,12 @@ inline void register_all(sqlite3* db) {
       {"pgwire_right", 2, &side<false>},       {"strpos", 2, &strpos<false>},   {"pgwire_position", 2, &strpos<true>},
       {"repeat", 2, &repeat},           {"lpad", 2, &pad<true>},         {"lpad", 3, &pad<true>},
       {"rpad", 2, &pad<false>},         {"rpad", 3, &pad<false>},        {"split_part", 3, &split_part},
-      {"date_part", 2, &date_part},     {"date_trunc", 2, &date_trunc},
+      {"date_part", 2, &date_part},     {"date_trunc", 2, &date_trunc},  {"char_length", 1, &char_length},
+      {"character_length", 1, &char_length}, {"octet_length", 1, &octet_length}, {"reverse", 1, &reverse},
+      {"initcap", 1, &initcap},         {"translate", 3, &translate},    {"greatest", -1, &extreme<true>},
+      {"least", -1, &extreme<false>},   {"mod", 2, &mod},                {"ceil", 1, &integral<&ceil_of>},
+      {"ceiling", 1, &integral<&ceil_of>}, {"floor", 1, &integral<&floor_of>}, {"trunc", 1, &integral<&trunc_of>},
+      {"round", 1, &integral<&round_of>},
   };
   for (const auto& e : entries) sqlite3_create_function_v2(db, e.name, e.args, pure, nullptr, e.f, nullptr, nullptr, nullptr);
 }

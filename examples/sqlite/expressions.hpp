@@ -334,6 +334,37 @@ inline void rewrite_series_select(const std::vector<Token>& toks, std::vector<Ed
   if (close + 1 < n) edits.push_back({toks[close].end(), toks[n - 1].end(), ""});
 }
 
+// Column aliases of a table function or a VALUES list in FROM, which SQLite
+// has not: `generate_series(1, 3) AS t(x)` -> `(SELECT generate_series AS
+// "x" FROM generate_series(1, 3)) AS t`, `(VALUES (1, 'a')) AS v(n, s)` ->
+// `(SELECT column1 AS "n", column2 AS "s" FROM (VALUES (1, 'a'))) AS v`.
+inline void rewrite_column_aliases(const std::vector<Token>& toks, std::vector<Edit>& edits) {
+  for (std::size_t i = 0; i + 3 < toks.size(); ++i) {
+    if (!is(toks[i], "(")) continue;
+    bool series = i > 0 && toks[i - 1].is_keyword("generate_series") && !(i > 1 && is(toks[i - 2], "."));
+    bool values = toks[i + 1].is_keyword("values");
+    if (!series && !values) continue;
+    std::size_t close = matching_paren(toks, i);
+    std::size_t k = close + 1;
+    if (k < toks.size() && toks[k].is_keyword("as")) ++k;
+    if (k + 2 >= toks.size() || !toks[k].is_name() || !is(toks[k + 1], "(")) continue;
+    std::size_t list_close = matching_paren(toks, k + 1);
+    if (list_close >= toks.size()) continue;
+    std::vector<std::string> names;
+    for (std::size_t m = k + 2; m < list_close; ++m)
+      if (toks[m].is_name()) names.push_back(identifier(toks[m]));
+    std::string select = "(SELECT ";
+    for (std::size_t n = 0; n < names.size(); ++n)
+      select += (n ? ", " : "") + (series ? std::string("generate_series") : "column" + std::to_string(n + 1)) +
+                " AS " + quote_identifier(names[n]);
+    select += " FROM ";
+    std::size_t from = series ? i - 1 : i;
+    edits.push_back({toks[from].offset, toks[from].offset, select});
+    edits.push_back({toks[close].end(), toks[list_close].end(), ") AS " + quote_identifier(identifier(toks[k]))});
+    i = list_close;
+  }
+}
+
 // SELECT ... FOR UPDATE / FOR SHARE [OF t] [NOWAIT | SKIP LOCKED] is
 // removed: a SQLite write transaction locks the whole database, so the
 // rows are as good as locked once the transaction writes.

@@ -131,7 +131,8 @@ inline void divisor(sqlite3_context* ctx, int, sqlite3_value** argv) {
 
 // pgwire_cast(value, type): the `::type` casts whose value changes (see
 // sqlite_dialect.hpp): integers round half away from zero and check their
-// range, a text must be an integer; dates and times convert (datetime.hpp).
+// range, a text must be an integer; booleans become 0/1; dates and times
+// convert (datetime.hpp).
 inline void cast(sqlite3_context* ctx, int, sqlite3_value** argv) {
   namespace oid = pgwire::oid;
   sqlite3_value* v = argv[0];
@@ -165,6 +166,15 @@ inline void cast(sqlite3_context* ctx, int, sqlite3_value** argv) {
     }
     if (n < lo || n > hi) return error("22003", std::string(name) + " out of range");
     return sqlite3_result_int64(ctx, n);
+  }
+  if (type == oid::bool_) {  // stored as 0/1; a text by boolin's rules ('t', 'yes', 'on', '1', ...)
+    if (storage == SQLITE_INTEGER || storage == SQLITE_FLOAT) return sqlite3_result_int(ctx, sqlite3_value_double(v) != 0);
+    pgwire::Buffer bin;
+    if (auto ec = pgwire::convert_format(oid::bool_, text, pgwire::format_text, pgwire::format_binary, bin)) {
+      auto info = pgwire::type_error_info(ec, type, text, pgwire::format_text);
+      return error(info.code, info.message);
+    }
+    return sqlite3_result_int(ctx, bin.view()[0] != 0);
   }
   std::string out, code, message;
   if (!datetime::cast_moment(text, type, out, code, message)) return error(code, message);

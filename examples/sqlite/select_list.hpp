@@ -78,6 +78,8 @@ inline int numeric_rank(pgwire::Oid t) {
 // argument's type (0 if unknown); 0 if not known.
 inline pgwire::Oid function_type(std::string_view f, pgwire::Oid arg, pgwire::Oid second = 0) {
   if (f == "extract") return oid::numeric;
+  if (f == "reverse" || f == "initcap" || f == "translate") return oid::text;
+  if (f == "mod") return arg;
   if (f == "bool_and" || f == "bool_or" || f == "every") return oid::bool_;
   if (f == "date_part") return oid::float8;
   if (f == "date_trunc") return second == oid::date ? oid::timestamptz : second;
@@ -463,6 +465,25 @@ inline std::vector<SelectItem> select_items(const std::vector<Token>& toks,
                                             const ColumnResolver& resolve) {
   std::vector<SelectItem> items;
   if (toks.empty()) return items;
+  if (is(toks[0], "values") && toks.size() > 2 && is(toks[1], "(")) {  // VALUES (1, 'a'), ...: the first row's types
+    std::size_t close = matching_paren(toks, 1);
+    for (std::size_t start = 2; start < close && close < toks.size();) {
+      std::size_t comma = start;
+      for (int depth = 0; comma < close; ++comma) {
+        if (is(toks[comma], "(")) ++depth;
+        if (is(toks[comma], ")")) --depth;
+        if (depth == 0 && is(toks[comma], ",")) break;
+      }
+      SelectItem item;
+      typing::Typer typer(toks, comma, casts, cast_types, resolve);
+      std::size_t k = start;
+      if (!typer.expression(k, item) || k != comma) item = SelectItem{};
+      item.aliased = true;  // SQLite's names (column1, ...) are PostgreSQL's
+      items.push_back(std::move(item));
+      start = comma + 1;
+    }
+    return items;
+  }
   std::size_t i = 0;
   bool select = is(toks[0], "select") || is(toks[0], "with") || is(toks[0], "(");
   bool returning = is(toks[0], "insert") || is(toks[0], "update") || is(toks[0], "delete");

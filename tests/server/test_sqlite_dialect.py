@@ -637,6 +637,15 @@ SIDE_BY_SIDE = [
      "SELECT 1/0", "SELECT 1 % 0", "SELECT 2.5 / 0", "SELECT 2147483647 + 1",
      "SELECT * FROM generate_series(1, 3)", "SELECT generate_series FROM generate_series(10, 1, -4)",
      "SELECT generate_series(1, 3)", "SELECT generate_series(2, 6, 2) AS n",
+     # (Expressions over a derived table's columns are typed by value: x * 2 would be int8.)
+     "SELECT x FROM generate_series(1, 3) AS t(x) WHERE t.x > 1",
+     "SELECT s FROM (VALUES (1, 'a'), (2, 'b')) AS v(n, s) ORDER BY n DESC", "VALUES (1, 'a', 2.5), (2, 'b', 3)",
+     "SELECT CAST(now() AS date) = current_date, CAST('t' AS boolean), '1'::bool, CAST(2.7 AS int),"
+     " CAST('a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11' AS uuid), CAST(5 AS text) || 'x', CAST('1.5' AS float8)",
+     "SELECT char_length('h\u00e9llo'), octet_length('h\u00e9llo'), reverse('abc'), initcap('hello world'),"
+     " translate('abc', 'ab', 'x'), greatest(1, NULL, 5, 3), least(4, 2), mod(7, 3), mod(-7, 3)",
+     "SELECT ceil(1.2), floor(1.8), round(2.5), round(-2.5), trunc(2.7), round(2.567, 2), abs(-3)",
+     "SELECT mod(1, 0)",
      "DROP TABLE IF EXISTS sbs_few", "CREATE TABLE sbs_few (a int, b int)",
      "INSERT INTO sbs_few VALUES (1, 2, 3)", "INSERT INTO sbs_few (a, b) VALUES (1)", "DROP TABLE sbs_few",
      "SELECT concat('a', NULL, 2), left('abc', 2), right('abc', 2), lpad('7', 3, '0'), split_part('a.b', '.', 2),"
