@@ -9,9 +9,8 @@
 //   pgwire_position(a, b));
 // - numbers: greatest, least (NULLs ignored), mod (22012 for zero), and
 //   ceil, floor, trunc, round of one argument giving integral values;
-// - dates and times: date_part(field, t) and extract(field FROM t) (the
-//   dialect rewrites extract to date_part), date_trunc(field, t), on
-//   PostgreSQL's text forms of date, timestamp and timestamptz, in UTC.
+// - dates and times: date_part / extract and date_trunc
+//   (date_functions.hpp).
 //
 // Errors are PostgreSQL's (22023 for an unknown field, the type's input
 // error for a malformed value).
@@ -28,8 +27,7 @@
 
 #include <pgwire/types.hpp>
 
-#include "column_types.hpp"
-#include "datetime.hpp"
+#include "date_functions.hpp"
 #include "errors.hpp"
 
 namespace sqlite_example::builtins {
@@ -269,131 +267,6 @@ inline double floor_of(double d) { return std::floor(d); }
 inline double trunc_of(double d) { return std::trunc(d); }
 inline double round_of(double d) { return std::round(d); }  // half away from zero, as numeric's round
 
-// A date/time text -> (its type, microseconds since 2000-01-01 UTC); false
-// after reporting the type's input error.
-inline bool moment(sqlite3_context* ctx, std::string_view value, pgwire::Oid& type, std::int64_t& usecs) {
-  type = datetime::form_of(value);
-  pgwire::Buffer bin;
-  if (auto ec = pgwire::convert_format(type, value, pgwire::format_text, pgwire::format_binary, bin)) {
-    auto info = pgwire::type_error_info(ec, type, value, pgwire::format_text);
-    error(ctx, info.code, info.message);
-    return false;
-  }
-  usecs = type == pgwire::oid::date ? datetime::read_be(bin.view(), 0, 4) * datetime::usecs_per_day
-                                    : datetime::read_be(bin.view(), 0, 8);
-  return true;
-}
-
-struct Fields {
-  std::int64_t year;
-  unsigned month, day;
-  std::int64_t day_number, time;  // days since 2000-01-01; microseconds into the day
-};
-
-inline Fields fields_of(std::int64_t usecs) {
-  Fields f{};
-  f.day_number = (usecs >= 0 ? usecs : usecs - datetime::usecs_per_day + 1) / datetime::usecs_per_day;
-  f.time = usecs - f.day_number * datetime::usecs_per_day;
-  datetime::civil_from_days(f.day_number + datetime::unix_to_pg_days, f.year, f.month, f.day);
-  return f;
-}
-
-inline std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-// date_part(field, t): a double, as PostgreSQL's date_part; extract() (the
-// dialect's rewrite) reads the same value as numeric.
-inline void date_part(sqlite3_context* ctx, int, sqlite3_value** argv) {
-  if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL)
-    return sqlite3_result_null(ctx);
-  std::string field = lower(text_of(argv[0]));
-  pgwire::Oid type;
-  std::int64_t usecs;
-  if (!moment(ctx, text_of(argv[1]), type, usecs)) return;
-  Fields f = fields_of(usecs);
-  std::int64_t dow = ((f.day_number + 6) % 7 + 7) % 7;  // 2000-01-01 was a Saturday (6)
-  double seconds = static_cast<double>(f.time % 60000000) / 1e6;
-  double v;
-  if (field == "year") v = static_cast<double>(f.year);
-  else if (field == "month") v = f.month;
-  else if (field == "day") v = f.day;
-  else if (field == "hour") v = static_cast<double>(f.time / 3600000000);
-  else if (field == "minute") v = static_cast<double>(f.time / 60000000 % 60);
-  else if (field == "second") v = seconds;
-  else if (field == "milliseconds") v = seconds * 1000;
-  else if (field == "microseconds") v = static_cast<double>(f.time % 60000000);
-  else if (field == "dow") v = static_cast<double>(dow);
-  else if (field == "isodow") v = static_cast<double>(dow == 0 ? 7 : dow);
-  else if (field == "doy")
-    v = static_cast<double>(f.day_number + datetime::unix_to_pg_days - datetime::days_from_civil(f.year, 1, 1) + 1);
-  else if (field == "quarter") v = (f.month - 1) / 3 + 1;
-  else if (field == "decade") v = std::floor(static_cast<double>(f.year) / 10);
-  else if (field == "century") v = f.year > 0 ? static_cast<double>((f.year + 99) / 100) : -static_cast<double>((99 - (f.year - 1)) / 100);
-  else if (field == "millennium") v = f.year > 0 ? static_cast<double>((f.year + 999) / 1000) : -static_cast<double>((999 - (f.year - 1)) / 1000);
-  else if (field == "epoch") v = static_cast<double>(usecs) / 1e6 + 946684800.0;
-  else if (field == "week") {
-    // ISO 8601 week: the week (Monday first) holding the year's first Thursday is week 1.
-    std::int64_t days = f.day_number + datetime::unix_to_pg_days;
-    std::int64_t iso_dow = dow == 0 ? 7 : dow;
-    std::int64_t thursday = days - iso_dow + 4;
-    std::int64_t ty;
-    unsigned tm, td;
-    datetime::civil_from_days(thursday, ty, tm, td);
-    v = static_cast<double>((thursday - datetime::days_from_civil(ty, 1, 1)) / 7 + 1);
-  } else {
-    return error(ctx, "22023", "unit \"" + field + "\" not recognized for type " + column_types::format_type(type, ""));
-  }
-  if (v == std::floor(v) && std::fabs(v) < 9e15) return sqlite3_result_int64(ctx, static_cast<std::int64_t>(v));
-  sqlite3_result_double(ctx, v);
-}
-
-// date_trunc(field, t): t cut down to the field (its type kept; a date
-// becomes a timestamptz, the overload PostgreSQL picks for a date).
-inline void date_trunc(sqlite3_context* ctx, int, sqlite3_value** argv) {
-  if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL)
-    return sqlite3_result_null(ctx);
-  std::string field = lower(text_of(argv[0]));
-  pgwire::Oid type;
-  std::int64_t usecs;
-  if (!moment(ctx, text_of(argv[1]), type, usecs)) return;
-  Fields f = fields_of(usecs);
-  std::int64_t day = f.day_number, time = f.time;
-  auto to_day = [&](std::int64_t y, unsigned m, unsigned d) {
-    day = datetime::days_from_civil(y, m, d) - datetime::unix_to_pg_days;
-    time = 0;
-  };
-  if (field == "microseconds") {
-  } else if (field == "milliseconds") time -= time % 1000;
-  else if (field == "second") time -= time % 1000000;
-  else if (field == "minute") time -= time % 60000000;
-  else if (field == "hour") time -= time % 3600000000;
-  else if (field == "day") time = 0;
-  else if (field == "week") {
-    std::int64_t dow = ((f.day_number + 6) % 7 + 7) % 7;
-    day -= dow == 0 ? 6 : dow - 1;  // back to Monday
-    time = 0;
-  } else if (field == "month") to_day(f.year, f.month, 1);
-  else if (field == "quarter") to_day(f.year, (f.month - 1) / 3 * 3 + 1, 1);
-  else if (field == "year") to_day(f.year, 1, 1);
-  else if (field == "decade") to_day(f.year - ((f.year % 10) + 10) % 10, 1, 1);
-  else if (field == "century") to_day(f.year > 0 ? (f.year - 1) / 100 * 100 + 1 : f.year, 1, 1);
-  else if (field == "millennium") to_day(f.year > 0 ? (f.year - 1) / 1000 * 1000 + 1 : f.year, 1, 1);
-  else
-    return error(ctx, "22023", "unit \"" + field + "\" not recognized for type " + column_types::format_type(type, ""));
-  std::int64_t out_usecs = day * datetime::usecs_per_day + time;
-  pgwire::Oid out_type = type == pgwire::oid::date ? pgwire::oid::timestamptz : type;
-  unsigned char be[8];
-  for (int k = 0; k < 8; ++k) be[k] = static_cast<unsigned char>(static_cast<std::uint64_t>(out_usecs) >> (56 - 8 * k));
-  pgwire::Buffer text;
-  if (pgwire::convert_format(out_type, std::string_view(reinterpret_cast<const char*>(be), 8), pgwire::format_binary,
-                             pgwire::format_text, text))
-    return error(ctx, "22008", "timestamp out of range");
-  result(ctx, std::string(text.view()));
-}
-
 inline void register_all(sqlite3* db) {
   constexpr int pure = SQLITE_UTF8 | SQLITE_INNOCUOUS | SQLITE_DETERMINISTIC;
   struct Entry {
@@ -406,7 +279,7 @@ inline void register_all(sqlite3* db) {
       {"pgwire_right", 2, &side<false>},       {"strpos", 2, &strpos<false>},   {"pgwire_position", 2, &strpos<true>},
       {"repeat", 2, &repeat},           {"lpad", 2, &pad<true>},         {"lpad", 3, &pad<true>},
       {"rpad", 2, &pad<false>},         {"rpad", 3, &pad<false>},        {"split_part", 3, &split_part},
-      {"date_part", 2, &date_part},     {"date_trunc", 2, &date_trunc},  {"char_length", 1, &char_length},
+      {"date_part", 2, &dates::date_part}, {"date_trunc", 2, &dates::date_trunc},  {"char_length", 1, &char_length},
       {"character_length", 1, &char_length}, {"octet_length", 1, &octet_length}, {"reverse", 1, &reverse},
       {"initcap", 1, &initcap},         {"translate", 3, &translate},    {"greatest", -1, &extreme<true>},
       {"least", -1, &extreme<false>},   {"mod", 2, &mod},                {"ceil", 1, &integral<&ceil_of>},
