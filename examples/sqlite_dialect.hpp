@@ -272,6 +272,7 @@ inline Rewritten rewrite(std::string_view sql, const Identity& who = {}, const C
   rewrite_series_select(toks, edits);
   rewrite_cast_calls(sql, toks, edits);
   rewrite_column_aliases(toks, edits);
+  rewrite_regex_operators(toks, edits);
   out.sql = apply_edits(sql, std::move(edits));
   out.columns = select_items(toks, ranges, types, resolve);
   return out;

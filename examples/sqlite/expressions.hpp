@@ -365,6 +365,33 @@ inline void rewrite_column_aliases(const std::vector<Token>& toks, std::vector<E
   }
 }
 
+// The regular-expression operators (regex.hpp): `a ~ b` -> `a REGEXP b`,
+// `a ~* b` -> `a REGEXP pgwire_icase(b)`, `!~` and `!~*` with NOT. A `~`
+// after an operator or at the start of an operand is bitwise NOT, left alone.
+inline void rewrite_regex_operators(const std::vector<Token>& toks, std::vector<Edit>& edits) {
+  std::vector<std::size_t> no_casts(toks.size() + 1, 0);
+  for (std::size_t i = 1; i + 1 < toks.size(); ++i) {
+    const Token& t = toks[i];
+    bool match = is(t, "~"), imatch = is(t, "~*"), not_match = is(t, "!~"), not_imatch = is(t, "!~*");
+    if (!match && !imatch && !not_match && !not_imatch) continue;
+    const Token& before = toks[i - 1];
+    bool binary = is(before, ")") || before.kind == Kind::number || before.kind == Kind::string ||
+                  before.kind == Kind::parameter || before.kind == Kind::quoted_identifier ||
+                  (before.kind == Kind::word && !before.is_keyword("select") && !before.is_keyword("where") &&
+                   !before.is_keyword("and") && !before.is_keyword("or") && !before.is_keyword("not") &&
+                   !before.is_keyword("when") && !before.is_keyword("then") && !before.is_keyword("else"));
+    if (!binary) continue;
+    std::string op = (not_match || not_imatch) ? " NOT REGEXP " : " REGEXP ";
+    edits.push_back({t.offset, t.end(), op});
+    if (imatch || not_imatch) {
+      std::size_t end = detail::operand_end(toks, i + 1, no_casts);
+      if (end >= toks.size()) continue;
+      edits.push_back({toks[i + 1].offset, toks[i + 1].offset, "pgwire_icase("});
+      edits.push_back({toks[end].end(), toks[end].end(), ")"});
+    }
+  }
+}
+
 // SELECT ... FOR UPDATE / FOR SHARE [OF t] [NOWAIT | SKIP LOCKED] is
 // removed: a SQLite write transaction locks the whole database, so the
 // rows are as good as locked once the transaction writes.

@@ -20,7 +20,8 @@
 //   gen_random_uuid(), pgwire_divisor() (division by zero: 22012),
 //   pgwire_next_serial() (serial columns that are not the rowid),
 //   generate_series(start, stop[, step]) as a table (series.hpp), and
-//   string and date functions (builtins.hpp).
+//   string and date functions (builtins.hpp), regular expressions
+//   (regex.hpp).
 
 #include <sqlite3.h>
 
@@ -34,6 +35,7 @@
 #include "builtins.hpp"
 #include "datetime.hpp"
 #include "errors.hpp"
+#include "regex.hpp"
 #include "series.hpp"
 
 namespace sqlite_example {
@@ -260,6 +262,7 @@ inline int register_postgresql_functions(sqlite3* db, char**, const sqlite3_api_
   sqlite3_create_function_v2(db, "pgwire_valid", 2, pure, nullptr, &valid, nullptr, nullptr, nullptr);
   sqlite3_create_function_v2(db, "pgwire_next_serial", 2, stable, nullptr, &next_serial, nullptr, nullptr, nullptr);
   builtins::register_all(db);
+  regex::register_all(db);
   sqlite3_create_module(db, "generate_series", series::Series::module(), nullptr);
   // PostgreSQL enforces foreign keys; SQLite only when asked, per connection.
   sqlite3_exec(db, "PRAGMA foreign_keys = ON", nullptr, nullptr, nullptr);

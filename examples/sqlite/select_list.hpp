@@ -130,6 +130,7 @@ class Typer {
          is(toks_[i + 1], "between")))
       return comparison;
     if (is(t, "in") || is(t, "like") || is(t, "ilike") || is(t, "between") || is(t, "glob")) return comparison;
+    if (is(t, "~") || is(t, "~*") || is(t, "!~") || is(t, "!~*")) return comparison;  // (bool, as a comparison)
     if (is(t, "||") || is(t, "->") || is(t, "->>")) return 6;
     if (is(t, "+") || is(t, "-")) return 7;
     if (is(t, "*") || is(t, "/") || is(t, "%")) return 8;
@@ -173,7 +174,7 @@ class Typer {
     if (i >= end_) return false;
     const Token& t = toks_[i];
     out = {};
-    if (is(t, "-") || is(t, "+")) {  // -1 is a negative constant
+    if (is(t, "-") || is(t, "+") || is(t, "~")) {  // -1 is a negative constant; ~ bitwise NOT
       ++i;
       if (!expression(i, out, 8)) return false;
       out.name = "?column?";

@@ -646,6 +646,8 @@ SIDE_BY_SIDE = [
      " translate('abc', 'ab', 'x'), greatest(1, NULL, 5, 3), least(4, 2), mod(7, 3), mod(-7, 3)",
      "SELECT ceil(1.2), floor(1.8), round(2.5), round(-2.5), trunc(2.7), round(2.567, 2), abs(-3)",
      "SELECT mod(1, 0)",
+     "SELECT 'abc' ~ 'b', 'abc' ~ '^b', 'ABC' ~* 'b', 'abc' !~ 'z', 'ABC' !~* 'b', 'a1' ~ '[0-9]$', ~5",
+     "SELECT name FROM (VALUES ('apple'), ('banana'), ('cherry')) AS f(name) WHERE name ~ '^(a|c)' ORDER BY 1",
      "DROP TABLE IF EXISTS sbs_few", "CREATE TABLE sbs_few (a int, b int)",
      "INSERT INTO sbs_few VALUES (1, 2, 3)", "INSERT INTO sbs_few (a, b) VALUES (1)", "DROP TABLE sbs_few",
      "SELECT concat('a', NULL, 2), left('abc', 2), right('abc', 2), lpad('7', 3, '0'), split_part('a.b', '.', 2),"
