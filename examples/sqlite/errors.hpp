@@ -116,6 +116,14 @@ inline pgwire::ErrorInfo translate_sqlite_error(int rc, int extended, std::strin
     return make("42P01", "relation \"" + detail::relation(after(msg, "no such table: ")) + "\" does not exist");
   if (msg.starts_with("no such column: "))
     return make("42703", "column \"" + after(msg, "no such column: ") + "\" does not exist");
+  if (msg.starts_with("table ") && msg.find(" has no column named ") != std::string_view::npos) {
+    auto at = msg.find(" has no column named ");
+    return make("42703", "column \"" + std::string(msg.substr(at + 21)) + "\" of relation \"" +
+                             detail::relation(std::string(msg.substr(6, at - 6))) + "\" does not exist");
+  }
+  if (msg.starts_with("table ") && msg.ends_with(" has more than one primary key"))
+    return make("42P16", "multiple primary keys for table \"" +
+                             detail::relation(after(msg, "table ", " ")) + "\" are not allowed");
   if (msg.starts_with("near \"") && msg.ends_with("\": syntax error"))
     return make("42601", "syntax error at or near \"" + after(msg, "near \"", "\"") + "\"");
   if (msg.starts_with("unrecognized token: "))

@@ -649,7 +649,9 @@ SIDE_BY_SIDE = [
      "SELECT 'abc' ~ 'b', 'abc' ~ '^b', 'ABC' ~* 'b', 'abc' !~ 'z', 'ABC' !~* 'b', 'a1' ~ '[0-9]$', ~5",
      "SELECT name FROM (VALUES ('apple'), ('banana'), ('cherry')) AS f(name) WHERE name ~ '^(a|c)' ORDER BY 1",
      "DROP TABLE IF EXISTS sbs_few", "CREATE TABLE sbs_few (a int, b int)",
-     "INSERT INTO sbs_few VALUES (1, 2, 3)", "INSERT INTO sbs_few (a, b) VALUES (1)", "DROP TABLE sbs_few",
+     "INSERT INTO sbs_few VALUES (1, 2, 3)", "INSERT INTO sbs_few (a, b) VALUES (1)",
+     "INSERT INTO sbs_few (a, c) VALUES (1, 2)", "DROP TABLE sbs_few",
+     "CREATE TABLE sbs_keys (a int PRIMARY KEY, b int PRIMARY KEY)",
      "SELECT concat('a', NULL, 2), left('abc', 2), right('abc', 2), lpad('7', 3, '0'), split_part('a.b', '.', 2),"
      " position('b' IN 'abc'), substring('hello' FROM 2 FOR 3), strpos('abc', 'c'), repeat('-', 3)",
      "SELECT current_user, session_user, current_database(), current_schema()",
