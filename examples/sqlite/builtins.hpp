@@ -7,6 +7,7 @@
 //   dialect calls pgwire_left/pgwire_right), strpos, repeat, lpad, rpad,
 //   split_part, and position(a IN b) (the dialect rewrites it to
 //   pgwire_position(a, b));
+// - array_agg (the array's text form);
 // - numbers: greatest, least (NULLs ignored), mod (22012 for zero), and
 //   ceil, floor, trunc, round of one argument giving integral values;
 // - dates and times: date_part / extract and date_trunc
@@ -57,6 +58,12 @@ inline std::int64_t length_of(std::string_view s) {
   std::int64_t n = 0;
   for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
   return n;
+}
+
+inline std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
 }
 
 // concat(...): NULLs are skipped. concat_ws(sep, ...): likewise.
@@ -267,6 +274,48 @@ inline double floor_of(double d) { return std::floor(d); }
 inline double trunc_of(double d) { return std::trunc(d); }
 inline double round_of(double d) { return std::round(d); }  // half away from zero, as numeric's round
 
+// array_agg(x): the values in PostgreSQL's array text form ('{1,NULL,"a b"}');
+// the result column is typed x's array type (select_list.hpp), so it reaches
+// the client through the type layer like any stored array.
+struct ArrayAgg {
+  std::string* text;  // "{e1,e2,..." so far
+};
+
+inline void array_agg_step(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  auto* agg = static_cast<ArrayAgg*>(sqlite3_aggregate_context(ctx, sizeof(ArrayAgg)));
+  if (agg == nullptr) return sqlite3_result_error_nomem(ctx);
+  if (agg->text == nullptr) agg->text = new std::string("{");
+  std::string& out = *agg->text;
+  if (out.size() > 1) out.push_back(',');
+  sqlite3_value* v = argv[0];
+  if (sqlite3_value_type(v) == SQLITE_NULL) {
+    out += "NULL";
+    return;
+  }
+  std::string_view e = text_of(v);
+  bool quote = e.empty() || e.size() == 4 && (e[0] == 'n' || e[0] == 'N') && lower(e) == "null";
+  for (char c : e) quote = quote || c == '{' || c == '}' || c == ',' || c == '"' || c == '\\' || std::isspace(static_cast<unsigned char>(c));
+  if (!quote) {
+    out += e;
+    return;
+  }
+  out.push_back('"');
+  for (char c : e) {
+    if (c == '"' || c == '\\') out.push_back('\\');
+    out.push_back(c);
+  }
+  out.push_back('"');
+}
+
+inline void array_agg_final(sqlite3_context* ctx) {
+  auto* agg = static_cast<ArrayAgg*>(sqlite3_aggregate_context(ctx, 0));
+  if (agg == nullptr || agg->text == nullptr) return sqlite3_result_null(ctx);  // no rows: NULL, as PostgreSQL
+  agg->text->push_back('}');
+  result(ctx, *agg->text);
+  delete agg->text;
+  agg->text = nullptr;
+}
+
 inline void register_all(sqlite3* db) {
   constexpr int pure = SQLITE_UTF8 | SQLITE_INNOCUOUS | SQLITE_DETERMINISTIC;
   struct Entry {
@@ -287,6 +336,8 @@ inline void register_all(sqlite3* db) {
       {"round", 1, &integral<&round_of>},
   };
   for (const auto& e : entries) sqlite3_create_function_v2(db, e.name, e.args, pure, nullptr, e.f, nullptr, nullptr, nullptr);
+  sqlite3_create_function_v2(db, "array_agg", 1, SQLITE_UTF8 | SQLITE_INNOCUOUS, nullptr, nullptr, &array_agg_step,
+                             &array_agg_final, nullptr);
 }
 
 }  // namespace sqlite_example::builtins

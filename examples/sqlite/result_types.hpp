@@ -51,6 +51,7 @@ inline pgwire::Oid function_type(std::string_view f, pgwire::Oid arg, pgwire::Oi
   if (f == "date_trunc") return second == oid::date ? oid::timestamptz : second;
   if (f == "concat_ws" || f == "split_part" || f == "position") return f == "position" ? oid::int4 : oid::text;
   if (f == "count") return oid::int8;
+  if (f == "array_agg") return arg != 0 && !pgwire::element_type_of(arg) ? pgwire::array_type_of(arg) : 0;
   if (f == "sum") {
     if (arg == oid::int2 || arg == oid::int4) return oid::int8;
     if (arg == oid::int8 || arg == oid::numeric) return oid::numeric;
