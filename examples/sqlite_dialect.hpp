@@ -1,17 +1,23 @@
 #pragma once
-// The little SQL understanding sqlite_server needs on top of SQLite:
+// PostgreSQL's SQL as SQLite runs it, statement text to statement text (no
+// database needed; sqlite/translate.hpp adds what needs the schema: DDL,
+// DEFAULT in VALUES, column types):
 //
-// - PostgreSQL casts (`$1::int4`, `'2024-02-29'::date`) are not SQLite
-//   syntax. They are removed before SQLite sees the statement; a cast on a
-//   parameter types that parameter (as in PostgreSQL).
-// - SQLite cannot say what type a parameter has; PostgreSQL infers it from
-//   the context. The common contexts are recognised here: a column of an
-//   INSERT column list (`INSERT INTO t (a, b) VALUES ($1, $2)`), a comparison
-//   with a column (`WHERE id = $1`, `SET a = $1`), LIMIT/OFFSET. The caller
-//   resolves the column names to declared types.
+// - rewrite(): casts (`$1::int4`, `'2024-02-29'::date`, CAST(x AS t)),
+//   ARRAY[...] constants, value keywords (CURRENT_TIMESTAMP, current_user),
+//   division by zero, interval and date arithmetic, PostgreSQL-only call
+//   syntax and functions, regular-expression operators (sqlite/expressions.hpp,
+//   sqlite/date_arithmetic.hpp), and the result columns' PostgreSQL types
+//   and names (sqlite/select_list.hpp).
+// - infer_parameters(): SQLite cannot say what type a parameter has;
+//   PostgreSQL infers it from the context. The common contexts are
+//   recognised here: a column of an INSERT column list (`INSERT INTO t (a,
+//   b) VALUES ($1, $2)`), a comparison with a column (`WHERE id = $1`,
+//   `SET a = $1`), LIMIT/OFFSET. The caller resolves the column names to
+//   declared types.
 //
-// Token patterns, not a parser: anything it does not recognise is left alone,
-// and the parameter stays untyped (text), which is what it was before.
+// Token patterns, not a parser: anything not recognised is left to SQLite
+// as written (and a parameter stays untyped: text).
 
 #include <string>
 #include <string_view>

@@ -1,9 +1,9 @@
 #pragma once
 // From a PostgreSQL statement to what SQLite runs, in one place: DDL
 // (ddl.hpp), DEFAULT in VALUES (insert_defaults.hpp), expressions and
-// result columns (sqlite_dialect.hpp), and the
-// statements SQLite has no counterpart for, refused with 0A000 and a hint.
-// Runs on the connection's worker (it reads the schema).
+// result columns (../sqlite_dialect.hpp), and the statements SQLite has no
+// counterpart for, refused with 0A000 and a hint. Runs on the connection's
+// worker (it reads the schema).
 
 #include <sqlite3.h>
 
