@@ -1,6 +1,7 @@
 #pragma once
 // PostgreSQL's date_part(field, t) (and extract(field FROM t), which the
-// dialect rewrites to it) and date_trunc(field, t), on PostgreSQL's text
+// dialect rewrites to it), date_trunc(field, t) and to_char(t, format), on
+// PostgreSQL's text
 // forms of date, timestamp and timestamptz, in UTC (the server's TimeZone).
 // Registered by builtins.hpp.
 
@@ -151,6 +152,92 @@ inline void date_trunc(sqlite3_context* ctx, int, sqlite3_value** argv) {
                              pgwire::format_text, text))
     return error(ctx, "22008", "timestamp out of range");
   sqlite3_result_text(ctx, text.view().data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+}
+
+// to_char(t, format) for dates and timestamps: the common template
+// patterns (YYYY YY MM DD DDD D HH24 HH12 HH MI SS MS US AM PM Mon Month Dy
+// Day Q, upper/lower-case name variants, the FM prefix, "quoted text");
+// other characters are copied. to_char of a number is 0A000.
+inline void to_char(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL)
+    return sqlite3_result_null(ctx);
+  if (sqlite3_value_type(argv[0]) != SQLITE_TEXT)
+    return error(ctx, "0A000", "to_char of a number is not supported");
+  pgwire::Oid type;
+  std::int64_t usecs;
+  if (!moment(ctx, text_of(argv[0]), type, usecs)) return;
+  Fields f = fields_of(usecs);
+  std::int64_t dow = ((f.day_number + 6) % 7 + 7) % 7;
+  static constexpr const char* months[] = {"January", "February", "March",     "April",   "May",      "June",
+                                           "July",    "August",   "September", "October", "November", "December"};
+  static constexpr const char* days[] = {"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"};
+  std::int64_t hour = f.time / 3600000000, minute = f.time / 60000000 % 60, second = f.time / 1000000 % 60;
+  std::int64_t micro = f.time % 1000000;
+  std::int64_t doy = f.day_number + datetime::unix_to_pg_days - datetime::days_from_civil(f.year, 1, 1) + 1;
+  std::string_view fmt = text_of(argv[1]);
+  std::string out;
+  auto number = [&](std::int64_t v, int width, bool fill) {
+    std::string digits = std::to_string(v < 0 ? -v : v);
+    if (fill && static_cast<int>(digits.size()) < width) digits.insert(0, static_cast<std::size_t>(width) - digits.size(), '0');
+    out += (v < 0 ? "-" : "") + digits;
+  };
+  // A name in the pattern's case: "Mon" -> Jan, "MON" -> JAN, "mon" -> jan; full names padded to 9 unless FM.
+  auto name = [&](std::string_view pattern, std::string full, bool abbreviated, bool fill) {
+    std::string v = abbreviated ? full.substr(0, 3) : full;
+    bool upper = pattern.size() > 1 && std::isupper(static_cast<unsigned char>(pattern[1]));
+    bool lower_all = std::islower(static_cast<unsigned char>(pattern[0]));
+    for (char& c : v)
+      c = static_cast<char>(upper ? std::toupper(static_cast<unsigned char>(c))
+                                  : lower_all ? std::tolower(static_cast<unsigned char>(c)) : c);
+    if (!abbreviated && fill && v.size() < 9) v.append(9 - v.size(), ' ');
+    out += v;
+  };
+  for (std::size_t i = 0; i < fmt.size();) {
+    auto rest = fmt.substr(i);
+    bool fill = true;
+    if (rest.starts_with("FM") || rest.starts_with("fm")) {
+      fill = false;
+      i += 2;
+      rest = fmt.substr(i);
+    }
+    auto take = [&](std::string_view p) {
+      if (rest.size() < p.size()) return false;
+      for (std::size_t k = 0; k < p.size(); ++k)
+        if (std::toupper(static_cast<unsigned char>(rest[k])) != p[k]) return false;
+      i += p.size();
+      return true;
+    };
+    std::string_view here = rest;
+    if (!rest.empty() && rest[0] == '"') {  // quoted literal text
+      std::size_t close = rest.find('"', 1);
+      out += rest.substr(1, close == std::string_view::npos ? std::string_view::npos : close - 1);
+      i += close == std::string_view::npos ? rest.size() : close + 1;
+    } else if (take("YYYY")) number(f.year, 4, fill);
+    else if (take("YY")) number(f.year % 100, 2, fill);
+    else if (take("MONTH")) name(here, months[f.month - 1], false, fill);
+    else if (take("MON")) name(here, months[f.month - 1], true, fill);
+    else if (take("MM")) number(f.month, 2, fill);
+    else if (take("DAY")) name(here, days[dow], false, fill);
+    else if (take("DDD")) number(doy, 3, fill);
+    else if (take("DD")) number(f.day, 2, fill);
+    else if (take("DY")) name(here, days[dow], true, fill);
+    else if (take("D")) number(dow + 1, 1, fill);
+    else if (take("HH24")) number(hour, 2, fill);
+    else if (take("HH12") || take("HH")) number(hour % 12 == 0 ? 12 : hour % 12, 2, fill);
+    else if (take("MI")) number(minute, 2, fill);
+    else if (take("SS")) number(second, 2, fill);
+    else if (take("MS")) number(micro / 1000, 3, true);
+    else if (take("US")) number(micro, 6, true);
+    else if (take("AM") || take("PM")) {
+      bool lower_case = std::islower(static_cast<unsigned char>(here[0]));
+      out += hour < 12 ? (lower_case ? "am" : "AM") : (lower_case ? "pm" : "PM");
+    } else if (take("Q")) number((f.month - 1) / 3 + 1, 1, fill);
+    else {
+      out.push_back(rest[0]);
+      ++i;
+    }
+  }
+  sqlite3_result_text(ctx, out.data(), static_cast<int>(out.size()), SQLITE_TRANSIENT);
 }
 
 }  // namespace sqlite_example::dates

@@ -44,7 +44,7 @@ inline int numeric_rank(pgwire::Oid t) {
 // argument's type (0 if unknown); 0 if not known.
 inline pgwire::Oid function_type(std::string_view f, pgwire::Oid arg, pgwire::Oid second = 0) {
   if (f == "extract") return oid::numeric;
-  if (f == "reverse" || f == "initcap" || f == "translate") return oid::text;
+  if (f == "reverse" || f == "initcap" || f == "translate" || f == "to_char") return oid::text;
   if (f == "mod") return arg;
   if (f == "bool_and" || f == "bool_or" || f == "every") return oid::bool_;
   if (f == "date_part") return oid::float8;

@@ -646,6 +646,9 @@ SIDE_BY_SIDE = [
      " translate('abc', 'ab', 'x'), greatest(1, NULL, 5, 3), least(4, 2), mod(7, 3), mod(-7, 3)",
      "SELECT ceil(1.2), floor(1.8), round(2.5), round(-2.5), trunc(2.7), round(2.567, 2), abs(-3)",
      "SELECT mod(1, 0)",
+     "SELECT to_char(timestamptz '2024-02-09 15:04:05.123456+00', 'YYYY-MM-DD HH24:MI:SS.MS US HH12 PM am'),"
+     " to_char(date '2024-02-09', 'Day, DD Month YYYY'), to_char(date '2024-02-09', 'FMDay FMMonth Dy Mon DY MON'),"
+     " to_char(date '2024-12-31', 'DDD D Q YY \"week\" FMDD')",
      "DROP TABLE IF EXISTS sbs_arr", "CREATE TABLE sbs_arr (x int, s text)",
      "INSERT INTO sbs_arr VALUES (1, 'a'), (2, NULL), (3, 'null'), (4, 'x,y'), (5, 'q\"\\')",
      "SELECT array_agg(x), array_agg(x > 1), array_agg(CAST(x AS text) || ' a'), array_agg(s) FROM sbs_arr",
