@@ -136,7 +136,8 @@ inline std::vector<Cast> find_casts(std::string_view sql, const std::vector<Toke
 // SQLite converts text and numbers where it uses them, and the result
 // column is typed by the cast.
 inline bool converting_cast(pgwire::Oid type) {
-  return type == pgwire::oid::int2 || type == pgwire::oid::int4 || type == pgwire::oid::int8 || type == pgwire::oid::bool_ ||
+  return type == pgwire::oid::int2 || type == pgwire::oid::int4 || type == pgwire::oid::int8 ||
+         type == pgwire::oid::bool_ ||
          type == pgwire::oid::date || type == pgwire::oid::time || type == pgwire::oid::timestamp ||
          type == pgwire::oid::timestamptz;
 }
@@ -262,7 +263,8 @@ inline Rewritten rewrite(std::string_view sql, const Identity& who = {}, const C
     std::size_t start = operand_starts[c];
     if (start < toks.size()) {
       edits.push_back({toks[start].offset, toks[start].offset, "pgwire_cast("});
-      edits.push_back({toks[casts[c].at].offset, toks[casts[c].last].end(), ", " + std::to_string(casts[c].type) + ")"});
+      std::string type = ", " + std::to_string(casts[c].type) + ")";
+      edits.push_back({toks[casts[c].at].offset, toks[casts[c].last].end(), std::move(type)});
     } else {
       edits.push_back({toks[casts[c].at].offset, toks[casts[c].last].end(), ""});
     }

@@ -107,8 +107,8 @@ template <bool Swapped>
 void strpos(sqlite3_context* ctx, int, sqlite3_value** argv) {
   if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL)
     return sqlite3_result_null(ctx);
-  sqlite3_result_int64(ctx, Swapped ? position_in(text_of(argv[1]), text_of(argv[0]))
-                                    : position_in(text_of(argv[0]), text_of(argv[1])));
+  sqlite3_result_int64(
+      ctx, Swapped ? position_in(text_of(argv[1]), text_of(argv[0])) : position_in(text_of(argv[0]), text_of(argv[1])));
 }
 
 inline void repeat(sqlite3_context* ctx, int, sqlite3_value** argv) {
@@ -236,8 +236,9 @@ void extreme(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
     }
     bool numbers = sqlite3_value_numeric_type(v) != SQLITE_TEXT && sqlite3_value_numeric_type(best) != SQLITE_TEXT &&
                    sqlite3_value_type(v) != SQLITE_BLOB && sqlite3_value_type(best) != SQLITE_BLOB;
-    int cmp = numbers ? (sqlite3_value_double(v) < sqlite3_value_double(best) ? -1
-                         : sqlite3_value_double(v) > sqlite3_value_double(best) ? 1 : 0)
+    int cmp = numbers ? (sqlite3_value_double(v) < sqlite3_value_double(best)   ? -1
+                         : sqlite3_value_double(v) > sqlite3_value_double(best) ? 1
+                                                                                : 0)
                       : text_of(v).compare(text_of(best));
     if (Greatest ? cmp > 0 : cmp < 0) best = v;
   }
@@ -294,7 +295,9 @@ inline void array_agg_step(sqlite3_context* ctx, int, sqlite3_value** argv) {
   }
   std::string_view e = text_of(v);
   bool quote = e.empty() || e.size() == 4 && (e[0] == 'n' || e[0] == 'N') && lower(e) == "null";
-  for (char c : e) quote = quote || c == '{' || c == '}' || c == ',' || c == '"' || c == '\\' || std::isspace(static_cast<unsigned char>(c));
+  for (char c : e)
+    quote = quote || c == '{' || c == '}' || c == ',' || c == '"' || c == '\\' ||
+            std::isspace(static_cast<unsigned char>(c));
   if (!quote) {
     out += e;
     return;
@@ -324,19 +327,38 @@ inline void register_all(sqlite3* db) {
     void (*f)(sqlite3_context*, int, sqlite3_value**);
   };
   static constexpr Entry entries[] = {
-      {"concat", -1, &concat},          {"concat_ws", -1, &concat_ws},   {"pgwire_left", 2, &side<true>},
-      {"pgwire_right", 2, &side<false>},       {"strpos", 2, &strpos<false>},   {"pgwire_position", 2, &strpos<true>},
-      {"repeat", 2, &repeat},           {"lpad", 2, &pad<true>},         {"lpad", 3, &pad<true>},
-      {"rpad", 2, &pad<false>},         {"rpad", 3, &pad<false>},        {"split_part", 3, &split_part},
-      {"date_part", 2, &dates::date_part}, {"date_trunc", 2, &dates::date_trunc}, {"to_char", 2, &dates::to_char},
+      {"concat", -1, &concat},
+      {"concat_ws", -1, &concat_ws},
+      {"pgwire_left", 2, &side<true>},
+      {"pgwire_right", 2, &side<false>},
+      {"strpos", 2, &strpos<false>},
+      {"pgwire_position", 2, &strpos<true>},
+      {"repeat", 2, &repeat},
+      {"lpad", 2, &pad<true>},
+      {"lpad", 3, &pad<true>},
+      {"rpad", 2, &pad<false>},
+      {"rpad", 3, &pad<false>},
+      {"split_part", 3, &split_part},
+      {"date_part", 2, &dates::date_part},
+      {"date_trunc", 2, &dates::date_trunc},
+      {"to_char", 2, &dates::to_char},
       {"char_length", 1, &char_length},
-      {"character_length", 1, &char_length}, {"octet_length", 1, &octet_length}, {"reverse", 1, &reverse},
-      {"initcap", 1, &initcap},         {"translate", 3, &translate},    {"greatest", -1, &extreme<true>},
-      {"least", -1, &extreme<false>},   {"mod", 2, &mod},                {"ceil", 1, &integral<&ceil_of>},
-      {"ceiling", 1, &integral<&ceil_of>}, {"floor", 1, &integral<&floor_of>}, {"trunc", 1, &integral<&trunc_of>},
+      {"character_length", 1, &char_length},
+      {"octet_length", 1, &octet_length},
+      {"reverse", 1, &reverse},
+      {"initcap", 1, &initcap},
+      {"translate", 3, &translate},
+      {"greatest", -1, &extreme<true>},
+      {"least", -1, &extreme<false>},
+      {"mod", 2, &mod},
+      {"ceil", 1, &integral<&ceil_of>},
+      {"ceiling", 1, &integral<&ceil_of>},
+      {"floor", 1, &integral<&floor_of>},
+      {"trunc", 1, &integral<&trunc_of>},
       {"round", 1, &integral<&round_of>},
   };
-  for (const auto& e : entries) sqlite3_create_function_v2(db, e.name, e.args, pure, nullptr, e.f, nullptr, nullptr, nullptr);
+  for (const auto& e : entries)
+    sqlite3_create_function_v2(db, e.name, e.args, pure, nullptr, e.f, nullptr, nullptr, nullptr);
   sqlite3_create_function_v2(db, "array_agg", 1, SQLITE_UTF8 | SQLITE_INNOCUOUS, nullptr, nullptr, &array_agg_step,
                              &array_agg_final, nullptr);
 }

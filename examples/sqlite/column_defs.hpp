@@ -80,8 +80,8 @@ inline std::string shown_default(std::string_view sql, const std::vector<Token>&
 }
 
 inline bool constraint_word(const Token& t) {
-  for (std::string_view w : {"constraint", "not", "null", "primary", "unique", "check", "references", "default",
-                             "generated", "collate"})
+  for (std::string_view w :
+       {"constraint", "not", "null", "primary", "unique", "check", "references", "default", "generated", "collate"})
     if (t.is_keyword(w)) return true;
   return false;
 }
@@ -105,8 +105,8 @@ inline std::vector<std::pair<std::size_t, std::size_t>> split(const std::vector<
 }
 
 // A PostgreSQL expression as SQLite runs it.
-inline std::string expression(std::string_view sql, const std::vector<Token>& toks, std::size_t first,
-                              std::size_t last, const sqlite_dialect::Identity& who) {
+inline std::string expression(std::string_view sql, const std::vector<Token>& toks, std::size_t first, std::size_t last,
+                              const sqlite_dialect::Identity& who) {
   return sqlite_dialect::rewrite(text_of(sql, toks, first, last), who).sql;
 }
 
@@ -123,7 +123,8 @@ inline ColumnDef column_def(std::string_view sql, const std::vector<Token>& toks
                             const std::string& table, bool table_key, bool adding,
                             const sqlite_dialect::Identity& who) {
   ColumnDef def;
-  if (!toks[first].is_name()) throw pgwire::PgError("42601", "syntax error at or near \"" + std::string(toks[first].text) + "\"");
+  if (!toks[first].is_name())
+    throw pgwire::PgError("42601", "syntax error at or near \"" + std::string(toks[first].text) + "\"");
   def.name = sqlite_dialect::identifier(toks[first]);
   std::size_t i = first + 1, type_end = i;
   int depth = 0;
@@ -230,14 +231,15 @@ inline ColumnDef column_def(std::string_view sql, const std::vector<Token>& toks
     std::string typname(pgwire::type_name(type));
     for (char& c : typname) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     out += typname;
-    if (!modifier.empty() && (type == pgwire::oid::varchar || type == pgwire::oid::bpchar ||
-                              type == pgwire::oid::numeric))
+    if (!modifier.empty() &&
+        (type == pgwire::oid::varchar || type == pgwire::oid::bpchar || type == pgwire::oid::numeric))
       out += modifier;
     if (primary) out += " PRIMARY KEY";
     if (primary || table_key || not_null || counter) out += " NOT NULL";
     if (counter) {
-      if (adding) throw not_supported("adding a serial or identity column",
-                                      "Create the table with the column, or add an integer column and fill it.");
+      if (adding)
+        throw not_supported("adding a serial or identity column",
+                            "Create the table with the column, or add an integer column and fill it.");
       default_sql = "pgwire_next_serial(" + sqlite_dialect::quote_literal(table) + ", " +
                     sqlite_dialect::quote_literal(def.name) + ")";
     }
@@ -250,8 +252,8 @@ inline ColumnDef column_def(std::string_view sql, const std::vector<Token>& toks
   }
   if ((type == pgwire::oid::varchar || type == pgwire::oid::bpchar) && modifier.size() > 2) {
     std::string n = modifier.substr(1, modifier.size() - 2);
-    std::string name = std::string("pgwire_length_") +
-                       (type == pgwire::oid::varchar ? "character_varying_" : "character_") + n;
+    std::string name =
+        std::string("pgwire_length_") + (type == pgwire::oid::varchar ? "character_varying_" : "character_") + n;
     out += " CONSTRAINT " + name + " CHECK (length(" + quoted + ") <= " + n + ")";
   }
   if (!sqlite_name && !rowid && !is_string_type(type) && type != pgwire::oid::bytea && pgwire::can_convert_format(type))

@@ -106,21 +106,51 @@ inline std::string format_type(pgwire::Oid type, std::string_view modifier) {
   std::string name;
   std::string mod(modifier);
   switch (base) {
-    case oid::int2: name = "smallint"; break;
-    case oid::int4: name = "integer"; break;
-    case oid::int8: name = "bigint"; break;
-    case oid::float4: name = "real"; break;
-    case oid::float8: name = "double precision"; break;
-    case oid::bool_: name = "boolean"; break;
-    case oid::varchar: name = "character varying" + mod; break;
-    case oid::bpchar: name = "character" + (mod.empty() ? std::string("(1)") : mod); break;
-    case oid::numeric: name = "numeric" + mod; break;
-    case oid::timestamptz: name = "timestamp" + mod + " with time zone"; break;
-    case oid::timestamp: name = "timestamp" + mod + " without time zone"; break;
-    case oid::timetz: name = "time" + mod + " with time zone"; break;
-    case oid::time: name = "time" + mod + " without time zone"; break;
-    case oid::interval: name = "interval" + mod; break;
-    default: name = std::string(pgwire::type_name(base)); break;
+    case oid::int2:
+      name = "smallint";
+      break;
+    case oid::int4:
+      name = "integer";
+      break;
+    case oid::int8:
+      name = "bigint";
+      break;
+    case oid::float4:
+      name = "real";
+      break;
+    case oid::float8:
+      name = "double precision";
+      break;
+    case oid::bool_:
+      name = "boolean";
+      break;
+    case oid::varchar:
+      name = "character varying" + mod;
+      break;
+    case oid::bpchar:
+      name = "character" + (mod.empty() ? std::string("(1)") : mod);
+      break;
+    case oid::numeric:
+      name = "numeric" + mod;
+      break;
+    case oid::timestamptz:
+      name = "timestamp" + mod + " with time zone";
+      break;
+    case oid::timestamp:
+      name = "timestamp" + mod + " without time zone";
+      break;
+    case oid::timetz:
+      name = "time" + mod + " with time zone";
+      break;
+    case oid::time:
+      name = "time" + mod + " without time zone";
+      break;
+    case oid::interval:
+      name = "interval" + mod;
+      break;
+    default:
+      name = std::string(pgwire::type_name(base));
+      break;
   }
   return element ? name + "[]" : name;
 }
@@ -149,13 +179,17 @@ inline std::int32_t type_modifier(pgwire::Oid type, std::string_view pg_type) {
   }
   switch (type) {
     case pgwire::oid::varchar:
-    case pgwire::oid::bpchar: return first + 4;
-    case pgwire::oid::numeric: return ((first << 16) | (second < 0 ? 0 : second)) + 4;
+    case pgwire::oid::bpchar:
+      return first + 4;
+    case pgwire::oid::numeric:
+      return ((first << 16) | (second < 0 ? 0 : second)) + 4;
     case pgwire::oid::timestamp:
     case pgwire::oid::timestamptz:
     case pgwire::oid::time:
-    case pgwire::oid::timetz: return first;
-    default: return -1;
+    case pgwire::oid::timetz:
+      return first;
+    default:
+      return -1;
   }
 }
 

@@ -20,8 +20,8 @@ namespace sqlite_dialect {
 namespace date_detail {
 
 // The date primary ending at toks[last] (its first token), or npos.
-inline std::size_t date_ending_at(const std::vector<Token>& toks, std::size_t last,
-                                  const std::vector<CastSpan>& casts, const ColumnResolver& resolve) {
+inline std::size_t date_ending_at(const std::vector<Token>& toks, std::size_t last, const std::vector<CastSpan>& casts,
+                                  const ColumnResolver& resolve) {
   constexpr auto npos = static_cast<std::size_t>(-1);
   for (const auto& c : casts)
     if (c.last == last) return c.type == pgwire::oid::date && c.operand < toks.size() ? c.operand : npos;

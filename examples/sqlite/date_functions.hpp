@@ -77,23 +77,38 @@ inline void date_part(sqlite3_context* ctx, int, sqlite3_value** argv) {
   std::int64_t dow = ((f.day_number + 6) % 7 + 7) % 7;  // 2000-01-01 was a Saturday (6)
   double seconds = static_cast<double>(f.time % 60000000) / 1e6;
   double v;
-  if (field == "year") v = static_cast<double>(f.year);
-  else if (field == "month") v = f.month;
-  else if (field == "day") v = f.day;
-  else if (field == "hour") v = static_cast<double>(f.time / 3600000000);
-  else if (field == "minute") v = static_cast<double>(f.time / 60000000 % 60);
-  else if (field == "second") v = seconds;
-  else if (field == "milliseconds") v = seconds * 1000;
-  else if (field == "microseconds") v = static_cast<double>(f.time % 60000000);
-  else if (field == "dow") v = static_cast<double>(dow);
-  else if (field == "isodow") v = static_cast<double>(dow == 0 ? 7 : dow);
+  if (field == "year")
+    v = static_cast<double>(f.year);
+  else if (field == "month")
+    v = f.month;
+  else if (field == "day")
+    v = f.day;
+  else if (field == "hour")
+    v = static_cast<double>(f.time / 3600000000);
+  else if (field == "minute")
+    v = static_cast<double>(f.time / 60000000 % 60);
+  else if (field == "second")
+    v = seconds;
+  else if (field == "milliseconds")
+    v = seconds * 1000;
+  else if (field == "microseconds")
+    v = static_cast<double>(f.time % 60000000);
+  else if (field == "dow")
+    v = static_cast<double>(dow);
+  else if (field == "isodow")
+    v = static_cast<double>(dow == 0 ? 7 : dow);
   else if (field == "doy")
     v = static_cast<double>(f.day_number + datetime::unix_to_pg_days - datetime::days_from_civil(f.year, 1, 1) + 1);
-  else if (field == "quarter") v = (f.month - 1) / 3 + 1;
-  else if (field == "decade") v = std::floor(static_cast<double>(f.year) / 10);
-  else if (field == "century") v = f.year > 0 ? static_cast<double>((f.year + 99) / 100) : -static_cast<double>((99 - (f.year - 1)) / 100);
-  else if (field == "millennium") v = f.year > 0 ? static_cast<double>((f.year + 999) / 1000) : -static_cast<double>((999 - (f.year - 1)) / 1000);
-  else if (field == "epoch") v = static_cast<double>(usecs) / 1e6 + 946684800.0;
+  else if (field == "quarter")
+    v = (f.month - 1) / 3 + 1;
+  else if (field == "decade")
+    v = std::floor(static_cast<double>(f.year) / 10);
+  else if (field == "century")
+    v = f.year > 0 ? static_cast<double>((f.year + 99) / 100) : -static_cast<double>((99 - (f.year - 1)) / 100);
+  else if (field == "millennium")
+    v = f.year > 0 ? static_cast<double>((f.year + 999) / 1000) : -static_cast<double>((999 - (f.year - 1)) / 1000);
+  else if (field == "epoch")
+    v = static_cast<double>(usecs) / 1e6 + 946684800.0;
   else if (field == "week") {
     // ISO 8601 week: the week (Monday first) holding the year's first Thursday is week 1.
     std::int64_t days = f.day_number + datetime::unix_to_pg_days;
@@ -126,21 +141,32 @@ inline void date_trunc(sqlite3_context* ctx, int, sqlite3_value** argv) {
     time = 0;
   };
   if (field == "microseconds") {
-  } else if (field == "milliseconds") time -= time % 1000;
-  else if (field == "second") time -= time % 1000000;
-  else if (field == "minute") time -= time % 60000000;
-  else if (field == "hour") time -= time % 3600000000;
-  else if (field == "day") time = 0;
+  } else if (field == "milliseconds")
+    time -= time % 1000;
+  else if (field == "second")
+    time -= time % 1000000;
+  else if (field == "minute")
+    time -= time % 60000000;
+  else if (field == "hour")
+    time -= time % 3600000000;
+  else if (field == "day")
+    time = 0;
   else if (field == "week") {
     std::int64_t dow = ((f.day_number + 6) % 7 + 7) % 7;
     day -= dow == 0 ? 6 : dow - 1;  // back to Monday
     time = 0;
-  } else if (field == "month") to_day(f.year, f.month, 1);
-  else if (field == "quarter") to_day(f.year, (f.month - 1) / 3 * 3 + 1, 1);
-  else if (field == "year") to_day(f.year, 1, 1);
-  else if (field == "decade") to_day(f.year - ((f.year % 10) + 10) % 10, 1, 1);
-  else if (field == "century") to_day(f.year > 0 ? (f.year - 1) / 100 * 100 + 1 : f.year, 1, 1);
-  else if (field == "millennium") to_day(f.year > 0 ? (f.year - 1) / 1000 * 1000 + 1 : f.year, 1, 1);
+  } else if (field == "month")
+    to_day(f.year, f.month, 1);
+  else if (field == "quarter")
+    to_day(f.year, (f.month - 1) / 3 * 3 + 1, 1);
+  else if (field == "year")
+    to_day(f.year, 1, 1);
+  else if (field == "decade")
+    to_day(f.year - ((f.year % 10) + 10) % 10, 1, 1);
+  else if (field == "century")
+    to_day(f.year > 0 ? (f.year - 1) / 100 * 100 + 1 : f.year, 1, 1);
+  else if (field == "millennium")
+    to_day(f.year > 0 ? (f.year - 1) / 1000 * 1000 + 1 : f.year, 1, 1);
   else
     return error(ctx, "22023", "unit \"" + field + "\" not recognized for type " + column_types::format_type(type, ""));
   std::int64_t out_usecs = day * datetime::usecs_per_day + time;
@@ -161,8 +187,7 @@ inline void date_trunc(sqlite3_context* ctx, int, sqlite3_value** argv) {
 inline void to_char(sqlite3_context* ctx, int, sqlite3_value** argv) {
   if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL)
     return sqlite3_result_null(ctx);
-  if (sqlite3_value_type(argv[0]) != SQLITE_TEXT)
-    return error(ctx, "0A000", "to_char of a number is not supported");
+  if (sqlite3_value_type(argv[0]) != SQLITE_TEXT) return error(ctx, "0A000", "to_char of a number is not supported");
   pgwire::Oid type;
   std::int64_t usecs;
   if (!moment(ctx, text_of(argv[0]), type, usecs)) return;
@@ -178,7 +203,8 @@ inline void to_char(sqlite3_context* ctx, int, sqlite3_value** argv) {
   std::string out;
   auto number = [&](std::int64_t v, int width, bool fill) {
     std::string digits = std::to_string(v < 0 ? -v : v);
-    if (fill && static_cast<int>(digits.size()) < width) digits.insert(0, static_cast<std::size_t>(width) - digits.size(), '0');
+    if (fill && static_cast<int>(digits.size()) < width)
+      digits.insert(0, static_cast<std::size_t>(width) - digits.size(), '0');
     out += (v < 0 ? "-" : "") + digits;
   };
   // A name in the pattern's case: "Mon" -> Jan, "MON" -> JAN, "mon" -> jan; full names padded to 9 unless FM.
@@ -187,8 +213,9 @@ inline void to_char(sqlite3_context* ctx, int, sqlite3_value** argv) {
     bool upper = pattern.size() > 1 && std::isupper(static_cast<unsigned char>(pattern[1]));
     bool lower_all = std::islower(static_cast<unsigned char>(pattern[0]));
     for (char& c : v)
-      c = static_cast<char>(upper ? std::toupper(static_cast<unsigned char>(c))
-                                  : lower_all ? std::tolower(static_cast<unsigned char>(c)) : c);
+      c = static_cast<char>(upper       ? std::toupper(static_cast<unsigned char>(c))
+                            : lower_all ? std::tolower(static_cast<unsigned char>(c))
+                                        : c);
     if (!abbreviated && fill && v.size() < 9) v.append(9 - v.size(), ' ');
     out += v;
   };
@@ -212,26 +239,43 @@ inline void to_char(sqlite3_context* ctx, int, sqlite3_value** argv) {
       std::size_t close = rest.find('"', 1);
       out += rest.substr(1, close == std::string_view::npos ? std::string_view::npos : close - 1);
       i += close == std::string_view::npos ? rest.size() : close + 1;
-    } else if (take("YYYY")) number(f.year, 4, fill);
-    else if (take("YY")) number(f.year % 100, 2, fill);
-    else if (take("MONTH")) name(here, months[f.month - 1], false, fill);
-    else if (take("MON")) name(here, months[f.month - 1], true, fill);
-    else if (take("MM")) number(f.month, 2, fill);
-    else if (take("DAY")) name(here, days[dow], false, fill);
-    else if (take("DDD")) number(doy, 3, fill);
-    else if (take("DD")) number(f.day, 2, fill);
-    else if (take("DY")) name(here, days[dow], true, fill);
-    else if (take("D")) number(dow + 1, 1, fill);
-    else if (take("HH24")) number(hour, 2, fill);
-    else if (take("HH12") || take("HH")) number(hour % 12 == 0 ? 12 : hour % 12, 2, fill);
-    else if (take("MI")) number(minute, 2, fill);
-    else if (take("SS")) number(second, 2, fill);
-    else if (take("MS")) number(micro / 1000, 3, true);
-    else if (take("US")) number(micro, 6, true);
+    } else if (take("YYYY"))
+      number(f.year, 4, fill);
+    else if (take("YY"))
+      number(f.year % 100, 2, fill);
+    else if (take("MONTH"))
+      name(here, months[f.month - 1], false, fill);
+    else if (take("MON"))
+      name(here, months[f.month - 1], true, fill);
+    else if (take("MM"))
+      number(f.month, 2, fill);
+    else if (take("DAY"))
+      name(here, days[dow], false, fill);
+    else if (take("DDD"))
+      number(doy, 3, fill);
+    else if (take("DD"))
+      number(f.day, 2, fill);
+    else if (take("DY"))
+      name(here, days[dow], true, fill);
+    else if (take("D"))
+      number(dow + 1, 1, fill);
+    else if (take("HH24"))
+      number(hour, 2, fill);
+    else if (take("HH12") || take("HH"))
+      number(hour % 12 == 0 ? 12 : hour % 12, 2, fill);
+    else if (take("MI"))
+      number(minute, 2, fill);
+    else if (take("SS"))
+      number(second, 2, fill);
+    else if (take("MS"))
+      number(micro / 1000, 3, true);
+    else if (take("US"))
+      number(micro, 6, true);
     else if (take("AM") || take("PM")) {
       bool lower_case = std::islower(static_cast<unsigned char>(here[0]));
       out += hour < 12 ? (lower_case ? "am" : "AM") : (lower_case ? "pm" : "PM");
-    } else if (take("Q")) number((f.month - 1) / 3 + 1, 1, fill);
+    } else if (take("Q"))
+      number((f.month - 1) / 3 + 1, 1, fill);
     else {
       out.push_back(rest[0]);
       ++i;

@@ -96,7 +96,8 @@ inline bool cast_moment(std::string_view value, pgwire::Oid to, std::string& out
   pgwire::Oid from = form_of(value);
   if (auto ec = pgwire::convert_format(from, value, pgwire::format_text, pgwire::format_binary, bin))
     return fail(from == pgwire::oid::date ? to : from, value, ec);
-  std::int64_t usecs = from == pgwire::oid::date ? read_be(bin.view(), 0, 4) * usecs_per_day : read_be(bin.view(), 0, 8);
+  std::int64_t usecs =
+      from == pgwire::oid::date ? read_be(bin.view(), 0, 4) * usecs_per_day : read_be(bin.view(), 0, 8);
   std::int64_t day = (usecs >= 0 ? usecs : usecs - usecs_per_day + 1) / usecs_per_day;
   unsigned char be[8];
   std::size_t n = 8;
@@ -109,8 +110,8 @@ inline bool cast_moment(std::string_view value, pgwire::Oid to, std::string& out
   }
   for (std::size_t k = 0; k < n; ++k)
     be[k] = static_cast<unsigned char>(static_cast<std::uint64_t>(encoded) >> (8 * (n - 1 - k)));
-  if (auto ec = pgwire::convert_format(to, std::string_view(reinterpret_cast<const char*>(be), n), pgwire::format_binary,
-                                       pgwire::format_text, text))
+  if (auto ec = pgwire::convert_format(to, std::string_view(reinterpret_cast<const char*>(be), n),
+                                       pgwire::format_binary, pgwire::format_text, text))
     return fail(to, value, ec);
   out.assign(text.view());
   return true;
@@ -186,7 +187,8 @@ inline void add_interval(sqlite3_context* ctx, int, sqlite3_value** argv) {
     return fail(type, value, ec);
   if (auto ec = pgwire::convert_format(pgwire::oid::interval, span, pgwire::format_text, pgwire::format_binary, ibin))
     return fail(pgwire::oid::interval, span, ec);
-  std::int64_t usecs = type == pgwire::oid::date ? read_be(bin.view(), 0, 4) * usecs_per_day : read_be(bin.view(), 0, 8);
+  std::int64_t usecs =
+      type == pgwire::oid::date ? read_be(bin.view(), 0, 4) * usecs_per_day : read_be(bin.view(), 0, 8);
   std::int64_t i_usecs = read_be(ibin.view(), 0, 8) * sign;
   std::int64_t i_days = read_be(ibin.view(), 8, 4) * sign;
   std::int64_t i_months = read_be(ibin.view(), 12, 4) * sign;

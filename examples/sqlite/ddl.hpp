@@ -36,8 +36,7 @@ inline std::string table_name(const std::vector<Token>& toks, std::size_t& i) {
   if (i >= toks.size() || !toks[i].is_name()) throw pgwire::PgError("42601", "syntax error: a table name expected");
   std::string name = sqlite_dialect::identifier(toks[i]);
   if (i + 2 < toks.size() && is(toks[i + 1], ".") && toks[i + 2].is_name()) {
-    if (name != "public")
-      throw pgwire::PgError("3F000", "schema \"" + name + "\" does not exist");
+    if (name != "public") throw pgwire::PgError("3F000", "schema \"" + name + "\" does not exist");
     i += 2;
     name = sqlite_dialect::identifier(toks[i]);
   }
@@ -86,8 +85,7 @@ inline DdlTranslation alter_table(std::string_view sql, const std::vector<Token>
       throw not_supported("DROP COLUMN IF EXISTS", "Drop the column without IF EXISTS.");
     if (i >= toks.size() || !toks[i].is_name()) throw pgwire::PgError("42601", "syntax error: a column name expected");
     std::string column = sqlite_dialect::identifier(toks[i]);
-    if (at(i + 1, "cascade"))
-      throw not_supported("DROP COLUMN ... CASCADE", "Drop what refers to the column first.");
+    if (at(i + 1, "cascade")) throw not_supported("DROP COLUMN ... CASCADE", "Drop what refers to the column first.");
     return {target + "DROP COLUMN " + sqlite_dialect::quote_identifier(column),
             [table, column](sqlite3* db) { column_types::forget_column(db, table, column); }};
   }
@@ -115,7 +113,7 @@ inline DdlTranslation alter_table(std::string_view sql, const std::vector<Token>
 // btree] (...): SQLite wants a name (PostgreSQL's choice: t_a_b_idx) and
 // has one kind of index; CONCURRENTLY means nothing to it.
 inline std::string create_index(std::string_view sql, const std::vector<Token>& toks,
-                                 const sqlite_dialect::Identity& who) {
+                                const sqlite_dialect::Identity& who) {
   std::size_t i = is(toks[1], "unique") ? 3 : 2;
   std::string out = is(toks[1], "unique") ? "CREATE UNIQUE INDEX " : "CREATE INDEX ";
   if (i < toks.size() && is(toks[i], "concurrently")) ++i;
@@ -146,7 +144,8 @@ inline std::string create_index(std::string_view sql, const std::vector<Token>& 
   out += sqlite_dialect::quote_identifier(name) + " ON " + sqlite_dialect::quote_identifier(table) + " " +
          expression(sql, toks, i, close, who);
   std::size_t k = close + 1;
-  if (k + 1 < toks.size() && is(toks[k], "include")) k = sqlite_dialect::matching_paren(toks, k + 1) + 1;  // covering columns: SQLite reads the table
+  if (k + 1 < toks.size() && is(toks[k], "include"))
+    k = sqlite_dialect::matching_paren(toks, k + 1) + 1;  // covering columns: SQLite reads the table
   if (k < toks.size() && is(toks[k], "where")) {
     std::size_t end = toks.size();
     while (end > k && is(toks[end - 1], ";")) --end;
@@ -189,7 +188,8 @@ inline std::optional<DdlTranslation> translate_ddl(sqlite3* db, std::string_view
       temp = temp || !is(toks[i++], "unlogged");
     if (i >= toks.size() || !is(toks[i], "table")) return std::nullopt;
     ++i;
-    bool if_not_exists = i + 2 < toks.size() && is(toks[i], "if") && is(toks[i + 1], "not") && is(toks[i + 2], "exists");
+    bool if_not_exists =
+        i + 2 < toks.size() && is(toks[i], "if") && is(toks[i + 1], "not") && is(toks[i + 2], "exists");
     if (if_not_exists) i += 3;
     std::string table = ddl::table_name(toks, i);
     if (i >= toks.size() || !is(toks[i], "(")) return std::nullopt;  // CREATE TABLE ... AS: SQLite's own
@@ -228,7 +228,10 @@ inline std::optional<DdlTranslation> translate_ddl(sqlite3* db, std::string_view
         out += ddl::expression(sql, toks, first, end - 1, who);
         continue;
       }
-      auto def = ddl::column_def(sql, toks, first, end, table, !key_column.empty() && toks[first].is_name() && sqlite_dialect::identifier(toks[first]) == key_column, false, who);
+      auto def = ddl::column_def(
+          sql, toks, first, end, table,
+          !key_column.empty() && toks[first].is_name() && sqlite_dialect::identifier(toks[first]) == key_column, false,
+          who);
       out += def.sqlite;
       records.push_back(std::move(def.record));
     }
@@ -249,7 +252,8 @@ inline std::optional<DdlTranslation> translate_ddl(sqlite3* db, std::string_view
       throw not_supported("dropping several tables in one statement", "Drop one table at a time.");
     if (i < toks.size() && is(toks[i], "cascade"))
       throw not_supported("DROP TABLE ... CASCADE", "Drop the tables that refer to this one first.");
-    std::string out = std::string("DROP TABLE ") + (if_exists ? "IF EXISTS " : "") + sqlite_dialect::quote_identifier(table);
+    std::string out =
+        std::string("DROP TABLE ") + (if_exists ? "IF EXISTS " : "") + sqlite_dialect::quote_identifier(table);
     return DdlTranslation{out, [table](sqlite3* db) { column_types::forget_table(db, table); }};
   }
 

@@ -122,8 +122,8 @@ inline pgwire::ErrorInfo translate_sqlite_error(int rc, int extended, std::strin
                              detail::relation(std::string(msg.substr(6, at - 6))) + "\" does not exist");
   }
   if (msg.starts_with("table ") && msg.ends_with(" has more than one primary key"))
-    return make("42P16", "multiple primary keys for table \"" +
-                             detail::relation(after(msg, "table ", " ")) + "\" are not allowed");
+    return make("42P16", "multiple primary keys for table \"" + detail::relation(after(msg, "table ", " ")) +
+                             "\" are not allowed");
   if (msg.starts_with("near \"") && msg.ends_with("\": syntax error"))
     return make("42601", "syntax error at or near \"" + after(msg, "near \"", "\"") + "\"");
   if (msg.starts_with("unrecognized token: "))
@@ -146,15 +146,17 @@ inline pgwire::ErrorInfo translate_sqlite_error(int rc, int extended, std::strin
     return make("42883", "function " + after(msg, "no such function: ") + "() does not exist",
                 "No function matches the given name and argument types. You might need to add explicit type casts.");
   if (msg.starts_with("wrong number of arguments to function "))
-    return make("42883", "function " + after(msg, "wrong number of arguments to function ", "(") +
-                             " does not exist with these arguments",
+    return make("42883",
+                "function " + after(msg, "wrong number of arguments to function ", "(") +
+                    " does not exist with these arguments",
                 "No function matches the given name and argument types. You might need to add explicit type casts.");
   if (msg.starts_with("ambiguous column name: "))
     return make("42702", "column reference \"" + after(msg, "ambiguous column name: ") + "\" is ambiguous");
   if (msg.starts_with("misuse of aggregate") || msg.starts_with("aggregate functions are not allowed"))
     return make("42803", "aggregate functions are not allowed here");
   // "table t has 2 columns but 3 values were supplied", "3 values for 2 columns"
-  if (msg.find(" values for ") != std::string_view::npos || msg.find("values were supplied") != std::string_view::npos) {
+  if (msg.find(" values for ") != std::string_view::npos ||
+      msg.find("values were supplied") != std::string_view::npos) {
     long numbers[2] = {0, 0};
     int found = 0;
     for (std::size_t i = 0; i < msg.size() && found < 2; ++i)
@@ -175,18 +177,28 @@ inline pgwire::ErrorInfo translate_sqlite_error(int rc, int extended, std::strin
 
   switch (primary) {
     case SQLITE_BUSY:
-    case SQLITE_LOCKED: return make("55P03", "could not obtain lock: " + std::string(msg));
-    case SQLITE_READONLY: return make("25006", "cannot execute this statement: " + std::string(msg));
-    case SQLITE_NOMEM: return make("53200", "out of memory");
-    case SQLITE_FULL: return make("53100", "could not extend file: disk full");
-    case SQLITE_TOOBIG: return make("54000", std::string(msg));
-    case SQLITE_MISMATCH: return make("42804", "datatype mismatch");
-    case SQLITE_RANGE: return make("08P01", "bind message supplies the wrong number of parameters");
+    case SQLITE_LOCKED:
+      return make("55P03", "could not obtain lock: " + std::string(msg));
+    case SQLITE_READONLY:
+      return make("25006", "cannot execute this statement: " + std::string(msg));
+    case SQLITE_NOMEM:
+      return make("53200", "out of memory");
+    case SQLITE_FULL:
+      return make("53100", "could not extend file: disk full");
+    case SQLITE_TOOBIG:
+      return make("54000", std::string(msg));
+    case SQLITE_MISMATCH:
+      return make("42804", "datatype mismatch");
+    case SQLITE_RANGE:
+      return make("08P01", "bind message supplies the wrong number of parameters");
     case SQLITE_CORRUPT:
-    case SQLITE_NOTADB: return make("XX001", std::string(msg));
+    case SQLITE_NOTADB:
+      return make("XX001", std::string(msg));
     case SQLITE_IOERR:
-    case SQLITE_CANTOPEN: return make("58030", "could not access the database file: " + std::string(msg));
-    default: break;
+    case SQLITE_CANTOPEN:
+      return make("58030", "could not access the database file: " + std::string(msg));
+    default:
+      break;
   }
   // Everything else: a PostgreSQL statement SQLite cannot run as written.
   return make("0A000", std::string(msg),

@@ -99,8 +99,10 @@ inline std::size_t operand_end(const std::vector<Token>& toks, std::size_t start
         k = matching_paren(toks, k + 1);
         if (k >= n) return false;
         if (k + 2 < n && is(toks[k + 1], "filter") && is(toks[k + 2], "(")) k = matching_paren(toks, k + 2);
-        if (k + 2 < n && is(toks[k + 1], "over") && is(toks[k + 2], "(")) k = matching_paren(toks, k + 2);
-        else if (k + 2 < n && is(toks[k + 1], "over") && toks[k + 2].is_name()) k += 2;
+        if (k + 2 < n && is(toks[k + 1], "over") && is(toks[k + 2], "("))
+          k = matching_paren(toks, k + 2);
+        else if (k + 2 < n && is(toks[k + 1], "over") && toks[k + 2].is_name())
+          k += 2;
         if (k >= n) return false;
       }
     } else {
@@ -140,19 +142,30 @@ inline void rewrite_keywords(const std::vector<Token>& toks, const Identity& who
     std::string replacement;
     std::size_t last = i;
     std::string w = t.value();
-    if (w == "current_timestamp" && !call) replacement = "now()";
-    else if (w == "localtimestamp" && !call) replacement = "pgwire_localtimestamp()";
-    else if (w == "current_date" && !call) replacement = "pgwire_current_date()";
-    else if (w == "current_time" && !call) replacement = "pgwire_current_time()";
-    else if (w == "localtime" && !call) replacement = "pgwire_localtime()";
+    if (w == "current_timestamp" && !call)
+      replacement = "now()";
+    else if (w == "localtimestamp" && !call)
+      replacement = "pgwire_localtimestamp()";
+    else if (w == "current_date" && !call)
+      replacement = "pgwire_current_date()";
+    else if (w == "current_time" && !call)
+      replacement = "pgwire_current_time()";
+    else if (w == "localtime" && !call)
+      replacement = "pgwire_localtime()";
     else if ((w == "current_user" || w == "session_user" || w == "current_role") && !call)
       replacement = quote_literal(who.user);
-    else if (w == "current_catalog" && !call) replacement = quote_literal(who.database);
-    else if (w == "current_schema" && !call) replacement = "'public'";
-    else if (call && w == "current_database") replacement = quote_literal(who.database), last = i + 2;
-    else if (call && w == "current_schema") replacement = "'public'", last = i + 2;
-    else if (call && w == "version") replacement = quote_literal(who.version), last = i + 2;
-    else continue;
+    else if (w == "current_catalog" && !call)
+      replacement = quote_literal(who.database);
+    else if (w == "current_schema" && !call)
+      replacement = "'public'";
+    else if (call && w == "current_database")
+      replacement = quote_literal(who.database), last = i + 2;
+    else if (call && w == "current_schema")
+      replacement = "'public'", last = i + 2;
+    else if (call && w == "version")
+      replacement = quote_literal(who.version), last = i + 2;
+    else
+      continue;
     edits.push_back({t.offset, toks[last].end(), replacement});
     i = last;
   }
@@ -206,19 +219,18 @@ inline std::size_t left_operand_start(const std::vector<Token>& toks, std::size_
     while (k >= 2 && is(toks[k - 1], ".") && toks[k - 2].is_name()) k -= 2;
     if (k == 0) return 0;
     const Token& before = toks[k - 1];
-    bool chain = is(before, "+") || is(before, "-") || is(before, "*") || is(before, "/") || is(before, "%") ||
-                 is(before, "||");
+    bool chain =
+        is(before, "+") || is(before, "-") || is(before, "*") || is(before, "/") || is(before, "%") || is(before, "||");
     if (!chain || k < 2) return k;
     // A binary operator only when an operand precedes it.
     const Token& operand = toks[k - 2];
     bool binary = is(operand, ")") || operand.kind == Kind::number || operand.kind == Kind::string ||
-                  operand.kind == Kind::parameter || (operand.is_name() && !operand.is_keyword("select") &&
-                                                      !operand.is_keyword("where") && !operand.is_keyword("and") &&
-                                                      !operand.is_keyword("or") && !operand.is_keyword("not") &&
-                                                      !operand.is_keyword("then") && !operand.is_keyword("else") &&
-                                                      !operand.is_keyword("when") && !operand.is_keyword("by") &&
-                                                      !operand.is_keyword("set") && !operand.is_keyword("on") &&
-                                                      !operand.is_keyword("having") && !operand.is_keyword("as"));
+                  operand.kind == Kind::parameter ||
+                  (operand.is_name() && !operand.is_keyword("select") && !operand.is_keyword("where") &&
+                   !operand.is_keyword("and") && !operand.is_keyword("or") && !operand.is_keyword("not") &&
+                   !operand.is_keyword("then") && !operand.is_keyword("else") && !operand.is_keyword("when") &&
+                   !operand.is_keyword("by") && !operand.is_keyword("set") && !operand.is_keyword("on") &&
+                   !operand.is_keyword("having") && !operand.is_keyword("as"));
     if (!binary) return k;
     k -= 2;
   }
@@ -399,8 +411,10 @@ inline void remove_locking_clauses(const std::vector<Token>& toks, std::vector<E
   for (std::size_t i = 0; i + 1 < toks.size(); ++i) {
     if (!toks[i].is_keyword("for")) continue;
     std::size_t k = i + 1;
-    if (toks[k].is_keyword("no") && k + 2 < toks.size() && toks[k + 1].is_keyword("key")) k += 2;
-    else if (toks[k].is_keyword("key") && k + 1 < toks.size()) ++k;
+    if (toks[k].is_keyword("no") && k + 2 < toks.size() && toks[k + 1].is_keyword("key"))
+      k += 2;
+    else if (toks[k].is_keyword("key") && k + 1 < toks.size())
+      ++k;
     if (!toks[k].is_keyword("update") && !toks[k].is_keyword("share")) continue;
     std::size_t last = k;
     if (last + 1 < toks.size() && toks[last + 1].is_keyword("of"))

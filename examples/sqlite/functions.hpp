@@ -45,8 +45,8 @@ namespace functions {
 // The connection's notion of "the transaction's start": see the top.
 struct Clock {
   std::int64_t micros = 0;
-  bool stale = true;        // the next now() reads the clock
-  bool pinned = false;      // inside BEGIN ... COMMIT: now() keeps its time
+  bool stale = true;    // the next now() reads the clock
+  bool pinned = false;  // inside BEGIN ... COMMIT: now() keeps its time
 };
 
 inline std::int64_t clock_micros() {
@@ -93,8 +93,8 @@ inline std::string format_micros(std::int64_t micros, Form form) {
       std::snprintf(buf, sizeof buf, "%02d:%02d:%02d%s%s", tm.tm_hour, tm.tm_min, tm.tm_sec, frac, zone);
       break;
     default:
-      std::snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d:%02d%s%s", tm.tm_year + 1900, tm.tm_mon + 1,
-                    tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac, zone);
+      std::snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d:%02d%s%s", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                    tm.tm_hour, tm.tm_min, tm.tm_sec, frac, zone);
   }
   return buf;
 }
@@ -170,7 +170,8 @@ inline void cast(sqlite3_context* ctx, int, sqlite3_value** argv) {
     return sqlite3_result_int64(ctx, n);
   }
   if (type == oid::bool_) {  // stored as 0/1; a text by boolin's rules ('t', 'yes', 'on', '1', ...)
-    if (storage == SQLITE_INTEGER || storage == SQLITE_FLOAT) return sqlite3_result_int(ctx, sqlite3_value_double(v) != 0);
+    if (storage == SQLITE_INTEGER || storage == SQLITE_FLOAT)
+      return sqlite3_result_int(ctx, sqlite3_value_double(v) != 0);
     pgwire::Buffer bin;
     if (auto ec = pgwire::convert_format(oid::bool_, text, pgwire::format_text, pgwire::format_binary, bin)) {
       auto info = pgwire::type_error_info(ec, type, text, pgwire::format_text);
@@ -242,17 +243,16 @@ inline int register_postgresql_functions(sqlite3* db, char**, const sqlite3_api_
   for (const char* name : {"transaction_timestamp", "statement_timestamp"})
     sqlite3_create_function_v2(db, name, 0, stable, clock, &transaction_time<Form::timestamptz>, nullptr, nullptr,
                                nullptr);
-  sqlite3_create_function_v2(db, "pgwire_localtimestamp", 0, stable, clock, &transaction_time<Form::timestamp>,
-                             nullptr, nullptr, nullptr);
+  sqlite3_create_function_v2(db, "pgwire_localtimestamp", 0, stable, clock, &transaction_time<Form::timestamp>, nullptr,
+                             nullptr, nullptr);
   sqlite3_create_function_v2(db, "pgwire_current_date", 0, stable, clock, &transaction_time<Form::date>, nullptr,
                              nullptr, nullptr);
   sqlite3_create_function_v2(db, "pgwire_current_time", 0, stable, clock, &transaction_time<Form::timetz>, nullptr,
                              nullptr, nullptr);
-  sqlite3_create_function_v2(db, "pgwire_localtime", 0, stable, clock, &transaction_time<Form::time>, nullptr,
-                             nullptr, nullptr);
-  sqlite3_create_function_v2(db, "clock_timestamp", 0, stable, nullptr, &clock_timestamp, nullptr, nullptr, nullptr);
-  sqlite3_create_function_v2(db, "gen_random_uuid", 0, stable, nullptr, &gen_random_uuid, nullptr, nullptr,
+  sqlite3_create_function_v2(db, "pgwire_localtime", 0, stable, clock, &transaction_time<Form::time>, nullptr, nullptr,
                              nullptr);
+  sqlite3_create_function_v2(db, "clock_timestamp", 0, stable, nullptr, &clock_timestamp, nullptr, nullptr, nullptr);
+  sqlite3_create_function_v2(db, "gen_random_uuid", 0, stable, nullptr, &gen_random_uuid, nullptr, nullptr, nullptr);
   sqlite3_create_function_v2(db, "pgwire_divisor", 1, pure, nullptr, &divisor, nullptr, nullptr, nullptr);
   sqlite3_create_function_v2(db, "pgwire_add_interval", 3, pure, nullptr, &datetime::add_interval, nullptr, nullptr,
                              nullptr);

@@ -18,8 +18,8 @@ namespace oid = pgwire::oid;
 // `date '2024-01-01'`: the type of a literal written after its type's name
 // (the one-word names; rewrite() removes the name for SQLite), 0 if none.
 inline pgwire::Oid typed_literal_type(const Token& t) {
-  static constexpr std::string_view names[] = {"date", "time", "timestamp", "timestamptz", "interval", "uuid",
-                                               "json", "jsonb", "inet", "cidr", "numeric", "bytea", "timetz"};
+  static constexpr std::string_view names[] = {"date",  "time", "timestamp", "timestamptz", "interval", "uuid",  "json",
+                                               "jsonb", "inet", "cidr",      "numeric",     "bytea",    "timetz"};
   if (t.kind != Kind::word) return 0;
   for (auto n : names)
     if (t.is_keyword(n)) return pgwire::type_from_sql_name(n);
@@ -30,13 +30,20 @@ namespace typing {
 
 inline int numeric_rank(pgwire::Oid t) {
   switch (t) {
-    case oid::int2: return 1;
-    case oid::int4: return 2;
-    case oid::int8: return 3;
-    case oid::numeric: return 4;
-    case oid::float4: return 5;
-    case oid::float8: return 6;
-    default: return 0;
+    case oid::int2:
+      return 1;
+    case oid::int4:
+      return 2;
+    case oid::int8:
+      return 3;
+    case oid::numeric:
+      return 4;
+    case oid::float4:
+      return 5;
+    case oid::float8:
+      return 6;
+    default:
+      return 0;
   }
 }
 
@@ -62,15 +69,14 @@ inline pgwire::Oid function_type(std::string_view f, pgwire::Oid arg, pgwire::Oi
     return arg == oid::float4 || arg == oid::float8 ? oid::float8 : 0;
   }
   if ((f == "min" || f == "max") && arg == oid::varchar) return oid::text;  // min(text): varchar has none of its own
-  if (f == "min" || f == "max" || f == "abs" || f == "coalesce" || f == "nullif" || f == "greatest" ||
-      f == "least")
+  if (f == "min" || f == "max" || f == "abs" || f == "coalesce" || f == "nullif" || f == "greatest" || f == "least")
     return arg;
   if (f == "now" || f == "transaction_timestamp" || f == "statement_timestamp" || f == "clock_timestamp")
     return oid::timestamptz;
   if (f == "current_database" || f == "current_schema") return oid::name;
   if (f == "version" || f == "lower" || f == "upper" || f == "substr" || f == "substring" || f == "trim" ||
-      f == "ltrim" || f == "rtrim" || f == "btrim" || f == "replace" || f == "concat" || f == "string_agg" || f == "group_concat" ||
-      f == "md5" || f == "left" || f == "right" || f == "repeat" || f == "lpad" || f == "rpad" ||
+      f == "ltrim" || f == "rtrim" || f == "btrim" || f == "replace" || f == "concat" || f == "string_agg" ||
+      f == "group_concat" || f == "md5" || f == "left" || f == "right" || f == "repeat" || f == "lpad" || f == "rpad" ||
       f == "typeof" || f == "quote" || f == "hex" || f == "printf" || f == "format")
     return oid::text;
   if (f == "length" || f == "char_length" || f == "character_length" || f == "octet_length" || f == "strpos" ||

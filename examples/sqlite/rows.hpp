@@ -40,8 +40,8 @@ struct Prepared {
 
 // Result column i -> the item of the statement's result list it comes
 // from (nullptr: not known, e.g. a column of a `*`).
-inline std::vector<const sqlite_dialect::SelectItem*> items_by_column(const std::vector<sqlite_dialect::SelectItem>& items,
-                                                                      std::size_t ncol) {
+inline std::vector<const sqlite_dialect::SelectItem*> items_by_column(
+    const std::vector<sqlite_dialect::SelectItem>& items, std::size_t ncol) {
   std::vector<const sqlite_dialect::SelectItem*> of(ncol, nullptr);
   std::size_t stars = 0, star_at = 0;
   for (std::size_t k = 0; k < items.size(); ++k)

@@ -37,14 +37,13 @@ namespace oid = pgwire::oid;
 
 // One item of a select list.
 struct SelectItem {
-  pgwire::Oid type = 0;   // 0: not known from the SQL text
-  std::string name;       // PostgreSQL's name for it when no alias is given
-  bool column = false;    // a plain column reference
-  bool strong = false;    // named by a column or function: a cast keeps the name (FigureColname's strength 2)
-  bool star = false;      // * or t.*
-  bool aliased = false;   // AS name: SQLite reports the alias already
+  pgwire::Oid type = 0;  // 0: not known from the SQL text
+  std::string name;      // PostgreSQL's name for it when no alias is given
+  bool column = false;   // a plain column reference
+  bool strong = false;   // named by a column or function: a cast keeps the name (FigureColname's strength 2)
+  bool star = false;     // * or t.*
+  bool aliased = false;  // AS name: SQLite reports the alias already
 };
-
 
 inline std::vector<SelectItem> select_items(const std::vector<Token>& toks,
                                             const std::vector<std::pair<std::size_t, std::size_t>>& casts,
@@ -370,8 +369,7 @@ class Typer {
 // its type. Empty when the statement has no such list.
 inline std::vector<SelectItem> select_items(const std::vector<Token>& toks,
                                             const std::vector<std::pair<std::size_t, std::size_t>>& casts,
-                                            const std::vector<pgwire::Oid>& cast_types,
-                                            const ColumnResolver& resolve) {
+                                            const std::vector<pgwire::Oid>& cast_types, const ColumnResolver& resolve) {
   std::vector<SelectItem> items;
   if (toks.empty()) return items;
   if (is(toks[0], "values") && toks.size() > 2 && is(toks[1], "(")) {  // VALUES (1, 'a'), ...: the first row's types
@@ -409,13 +407,12 @@ inline std::vector<SelectItem> select_items(const std::vector<Token>& toks,
   if (i >= toks.size()) return items;
   ++i;
   if (i < toks.size() && (is(toks[i], "distinct") || is(toks[i], "all"))) {
-    if (is(toks[i], "distinct") && i + 1 < toks.size() && is(toks[i + 1], "on"))
-      i = matching_paren(toks, i + 2);
+    if (is(toks[i], "distinct") && i + 1 < toks.size() && is(toks[i + 1], "on")) i = matching_paren(toks, i + 2);
     ++i;
   }
-  static constexpr std::string_view ends[] = {"from", "where", "group", "order", "limit", "union", "having",
-                                              "window", "into", "except", "intersect", "offset", "fetch", "for",
-                                              ";", ")"};
+  static constexpr std::string_view ends[] = {"from",   "where",  "group", "order",  "limit",     "union",
+                                              "having", "window", "into",  "except", "intersect", "offset",
+                                              "fetch",  "for",    ";",     ")"};
   auto is_end = [&](std::size_t k) {
     for (auto e : ends)
       if (is(toks[k], e)) return true;
@@ -424,9 +421,12 @@ inline std::vector<SelectItem> select_items(const std::vector<Token>& toks,
   // The list ends at the first end word outside parentheses.
   std::size_t stop = i;
   for (int depth = 0; stop < toks.size(); ++stop) {
-    if (is(toks[stop], "(")) ++depth;
-    else if (is(toks[stop], ")") && depth > 0) --depth;
-    else if (depth == 0 && is_end(stop)) break;
+    if (is(toks[stop], "("))
+      ++depth;
+    else if (is(toks[stop], ")") && depth > 0)
+      --depth;
+    else if (depth == 0 && is_end(stop))
+      break;
   }
   for (std::size_t start = i; start < stop;) {
     std::size_t comma = start;

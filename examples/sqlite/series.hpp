@@ -25,8 +25,7 @@ struct Series {
   enum Column { value_column, start_column, stop_column, step_column };
 
   static int connect(sqlite3* db, void*, int, const char* const*, sqlite3_vtab** out, char**) {
-    int rc = sqlite3_declare_vtab(
-        db, "CREATE TABLE x(generate_series INT4, start HIDDEN, stop HIDDEN, step HIDDEN)");
+    int rc = sqlite3_declare_vtab(db, "CREATE TABLE x(generate_series INT4, start HIDDEN, stop HIDDEN, step HIDDEN)");
     if (rc != SQLITE_OK) return rc;
     auto* t = new Series();
     *out = &t->base;

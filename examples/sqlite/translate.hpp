@@ -31,8 +31,8 @@ inline pgwire::Oid column_type(sqlite3* db, std::string_view table, std::string_
   if (auto t = recorded_type(db, table, column)) return t;
   const char* decl = nullptr;
   std::string tb(table), col(column);
-  if (sqlite3_table_column_metadata(db, nullptr, tb.c_str(), col.c_str(), &decl, nullptr, nullptr, nullptr,
-                                    nullptr) != SQLITE_OK)
+  if (sqlite3_table_column_metadata(db, nullptr, tb.c_str(), col.c_str(), &decl, nullptr, nullptr, nullptr, nullptr) !=
+      SQLITE_OK)
     return 0;
   return pg_type(decl, SQLITE_TEXT);
 }
@@ -50,10 +50,10 @@ inline void refuse_unsupported(const std::vector<sqlite_dialect::Token>& toks) {
     std::size_t k = 1;
     if (w(k) == "or" && w(k + 1) == "replace") k += 2;
     std::string kind = w(k);
-    for (std::string_view unsupported : {"schema", "sequence", "type", "extension", "function", "procedure",
-                                         "database", "role", "user", "domain", "policy", "publication",
-                                         "subscription", "aggregate", "operator", "rule", "tablespace",
-                                         "materialized", "collation", "server", "event", "language", "cast"})
+    for (std::string_view unsupported :
+         {"schema",     "sequence",     "type",      "extension",   "function",     "procedure", "database", "role",
+          "user",       "domain",       "policy",    "publication", "subscription", "aggregate", "operator", "rule",
+          "tablespace", "materialized", "collation", "server",      "event",        "language",  "cast"})
       if (kind == unsupported) {
         std::string what = "CREATE " + kind + (kind == "materialized" ? " view" : "");
         for (char& c : what) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -63,7 +63,8 @@ inline void refuse_unsupported(const std::vector<sqlite_dialect::Token>& toks) {
       }
   }
   if (first == "grant" || first == "revoke")
-    throw not_supported(first == "grant" ? "GRANT" : "REVOKE", "sqlite_server has no privileges: every user may do everything.");
+    throw not_supported(first == "grant" ? "GRANT" : "REVOKE",
+                        "sqlite_server has no privileges: every user may do everything.");
   if (first == "comment" && second == "on") throw not_supported("COMMENT ON", "SQLite keeps no comments on objects.");
   if (first == "lock") throw not_supported("LOCK", "SQLite locks the whole database for each write transaction.");
   if (first == "alter" && (second == "sequence" || second == "schema" || second == "type" || second == "role" ||

@@ -102,8 +102,10 @@ struct Stmt {
 // 1.50), as PostgreSQL stores it; SQLite keeps the number as it computed it.
 inline std::string with_scale(sqlite3_stmt* s, int i, int storage, std::int32_t modifier) {
   int scale = (modifier - 4) & 0xffff;
-  if (storage == SQLITE_INTEGER)
-    return std::to_string(sqlite3_column_int64(s, i)) + (scale > 0 ? "." + std::string(static_cast<std::size_t>(scale), '0') : "");
+  if (storage == SQLITE_INTEGER) {
+    std::string zeros(static_cast<std::size_t>(scale), '0');
+    return std::to_string(sqlite3_column_int64(s, i)) + (scale > 0 ? "." + zeros : "");
+  }
   char buf[512];
   std::snprintf(buf, sizeof buf, "%.*f", scale, sqlite3_column_double(s, i));
   return buf;
@@ -135,10 +137,12 @@ inline bool encode_stored(sqlite3_stmt* s, int i, pgwire::Oid type, pgwire::Form
       if (storage == SQLITE_INTEGER) return put(static_cast<std::int64_t>(sqlite3_column_int64(s, i))), true;
       break;
     case oid::int4:  // an int4 expression SQLite computed in 64 bits: PostgreSQL's overflow error
-      if (storage == SQLITE_INTEGER) return put(static_cast<std::int32_t>(narrow(INT32_MIN, INT32_MAX, "integer"))), true;
+      if (storage == SQLITE_INTEGER)
+        return put(static_cast<std::int32_t>(narrow(INT32_MIN, INT32_MAX, "integer"))), true;
       break;
     case oid::int2:
-      if (storage == SQLITE_INTEGER) return put(static_cast<std::int16_t>(narrow(INT16_MIN, INT16_MAX, "smallint"))), true;
+      if (storage == SQLITE_INTEGER)
+        return put(static_cast<std::int16_t>(narrow(INT16_MIN, INT16_MAX, "smallint"))), true;
       break;
     case oid::float8:
       if (storage != SQLITE_TEXT) return put(sqlite3_column_double(s, i)), true;
