@@ -41,6 +41,9 @@
 
 namespace sqlite_example::ddl {
 
+// The name of the constraint that marks a GENERATED ALWAYS AS IDENTITY column (+ its name).
+inline constexpr std::string_view identity_always_marker = "pgwire_identity_always_";
+
 using column_types::format_type;
 using sqlite_dialect::is;
 using sqlite_dialect::Kind;
@@ -163,7 +166,7 @@ inline ColumnDef column_def(std::string_view sql, const std::vector<Token>& toks
     }
 
   // The constraints: what to keep, and what they say.
-  bool primary = false, not_null = false, identity = false;
+  bool primary = false, not_null = false, identity = false, always = false;
   std::string constraints, default_sql, default_shown;
   bool default_constant = true;  // a literal: what SQLite's ADD COLUMN accepts
   for (i = type_end; i < end;) {
@@ -197,6 +200,7 @@ inline ColumnDef column_def(std::string_view sql, const std::vector<Token>& toks
       for (std::size_t k = i; k < next; ++k) as_identity = as_identity || is(toks[k], "identity");
       if (as_identity) {
         identity = true;
+        always = i + 1 < next && is(toks[i + 1], "always");
       } else {
         constraints += " " + expression(sql, toks, i, next - 1, who);
       }
@@ -258,6 +262,12 @@ inline ColumnDef column_def(std::string_view sql, const std::vector<Token>& toks
   }
   if (!sqlite_name && !rowid && !is_string_type(type) && type != pgwire::oid::bytea && pgwire::can_convert_format(type))
     out += " CHECK (pgwire_valid(" + quoted + ", " + std::to_string(type) + "))";
+  // GENERATED ALWAYS: a named no-op CHECK marks the column, for the INSERT
+  // check of insert_defaults.hpp (SQLite keeps no such property).
+  if (always) {
+    std::string marker = std::string(identity_always_marker) + def.name;
+    out += " CONSTRAINT " + sqlite_dialect::quote_identifier(marker) + " CHECK (1)";
+  }
   out += constraints;
   def.sqlite = std::move(out);
   def.record = {table, def.name, format_type(type, modifier), default_shown};

@@ -7,7 +7,9 @@
 //   PostgreSQL inserts there too;
 // - `INSERT INTO t VALUES (1, 'x')` with fewer values than t has columns:
 //   PostgreSQL fills the first columns and defaults the rest; SQLite wants
-//   every column, so the first columns are named.
+//   every column, so the first columns are named;
+// - a value for a GENERATED ALWAYS AS IDENTITY column is 428C9, as in
+//   PostgreSQL, unless OVERRIDING SYSTEM VALUE (removed for SQLite) says so.
 
 #include <sqlite3.h>
 
@@ -18,6 +20,8 @@
 #include <vector>
 
 #include "../sqlite_dialect.hpp"
+#include "column_defs.hpp"
+#include "errors.hpp"
 
 namespace sqlite_example {
 
@@ -26,6 +30,20 @@ namespace insert_defaults_detail {
 struct ColumnDefault {
   std::string name, sql;  // sql: what replaces DEFAULT
 };
+
+// The table's CREATE statement as SQLite keeps it.
+inline std::string table_sql(sqlite3* db, const std::string& table) {
+  std::string sql;
+  sqlite3_stmt* s = nullptr;
+  if (sqlite3_prepare_v2(db, "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?1 COLLATE NOCASE", -1, &s,
+                         nullptr) == SQLITE_OK) {
+    sqlite3_bind_text(s, 1, table.c_str(), -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
+      sql = reinterpret_cast<const char*>(sqlite3_column_text(s, 0));
+  }
+  sqlite3_finalize(s);
+  return sql;
+}
 
 inline std::vector<ColumnDefault> table_defaults(sqlite3* db, const std::string& table) {
   std::vector<ColumnDefault> out;
@@ -64,7 +82,12 @@ inline std::optional<std::string> expand_insert_defaults(sqlite3* db, std::strin
   bool listed = i < toks.size() && is(toks[i], "(");
   bool has_default = false;
   for (std::size_t k = i; k < toks.size(); ++k) has_default = has_default || toks[k].is_keyword("default");
-  if (listed && !has_default) return std::nullopt;  // (the common case costs no schema lookup)
+  bool overriding_clause = false;
+  for (const auto& t : toks) overriding_clause = overriding_clause || t.is_keyword("overriding");
+  // (The common case costs one schema lookup: is any column GENERATED ALWAYS?)
+  if (listed && !has_default && !overriding_clause &&
+      insert_defaults_detail::table_sql(db, table).find(ddl::identity_always_marker) == std::string::npos)
+    return std::nullopt;
   auto defaults = insert_defaults_detail::table_defaults(db, table);
   std::vector<std::string> columns;
   if (listed) {
@@ -74,6 +97,15 @@ inline std::optional<std::string> expand_insert_defaults(sqlite3* db, std::strin
     i = close + 1;
   } else {
     for (const auto& d : defaults) columns.push_back(d.name);
+  }
+  bool overriding = false;  // OVERRIDING SYSTEM VALUE: SQLite's syntax has no such clause
+  std::vector<sqlite_dialect::Edit> clause;
+  if (i + 2 < toks.size() && toks[i].is_keyword("overriding")) {
+    if (!toks[i + 1].is_keyword("system"))
+      throw not_supported("OVERRIDING USER VALUE", "Leave the identity column out of the INSERT.");
+    clause.push_back({toks[i].offset, toks[i + 2].end(), ""});
+    overriding = true;
+    i += 3;
   }
   if (i >= toks.size() || !is(toks[i], "values")) return std::nullopt;
   std::size_t values_at = i;
@@ -85,6 +117,7 @@ inline std::optional<std::string> expand_insert_defaults(sqlite3* db, std::strin
     return "NULL";
   };
   std::vector<sqlite_dialect::Edit> edits;
+  std::vector<std::string> given;  // columns given a value in some row
   for (++i; i < toks.size() && is(toks[i], "(");) {
     std::size_t close = sqlite_dialect::matching_paren(toks, i);
     if (close >= toks.size()) return std::nullopt;
@@ -94,8 +127,11 @@ inline std::optional<std::string> expand_insert_defaults(sqlite3* db, std::strin
       if (is(toks[k], "(")) ++depth;
       if (is(toks[k], ")") && k != close) --depth;
       if ((depth == 0 && is(toks[k], ",")) || k == close) {
-        if (k == start + 1 && toks[start].is_keyword("default"))
+        if (k == start + 1 && toks[start].is_keyword("default")) {
           edits.push_back({toks[start].offset, toks[start].end(), default_of(position)});
+        } else if (position < columns.size()) {
+          given.push_back(columns[position]);  // a value, not DEFAULT
+        }
         ++position;
         start = k + 1;
       }
@@ -105,11 +141,21 @@ inline std::optional<std::string> expand_insert_defaults(sqlite3* db, std::strin
     i = close + 1;
     if (i < toks.size() && is(toks[i], ",")) ++i;
   }
+  // GENERATED ALWAYS AS IDENTITY columns take no value (ddl::identity_always_marker).
+  std::string create = insert_defaults_detail::table_sql(db, table);
+  if (create.find(ddl::identity_always_marker) != std::string::npos && !overriding)
+    for (const auto& column : given)
+      if (create.find(std::string(ddl::identity_always_marker) + column + "\"") != std::string::npos)
+        throw pgwire::PgError(
+            pgwire::ErrorInfo::error("428C9", "cannot insert a non-DEFAULT value into column \"" + column + "\"")
+                .with_detail("Column \"" + column + "\" is an identity column defined as GENERATED ALWAYS.")
+                .with_hint("Use OVERRIDING SYSTEM VALUE to override."));
   if (!listed && most > 0 && fewest == most && most < columns.size()) {
     std::string list = "(";
     for (std::size_t k = 0; k < most; ++k) list += (k ? ", " : "") + sqlite_dialect::quote_identifier(columns[k]);
     edits.push_back({toks[values_at].offset, toks[values_at].offset, list + ") "});
   }
+  edits.insert(edits.end(), clause.begin(), clause.end());
   if (edits.empty()) return std::nullopt;
   return sqlite_dialect::apply_edits(sql, std::move(edits));
 }
