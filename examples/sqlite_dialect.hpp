@@ -1,17 +1,23 @@
 #pragma once
-// The little SQL understanding sqlite_server needs on top of SQLite:
+// PostgreSQL's SQL as SQLite runs it, statement text to statement text (no
+// database needed; sqlite/translate.hpp adds what needs the schema: DDL,
+// DEFAULT in VALUES, column types):
 //
-// - PostgreSQL casts (`$1::int4`, `'2024-02-29'::date`) are not SQLite
-//   syntax. They are removed before SQLite sees the statement; a cast on a
-//   parameter types that parameter (as in PostgreSQL).
-// - SQLite cannot say what type a parameter has; PostgreSQL infers it from
-//   the context. The common contexts are recognised here: a column of an
-//   INSERT column list (`INSERT INTO t (a, b) VALUES ($1, $2)`), a comparison
-//   with a column (`WHERE id = $1`, `SET a = $1`), LIMIT/OFFSET. The caller
-//   resolves the column names to declared types.
+// - rewrite(): casts (`$1::int4`, `'2024-02-29'::date`, CAST(x AS t)),
+//   ARRAY[...] constants, value keywords (CURRENT_TIMESTAMP, current_user),
+//   division by zero, interval and date arithmetic, PostgreSQL-only call
+//   syntax and functions, regular-expression operators (sqlite/expressions.hpp,
+//   sqlite/date_arithmetic.hpp), and the result columns' PostgreSQL types
+//   and names (sqlite/select_list.hpp).
+// - infer_parameters(): SQLite cannot say what type a parameter has;
+//   PostgreSQL infers it from the context. The common contexts are
+//   recognised here: a column of an INSERT column list (`INSERT INTO t (a,
+//   b) VALUES ($1, $2)`), a comparison with a column (`WHERE id = $1`,
+//   `SET a = $1`), LIMIT/OFFSET. The caller resolves the column names to
+//   declared types.
 //
-// Token patterns, not a parser: anything it does not recognise is left alone,
-// and the parameter stays untyped (text), which is what it was before.
+// Token patterns, not a parser: anything not recognised is left to SQLite
+// as written (and a parameter stays untyped: text).
 
 #include <string>
 #include <string_view>
@@ -20,87 +26,25 @@
 #include <pgwire/protocol/sql_text.hpp>
 #include <pgwire/types/oid.hpp>
 
+#include "sqlite/date_arithmetic.hpp"
+#include "sqlite/expressions.hpp"
+#include "sqlite/select_list.hpp"
+#include "sqlite/tokens.hpp"
+
 namespace sqlite_dialect {
 
-// The library's SQL tokenizer (PostgreSQL's lexical rules: quotes, dollar
-// quotes, nested comments, $n parameters, operators).
-using Token = pgwire::SqlToken;
-using Kind = pgwire::SqlToken::Kind;
-
-inline std::vector<Token> tokenize(std::string_view s) { return pgwire::tokenize(s); }
-
-// A keyword (any case) or an operator / punctuation.
-inline bool is(const Token& t, std::string_view text) { return t.is_keyword(text) || t.is_punct(text); }
-
-// The n of a $n parameter.
-inline int param(const Token& t) {
-  int n = 0;
-  for (std::size_t i = 1; i < t.text.size() && t.text[i] >= '0' && t.text[i] <= '9' && n < 100000; ++i)
-    n = n * 10 + (t.text[i] - '0');
-  return n;
-}
-
 struct Rewritten {
-  std::string sql;                 // what SQLite gets: the casts removed
+  std::string sql;                 // what SQLite gets (see rewrite())
   std::vector<pgwire::Oid> casts;  // per $n (index n-1): the type of `$n::type`, 0 if none
-  // Per column of the first SELECT list: the type of a cast applied last to
-  // the whole column (`$1::int4`, `count(*)::int4 AS n`), 0 if none. SQLite
-  // would judge those columns by their value; PostgreSQL reports the cast.
-  std::vector<pgwire::Oid> column_casts;
-  // The name PostgreSQL gives such a column without an alias: the type's
-  // ("SELECT 1::int4" is column "int4"); empty: SQLite's name stands.
-  std::vector<std::string> column_names;
+  // The result list as PostgreSQL types and names it (select_list.hpp);
+  // empty when not known.
+  std::vector<SelectItem> columns;
 };
 
 struct Cast {
   std::size_t at, last;  // token of "::" and the type's last token
   pgwire::Oid type;
 };
-
-// column_casts of `toks` (see Rewritten) from the casts found in them.
-inline void select_list_casts(const std::vector<Token>& toks, const std::vector<Cast>& casts, Rewritten& out) {
-  std::size_t i = 0;
-  while (i < toks.size() && !is(toks[i], "select")) {
-    if (is(toks[i], "(")) return;  // a WITH query or the like: leave it to SQLite
-    ++i;
-  }
-  if (i == toks.size()) return;
-  static constexpr std::string_view ends[] = {"from", "where", "group", "order", "limit", "union", "having",
-                                              "window", "into", "except", "intersect", ";"};
-  std::size_t start = ++i, depth = 0;
-  auto finish = [&](std::size_t end) {  // the column is toks[start, end)
-    pgwire::Oid type = 0;
-    std::string name;
-    for (const Cast& c : casts) {
-      if (c.at < start || c.last >= end) continue;
-      std::size_t rest = end - c.last - 1;  // nothing, "alias" or "AS alias" may follow
-      bool alias = rest == 0 || (rest == 1 && toks[end - 1].kind != Kind::punct) ||
-                   (rest == 2 && is(toks[c.last + 1], "as"));
-      type = alias ? c.type : 0;
-      name.clear();
-      if (type != 0 && rest == 0) {
-        pgwire::Oid named = pgwire::element_type_of(type) ? pgwire::element_type_of(type) : type;
-        name = std::string(pgwire::type_name(named));
-      }
-    }
-    out.column_casts.push_back(type);
-    out.column_names.push_back(std::move(name));
-  };
-  for (; i < toks.size(); ++i) {
-    if (is(toks[i], "(")) ++depth;
-    if (is(toks[i], ")") && depth > 0) --depth;
-    if (depth > 0) continue;
-    if (is(toks[i], ",")) {
-      finish(i);
-      start = i + 1;
-      continue;
-    }
-    bool end = false;
-    for (auto e : ends) end = end || is(toks[i], e);
-    if (end) break;
-  }
-  finish(i);
-}
 
 // ARRAY[1, NULL, -3] or ARRAY['a', NULL] of constants (what psycopg2 sends
 // for a list) -> the array's text form as a string literal, '{1,NULL,-3}'.
@@ -146,22 +90,10 @@ inline std::size_t array_literal(const std::vector<Token>& toks, std::size_t i, 
   return j;
 }
 
-// Removes `::type` casts whose type is a built-in PostgreSQL type, and turns
-// constant ARRAY[...] constructors into array literals.
-inline Rewritten strip_casts(std::string_view sql) {
-  auto toks = tokenize(sql);
-  Rewritten out;
+// The `::type` casts whose type is a built-in PostgreSQL type.
+inline std::vector<Cast> find_casts(std::string_view sql, const std::vector<Token>& toks) {
   std::vector<Cast> found;
-  std::size_t copied = 0;
   for (std::size_t i = 0; i < toks.size(); ++i) {
-    std::string literal;
-    if (std::size_t last = array_literal(toks, i, literal)) {
-      out.sql.append(sql.substr(copied, toks[i].offset - copied));
-      out.sql.append(literal);
-      copied = toks[last].end();
-      i = last;
-      continue;
-    }
     if (!is(toks[i], "::") || i + 1 >= toks.size()) continue;
     // The longest run of up to four words that names a type ("double
     // precision", "timestamp with time zone"), then "(p,s)" and "[]".
@@ -191,23 +123,171 @@ inline Rewritten strip_casts(std::string_view sql) {
       if (j >= toks.size() || !is(toks[j], "]")) break;
       last = j;
     }
-    std::size_t end = toks[last].end();
-    type = pgwire::type_from_sql_name(sql.substr(toks[first].offset, end - toks[first].offset));
+    type = pgwire::type_from_sql_name(sql.substr(toks[first].offset, toks[last].end() - toks[first].offset));
     if (type == 0) continue;
     found.push_back({i, last, type});
-    if (i > 0 && toks[i - 1].kind == Kind::parameter) {
-      auto n = static_cast<std::size_t>(param(toks[i - 1]));
-      if (out.casts.size() < n) out.casts.resize(n, 0);
-      out.casts[n - 1] = type;
-    }
-    out.sql.append(sql.substr(copied, toks[i].offset - copied));
-    copied = end;
     i = last;
   }
-  out.sql.append(sql.substr(copied));
-  select_list_casts(toks, found, out);
+  return found;
+}
+
+// Casts whose value changes (pgwire_cast, functions.hpp): to integers
+// (rounding, range), to boolean (0/1), and between dates and timestamps. Others are removed:
+// SQLite converts text and numbers where it uses them, and the result
+// column is typed by the cast.
+inline bool converting_cast(pgwire::Oid type) {
+  return type == pgwire::oid::int2 || type == pgwire::oid::int4 || type == pgwire::oid::int8 ||
+         type == pgwire::oid::bool_ ||
+         type == pgwire::oid::date || type == pgwire::oid::time || type == pgwire::oid::timestamp ||
+         type == pgwire::oid::timestamptz;
+}
+
+// The first token of what the cast at toks[at] ("::") applies to: the
+// primary before it (:: binds tightest); toks.size() for a parameter ($1::int4
+// types the parameter instead) or a shape not recognised.
+inline std::size_t cast_operand_start(const std::vector<Token>& toks, std::size_t at, const std::vector<Cast>& casts,
+                                      const std::vector<std::size_t>& starts) {
+  if (at == 0) return toks.size();
+  std::size_t k = at - 1;
+  for (std::size_t c = 0; c < starts.size(); ++c)  // x::text::int: x
+    if (casts[c].last == k) return starts[c];
+  const Token& t = toks[k];
+  if (is(t, ")")) {
+    int depth = 0;
+    for (std::size_t j = k + 1; j-- > 0;) {
+      if (is(toks[j], ")")) ++depth;
+      if (is(toks[j], "(") && --depth == 0) {
+        k = j;
+        break;
+      }
+      if (j == 0) return toks.size();
+    }
+    if (k > 0 && toks[k - 1].kind == Kind::word && !is(toks[k - 1], "in") && !is(toks[k - 1], "exists")) --k;
+  } else if (t.kind == Kind::parameter || !(t.is_name() || t.kind == Kind::number || t.kind == Kind::string)) {
+    return toks.size();
+  }
+  while (k >= 2 && is(toks[k - 1], ".") && toks[k - 2].is_name()) k -= 2;
+  return k;
+}
+
+// CAST(x AS type) with a PostgreSQL type: SQLite would apply its affinity
+// rules for the type's name (CAST('2024-01-01' AS date) is 2024, CAST(x AS
+// uuid) a number). Converting casts become pgwire_cast(x, type), text casts
+// CAST(x AS TEXT), floats CAST(x AS REAL); any other type keeps the value
+// (checked when read, typed by the result column).
+inline void rewrite_cast_calls(std::string_view sql, const std::vector<Token>& toks, std::vector<Edit>& edits) {
+  for (std::size_t i = 0; i + 1 < toks.size(); ++i) {
+    if (!toks[i].is_keyword("cast") || !is(toks[i + 1], "(")) continue;
+    std::size_t close = matching_paren(toks, i + 1), as = close;
+    if (close >= toks.size()) continue;
+    int depth = 0;
+    for (std::size_t k = i + 1; k < close; ++k) {
+      if (is(toks[k], "(")) ++depth;
+      if (is(toks[k], ")")) --depth;
+      if (depth == 1 && toks[k].is_keyword("as")) as = k;
+    }
+    if (as == close || as + 1 >= close) continue;
+    auto type_text = sql.substr(toks[as + 1].offset, toks[close - 1].end() - toks[as + 1].offset);
+    pgwire::Oid type = pgwire::type_from_sql_name(type_text);
+    if (type == 0) continue;  // SQLite's own type names: SQLite's cast
+    std::string sqlite_type;
+    if (converting_cast(type)) {
+      edits.push_back({toks[i].offset, toks[i + 1].end(), "pgwire_cast("});
+      edits.push_back({toks[as].offset, toks[close].offset, ", " + std::to_string(type)});
+      continue;
+    }
+    if (type == pgwire::oid::text || type == pgwire::oid::varchar || type == pgwire::oid::bpchar ||
+        type == pgwire::oid::name)
+      sqlite_type = "TEXT";
+    else if (type == pgwire::oid::float4 || type == pgwire::oid::float8)
+      sqlite_type = "REAL";
+    else if (type == pgwire::oid::numeric)
+      sqlite_type = "NUMERIC";
+    if (!sqlite_type.empty()) {
+      edits.push_back({toks[as + 1].offset, toks[close - 1].end(), sqlite_type});
+    } else {  // (x): the value as it is
+      edits.push_back({toks[i].offset, toks[i].end(), ""});
+      edits.push_back({toks[as].offset, toks[close].offset, ""});
+    }
+  }
+}
+
+// What SQLite runs for a PostgreSQL statement, and what PostgreSQL would
+// report about it:
+// - `::type` casts of built-in types are removed, or become pgwire_cast()
+//   where the value changes (converting_cast); a cast on a parameter types
+//   that parameter (as in PostgreSQL);
+// - constant ARRAY[...] constructors become array literals;
+// - value keywords and session functions, division by zero, interval
+//   and date arithmetic (date_arithmetic.hpp), public.t, ILIKE, FOR UPDATE (expressions.hpp);
+// - the result list's PostgreSQL types and names (select_list.hpp), with
+//   `resolve` telling the types of columns.
+inline Rewritten rewrite(std::string_view sql, const Identity& who = {}, const ColumnResolver& resolve = {}) {
+  auto toks = tokenize(sql);
+  Rewritten out;
+  std::vector<Edit> edits;
+  for (std::size_t i = 0; i < toks.size(); ++i) {
+    std::string literal;
+    if (std::size_t last = array_literal(toks, i, literal)) {
+      edits.push_back({toks[i].offset, toks[last].end(), std::move(literal)});
+      i = last;
+    }
+  }
+  auto casts = find_casts(sql, toks);
+  std::vector<CastSpan> spans;
+  std::vector<std::pair<std::size_t, std::size_t>> ranges;
+  std::vector<pgwire::Oid> types;
+  for (const Cast& c : casts) {
+    spans.push_back({c.at, c.last, c.type});
+    ranges.emplace_back(c.at, c.last);
+    types.push_back(c.type);
+    if (c.at > 0 && toks[c.at - 1].kind == Kind::parameter) {
+      auto n = static_cast<std::size_t>(param(toks[c.at - 1]));
+      if (out.casts.size() < n) out.casts.resize(n, 0);
+      out.casts[n - 1] = c.type;
+    }
+  }
+  std::vector<std::size_t> operand_starts;  // per cast: its operand's first token (toks.size(): not wrapped)
+  for (std::size_t c = 0; c < casts.size(); ++c) {
+    std::size_t start = converting_cast(casts[c].type) ? cast_operand_start(toks, casts[c].at, casts, operand_starts)
+                                                       : toks.size();
+    operand_starts.push_back(start);
+    if (start < toks.size()) spans[c].operand = start;
+  }
+  // Wrappers made first enclose those made later at the same place
+  // (apply_edits): interval and date arithmetic, then division, then casts.
+  rewrite_interval_arithmetic(toks, spans, edits);
+  rewrite_date_arithmetic(toks, spans, resolve, edits);
+  guard_division(toks, spans, edits);
+  for (std::size_t c = 0; c < casts.size(); ++c) {
+    std::size_t start = operand_starts[c];
+    if (start < toks.size()) {
+      edits.push_back({toks[start].offset, toks[start].offset, "pgwire_cast("});
+      std::string type = ", " + std::to_string(casts[c].type) + ")";
+      edits.push_back({toks[casts[c].at].offset, toks[casts[c].last].end(), std::move(type)});
+    } else {
+      edits.push_back({toks[casts[c].at].offset, toks[casts[c].last].end(), ""});
+    }
+  }
+  for (std::size_t i = 0; i + 1 < toks.size(); ++i)  // date '2024-01-01' -> '2024-01-01'
+    if (typed_literal_type(toks[i]) != 0 && toks[i + 1].kind == Kind::string && (i == 0 || !is(toks[i - 1], ".")))
+      edits.push_back({toks[i].offset, toks[i + 1].offset, ""});
+  rewrite_keywords(toks, who, edits);
+  rewrite_names(toks, edits);
+  remove_locking_clauses(toks, edits);
+  rewrite_calls(toks, edits);
+  keep_long_numbers(toks, edits);
+  rewrite_series_select(toks, edits);
+  rewrite_cast_calls(sql, toks, edits);
+  rewrite_column_aliases(toks, edits);
+  rewrite_regex_operators(toks, edits);
+  out.sql = apply_edits(sql, std::move(edits));
+  out.columns = select_items(toks, ranges, types, resolve);
   return out;
 }
+
+// rewrite() without a session (COPY's query).
+inline Rewritten strip_casts(std::string_view sql) { return rewrite(sql); }
 
 // Where a parameter's type can come from: a column (of one of `tables`),
 // or a fixed type (LIMIT/OFFSET take int8).
@@ -215,11 +295,6 @@ struct ParamContext {
   std::string column;
   pgwire::Oid type = 0;
 };
-
-// A name as written; a quoted identifier without its quotes.
-inline std::string unquote(const Token& t) {
-  return t.kind == Kind::quoted_identifier ? t.value() : std::string(t.text);
-}
 
 struct Inference {
   std::vector<std::string> tables;      // FROM / JOIN / UPDATE / INTO targets, in order

@@ -20,7 +20,9 @@
 
 #include "common.hpp"
 #include "sqlite/copy.hpp"
+#include "sqlite/functions.hpp"
 #include "sqlite/rows.hpp"
+#include "sqlite/translate.hpp"
 #include "sqlite/values.hpp"
 #include "sqlite/worker.hpp"
 #include "sqlite_dialect.hpp"
@@ -103,24 +105,20 @@ void bind_parameters(sqlite3_stmt* s, const pgwire::Portal& portal) {
 std::vector<pgwire::Oid> infer_parameter_types(sqlite3* db, std::string_view sql, std::size_t n) {
   std::vector<pgwire::Oid> out(n, 0);
   auto inf = sqlite_dialect::infer_parameters(sql);
-  auto column_type = [&](const std::string& column) -> pgwire::Oid {
-    for (const auto& table : inf.tables) {
-      const char* decl = nullptr;
-      if (sqlite3_table_column_metadata(db, nullptr, table.c_str(), column.c_str(), &decl, nullptr, nullptr,
-                                        nullptr, nullptr) == SQLITE_OK)
-        return pg_type(decl, SQLITE_TEXT);
-    }
+  auto type_of = [&](const std::string& column) -> pgwire::Oid {
+    for (const auto& table : inf.tables)
+      if (auto t = column_type(db, table, column)) return t;
     return 0;
   };
   for (std::size_t i = 0; i < n && i < inf.params.size(); ++i)
-    out[i] = inf.params[i].type != 0 ? inf.params[i].type : column_type(inf.params[i].column);
+    out[i] = inf.params[i].type != 0 ? inf.params[i].type : type_of(inf.params[i].column);
   if (!inf.positional.empty() && !inf.tables.empty()) {  // INSERT INTO t VALUES ($1, ...)
     sqlite3_stmt* info = nullptr;
-    if (sqlite3_prepare_v2(db, "SELECT type FROM pragma_table_info(?1)", -1, &info, nullptr) == SQLITE_OK) {
+    if (sqlite3_prepare_v2(db, "SELECT name FROM pragma_table_info(?1)", -1, &info, nullptr) == SQLITE_OK) {
       sqlite3_bind_text(info, 1, inf.tables.front().c_str(), -1, SQLITE_TRANSIENT);
       std::vector<pgwire::Oid> cols;
       while (sqlite3_step(info) == SQLITE_ROW)
-        cols.push_back(pg_type(reinterpret_cast<const char*>(sqlite3_column_text(info, 0)), SQLITE_TEXT));
+        cols.push_back(column_type(db, inf.tables.front(), reinterpret_cast<const char*>(sqlite3_column_text(info, 0))));
       for (std::size_t i = 0; i < n && i < inf.positional.size(); ++i)
         if (out[i] == 0 && inf.positional[i] > 0 && inf.positional[i] <= cols.size())
           out[i] = cols[inf.positional[i] - 1];
@@ -133,10 +131,12 @@ std::vector<pgwire::Oid> infer_parameter_types(sqlite3* db, std::string_view sql
 // On the worker: Parse. Compile once to learn parameters and columns
 // (Describe before Bind). Parameter types: the client's, else a cast
 // ($1::int4), else inferred from the column they meet, else text.
-void prepare_statement(sqlite3* db, const std::shared_ptr<Worker>& worker, pgwire::Statement& stmt) {
-  auto rewritten = sqlite_dialect::strip_casts(stmt.sql);
+void prepare_statement(sqlite3* db, const std::shared_ptr<Worker>& worker, pgwire::Statement& stmt,
+                       const sqlite_dialect::Identity& who) {
+  auto rewritten = translate(db, stmt.sql, who);
   auto prepared = std::make_shared<Prepared>();
   prepared->sql = std::move(rewritten.sql);
+  prepared->after = std::move(rewritten.after);
   auto s = std::make_unique<Stmt>(worker);
   int rc = sqlite3_prepare_v2(db, prepared->sql.data(), static_cast<int>(prepared->sql.size()), &s->s, nullptr);
   if (rc != SQLITE_OK) throw pgwire::PgError(sqlite_error(db, rc));
@@ -150,7 +150,7 @@ void prepare_statement(sqlite3* db, const std::shared_ptr<Worker>& worker, pgwir
     if (t == 0) t = inferred[i];
     if (t == 0) t = oid::text;
   }
-  if (sqlite3_column_count(s->s) > 0) {
+  if (sqlite3_column_count(s->s) > 0 && upper_word(stmt.sql) != "ALTER") {  // (see execute_statement)
     // Expression columns have no declared type: a read-only statement
     // without parameters is stepped once to learn them (SELECT 1 + 1 is
     // int8, not text), then reset.
@@ -168,7 +168,8 @@ void prepare_statement(sqlite3* db, const std::shared_ptr<Worker>& worker, pgwir
 // On the worker: runs one statement; with a portal, binds its parameters
 // and keeps the schema reported at Parse (`home`: its compiled statements).
 pgwire::Response execute_statement(sqlite3* db, const std::shared_ptr<Worker>& worker, std::string_view sql,
-                                   const pgwire::Portal* portal, const std::shared_ptr<Prepared>& home) {
+                                   const pgwire::Portal* portal, const std::shared_ptr<Prepared>& home,
+                                   const sqlite_dialect::Identity& who) {
   std::string word = upper_word(sql);
   // PostgreSQL's BEGIN options (ISOLATION LEVEL, READ ONLY, ...) and START
   // TRANSACTION are not SQLite syntax; SQLite's transactions are serializable.
@@ -177,12 +178,12 @@ pgwire::Response execute_statement(sqlite3* db, const std::shared_ptr<Worker>& w
     return pgwire::Response::begin(word == "BEGIN" ? "BEGIN" : "START TRANSACTION");
   }
   std::unique_ptr<Stmt> stmt;
-  sqlite_dialect::Rewritten rewritten;  // simple query: the SQL SQLite runs, and column casts
+  Translation rewritten;  // simple query: the SQL SQLite runs, its result columns, what DDL records
   if (home && !home->idle.empty()) {
     stmt = std::move(home->idle.back());
     home->idle.pop_back();
   } else {
-    if (!home) rewritten = sqlite_dialect::strip_casts(sql);
+    if (!home) rewritten = translate(db, sql, who);
     const std::string& text = home ? home->sql : rewritten.sql;
     stmt = std::make_unique<Stmt>(worker);
     int rc = sqlite3_prepare_v2(db, text.data(), static_cast<int>(text.size()), &stmt->s, nullptr);
@@ -196,19 +197,26 @@ pgwire::Response execute_statement(sqlite3* db, const std::shared_ptr<Worker>& w
     if (home) home->give_back(std::move(stmt));
     return error;
   }
-  if (sqlite3_column_count(stmt->s) > 0) {
+  // (ALTER TABLE ADD COLUMN with a CHECK compiles SQLite's own check query,
+  // whose column is no result of the statement.)
+  if (sqlite3_column_count(stmt->s) > 0 && word != "ALTER") {
     pgwire::SchemaPtr schema = portal && portal->statement->columns ? portal->statement->columns
                                                                      : schema_of(stmt->s, rc == SQLITE_ROW, rewritten);
     auto rows = std::make_unique<SqliteRows>(worker, std::move(stmt), rc == SQLITE_ROW, schema, home);
-    return pgwire::Response::rows(schema, std::move(rows));
+    // INSERT/UPDATE/DELETE ... RETURNING: tagged "INSERT 0 n" / "UPDATE n", as PostgreSQL does.
+    bool returning = word == "INSERT" || word == "UPDATE" || word == "DELETE";
+    return pgwire::Response::rows(schema, std::move(rows), returning ? word : "SELECT");
   }
   if (home) home->give_back(std::move(stmt));
   auto changes = sqlite3_changes64(db);
+  if (const auto& after = home ? home->after : rewritten.after) after(db);
   if (word == "INSERT") return pgwire::Response::command("INSERT 0 " + std::to_string(changes));
   if (word == "UPDATE" || word == "DELETE") return pgwire::Response::command(word + " " + std::to_string(changes));
   if (word == "BEGIN" || word == "START") return pgwire::Response::begin();
   if (word == "COMMIT" || word == "END") return pgwire::Response::commit();
   if (word == "ROLLBACK") return pgwire::Response::rollback();
+  if (word == "TRUNCATE") return pgwire::Response::command("TRUNCATE TABLE");
+  if (upper_word(sql, 3) == "CREATE UNIQUE INDEX") return pgwire::Response::command("CREATE INDEX");
   if (word == "CREATE" || word == "DROP" || word == "ALTER") {
     std::string tag = upper_word(sql, 3);  // CREATE TEMP TABLE: "CREATE TABLE"
     for (std::string_view temp : {" TEMP ", " TEMPORARY "})
@@ -239,8 +247,9 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
     if (upper_word(stmt.sql) == "COPY") co_return;  // no columns (NoData); runs at Execute
     auto w = worker(session);
     starting(session, w);
+    auto who = identity(session);
     auto job = [&](sqlite3* db) {
-      prepare_statement(db, w, stmt);
+      prepare_statement(db, w, stmt, who);
       return true;
     };
     co_await w->call<bool>(std::move(job));
@@ -284,6 +293,13 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
     return owner->worker;
   }
 
+  // What current_user, current_database() and version() say in SQL.
+  static sqlite_dialect::Identity identity(const pgwire::Session& session) {
+    auto version = session.parameter("server_version");
+    return {session.client().user, session.client().database,
+            "PostgreSQL " + version.value_or(pgwire::default_server_version) + " (pgwire-cpp)"};
+  }
+
   // A statement starts on `w`: a CancelRequest for it interrupts SQLite.
   static void starting(pgwire::Session& session, const std::shared_ptr<Worker>& w) {
     w->clear_interrupt();
@@ -323,7 +339,8 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
       pgwire::Response r = co_await w->call<pgwire::Response>(std::move(job));
       co_return r;
     }
-    auto job = [&](sqlite3* db) { return execute_statement(db, w, sql, portal, home); };
+    auto who = identity(session);
+    auto job = [&](sqlite3* db) { return execute_statement(db, w, sql, portal, home, who); };
     pgwire::Response r = co_await w->call<pgwire::Response>(std::move(job));
     co_return r;
   }
@@ -358,6 +375,7 @@ int main(int argc, char** argv) {
   // Every session opens its own connection; an in-memory database is shared
   // through SQLite's shared cache and kept alive by `keeper`.
   std::string uri = file.empty() ? "file:pgwire_demo?mode=memory&cache=shared" : "file:" + file;
+  install_postgresql_functions();  // now(), generate_series, ... on every connection
   sqlite3* keeper = nullptr;
   int flags_open = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI;
   if (sqlite3_open_v2(uri.c_str(), &keeper, flags_open, nullptr) != SQLITE_OK) {

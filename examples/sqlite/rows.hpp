@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 
 #include <exception>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -14,6 +15,7 @@
 #include <pgwire/types.hpp>
 
 #include "../sqlite_dialect.hpp"
+#include "column_types.hpp"
 #include "values.hpp"
 #include "worker.hpp"
 
@@ -25,6 +27,7 @@ namespace sqlite_example {
 // `idle` is touched on the worker only.
 struct Prepared {
   std::string sql;
+  std::function<void(sqlite3*)> after;  // DDL: what to record once it ran (translate.hpp)
   std::vector<std::unique_ptr<Stmt>> idle;
 
   void give_back(std::unique_ptr<Stmt> s) {
@@ -35,19 +38,53 @@ struct Prepared {
   }
 };
 
-// Columns of a prepared statement: declared types, or (for expressions) the
-// type of the first row's value when one was stepped.
+// Result column i -> the item of the statement's result list it comes
+// from (nullptr: not known, e.g. a column of a `*`).
+inline std::vector<const sqlite_dialect::SelectItem*> items_by_column(
+    const std::vector<sqlite_dialect::SelectItem>& items, std::size_t ncol) {
+  std::vector<const sqlite_dialect::SelectItem*> of(ncol, nullptr);
+  std::size_t stars = 0, star_at = 0;
+  for (std::size_t k = 0; k < items.size(); ++k)
+    if (items[k].star) ++stars, star_at = k;
+  if (stars == 0 && items.size() == ncol) {
+    for (std::size_t k = 0; k < ncol; ++k) of[k] = &items[k];
+  } else if (stars == 1 && items.size() - 1 <= ncol) {
+    std::size_t expanded = ncol - (items.size() - 1);
+    for (std::size_t k = 0; k < star_at; ++k) of[k] = &items[k];
+    for (std::size_t k = star_at + 1; k < items.size(); ++k) of[k - 1 + expanded] = &items[k];
+  }
+  return of;
+}
+
+// Columns of a statement as PostgreSQL describes them. Type: an
+// expression's as PostgreSQL types it (select_list.hpp), else the
+// column's PostgreSQL declaration (recorded by the DDL translation, or
+// SQLite's declared type), else the type of the first row's value when one
+// was stepped. Name: PostgreSQL's for an expression without an alias
+// (count, ?column?, int4, ...), else SQLite's.
 inline pgwire::SchemaPtr schema_of(sqlite3_stmt* s, bool have_row, const sqlite_dialect::Rewritten& sql) {
   std::vector<pgwire::Column> cols;
   int ncol = sqlite3_column_count(s);
+  auto items = items_by_column(sql.columns, static_cast<std::size_t>(ncol));
+  sqlite3* db = sqlite3_db_handle(s);
   for (int i = 0; i < ncol; ++i) {
-    auto at = static_cast<std::size_t>(i);
-    // SELECT x::type: PostgreSQL reports the cast's type (and names the column after it).
-    bool cast = at < sql.column_casts.size() && sql.column_casts[at] != 0;
-    pgwire::Oid t = cast ? sql.column_casts[at]
-                         : pg_type(sqlite3_column_decltype(s, i), have_row ? sqlite3_column_type(s, i) : SQLITE_TEXT);
-    std::string name = cast && !sql.column_names[at].empty() ? sql.column_names[at] : sqlite3_column_name(s, i);
-    cols.push_back({std::move(name), t, pgwire::type_size(t)});
+    const sqlite_dialect::SelectItem* item = items[static_cast<std::size_t>(i)];
+    pgwire::Oid t = item && !item->column ? item->type : 0;
+    std::int32_t modifier = -1;
+    if (t == 0) {
+      const char* table = sqlite3_column_table_name(s, i);
+      const char* origin = sqlite3_column_origin_name(s, i);
+      if (table && origin) {
+        auto recorded = recorded_column(db, table, origin);
+        t = recorded.type;
+        modifier = recorded.modifier;
+      }
+    }
+    if (t == 0 && item) t = item->type;
+    if (t == 0) t = pg_type(sqlite3_column_decltype(s, i), have_row ? sqlite3_column_type(s, i) : SQLITE_TEXT);
+    std::string name = sqlite3_column_name(s, i);
+    if (item && !item->aliased && !item->column && !item->name.empty()) name = item->name;
+    cols.push_back({std::move(name), t, pgwire::type_size(t), modifier});
   }
   return pgwire::make_schema(std::move(cols));
 }
@@ -82,6 +119,7 @@ struct Cursor {
   std::unique_ptr<Stmt> stmt;
   bool has_row = false;
   std::vector<pgwire::Oid> types;
+  std::vector<std::int32_t> modifiers;  // per column, or empty (none)
   pgwire::Buffer scratch;
 
   // On the worker: up to one batch of rows, each column in formats[i].
@@ -92,7 +130,9 @@ struct Cursor {
       while (has_row && batch.rows < batch_rows && batch.data.size() < batch_bytes) {
         for (std::size_t i = 0; i < n; ++i) {
           std::size_t at = batch.data.size();
-          bool value = encode_stored(stmt->s, static_cast<int>(i), types[i], formats[i], batch.data, scratch);
+          std::int32_t modifier = i < modifiers.size() ? modifiers[i] : -1;
+          bool value =
+              encode_stored(stmt->s, static_cast<int>(i), types[i], formats[i], batch.data, scratch, modifier);
           batch.fields.push_back({at, value ? static_cast<std::ptrdiff_t>(batch.data.size() - at) : -1});
         }
         ++batch.rows;
@@ -118,7 +158,10 @@ class SqliteRows final : public pgwire::RowSource {
       : worker_(std::move(worker)), state_(std::make_shared<State>()) {
     state_->cursor.stmt = std::move(stmt);
     state_->cursor.has_row = has_row;
-    for (const auto& c : *schema) state_->cursor.types.push_back(c.type);
+    for (const auto& c : *schema) {
+      state_->cursor.types.push_back(c.type);
+      state_->cursor.modifiers.push_back(c.type_modifier);
+    }
     state_->home = std::move(home);
   }
   ~SqliteRows() override {

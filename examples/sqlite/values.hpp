@@ -1,6 +1,6 @@
 #pragma once
 // How sqlite_server maps SQLite to PostgreSQL: declared types to type OIDs,
-// result codes to SQLSTATEs, stored values to wire values and back. Every
+// stored values to wire values and back (errors: errors.hpp). Every
 // function here runs on a connection's worker (worker.hpp).
 //
 // Storage: integers, floats, booleans and bytea are stored natively
@@ -10,12 +10,15 @@
 #include <sqlite3.h>
 
 #include <cctype>
+#include <cstdint>
+#include <cstdio>
 #include <memory>
 #include <string>
 #include <string_view>
 
 #include <pgwire/types.hpp>
 
+#include "errors.hpp"
 #include "worker.hpp"
 
 namespace sqlite_example {
@@ -74,27 +77,6 @@ inline pgwire::PgError invalid_value(pgwire::Oid type, std::string_view value, s
   return pgwire::PgError(pgwire::type_error_info(ec, type, value, format));
 }
 
-// SQLite result codes -> SQLSTATE, so clients see familiar errors.
-inline pgwire::ErrorInfo sqlite_error(sqlite3* db, int rc) {
-  if ((rc & 0xff) == SQLITE_INTERRUPT)
-    return pgwire::ErrorInfo::error(pgwire::sqlstate::query_canceled, "canceling statement due to user request");
-  std::string msg = sqlite3_errmsg(db);
-  const char* code = pgwire::sqlstate::internal_error;
-  int ext = sqlite3_extended_errcode(db);
-  if (ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY) code = "23505";
-  else if (ext == SQLITE_CONSTRAINT_NOTNULL) code = "23502";
-  else if (ext == SQLITE_CONSTRAINT_FOREIGNKEY) code = "23503";
-  else if (ext == SQLITE_CONSTRAINT_CHECK) code = "23514";
-  else if ((rc & 0xff) == SQLITE_CONSTRAINT) code = "23000";
-  else if (msg.starts_with("no such table")) code = pgwire::sqlstate::undefined_table;
-  else if (msg.starts_with("no such column")) code = "42703";
-  else if (msg.find("syntax error") != std::string::npos || msg.starts_with("incomplete input"))
-    code = pgwire::sqlstate::syntax_error;
-  else if (msg.find("already exists") != std::string::npos) code = "42P07";
-  else if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED) code = "55P03";
-  return pgwire::ErrorInfo::error(code, msg);
-}
-
 inline void exec(sqlite3* db, const char* sql) {
   char* err = nullptr;
   int rc = sqlite3_exec(db, sql, nullptr, nullptr, &err);
@@ -116,8 +98,22 @@ struct Stmt {
 
 // Appends the value of column i, as PostgreSQL type `type`, to `out` in
 // `format`; false for NULL (nothing appended). `scratch`: reused buffer.
+// A numeric column's value with its declared scale (numeric(10,2): 1.5 is
+// 1.50), as PostgreSQL stores it; SQLite keeps the number as it computed it.
+inline std::string with_scale(sqlite3_stmt* s, int i, int storage, std::int32_t modifier) {
+  int scale = (modifier - 4) & 0xffff;
+  if (storage == SQLITE_INTEGER) {
+    std::string zeros(static_cast<std::size_t>(scale), '0');
+    return std::to_string(sqlite3_column_int64(s, i)) + (scale > 0 ? "." + zeros : "");
+  }
+  char buf[512];
+  std::snprintf(buf, sizeof buf, "%.*f", scale, sqlite3_column_double(s, i));
+  return buf;
+}
+
+// `modifier`: the column's type modifier (-1 none); gives numeric its scale.
 inline bool encode_stored(sqlite3_stmt* s, int i, pgwire::Oid type, pgwire::FormatCode format, pgwire::Buffer& out,
-                          pgwire::Buffer& scratch) {
+                          pgwire::Buffer& scratch, std::int32_t modifier = -1) {
   int storage = sqlite3_column_type(s, i);
   if (storage == SQLITE_NULL) return false;
   auto put = [&](const auto& v) {
@@ -131,9 +127,22 @@ inline bool encode_stored(sqlite3_stmt* s, int i, pgwire::Oid type, pgwire::Form
     return std::string_view(reinterpret_cast<const char*>(sqlite3_column_text(s, i)),
                             static_cast<std::size_t>(sqlite3_column_bytes(s, i)));
   };
+  auto narrow = [&](std::int64_t lo, std::int64_t hi, const char* what) {
+    std::int64_t v = sqlite3_column_int64(s, i);
+    if (v < lo || v > hi) throw pgwire::PgError("22003", std::string(what) + " out of range");
+    return v;
+  };
   switch (type) {
     case oid::int8:
       if (storage == SQLITE_INTEGER) return put(static_cast<std::int64_t>(sqlite3_column_int64(s, i))), true;
+      break;
+    case oid::int4:  // an int4 expression SQLite computed in 64 bits: PostgreSQL's overflow error
+      if (storage == SQLITE_INTEGER)
+        return put(static_cast<std::int32_t>(narrow(INT32_MIN, INT32_MAX, "integer"))), true;
+      break;
+    case oid::int2:
+      if (storage == SQLITE_INTEGER)
+        return put(static_cast<std::int16_t>(narrow(INT16_MIN, INT16_MAX, "smallint"))), true;
       break;
     case oid::float8:
       if (storage != SQLITE_TEXT) return put(sqlite3_column_double(s, i)), true;
@@ -156,6 +165,11 @@ inline bool encode_stored(sqlite3_stmt* s, int i, pgwire::Oid type, pgwire::Form
   // A value SQLite holds as text, sent through the type layer: validated,
   // and canonical in either format (what PostgreSQL's output function prints).
   std::string_view value = stored();
+  std::string scaled;
+  if (type == oid::numeric && modifier >= 4 && (storage == SQLITE_INTEGER || storage == SQLITE_FLOAT)) {
+    scaled = with_scale(s, i, storage, modifier);
+    value = scaled;
+  }
   scratch.clear();
   if (auto ec = pgwire::convert_format(type, value, pgwire::format_text, pgwire::format_binary, scratch))
     throw invalid_value(type, value, ec);

@@ -1,0 +1,102 @@
+#pragma once
+// date + integer, date - integer and date - date, as PostgreSQL computes
+// them (a date; a number of days), rewritten to pgwire_date_add(d, n) and
+// pgwire_date_diff(a, b) (datetime.hpp): SQLite would compute with the
+// leading year of the date text. An operand is a date when it is
+// CURRENT_DATE, a literal `date '...'`, a `::date` cast, or a column the
+// schema declares as date (`resolve`); the left one must not itself be the
+// right operand of a tighter operator (`a * d - 1` is left alone).
+
+#include <string>
+#include <vector>
+
+#include <pgwire/types/oid.hpp>
+
+#include "expressions.hpp"
+#include "tokens.hpp"
+
+namespace sqlite_dialect {
+
+namespace date_detail {
+
+// The date primary ending at toks[last] (its first token), or npos.
+inline std::size_t date_ending_at(const std::vector<Token>& toks, std::size_t last, const std::vector<CastSpan>& casts,
+                                  const ColumnResolver& resolve) {
+  constexpr auto npos = static_cast<std::size_t>(-1);
+  for (const auto& c : casts)
+    if (c.last == last) return c.type == pgwire::oid::date && c.operand < toks.size() ? c.operand : npos;
+  const Token& t = toks[last];
+  if (t.is_keyword("current_date")) return last;
+  if (t.kind == Kind::string && last > 0 && toks[last - 1].is_keyword("date")) return last - 1;
+  if (t.is_name() && resolve && !(last + 1 < toks.size() && is(toks[last + 1], "("))) {
+    std::size_t first = last;
+    std::string qualifier;
+    if (first >= 2 && is(toks[first - 1], ".") && toks[first - 2].is_name()) {
+      first -= 2;
+      qualifier = identifier(toks[first]);
+    }
+    if (resolve(qualifier, identifier(t)) == pgwire::oid::date) return first;
+  }
+  return npos;
+}
+
+// The date primary starting at toks[first] (its last token), or npos.
+inline std::size_t date_starting_at(const std::vector<Token>& toks, std::size_t first,
+                                    const std::vector<CastSpan>& casts, const ColumnResolver& resolve) {
+  constexpr auto npos = static_cast<std::size_t>(-1);
+  for (const auto& c : casts)
+    if (c.operand == first) return c.type == pgwire::oid::date ? c.last : npos;
+  const Token& t = toks[first];
+  if (t.is_keyword("current_date")) return first;
+  if (t.is_keyword("date") && first + 1 < toks.size() && toks[first + 1].kind == Kind::string) return first + 1;
+  if (t.is_name() && resolve) {
+    std::size_t last = first;
+    std::string qualifier;
+    if (last + 2 < toks.size() && is(toks[last + 1], ".") && toks[last + 2].is_name()) {
+      qualifier = identifier(t);
+      last += 2;
+    }
+    if (last + 1 < toks.size() && (is(toks[last + 1], "(") || is(toks[last + 1], "."))) return npos;
+    if (resolve(qualifier, identifier(toks[last])) == pgwire::oid::date) return last;
+  }
+  return npos;
+}
+
+inline bool binds_tighter_or_same(const Token& t) {
+  return is(t, "*") || is(t, "/") || is(t, "%") || is(t, "^") || is(t, "+") || is(t, "-") || is(t, "||") ||
+         is(t, "::") || is(t, ".");
+}
+
+}  // namespace date_detail
+
+inline void rewrite_date_arithmetic(const std::vector<Token>& toks, const std::vector<CastSpan>& casts,
+                                    const ColumnResolver& resolve, std::vector<Edit>& edits) {
+  constexpr auto npos = static_cast<std::size_t>(-1);
+  for (std::size_t i = 1; i + 1 < toks.size(); ++i) {
+    bool minus = is(toks[i], "-");
+    if (!minus && !is(toks[i], "+")) continue;
+    std::size_t start = date_detail::date_ending_at(toks, i - 1, casts, resolve);
+    if (start == npos || (start > 0 && date_detail::binds_tighter_or_same(toks[start - 1]))) continue;
+    std::size_t right = i + 1, end = npos;
+    std::string call;
+    if (toks[right].kind == Kind::parameter ||
+        (toks[right].kind == Kind::number && toks[right].text.find_first_of(".eE") == std::string_view::npos)) {
+      end = right;
+      call = "pgwire_date_add(";
+    } else if (minus) {
+      end = date_detail::date_starting_at(toks, right, casts, resolve);
+      call = "pgwire_date_diff(";
+    }
+    if (end == npos) continue;
+    if (end + 1 < toks.size() && (is(toks[end + 1], "*") || is(toks[end + 1], "/") || is(toks[end + 1], "%") ||
+                                  is(toks[end + 1], "^") || is(toks[end + 1], "::")))
+      continue;  // the right operand is a larger expression
+    bool add = call == "pgwire_date_add(";
+    edits.push_back({toks[start].offset, toks[start].offset, call});
+    edits.push_back({toks[i].offset, toks[i].end(), add ? (minus ? ", -(" : ", (") : ", "});
+    edits.push_back({toks[end].end(), toks[end].end(), add ? "))" : ")"});
+    i = end;
+  }
+}
+
+}  // namespace sqlite_dialect

@@ -1,0 +1,287 @@
+#pragma once
+// PostgreSQL's date_part(field, t) (and extract(field FROM t), which the
+// dialect rewrites to it), date_trunc(field, t) and to_char(t, format), on
+// PostgreSQL's text
+// forms of date, timestamp and timestamptz, in UTC (the server's TimeZone).
+// Registered by builtins.hpp.
+
+#include <sqlite3.h>
+
+#include <cctype>
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include <pgwire/types.hpp>
+
+#include "column_types.hpp"
+#include "datetime.hpp"
+#include "errors.hpp"
+
+namespace sqlite_example::dates {
+
+inline std::string_view text_of(sqlite3_value* v) {
+  return {reinterpret_cast<const char*>(sqlite3_value_text(v)), static_cast<std::size_t>(sqlite3_value_bytes(v))};
+}
+
+inline void error(sqlite3_context* ctx, std::string_view code, std::string_view message) {
+  sqlite3_result_error(ctx, function_error(code, message).c_str(), -1);
+}
+
+// A date/time text -> (its type, microseconds since 2000-01-01 UTC); false
+// after reporting the type's input error.
+inline bool moment(sqlite3_context* ctx, std::string_view value, pgwire::Oid& type, std::int64_t& usecs) {
+  type = datetime::form_of(value);
+  pgwire::Buffer bin;
+  if (auto ec = pgwire::convert_format(type, value, pgwire::format_text, pgwire::format_binary, bin)) {
+    auto info = pgwire::type_error_info(ec, type, value, pgwire::format_text);
+    error(ctx, info.code, info.message);
+    return false;
+  }
+  usecs = type == pgwire::oid::date ? datetime::read_be(bin.view(), 0, 4) * datetime::usecs_per_day
+                                    : datetime::read_be(bin.view(), 0, 8);
+  return true;
+}
+
+struct Fields {
+  std::int64_t year;
+  unsigned month, day;
+  std::int64_t day_number, time;  // days since 2000-01-01; microseconds into the day
+};
+
+inline Fields fields_of(std::int64_t usecs) {
+  Fields f{};
+  f.day_number = (usecs >= 0 ? usecs : usecs - datetime::usecs_per_day + 1) / datetime::usecs_per_day;
+  f.time = usecs - f.day_number * datetime::usecs_per_day;
+  datetime::civil_from_days(f.day_number + datetime::unix_to_pg_days, f.year, f.month, f.day);
+  return f;
+}
+
+inline std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// date_part(field, t): a double, as PostgreSQL's date_part; extract() (the
+// dialect's rewrite) reads the same value as numeric.
+inline void date_part(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL)
+    return sqlite3_result_null(ctx);
+  std::string field = lower(text_of(argv[0]));
+  pgwire::Oid type;
+  std::int64_t usecs;
+  if (!moment(ctx, text_of(argv[1]), type, usecs)) return;
+  Fields f = fields_of(usecs);
+  std::int64_t dow = ((f.day_number + 6) % 7 + 7) % 7;  // 2000-01-01 was a Saturday (6)
+  double seconds = static_cast<double>(f.time % 60000000) / 1e6;
+  double v;
+  if (field == "year")
+    v = static_cast<double>(f.year);
+  else if (field == "month")
+    v = f.month;
+  else if (field == "day")
+    v = f.day;
+  else if (field == "hour")
+    v = static_cast<double>(f.time / 3600000000);
+  else if (field == "minute")
+    v = static_cast<double>(f.time / 60000000 % 60);
+  else if (field == "second")
+    v = seconds;
+  else if (field == "milliseconds")
+    v = seconds * 1000;
+  else if (field == "microseconds")
+    v = static_cast<double>(f.time % 60000000);
+  else if (field == "dow")
+    v = static_cast<double>(dow);
+  else if (field == "isodow")
+    v = static_cast<double>(dow == 0 ? 7 : dow);
+  else if (field == "doy")
+    v = static_cast<double>(f.day_number + datetime::unix_to_pg_days - datetime::days_from_civil(f.year, 1, 1) + 1);
+  else if (field == "quarter")
+    v = (f.month - 1) / 3 + 1;
+  else if (field == "decade")
+    v = std::floor(static_cast<double>(f.year) / 10);
+  else if (field == "century")
+    v = f.year > 0 ? static_cast<double>((f.year + 99) / 100) : -static_cast<double>((99 - (f.year - 1)) / 100);
+  else if (field == "millennium")
+    v = f.year > 0 ? static_cast<double>((f.year + 999) / 1000) : -static_cast<double>((999 - (f.year - 1)) / 1000);
+  else if (field == "epoch")
+    v = static_cast<double>(usecs) / 1e6 + 946684800.0;
+  else if (field == "week") {
+    // ISO 8601 week: the week (Monday first) holding the year's first Thursday is week 1.
+    std::int64_t days = f.day_number + datetime::unix_to_pg_days;
+    std::int64_t iso_dow = dow == 0 ? 7 : dow;
+    std::int64_t thursday = days - iso_dow + 4;
+    std::int64_t ty;
+    unsigned tm, td;
+    datetime::civil_from_days(thursday, ty, tm, td);
+    v = static_cast<double>((thursday - datetime::days_from_civil(ty, 1, 1)) / 7 + 1);
+  } else {
+    return error(ctx, "22023", "unit \"" + field + "\" not recognized for type " + column_types::format_type(type, ""));
+  }
+  if (v == std::floor(v) && std::fabs(v) < 9e15) return sqlite3_result_int64(ctx, static_cast<std::int64_t>(v));
+  sqlite3_result_double(ctx, v);
+}
+
+// date_trunc(field, t): t cut down to the field (its type kept; a date
+// becomes a timestamptz, the overload PostgreSQL picks for a date).
+inline void date_trunc(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL)
+    return sqlite3_result_null(ctx);
+  std::string field = lower(text_of(argv[0]));
+  pgwire::Oid type;
+  std::int64_t usecs;
+  if (!moment(ctx, text_of(argv[1]), type, usecs)) return;
+  Fields f = fields_of(usecs);
+  std::int64_t day = f.day_number, time = f.time;
+  auto to_day = [&](std::int64_t y, unsigned m, unsigned d) {
+    day = datetime::days_from_civil(y, m, d) - datetime::unix_to_pg_days;
+    time = 0;
+  };
+  if (field == "microseconds") {
+  } else if (field == "milliseconds")
+    time -= time % 1000;
+  else if (field == "second")
+    time -= time % 1000000;
+  else if (field == "minute")
+    time -= time % 60000000;
+  else if (field == "hour")
+    time -= time % 3600000000;
+  else if (field == "day")
+    time = 0;
+  else if (field == "week") {
+    std::int64_t dow = ((f.day_number + 6) % 7 + 7) % 7;
+    day -= dow == 0 ? 6 : dow - 1;  // back to Monday
+    time = 0;
+  } else if (field == "month")
+    to_day(f.year, f.month, 1);
+  else if (field == "quarter")
+    to_day(f.year, (f.month - 1) / 3 * 3 + 1, 1);
+  else if (field == "year")
+    to_day(f.year, 1, 1);
+  else if (field == "decade")
+    to_day(f.year - ((f.year % 10) + 10) % 10, 1, 1);
+  else if (field == "century")
+    to_day(f.year > 0 ? (f.year - 1) / 100 * 100 + 1 : f.year, 1, 1);
+  else if (field == "millennium")
+    to_day(f.year > 0 ? (f.year - 1) / 1000 * 1000 + 1 : f.year, 1, 1);
+  else
+    return error(ctx, "22023", "unit \"" + field + "\" not recognized for type " + column_types::format_type(type, ""));
+  std::int64_t out_usecs = day * datetime::usecs_per_day + time;
+  pgwire::Oid out_type = type == pgwire::oid::date ? pgwire::oid::timestamptz : type;
+  unsigned char be[8];
+  for (int k = 0; k < 8; ++k) be[k] = static_cast<unsigned char>(static_cast<std::uint64_t>(out_usecs) >> (56 - 8 * k));
+  pgwire::Buffer text;
+  if (pgwire::convert_format(out_type, std::string_view(reinterpret_cast<const char*>(be), 8), pgwire::format_binary,
+                             pgwire::format_text, text))
+    return error(ctx, "22008", "timestamp out of range");
+  sqlite3_result_text(ctx, text.view().data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+}
+
+// to_char(t, format) for dates and timestamps: the common template
+// patterns (YYYY YY MM DD DDD D HH24 HH12 HH MI SS MS US AM PM Mon Month Dy
+// Day Q, upper/lower-case name variants, the FM prefix, "quoted text");
+// other characters are copied. to_char of a number is 0A000.
+inline void to_char(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL)
+    return sqlite3_result_null(ctx);
+  if (sqlite3_value_type(argv[0]) != SQLITE_TEXT) return error(ctx, "0A000", "to_char of a number is not supported");
+  pgwire::Oid type;
+  std::int64_t usecs;
+  if (!moment(ctx, text_of(argv[0]), type, usecs)) return;
+  Fields f = fields_of(usecs);
+  std::int64_t dow = ((f.day_number + 6) % 7 + 7) % 7;
+  static constexpr const char* months[] = {"January", "February", "March",     "April",   "May",      "June",
+                                           "July",    "August",   "September", "October", "November", "December"};
+  static constexpr const char* days[] = {"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"};
+  std::int64_t hour = f.time / 3600000000, minute = f.time / 60000000 % 60, second = f.time / 1000000 % 60;
+  std::int64_t micro = f.time % 1000000;
+  std::int64_t doy = f.day_number + datetime::unix_to_pg_days - datetime::days_from_civil(f.year, 1, 1) + 1;
+  std::string_view fmt = text_of(argv[1]);
+  std::string out;
+  auto number = [&](std::int64_t v, int width, bool fill) {
+    std::string digits = std::to_string(v < 0 ? -v : v);
+    if (fill && static_cast<int>(digits.size()) < width)
+      digits.insert(0, static_cast<std::size_t>(width) - digits.size(), '0');
+    out += (v < 0 ? "-" : "") + digits;
+  };
+  // A name in the pattern's case: "Mon" -> Jan, "MON" -> JAN, "mon" -> jan; full names padded to 9 unless FM.
+  auto name = [&](std::string_view pattern, std::string full, bool abbreviated, bool fill) {
+    std::string v = abbreviated ? full.substr(0, 3) : full;
+    bool upper = pattern.size() > 1 && std::isupper(static_cast<unsigned char>(pattern[1]));
+    bool lower_all = std::islower(static_cast<unsigned char>(pattern[0]));
+    for (char& c : v)
+      c = static_cast<char>(upper       ? std::toupper(static_cast<unsigned char>(c))
+                            : lower_all ? std::tolower(static_cast<unsigned char>(c))
+                                        : c);
+    if (!abbreviated && fill && v.size() < 9) v.append(9 - v.size(), ' ');
+    out += v;
+  };
+  for (std::size_t i = 0; i < fmt.size();) {
+    auto rest = fmt.substr(i);
+    bool fill = true;
+    if (rest.starts_with("FM") || rest.starts_with("fm")) {
+      fill = false;
+      i += 2;
+      rest = fmt.substr(i);
+    }
+    auto take = [&](std::string_view p) {
+      if (rest.size() < p.size()) return false;
+      for (std::size_t k = 0; k < p.size(); ++k)
+        if (std::toupper(static_cast<unsigned char>(rest[k])) != p[k]) return false;
+      i += p.size();
+      return true;
+    };
+    std::string_view here = rest;
+    if (!rest.empty() && rest[0] == '"') {  // quoted literal text
+      std::size_t close = rest.find('"', 1);
+      out += rest.substr(1, close == std::string_view::npos ? std::string_view::npos : close - 1);
+      i += close == std::string_view::npos ? rest.size() : close + 1;
+    } else if (take("YYYY"))
+      number(f.year, 4, fill);
+    else if (take("YY"))
+      number(f.year % 100, 2, fill);
+    else if (take("MONTH"))
+      name(here, months[f.month - 1], false, fill);
+    else if (take("MON"))
+      name(here, months[f.month - 1], true, fill);
+    else if (take("MM"))
+      number(f.month, 2, fill);
+    else if (take("DAY"))
+      name(here, days[dow], false, fill);
+    else if (take("DDD"))
+      number(doy, 3, fill);
+    else if (take("DD"))
+      number(f.day, 2, fill);
+    else if (take("DY"))
+      name(here, days[dow], true, fill);
+    else if (take("D"))
+      number(dow + 1, 1, fill);
+    else if (take("HH24"))
+      number(hour, 2, fill);
+    else if (take("HH12") || take("HH"))
+      number(hour % 12 == 0 ? 12 : hour % 12, 2, fill);
+    else if (take("MI"))
+      number(minute, 2, fill);
+    else if (take("SS"))
+      number(second, 2, fill);
+    else if (take("MS"))
+      number(micro / 1000, 3, true);
+    else if (take("US"))
+      number(micro, 6, true);
+    else if (take("AM") || take("PM")) {
+      bool lower_case = std::islower(static_cast<unsigned char>(here[0]));
+      out += hour < 12 ? (lower_case ? "am" : "AM") : (lower_case ? "pm" : "PM");
+    } else if (take("Q"))
+      number((f.month - 1) / 3 + 1, 1, fill);
+    else {
+      out.push_back(rest[0]);
+      ++i;
+    }
+  }
+  sqlite3_result_text(ctx, out.data(), static_cast<int>(out.size()), SQLITE_TRANSIENT);
+}
+
+}  // namespace sqlite_example::dates

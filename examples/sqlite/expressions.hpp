@@ -1,0 +1,444 @@
+#pragma once
+// PostgreSQL expressions SQLite reads differently, rewritten as text edits
+// (tokens.hpp) on the statement:
+//
+// - SQL value keywords: CURRENT_TIMESTAMP, LOCALTIMESTAMP, CURRENT_DATE, ...
+//   become the functions of functions.hpp (SQLite has some of the keywords,
+//   but gives UTC text without fractions or zone, and a time per row rather
+//   than per transaction); CURRENT_USER, SESSION_USER, CURRENT_ROLE,
+//   CURRENT_CATALOG, current_database(), current_schema[()] and version()
+//   become literals of the session's values.
+//
+// - Division by zero. SQLite answers x / 0 and x % 0 with NULL and has no
+//   hook for its operators; PostgreSQL raises 22012. The right operand of
+//   every / and % is wrapped: `a / b` -> `a / pgwire_divisor(b)`, where
+//   pgwire_divisor (functions.hpp) raises 22012 for a zero and passes any
+//   other value through unchanged (so integer division stays integer
+//   division). Only the right operand is wrapped, so the left side and the
+//   associativity are untouched; the operand's extent is the one SQLite
+//   itself parses after / (unary operators, one primary, postfix COLLATE,
+//   and the operators SQLite binds tighter than / : ||, ->, ->>), so the
+//   meaning of the statement does not change. A right operand not
+//   recognised is left alone (and yields NULL, as before).
+//
+// - Interval arithmetic: `t + interval '1 day'`, `t - '2 hours'::interval`
+//   -> pgwire_add_interval(t, sign, '1 day') (datetime.hpp); SQLite would
+//   subtract the leading numbers of two strings. The left operand is what
+//   PostgreSQL binds to + and - (found backwards: operands joined by
+//   + - * / % ||, each with its calls, parentheses, qualifiers and casts).
+//
+// - Smaller spellings: public.t is t, ILIKE is LIKE, SELECT ... FOR UPDATE
+//   loses its locking clause, extract/position/substring/string_agg/left/
+//   right calls, numeric literals longer than a double (see each function).
+
+#include <algorithm>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <pgwire/types/oid.hpp>
+
+#include "tokens.hpp"
+
+namespace sqlite_dialect {
+
+// Who is asking: what the session-dependent keywords say.
+struct Identity {
+  std::string user = "postgres";
+  std::string database = "postgres";
+  std::string version = "PostgreSQL 15.0 (pgwire-cpp)";
+};
+
+// A `::type` cast after a token: [at, last] are its tokens ("::" .. the
+// type's last), found by the cast scanner of sqlite_dialect.hpp.
+struct CastSpan {
+  std::size_t at, last;
+  pgwire::Oid type = 0;
+  std::size_t operand = static_cast<std::size_t>(-1);  // first token of what it casts, if known
+};
+
+// True when the digits fit a signed 64-bit integer (SQLite keeps those exact).
+inline bool fits_int8(std::string_view digits) {
+  std::string_view max = "9223372036854775807";
+  while (digits.size() > 1 && digits[0] == '0') digits.remove_prefix(1);
+  return digits.size() < max.size() || (digits.size() == max.size() && digits <= max);
+}
+
+namespace detail {
+
+inline bool is_word(const std::vector<Token>& toks, std::size_t i) {
+  return i < toks.size() && toks[i].kind == Kind::word;
+}
+
+// The last token of the operand SQLite parses right of a / or % at
+// toks[start], or toks.size() when it is not one this understands.
+// `cast_end[i]`: the last token of a cast starting at i, or 0.
+inline std::size_t operand_end(const std::vector<Token>& toks, std::size_t start,
+                               const std::vector<std::size_t>& cast_end) {
+  std::size_t n = toks.size(), i = start;
+  auto unary_primary = [&](std::size_t& k) -> bool {
+    while (k < n && (is(toks[k], "-") || is(toks[k], "+") || is(toks[k], "~"))) ++k;
+    if (k >= n) return false;
+    const Token& t = toks[k];
+    if (is(t, "(")) {
+      k = matching_paren(toks, k);
+      if (k >= n) return false;
+    } else if (t.kind == Kind::number || t.kind == Kind::string || t.kind == Kind::parameter) {
+    } else if (is(t, "case")) {
+      int depth = 0;
+      for (; k < n; ++k) {
+        if (is(toks[k], "case")) ++depth;
+        if (is(toks[k], "end") && --depth == 0) break;
+      }
+      if (k >= n) return false;
+    } else if (is(t, "not") || is(t, "select") || is(t, "distinct")) {
+      return false;
+    } else if (t.is_name()) {
+      while (k + 2 < n && is(toks[k + 1], ".") && toks[k + 2].is_name()) k += 2;
+      if (k + 1 < n && is(toks[k + 1], "(")) {  // a call, CAST(...), EXISTS(...)
+        k = matching_paren(toks, k + 1);
+        if (k >= n) return false;
+        if (k + 2 < n && is(toks[k + 1], "filter") && is(toks[k + 2], "(")) k = matching_paren(toks, k + 2);
+        if (k + 2 < n && is(toks[k + 1], "over") && is(toks[k + 2], "("))
+          k = matching_paren(toks, k + 2);
+        else if (k + 2 < n && is(toks[k + 1], "over") && toks[k + 2].is_name())
+          k += 2;
+        if (k >= n) return false;
+      }
+    } else {
+      return false;
+    }
+    // Postfix: casts (removed later, but part of the operand) and COLLATE.
+    for (;;) {
+      if (k + 1 < n && cast_end[k + 1] != 0) {
+        k = cast_end[k + 1];
+      } else if (k + 2 < n && is(toks[k + 1], "collate") && toks[k + 2].is_name()) {
+        k += 2;
+      } else {
+        break;
+      }
+    }
+    return true;
+  };
+  if (!unary_primary(i)) return n;
+  while (i + 1 < n && (is(toks[i + 1], "||") || is(toks[i + 1], "->") || is(toks[i + 1], "->>"))) {
+    std::size_t k = i + 2;
+    if (!unary_primary(k)) return n;
+    i = k;
+  }
+  return i;
+}
+
+}  // namespace detail
+
+// The edits for value keywords and session functions.
+inline void rewrite_keywords(const std::vector<Token>& toks, const Identity& who, std::vector<Edit>& edits) {
+  for (std::size_t i = 0; i < toks.size(); ++i) {
+    const Token& t = toks[i];
+    if (t.kind != Kind::word) continue;
+    if (i > 0 && (is(toks[i - 1], ".") || is(toks[i - 1], "as"))) continue;
+    bool call = i + 2 < toks.size() && is(toks[i + 1], "(") && is(toks[i + 2], ")");
+    if (i + 1 < toks.size() && is(toks[i + 1], ".")) continue;  // a qualifier, not a keyword
+    std::string replacement;
+    std::size_t last = i;
+    std::string w = t.value();
+    if (w == "current_timestamp" && !call)
+      replacement = "now()";
+    else if (w == "localtimestamp" && !call)
+      replacement = "pgwire_localtimestamp()";
+    else if (w == "current_date" && !call)
+      replacement = "pgwire_current_date()";
+    else if (w == "current_time" && !call)
+      replacement = "pgwire_current_time()";
+    else if (w == "localtime" && !call)
+      replacement = "pgwire_localtime()";
+    else if ((w == "current_user" || w == "session_user" || w == "current_role") && !call)
+      replacement = quote_literal(who.user);
+    else if (w == "current_catalog" && !call)
+      replacement = quote_literal(who.database);
+    else if (w == "current_schema" && !call)
+      replacement = "'public'";
+    else if (call && w == "current_database")
+      replacement = quote_literal(who.database), last = i + 2;
+    else if (call && w == "current_schema")
+      replacement = "'public'", last = i + 2;
+    else if (call && w == "version")
+      replacement = quote_literal(who.version), last = i + 2;
+    else
+      continue;
+    edits.push_back({t.offset, toks[last].end(), replacement});
+    i = last;
+  }
+}
+
+// Names and operators: `public.t` is t (SQLite has one namespace; it would
+// read "public" as an attached database), ILIKE is LIKE (SQLite's LIKE
+// ignores ASCII case already).
+inline void rewrite_names(const std::vector<Token>& toks, std::vector<Edit>& edits) {
+  for (std::size_t i = 0; i < toks.size(); ++i) {
+    const Token& t = toks[i];
+    if (t.is_name() && t.value() == "public" && i + 2 < toks.size() && is(toks[i + 1], ".") &&
+        (toks[i + 2].is_name() || is(toks[i + 2], "*")) && !(i > 0 && is(toks[i - 1], ".")))
+      edits.push_back({t.offset, toks[i + 1].end(), ""});
+    else if (t.is_keyword("ilike"))
+      edits.push_back({t.offset, t.end(), "LIKE"});
+  }
+}
+
+namespace detail {
+
+// The first token of the operand chain ending at toks[last] (see the top),
+// or toks.size() when it is not one this understands.
+inline std::size_t left_operand_start(const std::vector<Token>& toks, std::size_t last,
+                                      const std::vector<CastSpan>& casts) {
+  auto matching_open = [&](std::size_t close) -> std::size_t {
+    int depth = 0;
+    for (std::size_t k = close + 1; k-- > 0;) {
+      if (is(toks[k], ")")) ++depth;
+      if (is(toks[k], "(") && --depth == 0) return k;
+    }
+    return toks.size();
+  };
+  std::size_t k = last;
+  for (;;) {
+    for (const auto& c : casts)  // x::type: the operand is x
+      if (c.last == k && c.at > 0) k = c.at - 1;
+    const Token& t = toks[k];
+    if (is(t, ")")) {
+      k = matching_open(k);
+      if (k >= toks.size()) return toks.size();
+      if (k > 0 && toks[k - 1].kind == Kind::word && !toks[k - 1].is_keyword("in")) --k;  // a call
+    } else if (t.kind == Kind::number || t.kind == Kind::string || t.kind == Kind::parameter) {
+      if (t.kind == Kind::string && k > 0 && toks[k - 1].kind == Kind::word && toks[k - 1].is_keyword("timestamp"))
+        --k;  // timestamp '...'
+    } else if (t.is_name()) {
+      if (t.is_keyword("end")) return toks.size();  // CASE ... END: not followed backwards
+    } else {
+      return toks.size();
+    }
+    while (k >= 2 && is(toks[k - 1], ".") && toks[k - 2].is_name()) k -= 2;
+    if (k == 0) return 0;
+    const Token& before = toks[k - 1];
+    bool chain =
+        is(before, "+") || is(before, "-") || is(before, "*") || is(before, "/") || is(before, "%") || is(before, "||");
+    if (!chain || k < 2) return k;
+    // A binary operator only when an operand precedes it.
+    const Token& operand = toks[k - 2];
+    bool binary = is(operand, ")") || operand.kind == Kind::number || operand.kind == Kind::string ||
+                  operand.kind == Kind::parameter ||
+                  (operand.is_name() && !operand.is_keyword("select") && !operand.is_keyword("where") &&
+                   !operand.is_keyword("and") && !operand.is_keyword("or") && !operand.is_keyword("not") &&
+                   !operand.is_keyword("then") && !operand.is_keyword("else") && !operand.is_keyword("when") &&
+                   !operand.is_keyword("by") && !operand.is_keyword("set") && !operand.is_keyword("on") &&
+                   !operand.is_keyword("having") && !operand.is_keyword("as"));
+    if (!binary) return k;
+    k -= 2;
+  }
+}
+
+}  // namespace detail
+
+// The edits for `t +/- interval '...'` and `t +/- '...'::interval`.
+inline void rewrite_interval_arithmetic(const std::vector<Token>& toks, const std::vector<CastSpan>& casts,
+                                        std::vector<Edit>& edits) {
+  for (std::size_t i = 1; i + 1 < toks.size(); ++i) {
+    if (!is(toks[i], "+") && !is(toks[i], "-")) continue;
+    std::size_t span = toks.size(), end = 0;  // the interval's string token, and the operand's last token
+    if (toks[i + 1].is_keyword("interval") && i + 2 < toks.size() && toks[i + 2].kind == Kind::string) {
+      span = i + 2;
+      end = i + 2;
+    } else if (toks[i + 1].kind == Kind::string) {
+      for (const auto& c : casts)
+        if (c.at == i + 2 && c.type == pgwire::oid::interval) span = i + 1, end = c.last;
+    }
+    if (span == toks.size()) continue;
+    std::size_t start = detail::left_operand_start(toks, i - 1, casts);
+    if (start >= i) continue;
+    edits.push_back({toks[start].offset, toks[start].offset, "pgwire_add_interval("});
+    edits.push_back({toks[i].offset, toks[end].end(),
+                     std::string(is(toks[i], "-") ? ", -1, " : ", 1, ") + std::string(toks[span].text) + ")"});
+    i = end;
+  }
+}
+
+// PostgreSQL's function call syntax SQLite lacks: extract(field FROM t) ->
+// date_part('field', t); position(a IN b) -> pgwire_position(a, b);
+// substring(s FROM a FOR b) -> substr(s, a, b); string_agg -> group_concat;
+// bool_and / every / bool_or -> min / max (booleans are stored as 0 and 1);
+// left(s, n) / right(s, n) -> pgwire_left / pgwire_right (builtins.hpp).
+inline void rewrite_calls(const std::vector<Token>& toks, std::vector<Edit>& edits) {
+  for (std::size_t i = 0; i + 1 < toks.size(); ++i) {
+    const Token& t = toks[i];
+    if (t.kind != Kind::word || !is(toks[i + 1], "(") || (i > 0 && is(toks[i - 1], "."))) continue;
+    std::size_t close = matching_paren(toks, i + 1);
+    if (close >= toks.size()) continue;
+    // The keywords directly inside the call's parentheses.
+    auto inside = [&](std::string_view word) {
+      int depth = 0;
+      for (std::size_t k = i + 1; k < close; ++k) {
+        if (is(toks[k], "(")) ++depth;
+        if (is(toks[k], ")")) --depth;
+        if (depth == 1 && toks[k].is_keyword(word)) return k;
+      }
+      return toks.size();
+    };
+    std::string name = t.value();
+    if (name == "extract" && i + 3 < close && is(toks[i + 3], "from")) {
+      std::string field = toks[i + 2].value();  // a word (year) or a string ('year')
+      edits.push_back({t.offset, toks[i + 3].end(), "date_part(" + quote_literal(field) + ","});
+    } else if (name == "position" && inside("in") < close) {
+      edits.push_back({t.offset, t.end(), "pgwire_position"});
+      std::size_t in = inside("in");
+      edits.push_back({toks[in].offset, toks[in].end(), ","});
+    } else if (name == "substring" && (inside("from") < close || inside("for") < close)) {
+      std::size_t from = inside("from"), for_ = inside("for");
+      edits.push_back({t.offset, t.end(), "substr"});
+      if (from < close) edits.push_back({toks[from].offset, toks[from].end(), ","});
+      if (for_ < close) edits.push_back({toks[for_].offset, toks[for_].end(), from < close ? "," : ", 1,"});
+    } else if (name == "string_agg") {
+      edits.push_back({t.offset, t.end(), "group_concat"});
+    } else if (name == "bool_and" || name == "every" || name == "bool_or") {  // over 0/1: min and max
+      edits.push_back({t.offset, t.end(), name == "bool_or" ? "max" : "min"});
+    } else if (name == "left" || name == "right") {  // JOIN keywords to SQLite
+      edits.push_back({t.offset, t.end(), "pgwire_" + name});
+    }
+  }
+}
+
+// A numeric literal with more digits than a double keeps (an integer
+// beyond int8, 0.1234567890123456789) becomes a string literal: SQLite
+// would round it to a double; as text it reaches the client exactly (the
+// column is typed numeric) and converts where SQLite computes with it.
+inline void keep_long_numbers(const std::vector<Token>& toks, std::vector<Edit>& edits) {
+  for (const Token& t : toks) {
+    if (t.kind != Kind::number) continue;
+    std::size_t digits = 0;
+    bool leading = true, integer = true;
+    for (char c : t.text) {
+      if (c == 'e' || c == 'E') return;  // 1e400: SQLite's to judge
+      if (c == '.') integer = false;
+      if (c < '0' || c > '9') continue;
+      if (leading && c == '0') continue;
+      leading = false;
+      ++digits;
+    }
+    if (digits > 15 && !(integer && fits_int8(t.text))) edits.push_back({t.offset, t.end(), quote_literal(t.text)});
+  }
+}
+
+// `SELECT generate_series(a, b[, step]) [AS name]`, the whole statement: a
+// set-returning function in the select list, which SQLite has not; the same
+// rows come from the table function.
+inline void rewrite_series_select(const std::vector<Token>& toks, std::vector<Edit>& edits) {
+  std::size_t n = toks.size();
+  while (n > 0 && is(toks[n - 1], ";")) --n;
+  if (n < 5 || !toks[0].is_keyword("select") || !toks[1].is_keyword("generate_series") || !is(toks[2], "(")) return;
+  std::size_t close = matching_paren(toks, 2);
+  if (close >= n) return;
+  std::string name = "generate_series";
+  if (close + 1 < n) {
+    std::size_t k = close + 1;
+    if (toks[k].is_keyword("as")) ++k;
+    if (k + 1 != n || !toks[k].is_name()) return;
+    name = identifier(toks[k]);
+  }
+  edits.push_back({toks[1].offset, toks[1].offset, "generate_series AS " + quote_identifier(name) + " FROM "});
+  if (close + 1 < n) edits.push_back({toks[close].end(), toks[n - 1].end(), ""});
+}
+
+// Column aliases of a table function or a VALUES list in FROM, which SQLite
+// has not: `generate_series(1, 3) AS t(x)` -> `(SELECT generate_series AS
+// "x" FROM generate_series(1, 3)) AS t`, `(VALUES (1, 'a')) AS v(n, s)` ->
+// `(SELECT column1 AS "n", column2 AS "s" FROM (VALUES (1, 'a'))) AS v`.
+inline void rewrite_column_aliases(const std::vector<Token>& toks, std::vector<Edit>& edits) {
+  for (std::size_t i = 0; i + 3 < toks.size(); ++i) {
+    if (!is(toks[i], "(")) continue;
+    bool series = i > 0 && toks[i - 1].is_keyword("generate_series") && !(i > 1 && is(toks[i - 2], "."));
+    bool values = toks[i + 1].is_keyword("values");
+    if (!series && !values) continue;
+    std::size_t close = matching_paren(toks, i);
+    std::size_t k = close + 1;
+    if (k < toks.size() && toks[k].is_keyword("as")) ++k;
+    if (k + 2 >= toks.size() || !toks[k].is_name() || !is(toks[k + 1], "(")) continue;
+    std::size_t list_close = matching_paren(toks, k + 1);
+    if (list_close >= toks.size()) continue;
+    std::vector<std::string> names;
+    for (std::size_t m = k + 2; m < list_close; ++m)
+      if (toks[m].is_name()) names.push_back(identifier(toks[m]));
+    std::string select = "(SELECT ";
+    for (std::size_t n = 0; n < names.size(); ++n)
+      select += (n ? ", " : "") + (series ? std::string("generate_series") : "column" + std::to_string(n + 1)) +
+                " AS " + quote_identifier(names[n]);
+    select += " FROM ";
+    std::size_t from = series ? i - 1 : i;
+    edits.push_back({toks[from].offset, toks[from].offset, select});
+    edits.push_back({toks[close].end(), toks[list_close].end(), ") AS " + quote_identifier(identifier(toks[k]))});
+    i = list_close;
+  }
+}
+
+// The regular-expression operators (regex.hpp): `a ~ b` -> `a REGEXP b`,
+// `a ~* b` -> `a REGEXP pgwire_icase(b)`, `!~` and `!~*` with NOT. A `~`
+// after an operator or at the start of an operand is bitwise NOT, left alone.
+inline void rewrite_regex_operators(const std::vector<Token>& toks, std::vector<Edit>& edits) {
+  std::vector<std::size_t> no_casts(toks.size() + 1, 0);
+  for (std::size_t i = 1; i + 1 < toks.size(); ++i) {
+    const Token& t = toks[i];
+    bool match = is(t, "~"), imatch = is(t, "~*"), not_match = is(t, "!~"), not_imatch = is(t, "!~*");
+    if (!match && !imatch && !not_match && !not_imatch) continue;
+    const Token& before = toks[i - 1];
+    bool binary = is(before, ")") || before.kind == Kind::number || before.kind == Kind::string ||
+                  before.kind == Kind::parameter || before.kind == Kind::quoted_identifier ||
+                  (before.kind == Kind::word && !before.is_keyword("select") && !before.is_keyword("where") &&
+                   !before.is_keyword("and") && !before.is_keyword("or") && !before.is_keyword("not") &&
+                   !before.is_keyword("when") && !before.is_keyword("then") && !before.is_keyword("else"));
+    if (!binary) continue;
+    std::string op = (not_match || not_imatch) ? " NOT REGEXP " : " REGEXP ";
+    edits.push_back({t.offset, t.end(), op});
+    if (imatch || not_imatch) {
+      std::size_t end = detail::operand_end(toks, i + 1, no_casts);
+      if (end >= toks.size()) continue;
+      edits.push_back({toks[i + 1].offset, toks[i + 1].offset, "pgwire_icase("});
+      edits.push_back({toks[end].end(), toks[end].end(), ")"});
+    }
+  }
+}
+
+// SELECT ... FOR UPDATE / FOR SHARE [OF t] [NOWAIT | SKIP LOCKED] is
+// removed: a SQLite write transaction locks the whole database, so the
+// rows are as good as locked once the transaction writes.
+inline void remove_locking_clauses(const std::vector<Token>& toks, std::vector<Edit>& edits) {
+  for (std::size_t i = 0; i + 1 < toks.size(); ++i) {
+    if (!toks[i].is_keyword("for")) continue;
+    std::size_t k = i + 1;
+    if (toks[k].is_keyword("no") && k + 2 < toks.size() && toks[k + 1].is_keyword("key"))
+      k += 2;
+    else if (toks[k].is_keyword("key") && k + 1 < toks.size())
+      ++k;
+    if (!toks[k].is_keyword("update") && !toks[k].is_keyword("share")) continue;
+    std::size_t last = k;
+    if (last + 1 < toks.size() && toks[last + 1].is_keyword("of"))
+      for (last += 2; last + 2 < toks.size() && is(toks[last + 1], ","); last += 2) {
+      }
+    if (last + 1 < toks.size() && toks[last + 1].is_keyword("nowait")) ++last;
+    if (last + 2 < toks.size() && toks[last + 1].is_keyword("skip") && toks[last + 2].is_keyword("locked")) last += 2;
+    edits.push_back({toks[i].offset, toks[std::min(last, toks.size() - 1)].end(), ""});
+    i = last;
+  }
+}
+
+// The edits that wrap the right operand of every / and % (see the top).
+inline void guard_division(const std::vector<Token>& toks, const std::vector<CastSpan>& casts,
+                           std::vector<Edit>& edits) {
+  std::vector<std::size_t> cast_end(toks.size() + 1, 0);
+  for (const auto& c : casts) cast_end[c.at] = c.last;
+  for (std::size_t i = 0; i + 1 < toks.size(); ++i) {
+    if (!is(toks[i], "/") && !is(toks[i], "%")) continue;
+    std::size_t end = detail::operand_end(toks, i + 1, cast_end);
+    if (end >= toks.size()) continue;
+    edits.push_back({toks[i + 1].offset, toks[i + 1].offset, "pgwire_divisor("});
+    edits.push_back({toks[end].end(), toks[end].end(), ")"});
+  }
+}
+
+}  // namespace sqlite_dialect

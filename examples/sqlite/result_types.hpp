@@ -1,0 +1,122 @@
+#pragma once
+// The result types PostgreSQL 15 gives literals, value keywords and the
+// common functions (for select_list.hpp): what its lexer makes of 1, 1.5
+// and 10000000000; sum(int4) is int8, avg(int) numeric, now() timestamptz,
+// and so on. 0 where not known.
+
+#include <cstdint>
+#include <string_view>
+
+#include <pgwire/types/oid.hpp>
+
+#include "tokens.hpp"
+
+namespace sqlite_dialect {
+
+namespace oid = pgwire::oid;
+
+// `date '2024-01-01'`: the type of a literal written after its type's name
+// (the one-word names; rewrite() removes the name for SQLite), 0 if none.
+inline pgwire::Oid typed_literal_type(const Token& t) {
+  static constexpr std::string_view names[] = {"date",  "time", "timestamp", "timestamptz", "interval", "uuid",  "json",
+                                               "jsonb", "inet", "cidr",      "numeric",     "bytea",    "timetz"};
+  if (t.kind != Kind::word) return 0;
+  for (auto n : names)
+    if (t.is_keyword(n)) return pgwire::type_from_sql_name(n);
+  return 0;
+}
+
+namespace typing {
+
+inline int numeric_rank(pgwire::Oid t) {
+  switch (t) {
+    case oid::int2:
+      return 1;
+    case oid::int4:
+      return 2;
+    case oid::int8:
+      return 3;
+    case oid::numeric:
+      return 4;
+    case oid::float4:
+      return 5;
+    case oid::float8:
+      return 6;
+    default:
+      return 0;
+  }
+}
+
+// The result type of a function PostgreSQL knows, given its first
+// argument's type (0 if unknown); 0 if not known.
+inline pgwire::Oid function_type(std::string_view f, pgwire::Oid arg, pgwire::Oid second = 0) {
+  if (f == "extract") return oid::numeric;
+  if (f == "reverse" || f == "initcap" || f == "translate" || f == "to_char") return oid::text;
+  if (f == "mod") return arg;
+  if (f == "bool_and" || f == "bool_or" || f == "every") return oid::bool_;
+  if (f == "date_part") return oid::float8;
+  if (f == "date_trunc") return second == oid::date ? oid::timestamptz : second;
+  if (f == "concat_ws" || f == "split_part" || f == "position") return f == "position" ? oid::int4 : oid::text;
+  if (f == "count") return oid::int8;
+  if (f == "array_agg") return arg != 0 && !pgwire::element_type_of(arg) ? pgwire::array_type_of(arg) : 0;
+  if (f == "sum") {
+    if (arg == oid::int2 || arg == oid::int4) return oid::int8;
+    if (arg == oid::int8 || arg == oid::numeric) return oid::numeric;
+    return arg == oid::float4 || arg == oid::float8 ? arg : 0;
+  }
+  if (f == "avg") {
+    if (numeric_rank(arg) >= 1 && numeric_rank(arg) <= 4) return oid::numeric;
+    return arg == oid::float4 || arg == oid::float8 ? oid::float8 : 0;
+  }
+  if ((f == "min" || f == "max") && arg == oid::varchar) return oid::text;  // min(text): varchar has none of its own
+  if (f == "min" || f == "max" || f == "abs" || f == "coalesce" || f == "nullif" || f == "greatest" || f == "least")
+    return arg;
+  if (f == "now" || f == "transaction_timestamp" || f == "statement_timestamp" || f == "clock_timestamp")
+    return oid::timestamptz;
+  if (f == "current_database" || f == "current_schema") return oid::name;
+  if (f == "version" || f == "lower" || f == "upper" || f == "substr" || f == "substring" || f == "trim" ||
+      f == "ltrim" || f == "rtrim" || f == "btrim" || f == "replace" || f == "concat" || f == "string_agg" ||
+      f == "group_concat" || f == "md5" || f == "left" || f == "right" || f == "repeat" || f == "lpad" || f == "rpad" ||
+      f == "typeof" || f == "quote" || f == "hex" || f == "printf" || f == "format")
+    return oid::text;
+  if (f == "length" || f == "char_length" || f == "character_length" || f == "octet_length" || f == "strpos" ||
+      f == "instr" || f == "ascii" || f == "position")
+    return oid::int4;
+  if (f == "random") return oid::float8;
+  if (f == "gen_random_uuid") return oid::uuid;
+  if (f == "round" || f == "trunc" || f == "ceil" || f == "ceiling" || f == "floor")
+    return arg == oid::float4 || arg == oid::float8 ? oid::float8 : arg != 0 ? oid::numeric : 0;
+  if (f == "generate_series") return arg == oid::int8 ? oid::int8 : arg == oid::numeric ? oid::numeric : oid::int4;
+  return 0;
+}
+
+// A keyword that is a value (CURRENT_DATE, ...): its type, 0 if none.
+inline pgwire::Oid keyword_type(std::string_view w) {
+  if (w == "current_timestamp") return oid::timestamptz;
+  if (w == "localtimestamp") return oid::timestamp;
+  if (w == "current_date") return oid::date;
+  if (w == "current_time") return oid::timetz;
+  if (w == "localtime") return oid::time;
+  if (w == "current_user" || w == "session_user" || w == "current_role" || w == "current_catalog" ||
+      w == "current_schema" || w == "user")
+    return oid::name;
+  return 0;
+}
+
+// The type of an integer or decimal literal as PostgreSQL's lexer types it.
+inline pgwire::Oid literal_type(std::string_view digits) {
+  for (char c : digits)
+    if (c == '.' || c == 'e' || c == 'E') return oid::numeric;
+  if (digits.size() > 19) return oid::numeric;
+  std::uint64_t v = 0;
+  for (char c : digits) {
+    if (c < '0' || c > '9') return oid::numeric;
+    v = v * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  if (v <= 2147483647u) return oid::int4;
+  return v <= 9223372036854775807u ? oid::int8 : oid::numeric;
+}
+
+}  // namespace typing
+
+}  // namespace sqlite_dialect

@@ -1,0 +1,460 @@
+#pragma once
+// The type and name PostgreSQL gives each column of a SELECT list (or of a
+// RETURNING list), worked out from the statement's tokens, because SQLite
+// judges an expression's type by its value (1 is a 64-bit integer) and names
+// it by its text ("count(*)"):
+//
+// - literals: an integer that fits int4 is int4, else int8, else numeric;
+//   a decimal is numeric; a string is text; TRUE/FALSE bool;
+// - casts (x::type, CAST(x AS type)) are the type, named after it;
+// - function calls are named after the function; count is int8, sum and
+//   avg follow PostgreSQL's overloads (sum(int4) int8, sum(int8) numeric,
+//   avg(int) numeric, ...), min/max the argument's type, now() timestamptz;
+// - operators: comparisons and boolean operators are bool; arithmetic
+//   takes the wider operand type (int4 + int8 is int8); these are "?column?";
+// - a column reference keeps its name, and its type is the column's
+//   (reported by SQLite's column metadata, or by `resolve`).
+// Anything not understood gets type 0: the caller then judges by value.
+//
+// This is PostgreSQL's FigureColname and the result types of its
+// operators and functions for the common cases, not a parser: an item whose
+// shape is not recognised keeps SQLite's name and a type judged by value.
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <pgwire/types/oid.hpp>
+
+#include "result_types.hpp"
+#include "tokens.hpp"
+
+namespace sqlite_dialect {
+
+namespace oid = pgwire::oid;
+
+// One item of a select list.
+struct SelectItem {
+  pgwire::Oid type = 0;  // 0: not known from the SQL text
+  std::string name;      // PostgreSQL's name for it when no alias is given
+  bool column = false;   // a plain column reference
+  bool strong = false;   // named by a column or function: a cast keeps the name (FigureColname's strength 2)
+  bool star = false;     // * or t.*
+  bool aliased = false;  // AS name: SQLite reports the alias already
+};
+
+inline std::vector<SelectItem> select_items(const std::vector<Token>& toks,
+                                            const std::vector<std::pair<std::size_t, std::size_t>>& casts,
+                                            const std::vector<pgwire::Oid>& cast_types, const ColumnResolver& resolve);
+
+namespace typing {
+
+// A Pratt parser over toks[i, end) that computes types and names only.
+class Typer {
+ public:
+  Typer(const std::vector<Token>& toks, std::size_t end, const std::vector<std::pair<std::size_t, std::size_t>>& casts,
+        const std::vector<pgwire::Oid>& cast_types, const ColumnResolver& resolve)
+      : toks_(toks), end_(end), casts_(casts), cast_types_(cast_types), resolve_(resolve) {}
+
+  // Parses an expression from `i`; false when something was not understood.
+  bool expression(std::size_t& i, SelectItem& out, int min_prec = 0) {
+    if (!prefix(i, out)) return false;
+    for (;;) {
+      if (i >= end_) return true;
+      const Token& t = toks_[i];
+      int prec = infix_precedence(i);
+      if (prec == 0 || prec <= min_prec) return true;
+      if (is(t, "is")) {  // IS [NOT] NULL / TRUE / FALSE / DISTINCT FROM x
+        ++i;
+        if (i < end_ && is(toks_[i], "not")) ++i;
+        if (i < end_ && is(toks_[i], "distinct")) {
+          i += 2;
+          SelectItem rhs;
+          if (!expression(i, rhs, prec)) return false;
+        } else {
+          ++i;
+        }
+        set_operator(out, oid::bool_);
+        continue;
+      }
+      if (is(t, "isnull") || is(t, "notnull")) {
+        ++i;
+        set_operator(out, oid::bool_);
+        continue;
+      }
+      if (is(t, "not")) ++i;  // NOT IN / NOT LIKE / NOT BETWEEN
+      const Token& op = toks_[i];
+      ++i;
+      if (is(op, "in")) {
+        if (i >= end_ || !is(toks_[i], "(")) return false;
+        i = matching_paren(toks_, i) + 1;
+        set_operator(out, oid::bool_);
+        continue;
+      }
+      SelectItem rhs;
+      if (is(op, "between")) {
+        if (!expression(i, rhs, prec)) return false;
+        if (i >= end_ || !is(toks_[i], "and")) return false;
+        ++i;
+        if (!expression(i, rhs, prec)) return false;
+        set_operator(out, oid::bool_);
+        continue;
+      }
+      if (!expression(i, rhs, prec)) return false;
+      if (prec <= comparison) {
+        set_operator(out, oid::bool_);
+      } else if (is(op, "||")) {
+        set_operator(out, oid::text);
+      } else {
+        set_operator(out, arithmetic(out.type, rhs.type, op));
+      }
+    }
+  }
+
+ private:
+  static constexpr int comparison = 4;
+
+  // PostgreSQL's precedences, low to high (0: not an infix operator).
+  int infix_precedence(std::size_t i) const {
+    const Token& t = toks_[i];
+    if (is(t, "or")) return 1;
+    if (is(t, "and")) return 2;
+    if (is(t, "is") || is(t, "isnull") || is(t, "notnull")) return 3;
+    if (is(t, "=") || is(t, "<") || is(t, ">") || is(t, "<=") || is(t, ">=") || is(t, "<>") || is(t, "!="))
+      return comparison;
+    if (is(t, "not") && i + 1 < end_ &&
+        (is(toks_[i + 1], "in") || is(toks_[i + 1], "like") || is(toks_[i + 1], "ilike") ||
+         is(toks_[i + 1], "between")))
+      return comparison;
+    if (is(t, "in") || is(t, "like") || is(t, "ilike") || is(t, "between") || is(t, "glob")) return comparison;
+    if (is(t, "~") || is(t, "~*") || is(t, "!~") || is(t, "!~*")) return comparison;  // (bool, as a comparison)
+    if (is(t, "||") || is(t, "->") || is(t, "->>")) return 6;
+    if (is(t, "+") || is(t, "-")) return 7;
+    if (is(t, "*") || is(t, "/") || is(t, "%")) return 8;
+    if (is(t, "^")) return 9;
+    return 0;
+  }
+
+  static pgwire::Oid arithmetic(pgwire::Oid a, pgwire::Oid b, const Token& op) {
+    int ra = numeric_rank(a), rb = numeric_rank(b);
+    if (ra && rb) {
+      int r = std::max(ra, rb);
+      if (r == 1) return oid::int2;
+      if (r == 5 && (ra == 6 || rb == 6)) return oid::float8;
+      for (pgwire::Oid t : {oid::int4, oid::int8, oid::numeric, oid::float4, oid::float8})
+        if (numeric_rank(t) == r) return t;
+    }
+    if (is(op, "-") && a == oid::date && b == oid::date) return oid::int4;
+    if ((is(op, "+") || is(op, "-")) && b == oid::interval) {
+      if (a == oid::timestamptz) return oid::timestamptz;
+      if (a == oid::timestamp || a == oid::date) return oid::timestamp;
+    }
+    if ((is(op, "+") || is(op, "-")) && a == oid::date && (rb >= 1 && rb <= 3)) return oid::date;
+    return 0;
+  }
+
+  static void set_operator(SelectItem& out, pgwire::Oid type) {
+    out.type = type;
+    out.name = "?column?";
+    out.column = false;
+    out.strong = false;
+  }
+
+  // The cast starting at token i (its "::"), if any: index into casts_.
+  std::size_t cast_at(std::size_t i) const {
+    for (std::size_t c = 0; c < casts_.size(); ++c)
+      if (casts_[c].first == i) return c;
+    return casts_.size();
+  }
+
+  bool prefix(std::size_t& i, SelectItem& out) {
+    if (i >= end_) return false;
+    const Token& t = toks_[i];
+    out = {};
+    if (is(t, "-") || is(t, "+") || is(t, "~")) {  // -1 is a negative constant; ~ bitwise NOT
+      ++i;
+      if (!expression(i, out, 8)) return false;
+      out.name = "?column?";
+      out.column = false;
+      out.strong = false;
+      return true;
+    }
+    if (is(t, "not")) {
+      ++i;
+      if (!expression(i, out, 2)) return false;
+      set_operator(out, oid::bool_);
+      return true;
+    }
+    out.name = "?column?";
+    if (t.kind == Kind::number) {
+      out.type = literal_type(t.text);
+      ++i;
+    } else if (t.kind == Kind::string) {
+      out.type = oid::text;
+      ++i;
+    } else if (t.kind == Kind::parameter) {
+      ++i;
+    } else if (is(t, "(")) {
+      std::size_t close = matching_paren(toks_, i);
+      if (close >= end_) return false;
+      if (i + 1 < close && is(toks_[i + 1], "select")) {  // a scalar subquery: its column's type and name
+        std::vector<Token> inner(toks_.begin() + static_cast<std::ptrdiff_t>(i + 1),
+                                 toks_.begin() + static_cast<std::ptrdiff_t>(close));
+        std::vector<std::pair<std::size_t, std::size_t>> inner_casts;
+        std::vector<pgwire::Oid> inner_types;
+        for (std::size_t c = 0; c < casts_.size(); ++c)
+          if (casts_[c].first > i && casts_[c].second < close) {
+            inner_casts.emplace_back(casts_[c].first - i - 1, casts_[c].second - i - 1);
+            inner_types.push_back(cast_types_[c]);
+          }
+        auto items = select_items(inner, inner_casts, inner_types, resolve_);
+        if (items.size() == 1 && !items[0].star) {
+          out.type = items[0].type;
+          out.name = items[0].name.empty() ? "?column?" : items[0].name;
+          out.strong = out.name != "?column?";
+        }
+        i = close + 1;
+        return postfix(i, out);
+      }
+      Typer inner(toks_, close, casts_, cast_types_, resolve_);
+      std::size_t k = i + 1;
+      if (!inner.expression(k, out) || k != close) return false;
+      i = close + 1;
+    } else if (is(t, "true") || is(t, "false")) {
+      out.type = oid::bool_;
+      ++i;
+    } else if (is(t, "null")) {
+      out.type = oid::text;
+      ++i;
+    } else if (is(t, "case")) {
+      int depth = 0;
+      pgwire::Oid result = 0;
+      for (; i < end_; ++i) {
+        if (is(toks_[i], "case")) ++depth;
+        if (is(toks_[i], "end") && --depth == 0) break;
+        if (depth == 1 && is(toks_[i], "then") && result == 0) {
+          std::size_t k = i + 1;
+          SelectItem branch;
+          Typer inner(toks_, end_, casts_, cast_types_, resolve_);
+          if (inner.expression(k, branch)) result = branch.type;
+        }
+      }
+      if (i >= end_) return false;
+      ++i;
+      out.type = result;
+      out.name = "case";
+    } else if (is(t, "exists") && i + 1 < end_ && is(toks_[i + 1], "(")) {
+      i = matching_paren(toks_, i + 1) + 1;
+      out.type = oid::bool_;
+      out.name = "exists";
+    } else if (is(t, "cast") && i + 1 < end_ && is(toks_[i + 1], "(")) {
+      std::size_t close = matching_paren(toks_, i + 1);
+      if (close >= end_) return false;
+      std::size_t as = close;
+      for (std::size_t k = i + 2; k < close; ++k)
+        if (is(toks_[k], "as")) as = k;
+      if (as == close) return false;
+      std::string type_text;
+      for (std::size_t k = as + 1; k < close; ++k) type_text += std::string(toks_[k].text) + " ";
+      Typer inner(toks_, as, casts_, cast_types_, resolve_);
+      std::size_t k = i + 2;
+      if (!inner.expression(k, out) || k != as) out = {};
+      out.type = pgwire::type_from_sql_name(type_text);
+      name_after_type(out);
+      i = close + 1;
+    } else if (t.kind == Kind::word && typed_literal_type(t) != 0 && i + 1 < end_ &&
+               toks_[i + 1].kind == Kind::string) {  // date '2024-01-01'
+      out.type = typed_literal_type(t);
+      name_after_type(out);
+      i += 2;
+    } else if (t.kind == Kind::word && keyword_type(t.value()) != 0 &&
+               !(i + 1 < end_ && (is(toks_[i + 1], "(") || is(toks_[i + 1], ".")))) {
+      out.type = keyword_type(t.value());
+      out.name = t.value();
+      out.strong = true;
+      ++i;
+    } else if (t.is_name()) {
+      std::size_t k = i;
+      std::string qualifier, name = identifier(toks_[k]);
+      while (k + 2 < end_ && is(toks_[k + 1], ".") && (toks_[k + 2].is_name() || is(toks_[k + 2], "*"))) {
+        qualifier = name;
+        k += 2;
+        if (is(toks_[k], "*")) {
+          out.star = true;
+          i = k + 1;
+          return true;
+        }
+        name = identifier(toks_[k]);
+      }
+      if (k + 1 < end_ && is(toks_[k + 1], "(")) {  // a function call
+        std::size_t close = matching_paren(toks_, k + 1);
+        if (close >= end_) return false;
+        pgwire::Oid args[2] = {0, 0};  // the first two arguments' types
+        std::size_t a = k + 2;
+        if (a < close && is(toks_[a], "distinct")) ++a;
+        for (int n = 0; n < 2 && a < close && !is(toks_[a], "*"); ++n) {
+          std::size_t stop = a;  // up to the argument's comma
+          for (int depth = 0; stop < close; ++stop) {
+            if (is(toks_[stop], "(")) ++depth;
+            if (is(toks_[stop], ")")) --depth;
+            if (depth == 0 && is(toks_[stop], ",")) break;
+          }
+          if (stop == a + 1 && is(toks_[a], "null") && (name == "coalesce" || name == "greatest" || name == "least")) {
+            a = stop + 1;  // NULL takes the type of the other arguments
+            --n;
+            continue;
+          }
+          Typer inner(toks_, stop, casts_, cast_types_, resolve_);
+          SelectItem typed;
+          std::size_t p = a;
+          if (inner.expression(p, typed) && p == stop) args[n] = typed.type;
+          a = stop + 1;
+        }
+        out.type = function_type(name, args[0], args[1]);
+        out.name = name == "trim" ? "btrim" : name;  // TRIM(x) is PostgreSQL's btrim(x)
+        out.strong = true;
+        i = close + 1;
+        if (i + 1 < end_ && is(toks_[i], "filter") && is(toks_[i + 1], "(")) i = matching_paren(toks_, i + 1) + 1;
+        if (i + 1 < end_ && is(toks_[i], "over")) i = is(toks_[i + 1], "(") ? matching_paren(toks_, i + 1) + 1 : i + 2;
+      } else {
+        out.column = true;
+        out.strong = true;
+        out.name = name;
+        out.type = resolve_ ? resolve_(qualifier, name) : 0;
+        i = k + 1;
+      }
+    } else if (is(t, "*")) {
+      out.star = true;
+      ++i;
+      return true;
+    } else {
+      return false;
+    }
+    return postfix(i, out);
+  }
+
+  // x::type, applied last binds tightest in PostgreSQL.
+  bool postfix(std::size_t& i, SelectItem& out) {
+    for (;;) {
+      std::size_t c = i < end_ ? cast_at(i) : casts_.size();
+      if (c == casts_.size()) return true;
+      out.type = cast_types_[c];
+      name_after_type(out);
+      i = casts_[c].second + 1;
+    }
+  }
+
+  // A cast's name: its operand's when that is a column or a function, else the type's.
+  static void name_after_type(SelectItem& out) {
+    out.column = false;
+    if (out.strong) return;
+    pgwire::Oid named = pgwire::element_type_of(out.type) ? pgwire::element_type_of(out.type) : out.type;
+    out.name = out.type ? std::string(pgwire::type_name(named)) : "?column?";
+  }
+
+  const std::vector<Token>& toks_;
+  std::size_t end_;
+  const std::vector<std::pair<std::size_t, std::size_t>>& casts_;
+  const std::vector<pgwire::Oid>& cast_types_;
+  const ColumnResolver& resolve_;
+};
+
+}  // namespace typing
+
+// The items of the statement's result list: the first top-level SELECT of a
+// SELECT / WITH / VALUES-less query, or the RETURNING list of INSERT,
+// UPDATE and DELETE. `casts`: (first, last) token of every `::type`, with
+// its type. Empty when the statement has no such list.
+inline std::vector<SelectItem> select_items(const std::vector<Token>& toks,
+                                            const std::vector<std::pair<std::size_t, std::size_t>>& casts,
+                                            const std::vector<pgwire::Oid>& cast_types, const ColumnResolver& resolve) {
+  std::vector<SelectItem> items;
+  if (toks.empty()) return items;
+  if (is(toks[0], "values") && toks.size() > 2 && is(toks[1], "(")) {  // VALUES (1, 'a'), ...: the first row's types
+    std::size_t close = matching_paren(toks, 1);
+    for (std::size_t start = 2; start < close && close < toks.size();) {
+      std::size_t comma = start;
+      for (int depth = 0; comma < close; ++comma) {
+        if (is(toks[comma], "(")) ++depth;
+        if (is(toks[comma], ")")) --depth;
+        if (depth == 0 && is(toks[comma], ",")) break;
+      }
+      SelectItem item;
+      typing::Typer typer(toks, comma, casts, cast_types, resolve);
+      std::size_t k = start;
+      if (!typer.expression(k, item) || k != comma) item = SelectItem{};
+      item.aliased = true;  // SQLite's names (column1, ...) are PostgreSQL's
+      items.push_back(std::move(item));
+      start = comma + 1;
+    }
+    return items;
+  }
+  std::size_t i = 0;
+  bool select = is(toks[0], "select") || is(toks[0], "with") || is(toks[0], "(");
+  bool returning = is(toks[0], "insert") || is(toks[0], "update") || is(toks[0], "delete");
+  if (!select && !returning) return items;
+  // Find the list's start: the first SELECT (or RETURNING) outside parentheses.
+  for (; i < toks.size(); ++i) {
+    if (is(toks[i], "(") && !(select && i == 0)) {
+      i = matching_paren(toks, i);
+      continue;
+    }
+    if (select && is(toks[i], "select")) break;
+    if (returning && is(toks[i], "returning")) break;
+  }
+  if (i >= toks.size()) return items;
+  ++i;
+  if (i < toks.size() && (is(toks[i], "distinct") || is(toks[i], "all"))) {
+    if (is(toks[i], "distinct") && i + 1 < toks.size() && is(toks[i + 1], "on")) i = matching_paren(toks, i + 2);
+    ++i;
+  }
+  static constexpr std::string_view ends[] = {"from",   "where",  "group", "order",  "limit",     "union",
+                                              "having", "window", "into",  "except", "intersect", "offset",
+                                              "fetch",  "for",    ";",     ")"};
+  auto is_end = [&](std::size_t k) {
+    for (auto e : ends)
+      if (is(toks[k], e)) return true;
+    return false;
+  };
+  // The list ends at the first end word outside parentheses.
+  std::size_t stop = i;
+  for (int depth = 0; stop < toks.size(); ++stop) {
+    if (is(toks[stop], "("))
+      ++depth;
+    else if (is(toks[stop], ")") && depth > 0)
+      --depth;
+    else if (depth == 0 && is_end(stop))
+      break;
+  }
+  for (std::size_t start = i; start < stop;) {
+    std::size_t comma = start;
+    for (int depth = 0; comma < stop; ++comma) {
+      if (is(toks[comma], "(")) ++depth;
+      if (is(toks[comma], ")")) --depth;
+      if (depth == 0 && is(toks[comma], ",")) break;
+    }
+    SelectItem item;
+    typing::Typer typer(toks, comma, casts, cast_types, resolve);
+    std::size_t k = start;
+    bool ok = typer.expression(k, item);
+    if (ok && k < comma) {  // an alias: AS name, or a bare name
+      if (is(toks[k], "as")) ++k;
+      if (k + 1 == comma && toks[k].is_name()) {
+        item.aliased = true;
+        item.name = identifier(toks[k]);
+      } else {
+        ok = false;
+      }
+    } else if (ok && k != comma) {
+      ok = false;
+    }
+    if (!ok) item = SelectItem{};  // not understood: SQLite's name, type by value
+    items.push_back(std::move(item));
+    start = comma + 1;
+  }
+  return items;
+}
+
+}  // namespace sqlite_dialect

@@ -1,0 +1,133 @@
+#pragma once
+// PostgreSQL's generate_series(start, stop[, step]) over integers, usable in
+// FROM, as a SQLite eponymous virtual table (registered by functions.hpp).
+
+#include <sqlite3.h>
+
+#include <cstdint>
+
+#include "errors.hpp"
+
+namespace sqlite_example::series {
+
+// generate_series(start, stop[, step]) over integers, as an eponymous
+// virtual table: `SELECT * FROM generate_series(1, 3)` has one column named
+// generate_series, declared INT4: PostgreSQL's overload for int4 arguments,
+// what nearly every use passes (a series beyond int4 then fails with
+// 22003 when read, where PostgreSQL would pick its int8 overload).
+struct Series {
+  sqlite3_vtab base{};
+  struct Cursor {
+    sqlite3_vtab_cursor base{};
+    std::int64_t value = 0, stop = 0, step = 1, row = 0;
+    bool done = true;
+  };
+  enum Column { value_column, start_column, stop_column, step_column };
+
+  static int connect(sqlite3* db, void*, int, const char* const*, sqlite3_vtab** out, char**) {
+    int rc = sqlite3_declare_vtab(db, "CREATE TABLE x(generate_series INT4, start HIDDEN, stop HIDDEN, step HIDDEN)");
+    if (rc != SQLITE_OK) return rc;
+    auto* t = new Series();
+    *out = &t->base;
+    sqlite3_vtab_config(db, SQLITE_VTAB_INNOCUOUS);
+    return SQLITE_OK;
+  }
+  static int disconnect(sqlite3_vtab* v) {
+    delete reinterpret_cast<Series*>(v);
+    return SQLITE_OK;
+  }
+  // The arguments are equality constraints on the hidden columns; idxNum
+  // has bit k set when argument k (start, stop, step) is given.
+  static int best_index(sqlite3_vtab*, sqlite3_index_info* info) {
+    int slot[3] = {-1, -1, -1};
+    for (int i = 0; i < info->nConstraint; ++i) {
+      const auto& c = info->aConstraint[i];
+      if (c.iColumn < start_column || c.op != SQLITE_INDEX_CONSTRAINT_EQ) continue;
+      if (!c.usable) return SQLITE_CONSTRAINT;
+      slot[c.iColumn - start_column] = i;
+    }
+    if (slot[0] < 0 || slot[1] < 0) {
+      info->idxNum = -1;  // refused in filter() with PostgreSQL's error
+      info->estimatedCost = 1e12;
+      return SQLITE_OK;
+    }
+    int arg = 1;
+    for (int k = 0; k < 3; ++k) {
+      if (slot[k] < 0) continue;
+      info->aConstraintUsage[slot[k]].argvIndex = arg++;
+      info->aConstraintUsage[slot[k]].omit = 1;
+      info->idxNum |= 1 << k;
+    }
+    info->estimatedCost = 1000;
+    return SQLITE_OK;
+  }
+  static int open(sqlite3_vtab*, sqlite3_vtab_cursor** out) {
+    *out = &(new Cursor())->base;
+    return SQLITE_OK;
+  }
+  static int close(sqlite3_vtab_cursor* c) {
+    delete reinterpret_cast<Cursor*>(c);
+    return SQLITE_OK;
+  }
+  static int fail(sqlite3_vtab_cursor* c, const char* code, const char* message) {
+    sqlite3_free(c->pVtab->zErrMsg);
+    c->pVtab->zErrMsg = sqlite3_mprintf("%s", function_error(code, message).c_str());
+    return SQLITE_ERROR;
+  }
+  static int filter(sqlite3_vtab_cursor* base, int idx, const char*, int argc, sqlite3_value** argv) {
+    auto* c = reinterpret_cast<Cursor*>(base);
+    if (idx < 0) return fail(base, "42883", "function generate_series needs a start and a stop");
+    for (int i = 0; i < argc; ++i)
+      if (sqlite3_value_type(argv[i]) == SQLITE_NULL) {  // strict: no rows
+        c->done = true;
+        return SQLITE_OK;
+      }
+    c->value = sqlite3_value_int64(argv[0]);
+    c->stop = sqlite3_value_int64(argv[1]);
+    c->step = argc > 2 ? sqlite3_value_int64(argv[2]) : 1;
+    if (c->step == 0) return fail(base, "22023", "step size cannot equal zero");
+    c->row = 1;
+    c->done = c->step > 0 ? c->value > c->stop : c->value < c->stop;
+    return SQLITE_OK;
+  }
+  static int next(sqlite3_vtab_cursor* base) {
+    auto* c = reinterpret_cast<Cursor*>(base);
+    if (__builtin_add_overflow(c->value, c->step, &c->value)) {
+      c->done = true;
+    } else {
+      c->done = c->step > 0 ? c->value > c->stop : c->value < c->stop;
+    }
+    ++c->row;
+    return SQLITE_OK;
+  }
+  static int eof(sqlite3_vtab_cursor* base) { return reinterpret_cast<Cursor*>(base)->done ? 1 : 0; }
+  static int column(sqlite3_vtab_cursor* base, sqlite3_context* ctx, int i) {
+    auto* c = reinterpret_cast<Cursor*>(base);
+    if (i == value_column) sqlite3_result_int64(ctx, c->value);
+    return SQLITE_OK;
+  }
+  static int rowid(sqlite3_vtab_cursor* base, sqlite3_int64* out) {
+    *out = reinterpret_cast<Cursor*>(base)->row;
+    return SQLITE_OK;
+  }
+
+  static const sqlite3_module* module() {
+    static const sqlite3_module m = [] {
+      sqlite3_module x{};
+      x.xConnect = &connect;  // eponymous-only: no xCreate
+      x.xBestIndex = &best_index;
+      x.xDisconnect = &disconnect;
+      x.xOpen = &open;
+      x.xClose = &close;
+      x.xFilter = &filter;
+      x.xNext = &next;
+      x.xEof = &eof;
+      x.xColumn = &column;
+      x.xRowid = &rowid;
+      return x;
+    }();
+    return &m;
+  }
+};
+
+}  // namespace sqlite_example::series

@@ -1,0 +1,105 @@
+#pragma once
+// From a PostgreSQL statement to what SQLite runs, in one place: DDL
+// (ddl.hpp), DEFAULT in VALUES (insert_defaults.hpp), expressions and
+// result columns (../sqlite_dialect.hpp), and the statements SQLite has no
+// counterpart for, refused with 0A000 and a hint. Runs on the connection's
+// worker (it reads the schema).
+
+#include <sqlite3.h>
+
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "../sqlite_dialect.hpp"
+#include "column_types.hpp"
+#include "ddl.hpp"
+#include "errors.hpp"
+#include "insert_defaults.hpp"
+#include "values.hpp"
+
+namespace sqlite_example {
+
+struct Translation : sqlite_dialect::Rewritten {
+  // Runs after the statement succeeded (DDL: the column records).
+  std::function<void(sqlite3*)> after;
+};
+
+// The PostgreSQL type of table.column: recorded by the DDL translation, or
+// judged from SQLite's declared type; 0 when there is no such column.
+inline pgwire::Oid column_type(sqlite3* db, std::string_view table, std::string_view column) {
+  if (auto t = recorded_type(db, table, column)) return t;
+  const char* decl = nullptr;
+  std::string tb(table), col(column);
+  if (sqlite3_table_column_metadata(db, nullptr, tb.c_str(), col.c_str(), &decl, nullptr, nullptr, nullptr, nullptr) !=
+      SQLITE_OK)
+    return 0;
+  return pg_type(decl, SQLITE_TEXT);
+}
+
+namespace translate_detail {
+
+using sqlite_dialect::is;
+
+// Statements PostgreSQL has and SQLite does not: (first words, hint).
+inline void refuse_unsupported(const std::vector<sqlite_dialect::Token>& toks) {
+  if (toks.empty()) return;
+  auto w = [&](std::size_t i) { return i < toks.size() ? toks[i].value() : std::string(); };
+  std::string first = w(0), second = w(1);
+  if (first == "create") {
+    std::size_t k = 1;
+    if (w(k) == "or" && w(k + 1) == "replace") k += 2;
+    std::string kind = w(k);
+    for (std::string_view unsupported :
+         {"schema",     "sequence",     "type",      "extension",   "function",     "procedure", "database", "role",
+          "user",       "domain",       "policy",    "publication", "subscription", "aggregate", "operator", "rule",
+          "tablespace", "materialized", "collation", "server",      "event",        "language",  "cast"})
+      if (kind == unsupported) {
+        std::string what = "CREATE " + kind + (kind == "materialized" ? " view" : "");
+        for (char& c : what) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        throw not_supported(what,
+                            "sqlite_server keeps tables, views, indexes and triggers in one SQLite database; it has "
+                            "no schemas, sequences, types, functions or roles of its own.");
+      }
+  }
+  if (first == "grant" || first == "revoke")
+    throw not_supported(first == "grant" ? "GRANT" : "REVOKE",
+                        "sqlite_server has no privileges: every user may do everything.");
+  if (first == "comment" && second == "on") throw not_supported("COMMENT ON", "SQLite keeps no comments on objects.");
+  if (first == "lock") throw not_supported("LOCK", "SQLite locks the whole database for each write transaction.");
+  if (first == "alter" && (second == "sequence" || second == "schema" || second == "type" || second == "role" ||
+                           second == "user" || second == "database" || second == "system"))
+    throw not_supported("ALTER " + second, "sqlite_server has no such objects.");
+}
+
+}  // namespace translate_detail
+
+// `sql` (one statement) as SQLite runs it, for the session `who`.
+inline Translation translate(sqlite3* db, std::string_view sql, const sqlite_dialect::Identity& who) {
+  auto toks = sqlite_dialect::tokenize(sql);
+  for (const auto& t : toks)
+    if (t.is_name() && sqlite_dialect::identifier(t) == column_types_table)
+      throw pgwire::PgError("42P01", std::string("relation \"") + column_types_table + "\" does not exist");
+  translate_detail::refuse_unsupported(toks);
+  Translation out;
+  if (auto ddl = translate_ddl(db, sql, toks, who)) {
+    out.sql = std::move(ddl->sql);
+    out.after = std::move(ddl->after);
+    return out;
+  }
+  std::string expanded;
+  if (auto with_defaults = expand_insert_defaults(db, sql, toks)) {
+    expanded = std::move(*with_defaults);
+    sql = expanded;
+  }
+  auto tables = sqlite_dialect::infer_parameters(sql).tables;
+  auto resolve = [db, &tables](std::string_view, std::string_view column) -> pgwire::Oid {
+    for (const auto& table : tables)
+      if (auto t = column_type(db, table, column)) return t;
+    return 0;
+  };
+  static_cast<sqlite_dialect::Rewritten&>(out) = sqlite_dialect::rewrite(sql, who, resolve);
+  return out;
+}
+
+}  // namespace sqlite_example
