@@ -229,6 +229,10 @@ SessionMachine::Task<bool> SessionMachine::authenticate() {
   if (client_.database.empty()) client_.database = client_.user;
   // A NegotiateProtocolVersion the engine may have queued goes first.
   if (!engine_.output().empty()) co_await ask(Need::write);
+  if (too_many_clients_) {  // before any authentication work (session_limits.cpp)
+    engine_.error(ErrorInfo::fatal(sqlstate::too_many_connections, "sorry, too many clients already"));
+    co_return false;
+  }
   std::optional<ErrorInfo> refused;
   try {
     co_await ask(Need::authenticate);
@@ -298,6 +302,10 @@ SessionMachine::Task<void> SessionMachine::serve() {
         continue;
       }
       before_read();
+      if (shutdown_ends_wait()) {  // session_limits.cpp
+        terminate();
+        co_return;
+      }
       idle_read_ = true;
       co_await ask(Need::read);
       idle_read_ = false;

@@ -26,6 +26,7 @@ namespace pgwire::detail {
 using asio::awaitable;
 using asio::use_awaitable;
 using protocol::Need;
+constexpr auto nothrow = asio::experimental::as_tuple(use_awaitable);
 
 namespace {
 
@@ -42,6 +43,8 @@ protocol::SessionOptions session_options(const Shared& s) {
   o.extended_query = s.handlers.extended_query != nullptr;
   o.sql_cursors = s.options.sql_cursors;
   o.server_version = s.options.server_version;
+  o.idle_session_timeout = s.options.idle_session_timeout;
+  o.idle_in_transaction_session_timeout = s.options.idle_in_transaction_session_timeout;
   return o;
 }
 
@@ -60,6 +63,13 @@ class Connection final : public protocol::CancelTarget,
 
   ~Connection() override {
     if (pid_ != 0) shared_.registry.remove(pid_);
+    release_slot();
+  }
+
+  // Beyond ServerOptions::max_connections: the machine refuses the startup.
+  void admit(bool holds_slot) {
+    holds_slot_ = holds_slot;
+    if (!holds_slot) machine_.refuse_too_many_clients();
   }
 
   awaitable<void> run() {
@@ -71,13 +81,16 @@ class Connection final : public protocol::CancelTarget,
       });
     });
     try {
-      asio::steady_timer timer(executor_);
-      timer.expires_after(shared_.options.authentication_timeout);
+      if (!terminating_) login_timer_.expires_after(shared_.options.authentication_timeout);
       // login_or_false() never throws: Asio's || waits for the first
       // *successful* branch, so a throwing login would wait for the timer.
-      auto result = co_await (login_or_false() || timer.async_wait(use_awaitable));
+      auto result = co_await (login_or_false() || login_timer_.async_wait(nothrow));
       if (result.index() == 1) {
-        machine_.authentication_timed_out();
+        if (terminating_) {
+          machine_.terminate();
+        } else {
+          machine_.authentication_timed_out();
+        }
         co_await flush();
       } else if (std::get<0>(result)) {
         co_await pump(std::nullopt);
@@ -85,6 +98,8 @@ class Connection final : public protocol::CancelTarget,
     } catch (const ConnectionClosed&) {
     } catch (const std::system_error&) {
     }
+    // Before the close, so that a client that saw it finds the slot free.
+    release_slot();
     stream_->close();
   }
 
@@ -94,6 +109,22 @@ class Connection final : public protocol::CancelTarget,
       for (auto& signal : self->cancel_signals_) signal.emit(asio::cancellation_type::all);
       self->stream_->close();
     });
+  }
+
+  // Server::shutdown(), any thread: the machine ends the session at its next
+  // wait outside a transaction block; now if it waits there already, or has
+  // not logged in yet.
+  void begin_shutdown() {
+    asio::post(executor_, [self = shared_from_this()] {
+      self->machine_.shutdown_requested();
+      if (self->machine_.phase() != protocol::Phase::ready ||
+          (self->machine_.waiting_at_ready_for_query() && self->machine_.shutdown_ends_wait()))
+        self->terminate_now();
+    });
+  }
+  // The grace is over: FATAL 57P01 now, the running product call cancelled.
+  void terminate() {
+    asio::post(executor_, [self = shared_from_this()] { self->terminate_now(); });
   }
 
   // On the strand, after a push: while the session waits for the client,
@@ -185,7 +216,24 @@ class Connection final : public protocol::CancelTarget,
       Need n = machine_.next();
       if (n == until) co_return;
       co_await perform(n);
+      if (terminating_) co_await end_by_termination();
     }
+  }
+
+  // Stops whatever waits (the login, the wait for the client, a product
+  // call); the pump then ends the session with the machine's FATAL.
+  void terminate_now() {
+    terminating_ = true;
+    // Expired rather than cancelled: a wait that has not begun yet ends at once too.
+    login_timer_.expires_at(asio::steady_timer::time_point::min());
+    wake_.expires_at(asio::steady_timer::time_point::min());
+    for (auto& signal : cancel_signals_) signal.emit(asio::cancellation_type::all);
+  }
+
+  awaitable<void> end_by_termination() {
+    machine_.terminate();
+    co_await flush();
+    throw ConnectionClosed{};
   }
 
   awaitable<void> perform(Need n) {
@@ -255,12 +303,35 @@ class Connection final : public protocol::CancelTarget,
 
   awaitable<void> read() {
     auto space = machine_.input().prepare(8192);
-    std::size_t n = co_await stream_->read_some(space);
+    std::size_t n = machine_.waiting_at_ready_for_query() ? co_await read_at_ready(space)
+                                                          : co_await stream_->read_some(space);
     if (n == 0) {
       machine_.on_eof();
     } else {
       machine_.input().commit(n);
     }
+  }
+
+  // The wait for the client after ReadyForQuery, bounded by the machine's
+  // idle limit and ended early by a shutdown (terminate_now()).
+  awaitable<std::size_t> read_at_ready(std::span<char> space) {
+    using namespace asio::experimental::awaitable_operators;
+    if (terminating_) co_await end_by_termination();
+    auto limit = machine_.idle_limit();
+    wake_.expires_at(limit ? asio::steady_timer::clock_type::now() + *limit
+                           : asio::steady_timer::time_point::max());
+    auto result = co_await (stream_->read_some(space) || wake_.async_wait(nothrow));
+    if (result.index() == 0) co_return std::get<0>(result);
+    if (terminating_) co_await end_by_termination();
+    machine_.idle_limit_expired();
+    co_await flush();
+    throw ConnectionClosed{};
+  }
+
+  void release_slot() {
+    if (!std::exchange(holds_slot_, false)) return;
+    std::lock_guard lock(shared_.live_mutex);
+    --shared_.admitted;
   }
 
   awaitable<void> flush() {
@@ -386,6 +457,10 @@ class Connection final : public protocol::CancelTarget,
   std::unique_ptr<Stream> stream_;
   asio::any_io_executor executor_;
   protocol::SessionMachine machine_;
+  bool holds_slot_ = false;
+  bool terminating_ = false;          // shutdown: the session ends at the next step
+  asio::steady_timer login_timer_{executor_};  // authentication_timeout
+  asio::steady_timer wake_{executor_};         // the idle limit while waiting for the client
   std::int32_t pid_ = 0;
   bool in_product_call_ = false;
   int shield_depth_ = 0;
@@ -400,10 +475,17 @@ class Connection final : public protocol::CancelTarget,
 awaitable<void> serve_connection(Shared& shared, std::unique_ptr<Stream> stream) {
   auto executor = co_await asio::this_coro::executor;
   auto conn = std::make_shared<Connection>(shared, std::move(stream), executor);
+  bool shutting_down = false;
   {
     std::lock_guard lock(shared.live_mutex);
     shared.live.insert(conn);
+    std::size_t max = shared.options.max_connections;
+    bool slot = max == 0 || shared.admitted < max;
+    if (slot) ++shared.admitted;
+    conn->admit(slot);
+    shutting_down = shared.shutting_down;
   }
+  if (shutting_down) conn->begin_shutdown();
   struct Forget {
     Shared& shared;
     std::weak_ptr<Connection> conn;
@@ -416,15 +498,30 @@ awaitable<void> serve_connection(Shared& shared, std::unique_ptr<Stream> stream)
   co_await conn->run();
 }
 
-std::size_t close_all_connections(Shared& shared) {
+namespace {
+
+std::vector<std::shared_ptr<Connection>> live_connections(Shared& shared) {
   std::vector<std::shared_ptr<Connection>> open;
-  {
-    std::lock_guard lock(shared.live_mutex);
-    for (const auto& weak : shared.live)
-      if (auto c = weak.lock()) open.push_back(std::move(c));
-  }
+  std::lock_guard lock(shared.live_mutex);
+  for (const auto& weak : shared.live)
+    if (auto c = weak.lock()) open.push_back(std::move(c));
+  return open;
+}
+
+}  // namespace
+
+std::size_t close_all_connections(Shared& shared) {
+  auto open = live_connections(shared);
   for (auto& c : open) c->shut_down();
   return open.size();
+}
+
+void begin_shutdown_all(Shared& shared) {
+  for (auto& c : live_connections(shared)) c->begin_shutdown();
+}
+
+void terminate_all(Shared& shared) {
+  for (auto& c : live_connections(shared)) c->terminate();
 }
 
 }  // namespace pgwire::detail

@@ -5,6 +5,7 @@
 
 #include "pgwire/server/server.hpp"
 
+#include <atomic>
 #include <filesystem>
 #include <optional>
 #include <stdexcept>
@@ -21,6 +22,7 @@
 #include <asio/use_awaitable.hpp>
 
 #include "connection.hpp"
+#include "keepalive.hpp"
 #include "pgwire/server/embed.hpp"
 #include "socket_stream.hpp"
 #include "tls.hpp"
@@ -40,6 +42,40 @@ struct Server::Impl {
   std::optional<unix_stream::acceptor> unix_acceptor;
   std::vector<std::uint16_t> ports;
   bool started = false;
+  std::atomic<bool> shutdown_begun{false};
+  std::optional<asio::steady_timer> grace_timer;  // on `executor`, after shutdown()
+
+  // Every session is gone after a shutdown(): run() returns.
+  void shutdown_finished() {
+    if (own_io) own_io->stop();
+  }
+
+  // Server::shutdown(), on `executor`.
+  void begin_shutdown(std::chrono::milliseconds grace) {
+    close_listeners();
+    {
+      std::lock_guard lock(shared.live_mutex);
+      shared.shutting_down = true;
+      if (shared.live.empty()) {
+        shutdown_finished();
+        return;
+      }
+      shared.on_idle = [this] { shutdown_finished(); };
+    }
+    detail::begin_shutdown_all(shared);
+    grace_timer.emplace(executor, grace);
+    grace_timer->async_wait([this](std::error_code ec) {
+      if (ec) return;
+      detail::terminate_all(shared);
+      // A product call that ignores its cancellation does not hold run() forever.
+      grace_timer->expires_after(std::chrono::seconds(1));
+      grace_timer->async_wait([this](std::error_code ec2) {
+        if (ec2) return;
+        detail::close_all_connections(shared);
+        shutdown_finished();
+      });
+    });
+  }
 
   asio::ssl::context* tls() const noexcept { return shared.tls.get(); }
 
@@ -65,6 +101,8 @@ struct Server::Impl {
         co_await back_off(executor);
         continue;
       }
+      if constexpr (std::is_same_v<typename std::decay_t<decltype(sock)>::protocol_type, tcp>)
+        detail::apply_keepalive(sock.native_handle(), shared.options.keepalive);
       auto stream = detail::make_socket_stream(std::move(sock), tls());
       spawn(std::move(stream), strand);
     }
@@ -87,6 +125,10 @@ Server::Server(ServerOptions options, Handlers handlers) : impl_(std::make_uniqu
 }
 
 Server::~Server() {
+  {
+    std::lock_guard lock(impl_->shared.live_mutex);
+    impl_->shared.on_idle = nullptr;  // sessions destroyed below must not call back
+  }
   if (impl_->own_io) impl_->own_io->stop();
   impl_->close_listeners();
   if (!impl_->shared.options.unix_socket.empty() && impl_->unix_acceptor) {
@@ -143,6 +185,11 @@ void Server::stop() {
     d->close_listeners();
     detail::close_all_connections(d->shared);
   });
+}
+
+void Server::shutdown(std::chrono::milliseconds grace) {
+  if (impl_->shutdown_begun.exchange(true)) return;
+  asio::post(impl_->executor, [d = impl_.get(), grace] { d->begin_shutdown(grace); });
 }
 
 std::vector<std::uint16_t> Server::ports() const { return impl_->ports; }

@@ -79,6 +79,13 @@ class Client {
       if (!fill()) return true;
     }
   }
+  // The client's own port (to find the server's end of this connection).
+  std::uint16_t local_port() const {
+    sockaddr_in a{};
+    socklen_t len = sizeof a;
+    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
+    return ntohs(a.sin_port);
+  }
   // Several messages in one write (a pipelined batch).
   template <class... M>
   void send_batch(const M&... m) {

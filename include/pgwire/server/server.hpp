@@ -47,6 +47,25 @@ struct ServerOptions {
   // batches of this size, and the handler waits while the client is slow.
   std::size_t flush_threshold = 64 * 1024;
   std::string server_version = default_server_version;
+  // At most this many sessions at once (0: no limit). One more gets FATAL
+  // 53300 "sorry, too many clients already" once its startup packet (and any
+  // TLS negotiation) is in, before any authentication work, as PostgreSQL;
+  // a CancelRequest is still served. A session frees its slot as it closes.
+  std::size_t max_connections = 0;
+  // PostgreSQL 15's idle_session_timeout (FATAL 57P05) and
+  // idle_in_transaction_session_timeout (FATAL 25P03): how long a session
+  // may wait for the client after ReadyForQuery, outside or inside a
+  // transaction block; zero: no limit. A session may SET its own.
+  std::chrono::milliseconds idle_session_timeout{0};
+  std::chrono::milliseconds idle_in_transaction_session_timeout{0};
+  // TCP keepalive on accepted TCP connections (PostgreSQL's tcp_keepalives_*);
+  // zero leaves the system default for that value.
+  struct Keepalive {
+    bool enabled = true;                // SO_KEEPALIVE (PostgreSQL always sets it)
+    std::chrono::seconds idle{0};       // TCP_KEEPIDLE
+    std::chrono::seconds interval{0};   // TCP_KEEPINTVL
+    int count = 0;                      // TCP_KEEPCNT
+  } keepalive;
   // DECLARE / FETCH / MOVE / CLOSE implemented by the library over the
   // handlers (see pgwire/protocol/cursor_grammar.hpp). Off for products that have cursors
   // of their own (e.g. a proxy to PostgreSQL): the statements then reach the
@@ -73,6 +92,15 @@ class Server {
   void run();
   // Stops accepting and closes every connection; run() returns. Thread-safe.
   void stop();
+  // Graceful shutdown ("fast with a grace period"; docs/OPERATIONS.md):
+  // stops accepting; a session waiting for the client outside a transaction
+  // block gets FATAL 57P01 "terminating connection due to administrator
+  // command" at once, any other once its work is done (its statement
+  // finished, its transaction block ended); after `grace` the rest get it
+  // too, their running statements cancelled. run() returns when the last
+  // session is gone (a product call that ignores the cancellation is cut off
+  // one second after the grace). Thread-safe; a second call does nothing.
+  void shutdown(std::chrono::milliseconds grace);
   // Bound TCP ports, in the order of options.listen (after start()).
   std::vector<std::uint16_t> ports() const;
 
