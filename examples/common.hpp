@@ -6,6 +6,7 @@
 #include <signal.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
@@ -26,6 +27,12 @@ struct Flags {
   std::string password = "postgres";
   std::string tls_cert, tls_key;
   std::size_t threads = 1;
+  // Operations (ServerOptions; 0: no limit). Durations in seconds.
+  std::chrono::milliseconds auth_timeout{60000};
+  std::chrono::milliseconds idle_session_timeout{0};
+  std::chrono::milliseconds idle_in_transaction_timeout{0};
+  std::size_t max_connections = 0;
+  std::chrono::milliseconds shutdown_grace{5000};
   std::vector<std::pair<std::string, std::string>> extra;  // example-specific --key value
 };
 
@@ -40,10 +47,37 @@ inline void usage(const char* prog, const std::string& what, const std::string& 
             << "  --tls-cert FILE        PEM certificate: enables TLS (SSLRequest and direct SSL)\n"
             << "  --tls-key FILE         PEM private key\n"
             << "  --threads N            io threads (default 1)\n"
+            << "  --max-connections N    refuse more sessions with 53300 (default 0: no limit)\n"
+            << "  --auth-timeout S       seconds to log in (default 60)\n"
+            << "  --idle-session-timeout S          end sessions idle this long (57P05; default 0: never)\n"
+            << "  --idle-in-transaction-timeout S   end sessions idle in a transaction block (25P03)\n"
+            << "  --shutdown-grace S     on SIGTERM/SIGINT, seconds for running work before 57P01\n"
+            << "                         (default 5; a second signal stops at once)\n"
             << extra_help << "  --help                 this text\n";
 }
 
 // Parses argv; `extra_keys` are example-specific options taking a value.
+// "1.5" seconds -> 1500 ms; exits with status 2 on anything else.
+inline std::chrono::milliseconds seconds_flag(const std::string& name, const std::string& text) {
+  char* end = nullptr;
+  double s = std::strtod(text.c_str(), &end);
+  if (text.empty() || *end != '\0' || !(s >= 0) || s > 1e9) {
+    std::cerr << name << " needs a number of seconds, not '" << text << "'\n";
+    std::exit(2);
+  }
+  return std::chrono::milliseconds(static_cast<long long>(s * 1000));
+}
+
+inline std::size_t count_flag(const std::string& name, const std::string& text) {
+  char* end = nullptr;
+  unsigned long long n = std::strtoull(text.c_str(), &end, 10);
+  if (text.empty() || *end != '\0' || text[0] == '-') {
+    std::cerr << name << " needs a whole number, not '" << text << "'\n";
+    std::exit(2);
+  }
+  return static_cast<std::size_t>(n);
+}
+
 inline Flags parse(int argc, char** argv, const std::string& what,
                    const std::vector<std::string>& extra_keys = {},
                    const std::string& extra_help = "") {
@@ -67,7 +101,12 @@ inline Flags parse(int argc, char** argv, const std::string& what,
     else if (a == "--password") f.password = value();
     else if (a == "--tls-cert") f.tls_cert = value();
     else if (a == "--tls-key") f.tls_key = value();
-    else if (a == "--threads") f.threads = std::stoul(value());
+    else if (a == "--threads") f.threads = count_flag(a, value());
+    else if (a == "--max-connections") f.max_connections = count_flag(a, value());
+    else if (a == "--auth-timeout") f.auth_timeout = seconds_flag(a, value());
+    else if (a == "--idle-session-timeout") f.idle_session_timeout = seconds_flag(a, value());
+    else if (a == "--idle-in-transaction-timeout") f.idle_in_transaction_timeout = seconds_flag(a, value());
+    else if (a == "--shutdown-grace") f.shutdown_grace = seconds_flag(a, value());
     else {
       bool known = false;
       for (const auto& k : extra_keys)
@@ -106,6 +145,10 @@ inline pgwire::ServerOptions server_options(const Flags& f) {
   o.listen = {f.listen};
   o.unix_socket = f.unix_socket;
   o.threads = f.threads;
+  o.max_connections = f.max_connections;
+  o.authentication_timeout = f.auth_timeout;
+  o.idle_session_timeout = f.idle_session_timeout;
+  o.idle_in_transaction_session_timeout = f.idle_in_transaction_timeout;
   if (!f.tls_cert.empty()) o.tls = pgwire::TlsOptions{f.tls_cert, f.tls_key};
   return o;
 }
@@ -123,10 +166,12 @@ inline void announce(const pgwire::Server& server, const Flags& f) {
 // integration tests tell it apart from the io threads by this name.
 inline constexpr const char* signal_thread_name = "example-signals";
 
-// Prints "listening on" and serves until SIGTERM or SIGINT, then stops the
-// server (closing every connection), joins its threads, destroys nothing
-// early, and returns 0: a clean exit, so that a test can require status 0
-// after SIGTERM and LeakSanitizer checks the whole shutdown.
+// Prints "listening on" and serves until SIGTERM or SIGINT, then shuts the
+// server down gracefully (Server::shutdown with --shutdown-grace: sessions
+// end with 57P01 once their work is done, or at the grace's end); a second
+// signal stops it at once. Then joins its threads, destroys nothing early,
+// and returns 0: a clean exit, so that a test can require status 0 after
+// SIGTERM and LeakSanitizer checks the whole shutdown.
 //
 // The signals are blocked here, before any io thread exists, so every thread
 // inherits the mask and only the waiting thread takes them (sigwait): nothing
@@ -142,6 +187,9 @@ inline int serve(pgwire::Server& server, const Flags& f) {
   std::thread waiter([&] {
     int sig = 0;
     sigwait(&stop_signals, &sig);
+    if (finished.load()) return;
+    server.shutdown(f.shutdown_grace);
+    sigwait(&stop_signals, &sig);  // a second signal, or run() returned
     if (!finished.load()) server.stop();
   });
   // Named by this thread before "listening on" is printed, so a test that
