@@ -213,6 +213,7 @@ SessionMachine::Task<bool> SessionMachine::start_tls() {
   client_.direct_tls = direct;
   client_.alpn = tls_facts_->alpn;
   client_.tls_version = tls_facts_->version;
+  client_.client_certificate = tls_facts_->client_certificate;
   // Empty when the certificate has no usable hash (Ed25519): PLUS is then not offered.
   tls_end_point_ = tls_facts_->server_end_point;
   co_return true;

@@ -36,7 +36,7 @@ struct ConnectionClosed {};
 protocol::SessionOptions session_options(const Shared& s) {
   protocol::SessionOptions o;
   o.engine.limits = s.options.limits;
-  o.engine.tls_available = s.tls != nullptr;
+  o.engine.tls_available = s.current_tls() != nullptr;
   o.engine.direct_tls = s.options.direct_tls;
   o.engine.flush_threshold = s.options.flush_threshold;
   o.simple_query = s.handlers.simple_query != nullptr;

@@ -21,7 +21,13 @@ class Connection;
 struct Shared {
   ServerOptions options;
   Handlers handlers;
-  std::unique_ptr<asio::ssl::context> tls;
+  // Swapped by Server::reload_tls: read it through current_tls().
+  std::shared_ptr<asio::ssl::context> tls;
+  mutable std::mutex tls_mutex;
+  std::shared_ptr<asio::ssl::context> current_tls() const {
+    std::lock_guard lock(tls_mutex);
+    return tls;
+  }
   protocol::CancelRegistry registry;
   // Live connections, for stop().
   std::mutex live_mutex;

@@ -77,7 +77,7 @@ struct Server::Impl {
     });
   }
 
-  asio::ssl::context* tls() const noexcept { return shared.tls.get(); }
+  std::shared_ptr<asio::ssl::context> tls() const { return shared.current_tls(); }
 
   void spawn(std::unique_ptr<Stream> stream, const asio::any_io_executor& on) {
     asio::co_spawn(on, detail::serve_connection(shared, std::move(stream)), asio::detached);
@@ -190,6 +190,12 @@ void Server::stop() {
 void Server::shutdown(std::chrono::milliseconds grace) {
   if (impl_->shutdown_begun.exchange(true)) return;
   asio::post(impl_->executor, [d = impl_.get(), grace] { d->begin_shutdown(grace); });
+}
+
+void Server::reload_tls(const TlsOptions& tls) {
+  std::shared_ptr<asio::ssl::context> loaded = detail::make_server_tls_context(tls);
+  std::lock_guard lock(impl_->shared.tls_mutex);
+  impl_->shared.tls = std::move(loaded);
 }
 
 std::vector<std::uint16_t> Server::ports() const { return impl_->ports; }

@@ -23,6 +23,21 @@ struct ServerAccess;
 struct TlsOptions {
   std::string cert_file;  // PEM certificate chain
   std::string key_file;   // PEM private key
+  // The lowest protocol accepted, PostgreSQL's ssl_min_protocol_version:
+  // "TLSv1.2" (the default) or "TLSv1.3".
+  std::string min_protocol_version = "TLSv1.2";
+  // OpenSSL cipher list for TLS 1.2 (PostgreSQL's ssl_ciphers), and the
+  // TLS 1.3 ciphersuites; empty: OpenSSL's defaults.
+  std::string ciphers;
+  std::string ciphersuites;
+  // Client certificates, verified against ca_file (PEM, PostgreSQL's
+  // ssl_ca_file): none asked; optional (asked, verified when sent: a bad
+  // one fails the handshake); required (a client without one fails the
+  // handshake). A verified certificate's CN and DNS names reach the
+  // StartupHandler as ClientInfo::client_certificate (make_cert_auth()).
+  enum class ClientCertificates { none, optional, required };
+  ClientCertificates client_certificates = ClientCertificates::none;
+  std::string ca_file;
 };
 
 struct ServerOptions {
@@ -101,6 +116,11 @@ class Server {
   // session is gone (a product call that ignores the cancellation is cut off
   // one second after the grace). Thread-safe; a second call does nothing.
   void shutdown(std::chrono::milliseconds grace);
+  // Loads `tls` (certificate, key, CA, policy) and uses it for connections
+  // accepted from now on; sessions already in TLS keep theirs. Throws (and
+  // keeps the current one) when it cannot be loaded. Thread-safe. With no
+  // TLS at construction, TLS is then offered from now on.
+  void reload_tls(const TlsOptions& tls);
   // Bound TCP ports, in the order of options.listen (after start()).
   std::vector<std::uint16_t> ports() const;
 
