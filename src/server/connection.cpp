@@ -20,6 +20,7 @@
 
 #include "pgwire/api/copy.hpp"
 #include "pgwire/protocol/session_machine.hpp"
+#include "reporting.hpp"
 
 namespace pgwire::detail {
 
@@ -57,18 +58,20 @@ class Connection final : public protocol::CancelTarget,
  public:
   Connection(Shared& shared, std::unique_ptr<Stream> stream, asio::any_io_executor executor)
       : shared_(shared), stream_(std::move(stream)), executor_(std::move(executor)),
-        machine_(session_options(shared), this) {
+        machine_(session_options(shared), this), report_(shared, stream_->remote_address()) {
     machine_.set_remote(stream_->remote_address());
   }
 
   ~Connection() override {
     if (pid_ != 0) shared_.registry.remove(pid_);
     release_slot();
+    report_.closed(machine_.client(), pid_);
   }
 
   // Beyond ServerOptions::max_connections: the machine refuses the startup.
   void admit(bool holds_slot) {
     holds_slot_ = holds_slot;
+    report_.admitted(holds_slot);
     if (!holds_slot) machine_.refuse_too_many_clients();
   }
 
@@ -89,6 +92,8 @@ class Connection final : public protocol::CancelTarget,
         if (terminating_) {
           machine_.terminate();
         } else {
+          if (machine_.authentication_started())
+            report_.authentication_failed(machine_.client(), "authentication_timeout");
           machine_.authentication_timed_out();
         }
         co_await flush();
@@ -100,12 +105,14 @@ class Connection final : public protocol::CancelTarget,
     }
     // Before the close, so that a client that saw it finds the slot free.
     release_slot();
+    report_.closed(machine_.client(), pid_);
     stream_->close();
   }
 
   // From Server::stop(), any thread.
   void shut_down() {
     asio::post(executor_, [self = shared_from_this()] {
+      self->report_.stopped_by_server();
       for (auto& signal : self->cancel_signals_) signal.emit(asio::cancellation_type::all);
       self->stream_->close();
     });
@@ -142,6 +149,7 @@ class Connection final : public protocol::CancelTarget,
       do {
         std::string_view bytes = self->push_out_.view();
         co_await self->stream_->write(bytes);
+        self->report_.written(bytes);
         self->push_out_.clear();
       } while (self->machine_.take_pushes_while_reading(self->push_out_));
     } catch (...) {
@@ -308,6 +316,7 @@ class Connection final : public protocol::CancelTarget,
     if (n == 0) {
       machine_.on_eof();
     } else {
+      report_.read(n);
       machine_.input().commit(n);
     }
   }
@@ -345,8 +354,10 @@ class Connection final : public protocol::CancelTarget,
     try {
       co_await stream_->write(out.view());
     } catch (const std::system_error&) {
+      report_.connection_lost();
       throw ConnectionClosed{};
     }
+    report_.written(out.view());
     out.clear();
   }
 
@@ -446,9 +457,11 @@ class Connection final : public protocol::CancelTarget,
       pid_ = registered.first;
       auto parameters = shared_.handlers.startup->server_parameters(machine_.client());
       machine_.logged_in(registered.first, std::move(registered.second), std::move(parameters));
+      report_.authenticated(machine_.client(), pid_);
     } catch (const ConnectionClosed&) {
       throw;
     } catch (...) {
+      report_.authentication_failed(machine_.client(), failure_summary(std::current_exception()));
       machine_.fail(std::current_exception());
     }
   }
@@ -457,6 +470,7 @@ class Connection final : public protocol::CancelTarget,
   std::unique_ptr<Stream> stream_;
   asio::any_io_executor executor_;
   protocol::SessionMachine machine_;
+  SessionReport report_;
   bool holds_slot_ = false;
   bool terminating_ = false;          // shutdown: the session ends at the next step
   asio::steady_timer login_timer_{executor_};  // authentication_timeout

@@ -35,6 +35,7 @@ struct Shared {
   std::function<void()> on_idle;  // called (under live_mutex) when the last one ends
   // Sessions holding a slot of options.max_connections (under live_mutex).
   std::size_t admitted = 0;
+  Counters counters;
   bool shutting_down = false;  // under live_mutex
 };
 

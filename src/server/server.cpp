@@ -98,6 +98,7 @@ struct Server::Impl {
       auto [ec, sock] = co_await acc.async_accept(strand, nothrow);
       if (ec == asio::error::operation_aborted || !acc.is_open()) co_return;
       if (ec) {
+        log(shared.options.logger.get(), LogLevel::warning, "accept failed ({}): retrying in 100 ms", ec.message());
         co_await back_off(executor);
         continue;
       }
@@ -194,9 +195,14 @@ void Server::shutdown(std::chrono::milliseconds grace) {
 
 void Server::reload_tls(const TlsOptions& tls) {
   std::shared_ptr<asio::ssl::context> loaded = detail::make_server_tls_context(tls);
-  std::lock_guard lock(impl_->shared.tls_mutex);
-  impl_->shared.tls = std::move(loaded);
+  {
+    std::lock_guard lock(impl_->shared.tls_mutex);
+    impl_->shared.tls = std::move(loaded);
+  }
+  log(impl_->shared.options.logger.get(), LogLevel::info, "TLS context reloaded from {}", tls.cert_file);
 }
+
+const Counters& Server::counters() const noexcept { return impl_->shared.counters; }
 
 std::vector<std::uint16_t> Server::ports() const { return impl_->ports; }
 

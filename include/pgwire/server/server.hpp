@@ -13,6 +13,7 @@
 #include "pgwire/api/extended.hpp"
 #include "pgwire/api/handlers.hpp"
 #include "pgwire/codec/framing.hpp"
+#include "pgwire/server/observability.hpp"
 
 namespace pgwire {
 
@@ -81,6 +82,9 @@ struct ServerOptions {
     std::chrono::seconds interval{0};   // TCP_KEEPINTVL
     int count = 0;                      // TCP_KEEPCNT
   } keepalive;
+  // Observability (observability.hpp, docs/OPERATIONS.md): both off when null.
+  std::shared_ptr<Logger> logger;
+  std::shared_ptr<ConnectionEvents> events;
   // DECLARE / FETCH / MOVE / CLOSE implemented by the library over the
   // handlers (see pgwire/protocol/cursor_grammar.hpp). Off for products that have cursors
   // of their own (e.g. a proxy to PostgreSQL): the statements then reach the
@@ -121,6 +125,8 @@ class Server {
   // keeps the current one) when it cannot be loaded. Thread-safe. With no
   // TLS at construction, TLS is then offered from now on.
   void reload_tls(const TlsOptions& tls);
+  // What the server has done so far; readable from any thread at any time.
+  const Counters& counters() const noexcept;
   // Bound TCP ports, in the order of options.listen (after start()).
   std::vector<std::uint16_t> ports() const;
 
