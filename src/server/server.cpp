@@ -45,9 +45,16 @@ struct Server::Impl {
   std::atomic<bool> shutdown_begun{false};
   std::optional<asio::steady_timer> grace_timer;  // on `executor`, after shutdown()
 
-  // Every session is gone after a shutdown(): run() returns.
+  // Every session is gone after a shutdown(): run() returns (on a
+  // product's executor: the grace timer no longer holds it).
   void shutdown_finished() {
-    if (own_io) own_io->stop();
+    if (own_io) {
+      own_io->stop();
+      return;
+    }
+    asio::post(executor, [this] {
+      if (grace_timer) grace_timer->cancel();
+    });
   }
 
   // Server::shutdown(), on `executor`.

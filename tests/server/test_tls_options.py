@@ -26,10 +26,10 @@ def openssl(*args, cwd):
         raise AssertionError("openssl %s failed:\n%s" % (" ".join(args), r.stderr))
 
 
-def make_cert(d, name, cn, ca_crt, ca_key, san=None):
-    """name.crt / name.key in d: CN=cn, signed by the CA, with DNS SANs."""
+def make_cert(d, name, cn, ca_crt, ca_key, san=None, subject=None):
+    """name.crt / name.key in d: CN=cn (or the whole subject), signed by the CA, with DNS SANs."""
     openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", name + ".key", "-out", name + ".csr",
-            "-subj", "/CN=" + cn, cwd=d)
+            "-subj", subject or "/CN=" + cn, cwd=d)
     args = ["x509", "-req", "-in", name + ".csr", "-CA", ca_crt, "-CAkey", ca_key, "-CAcreateserial",
             "-out", name + ".crt", "-days", "30", "-sha256"]
     if san:
@@ -53,6 +53,8 @@ class TlsOptionsTest(ServerTestCase):
         openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "rogue-ca.key", "-out",
                 "rogue-ca.crt", "-days", "30", "-subj", "/CN=rogue CA", cwd=cls.dir)
         cls.rogue = make_cert(cls.dir, "rogue", "alice", "rogue-ca.crt", "rogue-ca.key")
+        cls.two_names = make_cert(cls.dir, "two", "alice", cls.ca, ca_key,
+                                  san=["alice.example", "second.example"], subject="/O=Example/CN=alice")
         cls.other_server = make_cert(cls.dir, "other", "localhost", cls.ca, ca_key,
                                      san=["localhost"])
 
@@ -87,6 +89,16 @@ class TlsOptionsTest(ServerTestCase):
         self.assertNotEqual(r.returncode, 0)
         self.assertNotIn("select 1", r.stdout)
         self.assertIn("select 1", self.psql_cert(s, "alice", self.alice).stdout)
+
+    def test_certificate_facts_reach_the_startup_handler(self):
+        s = self.start_server("cert_facts_server", "--listen", "127.0.0.1:0",
+                              "--tls-cert", self.server_crt, "--tls-key", self.server_key,
+                              "--tls-ca", self.ca, "--tls-client-cert", "optional")
+        r = self.psql_cert(s, "alice", self.two_names, expect_ok=False)
+        self.assertIn("cn=[alice] dns=[alice.example,second.example] subject=[CN=alice,O=Example]",
+                      r.stderr)
+        r = self.psql_cert(s, "alice", None, expect_ok=False)
+        self.assertIn("no client certificate", r.stderr)
 
     def test_required_client_certificates(self):
         s = self.start("--auth", "trust", "--tls-ca", self.ca, "--tls-client-cert", "required")

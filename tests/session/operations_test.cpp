@@ -163,7 +163,9 @@ TEST_CASE("max_connections: one more gets 53300 before authentication; a closed 
 TEST_CASE("shutdown: idle sessions end at once; a running statement and an open block finish first",
           "[operations]") {
   Started started;
-  Running server({}, make_trust_auth(), started);
+  ServerOptions o;
+  o.threads = GENERATE(1, 2);
+  Running server(o, make_trust_auth(), started);
   Client idle(server.port()), block(server.port()), busy(server.port());
   idle.login();
   block.login();
