@@ -6,10 +6,12 @@
 #include <signal.h>
 
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -34,6 +36,7 @@ struct Flags {
   std::chrono::milliseconds idle_in_transaction_timeout{0};
   std::size_t max_connections = 0;
   std::chrono::milliseconds shutdown_grace{5000};
+  std::string log = "off";
   std::vector<std::pair<std::string, std::string>> extra;  // example-specific --key value
 };
 
@@ -59,6 +62,7 @@ inline void usage(const char* prog, const std::string& what, const std::string& 
             << "  --auth-timeout S       seconds to log in (default 60)\n"
             << "  --idle-session-timeout S          end sessions idle this long (57P05; default 0: never)\n"
             << "  --idle-in-transaction-timeout S   end sessions idle in a transaction block (25P03)\n"
+            << "  --log LEVEL            off (default) | debug | info | warning | error, to stderr\n"
             << "  --shutdown-grace S     on SIGTERM/SIGINT, seconds for running work before 57P01\n"
             << "                         (default 5; a second signal stops at once)\n"
             << extra_help << "  --help                 this text\n";
@@ -120,6 +124,7 @@ inline Flags parse(int argc, char** argv, const std::string& what,
     else if (a == "--idle-session-timeout") f.idle_session_timeout = seconds_flag(a, value());
     else if (a == "--idle-in-transaction-timeout") f.idle_in_transaction_timeout = seconds_flag(a, value());
     else if (a == "--shutdown-grace") f.shutdown_grace = seconds_flag(a, value());
+    else if (a == "--log") f.log = value();
     else {
       bool known = false;
       for (const auto& k : extra_keys)
@@ -154,6 +159,34 @@ inline std::shared_ptr<pgwire::StartupHandler> auth_handler(const Flags& f) {
   std::exit(2);
 }
 
+// The library's log lines on stderr, one per line (docs/OPERATIONS.md shows
+// how a product routes them to its own logging instead).
+class StderrLogger final : public pgwire::Logger {
+ public:
+  explicit StderrLogger(pgwire::LogLevel least) : least_(least) {}
+  bool enabled(pgwire::LogLevel level) const noexcept override { return level >= least_; }
+  void write(pgwire::LogLevel level, std::string_view message) override {
+    std::lock_guard lock(mutex_);
+    std::cerr << pgwire::to_string(level) << ": " << message << std::endl;
+  }
+
+ private:
+  pgwire::LogLevel least_;
+  std::mutex mutex_;
+};
+
+inline std::shared_ptr<pgwire::Logger> logger(const Flags& f) {
+  if (f.log == "off") return nullptr;
+  for (auto level : {pgwire::LogLevel::debug, pgwire::LogLevel::info, pgwire::LogLevel::warning,
+                     pgwire::LogLevel::error}) {
+    std::string name = pgwire::to_string(level);
+    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (name == f.log) return std::make_shared<StderrLogger>(level);
+  }
+  std::cerr << "unknown --log " << f.log << "\n";
+  std::exit(2);
+}
+
 inline pgwire::TlsOptions tls_options(const Flags& f) {
   pgwire::TlsOptions t;
   t.cert_file = f.tls_cert;
@@ -182,6 +215,7 @@ inline pgwire::ServerOptions server_options(const Flags& f) {
   o.authentication_timeout = f.auth_timeout;
   o.idle_session_timeout = f.idle_session_timeout;
   o.idle_in_transaction_session_timeout = f.idle_in_transaction_timeout;
+  o.logger = logger(f);
   if (!f.tls_cert.empty()) o.tls = tls_options(f);
   return o;
 }

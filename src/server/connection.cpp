@@ -71,7 +71,7 @@ class Connection final : public protocol::CancelTarget,
   // Beyond ServerOptions::max_connections: the machine refuses the startup.
   void admit(bool holds_slot) {
     holds_slot_ = holds_slot;
-    report_.admitted(holds_slot);
+    refused_ = !holds_slot;
     if (!holds_slot) machine_.refuse_too_many_clients();
   }
 
@@ -105,6 +105,7 @@ class Connection final : public protocol::CancelTarget,
     }
     // Before the close, so that a client that saw it finds the slot free.
     release_slot();
+    if (refused_ && machine_.authentication_started()) report_.refused_too_many();
     report_.closed(machine_.client(), pid_);
     stream_->close();
   }
@@ -472,6 +473,7 @@ class Connection final : public protocol::CancelTarget,
   protocol::SessionMachine machine_;
   SessionReport report_;
   bool holds_slot_ = false;
+  bool refused_ = false;  // beyond max_connections
   bool terminating_ = false;          // shutdown: the session ends at the next step
   asio::steady_timer login_timer_{executor_};  // authentication_timeout
   asio::steady_timer wake_{executor_};         // the idle limit while waiting for the client

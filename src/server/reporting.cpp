@@ -49,8 +49,7 @@ SessionReport::SessionReport(Shared& shared, std::string remote_address)
   if (auto& e = shared_.options.events) e->accepted(AcceptedConnection{remote_});
 }
 
-void SessionReport::admitted(bool holds_slot) {
-  if (holds_slot) return;
+void SessionReport::refused_too_many() {
   shared_.counters.connections_refused.fetch_add(1, relaxed);
   log(shared_.options.logger.get(), LogLevel::warning, "too many clients: refusing host={} (max_connections={})",
       remote_, shared_.options.max_connections);

@@ -24,7 +24,9 @@ std::string failure_summary(std::exception_ptr error);
 class SessionReport {
  public:
   SessionReport(Shared& shared, std::string remote_address);
-  void admitted(bool holds_slot);
+  // A session beyond max_connections got its 53300 (a CancelRequest over
+  // the limit is served, and not counted).
+  void refused_too_many();
   void read(std::size_t n) noexcept;
   void written(std::string_view bytes);
   void authenticated(const ClientInfo& client, std::int32_t process_id);

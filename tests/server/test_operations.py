@@ -65,9 +65,31 @@ class OperationsTest(ServerTestCase):
             self.assertEqual(kind, "R")  # the password request, never answered
             fatal_then_close(self, c, "57014", "canceling authentication due to timeout")
 
+    def test_log_lines_on_stderr(self):
+        s = self.start("--log", "info")
+        with pgproto.Conn(port=s.port) as c:
+            c.startup("postgres", "postgres")
+            c.simple_query("select 'not-logged'")
+            c.send(pgproto.message("X"))
+            self.assertEqual(c.expect_closed(), [])
+        with pgproto.Conn(port=s.port) as c:
+            with self.assertRaises(pgproto.ServerError):
+                c.startup("postgres", "wrong-secret")
+            self.assertEqual(c.expect_closed(), [])
+        # Each line is written before the connection it tells of is closed.
+        err = s.stderr()
+        self.assertIn("INFO: connection authorized: user=postgres database=postgres", err)
+        self.assertIn("INFO: authentication failed: user=postgres database=postgres host=127.0.0.1:", err)
+        self.assertIn("INFO: disconnection: session time:", err)
+        self.assertIn(": client left", err)
+        self.assertIn(": fatal error 28P01", err)
+        self.assertNotIn("DEBUG", err)
+        for secret in ("not-logged", "wrong-secret"):
+            self.assertNotIn(secret, err)
+
     def test_bad_flag_values_are_refused(self):
         for flag in ("--auth-timeout", "--max-connections", "--idle-session-timeout",
-                     "--idle-in-transaction-timeout", "--shutdown-grace"):
+                     "--idle-in-transaction-timeout", "--shutdown-grace", "--log"):
             r = subprocess.run([program("server"), flag, "soon"], capture_output=True, text=True,
                                timeout=30)
             self.assertEqual(r.returncode, 2, flag)

@@ -157,10 +157,14 @@ TEST_CASE("observability: Server::counters", "[observability]") {
     b.send(m);
     CHECK(std::holds_alternative<ErrorResponse>(b.recv()));
     CHECK(b.closed_by_server());
+    // A CancelRequest over the limit is served (silently), not refused.
+    Client cancel(server.ports().at(0));
+    cancel.send(CancelRequest{12345, "abcd"});
+    CHECK(cancel.closed_by_server());
     a.send(Terminate{});
     CHECK(a.closed_by_server());
   }
-  CHECK(c.connections_total == 2);
+  CHECK(c.connections_total == 3);
   CHECK(c.connections_open == 0);
   CHECK(c.connections_refused == 1);
   CHECK(c.statements == 1);
