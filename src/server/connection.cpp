@@ -124,10 +124,10 @@ class Connection final : public protocol::CancelTarget,
   // not logged in yet.
   void begin_shutdown() {
     asio::post(executor_, [self = shared_from_this()] {
-      self->machine_.shutdown_requested();
-      if (self->machine_.phase() != protocol::Phase::ready ||
-          (self->machine_.waiting_at_ready_for_query() && self->machine_.shutdown_ends_wait()))
-        self->terminate_now();
+      auto& m = self->machine_;
+      m.shutdown_requested();
+      bool logging_in = m.phase() == protocol::Phase::startup || m.phase() == protocol::Phase::authenticating;
+      if (logging_in || (m.waiting_at_ready_for_query() && m.shutdown_ends_wait())) self->terminate_now();
     });
   }
   // The grace is over: FATAL 57P01 now, the running product call cancelled.

@@ -15,6 +15,7 @@
 #include <asio/this_coro.hpp>
 #include <asio/use_awaitable.hpp>
 #include <pgwire/api/auth.hpp>
+#include <pgwire/api/copy.hpp>
 
 #include "session/client.hpp"
 #include "support/catch.hpp"
@@ -44,12 +45,27 @@ class Started {
   int n_ = 0;
 };
 
+// COPY FROM STDIN that counts lines.
+class Lines final : public CopyInTarget {
+ public:
+  asio::awaitable<void> write(Session&, std::string_view data) override {
+    lines_ += static_cast<std::uint64_t>(std::count(data.begin(), data.end(), '\n'));
+    co_return;
+  }
+  asio::awaitable<std::uint64_t> finish(Session&) override { co_return lines_; }
+  asio::awaitable<void> abort(Session&, std::string_view) override { co_return; }
+
+ private:
+  std::uint64_t lines_ = 0;
+};
+
 class Ops final : public SimpleQueryHandler {
  public:
   explicit Ops(Started& started) : started_(started) {}
   asio::awaitable<std::vector<Response>> query(Session& session, std::string_view sql) override {
     std::vector<Response> out;
     if (sql == "begin") out.push_back(Response::begin());
+    else if (sql == "copy") out.push_back(Response::copy_in(std::make_unique<Lines>(), CopyFormat::text, 1));
     else if (sql == "commit") out.push_back(Response::commit());
     else if (sql == "slow" || sql == "hang") {
       // A statement that takes a while (slow: 300 ms; hang: until cancelled).
@@ -185,6 +201,21 @@ TEST_CASE("shutdown: idle sessions end at once; a running statement and an open 
   // Every session gone: run() returns long before the grace is over.
   CHECK(server.returned_within(20s));
   CHECK_THROWS(Client(server.port()));  // no longer accepting
+}
+
+TEST_CASE("shutdown: a COPY under way finishes first", "[operations]") {
+  Started started;
+  Running server({}, make_trust_auth(), started);
+  Client c(server.port());
+  c.login();
+  c.send(Query{"copy"});
+  REQUIRE(std::holds_alternative<CopyInResponse>(c.recv()));
+  server.server().shutdown(30s);
+  c.send_batch(CopyData{"a\nb\n"}, CopyDone{});
+  CHECK(std::get<CommandComplete>(c.recv()).tag == "COPY 2");
+  CHECK(c.until_ready() == "Z");
+  expect_fatal(c, "57P01", admin);
+  CHECK(server.returned_within(20s));
 }
 
 TEST_CASE("shutdown: after the grace, the rest end too, a running statement cancelled", "[operations]") {
