@@ -246,9 +246,11 @@ class Connection final : public protocol::CancelTarget,
   }
 
   awaitable<void> perform(Need n) {
+    // Reads at ReadyForQuery with nothing in between are one wait for one message.
+    bool wait_continues = std::exchange(idle_wait_continues_, false);
     switch (n) {
       case Need::read:
-        co_await read();
+        co_await read(wait_continues);
         break;
       case Need::write:
         co_await flush();
@@ -310,9 +312,9 @@ class Connection final : public protocol::CancelTarget,
 
   // I/O ------------------------------------------------------------------------
 
-  awaitable<void> read() {
+  awaitable<void> read(bool wait_continues = false) {
     auto space = machine_.input().prepare(8192);
-    std::size_t n = machine_.waiting_at_ready_for_query() ? co_await read_at_ready(space)
+    std::size_t n = machine_.waiting_at_ready_for_query() ? co_await read_at_ready(space, wait_continues)
                                                           : co_await stream_->read_some(space);
     if (n == 0) {
       machine_.on_eof();
@@ -323,15 +325,22 @@ class Connection final : public protocol::CancelTarget,
   }
 
   // The wait for the client after ReadyForQuery, bounded by the machine's
-  // idle limit and ended early by a shutdown (terminate_now()).
-  awaitable<std::size_t> read_at_ready(std::span<char> space) {
+  // idle limit and ended early by a shutdown (terminate_now()). As in
+  // PostgreSQL the limit covers the whole wait for the next message: a
+  // message trickling in byte by byte does not restart it.
+  awaitable<std::size_t> read_at_ready(std::span<char> space, bool wait_continues) {
     using namespace asio::experimental::awaitable_operators;
     if (terminating_) co_await end_by_termination();
-    auto limit = machine_.idle_limit();
-    wake_.expires_at(limit ? asio::steady_timer::clock_type::now() + *limit
-                           : asio::steady_timer::time_point::max());
+    if (!wait_continues) {
+      auto limit = machine_.idle_limit();
+      idle_deadline_ = limit ? asio::steady_timer::clock_type::now() + *limit : asio::steady_timer::time_point::max();
+    }
+    wake_.expires_at(idle_deadline_);
     auto result = co_await (stream_->read_some(space) || wake_.async_wait(nothrow));
-    if (result.index() == 0) co_return std::get<0>(result);
+    if (result.index() == 0) {
+      idle_wait_continues_ = true;
+      co_return std::get<0>(result);
+    }
     if (terminating_) co_await end_by_termination();
     machine_.idle_limit_expired();
     co_await flush();
@@ -477,6 +486,8 @@ class Connection final : public protocol::CancelTarget,
   bool terminating_ = false;          // shutdown: the session ends at the next step
   asio::steady_timer login_timer_{executor_};  // authentication_timeout
   asio::steady_timer wake_{executor_};         // the idle limit while waiting for the client
+  asio::steady_timer::time_point idle_deadline_{};
+  bool idle_wait_continues_ = false;
   std::int32_t pid_ = 0;
   bool in_product_call_ = false;
   int shield_depth_ = 0;

@@ -71,6 +71,12 @@ class Client {
     consumed_ = 1;
     return c;
   }
+  // Bytes (or the close) arrived within `ms` milliseconds.
+  bool readable(int ms) {
+    if (!in_.pending().empty() && in_.pending().size() > consumed_) return true;
+    pollfd p{fd_, POLLIN, 0};
+    return ::poll(&p, 1, ms) == 1;
+  }
   // True when the server closed the connection (after draining what it sent).
   bool closed_by_server() {
     in_.consume(consumed_);

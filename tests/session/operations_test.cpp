@@ -256,6 +256,24 @@ TEST_CASE("idle timeouts: 57P05 when idle, 25P03 in a transaction block", "[oper
   expect_fatal(block, "25P03", "terminating connection due to idle-in-transaction timeout");
 }
 
+TEST_CASE("idle timeouts: a message trickling in does not restart the wait", "[operations]") {
+  Started started;
+  ServerOptions o;
+  o.idle_session_timeout = 300ms;
+  Running server(o, make_trust_auth(), started);
+  Client c(server.port());
+  c.login();
+  Buffer q;
+  encode(Query{std::string(200, 'x')}, q);
+  std::string bytes(q.view());
+  // One byte every 50 ms would take 10 s; each restarting the wait would
+  // keep the session forever. The FATAL comes after about 300 ms instead.
+  std::size_t sent = 0;
+  for (; sent < bytes.size() && !c.readable(50); ++sent) c.send_raw(bytes.substr(sent, 1));
+  CHECK(sent < bytes.size());
+  expect_fatal(c, "57P05", "terminating connection due to idle-session timeout");
+}
+
 TEST_CASE("idle timeouts: a session may SET its own idle_session_timeout", "[operations]") {
   Started started;
   Running server({}, make_trust_auth(), started);
