@@ -2,7 +2,8 @@
 the `server` example with real clients (psql and the protocol client):
 --max-connections (FATAL 53300 before authentication, the slot freed at
 close), --idle-session-timeout (57P05), --idle-in-transaction-timeout
-(25P03), --auth-timeout, and the graceful shutdown on SIGTERM (57P01 to an
+(25P03) and their SET by a session (sqlite_server), --auth-timeout, --log,
+and the graceful shutdown on SIGTERM (57P01 to an
 idle session at once, a running statement answered first, exit status 0)."""
 
 import signal
@@ -55,6 +56,20 @@ class OperationsTest(ServerTestCase):
             c.startup("postgres", "postgres")
             c.simple_query("BEGIN")
             self.assertEqual(c.status, "T")
+            fatal_then_close(self, c, "25P03", "terminating connection due to idle-in-transaction timeout")
+
+    def test_a_session_sets_its_own_idle_session_timeout(self):
+        # sqlite_server answers SET with the library's SessionCommands.
+        s = self.start_server("sqlite_server", "--listen", "127.0.0.1:0")
+        with pgproto.Conn(port=s.port) as c:
+            c.startup("postgres")
+            c.simple_query("SET idle_session_timeout = '300ms'")
+            self.assertEqual(c.simple_query("SHOW idle_session_timeout")[0]["rows"], [["300ms"]])
+            fatal_then_close(self, c, "57P05", "terminating connection due to idle-session timeout")
+        with pgproto.Conn(port=s.port) as c:
+            c.startup("postgres")
+            # SET LOCAL inside a block: gone with the block.
+            c.simple_query("BEGIN; SET LOCAL idle_in_transaction_session_timeout = '300ms'")
             fatal_then_close(self, c, "25P03", "terminating connection due to idle-in-transaction timeout")
 
     def test_auth_timeout(self):
