@@ -5,6 +5,7 @@
 #include "connection.hpp"
 
 #include <array>
+#include <optional>
 #include <utility>
 
 #include <asio/bind_cancellation_slot.hpp>
@@ -236,6 +237,7 @@ class Connection final : public protocol::CancelTarget,
     // Expired rather than cancelled: a wait that has not begun yet ends at once too.
     login_timer_.expires_at(asio::steady_timer::time_point::min());
     wake_.expires_at(asio::steady_timer::time_point::min());
+    stream_->cancel_read();
     for (auto& signal : cancel_signals_) signal.emit(asio::cancellation_type::all);
   }
 
@@ -314,8 +316,12 @@ class Connection final : public protocol::CancelTarget,
 
   awaitable<void> read(bool wait_continues = false) {
     auto space = machine_.input().prepare(8192);
-    std::size_t n = machine_.waiting_at_ready_for_query() ? co_await read_at_ready(space, wait_continues)
-                                                          : co_await stream_->read_some(space);
+    // Only a read under an idle limit races a timer (that costs a little per
+    // read); a shutdown ends the others through Stream::cancel_read().
+    std::optional<std::chrono::milliseconds> limit;
+    if (machine_.waiting_at_ready_for_query()) limit = machine_.idle_limit();
+    std::size_t n = limit ? co_await read_within(space, *limit, wait_continues) : co_await stream_->read_some(space);
+    if (terminating_) co_await end_by_termination();
     if (n == 0) {
       machine_.on_eof();
     } else {
@@ -324,17 +330,13 @@ class Connection final : public protocol::CancelTarget,
     }
   }
 
-  // The wait for the client after ReadyForQuery, bounded by the machine's
-  // idle limit and ended early by a shutdown (terminate_now()). As in
-  // PostgreSQL the limit covers the whole wait for the next message: a
-  // message trickling in byte by byte does not restart it.
-  awaitable<std::size_t> read_at_ready(std::span<char> space, bool wait_continues) {
+  // The wait at ReadyForQuery under the machine's idle limit (ended early by
+  // a shutdown too). As in PostgreSQL the limit covers the whole wait for
+  // the next message: a message trickling in byte by byte does not restart it.
+  awaitable<std::size_t> read_within(std::span<char> space, std::chrono::milliseconds limit, bool wait_continues) {
     using namespace asio::experimental::awaitable_operators;
     if (terminating_) co_await end_by_termination();
-    if (!wait_continues) {
-      auto limit = machine_.idle_limit();
-      idle_deadline_ = limit ? asio::steady_timer::clock_type::now() + *limit : asio::steady_timer::time_point::max();
-    }
+    if (!wait_continues) idle_deadline_ = asio::steady_timer::clock_type::now() + limit;
     wake_.expires_at(idle_deadline_);
     auto result = co_await (stream_->read_some(space) || wake_.async_wait(nothrow));
     if (result.index() == 0) {

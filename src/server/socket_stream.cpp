@@ -77,6 +77,17 @@ class SocketStream final : public Stream {
         s_);
   }
 
+  // SHUT_RD wakes a pending read (it returns end of stream) and leaves the
+  // sending side, and a TLS stream's writes, as they are.
+  void cancel_read() noexcept override {
+    std::visit(
+        [](auto& s) {
+          std::error_code ec;
+          lowest(s).shutdown(asio::socket_base::shutdown_receive, ec);
+        },
+        s_);
+  }
+
   std::string remote_address() const override { return remote_; }
 
  private:

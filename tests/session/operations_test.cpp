@@ -218,6 +218,19 @@ TEST_CASE("shutdown: a COPY under way finishes first", "[operations]") {
   CHECK(server.returned_within(20s));
 }
 
+TEST_CASE("shutdown: a COPY whose client stalls ends at the grace", "[operations]") {
+  Started started;
+  Running server({}, make_trust_auth(), started);
+  Client c(server.port());
+  c.login();
+  c.send(Query{"copy"});
+  REQUIRE(std::holds_alternative<CopyInResponse>(c.recv()));
+  c.send(CopyData{"a\n"});
+  server.server().shutdown(200ms);
+  expect_fatal(c, "57P01", admin);  // not a silent close one second later
+  CHECK(server.returned_within(20s));
+}
+
 TEST_CASE("shutdown: after the grace, the rest end too, a running statement cancelled", "[operations]") {
   Started started;
   Running server({}, make_trust_auth(), started);
