@@ -52,7 +52,7 @@ def parse(sql, name="", types=()):
 def bind(params=(), portal="", stmt=""):
     body = cstr(portal) + cstr(stmt) + struct.pack("!h", 0) + struct.pack("!h", len(params))
     for p in params:
-        body += struct.pack("!i", -1) if p is None else struct.pack("!i", len(p)) + p.encode()
+        body += struct.pack("!i", -1) if p is None else struct.pack("!i", len(p)) + (p if isinstance(p, bytes) else p.encode())
     return typed("B", body + struct.pack("!h", 0))
 
 
@@ -112,6 +112,14 @@ SCRIPTS = {
                  execute(1) + SYNC + TERMINATE),
     "notify": (ctl(True), query("notify ch one") + query("begin") + query("notify ch held; select 1") +
                query("commit") + parse("notify ch ext") + bind() + execute() + SYNC + TERMINATE),
+    "copy-both": (ctl(True), query("copyboth 2") + typed("d", b"echo x") + typed("c") +
+                  query("copyboth 1 done") + typed("d", b"late") + typed("f", cstr("stop")) +
+                  parse("copyboth 1") + bind() + execute() + typed("d", b"echo y") + typed("c") + SYNC +
+                  query("select 1") + TERMINATE),
+    "utf8-and-bind": (ctl(True), typed("Q", b"select '\xff'\0") + parse("select 1", "s", (23,)) +
+                      bind((b"\xfe",), "", "s") + SYNC + query("begin") + query("fail 22012") +
+                      query("select 1") + query("rollback") + typed("F", b"\0\0\x03\xe7\0\0\0\0\0\0") +
+                      TERMINATE),
     "copy-leftovers": (ctl(True), typed("d", b"1\t2\n") + typed("c") + typed("f", cstr("x")) +
                        query("select 1") + TERMINATE),
 }

@@ -9,8 +9,8 @@
 #                             tests/compat/node/package-lock.json into
 #                             tests/compat/node/node_modules, git-ignored)
 #   scripts/setup.sh --dev    also fuzzing and benchmark tools
-# The Go (pgx) and Java (pgjdbc) driver programs are compiled by the build
-# (tests/compat/CMakeLists.txt), never by a test.
+# The Go (pgx), Java (pgjdbc) and Rust (tokio-postgres) driver programs are
+# compiled by the build (tests/compat/CMakeLists.txt), never by a test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,6 +27,12 @@ test_packages=(
   postgresql libpqxx-dev python3-psycopg2 python3-psycopg python3-asyncpg
   libpostgresql-jdbc-java openjdk-17-jdk-headless odbc-postgresql unixodbc python3-pyodbc
   golang-go golang-github-jackc-pgx-v4-dev nodejs openssl
+  # tokio-postgres: Debian's cargo (and rustc) build it offline against the
+  # crate sources of these packages (/usr/share/cargo/registry).
+  cargo librust-tokio-postgres-dev librust-postgres-protocol-dev librust-tokio-dev
+  librust-tokio-macros-dev librust-futures-util-dev librust-futures-channel-dev librust-bytes-dev
+  librust-chrono-dev librust-serde-json-dev librust-uuid-dev librust-tokio-rustls-dev
+  librust-rustls-dev
 )
 case "${1:-}" in
   --test) packages+=("${test_packages[@]}") ;;

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: installs what is missing, builds with
 # Ninja + ccache, runs every test, then builds and runs them again under
-# ASan+UBSan in a second build directory.
+# ASan+UBSan in a second build directory, and the multi-threaded session
+# tests under TSan in a third.
 #   scripts/test.sh            everything
-#   scripts/test.sh --fast     skip the sanitizer pass
+#   scripts/test.sh --fast     skip the sanitizer passes
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -39,4 +40,16 @@ if [[ "${1:-}" != "--fast" ]]; then
   echo "== build and test under ASan+UBSan"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     run_suite "$root/build-asan" -DPGWIRE_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
+fi
+
+if [[ "${1:-}" != "--fast" ]]; then
+  # TSan: the layers where threads meet (the Asio driver with two io threads,
+  # push queues, the notification hub, the cancel registry). The examples and
+  # the real-client suites add nothing thread-related there.
+  echo "== build and test under TSan (session and protocol tests)"
+  cmake -S "$root" -B "$root/build-tsan" -G Ninja -DPGWIRE_BUILD_TESTS=ON -DPGWIRE_BUILD_EXAMPLES=OFF \
+    -DPGWIRE_SANITIZE_THREAD=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  cmake --build "$root/build-tsan" -j "$jobs" --target pgwire_session_tests pgwire_protocol_tests
+  TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 "$root/build-tsan/tests/pgwire_session_tests"
+  TSAN_OPTIONS=halt_on_error=1 "$root/build-tsan/tests/pgwire_protocol_tests" "[session],[push],[notify],[cancel]"
 fi

@@ -7,6 +7,12 @@
 //             (the engine's copy_violation); EOF -> the session ends.
 //   copy-out: CopyOutResponse; CopyData batches pulled from the source while
 //             the socket drains (backpressure); CopyDone; "COPY n".
+//   copy-both: CopyBothResponse; the client's side as copy-in, while the
+//             product's CopyData (SessionHandle::copy_data, from any
+//             thread) go out between the client's messages and while the
+//             session waits for it. The client's CopyDone ends it: CopyDone
+//             back unless the product sent one, then CommandComplete; what
+//             the product pushes after that is dropped.
 // Errors propagate to send_response's caller, which reports them as for any
 // statement: in a simple query, ERROR + ReadyForQuery; in the extended
 // protocol, ERROR and skip until Sync (the COPY's own messages do not change
@@ -56,17 +62,31 @@ SessionMachine::Task<void> SessionMachine::abort_copy(CopyInStream& target, std:
   }
 }
 
-SessionMachine::Task<void> SessionMachine::copy_in(CopyInStream& target) {
-  encode(copy_response<CopyInResponse>(target), engine_.output());
+SessionMachine::Task<void> SessionMachine::copy_in(CopyInStream& target, bool both) {
+  if (both) {
+    encode(copy_response<CopyBothResponse>(target), engine_.output());
+  } else {
+    encode(copy_response<CopyInResponse>(target), engine_.output());
+  }
   engine_.enter_copy_in();
-  // The client sends nothing until it has seen CopyInResponse.
+  copying_both_ = both;
+  // The client sends nothing until it has seen Copy{In,Both}Response.
   co_await ask(Need::write);
   try {
     for (;;) {
+      // Copy-both: the product's CopyData go out between the client's
+      // messages, so a client that keeps sending does not starve them.
+      if (both) handle_->drain(engine_.output(), false, true);
       EK k = engine_.next();
       if (k == EK::need_input) {
+        if (!engine_.output().empty()) {
+          co_await ask(Need::write);
+          continue;
+        }
         before_read();
+        idle_read_ = both;  // the driver writes the product's pushes beside the read
         co_await ask(Need::read);
+        idle_read_ = false;
       } else if (k == EK::write) {
         co_await ask(Need::write);
       } else if (k == EK::copy_violation) {
@@ -85,11 +105,15 @@ SessionMachine::Task<void> SessionMachine::copy_in(CopyInStream& target) {
         co_await call(Need::copy_data);
       } else if (std::holds_alternative<CopyDone>(engine_.message())) {
         engine_.leave_copy_in();
+        bool answered = both && handle_->copy_done_sent();
+        end_copy_both();
         call_copy_in_ = &target;
         co_await call(Need::copy_done);
         auto rows = std::get<std::uint64_t>(outcome_);
         outcome_ = std::monostate{};
-        encode(CommandComplete{fmt::format("COPY {}", rows)}, engine_.output());
+        if (both && !answered) encode(CopyDone{}, engine_.output());
+        std::optional<std::string> tag = target.command_tag();
+        encode(CommandComplete{tag ? *tag : fmt::format("COPY {}", rows)}, engine_.output());
         co_return;
       } else if (auto* fail = std::get_if<CopyFail>(&engine_.message())) {
         std::string reason(fail->message);
@@ -103,8 +127,16 @@ SessionMachine::Task<void> SessionMachine::copy_in(CopyInStream& target) {
     // The target failed (or the COPY did): what the client still sends of
     // this COPY is dropped by the engine in the ready phase.
     engine_.leave_copy_in();
+    end_copy_both();
     throw;
   }
+}
+
+void SessionMachine::end_copy_both() {
+  if (!copying_both_) return;
+  copying_both_ = false;
+  idle_read_ = false;
+  handle_->end_copy();
 }
 
 SessionMachine::Task<void> SessionMachine::copy_out(CopyOutStream& source) {

@@ -9,6 +9,8 @@ namespace pgwire::protocol {
 
 namespace {
 
+constexpr const char* sync_lost_message = "terminating connection because protocol synchronization was lost";
+
 bool is_extended(char t) noexcept {
   switch (t) {
     case 'P': case 'B': case 'D': case 'E': case 'C': case 'H': case 'S':  // Sync: see next_typed
@@ -69,6 +71,18 @@ EventKind Engine::next_startup() {
 
   FrontendMessage m;
   std::error_code ec = decode_startup_packet(r.frame.body, m);
+  // PostgreSQL takes an SSLRequest or GSSENCRequest by its code alone and
+  // ignores the rest of its packet (ProcessStartupPacket).
+  if (ec && r.frame.body.size() > 4) {
+    std::string_view code = r.frame.body.substr(0, 4);
+    if (code == std::string_view("\x04\xd2\x16\x2f", 4)) {
+      m.emplace<SSLRequest>();
+      ec = {};
+    } else if (code == std::string_view("\x04\xd2\x16\x30", 4)) {
+      m.emplace<GSSENCRequest>();
+      ec = {};
+    }
+  }
   // A malformed CancelRequest is only logged by PostgreSQL ("invalid length
   // of query cancel packet"): never answer on a cancel connection.
   if (ec && r.frame.body.size() >= 4 && r.frame.body.substr(0, 4) == std::string_view("\x04\xd2\x16\x2e", 4)) {
@@ -77,9 +91,18 @@ EventKind Engine::next_startup() {
   }
   if (ec == codec_errc::unsupported_protocol) {
     auto v = std::get<StartupMessage>(m).version;
-    return fatal(sqlstate::feature_not_supported,
-                 fmt::format("unsupported frontend protocol {}.{}: server supports 3.0 to {}.{}",
-                             v.major, v.minor, options_.newest.major, options_.newest.minor));
+    std::string message = fmt::format("unsupported frontend protocol {}.{}: server supports 3.0 to {}.{}",
+                                      v.major, v.minor, options_.newest.major, options_.newest.minor);
+    if (v.major < 3) {
+      // A protocol 2 client reads an error as 'E' and a string, without a
+      // length word: PostgreSQL answers it in that form (elog.c, "old
+      // style"), so the client can show why it was refused.
+      out_.put_char('E');
+      out_.put_cstring(fmt::format("FATAL:  {}\n", message));
+      phase_ = Phase::closed;
+      return EventKind::close;
+    }
+    return fatal(sqlstate::feature_not_supported, std::move(message));
   }
   if (ec == codec_errc::missing_terminator)
     return fatal(sqlstate::protocol_violation,
@@ -151,7 +174,20 @@ EventKind Engine::next_typed() {
       return fatal(sqlstate::protocol_violation,
                    fmt::format("invalid frontend message type {}",
                                static_cast<int>(static_cast<unsigned char>(in_.pending()[0]))));
-    if (r.error) return fatal(sqlstate::protocol_violation, "invalid message length");
+    if (r.error) {
+      // A length below 4 or over the type's limit: PostgreSQL only logs
+      // "invalid message length" (COMMERROR in pq_getmessage) and closes
+      // without a reply, during authentication too. Inside COPY FROM STDIN
+      // its copy reader reports the failed read first (copyfromparse.c).
+      if (phase_ == Phase::copy_in) {
+        ErrorInfo::error(sqlstate::connection_failure,
+                         "unexpected EOF on client connection with an open transaction")
+            .encode(out_);
+        return fatal(sqlstate::protocol_violation, sync_lost_message);
+      }
+      phase_ = Phase::closed;
+      return EventKind::close;
+    }
     if (!r.complete()) {
       if (eof_) {
         phase_ = Phase::closed;
@@ -192,11 +228,14 @@ EventKind Engine::next_typed() {
         phase_ = Phase::ready;
         copy_violation_ = fmt::format("unexpected message type 0x{:02X} during COPY from stdin",
                                       static_cast<unsigned>(static_cast<unsigned char>(t)));
+        // PostgreSQL raises this before reading the message's body, so it
+        // cannot find the next message: the ERROR is followed by FATAL.
+        sync_lost_ = true;
         return EventKind::copy_violation;
       }
       if (decode_frontend(r.frame, message_)) {  // a CopyFail without its terminator
         phase_ = Phase::ready;
-        copy_violation_ = "invalid message format";
+        copy_violation_ = "invalid string in message";  // PostgreSQL's pq_getmsgstring
         return EventKind::copy_violation;
       }
       return EventKind::message;
@@ -238,12 +277,17 @@ void Engine::error(const ErrorInfo& info) {
     phase_ = Phase::closed;
     return;
   }
+  if (std::exchange(sync_lost_, false)) {
+    fatal(sqlstate::protocol_violation, sync_lost_message);
+    return;
+  }
   if (extended_ && phase_ != Phase::authenticating) skip_until_sync_ = true;
   if (tx_status_ == TransactionStatus::in_transaction) tx_status_ = TransactionStatus::failed;
   error_since_ready_ = true;
 }
 
 void Engine::ready_for_query() {
+  if (phase_ == Phase::closed) return;  // after a FATAL nothing follows
   bool error = std::exchange(error_since_ready_, false);
   if (before_ready_) before_ready_(error);
   encode(ReadyForQuery{tx_status_}, out_);

@@ -24,14 +24,19 @@ SessionMachine::Task<void> SessionMachine::extended(const FrontendMessage& m) {
       throw PgError(sqlstate::feature_not_supported,
                     "extended query protocol is not supported by this server");
     if (auto* p = std::get_if<Parse>(&m)) {
+      require_utf8({p->statement, p->query});
       co_await parse(*p);
     } else if (auto* b = std::get_if<Bind>(&m)) {
+      require_utf8({b->portal, b->statement});
       co_await bind(*b);
     } else if (auto* d = std::get_if<Describe>(&m)) {
+      require_utf8({d->name});
       describe(*d);
     } else if (auto* e = std::get_if<Execute>(&m)) {
+      require_utf8({e->portal});
       co_await execute(*e);
     } else if (auto* c = std::get_if<Close>(&m)) {
+      require_utf8({c->name});
       close(*c);
     }
   } catch (...) {
@@ -49,6 +54,7 @@ SessionMachine::Task<void> SessionMachine::parse(const Parse& p) {
   stmt->parameter_types = p.parameter_types;
   // The unnamed statement is replaced even if the new Parse fails.
   if (stmt->name.empty()) drop_unnamed_statement();
+  refuse_in_failed_block(stmt->sql);
   auto command = options_.sql_cursors ? parse_cursor_command(stmt->sql) : std::nullopt;
   if (command) {
     co_await prepare_cursor(*stmt, std::move(*command));
@@ -62,6 +68,7 @@ SessionMachine::Task<void> SessionMachine::parse(const Parse& p) {
 
 SessionMachine::Task<void> SessionMachine::bind(const Bind& b) {
   if (b.portal.empty()) drop_unnamed(false);
+  refuse_in_failed_block(store_.statement(b.statement)->sql);
   Portal& portal = store_.bind(b);
   if (portal.statement->cursor_) {  // the library's own: nothing to bind
     encode(BindComplete{}, engine_.output());
@@ -118,6 +125,7 @@ SessionMachine::Task<void> SessionMachine::execute(const Execute& e) {
     co_await execute_cursor(*c, e);
     co_return;
   }
+  refuse_in_failed_block(p->statement->sql);
   Buffer& out = engine_.output();
   if (p->statement->cursor_) {
     co_await run_cursor(*p->statement->cursor_, p, p->result_formats, false);

@@ -4,9 +4,15 @@
 // else is an internal error (XX000) with the exception's text.
 
 #include "pgwire/protocol/session_machine.hpp"
+#include "pgwire/types/encoding.hpp"
 #include "wire.hpp"
 
 namespace pgwire::protocol {
+
+void require_utf8(std::initializer_list<std::string_view> strings) {
+  for (std::string_view s : strings)
+    if (!valid_utf8(s)) throw PgError(invalid_utf8_error(s));
+}
 
 ErrorInfo canceled_error() {
   return ErrorInfo::error(sqlstate::query_canceled, "canceling statement due to user request");

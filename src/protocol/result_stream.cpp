@@ -50,7 +50,8 @@ SessionMachine::Task<bool> SessionMachine::send_response(Response& r, std::span<
   }
   // Rows or a COPY: one failure path for both (mapped here in a simple
   // query, the caller's in the extended protocol).
-  const bool copy = r.kind() == Response::Kind::copy_in || r.kind() == Response::Kind::copy_out;
+  const bool copy = r.kind() == Response::Kind::copy_in || r.kind() == Response::Kind::copy_out ||
+                    r.kind() == Response::Kind::copy_both;
   if (describe && !copy) encode_row_description(*r.schema(), formats, out);
   Streamed streamed;
   std::optional<ErrorInfo> failure;
@@ -59,6 +60,8 @@ SessionMachine::Task<bool> SessionMachine::send_response(Response& r, std::span<
       co_await copy_in(*target);
     } else if (auto* source = r.copy_out()) {
       co_await copy_out(*source);
+    } else if (auto* channel = r.copy_both()) {
+      co_await copy_both(*channel);
     } else if (r.source()) {
       streamed = co_await stream_rows(*r.source(), *r.schema(), formats, limit, out);
     }

@@ -54,6 +54,14 @@ Response Response::copy_out(std::unique_ptr<CopyOutStream> source, CopyFormat fo
   return copy(Kind::copy_out, std::move(source), format, columns);
 }
 
+Response Response::copy_both(std::unique_ptr<CopyInStream> target, CopyFormat format, std::size_t columns) {
+  return copy(Kind::copy_both, std::move(target), format, columns);
+}
+
+CopyInStream* Response::copy_both() const noexcept {
+  return kind_ == Kind::copy_both ? static_cast<CopyInStream*>(copy_.get()) : nullptr;
+}
+
 CopyInStream* Response::copy_in() const noexcept {
   return kind_ == Kind::copy_in ? static_cast<CopyInStream*>(copy_.get()) : nullptr;
 }

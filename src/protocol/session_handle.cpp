@@ -26,13 +26,15 @@ void SessionHandle::set_waker(std::function<void()> wake) {
   wake_ = std::move(wake);
 }
 
-bool SessionHandle::push(bool notification, std::string bytes) {
+bool SessionHandle::push(Kind kind, std::string bytes, bool ends_copy) {
   std::function<void()> wake;
   {
     std::lock_guard lock(mutex_);
     if (closed_ || bytes_ + bytes.size() > limit_) return false;
+    if (kind == Kind::copy && copy_done_queued_) return false;
     bytes_ += bytes.size();
-    items_.push_back(Item{notification, std::move(bytes)});
+    items_.push_back(Item{kind, ends_copy, std::move(bytes)});
+    if (ends_copy) copy_done_queued_ = true;
     queued_.store(true, std::memory_order_release);
     wake = wake_;
   }
@@ -44,48 +46,112 @@ bool SessionHandle::push(bool notification, std::string bytes) {
 bool SessionHandle::notify(std::int32_t sender_pid, std::string_view channel, std::string_view payload) {
   Buffer b;
   encode(NotificationResponse{sender_pid, channel, payload}, b);
-  return push(true, std::string(b.view()));
+  return push(Kind::notification, std::string(b.view()));
 }
 
 bool SessionHandle::notice(const ErrorInfo& notice) {
   Buffer b;
   notice.encode(b, true);
-  return push(false, std::string(b.view()));
+  return push(Kind::message, std::string(b.view()));
 }
 
 bool SessionHandle::parameter_status(std::string_view name, std::string_view value) {
   Buffer b;
   encode(ParameterStatus{name, value}, b);
-  return push(false, std::string(b.view()));
+  return push(Kind::message, std::string(b.view()));
 }
 
-bool SessionHandle::drain(Buffer& out, bool idle) {
-  if (!queued_.load(std::memory_order_acquire)) return false;
-  std::lock_guard lock(mutex_);
-  bool any = false;
-  // Notifications held for the end of a transaction keep their order; the
-  // others pass them.
-  for (auto it = items_.begin(); it != items_.end();) {
-    if (it->notification && !idle) {
-      ++it;
-      continue;
+bool SessionHandle::copy_data(std::string_view data) {
+  Buffer b;
+  encode(CopyData{data}, b);
+  return push(Kind::copy, std::string(b.view()));
+}
+
+bool SessionHandle::copy_done() {
+  Buffer b;
+  encode(CopyDone{}, b);
+  return push(Kind::copy, std::string(b.view()), true);
+}
+
+void SessionHandle::when_copy_space(std::function<void()> ready) {
+  {
+    std::lock_guard lock(mutex_);
+    if (bytes_ > limit_ / 2) {
+      copy_space_ = std::move(ready);
+      return;
     }
-    out.put_bytes(it->bytes);
-    bytes_ -= it->bytes.size();
-    it = items_.erase(it);
-    any = true;
   }
-  queued_.store(!items_.empty(), std::memory_order_release);
+  ready();
+}
+
+bool SessionHandle::drain(Buffer& out, bool idle, bool copying) {
+  if (!queued_.load(std::memory_order_acquire)) return false;
+  std::function<void()> space;
+  bool any = false;
+  {
+    std::lock_guard lock(mutex_);
+    // Notifications held for the end of a transaction, and copy data held
+    // for its copy-both, keep their order; the others pass them.
+    for (auto it = items_.begin(); it != items_.end();) {
+      if ((it->kind == Kind::notification && !idle) || (it->kind == Kind::copy && !copying)) {
+        ++it;
+        continue;
+      }
+      if (it->ends_copy) copy_done_sent_ = true;
+      out.put_bytes(it->bytes);
+      bytes_ -= it->bytes.size();
+      it = items_.erase(it);
+      any = true;
+    }
+    queued_.store(!items_.empty(), std::memory_order_release);
+    if (copy_space_ && bytes_ <= limit_ / 2) {
+      space = std::move(copy_space_);
+      copy_space_ = nullptr;
+    }
+  }
+  if (space) space();
   return any;
 }
 
-void SessionHandle::close() {
+bool SessionHandle::copy_done_sent() const noexcept {
   std::lock_guard lock(mutex_);
-  closed_ = true;
-  items_.clear();
-  queued_.store(false, std::memory_order_release);
-  bytes_ = 0;
-  wake_ = nullptr;
+  return copy_done_sent_;
+}
+
+void SessionHandle::end_copy() {
+  std::function<void()> space;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto it = items_.begin(); it != items_.end();) {
+      if (it->kind == Kind::copy) {
+        bytes_ -= it->bytes.size();
+        it = items_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    queued_.store(!items_.empty(), std::memory_order_release);
+    copy_done_queued_ = false;
+    copy_done_sent_ = false;
+    space = std::move(copy_space_);
+    copy_space_ = nullptr;
+  }
+  if (space) space();  // nothing more will be sent: don't leave the product waiting
+}
+
+void SessionHandle::close() {
+  std::function<void()> space;
+  {
+    std::lock_guard lock(mutex_);
+    closed_ = true;
+    items_.clear();
+    queued_.store(false, std::memory_order_release);
+    bytes_ = 0;
+    wake_ = nullptr;
+    space = std::move(copy_space_);
+    copy_space_ = nullptr;
+  }
+  if (space) space();  // a product waiting to send learns (copy_data fails) that it is over
 }
 
 }  // namespace pgwire

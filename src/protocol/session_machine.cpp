@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "pgwire/protocol/sql_text.hpp"
+#include "pgwire/types/encoding.hpp"
 #include "sql_cursor.hpp"
 
 namespace pgwire::protocol {
@@ -236,6 +237,11 @@ SessionMachine::Task<bool> SessionMachine::authenticate() {
   }
   std::optional<ErrorInfo> refused;
   try {
+    // Deliberately stricter than PostgreSQL 15, which passes such bytes on
+    // to its role lookup and settings: handlers, logs and ParameterStatus
+    // (echoed to drivers that decode strictly) only ever see UTF-8.
+    for (const auto& [k, v] : client_.startup_parameters)
+      if (!valid_utf8(k) || !valid_utf8(v)) throw PgError(invalid_utf8_error(valid_utf8(k) ? v : k));
     co_await ask(Need::authenticate);
   } catch (...) {
     refused = failure_info(std::current_exception());
@@ -329,10 +335,14 @@ SessionMachine::Task<void> SessionMachine::dispatch(const FrontendMessage& m) {
     // The engine already asked for a write.
   } else if (std::holds_alternative<Sync>(m)) {
     co_await sync();
-  } else if (std::holds_alternative<FunctionCall>(m)) {
+  } else if (auto* f = std::get_if<FunctionCall>(&m)) {
     // Not an extended-query message: its error is followed by ReadyForQuery.
-    engine_.error(ErrorInfo::error(sqlstate::feature_not_supported,
-                                   "fast-path function calls are not supported"));
+    // No function is callable by OID here, so PostgreSQL's answer for an
+    // unknown one (after its aborted-transaction check) is the answer.
+    engine_.error(engine_.transaction_status() == TransactionStatus::failed
+                      ? ErrorInfo::error("25P02", "current transaction is aborted, commands ignored until end of "
+                                                  "transaction block")  // as refuse_in_failed_block
+                      : ErrorInfo::error("42883", fmt::format("function with OID {} does not exist", f->function)));
     engine_.ready_for_query();
   } else {
     co_await extended(m);
@@ -353,6 +363,11 @@ SessionMachine::Task<void> SessionMachine::response_round(Response& r) {
 
 SessionMachine::Task<void> SessionMachine::simple_query(std::string_view sql) {
   cancel_requested_.store(false);
+  if (!valid_utf8(sql)) {  // read as a string first, as pq_getmsgstring
+    engine_.error(invalid_utf8_error(sql));
+    engine_.ready_for_query();
+    co_return;
+  }
   if (is_empty_query(sql)) {
     encode(EmptyQueryResponse{}, engine_.output());
     engine_.ready_for_query();
@@ -364,6 +379,7 @@ SessionMachine::Task<void> SessionMachine::simple_query(std::string_view sql) {
   try {
     if (!options_.simple_query)
       throw PgError(sqlstate::feature_not_supported, "simple query protocol is not supported");
+    refuse_in_failed_block(sql);
     bool cursors = false;
     if (options_.sql_cursors)
       for (auto stmt : split_statements(sql))
@@ -384,6 +400,13 @@ SessionMachine::Task<void> SessionMachine::simple_query(std::string_view sql) {
   query_text_ = {};
   if (failure) engine_.error(*failure);
   engine_.ready_for_query();
+}
+
+void SessionMachine::refuse_in_failed_block(std::string_view sql) const {
+  if (engine_.transaction_status() != TransactionStatus::failed) return;
+  auto statements = split_statements(sql);
+  if (statements.empty() || is_transaction_exit(statements.front())) return;
+  throw PgError("25P02", "current transaction is aborted, commands ignored until end of transaction block");
 }
 
 // Sync ends an extended-query batch. It never starts a skip itself: an error

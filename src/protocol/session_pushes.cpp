@@ -5,6 +5,8 @@
 // a transaction block gets it once the block ends. Notices and
 // ParameterStatus go at any message boundary. Nothing is ever inserted into
 // a result's messages: the machine drains the queue only at the points below.
+// During a copy-both the product's CopyData go out between the client's
+// messages and while the session waits for the client (copy_rules.cpp).
 
 #include "pgwire/protocol/session_machine.hpp"
 
@@ -25,7 +27,7 @@ bool SessionMachine::take_pushes_while_reading(Buffer& out) {
   // Unsent output means the machine holds a batch's answers: it will drain
   // the queue itself before its next read.
   if (!idle_read_ || !engine_.output().empty()) return false;
-  return handle_->drain(out, notifications_deliverable());
+  return handle_->drain(out, notifications_deliverable(), copying_both_);
 }
 
 }  // namespace pgwire::protocol

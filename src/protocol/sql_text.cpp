@@ -343,4 +343,13 @@ bool is_empty_query(std::string_view sql) {
   return true;
 }
 
+bool is_transaction_exit(std::string_view statement) {
+  auto t = tokenize(statement, 2);
+  if (t.empty()) return false;
+  bool prepared = t.size() > 1 && t[1].is_keyword("prepared");  // COMMIT/ROLLBACK PREPARED 'gid'
+  if (t[0].is_keyword("commit") || t[0].is_keyword("rollback")) return !prepared;
+  if (t[0].is_keyword("end") || t[0].is_keyword("abort")) return true;
+  return t[0].is_keyword("prepare") && t.size() > 1 && t[1].is_keyword("transaction");
+}
+
 }  // namespace pgwire

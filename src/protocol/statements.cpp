@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include "pgwire/types/convert.hpp"
+#include "pgwire/types/encoding.hpp"
+
 namespace pgwire {
 
 void Portal::bad_parameter(std::size_t i, std::error_code ec, Oid type) const {
@@ -59,6 +62,24 @@ void Portal::assign_parameters(std::vector<FormatCode> formats,
   }
 }
 
+void Portal::check_parameters(Buffer& scratch) const {
+  for (std::size_t i = 0; i < parameters.size(); ++i) {
+    if (!parameters[i]) continue;
+    std::string_view value = *parameters[i];
+    if (parameter_formats[i] == format_text) {
+      if (!valid_utf8(value)) {
+        ErrorInfo info = invalid_utf8_error(value);
+        throw PgError(std::move(info));
+      }
+      continue;
+    }
+    Oid type = i < statement->parameter_types.size() ? statement->parameter_types[i] : 0;
+    if (type == 0 || !can_convert_format(type)) continue;  // the product's to judge
+    scratch.clear();
+    if (auto ec = convert_format(type, value, format_binary, format_text, scratch)) bad_parameter(i, ec, type);
+  }
+}
+
 void StatementStore::add_statement(std::shared_ptr<Statement> stmt) {
   if (!stmt->name.empty() && statements_.count(stmt->name))
     throw PgError("42P05", fmt::format("prepared statement \"{}\" already exists", stmt->name));
@@ -99,6 +120,7 @@ Portal& StatementStore::bind(const Bind& b) {
                           : expand(b.result_formats, columns, "result", columns);
   p->assign_parameters(std::move(p->parameter_formats), b.parameters);
   p->statement = std::move(stmt);
+  p->check_parameters(scratch_);
   Portal& ref = *p;
   portals_.insert_or_assign(p->name, std::move(p));
   return ref;

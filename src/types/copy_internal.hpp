@@ -59,8 +59,6 @@ ErrorInfo row_too_long(std::size_t limit);
 // Length of the valid UTF-8 character at s[i]; 0 when it is incomplete or
 // invalid (PostgreSQL's verifier stops there too; NUL is invalid).
 std::size_t utf8_char(std::string_view s, std::size_t i) noexcept;
-// Offset of the first invalid character of s (pg_verifymbstr), or npos.
-std::size_t first_invalid_utf8(std::string_view s) noexcept;
 
 // "COPY t, line 3" and its variants (CopyFromErrorCallback); empty when the
 // settings name no relation. `line_text` is clipped to 100 bytes as PostgreSQL's.

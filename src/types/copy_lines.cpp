@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "copy_internal.hpp"
+#include "pgwire/types/encoding.hpp"
 
 namespace pgwire::copy_detail {
 
@@ -46,25 +47,7 @@ std::size_t utf8_char(std::string_view s, std::size_t i) noexcept {
   return n;
 }
 
-std::size_t first_invalid_utf8(std::string_view s) noexcept {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    std::size_t n = utf8_char(s, i);
-    if (n == 0) return i;
-    i += n;
-  }
-  return std::string_view::npos;
-}
-
-ErrorInfo invalid_encoding(std::string_view bad) {
-  std::size_t n = announced_length(static_cast<unsigned char>(bad[0]));
-  if (n > bad.size()) n = bad.size();
-  std::string bytes;
-  for (std::size_t i = 0; i < n; ++i)
-    bytes += fmt::format("{}0x{:02x}", i ? " " : "", static_cast<unsigned char>(bad[i]));
-  return error(character_not_in_repertoire,
-               fmt::format("invalid byte sequence for encoding \"UTF8\": {}", bytes));
-}
+ErrorInfo invalid_encoding(std::string_view bad) { return invalid_utf8_error(bad); }
 
 ErrorInfo row_too_long(std::size_t limit) {
   return error(sqlstate::program_limit_exceeded, "out of memory")

@@ -2,6 +2,7 @@
 // CopyReadAttributesText) and a value out (CopyAttributeOutText).
 
 #include "copy_internal.hpp"
+#include "pgwire/types/encoding.hpp"
 
 namespace pgwire::copy_detail {
 
@@ -80,7 +81,7 @@ std::optional<ErrorInfo> split_text_line(std::string_view line, const CopySettin
     bool null = line.substr(start, end - start) == s.null_string;
     if (!null && saw_non_ascii) {
       std::string_view value(out.data() + out_start, out.size() - out_start);
-      std::size_t bad = first_invalid_utf8(value);
+      std::size_t bad = invalid_utf8_at(value);
       if (bad != std::string_view::npos) return invalid_encoding(value.substr(bad));
     }
     w.end_field(out_start, null);

@@ -7,6 +7,7 @@
 
 #include <charconv>
 
+#include "pgwire/types/encoding.hpp"
 #include "pgwire/types/error.hpp"
 #include "pgwire/codec/error_info.hpp"
 #include "pgwire/types/oid.hpp"
@@ -39,25 +40,6 @@ std::string_view message_type_name(Oid type) {
   }
   std::string_view name = type_name(type);
   return name.empty() ? std::string_view("unknown") : name;
-}
-
-// report_invalid_encoding: the bytes of the first invalid character (as
-// many as its lead byte announces, as far as the input goes).
-std::string invalid_bytes(std::string_view in) {
-  std::size_t at = invalid_utf8_at(in);
-  if (at == std::string_view::npos) at = 0;
-  auto lead = static_cast<unsigned char>(in.empty() ? 0 : in[at]);
-  std::size_t n = lead < 0x80                ? 1
-                  : (lead & 0xE0) == 0xC0 ? 2
-                  : (lead & 0xF0) == 0xE0 ? 3
-                  : (lead & 0xF8) == 0xF0 ? 4
-                                          : 1;
-  std::string out;
-  for (std::size_t i = at; i < in.size() && i < at + n; ++i) {
-    if (i > at) out += ' ';
-    out += fmt::format("0x{:02x}", static_cast<unsigned char>(in[i]));
-  }
-  return out.empty() ? "0x00" : out;
 }
 
 // hex_decode's first complaint: the character where a digit was expected.
@@ -196,8 +178,7 @@ ErrorInfo type_error_info(std::error_code ec, Oid type, std::string_view input, 
                         type == oid::json || type == oid::jsonb || type == oid::unknown;
   std::string_view checked = !text && type == oid::jsonb && !input.empty() ? input.substr(1) : input;
   if ((text || textual_binary) && !valid_utf8(checked)) {
-    return ErrorInfo::error(sqlstate::character_not_in_repertoire,
-                            fmt::format("invalid byte sequence for encoding \"UTF8\": {}", invalid_bytes(checked)));
+    return invalid_utf8_error(checked);
   }
   std::string code(type_error_sqlstate(ec));
   if (code.empty()) {

@@ -15,45 +15,6 @@ namespace pgwire {
 
 using namespace types_detail;
 
-namespace types_detail {
-
-std::size_t invalid_utf8_at(std::string_view s) noexcept {
-  auto begin = reinterpret_cast<const unsigned char*>(s.data());
-  auto p = begin, end = begin + s.size();
-  auto here = [&] { return static_cast<std::size_t>(p - begin); };
-  while (p < end) {
-    unsigned char c = *p;
-    if (c < 0x80) {
-      if (c == 0) return here();
-      ++p;
-      continue;
-    }
-    std::size_t n;
-    unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
-    if (c >= 0xC2 && c <= 0xDF) {
-      n = 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      n = 3;
-      if (c == 0xE0) lo = 0xA0;  // overlong
-      if (c == 0xED) hi = 0x9F;  // surrogates
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      n = 4;
-      if (c == 0xF0) lo = 0x90;  // overlong
-      if (c == 0xF4) hi = 0x8F;  // above U+10FFFF
-    } else {
-      return here();
-    }
-    if (static_cast<std::size_t>(end - p) < n) return here();
-    if (p[1] < lo || p[1] > hi) return here();
-    for (std::size_t i = 2; i < n; ++i) {
-      if ((p[i] & 0xC0) != 0x80) return here();
-    }
-    p += n;
-  }
-  return std::string_view::npos;
-}
-
-}  // namespace types_detail
 
 namespace {
 

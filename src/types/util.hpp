@@ -8,6 +8,7 @@
 #include <system_error>
 
 #include "pgwire/codec/buffer.hpp"
+#include "pgwire/types/encoding.hpp"
 #include "pgwire/types/error.hpp"
 
 namespace pgwire::types_detail {
@@ -70,11 +71,7 @@ void write_bounded(Buffer& out, std::size_t max, F&& write) {
   out.truncate(start + static_cast<std::size_t>(e - p));
 }
 
-// UTF-8 as PostgreSQL's pg_verify_mbstr checks it: no NUL, no overlong forms,
-// no surrogates, nothing above U+10FFFF. invalid_utf8_at gives the offset of
-// the first offending character (npos when there is none), for the message.
-std::size_t invalid_utf8_at(std::string_view s) noexcept;
-inline bool valid_utf8(std::string_view s) noexcept { return invalid_utf8_at(s) == std::string_view::npos; }
+// invalid_utf8_at / valid_utf8: pgwire/types/encoding.hpp.
 
 inline std::error_code fail(type_errc e) noexcept { return make_error_code(e); }
 

@@ -23,6 +23,9 @@ CTest sets the environment (tests/compat/CMakeLists.txt):
   PGWIRE_COMPAT_JAVA_CLASSES  PgjdbcCompat.class, compiled by javac in the build (empty:
                             javac or libpostgresql-jdbc-java missing)
   PGWIRE_COMPAT_PGJDBC_JAR  /usr/share/java/postgresql.jar
+  PGWIRE_COMPAT_TOKIO       the tokio-postgres program, built by `cargo build` in the build
+                            (empty: cargo or Debian's tokio-postgres crates missing)
+  PGWIRE_COMPAT_RUSTC       the rustc that built it (its version goes into the report)
   PGWIRE_COMPAT_TIMEOUT     the CTest TIMEOUT of this test (seconds): the run keeps
                             within it, so its own guards, not CTest, end a hang
   PGWIRE_COMPAT_WORK        work directory in the build tree (caches, results, state)
@@ -36,7 +39,7 @@ A feature that a driver program did not report (it crashed, hung, or the
 driver is missing) counts as failed. Nothing is skipped. Nothing is installed
 or compiled here: scripts/setup.sh --test installs the drivers (npm ci for the
 Node.js ones, from tests/compat/node/package-lock.json) and the build compiles
-the C, C++, Go and Java programs.
+the C, C++, Go, Java and Rust programs.
 """
 
 import difflib
@@ -712,6 +715,19 @@ def prep_pgx():
                     "(needs golang-go and golang-github-jackc-pgx-v4-dev)")], {}
 
 
+def prep_tokio():
+    return [program("PGWIRE_COMPAT_TOKIO", "the tokio-postgres program, built by the build with "
+                    "`cargo build` (needs cargo and Debian's crates: librust-tokio-postgres-dev, "
+                    "librust-tokio-rustls-dev and the others scripts/setup.sh --test installs)")], {}
+
+
+def tokio_version():
+    rustc = os.environ.get("PGWIRE_COMPAT_RUSTC") or "rustc"
+    return "%s, built with %s" % (dpkg_version("librust-tokio-postgres-dev", "librust-postgres-types-dev",
+                                               "librust-tokio-dev", "librust-tokio-rustls-dev"),
+                                  _cmd_version([rustc, "--version"]))
+
+
 def prep_odbc():
     need("/usr/lib/x86_64-linux-gnu/odbc/psqlodbcw.so", "odbc-postgresql")
     need("/usr/lib/x86_64-linux-gnu/libodbc.so.2", "unixodbc")
@@ -776,6 +792,14 @@ DRIVERS = {d.name: d for d in [
            lambda: "%s, built with %s" % (dpkg_version("golang-github-jackc-pgx-v4-dev", "golang-go"),
                                           _cmd_version(["go", "version"])),
            "conn.Query + rows.Next (rows decoded as they arrive)"),
+    Driver("tokio-postgres", COMMON + ["prepared"] + TYPE_FEATURES + ASYNC, prep_tokio, tokio_version,
+           "Transaction::bind + query_portal(1000) (Execute with a row limit, PortalSuspended)",
+           "Rust, on a current-thread tokio runtime; every statement prepared (Parse + Describe), "
+           "binary parameters (ToSql) and binary results (FromSql); text results through "
+           "simple_query, text parameters through ToSql::encode_format; inet/cidr through "
+           "postgres-protocol's codec (its IpAddr has no netmask); numeric, timetz, interval "
+           "(no Rust type in Debian's crates) as text parameters, binary results compared byte "
+           "for byte; TLS through tokio-rustls without certificate check"),
     Driver("psqlodbc", COMMON + TYPE_FEATURES + ["cancel"], prep_odbc,
            lambda: "pyodbc %s; %s" % (module_version("pyodbc", "version"),
                                       dpkg_version("odbc-postgresql", "unixodbc", "python3-pyodbc")),
@@ -1301,15 +1325,30 @@ def render_report(records):
 
 # ---------------------------------------------------------------------------
 
+def cache_value(build, name):
+    """A variable's value in BUILD/CMakeCache.txt ("" when absent)."""
+    try:
+        with open(os.path.join(build, "CMakeCache.txt")) as f:
+            for line in f:
+                key, _, value = line.strip().partition("=")
+                if key.split(":")[0] == name:
+                    return value if not value.endswith("-NOTFOUND") else ""
+    except OSError:
+        pass
+    return ""
+
+
 def use_build_dir(build):
     build = os.path.abspath(build)
     os.environ.setdefault("PGWIRE_BIN_SQLITE_SERVER", os.path.join(build, "examples", "sqlite_server"))
     os.environ.setdefault("PGWIRE_BIN_LIBPQ_PROXY", os.path.join(build, "examples", "libpq_proxy"))
     for env, exe in (("PGWIRE_COMPAT_LIBPQ", "libpq_compat"), ("PGWIRE_COMPAT_LIBPQXX", "libpqxx_compat"),
-                     ("PGWIRE_COMPAT_PGX", "pgx_compat"), ("PGWIRE_COMPAT_JAVA_CLASSES", "compat-java")):
+                     ("PGWIRE_COMPAT_PGX", "pgx_compat"), ("PGWIRE_COMPAT_JAVA_CLASSES", "compat-java"),
+                     ("PGWIRE_COMPAT_TOKIO", os.path.join("tokio_compat", "target", "debug", "tokio_compat"))):
         p = os.path.join(build, "tests", "compat", exe)
         os.environ.setdefault(env, p if os.path.exists(p) else "")
     os.environ.setdefault("PGWIRE_COMPAT_PGJDBC_JAR", "/usr/share/java/postgresql.jar")
+    os.environ.setdefault("PGWIRE_COMPAT_RUSTC", cache_value(build, "PGWIRE_RUSTC"))
     os.environ.setdefault("PGWIRE_COMPAT_WORK", os.path.join(build, "tests", "compat"))
     os.environ.setdefault("PGWIRE_COMPAT_BUILD", build)
     os.environ.setdefault("PGWIRE_COMPAT_DOC", os.path.join(ROOT, "docs", "COMPATIBILITY.md"))

@@ -126,6 +126,20 @@ TEST_CASE("SSLRequest with TLS is answered S and starts TLS") {
   CHECK(h.feed(startup()) == EventKind::startup);
 }
 
+TEST_CASE("SSLRequest and GSSENCRequest with extra bytes in their packet are answered, as PostgreSQL 15") {
+  // PostgreSQL 15 answers these by their code and ignores the rest of the packet.
+  Harness h(with_tls());
+  CHECK(h.feed(hex("00 00 00 10 04 d2 16 2f 67 61 72 62 61 67 65 21")) == EventKind::start_tls);
+  CHECK(h.wire == "S");
+  h.e.tls_established();
+  CHECK(h.feed(startup()) == EventKind::startup);
+  Harness g;
+  CHECK(h.e.phase() == protocol::Phase::authenticating);
+  CHECK(g.feed(hex("00 00 00 0c 04 d2 16 30 01 02 03 04")) == EventKind::need_input);
+  CHECK(g.wire == "N");
+  CHECK(g.feed(startup()) == EventKind::startup);
+}
+
 TEST_CASE("Plaintext pipelined after SSLRequest is refused") {
   Harness h(with_tls());
   CHECK(h.feed(test::encoded(SSLRequest{}) + startup()) == EventKind::close);
@@ -211,9 +225,19 @@ TEST_CASE("Major version other than 3 is FATAL 0A000") {
   CHECK(h.feed(startup({4, 0})) == EventKind::close);
   CHECK(h.last_error_code() == "0A000");
   CHECK(h.last_error_message() == "unsupported frontend protocol 4.0: server supports 3.0 to 3.2");
+}
+
+TEST_CASE("Protocol 2 is refused with an error in the protocol 2 form") {
+  // As PostgreSQL 15 answers "user\0x\0\0" at 2.0: 'E', the text, a NUL;
+  // no length word, no fields.
   Harness two;
-  CHECK(two.feed(hex("00 00 00 09 00 02 00 00 00")) == EventKind::close);
-  CHECK(two.last_error_code() == "0A000");
+  CHECK(two.feed(hex("00 00 00 10 00 02 00 00 75 73 65 72 00 78 00 00")) == EventKind::close);
+  std::string expected = "EFATAL:  unsupported frontend protocol 2.0: server supports 3.0 to 3.2\n";
+  expected.push_back('\0');
+  CHECK(two.wire == expected);
+  Harness one;
+  CHECK(one.feed(hex("00 00 00 08 00 01 00 05")) == EventKind::close);
+  CHECK(one.wire.rfind("EFATAL:  unsupported frontend protocol 1.5: server", 0) == 0);
 }
 
 TEST_CASE("Startup without user is FATAL 28000") {
@@ -264,7 +288,7 @@ TEST_CASE("During authentication only password messages are allowed") {
   CHECK(h.last_error_message() == "expected password response, got message type 81");
 }
 
-TEST_CASE("After login: unknown type byte and oversized messages are FATAL 08P01") {
+TEST_CASE("After login: an unknown type byte is FATAL 08P01; a bad length closes silently") {
   SECTION("unknown type") {
     Harness h;
     h.feed(startup());
@@ -279,8 +303,34 @@ TEST_CASE("After login: unknown type byte and oversized messages are FATAL 08P01
     h.feed(startup());
     h.login();
     h.wire.clear();
+    // As PostgreSQL 15: "invalid message length" is only logged.
     CHECK(h.feed(hex("53 00 01 86 a0")) == EventKind::close);
-    CHECK(h.last_error_code() == "08P01");
+    CHECK(h.wire.empty());
+    CHECK(h.e.phase() == protocol::Phase::closed);
+  }
+  SECTION("length below 4, and 1 GiB for a large message") {
+    for (const char* bytes : {"51 00 00 00 03", "51 ff ff ff fb", "51 40 00 00 00 73 65 6c"}) {
+      Harness h;
+      h.feed(startup());
+      h.login();
+      h.wire.clear();
+      CHECK(h.feed(hex(bytes)) == EventKind::close);
+      CHECK(h.wire.empty());
+    }
+  }
+  SECTION("a large message under the limit waits for its body") {
+    Harness h;
+    h.feed(startup());
+    h.login();
+    h.wire.clear();
+    CHECK(h.feed(hex("51 3f ff ff f0 73 65 6c")) == EventKind::need_input);
+    CHECK(h.wire.empty());
+  }
+  SECTION("oversized password message during authentication") {
+    Harness h;
+    REQUIRE(h.feed(startup()) == EventKind::startup);
+    CHECK(h.feed(hex("70 00 10 00 00")) == EventKind::close);
+    CHECK(h.wire.empty());
   }
   SECTION("password message after login") {
     Harness h;
@@ -432,14 +482,63 @@ TEST_CASE("Copy-in accepts only CopyData, CopyDone, CopyFail; Flush and Sync are
   // Any other message is a protocol violation that ends the COPY; the
   // session raises the ERROR (copy_rules.cpp), so that an extended-query
   // COPY still skips until Sync.
+  // A CopyFail without its terminator is one too; its body was read, so
+  // the session goes on (ERROR, then ReadyForQuery).
+  h.e.enter_copy_in();
+  REQUIRE(h.feed(std::string("f\0\0\0\x06" "ab", 7)) == EventKind::copy_violation);
+  CHECK(h.e.copy_violation() == "invalid string in message");
+  CHECK_FALSE(h.e.skipping_until_sync());
+  h.wire.clear();
+  h.e.error(ErrorInfo::error("08P01", h.e.copy_violation()));
+  h.e.ready_for_query();
+  CHECK(h.run() == EventKind::need_input);
+  auto ms = h.messages();
+  REQUIRE(ms.size() == 2);
+  CHECK(std::holds_alternative<ReadyForQuery>(ms[1]));
+}
+
+TEST_CASE("Another message inside COPY: its ERROR is followed by FATAL, as PostgreSQL 15") {
+  // PostgreSQL 15 answers Q during COPY FROM STDIN with ERROR 08P01
+  // "unexpected message type 0x51 during COPY from stdin", then FATAL 08P01
+  // "terminating connection because protocol synchronization was lost".
+  Harness h;
+  REQUIRE(h.feed(startup()) == EventKind::startup);
+  h.login();
+  h.e.enter_copy_in();
+  h.wire.clear();
   REQUIRE(h.feed(test::encoded(Query{"select 1"})) == EventKind::copy_violation);
   CHECK(h.e.copy_violation() == "unexpected message type 0x51 during COPY from stdin");
   CHECK(h.e.phase() == protocol::Phase::ready);
-  // A CopyFail without its terminator is one too.
-  h.e.enter_copy_in();
-  REQUIRE(h.feed(std::string("f\0\0\0\x06" "ab", 7)) == EventKind::copy_violation);
-  CHECK(h.e.copy_violation() == "invalid message format");
-  CHECK_FALSE(h.e.skipping_until_sync());
+  h.e.error(ErrorInfo::error("08P01", h.e.copy_violation()));
+  h.e.ready_for_query();  // the session's usual step: nothing after the FATAL
+  CHECK(h.run() == EventKind::close);
+  auto ms = h.messages();
+  REQUIRE(ms.size() == 2);
+  auto& error = std::get<ErrorResponse>(ms[0]);
+  CHECK(error.get(field::severity) == "ERROR");
+  auto& fatal = std::get<ErrorResponse>(ms[1]);
+  CHECK(fatal.get(field::severity) == "FATAL");
+  CHECK(fatal.get(field::sqlstate) == "08P01");
+  CHECK(fatal.get(field::message) == "terminating connection because protocol synchronization was lost");
+}
+
+TEST_CASE("A bad length inside COPY: ERROR 08006, then FATAL, as PostgreSQL 15") {
+  for (const char* bytes : {"64 7f ff ff f0 31 09 61 0a", "64 00 00 00 03"}) {
+    Harness h;
+    REQUIRE(h.feed(startup()) == EventKind::startup);
+    h.login();
+    h.e.enter_copy_in();
+    h.wire.clear();
+    CHECK(h.feed(hex(bytes)) == EventKind::close);
+    auto ms = h.messages();
+    REQUIRE(ms.size() == 2);
+    auto& error = std::get<ErrorResponse>(ms[0]);
+    CHECK(error.get(field::severity) == "ERROR");
+    CHECK(error.get(field::sqlstate) == "08006");
+    CHECK(error.get(field::message) == "unexpected EOF on client connection with an open transaction");
+    CHECK(std::get<ErrorResponse>(ms[1]).get(field::message) ==
+          "terminating connection because protocol synchronization was lost");
+  }
 }
 
 TEST_CASE("Sync never starts a skip: a malformed Sync gets ERROR then ReadyForQuery") {

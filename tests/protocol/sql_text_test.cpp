@@ -184,3 +184,12 @@ TEST_CASE("is_empty_query", "[sql_text]") {
   CHECK_FALSE(is_empty_query("''"));
   CHECK_FALSE(is_empty_query("'-- not a comment'"));
 }
+
+TEST_CASE("is_transaction_exit: what a failed block still runs", "[sql]") {
+  for (const char* yes : {"ROLLBACK", "rollback to savepoint a", "/* x */ Abort", "COMMIT AND CHAIN", "end",
+                          "end transaction", "PREPARE TRANSACTION 'g'", "-- c\n commit work"})
+    CHECK(is_transaction_exit(yes));
+  for (const char* no : {"select 1", "COMMIT PREPARED 'g'", "ROLLBACK PREPARED 'g'", "PREPARE p AS select 1",
+                         "savepoint a", "release a", "\"rollback\"", "", "begin", "close c"})
+    CHECK_FALSE(is_transaction_exit(no));
+}

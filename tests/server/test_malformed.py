@@ -1,6 +1,7 @@
 """Hostile and broken input: unknown message types, oversized or undersized
 lengths, oversized startup packets and probes. Each broken connection must end
-(FATAL 08P01 where PostgreSQL sends one, silently where it does not) while
+(FATAL 08P01 where PostgreSQL sends one, silently where it does not: a bad
+message length is only logged by PostgreSQL 15) while
 other sessions of the same server go on. CancelRequests, wrong and malformed
 keys included, are in test_cancel.py: they need a running statement."""
 
@@ -61,7 +62,7 @@ class MalformedInputTest(ServerTestCase):
         c = self.session()
         # Only the header: the server must not wait for the 100000 bytes.
         c.send(b"S" + struct.pack("!i", 100000))
-        self.assert_fatal_and_closed(c)
+        self.assertEqual(c.expect_closed(), [])
 
     def test_oversized_message_during_authentication(self):
         s = self.start_server("server", "--listen", "127.0.0.1:0", "--auth", "cleartext")
@@ -70,17 +71,17 @@ class MalformedInputTest(ServerTestCase):
             kind, body = c.read_message()
             self.assertEqual((kind, body), ("R", struct.pack("!i", 3)))
             c.send(b"p" + struct.pack("!i", 1 << 20))  # over the 64 KiB auth token limit
-            self.assert_fatal_and_closed(c, timeout=5.0)
+            self.assertEqual(c.expect_closed(5.0), [])
 
     def test_length_below_four(self):
         c = self.session()
         c.send(b"Q" + struct.pack("!i", 3))
-        self.assert_fatal_and_closed(c)
+        self.assertEqual(c.expect_closed(), [])
 
     def test_negative_length(self):
         c = self.session()
         c.send(b"Q" + struct.pack("!i", -5))
-        self.assert_fatal_and_closed(c)
+        self.assertEqual(c.expect_closed(), [])
 
     def test_query_without_terminator_is_an_error_not_fatal(self):
         # Boundaries are intact: PostgreSQL answers ERROR 08P01 and goes on.

@@ -4,6 +4,7 @@
 // sits idle in its read (the driver wakes up for it).
 
 #include <algorithm>
+#include <thread>
 
 #include <pgwire/api/auth.hpp>
 #include <pgwire/api/copy.hpp>
@@ -57,6 +58,23 @@ class CountingSource final : public CopyOutSource {
   int at_ = 0;
 };
 
+// Copy-both, as a replication stream: "ping" from the client is answered
+// with "pong" through the session's handle; the test pushes more from its
+// own thread while the session waits for the client.
+class PingStream final : public CopyBothTarget {
+ public:
+  asio::awaitable<void> write(Session& session, std::string_view data) override {
+    received_ += data;
+    if (data == "ping") session.handle()->copy_data("pong");
+    co_return;
+  }
+  asio::awaitable<std::uint64_t> finish(Session&) override { co_return received_.size(); }
+  std::optional<std::string> command_tag() const override { return "START_REPLICATION"; }
+
+ private:
+  std::string received_;
+};
+
 class Product final : public SimpleQueryHandler {
  public:
   Product() : commands(SessionCommands::Options{{}, true}) {}
@@ -67,6 +85,9 @@ class Product final : public SimpleQueryHandler {
         out.push_back(std::move(*r));
       } else if (auto c = commands.answer(session, stmt)) {
         out.push_back(std::move(*c));
+      } else if (stmt == "copy both") {
+        handle = session.handle();
+        out.push_back(Response::copy_both(std::make_unique<PingStream>(), CopyFormat::binary, 0));
       } else if (stmt == "copy in") {
         out.push_back(Response::copy_in(std::make_unique<LineTarget>(&copied), CopyFormat::text, 1));
       } else if (stmt.substr(0, 8) == "copy out") {
@@ -82,6 +103,7 @@ class Product final : public SimpleQueryHandler {
   NotificationHub hub;
   SessionCommands commands;
   std::string copied;
+  std::shared_ptr<SessionHandle> handle;  // of the last "copy both" session
 };
 
 struct Fixture {
@@ -122,6 +144,24 @@ TEST_CASE("COPY through the Asio driver", "[copy]") {
     CHECK(std::get<ErrorResponse>(c.recv()).get(field::sqlstate) == "22P04");
     CHECK(c.until_ready() == "Z");
     CHECK(c.until_ready() == "HdcCZ");  // the Query after the dropped COPY messages runs
+  }
+  SECTION("copy-both: the product streams from another thread while the client idles; CopyDone both ways") {
+    c.send(Query{"copy both"});
+    auto w = std::get<CopyBothResponse>(c.recv());
+    CHECK(w.format == 1);
+    REQUIRE(f.product->handle);
+    // The client sends nothing: the session is blocked reading it.
+    std::thread([h = f.product->handle] {
+      for (int i = 0; i < 3; ++i) h->copy_data("tick " + std::to_string(i));
+    }).join();
+    for (int i = 0; i < 3; ++i) CHECK(std::get<CopyData>(c.recv()).data == "tick " + std::to_string(i));
+    c.send(CopyData{"ping"});
+    CHECK(std::get<CopyData>(c.recv()).data == "pong");
+    c.send(CopyDone{});
+    REQUIRE(std::holds_alternative<CopyDone>(c.recv()));
+    CHECK(std::get<CommandComplete>(c.recv()).tag == "START_REPLICATION");
+    CHECK(c.until_ready() == "Z");
+    CHECK_FALSE(f.product->handle->copy_done_sent());
   }
   SECTION("copy-out: many batches, CopyDone, COPY n") {
     c.send(Query{"copy out 20000"});

@@ -174,14 +174,12 @@ TEST_CASE("extended: naming rules, Close, and execute errors") {
   f.send(Bind{"", "e", {7}, {std::string_view("1")}, {}}, Sync{});
   CHECK(error_code(f.c.recv()) == "22023");
   CHECK(f.c.until_ready() == "Z");
-  // A bad binary parameter fails at Execute, as PostgreSQL's Bind does: bytes
-  // left over after the int4 are 22P03, too few the message reader's 08P01.
+  // A bad binary parameter fails at Bind, as in PostgreSQL: bytes left over
+  // after the int4 are 22P03, too few the message reader's 08P01.
   f.send(Bind{"", "e", {format_binary}, {std::string_view("xxxxx")}, {}}, Execute{}, Sync{});
-  REQUIRE(std::holds_alternative<BindComplete>(f.c.recv()));
   CHECK(error_code(f.c.recv()) == "22P03");
   CHECK(f.c.until_ready() == "Z");
   f.send(Bind{"", "e", {format_binary}, {std::string_view("xx")}, {}}, Execute{}, Sync{});
-  REQUIRE(std::holds_alternative<BindComplete>(f.c.recv()));
   CHECK(error_code(f.c.recv()) == "08P01");
   CHECK(f.c.until_ready() == "Z");
 }

@@ -22,6 +22,9 @@
 //                  data holding "bad" -> 22P04; CONTEXT "COPY fake, line
 //                  <rows + 1>"); copyout N: N rows "i\n"
 //   notify CH P    pushes a notification to this session (SessionHandle)
+//   copyboth N [done]  copy-both into a FakeCopyIn, after pushing N CopyData
+//                  "out i" (and the product's CopyDone with "done"); client
+//                  data "echo X" makes the product push "X"
 //   anything else  CommandComplete "OK"
 // Parse fails with 42601 for "badparse"; Bind fails with 22P02 when a
 // parameter is the text "bad"; Sync throws PgError XX000 when sync_throws.
@@ -183,6 +186,11 @@ class FakeDriver final : public SyncDriver {
     if (w == "copyin")
       return Response::copy_in(std::make_unique<FakeCopyIn>(),
                                a == "binary" ? CopyFormat::binary : CopyFormat::text, 2);
+    if (w == "copyboth") {
+      for (std::uint64_t i = 0; i < number(a); ++i) machine.handle()->copy_data("out " + std::to_string(i));
+      if (lower_word(sql, 2) == "done") machine.handle()->copy_done();
+      return Response::copy_both(std::make_unique<FakeCopyIn>(), CopyFormat::binary, 0);
+    }
     if (w == "copyout") return Response::copy_out(std::make_unique<FakeCopyOut>(number(a)), CopyFormat::text, 1);
     if (w == "notify") {
       machine.handle()->notify(machine.process_id(), lower_word(sql, 1, false), lower_word(sql, 2, false));
@@ -245,7 +253,10 @@ class FakeDriver final : public SyncDriver {
     if (options.sync_throws) throw PgError("XX000", "sync failed upstream");
   }
 
-  void copy_write(CopyInStream& target, std::string_view data) override { fake_target(target).write(data); }
+  void copy_write(CopyInStream& target, std::string_view data) override {
+    if (data.substr(0, 5) == "echo ") machine.handle()->copy_data(data.substr(5));
+    fake_target(target).write(data);
+  }
   std::uint64_t copy_finish(CopyInStream& target) override {
     last_copy_in = fake_target(target).record;
     return last_copy_in->rows;

@@ -39,6 +39,19 @@ class CopyInTarget : public CopyInStream {
   // errors of this COPY PostgreSQL's CONTEXT line, "COPY t, line n".)
 };
 
+// Copy-both, the streaming of the replication protocol (START_REPLICATION):
+// answer with
+//   Response::copy_both(std::make_unique<MyStream>(...), CopyFormat::binary, 0)
+// The client's CopyData (standby status updates, feedback) arrive in
+// write() one at a time; the product sends its own CopyData whenever it has
+// them, from any thread, with session.handle()->copy_data(bytes) (false when
+// the bounded queue is full: retry from handle()->when_copy_space(...)), and
+// may end its side with handle()->copy_done(). The client's CopyDone calls
+// finish(); the session then answers CopyDone (if the product did not) and
+// CommandComplete (command_tag(), else "COPY n"). Stop pushing once
+// finish() or abort() ran: what is still queued then is dropped.
+class CopyBothTarget : public CopyInTarget {};
+
 class CopyOutSource : public CopyOutStream {
  public:
   // Send CopyData with out.send(bytes, rows) while out.wants_more(); return

@@ -16,6 +16,7 @@ namespace sqlstate {
 inline constexpr const char* successful_completion = "00000";
 inline constexpr const char* warning = "01000";
 inline constexpr const char* connection_exception = "08000";
+inline constexpr const char* connection_failure = "08006";
 inline constexpr const char* protocol_violation = "08P01";
 inline constexpr const char* feature_not_supported = "0A000";
 inline constexpr const char* invalid_authorization = "28000";

@@ -9,6 +9,13 @@
 // socket drains, CopyDone, "COPY n". Products derive from pgwire::CopyInTarget
 // and pgwire::CopyOutSource (pgwire/api/copy.hpp), whose methods are
 // coroutines; this layer never calls them.
+//
+// Copy-both (the replication protocol's streaming): Response::copy_both(target)
+// sends CopyBothResponse; the client's CopyData go to the target as in
+// copy-in, while the product sends its own CopyData at any time through the
+// session's SessionHandle (copy_data / copy_done, from any thread). The
+// client's CopyDone ends it: the session answers CopyDone (unless the
+// product already sent it) and CommandComplete.
 
 #include <cstdint>
 #include <optional>
@@ -41,6 +48,9 @@ class CopyStream {
     format_ = format;
     columns_ = columns;
   }
+  // The CommandComplete tag when the stream knows better than "COPY <rows>"
+  // (a proxy passing an upstream's through, START_REPLICATION).
+  virtual std::optional<std::string> command_tag() const { return std::nullopt; }
 
  protected:
   CopyStream() = default;
@@ -62,12 +72,7 @@ class CopyInStream : public CopyStream {
 };
 
 // The sending end of COPY TO STDOUT (products: pgwire::CopyOutSource).
-class CopyOutStream : public CopyStream {
- public:
-  // The CommandComplete tag when the source knows better than "COPY <rows>"
-  // (a proxy passing an upstream's through).
-  virtual std::optional<std::string> command_tag() const { return std::nullopt; }
-};
+class CopyOutStream : public CopyStream {};
 
 // Writes the CopyData messages of one copy-out batch.
 class CopyWriter {

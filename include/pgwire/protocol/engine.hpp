@@ -146,6 +146,9 @@ class Engine {
   bool extended_ = false;  // the last message was an extended-query one
   bool flush_requested_ = false;
   bool error_since_ready_ = false;
+  // A copy-in violation left a message unread in PostgreSQL: its ERROR is
+  // followed by FATAL "protocol synchronization was lost" (see error()).
+  bool sync_lost_ = false;
   std::function<void(bool)> before_ready_;
   std::size_t pending_consume_ = 0;
   TransactionStatus tx_status_ = TransactionStatus::idle;

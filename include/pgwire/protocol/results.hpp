@@ -152,7 +152,7 @@ enum class TransactionEffect { none, begin, commit, rollback, end = commit };
 
 class Response {
  public:
-  enum class Kind { rows, command, empty, error, copy_in, copy_out };
+  enum class Kind { rows, command, empty, error, copy_in, copy_out, copy_both };
 
   // A row-returning statement. The CommandComplete tag is built from
   // `command` as PostgreSQL does: "SELECT 3", "FETCH 3", "INSERT 0 3",
@@ -172,15 +172,20 @@ class Response {
   static Response copy_in(std::unique_ptr<CopyInStream> target, CopyFormat format, std::size_t columns);
   // COPY ... TO STDOUT: CopyOutResponse, then CopyData pulled from `source`.
   static Response copy_out(std::unique_ptr<CopyOutStream> source, CopyFormat format, std::size_t columns);
+  // Copy-both (START_REPLICATION): CopyBothResponse; the client's CopyData
+  // go to `target` as in copy-in, the product's own go through
+  // Session::handle() (copy_data, copy_done) while the session streams.
+  static Response copy_both(std::unique_ptr<CopyInStream> target, CopyFormat format, std::size_t columns);
 
   Kind kind() const noexcept { return kind_; }
   const std::string& tag() const noexcept { return tag_; }
   TransactionEffect effect() const noexcept { return effect_; }
   const SchemaPtr& schema() const noexcept { return schema_; }
   RowStream* source() const noexcept { return source_.get(); }
-  // The COPY stream of Kind::copy_in / copy_out (nullptr otherwise).
+  // The COPY stream of Kind::copy_in / copy_out / copy_both (nullptr otherwise).
   CopyInStream* copy_in() const noexcept;
   CopyOutStream* copy_out() const noexcept;
+  CopyInStream* copy_both() const noexcept;
   // The error of Kind::error (an empty ErrorInfo otherwise).
   const ErrorInfo& error_info() const noexcept;
 

@@ -9,6 +9,10 @@
 //     block: just before its ReadyForQuery 'I', or at once while it waits
 //     for the client (the driver wakes up for it), as PostgreSQL delivers
 //     them. One pushed during a transaction block waits for its end.
+//   - CopyData and CopyDone (copy_data / copy_done) only while the session
+//     runs a copy-both (Response::copy_both), at once, as the walsender
+//     streams; pushed earlier, they wait for its CopyBothResponse; what is
+//     still queued when the copy-both ends is dropped.
 // A push never interleaves with a result's messages.
 
 #include <cstddef>
@@ -46,6 +50,14 @@ class SessionHandle {
   bool notify(std::int32_t sender_pid, std::string_view channel, std::string_view payload);
   bool notice(const ErrorInfo& notice);
   bool parameter_status(std::string_view name, std::string_view value);
+  // Copy-both only. False too once copy_done() was pushed (nothing may
+  // follow the server's CopyDone) or when the queue is full: then wait for
+  // `when_copy_space`.
+  bool copy_data(std::string_view data);
+  bool copy_done();
+  // Calls `ready` once (on the session's thread, outside the lock) when a
+  // drain has left the queue at most half full; at once if it already is.
+  void when_copy_space(std::function<void()> ready);
 
   // For the session machine and its driver ---------------------------------
   void set_process_id(std::int32_t pid) noexcept;
@@ -53,17 +65,25 @@ class SessionHandle {
   // Asio driver posts a wake-up to the session's strand).
   void set_waker(std::function<void()> wake);
   // Appends what may go now to `out`: notices and ParameterStatus always,
-  // notifications too when `idle`. True when it appended anything.
-  bool drain(Buffer& out, bool idle);
+  // notifications too when `idle`, CopyData/CopyDone when `copying` (a
+  // copy-both runs). True when it appended anything.
+  bool drain(Buffer& out, bool idle, bool copying = false);
+  // Whether the product's CopyDone was drained (the session then sends none).
+  bool copy_done_sent() const noexcept;
+  // The copy-both ended: its queued CopyData are dropped, copy pushes are
+  // accepted again (for the next one).
+  void end_copy();
   // The session ended: later pushes fail, the waker is dropped.
   void close();
 
  private:
-  bool push(bool notification, std::string bytes);
+  enum class Kind : std::uint8_t { message, notification, copy };
+  bool push(Kind kind, std::string bytes, bool ends_copy = false);
 
   mutable std::mutex mutex_;
   struct Item {
-    bool notification;
+    Kind kind;
+    bool ends_copy;     // the product's CopyDone
     std::string bytes;  // the encoded message
   };
   std::deque<Item> items_;
@@ -75,6 +95,9 @@ class SessionHandle {
   bool closed_ = false;
   std::int32_t pid_ = 0;
   std::function<void()> wake_;
+  std::function<void()> copy_space_;
+  bool copy_done_queued_ = false;  // copy_done() pushed: no more copy data
+  bool copy_done_sent_ = false;
 };
 
 }  // namespace pgwire

@@ -270,6 +270,9 @@ class SessionMachine final : public Session {
   void push_level(Task<void> task, Need on_finish, Need expected);
   // Handler failures to the ERROR PostgreSQL sends (failure.cpp).
   ErrorInfo failure_info(std::exception_ptr error) const;
+  // In a failed transaction block only a statement that ends it runs
+  // (PostgreSQL's IsAbortedTransactionBlockState checks): throws 25P02.
+  void refuse_in_failed_block(std::string_view sql) const;
   void end_statement() noexcept;
   // The transaction ends: settings kept or undone, at_transaction_end hooks run.
   void end_transaction(bool committed);
@@ -320,7 +323,11 @@ class SessionMachine final : public Session {
   void apply(TransactionEffect e);
 
   // copy_rules.cpp
-  Task<void> copy_in(CopyInStream& target);
+  // Copy-in, or copy-both when `both` (the product's CopyData go out
+  // through the SessionHandle meanwhile).
+  Task<void> copy_in(CopyInStream& target, bool both = false);
+  Task<void> copy_both(CopyInStream& channel) { return copy_in(channel, true); }
+  void end_copy_both();
   Task<void> copy_out(CopyOutStream& source);
   Task<void> abort_copy(CopyInStream& target, std::string_view reason);
 
@@ -360,6 +367,7 @@ class SessionMachine final : public Session {
   std::vector<std::pair<std::string, std::string>> server_parameters_;
   bool auth_started_ = false;
   bool idle_read_ = false;  // waiting for the client between statements
+  bool copying_both_ = false;  // a copy-both runs: the product's CopyData may go
   bool too_many_clients_ = false;
   bool shutdown_ = false;
   std::shared_ptr<SessionHandle> handle_ = std::make_shared<SessionHandle>();

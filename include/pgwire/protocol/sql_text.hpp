@@ -85,5 +85,9 @@ std::vector<SqlToken> tokenize(std::string_view sql, std::size_t max_tokens = st
 std::vector<std::string_view> split_statements(std::string_view sql);
 // True when `sql` holds no statement (only whitespace, comments and ';').
 bool is_empty_query(std::string_view sql);
+// True when `statement` is one PostgreSQL still runs in a failed
+// transaction block (IsTransactionExitStmt): COMMIT, END, ROLLBACK [TO
+// SAVEPOINT], ABORT, PREPARE TRANSACTION.
+bool is_transaction_exit(std::string_view statement);
 
 }  // namespace pgwire

@@ -81,6 +81,13 @@ struct Portal {
   void assign_parameters(std::vector<FormatCode> formats,
                          const std::vector<std::optional<std::string_view>>& values);
 
+  // What exec_bind_message checks before BindComplete: each text parameter
+  // is valid UTF-8 (22021), and each binary parameter of a type the type
+  // layer knows is a valid value of it (22P03, or 08P01 when it is short).
+  // Text values are parsed later, by the product (their input syntax has
+  // more spellings than a Bind-time check should second-guess).
+  void check_parameters(Buffer& scratch) const;
+
  private:
   friend class protocol::SessionMachine;
   // `type`: the OID T was decoded as; 0 for the statement's declared type.
@@ -151,6 +158,7 @@ class StatementStore {
  private:
   std::map<std::string, std::shared_ptr<const Statement>, std::less<>> statements_;
   std::map<std::string, std::unique_ptr<Portal>, std::less<>> portals_;
+  Buffer scratch_;  // check_parameters' decoding space, reused
 };
 
 }  // namespace pgwire
