@@ -63,6 +63,20 @@ class TrustAuth final : public detail::AuthBase {
   asio::awaitable<void> authenticate(AuthExchange&) override { co_return; }
 };
 
+class CertAuth final : public detail::AuthBase {
+ public:
+  using AuthBase::AuthBase;
+  asio::awaitable<void> authenticate(AuthExchange& ex) override {
+    const ClientInfo& client = ex.client();
+    if (!client.client_certificate)
+      throw PgError(ErrorInfo::fatal(sqlstate::invalid_authorization, "connection requires a valid client certificate"));
+    if (client.client_certificate->subject_cn != client.user)
+      throw PgError(ErrorInfo::fatal(sqlstate::invalid_authorization,
+                                     fmt::format("certificate authentication failed for user \"{}\"", client.user)));
+    co_return;
+  }
+};
+
 class CleartextAuth final : public detail::AuthBase {
  public:
   CleartextAuth(std::shared_ptr<AuthSource> s, ParameterProviderPtr p)
@@ -226,6 +240,10 @@ bool CleartextAuth::verify(const StoredPassword& stored, const ClientInfo& clien
 
 std::shared_ptr<StartupHandler> make_trust_auth(ParameterProviderPtr parameters) {
   return std::make_shared<TrustAuth>(std::move(parameters));
+}
+
+std::shared_ptr<StartupHandler> make_cert_auth(ParameterProviderPtr parameters) {
+  return std::make_shared<CertAuth>(std::move(parameters));
 }
 
 std::shared_ptr<StartupHandler> make_cleartext_auth(std::shared_ptr<AuthSource> source,

@@ -214,6 +214,7 @@ SessionMachine::Task<bool> SessionMachine::start_tls() {
   client_.direct_tls = direct;
   client_.alpn = tls_facts_->alpn;
   client_.tls_version = tls_facts_->version;
+  client_.client_certificate = tls_facts_->client_certificate;
   // Empty when the certificate has no usable hash (Ed25519): PLUS is then not offered.
   tls_end_point_ = tls_facts_->server_end_point;
   co_return true;
@@ -230,6 +231,10 @@ SessionMachine::Task<bool> SessionMachine::authenticate() {
   if (client_.database.empty()) client_.database = client_.user;
   // A NegotiateProtocolVersion the engine may have queued goes first.
   if (!engine_.output().empty()) co_await ask(Need::write);
+  if (too_many_clients_) {  // before any authentication work (session_limits.cpp)
+    engine_.error(ErrorInfo::fatal(sqlstate::too_many_connections, "sorry, too many clients already"));
+    co_return false;
+  }
   std::optional<ErrorInfo> refused;
   try {
     // Deliberately stricter than PostgreSQL 15, which passes such bytes on
@@ -312,6 +317,10 @@ SessionMachine::Task<void> SessionMachine::serve() {
         continue;
       }
       before_read();
+      if (shutdown_ends_wait()) {  // session_limits.cpp
+        terminate();
+        co_return;
+      }
       idle_read_ = true;
       co_await ask(Need::read);
       idle_read_ = false;

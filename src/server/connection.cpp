@@ -5,6 +5,7 @@
 #include "connection.hpp"
 
 #include <array>
+#include <optional>
 #include <utility>
 
 #include <asio/bind_cancellation_slot.hpp>
@@ -20,12 +21,14 @@
 
 #include "pgwire/api/copy.hpp"
 #include "pgwire/protocol/session_machine.hpp"
+#include "reporting.hpp"
 
 namespace pgwire::detail {
 
 using asio::awaitable;
 using asio::use_awaitable;
 using protocol::Need;
+constexpr auto nothrow = asio::experimental::as_tuple(use_awaitable);
 
 namespace {
 
@@ -35,13 +38,15 @@ struct ConnectionClosed {};
 protocol::SessionOptions session_options(const Shared& s) {
   protocol::SessionOptions o;
   o.engine.limits = s.options.limits;
-  o.engine.tls_available = s.tls != nullptr;
+  o.engine.tls_available = s.current_tls() != nullptr;
   o.engine.direct_tls = s.options.direct_tls;
   o.engine.flush_threshold = s.options.flush_threshold;
   o.simple_query = s.handlers.simple_query != nullptr;
   o.extended_query = s.handlers.extended_query != nullptr;
   o.sql_cursors = s.options.sql_cursors;
   o.server_version = s.options.server_version;
+  o.idle_session_timeout = s.options.idle_session_timeout;
+  o.idle_in_transaction_session_timeout = s.options.idle_in_transaction_session_timeout;
   return o;
 }
 
@@ -54,12 +59,21 @@ class Connection final : public protocol::CancelTarget,
  public:
   Connection(Shared& shared, std::unique_ptr<Stream> stream, asio::any_io_executor executor)
       : shared_(shared), stream_(std::move(stream)), executor_(std::move(executor)),
-        machine_(session_options(shared), this) {
+        machine_(session_options(shared), this), report_(shared, stream_->remote_address()) {
     machine_.set_remote(stream_->remote_address());
   }
 
   ~Connection() override {
     if (pid_ != 0) shared_.registry.remove(pid_);
+    release_slot();
+    report_.closed(machine_.client(), pid_);
+  }
+
+  // Beyond ServerOptions::max_connections: the machine refuses the startup.
+  void admit(bool holds_slot) {
+    holds_slot_ = holds_slot;
+    refused_ = !holds_slot;
+    if (!holds_slot) machine_.refuse_too_many_clients();
   }
 
   awaitable<void> run() {
@@ -71,13 +85,18 @@ class Connection final : public protocol::CancelTarget,
       });
     });
     try {
-      asio::steady_timer timer(executor_);
-      timer.expires_after(shared_.options.authentication_timeout);
+      if (!terminating_) login_timer_.expires_after(shared_.options.authentication_timeout);
       // login_or_false() never throws: Asio's || waits for the first
       // *successful* branch, so a throwing login would wait for the timer.
-      auto result = co_await (login_or_false() || timer.async_wait(use_awaitable));
+      auto result = co_await (login_or_false() || login_timer_.async_wait(nothrow));
       if (result.index() == 1) {
-        machine_.authentication_timed_out();
+        if (terminating_) {
+          machine_.terminate();
+        } else {
+          if (machine_.authentication_started())
+            report_.authentication_failed(machine_.client(), "authentication_timeout");
+          machine_.authentication_timed_out();
+        }
         co_await flush();
       } else if (std::get<0>(result)) {
         co_await pump(std::nullopt);
@@ -85,15 +104,36 @@ class Connection final : public protocol::CancelTarget,
     } catch (const ConnectionClosed&) {
     } catch (const std::system_error&) {
     }
+    // Before the close, so that a client that saw it finds the slot free.
+    release_slot();
+    if (refused_ && machine_.authentication_started()) report_.refused_too_many();
+    report_.closed(machine_.client(), pid_);
     stream_->close();
   }
 
   // From Server::stop(), any thread.
   void shut_down() {
     asio::post(executor_, [self = shared_from_this()] {
+      self->report_.stopped_by_server();
       for (auto& signal : self->cancel_signals_) signal.emit(asio::cancellation_type::all);
       self->stream_->close();
     });
+  }
+
+  // Server::shutdown(), any thread: the machine ends the session at its next
+  // wait outside a transaction block; now if it waits there already, or has
+  // not logged in yet.
+  void begin_shutdown() {
+    asio::post(executor_, [self = shared_from_this()] {
+      auto& m = self->machine_;
+      m.shutdown_requested();
+      bool logging_in = m.phase() == protocol::Phase::startup || m.phase() == protocol::Phase::authenticating;
+      if (logging_in || (m.waiting_at_ready_for_query() && m.shutdown_ends_wait())) self->terminate_now();
+    });
+  }
+  // The grace is over: FATAL 57P01 now, the running product call cancelled.
+  void terminate() {
+    asio::post(executor_, [self = shared_from_this()] { self->terminate_now(); });
   }
 
   // On the strand, after a push: while the session waits for the client,
@@ -111,6 +151,7 @@ class Connection final : public protocol::CancelTarget,
       do {
         std::string_view bytes = self->push_out_.view();
         co_await self->stream_->write(bytes);
+        self->report_.written(bytes);
         self->push_out_.clear();
       } while (self->machine_.take_pushes_while_reading(self->push_out_));
     } catch (...) {
@@ -185,13 +226,33 @@ class Connection final : public protocol::CancelTarget,
       Need n = machine_.next();
       if (n == until) co_return;
       co_await perform(n);
+      if (terminating_) co_await end_by_termination();
     }
   }
 
+  // Stops whatever waits (the login, the wait for the client, a product
+  // call); the pump then ends the session with the machine's FATAL.
+  void terminate_now() {
+    terminating_ = true;
+    // Expired rather than cancelled: a wait that has not begun yet ends at once too.
+    login_timer_.expires_at(asio::steady_timer::time_point::min());
+    wake_.expires_at(asio::steady_timer::time_point::min());
+    stream_->cancel_read();
+    for (auto& signal : cancel_signals_) signal.emit(asio::cancellation_type::all);
+  }
+
+  awaitable<void> end_by_termination() {
+    machine_.terminate();
+    co_await flush();
+    throw ConnectionClosed{};
+  }
+
   awaitable<void> perform(Need n) {
+    // Reads at ReadyForQuery with nothing in between are one wait for one message.
+    bool wait_continues = std::exchange(idle_wait_continues_, false);
     switch (n) {
       case Need::read:
-        co_await read();
+        co_await read(wait_continues);
         break;
       case Need::write:
         co_await flush();
@@ -253,14 +314,45 @@ class Connection final : public protocol::CancelTarget,
 
   // I/O ------------------------------------------------------------------------
 
-  awaitable<void> read() {
+  awaitable<void> read(bool wait_continues = false) {
     auto space = machine_.input().prepare(8192);
-    std::size_t n = co_await stream_->read_some(space);
+    // Only a read under an idle limit races a timer (that costs a little per
+    // read); a shutdown ends the others through Stream::cancel_read().
+    std::optional<std::chrono::milliseconds> limit;
+    if (machine_.waiting_at_ready_for_query()) limit = machine_.idle_limit();
+    std::size_t n = limit ? co_await read_within(space, *limit, wait_continues) : co_await stream_->read_some(space);
+    if (terminating_) co_await end_by_termination();
     if (n == 0) {
       machine_.on_eof();
     } else {
+      report_.read(n);
       machine_.input().commit(n);
     }
+  }
+
+  // The wait at ReadyForQuery under the machine's idle limit (ended early by
+  // a shutdown too). As in PostgreSQL the limit covers the whole wait for
+  // the next message: a message trickling in byte by byte does not restart it.
+  awaitable<std::size_t> read_within(std::span<char> space, std::chrono::milliseconds limit, bool wait_continues) {
+    using namespace asio::experimental::awaitable_operators;
+    if (terminating_) co_await end_by_termination();
+    if (!wait_continues) idle_deadline_ = asio::steady_timer::clock_type::now() + limit;
+    wake_.expires_at(idle_deadline_);
+    auto result = co_await (stream_->read_some(space) || wake_.async_wait(nothrow));
+    if (result.index() == 0) {
+      idle_wait_continues_ = true;
+      co_return std::get<0>(result);
+    }
+    if (terminating_) co_await end_by_termination();
+    machine_.idle_limit_expired();
+    co_await flush();
+    throw ConnectionClosed{};
+  }
+
+  void release_slot() {
+    if (!std::exchange(holds_slot_, false)) return;
+    std::lock_guard lock(shared_.live_mutex);
+    --shared_.admitted;
   }
 
   awaitable<void> flush() {
@@ -274,8 +366,10 @@ class Connection final : public protocol::CancelTarget,
     try {
       co_await stream_->write(out.view());
     } catch (const std::system_error&) {
+      report_.connection_lost();
       throw ConnectionClosed{};
     }
+    report_.written(out.view());
     out.clear();
   }
 
@@ -375,9 +469,11 @@ class Connection final : public protocol::CancelTarget,
       pid_ = registered.first;
       auto parameters = shared_.handlers.startup->server_parameters(machine_.client());
       machine_.logged_in(registered.first, std::move(registered.second), std::move(parameters));
+      report_.authenticated(machine_.client(), pid_);
     } catch (const ConnectionClosed&) {
       throw;
     } catch (...) {
+      report_.authentication_failed(machine_.client(), failure_summary(std::current_exception()));
       machine_.fail(std::current_exception());
     }
   }
@@ -386,6 +482,14 @@ class Connection final : public protocol::CancelTarget,
   std::unique_ptr<Stream> stream_;
   asio::any_io_executor executor_;
   protocol::SessionMachine machine_;
+  SessionReport report_;
+  bool holds_slot_ = false;
+  bool refused_ = false;  // beyond max_connections
+  bool terminating_ = false;          // shutdown: the session ends at the next step
+  asio::steady_timer login_timer_{executor_};  // authentication_timeout
+  asio::steady_timer wake_{executor_};         // the idle limit while waiting for the client
+  asio::steady_timer::time_point idle_deadline_{};
+  bool idle_wait_continues_ = false;
   std::int32_t pid_ = 0;
   bool in_product_call_ = false;
   int shield_depth_ = 0;
@@ -400,10 +504,17 @@ class Connection final : public protocol::CancelTarget,
 awaitable<void> serve_connection(Shared& shared, std::unique_ptr<Stream> stream) {
   auto executor = co_await asio::this_coro::executor;
   auto conn = std::make_shared<Connection>(shared, std::move(stream), executor);
+  bool shutting_down = false;
   {
     std::lock_guard lock(shared.live_mutex);
     shared.live.insert(conn);
+    std::size_t max = shared.options.max_connections;
+    bool slot = max == 0 || shared.admitted < max;
+    if (slot) ++shared.admitted;
+    conn->admit(slot);
+    shutting_down = shared.shutting_down;
   }
+  if (shutting_down) conn->begin_shutdown();
   struct Forget {
     Shared& shared;
     std::weak_ptr<Connection> conn;
@@ -416,15 +527,30 @@ awaitable<void> serve_connection(Shared& shared, std::unique_ptr<Stream> stream)
   co_await conn->run();
 }
 
-std::size_t close_all_connections(Shared& shared) {
+namespace {
+
+std::vector<std::shared_ptr<Connection>> live_connections(Shared& shared) {
   std::vector<std::shared_ptr<Connection>> open;
-  {
-    std::lock_guard lock(shared.live_mutex);
-    for (const auto& weak : shared.live)
-      if (auto c = weak.lock()) open.push_back(std::move(c));
-  }
+  std::lock_guard lock(shared.live_mutex);
+  for (const auto& weak : shared.live)
+    if (auto c = weak.lock()) open.push_back(std::move(c));
+  return open;
+}
+
+}  // namespace
+
+std::size_t close_all_connections(Shared& shared) {
+  auto open = live_connections(shared);
   for (auto& c : open) c->shut_down();
   return open.size();
+}
+
+void begin_shutdown_all(Shared& shared) {
+  for (auto& c : live_connections(shared)) c->begin_shutdown();
+}
+
+void terminate_all(Shared& shared) {
+  for (auto& c : live_connections(shared)) c->terminate();
 }
 
 }  // namespace pgwire::detail

@@ -5,6 +5,7 @@
 
 #include "pgwire/server/server.hpp"
 
+#include <atomic>
 #include <filesystem>
 #include <optional>
 #include <stdexcept>
@@ -21,6 +22,7 @@
 #include <asio/use_awaitable.hpp>
 
 #include "connection.hpp"
+#include "keepalive.hpp"
 #include "pgwire/server/embed.hpp"
 #include "socket_stream.hpp"
 #include "tls.hpp"
@@ -40,8 +42,49 @@ struct Server::Impl {
   std::optional<unix_stream::acceptor> unix_acceptor;
   std::vector<std::uint16_t> ports;
   bool started = false;
+  std::atomic<bool> shutdown_begun{false};
+  std::optional<asio::steady_timer> grace_timer;  // on `executor`, after shutdown()
 
-  asio::ssl::context* tls() const noexcept { return shared.tls.get(); }
+  // Every session is gone after a shutdown(): run() returns (on a
+  // product's executor: the grace timer no longer holds it).
+  void shutdown_finished() {
+    if (own_io) {
+      own_io->stop();
+      return;
+    }
+    asio::post(executor, [this] {
+      if (grace_timer) grace_timer->cancel();
+    });
+  }
+
+  // Server::shutdown(), on `executor`.
+  void begin_shutdown(std::chrono::milliseconds grace) {
+    close_listeners();
+    {
+      std::lock_guard lock(shared.live_mutex);
+      shared.shutting_down = true;
+      if (shared.live.empty()) {
+        shutdown_finished();
+        return;
+      }
+      shared.on_idle = [this] { shutdown_finished(); };
+    }
+    detail::begin_shutdown_all(shared);
+    grace_timer.emplace(executor, grace);
+    grace_timer->async_wait([this](std::error_code ec) {
+      if (ec) return;
+      detail::terminate_all(shared);
+      // A product call that ignores its cancellation does not hold run() forever.
+      grace_timer->expires_after(std::chrono::seconds(1));
+      grace_timer->async_wait([this](std::error_code ec2) {
+        if (ec2) return;
+        detail::close_all_connections(shared);
+        shutdown_finished();
+      });
+    });
+  }
+
+  std::shared_ptr<asio::ssl::context> tls() const { return shared.current_tls(); }
 
   void spawn(std::unique_ptr<Stream> stream, const asio::any_io_executor& on) {
     asio::co_spawn(on, detail::serve_connection(shared, std::move(stream)), asio::detached);
@@ -62,9 +105,12 @@ struct Server::Impl {
       auto [ec, sock] = co_await acc.async_accept(strand, nothrow);
       if (ec == asio::error::operation_aborted || !acc.is_open()) co_return;
       if (ec) {
+        log(shared.options.logger.get(), LogLevel::warning, "accept failed ({}): retrying in 100 ms", ec.message());
         co_await back_off(executor);
         continue;
       }
+      if constexpr (std::is_same_v<typename std::decay_t<decltype(sock)>::protocol_type, tcp>)
+        detail::apply_keepalive(sock.native_handle(), shared.options.keepalive);
       auto stream = detail::make_socket_stream(std::move(sock), tls());
       spawn(std::move(stream), strand);
     }
@@ -87,6 +133,10 @@ Server::Server(ServerOptions options, Handlers handlers) : impl_(std::make_uniqu
 }
 
 Server::~Server() {
+  {
+    std::lock_guard lock(impl_->shared.live_mutex);
+    impl_->shared.on_idle = nullptr;  // sessions destroyed below must not call back
+  }
   if (impl_->own_io) impl_->own_io->stop();
   impl_->close_listeners();
   if (!impl_->shared.options.unix_socket.empty() && impl_->unix_acceptor) {
@@ -144,6 +194,22 @@ void Server::stop() {
     detail::close_all_connections(d->shared);
   });
 }
+
+void Server::shutdown(std::chrono::milliseconds grace) {
+  if (impl_->shutdown_begun.exchange(true)) return;
+  asio::post(impl_->executor, [d = impl_.get(), grace] { d->begin_shutdown(grace); });
+}
+
+void Server::reload_tls(const TlsOptions& tls) {
+  std::shared_ptr<asio::ssl::context> loaded = detail::make_server_tls_context(tls);
+  {
+    std::lock_guard lock(impl_->shared.tls_mutex);
+    impl_->shared.tls = std::move(loaded);
+  }
+  log(impl_->shared.options.logger.get(), LogLevel::info, "TLS context reloaded from {}", tls.cert_file);
+}
+
+const Counters& Server::counters() const noexcept { return impl_->shared.counters; }
 
 std::vector<std::uint16_t> Server::ports() const { return impl_->ports; }
 

@@ -23,14 +23,15 @@ constexpr auto nothrow = asio::experimental::as_tuple(asio::use_awaitable);
 
 class SocketStream final : public Stream {
  public:
-  SocketStream(tcp::socket s, asio::ssl::context* tls) : s_(std::move(s)), tls_(tls) {
+  SocketStream(tcp::socket s, std::shared_ptr<asio::ssl::context> tls) : s_(std::move(s)), tls_(std::move(tls)) {
     std::error_code ec;
     auto& sock = std::get<tcp::socket>(s_);
     sock.set_option(tcp::no_delay(true), ec);
     auto ep = sock.remote_endpoint(ec);
     if (!ec) remote_ = fmt::format("{}:{}", ep.address().to_string(), ep.port());
   }
-  SocketStream(unix_socket s, asio::ssl::context* tls) : s_(std::move(s)), tls_(tls), remote_("unix") {}
+  SocketStream(unix_socket s, std::shared_ptr<asio::ssl::context> tls)
+      : s_(std::move(s)), tls_(std::move(tls)), remote_("unix") {}
   ~SocketStream() override { close(); }
 
   asio::awaitable<std::size_t> read_some(std::span<char> buf) override {
@@ -62,6 +63,7 @@ class SocketStream final : public Stream {
     facts.alpn = negotiated_alpn(ssl_);
     facts.version = SSL_get_version(ssl_);
     facts.server_end_point = auth::tls_server_end_point(SSL_get_certificate(ssl_)).value_or("");
+    facts.client_certificate = verified_client_certificate(ssl_);
     co_return true;
   }
 
@@ -71,6 +73,17 @@ class SocketStream final : public Stream {
           std::error_code ec;
           lowest(s).shutdown(asio::socket_base::shutdown_both, ec);
           lowest(s).close(ec);
+        },
+        s_);
+  }
+
+  // SHUT_RD wakes a pending read (it returns end of stream) and leaves the
+  // sending side, and a TLS stream's writes, as they are.
+  void cancel_read() noexcept override {
+    std::visit(
+        [](auto& s) {
+          std::error_code ec;
+          lowest(s).shutdown(asio::socket_base::shutdown_receive, ec);
         },
         s_);
   }
@@ -100,19 +113,19 @@ class SocketStream final : public Stream {
   std::variant<tcp::socket, unix_socket, std::unique_ptr<asio::ssl::stream<tcp::socket>>,
                std::unique_ptr<asio::ssl::stream<unix_socket>>>
       s_;
-  asio::ssl::context* tls_;
+  std::shared_ptr<asio::ssl::context> tls_;
   SSL* ssl_ = nullptr;
   std::string remote_;
 };
 
 }  // namespace
 
-std::unique_ptr<Stream> make_socket_stream(tcp::socket socket, asio::ssl::context* tls) {
-  return std::make_unique<SocketStream>(std::move(socket), tls);
+std::unique_ptr<Stream> make_socket_stream(tcp::socket socket, std::shared_ptr<asio::ssl::context> tls) {
+  return std::make_unique<SocketStream>(std::move(socket), std::move(tls));
 }
 
-std::unique_ptr<Stream> make_socket_stream(unix_socket socket, asio::ssl::context* tls) {
-  return std::make_unique<SocketStream>(std::move(socket), tls);
+std::unique_ptr<Stream> make_socket_stream(unix_socket socket, std::shared_ptr<asio::ssl::context> tls) {
+  return std::make_unique<SocketStream>(std::move(socket), std::move(tls));
 }
 
 }  // namespace pgwire::detail

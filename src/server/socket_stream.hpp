@@ -12,8 +12,10 @@
 namespace pgwire::detail {
 
 // `tls` may be null (no certificate configured): start_tls() then fails.
-std::unique_ptr<Stream> make_socket_stream(asio::ip::tcp::socket socket, asio::ssl::context* tls);
+// The stream keeps the context it was made with (Server::reload_tls swaps
+// the server's for later connections only).
+std::unique_ptr<Stream> make_socket_stream(asio::ip::tcp::socket socket, std::shared_ptr<asio::ssl::context> tls);
 std::unique_ptr<Stream> make_socket_stream(asio::local::stream_protocol::socket socket,
-                                           asio::ssl::context* tls);
+                                           std::shared_ptr<asio::ssl::context> tls);
 
 }  // namespace pgwire::detail

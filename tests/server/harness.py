@@ -7,7 +7,7 @@ Configuration comes from the environment, set by tests/server/CMakeLists.txt:
   PGWIRE_EXAMPLES_DIR   directory of the example servers (server, secure_server, ...)
   PGWIRE_BIN_<NAME>     path of one program, overriding the directory
                         (SERVER, SECURE_SERVER, SCRAM_SERVER, SQLITE_SERVER,
-                        AUTH_TIMEOUT_SERVER, PQ_CLIENT, LIBPQ_PROXY)
+                        AUTH_TIMEOUT_SERVER, CERT_FACTS_SERVER, PQ_CLIENT, LIBPQ_PROXY)
   PGWIRE_MAKE_CERT      examples/make-cert.sh
   PGWIRE_TLS_DIR        certificates made once per ctest run (fixture); when
                         unset, made once per process into a temporary directory
@@ -43,6 +43,7 @@ _PROGRAM_NAMES = {
     "scram_server": "SCRAM_SERVER",
     "sqlite_server": "SQLITE_SERVER",
     "auth_timeout_server": "AUTH_TIMEOUT_SERVER",
+    "cert_facts_server": "CERT_FACTS_SERVER",
     "pq_client": "PQ_CLIENT",
     "libpq_proxy": "LIBPQ_PROXY",
 }

@@ -71,6 +71,12 @@ class Client {
     consumed_ = 1;
     return c;
   }
+  // Bytes (or the close) arrived within `ms` milliseconds.
+  bool readable(int ms) {
+    if (!in_.pending().empty() && in_.pending().size() > consumed_) return true;
+    pollfd p{fd_, POLLIN, 0};
+    return ::poll(&p, 1, ms) == 1;
+  }
   // True when the server closed the connection (after draining what it sent).
   bool closed_by_server() {
     in_.consume(consumed_);
@@ -78,6 +84,13 @@ class Client {
     for (;;) {
       if (!fill()) return true;
     }
+  }
+  // The client's own port (to find the server's end of this connection).
+  std::uint16_t local_port() const {
+    sockaddr_in a{};
+    socklen_t len = sizeof a;
+    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
+    return ntohs(a.sin_port);
   }
   // Several messages in one write (a pipelined batch).
   template <class... M>

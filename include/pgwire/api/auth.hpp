@@ -68,6 +68,10 @@ std::shared_ptr<StartupHandler> make_cleartext_auth(std::shared_ptr<AuthSource> 
                                                     ParameterProviderPtr parameters = nullptr);
 std::shared_ptr<StartupHandler> make_md5_auth(std::shared_ptr<AuthSource> source,
                                               ParameterProviderPtr parameters = nullptr);
+// PostgreSQL's `cert` method: the client's certificate, verified by the TLS
+// handshake (TlsOptions::client_certificates, ca_file), must carry the user
+// name as its CN; no password is asked. FATAL 28000 otherwise, as PostgreSQL.
+std::shared_ptr<StartupHandler> make_cert_auth(ParameterProviderPtr parameters = nullptr);
 std::shared_ptr<StartupHandler> make_scram_auth(std::shared_ptr<AuthSource> source,
                                                 ScramOptions options = {},
                                                 ParameterProviderPtr parameters = nullptr);

@@ -15,6 +15,7 @@
 #include "pgwire/codec/common.hpp"
 #include "pgwire/protocol/session_handle.hpp"
 #include "pgwire/protocol/settings.hpp"
+#include "pgwire/protocol/tls_facts.hpp"
 #include "pgwire/protocol/typed_slot.hpp"
 
 namespace pgwire {
@@ -35,6 +36,8 @@ struct ClientInfo {
   std::string tls_version;  // e.g. "TLSv1.3"
   std::string alpn;         // "postgresql" when negotiated
   bool direct_tls = false;  // PostgreSQL 17 direct SSL (no SSLRequest)
+  // The client's certificate, verified (TlsOptions::client_certificates).
+  std::optional<TlsClientCertificate> client_certificate;
 
   std::optional<std::string> startup_parameter(std::string_view name) const;
 };

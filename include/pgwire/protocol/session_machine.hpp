@@ -28,6 +28,7 @@
 // Need::response_sent.
 
 #include <atomic>
+#include <chrono>
 #include <coroutine>
 #include <cstdint>
 #include <exception>
@@ -62,6 +63,10 @@ struct SessionOptions {
   bool sql_cursors = true;
   // Reported as server_version, whatever the startup handler says.
   std::string server_version = default_server_version;
+  // PostgreSQL 15's idle_session_timeout and idle_in_transaction_session_timeout
+  // (zero: none); a session may change its own with SET (session_limits.cpp).
+  std::chrono::milliseconds idle_session_timeout{0};
+  std::chrono::milliseconds idle_in_transaction_session_timeout{0};
 };
 
 // What the machine asks of its driver.
@@ -174,6 +179,28 @@ class SessionMachine final : public Session {
   // at the top level, nothing unsent): appends the pushes that may go now
   // to `out`, for the driver to write at once. True when it appended any.
   bool take_pushes_while_reading(Buffer& out);
+
+  // Operations (session_limits.cpp): the decisions; the driver owns the
+  // timers and the connection count.
+  // The server is full: the startup packet gets FATAL 53300 before any
+  // authentication work, as PostgreSQL's ProcessStartupPacket.
+  void refuse_too_many_clients() noexcept { too_many_clients_ = true; }
+  // The session waits for the client after a ReadyForQuery (not within an
+  // extended-query batch, nor a COPY): where PostgreSQL's idle timeouts run.
+  bool waiting_at_ready_for_query() const noexcept;
+  // How long it may wait there, by transaction status (idle: 
+  // idle_session_timeout; in a block or failed one:
+  // idle_in_transaction_session_timeout); none when not waiting there or 0.
+  std::optional<std::chrono::milliseconds> idle_limit() const;
+  // That wait exceeded idle_limit(): FATAL 57P05 or 25P03; then close.
+  void idle_limit_expired();
+  // The server shuts down: from now on the session ends (57P01) as soon as
+  // it waits at ReadyForQuery outside a transaction block.
+  void shutdown_requested() noexcept { shutdown_ = true; }
+  bool shutdown_ends_wait() const noexcept;
+  // Ends the session now: FATAL 57P01 "terminating connection due to
+  // administrator command" (once the startup packet came); then close.
+  void terminate();
 
   // Session (what handlers see) -------------------------------------------
   const ClientInfo& client() const noexcept override { return client_; }
@@ -341,6 +368,8 @@ class SessionMachine final : public Session {
   bool auth_started_ = false;
   bool idle_read_ = false;  // waiting for the client between statements
   bool copying_both_ = false;  // a copy-both runs: the product's CopyData may go
+  bool too_many_clients_ = false;
+  bool shutdown_ = false;
   std::shared_ptr<SessionHandle> handle_ = std::make_shared<SessionHandle>();
   std::vector<std::function<void(bool)>> transaction_end_hooks_;
   // Read from other threads: a CancelRequest arrives on another connection,

@@ -13,6 +13,7 @@
 #include "pgwire/api/extended.hpp"
 #include "pgwire/api/handlers.hpp"
 #include "pgwire/codec/framing.hpp"
+#include "pgwire/server/observability.hpp"
 
 namespace pgwire {
 
@@ -23,6 +24,21 @@ struct ServerAccess;
 struct TlsOptions {
   std::string cert_file;  // PEM certificate chain
   std::string key_file;   // PEM private key
+  // The lowest protocol accepted, PostgreSQL's ssl_min_protocol_version:
+  // "TLSv1.2" (the default) or "TLSv1.3".
+  std::string min_protocol_version = "TLSv1.2";
+  // OpenSSL cipher list for TLS 1.2 (PostgreSQL's ssl_ciphers), and the
+  // TLS 1.3 ciphersuites; empty: OpenSSL's defaults.
+  std::string ciphers;
+  std::string ciphersuites;
+  // Client certificates, verified against ca_file (PEM, PostgreSQL's
+  // ssl_ca_file): none asked; optional (asked, verified when sent: a bad
+  // one fails the handshake); required (a client without one fails the
+  // handshake). A verified certificate's CN and DNS names reach the
+  // StartupHandler as ClientInfo::client_certificate (make_cert_auth()).
+  enum class ClientCertificates { none, optional, required };
+  ClientCertificates client_certificates = ClientCertificates::none;
+  std::string ca_file;
 };
 
 struct ServerOptions {
@@ -47,6 +63,28 @@ struct ServerOptions {
   // batches of this size, and the handler waits while the client is slow.
   std::size_t flush_threshold = 64 * 1024;
   std::string server_version = default_server_version;
+  // At most this many sessions at once (0: no limit). One more gets FATAL
+  // 53300 "sorry, too many clients already" once its startup packet (and any
+  // TLS negotiation) is in, before any authentication work, as PostgreSQL;
+  // a CancelRequest is still served. A session frees its slot as it closes.
+  std::size_t max_connections = 0;
+  // PostgreSQL 15's idle_session_timeout (FATAL 57P05) and
+  // idle_in_transaction_session_timeout (FATAL 25P03): how long a session
+  // may wait for the client after ReadyForQuery, outside or inside a
+  // transaction block; zero: no limit. A session may SET its own.
+  std::chrono::milliseconds idle_session_timeout{0};
+  std::chrono::milliseconds idle_in_transaction_session_timeout{0};
+  // TCP keepalive on accepted TCP connections (PostgreSQL's tcp_keepalives_*);
+  // zero leaves the system default for that value.
+  struct Keepalive {
+    bool enabled = true;                // SO_KEEPALIVE (PostgreSQL always sets it)
+    std::chrono::seconds idle{0};       // TCP_KEEPIDLE
+    std::chrono::seconds interval{0};   // TCP_KEEPINTVL
+    int count = 0;                      // TCP_KEEPCNT
+  } keepalive;
+  // Observability (observability.hpp, docs/OPERATIONS.md): both off when null.
+  std::shared_ptr<Logger> logger;
+  std::shared_ptr<ConnectionEvents> events;
   // DECLARE / FETCH / MOVE / CLOSE implemented by the library over the
   // handlers (see pgwire/protocol/cursor_grammar.hpp). Off for products that have cursors
   // of their own (e.g. a proxy to PostgreSQL): the statements then reach the
@@ -73,6 +111,22 @@ class Server {
   void run();
   // Stops accepting and closes every connection; run() returns. Thread-safe.
   void stop();
+  // Graceful shutdown ("fast with a grace period"; docs/OPERATIONS.md):
+  // stops accepting; a session waiting for the client outside a transaction
+  // block gets FATAL 57P01 "terminating connection due to administrator
+  // command" at once, any other once its work is done (its statement
+  // finished, its transaction block ended); after `grace` the rest get it
+  // too, their running statements cancelled. run() returns when the last
+  // session is gone (a product call that ignores the cancellation is cut off
+  // one second after the grace). Thread-safe; a second call does nothing.
+  void shutdown(std::chrono::milliseconds grace);
+  // Loads `tls` (certificate, key, CA, policy) and uses it for connections
+  // accepted from now on; sessions already in TLS keep theirs. Throws (and
+  // keeps the current one) when it cannot be loaded. Thread-safe. With no
+  // TLS at construction, TLS is then offered from now on.
+  void reload_tls(const TlsOptions& tls);
+  // What the server has done so far; readable from any thread at any time.
+  const Counters& counters() const noexcept;
   // Bound TCP ports, in the order of options.listen (after start()).
   std::vector<std::uint16_t> ports() const;
 

@@ -27,6 +27,11 @@ class Stream {
   // (a direct-SSL ClientHello). False when it failed or TLS is not available.
   virtual asio::awaitable<bool> start_tls(std::string_view initial, protocol::TlsFacts& facts) = 0;
   virtual void close() noexcept = 0;
+  // Makes a pending read_some() return 0 soon, and later ones at once,
+  // leaving writes alone: a server shutdown ends the session with a FATAL
+  // then. A stream that cannot (this default) leaves such a session to the
+  // hard close one second after the shutdown's grace.
+  virtual void cancel_read() noexcept {}
   // "127.0.0.1:5555", "unix", or what the product wants handlers to see.
   virtual std::string remote_address() const = 0;
 };

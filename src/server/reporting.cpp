@@ -1,0 +1,97 @@
+#include "reporting.hpp"
+
+#include "connection.hpp"
+
+namespace pgwire {
+
+const char* to_string(LogLevel level) noexcept {
+  switch (level) {
+    case LogLevel::debug: return "DEBUG";
+    case LogLevel::info: return "INFO";
+    case LogLevel::warning: return "WARNING";
+    case LogLevel::error: return "ERROR";
+  }
+  return "?";
+}
+
+const char* to_string(CloseReason reason) noexcept {
+  switch (reason) {
+    case CloseReason::client_left: return "client left";
+    case CloseReason::fatal_error: return "fatal error";
+    case CloseReason::server_stopped: return "server stopped";
+    case CloseReason::connection_lost: return "connection lost";
+  }
+  return "?";
+}
+
+namespace detail {
+
+namespace {
+constexpr auto relaxed = std::memory_order_relaxed;
+}
+
+std::string failure_summary(std::exception_ptr error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const PgError& e) {
+    return e.info().code + " " + e.info().message;
+  } catch (...) {
+    // Another exception's text is the product's: it might hold anything.
+  }
+  return "the startup handler failed";
+}
+
+SessionReport::SessionReport(Shared& shared, std::string remote_address)
+    : shared_(shared), remote_(std::move(remote_address)) {
+  shared_.counters.connections_total.fetch_add(1, relaxed);
+  shared_.counters.connections_open.fetch_add(1, relaxed);
+  log(shared_.options.logger.get(), LogLevel::debug, "connection received: host={}", remote_);
+  if (auto& e = shared_.options.events) e->accepted(AcceptedConnection{remote_});
+}
+
+void SessionReport::refused_too_many() {
+  shared_.counters.connections_refused.fetch_add(1, relaxed);
+  log(shared_.options.logger.get(), LogLevel::warning, "too many clients: refusing host={} (max_connections={})",
+      remote_, shared_.options.max_connections);
+}
+
+void SessionReport::read(std::size_t n) noexcept { shared_.counters.bytes_in.fetch_add(n, relaxed); }
+
+void SessionReport::written(std::string_view bytes) { tally_.written(bytes, shared_.counters); }
+
+void SessionReport::authenticated(const ClientInfo& client, std::int32_t process_id) {
+  log(shared_.options.logger.get(), LogLevel::info,
+      "connection authorized: user={} database={} application_name={} host={} pid={}{}", client.user,
+      client.database, client.application_name, remote_, process_id, client.tls ? " tls" : "");
+  if (auto& e = shared_.options.events)
+    e->authenticated(AuthenticatedConnection{remote_, process_id, client.user, client.database,
+                                             client.application_name, client.tls});
+}
+
+void SessionReport::authentication_failed(const ClientInfo& client, std::string_view why) {
+  shared_.counters.authentications_failed.fetch_add(1, relaxed);
+  log(shared_.options.logger.get(), LogLevel::info, "authentication failed: user={} database={} host={}: {}",
+      client.user, client.database, remote_, why);
+}
+
+void SessionReport::closed(const ClientInfo& client, std::int32_t process_id) {
+  if (std::exchange(closed_, true)) return;
+  shared_.counters.connections_open.fetch_sub(1, relaxed);
+  ClosedConnection c;
+  c.remote_address = remote_;
+  c.process_id = process_id;
+  c.user = process_id != 0 ? client.user : std::string();
+  c.sqlstate = tally_.fatal_sqlstate();
+  c.reason = !c.sqlstate.empty() ? CloseReason::fatal_error
+             : stopped_          ? CloseReason::server_stopped
+             : lost_             ? CloseReason::connection_lost
+                                 : CloseReason::client_left;
+  c.lifetime = std::chrono::steady_clock::now() - started_;
+  log(shared_.options.logger.get(), LogLevel::info, "disconnection: session time: {:.3f} s user={} host={} pid={}: {}{}",
+      std::chrono::duration<double>(c.lifetime).count(), c.user, remote_, process_id, to_string(c.reason),
+      c.sqlstate.empty() ? "" : " " + c.sqlstate);
+  if (auto& e = shared_.options.events) e->closed(c);
+}
+
+}  // namespace detail
+}  // namespace pgwire

@@ -1,0 +1,49 @@
+#pragma once
+// What the driver tells the product about a session (internal): Counters,
+// ConnectionEvents and log lines, in one place so that connection.cpp only
+// says when. Never a secret (observability.hpp).
+
+#include <chrono>
+#include <cstdint>
+#include <exception>
+#include <string>
+#include <string_view>
+
+#include "pgwire/protocol/counters.hpp"
+#include "pgwire/protocol/session.hpp"
+#include "pgwire/server/observability.hpp"
+
+namespace pgwire::detail {
+
+struct Shared;
+
+// "28P01 password authentication failed for user ..." for a PgError; the
+// SQLSTATE alone would hide which refusal it was.
+std::string failure_summary(std::exception_ptr error);
+
+class SessionReport {
+ public:
+  SessionReport(Shared& shared, std::string remote_address);
+  // A session beyond max_connections got its 53300 (a CancelRequest over
+  // the limit is served, and not counted).
+  void refused_too_many();
+  void read(std::size_t n) noexcept;
+  void written(std::string_view bytes);
+  void authenticated(const ClientInfo& client, std::int32_t process_id);
+  void authentication_failed(const ClientInfo& client, std::string_view why);
+  void stopped_by_server() noexcept { stopped_ = true; }
+  void connection_lost() noexcept { lost_ = true; }
+  // Once, as the session closes.
+  void closed(const ClientInfo& client, std::int32_t process_id);
+
+ private:
+  Shared& shared_;
+  std::string remote_;
+  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+  protocol::OutputTally tally_;
+  bool stopped_ = false;
+  bool lost_ = false;
+  bool closed_ = false;
+};
+
+}  // namespace pgwire::detail
