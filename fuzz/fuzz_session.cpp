@@ -78,6 +78,15 @@ Counts check_output(const test::FakeDriver& d, std::string_view input) {
     std::string_view chunk = out.substr(at, w);
     at += w;
     if (chunk == "N") continue;
+    // A startup packet of protocol 1.x/2.x is refused in protocol 2's own
+    // error format, as PostgreSQL does: 'E', the text, NUL; no length word.
+    // It ends the session.
+    if (chunk.size() > 2 && chunk.front() == 'E' && chunk.back() == '\0' &&
+        chunk.substr(1, 7) == "FATAL: " && chunk.find('\0') == chunk.size() - 1) {
+      if (!d.finished) fail("a protocol-2 error did not end the session", input, out);
+      c.fatal = true;
+      continue;
+    }
     while (!chunk.empty()) {
       FrameResult r = parse_backend_frame(chunk);
       if (r.error || !r.complete()) fail("output is not a whole backend frame", input, out);
