@@ -233,10 +233,18 @@ std::optional<Response> reset_command(Session& session, const std::vector<Term>&
 std::optional<Response> SessionCommands::answer(Session& session, const Portal& portal) const {
   const std::string& sql = portal.statement->sql;
   if (const auto* q = find_catalog_query(sql)) return api_detail::answer(*q, &portal);
-  return answer(session, std::string_view(sql));
+  if (auto r = answer_own(session, sql)) return r;
+  if (options_.catalog) return options_.catalog->answer(session, portal);
+  return std::nullopt;
 }
 
 std::optional<Response> SessionCommands::answer(Session& session, std::string_view statement) const {
+  if (auto r = answer_own(session, statement)) return r;
+  if (options_.catalog) return options_.catalog->answer(session, statement);
+  return std::nullopt;
+}
+
+std::optional<Response> SessionCommands::answer_own(Session& session, std::string_view statement) const {
   if (const auto* q = find_catalog_query(statement)) {
     // Without a portal there are no parameter values: not answered.
     if (!api_detail::parameter_types(*q).empty()) return std::nullopt;
@@ -356,10 +364,22 @@ bool SessionCommands::describe(Statement& stmt) const {
     stmt.columns = api_detail::result_columns(*q);
     return true;
   }
-  return describe(stmt.sql, stmt.columns);
+  if (describe_own(stmt.sql, stmt.columns)) return true;
+  return options_.catalog && options_.catalog->describe(stmt);
 }
 
 bool SessionCommands::describe(std::string_view statement, SchemaPtr& columns) const {
+  if (describe_own(statement, columns)) return true;
+  if (!options_.catalog) return false;
+  Statement stmt;
+  stmt.sql = std::string(statement);
+  if (!options_.catalog->describe(stmt)) return false;
+  if (!stmt.parameter_types.empty()) return false;  // see describe(Statement&)
+  columns = stmt.columns;
+  return true;
+}
+
+bool SessionCommands::describe_own(std::string_view statement, SchemaPtr& columns) const {
   if (const auto* q = find_catalog_query(statement)) {
     if (!api_detail::parameter_types(*q).empty()) return false;  // see describe(Statement&)
     columns = api_detail::result_columns(*q);
