@@ -3,6 +3,7 @@
 
 #include "relations.hpp"
 
+#include <set>
 #include <stdexcept>
 #include <string_view>
 #include <unordered_map>
@@ -314,6 +315,14 @@ Snapshot fill_relations(sqlite3* db, const catalog::Description& d) {
       bool unique, primary;
       char constraint;  // 'p', 'u' or 0
     };
+    // PostgreSQL implements foreign keys with triggers on both tables, and
+    // psql shows foreign keys only for tables with relhastriggers.
+    std::set<std::pair<std::string, std::string>> with_triggers;
+    for (const auto& t : d.tables)
+      for (const auto& fk : t.foreign_keys) {
+        with_triggers.insert({t.schema, t.name});
+        with_triggers.insert({fk.ref_schema.empty() ? t.schema : fk.ref_schema, fk.ref_table});
+      }
     for (const auto& t : d.tables) {
       Oid rel = class_oids[{t.schema, t.name}];
       Oid nsp = schema_oid(t.schema);
@@ -340,7 +349,8 @@ Snapshot fill_relations(sqlite3* db, const catalog::Description& d) {
                               {"reltuples", -1}, {"relhasindex", b(!indexes.empty())},
                               {"relpersistence", std::string("p")}, {"relkind", std::string(view ? "v" : "r")},
                               {"relnatts", static_cast<std::int64_t>(t.columns.size())},
-                              {"relhasrules", b(view)}, {"relispopulated", 1},
+                              {"relhasrules", b(view)}, {"relhastriggers", b(with_triggers.count({t.schema, t.name}) > 0)},
+                              {"relispopulated", 1},
                               {"relreplident", std::string(view ? "n" : "d")}});
       if (view) s.view_defs[rel] = t.view_definition;
       if (!t.comment.empty()) s.comments[{rel, pg_class_oid, 0}] = t.comment;

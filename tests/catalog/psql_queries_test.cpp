@@ -101,7 +101,7 @@ TEST_CASE("psql 15 \\d table: every query of the description evaluates as on Pos
 
   auto info = catalog.query(with(q.at("\\d_table 2"), books));
   REQUIRE(info.rows.size() == 1);
-  CHECK(info.rows[0] == Row{"0", "r", "t", "f", "f", "f", "f", "f", "f", "", "0", "", "p", "d", "heap"});
+  CHECK(info.rows[0] == Row{"0", "r", "t", "f", "t", "f", "f", "f", "f", "", "0", "", "p", "d", "heap"});
   CHECK(info.columns[1].type == oid::char_);
   CHECK(info.columns[2].type == oid::bool_);
 
