@@ -351,6 +351,7 @@ void always_false(sqlite3_context* c, int, sqlite3_value**) { result_bool(c, fal
 void always_null(sqlite3_context* c, int, sqlite3_value**) { sqlite3_result_null(c); }
 void always_zero(sqlite3_context* c, int, sqlite3_value**) { sqlite3_result_int64(c, 0); }
 void empty_json(sqlite3_context* c, int, sqlite3_value**) { result(c, "[]"); }
+void empty_text(sqlite3_context* c, int, sqlite3_value**) { result(c, ""); }
 
 void size_pretty(sqlite3_context* c, int, sqlite3_value** argv) {
   if (is_null(argv[0])) return sqlite3_result_null(c);
@@ -740,6 +741,10 @@ void register_functions(sqlite3* db, FunctionContext* c) {
     add(db, "pgw_srf_generate_series", n + 1, srf_generate_series, c);
     add(db, "pg_relation_size", n, always_zero, c);
   }
+  for (int n : {1, 2}) add(db, "pg_get_ruledef", n, always_null, c);
+  add(db, "pg_database_size", 1, always_zero, c);
+  add(db, "pg_tablespace_size", 1, always_zero, c);
+  add(db, "pg_tablespace_location", 1, empty_text, c);
   add(db, "pg_get_function_result", 1, function_result, c);
   add(db, "pg_get_function_arguments", 1, function_arguments, c);
   add(db, "pg_get_function_identity_arguments", 1, function_arguments, c);
@@ -751,6 +756,11 @@ void register_functions(sqlite3* db, FunctionContext* c) {
                            "has_function_privilege", "has_column_privilege", "pg_has_role", "has_any_column_privilege",
                            "has_sequence_privilege", "has_type_privilege"})
     for (int n : {2, 3, 4}) add(db, name, n, always_true, c);
+  for (const char* name : {"pg_conversion_is_visible", "pg_ts_config_is_visible", "pg_operator_is_visible",
+                           "pg_collation_is_visible", "pg_opclass_is_visible", "pg_opfamily_is_visible",
+                           "pg_ts_dict_is_visible", "pg_ts_parser_is_visible", "pg_ts_template_is_visible",
+                           "pg_statistics_obj_is_visible"})
+    add(db, name, 1, always_true, c);
   add(db, "pg_relation_is_publishable", 1, always_false, c);
   add(db, "pg_is_in_recovery", 0, always_false, c);
   add(db, "pg_partition_ancestors", 1, always_null, c);

@@ -5,6 +5,8 @@
 
 #include "pg_to_sqlite.hpp"
 
+#include <map>
+#include <optional>
 #include <set>
 #include <stdexcept>
 
@@ -308,6 +310,59 @@ std::string name_first_column(Toks& q) {
 
 bool starts_query(const Toks& t) { return !t.empty() && (t[0].is("select") || t[0].is("with") || t[0].is("values")); }
 
+// The OIDs of the catalog relations, for their tableoid system column.
+std::optional<Oid> relation_oid(std::string_view name) {
+  static constexpr std::pair<std::string_view, Oid> kOids[] = {
+      {"pg_class", 1259}, {"pg_proc", 1255}, {"pg_type", 1247}, {"pg_attribute", 1249},
+      {"pg_namespace", 2615}, {"pg_constraint", 2606}, {"pg_database", 1262}, {"pg_language", 2612},
+      {"pg_opclass", 2616}, {"pg_opfamily", 2753}, {"pg_am", 2601}, {"pg_rewrite", 2618},
+      {"pg_trigger", 2620}, {"pg_collation", 3456}, {"pg_operator", 2617}, {"pg_ts_config", 3602},
+      {"pg_ts_dict", 3600}, {"pg_ts_parser", 3601}, {"pg_ts_template", 3764}, {"pg_conversion", 2607},
+      {"pg_cast", 2605}, {"pg_extension", 3079}, {"pg_event_trigger", 3466}, {"pg_policy", 3256},
+      {"pg_attrdef", 2604}, {"pg_authid", 1260}, {"pg_roles", 1260}, {"pg_tablespace", 1213},
+      {"pg_statistic_ext", 3381}, {"pg_publication", 6104}, {"pg_subscription", 6100},
+      {"pg_foreign_server", 1417}, {"pg_foreign_data_wrapper", 2328}, {"pg_largeobject_metadata", 2995},
+      {"pg_aggregate", 2600}, {"pg_enum", 3501}, {"pg_index", 2610}, {"pg_default_acl", 826},
+      {"pg_transform", 3576}, {"pg_user_mapping", 1418}, {"pg_auth_members", 1261}};
+  for (const auto& [n, o] : kOids)
+    if (n == name) return o;
+  return std::nullopt;
+}
+
+// alias -> relation for the catalog relations a query names ("pg_class c").
+std::map<std::string, Oid> relation_aliases(const Toks& t) {
+  std::map<std::string, Oid> out;
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    if (t[i].kind != Kind::word) continue;
+    auto o = relation_oid(t[i].low);
+    if (!o || (i + 1 < t.size() && t[i + 1].p("("))) continue;
+    out[t[i].low] = *o;
+    std::size_t k = i + 1;
+    if (k < t.size() && t[k].is("as")) ++k;
+    if (k < t.size() && alias_word(t[k]) && !clause_end(t[k])) out[t[k].low] = *o;
+  }
+  return out;
+}
+
+// X.tableoid -> the OID of the relation X names (SQLite has no system columns).
+Toks system_columns(const Toks& in) {
+  auto aliases = relation_aliases(in);
+  Toks out;
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    if (i + 2 < in.size() && in[i].name() && in[i + 1].p(".") && in[i + 2].is("tableoid")) {
+      auto it = aliases.find(in[i].low);
+      if (it != aliases.end()) {
+        auto n = std::to_string(it->second);
+        out.push_back(Tok{Kind::number, n, n});
+        i += 2;
+        continue;
+      }
+    }
+    out.push_back(in[i]);
+  }
+  return out;
+}
+
 Toks structural_pass(const Toks& in) {
   Toks out;
   bool in_from = false;
@@ -380,6 +435,38 @@ Toks structural_pass(const Toks& in) {
       append(out, {")"});
       i = close;
       continue;
+    }
+    if (t.is("trim") && at(i + 1) && at(i + 1)->p("(")) {
+      // trim([leading | trailing | both] [chars] FROM x) -> ltrim / rtrim / trim(x, chars)
+      std::size_t close = match_forward(in, i + 1);
+      Toks inner = slice(in, i + 2, close);
+      std::size_t from = inner.size();
+      int depth = 0;
+      for (std::size_t k = 0; k < inner.size(); ++k) {
+        depth += inner[k].p("(") ? 1 : inner[k].p(")") ? -1 : 0;
+        if (depth == 0 && inner[k].is("from")) {
+          from = k;
+          break;
+        }
+      }
+      if (from < inner.size()) {
+        std::size_t k = 0;
+        std::string fn = "trim";
+        if (inner[0].is("leading") || inner[0].is("trailing") || inner[0].is("both")) {
+          fn = inner[0].is("leading") ? "ltrim" : inner[0].is("trailing") ? "rtrim" : "trim";
+          k = 1;
+        }
+        Toks chars = structural_pass(slice(inner, k, from));
+        if (chars.empty()) chars.push_back(Tok{Kind::string, "' '", "' '"});
+        out.push_back(word(fn));
+        append(out, {"("});
+        append(out, structural_pass(slice(inner, from + 1, inner.size())));
+        append(out, {","});
+        append(out, chars);
+        append(out, {")"});
+        i = close;
+        continue;
+      }
     }
     if (t.is("from") || t.is("join")) {
       in_from = true;
@@ -731,7 +818,7 @@ Translation translate(std::string_view postgres_sql) {
   Toks pg = flat_pass(lex(postgres_sql));
   Translation t;
   t.parameter_types = infer_parameters(pg);
-  Toks sqlite = structural_pass(pg);
+  Toks sqlite = structural_pass(system_columns(pg));
   t.sql = render(sqlite);
   if (starts_query(pg) || (!pg.empty() && pg[0].p("("))) {
     for (auto& item : select_items(pg)) {

@@ -162,6 +162,12 @@ std::string quoted_list(const std::vector<std::string>& names) {
   return out;
 }
 
+// pg_type.typstorage: numeric is kept inline ('m'), other varlenas extended.
+std::string storage(Oid t) {
+  if (t == oid::numeric) return "m";
+  return catalog_type_size(t) == -1 ? "x" : "p";
+}
+
 bool collatable(Oid t) { return t == oid::text || t == oid::varchar || t == oid::bpchar; }
 
 }  // namespace
@@ -265,6 +271,12 @@ Snapshot fill_relations(sqlite3* db, const catalog::Description& d) {
     // Namespaces.
     auto add_namespace = [&](Oid o, const std::string& name, Oid owner) {
       s.namespaces[o] = name;
+      if (o == public_namespace) {  // as initdb makes it
+        insert(db, "pg_namespace", {{"oid", o}, {"nspname", name}, {"nspowner", owner},
+                                    {"nspacl", std::string("{pg_database_owner=UC/pg_database_owner,=U/pg_database_owner}")}});
+        s.comments[{o, pg_namespace_oid, 0}] = "standard public schema";
+        return;
+      }
       insert(db, "pg_namespace", {{"oid", o}, {"nspname", name}, {"nspowner", owner}});
     };
     add_namespace(pg_catalog_namespace, "pg_catalog", bootstrap_role);
@@ -290,7 +302,7 @@ Snapshot fill_relations(sqlite3* db, const catalog::Description& d) {
                              {"typtype", ch(t.typtype)}, {"typcategory", ch(t.category)}, {"typisdefined", 1},
                              {"typdelim", std::string(",")}, {"typelem", t.element}, {"typarray", t.array},
                              {"typalign", std::string(t.typlen == 8 ? "d" : t.typlen == 2 ? "s" : t.typlen == 1 ? "c" : "i")},
-                             {"typstorage", std::string(t.typlen == -1 ? "x" : "p")},
+                             {"typstorage", storage(t.oid)},
                              {"typcollation", collatable(t.oid) ? 100 : t.oid == oid::name ? 950 : 0}});
     }
 
@@ -361,7 +373,7 @@ Snapshot fill_relations(sqlite3* db, const catalog::Description& d) {
                {{"attrelid", rel}, {"attname", c.name}, {"atttypid", c.type}, {"attstattarget", -1},
                 {"attlen", catalog_type_size(c.type)}, {"attnum", attnum}, {"attcacheoff", -1},
                 {"atttypmod", c.typmod}, {"attndims", find_catalog_type(c.type) && find_catalog_type(c.type)->category == 'A' ? 1 : 0},
-                {"attalign", std::string("i")}, {"attstorage", std::string(catalog_type_size(c.type) == -1 ? "x" : "p")},
+                {"attalign", std::string("i")}, {"attstorage", storage(c.type)},
                 {"attnotnull", b(c.not_null)}, {"atthasdef", b(c.default_expr.has_value())}, {"attislocal", 1},
                 {"attcollation", collatable(c.type) ? 100 : 0}});
         if (c.default_expr)

@@ -1,0 +1,108 @@
+"""psql 15's meta-commands against sqlite_server, compared with PostgreSQL 15
+running the same schema: two tables with a foreign key, an index, a view
+(and sqlite_server's demo table). sqlite_server answers them from the
+library's catalog layer (pgwire::catalog), fed by SQLite's own schema
+(examples/sqlite/catalog.hpp).
+
+psql's output is compared exactly, except where the reference cluster has
+more than the schema: \\l lists its template databases and \\du the compat
+suite's test roles. Those two are compared in unaligned form, row by row,
+for the rows both servers have (the postgres database and role).
+"""
+
+import os
+import sys
+import tempfile
+import unittest
+
+from harness import ServerTestCase
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "compat"))
+import compat  # noqa: E402  (the reference PostgreSQL helpers)
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS demo (id INTEGER PRIMARY KEY, name TEXT NOT NULL, price REAL, created DATE);
+CREATE TABLE authors (id integer PRIMARY KEY, name text NOT NULL, born date);
+CREATE TABLE books (id integer PRIMARY KEY, author_id integer NOT NULL REFERENCES authors(id),
+                    title varchar(200) NOT NULL, price numeric(10,2) DEFAULT 0);
+CREATE INDEX books_title_idx ON books (title);
+CREATE VIEW cheap_books AS SELECT id, title FROM books WHERE price < 10;
+"""
+
+# Compared exactly (aligned output, as a user sees it).
+EXACT = [
+    ["\\dt"], ["\\d"], ["\\di"], ["\\dv"], ["\\dn"], ["\\df"], ["\\dT"],
+    ["\\d books"], ["\\d authors"], ["\\d cheap_books"], ["\\d demo"],
+    ["\\x", "\\d books"], ["\\x", "\\dt"],
+]
+
+_pg = None
+
+
+def setUpModule():
+    global _pg
+    if not os.environ.get("PGWIRE_COMPAT_WORK"):
+        os.environ["PGWIRE_COMPAT_WORK"] = tempfile.mkdtemp(prefix="pgwire-catalog-test-")
+    _pg = compat.start_postgres()
+
+
+def tearDownModule():
+    if _pg:
+        problems = compat.stop_postgres(_pg)
+        if problems:
+            raise AssertionError("; ".join(problems))
+
+
+class PsqlCatalogTest(ServerTestCase):
+
+    def setUp(self):
+        self.server = self.start_server("sqlite_server", "--listen", "127.0.0.1:0")
+        self.ours = self.conninfo(self.server)
+        self.reference = "host=127.0.0.1 port=%d user=postgres dbname=postgres connect_timeout=10" % _pg["port"]
+        for conninfo in (self.ours, self.reference):
+            self.psql(conninfo, "-v", "ON_ERROR_STOP=1", "-q", input=SCHEMA)
+        self.addCleanup(self.drop_reference_schema)
+
+    def drop_reference_schema(self):
+        self.psql(self.reference, "-q", "-c", "DROP VIEW cheap_books; DROP TABLE books, authors, demo")
+
+    def run_both(self, commands, *options):
+        args = list(options)
+        for c in commands:
+            args += ["-c", c]
+        ours = self.psql(self.ours, *args)
+        reference = self.psql(self.reference, *args)
+        self.assertEqual(ours.stderr, "", commands)
+        return ours.stdout, reference.stdout
+
+    def test_meta_commands_print_as_on_postgresql(self):
+        for commands in EXACT:
+            with self.subTest(commands=commands):
+                ours, reference = self.run_both(commands)
+                self.assertEqual(ours, reference)
+
+    def test_databases_and_roles(self):
+        for command, key in (("\\l", "postgres|"), ("\\du", "postgres|")):
+            with self.subTest(command=command):
+                ours, reference = self.run_both([command], "-A")
+                ours_lines = ours.splitlines()
+                reference_lines = reference.splitlines()
+                # The header line, then the row of the postgres database / role.
+                self.assertEqual(ours_lines[1], reference_lines[1])
+                ours_rows = [l for l in ours_lines if l.startswith(key)]
+                reference_rows = [l for l in reference_lines if l.startswith(key)]
+                self.assertEqual(len(ours_rows), 1, ours)
+                self.assertEqual(ours_rows, reference_rows)
+
+    def test_the_catalog_follows_ddl(self):
+        self.psql(self.ours, "-q", "-c", "CREATE TABLE later (a integer PRIMARY KEY)")
+        out = self.psql(self.ours, "-A", "-t", "-c", "\\dt").stdout
+        self.assertIn("public|later|table|postgres", out.splitlines())
+        self.psql(self.ours, "-q", "-c", "DROP TABLE later")
+        out = self.psql(self.ours, "-A", "-t", "-c", "\\dt").stdout
+        self.assertNotIn("later", out)
+
+
+if __name__ == "__main__":
+    unittest.main()
