@@ -63,7 +63,7 @@ const std::optional<std::string> null;
 
 }  // namespace
 
-TEST_CASE("psql 15 \\dt, \\di, \\dv, \\d list the described relations as PostgreSQL 15") {
+TEST_CASE("psql 15 listing relations (dt, di, dv, d) gives PostgreSQL 15's rows") {
   Catalog catalog(library_schema());
   auto q = psql_queries();
 
@@ -87,7 +87,7 @@ TEST_CASE("psql 15 \\dt, \\di, \\dv, \\d list the described relations as Postgre
                                    {"public", "cheap_books", "view", "postgres"}});
 }
 
-TEST_CASE("psql 15 \\d table: every query of the description evaluates as on PostgreSQL 15") {
+TEST_CASE("psql 15 describing a table (d name): each of its queries gives PostgreSQL 15's rows") {
   Catalog catalog(library_schema());
   auto q = psql_queries();
 
@@ -135,7 +135,7 @@ TEST_CASE("psql 15 \\d table: every query of the description evaluates as on Pos
   }
 }
 
-TEST_CASE("psql 15 \\l, \\dn, \\du, \\df, \\dT as PostgreSQL 15") {
+TEST_CASE("psql 15 l, dn, du, df, dT give PostgreSQL 15's rows") {
   Catalog catalog(library_schema());
   auto q = psql_queries();
   CHECK(catalog.query(q.at("\\l 1")).rows == std::vector<Row>{{"postgres", "postgres", "UTF8", "C", "C", null, "libc", null}});
