@@ -5,6 +5,7 @@
 
 #include "pgwire/catalog/catalog.hpp"
 
+#include <cctype>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -136,6 +137,27 @@ Column make_column(std::string name, Oid type) {
   return c;
 }
 
+// Names and types: PostgreSQL's as read from the query text; where that
+// gives none (SELECT *, a column of a subquery), the declared type SQLite
+// knows, else text.
+Schema result_columns(sqlite3_stmt* s, const Translation& tr) {
+  int n = sqlite3_column_count(s);
+  bool inferred = tr.columns.size() == static_cast<std::size_t>(n);
+  Schema columns;
+  for (int i = 0; i < n; ++i) {
+    Oid type = inferred ? tr.columns[static_cast<std::size_t>(i)].type : 0;
+    if (type == 0) {
+      std::string name = sqlite3_column_name(s, i);
+      for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      if (auto it = tr.subquery_columns.find(name); it != tr.subquery_columns.end()) type = it->second;
+    }
+    if (type == 0) type = declared_type(sqlite3_column_decltype(s, i));
+    if (type == 0) type = oid::text;
+    columns.push_back(make_column(inferred ? tr.columns[static_cast<std::size_t>(i)].name : sqlite3_column_name(s, i), type));
+  }
+  return columns;
+}
+
 class MaterializedRows final : public RowSource {
  public:
   MaterializedRows(std::vector<std::vector<std::optional<std::string>>> rows) : rows_(std::move(rows)) {}
@@ -214,16 +236,7 @@ Catalog::Result Catalog::query(std::string_view sql, const std::vector<std::opti
   std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> guard(s, sqlite3_finalize);
   Result r;
   int n = sqlite3_column_count(s);
-  bool inferred = tr.columns.size() == static_cast<std::size_t>(n);
-  for (int i = 0; i < n; ++i) {
-    if (inferred) {
-      r.columns.push_back(make_column(tr.columns[static_cast<std::size_t>(i)].name,
-                                      tr.columns[static_cast<std::size_t>(i)].type));
-    } else {
-      Oid t = declared_type(sqlite3_column_decltype(s, i));
-      r.columns.push_back(make_column(sqlite3_column_name(s, i), t ? t : oid::text));
-    }
-  }
+  r.columns = result_columns(s, tr);
   std::vector<Oid> types = tr.parameter_types;
   bind(s, parameters, types);
   int rc;
@@ -298,18 +311,8 @@ bool Catalog::describe(Statement& stmt) {
     evaluation_error(engine_->db);
   }
   std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> guard(s, sqlite3_finalize);
-  int n = sqlite3_column_count(s);
-  Schema columns;
-  bool inferred = tr.columns.size() == static_cast<std::size_t>(n);
-  for (int i = 0; i < n; ++i) {
-    if (inferred) {
-      columns.push_back(make_column(tr.columns[static_cast<std::size_t>(i)].name, tr.columns[static_cast<std::size_t>(i)].type));
-    } else {
-      Oid t = declared_type(sqlite3_column_decltype(s, i));
-      columns.push_back(make_column(sqlite3_column_name(s, i), t ? t : oid::text));
-    }
-  }
-  stmt.columns = n > 0 ? make_schema(std::move(columns)) : nullptr;
+  Schema columns = result_columns(s, tr);
+  stmt.columns = columns.empty() ? nullptr : make_schema(std::move(columns));
   return true;
 }
 

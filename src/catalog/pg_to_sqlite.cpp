@@ -267,6 +267,12 @@ bool alias_word(const Tok& t) {
 
 Toks structural_pass(const Toks& in);
 
+// The set-returning functions evaluated in FROM (functions.cpp registers
+// pgw_srf_<name> for each, returning the rows as a JSON array).
+bool set_returning(std::string_view f) {
+  return f == "generate_series" || f == "unnest" || f == "pg_partition_ancestors" || f == "pg_get_keywords";
+}
+
 void append(Toks& out, std::initializer_list<const char*> items) {
   for (const char* s : items) {
     char c = s[0];
@@ -310,25 +316,6 @@ std::string name_first_column(Toks& q) {
 
 bool starts_query(const Toks& t) { return !t.empty() && (t[0].is("select") || t[0].is("with") || t[0].is("values")); }
 
-// The OIDs of the catalog relations, for their tableoid system column.
-std::optional<Oid> relation_oid(std::string_view name) {
-  static constexpr std::pair<std::string_view, Oid> kOids[] = {
-      {"pg_class", 1259}, {"pg_proc", 1255}, {"pg_type", 1247}, {"pg_attribute", 1249},
-      {"pg_namespace", 2615}, {"pg_constraint", 2606}, {"pg_database", 1262}, {"pg_language", 2612},
-      {"pg_opclass", 2616}, {"pg_opfamily", 2753}, {"pg_am", 2601}, {"pg_rewrite", 2618},
-      {"pg_trigger", 2620}, {"pg_collation", 3456}, {"pg_operator", 2617}, {"pg_ts_config", 3602},
-      {"pg_ts_dict", 3600}, {"pg_ts_parser", 3601}, {"pg_ts_template", 3764}, {"pg_conversion", 2607},
-      {"pg_cast", 2605}, {"pg_extension", 3079}, {"pg_event_trigger", 3466}, {"pg_policy", 3256},
-      {"pg_attrdef", 2604}, {"pg_authid", 1260}, {"pg_roles", 1260}, {"pg_tablespace", 1213},
-      {"pg_statistic_ext", 3381}, {"pg_publication", 6104}, {"pg_subscription", 6100},
-      {"pg_foreign_server", 1417}, {"pg_foreign_data_wrapper", 2328}, {"pg_largeobject_metadata", 2995},
-      {"pg_aggregate", 2600}, {"pg_enum", 3501}, {"pg_index", 2610}, {"pg_default_acl", 826},
-      {"pg_transform", 3576}, {"pg_user_mapping", 1418}, {"pg_auth_members", 1261}};
-  for (const auto& [n, o] : kOids)
-    if (n == name) return o;
-  return std::nullopt;
-}
-
 // alias -> relation for the catalog relations a query names ("pg_class c").
 std::map<std::string, Oid> relation_aliases(const Toks& t) {
   std::map<std::string, Oid> out;
@@ -363,7 +350,87 @@ Toks system_columns(const Toks& in) {
   return out;
 }
 
-Toks structural_pass(const Toks& in) {
+// information_schema._pg_expandarray(a) in a select list (pgjdbc's keys and
+// index columns): a set-returning function of (x, n) rows. Evaluated as a
+// join with the array's elements, appended to the FROM clause of the same
+// SELECT: (_pg_expandarray(a)).n -> its position, .x and the bare call -> the
+// element. (A row of it is then its x: (keys).x -> keys.)
+Toks expand_arrays(const Toks& in) {
+  auto at = [&](std::size_t k) -> const Tok* { return k < in.size() ? &in[k] : nullptr; };
+  auto call_at = [&](std::size_t k) {
+    return at(k + 3) && in[k].is("information_schema") && in[k + 1].p(".") && in[k + 2].is("_pg_expandarray") &&
+           in[k + 3].p("(");
+  };
+  Toks out;
+  std::vector<std::pair<std::string, Toks>> joins;  // rendered args -> args
+  auto alias_for = [&](const Toks& args) {
+    std::string key;
+    for (const auto& t : args) key += t.text + " ";
+    for (std::size_t j = 0; j < joins.size(); ++j)
+      if (joins[j].first == key) return "pgw_x" + std::to_string(j);
+    joins.emplace_back(key, args);
+    return "pgw_x" + std::to_string(joins.size() - 1);
+  };
+  int depth = 0;
+  std::size_t from_end = std::string::npos;  // where the depth-0 FROM clause ends in `out`
+  bool in_from = false;
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    if (depth == 0 && in[i].p("(") && call_at(i + 1)) {
+      std::size_t open = i + 4, close = match_forward(in, open);
+      if (at(close + 3) && in[close + 1].p(")") && in[close + 2].p(".")) {
+        std::string alias = alias_for(slice(in, open + 1, close));
+        if (in[close + 3].is("n")) {
+          append(out, {"("});
+          out.push_back(word(alias));
+          append(out, {".", "key", "+", "1", ")"});
+        } else {
+          out.push_back(word(alias));
+          append(out, {".", "value"});
+        }
+        i = close + 3;
+        continue;
+      }
+    }
+    if (depth == 0 && call_at(i)) {
+      std::size_t open = i + 3, close = match_forward(in, open);
+      out.push_back(word(alias_for(slice(in, open + 1, close))));
+      append(out, {".", "value"});
+      i = close;
+      continue;
+    }
+    // (a.b).x -> a.b
+    if (in[i].p("(") && at(i + 6) && in[i + 1].name() && in[i + 2].p(".") && in[i + 3].name() &&
+        in[i + 4].p(")") && in[i + 5].p(".") && in[i + 6].is("x")) {
+      out.push_back(in[i + 1]);
+      out.push_back(in[i + 2]);
+      out.push_back(in[i + 3]);
+      i += 6;
+      continue;
+    }
+    if (in[i].p("(")) ++depth;
+    if (in[i].p(")")) --depth;
+    if (depth == 0 && in[i].is("from")) in_from = true;
+    if (depth == 0 && in_from && clause_end(in[i]) && !in[i].is("on") && !in[i].is("using")) {
+      in_from = false;
+      if (from_end == std::string::npos) from_end = out.size();
+    }
+    out.push_back(in[i]);
+  }
+  if (joins.empty()) return out;
+  if (from_end == std::string::npos) from_end = out.size();
+  Toks extra;
+  for (std::size_t j = 0; j < joins.size(); ++j) {
+    append(extra, {"JOIN", "json_each", "(", "pgw_array_json", "("});
+    append(extra, joins[j].second);
+    append(extra, {")", ")", "AS"});
+    extra.push_back(word("pgw_x" + std::to_string(j)));
+  }
+  out.insert(out.begin() + static_cast<std::ptrdiff_t>(from_end), extra.begin(), extra.end());
+  return out;
+}
+
+Toks structural_pass(const Toks& raw) {
+  Toks in = expand_arrays(raw);
   Toks out;
   bool in_from = false;
   auto at = [&](std::size_t k) -> const Tok* { return k < in.size() ? &in[k] : nullptr; };
@@ -474,7 +541,7 @@ Toks structural_pass(const Toks& in) {
       continue;
     }
     if (clause_end(t)) in_from = false;
-    if (in_from && t.kind == Kind::word && at(i + 1) && at(i + 1)->p("(") && !out.empty() &&
+    if (in_from && t.kind == Kind::word && set_returning(t.low) && at(i + 1) && at(i + 1)->p("(") && !out.empty() &&
         (out.back().is("from") || out.back().is("join") || out.back().p(",")) && !t.is("lateral")) {
       // A set-returning function in FROM: rows of a JSON array.
       std::size_t close = match_forward(in, i + 1);
@@ -542,6 +609,10 @@ struct Typed {
 
 Oid function_type(std::string_view f, const Toks& args, const std::vector<Oid>& params);
 Typed infer(const Toks& e, const std::vector<Oid>& params);
+
+// The result columns of the subqueries of the statement being translated,
+// by name (translate() sets it).
+thread_local const std::map<std::string, Oid>* derived_columns = nullptr;
 
 // The items of the first top-level SELECT list of `q`.
 std::vector<Toks> select_items(const Toks& q) {
@@ -691,8 +762,12 @@ Typed infer(const Toks& e, const std::vector<Oid>& params) {
     if (i % 2 == 0 ? !e[i].name() : !e[i].p(".")) column_ref = false;
   if (column_ref && e.size() % 2 == 1) {
     r.name = e.back().low;
-    Oid t = catalog_column_type(r.name);
-    r.type = t ? t : oid::text;
+    r.type = catalog_column_type(r.name);  // 0: not a catalog column (the engine asks SQLite)
+    if (derived_columns && (r.type == 0 || e.size() > 1)) {
+      // A column of a subquery in FROM ("tmp.non_unique"): the type of its item there.
+      auto it = derived_columns->find(r.name);
+      if (it != derived_columns->end() && it->second != 0) r.type = it->second;
+    }
     return r;
   }
   // ARRAY[...] / ARRAY(...)
@@ -812,6 +887,8 @@ bool catalog_function(std::string_view f) {
   return s.count(f) > 0;
 }
 
+std::vector<ResultColumn> typed_items(const Toks& query, const std::vector<Oid>& params, bool* star = nullptr);
+
 }  // namespace
 
 Translation translate(std::string_view postgres_sql) {
@@ -820,11 +897,35 @@ Translation translate(std::string_view postgres_sql) {
   t.parameter_types = infer_parameters(pg);
   Toks sqlite = structural_pass(system_columns(pg));
   t.sql = render(sqlite);
+  // Subqueries first: their columns type the outer query's references to them.
+  std::map<std::string, Oid>& derived = t.subquery_columns;
+  for (std::size_t i = 0; i + 1 < pg.size(); ++i) {
+    if (!pg[i].p("(") || !pg[i + 1].is("select")) continue;
+    Toks group = slice(pg, i + 1, match_forward(pg, i));
+    for (const auto& c : typed_items(group, t.parameter_types))
+      if (c.type != 0) derived.emplace(c.name, c.type);
+  }
+  derived_columns = &derived;
+  struct Reset {
+    ~Reset() { derived_columns = nullptr; }
+  } reset;
   if (starts_query(pg) || (!pg.empty() && pg[0].p("("))) {
-    for (auto& item : select_items(pg)) {
+    bool star = false;
+    t.columns = typed_items(pg, t.parameter_types, &star);
+    if (star) t.columns.clear();
+  }
+  return t;
+}
+
+namespace {
+
+std::vector<ResultColumn> typed_items(const Toks& query, const std::vector<Oid>& params, bool* star) {
+  std::vector<ResultColumn> columns;
+  {
+    for (auto& item : select_items(query)) {
       Typed typed;
       if (item.size() >= 2 && item[item.size() - 2].is("as")) {
-        typed = infer(slice(item, 0, item.size() - 2), t.parameter_types);
+        typed = infer(slice(item, 0, item.size() - 2), params);
         typed.name = item.back().low;
       } else if (item.size() >= 2 && alias_word(item.back()) && !item[item.size() - 2].p(".") &&
                  !bool_operator(item[item.size() - 2]) && !item[item.size() - 2].is("case") &&
@@ -832,19 +933,21 @@ Translation translate(std::string_view postgres_sql) {
                   item[item.size() - 2].kind == Kind::string || item[item.size() - 2].kind == Kind::number) &&
                  !item.back().is("end") && !item.back().is("null") && !item.back().is("true") &&
                  !item.back().is("false") && !item[item.size() - 2].is("not") && !item[item.size() - 2].is("is")) {
-        typed = infer(slice(item, 0, item.size() - 1), t.parameter_types);
+        typed = infer(slice(item, 0, item.size() - 1), params);
         typed.name = item.back().low;
-      } else if (item.size() == 1 && item[0].p("*")) {
-        t.columns.clear();  // SELECT *: SQLite's declared types decide
-        break;
+      } else if (item.back().p("*")) {
+        if (star) *star = true;  // SELECT *: SQLite's declared types decide
+        return {};
       } else {
-        typed = infer(item, t.parameter_types);
+        typed = infer(item, params);
       }
-      t.columns.push_back({typed.name, typed.type});
+      columns.push_back({typed.name, typed.type});
     }
   }
-  return t;
+  return columns;
 }
+
+}  // namespace
 
 bool reads_catalog(std::string_view sql) {
   std::vector<SqlToken> tokens;

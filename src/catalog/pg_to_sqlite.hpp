@@ -12,6 +12,7 @@
 // and, from the PostgreSQL text, the result columns as PostgreSQL names and
 // types them (psql reads values by position and right-aligns numbers).
 
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,13 +23,15 @@ namespace pgwire::catalog_detail {
 
 struct ResultColumn {
   std::string name;
-  Oid type = oid::text;
+  Oid type = oid::text;  // 0: unknown (a column of a subquery): SQLite's declared type, else text
 };
 
 struct Translation {
   std::string sql;                   // for SQLite
   std::vector<ResultColumn> columns;  // of the top-level SELECT (empty: not known)
   std::vector<Oid> parameter_types;  // $1.. as inferred (0: unknown)
+  // The result columns of its subqueries, by name: for SELECT * FROM (SELECT ...).
+  std::map<std::string, Oid> subquery_columns;
 };
 
 // Throws std::runtime_error for SQL it cannot read (an unclosed quote).

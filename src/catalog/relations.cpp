@@ -112,6 +112,17 @@ using Value = std::variant<std::monostate, std::int64_t, std::string>;
 
 // INSERT INTO relation(columns...) VALUES(...): columns not named keep
 // their defaults (0, '' or NULL as in relations.cpp's CREATE TABLE).
+// Prepared INSERTs, reused across rows (a fill makes a few thousand).
+struct InsertCache {
+  std::map<std::string, sqlite3_stmt*, std::less<>> statements;
+  ~InsertCache() {
+    for (auto& [sql, s] : statements) sqlite3_finalize(s);
+  }
+};
+thread_local InsertCache* insert_cache = nullptr;
+
+// INSERT INTO relation(columns...) VALUES(...): columns not named keep
+// their defaults (0, '' or NULL as in relations.cpp's CREATE TABLE).
 void insert(sqlite3* db, std::string_view relation, std::initializer_list<std::pair<std::string_view, Value>> values) {
   std::string cols, marks;
   for (const auto& [name, v] : values) {
@@ -124,19 +135,28 @@ void insert(sqlite3* db, std::string_view relation, std::initializer_list<std::p
   }
   auto sql = fmt::format("INSERT INTO {}({}) VALUES({})", relation, cols, marks);
   sqlite3_stmt* s = nullptr;
-  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr) != SQLITE_OK)
-    throw std::runtime_error(std::string("catalog: ") + sqlite3_errmsg(db) + " in: " + sql);
+  if (insert_cache) {
+    if (auto it = insert_cache->statements.find(sql); it != insert_cache->statements.end()) s = it->second;
+  }
+  if (s == nullptr) {
+    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr) != SQLITE_OK)
+      throw std::runtime_error(std::string("catalog: ") + sqlite3_errmsg(db) + " in: " + sql);
+    if (insert_cache) insert_cache->statements.emplace(sql, s);
+  }
   int i = 1;
   for (const auto& [name, v] : values) {
     if (const auto* n = std::get_if<std::int64_t>(&v)) {
       sqlite3_bind_int64(s, i, *n);
     } else if (const auto* t = std::get_if<std::string>(&v)) {
       sqlite3_bind_text(s, i, t->data(), static_cast<int>(t->size()), SQLITE_TRANSIENT);
+    } else {
+      sqlite3_bind_null(s, i);
     }
     ++i;
   }
   int rc = sqlite3_step(s);
-  sqlite3_finalize(s);
+  sqlite3_reset(s);
+  if (!insert_cache) sqlite3_finalize(s);
   if (rc != SQLITE_DONE) throw std::runtime_error(std::string("catalog: ") + sqlite3_errmsg(db) + " in: " + sql);
 }
 
@@ -194,6 +214,25 @@ std::string quote_ident(std::string_view name) {
   return out + '"';
 }
 
+// The OIDs of the catalog relations, for their tableoid system column.
+std::optional<Oid> relation_oid(std::string_view name) noexcept {
+  static constexpr std::pair<std::string_view, Oid> kOids[] = {
+      {"pg_class", 1259}, {"pg_proc", 1255}, {"pg_type", 1247}, {"pg_attribute", 1249},
+      {"pg_namespace", 2615}, {"pg_constraint", 2606}, {"pg_database", 1262}, {"pg_language", 2612},
+      {"pg_opclass", 2616}, {"pg_opfamily", 2753}, {"pg_am", 2601}, {"pg_rewrite", 2618},
+      {"pg_trigger", 2620}, {"pg_collation", 3456}, {"pg_operator", 2617}, {"pg_ts_config", 3602},
+      {"pg_ts_dict", 3600}, {"pg_ts_parser", 3601}, {"pg_ts_template", 3764}, {"pg_conversion", 2607},
+      {"pg_cast", 2605}, {"pg_extension", 3079}, {"pg_event_trigger", 3466}, {"pg_policy", 3256},
+      {"pg_attrdef", 2604}, {"pg_authid", 1260}, {"pg_roles", 1260}, {"pg_tablespace", 1213},
+      {"pg_statistic_ext", 3381}, {"pg_publication", 6104}, {"pg_subscription", 6100},
+      {"pg_foreign_server", 1417}, {"pg_foreign_data_wrapper", 2328}, {"pg_largeobject_metadata", 2995},
+      {"pg_aggregate", 2600}, {"pg_enum", 3501}, {"pg_index", 2610}, {"pg_default_acl", 826},
+      {"pg_transform", 3576}, {"pg_user_mapping", 1418}, {"pg_auth_members", 1261}};
+  for (const auto& [n, o] : kOids)
+    if (n == name) return o;
+  return std::nullopt;
+}
+
 Oid catalog_column_type(std::string_view column) noexcept {
   const auto& m = column_types();
   auto it = m.find(std::string(column));
@@ -235,6 +274,11 @@ void create_relations(sqlite3* db) {
 }
 
 Snapshot fill_relations(sqlite3* db, const catalog::Description& d) {
+  InsertCache cache;
+  insert_cache = &cache;
+  struct Reset {
+    ~Reset() { insert_cache = nullptr; }
+  } reset;
   {
     for (const auto& r : kRelations) exec(db, fmt::format("DELETE FROM {}", r.name));
     Snapshot s;
@@ -268,6 +312,16 @@ Snapshot fill_relations(sqlite3* db, const catalog::Description& d) {
     for (auto [o, name] : {std::pair<Oid, const char*>{12, "internal"}, {13, "c"}, {14, "sql"}})
       insert(db, "pg_language", {{"oid", o}, {"lanname", std::string(name)}, {"lanowner", bootstrap_role}});
 
+    // The settings drivers read from pg_settings.
+    for (auto [name, value] : {std::pair<const char*, const char*>{"max_index_keys", "32"},
+                               {"max_identifier_length", "63"}, {"block_size", "8192"},
+                               {"server_encoding", "UTF8"}, {"integer_datetimes", "on"},
+                               {"max_function_args", "100"}})
+      insert(db, "pg_settings", {{"name", std::string(name)}, {"setting", std::string(value)},
+                                 {"context", std::string("internal")}, {"vartype", std::string("integer")},
+                                 {"source", std::string("default")}, {"boot_val", std::string(value)},
+                                 {"reset_val", std::string(value)}, {"pending_restart", 0}});
+
     // Namespaces.
     auto add_namespace = [&](Oid o, const std::string& name, Oid owner) {
       s.namespaces[o] = name;
@@ -292,6 +346,47 @@ Snapshot fill_relations(sqlite3* db, const catalog::Description& d) {
       return o;
     };
     for (const auto& name : d.schemas) schema_oid(name);
+
+    // The catalog's own relations, so that 'pg_class'::regclass and \\dS pg_class work.
+    auto add_relation = [&](std::string_view full_name, Oid o, char kind) {
+      bool info = full_name.starts_with("information_schema.");
+      std::string name(info ? full_name.substr(19) : full_name);
+      Oid nsp = info ? information_schema_namespace : pg_catalog_namespace;
+      s.classes[o] = {nsp, name, kind};
+      std::vector<std::pair<std::string, std::string>> columns;
+      sqlite3_stmt* st = nullptr;
+      auto sql = fmt::format("SELECT name, type FROM {}.pragma_table_info('{}')", info ? "information_schema" : "main", name);
+      if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK)
+        while (sqlite3_step(st) == SQLITE_ROW) {
+          const char* type = reinterpret_cast<const char*>(sqlite3_column_text(st, 1));
+          columns.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)), type ? type : "");
+        }
+      sqlite3_finalize(st);
+      insert(db, "pg_class", {{"oid", o}, {"relname", name}, {"relnamespace", nsp}, {"relowner", bootstrap_role},
+                              {"relam", kind == 'v' ? 0 : 2}, {"relfilenode", kind == 'v' ? 0 : o}, {"reltuples", -1},
+                              {"relpersistence", std::string("p")}, {"relkind", std::string(1, kind)},
+                              {"relnatts", static_cast<std::int64_t>(columns.size())}, {"relispopulated", 1},
+                              {"relreplident", std::string(kind == 'v' ? "n" : "d")}});
+      std::int64_t attnum = 0;
+      for (const auto& [column, declared] : columns) {
+        const auto* t = declared.empty() ? nullptr : find_catalog_type(declared);
+        Oid type = t ? t->oid : catalog_column_type(column);
+        if (type == 0) type = oid::text;
+        insert(db, "pg_attribute", {{"attrelid", o}, {"attname", column}, {"atttypid", type},
+                                    {"attlen", catalog_type_size(type)}, {"attnum", ++attnum}, {"attcacheoff", -1},
+                                    {"atttypmod", -1}, {"attnotnull", b(!info && kind == 'r' && catalog_type_size(type) > 0)},
+                                    {"attislocal", 1}, {"attcollation", collatable(type) ? 100 : type == oid::name ? 950 : 0}});
+      }
+    };
+    Oid next_catalog_oid = 12000;
+    for (const auto& r : kRelations) {
+      auto known = relation_oid(r.name);
+      add_relation(r.name, known ? *known : next_catalog_oid++, 'r');
+    }
+    for (auto v : kViews) {
+      auto name = v.substr(12, v.find(' ', 12) - 12);  // "CREATE VIEW <name> AS ..."
+      add_relation(name, next_catalog_oid++, 'v');
+    }
 
     // Built-in types.
     for (const auto& t : catalog_types()) {
@@ -388,8 +483,9 @@ Snapshot fill_relations(sqlite3* db, const catalog::Description& d) {
         s.index_columns[io] = ix.columns;
         s.index_defs[io] = fmt::format("CREATE {}INDEX {} ON {} USING btree ({})", ix.unique ? "UNIQUE " : "",
                                        quote_ident(ix.name), qualified(t), quoted_list(ix.columns));
+        // A new index has one page (its metapage) and counts its rows: 0.
         insert(db, "pg_class", {{"oid", io}, {"relname", ix.name}, {"relnamespace", nsp}, {"relowner", bootstrap_role},
-                                {"relam", 403}, {"relfilenode", io}, {"reltuples", -1},
+                                {"relam", 403}, {"relfilenode", io}, {"reltuples", 0}, {"relpages", 1},
                                 {"relpersistence", std::string("p")}, {"relkind", std::string("i")},
                                 {"relnatts", static_cast<std::int64_t>(keys.size())}, {"relispopulated", 1},
                                 {"relreplident", std::string("n")}});
@@ -508,13 +604,15 @@ void fill_information_schema(sqlite3* db, const std::string& database) {
     exec(db, fmt::format(
                  "INSERT INTO information_schema.columns(table_catalog, table_schema, table_name, column_name, "
                  "ordinal_position, column_default, is_nullable, data_type, character_maximum_length, "
-                 "numeric_precision, numeric_scale, udt_catalog, udt_schema, udt_name, dtd_identifier, "
+                 "numeric_precision, numeric_precision_radix, numeric_scale, udt_catalog, udt_schema, udt_name, dtd_identifier, "
                  "is_self_referencing, is_identity, is_generated, is_updatable) "
                  "SELECT '{0}', n.nspname, c.relname, a.attname, a.attnum, ad.adbin, "
                  "CASE WHEN a.attnotnull THEN 'NO' ELSE 'YES' END, pgw_information_schema_type(a.atttypid), "
                  "CASE WHEN a.atttypid IN (1042, 1043) AND a.atttypmod > 0 THEN a.atttypmod - 4 END, "
                  "CASE WHEN a.atttypid = 1700 AND a.atttypmod > 0 THEN ((a.atttypmod - 4) >> 16) & 65535 "
-                 "WHEN a.atttypid = 21 THEN 16 WHEN a.atttypid = 23 THEN 32 WHEN a.atttypid = 20 THEN 64 END, "
+                 "WHEN a.atttypid = 21 THEN 16 WHEN a.atttypid = 23 THEN 32 WHEN a.atttypid = 20 THEN 64 "
+                 "WHEN a.atttypid = 700 THEN 24 WHEN a.atttypid = 701 THEN 53 END, "
+                 "CASE WHEN a.atttypid = 1700 THEN 10 WHEN a.atttypid IN (20, 21, 23, 700, 701) THEN 2 END, "
                  "CASE WHEN a.atttypid = 1700 AND a.atttypmod > 0 THEN (a.atttypmod - 4) & 65535 "
                  "WHEN a.atttypid IN (20, 21, 23) THEN 0 END, "
                  "'{0}', 'pg_catalog', t.typname, a.attnum, 'NO', 'NO', 'NEVER', "

@@ -5,6 +5,7 @@
 // booleans 0/1, arrays in their text form ('{1,2}', int2vector '1 2').
 
 #include <map>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -57,6 +58,9 @@ void fill_information_schema(sqlite3* db, const std::string& database);
 // The PostgreSQL type of a catalog column named `column` (any relation;
 // 0 if none has it): for typing results.
 Oid catalog_column_type(std::string_view column) noexcept;
+// The OID PostgreSQL gives the catalog relation `name` (pg_class 1259, ...;
+// the tableoid of its rows), nullopt for those not listed.
+std::optional<Oid> relation_oid(std::string_view name) noexcept;
 // True when `name` is a catalog relation (pg_class, tables, ...).
 bool is_catalog_relation(std::string_view name) noexcept;
 

@@ -1,0 +1,90 @@
+"""Tools other than psql reading the catalog of sqlite_server (the library's
+catalog layer fed by SQLite's schema), compared with PostgreSQL 15 running
+the same schema: pgjdbc's DatabaseMetaData (getTables, getColumns,
+getPrimaryKeys, getImportedKeys, getExportedKeys, getIndexInfo, getSchemas,
+getCatalogs, getTableTypes) and information_schema queries.
+
+The one known difference is documented in docs/CATALOG.md: SQLite's views
+are read-only, so information_schema.tables says is_insertable_into NO
+where PostgreSQL's auto-updatable view says YES.
+"""
+
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+from harness import SLOW, ServerTestCase, client_env, tool
+from test_catalog_psql import SCHEMA
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "compat"))
+import compat  # noqa: E402  (the reference PostgreSQL helpers)
+
+PGJDBC_JAR = os.environ.get("PGWIRE_COMPAT_PGJDBC_JAR") or "/usr/share/java/postgresql.jar"
+
+INFORMATION_SCHEMA = [
+    "SELECT table_catalog, table_schema, table_name, table_type, is_typed FROM information_schema.tables"
+    " WHERE table_schema = 'public' ORDER BY table_name",
+    "SELECT table_name, column_name, ordinal_position, column_default, is_nullable, data_type,"
+    " character_maximum_length, numeric_precision, numeric_precision_radix, numeric_scale, udt_name"
+    " FROM information_schema.columns WHERE table_schema = 'public' ORDER BY table_name, ordinal_position",
+    "SELECT schema_name FROM information_schema.schemata ORDER BY 1",
+    "SELECT table_schema, table_name FROM information_schema.views WHERE table_schema = 'public'",
+]
+
+_pg = None
+
+
+def setUpModule():
+    global _pg
+    if not os.path.exists(PGJDBC_JAR):
+        raise AssertionError("%s is missing: install libpostgresql-jdbc-java (scripts/setup.sh)" % PGJDBC_JAR)
+    tool("java")
+    if not os.environ.get("PGWIRE_COMPAT_WORK"):
+        os.environ["PGWIRE_COMPAT_WORK"] = tempfile.mkdtemp(prefix="pgwire-catalog-test-")
+    _pg = compat.start_postgres()
+
+
+def tearDownModule():
+    if _pg:
+        problems = compat.stop_postgres(_pg)
+        if problems:
+            raise AssertionError("; ".join(problems))
+
+
+class CatalogToolsTest(ServerTestCase):
+
+    def setUp(self):
+        self.server = self.start_server("sqlite_server", "--listen", "127.0.0.1:0")
+        self.ours = self.conninfo(self.server)
+        self.reference = "host=127.0.0.1 port=%d user=postgres dbname=postgres connect_timeout=10" % _pg["port"]
+        for conninfo in (self.ours, self.reference):
+            self.psql(conninfo, "-v", "ON_ERROR_STOP=1", "-q", input=SCHEMA)
+        self.addCleanup(self.psql, self.reference, "-q", "-c",
+                        "DROP VIEW cheap_books; DROP TABLE books, authors, demo")
+
+    def metadata(self, port):
+        url = "jdbc:postgresql://127.0.0.1:%d/postgres?loggerLevel=OFF" % port
+        r = subprocess.run([tool("java"), "-cp", PGJDBC_JAR, os.path.join(HERE, "CatalogMetadata.java"), url],
+                           capture_output=True, text=True, env=client_env(), timeout=120 * SLOW)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        return r.stdout
+
+    def test_pgjdbc_database_metadata(self):
+        ours = self.metadata(self.server.port)
+        reference = self.metadata(_pg["port"])
+        self.assertIn("== getIndexInfo", reference)
+        self.assertEqual(ours, reference)
+
+    def test_information_schema(self):
+        for sql in INFORMATION_SCHEMA:
+            with self.subTest(sql=sql):
+                ours = self.psql(self.ours, "-A", "-c", sql)
+                reference = self.psql(self.reference, "-A", "-c", sql)
+                self.assertEqual((ours.stdout, ours.stderr), (reference.stdout, reference.stderr))
+
+
+if __name__ == "__main__":
+    unittest.main()
