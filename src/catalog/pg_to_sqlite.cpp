@@ -150,7 +150,19 @@ Toks flat_pass(const Toks& in) {
     }
     out.push_back(t);
   }
-  return out;
+  // PostgreSQL's LIKE escapes with a backslash by default; SQLite's only
+  // with an ESCAPE clause (psql's completion queries send 'books\_%').
+  Toks escaped;
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    escaped.push_back(out[i]);
+    if (out[i].is("like") && i + 1 < out.size() && out[i + 1].kind == Kind::string &&
+        !(i + 2 < out.size() && out[i + 2].is("escape"))) {
+      escaped.push_back(out[++i]);
+      escaped.push_back(word("ESCAPE"));
+      escaped.push_back(Tok{Kind::string, "'\\'", "'\\'"});
+    }
+  }
+  return escaped;
 }
 
 std::size_t match_forward(const Toks& t, std::size_t open) {

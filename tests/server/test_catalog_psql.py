@@ -11,11 +11,14 @@ for the rows both servers have (the postgres database and role).
 """
 
 import os
+import pty
+import select
 import sys
 import tempfile
+import time
 import unittest
 
-from harness import ServerTestCase
+from harness import SLOW, ServerTestCase, client_env, tool
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "compat"))
@@ -37,6 +40,13 @@ EXACT = [
     ["\\x", "\\d books"], ["\\x", "\\dt"],
     ["\\d+ books"], ["\\dn+"], ["\\dd"], ["\\dc"], ["\\do"], ["\\db"], ["\\dp"], ["\\da"], ["\\dA"],
     ["\\dD"], ["\\dy"], ["\\des"], ["\\det"], ["\\deu"], ["\\dRp"], ["\\dRs"], ["\\drds"],
+]
+
+# Tab completion: what psql's readline prints after the text and two TABs.
+COMPLETIONS = [
+    "SELECT * FROM bo", "SELECT * FROM books WHERE ti", "SELECT * FROM cheap", "\\d a", "\\d books_",
+    "INSERT INTO au", "ALTER TABLE books ADD FOREIGN KEY (author_id) REFERENCES au", "DROP VIEW ch",
+    "SELECT * FROM authors JOIN books ON books.au", "\\di b", "\\dt d",
 ]
 
 _pg = None
@@ -97,6 +107,52 @@ class PsqlCatalogTest(ServerTestCase):
                 reference_rows = [l for l in reference_lines if l.startswith(key)]
                 self.assertEqual(len(ours_rows), 1, ours)
                 self.assertEqual(ours_rows, reference_rows)
+
+    def completion(self, conninfo, text):
+        """psql in a terminal: types `text`, two TABs, then clears the line
+        and echoes a marker; returns what psql printed between its
+        first prompt and the marker."""
+        pid, fd = pty.fork()
+        if pid == 0:
+            env = client_env()
+            env.update(TERM="dumb", INPUTRC=os.devnull)
+            os.execve(tool("psql"), ["psql", "-X", "-d", conninfo], env)
+        out = b""
+
+        def read_until(done):
+            nonlocal out
+            deadline = time.monotonic() + 30 * SLOW  # a hang fails; never a synchronisation
+            while not done(out):
+                self.assertLess(time.monotonic(), deadline, "psql printed %r" % out)
+                ready, _, _ = select.select([fd], [], [], 1.0)
+                if ready:
+                    try:
+                        chunk = os.read(fd, 4096)
+                    except OSError:
+                        chunk = b""
+                    self.assertTrue(chunk, "psql ended: %r" % out)
+                    out += chunk
+        try:
+            # The prompt: "postgres=# " for a superuser, "postgres=> " otherwise
+            # (sqlite_server does not report is_superuser on).
+            read_until(lambda o: o.endswith(b"postgres=# ") or o.endswith(b"postgres=> "))
+            start = len(out)
+            # Ctrl-U ends the line (Ctrl-C would be a signal that flushes the input).
+            os.write(fd, text.encode() + b"\t\t\x15\\echo TAB-DONE\n")
+            read_until(lambda o: b"\nTAB-DONE" in o)
+            return out[start:out.index(b"\nTAB-DONE")].replace(b"postgres=> ", b"postgres=# ")
+        finally:
+            os.write(fd, b"\\q\n")
+            os.close(fd)
+            os.waitpid(pid, 0)
+
+    def test_tab_completion(self):
+        for text in COMPLETIONS:
+            with self.subTest(text=text):
+                ours = self.completion(self.ours, text)
+                reference = self.completion(self.reference, text)
+                self.assertGreater(len(reference), len(text), reference)
+                self.assertEqual(ours, reference)
 
     def test_the_catalog_follows_ddl(self):
         self.psql(self.ours, "-q", "-c", "CREATE TABLE later (a integer PRIMARY KEY)")
