@@ -27,6 +27,8 @@ test_packages=(
   postgresql libpqxx-dev python3-psycopg2 python3-psycopg python3-asyncpg
   libpostgresql-jdbc-java openjdk-17-jdk-headless odbc-postgresql unixodbc python3-pyodbc
   golang-go golang-github-jackc-pgx-v4-dev nodejs openssl
+  # The catalog layer's tools (tests/server/test_catalog_tools.py).
+  python3-sqlalchemy
 )
 case "${1:-}" in
   --test) packages+=("${test_packages[@]}") ;;

@@ -77,9 +77,10 @@ inline pgwire::catalog::Description describe_sqlite(sqlite3* db) {
     for (auto& r : rows(db, std::string("SELECT table_name, column_name, pg_type, pg_default FROM ") + column_types_table))
       declared[{r[0], r[1]}] = {is_null(r[2]) ? "" : r[2], is_null(r[3]) ? "\x01" : r[3]};
 
+  // In creation order, as PostgreSQL's OIDs (and unordered catalog scans) go.
   auto objects = rows(db,
                       "SELECT type, name, sql FROM sqlite_master WHERE type IN ('table', 'view') "
-                      "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name <> ?1 ORDER BY name",
+                      "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name <> ?1 ORDER BY rowid",
                       column_types_table);
   for (auto& o : objects) {
     pgwire::catalog::TableInfo t;

@@ -261,6 +261,8 @@ std::optional<Response> SessionCommands::answer_own(Session& session, std::strin
   if (is(t, 0, "show") && t.size() >= 2 && t[1].kind == Term::word) {
     std::string name = t[1].text;
     if (is(t, 1, "time") && is(t, 2, "zone")) name = "TimeZone";
+    // SQL's spelling of transaction_isolation (SQLAlchemy asks at connect).
+    if (is(t, 1, "transaction") && is(t, 2, "isolation") && is(t, 3, "level")) name = "transaction_isolation";
     if (name == "all") {
       std::vector<std::vector<std::optional<std::string>>> rows;
       for (const auto& [k, v] : session.parameters()) rows.push_back({k, v, std::string()});
@@ -398,6 +400,8 @@ bool SessionCommands::describe_own(std::string_view statement, SchemaPtr& column
   if (is(t, 0, "show") && t.size() >= 2) {
     if (is(t, 1, "all"))
       columns = make_schema({{"name", oid::text}, {"setting", oid::text}, {"description", oid::text}});
+    else if (is(t, 1, "transaction") && is(t, 2, "isolation"))
+      columns = make_schema({{"transaction_isolation", oid::text}});
     else
       columns = make_schema({{is(t, 1, "time") ? "TimeZone" : t[1].text, oid::text}});
     return true;

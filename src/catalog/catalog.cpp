@@ -151,6 +151,7 @@ Schema result_columns(sqlite3_stmt* s, const Translation& tr) {
       for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
       if (auto it = tr.subquery_columns.find(name); it != tr.subquery_columns.end()) type = it->second;
     }
+    if (type == 0 && !inferred) type = catalog_column_type(sqlite3_column_name(s, i));
     if (type == 0) type = declared_type(sqlite3_column_decltype(s, i));
     if (type == 0) type = oid::text;
     columns.push_back(make_column(inferred ? tr.columns[static_cast<std::size_t>(i)].name : sqlite3_column_name(s, i), type));

@@ -5,6 +5,7 @@
 
 #include "pg_to_sqlite.hpp"
 
+#include <cctype>
 #include <map>
 #include <optional>
 #include <set>
@@ -73,6 +74,19 @@ Toks lex(std::string_view sql) {
   return out;
 }
 
+// Words SQLite does not take as a column alias.
+bool sqlite_reserved(std::string_view w) {
+  static const std::set<std::string_view> s{
+      "default", "check", "table", "index", "order", "group", "where", "select", "from", "values", "limit",
+      "having", "union", "primary", "references", "foreign", "unique", "constraint", "collate", "using",
+      "natural", "join", "on", "offset", "to", "into", "transaction", "exists", "not", "null", "is", "in",
+      "case", "when", "then", "else", "end", "all", "distinct", "and", "or", "between", "like", "glob",
+      "regexp", "escape", "cast", "create", "drop", "delete", "insert", "update", "set", "returning",
+      "nothing", "do", "raise", "deferrable", "autoincrement", "except", "intersect", "left", "right",
+      "full", "inner", "outer", "cross", "add", "alter", "commit", "rollback", "begin", "temp", "temporary"};
+  return s.count(w) > 0;
+}
+
 // The token-level spellings.
 Toks flat_pass(const Toks& in) {
   Toks out;
@@ -123,6 +137,16 @@ Toks flat_pass(const Toks& in) {
       out.push_back(punct(")"));
       continue;
     }
+    // An alias PostgreSQL accepts after AS that SQLite reserves ("AS DEFAULT",
+    // SQLAlchemy): quoted, in the case PostgreSQL folds it to.
+    if (t.kind == Kind::word && !out.empty() && out.back().is("as") && sqlite_reserved(t.low)) {
+      out.push_back(Tok{Kind::quoted_identifier, "\"" + t.low + "\"", t.low});
+      continue;
+    }
+    if (t.is("json_build_object") && called) {
+      out.push_back(word("json_object"));
+      continue;
+    }
     if (t.is("ilike")) {
       out.push_back(word("LIKE"));
       continue;
@@ -149,6 +173,23 @@ Toks flat_pass(const Toks& in) {
       }
     }
     out.push_back(t);
+  }
+  // A boolean column compared with a string ("indisprimary = 'f'"):
+  // PostgreSQL reads the string as a boolean; SQLite holds 0/1.
+  for (std::size_t i = 0; i + 2 < out.size(); ++i) {
+    bool comparison = out[i + 1].p("=") || out[i + 1].p("<>") || out[i + 1].p("!=");
+    if (!comparison) continue;
+    Tok* literal = nullptr;
+    if (out[i].name() && out[i + 2].kind == Kind::string && catalog_column_type(out[i].low) == oid::bool_)
+      literal = &out[i + 2];
+    if (out[i + 2].name() && out[i].kind == Kind::string && catalog_column_type(out[i + 2].low) == oid::bool_ &&
+        !(i + 3 < out.size() && out[i + 3].p(".")))
+      literal = &out[i];
+    if (literal == nullptr) continue;
+    std::string v = literal->text.size() >= 2 ? literal->text.substr(1, literal->text.size() - 2) : "";
+    for (auto& ch : v) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    if (v == "t" || v == "true" || v == "y" || v == "yes" || v == "on" || v == "1") *literal = Tok{Kind::number, "1", "1"};
+    if (v == "f" || v == "false" || v == "n" || v == "no" || v == "off" || v == "0") *literal = Tok{Kind::number, "0", "0"};
   }
   // PostgreSQL's LIKE escapes with a backslash by default; SQLite's only
   // with an ESCAPE clause (psql's completion queries send 'books\_%').
@@ -385,7 +426,7 @@ Toks expand_arrays(const Toks& in) {
   };
   int depth = 0;
   std::size_t from_end = std::string::npos;  // where the depth-0 FROM clause ends in `out`
-  bool in_from = false;
+  bool in_from = false, seen_select = false;
   for (std::size_t i = 0; i < in.size(); ++i) {
     if (depth == 0 && in[i].p("(") && call_at(i + 1)) {
       std::size_t open = i + 4, close = match_forward(in, open);
@@ -402,6 +443,35 @@ Toks expand_arrays(const Toks& in) {
         i = close + 3;
         continue;
       }
+    }
+    // unnest(a) and generate_subscripts(a, 1) in a select list (SQLAlchemy's
+    // index columns): the elements and their subscripts, side by side.
+    if (depth == 0 && seen_select && !in_from && at(i + 1) && in[i + 1].p("(") &&
+        (in[i].is("unnest") || in[i].is("generate_subscripts"))) {
+      std::size_t open = i + 1, close = match_forward(in, open);
+      Toks args = slice(in, open + 1, close);
+      Toks array = args;
+      int d = 0;
+      for (std::size_t k = 0; k < args.size(); ++k) {
+        d += args[k].p("(") ? 1 : args[k].p(")") ? -1 : 0;
+        if (d == 0 && args[k].p(",")) {
+          array = slice(args, 0, k);
+          break;
+        }
+      }
+      std::string alias = alias_for(array);
+      if (in[i].is("unnest")) {
+        out.push_back(word(alias));
+        append(out, {".", "value"});
+      } else {
+        append(out, {"("});
+        out.push_back(word(alias));
+        append(out, {".", "key", "+", "array_lower", "("});
+        append(out, array);
+        append(out, {",", "1", ")", ")"});
+      }
+      i = close;
+      continue;
     }
     if (depth == 0 && call_at(i)) {
       std::size_t open = i + 3, close = match_forward(in, open);
@@ -421,6 +491,7 @@ Toks expand_arrays(const Toks& in) {
     }
     if (in[i].p("(")) ++depth;
     if (in[i].p(")")) --depth;
+    if (depth == 0 && in[i].is("select")) seen_select = true;
     if (depth == 0 && in[i].is("from")) in_from = true;
     if (depth == 0 && in_from && clause_end(in[i]) && !in[i].is("on") && !in[i].is("using")) {
       in_from = false;

@@ -266,6 +266,12 @@ void create_relations(sqlite3* db) {
           if (type != "int2vector") dflt = " DEFAULT 0";
         }
       }
+      // The OID is the rowid: rows are kept (and scanned) in OID order, as
+      // PostgreSQL's catalogs mostly are, and joins on it are lookups.
+      if (name == "oid" && cols.empty() && !info) {
+        cols += "oid INTEGER PRIMARY KEY";
+        continue;
+      }
       cols += fmt::format("{} \"{}\"{}", name, type, dflt);
     }
     exec(db, fmt::format("CREATE TABLE {}({})", r.name, cols));

@@ -2,11 +2,13 @@
 catalog layer fed by SQLite's schema), compared with PostgreSQL 15 running
 the same schema: pgjdbc's DatabaseMetaData (getTables, getColumns,
 getPrimaryKeys, getImportedKeys, getExportedKeys, getIndexInfo, getSchemas,
-getCatalogs, getTableTypes) and information_schema queries.
+getCatalogs, getTableTypes), SQLAlchemy 1.4's inspector (Debian's
+python3-sqlalchemy, over psycopg2) and information_schema queries.
 
-The one known difference is documented in docs/CATALOG.md: SQLite's views
+The known differences are documented in docs/CATALOG.md: SQLite's views
 are read-only, so information_schema.tables says is_insertable_into NO
-where PostgreSQL's auto-updatable view says YES.
+where PostgreSQL's auto-updatable view says YES; a view's definition is the
+text SQLite keeps, not PostgreSQL's deparsed form.
 """
 
 import os
@@ -21,6 +23,11 @@ from test_catalog_psql import SCHEMA
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "compat"))
 import compat  # noqa: E402  (the reference PostgreSQL helpers)
+
+try:
+    import sqlalchemy  # noqa: E402  (Debian's python3-sqlalchemy: /usr/bin/python3)
+except ImportError as e:
+    raise AssertionError("SQLAlchemy is missing: install python3-sqlalchemy (scripts/setup.sh --test)") from e
 
 PGJDBC_JAR = os.environ.get("PGWIRE_COMPAT_PGJDBC_JAR") or "/usr/share/java/postgresql.jar"
 
@@ -77,6 +84,26 @@ class CatalogToolsTest(ServerTestCase):
         reference = self.metadata(_pg["port"])
         self.assertIn("== getIndexInfo", reference)
         self.assertEqual(ours, reference)
+
+    def inspect(self, port):
+        engine = sqlalchemy.create_engine("postgresql+psycopg2://postgres@127.0.0.1:%d/postgres" % port)
+        self.addCleanup(engine.dispose)
+        i = sqlalchemy.inspect(engine)
+        out = {"schemas": i.get_schema_names(), "tables": i.get_table_names(), "views": i.get_view_names()}
+        for t in ("authors", "books", "demo"):
+            out[t] = {
+                "columns": [(c["name"], str(c["type"]), c["nullable"], c["default"]) for c in i.get_columns(t)],
+                "pk": i.get_pk_constraint(t), "fks": i.get_foreign_keys(t), "indexes": i.get_indexes(t),
+                "uniques": i.get_unique_constraints(t), "comment": i.get_table_comment(t),
+            }
+        return out, i.get_view_definition("cheap_books")
+
+    def test_sqlalchemy_inspector(self):
+        ours, ours_view = self.inspect(self.server.port)
+        reference, _ = self.inspect(_pg["port"])
+        self.assertEqual(reference["books"]["fks"][0]["referred_table"], "authors")
+        self.assertEqual(ours, reference)
+        self.assertEqual(ours_view.split(), "SELECT id, title FROM books WHERE price < 10;".split())
 
     def test_information_schema(self):
         for sql in INFORMATION_SCHEMA:
