@@ -3,61 +3,17 @@
 
 #include "functions.hpp"
 
-#include <charconv>
 #include <regex>
 
 #include <fmt/format.h>
 
 #include "catalog_types.hpp"
+#include "function_support.hpp"
 #include "pgwire/types/oid.hpp"
 
 namespace pgwire::catalog_detail {
 
 namespace {
-
-FunctionContext& ctx(sqlite3_context* c) { return *static_cast<FunctionContext*>(sqlite3_user_data(c)); }
-const Snapshot& snap(sqlite3_context* c) { return *ctx(c).snapshot; }
-
-bool is_null(sqlite3_value* v) { return sqlite3_value_type(v) == SQLITE_NULL; }
-std::string text(sqlite3_value* v) {
-  const auto* p = sqlite3_value_text(v);
-  return p ? std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_value_bytes(v)))
-           : std::string();
-}
-void result(sqlite3_context* c, const std::string& s) {
-  sqlite3_result_text(c, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
-}
-void result_bool(sqlite3_context* c, bool b) { sqlite3_result_int(c, b ? 1 : 0); }
-
-std::optional<std::int64_t> integer(sqlite3_value* v) {
-  switch (sqlite3_value_type(v)) {
-    case SQLITE_INTEGER: return sqlite3_value_int64(v);
-    case SQLITE_FLOAT: return static_cast<std::int64_t>(sqlite3_value_double(v));
-    case SQLITE_TEXT: {
-      auto s = text(v);
-      std::int64_t n = 0;
-      auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
-      if (ec == std::errc() && p == s.data() + s.size()) return n;
-      return std::nullopt;
-    }
-    default: return std::nullopt;
-  }
-}
-
-// Subtypes mark reg* values so that a following ::text prints their name.
-constexpr unsigned sub_regclass = 'C', sub_regtype = 'T', sub_regproc = 'P', sub_regnamespace = 'N',
-                   sub_regrole = 'R';
-
-Oid subtype_type(unsigned sub) {
-  switch (sub) {
-    case sub_regclass: return catoid::regclass;
-    case sub_regtype: return catoid::regtype;
-    case sub_regproc: return catoid::regproc;
-    case sub_regnamespace: return catoid::regnamespace;
-    case sub_regrole: return catoid::regrole;
-    default: return 0;
-  }
-}
 
 // "schema.name", "\"Name\"" -> (schema, name), folded as PostgreSQL folds identifiers.
 std::pair<std::string, std::string> parse_qualified(std::string_view s) {
@@ -389,182 +345,6 @@ void left(sqlite3_context* c, int, sqlite3_value** argv) {
   result(c, s.substr(0, static_cast<std::size_t>(n)));
 }
 
-// ---- arrays ----
-
-std::string element_text(sqlite3_value* v) {
-  if (sqlite3_value_type(v) == SQLITE_FLOAT) return fmt::format("{}", sqlite3_value_double(v));
-  if (Oid t = subtype_type(sqlite3_value_subtype(v)); t != 0)
-    if (auto n = integer(v)) return std::to_string(*n);
-  return text(v);
-}
-
-void array_fn(sqlite3_context* c, int argc, sqlite3_value** argv) {
-  std::vector<std::optional<std::string>> items;
-  for (int i = 0; i < argc; ++i) {
-    if (is_null(argv[i])) {
-      items.emplace_back();
-    } else {
-      items.emplace_back(element_text(argv[i]));
-    }
-  }
-  result(c, format_array(items));
-}
-
-struct ArrayAgg {
-  std::vector<std::optional<std::string>>* items;
-};
-
-void array_agg_step(sqlite3_context* c, int, sqlite3_value** argv) {
-  auto* agg = static_cast<ArrayAgg*>(sqlite3_aggregate_context(c, sizeof(ArrayAgg)));
-  if (agg == nullptr) return;
-  if (agg->items == nullptr) agg->items = new std::vector<std::optional<std::string>>();
-  if (is_null(argv[0])) {
-    agg->items->emplace_back();
-  } else {
-    agg->items->emplace_back(element_text(argv[0]));
-  }
-}
-
-void array_agg_final(sqlite3_context* c, bool empty_is_null) {
-  auto* agg = static_cast<ArrayAgg*>(sqlite3_aggregate_context(c, 0));
-  if (agg == nullptr || agg->items == nullptr) {
-    if (empty_is_null) return sqlite3_result_null(c);
-    return result(c, "{}");
-  }
-  result(c, format_array(*agg->items));
-  delete agg->items;
-  agg->items = nullptr;
-}
-
-struct StringAgg {
-  std::string* out;
-};
-
-void string_agg_step(sqlite3_context* c, int, sqlite3_value** argv) {
-  if (is_null(argv[0])) return;
-  auto* agg = static_cast<StringAgg*>(sqlite3_aggregate_context(c, sizeof(StringAgg)));
-  if (agg == nullptr) return;
-  if (agg->out == nullptr) {
-    agg->out = new std::string(text(argv[0]));
-  } else {
-    *agg->out += text(argv[1]);
-    *agg->out += text(argv[0]);
-  }
-}
-
-void string_agg_final(sqlite3_context* c) {
-  auto* agg = static_cast<StringAgg*>(sqlite3_aggregate_context(c, 0));
-  if (agg == nullptr || agg->out == nullptr) return sqlite3_result_null(c);
-  result(c, *agg->out);
-  delete agg->out;
-  agg->out = nullptr;
-}
-
-bool numeric_text(const std::string& s) {
-  if (s.empty()) return false;
-  std::size_t i = s[0] == '-' ? 1 : 0;
-  if (i == s.size()) return false;
-  for (; i < s.size(); ++i)
-    if (s[i] < '0' || s[i] > '9') return false;
-  return s.size() < 19;
-}
-
-void array_json(sqlite3_context* c, int, sqlite3_value** argv) {
-  if (is_null(argv[0])) return result(c, "[]");
-  std::string out = "[";
-  for (const auto& e : parse_array(text(argv[0]))) {
-    if (out.size() > 1) out += ',';
-    if (!e) {
-      out += "null";
-    } else if (numeric_text(*e)) {
-      out += *e;
-    } else {
-      out += '"';
-      for (char ch : *e) {
-        if (ch == '"' || ch == '\\') out += '\\';
-        if (static_cast<unsigned char>(ch) < 0x20) {
-          out += fmt::format("\\u{:04x}", static_cast<int>(ch));
-          continue;
-        }
-        out += ch;
-      }
-      out += '"';
-    }
-  }
-  result(c, out + "]");
-}
-
-bool vector_form(const std::string& s) { return s.empty() || s[0] != '{'; }
-
-void array_get(sqlite3_context* c, int, sqlite3_value** argv) {
-  if (is_null(argv[0]) || is_null(argv[1])) return sqlite3_result_null(c);
-  auto s = text(argv[0]);
-  auto items = parse_array(s);
-  auto i = sqlite3_value_int64(argv[1]) - (vector_form(s) ? 0 : 1);  // int2vector/oidvector count from 0
-  if (i < 0 || i >= static_cast<std::int64_t>(items.size()) || !items[static_cast<std::size_t>(i)])
-    return sqlite3_result_null(c);
-  const auto& e = *items[static_cast<std::size_t>(i)];
-  if (numeric_text(e)) return sqlite3_result_int64(c, std::stoll(e));
-  result(c, e);
-}
-
-void array_to_string(sqlite3_context* c, int argc, sqlite3_value** argv) {
-  if (is_null(argv[0]) || is_null(argv[1])) return sqlite3_result_null(c);
-  auto sep = text(argv[1]);
-  std::optional<std::string> null_text;
-  if (argc >= 3 && !is_null(argv[2])) null_text = text(argv[2]);
-  std::string out;
-  bool first = true;
-  for (const auto& e : parse_array(text(argv[0]))) {
-    if (!e && !null_text) continue;
-    if (!first) out += sep;
-    first = false;
-    out += e ? *e : *null_text;
-  }
-  result(c, out);
-}
-
-void array_upper(sqlite3_context* c, int, sqlite3_value** argv) {
-  if (is_null(argv[0])) return sqlite3_result_null(c);
-  auto s = text(argv[0]);
-  auto n = static_cast<std::int64_t>(parse_array(s).size());
-  if (n == 0) return sqlite3_result_null(c);
-  sqlite3_result_int64(c, vector_form(s) ? n - 1 : n);
-}
-
-void array_lower(sqlite3_context* c, int, sqlite3_value** argv) {
-  if (is_null(argv[0])) return sqlite3_result_null(c);
-  auto s = text(argv[0]);
-  if (parse_array(s).empty()) return sqlite3_result_null(c);
-  sqlite3_result_int64(c, vector_form(s) ? 0 : 1);
-}
-
-void array_length(sqlite3_context* c, int, sqlite3_value** argv) {
-  if (is_null(argv[0])) return sqlite3_result_null(c);
-  auto n = static_cast<std::int64_t>(parse_array(text(argv[0])).size());
-  if (n == 0) return sqlite3_result_null(c);
-  sqlite3_result_int64(c, n);
-}
-
-void cardinality(sqlite3_context* c, int, sqlite3_value** argv) {
-  if (is_null(argv[0])) return sqlite3_result_null(c);
-  sqlite3_result_int64(c, static_cast<std::int64_t>(parse_array(text(argv[0])).size()));
-}
-
-void srf_generate_series(sqlite3_context* c, int argc, sqlite3_value** argv) {
-  if (is_null(argv[0]) || is_null(argv[1])) return result(c, "[]");
-  auto from = sqlite3_value_int64(argv[0]), to = sqlite3_value_int64(argv[1]);
-  std::int64_t step = argc >= 3 && !is_null(argv[2]) ? sqlite3_value_int64(argv[2]) : 1;
-  if (step == 0) return sqlite3_result_error(c, "step size cannot equal zero", -1);
-  std::string out = "[";
-  for (auto i = from; step > 0 ? i <= to : i >= to; i += step) {
-    if (out.size() > 1) out += ',';
-    out += std::to_string(i);
-    if (out.size() > 1'000'000) break;
-  }
-  result(c, out + "]");
-}
-
 void information_schema_type(sqlite3_context* c, int, sqlite3_value** argv) {
   if (is_null(argv[0])) return sqlite3_result_null(c);
   auto o = static_cast<Oid>(sqlite3_value_int64(argv[0]));
@@ -574,80 +354,7 @@ void information_schema_type(sqlite3_context* c, int, sqlite3_value** argv) {
   result(c, format_type(o, -1));
 }
 
-using Fn = void (*)(sqlite3_context*, int, sqlite3_value**);
-
-void add(sqlite3* db, const char* name, int args, Fn fn, FunctionContext* context) {
-  int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC;
-  if (sqlite3_create_function_v2(db, name, args, flags, context, fn, nullptr, nullptr, nullptr) != SQLITE_OK)
-    throw std::runtime_error(std::string("catalog: cannot register ") + name);
-}
-
 }  // namespace
-
-std::vector<std::optional<std::string>> parse_array(std::string_view s) {
-  std::vector<std::optional<std::string>> out;
-  if (s.empty()) return out;
-  if (s[0] != '{') {  // int2vector / oidvector
-    std::size_t pos = 0;
-    while (pos < s.size()) {
-      while (pos < s.size() && s[pos] == ' ') ++pos;
-      if (pos >= s.size()) break;
-      auto end = s.find(' ', pos);
-      if (end == std::string_view::npos) end = s.size();
-      out.emplace_back(std::string(s.substr(pos, end - pos)));
-      pos = end;
-    }
-    return out;
-  }
-  std::size_t i = 1;
-  while (i < s.size() && s[i] != '}') {
-    std::string cur;
-    bool quoted = false;
-    if (s[i] == '"') {
-      quoted = true;
-      ++i;
-      while (i < s.size() && s[i] != '"') {
-        if (s[i] == '\\' && i + 1 < s.size()) ++i;
-        cur += s[i++];
-      }
-      ++i;
-    } else {
-      while (i < s.size() && s[i] != ',' && s[i] != '}') cur += s[i++];
-    }
-    if (!quoted && (cur == "NULL" || cur == "null")) {
-      out.emplace_back();
-    } else {
-      out.emplace_back(cur);
-    }
-    if (i < s.size() && s[i] == ',') ++i;
-  }
-  return out;
-}
-
-std::string format_array(const std::vector<std::optional<std::string>>& elements) {
-  std::string out = "{";
-  for (std::size_t i = 0; i < elements.size(); ++i) {
-    if (i) out += ',';
-    if (!elements[i]) {
-      out += "NULL";
-      continue;
-    }
-    const auto& e = *elements[i];
-    bool quote = e.empty() || e == "NULL" || e == "null" ||
-                 e.find_first_of("{}\",\\ \t\n\r") != std::string::npos;
-    if (!quote) {
-      out += e;
-      continue;
-    }
-    out += '"';
-    for (char ch : e) {
-      if (ch == '"' || ch == '\\') out += '\\';
-      out += ch;
-    }
-    out += '"';
-  }
-  return out + "}";
-}
 
 std::string reg_name(const Snapshot& s, Oid type, std::int64_t value) {
   auto o = static_cast<Oid>(value);
@@ -734,11 +441,6 @@ void register_functions(sqlite3* db, FunctionContext* c) {
     add(db, "obj_description", n, obj_description, c);
     add(db, "pg_get_triggerdef", n, always_null, c);
     add(db, "pg_get_serial_sequence", n, always_null, c);
-    add(db, "array_to_string", n + 1, array_to_string, c);
-    add(db, "array_upper", 2, array_upper, c);
-    add(db, "array_lower", 2, array_lower, c);
-    add(db, "array_length", 2, array_length, c);
-    add(db, "pgw_srf_generate_series", n + 1, srf_generate_series, c);
     add(db, "pg_relation_size", n, always_zero, c);
   }
   for (int n : {1, 2}) add(db, "pg_get_ruledef", n, always_null, c);
@@ -776,20 +478,10 @@ void register_functions(sqlite3* db, FunctionContext* c) {
   add(db, "pg_backend_pid", 0, backend_pid, c);
   add(db, "concat", -1, concat, c);
   add(db, "left", 2, left, c);
-  add(db, "pgw_array", -1, array_fn, c);
-  add(db, "pgw_array_json", 1, array_json, c);
-  add(db, "pgw_array_get", 2, array_get, c);
-  add(db, "cardinality", 1, cardinality, c);
-  add(db, "pgw_srf_unnest", 1, array_json, c);
   add(db, "pgw_srf_pg_partition_ancestors", 1, empty_json, c);
   add(db, "pgw_srf_pg_get_keywords", 0, empty_json, c);
   add(db, "pgw_information_schema_type", 1, information_schema_type, c);
-  auto flags = SQLITE_UTF8;
-  sqlite3_create_function_v2(db, "pgw_array_agg", 1, flags, c, nullptr, array_agg_step,
-                             [](sqlite3_context* x) { array_agg_final(x, false); }, nullptr);
-  sqlite3_create_function_v2(db, "array_agg", 1, flags, c, nullptr, array_agg_step,
-                             [](sqlite3_context* x) { array_agg_final(x, true); }, nullptr);
-  sqlite3_create_function_v2(db, "string_agg", 2, flags, c, nullptr, string_agg_step, string_agg_final, nullptr);
+  register_array_functions(db, c);
 }
 
 }  // namespace pgwire::catalog_detail
