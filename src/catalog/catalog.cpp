@@ -103,7 +103,8 @@ std::optional<std::string> value_text(sqlite3_stmt* s, int i, Oid type, const Sn
   return std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(s, i)));
 }
 
-void bind(sqlite3_stmt* s, const std::vector<std::optional<std::string>>& values, const std::vector<Oid>& types) {
+// (Not named bind: std::bind, found by ADL through std::vector, would win.)
+void bind_parameters(sqlite3_stmt* s, const std::vector<std::optional<std::string>>& values, const std::vector<Oid>& types) {
   int n = sqlite3_bind_parameter_count(s);
   for (int idx = 1; idx <= n; ++idx) {
     const char* name = sqlite3_bind_parameter_name(s, idx);
@@ -239,7 +240,7 @@ Catalog::Result Catalog::query(std::string_view sql, const std::vector<std::opti
   int n = sqlite3_column_count(s);
   r.columns = result_columns(s, tr);
   std::vector<Oid> types = tr.parameter_types;
-  bind(s, parameters, types);
+  bind_parameters(s, parameters, types);
   int rc;
   while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
     std::vector<std::optional<std::string>> row;

@@ -166,8 +166,10 @@ void format_type_fn(sqlite3_context* c, int, sqlite3_value** argv) {
   const auto& s = snap(c);
   if (auto it = s.type_names.find(type); it != s.type_names.end()) {
     auto nsp = s.type_namespaces.at(type);
-    return result(c, on_search_path(nsp) ? quote_ident(it->second)
-                                         : quote_ident(s.namespaces.at(nsp)) + "." + quote_ident(it->second));
+    bool array = it->second.starts_with("_");  // a row type's array: books[]
+    std::string name = quote_ident(array ? it->second.substr(1) : it->second);
+    if (!on_search_path(nsp)) name = quote_ident(s.namespaces.at(nsp)) + "." + name;
+    return result(c, array ? name + "[]" : name);
   }
   result(c, format_type(type, typmod));
 }

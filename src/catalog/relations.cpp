@@ -449,14 +449,22 @@ Snapshot fill_relations(sqlite3* db, const catalog::Description& d) {
                            false, 'u'});
       for (const auto& i : t.indexes) indexes.push_back({i.name, i.columns, i.unique, false, 0});
 
-      Oid rowtype = next++;
+      // Its row type and that type's array, as CREATE TABLE makes them.
+      Oid rowtype = next++, rowtype_array = next++;
       s.classes[rel] = {nsp, t.name, view ? 'v' : 'r'};
       s.type_namespaces[rowtype] = nsp;
       s.type_names[rowtype] = t.name;
+      s.type_namespaces[rowtype_array] = nsp;
+      s.type_names[rowtype_array] = "_" + t.name;
       insert(db, "pg_type", {{"oid", rowtype}, {"typname", t.name}, {"typnamespace", nsp}, {"typowner", bootstrap_role},
                              {"typlen", -1}, {"typtype", std::string("c")}, {"typcategory", std::string("C")},
                              {"typisdefined", 1}, {"typdelim", std::string(",")}, {"typrelid", rel},
-                             {"typalign", std::string("d")}, {"typstorage", std::string("x")}});
+                             {"typarray", rowtype_array}, {"typalign", std::string("d")},
+                             {"typstorage", std::string("x")}});
+      insert(db, "pg_type", {{"oid", rowtype_array}, {"typname", "_" + t.name}, {"typnamespace", nsp},
+                             {"typowner", bootstrap_role}, {"typlen", -1}, {"typtype", std::string("b")},
+                             {"typcategory", std::string("A")}, {"typisdefined", 1}, {"typdelim", std::string(",")},
+                             {"typelem", rowtype}, {"typalign", std::string("d")}, {"typstorage", std::string("x")}});
       insert(db, "pg_class", {{"oid", rel}, {"relname", t.name}, {"relnamespace", nsp}, {"reltype", rowtype},
                               {"relowner", bootstrap_role}, {"relam", view ? 0 : 2}, {"relfilenode", view ? 0 : rel},
                               {"reltuples", -1}, {"relhasindex", b(!indexes.empty())},

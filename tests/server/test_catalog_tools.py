@@ -3,7 +3,9 @@ catalog layer fed by SQLite's schema), compared with PostgreSQL 15 running
 the same schema: pgjdbc's DatabaseMetaData (getTables, getColumns,
 getPrimaryKeys, getImportedKeys, getExportedKeys, getIndexInfo, getSchemas,
 getCatalogs, getTableTypes), SQLAlchemy 1.4's inspector (Debian's
-python3-sqlalchemy, over psycopg2) and information_schema queries.
+python3-sqlalchemy, over psycopg2), psycopg 3's TypeInfo.fetch and catalog
+queries with parameters (the extended query protocol: $1 bound by the
+server), and information_schema queries.
 
 The known differences are documented in docs/CATALOG.md: SQLite's views
 are read-only, so information_schema.tables says is_insertable_into NO
@@ -28,6 +30,9 @@ try:
     import sqlalchemy  # noqa: E402  (Debian's python3-sqlalchemy: /usr/bin/python3)
 except ImportError as e:
     raise AssertionError("SQLAlchemy is missing: install python3-sqlalchemy (scripts/setup.sh --test)") from e
+
+import psycopg  # noqa: E402  (Debian's python3-psycopg)
+from psycopg.types import TypeInfo  # noqa: E402
 
 PGJDBC_JAR = os.environ.get("PGWIRE_COMPAT_PGJDBC_JAR") or "/usr/share/java/postgresql.jar"
 
@@ -104,6 +109,26 @@ class CatalogToolsTest(ServerTestCase):
         self.assertEqual(reference["books"]["fks"][0]["referred_table"], "authors")
         self.assertEqual(ours, reference)
         self.assertEqual(ours_view.split(), "SELECT id, title FROM books WHERE price < 10;".split())
+
+    def psycopg_answers(self, port):
+        with psycopg.connect("host=127.0.0.1 port=%d user=postgres dbname=postgres" % port) as c:
+            out = [
+                c.execute("SELECT c.relname, c.relkind, c.relnatts FROM pg_catalog.pg_class c WHERE c.relname = %s",
+                          ["books"]).fetchall(),
+                c.execute("SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull"
+                          " FROM pg_catalog.pg_attribute a WHERE a.attrelid = %s::regclass AND a.attnum > 0"
+                          " ORDER BY a.attnum", ["books"]).fetchall(),
+            ]
+            for name in ("int4", "text", "numeric", "varchar", "books"):
+                t = TypeInfo.fetch(c, name)
+                out.append((name, t.name, t.array_oid != 0, t.delimiter) if t else (name, None))
+            return out
+
+    def test_psycopg_parameters_and_type_info(self):
+        ours = self.psycopg_answers(self.server.port)
+        reference = self.psycopg_answers(_pg["port"])
+        self.assertEqual(reference[0], [("books", "r", 4)])
+        self.assertEqual(ours, reference)
 
     def test_information_schema(self):
         for sql in INFORMATION_SCHEMA:
