@@ -173,7 +173,54 @@ std::optional<bool> boolean(const Term& t) {
 
 // SET [SESSION | LOCAL] name {TO | =} {value[, ...] | DEFAULT}
 // SET [SESSION | LOCAL] TIME ZONE {value | LOCAL | DEFAULT}
+// SET TRANSACTION <modes> / SET SESSION CHARACTERISTICS AS TRANSACTION
+// <modes>: ISOLATION LEVEL ..., READ ONLY | READ WRITE, [NOT] DEFERRABLE
+// (pg_dump sends the first). The modes become the settings PostgreSQL
+// keeps them in: transaction_isolation and transaction_read_only for this
+// transaction, default_transaction_* for the session's next ones.
+std::optional<Response> set_transaction(Session& session, const std::vector<Term>& t, std::size_t i, bool session_default) {
+  std::string prefix = session_default ? "default_" : "";
+  SettingScope scope = session_default ? SettingScope::session : SettingScope::local;
+  while (i < t.size()) {
+    if (is_punct(t, i, ',')) {
+      ++i;
+    } else if (is(t, i, "isolation") && is(t, i + 1, "level")) {
+      i += 2;
+      std::string level;
+      if (is(t, i, "serializable")) {
+        level = "serializable";
+        i += 1;
+      } else if (is(t, i, "repeatable") && is(t, i + 1, "read")) {
+        level = "repeatable read";
+        i += 2;
+      } else if (is(t, i, "read") && (is(t, i + 1, "committed") || is(t, i + 1, "uncommitted"))) {
+        level = "read " + t[i + 1].text;
+        i += 2;
+      } else {
+        return std::nullopt;
+      }
+      session.settings().set(prefix + "transaction_isolation", level, scope);
+    } else if (is(t, i, "read") && (is(t, i + 1, "only") || is(t, i + 1, "write"))) {
+      session.settings().set(prefix + "transaction_read_only", is(t, i + 1, "only") ? "on" : "off", scope);
+      i += 2;
+    } else if (is(t, i, "not") && is(t, i + 1, "deferrable")) {
+      i += 2;
+    } else if (is(t, i, "deferrable")) {
+      ++i;
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (!session_default && !session.in_transaction_block())
+    session.send_notice(ErrorInfo("WARNING", sqlstate::no_active_sql_transaction,
+                                  "SET TRANSACTION can only be used in transaction blocks"));
+  return Response::command("SET");
+}
+
 std::optional<Response> set_command(Session& session, const std::vector<Term>& t) {
+  if (is(t, 1, "transaction")) return set_transaction(session, t, 2, false);
+  if (is(t, 1, "session") && is(t, 2, "characteristics") && is(t, 3, "as") && is(t, 4, "transaction"))
+    return set_transaction(session, t, 5, true);
   std::size_t i = 1;
   SettingScope scope = SettingScope::session;
   if (is(t, i, "session")) {

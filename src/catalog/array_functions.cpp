@@ -168,6 +168,15 @@ void array_length(sqlite3_context* c, int, sqlite3_value** argv) {
   sqlite3_result_int64(c, n);
 }
 
+void array_remove(sqlite3_context* c, int, sqlite3_value** argv) {
+  if (is_null(argv[0])) return sqlite3_result_null(c);
+  std::vector<std::optional<std::string>> kept;
+  auto removed = is_null(argv[1]) ? std::optional<std::string>() : std::optional<std::string>(text(argv[1]));
+  for (auto& e : parse_array(text(argv[0])))
+    if (e != removed) kept.push_back(std::move(e));
+  result(c, format_array(kept));
+}
+
 void cardinality(sqlite3_context* c, int, sqlite3_value** argv) {
   if (is_null(argv[0])) return sqlite3_result_null(c);
   sqlite3_result_int64(c, static_cast<std::int64_t>(parse_array(text(argv[0])).size()));
@@ -266,6 +275,7 @@ void register_array_functions(sqlite3* db, FunctionContext* c) {
   add(db, "pgw_array_json", 1, array_json, c);
   add(db, "pgw_array_get", 2, array_get, c);
   add(db, "cardinality", 1, cardinality, c);
+  add(db, "array_remove", 2, array_remove, c);
   add(db, "pgw_srf_unnest", 1, array_json, c);
   auto flags = SQLITE_UTF8;
   sqlite3_create_function_v2(db, "pgw_array_agg", 1, flags, c, nullptr, array_agg_step,

@@ -477,6 +477,11 @@ void register_functions(sqlite3* db, FunctionContext* c) {
   add(db, "current_schema", 0, current_schema, c);
   add(db, "current_schemas", 1, current_schemas, c);
   add(db, "version", 0, version, c);
+  // Privileges are not described: the default ACL is empty (no GRANT to dump).
+  add(db, "acldefault", 2, [](sqlite3_context* x, int, sqlite3_value**) { result(x, "{}"); }, c);
+  // Settings are SessionCommands': here only for queries over pg_settings
+  // rows, whose value it returns (pg_dump asks for settings this catalog lacks).
+  add(db, "set_config", 3, [](sqlite3_context* x, int, sqlite3_value** v) { sqlite3_result_value(x, v[1]); }, c);
   add(db, "pg_backend_pid", 0, backend_pid, c);
   add(db, "concat", -1, concat, c);
   add(db, "left", 2, left, c);
