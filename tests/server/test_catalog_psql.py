@@ -49,6 +49,15 @@ COMPLETIONS = [
     "SELECT * FROM authors JOIN books ON books.au", "\\di b", "\\dt d",
 ]
 
+# examples/server.cpp's catalog (described with the Builder), as DDL.
+SERVER_SCHEMA = """
+CREATE TABLE items (id integer PRIMARY KEY, name text NOT NULL, price numeric(10,2) DEFAULT 0);
+COMMENT ON TABLE items IS 'What the fixed results are made of';
+CREATE TABLE orders (id integer PRIMARY KEY, item_id integer NOT NULL REFERENCES items(id),
+                     quantity integer NOT NULL DEFAULT 1);
+CREATE INDEX orders_item_id_idx ON orders (item_id);
+"""
+
 _pg = None
 
 
@@ -161,6 +170,28 @@ class PsqlCatalogTest(ServerTestCase):
         self.psql(self.ours, "-q", "-c", "DROP TABLE later")
         out = self.psql(self.ours, "-A", "-t", "-c", "\\dt").stdout
         self.assertNotIn("later", out)
+
+
+class FixedResultsCatalogTest(ServerTestCase):
+    """examples/server.cpp: a product without SQL describes two tables in a
+    few lines; psql's \\d shows them as PostgreSQL shows the same tables."""
+
+    def test_described_tables_print_as_on_postgresql(self):
+        server = self.start_server("server", "--listen", "127.0.0.1:0")
+        reference = "host=127.0.0.1 port=%d user=postgres dbname=postgres connect_timeout=10" % _pg["port"]
+        self.psql(reference, "-v", "ON_ERROR_STOP=1", "-q", input=SERVER_SCHEMA)
+        self.addCleanup(self.psql, reference, "-q", "-c", "DROP TABLE orders, items")
+        for commands in (["\\d"], ["\\dt"], ["\\d items"], ["\\d orders"], ["\\di"], ["\\x", "\\d orders"]):
+            with self.subTest(commands=commands):
+                args = []
+                for c in commands:
+                    args += ["-c", c]
+                ours = self.psql(self.conninfo(server), *args)
+                theirs = self.psql(reference, *args)
+                self.assertEqual((ours.stdout, ours.stderr), (theirs.stdout, theirs.stderr))
+        # Other statements still get the fixed results.
+        out = self.psql(self.conninfo(server), "-A", "-t", "-c", "SELECT 1").stdout
+        self.assertEqual(out, "SELECT 1|8\n")
 
 
 if __name__ == "__main__":
