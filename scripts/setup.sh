@@ -28,7 +28,7 @@ test_packages=(
   libpostgresql-jdbc-java openjdk-17-jdk-headless odbc-postgresql unixodbc python3-pyodbc
   golang-go golang-github-jackc-pgx-v4-dev nodejs openssl
   # The catalog layer's tools (tests/server/test_catalog_tools.py).
-  python3-sqlalchemy
+  python3-sqlalchemy pgcli
 )
 case "${1:-}" in
   --test) packages+=("${test_packages[@]}") ;;

@@ -11,6 +11,8 @@
 #include <set>
 #include <stdexcept>
 
+#include <sqlite3.h>
+
 #include "catalog_types.hpp"
 #include "relations.hpp"
 #include "result_types.hpp"
@@ -348,16 +350,60 @@ Toks expand_arrays(const Toks& in) {
     out.push_back(in[i]);
   }
   if (joins.empty()) return out;
-  if (from_end == std::string::npos) from_end = out.size();
+  bool has_from = from_end != std::string::npos || in_from;
+  if (from_end == std::string::npos) {
+    // The end of this SELECT: before a depth-0 clause that follows it, else the end.
+    from_end = out.size();
+    int d = 0;
+    bool select_seen = false;
+    for (std::size_t k = 0; k < out.size(); ++k) {
+      d += out[k].p("(") ? 1 : out[k].p(")") ? -1 : 0;
+      if (d == 0 && out[k].is("select")) select_seen = true;
+      if (d == 0 && select_seen && !has_from && (out[k].is("where") || out[k].is("group") || out[k].is("order") ||
+                                                  out[k].is("limit") || out[k].is("union"))) {
+        from_end = k;
+        break;
+      }
+    }
+  }
   Toks extra;
   for (std::size_t j = 0; j < joins.size(); ++j) {
-    append(extra, {"JOIN", "json_each", "(", "pgw_array_json", "("});
+    // Several set-returning functions in one select list advance together
+    // (PostgreSQL zips them): the later ones join on the position.
+    if (j == 0 && !has_from) {
+      append(extra, {"FROM"});
+    } else {
+      append(extra, {"JOIN"});
+    }
+    append(extra, {"json_each", "(", "pgw_array_json", "("});
     append(extra, joins[j].second);
     append(extra, {")", ")", "AS"});
     extra.push_back(word("pgw_x" + std::to_string(j)));
+    if (j > 0) {
+      append(extra, {"ON"});
+      extra.push_back(word("pgw_x" + std::to_string(j)));
+      append(extra, {".", "key", "="});
+      extra.push_back(word("pgw_x0"));
+      append(extra, {".", "key"});
+    }
   }
   out.insert(out.begin() + static_cast<std::ptrdiff_t>(from_end), extra.begin(), extra.end());
   return out;
+}
+
+// array_agg(x ORDER BY y): SQLite orders aggregate input from 3.44 on; an
+// older one gets the rows in the order its plan reads them.
+bool ordered_aggregate(const Tok& t) {
+  return t.is("array_agg") || t.is("string_agg") || t.is("json_agg") || t.is("pgw_array_agg");
+}
+bool aggregate_order_by_supported() { return sqlite3_libversion_number() >= 3044000; }
+Toks without_order_by(const Toks& args) {
+  int d = 0;
+  for (std::size_t k = 0; k + 1 < args.size(); ++k) {
+    d += args[k].p("(") ? 1 : args[k].p(")") ? -1 : 0;
+    if (d == 0 && args[k].is("order") && args[k + 1].is("by")) return slice(args, 0, k);
+  }
+  return args;
 }
 
 Toks structural_pass(const Toks& raw) {
@@ -512,7 +558,10 @@ Toks structural_pass(const Toks& raw) {
     if (t.p("(")) {
       std::size_t close = match_forward(in, i);
       out.push_back(t);
-      append(out, structural_pass(slice(in, i + 1, close)));
+      Toks inner = slice(in, i + 1, close);
+      if (!out.empty() && out.size() >= 2 && ordered_aggregate(out[out.size() - 2]) && !aggregate_order_by_supported())
+        inner = without_order_by(inner);
+      append(out, structural_pass(inner));
       out.push_back(in[close]);
       i = close;
       continue;

@@ -5,7 +5,9 @@ getPrimaryKeys, getImportedKeys, getExportedKeys, getIndexInfo, getSchemas,
 getCatalogs, getTableTypes), SQLAlchemy 1.4's inspector (Debian's
 python3-sqlalchemy, over psycopg2), psycopg 3's TypeInfo.fetch and catalog
 queries with parameters (the extended query protocol: $1 bound by the
-server), and information_schema queries.
+server), pgcli 3.5's completion metadata (Debian's pgcli, for the public
+schema: PostgreSQL's own catalogs hold more than this one), and
+information_schema queries.
 
 The known differences are documented in docs/CATALOG.md: SQLite's views
 are read-only, so information_schema.tables says is_insertable_into NO
@@ -33,6 +35,11 @@ except ImportError as e:
 
 import psycopg  # noqa: E402  (Debian's python3-psycopg)
 from psycopg.types import TypeInfo  # noqa: E402
+
+try:
+    from pgcli.pgexecute import PGExecute  # noqa: E402  (Debian's pgcli)
+except ImportError as e:
+    raise AssertionError("pgcli is missing: install pgcli (scripts/setup.sh --test)") from e
 
 PGJDBC_JAR = os.environ.get("PGWIRE_COMPAT_PGJDBC_JAR") or "/usr/share/java/postgresql.jar"
 
@@ -128,6 +135,27 @@ class CatalogToolsTest(ServerTestCase):
         ours = self.psycopg_answers(self.server.port)
         reference = self.psycopg_answers(_pg["port"])
         self.assertEqual(reference[0], [("books", "r", 4)])
+        self.assertEqual(ours, reference)
+
+    def pgcli_metadata(self, port):
+        e = PGExecute("postgres", "postgres", "", "127.0.0.1", str(port), "")
+        self.addCleanup(e.conn.close)
+
+        def public(rows):
+            return sorted((tuple(r) for r in rows if r[0] == "public"), key=repr)
+        return {
+            "schemata": sorted(e.schemata()), "search_path": e.search_path(),
+            "tables": public(e.tables()), "views": public(e.views()),
+            "table_columns": public(e.table_columns()), "view_columns": public(e.view_columns()),
+            "foreignkeys": sorted(tuple(fk) for fk in e.foreignkeys()),
+            "functions": [f for f in e.functions() if f.schema_name == "public"],
+            "datatypes": sorted(e.datatypes()),
+        }
+
+    def test_pgcli_completion_metadata(self):
+        ours = self.pgcli_metadata(self.server.port)
+        reference = self.pgcli_metadata(_pg["port"])
+        self.assertEqual(len(reference["foreignkeys"]), 1)
         self.assertEqual(ours, reference)
 
     def test_information_schema(self):
