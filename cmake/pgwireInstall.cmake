@@ -2,7 +2,11 @@ include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 set(PGWIRE_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/pgwire)
 
-install(TARGETS pgwire EXPORT pgwireTargets
+set(PGWIRE_INSTALL_TARGETS pgwire)
+if(TARGET pgwire_catalog)
+  list(APPEND PGWIRE_INSTALL_TARGETS pgwire_catalog)
+endif()
+install(TARGETS ${PGWIRE_INSTALL_TARGETS} EXPORT pgwireTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}

@@ -19,6 +19,7 @@
 #include <pgwire/types.hpp>
 
 #include "common.hpp"
+#include "sqlite/catalog.hpp"
 #include "sqlite/copy.hpp"
 #include "sqlite/functions.hpp"
 #include "sqlite/rows.hpp"
@@ -242,6 +243,14 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
   }
 
   asio::awaitable<void> prepare(pgwire::Session& session, pgwire::Statement& stmt) override {
+    if (pgwire::catalog::Catalog::is_catalog_query(stmt.sql)) {  // the catalog's, with SQLite's schema
+      auto w = worker(session);
+      auto describe = [&](sqlite3* db) {
+        catalog_.refresh(db);
+        return commands_.describe(stmt);
+      };
+      if (co_await w->call<bool>(std::move(describe))) co_return;
+    }
     if (commands_.describe(stmt) || pgwire::is_empty_query(stmt.sql)) co_return;
     if (notifications_.describe(stmt.sql, stmt.columns)) co_return;
     if (upper_word(stmt.sql) == "COPY") co_return;  // no columns (NoData); runs at Execute
@@ -327,6 +336,15 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
     // version(), ...) is the library's, and SQLite gets the rest.
     std::shared_ptr<Prepared> home;
     if (portal) home = portal->statement->shared_handle<Prepared>();
+    if (!home && pgwire::catalog::Catalog::is_catalog_query(sql)) {
+      // Catalog queries (psql's \d, driver metadata): the library's catalog,
+      // refreshed from SQLite's schema first, on the worker.
+      auto answer = [&](sqlite3* db) {
+        catalog_.refresh(db);
+        return portal ? commands_.answer(session, *portal) : commands_.answer(session, sql);
+      };
+      if (auto r = co_await w->call<std::optional<pgwire::Response>>(std::move(answer))) co_return std::move(*r);
+    }
     if (!home) {
       if (auto r = portal ? commands_.answer(session, *portal) : commands_.answer(session, sql)) co_return std::move(*r);
       if (auto r = notifications_.answer(session, sql)) co_return std::move(*r);
@@ -346,7 +364,9 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
   }
 
   std::string uri_;
-  pgwire::SessionCommands commands_;  // SET, SHOW, version(), DEALLOCATE, ...
+  // psql's \d and the drivers' metadata queries: SQLite's schema as PostgreSQL's catalog.
+  CatalogRefresher catalog_{std::make_shared<pgwire::catalog::Catalog>()};
+  pgwire::SessionCommands commands_{{.catalog = catalog_.catalog()}};  // SET, SHOW, version(), DEALLOCATE, ...
   pgwire::NotificationHub notifications_;  // LISTEN, UNLISTEN, NOTIFY, pg_notify(), for every session
   std::mutex mutex_;
   std::vector<std::weak_ptr<Worker>> workers_;

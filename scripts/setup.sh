@@ -33,6 +33,8 @@ test_packages=(
   librust-tokio-macros-dev librust-futures-util-dev librust-futures-channel-dev librust-bytes-dev
   librust-chrono-dev librust-serde-json-dev librust-uuid-dev librust-tokio-rustls-dev
   librust-rustls-dev
+  # The catalog layer's tools (tests/server/test_catalog_tools.py).
+  python3-sqlalchemy pgcli
 )
 case "${1:-}" in
   --test) packages+=("${test_packages[@]}") ;;

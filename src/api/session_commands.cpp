@@ -173,7 +173,54 @@ std::optional<bool> boolean(const Term& t) {
 
 // SET [SESSION | LOCAL] name {TO | =} {value[, ...] | DEFAULT}
 // SET [SESSION | LOCAL] TIME ZONE {value | LOCAL | DEFAULT}
+// SET TRANSACTION <modes> / SET SESSION CHARACTERISTICS AS TRANSACTION
+// <modes>: ISOLATION LEVEL ..., READ ONLY | READ WRITE, [NOT] DEFERRABLE
+// (pg_dump sends the first). The modes become the settings PostgreSQL
+// keeps them in: transaction_isolation and transaction_read_only for this
+// transaction, default_transaction_* for the session's next ones.
+std::optional<Response> set_transaction(Session& session, const std::vector<Term>& t, std::size_t i, bool session_default) {
+  std::string prefix = session_default ? "default_" : "";
+  SettingScope scope = session_default ? SettingScope::session : SettingScope::local;
+  while (i < t.size()) {
+    if (is_punct(t, i, ',')) {
+      ++i;
+    } else if (is(t, i, "isolation") && is(t, i + 1, "level")) {
+      i += 2;
+      std::string level;
+      if (is(t, i, "serializable")) {
+        level = "serializable";
+        i += 1;
+      } else if (is(t, i, "repeatable") && is(t, i + 1, "read")) {
+        level = "repeatable read";
+        i += 2;
+      } else if (is(t, i, "read") && (is(t, i + 1, "committed") || is(t, i + 1, "uncommitted"))) {
+        level = "read " + t[i + 1].text;
+        i += 2;
+      } else {
+        return std::nullopt;
+      }
+      session.settings().set(prefix + "transaction_isolation", level, scope);
+    } else if (is(t, i, "read") && (is(t, i + 1, "only") || is(t, i + 1, "write"))) {
+      session.settings().set(prefix + "transaction_read_only", is(t, i + 1, "only") ? "on" : "off", scope);
+      i += 2;
+    } else if (is(t, i, "not") && is(t, i + 1, "deferrable")) {
+      i += 2;
+    } else if (is(t, i, "deferrable")) {
+      ++i;
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (!session_default && !session.in_transaction_block())
+    session.send_notice(ErrorInfo("WARNING", sqlstate::no_active_sql_transaction,
+                                  "SET TRANSACTION can only be used in transaction blocks"));
+  return Response::command("SET");
+}
+
 std::optional<Response> set_command(Session& session, const std::vector<Term>& t) {
+  if (is(t, 1, "transaction")) return set_transaction(session, t, 2, false);
+  if (is(t, 1, "session") && is(t, 2, "characteristics") && is(t, 3, "as") && is(t, 4, "transaction"))
+    return set_transaction(session, t, 5, true);
   std::size_t i = 1;
   SettingScope scope = SettingScope::session;
   if (is(t, i, "session")) {
@@ -233,10 +280,18 @@ std::optional<Response> reset_command(Session& session, const std::vector<Term>&
 std::optional<Response> SessionCommands::answer(Session& session, const Portal& portal) const {
   const std::string& sql = portal.statement->sql;
   if (const auto* q = find_catalog_query(sql)) return api_detail::answer(*q, &portal);
-  return answer(session, std::string_view(sql));
+  if (auto r = answer_own(session, sql)) return r;
+  if (options_.catalog) return options_.catalog->answer(session, portal);
+  return std::nullopt;
 }
 
 std::optional<Response> SessionCommands::answer(Session& session, std::string_view statement) const {
+  if (auto r = answer_own(session, statement)) return r;
+  if (options_.catalog) return options_.catalog->answer(session, statement);
+  return std::nullopt;
+}
+
+std::optional<Response> SessionCommands::answer_own(Session& session, std::string_view statement) const {
   if (const auto* q = find_catalog_query(statement)) {
     // Without a portal there are no parameter values: not answered.
     if (!api_detail::parameter_types(*q).empty()) return std::nullopt;
@@ -253,6 +308,8 @@ std::optional<Response> SessionCommands::answer(Session& session, std::string_vi
   if (is(t, 0, "show") && t.size() >= 2 && t[1].kind == Term::word) {
     std::string name = t[1].text;
     if (is(t, 1, "time") && is(t, 2, "zone")) name = "TimeZone";
+    // SQL's spelling of transaction_isolation (SQLAlchemy asks at connect).
+    if (is(t, 1, "transaction") && is(t, 2, "isolation") && is(t, 3, "level")) name = "transaction_isolation";
     if (name == "all") {
       std::vector<std::vector<std::optional<std::string>>> rows;
       for (const auto& [k, v] : session.parameters()) rows.push_back({k, v, std::string()});
@@ -356,10 +413,22 @@ bool SessionCommands::describe(Statement& stmt) const {
     stmt.columns = api_detail::result_columns(*q);
     return true;
   }
-  return describe(stmt.sql, stmt.columns);
+  if (describe_own(stmt.sql, stmt.columns)) return true;
+  return options_.catalog && options_.catalog->describe(stmt);
 }
 
 bool SessionCommands::describe(std::string_view statement, SchemaPtr& columns) const {
+  if (describe_own(statement, columns)) return true;
+  if (!options_.catalog) return false;
+  Statement stmt;
+  stmt.sql = std::string(statement);
+  if (!options_.catalog->describe(stmt)) return false;
+  if (!stmt.parameter_types.empty()) return false;  // see describe(Statement&)
+  columns = stmt.columns;
+  return true;
+}
+
+bool SessionCommands::describe_own(std::string_view statement, SchemaPtr& columns) const {
   if (const auto* q = find_catalog_query(statement)) {
     if (!api_detail::parameter_types(*q).empty()) return false;  // see describe(Statement&)
     columns = api_detail::result_columns(*q);
@@ -378,6 +447,8 @@ bool SessionCommands::describe(std::string_view statement, SchemaPtr& columns) c
   if (is(t, 0, "show") && t.size() >= 2) {
     if (is(t, 1, "all"))
       columns = make_schema({{"name", oid::text}, {"setting", oid::text}, {"description", oid::text}});
+    else if (is(t, 1, "transaction") && is(t, 2, "isolation"))
+      columns = make_schema({{"transaction_isolation", oid::text}});
     else
       columns = make_schema({{is(t, 1, "time") ? "TimeZone" : t[1].text, oid::text}});
     return true;

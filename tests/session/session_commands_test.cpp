@@ -834,6 +834,20 @@ TEST_CASE("Settings: SET LOCAL outside a transaction block warns 25P01 and chang
   CHECK(s.show("DateStyle") == "ISO, MDY");
 }
 
+TEST_CASE("Settings: SET TRANSACTION sets this transaction's modes, SET SESSION CHARACTERISTICS the defaults") {
+  SettingsSession s;
+  s.q("BEGIN");
+  // pg_dump's first statement after BEGIN.
+  CHECK(s.q("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").messages == V{"C SET", "Z T"});
+  CHECK(s.show("transaction_isolation") == "repeatable read");
+  CHECK(s.show("transaction_read_only") == "on");
+  s.q("COMMIT");
+  CHECK(s.show("transaction_isolation") == "read committed");
+  CHECK(s.q("SET TRANSACTION READ ONLY").messages == V{"N WARNING 25P01", "C SET", "Z I"});
+  CHECK(s.q("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL SERIALIZABLE").messages == V{"C SET", "Z I"});
+  CHECK(s.show("default_transaction_isolation") == "serializable");
+}
+
 TEST_CASE("Settings: set_config(name, value, true) is SET LOCAL; false is SET") {
   SettingsSession s;
   Answer a = s.q("SELECT set_config('DateStyle', 'German', true)");

@@ -32,6 +32,7 @@
 //   prepare(session, stmt):  if (commands.describe(stmt)) co_return;
 //   execute(session, portal): if (auto r = commands.answer(session, portal)) co_return std::move(*r);
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -44,6 +45,19 @@ namespace pgwire {
 struct Statement;  // pgwire/api/extended.hpp
 struct Portal;
 
+// Answers whole statements of its own kind; SessionCommands asks it after
+// its own commands and driver probes. The catalog layer's Catalog
+// (pgwire/catalog/catalog.hpp) is one: it answers catalog queries.
+class StatementAnswerer {
+ public:
+  virtual ~StatementAnswerer() = default;
+  virtual std::optional<Response> answer(Session& session, std::string_view statement) = 0;
+  virtual std::optional<Response> answer(Session& session, const Portal& portal) = 0;
+  // Parse: true when the statement is this answerer's (stmt.columns and
+  // stmt.parameter_types filled).
+  virtual bool describe(Statement& stmt) = 0;
+};
+
 class SessionCommands {
  public:
   struct Options {
@@ -53,6 +67,9 @@ class SessionCommands {
     // Answer BEGIN/START TRANSACTION/COMMIT/END/ROLLBACK/ABORT with the
     // matching transaction status (for products without transactions).
     bool transactions = false;
+    // Answers the catalog queries (psql's \d, driver metadata) that the
+    // commands above do not: e.g. a pgwire::catalog::Catalog. Null: none.
+    std::shared_ptr<StatementAnswerer> catalog;
   };
 
   SessionCommands() = default;
@@ -82,6 +99,9 @@ class SessionCommands {
   bool describe(Statement& stmt) const;
 
  private:
+  std::optional<Response> answer_own(Session& session, std::string_view statement) const;
+  bool describe_own(std::string_view statement, SchemaPtr& columns) const;
+
   Options options_;
 };
 

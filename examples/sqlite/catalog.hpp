@@ -1,0 +1,178 @@
+#pragma once
+// The catalog of sqlite_server: SQLite's own schema (sqlite_master and the
+// table_info / index_list / index_info / foreign_key_list pragmas) described
+// for the library's catalog layer (pgwire/catalog), so that psql's \d, \dt,
+// \di ... show what CREATE TABLE made, with PostgreSQL types.
+//
+// A column's type is its PostgreSQL declaration when the dialect recorded
+// one in the side table pgwire_column_types(table_name, column_name,
+// pg_type, pg_default), else SQLite's declared type read as PostgreSQL
+// reads it (type_from_sql_name: "varchar(20)" is varchar(20), "INTEGER"
+// integer), else text. The side table itself is not shown.
+//
+// All of it runs on the session's worker thread (worker.hpp); Refresher
+// rebuilds the shared catalog only when SQLite's schema_version moved.
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <stdexcept>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <pgwire/catalog/catalog.hpp>
+#include <pgwire/types/oid.hpp>
+
+namespace sqlite_example {
+
+inline constexpr const char* column_types_table = "pgwire_column_types";
+
+namespace catalog_detail {
+
+// Rows of `sql` (one text parameter) as text.
+inline std::vector<std::vector<std::string>> rows(sqlite3* db, const std::string& sql, const std::string& arg = {}) {
+  std::vector<std::vector<std::string>> out;
+  sqlite3_stmt* s = nullptr;
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr) != SQLITE_OK) {
+    sqlite3_finalize(s);
+    return out;
+  }
+  if (sqlite3_bind_parameter_count(s) > 0) sqlite3_bind_text(s, 1, arg.c_str(), -1, SQLITE_TRANSIENT);
+  while (sqlite3_step(s) == SQLITE_ROW) {
+    std::vector<std::string> row;
+    for (int i = 0; i < sqlite3_column_count(s); ++i) {
+      const auto* t = sqlite3_column_text(s, i);
+      row.emplace_back(t ? reinterpret_cast<const char*>(t) : "\x01");  // \x01: NULL
+    }
+    out.push_back(std::move(row));
+  }
+  sqlite3_finalize(s);
+  return out;
+}
+
+inline bool is_null(const std::string& v) { return v == "\x01"; }
+
+inline char fk_action(const std::string& a) {
+  if (a == "CASCADE") return 'c';
+  if (a == "SET NULL") return 'n';
+  if (a == "SET DEFAULT") return 'd';
+  if (a == "RESTRICT") return 'r';
+  return 'a';
+}
+
+}  // namespace catalog_detail
+
+// SQLite's schema as the catalog layer's Description.
+inline pgwire::catalog::Description describe_sqlite(sqlite3* db) {
+  using namespace catalog_detail;
+  pgwire::catalog::Description d;
+  d.database = "postgres";
+  d.owner = "postgres";
+  std::map<std::pair<std::string, std::string>, std::pair<std::string, std::string>> declared;
+  if (!rows(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1", column_types_table).empty())
+    for (auto& r : rows(db, std::string("SELECT table_name, column_name, pg_type, pg_default FROM ") + column_types_table))
+      declared[{r[0], r[1]}] = {is_null(r[2]) ? "" : r[2], is_null(r[3]) ? "\x01" : r[3]};
+
+  // In creation order, as PostgreSQL's OIDs (and unordered catalog scans) go.
+  auto objects = rows(db,
+                      "SELECT type, name, sql FROM sqlite_master WHERE type IN ('table', 'view') "
+                      "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name <> ?1 ORDER BY rowid",
+                      column_types_table);
+  for (auto& o : objects) {
+    pgwire::catalog::TableInfo t;
+    t.name = o[1];
+    bool view = o[0] == "view";
+    if (view) {
+      t.kind = pgwire::catalog::TableInfo::Kind::view;
+      std::string sql = is_null(o[2]) ? "" : o[2];
+      std::string upper = sql;
+      for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      auto as = upper.find(" AS ");
+      t.view_definition = as == std::string::npos ? sql : " " + sql.substr(as + 4) + ";";
+    }
+    std::vector<std::pair<int, std::string>> pk;
+    for (auto& c : rows(db, "SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info(?1)", t.name)) {
+      pgwire::catalog::ColumnInfo col;
+      col.name = c[0];
+      std::string decl = is_null(c[1]) ? "" : c[1];
+      std::string dflt = is_null(c[3]) ? "\x01" : c[3];
+      if (auto it = declared.find({t.name, col.name}); it != declared.end()) {
+        if (!it->second.first.empty()) decl = it->second.first;
+        dflt = it->second.second;
+      }
+      col.type = pgwire::type_from_sql_name(decl);
+      col.typmod = col.type ? pgwire::catalog::typmod_from_sql_name(decl) : -1;
+      if (col.type == 0) col.type = pgwire::oid::text;
+      col.not_null = c[2] == "1";
+      if (!is_null(dflt)) col.default_expr = dflt;
+      if (!view && c[4] != "0") {
+        pk.emplace_back(std::stoi(c[4]), col.name);
+        col.not_null = true;  // as PostgreSQL's PRIMARY KEY
+      }
+      t.columns.push_back(std::move(col));
+    }
+    std::sort(pk.begin(), pk.end());
+    for (auto& [n, name] : pk) t.primary_key.push_back(name);
+    if (!view) {
+      for (auto& ix : rows(db, "SELECT name, \"unique\", origin FROM pragma_index_list(?1) ORDER BY name", t.name)) {
+        if (ix[2] == "pk") continue;  // the primary key's own index (PostgreSQL's <table>_pkey)
+        std::vector<std::string> columns;
+        bool expression = false;
+        for (auto& c : rows(db, "SELECT name FROM pragma_index_info(?1) ORDER BY seqno", ix[0])) {
+          if (is_null(c[0])) expression = true;
+          columns.push_back(c[0]);
+        }
+        if (expression || columns.empty()) continue;  // expression indexes: not described
+        if (ix[2] == "u") {
+          t.uniques.push_back({"", columns});
+        } else {
+          t.indexes.push_back({ix[0], columns, ix[1] == "1"});
+        }
+      }
+      std::map<int, pgwire::catalog::ForeignKeyInfo> fks;
+      for (auto& f : rows(db, "SELECT id, \"table\", \"from\", \"to\", on_update, on_delete FROM "
+                              "pragma_foreign_key_list(?1) ORDER BY id, seq", t.name)) {
+        auto& fk = fks[std::stoi(f[0])];
+        fk.ref_table = f[1];
+        fk.columns.push_back(f[2]);
+        if (!is_null(f[3])) fk.ref_columns.push_back(f[3]);
+        fk.on_update = fk_action(f[4]);
+        fk.on_delete = fk_action(f[5]);
+      }
+      for (auto& [id, fk] : fks) t.foreign_keys.push_back(std::move(fk));
+    }
+    d.tables.push_back(std::move(t));
+  }
+  return d;
+}
+
+// Keeps the shared catalog in step with SQLite's schema: call refresh(db)
+// on a worker before a catalog query (cheap when nothing changed).
+class CatalogRefresher {
+ public:
+  explicit CatalogRefresher(std::shared_ptr<pgwire::catalog::Catalog> catalog) : catalog_(std::move(catalog)) {}
+
+  void refresh(sqlite3* db) {
+    auto version = catalog_detail::rows(db, "PRAGMA schema_version");
+    long long v = version.empty() ? -1 : std::stoll(version[0][0]);
+    if (v == version_.load()) return;
+    try {
+      catalog_->update(describe_sqlite(db));
+      version_ = v;
+    } catch (const std::exception&) {
+      // A schema the catalog cannot describe (a key on a missing column):
+      // the previous description stays.
+    }
+  }
+  const std::shared_ptr<pgwire::catalog::Catalog>& catalog() const { return catalog_; }
+
+ private:
+  std::shared_ptr<pgwire::catalog::Catalog> catalog_;
+  std::atomic<long long> version_{-2};
+};
+
+}  // namespace sqlite_example

@@ -1,0 +1,78 @@
+#pragma once
+// The catalog layer: PostgreSQL's catalog for a product that has none.
+//
+// A product describes its schema (description.hpp); the Catalog builds
+// pg_catalog's relations from it (pg_class, pg_attribute, pg_type,
+// pg_index, pg_constraint, pg_proc, pg_namespace, pg_database, pg_roles,
+// information_schema.tables/columns, ...) in an in-memory SQLite database
+// and answers introspection queries by evaluating them there: psql's \d
+// family, driver metadata queries. PostgreSQL-only syntax is rewritten and
+// the functions those queries call are registered (docs/CATALOG.md lists
+// them). The product opts in with one call, next to its session commands:
+//
+//   auto catalog = std::make_shared<pgwire::catalog::Catalog>(description);
+//   pgwire::SessionCommands commands({.catalog = catalog});
+//   // commands.answer(...) now answers catalog queries too
+//
+// and calls update() when its schema changes (after DDL). All methods are
+// thread-safe; a query holds the catalog's lock while SQLite evaluates it
+// (in memory: no I/O, microseconds for a psql query).
+//
+// Optional: link pgwire::catalog (built when SQLite3 is found).
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "pgwire/api/session_commands.hpp"
+#include "pgwire/catalog/description.hpp"
+
+namespace pgwire::catalog {
+
+class Catalog final : public StatementAnswerer {
+ public:
+  explicit Catalog(Description description = {});
+  ~Catalog() override;
+  Catalog(const Catalog&) = delete;
+  Catalog& operator=(const Catalog&) = delete;
+
+  // Replaces the description (the relations are rebuilt). Throws
+  // std::runtime_error for a description that contradicts itself (a key
+  // on a column that does not exist).
+  void update(Description description);
+  Description description() const;
+
+  // True for a statement that reads the catalog: a SELECT / WITH / VALUES
+  // naming pg_catalog, information_schema, a pg_catalog relation (pg_class,
+  // pg_roles, ...) or a catalog function (format_type, pg_get_*, ...).
+  static bool is_catalog_query(std::string_view sql);
+
+  // The result of a catalog query, nullopt for other statements. A catalog
+  // query the engine cannot evaluate gives 0A000 (feature_not_supported)
+  // with the reason in DETAIL.
+  std::optional<Response> answer(Session& session, std::string_view statement) override;
+  // Execute: the same, with the portal's parameters and result formats.
+  std::optional<Response> answer(Session& session, const Portal& portal) override;
+  // Parse: for a catalog query, fills the parameter types it infers and the
+  // result columns, and returns true.
+  bool describe(Statement& stmt) override;
+
+  // A catalog query outside a session (tests, tools): columns and text values.
+  struct Result {
+    Schema columns;
+    std::vector<std::vector<std::optional<std::string>>> rows;
+  };
+  // Throws PgError as answer() reports it.
+  Result query(std::string_view sql, const std::vector<std::optional<std::string>>& parameters = {},
+               const std::string& user = "", const std::string& database = "");
+
+ private:
+  struct Engine;
+  mutable std::mutex mutex_;
+  std::unique_ptr<Engine> engine_;
+};
+
+}  // namespace pgwire::catalog

@@ -1,0 +1,494 @@
+// The PostgreSQL functions of catalog queries, as SQLite functions over the
+// catalog's Snapshot (functions.hpp).
+
+#include "functions.hpp"
+
+#include <regex>
+
+#include <fmt/format.h>
+
+#include "catalog_types.hpp"
+#include "function_support.hpp"
+#include "pgwire/types/oid.hpp"
+
+namespace pgwire::catalog_detail {
+
+namespace {
+
+// "schema.name", "\"Name\"" -> (schema, name), folded as PostgreSQL folds identifiers.
+std::pair<std::string, std::string> parse_qualified(std::string_view s) {
+  std::vector<std::string> parts;
+  std::string cur;
+  bool quoted = false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < s.size() && s[i + 1] == '"') {
+        cur += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        cur += c;
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == '.') {
+      parts.push_back(cur);
+      cur.clear();
+    } else {
+      cur += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    }
+  }
+  parts.push_back(cur);
+  if (parts.size() == 1) return {"", parts[0]};
+  return {parts[parts.size() - 2], parts.back()};
+}
+
+bool on_search_path(Oid nsp) { return nsp == pg_catalog_namespace || nsp == public_namespace; }
+
+std::optional<Oid> lookup_class(const Snapshot& s, std::string_view name) {
+  auto [schema, rel] = parse_qualified(name);
+  for (const auto& [o, c] : s.classes) {
+    if (c.name != rel) continue;
+    auto nsp = s.namespaces.find(c.nsp);
+    if (schema.empty() ? on_search_path(c.nsp) : (nsp != s.namespaces.end() && nsp->second == schema)) return o;
+  }
+  return std::nullopt;
+}
+
+void reg_cast(sqlite3_context* c, int argc, sqlite3_value** argv, unsigned sub) {
+  if (argc < 1 || is_null(argv[0])) return sqlite3_result_null(c);
+  const auto& s = snap(c);
+  std::optional<std::int64_t> value = integer(argv[0]);
+  if (!value) {
+    std::string name = text(argv[0]);
+    std::optional<Oid> found;
+    const char* what = "relation";
+    switch (sub) {
+      case sub_regclass: found = lookup_class(s, name); break;
+      case sub_regtype: {
+        what = "type";
+        Oid t = type_from_sql_name(name);
+        if (t == 0)
+          if (const auto* ct = find_catalog_type(parse_qualified(name).second)) t = ct->oid;
+        if (t == 0)
+          for (const auto& [o, n] : s.type_names)
+            if (n == parse_qualified(name).second) t = o;
+        if (t != 0) found = t;
+        break;
+      }
+      case sub_regproc: {
+        what = "function";
+        auto n = parse_qualified(name).second;
+        if (auto paren = n.find('('); paren != std::string::npos) n.resize(paren);
+        for (const auto& [o, p] : s.procs)
+          if (p.name == n) found = o;
+        break;
+      }
+      case sub_regnamespace: {
+        what = "schema";
+        for (const auto& [o, n] : s.namespaces)
+          if (n == parse_qualified(name).second) found = o;
+        break;
+      }
+      case sub_regrole: {
+        what = "role";
+        for (const auto& [o, n] : s.roles)
+          if (n == parse_qualified(name).second) found = o;
+        break;
+      }
+    }
+    if (!found) {
+      auto message = fmt::format("{} \"{}\" does not exist", what, name);
+      return sqlite3_result_error(c, message.c_str(), -1);
+    }
+    value = *found;
+  }
+  sqlite3_result_int64(c, *value);
+  sqlite3_result_subtype(c, sub);
+}
+
+void to_text(sqlite3_context* c, int, sqlite3_value** argv) {
+  sqlite3_value* v = argv[0];
+  if (is_null(v)) return sqlite3_result_null(c);
+  if (Oid t = subtype_type(sqlite3_value_subtype(v)); t != 0) {
+    if (auto n = integer(v)) return result(c, reg_name(snap(c), t, *n));
+  }
+  if (sqlite3_value_type(v) == SQLITE_FLOAT) return result(c, fmt::format("{}", sqlite3_value_double(v)));
+  result(c, text(v));
+}
+
+void to_integer(sqlite3_context* c, int, sqlite3_value** argv) {
+  if (is_null(argv[0])) return sqlite3_result_null(c);
+  if (auto n = integer(argv[0])) return sqlite3_result_int64(c, *n);
+  auto message = fmt::format("invalid input syntax for type integer: \"{}\"", text(argv[0]));
+  sqlite3_result_error(c, message.c_str(), -1);
+}
+
+void to_bool(sqlite3_context* c, int, sqlite3_value** argv) {
+  if (is_null(argv[0])) return sqlite3_result_null(c);
+  if (sqlite3_value_type(argv[0]) == SQLITE_TEXT) {
+    auto s = text(argv[0]);
+    char f = s.empty() ? 'f' : static_cast<char>(s[0] | 0x20);
+    return result_bool(c, f == 't' || f == 'y' || f == '1' || s == "on" || s == "ON");
+  }
+  result_bool(c, sqlite3_value_int64(argv[0]) != 0);
+}
+
+void identity(sqlite3_context* c, int, sqlite3_value** argv) { sqlite3_result_value(c, argv[0]); }
+
+void regexp(sqlite3_context* c, int, sqlite3_value** argv) {
+  if (is_null(argv[0]) || is_null(argv[1])) return sqlite3_result_null(c);
+  auto* re = static_cast<std::regex*>(sqlite3_get_auxdata(c, 0));
+  if (re == nullptr) {
+    std::string pattern = text(argv[0]);
+    auto flags = std::regex::ECMAScript;
+    if (!pattern.empty() && pattern[0] == '\x01') {
+      pattern.erase(0, 1);
+      flags |= std::regex::icase;
+    }
+    try {
+      re = new std::regex(pattern, flags);
+    } catch (const std::regex_error&) {
+      auto message = fmt::format("invalid regular expression: {}", pattern);
+      return sqlite3_result_error(c, message.c_str(), -1);
+    }
+    sqlite3_set_auxdata(c, 0, re, [](void* p) { delete static_cast<std::regex*>(p); });
+  }
+  result_bool(c, std::regex_search(text(argv[1]), *re));
+}
+
+void format_type_fn(sqlite3_context* c, int, sqlite3_value** argv) {
+  if (is_null(argv[0])) return sqlite3_result_null(c);
+  auto type = static_cast<Oid>(sqlite3_value_int64(argv[0]));
+  auto typmod = is_null(argv[1]) ? -1 : static_cast<std::int32_t>(sqlite3_value_int64(argv[1]));
+  const auto& s = snap(c);
+  if (auto it = s.type_names.find(type); it != s.type_names.end()) {
+    auto nsp = s.type_namespaces.at(type);
+    bool array = it->second.starts_with("_");  // a row type's array: books[]
+    std::string name = quote_ident(array ? it->second.substr(1) : it->second);
+    if (!on_search_path(nsp)) name = quote_ident(s.namespaces.at(nsp)) + "." + name;
+    return result(c, array ? name + "[]" : name);
+  }
+  result(c, format_type(type, typmod));
+}
+
+template <class Map>
+void lookup_text(sqlite3_context* c, sqlite3_value* v, const Map& m) {
+  if (is_null(v)) return sqlite3_result_null(c);
+  auto n = integer(v);
+  if (!n) return sqlite3_result_null(c);
+  auto it = m.find(static_cast<Oid>(*n));
+  if (it == m.end()) return sqlite3_result_null(c);
+  result(c, it->second);
+}
+
+void get_userbyid(sqlite3_context* c, int, sqlite3_value** argv) {
+  if (is_null(argv[0])) return sqlite3_result_null(c);
+  auto o = static_cast<Oid>(sqlite3_value_int64(argv[0]));
+  const auto& roles = snap(c).roles;
+  auto it = roles.find(o);
+  result(c, it != roles.end() ? it->second : fmt::format("unknown (OID={})", o));
+}
+
+void table_is_visible(sqlite3_context* c, int, sqlite3_value** argv) {
+  if (is_null(argv[0])) return sqlite3_result_null(c);
+  const auto& classes = snap(c).classes;
+  auto it = classes.find(static_cast<Oid>(sqlite3_value_int64(argv[0])));
+  if (it == classes.end()) return sqlite3_result_null(c);
+  result_bool(c, on_search_path(it->second.nsp));
+}
+
+void type_is_visible(sqlite3_context* c, int, sqlite3_value** argv) {
+  if (is_null(argv[0])) return sqlite3_result_null(c);
+  auto o = static_cast<Oid>(sqlite3_value_int64(argv[0]));
+  const auto& s = snap(c);
+  if (auto it = s.type_namespaces.find(o); it != s.type_namespaces.end()) return result_bool(c, on_search_path(it->second));
+  result_bool(c, find_catalog_type(o) != nullptr);
+}
+
+void function_is_visible(sqlite3_context* c, int, sqlite3_value** argv) {
+  if (is_null(argv[0])) return sqlite3_result_null(c);
+  const auto& procs = snap(c).procs;
+  auto it = procs.find(static_cast<Oid>(sqlite3_value_int64(argv[0])));
+  result_bool(c, it != procs.end() && on_search_path(it->second.nsp));
+}
+
+void get_expr(sqlite3_context* c, int, sqlite3_value** argv) {
+  if (is_null(argv[0])) return sqlite3_result_null(c);
+  result(c, text(argv[0]));
+}
+
+void get_indexdef(sqlite3_context* c, int argc, sqlite3_value** argv) {
+  if (is_null(argv[0])) return sqlite3_result_null(c);
+  const auto& s = snap(c);
+  auto o = static_cast<Oid>(sqlite3_value_int64(argv[0]));
+  if (argc >= 2 && !is_null(argv[1]) && sqlite3_value_int64(argv[1]) > 0) {
+    auto it = s.index_columns.find(o);
+    auto k = static_cast<std::size_t>(sqlite3_value_int64(argv[1]));
+    if (it == s.index_columns.end() || k > it->second.size()) return sqlite3_result_null(c);
+    return result(c, quote_ident(it->second[k - 1]));
+  }
+  lookup_text(c, argv[0], s.index_defs);
+}
+
+void get_constraintdef(sqlite3_context* c, int, sqlite3_value** argv) {
+  lookup_text(c, argv[0], snap(c).constraint_defs);
+}
+
+void get_viewdef(sqlite3_context* c, int, sqlite3_value** argv) {
+  if (is_null(argv[0])) return sqlite3_result_null(c);
+  const auto& s = snap(c);
+  auto n = integer(argv[0]);
+  if (!n) {
+    auto found = lookup_class(s, text(argv[0]));
+    if (!found) return sqlite3_result_null(c);
+    n = *found;
+  }
+  auto it = s.view_defs.find(static_cast<Oid>(*n));
+  if (it == s.view_defs.end()) return sqlite3_result_null(c);
+  result(c, it->second);
+}
+
+void function_result(sqlite3_context* c, int, sqlite3_value** argv) {
+  if (is_null(argv[0])) return sqlite3_result_null(c);
+  const auto& procs = snap(c).procs;
+  auto it = procs.find(static_cast<Oid>(sqlite3_value_int64(argv[0])));
+  if (it == procs.end() || it->second.result.empty()) return sqlite3_result_null(c);
+  result(c, it->second.result);
+}
+
+void function_arguments(sqlite3_context* c, int, sqlite3_value** argv) {
+  if (is_null(argv[0])) return sqlite3_result_null(c);
+  const auto& procs = snap(c).procs;
+  auto it = procs.find(static_cast<Oid>(sqlite3_value_int64(argv[0])));
+  if (it == procs.end()) return sqlite3_result_null(c);
+  result(c, it->second.arguments);
+}
+
+Oid catalog_oid(std::string_view name) {
+  if (name == "pg_class") return pg_class_oid;
+  if (name == "pg_proc") return pg_proc_oid;
+  if (name == "pg_type") return pg_type_oid;
+  if (name == "pg_namespace") return pg_namespace_oid;
+  if (name == "pg_constraint") return pg_constraint_oid;
+  if (name == "pg_database") return pg_database_oid;
+  return 0;
+}
+
+void obj_description(sqlite3_context* c, int argc, sqlite3_value** argv) {
+  if (is_null(argv[0])) return sqlite3_result_null(c);
+  auto o = static_cast<Oid>(sqlite3_value_int64(argv[0]));
+  Oid cls = argc >= 2 && !is_null(argv[1]) ? catalog_oid(parse_qualified(text(argv[1])).second) : 0;
+  for (const auto& [key, comment] : snap(c).comments) {
+    auto [objoid, classoid, subid] = key;
+    if (objoid == o && subid == 0 && (cls == 0 || classoid == cls)) return result(c, comment);
+  }
+  sqlite3_result_null(c);
+}
+
+void col_description(sqlite3_context* c, int, sqlite3_value** argv) {
+  if (is_null(argv[0]) || is_null(argv[1])) return sqlite3_result_null(c);
+  auto key = std::make_tuple(static_cast<Oid>(sqlite3_value_int64(argv[0])), pg_class_oid,
+                             static_cast<int>(sqlite3_value_int64(argv[1])));
+  const auto& comments = snap(c).comments;
+  auto it = comments.find(key);
+  if (it == comments.end()) return sqlite3_result_null(c);
+  result(c, it->second);
+}
+
+void encoding_to_char(sqlite3_context* c, int, sqlite3_value** argv) {
+  if (is_null(argv[0])) return sqlite3_result_null(c);
+  auto e = sqlite3_value_int64(argv[0]);
+  result(c, e == 6 ? "UTF8" : e == 0 ? "SQL_ASCII" : "");
+}
+
+void always_true(sqlite3_context* c, int, sqlite3_value**) { result_bool(c, true); }
+void always_false(sqlite3_context* c, int, sqlite3_value**) { result_bool(c, false); }
+void always_null(sqlite3_context* c, int, sqlite3_value**) { sqlite3_result_null(c); }
+void always_zero(sqlite3_context* c, int, sqlite3_value**) { sqlite3_result_int64(c, 0); }
+void empty_json(sqlite3_context* c, int, sqlite3_value**) { result(c, "[]"); }
+void empty_text(sqlite3_context* c, int, sqlite3_value**) { result(c, ""); }
+
+void size_pretty(sqlite3_context* c, int, sqlite3_value** argv) {
+  if (is_null(argv[0])) return sqlite3_result_null(c);
+  auto n = sqlite3_value_int64(argv[0]);
+  result(c, n < 10240 ? fmt::format("{} bytes", n) : fmt::format("{} kB", (n + 512) / 1024));
+}
+
+void quote_ident_fn(sqlite3_context* c, int, sqlite3_value** argv) {
+  if (is_null(argv[0])) return sqlite3_result_null(c);
+  result(c, quote_ident(text(argv[0])));
+}
+
+void current_user(sqlite3_context* c, int, sqlite3_value**) { result(c, ctx(c).user); }
+void current_database(sqlite3_context* c, int, sqlite3_value**) { result(c, ctx(c).database); }
+void current_schema(sqlite3_context* c, int, sqlite3_value**) { result(c, "public"); }
+void current_schemas(sqlite3_context* c, int, sqlite3_value** argv) {
+  bool implicit = !is_null(argv[0]) && sqlite3_value_int64(argv[0]) != 0;
+  result(c, implicit ? "{pg_catalog,public}" : "{public}");
+}
+void version(sqlite3_context* c, int, sqlite3_value**) { result(c, ctx(c).version); }
+void backend_pid(sqlite3_context* c, int, sqlite3_value**) { sqlite3_result_int(c, ctx(c).backend_pid); }
+
+void concat(sqlite3_context* c, int argc, sqlite3_value** argv) {
+  std::string out;
+  for (int i = 0; i < argc; ++i)
+    if (!is_null(argv[i])) out += text(argv[i]);
+  result(c, out);
+}
+
+void left(sqlite3_context* c, int, sqlite3_value** argv) {
+  if (is_null(argv[0]) || is_null(argv[1])) return sqlite3_result_null(c);
+  auto s = text(argv[0]);
+  auto n = sqlite3_value_int64(argv[1]);
+  if (n < 0) n = std::max<std::int64_t>(0, static_cast<std::int64_t>(s.size()) + n);
+  result(c, s.substr(0, static_cast<std::size_t>(n)));
+}
+
+void information_schema_type(sqlite3_context* c, int, sqlite3_value** argv) {
+  if (is_null(argv[0])) return sqlite3_result_null(c);
+  auto o = static_cast<Oid>(sqlite3_value_int64(argv[0]));
+  const auto* t = find_catalog_type(o);
+  if (t == nullptr) return result(c, "USER-DEFINED");
+  if (t->category == 'A') return result(c, "ARRAY");
+  result(c, format_type(o, -1));
+}
+
+}  // namespace
+
+std::string reg_name(const Snapshot& s, Oid type, std::int64_t value) {
+  auto o = static_cast<Oid>(value);
+  if (value == 0 && type != catoid::regclass) return "-";
+  switch (type) {
+    case catoid::regclass: {
+      auto it = s.classes.find(o);
+      if (it == s.classes.end()) return std::to_string(value);
+      if (on_search_path(it->second.nsp)) return quote_ident(it->second.name);
+      return quote_ident(s.namespaces.at(it->second.nsp)) + "." + quote_ident(it->second.name);
+    }
+    case catoid::regtype: {
+      if (auto it = s.type_names.find(o); it != s.type_names.end()) return quote_ident(it->second);
+      return find_catalog_type(o) ? format_type(o, -1) : std::to_string(value);
+    }
+    case catoid::regproc:
+    case catoid::regprocedure: {
+      auto it = s.procs.find(o);
+      return it == s.procs.end() ? std::to_string(value) : quote_ident(it->second.name);
+    }
+    case catoid::regnamespace: {
+      auto it = s.namespaces.find(o);
+      return it == s.namespaces.end() ? std::to_string(value) : quote_ident(it->second);
+    }
+    case catoid::regrole: {
+      auto it = s.roles.find(o);
+      return it == s.roles.end() ? std::to_string(value) : quote_ident(it->second);
+    }
+    default: return std::to_string(value);
+  }
+}
+
+void register_functions(sqlite3* db, FunctionContext* c) {
+  // Casts: pgw_to_<typname>.
+  for (const auto& t : catalog_types()) {
+    std::string name = "pgw_to_" + std::string(t.name);
+    Fn fn = identity;
+    switch (t.oid) {
+      case catoid::regclass:
+        fn = [](sqlite3_context* x, int n, sqlite3_value** v) { reg_cast(x, n, v, sub_regclass); };
+        break;
+      case catoid::regtype:
+        fn = [](sqlite3_context* x, int n, sqlite3_value** v) { reg_cast(x, n, v, sub_regtype); };
+        break;
+      case catoid::regproc:
+      case catoid::regprocedure:
+        fn = [](sqlite3_context* x, int n, sqlite3_value** v) { reg_cast(x, n, v, sub_regproc); };
+        break;
+      case catoid::regnamespace:
+        fn = [](sqlite3_context* x, int n, sqlite3_value** v) { reg_cast(x, n, v, sub_regnamespace); };
+        break;
+      case catoid::regrole:
+        fn = [](sqlite3_context* x, int n, sqlite3_value** v) { reg_cast(x, n, v, sub_regrole); };
+        break;
+      case oid::text:
+      case oid::name:
+      case oid::varchar:
+      case oid::bpchar:
+      case oid::char_: fn = to_text; break;
+      case oid::int2:
+      case oid::int4:
+      case oid::int8:
+      case oid::oid:
+      case catoid::xid:
+      case catoid::cid: fn = to_integer; break;
+      case oid::bool_: fn = to_bool; break;
+      default: break;
+    }
+    add(db, name.c_str(), 1, fn, c);
+  }
+  add(db, "regexp", 2, regexp, c);
+  add(db, "format_type", 2, format_type_fn, c);
+  add(db, "pg_get_userbyid", 1, get_userbyid, c);
+  add(db, "pg_table_is_visible", 1, table_is_visible, c);
+  add(db, "pg_type_is_visible", 1, type_is_visible, c);
+  add(db, "pg_function_is_visible", 1, function_is_visible, c);
+  for (int n : {1, 2, 3}) {
+    add(db, "pg_get_expr", n, get_expr, c);
+    add(db, "pg_get_indexdef", n, get_indexdef, c);
+  }
+  for (int n : {1, 2}) {
+    add(db, "pg_get_constraintdef", n, get_constraintdef, c);
+    add(db, "pg_get_viewdef", n, get_viewdef, c);
+    add(db, "obj_description", n, obj_description, c);
+    add(db, "pg_get_triggerdef", n, always_null, c);
+    add(db, "pg_get_serial_sequence", n, always_null, c);
+    add(db, "pg_relation_size", n, always_zero, c);
+  }
+  for (int n : {1, 2}) add(db, "pg_get_ruledef", n, always_null, c);
+  add(db, "pg_database_size", 1, always_zero, c);
+  add(db, "pg_tablespace_size", 1, always_zero, c);
+  add(db, "pg_tablespace_location", 1, empty_text, c);
+  add(db, "pg_get_function_result", 1, function_result, c);
+  add(db, "pg_get_function_arguments", 1, function_arguments, c);
+  add(db, "pg_get_function_identity_arguments", 1, function_arguments, c);
+  add(db, "pg_get_statisticsobjdef_columns", 1, always_null, c);
+  add(db, "col_description", 2, col_description, c);
+  add(db, "shobj_description", 2, always_null, c);
+  add(db, "pg_encoding_to_char", 1, encoding_to_char, c);
+  for (const char* name : {"has_table_privilege", "has_schema_privilege", "has_database_privilege",
+                           "has_function_privilege", "has_column_privilege", "pg_has_role", "has_any_column_privilege",
+                           "has_sequence_privilege", "has_type_privilege"})
+    for (int n : {2, 3, 4}) add(db, name, n, always_true, c);
+  for (const char* name : {"pg_conversion_is_visible", "pg_ts_config_is_visible", "pg_operator_is_visible",
+                           "pg_collation_is_visible", "pg_opclass_is_visible", "pg_opfamily_is_visible",
+                           "pg_ts_dict_is_visible", "pg_ts_parser_is_visible", "pg_ts_template_is_visible",
+                           "pg_statistics_obj_is_visible"})
+    add(db, name, 1, always_true, c);
+  add(db, "pg_relation_is_publishable", 1, always_false, c);
+  add(db, "pg_is_in_recovery", 0, always_false, c);
+  add(db, "pg_partition_ancestors", 1, always_null, c);
+  for (const char* name : {"pg_total_relation_size", "pg_table_size", "pg_indexes_size"})
+    add(db, name, 1, always_zero, c);
+  add(db, "pg_size_pretty", 1, size_pretty, c);
+  add(db, "quote_ident", 1, quote_ident_fn, c);
+  add(db, "pgw_current_user", 0, current_user, c);
+  add(db, "current_database", 0, current_database, c);
+  add(db, "current_schema", 0, current_schema, c);
+  add(db, "current_schemas", 1, current_schemas, c);
+  add(db, "version", 0, version, c);
+  // Privileges are not described: the default ACL is empty (no GRANT to dump).
+  add(db, "acldefault", 2, [](sqlite3_context* x, int, sqlite3_value**) { result(x, "{}"); }, c);
+  // Settings are SessionCommands': here only for queries over pg_settings
+  // rows, whose value it returns (pg_dump asks for settings this catalog lacks).
+  add(db, "set_config", 3, [](sqlite3_context* x, int, sqlite3_value** v) { sqlite3_result_value(x, v[1]); }, c);
+  add(db, "pg_backend_pid", 0, backend_pid, c);
+  add(db, "concat", -1, concat, c);
+  add(db, "left", 2, left, c);
+  add(db, "pgw_srf_pg_partition_ancestors", 1, empty_json, c);
+  add(db, "pgw_srf_pg_get_keywords", 0, empty_json, c);
+  add(db, "pgw_information_schema_type", 1, information_schema_type, c);
+  register_array_functions(db, c);
+}
+
+}  // namespace pgwire::catalog_detail

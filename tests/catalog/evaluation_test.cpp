@@ -1,0 +1,103 @@
+// The catalog engine on PostgreSQL constructs one by one: reg* casts, arrays,
+// ANY, set-returning functions, regular expressions, parameters, routing,
+// errors, updates.
+
+#include <catch2/catch.hpp>
+
+#include "pgwire/catalog/catalog.hpp"
+
+using pgwire::catalog::Builder;
+using pgwire::catalog::Catalog;
+namespace oid = pgwire::oid;
+using Row = std::vector<std::optional<std::string>>;
+using Rows = std::vector<Row>;
+
+namespace {
+
+Catalog make() {
+  return Catalog(Builder()
+                     .schema("sales")
+                     .table("books")
+                     .column("id", oid::int4).primary_key()
+                     .table("orders", "sales")
+                     .column("id", oid::int8).primary_key()
+                     .column("book_id", oid::int4).references("books", "id")
+                     .build());
+}
+
+std::string sqlstate_of(Catalog& c, const std::string& sql) {
+  try {
+    c.query(sql);
+  } catch (const pgwire::PgError& e) {
+    return e.info().code;
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("reg* casts look names up and print names; ::text of a regclass is its name") {
+  Catalog c = make();
+  auto oid_of_books = c.query("SELECT oid FROM pg_class WHERE relname = 'books'").rows.at(0).at(0);
+  CHECK(c.query("SELECT 'books'::regclass::oid").rows == Rows{{oid_of_books}});
+  auto r = c.query("SELECT 'books'::pg_catalog.regclass, 'sales.orders'::regclass, 'int4'::regtype, 'sales'::regnamespace");
+  CHECK(r.rows == Rows{{"books", "sales.orders", "integer", "sales"}});  // sales is not on the search path
+  CHECK(r.columns[0].type == 2205);
+  CHECK(c.query("SELECT c.oid::regclass::text FROM pg_class c WHERE c.relname = 'orders'").rows == Rows{{"sales.orders"}});
+  CHECK(sqlstate_of(c, "SELECT 'nope'::regclass") == "42P01");
+}
+
+TEST_CASE("arrays, ANY, ARRAY(subquery), subscripts, set-returning functions") {
+  Catalog c = make();
+  CHECK(c.query("SELECT ARRAY[1, 2, 3], array_to_string(ARRAY['a', 'b c'], '-'), 2 = ANY(ARRAY[1, 2])").rows ==
+        Rows{{"{1,2,3}", "a-b c", "t"}});
+  CHECK(c.query("SELECT ARRAY(SELECT relname FROM pg_class WHERE relname IN ('books', 'orders') ORDER BY 1)").rows ==
+        Rows{{"{books,orders}"}});
+  CHECK(c.query("SELECT ARRAY(SELECT relname FROM pg_class WHERE false)").rows == Rows{{"{}"}});
+  CHECK(c.query("SELECT x FROM generate_series(1, 3) x").rows == Rows{{"1"}, {"2"}, {"3"}});
+  CHECK(c.query("SELECT a.v, a.n FROM unnest(ARRAY['p', 'q']) WITH ORDINALITY AS a(v, n)").rows ==
+        Rows{{"p", "1"}, {"q", "2"}});
+  // int2vector counts from 0, arrays from 1.
+  CHECK(c.query("SELECT i.indkey[0], con.conkey[1] FROM pg_index i, pg_constraint con "
+                "WHERE con.conindid = i.indexrelid AND con.contype = 'p' AND con.conname = 'books_pkey'")
+            .rows == Rows{{"1", "1"}});
+}
+
+TEST_CASE("regular expressions, E strings, LIKE escapes, COLLATE, OPERATOR()") {
+  Catalog c = make();
+  CHECK(c.query("SELECT relname FROM pg_class WHERE relname OPERATOR(pg_catalog.~) '^(books)$' COLLATE pg_catalog.default")
+            .rows == Rows{{"books"}});
+  CHECK(c.query("SELECT relname FROM pg_class WHERE relname ~* '^BOOKS$'").rows == Rows{{"books"}});
+  CHECK(c.query("SELECT count(*) FROM pg_class WHERE relname !~ '^pg_' AND relnamespace = 2200").rows == Rows{{"2"}});
+  CHECK(c.query("SELECT E'a\\nb', 'it''s'").rows == Rows{{"a\nb", "it's"}});
+  CHECK(c.query("SELECT relname FROM pg_class WHERE relname LIKE 'books\\_%'").rows == Rows{{"books_pkey"}});
+}
+
+TEST_CASE("parameters are bound and typed from the column they meet") {
+  Catalog c = make();
+  auto r = c.query("SELECT relname FROM pg_catalog.pg_class WHERE relname = $1 AND relkind = $2", {"orders", "r"});
+  CHECK(r.rows == Rows{{"orders"}});
+  CHECK(r.columns[0].type == oid::name);
+}
+
+TEST_CASE("only catalog queries are the catalog's") {
+  CHECK(Catalog::is_catalog_query("SELECT * FROM pg_catalog.pg_class"));
+  CHECK(Catalog::is_catalog_query("select relname from pg_class"));
+  CHECK(Catalog::is_catalog_query("SELECT format_type(23, -1)"));
+  CHECK(Catalog::is_catalog_query("WITH x AS (SELECT 1) SELECT * FROM information_schema.tables"));
+  CHECK_FALSE(Catalog::is_catalog_query("SELECT * FROM books"));
+  CHECK_FALSE(Catalog::is_catalog_query("SELECT 1"));
+  CHECK_FALSE(Catalog::is_catalog_query("INSERT INTO pg_class VALUES (1)"));
+  CHECK_FALSE(Catalog::is_catalog_query("SELECT 'pg_class'"));
+}
+
+TEST_CASE("what the engine cannot evaluate is 0A000, and update() replaces the description") {
+  Catalog c = make();
+  CHECK(sqlstate_of(c, "SELECT pg_catalog.no_such_function(1) FROM pg_class") == "0A000");
+  CHECK(c.query("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'").rows == Rows{{"1"}});
+  c.update(Builder().table("a").column("x", oid::text).table("b").column("y", "varchar(3)").build());
+  CHECK(c.query("SELECT table_name, data_type, character_maximum_length FROM information_schema.columns "
+                "WHERE table_schema = 'public' ORDER BY 1")
+            .rows == Rows{{"a", "text", std::nullopt}, {"b", "character varying", "3"}});
+  CHECK(c.query("SELECT count(*) FROM pg_class WHERE relname = 'books'").rows == Rows{{"0"}});
+}

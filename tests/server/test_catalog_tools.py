@@ -1,0 +1,170 @@
+"""Tools other than psql reading the catalog of sqlite_server (the library's
+catalog layer fed by SQLite's schema), compared with PostgreSQL 15 running
+the same schema: pgjdbc's DatabaseMetaData (getTables, getColumns,
+getPrimaryKeys, getImportedKeys, getExportedKeys, getIndexInfo, getSchemas,
+getCatalogs, getTableTypes), SQLAlchemy 1.4's inspector (Debian's
+python3-sqlalchemy, over psycopg2), psycopg 3's TypeInfo.fetch and catalog
+queries with parameters (the extended query protocol: $1 bound by the
+server), pgcli 3.5's completion metadata (Debian's pgcli, for the public
+schema: PostgreSQL's own catalogs hold more than this one), and
+information_schema queries.
+
+The known differences are documented in docs/CATALOG.md: SQLite's views
+are read-only, so information_schema.tables says is_insertable_into NO
+where PostgreSQL's auto-updatable view says YES; a view's definition is the
+text SQLite keeps, not PostgreSQL's deparsed form.
+"""
+
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+from harness import SLOW, ServerTestCase, client_env, tool
+from test_catalog_psql import SCHEMA
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "compat"))
+import compat  # noqa: E402  (the reference PostgreSQL helpers)
+
+try:
+    import sqlalchemy  # noqa: E402  (Debian's python3-sqlalchemy: /usr/bin/python3)
+except ImportError as e:
+    raise AssertionError("SQLAlchemy is missing: install python3-sqlalchemy (scripts/setup.sh --test)") from e
+
+import psycopg  # noqa: E402  (Debian's python3-psycopg)
+from psycopg.types import TypeInfo  # noqa: E402
+
+try:
+    from pgcli.pgexecute import PGExecute  # noqa: E402  (Debian's pgcli)
+except ImportError as e:
+    raise AssertionError("pgcli is missing: install pgcli (scripts/setup.sh --test)") from e
+
+PGJDBC_JAR = os.environ.get("PGWIRE_COMPAT_PGJDBC_JAR") or "/usr/share/java/postgresql.jar"
+
+INFORMATION_SCHEMA = [
+    "SELECT table_catalog, table_schema, table_name, table_type, is_typed FROM information_schema.tables"
+    " WHERE table_schema = 'public' ORDER BY table_name",
+    "SELECT table_name, column_name, ordinal_position, column_default, is_nullable, data_type,"
+    " character_maximum_length, numeric_precision, numeric_precision_radix, numeric_scale, udt_name"
+    " FROM information_schema.columns WHERE table_schema = 'public' ORDER BY table_name, ordinal_position",
+    "SELECT schema_name FROM information_schema.schemata ORDER BY 1",
+    "SELECT table_schema, table_name FROM information_schema.views WHERE table_schema = 'public'",
+]
+
+_pg = None
+
+
+def setUpModule():
+    global _pg
+    if not os.path.exists(PGJDBC_JAR):
+        raise AssertionError("%s is missing: install libpostgresql-jdbc-java (scripts/setup.sh)" % PGJDBC_JAR)
+    tool("java")
+    if not os.environ.get("PGWIRE_COMPAT_WORK"):
+        os.environ["PGWIRE_COMPAT_WORK"] = tempfile.mkdtemp(prefix="pgwire-catalog-test-")
+    _pg = compat.start_postgres()
+
+
+def tearDownModule():
+    if _pg:
+        problems = compat.stop_postgres(_pg)
+        if problems:
+            raise AssertionError("; ".join(problems))
+
+
+class CatalogToolsTest(ServerTestCase):
+
+    def setUp(self):
+        self.server = self.start_server("sqlite_server", "--listen", "127.0.0.1:0")
+        self.ours = self.conninfo(self.server)
+        self.reference = "host=127.0.0.1 port=%d user=postgres dbname=postgres connect_timeout=10" % _pg["port"]
+        for conninfo in (self.ours, self.reference):
+            self.psql(conninfo, "-v", "ON_ERROR_STOP=1", "-q", input=SCHEMA)
+        self.addCleanup(self.psql, self.reference, "-q", "-c",
+                        "DROP VIEW cheap_books; DROP TABLE books, authors, demo")
+
+    def metadata(self, port):
+        url = "jdbc:postgresql://127.0.0.1:%d/postgres?loggerLevel=OFF" % port
+        r = subprocess.run([tool("java"), "-cp", PGJDBC_JAR, os.path.join(HERE, "CatalogMetadata.java"), url],
+                           capture_output=True, text=True, env=client_env(), timeout=120 * SLOW)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        return r.stdout
+
+    def test_pgjdbc_database_metadata(self):
+        ours = self.metadata(self.server.port)
+        reference = self.metadata(_pg["port"])
+        self.assertIn("== getIndexInfo", reference)
+        self.assertEqual(ours, reference)
+
+    def inspect(self, port):
+        engine = sqlalchemy.create_engine("postgresql+psycopg2://postgres@127.0.0.1:%d/postgres" % port)
+        self.addCleanup(engine.dispose)
+        i = sqlalchemy.inspect(engine)
+        out = {"schemas": i.get_schema_names(), "tables": i.get_table_names(), "views": i.get_view_names()}
+        for t in ("authors", "books", "demo"):
+            out[t] = {
+                "columns": [(c["name"], str(c["type"]), c["nullable"], c["default"]) for c in i.get_columns(t)],
+                "pk": i.get_pk_constraint(t), "fks": i.get_foreign_keys(t), "indexes": i.get_indexes(t),
+                "uniques": i.get_unique_constraints(t), "comment": i.get_table_comment(t),
+            }
+        return out, i.get_view_definition("cheap_books")
+
+    def test_sqlalchemy_inspector(self):
+        ours, ours_view = self.inspect(self.server.port)
+        reference, _ = self.inspect(_pg["port"])
+        self.assertEqual(reference["books"]["fks"][0]["referred_table"], "authors")
+        self.assertEqual(ours, reference)
+        self.assertEqual(ours_view.split(), "SELECT id, title FROM books WHERE price < 10;".split())
+
+    def psycopg_answers(self, port):
+        with psycopg.connect("host=127.0.0.1 port=%d user=postgres dbname=postgres" % port) as c:
+            out = [
+                c.execute("SELECT c.relname, c.relkind, c.relnatts FROM pg_catalog.pg_class c WHERE c.relname = %s",
+                          ["books"]).fetchall(),
+                c.execute("SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull"
+                          " FROM pg_catalog.pg_attribute a WHERE a.attrelid = %s::regclass AND a.attnum > 0"
+                          " ORDER BY a.attnum", ["books"]).fetchall(),
+            ]
+            for name in ("int4", "text", "numeric", "varchar", "books"):
+                t = TypeInfo.fetch(c, name)
+                out.append((name, t.name, t.array_oid != 0, t.delimiter) if t else (name, None))
+            return out
+
+    def test_psycopg_parameters_and_type_info(self):
+        ours = self.psycopg_answers(self.server.port)
+        reference = self.psycopg_answers(_pg["port"])
+        self.assertEqual(reference[0], [("books", "r", 4)])
+        self.assertEqual(ours, reference)
+
+    def pgcli_metadata(self, port):
+        e = PGExecute("postgres", "postgres", "", "127.0.0.1", str(port), "")
+        self.addCleanup(e.conn.close)
+
+        def public(rows):
+            return sorted((tuple(r) for r in rows if r[0] == "public"), key=repr)
+        return {
+            "schemata": sorted(e.schemata()), "search_path": e.search_path(),
+            "tables": public(e.tables()), "views": public(e.views()),
+            "table_columns": public(e.table_columns()), "view_columns": public(e.view_columns()),
+            "foreignkeys": sorted(tuple(fk) for fk in e.foreignkeys()),
+            "functions": [f for f in e.functions() if f.schema_name == "public"],
+            "datatypes": sorted(e.datatypes()),
+        }
+
+    def test_pgcli_completion_metadata(self):
+        ours = self.pgcli_metadata(self.server.port)
+        reference = self.pgcli_metadata(_pg["port"])
+        self.assertEqual(len(reference["foreignkeys"]), 1)
+        self.assertEqual(ours, reference)
+
+    def test_information_schema(self):
+        for sql in INFORMATION_SCHEMA:
+            with self.subTest(sql=sql):
+                ours = self.psql(self.ours, "-A", "-c", sql)
+                reference = self.psql(self.reference, "-A", "-c", sql)
+                self.assertEqual((ours.stdout, ours.stderr), (reference.stdout, reference.stderr))
+
+
+if __name__ == "__main__":
+    unittest.main()
