@@ -27,9 +27,10 @@
 #include <pgwire/catalog/catalog.hpp>
 #include <pgwire/types/oid.hpp>
 
+#include "column_types.hpp"  // column_types_table: the dialect's side table
+
 namespace sqlite_example {
 
-inline constexpr const char* column_types_table = "pgwire_column_types";
 
 namespace catalog_detail {
 
