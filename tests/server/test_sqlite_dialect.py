@@ -262,6 +262,19 @@ class PostgresDialectTest(ServerTestCase):
         self.assertEqual(r.stdout, WALKTHROUGH_OUTPUT)
         self.assertEqual(r.stderr, "")
 
+    def test_readme_psql_block(self):
+        # The block the README tells a new user to paste, exactly as written
+        # there (its table renamed so that it does not meet the walkthrough's).
+        readme = open(os.path.join(os.path.dirname(__file__), "..", "..", "README.md"), encoding="utf-8").read()
+        block = readme.split("<!-- walkthrough -->\n```sql\n", 1)[1].split("```", 1)[0]
+        block = block.replace("fruit", "readme_fruit")
+        r = self.psql(self.conninfo(self.server), "-v", "ON_ERROR_STOP=1", input=block)
+        self.assertEqual(r.stderr, "")
+        for shown in ("nextval('readme_fruit_id_seq'::regclass)", "timestamp with time zone", "now()",
+                      '"readme_fruit_pkey" PRIMARY KEY, btree (id)', "UPDATE 1", " readme_fruit | table"):
+            self.assertIn(shown, r.stdout)
+        self.assertRegex(r.stdout, r"count \| current_user \| current_database")
+
     def test_ddl_types_and_defaults(self):
         c = self.connect()
         c.execute("CREATE TABLE IF NOT EXISTS item (id bigserial PRIMARY KEY, code varchar(4) UNIQUE NOT NULL,"
