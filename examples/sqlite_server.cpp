@@ -189,7 +189,14 @@ pgwire::Response execute_statement(sqlite3* db, const std::shared_ptr<Worker>& w
     stmt = std::make_unique<Stmt>(worker);
     int rc = sqlite3_prepare_v2(db, text.data(), static_cast<int>(text.size()), &stmt->s, nullptr);
     if (rc != SQLITE_OK) return pgwire::Response::error(sqlite_error(db, rc));
-    if (stmt->s == nullptr) return pgwire::Response::empty();
+    if (stmt->s == nullptr) {
+      if (word != "LOCK") return pgwire::Response::empty();
+      // (translated to nothing: SQLite has no table locks; see ddl::lock_table)
+      if (sqlite3_get_autocommit(db))
+        return pgwire::Response::error(
+            pgwire::PgError("25P01", "LOCK TABLE can only be used in transaction blocks").info());
+      return pgwire::Response::command("LOCK TABLE");
+    }
   }
   if (portal) bind_parameters(stmt->s, *portal);
   int rc = sqlite3_step(stmt->s);

@@ -168,15 +168,57 @@ inline std::string truncate(const std::vector<Token>& toks) {
   return "DELETE FROM " + sqlite_dialect::quote_identifier(table);
 }
 
+// LOCK [TABLE] [ONLY] t [*] [, ...] [IN mode MODE] [NOWAIT]: SQLite has no
+// table locks (a transaction locks the whole database), so nothing runs; the
+// tables must exist, as PostgreSQL checks. A comment: SQLite compiles it to
+// no statement, and the caller tags it LOCK TABLE (see execute_statement).
+inline std::string lock_table(sqlite3* db, const std::vector<Token>& toks) {
+  std::size_t i = 1;
+  if (i < toks.size() && is(toks[i], "table")) ++i;
+  for (;;) {
+    if (i < toks.size() && is(toks[i], "only")) ++i;
+    std::string table = table_name(toks, i);
+    sqlite3_stmt* s = nullptr;
+    bool found = false;
+    if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE type IN ('table', 'view') AND name = ?1 COLLATE NOCASE",
+                           -1, &s, nullptr) == SQLITE_OK) {
+      sqlite3_bind_text(s, 1, table.c_str(), -1, SQLITE_TRANSIENT);
+      found = sqlite3_step(s) == SQLITE_ROW;
+    }
+    sqlite3_finalize(s);
+    if (!found) throw pgwire::PgError("42P01", "relation \"" + table + "\" does not exist");
+    if (i < toks.size() && is(toks[i], "*")) ++i;
+    if (i < toks.size() && is(toks[i], ",")) {
+      ++i;
+      continue;
+    }
+    break;
+  }
+  if (i < toks.size() && is(toks[i], "in")) {
+    std::size_t words = 0;
+    for (++i; i < toks.size() && !is(toks[i], "mode"); ++i, ++words)
+      if (!is(toks[i], "access") && !is(toks[i], "row") && !is(toks[i], "share") && !is(toks[i], "update") &&
+          !is(toks[i], "exclusive"))
+        throw pgwire::PgError("42601", "syntax error at or near \"" + std::string(toks[i].text) + "\"");
+    if (i >= toks.size() || words == 0) throw pgwire::PgError("42601", "syntax error at end of input");
+    ++i;
+  }
+  if (i < toks.size() && is(toks[i], "nowait")) ++i;
+  if (i < toks.size() && !is(toks[i], ";"))
+    throw pgwire::PgError("42601", "syntax error at or near \"" + std::string(toks[i].text) + "\"");
+  return "/* LOCK TABLE: SQLite has no table locks */";
+}
+
 }  // namespace ddl
 
-// CREATE TABLE / ALTER TABLE / DROP TABLE, CREATE INDEX, TRUNCATE (nullopt
+// CREATE TABLE / ALTER TABLE / DROP TABLE, CREATE INDEX, TRUNCATE, LOCK (nullopt
 // for anything else).
 inline std::optional<DdlTranslation> translate_ddl(sqlite3* db, std::string_view sql,
                                                    const std::vector<sqlite_dialect::Token>& toks,
                                                    const sqlite_dialect::Identity& who) {
   using ddl::is;
   if (toks.size() >= 2 && is(toks[0], "truncate")) return DdlTranslation{ddl::truncate(toks), {}};
+  if (toks.size() >= 2 && is(toks[0], "lock")) return DdlTranslation{ddl::lock_table(db, toks), {}};
   if (toks.size() < 3) return std::nullopt;
   if (is(toks[0], "create") && (is(toks[1], "index") || (is(toks[1], "unique") && is(toks[2], "index"))))
     return DdlTranslation{ddl::create_index(sql, toks, who), {}};

@@ -66,7 +66,6 @@ inline void refuse_unsupported(const std::vector<sqlite_dialect::Token>& toks) {
     throw not_supported(first == "grant" ? "GRANT" : "REVOKE",
                         "sqlite_server has no privileges: every user may do everything.");
   if (first == "comment" && second == "on") throw not_supported("COMMENT ON", "SQLite keeps no comments on objects.");
-  if (first == "lock") throw not_supported("LOCK", "SQLite locks the whole database for each write transaction.");
   if (first == "alter" && (second == "sequence" || second == "schema" || second == "type" || second == "role" ||
                            second == "user" || second == "database" || second == "system"))
     throw not_supported("ALTER " + second, "sqlite_server has no such objects.");
