@@ -322,6 +322,19 @@ void quote_ident_fn(sqlite3_context* c, int, sqlite3_value** argv) {
   result(c, quote_ident(text(argv[0])));
 }
 
+// PostgreSQL's quote_literal: quotes doubled; with a backslash, E'' and
+// backslashes doubled.
+void quote_literal_fn(sqlite3_context* c, int, sqlite3_value** argv) {
+  if (is_null(argv[0])) return sqlite3_result_null(c);
+  std::string in = text(argv[0]);
+  std::string out = in.find('\\') == std::string::npos ? "'" : "E'";
+  for (char ch : in) {
+    if (ch == '\'' || ch == '\\') out += ch;
+    out += ch;
+  }
+  result(c, out + "'");
+}
+
 void current_user(sqlite3_context* c, int, sqlite3_value**) { result(c, ctx(c).user); }
 void current_database(sqlite3_context* c, int, sqlite3_value**) { result(c, ctx(c).database); }
 void current_schema(sqlite3_context* c, int, sqlite3_value**) { result(c, "public"); }
@@ -472,6 +485,7 @@ void register_functions(sqlite3* db, FunctionContext* c) {
     add(db, name, 1, always_zero, c);
   add(db, "pg_size_pretty", 1, size_pretty, c);
   add(db, "quote_ident", 1, quote_ident_fn, c);
+  add(db, "quote_literal", 1, quote_literal_fn, c);
   add(db, "pgw_current_user", 0, current_user, c);
   add(db, "current_database", 0, current_database, c);
   add(db, "current_schema", 0, current_schema, c);

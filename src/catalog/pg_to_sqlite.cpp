@@ -234,11 +234,35 @@ std::map<std::string, Oid> relation_aliases(const Toks& t) {
   return out;
 }
 
-// X.tableoid -> the OID of the relation X names (SQLite has no system columns).
+// The catalog relation of the FROM clause of the SELECT that the token at
+// `at` belongs to (its first relation, at the same bracket depth), if any.
+std::optional<Oid> relation_of_select(const Toks& t, std::size_t at) {
+  int depth = 0;
+  for (std::size_t k = at + 1; k < t.size(); ++k) {
+    if (t[k].p("(")) ++depth;
+    if (t[k].p(")") && --depth < 0) return std::nullopt;
+    if (depth != 0 || !t[k].is("from")) continue;
+    std::size_t r = k + 1;
+    if (r + 2 < t.size() && t[r].is("pg_catalog") && t[r + 1].p(".")) r += 2;
+    return r < t.size() ? relation_oid(t[r].low) : std::nullopt;
+  }
+  return std::nullopt;
+}
+
+// X.tableoid -> the OID of the relation X names, a bare tableoid -> that of
+// its SELECT's relation (SQLite has no system columns).
 Toks system_columns(const Toks& in) {
   auto aliases = relation_aliases(in);
   Toks out;
   for (std::size_t i = 0; i < in.size(); ++i) {
+    bool column_name = i > 0 && (in[i - 1].p(".") || in[i - 1].is("as"));  // X.tableoid, ... AS tableoid
+    if (in[i].is("tableoid") && !column_name && (i + 1 >= in.size() || !in[i + 1].p("("))) {
+      if (auto o = relation_of_select(in, i)) {
+        auto n = std::to_string(*o);
+        out.push_back(Tok{Kind::number, n, n});
+        continue;
+      }
+    }
     if (i + 2 < in.size() && in[i].name() && in[i + 1].p(".") && in[i + 2].is("tableoid")) {
       auto it = aliases.find(in[i].low);
       if (it != aliases.end()) {
@@ -518,6 +542,18 @@ Toks structural_pass(const Toks& raw) {
       continue;
     }
     if (clause_end(t)) in_from = false;
+    if (in_from && t.is("pg_options_to_table") && at(i + 1) && at(i + 1)->p("(") && !out.empty() &&
+        (out.back().is("from") || out.back().is("join") || out.back().p(","))) {
+      // Options of foreign objects and columns: there are none (no rows).
+      std::size_t k = match_forward(in, i + 1) + 1;
+      if (at(k) && at(k)->is("as")) ++k;
+      std::string alias = t.low;
+      if (at(k) && alias_word(*at(k))) alias = in[k++].text;
+      append(out, {"(", "SELECT", "NULL", "AS", "option_name", ",", "NULL", "AS", "option_value", "WHERE", "0", ")"});
+      out.push_back(word(alias));
+      i = k - 1;
+      continue;
+    }
     if (in_from && t.kind == Kind::word && set_returning(t.low) && at(i + 1) && at(i + 1)->p("(") && !out.empty() &&
         (out.back().is("from") || out.back().is("join") || out.back().p(",")) && !t.is("lateral")) {
       // A set-returning function in FROM: rows of a JSON array.

@@ -51,6 +51,8 @@ constexpr std::string_view kViews[] = {
     " NULL AS tablespace, pg_get_indexdef(i.oid) AS indexdef FROM pg_index x JOIN pg_class c ON c.oid = x.indrelid"
     " JOIN pg_class i ON i.oid = x.indexrelid LEFT JOIN pg_namespace n ON n.oid = c.relnamespace"
     " WHERE c.relkind IN ('r', 'm', 'p') AND i.relkind IN ('i', 'I')",
+    "CREATE VIEW pg_seclabels AS SELECT objoid, classoid, objsubid, NULL AS objtype, NULL AS objnamespace,"
+    " NULL AS objname, provider, label FROM pg_seclabel",
     "CREATE VIEW pg_sequences AS SELECT NULL AS schemaname, NULL AS sequencename WHERE 0",
     "CREATE VIEW pg_stat_activity AS SELECT NULL AS datid, NULL AS datname, NULL AS pid, NULL AS usename,"
     " NULL AS application_name, NULL AS state, NULL AS query WHERE 0",
@@ -65,6 +67,7 @@ constexpr std::pair<std::string_view, std::string_view> kViewColumns[] = {
     {"hastriggers", "bool"}, {"rowsecurity", "bool"}, {"viewname", "name"}, {"viewowner", "name"},
     {"definition", "text"}, {"indexname", "name"}, {"indexdef", "text"}, {"matviewname", "name"},
     {"matviewowner", "name"}, {"ispopulated", "bool"}, {"sequencename", "name"},
+    {"objtype", "text"}, {"objnamespace", "oid"}, {"objname", "text"},
 };
 
 std::vector<std::pair<std::string, std::string>> split_columns(std::string_view columns) {
@@ -227,7 +230,8 @@ std::optional<Oid> relation_oid(std::string_view name) noexcept {
       {"pg_statistic_ext", 3381}, {"pg_publication", 6104}, {"pg_subscription", 6100},
       {"pg_foreign_server", 1417}, {"pg_foreign_data_wrapper", 2328}, {"pg_largeobject_metadata", 2995},
       {"pg_aggregate", 2600}, {"pg_enum", 3501}, {"pg_index", 2610}, {"pg_default_acl", 826},
-      {"pg_transform", 3576}, {"pg_user_mapping", 1418}, {"pg_auth_members", 1261}};
+      {"pg_transform", 3576}, {"pg_user_mapping", 1418}, {"pg_auth_members", 1261},
+      {"pg_publication_rel", 6106}, {"pg_publication_namespace", 6237}, {"pg_seclabel", 3596}};
   for (const auto& [n, o] : kOids)
     if (n == name) return o;
   return std::nullopt;
@@ -506,7 +510,7 @@ Snapshot fill_relations(sqlite3* db, const catalog::Description& d) {
         for (std::size_t k = 0; k < ix.columns.size(); ++k) {
           const auto& c = t.columns[static_cast<std::size_t>(keys[k] - 1)];
           insert(db, "pg_attribute", {{"attrelid", io}, {"attname", c.name}, {"atttypid", c.type},
-                                      {"attlen", catalog_type_size(c.type)},
+                                      {"attstattarget", -1}, {"attlen", catalog_type_size(c.type)},
                                       {"attnum", static_cast<std::int64_t>(k + 1)}, {"attcacheoff", -1},
                                       {"atttypmod", c.typmod}, {"attnotnull", b(c.not_null)}, {"attislocal", 1},
                                       {"attcollation", collatable(c.type) ? 100 : 0}});

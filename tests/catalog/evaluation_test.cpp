@@ -101,3 +101,18 @@ TEST_CASE("what the engine cannot evaluate is 0A000, and update() replaces the d
             .rows == Rows{{"a", "text", std::nullopt}, {"b", "character varying", "3"}});
   CHECK(c.query("SELECT count(*) FROM pg_class WHERE relname = 'books'").rows == Rows{{"0"}});
 }
+
+TEST_CASE("pg_dump 15's catalog reads: tableoid bare or qualified, quote_literal, pg_options_to_table, pg_seclabels") {
+  Catalog c = make();
+  CHECK(c.query("SELECT tableoid, typname FROM pg_type WHERE typname = 'int4'").rows == Rows{{"1247", "int4"}});
+  CHECK(c.query("SELECT t.tableoid AS tableoid FROM pg_catalog.pg_class t WHERE t.relname = 'books'").rows ==
+        Rows{{"1259"}});
+  CHECK(c.query("SELECT tableoid, oid FROM pg_catalog.pg_publication_namespace").rows.empty());
+  CHECK(c.query("SELECT quote_literal('it''s'), quote_literal(E'a\\\\b'), quote_literal(NULL)").rows ==
+        Rows{{"'it''s'", "E'a\\\\b'", std::nullopt}});
+  CHECK(c.query("SELECT array_to_string(ARRAY(SELECT quote_ident(option_name) || ' ' || quote_literal(option_value)"
+                " FROM pg_catalog.pg_options_to_table(attfdwoptions) ORDER BY option_name), ', ')"
+                " FROM pg_attribute WHERE attname = 'book_id'")
+            .rows == Rows{{""}});
+  CHECK(c.query("SELECT label, provider FROM pg_catalog.pg_seclabels").rows.empty());
+}

@@ -7,7 +7,8 @@ python3-sqlalchemy, over psycopg2), psycopg 3's TypeInfo.fetch and catalog
 queries with parameters (the extended query protocol: $1 bound by the
 server), pgcli 3.5's completion metadata (Debian's pgcli, for the public
 schema: PostgreSQL's own catalogs hold more than this one), and
-information_schema queries.
+information_schema queries, and pg_dump 15 --schema-only (its dump restored
+into a fresh PostgreSQL 15 database).
 
 The known differences are documented in docs/CATALOG.md: SQLite's views
 are read-only, so information_schema.tables says is_insertable_into NO
@@ -164,6 +165,39 @@ class CatalogToolsTest(ServerTestCase):
                 ours = self.psql(self.ours, "-A", "-c", sql)
                 reference = self.psql(self.reference, "-A", "-c", sql)
                 self.assertEqual((ours.stdout, ours.stderr), (reference.stdout, reference.stderr))
+
+    def pg_dump(self, conninfo):
+        r = subprocess.run([tool("pg_dump"), "--schema-only", "-t", "authors", "-t", "books", "-d", conninfo],
+                           capture_output=True, text=True, env=client_env(), timeout=120 * SLOW)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return r.stdout
+
+    def test_pg_dump_schema_only(self):
+        """pg_dump 15 reads the whole catalog (every catalog query it sends
+        and LOCK TABLE in its REPEATABLE READ transaction); its dump of
+        sqlite_server restores into a fresh PostgreSQL 15 database as the
+        same tables the reference has."""
+        for name, conninfo in (("sqlite_server", self.ours), ("PostgreSQL", self.reference)):
+            with self.subTest(source=name):
+                dump = self.pg_dump(conninfo)
+                self.assertIn("CREATE TABLE public.books (\n"
+                              "    id integer NOT NULL,\n"
+                              "    author_id integer NOT NULL,\n"
+                              "    title character varying(200) NOT NULL,\n"
+                              "    price numeric(10,2) DEFAULT 0\n"
+                              ");", dump)
+                self.assertIn("ADD CONSTRAINT books_pkey PRIMARY KEY (id);", dump)
+                self.assertIn("ADD CONSTRAINT books_author_id_fkey FOREIGN KEY (author_id) REFERENCES ", dump)
+                self.assertIn("CREATE INDEX books_title_idx ON public.books USING btree (title);", dump)
+                # Restored into a fresh database: psql stops at the first error.
+                database = "restored_" + name.lower()
+                self.psql(self.reference, "-q", "-c", "CREATE DATABASE " + database)
+                self.addCleanup(self.psql, self.reference, "-q", "-c", "DROP DATABASE " + database)
+                restored = self.reference.replace("dbname=postgres", "dbname=" + database)
+                self.psql(restored, "-v", "ON_ERROR_STOP=1", "-q", input=dump)
+                for table in ("books", "authors"):
+                    self.assertEqual(self.psql(restored, "-c", "\\d " + table).stdout,
+                                     self.psql(self.reference, "-c", "\\d " + table).stdout)
 
 
 if __name__ == "__main__":

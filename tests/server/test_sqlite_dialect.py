@@ -576,6 +576,21 @@ class PostgresDialectTest(ServerTestCase):
                                               " AND tbl_name = 'ix' ORDER BY name")]
         self.assertEqual(names, ["ix_a_idx", "ix_ab", "named"])
 
+    def test_lock_table_is_a_no_op_in_a_transaction(self):
+        # pg_dump locks each table it dumps; SQLite has no table locks.
+        c = self.connect()
+        c.execute("CREATE TABLE lk (id int PRIMARY KEY)")
+        self.assertEqual(self.sqlstate(c, "LOCK TABLE lk")[:2],
+                         ("25P01", "LOCK TABLE can only be used in transaction blocks"))
+        c.execute("BEGIN")
+        self.assertEqual(c.execute("LOCK TABLE public.lk IN ACCESS SHARE MODE").statusmessage, "LOCK TABLE")
+        self.assertEqual(c.execute("LOCK lk, ONLY lk * IN SHARE ROW EXCLUSIVE MODE NOWAIT").statusmessage, "LOCK TABLE")
+        self.assertEqual(self.sqlstate(c, "LOCK TABLE nope")[:2], ("42P01", 'relation "nope" does not exist'))
+        c.execute("ROLLBACK")
+        c.execute("BEGIN")
+        self.assertEqual(self.sqlstate(c, "LOCK lk IN SOME MODE")[0], "42601")
+        c.execute("ROLLBACK")
+
     def test_extended_protocol_ddl_and_parameters(self):
         # psycopg sends everything with Parse/Bind/Execute: the translation
         # and the column records happen there too.
