@@ -496,6 +496,17 @@ Toks structural_pass(const Toks& raw) {
       std::size_t start = operand_start(out);
       Toks operand = slice(out, start, out.size());
       out.resize(start);
+      if (!operand.empty() && operand.back().is("typname")) {
+        // A name is a fixed char array: typname[0] is its first character
+        // (pg_dump's test for an array type).
+        append(out, {"substr", "("});
+        append(out, operand);
+        append(out, {",", "("});
+        append(out, inner);
+        append(out, {")", "+", "1", ",", "1", ")"});
+        i = close;
+        continue;
+      }
       append(out, {"pgw_array_get", "("});
       append(out, operand);
       append(out, {","});

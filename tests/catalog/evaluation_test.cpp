@@ -115,4 +115,9 @@ TEST_CASE("pg_dump 15's catalog reads: tableoid bare or qualified, quote_literal
                 " FROM pg_attribute WHERE attname = 'book_id'")
             .rows == Rows{{""}});
   CHECK(c.query("SELECT label, provider FROM pg_catalog.pg_seclabels").rows.empty());
+  // A name subscripted is its character (pg_dump's test for array types).
+  CHECK(c.query("SELECT typname[0] = '_' AND typelem != 0 AND (SELECT typarray FROM pg_type te WHERE oid ="
+                " pg_type.typelem) = oid FROM pg_type WHERE typname = '_books'")
+            .rows == Rows{{"t"}});
+  CHECK(c.query("SELECT partrelid FROM pg_partitioned_table WHERE 1 = ANY(partclass)").rows.empty());
 }

@@ -7,8 +7,9 @@ python3-sqlalchemy, over psycopg2), psycopg 3's TypeInfo.fetch and catalog
 queries with parameters (the extended query protocol: $1 bound by the
 server), pgcli 3.5's completion metadata (Debian's pgcli, for the public
 schema: PostgreSQL's own catalogs hold more than this one), and
-information_schema queries, and pg_dump 15 --schema-only (its dump restored
-into a fresh PostgreSQL 15 database).
+information_schema queries, and pg_dump 15 (--schema-only -t and the whole
+database with its rows, each dump restored into a fresh PostgreSQL 15
+database).
 
 The known differences are documented in docs/CATALOG.md: SQLite's views
 are read-only, so information_schema.tables says is_insertable_into NO
@@ -166,20 +167,33 @@ class CatalogToolsTest(ServerTestCase):
                 reference = self.psql(self.reference, "-A", "-c", sql)
                 self.assertEqual((ours.stdout, ours.stderr), (reference.stdout, reference.stderr))
 
-    def pg_dump(self, conninfo):
-        r = subprocess.run([tool("pg_dump"), "--schema-only", "-t", "authors", "-t", "books", "-d", conninfo],
+    def pg_dump(self, conninfo, *args):
+        r = subprocess.run([tool("pg_dump"), *args, "-d", conninfo],
                            capture_output=True, text=True, env=client_env(), timeout=120 * SLOW)
         self.assertEqual(r.returncode, 0, r.stderr)
         return r.stdout
 
-    def test_pg_dump_schema_only(self):
-        """pg_dump 15 reads the whole catalog (every catalog query it sends
-        and LOCK TABLE in its REPEATABLE READ transaction); its dump of
-        sqlite_server restores into a fresh PostgreSQL 15 database as the
-        same tables the reference has."""
-        for name, conninfo in (("sqlite_server", self.ours), ("PostgreSQL", self.reference)):
+    def restore(self, name, dump, prelude=""):
+        """`dump` fed to psql in a fresh database of the reference (psql stops
+        at the first error); returns the database's conninfo."""
+        database = "restored_" + name
+        self.psql(self.reference, "-q", "-c", "CREATE DATABASE " + database)
+        self.addCleanup(self.psql, self.reference, "-q", "-c", "DROP DATABASE " + database)
+        restored = self.reference.replace("dbname=postgres", "dbname=" + database)
+        self.psql(restored, "-v", "ON_ERROR_STOP=1", "-q", input=prelude + dump)
+        return restored
+
+    def test_pg_dump(self):
+        """pg_dump 15 reads the whole catalog (every catalog query it sends,
+        LOCK TABLE in its REPEATABLE READ transaction, COPY TO for the data);
+        its dumps of sqlite_server restore into fresh PostgreSQL 15 databases
+        as the reference's tables, view and rows."""
+        data = "INSERT INTO authors VALUES (1, 'Le Guin', '1929-10-21'); INSERT INTO books VALUES (7, 1, 'It''s', 9.5)"
+        for name, conninfo in (("sqlite_server", self.ours), ("postgresql", self.reference)):
+            self.psql(conninfo, "-v", "ON_ERROR_STOP=1", "-q", "-c", data)
+        for name, conninfo in (("sqlite_server", self.ours), ("postgresql", self.reference)):
             with self.subTest(source=name):
-                dump = self.pg_dump(conninfo)
+                dump = self.pg_dump(conninfo, "--schema-only", "-t", "books")
                 self.assertIn("CREATE TABLE public.books (\n"
                               "    id integer NOT NULL,\n"
                               "    author_id integer NOT NULL,\n"
@@ -189,16 +203,18 @@ class CatalogToolsTest(ServerTestCase):
                 self.assertIn("ADD CONSTRAINT books_pkey PRIMARY KEY (id);", dump)
                 self.assertIn("ADD CONSTRAINT books_author_id_fkey FOREIGN KEY (author_id) REFERENCES ", dump)
                 self.assertIn("CREATE INDEX books_title_idx ON public.books USING btree (title);", dump)
-                # Restored into a fresh database: psql stops at the first error.
-                database = "restored_" + name.lower()
-                self.psql(self.reference, "-q", "-c", "CREATE DATABASE " + database)
-                self.addCleanup(self.psql, self.reference, "-q", "-c", "DROP DATABASE " + database)
-                restored = self.reference.replace("dbname=postgres", "dbname=" + database)
-                self.psql(restored, "-v", "ON_ERROR_STOP=1", "-q", input=dump)
-                for table in ("books", "authors"):
-                    self.assertEqual(self.psql(restored, "-c", "\\d " + table).stdout,
-                                     self.psql(self.reference, "-c", "\\d " + table).stdout)
-
+                self.assertNotIn("COPY", dump)
+                self.assertNotIn("authors (", dump)
+                # The foreign key's table is not in a dump of books alone.
+                restored = self.restore(name + "_books", dump, "CREATE TABLE public.authors (id int PRIMARY KEY);\n")
+                self.assertEqual(self.psql(restored, "-c", "\\d books").stdout,
+                                 self.psql(self.reference, "-c", "\\d books").stdout)
+                # The whole database, with its rows.
+                restored = self.restore(name, self.pg_dump(conninfo))
+                for command in ("\\d books", "\\d authors", "\\d demo", "\\d cheap_books",
+                                "SELECT * FROM books", "SELECT * FROM authors", "SELECT * FROM cheap_books"):
+                    self.assertEqual(self.psql(restored, "-c", command).stdout,
+                                     self.psql(self.reference, "-c", command).stdout, command)
 
 if __name__ == "__main__":
     unittest.main()
