@@ -234,6 +234,22 @@ class Proxy final : public pgwire::SimpleQueryHandler, public pgwire::ExtendedQu
   pgwire::SessionCommands commands_;
 };
 
+// The upstream's server_version, reported to clients at login in its place
+// (pg_dump writes it into the dump, drivers choose their queries by it);
+// the library's default when the upstream is not reachable at start.
+std::string upstream_server_version(const std::string& conninfo) {
+  std::string version = pgwire::default_server_version;
+  PGconn* conn = PQconnectdb(conninfo.c_str());
+  if (PQstatus(conn) == CONNECTION_OK) {
+    if (const char* v = PQparameterStatus(conn, "server_version")) version = v;
+  } else {
+    std::cerr << "libpq_proxy: upstream not reachable at start (" << PQerrorMessage(conn)
+              << "), reporting server_version " << version << "\n";
+  }
+  PQfinish(conn);
+  return version;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -246,6 +262,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   auto proxy = std::make_shared<Proxy>(upstream);
-  pgwire::Server server(example::server_options(flags), {example::auth_handler(flags), proxy, proxy});
+  auto options = example::server_options(flags);
+  options.server_version = upstream_server_version(upstream);
+  pgwire::Server server(options, {example::auth_handler(flags), proxy, proxy});
   return example::serve(server, flags);
 }

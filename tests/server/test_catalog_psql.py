@@ -84,6 +84,9 @@ class PsqlCatalogTest(ServerTestCase):
         for conninfo in (self.ours, self.reference):
             self.psql(conninfo, "-v", "ON_ERROR_STOP=1", "-q", input=SCHEMA)
         self.addCleanup(self.drop_reference_schema)
+        # examples/libpq_proxy in front of the reference: the same answers.
+        self.proxy = self.start_server("libpq_proxy", "--listen", "127.0.0.1:0", "--upstream", self.reference)
+        self.proxied = self.conninfo(self.proxy)
 
     def drop_reference_schema(self):
         self.psql(self.reference, "-q", "-c", "DROP VIEW cheap_books; DROP TABLE books, authors, demo")
@@ -96,6 +99,9 @@ class PsqlCatalogTest(ServerTestCase):
         reference = self.psql(self.reference, *args)
         # psql's messages ("Did not find any settings.") too; an ERROR would differ.
         self.assertEqual(ours.stderr, reference.stderr, commands)
+        proxied = self.psql(self.proxied, *args)
+        self.assertEqual((proxied.stdout, proxied.stderr), (reference.stdout, reference.stderr),
+                         "through libpq_proxy: %r" % commands)
         return ours.stdout, reference.stdout
 
     def test_meta_commands_print_as_on_postgresql(self):
@@ -162,6 +168,7 @@ class PsqlCatalogTest(ServerTestCase):
                 reference = self.completion(self.reference, text)
                 self.assertGreater(len(reference), len(text), reference)
                 self.assertEqual(ours, reference)
+                self.assertEqual(self.completion(self.proxied, text), reference, "through libpq_proxy")
 
     def test_the_catalog_follows_ddl(self):
         self.psql(self.ours, "-q", "-c", "CREATE TABLE later (a integer PRIMARY KEY)")

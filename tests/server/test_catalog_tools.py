@@ -85,6 +85,9 @@ class CatalogToolsTest(ServerTestCase):
             self.psql(conninfo, "-v", "ON_ERROR_STOP=1", "-q", input=SCHEMA)
         self.addCleanup(self.psql, self.reference, "-q", "-c",
                         "DROP VIEW cheap_books; DROP TABLE books, authors, demo")
+        # examples/libpq_proxy in front of the reference: each tool gets the same answers.
+        self.proxy = self.start_server("libpq_proxy", "--listen", "127.0.0.1:0", "--upstream", self.reference)
+        self.proxied = self.conninfo(self.proxy)
 
     def metadata(self, port):
         url = "jdbc:postgresql://127.0.0.1:%d/postgres?loggerLevel=OFF" % port
@@ -98,6 +101,7 @@ class CatalogToolsTest(ServerTestCase):
         reference = self.metadata(_pg["port"])
         self.assertIn("== getIndexInfo", reference)
         self.assertEqual(ours, reference)
+        self.assertEqual(self.metadata(self.proxy.port), reference, "through libpq_proxy")
 
     def inspect(self, port):
         engine = sqlalchemy.create_engine("postgresql+psycopg2://postgres@127.0.0.1:%d/postgres" % port)
@@ -114,9 +118,10 @@ class CatalogToolsTest(ServerTestCase):
 
     def test_sqlalchemy_inspector(self):
         ours, ours_view = self.inspect(self.server.port)
-        reference, _ = self.inspect(_pg["port"])
+        reference, reference_view = self.inspect(_pg["port"])
         self.assertEqual(reference["books"]["fks"][0]["referred_table"], "authors")
         self.assertEqual(ours, reference)
+        self.assertEqual(self.inspect(self.proxy.port), (reference, reference_view), "through libpq_proxy")
         self.assertEqual(ours_view.split(), "SELECT id, title FROM books WHERE price < 10;".split())
 
     def psycopg_answers(self, port):
@@ -138,6 +143,7 @@ class CatalogToolsTest(ServerTestCase):
         reference = self.psycopg_answers(_pg["port"])
         self.assertEqual(reference[0], [("books", "r", 4)])
         self.assertEqual(ours, reference)
+        self.assertEqual(self.psycopg_answers(self.proxy.port), reference, "through libpq_proxy")
 
     def pgcli_metadata(self, port):
         e = PGExecute("postgres", "postgres", "", "127.0.0.1", str(port), "")
@@ -159,6 +165,7 @@ class CatalogToolsTest(ServerTestCase):
         reference = self.pgcli_metadata(_pg["port"])
         self.assertEqual(len(reference["foreignkeys"]), 1)
         self.assertEqual(ours, reference)
+        self.assertEqual(self.pgcli_metadata(self.proxy.port), reference, "through libpq_proxy")
 
     def test_information_schema(self):
         for sql in INFORMATION_SCHEMA:
@@ -166,6 +173,9 @@ class CatalogToolsTest(ServerTestCase):
                 ours = self.psql(self.ours, "-A", "-c", sql)
                 reference = self.psql(self.reference, "-A", "-c", sql)
                 self.assertEqual((ours.stdout, ours.stderr), (reference.stdout, reference.stderr))
+                proxied = self.psql(self.proxied, "-A", "-c", sql)
+                self.assertEqual((proxied.stdout, proxied.stderr), (reference.stdout, reference.stderr),
+                                 "through libpq_proxy")
 
     def pg_dump(self, conninfo, *args):
         r = subprocess.run([tool("pg_dump"), *args, "-d", conninfo],
@@ -187,7 +197,8 @@ class CatalogToolsTest(ServerTestCase):
         """pg_dump 15 reads the whole catalog (every catalog query it sends,
         LOCK TABLE in its REPEATABLE READ transaction, COPY TO for the data);
         its dumps of sqlite_server restore into fresh PostgreSQL 15 databases
-        as the reference's tables, view and rows."""
+        as the reference's tables, view and rows; through libpq_proxy it
+        dumps what it dumps from PostgreSQL directly."""
         data = "INSERT INTO authors VALUES (1, 'Le Guin', '1929-10-21'); INSERT INTO books VALUES (7, 1, 'It''s', 9.5)"
         for name, conninfo in (("sqlite_server", self.ours), ("postgresql", self.reference)):
             self.psql(conninfo, "-v", "ON_ERROR_STOP=1", "-q", "-c", data)
@@ -215,6 +226,15 @@ class CatalogToolsTest(ServerTestCase):
                                 "SELECT * FROM books", "SELECT * FROM authors", "SELECT * FROM cheap_books"):
                     self.assertEqual(self.psql(restored, "-c", command).stdout,
                                      self.psql(self.reference, "-c", command).stdout, command)
+        # Through libpq_proxy: PostgreSQL's own dumps (but for the random key
+        # of pg_dump's \\restrict lines).
+        def keyless(dump):
+            return [line for line in dump.splitlines() if not line.startswith(("\\restrict ", "\\unrestrict "))]
+        for args in (("--schema-only", "-t", "books"), ()):
+            with self.subTest(through="libpq_proxy", args=args):
+                reference = keyless(self.pg_dump(self.reference, *args))
+                self.assertIn("CREATE TABLE public.books (", reference)
+                self.assertEqual(keyless(self.pg_dump(self.proxied, *args)), reference)
 
 if __name__ == "__main__":
     unittest.main()
