@@ -180,8 +180,8 @@ inline std::string lock_table(sqlite3* db, const std::vector<Token>& toks) {
     std::string table = table_name(toks, i);
     sqlite3_stmt* s = nullptr;
     bool found = false;
-    if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE type IN ('table', 'view') AND name = ?1 COLLATE NOCASE",
-                           -1, &s, nullptr) == SQLITE_OK) {
+    const char* lookup = "SELECT 1 FROM sqlite_master WHERE type IN ('table', 'view') AND name = ?1 COLLATE NOCASE";
+    if (sqlite3_prepare_v2(db, lookup, -1, &s, nullptr) == SQLITE_OK) {
       sqlite3_bind_text(s, 1, table.c_str(), -1, SQLITE_TRANSIENT);
       found = sqlite3_step(s) == SQLITE_ROW;
     }
