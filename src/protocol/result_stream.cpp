@@ -44,7 +44,11 @@ SessionMachine::Task<bool> SessionMachine::send_response(Response& r, std::span<
     co_return false;
   }
   if (r.kind() == Response::Kind::command) {
-    encode(CommandComplete{r.tag()}, out);
+    // COMMIT (or END) of a failed block rolls back, and PostgreSQL's tag
+    // says so.
+    bool rolls_back = r.effect() == TransactionEffect::commit &&
+                      engine_.transaction_status() == TransactionStatus::failed && r.tag() == "COMMIT";
+    encode(CommandComplete{rolls_back ? std::string_view("ROLLBACK") : std::string_view(r.tag())}, out);
     apply(r.effect());
     co_return true;
   }

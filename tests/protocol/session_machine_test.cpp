@@ -394,6 +394,8 @@ TEST_CASE("session: extended query", "[session]") {
     CHECK(s.exchange(q(";")) == V{"I", "Z E"});
     CHECK(s.exchange(parse("select 1") + bind() + execute() + sync_msg()) == V{"E ERROR 25P02", "Z E"});
     CHECK(s.exchange(parse("rollback") + bind() + execute() + sync_msg()) == V{"1", "2", "C ROLLBACK", "Z I"});
+    CHECK(s.exchange(q("begin") + q("fail 22012") + q("commit")) ==
+          V{"C BEGIN", "Z T", "E ERROR 22012", "Z E", "C ROLLBACK", "Z I"});  // PostgreSQL's tag
   }
 }
 
