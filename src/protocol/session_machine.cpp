@@ -455,10 +455,12 @@ void SessionMachine::before_ready_for_query(bool error_since_last) {
       break;  // the block goes on
     case TransactionStatus::failed:
       end_transaction(false);  // PostgreSQL aborts the block at the error
+      release_transaction_portals();
       break;
     case TransactionStatus::idle:
       // The implicit transaction of the Query, or of the batch up to Sync.
       end_transaction(!error_since_last);
+      release_transaction_portals();
       break;
   }
   for (const auto& [name, value] : settings_.take_reports()) encode(ParameterStatus{name, value}, engine_.output());
@@ -480,6 +482,18 @@ void SessionMachine::end_transaction(bool committed) {
       // The transaction has ended either way; a hook's failure cannot undo it.
     }
   }
+}
+
+// Portals and cursors live until the end of their transaction; an aborted
+// block releases them at once, as PostgreSQL's AtAbort_Portals, so only
+// ROLLBACK can follow. Called where none is in use (just before
+// ReadyForQuery): the product's row sources are released now, which lets an
+// engine finish the statements behind them (SQLite keeps a cancel pending
+// while any statement is active, and would refuse the ROLLBACK with it).
+void SessionMachine::release_transaction_portals() {
+  close_transaction_cursors();
+  for (auto& portal : store_.drop_portals())
+    if (listener_) listener_->closed(*portal);
 }
 
 bool SessionMachine::deallocate(std::string_view name) {

@@ -184,6 +184,13 @@ std::unique_ptr<Portal> StatementStore::drop_unnamed_portal() {
   return v.empty() ? nullptr : std::move(v.front());
 }
 
+std::vector<std::unique_ptr<Portal>> StatementStore::drop_portals() {
+  std::vector<std::unique_ptr<Portal>> out;
+  for (auto& [name, portal] : portals_) out.push_back(std::move(portal));
+  portals_.clear();
+  return out;
+}
+
 std::shared_ptr<const Statement> StatementStore::drop_unnamed_statement() {
   auto it = statements_.find("");
   if (it == statements_.end()) return nullptr;

@@ -499,11 +499,30 @@ TEST_CASE("session: statement and portal store rules, by bytes", "[session]") {
           V{"1", "E ERROR 08P01", "Z I"});
   }
   SECTION("DEALLOCATE drops the statement but leaves its portals") {
-    CHECK(s.exchange(parse("select 2", "s") + bind({}, "p", "s") + sync_msg()) == V{"1", "2", "Z I"});
-    CHECK(s.exchange(q("deallocate s")) == V{"C DEALLOCATE", "Z I"});
-    CHECK(s.exchange(execute(0, "p") + sync_msg()) == V{"D 0|row 0", "D 1|row 1", "C SELECT 2", "Z I"});
-    CHECK(s.exchange(bind({}, "p2", "s") + sync_msg()) == V{"E ERROR 26000", "Z I"});
+    CHECK(s.exchange(q("begin")) == V{"C BEGIN", "Z T"});
+    CHECK(s.exchange(parse("select 2", "s") + bind({}, "p", "s") + sync_msg()) == V{"1", "2", "Z T"});
+    CHECK(s.exchange(q("deallocate s")) == V{"C DEALLOCATE", "Z T"});
+    CHECK(s.exchange(execute(0, "p") + sync_msg()) == V{"D 0|row 0", "D 1|row 1", "C SELECT 2", "Z T"});
+    CHECK(s.exchange(bind({}, "p2", "s") + sync_msg()) == V{"E ERROR 26000", "Z E"});
+    CHECK(s.exchange(q("rollback")) == V{"C ROLLBACK", "Z I"});
     CHECK(s.exchange(q("deallocate s")) == V{"E ERROR 26000", "Z I"});
+  }
+  SECTION("a named portal lasts until the end of its transaction, as in PostgreSQL") {
+    // Outside a block the implicit transaction ends at Sync, and the portal with it.
+    CHECK(s.exchange(parse("select 2", "s") + bind({}, "p", "s") + sync_msg()) == V{"1", "2", "Z I"});
+    CHECK(s.exchange(execute(0, "p") + sync_msg()) == V{"E ERROR 34000", "Z I"});
+    // In a block it survives Sync, and goes at COMMIT.
+    CHECK(s.exchange(q("begin")) == V{"C BEGIN", "Z T"});
+    CHECK(s.exchange(bind({}, "p", "s") + execute(1, "p") + sync_msg()) == V{"2", "D 0|row 0", "s", "Z T"});
+    CHECK(s.exchange(execute(1, "p") + sync_msg()) == V{"D 1|row 1", "C SELECT 1", "Z T"});
+    CHECK(s.exchange(q("commit")) == V{"C COMMIT", "Z I"});
+    CHECK(s.exchange(execute(0, "p") + sync_msg()) == V{"E ERROR 34000", "Z I"});
+    // An error aborts the block and releases its portals at once.
+    CHECK(s.exchange(q("begin")) == V{"C BEGIN", "Z T"});
+    CHECK(s.exchange(bind({}, "p", "s") + sync_msg()) == V{"2", "Z T"});
+    CHECK(s.exchange(parse("badparse") + sync_msg()) == V{"E ERROR 42601", "Z E"});
+    CHECK(s.exchange(q("rollback")) == V{"C ROLLBACK", "Z I"});
+    CHECK(s.exchange(execute(0, "p") + sync_msg()) == V{"E ERROR 34000", "Z I"});
   }
   SECTION("a failed Parse still drops the previous unnamed statement") {
     CHECK(s.exchange(parse("select 1") + sync_msg()) == V{"1", "Z I"});

@@ -276,6 +276,7 @@ class SessionMachine final : public Session {
   void end_statement() noexcept;
   // The transaction ends: settings kept or undone, at_transaction_end hooks run.
   void end_transaction(bool committed);
+  void release_transaction_portals();
   // Just before a ReadyForQuery: the pushes that may precede it (session_pushes.cpp).
   void deliver_before_ready();
   // Notifications may go: idle, outside a transaction block and a batch.

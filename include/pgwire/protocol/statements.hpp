@@ -146,6 +146,9 @@ class StatementStore {
   // Sync / simple Query: the unnamed portal goes (and the unnamed statement
   // with a simple Query).
   std::unique_ptr<Portal> drop_unnamed_portal();
+  // The end of a transaction: every portal goes (no protocol portal is
+  // holdable in PostgreSQL).
+  std::vector<std::unique_ptr<Portal>> drop_portals();
   std::shared_ptr<const Statement> drop_unnamed_statement();
   // SQL DEALLOCATE: named statements only. Portals stay (they hold their
   // statement), as in PostgreSQL, so a portal running the DEALLOCATE is safe.
