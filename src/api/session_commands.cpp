@@ -2,9 +2,9 @@
 // product should not have to implement (session_commands.hpp): SET / RESET /
 // SHOW and the settings they read, SELECT version() / current_setting() /
 // set_config() and the other session functions, DISCARD ALL, DEALLOCATE and
-// (opt-in) transaction control. The driver catalog queries it also answers
-// are a separate concern, in catalog_queries.cpp: this file only asks them
-// first. Statements are read through the SQL tokenizer (sql_text.hpp).
+// (opt-in) transaction control. Catalog queries go to the catalog engine
+// when one is plugged in, and to the driver probe table (catalog_queries.cpp)
+// otherwise: answer_catalog() / describe() order them. Statements are read through the SQL tokenizer (sql_text.hpp).
 
 #include "pgwire/api/session_commands.hpp"
 
@@ -277,26 +277,36 @@ std::optional<Response> reset_command(Session& session, const std::vector<Term>&
 
 }  // namespace
 
+// Order: the session commands, then the catalog engine, then the driver
+// probe table. A catalog, when plugged in, evaluates every catalog query
+// itself, the drivers' type probes included; the table (catalog_queries.cpp)
+// serves products without one, and the rare probe the engine cannot
+// evaluate. Parse (describe) and Execute (answer) decide alike: the engine
+// takes what it can evaluate.
 std::optional<Response> SessionCommands::answer(Session& session, const Portal& portal) const {
-  const std::string& sql = portal.statement->sql;
-  if (const auto* q = find_catalog_query(sql)) return api_detail::answer(*q, &portal);
-  if (auto r = answer_own(session, sql)) return r;
-  if (options_.catalog) return options_.catalog->answer(session, portal);
-  return std::nullopt;
+  if (auto r = answer_own(session, portal.statement->sql)) return r;
+  return answer_catalog(session, portal.statement->sql, &portal);
 }
 
 std::optional<Response> SessionCommands::answer(Session& session, std::string_view statement) const {
   if (auto r = answer_own(session, statement)) return r;
-  if (options_.catalog) return options_.catalog->answer(session, statement);
-  return std::nullopt;
+  return answer_catalog(session, statement, nullptr);
+}
+
+std::optional<Response> SessionCommands::answer_catalog(Session& session, std::string_view sql,
+                                                        const Portal* portal) const {
+  const auto* probe = options_.type_probe_table ? find_catalog_query(sql) : nullptr;
+  if (options_.catalog) {
+    auto r = portal ? options_.catalog->answer(session, *portal) : options_.catalog->answer(session, sql);
+    if (r && (r->kind() != Response::Kind::error || !probe)) return r;
+  }
+  if (!probe) return std::nullopt;
+  // Without a portal there are no parameter values: not answered.
+  if (!portal && !api_detail::parameter_types(*probe).empty()) return std::nullopt;
+  return api_detail::answer(*probe, portal);
 }
 
 std::optional<Response> SessionCommands::answer_own(Session& session, std::string_view statement) const {
-  if (const auto* q = find_catalog_query(statement)) {
-    // Without a portal there are no parameter values: not answered.
-    if (!api_detail::parameter_types(*q).empty()) return std::nullopt;
-    return api_detail::answer(*q, nullptr);
-  }
   if (!may_be_command(statement, options_.transactions)) return std::nullopt;
   auto tokens = terms(statement);
   if (!tokens || tokens->empty()) return std::nullopt;
@@ -404,36 +414,49 @@ std::optional<Response> SessionCommands::answer_own(Session& session, std::strin
 }
 
 bool SessionCommands::describe(Statement& stmt) const {
-  if (const auto* q = find_catalog_query(stmt.sql)) {
-    const auto& inferred = api_detail::parameter_types(*q);
-    auto& types = stmt.parameter_types;
-    if (types.size() < inferred.size()) types.resize(inferred.size(), 0);
-    for (std::size_t i = 0; i < inferred.size(); ++i)
-      if (types[i] == 0) types[i] = inferred[i];
-    stmt.columns = api_detail::result_columns(*q);
-    return true;
-  }
   if (describe_own(stmt.sql, stmt.columns)) return true;
-  return options_.catalog && options_.catalog->describe(stmt);
+  const auto* probe = options_.type_probe_table ? find_catalog_query(stmt.sql) : nullptr;
+  if (options_.catalog) {
+    auto client_types = stmt.parameter_types;
+    try {
+      if (options_.catalog->describe(stmt)) return true;
+    } catch (const PgError&) {
+      if (!probe) throw;
+      stmt.parameter_types = std::move(client_types);  // as the client sent them, for the table
+    }
+  }
+  if (!probe) return false;
+  const auto& inferred = api_detail::parameter_types(*probe);
+  auto& types = stmt.parameter_types;
+  if (types.size() < inferred.size()) types.resize(inferred.size(), 0);
+  for (std::size_t i = 0; i < inferred.size(); ++i)
+    if (types[i] == 0) types[i] = inferred[i];
+  stmt.columns = api_detail::result_columns(*probe);
+  return true;
 }
 
 bool SessionCommands::describe(std::string_view statement, SchemaPtr& columns) const {
   if (describe_own(statement, columns)) return true;
-  if (!options_.catalog) return false;
-  Statement stmt;
-  stmt.sql = std::string(statement);
-  if (!options_.catalog->describe(stmt)) return false;
-  if (!stmt.parameter_types.empty()) return false;  // see describe(Statement&)
-  columns = stmt.columns;
+  const auto* probe = options_.type_probe_table ? find_catalog_query(statement) : nullptr;
+  if (options_.catalog) {
+    Statement stmt;
+    stmt.sql = std::string(statement);
+    try {
+      if (options_.catalog->describe(stmt)) {
+        if (!stmt.parameter_types.empty()) return false;  // see describe(Statement&)
+        columns = stmt.columns;
+        return true;
+      }
+    } catch (const PgError&) {
+      if (!probe) throw;
+    }
+  }
+  if (!probe || !api_detail::parameter_types(*probe).empty()) return false;  // see describe(Statement&)
+  columns = api_detail::result_columns(*probe);
   return true;
 }
 
 bool SessionCommands::describe_own(std::string_view statement, SchemaPtr& columns) const {
-  if (const auto* q = find_catalog_query(statement)) {
-    if (!api_detail::parameter_types(*q).empty()) return false;  // see describe(Statement&)
-    columns = api_detail::result_columns(*q);
-    return true;
-  }
   if (!may_be_command(statement, options_.transactions)) return false;
   auto tokens = terms(statement);
   if (!tokens || tokens->empty()) return false;

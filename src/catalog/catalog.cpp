@@ -16,6 +16,7 @@
 #include "pg_to_sqlite.hpp"
 #include "pgwire/api/extended.hpp"
 #include "pgwire/types/convert.hpp"
+#include "pgwire/types/error.hpp"
 #include "relations.hpp"
 
 namespace pgwire::catalog {
@@ -226,6 +227,10 @@ Catalog::Result Catalog::query(std::string_view sql, const std::vector<std::opti
   } catch (const std::exception& e) {
     unsupported(e.what());
   }
+  // A $n with no value bound (a simple Query cannot bind any): PostgreSQL's
+  // parse-time error.
+  if (parameters.size() < tr.parameter_types.size())
+    throw PgError("42P02", fmt::format("there is no parameter ${}", parameters.size() + 1));
   std::lock_guard lock(mutex_);
   Engine& e = *engine_;
   e.context.user = user.empty() ? e.description.owner : user;
@@ -282,6 +287,12 @@ std::optional<Response> Catalog::answer(Session& session, const Portal& portal) 
           throw PgError("22P03", fmt::format("incorrect binary data format in bind parameter {}", i + 1));
         values.emplace_back(std::string(text.view()));
       } else {
+        // Text is read as the parameter's type, as PostgreSQL's input
+        // functions would (an oid "x1186" is 22P02, not a text compared).
+        Buffer checked;
+        if (can_convert_format(t))
+          if (auto ec = convert_format(t, raw, format_text, format_binary, checked))
+            throw PgError(type_error_info(ec, t, raw));
         values.emplace_back(std::string(raw));
       }
     }

@@ -402,6 +402,34 @@ std::string reg_name(const Snapshot& s, Oid type, std::int64_t value) {
   }
 }
 
+namespace {
+
+// A cast to an array type: oidvector / int2vector ('23 25') become arrays
+// ('{23,25}'), and the elements of a reg* array print as names, as
+// regtypeout would ('{integer,text}'); pgcli reads
+// proargtypes::regtype[]::text[].
+void array_cast(sqlite3_context* c, int argc, sqlite3_value** argv, Oid element) {
+  if (argc < 1 || is_null(argv[0])) return sqlite3_result_null(c);
+  auto items = parse_array(text(argv[0]));
+  bool reg = element == catoid::regclass || element == catoid::regtype || element == catoid::regproc;
+  if (reg) {
+    for (auto& item : items) {
+      if (!item) continue;
+      std::int64_t n = 0;
+      auto [p, ec] = std::from_chars(item->data(), item->data() + item->size(), n);
+      if (ec == std::errc() && p == item->data() + item->size()) *item = reg_name(snap(c), element, n);
+    }
+  }
+  result(c, format_array(items));
+}
+
+template <Oid Element>
+void to_array_of(sqlite3_context* c, int argc, sqlite3_value** argv) {
+  array_cast(c, argc, argv, Element);
+}
+
+}  // namespace
+
 void register_functions(sqlite3* db, FunctionContext* c) {
   // Casts: pgw_to_<typname>.
   for (const auto& t : catalog_types()) {
@@ -436,6 +464,11 @@ void register_functions(sqlite3* db, FunctionContext* c) {
       case catoid::xid:
       case catoid::cid: fn = to_integer; break;
       case oid::bool_: fn = to_bool; break;
+      case catoid::regtype_array: fn = to_array_of<catoid::regtype>; break;
+      case catoid::regclass_array: fn = to_array_of<catoid::regclass>; break;
+      case catoid::regproc_array: fn = to_array_of<catoid::regproc>; break;
+      case oid::oid_array: fn = to_array_of<oid::oid>; break;
+      case oid::int2_array: fn = to_array_of<oid::int2>; break;
       default: break;
     }
     add(db, name.c_str(), 1, fn, c);

@@ -5,6 +5,8 @@
 
 #include "pg_to_sqlite.hpp"
 
+#include <algorithm>
+
 #include <cctype>
 #include <map>
 #include <optional>
@@ -640,12 +642,21 @@ Translation translate(std::string_view postgres_sql) {
   t.parameter_types = infer_parameters(pg);
   Toks sqlite = structural_pass(system_columns(pg));
   t.sql = render(sqlite);
-  // Subqueries first: their columns type the outer query's references to them.
+  // Subqueries first, innermost first: their columns type the references to
+  // them from outside (asyncpg's "ti.name" is typname, a name, two levels up).
   std::map<std::string, Oid>& derived = t.subquery_columns;
+  std::vector<std::pair<int, std::size_t>> subqueries;  // (nesting depth, position of its "(")
+  int depth = 0;
   for (std::size_t i = 0; i + 1 < pg.size(); ++i) {
-    if (!pg[i].p("(") || !pg[i + 1].is("select")) continue;
+    if (pg[i].p("(")) ++depth;
+    if (pg[i].p(")")) --depth;
+    if (pg[i].p("(") && pg[i + 1].is("select")) subqueries.emplace_back(depth, i);
+  }
+  std::stable_sort(subqueries.begin(), subqueries.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  for (auto [level, i] : subqueries) {
     Toks group = slice(pg, i + 1, match_forward(pg, i));
-    for (const auto& c : typed_items(group, t.parameter_types))
+    for (const auto& c : typed_items(group, t.parameter_types, nullptr, &derived))
       if (c.type != 0) derived.emplace(c.name, c.type);
   }
   if (starts_query(pg) || (!pg.empty() && pg[0].p("("))) {

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "catalog_types.hpp"
+#include "type_io_functions.hpp"
 
 namespace pgwire::catalog_detail {
 using namespace pgwire::catalog;
@@ -398,8 +399,17 @@ Snapshot fill_relations(sqlite3* db, const catalog::Description& d) {
       add_relation(name, next_catalog_oid++, 'v');
     }
 
-    // Built-in types.
+    // Built-in types, and the I/O functions pg_type names (type_io_functions.hpp).
+    for (const auto& f : builtin_procs()) {
+      s.procs[f.oid] = {pg_catalog_namespace, f.name, format_type(f.result_type, -1), format_type(f.argument_type, -1)};
+      insert(db, "pg_proc", {{"oid", f.oid}, {"proname", f.name}, {"pronamespace", pg_catalog_namespace},
+                             {"proowner", bootstrap_role}, {"prolang", 12}, {"procost", 1}, {"prokind", std::string("f")},
+                             {"proisstrict", 1}, {"provolatile", std::string(f.argument_type == catoid::cstring ? "s" : "i")},
+                             {"proparallel", std::string("s")}, {"pronargs", 1}, {"prorettype", f.result_type},
+                             {"proargtypes", std::to_string(f.argument_type)}, {"prosrc", f.name}});
+    }
     for (const auto& t : catalog_types()) {
+      TypeIoFunctions io = type_io_functions(t);
       bool byval = t.typlen > 0 && t.typlen <= 8 && t.oid != oid::uuid && t.oid != oid::interval &&
                    t.oid != oid::timetz && t.oid != oid::name && t.oid != catoid::tid && t.oid != catoid::aclitem;
       insert(db, "pg_type", {{"oid", t.oid}, {"typname", std::string(t.name)}, {"typnamespace", pg_catalog_namespace},
@@ -408,7 +418,9 @@ Snapshot fill_relations(sqlite3* db, const catalog::Description& d) {
                              {"typdelim", std::string(",")}, {"typelem", t.element}, {"typarray", t.array},
                              {"typalign", std::string(t.typlen == 8 ? "d" : t.typlen == 2 ? "s" : t.typlen == 1 ? "c" : "i")},
                              {"typstorage", storage(t.oid)},
-                             {"typcollation", collatable(t.oid) ? 100 : t.oid == oid::name ? 950 : 0}});
+                             {"typcollation", collatable(t.oid) ? 100 : t.oid == oid::name ? 950 : 0},
+                             {"typinput", io.input}, {"typoutput", io.output}, {"typreceive", io.receive},
+                             {"typsend", io.send}});
     }
 
     // Tables and views: classes, row types, columns, defaults, keys, indexes.
@@ -464,11 +476,15 @@ Snapshot fill_relations(sqlite3* db, const catalog::Description& d) {
                              {"typlen", -1}, {"typtype", std::string("c")}, {"typcategory", std::string("C")},
                              {"typisdefined", 1}, {"typdelim", std::string(",")}, {"typrelid", rel},
                              {"typarray", rowtype_array}, {"typalign", std::string("d")},
-                             {"typstorage", std::string("x")}});
+                             {"typstorage", std::string("x")}, {"typinput", record_io_functions().input},
+                             {"typoutput", record_io_functions().output}, {"typreceive", record_io_functions().receive},
+                             {"typsend", record_io_functions().send}});
       insert(db, "pg_type", {{"oid", rowtype_array}, {"typname", "_" + t.name}, {"typnamespace", nsp},
                              {"typowner", bootstrap_role}, {"typlen", -1}, {"typtype", std::string("b")},
                              {"typcategory", std::string("A")}, {"typisdefined", 1}, {"typdelim", std::string(",")},
-                             {"typelem", rowtype}, {"typalign", std::string("d")}, {"typstorage", std::string("x")}});
+                             {"typelem", rowtype}, {"typalign", std::string("d")}, {"typstorage", std::string("x")},
+                             {"typinput", array_io_functions().input}, {"typoutput", array_io_functions().output},
+                             {"typreceive", array_io_functions().receive}, {"typsend", array_io_functions().send}});
       insert(db, "pg_class", {{"oid", rel}, {"relname", t.name}, {"relnamespace", nsp}, {"reltype", rowtype},
                               {"relowner", bootstrap_role}, {"relam", view ? 0 : 2}, {"relfilenode", view ? 0 : rel},
                               {"reltuples", -1}, {"relhasindex", b(!indexes.empty())},

@@ -204,7 +204,7 @@ Oid function_type(std::string_view f, const Toks& args, const std::vector<Oid>& 
     for (const auto& t : args) {
       if (t.p("(")) ++d;
       if (t.p(")")) --d;
-      if (d == 0 && t.p(",")) break;
+      if (d == 0 && (t.p(",") || t.is("order"))) break;  // array_agg(x ORDER BY y)
       first.push_back(t);
     }
     Oid t = infer(first, params).type;
@@ -226,8 +226,18 @@ std::vector<Oid> infer_parameters(const Toks& t) {
     if (n == 0 || n > 65535) continue;
     if (out.size() < n) out.resize(n, 0);
     Oid type = 0;
+    // An operand of AND / OR / NOT itself ("$3 AND n.nspname = ...") is a
+    // boolean, whatever the comparison next to it reads.
+    auto logical = [](const Tok& k) { return k.is("and") || k.is("or") || k.is("not"); };
+    auto opens = [](const Tok& k) { return k.p("(") || k.is("where") || k.is("when"); };
+    auto closes = [](const Tok& k) { return k.p(")") || k.is("then"); };
+    bool prev_logical = i > 0 && logical(t[i - 1]), prev_opens = i == 0 || opens(t[i - 1]);
+    bool next_logical = i + 1 < t.size() && (t[i + 1].is("and") || t[i + 1].is("or"));
+    bool next_closes = i + 1 == t.size() || closes(t[i + 1]);
     if (i + 1 < t.size() && t[i + 1].p("::")) {
       type = read_type(t, i + 2).first;
+    } else if ((prev_logical && (next_logical || next_closes)) || (prev_opens && next_logical)) {
+      type = oid::bool_;
     } else if (i >= 2 && bool_operator(t[i - 1]) && t[i - 2].name()) {
       type = catalog_column_type(t[i - 2].low);
     } else if (i + 2 < t.size() && bool_operator(t[i + 1]) && t[i + 2].name()) {

@@ -36,7 +36,7 @@ std::string sqlstate_of(Catalog& c, const std::string& sql) {
 
 }  // namespace
 
-TEST_CASE("reg* casts look names up and print names; ::text of a regclass is its name") {
+TEST_CASE("reg* casts look names up and print names, ::text of a regclass is its name") {
   Catalog c = make();
   auto oid_of_books = c.query("SELECT oid FROM pg_class WHERE relname = 'books'").rows.at(0).at(0);
   CHECK(c.query("SELECT 'books'::regclass::oid").rows == Rows{{oid_of_books}});

@@ -157,7 +157,7 @@ TEST_CASE("A second SSLRequest after TLS is a protocol error") {
   CHECK(h.last_error_code() == "0A000");
 }
 
-TEST_CASE("GSSENCRequest is answered N; SSLRequest and startup may follow") {
+TEST_CASE("GSSENCRequest is answered N, SSLRequest and startup may follow") {
   Harness h(with_tls());
   CHECK(h.feed(test::encoded(GSSENCRequest{})) == EventKind::need_input);
   CHECK(h.wire == "N");
@@ -204,7 +204,7 @@ TEST_CASE("Newer minor and unknown _pq_ options get NegotiateProtocolVersion nam
   CHECK(npv.unrecognized_options == std::vector<std::string_view>{"_pq_.a", "_pq_.b"});
 }
 
-TEST_CASE("Unknown _pq_ option with 3.0 is named back; known options are not") {
+TEST_CASE("Unknown _pq_ option with 3.0 is named back, known options are not") {
   EngineOptions o;
   o.protocol_options = {"_pq_.known"};
   Harness h(o);
@@ -288,7 +288,7 @@ TEST_CASE("During authentication only password messages are allowed") {
   CHECK(h.last_error_message() == "expected password response, got message type 81");
 }
 
-TEST_CASE("After login: an unknown type byte is FATAL 08P01; a bad length closes silently") {
+TEST_CASE("After login: an unknown type byte is FATAL 08P01, a bad length closes silently") {
   SECTION("unknown type") {
     Harness h;
     h.feed(startup());
@@ -419,7 +419,7 @@ TEST_CASE("FATAL from the application closes after writing it") {
   CHECK(h.last_error_code() == "28P01");
 }
 
-TEST_CASE("COPY leftovers outside COPY are ignored; Terminate closes") {
+TEST_CASE("COPY leftovers outside COPY are ignored, Terminate closes") {
   Harness h;
   h.feed(startup());
   h.login();
@@ -466,7 +466,7 @@ TEST_CASE("An error is written at once, without waiting for Sync (asyncpg waits 
   CHECK(std::find(h.events.begin(), h.events.end(), EventKind::write) != h.events.end());
 }
 
-TEST_CASE("Copy-in accepts only CopyData, CopyDone, CopyFail; Flush and Sync are ignored") {
+TEST_CASE("Copy-in accepts only CopyData, CopyDone, CopyFail, Flush and Sync are ignored") {
   Harness h;
   REQUIRE(h.feed(startup()) == EventKind::startup);
   h.login();

@@ -142,7 +142,7 @@ TEST_CASE("tokenizer: offsets and the lexer", "[sql_text]") {
   CHECK_FALSE(lexer.next());
 }
 
-TEST_CASE("split_statements: ';' splits only at the top level", "[sql_text]") {
+TEST_CASE("split_statements: a semicolon splits only at the top level", "[sql_text]") {
   CHECK(split_statements("SELECT 1; SELECT 2") == S{"SELECT 1", "SELECT 2"});
   CHECK(split_statements("SELECT ';'; SELECT 2") == S{"SELECT ';'", "SELECT 2"});
   CHECK(split_statements("SELECT 'it''s;'; x") == S{"SELECT 'it''s;'", "x"});

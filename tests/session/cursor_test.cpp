@@ -206,7 +206,7 @@ TEST_CASE("cursors: DECLARE/FETCH/MOVE/CLOSE by simple query, in a transaction")
   CHECK(error == "34000");
 }
 
-TEST_CASE("cursors: backward motion fails with 55000; WITH HOLD outlives COMMIT; CLOSE") {
+TEST_CASE("cursors: backward motion fails with 55000, WITH HOLD outlives COMMIT, CLOSE") {
   Fixture f;
   std::string tag, error;
   f.c.send(Query{"begin; DECLARE h CURSOR WITH HOLD FOR count 4; DECLARE n CURSOR FOR count 4; commit"});

@@ -56,6 +56,7 @@ class Counting final : public ExtendedQueryHandler {
         return ++i < n;
       }));
     }
+    if (sql == "begin") co_return Response::begin();
     co_return Response::command("DONE");
   }
   asio::awaitable<void> sync(Session&) override {
@@ -124,20 +125,23 @@ TEST_CASE("extended: Execute with a row limit suspends and resumes the same port
   CHECK(f.c.until_ready() == "Z");
 }
 
-TEST_CASE("extended: error discards until Sync; Sync drops the unnamed portal only") {
+TEST_CASE("extended: error discards until Sync, Sync drops the unnamed portal only") {
   Fixture f;
   f.send(Parse{"", "bad", {}}, Bind{}, Execute{}, Sync{});
   CHECK(error_code(f.c.recv()) == "42601");
   CHECK(f.c.until_ready() == "Z");
   int syncs = f.handler->syncs.load();
   CHECK(syncs >= 1);
+  // In a transaction block (a named portal lasts until its end, as in PostgreSQL).
+  f.send(Parse{"", "begin", {}}, Bind{}, Execute{}, Sync{});
+  CHECK(f.c.until_ready() == "12CZ");
   f.send(Parse{"", "count 3", {}}, Bind{"", "", {}, {}, {}}, Bind{"named", "", {}, {}, {}}, Sync{});
   CHECK(f.c.until_ready() == "122Z");
+  f.send(Execute{"named", 0}, Sync{});
+  CHECK(f.c.until_ready() == "DDDCZ");
   f.send(Execute{"", 0}, Sync{});
   CHECK(error_code(f.c.recv()) == "34000");  // unnamed portal gone
   CHECK(f.c.until_ready() == "Z");
-  f.send(Execute{"named", 0}, Sync{});
-  CHECK(f.c.until_ready() == "DDDCZ");
 }
 
 TEST_CASE("extended: naming rules, Close, and execute errors") {

@@ -151,7 +151,7 @@ const std::string admin = "terminating connection due to administrator command";
 
 }  // namespace
 
-TEST_CASE("max_connections: one more gets 53300 before authentication; a closed session frees its slot",
+TEST_CASE("max_connections: one more gets 53300 before authentication, a closed session frees its slot",
           "[operations]") {
   Started started;
   auto auth = std::make_shared<CountingTrust>();
@@ -176,7 +176,7 @@ TEST_CASE("max_connections: one more gets 53300 before authentication; a closed 
   CHECK(query(c, "x") == TransactionStatus::idle);
 }
 
-TEST_CASE("shutdown: idle sessions end at once; a running statement and an open block finish first",
+TEST_CASE("shutdown: idle sessions end at once, a running statement and an open block finish first",
           "[operations]") {
   Started started;
   ServerOptions o;

@@ -189,7 +189,7 @@ TEST_CASE("MD5 with plaintext and with a stored hash") {
   }
 }
 
-TEST_CASE("SCRAM-SHA-256 with a stored secret; wrong password; unknown user") {
+TEST_CASE("SCRAM-SHA-256 with a stored secret, wrong password, unknown user") {
   auto secret = auth::ScramSecret::generate("pw", 4096).to_string();
   TestServer server({}, handlers(make_scram_auth(users(secret))));
   auto exchange = [&](std::string user, std::string password) -> BackendMessage {
@@ -344,7 +344,7 @@ TEST_CASE("a large result streams and is counted in the tag") {
   CHECK(tags == std::vector<std::string>{"SELECT 100000"});
 }
 
-TEST_CASE("unknown message type is FATAL 08P01; other sessions keep working") {
+TEST_CASE("unknown message type is FATAL 08P01, other sessions keep working") {
   TestServer server({}, handlers(make_trust_auth()));
   Client good(server.port());
   start(good);

@@ -16,9 +16,10 @@
 // values of the login, and reported ones (DateStyle, TimeZone,
 // application_name, ...) reach the client as ParameterStatus when changed.
 //
-// It also answers the pg_type lookups drivers send verbatim, from the type
-// layer's built-in rows (builtin_types()), so that a product without a
-// pg_catalog still serves them:
+// Catalog queries go to Options::catalog when the product plugs one in (the
+// catalog engine evaluates them, drivers' type probes included). Without
+// one, it still answers the pg_type lookups drivers send verbatim, from the
+// type layer's built-in rows (builtin_types()):
 //   - postgres.js: the array types at connect; psqlODBC: the "lo" type;
 //   - asyncpg: the type introspection query (typeinfo_tree, $1::oid[]) it
 //     runs for types outside its core codecs (int4[], ...), and its type
@@ -70,6 +71,11 @@ class SessionCommands {
     // Answers the catalog queries (psql's \d, driver metadata) that the
     // commands above do not: e.g. a pgwire::catalog::Catalog. Null: none.
     std::shared_ptr<StatementAnswerer> catalog;
+    // The drivers' pg_type probes (asyncpg, pgjdbc, postgres.js, psqlODBC;
+    // see above) are answered from the type layer's built-in rows when no
+    // catalog evaluates them: without a catalog, or for a probe the catalog
+    // fails on. False: the catalog alone answers (tests prove it can).
+    bool type_probe_table = true;
   };
 
   SessionCommands() = default;
@@ -100,6 +106,7 @@ class SessionCommands {
 
  private:
   std::optional<Response> answer_own(Session& session, std::string_view statement) const;
+  std::optional<Response> answer_catalog(Session& session, std::string_view sql, const Portal* portal) const;
   bool describe_own(std::string_view statement, SchemaPtr& columns) const;
 
   Options options_;
