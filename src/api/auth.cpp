@@ -6,12 +6,14 @@
 #include <openssl/crypto.h>
 
 #include "pgwire/auth/md5.hpp"
+#include "pgwire/auth/user_file.hpp"
 #include "pgwire/auth/scram.hpp"
 
 namespace pgwire {
 
 StoredPassword StoredPassword::parse(std::string stored) {
-  if (stored.size() == 35 && stored.starts_with("md5")) return {Kind::md5, std::move(stored)};
+  // PostgreSQL's get_password_type: an md5 hash is "md5" and 32 hex digits.
+  if (auth::is_md5_secret(stored)) return {Kind::md5, std::move(stored)};
   if (stored.starts_with("SCRAM-SHA-256$")) return {Kind::scram_sha_256, std::move(stored)};
   return {Kind::plaintext, std::move(stored)};
 }
