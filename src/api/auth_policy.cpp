@@ -123,9 +123,13 @@ std::vector<auth::HbaRule> AuthPolicy::parse_rules(std::string_view text, std::s
   return auth::parse_hba(text, file_name, [&](std::string_view m) { return known_method(options, m); });
 }
 
+std::vector<auth::HbaRule> AuthPolicy::load_rules(const std::string& path, const AuthPolicyOptions& options) {
+  return parse_rules(detail::read_config_file(path), path, options);
+}
+
 std::shared_ptr<AuthPolicy> AuthPolicy::from_files(const std::string& hba_path, const std::string& users_path,
                                                    AuthPolicyOptions options) {
-  auto rules = parse_rules(detail::read_config_file(hba_path), hba_path, options);
+  auto rules = load_rules(hba_path, options);
   auto users = users_path.empty() ? std::make_shared<UserStore>() : UserStore::load(users_path);
   return std::make_shared<AuthPolicy>(std::move(rules), std::move(users), std::move(options));
 }
@@ -137,7 +141,7 @@ void AuthPolicy::reload(std::vector<auth::HbaRule> rules, std::shared_ptr<const 
 }
 
 void AuthPolicy::reload_files(const std::string& hba_path, const std::string& users_path) {
-  auto rules = parse_rules(detail::read_config_file(hba_path), hba_path, options_);
+  auto rules = load_rules(hba_path, options_);
   auto users = users_path.empty() ? std::make_shared<UserStore>() : UserStore::load(users_path);
   reload(std::move(rules), std::move(users));
 }

@@ -42,7 +42,10 @@ class AuthPolicy final : public StartupHandler {
   // auth::HbaFileError.
   static std::vector<auth::HbaRule> parse_rules(std::string_view text, std::string_view file_name,
                                                 const AuthPolicyOptions& options = {});
-  // Reads both files; throws auth::HbaFileError or std::runtime_error.
+  // The same from a file; std::runtime_error when it cannot be read.
+  static std::vector<auth::HbaRule> load_rules(const std::string& path, const AuthPolicyOptions& options = {});
+  // Reads both files (no users file: no users); throws auth::HbaFileError or
+  // std::runtime_error.
   static std::shared_ptr<AuthPolicy> from_files(const std::string& hba_path, const std::string& users_path,
                                                 AuthPolicyOptions options = {});
 
