@@ -183,19 +183,20 @@ class Md5Auth final : public detail::AuthBase {
   asio::awaitable<void> authenticate(AuthExchange& ex) override {
     const ClientInfo& client = ex.client();
     auto stored = co_await source_->lookup(client);
-    // PostgreSQL upgrades md5 to SCRAM for roles that have a SCRAM secret.
-    if (stored && stored->kind == StoredPassword::Kind::scram_sha_256) {
+    // PostgreSQL upgrades md5 to SCRAM for roles that have a SCRAM secret,
+    // and gives an unknown role the exchange of its default
+    // password_encryption (scram-sha-256 since 14): a SCRAM exchange that
+    // fails.
+    if (!stored || stored->kind == StoredPassword::Kind::scram_sha_256) {
       co_await ScramAuth::run(ex, stored, source_, ScramOptions{});
       co_return;
     }
     auto salt = auth::md5_random_salt();
-    // Unknown roles get the same request, so their existence is not revealed.
     const BackendMessage request = AuthenticationMD5Password{salt};
     std::string body = co_await ex.exchange(request);
     PasswordMessage pm;
     if (decode_body(body, pm))
       throw PgError(ErrorInfo::fatal(sqlstate::protocol_violation, "invalid password packet size"));
-    if (!stored) throw detail::password_failed(client);
     std::string hash = stored->kind == StoredPassword::Kind::md5
                            ? stored->value
                            : auth::md5_password_hash(client.user, stored->value);

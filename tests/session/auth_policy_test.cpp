@@ -91,6 +91,18 @@ TEST_CASE("policy: the rule's method runs; md5 becomes SCRAM for a SCRAM secret"
     scram_login(c, "pw");
     logged_in(c);
   }
+  {  // md5 rule, unknown user: a SCRAM exchange that fails, as PostgreSQL 15
+    Client c(server.port());
+    start(c, "nobody");
+    auto sasl = std::get<AuthenticationSASL>(c.recv());
+    auth::ScramClient client("pw");
+    c.send(SASLInitialResponse{sasl.mechanisms.at(0), client.client_first_message()});
+    auto cont = std::get<AuthenticationSASLContinue>(c.recv());
+    auto step = client.handle_server_first(cont.data);
+    REQUIRE(step);
+    c.send(SASLResponse{step.message});
+    CHECK(fatal(c) == "28P01 password authentication failed for user \"nobody\"");
+  }
   {  // password rule: AuthenticationCleartextPassword; a wrong one is 28P01
     Client c(server.port());
     start(c, "clara");
