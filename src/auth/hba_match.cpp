@@ -101,6 +101,8 @@ bool any_of(const std::vector<HbaName>& names, Match match) {
 
 const HbaRule* match_hba(const std::vector<HbaRule>& rules, const HbaRequest& request,
                          const GroupMembership& is_member) {
+  if (request.user.size() > hba_max_name_length || request.database.size() > hba_max_name_length)
+    return nullptr;
   for (const auto& rule : rules) {
     if (!connection_matches(rule, request)) continue;
     if (!any_of(rule.databases, [&](const HbaName& n) { return database_matches(n, request, is_member); }))

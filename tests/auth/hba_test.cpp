@@ -156,6 +156,12 @@ TEST_CASE("hba: database and user lists, keywords, groups, regular expressions")
   repl.physical_replication = true;
   CHECK(matched_line(rs, repl) == 7);  // `all` does not cover physical replication
   CHECK(matched_line(rules("host all all all trust\n"), repl) == 0);
+  // Over-long names match nothing, not even `all` (bounded regex work).
+  std::string long_name(hba_max_name_length + 1, 'a');
+  auto any = rules("host all /^(a|b)*$ all trust\nhost all all all trust\n");
+  CHECK(matched_line(any, tcp("192.0.2.1", std::string(hba_max_name_length, 'a'))) == 1);
+  CHECK(matched_line(any, tcp("192.0.2.1", long_name)) == 0);
+  CHECK(matched_line(any, tcp("192.0.2.1", "u", long_name)) == 0);
 }
 
 TEST_CASE("hba: the first matching rule wins, later ones are not looked at") {

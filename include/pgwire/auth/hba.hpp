@@ -100,6 +100,11 @@ struct HbaRequest {
 // counts a role as a member of itself; match_hba checks that first.
 using GroupMembership = std::function<bool(std::string_view user, std::string_view group)>;
 
+// Longer user or database names match no rule: a /regex searched in a
+// client's name must not cost unbounded time or stack (std::regex recurses
+// per character). PostgreSQL cuts names to 63 bytes before matching.
+inline constexpr std::size_t hba_max_name_length = 1024;
+
 // The first rule that matches, or nullptr (PostgreSQL's implicit reject).
 const HbaRule* match_hba(const std::vector<HbaRule>& rules, const HbaRequest& request,
                          const GroupMembership& is_member);
