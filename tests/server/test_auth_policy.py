@@ -8,8 +8,10 @@ Authentication request codes: 3 cleartext, 5 MD5, 10/11/12 SASL, 0 ok)."""
 import hashlib
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
+import time
 import unittest
 
 import pgproto
@@ -274,6 +276,58 @@ print(json.dumps(out))
             else:
                 self.assertEqual(got[0], "error", conninfo)
                 self.assertIn(expected, got[1], conninfo)
+
+    # Reload -------------------------------------------------------------------------
+
+    def test_sighup_rereads_the_files_for_new_connections(self):
+        d = tempfile.mkdtemp(dir=self.dir)
+        hba = os.path.join(d, "pg_hba.conf")
+        with open(hba, "w") as f:
+            f.write("host all mary all md5\n")
+        s = self.start_server("sqlite_server", "--listen", "127.0.0.1:0", "--hba", hba, "--users", self.users)
+        # mary starts authenticating under the first rules: the MD5 request.
+        before = pgproto.Conn(port=s.port)
+        self.addCleanup(before.close)
+        before.send(pgproto.startup_packet("mary", "postgres"))
+        kind, body = before.read_message()
+        self.assertEqual((kind, body[:4]), ("R", b"\0\0\0\5"))
+        with open(hba, "w") as f:
+            f.write("host all mary all reject\nhost all newbie all trust\n")
+        s.proc.send_signal(signal.SIGHUP)
+        deadline = time.monotonic() + 10 * SLOW
+        while True:  # polling a condition (the reload happens on the server's signal thread)
+            result = self.protocol_on(s, "newbie")
+            if result == [0]:
+                break
+            self.assertLess(time.monotonic(), deadline, "the new rules are not used: %r" % (result,))
+            time.sleep(0.02)
+        # The login that started before the reload finishes under the old rule.
+        inner = hashlib.md5((MARY_PW + "mary").encode()).hexdigest()
+        before.send(pgproto.message("p", pgproto.cstr(
+            "md5" + hashlib.md5(inner.encode() + body[4:8]).hexdigest())))
+        before.finish_startup("mary", MARY_PW)
+        self.assertEqual(before.simple_query("select 7")[0]["rows"], [["7"]])
+        e = self.protocol_on(s, "mary", MARY_PW)
+        self.assertEqual(e.message, 'pg_hba.conf rejects connection for host "127.0.0.1", user "mary", '
+                                    'database "postgres", no encryption')
+        # A bad file on SIGHUP: said on stderr, the rules in force stay.
+        with open(hba, "w") as f:
+            f.write("host all all all trust\nhost all all 10.0.0.0/33 md5\n")
+        s.proc.send_signal(signal.SIGHUP)
+        deadline = time.monotonic() + 10 * SLOW
+        while "not reloaded" not in s.stderr():  # polling a condition, as above
+            self.assertLess(time.monotonic(), deadline, "no word of the failed reload")
+            time.sleep(0.02)
+        self.assertIn('line 2 of configuration file "%s": invalid CIDR mask' % hba, s.stderr())
+        self.assertEqual(self.protocol_on(s, "newbie"), [0])
+        self.assertIsInstance(self.protocol_on(s, "mary", MARY_PW), pgproto.ServerError)
+
+    def protocol_on(self, server, user, password=None):
+        with pgproto.Conn(port=server.port) as c:
+            try:
+                return auth_requests(c.startup(user, password, database="postgres"))
+            except pgproto.ServerError as e:
+                return e
 
     # The example files --------------------------------------------------------------
 
