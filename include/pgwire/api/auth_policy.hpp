@@ -4,10 +4,18 @@
 // database, user) names the method, and the ready-made handlers (auth.hpp)
 // run it against a UserStore. A product adds methods of its own by name.
 //
-//   auto users = pgwire::UserStore::load("users.txt");
 //   auto policy = pgwire::AuthPolicy::from_files("pg_hba.conf", "users.txt");
 //   pgwire::Server server(options, {policy, handler});
 //   ... on SIGHUP: policy->reload_files("pg_hba.conf", "users.txt");
+//
+// or in code:
+//   auto users = std::make_shared<pgwire::UserStore>();
+//   users->add("app", "SCRAM-SHA-256$4096:...", {"apps"});
+//   pgwire::auth::HbaRule rule;  // host all +apps 10.0.0.0/8 scram-sha-256
+//   rule.users = {pgwire::auth::HbaName::member_of("apps")};
+//   rule.address = pgwire::auth::IpRange::cidr("10.0.0.0/8");
+//   rule.method = "scram-sha-256";
+//   auto policy = std::make_shared<pgwire::AuthPolicy>(std::vector{rule}, users);
 
 #include <map>
 #include <memory>
