@@ -17,6 +17,8 @@
 #include <vector>
 
 #include <pgwire/api/auth.hpp>
+#include <pgwire/api/auth_policy.hpp>
+#include <pgwire/api/user_store.hpp>
 #include <pgwire/server/server.hpp>
 
 namespace example {
@@ -27,6 +29,8 @@ struct Flags {
   std::string auth = "trust";
   std::string user = "postgres";
   std::string password = "postgres";
+  std::string hba_file;    // pg_hba.conf rules instead of one --auth method
+  std::string users_file;  // users instead of the one --user/--password
   std::string tls_cert, tls_key;
   std::string tls_ca, tls_client_cert = "none", tls_min_version = "TLSv1.2", tls_ciphers, tls_ciphersuites;
   std::size_t threads = 1;
@@ -48,6 +52,12 @@ inline void usage(const char* prog, const std::string& what, const std::string& 
             << "  --auth METHOD          trust | cleartext | md5 | scram | cert (default trust)\n"
             << "  --user NAME            user for password methods (default postgres)\n"
             << "  --password PW          its password (default postgres)\n"
+            << "  --users FILE           users instead of --user/--password: one per line,\n"
+            << "                         `name secret [group,...]`, the secret plaintext, md5...\n"
+            << "                         or SCRAM-SHA-256$... (examples/auth/users.txt)\n"
+            << "  --hba FILE             pg_hba.conf rules instead of --auth: the first rule that\n"
+            << "                         matches the connection picks the method\n"
+            << "                         (examples/auth/pg_hba.conf; SIGHUP rereads both files)\n"
             << "  --tls-cert FILE        PEM certificate: enables TLS (SSLRequest and direct SSL)\n"
             << "  --tls-key FILE         PEM private key\n"
             << "  --tls-min-version V    TLSv1.2 (default) or TLSv1.3\n"
@@ -111,6 +121,8 @@ inline Flags parse(int argc, char** argv, const std::string& what,
     else if (a == "--auth") f.auth = value();
     else if (a == "--user") f.user = value();
     else if (a == "--password") f.password = value();
+    else if (a == "--hba") f.hba_file = value();
+    else if (a == "--users") f.users_file = value();
     else if (a == "--tls-cert") f.tls_cert = value();
     else if (a == "--tls-key") f.tls_key = value();
     else if (a == "--tls-ca") f.tls_ca = value();
@@ -147,9 +159,48 @@ inline std::string extra(const Flags& f, const std::string& key, std::string fal
   return fallback;
 }
 
+// The policy made from --hba, kept for SIGHUP (serve()).
+inline std::shared_ptr<pgwire::AuthPolicy>& hba_policy() {
+  static std::shared_ptr<pgwire::AuthPolicy> policy;
+  return policy;
+}
+
+// --users FILE, or the one --user/--password.
+inline std::shared_ptr<pgwire::UserStore> user_store(const Flags& f) {
+  if (!f.users_file.empty()) return pgwire::UserStore::load(f.users_file);
+  auto users = std::make_shared<pgwire::UserStore>();
+  users->add(f.user, f.password);
+  return users;
+}
+
+// The same, or exit with status 2 and the file's line and reason (never a secret).
+inline std::shared_ptr<pgwire::UserStore> user_store_or_exit(const Flags& f) {
+  try {
+    return user_store(f);
+  } catch (const std::exception& e) {
+    std::cerr << e.what() << "\n";
+    std::exit(2);
+  }
+}
+
+inline void reload_policy(const Flags& f) {
+  auto rules = pgwire::AuthPolicy::load_rules(f.hba_file);
+  hba_policy()->reload(std::move(rules), user_store(f));
+}
+
 inline std::shared_ptr<pgwire::StartupHandler> auth_handler(const Flags& f) {
-  auto source = std::make_shared<pgwire::StaticAuthSource>();
-  source->add(f.user, f.password);
+  std::shared_ptr<pgwire::UserStore> source;
+  try {
+    source = user_store(f);
+    if (!f.hba_file.empty()) {
+      auto rules = pgwire::AuthPolicy::load_rules(f.hba_file);
+      hba_policy() = std::make_shared<pgwire::AuthPolicy>(std::move(rules), source);
+      return hba_policy();
+    }
+  } catch (const std::exception& e) {  // a bad file: its line and reason, never a secret
+    std::cerr << e.what() << "\n";
+    std::exit(2);
+  }
   if (f.auth == "trust") return pgwire::make_trust_auth();
   if (f.auth == "cleartext") return pgwire::make_cleartext_auth(source);
   if (f.auth == "md5") return pgwire::make_md5_auth(source);
@@ -260,6 +311,14 @@ inline int serve(pgwire::Server& server, const Flags& f) {
       sigwait(&stop_signals, &sig);
       if (finished.load()) return;  // run() returned
       if (sig == SIGHUP) {
+        if (hba_policy()) {
+          try {
+            reload_policy(f);
+            std::cout << "reloaded " << f.hba_file << std::endl;
+          } catch (const std::exception& e) {
+            std::cerr << "authentication files not reloaded, keeping the previous ones: " << e.what() << std::endl;
+          }
+        }
         if (f.tls_cert.empty()) continue;
         try {
           server.reload_tls(tls_options(f));

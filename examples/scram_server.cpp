@@ -15,10 +15,22 @@ int main(int argc, char** argv) {
   auto flags = example::parse(argc, argv,
                               "SCRAM-SHA-256(-PLUS) over TLS with a stored secret instead of a password.",
                               {"--iterations"}, "  --iterations N         SCRAM iteration count (default 4096)\n");
+  if (!flags.hba_file.empty()) {
+    // pg_hba.conf rules pick the method (and --users the users).
+    pgwire::Server server(example::server_options(flags),
+                          {example::auth_handler(flags), std::make_shared<example::FixedResults>()});
+    return example::serve(server, flags);
+  }
   int iterations = std::stoi(example::extra(flags, "--iterations", "4096"));
-  auto source = std::make_shared<pgwire::StaticAuthSource>();
-  // What a product would store: "SCRAM-SHA-256$<iter>:<salt>$<StoredKey>:<ServerKey>".
-  source->add(flags.user, pgwire::auth::ScramSecret::generate(flags.password, iterations).to_string());
+  std::shared_ptr<pgwire::AuthSource> source;
+  if (!flags.users_file.empty()) {
+    source = example::user_store_or_exit(flags);  // secrets as stored in the file
+  } else {
+    auto one = std::make_shared<pgwire::StaticAuthSource>();
+    // What a product would store: "SCRAM-SHA-256$<iter>:<salt>$<StoredKey>:<ServerKey>".
+    one->add(flags.user, pgwire::auth::ScramSecret::generate(flags.password, iterations).to_string());
+    source = one;
+  }
   pgwire::ScramOptions scram;
   scram.iterations = iterations;
   pgwire::Server server(example::server_options(flags),

@@ -6,12 +6,14 @@
 #include <openssl/crypto.h>
 
 #include "pgwire/auth/md5.hpp"
+#include "pgwire/auth/user_file.hpp"
 #include "pgwire/auth/scram.hpp"
 
 namespace pgwire {
 
 StoredPassword StoredPassword::parse(std::string stored) {
-  if (stored.size() == 35 && stored.starts_with("md5")) return {Kind::md5, std::move(stored)};
+  // PostgreSQL's get_password_type: an md5 hash is "md5" and 32 hex digits.
+  if (auth::is_md5_secret(stored)) return {Kind::md5, std::move(stored)};
   if (stored.starts_with("SCRAM-SHA-256$")) return {Kind::scram_sha_256, std::move(stored)};
   return {Kind::plaintext, std::move(stored)};
 }
@@ -181,19 +183,20 @@ class Md5Auth final : public detail::AuthBase {
   asio::awaitable<void> authenticate(AuthExchange& ex) override {
     const ClientInfo& client = ex.client();
     auto stored = co_await source_->lookup(client);
-    // PostgreSQL upgrades md5 to SCRAM for roles that have a SCRAM secret.
-    if (stored && stored->kind == StoredPassword::Kind::scram_sha_256) {
+    // PostgreSQL upgrades md5 to SCRAM for roles that have a SCRAM secret,
+    // and gives an unknown role the exchange of its default
+    // password_encryption (scram-sha-256 since 14): a SCRAM exchange that
+    // fails.
+    if (!stored || stored->kind == StoredPassword::Kind::scram_sha_256) {
       co_await ScramAuth::run(ex, stored, source_, ScramOptions{});
       co_return;
     }
     auto salt = auth::md5_random_salt();
-    // Unknown roles get the same request, so their existence is not revealed.
     const BackendMessage request = AuthenticationMD5Password{salt};
     std::string body = co_await ex.exchange(request);
     PasswordMessage pm;
     if (decode_body(body, pm))
       throw PgError(ErrorInfo::fatal(sqlstate::protocol_violation, "invalid password packet size"));
-    if (!stored) throw detail::password_failed(client);
     std::string hash = stored->kind == StoredPassword::Kind::md5
                            ? stored->value
                            : auth::md5_password_hash(client.user, stored->value);

@@ -105,7 +105,8 @@ class AuthTest(ServerTestCase):
         self.assert_protocol_refused(s, "alice", "wrong")
 
     def test_md5_unknown_user(self):
-        # The MD5 request is sent all the same: the role's existence is not revealed.
+        # As PostgreSQL 15 (password_encryption scram-sha-256): an unknown role
+        # gets a SCRAM exchange that fails with the same 28P01.
         s = self.start("md5")
         self.assert_psql_refused(s, "mallory", PASSWORD)
         self.assert_protocol_refused(s, "mallory", PASSWORD)
