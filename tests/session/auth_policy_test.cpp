@@ -73,7 +73,7 @@ void scram_login(Client& c, const std::string& password) {
 
 }  // namespace
 
-TEST_CASE("policy: the rule's method runs; md5 becomes SCRAM for a SCRAM secret") {
+TEST_CASE("policy: the rule's method runs, md5 becomes SCRAM for a SCRAM secret") {
   TestServer server({}, handlers(policy(
                             "host all eve all reject\n"
                             "host all clara 127.0.0.1/32 password\n"
