@@ -55,16 +55,7 @@ Toks expand_select_list_functions(const Toks& in) {
     if (depth == 0 && seen_select && !in_from && at(i + 1) && in[i + 1].p("(") &&
         (in[i].is("unnest") || in[i].is("generate_subscripts"))) {
       std::size_t open = i + 1, close = match_forward(in, open);
-      Toks args = slice(in, open + 1, close);
-      Toks array = args;
-      int d = 0;
-      for (std::size_t k = 0; k < args.size(); ++k) {
-        d += args[k].p("(") ? 1 : args[k].p(")") ? -1 : 0;
-        if (d == 0 && args[k].p(",")) {
-          array = slice(args, 0, k);
-          break;
-        }
-      }
+      Toks array = first_argument(slice(in, open + 1, close));
       std::string alias = alias_for(array);
       if (in[i].is("unnest")) {
         out.push_back(word(alias));
