@@ -109,6 +109,12 @@ void reg_cast(sqlite3_context* c, int argc, sqlite3_value** argv, unsigned sub) 
   sqlite3_result_subtype(c, sub);
 }
 
+// reg_cast as a SQLite function (a plain function pointer) per subtype.
+template <unsigned Sub>
+void reg_cast_to(sqlite3_context* c, int argc, sqlite3_value** argv) {
+  reg_cast(c, argc, argv, Sub);
+}
+
 void to_text(sqlite3_context* c, int, sqlite3_value** argv) {
   sqlite3_value* v = argv[0];
   if (is_null(v)) return sqlite3_result_null(c);
@@ -436,22 +442,12 @@ void register_functions(sqlite3* db, FunctionContext* c) {
     std::string name = "pgw_to_" + std::string(t.name);
     Fn fn = identity;
     switch (t.oid) {
-      case catoid::regclass:
-        fn = [](sqlite3_context* x, int n, sqlite3_value** v) { reg_cast(x, n, v, sub_regclass); };
-        break;
-      case catoid::regtype:
-        fn = [](sqlite3_context* x, int n, sqlite3_value** v) { reg_cast(x, n, v, sub_regtype); };
-        break;
+      case catoid::regclass: fn = reg_cast_to<sub_regclass>; break;
+      case catoid::regtype: fn = reg_cast_to<sub_regtype>; break;
       case catoid::regproc:
-      case catoid::regprocedure:
-        fn = [](sqlite3_context* x, int n, sqlite3_value** v) { reg_cast(x, n, v, sub_regproc); };
-        break;
-      case catoid::regnamespace:
-        fn = [](sqlite3_context* x, int n, sqlite3_value** v) { reg_cast(x, n, v, sub_regnamespace); };
-        break;
-      case catoid::regrole:
-        fn = [](sqlite3_context* x, int n, sqlite3_value** v) { reg_cast(x, n, v, sub_regrole); };
-        break;
+      case catoid::regprocedure: fn = reg_cast_to<sub_regproc>; break;
+      case catoid::regnamespace: fn = reg_cast_to<sub_regnamespace>; break;
+      case catoid::regrole: fn = reg_cast_to<sub_regrole>; break;
       case oid::text:
       case oid::name:
       case oid::varchar:

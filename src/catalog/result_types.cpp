@@ -143,17 +143,7 @@ Typed infer(const Toks& e, const std::vector<Oid>& params) {
       auto items = select_items(inner);
       if (!items.empty()) element = infer(items[0], params);
     } else {
-      auto items = select_items(Toks{word("select")});
-      (void)items;
-      Toks first;
-      int d = 0;
-      for (const auto& t : inner) {
-        if (t.p("(")) ++d;
-        if (t.p(")")) --d;
-        if (d == 0 && t.p(",")) break;
-        first.push_back(t);
-      }
-      element = infer(first, params);
+      element = infer(first_argument(inner), params);
     }
     r.type = array_type_of(element.type) ? array_type_of(element.type) : oid::text_array;
     if (element.type == oid::name) r.type = oid::name_array;
@@ -199,13 +189,15 @@ Oid function_type(std::string_view f, const Toks& args, const std::vector<Oid>& 
   }
   if (f == "max" || f == "min" || f == "coalesce" || f == "nullif" || f == "array_agg" || f == "unnest" ||
       f == "sum") {
-    Toks first;
-    int d = 0;
-    for (const auto& t : args) {
-      if (t.p("(")) ++d;
-      if (t.p(")")) --d;
-      if (d == 0 && (t.p(",") || t.is("order"))) break;  // array_agg(x ORDER BY y)
-      first.push_back(t);
+    Toks first = first_argument(args);
+    int depth = 0;
+    for (std::size_t i = 0; i < first.size(); ++i) {
+      if (first[i].p("(")) ++depth;
+      if (first[i].p(")")) --depth;
+      if (depth == 0 && first[i].is("order")) {  // array_agg(x ORDER BY y)
+        first.resize(i);
+        break;
+      }
     }
     Oid t = infer(first, params).type;
     if (f == "array_agg") return array_type_of(t) ? array_type_of(t) : oid::text_array;

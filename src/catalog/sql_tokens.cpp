@@ -205,4 +205,16 @@ bool bool_operator(const Tok& t) {
   return false;
 }
 
+Toks first_argument(const Toks& list) {
+  Toks first;
+  int depth = 0;
+  for (const auto& t : list) {
+    if (t.p("(")) ++depth;
+    if (t.p(")")) --depth;
+    if (depth == 0 && t.p(",")) break;
+    first.push_back(t);
+  }
+  return first;
+}
+
 }  // namespace pgwire::catalog_detail

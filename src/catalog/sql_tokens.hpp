@@ -54,6 +54,9 @@ bool alias_word(const Tok& t);
 // A comparison or boolean operator (the result of the expression is a bool).
 bool bool_operator(const Tok& t);
 bool starts_query(const Toks& t);
+// The first of a comma-separated list at depth 0 (a call's first argument,
+// an ARRAY[...]'s first element): all of `list` when it has one item.
+Toks first_argument(const Toks& list);
 // The items of the first top-level SELECT list of `q`.
 std::vector<Toks> select_items(const Toks& q);
 

@@ -26,7 +26,7 @@ void SessionHandle::set_waker(std::function<void()> wake) {
   wake_ = std::move(wake);
 }
 
-bool SessionHandle::push(Kind kind, std::string bytes, bool ends_copy) {
+bool SessionHandle::push(Kind kind, Buffer bytes, bool ends_copy) {
   std::function<void()> wake;
   {
     std::lock_guard lock(mutex_);
@@ -43,34 +43,49 @@ bool SessionHandle::push(Kind kind, std::string bytes, bool ends_copy) {
   return true;
 }
 
+namespace {
+
+// A queued push holds no more memory than the bytes the queue limit counts
+// (a Buffer grows by doubling, from 256 bytes): small messages of unknown
+// size are encoded, then kept in a buffer of their exact size.
+Buffer exact_size(const Buffer& encoded) {
+  Buffer exact(encoded.size());
+  exact.put_bytes(encoded.view());
+  return exact;
+}
+
+}  // namespace
+
 bool SessionHandle::notify(std::int32_t sender_pid, std::string_view channel, std::string_view payload) {
   Buffer b;
   encode(NotificationResponse{sender_pid, channel, payload}, b);
-  return push(Kind::notification, std::string(b.view()));
+  return push(Kind::notification, exact_size(b));
 }
 
 bool SessionHandle::notice(const ErrorInfo& notice) {
   Buffer b;
   notice.encode(b, true);
-  return push(Kind::message, std::string(b.view()));
+  return push(Kind::message, exact_size(b));
 }
 
 bool SessionHandle::parameter_status(std::string_view name, std::string_view value) {
   Buffer b;
   encode(ParameterStatus{name, value}, b);
-  return push(Kind::message, std::string(b.view()));
+  return push(Kind::message, exact_size(b));
 }
 
+// Copy-both streams many of these: the message (type, length, data) is
+// encoded straight into the queued buffer, reserved at its size.
 bool SessionHandle::copy_data(std::string_view data) {
-  Buffer b;
+  Buffer b(5 + data.size());
   encode(CopyData{data}, b);
-  return push(Kind::copy, std::string(b.view()));
+  return push(Kind::copy, std::move(b));
 }
 
 bool SessionHandle::copy_done() {
-  Buffer b;
+  Buffer b(5);
   encode(CopyDone{}, b);
-  return push(Kind::copy, std::string(b.view()), true);
+  return push(Kind::copy, std::move(b), true);
 }
 
 void SessionHandle::when_copy_space(std::function<void()> ready) {
@@ -98,7 +113,7 @@ bool SessionHandle::drain(Buffer& out, bool idle, bool copying) {
         continue;
       }
       if (it->ends_copy) copy_done_sent_ = true;
-      out.put_bytes(it->bytes);
+      out.put_bytes(it->bytes.view());
       bytes_ -= it->bytes.size();
       it = items_.erase(it);
       any = true;

@@ -1,6 +1,8 @@
 // The driver loop: performs what the session machine asks (read, write,
 // TLS, a handler call) and feeds the result back. It holds no protocol rule;
 // those are all in src/protocol/ (see docs/ARCHITECTURE.md).
+// Which sessions are live and hold a slot of max_connections, and asking
+// them all to leave, is admission.cpp's; what is reported, reporting.cpp's.
 
 #include "connection.hpp"
 
@@ -52,7 +54,8 @@ protocol::SessionOptions session_options(const Shared& s) {
 
 }  // namespace
 
-class Connection final : public protocol::CancelTarget,
+class Connection final : public LiveSession,
+                         public protocol::CancelTarget,
                          public AuthExchange,
                          public protocol::StoreListener,
                          public std::enable_shared_from_this<Connection> {
@@ -65,15 +68,16 @@ class Connection final : public protocol::CancelTarget,
 
   ~Connection() override {
     if (pid_ != 0) shared_.registry.remove(pid_);
-    release_slot();
+    slot_.release();
     report_.closed(machine_.client(), pid_);
   }
 
-  // Beyond ServerOptions::max_connections: the machine refuses the startup.
-  void admit(bool holds_slot) {
-    holds_slot_ = holds_slot;
-    refused_ = !holds_slot;
-    if (!holds_slot) machine_.refuse_too_many_clients();
+  // Without a slot (beyond ServerOptions::max_connections) the machine
+  // refuses the startup.
+  void admit(ConnectionSlot slot) {
+    refused_ = !slot;
+    slot_ = std::move(slot);
+    if (refused_) machine_.refuse_too_many_clients();
   }
 
   awaitable<void> run() {
@@ -105,14 +109,14 @@ class Connection final : public protocol::CancelTarget,
     } catch (const std::system_error&) {
     }
     // Before the close, so that a client that saw it finds the slot free.
-    release_slot();
+    slot_.release();
     if (refused_ && machine_.authentication_started()) report_.refused_too_many();
     report_.closed(machine_.client(), pid_);
     stream_->close();
   }
 
-  // From Server::stop(), any thread.
-  void shut_down() {
+  // LiveSession (admission.hpp), any thread: each is performed on the strand.
+  void close_now() override {
     asio::post(executor_, [self = shared_from_this()] {
       self->report_.stopped_by_server();
       for (auto& signal : self->cancel_signals_) signal.emit(asio::cancellation_type::all);
@@ -123,7 +127,7 @@ class Connection final : public protocol::CancelTarget,
   // Server::shutdown(), any thread: the machine ends the session at its next
   // wait outside a transaction block; now if it waits there already, or has
   // not logged in yet.
-  void begin_shutdown() {
+  void begin_shutdown() override {
     asio::post(executor_, [self = shared_from_this()] {
       auto& m = self->machine_;
       m.shutdown_requested();
@@ -132,7 +136,7 @@ class Connection final : public protocol::CancelTarget,
     });
   }
   // The grace is over: FATAL 57P01 now, the running product call cancelled.
-  void terminate() {
+  void terminate() override {
     asio::post(executor_, [self = shared_from_this()] { self->terminate_now(); });
   }
 
@@ -349,12 +353,6 @@ class Connection final : public protocol::CancelTarget,
     throw ConnectionClosed{};
   }
 
-  void release_slot() {
-    if (!std::exchange(holds_slot_, false)) return;
-    std::lock_guard lock(shared_.live_mutex);
-    --shared_.admitted;
-  }
-
   awaitable<void> flush() {
     Buffer& out = machine_.output();
     if (out.empty()) co_return;
@@ -483,7 +481,7 @@ class Connection final : public protocol::CancelTarget,
   asio::any_io_executor executor_;
   protocol::SessionMachine machine_;
   SessionReport report_;
-  bool holds_slot_ = false;
+  ConnectionSlot slot_;
   bool refused_ = false;  // beyond max_connections
   bool terminating_ = false;          // shutdown: the session ends at the next step
   asio::steady_timer login_timer_{executor_};  // authentication_timeout
@@ -504,53 +502,11 @@ class Connection final : public protocol::CancelTarget,
 awaitable<void> serve_connection(Shared& shared, std::unique_ptr<Stream> stream) {
   auto executor = co_await asio::this_coro::executor;
   auto conn = std::make_shared<Connection>(shared, std::move(stream), executor);
-  bool shutting_down = false;
-  {
-    std::lock_guard lock(shared.live_mutex);
-    shared.live.insert(conn);
-    std::size_t max = shared.options.max_connections;
-    bool slot = max == 0 || shared.admitted < max;
-    if (slot) ++shared.admitted;
-    conn->admit(slot);
-    shutting_down = shared.shutting_down;
-  }
-  if (shutting_down) conn->begin_shutdown();
-  struct Forget {
-    Shared& shared;
-    std::weak_ptr<Connection> conn;
-    ~Forget() {
-      std::lock_guard lock(shared.live_mutex);
-      shared.live.erase(conn);
-      if (shared.live.empty() && shared.on_idle) shared.on_idle();
-    }
-  } forget{shared, conn};
+  // Registered among the live sessions until the session ends.
+  auto registration = shared.live.admit(conn, shared.options.max_connections);
+  conn->admit(registration.take_slot());
+  if (registration.shutting_down()) conn->begin_shutdown();
   co_await conn->run();
-}
-
-namespace {
-
-std::vector<std::shared_ptr<Connection>> live_connections(Shared& shared) {
-  std::vector<std::shared_ptr<Connection>> open;
-  std::lock_guard lock(shared.live_mutex);
-  for (const auto& weak : shared.live)
-    if (auto c = weak.lock()) open.push_back(std::move(c));
-  return open;
-}
-
-}  // namespace
-
-std::size_t close_all_connections(Shared& shared) {
-  auto open = live_connections(shared);
-  for (auto& c : open) c->shut_down();
-  return open.size();
-}
-
-void begin_shutdown_all(Shared& shared) {
-  for (auto& c : live_connections(shared)) c->begin_shutdown();
-}
-
-void terminate_all(Shared& shared) {
-  for (auto& c : live_connections(shared)) c->terminate();
 }
 
 }  // namespace pgwire::detail

@@ -42,7 +42,7 @@ std::string failure_summary(std::exception_ptr error) {
 }
 
 SessionReport::SessionReport(Shared& shared, std::string remote_address)
-    : shared_(shared), remote_(std::move(remote_address)) {
+    : shared_(shared), counters_(shared.counters), remote_(std::move(remote_address)) {
   shared_.counters.connections_total.fetch_add(1, relaxed);
   shared_.counters.connections_open.fetch_add(1, relaxed);
   log(shared_.options.logger.get(), LogLevel::debug, "connection received: host={}", remote_);
@@ -54,10 +54,6 @@ void SessionReport::refused_too_many() {
   log(shared_.options.logger.get(), LogLevel::warning, "too many clients: refusing host={} (max_connections={})",
       remote_, shared_.options.max_connections);
 }
-
-void SessionReport::read(std::size_t n) noexcept { shared_.counters.bytes_in.fetch_add(n, relaxed); }
-
-void SessionReport::written(std::string_view bytes) { tally_.written(bytes, shared_.counters); }
 
 void SessionReport::authenticated(const ClientInfo& client, std::int32_t process_id) {
   log(shared_.options.logger.get(), LogLevel::info,

@@ -3,6 +3,7 @@
 // ConnectionEvents and log lines, in one place so that connection.cpp only
 // says when. Never a secret (observability.hpp).
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <exception>
@@ -27,8 +28,9 @@ class SessionReport {
   // A session beyond max_connections got its 53300 (a CancelRequest over
   // the limit is served, and not counted).
   void refused_too_many();
-  void read(std::size_t n) noexcept;
-  void written(std::string_view bytes);
+  // Per read and per write (the hot path): counters only, inline.
+  void read(std::size_t n) noexcept { counters_.bytes_in.fetch_add(n, std::memory_order_relaxed); }
+  void written(std::string_view bytes) { tally_.written(bytes, counters_); }
   void authenticated(const ClientInfo& client, std::int32_t process_id);
   void authentication_failed(const ClientInfo& client, std::string_view why);
   void stopped_by_server() noexcept { stopped_ = true; }
@@ -38,6 +40,7 @@ class SessionReport {
 
  private:
   Shared& shared_;
+  Counters& counters_;  // shared_.counters
   std::string remote_;
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   protocol::OutputTally tally_;

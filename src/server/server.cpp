@@ -60,25 +60,19 @@ struct Server::Impl {
   // Server::shutdown(), on `executor`.
   void begin_shutdown(std::chrono::milliseconds grace) {
     close_listeners();
-    {
-      std::lock_guard lock(shared.live_mutex);
-      shared.shutting_down = true;
-      if (shared.live.empty()) {
-        shutdown_finished();
-        return;
-      }
-      shared.on_idle = [this] { shutdown_finished(); };
+    if (!shared.live.begin_shutdown([this] { shutdown_finished(); })) {
+      shutdown_finished();
+      return;
     }
-    detail::begin_shutdown_all(shared);
     grace_timer.emplace(executor, grace);
     grace_timer->async_wait([this](std::error_code ec) {
       if (ec) return;
-      detail::terminate_all(shared);
+      shared.live.terminate_all();
       // A product call that ignores its cancellation does not hold run() forever.
       grace_timer->expires_after(std::chrono::seconds(1));
       grace_timer->async_wait([this](std::error_code ec2) {
         if (ec2) return;
-        detail::close_all_connections(shared);
+        shared.live.close_all();
         shutdown_finished();
       });
     });
@@ -133,10 +127,7 @@ Server::Server(ServerOptions options, Handlers handlers) : impl_(std::make_uniqu
 }
 
 Server::~Server() {
-  {
-    std::lock_guard lock(impl_->shared.live_mutex);
-    impl_->shared.on_idle = nullptr;  // sessions destroyed below must not call back
-  }
+  impl_->shared.live.forget_idle_callback();  // sessions destroyed below must not call back
   if (impl_->own_io) impl_->own_io->stop();
   impl_->close_listeners();
   if (!impl_->shared.options.unix_socket.empty() && impl_->unix_acceptor) {
@@ -191,7 +182,7 @@ void Server::stop() {
   }
   asio::post(impl_->executor, [d = impl_.get()] {
     d->close_listeners();
-    detail::close_all_connections(d->shared);
+    d->shared.live.close_all();
   });
 }
 
@@ -246,15 +237,11 @@ awaitable<void> async_stop(Server& server) {
   auto ex = co_await asio::this_coro::executor;
   d.close_listeners();
   auto idle = std::make_shared<asio::steady_timer>(ex, asio::steady_timer::time_point::max());
-  {
-    std::lock_guard lock(d.shared.live_mutex);
-    if (d.shared.live.empty()) co_return;
-    d.shared.on_idle = [idle] { asio::post(idle->get_executor(), [idle] { idle->cancel(); }); };
-  }
-  detail::close_all_connections(d.shared);
+  if (!d.shared.live.call_when_idle([idle] { asio::post(idle->get_executor(), [idle] { idle->cancel(); }); }))
+    co_return;
+  d.shared.live.close_all();
   co_await idle->async_wait(nothrow);
-  std::lock_guard lock(d.shared.live_mutex);
-  d.shared.on_idle = nullptr;
+  d.shared.live.forget_idle_callback();
 }
 
 }  // namespace pgwire

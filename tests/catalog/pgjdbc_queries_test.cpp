@@ -2,17 +2,14 @@
 // data/pgjdbc42_queries.sql) evaluated by the catalog layer; the expected
 // rows are PostgreSQL 15's for the same schema.
 
-#include <fstream>
-#include <map>
+#include "captured_queries.hpp"
 
-#include <catch2/catch.hpp>
-
-#include "pgwire/catalog/catalog.hpp"
-
+using catalog_test::columns_of;
+using catalog_test::null;
+using catalog_test::Row;
 using pgwire::catalog::Builder;
 using pgwire::catalog::Catalog;
 namespace oid = pgwire::oid;
-using Row = std::vector<std::optional<std::string>>;
 
 namespace {
 
@@ -31,31 +28,7 @@ pgwire::catalog::Description library() {
 }
 
 std::map<std::string, std::string> pgjdbc_queries() {
-  std::ifstream in(PGWIRE_CATALOG_DATA_DIR "/pgjdbc42_queries.sql");
-  REQUIRE(in);
-  std::map<std::string, std::string> out;
-  std::string line, name;
-  while (std::getline(in, line)) {
-    if (line.starts_with("-- pgjdbc: ")) {
-      name = line.substr(11);
-      continue;
-    }
-    if (!name.empty()) out[name] += line + "\n";
-  }
-  return out;
-}
-
-const std::optional<std::string> null;
-
-// The columns pgjdbc reads, by position.
-std::vector<Row> columns_of(const Catalog::Result& r, std::vector<std::size_t> positions) {
-  std::vector<Row> out;
-  for (const auto& row : r.rows) {
-    Row picked;
-    for (auto p : positions) picked.push_back(row.at(p));
-    out.push_back(picked);
-  }
-  return out;
+  return catalog_test::captured_queries("pgjdbc42_queries.sql", "-- pgjdbc: ");
 }
 
 }  // namespace

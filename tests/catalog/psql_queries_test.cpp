@@ -2,18 +2,13 @@
 // evaluated by the catalog layer over a described schema; the expected rows
 // are PostgreSQL 15's for the same schema (tests/catalog/data/schema.sql).
 
-#include <fstream>
-#include <map>
-#include <sstream>
+#include "captured_queries.hpp"
 
-#include <catch2/catch.hpp>
-
-#include "pgwire/catalog/catalog.hpp"
-
+using catalog_test::null;
+using catalog_test::Row;
 using pgwire::catalog::Builder;
 using pgwire::catalog::Catalog;
 namespace oid = pgwire::oid;
-using Row = std::vector<std::optional<std::string>>;
 
 namespace {
 
@@ -37,19 +32,7 @@ pgwire::catalog::Description library_schema() {
 }
 
 std::map<std::string, std::string> psql_queries() {
-  std::ifstream in(PGWIRE_CATALOG_DATA_DIR "/psql15_queries.sql");
-  REQUIRE(in);
-  std::map<std::string, std::string> out;
-  std::string line, name;
-  while (std::getline(in, line)) {
-    if (line.starts_with("-- psql: ")) {
-      name = line.substr(9);
-      continue;
-    }
-    if (name.empty()) continue;
-    out[name] += line + "\n";
-  }
-  return out;
+  return catalog_test::captured_queries("psql15_queries.sql", "-- psql: ");
 }
 
 std::string with(std::string sql, const std::string& oid_value, const std::string& name = "") {
@@ -58,8 +41,6 @@ std::string with(std::string sql, const std::string& oid_value, const std::strin
   }
   return sql;
 }
-
-const std::optional<std::string> null;
 
 }  // namespace
 

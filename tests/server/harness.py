@@ -1,6 +1,6 @@
 """Shared machinery of the server integration tests: starting and stopping
-the example servers, the TLS test certificates, and running psql and the
-libpq test client.
+the example servers, the TLS test certificates, running psql and the libpq
+test client, and a reference PostgreSQL 15 to compare with or proxy to.
 
 Configuration comes from the environment, set by tests/server/CMakeLists.txt:
 
@@ -24,6 +24,7 @@ import selectors
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import time
 import unittest
@@ -285,6 +286,10 @@ class ServerTestCase(unittest.TestCase):
         self.addCleanup(s.stop)
         return s
 
+    def start_proxy(self, upstream, *args):
+        """examples/libpq_proxy in front of `upstream` (a libpq conninfo)."""
+        return self.start_server("libpq_proxy", "--listen", "127.0.0.1:0", "--upstream", upstream, *args)
+
     def start_tls_server(self, name="server", *args, env=None):
         ca, cert, key = tls_files()
         return self.start_server(name, "--listen", "127.0.0.1:0", "--tls-cert", cert,
@@ -327,6 +332,86 @@ class ServerTestCase(unittest.TestCase):
 
 
 _home = None
+
+
+# A real PostgreSQL 15 beside ours -----------------------------------------------
+
+def _compat():
+    """tests/compat/compat.py, whose helpers start the reference PostgreSQL
+    (imported on first use: most modules never need it)."""
+    path = os.path.join(HERE, "..", "compat")
+    if path not in sys.path:
+        sys.path.insert(0, path)
+    import compat
+    return compat
+
+
+class ReferencePostgres:
+    """A real PostgreSQL 15 that a test module compares with, or puts
+    libpq_proxy in front of; one per module, started before its first test:
+
+        REFERENCE = ReferencePostgres("pgwire-proxy-test-")
+
+        def setUpModule():
+            REFERENCE.start()
+
+        def tearDownModule():
+            REFERENCE.stop()
+
+    Its cluster goes under PGWIRE_COMPAT_WORK (CTest sets it in the build
+    tree), else under a new temporary directory named after `work_prefix`."""
+
+    def __init__(self, work_prefix):
+        self.work_prefix = work_prefix
+        self.state = None
+
+    def start(self):
+        if not os.environ.get("PGWIRE_COMPAT_WORK"):
+            os.environ["PGWIRE_COMPAT_WORK"] = tempfile.mkdtemp(prefix=self.work_prefix)
+        self.state = _compat().start_postgres()
+
+    def stop(self):
+        """Stops it; what its log shows went wrong fails the module."""
+        if self.state:
+            problems = _compat().stop_postgres(self.state)
+            if problems:
+                raise AssertionError("; ".join(problems))
+
+    @property
+    def port(self):
+        return self.state["port"]
+
+    def conninfo(self):
+        """libpq's conninfo for the superuser postgres."""
+        return "host=127.0.0.1 port=%d user=postgres dbname=postgres connect_timeout=10" % self.port
+
+    def trust_dsn(self):
+        """As tests/compat's trust user."""
+        compat = _compat()
+        return compat.Endpoint("127.0.0.1", self.port, compat.TRUST_USER).dsn()
+
+
+class BesideReferenceTestCase(ServerTestCase):
+    """The same schema on sqlite_server (`ours`), on the module's reference
+    PostgreSQL (`reference`) and through libpq_proxy in front of it
+    (`proxied`), for comparing what a client sees on each. Subclasses set
+    `reference_postgres` (the module's ReferencePostgres), `schema` (SQL run
+    on ours and on the reference before each test) and `drop_schema` (run on
+    the reference after it: the reference outlives the test)."""
+
+    reference_postgres = None
+    schema = ""
+    drop_schema = ""
+
+    def setUp(self):
+        self.server = self.start_server("sqlite_server", "--listen", "127.0.0.1:0")
+        self.ours = self.conninfo(self.server)
+        self.reference = self.reference_postgres.conninfo()
+        for conninfo in (self.ours, self.reference):
+            self.psql(conninfo, "-v", "ON_ERROR_STOP=1", "-q", input=self.schema)
+        self.addCleanup(self.psql, self.reference, "-q", "-c", self.drop_schema)
+        self.proxy = self.start_proxy(self.reference)
+        self.proxied = self.conninfo(self.proxy)
 
 
 def _empty_home():

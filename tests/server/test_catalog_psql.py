@@ -13,16 +13,11 @@ for the rows both servers have (the postgres database and role).
 import os
 import pty
 import select
-import sys
-import tempfile
 import time
 import unittest
 
-from harness import SLOW, ServerTestCase, client_env, tool
+from harness import SLOW, BesideReferenceTestCase, ReferencePostgres, ServerTestCase, client_env, tool
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "compat"))
-import compat  # noqa: E402  (the reference PostgreSQL helpers)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS demo (id INTEGER PRIMARY KEY, name TEXT NOT NULL, price REAL, created DATE);
@@ -32,6 +27,7 @@ CREATE TABLE books (id integer PRIMARY KEY, author_id integer NOT NULL REFERENCE
 CREATE INDEX books_title_idx ON books (title);
 CREATE VIEW cheap_books AS SELECT id, title FROM books WHERE price < 10;
 """
+DROP_SCHEMA = "DROP VIEW cheap_books; DROP TABLE books, authors, demo"
 
 # Compared exactly (aligned output, as a user sees it).
 EXACT = [
@@ -58,38 +54,22 @@ CREATE TABLE orders (id integer PRIMARY KEY, item_id integer NOT NULL REFERENCES
 CREATE INDEX orders_item_id_idx ON orders (item_id);
 """
 
-_pg = None
+REFERENCE = ReferencePostgres("pgwire-catalog-test-")
 
 
 def setUpModule():
-    global _pg
-    if not os.environ.get("PGWIRE_COMPAT_WORK"):
-        os.environ["PGWIRE_COMPAT_WORK"] = tempfile.mkdtemp(prefix="pgwire-catalog-test-")
-    _pg = compat.start_postgres()
+    REFERENCE.start()
 
 
 def tearDownModule():
-    if _pg:
-        problems = compat.stop_postgres(_pg)
-        if problems:
-            raise AssertionError("; ".join(problems))
+    REFERENCE.stop()
 
 
-class PsqlCatalogTest(ServerTestCase):
-
-    def setUp(self):
-        self.server = self.start_server("sqlite_server", "--listen", "127.0.0.1:0")
-        self.ours = self.conninfo(self.server)
-        self.reference = "host=127.0.0.1 port=%d user=postgres dbname=postgres connect_timeout=10" % _pg["port"]
-        for conninfo in (self.ours, self.reference):
-            self.psql(conninfo, "-v", "ON_ERROR_STOP=1", "-q", input=SCHEMA)
-        self.addCleanup(self.drop_reference_schema)
-        # examples/libpq_proxy in front of the reference: the same answers.
-        self.proxy = self.start_server("libpq_proxy", "--listen", "127.0.0.1:0", "--upstream", self.reference)
-        self.proxied = self.conninfo(self.proxy)
-
-    def drop_reference_schema(self):
-        self.psql(self.reference, "-q", "-c", "DROP VIEW cheap_books; DROP TABLE books, authors, demo")
+class PsqlCatalogTest(BesideReferenceTestCase):
+    # libpq_proxy in front of the reference must give the same answers.
+    reference_postgres = REFERENCE
+    schema = SCHEMA
+    drop_schema = DROP_SCHEMA
 
     def run_both(self, commands, *options):
         args = list(options)
@@ -185,7 +165,7 @@ class FixedResultsCatalogTest(ServerTestCase):
 
     def test_described_tables_print_as_on_postgresql(self):
         server = self.start_server("server", "--listen", "127.0.0.1:0")
-        reference = "host=127.0.0.1 port=%d user=postgres dbname=postgres connect_timeout=10" % _pg["port"]
+        reference = REFERENCE.conninfo()
         self.psql(reference, "-v", "ON_ERROR_STOP=1", "-q", input=SERVER_SCHEMA)
         self.addCleanup(self.psql, reference, "-q", "-c", "DROP TABLE orders, items")
         for commands in (["\\d"], ["\\dt"], ["\\d items"], ["\\d orders"], ["\\di"], ["\\x", "\\d orders"]):

@@ -19,16 +19,12 @@ text SQLite keeps, not PostgreSQL's deparsed form.
 
 import os
 import subprocess
-import sys
-import tempfile
 import unittest
 
-from harness import SLOW, ServerTestCase, client_env, tool
-from test_catalog_psql import SCHEMA
+from harness import SLOW, BesideReferenceTestCase, ReferencePostgres, client_env, tool
+from test_catalog_psql import DROP_SCHEMA, SCHEMA
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "compat"))
-import compat  # noqa: E402  (the reference PostgreSQL helpers)
 
 try:
     import sqlalchemy  # noqa: E402  (Debian's python3-sqlalchemy: /usr/bin/python3)
@@ -55,39 +51,25 @@ INFORMATION_SCHEMA = [
     "SELECT table_schema, table_name FROM information_schema.views WHERE table_schema = 'public'",
 ]
 
-_pg = None
+REFERENCE = ReferencePostgres("pgwire-catalog-test-")
 
 
 def setUpModule():
-    global _pg
     if not os.path.exists(PGJDBC_JAR):
         raise AssertionError("%s is missing: install libpostgresql-jdbc-java (scripts/setup.sh)" % PGJDBC_JAR)
     tool("java")
-    if not os.environ.get("PGWIRE_COMPAT_WORK"):
-        os.environ["PGWIRE_COMPAT_WORK"] = tempfile.mkdtemp(prefix="pgwire-catalog-test-")
-    _pg = compat.start_postgres()
+    REFERENCE.start()
 
 
 def tearDownModule():
-    if _pg:
-        problems = compat.stop_postgres(_pg)
-        if problems:
-            raise AssertionError("; ".join(problems))
+    REFERENCE.stop()
 
 
-class CatalogToolsTest(ServerTestCase):
-
-    def setUp(self):
-        self.server = self.start_server("sqlite_server", "--listen", "127.0.0.1:0")
-        self.ours = self.conninfo(self.server)
-        self.reference = "host=127.0.0.1 port=%d user=postgres dbname=postgres connect_timeout=10" % _pg["port"]
-        for conninfo in (self.ours, self.reference):
-            self.psql(conninfo, "-v", "ON_ERROR_STOP=1", "-q", input=SCHEMA)
-        self.addCleanup(self.psql, self.reference, "-q", "-c",
-                        "DROP VIEW cheap_books; DROP TABLE books, authors, demo")
-        # examples/libpq_proxy in front of the reference: each tool gets the same answers.
-        self.proxy = self.start_server("libpq_proxy", "--listen", "127.0.0.1:0", "--upstream", self.reference)
-        self.proxied = self.conninfo(self.proxy)
+class CatalogToolsTest(BesideReferenceTestCase):
+    # libpq_proxy in front of the reference: each tool must get the same answers.
+    reference_postgres = REFERENCE
+    schema = SCHEMA
+    drop_schema = DROP_SCHEMA
 
     def metadata(self, port):
         url = "jdbc:postgresql://127.0.0.1:%d/postgres?loggerLevel=OFF" % port
@@ -98,7 +80,7 @@ class CatalogToolsTest(ServerTestCase):
 
     def test_pgjdbc_database_metadata(self):
         ours = self.metadata(self.server.port)
-        reference = self.metadata(_pg["port"])
+        reference = self.metadata(REFERENCE.port)
         self.assertIn("== getIndexInfo", reference)
         self.assertEqual(ours, reference)
         self.assertEqual(self.metadata(self.proxy.port), reference, "through libpq_proxy")
@@ -118,7 +100,7 @@ class CatalogToolsTest(ServerTestCase):
 
     def test_sqlalchemy_inspector(self):
         ours, ours_view = self.inspect(self.server.port)
-        reference, reference_view = self.inspect(_pg["port"])
+        reference, reference_view = self.inspect(REFERENCE.port)
         self.assertEqual(reference["books"]["fks"][0]["referred_table"], "authors")
         self.assertEqual(ours, reference)
         self.assertEqual(self.inspect(self.proxy.port), (reference, reference_view), "through libpq_proxy")
@@ -140,7 +122,7 @@ class CatalogToolsTest(ServerTestCase):
 
     def test_psycopg_parameters_and_type_info(self):
         ours = self.psycopg_answers(self.server.port)
-        reference = self.psycopg_answers(_pg["port"])
+        reference = self.psycopg_answers(REFERENCE.port)
         self.assertEqual(reference[0], [("books", "r", 4)])
         self.assertEqual(ours, reference)
         self.assertEqual(self.psycopg_answers(self.proxy.port), reference, "through libpq_proxy")
@@ -162,7 +144,7 @@ class CatalogToolsTest(ServerTestCase):
 
     def test_pgcli_completion_metadata(self):
         ours = self.pgcli_metadata(self.server.port)
-        reference = self.pgcli_metadata(_pg["port"])
+        reference = self.pgcli_metadata(REFERENCE.port)
         self.assertEqual(len(reference["foreignkeys"]), 1)
         self.assertEqual(ours, reference)
         self.assertEqual(self.pgcli_metadata(self.proxy.port), reference, "through libpq_proxy")

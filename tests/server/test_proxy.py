@@ -20,18 +20,14 @@ import io
 import os
 import select
 import struct
-import sys
 import tempfile
 import threading
 import time
 import unittest
 
 import pgproto
-from harness import SLOW, ServerTestCase
+from harness import SLOW, ReferencePostgres, ServerTestCase
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "compat"))
-import compat  # noqa: E402  (the reference PostgreSQL helpers)
 
 import psycopg2  # noqa: E402  (Debian's python3-psycopg2: /usr/bin/python3)
 import psycopg2.extensions  # noqa: E402
@@ -39,25 +35,19 @@ import psycopg2.extensions  # noqa: E402
 GUARD = 30.0 * SLOW  # a hang fails after this, never a synchronisation
 QUERIES = 200        # what the second client completes while the first one waits
 
-_pg = None
+REFERENCE = ReferencePostgres("pgwire-proxy-test-")
 
 
 def setUpModule():
-    global _pg
-    if not os.environ.get("PGWIRE_COMPAT_WORK"):
-        os.environ["PGWIRE_COMPAT_WORK"] = tempfile.mkdtemp(prefix="pgwire-proxy-test-")
-    _pg = compat.start_postgres()
+    REFERENCE.start()
 
 
 def tearDownModule():
-    if _pg:
-        problems = compat.stop_postgres(_pg)
-        if problems:
-            raise AssertionError("; ".join(problems))
+    REFERENCE.stop()
 
 
 def upstream_dsn():
-    return compat.Endpoint("127.0.0.1", _pg["port"], compat.TRUST_USER).dsn()
+    return REFERENCE.trust_dsn()
 
 
 def copy_data(data):
@@ -76,8 +66,7 @@ class ProxyTest(ServerTestCase):
     proxy_args = ()  # one io thread
 
     def setUp(self):
-        self.proxy = self.start_server("libpq_proxy", "--listen", "127.0.0.1:0",
-                                       "--upstream", upstream_dsn(), *self.proxy_args)
+        self.proxy = self.start_proxy(upstream_dsn(), *self.proxy_args)
         self.admin = self.direct()
         self.table = "proxy_" + self._testMethodName
         self.admin.cursor().execute("DROP TABLE IF EXISTS %s; CREATE TABLE %s (i int, s text)"

@@ -18,7 +18,6 @@ import os
 import shutil
 import sqlite3
 import struct
-import sys
 import tempfile
 import unittest
 import uuid
@@ -27,26 +26,18 @@ import psycopg
 import psycopg.types.json
 
 import pgproto
-from harness import ServerTestCase
+from harness import ReferencePostgres, ServerTestCase
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "compat"))
-import compat  # noqa: E402  (the reference PostgreSQL helpers)
 
-_pg = None
+REFERENCE = ReferencePostgres("pgwire-dialect-test-")
 
 
 def setUpModule():
-    global _pg
-    if not os.environ.get("PGWIRE_COMPAT_WORK"):
-        os.environ["PGWIRE_COMPAT_WORK"] = tempfile.mkdtemp(prefix="pgwire-dialect-test-")
-    _pg = compat.start_postgres()
+    REFERENCE.start()
 
 
 def tearDownModule():
-    if _pg:
-        problems = compat.stop_postgres(_pg)
-        if problems:
-            raise AssertionError("; ".join(problems))
+    REFERENCE.stop()
 
 
 class SqliteDialectTest(ServerTestCase):
@@ -748,7 +739,7 @@ class SideBySideTest(ServerTestCase):
     def test_same_answers_as_postgresql(self):
         for script in SIDE_BY_SIDE:
             ours = self.connect(self.server.port, "postgres")
-            theirs = self.connect(_pg["port"], "postgres")
+            theirs = self.connect(REFERENCE.port, "postgres")
             for entry in script:
                 sql, params = entry if isinstance(entry, tuple) else (entry, None)
                 want = self.outcome(theirs, sql, params)

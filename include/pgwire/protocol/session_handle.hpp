@@ -78,13 +78,13 @@ class SessionHandle {
 
  private:
   enum class Kind : std::uint8_t { message, notification, copy };
-  bool push(Kind kind, std::string bytes, bool ends_copy = false);
+  bool push(Kind kind, Buffer bytes, bool ends_copy = false);
 
   mutable std::mutex mutex_;
   struct Item {
     Kind kind;
     bool ends_copy;     // the product's CopyDone
-    std::string bytes;  // the encoded message
+    Buffer bytes;  // the encoded message, queued as it was encoded
   };
   std::deque<Item> items_;
   // items_ is not empty. drain() runs before every ReadyForQuery and read:

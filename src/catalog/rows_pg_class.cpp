@@ -1,0 +1,61 @@
+// The Description's tables and views (relation_rows.hpp): pg_class, their
+// row types, pg_attribute, pg_attrdef, their comments, then their indexes
+// (rows_pg_index.cpp), table by table.
+
+#include <set>
+
+#include "catalog_types.hpp"
+#include "relation_rows.hpp"
+
+namespace pgwire::catalog_detail {
+
+void fill_tables(Fill& f) {
+  sqlite3* db = f.db;
+  const auto& d = f.d;
+  auto& s = f.s;
+  for (const auto& t : d.tables) f.class_oids[{t.schema, t.name}] = f.next++;
+  // PostgreSQL implements foreign keys with triggers on both tables, and
+  // psql shows foreign keys only for tables with relhastriggers.
+  std::set<std::pair<std::string, std::string>> with_triggers;
+  for (const auto& t : d.tables)
+    for (const auto& fk : t.foreign_keys) {
+      with_triggers.insert({t.schema, t.name});
+      with_triggers.insert({fk.ref_schema.empty() ? t.schema : fk.ref_schema, fk.ref_table});
+    }
+  for (const auto& t : d.tables) {
+    Oid rel = f.class_oids[{t.schema, t.name}];
+    Oid nsp = f.schema_oid(t.schema);
+    bool view = t.kind == catalog::TableInfo::Kind::view;
+    std::vector<PendingIndex> indexes = indexes_of(t);
+
+    s.classes[rel] = {nsp, t.name, view ? 'v' : 'r'};
+    Oid rowtype = add_row_types(f, t, rel, nsp);
+    insert(db, "pg_class", {{"oid", rel}, {"relname", t.name}, {"relnamespace", nsp}, {"reltype", rowtype},
+                            {"relowner", bootstrap_role}, {"relam", view ? 0 : 2}, {"relfilenode", view ? 0 : rel},
+                            {"reltuples", -1}, {"relhasindex", b(!indexes.empty())},
+                            {"relpersistence", std::string("p")}, {"relkind", std::string(view ? "v" : "r")},
+                            {"relnatts", static_cast<std::int64_t>(t.columns.size())},
+                            {"relhasrules", b(view)}, {"relhastriggers", b(with_triggers.count({t.schema, t.name}) > 0)},
+                            {"relispopulated", 1},
+                            {"relreplident", std::string(view ? "n" : "d")}});
+    if (view) s.view_defs[rel] = t.view_definition;
+    if (!t.comment.empty()) s.comments[{rel, pg_class_oid, 0}] = t.comment;
+    for (std::size_t i = 0; i < t.columns.size(); ++i) {
+      const auto& c = t.columns[i];
+      auto attnum = static_cast<std::int64_t>(i + 1);
+      insert(db, "pg_attribute",
+             {{"attrelid", rel}, {"attname", c.name}, {"atttypid", c.type}, {"attstattarget", -1},
+              {"attlen", catalog_type_size(c.type)}, {"attnum", attnum}, {"attcacheoff", -1},
+              {"atttypmod", c.typmod}, {"attndims", find_catalog_type(c.type) && find_catalog_type(c.type)->category == 'A' ? 1 : 0},
+              {"attalign", std::string("i")}, {"attstorage", storage(c.type)},
+              {"attnotnull", b(c.not_null)}, {"atthasdef", b(c.default_expr.has_value())}, {"attislocal", 1},
+              {"attcollation", collatable(c.type) ? 100 : 0}});
+      if (c.default_expr)
+        insert(db, "pg_attrdef", {{"oid", f.next++}, {"adrelid", rel}, {"adnum", attnum}, {"adbin", *c.default_expr}});
+      if (!c.comment.empty()) s.comments[{rel, pg_class_oid, static_cast<int>(attnum)}] = c.comment;
+    }
+    add_indexes(f, t, rel, nsp, indexes);
+  }
+}
+
+}  // namespace pgwire::catalog_detail

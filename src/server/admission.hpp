@@ -1,0 +1,113 @@
+#pragma once
+// Who holds a session and who is asked to leave (internal): the live sessions
+// of one server, the slots of ServerOptions::max_connections, and the
+// shutdown state a newly accepted session finds. What a session then sends
+// (53300, 57P01) is the session machine's (src/protocol/session_limits.cpp);
+// how it stops waiting is the driver's (connection.cpp).
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <utility>
+#include <vector>
+
+namespace pgwire::detail {
+
+// What stop() and shutdown() ask of a live session, from any thread; the
+// session performs it on its own strand.
+class LiveSession {
+ public:
+  // Server::stop(): closed at once, product calls cancelled.
+  virtual void close_now() = 0;
+  // Server::shutdown(): the session ends at its next wait for the client
+  // outside a transaction block.
+  virtual void begin_shutdown() = 0;
+  // The grace is over: the session ends now.
+  virtual void terminate() = 0;
+
+ protected:
+  ~LiveSession() = default;
+};
+
+class LiveSessions;
+
+// One slot of max_connections, given back once: by release() as the session
+// closes its socket (a client that saw the close then finds the slot free),
+// or else when destroyed. An empty slot is a session beyond the limit.
+class ConnectionSlot {
+ public:
+  ConnectionSlot() = default;
+  explicit ConnectionSlot(LiveSessions& owner) noexcept : owner_(&owner) {}
+  ConnectionSlot(ConnectionSlot&& other) noexcept : owner_(std::exchange(other.owner_, nullptr)) {}
+  ConnectionSlot& operator=(ConnectionSlot&& other) noexcept;
+  ~ConnectionSlot() { release(); }
+
+  explicit operator bool() const noexcept { return owner_ != nullptr; }
+  void release() noexcept;
+
+ private:
+  LiveSessions* owner_ = nullptr;
+};
+
+// The live sessions of one server. Every member is thread-safe.
+class LiveSessions {
+ public:
+  // What a session accepted now is given: a slot if one is free (always
+  // with max_connections 0), and whether a shutdown had begun.
+  struct Admitted {
+    ConnectionSlot slot;
+    bool shutting_down = false;
+  };
+
+  // Registers a session for as long as the returned guard lives; the last
+  // session to go calls the idle callback (under the lock).
+  class Registration;
+  Registration admit(std::weak_ptr<LiveSession> session, std::size_t max_connections);
+
+  // Server::shutdown(): every later session is told so at its admission,
+  // every live one is asked to begin its shutdown. False when none is live
+  // (nothing to wait for); otherwise `on_idle` runs when the last one ends.
+  bool begin_shutdown(std::function<void()> on_idle);
+  // async_stop(): as above without the shutdown; false when none is live.
+  bool call_when_idle(std::function<void()> on_idle);
+  // No idle callback any more (the server is going away).
+  void forget_idle_callback();
+
+  // Server::stop(): asks every live session to close; returns how many.
+  std::size_t close_all();
+  // The grace of a shutdown is over.
+  void terminate_all();
+
+ private:
+  friend class ConnectionSlot;
+  void release_slot() noexcept;
+  void forget(const std::weak_ptr<LiveSession>& session);
+  std::vector<std::shared_ptr<LiveSession>> snapshot();
+
+  std::mutex mutex_;
+  std::set<std::weak_ptr<LiveSession>, std::owner_less<>> live_;
+  std::function<void()> on_idle_;
+  std::size_t slots_taken_ = 0;
+  bool shutting_down_ = false;
+};
+
+class LiveSessions::Registration {
+ public:
+  Registration(LiveSessions& owner, std::weak_ptr<LiveSession> session, Admitted admitted)
+      : owner_(owner), session_(std::move(session)), admitted_(std::move(admitted)) {}
+  Registration(const Registration&) = delete;
+  Registration& operator=(const Registration&) = delete;
+  ~Registration() { owner_.forget(session_); }
+
+  ConnectionSlot take_slot() noexcept { return std::move(admitted_.slot); }
+  bool shutting_down() const noexcept { return admitted_.shutting_down; }
+
+ private:
+  LiveSessions& owner_;
+  std::weak_ptr<LiveSession> session_;
+  Admitted admitted_;
+};
+
+}  // namespace pgwire::detail
