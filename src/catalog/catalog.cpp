@@ -21,6 +21,9 @@
 
 namespace pgwire::catalog {
 
+// PostgreSQL's default, for a session that has no search_path setting.
+constexpr const char* default_search_path = "\"$user\", public";
+
 using namespace catalog_detail;
 
 struct Catalog::Engine {
@@ -44,6 +47,9 @@ struct Catalog::Engine {
     sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr);
     try {
       snapshot = fill_relations(db, d);
+      // information_schema's view texts print names for the default path.
+      context.user = d.owner;
+      set_search_path(context, default_search_path);
       fill_information_schema(db, d.database);
       sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
     } catch (...) {
@@ -85,7 +91,7 @@ Oid declared_type(const char* decl) {
 }
 
 // The printed value of column i of the current row, for `type`.
-std::optional<std::string> value_text(sqlite3_stmt* s, int i, Oid type, const Snapshot& snap) {
+std::optional<std::string> value_text(sqlite3_stmt* s, int i, Oid type, const FunctionContext& context) {
   int kind = sqlite3_column_type(s, i);
   if (kind == SQLITE_NULL) return std::nullopt;
   if (type == oid::bool_) {
@@ -98,7 +104,7 @@ std::optional<std::string> value_text(sqlite3_stmt* s, int i, Oid type, const Sn
   if (kind == SQLITE_INTEGER &&
       (type == catoid::regclass || type == catoid::regtype || type == catoid::regproc ||
        type == catoid::regprocedure || type == catoid::regnamespace || type == catoid::regrole))
-    return reg_name(snap, type, sqlite3_column_int64(s, i));
+    return reg_name(context, type, sqlite3_column_int64(s, i));
   if (kind == SQLITE_FLOAT) return fmt::format("{}", sqlite3_column_double(s, i));
   const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s, i));
   return std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(s, i)));
@@ -220,7 +226,8 @@ Description Catalog::description() const {
 bool Catalog::is_catalog_query(std::string_view sql) { return reads_catalog(sql); }
 
 Catalog::Result Catalog::query(std::string_view sql, const std::vector<std::optional<std::string>>& parameters,
-                               const std::string& user, const std::string& database) {
+                               const std::string& user, const std::string& database,
+                               const std::string& search_path) {
   Translation tr;
   try {
     tr = translate(sql);
@@ -235,6 +242,7 @@ Catalog::Result Catalog::query(std::string_view sql, const std::vector<std::opti
   Engine& e = *engine_;
   e.context.user = user.empty() ? e.description.owner : user;
   e.context.database = database.empty() ? e.description.database : database;
+  set_search_path(e.context, search_path);
   sqlite3_stmt* s = nullptr;
   if (sqlite3_prepare_v2(e.db, tr.sql.c_str(), static_cast<int>(tr.sql.size()), &s, nullptr) != SQLITE_OK) {
     sqlite3_finalize(s);
@@ -250,7 +258,7 @@ Catalog::Result Catalog::query(std::string_view sql, const std::vector<std::opti
   while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
     std::vector<std::optional<std::string>> row;
     row.reserve(static_cast<std::size_t>(n));
-    for (int i = 0; i < n; ++i) row.push_back(value_text(s, i, r.columns[static_cast<std::size_t>(i)].type, e.snapshot));
+    for (int i = 0; i < n; ++i) row.push_back(value_text(s, i, r.columns[static_cast<std::size_t>(i)].type, e.context));
     r.rows.push_back(std::move(row));
   }
   if (rc != SQLITE_DONE) evaluation_error(e.db);
@@ -260,7 +268,8 @@ Catalog::Result Catalog::query(std::string_view sql, const std::vector<std::opti
 std::optional<Response> Catalog::answer(Session& session, std::string_view statement) {
   if (!reads_catalog(statement)) return std::nullopt;
   try {
-    auto r = query(statement, {}, session.client().user, session.client().database);
+    auto r = query(statement, {}, session.client().user, session.client().database,
+                   session.parameter("search_path").value_or(default_search_path));
     auto schema = make_schema(std::move(r.columns));
     return Response::rows(schema, std::make_unique<MaterializedRows>(std::move(r.rows)));
   } catch (const PgError& e) {
@@ -296,7 +305,8 @@ std::optional<Response> Catalog::answer(Session& session, const Portal& portal) 
         values.emplace_back(std::string(raw));
       }
     }
-    auto r = query(sql, values, session.client().user, session.client().database);
+    auto r = query(sql, values, session.client().user, session.client().database,
+                   session.parameter("search_path").value_or(default_search_path));
     // The schema reported at Parse stands (Describe came first).
     SchemaPtr schema = portal.statement->columns ? portal.statement->columns : make_schema(std::move(r.columns));
     return Response::rows(schema, std::make_unique<MaterializedRows>(std::move(r.rows)));

@@ -118,6 +118,12 @@ Builder& Builder::unique() {
 Builder& Builder::references(std::string table, std::string column) {
   ForeignKeyInfo fk;
   fk.columns = {last_column().name};
+  // "schema.table", or a table found as PostgreSQL's default search path
+  // would find it (rows_pg_constraint.cpp).
+  if (auto dot = table.find('.'); dot != std::string::npos) {
+    fk.ref_schema = table.substr(0, dot);
+    table.erase(0, dot + 1);
+  }
   fk.ref_table = std::move(table);
   fk.ref_columns = {std::move(column)};
   last_table().foreign_keys.push_back(std::move(fk));

@@ -3,6 +3,7 @@
 
 #include "functions.hpp"
 
+#include <algorithm>
 #include <regex>
 
 #include <fmt/format.h>
@@ -45,16 +46,45 @@ std::pair<std::string, std::string> parse_qualified(std::string_view s) {
   return {parts[parts.size() - 2], parts.back()};
 }
 
-bool on_search_path(Oid nsp) { return nsp == pg_catalog_namespace || nsp == public_namespace; }
-
-std::optional<Oid> lookup_class(const Snapshot& s, std::string_view name) {
+// An unqualified name: the first schema of the search path that has it.
+std::optional<Oid> lookup_class(const FunctionContext& context, std::string_view name) {
+  const Snapshot& s = *context.snapshot;
   auto [schema, rel] = parse_qualified(name);
+  if (schema.empty()) {
+    std::vector<Oid> order;
+    if (!context.catalog_listed) order.push_back(pg_catalog_namespace);
+    order.insert(order.end(), context.search_path.begin(), context.search_path.end());
+    for (Oid nsp : order)
+      for (const auto& [o, c] : s.classes)
+        if (c.name == rel && c.nsp == nsp) return o;
+    return std::nullopt;
+  }
   for (const auto& [o, c] : s.classes) {
     if (c.name != rel) continue;
     auto nsp = s.namespaces.find(c.nsp);
-    if (schema.empty() ? on_search_path(c.nsp) : (nsp != s.namespaces.end() && nsp->second == schema)) return o;
+    if (nsp != s.namespaces.end() && nsp->second == schema) return o;
   }
   return std::nullopt;
+}
+
+// A constraint definition names its referenced table by OID
+// (relation_reference): printed as regclass prints it, qualified unless
+// its schema is on the search path, as pg_get_constraintdef does.
+std::string expand_references(const FunctionContext& context, std::string_view def) {
+  std::string out;
+  for (std::size_t i = 0; i < def.size();) {
+    if (def[i] != '\x01') {
+      out += def[i++];
+      continue;
+    }
+    auto end = def.find('\x01', i + 1);
+    if (end == std::string_view::npos) break;
+    std::int64_t rel = 0;
+    std::from_chars(def.data() + i + 1, def.data() + end, rel);
+    out += reg_name(context, catoid::regclass, rel);
+    i = end + 1;
+  }
+  return out;
 }
 
 void reg_cast(sqlite3_context* c, int argc, sqlite3_value** argv, unsigned sub) {
@@ -66,7 +96,7 @@ void reg_cast(sqlite3_context* c, int argc, sqlite3_value** argv, unsigned sub) 
     std::optional<Oid> found;
     const char* what = "relation";
     switch (sub) {
-      case sub_regclass: found = lookup_class(s, name); break;
+      case sub_regclass: found = lookup_class(ctx(c), name); break;
       case sub_regtype: {
         what = "type";
         Oid t = type_from_sql_name(name);
@@ -119,7 +149,7 @@ void to_text(sqlite3_context* c, int, sqlite3_value** argv) {
   sqlite3_value* v = argv[0];
   if (is_null(v)) return sqlite3_result_null(c);
   if (Oid t = subtype_type(sqlite3_value_subtype(v)); t != 0) {
-    if (auto n = integer(v)) return result(c, reg_name(snap(c), t, *n));
+    if (auto n = integer(v)) return result(c, reg_name(ctx(c), t, *n));
   }
   if (sqlite3_value_type(v) == SQLITE_FLOAT) return result(c, fmt::format("{}", sqlite3_value_double(v)));
   result(c, text(v));
@@ -174,7 +204,7 @@ void format_type_fn(sqlite3_context* c, int, sqlite3_value** argv) {
     auto nsp = s.type_namespaces.at(type);
     bool array = it->second.starts_with("_");  // a row type's array: books[]
     std::string name = quote_ident(array ? it->second.substr(1) : it->second);
-    if (!on_search_path(nsp)) name = quote_ident(s.namespaces.at(nsp)) + "." + name;
+    if (!on_search_path(ctx(c), nsp)) name = quote_ident(s.namespaces.at(nsp)) + "." + name;
     return result(c, array ? name + "[]" : name);
   }
   result(c, format_type(type, typmod));
@@ -203,14 +233,15 @@ void table_is_visible(sqlite3_context* c, int, sqlite3_value** argv) {
   const auto& classes = snap(c).classes;
   auto it = classes.find(static_cast<Oid>(sqlite3_value_int64(argv[0])));
   if (it == classes.end()) return sqlite3_result_null(c);
-  result_bool(c, on_search_path(it->second.nsp));
+  // Visible: the name, unqualified, finds this relation first.
+  result_bool(c, on_search_path(ctx(c), it->second.nsp) && lookup_class(ctx(c), it->second.name) == it->first);
 }
 
 void type_is_visible(sqlite3_context* c, int, sqlite3_value** argv) {
   if (is_null(argv[0])) return sqlite3_result_null(c);
   auto o = static_cast<Oid>(sqlite3_value_int64(argv[0]));
   const auto& s = snap(c);
-  if (auto it = s.type_namespaces.find(o); it != s.type_namespaces.end()) return result_bool(c, on_search_path(it->second));
+  if (auto it = s.type_namespaces.find(o); it != s.type_namespaces.end()) return result_bool(c, on_search_path(ctx(c), it->second));
   result_bool(c, find_catalog_type(o) != nullptr);
 }
 
@@ -218,7 +249,7 @@ void function_is_visible(sqlite3_context* c, int, sqlite3_value** argv) {
   if (is_null(argv[0])) return sqlite3_result_null(c);
   const auto& procs = snap(c).procs;
   auto it = procs.find(static_cast<Oid>(sqlite3_value_int64(argv[0])));
-  result_bool(c, it != procs.end() && on_search_path(it->second.nsp));
+  result_bool(c, it != procs.end() && on_search_path(ctx(c), it->second.nsp));
 }
 
 void get_expr(sqlite3_context* c, int, sqlite3_value** argv) {
@@ -240,7 +271,11 @@ void get_indexdef(sqlite3_context* c, int argc, sqlite3_value** argv) {
 }
 
 void get_constraintdef(sqlite3_context* c, int, sqlite3_value** argv) {
-  lookup_text(c, argv[0], snap(c).constraint_defs);
+  if (is_null(argv[0])) return sqlite3_result_null(c);
+  const auto& defs = snap(c).constraint_defs;
+  auto it = defs.find(static_cast<Oid>(sqlite3_value_int64(argv[0])));
+  if (it == defs.end()) return sqlite3_result_null(c);
+  result(c, expand_references(ctx(c), it->second));
 }
 
 void get_viewdef(sqlite3_context* c, int, sqlite3_value** argv) {
@@ -248,13 +283,13 @@ void get_viewdef(sqlite3_context* c, int, sqlite3_value** argv) {
   const auto& s = snap(c);
   auto n = integer(argv[0]);
   if (!n) {
-    auto found = lookup_class(s, text(argv[0]));
+    auto found = lookup_class(ctx(c), text(argv[0]));
     if (!found) return sqlite3_result_null(c);
     n = *found;
   }
   auto it = s.view_defs.find(static_cast<Oid>(*n));
   if (it == s.view_defs.end()) return sqlite3_result_null(c);
-  result(c, it->second);
+  result(c, expand_references(ctx(c), it->second));
 }
 
 void function_result(sqlite3_context* c, int, sqlite3_value** argv) {
@@ -343,10 +378,19 @@ void quote_literal_fn(sqlite3_context* c, int, sqlite3_value** argv) {
 
 void current_user(sqlite3_context* c, int, sqlite3_value**) { result(c, ctx(c).user); }
 void current_database(sqlite3_context* c, int, sqlite3_value**) { result(c, ctx(c).database); }
-void current_schema(sqlite3_context* c, int, sqlite3_value**) { result(c, "public"); }
+// The first schema of the search path that exists (NULL: none).
+void current_schema(sqlite3_context* c, int, sqlite3_value**) {
+  const auto& names = ctx(c).search_path_names;
+  if (names.empty()) return sqlite3_result_null(c);
+  result(c, names.front());
+}
+// The existing schemas of the path; with `true`, the implicit pg_catalog too.
 void current_schemas(sqlite3_context* c, int, sqlite3_value** argv) {
   bool implicit = !is_null(argv[0]) && sqlite3_value_int64(argv[0]) != 0;
-  result(c, implicit ? "{pg_catalog,public}" : "{public}");
+  std::vector<std::optional<std::string>> names;
+  if (implicit && !ctx(c).catalog_listed) names.emplace_back("pg_catalog");
+  for (const auto& n : ctx(c).search_path_names) names.emplace_back(n);
+  result(c, format_array(names));
 }
 void version(sqlite3_context* c, int, sqlite3_value**) { result(c, ctx(c).version); }
 void backend_pid(sqlite3_context* c, int, sqlite3_value**) { sqlite3_result_int(c, ctx(c).backend_pid); }
@@ -377,14 +421,54 @@ void information_schema_type(sqlite3_context* c, int, sqlite3_value** argv) {
 
 }  // namespace
 
-std::string reg_name(const Snapshot& s, Oid type, std::int64_t value) {
+void set_search_path(FunctionContext& context, std::string_view setting) {
+  context.search_path.clear();
+  context.search_path_names.clear();
+  context.catalog_listed = false;
+  const Snapshot& s = *context.snapshot;
+  // Comma-separated names, each bare (folded to lower case) or "quoted";
+  // "$user" is the session's user when a schema has that name.
+  std::size_t i = 0;
+  while (i <= setting.size()) {
+    auto comma = setting.find(',', i);
+    if (comma == std::string_view::npos) comma = setting.size();
+    std::string_view item = setting.substr(i, comma - i);
+    while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
+    while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
+    std::string name;
+    if (item.size() >= 2 && item.front() == '"' && item.back() == '"') {
+      name = std::string(item.substr(1, item.size() - 2));
+    } else {
+      for (char ch : item) name += static_cast<char>(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch);
+    }
+    if (name == "$user") name = context.user;
+    for (const auto& [o, n] : s.namespaces) {
+      if (n != name || name.empty()) continue;
+      if (std::find(context.search_path.begin(), context.search_path.end(), o) != context.search_path.end()) break;
+      context.search_path.push_back(o);
+      context.search_path_names.push_back(n);
+      if (o == pg_catalog_namespace) context.catalog_listed = true;
+      break;
+    }
+    i = comma + 1;
+  }
+}
+
+bool on_search_path(const FunctionContext& context, Oid nsp) {
+  if (nsp == pg_catalog_namespace) return true;
+  return std::find(context.search_path.begin(), context.search_path.end(), nsp) != context.search_path.end();
+}
+
+std::string reg_name(const FunctionContext& context, Oid type, std::int64_t value) {
+  const Snapshot& s = *context.snapshot;
   auto o = static_cast<Oid>(value);
   if (value == 0 && type != catoid::regclass) return "-";
   switch (type) {
     case catoid::regclass: {
       auto it = s.classes.find(o);
       if (it == s.classes.end()) return std::to_string(value);
-      if (on_search_path(it->second.nsp)) return quote_ident(it->second.name);
+      if (on_search_path(context, it->second.nsp) && lookup_class(context, it->second.name) == o)
+        return quote_ident(it->second.name);
       return quote_ident(s.namespaces.at(it->second.nsp)) + "." + quote_ident(it->second.name);
     }
     case catoid::regtype: {
@@ -423,7 +507,7 @@ void array_cast(sqlite3_context* c, int argc, sqlite3_value** argv, Oid element)
       if (!item) continue;
       std::int64_t n = 0;
       auto [p, ec] = std::from_chars(item->data(), item->data() + item->size(), n);
-      if (ec == std::errc() && p == item->data() + item->size()) *item = reg_name(snap(c), element, n);
+      if (ec == std::errc() && p == item->data() + item->size()) *item = reg_name(ctx(c), element, n);
     }
   }
   result(c, format_array(items));

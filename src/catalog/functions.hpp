@@ -21,7 +21,18 @@ struct FunctionContext {
   std::string database;
   std::string version;
   int backend_pid = 0;
+  // The session's search_path, resolved against the snapshot's schemas
+  // (set_search_path): the schemas that exist, in order. pg_catalog is
+  // searched first unless the path names it.
+  std::vector<Oid> search_path;
+  std::vector<std::string> search_path_names;
+  bool catalog_listed = false;
 };
+
+// Resolves a search_path setting ("$user", public) for the query about to run.
+void set_search_path(FunctionContext& context, std::string_view setting);
+// True when unqualified names find objects of schema `nsp`.
+bool on_search_path(const FunctionContext& context, Oid nsp);
 
 void register_functions(sqlite3* db, FunctionContext* context);
 
@@ -32,6 +43,6 @@ std::string format_array(const std::vector<std::optional<std::string>>& elements
 
 // A value of `type` as PostgreSQL prints it, from what SQLite holds: the
 // name of a regclass / regtype / regproc / regnamespace / regrole OID.
-std::string reg_name(const Snapshot& s, Oid type, std::int64_t value);
+std::string reg_name(const FunctionContext& context, Oid type, std::int64_t value);
 
 }  // namespace pgwire::catalog_detail

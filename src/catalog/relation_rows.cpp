@@ -88,10 +88,18 @@ int attnum_of(const catalog::TableInfo& t, const std::string& column) {
 
 std::string qualified_name(const catalog::TableInfo& t) { return quote_ident(t.schema) + "." + quote_ident(t.name); }
 
+std::string relation_reference(Oid rel) { return "\x01" + std::to_string(rel) + "\x01"; }
+
 const catalog::TableInfo* Fill::table_of(const std::string& schema, const std::string& name) const {
   for (const auto& t : d.tables)
     if (t.schema == schema && t.name == name) return &t;
   return nullptr;
+}
+
+std::string Fill::referenced_schema(const catalog::TableInfo& t, const catalog::ForeignKeyInfo& fk) const {
+  if (!fk.ref_schema.empty()) return fk.ref_schema;
+  if (table_of(t.schema, fk.ref_table) != nullptr) return t.schema;
+  return "public";
 }
 
 }  // namespace pgwire::catalog_detail

@@ -68,6 +68,10 @@ bool collatable(Oid t);
 int attnum_of(const catalog::TableInfo& t, const std::string& column);
 // schema.name, each quoted as needed.
 std::string qualified_name(const catalog::TableInfo& t);
+// A relation named in a stored definition, by OID: pg_get_constraintdef
+// prints it as regclass does, for the search path of the query
+// (functions.cpp, expand_references).
+std::string relation_reference(Oid rel);
 
 // One fill of the relations from a Description.
 struct Fill {
@@ -85,6 +89,10 @@ struct Fill {
   Oid schema_oid(const std::string& name);
   void add_namespace(Oid o, const std::string& name, Oid owner);
   const catalog::TableInfo* table_of(const std::string& schema, const std::string& name) const;
+  // The schema of the table a foreign key of `t` references: its own
+  // qualification, else t's schema when that has the table, else public
+  // (as the default search path finds it).
+  std::string referenced_schema(const catalog::TableInfo& t, const catalog::ForeignKeyInfo& fk) const;
 };
 
 // A table's index as it will be written: a primary key and a unique

@@ -5,9 +5,52 @@
 #include <set>
 
 #include "catalog_types.hpp"
+#include "pgwire/protocol/sql_text.hpp"
 #include "relation_rows.hpp"
 
 namespace pgwire::catalog_detail {
+
+namespace {
+
+// A view's text with the tables it reads (a name after FROM or JOIN, or
+// after a comma of a FROM list) marked as references (relation_reference):
+// pg_get_viewdef then qualifies them for the search path of the query, as
+// PostgreSQL's deparsed definitions are (pg_dump restores with an empty
+// search_path). Qualified names and functions in FROM stay as written.
+std::string mark_view_relations(const Fill& f, const std::string& schema, const std::string& definition) {
+  std::vector<SqlToken> tokens;
+  try {
+    tokens = tokenize(definition);
+  } catch (...) {
+    return definition;  // the product's text, as it wrote it
+  }
+  std::string out;
+  std::size_t copied = 0;
+  std::vector<bool> in_from{false};  // per parenthesis depth: inside a FROM list
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    const auto& t = tokens[i];
+    if (t.is_punct("(")) in_from.push_back(false);
+    if (t.is_punct(")") && in_from.size() > 1) in_from.pop_back();
+    if (t.is_keyword("from")) in_from.back() = true;
+    for (auto end : {"where", "group", "having", "order", "limit", "offset", "union", "intersect", "except",
+                     "window", "fetch", "for"})
+      if (t.is_keyword(end)) in_from.back() = false;
+    if (!t.is_name() || i == 0) continue;
+    const auto& before = tokens[i - 1];
+    bool follows = before.is_keyword("from") || before.is_keyword("join") || (in_from.back() && before.is_punct(","));
+    bool qualified_or_call = i + 1 < tokens.size() && (tokens[i + 1].is_punct(".") || tokens[i + 1].is_punct("("));
+    if (!follows || qualified_or_call) continue;
+    auto it = f.class_oids.find({schema, t.value()});
+    if (it == f.class_oids.end()) it = f.class_oids.find({"public", t.value()});
+    if (it == f.class_oids.end()) continue;
+    out += definition.substr(copied, t.offset - copied);
+    out += relation_reference(it->second);
+    copied = t.end();
+  }
+  return out + definition.substr(copied);
+}
+
+}  // namespace
 
 void fill_tables(Fill& f) {
   sqlite3* db = f.db;
@@ -20,7 +63,7 @@ void fill_tables(Fill& f) {
   for (const auto& t : d.tables)
     for (const auto& fk : t.foreign_keys) {
       with_triggers.insert({t.schema, t.name});
-      with_triggers.insert({fk.ref_schema.empty() ? t.schema : fk.ref_schema, fk.ref_table});
+      with_triggers.insert({f.referenced_schema(t, fk), fk.ref_table});
     }
   for (const auto& t : d.tables) {
     Oid rel = f.class_oids[{t.schema, t.name}];
@@ -38,7 +81,7 @@ void fill_tables(Fill& f) {
                             {"relhasrules", b(view)}, {"relhastriggers", b(with_triggers.count({t.schema, t.name}) > 0)},
                             {"relispopulated", 1},
                             {"relreplident", std::string(view ? "n" : "d")}});
-    if (view) s.view_defs[rel] = t.view_definition;
+    if (view) s.view_defs[rel] = mark_view_relations(f, t.schema, t.view_definition);
     if (!t.comment.empty()) s.comments[{rel, pg_class_oid, 0}] = t.comment;
     for (std::size_t i = 0; i < t.columns.size(); ++i) {
       const auto& c = t.columns[i];

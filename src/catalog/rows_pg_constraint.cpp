@@ -28,7 +28,7 @@ void fill_foreign_keys(Fill& f) {
     Oid rel = f.class_oids[{t.schema, t.name}];
     Oid nsp = f.schema_oid(t.schema);
     for (const auto& fk : t.foreign_keys) {
-      std::string ref_schema = fk.ref_schema.empty() ? t.schema : fk.ref_schema;
+      std::string ref_schema = f.referenced_schema(t, fk);
       const catalog::TableInfo* ref = f.table_of(ref_schema, fk.ref_table);
       if (ref == nullptr) continue;  // a dangling reference: PostgreSQL would have refused it
       Oid ref_rel = f.class_oids[{ref_schema, fk.ref_table}];
@@ -38,8 +38,9 @@ void fill_foreign_keys(Fill& f) {
       for (const auto& c : ref_columns) ref_keys.push_back(attnum_of(*ref, c));
       Oid co = f.next++;
       std::string name = fk.name.empty() ? t.name + "_" + join(fk.columns, "_") + "_fkey" : fk.name;
-      // The referenced table is qualified when its schema is not on the search path.
-      std::string target = ref_schema == "public" ? quote_ident(fk.ref_table) : qualified_name(*ref);
+      // The referenced table is qualified when its schema is not on the
+      // search path of the query that prints it.
+      std::string target = relation_reference(ref_rel);
       std::string def = fmt::format("FOREIGN KEY ({}) REFERENCES {}({})", quoted_list(fk.columns), target,
                                     quoted_list(ref_columns));
       if (!referential_action(fk.on_update).empty())

@@ -121,3 +121,29 @@ TEST_CASE("pg_dump 15's catalog reads: tableoid bare or qualified, quote_literal
             .rows == Rows{{"t"}});
   CHECK(c.query("SELECT partrelid FROM pg_partitioned_table WHERE 1 = ANY(partclass)").rows.empty());
 }
+
+TEST_CASE("the session's search_path decides which names print qualified, as in PostgreSQL") {
+  Catalog c = make();
+  const std::string books_oid = *c.query("SELECT oid FROM pg_class WHERE relname = 'books'").rows.at(0).at(0);
+  auto with_path = [&](const std::string& path, const std::string& sql) {
+    return c.query(sql, {}, "", "", path).rows;
+  };
+  // PostgreSQL's default: "$user", public.
+  CHECK(c.query("SELECT current_schema(), current_schemas(false), current_schemas(true)").rows ==
+        Rows{{"public", "{public}", "{pg_catalog,public}"}});
+  // pg_dump's empty path: nothing but pg_catalog, so every relation is qualified.
+  CHECK(with_path("", "SELECT current_schema(), current_schemas(false), current_schemas(true)") ==
+        Rows{{std::nullopt, "{}", "{pg_catalog}"}});
+  CHECK(with_path("", "SELECT " + books_oid + "::regclass::text") == Rows{{"public.books"}});
+  CHECK(with_path("", "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE contype = 'f'") ==
+        Rows{{"FOREIGN KEY (book_id) REFERENCES public.books(id)"}});
+  CHECK(with_path("", "SELECT pg_table_is_visible(" + books_oid + ")") == Rows{{"f"}});
+  // Another schema first: its names print bare, public's qualified; quoted and
+  // upper-case names as PostgreSQL folds them; unknown schemas are skipped.
+  CHECK(with_path("nosuch, SALES", "SELECT 'orders'::regclass::text, " + books_oid + "::regclass::text, current_schemas(false)") ==
+        Rows{{"orders", "public.books", "{sales}"}});
+  CHECK(with_path("\"sales\", public", "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE contype = 'f'") ==
+        Rows{{"FOREIGN KEY (book_id) REFERENCES books(id)"}});
+  // pg_catalog listed later is searched there, not first.
+  CHECK(with_path("public, pg_catalog", "SELECT current_schemas(true)") == Rows{{"{public,pg_catalog}"}});
+}

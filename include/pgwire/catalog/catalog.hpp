@@ -66,8 +66,12 @@ class Catalog final : public StatementAnswerer {
     std::vector<std::vector<std::optional<std::string>>> rows;
   };
   // Throws PgError as answer() reports it.
+  // `search_path` as the session has it (PostgreSQL's default unless
+  // given; '' searches pg_catalog only): it decides which names print
+  // unqualified.
   Result query(std::string_view sql, const std::vector<std::optional<std::string>>& parameters = {},
-               const std::string& user = "", const std::string& database = "");
+               const std::string& user = "", const std::string& database = "",
+               const std::string& search_path = "\"$user\", public");
 
  private:
   struct Engine;
