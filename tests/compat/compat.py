@@ -487,7 +487,9 @@ def start_postgres():
     shutil.copy(os.path.join(tls, "ca.crt"), os.path.join(data, "ca.crt"))  # for the cert method
     with open(os.path.join(data, "pg_hba.conf"), "w") as f:
         f.write("local all all trust\n"
-                "host all postgres 127.0.0.1/32 trust\n" + HBA_RULES)
+                "host all postgres 127.0.0.1/32 trust\n" + HBA_RULES +
+                # Other roles (tests/server's users of start_postgres) as before.
+                "host all all 127.0.0.1/32 scram-sha-256\n")
     last = None
     for _attempt in range(5):
         port = _free_port()
