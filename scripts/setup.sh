@@ -35,6 +35,8 @@ test_packages=(
   librust-rustls-dev
   # The catalog layer's tools (tests/server/test_catalog_tools.py).
   python3-sqlalchemy pgcli
+  # A connection pooler in front of sqlite_server (tests/server/test_pgbouncer.py).
+  pgbouncer
 )
 case "${1:-}" in
   --test) packages+=("${test_packages[@]}") ;;

@@ -76,6 +76,20 @@ ROWS = 100000
 # by id on the client.
 COPY_ROWS = 1000
 TRUST_USER, SCRAM_USER, SCRAM_PASSWORD = "compat_trust", "compat_scram", "compat-Pw-1"
+# Authentication features (auth_md5, auth_cleartext, auth_cert): one user per
+# method on the same server, chosen by the same pg_hba rules (HBA_RULES) on
+# every server kind. A wrong password must get 28P01; the certificate user
+# over TLS without a certificate 28000.
+MD5_USER, MD5_PASSWORD = "compat_md5", "compat-Md5-1"
+CLEAR_USER, CLEAR_PASSWORD = "compat_clear", "compat-Clear-1"
+CERT_USER = "compat_cert"  # the CN of the client certificate tls_dir() makes
+WRONG_PASSWORD = "compat-Wrong-0"
+HBA_RULES = ("host    all %s 127.0.0.1/32 trust\n"
+             "hostssl all %s 127.0.0.1/32 cert\n"
+             "host    all %s 127.0.0.1/32 scram-sha-256\n"
+             "host    all %s 127.0.0.1/32 md5\n"
+             "host    all %s 127.0.0.1/32 password\n"
+             % (TRUST_USER, CERT_USER, SCRAM_USER, MD5_USER, CLEAR_USER))
 DBNAME = "postgres"
 SANITIZER_MARKERS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:",
                      "ERROR: UndefinedBehaviorSanitizer", "AddressSanitizer:DEADLYSIGNAL")
@@ -191,6 +205,7 @@ class Server:
     (crash, sanitizer report) as a list of strings."""
 
     def __init__(self, trust, scram, processes=(), stop=None, version=""):
+        # The SCRAM endpoint also serves the md5, cleartext and certificate users.
         self.trust, self.scram = trust, scram
         self.processes = list(processes)
         self._stop = stop
@@ -299,34 +314,75 @@ def program(env_name, what):
 
 def tls_dir(fresh=False):
     """A throw-away CA + server certificate for localhost/127.0.0.1 (examples/make-cert.sh),
-    made once per run: ca.crt, server.crt, server.key."""
+    made once per run: ca.crt, server.crt, server.key; and a client certificate
+    of CERT_USER signed by that CA: compat_cert.crt/.key (PEM), compat_cert.der
+    (DER, for rustls) and compat_cert.pk8 (the key as DER PKCS#8, for pgjdbc)."""
     d = os.path.join(work_dir(), "compat-tls")
-    if fresh or not os.path.exists(os.path.join(d, "server.key")):
+    if fresh or not os.path.exists(os.path.join(d, "compat_cert.pk8")):
         shutil.rmtree(d, ignore_errors=True)
         _run(["bash", os.path.join(ROOT, "examples", "make-cert.sh"), d], "make-cert.sh")
+        make_client_cert(d)
     return d
 
 
+def make_client_cert(d):
+    def openssl(*args):
+        _run(["openssl"] + list(args), "openssl " + args[0], cwd=d)
+    openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "compat_cert.key", "-out",
+            "compat_cert.csr", "-subj", "/CN=" + CERT_USER)
+    openssl("x509", "-req", "-in", "compat_cert.csr", "-CA", "ca.crt", "-CAkey", "ca.key",
+            "-CAcreateserial", "-out", "compat_cert.crt", "-days", "30", "-sha256")
+    openssl("x509", "-in", "compat_cert.crt", "-outform", "DER", "-out", "compat_cert.der")
+    openssl("pkcs8", "-topk8", "-nocrypt", "-in", "compat_cert.key", "-outform", "DER",
+            "-out", "compat_cert.pk8")
+    for key in ("compat_cert.key", "compat_cert.pk8"):  # libpq refuses a key others can read
+        os.chmod(os.path.join(d, key), 0o600)
+
+
+def scram_secret(password, salt, iterations=4096):
+    """PostgreSQL's rolpassword form of a SCRAM-SHA-256 secret (RFC 5802/7677)."""
+    import base64
+    import hashlib
+    import hmac
+    salted = hashlib.pbkdf2_hmac("sha256", password.encode(), salt, iterations)
+    client_key = hmac.new(salted, b"Client Key", "sha256").digest()
+    server_key = hmac.new(salted, b"Server Key", "sha256").digest()
+    b64 = lambda b: base64.b64encode(b).decode()
+    return "SCRAM-SHA-256$%d:%s$%s:%s" % (iterations, b64(salt), b64(hashlib.sha256(client_key).digest()),
+                                          b64(server_key))
+
+
+def write_auth_files(run_dir):
+    """pg_hba.conf (HBA_RULES) and users.txt for an example's --hba/--users,
+    the secrets in the forms the reference PostgreSQL stores them in: SCRAM
+    for the SCRAM and the cleartext user, md5 for the md5 user."""
+    import hashlib
+    hba = os.path.join(run_dir, "pg_hba.conf")
+    users = os.path.join(run_dir, "users.txt")
+    with open(hba, "w") as f:
+        f.write(HBA_RULES)
+    with open(users, "w") as f:
+        f.write("%s %s\n" % (SCRAM_USER, scram_secret(SCRAM_PASSWORD, b"compat-scram-salt")))
+        f.write("%s md5%s\n" % (MD5_USER, hashlib.md5((MD5_PASSWORD + MD5_USER).encode()).hexdigest()))
+        f.write("%s %s\n" % (CLEAR_USER, scram_secret(CLEAR_PASSWORD, b"compat-clear-salt")))
+    return hba, users
+
+
 def start_example(binary_env, name, run_dir, extra=()):
-    """The trust and the SCRAM instance of an example server (separate processes);
-    both offer TLS (and still accept plaintext)."""
+    """One instance of an example server serving every test user by the rules
+    of HBA_RULES (--hba/--users): trust, SCRAM, md5, cleartext and certificate.
+    It offers TLS (and still accepts plaintext) and verifies client
+    certificates against the run's CA when one is sent."""
     binary = program(binary_env, "the %s example (build target pgwire_example_%s)" % (name, name))
     tls = tls_dir()
-    extra = ["--tls-cert", os.path.join(tls, "server.crt"),
-             "--tls-key", os.path.join(tls, "server.key")] + list(extra)
-    trust = ServerProcess(name + " (trust)", [binary, "--listen", "127.0.0.1:0", "--auth", "trust"]
-                          + list(extra), os.path.join(run_dir, name + "-trust.log"))
-    try:
-        scram = ServerProcess(name + " (scram)",
-                              [binary, "--listen", "127.0.0.1:0", "--auth", "scram", "--user",
-                               SCRAM_USER, "--password", SCRAM_PASSWORD] + list(extra),
-                              os.path.join(run_dir, name + "-scram.log"))
-    except Exception:
-        trust.stop()
-        raise
-    return Server(Endpoint(trust.host, trust.port, TRUST_USER),
-                  Endpoint(scram.host, scram.port, SCRAM_USER, SCRAM_PASSWORD),
-                  processes=[trust, scram], version="pgwire-cpp " + name + " example")
+    hba, users = write_auth_files(run_dir)
+    argv = [binary, "--listen", "127.0.0.1:0", "--hba", hba, "--users", users,
+            "--tls-cert", os.path.join(tls, "server.crt"), "--tls-key", os.path.join(tls, "server.key"),
+            "--tls-ca", os.path.join(tls, "ca.crt"), "--tls-client-cert", "optional"] + list(extra)
+    server = ServerProcess(name, argv, os.path.join(run_dir, name + ".log"))
+    return Server(Endpoint(server.host, server.port, TRUST_USER),
+                  Endpoint(server.host, server.port, SCRAM_USER, SCRAM_PASSWORD),
+                  processes=[server], version="pgwire-cpp " + name + " example")
 
 
 def start_sqlite_server(ctx):
@@ -428,18 +484,20 @@ def start_postgres():
         os.chmod(os.path.join(data, f), 0o600)
         if os.geteuid() == 0:
             os.chown(os.path.join(data, f), pw.pw_uid, pw.pw_gid)
+    shutil.copy(os.path.join(tls, "ca.crt"), os.path.join(data, "ca.crt"))  # for the cert method
     with open(os.path.join(data, "pg_hba.conf"), "w") as f:
         f.write("local all all trust\n"
-                "host all postgres 127.0.0.1/32 trust\n"
-                "host all %s 127.0.0.1/32 trust\n"
-                "host all all 127.0.0.1/32 scram-sha-256\n" % TRUST_USER)
+                "host all postgres 127.0.0.1/32 trust\n" + HBA_RULES +
+                # Other roles (tests/server's users of start_postgres) as before.
+                "host all all 127.0.0.1/32 scram-sha-256\n")
     last = None
     for _attempt in range(5):
         port = _free_port()
         opts = ("-c port=%d -c listen_addresses=127.0.0.1 -c unix_socket_directories=%s "
                 "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
                 "-c max_connections=60 -c password_encryption=scram-sha-256 -c ssl=on -c timezone=UTC "
-                "-c ssl_cert_file=server.crt -c ssl_key_file=server.key" % (port, base))
+                "-c ssl_cert_file=server.crt -c ssl_key_file=server.key -c ssl_ca_file=ca.crt"
+                % (port, base))
         r = subprocess.run(_as_postgres([PG_BIN + "/pg_ctl", "-D", data, "-l", state["log"], "-w",
                                          "-t", str(int(60 * SLOW)), "-o", opts, "start"]),
                            capture_output=True, text=True, timeout=90 * SLOW)
@@ -453,8 +511,15 @@ def start_postgres():
     env = dict(os.environ, PGCONNECT_TIMEOUT="10")
     admin = ["psql", "-X", "-At", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", str(port),
              "-U", "postgres", "-d", DBNAME]
+    # The md5 user's password is stored as an md5 hash (password_encryption=md5
+    # for that statement), so its md5 rule really does MD5; the cleartext
+    # user's as SCRAM, which the password method checks too.
     _run(admin + ["-c", "CREATE USER %s SUPERUSER" % TRUST_USER,
-                  "-c", "CREATE USER %s PASSWORD '%s'" % (SCRAM_USER, SCRAM_PASSWORD)],
+                  "-c", "CREATE USER %s PASSWORD '%s'" % (SCRAM_USER, SCRAM_PASSWORD),
+                  "-c", "CREATE USER %s PASSWORD '%s'" % (CLEAR_USER, CLEAR_PASSWORD),
+                  "-c", "CREATE USER %s" % CERT_USER,
+                  "-c", "SET password_encryption = 'md5'",
+                  "-c", "CREATE USER %s PASSWORD '%s'" % (MD5_USER, MD5_PASSWORD)],
          "creating the test users", env=env)
     state["version"] = _run(admin + ["-c", "SHOW server_version"], "server_version",
                             env=env).stdout.strip()
@@ -509,7 +574,9 @@ def load_state():
 # Drivers: the features each reports, how to find its program (installed by
 # scripts/setup.sh --test, built by the build; never here) and how to run it.
 
-COMMON = ["connect_trust", "connect_scram", "connect_tls", "simple_query", "expr_type", "param_int",
+# Logins by the pg_hba rules (HBA_RULES), right after connect_tls.
+AUTH = ["auth_md5", "auth_cleartext", "auth_cert"]
+COMMON = ["connect_trust", "connect_scram", "connect_tls"] + AUTH + ["simple_query", "expr_type", "param_int",
           "param_text", "param_null", "param_float", "param_bool", "param_bytea", "param_date",
           "param_timestamp", "error_sqlstate", "multi_statement", "transaction", "rows_100k",
           "stream_100k"]
@@ -519,6 +586,14 @@ FEATURE_DOC = {
     "connect_scram": "connect with SCRAM-SHA-256 and a password",
     "connect_tls": "connect with sslmode=require (or the driver's equivalent, no certificate "
                    "check), `SELECT 1`, and where the driver tells, the connection is encrypted",
+    "auth_md5": "the md5 rule (pg_hba `md5`, an md5-hashed password stored): `SELECT 1` with the "
+                "right password; a wrong one is refused with 28P01 (where the driver shows no "
+                "SQLSTATE: its message `password authentication failed for user ...`)",
+    "auth_cleartext": "the same for the `password` rule (cleartext password)",
+    "auth_cert": "the `cert` rule over TLS: `SELECT 1` with a client certificate (CN = the user, "
+                 "signed by the CA the server trusts, no password); the same user over TLS "
+                 "without a certificate is refused with 28000 (or the message `connection "
+                 "requires a valid client certificate`)",
     "simple_query": "`SELECT 1` and its value",
     "expr_type": "the type of `SELECT 1 + 1` (an integer, not text) as the driver reports it",
     "param_int": "BIGINT parameter, inserted then selected back (as an integer)",
@@ -740,7 +815,7 @@ def prep_odbc():
 ASYNC = ["copy_in", "copy_out", "cancel", "notify"]
 
 DRIVERS = {d.name: d for d in [
-    Driver("psql", ["connect_trust", "connect_scram", "connect_tls", "simple_query",
+    Driver("psql", ["connect_trust", "connect_scram", "connect_tls"] + AUTH + ["simple_query",
                     "error_sqlstate", "multi_statement", "transaction", "rows_100k", "stream_100k"] + TYPE_FEATURES + ASYNC,
            prep_cli("psql"), lambda: dpkg_version("postgresql-client-15"),
            "`\\set FETCH_COUNT 1000` (DECLARE/FETCH)",
@@ -807,7 +882,7 @@ DRIVERS = {d.name: d for d in [
            "through pyodbc, DSN-less: Driver=.../psqlodbcw.so; ODBC has no COPY or LISTEN/NOTIFY "
            "API (N/A); cancel is SQLCancel (pyodbc cursor.cancel())",
            na=["copy_in", "copy_out", "notify"]),
-    Driver("pgbench", ["connect_trust", "connect_scram", "connect_tls", "mode_simple",
+    Driver("pgbench", ["connect_trust", "connect_scram", "connect_tls"] + AUTH + ["mode_simple",
                        "mode_extended", "mode_prepared"],
            prep_cli("pgbench"), lambda: dpkg_version("postgresql-client-15"), "-",
            "custom script (-f): \\set aid random(1, 100000) / SELECT :aid; -n (no vacuum)",
@@ -902,6 +977,8 @@ def driver_env(server_kind, server, driver):
         "COMPAT_TRUST_DSN": server.trust.dsn(),
         "COMPAT_SCRAM_DSN": server.scram.dsn(),
         "COMPAT_TLS_DSN": server.trust.dsn(sslmode="require"),
+        # auth_md5, auth_cleartext, auth_cert: every user on the SCRAM endpoint.
+        **auth_env(server.scram),
         "COMPAT_TABLE": "compat_" + re.sub(r"[^a-z0-9]", "_", driver.name.lower()),
         "COMPAT_SQL_CREATE": DIALECTS[server_kind.dialect]["create"].format(
             t="compat_" + re.sub(r"[^a-z0-9]", "_", driver.name.lower())),
@@ -933,6 +1010,36 @@ def driver_env(server_kind, server, driver):
         "COMPAT_TIMEOUT": str(int(15 * (2 if SANITIZED else 1))),
     })
     return env
+
+
+def auth_env(at):
+    tls = tls_dir()
+    cert, key = os.path.join(tls, "compat_cert.crt"), os.path.join(tls, "compat_cert.key")
+    md5 = Endpoint(at.host, at.port, MD5_USER, MD5_PASSWORD)
+    clear = Endpoint(at.host, at.port, CLEAR_USER, CLEAR_PASSWORD)
+    wrong = lambda e: Endpoint(e.host, e.port, e.user, WRONG_PASSWORD).dsn()
+    cert_user = Endpoint(at.host, at.port, CERT_USER)
+    return {
+        "COMPAT_AUTH_HOST": at.host,
+        "COMPAT_AUTH_PORT": str(at.port),
+        "COMPAT_MD5_USER": MD5_USER,
+        "COMPAT_MD5_PASSWORD": MD5_PASSWORD,
+        "COMPAT_CLEAR_USER": CLEAR_USER,
+        "COMPAT_CLEAR_PASSWORD": CLEAR_PASSWORD,
+        "COMPAT_CERT_USER": CERT_USER,
+        "COMPAT_WRONG_PASSWORD": WRONG_PASSWORD,
+        "COMPAT_MD5_DSN": md5.dsn(),
+        "COMPAT_MD5_WRONG_DSN": wrong(md5),
+        "COMPAT_CLEAR_DSN": clear.dsn(),
+        "COMPAT_CLEAR_WRONG_DSN": wrong(clear),
+        "COMPAT_CERT_DSN": "%s sslcert='%s' sslkey='%s'" % (cert_user.dsn(sslmode="require"), cert, key),
+        "COMPAT_CERT_NOCERT_DSN": cert_user.dsn(sslmode="require"),
+        "COMPAT_SSLCERT": cert,
+        "COMPAT_SSLKEY": key,
+        "COMPAT_SSLCERT_DER": os.path.join(tls, "compat_cert.der"),
+        "COMPAT_SSLKEY_PK8": os.path.join(tls, "compat_cert.pk8"),
+        "COMPAT_SSLROOTCERT": os.path.join(tls, "ca.crt"),
+    }
 
 
 def run_program(argv, env, timeout):

@@ -131,6 +131,52 @@ public class PgjdbcCompat {
     emit(feature, error, detail);
   }
 
+  /**
+   * auth_*: logs in with `login` (SELECT 1), then with `refused`, which must
+   * fail with `sqlstate`.
+   */
+  static void authLogin(java.util.Properties login, java.util.Properties refused, String sqlstate) throws Exception {
+    String authUrl = "jdbc:postgresql://" + env("COMPAT_AUTH_HOST") + ":" + env("COMPAT_AUTH_PORT") + "/"
+        + env("COMPAT_DBNAME") + "?connectTimeout=10";
+    sql("(log in as " + login.getProperty("user") + ") " + authUrl);
+    try (Connection s = DriverManager.getConnection(authUrl, login);
+         Statement st = s.createStatement(); ResultSet rs = st.executeQuery(sql("SELECT 1"))) {
+      check(rs.next() && rs.getInt(1) == 1, "SELECT 1");
+    }
+    sql("(log in as " + refused.getProperty("user") + ", to be refused with " + sqlstate + ") " + authUrl);
+    try (Connection s = DriverManager.getConnection(authUrl, refused)) {
+      throw new Check("the login succeeded; want it refused with " + sqlstate);
+    } catch (SQLException e) {
+      check(sqlstate.equals(e.getSQLState()),
+            "SQLSTATE of the refused login: got " + e.getSQLState() + " (" + e.getMessage() + "), want " + sqlstate);
+    }
+  }
+
+  static java.util.Properties passwordLogin(String user, String password) {
+    java.util.Properties p = new java.util.Properties();
+    p.setProperty("user", user);
+    p.setProperty("password", password);
+    p.setProperty("sslmode", "disable");
+    return p;
+  }
+
+  /**
+   * The certificate user over TLS (sslmode=require: pgjdbc's LibPQFactory does
+   * not check the server's certificate), with its client certificate (the key
+   * as DER PKCS#8, which pgjdbc reads) or without one (no sslcert: pgjdbc then
+   * looks for ~/.postgresql/postgresql.crt, and HOME is compat.py's empty one).
+   */
+  static java.util.Properties certLogin(boolean withCert) {
+    java.util.Properties p = new java.util.Properties();
+    p.setProperty("user", env("COMPAT_CERT_USER"));
+    p.setProperty("sslmode", "require");
+    if (withCert) {
+      p.setProperty("sslcert", env("COMPAT_SSLCERT"));
+      p.setProperty("sslkey", env("COMPAT_SSLKEY_PK8"));
+    }
+    return p;
+  }
+
   static String url(String host, String port) {
     return url(host, port, "prepareThreshold=1&binaryTransfer=true");
   }
@@ -691,6 +737,12 @@ public class PgjdbcCompat {
         check(rs.next() && rs.getInt(1) == 1, "SELECT 1");
       }
     });
+    run("auth_md5", () -> authLogin(passwordLogin(env("COMPAT_MD5_USER"), env("COMPAT_MD5_PASSWORD")),
+                                    passwordLogin(env("COMPAT_MD5_USER"), env("COMPAT_WRONG_PASSWORD")), "28P01"));
+    run("auth_cleartext", () -> authLogin(passwordLogin(env("COMPAT_CLEAR_USER"), env("COMPAT_CLEAR_PASSWORD")),
+                                          passwordLogin(env("COMPAT_CLEAR_USER"), env("COMPAT_WRONG_PASSWORD")),
+                                          "28P01"));
+    run("auth_cert", () -> authLogin(certLogin(true), certLogin(false), "28000"));
     run("simple_query", () -> {
       try (Statement s = c().createStatement(); ResultSet rs = s.executeQuery(sql("SELECT 1 AS one"))) {
         check(rs.next() && rs.getInt(1) == 1, "SELECT 1");

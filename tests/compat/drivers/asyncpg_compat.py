@@ -8,6 +8,7 @@ COMPAT_TIMEOUT as its time limit; q() is the query function of the features
 shared with the DB-API drivers."""
 
 import asyncio
+import ssl
 
 import asyncpg
 
@@ -57,6 +58,28 @@ async def connect_tls():
         eq(loose_int(await c.fetchval(R.sql("SELECT 1"))), 1)
     finally:
         await asyncio.wait_for(c.close(), 20)
+
+
+def auth_connect(kind, which):
+    if kind == "cert":
+        # An SSLContext with the client certificate, no server certificate check.
+        tls = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        tls.check_hostname = False
+        tls.verify_mode = ssl.CERT_NONE
+        if which == "right":
+            tls.load_cert_chain(cc.SSLCERT, cc.SSLKEY)
+        return wait(asyncpg.connect(host=cc.AUTH_HOST, port=cc.AUTH_PORT, user=cc.CERT_USER,
+                                    database=DBNAME, ssl=tls, timeout=20))
+    user, password = (cc.MD5_USER, cc.MD5_PASSWORD) if kind == "md5" else (cc.CLEAR_USER, cc.CLEAR_PASSWORD)
+    return wait(asyncpg.connect(host=cc.AUTH_HOST, port=cc.AUTH_PORT, user=user, database=DBNAME, ssl=False,
+                                password=password if which == "right" else cc.WRONG_PASSWORD, timeout=20))
+
+
+def auth_select_one(c):
+    try:
+        eq(loose_int(wait(c.fetchval(R.sql("SELECT 1")))), 1)
+    finally:
+        wait(asyncio.wait_for(c.close(), 20))
 
 
 def q(sql, params=(), fetch="all"):
@@ -231,6 +254,7 @@ def main():
         ("connect_trust", False, connect_trust),
         ("connect_scram", False, sync(connect_scram)),
         ("connect_tls", False, sync(connect_tls)),
+        *cc.auth_steps(R, auth_connect, auth_select_one, lambda e: getattr(e, "sqlstate", None)),
         ("simple_query", False, cc.simple_query, q),
         ("expr_type", False, sync(expr_type)),
         MAKE_TABLE,

@@ -84,6 +84,38 @@ def p_connect_tls():
           % r.stdout.strip())
 
 
+# auth_md5, auth_cleartext, auth_cert: a tool shows no SQLSTATE for a refused
+# login, so its message (PostgreSQL's text) is checked, and the exit status.
+AUTH_CASES = {
+    "auth_md5": (cc.MD5_DSN, cc.MD5_WRONG_DSN, cc.PASSWORD_REFUSED[1] % cc.MD5_USER),
+    "auth_cleartext": (cc.CLEAR_DSN, cc.CLEAR_WRONG_DSN, cc.PASSWORD_REFUSED[1] % cc.CLEAR_USER),
+    "auth_cert": (cc.CERT_DSN, cc.CERT_NOCERT_DSN, cc.CERT_REFUSED[1]),
+}
+
+
+def cli_auth(feature, login):
+    """login(dsn) runs the tool once and returns its CompletedProcess."""
+    right, refused, message = AUTH_CASES[feature]
+    R.sql("(log in: %s)" % right)
+    r = login(right)
+    if r.returncode != 0:
+        raise Check("exited with %d: %s" % (r.returncode, (r.stderr or r.stdout).strip()[-1500:]))
+    R.sql("(log in, to be refused: %s)" % refused)
+    r = login(refused)
+    check(r.returncode != 0, "the login succeeded; want it refused (%s)" % message)
+    check(message in r.stderr, "want %r in the error output, got: %s" % (message, r.stderr.strip()[-1500:]))
+    return r
+
+
+def p_auth(feature):
+    def login(dsn):
+        r = run([tool("psql"), "-X", "-At", "-w", "-d", dsn, "-c", "SELECT 1"])
+        if r.returncode == 0:
+            eq(r.stdout.strip(), "1")
+        return r
+    cli_auth(feature, login)
+
+
 def p_simple_query():
     eq(psql_c("SELECT 1 AS one").stdout.strip(), "1")
 
@@ -435,7 +467,7 @@ def p_notify():
 SCRIPT = "\\set aid random(1, 100000)\nSELECT :aid;\n"
 
 
-def pgbench(mode, scram=False, tls=False, transactions=200, clients=2):
+def pgbench(mode, scram=False, tls=False, transactions=200, clients=2, dsn=None, check_ok=True):
     d = tempfile.mkdtemp(prefix="compat-pgbench-")
     try:
         path = os.path.join(d, "select_aid.sql")
@@ -443,12 +475,16 @@ def pgbench(mode, scram=False, tls=False, transactions=200, clients=2):
             f.write(SCRIPT)
         host, port, user = (SCRAM_HOST, SCRAM_PORT, SCRAM_USER) if scram else (HOST, PORT, USER)
         argv = [tool("pgbench"), "-n", "-f", path, "-M", mode, "-t", str(transactions), "-c",
-                str(clients), "-j", "1", "-h", host, "-p", str(port), "-U", user, DBNAME]
+                str(clients), "-j", "1"]
+        # A conninfo as the database name carries the login (pgbench expands it).
+        argv += [dsn] if dsn else ["-h", host, "-p", str(port), "-U", user, DBNAME]
         R.sql("pgbench -M %s, script: %s" % (mode, SCRIPT.replace("\n", " ").strip()))
         r = run(argv, password=SCRAM_PASSWORD if scram else None,
                 sslmode="require" if tls else None)
     finally:
         shutil.rmtree(d, ignore_errors=True)
+    if not check_ok:
+        return r
     out = r.stdout + r.stderr
     if r.returncode != 0:
         raise Check("pgbench exited with %d: %s" % (r.returncode, out.strip()[-1500:]))
@@ -464,6 +500,7 @@ def main():
     if which == "psql":
         for feature, fn in (("connect_trust", p_connect_trust), ("connect_scram", p_connect_scram),
                             ("connect_tls", p_connect_tls),
+                            *((f, lambda f=f: p_auth(f)) for f in AUTH_CASES),
                             ("simple_query", p_simple_query), ("error_sqlstate", p_error_sqlstate),
                             ("multi_statement", p_multi_statement), ("transaction", p_transaction),
                             ("rows_100k", p_rows_100k), ("stream_100k", p_stream_100k)):
@@ -476,6 +513,9 @@ def main():
         R.run("connect_trust", lambda: pgbench("simple", transactions=5, clients=1))
         R.run("connect_scram", lambda: pgbench("simple", scram=True, transactions=5, clients=1))
         R.run("connect_tls", lambda: pgbench("simple", tls=True, transactions=5, clients=1))
+        for f in AUTH_CASES:
+            R.run(f, lambda f=f: cli_auth(f, lambda dsn: pgbench("simple", transactions=5, clients=1, dsn=dsn,
+                                                                  check_ok=False)))
         for mode in ("simple", "extended", "prepared"):
             R.run("mode_" + mode, lambda mode=mode: pgbench(mode))
     else:

@@ -30,6 +30,17 @@ const C = {
   cancelWithin: Number(env.COMPAT_CANCEL_WITHIN || 1) * 1000,
   channel: env.COMPAT_CHANNEL,
   notifyWithin: Number(env.COMPAT_NOTIFY_WITHIN || 1) * 1000,
+  // auth_md5, auth_cleartext, auth_cert: one user per method (HBA_RULES in compat.py).
+  authHost: env.COMPAT_AUTH_HOST,
+  authPort: Number(env.COMPAT_AUTH_PORT),
+  md5User: env.COMPAT_MD5_USER,
+  md5Password: env.COMPAT_MD5_PASSWORD,
+  clearUser: env.COMPAT_CLEAR_USER,
+  clearPassword: env.COMPAT_CLEAR_PASSWORD,
+  certUser: env.COMPAT_CERT_USER,
+  wrongPassword: env.COMPAT_WRONG_PASSWORD,
+  sslcert: env.COMPAT_SSLCERT,
+  sslkey: env.COMPAT_SSLKEY,
   // Features expected_gaps.txt says wedge this server ("skip:"): reported failed, not run.
   skip: (env.COMPAT_SKIP || '').split(',').filter((x) => x),
 };
@@ -263,14 +274,48 @@ async function runTypes(d) {
   }
 }
 
+// auth_*: [kind, the refused login, its SQLSTATE]. authLogin(kind, which)
+// logs in, runs SELECT 1 and closes; it rejects with the driver's error.
+const AUTH_CASES = {
+  auth_md5: ['md5', 'wrong', '28P01'],
+  auth_cleartext: ['clear', 'wrong', '28P01'],
+  auth_cert: ['cert', 'nocert', '28000'],
+};
+
+// The login of an auth feature: user, password, and tls (false; {} for TLS
+// without a client certificate; {cert, key} with one, as PEM text).
+function authLogin(kind, which) {
+  if (kind === 'cert') {
+    return {user: C.certUser, password: undefined,
+      tls: which === 'right' ? {cert: fs.readFileSync(C.sslcert), key: fs.readFileSync(C.sslkey)} : {}};
+  }
+  const [user, password] = kind === 'md5' ? [C.md5User, C.md5Password] : [C.clearUser, C.clearPassword];
+  return {user, password: which === 'right' ? password : C.wrongPassword, tls: false};
+}
+
+async function authFeature(name, login) {
+  const [kind, refused, sqlstate] = AUTH_CASES[name];
+  R.sql(`(log in as ${authLogin(kind, 'right').user})`);
+  await login(authLogin(kind, 'right'));
+  R.sql(`(log in as ${authLogin(kind, refused).user}, to be refused with ${sqlstate})`);
+  let err = null;
+  try {
+    await login(authLogin(kind, refused));
+  } catch (e) {
+    err = e;
+  }
+  check(err !== null, `the login succeeded; want it refused with ${sqlstate}`);
+  eq(err.code, sqlstate, `SQLSTATE of the refused login (${err.message})`);
+}
+
 // The shared order of the Node drivers' features (as run_plan in
 // compat_common.py). f: the feature functions by name (param(col, id, value,
 // ok) for each PARAMS entry); exec(sql): runs DDL; types: runTypes' driver;
 // close(): ends the driver's connections, waited for at most C.timeout.
 async function runFeatures({f, exec, types, close}) {
-  for (const name of ['connect_trust', 'connect_scram', 'connect_tls', 'simple_query', 'expr_type']) {
-    await R.run(name, f[name]);
-  }
+  for (const name of ['connect_trust', 'connect_scram', 'connect_tls']) await R.run(name, f[name]);
+  for (const name of Object.keys(AUTH_CASES)) await R.run(name, () => authFeature(name, f.auth_login));
+  for (const name of ['simple_query', 'expr_type']) await R.run(name, f[name]);
   let tableError = null;
   try {
     await exec(R.sql(`DROP TABLE IF EXISTS ${C.table}`));

@@ -28,6 +28,15 @@ SCRAM_USER, SCRAM_PASSWORD = ENV.get("COMPAT_SCRAM_USER"), ENV.get("COMPAT_SCRAM
 DBNAME = ENV.get("COMPAT_DBNAME", "postgres")
 TRUST_DSN, SCRAM_DSN = ENV.get("COMPAT_TRUST_DSN"), ENV.get("COMPAT_SCRAM_DSN")
 TLS_DSN = ENV.get("COMPAT_TLS_DSN")  # the trust endpoint with sslmode=require
+# auth_md5, auth_cleartext, auth_cert (HBA_RULES in compat.py): one user per method.
+AUTH_HOST, AUTH_PORT = ENV.get("COMPAT_AUTH_HOST"), int(ENV.get("COMPAT_AUTH_PORT", "0"))
+MD5_USER, MD5_PASSWORD = ENV.get("COMPAT_MD5_USER"), ENV.get("COMPAT_MD5_PASSWORD")
+CLEAR_USER, CLEAR_PASSWORD = ENV.get("COMPAT_CLEAR_USER"), ENV.get("COMPAT_CLEAR_PASSWORD")
+CERT_USER, WRONG_PASSWORD = ENV.get("COMPAT_CERT_USER"), ENV.get("COMPAT_WRONG_PASSWORD")
+MD5_DSN, MD5_WRONG_DSN = ENV.get("COMPAT_MD5_DSN"), ENV.get("COMPAT_MD5_WRONG_DSN")
+CLEAR_DSN, CLEAR_WRONG_DSN = ENV.get("COMPAT_CLEAR_DSN"), ENV.get("COMPAT_CLEAR_WRONG_DSN")
+CERT_DSN, CERT_NOCERT_DSN = ENV.get("COMPAT_CERT_DSN"), ENV.get("COMPAT_CERT_NOCERT_DSN")
+SSLCERT, SSLKEY, SSLROOTCERT = ENV.get("COMPAT_SSLCERT"), ENV.get("COMPAT_SSLKEY"), ENV.get("COMPAT_SSLROOTCERT")
 MISSING_TABLE = "compat_no_such_table"
 # Features expected_gaps.txt says wedge this server ("skip:"): reported failed, not run.
 SKIP = set(f for f in ENV.get("COMPAT_SKIP", "").split(",") if f)
@@ -211,6 +220,63 @@ def select_one(reporter, c):
     cur = c.cursor()
     cur.execute(reporter.sql("SELECT 1"))
     eq(loose_int(cur.fetchone()[0]), 1)
+
+
+# Authentication features. `connect(what)` logs in ("right", "wrong" password,
+# or "nocert" for the certificate user without its certificate) and returns a
+# connection; `select_one(c)` runs SELECT 1 on it and closes it; `sqlstate(e)`
+# is the SQLSTATE the driver exposes on a refused login, or None when it has
+# none (then its message must carry PostgreSQL's text).
+PASSWORD_REFUSED = ("28P01", 'password authentication failed for user "%s"')
+CERT_REFUSED = ("28000", "connection requires a valid client certificate")
+
+
+def expect_refused(attempt, want, sqlstate):
+    code, message = want
+    try:
+        c = attempt()
+    except Exception as e:  # noqa: BLE001 - the refusal under test
+        got = sqlstate(e)
+        if got is not None:
+            eq(got, code, "SQLSTATE of the refused login (%s)" % str(e).strip())
+        else:
+            check(message in str(e), "refused login: want %r in the error, got %s" % (message, describe(e)))
+        return
+    try:
+        c.close()
+    finally:
+        raise Check("the login succeeded; want it refused with %s %s" % (code, message))
+
+
+def auth_password(reporter, user, connect, select_one, sqlstate):
+    reporter.sql("(login as %s, right password)" % user)
+    select_one(connect("right"))
+    reporter.sql("(login as %s, wrong password)" % user)
+    expect_refused(lambda: connect("wrong"), (PASSWORD_REFUSED[0], PASSWORD_REFUSED[1] % user), sqlstate)
+
+
+def auth_cert(reporter, connect, select_one, sqlstate):
+    reporter.sql("(login as %s over TLS with its client certificate)" % CERT_USER)
+    select_one(connect("right"))
+    reporter.sql("(login as %s over TLS without a client certificate)" % CERT_USER)
+    expect_refused(lambda: connect("nocert"), CERT_REFUSED, sqlstate)
+
+
+def libpq_dsn(kind, which):
+    """The conninfo of a libpq-based driver for an authentication feature."""
+    return {("md5", "right"): MD5_DSN, ("md5", "wrong"): MD5_WRONG_DSN,
+            ("clear", "right"): CLEAR_DSN, ("clear", "wrong"): CLEAR_WRONG_DSN,
+            ("cert", "right"): CERT_DSN, ("cert", "nocert"): CERT_NOCERT_DSN}[(kind, which)]
+
+
+def auth_steps(reporter, connect, select_one, sqlstate):
+    """The three steps; connect(kind, which) with kind md5, clear or cert."""
+    return [
+        ("auth_md5", False, auth_password, reporter, MD5_USER, lambda w: connect("md5", w), select_one, sqlstate),
+        ("auth_cleartext", False, auth_password, reporter, CLEAR_USER, lambda w: connect("clear", w),
+         select_one, sqlstate),
+        ("auth_cert", False, auth_cert, reporter, lambda w: connect("cert", w), select_one, sqlstate),
+    ]
 
 
 def simple_query(q):

@@ -1222,6 +1222,60 @@ static int f_connect_tls(void) {
   return ok;
 }
 
+/* A login with the error verbosity set before it starts, so a refusal's
+ * message carries the SQLSTATE ("FATAL:  28P01: ..."): libpq has no other
+ * way to tell a connection failure's SQLSTATE. */
+static PGconn *connect_verbose(const char *dsn) {
+  PGconn *c = PQconnectStart(dsn);
+  if (!c || PQstatus(c) == CONNECTION_BAD) return c;
+  PQsetErrorVerbosity(c, PQERRORS_VERBOSE);
+  PostgresPollingStatusType st = PGRES_POLLING_WRITING;
+  while (st != PGRES_POLLING_OK && st != PGRES_POLLING_FAILED) {
+    struct pollfd p = {PQsocket(c), st == PGRES_POLLING_READING ? POLLIN : POLLOUT, 0};
+    if (poll(&p, 1, 20000) <= 0) break; /* hung: the status is not OK, reported below */
+    st = PQconnectPoll(c);
+  }
+  return c;
+}
+
+/* auth_*: `dsn` logs in and runs SELECT 1; `refused_dsn` must fail with `sqlstate`. */
+static int auth_login(const char *dsn, const char *refused_dsn, const char *sqlstate) {
+  sql("(log in) %s", dsn);
+  PGconn *c = connect_verbose(dsn);
+  if (PQstatus(c) != CONNECTION_OK) {
+    snprintf(err_buf, sizeof err_buf, "%s", PQerrorMessage(c));
+    trim(err_buf);
+    PQfinish(c);
+    return 0;
+  }
+  sql("SELECT 1");
+  PGresult *r = PQexec(c, "SELECT 1");
+  int ok = PQresultStatus(r) == PGRES_TUPLES_OK && strcmp(PQgetvalue(r, 0, 0), "1") == 0;
+  if (!ok) snprintf(err_buf, sizeof err_buf, "%s", PQresultErrorMessage(r));
+  PQclear(r);
+  PQfinish(c);
+  if (!ok) return 0;
+  sql("(log in, to be refused with %s) %s", sqlstate, refused_dsn);
+  c = connect_verbose(refused_dsn);
+  if (PQstatus(c) == CONNECTION_OK) {
+    PQfinish(c);
+    FAIL("the login succeeded; want it refused with %s", sqlstate);
+  }
+  char want[64];
+  snprintf(want, sizeof want, "FATAL:  %s: ", sqlstate);
+  ok = strstr(PQerrorMessage(c), want) != NULL;
+  if (!ok) snprintf(err_buf, sizeof err_buf, "want %s in the error, got: %s", want, PQerrorMessage(c));
+  trim(err_buf);
+  PQfinish(c);
+  return ok;
+}
+
+static int f_auth_md5(void) { return auth_login(env("COMPAT_MD5_DSN"), env("COMPAT_MD5_WRONG_DSN"), "28P01"); }
+static int f_auth_cleartext(void) {
+  return auth_login(env("COMPAT_CLEAR_DSN"), env("COMPAT_CLEAR_WRONG_DSN"), "28P01");
+}
+static int f_auth_cert(void) { return auth_login(env("COMPAT_CERT_DSN"), env("COMPAT_CERT_NOCERT_DSN"), "28000"); }
+
 int main(void) {
   table = env("COMPAT_TABLE");
   be64(bin_int, 1234567890123ULL);
@@ -1233,6 +1287,9 @@ int main(void) {
   run("connect_trust", f_connect_trust);
   run("connect_scram", f_connect_scram);
   run("connect_tls", f_connect_tls);
+  run("auth_md5", f_auth_md5);
+  run("auth_cleartext", f_auth_cleartext);
+  run("auth_cert", f_auth_cert);
   run("simple_query", f_simple_query);
   run("expr_type", f_expr_type);
 

@@ -458,6 +458,36 @@ int main() {
     pqxx::nontransaction tx(s);
     check(tx.exec(sql("SELECT 1"))[0][0].as<int>() == 1, "SELECT 1");
   });
+  // auth_*: libpqxx's broken_connection carries libpq's message, no SQLSTATE:
+  // PostgreSQL's text of the refusal is checked.
+  auto auth = [](const std::string& dsn, const std::string& refused_dsn, const std::string& message) {
+    sql("(log in) " + dsn);
+    {
+      pqxx::connection s(dsn);
+      pqxx::nontransaction tx(s);
+      check(tx.exec(sql("SELECT 1"))[0][0].as<int>() == 1, "SELECT 1");
+    }
+    sql("(log in, to be refused) " + refused_dsn);
+    try {
+      pqxx::connection s(refused_dsn);
+    } catch (const pqxx::broken_connection& e) {
+      check(std::string(e.what()).find(message) != std::string::npos,
+            "want '" + message + "' in the error, got: " + e.what());
+      return;
+    }
+    check(false, "the login succeeded; want it refused (" + message + ")");
+  };
+  run("auth_md5", [&] {
+    auth(env("COMPAT_MD5_DSN"), env("COMPAT_MD5_WRONG_DSN"),
+         "password authentication failed for user \"" + std::string(env("COMPAT_MD5_USER")) + "\"");
+  });
+  run("auth_cleartext", [&] {
+    auth(env("COMPAT_CLEAR_DSN"), env("COMPAT_CLEAR_WRONG_DSN"),
+         "password authentication failed for user \"" + std::string(env("COMPAT_CLEAR_USER")) + "\"");
+  });
+  run("auth_cert", [&] {
+    auth(env("COMPAT_CERT_DSN"), env("COMPAT_CERT_NOCERT_DSN"), "connection requires a valid client certificate");
+  });
   run("simple_query", [] { check(exec("SELECT 1 AS one")[0][0].as<int>() == 1, "SELECT 1"); });
   run("expr_type", [] {
     pqxx::nontransaction tx(c());

@@ -57,6 +57,20 @@ async function connectScram() {
   await c.end();
 }
 
+// auth_*: a login with the feature's user; rejects with pg's error (its code the SQLSTATE).
+async function authLogin({user, password, tls}) {
+  const c = new Client({host: C.authHost, port: C.authPort, user, password, database: C.database,
+    ssl: tls && {rejectUnauthorized: false, ...tls}, connectionTimeoutMillis: 10000});
+  c.on('error', () => {});
+  await c.connect();
+  try {
+    const r = await c.query('SELECT 1 AS one');
+    eq(Number(r.rows[0].one), 1);
+  } finally {
+    await c.end();
+  }
+}
+
 async function connectTls() {
   // ssl set: SSLRequest, and a refusal fails; rejectUnauthorized false: no certificate check.
   const c = new Client({host: C.host, port: C.port, user: C.user, database: C.database,
@@ -327,7 +341,7 @@ async function notify() {
 
 async function main() {
   await runFeatures({
-    f: {connect_trust: connectTrust, connect_scram: connectScram, connect_tls: connectTls,
+    f: {connect_trust: connectTrust, connect_scram: connectScram, connect_tls: connectTls, auth_login: authLogin,
         simple_query: simpleQuery, expr_type: exprType, param, error_sqlstate: errorSqlstate,
         multi_statement: multiStatement, transaction, prepared, rows_100k: rows100k,
         stream_100k: stream100k, copy_in: copyIn, copy_out: copyOut, cancel, notify},

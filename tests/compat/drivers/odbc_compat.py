@@ -69,6 +69,25 @@ def connect_scram():
     c.close()
 
 
+def auth_connect(kind, which):
+    if kind == "cert":
+        # psqlODBC has no certificate options of its own: pqopt hands libpq's to libpq.
+        extra = "pqopt={sslcert=%s sslkey=%s};" % (cc.SSLCERT, cc.SSLKEY) if which == "right" else ""
+        R.sql("(connect with SSLmode=require%s)" % (" and " + extra if extra else ", no certificate"))
+        return pyodbc.connect(connstr(cc.AUTH_HOST, cc.AUTH_PORT, cc.CERT_USER, None, extra, "require"),
+                              autocommit=True)
+    user, password = (cc.MD5_USER, cc.MD5_PASSWORD) if kind == "md5" else (cc.CLEAR_USER, cc.CLEAR_PASSWORD)
+    return pyodbc.connect(connstr(cc.AUTH_HOST, cc.AUTH_PORT, user,
+                                  password if which == "right" else cc.WRONG_PASSWORD), autocommit=True)
+
+
+def auth_select_one(c):
+    try:
+        cc.select_one(R, c)
+    finally:
+        c.close()
+
+
 def connect_tls():
     # psqlODBC connects through libpq; it does not tell whether TLS is in use.
     R.sql("(connect with SSLmode=require)")
@@ -183,6 +202,8 @@ def main():
         ("connect_trust", False, connect_trust),
         ("connect_scram", False, connect_scram),
         ("connect_tls", False, connect_tls),
+        # The SQLSTATE of a refused login is ODBC's (08001): the message is checked.
+        *cc.auth_steps(R, auth_connect, auth_select_one, lambda e: None),
         ("simple_query", False, cc.simple_query, q),
         ("expr_type", False, expr_type),
         MAKE_TABLE,

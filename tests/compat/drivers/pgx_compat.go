@@ -723,6 +723,16 @@ func main() {
 		}
 		return nil
 	})
+	// auth_*: pgx reads libpq's conninfo keywords, sslcert/sslkey included.
+	run("auth_md5", func(ctx context.Context) error {
+		return authLogin(ctx, os.Getenv("COMPAT_MD5_DSN"), os.Getenv("COMPAT_MD5_WRONG_DSN"), "28P01")
+	})
+	run("auth_cleartext", func(ctx context.Context) error {
+		return authLogin(ctx, os.Getenv("COMPAT_CLEAR_DSN"), os.Getenv("COMPAT_CLEAR_WRONG_DSN"), "28P01")
+	})
+	run("auth_cert", func(ctx context.Context) error {
+		return authLogin(ctx, os.Getenv("COMPAT_CERT_DSN"), os.Getenv("COMPAT_CERT_NOCERT_DSN"), "28000")
+	})
 	run("simple_query", func(ctx context.Context) error {
 		return expectOne(ctx, "SELECT 1 AS one", "SELECT 1 AS one")
 	})
@@ -983,4 +993,36 @@ func main() {
 		conn.Close(ctx)
 		cancel()
 	}
+}
+
+// authLogin logs in with dsn and runs SELECT 1; refusedDSN must fail with sqlstate.
+func authLogin(ctx context.Context, dsn, refusedDSN, sqlstate string) error {
+	sql("(log in) " + dsn)
+	k, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		return err
+	}
+	var v interface{}
+	err = k.QueryRow(ctx, sql("SELECT 1")).Scan(&v)
+	k.Close(context.Background())
+	if err != nil {
+		return err
+	}
+	if loose(v) != "1" {
+		return fail("SELECT 1 gave %v", v)
+	}
+	sql("(log in, to be refused with " + sqlstate + ") " + refusedDSN)
+	k, err = pgx.Connect(ctx, refusedDSN)
+	if err == nil {
+		k.Close(context.Background())
+		return fail("the login succeeded; want it refused with %s", sqlstate)
+	}
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) {
+		return fail("refused login: want a PgError with %s, got %v", sqlstate, err)
+	}
+	if pgErr.Code != sqlstate {
+		return fail("SQLSTATE of the refused login: got %s (%v), want %s", pgErr.Code, err, sqlstate)
+	}
+	return nil
 }

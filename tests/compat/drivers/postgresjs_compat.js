@@ -52,6 +52,18 @@ async function connectScram() {
   eq(Number(r[0].one), 1);
 }
 
+// auth_*: a login with the feature's user; rejects with postgres.js's error (code: the SQLSTATE).
+async function authLogin({user, password, tls}) {
+  const s = postgres(options({host: C.authHost, port: C.authPort, user, password, fetch_types: false,
+    ssl: tls && {rejectUnauthorized: false, ...tls}}));
+  try {
+    const r = await s`SELECT 1 AS one`;
+    eq(Number(r[0].one), 1);
+  } finally {
+    await s.end({timeout: 5});
+  }
+}
+
 async function connectTls() {
   // ssl 'require': TLS without a certificate check; a server refusing SSL fails the connect.
   const s = open({ssl: 'require', fetch_types: false});
@@ -292,6 +304,7 @@ async function main() {
   };
   await runFeatures({
     f: {connect_trust: connectTrustThenOpen, connect_scram: connectScram, connect_tls: connectTls,
+        auth_login: authLogin,
         simple_query: simpleQuery, expr_type: exprType, param, error_sqlstate: errorSqlstate,
         multi_statement: multiStatement, transaction, prepared, rows_100k: rows100k,
         stream_100k: stream100k, copy_in: copyIn, copy_out: copyOut, cancel, notify},

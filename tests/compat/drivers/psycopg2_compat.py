@@ -55,6 +55,13 @@ def connect_tls():
         c.close()
 
 
+def auth_select_one(c):
+    try:
+        cc.select_one(R, c)
+    finally:
+        c.close()
+
+
 def expr_type():
     cur = q("SELECT 1 + 1 AS two", fetch=None)
     v = cur.fetchone()[0]
@@ -185,6 +192,9 @@ def main():
         ("connect_trust", False, connect_trust),
         ("connect_scram", False, connect_scram),
         ("connect_tls", False, connect_tls),
+        # A refused login's SQLSTATE is not exposed (pgcode None): the message is checked.
+        *cc.auth_steps(R, lambda kind, which: psycopg2.connect(cc.libpq_dsn(kind, which)), auth_select_one,
+                       lambda e: getattr(e, "pgcode", None)),
         ("simple_query", False, cc.simple_query, q),
         ("expr_type", False, expr_type),
         MAKE_TABLE,

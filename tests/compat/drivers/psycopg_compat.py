@@ -45,6 +45,11 @@ def connect_tls():
         cc.select_one(R, c)
 
 
+def auth_select_one(c):
+    with c:
+        cc.select_one(R, c)
+
+
 def expr_type():
     # prepare=True: Parse/Describe/Bind/Execute (without parameters psycopg
     # would use the simple protocol). On a connection of its own: after DDL,
@@ -252,6 +257,8 @@ def main():
         ("connect_trust", False, connect_trust),
         ("connect_scram", False, connect_scram),
         ("connect_tls", False, connect_tls),
+        *cc.auth_steps(R, lambda kind, which: psycopg.connect(cc.libpq_dsn(kind, which), autocommit=True),
+                       auth_select_one, lambda e: getattr(e, "sqlstate", None)),
         ("simple_query", False, cc.simple_query, q),
         ("expr_type", False, expr_type),
         MAKE_TABLE,

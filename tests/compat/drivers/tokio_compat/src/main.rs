@@ -3,6 +3,7 @@
 //! one JSON line per feature. Built by the build (tests/compat/CMakeLists.txt)
 //! with Debian's tokio-postgres 0.7 and its dependencies.
 
+mod auth;
 mod cancel;
 mod common;
 mod config;
@@ -39,6 +40,9 @@ async fn features(cfg: &Config) {
     run(cfg, "connect_trust", common::connect_trust(cfg, &mut main)).await;
     run(cfg, "connect_scram", common::connect_scram(cfg)).await;
     run(cfg, "connect_tls", common::connect_tls(cfg)).await;
+    run(cfg, "auth_md5", auth::auth_md5(cfg)).await;
+    run(cfg, "auth_cleartext", auth::auth_cleartext(cfg)).await;
+    run(cfg, "auth_cert", auth::auth_cert(cfg)).await;
     run(cfg, "simple_query", common::simple_query(&mut main)).await;
     run(cfg, "expr_type", common::expr_type(&mut main)).await;
 

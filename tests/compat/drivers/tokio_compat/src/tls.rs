@@ -15,7 +15,7 @@ use std::time::SystemTime;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio_postgres::tls::{ChannelBinding, MakeTlsConnect, TlsConnect, TlsStream};
 use tokio_rustls::rustls::client::{ServerCertVerified, ServerCertVerifier};
-use tokio_rustls::rustls::{Certificate, ClientConfig, Error as TlsError, ServerName};
+use tokio_rustls::rustls::{Certificate, ClientConfig, Error as TlsError, PrivateKey, ServerName};
 use tokio_rustls::TlsConnector;
 
 struct AcceptAnyCertificate;
@@ -47,6 +47,15 @@ impl RustlsNoVerify {
             .with_custom_certificate_verifier(Arc::new(AcceptAnyCertificate))
             .with_no_client_auth();
         RustlsNoVerify { config: Arc::new(config), handshakes: Arc::new(AtomicUsize::new(0)) }
+    }
+
+    /// The same, presenting a client certificate (DER) with its key (DER PKCS#8).
+    pub fn with_client_cert(cert_der: Vec<u8>, key_pkcs8_der: Vec<u8>) -> Result<RustlsNoVerify, TlsError> {
+        let config = ClientConfig::builder()
+            .with_safe_defaults()
+            .with_custom_certificate_verifier(Arc::new(AcceptAnyCertificate))
+            .with_single_cert(vec![Certificate(cert_der)], PrivateKey(key_pkcs8_der))?;
+        Ok(RustlsNoVerify { config: Arc::new(config), handshakes: Arc::new(AtomicUsize::new(0)) })
     }
 }
 
