@@ -37,6 +37,12 @@ std::optional<std::chrono::milliseconds> parse_milliseconds(std::string_view tex
 
 }  // namespace
 
+Buffer refusal_without_session() {
+  Buffer out;
+  ErrorInfo::fatal(sqlstate::too_many_connections, "sorry, too many clients already").encode(out);
+  return out;
+}
+
 bool SessionMachine::waiting_at_ready_for_query() const noexcept {
   return idle_read_ && engine_.phase() == Phase::ready && !engine_.in_extended_batch();
 }

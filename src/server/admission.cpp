@@ -35,6 +35,11 @@ LiveSessions::Registration LiveSessions::admit(std::weak_ptr<LiveSession> sessio
   return Registration(*this, std::move(session), std::move(admitted));
 }
 
+std::size_t LiveSessions::count() {
+  std::lock_guard lock(mutex_);
+  return live_.size();
+}
+
 void LiveSessions::forget(const std::weak_ptr<LiveSession>& session) {
   std::lock_guard lock(mutex_);
   live_.erase(session);

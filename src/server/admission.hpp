@@ -75,6 +75,8 @@ class LiveSessions {
   // No idle callback any more (the server is going away).
   void forget_idle_callback();
 
+  // How many sessions are live now (admitted or beyond the limit).
+  std::size_t count();
   // Server::stop(): asks every live session to close; returns how many.
   std::size_t close_all();
   // The grace of a shutdown is over.

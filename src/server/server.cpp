@@ -23,6 +23,7 @@
 
 #include "connection.hpp"
 #include "keepalive.hpp"
+#include "pgwire/protocol/session_machine.hpp"
 #include "pgwire/server/embed.hpp"
 #include "socket_stream.hpp"
 #include "tls.hpp"
@@ -92,6 +93,25 @@ struct Server::Impl {
     co_await t.async_wait(nothrow);
   }
 
+  // A session beyond max_connections still costs a session until it has
+  // sent its 53300. Past twice the limit (PostgreSQL's limit on postmaster
+  // children), a connection costs nothing: one best-effort write of the
+  // refusal, then the socket closes, so a flood cannot grow the server.
+  bool beyond_session_limit() {
+    std::size_t limit = shared.options.max_connections;
+    return limit != 0 && shared.live.count() >= 2 * limit;
+  }
+  template <class Socket>
+  void refuse_without_session(Socket& sock) {
+    static const Buffer refusal = protocol::refusal_without_session();
+    std::error_code ec;
+    sock.non_blocking(true, ec);
+    if (!ec) sock.write_some(asio::buffer(refusal.view().data(), refusal.view().size()), ec);
+    sock.close(ec);
+    log(shared.options.logger.get(), LogLevel::warning,
+        "too many clients: refusing a connection at once (max_connections={})", shared.options.max_connections);
+  }
+
   template <class Acceptor>
   awaitable<void> accept(Acceptor& acc) {
     for (;;) {
@@ -101,6 +121,10 @@ struct Server::Impl {
       if (ec) {
         log(shared.options.logger.get(), LogLevel::warning, "accept failed ({}): retrying in 100 ms", ec.message());
         co_await back_off(executor);
+        continue;
+      }
+      if (beyond_session_limit()) {
+        refuse_without_session(sock);
         continue;
       }
       if constexpr (std::is_same_v<typename std::decay_t<decltype(sock)>::protocol_type, tcp>)

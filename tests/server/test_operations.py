@@ -44,6 +44,22 @@ class OperationsTest(ServerTestCase):
         r = self.psql(self.conninfo(s), "-At", "-c", "select 1", password="postgres")
         self.assertIn("select 1", r.stdout)
 
+    def test_a_flood_beyond_twice_max_connections_costs_no_session(self):
+        # One io thread: accepted connections start their sessions in order,
+        # so the third below is accepted after the second is registered.
+        s = self.start("--max-connections", "1", "--threads", "1")
+        with pgproto.Conn(port=s.port) as first, pgproto.Conn(port=s.port) as second:
+            first.startup("postgres", "postgres")
+            # `second` has sent nothing: a live session without a slot. Now
+            # twice the limit is live: the next connection is refused at once,
+            # before it sends a byte, and closed.
+            with pgproto.Conn(port=s.port) as third:
+                fatal_then_close(self, third, "53300", "sorry, too many clients already")
+            # `second` is served as before: 53300 after its startup packet.
+            second.send(pgproto.startup_packet("postgres"))
+            fatal_then_close(self, second, "53300", "sorry, too many clients already")
+            self.assertEqual(first.simple_query("select 1")[0]["tag"], "SELECT 1")
+
     def test_idle_session_timeout(self):
         s = self.start("--idle-session-timeout", "0.3")
         with pgproto.Conn(port=s.port) as c:

@@ -104,6 +104,12 @@ class StoreListener {
 };
 
 
+// What a connection gets that the server cannot start a session for (far
+// beyond max_connections, ServerOptions): FATAL 53300 at once, without
+// reading its startup packet, as PostgreSQL's postmaster answers when it
+// cannot start a backend (session_limits.cpp).
+Buffer refusal_without_session();
+
 class SessionMachine final : public Session {
  public:
   explicit SessionMachine(SessionOptions options = {}, StoreListener* listener = nullptr);

@@ -67,6 +67,9 @@ struct ServerOptions {
   // 53300 "sorry, too many clients already" once its startup packet (and any
   // TLS negotiation) is in, before any authentication work, as PostgreSQL;
   // a CancelRequest is still served. A session frees its slot as it closes.
+  // Once twice this many sessions are live (PostgreSQL's limit on
+  // postmaster children), a new connection costs no session at all: it gets
+  // the 53300 at once, before it sends anything, and is closed.
   std::size_t max_connections = 0;
   // PostgreSQL 15's idle_session_timeout (FATAL 57P05) and
   // idle_in_transaction_session_timeout (FATAL 25P03): how long a session
