@@ -1,0 +1,8 @@
+#pragma once
+// The replication layer: what a product publishes to a logical replication
+// slot and the output plugins that encode it (no I/O).
+
+#include "pgwire/replication/change.hpp"
+#include "pgwire/replication/pgoutput.hpp"
+#include "pgwire/replication/plugin_option.hpp"
+#include "pgwire/replication/test_decoding.hpp"
