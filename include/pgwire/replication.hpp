@@ -6,3 +6,6 @@
 #include "pgwire/replication/pgoutput.hpp"
 #include "pgwire/replication/plugin_option.hpp"
 #include "pgwire/replication/test_decoding.hpp"
+#include "pgwire/replication/command.hpp"
+#include "pgwire/replication/lsn.hpp"
+#include "pgwire/replication/slot_name.hpp"
