@@ -9,3 +9,4 @@
 #include "pgwire/replication/command.hpp"
 #include "pgwire/replication/lsn.hpp"
 #include "pgwire/replication/slot_name.hpp"
+#include "pgwire/replication/pgoutput_options.hpp"

@@ -48,3 +48,57 @@ std::string quote_identifier(std::string_view name) {
 }
 
 }  // namespace pgwire::replication::detail
+
+namespace pgwire::replication::detail {
+namespace {
+
+// scanner_isspace.
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
+
+void truncate_name(std::string& name) {
+  if (name.size() <= 63) return;
+  std::size_t n = 63;  // never cut a UTF-8 character in half
+  while (n > 0 && (static_cast<unsigned char>(name[n]) & 0xC0) == 0x80) --n;
+  name.resize(n);
+}
+
+}  // namespace
+
+std::optional<std::vector<std::string>> split_identifier_list(std::string_view text, char separator) {
+  std::vector<std::string> names;
+  std::size_t i = 0;
+  while (i < text.size() && is_space(text[i])) ++i;
+  if (i == text.size()) return names;
+  for (;;) {
+    std::string name;
+    if (text[i] == '"') {
+      for (++i;; ++i) {
+        if (i >= text.size()) return std::nullopt;
+        if (text[i] != '"') {
+          name += text[i];
+        } else if (i + 1 < text.size() && text[i + 1] == '"') {
+          name += '"';
+          ++i;
+        } else {
+          ++i;
+          break;
+        }
+      }
+    } else {
+      std::size_t start = i;
+      while (i < text.size() && text[i] != separator && !is_space(text[i])) ++i;
+      if (i == start) return std::nullopt;
+      for (char c : text.substr(start, i - start)) name += static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    }
+    truncate_name(name);
+    names.push_back(std::move(name));
+    while (i < text.size() && is_space(text[i])) ++i;
+    if (i == text.size()) return names;
+    if (text[i] != separator) return std::nullopt;
+    ++i;
+    while (i < text.size() && is_space(text[i])) ++i;
+    if (i == text.size()) return std::nullopt;  // a separator must be followed by a name
+  }
+}
+
+}  // namespace pgwire::replication::detail
