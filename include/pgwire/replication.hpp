@@ -10,3 +10,4 @@
 #include "pgwire/replication/lsn.hpp"
 #include "pgwire/replication/slot_name.hpp"
 #include "pgwire/replication/pgoutput_options.hpp"
+#include "pgwire/replication/pgoutput_stream.hpp"

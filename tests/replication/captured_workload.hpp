@@ -129,7 +129,10 @@ inline bool published(const Relation& r) { return &r != &table_other(); }
 
 // The data column of a capture: one output row a line, "lsn TAB xid TAB data".
 inline std::vector<std::string> captured_rows(const std::string& file) {
-  std::ifstream in(std::string(PGWIRE_REPLICATION_DATA_DIR) + "/" + file);
+  std::string path = PGWIRE_REPLICATION_DATA_DIR;
+  path += '/';
+  path += file;
+  std::ifstream in(path);
   REQUIRE(in.good());
   std::vector<std::string> rows;
   for (std::string line; std::getline(in, line);) {
