@@ -11,3 +11,5 @@
 #include "pgwire/replication/slot_name.hpp"
 #include "pgwire/replication/pgoutput_options.hpp"
 #include "pgwire/replication/pgoutput_stream.hpp"
+#include "pgwire/replication/sender_timing.hpp"
+#include "pgwire/replication/slot_progress.hpp"
