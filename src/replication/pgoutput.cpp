@@ -74,6 +74,15 @@ void write_change(const Relation& relation, const RowChange& change, Buffer& out
   if (change.kind != ChangeKind::delete_) write_tuple('N', change.new_tuple, out);
 }
 
+void write_message(const LogicalMessage& message, Buffer& out) {
+  out.put_char('M');
+  out.put_u8(message.transactional ? 1 : 0);
+  out.put_u64(message.lsn);
+  out.put_cstring(message.prefix);
+  out.put_i32(static_cast<std::int32_t>(message.content.size()));
+  out.put_bytes(message.content);
+}
+
 void write_truncate(const Truncate& truncate, Buffer& out) {
   out.put_char('T');
   out.put_u32(static_cast<std::uint32_t>(truncate.relations.size()));

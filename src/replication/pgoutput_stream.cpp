@@ -16,8 +16,8 @@ void emit(PgOutputStream::Messages& out, Write&& write) {
 
 }  // namespace
 
-PgOutputStream::PgOutputStream(Published published, TypeLookup types)
-    : published_(std::move(published)), types_(std::move(types)) {}
+PgOutputStream::PgOutputStream(Published published, TypeLookup types, bool messages)
+    : published_(std::move(published)), types_(std::move(types)), messages_(messages) {}
 
 void PgOutputStream::invalidate(Oid relation) { schema_sent_.erase(relation); }
 
@@ -60,6 +60,14 @@ PgOutputStream::Messages PgOutputStream::truncate(const Truncate& truncate) {
   begin_if_needed(out);
   for (const Relation* rel : kept.relations) send_schema(*rel, out);
   emit(out, [&](Buffer& b) { pgoutput::write_truncate(kept, b); });
+  return out;
+}
+
+PgOutputStream::Messages PgOutputStream::message(const LogicalMessage& message) {
+  Messages out;
+  if (!messages_) return out;
+  if (message.transactional) begin_if_needed(out);
+  emit(out, [&](Buffer& b) { pgoutput::write_message(message, b); });
   return out;
 }
 

@@ -167,6 +167,13 @@ std::string test_decoding_truncate(const Truncate& truncate) {
   return out;
 }
 
+std::string test_decoding_message(const LogicalMessage& message) {
+  std::string out = fmt::format("message: transactional: {} prefix: {}, sz: {} content:", message.transactional ? 1 : 0,
+                                message.prefix, message.content.size());
+  out += message.content;
+  return out;
+}
+
 TestDecodingTransaction::TestDecodingTransaction(const Transaction& txn, const TestDecodingOptions& options)
     : txn_(txn), options_(options), filtered_(options.only_local && txn.origin.has_value()) {}
 
@@ -194,6 +201,11 @@ std::vector<std::string> TestDecodingTransaction::truncate(const Truncate& trunc
   auto out = before_change();
   out.push_back(test_decoding_truncate(truncate));
   return out;
+}
+
+std::vector<std::string> TestDecodingTransaction::message(const LogicalMessage& message) {
+  if (filtered_) return {};
+  return {test_decoding_message(message)};
 }
 
 std::vector<std::string> TestDecodingTransaction::commit() {

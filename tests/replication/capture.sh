@@ -7,6 +7,7 @@
 # the transactions of workload.sql and peeks both slots:
 #   data/test_decoding.<options>.txt  one output row a line: lsn TAB xid TAB data
 #   data/pgoutput.v1.hex              one message a line: lsn TAB xid TAB hex bytes
+#   data/pgoutput.v1-messages.hex     the same with messages 'true'
 #   data/facts.txt                    relation and type OIDs the tests need
 # Run it by hand (as root: initdb/postgres run via runuser -u postgres); the
 # tests only read its output. Environment: PGBIN, PORT (default 25471).
@@ -50,6 +51,8 @@ peek_text timestamp include-timestamp 1
 peek_text skip-empty skip-empty-xacts 1 include-xids 0
 psql -At -F $'\t' -c "SELECT lsn, xid, encode(data, 'hex') FROM pg_logical_slot_peek_binary_changes('po', NULL, NULL, 'proto_version', '1', 'publication_names', 'pub')" \
   > "$WORK/out/pgoutput.v1.hex"
+psql -At -F $'\t' -c "SELECT lsn, xid, encode(data, 'hex') FROM pg_logical_slot_peek_binary_changes('po', NULL, NULL, 'proto_version', '1', 'publication_names', 'pub', 'messages', 'true')" \
+  > "$WORK/out/pgoutput.v1-messages.hex"
 psql -At -F $'\t' -c "SELECT 'relation', c.relname, c.oid FROM pg_class c WHERE c.relname IN ('t', 'u', 'big', 'v', 'other') ORDER BY 2" \
   -c "SELECT 'type', t.typname, t.oid FROM pg_type t WHERE t.typname = 'mood'" \
   > "$WORK/out/facts.txt"

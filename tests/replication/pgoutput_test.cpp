@@ -22,13 +22,19 @@ Bytes take(Buffer& b) {
 
 // What a pgoutput slot on publication "pub" sends for the workload: as in
 // PostgreSQL 15, a transaction without published changes sends nothing.
-std::vector<Bytes> encode_workload() {
+// Logical decoding messages only with the messages option.
+std::vector<Bytes> encode_workload(bool with_messages) {
   std::vector<Bytes> messages;
   Buffer b;
   for (const auto& captured : captured_workload()) {
     bool any = false;
     for (const auto& e : captured.events)
-      any = any || e.kind == Event::Kind::truncate || (e.relation && published(*e.relation));
+      any = any || e.kind == Event::Kind::truncate || (e.relation && published(*e.relation)) ||
+            (with_messages && e.kind == Event::Kind::message);
+    if (captured.txn.xid == kXidBeforeOutsideMessage + 1 && with_messages) {
+      pgoutput::write_message(outside_message(), b);
+      messages.push_back(take(b));
+    }
     if (!any) continue;
     pgoutput::write_begin(captured.txn, b);
     messages.push_back(take(b));
@@ -42,6 +48,10 @@ std::vector<Bytes> encode_workload() {
         case Event::Kind::type: pgoutput::write_type(*e.type, b); break;
         case Event::Kind::change: pgoutput::write_change(*e.relation, e.change, b); break;
         case Event::Kind::truncate: pgoutput::write_truncate(e.truncate, b); break;
+        case Event::Kind::message:
+          if (!with_messages) continue;
+          pgoutput::write_message(e.message, b);
+          break;
       }
       messages.push_back(take(b));
     }
@@ -54,9 +64,12 @@ std::vector<Bytes> encode_workload() {
 }  // namespace
 
 TEST_CASE("pgoutput v1: every message equals PostgreSQL 15's bytes") {
+  bool with_messages = GENERATE(false, true);
+  INFO("messages " << with_messages);
   std::vector<Bytes> expected;
-  for (const auto& row : captured_rows("pgoutput.v1.hex")) expected.push_back(pgwire::test::hex(row));
-  auto actual = encode_workload();
+  for (const auto& row : captured_rows(with_messages ? "pgoutput.v1-messages.hex" : "pgoutput.v1.hex"))
+    expected.push_back(pgwire::test::hex(row));
+  auto actual = encode_workload(with_messages);
   REQUIRE(actual.size() == expected.size());
   for (std::size_t i = 0; i < actual.size(); ++i) {
     INFO("message " << i);
@@ -79,11 +92,14 @@ TEST_CASE("pgoutput v1: an embedded NUL in a name is an error, not a shifted mes
 }
 
 TEST_CASE("pgoutput stream: publication filter, held-back Begin and Relation/Type as PostgreSQL 15 sent them") {
+  bool with_messages = GENERATE(false, true);
+  INFO("messages " << with_messages);
   PgOutputStream stream([](const Relation& r) { return published(r); },
                         [](Oid oid) {
                           REQUIRE(oid == type_mood().oid);
                           return type_mood();
-                        });
+                        },
+                        with_messages);
   std::vector<Bytes> actual;
   auto append = [&](const PgOutputStream::Messages& m) {
     for (const auto& s : m) actual.emplace_back(s);
@@ -99,12 +115,15 @@ TEST_CASE("pgoutput stream: publication filter, held-back Begin and Relation/Typ
         case Event::Kind::type: break;
         case Event::Kind::change: append(stream.change(*e.relation, e.change)); break;
         case Event::Kind::truncate: append(stream.truncate(e.truncate)); break;
+        case Event::Kind::message: append(stream.message(e.message)); break;
       }
     }
     append(stream.commit());
+    if (captured.txn.xid == kXidBeforeOutsideMessage) append(stream.message(outside_message()));
   }
   std::vector<Bytes> expected;
-  for (const auto& row : captured_rows("pgoutput.v1.hex")) expected.push_back(pgwire::test::hex(row));
+  for (const auto& row : captured_rows(with_messages ? "pgoutput.v1-messages.hex" : "pgoutput.v1.hex"))
+    expected.push_back(pgwire::test::hex(row));
   REQUIRE(actual.size() == expected.size());
   for (std::size_t i = 0; i < actual.size(); ++i) {
     INFO("message " << i);

@@ -47,3 +47,11 @@ SELECT pg_replication_origin_xact_setup('0/ABCDEF', '2026-01-01 00:00:00+00');
 INSERT INTO t VALUES (10, 'from upstream');
 COMMIT;
 SELECT pg_replication_origin_session_reset();
+-- 10: logical decoding messages (pgoutput sends them with messages 'true'):
+--     transactional alone, non-transactional, transactional beside a change
+SELECT pg_logical_emit_message(true, 'app', 'in a transaction');
+SELECT pg_logical_emit_message(false, 'app', 'outside');
+BEGIN;
+INSERT INTO t VALUES (11, 'm');
+SELECT pg_logical_emit_message(true, 'app', 'with a change');
+COMMIT;

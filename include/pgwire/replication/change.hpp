@@ -89,6 +89,15 @@ struct Origin {
   Lsn lsn = 0;  // the commit's LSN on the origin
 };
 
+// pg_logical_emit_message: a transactional one belongs to a transaction and
+// is decoded at its place in it; the other is sent on its own, at once.
+struct LogicalMessage {
+  bool transactional = true;
+  Lsn lsn = 0;
+  std::string prefix;
+  std::string content;  // any bytes
+};
+
 struct Transaction {
   std::uint32_t xid = 0;
   Lsn commit_lsn = 0;  // the commit record (pgoutput's Begin final_lsn)

@@ -23,6 +23,9 @@ void write_relation(const Relation& relation, Buffer& out);
 void write_type(const UserType& type, Buffer& out);
 // 'I', 'U', 'D': the tuple kinds 'N' (new), 'K' (old key), 'O' (old row).
 void write_change(const Relation& relation, const RowChange& change, Buffer& out);
+// 'M' (only with the `messages` option): flags 1 = transactional, LSN,
+// prefix, then the content with its length.
+void write_message(const LogicalMessage& message, Buffer& out);
 // 'T': flags 1 = CASCADE, 2 = RESTART IDENTITY, then the relation OIDs.
 void write_truncate(const Truncate& truncate, Buffer& out);
 

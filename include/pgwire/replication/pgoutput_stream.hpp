@@ -22,7 +22,8 @@ class PgOutputStream {
   // The name of a user-defined type (OID >= 10000) a column uses.
   using TypeLookup = std::function<UserType(Oid)>;
 
-  PgOutputStream(Published published, TypeLookup types);
+  // `messages`: the subscriber asked for logical decoding messages.
+  PgOutputStream(Published published, TypeLookup types, bool messages = false);
 
   // The relation's definition changed: its Relation goes out again before
   // its next change.
@@ -31,6 +32,9 @@ class PgOutputStream {
   void begin(const Transaction& txn);
   Messages change(const Relation& relation, const RowChange& change);
   Messages truncate(const Truncate& truncate);
+  // A transactional message starts the transaction's output like a change;
+  // a non-transactional one is sent on its own. Nothing without `messages`.
+  Messages message(const LogicalMessage& message);
   Messages commit();
 
  private:
@@ -39,6 +43,7 @@ class PgOutputStream {
 
   Published published_;
   TypeLookup types_;
+  bool messages_;
   std::unordered_set<Oid> schema_sent_;
   Transaction txn_;
   bool begun_ = false;

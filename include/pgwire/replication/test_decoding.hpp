@@ -29,6 +29,8 @@ std::string test_decoding_begin(const Transaction& txn, const TestDecodingOption
 std::string test_decoding_commit(const Transaction& txn, const TestDecodingOptions& options);
 std::string test_decoding_change(const Relation& relation, const RowChange& change);
 std::string test_decoding_truncate(const Truncate& truncate);
+// "message: transactional: 1 prefix: p, sz: n content:" and the content.
+std::string test_decoding_message(const LogicalMessage& message);
 
 // One transaction's messages, with skip-empty-xacts and only-local applied:
 // BEGIN is delayed until the first change when empty transactions are
@@ -39,6 +41,9 @@ class TestDecodingTransaction {
   std::vector<std::string> begin();
   std::vector<std::string> change(const Relation& relation, const RowChange& change);
   std::vector<std::string> truncate(const Truncate& truncate);
+  // A transactional message: printed, but it neither prints a held-back
+  // BEGIN nor makes the transaction non-empty (test_decoding's own rule).
+  std::vector<std::string> message(const LogicalMessage& message);
   std::vector<std::string> commit();
 
  private:
