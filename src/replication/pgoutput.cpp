@@ -1,5 +1,7 @@
 #include "pgwire/replication/pgoutput.hpp"
 
+#include "pgwire/codec/error.hpp"
+
 namespace pgwire::replication::pgoutput {
 namespace {
 
@@ -66,12 +68,18 @@ void write_type(const UserType& type, Buffer& out) {
 }
 
 void write_change(const Relation& relation, const RowChange& change, Buffer& out) {
+  // A tuple narrower or wider than its Relation would desynchronize the
+  // subscriber's column mapping: a product bug, reported by the sticky error.
+  bool has_old = change.kind != ChangeKind::insert && change.old_kind != OldTuple::none;
+  bool has_new = change.kind != ChangeKind::delete_;
+  if ((has_old && change.old_tuple.size() != relation.columns.size()) ||
+      (has_new && change.new_tuple.size() != relation.columns.size()))
+    out.set_error(codec_errc::invalid_count);
   static constexpr char kMessage[] = {'I', 'U', 'D'};
   out.put_char(kMessage[static_cast<int>(change.kind)]);
   out.put_u32(relation.oid);
-  if (change.kind != ChangeKind::insert && change.old_kind != OldTuple::none)
-    write_tuple(change.old_kind == OldTuple::key ? 'K' : 'O', change.old_tuple, out);
-  if (change.kind != ChangeKind::delete_) write_tuple('N', change.new_tuple, out);
+  if (has_old) write_tuple(change.old_kind == OldTuple::key ? 'K' : 'O', change.old_tuple, out);
+  if (has_new) write_tuple('N', change.new_tuple, out);
 }
 
 void write_message(const LogicalMessage& message, Buffer& out) {

@@ -61,7 +61,11 @@ void append_literal(std::string& out, Oid type, std::string_view text) {
 // tuple_to_stringinfo: " name[type]:value" per column; an old tuple leaves
 // out its nulls (the columns outside the key).
 void append_tuple(std::string& out, const Relation& rel, const Tuple& tuple, bool skip_nulls) {
-  for (std::size_t i = 0; i < rel.columns.size() && i < tuple.size(); ++i) {
+  if (tuple.size() != rel.columns.size())
+    throw PgError(sqlstate::internal_error,
+                  fmt::format("tuple has {} values, but relation \"{}.{}\" has {} columns", tuple.size(), rel.schema,
+                              rel.name, rel.columns.size()));
+  for (std::size_t i = 0; i < rel.columns.size(); ++i) {
     const Column& col = rel.columns[i];
     const TupleValue& v = tuple[i];
     if (v.kind == TupleValue::Kind::null && skip_nulls) continue;

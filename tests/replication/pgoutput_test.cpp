@@ -85,6 +85,18 @@ TEST_CASE("pgoutput v1: pg_catalog relations have an empty namespace") {
   CHECK(take(b) == pgwire::test::hex("59 00004001 00 7800"));
 }
 
+TEST_CASE("pgoutput v1: a tuple without one value per column is an error") {
+  Buffer b;
+  pgoutput::write_change(table_t(), {ChangeKind::insert, OldTuple::none, {}, {TupleValue::of("1")}}, b);
+  CHECK(b.error() == make_error_code(codec_errc::invalid_count));
+  b.clear();
+  pgoutput::write_change(table_t(), {ChangeKind::delete_, OldTuple::key, {TupleValue::of("1")}, {}}, b);
+  CHECK(b.error());
+  b.clear();
+  pgoutput::write_change(table_t(), {ChangeKind::delete_, OldTuple::key, {TupleValue::of("1"), TupleValue::null()}, {}}, b);
+  CHECK_FALSE(b.error());
+}
+
 TEST_CASE("pgoutput v1: an embedded NUL in a name is an error, not a shifted message") {
   Buffer b;
   pgoutput::write_origin({std::string("a\0b", 3), 1}, b);

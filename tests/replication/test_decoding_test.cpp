@@ -76,6 +76,11 @@ TEST_CASE("test_decoding: values are quoted by type and names by quote_identifie
   CHECK(test_decoding_change(r, gone) == "table \"My Schema\".\"select\": DELETE: (no-tuple-data)");
 }
 
+TEST_CASE("test_decoding: a tuple without one value per column is an error") {
+  RowChange short_row{ChangeKind::insert, OldTuple::none, {}, {TupleValue::of("1")}};
+  CHECK_THROWS_AS(test_decoding_change(table_t(), short_row), PgError);
+}
+
 TEST_CASE("test_decoding: option errors are test_decoding's") {
   auto code_of = [](PluginOptions options) -> std::string {
     try {

@@ -22,6 +22,7 @@ void write_relation(const Relation& relation, Buffer& out);
 // its columns use.
 void write_type(const UserType& type, Buffer& out);
 // 'I', 'U', 'D': the tuple kinds 'N' (new), 'K' (old key), 'O' (old row).
+// A tuple without exactly one value per column sets codec_errc::invalid_count.
 void write_change(const Relation& relation, const RowChange& change, Buffer& out);
 // 'M' (only with the `messages` option): flags 1 = transactional, LSN,
 // prefix, then the content with its length.

@@ -27,6 +27,7 @@ TestDecodingOptions parse_test_decoding_options(const PluginOptions& options);
 // The lines of one message each.
 std::string test_decoding_begin(const Transaction& txn, const TestDecodingOptions& options);
 std::string test_decoding_commit(const Transaction& txn, const TestDecodingOptions& options);
+// PgError XX000 for a tuple without exactly one value per column.
 std::string test_decoding_change(const Relation& relation, const RowChange& change);
 std::string test_decoding_truncate(const Truncate& truncate);
 // "message: transactional: 1 prefix: p, sz: n content:" and the content.
