@@ -50,8 +50,8 @@ class TestDecodingTransaction {
  private:
   std::vector<std::string> before_change();
 
-  const Transaction& txn_;
-  const TestDecodingOptions& options_;
+  Transaction txn_;  // copies: a caller may pass temporaries
+  TestDecodingOptions options_;
   bool filtered_;
   bool wrote_changes_ = false;
 };
