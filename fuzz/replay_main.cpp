@@ -1,6 +1,6 @@
 // pgwire_fuzz_replay: runs fuzz targets over stored inputs, without libFuzzer.
 //
-//   pgwire_fuzz_replay frontend|backend|types|session|copy PATH...
+//   pgwire_fuzz_replay frontend|backend|types|session|copy|replication PATH...
 //
 // Each PATH is a directory (every regular file in it, sorted by name, is one
 // input; subdirectories are not entered) or a single file (e.g. a crash-*
@@ -27,6 +27,7 @@ extern "C" int pgwire_fuzz_backend_entry(const std::uint8_t* data, std::size_t s
 extern "C" int pgwire_fuzz_types_entry(const std::uint8_t* data, std::size_t size);
 extern "C" int pgwire_fuzz_session_entry(const std::uint8_t* data, std::size_t size);
 extern "C" int pgwire_fuzz_copy_entry(const std::uint8_t* data, std::size_t size);
+extern "C" int pgwire_fuzz_replication_entry(const std::uint8_t* data, std::size_t size);
 
 namespace {
 
@@ -41,7 +42,7 @@ bool read_file(const fs::path& p, std::vector<std::uint8_t>& out) {
 }
 
 int usage() {
-  std::fprintf(stderr, "usage: pgwire_fuzz_replay frontend|backend|types|session|copy PATH...\n");
+  std::fprintf(stderr, "usage: pgwire_fuzz_replay frontend|backend|types|session|copy|replication PATH...\n");
   return 2;
 }
 
@@ -60,6 +61,8 @@ int main(int argc, char** argv) {
     entry = pgwire_fuzz_session_entry;
   } else if (std::strcmp(argv[1], "copy") == 0) {
     entry = pgwire_fuzz_copy_entry;
+  } else if (std::strcmp(argv[1], "replication") == 0) {
+    entry = pgwire_fuzz_replication_entry;
   } else {
     return usage();
   }
