@@ -486,8 +486,12 @@ def start_postgres():
             os.chown(os.path.join(data, f), pw.pw_uid, pw.pw_gid)
     shutil.copy(os.path.join(tls, "ca.crt"), os.path.join(data, "ca.crt"))  # for the cert method
     with open(os.path.join(data, "pg_hba.conf"), "w") as f:
+        # Replication connections match only rules whose database is
+        # "replication" (tests/server/test_replication*.py: walsenders).
         f.write("local all all trust\n"
-                "host all postgres 127.0.0.1/32 trust\n" + HBA_RULES +
+                "local replication all trust\n"
+                "host all postgres 127.0.0.1/32 trust\n"
+                "host replication postgres,%s 127.0.0.1/32 trust\n" % TRUST_USER + HBA_RULES +
                 # Other roles (tests/server's users of start_postgres) as before.
                 "host all all 127.0.0.1/32 scram-sha-256\n")
     last = None
@@ -496,7 +500,9 @@ def start_postgres():
         opts = ("-c port=%d -c listen_addresses=127.0.0.1 -c unix_socket_directories=%s "
                 "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
                 "-c max_connections=60 -c password_encryption=scram-sha-256 -c ssl=on -c timezone=UTC "
-                "-c ssl_cert_file=server.crt -c ssl_key_file=server.key -c ssl_ca_file=ca.crt"
+                "-c ssl_cert_file=server.crt -c ssl_key_file=server.key -c ssl_ca_file=ca.crt "
+                # Logical decoding for the replication tests (slots, walsenders).
+                "-c wal_level=logical -c max_replication_slots=20 -c max_wal_senders=20"
                 % (port, base))
         r = subprocess.run(_as_postgres([PG_BIN + "/pg_ctl", "-D", data, "-l", state["log"], "-w",
                                          "-t", str(int(60 * SLOW)), "-o", opts, "start"]),
