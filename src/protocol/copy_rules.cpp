@@ -113,7 +113,14 @@ SessionMachine::Task<void> SessionMachine::copy_in(CopyInStream& target, bool bo
         outcome_ = std::monostate{};
         if (both && !answered) encode(CopyDone{}, engine_.output());
         std::optional<std::string> tag = target.command_tag();
-        encode(CommandComplete{tag ? *tag : fmt::format("COPY {}", rows)}, engine_.output());
+        if (both) {
+          // The walsender leaves COPY mode with "COPY 0", then completes
+          // its command (START_REPLICATION) in a CommandComplete of its own.
+          encode(CommandComplete{"COPY 0"}, engine_.output());
+          if (tag) encode(CommandComplete{*tag}, engine_.output());
+        } else {
+          encode(CommandComplete{tag ? *tag : fmt::format("COPY {}", rows)}, engine_.output());
+        }
         co_return;
       } else if (auto* fail = std::get_if<CopyFail>(&engine_.message())) {
         std::string reason(fail->message);

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "pgwire/protocol/session_machine.hpp"
+#include "pgwire/protocol/walsender_rules.hpp"
 #include "wire.hpp"
 
 namespace pgwire::protocol {
@@ -23,6 +24,7 @@ SessionMachine::Task<void> SessionMachine::extended(const FrontendMessage& m) {
     if (!options_.extended_query)
       throw PgError(sqlstate::feature_not_supported,
                     "extended query protocol is not supported by this server");
+    check_walsender_extended(client_.replication);  // walsender_rules.cpp
     if (auto* p = std::get_if<Parse>(&m)) {
       require_utf8({p->statement, p->query});
       co_await parse(*p);

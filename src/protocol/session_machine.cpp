@@ -4,6 +4,7 @@
 // results on the wire in result_stream.cpp, failures in failure.cpp.
 
 #include "pgwire/protocol/session_machine.hpp"
+#include "pgwire/protocol/walsender_rules.hpp"
 
 #include <stdexcept>
 
@@ -240,6 +241,7 @@ SessionMachine::Task<bool> SessionMachine::authenticate() {
     // Deliberately stricter than PostgreSQL 15, which passes such bytes on
     // to its role lookup and settings: handlers, logs and ParameterStatus
     // (echoed to drivers that decode strictly) only ever see UTF-8.
+    client_.replication = replication_mode(client_);  // walsender_rules.cpp
     for (auto& [k, v] : client_.startup_parameters) {
       v = Settings::checked_value(k, std::move(v));
       if (k == "application_name") client_.application_name = v;
@@ -347,6 +349,11 @@ SessionMachine::Task<void> SessionMachine::dispatch(const FrontendMessage& m) {
     // Not an extended-query message: its error is followed by ReadyForQuery.
     // No function is callable by OID here, so PostgreSQL's answer for an
     // unknown one (after its aborted-transaction check) is the answer.
+    if (client_.replication != ReplicationMode::none) {
+      engine_.error(walsender_function_call_error());
+      engine_.ready_for_query();
+      co_return;
+    }
     engine_.error(engine_.transaction_status() == TransactionStatus::failed
                       ? ErrorInfo::error("25P02", "current transaction is aborted, commands ignored until end of "
                                                   "transaction block")  // as refuse_in_failed_block
@@ -388,6 +395,7 @@ SessionMachine::Task<void> SessionMachine::simple_query(std::string_view sql) {
     if (!options_.simple_query)
       throw PgError(sqlstate::feature_not_supported, "simple query protocol is not supported");
     refuse_in_failed_block(sql);
+    check_walsender_query(client_.replication, sql);
     bool cursors = false;
     if (options_.sql_cursors)
       for (auto stmt : split_statements(sql))

@@ -835,15 +835,17 @@ TEST_CASE("session: binary parameters are decoded at Bind", "[session][encoding]
 TEST_CASE("session: copy-both by bytes", "[session][copy]") {
   LoggedIn s;
   auto data = [](std::string_view d) { return msg(CopyData{d}); };
+  // A copy-both ends as the walsender's: "COPY 0" whatever the target
+  // counted, then the stream's own tag if it has one.
   SECTION("the product's pushes wait for CopyBothResponse, interleave with the client's data; CopyDone back") {
     CHECK(s.exchange(q("copyboth 2") + data("echo x") + data("status\n") + msg(CopyDone{}) + q("select 1")) ==
-          V{"W 1:", "d out 0", "d out 1", "d x", "c", "C COPY 1", "Z I", "T n,t", "D 0|row 0", "C SELECT 1", "Z I"});
+          V{"W 1:", "d out 0", "d out 1", "d x", "c", "C COPY 0", "Z I", "T n,t", "D 0|row 0", "C SELECT 1", "Z I"});
     REQUIRE(s.d.last_copy_in);
     CHECK(s.d.last_copy_in->received == "echo xstatus\n");
   }
   SECTION("the product ends its side first: one CopyDone, the client's data still reach it") {
     CHECK(s.exchange(q("copyboth 1 done") + data("late\n") + msg(CopyDone{})) ==
-          V{"W 1:", "d out 0", "c", "C COPY 1", "Z I"});
+          V{"W 1:", "d out 0", "c", "C COPY 0", "Z I"});
   }
   // (The fake driver cannot stop for input inside a simple query's nested
   // round; an extended-protocol COPY can, as the Asio driver always can.)

@@ -159,6 +159,7 @@ TEST_CASE("COPY through the Asio driver", "[copy]") {
     CHECK(std::get<CopyData>(c.recv()).data == "pong");
     c.send(CopyDone{});
     REQUIRE(std::holds_alternative<CopyDone>(c.recv()));
+    CHECK(std::get<CommandComplete>(c.recv()).tag == "COPY 0");  // as PostgreSQL's walsender
     CHECK(std::get<CommandComplete>(c.recv()).tag == "START_REPLICATION");
     CHECK(c.until_ready() == "Z");
     CHECK_FALSE(f.product->handle->copy_done_sent());

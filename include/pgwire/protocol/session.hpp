@@ -24,6 +24,12 @@ namespace pgwire {
 // (server_version, server_version_num, SELECT version()).
 inline constexpr const char* default_server_version = "15.0";
 
+// What the startup packet's `replication` parameter asked for: an ordinary
+// session, a walsender for logical replication ("database": replication
+// commands and SQL), or one for physical replication (true/on/yes/1:
+// replication commands only). Set before authentication (walsender_rules.cpp).
+enum class ReplicationMode : std::uint8_t { none, logical, physical };
+
 struct ClientInfo {
   std::string user;
   std::string database;
@@ -38,6 +44,7 @@ struct ClientInfo {
   bool direct_tls = false;  // PostgreSQL 17 direct SSL (no SSLRequest)
   // The client's certificate, verified (TlsOptions::client_certificates).
   std::optional<TlsClientCertificate> client_certificate;
+  ReplicationMode replication = ReplicationMode::none;
 
   std::optional<std::string> startup_parameter(std::string_view name) const;
 };
