@@ -273,7 +273,14 @@ class ReplicationRoleCheck final : public StartupHandler {
 
   asio::awaitable<void> authenticate(AuthExchange& exchange) override {
     co_await inner_->authenticate(exchange);
-    hub_->check_role(exchange.client());
+    try {
+      hub_->check_role(exchange.client());
+    } catch (const PgError&) {
+      // PostgreSQL refuses the walsender after authentication succeeded
+      // (InitPostgres): AuthenticationOk, then the FATAL.
+      exchange.send(AuthenticationOk{});
+      throw;
+    }
   }
   std::vector<std::pair<std::string, std::string>> server_parameters(const ClientInfo& client) override {
     return inner_->server_parameters(client);

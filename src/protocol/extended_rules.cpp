@@ -21,10 +21,10 @@ PgError no_portal(std::string_view name) {
 SessionMachine::Task<void> SessionMachine::extended(const FrontendMessage& m) {
   std::optional<ErrorInfo> failure;
   try {
+    check_walsender_extended(client_.replication);  // walsender_rules.cpp
     if (!options_.extended_query)
       throw PgError(sqlstate::feature_not_supported,
                     "extended query protocol is not supported by this server");
-    check_walsender_extended(client_.replication);  // walsender_rules.cpp
     if (auto* p = std::get_if<Parse>(&m)) {
       require_utf8({p->statement, p->query});
       co_await parse(*p);
