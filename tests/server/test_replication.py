@@ -20,7 +20,6 @@ slot keeps WAL forever.
 
 import os
 import re
-import select
 import subprocess
 import tempfile
 import time
@@ -29,13 +28,13 @@ import unittest
 import pgproto
 from harness import SLOW, ReferencePostgres, client_env, tool
 from replication_clients import pgoutput
+from replication_clients.java_client import JavaClient
 from replication_clients.logical_stream import Subscriber
 from replication_clients.walsender import WalSender, parse_lsn
 
 import psycopg2  # noqa: E402  (Debian's python3-psycopg2: /usr/bin/python3)
 import psycopg2.extras  # noqa: E402
 
-HERE = os.path.dirname(os.path.abspath(__file__))
 PGJDBC_JAR = os.environ.get("PGWIRE_COMPAT_PGJDBC_JAR") or "/usr/share/java/postgresql.jar"
 GUARD = 30.0 * SLOW  # a hang fails after this; never a synchronisation
 LSN = re.compile(r"^[0-9A-F]{1,8}/[0-9A-F]{1,8}$")
@@ -122,11 +121,11 @@ class ReplicationBattery:
         cur.connection.close()
         return xlogpos
 
-    def psql_replication(self, command, expect_ok=True, extra=None):
+    def psql_replication(self, command, expect_ok=True):
         """psql -c `command` in a replication=database session with
         VERBOSITY verbose (SQLSTATEs in error lines)."""
         argv = [tool("psql"), "-X", "-A", "-v", "VERBOSITY=verbose",
-                "-d", self.conninfo(replication="database", **(extra or {})), "-c", command]
+                "-d", self.conninfo(replication="database"), "-c", command]
         r = subprocess.run(argv, capture_output=True, text=True, env=client_env(), timeout=GUARD)
         if expect_ok and r.returncode != 0:
             self.fail("psql -c %r exited with %d\nstdout:\n%s\nstderr:\n%s"
@@ -147,18 +146,25 @@ class ReplicationBattery:
     # Slots -------------------------------------------------------------------
 
     def drop_slot_at_end(self, name):
-        """Drops slot `name` after the test (if it still exists), waiting for
-        a walsender that still holds it to let it go."""
+        """Drops slot `name` after the test if it still exists. A walsender
+        that still holds it makes the DROP fail with 55006 until it has let
+        go: retried, bounded (DROP ... WAIT would wait without a bound)."""
         def drop():
-            conn = psycopg2.connect(connection_factory=psycopg2.extras.LogicalReplicationConnection,
-                                    **self.connect_kwargs())
-            try:
-                conn.cursor().execute("DROP_REPLICATION_SLOT %s WAIT" % name)
-            except psycopg2.Error as e:
-                if e.pgcode != "42704":
-                    raise
-            finally:
-                conn.close()
+            deadline = time.monotonic() + GUARD
+            while True:
+                conn = psycopg2.connect(connection_factory=psycopg2.extras.LogicalReplicationConnection,
+                                        **self.connect_kwargs())
+                try:
+                    conn.cursor().execute("DROP_REPLICATION_SLOT %s" % name)
+                    return
+                except psycopg2.Error as e:
+                    if e.pgcode == "42704":
+                        return
+                    if e.pgcode != "55006" or time.monotonic() > deadline:
+                        raise
+                finally:
+                    conn.close()
+                time.sleep(0.02)  # polling the slot's release, bounded by the deadline
         self.addCleanup(drop)
 
     def wait_slot_gone(self, name):
@@ -193,8 +199,7 @@ class ReplicationBattery:
 
     def setUp(self):
         self.addCleanup(self.check_no_slots_left)  # runs last
-        self.run_sql("DROP PUBLICATION IF EXISTS p", "DROP TABLE IF EXISTS repl_t",
-                     "DROP TABLE IF EXISTS repl_pub", "DROP TABLE IF EXISTS repl_other", TABLE)
+        self.run_sql("DROP TABLE IF EXISTS repl_t", TABLE)
 
     def run_transactions(self, transactions):
         for statements in transactions:
@@ -385,7 +390,7 @@ class ReplicationBattery:
     def test_pgjdbc_replication_stream(self):
         slot = "repl_pgjdbc"
         self.drop_slot_at_end(slot)
-        java = JavaClient(self, slot)
+        java = JavaClient(self, slot, PGJDBC_JAR, GUARD)
         java.send("create")
         self.assertEqual(java.line(), "created " + slot)
         self.run_transactions(WORKLOAD)
@@ -406,7 +411,9 @@ class ReplicationBattery:
 
     def test_pgoutput_publication(self):
         slot = "repl_pgoutput"
-        self.run_sql("CREATE TABLE repl_pub (id integer PRIMARY KEY, note text)",
+        self.run_sql("DROP PUBLICATION IF EXISTS p", "DROP TABLE IF EXISTS repl_pub",
+                     "DROP TABLE IF EXISTS repl_other",
+                     "CREATE TABLE repl_pub (id integer PRIMARY KEY, note text)",
                      "CREATE TABLE repl_other (id integer PRIMARY KEY, note text)",
                      "CREATE PUBLICATION p FOR TABLE repl_pub")
         self.addCleanup(self.run_sql, "DROP PUBLICATION IF EXISTS p")
@@ -533,73 +540,6 @@ class ReplicationBattery:
         self.wait_slot_gone(slot)
         header, rows = self.psql_rows("CREATE_REPLICATION_SLOT %s LOGICAL test_decoding" % slot)
         self.assertEqual(rows[0][0], slot)
-
-
-class JavaClient:
-    """replication_clients/ReplicationStream.java on pgjdbc, driven by lines."""
-
-    def __init__(self, test, slot):
-        if not os.path.exists(PGJDBC_JAR):
-            raise AssertionError("%s is missing: install libpostgresql-jdbc-java (scripts/setup.sh)" % PGJDBC_JAR)
-        self.test = test
-        source = os.path.join(HERE, "replication_clients", "ReplicationStream.java")
-        self.proc = subprocess.Popen(
-            [tool("java"), "-cp", PGJDBC_JAR, source, test.host, str(test.target_port()), test.dbname,
-             test.user, slot],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=client_env())
-        test.addCleanup(self.kill)
-        self.buffer = b""
-
-    def send(self, command):
-        self.proc.stdin.write(command.encode() + b"\n")
-        self.proc.stdin.flush()
-
-    def line(self, timeout=60.0 * SLOW):
-        """The next line it prints; the first one waits for the JVM to compile the source."""
-        deadline = time.monotonic() + timeout
-        while b"\n" not in self.buffer:
-            left = deadline - time.monotonic()
-            if left <= 0 or not select.select([self.proc.stdout], [], [], left)[0]:
-                self.test.fail("ReplicationStream.java printed no line within %.0f s (got %r)"
-                               % (timeout, self.buffer))
-            chunk = os.read(self.proc.stdout.fileno(), 65536)
-            if not chunk:
-                self.proc.wait(10)
-                self.test.fail("ReplicationStream.java exited (%s) mid-line %r; stderr:\n%s"
-                               % (self.proc.returncode, self.buffer, self.proc.stderr.read().decode()))
-            self.buffer += chunk
-        line, _, self.buffer = self.buffer.partition(b"\n")
-        line = line.decode()
-        if line.startswith("error "):
-            self.test.fail("ReplicationStream.java: %s" % line)
-        return line
-
-    def messages(self, count, flushed_after=0):
-        """(LSN, text) of `count` streamed messages, through "closed"."""
-        out = []
-        for i in range(1, count + 1):
-            m = re.fullmatch(r"message (\S+) (.*)", self.line())
-            self.test.assertIsNotNone(m)
-            self.test.assertRegex(m.group(1), LSN)
-            out.append((m.group(1), m.group(2)))
-            if i == flushed_after:
-                self.test.assertEqual(self.line(), "flushed " + m.group(1))
-        self.test.assertEqual(self.line(), "closed")
-        return out
-
-    def finish(self):
-        self.proc.stdin.close()
-        self.test.assertEqual(self.proc.wait(GUARD), 0, self.proc.stderr.read().decode())
-
-    def kill(self):
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(10)
-        for f in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
-            try:
-                f.close()
-            except OSError:
-                pass
 
 
 # The targets -------------------------------------------------------------------------------

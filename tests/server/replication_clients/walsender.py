@@ -1,16 +1,13 @@
 """A raw replication client on tests/server/pgproto.py, for what drivers
 hide: psycopg2 answers PrimaryKeepalive messages itself and never shows
 them. This one reads every CopyData frame of a START_REPLICATION stream as
-it arrives: XLogData ('w') and PrimaryKeepalive ('k'), and can send a
-StandbyStatusUpdate ('r') -- or, as a silent subscriber, never does."""
+it arrives, XLogData ('w') and PrimaryKeepalive ('k'), and never answers:
+a silent subscriber."""
 
 import struct
 import time
 
 import pgproto
-
-# Microseconds from the Unix epoch to PostgreSQL's (2000-01-01).
-POSTGRES_EPOCH_UNIX_US = 946684800 * 1000000
 
 
 def parse_lsn(text):
@@ -32,8 +29,13 @@ class WalSender:
         self.conn.close()
 
     def command(self, text):
-        """A replication command or SQL by the simple query protocol: its results."""
-        return self.conn.simple_query(text)
+        """A replication command or SQL by the simple query protocol: its
+        results; an ErrorResponse raises pgproto.ServerError."""
+        results = self.conn.simple_query(text)
+        for r in results:
+            if "error" in r:
+                raise pgproto.ServerError(r["error"])
+        return results
 
     def start_logical(self, slot, lsn="0/0", options=None):
         """START_REPLICATION SLOT ... LOGICAL: waits for CopyBothResponse."""
@@ -73,9 +75,3 @@ class WalSender:
             return {"type": "w", "data_start": data_start, "wal_end": wal_end, "send_time": send_time,
                     "data": body[25:]}
         raise pgproto.ProtocolError("unknown replication frame %r" % body[:40])
-
-    def send_status(self, write, flush, apply, reply=False):
-        """StandbyStatusUpdate with the given LSNs (integers)."""
-        now = int(time.time() * 1000000) - POSTGRES_EPOCH_UNIX_US
-        self.conn.send(pgproto.message("d", b"r" + struct.pack("!qqqqB", write, flush, apply, now,
-                                                               1 if reply else 0)))
