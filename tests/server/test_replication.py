@@ -16,6 +16,13 @@ ReplicationOnPostgres15 runs the battery against a real PostgreSQL 15
 (wal_level=logical, tests/compat/compat.py's start_postgres). Each test drops
 its slots at the end and checks that the target has none left: a forgotten
 slot keeps WAL forever.
+
+Another target (sqlite_server, libpq_proxy in front of PostgreSQL) is one
+more class like ReplicationOnPostgres15, registered in
+tests/server/CMakeLists.txt as its own CTest test with
+`run.py test_replication -k ThatClassName`:
+
+  /usr/bin/python3 -B tests/server/run.py --build build test_replication -k ReplicationOnPostgres15
 """
 
 import os
