@@ -871,3 +871,47 @@ TEST_CASE("session: copy-both by bytes", "[session][copy]") {
           V{"1", "2", "W 1:", "d out 0", "c", "C COPY 0", "Z I"});
   }
 }
+
+TEST_CASE("session: walsender rules by bytes", "[session][replication]") {
+  auto walsender = [](std::string mode) {
+    StartupMessage m;
+    m.version = protocol_3_0;
+    m.parameters = {{"user", "alice"}, {"database", "db"}, {"replication", mode}};
+    return msg(m);
+  };
+  SECTION("replication=database: SQL reaches the product; extended query and fast-path are 08P01") {
+    FakeDriver d;
+    d.send(walsender("database"));
+    d.run(false);
+    d.output.clear();
+    CHECK(d.machine.client().replication == ReplicationMode::logical);
+    d.send(q("select 1") + parse("select 1") + bind() + execute() + sync_msg() +
+           msg(FunctionCall{16, {}, {}, 0}) + q("select 0"));
+    d.run(false);
+    CHECK(summary(d.output) == V{"T n,t", "D 0|row 0", "C SELECT 1", "Z I", "E ERROR 08P01", "Z I", "E ERROR 08P01", "Z I",
+                                 "T n,t", "C SELECT 0", "Z I"});
+  }
+  SECTION("replication=true (or any true Boolean): only replication commands") {
+    for (std::string mode : {"true", "on", "1", "yes"}) {
+      FakeDriver d;
+      d.send(walsender(mode));
+      d.run(false);
+      d.output.clear();
+      CHECK(d.machine.client().replication == ReplicationMode::physical);
+      d.send(q("select 1") + q("IDENTIFY_SYSTEM"));
+      d.run(false);
+      CHECK(summary(d.output) == V{"E ERROR 0A000", "Z I", "C OK", "Z I"});
+    }
+  }
+  SECTION("a false Boolean is an ordinary session; anything else is FATAL 22023") {
+    FakeDriver d;
+    d.send(walsender("off"));
+    d.run(false);
+    CHECK(d.machine.client().replication == ReplicationMode::none);
+    FakeDriver bad;
+    bad.send(walsender("maybe"));
+    bad.run();
+    CHECK(summary(bad.output) == V{"E FATAL 22023"});
+    CHECK(bad.finished);
+  }
+}
