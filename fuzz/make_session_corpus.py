@@ -70,6 +70,12 @@ def close(kind, name=""):
 
 SYNC, FLUSH, TERMINATE = typed("S"), typed("H"), typed("X")
 
+
+def startup(**params):
+    """A protocol 3.0 StartupMessage (for scripts that begin before login)."""
+    body = struct.pack("!I", 196608) + b"".join(cstr(k) + cstr(v) for k, v in params.items()) + b"\0"
+    return struct.pack("!I", len(body) + 4) + body
+
 SCRIPTS = {
     "simple": (ctl(True), query("select 3") + query("") + query("select 1; fail 42P01; select 2") + TERMINATE),
     "errors": (ctl(True), query("throw") + query("pgthrow 42501") + query("rowsthrow 2") +
@@ -120,6 +126,14 @@ SCRIPTS = {
                       bind((b"\xfe",), "", "s") + SYNC + query("begin") + query("fail 22012") +
                       query("select 1") + query("rollback") + typed("F", b"\0\0\x03\xe7\0\0\0\0\0\0") +
                       TERMINATE),
+    # Walsender sessions (walsender_rules.cpp): SQL and commands in logical
+    # mode, 08P01 for extended query and fast-path; SQL refused in physical mode.
+    "walsender-logical": (ctl(False), startup(user="u", database="d", replication="database") +
+                          query("IDENTIFY_SYSTEM") + query("select 1") + parse("select 1") + bind() +
+                          execute() + SYNC + typed("F", b"\0\0\0\x10\0\0\0\0\0\0") + TERMINATE),
+    "walsender-physical": (ctl(False), startup(user="u", replication="on") + query("select 1") +
+                           query("START_REPLICATION 0/0") + TERMINATE),
+    "walsender-bad-value": (ctl(False), startup(user="u", replication="maybe") + query("select 1")),
     "copy-leftovers": (ctl(True), typed("d", b"1\t2\n") + typed("c") + typed("f", cstr("x")) +
                        query("select 1") + TERMINATE),
 }
