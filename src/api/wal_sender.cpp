@@ -183,6 +183,7 @@ void stream_feedback(ReplicationHub::State& state, WalStream& stream, std::strin
   if (decode_replication(copy_data, m))
     throw PgError(sqlstate::protocol_violation,
                   fmt::format("unexpected message type \"{}\"", copy_data.empty() ? ' ' : copy_data[0]));
+  bool reply;
   {
     std::lock_guard lock(state.mutex);
     stream.timing.client_message(ReplicationHub::now());
@@ -199,8 +200,9 @@ void stream_feedback(ReplicationHub::State& state, WalStream& stream, std::strin
                     fmt::format("unexpected message type \"{}\"", copy_data.empty() ? ' ' : copy_data[0]));
     }
     state.trim();
+    reply = stream.reply_requested;
   }
-  if (stream.reply_requested) state.wake();
+  if (reply) state.wake();
 }
 
 namespace {
