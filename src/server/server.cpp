@@ -1,5 +1,11 @@
 // The listeners and the Server object: binds TCP and Unix sockets, accepts,
-// and spawns one session per connection (connection.cpp) on a strand. No
+// and spawns one session per connection (connection.cpp). With N io threads
+// the server owns N io_contexts, one per thread, and deals the connections
+// out in turn: a session lives on one context run by one thread, so its calls
+// never overlap without a strand, and its executor (a plain io_context
+// executor) fits in any_io_executor's small buffer, which a strand does not
+// (each copy of a strand-holding executor allocated: measured in
+// docs/PERFORMANCE.md). No
 // protocol rule lives here or anywhere in src/server/: the session machine
 // (src/protocol/) makes every protocol decision.
 
@@ -37,8 +43,22 @@ constexpr auto nothrow = asio::experimental::as_tuple(asio::use_awaitable);
 
 struct Server::Impl {
   detail::Shared shared;
-  std::optional<asio::io_context> own_io;  // unless running on a product's executor
+  // One per io thread; the first runs the listeners and the server's own
+  // work. Empty when the server runs on a product's executor.
+  std::vector<std::unique_ptr<asio::io_context>> own_io;
+  std::size_t next_io = 0;  // where the next connection goes (accept loop only)
   asio::any_io_executor executor;
+
+  void stop_own_io() {
+    for (auto& io : own_io) io->stop();
+  }
+  // The executor of the next accepted connection: the next own io_context,
+  // or a strand of the product's executor (which may run several threads).
+  asio::any_io_executor connection_executor() {
+    if (own_io.empty()) return asio::make_strand(executor);
+    auto& io = *own_io[next_io++ % own_io.size()];
+    return io.get_executor();
+  }
   std::vector<tcp::acceptor> acceptors;
   std::optional<unix_stream::acceptor> unix_acceptor;
   std::vector<std::uint16_t> ports;
@@ -49,8 +69,8 @@ struct Server::Impl {
   // Every session is gone after a shutdown(): run() returns (on a
   // product's executor: the grace timer no longer holds it).
   void shutdown_finished() {
-    if (own_io) {
-      own_io->stop();
+    if (!own_io.empty()) {
+      stop_own_io();
       return;
     }
     asio::post(executor, [this] {
@@ -115,8 +135,8 @@ struct Server::Impl {
   template <class Acceptor>
   awaitable<void> accept(Acceptor& acc) {
     for (;;) {
-      auto strand = asio::make_strand(executor);
-      auto [ec, sock] = co_await acc.async_accept(strand, nothrow);
+      auto on = connection_executor();
+      auto [ec, sock] = co_await acc.async_accept(on, nothrow);
       if (ec == asio::error::operation_aborted || !acc.is_open()) co_return;
       if (ec) {
         log(shared.options.logger.get(), LogLevel::warning, "accept failed ({}): retrying in 100 ms", ec.message());
@@ -130,7 +150,7 @@ struct Server::Impl {
       if constexpr (std::is_same_v<typename std::decay_t<decltype(sock)>::protocol_type, tcp>)
         detail::apply_keepalive(sock.native_handle(), shared.options.keepalive);
       auto stream = detail::make_socket_stream(std::move(sock), tls());
-      spawn(std::move(stream), strand);
+      spawn(std::move(stream), on);
     }
   }
 
@@ -146,13 +166,15 @@ Server::Server(ServerOptions options, Handlers handlers) : impl_(std::make_uniqu
   impl_->shared.handlers = std::move(handlers);
   if (impl_->shared.options.tls)
     impl_->shared.tls = detail::make_server_tls_context(*impl_->shared.options.tls);
-  impl_->own_io.emplace();
-  impl_->executor = impl_->own_io->get_executor();
+  // Concurrency hint 1: each context is run by one thread only.
+  std::size_t threads = std::max<std::size_t>(impl_->shared.options.threads, 1);
+  for (std::size_t i = 0; i < threads; ++i) impl_->own_io.push_back(std::make_unique<asio::io_context>(1));
+  impl_->executor = impl_->own_io.front()->get_executor();
 }
 
 Server::~Server() {
   impl_->shared.live.forget_idle_callback();  // sessions destroyed below must not call back
-  if (impl_->own_io) impl_->own_io->stop();
+  impl_->stop_own_io();
   impl_->close_listeners();
   if (!impl_->shared.options.unix_socket.empty() && impl_->unix_acceptor) {
     std::error_code ec;
@@ -189,19 +211,22 @@ void Server::start() {
 }
 
 void Server::run() {
-  if (!impl_->own_io) throw std::logic_error("Server::run(): this server runs on the product's executor");
+  if (impl_->own_io.empty()) throw std::logic_error("Server::run(): this server runs on the product's executor");
   start();
-  auto& io = *impl_->own_io;
-  auto work = asio::make_work_guard(io);
+  // Every context keeps running until stop() or the end of a shutdown,
+  // even while it has no connection.
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> work;
+  for (auto& io : impl_->own_io) work.push_back(asio::make_work_guard(*io));
   std::vector<std::thread> threads;
-  for (std::size_t i = 1; i < impl_->shared.options.threads; ++i) threads.emplace_back([&io] { io.run(); });
-  io.run();
+  for (std::size_t i = 1; i < impl_->own_io.size(); ++i)
+    threads.emplace_back([io = impl_->own_io[i].get()] { io->run(); });
+  impl_->own_io.front()->run();
   for (auto& t : threads) t.join();
 }
 
 void Server::stop() {
-  if (impl_->own_io) {
-    impl_->own_io->stop();
+  if (!impl_->own_io.empty()) {
+    impl_->stop_own_io();
     return;
   }
   asio::post(impl_->executor, [d = impl_.get()] {
@@ -237,7 +262,7 @@ struct detail::ServerAccess {
 std::unique_ptr<Server> make_server(asio::any_io_executor executor, ServerOptions options, Handlers handlers) {
   auto server = std::make_unique<Server>(std::move(options), std::move(handlers));
   auto& d = detail::ServerAccess::impl(*server);
-  d.own_io.reset();
+  d.own_io.clear();
   d.executor = std::move(executor);
   return server;
 }

@@ -46,7 +46,8 @@ struct ServerOptions {
   std::vector<std::string> listen = {"127.0.0.1:5432"};
   // Unix-domain socket path (e.g. "/tmp/.s.PGSQL.5432"), empty for none.
   std::string unix_socket;
-  // io threads. Each connection runs on a strand, so the calls for one
+  // io threads, each running an io_context of its own; connections are
+  // dealt out to them in turn. A connection stays on its thread, so the calls for one
   // session never overlap; with threads > 1 the calls for different sessions
   // run concurrently, so handler objects (shared by every session) must be
   // thread-safe for what they share. Session state (Session::state<T>(),
