@@ -80,6 +80,8 @@ class Connection final : public LiveSession,
     if (refused_) machine_.refuse_too_many_clients();
   }
 
+  asio::cancellation_slot cancel_slot() { return cancel_signal_.slot(); }
+
   awaitable<void> run() {
     using namespace asio::experimental::awaitable_operators;
     // A push from any thread wakes this session on its strand.
@@ -119,7 +121,7 @@ class Connection final : public LiveSession,
   void close_now() override {
     asio::post(executor_, [self = shared_from_this()] {
       self->report_.stopped_by_server();
-      for (auto& signal : self->cancel_signals_) signal.emit(asio::cancellation_type::all);
+      self->cancel_product_call();
       self->stream_->close();
     });
   }
@@ -172,7 +174,7 @@ class Connection final : public LiveSession,
     asio::post(executor_, [self = shared_from_this()] {
       if (!self->machine_.busy()) return;
       if (auto hook = self->machine_.take_cancel_hook()) hook();
-      for (auto& signal : self->cancel_signals_) signal.emit(asio::cancellation_type::all);
+      self->cancel_product_call();
     });
   }
 
@@ -242,7 +244,7 @@ class Connection final : public LiveSession,
     login_timer_.expires_at(asio::steady_timer::time_point::min());
     wake_.expires_at(asio::steady_timer::time_point::min());
     stream_->cancel_read();
-    for (auto& signal : cancel_signals_) signal.emit(asio::cancellation_type::all);
+    cancel_product_call();
   }
 
   awaitable<void> end_by_termination() {
@@ -382,45 +384,81 @@ class Connection final : public LiveSession,
 
   // Handler calls: each answer goes back to the machine -------------------------
 
-  // Runs a handler coroutine so that a CancelRequest can abort what it awaits.
-  // A call made inside another product call just awaits: the outer spawn
-  // already propagates cancellation to whatever its coroutine awaits. Inside
-  // a shielded round, product calls (a RowSource pulled while a streamed
-  // Response is sent) are cancellable again, on the second signal: a signal
-  // has one slot, and the outer call holds the first.
+  // Product calls run in the connection's own coroutine (no co_spawn per
+  // call: it cost a third of a prepared SELECT 1, docs/PERFORMANCE.md), whose
+  // cancellation slot is the connection's (serve_connection). A CancelRequest,
+  // a shutdown or a close emits on it only while a product call runs outside
+  // the driver's own I/O, so it reaches what the product awaits and nothing
+  // of the driver's. The state a cancellation leaves behind (Asio then fails
+  // every later co_await of the thread) is reset when the call ends.
+  void cancel_product_call() {
+    if (!in_product_call_) return;
+    cancel_emitted_ = true;
+    if (!in_driver_work_) cancel_signal_.emit(asio::cancellation_type::all);
+  }
+
+  // Awaits a product call so that a cancellation aborts what it awaits. A
+  // call inside another product call just awaits (the outer one covers it).
   template <class T>
   awaitable<T> cancellable(awaitable<T> call) {
     if (in_product_call_) co_return co_await std::move(call);
-    auto& signal = cancel_signals_[shield_depth_ > 0 ? 1 : 0];
     in_product_call_ = true;
-    struct Reset {
-      bool& flag;
-      ~Reset() { flag = false; }
-    } reset{in_product_call_};
-    co_return co_await asio::co_spawn(executor_, std::move(call),
-                                      asio::bind_cancellation_slot(signal.slot(), use_awaitable));
+    bool outer_driver_work = std::exchange(in_driver_work_, false);  // inside a shielded round
+    std::exception_ptr failure;
+    std::optional<std::conditional_t<std::is_void_v<T>, bool, T>> result;
+    try {
+      if constexpr (std::is_void_v<T>) {
+        co_await std::move(call);
+        result = true;
+      } else {
+        result = co_await std::move(call);
+      }
+    } catch (...) {
+      failure = std::current_exception();
+    }
+    in_product_call_ = false;
+    in_driver_work_ = outer_driver_work;
+    bool emitted = cancel_emitted_;
+    // Inside a shielded round the flag stays for the outer call (shielded()).
+    if (!outer_driver_work) cancel_emitted_ = false;
+    if (emitted) co_await asio::this_coro::reset_cancellation_state();
+    if (failure) std::rethrow_exception(failure);
+    if constexpr (!std::is_void_v<T>) co_return std::move(*result);
   }
 
-  // Runs the driver's own work that a product call started (the nested round
-  // of ResponseSink::send) apart from that call's cancellation: a
-  // CancelRequest must not abort a socket write half-way (the client would
-  // get a truncated message, and the connection was closed) nor leave a
-  // nested round of the machine unfinished. The machine sees the cancel
-  // through its flag (57014 at the next batch of rows); the product call sees
-  // it once this returns, at its next co_await.
+  // The driver's own work that a product call started (the nested round of
+  // ResponseSink::send): a CancelRequest must not abort a socket write
+  // half-way (the client would get a truncated message) nor leave a nested
+  // round of the machine unfinished. Cancellation waits while it runs
+  // (product calls inside it, a RowSource pulled while a streamed Response
+  // is sent, are cancellable again); the product call sees it once this
+  // returns, at its next co_await. The machine sees the cancel through its
+  // flag (57014 at the next batch of rows).
   template <class T>
   awaitable<T> shielded(awaitable<T> work) {
-    struct Restore {
-      Connection& c;
-      bool in_product_call;
-      ~Restore() {
-        c.in_product_call_ = in_product_call;
-        --c.shield_depth_;
+    bool outer_call = std::exchange(in_product_call_, false);
+    bool outer_driver_work = std::exchange(in_driver_work_, true);
+    bool emitted = std::exchange(cancel_emitted_, false);
+    // A cancellation the product call already got would fail the driver's I/O.
+    if (emitted) co_await asio::this_coro::reset_cancellation_state();
+    std::exception_ptr failure;
+    std::optional<std::conditional_t<std::is_void_v<T>, bool, T>> result;
+    try {
+      if constexpr (std::is_void_v<T>) {
+        co_await std::move(work);
+        result = true;
+      } else {
+        result = co_await std::move(work);
       }
-    } restore{*this, std::exchange(in_product_call_, false)};
-    ++shield_depth_;
-    co_return co_await asio::co_spawn(executor_, std::move(work),
-                                      asio::bind_cancellation_slot(asio::cancellation_slot(), use_awaitable));
+    } catch (...) {
+      failure = std::current_exception();
+    }
+    in_driver_work_ = outer_driver_work;
+    in_product_call_ = outer_call;
+    cancel_emitted_ = cancel_emitted_ || emitted;
+    if (cancel_emitted_ && in_product_call_ && !in_driver_work_) cancel_signal_.emit(asio::cancellation_type::all);
+    if (failure) std::rethrow_exception(failure);
+    if constexpr (!std::is_void_v<T>) co_return std::move(*result);
   }
 
   // Makes a product call (make_call() may throw: a source of the wrong
@@ -489,10 +527,10 @@ class Connection final : public LiveSession,
   asio::steady_timer::time_point idle_deadline_{};
   bool idle_wait_continues_ = false;
   std::int32_t pid_ = 0;
-  bool in_product_call_ = false;
-  int shield_depth_ = 0;
-  // [0]: the outermost product call; [1]: product calls inside a shielded round.
-  std::array<asio::cancellation_signal, 2> cancel_signals_;
+  bool in_product_call_ = false;   // cancellation reaches what it awaits
+  bool in_driver_work_ = false;    // a shielded round inside a product call
+  bool cancel_emitted_ = false;    // since the outermost product call began
+  asio::cancellation_signal cancel_signal_;  // the slot of the connection's coroutine
   Buffer push_out_;
   bool push_writing_ = false;
   asio::steady_timer push_written_{executor_};
@@ -506,7 +544,9 @@ awaitable<void> serve_connection(Shared& shared, std::unique_ptr<Stream> stream)
   auto registration = shared.live.admit(conn, shared.options.max_connections);
   conn->admit(registration.take_slot());
   if (registration.shutting_down()) conn->begin_shutdown();
-  co_await conn->run();
+  // Its own coroutine thread, whose cancellation slot the connection holds
+  // (cancel_product_call).
+  co_await asio::co_spawn(executor, conn->run(), asio::bind_cancellation_slot(conn->cancel_slot(), use_awaitable));
 }
 
 }  // namespace pgwire::detail
