@@ -385,6 +385,88 @@ class ProxyReplicationTest(ServerTestCase):
         payloads, after = self.stream_until_copy_done(c, self.slot)
         self.assert_decoded(payloads, FOURTH)
 
+    def test_upstream_walsender_terminated_mid_stream(self):
+        self.sql("SELECT pg_create_logical_replication_slot(%s, 'test_decoding')", (self.slot,))
+        self.fourth_transaction()
+        c = self.raw_replication(self.proxy.port, "postgres")
+        c.send(pgproto.query("START_REPLICATION SLOT %s LOGICAL 0/0" % self.slot))
+        self.assertEqual(c.read_message()[0], "W")
+        walsender = self.slot_row(self.slot)[1]
+        self.sql("SELECT pg_terminate_backend(%s)", (walsender,))
+        # The stream ends as the walsender's did: CopyDone; after the
+        # client's CopyDone, the upstream's error and ReadyForQuery.
+        kinds = []
+        while True:
+            kind, body = c.read_message()
+            if kind == "d":
+                continue
+            kinds.append(kind)
+            if kind == "c":
+                c.send(pgproto.message("c"))
+            if kind == "E":
+                error = pgproto.ServerError(pgproto.parse_fields(body))
+            if kind == "Z":
+                break
+        self.assertEqual(kinds, ["c", "E", "Z"])
+        self.assertEqual(error.sqlstate, "57P01")
+        self.assertEqual(error.severity, "ERROR")  # the client's session goes on
+        # Its next statement learns that the upstream is gone; others are served.
+        results = c.simple_query("IDENTIFY_SYSTEM")
+        self.assertEqual(results[0]["error"]["C"], "08006")
+        r = self.psql(self.conninfo(self.proxy), "-At", "-c", "SELECT 1", timeout=GUARD)
+        self.assertEqual(r.stdout, "1\n")
+
+    def test_slow_reader_gets_everything(self):
+        """Backpressure: a client that does not read stalls the walsender
+        (the proxy stops reading it once the session's queue is full) and
+        later gets every change, in order; the proxy's memory stays bounded
+        far below the stream's size."""
+        rows, width = 150000, 300
+        self.sql("SELECT pg_create_logical_replication_slot(%s, 'test_decoding')", (self.slot,))
+        self.sql("INSERT INTO %s SELECT g, repeat('x', %d) FROM generate_series(1, %d) g"
+                 % (self.table, width, rows))
+        c = pgproto.Conn(port=self.proxy.port, timeout=GUARD, rcvbuf=16384)
+        self.addCleanup(c.close)
+        c.startup("postgres", database="postgres", params={"replication": "database"})
+        baseline = proxy_memory_kib(self.proxy.pid, "VmRSS")
+        c.send(pgproto.query("START_REPLICATION SLOT %s LOGICAL 0/0 (\"skip-empty-xacts\" '1')"
+                             % self.slot))
+        # Not reading until the proxy holds a good part of its 8 MiB queue.
+        self.wait_for("the proxy's queue filling",
+                      lambda: proxy_memory_kib(self.proxy.pid, "VmRSS") - baseline > 6 * 1024)
+        self.assertEqual(c.read_message()[0], "W")
+        seen = 0
+        while seen < rows:
+            kind, body = c.read_message()
+            self.assertEqual(kind, "d")
+            if body[:1] != b"w":
+                continue
+            line = body[25:]
+            if line.startswith(b"table"):
+                seen += 1
+                self.assertTrue(line.startswith(b"table public.%s: INSERT: id[integer]:%d v[text]:'x"
+                                                % (self.table.encode(), seen)), line[:80])
+        while True:  # keepalives may come between
+            kind, body = c.read_message()
+            if body[:1] == b"w":
+                self.assertTrue(body[25:].startswith(b"COMMIT "), body[25:80])
+                break
+        stream = rows * (width + 60)
+        peak = proxy_memory_kib(self.proxy.pid, "VmHWM") - baseline
+        self.assertLess(peak * 1024, stream // 2, "the proxy grew by %d KiB for a %d-byte stream"
+                        % (peak, stream))
+        c.send(pgproto.message("c"))
+        while c.read_message()[0] != "Z":
+            pass
+
+
+def proxy_memory_kib(pid, field):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    raise AssertionError("no %s in /proc/%d/status" % (field, pid))
+
 
 def lsn_text(lsn):
     return "%X/%X" % (lsn >> 32, lsn & 0xFFFFFFFF)
