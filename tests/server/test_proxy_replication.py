@@ -15,8 +15,10 @@ with a deadline (GUARD) that only turns a hang into a failure.
 import os
 import re
 import select
+import shutil
 import struct
 import subprocess
+import tempfile
 import time
 import unittest
 
@@ -70,6 +72,9 @@ class ProxyReplicationTest(ServerTestCase):
         self.admin = psycopg2.connect(upstream_dsn())
         self.admin.autocommit = True
         self.addCleanup(self.admin.close)
+        # The reference runs with synchronous_commit=off; here each commit
+        # is flushed before it returns (lsn()).
+        self.sql("SET synchronous_commit = on")
         name = self._testMethodName.replace("test_", "")[:40]
         self.table = "repl_" + name
         self.slot = "slot_" + name
@@ -108,10 +113,11 @@ class ProxyReplicationTest(ServerTestCase):
             self.sql("SELECT pg_drop_replication_slot(%s)", (name,))
 
     def lsn(self):
-        """The end of what was inserted into the WAL: with the reference's
-        synchronous_commit=off, pg_current_wal_lsn() (written) can be before
-        the last commit record, and pg_recvlogical would stop there."""
-        return self.sql("SELECT pg_current_wal_insert_lsn()::text")[0][0]
+        """The WAL flushed so far, which ends after this session's last
+        commit (synchronous here, see setUp): a walsender sends only flushed
+        WAL, so an --endpos up to here is reached without waiting for other
+        activity to flush more."""
+        return self.sql("SELECT pg_current_wal_flush_lsn()::text")[0][0]
 
     def lsn_le(self, a, b):
         return self.sql("SELECT %s::pg_lsn <= %s::pg_lsn", (a, b))[0][0]
@@ -180,6 +186,33 @@ class ProxyReplicationTest(ServerTestCase):
         self.assertEqual(timeline, "1")
         self.assertRegex(xlogpos, r"^[0-9A-F]+/[0-9A-F]+$")
         self.assertEqual(dbname, "postgres")
+
+    def test_physical_replication_pg_receivewal(self):
+        """replication=true: a physical walsender upstream; pg_receivewal
+        writes the WAL PostgreSQL has, byte for byte."""
+        via = self.psql_repl(self.conninfo(self.proxy, replication="true"), "IDENTIFY_SYSTEM")
+        self.assertEqual(via.returncode, 0, via.stderr)
+        self.assertRegex(via.stdout.splitlines()[1], r"^[0-9]+\|1\|[0-9A-F]+/[0-9A-F]+\|$")  # no dbname
+        self.sql("SELECT pg_switch_wal()")  # pg_receivewal starts at the current segment
+        self.sql("INSERT INTO %s SELECT g, 'wal ' || g FROM generate_series(1, 1000) g" % self.table)
+        endpos = self.lsn()
+        segment = self.sql("SELECT pg_walfile_name(%s::pg_lsn)", (endpos,))[0][0]
+        # pg_receivewal stops on WAL past --endpos: flush some more.
+        self.sql("INSERT INTO %s VALUES (0, 'past endpos')" % self.table)
+        d = tempfile.mkdtemp(prefix="pgwire-proxy-receivewal-")
+        self.addCleanup(shutil.rmtree, d, True)
+        argv = [tool("pg_receivewal"), "-h", "127.0.0.1", "-p", str(self.proxy.port), "-U", "postgres",
+                "-D", d, "--endpos", endpos, "--no-loop"]
+        r = subprocess.run(argv, capture_output=True, text=True, env=client_env(), timeout=GUARD)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(os.listdir(d), [segment + ".partial"])
+        offset = int(endpos.split("/")[1], 16) % (16 << 20)
+        with open(os.path.join(d, segment + ".partial"), "rb") as f:
+            got = f.read(offset)
+        with open(os.path.join(REFERENCE.state["data"], "pg_wal", segment), "rb") as f:
+            want = f.read(offset)
+        self.assertEqual(len(got), offset)
+        self.assertTrue(got == want, "the received WAL differs from the upstream's")
 
     def test_psql_slot_commands_and_their_errors(self):
         s = self.slot
