@@ -449,13 +449,11 @@ class ProxyReplicationTest(ServerTestCase):
         r = self.psql(self.conninfo(self.proxy), "-At", "-c", "SELECT 1", timeout=GUARD)
         self.assertEqual(r.stdout, "1\n")
 
-    def test_slow_reader_gets_everything(self):
-        """Backpressure: a client that does not read stalls the walsender
-        (the proxy stops reading it once the session's queue is full: the
-        walsender then waits to write) and later gets every change, in
-        order; the proxy's memory stays bounded far below the stream's size
-        (checked without sanitizers, whose allocators keep freed memory)."""
-        rows, width = 150000, 300
+    def stalled_stream(self, rows=150000, width=300):
+        """A replication client through the proxy that has not read its
+        stream, once the walsender is blocked writing to the proxy (the
+        stream is several times what the proxy's queue and the sockets'
+        buffers hold)."""
         self.sql("SELECT pg_create_logical_replication_slot(%s, 'test_decoding')", (self.slot,))
         self.sql("INSERT INTO %s SELECT g, repeat('x', %d) FROM generate_series(1, %d) g"
                  % (self.table, width, rows))
@@ -465,11 +463,32 @@ class ProxyReplicationTest(ServerTestCase):
         baseline = proxy_memory_kib(self.proxy.pid, "VmRSS")
         c.send(pgproto.query("START_REPLICATION SLOT %s LOGICAL 0/0 (\"skip-empty-xacts\" '1')"
                              % self.slot))
-        # Not reading until the walsender is stalled by the proxy: the stream
-        # is several times what the queue and the sockets' buffers hold.
         self.wait_for("the walsender blocked writing to the proxy", lambda: self.sql(
             "SELECT 1 FROM pg_replication_slots s JOIN pg_stat_activity a ON a.pid = s.active_pid "
             "WHERE s.slot_name = %s AND a.wait_event = 'WalSenderWriteData'", (self.slot,)))
+        return c, baseline
+
+    def test_stalled_reader_goes_away(self):
+        """The client resets its connection while the proxy's queue for it
+        is full and a write to it is pending: the session ends, and with it
+        the upstream walsender."""
+        c, _ = self.stalled_stream()
+        walsender = self.slot_row(self.slot)[1]
+        c.close()  # unread data: a reset
+        self.wait_inactive(self.slot)
+        self.wait_for("walsender %d gone" % walsender, lambda: not self.sql(
+            "SELECT 1 FROM pg_stat_replication WHERE pid = %s", (walsender,)))
+        r = self.psql(self.conninfo(self.proxy), "-At", "-c", "SELECT 1", timeout=GUARD)
+        self.assertEqual(r.stdout, "1\n")
+
+    def test_slow_reader_gets_everything(self):
+        """Backpressure: a client that does not read stalls the walsender
+        (the proxy stops reading it once the session's queue is full: the
+        walsender then waits to write) and later gets every change, in
+        order; the proxy's memory stays bounded far below the stream's size
+        (checked without sanitizers, whose allocators keep freed memory)."""
+        rows, width = 150000, 300
+        c, baseline = self.stalled_stream(rows, width)
         self.assertEqual(c.read_message()[0], "W")
         seen = 0
         while seen < rows:
