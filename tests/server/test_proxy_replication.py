@@ -387,6 +387,20 @@ class ProxyReplicationTest(ServerTestCase):
         self.assertEqual(strip(via[1]), ["c", "C COPY 0", "C START_REPLICATION", "Z"])
         self.assertEqual(strip(via[1]), strip(direct[1]))
 
+    def test_slot_in_use(self):
+        self.sql("SELECT pg_create_logical_replication_slot(%s, 'test_decoding')", (self.slot,))
+        self.fourth_transaction()
+        c = self.raw_replication(self.proxy.port, "postgres")
+        c.send(pgproto.query("START_REPLICATION SLOT %s LOGICAL 0/0" % self.slot))
+        self.assertEqual(c.read_message()[0], "W")
+        walsender = self.slot_row(self.slot)[1]
+        r = self.psql_repl(self.repl_conninfo(), "START_REPLICATION SLOT %s LOGICAL 0/0" % self.slot)
+        self.assertIn('ERROR:  55006: replication slot "%s" is active for PID %d' % (self.slot, walsender),
+                      r.stderr)
+        c.send(pgproto.message("c"))
+        while c.read_message()[0] != "Z":
+            pass
+
     # A client that goes away mid-stream ------------------------------------------
 
     def test_client_gone_mid_stream(self):
