@@ -24,15 +24,24 @@ namespace {
 // What the relay and the client's side share (the relay outlives neither
 // the session nor the Upstream: it holds them weakly).
 struct CopyBothRelay {
-  explicit CopyBothRelay(const asio::any_io_executor& executor) : wake(executor) {}
-  // Cancelled: the relay looks again (stopped, queue space, input read by
-  // the client's side).
+  CopyBothRelay(const asio::any_io_executor& executor, std::weak_ptr<Upstream> up)
+      : wake(executor), upstream(std::move(up)) {}
+  // Cancelled when the session's queue has room again.
   asio::steady_timer wake;
+  std::weak_ptr<Upstream> upstream;
   bool stopped = false;        // the client's side took over the upstream
   bool upstream_done = false;  // the upstream ended its copy (CopyDone, an error, lost)
   bool space = false;          // when_copy_space called back
 
-  void poke() { wake.cancel(); }
+  // The relay looks again (stopped, or input read into libpq by the
+  // client's side). Only the relay waits on the socket then: cancelling
+  // the socket's waits is cancelling its wait. (Not a parallel wait on the
+  // socket and a timer: the group's cancellation of the socket wait would
+  // reach a descriptor that drop() may have destroyed.)
+  void poke() {
+    wake.cancel();
+    if (auto up = upstream.lock()) up->cancel_waits();
+  }
   void stop() {
     stopped = true;
     poke();
@@ -41,11 +50,10 @@ struct CopyBothRelay {
 
 // Reads the upstream's CopyData and pushes them to the client until the
 // upstream's copy ends or the client's side stops it.
-asio::awaitable<void> relay(std::weak_ptr<Upstream> weak, std::shared_ptr<CopyBothRelay> shared,
-                            std::shared_ptr<pgwire::SessionHandle> handle) {
-  using namespace asio::experimental::awaitable_operators;
+asio::awaitable<void> relay(std::shared_ptr<CopyBothRelay> shared, std::shared_ptr<pgwire::SessionHandle> handle) {
   using asio::experimental::as_tuple;
   CopyBothRelay& st = *shared;
+  std::weak_ptr<Upstream> weak = st.upstream;
   std::unique_ptr<char, decltype(&PQfreemem)> pending(nullptr, &PQfreemem);
   std::size_t pending_size = 0;
   auto upstream_ended = [&] {
@@ -68,7 +76,7 @@ asio::awaitable<void> relay(std::weak_ptr<Upstream> weak, std::shared_ptr<CopyBo
         handle->when_copy_space([weak_st = std::weak_ptr<CopyBothRelay>(shared)] {
           if (auto s = weak_st.lock()) {
             s->space = true;
-            s->poke();
+            s->wake.cancel();
           }
         });
         if (st.space) {
@@ -99,9 +107,7 @@ asio::awaitable<void> relay(std::weak_ptr<Upstream> weak, std::shared_ptr<CopyBo
         co_return;
       }
       up.reset();  // the session's end destroys the Upstream, which cancels this wait
-      st.wake.expires_at(asio::steady_timer::time_point::max());
-      co_await (sock->async_wait(Descriptor::wait_read, as_tuple(asio::use_awaitable)) ||
-                st.wake.async_wait(as_tuple(asio::use_awaitable)));
+      co_await sock->async_wait(Descriptor::wait_read, as_tuple(asio::use_awaitable));
       if (st.stopped) co_return;
       up = weak.lock();
       if (!up) co_return;
@@ -121,8 +127,8 @@ asio::awaitable<void> relay(std::weak_ptr<Upstream> weak, std::shared_ptr<CopyBo
 class ReplicationStream final : public pgwire::CopyBothTarget {
  public:
   ReplicationStream(Upstream& up, pgwire::Session& session)
-      : up_(up), relay_(std::make_shared<CopyBothRelay>(up.executor_)) {
-    asio::co_spawn(up.executor_, relay(up.weak_from_this(), relay_, session.handle()), asio::detached);
+      : up_(up), relay_(std::make_shared<CopyBothRelay>(up.executor_, up.weak_from_this())) {
+    asio::co_spawn(up.executor_, relay(relay_, session.handle()), asio::detached);
   }
   ~ReplicationStream() override { relay_->stop(); }
 
@@ -160,15 +166,14 @@ class ReplicationStream final : public pgwire::CopyBothTarget {
   }
 
   // No CopyDone will come (CopyFail, a protocol violation, the client went
-  // away): end the upstream's copy cleanly all the same (a CopyFail would
-  // make the walsender FATAL), so the upstream stays usable.
+  // away). A walsender ends the connection then (FATAL 08P01 for anything
+  // but CopyData and CopyDone): so does the proxy with its upstream, at
+  // once, rather than read what the walsender still sends of its current
+  // transaction (all of it, however large) only to drop it.
   asio::awaitable<void> abort(pgwire::Session&, std::string_view) override {
     relay_->stop();
-    try {
-      co_await end_upstream();
-    } catch (const pgwire::PgError&) {
-      // The client's reason is what gets reported.
-    }
+    up_.drop();
+    co_return;
   }
 
   std::optional<std::string> command_tag() const override { return tag_; }

@@ -170,6 +170,10 @@ class Upstream : public std::enable_shared_from_this<Upstream> {
   // The socket to wait on (copy-both's relay waits on it beside the
   // statement's coroutine); null once the connection is lost.
   Descriptor* socket() const noexcept { return lost_ ? nullptr : sock_.get(); }
+  // Ends the waits on the socket (they complete with operation_aborted).
+  void cancel_waits() {
+    if (sock_) sock_->cancel();
+  }
   // The relay found the connection lost.
   void mark_lost() noexcept {
     lost_ = true;
@@ -204,8 +208,22 @@ class Upstream : public std::enable_shared_from_this<Upstream> {
 
   // Fails this client's statement when the upstream is gone.
   void check_alive() const {
+    if (conn_ == nullptr)
+      throw pgwire::PgError("08006", "upstream connection closed: this session abandoned a replication stream");
     if (lost_ || PQstatus(conn_) == CONNECTION_BAD)
       throw pgwire::PgError("08006", std::string("upstream connection lost: ") + PQerrorMessage(conn_));
+  }
+
+  // Closes the upstream connection for good (the client abandoned a
+  // replication stream, which a walsender answers by ending the connection).
+  // libpq's functions take the null connection as "nothing": the command's
+  // end reads as complete, later statements fail with 08006.
+  void drop() {
+    lost_ = true;
+    watching_ = false;
+    sock_.reset();  // cancels the waits on it
+    PQfinish(conn_);
+    conn_ = nullptr;
   }
 
   // Call after each successful PQsend*: the socket is the statement's now.

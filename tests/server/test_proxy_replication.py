@@ -387,6 +387,27 @@ class ProxyReplicationTest(ServerTestCase):
         self.assertEqual(strip(via[1]), ["c", "C COPY 0", "C START_REPLICATION", "Z"])
         self.assertEqual(strip(via[1]), strip(direct[1]))
 
+    def test_copy_fail_mid_stream_ends_the_upstream(self):
+        """A CopyFail is not a walsender's message (PostgreSQL ends the
+        connection with FATAL 08P01): the proxy ends its upstream at once,
+        whatever the session then tells its client."""
+        self.sql("SELECT pg_create_logical_replication_slot(%s, 'test_decoding')", (self.slot,))
+        self.fourth_transaction()
+        c = self.raw_replication(self.proxy.port, "postgres")
+        c.send(pgproto.query("START_REPLICATION SLOT %s LOGICAL 0/0" % self.slot))
+        self.assertEqual(c.read_message()[0], "W")
+        walsender = self.slot_row(self.slot)[1]
+        c.send(pgproto.message("f", pgproto.cstr("enough")))  # CopyFail
+        kind = "d"
+        while kind == "d":
+            kind, _ = c.read_message()
+        self.assertEqual(kind, "E")
+        self.wait_inactive(self.slot)
+        self.wait_for("walsender %d gone" % walsender, lambda: not self.sql(
+            "SELECT 1 FROM pg_stat_activity WHERE pid = %s", (walsender,)))
+        r = self.psql_repl(self.repl_conninfo(), "IDENTIFY_SYSTEM")
+        self.assertEqual(r.returncode, 0, r.stderr)
+
     def test_slot_in_use(self):
         self.sql("SELECT pg_create_logical_replication_slot(%s, 'test_decoding')", (self.slot,))
         self.fourth_transaction()
