@@ -95,11 +95,11 @@ class ProxyReplicationTest(ServerTestCase):
         return rows[0] if rows else None
 
     def wait_for(self, what, condition):
-        """Polls `condition` (a query on the upstream) until true, within GUARD."""
+        """Polls `condition` until true, within GUARD."""
         deadline = time.monotonic() + GUARD
         while not condition():
             if time.monotonic() > deadline:
-                self.fail("the upstream never reached: %s" % what)
+                self.fail("never happened within %.0f s: %s" % (GUARD, what))
             time.sleep(0.01)  # polling a condition, bounded by the deadline
 
     def wait_inactive(self, slot):
@@ -425,6 +425,7 @@ class ProxyReplicationTest(ServerTestCase):
     # A client that goes away mid-stream ------------------------------------------
 
     def test_client_gone_mid_stream(self):
+        descriptors = proxy_descriptors(self.proxy.pid)
         self.sql("SELECT pg_create_logical_replication_slot(%s, 'test_decoding')", (self.slot,))
         self.fourth_transaction()
         c = self.raw_replication(self.proxy.port, "postgres")
@@ -439,6 +440,8 @@ class ProxyReplicationTest(ServerTestCase):
         self.wait_inactive(self.slot)
         self.wait_for("walsender %d gone" % walsender, lambda: not self.sql(
             "SELECT 1 FROM pg_stat_replication WHERE pid = %s", (walsender,)))
+        self.wait_for("the proxy's descriptors back to %d" % descriptors,
+                      lambda: proxy_descriptors(self.proxy.pid) == descriptors)
         # The proxy (one io thread) serves the others, and nothing spins.
         for n in range(3):
             r = self.psql(self.conninfo(self.proxy), "-At", "-c", "SELECT %d" % n, timeout=GUARD)
@@ -507,12 +510,16 @@ class ProxyReplicationTest(ServerTestCase):
         """The client resets its connection while the proxy's queue for it
         is full and a write to it is pending: the session ends, and with it
         the upstream walsender."""
+        descriptors = proxy_descriptors(self.proxy.pid)
         c, _ = self.stalled_stream()
         walsender = self.slot_row(self.slot)[1]
         c.close()  # unread data: a reset
         self.wait_inactive(self.slot)
         self.wait_for("walsender %d gone" % walsender, lambda: not self.sql(
             "SELECT 1 FROM pg_stat_replication WHERE pid = %s", (walsender,)))
+        # The session is over too: its socket (and the upstream's) closed.
+        self.wait_for("the proxy's descriptors back to %d" % descriptors,
+                      lambda: proxy_descriptors(self.proxy.pid) == descriptors)
         r = self.psql(self.conninfo(self.proxy), "-At", "-c", "SELECT 1", timeout=GUARD)
         self.assertEqual(r.stdout, "1\n")
 
@@ -549,6 +556,10 @@ class ProxyReplicationTest(ServerTestCase):
         c.send(pgproto.message("c"))
         while c.read_message()[0] != "Z":
             pass
+
+
+def proxy_descriptors(pid):
+    return len(os.listdir("/proc/%d/fd" % pid))
 
 
 def proxy_memory_kib(pid, field):
