@@ -37,7 +37,9 @@
 //   READ_REPLICATION_SLOT, SHOW, TIMELINE_HISTORY and SQL pass as simple
 //   queries, with the walsender's results and errors; START_REPLICATION's
 //   copy-both is relayed both ways (libpq_proxy/replication.hpp), the
-//   upstream's stream paced by the client's reading.
+//   upstream's stream paced by the client's reading. A client that
+//   abandons a stream loses its upstream (a walsender would close too):
+//   its later statements fail with 08006.
 // - Nothing ever spins: every wait on the upstream is an async wait on its
 //   socket.
 #include "common.hpp"

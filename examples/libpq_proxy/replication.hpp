@@ -12,10 +12,13 @@
 //   its CopyData (standby status updates, feedback) go upstream with
 //   PQputCopyData; its CopyDone ends the upstream's copy and reads what the
 //   walsender answers (CopyDone, "COPY 0", then START_REPLICATION, which the
-//   caller relays as the next result).
-// The relay never waits on anything but the socket and its wake-up timer,
-// which the client's side cancels to stop it (finish, abort, a failure) or
-// to make it look again (a flush that read the upstream's input).
+//   caller relays as the next result). A client that abandons the stream
+//   (CopyFail, another message, gone) ends the upstream connection, as a
+//   walsender ends its own.
+// The relay waits on the upstream's socket, or on a timer while the queue
+// is full: nothing spins. The client's side cancels the socket wait to stop
+// it (finish, abort, a failure) or to make it look again (a flush that read
+// the upstream's input); the handle's when_copy_space cancels the timer.
 
 #include "upstream.hpp"
 
