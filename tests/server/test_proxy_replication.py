@@ -408,6 +408,33 @@ class ProxyReplicationTest(ServerTestCase):
         r = self.psql_repl(self.repl_conninfo(), "IDENTIFY_SYSTEM")
         self.assertEqual(r.returncode, 0, r.stderr)
 
+    def test_cancel_mid_stream(self):
+        """A CancelRequest reaches the walsender, whose 57014 ends the
+        stream; the session goes on. (The library has no way yet to send an
+        ErrorResponse in the middle of a copy-both, as the walsender does:
+        the client gets CopyDone first, and the error after its own.)"""
+        self.sql("SELECT pg_create_logical_replication_slot(%s, 'test_decoding')", (self.slot,))
+        c = self.raw_replication(self.proxy.port, "postgres")
+        c.send(pgproto.query("START_REPLICATION SLOT %s LOGICAL 0/0" % self.slot))
+        self.assertEqual(c.read_message()[0], "W")
+        canceller = pgproto.Conn(port=self.proxy.port, timeout=GUARD)
+        self.addCleanup(canceller.close)
+        canceller.send(pgproto.cancel_request(*c.backend_key))
+        errors = []
+        while True:
+            kind, body = c.read_message()
+            if kind == "c":
+                c.send(pgproto.message("c"))
+            elif kind == "E":
+                errors.append(pgproto.parse_fields(body))
+            elif kind == "Z":
+                break
+        self.assertEqual([(e["C"], e["M"]) for e in errors],
+                         [("57014", "canceling statement due to user request")])
+        self.wait_inactive(self.slot)
+        results = c.simple_query("IDENTIFY_SYSTEM")
+        self.assertEqual(results[0]["tag"], "IDENTIFY_SYSTEM")
+
     def test_slot_in_use(self):
         self.sql("SELECT pg_create_logical_replication_slot(%s, 'test_decoding')", (self.slot,))
         self.fourth_transaction()
