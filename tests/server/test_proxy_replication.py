@@ -2,8 +2,10 @@
 PostgreSQL 15 (wal_level=logical; tests/compat/compat.py's start_postgres):
 psql's replication commands and their errors, pg_recvlogical streaming and
 resuming test_decoding output, psycopg2's LogicalReplicationConnection with
-feedback, the exact messages around the end of a copy-both, and a client
-that goes away mid-stream.
+feedback, pg_receivewal (replication=true), the exact messages around the
+end of a copy-both, backpressure from a client that does not read, and
+clients that go away, fail or cancel mid-stream. Each test starts its own
+proxy, with one io thread and again with two.
 
 Streams end on a condition, never on a timer: pg_recvlogical at --endpos (a
 WAL position read after the changes were committed), the Python clients
@@ -67,8 +69,10 @@ FOURTH = [
 
 
 class ProxyReplicationTest(ServerTestCase):
+    proxy_args = ()  # one io thread: a session that spun would stall the others
+
     def setUp(self):
-        self.proxy = self.start_proxy(upstream_dsn())
+        self.proxy = self.start_proxy(upstream_dsn(), *self.proxy_args)
         self.admin = psycopg2.connect(upstream_dsn())
         self.admin.autocommit = True
         self.addCleanup(self.admin.close)
@@ -583,6 +587,12 @@ class ProxyReplicationTest(ServerTestCase):
         c.send(pgproto.message("c"))
         while c.read_message()[0] != "Z":
             pass
+
+
+class ProxyReplicationTwoThreadsTest(ProxyReplicationTest):
+    """The same with two io threads: the relay, the client's side and the
+    handle's callbacks meet on each session's strand."""
+    proxy_args = ("--threads", "2")
 
 
 def proxy_descriptors(pid):
