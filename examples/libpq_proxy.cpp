@@ -32,10 +32,18 @@
 //   before the session's next statement.
 // - Notifications (LISTEN/NOTIFY) of the upstream reach the client, also
 //   while it is idle: the upstream socket is watched between statements.
+// - Replication connections (replication=database or true in the startup
+//   packet) have a replication upstream: IDENTIFY_SYSTEM, CREATE_/DROP_/
+//   READ_REPLICATION_SLOT, SHOW, TIMELINE_HISTORY and SQL pass as simple
+//   queries, with the walsender's results and errors; START_REPLICATION's
+//   copy-both is relayed both ways (libpq_proxy/replication.hpp), the
+//   upstream's stream paced by the client's reading. A client that
+//   abandons a stream loses its upstream (a walsender would close too):
+//   its later statements fail with 08006.
 // - Nothing ever spins: every wait on the upstream is an async wait on its
-//   socket, and an upstream state the proxy does not handle (COPY BOTH) is
-//   an ERROR for that client.
+//   socket.
 #include "common.hpp"
+#include "libpq_proxy/replication.hpp"
 #include "libpq_proxy/results.hpp"
 #include "libpq_proxy/upstream.hpp"
 
@@ -146,7 +154,7 @@ class Proxy final : public pgwire::SimpleQueryHandler, public pgwire::ExtendedQu
     // Rows and COPY still read from the upstream; the command's end (null
     // result) is read at Sync (make_ready). Otherwise consume it now.
     if (kind != pgwire::Response::Kind::rows && kind != pgwire::Response::Kind::copy_in &&
-        kind != pgwire::Response::Kind::copy_out)
+        kind != pgwire::Response::Kind::copy_out && kind != pgwire::Response::Kind::copy_both)
       co_await up.drain();
     mirror_status(session, up.conn());
     co_return resp;
@@ -200,9 +208,9 @@ class Proxy final : public pgwire::SimpleQueryHandler, public pgwire::ExtendedQu
       case PGRES_COPY_OUT:
         return pgwire::Response::copy_out(std::make_unique<CopyFromUpstream>(up), copy_format(r.get()),
                                           static_cast<std::size_t>(PQnfields(r.get())));
-      case PGRES_COPY_BOTH:  // replication; ended by the caller (Upstream::skip)
-        return pgwire::Response::error(pgwire::ErrorInfo::error(
-            "0A000", "COPY BOTH (replication) is not supported through libpq_proxy"));
+      case PGRES_COPY_BOTH:  // START_REPLICATION on a replication upstream
+        return pgwire::Response::copy_both(std::make_unique<ReplicationStream>(up, session), copy_format(r.get()),
+                                           static_cast<std::size_t>(PQnfields(r.get())));
       case PGRES_BAD_RESPONSE:
       case PGRES_NONFATAL_ERROR:
       case PGRES_FATAL_ERROR: return pgwire::Response::error(error_from(r.get(), up.conn()));

@@ -12,6 +12,7 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <vector>
 
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
@@ -129,9 +130,18 @@ class Upstream : public std::enable_shared_from_this<Upstream> {
     // session) is the upstream session's, so SHOW and pg_stat_activity tell
     // the truth.
     const std::string& app = session.client().application_name;
-    const char* keywords[] = {"dbname", "application_name", nullptr};
-    const char* values[] = {conninfo.c_str(), app.c_str(), nullptr};
-    conn_ = PQconnectStartParams(keywords, values, /*expand_dbname=*/1);
+    std::vector<const char*> keywords = {"dbname", "application_name"};
+    std::vector<const char*> values = {conninfo.c_str(), app.c_str()};
+    // A replication connection (replication=database or true) is one
+    // upstream too, so the walsender answers its commands and streams.
+    std::optional<std::string> replication = session.client().startup_parameter("replication");
+    if (replication) {
+      keywords.push_back("replication");
+      values.push_back(replication->c_str());
+    }
+    keywords.push_back(nullptr);
+    values.push_back(nullptr);
+    conn_ = PQconnectStartParams(keywords.data(), values.data(), /*expand_dbname=*/1);
     if (conn_ == nullptr) throw pgwire::PgError("08006", "out of memory connecting upstream");
     for (;;) {
       PostgresPollingStatusType st = PQconnectPoll(conn_);
@@ -157,6 +167,18 @@ class Upstream : public std::enable_shared_from_this<Upstream> {
   void start_watching() { asio::co_spawn(executor_, watch(weak_from_this()), asio::detached); }
 
   PGconn* conn() const noexcept { return conn_; }
+  // The socket to wait on (copy-both's relay waits on it beside the
+  // statement's coroutine); null once the connection is lost.
+  Descriptor* socket() const noexcept { return lost_ ? nullptr : sock_.get(); }
+  // Ends the waits on the socket (they complete with operation_aborted).
+  void cancel_waits() {
+    if (sock_) sock_->cancel();
+  }
+  // The relay found the connection lost.
+  void mark_lost() noexcept {
+    lost_ = true;
+    watching_ = false;
+  }
 
   // A CancelRequest for the client's running statement goes upstream too.
   // PQcancel blocks (it connects to the upstream and waits until the
@@ -186,8 +208,22 @@ class Upstream : public std::enable_shared_from_this<Upstream> {
 
   // Fails this client's statement when the upstream is gone.
   void check_alive() const {
+    if (conn_ == nullptr)
+      throw pgwire::PgError("08006", "upstream connection closed: this session abandoned a replication stream");
     if (lost_ || PQstatus(conn_) == CONNECTION_BAD)
       throw pgwire::PgError("08006", std::string("upstream connection lost: ") + PQerrorMessage(conn_));
+  }
+
+  // Closes the upstream connection for good (the client abandoned a
+  // replication stream, which a walsender answers by ending the connection).
+  // libpq's functions take the null connection as "nothing": the command's
+  // end reads as complete, later statements fail with 08006.
+  void drop() {
+    lost_ = true;
+    watching_ = false;
+    sock_.reset();  // cancels the waits on it
+    PQfinish(conn_);
+    conn_ = nullptr;
   }
 
   // Call after each successful PQsend*: the socket is the statement's now.
@@ -235,8 +271,10 @@ class Upstream : public std::enable_shared_from_this<Upstream> {
   asio::awaitable<void> skip(const PGresult* r) {
     ExecStatusType st = PQresultStatus(r);
     if (st == PGRES_COPY_IN || st == PGRES_COPY_BOTH) {
+      // A walsender takes only CopyDone (a CopyFail is FATAL there).
+      const char* reason = st == PGRES_COPY_BOTH ? nullptr : "COPY abandoned by the client";
       for (;;) {
-        int e = PQputCopyEnd(conn_, "COPY abandoned by the client");
+        int e = PQputCopyEnd(conn_, reason);
         if (e == 1) break;
         if (e < 0) lose();
         co_await flush();  // 0: libpq's buffer is full

@@ -147,7 +147,7 @@ class Connection final : public LiveSession,
   // and Asio's TLS stream, allow one read and one write at a time). Other
   // times the machine sends it itself at its next message boundary.
   void deliver_pushes() {
-    if (push_writing_ || !machine_.take_pushes_while_reading(push_out_)) return;
+    if (push_writing_ || write_failed_ || !machine_.take_pushes_while_reading(push_out_)) return;
     push_writing_ = true;
     asio::co_spawn(executor_, write_pushes(shared_from_this()), asio::detached);
   }
@@ -162,6 +162,7 @@ class Connection final : public LiveSession,
       } while (self->machine_.take_pushes_while_reading(self->push_out_));
     } catch (...) {
       self->push_out_.clear();  // the read fails too and ends the session
+      self->write_failed_ = true;
     }
     self->push_writing_ = false;
     self->push_written_.cancel();  // wakes a flush() waiting for it
@@ -363,6 +364,7 @@ class Connection final : public LiveSession,
       push_written_.expires_at(asio::steady_timer::time_point::max());
       co_await push_written_.async_wait(asio::experimental::as_tuple(use_awaitable));
     }
+    if (write_failed_) throw ConnectionClosed{};
     try {
       co_await stream_->write(out.view());
     } catch (const std::system_error&) {
@@ -533,6 +535,10 @@ class Connection final : public LiveSession,
   asio::cancellation_signal cancel_signal_;  // the slot of the connection's coroutine
   Buffer push_out_;
   bool push_writing_ = false;
+  // A write to the client failed: the socket is dead, and another write on
+  // it may never complete (Asio's reactor then waits for a writability edge
+  // that a reset socket does not raise again), so none is started.
+  bool write_failed_ = false;
   asio::steady_timer push_written_{executor_};
   Sink sink_{*this};  // ResponseSink of simple queries
 };
