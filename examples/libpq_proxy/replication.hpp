@@ -195,7 +195,13 @@ class ReplicationStream final : public pgwire::CopyBothTarget {
   void take(const PGresult* r) {
     switch (PQresultStatus(r)) {
       case PGRES_COPY_IN: upstream_copy_in_ = true; break;
-      case PGRES_COMMAND_OK: tag_ = PQcmdStatus(const_cast<PGresult*>(r)); break;
+      case PGRES_COMMAND_OK: {
+        // The library ends every copy-both with "COPY 0" itself (as the
+        // walsender does); another tag follows it.
+        std::string tag = PQcmdStatus(const_cast<PGresult*>(r));
+        if (tag != "COPY 0") tag_ = std::move(tag);
+        break;
+      }
       default: error_ = error_from(r, up_.conn()); break;
     }
   }

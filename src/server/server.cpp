@@ -168,7 +168,12 @@ Server::Server(ServerOptions options, Handlers handlers) : impl_(std::make_uniqu
     impl_->shared.tls = detail::make_server_tls_context(*impl_->shared.options.tls);
   // Concurrency hint 1: each context is run by one thread only.
   std::size_t threads = std::max<std::size_t>(impl_->shared.options.threads, 1);
-  for (std::size_t i = 0; i < threads; ++i) impl_->own_io.push_back(std::make_unique<asio::io_context>(1));
+  for (std::size_t i = 0; i < threads; ++i) {
+    impl_->own_io.push_back(std::make_unique<asio::io_context>(1));
+    // Its reactor (epoll, eventfd, timerfd) now, not with its first
+    // connection: the server's descriptors stay what they were at start.
+    asio::steady_timer reactor_now(*impl_->own_io.back());
+  }
   impl_->executor = impl_->own_io.front()->get_executor();
 }
 
