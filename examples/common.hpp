@@ -12,6 +12,9 @@
 #include <iostream>
 #include <memory>
 #include <mutex>
+#include <set>
+#include <functional>
+#include <algorithm>
 #include <string>
 #include <thread>
 #include <vector>
@@ -157,6 +160,23 @@ inline std::string extra(const Flags& f, const std::string& key, std::string fal
   for (const auto& [k, v] : f.extra)
     if (k == key) return v;
   return fallback;
+}
+
+// --replication-roles A,B: the roles that may open replication connections
+// (PostgreSQL's REPLICATION attribute); without the flag, every role may
+// (null). For pgwire::require_replication_role and ReplicationHub::Options.
+inline std::function<bool(const pgwire::ClientInfo&)> replication_roles(const Flags& f) {
+  bool given = false;
+  for (const auto& [k, v] : f.extra) given = given || k == "--replication-roles";
+  if (!given) return nullptr;
+  std::set<std::string, std::less<>> roles;
+  std::string list = extra(f, "--replication-roles");
+  for (std::size_t at = 0; at <= list.size();) {
+    auto comma = std::min(list.find(',', at), list.size());
+    if (comma > at) roles.insert(list.substr(at, comma - at));
+    at = comma + 1;
+  }
+  return [roles](const pgwire::ClientInfo& client) { return roles.count(client.user) > 0; };
 }
 
 // The policy made from --hba, kept for SIGHUP (serve()).

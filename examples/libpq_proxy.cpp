@@ -42,6 +42,8 @@
 //   its later statements fail with 08006.
 // - Nothing ever spins: every wait on the upstream is an async wait on its
 //   socket.
+#include <pgwire/api/replication.hpp>
+
 #include "common.hpp"
 #include "libpq_proxy/replication.hpp"
 #include "libpq_proxy/results.hpp"
@@ -262,8 +264,10 @@ std::string upstream_server_version(const std::string& conninfo) {
 
 int main(int argc, char** argv) {
   auto flags = example::parse(argc, argv, "Forwards every statement to an upstream PostgreSQL through libpq.",
-                              {"--upstream"},
-                              "  --upstream CONNINFO    libpq connection string of the upstream PostgreSQL\n");
+                              {"--upstream", "--replication-roles"},
+                              "  --upstream CONNINFO    libpq connection string of the upstream PostgreSQL\n"
+                              "  --replication-roles A,B  the roles that may open replication connections\n"
+                              "                         (default: every role; the upstream checks its own)\n");
   std::string upstream = example::extra(flags, "--upstream");
   if (upstream.empty()) {
     std::cerr << "libpq_proxy needs --upstream \"host=... dbname=... user=...\"\n";
@@ -272,6 +276,7 @@ int main(int argc, char** argv) {
   auto proxy = std::make_shared<Proxy>(upstream);
   auto options = example::server_options(flags);
   options.server_version = upstream_server_version(upstream);
-  pgwire::Server server(options, {example::auth_handler(flags), proxy, proxy});
+  auto startup = pgwire::require_replication_role(example::auth_handler(flags), example::replication_roles(flags));
+  pgwire::Server server(options, {startup, proxy, proxy});
   return example::serve(server, flags);
 }

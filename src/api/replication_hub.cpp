@@ -258,23 +258,22 @@ void ReplicationHub::run_pending(std::int64_t now) {
 
 // Roles -----------------------------------------------------------------------
 
-void ReplicationHub::check_role(const ClientInfo& client) const {
-  if (client.replication == ReplicationMode::none || !state_->options.may_replicate) return;
-  if (state_->options.may_replicate(client)) return;
+namespace {
+
+void check_walsender_role(const ClientInfo& client, const std::function<bool(const ClientInfo&)>& may_replicate) {
+  if (client.replication == ReplicationMode::none || !may_replicate || may_replicate(client)) return;
   throw PgError(ErrorInfo::fatal("42501", "must be superuser or replication role to start walsender"));
 }
 
-namespace {
-
 class ReplicationRoleCheck final : public StartupHandler {
  public:
-  ReplicationRoleCheck(std::shared_ptr<StartupHandler> inner, std::shared_ptr<ReplicationHub> hub)
-      : inner_(std::move(inner)), hub_(std::move(hub)) {}
+  ReplicationRoleCheck(std::shared_ptr<StartupHandler> inner, std::function<void(const ClientInfo&)> check)
+      : inner_(std::move(inner)), check_(std::move(check)) {}
 
   asio::awaitable<void> authenticate(AuthExchange& exchange) override {
     co_await inner_->authenticate(exchange);
     try {
-      hub_->check_role(exchange.client());
+      check_(exchange.client());
     } catch (const PgError&) {
       // PostgreSQL refuses the walsender after authentication succeeded
       // (InitPostgres): AuthenticationOk, then the FATAL.
@@ -288,14 +287,25 @@ class ReplicationRoleCheck final : public StartupHandler {
 
  private:
   std::shared_ptr<StartupHandler> inner_;
-  std::shared_ptr<ReplicationHub> hub_;
+  std::function<void(const ClientInfo&)> check_;
 };
 
 }  // namespace
 
+void ReplicationHub::check_role(const ClientInfo& client) const {
+  check_walsender_role(client, state_->options.may_replicate);
+}
+
 std::shared_ptr<StartupHandler> require_replication_role(std::shared_ptr<StartupHandler> inner,
                                                          std::shared_ptr<ReplicationHub> hub) {
-  return std::make_shared<ReplicationRoleCheck>(std::move(inner), std::move(hub));
+  return std::make_shared<ReplicationRoleCheck>(std::move(inner),
+                                                [hub](const ClientInfo& c) { hub->check_role(c); });
+}
+
+std::shared_ptr<StartupHandler> require_replication_role(std::shared_ptr<StartupHandler> inner,
+                                                         std::function<bool(const ClientInfo&)> may_replicate) {
+  return std::make_shared<ReplicationRoleCheck>(
+      std::move(inner), [may = std::move(may_replicate)](const ClientInfo& c) { check_walsender_role(c, may); });
 }
 
 }  // namespace pgwire

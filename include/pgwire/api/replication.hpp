@@ -158,5 +158,9 @@ class ReplicationHub {
 // (ReplicationHub::check_role), as PostgreSQL does at login.
 std::shared_ptr<StartupHandler> require_replication_role(std::shared_ptr<StartupHandler> inner,
                                                          std::shared_ptr<ReplicationHub> hub);
+// The same for a product without a hub (a proxy relaying replication to an
+// upstream): `may_replicate` says which roles may open a walsender session.
+std::shared_ptr<StartupHandler> require_replication_role(std::shared_ptr<StartupHandler> inner,
+                                                         std::function<bool(const ClientInfo&)> may_replicate);
 
 }  // namespace pgwire
