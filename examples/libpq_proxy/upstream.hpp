@@ -135,9 +135,15 @@ class Upstream : public std::enable_shared_from_this<Upstream> {
     // A replication connection (replication=database or true) is one
     // upstream too, so the walsender answers its commands and streams.
     std::optional<std::string> replication = session.client().startup_parameter("replication");
+    // Its -c settings (wal_sender_timeout, ...) are the walsender's.
+    std::optional<std::string> options = session.client().startup_parameter("options");
     if (replication) {
       keywords.push_back("replication");
       values.push_back(replication->c_str());
+      if (options) {
+        keywords.push_back("options");
+        values.push_back(options->c_str());
+      }
     }
     keywords.push_back(nullptr);
     values.push_back(nullptr);

@@ -33,7 +33,7 @@ import time
 import unittest
 
 import pgproto
-from harness import SLOW, ReferencePostgres, client_env, tool
+from harness import SLOW, ReferencePostgres, ServerProcess, client_env, tool
 from replication_clients import pgoutput
 from replication_clients.java_client import JavaClient
 from replication_clients.logical_stream import Subscriber
@@ -594,6 +594,59 @@ class ReplicationOnPostgres15(ReplicationBattery, unittest.TestCase):
 
     def slots_left(self):
         conn = psycopg2.connect(**self.connect_kwargs())
+        try:
+            with conn.cursor() as cur:
+                cur.execute("SELECT slot_name FROM pg_replication_slots ORDER BY 1")
+                return [r[0] for r in cur.fetchall()]
+        finally:
+            conn.close()
+
+
+class ReplicationThroughLibpqProxy(ReplicationOnPostgres15):
+    """The battery through examples/libpq_proxy in front of PostgreSQL 15:
+    replication commands, copy-both and feedback relayed. The proxy logs in
+    upstream as one role, so the replication right is the proxy's own
+    --replication-roles; "another client" writes to PostgreSQL directly."""
+
+    reference = ReferencePostgres("pgwire-replication-proxy-test-")
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.proxy = ServerProcess("libpq_proxy", ("--listen", "127.0.0.1:0", "--upstream",
+                                                  cls.reference.conninfo(), "--replication-roles", "postgres"))
+
+    @classmethod
+    def tearDownClass(cls):
+        try:
+            cls.proxy.stop()
+        finally:
+            super().tearDownClass()
+
+    def target_port(self):
+        return self.proxy.port
+
+    def run_sql(self, *statements):
+        conn = psycopg2.connect(options="-c synchronous_commit=on", **dict(self.connect_kwargs(),
+                                                                          port=self.reference.port))
+        try:
+            conn.autocommit = True
+            with conn.cursor() as cur:
+                for sql in statements:
+                    cur.execute(sql)
+        finally:
+            conn.close()
+
+    def role_without_replication(self):
+        return "repl_norepl", "any"  # the proxy's trust login; refused by --replication-roles
+
+    def silent_subscriber_params(self):
+        # The proxy passes a replication connection's `options` upstream: the
+        # walsender's keepalive reaches the client through the relay.
+        return {"options": "-c wal_sender_timeout=2000"}
+
+    def slots_left(self):
+        conn = psycopg2.connect(**dict(self.connect_kwargs(), port=self.reference.port))
         try:
             with conn.cursor() as cur:
                 cur.execute("SELECT slot_name FROM pg_replication_slots ORDER BY 1")
