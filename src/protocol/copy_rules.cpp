@@ -68,7 +68,7 @@ SessionMachine::Task<void> SessionMachine::copy_in(CopyInStream& target, bool bo
   } else {
     encode(copy_response<CopyInResponse>(target), engine_.output());
   }
-  engine_.enter_copy_in();
+  engine_.enter_copy_in(both);
   copying_both_ = both;
   // The client sends nothing until it has seen Copy{In,Both}Response.
   co_await ask(Need::write);

@@ -222,6 +222,8 @@ EventKind Engine::next_typed() {
       // ignored, as PostgreSQL does for libraries that send them without
       // noticing the COPY (copyfromparse.c). Anything else ends the COPY with
       // an ERROR, which the session raises (copy_rules.cpp).
+      if (copy_both_ && t != 'd' && t != 'c')
+        return fatal(sqlstate::protocol_violation, fmt::format("invalid standby message type \"{}\"", t));
       if (t == 'S') ++syncs_ignored_in_copy_;
       if (t == 'H' || t == 'S') continue;
       if (t != 'd' && t != 'c' && t != 'f') {

@@ -862,9 +862,13 @@ TEST_CASE("session: copy-both by bytes", "[session][copy]") {
     REQUIRE(s.d.machine.handle()->copy_data("too late"));  // queued for a next copy-both...
     CHECK(s.exchange(q("select 1")) == V{"T n,t", "D 0|row 0", "C SELECT 1", "Z I"});  // ...never sent here
   }
-  SECTION("CopyFail is 57014 and the queued data are dropped") {
-    CHECK(s.exchange(q("copyboth 0") + msg(CopyFail{"stop"})) == V{"W 1:", "E ERROR 57014", "Z I"});
-    CHECK(s.d.last_copy_in->aborted == "stop");
+  SECTION("anything but CopyData and CopyDone is FATAL 08P01, as the walsender's; the target is told") {
+    CHECK(s.exchange(q("copyboth 0") + msg(CopyFail{"stop"})) == V{"W 1:", "E FATAL 08P01"});
+    CHECK(s.d.last_copy_in->aborted == "connection lost during COPY");
+    CHECK(s.d.finished);
+    LoggedIn t;
+    CHECK(t.exchange(q("copyboth 0") + sync_msg()) == V{"W 1:", "E FATAL 08P01"});
+    CHECK(t.d.finished);
   }
   SECTION("from the extended protocol") {
     CHECK(s.exchange(parse("copyboth 1") + bind() + execute() + msg(CopyDone{}) + sync_msg()) ==

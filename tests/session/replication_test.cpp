@@ -329,3 +329,24 @@ TEST_CASE("replication: a slow client stalls its stream, not the server's memory
   CHECK(rows == transactions);
   c.stop();
 }
+
+TEST_CASE("replication: a stream takes only CopyData and CopyDone, as the walsender", "[replication]") {
+  Fixture f;
+  Walsender c(f.server.port());
+  c.until_ready();
+  REQUIRE(c.query("CREATE_REPLICATION_SLOT s LOGICAL test_decoding")[1] == "C CREATE_REPLICATION_SLOT");
+  c.send(Query{"START_REPLICATION SLOT s LOGICAL 0/0"});
+  REQUIRE(std::holds_alternative<CopyBothResponse>(c.recv()));
+  c.send(CopyFail{"stop"});
+  BackendMessage m = c.recv();
+  while (std::holds_alternative<CopyData>(m)) m = c.recv();  // whatever was in flight
+  auto e = std::get<ErrorResponse>(m);
+  CHECK(e.get(field::severity) == "FATAL");
+  CHECK(e.get(field::sqlstate) == "08P01");
+  CHECK(e.get(field::message) == "invalid standby message type \"f\"");
+  CHECK(c.closed_by_server());
+  // The slot is free again once the session is gone.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (f.hub->slot("s")->active_pid != 0 && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+  CHECK(f.hub->slot("s")->active_pid == 0);
+}

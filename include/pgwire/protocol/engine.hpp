@@ -115,7 +115,13 @@ class Engine {
   // and Sync are ignored; anything else is a copy_violation. The messages of
   // a COPY do not change whether the statement that started it was an
   // extended-query one (an error then still skips until Sync).
-  void enter_copy_in() noexcept { phase_ = Phase::copy_in; }
+  // `both`: a copy-both (START_REPLICATION), where the walsender takes only
+  // CopyData, CopyDone and Terminate: anything else is FATAL 08P01 "invalid
+  // standby message type" (ProcessRepliesIfAny), CopyFail, Flush and Sync too.
+  void enter_copy_in(bool both = false) noexcept {
+    phase_ = Phase::copy_in;
+    copy_both_ = both;
+  }
   void leave_copy_in() noexcept {
     if (phase_ == Phase::copy_in) phase_ = Phase::ready;
   }
@@ -153,6 +159,7 @@ class Engine {
   // A copy-in violation left a message unread in PostgreSQL: its ERROR is
   // followed by FATAL "protocol synchronization was lost" (see error()).
   bool sync_lost_ = false;
+  bool copy_both_ = false;  // the copy-in phase is a copy-both's
   bool sasl_exchange_ = false;
   std::function<void(bool)> before_ready_;
   std::size_t pending_consume_ = 0;
