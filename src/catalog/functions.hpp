@@ -4,6 +4,7 @@
 // pg_table_is_visible, regclass casts, array functions, regexp, ...).
 
 #include <optional>
+#include <utility>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,6 +34,14 @@ struct FunctionContext {
 void set_search_path(FunctionContext& context, std::string_view setting);
 // True when unqualified names find objects of schema `nsp`.
 bool on_search_path(const FunctionContext& context, Oid nsp);
+// "schema.name", "\"Name\"" -> (schema, name), folded as PostgreSQL folds
+// identifiers; the schema is empty when the name has none.
+std::pair<std::string, std::string> parse_qualified(std::string_view s);
+// A relation by name: qualified, or the first schema of the path that has it.
+std::optional<Oid> lookup_class(const FunctionContext& context, std::string_view name);
+// The \x01oid\x01 references of a constraint or view text (relation_reference)
+// printed as regclass prints them, qualified unless on the search path.
+std::string expand_references(const FunctionContext& context, std::string_view def);
 
 void register_functions(sqlite3* db, FunctionContext* context);
 
