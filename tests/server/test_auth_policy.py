@@ -14,6 +14,7 @@ import tempfile
 import time
 import unittest
 
+import harness
 import pgproto
 from harness import SLOW, ServerTestCase, client_env, tls_files
 from test_tls_options import make_cert
@@ -42,15 +43,9 @@ host      all      +clerks     127.0.0.0/8   password
 """
 
 
-def scram_secret(password, salt=b"pgwire-salt-1234", iterations=4096):
-    import base64
-    import hmac
-    salted = hashlib.pbkdf2_hmac("sha256", password.encode(), salt, iterations)
-    client_key = hmac.new(salted, b"Client Key", "sha256").digest()
-    server_key = hmac.new(salted, b"Server Key", "sha256").digest()
-    b64 = lambda b: base64.b64encode(b).decode()
-    return "SCRAM-SHA-256$%d:%s$%s:%s" % (iterations, b64(salt), b64(hashlib.sha256(client_key).digest()),
-                                          b64(server_key))
+def scram_secret(password, salt=b"pgwire-salt-1234"):
+    """PostgreSQL's rolpassword form of a SCRAM secret (tests/compat/compat.py's)."""
+    return harness._compat().scram_secret(password, salt)
 
 
 def users_file():
