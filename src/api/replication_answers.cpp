@@ -35,6 +35,24 @@ std::optional<std::string> walsender_default(std::string_view name) {
   return std::nullopt;
 }
 
+// The session's wal_sender_timeout ("60s", "2000", "1min"; PostgreSQL's
+// default unit is milliseconds), else the hub's.
+std::int64_t sender_timeout_ms(const Session& session, std::chrono::milliseconds fallback) {
+  auto text = session.parameter("wal_sender_timeout");
+  if (!text) return fallback.count();
+  std::size_t i = 0;
+  std::int64_t n = 0;
+  while (i < text->size() && (*text)[i] >= '0' && (*text)[i] <= '9' && n < (1LL << 40)) n = n * 10 + ((*text)[i++] - '0');
+  if (i == 0) return fallback.count();
+  std::string unit = text->substr(i);
+  while (!unit.empty() && unit.front() == ' ') unit.erase(0, 1);
+  if (unit.empty() || unit == "ms") return n;
+  if (unit == "s") return n * 1000;
+  if (unit == "min") return n * 60'000;
+  if (unit == "h") return n * 3'600'000;
+  return fallback.count();
+}
+
 }  // namespace
 
 std::optional<Response> ReplicationHub::answer(Session& session, std::string_view query) {
@@ -103,7 +121,7 @@ std::optional<Response> ReplicationHub::answer(Session& session, std::string_vie
       if (!start->logical) throw not_supported("physical replication is not supported by this server");
       if (physical) throw not_supported("logical decoding requires a database connection");
       auto handle = session.handle();
-      auto stream = std::make_shared<WalStream>(s.options.wal_sender_timeout.count(), now());
+      auto stream = std::make_shared<WalStream>(sender_timeout_ms(session, s.options.wal_sender_timeout), now());
       stream->session = handle;
       stream->slot = *start->slot;
       {

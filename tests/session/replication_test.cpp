@@ -350,3 +350,25 @@ TEST_CASE("replication: a stream takes only CopyData and CopyDone, as the walsen
   while (f.hub->slot("s")->active_pid != 0 && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
   CHECK(f.hub->slot("s")->active_pid == 0);
 }
+
+TEST_CASE("replication: the session's wal_sender_timeout paces its keepalives", "[replication]") {
+  Fixture f;
+  test::Client c(f.server.port());
+  StartupMessage m;
+  m.parameters = {{"user", "repl"}, {"replication", "database"}, {"options", "-c wal_sender_timeout=2s"}};
+  c.send(m);
+  c.until_ready();
+  c.send(Query{"CREATE_REPLICATION_SLOT s LOGICAL test_decoding"});
+  REQUIRE(c.until_ready() == "TDCZ");
+  c.send(Query{"START_REPLICATION SLOT s LOGICAL 0/0"});
+  REQUIRE(std::holds_alternative<CopyBothResponse>(c.recv()));
+  std::int64_t start = ReplicationHub::now();
+  f.hub->run_pending(start);
+  auto first = std::get<CopyData>(c.recv());  // caught up: the plain keepalive
+  CHECK(first.data[0] == 'k');
+  f.hub->run_pending(start + 1'100'000);  // past half of 2 s, not of the hub's 60 s
+  auto ping = std::get<CopyData>(c.recv());
+  ReplicationMessage decoded;
+  REQUIRE_FALSE(decode_replication(ping.data, decoded));
+  CHECK(std::get<PrimaryKeepalive>(decoded).reply_requested == 1);
+}

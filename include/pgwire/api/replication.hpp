@@ -91,7 +91,8 @@ class ReplicationHub {
     // IDENTIFY_SYSTEM's systemid; 0: made from the clock at construction.
     std::uint64_t system_identifier = 0;
     // PostgreSQL's wal_sender_timeout: a keepalive asking for a reply goes
-    // out after half of it without a message from the client. 0: never.
+    // out after half of it without a message from the client. 0: never. A
+    // session's own setting (options=-c wal_sender_timeout=2s) wins.
     std::chrono::milliseconds wal_sender_timeout{60000};
     // pgoutput's publication_names: the tables a publication holds, as a
     // predicate; nullopt when no publication has that name (the stream then
