@@ -271,6 +271,18 @@ struct Replication {
   }
 };
 
+// The table TRUNCATE [TABLE] [ONLY] [public.]t emptied, by its name in SQLite.
+std::string truncated_table(sqlite3* db, std::string_view sql) {
+  auto toks = sqlite_dialect::tokenize(sql);
+  std::size_t i = 1;
+  while (i < toks.size() && (toks[i].is_keyword("table") || toks[i].is_keyword("only"))) ++i;
+  if (i + 2 < toks.size() && toks[i + 1].is_punct(".")) i += 2;
+  if (i >= toks.size()) return {};
+  auto found = catalog_detail::rows(db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?1 COLLATE NOCASE",
+                                    toks[i].value());
+  return found.empty() ? toks[i].value() : found[0][0];
+}
+
 class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::ExtendedQueryHandler {
  public:
   SqliteHandler(std::string uri, std::shared_ptr<pgwire::ReplicationHub> hub, std::shared_ptr<Publications> publications)
@@ -433,7 +445,12 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
       auto mark = capture.mark();
       try {
         auto r = execute_statement(db, w, sql, portal, home, who);
-        if (r.kind() == pgwire::Response::Kind::error || upper_word(sql) == "ALTER") capture.undo_to(mark);
+        auto word = upper_word(sql);
+        if (r.kind() == pgwire::Response::Kind::error || word == "ALTER") {
+          capture.undo_to(mark);
+        } else if (word == "TRUNCATE") {
+          capture.truncated(mark, truncated_table(db, sql));
+        }
         return r;
       } catch (...) {
         capture.undo_to(mark);

@@ -45,7 +45,8 @@ struct ValueCopy {
 };
 
 struct CapturedChange {
-  int op = SQLITE_INSERT;  // SQLITE_INSERT, SQLITE_UPDATE, SQLITE_DELETE
+  static constexpr int truncate = 0;  // TRUNCATE of `table` (PostgreSQL decodes it as one change)
+  int op = SQLITE_INSERT;  // SQLITE_INSERT, SQLITE_UPDATE, SQLITE_DELETE, truncate
   std::string table;
   std::vector<ValueCopy> old_row, new_row;  // every column, in table order
 };
@@ -91,8 +92,26 @@ class ChangeCapture final : public ConnectionHooks {
   void undo_to(std::size_t mark) {
     if (mark < pending_.size()) pending_.resize(mark);
   }
+  // TRUNCATE ran (as a DELETE of every row, since `mark`): one change.
+  void truncated(std::size_t mark, std::string table) {
+    undo_to(mark);
+    if (!ask()) return;
+    CapturedChange c;
+    c.op = CapturedChange::truncate;
+    c.table = std::move(table);
+    pending_.push_back(std::move(c));
+  }
 
  private:
+  // Whether this transaction is captured (asked at its first change).
+  bool ask() {
+    if (!asked_) {
+      asked_ = true;
+      capturing_ = wanted_();
+    }
+    return capturing_;
+  }
+
   void forget() {
     pending_.clear();
     savepoints_.clear();
@@ -110,11 +129,7 @@ class ChangeCapture final : public ConnectionHooks {
       self->bookkeeping_changed_ = true;
       return;
     }
-    if (!self->asked_) {
-      self->asked_ = true;
-      self->capturing_ = self->wanted_();
-    }
-    if (!self->capturing_) return;
+    if (!self->ask()) return;
     CapturedChange c;
     c.op = op;
     c.table = table;

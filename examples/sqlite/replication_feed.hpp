@@ -36,6 +36,10 @@ class ReplicationFeed {
     for (const auto& c : changes) {
       auto relation = relation_of(db, c.table);
       if (!relation) continue;  // dropped before the commit: nothing to describe it with
+      if (c.op == CapturedChange::truncate) {
+        out.truncate({relation});
+        continue;
+      }
       if (c.op == SQLITE_INSERT) {
         out.insert(relation, tuple(*relation, c.new_row));
         continue;

@@ -189,9 +189,10 @@ class Worker : public std::enable_shared_from_this<Worker> {
   };
 
   void enqueue(std::unique_ptr<Base> job, bool is_call) {
+    bool here = false;
     {
       std::unique_lock lock(mutex_);
-      bool here = std::this_thread::get_id() == thread_id_;
+      here = std::this_thread::get_id() == thread_id_;
       if (!exited_ && !(here && !is_call)) {
         jobs_.push_back(std::move(job));
         lock.unlock();
@@ -200,11 +201,14 @@ class Worker : public std::enable_shared_from_this<Worker> {
       }
     }
     // The worker is gone (a call then fails at once), or a cleanup on the
-    // worker itself: run it here.
+    // worker itself: run it here (inside the job that runs: not done yet).
+    if (here) ++nested_;
     job->run(is_call);
+    if (here) --nested_;
   }
 
   void job_done() {
+    if (nested_ > 0) return;
     if (sqlite3* db = db_.load(); db && hooks_) hooks_->job_done(db);
   }
 
@@ -283,6 +287,7 @@ class Worker : public std::enable_shared_from_this<Worker> {
 
   std::string uri_;
   std::shared_ptr<ConnectionHooks> hooks_;
+  int nested_ = 0;  // worker only: cleanups running inside a job
   std::string open_error_;  // worker only
   std::atomic<sqlite3*> db_{nullptr};
   std::mutex mutex_;

@@ -155,18 +155,19 @@ class SqliteReplicationTest(ServerTestCase):
         ])
         self.recvlogical("--slot", "recv", "--drop-slot")
 
-    def test_values_as_their_postgresql_types_print_them(self):
+    def test_values_as_their_postgresql_types_print_them_and_truncate(self):
         self.run_sql("CREATE TABLE typed (k bigint PRIMARY KEY, b boolean, v varchar(10), n numeric(10,2), "
                      "ts timestamp, d date)")
         self.recvlogical("--slot", "typed", "--create-slot", "-P", "test_decoding")
         self.run_sql("INSERT INTO typed VALUES (1, true, 'x''y', 1.5, '2024-02-29 12:00', '2024-3-1')",
-                     "INSERT INTO typed (k) VALUES (2)")
+                     "INSERT INTO typed (k) VALUES (2)", "TRUNCATE typed")
         self.assertEqual(self.decoded("typed", self.xlogpos()), [
             ["BEGIN", "table public.typed: INSERT: k[bigint]:1 b[boolean]:true v[character varying]:'x''y' "
                       "n[numeric]:1.50 ts[timestamp without time zone]:'2024-02-29 12:00:00' d[date]:'2024-03-01'",
              "COMMIT"],
             ["BEGIN", "table public.typed: INSERT: k[bigint]:2 b[boolean]:null v[character varying]:null "
                       "n[numeric]:null ts[timestamp without time zone]:null d[date]:null", "COMMIT"],
+            ["BEGIN", "table public.typed: TRUNCATE: (no-flags)", "COMMIT"],
         ])
 
     def test_a_role_without_the_replication_right_is_refused(self):
