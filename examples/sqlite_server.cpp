@@ -430,7 +430,18 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
       for (const auto& n : notices) session.send_notice(n);
       co_return r;
     }
-    if (!home && upper_word(sql) == "COPY") {
+    // COMMIT (or END) of a failed transaction block is a rollback in
+    // PostgreSQL: the statements that succeeded before the error go too.
+    auto first = upper_word(sql);
+    if ((first == "COMMIT" || first == "END") && session.transaction_status() == pgwire::TransactionStatus::failed) {
+      auto job = [](sqlite3* db) {
+        if (!sqlite3_get_autocommit(db)) exec(db, "ROLLBACK");
+        return pgwire::Response::commit();  // (tagged ROLLBACK by the session)
+      };
+      pgwire::Response r = co_await w->call<pgwire::Response>(std::move(job));
+      co_return r;
+    }
+    if (!home && first == "COPY") {
       auto copy = parse_copy(sql);
       auto job = [&](sqlite3* db) { return start_copy(db, w, std::move(copy)); };
       pgwire::Response r = co_await w->call<pgwire::Response>(std::move(job));

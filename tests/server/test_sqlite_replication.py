@@ -131,11 +131,18 @@ class SqliteReplicationTest(ServerTestCase):
         self.recvlogical("--slot", "recv", "--create-slot", "-P", "test_decoding")
         for statement in WORKLOAD:
             self.run_sql(statement)
-        # Work nothing sees: rolled back, a block that failed and whose client left, a temporary table.
+        # Work nothing sees: rolled back; a block that failed, then COMMIT (a
+        # rollback: its first INSERT goes too); a block whose client left; a
+        # temporary table.
         self.run_sql("BEGIN; INSERT INTO repl_t VALUES (7, 'gone'); ROLLBACK")
+        r = self.psql(self.sql, "-c", "BEGIN", "-c", "INSERT INTO repl_t VALUES (9, 'before the error')",
+                      "-c", "INSERT INTO repl_t VALUES (8, 'x'), (8, 'dup')", "-c", "COMMIT", expect_ok=False)
+        self.assertIn("duplicate key value violates unique constraint", r.stderr)
+        self.assertEqual(r.stdout.split(), ["BEGIN", "INSERT", "0", "1", "ROLLBACK"])
         self.failing(self.sql, "BEGIN; INSERT INTO repl_t VALUES (8, 'x'), (8, 'dup'); COMMIT")
         self.run_sql("CREATE TEMP TABLE scratch (id integer)", "INSERT INTO scratch VALUES (1)")
         self.assertEqual(self.decoded("recv", self.xlogpos()), EXPECTED)
+        self.assertEqual(self.run_sql("SELECT count(*) FROM repl_t").strip(), "0")
 
         # A second run gets only the transactions after the first one's end.
         self.run_sql("INSERT INTO repl_t VALUES (2, 'two')",
