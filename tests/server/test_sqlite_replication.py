@@ -177,6 +177,16 @@ class SqliteReplicationTest(ServerTestCase):
             ["BEGIN", "table public.typed: TRUNCATE: (no-flags)", "COMMIT"],
         ])
 
+    def test_a_table_without_primary_key_has_no_old_key(self):
+        self.run_sql("CREATE TABLE nokey (a integer, b text)")
+        self.recvlogical("--slot", "nokey", "--create-slot", "-P", "test_decoding")
+        self.run_sql("INSERT INTO nokey VALUES (5, 'q')", "UPDATE nokey SET a = 6, b = 'z'", "DELETE FROM nokey")
+        self.assertEqual(self.decoded("nokey", self.xlogpos()), [
+            ["BEGIN", "table public.nokey: INSERT: a[integer]:5 b[text]:'q'", "COMMIT"],
+            ["BEGIN", "table public.nokey: UPDATE: a[integer]:6 b[text]:'z'", "COMMIT"],
+            ["BEGIN", "table public.nokey: DELETE: (no-tuple-data)", "COMMIT"],
+        ])
+
     def test_a_role_without_the_replication_right_is_refused(self):
         # libpq hides a login error's SQLSTATE: read it off the wire.
         with pgproto.Conn(port=self.server.port) as c:
