@@ -33,8 +33,12 @@ class ReplicationFeed {
   pgwire::ChangeSet change_set(sqlite3* db, const std::vector<CapturedChange>& changes) {
     using pgwire::replication::OldTuple;
     pgwire::ChangeSet out;
+    auto version = schema_version(db);
+    std::map<std::string, pgwire::RelationPtr> seen;  // this transaction's tables
     for (const auto& c : changes) {
-      auto relation = relation_of(db, c.table);
+      auto it = seen.find(c.table);
+      if (it == seen.end()) it = seen.emplace(c.table, relation_of(db, version, c.table)).first;
+      const auto& relation = it->second;
       if (!relation) continue;  // dropped before the commit: nothing to describe it with
       if (c.op == CapturedChange::truncate) {
         out.truncate({relation});
@@ -74,10 +78,9 @@ class ReplicationFeed {
     return out;
   }
 
-  // `table` as the catalog describes it; nullptr when it has no such table.
-  pgwire::RelationPtr relation_of(sqlite3* db, const std::string& table) {
-    auto version = catalog_detail::rows(db, "PRAGMA schema_version");
-    long long v = version.empty() ? -1 : std::stoll(version[0][0]);
+  // `table` as the catalog describes it at schema version `v`; nullptr
+  // when it has no such table.
+  pgwire::RelationPtr relation_of(sqlite3* db, long long v, const std::string& table) {
     {
       std::lock_guard lock(mutex_);
       if (v != version_) {
@@ -92,6 +95,11 @@ class ReplicationFeed {
     std::lock_guard lock(mutex_);
     if (v == version_) cache_[table] = relation;
     return relation;
+  }
+
+  static long long schema_version(sqlite3* db) {
+    auto version = catalog_detail::rows(db, "PRAGMA schema_version");
+    return version.empty() ? -1 : std::stoll(version[0][0]);
   }
 
  private:
