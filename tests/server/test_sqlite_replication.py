@@ -259,6 +259,14 @@ class SqliteReplicationTest(ServerTestCase):
         self.assertEqual(insert[5:6], b"N")
         self.assertEqual(self.tuple_values(insert[6:]), ["5", "five"])
 
+        # After ALTER TABLE the table is described again before its next change.
+        self.run_sql("ALTER TABLE pub_t ADD COLUMN extra boolean", "INSERT INTO pub_t VALUES (6, 'six', true)")
+        messages = self.read_until_commit(cur, conn)
+        self.assertEqual([m[:1] for m in messages], [b"B", b"R", b"I", b"C"], messages)
+        self.assertEqual(self.relation_fields(messages[1])[1],
+                         [(1, "id", 23, -1), (0, "note", 25, -1), (0, "extra", 16, -1)])
+        self.assertEqual(self.tuple_values(messages[2][6:]), ["6", "six", "t"])
+
     # pgoutput --------------------------------------------------------------------
 
     def read_until_commit(self, cur, conn):
