@@ -77,6 +77,9 @@ class PgOutputEncoder final : public PluginEncoder {
       for (const auto& r : c.truncated) notice_shape(r);
       return stream_.truncate(truncate_of(c));
     }
+    // pgoutput sends nothing for a DELETE without an old tuple (a table
+    // without replica identity): no Delete, and no Begin or Relation for it.
+    if (c.row.kind == replication::ChangeKind::delete_ && c.row.old_kind == replication::OldTuple::none) return {};
     notice_shape(c.relation);
     return stream_.change(*c.relation, c.row);
   }
