@@ -267,6 +267,18 @@ class SqliteReplicationTest(ServerTestCase):
                          [(1, "id", 23, -1), (0, "note", 25, -1), (0, "extra", 16, -1)])
         self.assertEqual(self.tuple_values(messages[2][6:]), ["6", "six", "t"])
 
+        # A DELETE without an old key (no primary key) is not sent by
+        # pgoutput at all; the DELETE with a key after it is.
+        self.run_sql("CREATE TABLE pub_nokey (a integer)", "ALTER PUBLICATION p ADD TABLE pub_nokey",
+                     "INSERT INTO pub_nokey VALUES (1)")
+        self.assertEqual([m[:1] for m in self.read_until_commit(cur, conn)], [b"B", b"R", b"I", b"C"])
+        self.run_sql("DELETE FROM pub_nokey", "DELETE FROM pub_t WHERE id = 6")
+        messages = self.read_until_commit(cur, conn)
+        self.assertEqual([m[:1] for m in messages], [b"B", b"D", b"C"], messages)
+        self.assertEqual(struct.unpack("!I", messages[1][1:5])[0], oid)
+        self.assertEqual(messages[1][5:6], b"K")
+        self.assertEqual(self.tuple_values(messages[1][6:]), ["6", None, None])
+
     # pgoutput --------------------------------------------------------------------
 
     def read_until_commit(self, cur, conn):
