@@ -360,7 +360,7 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
           [replication = replication_](sqlite3* db, std::vector<CapturedChange> changes, bool bookkeeping) {
             replication->committed(db, std::move(changes), bookkeeping);
           },
-          [hub = replication_->hub] { return !hub->slots().empty(); }, &is_bookkeeping_table);
+          [hub = replication_->hub] { return !hub->slots().empty(); }, &is_bookkeeping_table, commit_order_);
       auto created = Worker::start(uri_, capture);
       std::lock_guard lock(mutex_);
       std::erase_if(workers_, [](const auto& weak) { return weak.expired(); });
@@ -477,6 +477,7 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
   std::shared_ptr<CatalogRefresher> catalog_ =
       std::make_shared<CatalogRefresher>(std::make_shared<pgwire::catalog::Catalog>());
   std::shared_ptr<Replication> replication_;
+  std::shared_ptr<CommitOrder> commit_order_ = std::make_shared<CommitOrder>();  // every connection's
   pgwire::SessionCommands commands_{{.catalog = catalog_->catalog()}};  // SET, SHOW, version(), DEALLOCATE, ...
   pgwire::NotificationHub notifications_;  // LISTEN, UNLISTEN, NOTIFY, pg_notify(), for every session
   std::mutex mutex_;

@@ -16,7 +16,8 @@
 //
 // Changes to SQLite's own tables and to the server's bookkeeping tables
 // are not captured; that a bookkeeping table changed is reported with the
-// commit (its in-memory mirror is reloaded then).
+// commit (its in-memory mirror is reloaded then). Commits are handed over
+// in the order SQLite made them (commit_order.hpp).
 
 #include <sqlite3.h>
 #ifndef SQLITE_ENABLE_PREUPDATE_HOOK
@@ -26,11 +27,13 @@
 #include <cstring>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "commit_order.hpp"
 #include "values.hpp"
 #include "worker.hpp"
 
@@ -56,10 +59,14 @@ class ChangeCapture final : public ConnectionHooks {
   // `committed`: on the worker, after a commit, with its changes (possibly
   // none) and whether a bookkeeping table changed. `wanted`: asked once per
   // transaction, at its first change: false captures nothing (no slot).
-  // `bookkeeping`: the server's own tables.
+  // `bookkeeping`: the server's own tables. `order`: shared by every connection.
   using Committed = std::function<void(sqlite3*, std::vector<CapturedChange>, bool bookkeeping_changed)>;
-  ChangeCapture(Committed committed, std::function<bool()> wanted, std::function<bool(std::string_view)> bookkeeping)
-      : committed_(std::move(committed)), wanted_(std::move(wanted)), bookkeeping_(std::move(bookkeeping)) {}
+  ChangeCapture(Committed committed, std::function<bool()> wanted, std::function<bool(std::string_view)> bookkeeping,
+                std::shared_ptr<CommitOrder> order)
+      : committed_(std::move(committed)),
+        wanted_(std::move(wanted)),
+        bookkeeping_(std::move(bookkeeping)),
+        order_(std::move(order)) {}
 
   void opened(sqlite3* db) override {
     sqlite3_preupdate_hook(db, &ChangeCapture::preupdate, this);
@@ -70,20 +77,34 @@ class ChangeCapture final : public ConnectionHooks {
   }
   ~ChangeCapture() override {
     if (on_this_thread_ == this) on_this_thread_ = nullptr;
+    give_up_ticket();
   }
 
   void job_done(sqlite3* db) override {
     if (!committing_) return;
     committing_ = false;
-    if (!sqlite3_get_autocommit(db)) return;  // the commit failed (busy): the transaction goes on
+    if (!sqlite3_get_autocommit(db)) {  // the commit failed (busy): the transaction goes on
+      give_up_ticket();
+      return;
+    }
     auto changes = std::move(pending_);
     bool bookkeeping = bookkeeping_changed_;
     forget();
-    try {
-      committed_(db, std::move(changes), bookkeeping);
-    } catch (const std::exception&) {
-      // (the commit stands; a replication client misses what could not be described)
+    auto publish = [&] {
+      try {
+        committed_(db, std::move(changes), bookkeeping);
+      } catch (const std::exception&) {
+        // (the commit stands; a replication client misses what could not be described)
+      }
+    };
+    if (changes.empty() || !ticket_) {
+      give_up_ticket();
+      publish();
+      return;
     }
+    auto ticket = *ticket_;
+    ticket_.reset();
+    order_->publish_in_turn(ticket, publish);
   }
 
   // A statement's own undo, for its caller: the changes captured since
@@ -147,15 +168,25 @@ class ChangeCapture final : public ConnectionHooks {
     self->pending_.push_back(std::move(c));
   }
 
+  // Under SQLite's write lock: tickets follow the commits. (A second commit
+  // before job_done, a statement's own bookkeeping, shares the first's.)
   static int on_commit(void* self_ptr) {
-    static_cast<ChangeCapture*>(self_ptr)->committing_ = true;
+    auto* self = static_cast<ChangeCapture*>(self_ptr);
+    self->committing_ = true;
+    if (!self->ticket_) self->ticket_ = self->order_->take();
     return 0;
   }
 
   static void on_rollback(void* self_ptr) {
     auto* self = static_cast<ChangeCapture*>(self_ptr);
     self->committing_ = false;
+    self->give_up_ticket();
     self->forget();
+  }
+
+  void give_up_ticket() {
+    if (ticket_) order_->give_up(*ticket_);
+    ticket_.reset();
   }
 
   // SAVEPOINT / RELEASE / ROLLBACK TO, as SQLite starts them (its names
@@ -202,7 +233,9 @@ class ChangeCapture final : public ConnectionHooks {
   Committed committed_;
   std::function<bool()> wanted_;
   std::function<bool(std::string_view)> bookkeeping_;
+  std::shared_ptr<CommitOrder> order_;
   // The worker's own (the hooks run on it):
+  std::optional<CommitOrder::Ticket> ticket_;
   std::vector<CapturedChange> pending_;
   std::vector<std::pair<std::string, std::size_t>> savepoints_;  // name, mark
   bool committing_ = false, bookkeeping_changed_ = false, asked_ = false, capturing_ = false;

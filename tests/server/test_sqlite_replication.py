@@ -20,6 +20,7 @@ import select
 import struct
 import subprocess
 import tempfile
+import threading
 import time
 import unittest
 
@@ -161,6 +162,39 @@ class SqliteReplicationTest(ServerTestCase):
              "table public.repl_t: INSERT: id[integer]:31 note[text]:null", "COMMIT"],
         ])
         self.recvlogical("--slot", "recv", "--drop-slot")
+
+    def test_concurrent_writers_are_streamed_in_commit_order(self):
+        # Four clients increment one counter: each value is committed after
+        # the one before it, so the stream must carry them in order (each
+        # connection publishes on its own worker thread after its commit).
+        self.run_sql("CREATE TABLE counter (id integer PRIMARY KEY, n integer)", "INSERT INTO counter VALUES (1, 0)")
+        self.recvlogical("--slot", "order", "--create-slot", "-P", "test_decoding")
+        clients, rounds, errors = 4, 50, []
+
+        def increment():
+            try:
+                c = psycopg2.connect(self.sql)
+                c.autocommit = True
+                with c.cursor() as cur:
+                    for _ in range(rounds):
+                        cur.execute("UPDATE counter SET n = n + 1 WHERE id = 1")
+                c.close()
+            except Exception as e:  # reported below, in the test's thread
+                errors.append(e)
+
+        threads = [threading.Thread(target=increment) for _ in range(clients)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(120 * SLOW)
+        self.assertEqual(errors, [])
+        values = []
+        for txn in self.decoded("order", self.xlogpos()):
+            self.assertEqual(len(txn), 3, txn)
+            m = re.fullmatch(r"table public\.counter: UPDATE: id\[integer\]:1 n\[integer\]:(\d+)", txn[1])
+            self.assertTrue(m, txn)
+            values.append(int(m.group(1)))
+        self.assertEqual(values, list(range(1, clients * rounds + 1)))
 
     def test_values_as_their_postgresql_types_print_them_and_truncate(self):
         self.run_sql("CREATE TABLE typed (k bigint PRIMARY KEY, b boolean, v varchar(10), n numeric(10,2), "
