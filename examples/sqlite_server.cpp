@@ -261,7 +261,7 @@ struct Replication {
       : hub(std::move(h)), publications(std::move(p)), catalog(std::move(c)), feed(*catalog) {}
   std::shared_ptr<pgwire::ReplicationHub> hub;
   std::shared_ptr<Publications> publications;
-  std::shared_ptr<CatalogRefresher> catalog;
+  std::shared_ptr<CatalogRefresher> catalog;  // (what `feed` reads)
   ReplicationFeed feed;
 
   // On a worker, after a commit.
@@ -278,14 +278,15 @@ std::string truncated_table(sqlite3* db, std::string_view sql) {
   while (i < toks.size() && (toks[i].is_keyword("table") || toks[i].is_keyword("only"))) ++i;
   if (i + 2 < toks.size() && toks[i + 1].is_punct(".")) i += 2;
   if (i >= toks.size()) return {};
-  auto found = catalog_detail::rows(db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?1 COLLATE NOCASE",
-                                    toks[i].value());
+  auto found = catalog_detail::rows(
+      db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?1 COLLATE NOCASE", toks[i].value());
   return found.empty() ? toks[i].value() : found[0][0];
 }
 
 class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::ExtendedQueryHandler {
  public:
-  SqliteHandler(std::string uri, std::shared_ptr<pgwire::ReplicationHub> hub, std::shared_ptr<Publications> publications)
+  SqliteHandler(std::string uri, std::shared_ptr<pgwire::ReplicationHub> hub,
+                std::shared_ptr<Publications> publications)
       : uri_(std::move(uri)),
         replication_(std::make_shared<Replication>(std::move(hub), std::move(publications), catalog_)) {}
 

@@ -147,7 +147,7 @@ class Publications : public std::enable_shared_from_this<Publications> {
     auto tables = table_list(db, p);
     p.end();
     if (all_tables(db, name)) {
-      pgwire::ErrorInfo e = pgwire::ErrorInfo::error("55000", "publication \"" + name + "\" is defined as FOR ALL TABLES");
+      auto e = pgwire::ErrorInfo::error("55000", "publication \"" + name + "\" is defined as FOR ALL TABLES");
       e.detail = "Tables cannot be added to or dropped from FOR ALL TABLES publications.";
       throw pgwire::PgError(std::move(e));
     }

@@ -105,7 +105,8 @@ struct ColumnValue {
   std::int64_t int64() const { return sqlite3_column_int64(s, i); }
   double real() const { return sqlite3_column_double(s, i); }
   std::string_view text() const {
-    return {reinterpret_cast<const char*>(sqlite3_column_text(s, i)), static_cast<std::size_t>(sqlite3_column_bytes(s, i))};
+    return {reinterpret_cast<const char*>(sqlite3_column_text(s, i)),
+            static_cast<std::size_t>(sqlite3_column_bytes(s, i))};
   }
   std::string_view blob() const {
     return {static_cast<const char*>(sqlite3_column_blob(s, i)), static_cast<std::size_t>(sqlite3_column_bytes(s, i))};
