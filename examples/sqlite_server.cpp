@@ -5,23 +5,41 @@
 // other clients. Results stream in batches of rows (sqlite/rows.hpp); COPY
 // FROM STDIN / TO STDOUT in text, csv and binary (sqlite/copy.hpp); a
 // CancelRequest interrupts the running statement (pg_sleep() included).
+// Logical replication: what the clients commit streams to pg_recvlogical,
+// pgoutput subscribers and other replication clients through the library's
+// ReplicationHub (sqlite/change_capture.hpp, sqlite/replication_feed.hpp);
+// CREATE PUBLICATION and friends are kept in the database file
+// (sqlite/publications.hpp).
 
+// sqlite3.h declares the preupdate hook (sqlite/change_capture.hpp) only
+// when asked; Debian's libsqlite3 is built with it.
+#define SQLITE_ENABLE_PREUPDATE_HOOK 1
+
+#include <pthread.h>
+
+#include <algorithm>
 #include <charconv>
+#include <csignal>
 #include <cstring>
 #include <mutex>
+#include <set>
 
 #include <sqlite3.h>
 
 #include <pgwire/api/extended.hpp>
 #include <pgwire/api/handlers.hpp>
 #include <pgwire/api/notifications.hpp>
+#include <pgwire/api/replication.hpp>
 #include <pgwire/api/session_commands.hpp>
 #include <pgwire/types.hpp>
 
 #include "common.hpp"
 #include "sqlite/catalog.hpp"
+#include "sqlite/change_capture.hpp"
 #include "sqlite/copy.hpp"
 #include "sqlite/functions.hpp"
+#include "sqlite/publications.hpp"
+#include "sqlite/replication_feed.hpp"
 #include "sqlite/rows.hpp"
 #include "sqlite/translate.hpp"
 #include "sqlite/values.hpp"
@@ -235,13 +253,52 @@ pgwire::Response execute_statement(sqlite3* db, const std::shared_ptr<Worker>& w
   return pgwire::Response::command(word);
 }
 
+// What the connections' change capture publishes to, shared with them (a
+// connection may outlive the handler by a little: its worker closes last).
+struct Replication {
+  Replication(std::shared_ptr<pgwire::ReplicationHub> h, std::shared_ptr<Publications> p,
+              std::shared_ptr<CatalogRefresher> c)
+      : hub(std::move(h)), publications(std::move(p)), catalog(std::move(c)), feed(*catalog) {}
+  std::shared_ptr<pgwire::ReplicationHub> hub;
+  std::shared_ptr<Publications> publications;
+  std::shared_ptr<CatalogRefresher> catalog;  // (what `feed` reads)
+  ReplicationFeed feed;
+
+  // On a worker, after a commit.
+  void committed(sqlite3* db, std::vector<CapturedChange> changes, bool bookkeeping_changed) {
+    if (bookkeeping_changed) publications->reload(db);
+    if (!changes.empty()) hub->publish(feed.change_set(db, changes));
+  }
+};
+
+// The table TRUNCATE [TABLE] [ONLY] [public.]t emptied, by its name in SQLite.
+std::string truncated_table(sqlite3* db, std::string_view sql) {
+  auto toks = sqlite_dialect::tokenize(sql);
+  std::size_t i = 1;
+  while (i < toks.size() && (toks[i].is_keyword("table") || toks[i].is_keyword("only"))) ++i;
+  if (i + 2 < toks.size() && toks[i + 1].is_punct(".")) i += 2;
+  if (i >= toks.size()) return {};
+  auto found = catalog_detail::rows(
+      db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?1 COLLATE NOCASE", toks[i].value());
+  return found.empty() ? toks[i].value() : found[0][0];
+}
+
 class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::ExtendedQueryHandler {
  public:
-  explicit SqliteHandler(std::string uri) : uri_(std::move(uri)) {}
+  SqliteHandler(std::string uri, std::shared_ptr<pgwire::ReplicationHub> hub,
+                std::shared_ptr<Publications> publications)
+      : uri_(std::move(uri)),
+        replication_(std::make_shared<Replication>(std::move(hub), std::move(publications), catalog_)) {}
 
   // One statement at a time: each is sent (its rows or COPY data to the
-  // end) before the next runs.
+  // end) before the next runs. A walsender session's replication commands
+  // (IDENTIFY_SYSTEM, CREATE_REPLICATION_SLOT, START_REPLICATION, ...) are
+  // the hub's: cheap, answered here on the io thread.
   asio::awaitable<void> stream(pgwire::Session& session, std::string_view sql, pgwire::ResponseSink& out) override {
+    if (auto r = replication_->hub->answer(session, sql)) {
+      co_await out.send(*r);
+      co_return;
+    }
     auto w = worker(session);
     for (auto stmt : pgwire::split_statements(sql)) {
       pgwire::Response r = co_await run(session, w, stmt, nullptr);
@@ -253,14 +310,15 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
     if (pgwire::catalog::Catalog::is_catalog_query(stmt.sql)) {  // the catalog's, with SQLite's schema
       auto w = worker(session);
       auto describe = [&](sqlite3* db) {
-        catalog_.refresh(db);
+        catalog_->refresh(db);
         return commands_.describe(stmt);
       };
       if (co_await w->call<bool>(std::move(describe))) co_return;
     }
     if (commands_.describe(stmt) || pgwire::is_empty_query(stmt.sql)) co_return;
     if (notifications_.describe(stmt.sql, stmt.columns)) co_return;
-    if (upper_word(stmt.sql) == "COPY") co_return;  // no columns (NoData); runs at Execute
+    // No columns (NoData); they run at Execute.
+    if (upper_word(stmt.sql) == "COPY" || Publications::is_command(stmt.sql)) co_return;
     auto w = worker(session);
     starting(session, w);
     auto who = identity(session);
@@ -291,23 +349,31 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
   // still refer to it then clean up on their own thread).
   struct Owner {
     std::shared_ptr<Worker> worker;
+    std::shared_ptr<ChangeCapture> capture;  // the worker's connection's
     ~Owner() {
       if (worker) worker->stop(false);
     }
   };
-  std::shared_ptr<Worker> worker(pgwire::Session& session) {
+  Owner& owner(pgwire::Session& session) {
     auto* owner = session.state<Owner>();
     if (owner == nullptr) {
-      auto created = Worker::start(uri_);
+      auto capture = std::make_shared<ChangeCapture>(
+          [replication = replication_](sqlite3* db, std::vector<CapturedChange> changes, bool bookkeeping) {
+            replication->committed(db, std::move(changes), bookkeeping);
+          },
+          [hub = replication_->hub] { return !hub->slots().empty(); }, &is_bookkeeping_table, commit_order_);
+      auto created = Worker::start(uri_, capture);
       std::lock_guard lock(mutex_);
       std::erase_if(workers_, [](const auto& weak) { return weak.expired(); });
       workers_.push_back(created);
       auto o = std::make_shared<Owner>();
       o->worker = std::move(created);
+      o->capture = std::move(capture);
       owner = &session.set_state(std::move(o));
     }
-    return owner->worker;
+    return *owner;
   }
+  std::shared_ptr<Worker> worker(pgwire::Session& session) { return owner(session).worker; }
 
   // What current_user, current_database() and version() say in SQL.
   static sqlite_dialect::Identity identity(const pgwire::Session& session) {
@@ -347,7 +413,7 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
       // Catalog queries (psql's \d, driver metadata): the library's catalog,
       // refreshed from SQLite's schema first, on the worker.
       auto answer = [&](sqlite3* db) {
-        catalog_.refresh(db);
+        catalog_->refresh(db);
         return portal ? commands_.answer(session, *portal) : commands_.answer(session, sql);
       };
       if (auto r = co_await w->call<std::optional<pgwire::Response>>(std::move(answer))) co_return std::move(*r);
@@ -358,22 +424,62 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
       if (pgwire::is_empty_query(sql)) co_return pgwire::Response::empty();
     }
     starting(session, w);
-    if (!home && upper_word(sql) == "COPY") {
+    if (!home && Publications::is_command(sql)) {
+      std::vector<pgwire::ErrorInfo> notices;
+      auto job = [&](sqlite3* db) { return replication_->publications->execute(db, sql, notices); };
+      pgwire::Response r = co_await w->call<pgwire::Response>(std::move(job));
+      for (const auto& n : notices) session.send_notice(n);
+      co_return r;
+    }
+    // COMMIT (or END) of a failed transaction block is a rollback in
+    // PostgreSQL: the statements that succeeded before the error go too.
+    auto first = upper_word(sql);
+    if ((first == "COMMIT" || first == "END") && session.transaction_status() == pgwire::TransactionStatus::failed) {
+      auto job = [](sqlite3* db) {
+        if (!sqlite3_get_autocommit(db)) exec(db, "ROLLBACK");
+        return pgwire::Response::commit();  // (tagged ROLLBACK by the session)
+      };
+      pgwire::Response r = co_await w->call<pgwire::Response>(std::move(job));
+      co_return r;
+    }
+    if (!home && first == "COPY") {
       auto copy = parse_copy(sql);
       auto job = [&](sqlite3* db) { return start_copy(db, w, std::move(copy)); };
       pgwire::Response r = co_await w->call<pgwire::Response>(std::move(job));
       co_return r;
     }
     auto who = identity(session);
-    auto job = [&](sqlite3* db) { return execute_statement(db, w, sql, portal, home, who); };
+    ChangeCapture& capture = *owner(session).capture;
+    auto job = [&](sqlite3* db) {
+      // A statement that fails inside a transaction block is undone by
+      // SQLite alone: its captured rows go too. ALTER TABLE's own rewrite
+      // of the rows (DROP COLUMN) is no change PostgreSQL would decode.
+      auto mark = capture.mark();
+      try {
+        auto r = execute_statement(db, w, sql, portal, home, who);
+        auto word = upper_word(sql);
+        if (r.kind() == pgwire::Response::Kind::error || word == "ALTER") {
+          capture.undo_to(mark);
+        } else if (word == "TRUNCATE") {
+          capture.truncated(mark, truncated_table(db, sql));
+        }
+        return r;
+      } catch (...) {
+        capture.undo_to(mark);
+        throw;
+      }
+    };
     pgwire::Response r = co_await w->call<pgwire::Response>(std::move(job));
     co_return r;
   }
 
   std::string uri_;
   // psql's \d and the drivers' metadata queries: SQLite's schema as PostgreSQL's catalog.
-  CatalogRefresher catalog_{std::make_shared<pgwire::catalog::Catalog>()};
-  pgwire::SessionCommands commands_{{.catalog = catalog_.catalog()}};  // SET, SHOW, version(), DEALLOCATE, ...
+  std::shared_ptr<CatalogRefresher> catalog_ =
+      std::make_shared<CatalogRefresher>(std::make_shared<pgwire::catalog::Catalog>());
+  std::shared_ptr<Replication> replication_;
+  std::shared_ptr<CommitOrder> commit_order_ = std::make_shared<CommitOrder>();  // every connection's
+  pgwire::SessionCommands commands_{{.catalog = catalog_->catalog()}};  // SET, SHOW, version(), DEALLOCATE, ...
   pgwire::NotificationHub notifications_;  // LISTEN, UNLISTEN, NOTIFY, pg_notify(), for every session
   std::mutex mutex_;
   std::vector<std::weak_ptr<Worker>> workers_;
@@ -397,28 +503,55 @@ void create_demo(sqlite3* db) {
 int main(int argc, char** argv) {
   auto flags = example::parse(argc, argv,
                               "SQLite behind the PostgreSQL protocol (table `demo` is created on first start).",
-                              {"--db"}, "  --db FILE              SQLite database file (default: in memory)\n");
+                              {"--db", "--replication-roles"},
+                              "  --db FILE              SQLite database file (default: in memory)\n"
+                              "  --replication-roles A,B  the roles that may open replication connections\n"
+                              "                         (default: every role)\n");
   std::string file = example::extra(flags, "--db");
   // Every session opens its own connection; an in-memory database is shared
   // through SQLite's shared cache and kept alive by `keeper`.
   std::string uri = file.empty() ? "file:pgwire_demo?mode=memory&cache=shared" : "file:" + file;
   install_postgresql_functions();  // now(), generate_series, ... on every connection
+  functions::statement_observer = &ChangeCapture::statement_started;
   sqlite3* keeper = nullptr;
   int flags_open = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI;
   if (sqlite3_open_v2(uri.c_str(), &keeper, flags_open, nullptr) != SQLITE_OK) {
     std::cerr << "cannot open " << uri << ": " << sqlite3_errmsg(keeper) << "\n";
     return 1;
   }
+  auto publications = std::make_shared<Publications>();
   try {
     create_demo(keeper);
+    publications->reload(keeper);
   } catch (const std::exception& e) {
     std::cerr << "creating the demo table: " << e.what() << "\n";
     return 1;
   }
+  pgwire::ReplicationHub::Options replication;
+  replication.publication = [publications](std::string_view name) { return publications->filter(name); };
+  bool restricted = std::any_of(flags.extra.begin(), flags.extra.end(),
+                                [](const auto& kv) { return kv.first == "--replication-roles"; });
+  if (restricted) {
+    std::set<std::string> roles;
+    std::string list = example::extra(flags, "--replication-roles");
+    for (std::size_t at = 0; at <= list.size();) {
+      auto comma = std::min(list.find(',', at), list.size());
+      if (comma > at) roles.insert(list.substr(at, comma - at));
+      at = comma + 1;
+    }
+    replication.may_replicate = [roles](const pgwire::ClientInfo& client) { return roles.count(client.user) > 0; };
+  }
   int status = 0;
   {
-    auto handler = std::make_shared<SqliteHandler>(uri);
-    pgwire::Server server(example::server_options(flags), {example::auth_handler(flags), handler, handler});
+    // The hub's thread starts now: it must not take the signals serve() waits for.
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    for (int sig : {SIGTERM, SIGINT, SIGHUP}) sigaddset(&stop_signals, sig);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+    auto hub = std::make_shared<pgwire::ReplicationHub>(std::move(replication));
+    auto handler = std::make_shared<SqliteHandler>(uri, hub, publications);
+    auto startup = pgwire::require_replication_role(example::auth_handler(flags), hub);
+    pgwire::Server server(example::server_options(flags), {startup, handler, handler});
     status = example::serve(server, flags);
     handler->stop_workers();
   }

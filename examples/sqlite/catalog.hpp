@@ -81,7 +81,8 @@ inline pgwire::catalog::Description describe_sqlite(sqlite3* db) {
   // In creation order, as PostgreSQL's OIDs (and unordered catalog scans) go.
   auto objects = rows(db,
                       "SELECT type, name, sql FROM sqlite_master WHERE type IN ('table', 'view') "
-                      "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name <> ?1 ORDER BY rowid",
+                      "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name <> ?1 "
+                      "AND name <> 'pgwire_publications' ORDER BY rowid",  // (publications.hpp)
                       column_types_table);
   for (auto& o : objects) {
     pgwire::catalog::TableInfo t;

@@ -54,9 +54,16 @@ inline std::int64_t clock_micros() {
   return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
 }
 
+// Also told of every statement a connection starts (SQLite's trace hook is
+// one per connection): sqlite_server's change capture follows savepoints.
+// Set once, before any connection opens.
+inline void (*statement_observer)(sqlite3* db, const char* sql) = nullptr;
+
 // A statement starts (SQLite's trace hook): outside an explicit
 // transaction now() moves on; inside one it keeps the first statement's time.
-inline int on_statement(unsigned, void* clock, void* stmt, void*) {
+inline int on_statement(unsigned, void* clock, void* stmt, void* sql) {
+  if (statement_observer)
+    statement_observer(sqlite3_db_handle(static_cast<sqlite3_stmt*>(stmt)), static_cast<const char*>(sql));
   auto* c = static_cast<Clock*>(clock);
   if (sqlite3_get_autocommit(sqlite3_db_handle(static_cast<sqlite3_stmt*>(stmt)))) c->pinned = false;
   if (!c->pinned) c->stale = true;

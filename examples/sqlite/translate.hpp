@@ -52,7 +52,7 @@ inline void refuse_unsupported(const std::vector<sqlite_dialect::Token>& toks) {
     std::string kind = w(k);
     for (std::string_view unsupported :
          {"schema",     "sequence",     "type",      "extension",   "function",     "procedure", "database", "role",
-          "user",       "domain",       "policy",    "publication", "subscription", "aggregate", "operator", "rule",
+          "user",       "domain",       "policy",    "subscription", "aggregate", "operator", "rule",
           "tablespace", "materialized", "collation", "server",      "event",        "language",  "cast"})
       if (kind == unsupported) {
         std::string what = "CREATE " + kind + (kind == "materialized" ? " view" : "");
@@ -76,9 +76,13 @@ inline void refuse_unsupported(const std::vector<sqlite_dialect::Token>& toks) {
 // `sql` (one statement) as SQLite runs it, for the session `who`.
 inline Translation translate(sqlite3* db, std::string_view sql, const sqlite_dialect::Identity& who) {
   auto toks = sqlite_dialect::tokenize(sql);
-  for (const auto& t : toks)
-    if (t.is_name() && sqlite_dialect::identifier(t) == column_types_table)
-      throw pgwire::PgError("42P01", std::string("relation \"") + column_types_table + "\" does not exist");
+  for (const auto& t : toks) {
+    if (!t.is_name()) continue;
+    auto name = sqlite_dialect::identifier(t);
+    // The server's bookkeeping (column_types.hpp, publications.hpp).
+    if (name == column_types_table || name == "pgwire_publications")
+      throw pgwire::PgError("42P01", "relation \"" + name + "\" does not exist");
+  }
   translate_detail::refuse_unsupported(toks);
   Translation out;
   if (auto ddl = translate_ddl(db, sql, toks, who)) {

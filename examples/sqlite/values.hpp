@@ -96,45 +96,72 @@ struct Stmt {
   Stmt& operator=(const Stmt&) = delete;
 };
 
-// Appends the value of column i, as PostgreSQL type `type`, to `out` in
-// `format`; false for NULL (nothing appended). `scratch`: reused buffer.
+// A stored value, read from a result column or from a value SQLite hands a
+// hook (the change capture's old and new rows): one encoding for both.
+struct ColumnValue {
+  sqlite3_stmt* s;
+  int i;
+  int storage() const { return sqlite3_column_type(s, i); }
+  std::int64_t int64() const { return sqlite3_column_int64(s, i); }
+  double real() const { return sqlite3_column_double(s, i); }
+  std::string_view text() const {
+    return {reinterpret_cast<const char*>(sqlite3_column_text(s, i)),
+            static_cast<std::size_t>(sqlite3_column_bytes(s, i))};
+  }
+  std::string_view blob() const {
+    return {static_cast<const char*>(sqlite3_column_blob(s, i)), static_cast<std::size_t>(sqlite3_column_bytes(s, i))};
+  }
+};
+struct HeldValue {
+  sqlite3_value* v;
+  int storage() const { return sqlite3_value_type(v); }
+  std::int64_t int64() const { return sqlite3_value_int64(v); }
+  double real() const { return sqlite3_value_double(v); }
+  std::string_view text() const {
+    return {reinterpret_cast<const char*>(sqlite3_value_text(v)), static_cast<std::size_t>(sqlite3_value_bytes(v))};
+  }
+  std::string_view blob() const {
+    return {static_cast<const char*>(sqlite3_value_blob(v)), static_cast<std::size_t>(sqlite3_value_bytes(v))};
+  }
+};
+
 // A numeric column's value with its declared scale (numeric(10,2): 1.5 is
 // 1.50), as PostgreSQL stores it; SQLite keeps the number as it computed it.
-inline std::string with_scale(sqlite3_stmt* s, int i, int storage, std::int32_t modifier) {
+template <class Value>
+std::string with_scale(const Value& v, int storage, std::int32_t modifier) {
   int scale = (modifier - 4) & 0xffff;
   if (storage == SQLITE_INTEGER) {
     std::string zeros(static_cast<std::size_t>(scale), '0');
-    return std::to_string(sqlite3_column_int64(s, i)) + (scale > 0 ? "." + zeros : "");
+    return std::to_string(v.int64()) + (scale > 0 ? "." + zeros : "");
   }
   char buf[512];
-  std::snprintf(buf, sizeof buf, "%.*f", scale, sqlite3_column_double(s, i));
+  std::snprintf(buf, sizeof buf, "%.*f", scale, v.real());
   return buf;
 }
 
+// Appends the stored value `v`, as PostgreSQL type `type`, to `out` in
+// `format`; false for NULL (nothing appended). `scratch`: reused buffer.
 // `modifier`: the column's type modifier (-1 none); gives numeric its scale.
-inline bool encode_stored(sqlite3_stmt* s, int i, pgwire::Oid type, pgwire::FormatCode format, pgwire::Buffer& out,
-                          pgwire::Buffer& scratch, std::int32_t modifier = -1) {
-  int storage = sqlite3_column_type(s, i);
+template <class Value>
+bool encode_value(const Value& v, pgwire::Oid type, pgwire::FormatCode format, pgwire::Buffer& out,
+                  pgwire::Buffer& scratch, std::int32_t modifier = -1) {
+  int storage = v.storage();
   if (storage == SQLITE_NULL) return false;
-  auto put = [&](const auto& v) {
+  auto put = [&](const auto& x) {
     if (format == pgwire::format_binary) {
-      pgwire::encode_binary(v, out);
+      pgwire::encode_binary(x, out);
     } else {
-      pgwire::encode_text(v, out);
+      pgwire::encode_text(x, out);
     }
   };
-  auto stored = [&] {
-    return std::string_view(reinterpret_cast<const char*>(sqlite3_column_text(s, i)),
-                            static_cast<std::size_t>(sqlite3_column_bytes(s, i)));
-  };
   auto narrow = [&](std::int64_t lo, std::int64_t hi, const char* what) {
-    std::int64_t v = sqlite3_column_int64(s, i);
-    if (v < lo || v > hi) throw pgwire::PgError("22003", std::string(what) + " out of range");
-    return v;
+    std::int64_t n = v.int64();
+    if (n < lo || n > hi) throw pgwire::PgError("22003", std::string(what) + " out of range");
+    return n;
   };
   switch (type) {
     case oid::int8:
-      if (storage == SQLITE_INTEGER) return put(static_cast<std::int64_t>(sqlite3_column_int64(s, i))), true;
+      if (storage == SQLITE_INTEGER) return put(static_cast<std::int64_t>(v.int64())), true;
       break;
     case oid::int4:  // an int4 expression SQLite computed in 64 bits: PostgreSQL's overflow error
       if (storage == SQLITE_INTEGER)
@@ -145,29 +172,26 @@ inline bool encode_stored(sqlite3_stmt* s, int i, pgwire::Oid type, pgwire::Form
         return put(static_cast<std::int16_t>(narrow(INT16_MIN, INT16_MAX, "smallint"))), true;
       break;
     case oid::float8:
-      if (storage != SQLITE_TEXT) return put(sqlite3_column_double(s, i)), true;
+      if (storage != SQLITE_TEXT) return put(v.real()), true;
       break;
     case oid::float4:
-      if (storage != SQLITE_TEXT) return put(static_cast<float>(sqlite3_column_double(s, i))), true;
+      if (storage != SQLITE_TEXT) return put(static_cast<float>(v.real())), true;
       break;
     case oid::bool_:
-      if (storage == SQLITE_INTEGER) return put(sqlite3_column_int64(s, i) != 0), true;
+      if (storage == SQLITE_INTEGER) return put(v.int64() != 0), true;
       break;  // a boolean stored as text ('true', 't', 'on', ...)
     case oid::bytea:
-      if (storage == SQLITE_BLOB) {
-        auto p = static_cast<const char*>(sqlite3_column_blob(s, i));
-        return put(pgwire::Bytea{std::string_view(p, static_cast<std::size_t>(sqlite3_column_bytes(s, i)))}), true;
-      }
+      if (storage == SQLITE_BLOB) return put(pgwire::Bytea{v.blob()}), true;
       break;  // '\x...' text, e.g. from a client-side interpolated literal
     default:
-      if (is_string_type(type)) return put(stored()), true;
+      if (is_string_type(type)) return put(v.text()), true;
   }
   // A value SQLite holds as text, sent through the type layer: validated,
   // and canonical in either format (what PostgreSQL's output function prints).
-  std::string_view value = stored();
+  std::string_view value = v.text();
   std::string scaled;
   if (type == oid::numeric && modifier >= 4 && (storage == SQLITE_INTEGER || storage == SQLITE_FLOAT)) {
-    scaled = with_scale(s, i, storage, modifier);
+    scaled = with_scale(v, storage, modifier);
     value = scaled;
   }
   scratch.clear();
@@ -180,6 +204,12 @@ inline bool encode_stored(sqlite3_stmt* s, int i, pgwire::Oid type, pgwire::Form
   if (auto ec = pgwire::convert_format(type, scratch.view(), pgwire::format_binary, pgwire::format_text, out))
     throw invalid_value(type, value, ec);
   return true;
+}
+
+// Column i of a result row (see encode_value).
+inline bool encode_stored(sqlite3_stmt* s, int i, pgwire::Oid type, pgwire::FormatCode format, pgwire::Buffer& out,
+                          pgwire::Buffer& scratch, std::int32_t modifier = -1) {
+  return encode_value(ColumnValue{s, i}, type, format, out, scratch, modifier);
 }
 
 // Binds a value of PostgreSQL type `type`, given in `format`, as sqlite_server

@@ -47,12 +47,23 @@ namespace sqlite_example {
 inline constexpr const char* worker_thread_name = "sqlite-worker";
 inline constexpr const char* sleeping_thread_name = "pg_sleep";
 
+// What a product attaches to each connection (sqlite_server: its change
+// capture): called on the worker, after the connection opened and after
+// every job that ran on it. Kept alive until the connection is closed, so
+// that SQLite's hooks pointing at it never outlive it.
+class ConnectionHooks {
+ public:
+  virtual ~ConnectionHooks() = default;
+  virtual void opened(sqlite3* db) = 0;
+  virtual void job_done(sqlite3* db) = 0;
+};
+
 class Worker : public std::enable_shared_from_this<Worker> {
  public:
   // The thread keeps its Worker alive until stop(): the last reference may
   // then go away on any thread, the worker's own included.
-  static std::shared_ptr<Worker> start(std::string uri) {
-    std::shared_ptr<Worker> w(new Worker(std::move(uri)));
+  static std::shared_ptr<Worker> start(std::string uri, std::shared_ptr<ConnectionHooks> hooks = nullptr) {
+    std::shared_ptr<Worker> w(new Worker(std::move(uri), std::move(hooks)));
     std::lock_guard lock(w->mutex_);
     w->thread_ = std::thread([self = w]() mutable {
       self->loop();
@@ -69,6 +80,7 @@ class Worker : public std::enable_shared_from_this<Worker> {
       }
     }
     if (sqlite3* db = db_.exchange(nullptr)) sqlite3_close_v2(db);
+    hooks_.reset();  // (after the close: its implicit rollback may call them)
   }
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
@@ -97,10 +109,15 @@ class Worker : public std::enable_shared_from_this<Worker> {
   void cleanup(std::function<void()> f) {
     struct Job final : Base {
       std::function<void()> f;
-      void run(bool) override { f(); }
+      Worker* worker = nullptr;
+      void run(bool) override {
+        f();
+        worker->job_done();
+      }
     };
     auto job = std::make_unique<Job>();
     job->f = std::move(f);
+    job->worker = this;
     enqueue(std::move(job), false);
   }
 
@@ -161,6 +178,7 @@ class Worker : public std::enable_shared_from_this<Worker> {
       } catch (...) {
         error = std::current_exception();
       }
+      worker->job_done();  // (before the caller resumes: a commit is published before its COMMIT is answered)
       // Resumed on its own executor; the handler is never destroyed here.
       asio::post(executor, [h = std::move(handler), error]() mutable {
         auto slot = asio::get_associated_cancellation_slot(h);
@@ -171,9 +189,10 @@ class Worker : public std::enable_shared_from_this<Worker> {
   };
 
   void enqueue(std::unique_ptr<Base> job, bool is_call) {
+    bool here = false;
     {
       std::unique_lock lock(mutex_);
-      bool here = std::this_thread::get_id() == thread_id_;
+      here = std::this_thread::get_id() == thread_id_;
       if (!exited_ && !(here && !is_call)) {
         jobs_.push_back(std::move(job));
         lock.unlock();
@@ -182,8 +201,15 @@ class Worker : public std::enable_shared_from_this<Worker> {
       }
     }
     // The worker is gone (a call then fails at once), or a cleanup on the
-    // worker itself: run it here.
+    // worker itself: run it here (inside the job that runs: not done yet).
+    if (here) ++nested_;
     job->run(is_call);
+    if (here) --nested_;
+  }
+
+  void job_done() {
+    if (nested_ > 0) return;
+    if (sqlite3* db = db_.load(); db && hooks_) hooks_->job_done(db);
   }
 
   void loop() {
@@ -204,7 +230,7 @@ class Worker : public std::enable_shared_from_this<Worker> {
     exited_ = true;
     cv_.notify_all();
   }
-  explicit Worker(std::string uri) : uri_(std::move(uri)) {}
+  Worker(std::string uri, std::shared_ptr<ConnectionHooks> hooks) : uri_(std::move(uri)), hooks_(std::move(hooks)) {}
 
   // The connection, opened by the first job.
   sqlite3* open_db() {
@@ -221,6 +247,7 @@ class Worker : public std::enable_shared_from_this<Worker> {
     sqlite3_progress_handler(db, 1000, &Worker::progress, this);
     sqlite3_create_function_v2(db, "pg_sleep", 1, SQLITE_UTF8, this, &Worker::pg_sleep, nullptr, nullptr,
                                nullptr);
+    if (hooks_) hooks_->opened(db);
     db_.store(db);
     return db;
   }
@@ -259,6 +286,8 @@ class Worker : public std::enable_shared_from_this<Worker> {
   }
 
   std::string uri_;
+  std::shared_ptr<ConnectionHooks> hooks_;
+  int nested_ = 0;  // worker only: cleanups running inside a job
   std::string open_error_;  // worker only
   std::atomic<sqlite3*> db_{nullptr};
   std::mutex mutex_;

@@ -3,6 +3,8 @@
 // PostgreSQL 15's walsender sends them (WalSndPrepareWrite: wal_start and
 // wal_end both the record's LSN; the commit's is the end of its record).
 
+#include <map>
+
 #include <fmt/format.h>
 
 #include "pgwire/api/copy.hpp"
@@ -71,13 +73,42 @@ class PgOutputEncoder final : public PluginEncoder {
   }
   std::vector<std::string> change(const ChangeSet::Change& c, Lsn lsn) override {
     if (c.message) return stream_.message(message_at(c, lsn));
-    if (!c.relation) return stream_.truncate(truncate_of(c));
+    if (!c.relation) {
+      for (const auto& r : c.truncated) notice_shape(r);
+      return stream_.truncate(truncate_of(c));
+    }
+    // pgoutput sends nothing for a DELETE without an old tuple (a table
+    // without replica identity): no Delete, and no Begin or Relation for it.
+    if (c.row.kind == replication::ChangeKind::delete_ && c.row.old_kind == replication::OldTuple::none) return {};
+    notice_shape(c.relation);
     return stream_.change(*c.relation, c.row);
   }
   std::vector<std::string> commit() override { return stream_.commit(); }
 
  private:
+  // A relation whose shape changed since its Relation message (a product's
+  // ALTER TABLE) is described again before its next change, as PostgreSQL
+  // does after a relcache invalidation: a subscriber must not read tuples
+  // with the old column list.
+  void notice_shape(const RelationPtr& relation) {
+    if (!relation) return;
+    auto& last = described_[relation->oid];
+    if (last != relation && last && !same_shape(*last, *relation)) stream_.invalidate(relation->oid);
+    last = relation;
+  }
+  static bool same_shape(const Relation& a, const Relation& b) {
+    if (a.schema != b.schema || a.name != b.name || a.identity != b.identity || a.columns.size() != b.columns.size())
+      return false;
+    for (std::size_t i = 0; i < a.columns.size(); ++i) {
+      const auto &x = a.columns[i], &y = b.columns[i];
+      if (x.name != y.name || x.type_oid != y.type_oid || x.type_modifier != y.type_modifier || x.key != y.key)
+        return false;
+    }
+    return true;
+  }
+
   replication::PgOutputStream stream_;
+  std::map<Oid, RelationPtr> described_;
 };
 
 std::unique_ptr<PluginEncoder> make_pgoutput(const replication::PluginOptions& plugin_options,
