@@ -655,5 +655,47 @@ class ReplicationThroughLibpqProxy(ReplicationOnPostgres15):
             conn.close()
 
 
+class ReplicationOnSqliteServer(ReplicationBattery, unittest.TestCase):
+    """The battery against examples/sqlite_server: its own changes, captured
+    with SQLite's hooks and published to the library's ReplicationHub."""
+
+    maxDiff = None
+
+    @classmethod
+    def setUpClass(cls):
+        for name in ("psql", "pg_recvlogical", "java"):
+            tool(name)
+        cls.server = ServerProcess("sqlite_server", ("--listen", "127.0.0.1:0",
+                                                     "--replication-roles", "postgres"))
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+
+    def target_port(self):
+        return self.server.port
+
+    def run_sql(self, *statements):
+        # sqlite_server commits before it answers: IDENTIFY_SYSTEM's xlogpos
+        # asked afterwards is past the commit.
+        conn = psycopg2.connect(**self.connect_kwargs())
+        try:
+            conn.autocommit = True
+            with conn.cursor() as cur:
+                for sql in statements:
+                    cur.execute(sql)
+        finally:
+            conn.close()
+
+    def role_without_replication(self):
+        return "repl_norepl", "any"  # trust login; not in --replication-roles
+
+    def silent_subscriber_params(self):
+        return {"options": "-c wal_sender_timeout=2000"}
+
+    def slots_left(self):
+        return None  # sqlite_server has no pg_replication_slots view
+
+
 if __name__ == "__main__":
     unittest.main()
