@@ -97,6 +97,27 @@ class ReplicationBattery:
     user = "postgres"
     dbname = "postgres"
 
+    def slot_confirmed_flush(self, slot):
+        """The slot's confirmed_flush_lsn as an integer, or None when the
+        target cannot show it (its slots are not in a view)."""
+        return None
+
+    def wait_confirmed(self, slot, lsn):
+        """Waits until the target has recorded a confirmation the client
+        sent. A client that closes right after send_feedback may lose it in
+        transit (a socket closed with unread data is reset, and the peer may
+        drop what it had not read yet), on PostgreSQL too; only a recorded
+        confirmation promises what a reconnect resends."""
+        deadline = time.monotonic() + GUARD
+        while True:
+            got = self.slot_confirmed_flush(slot)
+            if got is None or got >= lsn:
+                return
+            if time.monotonic() > deadline:
+                self.fail("slot %s never confirmed %X/%X (at %X/%X)" % (slot, lsn >> 32, lsn & 0xFFFFFFFF,
+                                                                     got >> 32, got & 0xFFFFFFFF))
+            time.sleep(0.01)  # polling a condition, bounded by the deadline
+
     # Connecting --------------------------------------------------------------
 
     def connect_kwargs(self):
@@ -383,6 +404,7 @@ class ReplicationBattery:
         self.assert_ordered([m.data_start for m in got])
         # The first two transactions are confirmed, the third is not.
         sub.confirm(got[6].data_start)
+        self.wait_confirmed(slot, got[6].data_start)
         sub.close()
         self.run_transactions([MARKER])
         sub.start(slot, options=options)
@@ -492,6 +514,7 @@ class ReplicationBattery:
         first = sub.read(4)
         first_xids = self.assert_transactions([m.payload for m in first], lines[:1])
         sub.confirm(first[3].data_start)  # the first transaction's COMMIT
+        self.wait_confirmed(slot, first[3].data_start)
         partial = sub.read(2)  # BEGIN and one UPDATE of the second one
         self.assertRegex(partial[0].payload, r"^BEGIN \d+$")
         self.assertEqual(partial[1].payload, lines[1][0])
@@ -592,12 +615,27 @@ class ReplicationOnPostgres15(ReplicationBattery, unittest.TestCase):
         # Half of wal_sender_timeout after the last reply, the walsender asks for one.
         return {"options": "-c wal_sender_timeout=2000"}
 
+    def catalog_port(self):
+        """Where pg_replication_slots is read."""
+        return self.target_port()
+
     def slots_left(self):
-        conn = psycopg2.connect(**self.connect_kwargs())
+        conn = psycopg2.connect(**dict(self.connect_kwargs(), port=self.catalog_port()))
         try:
             with conn.cursor() as cur:
                 cur.execute("SELECT slot_name FROM pg_replication_slots ORDER BY 1")
                 return [r[0] for r in cur.fetchall()]
+        finally:
+            conn.close()
+
+    def slot_confirmed_flush(self, slot):
+        conn = psycopg2.connect(**dict(self.connect_kwargs(), port=self.catalog_port()))
+        try:
+            with conn.cursor() as cur:
+                cur.execute("SELECT (confirmed_flush_lsn - '0/0')::bigint FROM pg_replication_slots "
+                            "WHERE slot_name = %s", (slot,))
+                row = cur.fetchone()
+                return row[0] if row and row[0] is not None else 0
         finally:
             conn.close()
 
@@ -645,14 +683,8 @@ class ReplicationThroughLibpqProxy(ReplicationOnPostgres15):
         # walsender's keepalive reaches the client through the relay.
         return {"options": "-c wal_sender_timeout=2000"}
 
-    def slots_left(self):
-        conn = psycopg2.connect(**dict(self.connect_kwargs(), port=self.reference.port))
-        try:
-            with conn.cursor() as cur:
-                cur.execute("SELECT slot_name FROM pg_replication_slots ORDER BY 1")
-                return [r[0] for r in cur.fetchall()]
-        finally:
-            conn.close()
+    def catalog_port(self):
+        return self.reference.port
 
 
 class ReplicationOnSqliteServer(ReplicationBattery, unittest.TestCase):
