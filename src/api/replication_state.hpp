@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "pgwire/api/replication.hpp"
+#include "pgwire/codec/buffer.hpp"
 #include "pgwire/replication/plugin_option.hpp"
 #include "pgwire/replication/sender_timing.hpp"
 
@@ -87,6 +88,7 @@ struct ReplicationHub::State : std::enable_shared_from_this<ReplicationHub::Stat
   };
   std::map<std::string, SlotEntry, std::less<>> slots;
   std::vector<std::shared_ptr<WalStream>> streams;
+  Buffer scratch;  // pump()'s encoding space for one message
 
   // Under `mutex`:
   void sweep();   // streams of ended sessions, their temporary slots

@@ -71,44 +71,17 @@ class PgOutputEncoder final : public PluginEncoder {
     stream_.begin(txn);
     return {};
   }
+  // (The stream decides what goes out: publications, Relation messages
+  // again for a changed definition, nothing for a keyless DELETE.)
   std::vector<std::string> change(const ChangeSet::Change& c, Lsn lsn) override {
     if (c.message) return stream_.message(message_at(c, lsn));
-    if (!c.relation) {
-      for (const auto& r : c.truncated) notice_shape(r);
-      return stream_.truncate(truncate_of(c));
-    }
-    // pgoutput sends nothing for a DELETE without an old tuple (a table
-    // without replica identity): no Delete, and no Begin or Relation for it.
-    if (c.row.kind == replication::ChangeKind::delete_ && c.row.old_kind == replication::OldTuple::none) return {};
-    notice_shape(c.relation);
+    if (!c.relation) return stream_.truncate(truncate_of(c));
     return stream_.change(*c.relation, c.row);
   }
   std::vector<std::string> commit() override { return stream_.commit(); }
 
  private:
-  // A relation whose shape changed since its Relation message (a product's
-  // ALTER TABLE) is described again before its next change, as PostgreSQL
-  // does after a relcache invalidation: a subscriber must not read tuples
-  // with the old column list.
-  void notice_shape(const RelationPtr& relation) {
-    if (!relation) return;
-    auto& last = described_[relation->oid];
-    if (last != relation && last && !same_shape(*last, *relation)) stream_.invalidate(relation->oid);
-    last = relation;
-  }
-  static bool same_shape(const Relation& a, const Relation& b) {
-    if (a.schema != b.schema || a.name != b.name || a.identity != b.identity || a.columns.size() != b.columns.size())
-      return false;
-    for (std::size_t i = 0; i < a.columns.size(); ++i) {
-      const auto &x = a.columns[i], &y = b.columns[i];
-      if (x.name != y.name || x.type_oid != y.type_oid || x.type_modifier != y.type_modifier || x.key != y.key)
-        return false;
-    }
-    return true;
-  }
-
   replication::PgOutputStream stream_;
-  std::map<Oid, RelationPtr> described_;
 };
 
 std::unique_ptr<PluginEncoder> make_pgoutput(const replication::PluginOptions& plugin_options,
@@ -131,11 +104,12 @@ std::unique_ptr<PluginEncoder> make_pgoutput(const replication::PluginOptions& p
   return std::make_unique<PgOutputEncoder>(std::move(options), std::move(published), std::move(types));
 }
 
-// A replication message as the payload of one CopyData.
-std::string payload_of(const ReplicationMessage& m) {
-  Buffer b;
-  encode(m, b);
-  return std::string(b.view().substr(5));  // without CopyData's own header
+// A replication message as the payload of one CopyData, encoded into
+// `scratch` (reused: the session's queue copies it once).
+std::string_view payload_of(const ReplicationMessage& m, Buffer& scratch) {
+  scratch.clear();
+  encode(m, scratch);
+  return scratch.view().substr(5);  // without CopyData's own header
 }
 
 }  // namespace
@@ -156,7 +130,7 @@ void ReplicationHub::State::pump(WalStream& s, std::int64_t now) {
   auto handle = s.session.lock();
   if (!handle) return stop(s);
   auto send = [&](const ReplicationMessage& m) {
-    if (handle->copy_data(payload_of(m))) return true;
+    if (handle->copy_data(payload_of(m, scratch))) return true;
     if (!s.waiting_for_space) {
       s.waiting_for_space = true;
       // Called on the session's thread once its queue drained: the hub's

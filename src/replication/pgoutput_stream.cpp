@@ -19,7 +19,7 @@ void emit(PgOutputStream::Messages& out, Write&& write) {
 PgOutputStream::PgOutputStream(Published published, TypeLookup types, bool messages)
     : published_(std::move(published)), types_(std::move(types)), messages_(messages) {}
 
-void PgOutputStream::invalidate(Oid relation) { schema_sent_.erase(relation); }
+void PgOutputStream::invalidate(Oid relation) { described_.erase(relation); }
 
 void PgOutputStream::begin(const Transaction& txn) {
   txn_ = txn;
@@ -34,17 +34,23 @@ void PgOutputStream::begin_if_needed(Messages& out) {
 }
 
 void PgOutputStream::send_schema(const Relation& relation, Messages& out) {
-  if (schema_sent_.contains(relation.oid)) return;
+  // Again after invalidate(), and when the relation's definition changed
+  // since (PostgreSQL resends it after a relcache invalidation).
+  auto known = described_.find(relation.oid);
+  if (known != described_.end() && known->second == relation) return;
   // As PostgreSQL: one Type per column of a user-defined type, repeats included.
   for (const Column& col : relation.columns)
     if (col.type_oid >= kFirstUserObjectId) emit(out, [&](Buffer& b) { pgoutput::write_type(types_(col.type_oid), b); });
   emit(out, [&](Buffer& b) { pgoutput::write_relation(relation, b); });
-  schema_sent_.insert(relation.oid);
+  described_.insert_or_assign(relation.oid, relation);
 }
 
 PgOutputStream::Messages PgOutputStream::change(const Relation& relation, const RowChange& change) {
   Messages out;
   if (!published_(relation)) return out;
+  // A DELETE without an old tuple (no replica identity) is not sent at all,
+  // not even its Begin or Relation, as PostgreSQL 15's pgoutput.
+  if (change.kind == ChangeKind::delete_ && change.old_kind == OldTuple::none) return out;
   begin_if_needed(out);
   send_schema(relation, out);
   emit(out, [&](Buffer& b) { pgoutput::write_change(relation, change, b); });

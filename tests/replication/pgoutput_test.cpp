@@ -161,3 +161,25 @@ TEST_CASE("pgoutput stream: a Relation goes once until invalidated, an unpublish
   CHECK(stream.change(table_other(), {ChangeKind::insert, OldTuple::none, {}, {TupleValue::of("7")}}).empty());
   CHECK(stream.commit().empty());
 }
+
+TEST_CASE("pgoutput stream: a changed definition is described again, a keyless DELETE sends nothing") {
+  PgOutputStream stream([](const Relation& r) { return published(r); }, [](Oid) { return UserType{}; });
+  Relation t = table_t();
+  RowChange insert{ChangeKind::insert, OldTuple::none, {}, {TupleValue::of("1"), TupleValue::null()}};
+  stream.begin(Transaction{1, 10, 20, 0, std::nullopt});
+  CHECK(stream.change(t, insert).size() == 3);  // Begin, Relation, Insert
+  // ALTER TABLE ... ADD COLUMN: the same OID, another column list.
+  Relation altered = t;
+  altered.columns.push_back({"extra", oid::text, -1, "text"});
+  RowChange wider{ChangeKind::insert, OldTuple::none, {}, {TupleValue::of("2"), TupleValue::null(), TupleValue::of("x")}};
+  auto after = stream.change(altered, wider);
+  REQUIRE(after.size() == 2);  // Relation, Insert
+  CHECK(after[0].front() == 'R');
+  CHECK(stream.change(altered, wider).size() == 1);
+  // Without an old tuple (no replica identity), PostgreSQL 15 sends no Delete.
+  CHECK(stream.change(altered, {ChangeKind::delete_, OldTuple::none, {}, {}}).empty());
+  CHECK(stream.commit().size() == 1);
+  stream.begin(Transaction{2, 30, 40, 0, std::nullopt});
+  CHECK(stream.change(altered, {ChangeKind::delete_, OldTuple::none, {}, {}}).empty());
+  CHECK(stream.commit().empty());  // nothing began: no Begin, no Commit
+}

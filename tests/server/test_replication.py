@@ -79,10 +79,11 @@ class ReplicationBattery:
       host, user, dbname        where clients connect (dbname is also what
                                 IDENTIFY_SYSTEM must report)
       target_port()             the port
-      run_sql(*statements)      another, ordinary client running each
-                                statement in autocommit (so "BEGIN", ...,
-                                "COMMIT" make one transaction); each commit is
-                                durable when it returns, so that IDENTIFY_SYSTEM's
+      sql_port(), sql_options   where run_sql(), another, ordinary client,
+                                runs each statement in autocommit (so "BEGIN",
+                                ..., "COMMIT" make one transaction), and its
+                                startup options: each commit must be durable
+                                when it returns, so that IDENTIFY_SYSTEM's
                                 xlogpos asked afterwards is at or past it
       role_without_replication() (user, password) of a role that may log in
                                 but has no replication right
@@ -96,6 +97,22 @@ class ReplicationBattery:
     host = "127.0.0.1"
     user = "postgres"
     dbname = "postgres"
+
+    sql_options = None
+
+    def sql_port(self):
+        return self.target_port()
+
+    def run_sql(self, *statements):
+        extra = {"options": self.sql_options} if self.sql_options else {}
+        conn = psycopg2.connect(**dict(self.connect_kwargs(), port=self.sql_port(), **extra))
+        try:
+            conn.autocommit = True
+            with conn.cursor() as cur:
+                for sql in statements:
+                    cur.execute(sql)
+        finally:
+            conn.close()
 
     def slot_confirmed_flush(self, slot):
         """The slot's confirmed_flush_lsn as an integer, or None when the
@@ -594,17 +611,9 @@ class ReplicationOnPostgres15(ReplicationBattery, unittest.TestCase):
     def target_port(self):
         return self.reference.port
 
-    def run_sql(self, *statements):
-        # The cluster runs with synchronous_commit=off; this client's commits
-        # are flushed before they return, as the battery requires.
-        conn = psycopg2.connect(options="-c synchronous_commit=on", **self.connect_kwargs())
-        try:
-            conn.autocommit = True
-            with conn.cursor() as cur:
-                for sql in statements:
-                    cur.execute(sql)
-        finally:
-            conn.close()
+    # The cluster runs with synchronous_commit=off; this client's commits
+    # are flushed before they return, as the battery requires.
+    sql_options = "-c synchronous_commit=on"
 
     def role_without_replication(self):
         self.run_sql("DROP ROLE IF EXISTS repl_norepl",
@@ -616,8 +625,8 @@ class ReplicationOnPostgres15(ReplicationBattery, unittest.TestCase):
         return {"options": "-c wal_sender_timeout=2000"}
 
     def catalog_port(self):
-        """Where pg_replication_slots is read."""
-        return self.target_port()
+        """Where pg_replication_slots is read: beside "another client"."""
+        return self.sql_port()
 
     def slots_left(self):
         conn = psycopg2.connect(**dict(self.connect_kwargs(), port=self.catalog_port()))
@@ -664,16 +673,8 @@ class ReplicationThroughLibpqProxy(ReplicationOnPostgres15):
     def target_port(self):
         return self.proxy.port
 
-    def run_sql(self, *statements):
-        conn = psycopg2.connect(options="-c synchronous_commit=on", **dict(self.connect_kwargs(),
-                                                                          port=self.reference.port))
-        try:
-            conn.autocommit = True
-            with conn.cursor() as cur:
-                for sql in statements:
-                    cur.execute(sql)
-        finally:
-            conn.close()
+    def sql_port(self):
+        return self.reference.port
 
     def role_without_replication(self):
         return "repl_norepl", "any"  # the proxy's trust login; refused by --replication-roles
@@ -683,8 +684,6 @@ class ReplicationThroughLibpqProxy(ReplicationOnPostgres15):
         # walsender's keepalive reaches the client through the relay.
         return {"options": "-c wal_sender_timeout=2000"}
 
-    def catalog_port(self):
-        return self.reference.port
 
 
 class ReplicationOnSqliteServer(ReplicationBattery, unittest.TestCase):
@@ -707,17 +706,8 @@ class ReplicationOnSqliteServer(ReplicationBattery, unittest.TestCase):
     def target_port(self):
         return self.server.port
 
-    def run_sql(self, *statements):
-        # sqlite_server commits before it answers: IDENTIFY_SYSTEM's xlogpos
-        # asked afterwards is past the commit.
-        conn = psycopg2.connect(**self.connect_kwargs())
-        try:
-            conn.autocommit = True
-            with conn.cursor() as cur:
-                for sql in statements:
-                    cur.execute(sql)
-        finally:
-            conn.close()
+    # (run_sql as the battery's: sqlite_server publishes a commit before it
+    # answers, so IDENTIFY_SYSTEM's xlogpos asked afterwards is past it.)
 
     def role_without_replication(self):
         return "repl_norepl", "any"  # trust login; not in --replication-roles

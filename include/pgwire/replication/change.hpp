@@ -24,6 +24,7 @@ struct Column {
   // Part of the replica identity: the primary key (or the identity index),
   // every column with REPLICA IDENTITY FULL.
   bool key = false;
+  friend bool operator==(const Column&, const Column&) = default;
 };
 
 // pg_class.relreplident.
@@ -37,6 +38,7 @@ struct Relation {
   std::string name;
   ReplicaIdentity identity = ReplicaIdentity::default_;
   std::vector<Column> columns;
+  friend bool operator==(const Relation&, const Relation&) = default;
 };
 
 // A user-defined type a relation uses (pgoutput's Type message).

@@ -7,7 +7,7 @@
 
 #include <functional>
 #include <string>
-#include <unordered_set>
+#include <unordered_map>
 #include <vector>
 
 #include "pgwire/replication/change.hpp"
@@ -44,7 +44,9 @@ class PgOutputStream {
   Published published_;
   TypeLookup types_;
   bool messages_;
-  std::unordered_set<Oid> schema_sent_;
+  // What each relation was last described as: a relation whose definition
+  // changed (a product's ALTER TABLE) is described again.
+  std::unordered_map<Oid, Relation> described_;
   Transaction txn_;
   bool begun_ = false;
 };
