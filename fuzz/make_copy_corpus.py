@@ -6,8 +6,8 @@ CopyData size.
 
     /usr/bin/python3 fuzz/make_copy_corpus.py
 """
-import hashlib
 import os
+from corpus_util import write_seeds
 
 root = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
 data = os.path.join(root, 'tests/types/data/copy')
@@ -50,9 +50,4 @@ for line in open(os.path.join(data, 'decode_cases.tsv')):
     header = MATCH | HEADER if 'match' in options.lower() else HEADER if 'HEADER' in options else 0
     seeds.append(mode(fmt, header=header, piece=len(seeds) % 4) + bytes.fromhex(hexdata))
 
-os.makedirs(out, exist_ok=True)
-for f in os.listdir(out):
-    os.unlink(os.path.join(out, f))
-for s in seeds:
-    open(os.path.join(out, 'seed-' + hashlib.sha1(s).hexdigest()[:12]), 'wb').write(s)
-print(len(seeds))
+write_seeds(out, seeds)

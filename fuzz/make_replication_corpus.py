@@ -6,7 +6,8 @@ PostgreSQL 15 subscriber send.
 
     /usr/bin/python3 fuzz/make_replication_corpus.py
 """
-import hashlib, os, re
+import os, re
+from corpus_util import write_seeds
 root = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
 test = open(root + '/tests/replication/command_grammar_test.cpp').read()
 literal = r'"((?:[^"\\]|\\.)*)"'
@@ -24,9 +25,4 @@ seeds |= {s.encode() for s in [
     'DROP_REPLICATION_SLOT "psycopg2" WAIT', 'IDENTIFY_SYSTEM;',
 ]}
 out = root + '/fuzz/corpus/replication'
-os.makedirs(out, exist_ok=True)
-for f in os.listdir(out):
-    os.unlink(os.path.join(out, f))
-for s in seeds:
-    open(os.path.join(out, 'seed-' + hashlib.sha1(s).hexdigest()[:12]), 'wb').write(s)
-print(len(seeds))
+write_seeds(out, seeds)
