@@ -228,7 +228,13 @@ pgwire::Response execute_statement(sqlite3* db, const std::shared_ptr<Worker>& w
   if (sqlite3_column_count(stmt->s) > 0 && word != "ALTER") {
     pgwire::SchemaPtr schema = portal && portal->statement->columns ? portal->statement->columns
                                                                      : schema_of(stmt->s, rc == SQLITE_ROW, rewritten);
-    auto rows = std::make_unique<SqliteRows>(worker, std::move(stmt), rc == SQLITE_ROW, schema, home);
+    std::vector<pgwire::FormatCode> formats(schema->size(), pgwire::format_text);
+    if (portal && !portal->result_formats.empty())
+      for (std::size_t i = 0; i < formats.size(); ++i)
+        formats[i] = portal->result_formats.size() == 1 ? portal->result_formats[0]
+                     : i < portal->result_formats.size() ? portal->result_formats[i]
+                                                         : pgwire::format_text;
+    auto rows = std::make_unique<SqliteRows>(worker, std::move(stmt), rc == SQLITE_ROW, schema, home, formats);
     // INSERT/UPDATE/DELETE ... RETURNING: tagged "INSERT 0 n" / "UPDATE n", as PostgreSQL does.
     bool returning = word == "INSERT" || word == "UPDATE" || word == "DELETE";
     return pgwire::Response::rows(schema, std::move(rows), returning ? word : "SELECT");

@@ -153,8 +153,13 @@ struct Cursor {
 
 class SqliteRows final : public pgwire::RowSource {
  public:
+  // On the worker, in the job that stepped the first row: the first batch
+  // is stepped there too, in `formats` (one per column), and a statement
+  // that ended is released there. A short result (SELECT 1, a lookup by
+  // key) then costs one trip to the worker instead of three: its rows need
+  // no second job and its end no cleanup job.
   SqliteRows(std::shared_ptr<Worker> worker, std::unique_ptr<Stmt> stmt, bool has_row, pgwire::SchemaPtr schema,
-             std::shared_ptr<Prepared> home)
+             std::shared_ptr<Prepared> home, const std::vector<pgwire::FormatCode>& formats)
       : worker_(std::move(worker)), state_(std::make_shared<State>()) {
     state_->cursor.stmt = std::move(stmt);
     state_->cursor.has_row = has_row;
@@ -163,12 +168,13 @@ class SqliteRows final : public pgwire::RowSource {
       state_->cursor.modifiers.push_back(c.type_modifier);
     }
     state_->home = std::move(home);
+    state_->cursor.fetch(sqlite3_db_handle(state_->cursor.stmt->s), formats, state_->batch);
+    if (!state_->cursor.has_row) state_->release();
   }
   ~SqliteRows() override {
-    worker_->cleanup([state = state_] {
-      if (state->home) state->home->give_back(std::move(state->cursor.stmt));
-      state->cursor.stmt.reset();
-    });
+    // (Read on the io thread: the worker wrote it in a job that has ended.)
+    if (!state_->cursor.stmt) return;
+    worker_->cleanup([state = state_] { state->release(); });
   }
 
   asio::awaitable<bool> fill(pgwire::RowWriter& out) override {
@@ -209,6 +215,12 @@ class SqliteRows final : public pgwire::RowSource {
     Cursor cursor;
     RowBatch batch;
     std::shared_ptr<Prepared> home;
+    // On the worker: the compiled statement goes back to its Prepared for
+    // the next Execute, or is finalized (its read lock ends either way).
+    void release() {
+      if (home && cursor.stmt) home->give_back(std::move(cursor.stmt));
+      cursor.stmt.reset();
+    }
   };
   std::shared_ptr<Worker> worker_;
   std::shared_ptr<State> state_;
