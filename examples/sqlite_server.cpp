@@ -41,6 +41,7 @@
 #include "sqlite/publications.hpp"
 #include "sqlite/replication_feed.hpp"
 #include "sqlite/rows.hpp"
+#include "sqlite/statement_cache.hpp"
 #include "sqlite/translate.hpp"
 #include "sqlite/values.hpp"
 #include "sqlite/worker.hpp"
@@ -152,10 +153,9 @@ std::vector<pgwire::Oid> infer_parameter_types(sqlite3* db, std::string_view sql
 // ($1::int4), else inferred from the column they meet, else text.
 void prepare_statement(sqlite3* db, const std::shared_ptr<Worker>& worker, pgwire::Statement& stmt,
                        const sqlite_dialect::Identity& who) {
-  auto rewritten = translate(db, stmt.sql, who);
   auto prepared = std::make_shared<Prepared>();
-  prepared->sql = std::move(rewritten.sql);
-  prepared->after = std::move(rewritten.after);
+  static_cast<Translation&>(*prepared) = translate(db, stmt.sql, who);
+  const Translation& rewritten = *prepared;
   auto s = std::make_unique<Stmt>(worker);
   int rc = sqlite3_prepare_v2(db, prepared->sql.data(), static_cast<int>(prepared->sql.size()), &s->s, nullptr);
   if (rc != SQLITE_OK) throw pgwire::PgError(sqlite_error(db, rc));
@@ -185,10 +185,13 @@ void prepare_statement(sqlite3* db, const std::shared_ptr<Worker>& worker, pgwir
 }
 
 // On the worker: runs one statement; with a portal, binds its parameters
-// and keeps the schema reported at Parse (`home`: its compiled statements).
+// and keeps the schema reported at Parse (`home`: its translation and
+// compiled statements, from Parse or from the connection's StatementCache).
+// Without `home`, a data statement's translation is handed out in `learned`
+// for the cache.
 pgwire::Response execute_statement(sqlite3* db, const std::shared_ptr<Worker>& worker, std::string_view sql,
-                                   const pgwire::Portal* portal, const std::shared_ptr<Prepared>& home,
-                                   const sqlite_dialect::Identity& who) {
+                                   const pgwire::Portal* portal, std::shared_ptr<Prepared> home,
+                                   const sqlite_dialect::Identity& who, std::shared_ptr<Prepared>* learned = nullptr) {
   std::string word = upper_word(sql);
   // PostgreSQL's BEGIN options (ISOLATION LEVEL, READ ONLY, ...) and START
   // TRANSACTION are not SQLite syntax; SQLite's transactions are serializable.
@@ -197,16 +200,24 @@ pgwire::Response execute_statement(sqlite3* db, const std::shared_ptr<Worker>& w
     return pgwire::Response::begin(word == "BEGIN" ? "BEGIN" : "START TRANSACTION");
   }
   std::unique_ptr<Stmt> stmt;
-  Translation rewritten;  // simple query: the SQL SQLite runs, its result columns, what DDL records
+  Translation translated;  // simple query: the SQL SQLite runs, its result columns, what DDL records
   if (home && !home->idle.empty()) {
     stmt = std::move(home->idle.back());
     home->idle.pop_back();
   } else {
-    if (!home) rewritten = translate(db, sql, who);
-    const std::string& text = home ? home->sql : rewritten.sql;
+    if (!home) translated = translate(db, sql, who);
+    if (!home && learned && SchemaGeneration::is_data_statement(word) && !translated.after) {
+      home = std::make_shared<Prepared>();
+      static_cast<Translation&>(*home) = std::move(translated);
+      *learned = home;
+    }
+    const std::string& text = home ? home->sql : translated.sql;
     stmt = std::make_unique<Stmt>(worker);
     int rc = sqlite3_prepare_v2(db, text.data(), static_cast<int>(text.size()), &stmt->s, nullptr);
-    if (rc != SQLITE_OK) return pgwire::Response::error(sqlite_error(db, rc));
+    if (rc != SQLITE_OK) {
+      if (learned) learned->reset();  // (an error is no translation worth keeping)
+      return pgwire::Response::error(sqlite_error(db, rc));
+    }
     if (stmt->s == nullptr) {
       if (word != "LOCK") return pgwire::Response::empty();
       // (translated to nothing: SQLite has no table locks; see ddl::lock_table)
@@ -216,6 +227,7 @@ pgwire::Response execute_statement(sqlite3* db, const std::shared_ptr<Worker>& w
       return pgwire::Response::command("LOCK TABLE");
     }
   }
+  const Translation& rewritten = home ? *home : translated;
   if (portal) bind_parameters(stmt->s, *portal);
   int rc = sqlite3_step(stmt->s);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
@@ -241,7 +253,7 @@ pgwire::Response execute_statement(sqlite3* db, const std::shared_ptr<Worker>& w
   }
   if (home) home->give_back(std::move(stmt));
   auto changes = sqlite3_changes64(db);
-  if (const auto& after = home ? home->after : rewritten.after) after(db);
+  if (rewritten.after) rewritten.after(db);
   if (word == "INSERT") return pgwire::Response::command("INSERT 0 " + std::to_string(changes));
   if (word == "UPDATE" || word == "DELETE") return pgwire::Response::command(word + " " + std::to_string(changes));
   if (word == "BEGIN" || word == "START") return pgwire::Response::begin();
@@ -325,14 +337,28 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
     if (notifications_.describe(stmt.sql, stmt.columns)) co_return;
     // No columns (NoData); they run at Execute.
     if (upper_word(stmt.sql) == "COPY" || Publications::is_command(stmt.sql)) co_return;
-    auto w = worker(session);
+    Owner& o = owner(session);
+    // A text Parsed before with the same parameter types (drivers Parse the
+    // unnamed statement again for every execution): no trip to the worker.
+    auto client_types = stmt.parameter_types;
+    if (const auto* known = o.cache.parsed(stmt.sql, client_types)) {
+      stmt.parameter_types = known->parameter_types;
+      stmt.columns = known->columns;
+      stmt.set_handle(known->prepared);
+      co_return;
+    }
+    auto w = o.worker;
     starting(session, w);
     auto who = identity(session);
+    auto generation = SchemaGeneration::current();
     auto job = [&](sqlite3* db) {
       prepare_statement(db, w, stmt, who);
       return true;
     };
     co_await w->call<bool>(std::move(job));
+    auto prepared = stmt.shared_handle<Prepared>();
+    if (prepared && !prepared->after && SchemaGeneration::is_data_statement(upper_word(stmt.sql)))
+      o.cache.keep_parsed(stmt.sql, client_types, {prepared, stmt.parameter_types, stmt.columns, generation});
   }
 
   asio::awaitable<pgwire::Response> execute(pgwire::Session& session, pgwire::Portal& portal) override {
@@ -356,6 +382,8 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
   struct Owner {
     std::shared_ptr<Worker> worker;
     std::shared_ptr<ChangeCapture> capture;  // the worker's connection's
+    StatementCache cache;     // io thread
+    SchemaGeneration schema;  // worker
     ~Owner() {
       if (worker) worker->stop(false);
     }
@@ -440,9 +468,11 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
     // COMMIT (or END) of a failed transaction block is a rollback in
     // PostgreSQL: the statements that succeeded before the error go too.
     auto first = upper_word(sql);
+    Owner& o = owner(session);
     if ((first == "COMMIT" || first == "END") && session.transaction_status() == pgwire::TransactionStatus::failed) {
-      auto job = [](sqlite3* db) {
+      auto job = [&o](sqlite3* db) {
         if (!sqlite3_get_autocommit(db)) exec(db, "ROLLBACK");
+        o.schema.after_statement("ROLLBACK", false);
         return pgwire::Response::commit();  // (tagged ROLLBACK by the session)
       };
       pgwire::Response r = co_await w->call<pgwire::Response>(std::move(job));
@@ -455,15 +485,27 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
       co_return r;
     }
     auto who = identity(session);
-    ChangeCapture& capture = *owner(session).capture;
+    ChangeCapture& capture = *o.capture;
+    // A simple Query's text run before: its translation and compiled
+    // statement are the cache's (statement_cache.hpp).
+    std::shared_ptr<Prepared> learned;
+    auto generation = SchemaGeneration::current();
+    if (!home && !portal) home = o.cache.simple(sql);
+    bool learn = !home && !portal;
     auto job = [&](sqlite3* db) {
       // A statement that fails inside a transaction block is undone by
       // SQLite alone: its captured rows go too. ALTER TABLE's own rewrite
       // of the rows (DROP COLUMN) is no change PostgreSQL would decode.
       auto mark = capture.mark();
+      auto word = upper_word(sql);
+      struct SchemaCheck {  // (also when the statement throws)
+        Owner& o;
+        const std::string& word;
+        sqlite3* db;
+        ~SchemaCheck() { o.schema.after_statement(word, !sqlite3_get_autocommit(db)); }
+      } schema_check{o, word, db};
       try {
-        auto r = execute_statement(db, w, sql, portal, home, who);
-        auto word = upper_word(sql);
+        auto r = execute_statement(db, w, sql, portal, home, who, learn ? &learned : nullptr);
         if (r.kind() == pgwire::Response::Kind::error || word == "ALTER") {
           capture.undo_to(mark);
         } else if (word == "TRUNCATE") {
@@ -476,6 +518,7 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
       }
     };
     pgwire::Response r = co_await w->call<pgwire::Response>(std::move(job));
+    if (learned) o.cache.keep_simple(sql, std::move(learned), generation);
     co_return r;
   }
 

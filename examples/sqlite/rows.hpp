@@ -16,18 +16,19 @@
 
 #include "../sqlite_dialect.hpp"
 #include "column_types.hpp"
+#include "translate.hpp"
 #include "values.hpp"
 #include "worker.hpp"
 
 namespace sqlite_example {
 
-// A Parse'd statement: the SQL SQLite runs (PostgreSQL casts removed) and
-// compiled statements kept for the next Execute, so a prepared statement is
-// compiled once, not per Execute (one per portal running at the same time).
-// `idle` is touched on the worker only.
-struct Prepared {
-  std::string sql;
-  std::function<void(sqlite3*)> after;  // DDL: what to record once it ran (translate.hpp)
+// A Parse'd statement (or one the connection's StatementCache keeps): its
+// translation (the SQL SQLite runs, PostgreSQL casts removed; for DDL what
+// to record once it ran) and compiled statements kept for the next
+// Execute, so a prepared statement is compiled once, not per Execute (one
+// per portal running at the same time). The translation is fixed once
+// made; `idle` is touched on the worker only.
+struct Prepared : Translation {
   std::vector<std::unique_ptr<Stmt>> idle;
 
   void give_back(std::unique_ptr<Stmt> s) {
