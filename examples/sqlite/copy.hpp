@@ -290,11 +290,8 @@ class SqliteCopyOut final : public pgwire::CopyOutSource {
                                               binary ? pgwire::format_binary : pgwire::format_text);
       cursor.fetch(db, formats, values);
       std::vector<std::optional<std::string_view>> fields(cursor.types.size());
-      for (std::size_t r = 0; r < values.rows; ++r) {
-        for (std::size_t i = 0; i < fields.size(); ++i) {
-          const auto& f = values.fields[r * fields.size() + i];
-          fields[i] = f.length < 0 ? std::nullopt : std::optional(values.value(f));
-        }
+      for (std::size_t r = 0; r < values.rows(); ++r) {
+        values.values(r, fields);
         encoder.row(fields, out);
         messages.emplace_back(out.size(), 1);
       }

@@ -9,6 +9,8 @@
 #include <exception>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <string_view>
 #include <vector>
 
 #include <pgwire/api/results.hpp>
@@ -90,25 +92,40 @@ inline pgwire::SchemaPtr schema_of(sqlite3_stmt* s, bool have_row, const sqlite_
   return pgwire::make_schema(std::move(cols));
 }
 
-// Encoded rows stepped on the worker: `columns` fields per row.
+// Rows stepped on the worker, encoded there as whole DataRow messages (in
+// the formats the client asked for): the io thread hands them on with one
+// copy (RowWriter::add_encoded_rows).
 struct RowBatch {
-  struct Field {
-    std::size_t offset;
-    std::ptrdiff_t length;  // -1: NULL
-  };
-  pgwire::Buffer data;
-  std::vector<Field> fields;
-  std::size_t rows = 0, next = 0;  // stepped, handed over
+  pgwire::Buffer data;             // DataRow messages, back to back
+  std::vector<std::size_t> ends;   // where each row's message ends in `data`
+  std::size_t next = 0;            // rows handed over
   std::exception_ptr error;        // after these rows
 
+  std::size_t rows() const noexcept { return ends.size(); }
+  // Row r's values (nullopt: NULL), read back from its DataRow; `out` has
+  // one entry per column.
+  void values(std::size_t r, std::vector<std::optional<std::string_view>>& out) const {
+    std::string_view bytes = data.view();
+    std::size_t at = (r == 0 ? 0 : ends[r - 1]) + 7;  // past 'D', the length and the count
+    for (auto& v : out) {
+      auto length = static_cast<std::int32_t>((std::uint32_t{static_cast<unsigned char>(bytes[at])} << 24) |
+                                              (std::uint32_t{static_cast<unsigned char>(bytes[at + 1])} << 16) |
+                                              (std::uint32_t{static_cast<unsigned char>(bytes[at + 2])} << 8) |
+                                              std::uint32_t{static_cast<unsigned char>(bytes[at + 3])});
+      at += 4;
+      if (length < 0) {
+        v = std::nullopt;
+      } else {
+        v = bytes.substr(at, static_cast<std::size_t>(length));
+        at += static_cast<std::size_t>(length);
+      }
+    }
+  }
   void clear() {
     data.clear();
-    fields.clear();
-    rows = next = 0;
+    ends.clear();
+    next = 0;
     error = nullptr;
-  }
-  std::string_view value(const Field& f) const {
-    return data.view().substr(f.offset, static_cast<std::size_t>(f.length));
   }
 };
 
@@ -128,15 +145,22 @@ struct Cursor {
     batch.clear();
     std::size_t n = types.size();
     try {
-      while (has_row && batch.rows < batch_rows && batch.data.size() < batch_bytes) {
+      while (has_row && batch.rows() < batch_rows && batch.data.size() < batch_bytes) {
+        pgwire::DataRowWriter row(batch.data);
         for (std::size_t i = 0; i < n; ++i) {
           std::size_t at = batch.data.size();
           std::int32_t modifier = i < modifiers.size() ? modifiers[i] : -1;
-          bool value =
-              encode_stored(stmt->s, static_cast<int>(i), types[i], formats[i], batch.data, scratch, modifier);
-          batch.fields.push_back({at, value ? static_cast<std::ptrdiff_t>(batch.data.size() - at) : -1});
+          row.begin_value();
+          if (encode_stored(stmt->s, static_cast<int>(i), types[i], formats[i], batch.data, scratch, modifier)) {
+            row.end_value();
+          } else {
+            batch.data.truncate(at);
+            row.add_null();
+          }
         }
-        ++batch.rows;
+        row.finish();
+        if (batch.data.error()) throw pgwire::PgError("54000", "row is too big");
+        batch.ends.push_back(batch.data.size());
         int rc = sqlite3_step(stmt->s);
         if (rc == SQLITE_DONE) {
           has_row = false;
@@ -145,7 +169,7 @@ struct Cursor {
         }
       }
     } catch (...) {
-      batch.fields.resize(batch.rows * n);
+      batch.data.truncate(batch.ends.empty() ? 0 : batch.ends.back());  // (a row cut by the error)
       batch.error = std::current_exception();
       has_row = false;
     }
@@ -174,47 +198,63 @@ class SqliteRows final : public pgwire::RowSource {
   }
   ~SqliteRows() override {
     // (Read on the io thread: the worker wrote it in a job that has ended.)
-    if (!state_->cursor.stmt) return;
+    if (!prefetching_ && !state_->cursor.stmt) return;
     worker_->cleanup([state = state_] { state->release(); });
   }
 
+  // While the io thread writes one batch out, the worker steps the next
+  // (`ahead`): SQLite, the socket and the client work at the same time, and
+  // at most two batches are held.
   asio::awaitable<bool> fill(pgwire::RowWriter& out) override {
     auto& batch = state_->batch;
     for (;;) {
-      while (batch.next < batch.rows && out.wants_more()) {
-        out.begin_row();
-        std::size_t n = state_->cursor.types.size();
-        for (std::size_t i = 0; i < n; ++i) {
-          const auto& f = batch.fields[batch.next * n + i];
-          if (f.length < 0) {
-            out.add_null();
-          } else {
-            out.add_encoded(batch.value(f));
-          }
-        }
-        out.end_row();
-        ++batch.next;
+      if (batch.next < batch.rows() && out.wants_more()) {
+        // The rows the writer takes: while it wants more, within the limit.
+        std::size_t from = batch.next == 0 ? 0 : batch.ends[batch.next - 1];
+        std::size_t room = out.bytes_left();
+        std::uint64_t allowed = out.rows_left();
+        std::size_t last = batch.next;
+        while (last < batch.rows() && last - batch.next < allowed &&
+               (last == batch.next || batch.ends[last - 1] - from < room))
+          ++last;
+        out.add_encoded_rows(batch.data.view().substr(from, batch.ends[last - 1] - from));
+        batch.next = last;
       }
-      if (batch.next < batch.rows) co_return true;
+      if (batch.next < batch.rows()) co_return true;
       if (batch.error) std::rethrow_exception(std::exchange(batch.error, nullptr));
-      if (!state_->cursor.has_row) co_return false;
+      if (!prefetching_ && !state_->cursor.has_row) co_return false;
       if (!out.wants_more()) co_return true;
-      std::vector<pgwire::FormatCode> formats;
-      for (std::size_t i = 0; i < state_->cursor.types.size(); ++i) formats.push_back(out.format_of(i));
-      worker_->clear_interrupt();
-      auto state = state_;
-      auto job = [state, &formats](sqlite3* db) {
-        state->cursor.fetch(db, formats, state->batch);
-        return true;
-      };
-      co_await worker_->call<bool>(std::move(job));  // (named: see Worker::call)
+      if (prefetching_) {
+        // Jobs run in order: once this no-op has run, the batch ahead is done.
+        auto barrier = [](sqlite3*) { return true; };
+        co_await worker_->call<bool>(std::move(barrier));  // (named: see Worker::call)
+        prefetching_ = false;
+        std::swap(batch, state_->ahead);
+      } else {
+        auto formats = formats_of(out);
+        worker_->clear_interrupt();
+        auto state = state_;
+        auto job = [state, &formats](sqlite3* db) {
+          state->cursor.fetch(db, formats, state->batch);
+          return true;
+        };
+        co_await worker_->call<bool>(std::move(job));  // (named: see Worker::call)
+      }
+      if (state_->cursor.has_row) {
+        worker_->clear_interrupt();
+        prefetching_ = true;
+        worker_->ahead([state = state_, formats = formats_of(out)] {
+          state->cursor.fetch(sqlite3_db_handle(state->cursor.stmt->s), formats, state->ahead);
+        });
+      }
     }
   }
 
  private:
   struct State {
     Cursor cursor;
-    RowBatch batch;
+    RowBatch batch;  // handed to the io thread
+    RowBatch ahead;  // stepped on the worker meanwhile
     std::shared_ptr<Prepared> home;
     // On the worker: the compiled statement goes back to its Prepared for
     // the next Execute, or is finalized (its read lock ends either way).
@@ -223,8 +263,15 @@ class SqliteRows final : public pgwire::RowSource {
       cursor.stmt.reset();
     }
   };
+  static std::vector<pgwire::FormatCode> formats_of(const pgwire::RowWriter& out) {
+    std::vector<pgwire::FormatCode> formats;
+    for (std::size_t i = 0; i < out.schema().size(); ++i) formats.push_back(out.format_of(i));
+    return formats;
+  }
+
   std::shared_ptr<Worker> worker_;
   std::shared_ptr<State> state_;
+  bool prefetching_ = false;  // io thread: a job is stepping `ahead` (the worker owns the cursor until it ends)
 };
 
 }  // namespace sqlite_example

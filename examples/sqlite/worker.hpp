@@ -121,6 +121,30 @@ class Worker : public std::enable_shared_from_this<Worker> {
     enqueue(std::move(job), false);
   }
 
+  // Work ahead of a call the caller will make (the next batch of rows),
+  // in order with the calls; dropped once the worker stops, and never run
+  // on the calling thread (any thread but the worker's).
+  void ahead(std::function<void()> f) {
+    struct Job final : Base {
+      std::function<void()> f;
+      Worker* worker = nullptr;
+      void run(bool stopping) override {
+        if (stopping) return;
+        f();
+        worker->job_done();
+      }
+    };
+    auto job = std::make_unique<Job>();
+    job->f = std::move(f);
+    job->worker = this;
+    {
+      std::lock_guard lock(mutex_);
+      if (exited_ || stop_) return;
+      jobs_.push_back(std::move(job));
+    }
+    cv_.notify_all();
+  }
+
   // A cancel: stops what runs now (any thread).
   void interrupt() {
     {

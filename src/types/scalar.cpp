@@ -48,10 +48,15 @@ Decimal parse_scientific(const char* p, const char* end) {
 
 // Is the decimal exactly odd * 2^k? (odd < 2^56)
 bool decimal_equals_dyadic(const Decimal& d, std::uint64_t odd, int k) {
+  int q = d.exp - (d.n - 1);  // value = m * 10^q = m * 5^q * 2^q
+  // The powers of two must agree, so m must hold exactly k - q factors of
+  // two (m < 10^17 < 2^57): this rejects almost every decimal before its
+  // digits are read (the check runs for every float sent as text).
+  int twos = k - q;
+  if (twos < 0 || twos > 56) return false;
   std::uint64_t m = 0;
   for (int i = 0; i < d.n; ++i) m = m * 10 + static_cast<std::uint64_t>(d.digits[i] - '0');
-  int q = d.exp - (d.n - 1);  // value = m * 10^q = m * 5^q * 2^q
-  int twos = std::countr_zero(m);
+  if (std::countr_zero(m) != twos) return false;
   m >>= twos;
   // 5^|q| divides odd (q >= 0) or m (q < 0): it cannot exceed that side.
   const std::uint64_t limit = q >= 0 ? odd : m;
@@ -60,8 +65,8 @@ bool decimal_equals_dyadic(const Decimal& d, std::uint64_t odd, int k) {
     if (pow5 > limit / 5) return false;
     pow5 *= 5;
   }
-  if (q >= 0) return m <= odd / pow5 && m * pow5 == odd && twos + q == k;
-  return m % pow5 == 0 && m / pow5 == odd && twos + q == k;
+  if (q >= 0) return m <= odd / pow5 && m * pow5 == odd;
+  return m % pow5 == 0 && m / pow5 == odd;
 }
 
 // PostgreSQL's Ryu is built with acceptBounds = false: a decimal lying exactly

@@ -99,6 +99,18 @@ class RowWriter {
     ++column_;
   }
   void end_row();
+  // Whole DataRow messages encoded elsewhere (a product that encodes rows on
+  // its own thread, in the formats format_of() gives), back to back: one
+  // copy for many rows. Each is checked to be a DataRow of this result's
+  // width; anything else fails the result, as a bad end_row() does. Take
+  // no more rows than rows_left() allows, and stop once !wants_more().
+  void add_encoded_rows(std::string_view data_rows);
+  // Rows the Execute's limit still allows (UINT64_MAX: no limit), and bytes
+  // until the batch is full.
+  std::uint64_t rows_left() const noexcept {
+    return row_limit_ == 0 ? UINT64_MAX : row_limit_ > rows_ ? row_limit_ - rows_ : 0;
+  }
+  std::size_t bytes_left() const noexcept { return out_.size() < batch_end_ ? batch_end_ - out_.size() : 0; }
   // Drops a row begun but not ended (the source threw in the middle of it):
   // a half-written DataRow would desynchronise the client.
   void discard_partial_row() noexcept { out_.truncate(complete_); }
