@@ -346,6 +346,36 @@ inline void rewrite_series_select(const std::vector<Token>& toks, std::vector<Ed
   if (close + 1 < n) edits.push_back({toks[close].end(), toks[n - 1].end(), ""});
 }
 
+// A name after a FROM item that is its alias, not the clause that follows.
+inline bool is_alias(const Token& t) {
+  if (t.kind == Kind::quoted_identifier) return true;
+  if (!t.is_name()) return false;
+  for (std::string_view clause : {"where", "join", "inner", "left", "right", "full", "cross", "natural", "on",
+                                  "using", "group", "order", "limit", "offset", "union", "intersect", "except",
+                                  "window", "having", "fetch", "for", "returning", "with", "lateral"})
+    if (t.is_keyword(clause)) return false;
+  return true;
+}
+
+// Is token `at` an item of a FROM clause (not of a select list)? The
+// nearest clause word before it at its own depth decides.
+inline bool in_from_clause(const std::vector<Token>& toks, std::size_t at) {
+  int depth = 0;
+  for (std::size_t j = at; j-- > 0;) {
+    if (is(toks[j], ")")) ++depth;
+    if (is(toks[j], "(")) {
+      if (depth == 0) return false;
+      --depth;
+    }
+    if (depth > 0) continue;
+    if (toks[j].is_keyword("from") || toks[j].is_keyword("join")) return true;
+    if (toks[j].is_keyword("select") || toks[j].is_keyword("where") || toks[j].is_keyword("on") ||
+        toks[j].is_keyword("returning") || toks[j].is_keyword("set"))
+      return false;
+  }
+  return false;
+}
+
 // Column aliases of a table function or a VALUES list in FROM, which SQLite
 // has not: `generate_series(1, 3) AS t(x)` -> `(SELECT generate_series AS
 // "x" FROM generate_series(1, 3)) AS t`, `(VALUES (1, 'a')) AS v(n, s)` ->
@@ -359,6 +389,15 @@ inline void rewrite_column_aliases(const std::vector<Token>& toks, std::vector<E
     std::size_t close = matching_paren(toks, i);
     std::size_t k = close + 1;
     if (k < toks.size() && toks[k].is_keyword("as")) ++k;
+    if (series && in_from_clause(toks, i - 1) && k < toks.size() && is_alias(toks[k]) && (k + 1 >= toks.size() || !is(toks[k + 1], "("))) {
+      // `generate_series(1, 3) i`: the alias names the table and its one
+      // column, as for any function returning a scalar in PostgreSQL.
+      std::string alias = quote_identifier(identifier(toks[k]));
+      edits.push_back({toks[i - 1].offset, toks[i - 1].offset, "(SELECT generate_series AS " + alias + " FROM "});
+      edits.push_back({toks[close].end(), toks[k].end(), ") AS " + alias});
+      i = k;
+      continue;
+    }
     if (k + 2 >= toks.size() || !toks[k].is_name() || !is(toks[k + 1], "(")) continue;
     std::size_t list_close = matching_paren(toks, k + 1);
     if (list_close >= toks.size()) continue;
