@@ -22,6 +22,7 @@
 #include <csignal>
 #include <cstring>
 #include <mutex>
+#include <optional>
 #include <set>
 
 #include <sqlite3.h>
@@ -349,7 +350,7 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
     }
     auto w = o.worker;
     starting(session, w);
-    auto who = identity(session);
+    const auto& who = identity(session);
     auto generation = SchemaGeneration::current();
     auto job = [&](sqlite3* db) {
       prepare_statement(db, w, stmt, who);
@@ -384,6 +385,7 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
     std::shared_ptr<ChangeCapture> capture;  // the worker's connection's
     StatementCache cache;     // io thread
     SchemaGeneration schema;  // worker
+    std::optional<sqlite_dialect::Identity> who;  // io thread
     ~Owner() {
       if (worker) worker->stop(false);
     }
@@ -409,19 +411,25 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
   }
   std::shared_ptr<Worker> worker(pgwire::Session& session) { return owner(session).worker; }
 
-  // What current_user, current_database() and version() say in SQL.
-  static sqlite_dialect::Identity identity(const pgwire::Session& session) {
+  // What current_user, current_database() and version() say in SQL: fixed
+  // at login, so kept with the session's worker.
+  const sqlite_dialect::Identity& identity(pgwire::Session& session) {
+    Owner& o = owner(session);
+    if (!o.who) o.who = make_identity(session);
+    return *o.who;
+  }
+  static sqlite_dialect::Identity make_identity(const pgwire::Session& session) {
     auto version = session.parameter("server_version");
     return {session.client().user, session.client().database,
             "PostgreSQL " + version.value_or(pgwire::default_server_version) + " (pgwire-cpp)"};
   }
 
   // A statement starts on `w`: a CancelRequest for it interrupts SQLite.
+  // (The session's Owner keeps the worker while a statement runs, and the
+  // hook is forgotten when it ends: a plain pointer, stored in place.)
   static void starting(pgwire::Session& session, const std::shared_ptr<Worker>& w) {
     w->clear_interrupt();
-    session.on_cancel([weak = std::weak_ptr<Worker>(w)] {
-      if (auto self = weak.lock()) self->interrupt();
-    });
+    session.on_cancel([worker = w.get()] { worker->interrupt(); });
   }
 
   // Runs one statement: what the library answers (SET, SHOW, ...) here,
@@ -484,7 +492,7 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
       pgwire::Response r = co_await w->call<pgwire::Response>(std::move(job));
       co_return r;
     }
-    auto who = identity(session);
+    const auto& who = identity(session);
     ChangeCapture& capture = *o.capture;
     // A simple Query's text run before: its translation and compiled
     // statement are the cache's (statement_cache.hpp).
