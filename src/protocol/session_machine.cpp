@@ -225,6 +225,7 @@ SessionMachine::Task<bool> SessionMachine::authenticate() {
   auth_started_ = true;
   const StartupMessage& m = engine_.startup_message();
   client_.protocol = engine_.protocol();
+  client_.startup_parameters.reserve(m.parameters.size());  // held as long as the session
   for (const auto& [k, v] : m.parameters) client_.startup_parameters.emplace_back(k, v);
   client_.user = std::string(*m.parameter("user"));
   client_.database = std::string(m.parameter("database").value_or(client_.user));
@@ -268,7 +269,7 @@ SessionMachine::Task<bool> SessionMachine::authenticate() {
   for (const auto& [k, v] : client_.startup_parameters)
     if (k != "user" && k != "database" && k != "options" && k != "replication")
       login.insert_or_assign(k, v);
-  server_parameters_.clear();
+  server_parameters_ = {};  // its capacity too: an idle session keeps nothing of it
   engine_.accept(settings_.start(login), pid_, secret_);
   co_return true;
 }
