@@ -23,7 +23,7 @@
 
 #include "pgwire/api/copy.hpp"
 #include "pgwire/protocol/session_machine.hpp"
-#include "read_buffers.hpp"
+#include "idle_buffers.hpp"
 #include "reporting.hpp"
 
 namespace pgwire::detail {
@@ -65,7 +65,7 @@ class Connection final : public LiveSession,
       : shared_(shared), stream_(std::move(stream)), executor_(std::move(executor)),
         machine_(session_options(shared), this), report_(shared, stream_->remote_address()) {
     machine_.set_remote(stream_->remote_address());
-    machine_.input().adopt_storage(take_read_buffer());  // for the startup packet
+    unpark_buffers(machine_.input(), machine_.output());  // for the startup packet
   }
 
   ~Connection() override {
@@ -89,7 +89,8 @@ class Connection final : public LiveSession,
   // session waits for its client between statements, this frame and
   // wait_for_client()'s are all it holds of coroutines (an idle connection
   // costs their size: docs/PERFORMANCE.md, stop 23).
-  static awaitable<void> run(std::shared_ptr<Connection> self, LiveSessions::Registration registration) {
+  static awaitable<void> run(std::shared_ptr<Connection> self,
+                             [[maybe_unused]] LiveSessions::Registration registration) {
     Connection& c = *self;
     c.set_waker();
     try {
@@ -208,12 +209,15 @@ class Connection final : public LiveSession,
     co_return machine_.response_ok();
   }
 
-  // A push from any thread wakes this session on its strand.
+  // A push from any thread wakes this session on its strand. The waker
+  // holds only the weak pointer: it fits std::function's own storage (with
+  // the executor it took 72 bytes more per session).
   void set_waker() {
-    machine_.handle()->set_waker([weak = weak_from_this(), executor = executor_] {
-      asio::post(executor, [weak] {
-        if (auto self = weak.lock()) self->deliver_pushes();
-      });
+    machine_.handle()->set_waker([weak = weak_from_this()] {
+      if (auto self = weak.lock())
+        asio::post(self->executor_, [weak] {
+          if (auto session = weak.lock()) session->deliver_pushes();
+        });
     });
   }
 
@@ -360,42 +364,23 @@ class Connection final : public LiveSession,
   // I/O ------------------------------------------------------------------------
 
   // The read the machine asked for between statements (pump(), until_idle).
-  // The wait holds no read buffer: the connection's goes back to its
-  // thread's stock (read_buffers.hpp) and one is taken once the client's
-  // bytes are there. A stream that cannot wait so (TLS) reads as before.
+  // While the session waits, it holds neither its read nor its output
+  // buffer (they go back to its thread's stock, idle_buffers.hpp): the read
+  // goes to the connection's small idle_read_ buffer, whose bytes are then
+  // copied to a read buffer taken back. The same one read as before: no
+  // system call more (a readiness wait would cost an epoll_ctl each time),
+  // and one more read only for a message longer than idle_read_ that
+  // arrives at once.
   awaitable<void> wait_for_client() {
-    if (!stream_waits_) {
-      co_await perform(Need::read);
-      co_return;
-    }
     bool wait_continues = std::exchange(idle_wait_continues_, false);
+    park_buffers(machine_.input(), machine_.output());
+    std::span<char> space(idle_read_);
+    std::optional<std::chrono::milliseconds> limit = machine_.idle_limit();
+    std::size_t n = limit ? co_await read_within(space, *limit, wait_continues) : co_await stream_->read_some(space);
+    unpark_buffers(machine_.input(), machine_.output());
     if (terminating_) co_await end_by_termination();
-    give_read_buffer(machine_.input().release_storage());
-    bool waited = false;
-    if (auto limit = machine_.idle_limit()) {
-      using namespace asio::experimental::awaitable_operators;
-      if (!wait_continues) idle_deadline_ = asio::steady_timer::clock_type::now() + *limit;
-      asio::steady_timer& wake = wake_timer();
-      wake.expires_at(idle_deadline_);
-      auto result = co_await (stream_->wait_readable() || wake.async_wait(nothrow));
-      if (result.index() == 1) co_await idle_limit_expired();
-      waited = std::get<0>(result);
-    } else {
-      waited = co_await stream_->wait_readable();
-    }
-    machine_.input().adopt_storage(take_read_buffer());
-    if (!waited) {
-      stream_waits_ = false;  // it will not later either: TLS starts before the login
-      co_await read(wait_continues);
-      co_return;
-    }
-    // The bytes are there (or the end of the stream): this read does not
-    // wait, so it need not race the idle timer. Later reads of the same
-    // message continue the same wait.
-    std::size_t n = co_await stream_->read_some(machine_.input().prepare(read_size));
-    if (terminating_) co_await end_by_termination();
+    if (n != 0) machine_.input().append({idle_read_.data(), n});
     received(n);
-    idle_wait_continues_ = true;
   }
 
   awaitable<void> read(bool wait_continues = false) {
@@ -406,15 +391,17 @@ class Connection final : public LiveSession,
     if (machine_.waiting_at_ready_for_query()) limit = machine_.idle_limit();
     std::size_t n = limit ? co_await read_within(space, *limit, wait_continues) : co_await stream_->read_some(space);
     if (terminating_) co_await end_by_termination();
+    machine_.input().commit(n);
     received(n);
   }
 
+  // n bytes are in the input (committed by the caller): n == 0 is the end
+  // of the stream.
   void received(std::size_t n) {
     if (n == 0) {
       machine_.on_eof();
     } else {
       report_.read(n);
-      machine_.input().commit(n);
     }
   }
 
@@ -624,7 +611,7 @@ class Connection final : public LiveSession,
   std::unique_ptr<asio::steady_timer> wake_;         // the idle limit while waiting for the client
   asio::steady_timer::time_point idle_deadline_{};
   bool idle_wait_continues_ = false;
-  bool stream_waits_ = true;  // Stream::wait_readable() waits (not TLS)
+  std::array<char, idle_read_size> idle_read_;  // wait_for_client()
   std::int32_t pid_ = 0;
   bool in_product_call_ = false;   // cancellation reaches what it awaits
   bool in_driver_work_ = false;    // a shielded round inside a product call

@@ -41,15 +41,6 @@ class SocketStream final : public Stream {
     co_return n;
   }
 
-  // A plain socket only: a TLS stream may hold decrypted or raw bytes
-  // already read from the socket, which the socket's readiness does not show.
-  asio::awaitable<bool> wait_readable() override {
-    if (ssl_) co_return false;
-    co_await std::visit(
-        [](auto& s) { return lowest(s).async_wait(asio::socket_base::wait_read, nothrow); }, s_);
-    co_return true;  // an error too: the read that follows sees it
-  }
-
   asio::awaitable<void> write(std::string_view data) override {
     auto b = asio::buffer(data.data(), data.size());
     auto [ec, n] = co_await std::visit([&](auto& s) { return asio::async_write(deref(s), b, nothrow); }, s_);

@@ -21,12 +21,6 @@ class Stream {
   virtual ~Stream() = default;
   // Some bytes into `buffer`; 0 at end of stream or on any error.
   virtual asio::awaitable<std::size_t> read_some(std::span<char> buffer) = 0;
-  // Waits until read_some() would return at once (bytes, the end of the
-  // stream, an error), without a buffer: between statements the driver
-  // waits so and holds no read buffer. True when it waited so; false (this
-  // default) when the stream cannot tell, and the driver then waits in
-  // read_some() as before.
-  virtual asio::awaitable<bool> wait_readable() { co_return false; }
   // All of `data`; throws std::system_error when the peer is gone.
   virtual asio::awaitable<void> write(std::string_view data) = 0;
   // Server side of a TLS handshake; `initial` holds bytes of it already read
