@@ -138,4 +138,18 @@ void FrameBuffer::shrink_if_idle(std::size_t max_idle) noexcept {
   }
 }
 
+FrameBuffer::Storage FrameBuffer::release_storage() noexcept {
+  if (begin_ != end_) return {};
+  Storage s{std::move(data_), capacity_};
+  capacity_ = begin_ = end_ = 0;
+  return s;
+}
+
+void FrameBuffer::adopt_storage(Storage s) noexcept {
+  if (capacity_ != 0 || !s.data) return;
+  data_ = std::move(s.data);
+  capacity_ = s.capacity;
+  begin_ = end_ = 0;
+}
+
 }  // namespace pgwire

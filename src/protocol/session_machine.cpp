@@ -109,7 +109,7 @@ void SessionMachine::logged_in(std::int32_t process_id, std::string secret_key,
   server_parameters_ = std::move(server_parameters);
 }
 
-void SessionMachine::tls_established(TlsFacts facts) { tls_facts_ = std::move(facts); }
+void SessionMachine::tls_established(TlsFacts facts) { tls_facts_ = std::make_unique<TlsFacts>(std::move(facts)); }
 
 Response SessionMachine::take_response() {
   Response r = std::move(std::get<Response>(outcome_));
@@ -218,6 +218,7 @@ SessionMachine::Task<bool> SessionMachine::start_tls() {
   client_.client_certificate = tls_facts_->client_certificate;
   // Empty when the certificate has no usable hash (Ed25519): PLUS is then not offered.
   tls_end_point_ = tls_facts_->server_end_point;
+  tls_facts_.reset();  // handed over: a session does not keep it
   co_return true;
 }
 
@@ -225,6 +226,7 @@ SessionMachine::Task<bool> SessionMachine::authenticate() {
   auth_started_ = true;
   const StartupMessage& m = engine_.startup_message();
   client_.protocol = engine_.protocol();
+  client_.startup_parameters.reserve(m.parameters.size());  // held as long as the session
   for (const auto& [k, v] : m.parameters) client_.startup_parameters.emplace_back(k, v);
   client_.user = std::string(*m.parameter("user"));
   client_.database = std::string(m.parameter("database").value_or(client_.user));
@@ -269,6 +271,7 @@ SessionMachine::Task<bool> SessionMachine::authenticate() {
     if (k != "user" && k != "database" && k != "options" && k != "replication")
       login.insert_or_assign(k, v);
   server_parameters_.clear();
+  server_parameters_.shrink_to_fit();  // an idle session keeps nothing of it
   engine_.accept(settings_.start(login), pid_, secret_);
   co_return true;
 }

@@ -9,7 +9,28 @@
 #include <set>
 #include <span>
 
+#include "shared_parameters.hpp"
+
 namespace pgwire {
+
+Settings::Map::Map() : map_(protocol::detail::no_parameters()) {}
+
+Settings::Map::Map(const Map& other)
+    : map_(other.own_ ? std::make_shared<ParameterMap>(*other.map_) : other.map_), own_(other.own_) {}
+
+ParameterMap& Settings::Map::own() {
+  if (!own_) {
+    map_ = std::make_shared<ParameterMap>(*map_);
+    own_ = true;
+  }
+  // Made non-const by make_shared<ParameterMap> above, and held by no one else.
+  return const_cast<ParameterMap&>(*map_);
+}
+
+void Settings::Map::share(ParameterMap contents) {
+  map_ = protocol::detail::share_parameters(std::move(contents));
+  own_ = false;
+}
 
 bool CaseInsensitiveLess::operator()(std::string_view a, std::string_view b) const noexcept {
   std::size_t n = std::min(a.size(), b.size());
@@ -136,8 +157,9 @@ std::vector<std::pair<std::string, std::string>> Settings::from_startup_options(
 }
 
 std::optional<std::string> Settings::get(std::string_view name) const {
-  auto it = values_.find(name);
-  if (it == values_.end()) return std::nullopt;
+  const ParameterMap& values = values_.get();
+  auto it = values.find(name);
+  if (it == values.end()) return std::nullopt;
   return it->second;
 }
 
@@ -149,8 +171,9 @@ std::string Settings::current(std::string_view name) const {
 }
 
 std::optional<std::string> Settings::session_default(std::string_view name) const {
-  auto it = defaults_.find(name);
-  if (it == defaults_.end()) return std::nullopt;
+  const ParameterMap& defaults = defaults_.get();
+  auto it = defaults.find(name);
+  if (it == defaults.end()) return std::nullopt;
   return it->second;
 }
 
@@ -168,8 +191,8 @@ void Settings::reset(std::string_view name, SettingScope scope) {
 
 void Settings::reset_all() {
   std::set<std::string, CaseInsensitiveLess> names;
-  for (const auto& [k, v] : values_) names.insert(k);
-  for (const auto& [k, v] : defaults_) names.insert(k);
+  for (const auto& [k, v] : values_.get()) names.insert(k);
+  for (const auto& [k, v] : defaults_.get()) names.insert(k);
   for (const auto& n : names)
     if (!kept_by_reset_all(n)) reset(n);
 }
@@ -221,33 +244,36 @@ void Settings::assign(std::string_view name, std::optional<std::string> value) {
   auto reported = reported_name(name);
   if (value) value = checked_value(name, std::move(*value));
   if (value) {
-    auto it = values_.find(name);
-    if (it != values_.end()) {
+    ParameterMap& values = values_.own();
+    auto it = values.find(name);
+    if (it != values.end()) {
       it->second = std::move(*value);  // keeps the first spelling of the name
     } else {
-      values_.emplace(std::string(reported.value_or(name)), std::move(*value));
+      values.emplace(std::string(reported.value_or(name)), std::move(*value));
     }
-  } else {
-    values_.erase(std::string(name));
+  } else if (values_.get().count(name) != 0) {
+    values_.own().erase(std::string(name));
   }
   if (reported && std::find(changed_.begin(), changed_.end(), *reported) == changed_.end())
     changed_.push_back(*reported);
 }
 
 std::vector<std::pair<std::string, std::string>> Settings::start(const ParameterMap& values) {
-  values_.clear();
+  ParameterMap login;
   for (const auto& [k, v] : values)
-    values_.insert_or_assign(std::string(reported_name(k).value_or(k)), checked_value(k, v));
-  defaults_ = values_;
+    login.insert_or_assign(std::string(reported_name(k).value_or(k)), checked_value(k, v));
+  values_.share(std::move(login));
+  defaults_ = values_;  // shared: neither is changed in place
   saved_.clear();
   changed_.clear();
-  reported_.clear();
   std::vector<std::pair<std::string, std::string>> out;
-  for (const auto& [k, v] : values_)
+  for (const auto& [k, v] : values_.get())
     if (reported_name(k)) out.emplace_back(k, v);
   // Those the login does not report read as their built-in default: a
   // client learns about them once they change from it.
-  for (std::string_view name : reported_names()) reported_.emplace(std::string(name), current(name));
+  ParameterMap reported;
+  for (std::string_view name : reported_names()) reported.emplace(std::string(name), current(name));
+  reported_.share(std::move(reported));
   return out;
 }
 
@@ -255,9 +281,10 @@ std::vector<std::pair<std::string, std::string>> Settings::take_reports() {
   std::vector<std::pair<std::string, std::string>> out;
   for (std::string_view name : std::exchange(changed_, {})) {
     std::string value = current(name);
-    auto it = reported_.find(name);
-    if (it != reported_.end() && it->second == value) continue;
-    reported_.insert_or_assign(std::string(name), value);
+    const ParameterMap& reported = reported_.get();
+    auto it = reported.find(name);
+    if (it != reported.end() && it->second == value) continue;
+    reported_.own().insert_or_assign(std::string(name), value);
     out.emplace_back(std::string(name), std::move(value));
   }
   // In name order, ignoring case: PostgreSQL 15 walks its sorted GUC array

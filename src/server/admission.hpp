@@ -98,16 +98,21 @@ class LiveSessions {
 class LiveSessions::Registration {
  public:
   Registration(LiveSessions& owner, std::weak_ptr<LiveSession> session, Admitted admitted)
-      : owner_(owner), session_(std::move(session)), admitted_(std::move(admitted)) {}
-  Registration(const Registration&) = delete;
-  Registration& operator=(const Registration&) = delete;
-  ~Registration() { owner_.forget(session_); }
+      : owner_(&owner), session_(std::move(session)), admitted_(std::move(admitted)) {}
+  // Into the session's coroutine (connection.cpp).
+  Registration(Registration&& other) noexcept
+      : owner_(std::exchange(other.owner_, nullptr)), session_(std::move(other.session_)),
+        admitted_(std::move(other.admitted_)) {}
+  Registration& operator=(Registration&&) = delete;
+  ~Registration() {
+    if (owner_) owner_->forget(session_);
+  }
 
   ConnectionSlot take_slot() noexcept { return std::move(admitted_.slot); }
   bool shutting_down() const noexcept { return admitted_.shutting_down; }
 
  private:
-  LiveSessions& owner_;
+  LiveSessions* owner_;  // none once moved from
   std::weak_ptr<LiveSession> session_;
   Admitted admitted_;
 };

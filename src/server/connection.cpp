@@ -23,6 +23,7 @@
 
 #include "pgwire/api/copy.hpp"
 #include "pgwire/protocol/session_machine.hpp"
+#include "idle_buffers.hpp"
 #include "reporting.hpp"
 
 namespace pgwire::detail {
@@ -64,6 +65,7 @@ class Connection final : public LiveSession,
       : shared_(shared), stream_(std::move(stream)), executor_(std::move(executor)),
         machine_(session_options(shared), this), report_(shared, stream_->remote_address()) {
     machine_.set_remote(stream_->remote_address());
+    unpark_buffers(machine_.input(), machine_.output());  // for the startup packet
   }
 
   ~Connection() override {
@@ -82,39 +84,30 @@ class Connection final : public LiveSession,
 
   asio::cancellation_slot cancel_slot() { return cancel_signal_.slot(); }
 
-  awaitable<void> run() {
-    using namespace asio::experimental::awaitable_operators;
-    // A push from any thread wakes this session on its strand.
-    machine_.handle()->set_waker([weak = weak_from_this(), executor = executor_] {
-      asio::post(executor, [weak] {
-        if (auto self = weak.lock()) self->deliver_pushes();
-      });
-    });
+  // The session, from the startup packet to the close; its frame holds the
+  // connection and its registration among the live sessions. While the
+  // session waits for its client between statements, this frame and
+  // wait_for_client()'s are all it holds of coroutines (an idle connection
+  // costs their size: docs/PERFORMANCE.md, stop 23).
+  static awaitable<void> run(std::shared_ptr<Connection> self,
+                             [[maybe_unused]] LiveSessions::Registration registration) {
+    Connection& c = *self;
+    c.set_waker();
     try {
-      if (!terminating_) login_timer_.expires_after(shared_.options.authentication_timeout);
-      // login_or_false() never throws: Asio's || waits for the first
-      // *successful* branch, so a throwing login would wait for the timer.
-      auto result = co_await (login_or_false() || login_timer_.async_wait(nothrow));
-      if (result.index() == 1) {
-        if (terminating_) {
-          machine_.terminate();
-        } else {
-          if (machine_.authentication_started())
-            report_.authentication_failed(machine_.client(), "authentication_timeout");
-          machine_.authentication_timed_out();
+      if (co_await c.login()) {
+        for (;;) {
+          co_await c.pump(std::nullopt, Pump::until_idle);
+          co_await c.wait_for_client();
         }
-        co_await flush();
-      } else if (std::get<0>(result)) {
-        co_await pump(std::nullopt);
       }
     } catch (const ConnectionClosed&) {
     } catch (const std::system_error&) {
     }
     // Before the close, so that a client that saw it finds the slot free.
-    slot_.release();
-    if (refused_ && machine_.authentication_started()) report_.refused_too_many();
-    report_.closed(machine_.client(), pid_);
-    stream_->close();
+    c.slot_.release();
+    if (c.refused_ && c.machine_.authentication_started()) c.report_.refused_too_many();
+    c.report_.closed(c.machine_.client(), c.pid_);
+    c.stream_->close();
   }
 
   // LiveSession (admission.hpp), any thread: each is performed on the strand.
@@ -165,7 +158,7 @@ class Connection final : public LiveSession,
       self->write_failed_ = true;
     }
     self->push_writing_ = false;
-    self->push_written_.cancel();  // wakes a flush() waiting for it
+    if (self->push_written_) self->push_written_->cancel();  // wakes a flush() waiting for it
   }
 
   // CancelTarget: on the thread of the connection that got the CancelRequest.
@@ -216,25 +209,74 @@ class Connection final : public LiveSession,
     co_return machine_.response_ok();
   }
 
+  // A push from any thread wakes this session on its strand. The waker
+  // holds only the weak pointer: it fits std::function's own storage (with
+  // the executor it took 72 bytes more per session).
+  void set_waker() {
+    machine_.handle()->set_waker([weak = weak_from_this()] {
+      if (auto self = weak.lock())
+        asio::post(self->executor_, [weak] {
+          if (auto session = weak.lock()) session->deliver_pushes();
+        });
+    });
+  }
+
+  // The login, raced against authentication_timeout: true when the client
+  // is logged in. The timer exists only meanwhile.
+  awaitable<bool> login() {
+    using namespace asio::experimental::awaitable_operators;
+    // A default timer has expired already: a session terminated before it
+    // began ends at once.
+    login_timer_ = std::make_unique<asio::steady_timer>(executor_);
+    if (!terminating_) login_timer_->expires_after(shared_.options.authentication_timeout);
+    // login_or_false() never throws: Asio's || waits for the first
+    // *successful* branch, so a throwing login would wait for the timer.
+    auto result = co_await (login_or_false() || login_timer_->async_wait(nothrow));
+    login_timer_.reset();
+    if (result.index() == 0) co_return std::get<0>(result);
+    if (terminating_) {
+      machine_.terminate();
+    } else {
+      if (machine_.authentication_started())
+        report_.authentication_failed(machine_.client(), "authentication_timeout");
+      machine_.authentication_timed_out();
+    }
+    co_await flush();
+    co_return false;
+  }
+
   awaitable<bool> login_or_false() {
     try {
-      co_await pump(std::nullopt, true);
+      co_await pump(std::nullopt, Pump::until_logged_in);
       co_return true;
     } catch (...) {  // ConnectionClosed, socket errors, cancelled by the timer
     }
     co_return false;
   }
 
+  enum class Pump {
+    nested,           // until `until`
+    until_logged_in,  // the login
+    until_idle,       // the session, until it waits for the client between statements
+  };
+
   // Performs the machine's requests until it asks for `until` (the end of a
-  // nested round), or, with `login_only`, until the client is logged in.
-  awaitable<void> pump(std::optional<Need> until, bool login_only = false) {
+  // nested round), until the client is logged in, or until the machine
+  // waits for the client's next statement with nothing read of it: that
+  // read is the caller's (wait_for_client()).
+  awaitable<void> pump(std::optional<Need> until, Pump mode = Pump::nested) {
     for (;;) {
-      if (login_only && machine_.phase() == protocol::Phase::ready) co_return;
+      if (mode == Pump::until_logged_in && machine_.phase() == protocol::Phase::ready) co_return;
       Need n = machine_.next();
       if (n == until) co_return;
+      if (mode == Pump::until_idle && n == Need::read && idle_between_statements()) co_return;
       co_await perform(n);
       if (terminating_) co_await end_by_termination();
     }
+  }
+
+  bool idle_between_statements() {
+    return machine_.waiting_at_ready_for_query() && machine_.input().pending().empty();
   }
 
   // Stops whatever waits (the login, the wait for the client, a product
@@ -242,8 +284,8 @@ class Connection final : public LiveSession,
   void terminate_now() {
     terminating_ = true;
     // Expired rather than cancelled: a wait that has not begun yet ends at once too.
-    login_timer_.expires_at(asio::steady_timer::time_point::min());
-    wake_.expires_at(asio::steady_timer::time_point::min());
+    if (login_timer_) login_timer_->expires_at(asio::steady_timer::time_point::min());
+    if (wake_) wake_->expires_at(asio::steady_timer::time_point::min());
     stream_->cancel_read();
     cancel_product_call();
   }
@@ -321,19 +363,45 @@ class Connection final : public LiveSession,
 
   // I/O ------------------------------------------------------------------------
 
+  // The read the machine asked for between statements (pump(), until_idle).
+  // While the session waits, it holds neither its read nor its output
+  // buffer (they go back to its thread's stock, idle_buffers.hpp): the read
+  // goes to the connection's small idle_read_ buffer, whose bytes are then
+  // copied to a read buffer taken back. The same one read as before: no
+  // system call more (a readiness wait would cost an epoll_ctl each time),
+  // and one more read only for a message longer than idle_read_ that
+  // arrives at once.
+  awaitable<void> wait_for_client() {
+    bool wait_continues = std::exchange(idle_wait_continues_, false);
+    park_buffers(machine_.input(), machine_.output());
+    std::span<char> space(idle_read_);
+    std::optional<std::chrono::milliseconds> limit = machine_.idle_limit();
+    std::size_t n = limit ? co_await read_within(space, *limit, wait_continues) : co_await stream_->read_some(space);
+    unpark_buffers(machine_.input(), machine_.output());
+    if (terminating_) co_await end_by_termination();
+    if (n != 0) machine_.input().append({idle_read_.data(), n});
+    received(n);
+  }
+
   awaitable<void> read(bool wait_continues = false) {
-    auto space = machine_.input().prepare(8192);
+    auto space = machine_.input().prepare(read_size);
     // Only a read under an idle limit races a timer (that costs a little per
     // read); a shutdown ends the others through Stream::cancel_read().
     std::optional<std::chrono::milliseconds> limit;
     if (machine_.waiting_at_ready_for_query()) limit = machine_.idle_limit();
     std::size_t n = limit ? co_await read_within(space, *limit, wait_continues) : co_await stream_->read_some(space);
     if (terminating_) co_await end_by_termination();
+    machine_.input().commit(n);
+    received(n);
+  }
+
+  // n bytes are in the input (committed by the caller): n == 0 is the end
+  // of the stream.
+  void received(std::size_t n) {
     if (n == 0) {
       machine_.on_eof();
     } else {
       report_.read(n);
-      machine_.input().commit(n);
     }
   }
 
@@ -344,12 +412,25 @@ class Connection final : public LiveSession,
     using namespace asio::experimental::awaitable_operators;
     if (terminating_) co_await end_by_termination();
     if (!wait_continues) idle_deadline_ = asio::steady_timer::clock_type::now() + limit;
-    wake_.expires_at(idle_deadline_);
-    auto result = co_await (stream_->read_some(space) || wake_.async_wait(nothrow));
+    asio::steady_timer& wake = wake_timer();
+    wake.expires_at(idle_deadline_);
+    auto result = co_await (stream_->read_some(space) || wake.async_wait(nothrow));
     if (result.index() == 0) {
       idle_wait_continues_ = true;
       co_return std::get<0>(result);
     }
+    co_await idle_limit_expired();
+    co_return 0;  // not reached
+  }
+
+  // Made at the first wait under an idle limit (most sessions have none).
+  asio::steady_timer& wake_timer() {
+    if (!wake_) wake_ = std::make_unique<asio::steady_timer>(executor_);
+    return *wake_;
+  }
+
+  // The idle timer won the race: the machine's FATAL, then the end.
+  awaitable<void> idle_limit_expired() {
     if (terminating_) co_await end_by_termination();
     machine_.idle_limit_expired();
     co_await flush();
@@ -361,8 +442,9 @@ class Connection final : public LiveSession,
     if (out.empty()) co_return;
     // One write at a time: a push being written goes first.
     while (push_writing_) {
-      push_written_.expires_at(asio::steady_timer::time_point::max());
-      co_await push_written_.async_wait(asio::experimental::as_tuple(use_awaitable));
+      if (!push_written_) push_written_ = std::make_unique<asio::steady_timer>(executor_);
+      push_written_->expires_at(asio::steady_timer::time_point::max());
+      co_await push_written_->async_wait(asio::experimental::as_tuple(use_awaitable));
     }
     if (write_failed_) throw ConnectionClosed{};
     try {
@@ -524,10 +606,12 @@ class Connection final : public LiveSession,
   ConnectionSlot slot_;
   bool refused_ = false;  // beyond max_connections
   bool terminating_ = false;          // shutdown: the session ends at the next step
-  asio::steady_timer login_timer_{executor_};  // authentication_timeout
-  asio::steady_timer wake_{executor_};         // the idle limit while waiting for the client
+  // Timers exist only while in use (120 bytes each, per idle connection).
+  std::unique_ptr<asio::steady_timer> login_timer_;  // authentication_timeout
+  std::unique_ptr<asio::steady_timer> wake_;         // the idle limit while waiting for the client
   asio::steady_timer::time_point idle_deadline_{};
   bool idle_wait_continues_ = false;
+  std::array<char, idle_read_size> idle_read_;  // wait_for_client()
   std::int32_t pid_ = 0;
   bool in_product_call_ = false;   // cancellation reaches what it awaits
   bool in_driver_work_ = false;    // a shielded round inside a product call
@@ -539,20 +623,44 @@ class Connection final : public LiveSession,
   // it may never complete (Asio's reactor then waits for a writability edge
   // that a reset socket does not raise again), so none is started.
   bool write_failed_ = false;
-  asio::steady_timer push_written_{executor_};
+  std::unique_ptr<asio::steady_timer> push_written_;  // a flush() waits for a push's write
   Sink sink_{*this};  // ResponseSink of simple queries
 };
 
-awaitable<void> serve_connection(Shared& shared, std::unique_ptr<Stream> stream) {
-  auto executor = co_await asio::this_coro::executor;
+namespace {
+
+// A session registered among the live sessions (until it ends), with or
+// without a slot of max_connections.
+struct Admitted {
+  std::shared_ptr<Connection> connection;
+  LiveSessions::Registration registration;
+};
+
+Admitted admit(Shared& shared, std::unique_ptr<Stream> stream, const asio::any_io_executor& executor) {
   auto conn = std::make_shared<Connection>(shared, std::move(stream), executor);
-  // Registered among the live sessions until the session ends.
   auto registration = shared.live.admit(conn, shared.options.max_connections);
   conn->admit(registration.take_slot());
   if (registration.shutting_down()) conn->begin_shutdown();
-  // Its own coroutine thread, whose cancellation slot the connection holds
-  // (cancel_product_call).
-  co_await asio::co_spawn(executor, conn->run(), asio::bind_cancellation_slot(conn->cancel_slot(), use_awaitable));
+  return {std::move(conn), std::move(registration)};
+}
+
+}  // namespace
+
+// Each session runs as its own coroutine thread, whose cancellation slot the
+// connection holds (cancel_product_call).
+void start_connection(Shared& shared, std::unique_ptr<Stream> stream, const asio::any_io_executor& executor) {
+  auto admitted = admit(shared, std::move(stream), executor);
+  auto slot = admitted.connection->cancel_slot();
+  asio::co_spawn(executor, Connection::run(std::move(admitted.connection), std::move(admitted.registration)),
+                 asio::bind_cancellation_slot(slot, asio::detached));
+}
+
+awaitable<void> serve_connection(Shared& shared, std::unique_ptr<Stream> stream) {
+  auto executor = co_await asio::this_coro::executor;
+  auto admitted = admit(shared, std::move(stream), executor);
+  auto slot = admitted.connection->cancel_slot();
+  auto session = Connection::run(std::move(admitted.connection), std::move(admitted.registration));
+  co_await asio::co_spawn(executor, std::move(session), asio::bind_cancellation_slot(slot, use_awaitable));
 }
 
 }  // namespace pgwire::detail

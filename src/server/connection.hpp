@@ -32,8 +32,13 @@ struct Shared {
   Counters counters;
 };
 
-// Runs one client's session to its end, on the executor it is awaited on
-// (a strand when the server has several threads).
+// Starts one client's session, which runs to its end on `executor`. Called
+// there (the product's ConnectionEvents see the session's thread). Nothing
+// waits for it: an idle session holds only its own coroutine's frames.
+void start_connection(Shared& shared, std::unique_ptr<Stream> stream, const asio::any_io_executor& executor);
+
+// The same, awaited until the session ends (embedding: serve(), embed.hpp),
+// on the executor it is awaited on.
 asio::awaitable<void> serve_connection(Shared& shared, std::unique_ptr<Stream> stream);
 
 }  // namespace pgwire::detail

@@ -102,7 +102,12 @@ struct Server::Impl {
   std::shared_ptr<asio::ssl::context> tls() const { return shared.current_tls(); }
 
   void spawn(std::unique_ptr<Stream> stream, const asio::any_io_executor& on) {
-    asio::co_spawn(on, detail::serve_connection(shared, std::move(stream)), asio::detached);
+    asio::post(on, [this, stream = std::move(stream), on]() mutable {
+      try {
+        detail::start_connection(shared, std::move(stream), on);
+      } catch (...) {  // out of memory: this client is dropped, not the server
+      }
+    });
   }
 
   // An accept error other than our own close (EMFILE when the process is out

@@ -306,6 +306,26 @@ TEST_CASE("session: settings follow the transaction", "[session]") {
   }
 }
 
+// Sessions that log in alike share their settings' storage (an idle session
+// then holds no copy: src/protocol/shared_parameters.hpp); each one's
+// changes stay its own.
+TEST_CASE("session: sessions that logged in alike change their settings apart", "[session]") {
+  LoggedIn a, b, c;
+  REQUIRE(&a.d.machine.settings().values() == &b.d.machine.settings().values());
+  CHECK(a.exchange(q("set application_name a; set work_mem 64MB")) == V{"C SET", "C SET", "S application_name=a", "Z I"});
+  CHECK(a.d.machine.parameter("application_name") == "a");
+  CHECK(b.d.machine.parameter("application_name") == std::nullopt);
+  CHECK(b.d.machine.parameter("work_mem") == std::nullopt);
+  // The other session still reports its own change, once.
+  CHECK(b.exchange(q("set application_name a")) == V{"C SET", "S application_name=a", "Z I"});
+  CHECK(c.exchange(q("begin; set timezone utc; rollback")) == V{"C BEGIN", "C SET", "C ROLLBACK", "Z I"});
+  CHECK(c.d.machine.parameter("TimeZone") == b.d.machine.parameter("TimeZone"));
+  CHECK(a.exchange(q("reset all")) == V{"C RESET", "S application_name=", "Z I"});
+  CHECK(a.d.machine.parameter("work_mem") == std::nullopt);
+  CHECK(b.d.machine.parameter("application_name") == "a");
+  CHECK(c.d.machine.parameter("application_name") == std::nullopt);
+}
+
 TEST_CASE("session: SET LOCAL, RESET and the session defaults", "[session]") {
   // The session defaults: the startup parameters over the -c / -- switches
   // of `options` (escaped space, '-' in a name read as '_'), over the

@@ -52,6 +52,28 @@ class Buffer {
     }
   }
 
+  // The storage itself, lent out while empty: a connection waiting for its
+  // client holds no output buffer (the server keeps a few for the next
+  // connection that wakes up).
+  struct Storage {
+    std::unique_ptr<char[]> data;
+    std::size_t capacity = 0;
+  };
+  // Gives the storage away when empty (else returns none).
+  Storage release_storage() noexcept {
+    if (size_ != 0) return {};
+    Storage s{std::move(data_), capacity_};
+    capacity_ = 0;
+    error_ = {};
+    return s;
+  }
+  // Takes `s` as its storage when it has none (else drops it).
+  void adopt_storage(Storage s) noexcept {
+    if (capacity_ != 0 || !s.data) return;
+    data_ = std::move(s.data);
+    capacity_ = s.capacity;
+  }
+
   // Appends n bytes and returns a pointer to them for the caller to fill.
   char* extend(std::size_t n) {
     if (capacity_ - size_ < n) grow(n);

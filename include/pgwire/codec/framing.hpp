@@ -92,6 +92,18 @@ class FrameBuffer {
   // (after one huge message, do not keep a huge buffer per idle connection).
   void shrink_if_idle(std::size_t max_idle) noexcept;
 
+  // The storage itself, lent out while nothing is pending: a connection
+  // waiting for its client holds no read buffer (the server keeps a few for
+  // the next connection that wakes up).
+  struct Storage {
+    std::unique_ptr<char[]> data;
+    std::size_t capacity = 0;
+  };
+  // Gives the storage away when nothing is pending (else returns none).
+  Storage release_storage() noexcept;
+  // Takes `s` as its storage when it has none (else drops it).
+  void adopt_storage(Storage s) noexcept;
+
  private:
   std::unique_ptr<char[]> data_;
   std::size_t capacity_ = 0;

@@ -18,8 +18,8 @@
 #include <cstddef>
 #include <atomic>
 #include <cstdint>
-#include <deque>
 #include <functional>
+#include <list>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -86,7 +86,9 @@ class SessionHandle {
     bool ends_copy;     // the product's CopyDone
     Buffer bytes;  // the encoded message, queued as it was encoded
   };
-  std::deque<Item> items_;
+  // A list, not a deque: an empty one allocates nothing (every idle session
+  // has a handle; libstdc++'s deque allocates 576 bytes at construction).
+  std::list<Item> items_;
   // items_ is not empty. drain() runs before every ReadyForQuery and read:
   // without pushes it costs one atomic load, not a lock.
   std::atomic<bool> queued_{false};

@@ -360,7 +360,7 @@ class SessionMachine final : public Session {
   std::string auth_response_;
   bool response_ok_ = true;
   bool response_failed_ = false;  // a streamed statement ended with an error
-  std::optional<TlsFacts> tls_facts_;
+  std::unique_ptr<TlsFacts> tls_facts_;  // from the driver until start_tls() has read it (a pointer: 200 bytes per session)
 
   ClientInfo client_;
   Settings settings_;

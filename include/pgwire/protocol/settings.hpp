@@ -24,6 +24,7 @@
 // the next ReadyForQuery outside it.
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -59,8 +60,9 @@ class Settings {
   // The current value; nullopt for a setting the session does not carry
   // (builtin_default() may know it).
   std::optional<std::string> get(std::string_view name) const;
-  // Every setting the session carries, by name.
-  const ParameterMap& values() const noexcept { return values_; }
+  // Every setting the session carries, by name (valid until a setting
+  // changes).
+  const ParameterMap& values() const noexcept { return values_.get(); }
   // The value at login, which RESET restores; nullopt when there was none.
   std::optional<std::string> session_default(std::string_view name) const;
 
@@ -108,10 +110,34 @@ class Settings {
   void save(std::string_view name, SettingScope scope);
   void assign(std::string_view name, std::optional<std::string> value);
 
-  ParameterMap values_;
-  ParameterMap defaults_;
+  // A map shared with the other sessions that logged in alike (an idle
+  // session then costs a pointer, not a map: src/protocol/shared_parameters.hpp),
+  // copied at its first change. A shared map is never changed.
+  class Map {
+   public:
+    Map();
+    Map(const Map& other);
+    Map(Map&&) noexcept = default;
+    Map& operator=(Map other) noexcept {
+      std::swap(map_, other.map_);
+      std::swap(own_, other.own_);
+      return *this;
+    }
+    const ParameterMap& get() const noexcept { return *map_; }
+    // The session's own map, to change.
+    ParameterMap& own();
+    // Shares the map of these contents with the sessions that hold one.
+    void share(ParameterMap contents);
+
+   private:
+    std::shared_ptr<const ParameterMap> map_;
+    bool own_ = false;  // made by own(), not shared: may change
+  };
+
+  Map values_;
+  Map defaults_;
   std::map<std::string, Saved, CaseInsensitiveLess> saved_;  // the current transaction's changes
-  ParameterMap reported_;                                    // the last value sent per reported setting
+  Map reported_;                                             // the last value sent per reported setting
   std::vector<std::string_view> changed_;                    // reported settings changed since then
 };
 
