@@ -84,7 +84,7 @@ SessionMachine::Task<void> SessionMachine::bind(const Bind& b) {
   } catch (...) {
     // The portal does not exist after a failed Bind, as in PostgreSQL (the
     // product never saw it bound, so it is not told).
-    store_.close_portal(b.portal);
+    store_.recycle(store_.close_portal(b.portal));
     throw;
   }
   if (bound) encode(BindComplete{}, engine_.output());
@@ -167,8 +167,9 @@ void SessionMachine::close(const Close& c) {
     for (auto& s : store_.close_statement(c.name))
       if (listener_) listener_->closed(*s);
   } else {
-    for (auto& p : store_.close_portal(c.name))
-      if (listener_) listener_->closed(*p);
+    auto p = store_.close_portal(c.name);
+    if (p && listener_) listener_->closed(*p);
+    store_.recycle(std::move(p));
   }
   encode(CloseComplete{}, engine_.output());
 }
@@ -176,6 +177,7 @@ void SessionMachine::close(const Close& c) {
 void SessionMachine::drop_unnamed(bool statement_too) {
   auto p = store_.drop_unnamed_portal();
   if (p && listener_) listener_->closed(*p);
+  store_.recycle(std::move(p));
   if (statement_too) drop_unnamed_statement();
 }
 
