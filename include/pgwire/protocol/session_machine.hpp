@@ -377,6 +377,16 @@ class SessionMachine final : public Session {
   bool copying_both_ = false;  // a copy-both runs: the product's CopyData may go
   bool too_many_clients_ = false;
   bool shutdown_ = false;
+  // idle_limit() is asked before every read at ReadyForQuery; reading both
+  // timeouts from the settings (case-insensitive lookups, text to
+  // milliseconds) each time was 2% of a prepared SELECT 1. Kept until the
+  // settings change (Settings::version).
+  struct IdleLimits {
+    std::uint64_t settings_version = ~std::uint64_t{0};
+    std::chrono::milliseconds session{0};
+    std::chrono::milliseconds in_transaction{0};
+  };
+  mutable IdleLimits idle_limits_;
   std::shared_ptr<SessionHandle> handle_ = std::make_shared<SessionHandle>();
   std::vector<std::function<void(bool)>> transaction_end_hooks_;
   // Read from other threads: a CancelRequest arrives on another connection,

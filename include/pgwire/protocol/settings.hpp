@@ -23,6 +23,7 @@
 // COMMIT / ROLLBACK: a block the machine never saw end is only committed at
 // the next ReadyForQuery outside it.
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -108,7 +109,12 @@ class Settings {
   void save(std::string_view name, SettingScope scope);
   void assign(std::string_view name, std::optional<std::string> value);
 
+  // Counts the changes of values_, so that a value derived from a setting
+  // can be kept until it changes (the idle limits, session_limits.cpp).
+  std::uint64_t version() const noexcept { return version_; }
+
   ParameterMap values_;
+  std::uint64_t version_ = 0;
   ParameterMap defaults_;
   std::map<std::string, Saved, CaseInsensitiveLess> saved_;  // the current transaction's changes
   ParameterMap reported_;                                    // the last value sent per reported setting
