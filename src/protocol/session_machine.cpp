@@ -329,39 +329,47 @@ SessionMachine::Task<void> SessionMachine::serve() {
     } else if (k == EK::write) {
       co_await ask(Need::write);
     } else if (k == EK::message) {
-      co_await dispatch(engine_.message());
+      Task<void> handling = dispatch(engine_.message());
+      if (!handling.done()) co_await handling;
     } else {
       co_return;  // Terminate, EOF, or a FATAL already in output()
     }
   }
 }
 
+// Not a coroutine itself: it picks the Task that handles the message, so a
+// message costs no frame of its own (serve() awaits the Task at once, so
+// what runs here eagerly runs in the same order). An empty Task: nothing
+// left to do.
 SessionMachine::Task<void> SessionMachine::dispatch(const FrontendMessage& m) {
   if (auto* q = std::get_if<Query>(&m)) {
     // A simple Query drops the unnamed portal and statement, as PostgreSQL.
     drop_unnamed(true);
-    co_await simple_query(q->query);
-  } else if (std::holds_alternative<Flush>(m)) {
-    // The engine already asked for a write.
-  } else if (std::holds_alternative<Sync>(m)) {
-    co_await sync();
-  } else if (auto* f = std::get_if<FunctionCall>(&m)) {
-    // Not an extended-query message: its error is followed by ReadyForQuery.
-    // No function is callable by OID here, so PostgreSQL's answer for an
-    // unknown one (after its aborted-transaction check) is the answer.
-    if (client_.replication != ReplicationMode::none) {
-      engine_.error(walsender_function_call_error());
-      engine_.ready_for_query();
-      co_return;
-    }
-    engine_.error(engine_.transaction_status() == TransactionStatus::failed
-                      ? ErrorInfo::error("25P02", "current transaction is aborted, commands ignored until end of "
-                                                  "transaction block")  // as refuse_in_failed_block
-                      : ErrorInfo::error("42883", fmt::format("function with OID {} does not exist", f->function)));
-    engine_.ready_for_query();
-  } else {
-    co_await extended(m);
+    return simple_query(q->query);
   }
+  if (std::holds_alternative<Flush>(m)) return {};  // the engine already asked for a write
+  if (std::holds_alternative<Sync>(m)) return sync();
+  if (auto* f = std::get_if<FunctionCall>(&m)) {
+    function_call(*f);
+    return {};
+  }
+  return extended(m);
+}
+
+// Not an extended-query message: its error is followed by ReadyForQuery.
+// No function is callable by OID here, so PostgreSQL's answer for an
+// unknown one (after its aborted-transaction check) is the answer.
+void SessionMachine::function_call(const FunctionCall& f) {
+  if (client_.replication != ReplicationMode::none) {
+    engine_.error(walsender_function_call_error());
+    engine_.ready_for_query();
+    return;
+  }
+  engine_.error(engine_.transaction_status() == TransactionStatus::failed
+                    ? ErrorInfo::error("25P02", "current transaction is aborted, commands ignored until end of "
+                                                "transaction block")  // as refuse_in_failed_block
+                    : ErrorInfo::error("42883", fmt::format("function with OID {} does not exist", f.function)));
+  engine_.ready_for_query();
 }
 
 // Sends each Response of a simple query as the product produces it (the

@@ -295,6 +295,7 @@ class SessionMachine final : public Session {
   Task<bool> authenticate();
   Task<void> serve();
   Task<void> dispatch(const FrontendMessage& m);
+  void function_call(const FunctionCall& f);
   Task<void> simple_query(std::string_view sql);
   Task<void> sync();
   Task<void> auth_round();
