@@ -133,18 +133,22 @@ void SessionMachine::before_read() noexcept {
 void SessionMachine::end_statement() noexcept {
   busy_.store(false);
   cancel_requested_.store(false);
+  if (!cancel_hook_set_.load()) return;
   std::lock_guard lock(cancel_hook_mutex_);
   cancel_hook_ = nullptr;
+  cancel_hook_set_.store(false);
 }
 
 void SessionMachine::on_cancel(std::function<void()> hook) {
   std::lock_guard lock(cancel_hook_mutex_);
   cancel_hook_ = std::move(hook);
+  cancel_hook_set_.store(cancel_hook_ != nullptr);
 }
 
 std::function<void()> SessionMachine::take_cancel_hook() {
   if (!cancel_requested_.load()) return nullptr;
   std::lock_guard lock(cancel_hook_mutex_);
+  cancel_hook_set_.store(false);
   return std::exchange(cancel_hook_, nullptr);
 }
 

@@ -396,6 +396,9 @@ class SessionMachine final : public Session {
   std::atomic<bool> cancel_requested_{false};
   std::mutex cancel_hook_mutex_;  // set by a handler (maybe off the strand), taken by the driver
   std::function<void()> cancel_hook_;
+  // Whether cancel_hook_ is set: the end of every statement (end_statement)
+  // takes the mutex only when there is a hook to drop.
+  std::atomic<bool> cancel_hook_set_{false};
 };
 
 }  // namespace pgwire::protocol
