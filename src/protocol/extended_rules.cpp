@@ -70,7 +70,10 @@ SessionMachine::Task<void> SessionMachine::parse(const Parse& p) {
 
 SessionMachine::Task<void> SessionMachine::bind(const Bind& b) {
   if (b.portal.empty()) drop_unnamed(false);
-  refuse_in_failed_block(store_.statement(b.statement)->sql);
+  // A missing statement is 26000 before the failed block's 25P02; outside a
+  // failed block store_.bind looks the statement up (and refuses) itself.
+  if (engine_.transaction_status() == TransactionStatus::failed)
+    refuse_in_failed_block(store_.statement(b.statement)->sql);
   Portal& portal = store_.bind(b);
   if (portal.statement->cursor_) {  // the library's own: nothing to bind
     encode(BindComplete{}, engine_.output());
