@@ -357,6 +357,10 @@ SessionMachine::Task<void> SessionMachine::dispatch(const FrontendMessage& m) {
     function_call(*f);
     return {};
   }
+  if (std::holds_alternative<Describe>(m) || std::holds_alternative<Close>(m)) {
+    extended_at_once(m);
+    return {};
+  }
   return extended(m);
 }
 
