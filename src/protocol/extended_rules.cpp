@@ -18,56 +18,36 @@ PgError no_portal(std::string_view name) {
 
 }  // namespace
 
-// Parse, Bind and Execute: they wait for the product.
+// The rules every extended-query message passes, then its own. Not a
+// coroutine: it returns the Task of a message that waits for the product
+// (Parse, Bind, Execute) and answers Describe and Close at once; serve()
+// awaits it and turns its failure into the ERROR, after which the engine
+// skips until Sync. A frame less per message than a Task that awaits
+// another.
 SessionMachine::Task<void> SessionMachine::extended(const FrontendMessage& m) {
-  std::optional<ErrorInfo> failure;
-  try {
-    allow_extended();
-    if (auto* p = std::get_if<Parse>(&m)) {
-      require_utf8({p->statement, p->query});
-      co_await parse(*p);
-    } else if (auto* b = std::get_if<Bind>(&m)) {
-      require_utf8({b->portal, b->statement});
-      co_await bind(*b);
-    } else if (auto* e = std::get_if<Execute>(&m)) {
-      require_utf8({e->portal});
-      co_await execute(*e);
-    }
-  } catch (...) {
-    failure = failure_info(std::current_exception());
-  }
-  finish_extended(failure);
-}
-
-// Describe and Close wait for nothing: answered at once, without a Task of
-// their own (a frame less for each Describe of a prepared statement).
-void SessionMachine::extended_at_once(const FrontendMessage& m) {
-  std::optional<ErrorInfo> failure;
-  try {
-    allow_extended();
-    if (auto* d = std::get_if<Describe>(&m)) {
-      require_utf8({d->name});
-      describe(*d);
-    } else if (auto* c = std::get_if<Close>(&m)) {
-      require_utf8({c->name});
-      close(*c);
-    }
-  } catch (...) {
-    failure = failure_info(std::current_exception());
-  }
-  finish_extended(failure);
-}
-
-void SessionMachine::allow_extended() const {
   check_walsender_extended(client_.replication);  // walsender_rules.cpp
   if (!options_.extended_query)
     throw PgError(sqlstate::feature_not_supported, "extended query protocol is not supported by this server");
-}
-
-void SessionMachine::finish_extended(const std::optional<ErrorInfo>& failure) {
-  end_statement();
-  // In an extended batch: the engine then skips until Sync.
-  if (failure) engine_.error(*failure);
+  if (auto* p = std::get_if<Parse>(&m)) {
+    require_utf8({p->statement, p->query});
+    return parse(*p);
+  }
+  if (auto* b = std::get_if<Bind>(&m)) {
+    require_utf8({b->portal, b->statement});
+    return bind(*b);
+  }
+  if (auto* e = std::get_if<Execute>(&m)) {
+    require_utf8({e->portal});
+    return execute(*e);
+  }
+  if (auto* d = std::get_if<Describe>(&m)) {
+    require_utf8({d->name});
+    describe(*d);
+  } else if (auto* c = std::get_if<Close>(&m)) {
+    require_utf8({c->name});
+    close(*c);
+  }
+  return {};
 }
 
 SessionMachine::Task<void> SessionMachine::parse(const Parse& p) {

@@ -18,6 +18,16 @@ namespace pgwire::protocol {
 
 using EK = EventKind;
 
+namespace {
+
+bool is_extended_query(const FrontendMessage& m) noexcept {
+  return std::holds_alternative<Parse>(m) || std::holds_alternative<Bind>(m) ||
+         std::holds_alternative<Describe>(m) || std::holds_alternative<Execute>(m) ||
+         std::holds_alternative<Close>(m);
+}
+
+}  // namespace
+
 const char* to_string(Need n) noexcept {
   switch (n) {
     case Need::read: return "read";
@@ -333,18 +343,34 @@ SessionMachine::Task<void> SessionMachine::serve() {
     } else if (k == EK::write) {
       co_await ask(Need::write);
     } else if (k == EK::message) {
-      Task<void> handling = dispatch(engine_.message());
-      if (!handling.done()) co_await handling;
+      const FrontendMessage& m = engine_.message();
+      if (!is_extended_query(m)) {
+        Task<void> handling = dispatch(m);
+        if (!handling.done()) co_await handling;
+        continue;
+      }
+      // Parse, Bind, Describe, Execute, Close (extended_rules.cpp): a
+      // failure is an ERROR, and the engine then skips until Sync.
+      std::optional<ErrorInfo> failure;
+      try {
+        Task<void> handling = extended(m);
+        if (!handling.done()) co_await handling;
+      } catch (...) {
+        failure = failure_info(std::current_exception());
+      }
+      end_statement();
+      if (failure) engine_.error(*failure);
     } else {
       co_return;  // Terminate, EOF, or a FATAL already in output()
     }
   }
 }
 
-// Not a coroutine itself: it picks the Task that handles the message, so a
-// message costs no frame of its own (serve() awaits the Task at once, so
-// what runs here eagerly runs in the same order). An empty Task: nothing
-// left to do.
+// The messages other than the extended-query ones (serve() hands those to
+// extended()). Not a coroutine itself: it picks the Task that handles the
+// message, so a message costs no frame of its own (serve() awaits the Task
+// at once, so what runs here eagerly runs in the same order). An empty
+// Task: nothing left to do.
 SessionMachine::Task<void> SessionMachine::dispatch(const FrontendMessage& m) {
   if (auto* q = std::get_if<Query>(&m)) {
     // A simple Query drops the unnamed portal and statement, as PostgreSQL.
@@ -353,15 +379,8 @@ SessionMachine::Task<void> SessionMachine::dispatch(const FrontendMessage& m) {
   }
   if (std::holds_alternative<Flush>(m)) return {};  // the engine already asked for a write
   if (std::holds_alternative<Sync>(m)) return sync();
-  if (auto* f = std::get_if<FunctionCall>(&m)) {
-    function_call(*f);
-    return {};
-  }
-  if (std::holds_alternative<Describe>(m) || std::holds_alternative<Close>(m)) {
-    extended_at_once(m);
-    return {};
-  }
-  return extended(m);
+  if (auto* f = std::get_if<FunctionCall>(&m)) function_call(*f);
+  return {};
 }
 
 // Not an extended-query message: its error is followed by ReadyForQuery.

@@ -304,9 +304,6 @@ class SessionMachine final : public Session {
 
   // extended_rules.cpp
   Task<void> extended(const FrontendMessage& m);
-  void extended_at_once(const FrontendMessage& m);
-  void allow_extended() const;
-  void finish_extended(const std::optional<ErrorInfo>& failure);
   Task<void> parse(const Parse& p);
   Task<void> bind(const Bind& b);
   void describe(const Describe& d);
