@@ -19,6 +19,20 @@ namespace pgwire::protocol::detail {
 
 namespace {
 
+// Under AddressSanitizer every frame goes to malloc and free, so that a use
+// of a destroyed frame is still reported rather than hidden by the cache.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool cache_frames = false;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool cache_frames = false;
+#else
+constexpr bool cache_frames = true;
+#endif
+#else
+constexpr bool cache_frames = true;
+#endif
+
 constexpr std::size_t granule = 64;
 constexpr std::size_t classes = 32;  // frames up to 2 KiB are cached
 constexpr std::size_t max_cached_size = granule * classes;
@@ -59,7 +73,7 @@ std::size_t size_class(std::size_t size) noexcept { return (size + granule - 1) 
 }  // namespace
 
 void* allocate_task_frame(std::size_t size) {
-  if (size <= max_cached_size) {
+  if (cache_frames && size <= max_cached_size) {
     std::size_t c = size_class(size);
     if (FreeFrame* f = cache.free[c]) {
       cache.free[c] = f->next;
@@ -73,7 +87,7 @@ void* allocate_task_frame(std::size_t size) {
 }
 
 void free_task_frame(void* frame, std::size_t size) noexcept {
-  if (size > max_cached_size || cache.cached == max_cached || cache.draining) {
+  if (!cache_frames || size > max_cached_size || cache.cached == max_cached || cache.draining) {
     std::free(frame);
     return;
   }
