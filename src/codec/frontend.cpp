@@ -134,7 +134,12 @@ std::error_code decode_frontend(const Frame& f, FrontendMessage& out, AuthRespon
       break;
     case 'Q': return decode_into<Query>(f.body, out);
     case 'P': return decode_into<Parse>(f.body, out);
-    case 'B': return decode_into<Bind>(f.body, out);
+    case 'B': {
+      // Decoded into a Bind already there (every field is rewritten), so
+      // that its vectors' capacity serves again (the session's engine keeps one).
+      auto* bind = std::get_if<Bind>(&out);
+      return bind ? decode_body(f.body, *bind) : decode_into<Bind>(f.body, out);
+    }
     case 'D': return decode_into<Describe>(f.body, out);
     case 'E': return decode_into<Execute>(f.body, out);
     case 'S': return decode_empty<Sync>(f.body, out);

@@ -247,6 +247,11 @@ EventKind Engine::next_typed() {
     // for it), so its errors are followed by ReadyForQuery.
     extended_ = is_extended(t) && t != 'S';
     if (t == 'S') skip_until_sync_ = false;
+    if (t == 'B') {
+      if (!std::holds_alternative<Bind>(message_)) message_.emplace<Bind>(std::move(spare_bind_));
+    } else if (auto* bind = std::get_if<Bind>(&message_)) {
+      spare_bind_ = std::move(*bind);
+    }
     if (std::error_code ec = decode_frontend(r.frame, message_)) {
       // Boundaries are intact, so this is an ERROR, not FATAL.
       error(ErrorInfo::error(sqlstate::protocol_violation, "invalid message format"));

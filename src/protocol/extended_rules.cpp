@@ -18,35 +18,36 @@ PgError no_portal(std::string_view name) {
 
 }  // namespace
 
+// The rules every extended-query message passes, then its own. Not a
+// coroutine: it returns the Task of a message that waits for the product
+// (Parse, Bind, Execute) and answers Describe and Close at once; serve()
+// awaits it and turns its failure into the ERROR, after which the engine
+// skips until Sync. A frame less per message than a Task that awaits
+// another.
 SessionMachine::Task<void> SessionMachine::extended(const FrontendMessage& m) {
-  std::optional<ErrorInfo> failure;
-  try {
-    check_walsender_extended(client_.replication);  // walsender_rules.cpp
-    if (!options_.extended_query)
-      throw PgError(sqlstate::feature_not_supported,
-                    "extended query protocol is not supported by this server");
-    if (auto* p = std::get_if<Parse>(&m)) {
-      require_utf8({p->statement, p->query});
-      co_await parse(*p);
-    } else if (auto* b = std::get_if<Bind>(&m)) {
-      require_utf8({b->portal, b->statement});
-      co_await bind(*b);
-    } else if (auto* d = std::get_if<Describe>(&m)) {
-      require_utf8({d->name});
-      describe(*d);
-    } else if (auto* e = std::get_if<Execute>(&m)) {
-      require_utf8({e->portal});
-      co_await execute(*e);
-    } else if (auto* c = std::get_if<Close>(&m)) {
-      require_utf8({c->name});
-      close(*c);
-    }
-  } catch (...) {
-    failure = failure_info(std::current_exception());
+  check_walsender_extended(client_.replication);  // walsender_rules.cpp
+  if (!options_.extended_query)
+    throw PgError(sqlstate::feature_not_supported, "extended query protocol is not supported by this server");
+  if (auto* p = std::get_if<Parse>(&m)) {
+    require_utf8({p->statement, p->query});
+    return parse(*p);
   }
-  end_statement();
-  // In an extended batch: the engine then skips until Sync.
-  if (failure) engine_.error(*failure);
+  if (auto* b = std::get_if<Bind>(&m)) {
+    require_utf8({b->portal, b->statement});
+    return bind(*b);
+  }
+  if (auto* e = std::get_if<Execute>(&m)) {
+    require_utf8({e->portal});
+    return execute(*e);
+  }
+  if (auto* d = std::get_if<Describe>(&m)) {
+    require_utf8({d->name});
+    describe(*d);
+  } else if (auto* c = std::get_if<Close>(&m)) {
+    require_utf8({c->name});
+    close(*c);
+  }
+  return {};
 }
 
 SessionMachine::Task<void> SessionMachine::parse(const Parse& p) {
@@ -70,7 +71,10 @@ SessionMachine::Task<void> SessionMachine::parse(const Parse& p) {
 
 SessionMachine::Task<void> SessionMachine::bind(const Bind& b) {
   if (b.portal.empty()) drop_unnamed(false);
-  refuse_in_failed_block(store_.statement(b.statement)->sql);
+  // A missing statement is 26000 before the failed block's 25P02; outside a
+  // failed block store_.bind looks the statement up (and refuses) itself.
+  if (engine_.transaction_status() == TransactionStatus::failed)
+    refuse_in_failed_block(store_.statement(b.statement)->sql);
   Portal& portal = store_.bind(b);
   if (portal.statement->cursor_) {  // the library's own: nothing to bind
     encode(BindComplete{}, engine_.output());
@@ -84,7 +88,7 @@ SessionMachine::Task<void> SessionMachine::bind(const Bind& b) {
   } catch (...) {
     // The portal does not exist after a failed Bind, as in PostgreSQL (the
     // product never saw it bound, so it is not told).
-    store_.close_portal(b.portal);
+    store_.recycle(store_.close_portal(b.portal));
     throw;
   }
   if (bound) encode(BindComplete{}, engine_.output());
@@ -167,8 +171,9 @@ void SessionMachine::close(const Close& c) {
     for (auto& s : store_.close_statement(c.name))
       if (listener_) listener_->closed(*s);
   } else {
-    for (auto& p : store_.close_portal(c.name))
-      if (listener_) listener_->closed(*p);
+    auto p = store_.close_portal(c.name);
+    if (p && listener_) listener_->closed(*p);
+    store_.recycle(std::move(p));
   }
   encode(CloseComplete{}, engine_.output());
 }
@@ -176,6 +181,7 @@ void SessionMachine::close(const Close& c) {
 void SessionMachine::drop_unnamed(bool statement_too) {
   auto p = store_.drop_unnamed_portal();
   if (p && listener_) listener_->closed(*p);
+  store_.recycle(std::move(p));
   if (statement_too) drop_unnamed_statement();
 }
 

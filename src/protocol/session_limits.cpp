@@ -49,13 +49,18 @@ bool SessionMachine::waiting_at_ready_for_query() const noexcept {
 
 std::optional<std::chrono::milliseconds> SessionMachine::idle_limit() const {
   if (!waiting_at_ready_for_query()) return std::nullopt;
+  if (idle_limits_.settings_version != settings_.version()) {
+    // SET by the session, as in PostgreSQL (0 turns it off); else the server's.
+    auto read = [&](const char* name, std::chrono::milliseconds server) {
+      if (auto set = settings_.get(name))
+        if (auto ms = parse_milliseconds(*set)) return *ms;
+      return server;
+    };
+    idle_limits_ = {settings_.version(), read("idle_session_timeout", options_.idle_session_timeout),
+                    read("idle_in_transaction_session_timeout", options_.idle_in_transaction_session_timeout)};
+  }
   bool in_block = engine_.transaction_status() != TransactionStatus::idle;
-  const char* name = in_block ? "idle_in_transaction_session_timeout" : "idle_session_timeout";
-  std::chrono::milliseconds limit =
-      in_block ? options_.idle_in_transaction_session_timeout : options_.idle_session_timeout;
-  // SET by the session, as in PostgreSQL (0 turns it off).
-  if (auto set = settings_.get(name))
-    if (auto ms = parse_milliseconds(*set)) limit = *ms;
+  std::chrono::milliseconds limit = in_block ? idle_limits_.in_transaction : idle_limits_.session;
   if (limit.count() <= 0) return std::nullopt;
   return limit;
 }

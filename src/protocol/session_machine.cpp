@@ -18,6 +18,16 @@ namespace pgwire::protocol {
 
 using EK = EventKind;
 
+namespace {
+
+bool is_extended_query(const FrontendMessage& m) noexcept {
+  return std::holds_alternative<Parse>(m) || std::holds_alternative<Bind>(m) ||
+         std::holds_alternative<Describe>(m) || std::holds_alternative<Execute>(m) ||
+         std::holds_alternative<Close>(m);
+}
+
+}  // namespace
+
 const char* to_string(Need n) noexcept {
   switch (n) {
     case Need::read: return "read";
@@ -133,18 +143,22 @@ void SessionMachine::before_read() noexcept {
 void SessionMachine::end_statement() noexcept {
   busy_.store(false);
   cancel_requested_.store(false);
+  if (!cancel_hook_set_.load()) return;
   std::lock_guard lock(cancel_hook_mutex_);
   cancel_hook_ = nullptr;
+  cancel_hook_set_.store(false);
 }
 
 void SessionMachine::on_cancel(std::function<void()> hook) {
   std::lock_guard lock(cancel_hook_mutex_);
   cancel_hook_ = std::move(hook);
+  cancel_hook_set_.store(cancel_hook_ != nullptr);
 }
 
 std::function<void()> SessionMachine::take_cancel_hook() {
   if (!cancel_requested_.load()) return nullptr;
   std::lock_guard lock(cancel_hook_mutex_);
+  cancel_hook_set_.store(false);
   return std::exchange(cancel_hook_, nullptr);
 }
 
@@ -332,39 +346,60 @@ SessionMachine::Task<void> SessionMachine::serve() {
     } else if (k == EK::write) {
       co_await ask(Need::write);
     } else if (k == EK::message) {
-      co_await dispatch(engine_.message());
+      const FrontendMessage& m = engine_.message();
+      if (!is_extended_query(m)) {
+        Task<void> handling = dispatch(m);
+        if (!handling.done()) co_await handling;
+        continue;
+      }
+      // Parse, Bind, Describe, Execute, Close (extended_rules.cpp): a
+      // failure is an ERROR, and the engine then skips until Sync.
+      std::optional<ErrorInfo> failure;
+      try {
+        Task<void> handling = extended(m);
+        if (!handling.done()) co_await handling;
+      } catch (...) {
+        failure = failure_info(std::current_exception());
+      }
+      end_statement();
+      if (failure) engine_.error(*failure);
     } else {
       co_return;  // Terminate, EOF, or a FATAL already in output()
     }
   }
 }
 
+// The messages other than the extended-query ones (serve() hands those to
+// extended()). Not a coroutine itself: it picks the Task that handles the
+// message, so a message costs no frame of its own (serve() awaits the Task
+// at once, so what runs here eagerly runs in the same order). An empty
+// Task: nothing left to do.
 SessionMachine::Task<void> SessionMachine::dispatch(const FrontendMessage& m) {
   if (auto* q = std::get_if<Query>(&m)) {
     // A simple Query drops the unnamed portal and statement, as PostgreSQL.
     drop_unnamed(true);
-    co_await simple_query(q->query);
-  } else if (std::holds_alternative<Flush>(m)) {
-    // The engine already asked for a write.
-  } else if (std::holds_alternative<Sync>(m)) {
-    co_await sync();
-  } else if (auto* f = std::get_if<FunctionCall>(&m)) {
-    // Not an extended-query message: its error is followed by ReadyForQuery.
-    // No function is callable by OID here, so PostgreSQL's answer for an
-    // unknown one (after its aborted-transaction check) is the answer.
-    if (client_.replication != ReplicationMode::none) {
-      engine_.error(walsender_function_call_error());
-      engine_.ready_for_query();
-      co_return;
-    }
-    engine_.error(engine_.transaction_status() == TransactionStatus::failed
-                      ? ErrorInfo::error("25P02", "current transaction is aborted, commands ignored until end of "
-                                                  "transaction block")  // as refuse_in_failed_block
-                      : ErrorInfo::error("42883", fmt::format("function with OID {} does not exist", f->function)));
-    engine_.ready_for_query();
-  } else {
-    co_await extended(m);
+    return simple_query(q->query);
   }
+  if (std::holds_alternative<Flush>(m)) return {};  // the engine already asked for a write
+  if (std::holds_alternative<Sync>(m)) return sync();
+  if (auto* f = std::get_if<FunctionCall>(&m)) function_call(*f);
+  return {};
+}
+
+// Not an extended-query message: its error is followed by ReadyForQuery.
+// No function is callable by OID here, so PostgreSQL's answer for an
+// unknown one (after its aborted-transaction check) is the answer.
+void SessionMachine::function_call(const FunctionCall& f) {
+  if (client_.replication != ReplicationMode::none) {
+    engine_.error(walsender_function_call_error());
+    engine_.ready_for_query();
+    return;
+  }
+  engine_.error(engine_.transaction_status() == TransactionStatus::failed
+                    ? ErrorInfo::error("25P02", "current transaction is aborted, commands ignored until end of "
+                                                "transaction block")  // as refuse_in_failed_block
+                    : ErrorInfo::error("42883", fmt::format("function with OID {} does not exist", f.function)));
+  engine_.ready_for_query();
 }
 
 // Sends each Response of a simple query as the product produces it (the

@@ -241,6 +241,7 @@ std::string Settings::checked_value(std::string_view name, std::string value) {
 }
 
 void Settings::assign(std::string_view name, std::optional<std::string> value) {
+  ++version_;
   auto reported = reported_name(name);
   if (value) value = checked_value(name, std::move(*value));
   if (value) {
@@ -259,6 +260,7 @@ void Settings::assign(std::string_view name, std::optional<std::string> value) {
 }
 
 std::vector<std::pair<std::string, std::string>> Settings::start(const ParameterMap& values) {
+  ++version_;
   ParameterMap login;
   for (const auto& [k, v] : values)
     login.insert_or_assign(std::string(reported_name(k).value_or(k)), checked_value(k, v));

@@ -23,19 +23,35 @@ void Portal::bad_parameter(std::size_t i, std::error_code ec, Oid type) const {
 
 namespace {
 
-// Expands Bind's format shorthand: none = all text, one = all, else one each.
-std::vector<FormatCode> expand(const std::vector<FormatCode>& codes, std::size_t n, const char* what,
-                               std::size_t declared) {
+// Expands Bind's format shorthand into `out`: none = all text, one = all,
+// else one each.
+void expand(const std::vector<FormatCode>& codes, std::size_t n, const char* what, std::size_t declared,
+            std::vector<FormatCode>& out) {
   for (FormatCode f : codes)
     if (f != format_text && f != format_binary)
       throw PgError("22023", fmt::format("unsupported format code: {}", f));
-  if (codes.empty()) return std::vector<FormatCode>(n, format_text);
-  if (codes.size() == 1) return std::vector<FormatCode>(n, codes[0]);
-  if (codes.size() != n)
+  if (codes.size() > 1 && codes.size() != n)
     throw PgError(sqlstate::protocol_violation,
                   fmt::format("bind message has {} {} formats but {} {}", codes.size(), what,
                               declared, std::string_view(what) == "parameter" ? "parameters" : "columns"));
-  return codes;
+  if (codes.size() > 1) {
+    out.assign(codes.begin(), codes.end());
+  } else {
+    out.assign(n, codes.empty() ? format_text : codes[0]);
+  }
+}
+
+// What a recycled portal may keep of its buffers; a larger one is released.
+constexpr std::size_t max_kept_parameter_bytes = 64 * 1024;
+constexpr std::size_t max_kept_entries = 1024;
+
+template <class T>
+void clear_bounded(std::vector<T>& v) noexcept {
+  if (v.capacity() > max_kept_entries) {
+    std::vector<T>().swap(v);
+  } else {
+    v.clear();
+  }
 }
 
 }  // namespace
@@ -60,6 +76,22 @@ void Portal::assign_parameters(std::vector<FormatCode> formats,
     storage_.append(*v);
     parameters.emplace_back(std::string_view(storage_).substr(at, v->size()));
   }
+}
+
+void Portal::clear_for_reuse() noexcept {
+  name.clear();
+  statement.reset();
+  clear_bounded(parameter_formats);
+  clear_bounded(parameters);
+  clear_bounded(result_formats);
+  if (storage_.capacity() > max_kept_parameter_bytes) {
+    std::string().swap(storage_);
+  } else {
+    storage_.clear();
+  }
+  scratch_.clear();
+  suspended_.reset();
+  completed_ = false;
 }
 
 void Portal::check_parameters(Buffer& scratch) const {
@@ -110,20 +142,42 @@ Portal& StatementStore::bind(const Bind& b) {
                   fmt::format("bind message supplies {} parameters, but prepared statement \"{}\" "
                               "requires {}",
                               b.parameters.size(), stmt->name, declared));
-  auto p = std::make_unique<Portal>();
-  p->name = std::string(b.portal);
-  p->parameter_formats = expand(b.parameter_formats, declared, "parameter", declared);
-  std::size_t columns = stmt->columns ? stmt->columns->size() : 0;
-  // PostgreSQL accepts result formats for a statement without columns.
-  p->result_formats = columns == 0 && b.result_formats.size() <= 1
-                          ? std::vector<FormatCode>{}
-                          : expand(b.result_formats, columns, "result", columns);
-  p->assign_parameters(std::move(p->parameter_formats), b.parameters);
-  p->statement = std::move(stmt);
-  p->check_parameters(scratch_);
+  auto p = spare_portal_ ? std::move(spare_portal_) : std::make_unique<Portal>();
+  try {
+    p->name = b.portal;
+    expand(b.parameter_formats, declared, "parameter", declared, p->parameter_formats);
+    std::size_t columns = stmt->columns ? stmt->columns->size() : 0;
+    // PostgreSQL accepts result formats for a statement without columns.
+    if (columns == 0 && b.result_formats.size() <= 1) {
+      p->result_formats.clear();
+    } else {
+      expand(b.result_formats, columns, "result", columns, p->result_formats);
+    }
+    p->assign_parameters(std::move(p->parameter_formats), b.parameters);
+    p->statement = std::move(stmt);
+    p->check_parameters(scratch_);
+  } catch (...) {
+    recycle(std::move(p));
+    throw;
+  }
   Portal& ref = *p;
-  portals_.insert_or_assign(p->name, std::move(p));
+  if (auto it = portals_.find(p->name); it != portals_.end()) {
+    recycle(std::exchange(it->second, std::move(p)));  // the unnamed portal, replaced
+  } else if (spare_node_) {
+    spare_node_.key() = p->name;
+    spare_node_.mapped() = std::move(p);
+    portals_.insert(std::move(spare_node_));
+  } else {
+    std::string key = p->name;
+    portals_.emplace(std::move(key), std::move(p));
+  }
   return ref;
+}
+
+void StatementStore::recycle(std::unique_ptr<Portal> portal) noexcept {
+  if (!portal || spare_portal_) return;
+  portal->clear_for_reuse();
+  spare_portal_ = std::move(portal);
 }
 
 Portal* StatementStore::portal(std::string_view name) {
@@ -148,13 +202,13 @@ std::vector<std::shared_ptr<const Statement>> StatementStore::close_statement(st
   return out;
 }
 
-std::vector<std::unique_ptr<Portal>> StatementStore::close_portal(std::string_view name) {
-  std::vector<std::unique_ptr<Portal>> out;
+std::unique_ptr<Portal> StatementStore::close_portal(std::string_view name) {
   auto it = portals_.find(name);
-  if (it == portals_.end()) return out;
-  out.push_back(std::move(it->second));
-  portals_.erase(it);
-  return out;
+  if (it == portals_.end()) return nullptr;
+  auto node = portals_.extract(it);
+  auto portal = std::move(node.mapped());
+  if (!spare_node_) spare_node_ = std::move(node);
+  return portal;
 }
 
 std::shared_ptr<const Statement> StatementStore::deallocate(std::string_view name) {
@@ -179,10 +233,7 @@ std::vector<std::shared_ptr<const Statement>> StatementStore::deallocate_all() {
   return out;
 }
 
-std::unique_ptr<Portal> StatementStore::drop_unnamed_portal() {
-  auto v = close_portal("");
-  return v.empty() ? nullptr : std::move(v.front());
-}
+std::unique_ptr<Portal> StatementStore::drop_unnamed_portal() { return close_portal(""); }
 
 std::vector<std::unique_ptr<Portal>> StatementStore::drop_portals() {
   std::vector<std::unique_ptr<Portal>> out;

@@ -93,6 +93,20 @@ TEST_CASE("Bind") {
   test::frontend_round_trip(empty_value);  // empty string is not NULL
 }
 
+TEST_CASE("Bind decoded over an earlier Bind keeps nothing of it") {
+  // The session's engine decodes each Bind into the previous one's storage.
+  Bind first{"p", "s", {0, 1}, {"42", std::nullopt}, {1, 0}};
+  Bind second{"", "t", {}, {}, {1}};
+  FrontendMessage message = Bind{};
+  for (const Bind& b : {first, second}) {
+    std::string bytes = test::encoded(b).s;
+    FrameResult fr = parse_frontend_frame(bytes);
+    REQUIRE_FALSE(fr.error);
+    REQUIRE_FALSE(decode_frontend(fr.frame, message));
+    CHECK(std::get<Bind>(message) == b);
+  }
+}
+
 TEST_CASE("Describe, Execute, Close, Sync, Flush, Terminate") {
   CHECK(test::frontend_round_trip(Describe{TargetKind::statement, "s1"}) ==
         hex("44 00 00 00 08 53 73 31 00"));

@@ -128,6 +128,12 @@ TEST_CASE("limits: the idle timeout that applies follows the transaction status"
     d.machine.settings().set("idle_session_timeout", "nonsense");  // unreadable: the server's
     CHECK(d.machine.idle_limit() == std::optional(std::chrono::milliseconds(5s)));
   }
+  SECTION("a SET undone by its transaction's rollback no longer applies") {
+    d.machine.settings().set("idle_session_timeout", "2min");
+    CHECK(d.machine.idle_limit() == std::optional(std::chrono::milliseconds(2min)));
+    d.machine.settings().rollback();
+    CHECK(d.machine.idle_limit() == std::optional(std::chrono::milliseconds(5s)));
+  }
 }
 
 TEST_CASE("limits: no idle timeout unless configured", "[limits]") {

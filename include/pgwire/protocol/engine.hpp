@@ -169,6 +169,10 @@ class Engine {
   CancelRequest cancel_;
   Frame frame_;
   FrontendMessage message_;
+  // The last Bind, its vectors kept for the next one: message_ changes type
+  // with every message (Bind, Describe, Execute, Sync), which would free
+  // them, and a Bind per statement would allocate its formats again.
+  Bind spare_bind_;
   std::string copy_violation_;
   std::size_t syncs_ignored_in_copy_ = 0;
 };

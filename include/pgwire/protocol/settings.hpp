@@ -23,6 +23,7 @@
 // COMMIT / ROLLBACK: a block the machine never saw end is only committed at
 // the next ReadyForQuery outside it.
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
@@ -134,7 +135,12 @@ class Settings {
     bool own_ = false;  // made by own(), not shared: may change
   };
 
+  // Counts the changes of values_, so that a value derived from a setting
+  // can be kept until it changes (the idle limits, session_limits.cpp).
+  std::uint64_t version() const noexcept { return version_; }
+
   Map values_;
+  std::uint64_t version_ = 0;
   Map defaults_;
   std::map<std::string, Saved, CaseInsensitiveLess> saved_;  // the current transaction's changes
   Map reported_;                                             // the last value sent per reported setting

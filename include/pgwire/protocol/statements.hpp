@@ -91,7 +91,10 @@ struct Portal {
  private:
   friend class protocol::SessionMachine;
   // `type`: the OID T was decoded as; 0 for the statement's declared type.
+  friend class StatementStore;
   [[noreturn]] void bad_parameter(std::size_t i, std::error_code ec, Oid type) const;
+  // Empty again, as a new Portal, but keeping what its buffers hold.
+  void clear_for_reuse() noexcept;
 
   std::string storage_;  // owns the parameter bytes
   mutable std::deque<std::string> scratch_;  // decoded values that need storage (bytea, numeric, jsonb)
@@ -142,10 +145,13 @@ class StatementStore {
   // statement drops the portals made from it. The dropped objects are
   // returned so the handler can be told.
   std::vector<std::shared_ptr<const Statement>> close_statement(std::string_view name);
-  std::vector<std::unique_ptr<Portal>> close_portal(std::string_view name);
+  std::unique_ptr<Portal> close_portal(std::string_view name);  // null if missing
   // Sync / simple Query: the unnamed portal goes (and the unnamed statement
   // with a simple Query).
   std::unique_ptr<Portal> drop_unnamed_portal();
+  // A closed portal, once whoever needed to know was told, kept for the
+  // next Bind (see spare_portal_).
+  void recycle(std::unique_ptr<Portal> portal) noexcept;
   // The end of a transaction: every portal goes (no protocol portal is
   // holdable in PostgreSQL).
   std::vector<std::unique_ptr<Portal>> drop_portals();
@@ -160,8 +166,14 @@ class StatementStore {
 
  private:
   std::map<std::string, std::shared_ptr<const Statement>, std::less<>> statements_;
-  std::map<std::string, std::unique_ptr<Portal>, std::less<>> portals_;
+  using PortalMap = std::map<std::string, std::unique_ptr<Portal>, std::less<>>;
+  PortalMap portals_;
   Buffer scratch_;  // check_parameters' decoding space, reused
+  // Most clients Bind the unnamed portal once per statement and Sync drops
+  // it: the last closed portal and map node are kept and reused, so that
+  // such a Bind allocates neither (nor its format and parameter vectors).
+  std::unique_ptr<Portal> spare_portal_;
+  PortalMap::node_type spare_node_;
 };
 
 }  // namespace pgwire

@@ -6,6 +6,7 @@
 // SessionMachine::next(). Not for products.
 
 #include <coroutine>
+#include <cstddef>
 #include <exception>
 #include <optional>
 #include <utility>
@@ -15,9 +16,18 @@ namespace pgwire::protocol::detail {
 template <class T>
 class Task;
 
+// Frames of Tasks come from a small per-thread cache (task_frames.cpp):
+// every message runs a few of them (dispatch, extended, bind, execute, ...)
+// and would otherwise cost a malloc/free pair each.
+void* allocate_task_frame(std::size_t size);
+void free_task_frame(void* frame, std::size_t size) noexcept;
+
 struct TaskPromiseBase {
   std::coroutine_handle<> continuation;
   std::exception_ptr error;
+
+  static void* operator new(std::size_t size) { return allocate_task_frame(size); }
+  static void operator delete(void* frame, std::size_t size) noexcept { free_task_frame(frame, size); }
 
   std::suspend_always initial_suspend() noexcept { return {}; }
   auto final_suspend() noexcept {
