@@ -1,8 +1,9 @@
 // SQLite behind the PostgreSQL protocol: a real database anyone can try with
 // psql. Each client gets its own SQLite connection to the same database (a
-// file, or a shared in-memory database), driven by a worker thread of its
-// own (sqlite/worker.hpp): a slow statement never stalls the io threads or
-// other clients. Results stream in batches of rows (sqlite/rows.hpp); COPY
+// file, or a shared in-memory database), whose jobs run one at a time on a
+// shared pool of threads (sqlite/worker.hpp, sqlite/worker_pool.hpp): a slow
+// statement never stalls the io threads or other clients. Results stream in
+// batches of rows (sqlite/rows.hpp); COPY
 // FROM STDIN / TO STDOUT in text, csv and binary (sqlite/copy.hpp); a
 // CancelRequest interrupts the running statement (pg_sleep() included).
 // Logical replication: what the clients commit streams to pg_recvlogical,
@@ -375,6 +376,7 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
     for (auto& weak : workers_)
       if (auto w = weak.lock()) w->stop(true);
     workers_.clear();
+    pool_->shutdown();
   }
 
  private:
@@ -398,7 +400,7 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
             replication->committed(db, std::move(changes), bookkeeping);
           },
           [hub = replication_->hub] { return !hub->slots().empty(); }, &is_bookkeeping_table, commit_order_);
-      auto created = Worker::start(uri_, capture);
+      auto created = Worker::start(uri_, pool_, capture);
       std::lock_guard lock(mutex_);
       std::erase_if(workers_, [](const auto& weak) { return weak.expired(); });
       workers_.push_back(created);
@@ -531,6 +533,9 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
   }
 
   std::string uri_;
+  // Every connection's jobs run on these threads (as many as cores, and
+  // more while statements wait or run long).
+  std::shared_ptr<WorkerPool> pool_ = std::make_shared<WorkerPool>(std::max(2u, std::thread::hardware_concurrency()));
   // psql's \d and the drivers' metadata queries: SQLite's schema as PostgreSQL's catalog.
   std::shared_ptr<CatalogRefresher> catalog_ =
       std::make_shared<CatalogRefresher>(std::make_shared<pgwire::catalog::Catalog>());

@@ -73,12 +73,8 @@ class ChangeCapture final : public ConnectionHooks {
     sqlite3_commit_hook(db, &ChangeCapture::on_commit, this);
     sqlite3_rollback_hook(db, &ChangeCapture::on_rollback, this);
     db_ = db;
-    on_this_thread_ = this;  // the worker's thread: every statement of `db` starts there
   }
-  ~ChangeCapture() override {
-    if (on_this_thread_ == this) on_this_thread_ = nullptr;
-    give_up_ticket();
-  }
+  ~ChangeCapture() override { give_up_ticket(); }
 
   void job_done(sqlite3* db) override {
     if (!committing_) return;
@@ -197,7 +193,8 @@ class ChangeCapture final : public ConnectionHooks {
     while (*sql == ' ' || *sql == '\t' || *sql == '\n' || *sql == '\r') ++sql;
     char first = static_cast<char>(*sql & ~0x20);
     if (first != 'S' && first != 'R') return;
-    auto* self = on_this_thread_;
+    // (the hooks of the connection whose job runs on this pool thread)
+    auto* self = dynamic_cast<ChangeCapture*>(Worker::running_hooks());
     if (self == nullptr || self->db_ != db) return;
     std::string words = upper_word(sql, 5);
     if (!words.starts_with("SAVEPOINT ") && !words.starts_with("RELEASE ") && !words.starts_with("ROLLBACK "))
@@ -227,7 +224,6 @@ class ChangeCapture final : public ConnectionHooks {
   }
 
  private:
-  static inline thread_local ChangeCapture* on_this_thread_ = nullptr;
   sqlite3* db_ = nullptr;
 
   Committed committed_;

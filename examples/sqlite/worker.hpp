@@ -1,11 +1,12 @@
 #pragma once
-// One SQLite connection and the thread that makes every sqlite3_* call on it.
+// One SQLite connection, and the strand of jobs that makes every sqlite3_*
+// call on it. The jobs run on the pool's threads (worker_pool.hpp).
 //
 // The io threads never wait for SQLite: a handler posts the work with
 // `co_await worker->call<T>(f)` and is resumed on its own executor when
-// f(db) has run on the worker (its result, or its exception, comes back).
+// f(db) has run on a pool thread (its result, or its exception, comes back).
 // Jobs run one at a time, in order, so a connection's statements keep their
-// order and SQLite sees one thread per connection.
+// order and SQLite sees one thread at a time per connection.
 //
 // While a call is awaited, its handler (and with it the whole coroutine
 // stack of the connection) is owned by the job: `f` may refer to the
@@ -41,10 +42,12 @@
 
 #include <pgwire/codec/error_info.hpp>
 
+#include "worker_pool.hpp"
+
 namespace sqlite_example {
 
 // Thread names (the tests look for them in /proc).
-inline constexpr const char* worker_thread_name = "sqlite-worker";
+inline constexpr const char* worker_thread_name = WorkerPool::thread_name;
 inline constexpr const char* sleeping_thread_name = "pg_sleep";
 
 // What a product attaches to each connection (sqlite_server: its change
@@ -58,28 +61,16 @@ class ConnectionHooks {
   virtual void job_done(sqlite3* db) = 0;
 };
 
-class Worker : public std::enable_shared_from_this<Worker> {
+class Worker final : public PoolTask, public std::enable_shared_from_this<Worker> {
  public:
-  // The thread keeps its Worker alive until stop(): the last reference may
-  // then go away on any thread, the worker's own included.
-  static std::shared_ptr<Worker> start(std::string uri, std::shared_ptr<ConnectionHooks> hooks = nullptr) {
-    std::shared_ptr<Worker> w(new Worker(std::move(uri), std::move(hooks)));
-    std::lock_guard lock(w->mutex_);
-    w->thread_ = std::thread([self = w]() mutable {
-      self->loop();
-      self.reset();
-    });
-    return w;
+  // Its jobs run on `pool`. A queued or running worker is kept alive by the
+  // pool: the last reference may go away on any thread.
+  static std::shared_ptr<Worker> start(std::string uri, std::shared_ptr<WorkerPool> pool,
+                                       std::shared_ptr<ConnectionHooks> hooks = nullptr) {
+    return std::shared_ptr<Worker>(new Worker(std::move(uri), std::move(pool), std::move(hooks)));
   }
-  ~Worker() {
-    if (thread_.joinable()) {
-      if (thread_.get_id() == std::this_thread::get_id()) {
-        thread_.detach();  // the thread's own reference was the last: it ends now
-      } else {
-        thread_.join();
-      }
-    }
-    if (sqlite3* db = db_.exchange(nullptr)) sqlite3_close_v2(db);
+  ~Worker() override {
+    if (sqlite3* db = db_.exchange(nullptr)) sqlite3_close_v2(db);  // (normally closed by stop's last run)
     hooks_.reset();  // (after the close: its implicit rollback may call them)
   }
   Worker(const Worker&) = delete;
@@ -123,7 +114,7 @@ class Worker : public std::enable_shared_from_this<Worker> {
 
   // Work ahead of a call the caller will make (the next batch of rows),
   // in order with the calls; dropped once the worker stops, and never run
-  // on the calling thread (any thread but the worker's).
+  // inside the calling job (any thread, but not from this worker's jobs).
   void ahead(std::function<void()> f) {
     struct Job final : Base {
       std::function<void()> f;
@@ -137,12 +128,15 @@ class Worker : public std::enable_shared_from_this<Worker> {
     auto job = std::make_unique<Job>();
     job->f = std::move(f);
     job->worker = this;
+    bool schedule = false;
     {
       std::lock_guard lock(mutex_);
       if (exited_ || stop_) return;
       jobs_.push_back(std::move(job));
+      schedule = !scheduled_;
+      scheduled_ = true;
     }
-    cv_.notify_all();
+    if (schedule) pool_->schedule(shared_from_this());
   }
 
   // A cancel: stops what runs now (any thread).
@@ -162,22 +156,28 @@ class Worker : public std::enable_shared_from_this<Worker> {
   }
 
   // Interrupts the current job, fails the queued calls, runs the queued
-  // cleanups and ends the thread; with `join`, waits for that (not on the
-  // worker). Idempotent.
+  // cleanups and closes the connection, on the pool; with `join`, waits for
+  // that (not from one of this worker's own jobs). Idempotent.
   void stop(bool join) {
-    std::thread::id worker;
+    bool schedule = false;
     {
       std::lock_guard lock(mutex_);
-      stop_ = true;
-      worker = thread_.get_id();
+      if (!stop_) {
+        stop_ = true;
+        schedule = !scheduled_;  // (a queued or running worker closes when its queue is empty)
+        scheduled_ = true;
+      }
     }
-    cv_.notify_all();
     interrupt();
-    if (join && worker != std::this_thread::get_id()) {
+    if (schedule) pool_->schedule(shared_from_this());
+    if (join && running_here_ != this) {
       std::unique_lock lock(mutex_);
       cv_.wait(lock, [&] { return exited_; });
     }
   }
+
+  // The hooks of the connection whose job runs on this thread, if any.
+  static ConnectionHooks* running_hooks() { return running_here_ ? running_here_->hooks_.get() : nullptr; }
 
  private:
   struct Base {
@@ -213,19 +213,20 @@ class Worker : public std::enable_shared_from_this<Worker> {
   };
 
   void enqueue(std::unique_ptr<Base> job, bool is_call) {
-    bool here = false;
+    bool here = running_here_ == this;
     {
       std::unique_lock lock(mutex_);
-      here = std::this_thread::get_id() == thread_id_;
       if (!exited_ && !(here && !is_call)) {
         jobs_.push_back(std::move(job));
+        bool schedule = !scheduled_;
+        scheduled_ = true;
         lock.unlock();
-        cv_.notify_all();  // the worker, or a stop(true) waiting: wake both
+        if (schedule) pool_->schedule(shared_from_this());
         return;
       }
     }
-    // The worker is gone (a call then fails at once), or a cleanup on the
-    // worker itself: run it here (inside the job that runs: not done yet).
+    // The worker is gone (a call then fails at once), or a cleanup from one
+    // of its own jobs: run it here (inside the job that runs: not done yet).
     if (here) ++nested_;
     job->run(is_call);
     if (here) --nested_;
@@ -236,13 +237,31 @@ class Worker : public std::enable_shared_from_this<Worker> {
     if (sqlite3* db = db_.load(); db && hooks_) hooks_->job_done(db);
   }
 
-  void loop() {
-    pthread_setname_np(pthread_self(), worker_thread_name);
-    std::unique_lock lock(mutex_);  // (start() holds it until thread_ is set)
-    thread_id_ = std::this_thread::get_id();
-    for (;;) {
-      cv_.wait(lock, [&] { return stop_ || !jobs_.empty(); });
-      if (jobs_.empty()) break;
+  // On a pool thread: a few queued jobs; then, once stopped and drained,
+  // the connection closes here (its rollback is blocking work).
+  bool run_some() override {
+    auto* outer = running_here_;
+    running_here_ = this;
+    std::unique_lock lock(mutex_);
+    for (int ran = 0; ran < jobs_per_turn; ++ran) {
+      if (jobs_.empty()) {
+        if (stop_ && !closed_) {
+          // Jobs queued meanwhile (a statement's finalize) run after the
+          // close, here: the close waits for them (sqlite3_close_v2).
+          closed_ = true;
+          lock.unlock();
+          if (sqlite3* db = db_.exchange(nullptr)) sqlite3_close_v2(db);
+          lock.lock();
+          continue;
+        }
+        if (stop_ && !exited_) {  // from now on, what comes runs on its caller's thread
+          exited_ = true;
+          cv_.notify_all();
+        }
+        scheduled_ = false;
+        running_here_ = outer;
+        return false;
+      }
       auto job = std::move(jobs_.front());
       jobs_.pop_front();
       bool stopping = stop_;
@@ -251,10 +270,12 @@ class Worker : public std::enable_shared_from_this<Worker> {
       job.reset();
       lock.lock();
     }
-    exited_ = true;
-    cv_.notify_all();
+    running_here_ = outer;
+    return true;  // more may wait: behind the other connections
   }
-  Worker(std::string uri, std::shared_ptr<ConnectionHooks> hooks) : uri_(std::move(uri)), hooks_(std::move(hooks)) {}
+
+  Worker(std::string uri, std::shared_ptr<WorkerPool> pool, std::shared_ptr<ConnectionHooks> hooks)
+      : uri_(std::move(uri)), pool_(std::move(pool)), hooks_(std::move(hooks)) {}
 
   // The connection, opened by the first job.
   sqlite3* open_db() {
@@ -309,20 +330,23 @@ class Worker : public std::enable_shared_from_this<Worker> {
     return self->interrupted_ ? 1 : 0;
   }
 
+  static constexpr int jobs_per_turn = 8;
+  static inline thread_local Worker* running_here_ = nullptr;
+
   std::string uri_;
+  std::shared_ptr<WorkerPool> pool_;
   std::shared_ptr<ConnectionHooks> hooks_;
-  int nested_ = 0;  // worker only: cleanups running inside a job
-  std::string open_error_;  // worker only
+  int nested_ = 0;  // its jobs only: cleanups running inside a job
+  std::string open_error_;  // its jobs only
   std::atomic<sqlite3*> db_{nullptr};
   std::mutex mutex_;
   std::condition_variable cv_;
   std::deque<std::unique_ptr<Base>> jobs_;
-  bool stop_ = false, exited_ = false;
-  std::thread::id thread_id_;
+  bool scheduled_ = false;  // queued on the pool, or running: jobs_ is drained there
+  bool stop_ = false, closed_ = false, exited_ = false;
   std::mutex interrupt_mutex_;
   std::condition_variable interrupt_cv_;
   bool interrupted_ = false;
-  std::thread thread_;
 };
 
 }  // namespace sqlite_example
