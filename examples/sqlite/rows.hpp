@@ -14,6 +14,8 @@
 #include <vector>
 
 #include <pgwire/api/results.hpp>
+#include <pgwire/codec/backend.hpp>
+#include <pgwire/codec/framing.hpp>
 #include <pgwire/types.hpp>
 
 #include "../sqlite_dialect.hpp"
@@ -104,22 +106,10 @@ struct RowBatch {
   std::size_t rows() const noexcept { return ends.size(); }
   // Row r's values (nullopt: NULL), read back from its DataRow; `out` has
   // one entry per column.
-  void values(std::size_t r, std::vector<std::optional<std::string_view>>& out) const {
-    std::string_view bytes = data.view();
-    std::size_t at = (r == 0 ? 0 : ends[r - 1]) + 7;  // past 'D', the length and the count
-    for (auto& v : out) {
-      auto length = static_cast<std::int32_t>((std::uint32_t{static_cast<unsigned char>(bytes[at])} << 24) |
-                                              (std::uint32_t{static_cast<unsigned char>(bytes[at + 1])} << 16) |
-                                              (std::uint32_t{static_cast<unsigned char>(bytes[at + 2])} << 8) |
-                                              std::uint32_t{static_cast<unsigned char>(bytes[at + 3])});
-      at += 4;
-      if (length < 0) {
-        v = std::nullopt;
-      } else {
-        v = bytes.substr(at, static_cast<std::size_t>(length));
-        at += static_cast<std::size_t>(length);
-      }
-    }
+  void values(std::size_t r, std::vector<pgwire::Value>& out) const {
+    std::size_t from = r == 0 ? 0 : ends[r - 1];
+    auto row = pgwire::parse_backend_frame(data.view().substr(from, ends[r] - from));
+    pgwire::decode_data_row(row.frame.body, out);  // (encoded here: well formed)
   }
   void clear() {
     data.clear();

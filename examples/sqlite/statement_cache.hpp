@@ -19,6 +19,8 @@
 #include <sqlite3.h>
 
 #include <atomic>
+#include <charconv>
+#include <functional>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -111,14 +113,20 @@ class StatementCache {
   // new texts (literals inlined) must not grow a connection without bound.
   static constexpr std::size_t capacity = 32;
 
-  static std::string key(std::string_view sql, const std::vector<pgwire::Oid>& types, char kind) {
-    std::string k(1, kind);
-    for (auto t : types) k.append(std::to_string(t)).push_back(',');
-    k.push_back(':');
-    k.append(sql);
-    return k;
+  // The lookup key, built in a buffer kept for the next one: a hit
+  // allocates nothing.
+  std::string_view key(std::string_view sql, const std::vector<pgwire::Oid>& types, char kind) {
+    key_.assign(1, kind);
+    for (auto t : types) {
+      char digits[16];
+      auto end = std::to_chars(digits, digits + sizeof digits, t).ptr;
+      key_.append(digits, end).push_back(',');
+    }
+    key_.push_back(':');
+    key_.append(sql);
+    return key_;
   }
-  const Entry* find(const std::string& k) {
+  const Entry* find(std::string_view k) {
     auto it = entries_.find(k);
     if (it == entries_.end()) return nullptr;
     if (it->second.generation != SchemaGeneration::current()) {
@@ -127,12 +135,22 @@ class StatementCache {
     }
     return &it->second;
   }
-  void put(std::string k, Entry entry) {
-    if (entries_.size() >= capacity && !entries_.count(k)) entries_.clear();
-    entries_.insert_or_assign(std::move(k), std::move(entry));
+  void put(std::string_view k, Entry entry) {
+    auto it = entries_.find(k);
+    if (it != entries_.end()) {
+      it->second = std::move(entry);
+      return;
+    }
+    if (entries_.size() >= capacity) entries_.clear();
+    entries_.emplace(std::string(k), std::move(entry));
   }
 
-  std::unordered_map<std::string, Entry> entries_;
+  struct KeyHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view k) const noexcept { return std::hash<std::string_view>{}(k); }
+  };
+  std::unordered_map<std::string, Entry, KeyHash, std::equal_to<>> entries_;
+  std::string key_;
 };
 
 }  // namespace sqlite_example

@@ -97,6 +97,14 @@ void put_auth(std::int32_t code, std::string_view data, Buffer& out) {
 
 void encode_empty(char type, Buffer& out) { out.end_message(out.begin_message(type)); }
 
+std::error_code read_data_row(Reader& r, std::vector<Value>& values) {
+  values.clear();
+  std::size_t n = r.count16(4);  // (each value takes at least its length)
+  values.reserve(n);
+  for (std::size_t i = 0; i < n && r.ok(); ++i) values.push_back(r.value());
+  return r.finish();
+}
+
 }  // namespace
 
 std::error_code decode_backend(const Frame& f, BackendMessage& out) {
@@ -119,13 +127,7 @@ std::error_code decode_backend(const Frame& f, BackendMessage& out) {
     case 'W': read_copy_response(r, fresh<CopyBothResponse>(out)); break;
     case 'd': fresh<CopyData>(out).data = r.rest(); break;
     case 'c': fresh<CopyDone>(out); break;
-    case 'D': {
-      auto& m = fresh<DataRow>(out);
-      std::size_t n = r.count16(4);
-      m.values.reserve(n);
-      for (std::size_t i = 0; i < n && r.ok(); ++i) m.values.push_back(r.value());
-      break;
-    }
+    case 'D': return read_data_row(r, fresh<DataRow>(out).values);
     case 'I': fresh<EmptyQueryResponse>(out); break;
     case 'E': read_error_fields(r, fresh<ErrorResponse>(out)); break;
     case 'N': read_error_fields(r, fresh<NoticeResponse>(out)); break;
@@ -191,6 +193,18 @@ std::error_code decode_backend(const Frame& f, BackendMessage& out) {
     default: return codec_errc::unknown_message_type;
   }
   return r.finish();
+}
+
+std::error_code decode_data_row(std::string_view body, std::vector<Value>& out) {
+  Reader r(body);
+  return read_data_row(r, out);
+}
+
+std::optional<std::uint16_t> data_row_width(std::string_view body) noexcept {
+  Reader r(body);
+  std::uint16_t n = r.u16();
+  if (!r.ok()) return std::nullopt;
+  return n;
 }
 
 std::error_code decode_ssl_response(char byte, SSLResponse& out) {

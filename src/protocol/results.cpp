@@ -1,5 +1,8 @@
 #include "pgwire/protocol/results.hpp"
 
+#include "pgwire/codec/backend.hpp"
+#include "pgwire/codec/framing.hpp"
+
 namespace pgwire {
 
 const ErrorInfo& Response::error_info() const noexcept {
@@ -23,20 +26,15 @@ void RowWriter::end_row() {
 void RowWriter::add_encoded_rows(std::string_view data_rows) {
   // (Read as the client will: a message of another kind or width would
   // desynchronise it.)
-  const auto* p = reinterpret_cast<const unsigned char*>(data_rows.data());
-  std::size_t at = 0, rows = 0;
-  while (at < data_rows.size()) {
-    std::size_t left = data_rows.size() - at;
-    std::size_t length = left < 7 ? 0
-                                   : (std::size_t{p[at + 1]} << 24) | (std::size_t{p[at + 2]} << 16) |
-                                         (std::size_t{p[at + 3]} << 8) | p[at + 4];
-    std::size_t count = left < 7 ? 0 : (std::size_t{p[at + 5]} << 8) | p[at + 6];
-    if (left < 7 || p[at] != 'D' || length < 6 || length > left - 1 || count != schema_.size()) {
+  std::size_t rows = 0;
+  for (std::string_view rest = data_rows; !rest.empty(); ++rows) {
+    auto message = parse_backend_frame(rest);
+    if (!message.complete() || message.frame.type != 'D' ||
+        data_row_width(message.frame.body) != schema_.size()) {
       out_.set_error(codec_errc::invalid_count);
       return;
     }
-    at += 1 + length;
-    ++rows;
+    rest.remove_prefix(message.size);
   }
   out_.put_bytes(data_rows);
   complete_ = out_.size();

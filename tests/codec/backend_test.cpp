@@ -85,6 +85,22 @@ TEST_CASE("DataRow with NULL, empty and binary values") {
   CHECK(test::backend_round_trip(DataRow{}) == hex("44 00 00 00 06 00 00"));
 }
 
+TEST_CASE("decode_data_row reuses its vector and checks the body, data_row_width reads only the count") {
+  Buffer b;
+  encode(DataRow{{"42", std::nullopt, ""}}, b);
+  std::string_view body = b.view().substr(5);
+  std::vector<Value> values{"stale", "stale", "stale", "stale"};
+  REQUIRE_FALSE(decode_data_row(body, values));
+  CHECK(values == std::vector<Value>{"42", std::nullopt, std::string_view{}});
+  CHECK(data_row_width(body) == std::optional<std::uint16_t>(3));
+  CHECK(data_row_width(body.substr(0, 1)) == std::nullopt);
+  // Cut short, a count too large for the bytes, or bytes left over: errors.
+  CHECK(decode_data_row(body.substr(0, body.size() - 1), values));
+  CHECK(decode_data_row(hex("00 02 00 00 00 00"), values));
+  CHECK(decode_data_row(std::string(body) + "x", values));
+  CHECK(decode_data_row(hex("00 01 ff ff ff fe"), values));  // a length below -1
+}
+
 TEST_CASE("DataRowWriter matches encode(DataRow) and writes values in place") {
   Buffer a, b;
   encode(DataRow{{"42", std::nullopt, "x"}}, a);

@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string_view>
 #include <system_error>
 #include <variant>
@@ -220,6 +221,12 @@ struct GSSENCResponse {
 // Decoding ---------------------------------------------------------------
 
 std::error_code decode_backend(const Frame& frame, BackendMessage& out);
+// A DataRow's body: its values into `out`, whose capacity is reused (a
+// reader of many rows allocates once).
+std::error_code decode_data_row(std::string_view body, std::vector<Value>& out);
+// The column count a DataRow body announces, without reading the values;
+// none when the body is too short to hold it.
+std::optional<std::uint16_t> data_row_width(std::string_view body) noexcept;
 std::error_code decode_ssl_response(char byte, SSLResponse& out);
 std::error_code decode_gssenc_response(char byte, GSSENCResponse& out);
 
