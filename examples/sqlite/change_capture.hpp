@@ -191,8 +191,13 @@ class ChangeCapture final : public ConnectionHooks {
   static void statement_started(sqlite3* db, const char* sql) {
     if (sql == nullptr) return;
     while (*sql == ' ' || *sql == '\t' || *sql == '\n' || *sql == '\r') ++sql;
-    char first = static_cast<char>(*sql & ~0x20);
-    if (first != 'S' && first != 'R') return;
+    // (SELECT starts with S too: look at the first word before copying any)
+    auto starts_with = [sql](std::string_view word) {
+      for (std::size_t i = 0; i < word.size(); ++i)
+        if (sql[i] == 0 || static_cast<char>(sql[i] & ~0x20) != word[i]) return false;
+      return true;
+    };
+    if (!starts_with("SAVEPOINT") && !starts_with("RELEASE") && !starts_with("ROLLBACK")) return;
     // (the hooks of the connection whose job runs on this pool thread)
     auto* self = dynamic_cast<ChangeCapture*>(Worker::running_hooks());
     if (self == nullptr || self->db_ != db) return;

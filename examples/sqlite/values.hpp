@@ -25,14 +25,20 @@ namespace sqlite_example {
 
 namespace oid = pgwire::oid;
 
+// The first `n` words of `s`, upper case, one space apart. (ASCII only, and
+// no locale: SQL keywords are ASCII, and this runs for every statement.)
 inline std::string upper_word(std::string_view s, std::size_t n = 1) {
+  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; };
+  auto word_char = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+  };
   std::string out;
   std::size_t i = 0;
   for (std::size_t w = 0; w < n; ++w) {
-    while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
+    while (i < s.size() && space(s[i])) ++i;
     if (w > 0 && i < s.size()) out.push_back(' ');
-    while (i < s.size() && (std::isalnum(static_cast<unsigned char>(s[i])) || s[i] == '_'))
-      out.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(s[i++]))));
+    for (; i < s.size() && word_char(s[i]); ++i)
+      out.push_back(s[i] >= 'a' && s[i] <= 'z' ? static_cast<char>(s[i] - 'a' + 'A') : s[i]);
   }
   return out;
 }
