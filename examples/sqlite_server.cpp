@@ -225,7 +225,8 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
     }
     auto w = worker(session);
     for (auto stmt : pgwire::split_statements(sql)) {
-      pgwire::Response r = co_await run(session, w, stmt, nullptr);
+      auto running = run(session, w, stmt, nullptr);  // (named: GCC 12 and temporaries in co_await)
+      pgwire::Response r = co_await std::move(running);
       if (!co_await out.send(r)) break;
     }
   }
@@ -268,9 +269,7 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
   }
 
   asio::awaitable<pgwire::Response> execute(pgwire::Session& session, pgwire::Portal& portal) override {
-    auto w = worker(session);
-    pgwire::Response r = co_await run(session, w, portal.statement->sql, &portal);
-    co_return r;
+    return run(session, worker(session), portal.statement->sql, &portal);
   }
 
   // Ends every connection's work (after the server stopped): a statement
@@ -339,101 +338,97 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
   }
 
   // Runs one statement: what the library answers (SET, SHOW, ...) here,
-  // the rest on the worker. A PgError becomes the statement's error.
-  asio::awaitable<pgwire::Response> run(pgwire::Session& session, const std::shared_ptr<Worker>& w, std::string_view sql,
+  // the rest on the worker. A PgError becomes the statement's error. (One
+  // coroutine for all of it: each frame costs an allocation per statement.)
+  asio::awaitable<pgwire::Response> run(pgwire::Session& session, std::shared_ptr<Worker> w, std::string_view sql,
                                         const pgwire::Portal* portal) {
     try {
-      pgwire::Response r = co_await run_statement(session, w, sql, portal);
+      // A statement compiled at Parse is SQLite's (prepare() asked the
+      // commands first); otherwise what drivers send in passing (SET, SHOW,
+      // version(), ...) is the library's, and SQLite gets the rest.
+      std::shared_ptr<Prepared> home;
+      if (portal) home = portal->statement->shared_handle<Prepared>();
+      if (!home && pgwire::catalog::Catalog::is_catalog_query(sql)) {
+        // Catalog queries (psql's \d, driver metadata): the library's catalog,
+        // refreshed from SQLite's schema first, on the worker.
+        auto answer = [&](sqlite3* db) {
+          catalog_->refresh(db);
+          return portal ? commands_.answer(session, *portal) : commands_.answer(session, sql);
+        };
+        if (auto r = co_await w->call<std::optional<pgwire::Response>>(std::move(answer))) co_return std::move(*r);
+      }
+      if (!home) {
+        if (auto r = portal ? commands_.answer(session, *portal) : commands_.answer(session, sql))
+          co_return std::move(*r);
+        if (auto r = notifications_.answer(session, sql)) co_return std::move(*r);
+        if (pgwire::is_empty_query(sql)) co_return pgwire::Response::empty();
+      }
+      starting(session, w);
+      if (!home && Publications::is_command(sql)) {
+        std::vector<pgwire::ErrorInfo> notices;
+        auto job = [&](sqlite3* db) { return replication_->publications->execute(db, sql, notices); };
+        pgwire::Response r = co_await w->call<pgwire::Response>(std::move(job));
+        for (const auto& n : notices) session.send_notice(n);
+        co_return r;
+      }
+      // COMMIT (or END) of a failed transaction block is a rollback in
+      // PostgreSQL: the statements that succeeded before the error go too.
+      auto first = upper_word(sql);
+      Owner& o = owner(session);
+      if ((first == "COMMIT" || first == "END") && session.transaction_status() == pgwire::TransactionStatus::failed) {
+        auto job = [&o](sqlite3* db) {
+          if (!sqlite3_get_autocommit(db)) exec(db, "ROLLBACK");
+          o.schema.after_statement("ROLLBACK", false);
+          return pgwire::Response::commit();  // (tagged ROLLBACK by the session)
+        };
+        pgwire::Response r = co_await w->call<pgwire::Response>(std::move(job));
+        co_return r;
+      }
+      if (!home && first == "COPY") {
+        auto copy = parse_copy(sql);
+        auto job = [&](sqlite3* db) { return start_copy(db, w, std::move(copy)); };
+        pgwire::Response r = co_await w->call<pgwire::Response>(std::move(job));
+        co_return r;
+      }
+      const auto& who = identity(session);
+      ChangeCapture& capture = *o.capture;
+      // A simple Query's text run before: its translation and compiled
+      // statement are the cache's (statement_cache.hpp).
+      std::shared_ptr<Prepared> learned;
+      auto generation = SchemaGeneration::current();
+      if (!home && !portal) home = o.cache.simple(sql);
+      bool learn = !home && !portal;
+      auto job = [&](sqlite3* db) {
+        // A statement that fails inside a transaction block is undone by
+        // SQLite alone: its captured rows go too. ALTER TABLE's own rewrite
+        // of the rows (DROP COLUMN) is no change PostgreSQL would decode.
+        auto mark = capture.mark();
+        const std::string& word = first;
+        struct SchemaCheck {  // (also when the statement throws)
+          Owner& o;
+          const std::string& word;
+          sqlite3* db;
+          ~SchemaCheck() { o.schema.after_statement(word, !sqlite3_get_autocommit(db)); }
+        } schema_check{o, word, db};
+        try {
+          auto r = execute_statement(db, w, sql, word, portal, home, who, learn ? &learned : nullptr);
+          if (r.kind() == pgwire::Response::Kind::error || word == "ALTER") {
+            capture.undo_to(mark);
+          } else if (word == "TRUNCATE") {
+            capture.truncated(mark, truncated_table(db, sql));
+          }
+          return r;
+        } catch (...) {
+          capture.undo_to(mark);
+          throw;
+        }
+      };
+      pgwire::Response r = co_await w->call<pgwire::Response>(std::move(job));
+      if (learned) o.cache.keep_simple(sql, std::move(learned), generation);
       co_return r;
     } catch (const pgwire::PgError& e) {
       co_return pgwire::Response::error(e.info());
     }
-  }
-
-  asio::awaitable<pgwire::Response> run_statement(pgwire::Session& session, const std::shared_ptr<Worker>& w, std::string_view sql,
-                                        const pgwire::Portal* portal) {
-    // A statement compiled at Parse is SQLite's (prepare() asked the
-    // commands first); otherwise what drivers send in passing (SET, SHOW,
-    // version(), ...) is the library's, and SQLite gets the rest.
-    std::shared_ptr<Prepared> home;
-    if (portal) home = portal->statement->shared_handle<Prepared>();
-    if (!home && pgwire::catalog::Catalog::is_catalog_query(sql)) {
-      // Catalog queries (psql's \d, driver metadata): the library's catalog,
-      // refreshed from SQLite's schema first, on the worker.
-      auto answer = [&](sqlite3* db) {
-        catalog_->refresh(db);
-        return portal ? commands_.answer(session, *portal) : commands_.answer(session, sql);
-      };
-      if (auto r = co_await w->call<std::optional<pgwire::Response>>(std::move(answer))) co_return std::move(*r);
-    }
-    if (!home) {
-      if (auto r = portal ? commands_.answer(session, *portal) : commands_.answer(session, sql)) co_return std::move(*r);
-      if (auto r = notifications_.answer(session, sql)) co_return std::move(*r);
-      if (pgwire::is_empty_query(sql)) co_return pgwire::Response::empty();
-    }
-    starting(session, w);
-    if (!home && Publications::is_command(sql)) {
-      std::vector<pgwire::ErrorInfo> notices;
-      auto job = [&](sqlite3* db) { return replication_->publications->execute(db, sql, notices); };
-      pgwire::Response r = co_await w->call<pgwire::Response>(std::move(job));
-      for (const auto& n : notices) session.send_notice(n);
-      co_return r;
-    }
-    // COMMIT (or END) of a failed transaction block is a rollback in
-    // PostgreSQL: the statements that succeeded before the error go too.
-    auto first = upper_word(sql);
-    Owner& o = owner(session);
-    if ((first == "COMMIT" || first == "END") && session.transaction_status() == pgwire::TransactionStatus::failed) {
-      auto job = [&o](sqlite3* db) {
-        if (!sqlite3_get_autocommit(db)) exec(db, "ROLLBACK");
-        o.schema.after_statement("ROLLBACK", false);
-        return pgwire::Response::commit();  // (tagged ROLLBACK by the session)
-      };
-      pgwire::Response r = co_await w->call<pgwire::Response>(std::move(job));
-      co_return r;
-    }
-    if (!home && first == "COPY") {
-      auto copy = parse_copy(sql);
-      auto job = [&](sqlite3* db) { return start_copy(db, w, std::move(copy)); };
-      pgwire::Response r = co_await w->call<pgwire::Response>(std::move(job));
-      co_return r;
-    }
-    const auto& who = identity(session);
-    ChangeCapture& capture = *o.capture;
-    // A simple Query's text run before: its translation and compiled
-    // statement are the cache's (statement_cache.hpp).
-    std::shared_ptr<Prepared> learned;
-    auto generation = SchemaGeneration::current();
-    if (!home && !portal) home = o.cache.simple(sql);
-    bool learn = !home && !portal;
-    auto job = [&](sqlite3* db) {
-      // A statement that fails inside a transaction block is undone by
-      // SQLite alone: its captured rows go too. ALTER TABLE's own rewrite
-      // of the rows (DROP COLUMN) is no change PostgreSQL would decode.
-      auto mark = capture.mark();
-      const std::string& word = first;
-      struct SchemaCheck {  // (also when the statement throws)
-        Owner& o;
-        const std::string& word;
-        sqlite3* db;
-        ~SchemaCheck() { o.schema.after_statement(word, !sqlite3_get_autocommit(db)); }
-      } schema_check{o, word, db};
-      try {
-        auto r = execute_statement(db, w, sql, word, portal, home, who, learn ? &learned : nullptr);
-        if (r.kind() == pgwire::Response::Kind::error || word == "ALTER") {
-          capture.undo_to(mark);
-        } else if (word == "TRUNCATE") {
-          capture.truncated(mark, truncated_table(db, sql));
-        }
-        return r;
-      } catch (...) {
-        capture.undo_to(mark);
-        throw;
-      }
-    };
-    pgwire::Response r = co_await w->call<pgwire::Response>(std::move(job));
-    if (learned) o.cache.keep_simple(sql, std::move(learned), generation);
-    co_return r;
   }
 
   std::string uri_;

@@ -35,9 +35,9 @@
 #include <thread>
 
 #include <asio/associated_cancellation_slot.hpp>
+#include <asio/associated_executor.hpp>
 #include <asio/async_result.hpp>
 #include <asio/post.hpp>
-#include <asio/this_coro.hpp>
 #include <asio/use_awaitable.hpp>
 
 #include <pgwire/codec/error_info.hpp>
@@ -76,24 +76,23 @@ class Worker final : public PoolTask, public std::enable_shared_from_this<Worker
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
 
-  // Runs f(sqlite3*) -> T on the worker; resumes the caller with its result.
+  // Runs f(sqlite3*) -> T on the worker; resumes the caller with its result
+  // (T default-constructible: the value beside an exception). Not a
+  // coroutine itself: one frame less per statement.
   template <class T, class F>
   asio::awaitable<T> call(F f) {
-    auto result = std::make_shared<std::optional<T>>();
-    auto ex = co_await asio::this_coro::executor;
-    auto init = [this, result, ex, f = std::move(f)](auto handler) mutable {
-          auto slot = asio::get_associated_cancellation_slot(handler);
-          if (slot.is_connected())
-            slot.assign([weak = weak_from_this()](asio::cancellation_type) {
-              if (auto self = weak.lock()) self->interrupt();
-            });
-          using Job = CallJob<T, F, decltype(handler)>;
-          enqueue(std::make_unique<Job>(this, std::move(f), result, ex, std::move(handler)), true);
-        };
-    // (A named initiation: GCC 12 mishandles non-trivial temporaries in co_await.)
-    co_await asio::async_initiate<const asio::use_awaitable_t<>&, void(std::exception_ptr)>(std::move(init),
-                                                                                           asio::use_awaitable);
-    co_return std::move(**result);
+    auto init = [this, f = std::move(f)](auto handler) mutable {
+      auto slot = asio::get_associated_cancellation_slot(handler);
+      if (slot.is_connected())
+        slot.assign([weak = weak_from_this()](asio::cancellation_type) {
+          if (auto self = weak.lock()) self->interrupt();
+        });
+      auto ex = asio::get_associated_executor(handler);
+      using Job = CallJob<T, F, decltype(handler)>;
+      enqueue(std::make_unique<Job>(this, std::move(f), std::move(ex), std::move(handler)), true);
+    };
+    return asio::async_initiate<const asio::use_awaitable_t<>&, void(std::exception_ptr, T)>(std::move(init),
+                                                                                            asio::use_awaitable);
   }
 
   // Fire and forget, in order with the calls (any thread).
@@ -189,25 +188,25 @@ class Worker final : public PoolTask, public std::enable_shared_from_this<Worker
   struct CallJob final : Base {
     Worker* worker;
     F f;
-    std::shared_ptr<std::optional<T>> result;
     asio::any_io_executor executor;
     Handler handler;
-    CallJob(Worker* w, F&& f_, std::shared_ptr<std::optional<T>> r, asio::any_io_executor e, Handler&& h)
-        : worker(w), f(std::move(f_)), result(std::move(r)), executor(std::move(e)), handler(std::move(h)) {}
+    CallJob(Worker* w, F&& f_, asio::any_io_executor e, Handler&& h)
+        : worker(w), f(std::move(f_)), executor(std::move(e)), handler(std::move(h)) {}
     void run(bool stopping) override {
       std::exception_ptr error;
+      T value{};
       try {
         if (stopping) throw pgwire::PgError("57P01", "terminating connection due to administrator command");
-        result->emplace(f(worker->open_db()));
+        value = f(worker->open_db());
       } catch (...) {
         error = std::current_exception();
       }
       worker->job_done();  // (before the caller resumes: a commit is published before its COMMIT is answered)
       // Resumed on its own executor; the handler is never destroyed here.
-      asio::post(executor, [h = std::move(handler), error]() mutable {
+      asio::post(executor, [h = std::move(handler), error, value = std::move(value)]() mutable {
         auto slot = asio::get_associated_cancellation_slot(h);
         if (slot.is_connected()) slot.clear();
-        std::move(h)(error);
+        std::move(h)(error, std::move(value));
       });
     }
   };
