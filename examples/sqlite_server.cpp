@@ -346,8 +346,13 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
       // A statement compiled at Parse is SQLite's (prepare() asked the
       // commands first); otherwise what drivers send in passing (SET, SHOW,
       // version(), ...) is the library's, and SQLite gets the rest.
-      std::shared_ptr<Prepared> home;
-      if (portal) home = portal->statement->shared_handle<Prepared>();
+      // A simple Query's text that ran here before went past every check
+      // below to SQLite as a data statement: its translation and compiled
+      // statement are the cache's (statement_cache.hpp), and the checks,
+      // which read the text alone, are skipped.
+      Owner& o = owner(session);
+      auto generation = SchemaGeneration::current();
+      std::shared_ptr<Prepared> home = portal ? portal->statement->shared_handle<Prepared>() : o.cache.simple(sql);
       if (!home && pgwire::catalog::Catalog::is_catalog_query(sql)) {
         // Catalog queries (psql's \d, driver metadata): the library's catalog,
         // refreshed from SQLite's schema first, on the worker.
@@ -374,7 +379,6 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
       // COMMIT (or END) of a failed transaction block is a rollback in
       // PostgreSQL: the statements that succeeded before the error go too.
       auto first = upper_word(sql);
-      Owner& o = owner(session);
       if ((first == "COMMIT" || first == "END") && session.transaction_status() == pgwire::TransactionStatus::failed) {
         auto job = [&o](sqlite3* db) {
           if (!sqlite3_get_autocommit(db)) exec(db, "ROLLBACK");
@@ -392,11 +396,7 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
       }
       const auto& who = identity(session);
       ChangeCapture& capture = *o.capture;
-      // A simple Query's text run before: its translation and compiled
-      // statement are the cache's (statement_cache.hpp).
       std::shared_ptr<Prepared> learned;
-      auto generation = SchemaGeneration::current();
-      if (!home && !portal) home = o.cache.simple(sql);
       bool learn = !home && !portal;
       auto job = [&](sqlite3* db) {
         // A statement that fails inside a transaction block is undone by

@@ -66,23 +66,21 @@ Translation translate(std::string_view postgres_sql) {
 }
 
 bool reads_catalog(std::string_view sql) {
-  std::vector<SqlToken> tokens;
+  // Token by token, stopping at the first catalog name: this runs for every
+  // statement a product is sent, and most are not the catalog's.
   try {
-    tokens = tokenize(sql);
+    SqlLexer lexer(sql);
+    auto t = lexer.next();
+    if (!t || !(t->is_keyword("select") || t->is_keyword("with") || t->is_keyword("values") || t->is_punct("(")))
+      return false;
+    for (; t; t = lexer.next()) {
+      if (t->kind != Kind::word) continue;
+      auto v = t->value();
+      if (v == "pg_catalog" || v == "information_schema" || is_catalog_relation(v)) return true;
+      if (catalog_function(v)) return true;
+    }
   } catch (...) {
     return false;
-  }
-  if (tokens.empty()) return false;
-  const auto& first = tokens[0];
-  if (!(first.is_keyword("select") || first.is_keyword("with") || first.is_keyword("values") ||
-        first.is_punct("(")))
-    return false;
-  for (std::size_t i = 0; i < tokens.size(); ++i) {
-    const auto& t = tokens[i];
-    if (t.kind != Kind::word) continue;
-    auto v = t.value();
-    if (v == "pg_catalog" || v == "information_schema" || is_catalog_relation(v)) return true;
-    if (catalog_function(v)) return true;
   }
   return false;
 }
