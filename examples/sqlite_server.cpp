@@ -232,6 +232,18 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
   }
 
   asio::awaitable<void> prepare(pgwire::Session& session, pgwire::Statement& stmt) override {
+    Owner& o = owner(session);
+    // A text Parsed before with the same parameter types (drivers Parse the
+    // unnamed statement again for every execution): no trip to the worker,
+    // and none of the checks below (they read the text alone, and this one
+    // went past them to SQLite).
+    auto client_types = stmt.parameter_types;
+    if (const auto* known = o.cache.parsed(stmt.sql, client_types)) {
+      stmt.parameter_types = known->parameter_types;
+      stmt.columns = known->columns;
+      stmt.set_handle(known->prepared);
+      co_return;
+    }
     if (pgwire::catalog::Catalog::is_catalog_query(stmt.sql)) {  // the catalog's, with SQLite's schema
       auto w = worker(session);
       auto describe = [&](sqlite3* db) {
@@ -244,16 +256,6 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
     if (notifications_.describe(stmt.sql, stmt.columns)) co_return;
     // No columns (NoData); they run at Execute.
     if (upper_word(stmt.sql) == "COPY" || Publications::is_command(stmt.sql)) co_return;
-    Owner& o = owner(session);
-    // A text Parsed before with the same parameter types (drivers Parse the
-    // unnamed statement again for every execution): no trip to the worker.
-    auto client_types = stmt.parameter_types;
-    if (const auto* known = o.cache.parsed(stmt.sql, client_types)) {
-      stmt.parameter_types = known->parameter_types;
-      stmt.columns = known->columns;
-      stmt.set_handle(known->prepared);
-      co_return;
-    }
     auto w = o.worker;
     starting(session, w);
     const auto& who = identity(session);
