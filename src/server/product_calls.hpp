@@ -29,27 +29,12 @@ class ProductCalls {
     if (rules_.request()) signal_.emit(asio::cancellation_type::all);
   }
 
-  // Awaits a product call so that a cancellation aborts what it awaits.
-  template <class T>
-  asio::awaitable<T> cancellable(asio::awaitable<T> call) {
-    auto scope = rules_.begin_call();
-    if (!scope.outermost) co_return co_await std::move(call);
-    std::exception_ptr failure;
-    std::optional<Result<T>> result;
-    try {
-      if constexpr (std::is_void_v<T>) {
-        co_await std::move(call);
-        result = true;
-      } else {
-        result = co_await std::move(call);
-      }
-    } catch (...) {
-      failure = std::current_exception();
-    }
-    if (rules_.end_call(scope)) co_await asio::this_coro::reset_cancellation_state();
-    if (failure) std::rethrow_exception(failure);
-    if constexpr (!std::is_void_v<T>) co_return std::move(*result);
-  }
+  // A product call begins and ends (Connection::answer() awaits it between
+  // the two, in its own frame): a cancellation meanwhile aborts what it
+  // awaits. After end() returned true, the caller resets its coroutine's
+  // cancellation state (co_await asio::this_coro::reset_cancellation_state()).
+  protocol::CallCancellation::Call begin() noexcept { return rules_.begin_call(); }
+  bool end(protocol::CallCancellation::Call call) noexcept { return call.outermost && rules_.end_call(call); }
 
   // The driver's own work that a product call started (the nested round of
   // ResponseSink::send), shielded from the call's cancellation.
