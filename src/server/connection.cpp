@@ -112,7 +112,13 @@ awaitable<void> Connection::pump(std::optional<Need> until, Pump mode) {
     if (n == until) co_return;
     if (mode == Pump::until_idle && n == Need::read && protocol::IdleWait::between_statements(machine_))
       co_return;
-    co_await perform(n);
+    // Reads at ReadyForQuery with nothing in between are one wait for one message.
+    bool wait_continues = idle_.step_begins();
+    if (n == Need::cancel) {
+      shared_.registry.cancel(machine_.cancel_request());  // the one request performed without awaiting
+    } else {
+      co_await perform(n, wait_continues);
+    }
     if (ending_.terminating()) co_await end_by_termination();
   }
 }
@@ -159,69 +165,57 @@ awaitable<void> Connection::answer(MakeCall make_call) {
   }
 }
 
-awaitable<void> Connection::perform(Need n) {
-  // Reads at ReadyForQuery with nothing in between are one wait for one message.
-  bool wait_continues = idle_.step_begins();
+// Not a coroutine: it returns what pump() awaits (one coroutine frame less
+// per request, docs/PERFORMANCE.md, stop 24).
+awaitable<void> Connection::perform(Need n, bool wait_continues) {
   switch (n) {
     case Need::read:
-      co_await read(wait_continues);
-      break;
+      return read(wait_continues);
     case Need::write:
-      co_await flush();
-      break;
+      return flush();
     case Need::start_tls:
-      co_await start_tls();
-      break;
-    case Need::cancel:
-      shared_.registry.cancel(machine_.cancel_request());
-      break;
+      return start_tls();
     case Need::authenticate:
-      co_await authenticate();
-      break;
+      return authenticate();
     // Each product call is made inside answer(), which hands its result
     // or failure to the machine. The lambdas capture only `this` (GCC 12
     // mishandles non-trivial temporaries in a co_await expression).
     case Need::prepare:
-      co_await answer([this] { return shared_.handlers.extended_query->prepare(machine_, machine_.statement()); });
-      break;
+      return answer([this] { return shared_.handlers.extended_query->prepare(machine_, machine_.statement()); });
     case Need::bind:
-      co_await answer([this] { return shared_.handlers.extended_query->bind(machine_, machine_.portal()); });
-      break;
+      return answer([this] { return shared_.handlers.extended_query->bind(machine_, machine_.portal()); });
     case Need::execute:
-      co_await answer([this] { return shared_.handlers.extended_query->execute(machine_, machine_.portal()); });
-      break;
+      return answer([this] { return shared_.handlers.extended_query->execute(machine_, machine_.portal()); });
     case Need::sync:
-      co_await answer([this] { return shared_.handlers.extended_query->sync(machine_); });
-      break;
+      return answer([this] { return shared_.handlers.extended_query->sync(machine_); });
     case Need::simple_query:
-      co_await answer([this] { return shared_.handlers.simple_query->stream(machine_, machine_.sql(), sink_); });
-      break;
+      return answer([this] { return shared_.handlers.simple_query->stream(machine_, machine_.sql(), sink_); });
     case Need::query_all:
-      co_await answer([this] { return shared_.handlers.simple_query->query(machine_, machine_.sql()); });
-      break;
+      return answer([this] { return shared_.handlers.simple_query->query(machine_, machine_.sql()); });
     case Need::fill:
-      co_await answer([this] { return product<RowSource>(machine_.rows()).fill(machine_.writer()); });
-      break;
+      return answer([this] { return product<RowSource>(machine_.rows()).fill(machine_.writer()); });
     case Need::copy_data:
-      co_await answer([this] { return copy_target(machine_).write(machine_, machine_.copy_data()); });
-      break;
+      return answer([this] { return copy_target(machine_).write(machine_, machine_.copy_data()); });
     case Need::copy_done:
-      co_await answer([this] { return copy_target(machine_).finish(machine_); });
-      break;
+      return answer([this] { return copy_target(machine_).finish(machine_); });
     case Need::copy_fail:  // copy_data() holds the reason
-      co_await answer([this] { return copy_target(machine_).abort(machine_, machine_.copy_data()); });
-      break;
+      return answer([this] { return copy_target(machine_).abort(machine_, machine_.copy_data()); });
     case Need::copy_fill:
-      co_await answer([this] {
+      return answer([this] {
         return product<CopyOutSource>(machine_.copy_source()).fill(machine_, machine_.copy_writer());
       });
-      break;
     case Need::close:
     case Need::auth_response:  // only ever the end of a nested pump
     case Need::response_sent:
-      co_await flush();
-      throw ConnectionClosed{};
+    case Need::cancel:  // performed by pump()
+      break;
   }
+  return end_session();
+}
+
+awaitable<void> Connection::end_session() {
+  co_await flush();
+  throw ConnectionClosed{};
 }
 
 awaitable<void> Connection::authenticate() {

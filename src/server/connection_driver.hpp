@@ -110,7 +110,8 @@ class Connection final : public LiveSession,
   // waits for the client's next statement with nothing read of it: that
   // read is the caller's (wait_for_client()).
   asio::awaitable<void> pump(std::optional<protocol::Need> until, Pump mode = Pump::nested);
-  asio::awaitable<void> perform(protocol::Need n);
+  asio::awaitable<void> perform(protocol::Need n, bool wait_continues);
+  asio::awaitable<void> end_session();  // what is left of the output, then the close
 
   // Product calls (connection.cpp): each answer goes back to the machine.
   template <class MakeCall>
