@@ -56,7 +56,8 @@ CopyInTarget& copy_target(protocol::SessionMachine& m) { return product<CopyInTa
 }  // namespace
 
 Connection::Connection(Shared& shared, std::unique_ptr<Stream> stream, asio::any_io_executor executor)
-    : shared_(shared), stream_(std::move(stream)), executor_(std::move(executor)),
+    : shared_(shared), stream_(std::move(stream)), immediate_(dynamic_cast<ImmediateWrites*>(stream_.get())),
+      executor_(std::move(executor)),
       machine_(session_options(shared), this), report_(shared, stream_->remote_address()) {
   machine_.set_remote(stream_->remote_address());
   unpark_buffers(machine_.input(), machine_.output());  // for the startup packet
@@ -114,8 +115,13 @@ awaitable<void> Connection::pump(std::optional<Need> until, Pump mode) {
       co_return;
     // Reads at ReadyForQuery with nothing in between are one wait for one message.
     bool wait_continues = idle_.step_begins();
+    // Two requests are mostly performed without awaiting: a CancelRequest,
+    // and a write the stream takes at once (docs/PERFORMANCE.md, stop 24).
     if (n == Need::cancel) {
-      shared_.registry.cancel(machine_.cancel_request());  // the one request performed without awaiting
+      shared_.registry.cancel(machine_.cancel_request());
+    } else if (n == Need::write) {
+      std::size_t sent = 0;
+      if (!write_at_once(sent)) co_await flush(sent);
     } else {
       co_await perform(n, wait_continues);
     }

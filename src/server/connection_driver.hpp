@@ -27,6 +27,7 @@
 #include "pgwire/protocol/session_machine.hpp"
 #include "product_calls.hpp"
 #include "reporting.hpp"
+#include "socket_stream.hpp"
 
 namespace pgwire::detail {
 
@@ -126,7 +127,11 @@ class Connection final : public LiveSession,
                                            bool wait_continues);
   asio::steady_timer& wake_timer();
   asio::awaitable<void> idle_limit_expired();
-  asio::awaitable<void> flush();
+  // Need::write: what the stream takes at once goes without awaiting; true
+  // when that was all of the output (mostly), which is then cleared.
+  // Otherwise `sent` bytes of it went, and flush(sent) writes the rest.
+  bool write_at_once(std::size_t& sent);
+  asio::awaitable<void> flush(std::size_t sent = 0);
   asio::awaitable<void> start_tls();
   void set_waker();
   void deliver_pushes();
@@ -141,6 +146,7 @@ class Connection final : public LiveSession,
 
   Shared& shared_;
   std::unique_ptr<Stream> stream_;
+  ImmediateWrites* immediate_;  // stream_'s, if it can (the library's sockets)
   asio::any_io_executor executor_;
   protocol::SessionMachine machine_;
   SessionReport report_;

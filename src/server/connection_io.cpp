@@ -121,7 +121,23 @@ awaitable<void> Connection::idle_limit_expired() {
   throw ConnectionClosed{};
 }
 
-awaitable<void> Connection::flush() {
+bool Connection::write_at_once(std::size_t& sent) {
+  Buffer& out = machine_.output();
+  if (out.empty()) return true;
+  if (!immediate_ || turns_.may_flush() != protocol::OutputTurns::Flush::now) return false;
+  try {
+    sent = immediate_->write_now(out.view());
+  } catch (const std::system_error&) {
+    report_.connection_lost();
+    throw ConnectionClosed{};
+  }
+  if (sent != out.size()) return false;
+  report_.written(out.view());
+  out.clear();
+  return true;
+}
+
+awaitable<void> Connection::flush(std::size_t sent) {
   Buffer& out = machine_.output();
   if (out.empty()) co_return;
   // One write at a time: a push being written goes first.
@@ -133,7 +149,7 @@ awaitable<void> Connection::flush() {
   }
   if (turn == protocol::OutputTurns::Flush::closed) throw ConnectionClosed{};
   try {
-    co_await stream_->write(out.view());
+    co_await stream_->write(out.view().substr(sent));
   } catch (const std::system_error&) {
     report_.connection_lost();
     throw ConnectionClosed{};

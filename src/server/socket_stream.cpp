@@ -21,7 +21,7 @@ using tcp = asio::ip::tcp;
 using unix_socket = asio::local::stream_protocol::socket;
 constexpr auto nothrow = asio::experimental::as_tuple(asio::use_awaitable);
 
-class SocketStream final : public Stream {
+class SocketStream final : public Stream, public ImmediateWrites {
  public:
   SocketStream(tcp::socket s, std::shared_ptr<asio::ssl::context> tls) : s_(std::move(s)), tls_(std::move(tls)) {
     std::error_code ec;
@@ -51,11 +51,15 @@ class SocketStream final : public Stream {
   // write, docs/PERFORMANCE.md, stop 24). The rest, and TLS, go the
   // asynchronous way.
   asio::awaitable<void> write(std::string_view data) override {
-    std::size_t written = std::visit([&](auto& s) { return write_now(s, data); }, s_);
+    std::size_t written = write_now(data);
     if (written == data.size()) co_return;
     auto b = asio::buffer(data.data() + written, data.size() - written);
     auto [ec, n] = co_await std::visit([&](auto& s) { return asio::async_write(deref(s), b, nothrow); }, s_);
     if (ec) throw std::system_error(ec);
+  }
+
+  std::size_t write_now(std::string_view data) override {
+    return std::visit([&](auto& s) { return write_now(s, data); }, s_);
   }
 
   // Replaces the plain socket by a TLS stream over it and runs the server
