@@ -5,6 +5,8 @@
 #include <optional>
 #include <type_traits>
 #include <utility>
+#include <variant>
+#include <vector>
 
 #include <asio/bind_cancellation_slot.hpp>
 #include <asio/co_spawn.hpp>
@@ -37,11 +39,6 @@ protocol::SessionOptions session_options(const Shared& s) {
   o.idle_in_transaction_session_timeout = s.options.idle_in_transaction_session_timeout;
   return o;
 }
-
-void hand_over(protocol::SessionMachine& m, Response r) { m.give(std::move(r)); }
-void hand_over(protocol::SessionMachine& m, std::vector<Response> r) { m.give(std::move(r)); }
-void hand_over(protocol::SessionMachine& m, bool more) { m.filled(more); }            // RowSource, CopyOutSource
-void hand_over(protocol::SessionMachine& m, std::uint64_t rows) { m.copied(rows); }  // CopyInTarget::finish
 
 // What the machine holds as a protocol-level stream is the product's object.
 template <class Product, class Stream>
@@ -123,39 +120,96 @@ awaitable<void> Connection::pump(std::optional<Need> until, Pump mode) {
       std::size_t sent = 0;
       if (!write_at_once(sent)) co_await flush(sent);
     } else {
-      co_await perform(n, wait_continues);
+      // A product call is awaited here, in pump()'s own frame: a frame less
+      // per call than a coroutine of its own (docs/PERFORMANCE.md, stop 24).
+      ProductCall call;
+      std::exception_ptr failure;
+      try {
+        call = product_call(n);
+      } catch (...) {  // a source of the wrong type
+        failure = std::current_exception();
+      }
+      if (call.index() == 0 && !failure) {
+        co_await perform(n, wait_continues);
+      } else {
+        ProductAnswer answer;
+        if (!failure) {
+          // A cancellation meanwhile aborts what the call awaits (ProductCalls).
+          auto scope = calls_.begin();
+          try {
+            switch (call.index()) {
+              case 1:
+                co_await std::move(std::get<1>(call));
+                break;
+              case 2: {
+                Response r = co_await std::move(std::get<2>(call));
+                answer.emplace<1>(std::move(r));
+                break;
+              }
+              case 3: {
+                std::vector<Response> r = co_await std::move(std::get<3>(call));
+                answer.emplace<2>(std::move(r));
+                break;
+              }
+              case 4: {
+                bool more = co_await std::move(std::get<4>(call));
+                answer.emplace<3>(more);
+                break;
+              }
+              case 5: {
+                std::uint64_t rows = co_await std::move(std::get<5>(call));
+                answer.emplace<4>(rows);
+                break;
+              }
+            }
+          } catch (...) {
+            failure = std::current_exception();
+          }
+          if (calls_.end(scope)) co_await asio::this_coro::reset_cancellation_state();
+        }
+        hand_over(failure, answer);
+      }
     }
     if (ending_.terminating()) co_await end_by_termination();
   }
 }
 
-// Makes a product call (make_call() may throw: a source of the wrong
-// type), awaits it so that a cancellation aborts what it awaits
-// (ProductCalls), and hands its result or failure to the machine. The call
-// is awaited here, not through a coroutine of ProductCalls: one frame less
-// per request (docs/PERFORMANCE.md, stop 24).
-template <class MakeCall>
-awaitable<void> Connection::answer(MakeCall make_call) {
-  using T = typename std::invoke_result_t<MakeCall&>::value_type;
-  std::optional<std::conditional_t<std::is_void_v<T>, bool, T>> result;
-  std::exception_ptr failure;
-  try {
-    auto call = make_call();
-    auto scope = calls_.begin();
-    try {
-      if constexpr (std::is_void_v<T>) {
-        co_await std::move(call);
-        result = true;
-      } else {
-        result = co_await std::move(call);
-      }
-    } catch (...) {
-      failure = std::current_exception();
-    }
-    if (calls_.end(scope)) co_await asio::this_coro::reset_cancellation_state();
-  } catch (...) {
-    failure = std::current_exception();
+// The product call the machine asks for; none (index 0) for the other
+// requests. The lambdas of before (stop 23) are gone: nothing here is a
+// coroutine, so no temporary outlives a co_await (GCC 12).
+Connection::ProductCall Connection::product_call(Need n) {
+  auto& extended = shared_.handlers.extended_query;
+  switch (n) {
+    case Need::prepare:
+      return extended->prepare(machine_, machine_.statement());
+    case Need::bind:
+      return extended->bind(machine_, machine_.portal());
+    case Need::execute:
+      return extended->execute(machine_, machine_.portal());
+    case Need::sync:
+      return extended->sync(machine_);
+    case Need::simple_query:
+      return shared_.handlers.simple_query->stream(machine_, machine_.sql(), sink_);
+    case Need::query_all:
+      return shared_.handlers.simple_query->query(machine_, machine_.sql());
+    case Need::fill:
+      return product<RowSource>(machine_.rows()).fill(machine_.writer());
+    case Need::copy_data:
+      return copy_target(machine_).write(machine_, machine_.copy_data());
+    case Need::copy_done:
+      return copy_target(machine_).finish(machine_);
+    case Need::copy_fail:  // copy_data() holds the reason
+      return copy_target(machine_).abort(machine_, machine_.copy_data());
+    case Need::copy_fill:
+      return product<CopyOutSource>(machine_.copy_source()).fill(machine_, machine_.copy_writer());
+    default:
+      return {};
   }
+}
+
+// A product call's answer, or its failure, goes to the machine; a closed
+// connection unwinds the session.
+void Connection::hand_over(std::exception_ptr failure, ProductAnswer& answer) {
   if (failure) {
     try {
       std::rethrow_exception(failure);
@@ -164,10 +218,24 @@ awaitable<void> Connection::answer(MakeCall make_call) {
     } catch (...) {
       machine_.fail(failure);
     }
-  } else if constexpr (std::is_void_v<T>) {
-    machine_.done();
-  } else {
-    hand_over(machine_, std::move(*result));
+    return;
+  }
+  switch (answer.index()) {
+    case 0:
+      machine_.done();
+      break;
+    case 1:
+      machine_.give(std::move(std::get<1>(answer)));
+      break;
+    case 2:
+      machine_.give(std::move(std::get<2>(answer)));
+      break;
+    case 3:
+      machine_.filled(std::get<3>(answer));  // RowSource, CopyOutSource
+      break;
+    case 4:
+      machine_.copied(std::get<4>(answer));  // CopyInTarget::finish
+      break;
   }
 }
 
@@ -183,37 +251,10 @@ awaitable<void> Connection::perform(Need n, bool wait_continues) {
       return start_tls();
     case Need::authenticate:
       return authenticate();
-    // Each product call is made inside answer(), which hands its result
-    // or failure to the machine. The lambdas capture only `this` (GCC 12
-    // mishandles non-trivial temporaries in a co_await expression).
-    case Need::prepare:
-      return answer([this] { return shared_.handlers.extended_query->prepare(machine_, machine_.statement()); });
-    case Need::bind:
-      return answer([this] { return shared_.handlers.extended_query->bind(machine_, machine_.portal()); });
-    case Need::execute:
-      return answer([this] { return shared_.handlers.extended_query->execute(machine_, machine_.portal()); });
-    case Need::sync:
-      return answer([this] { return shared_.handlers.extended_query->sync(machine_); });
-    case Need::simple_query:
-      return answer([this] { return shared_.handlers.simple_query->stream(machine_, machine_.sql(), sink_); });
-    case Need::query_all:
-      return answer([this] { return shared_.handlers.simple_query->query(machine_, machine_.sql()); });
-    case Need::fill:
-      return answer([this] { return product<RowSource>(machine_.rows()).fill(machine_.writer()); });
-    case Need::copy_data:
-      return answer([this] { return copy_target(machine_).write(machine_, machine_.copy_data()); });
-    case Need::copy_done:
-      return answer([this] { return copy_target(machine_).finish(machine_); });
-    case Need::copy_fail:  // copy_data() holds the reason
-      return answer([this] { return copy_target(machine_).abort(machine_, machine_.copy_data()); });
-    case Need::copy_fill:
-      return answer([this] {
-        return product<CopyOutSource>(machine_.copy_source()).fill(machine_, machine_.copy_writer());
-      });
     case Need::close:
     case Need::auth_response:  // only ever the end of a nested pump
     case Need::response_sent:
-    case Need::cancel:  // performed by pump()
+    default:  // a CancelRequest and the product calls: pump()'s
       break;
   }
   return end_session();

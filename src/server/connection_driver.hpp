@@ -14,6 +14,8 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <variant>
+#include <vector>
 
 #include <asio/any_io_executor.hpp>
 #include <asio/awaitable.hpp>
@@ -115,8 +117,12 @@ class Connection final : public LiveSession,
   asio::awaitable<void> end_session();  // what is left of the output, then the close
 
   // Product calls (connection.cpp): each answer goes back to the machine.
-  template <class MakeCall>
-  asio::awaitable<void> answer(MakeCall make_call);
+  using ProductCall = std::variant<std::monostate, asio::awaitable<void>, asio::awaitable<Response>,
+                                   asio::awaitable<std::vector<Response>>, asio::awaitable<bool>,
+                                   asio::awaitable<std::uint64_t>>;
+  using ProductAnswer = std::variant<std::monostate, Response, std::vector<Response>, bool, std::uint64_t>;
+  ProductCall product_call(protocol::Need n);
+  void hand_over(std::exception_ptr failure, ProductAnswer& answer);
   asio::awaitable<void> authenticate();
 
   // I/O (connection_io.cpp)
