@@ -53,7 +53,7 @@ CopyInTarget& copy_target(protocol::SessionMachine& m) { return product<CopyInTa
 }  // namespace
 
 Connection::Connection(Shared& shared, std::unique_ptr<Stream> stream, asio::any_io_executor executor)
-    : shared_(shared), stream_(std::move(stream)), immediate_(dynamic_cast<ImmediateWrites*>(stream_.get())),
+    : shared_(shared), stream_(std::move(stream)), direct_(dynamic_cast<DirectSocket*>(stream_.get())),
       executor_(std::move(executor)),
       machine_(session_options(shared), this), report_(shared, stream_->remote_address()) {
   machine_.set_remote(stream_->remote_address());

@@ -152,7 +152,7 @@ class Connection final : public LiveSession,
 
   Shared& shared_;
   std::unique_ptr<Stream> stream_;
-  ImmediateWrites* immediate_;  // stream_'s, if it can (the library's sockets)
+  DirectSocket* direct_;  // stream_'s, if it is one of the library's sockets
   asio::any_io_executor executor_;
   protocol::SessionMachine machine_;
   SessionReport report_;

@@ -62,7 +62,17 @@ awaitable<void> Connection::wait_for_client() {
   park_buffers(machine_.input(), machine_.output());
   std::span<char> space(idle_read_);
   std::optional<std::chrono::milliseconds> limit = protocol::IdleWait::limit(machine_);
-  std::size_t n = limit ? co_await read_within(space, *limit, wait_continues) : co_await stream_->read_some(space);
+  std::size_t n = 0;
+  if (limit) {
+    n = co_await read_within(space, *limit, wait_continues);
+  } else if (!direct_) {
+    n = co_await stream_->read_some(space);
+  } else {
+    try {
+      n = co_await direct_->read_some_throwing(space);
+    } catch (const std::system_error&) {  // end of stream, reset, cancelled: all end the connection
+    }
+  }
   unpark_buffers(machine_.input(), machine_.output());
   if (ending_.terminating()) co_await end_by_termination();
   if (n != 0) machine_.input().append({idle_read_.data(), n});
@@ -74,7 +84,17 @@ awaitable<void> Connection::read(bool wait_continues) {
   // Only a read under an idle limit races a timer (that costs a little per
   // read); a shutdown ends the others through Stream::cancel_read().
   std::optional<std::chrono::milliseconds> limit = protocol::IdleWait::limit(machine_);
-  std::size_t n = limit ? co_await read_within(space, *limit, wait_continues) : co_await stream_->read_some(space);
+  std::size_t n = 0;
+  if (limit) {
+    n = co_await read_within(space, *limit, wait_continues);
+  } else if (!direct_) {
+    n = co_await stream_->read_some(space);
+  } else {
+    try {
+      n = co_await direct_->read_some_throwing(space);
+    } catch (const std::system_error&) {  // end of stream, reset, cancelled: all end the connection
+    }
+  }
   if (ending_.terminating()) co_await end_by_termination();
   machine_.input().commit(n);
   received(n);
@@ -124,9 +144,9 @@ awaitable<void> Connection::idle_limit_expired() {
 bool Connection::write_at_once(std::size_t& sent) {
   Buffer& out = machine_.output();
   if (out.empty()) return true;
-  if (!immediate_ || turns_.may_flush() != protocol::OutputTurns::Flush::now) return false;
+  if (!direct_ || turns_.may_flush() != protocol::OutputTurns::Flush::now) return false;
   try {
-    sent = immediate_->write_now(out.view());
+    sent = direct_->write_now(out.view());
   } catch (const std::system_error&) {
     report_.connection_lost();
     throw ConnectionClosed{};

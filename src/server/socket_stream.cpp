@@ -21,7 +21,7 @@ using tcp = asio::ip::tcp;
 using unix_socket = asio::local::stream_protocol::socket;
 constexpr auto nothrow = asio::experimental::as_tuple(asio::use_awaitable);
 
-class SocketStream final : public Stream, public ImmediateWrites {
+class SocketStream final : public Stream, public DirectSocket {
  public:
   SocketStream(tcp::socket s, std::shared_ptr<asio::ssl::context> tls) : s_(std::move(s)), tls_(std::move(tls)) {
     std::error_code ec;
@@ -56,6 +56,11 @@ class SocketStream final : public Stream, public ImmediateWrites {
     auto b = asio::buffer(data.data() + written, data.size() - written);
     auto [ec, n] = co_await std::visit([&](auto& s) { return asio::async_write(deref(s), b, nothrow); }, s_);
     if (ec) throw std::system_error(ec);
+  }
+
+  asio::awaitable<std::size_t> read_some_throwing(std::span<char> buf) override {
+    auto b = asio::buffer(buf.data(), buf.size());
+    return std::visit([&](auto& s) { return deref(s).async_read_some(b, asio::use_awaitable); }, s_);
   }
 
   std::size_t write_now(std::string_view data) override {

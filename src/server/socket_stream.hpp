@@ -3,6 +3,9 @@
 
 #include <cstddef>
 #include <memory>
+#include <span>
+
+#include <asio/awaitable.hpp>
 #include <string_view>
 
 #include <asio/ip/tcp.hpp>
@@ -13,17 +16,22 @@
 
 namespace pgwire::detail {
 
-// A stream that can write without waiting (the library's sockets): the
-// driver then sends its output at once, without a coroutine or an
-// asynchronous operation, when the kernel takes it all.
-class ImmediateWrites {
+// What the driver does with the library's sockets past the Stream
+// interface, whose every call is a coroutine frame (docs/PERFORMANCE.md,
+// stop 24).
+class DirectSocket {
  public:
-  // What of `data` went at once (0 over TLS); throws std::system_error when
-  // the peer is gone.
+  // What of `data` went at once, without waiting (0 over TLS); throws
+  // std::system_error when the peer is gone. The driver then sends its
+  // output without a coroutine or an asynchronous operation when the kernel
+  // takes it all.
   virtual std::size_t write_now(std::string_view data) = 0;
+  // The asynchronous read itself, as Stream::read_some() but without its
+  // frame: throws std::system_error at end of stream and on any error.
+  virtual asio::awaitable<std::size_t> read_some_throwing(std::span<char> buffer) = 0;
 
  protected:
-  ~ImmediateWrites() = default;
+  ~DirectSocket() = default;
 };
 
 // `tls` may be null (no certificate configured): start_tls() then fails.
