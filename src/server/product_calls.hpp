@@ -29,7 +29,7 @@ class ProductCalls {
     if (rules_.request()) signal_.emit(asio::cancellation_type::all);
   }
 
-  // A product call begins and ends (Connection::answer() awaits it between
+  // A product call begins and ends (Connection::pump() awaits it between
   // the two, in its own frame): a cancellation meanwhile aborts what it
   // awaits. After end() returned true, the caller resets its coroutine's
   // cancellation state (co_await asio::this_coro::reset_cancellation_state()).
