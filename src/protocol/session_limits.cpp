@@ -2,7 +2,7 @@
 // many clients (53300, after the startup packet, before authentication), the
 // idle timeouts at ReadyForQuery (57P05, 25P03), and the end of a session by
 // shutdown (57P01). The machine decides what is sent and when; the driver
-// (src/server/connection.cpp) owns the timers and counts the connections.
+// (src/server/connection_*.cpp) owns the timers and counts the connections.
 
 #include <cctype>
 #include <charconv>

@@ -3,7 +3,7 @@
 // of one server, the slots of ServerOptions::max_connections, and the
 // shutdown state a newly accepted session finds. What a session then sends
 // (53300, 57P01) is the session machine's (src/protocol/session_limits.cpp);
-// how it stops waiting is the driver's (connection.cpp).
+// how it stops waiting is the driver's (connection_control.cpp).
 
 #include <cstddef>
 #include <functional>

@@ -3,7 +3,7 @@
 //
 // Between statements a connection holds neither its read buffer nor its
 // output buffer: it parks them here before it waits and takes some back
-// once the client's bytes are there (connection.cpp). Each io thread keeps
+// once the client's bytes are there (connection_io.cpp). Each io thread keeps
 // a few, so that a connection waking up does not allocate: at 10,000 idle
 // connections this is 8.5 KiB less each, and a busy connection still reads
 // and writes without an allocation per message.

@@ -29,6 +29,7 @@
 
 #include "connection.hpp"
 #include "keepalive.hpp"
+#include "pgwire/protocol/flood_cap.hpp"
 #include "pgwire/protocol/session_machine.hpp"
 #include "pgwire/server/embed.hpp"
 #include "socket_stream.hpp"
@@ -118,14 +119,8 @@ struct Server::Impl {
     co_await t.async_wait(nothrow);
   }
 
-  // A session beyond max_connections still costs a session until it has
-  // sent its 53300. Past twice the limit (PostgreSQL's limit on postmaster
-  // children), a connection costs nothing: one best-effort write of the
-  // refusal, then the socket closes, so a flood cannot grow the server.
-  bool beyond_session_limit() {
-    std::size_t limit = shared.options.max_connections;
-    return limit != 0 && shared.live.count() >= 2 * limit;
-  }
+  // A connection that gets no session (protocol/flood_cap.hpp): one
+  // best-effort write of the refusal, then the socket closes.
   template <class Socket>
   void refuse_without_session(Socket& sock) {
     static const Buffer refusal = protocol::refusal_without_session();
@@ -148,7 +143,7 @@ struct Server::Impl {
         co_await back_off(executor);
         continue;
       }
-      if (beyond_session_limit()) {
+      if (protocol::refuse_without_session(shared.live.count(), shared.options.max_connections)) {
         refuse_without_session(sock);
         continue;
       }

@@ -21,17 +21,21 @@ using tcp = asio::ip::tcp;
 using unix_socket = asio::local::stream_protocol::socket;
 constexpr auto nothrow = asio::experimental::as_tuple(asio::use_awaitable);
 
-class SocketStream final : public Stream {
+class SocketStream final : public Stream, public DirectSocket {
  public:
   SocketStream(tcp::socket s, std::shared_ptr<asio::ssl::context> tls) : s_(std::move(s)), tls_(std::move(tls)) {
     std::error_code ec;
     auto& sock = std::get<tcp::socket>(s_);
     sock.set_option(tcp::no_delay(true), ec);
+    sock.non_blocking(true, ec);  // write() tries at once
     auto ep = sock.remote_endpoint(ec);
     if (!ec) remote_ = fmt::format("{}:{}", ep.address().to_string(), ep.port());
   }
   SocketStream(unix_socket s, std::shared_ptr<asio::ssl::context> tls)
-      : s_(std::move(s)), tls_(std::move(tls)), remote_("unix") {}
+      : s_(std::move(s)), tls_(std::move(tls)), remote_("unix") {
+    std::error_code ec;
+    std::get<unix_socket>(s_).non_blocking(true, ec);  // write() tries at once
+  }
   ~SocketStream() override { close(); }
 
   asio::awaitable<std::size_t> read_some(std::span<char> buf) override {
@@ -41,10 +45,26 @@ class SocketStream final : public Stream {
     co_return n;
   }
 
+  // A plain socket (non-blocking) is written at once: when the kernel takes
+  // it all, as it mostly does, there is no asynchronous operation and no
+  // completion through the scheduler (each cost an epoll_wait more per
+  // write, docs/PERFORMANCE.md, stop 24). The rest, and TLS, go the
+  // asynchronous way.
   asio::awaitable<void> write(std::string_view data) override {
-    auto b = asio::buffer(data.data(), data.size());
+    std::size_t written = write_now(data);
+    if (written == data.size()) co_return;
+    auto b = asio::buffer(data.data() + written, data.size() - written);
     auto [ec, n] = co_await std::visit([&](auto& s) { return asio::async_write(deref(s), b, nothrow); }, s_);
     if (ec) throw std::system_error(ec);
+  }
+
+  asio::awaitable<std::size_t> read_some_throwing(std::span<char> buf) override {
+    auto b = asio::buffer(buf.data(), buf.size());
+    return std::visit([&](auto& s) { return deref(s).async_read_some(b, asio::use_awaitable); }, s_);
+  }
+
+  std::size_t write_now(std::string_view data) override {
+    return std::visit([&](auto& s) { return write_now(s, data); }, s_);
   }
 
   // Replaces the plain socket by a TLS stream over it and runs the server
@@ -99,6 +119,21 @@ class SocketStream final : public Stream {
     ssl_ = tls->native_handle();
     s_ = std::move(tls);
     co_return !ec;
+  }
+
+  // What a plain socket takes now without waiting; a failed socket throws
+  // as the asynchronous write would.
+  template <class S>
+  static std::size_t write_now(S& s, std::string_view data) {
+    std::error_code ec;
+    std::size_t n = s.write_some(asio::buffer(data.data(), data.size()), ec);
+    if (ec == asio::error::would_block || ec == asio::error::try_again) return 0;
+    if (ec) throw std::system_error(ec);
+    return n;
+  }
+  template <class S>
+  static std::size_t write_now(std::unique_ptr<S>&, std::string_view) {
+    return 0;
   }
 
   template <class S>

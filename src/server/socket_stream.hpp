@@ -1,7 +1,12 @@
 #pragma once
 // The library's Stream over a socket: TCP or Unix, plain or TLS (internal).
 
+#include <cstddef>
 #include <memory>
+#include <span>
+
+#include <asio/awaitable.hpp>
+#include <string_view>
 
 #include <asio/ip/tcp.hpp>
 #include <asio/local/stream_protocol.hpp>
@@ -10,6 +15,24 @@
 #include "pgwire/server/stream.hpp"
 
 namespace pgwire::detail {
+
+// What the driver does with the library's sockets past the Stream
+// interface, whose every call is a coroutine frame (docs/PERFORMANCE.md,
+// stop 24).
+class DirectSocket {
+ public:
+  // What of `data` went at once, without waiting (0 over TLS); throws
+  // std::system_error when the peer is gone. The driver then sends its
+  // output without a coroutine or an asynchronous operation when the kernel
+  // takes it all.
+  virtual std::size_t write_now(std::string_view data) = 0;
+  // The asynchronous read itself, as Stream::read_some() but without its
+  // frame: throws std::system_error at end of stream and on any error.
+  virtual asio::awaitable<std::size_t> read_some_throwing(std::span<char> buffer) = 0;
+
+ protected:
+  ~DirectSocket() = default;
+};
 
 // `tls` may be null (no certificate configured): start_tls() then fails.
 // The stream keeps the context it was made with (Server::reload_tls swaps
