@@ -20,7 +20,7 @@ PgError no_portal(std::string_view name) {
 
 // The rules every extended-query message passes, then its own. Not a
 // coroutine: it returns the Task of a message that waits for the product
-// (Parse, Bind, Execute) and answers Describe and Close at once; serve()
+// (Parse, Bind, Execute) and answers Describe and Close at once; run()
 // awaits it and turns its failure into the ERROR, after which the engine
 // skips until Sync. A frame less per message than a Task that awaits
 // another.

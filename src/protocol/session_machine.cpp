@@ -188,9 +188,56 @@ void SessionMachine::authentication_timed_out() {
 
 // Startup ------------------------------------------------------------------
 
+// Login, then the query phase, in one frame: it is the frame an idle session
+// keeps, so it holds nothing but the loop's own state (an ErrorInfo, 544
+// bytes, is built in extended_failed(), on the stack).
 SessionMachine::Task<void> SessionMachine::run() {
-  bool in = co_await login();
-  if (in) co_await serve();
+  if (!co_await login()) co_return;
+  for (;;) {
+    EK k = engine_.next();
+    if (k == EK::need_input) {
+      // Between messages: what was pushed meanwhile goes out first.
+      if (handle_->drain(engine_.output(), notifications_deliverable())) {
+        co_await ask(Need::write);
+        continue;
+      }
+      before_read();
+      if (shutdown_ends_wait()) {  // session_limits.cpp
+        terminate();
+        co_return;
+      }
+      idle_read_ = true;
+      co_await ask(Need::read);
+      idle_read_ = false;
+    } else if (k == EK::write) {
+      co_await ask(Need::write);
+    } else if (k == EK::message) {
+      const FrontendMessage& m = engine_.message();
+      if (!is_extended_query(m)) {
+        Task<void> handling = dispatch(m);
+        if (!handling.done()) co_await handling;
+        continue;
+      }
+      // Parse, Bind, Describe, Execute, Close (extended_rules.cpp): a
+      // failure is an ERROR, and the engine then skips until Sync.
+      try {
+        Task<void> handling = extended(m);
+        if (!handling.done()) co_await handling;
+      } catch (...) {
+        extended_failed(std::current_exception());
+        continue;
+      }
+      end_statement();
+    } else {
+      co_return;  // Terminate, EOF, or a FATAL already in output()
+    }
+  }
+}
+
+void SessionMachine::extended_failed(std::exception_ptr error) {
+  ErrorInfo info = failure_info(std::move(error));  // before end_statement(): a cancel is 57014
+  end_statement();
+  engine_.error(info);
 }
 
 // Negotiation, startup and authentication. True once logged in.
@@ -326,52 +373,9 @@ SessionMachine::Task<void> SessionMachine::auth_round() {
 
 // The query phase ----------------------------------------------------------
 
-SessionMachine::Task<void> SessionMachine::serve() {
-  for (;;) {
-    EK k = engine_.next();
-    if (k == EK::need_input) {
-      // Between messages: what was pushed meanwhile goes out first.
-      if (handle_->drain(engine_.output(), notifications_deliverable())) {
-        co_await ask(Need::write);
-        continue;
-      }
-      before_read();
-      if (shutdown_ends_wait()) {  // session_limits.cpp
-        terminate();
-        co_return;
-      }
-      idle_read_ = true;
-      co_await ask(Need::read);
-      idle_read_ = false;
-    } else if (k == EK::write) {
-      co_await ask(Need::write);
-    } else if (k == EK::message) {
-      const FrontendMessage& m = engine_.message();
-      if (!is_extended_query(m)) {
-        Task<void> handling = dispatch(m);
-        if (!handling.done()) co_await handling;
-        continue;
-      }
-      // Parse, Bind, Describe, Execute, Close (extended_rules.cpp): a
-      // failure is an ERROR, and the engine then skips until Sync.
-      std::optional<ErrorInfo> failure;
-      try {
-        Task<void> handling = extended(m);
-        if (!handling.done()) co_await handling;
-      } catch (...) {
-        failure = failure_info(std::current_exception());
-      }
-      end_statement();
-      if (failure) engine_.error(*failure);
-    } else {
-      co_return;  // Terminate, EOF, or a FATAL already in output()
-    }
-  }
-}
-
-// The messages other than the extended-query ones (serve() hands those to
+// The messages other than the extended-query ones (run() hands those to
 // extended()). Not a coroutine itself: it picks the Task that handles the
-// message, so a message costs no frame of its own (serve() awaits the Task
+// message, so a message costs no frame of its own (run() awaits the Task
 // at once, so what runs here eagerly runs in the same order). An empty
 // Task: nothing left to do.
 SessionMachine::Task<void> SessionMachine::dispatch(const FrontendMessage& m) {

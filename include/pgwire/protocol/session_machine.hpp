@@ -293,7 +293,9 @@ class SessionMachine final : public Session {
   Task<bool> login();
   Task<bool> start_tls();
   Task<bool> authenticate();
-  Task<void> serve();
+  // A Parse/Bind/Describe/Execute/Close failed: its ERROR (the engine then
+  // skips until Sync).
+  void extended_failed(std::exception_ptr error);
   Task<void> dispatch(const FrontendMessage& m);
   void function_call(const FunctionCall& f);
   Task<void> simple_query(std::string_view sql);
