@@ -149,7 +149,7 @@ void SessionMachine::end_copy_both() {
 SessionMachine::Task<void> SessionMachine::copy_out(CopyOutStream& source) {
   Buffer& out = engine_.output();
   encode(copy_response<CopyOutResponse>(source), out);
-  const std::size_t threshold = options_.engine.flush_threshold;
+  const std::size_t threshold = options_->engine.flush_threshold;
   std::uint64_t rows = 0;
   for (bool more = true; more;) {
     if (cancel_requested_.load()) throw PgError(canceled_error());

@@ -44,7 +44,7 @@ SessionMachine::Task<void> SessionMachine::prepare_cursor(Statement& stmt, Curso
     plan->query = std::make_shared<Statement>();
     plan->query->sql = plan->command.query;
     plan->query->parameter_types = stmt.parameter_types;
-    if (options_.extended_query) {
+    if (options_->extended_query) {
       call_statement_ = plan->query.get();
       co_await call(Need::prepare);
     }
@@ -65,7 +65,7 @@ SessionMachine::Task<std::unique_ptr<SessionMachine::SqlCursor>> SessionMachine:
   cursor->binary = c.binary;
   cursor->hold = c.hold;
   Response r = Response::empty();
-  if (options_.extended_query) {
+  if (options_->extended_query) {
     std::shared_ptr<Statement> stmt = plan.query;
     if (!stmt) {
       stmt = std::make_shared<Statement>();
@@ -87,7 +87,7 @@ SessionMachine::Task<std::unique_ptr<SessionMachine::SqlCursor>> SessionMachine:
     co_await call(Need::execute);
     r = take_response();
     cursor->portal = std::move(portal);
-  } else if (options_.simple_query) {
+  } else if (options_->simple_query) {
     call_sql_ = c.query;
     co_await call(Need::query_all);
     auto results = take_responses();

@@ -26,7 +26,7 @@ PgError no_portal(std::string_view name) {
 // another.
 SessionMachine::Task<void> SessionMachine::extended(const FrontendMessage& m) {
   check_walsender_extended(client_.replication);  // walsender_rules.cpp
-  if (!options_.extended_query)
+  if (!options_->extended_query)
     throw PgError(sqlstate::feature_not_supported, "extended query protocol is not supported by this server");
   if (auto* p = std::get_if<Parse>(&m)) {
     require_utf8({p->statement, p->query});
@@ -58,7 +58,7 @@ SessionMachine::Task<void> SessionMachine::parse(const Parse& p) {
   // The unnamed statement is replaced even if the new Parse fails.
   if (stmt->name.empty()) drop_unnamed_statement();
   refuse_in_failed_block(stmt->sql);
-  auto command = options_.sql_cursors ? parse_cursor_command(stmt->sql) : std::nullopt;
+  auto command = options_->sql_cursors ? parse_cursor_command(stmt->sql) : std::nullopt;
   if (command) {
     co_await prepare_cursor(*stmt, std::move(*command));
   } else {

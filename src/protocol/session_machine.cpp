@@ -12,6 +12,7 @@
 
 #include "pgwire/protocol/sql_text.hpp"
 #include "pgwire/types/encoding.hpp"
+#include "shared_options.hpp"
 #include "sql_cursor.hpp"
 
 namespace pgwire::protocol {
@@ -54,7 +55,11 @@ const char* to_string(Need n) noexcept {
 }
 
 SessionMachine::SessionMachine(SessionOptions options, StoreListener* listener)
-    : options_(std::move(options)), listener_(listener), engine_(options_.engine) {
+    : SessionMachine(detail::share_options(std::move(options)), listener) {}
+
+SessionMachine::SessionMachine(std::shared_ptr<const SessionOptions> options, StoreListener* listener)
+    : options_(std::move(options)), listener_(listener),
+      engine_(std::shared_ptr<const EngineOptions>(options_, &options_->engine)) {
   engine_.on_ready_for_query([this](bool error) { before_ready_for_query(error); });
   push_level(run(), Need::close, Need::close);
 }
@@ -115,11 +120,23 @@ void SessionMachine::logged_in(std::int32_t process_id, std::string secret_key,
                                std::vector<std::pair<std::string, std::string>> server_parameters) {
   pid_ = process_id;
   handle_->set_process_id(process_id);
-  secret_ = std::move(secret_key);
-  server_parameters_ = std::move(server_parameters);
+  if (!login_) return;  // not during a login: nothing to keep
+  login_->secret = std::move(secret_key);
+  login_->server_parameters = std::move(server_parameters);
 }
 
-void SessionMachine::tls_established(TlsFacts facts) { tls_facts_ = std::make_unique<TlsFacts>(std::move(facts)); }
+void SessionMachine::tls_established(TlsFacts facts) {
+  if (login_) login_->tls_facts = std::move(facts);
+}
+
+std::string_view SessionMachine::auth_response() const noexcept {
+  return login_ ? std::string_view(login_->auth_response) : std::string_view();
+}
+
+const std::string& SessionMachine::tls_server_end_point() const noexcept {
+  static const std::string none;
+  return login_ ? login_->tls_end_point : none;
+}
 
 Response SessionMachine::take_response() {
   Response r = std::move(std::get<Response>(outcome_));
@@ -265,21 +282,22 @@ SessionMachine::Task<bool> SessionMachine::login() {
 }
 
 SessionMachine::Task<bool> SessionMachine::start_tls() {
-  tls_facts_.reset();
+  login_->tls_facts.reset();
   co_await ask(Need::start_tls);  // a failed handshake never comes back
-  if (!tls_facts_) co_return false;
+  std::optional<TlsFacts>& facts = login_->tls_facts;
+  if (!facts) co_return false;
   bool direct = engine_.direct_tls();
   // Direct SSL is only PostgreSQL's when ALPN says so (PostgreSQL 17).
-  if (direct && tls_facts_->alpn != "postgresql") co_return false;
+  if (direct && facts->alpn != "postgresql") co_return false;
   engine_.tls_established();
   client_.tls = true;
   client_.direct_tls = direct;
-  client_.alpn = tls_facts_->alpn;
-  client_.tls_version = tls_facts_->version;
-  client_.client_certificate = tls_facts_->client_certificate;
+  client_.alpn = facts->alpn;
+  client_.tls_version = facts->version;
+  client_.client_certificate = facts->client_certificate;
   // Empty when the certificate has no usable hash (Ed25519): PLUS is then not offered.
-  tls_end_point_ = tls_facts_->server_end_point;
-  tls_facts_.reset();  // handed over: a session does not keep it
+  login_->tls_end_point = facts->server_end_point;
+  facts.reset();  // handed over
   co_return true;
 }
 
@@ -324,16 +342,15 @@ SessionMachine::Task<bool> SessionMachine::authenticate() {
   // client's: the -c switches of `options` first, then the other startup
   // parameters (PostgreSQL's process_startup_options order).
   ParameterMap login = settings_.values();
-  login.insert_or_assign("server_version", options_.server_version);
-  for (const auto& [k, v] : server_parameters_) login.insert_or_assign(k, v);
+  login.insert_or_assign("server_version", options_->server_version);
+  for (const auto& [k, v] : login_->server_parameters) login.insert_or_assign(k, v);
   if (auto options = client_.startup_parameter("options"))
     for (auto& [k, v] : Settings::from_startup_options(*options)) login.insert_or_assign(std::move(k), std::move(v));
   for (const auto& [k, v] : client_.startup_parameters)
     if (k != "user" && k != "database" && k != "options" && k != "replication")
       login.insert_or_assign(k, v);
-  server_parameters_.clear();
-  server_parameters_.shrink_to_fit();  // an idle session keeps nothing of it
-  engine_.accept(settings_.start(login), pid_, secret_);
+  engine_.accept(settings_.start(login), pid_, login_->secret);
+  login_.reset();  // logged in: an idle session keeps nothing of its login
   co_return true;
 }
 
@@ -355,7 +372,7 @@ SessionMachine::Task<void> SessionMachine::auth_round() {
   for (;;) {
     EK k = engine_.next();
     if (k == EK::auth_response) {
-      auth_response_.assign(engine_.frame().body);
+      login_->auth_response.assign(engine_.frame().body);
       co_return;
     }
     if (k == EK::need_input) {
@@ -434,12 +451,12 @@ SessionMachine::Task<void> SessionMachine::simple_query(std::string_view sql) {
   std::optional<ErrorInfo> failure;
   response_failed_ = false;
   try {
-    if (!options_.simple_query)
+    if (!options_->simple_query)
       throw PgError(sqlstate::feature_not_supported, "simple query protocol is not supported");
     refuse_in_failed_block(sql);
     check_walsender_query(client_.replication, sql);
     bool cursors = false;
-    if (options_.sql_cursors)
+    if (options_->sql_cursors)
       for (auto stmt : split_statements(sql))
         if (parse_cursor_command(stmt)) cursors = true;
     if (cursors) {
@@ -472,7 +489,7 @@ void SessionMachine::refuse_in_failed_block(std::string_view sql) const {
 // an extended message).
 SessionMachine::Task<void> SessionMachine::sync() {
   std::optional<ErrorInfo> failure;
-  if (options_.extended_query) {
+  if (options_->extended_query) {
     try {
       co_await call(Need::sync);
     } catch (...) {

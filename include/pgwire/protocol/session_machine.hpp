@@ -67,6 +67,8 @@ struct SessionOptions {
   // (zero: none); a session may change its own with SET (session_limits.cpp).
   std::chrono::milliseconds idle_session_timeout{0};
   std::chrono::milliseconds idle_in_transaction_session_timeout{0};
+
+  friend bool operator==(const SessionOptions&, const SessionOptions&) = default;
 };
 
 // What the machine asks of its driver.
@@ -112,7 +114,11 @@ Buffer refusal_without_session();
 
 class SessionMachine final : public Session {
  public:
+  // The options are shared with the other sessions that have equal ones
+  // (src/protocol/shared_options.hpp): a session keeps a pointer.
   explicit SessionMachine(SessionOptions options = {}, StoreListener* listener = nullptr);
+  // A driver that builds its options once passes them shared itself.
+  explicit SessionMachine(std::shared_ptr<const SessionOptions> options, StoreListener* listener = nullptr);
   ~SessionMachine() override;
   SessionMachine(const SessionMachine&) = delete;
   SessionMachine& operator=(const SessionMachine&) = delete;
@@ -151,7 +157,8 @@ class SessionMachine final : public Session {
   std::string_view copy_data() const noexcept { return call_copy_data_; }
   CopyOutStream& copy_source() noexcept { return *call_copy_out_; }
   CopyWriter& copy_writer() noexcept { return *call_copy_writer_; }
-  std::string_view auth_response() const noexcept { return auth_response_; }
+  // Only during authentication.
+  std::string_view auth_response() const noexcept;
   bool response_ok() const noexcept { return response_ok_; }
 
   // Nested requests
@@ -160,11 +167,14 @@ class SessionMachine final : public Session {
   void begin_response(Response& response);               // ResponseSink::send
 
   // For the driver
+  // The options, shared with the sessions that were given equal ones.
+  const SessionOptions& options() const noexcept { return *options_; }
   void set_remote(std::string address) { client_.remote_address = std::move(address); }
   // Need::start_tls with direct_tls(): the ClientHello bytes already read,
   // which belong to the handshake.
   std::string take_tls_initial_bytes();
-  const std::string& tls_server_end_point() const noexcept { return tls_end_point_; }
+  // Only during authentication (empty after login).
+  const std::string& tls_server_end_point() const noexcept;
   // How long a cancel key this session hands out (protocol 3.0: 4 bytes; 3.2: 32).
   std::size_t cancel_key_length() const noexcept;
   bool authentication_started() const noexcept { return auth_started_; }
@@ -341,7 +351,7 @@ class SessionMachine final : public Session {
   Task<void> copy_out(CopyOutStream& source);
   Task<void> abort_copy(CopyInStream& target, std::string_view reason);
 
-  SessionOptions options_;
+  std::shared_ptr<const SessionOptions> options_;
   StoreListener* listener_;
   Engine engine_;
   std::vector<Level> levels_;
@@ -360,10 +370,19 @@ class SessionMachine final : public Session {
   std::string_view call_copy_data_;
   CopyOutStream* call_copy_out_ = nullptr;
   CopyWriter* call_copy_writer_ = nullptr;
-  std::string auth_response_;
   bool response_ok_ = true;
   bool response_failed_ = false;  // a streamed statement ended with an error
-  std::unique_ptr<TlsFacts> tls_facts_;  // from the driver until start_tls() has read it (a pointer: 200 bytes per session)
+
+  // What only the login needs, freed once the session is logged in (an idle
+  // session keeps none of it) or ends.
+  struct LoginState {
+    std::string auth_response;        // the client's 'p' body of the current AuthExchange round
+    std::optional<TlsFacts> tls_facts;  // from the driver until start_tls() has read it
+    std::string tls_end_point;        // SCRAM-SHA-256-PLUS channel binding
+    std::string secret;               // the cancel key, until BackendKeyData (the registry keeps it)
+    std::vector<std::pair<std::string, std::string>> server_parameters;  // until the session defaults are built
+  };
+  std::unique_ptr<LoginState> login_ = std::make_unique<LoginState>();
 
   ClientInfo client_;
   Settings settings_;
@@ -372,9 +391,6 @@ class SessionMachine final : public Session {
   std::map<std::string, std::unique_ptr<SqlCursor>, std::less<>> cursors_;
   mutable TypedSlot state_;
   std::int32_t pid_ = 0;
-  std::string secret_;
-  std::string tls_end_point_;
-  std::vector<std::pair<std::string, std::string>> server_parameters_;
   bool auth_started_ = false;
   bool idle_read_ = false;  // waiting for the client between statements
   bool copying_both_ = false;  // a copy-both runs: the product's CopyData may go
