@@ -27,8 +27,10 @@ PgError forward_only() {
 }  // namespace
 
 SessionMachine::SqlCursor* SessionMachine::find_cursor(std::string_view name) noexcept {
-  auto it = cursors_.find(name);
-  return it == cursors_.end() ? nullptr : it->second.get();
+  if (!occasional_) return nullptr;
+  auto& cursors = occasional_->cursors;
+  auto it = cursors.find(name);
+  return it == cursors.end() ? nullptr : it->second.get();
 }
 
 void SessionMachine::describe_cursor(const SqlCursor& cursor, Buffer& out) const {
@@ -112,18 +114,18 @@ SessionMachine::Task<void> SessionMachine::run_cursor(const CursorPlan& plan, co
   if (engine_.transaction_status() == TransactionStatus::failed && c.kind != CursorCommand::Kind::close)
     throw PgError("25P02", "current transaction is aborted, commands ignored until end of transaction block");
   if (c.kind == CursorCommand::Kind::declare) {
-    if (cursors_.count(c.name)) throw PgError("42P03", fmt::format("cursor \"{}\" already exists", c.name));
+    if (find_cursor(c.name)) throw PgError("42P03", fmt::format("cursor \"{}\" already exists", c.name));
     if (!c.hold && engine_.transaction_status() != TransactionStatus::in_transaction)
       throw PgError("25P01", "DECLARE CURSOR can only be used in transaction blocks");
     auto cursor = co_await open_cursor(plan, outer);
-    cursors_.emplace(c.name, std::move(cursor));
+    occasional().cursors.emplace(c.name, std::move(cursor));
     encode(CommandComplete{"DECLARE CURSOR"}, out);
     co_return;
   }
   if (c.kind == CursorCommand::Kind::close) {
     if (c.name.empty()) {
-      cursors_.clear();
-    } else if (!cursors_.erase(c.name)) {
+      close_all_cursors();
+    } else if (!occasional_ || !occasional_->cursors.erase(c.name)) {
       throw no_cursor(c.name);
     }
     encode(CommandComplete{"CLOSE CURSOR"}, out);
@@ -213,15 +215,19 @@ SessionMachine::Task<void> SessionMachine::simple_query_with_cursors(std::string
 
 // The end of a transaction closes its cursors, except WITH HOLD ones.
 void SessionMachine::close_transaction_cursors() {
-  for (auto it = cursors_.begin(); it != cursors_.end();) {
+  if (!occasional_) return;
+  auto& cursors = occasional_->cursors;
+  for (auto it = cursors.begin(); it != cursors.end();) {
     if (it->second->hold) {
       ++it;
     } else {
-      it = cursors_.erase(it);
+      it = cursors.erase(it);
     }
   }
 }
 
-void SessionMachine::close_all_cursors() { cursors_.clear(); }
+void SessionMachine::close_all_cursors() {
+  if (occasional_) occasional_->cursors.clear();
+}
 
 }  // namespace pgwire::protocol

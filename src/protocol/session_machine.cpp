@@ -68,6 +68,7 @@ SessionMachine::~SessionMachine() {
   handle_->close();
   // Innermost first: a nested round refers to what the outer ones hold.
   while (!levels_.empty()) levels_.pop_back();
+  delete cancel_hook_.exchange(nullptr);
 }
 
 // The loop -----------------------------------------------------------------
@@ -160,23 +161,33 @@ void SessionMachine::before_read() noexcept {
 void SessionMachine::end_statement() noexcept {
   busy_.store(false);
   cancel_requested_.store(false);
-  if (!cancel_hook_set_.load()) return;
-  std::lock_guard lock(cancel_hook_mutex_);
-  cancel_hook_ = nullptr;
-  cancel_hook_set_.store(false);
+  if (cancel_hook_.load()) delete cancel_hook_.exchange(nullptr);
 }
 
 void SessionMachine::on_cancel(std::function<void()> hook) {
-  std::lock_guard lock(cancel_hook_mutex_);
-  cancel_hook_ = std::move(hook);
-  cancel_hook_set_.store(cancel_hook_ != nullptr);
+  auto* fresh = hook ? new std::function<void()>(std::move(hook)) : nullptr;
+  delete cancel_hook_.exchange(fresh);
 }
 
 std::function<void()> SessionMachine::take_cancel_hook() {
   if (!cancel_requested_.load()) return nullptr;
-  std::lock_guard lock(cancel_hook_mutex_);
-  cancel_hook_set_.store(false);
-  return std::exchange(cancel_hook_, nullptr);
+  std::unique_ptr<std::function<void()>> hook(cancel_hook_.exchange(nullptr));
+  if (!hook) return nullptr;
+  return std::move(*hook);
+}
+
+SessionMachine::Occasional& SessionMachine::occasional() {
+  if (!occasional_) occasional_ = std::make_unique<Occasional>();
+  return *occasional_;
+}
+
+void SessionMachine::release_occasional() noexcept {
+  if (occasional_ && occasional_->cursors.empty() && occasional_->transaction_end_hooks.empty())
+    occasional_.reset();
+}
+
+void SessionMachine::at_transaction_end(std::function<void(bool committed)> hook) {
+  occasional().transaction_end_hooks.push_back(std::move(hook));
 }
 
 std::string SessionMachine::take_tls_initial_bytes() {
@@ -532,6 +543,7 @@ void SessionMachine::before_ready_for_query(bool error_since_last) {
   }
   for (const auto& [name, value] : settings_.take_reports()) encode(ParameterStatus{name, value}, engine_.output());
   deliver_before_ready();
+  release_occasional();  // no statement runs now: nothing refers to a cursor
 }
 
 void SessionMachine::end_transaction(bool committed) {
@@ -540,8 +552,9 @@ void SessionMachine::end_transaction(bool committed) {
   } else {
     settings_.rollback();
   }
+  if (!occasional_) return;  // the usual case: no hook
   // A hook may register another (a LISTEN at commit): run this round's only.
-  auto hooks = std::exchange(transaction_end_hooks_, {});
+  auto hooks = std::exchange(occasional_->transaction_end_hooks, {});
   for (auto& hook : hooks) {
     try {
       hook(committed);

@@ -119,3 +119,139 @@ TEST_CASE("memory: the server_version given in the options reaches each session 
     CHECK(seen);
   }
 }
+
+namespace {
+
+// A logged-in session of the fake product, its login output dropped.
+struct Idle {
+  FakeDriver d;
+  explicit Idle(FakeProductOptions product = {}) : d({}, std::move(product)) {
+    d.send(startup_bytes());
+    d.run(false);
+    REQUIRE(!all_of<ReadyForQuery>(d.output).empty());
+    d.output.clear();
+  }
+  std::string exchange(std::string_view bytes) {
+    d.send(bytes);
+    d.run(false);
+    return std::exchange(d.output, {});
+  }
+  std::string query(std::string_view sql) { return exchange(test::encoded(Query{sql})); }
+};
+
+std::string codes(std::string_view wire) {
+  std::string out;
+  for (auto& e : all_of<ErrorResponse>(wire)) out += std::string(e.get(field::sqlstate)) + ";";
+  return out;
+}
+
+std::string statuses(std::string_view wire) {
+  std::string out;
+  for (auto& z : all_of<ReadyForQuery>(wire)) out += static_cast<char>(z.status);
+  return out;
+}
+
+std::string extended(std::string_view sql, std::string_view name = "") {
+  return test::encoded(Parse{name, sql, {}}) + test::encoded(Bind{"", name, {}, {}, {}}) +
+         test::encoded(Execute{"", 0}) + test::encoded(Sync{});
+}
+
+}  // namespace
+
+TEST_CASE("memory: statements outlive the store's release, which the next Parse undoes", "[session][memory]") {
+  Idle s;
+  // A named statement stays across simple queries (which drop the unnamed one).
+  CHECK(tags(s.exchange(extended("select 2", "kept"))) == "SELECT 2;");
+  CHECK(tags(s.query("select 1")) == "SELECT 1;");
+  std::string again = test::encoded(Bind{"", "kept", {}, {}, {}}) + test::encoded(Execute{"", 0}) +
+                      test::encoded(Sync{});
+  CHECK(tags(s.exchange(again)) == "SELECT 2;");
+  // The unnamed statement alone: a Query drops it, the store holds nothing,
+  // and a Bind of it is 26000 as in PostgreSQL; a new Parse works again.
+  s.d.machine.deallocate_all();
+  CHECK(tags(s.exchange(extended("select 3"))) == "SELECT 3;");
+  CHECK(tags(s.query("select 1")) == "SELECT 1;");
+  std::string unnamed = test::encoded(Bind{"", "", {}, {}, {}}) + test::encoded(Execute{"", 0}) +
+                        test::encoded(Sync{});
+  CHECK(codes(s.exchange(unnamed)) == "26000;");
+  CHECK(tags(s.exchange(extended("select 4"))) == "SELECT 4;");
+  CHECK(tags(s.exchange(extended("select 5"))) == "SELECT 5;");
+}
+
+TEST_CASE("memory: cursors and transaction-end hooks come and go with their use", "[session][memory]") {
+  Idle s;
+  SECTION("a WITH HOLD cursor survives the transaction's end and each ReadyForQuery after it") {
+    CHECK(statuses(s.query("begin")) == "T");
+    CHECK(tags(s.query("declare c cursor with hold for select 5")) == "DECLARE CURSOR;");
+    CHECK(tags(s.query("commit")) == "COMMIT;");
+    CHECK(tags(s.query("select 1")) == "SELECT 1;");
+    CHECK(tags(s.query("fetch 2 from c")) == "FETCH 2;");
+    CHECK(tags(s.query("close c")) == "CLOSE CURSOR;");
+    CHECK(codes(s.query("fetch 1 from c")) == "34000;");
+    // Declared again after everything was released.
+    CHECK(tags(s.query("begin; declare d cursor for select 3; fetch all from d")) == "BEGIN;DECLARE CURSOR;FETCH 3;");
+    CHECK(tags(s.query("commit")) == "COMMIT;");
+    CHECK(codes(s.query("fetch 1 from d")) == "34000;");  // closed with its transaction
+  }
+  SECTION("hooks run once at their transaction's end, one registered by a hook at the next") {
+    std::vector<std::string> ran;
+    s.d.machine.at_transaction_end([&](bool committed) {
+      ran.push_back(committed ? "first committed" : "first rolled back");
+      s.d.machine.at_transaction_end([&](bool c) { ran.push_back(c ? "second committed" : "second rolled back"); });
+    });
+    CHECK(tags(s.query("select 1")) == "SELECT 1;");
+    CHECK(ran == std::vector<std::string>{"first committed"});
+    CHECK(codes(s.query("fail 22012")) == "22012;");
+    CHECK(ran == std::vector<std::string>{"first committed", "second rolled back"});
+    CHECK(tags(s.query("select 1")) == "SELECT 1;");
+    CHECK(ran.size() == 2);
+    // A hook registered in a block runs at its COMMIT, not at a ReadyForQuery before it.
+    CHECK(statuses(s.query("begin")) == "T");
+    s.d.machine.at_transaction_end([&](bool c) { ran.push_back(c ? "block committed" : "block rolled back"); });
+    CHECK(tags(s.query("select 1")) == "SELECT 1;");
+    CHECK(ran.size() == 2);
+    CHECK(tags(s.query("commit")) == "COMMIT;");
+    CHECK(ran.back() == "block committed");
+  }
+}
+
+TEST_CASE("memory: a SET's transaction state survives ReadyForQuery inside a block, and is gone after", "[session][memory]") {
+  Idle s;
+  auto reports = [](std::string_view wire) {
+    std::string out;
+    for (auto& p : all_of<ParameterStatus>(wire)) out += std::string(p.name) + "=" + std::string(p.value) + ";";
+    return out;
+  };
+  CHECK(statuses(s.query("begin")) == "T");
+  CHECK(reports(s.query("set application_name one")) == "application_name=one;");
+  CHECK(reports(s.query("setlocal DateStyle German")) == "DateStyle=german;");  // the fake folds case
+  CHECK(reports(s.query("select 1")) == "");
+  CHECK(reports(s.query("rollback")) == "application_name=;DateStyle=ISO, MDY;");
+  CHECK_FALSE(s.d.machine.settings().get("application_name"));  // not set at login
+  CHECK(reports(s.query("set application_name two")) == "application_name=two;");
+  CHECK(reports(s.query("select 1")) == "");
+  CHECK(s.d.machine.settings().get("application_name") == "two");
+  CHECK(statuses(s.query("begin")) == "T");
+  CHECK(reports(s.query("setlocal application_name three")) == "application_name=three;");
+  CHECK(reports(s.query("commit")) == "application_name=two;");
+}
+
+TEST_CASE("memory: a cancel hook lives until its statement ends, the last one set wins", "[session][memory]") {
+  Idle s;
+  auto token = std::make_shared<int>(0);
+  int first = 0, second = 0;
+  s.d.machine.on_cancel([token, &first] { ++first; });
+  s.d.machine.on_cancel([token, &second] { ++second; });
+  CHECK(token.use_count() == 2);  // the first one was dropped when replaced
+  CHECK_FALSE(s.d.machine.take_cancel_hook());  // no cancel requested
+  CHECK(token.use_count() == 2);
+  CHECK(tags(s.query("select 1")) == "SELECT 1;");
+  CHECK(token.use_count() == 1);  // dropped with the statement
+  s.d.machine.on_cancel(nullptr);
+  CHECK(token.use_count() == 1);
+  // The fake's "cancelme" sets a hook, cancels and runs it from the driver.
+  CHECK(codes(s.query("cancelme")) == "57014;");
+  CHECK(s.d.cancel_hooks == 1);
+  CHECK(first == 0);
+  CHECK(second == 0);
+}

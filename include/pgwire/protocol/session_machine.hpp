@@ -235,9 +235,7 @@ class SessionMachine final : public Session {
   // For the driver, once request_cancel() took: the hook, if any (once).
   std::function<void()> take_cancel_hook();
   std::shared_ptr<SessionHandle> handle() const override { return handle_; }
-  void at_transaction_end(std::function<void(bool committed)> hook) override {
-    transaction_end_hooks_.push_back(std::move(hook));
-  }
+  void at_transaction_end(std::function<void(bool committed)> hook) override;
 
  protected:
   TypedSlot& state_slot() const noexcept override { return state_; }
@@ -388,7 +386,15 @@ class SessionMachine final : public Session {
   Settings settings_;
   std::string_view query_text_;  // the simple Query running, if any
   StatementStore store_;
-  std::map<std::string, std::unique_ptr<SqlCursor>, std::less<>> cursors_;
+  // What most sessions never use: allocated at its first use, freed again
+  // at a ReadyForQuery that finds it empty (release_occasional()).
+  struct Occasional {
+    std::map<std::string, std::unique_ptr<SqlCursor>, std::less<>> cursors;  // SQL cursors by name
+    std::vector<std::function<void(bool)>> transaction_end_hooks;
+  };
+  std::unique_ptr<Occasional> occasional_;
+  Occasional& occasional();
+  void release_occasional() noexcept;
   mutable TypedSlot state_;
   std::int32_t pid_ = 0;
   bool auth_started_ = false;
@@ -407,16 +413,15 @@ class SessionMachine final : public Session {
   };
   mutable IdleLimits idle_limits_;
   std::shared_ptr<SessionHandle> handle_ = std::make_shared<SessionHandle>();
-  std::vector<std::function<void(bool)>> transaction_end_hooks_;
   // Read from other threads: a CancelRequest arrives on another connection,
   // and CPU-bound handlers may poll cancel_requested() off the io thread.
   std::atomic<bool> busy_{false};
   std::atomic<bool> cancel_requested_{false};
-  std::mutex cancel_hook_mutex_;  // set by a handler (maybe off the strand), taken by the driver
-  std::function<void()> cancel_hook_;
-  // Whether cancel_hook_ is set: the end of every statement (end_statement)
-  // takes the mutex only when there is a hook to drop.
-  std::atomic<bool> cancel_hook_set_{false};
+  // Set by a handler (maybe off the strand), taken by the driver, dropped at
+  // the end of the statement: whoever exchanges the pointer out owns it. A
+  // pointer rather than a mutex and a std::function in place (73 bytes per
+  // session): few products set one.
+  std::atomic<std::function<void()>*> cancel_hook_{nullptr};
 };
 
 }  // namespace pgwire::protocol
