@@ -305,7 +305,8 @@ SessionMachine::Task<bool> SessionMachine::start_tls() {
   client_.direct_tls = direct;
   client_.alpn = facts->alpn;
   client_.tls_version = facts->version;
-  client_.client_certificate = facts->client_certificate;
+  if (facts->client_certificate)
+    client_.client_certificate = std::make_shared<const TlsClientCertificate>(std::move(*facts->client_certificate));
   // Empty when the certificate has no usable hash (Ed25519): PLUS is then not offered.
   login_->tls_end_point = facts->server_end_point;
   facts.reset();  // handed over
