@@ -326,7 +326,7 @@ void Engine::error(const ErrorInfo& info) {
 void Engine::ready_for_query() {
   if (phase_ == Phase::closed) return;  // after a FATAL nothing follows
   bool error = std::exchange(error_since_ready_, false);
-  if (before_ready_) before_ready_(error);
+  if (before_ready_) before_ready_(before_ready_context_, error);
   encode(ReadyForQuery{tx_status_}, out_);
   flush_requested_ = true;
 }

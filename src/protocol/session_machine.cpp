@@ -60,12 +60,13 @@ SessionMachine::SessionMachine(SessionOptions options, StoreListener* listener)
 SessionMachine::SessionMachine(std::shared_ptr<const SessionOptions> options, StoreListener* listener)
     : options_(std::move(options)), listener_(listener),
       engine_(std::shared_ptr<const EngineOptions>(options_, &options_->engine)) {
-  engine_.on_ready_for_query([this](bool error) { before_ready_for_query(error); });
+  engine_.on_ready_for_query(
+      [](void* machine, bool error) { static_cast<SessionMachine*>(machine)->before_ready_for_query(error); }, this);
   push_level(run(), Need::close, Need::close);
 }
 
 SessionMachine::~SessionMachine() {
-  handle_->close();
+  if (SessionHandle* h = pushes()) h->close();
   // Innermost first: a nested round refers to what the outer ones hold.
   while (!levels_.empty()) levels_.pop_back();
   delete cancel_hook_.exchange(nullptr);
@@ -120,7 +121,7 @@ void SessionMachine::fail(std::exception_ptr error) { failure_ = std::move(error
 void SessionMachine::logged_in(std::int32_t process_id, std::string secret_key,
                                std::vector<std::pair<std::string, std::string>> server_parameters) {
   pid_ = process_id;
-  handle_->set_process_id(process_id);
+  if (SessionHandle* h = pushes()) h->set_process_id(process_id);
   if (!login_) return;  // not during a login: nothing to keep
   login_->secret = std::move(secret_key);
   login_->server_parameters = std::move(server_parameters);
@@ -176,6 +177,27 @@ std::function<void()> SessionMachine::take_cancel_hook() {
   return std::move(*hook);
 }
 
+std::shared_ptr<SessionHandle> SessionMachine::handle() const {
+  std::call_once(handle_once_, [this] {
+    auto h = std::make_shared<SessionHandle>();
+    // Before any handler runs, on the session's thread (the driver's
+    // start), or at login: ordered before this call either way.
+    h->set_process_id(pid_);
+    if (push_waker_) h->set_waker(push_waker_);
+    handle_ = std::move(h);
+    handle_ready_.store(true, std::memory_order_release);
+  });
+  return handle_;
+}
+
+void SessionMachine::set_push_waker(std::function<void()> wake) {
+  if (SessionHandle* h = pushes()) {
+    h->set_waker(std::move(wake));
+  } else {
+    push_waker_ = std::move(wake);
+  }
+}
+
 SessionMachine::Occasional& SessionMachine::occasional() {
   if (!occasional_) occasional_ = std::make_unique<Occasional>();
   return *occasional_;
@@ -225,7 +247,7 @@ SessionMachine::Task<void> SessionMachine::run() {
     EK k = engine_.next();
     if (k == EK::need_input) {
       // Between messages: what was pushed meanwhile goes out first.
-      if (handle_->drain(engine_.output(), notifications_deliverable())) {
+      if (SessionHandle* h = pushes(); h && h->drain(engine_.output(), notifications_deliverable())) {
         co_await ask(Need::write);
         continue;
       }

@@ -4,6 +4,8 @@
 // sessions, and everything freed or never allocated comes back when a later
 // message needs it.
 
+#include <thread>
+
 #include "support/codec_util.hpp"
 #include "support/fake_driver.hpp"
 
@@ -254,4 +256,64 @@ TEST_CASE("memory: a cancel hook lives until its statement ends, the last one se
   CHECK(s.d.cancel_hooks == 1);
   CHECK(first == 0);
   CHECK(second == 0);
+}
+
+TEST_CASE("memory: the push queue is made when first asked for, with the driver's waker and the pid", "[session][memory][push]") {
+  SECTION("asked for after login") {
+    Idle s;
+    int woken = 0;
+    s.d.machine.set_push_waker([&woken] { ++woken; });
+    // Nothing pushed, nothing to drain: the session goes on without a queue.
+    CHECK(tags(s.query("select 1")) == "SELECT 1;");
+    Buffer out;
+    CHECK_FALSE(s.d.machine.take_pushes_while_reading(out));
+    auto h = s.d.machine.handle();
+    REQUIRE(h);
+    CHECK(h == s.d.machine.handle());  // one queue per session
+    CHECK(h->process_id() == 4242);
+    CHECK(h->notify(7, "ch", "hello"));
+    CHECK(woken == 1);  // the waker set before the queue existed was handed over
+    CHECK(s.d.machine.take_pushes_while_reading(out));
+    auto notes = all_of<NotificationResponse>(out.view());
+    REQUIRE(notes.size() == 1);
+    CHECK(notes[0].channel == "ch");
+    // A waker set once the queue exists goes straight to it.
+    int later = 0;
+    s.d.machine.set_push_waker([&later] { ++later; });
+    CHECK(h->notice(ErrorInfo::notice("n")));
+    CHECK(later == 1);
+    CHECK(woken == 1);
+  }
+  SECTION("asked for before the startup packet: the pid arrives at login") {
+    FakeDriver d;
+    auto h = d.machine.handle();
+    CHECK(h->process_id() == 0);
+    d.send(startup_bytes());
+    d.run(false);
+    CHECK(h->process_id() == 4242);
+    CHECK(h->notify(1, "early", "x"));
+    d.output.clear();
+    d.send(test::encoded(Query{"select 1"}));
+    d.run(false);
+    CHECK(all_of<NotificationResponse>(d.output).size() == 1);  // delivered before ReadyForQuery
+  }
+  SECTION("many threads asking at once get the same queue") {
+    Idle s;
+    std::vector<std::shared_ptr<SessionHandle>> got(4);
+    std::vector<std::thread> threads;
+    for (std::size_t i = 0; i < got.size(); ++i)
+      threads.emplace_back([&s, &got, i] { got[i] = s.d.machine.handle(); });
+    for (auto& t : threads) t.join();
+    for (auto& h : got) CHECK(h == got[0]);
+    CHECK(got[0]->alive());
+  }
+  SECTION("the queue outlives the session and refuses pushes after it") {
+    std::shared_ptr<SessionHandle> h;
+    {
+      Idle s;
+      h = s.d.machine.handle();
+    }
+    CHECK_FALSE(h->alive());
+    CHECK_FALSE(h->notify(1, "c", "p"));
+  }
 }

@@ -12,7 +12,6 @@
 // flushed. Tests drive it with bytes alone (tests/protocol/engine_test.cpp).
 
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -117,7 +116,13 @@ class Engine {
   // Called at each ReadyForQuery, just before it is queued, with whether an
   // ERROR went out since the previous one: the session machine ends the
   // implicit transaction there and reports changed settings.
-  void on_ready_for_query(std::function<void(bool error_since_last)> hook) { before_ready_ = std::move(hook); }
+  // (A function and its argument, not a std::function: 16 bytes less per
+  // session.)
+  using ReadyHook = void (*)(void* context, bool error_since_last);
+  void on_ready_for_query(ReadyHook hook, void* context) noexcept {
+    before_ready_ = hook;
+    before_ready_context_ = context;
+  }
   void set_transaction_status(TransactionStatus s) noexcept { tx_status_ = s; }
   TransactionStatus transaction_status() const noexcept { return tx_status_; }
   // Copy-in mode: CopyData/CopyDone/CopyFail reach the application, Flush
@@ -178,7 +183,8 @@ class Engine {
   bool sync_lost_ = false;
   bool copy_both_ = false;  // the copy-in phase is a copy-both's
   bool sasl_exchange_ = false;
-  std::function<void(bool)> before_ready_;
+  ReadyHook before_ready_ = nullptr;
+  void* before_ready_context_ = nullptr;
   std::size_t pending_consume_ = 0;
   TransactionStatus tx_status_ = TransactionStatus::idle;
   ProtocolVersion protocol_ = protocol_3_0;

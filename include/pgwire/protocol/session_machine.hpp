@@ -234,7 +234,12 @@ class SessionMachine final : public Session {
   void on_cancel(std::function<void()> hook) override;
   // For the driver, once request_cancel() took: the hook, if any (once).
   std::function<void()> take_cancel_hook();
-  std::shared_ptr<SessionHandle> handle() const override { return handle_; }
+  // Made at the first call (any thread): a session nobody pushes to has none.
+  std::shared_ptr<SessionHandle> handle() const override;
+  // For the driver: what the handle calls after each push (SessionHandle::
+  // set_waker), kept until the handle exists. Setting it here rather than
+  // through handle() leaves a session without one until something asks.
+  void set_push_waker(std::function<void()> wake);
   void at_transaction_end(std::function<void(bool committed)> hook) override;
 
  protected:
@@ -412,7 +417,15 @@ class SessionMachine final : public Session {
     std::chrono::milliseconds in_transaction{0};
   };
   mutable IdleLimits idle_limits_;
-  std::shared_ptr<SessionHandle> handle_ = std::make_shared<SessionHandle>();
+  // The push queue, made by handle() (once, whichever thread asks first);
+  // the machine reads it only once handle_ready_ says it exists.
+  SessionHandle* pushes() const noexcept {
+    return handle_ready_.load(std::memory_order_acquire) ? handle_.get() : nullptr;
+  }
+  mutable std::shared_ptr<SessionHandle> handle_;
+  mutable std::once_flag handle_once_;
+  mutable std::atomic<bool> handle_ready_{false};
+  std::function<void()> push_waker_;  // for the handle, until it exists
   // Read from other threads: a CancelRequest arrives on another connection,
   // and CPU-bound handlers may poll cancel_requested() off the io thread.
   std::atomic<bool> busy_{false};
