@@ -262,16 +262,17 @@ SessionMachine::Task<void> SessionMachine::run() {
     } else if (k == EK::write) {
       co_await ask(Need::write);
     } else if (k == EK::message) {
-      const FrontendMessage& m = engine_.message();
-      if (!is_extended_query(m)) {
-        Task<void> handling = dispatch(m);
+      // (engine_.message() each time rather than a reference to it: a
+      // local is a frame member, and this frame stays while idle.)
+      if (!is_extended_query(engine_.message())) {
+        Task<void> handling = dispatch(engine_.message());
         if (!handling.done()) co_await handling;
         continue;
       }
       // Parse, Bind, Describe, Execute, Close (extended_rules.cpp): a
       // failure is an ERROR, and the engine then skips until Sync.
       try {
-        Task<void> handling = extended(m);
+        Task<void> handling = extended(engine_.message());
         if (!handling.done()) co_await handling;
       } catch (...) {
         extended_failed(std::current_exception());

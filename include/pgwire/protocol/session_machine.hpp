@@ -250,14 +250,15 @@ class SessionMachine final : public Session {
   using Task = detail::Task<T>;
   // co_await ask(n): next() returns n to the driver; the coroutine resumes
   // at the driver's next call of next(), rethrowing what it passed to fail().
+  // ask() sets need_ itself, so that the awaiter, which every frame holds
+  // one of per co_await, is a pointer: the frame the session keeps while
+  // idle is 128 bytes instead of 192.
   struct Ask {
     SessionMachine& m;
-    Need need;
     bool await_ready() const noexcept { return false; }
     void await_suspend(std::coroutine_handle<> h) noexcept {
-      m.need_ = need;
       m.levels_.back().resume_at = h;
-      m.levels_.back().waiting = need;
+      m.levels_.back().waiting = m.need_;
     }
     void await_resume() {
       if (m.failure_) std::rethrow_exception(std::exchange(m.failure_, nullptr));
@@ -277,11 +278,14 @@ class SessionMachine final : public Session {
   // What the driver answered.
   using Outcome = std::variant<std::monostate, Response, std::vector<Response>, bool, std::uint64_t>;
 
-  Ask ask(Need need) noexcept { return Ask{*this, need}; }
+  Ask ask(Need need) noexcept {
+    need_ = need;
+    return Ask{*this};
+  }
   // ask() for a product call: the statement counts as running (cancellable).
   Ask call(Need need) noexcept {
     busy_.store(true);
-    return Ask{*this, need};
+    return ask(need);
   }
   Response take_response();
   std::vector<Response> take_responses();
