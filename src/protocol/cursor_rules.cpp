@@ -3,6 +3,9 @@
 // their transaction unless WITH HOLD; a cursor is also a protocol portal.
 // The grammar is cursor_grammar.cpp.
 
+#include <optional>
+#include <stdexcept>
+
 #include <fmt/format.h>
 
 #include "pgwire/protocol/session_machine.hpp"
@@ -86,13 +89,18 @@ SessionMachine::Task<std::unique_ptr<SessionMachine::SqlCursor>> SessionMachine:
     }
     if (c.binary) portal->result_formats.assign(stmt->columns ? stmt->columns->size() : 0, format_binary);
     call_portal_ = portal.get();
+    std::optional<Response> answer;
+    call_response_ = &answer;
     co_await call(Need::execute);
-    r = take_response();
+    r = std::move(given(answer));
     cursor->portal = std::move(portal);
   } else if (options_->simple_query) {
     call_sql_ = c.query;
+    std::optional<std::vector<Response>> answer;
+    call_responses_ = &answer;
     co_await call(Need::query_all);
-    auto results = take_responses();
+    if (!answer) throw std::logic_error("the driver answered Need::query_all without give(std::vector<Response>)");
+    auto results = std::move(*answer);
     if (results.size() != 1) throw PgError("42P11", "DECLARE CURSOR needs exactly one query");
     r = std::move(results.front());
   }

@@ -145,8 +145,9 @@ SessionMachine::Task<void> SessionMachine::execute(const Execute& e) {
   }
   if (!p->suspended_) {
     call_portal_ = p;
+    call_response_ = &p->suspended_;
     co_await call(Need::execute);
-    p->suspended_ = take_response();
+    given(p->suspended_);  // throws unless the driver gave one
   }
   Response& r = *p->suspended_;
   if (r.kind() != Response::Kind::rows) {

@@ -112,8 +112,21 @@ void SessionMachine::push_level(Task<void> task, Need on_finish, Need expected) 
 }
 
 void SessionMachine::done() { outcome_ = std::monostate{}; }
-void SessionMachine::give(Response response) { outcome_ = std::move(response); }
-void SessionMachine::give(std::vector<Response> responses) { outcome_ = std::move(responses); }
+void SessionMachine::give(Response response) {
+  if (call_response_) {
+    call_response_->emplace(std::move(response));
+  } else {
+    failure_ = std::make_exception_ptr(std::logic_error("give(Response) while no Response was asked for"));
+  }
+}
+
+void SessionMachine::give(std::vector<Response> responses) {
+  if (call_responses_) {
+    call_responses_->emplace(std::move(responses));
+  } else {
+    failure_ = std::make_exception_ptr(std::logic_error("give(std::vector<Response>) while none was asked for"));
+  }
+}
 void SessionMachine::filled(bool more) { outcome_ = more; }
 void SessionMachine::copied(std::uint64_t rows) { outcome_ = rows; }
 void SessionMachine::fail(std::exception_ptr error) { failure_ = std::move(error); }
@@ -140,16 +153,9 @@ const std::string& SessionMachine::tls_server_end_point() const noexcept {
   return login_ ? login_->tls_end_point : none;
 }
 
-Response SessionMachine::take_response() {
-  Response r = std::move(std::get<Response>(outcome_));
-  outcome_ = std::monostate{};
-  return r;
-}
-
-std::vector<Response> SessionMachine::take_responses() {
-  std::vector<Response> r = std::move(std::get<std::vector<Response>>(outcome_));
-  outcome_ = std::monostate{};
-  return r;
+Response& SessionMachine::given(std::optional<Response>& answer) {
+  if (!answer) throw std::logic_error("the driver answered Need::execute without give(Response)");
+  return *answer;
 }
 
 void SessionMachine::before_read() noexcept {

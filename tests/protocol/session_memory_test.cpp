@@ -317,3 +317,70 @@ TEST_CASE("memory: the push queue is made when first asked for, with the driver'
     CHECK_FALSE(h->notify(1, "c", "p"));
   }
 }
+
+namespace {
+
+// A driver that answers Need::execute / Need::prepare as told, right or
+// wrong: give() now writes into the asking coroutine's variable, and an
+// answer of the wrong kind must end that statement, not the process.
+struct WrongAnswers {
+  protocol::SessionMachine m;
+  std::string out;
+  bool give_at_prepare = false;  // give(Response) where done() belongs
+  bool done_at_execute = false;  // done() where give(Response) belongs
+
+  void run(std::string_view input) {
+    m.on_input(input);
+    for (;;) {
+      protocol::Need n = m.next();
+      out.append(m.output().view());
+      m.output().clear();
+      switch (n) {
+        case protocol::Need::read: return;
+        case protocol::Need::write: break;
+        case protocol::Need::authenticate: m.logged_in(1, "kkkk", {}); break;
+        case protocol::Need::prepare:
+          if (give_at_prepare) {
+            m.give(Response::command("X"));
+          } else {
+            m.done();
+          }
+          break;
+        case protocol::Need::execute:
+          if (done_at_execute) {
+            m.done();
+          } else {
+            m.give(Response::command("SELECT 0"));
+          }
+          break;
+        case protocol::Need::bind:
+        case protocol::Need::sync: m.done(); break;
+        default: FAIL("unexpected request " << protocol::to_string(n)); return;
+      }
+    }
+  }
+};
+
+}  // namespace
+
+TEST_CASE("memory: an answer of the wrong kind is the statement's XX000, and the next one is answered", "[session][memory]") {
+  WrongAnswers w;
+  w.run(startup_bytes());
+  REQUIRE(statuses(w.out) == "I");
+  w.out.clear();
+  std::string batch = extended("select 1");
+  w.give_at_prepare = true;
+  w.run(batch);
+  CHECK(codes(w.out) == "XX000;");
+  CHECK(statuses(w.out) == "I");
+  w.out.clear();
+  w.give_at_prepare = false;
+  w.done_at_execute = true;
+  w.run(batch);
+  CHECK(codes(w.out) == "XX000;");
+  w.out.clear();
+  w.done_at_execute = false;
+  w.run(batch);
+  CHECK(codes(w.out).empty());
+  CHECK(tags(w.out) == "SELECT 0;");
+}

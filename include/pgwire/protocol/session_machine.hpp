@@ -261,6 +261,9 @@ class SessionMachine final : public Session {
       m.levels_.back().waiting = m.need_;
     }
     void await_resume() {
+      // The asker's variables give() wrote to are no longer the target.
+      m.call_response_ = nullptr;
+      m.call_responses_ = nullptr;
       if (m.failure_) std::rethrow_exception(std::exchange(m.failure_, nullptr));
     }
   };
@@ -276,7 +279,8 @@ class SessionMachine final : public Session {
     bool more = false;  // the source has rows left
   };
   // What the driver answered.
-  using Outcome = std::variant<std::monostate, Response, std::vector<Response>, bool, std::uint64_t>;
+  // (Responses go straight to the asker's variable: call_response_.)
+  using Outcome = std::variant<std::monostate, bool, std::uint64_t>;
 
   Ask ask(Need need) noexcept {
     need_ = need;
@@ -287,8 +291,9 @@ class SessionMachine final : public Session {
     busy_.store(true);
     return ask(need);
   }
-  Response take_response();
-  std::vector<Response> take_responses();
+  // The asker's variable is set by give(); empty when the driver answered
+  // otherwise (a driver bug: XX000 for the statement).
+  static Response& given(std::optional<Response>& answer);
   void before_read() noexcept;
   void push_level(Task<void> task, Need on_finish, Need expected);
   // Handler failures to the ERROR PostgreSQL sends (failure.cpp).
@@ -377,6 +382,11 @@ class SessionMachine final : public Session {
   std::string_view call_copy_data_;
   CopyOutStream* call_copy_out_ = nullptr;
   CopyWriter* call_copy_writer_ = nullptr;
+  // Where give() puts the product's answer to Need::execute / query_all:
+  // a variable of the coroutine that asked (an idle session holds two
+  // pointers here, not a 96-byte variant).
+  std::optional<Response>* call_response_ = nullptr;
+  std::optional<std::vector<Response>>* call_responses_ = nullptr;
   bool response_ok_ = true;
   bool response_failed_ = false;  // a streamed statement ended with an error
 
