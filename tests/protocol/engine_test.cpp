@@ -558,7 +558,7 @@ TEST_CASE("Sync never starts a skip: a malformed Sync gets ERROR then ReadyForQu
   CHECK_FALSE(h.e.skipping_until_sync());
 }
 
-TEST_CASE("The startup packet is kept until accept, then freed; a CancelRequest stays readable") {
+TEST_CASE("The startup packet is kept until accept, then freed, and a CancelRequest stays readable") {
   Harness h;
   REQUIRE(h.feed(startup()) == EventKind::startup);
   CHECK(h.e.startup_message().parameter("user") == "alice");
