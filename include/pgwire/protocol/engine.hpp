@@ -183,11 +183,15 @@ class Engine {
   bool sync_lost_ = false;
   bool copy_both_ = false;  // the copy-in phase is a copy-both's
   bool sasl_exchange_ = false;
+  TransactionStatus tx_status_ = TransactionStatus::idle;
+  // The last copy_violation: the type byte of the message COPY did not
+  // allow, or 0 for a CopyFail without its terminator (copy_violation()
+  // words it).
+  char copy_violation_ = 0;
+  ProtocolVersion protocol_ = protocol_3_0;
   ReadyHook before_ready_ = nullptr;
   void* before_ready_context_ = nullptr;
   std::size_t pending_consume_ = 0;
-  TransactionStatus tx_status_ = TransactionStatus::idle;
-  ProtocolVersion protocol_ = protocol_3_0;
   std::unique_ptr<StartupPacket> startup_;
   Frame frame_;
   FrontendMessage message_;
@@ -196,10 +200,6 @@ class Engine {
   // them, and a Bind per statement would allocate its formats again.
   // Allocated at the first Bind: a session without one keeps none.
   std::unique_ptr<Bind> spare_bind_;
-  // The last copy_violation: the type byte of the message COPY did not
-  // allow, or 0 for a CopyFail without its terminator (copy_violation()
-  // words it).
-  char copy_violation_ = 0;
   std::size_t syncs_ignored_in_copy_ = 0;
 };
 

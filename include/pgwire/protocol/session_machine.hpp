@@ -367,8 +367,17 @@ class SessionMachine final : public Session {
   StoreListener* listener_;
   Engine engine_;
   std::vector<Level> levels_;
+  // The small members side by side (no padding between them).
   Need need_ = Need::close;
+  std::int32_t pid_ = 0;
   bool closed_ = false;
+  bool response_ok_ = true;
+  bool response_failed_ = false;  // a streamed statement ended with an error
+  bool auth_started_ = false;
+  bool idle_read_ = false;  // waiting for the client between statements
+  bool copying_both_ = false;  // a copy-both runs: the product's CopyData may go
+  bool too_many_clients_ = false;
+  bool shutdown_ = false;
   Outcome outcome_;
   std::exception_ptr failure_;
 
@@ -387,8 +396,6 @@ class SessionMachine final : public Session {
   // pointers here, not a 96-byte variant).
   std::optional<Response>* call_response_ = nullptr;
   std::optional<std::vector<Response>>* call_responses_ = nullptr;
-  bool response_ok_ = true;
-  bool response_failed_ = false;  // a streamed statement ended with an error
 
   // What only the login needs, freed once the session is logged in (an idle
   // session keeps none of it) or ends.
@@ -415,12 +422,6 @@ class SessionMachine final : public Session {
   Occasional& occasional();
   void release_occasional() noexcept;
   mutable TypedSlot state_;
-  std::int32_t pid_ = 0;
-  bool auth_started_ = false;
-  bool idle_read_ = false;  // waiting for the client between statements
-  bool copying_both_ = false;  // a copy-both runs: the product's CopyData may go
-  bool too_many_clients_ = false;
-  bool shutdown_ = false;
   // idle_limit() is asked before every read at ReadyForQuery; reading both
   // timeouts from the settings (case-insensitive lookups, text to
   // milliseconds) each time was 2% of a prepared SELECT 1. Kept until the
@@ -437,9 +438,9 @@ class SessionMachine final : public Session {
     return handle_ready_.load(std::memory_order_acquire) ? handle_.get() : nullptr;
   }
   mutable std::shared_ptr<SessionHandle> handle_;
+  std::function<void()> push_waker_;  // for the handle, until it exists
   mutable std::once_flag handle_once_;
   mutable std::atomic<bool> handle_ready_{false};
-  std::function<void()> push_waker_;  // for the handle, until it exists
   // Read from other threads: a CancelRequest arrives on another connection,
   // and CPU-bound handlers may poll cancel_requested() off the io thread.
   std::atomic<bool> busy_{false};
