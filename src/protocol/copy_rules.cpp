@@ -76,7 +76,7 @@ SessionMachine::Task<void> SessionMachine::copy_in(CopyInStream& target, bool bo
     for (;;) {
       // Copy-both: the product's CopyData go out between the client's
       // messages, so a client that keeps sending does not starve them.
-      if (both) handle_->drain(engine_.output(), false, true);
+      if (SessionHandle* h = pushes(); both && h) h->drain(engine_.output(), false, true);
       EK k = engine_.next();
       if (k == EK::need_input) {
         if (!engine_.output().empty()) {
@@ -105,7 +105,7 @@ SessionMachine::Task<void> SessionMachine::copy_in(CopyInStream& target, bool bo
         co_await call(Need::copy_data);
       } else if (std::holds_alternative<CopyDone>(engine_.message())) {
         engine_.leave_copy_in();
-        bool answered = both && handle_->copy_done_sent();
+        bool answered = both && pushes() && pushes()->copy_done_sent();
         end_copy_both();
         call_copy_in_ = &target;
         co_await call(Need::copy_done);
@@ -143,13 +143,13 @@ void SessionMachine::end_copy_both() {
   if (!copying_both_) return;
   copying_both_ = false;
   idle_read_ = false;
-  handle_->end_copy();
+  if (SessionHandle* h = pushes()) h->end_copy();
 }
 
 SessionMachine::Task<void> SessionMachine::copy_out(CopyOutStream& source) {
   Buffer& out = engine_.output();
   encode(copy_response<CopyOutResponse>(source), out);
-  const std::size_t threshold = options_.engine.flush_threshold;
+  const std::size_t threshold = options_->engine.flush_threshold;
   std::uint64_t rows = 0;
   for (bool more = true; more;) {
     if (cancel_requested_.load()) throw PgError(canceled_error());

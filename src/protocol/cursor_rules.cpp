@@ -3,6 +3,9 @@
 // their transaction unless WITH HOLD; a cursor is also a protocol portal.
 // The grammar is cursor_grammar.cpp.
 
+#include <optional>
+#include <stdexcept>
+
 #include <fmt/format.h>
 
 #include "pgwire/protocol/session_machine.hpp"
@@ -27,8 +30,10 @@ PgError forward_only() {
 }  // namespace
 
 SessionMachine::SqlCursor* SessionMachine::find_cursor(std::string_view name) noexcept {
-  auto it = cursors_.find(name);
-  return it == cursors_.end() ? nullptr : it->second.get();
+  if (!occasional_) return nullptr;
+  auto& cursors = occasional_->cursors;
+  auto it = cursors.find(name);
+  return it == cursors.end() ? nullptr : it->second.get();
 }
 
 void SessionMachine::describe_cursor(const SqlCursor& cursor, Buffer& out) const {
@@ -44,7 +49,7 @@ SessionMachine::Task<void> SessionMachine::prepare_cursor(Statement& stmt, Curso
     plan->query = std::make_shared<Statement>();
     plan->query->sql = plan->command.query;
     plan->query->parameter_types = stmt.parameter_types;
-    if (options_.extended_query) {
+    if (options_->extended_query) {
       call_statement_ = plan->query.get();
       co_await call(Need::prepare);
     }
@@ -65,7 +70,7 @@ SessionMachine::Task<std::unique_ptr<SessionMachine::SqlCursor>> SessionMachine:
   cursor->binary = c.binary;
   cursor->hold = c.hold;
   Response r = Response::empty();
-  if (options_.extended_query) {
+  if (options_->extended_query) {
     std::shared_ptr<Statement> stmt = plan.query;
     if (!stmt) {
       stmt = std::make_shared<Statement>();
@@ -84,13 +89,18 @@ SessionMachine::Task<std::unique_ptr<SessionMachine::SqlCursor>> SessionMachine:
     }
     if (c.binary) portal->result_formats.assign(stmt->columns ? stmt->columns->size() : 0, format_binary);
     call_portal_ = portal.get();
+    std::optional<Response> answer;
+    call_response_ = &answer;
     co_await call(Need::execute);
-    r = take_response();
+    r = std::move(given(answer));
     cursor->portal = std::move(portal);
-  } else if (options_.simple_query) {
+  } else if (options_->simple_query) {
     call_sql_ = c.query;
+    std::optional<std::vector<Response>> answer;
+    call_responses_ = &answer;
     co_await call(Need::query_all);
-    auto results = take_responses();
+    if (!answer) throw std::logic_error("the driver answered Need::query_all without give(std::vector<Response>)");
+    auto results = std::move(*answer);
     if (results.size() != 1) throw PgError("42P11", "DECLARE CURSOR needs exactly one query");
     r = std::move(results.front());
   }
@@ -112,18 +122,18 @@ SessionMachine::Task<void> SessionMachine::run_cursor(const CursorPlan& plan, co
   if (engine_.transaction_status() == TransactionStatus::failed && c.kind != CursorCommand::Kind::close)
     throw PgError("25P02", "current transaction is aborted, commands ignored until end of transaction block");
   if (c.kind == CursorCommand::Kind::declare) {
-    if (cursors_.count(c.name)) throw PgError("42P03", fmt::format("cursor \"{}\" already exists", c.name));
+    if (find_cursor(c.name)) throw PgError("42P03", fmt::format("cursor \"{}\" already exists", c.name));
     if (!c.hold && engine_.transaction_status() != TransactionStatus::in_transaction)
       throw PgError("25P01", "DECLARE CURSOR can only be used in transaction blocks");
     auto cursor = co_await open_cursor(plan, outer);
-    cursors_.emplace(c.name, std::move(cursor));
+    occasional().cursors.emplace(c.name, std::move(cursor));
     encode(CommandComplete{"DECLARE CURSOR"}, out);
     co_return;
   }
   if (c.kind == CursorCommand::Kind::close) {
     if (c.name.empty()) {
-      cursors_.clear();
-    } else if (!cursors_.erase(c.name)) {
+      close_all_cursors();
+    } else if (!occasional_ || !occasional_->cursors.erase(c.name)) {
       throw no_cursor(c.name);
     }
     encode(CommandComplete{"CLOSE CURSOR"}, out);
@@ -213,15 +223,19 @@ SessionMachine::Task<void> SessionMachine::simple_query_with_cursors(std::string
 
 // The end of a transaction closes its cursors, except WITH HOLD ones.
 void SessionMachine::close_transaction_cursors() {
-  for (auto it = cursors_.begin(); it != cursors_.end();) {
+  if (!occasional_) return;
+  auto& cursors = occasional_->cursors;
+  for (auto it = cursors.begin(); it != cursors.end();) {
     if (it->second->hold) {
       ++it;
     } else {
-      it = cursors_.erase(it);
+      it = cursors.erase(it);
     }
   }
 }
 
-void SessionMachine::close_all_cursors() { cursors_.clear(); }
+void SessionMachine::close_all_cursors() {
+  if (occasional_) occasional_->cursors.clear();
+}
 
 }  // namespace pgwire::protocol

@@ -22,7 +22,30 @@ bool is_extended(char t) noexcept {
 
 }  // namespace
 
-Engine::Engine(EngineOptions options) : options_(std::move(options)) {}
+Engine::Engine(EngineOptions options) : options_(std::make_shared<const EngineOptions>(std::move(options))) {}
+
+Engine::Engine(std::shared_ptr<const EngineOptions> options) : options_(std::move(options)) {}
+
+const StartupMessage& Engine::startup_message() const noexcept {
+  static const StartupMessage none;
+  return startup_ ? startup_->startup : none;
+}
+
+const CancelRequest& Engine::cancel_request() const noexcept {
+  static const CancelRequest none;
+  return startup_ ? startup_->cancel : none;
+}
+
+Engine::StartupPacket& Engine::startup_packet() {
+  if (!startup_) startup_ = std::make_unique<StartupPacket>();
+  return *startup_;
+}
+
+std::string Engine::copy_violation() const {
+  if (copy_violation_ == 0) return "invalid string in message";  // PostgreSQL's pq_getmsgstring
+  return fmt::format("unexpected message type 0x{:02X} during COPY from stdin",
+                     static_cast<unsigned>(static_cast<unsigned char>(copy_violation_)));
+}
 
 EventKind Engine::fatal(const char* code, std::string message) {
   ErrorInfo::fatal(code, std::move(message)).encode(out_);
@@ -55,11 +78,11 @@ EventKind Engine::next_startup() {
   // PostgreSQL 17 direct SSL: a TLS record (handshake, 0x16) instead of a
   // length word. Only as the very first bytes of the connection.
   if (pending[0] == '\x16' && !tls_active_ && !ssl_requested_ && !gss_requested_ &&
-      options_.tls_available && options_.direct_tls) {
+      options_->tls_available && options_->direct_tls) {
     direct_tls_ = true;
     return EventKind::start_tls;
   }
-  FrameResult r = parse_startup_frame(pending, options_.limits);
+  FrameResult r = parse_startup_frame(pending, options_->limits);
   if (r.error || (!r.complete() && eof_)) {
     // "invalid length of startup packet" / "incomplete startup packet":
     // PostgreSQL only logs these and closes without a reply.
@@ -92,7 +115,7 @@ EventKind Engine::next_startup() {
   if (ec == codec_errc::unsupported_protocol) {
     auto v = std::get<StartupMessage>(m).version;
     std::string message = fmt::format("unsupported frontend protocol {}.{}: server supports 3.0 to {}.{}",
-                                      v.major, v.minor, options_.newest.major, options_.newest.minor);
+                                      v.major, v.minor, options_->newest.major, options_->newest.minor);
     if (v.major < 3) {
       // A protocol 2 client reads an error as 'E' and a string, without a
       // length word: PostgreSQL answers it in that form (elog.c, "old
@@ -114,7 +137,7 @@ EventKind Engine::next_startup() {
       return fatal(sqlstate::feature_not_supported,
                    "unsupported frontend protocol 1234.5679: server supports 3.0 to 3.2");
     ssl_requested_ = true;
-    if (!options_.tls_available) {
+    if (!options_->tls_available) {
       encode(SSLResponse{false}, out_);
       return EventKind::write;
     }
@@ -136,7 +159,7 @@ EventKind Engine::next_startup() {
     return EventKind::write;
   }
   if (auto* c = std::get_if<CancelRequest>(&m)) {
-    cancel_ = *c;
+    startup_packet().cancel = *c;
     phase_ = Phase::closed;
     return EventKind::cancel;
   }
@@ -144,21 +167,21 @@ EventKind Engine::next_startup() {
 }
 
 EventKind Engine::handle_startup_message(StartupMessage& m) {
-  protocol_ = std::min(m.version, options_.newest);
+  protocol_ = std::min(m.version, options_->newest);
   std::vector<std::string_view> unknown;
   for (const auto& [name, value] : m.protocol_options) {
-    if (std::find(options_.protocol_options.begin(), options_.protocol_options.end(), name) ==
-        options_.protocol_options.end())
+    if (std::find(options_->protocol_options.begin(), options_->protocol_options.end(), name) ==
+        options_->protocol_options.end())
       unknown.push_back(name);
   }
   // Sent before anything else, so an old client learns the version at once.
-  if (m.version > options_.newest || !unknown.empty())
+  if (m.version > options_->newest || !unknown.empty())
     encode(NegotiateProtocolVersion{protocol_, std::move(unknown)}, out_);
   auto user = m.parameter("user");
   if (!user || user->empty())
     return fatal(sqlstate::invalid_authorization,
                  "no PostgreSQL user name specified in startup packet");
-  startup_ = std::move(m);
+  startup_packet().startup = std::move(m);
   phase_ = Phase::authenticating;
   return EventKind::startup;
 }
@@ -169,7 +192,7 @@ EventKind Engine::next_typed() {
       in_.consume(pending_consume_);
       pending_consume_ = 0;
     }
-    FrameResult r = parse_frontend_frame(in_.pending(), options_.limits);
+    FrameResult r = parse_frontend_frame(in_.pending(), options_->limits);
     if (r.error == codec_errc::unknown_message_type)
       return fatal(sqlstate::protocol_violation,
                    fmt::format("invalid frontend message type {}",
@@ -228,8 +251,7 @@ EventKind Engine::next_typed() {
       if (t == 'H' || t == 'S') continue;
       if (t != 'd' && t != 'c' && t != 'f') {
         phase_ = Phase::ready;
-        copy_violation_ = fmt::format("unexpected message type 0x{:02X} during COPY from stdin",
-                                      static_cast<unsigned>(static_cast<unsigned char>(t)));
+        copy_violation_ = t;
         // PostgreSQL raises this before reading the message's body, so it
         // cannot find the next message: the ERROR is followed by FATAL.
         sync_lost_ = true;
@@ -237,7 +259,7 @@ EventKind Engine::next_typed() {
       }
       if (decode_frontend(r.frame, message_)) {  // a CopyFail without its terminator
         phase_ = Phase::ready;
-        copy_violation_ = "invalid string in message";  // PostgreSQL's pq_getmsgstring
+        copy_violation_ = 0;  // a CopyFail without its terminator
         return EventKind::copy_violation;
       }
       return EventKind::message;
@@ -248,9 +270,16 @@ EventKind Engine::next_typed() {
     extended_ = is_extended(t) && t != 'S';
     if (t == 'S') skip_until_sync_ = false;
     if (t == 'B') {
-      if (!std::holds_alternative<Bind>(message_)) message_.emplace<Bind>(std::move(spare_bind_));
+      if (!std::holds_alternative<Bind>(message_)) {
+        if (spare_bind_) {
+          message_.emplace<Bind>(std::move(*spare_bind_));
+        } else {
+          message_.emplace<Bind>();
+        }
+      }
     } else if (auto* bind = std::get_if<Bind>(&message_)) {
-      spare_bind_ = std::move(*bind);
+      if (!spare_bind_) spare_bind_ = std::make_unique<Bind>();
+      *spare_bind_ = std::move(*bind);
     }
     if (std::error_code ec = decode_frontend(r.frame, message_)) {
       // Boundaries are intact, so this is an ERROR, not FATAL.
@@ -271,6 +300,7 @@ void Engine::accept(const std::vector<std::pair<std::string, std::string>>& para
   encode(AuthenticationOk{}, out_);
   for (const auto& [name, value] : parameters) encode(ParameterStatus{name, value}, out_);
   encode(BackendKeyData{process_id, secret_key}, out_);
+  startup_.reset();  // the session has read it: an idle session keeps none
   phase_ = Phase::ready;
   ready_for_query();
 }
@@ -296,7 +326,7 @@ void Engine::error(const ErrorInfo& info) {
 void Engine::ready_for_query() {
   if (phase_ == Phase::closed) return;  // after a FATAL nothing follows
   bool error = std::exchange(error_since_ready_, false);
-  if (before_ready_) before_ready_(error);
+  if (before_ready_) before_ready_(before_ready_context_, error);
   encode(ReadyForQuery{tx_status_}, out_);
   flush_requested_ = true;
 }

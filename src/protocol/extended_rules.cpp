@@ -20,13 +20,13 @@ PgError no_portal(std::string_view name) {
 
 // The rules every extended-query message passes, then its own. Not a
 // coroutine: it returns the Task of a message that waits for the product
-// (Parse, Bind, Execute) and answers Describe and Close at once; serve()
+// (Parse, Bind, Execute) and answers Describe and Close at once; run()
 // awaits it and turns its failure into the ERROR, after which the engine
 // skips until Sync. A frame less per message than a Task that awaits
 // another.
 SessionMachine::Task<void> SessionMachine::extended(const FrontendMessage& m) {
   check_walsender_extended(client_.replication);  // walsender_rules.cpp
-  if (!options_.extended_query)
+  if (!options_->extended_query)
     throw PgError(sqlstate::feature_not_supported, "extended query protocol is not supported by this server");
   if (auto* p = std::get_if<Parse>(&m)) {
     require_utf8({p->statement, p->query});
@@ -58,7 +58,7 @@ SessionMachine::Task<void> SessionMachine::parse(const Parse& p) {
   // The unnamed statement is replaced even if the new Parse fails.
   if (stmt->name.empty()) drop_unnamed_statement();
   refuse_in_failed_block(stmt->sql);
-  auto command = options_.sql_cursors ? parse_cursor_command(stmt->sql) : std::nullopt;
+  auto command = options_->sql_cursors ? parse_cursor_command(stmt->sql) : std::nullopt;
   if (command) {
     co_await prepare_cursor(*stmt, std::move(*command));
   } else {
@@ -145,8 +145,9 @@ SessionMachine::Task<void> SessionMachine::execute(const Execute& e) {
   }
   if (!p->suspended_) {
     call_portal_ = p;
+    call_response_ = &p->suspended_;
     co_await call(Need::execute);
-    p->suspended_ = take_response();
+    given(p->suspended_);  // throws unless the driver gave one
   }
   Response& r = *p->suspended_;
   if (r.kind() != Response::Kind::rows) {

@@ -112,7 +112,7 @@ SessionMachine::Task<SessionMachine::Streamed> SessionMachine::stream_rows(
   Streamed s;
   s.more = true;
   const bool to_client = &out == &engine_.output();
-  const std::size_t threshold = options_.engine.flush_threshold;
+  const std::size_t threshold = options_->engine.flush_threshold;
   while (s.more && (limit == 0 || s.rows < limit)) {
     if (cancel_requested_.load()) throw PgError(canceled_error());
     std::size_t budget = threshold > out.size() ? threshold - out.size() : 1;

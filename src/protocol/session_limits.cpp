@@ -56,8 +56,8 @@ std::optional<std::chrono::milliseconds> SessionMachine::idle_limit() const {
         if (auto ms = parse_milliseconds(*set)) return *ms;
       return server;
     };
-    idle_limits_ = {settings_.version(), read("idle_session_timeout", options_.idle_session_timeout),
-                    read("idle_in_transaction_session_timeout", options_.idle_in_transaction_session_timeout)};
+    idle_limits_ = {settings_.version(), read("idle_session_timeout", options_->idle_session_timeout),
+                    read("idle_in_transaction_session_timeout", options_->idle_in_transaction_session_timeout)};
   }
   bool in_block = engine_.transaction_status() != TransactionStatus::idle;
   std::chrono::milliseconds limit = in_block ? idle_limits_.in_transaction : idle_limits_.session;

@@ -12,6 +12,7 @@
 
 #include "pgwire/protocol/sql_text.hpp"
 #include "pgwire/types/encoding.hpp"
+#include "shared_options.hpp"
 #include "sql_cursor.hpp"
 
 namespace pgwire::protocol {
@@ -54,15 +55,21 @@ const char* to_string(Need n) noexcept {
 }
 
 SessionMachine::SessionMachine(SessionOptions options, StoreListener* listener)
-    : options_(std::move(options)), listener_(listener), engine_(options_.engine) {
-  engine_.on_ready_for_query([this](bool error) { before_ready_for_query(error); });
+    : SessionMachine(detail::share_options(std::move(options)), listener) {}
+
+SessionMachine::SessionMachine(std::shared_ptr<const SessionOptions> options, StoreListener* listener)
+    : options_(std::move(options)), listener_(listener),
+      engine_(std::shared_ptr<const EngineOptions>(options_, &options_->engine)) {
+  engine_.on_ready_for_query(
+      [](void* machine, bool error) { static_cast<SessionMachine*>(machine)->before_ready_for_query(error); }, this);
   push_level(run(), Need::close, Need::close);
 }
 
 SessionMachine::~SessionMachine() {
-  handle_->close();
+  if (SessionHandle* h = pushes()) h->close();
   // Innermost first: a nested round refers to what the outer ones hold.
   while (!levels_.empty()) levels_.pop_back();
+  delete cancel_hook_.exchange(nullptr);
 }
 
 // The loop -----------------------------------------------------------------
@@ -105,8 +112,21 @@ void SessionMachine::push_level(Task<void> task, Need on_finish, Need expected) 
 }
 
 void SessionMachine::done() { outcome_ = std::monostate{}; }
-void SessionMachine::give(Response response) { outcome_ = std::move(response); }
-void SessionMachine::give(std::vector<Response> responses) { outcome_ = std::move(responses); }
+void SessionMachine::give(Response response) {
+  if (call_response_) {
+    call_response_->emplace(std::move(response));
+  } else {
+    failure_ = std::make_exception_ptr(std::logic_error("give(Response) while no Response was asked for"));
+  }
+}
+
+void SessionMachine::give(std::vector<Response> responses) {
+  if (call_responses_) {
+    call_responses_->emplace(std::move(responses));
+  } else {
+    failure_ = std::make_exception_ptr(std::logic_error("give(std::vector<Response>) while none was asked for"));
+  }
+}
 void SessionMachine::filled(bool more) { outcome_ = more; }
 void SessionMachine::copied(std::uint64_t rows) { outcome_ = rows; }
 void SessionMachine::fail(std::exception_ptr error) { failure_ = std::move(error); }
@@ -114,23 +134,28 @@ void SessionMachine::fail(std::exception_ptr error) { failure_ = std::move(error
 void SessionMachine::logged_in(std::int32_t process_id, std::string secret_key,
                                std::vector<std::pair<std::string, std::string>> server_parameters) {
   pid_ = process_id;
-  handle_->set_process_id(process_id);
-  secret_ = std::move(secret_key);
-  server_parameters_ = std::move(server_parameters);
+  if (SessionHandle* h = pushes()) h->set_process_id(process_id);
+  if (!login_) return;  // not during a login: nothing to keep
+  login_->secret = std::move(secret_key);
+  login_->server_parameters = std::move(server_parameters);
 }
 
-void SessionMachine::tls_established(TlsFacts facts) { tls_facts_ = std::make_unique<TlsFacts>(std::move(facts)); }
-
-Response SessionMachine::take_response() {
-  Response r = std::move(std::get<Response>(outcome_));
-  outcome_ = std::monostate{};
-  return r;
+void SessionMachine::tls_established(TlsFacts facts) {
+  if (login_) login_->tls_facts = std::move(facts);
 }
 
-std::vector<Response> SessionMachine::take_responses() {
-  std::vector<Response> r = std::move(std::get<std::vector<Response>>(outcome_));
-  outcome_ = std::monostate{};
-  return r;
+std::string_view SessionMachine::auth_response() const noexcept {
+  return login_ ? std::string_view(login_->auth_response) : std::string_view();
+}
+
+const std::string& SessionMachine::tls_server_end_point() const noexcept {
+  static const std::string none;
+  return login_ ? login_->tls_end_point : none;
+}
+
+Response& SessionMachine::given(std::optional<Response>& answer) {
+  if (!answer) throw std::logic_error("the driver answered Need::execute without give(Response)");
+  return *answer;
 }
 
 void SessionMachine::before_read() noexcept {
@@ -143,23 +168,54 @@ void SessionMachine::before_read() noexcept {
 void SessionMachine::end_statement() noexcept {
   busy_.store(false);
   cancel_requested_.store(false);
-  if (!cancel_hook_set_.load()) return;
-  std::lock_guard lock(cancel_hook_mutex_);
-  cancel_hook_ = nullptr;
-  cancel_hook_set_.store(false);
+  if (cancel_hook_.load()) delete cancel_hook_.exchange(nullptr);
 }
 
 void SessionMachine::on_cancel(std::function<void()> hook) {
-  std::lock_guard lock(cancel_hook_mutex_);
-  cancel_hook_ = std::move(hook);
-  cancel_hook_set_.store(cancel_hook_ != nullptr);
+  auto* fresh = hook ? new std::function<void()>(std::move(hook)) : nullptr;
+  delete cancel_hook_.exchange(fresh);
 }
 
 std::function<void()> SessionMachine::take_cancel_hook() {
   if (!cancel_requested_.load()) return nullptr;
-  std::lock_guard lock(cancel_hook_mutex_);
-  cancel_hook_set_.store(false);
-  return std::exchange(cancel_hook_, nullptr);
+  std::unique_ptr<std::function<void()>> hook(cancel_hook_.exchange(nullptr));
+  if (!hook) return nullptr;
+  return std::move(*hook);
+}
+
+std::shared_ptr<SessionHandle> SessionMachine::handle() const {
+  std::call_once(handle_once_, [this] {
+    auto h = std::make_shared<SessionHandle>();
+    // Before any handler runs, on the session's thread (the driver's
+    // start), or at login: ordered before this call either way.
+    h->set_process_id(pid_);
+    if (push_waker_) h->set_waker(push_waker_);
+    handle_ = std::move(h);
+    handle_ready_.store(true, std::memory_order_release);
+  });
+  return handle_;
+}
+
+void SessionMachine::set_push_waker(std::function<void()> wake) {
+  if (SessionHandle* h = pushes()) {
+    h->set_waker(std::move(wake));
+  } else {
+    push_waker_ = std::move(wake);
+  }
+}
+
+SessionMachine::Occasional& SessionMachine::occasional() {
+  if (!occasional_) occasional_ = std::make_unique<Occasional>();
+  return *occasional_;
+}
+
+void SessionMachine::release_occasional() noexcept {
+  if (occasional_ && occasional_->cursors.empty() && occasional_->transaction_end_hooks.empty())
+    occasional_.reset();
+}
+
+void SessionMachine::at_transaction_end(std::function<void(bool committed)> hook) {
+  occasional().transaction_end_hooks.push_back(std::move(hook));
 }
 
 std::string SessionMachine::take_tls_initial_bytes() {
@@ -188,9 +244,57 @@ void SessionMachine::authentication_timed_out() {
 
 // Startup ------------------------------------------------------------------
 
+// Login, then the query phase, in one frame: it is the frame an idle session
+// keeps, so it holds nothing but the loop's own state (an ErrorInfo, 544
+// bytes, is built in extended_failed(), on the stack).
 SessionMachine::Task<void> SessionMachine::run() {
-  bool in = co_await login();
-  if (in) co_await serve();
+  if (!co_await login()) co_return;
+  for (;;) {
+    EK k = engine_.next();
+    if (k == EK::need_input) {
+      // Between messages: what was pushed meanwhile goes out first.
+      if (SessionHandle* h = pushes(); h && h->drain(engine_.output(), notifications_deliverable())) {
+        co_await ask(Need::write);
+        continue;
+      }
+      before_read();
+      if (shutdown_ends_wait()) {  // session_limits.cpp
+        terminate();
+        co_return;
+      }
+      idle_read_ = true;
+      co_await ask(Need::read);
+      idle_read_ = false;
+    } else if (k == EK::write) {
+      co_await ask(Need::write);
+    } else if (k == EK::message) {
+      // (engine_.message() each time rather than a reference to it: a
+      // local is a frame member, and this frame stays while idle.)
+      if (!is_extended_query(engine_.message())) {
+        Task<void> handling = dispatch(engine_.message());
+        if (!handling.done()) co_await handling;
+        continue;
+      }
+      // Parse, Bind, Describe, Execute, Close (extended_rules.cpp): a
+      // failure is an ERROR, and the engine then skips until Sync.
+      try {
+        Task<void> handling = extended(engine_.message());
+        if (!handling.done()) co_await handling;
+      } catch (...) {
+        extended_failed(std::current_exception());
+        continue;
+      }
+      end_statement();
+    } else {
+      co_return;  // Terminate, EOF, or a FATAL already in output()
+    }
+  }
+}
+
+void SessionMachine::extended_failed(std::exception_ptr error) {
+  ErrorInfo info = failure_info(std::move(error));  // before end_statement(): a cancel is 57014
+  end_statement();
+  engine_.error(info);
 }
 
 // Negotiation, startup and authentication. True once logged in.
@@ -218,21 +322,23 @@ SessionMachine::Task<bool> SessionMachine::login() {
 }
 
 SessionMachine::Task<bool> SessionMachine::start_tls() {
-  tls_facts_.reset();
+  login_->tls_facts.reset();
   co_await ask(Need::start_tls);  // a failed handshake never comes back
-  if (!tls_facts_) co_return false;
+  std::optional<TlsFacts>& facts = login_->tls_facts;
+  if (!facts) co_return false;
   bool direct = engine_.direct_tls();
   // Direct SSL is only PostgreSQL's when ALPN says so (PostgreSQL 17).
-  if (direct && tls_facts_->alpn != "postgresql") co_return false;
+  if (direct && facts->alpn != "postgresql") co_return false;
   engine_.tls_established();
   client_.tls = true;
   client_.direct_tls = direct;
-  client_.alpn = tls_facts_->alpn;
-  client_.tls_version = tls_facts_->version;
-  client_.client_certificate = tls_facts_->client_certificate;
+  client_.alpn = facts->alpn;
+  client_.tls_version = facts->version;
+  if (facts->client_certificate)
+    client_.client_certificate = std::make_shared<const TlsClientCertificate>(std::move(*facts->client_certificate));
   // Empty when the certificate has no usable hash (Ed25519): PLUS is then not offered.
-  tls_end_point_ = tls_facts_->server_end_point;
-  tls_facts_.reset();  // handed over: a session does not keep it
+  login_->tls_end_point = facts->server_end_point;
+  facts.reset();  // handed over
   co_return true;
 }
 
@@ -277,16 +383,15 @@ SessionMachine::Task<bool> SessionMachine::authenticate() {
   // client's: the -c switches of `options` first, then the other startup
   // parameters (PostgreSQL's process_startup_options order).
   ParameterMap login = settings_.values();
-  login.insert_or_assign("server_version", options_.server_version);
-  for (const auto& [k, v] : server_parameters_) login.insert_or_assign(k, v);
+  login.insert_or_assign("server_version", options_->server_version);
+  for (const auto& [k, v] : login_->server_parameters) login.insert_or_assign(k, v);
   if (auto options = client_.startup_parameter("options"))
     for (auto& [k, v] : Settings::from_startup_options(*options)) login.insert_or_assign(std::move(k), std::move(v));
   for (const auto& [k, v] : client_.startup_parameters)
     if (k != "user" && k != "database" && k != "options" && k != "replication")
       login.insert_or_assign(k, v);
-  server_parameters_.clear();
-  server_parameters_.shrink_to_fit();  // an idle session keeps nothing of it
-  engine_.accept(settings_.start(login), pid_, secret_);
+  engine_.accept(settings_.start(login), pid_, login_->secret);
+  login_.reset();  // logged in: an idle session keeps nothing of its login
   co_return true;
 }
 
@@ -308,7 +413,7 @@ SessionMachine::Task<void> SessionMachine::auth_round() {
   for (;;) {
     EK k = engine_.next();
     if (k == EK::auth_response) {
-      auth_response_.assign(engine_.frame().body);
+      login_->auth_response.assign(engine_.frame().body);
       co_return;
     }
     if (k == EK::need_input) {
@@ -326,52 +431,9 @@ SessionMachine::Task<void> SessionMachine::auth_round() {
 
 // The query phase ----------------------------------------------------------
 
-SessionMachine::Task<void> SessionMachine::serve() {
-  for (;;) {
-    EK k = engine_.next();
-    if (k == EK::need_input) {
-      // Between messages: what was pushed meanwhile goes out first.
-      if (handle_->drain(engine_.output(), notifications_deliverable())) {
-        co_await ask(Need::write);
-        continue;
-      }
-      before_read();
-      if (shutdown_ends_wait()) {  // session_limits.cpp
-        terminate();
-        co_return;
-      }
-      idle_read_ = true;
-      co_await ask(Need::read);
-      idle_read_ = false;
-    } else if (k == EK::write) {
-      co_await ask(Need::write);
-    } else if (k == EK::message) {
-      const FrontendMessage& m = engine_.message();
-      if (!is_extended_query(m)) {
-        Task<void> handling = dispatch(m);
-        if (!handling.done()) co_await handling;
-        continue;
-      }
-      // Parse, Bind, Describe, Execute, Close (extended_rules.cpp): a
-      // failure is an ERROR, and the engine then skips until Sync.
-      std::optional<ErrorInfo> failure;
-      try {
-        Task<void> handling = extended(m);
-        if (!handling.done()) co_await handling;
-      } catch (...) {
-        failure = failure_info(std::current_exception());
-      }
-      end_statement();
-      if (failure) engine_.error(*failure);
-    } else {
-      co_return;  // Terminate, EOF, or a FATAL already in output()
-    }
-  }
-}
-
-// The messages other than the extended-query ones (serve() hands those to
+// The messages other than the extended-query ones (run() hands those to
 // extended()). Not a coroutine itself: it picks the Task that handles the
-// message, so a message costs no frame of its own (serve() awaits the Task
+// message, so a message costs no frame of its own (run() awaits the Task
 // at once, so what runs here eagerly runs in the same order). An empty
 // Task: nothing left to do.
 SessionMachine::Task<void> SessionMachine::dispatch(const FrontendMessage& m) {
@@ -430,12 +492,12 @@ SessionMachine::Task<void> SessionMachine::simple_query(std::string_view sql) {
   std::optional<ErrorInfo> failure;
   response_failed_ = false;
   try {
-    if (!options_.simple_query)
+    if (!options_->simple_query)
       throw PgError(sqlstate::feature_not_supported, "simple query protocol is not supported");
     refuse_in_failed_block(sql);
     check_walsender_query(client_.replication, sql);
     bool cursors = false;
-    if (options_.sql_cursors)
+    if (options_->sql_cursors)
       for (auto stmt : split_statements(sql))
         if (parse_cursor_command(stmt)) cursors = true;
     if (cursors) {
@@ -468,7 +530,7 @@ void SessionMachine::refuse_in_failed_block(std::string_view sql) const {
 // an extended message).
 SessionMachine::Task<void> SessionMachine::sync() {
   std::optional<ErrorInfo> failure;
-  if (options_.extended_query) {
+  if (options_->extended_query) {
     try {
       co_await call(Need::sync);
     } catch (...) {
@@ -511,6 +573,7 @@ void SessionMachine::before_ready_for_query(bool error_since_last) {
   }
   for (const auto& [name, value] : settings_.take_reports()) encode(ParameterStatus{name, value}, engine_.output());
   deliver_before_ready();
+  release_occasional();  // no statement runs now: nothing refers to a cursor
 }
 
 void SessionMachine::end_transaction(bool committed) {
@@ -519,8 +582,9 @@ void SessionMachine::end_transaction(bool committed) {
   } else {
     settings_.rollback();
   }
+  if (!occasional_) return;  // the usual case: no hook
   // A hook may register another (a LISTEN at commit): run this round's only.
-  auto hooks = std::exchange(transaction_end_hooks_, {});
+  auto hooks = std::exchange(occasional_->transaction_end_hooks, {});
   for (auto& hook : hooks) {
     try {
       hook(committed);

@@ -20,14 +20,15 @@ bool SessionMachine::notifications_deliverable() const noexcept {
 void SessionMachine::deliver_before_ready() {
   // The batch is over here, whatever the engine last saw.
   bool idle = engine_.phase() == Phase::ready && engine_.transaction_status() == TransactionStatus::idle;
-  handle_->drain(engine_.output(), idle);
+  if (SessionHandle* h = pushes()) h->drain(engine_.output(), idle);
 }
 
 bool SessionMachine::take_pushes_while_reading(Buffer& out) {
   // Unsent output means the machine holds a batch's answers: it will drain
   // the queue itself before its next read.
   if (!idle_read_ || !engine_.output().empty()) return false;
-  return handle_->drain(out, notifications_deliverable(), copying_both_);
+  SessionHandle* h = pushes();
+  return h && h->drain(out, notifications_deliverable(), copying_both_);
 }
 
 }  // namespace pgwire::protocol

@@ -200,10 +200,20 @@ void Settings::reset_all() {
 // PostgreSQL's push_old_value: the first change of a setting in a
 // transaction remembers the value before it; later ones only change how
 // the transaction's end treats it.
+Settings::Changes& Settings::changes() {
+  if (!changes_) changes_ = std::make_unique<Changes>();
+  return *changes_;
+}
+
+void Settings::release_changes() noexcept {
+  if (changes_ && changes_->saved.empty() && changes_->reported.empty()) changes_.reset();
+}
+
 void Settings::save(std::string_view name, SettingScope scope) {
-  auto it = saved_.find(name);
-  if (it == saved_.end()) {
-    saved_.emplace(std::string(name),
+  auto& saved = changes().saved;
+  auto it = saved.find(name);
+  if (it == saved.end()) {
+    saved.emplace(std::string(name),
                    Saved{scope == SettingScope::local ? Saved::local : Saved::set, get(name), std::nullopt});
     return;
   }
@@ -218,8 +228,8 @@ void Settings::save(std::string_view name, SettingScope scope) {
 }
 
 void Settings::commit() {
-  if (saved_.empty()) return;  // the usual case, at every ReadyForQuery
-  auto saved = std::exchange(saved_, {});
+  if (!changes_ || changes_->saved.empty()) return;  // the usual case, at every ReadyForQuery
+  auto saved = std::exchange(changes_->saved, {});
   for (auto& [name, s] : saved) {
     if (s.kind == Saved::local) assign(name, std::move(s.prior));
     if (s.kind == Saved::set_local) assign(name, std::move(s.masked));
@@ -227,8 +237,8 @@ void Settings::commit() {
 }
 
 void Settings::rollback() {
-  if (saved_.empty()) return;
-  auto saved = std::exchange(saved_, {});
+  if (!changes_ || changes_->saved.empty()) return;
+  auto saved = std::exchange(changes_->saved, {});
   for (auto& [name, s] : saved) assign(name, std::move(s.prior));
 }
 
@@ -255,8 +265,10 @@ void Settings::assign(std::string_view name, std::optional<std::string> value) {
   } else if (values_.get().count(name) != 0) {
     values_.own().erase(std::string(name));
   }
-  if (reported && std::find(changed_.begin(), changed_.end(), *reported) == changed_.end())
-    changed_.push_back(*reported);
+  if (reported) {
+    auto& changed = changes().reported;
+    if (std::find(changed.begin(), changed.end(), *reported) == changed.end()) changed.push_back(*reported);
+  }
 }
 
 std::vector<std::pair<std::string, std::string>> Settings::start(const ParameterMap& values) {
@@ -266,8 +278,7 @@ std::vector<std::pair<std::string, std::string>> Settings::start(const Parameter
     login.insert_or_assign(std::string(reported_name(k).value_or(k)), checked_value(k, v));
   values_.share(std::move(login));
   defaults_ = values_;  // shared: neither is changed in place
-  saved_.clear();
-  changed_.clear();
+  changes_.reset();
   std::vector<std::pair<std::string, std::string>> out;
   for (const auto& [k, v] : values_.get())
     if (reported_name(k)) out.emplace_back(k, v);
@@ -281,7 +292,10 @@ std::vector<std::pair<std::string, std::string>> Settings::start(const Parameter
 
 std::vector<std::pair<std::string, std::string>> Settings::take_reports() {
   std::vector<std::pair<std::string, std::string>> out;
-  for (std::string_view name : std::exchange(changed_, {})) {
+  if (!changes_) return out;  // the usual case, at every ReadyForQuery
+  std::vector<std::string_view> changed = std::exchange(changes_->reported, {});
+  release_changes();
+  for (std::string_view name : changed) {
     std::string value = current(name);
     const ParameterMap& reported = reported_.get();
     auto it = reported.find(name);

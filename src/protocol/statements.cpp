@@ -113,24 +113,27 @@ void Portal::check_parameters(Buffer& scratch) const {
 }
 
 void StatementStore::add_statement(std::shared_ptr<Statement> stmt) {
-  if (!stmt->name.empty() && statements_.count(stmt->name))
+  if (!contents_) contents_ = std::make_unique<Contents>();
+  auto& statements = contents_->statements;
+  if (!stmt->name.empty() && statements.count(stmt->name))
     throw PgError("42P05", fmt::format("prepared statement \"{}\" already exists", stmt->name));
   std::string name = stmt->name;
-  statements_.insert_or_assign(std::move(name), std::move(stmt));
+  statements.insert_or_assign(std::move(name), std::move(stmt));
 }
 
 std::shared_ptr<const Statement> StatementStore::statement(std::string_view name) const {
-  auto it = statements_.find(name);
-  if (it == statements_.end()) {
-    if (name.empty()) throw PgError("26000", "unnamed prepared statement does not exist");
-    throw PgError("26000", fmt::format("prepared statement \"{}\" does not exist", name));
+  if (contents_) {
+    auto it = contents_->statements.find(name);
+    if (it != contents_->statements.end()) return it->second;
   }
-  return it->second;
+  if (name.empty()) throw PgError("26000", "unnamed prepared statement does not exist");
+  throw PgError("26000", fmt::format("prepared statement \"{}\" does not exist", name));
 }
 
 Portal& StatementStore::bind(const Bind& b) {
-  auto stmt = statement(b.statement);
-  if (!b.portal.empty() && portals_.count(b.portal))
+  auto stmt = statement(b.statement);  // the contents exist from here on
+  Contents& c = *contents_;
+  if (!b.portal.empty() && c.portals.count(b.portal))
     throw PgError("42P03", fmt::format("portal \"{}\" already exists", b.portal));
   std::size_t declared = stmt->parameter_types.size();
   if (b.parameter_formats.size() > 1 && b.parameter_formats.size() != b.parameters.size())
@@ -142,7 +145,7 @@ Portal& StatementStore::bind(const Bind& b) {
                   fmt::format("bind message supplies {} parameters, but prepared statement \"{}\" "
                               "requires {}",
                               b.parameters.size(), stmt->name, declared));
-  auto p = spare_portal_ ? std::move(spare_portal_) : std::make_unique<Portal>();
+  auto p = c.spare_portal ? std::move(c.spare_portal) : std::make_unique<Portal>();
   try {
     p->name = b.portal;
     expand(b.parameter_formats, declared, "parameter", declared, p->parameter_formats);
@@ -155,80 +158,89 @@ Portal& StatementStore::bind(const Bind& b) {
     }
     p->assign_parameters(std::move(p->parameter_formats), b.parameters);
     p->statement = std::move(stmt);
-    p->check_parameters(scratch_);
+    p->check_parameters(c.scratch);
   } catch (...) {
     recycle(std::move(p));
     throw;
   }
   Portal& ref = *p;
-  if (auto it = portals_.find(p->name); it != portals_.end()) {
+  if (auto it = c.portals.find(p->name); it != c.portals.end()) {
     recycle(std::exchange(it->second, std::move(p)));  // the unnamed portal, replaced
-  } else if (spare_node_) {
-    spare_node_.key() = p->name;
-    spare_node_.mapped() = std::move(p);
-    portals_.insert(std::move(spare_node_));
+  } else if (c.spare_node) {
+    c.spare_node.key() = p->name;
+    c.spare_node.mapped() = std::move(p);
+    c.portals.insert(std::move(c.spare_node));
   } else {
     std::string key = p->name;
-    portals_.emplace(std::move(key), std::move(p));
+    c.portals.emplace(std::move(key), std::move(p));
   }
   return ref;
 }
 
 void StatementStore::recycle(std::unique_ptr<Portal> portal) noexcept {
-  if (!portal || spare_portal_) return;
+  if (!portal || !contents_ || contents_->spare_portal) return;
   portal->clear_for_reuse();
-  spare_portal_ = std::move(portal);
+  contents_->spare_portal = std::move(portal);
 }
 
 Portal* StatementStore::portal(std::string_view name) {
-  auto it = portals_.find(name);
-  return it == portals_.end() ? nullptr : it->second.get();
+  if (!contents_) return nullptr;
+  auto it = contents_->portals.find(name);
+  return it == contents_->portals.end() ? nullptr : it->second.get();
 }
 
 std::vector<std::shared_ptr<const Statement>> StatementStore::close_statement(std::string_view name) {
   std::vector<std::shared_ptr<const Statement>> out;
-  auto it = statements_.find(name);
-  if (it == statements_.end()) return out;
+  if (!contents_) return out;
+  auto& statements = contents_->statements;
+  auto& portals = contents_->portals;
+  auto it = statements.find(name);
+  if (it == statements.end()) return out;
   // Portals made from a statement go with it.
-  for (auto p = portals_.begin(); p != portals_.end();) {
+  for (auto p = portals.begin(); p != portals.end();) {
     if (p->second->statement == it->second) {
-      p = portals_.erase(p);
+      p = portals.erase(p);
     } else {
       ++p;
     }
   }
   out.push_back(it->second);
-  statements_.erase(it);
+  statements.erase(it);
   return out;
 }
 
 std::unique_ptr<Portal> StatementStore::close_portal(std::string_view name) {
-  auto it = portals_.find(name);
-  if (it == portals_.end()) return nullptr;
-  auto node = portals_.extract(it);
+  if (!contents_) return nullptr;
+  auto& portals = contents_->portals;
+  auto it = portals.find(name);
+  if (it == portals.end()) return nullptr;
+  auto node = portals.extract(it);
   auto portal = std::move(node.mapped());
-  if (!spare_node_) spare_node_ = std::move(node);
+  if (!contents_->spare_node) contents_->spare_node = std::move(node);
   return portal;
 }
 
 std::shared_ptr<const Statement> StatementStore::deallocate(std::string_view name) {
-  if (name.empty()) return nullptr;  // the unnamed statement is not SQL-visible
-  auto it = statements_.find(name);
-  if (it == statements_.end()) return nullptr;
+  if (name.empty() || !contents_) return nullptr;  // the unnamed statement is not SQL-visible
+  auto& statements = contents_->statements;
+  auto it = statements.find(name);
+  if (it == statements.end()) return nullptr;
   auto s = it->second;
-  statements_.erase(it);
+  statements.erase(it);
   return s;
 }
 
 std::vector<std::shared_ptr<const Statement>> StatementStore::deallocate_all() {
   std::vector<std::shared_ptr<const Statement>> out;
-  for (auto it = statements_.begin(); it != statements_.end();) {
+  if (!contents_) return out;
+  auto& statements = contents_->statements;
+  for (auto it = statements.begin(); it != statements.end();) {
     if (it->first.empty()) {
       ++it;
       continue;
     }
     out.push_back(it->second);
-    it = statements_.erase(it);
+    it = statements.erase(it);
   }
   return out;
 }
@@ -237,16 +249,21 @@ std::unique_ptr<Portal> StatementStore::drop_unnamed_portal() { return close_por
 
 std::vector<std::unique_ptr<Portal>> StatementStore::drop_portals() {
   std::vector<std::unique_ptr<Portal>> out;
-  for (auto& [name, portal] : portals_) out.push_back(std::move(portal));
-  portals_.clear();
+  if (!contents_) return out;
+  for (auto& [name, portal] : contents_->portals) out.push_back(std::move(portal));
+  contents_->portals.clear();
+  // Nothing left to keep the spare portal and scratch space for.
+  if (contents_->statements.empty()) contents_.reset();
   return out;
 }
 
 std::shared_ptr<const Statement> StatementStore::drop_unnamed_statement() {
-  auto it = statements_.find("");
-  if (it == statements_.end()) return nullptr;
+  if (!contents_) return nullptr;
+  auto& statements = contents_->statements;
+  auto it = statements.find("");
+  if (it == statements.end()) return nullptr;
   auto s = it->second;
-  statements_.erase(it);
+  statements.erase(it);
   return s;
 }
 

@@ -557,3 +557,67 @@ TEST_CASE("Sync never starts a skip: a malformed Sync gets ERROR then ReadyForQu
   h.e.error(ErrorInfo::error("XX000", "sync hook failed"));
   CHECK_FALSE(h.e.skipping_until_sync());
 }
+
+TEST_CASE("The startup packet is kept until accept, then freed, and a CancelRequest stays readable") {
+  Harness h;
+  REQUIRE(h.feed(startup()) == EventKind::startup);
+  CHECK(h.e.startup_message().parameter("user") == "alice");
+  h.login();
+  // An idle session keeps nothing of its startup packet (the session
+  // machine copied what it needs into ClientInfo).
+  CHECK(h.e.startup_message().parameters.empty());
+  CHECK_FALSE(h.e.startup_message().parameter("user"));
+  CHECK(h.e.cancel_request().process_id == 0);
+
+  Harness c;
+  REQUIRE(c.feed(test::encoded(CancelRequest{77, "wxyz"})) == EventKind::cancel);
+  CHECK(c.run() == EventKind::close);
+  CHECK(c.e.cancel_request().process_id == 77);  // still there for the driver's lookup
+  CHECK(c.e.cancel_request().secret_key == "wxyz");
+}
+
+TEST_CASE("Each copy_violation is worded by its own message, one COPY after another") {
+  Harness h;
+  REQUIRE(h.feed(startup()) == EventKind::startup);
+  h.login();
+  h.e.enter_copy_in();
+  REQUIRE(h.feed(std::string("f\0\0\0\x06" "ab", 7)) == EventKind::copy_violation);
+  CHECK(h.e.copy_violation() == "invalid string in message");
+  h.e.error(ErrorInfo::error("08P01", h.e.copy_violation()));
+  h.e.ready_for_query();
+  REQUIRE(h.run() == EventKind::need_input);
+  h.e.enter_copy_in();
+  REQUIRE(h.feed(test::encoded(CopyData{"1\n"})) == EventKind::message);
+  REQUIRE(h.feed(test::encoded(Describe{TargetKind::statement, ""})) == EventKind::copy_violation);
+  CHECK(h.e.copy_violation() == "unexpected message type 0x44 during COPY from stdin");
+}
+
+TEST_CASE("Bind after other messages starts from an empty Bind, whatever the last one held") {
+  Harness h;
+  REQUIRE(h.feed(startup()) == EventKind::startup);
+  h.login();
+  Bind first;
+  first.portal = "p1";
+  first.statement = "s1";
+  first.parameter_formats = {1};
+  first.parameters = {Value{"ab"}, std::nullopt, Value{"c"}};
+  first.result_formats = {1, 0};
+  REQUIRE(h.feed(test::encoded(first)) == EventKind::message);
+  CHECK(std::get<Bind>(h.e.message()).parameters.size() == 3);
+  REQUIRE(h.feed(test::encoded(Execute{"p1", 0})) == EventKind::message);
+  REQUIRE(h.feed(test::encoded(Sync{})) == EventKind::message);
+  Bind second;
+  second.parameters = {Value{"x"}};
+  REQUIRE(h.feed(test::encoded(second)) == EventKind::message);
+  const Bind& got = std::get<Bind>(h.e.message());
+  CHECK(got.portal.empty());
+  CHECK(got.statement.empty());
+  CHECK(got.parameter_formats.empty());
+  CHECK(got.result_formats.empty());
+  REQUIRE(got.parameters.size() == 1);
+  CHECK(got.parameters[0] == Value{"x"});
+  // Bind right after Bind (no other message between) as well.
+  REQUIRE(h.feed(test::encoded(first)) == EventKind::message);
+  CHECK(std::get<Bind>(h.e.message()).parameters.size() == 3);
+  CHECK(std::get<Bind>(h.e.message()).portal == "p1");
+}

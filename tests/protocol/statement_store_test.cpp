@@ -54,3 +54,42 @@ TEST_CASE("statement store: a failed Bind leaves no portal, and the next one bin
   CHECK(p.parameter_formats == std::vector<FormatCode>{0});
   CHECK(store.portal_count() == 1);
 }
+
+TEST_CASE("statement store: holds nothing until a statement, and again once none is left at a transaction's end") {
+  StatementStore store;
+  CHECK_FALSE(store.allocated());
+  // Lookups in a store that holds nothing answer as in an empty one.
+  CHECK_THROWS_AS(store.statement(""), PgError);
+  CHECK_THROWS_AS(store.bind(Bind{"", "", {}, {}, {}}), PgError);
+  CHECK_FALSE(store.portal(""));
+  CHECK_FALSE(store.close_portal("x"));
+  CHECK(store.close_statement("x").empty());
+  CHECK_FALSE(store.deallocate("x"));
+  CHECK(store.deallocate_all().empty());
+  CHECK_FALSE(store.drop_unnamed_statement());
+  CHECK(store.drop_portals().empty());
+  CHECK_FALSE(store.allocated());
+
+  store.add_statement(statement("", {oid::int4}, 1));
+  store.add_statement(statement("named", {}, 0));
+  CHECK(store.allocated());
+  store.bind(Bind{"p", "", {}, {std::string_view("1")}, {}});
+  // A transaction's end with statements left keeps them.
+  CHECK(store.drop_portals().size() == 1);
+  CHECK(store.allocated());
+  CHECK(store.statement_count() == 2);
+  store.drop_unnamed_statement();
+  CHECK(store.drop_portals().empty());
+  CHECK(store.allocated());  // "named" is left
+  CHECK(store.deallocate("named"));
+  CHECK(store.drop_portals().empty());
+  CHECK_FALSE(store.allocated());  // nothing left: freed
+  CHECK(store.statement_count() == 0);
+
+  // The next Parse starts from scratch and binds as before.
+  store.add_statement(statement("", {oid::int4}, 1));
+  Portal& p = store.bind(Bind{"", "", {}, {std::string_view("8")}, {1}});
+  CHECK(p.parameters.at(0) == std::optional<std::string_view>("8"));
+  CHECK(p.result_formats == std::vector<FormatCode>{1});
+  CHECK(store.portal("") == &p);
+}

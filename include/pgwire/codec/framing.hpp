@@ -46,6 +46,7 @@ struct FrameLimits {
     l.max_message = 30000;
     return l;
   }
+  friend constexpr bool operator==(const FrameLimits&, const FrameLimits&) = default;
 };
 
 struct FrameResult {

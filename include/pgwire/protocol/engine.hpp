@@ -12,7 +12,7 @@
 // flushed. Tests drive it with bytes alone (tests/protocol/engine_test.cpp).
 
 #include <cstdint>
-#include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,6 +35,8 @@ struct EngineOptions {
   std::vector<std::string> protocol_options;
   // Output is written once it passes this size even mid-result.
   std::size_t flush_threshold = 64 * 1024;
+
+  friend bool operator==(const EngineOptions&, const EngineOptions&) = default;
 };
 
 enum class Phase {
@@ -61,6 +63,9 @@ enum class EventKind {
 class Engine {
  public:
   explicit Engine(EngineOptions options = {});
+  // Options shared with other engines (a server's sessions): an engine
+  // keeps a pointer, not a copy.
+  explicit Engine(std::shared_ptr<const EngineOptions> options);
 
   // Input ------------------------------------------------------------------
   FrameBuffer& input() noexcept { return in_; }
@@ -69,7 +74,7 @@ class Engine {
 
   // Output: backend messages queued for the next write ----------------------
   Buffer& output() noexcept { return out_; }
-  bool should_flush() const noexcept { return out_.size() >= options_.flush_threshold; }
+  bool should_flush() const noexcept { return out_.size() >= options_->flush_threshold; }
 
   // The next thing to do. Messages referenced by the result (frame(),
   // message(), startup_message()) stay valid until the next call to next()
@@ -82,13 +87,16 @@ class Engine {
   // The driver calls this once the TLS handshake has completed.
   void tls_established() noexcept { tls_active_ = true; }
 
-  const StartupMessage& startup_message() const noexcept { return startup_; }
+  // Valid from the startup (or cancel) event until accept(), which frees
+  // them: an idle session keeps nothing of its startup packet. Empty
+  // otherwise.
+  const StartupMessage& startup_message() const noexcept;
   ProtocolVersion protocol() const noexcept { return protocol_; }
-  const CancelRequest& cancel_request() const noexcept { return cancel_; }
+  const CancelRequest& cancel_request() const noexcept;
   const Frame& frame() const noexcept { return frame_; }
   const FrontendMessage& message() const noexcept { return message_; }
   // The text of the ERROR PostgreSQL sends for the last copy_violation.
-  const std::string& copy_violation() const noexcept { return copy_violation_; }
+  std::string copy_violation() const;
 
   // Replies from the application --------------------------------------------
 
@@ -108,7 +116,13 @@ class Engine {
   // Called at each ReadyForQuery, just before it is queued, with whether an
   // ERROR went out since the previous one: the session machine ends the
   // implicit transaction there and reports changed settings.
-  void on_ready_for_query(std::function<void(bool error_since_last)> hook) { before_ready_ = std::move(hook); }
+  // (A function and its argument, not a std::function: 16 bytes less per
+  // session.)
+  using ReadyHook = void (*)(void* context, bool error_since_last);
+  void on_ready_for_query(ReadyHook hook, void* context) noexcept {
+    before_ready_ = hook;
+    before_ready_context_ = context;
+  }
   void set_transaction_status(TransactionStatus s) noexcept { tx_status_ = s; }
   TransactionStatus transaction_status() const noexcept { return tx_status_; }
   // Copy-in mode: CopyData/CopyDone/CopyFail reach the application, Flush
@@ -143,7 +157,15 @@ class Engine {
   EventKind fatal(const char* code, std::string message);
   EventKind handle_startup_message(StartupMessage& m);
 
-  EngineOptions options_;
+  // What a startup packet or CancelRequest left for the session to read
+  // (startup_message(), cancel_request()), until accept().
+  struct StartupPacket {
+    StartupMessage startup;
+    CancelRequest cancel;
+  };
+  StartupPacket& startup_packet();
+
+  std::shared_ptr<const EngineOptions> options_;
   FrameBuffer in_;
   Buffer out_;
   Phase phase_ = Phase::startup;
@@ -161,19 +183,23 @@ class Engine {
   bool sync_lost_ = false;
   bool copy_both_ = false;  // the copy-in phase is a copy-both's
   bool sasl_exchange_ = false;
-  std::function<void(bool)> before_ready_;
-  std::size_t pending_consume_ = 0;
   TransactionStatus tx_status_ = TransactionStatus::idle;
+  // The last copy_violation: the type byte of the message COPY did not
+  // allow, or 0 for a CopyFail without its terminator (copy_violation()
+  // words it).
+  char copy_violation_ = 0;
   ProtocolVersion protocol_ = protocol_3_0;
-  StartupMessage startup_;
-  CancelRequest cancel_;
+  ReadyHook before_ready_ = nullptr;
+  void* before_ready_context_ = nullptr;
+  std::size_t pending_consume_ = 0;
+  std::unique_ptr<StartupPacket> startup_;
   Frame frame_;
   FrontendMessage message_;
   // The last Bind, its vectors kept for the next one: message_ changes type
   // with every message (Bind, Describe, Execute, Sync), which would free
   // them, and a Bind per statement would allocate its formats again.
-  Bind spare_bind_;
-  std::string copy_violation_;
+  // Allocated at the first Bind: a session without one keeps none.
+  std::unique_ptr<Bind> spare_bind_;
   std::size_t syncs_ignored_in_copy_ = 0;
 };
 

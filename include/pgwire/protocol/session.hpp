@@ -42,8 +42,9 @@ struct ClientInfo {
   std::string tls_version;  // e.g. "TLSv1.3"
   std::string alpn;         // "postgresql" when negotiated
   bool direct_tls = false;  // PostgreSQL 17 direct SSL (no SSLRequest)
-  // The client's certificate, verified (TlsOptions::client_certificates).
-  std::optional<TlsClientCertificate> client_certificate;
+  // The client's certificate, verified (TlsOptions::client_certificates);
+  // null without one. A pointer (16 bytes, not 96): most sessions have none.
+  std::shared_ptr<const TlsClientCertificate> client_certificate;
   ReplicationMode replication = ReplicationMode::none;
 
   std::optional<std::string> startup_parameter(std::string_view name) const;

@@ -67,6 +67,8 @@ struct SessionOptions {
   // (zero: none); a session may change its own with SET (session_limits.cpp).
   std::chrono::milliseconds idle_session_timeout{0};
   std::chrono::milliseconds idle_in_transaction_session_timeout{0};
+
+  friend bool operator==(const SessionOptions&, const SessionOptions&) = default;
 };
 
 // What the machine asks of its driver.
@@ -112,7 +114,11 @@ Buffer refusal_without_session();
 
 class SessionMachine final : public Session {
  public:
+  // The options are shared with the other sessions that have equal ones
+  // (src/protocol/shared_options.hpp): a session keeps a pointer.
   explicit SessionMachine(SessionOptions options = {}, StoreListener* listener = nullptr);
+  // A driver that builds its options once passes them shared itself.
+  explicit SessionMachine(std::shared_ptr<const SessionOptions> options, StoreListener* listener = nullptr);
   ~SessionMachine() override;
   SessionMachine(const SessionMachine&) = delete;
   SessionMachine& operator=(const SessionMachine&) = delete;
@@ -151,7 +157,8 @@ class SessionMachine final : public Session {
   std::string_view copy_data() const noexcept { return call_copy_data_; }
   CopyOutStream& copy_source() noexcept { return *call_copy_out_; }
   CopyWriter& copy_writer() noexcept { return *call_copy_writer_; }
-  std::string_view auth_response() const noexcept { return auth_response_; }
+  // Only during authentication.
+  std::string_view auth_response() const noexcept;
   bool response_ok() const noexcept { return response_ok_; }
 
   // Nested requests
@@ -160,11 +167,14 @@ class SessionMachine final : public Session {
   void begin_response(Response& response);               // ResponseSink::send
 
   // For the driver
+  // The options, shared with the sessions that were given equal ones.
+  const SessionOptions& options() const noexcept { return *options_; }
   void set_remote(std::string address) { client_.remote_address = std::move(address); }
   // Need::start_tls with direct_tls(): the ClientHello bytes already read,
   // which belong to the handshake.
   std::string take_tls_initial_bytes();
-  const std::string& tls_server_end_point() const noexcept { return tls_end_point_; }
+  // Only during authentication (empty after login).
+  const std::string& tls_server_end_point() const noexcept;
   // How long a cancel key this session hands out (protocol 3.0: 4 bytes; 3.2: 32).
   std::size_t cancel_key_length() const noexcept;
   bool authentication_started() const noexcept { return auth_started_; }
@@ -224,10 +234,13 @@ class SessionMachine final : public Session {
   void on_cancel(std::function<void()> hook) override;
   // For the driver, once request_cancel() took: the hook, if any (once).
   std::function<void()> take_cancel_hook();
-  std::shared_ptr<SessionHandle> handle() const override { return handle_; }
-  void at_transaction_end(std::function<void(bool committed)> hook) override {
-    transaction_end_hooks_.push_back(std::move(hook));
-  }
+  // Made at the first call (any thread): a session nobody pushes to has none.
+  std::shared_ptr<SessionHandle> handle() const override;
+  // For the driver: what the handle calls after each push (SessionHandle::
+  // set_waker), kept until the handle exists. Setting it here rather than
+  // through handle() leaves a session without one until something asks.
+  void set_push_waker(std::function<void()> wake);
+  void at_transaction_end(std::function<void(bool committed)> hook) override;
 
  protected:
   TypedSlot& state_slot() const noexcept override { return state_; }
@@ -237,16 +250,20 @@ class SessionMachine final : public Session {
   using Task = detail::Task<T>;
   // co_await ask(n): next() returns n to the driver; the coroutine resumes
   // at the driver's next call of next(), rethrowing what it passed to fail().
+  // ask() sets need_ itself, so that the awaiter, which every frame holds
+  // one of per co_await, is a pointer: the frame the session keeps while
+  // idle is 128 bytes instead of 192.
   struct Ask {
     SessionMachine& m;
-    Need need;
     bool await_ready() const noexcept { return false; }
     void await_suspend(std::coroutine_handle<> h) noexcept {
-      m.need_ = need;
       m.levels_.back().resume_at = h;
-      m.levels_.back().waiting = need;
+      m.levels_.back().waiting = m.need_;
     }
     void await_resume() {
+      // The asker's variables give() wrote to are no longer the target.
+      m.call_response_ = nullptr;
+      m.call_responses_ = nullptr;
       if (m.failure_) std::rethrow_exception(std::exchange(m.failure_, nullptr));
     }
   };
@@ -262,16 +279,21 @@ class SessionMachine final : public Session {
     bool more = false;  // the source has rows left
   };
   // What the driver answered.
-  using Outcome = std::variant<std::monostate, Response, std::vector<Response>, bool, std::uint64_t>;
+  // (Responses go straight to the asker's variable: call_response_.)
+  using Outcome = std::variant<std::monostate, bool, std::uint64_t>;
 
-  Ask ask(Need need) noexcept { return Ask{*this, need}; }
+  Ask ask(Need need) noexcept {
+    need_ = need;
+    return Ask{*this};
+  }
   // ask() for a product call: the statement counts as running (cancellable).
   Ask call(Need need) noexcept {
     busy_.store(true);
-    return Ask{*this, need};
+    return ask(need);
   }
-  Response take_response();
-  std::vector<Response> take_responses();
+  // The asker's variable is set by give(); empty when the driver answered
+  // otherwise (a driver bug: XX000 for the statement).
+  static Response& given(std::optional<Response>& answer);
   void before_read() noexcept;
   void push_level(Task<void> task, Need on_finish, Need expected);
   // Handler failures to the ERROR PostgreSQL sends (failure.cpp).
@@ -293,7 +315,9 @@ class SessionMachine final : public Session {
   Task<bool> login();
   Task<bool> start_tls();
   Task<bool> authenticate();
-  Task<void> serve();
+  // A Parse/Bind/Describe/Execute/Close failed: its ERROR (the engine then
+  // skips until Sync).
+  void extended_failed(std::exception_ptr error);
   Task<void> dispatch(const FrontendMessage& m);
   void function_call(const FunctionCall& f);
   Task<void> simple_query(std::string_view sql);
@@ -339,12 +363,21 @@ class SessionMachine final : public Session {
   Task<void> copy_out(CopyOutStream& source);
   Task<void> abort_copy(CopyInStream& target, std::string_view reason);
 
-  SessionOptions options_;
+  std::shared_ptr<const SessionOptions> options_;
   StoreListener* listener_;
   Engine engine_;
   std::vector<Level> levels_;
+  // The small members side by side (no padding between them).
   Need need_ = Need::close;
+  std::int32_t pid_ = 0;
   bool closed_ = false;
+  bool response_ok_ = true;
+  bool response_failed_ = false;  // a streamed statement ended with an error
+  bool auth_started_ = false;
+  bool idle_read_ = false;  // waiting for the client between statements
+  bool copying_both_ = false;  // a copy-both runs: the product's CopyData may go
+  bool too_many_clients_ = false;
+  bool shutdown_ = false;
   Outcome outcome_;
   std::exception_ptr failure_;
 
@@ -358,26 +391,37 @@ class SessionMachine final : public Session {
   std::string_view call_copy_data_;
   CopyOutStream* call_copy_out_ = nullptr;
   CopyWriter* call_copy_writer_ = nullptr;
-  std::string auth_response_;
-  bool response_ok_ = true;
-  bool response_failed_ = false;  // a streamed statement ended with an error
-  std::unique_ptr<TlsFacts> tls_facts_;  // from the driver until start_tls() has read it (a pointer: 200 bytes per session)
+  // Where give() puts the product's answer to Need::execute / query_all:
+  // a variable of the coroutine that asked (an idle session holds two
+  // pointers here, not a 96-byte variant).
+  std::optional<Response>* call_response_ = nullptr;
+  std::optional<std::vector<Response>>* call_responses_ = nullptr;
+
+  // What only the login needs, freed once the session is logged in (an idle
+  // session keeps none of it) or ends.
+  struct LoginState {
+    std::string auth_response;        // the client's 'p' body of the current AuthExchange round
+    std::optional<TlsFacts> tls_facts;  // from the driver until start_tls() has read it
+    std::string tls_end_point;        // SCRAM-SHA-256-PLUS channel binding
+    std::string secret;               // the cancel key, until BackendKeyData (the registry keeps it)
+    std::vector<std::pair<std::string, std::string>> server_parameters;  // until the session defaults are built
+  };
+  std::unique_ptr<LoginState> login_ = std::make_unique<LoginState>();
 
   ClientInfo client_;
   Settings settings_;
   std::string_view query_text_;  // the simple Query running, if any
   StatementStore store_;
-  std::map<std::string, std::unique_ptr<SqlCursor>, std::less<>> cursors_;
+  // What most sessions never use: allocated at its first use, freed again
+  // at a ReadyForQuery that finds it empty (release_occasional()).
+  struct Occasional {
+    std::map<std::string, std::unique_ptr<SqlCursor>, std::less<>> cursors;  // SQL cursors by name
+    std::vector<std::function<void(bool)>> transaction_end_hooks;
+  };
+  std::unique_ptr<Occasional> occasional_;
+  Occasional& occasional();
+  void release_occasional() noexcept;
   mutable TypedSlot state_;
-  std::int32_t pid_ = 0;
-  std::string secret_;
-  std::string tls_end_point_;
-  std::vector<std::pair<std::string, std::string>> server_parameters_;
-  bool auth_started_ = false;
-  bool idle_read_ = false;  // waiting for the client between statements
-  bool copying_both_ = false;  // a copy-both runs: the product's CopyData may go
-  bool too_many_clients_ = false;
-  bool shutdown_ = false;
   // idle_limit() is asked before every read at ReadyForQuery; reading both
   // timeouts from the settings (case-insensitive lookups, text to
   // milliseconds) each time was 2% of a prepared SELECT 1. Kept until the
@@ -388,17 +432,24 @@ class SessionMachine final : public Session {
     std::chrono::milliseconds in_transaction{0};
   };
   mutable IdleLimits idle_limits_;
-  std::shared_ptr<SessionHandle> handle_ = std::make_shared<SessionHandle>();
-  std::vector<std::function<void(bool)>> transaction_end_hooks_;
+  // The push queue, made by handle() (once, whichever thread asks first);
+  // the machine reads it only once handle_ready_ says it exists.
+  SessionHandle* pushes() const noexcept {
+    return handle_ready_.load(std::memory_order_acquire) ? handle_.get() : nullptr;
+  }
+  mutable std::shared_ptr<SessionHandle> handle_;
+  std::function<void()> push_waker_;  // for the handle, until it exists
+  mutable std::once_flag handle_once_;
+  mutable std::atomic<bool> handle_ready_{false};
   // Read from other threads: a CancelRequest arrives on another connection,
   // and CPU-bound handlers may poll cancel_requested() off the io thread.
   std::atomic<bool> busy_{false};
   std::atomic<bool> cancel_requested_{false};
-  std::mutex cancel_hook_mutex_;  // set by a handler (maybe off the strand), taken by the driver
-  std::function<void()> cancel_hook_;
-  // Whether cancel_hook_ is set: the end of every statement (end_statement)
-  // takes the mutex only when there is a hook to drop.
-  std::atomic<bool> cancel_hook_set_{false};
+  // Set by a handler (maybe off the strand), taken by the driver, dropped at
+  // the end of the statement: whoever exchanges the pointer out owns it. A
+  // pointer rather than a mutex and a std::function in place (73 bytes per
+  // session): few products set one.
+  std::atomic<std::function<void()>*> cancel_hook_{nullptr};
 };
 
 }  // namespace pgwire::protocol

@@ -139,12 +139,21 @@ class Settings {
   // can be kept until it changes (the idle limits, session_limits.cpp).
   std::uint64_t version() const noexcept { return version_; }
 
+  // What changed since the last ReadyForQuery: allocated at a change,
+  // freed once it is empty again (commit or rollback, and the reports taken),
+  // so that a session between statements holds none.
+  struct Changes {
+    std::map<std::string, Saved, CaseInsensitiveLess> saved;  // the current transaction's changes
+    std::vector<std::string_view> reported;                   // reported settings changed since last sent
+  };
+  Changes& changes();
+  void release_changes() noexcept;
+
   Map values_;
   std::uint64_t version_ = 0;
   Map defaults_;
-  std::map<std::string, Saved, CaseInsensitiveLess> saved_;  // the current transaction's changes
-  Map reported_;                                             // the last value sent per reported setting
-  std::vector<std::string_view> changed_;                    // reported settings changed since then
+  Map reported_;  // the last value sent per reported setting
+  std::unique_ptr<Changes> changes_;
 };
 
 }  // namespace pgwire

@@ -161,19 +161,31 @@ class StatementStore {
   std::shared_ptr<const Statement> deallocate(std::string_view name);
   std::vector<std::shared_ptr<const Statement>> deallocate_all();
 
-  std::size_t statement_count() const noexcept { return statements_.size(); }
-  std::size_t portal_count() const noexcept { return portals_.size(); }
+  std::size_t statement_count() const noexcept { return contents_ ? contents_->statements.size() : 0; }
+  std::size_t portal_count() const noexcept { return contents_ ? contents_->portals.size() : 0; }
+  // Whether the store holds anything at all (statements, portals, the
+  // spare portal and scratch space): a session that never used the
+  // extended protocol, or has no statement left at a transaction's end,
+  // holds nothing.
+  bool allocated() const noexcept { return contents_ != nullptr; }
 
  private:
-  std::map<std::string, std::shared_ptr<const Statement>, std::less<>> statements_;
   using PortalMap = std::map<std::string, std::unique_ptr<Portal>, std::less<>>;
-  PortalMap portals_;
-  Buffer scratch_;  // check_parameters' decoding space, reused
-  // Most clients Bind the unnamed portal once per statement and Sync drops
-  // it: the last closed portal and map node are kept and reused, so that
-  // such a Bind allocates neither (nor its format and parameter vectors).
-  std::unique_ptr<Portal> spare_portal_;
-  PortalMap::node_type spare_node_;
+  // Allocated by the first Parse, freed by drop_portals() (each
+  // transaction's end) once no statement is left: an idle session that has
+  // none holds a pointer (168 bytes less).
+  struct Contents {
+    std::map<std::string, std::shared_ptr<const Statement>, std::less<>> statements;
+    PortalMap portals;
+    Buffer scratch;  // check_parameters' decoding space, reused
+    // Most clients Bind the unnamed portal once per statement and Sync
+    // drops it: the last closed portal and map node are kept and reused, so
+    // that such a Bind allocates neither (nor its format and parameter
+    // vectors).
+    std::unique_ptr<Portal> spare_portal;
+    PortalMap::node_type spare_node;
+  };
+  std::unique_ptr<Contents> contents_;
 };
 
 }  // namespace pgwire
