@@ -21,14 +21,9 @@ using namespace std::chrono_literals;
 using protocol::OutputTurns;
 using protocol::SessionEnding;
 using test::FakeDriver;
+using test::startup_bytes;
 
 namespace {
-
-std::string startup_bytes() {
-  StartupMessage m;
-  m.parameters = {{"user", "alice"}, {"database", "db"}};
-  return test::encoded(m);
-}
 
 // Backend message types, an error as "E <severity> <code>".
 std::string kinds(std::string_view wire) {

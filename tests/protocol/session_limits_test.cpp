@@ -12,14 +12,9 @@ using namespace pgwire;
 using namespace std::chrono_literals;
 using test::FakeAuth;
 using test::FakeDriver;
+using test::startup_bytes;
 
 namespace {
-
-std::string startup_bytes() {
-  StartupMessage m;
-  m.parameters = {{"user", "alice"}, {"database", "db"}};
-  return test::encoded(m);
-}
 
 std::string q(std::string_view sql) { return test::encoded(Query{sql}); }
 

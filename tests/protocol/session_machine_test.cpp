@@ -12,15 +12,9 @@ using namespace pgwire;
 using test::FakeAuth;
 using test::FakeDriver;
 using test::FakeProductOptions;
+using test::startup_bytes;
 
 namespace {
-
-std::string startup_bytes(std::string user = "alice") {
-  StartupMessage m;
-  m.version = protocol_3_0;
-  m.parameters = {{"user", user}, {"database", "db"}};
-  return test::encoded(m);
-}
 
 template <class M>
 std::string msg(const M& m) {

@@ -13,15 +13,9 @@ using namespace pgwire;
 using test::FakeAuth;
 using test::FakeDriver;
 using test::FakeProductOptions;
+using test::startup_bytes;
 
 namespace {
-
-std::string startup_bytes(ProtocolVersion version = protocol_3_0) {
-  StartupMessage m;
-  m.version = version;
-  m.parameters = {{"user", "alice"}, {"database", "db"}};
-  return test::encoded(m);
-}
 
 std::vector<BackendMessage> backend_messages(std::string_view wire) {
   std::vector<BackendMessage> out;
@@ -57,7 +51,7 @@ TEST_CASE("memory: the login's state is gone once logged in, its cancel key went
     FakeProductOptions product;
     product.auth = FakeAuth::cleartext;
     FakeDriver d({}, product);
-    d.send(startup_bytes(version) + test::encoded(PasswordMessage{"secret"}));
+    d.send(startup_bytes("alice", version) + test::encoded(PasswordMessage{"secret"}));
     d.run(false);
     auto keys = all_of<BackendKeyData>(d.output);
     REQUIRE(keys.size() == 1);

@@ -44,11 +44,20 @@
 #include "pgwire/protocol/session_machine.hpp"
 #include "pgwire/types/copy_format.hpp"
 #include "pgwire/protocol/sql_text.hpp"
+#include "support/codec_util.hpp"
 #include "support/sync_driver.hpp"
 
 namespace pgwire::test {
 
 enum class FakeAuth { trust, cleartext, md5 };
+
+// The StartupMessage the session tests log in with (database db).
+inline std::string startup_bytes(std::string_view user = "alice", ProtocolVersion version = protocol_3_0) {
+  StartupMessage m;
+  m.version = version;
+  m.parameters = {{"user", std::string(user)}, {"database", "db"}};
+  return encoded(m);
+}
 
 class FakeRows final : public RowStream {
  public:
