@@ -96,11 +96,6 @@ class WorkerPool {
     ended_.clear();
   }
 
-  std::size_t thread_count() const {
-    std::lock_guard lock(mutex_);
-    return running_threads_;
-  }
-
  private:
   static void join_or_detach(std::thread& t) {
     if (!t.joinable()) return;
@@ -186,7 +181,7 @@ class WorkerPool {
   }
 
   const unsigned core_;
-  mutable std::mutex mutex_;
+  std::mutex mutex_;
   std::condition_variable work_cv_, monitor_cv_;
   std::deque<std::shared_ptr<PoolTask>> ready_;
   std::vector<std::thread> threads_, ended_;
