@@ -55,7 +55,7 @@ enum class FakeAuth { trust, cleartext, md5 };
 inline std::string startup_bytes(std::string_view user = "alice", ProtocolVersion version = protocol_3_0) {
   StartupMessage m;
   m.version = version;
-  m.parameters = {{"user", std::string(user)}, {"database", "db"}};
+  m.parameters = {{"user", user}, {"database", "db"}};  // (views: user outlives the encoding)
   return encoded(m);
 }
 
