@@ -97,6 +97,13 @@ void put_float_text(F v, int threshold, Buffer& out) {
   if (std::isnan(v)) return out.put_bytes("NaN");
   if (std::isinf(v)) return out.put_bytes(v > 0 ? "Infinity" : "-Infinity");
   if (v == 0) return out.put_bytes(std::signbit(v) ? "-0" : "0");
+  // An integral value below 10^threshold is printed in fixed notation, and
+  // its shortest round-trip digits are the integer's own: there floats are
+  // spaced at most 1/4 apart, so any shorter decimal (an integer) within half
+  // a spacing is the value itself. (Ryu has the same small-integer case.)
+  // Such values are common in real data, and this skips the costly search.
+  constexpr F fixed_limit = sizeof(F) == 8 ? F(1e15) : F(1e6);
+  if (std::fabs(v) < fixed_limit && v == std::trunc(v)) return put_int_text(static_cast<std::int64_t>(v), out);
   char sci[40];
   const char* sci_end = std::to_chars(sci, sci + sizeof sci, v, std::chars_format::scientific).ptr;
   Decimal d = parse_scientific(sci, sci_end);

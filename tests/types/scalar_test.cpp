@@ -120,6 +120,18 @@ TEST_CASE("types: float text is PostgreSQL's shortest round-trip form") {
   CHECK(text_of(0.1f) == "0.1");
   CHECK(text_of(1e-45f) == "1e-45");
   CHECK(text_of(-2.4339181e+08f) == "-2.4339181e+08");  // ditto for float4
+  // Integral values below the fixed-notation limit print as the integer.
+  CHECK(text_of(999999999999999.0) == "999999999999999");
+  CHECK(text_of(-999999999999999.0) == "-999999999999999");
+  CHECK(text_of(-1e15) == "-1e+15");
+  CHECK(text_of(1e14) == "100000000000000");
+  CHECK(text_of(999999.0f) == "999999");
+  CHECK(text_of(-1e6f) == "-1e+06");
+  CHECK(text_of(1000.5) == "1000.5");
+  for (std::int64_t i = 1; i < 1'000'000'000'000'000; i = i * 7 + 3) {
+    CHECK(text_of(static_cast<double>(i)) == std::to_string(i));
+    CHECK(text_of(static_cast<double>(-i)) == std::to_string(-i));
+  }
   CHECK(binary_of(1.0) == hex("3f f0 00 00 00 00 00 00"));
   CHECK(binary_of(-0.0) == hex("80 00 00 00 00 00 00 00"));
   CHECK(binary_of(1.0f) == hex("3f 80 00 00"));
