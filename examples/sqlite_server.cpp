@@ -223,9 +223,10 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
       co_await out.send(*r);
       co_return;
     }
-    auto w = worker(session);
+    Owner& o = owner(session);
+    auto w = o.worker;
     for (auto stmt : pgwire::split_statements(sql)) {
-      auto running = run(session, w, stmt, nullptr);  // (named: GCC 12 and temporaries in co_await)
+      auto running = start(session, o, w, stmt, nullptr);  // (named: GCC 12 and temporaries in co_await)
       pgwire::Response r = co_await std::move(running);
       if (!co_await out.send(r)) break;
     }
@@ -271,7 +272,8 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
   }
 
   asio::awaitable<pgwire::Response> execute(pgwire::Session& session, pgwire::Portal& portal) override {
-    return run(session, worker(session), portal.statement->sql, &portal);
+    Owner& o = owner(session);
+    return start(session, o, o.worker, portal.statement->sql, &portal);
   }
 
   // Ends every connection's work (after the server stopped): a statement
@@ -339,6 +341,74 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
     session.on_cancel([worker = w.get()] { worker->interrupt(); });
   }
 
+  // A data statement's job on the worker: it runs the statement and keeps
+  // the change capture and the schema generation in step with it. A
+  // statement that fails inside a transaction block is undone by SQLite
+  // alone: its captured rows go too. ALTER TABLE's own rewrite of the rows
+  // (DROP COLUMN) is no change PostgreSQL would decode.
+  struct StatementJob {
+    Owner* o;
+    std::shared_ptr<Worker> w;
+    std::string_view sql;
+    std::string word;  // the first, upper case
+    const pgwire::Portal* portal;
+    std::shared_ptr<Prepared> home;
+    const sqlite_dialect::Identity* who;
+    std::shared_ptr<Prepared>* learned;  // (nullptr: not learning)
+
+    pgwire::Response operator()(sqlite3* db) {
+      ChangeCapture& capture = *o->capture;
+      auto mark = capture.mark();
+      struct SchemaCheck {  // (also when the statement throws)
+        Owner& o;
+        const std::string& word;
+        sqlite3* db;
+        ~SchemaCheck() { o.schema.after_statement(word, !sqlite3_get_autocommit(db)); }
+      } schema_check{*o, word, db};
+      try {
+        auto r = execute_statement(db, w, sql, word, portal, home, *who, learned);
+        if (r.kind() == pgwire::Response::Kind::error || word == "ALTER") {
+          capture.undo_to(mark);
+        } else if (word == "TRUNCATE") {
+          capture.truncated(mark, truncated_table(db, sql));
+        }
+        return r;
+      } catch (...) {
+        capture.undo_to(mark);
+        throw;
+      }
+    }
+  };
+
+  // One statement (of a Query, or a portal's). One whose translation is
+  // known (Parse'd, or a Query text found in the session's cache) needs
+  // none of run()'s checks but the failed block's COMMIT: it goes straight
+  // to the worker, without run()'s coroutine frame. That frame is about
+  // 1.8 KiB, which Asio's frame cache does not keep for long (its smaller
+  // frames take the block): an allocation per statement. Not a coroutine.
+  asio::awaitable<pgwire::Response> start(pgwire::Session& session, Owner& o, std::shared_ptr<Worker> w,
+                                          std::string_view sql, const pgwire::Portal* portal) {
+    auto home = portal ? portal->statement->shared_handle<Prepared>() : o.cache.simple(sql);
+    if (!home) return run(session, std::move(w), sql, portal);
+    auto first = upper_word(sql);
+    if (ends_failed_block(session, first)) return run(session, std::move(w), sql, portal);
+    starting(session, w);
+    StatementJob job{&o, w, sql, std::move(first), portal, std::move(home), &identity(session), nullptr};
+    return w->call<pgwire::Response>([job = std::move(job)](sqlite3* db) mutable {
+      try {
+        return job(db);
+      } catch (const pgwire::PgError& e) {
+        return pgwire::Response::error(e.info());
+      }
+    });
+  }
+
+  // COMMIT (or END) of a failed transaction block is a rollback in
+  // PostgreSQL: the statements that succeeded before the error go too.
+  static bool ends_failed_block(const pgwire::Session& session, const std::string& first) {
+    return (first == "COMMIT" || first == "END") && session.transaction_status() == pgwire::TransactionStatus::failed;
+  }
+
   // Runs one statement: what the library answers (SET, SHOW, ...) here,
   // the rest on the worker. A PgError becomes the statement's error. (One
   // coroutine for all of it: each frame costs an allocation per statement.)
@@ -378,10 +448,8 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
         for (const auto& n : notices) session.send_notice(n);
         co_return r;
       }
-      // COMMIT (or END) of a failed transaction block is a rollback in
-      // PostgreSQL: the statements that succeeded before the error go too.
       auto first = upper_word(sql);
-      if ((first == "COMMIT" || first == "END") && session.transaction_status() == pgwire::TransactionStatus::failed) {
+      if (ends_failed_block(session, first)) {
         auto job = [&o](sqlite3* db) {
           if (!sqlite3_get_autocommit(db)) exec(db, "ROLLBACK");
           o.schema.after_statement("ROLLBACK", false);
@@ -396,35 +464,9 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
         pgwire::Response r = co_await w->call<pgwire::Response>(std::move(job));
         co_return r;
       }
-      const auto& who = identity(session);
-      ChangeCapture& capture = *o.capture;
       std::shared_ptr<Prepared> learned;
       bool learn = !home && !portal;
-      auto job = [&](sqlite3* db) {
-        // A statement that fails inside a transaction block is undone by
-        // SQLite alone: its captured rows go too. ALTER TABLE's own rewrite
-        // of the rows (DROP COLUMN) is no change PostgreSQL would decode.
-        auto mark = capture.mark();
-        const std::string& word = first;
-        struct SchemaCheck {  // (also when the statement throws)
-          Owner& o;
-          const std::string& word;
-          sqlite3* db;
-          ~SchemaCheck() { o.schema.after_statement(word, !sqlite3_get_autocommit(db)); }
-        } schema_check{o, word, db};
-        try {
-          auto r = execute_statement(db, w, sql, word, portal, home, who, learn ? &learned : nullptr);
-          if (r.kind() == pgwire::Response::Kind::error || word == "ALTER") {
-            capture.undo_to(mark);
-          } else if (word == "TRUNCATE") {
-            capture.truncated(mark, truncated_table(db, sql));
-          }
-          return r;
-        } catch (...) {
-          capture.undo_to(mark);
-          throw;
-        }
-      };
+      StatementJob job{&o, w, sql, std::move(first), portal, home, &identity(session), learn ? &learned : nullptr};
       pgwire::Response r = co_await w->call<pgwire::Response>(std::move(job));
       if (learned) o.cache.keep_simple(sql, std::move(learned), generation);
       co_return r;
@@ -464,6 +506,10 @@ void create_demo(sqlite3* db) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // No allocation statistics: with them every SQLite allocation takes a
+  // process-wide mutex (nine per SELECT 1), which every connection's thread
+  // contends for. Must precede SQLite's initialisation.
+  sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
   auto flags = example::parse(argc, argv,
                               "SQLite behind the PostgreSQL protocol (table `demo` is created on first start).",
                               {"--db", "--replication-roles"},

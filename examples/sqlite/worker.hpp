@@ -37,11 +37,14 @@
 #include <asio/associated_cancellation_slot.hpp>
 #include <asio/associated_executor.hpp>
 #include <asio/async_result.hpp>
+#include <asio/bind_allocator.hpp>
+#include <asio/io_context.hpp>
 #include <asio/post.hpp>
 #include <asio/use_awaitable.hpp>
 
 #include <pgwire/codec/error_info.hpp>
 
+#include "completion_slot.hpp"
 #include "worker_pool.hpp"
 
 namespace sqlite_example {
@@ -203,11 +206,18 @@ class Worker final : public PoolTask, public std::enable_shared_from_this<Worker
       }
       worker->job_done();  // (before the caller resumes: a commit is published before its COMMIT is answered)
       // Resumed on its own executor; the handler is never destroyed here.
-      asio::post(executor, [h = std::move(handler), error, value = std::move(value)]() mutable {
+      auto resume = [h = std::move(handler), error, value = std::move(value)]() mutable {
         auto slot = asio::get_associated_cancellation_slot(h);
         if (slot.is_connected()) slot.clear();
         std::move(h)(error, std::move(value));
-      });
+      };
+      // To an io_context's executor, in the worker's completion block (an
+      // any_io_executor would ignore the allocator).
+      if (auto* io = executor.template target<asio::io_context::executor_type>()) {
+        asio::post(*io, asio::bind_allocator(SlotAllocator<void>(&worker->completion_), std::move(resume)));
+      } else {
+        asio::post(executor, std::move(resume));
+      }
     }
   };
 
@@ -335,6 +345,7 @@ class Worker final : public PoolTask, public std::enable_shared_from_this<Worker
   std::string uri_;
   std::shared_ptr<WorkerPool> pool_;
   std::shared_ptr<ConnectionHooks> hooks_;
+  CompletionSlot completion_;  // for the calls' completions (completion_slot.hpp)
   int nested_ = 0;  // its jobs only: cleanups running inside a job
   std::string open_error_;  // its jobs only
   std::atomic<sqlite3*> db_{nullptr};
