@@ -6,9 +6,11 @@
 
 #include <sqlite3.h>
 
+#include <atomic>
 #include <exception>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -32,8 +34,14 @@ namespace sqlite_example {
 // Execute, so a prepared statement is compiled once, not per Execute (one
 // per portal running at the same time). The translation is fixed once
 // made; `idle` is touched on the worker only.
+struct RowsState;
 struct Prepared : Translation {
   std::vector<std::unique_ptr<Stmt>> idle;
+  // The state of its last result that ended, cleared, for the next Execute
+  // (whose vectors and buffers then allocate nothing). Made on the worker,
+  // given back on the io thread: under the mutex.
+  std::mutex spare_mutex;
+  std::shared_ptr<RowsState> spare_rows;
 
   void give_back(std::unique_ptr<Stmt> s) {
     if (idle.size() >= 4) return;
@@ -166,6 +174,21 @@ struct Cursor {
   }
 };
 
+// A result's cursor and batches, shared by the io thread's SqliteRows and
+// the worker's jobs.
+struct RowsState {
+  Cursor cursor;
+  RowBatch batch;  // handed to the io thread
+  RowBatch ahead;  // stepped on the worker meanwhile
+  std::shared_ptr<Prepared> home;
+  // On the worker: the compiled statement goes back to its Prepared for
+  // the next Execute, or is finalized (its read lock ends either way).
+  void release() {
+    if (home && cursor.stmt) home->give_back(std::move(cursor.stmt));
+    cursor.stmt.reset();
+  }
+};
+
 class SqliteRows final : public pgwire::RowSource {
  public:
   // On the worker, in the job that stepped the first row: the first batch
@@ -175,7 +198,7 @@ class SqliteRows final : public pgwire::RowSource {
   // no second job and its end no cleanup job.
   SqliteRows(std::shared_ptr<Worker> worker, std::unique_ptr<Stmt> stmt, bool has_row, pgwire::SchemaPtr schema,
              std::shared_ptr<Prepared> home, const std::vector<pgwire::FormatCode>& formats)
-      : worker_(std::move(worker)), state_(std::make_shared<State>()) {
+      : worker_(std::move(worker)), state_(reuse_state(home.get())) {
     state_->cursor.stmt = std::move(stmt);
     state_->cursor.has_row = has_row;
     for (const auto& c : *schema) {
@@ -188,7 +211,10 @@ class SqliteRows final : public pgwire::RowSource {
   }
   ~SqliteRows() override {
     // (Read on the io thread: the worker wrote it in a job that has ended.)
-    if (!prefetching_ && !state_->cursor.stmt) return;
+    if (!prefetching_ && !state_->cursor.stmt) {
+      keep_state();
+      return;
+    }
     worker_->cleanup([state = state_] { state->release(); });
   }
 
@@ -241,18 +267,35 @@ class SqliteRows final : public pgwire::RowSource {
   }
 
  private:
-  struct State {
-    Cursor cursor;
-    RowBatch batch;  // handed to the io thread
-    RowBatch ahead;  // stepped on the worker meanwhile
-    std::shared_ptr<Prepared> home;
-    // On the worker: the compiled statement goes back to its Prepared for
-    // the next Execute, or is finalized (its read lock ends either way).
-    void release() {
-      if (home && cursor.stmt) home->give_back(std::move(cursor.stmt));
-      cursor.stmt.reset();
+  using State = RowsState;
+
+  // The spare state of the statement's last result, or a new one.
+  static std::shared_ptr<State> reuse_state(Prepared* home) {
+    if (home) {
+      std::lock_guard lock(home->spare_mutex);
+      if (home->spare_rows) return std::move(home->spare_rows);
     }
-  };
+    return std::make_shared<State>();
+  }
+  // An ended result's state, cleared, goes back to its statement, unless a
+  // job still holds it (its reference is being dropped on the worker) or
+  // it grew big (a spare is kept for as long as the statement).
+  void keep_state() {
+    static constexpr std::size_t kept_bytes = 16 * 1024;
+    if (!state_->home || state_.use_count() != 1) return;
+    std::atomic_thread_fence(std::memory_order_acquire);  // (the worker's last use came before its release)
+    State& s = *state_;
+    if (s.batch.data.capacity() > kept_bytes || s.ahead.data.capacity() > kept_bytes) return;
+    std::shared_ptr<Prepared> home = std::move(s.home);  // (no cycle: the spare holds no Prepared)
+    s.batch.clear();
+    s.ahead.clear();
+    s.cursor.has_row = false;
+    s.cursor.types.clear();
+    s.cursor.modifiers.clear();
+    std::lock_guard lock(home->spare_mutex);
+    home->spare_rows = std::move(state_);
+  }
+
   static std::vector<pgwire::FormatCode> formats_of(const pgwire::RowWriter& out) {
     std::vector<pgwire::FormatCode> formats;
     for (std::size_t i = 0; i < out.schema().size(); ++i) formats.push_back(out.format_of(i));

@@ -124,3 +124,25 @@ class StatementCacheTest(ServerTestCase):
             self.assertEqual(self.run_simple(c, "SELECT %d AS n" % i), [(i,)])
         for i in range(100):
             self.assertEqual(self.run_simple(c, "SELECT %d AS n" % i), [(i,)])
+
+    def test_each_execution_starts_from_a_clean_result(self):
+        # A statement's ended result is kept, cleared, for its next
+        # execution (examples/sqlite/rows.hpp, keep_state): nothing of one
+        # execution may show in the next, whatever the row count, the
+        # formats or an error in the middle.
+        c = self.extended()
+        c.execute("CREATE TABLE nums (i int4)")
+        c.execute("INSERT INTO nums SELECT i FROM generate_series(1, 4000) i")
+        sql = "SELECT i, i * %s::int4, 'r' || i FROM nums WHERE i <= %s ORDER BY i"
+        runs = [(1, 3), (2, 0), (3, 2500), (1, 1), (1 << 30, 3), (5, 2), (7, 4000), (1, 2)]
+        for k, n in runs:
+            for binary in (False, True):
+                with c.cursor(binary=binary) as cur:
+                    if k * n >= 1 << 31:  # int4 * int4 overflows at row 2: 22003 after row 1
+                        with self.assertRaises(psycopg.errors.NumericValueOutOfRange):
+                            cur.execute(sql, [k, n], prepare=True)
+                            cur.fetchall()
+                        continue
+                    cur.execute(sql, [k, n], prepare=True)
+                    self.assertEqual(cur.fetchall(), [(i, i * k, "r%d" % i) for i in range(1, n + 1)],
+                                     "k=%d n=%d binary=%s" % (k, n, binary))
