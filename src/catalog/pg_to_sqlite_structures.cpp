@@ -269,6 +269,34 @@ Toks rewrite_structures(const Toks& raw) {
       i = k - 1;
       continue;
     }
+    if (in_from && t.p("(") && at(i + 1) && at(i + 1)->is("values") && !out.empty() &&
+        (out.back().is("from") || out.back().is("join") || out.back().p(","))) {
+      // (VALUES ...) [AS] alias(a, b, ...), as psql's \gdesc sends: SQLite
+      // names a VALUES list's columns column1, column2, ... and takes no
+      // column list after an alias.
+      std::size_t close = match_forward(in, i);
+      std::size_t k = close + 1;
+      if (at(k) && at(k)->is("as")) ++k;
+      if (at(k) && alias_word(*at(k)) && at(k + 1) && at(k + 1)->p("(")) {
+        std::string alias = in[k].text;
+        std::size_t c = match_forward(in, k + 1);
+        append(out, {"(", "SELECT"});
+        std::size_t n = 0;
+        for (std::size_t m = k + 2; m < c; ++m) {
+          if (!in[m].name()) continue;
+          if (n > 0) out.push_back(punct(","));
+          out.push_back(word("column" + std::to_string(++n)));
+          out.push_back(word("AS"));
+          out.push_back(word(in[m].text));
+        }
+        append(out, {"FROM", "("});
+        append(out, rewrite_structures(slice(in, i + 1, close)));
+        append(out, {")", ")"});
+        out.push_back(word(alias));
+        i = c;
+        continue;
+      }
+    }
     if (t.p("(")) {
       std::size_t close = match_forward(in, i);
       out.push_back(t);

@@ -90,6 +90,17 @@ class PsqlCatalogTest(BesideReferenceTestCase):
                 ours, reference = self.run_both(commands)
                 self.assertEqual(ours, reference)
 
+    def test_gdesc_prints_as_on_postgresql(self):
+        # psql's \gdesc describes the query, then asks format_type() of each
+        # column in a query over (VALUES ...) s(name, tp, tpm).
+        script = ("SELECT id, title, price FROM books \\gdesc\n"
+                  "SELECT a.name, b.author_id, count(*) AS n FROM authors a JOIN books b ON b.author_id = a.id"
+                  " GROUP BY a.name, b.author_id \\gdesc\n")
+        ours = self.psql(self.ours, input=script)
+        reference = self.psql(self.reference, input=script)
+        self.assertEqual((ours.stdout, ours.stderr), (reference.stdout, reference.stderr))
+        self.assertIn("character varying(200)", ours.stdout)
+
     def test_databases_and_roles(self):
         for command, key in (("\\l", "postgres|"), ("\\du", "postgres|"), ("\\dg", "postgres|")):
             with self.subTest(command=command):
