@@ -6,10 +6,11 @@
 // how it stops waiting is the driver's (connection_control.cpp).
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
-#include <set>
+#include <map>
 #include <utility>
 #include <vector>
 
@@ -26,6 +27,11 @@ class LiveSession {
   virtual void begin_shutdown() = 0;
   // The grace is over: the session ends now.
   virtual void terminate() = 0;
+  // Any thread: it waits for its client without a coroutine frame
+  // (idle_sweep.hpp); for tests.
+  virtual bool waits_without_frames() const noexcept = 0;
+  // Any thread: something was pushed to its SessionHandle (wake()).
+  virtual void pushed() = 0;
 
  protected:
   ~LiveSession() = default;
@@ -77,6 +83,13 @@ class LiveSessions {
 
   // How many sessions are live now (admitted or beyond the limit).
   std::size_t count();
+  // How many of them wait for their client without a coroutine frame.
+  std::size_t count_waiting_without_frames();
+  // Any thread: tells the session registered as `id` that something was
+  // pushed to it, if it is still live. The push waker of a session holds
+  // this and the id, which std::function keeps in place (a weak_ptr, not
+  // trivially copyable, took 16 bytes on the heap per session).
+  void wake(std::uint64_t id);
   // Server::stop(): asks every live session to close; returns how many.
   std::size_t close_all();
   // The grace of a shutdown is over.
@@ -85,11 +98,12 @@ class LiveSessions {
  private:
   friend class ConnectionSlot;
   void release_slot() noexcept;
-  void forget(const std::weak_ptr<LiveSession>& session);
+  void forget(std::uint64_t id);
   std::vector<std::shared_ptr<LiveSession>> snapshot();
 
   std::mutex mutex_;
-  std::set<std::weak_ptr<LiveSession>, std::owner_less<>> live_;
+  std::map<std::uint64_t, std::weak_ptr<LiveSession>> live_;  // by registration id
+  std::uint64_t next_id_ = 0;
   std::function<void()> on_idle_;
   std::size_t slots_taken_ = 0;
   bool shutting_down_ = false;
@@ -97,23 +111,24 @@ class LiveSessions {
 
 class LiveSessions::Registration {
  public:
-  Registration(LiveSessions& owner, std::weak_ptr<LiveSession> session, Admitted admitted)
-      : owner_(&owner), session_(std::move(session)), admitted_(std::move(admitted)) {}
-  // Into the session's coroutine (connection.cpp).
+  Registration(LiveSessions& owner, std::uint64_t id, Admitted admitted)
+      : owner_(&owner), id_(id), admitted_(std::move(admitted)) {}
+  // Into the session (connection.cpp).
   Registration(Registration&& other) noexcept
-      : owner_(std::exchange(other.owner_, nullptr)), session_(std::move(other.session_)),
-        admitted_(std::move(other.admitted_)) {}
+      : owner_(std::exchange(other.owner_, nullptr)), id_(other.id_), admitted_(std::move(other.admitted_)) {}
   Registration& operator=(Registration&&) = delete;
   ~Registration() {
-    if (owner_) owner_->forget(session_);
+    if (owner_) owner_->forget(id_);
   }
 
   ConnectionSlot take_slot() noexcept { return std::move(admitted_.slot); }
   bool shutting_down() const noexcept { return admitted_.shutting_down; }
+  LiveSessions& owner() const noexcept { return *owner_; }
+  std::uint64_t id() const noexcept { return id_; }
 
  private:
   LiveSessions* owner_;  // none once moved from
-  std::weak_ptr<LiveSession> session_;
+  std::uint64_t id_;
   Admitted admitted_;
 };
 

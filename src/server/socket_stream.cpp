@@ -2,6 +2,7 @@
 
 #include <variant>
 
+#include <asio/bind_allocator.hpp>
 #include <asio/connect.hpp>
 #include <asio/experimental/as_tuple.hpp>
 #include <asio/ssl/stream.hpp>
@@ -10,6 +11,7 @@
 #include <fmt/format.h>
 #include <openssl/ssl.h>
 
+#include "exact_allocator.hpp"
 #include "pgwire/auth/channel_binding.hpp"
 #include "tls.hpp"
 
@@ -61,6 +63,29 @@ class SocketStream final : public Stream, public DirectSocket {
   asio::awaitable<std::size_t> read_some_throwing(std::span<char> buf) override {
     auto b = asio::buffer(buf.data(), buf.size());
     return std::visit([&](auto& s) { return deref(s).async_read_some(b, asio::use_awaitable); }, s_);
+  }
+
+  void read_some_then(std::span<char> buf, std::shared_ptr<ReadWaiter> waiter) override {
+    auto b = asio::buffer(buf.data(), buf.size());
+    std::visit(
+        [&](auto& s) {
+          deref(s).async_read_some(
+              b, asio::bind_allocator(ExactAllocator<void>(),
+                                      [w = std::move(waiter)](std::error_code ec, std::size_t n) mutable {
+                                        ReadWaiter& to = *w;
+                                        to.read_done(std::move(w), ec ? 0 : n);
+                                      }));
+        },
+        s_);
+  }
+
+  void abort_read() noexcept override {
+    std::visit(
+        [](auto& s) {
+          std::error_code ec;
+          lowest(s).cancel(ec);
+        },
+        s_);
   }
 
   std::size_t write_now(std::string_view data) override {
