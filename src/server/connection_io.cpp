@@ -91,9 +91,11 @@ awaitable<bool> Connection::wait_for_client() {
     }
   }
   if (listed.sweep) listed.sweep->unlink(*this);
-  // An end of stream or an error met by the sweep's abort comes back to
-  // the new read at once.
-  if (n == 0 && std::exchange(leaving_frames_, false) && wait_without_frames(true)) co_return true;
+  // The sweep's abort may come after the read completed (its bytes count
+  // then). An end of stream or an error met by the abort comes back to the
+  // new read at once.
+  bool swept = std::exchange(leaving_frames_, false);
+  if (n == 0 && swept && wait_without_frames(true)) co_return true;
   if (!take_idle_read(n)) co_await end_by_termination();
   co_return false;
 }
