@@ -21,20 +21,20 @@ void LiveSessions::release_slot() noexcept {
 
 // Registration, the slot and the shutdown state under one lock: a session
 // is either seen by a shutdown that has begun, or sees it at its admission.
-LiveSessions::Registration LiveSessions::admit(std::weak_ptr<LiveSession> session, std::size_t max_connections) {
+LiveSessions::Admitted LiveSessions::admit(std::weak_ptr<LiveSession> session, std::size_t max_connections) {
   Admitted admitted;
-  std::uint64_t id;
   {
     std::lock_guard lock(mutex_);
-    id = next_id_++;
+    std::uint64_t id = next_id_++;
     live_.emplace(id, std::move(session));
+    admitted.registration = Registration(*this, id);
     if (max_connections == 0 || slots_taken_ < max_connections) {
       ++slots_taken_;
       admitted.slot = ConnectionSlot(*this);
     }
     admitted.shutting_down = shutting_down_;
   }
-  return Registration(*this, id, std::move(admitted));
+  return admitted;
 }
 
 std::size_t LiveSessions::count() {
@@ -59,7 +59,7 @@ void LiveSessions::wake(std::uint64_t id) {
   if (session) session->pushed();  // outside the lock: it posts to the session's executor
 }
 
-void LiveSessions::forget(std::uint64_t id) {
+void LiveSessions::forget(std::uint64_t id) noexcept {
   std::lock_guard lock(mutex_);
   live_.erase(id);
   if (live_.empty() && on_idle_) on_idle_();

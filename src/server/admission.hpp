@@ -60,17 +60,14 @@ class ConnectionSlot {
 // The live sessions of one server. Every member is thread-safe.
 class LiveSessions {
  public:
-  // What a session accepted now is given: a slot if one is free (always
-  // with max_connections 0), and whether a shutdown had begun.
-  struct Admitted {
-    ConnectionSlot slot;
-    bool shutting_down = false;
-  };
-
   // Registers a session for as long as the returned guard lives; the last
   // session to go calls the idle callback (under the lock).
   class Registration;
-  Registration admit(std::weak_ptr<LiveSession> session, std::size_t max_connections);
+  // What a session accepted now is given: its registration, a slot if one
+  // is free (always with max_connections 0), and whether a shutdown had
+  // begun.
+  struct Admitted;
+  Admitted admit(std::weak_ptr<LiveSession> session, std::size_t max_connections);
 
   // Server::shutdown(): every later session is told so at its admission,
   // every live one is asked to begin its shutdown. False when none is live
@@ -98,7 +95,7 @@ class LiveSessions {
  private:
   friend class ConnectionSlot;
   void release_slot() noexcept;
-  void forget(std::uint64_t id);
+  void forget(std::uint64_t id) noexcept;
   std::vector<std::shared_ptr<LiveSession>> snapshot();
 
   std::mutex mutex_;
@@ -109,27 +106,38 @@ class LiveSessions {
   bool shutting_down_ = false;
 };
 
+// Kept by the session (connection.cpp) until it ends: 16 bytes.
 class LiveSessions::Registration {
  public:
-  Registration(LiveSessions& owner, std::uint64_t id, Admitted admitted)
-      : owner_(&owner), id_(id), admitted_(std::move(admitted)) {}
-  // Into the session (connection.cpp).
-  Registration(Registration&& other) noexcept
-      : owner_(std::exchange(other.owner_, nullptr)), id_(other.id_), admitted_(std::move(other.admitted_)) {}
-  Registration& operator=(Registration&&) = delete;
-  ~Registration() {
-    if (owner_) owner_->forget(id_);
+  Registration() = default;  // none
+  Registration(LiveSessions& owner, std::uint64_t id) noexcept : owner_(&owner), id_(id) {}
+  Registration(Registration&& other) noexcept : owner_(std::exchange(other.owner_, nullptr)), id_(other.id_) {}
+  Registration& operator=(Registration&& other) noexcept {
+    if (this != &other) {
+      reset();
+      owner_ = std::exchange(other.owner_, nullptr);
+      id_ = other.id_;
+    }
+    return *this;
   }
+  ~Registration() { reset(); }
 
-  ConnectionSlot take_slot() noexcept { return std::move(admitted_.slot); }
-  bool shutting_down() const noexcept { return admitted_.shutting_down; }
+  // The session ends: it is live no more.
+  void reset() noexcept {
+    if (auto* owner = std::exchange(owner_, nullptr)) owner->forget(id_);
+  }
   LiveSessions& owner() const noexcept { return *owner_; }
   std::uint64_t id() const noexcept { return id_; }
 
  private:
-  LiveSessions* owner_;  // none once moved from
-  std::uint64_t id_;
-  Admitted admitted_;
+  LiveSessions* owner_ = nullptr;  // none once moved from or reset
+  std::uint64_t id_ = 0;
+};
+
+struct LiveSessions::Admitted {
+  Registration registration;
+  ConnectionSlot slot;
+  bool shutting_down = false;
 };
 
 }  // namespace pgwire::detail

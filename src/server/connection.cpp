@@ -61,8 +61,10 @@ void prepare_session_options(Shared& shared) {
 Connection::Connection(Shared& shared, std::unique_ptr<Stream> stream, asio::any_io_executor executor)
     : shared_(shared), stream_(std::move(stream)), direct_(dynamic_cast<DirectSocket*>(stream_.get())),
       executor_(std::move(executor)),
-      machine_(shared.session_options[shared.current_tls() != nullptr], this), report_(shared, stream_->remote_address()) {
+      machine_(shared.session_options[shared.current_tls() != nullptr], this),
+      report_(shared) {
   machine_.set_remote(stream_->remote_address());
+  report_.accepted(machine_.client());
   unpark_buffers(machine_.input(), machine_.output());  // for the startup packet
 }
 
@@ -113,7 +115,7 @@ void Connection::spawn(std::shared_ptr<Connection> self, Resume from, std::size_
 void Connection::end_of_session() {
   // Before the close, so that a client that saw it finds the slot free.
   slot_.release();
-  if (refused_ && machine_.authentication_started()) report_.refused_too_many();
+  if (refused_ && machine_.authentication_started()) report_.refused_too_many(machine_.client());
   report_.closed(machine_.client(), pid_);
   stream_->close();
   registration_.reset();
@@ -322,9 +324,9 @@ namespace {
 std::shared_ptr<Connection> admit(Shared& shared, std::unique_ptr<Stream> stream,
                                   const asio::any_io_executor& executor) {
   auto conn = std::make_shared<Connection>(shared, std::move(stream), executor);
-  auto registration = shared.live.admit(conn, shared.options.max_connections);
-  bool shutting_down = registration.shutting_down();
-  conn->admit(std::move(registration));
+  auto admitted = shared.live.admit(conn, shared.options.max_connections);
+  bool shutting_down = admitted.shutting_down;
+  conn->admit(std::move(admitted));
   if (shutting_down) conn->begin_shutdown();
   return conn;
 }

@@ -55,10 +55,10 @@ class Connection final : public LiveSession,
   // Registered among the live sessions until the session ends; without a
   // slot (beyond ServerOptions::max_connections) the machine refuses the
   // startup.
-  void admit(LiveSessions::Registration registration) {
-    slot_ = registration.take_slot();
+  void admit(LiveSessions::Admitted admitted) {
+    registration_ = std::move(admitted.registration);
+    slot_ = std::move(admitted.slot);
     refused_ = !slot_;
-    registration_.emplace(std::move(registration));
     if (refused_) machine_.refuse_too_many_clients();
   }
 
@@ -189,7 +189,7 @@ class Connection final : public LiveSession,
   asio::any_io_executor executor_;
   protocol::SessionMachine machine_;
   SessionReport report_;
-  std::optional<LiveSessions::Registration> registration_;  // until the session ends
+  LiveSessions::Registration registration_;  // until the session ends
   ConnectionSlot slot_;
   bool refused_ = false;  // beyond max_connections
   IdleSweep* sweep_ = nullptr;  // none: the session keeps its coroutine while it waits

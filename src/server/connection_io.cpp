@@ -46,7 +46,7 @@ awaitable<void> Connection::write_pushes(std::shared_ptr<Connection> self) {
 // more). Given to the machine, not to its SessionHandle: the handle (about
 // 200 bytes) is then made only for a session something pushes to.
 void Connection::set_waker() {
-  machine_.set_push_waker([live = &registration_->owner(), id = registration_->id()] { live->wake(id); });
+  machine_.set_push_waker([live = &registration_.owner(), id = registration_.id()] { live->wake(id); });
 }
 
 void Connection::pushed() {
