@@ -21,18 +21,20 @@ void LiveSessions::release_slot() noexcept {
 
 // Registration, the slot and the shutdown state under one lock: a session
 // is either seen by a shutdown that has begun, or sees it at its admission.
-LiveSessions::Registration LiveSessions::admit(std::weak_ptr<LiveSession> session, std::size_t max_connections) {
+LiveSessions::Admitted LiveSessions::admit(std::weak_ptr<LiveSession> session, std::size_t max_connections) {
   Admitted admitted;
   {
     std::lock_guard lock(mutex_);
-    live_.insert(session);
+    std::uint64_t id = next_id_++;
+    live_.emplace(id, std::move(session));
+    admitted.registration = Registration(*this, id);
     if (max_connections == 0 || slots_taken_ < max_connections) {
       ++slots_taken_;
       admitted.slot = ConnectionSlot(*this);
     }
     admitted.shutting_down = shutting_down_;
   }
-  return Registration(*this, std::move(session), std::move(admitted));
+  return admitted;
 }
 
 std::size_t LiveSessions::count() {
@@ -40,9 +42,26 @@ std::size_t LiveSessions::count() {
   return live_.size();
 }
 
-void LiveSessions::forget(const std::weak_ptr<LiveSession>& session) {
+std::size_t LiveSessions::count_waiting_without_frames() {
+  std::size_t n = 0;
+  for (auto& s : snapshot()) n += s->waits_without_frames() ? 1 : 0;
+  return n;
+}
+
+void LiveSessions::wake(std::uint64_t id) {
+  std::shared_ptr<LiveSession> session;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = live_.find(id);
+    if (it == live_.end()) return;
+    session = it->second.lock();
+  }
+  if (session) session->pushed();  // outside the lock: it posts to the session's executor
+}
+
+void LiveSessions::forget(std::uint64_t id) noexcept {
   std::lock_guard lock(mutex_);
-  live_.erase(session);
+  live_.erase(id);
   if (live_.empty() && on_idle_) on_idle_();
 }
 
@@ -72,7 +91,7 @@ void LiveSessions::forget_idle_callback() {
 std::vector<std::shared_ptr<LiveSession>> LiveSessions::snapshot() {
   std::vector<std::shared_ptr<LiveSession>> open;
   std::lock_guard lock(mutex_);
-  for (const auto& weak : live_)
+  for (const auto& [id, weak] : live_)
     if (auto s = weak.lock()) open.push_back(std::move(s));
   return open;
 }

@@ -6,10 +6,11 @@
 // how it stops waiting is the driver's (connection_control.cpp).
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
-#include <set>
+#include <map>
 #include <utility>
 #include <vector>
 
@@ -26,6 +27,11 @@ class LiveSession {
   virtual void begin_shutdown() = 0;
   // The grace is over: the session ends now.
   virtual void terminate() = 0;
+  // Any thread: it waits for its client without a coroutine frame
+  // (idle_sweep.hpp); for tests.
+  virtual bool waits_without_frames() const noexcept = 0;
+  // Any thread: something was pushed to its SessionHandle (wake()).
+  virtual void pushed() = 0;
 
  protected:
   ~LiveSession() = default;
@@ -54,17 +60,14 @@ class ConnectionSlot {
 // The live sessions of one server. Every member is thread-safe.
 class LiveSessions {
  public:
-  // What a session accepted now is given: a slot if one is free (always
-  // with max_connections 0), and whether a shutdown had begun.
-  struct Admitted {
-    ConnectionSlot slot;
-    bool shutting_down = false;
-  };
-
   // Registers a session for as long as the returned guard lives; the last
   // session to go calls the idle callback (under the lock).
   class Registration;
-  Registration admit(std::weak_ptr<LiveSession> session, std::size_t max_connections);
+  // What a session accepted now is given: its registration, a slot if one
+  // is free (always with max_connections 0), and whether a shutdown had
+  // begun.
+  struct Admitted;
+  Admitted admit(std::weak_ptr<LiveSession> session, std::size_t max_connections);
 
   // Server::shutdown(): every later session is told so at its admission,
   // every live one is asked to begin its shutdown. False when none is live
@@ -77,6 +80,13 @@ class LiveSessions {
 
   // How many sessions are live now (admitted or beyond the limit).
   std::size_t count();
+  // How many of them wait for their client without a coroutine frame.
+  std::size_t count_waiting_without_frames();
+  // Any thread: tells the session registered as `id` that something was
+  // pushed to it, if it is still live. The push waker of a session holds
+  // this and the id, which std::function keeps in place (a weak_ptr, not
+  // trivially copyable, took 16 bytes on the heap per session).
+  void wake(std::uint64_t id);
   // Server::stop(): asks every live session to close; returns how many.
   std::size_t close_all();
   // The grace of a shutdown is over.
@@ -85,36 +95,49 @@ class LiveSessions {
  private:
   friend class ConnectionSlot;
   void release_slot() noexcept;
-  void forget(const std::weak_ptr<LiveSession>& session);
+  void forget(std::uint64_t id) noexcept;
   std::vector<std::shared_ptr<LiveSession>> snapshot();
 
   std::mutex mutex_;
-  std::set<std::weak_ptr<LiveSession>, std::owner_less<>> live_;
+  std::map<std::uint64_t, std::weak_ptr<LiveSession>> live_;  // by registration id
+  std::uint64_t next_id_ = 0;
   std::function<void()> on_idle_;
   std::size_t slots_taken_ = 0;
   bool shutting_down_ = false;
 };
 
+// Kept by the session (connection.cpp) until it ends: 16 bytes.
 class LiveSessions::Registration {
  public:
-  Registration(LiveSessions& owner, std::weak_ptr<LiveSession> session, Admitted admitted)
-      : owner_(&owner), session_(std::move(session)), admitted_(std::move(admitted)) {}
-  // Into the session's coroutine (connection.cpp).
-  Registration(Registration&& other) noexcept
-      : owner_(std::exchange(other.owner_, nullptr)), session_(std::move(other.session_)),
-        admitted_(std::move(other.admitted_)) {}
-  Registration& operator=(Registration&&) = delete;
-  ~Registration() {
-    if (owner_) owner_->forget(session_);
+  Registration() = default;  // none
+  Registration(LiveSessions& owner, std::uint64_t id) noexcept : owner_(&owner), id_(id) {}
+  Registration(Registration&& other) noexcept : owner_(std::exchange(other.owner_, nullptr)), id_(other.id_) {}
+  Registration& operator=(Registration&& other) noexcept {
+    if (this != &other) {
+      reset();
+      owner_ = std::exchange(other.owner_, nullptr);
+      id_ = other.id_;
+    }
+    return *this;
   }
+  ~Registration() { reset(); }
 
-  ConnectionSlot take_slot() noexcept { return std::move(admitted_.slot); }
-  bool shutting_down() const noexcept { return admitted_.shutting_down; }
+  // The session ends: it is live no more.
+  void reset() noexcept {
+    if (auto* owner = std::exchange(owner_, nullptr)) owner->forget(id_);
+  }
+  LiveSessions& owner() const noexcept { return *owner_; }
+  std::uint64_t id() const noexcept { return id_; }
 
  private:
-  LiveSessions* owner_;  // none once moved from
-  std::weak_ptr<LiveSession> session_;
-  Admitted admitted_;
+  LiveSessions* owner_ = nullptr;  // none once moved from or reset
+  std::uint64_t id_ = 0;
+};
+
+struct LiveSessions::Admitted {
+  Registration registration;
+  ConnectionSlot slot;
+  bool shutting_down = false;
 };
 
 }  // namespace pgwire::detail

@@ -11,6 +11,7 @@
 #include <asio/bind_cancellation_slot.hpp>
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
+#include <asio/post.hpp>
 #include <asio/this_coro.hpp>
 #include <asio/use_awaitable.hpp>
 
@@ -25,10 +26,10 @@ using protocol::Need;
 
 namespace {
 
-protocol::SessionOptions session_options(const Shared& s) {
+protocol::SessionOptions session_options(const Shared& s, bool tls_available) {
   protocol::SessionOptions o;
   o.engine.limits = s.options.limits;
-  o.engine.tls_available = s.current_tls() != nullptr;
+  o.engine.tls_available = tls_available;
   o.engine.direct_tls = s.options.direct_tls;
   o.engine.flush_threshold = s.options.flush_threshold;
   o.simple_query = s.handlers.simple_query != nullptr;
@@ -52,39 +53,72 @@ CopyInTarget& copy_target(protocol::SessionMachine& m) { return product<CopyInTa
 
 }  // namespace
 
+void prepare_session_options(Shared& shared) {
+  for (bool tls : {false, true})
+    shared.session_options[tls] = std::make_shared<const protocol::SessionOptions>(session_options(shared, tls));
+}
+
 Connection::Connection(Shared& shared, std::unique_ptr<Stream> stream, asio::any_io_executor executor)
     : shared_(shared), stream_(std::move(stream)), direct_(dynamic_cast<DirectSocket*>(stream_.get())),
       executor_(std::move(executor)),
-      machine_(session_options(shared), this), report_(shared, stream_->remote_address()) {
+      machine_(shared.session_options[shared.current_tls() != nullptr], this),
+      report_(shared) {
   machine_.set_remote(stream_->remote_address());
+  report_.accepted(machine_.client());
   unpark_buffers(machine_.input(), machine_.output());  // for the startup packet
 }
 
 Connection::~Connection() {
+  if (sweep_) sweep_->unlink(*this);
   if (pid_ != 0) shared_.registry.remove(pid_);
   slot_.release();
   report_.closed(machine_.client(), pid_);
 }
 
-awaitable<void> Connection::run(std::shared_ptr<Connection> self,
-                                [[maybe_unused]] LiveSessions::Registration registration) {
+awaitable<void> Connection::run(std::shared_ptr<Connection> self, Resume from, std::size_t n) {
   Connection& c = *self;
-  c.set_waker();
   try {
-    if (co_await c.login()) {
-      for (;;) {
-        co_await c.pump(std::nullopt, Pump::until_idle);
-        co_await c.wait_for_client();
-      }
+    bool serving = true;
+    if (from == Resume::login) {
+      c.set_waker();
+      serving = co_await c.login();
+    } else if (from == Resume::idle_limit) {
+      co_await c.idle_limit_expired();  // throws
+    } else if (!c.take_idle_read(n)) {
+      co_await c.end_by_termination();  // throws
+    }
+    while (serving) {
+      co_await c.pump(std::nullopt, Pump::until_idle);
+      // The wait went on without frames: its handler spawns this again.
+      if (co_await c.wait_for_client()) co_return;
     }
   } catch (const ConnectionClosed&) {
   } catch (const std::system_error&) {
   }
+  c.end_of_session();
+}
+
+// The cancellation state co_spawn installs in the connection's slot
+// outlives the coroutine: a session that went on waiting without frames
+// frees it (64 bytes while idle), later than the coroutine's end (posted)
+// and only if no new coroutine took the slot meanwhile.
+void Connection::spawn(std::shared_ptr<Connection> self, Resume from, std::size_t n) {
+  auto ended = [weak = weak_from_this()](std::exception_ptr) {
+    if (auto c = weak.lock(); c && c->waits_without_frames())
+      asio::post(c->executor_, [weak] {
+        if (auto c = weak.lock(); c && c->waits_without_frames()) c->calls_.slot().clear();
+      });
+  };
+  asio::co_spawn(executor_, run(std::move(self), from, n), asio::bind_cancellation_slot(calls_.slot(), std::move(ended)));
+}
+
+void Connection::end_of_session() {
   // Before the close, so that a client that saw it finds the slot free.
-  c.slot_.release();
-  if (c.refused_ && c.machine_.authentication_started()) c.report_.refused_too_many();
-  c.report_.closed(c.machine_.client(), c.pid_);
-  c.stream_->close();
+  slot_.release();
+  if (refused_ && machine_.authentication_started()) report_.refused_too_many(machine_.client());
+  report_.closed(machine_.client(), pid_);
+  stream_->close();
+  registration_.reset();
 }
 
 awaitable<std::string> Connection::exchange(const BackendMessage& request) {
@@ -287,37 +321,34 @@ namespace {
 
 // A session registered among the live sessions (until it ends), with or
 // without a slot of max_connections.
-struct Admitted {
-  std::shared_ptr<Connection> connection;
-  LiveSessions::Registration registration;
-};
-
-Admitted admit(Shared& shared, std::unique_ptr<Stream> stream, const asio::any_io_executor& executor) {
+std::shared_ptr<Connection> admit(Shared& shared, std::unique_ptr<Stream> stream,
+                                  const asio::any_io_executor& executor) {
   auto conn = std::make_shared<Connection>(shared, std::move(stream), executor);
-  auto registration = shared.live.admit(conn, shared.options.max_connections);
-  conn->admit(registration.take_slot());
-  if (registration.shutting_down()) conn->begin_shutdown();
-  return {std::move(conn), std::move(registration)};
+  auto admitted = shared.live.admit(conn, shared.options.max_connections);
+  bool shutting_down = admitted.shutting_down;
+  conn->admit(std::move(admitted));
+  if (shutting_down) conn->begin_shutdown();
+  return conn;
 }
 
 }  // namespace
 
 // Each session runs as its own coroutine thread, whose cancellation slot the
-// connection holds (ProductCalls).
-void start_connection(Shared& shared, std::unique_ptr<Stream> stream, const asio::any_io_executor& executor) {
-  auto admitted = admit(shared, std::move(stream), executor);
-  auto slot = admitted.connection->cancel_slot();
-  asio::co_spawn(executor, Connection::run(std::move(admitted.connection), std::move(admitted.registration)),
-                 asio::bind_cancellation_slot(slot, asio::detached));
+// connection holds (ProductCalls); between statements it may have none.
+void start_connection(Shared& shared, std::unique_ptr<Stream> stream, const asio::any_io_executor& executor,
+                      IdleSweep* sweep) {
+  auto conn = admit(shared, std::move(stream), executor);
+  conn->may_end_frames_while_idle(sweep);
+  Connection& c = *conn;
+  c.spawn(std::move(conn), Connection::Resume::login);
 }
 
 awaitable<void> serve_connection(Shared& shared, std::unique_ptr<Stream> stream) {
   auto executor = co_await asio::this_coro::executor;
-  auto admitted = admit(shared, std::move(stream), executor);
-  auto slot = admitted.connection->cancel_slot();
-  auto session = Connection::run(std::move(admitted.connection), std::move(admitted.registration));
+  auto conn = admit(shared, std::move(stream), executor);
+  auto slot = conn->cancel_slot();
+  auto session = Connection::run(std::move(conn), Connection::Resume::login);
   co_await asio::co_spawn(executor, std::move(session), asio::bind_cancellation_slot(slot, use_awaitable));
 }
 
 }  // namespace pgwire::detail
-

@@ -4,16 +4,20 @@
 // result back. It holds no protocol rule; those are all in src/protocol/
 // (see docs/ARCHITECTURE.md). Its steps are defined in
 //   connection.cpp          the loop: one case per Need, the product calls
-//   connection_io.cpp       reads (the wait between statements), writes, pushes, TLS
+//   connection_io.cpp       reads (the wait between statements, with or without
+//                           frames), writes, pushes, TLS
 //   connection_control.cpp  the login's race, shutdown, termination, cancel
 // Which sessions are live and hold a slot of max_connections, and asking
 // them all to leave, is admission.cpp's; what is reported, reporting.cpp's.
 
 #include <array>
+#include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <span>
+#include <system_error>
 #include <variant>
 #include <vector>
 
@@ -23,6 +27,7 @@
 
 #include "connection.hpp"
 #include "idle_buffers.hpp"
+#include "idle_sweep.hpp"
 #include "pgwire/protocol/idle_wait.hpp"
 #include "pgwire/protocol/output_turns.hpp"
 #include "pgwire/protocol/session_ending.hpp"
@@ -37,6 +42,8 @@ namespace pgwire::detail {
 struct ConnectionClosed {};
 
 class Connection final : public LiveSession,
+                         public ReadWaiter,
+                         public IdleSweep::Waiter,
                          public protocol::CancelTarget,
                          public AuthExchange,
                          public protocol::StoreListener,
@@ -45,22 +52,38 @@ class Connection final : public LiveSession,
   Connection(Shared& shared, std::unique_ptr<Stream> stream, asio::any_io_executor executor);
   ~Connection() override;
 
-  // Without a slot (beyond ServerOptions::max_connections) the machine
-  // refuses the startup.
-  void admit(ConnectionSlot slot) {
-    refused_ = !slot;
-    slot_ = std::move(slot);
+  // Registered among the live sessions until the session ends; without a
+  // slot (beyond ServerOptions::max_connections) the machine refuses the
+  // startup.
+  void admit(LiveSessions::Admitted admitted) {
+    registration_ = std::move(admitted.registration);
+    slot_ = std::move(admitted.slot);
+    refused_ = !slot_;
     if (refused_) machine_.refuse_too_many_clients();
   }
 
+  // The session's coroutine may end while it waits for the client between
+  // statements, once it has waited a while (`sweep`, of the session's io
+  // thread: start_connection() on the server's own threads; not
+  // serve_connection(), whose caller awaits the coroutine until the
+  // session's end).
+  void may_end_frames_while_idle(IdleSweep* sweep) noexcept { sweep_ = sweep; }
+
   asio::cancellation_slot cancel_slot() { return calls_.slot(); }
 
-  // The session, from the startup packet to the close; its frame holds the
-  // connection and its registration among the live sessions. While the
-  // session waits for its client between statements, this frame and
-  // wait_for_client()'s are all it holds of coroutines (an idle connection
-  // costs their size: docs/PERFORMANCE.md, stop 23).
-  static asio::awaitable<void> run(std::shared_ptr<Connection> self, LiveSessions::Registration registration);
+  // Where the session's coroutine begins: the startup packet, or the end
+  // of a wait for the client that held no coroutine (wait_without_frames()).
+  enum class Resume : std::uint8_t { login, client_bytes, idle_limit };
+  // The session, from the startup packet to the close, or from a wait
+  // without frames to the next one; its frame holds the connection. Once
+  // the session has waited for the client between statements for a while
+  // over one of the library's sockets (idle_sweep.hpp), it holds no
+  // coroutine frame at all: the read's handler holds the connection and
+  // spawns this again (docs/PERFORMANCE.md, stop 25).
+  // `n`: the bytes that wait brought into idle_read_ (client_bytes).
+  static asio::awaitable<void> run(std::shared_ptr<Connection> self, Resume from, std::size_t n = 0);
+  // run() as a coroutine thread of its own, on the connection's cancellation slot.
+  void spawn(std::shared_ptr<Connection> self, Resume from, std::size_t n = 0);
 
   // LiveSession (admission.hpp), any thread: each is performed on the
   // session's thread.
@@ -71,6 +94,10 @@ class Connection final : public LiveSession,
   void begin_shutdown() override;
   // The grace is over: FATAL 57P01 now, the running product call cancelled.
   void terminate() override;
+  void pushed() override;
+  bool waits_without_frames() const noexcept override {
+    return waiting_without_frames_.load(std::memory_order_relaxed);
+  }
 
   // CancelTarget: on the thread of the connection that got the CancelRequest.
   void cancel() override;
@@ -126,7 +153,13 @@ class Connection final : public LiveSession,
   asio::awaitable<void> authenticate();
 
   // I/O (connection_io.cpp)
-  asio::awaitable<void> wait_for_client();
+  bool wait_without_frames(bool wait_continues);
+  bool waited_long() override;
+  void read_done(std::shared_ptr<ReadWaiter> self, std::size_t n) override;
+  void idle_timer_done(std::error_code ec);
+  bool take_idle_read(std::size_t n);
+  void end_of_session();
+  asio::awaitable<bool> wait_for_client();
   asio::awaitable<void> read(bool wait_continues);
   void received(std::size_t n);
   asio::awaitable<std::size_t> read_within(std::span<char> space, std::chrono::milliseconds limit,
@@ -156,8 +189,15 @@ class Connection final : public LiveSession,
   asio::any_io_executor executor_;
   protocol::SessionMachine machine_;
   SessionReport report_;
+  LiveSessions::Registration registration_;  // until the session ends
   ConnectionSlot slot_;
   bool refused_ = false;  // beyond max_connections
+  IdleSweep* sweep_ = nullptr;  // none: the session keeps its coroutine while it waits
+  bool leaving_frames_ = false;  // the sweep aborted the coroutine's read
+  // A wait without frames (wait_without_frames()): its read and, under an
+  // idle limit, its timer are pending; the first of them to complete ends it.
+  std::atomic<bool> waiting_without_frames_{false};  // read by tests from any thread
+  bool idle_timer_set_ = false;  // that wait races the idle limit
   protocol::SessionEnding ending_;
   // Timers exist only while in use (120 bytes each, per idle connection).
   std::unique_ptr<asio::steady_timer> login_timer_;  // authentication_timeout

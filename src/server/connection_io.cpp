@@ -3,6 +3,7 @@
 // the idle limit), its writes, the pushes written while it waits, the TLS
 // handshake.
 
+#include <asio/bind_allocator.hpp>
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
 #include <asio/experimental/as_tuple.hpp>
@@ -11,6 +12,7 @@
 #include <asio/use_awaitable.hpp>
 
 #include "connection_driver.hpp"
+#include "exact_allocator.hpp"
 
 namespace pgwire::detail {
 
@@ -37,17 +39,19 @@ awaitable<void> Connection::write_pushes(std::shared_ptr<Connection> self) {
   if (self->push_written_) self->push_written_->cancel();  // wakes a flush() waiting for it
 }
 
-// A push from any thread wakes this session on its strand. The waker
-// holds only the weak pointer (16 bytes on the heap: std::function keeps
-// only trivially copyable functors in place; with the executor it took 72
+// A push from any thread wakes this session on its strand. The waker holds
+// the live sessions and this session's id there (LiveSessions::wake()):
+// trivially copyable, it stays in std::function's own storage (the weak
+// pointer of before took 16 bytes on the heap; with the executor it took 72
 // more). Given to the machine, not to its SessionHandle: the handle (about
 // 200 bytes) is then made only for a session something pushes to.
 void Connection::set_waker() {
-  machine_.set_push_waker([weak = weak_from_this()] {
-    if (auto self = weak.lock())
-      asio::post(self->executor_, [weak] {
-        if (auto session = weak.lock()) session->deliver_pushes();
-      });
+  machine_.set_push_waker([live = &registration_.owner(), id = registration_.id()] { live->wake(id); });
+}
+
+void Connection::pushed() {
+  asio::post(executor_, [weak = weak_from_this()] {
+    if (auto session = weak.lock()) session->deliver_pushes();
   });
 }
 
@@ -58,12 +62,23 @@ void Connection::set_waker() {
 // copied to a read buffer taken back. The same one read as before: no
 // system call more (a readiness wait would cost an epoll_ctl each time),
 // and one more read only for a message longer than idle_read_ that
-// arrives at once.
-awaitable<void> Connection::wait_for_client() {
+// arrives at once. True when the wait went on without frames (the sweep
+// found it long, waited_long()): the session's coroutine then ends.
+awaitable<bool> Connection::wait_for_client() {
   bool wait_continues = idle_.step_begins();
   park_buffers(machine_.input(), machine_.output());
   std::span<char> space(idle_read_);
   std::optional<std::chrono::milliseconds> limit = protocol::IdleWait::limit(machine_);
+  // Listed for the sweep during the read only: also when the idle limit's
+  // end throws out of it (the sweep's abort would cut that last write).
+  struct Listed {
+    IdleSweep* sweep;
+    IdleSweep::Waiter& waiter;
+    ~Listed() {
+      if (sweep) sweep->unlink(waiter);
+    }
+  } listed{direct_ ? sweep_ : nullptr, *this};
+  if (listed.sweep) listed.sweep->link(*this);
   std::size_t n = 0;
   if (limit) {
     n = co_await read_within(space, *limit, wait_continues);
@@ -75,10 +90,75 @@ awaitable<void> Connection::wait_for_client() {
     } catch (const std::system_error&) {  // end of stream, reset, cancelled: all end the connection
     }
   }
+  if (listed.sweep) listed.sweep->unlink(*this);
+  // The sweep's abort may come after the read completed (its bytes count
+  // then). An end of stream or an error met by the abort comes back to the
+  // new read at once.
+  bool swept = std::exchange(leaving_frames_, false);
+  if (n == 0 && swept && wait_without_frames(true)) co_return true;
+  if (!take_idle_read(n)) co_await end_by_termination();
+  co_return false;
+}
+
+// The sweep found this session waiting for a while (only sessions with
+// one of the library's sockets are listed). Not while a push is being
+// written: the abort would end that write too.
+bool Connection::waited_long() {
+  if (turns_.pushing()) return false;
+  leaving_frames_ = true;
+  direct_->abort_read();
+  return true;
+}
+
+// The same wait without a coroutine frame: the read (and, under an idle
+// limit, its timer, with the deadline of the wait it continues) get plain
+// handlers holding the connection, and the first of them to complete
+// spawns the session again (run()). False when the session is being
+// terminated: the coroutine ends it.
+bool Connection::wait_without_frames(bool wait_continues) {
+  if (ending_.terminating()) return false;
+  std::optional<std::chrono::milliseconds> limit = protocol::IdleWait::limit(machine_);
+  idle_timer_set_ = limit.has_value();
+  if (limit) {
+    asio::steady_timer& wake = wake_timer();
+    wake.expires_at(idle_.deadline(*limit, wait_continues, asio::steady_timer::clock_type::now()));
+    wake.async_wait(asio::bind_allocator(ExactAllocator<void>(), [self = shared_from_this()](std::error_code ec) {
+      self->idle_timer_done(ec);
+    }));
+  }
+  waiting_without_frames_.store(true, std::memory_order_relaxed);
+  direct_->read_some_then(idle_read_, shared_from_this());
+  return true;
+}
+
+// The wait's read completed (n == 0: end of stream, an error, a close or a
+// shutdown's cancel_read()). If the idle limit won already, the session
+// is ending and the bytes are not wanted.
+void Connection::read_done(std::shared_ptr<ReadWaiter> self, std::size_t n) {
+  if (!waiting_without_frames_.exchange(false, std::memory_order_relaxed)) return;
+  if (idle_timer_set_) {
+    wake_->cancel();
+    idle_.read_in_time();
+  }
+  spawn(std::shared_ptr<Connection>(std::move(self), this), Resume::client_bytes, n);
+}
+
+// The idle limit of that wait: the timer cancelled (the read won, or
+// stop_waits() expired it and cancelled the read too) does nothing.
+void Connection::idle_timer_done(std::error_code ec) {
+  if (ec || !waiting_without_frames_.exchange(false, std::memory_order_relaxed)) return;
   unpark_buffers(machine_.input(), machine_.output());
-  if (ending_.terminating()) co_await end_by_termination();
+  spawn(shared_from_this(), Resume::idle_limit);
+}
+
+// After the wait for the client: the buffers back, the n bytes of
+// idle_read_ into the input. False when the session is being terminated.
+bool Connection::take_idle_read(std::size_t n) {
+  unpark_buffers(machine_.input(), machine_.output());
+  if (ending_.terminating()) return false;
   if (n != 0) machine_.input().append({idle_read_.data(), n});
   received(n);
+  return true;
 }
 
 awaitable<void> Connection::read(bool wait_continues) {

@@ -24,10 +24,15 @@ std::string failure_summary(std::exception_ptr error);
 
 class SessionReport {
  public:
-  SessionReport(Shared& shared, std::string remote_address);
+  // The client's address is the session's (ClientInfo::remote_address),
+  // not kept here a second time: 32 bytes per session, and a heap block for
+  // an address longer than 15 characters.
+  explicit SessionReport(Shared& shared);
+  // Once, as the session begins.
+  void accepted(const ClientInfo& client);
   // A session beyond max_connections got its 53300 (a CancelRequest over
   // the limit is served, and not counted).
-  void refused_too_many();
+  void refused_too_many(const ClientInfo& client);
   // Per read and per write (the hot path): counters only, inline.
   void read(std::size_t n) noexcept { counters_.bytes_in.fetch_add(n, std::memory_order_relaxed); }
   void written(std::string_view bytes) { tally_.written(bytes, counters_); }
@@ -41,7 +46,6 @@ class SessionReport {
  private:
   Shared& shared_;
   Counters& counters_;  // shared_.counters
-  std::string remote_;
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   protocol::OutputTally tally_;
   bool stopped_ = false;

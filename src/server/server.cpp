@@ -28,6 +28,8 @@
 #include <asio/use_awaitable.hpp>
 
 #include "connection.hpp"
+#include "idle_sweep.hpp"
+#include "introspection.hpp"
 #include "keepalive.hpp"
 #include "pgwire/protocol/flood_cap.hpp"
 #include "pgwire/protocol/session_machine.hpp"
@@ -41,9 +43,17 @@ using asio::awaitable;
 using tcp = asio::ip::tcp;
 using unix_stream = asio::local::stream_protocol;
 constexpr auto nothrow = asio::experimental::as_tuple(asio::use_awaitable);
+// A session waiting for its client this long (to twice as long) gives up
+// its coroutine frames (idle_sweep.hpp): long for a busy client's next
+// statement, short for a client gone quiet.
+constexpr std::chrono::milliseconds idle_sweep_period{25};
 
 struct Server::Impl {
   detail::Shared shared;
+  // One per own io_context, listing its sessions that wait for their client
+  // in their coroutine (idle_sweep.hpp). Before own_io: destroyed after the
+  // sessions that io_contexts' destruction may still end.
+  std::vector<std::unique_ptr<detail::IdleSweep>> sweeps;
   // One per io thread; the first runs the listeners and the server's own
   // work. Empty when the server runs on a product's executor.
   std::vector<std::unique_ptr<asio::io_context>> own_io;
@@ -53,12 +63,15 @@ struct Server::Impl {
   void stop_own_io() {
     for (auto& io : own_io) io->stop();
   }
-  // The executor of the next accepted connection: the next own io_context,
-  // or a strand of the product's executor (which may run several threads).
-  asio::any_io_executor connection_executor() {
+  // The executor of the next accepted connection: the next own io_context
+  // (and its sweep), or a strand of the product's executor (which may run
+  // several threads; no sweep).
+  asio::any_io_executor connection_executor(detail::IdleSweep*& sweep) {
+    sweep = nullptr;
     if (own_io.empty()) return asio::make_strand(executor);
-    auto& io = *own_io[next_io++ % own_io.size()];
-    return io.get_executor();
+    std::size_t i = next_io++ % own_io.size();
+    sweep = sweeps[i].get();
+    return own_io[i]->get_executor();
   }
   std::vector<tcp::acceptor> acceptors;
   std::optional<unix_stream::acceptor> unix_acceptor;
@@ -102,10 +115,10 @@ struct Server::Impl {
 
   std::shared_ptr<asio::ssl::context> tls() const { return shared.current_tls(); }
 
-  void spawn(std::unique_ptr<Stream> stream, const asio::any_io_executor& on) {
-    asio::post(on, [this, stream = std::move(stream), on]() mutable {
+  void spawn(std::unique_ptr<Stream> stream, const asio::any_io_executor& on, detail::IdleSweep* sweep) {
+    asio::post(on, [this, stream = std::move(stream), on, sweep]() mutable {
       try {
-        detail::start_connection(shared, std::move(stream), on);
+        detail::start_connection(shared, std::move(stream), on, sweep);
       } catch (...) {  // out of memory: this client is dropped, not the server
       }
     });
@@ -135,7 +148,8 @@ struct Server::Impl {
   template <class Acceptor>
   awaitable<void> accept(Acceptor& acc) {
     for (;;) {
-      auto on = connection_executor();
+      detail::IdleSweep* sweep = nullptr;
+      auto on = connection_executor(sweep);
       auto [ec, sock] = co_await acc.async_accept(on, nothrow);
       if (ec == asio::error::operation_aborted || !acc.is_open()) co_return;
       if (ec) {
@@ -150,7 +164,7 @@ struct Server::Impl {
       if constexpr (std::is_same_v<typename std::decay_t<decltype(sock)>::protocol_type, tcp>)
         detail::apply_keepalive(sock.native_handle(), shared.options.keepalive);
       auto stream = detail::make_socket_stream(std::move(sock), tls());
-      spawn(std::move(stream), on);
+      spawn(std::move(stream), on, sweep);
     }
   }
 
@@ -166,6 +180,7 @@ Server::Server(ServerOptions options, Handlers handlers) : impl_(std::make_uniqu
   impl_->shared.handlers = std::move(handlers);
   if (impl_->shared.options.tls)
     impl_->shared.tls = detail::make_server_tls_context(*impl_->shared.options.tls);
+  detail::prepare_session_options(impl_->shared);
   // Concurrency hint 1: each context is run by one thread only.
   std::size_t threads = std::max<std::size_t>(impl_->shared.options.threads, 1);
   for (std::size_t i = 0; i < threads; ++i) {
@@ -173,6 +188,7 @@ Server::Server(ServerOptions options, Handlers handlers) : impl_(std::make_uniqu
     // Its reactor (epoll, eventfd, timerfd) now, not with its first
     // connection: the server's descriptors stay what they were at start.
     asio::steady_timer reactor_now(*impl_->own_io.back());
+    impl_->sweeps.push_back(std::make_unique<detail::IdleSweep>(*impl_->own_io.back(), idle_sweep_period));
   }
   impl_->executor = impl_->own_io.front()->get_executor();
 }
@@ -180,6 +196,7 @@ Server::Server(ServerOptions options, Handlers handlers) : impl_(std::make_uniqu
 Server::~Server() {
   impl_->shared.live.forget_idle_callback();  // sessions destroyed below must not call back
   impl_->stop_own_io();
+  for (auto& sweep : impl_->sweeps) sweep->stop();  // its timer before its io_context
   impl_->close_listeners();
   if (!impl_->shared.options.unix_socket.empty() && impl_->unix_acceptor) {
     std::error_code ec;
@@ -267,6 +284,8 @@ struct detail::ServerAccess {
 std::unique_ptr<Server> make_server(asio::any_io_executor executor, ServerOptions options, Handlers handlers) {
   auto server = std::make_unique<Server>(std::move(options), std::move(handlers));
   auto& d = detail::ServerAccess::impl(*server);
+  for (auto& sweep : d.sweeps) sweep->stop();
+  d.sweeps.clear();
   d.own_io.clear();
   d.executor = std::move(executor);
   return server;
@@ -284,6 +303,10 @@ awaitable<void> serve(Server& server, tcp::socket socket) {
 awaitable<void> serve(Server& server, unix_stream::socket socket) {
   auto stream = detail::make_socket_stream(std::move(socket), detail::ServerAccess::impl(server).tls());
   co_await detail::serve_connection(detail::ServerAccess::impl(server).shared, std::move(stream));
+}
+
+std::size_t detail::sessions_waiting_without_frames(Server& server) {
+  return ServerAccess::impl(server).shared.live.count_waiting_without_frames();
 }
 
 awaitable<void> async_stop(Server& server) {

@@ -2,6 +2,7 @@
 
 #include <variant>
 
+#include <asio/bind_allocator.hpp>
 #include <asio/connect.hpp>
 #include <asio/experimental/as_tuple.hpp>
 #include <asio/ssl/stream.hpp>
@@ -10,6 +11,7 @@
 #include <fmt/format.h>
 #include <openssl/ssl.h>
 
+#include "exact_allocator.hpp"
 #include "pgwire/auth/channel_binding.hpp"
 #include "tls.hpp"
 
@@ -28,11 +30,8 @@ class SocketStream final : public Stream, public DirectSocket {
     auto& sock = std::get<tcp::socket>(s_);
     sock.set_option(tcp::no_delay(true), ec);
     sock.non_blocking(true, ec);  // write() tries at once
-    auto ep = sock.remote_endpoint(ec);
-    if (!ec) remote_ = fmt::format("{}:{}", ep.address().to_string(), ep.port());
   }
-  SocketStream(unix_socket s, std::shared_ptr<asio::ssl::context> tls)
-      : s_(std::move(s)), tls_(std::move(tls)), remote_("unix") {
+  SocketStream(unix_socket s, std::shared_ptr<asio::ssl::context> tls) : s_(std::move(s)), tls_(std::move(tls)) {
     std::error_code ec;
     std::get<unix_socket>(s_).non_blocking(true, ec);  // write() tries at once
   }
@@ -61,6 +60,29 @@ class SocketStream final : public Stream, public DirectSocket {
   asio::awaitable<std::size_t> read_some_throwing(std::span<char> buf) override {
     auto b = asio::buffer(buf.data(), buf.size());
     return std::visit([&](auto& s) { return deref(s).async_read_some(b, asio::use_awaitable); }, s_);
+  }
+
+  void read_some_then(std::span<char> buf, std::shared_ptr<ReadWaiter> waiter) override {
+    auto b = asio::buffer(buf.data(), buf.size());
+    std::visit(
+        [&](auto& s) {
+          deref(s).async_read_some(
+              b, asio::bind_allocator(ExactAllocator<void>(),
+                                      [w = std::move(waiter)](std::error_code ec, std::size_t n) mutable {
+                                        ReadWaiter& to = *w;
+                                        to.read_done(std::move(w), ec ? 0 : n);
+                                      }));
+        },
+        s_);
+  }
+
+  void abort_read() noexcept override {
+    std::visit(
+        [](auto& s) {
+          std::error_code ec;
+          lowest(s).cancel(ec);
+        },
+        s_);
   }
 
   std::size_t write_now(std::string_view data) override {
@@ -108,7 +130,11 @@ class SocketStream final : public Stream, public DirectSocket {
         s_);
   }
 
-  std::string remote_address() const override { return remote_; }
+  // Asked once, as the session begins (the session keeps it): not kept
+  // here too.
+  std::string remote_address() const override {
+    return std::visit([](const auto& s) { return address_of(lowest_const(s)); }, s_);
+  }
 
  private:
   template <class Sock>
@@ -140,6 +166,17 @@ class SocketStream final : public Stream, public DirectSocket {
   static S& deref(S& s) { return s; }
   template <class S>
   static S& deref(std::unique_ptr<S>& s) { return *s; }
+  static std::string address_of(const tcp::socket& s) {
+    std::error_code ec;
+    auto ep = s.remote_endpoint(ec);
+    if (ec) return {};
+    return fmt::format("{}:{}", ep.address().to_string(), ep.port());
+  }
+  static std::string address_of(const unix_socket&) { return "unix"; }
+  template <class S>
+  static const S& lowest_const(const S& s) { return s; }
+  template <class S>
+  static const S& lowest_const(const std::unique_ptr<asio::ssl::stream<S>>& s) { return s->next_layer(); }
   template <class S>
   static S& lowest(S& s) { return s; }
   template <class S>
@@ -150,7 +187,6 @@ class SocketStream final : public Stream, public DirectSocket {
       s_;
   std::shared_ptr<asio::ssl::context> tls_;
   SSL* ssl_ = nullptr;
-  std::string remote_;
 };
 
 }  // namespace

@@ -16,6 +16,16 @@
 
 namespace pgwire::detail {
 
+// Who gets the bytes of DirectSocket::read_some_then(): it is handed its own
+// keep-alive back with them.
+class ReadWaiter {
+ public:
+  virtual void read_done(std::shared_ptr<ReadWaiter> self, std::size_t n) = 0;
+
+ protected:
+  ~ReadWaiter() = default;
+};
+
 // What the driver does with the library's sockets past the Stream
 // interface, whose every call is a coroutine frame (docs/PERFORMANCE.md,
 // stop 24).
@@ -29,6 +39,14 @@ class DirectSocket {
   // The asynchronous read itself, as Stream::read_some() but without its
   // frame: throws std::system_error at end of stream and on any error.
   virtual asio::awaitable<std::size_t> read_some_throwing(std::span<char> buffer) = 0;
+  // The same read with a plain completion handler, which holds only
+  // `waiter` (no coroutine frame while it waits: docs/PERFORMANCE.md, stop
+  // 25); `waiter` gets the bytes read, 0 at end of stream and on any error,
+  // on the socket's executor (the session's).
+  virtual void read_some_then(std::span<char> buffer, std::shared_ptr<ReadWaiter> waiter) = 0;
+  // Ends a pending read at once with an error (operation_aborted), without
+  // touching the connection (unlike Stream::cancel_read()).
+  virtual void abort_read() noexcept = 0;
 
  protected:
   ~DirectSocket() = default;

@@ -149,6 +149,7 @@ class TestServer {
     thread_.join();
   }
   std::uint16_t port() const { return server_.ports().at(0); }
+  Server& server() { return server_; }
 
  private:
   static ServerOptions adjust(ServerOptions o) {
