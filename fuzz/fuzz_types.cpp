@@ -48,6 +48,15 @@ std::optional<std::string> convert(Oid type, std::string_view in, FormatCode fro
   return std::string(out.view());
 }
 
+// A binary interval whose time is INT64_MIN microseconds: PostgreSQL 15
+// prints it ("-2562047788:00:54.775808") and refuses that text as input
+// (22007, checked on 15): its magnitude does not fit the positive side.
+// Its text is PostgreSQL's, so the round trip is not asked of it.
+bool prints_unreadable(Oid type, std::string_view value, FormatCode from) {
+  if (type != oid::interval || from != format_binary || value.size() != 16) return false;
+  return value.substr(0, 8) == std::string_view("\x80\0\0\0\0\0\0\0", 8);
+}
+
 }  // namespace
 
 extern "C" int PGWIRE_FUZZ_ENTRY(const std::uint8_t* data, std::size_t size) {
@@ -63,6 +72,7 @@ extern "C" int PGWIRE_FUZZ_ENTRY(const std::uint8_t* data, std::size_t size) {
   std::string_view value = all.substr(2);
   auto once = convert(type, value, from, to);
   if (!once) return 0;
+  if (prints_unreadable(type, value, from)) return 0;
   // The output of a successful conversion is a valid value: it converts back,
   // and the round trip is stable from there on.
   auto back = convert(type, *once, to, from);
