@@ -73,6 +73,54 @@ inline void refuse_unsupported(const std::vector<sqlite_dialect::Token>& toks) {
 
 }  // namespace translate_detail
 
+// The columns `generate_series(a, b[, step]) [AS] alias [(name)]` puts in
+// a FROM list: (alias, column name, type). The type is PostgreSQL's
+// overload for the arguments: numeric when one is a decimal literal, int8
+// when one is an integer literal beyond int4 or a cast to bigint, else
+// int4. An expression over such a column (`i * 2`, `i * $1::int4`) is then
+// typed as on PostgreSQL instead of by its first value (or as text when a
+// statement is described before it runs).
+struct SeriesColumn {
+  std::string alias, name;
+  pgwire::Oid type;
+};
+inline std::vector<SeriesColumn> series_columns(const std::vector<sqlite_dialect::Token>& toks) {
+  using sqlite_dialect::is;
+  std::vector<SeriesColumn> out;
+  for (std::size_t i = 1; i + 1 < toks.size(); ++i) {
+    if (!toks[i].is_keyword("generate_series") || !is(toks[i + 1], "(")) continue;
+    if (!(is(toks[i - 1], "from") || is(toks[i - 1], "join") || is(toks[i - 1], ","))) continue;
+    std::size_t close = sqlite_dialect::matching_paren(toks, i + 1);
+    if (close >= toks.size()) break;
+    pgwire::Oid type = oid::int4;
+    for (std::size_t k = i + 2; k < close; ++k) {
+      const auto& t = toks[k];
+      if (t.kind == sqlite_dialect::Kind::number) {
+        if (t.text.find_first_of(".eE") != std::string_view::npos) {
+          type = oid::numeric;
+        } else if (type == oid::int4 && (t.text.size() > 10 || (t.text.size() == 10 && t.text > "2147483647"))) {
+          type = oid::int8;
+        }
+      } else if (type == oid::int4 && (t.is_keyword("bigint") || t.is_keyword("int8"))) {
+        type = oid::int8;
+      }
+    }
+    std::size_t k = close + 1;
+    if (k < toks.size() && toks[k].is_keyword("as")) ++k;
+    if (k >= toks.size() || !toks[k].is_name() || toks[k].is_keyword("where") || toks[k].is_keyword("join") ||
+        toks[k].is_keyword("on") || toks[k].is_keyword("order") || toks[k].is_keyword("group") ||
+        toks[k].is_keyword("limit") || toks[k].is_keyword("cross") || toks[k].is_keyword("inner") ||
+        toks[k].is_keyword("left"))
+      continue;
+    std::string alias = sqlite_dialect::identifier(toks[k]);
+    std::string name = alias;
+    if (k + 2 < toks.size() && is(toks[k + 1], "(") && toks[k + 2].is_name())
+      name = sqlite_dialect::identifier(toks[k + 2]);
+    out.push_back({std::move(alias), std::move(name), type});
+  }
+  return out;
+}
+
 // `sql` (one statement) as SQLite runs it, for the session `who`.
 inline Translation translate(sqlite3* db, std::string_view sql, const sqlite_dialect::Identity& who) {
   auto toks = sqlite_dialect::tokenize(sql);
@@ -96,7 +144,10 @@ inline Translation translate(sqlite3* db, std::string_view sql, const sqlite_dia
     sql = expanded;
   }
   auto tables = sqlite_dialect::infer_parameters(sql).tables;
-  auto resolve = [db, &tables](std::string_view, std::string_view column) -> pgwire::Oid {
+  auto series = series_columns(sqlite_dialect::tokenize(sql));
+  auto resolve = [db, &tables, &series](std::string_view qualifier, std::string_view column) -> pgwire::Oid {
+    for (const auto& s : series)
+      if (s.name == column && (qualifier.empty() || qualifier == s.alias)) return s.type;
     for (const auto& table : tables)
       if (auto t = column_type(db, table, column)) return t;
     return 0;

@@ -445,6 +445,12 @@ class PostgresDialectTest(ServerTestCase):
                                    " ON s = t").fetchone(), (6,))
         self.assertEqual(self.sqlstate(c, "SELECT * FROM generate_series(1, 3, 0)")[:2],
                          ("22023", "step size cannot equal zero"))
+        # Expressions over the series' column are typed as on PostgreSQL 15,
+        # also when the statement is described before it runs (parameters).
+        cur = c.execute("SELECT i * 2, i + %s::int4, s.x * 2 FROM generate_series(1, 2) i,"
+                        " generate_series(2147483648, 2147483648) AS s(x)", [10], prepare=True)
+        self.assertEqual([d.type_code for d in cur.description], [23, 23, 20])
+        self.assertEqual(cur.fetchall(), [(2, 11, 4294967296), (4, 12, 4294967296)])
 
     def test_casts_convert_values(self):
         c = self.connect()
