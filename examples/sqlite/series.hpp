@@ -82,6 +82,14 @@ struct Series {
         c->done = true;
         return SQLITE_OK;
       }
+    // PostgreSQL's numeric overload (generate_series(1.5, 3) is 1.5, 2.5):
+    // refused rather than stepped over integers, which would be wrong rows.
+    for (int i = 0; i < argc; ++i)
+      if (sqlite3_value_numeric_type(argv[i]) == SQLITE_FLOAT) {
+        double d = sqlite3_value_double(argv[i]);
+        if (d != static_cast<double>(static_cast<sqlite3_int64>(d)))
+          return fail(base, "0A000", "generate_series over fractional numbers is not supported by sqlite_server");
+      }
     c->value = sqlite3_value_int64(argv[0]);
     c->stop = sqlite3_value_int64(argv[1]);
     c->step = argc > 2 ? sqlite3_value_int64(argv[2]) : 1;

@@ -445,6 +445,10 @@ class PostgresDialectTest(ServerTestCase):
                                    " ON s = t").fetchone(), (6,))
         self.assertEqual(self.sqlstate(c, "SELECT * FROM generate_series(1, 3, 0)")[:2],
                          ("22023", "step size cannot equal zero"))
+        # The numeric overload is not emulated: an error, not integer rows.
+        self.assertEqual(self.sqlstate(c, "SELECT * FROM generate_series(1.5, 3)")[0], "0A000")
+        self.assertEqual(self.sqlstate(c, "SELECT * FROM generate_series(1, 2, 0.5)")[0], "0A000")
+        self.assertEqual(c.execute("SELECT * FROM generate_series(1.0, 2)").fetchall(), [(1,), (2,)])
         # Expressions over the series' column are typed as on PostgreSQL 15,
         # also when the statement is described before it runs (parameters).
         cur = c.execute("SELECT i * 2, i + %s::int4, s.x * 2 FROM generate_series(1, 2) i,"
