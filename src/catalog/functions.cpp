@@ -274,6 +274,14 @@ void encoding_to_char(sqlite3_context* c, int, sqlite3_value** argv) {
   result(c, e == 6 ? "UTF8" : e == 0 ? "SQL_ASCII" : "");
 }
 
+// Its inverse for the two names encoding_to_char knows (-1: not an encoding).
+void char_to_encoding(sqlite3_context* c, int, sqlite3_value** argv) {
+  if (is_null(argv[0])) return sqlite3_result_null(c);
+  std::string name = text(argv[0]);
+  for (char& ch : name) ch = static_cast<char>(ch >= 'a' && ch <= 'z' ? ch - 'a' + 'A' : ch);
+  sqlite3_result_int64(c, name == "UTF8" || name == "UNICODE" ? 6 : name == "SQL_ASCII" ? 0 : -1);
+}
+
 void always_true(sqlite3_context* c, int, sqlite3_value**) { result_bool(c, true); }
 void always_false(sqlite3_context* c, int, sqlite3_value**) { result_bool(c, false); }
 void always_null(sqlite3_context* c, int, sqlite3_value**) { sqlite3_result_null(c); }
@@ -473,6 +481,7 @@ void register_functions(sqlite3* db, FunctionContext* c) {
   add(db, "col_description", 2, col_description, c);
   add(db, "shobj_description", 2, always_null, c);
   add(db, "pg_encoding_to_char", 1, encoding_to_char, c);
+  add(db, "pg_char_to_encoding", 1, char_to_encoding, c);
   for (const char* name : {"has_table_privilege", "has_schema_privilege", "has_database_privilege",
                            "has_function_privilege", "has_column_privilege", "pg_has_role", "has_any_column_privilege",
                            "has_sequence_privilege", "has_type_privilege"})
@@ -492,6 +501,8 @@ void register_functions(sqlite3* db, FunctionContext* c) {
   add(db, "quote_literal", 1, quote_literal_fn, c);
   add(db, "pgw_current_user", 0, current_user, c);
   add(db, "current_database", 0, current_database, c);
+  // The server encoding (psql's \dO asks): every session is UTF8.
+  add(db, "getdatabaseencoding", 0, [](sqlite3_context* x, int, sqlite3_value**) { result(x, "UTF8"); }, c);
   add(db, "current_schema", 0, current_schema, c);
   add(db, "current_schemas", 1, current_schemas, c);
   add(db, "version", 0, version, c);

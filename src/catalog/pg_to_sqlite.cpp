@@ -22,7 +22,8 @@ namespace {
 bool catalog_function(std::string_view f) {
   static const std::set<std::string_view> s{
       "format_type", "obj_description", "col_description", "shobj_description", "pg_table_is_visible",
-      "pg_type_is_visible", "pg_function_is_visible", "pg_encoding_to_char", "pg_get_userbyid",
+      "pg_type_is_visible", "pg_function_is_visible", "pg_encoding_to_char", "pg_char_to_encoding",
+      "getdatabaseencoding", "pg_get_userbyid",
       "current_schemas", "has_table_privilege", "has_schema_privilege", "has_database_privilege",
       "has_function_privilege", "pg_has_role", "pg_relation_size", "pg_total_relation_size", "pg_table_size",
       "pg_indexes_size", "pg_get_expr", "pg_get_indexdef", "pg_get_constraintdef", "pg_get_viewdef",

@@ -169,6 +169,7 @@ Typed infer(const Toks& e, const std::vector<Oid>& params) {
 Oid function_type(std::string_view f, const Toks& args, const std::vector<Oid>& params) {
   static const std::pair<std::string_view, Oid> kTypes[] = {
       {"pg_get_userbyid", oid::name}, {"pg_encoding_to_char", oid::name}, {"current_database", oid::name},
+      {"getdatabaseencoding", oid::name}, {"pg_char_to_encoding", oid::int4},
       {"current_schema", oid::name}, {"pgw_current_user", oid::name}, {"session_user", oid::name},
       {"pg_table_is_visible", oid::bool_}, {"pg_type_is_visible", oid::bool_},
       {"pg_function_is_visible", oid::bool_}, {"has_table_privilege", oid::bool_},

@@ -35,7 +35,7 @@ EXACT = [
     ["\\d books"], ["\\d authors"], ["\\d cheap_books"], ["\\d demo"],
     ["\\x", "\\d books"], ["\\x", "\\dt"],
     ["\\d+ books"], ["\\dn+"], ["\\dd"], ["\\dc"], ["\\do"], ["\\db"], ["\\dp"], ["\\da"], ["\\dA"],
-    ["\\dD"], ["\\dy"], ["\\des"], ["\\det"], ["\\deu"], ["\\dRp"], ["\\dRs"], ["\\drds"],
+    ["\\dD"], ["\\dy"], ["\\des"], ["\\det"], ["\\deu"], ["\\dRp"], ["\\dRs"], ["\\drds"], ["\\dO"],
 ]
 
 # Tab completion: what psql's readline prints after the text and two TABs.
