@@ -330,7 +330,7 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
   static sqlite_dialect::Identity make_identity(const pgwire::Session& session) {
     auto version = session.parameter("server_version");
     return {session.client().user, session.client().database,
-            "PostgreSQL " + version.value_or(pgwire::default_server_version) + " (pgwire-cpp)"};
+            "PostgreSQL " + version.value_or(pgwire::default_server_version) + " (pgwire-cpp)", session.process_id()};
   }
 
   // A statement starts on `w`: a CancelRequest for it interrupts SQLite.

@@ -47,6 +47,7 @@ struct Identity {
   std::string user = "postgres";
   std::string database = "postgres";
   std::string version = "PostgreSQL 15.0 (pgwire-cpp)";
+  std::int32_t backend_pid = 0;  // the session's, as BackendKeyData gave it
 };
 
 // A `::type` cast after a token: [at, last] are its tokens ("::" .. the
@@ -164,6 +165,10 @@ inline void rewrite_keywords(const std::vector<Token>& toks, const Identity& who
       replacement = "'public'", last = i + 2;
     else if (call && w == "version")
       replacement = quote_literal(who.version), last = i + 2;
+    else if (call && w == "pg_backend_pid")
+      replacement = std::to_string(who.backend_pid), last = i + 2;
+    else if (call && w == "pg_is_in_recovery")  // (never a standby)
+      replacement = "0", last = i + 2;
     else
       continue;
     edits.push_back({t.offset, toks[last].end(), replacement});

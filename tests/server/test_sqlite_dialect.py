@@ -391,6 +391,10 @@ class PostgresDialectTest(ServerTestCase):
         self.assertEqual((user, session, database, schema, same), ("postgres", "postgres", "postgres", "public", True))
         self.assertTrue(version.startswith("PostgreSQL 15"), version)
         self.assertEqual(now.date(), today)
+        # What monitoring tools ask: the pid is the one BackendKeyData gave.
+        cols, rows = self.described(c, "SELECT pg_backend_pid(), pg_is_in_recovery()")
+        self.assertEqual((cols, rows), ([("pg_backend_pid", 23), ("pg_is_in_recovery", 16)],
+                                        [(c.info.backend_pid, False)]))
         # now() is the transaction's start: the same in every statement of a transaction.
         c.autocommit = False
         first = c.execute("SELECT now()").fetchone()[0]
