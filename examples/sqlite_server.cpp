@@ -355,8 +355,10 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
     std::shared_ptr<Prepared> home;
     const sqlite_dialect::Identity* who;
     std::shared_ptr<Prepared>* learned;  // (nullptr: not learning)
+    std::shared_ptr<const pgwire::ParameterMap> settings;  // for current_setting() (sql_settings.hpp)
 
     pgwire::Response operator()(sqlite3* db) {
+      if (settings) w->sql_settings().use(std::move(settings));
       ChangeCapture& capture = *o->capture;
       auto mark = capture.mark();
       struct SchemaCheck {  // (also when the statement throws)
@@ -393,7 +395,8 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
     auto first = upper_word(sql);
     if (ends_failed_block(session, first)) return run(session, std::move(w), sql, portal);
     starting(session, w);
-    StatementJob job{&o, w, sql, std::move(first), portal, std::move(home), &identity(session), nullptr};
+    StatementJob job{&o, w, sql, std::move(first), portal, std::move(home), &identity(session), nullptr,
+                     settings_for(session, sql)};
     return w->call<pgwire::Response>([job = std::move(job)](sqlite3* db) mutable {
       try {
         return job(db);
@@ -401,6 +404,14 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
         return pgwire::Response::error(e.info());
       }
     });
+  }
+
+  // The session's settings, copied for the worker, when the statement's SQL
+  // may read them (current_setting()).
+  static std::shared_ptr<const pgwire::ParameterMap> settings_for(const pgwire::Session& session,
+                                                                  std::string_view sql) {
+    if (!names_current_setting(sql)) return nullptr;
+    return std::make_shared<const pgwire::ParameterMap>(session.parameters());
   }
 
   // COMMIT (or END) of a failed transaction block is a rollback in
@@ -466,7 +477,8 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
       }
       std::shared_ptr<Prepared> learned;
       bool learn = !home && !portal;
-      StatementJob job{&o, w, sql, std::move(first), portal, home, &identity(session), learn ? &learned : nullptr};
+      StatementJob job{&o, w, sql, std::move(first), portal, home, &identity(session),
+                       learn ? &learned : nullptr, settings_for(session, sql)};
       pgwire::Response r = co_await w->call<pgwire::Response>(std::move(job));
       if (learned) o.cache.keep_simple(sql, std::move(learned), generation);
       co_return r;

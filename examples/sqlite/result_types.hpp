@@ -84,6 +84,7 @@ inline pgwire::Oid function_type(std::string_view f, pgwire::Oid arg, pgwire::Oi
     return oid::int4;
   if (f == "random") return oid::float8;
   if (f == "pg_backend_pid") return oid::int4;
+  if (f == "current_setting") return oid::text;
   if (f == "pg_is_in_recovery") return oid::bool_;
   if (f == "gen_random_uuid") return oid::uuid;
   if (f == "round" || f == "trunc" || f == "ceil" || f == "ceiling" || f == "floor")

@@ -45,6 +45,7 @@
 #include <pgwire/codec/error_info.hpp>
 
 #include "completion_slot.hpp"
+#include "sql_settings.hpp"
 #include "worker_pool.hpp"
 
 namespace sqlite_example {
@@ -178,6 +179,9 @@ class Worker final : public PoolTask, public std::enable_shared_from_this<Worker
     }
   }
 
+  // What current_setting() reads in this connection's SQL (its jobs only).
+  SqlSettings& sql_settings() noexcept { return sql_settings_; }
+
   // The hooks of the connection whose job runs on this thread, if any.
   static ConnectionHooks* running_hooks() { return running_here_ ? running_here_->hooks_.get() : nullptr; }
 
@@ -301,6 +305,7 @@ class Worker final : public PoolTask, public std::enable_shared_from_this<Worker
     sqlite3_progress_handler(db, 1000, &Worker::progress, this);
     sqlite3_create_function_v2(db, "pg_sleep", 1, SQLITE_UTF8, this, &Worker::pg_sleep, nullptr, nullptr,
                                nullptr);
+    sql_settings_.install(db);
     if (hooks_) hooks_->opened(db);
     db_.store(db);
     return db;
@@ -346,6 +351,7 @@ class Worker final : public PoolTask, public std::enable_shared_from_this<Worker
   std::shared_ptr<WorkerPool> pool_;
   std::shared_ptr<ConnectionHooks> hooks_;
   CompletionSlot completion_;  // for the calls' completions (completion_slot.hpp)
+  SqlSettings sql_settings_;    // current_setting() in SQL (sql_settings.hpp): its jobs only
   int nested_ = 0;  // its jobs only: cleanups running inside a job
   std::string open_error_;  // its jobs only
   std::atomic<sqlite3*> db_{nullptr};

@@ -117,12 +117,7 @@ std::string version_number(std::string_view version) {
 // What SHOW and current_setting() read: the session's value, else one
 // derived from it, else PostgreSQL 15's default.
 std::optional<std::string> setting(const Session& session, std::string_view name) {
-  if (auto v = session.parameter(name)) return v;
-  CaseInsensitiveLess less;
-  if (!less(name, "server_version_num") && !less("server_version_num", name))
-    return version_number(session.parameter("server_version").value_or(default_server_version));
-  if (auto v = Settings::builtin_default(name)) return std::string(*v);
-  return std::nullopt;
+  return setting_value(session.parameters(), name);
 }
 
 Response unrecognized(std::string_view name) {
@@ -276,6 +271,17 @@ std::optional<Response> reset_command(Session& session, const std::vector<Term>&
 }
 
 }  // namespace
+
+std::optional<std::string> setting_value(const ParameterMap& values, std::string_view name) {
+  if (auto it = values.find(name); it != values.end()) return it->second;
+  CaseInsensitiveLess less;
+  if (!less(name, "server_version_num") && !less("server_version_num", name)) {
+    auto version = values.find(std::string_view("server_version"));
+    return version_number(version != values.end() ? version->second : std::string(default_server_version));
+  }
+  if (auto v = Settings::builtin_default(name)) return std::string(*v);
+  return std::nullopt;
+}
 
 // Order: the session commands, then the catalog engine, then the driver
 // probe table. A catalog, when plugged in, evaluates every catalog query
@@ -478,8 +484,15 @@ bool SessionCommands::describe_own(std::string_view statement, SchemaPtr& column
   }
   if (is(t, 0, "select") && t.size() >= 4 && t[1].kind == Term::word && is_punct(t, 2, '(')) {
     std::string_view fn = base(t[1].text);
-    if (fn == "version" || fn == "current_setting" || fn == "set_config" || fn == "current_database" ||
-        fn == "current_schema" || fn == "current_user" || fn == "session_user") {
+    // Only the whole statement `SELECT fn(literals) [AS name]` is answered
+    // here (answer()); `SELECT current_setting('x') || '!', n FROM t` is
+    // the product's, and so is its description.
+    std::size_t close = 3;
+    while (close < t.size() && !is_punct(t, close, ')')) ++close;
+    bool whole = close + 1 == t.size() ||
+                 (close + 3 == t.size() && is(t, close + 1, "as") && t[close + 2].kind == Term::word);
+    if (whole && (fn == "version" || fn == "current_setting" || fn == "set_config" || fn == "current_database" ||
+                  fn == "current_schema" || fn == "current_user" || fn == "session_user")) {
       std::string column(fn);
       if (t.size() >= 3 && is(t, t.size() - 2, "as")) column = t.back().text;
       columns = make_schema({{column, oid::text}});

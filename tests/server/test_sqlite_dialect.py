@@ -391,6 +391,16 @@ class PostgresDialectTest(ServerTestCase):
         self.assertEqual((user, session, database, schema, same), ("postgres", "postgres", "postgres", "public", True))
         self.assertTrue(version.startswith("PostgreSQL 15"), version)
         self.assertEqual(now.date(), today)
+        # current_setting() inside SQL that SQLite runs reads the session's
+        # settings as of the statement (after SET too), in either protocol.
+        c.execute("SET work_mem = '8MB'")
+        for prepare in (False, True):
+            cur = c.execute("SELECT current_setting('work_mem') || '!', CURRENT_SETTING('server_version_num')::int"
+                            " >= 150000, current_setting('no_such', true) IS NULL, n FROM generate_series(1, 2) n",
+                            prepare=prepare)
+            self.assertEqual(cur.fetchall(), [("8MB!", True, True, 1), ("8MB!", True, True, 2)])
+        self.assertEqual(self.sqlstate(c, "SELECT 1 + length(current_setting('no_such'))")[:2],
+                         ("42704", 'unrecognized configuration parameter "no_such"'))
         # What monitoring tools ask: the pid is the one BackendKeyData gave.
         cols, rows = self.described(c, "SELECT pg_backend_pid(), pg_is_in_recovery()")
         self.assertEqual((cols, rows), ([("pg_backend_pid", 23), ("pg_is_in_recovery", 16)],

@@ -965,3 +965,28 @@ TEST_CASE("Settings: an error undoes the SETs of its transaction") {
   CHECK(a.reports.empty());
   CHECK(s.show("DateStyle") == "ISO, MDY");
 }
+
+TEST_CASE("SessionCommands: setting_value reads a copy of a session's settings as current_setting() does") {
+  pgwire::ParameterMap values{{"work_mem", "8MB"}, {"server_version", "15.4"}, {"TimeZone", "Europe/Paris"}};
+  CHECK(pgwire::setting_value(values, "work_mem") == std::optional<std::string>("8MB"));
+  CHECK(pgwire::setting_value(values, "timezone") == std::optional<std::string>("Europe/Paris"));  // any case
+  CHECK(pgwire::setting_value(values, "server_version_num") == std::optional<std::string>("150004"));
+  CHECK(pgwire::setting_value({}, "server_version_num").has_value());            // from the default version
+  CHECK(pgwire::setting_value({}, "standard_conforming_strings") == std::optional<std::string>("on"));
+  CHECK_FALSE(pgwire::setting_value(values, "no_such_setting").has_value());     // 42704 for the caller
+}
+
+TEST_CASE("SessionCommands: only a statement that is the call alone is described as its own") {
+  Fixture f;
+  Outcome own = f.describe("SELECT current_setting('work_mem') AS wm");
+  REQUIRE(own.fields.size() == 1);
+  CHECK(own.fields[0].name == "wm");
+  // More after the call: the product's statement (this product has none, so
+  // the Parse fails), never described as one text column.
+  for (auto sql : {"SELECT current_setting('work_mem') || '!', 1", "SELECT version() LIKE 'P%'",
+                   "SELECT current_setting('a') FROM t"}) {
+    Outcome d = f.describe(sql);
+    CHECK(d.sqlstate == "42601");
+    CHECK(d.fields.empty());
+  }
+}

@@ -46,6 +46,13 @@ namespace pgwire {
 struct Statement;  // pgwire/api/extended.hpp
 struct Portal;
 
+// What SHOW and current_setting() read, from a session's settings
+// (Session::parameters(), or a copy taken to another thread, as a product
+// evaluating current_setting() in its own engine does): the value, else
+// one derived from the others (server_version_num), else PostgreSQL 15's
+// default; nullopt for a name PostgreSQL does not know (42704).
+std::optional<std::string> setting_value(const ParameterMap& values, std::string_view name);
+
 // Answers whole statements of its own kind; SessionCommands asks it after
 // its own commands and driver probes. The catalog layer's Catalog
 // (pgwire/catalog/catalog.hpp) is one: it answers catalog queries.
