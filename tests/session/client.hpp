@@ -77,6 +77,13 @@ class Client {
     pollfd p{fd_, POLLIN, 0};
     return ::poll(&p, 1, ms) == 1;
   }
+  // Sends `bytes` one at a time, `pause_ms` apart, until the server answers
+  // or closes: a client trickling a message in. Returns how many went out.
+  std::size_t trickle(std::string_view bytes, int pause_ms) {
+    std::size_t sent = 0;
+    for (; sent < bytes.size() && !readable(pause_ms); ++sent) send_raw(bytes.substr(sent, 1));
+    return sent;
+  }
   // True when the server closed the connection (after draining what it sent).
   bool closed_by_server() {
     in_.consume(consumed_);

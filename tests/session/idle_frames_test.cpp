@@ -12,6 +12,7 @@
 
 #include "../../src/server/introspection.hpp"
 #include "session/client.hpp"
+#include "session/fatal.hpp"
 #include "support/catch.hpp"
 
 using namespace pgwire;
@@ -44,15 +45,6 @@ bool until_without_frames(Server& server, std::size_t n) {
     std::this_thread::sleep_for(1ms);
   }
   return true;
-}
-
-void expect_fatal(Client& c, const std::string& code) {
-  BackendMessage m = c.recv();
-  auto* e = std::get_if<ErrorResponse>(&m);
-  REQUIRE(e != nullptr);
-  CHECK(std::string(e->get(field::severity)) == "FATAL");
-  CHECK(std::string(e->get(field::sqlstate)) == code);
-  CHECK(c.closed_by_server());
 }
 
 }  // namespace
@@ -123,9 +115,7 @@ TEST_CASE("idle frames: bytes trickling in after a wait without frames do not re
   std::string bytes(q.view());
   // One byte every 50 ms would take 10 s; the FATAL comes at the limit of
   // the whole wait instead.
-  std::size_t sent = 0;
-  for (; sent < bytes.size() && !c.readable(50); ++sent) c.send_raw(bytes.substr(sent, 1));
-  CHECK(sent < bytes.size());
+  CHECK(c.trickle(bytes, 50) < bytes.size());
   expect_fatal(c, "57P05");
 }
 

@@ -18,6 +18,7 @@
 #include <pgwire/api/copy.hpp>
 
 #include "session/client.hpp"
+#include "session/fatal.hpp"
 #include "support/catch.hpp"
 
 using namespace pgwire;
@@ -122,17 +123,6 @@ class Running {
   Server server_;
   std::future<void> returned_;
 };
-
-// The next message is a FATAL with `code`, then the server closes.
-void expect_fatal(Client& c, const std::string& code, const std::string& message) {
-  BackendMessage m = c.recv();
-  auto* e = std::get_if<ErrorResponse>(&m);
-  REQUIRE(e != nullptr);
-  CHECK(std::string(e->get(field::severity)) == "FATAL");
-  CHECK(std::string(e->get(field::sqlstate)) == code);
-  CHECK(std::string(e->get(field::message)) == message);
-  CHECK(c.closed_by_server());
-}
 
 void startup(Client& c) {
   StartupMessage m;
@@ -281,9 +271,7 @@ TEST_CASE("idle timeouts: a message trickling in does not restart the wait", "[o
   std::string bytes(q.view());
   // One byte every 50 ms would take 10 s; each restarting the wait would
   // keep the session forever. The FATAL comes after about 300 ms instead.
-  std::size_t sent = 0;
-  for (; sent < bytes.size() && !c.readable(50); ++sent) c.send_raw(bytes.substr(sent, 1));
-  CHECK(sent < bytes.size());
+  CHECK(c.trickle(bytes, 50) < bytes.size());
   expect_fatal(c, "57P05", "terminating connection due to idle-session timeout");
 }
 
