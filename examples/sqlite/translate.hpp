@@ -88,8 +88,8 @@ inline std::vector<SeriesColumn> series_columns(const std::vector<sqlite_dialect
   using sqlite_dialect::is;
   std::vector<SeriesColumn> out;
   for (std::size_t i = 1; i + 1 < toks.size(); ++i) {
-    if (!toks[i].is_keyword("generate_series") || !is(toks[i + 1], "(")) continue;
-    if (!(is(toks[i - 1], "from") || is(toks[i - 1], "join") || is(toks[i - 1], ","))) continue;
+    if (!toks[i].is_keyword("generate_series") || !is(toks[i + 1], "(") || is(toks[i - 1], ".")) continue;
+    if (!sqlite_dialect::in_from_clause(toks, i)) continue;
     std::size_t close = sqlite_dialect::matching_paren(toks, i + 1);
     if (close >= toks.size()) break;
     pgwire::Oid type = oid::int4;
@@ -107,11 +107,7 @@ inline std::vector<SeriesColumn> series_columns(const std::vector<sqlite_dialect
     }
     std::size_t k = close + 1;
     if (k < toks.size() && toks[k].is_keyword("as")) ++k;
-    if (k >= toks.size() || !toks[k].is_name() || toks[k].is_keyword("where") || toks[k].is_keyword("join") ||
-        toks[k].is_keyword("on") || toks[k].is_keyword("order") || toks[k].is_keyword("group") ||
-        toks[k].is_keyword("limit") || toks[k].is_keyword("cross") || toks[k].is_keyword("inner") ||
-        toks[k].is_keyword("left"))
-      continue;
+    if (k >= toks.size() || !sqlite_dialect::is_alias(toks[k])) continue;
     std::string alias = sqlite_dialect::identifier(toks[k]);
     std::string name = alias;
     if (k + 2 < toks.size() && is(toks[k + 1], "(") && toks[k + 2].is_name())
