@@ -384,5 +384,14 @@ elseif(MODE STREQUAL "fetchcontent_git")
   run_consumer("run consumer" "${_c}")
 endif()
 
+# A passed run's builds are ~150 MB each (pgwire compiled again per mode),
+# over half a gigabyte per build tree: only the logs are kept. A failed run
+# keeps everything for inspection.
+file(GLOB _products LIST_DIRECTORIES true "${WORK}/*")
+list(REMOVE_ITEM _products "${LOGS}")
+if(_products)
+  file(REMOVE_RECURSE ${_products})
+endif()
+
 _seconds_since(${_test_start} _total)
 message(STATUS "consumer test '${MODE}' passed in ${_total} s")
