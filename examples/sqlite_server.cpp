@@ -1,6 +1,7 @@
 // SQLite behind the PostgreSQL protocol: a real database anyone can try with
 // psql. Each client gets its own SQLite connection to the same database (a
-// file, or a shared in-memory database), whose jobs run one at a time on a
+// file, or a scratch WAL file removed at exit: sqlite/scratch_database.hpp;
+// transactions that write: sqlite/write_transaction.hpp), whose jobs run one at a time on a
 // shared pool of threads (sqlite/worker.hpp, sqlite/worker_pool.hpp): a slow
 // statement never stalls the io threads or other clients. Results stream in
 // batches of rows (sqlite/rows.hpp); COPY
@@ -44,10 +45,12 @@
 #include "sqlite/publications.hpp"
 #include "sqlite/replication_feed.hpp"
 #include "sqlite/rows.hpp"
+#include "sqlite/scratch_database.hpp"
 #include "sqlite/statement_cache.hpp"
 #include "sqlite/translate.hpp"
 #include "sqlite/values.hpp"
 #include "sqlite/worker.hpp"
+#include "sqlite/write_transaction.hpp"
 #include "sqlite_dialect.hpp"
 
 namespace {
@@ -59,6 +62,10 @@ using namespace sqlite_example;
 // ($1::int4), else inferred from the column they meet, else text.
 void prepare_statement(sqlite3* db, const std::shared_ptr<Worker>& worker, pgwire::Statement& stmt,
                        const sqlite_dialect::Identity& who) {
+  if (auto first = upper_word(stmt.sql); first == "DROP" || first == "TRUNCATE")
+    if (ddl::per_table_statements(stmt.sql, sqlite_dialect::tokenize(stmt.sql)))
+      return;  // (one statement per table, when it runs: SqliteHandler::each_table)
+  ParseOutsideBlock outside(db, *worker);  // (its reads, in a block not yet used: write_transaction.hpp)
   auto prepared = std::make_shared<Prepared>();
   static_cast<Translation&>(*prepared) = translate(db, stmt.sql, who);
   const Translation& rewritten = *prepared;
@@ -102,8 +109,10 @@ pgwire::Response execute_statement(sqlite3* db, const std::shared_ptr<Worker>& w
   // TRANSACTION are not SQLite syntax; SQLite's transactions are serializable.
   if (word == "BEGIN" || (word == "START" && upper_word(sql, 2) == "START TRANSACTION")) {
     exec(db, "BEGIN");
+    worker->fresh_begin = true;
     return pgwire::Response::begin(word == "BEGIN" ? "BEGIN" : "START TRANSACTION");
   }
+  before_statement(db, *worker, word);  // (a block that starts by writing: write_transaction.hpp)
   std::unique_ptr<Stmt> stmt;
   Translation translated;  // simple query: the SQL SQLite runs, its result columns, what DDL records
   if (home && !home->idle.empty()) {
@@ -124,6 +133,7 @@ pgwire::Response execute_statement(sqlite3* db, const std::shared_ptr<Worker>& w
       return pgwire::Response::error(sqlite_error(db, rc));
     }
     if (stmt->s == nullptr) {
+      if (word == "VACUUM") return pgwire::Response::command("VACUUM");  // (nothing to do: ddl::vacuum)
       if (word != "LOCK") return pgwire::Response::empty();
       // (translated to nothing: SQLite has no table locks; see ddl::lock_table)
       if (sqlite3_get_autocommit(db))
@@ -368,6 +378,9 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
         ~SchemaCheck() { o.schema.after_statement(word, !sqlite3_get_autocommit(db)); }
       } schema_check{*o, word, db};
       try {
+        if (word == "DROP" || word == "TRUNCATE")
+          if (auto parts = ddl::per_table_statements(sql, sqlite_dialect::tokenize(sql)))
+            return each_table(db, w, word, *parts, *who, capture);
         auto r = execute_statement(db, w, sql, word, portal, home, *who, learned);
         if (r.kind() == pgwire::Response::Kind::error || word == "ALTER") {
           capture.undo_to(mark);
@@ -381,6 +394,33 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
       }
     }
   };
+
+  // A DROP TABLE or TRUNCATE of several tables (ddl::per_table_statements):
+  // one statement per table, in one savepoint, so that a missing table
+  // leaves every other one as it was, as in PostgreSQL.
+  static pgwire::Response each_table(sqlite3* db, const std::shared_ptr<Worker>& w, std::string_view word,
+                                     const std::vector<std::string>& parts, const sqlite_dialect::Identity& who,
+                                     ChangeCapture& capture) {
+    exec(db, "SAVEPOINT pgwire_table_list");
+    try {
+      for (const auto& part : parts) {
+        auto mark = capture.mark();
+        auto r = execute_statement(db, w, part, word, nullptr, nullptr, who);
+        if (r.kind() == pgwire::Response::Kind::error) {
+          exec(db, "ROLLBACK TO pgwire_table_list");
+          exec(db, "RELEASE pgwire_table_list");
+          return r;
+        }
+        if (word == "TRUNCATE") capture.truncated(mark, truncated_table(db, part));
+      }
+    } catch (...) {
+      exec(db, "ROLLBACK TO pgwire_table_list");
+      exec(db, "RELEASE pgwire_table_list");
+      throw;
+    }
+    exec(db, "RELEASE pgwire_table_list");
+    return pgwire::Response::command(word == "TRUNCATE" ? "TRUNCATE TABLE" : "DROP TABLE");
+  }
 
   // One statement (of a Query, or a portal's). One whose translation is
   // known (Parse'd, or a Query text found in the session's cache) needs
@@ -525,13 +565,16 @@ int main(int argc, char** argv) {
   auto flags = example::parse(argc, argv,
                               "SQLite behind the PostgreSQL protocol (table `demo` is created on first start).",
                               {"--db", "--replication-roles"},
-                              "  --db FILE              SQLite database file (default: in memory)\n"
+                              "  --db FILE              SQLite database file (default: a scratch file in\n"
+                              "                         /dev/shm, removed at exit)\n"
                               "  --replication-roles A,B  the roles that may open replication connections\n"
                               "                         (default: every role)\n");
   std::string file = example::extra(flags, "--db");
-  // Every session opens its own connection; an in-memory database is shared
-  // through SQLite's shared cache and kept alive by `keeper`.
-  std::string uri = file.empty() ? "file:pgwire_demo?mode=memory&cache=shared" : "file:" + file;
+  // Every session opens its own connection to the database file: --db, else
+  // a scratch file removed at exit (scratch_database.hpp says why not memory).
+  std::optional<ScratchDatabase> scratch;
+  if (file.empty()) scratch.emplace();
+  std::string uri = "file:" + (scratch ? scratch->path() : file);
   install_postgresql_functions();  // now(), generate_series, ... on every connection
   functions::statement_observer = &ChangeCapture::statement_started;
   sqlite3* keeper = nullptr;
@@ -542,6 +585,9 @@ int main(int argc, char** argv) {
   }
   auto publications = std::make_shared<Publications>();
   try {
+    // WAL: readers never wait for a writer (scratch_database.hpp). A --db
+    // file keeps the journal mode its owner chose.
+    if (scratch) exec(keeper, "PRAGMA journal_mode = WAL");
     create_demo(keeper);
     publications->reload(keeper);
   } catch (const std::exception& e) {

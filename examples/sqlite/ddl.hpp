@@ -7,6 +7,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <functional>
 #include <optional>
 #include <string>
@@ -56,8 +57,146 @@ inline bool table_exists(sqlite3* db, const std::string& table) {
   return found;
 }
 
+// ALTER TABLE t ADD [CONSTRAINT name] PRIMARY KEY | UNIQUE (a, ...) from
+// toks[i]: SQLite adds no constraint to a table, but a unique index is what
+// such a key does for queries and for duplicates (23505), so that is what
+// runs, named as PostgreSQL names the key's index (t_pkey, t_a_b_key).
+// Checked here in PostgreSQL's order: duplicates (23505, naming the index
+// and the key), then NULLs in a primary key's columns (23502).
+// nullopt: not this form.
+inline std::optional<std::string> add_key(sqlite3* db, const std::vector<Token>& toks, std::size_t i,
+                                          const std::string& table) {
+  auto at = [&](std::size_t k, std::string_view word) { return k < toks.size() && is(toks[k], word); };
+  if (!at(i, "add")) return std::nullopt;
+  ++i;
+  std::string name;
+  if (at(i, "constraint") && i + 1 < toks.size() && toks[i + 1].is_name()) {
+    name = sqlite_dialect::identifier(toks[i + 1]);
+    i += 2;
+  }
+  bool primary = at(i, "primary") && at(i + 1, "key");
+  if (!primary && !at(i, "unique")) return std::nullopt;
+  i += primary ? 2 : 1;
+  if (!at(i, "(")) return std::nullopt;
+  std::size_t close = sqlite_dialect::matching_paren(toks, i);
+  if (close >= toks.size()) throw pgwire::PgError("42601", "syntax error at end of input");
+  std::size_t end = toks.size();
+  while (end > close + 1 && is(toks[end - 1], ";")) --end;
+  if (end != close + 1)
+    throw not_supported("this form of ALTER TABLE ... ADD " + std::string(primary ? "PRIMARY KEY" : "UNIQUE"),
+                        "SQLite indexes take no storage options or deferral.");
+  if (!table_exists(db, table)) throw pgwire::PgError("42P01", "relation \"" + table + "\" does not exist");
+  std::vector<std::string> columns;
+  for (auto [first, last] : split(toks, i + 1, close)) {
+    if (last != first + 1 || !toks[first].is_name())
+      throw pgwire::PgError("42601", "syntax error at or near \"" + std::string(toks[first].text) + "\"");
+    columns.push_back(sqlite_dialect::identifier(toks[first]));
+  }
+  if (columns.empty()) throw pgwire::PgError("42601", "syntax error at or near \")\"");
+  std::string list;
+  for (const auto& c : columns) list += (list.empty() ? "" : ", ") + sqlite_dialect::quote_identifier(c);
+  if (name.empty()) {
+    name = table;
+    if (primary) {
+      name += "_pkey";
+    } else {
+      for (const auto& c : columns) name += "_" + c;
+      name += "_key";
+    }
+  }
+  // Duplicates: PostgreSQL's message names the index and the key (SQLite's
+  // would name a constraint on the table).
+  std::string duplicates = "SELECT " + list + " FROM " + sqlite_dialect::quote_identifier(table);
+  std::string where;
+  for (const auto& c : columns)
+    where += (where.empty() ? " WHERE " : " AND ") + sqlite_dialect::quote_identifier(c) + " IS NOT NULL";
+  duplicates += where + " GROUP BY " + list + " HAVING count(*) > 1 LIMIT 1";
+  sqlite3_stmt* s = nullptr;
+  if (sqlite3_prepare_v2(db, duplicates.c_str(), -1, &s, nullptr) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW) {
+    std::string names, values;
+    for (std::size_t k = 0; k < columns.size(); ++k) {
+      const auto* v = sqlite3_column_text(s, static_cast<int>(k));
+      names += (k ? ", " : "") + columns[k];
+      values += (k ? ", " : "") + std::string(v ? reinterpret_cast<const char*>(v) : "");
+    }
+    sqlite3_finalize(s);
+    auto info = pgwire::ErrorInfo::error("23505", "could not create unique index \"" + name + "\"");
+    info.detail = "Key (" + names + ")=(" + values + ") is duplicated.";
+    throw pgwire::PgError(std::move(info));
+  }
+  sqlite3_finalize(s);
+  if (primary) {
+    for (const auto& c : columns) {
+      std::string check = "SELECT 1 FROM " + sqlite_dialect::quote_identifier(table) + " WHERE " +
+                          sqlite_dialect::quote_identifier(c) + " IS NULL LIMIT 1";
+      sqlite3_stmt* probe = nullptr;
+      int rc = sqlite3_prepare_v2(db, check.c_str(), -1, &probe, nullptr);
+      bool has_null = rc == SQLITE_OK && sqlite3_step(probe) == SQLITE_ROW;
+      sqlite3_finalize(probe);
+      if (rc != SQLITE_OK)
+        throw pgwire::PgError("42703", "column \"" + c + "\" of relation \"" + table + "\" does not exist");
+      if (has_null)
+        throw pgwire::PgError("23502", "column \"" + c + "\" of relation \"" + table + "\" contains null values");
+    }
+  }
+  return "CREATE UNIQUE INDEX " + sqlite_dialect::quote_identifier(name) + " ON " +
+         sqlite_dialect::quote_identifier(table) + " (" + list + ")";
+}
+
+// VACUUM [FULL | FREEZE | VERBOSE | ANALYZE | (options)] [table [(columns)], ...]:
+// PostgreSQL's VACUUM reclaims dead rows, which SQLite does not leave, so
+// only its ANALYZE part runs (SQLite's ANALYZE; all tables when several are
+// named), and a VACUUM FULL of everything rebuilds the database file as
+// SQLite's VACUUM does. The tables must exist (42P01); like PostgreSQL's it
+// cannot run in a transaction block (25001). Nothing to run: a comment, which
+// the caller tags VACUUM.
+inline std::string vacuum(sqlite3* db, const std::vector<Token>& toks) {
+  if (!sqlite3_get_autocommit(db))
+    throw pgwire::PgError("25001", "VACUUM cannot run inside a transaction block");
+  std::size_t i = 1;
+  bool analyze = false, full = false;
+  auto option = [&](const Token& t) {
+    if (is(t, "analyze") || is(t, "analyse")) analyze = true;
+    else if (is(t, "full")) full = true;
+    else if (!is(t, "freeze") && !is(t, "verbose"))
+      return false;
+    return true;
+  };
+  if (i < toks.size() && is(toks[i], "(")) {  // VACUUM (ANALYZE, VERBOSE true, ...)
+    std::size_t close = sqlite_dialect::matching_paren(toks, i);
+    if (close >= toks.size()) throw pgwire::PgError("42601", "syntax error at end of input");
+    for (auto [first, end] : split(toks, i + 1, close)) {
+      bool off = end > first + 1 && (is(toks[end - 1], "false") || is(toks[end - 1], "off") ||
+                                     (toks[end - 1].kind == sqlite_dialect::Kind::number && toks[end - 1].text == "0"));
+      bool was_analyze = analyze, was_full = full;
+      if (!option(toks[first]) && !toks[first].is_name())
+        throw pgwire::PgError("42601", "syntax error at or near \"" + std::string(toks[first].text) + "\"");
+      if (off) analyze = was_analyze, full = was_full;
+    }
+    i = close + 1;
+  } else {
+    while (i < toks.size() && option(toks[i])) ++i;
+  }
+  std::vector<std::string> tables;
+  while (i < toks.size() && !is(toks[i], ";")) {
+    std::string table = table_name(toks, i);
+    if (!table_exists(db, table)) throw pgwire::PgError("42P01", "relation \"" + table + "\" does not exist");
+    tables.push_back(table);
+    if (i < toks.size() && is(toks[i], "(")) i = sqlite_dialect::matching_paren(toks, i) + 1;
+    if (i < toks.size() && is(toks[i], ",")) {
+      ++i;
+      continue;
+    }
+    if (i < toks.size() && !is(toks[i], ";"))
+      throw pgwire::PgError("42601", "syntax error at or near \"" + std::string(toks[i].text) + "\"");
+  }
+  if (analyze) return tables.size() == 1 ? "ANALYZE " + sqlite_dialect::quote_identifier(tables[0]) : "ANALYZE";
+  if (full && tables.empty()) return "VACUUM";
+  return "/* VACUUM: SQLite leaves no dead rows */";
+}
+
 // ALTER TABLE: ADD COLUMN, DROP COLUMN, RENAME TO, RENAME COLUMN.
-inline DdlTranslation alter_table(std::string_view sql, const std::vector<Token>& toks,
+inline DdlTranslation alter_table(sqlite3* db, std::string_view sql, const std::vector<Token>& toks,
                                   const sqlite_dialect::Identity& who) {
   std::size_t i = 2;
   if (i + 1 < toks.size() && is(toks[i], "if") && is(toks[i + 1], "exists")) i += 2;
@@ -104,6 +243,7 @@ inline DdlTranslation alter_table(std::string_view sql, const std::vector<Token>
               [table, from, to](sqlite3* db) { column_types::rename_column(db, table, from, to); }};
     }
   }
+  if (auto index = add_key(db, toks, i, table)) return {std::move(*index), {}};
   throw not_supported("this form of ALTER TABLE",
                       "SQLite can add, drop and rename columns and rename tables; to change a column or a "
                       "constraint, create a new table and copy the rows.");
@@ -162,6 +302,9 @@ inline std::string truncate(const std::vector<Token>& toks) {
   if (i < toks.size() && is(toks[i], "table")) ++i;
   if (i < toks.size() && is(toks[i], "only")) ++i;
   std::string table = table_name(toks, i);
+  if (i < toks.size() && is(toks[i], "*")) ++i;  // (no inheritance: the table alone)
+  if (i + 1 < toks.size() && is(toks[i], "continue") && is(toks[i + 1], "identity")) i += 2;  // the default
+  if (i < toks.size() && is(toks[i], "restrict")) ++i;                                      // the default
   if (i < toks.size() && !is(toks[i], ";"))
     throw not_supported("TRUNCATE ... " + std::string(toks[i].text),
                         "Truncate one table at a time, without RESTART IDENTITY or CASCADE.");
@@ -209,16 +352,85 @@ inline std::string lock_table(sqlite3* db, const std::vector<Token>& toks) {
   return "/* LOCK TABLE: SQLite has no table locks */";
 }
 
+// CREATE TABLE's `WITH (fillfactor = 100, ...)` and `WITHOUT OIDS` from
+// toks[i]: where they end. SQLite has no storage parameters, so PostgreSQL's
+// table parameters are accepted and mean nothing (pgbench -i creates its
+// tables WITH (fillfactor=100)); an unknown one is 22023, as PostgreSQL says.
+inline std::size_t storage_parameters(const std::vector<Token>& toks, std::size_t i) {
+  if (i + 1 < toks.size() && is(toks[i], "without") && is(toks[i + 1], "oids")) return i + 2;
+  if (i + 1 >= toks.size() || !is(toks[i], "with") || !is(toks[i + 1], "(")) return i;
+  std::size_t close = sqlite_dialect::matching_paren(toks, i + 1);
+  if (close >= toks.size()) throw pgwire::PgError("42601", "syntax error at end of input");
+  for (auto [first, end] : split(toks, i + 2, close)) {
+    if (!toks[first].is_name()) throw pgwire::PgError("42601", "syntax error at or near \"" +
+                                                                 std::string(toks[first].text) + "\"");
+    std::string name = sqlite_dialect::identifier(toks[first]);
+    std::string_view known[] = {"fillfactor", "parallel_workers", "toast_tuple_target", "user_catalog_table",
+                                "vacuum_index_cleanup", "vacuum_truncate", "log_autovacuum_min_duration", "oids"};
+    bool ok = std::find(std::begin(known), std::end(known), name) != std::end(known) ||
+              name.starts_with("autovacuum_") || name.starts_with("toast.");
+    if (first + 2 < end && is(toks[first + 1], ".")) {  // toast.autovacuum_enabled
+      name += "." + sqlite_dialect::identifier(toks[first + 2]);
+      ok = name.starts_with("toast.");
+    }
+    if (!ok) throw pgwire::PgError("22023", "unrecognized parameter \"" + name + "\"");
+  }
+  return close + 1;
+}
+
+// DROP TABLE [IF EXISTS] a, b, ... and TRUNCATE [TABLE] a, b, ...: SQLite's
+// statements name one table, so a list becomes one statement per table (each
+// with the list's options), which the caller runs in one savepoint: all or
+// nothing, as in PostgreSQL. nullopt for one table or another statement.
+// (pgbench -i drops and truncates its four tables in one statement each.)
+inline std::optional<std::vector<std::string>> per_table_statements(std::string_view sql,
+                                                                    const std::vector<Token>& toks) {
+  std::size_t i;
+  std::string prefix;
+  if (toks.size() > 2 && is(toks[0], "drop") && is(toks[1], "table")) {
+    i = 2;
+    prefix = "DROP TABLE ";
+    if (i + 1 < toks.size() && is(toks[i], "if") && is(toks[i + 1], "exists")) {
+      i += 2;
+      prefix += "IF EXISTS ";
+    }
+  } else if (toks.size() > 1 && is(toks[0], "truncate")) {
+    i = 1;
+    prefix = "TRUNCATE TABLE ";
+    if (i < toks.size() && is(toks[i], "table")) ++i;
+  } else {
+    return std::nullopt;
+  }
+  std::vector<std::string> names;
+  for (;;) {
+    std::size_t first = i;
+    if (i < toks.size() && is(toks[i], "only")) ++i;
+    if (i >= toks.size() || !toks[i].is_name()) return std::nullopt;  // (the one-table path reports it)
+    ++i;
+    if (i + 1 < toks.size() && is(toks[i], ".") && toks[i + 1].is_name()) i += 2;
+    if (i < toks.size() && is(toks[i], "*")) ++i;
+    names.emplace_back(sql.substr(toks[first].offset, toks[i - 1].end() - toks[first].offset));
+    if (i >= toks.size() || !is(toks[i], ",")) break;
+    ++i;
+  }
+  if (names.size() < 2) return std::nullopt;
+  std::string options = i < toks.size() ? " " + std::string(sql.substr(toks[i].offset)) : "";
+  std::vector<std::string> out;
+  for (const auto& name : names) out.push_back(prefix + name + options);
+  return out;
+}
+
 }  // namespace ddl
 
-// CREATE TABLE / ALTER TABLE / DROP TABLE, CREATE INDEX, TRUNCATE, LOCK (nullopt
-// for anything else).
+// CREATE TABLE / ALTER TABLE / DROP TABLE, CREATE INDEX, TRUNCATE, LOCK,
+// VACUUM (nullopt for anything else).
 inline std::optional<DdlTranslation> translate_ddl(sqlite3* db, std::string_view sql,
                                                    const std::vector<sqlite_dialect::Token>& toks,
                                                    const sqlite_dialect::Identity& who) {
   using ddl::is;
   if (toks.size() >= 2 && is(toks[0], "truncate")) return DdlTranslation{ddl::truncate(toks), {}};
   if (toks.size() >= 2 && is(toks[0], "lock")) return DdlTranslation{ddl::lock_table(db, toks), {}};
+  if (!toks.empty() && is(toks[0], "vacuum")) return DdlTranslation{ddl::vacuum(db, toks), {}};
   if (toks.size() < 3) return std::nullopt;
   if (is(toks[0], "create") && (is(toks[1], "index") || (is(toks[1], "unique") && is(toks[2], "index"))))
     return DdlTranslation{ddl::create_index(sql, toks, who), {}};
@@ -237,7 +449,8 @@ inline std::optional<DdlTranslation> translate_ddl(sqlite3* db, std::string_view
     if (i >= toks.size() || !is(toks[i], "(")) return std::nullopt;  // CREATE TABLE ... AS: SQLite's own
     std::size_t close = sqlite_dialect::matching_paren(toks, i);
     if (close >= toks.size()) throw pgwire::PgError("42601", "syntax error at end of input");
-    for (std::size_t k = close + 1; k < toks.size(); ++k)
+    std::size_t options_end = ddl::storage_parameters(toks, close + 1);
+    for (std::size_t k = options_end; k < toks.size(); ++k)
       if (!is(toks[k], ";"))
         throw not_supported("CREATE TABLE ... " + std::string(toks[k].text),
                             "SQLite tables have no storage options, partitions, inheritance or tablespaces.");
@@ -290,16 +503,21 @@ inline std::optional<DdlTranslation> translate_ddl(sqlite3* db, std::string_view
     bool if_exists = i + 2 < toks.size() && is(toks[i + 1], "if") && is(toks[i + 2], "exists");
     i = if_exists ? 4 : 2;
     std::string table = ddl::table_name(toks, i);
-    if (i < toks.size() && is(toks[i], ","))
+    if (i < toks.size() && is(toks[i], ","))  // (the caller splits lists: ddl::per_table_statements)
       throw not_supported("dropping several tables in one statement", "Drop one table at a time.");
+    if (i < toks.size() && is(toks[i], "restrict")) ++i;  // PostgreSQL's default
     if (i < toks.size() && is(toks[i], "cascade"))
       throw not_supported("DROP TABLE ... CASCADE", "Drop the tables that refer to this one first.");
+    if (i < toks.size() && !is(toks[i], ";"))
+      throw pgwire::PgError("42601", "syntax error at or near \"" + std::string(toks[i].text) + "\"");
+    if (!if_exists && !ddl::table_exists(db, table))  // (PostgreSQL's words: "table", not SQLite's "relation")
+      throw pgwire::PgError("42P01", "table \"" + table + "\" does not exist");
     std::string out =
         std::string("DROP TABLE ") + (if_exists ? "IF EXISTS " : "") + sqlite_dialect::quote_identifier(table);
     return DdlTranslation{out, [table](sqlite3* db) { column_types::forget_table(db, table); }};
   }
 
-  if (is(toks[0], "alter") && is(toks[1], "table")) return ddl::alter_table(sql, toks, who);
+  if (is(toks[0], "alter") && is(toks[1], "table")) return ddl::alter_table(db, sql, toks, who);
   return std::nullopt;
 }
 

@@ -207,6 +207,13 @@ inline pgwire::ErrorInfo translate_sqlite_error(int rc, int extended, std::strin
 }
 
 inline pgwire::ErrorInfo sqlite_error(sqlite3* db, int rc) {
+  // SQLITE_BUSY in a transaction block that holds a read lock: SQLite did
+  // not wait, as waiting could deadlock (write_transaction.hpp); the block
+  // cannot go on, as PostgreSQL's SERIALIZABLE says.
+  if ((rc & 0xff) == SQLITE_BUSY && !sqlite3_get_autocommit(db) &&
+      sqlite3_txn_state(db, nullptr) == SQLITE_TXN_READ)
+    return detail::make("40001", "could not serialize access due to concurrent update",
+                        "Retry the transaction: another one wrote since this one first read.");
   return translate_sqlite_error(rc, sqlite3_extended_errcode(db), sqlite3_errmsg(db));
 }
 

@@ -182,6 +182,10 @@ class Worker final : public PoolTask, public std::enable_shared_from_this<Worker
   // What current_setting() reads in this connection's SQL (its jobs only).
   SqlSettings& sql_settings() noexcept { return sql_settings_; }
 
+  // A transaction block was begun (SQLite's deferred BEGIN) and no statement
+  // has run in it yet (its jobs only; see write_transaction.hpp).
+  bool fresh_begin = false;
+
   // The hooks of the connection whose job runs on this thread, if any.
   static ConnectionHooks* running_hooks() { return running_here_ ? running_here_->hooks_.get() : nullptr; }
 

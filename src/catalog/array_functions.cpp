@@ -177,6 +177,19 @@ void array_remove(sqlite3_context* c, int, sqlite3_value** argv) {
   result(c, format_array(kept));
 }
 
+// array_position(array, element): the 1-based place of the first element
+// equal to it (IS NOT DISTINCT FROM: a NULL finds a NULL), else NULL.
+void array_position(sqlite3_context* c, int, sqlite3_value** argv) {
+  if (is_null(argv[0])) return sqlite3_result_null(c);
+  auto wanted = is_null(argv[1]) ? std::optional<std::string>() : std::optional<std::string>(text(argv[1]));
+  std::int64_t at = 0;
+  for (auto& e : parse_array(text(argv[0]))) {
+    ++at;
+    if (e == wanted) return sqlite3_result_int64(c, at);
+  }
+  sqlite3_result_null(c);
+}
+
 void cardinality(sqlite3_context* c, int, sqlite3_value** argv) {
   if (is_null(argv[0])) return sqlite3_result_null(c);
   sqlite3_result_int64(c, static_cast<std::int64_t>(parse_array(text(argv[0])).size()));
@@ -276,6 +289,7 @@ void register_array_functions(sqlite3* db, FunctionContext* c) {
   add(db, "pgw_array_get", 2, array_get, c);
   add(db, "cardinality", 1, cardinality, c);
   add(db, "array_remove", 2, array_remove, c);
+  add(db, "array_position", 2, array_position, c);
   add(db, "pgw_srf_unnest", 1, array_json, c);
   auto flags = SQLITE_UTF8;
   sqlite3_create_function_v2(db, "pgw_array_agg", 1, flags, c, nullptr, array_agg_step,

@@ -36,7 +36,7 @@ bool catalog_function(std::string_view f) {
 }  // namespace
 
 Translation translate(std::string_view postgres_sql) {
-  Toks pg = rewrite_spellings(lex(postgres_sql));
+  Toks pg = inline_lateral_rows(rewrite_spellings(lex(postgres_sql)));
   Translation t;
   t.parameter_types = infer_parameters(pg);
   Toks sqlite = rewrite_structures(resolve_system_columns(pg));

@@ -7,6 +7,8 @@
 //                                 IS [NOT] DISTINCT FROM, current_user,
 //                                 reserved aliases, boolean literals, LIKE's
 //                                 backslash escape (pg_to_sqlite_spellings.cpp)
+//   inline_lateral_rows           CROSS JOIN LATERAL (SELECT expr) AS o(n):
+//                                 o.n becomes (expr) (pg_to_sqlite_lateral.cpp)
 //   resolve_system_columns        tableoid (pg_to_sqlite_system_columns.cpp)
 //   rewrite_structures            what needs its operand or its group: casts,
 //                                 ARRAY, ANY/ALL, subscripts, trim FROM,
@@ -20,6 +22,7 @@
 namespace pgwire::catalog_detail {
 
 Toks rewrite_spellings(const Toks& in);
+Toks inline_lateral_rows(const Toks& in);
 Toks resolve_system_columns(const Toks& in);
 Toks expand_select_list_functions(const Toks& in);
 // Throws std::runtime_error for what it cannot rewrite (a cast without an

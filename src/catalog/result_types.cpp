@@ -178,7 +178,7 @@ Oid function_type(std::string_view f, const Toks& args, const std::vector<Oid>& 
       {"pg_relation_is_publishable", oid::bool_}, {"pg_is_in_recovery", oid::bool_},
       {"count", oid::int8}, {"pg_relation_size", oid::int8}, {"pg_total_relation_size", oid::int8},
       {"pg_table_size", oid::int8}, {"pg_indexes_size", oid::int8}, {"length", oid::int4},
-      {"char_length", oid::int4}, {"array_length", oid::int4}, {"array_upper", oid::int4},
+      {"char_length", oid::int4}, {"array_length", oid::int4}, {"array_position", oid::int4}, {"array_upper", oid::int4},
       {"array_lower", oid::int4}, {"cardinality", oid::int4}, {"pg_backend_pid", oid::int4},
       {"generate_series", oid::int4}, {"strpos", oid::int4}, {"position", oid::int4},
       {"current_schemas", oid::name_array}, {"pg_get_keywords", oid::text}};

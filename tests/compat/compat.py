@@ -645,6 +645,9 @@ FEATURE_DOC = {
     "mode_simple": "pgbench -M simple, custom script, 200 transactions",
     "mode_extended": "pgbench -M extended, custom script, 200 transactions",
     "mode_prepared": "pgbench -M prepared, custom script, 200 transactions",
+    **{"tpcb_" + m: "`pgbench -i -s 1` (its DROP, CREATE, TRUNCATE, COPY FREEZE, VACUUM, ADD PRIMARY KEY), "
+                    "then its builtin TPC-B script -M %s, 4 clients x 50 transactions at once; the four "
+                    "tables' sums of the deltas must agree" % m for m in ("simple", "extended", "prepared")},
 }
 
 
@@ -889,9 +892,10 @@ DRIVERS = {d.name: d for d in [
            "API (N/A); cancel is SQLCancel (pyodbc cursor.cancel())",
            na=["copy_in", "copy_out", "notify"]),
     Driver("pgbench", ["connect_trust", "connect_scram", "connect_tls"] + AUTH + ["mode_simple",
-                       "mode_extended", "mode_prepared"],
+                       "mode_extended", "mode_prepared", "tpcb_simple", "tpcb_extended", "tpcb_prepared"],
            prep_cli("pgbench"), lambda: dpkg_version("postgresql-client-15"), "-",
-           "custom script (-f): \\set aid random(1, 100000) / SELECT :aid; -n (no vacuum)",
+           "custom script (-f): \\set aid random(1, 100000) / SELECT :aid; -n (no vacuum); "
+           "tpcb_*: its own tables (pgbench -i) and builtin script",
            na=ASYNC),
 ]}
 

@@ -628,6 +628,38 @@ class PostgresDialectTest(ServerTestCase):
 # Statements run on both servers; each result (or error) must be the same.
 # Tables are dropped first on the reference (sqlite_server starts empty).
 SIDE_BY_SIDE = [
+    # What pgbench -i and maintenance scripts send: storage parameters, keys
+    # added later, VACUUM, and DROP / TRUNCATE of several tables (all or
+    # nothing); the query pgbench finds its table with (a LATERAL join).
+    ["DROP TABLE IF EXISTS sbs_m1", "DROP TABLE IF EXISTS sbs_m2",
+     "CREATE TABLE sbs_m1 (id int NOT NULL, v int) WITH (fillfactor=90)",
+     "CREATE TABLE sbs_m2 (id int, v int) WITH (fillfactor = 100, autovacuum_enabled = false)",
+     "CREATE TABLE sbs_m3 (id int) WITH (bogus = 1)",
+     "INSERT INTO sbs_m1 VALUES (1, 10), (2, 20), (2, 30)",
+     "INSERT INTO sbs_m2 VALUES (NULL, 1), (5, 2), (5, 3)",
+     "ALTER TABLE sbs_m1 ADD PRIMARY KEY (id)",
+     "ALTER TABLE sbs_m2 ADD PRIMARY KEY (id)",
+     "ALTER TABLE sbs_m2 ADD CONSTRAINT sbs_m2_v_uq UNIQUE (v)",
+     "DELETE FROM sbs_m1 WHERE v = 30",
+     "ALTER TABLE sbs_m1 ADD PRIMARY KEY (id)",
+     "INSERT INTO sbs_m1 VALUES (3, 30)",
+     "VACUUM sbs_m1", "VACUUM ANALYZE sbs_m1", "VACUUM (ANALYZE, VERBOSE false) sbs_m1, sbs_m2", "ANALYZE sbs_m1",
+     "VACUUM no_such_table",
+     "BEGIN", "VACUUM sbs_m1", "ROLLBACK",
+     "SELECT o.n, p.partstrat, count(i.inhparent) FROM pg_catalog.pg_class AS c"
+     " JOIN pg_catalog.pg_namespace AS n ON (n.oid = c.relnamespace)"
+     " CROSS JOIN LATERAL (SELECT pg_catalog.array_position(pg_catalog.current_schemas(true), n.nspname)) AS o(n)"
+     " LEFT JOIN pg_catalog.pg_partitioned_table AS p ON (p.partrelid = c.oid)"
+     " LEFT JOIN pg_catalog.pg_inherits AS i ON (c.oid = i.inhparent)"
+     " WHERE c.relname = 'sbs_m1' AND o.n IS NOT NULL GROUP BY 1, 2 ORDER BY 1 ASC LIMIT 1",
+     "TRUNCATE sbs_m1, no_such_table",
+     "SELECT count(*) FROM sbs_m1",
+     "TRUNCATE TABLE sbs_m1, sbs_m2",
+     "SELECT (SELECT count(*) FROM sbs_m1), (SELECT count(*) FROM sbs_m2)",
+     "DROP TABLE sbs_m1, no_such_table",
+     "SELECT count(*) FROM sbs_m1",
+     "DROP TABLE sbs_m1, sbs_m2",
+     "SELECT 1 FROM sbs_m2"],
     ["DROP TABLE IF EXISTS sbs_child", "DROP TABLE IF EXISTS sbs",
      "CREATE TABLE sbs (id serial PRIMARY KEY, name varchar(8) NOT NULL UNIQUE, qty int DEFAULT 0,"
      " big bigint, price numeric(8,2), ok boolean DEFAULT false, at timestamptz, day date, ref uuid, doc jsonb)",
@@ -741,6 +773,58 @@ ROW_VALUE_GAPS = {
     "SELECT count(*), sum(qty), avg(qty), min(name), max(price), sum(big) FROM sbs",
     "SELECT id, qty + 1, qty * 2.5, price * 2, name || '!', qty / 2, qty % 2, -qty, qty > 1 FROM sbs ORDER BY id",
 }
+
+
+class ConcurrentWritersTest(ServerTestCase):
+    """Two sessions writing at once, as PostgreSQL's clients expect of it: a
+    transaction block's write waits for another block's commit (SQLite has
+    one writer at a time) instead of failing; a reader sees the last commit
+    and does not wait for an open writer; a block that read before another
+    session committed and then writes fails with 40001, which clients retry."""
+
+    def setUp(self):
+        self.server = self.start_server("sqlite_server", "--listen", "127.0.0.1:0")
+
+    def session(self):
+        c = pgproto.Conn(port=self.server.port)
+        self.addCleanup(c.close)
+        c.startup("postgres")
+        return c
+
+    def ok(self, c, sql):
+        results = c.simple_query(sql)
+        self.assertTrue(results and all("error" not in r for r in results), (sql, results))
+        return results[-1]
+
+    def test_a_second_writer_waits_for_the_first(self):
+        a, b = self.session(), self.session()
+        self.ok(a, "CREATE TABLE accounts (id int PRIMARY KEY, balance int NOT NULL)")
+        self.ok(a, "INSERT INTO accounts VALUES (1, 100), (2, 100)")
+        self.ok(a, "BEGIN")
+        self.ok(a, "UPDATE accounts SET balance = balance - 10 WHERE id = 1")
+        # A reader is not held up by the open write, and sees the last commit.
+        self.assertEqual(self.ok(b, "SELECT balance FROM accounts WHERE id = 1")["rows"], [["100"]])
+        b.send(pgproto.query("BEGIN; UPDATE accounts SET balance = balance + 10 WHERE id = 2; COMMIT"))
+        self.ok(a, "UPDATE accounts SET balance = balance - 5 WHERE id = 1")
+        self.ok(a, "COMMIT")
+        results = b.read_results()
+        self.assertEqual([r.get("tag") or r for r in results], ["BEGIN", "UPDATE 1", "COMMIT"])
+        self.assertEqual(self.ok(a, "SELECT id, balance FROM accounts ORDER BY id")["rows"],
+                         [["1", "85"], ["2", "110"]])
+
+    def test_a_block_that_read_before_another_commit_cannot_write(self):
+        a, b = self.session(), self.session()
+        self.ok(a, "CREATE TABLE counters (id int PRIMARY KEY, n int NOT NULL)")
+        self.ok(a, "INSERT INTO counters VALUES (1, 0), (2, 0)")
+        self.ok(a, "BEGIN")
+        self.assertEqual(self.ok(a, "SELECT n FROM counters WHERE id = 1")["rows"], [["0"]])
+        self.ok(b, "UPDATE counters SET n = n + 1 WHERE id = 2")
+        results = a.simple_query("UPDATE counters SET n = n + 1 WHERE id = 1")
+        self.assertEqual(results[0]["error"]["C"], "40001", results)
+        self.assertEqual(a.status, "E")
+        self.ok(a, "ROLLBACK")
+        self.ok(a, "UPDATE counters SET n = n + 1 WHERE id = 1")  # (retried: it goes through)
+        self.assertEqual(self.ok(a, "SELECT n FROM counters ORDER BY id")["rows"], [["1"], ["1"]])
 
 
 class SideBySideTest(ServerTestCase):

@@ -495,6 +495,41 @@ def pgbench(mode, scram=False, tls=False, transactions=200, clients=2, dsn=None,
           "failed transactions: %s" % out.strip()[-1500:])
 
 
+def pgbench_tpcb(mode, clients=4, transactions=50):
+    """pgbench's own benchmark: `pgbench -i` (DROP TABLE of four tables in one
+    statement, CREATE TABLE ... WITH (fillfactor=100), TRUNCATE of four, COPY
+    ... WITH (FREEZE ON), VACUUM ANALYZE, ALTER TABLE ... ADD PRIMARY KEY),
+    then its builtin TPC-B script from several clients at once (each
+    transaction updates three tables and inserts into a fourth), then the
+    books must balance: every committed delta is in all four tables, as
+    serialized transactions leave them. The tables are dropped after."""
+    conn = ["-h", HOST, "-p", str(PORT), "-U", USER]
+    R.sql("pgbench -i -s 1; pgbench -M %s -c %d -t %d (builtin TPC-B)" % (mode, clients, transactions))
+    r = run([tool("pgbench"), "-i", "-s", "1", "-q"] + conn + [DBNAME])
+    if r.returncode != 0:
+        raise Check("pgbench -i exited with %d: %s" % (r.returncode, (r.stdout + r.stderr).strip()[-1500:]))
+    try:
+        r = run([tool("pgbench"), "-M", mode, "-c", str(clients), "-j", "2", "-t", str(transactions)] + conn
+                + [DBNAME])
+        out = r.stdout + r.stderr
+        if r.returncode != 0:
+            raise Check("pgbench exited with %d: %s" % (r.returncode, out.strip()[-1500:]))
+        total = clients * transactions
+        want = "number of transactions actually processed: %d/%d" % (total, total)
+        check(want in out, "pgbench output lacks %r: %s" % (want, out.strip()[-1500:]))
+        check("number of failed transactions: 0 " in out, "failed transactions: %s" % out.strip()[-1500:])
+        sums = ("SELECT (SELECT count(*) FROM pgbench_history), (SELECT sum(delta) FROM pgbench_history), "
+                "(SELECT sum(abalance) FROM pgbench_accounts), (SELECT sum(tbalance) FROM pgbench_tellers), "
+                "(SELECT sum(bbalance) FROM pgbench_branches)")
+        got = psql_c(sums).stdout.strip().split("|")
+        check(len(got) == 5, "unexpected output: %r" % got)
+        eq(got[0], str(total))
+        check(got[1] == got[2] == got[3] == got[4],
+              "the books do not balance (history, accounts, tellers, branches): %s" % " / ".join(got[1:]))
+    finally:
+        run([tool("pgbench"), "-i", "-I", "d"] + conn + [DBNAME])  # (drops the tables)
+
+
 def main():
     which = sys.argv[1]
     if which == "psql":
@@ -518,6 +553,8 @@ def main():
                                                                   check_ok=False)))
         for mode in ("simple", "extended", "prepared"):
             R.run("mode_" + mode, lambda mode=mode: pgbench(mode))
+        for mode in ("simple", "extended", "prepared"):
+            R.run("tpcb_" + mode, lambda mode=mode: pgbench_tpcb(mode))
     else:
         raise SystemExit("usage: cli_compat.py psql|pgbench")
 
