@@ -29,7 +29,9 @@ DURATION=${DURATION:-$(printenv SECONDS || echo 5)}
 THREADS=${THREADS:-2}
 ROWS=${ROWS:-1000000}
 CLIENTS_LIST=${CLIENTS_LIST:-"1 8 64"}
-IO_CLIENTS="8 64"  # bench_server with 1 and 2 io threads: prepared, these clients
+IO_CLIENTS="8 64"
+TPCB_CLIENTS=${TPCB_CLIENTS:-"1 8"}  # pgbench's TPC-B script (writes): PostgreSQL and sqlite_server
+TPCB_SCALE=${TPCB_SCALE:-1}  # bench_server with 1 and 2 io threads: prepared, these clients
 IDLE_COUNTS=${IDLE_COUNTS:-"1000 10000"}
 # The slow reader: SLOW_CHUNK bytes per read, SLOW_PAUSE_US between reads,
 # through a receive buffer of SLOW_RCVBUF bytes (about 30 MB/s, several times
@@ -134,20 +136,23 @@ children() {
 
 echo "SELECT 1;" >"$work/select1.sql"
 
-pgbench_once() {  # target mode clients
-  local before kids out
+pgbench_once() {  # target mode clients [tpcb]: SELECT 1, or pgbench's builtin TPC-B script
+  local before kids out script=(-f "$work/select1.sql") key=$2
+  [[ ${4:-} == tpcb ]] && script=() key=tpcb.$2
   kids=$(children "$1")
   before=$(cpu_ticks "${pid_of[$1]}")
   out=$(pgbench -n -h 127.0.0.1 -p "${port_of[$1]}" -U postgres -M "$2" -c "$3" -j 2 -T "$DURATION" \
-    -f "$work/select1.sql" postgres 2>&1) || fail "pgbench -M $2 -c $3 against $1 failed: $out"
+    "${script[@]}" postgres 2>&1) || fail "pgbench -M $2 -c $3 ${4:-} against $1 failed: $out"
+  grep -q "number of failed transactions: 0 " <<<"$out" || [[ -z ${4:-} ]] ||
+    fail "pgbench -M $2 -c $3 ${4:-} against $1 had failed transactions: $out"
   settle "$1" "$kids"
   local ticks=$(($(cpu_ticks "${pid_of[$1]}") - before))
   local tps xacts
   tps=$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' <<<"$out")
   xacts=$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' <<<"$out")
   [[ -n $tps && -n $xacts && $xacts -gt 0 ]] || fail "no tps from pgbench against $1: $out"
-  echo "tps.$2.$3.$1 $tps" >>"$results"
-  echo "cpu_us.$2.$3.$1 $(awk -v t="$ticks" -v hz="$ticks_per_second" -v n="$xacts" 'BEGIN {printf "%.1f", t / hz * 1e6 / n}')" >>"$results"
+  echo "tps.$key.$3.$1 $tps" >>"$results"
+  echo "cpu_us.$key.$3.$1 $(awk -v t="$ticks" -v hz="$ticks_per_second" -v n="$xacts" 'BEGIN {printf "%.1f", t / hz * 1e6 / n}')" >>"$results"
 }
 
 fetch_once() {  # target
@@ -245,6 +250,11 @@ on postgres "INSERT INTO bench_rows SELECT i, repeat('x', 32), i::float8 FROM ge
 on postgres "VACUUM ANALYZE bench_rows"
 on sqlite "$table_sql"
 on sqlite "INSERT INTO bench_rows SELECT i, repeat('x', 32), i::float8 FROM generate_series(1, $ROWS) i"
+# pgbench's own tables for its TPC-B script (bench_server has no tables).
+for t in postgres sqlite; do
+  pgbench -i -q -s "$TPCB_SCALE" -h 127.0.0.1 -p "${port_of[$t]}" -U postgres postgres >"$work/init.out" 2>&1 ||
+    fail "pgbench -i against $t failed: $(tail -5 "$work/init.out")"
+done
 
 # --- measurements, alternating between the servers within each run -------
 for run in $(seq "$RUNS"); do
@@ -253,6 +263,11 @@ for run in $(seq "$RUNS"); do
     for c in $CLIENTS_LIST; do
       for t in "${targets[@]}"; do pgbench_once "$t" "$mode" "$c"; done
       [[ $mode == simple ]] && echo "pingpong.$c $($build/pingpong "$c" "$DURATION")" >>"$results"
+    done
+  done
+  for mode in simple prepared; do
+    for c in $TPCB_CLIENTS; do
+      for t in postgres sqlite; do pgbench_once "$t" "$mode" "$c" tpcb; done
     done
   done
   for c in $IO_CLIENTS; do
@@ -294,6 +309,12 @@ for mode in simple extended prepared; do
     ours_bench=$(k "$(median "tps.$mode.$c.bench")")
     ours_sqlite=$(k "$(median "tps.$mode.$c.sqlite")")
     echo "| TPS $mode, c=$c | $pg | $(cell "$ours_bench" "$pg") | $(cell "$ours_sqlite" "$pg") |"
+  done
+done
+for mode in simple prepared; do
+  for c in $TPCB_CLIENTS; do
+    pg=$(k "$(median "tps.tpcb.$mode.$c.postgres")")
+    echo "| TPS pgbench TPC-B (builtin, -s $TPCB_SCALE) $mode, c=$c | $pg | — | $(cell "$(k "$(median "tps.tpcb.$mode.$c.sqlite")")" "$pg") |"
   done
 done
 for c in $CLIENTS_LIST; do
@@ -356,7 +377,8 @@ for c in $IO_CLIENTS; do
   echo "| c=$c | $(k "$one") | $(k "$two") | $(awk -v a="$two" -v b="$one" 'BEGIN {printf "%.2f", a / b}') |"
 done
 echo
-echo "(pgbench -n -f 'SELECT 1;' -j 2 -T $DURATION, medians of $RUNS runs; ratios: to PostgreSQL, >1 is better for us" \
+echo "(pgbench -n -f 'SELECT 1;' -j 2 -T $DURATION, medians of $RUNS runs; TPC-B: pgbench -n -j 2 -T $DURATION on the" \
+  "tables of pgbench -i -s $TPCB_SCALE, no failed transaction allowed; ratios: to PostgreSQL, >1 is better for us" \
   "(for CPU, seconds and memory: PostgreSQL's / ours); io threads: $THREADS; CPU from /proc/<pid>/stat utime+stime," \
   "PostgreSQL's including its backends. libpq fetch: rows/s and DataRow bytes/s over the time of one PQexec." \
   "Idle connections: (Rss or Pss of the server with N connections - with none) / N, from /proc/<pid>/smaps_rollup," \
