@@ -930,6 +930,20 @@ TEST_CASE("Settings: SET in a block is undone by ROLLBACK and kept by COMMIT") {
   CHECK(s.show("DateStyle") == "German");
 }
 
+TEST_CASE("Settings: what configuration tools read has PostgreSQL 15's defaults until set") {
+  SettingsSession s;
+  CHECK(s.show("work_mem") == "4MB");
+  CHECK(s.show("shared_buffers") == "128MB");
+  CHECK(s.show("random_page_cost") == "4");
+  CHECK(s.show("lock_timeout") == "0");
+  CHECK(s.show("max_wal_size") == "1GB");
+  s.q("SET work_mem = '64MB'");
+  CHECK(s.show("work_mem") == "64MB");
+  s.q("RESET work_mem");
+  CHECK(s.show("work_mem") == "4MB");
+  CHECK(s.q("SHOW no_such_setting").messages == V{"E 42704", "Z I"});
+}
+
 TEST_CASE("Settings: an error undoes the SETs of its transaction") {
   SettingsSession s;
   // In a block: undone at the error (PostgreSQL aborts the transaction
