@@ -75,6 +75,7 @@ namespace {
     throw PgError(code, message);
   }
   if (message.starts_with("invalid input syntax")) throw PgError("22P02", message);
+  if (message.starts_with("unrecognized configuration parameter")) throw PgError("42704", message);
   unsupported(message);
 }
 
@@ -227,7 +228,7 @@ bool Catalog::is_catalog_query(std::string_view sql) { return reads_catalog(sql)
 
 Catalog::Result Catalog::query(std::string_view sql, const std::vector<std::optional<std::string>>& parameters,
                                const std::string& user, const std::string& database,
-                               const std::string& search_path) {
+                               const std::string& search_path, const ParameterMap* settings) {
   Translation tr;
   try {
     tr = translate(sql);
@@ -243,6 +244,7 @@ Catalog::Result Catalog::query(std::string_view sql, const std::vector<std::opti
   e.context.user = user.empty() ? e.description.owner : user;
   e.context.database = database.empty() ? e.description.database : database;
   set_search_path(e.context, search_path);
+  e.context.settings = settings;  // (read while the lock is held)
   sqlite3_stmt* s = nullptr;
   if (sqlite3_prepare_v2(e.db, tr.sql.c_str(), static_cast<int>(tr.sql.size()), &s, nullptr) != SQLITE_OK) {
     sqlite3_finalize(s);
@@ -269,7 +271,7 @@ std::optional<Response> Catalog::answer(Session& session, std::string_view state
   if (!reads_catalog(statement)) return std::nullopt;
   try {
     auto r = query(statement, {}, session.client().user, session.client().database,
-                   session.parameter("search_path").value_or(default_search_path));
+                   session.parameter("search_path").value_or(default_search_path), &session.parameters());
     auto schema = make_schema(std::move(r.columns));
     return Response::rows(schema, std::make_unique<MaterializedRows>(std::move(r.rows)));
   } catch (const PgError& e) {
@@ -306,7 +308,7 @@ std::optional<Response> Catalog::answer(Session& session, const Portal& portal) 
       }
     }
     auto r = query(sql, values, session.client().user, session.client().database,
-                   session.parameter("search_path").value_or(default_search_path));
+                   session.parameter("search_path").value_or(default_search_path), &session.parameters());
     // The schema reported at Parse stands (Describe came first).
     SchemaPtr schema = portal.statement->columns ? portal.statement->columns : make_schema(std::move(r.columns));
     return Response::rows(schema, std::make_unique<MaterializedRows>(std::move(r.rows)));

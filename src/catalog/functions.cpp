@@ -10,6 +10,7 @@
 
 #include "catalog_types.hpp"
 #include "function_support.hpp"
+#include "pgwire/api/session_commands.hpp"
 #include "pgwire/types/oid.hpp"
 
 namespace pgwire::catalog_detail {
@@ -330,6 +331,22 @@ void current_schemas(sqlite3_context* c, int, sqlite3_value** argv) {
   result(c, format_array(names));
 }
 void version(sqlite3_context* c, int, sqlite3_value**) { result(c, ctx(c).version); }
+// current_setting(name [, missing_ok]): the session's value (psql's \dconfig
+// reads every setting so), else its built-in default; unknown: 42704
+// (evaluation_error), or NULL with missing_ok.
+void current_setting(sqlite3_context* c, int argc, sqlite3_value** argv) {
+  if (is_null(argv[0])) return sqlite3_result_null(c);
+  std::string name = text(argv[0]);
+  std::optional<std::string> value;
+  if (ctx(c).settings) value = setting_value(*ctx(c).settings, name);
+  if (!value) {
+    if (auto d = Settings::builtin_default(name)) value = std::string(*d);
+  }
+  if (value) return result(c, *value);
+  if (argc > 1 && !is_null(argv[1]) && sqlite3_value_int64(argv[1]) != 0) return sqlite3_result_null(c);
+  std::string message = "unrecognized configuration parameter \"" + name + "\"";
+  sqlite3_result_error(c, message.c_str(), -1);
+}
 void backend_pid(sqlite3_context* c, int, sqlite3_value**) { sqlite3_result_int(c, ctx(c).backend_pid); }
 
 void concat(sqlite3_context* c, int argc, sqlite3_value** argv) {
@@ -506,6 +523,8 @@ void register_functions(sqlite3* db, FunctionContext* c) {
   add(db, "current_schema", 0, current_schema, c);
   add(db, "current_schemas", 1, current_schemas, c);
   add(db, "version", 0, version, c);
+  add(db, "current_setting", 1, current_setting, c);
+  add(db, "current_setting", 2, current_setting, c);
   // Privileges are not described: the default ACL is empty (no GRANT to dump).
   add(db, "acldefault", 2, [](sqlite3_context* x, int, sqlite3_value**) { result(x, "{}"); }, c);
   // Settings are SessionCommands': here only for queries over pg_settings

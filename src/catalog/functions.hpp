@@ -11,6 +11,7 @@
 
 #include <sqlite3.h>
 
+#include "pgwire/protocol/settings.hpp"
 #include "relations.hpp"
 
 namespace pgwire::catalog_detail {
@@ -28,6 +29,9 @@ struct FunctionContext {
   std::vector<Oid> search_path;
   std::vector<std::string> search_path_names;
   bool catalog_listed = false;
+  // The session's settings, for current_setting(): nullptr when the caller
+  // gave none (the built-in defaults answer).
+  const ParameterMap* settings = nullptr;
 };
 
 // Resolves a search_path setting ("$user", public) for the query about to run.

@@ -181,7 +181,7 @@ Oid function_type(std::string_view f, const Toks& args, const std::vector<Oid>& 
       {"char_length", oid::int4}, {"array_length", oid::int4}, {"array_position", oid::int4}, {"array_upper", oid::int4},
       {"array_lower", oid::int4}, {"cardinality", oid::int4}, {"pg_backend_pid", oid::int4},
       {"generate_series", oid::int4}, {"strpos", oid::int4}, {"position", oid::int4},
-      {"current_schemas", oid::name_array}, {"pg_get_keywords", oid::text}};
+      {"current_schemas", oid::name_array}, {"pg_get_keywords", oid::text}, {"current_setting", oid::text}};
   for (const auto& [name, type] : kTypes)
     if (name == f) return type;
   if (f.starts_with("pgw_to_")) {

@@ -6,6 +6,7 @@
 
 #include <tuple>
 
+#include "pgwire/protocol/settings.hpp"
 #include "relation_rows.hpp"
 
 namespace pgwire::catalog_detail {
@@ -39,15 +40,25 @@ void fill_initdb_rows(Fill& f) {
   for (auto [o, name] : {std::pair<Oid, const char*>{12, "internal"}, {13, "c"}, {14, "sql"}})
     insert(db, "pg_language", {{"oid", o}, {"lanname", std::string(name)}, {"lanowner", bootstrap_role}});
 
-  // The settings drivers read from pg_settings.
-  for (auto [name, value] : {std::pair<const char*, const char*>{"max_index_keys", "32"},
-                             {"max_identifier_length", "63"}, {"block_size", "8192"},
-                             {"server_encoding", "UTF8"}, {"integer_datetimes", "on"},
+  // The settings drivers and tools read from pg_settings: the ones only the
+  // catalog knows, and the library's built-in defaults (protocol/settings),
+  // at their defaults. A session's own values are current_setting()'s
+  // (psql's \dconfig shows those); `setting` here is the default.
+  for (auto [name, value] : {std::pair<std::string_view, std::string_view>{"max_index_keys", "32"},
                              {"max_function_args", "100"}})
     insert(db, "pg_settings", {{"name", std::string(name)}, {"setting", std::string(value)},
                                {"context", std::string("internal")}, {"vartype", std::string("integer")},
                                {"source", std::string("default")}, {"boot_val", std::string(value)},
                                {"reset_val", std::string(value)}, {"pending_restart", 0}});
+  for (auto [name, value] : Settings::builtin_defaults()) {
+    bool number = !value.empty() && value.find_first_not_of("0123456789.") == std::string_view::npos;
+    bool flag = value == "on" || value == "off";
+    insert(db, "pg_settings", {{"name", std::string(name)}, {"setting", std::string(value)},
+                               {"context", std::string("user")},
+                               {"vartype", std::string(flag ? "bool" : number ? "integer" : "string")},
+                               {"source", std::string("default")}, {"boot_val", std::string(value)},
+                               {"reset_val", std::string(value)}, {"pending_restart", 0}});
+  }
 }
 
 }  // namespace pgwire::catalog_detail

@@ -36,6 +36,7 @@ EXACT = [
     ["\\x", "\\d books"], ["\\x", "\\dt"],
     ["\\d+ books"], ["\\dn+"], ["\\dd"], ["\\dc"], ["\\do"], ["\\db"], ["\\dp"], ["\\da"], ["\\dA"],
     ["\\dD"], ["\\dy"], ["\\des"], ["\\det"], ["\\deu"], ["\\dRp"], ["\\dRs"], ["\\drds"], ["\\dO"],
+    ["\\dconfig work_mem"], ["\\dconfig *_page_cost"], ["SET work_mem = '16MB'", "\\dconfig work_mem"],
 ]
 
 # Tab completion: what psql's readline prints after the text and two TABs.

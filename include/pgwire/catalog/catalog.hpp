@@ -69,9 +69,11 @@ class Catalog final : public StatementAnswerer {
   // `search_path` as the session has it (PostgreSQL's default unless
   // given; '' searches pg_catalog only): it decides which names print
   // unqualified.
+  // `settings`: the session's, for current_setting() (else the built-in
+  // defaults answer); read only during the call.
   Result query(std::string_view sql, const std::vector<std::optional<std::string>>& parameters = {},
                const std::string& user = "", const std::string& database = "",
-               const std::string& search_path = "\"$user\", public");
+               const std::string& search_path = "\"$user\", public", const ParameterMap* settings = nullptr);
 
  private:
   struct Engine;

@@ -27,6 +27,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -84,6 +85,8 @@ class Settings {
   static std::optional<std::string_view> reported_name(std::string_view name);
   // PostgreSQL 15's default for the settings drivers read at connect.
   static std::optional<std::string_view> builtin_default(std::string_view name);
+  // Every (name, value) builtin_default() knows (the catalog's pg_settings).
+  static std::span<const std::pair<std::string_view, std::string_view>> builtin_defaults();
   // The settings of a startup packet's `options` ("-c name=value",
   // "--name=value"; backslash escapes a space), as PostgreSQL reads them.
   static std::vector<std::pair<std::string, std::string>> from_startup_options(std::string_view options);
