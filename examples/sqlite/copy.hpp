@@ -222,17 +222,20 @@ class SqliteCopyIn final : public pgwire::CopyInTarget {
     });
   }
 
+  // CopyData come as the client cut them: libpq's PQputCopyData is often
+  // called once per row (pgbench -i does), and a trip to the worker for
+  // each cost two thread wake-ups per row (pgbench -i -s 10, 1M rows:
+  // 14 s). They are gathered here, on the io thread, and go to the worker
+  // by batch_bytes; a bad row is then reported when its batch runs.
+  static constexpr std::size_t batch_bytes = 256 * 1024;
+
   asio::awaitable<void> write(pgwire::Session&, std::string_view data) override {
-    worker_->clear_interrupt();
-    auto job = [&](sqlite3* db) {
-      state_->decoder->feed(data);
-      state_->consume(db);
-      return true;
-    };
-    co_await worker_->call<bool>(std::move(job));
+    pending_.append(data);
+    if (pending_.size() >= batch_bytes) co_await flush();
   }
 
   asio::awaitable<std::uint64_t> finish(pgwire::Session&) override {
+    if (!pending_.empty()) co_await flush();
     worker_->clear_interrupt();
     auto job = [&](sqlite3* db) {
       state_->decoder->finish();
@@ -247,6 +250,7 @@ class SqliteCopyIn final : public pgwire::CopyInTarget {
   }
 
   asio::awaitable<void> abort(pgwire::Session&, std::string_view) override {
+    pending_.clear();
     auto job = [&](sqlite3* db) {
       state_->rollback(db);
       return true;
@@ -255,8 +259,22 @@ class SqliteCopyIn final : public pgwire::CopyInTarget {
   }
 
  private:
+  // The gathered CopyData to the worker (`batch_` keeps its capacity).
+  asio::awaitable<void> flush() {
+    worker_->clear_interrupt();
+    batch_.swap(pending_);
+    pending_.clear();
+    auto job = [this](sqlite3* db) {
+      state_->decoder->feed(batch_);
+      state_->consume(db);
+      return true;
+    };
+    co_await worker_->call<bool>(std::move(job));
+  }
+
   std::shared_ptr<Worker> worker_;
   std::shared_ptr<State> state_;
+  std::string pending_, batch_;  // on the io thread; batch_ is the worker's during flush()
 };
 
 // COPY ... TO STDOUT: a batch of rows stepped on the worker, encoded as COPY
