@@ -1,7 +1,7 @@
 // SQLite behind the PostgreSQL protocol: a real database anyone can try with
 // psql. Each client gets its own SQLite connection to the same database (a
-// file, or a scratch WAL file removed at exit: sqlite/scratch_database.hpp;
-// transactions that write: sqlite/write_transaction.hpp), whose jobs run one at a time on a
+// file, or a shared in-memory database; writers wait for each other:
+// sqlite/write_transaction.hpp), whose jobs run one at a time on a
 // shared pool of threads (sqlite/worker.hpp, sqlite/worker_pool.hpp): a slow
 // statement never stalls the io threads or other clients. Results stream in
 // batches of rows (sqlite/rows.hpp); COPY
@@ -45,7 +45,6 @@
 #include "sqlite/publications.hpp"
 #include "sqlite/replication_feed.hpp"
 #include "sqlite/rows.hpp"
-#include "sqlite/scratch_database.hpp"
 #include "sqlite/statement_cache.hpp"
 #include "sqlite/translate.hpp"
 #include "sqlite/values.hpp"
@@ -70,7 +69,7 @@ void prepare_statement(sqlite3* db, const std::shared_ptr<Worker>& worker, pgwir
   static_cast<Translation&>(*prepared) = translate(db, stmt.sql, who);
   const Translation& rewritten = *prepared;
   auto s = std::make_unique<Stmt>(worker);
-  int rc = sqlite3_prepare_v2(db, prepared->sql.data(), static_cast<int>(prepared->sql.size()), &s->s, nullptr);
+  int rc = prepare_waiting(db, prepared->sql, &s->s);
   if (rc != SQLITE_OK) throw pgwire::PgError(sqlite_error(db, rc));
   if (s->s == nullptr) return;
   auto slots = parameter_slots(s->s);
@@ -86,7 +85,7 @@ void prepare_statement(sqlite3* db, const std::shared_ptr<Worker>& worker, pgwir
     // Expression columns have no declared type: a read-only statement
     // without parameters is stepped once to learn them (SELECT 1 + 1 is
     // int8, not text), then reset.
-    int step = slots.empty() && sqlite3_stmt_readonly(s->s) ? sqlite3_step(s->s) : SQLITE_DONE;
+    int step = slots.empty() && sqlite3_stmt_readonly(s->s) ? step_first(db, s->s) : SQLITE_DONE;
     // A cancel that hit the probe (pg_sleep at Parse) is the statement's
     // cancel: swallowing it would let the Execute run its full time.
     if ((step & 0xff) == SQLITE_INTERRUPT) throw pgwire::PgError(sqlite_error(db, step));
@@ -127,7 +126,7 @@ pgwire::Response execute_statement(sqlite3* db, const std::shared_ptr<Worker>& w
     }
     const std::string& text = home ? home->sql : translated.sql;
     stmt = std::make_unique<Stmt>(worker);
-    int rc = sqlite3_prepare_v2(db, text.data(), static_cast<int>(text.size()), &stmt->s, nullptr);
+    int rc = prepare_waiting(db, text, &stmt->s);
     if (rc != SQLITE_OK) {
       if (learned) learned->reset();  // (an error is no translation worth keeping)
       return pgwire::Response::error(sqlite_error(db, rc));
@@ -144,7 +143,7 @@ pgwire::Response execute_statement(sqlite3* db, const std::shared_ptr<Worker>& w
   }
   const Translation& rewritten = home ? *home : translated;
   if (portal) bind_parameters(stmt->s, *portal);
-  int rc = sqlite3_step(stmt->s);
+  int rc = step_first(db, stmt->s);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
     auto error = pgwire::Response::error(sqlite_error(db, rc));
     if (home) home->give_back(std::move(stmt));
@@ -565,16 +564,16 @@ int main(int argc, char** argv) {
   auto flags = example::parse(argc, argv,
                               "SQLite behind the PostgreSQL protocol (table `demo` is created on first start).",
                               {"--db", "--replication-roles"},
-                              "  --db FILE              SQLite database file (default: a scratch file in\n"
-                              "                         /dev/shm, removed at exit)\n"
+                              "  --db FILE              SQLite database file (default: in memory)\n"
                               "  --replication-roles A,B  the roles that may open replication connections\n"
                               "                         (default: every role)\n");
   std::string file = example::extra(flags, "--db");
-  // Every session opens its own connection to the database file: --db, else
-  // a scratch file removed at exit (scratch_database.hpp says why not memory).
-  std::optional<ScratchDatabase> scratch;
-  if (file.empty()) scratch.emplace();
-  std::string uri = "file:" + (scratch ? scratch->path() : file);
+  // Every session opens its own connection; an in-memory database is shared
+  // through SQLite's shared cache and kept alive by `keeper`. (Not a WAL
+  // file: every SQLite connection to one holds its lock as long as it is
+  // open, so SQLite keeps the file descriptors of closed ones, as many as
+  // ever were at once. Not memdb: an open write there blocks every reader.)
+  std::string uri = file.empty() ? "file:pgwire_demo?mode=memory&cache=shared" : "file:" + file;
   install_postgresql_functions();  // now(), generate_series, ... on every connection
   functions::statement_observer = &ChangeCapture::statement_started;
   sqlite3* keeper = nullptr;
@@ -585,9 +584,6 @@ int main(int argc, char** argv) {
   }
   auto publications = std::make_shared<Publications>();
   try {
-    // WAL: readers never wait for a writer (scratch_database.hpp). A --db
-    // file keeps the journal mode its owner chose.
-    if (scratch) exec(keeper, "PRAGMA journal_mode = WAL");
     create_demo(keeper);
     publications->reload(keeper);
   } catch (const std::exception& e) {

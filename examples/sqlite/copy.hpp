@@ -199,7 +199,7 @@ class SqliteCopyIn final : public pgwire::CopyInTarget {
           throw pgwire::PgError(std::move(info));
         }
       }
-      int rc = sqlite3_step(s);
+      int rc = step_first(db, s);  // (the first write of a COPY may wait for the other writer)
       sqlite3_reset(s);
       sqlite3_clear_bindings(s);
       if (rc != SQLITE_DONE) {

@@ -84,10 +84,34 @@ inline pgwire::PgError invalid_value(pgwire::Oid type, std::string_view value, s
 }
 
 inline void exec(sqlite3* db, const char* sql) {
-  char* err = nullptr;
-  int rc = sqlite3_exec(db, sql, nullptr, nullptr, &err);
-  sqlite3_free(err);
+  int rc, attempts = 0;
+  do {
+    char* err = nullptr;
+    rc = sqlite3_exec(db, sql, nullptr, nullptr, &err);
+    sqlite3_free(err);
+  } while (rc != SQLITE_OK && Worker::wait_for_table_lock(db, rc, attempts));  // (one statement: undone)
   if (rc != SQLITE_OK) throw pgwire::PgError(sqlite_error(db, rc));
+}
+
+// sqlite3_step of a statement's first row, waiting for a table lock of the
+// shared cache (Worker::wait_for_table_lock): a statement that failed so
+// has done nothing, and is run again from the start.
+inline int step_first(sqlite3* db, sqlite3_stmt* s) {
+  int rc = sqlite3_step(s), attempts = 0;
+  while (rc != SQLITE_ROW && rc != SQLITE_DONE && Worker::wait_for_table_lock(db, rc, attempts)) {
+    sqlite3_reset(s);
+    rc = sqlite3_step(s);
+  }
+  return rc;
+}
+
+// sqlite3_prepare_v2, waiting likewise (compiling reads the schema).
+inline int prepare_waiting(sqlite3* db, const std::string& sql, sqlite3_stmt** s) {
+  int rc, attempts = 0;
+  do {
+    rc = sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), s, nullptr);
+  } while (rc != SQLITE_OK && Worker::wait_for_table_lock(db, rc, attempts));
+  return rc;
 }
 
 // A compiled statement; finalized on its worker.

@@ -186,6 +186,21 @@ class Worker final : public PoolTask, public std::enable_shared_from_this<Worker
   // has run in it yet (its jobs only; see write_transaction.hpp).
   bool fresh_begin = false;
 
+  // SQLITE_LOCKED_SHAREDCACHE from a statement of the connection whose job
+  // runs on this thread: another connection of the shared in-memory
+  // database holds the table, or the one write transaction. SQLite calls no
+  // busy handler for that (two sessions writing at once got 55P03 at once,
+  // where PostgreSQL makes the second wait), so the caller resets the
+  // statement and tries again while this returns true: after a short wait,
+  // within the busy handler's limits (5 s), unless cancelled.
+  // `attempts` starts at 0 for each statement.
+  static bool wait_for_table_lock(sqlite3* db, int rc, int& attempts) {
+    if (rc != SQLITE_LOCKED_SHAREDCACHE && sqlite3_extended_errcode(db) != SQLITE_LOCKED_SHAREDCACHE) return false;
+    if ((rc & 0xff) != SQLITE_LOCKED || running_here_ == nullptr || attempts >= 2500) return false;
+    ++attempts;
+    return running_here_->wait_until(std::chrono::steady_clock::now() + std::chrono::milliseconds(2));
+  }
+
   // The hooks of the connection whose job runs on this thread, if any.
   static ConnectionHooks* running_hooks() { return running_here_ ? running_here_->hooks_.get() : nullptr; }
 
