@@ -46,6 +46,7 @@
 #include "sqlite/replication_feed.hpp"
 #include "sqlite/rows.hpp"
 #include "sqlite/statement_cache.hpp"
+#include "sqlite/table_lists.hpp"
 #include "sqlite/translate.hpp"
 #include "sqlite/values.hpp"
 #include "sqlite/worker.hpp"
@@ -63,7 +64,7 @@ void prepare_statement(sqlite3* db, const std::shared_ptr<Worker>& worker, pgwir
                        const sqlite_dialect::Identity& who) {
   if (auto first = upper_word(stmt.sql); first == "DROP" || first == "TRUNCATE")
     if (ddl::per_table_statements(stmt.sql, sqlite_dialect::tokenize(stmt.sql)))
-      return;  // (one statement per table, when it runs: SqliteHandler::each_table)
+      return;  // (one statement per table, when it runs: run_each_table)
   ParseOutsideBlock outside(db, *worker);  // (its reads, in a block not yet used: write_transaction.hpp)
   auto prepared = std::make_shared<Prepared>();
   static_cast<Translation&>(*prepared) = translate(db, stmt.sql, who);
@@ -203,18 +204,6 @@ struct Replication {
     if (!changes.empty()) hub->publish(feed.change_set(db, changes));
   }
 };
-
-// The table TRUNCATE [TABLE] [ONLY] [public.]t emptied, by its name in SQLite.
-std::string truncated_table(sqlite3* db, std::string_view sql) {
-  auto toks = sqlite_dialect::tokenize(sql);
-  std::size_t i = 1;
-  while (i < toks.size() && (toks[i].is_keyword("table") || toks[i].is_keyword("only"))) ++i;
-  if (i + 2 < toks.size() && toks[i + 1].is_punct(".")) i += 2;
-  if (i >= toks.size()) return {};
-  auto found = catalog_detail::rows(
-      db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?1 COLLATE NOCASE", toks[i].value());
-  return found.empty() ? toks[i].value() : found[0][0];
-}
 
 class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::ExtendedQueryHandler {
  public:
@@ -379,7 +368,9 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
       try {
         if (word == "DROP" || word == "TRUNCATE")
           if (auto parts = ddl::per_table_statements(sql, sqlite_dialect::tokenize(sql)))
-            return each_table(db, w, word, *parts, *who, capture);
+            return run_each_table(db, word, *parts, capture, [&](const std::string& part) {
+              return execute_statement(db, w, part, word, nullptr, nullptr, *who);
+            });
         auto r = execute_statement(db, w, sql, word, portal, home, *who, learned);
         if (r.kind() == pgwire::Response::Kind::error || word == "ALTER") {
           capture.undo_to(mark);
@@ -393,33 +384,6 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
       }
     }
   };
-
-  // A DROP TABLE or TRUNCATE of several tables (ddl::per_table_statements):
-  // one statement per table, in one savepoint, so that a missing table
-  // leaves every other one as it was, as in PostgreSQL.
-  static pgwire::Response each_table(sqlite3* db, const std::shared_ptr<Worker>& w, std::string_view word,
-                                     const std::vector<std::string>& parts, const sqlite_dialect::Identity& who,
-                                     ChangeCapture& capture) {
-    exec(db, "SAVEPOINT pgwire_table_list");
-    try {
-      for (const auto& part : parts) {
-        auto mark = capture.mark();
-        auto r = execute_statement(db, w, part, word, nullptr, nullptr, who);
-        if (r.kind() == pgwire::Response::Kind::error) {
-          exec(db, "ROLLBACK TO pgwire_table_list");
-          exec(db, "RELEASE pgwire_table_list");
-          return r;
-        }
-        if (word == "TRUNCATE") capture.truncated(mark, truncated_table(db, part));
-      }
-    } catch (...) {
-      exec(db, "ROLLBACK TO pgwire_table_list");
-      exec(db, "RELEASE pgwire_table_list");
-      throw;
-    }
-    exec(db, "RELEASE pgwire_table_list");
-    return pgwire::Response::command(word == "TRUNCATE" ? "TRUNCATE TABLE" : "DROP TABLE");
-  }
 
   // One statement (of a Query, or a portal's). One whose translation is
   // known (Parse'd, or a Query text found in the session's cache) needs

@@ -195,8 +195,9 @@ class Worker final : public PoolTask, public std::enable_shared_from_this<Worker
   // within the busy handler's limits (5 s), unless cancelled.
   // `attempts` starts at 0 for each statement.
   static bool wait_for_table_lock(sqlite3* db, int rc, int& attempts) {
-    if (rc != SQLITE_LOCKED_SHAREDCACHE && sqlite3_extended_errcode(db) != SQLITE_LOCKED_SHAREDCACHE) return false;
-    if ((rc & 0xff) != SQLITE_LOCKED || running_here_ == nullptr || attempts >= 2500) return false;
+    // (sqlite3_exec and a legacy step report SQLITE_LOCKED; the connection keeps the extended code)
+    if ((rc & 0xff) != SQLITE_LOCKED || sqlite3_extended_errcode(db) != SQLITE_LOCKED_SHAREDCACHE) return false;
+    if (running_here_ == nullptr || attempts >= 2500) return false;
     ++attempts;
     return running_here_->wait_until(std::chrono::steady_clock::now() + std::chrono::milliseconds(2));
   }

@@ -40,7 +40,8 @@ def tearDownModule():
     REFERENCE.stop()
 
 
-class SqliteDialectTest(ServerTestCase):
+class SqliteSessionTestCase(ServerTestCase):
+    """A fresh sqlite_server per test, and logged-in sessions to it."""
 
     def setUp(self):
         self.server = self.start_server("sqlite_server", "--listen", "127.0.0.1:0")
@@ -50,6 +51,9 @@ class SqliteDialectTest(ServerTestCase):
         self.addCleanup(c.close)
         c.startup("postgres")
         return c
+
+
+class SqliteDialectTest(SqliteSessionTestCase):
 
     def one(self, c, sql):
         results = c.simple_query(sql)
@@ -775,22 +779,13 @@ ROW_VALUE_GAPS = {
 }
 
 
-class ConcurrentWritersTest(ServerTestCase):
+class ConcurrentWritersTest(SqliteSessionTestCase):
     """Two sessions writing at once, as PostgreSQL's clients expect of it: a
     write waits for another session's open transaction to end (SQLite has one
     writer at a time; the shared in-memory database calls no busy handler, so
     the server waits) instead of failing with 55P03, and a block that read a
     table and then writes it goes through while another session waits to
     write that table."""
-
-    def setUp(self):
-        self.server = self.start_server("sqlite_server", "--listen", "127.0.0.1:0")
-
-    def session(self):
-        c = pgproto.Conn(port=self.server.port)
-        self.addCleanup(c.close)
-        c.startup("postgres")
-        return c
 
     def ok(self, c, sql):
         results = c.simple_query(sql)
