@@ -333,8 +333,14 @@ class Worker final : public PoolTask, public std::enable_shared_from_this<Worker
 
   // Waits until `until` or a cancel; false when cancelled.
   bool wait_until(std::chrono::steady_clock::time_point until) {
-    std::unique_lock lock(interrupt_mutex_);
-    return !interrupt_cv_.wait_until(lock, until, [&] { return interrupted_; });
+    pool_->blocking_began();
+    bool cancelled = false;
+    {
+      std::unique_lock lock(interrupt_mutex_);
+      cancelled = interrupt_cv_.wait_until(lock, until, [&] { return interrupted_; });
+    }
+    pool_->blocking_ended();
+    return !cancelled;
   }
 
   // SELECT pg_sleep(seconds): a cancellable wait on this worker.

@@ -272,7 +272,11 @@ class SqliteCopyNotifyTest(ServerTestCase):
 
     def worker_cpu(self):
         """CPU seconds used so far by each SQLite pool thread of the server."""
-        out = []
+        return list(self.worker_cpu_by_thread().values())
+
+    def worker_cpu_by_thread(self):
+        """{thread id: CPU seconds used so far} of the SQLite pool threads."""
+        out = {}
         d = "/proc/%d/task" % self.server.pid
         for tid in os.listdir(d):
             try:
@@ -283,7 +287,7 @@ class SqliteCopyNotifyTest(ServerTestCase):
                     fields = f.read().rsplit(")", 1)[1].split()
             except FileNotFoundError:  # ended meanwhile
                 continue
-            out.append((int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK"))
+            out[tid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
         return out
 
     def test_cancel_interrupts_a_long_sqlite_query(self):
@@ -352,6 +356,44 @@ class SqliteCopyNotifyTest(ServerTestCase):
             conn.cancel()
         for (t, outcome) in outcomes:
             t.join(10 * SLOW)
+            self.assertEqual(getattr(outcome.get("error"), "pgcode", None), "57014", outcome)
+
+    def test_two_long_queries_run_on_two_threads_at_once(self):
+        # The pool lets a cheap job wait for a busy thread rather than wake
+        # another (worker_pool.hpp); long jobs must still spread over the
+        # threads. Each query ends only when cancelled, so both are running
+        # while their threads' CPU is read.
+        conns = [self.connect() for _ in range(2)]
+        for c in conns:
+            self.assertEqual(self.scalar(c, "SELECT 1"), 1)  # the connections' workers exist
+        start = self.worker_cpu_by_thread()
+        outcomes = []
+        for c in conns:
+            outcome = {}
+
+            def run(c=c, outcome=outcome):
+                try:
+                    self.scalar(c, "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) "
+                                   "SELECT count(*) FROM n")
+                except Exception as e:  # recorded for the test to check
+                    outcome["error"] = e
+
+            t = threading.Thread(target=run, daemon=True)
+            t.start()
+            outcomes.append((t, outcome))
+        deadline = time.monotonic() + 20 * SLOW
+        while True:
+            used = self.worker_cpu_by_thread()
+            busy = [tid for tid, cpu in used.items() if cpu - start.get(tid, 0.0) >= 0.3]
+            if len(busy) >= 2:
+                break
+            self.assertLess(time.monotonic(), deadline, "one thread runs both queries: %s" % used)
+            time.sleep(0.01)  # polling a condition, bounded by the deadline
+        for c in conns:
+            c.cancel()
+        for (t, outcome) in outcomes:
+            t.join(10 * SLOW)
+            self.assertFalse(t.is_alive(), "the query was not interrupted")
             self.assertEqual(getattr(outcome.get("error"), "pgcode", None), "57014", outcome)
 
     def test_sigterm_during_a_running_statement_exits_cleanly(self):
