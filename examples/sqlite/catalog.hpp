@@ -65,6 +65,18 @@ inline char fk_action(const std::string& a) {
   return 'a';
 }
 
+// What an index made by ALTER TABLE ... ADD PRIMARY KEY | UNIQUE stands
+// for (its marker, column_types.hpp).
+enum class AddedConstraint { none, primary_key, unique };
+inline AddedConstraint added_constraint(sqlite3* db, const std::string& index) {
+  auto found = rows(db, "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?1", index);
+  if (found.empty() || is_null(found[0][0])) return AddedConstraint::none;
+  const std::string& sql = found[0][0];
+  if (sql.find(primary_key_marker) != std::string::npos) return AddedConstraint::primary_key;
+  if (sql.find(unique_constraint_marker) != std::string::npos) return AddedConstraint::unique;
+  return AddedConstraint::none;
+}
+
 }  // namespace catalog_detail
 
 // SQLite's schema as the catalog layer's Description.
@@ -102,12 +114,16 @@ inline pgwire::catalog::Description describe_sqlite(sqlite3* db) {
       col.name = c[0];
       std::string decl = is_null(c[1]) ? "" : c[1];
       std::string dflt = is_null(c[3]) ? "\x01" : c[3];
+      bool recorded = false;
       if (auto it = declared.find({t.name, col.name}); it != declared.end()) {
         if (!it->second.first.empty()) decl = it->second.first;
         dflt = it->second.second;
+        recorded = true;
       }
       col.type = pgwire::type_from_sql_name(decl);
       col.typmod = col.type ? pgwire::catalog::typmod_from_sql_name(decl) : -1;
+      // SQLite's own declaration: the type its values are sent with
+      if (!recorded && !decl.empty()) col.type = declared_type(decl);
       if (col.type == 0) col.type = pgwire::oid::text;
       col.not_null = c[2] == "1";
       if (!is_null(dflt)) col.default_expr = dflt;
@@ -129,7 +145,15 @@ inline pgwire::catalog::Description describe_sqlite(sqlite3* db) {
           columns.push_back(c[0]);
         }
         if (expression || columns.empty()) continue;  // expression indexes: not described
-        if (ix[2] == "u") {
+        auto added = ix[1] == "1" && ix[2] == "c" ? added_constraint(db, ix[0]) : AddedConstraint::none;
+        if (added == AddedConstraint::primary_key && t.primary_key.empty()) {
+          t.primary_key = columns;
+          t.primary_key_name = ix[0];
+          for (auto& col : t.columns)  // (as PostgreSQL's ADD PRIMARY KEY sets them)
+            if (std::find(columns.begin(), columns.end(), col.name) != columns.end()) col.not_null = true;
+        } else if (added == AddedConstraint::unique) {
+          t.uniques.push_back({ix[0], columns});
+        } else if (ix[2] == "u") {
           t.uniques.push_back({"", columns});
         } else {
           t.indexes.push_back({ix[0], columns, ix[1] == "1"});

@@ -28,8 +28,36 @@
 namespace sqlite_example {
 
 inline constexpr const char* column_types_table = "pgwire_column_types";
+// In the stored text of the unique index that ALTER TABLE ... ADD PRIMARY
+// KEY or ADD UNIQUE made (ddl.hpp's add_key): SQLite adds no constraint to
+// a table, so the catalog (catalog.hpp) tells these indexes from CREATE
+// UNIQUE INDEX by this comment (SQLite keeps comments between tokens).
+inline constexpr const char* primary_key_marker = " /* PRIMARY KEY */ ";
+inline constexpr const char* unique_constraint_marker = " /* UNIQUE */ ";
 
 // A recorded column: pg_default empty means NULL (no default).
+// The PostgreSQL type of a column as SQLite declared it, for a column the
+// side table does not record (a table made outside sqlite_server, as in a
+// --db file): PostgreSQL's type names as they read, except INTEGER, which
+// in SQLite holds 64 bits (int8); SQLite's own names by its affinity rules;
+// else text. Results (values.hpp) and the catalog (catalog.hpp) both ask
+// this, so a column has one type in both.
+inline pgwire::Oid declared_type(std::string_view decl) {
+  std::string d;
+  for (char c : decl) {
+    if (c == '(' || c == ' ') break;
+    d += static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
+  }
+  if (d == "INTEGER") return pgwire::oid::int8;
+  if (auto t = pgwire::type_from_sql_name(decl)) return t;
+  if (d == "BLOB") return pgwire::oid::bytea;
+  if (d == "DATETIME") return pgwire::oid::timestamp;
+  if (d.find("INT") != std::string::npos) return pgwire::oid::int8;
+  if (d.find("REAL") != std::string::npos || d.find("FLOA") != std::string::npos || d.find("DOUB") != std::string::npos)
+    return pgwire::oid::float8;
+  return pgwire::oid::text;
+}
+
 struct ColumnRecord {
   std::string table, column, pg_type, pg_default;
 };

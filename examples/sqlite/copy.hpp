@@ -6,8 +6,10 @@
 // in text, csv and binary (the library's codecs, pgwire/types/copy_format.hpp).
 // Values are stored as INSERT parameters are (values.hpp). A COPY FROM runs
 // inside a savepoint: an error, a CopyFail or a lost client leaves no row.
-// Both directions work a CopyData message (in) or a batch of rows (out) at
-// a time on the connection's worker: memory stays bounded.
+// COPY FROM gathers CopyData on the io thread and hands them to the
+// connection's worker by 256 KiB (libpq sends a message per row: a trip
+// each was most of the cost); COPY TO steps a batch of rows at a time on
+// the worker. Memory stays bounded both ways.
 
 #include <sqlite3.h>
 

@@ -5,7 +5,9 @@
 // leading year of the date text. An operand is a date when it is
 // CURRENT_DATE, a literal `date '...'`, a `::date` cast, or a column the
 // schema declares as date (`resolve`); the left one must not itself be the
-// right operand of a tighter operator (`a * d - 1` is left alone).
+// right operand of a tighter operator (`a * d - 1` is left alone). The
+// number of days is an integer term: `d + 1`, `d + $1`, `d - n * 7`,
+// `d + (g % 100)` with n and g integer columns (integer_term_end).
 
 #include <string>
 #include <vector>
@@ -62,6 +64,55 @@ inline std::size_t date_starting_at(const std::vector<Token>& toks, std::size_t 
   return npos;
 }
 
+inline bool is_integer_type(pgwire::Oid t) {
+  return t == pgwire::oid::int2 || t == pgwire::oid::int4 || t == pgwire::oid::int8;
+}
+
+// The last token of the integer term starting at toks[first], or npos: its
+// factors are integer literals, parameters, columns the schema declares
+// as integers, and parenthesized integer expressions, each with optional
+// signs, joined by * / % (and, inside parentheses, by + and -). Anything
+// else (a function call, a cast, a string, an interval) is not known to be
+// a number of days: left to SQLite as before.
+inline std::size_t integer_term_end(const std::vector<Token>& toks, std::size_t first, const ColumnResolver& resolve,
+                                    bool in_parens = false, int depth = 0) {
+  constexpr auto npos = static_cast<std::size_t>(-1);
+  const std::size_t n = toks.size();
+  if (depth > 32) return npos;  // (nesting: bounded recursion)
+  std::size_t k = first;
+  for (;;) {
+    while (k < n && (is(toks[k], "-") || is(toks[k], "+"))) ++k;
+    if (k >= n) return npos;
+    std::size_t last = npos;
+    const Token& t = toks[k];
+    if (is(t, "(")) {
+      std::size_t close = matching_paren(toks, k);
+      if (close >= n || close == k + 1 || integer_term_end(toks, k + 1, resolve, true, depth + 1) != close - 1)
+        return npos;
+      last = close;
+    } else if (t.kind == Kind::parameter ||
+               (t.kind == Kind::number && t.text.find_first_of(".eE") == std::string_view::npos)) {
+      last = k;
+    } else if (t.is_name() && resolve) {
+      last = k;
+      std::string qualifier;
+      if (last + 2 < n && is(toks[last + 1], ".") && toks[last + 2].is_name()) {
+        qualifier = identifier(t);
+        last += 2;
+      }
+      if (last + 1 < n && (is(toks[last + 1], "(") || is(toks[last + 1], "."))) return npos;
+      if (!is_integer_type(resolve(qualifier, identifier(toks[last])))) return npos;
+    } else {
+      return npos;
+    }
+    k = last + 1;
+    bool joins = k < n && (is(toks[k], "*") || is(toks[k], "/") || is(toks[k], "%") ||
+                           (in_parens && (is(toks[k], "+") || is(toks[k], "-"))));
+    if (!joins) return last;
+    ++k;
+  }
+}
+
 inline bool binds_tighter_or_same(const Token& t) {
   return is(t, "*") || is(t, "/") || is(t, "%") || is(t, "^") || is(t, "+") || is(t, "-") || is(t, "||") ||
          is(t, "::") || is(t, ".");
@@ -79,13 +130,13 @@ inline void rewrite_date_arithmetic(const std::vector<Token>& toks, const std::v
     if (start == npos || (start > 0 && date_detail::binds_tighter_or_same(toks[start - 1]))) continue;
     std::size_t right = i + 1, end = npos;
     std::string call;
-    if (toks[right].kind == Kind::parameter ||
-        (toks[right].kind == Kind::number && toks[right].text.find_first_of(".eE") == std::string_view::npos)) {
-      end = right;
-      call = "pgwire_date_add(";
-    } else if (minus) {
+    if (minus) {
       end = date_detail::date_starting_at(toks, right, casts, resolve);
       call = "pgwire_date_diff(";
+    }
+    if (end == npos) {
+      end = date_detail::integer_term_end(toks, right, resolve);
+      call = "pgwire_date_add(";
     }
     if (end == npos) continue;
     if (end + 1 < toks.size() && (is(toks[end + 1], "*") || is(toks[end + 1], "/") || is(toks[end + 1], "%") ||

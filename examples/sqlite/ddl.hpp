@@ -1,9 +1,10 @@
 #pragma once
 // PostgreSQL DDL statements on SQLite: CREATE TABLE, ALTER TABLE, DROP
-// TABLE, CREATE INDEX and TRUNCATE translated (column definitions: column_defs.hpp), each with what
-// to record in the side table once it ran (column_types.hpp). What SQLite
-// cannot do (ALTER COLUMN, constraints added later, CASCADE) is 0A000 with
-// a hint.
+// TABLE, CREATE INDEX, TRUNCATE, LOCK and VACUUM translated (column
+// definitions: column_defs.hpp), each with what to record in the side
+// table once it ran (column_types.hpp). A PRIMARY KEY or UNIQUE added later
+// becomes a unique index (add_key). What SQLite cannot do (ALTER COLUMN,
+// CHECK or FOREIGN KEY added later, CASCADE) is 0A000 with a hint.
 
 #include <sqlite3.h>
 
@@ -57,6 +58,22 @@ inline bool table_exists(sqlite3* db, const std::string& table) {
   return found;
 }
 
+// Declared in CREATE TABLE, or added since (primary_key_marker).
+inline bool has_primary_key(sqlite3* db, const std::string& table) {
+  static constexpr const char* sql =
+      "SELECT 1 FROM pragma_table_info(?1) WHERE pk > 0 UNION ALL "
+      "SELECT 1 FROM sqlite_master WHERE type = 'index' AND tbl_name = ?1 AND instr(sql, ?2) > 0";
+  sqlite3_stmt* s = nullptr;
+  bool found = false;
+  if (sqlite3_prepare_v2(db, sql, -1, &s, nullptr) == SQLITE_OK) {
+    sqlite3_bind_text(s, 1, table.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, 2, primary_key_marker, -1, SQLITE_STATIC);
+    found = sqlite3_step(s) == SQLITE_ROW;
+  }
+  sqlite3_finalize(s);
+  return found;
+}
+
 // ALTER TABLE t ADD [CONSTRAINT name] PRIMARY KEY | UNIQUE (a, ...) from
 // toks[i]: SQLite adds no constraint to a table, but a unique index is what
 // such a key does for queries and for duplicates (23505), so that is what
@@ -86,6 +103,8 @@ inline std::optional<std::string> add_key(sqlite3* db, const std::vector<Token>&
     throw not_supported("this form of ALTER TABLE ... ADD " + std::string(primary ? "PRIMARY KEY" : "UNIQUE"),
                         "SQLite indexes take no storage options or deferral.");
   if (!table_exists(db, table)) throw pgwire::PgError("42P01", "relation \"" + table + "\" does not exist");
+  if (primary && has_primary_key(db, table))
+    throw pgwire::PgError("42P16", "multiple primary keys for table \"" + table + "\" are not allowed");
   std::vector<std::string> columns;
   for (auto [first, last] : split(toks, i + 1, close)) {
     if (last != first + 1 || !toks[first].is_name())
@@ -139,8 +158,11 @@ inline std::optional<std::string> add_key(sqlite3* db, const std::vector<Token>&
         throw pgwire::PgError("23502", "column \"" + c + "\" of relation \"" + table + "\" contains null values");
     }
   }
-  return "CREATE UNIQUE INDEX " + sqlite_dialect::quote_identifier(name) + " ON " +
-         sqlite_dialect::quote_identifier(table) + " (" + list + ")";
+  // Marked (column_types.hpp): the catalog shows a constraint, as
+  // PostgreSQL's \d and pg_constraint do.
+  return "CREATE UNIQUE INDEX " + sqlite_dialect::quote_identifier(name) +
+         (primary ? primary_key_marker : unique_constraint_marker) + "ON " + sqlite_dialect::quote_identifier(table) +
+         " (" + list + ")";
 }
 
 // VACUUM [FULL | FREEZE | VERBOSE | ANALYZE | (options)] [table [(columns)], ...]:

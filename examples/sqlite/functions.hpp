@@ -7,7 +7,8 @@
 //
 // - now() / transaction_timestamp() / current_timestamp: the time the
 //   transaction started (PostgreSQL's rule); statement by statement outside
-//   BEGIN ... COMMIT. clock_timestamp(): the time of the call. Text in
+//   BEGIN ... COMMIT. statement_timestamp(): the statement's start.
+//   clock_timestamp(): the time of the call. Text in
 //   PostgreSQL's output form, UTC (the server's TimeZone).
 // - pgwire_localtimestamp(), pgwire_current_date(), pgwire_current_time(),
 //   pgwire_localtime(): what the SQL keywords mean (the dialect rewrites the
@@ -47,6 +48,8 @@ struct Clock {
   std::int64_t micros = 0;
   bool stale = true;    // the next now() reads the clock
   bool pinned = false;  // inside BEGIN ... COMMIT: now() keeps its time
+  std::int64_t statement_micros = 0;
+  bool statement_stale = true;  // a statement started since statement_timestamp() read the clock
 };
 
 inline std::int64_t clock_micros() {
@@ -67,6 +70,7 @@ inline int on_statement(unsigned, void* clock, void* stmt, void* sql) {
   auto* c = static_cast<Clock*>(clock);
   if (sqlite3_get_autocommit(sqlite3_db_handle(static_cast<sqlite3_stmt*>(stmt)))) c->pinned = false;
   if (!c->pinned) c->stale = true;
+  c->statement_stale = true;
   return 0;
 }
 
@@ -104,6 +108,19 @@ inline std::string format_micros(std::int64_t micros, Form form) {
                     tm.tm_hour, tm.tm_min, tm.tm_sec, frac, zone);
   }
   return buf;
+}
+
+// statement_timestamp(): the statement's start, the same for all of it (in
+// a block it moves on while now() stays; outside one they agree).
+inline void statement_time(sqlite3_context* ctx, int, sqlite3_value**) {
+  auto* c = static_cast<Clock*>(sqlite3_user_data(ctx));
+  if (!c->pinned) {
+    c->statement_micros = transaction_micros(ctx);
+  } else if (c->statement_stale) {
+    c->statement_micros = clock_micros();
+  }
+  c->statement_stale = false;
+  sqlite3_result_text(ctx, format_micros(c->statement_micros, Form::timestamptz).c_str(), -1, SQLITE_TRANSIENT);
 }
 
 template <Form F>
@@ -247,9 +264,9 @@ inline int register_postgresql_functions(sqlite3* db, char**, const sqlite3_api_
   constexpr int pure = stable | SQLITE_DETERMINISTIC;
   sqlite3_create_function_v2(db, "now", 0, stable, clock, &transaction_time<Form::timestamptz>, nullptr, nullptr,
                              [](void* p) { delete static_cast<Clock*>(p); });
-  for (const char* name : {"transaction_timestamp", "statement_timestamp"})
-    sqlite3_create_function_v2(db, name, 0, stable, clock, &transaction_time<Form::timestamptz>, nullptr, nullptr,
-                               nullptr);
+  sqlite3_create_function_v2(db, "transaction_timestamp", 0, stable, clock, &transaction_time<Form::timestamptz>,
+                             nullptr, nullptr, nullptr);
+  sqlite3_create_function_v2(db, "statement_timestamp", 0, stable, clock, &statement_time, nullptr, nullptr, nullptr);
   sqlite3_create_function_v2(db, "pgwire_localtimestamp", 0, stable, clock, &transaction_time<Form::timestamp>, nullptr,
                              nullptr, nullptr);
   sqlite3_create_function_v2(db, "pgwire_current_date", 0, stable, clock, &transaction_time<Form::date>, nullptr,

@@ -1,8 +1,9 @@
 #pragma once
 // Results of sqlite_server: rows are stepped on the connection's worker a
 // batch at a time (encoded there in the formats the client asked for) and
-// handed to the io thread, which writes them out; the next batch is fetched
-// only when the client took this one, so memory stays bounded.
+// handed to the io thread, which writes them out. While it does, the worker
+// steps the next batch: at most two are held, so memory stays bounded
+// however slowly the client reads.
 
 #include <sqlite3.h>
 

@@ -18,6 +18,7 @@
 
 #include <pgwire/types.hpp>
 
+#include "column_types.hpp"
 #include "errors.hpp"
 #include "worker.hpp"
 
@@ -49,18 +50,7 @@ inline std::string upper_word(std::string_view s, std::size_t n = 1) {
 // INTEGER (PRIMARY KEY) is the 64-bit rowid, so it is int8. Other names
 // follow SQLite's affinity rules; expressions are judged by their value.
 inline pgwire::Oid pg_type(const char* decl, int first_value_type) {
-  if (decl != nullptr && *decl != 0) {
-    std::string d = upper_word(decl);
-    if (d == "INTEGER") return oid::int8;
-    if (auto t = pgwire::type_from_sql_name(decl)) return t;
-    if (d == "BLOB") return oid::bytea;
-    if (d == "DATETIME") return oid::timestamp;
-    if (d.find("INT") != std::string::npos) return oid::int8;
-    if (d.find("REAL") != std::string::npos || d.find("FLOA") != std::string::npos ||
-        d.find("DOUB") != std::string::npos)
-      return oid::float8;
-    return oid::text;
-  }
+  if (decl != nullptr && *decl != 0) return declared_type(decl);
   switch (first_value_type) {
     case SQLITE_INTEGER: return oid::int8;
     case SQLITE_FLOAT: return oid::float8;

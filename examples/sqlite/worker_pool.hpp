@@ -22,12 +22,13 @@
 // hold a thread against the others.
 //
 // A statement may run for long, or wait (pg_sleep, a locked database). A
-// job that waits says so (blocking_began): queued jobs go to an idle thread
-// at once. So that no statement stalls the others, a monitor looks every
-// 10 ms while work is queued: when no job started since its last look, it
-// wakes an idle thread, or adds one when none is idle. Threads beyond the
-// core count end after two idle seconds. The monitor sleeps for good after a second without
-// work, and the next job wakes it.
+// job that waits in Worker::wait_until says so (blocking_began): queued
+// jobs go to an idle thread at once. So that no statement stalls the
+// others, a monitor looks every 10 ms while work is queued: when no job
+// started since its last look, it wakes an idle thread, or adds one when
+// none is idle. Threads beyond the core count end after two idle seconds.
+// The monitor sleeps for good after a second without work; a job queued
+// with no thread called for it wakes the monitor.
 
 #include <pthread.h>
 

@@ -270,6 +270,33 @@ class PostgresDialectTest(ServerTestCase):
             self.assertIn(shown, r.stdout)
         self.assertRegex(r.stdout, r"count \| current_user \| current_database")
 
+    def catalog_types(self, c, table):
+        return c.execute("SELECT a.attname, a.atttypid::int FROM pg_catalog.pg_attribute a"
+                         " JOIN pg_catalog.pg_class r ON r.oid = a.attrelid"
+                         " WHERE r.relname = %s AND a.attnum > 0 ORDER BY a.attnum", [table]).fetchall()
+
+    def test_a_column_has_one_type_in_results_and_in_the_catalog(self):
+        c = self.connect()
+        # The demo table reads as PostgreSQL reads its CREATE TABLE: INTEGER is int4.
+        expected = [("id", 23), ("name", 25), ("price", 700), ("created", 1082)]
+        self.assertEqual(self.described(c, "SELECT * FROM demo WHERE id = 1")[0], expected)
+        self.assertEqual(self.catalog_types(c, "demo"), expected)
+        # A table SQLite made itself (as one in a --db file may be): its
+        # INTEGER holds 64 bits, so int8, in results and in the catalog alike.
+        self.server.stop()
+        db = sqlite3.connect(self.db_file)
+        db.execute("CREATE TABLE native (a INTEGER, b BLOB, c DATETIME, d BIGINT, e DOUBLE, f VARCHAR(5), g)")
+        db.execute("INSERT INTO native VALUES (9000000000, x'00', '2024-01-02 03:04:05', 1, 1.5, 'v', 'w')")
+        db.commit()
+        db.close()
+        self.server = self.start_server("sqlite_server", "--listen", "127.0.0.1:0", "--db", self.db_file)
+        c = self.connect()
+        expected = [("a", 20), ("b", 17), ("c", 1114), ("d", 20), ("e", 701), ("f", 1043), ("g", 25)]
+        cols, rows = self.described(c, "SELECT * FROM native")
+        self.assertEqual(cols, expected)
+        self.assertEqual(rows[0][0], 9000000000)
+        self.assertEqual(self.catalog_types(c, "native"), expected)
+
     def test_ddl_types_and_defaults(self):
         c = self.connect()
         c.execute("CREATE TABLE IF NOT EXISTS item (id bigserial PRIMARY KEY, code varchar(4) UNIQUE NOT NULL,"
@@ -415,9 +442,18 @@ class PostgresDialectTest(ServerTestCase):
         c.execute("SELECT pg_sleep(0.01)")
         self.assertEqual(c.execute("SELECT now()").fetchone()[0], first)
         self.assertGreater(c.execute("SELECT clock_timestamp()").fetchone()[0], first)
+        # statement_timestamp() is the statement's start: it moves on in a
+        # transaction, and one statement sees one value.
+        stamp, same, now = c.execute("SELECT statement_timestamp(), statement_timestamp() = statement_timestamp(),"
+                                     " now()").fetchone()
+        self.assertGreater(stamp, first)
+        self.assertEqual((same, now), (True, first))
         c.commit()
         self.assertGreater(c.execute("SELECT now()").fetchone()[0], first)
         c.commit()
+        # Outside a block, the statement's start is the transaction's.
+        c.autocommit = True
+        self.assertEqual(c.execute("SELECT statement_timestamp() = now()").fetchone()[0], True)
 
     def test_string_and_date_functions(self):
         c = self.connect()
@@ -646,7 +682,15 @@ SIDE_BY_SIDE = [
      "ALTER TABLE sbs_m2 ADD CONSTRAINT sbs_m2_v_uq UNIQUE (v)",
      "DELETE FROM sbs_m1 WHERE v = 30",
      "ALTER TABLE sbs_m1 ADD PRIMARY KEY (id)",
+     "ALTER TABLE sbs_m1 ADD PRIMARY KEY (v)",
+     "ALTER TABLE sbs_m1 ADD CONSTRAINT sbs_m1_v_uq UNIQUE (v)",
      "INSERT INTO sbs_m1 VALUES (3, 30)",
+     # The keys added are constraints in the catalog, as in PostgreSQL's.
+     "SELECT con.conname, con.contype, i.indisprimary, i.indisunique FROM pg_catalog.pg_constraint con"
+     " JOIN pg_catalog.pg_class r ON r.oid = con.conrelid JOIN pg_catalog.pg_index i ON i.indexrelid = con.conindid"
+     " WHERE r.relname = 'sbs_m1' ORDER BY 1",
+     "SELECT a.attname, a.attnotnull FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class r ON r.oid = a.attrelid"
+     " WHERE r.relname = 'sbs_m1' AND a.attnum > 0 ORDER BY a.attnum",
      "VACUUM sbs_m1", "VACUUM ANALYZE sbs_m1", "VACUUM (ANALYZE, VERBOSE false) sbs_m1, sbs_m2", "ANALYZE sbs_m1",
      "VACUUM no_such_table",
      "BEGIN", "VACUUM sbs_m1", "ROLLBACK",
@@ -712,6 +756,10 @@ SIDE_BY_SIDE = [
      "SELECT placed, placed - 1, o.placed + 30, placed - date '2024-01-01' FROM sbs_orders o WHERE id = 2",
      "SELECT date '2024-03-01' - date '2024-02-01', date '2024-02-28' + 1, current_date - current_date,"
      " '2024-01-01'::date + 31",
+     # A number of days that is an integer expression, not just a literal.
+     "SELECT date '2024-01-01' + (g % 100), date '2024-01-01' - g * 2, '2024-01-01'::date + 3 * 2,"
+     " date '2024-01-01' + -(2), date '2024-01-01' + 2 > date '2024-01-02' FROM generate_series(1, 3) g",
+     "SELECT placed + amount, placed - (amount % 7) * 2 FROM sbs_orders ORDER BY id",
      "SELECT count(*) FROM sbs_orders WHERE placed > date '2024-02-01' - 5 AND placed < current_date + 1",
      "SELECT extract(month from placed) AS m, count(*) FROM sbs_orders GROUP BY 1 ORDER BY 1",
      "SELECT date_trunc('month', placed)::date AS month, sum(amount) FROM sbs_orders GROUP BY 1 ORDER BY 1",
