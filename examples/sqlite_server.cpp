@@ -85,10 +85,20 @@ void prepare_statement(sqlite3* db, const std::shared_ptr<Worker>& worker, pgwir
   if (sqlite3_column_count(s->s) > 0 && upper_word(stmt.sql) != "ALTER") {  // (see execute_statement)
     // Expression columns have no declared type: a read-only statement
     // without parameters is stepped once to learn them (SELECT 1 + 1 is
-    // int8, not text), then reset.
-    int step = slots.empty() && sqlite3_stmt_readonly(s->s) ? step_first(db, s->s) : SQLITE_DONE;
-    // A cancel that hit the probe (pg_sleep at Parse) is the statement's
-    // cancel: swallowing it would let the Execute run its full time.
+    // int8, not text), then reset. The probe is bounded (Worker::begin_probe):
+    // a costly statement (an aggregate over a big table, pg_sleep) is typed
+    // from its text alone rather than run twice.
+    int step = SQLITE_DONE;
+    if (slots.empty() && sqlite3_stmt_readonly(s->s)) {
+      worker->begin_probe();
+      step = step_first(db, s->s);
+      if (worker->end_probe()) {
+        sqlite3_reset(s->s);
+        step = SQLITE_DONE;
+      }
+    }
+    // A cancel that hit the probe is the statement's cancel: swallowing it
+    // would let the Execute run its full time.
     if ((step & 0xff) == SQLITE_INTERRUPT) throw pgwire::PgError(sqlite_error(db, step));
     bool probe = step == SQLITE_ROW;
     stmt.columns = schema_of(s->s, probe, rewritten);
@@ -505,7 +515,12 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
   std::vector<std::weak_ptr<Worker>> workers_;
 };
 
+// The demo table, made as if a client had sent its CREATE TABLE: its
+// PostgreSQL column types are recorded (id is an integer, as PostgreSQL
+// reads INTEGER, not SQLite's 64-bit int8), so psql's \d demo and its
+// results agree with PostgreSQL's.
 void create_demo(sqlite3* db) {
+  bool existed = ddl::table_exists(db, "demo");
   const char* sql =
       "CREATE TABLE IF NOT EXISTS demo (id INTEGER PRIMARY KEY, name TEXT NOT NULL,"
       " price REAL, created DATE);"
@@ -516,6 +531,9 @@ void create_demo(sqlite3* db) {
       "INSERT INTO demo (id, name, price, created) SELECT 3, 'cherry', NULL, '2024-03-15'"
       " WHERE (SELECT count(*) FROM demo) = 2;";
   exec(db, sql);
+  if (!existed)
+    column_types::record_table(db, "demo", {{"demo", "id", "integer", ""}, {"demo", "name", "text", ""},
+                                            {"demo", "price", "real", ""}, {"demo", "created", "date", ""}});
 }
 
 }  // namespace

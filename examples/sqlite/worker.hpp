@@ -33,6 +33,7 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <utility>
 
 #include <asio/associated_cancellation_slot.hpp>
 #include <asio/associated_executor.hpp>
@@ -197,9 +198,25 @@ class Worker final : public PoolTask, public std::enable_shared_from_this<Worker
   static bool wait_for_table_lock(sqlite3* db, int rc, int& attempts) {
     // (sqlite3_exec and a legacy step report SQLITE_LOCKED; the connection keeps the extended code)
     if ((rc & 0xff) != SQLITE_LOCKED || sqlite3_extended_errcode(db) != SQLITE_LOCKED_SHAREDCACHE) return false;
-    if (running_here_ == nullptr || attempts >= 2500) return false;
+    if (running_here_ == nullptr || attempts >= 2500 || running_here_->probe_gives_up()) return false;
     ++attempts;
     return running_here_->wait_until(std::chrono::steady_clock::now() + std::chrono::milliseconds(2));
+  }
+
+  // Parse's probe of a statement's first row (sqlite_server.cpp types
+  // expression columns by it) is bounded: a statement that needs more than
+  // `probe_steps` thousand VM steps, sleeps or waits for a lock gives up
+  // the probe instead of running twice (at Parse and at Execute). On this
+  // worker's jobs only. end_probe() is true when the probe gave up (and
+  // was not cancelled: a cancel stays the statement's).
+  static constexpr int probe_steps = 100;
+  void begin_probe() {
+    probe_budget_ = probe_steps;
+    probe_gave_up_ = false;
+  }
+  bool end_probe() {
+    probe_budget_ = -1;
+    return std::exchange(probe_gave_up_, false);
   }
 
   // The hooks of the connection whose job runs on this thread, if any.
@@ -346,6 +363,7 @@ class Worker final : public PoolTask, public std::enable_shared_from_this<Worker
   // SELECT pg_sleep(seconds): a cancellable wait on this worker.
   static void pg_sleep(sqlite3_context* ctx, int, sqlite3_value** argv) {
     auto* self = static_cast<Worker*>(sqlite3_user_data(ctx));
+    if (self->probe_gives_up()) return sqlite3_result_error_code(ctx, SQLITE_INTERRUPT);
     double seconds = sqlite3_value_double(argv[0]);
     auto until = std::chrono::steady_clock::now() +
                  std::chrono::duration_cast<std::chrono::steady_clock::duration>(
@@ -360,14 +378,25 @@ class Worker final : public PoolTask, public std::enable_shared_from_this<Worker
   // A locked database: retry for up to 5 s, unless cancelled.
   static int busy(void* p, int count) {
     auto* self = static_cast<Worker*>(p);
-    if (count >= 1000) return 0;
+    if (count >= 1000 || self->probe_gives_up()) return 0;
     return self->wait_until(std::chrono::steady_clock::now() + std::chrono::milliseconds(5)) ? 1 : 0;
   }
 
   static int progress(void* p) {
     auto* self = static_cast<Worker*>(p);
-    std::lock_guard lock(self->interrupt_mutex_);
-    return self->interrupted_ ? 1 : 0;
+    {
+      std::lock_guard lock(self->interrupt_mutex_);
+      if (self->interrupted_) return 1;
+    }
+    if (self->probe_budget_ > 0) --self->probe_budget_;
+    return self->probe_budget_ == 0 && self->probe_gives_up() ? 1 : 0;
+  }
+
+  // In a probe: it gives up (and says so) rather than wait or run on.
+  bool probe_gives_up() {
+    if (probe_budget_ < 0) return false;
+    probe_gave_up_ = true;
+    return true;
   }
 
   static constexpr int jobs_per_turn = 8;
@@ -379,6 +408,8 @@ class Worker final : public PoolTask, public std::enable_shared_from_this<Worker
   CompletionSlot completion_;  // for the calls' completions (completion_slot.hpp)
   SqlSettings sql_settings_;    // current_setting() in SQL (sql_settings.hpp): its jobs only
   int nested_ = 0;  // its jobs only: cleanups running inside a job
+  int probe_budget_ = -1;       // its jobs only: progress calls left to Parse's probe; -1: none running
+  bool probe_gave_up_ = false;  // its jobs only
   std::string open_error_;  // its jobs only
   std::atomic<sqlite3*> db_{nullptr};
   std::mutex mutex_;

@@ -320,6 +320,30 @@ class CancelStreamingTest(CancelBase):
                 self.assertEqual(c.simple_query("select 1")[0]["rows"], [["1"]])
                 self.assertEqual(c.status, "I")
 
+    def test_parse_does_not_run_a_costly_statement(self):
+        # Parse types a parameterless SELECT's columns by stepping its first
+        # row, within a bound: a sleep or a long aggregate is typed from its
+        # text instead of running twice. A count over HUGE rows and
+        # pg_sleep(600) are described at once (the reads below would time
+        # out first); the sleep then runs at Execute, where a cancel stops it.
+        c = self.session(self.server)
+        c.sock.settimeout(10.0 * SLOW)
+        describe_statement = pgproto.message("D", b"S" + pgproto.cstr(""))
+        for sql in ("SELECT count(*) FROM (%s) s" % HUGE_QUERY, "select pg_sleep(600)"):
+            c.send(pgproto.parse(sql) + describe_statement + pgproto.sync())
+            counts, others = read_until_ready(c)
+            self.assertEqual([k for k, _ in others], ["1", "t", "T", "Z"], [pgproto.describe(*m) for m in others])
+        self.assertNotIn("pg_sleep", self.server.thread_names())
+        c.send(pgproto.bind() + pgproto.execute() + pgproto.sync())
+        deadline = time.monotonic() + 10 * SLOW
+        while "pg_sleep" not in self.server.thread_names():
+            self.assertLess(time.monotonic(), deadline, "pg_sleep never started: %s" % self.server.thread_names())
+            time.sleep(0.005)  # polling a condition, bounded by the deadline
+        self.cancel(self.server, *c.backend_key)
+        counts, others = read_until_ready(c)
+        self.assertEqual([k for k, _ in others], ["2", "E", "Z"], [pgproto.describe(*m) for m in others])
+        self.assertEqual(pgproto.parse_fields(others[1][1]).get("C"), "57014")
+
     def test_cancel_while_the_server_waits_for_a_slow_client(self):
         # The client stops reading: the server is blocked on a full socket
         # when the cancel arrives. The rows already produced may still come,
