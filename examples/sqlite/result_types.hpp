@@ -65,7 +65,9 @@ inline pgwire::Oid function_type(std::string_view f, pgwire::Oid arg, pgwire::Oi
     return arg == oid::float4 || arg == oid::float8 ? arg : 0;
   }
   if (f == "avg") {
-    if (numeric_rank(arg) >= 1 && numeric_rank(arg) <= 4) return oid::numeric;
+    // (an argument of unknown type: numeric, which avg of integers and of
+    // decimals is; numeric_avg.hpp gives it as exact text)
+    if (arg == 0 || (numeric_rank(arg) >= 1 && numeric_rank(arg) <= 4)) return oid::numeric;
     return arg == oid::float4 || arg == oid::float8 ? oid::float8 : 0;
   }
   if ((f == "min" || f == "max") && arg == oid::varchar) return oid::text;  // min(text): varchar has none of its own

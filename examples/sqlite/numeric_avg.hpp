@@ -1,0 +1,201 @@
+#pragma once
+// avg() as PostgreSQL computes it for integers and numeric: exactly, and
+// printed at the scale PostgreSQL's numeric division picks (avg of 1 and 2
+// is 1.5000000000000000, of 100000 and 100001 100000.500000000000).
+// SQLite's own avg() sums in a double and prints 1.5: psql showed other
+// digits than PostgreSQL's, and a large sum lost its last digits.
+//
+// The values are integers (int2/4/8 columns) or numeric text (numeric
+// columns are stored as their canonical text, values.hpp): summed exactly
+// in 128 bits at the largest scale seen. A float (float4/8 columns, whose
+// avg PostgreSQL returns as float8), a text that is not a plain decimal, or
+// a sum beyond 128 bits is averaged as a double instead, as SQLite did.
+// Registered as a window function too (avg(x) OVER (...)).
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+
+namespace sqlite_example::numeric_avg {
+
+using Int128 = __int128;
+
+struct State {
+  Int128 sum = 0;  // exact, at `scale` fractional digits
+  int scale = 0;
+  std::int64_t count = 0;
+  double approx = 0;   // the same sum as a double
+  bool inexact = false;  // a float, a non-decimal text or an overflow was seen
+};
+
+inline constexpr int max_scale = 30;
+
+inline Int128 pow10(int n) {
+  Int128 p = 1;
+  while (n-- > 0) p *= 10;
+  return p;
+}
+
+inline constexpr Int128 int128_max = static_cast<Int128>((static_cast<unsigned __int128>(1) << 127) - 1);
+
+// A plain decimal ([+-]digits[.digits]) as mantissa and scale; false for
+// anything else (NaN, exponents, too many digits).
+inline bool parse_decimal(std::string_view s, Int128& mantissa, int& scale) {
+  std::size_t i = 0;
+  bool negative = false;
+  if (i < s.size() && (s[i] == '+' || s[i] == '-')) negative = s[i++] == '-';
+  mantissa = 0;
+  scale = 0;
+  bool digits = false, point = false;
+  int significant = 0;
+  for (; i < s.size(); ++i) {
+    char c = s[i];
+    if (c == '.' && !point) {
+      point = true;
+      continue;
+    }
+    if (c < '0' || c > '9') return false;
+    digits = true;
+    if (mantissa != 0 || c != '0') ++significant;
+    if (significant > 36) return false;
+    mantissa = mantissa * 10 + (c - '0');
+    if (point) ++scale;
+  }
+  if (!digits || scale > max_scale) return false;
+  if (negative) mantissa = -mantissa;
+  return true;
+}
+
+// sum += sign * value (value at `value_scale`); false on overflow.
+inline bool add(State& st, Int128 value, int value_scale, int sign) {
+  if (value_scale > st.scale) {
+    Int128 factor = pow10(value_scale - st.scale);
+    Int128 magnitude = st.sum < 0 ? -st.sum : st.sum;
+    if (magnitude > int128_max / factor) return false;
+    st.sum *= factor;
+    st.scale = value_scale;
+  } else if (value_scale < st.scale) {
+    Int128 factor = pow10(st.scale - value_scale);
+    Int128 magnitude = value < 0 ? -value : value;
+    if (magnitude > int128_max / factor) return false;
+    value *= factor;
+  }
+  Int128 limit = int128_max / 2;  // (room for the next addition's sign)
+  Int128 magnitude = value < 0 ? -value : value;
+  Int128 sum_magnitude = st.sum < 0 ? -st.sum : st.sum;
+  if (magnitude > limit || sum_magnitude > limit) return false;
+  st.sum += sign * value;
+  return true;
+}
+
+inline void accumulate(sqlite3_context* ctx, sqlite3_value* v, int sign) {
+  auto* st = static_cast<State*>(sqlite3_aggregate_context(ctx, sizeof(State)));
+  if (st == nullptr) return sqlite3_result_error_nomem(ctx);
+  int type = sqlite3_value_type(v);
+  if (type == SQLITE_NULL) return;
+  st->count += sign;
+  st->approx += sign * sqlite3_value_double(v);
+  if (st->inexact) return;
+  Int128 mantissa = 0;
+  int scale = 0;
+  if (type == SQLITE_INTEGER) {
+    mantissa = sqlite3_value_int64(v);
+  } else if (type == SQLITE_TEXT || type == SQLITE_BLOB) {
+    const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(v));
+    if (text == nullptr || !parse_decimal(text, mantissa, scale)) st->inexact = true;
+  } else {
+    st->inexact = true;  // a float: PostgreSQL's avg(float8) is a double
+  }
+  if (!st->inexact && !add(*st, mantissa, scale, sign)) st->inexact = true;
+}
+
+inline void step(sqlite3_context* ctx, int, sqlite3_value** argv) { accumulate(ctx, argv[0], 1); }
+inline void inverse(sqlite3_context* ctx, int, sqlite3_value** argv) { accumulate(ctx, argv[0], -1); }
+
+inline std::string digits_of(Int128 v) {  // v >= 0
+  std::string s;
+  do {
+    s.insert(s.begin(), static_cast<char>('0' + static_cast<int>(v % 10)));
+    v /= 10;
+  } while (v > 0);
+  return s;
+}
+
+// PostgreSQL's numeric: the base-10000 weight of the leading group and its
+// value (select_div_scale reads these). `digits` has `scale` fractional
+// digits; zero has weight 0 and leading group 0.
+inline void leading_group(const std::string& digits, int scale, int& weight, int& first) {
+  std::size_t lead = digits.find_first_not_of('0');
+  if (lead == std::string::npos) {
+    weight = 0;
+    first = 0;
+    return;
+  }
+  int exponent = static_cast<int>(digits.size() - lead) - scale - 1;  // of the most significant digit
+  weight = exponent >= 0 ? exponent / 4 : -((-exponent + 3) / 4);
+  auto take = static_cast<std::size_t>(exponent - 4 * weight + 1);  // its group's digits from the most significant one
+  std::string group = digits.substr(lead, take);
+  group.resize(take, '0');  // (0.5 is the group 5000)
+  first = std::atoi(group.c_str());
+}
+
+// sum / count at the scale numeric_div would pick, rounded half away from
+// zero, as text.
+inline std::string divide(const State& st) {
+  Int128 magnitude = st.sum < 0 ? -st.sum : st.sum;
+  std::string sum_digits = digits_of(magnitude);
+  std::string count_digits = std::to_string(st.count);
+  int weight1 = 0, first1 = 0, weight2 = 0, first2 = 0;
+  leading_group(sum_digits, st.scale, weight1, first1);
+  leading_group(count_digits, 0, weight2, first2);
+  int qweight = weight1 - weight2;
+  if (first1 <= first2) --qweight;
+  int rscale = 16 - qweight * 4;  // NUMERIC_MIN_SIG_DIGITS - qweight * DEC_DIGITS
+  if (rscale < st.scale) rscale = st.scale;
+  if (rscale < 0) rscale = 0;
+  if (rscale > 1000) rscale = 1000;
+  // The quotient at the sum's scale, then the further digits one by one
+  // (the remainder stays below the count), one more for rounding.
+  Int128 quotient = magnitude / st.count, remainder = magnitude % st.count;
+  std::string more;
+  for (int k = 0; k < rscale - st.scale + 1; ++k) {
+    remainder *= 10;
+    more += static_cast<char>('0' + static_cast<int>(remainder / st.count));
+    remainder %= st.count;
+  }
+  std::string all = digits_of(quotient);
+  if (static_cast<int>(all.size()) <= st.scale) all.insert(0, static_cast<std::size_t>(st.scale) + 1 - all.size(), '0');
+  all += more;
+  bool up = all.back() >= '5';
+  all.pop_back();
+  for (std::size_t i = all.size(); up && i-- > 0;) {
+    up = all[i] == '9';
+    all[i] = up ? '0' : static_cast<char>(all[i] + 1);
+  }
+  if (up) all.insert(all.begin(), '1');
+  std::size_t integer_digits = all.size() - static_cast<std::size_t>(rscale);
+  std::string out = all.substr(0, integer_digits);
+  std::size_t lead = out.find_first_not_of('0');
+  out = lead == std::string::npos ? "0" : out.substr(lead);
+  if (rscale > 0) out += "." + all.substr(integer_digits);
+  bool zero = all.find_first_not_of('0') == std::string::npos;
+  return (st.sum < 0 && !zero ? "-" : "") + out;
+}
+
+inline void value(sqlite3_context* ctx) {
+  auto* st = static_cast<State*>(sqlite3_aggregate_context(ctx, 0));
+  if (st == nullptr || st->count <= 0) return sqlite3_result_null(ctx);
+  if (st->inexact) return sqlite3_result_double(ctx, st->approx / static_cast<double>(st->count));
+  std::string text = divide(*st);
+  sqlite3_result_text(ctx, text.c_str(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+}
+
+inline void register_avg(sqlite3* db) {
+  sqlite3_create_window_function(db, "avg", 1, SQLITE_UTF8 | SQLITE_INNOCUOUS, nullptr, &step, &value, &value,
+                                 &inverse, nullptr);
+}
+
+}  // namespace sqlite_example::numeric_avg
