@@ -21,7 +21,7 @@
 
 namespace sqlite_example::numeric_avg {
 
-using Int128 = __int128;
+__extension__ typedef __int128 Int128;  // (a GCC and Clang extension)
 
 struct State {
   Int128 sum = 0;  // exact, at `scale` fractional digits
