@@ -28,6 +28,7 @@
 
 #include "sqlite/date_arithmetic.hpp"
 #include "sqlite/expressions.hpp"
+#include "sqlite/null_ordering.hpp"
 #include "sqlite/select_list.hpp"
 #include "sqlite/tokens.hpp"
 
@@ -275,6 +276,7 @@ inline Rewritten rewrite(std::string_view sql, const Identity& who = {}, const C
   rewrite_keywords(toks, who, edits);
   rewrite_names(toks, edits);
   remove_locking_clauses(toks, edits);
+  rewrite_null_ordering(toks, edits);
   rewrite_calls(toks, edits);
   keep_long_numbers(toks, edits);
   rewrite_series_select(toks, edits);

@@ -811,6 +811,14 @@ SIDE_BY_SIDE = [
      "SELECT concat('a', NULL, 2), left('abc', 2), right('abc', 2), lpad('7', 3, '0'), split_part('a.b', '.', 2),"
      " position('b' IN 'abc'), substring('hello' FROM 2 FOR 3), strpos('abc', 'c'), repeat('-', 3)",
      "SELECT current_user, session_user, current_database(), current_schema()",
+     # NULLs sort as larger than every value (null_ordering.hpp).
+     "DROP TABLE IF EXISTS sbs_nulls", "CREATE TABLE sbs_nulls (x int, y text)",
+     "INSERT INTO sbs_nulls VALUES (1, 'a'), (NULL, 'b'), (2, NULL)",
+     "SELECT x FROM sbs_nulls ORDER BY x", "SELECT x FROM sbs_nulls ORDER BY x DESC",
+     "SELECT x FROM sbs_nulls ORDER BY x NULLS FIRST", "SELECT x, y FROM sbs_nulls ORDER BY y DESC, x LIMIT 2",
+     "SELECT x, row_number() OVER (ORDER BY x) FROM sbs_nulls ORDER BY 2",
+     "SELECT x FROM sbs_nulls UNION SELECT 3 ORDER BY 1",
+     "SELECT x FROM sbs_nulls ORDER BY (SELECT x) ASC, x::text", "DROP TABLE sbs_nulls",
      # avg() of integers, exact and at numeric division's scale (numeric_avg.hpp).
      "SELECT avg(x), avg(x * 3), avg(-x), avg(x - 2) FROM (VALUES (1), (2), (NULL)) v(x)",
      "SELECT avg(x), avg(DISTINCT x % 3), sum(x) FROM generate_series(1, 10001) x",
