@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -24,12 +25,22 @@ namespace sqlite_example::numeric_avg {
 __extension__ typedef __int128 Int128;  // (a GCC and Clang extension)
 
 struct State {
-  Int128 sum = 0;  // exact, at `scale` fractional digits
+  // The exact sum, at `scale` fractional digits. Kept as bytes: SQLite's
+  // aggregate memory is 8-byte aligned, and __int128 wants 16.
+  unsigned char sum_bytes[sizeof(Int128)] = {};
+  Int128 sum() const {
+    Int128 v;
+    std::memcpy(&v, sum_bytes, sizeof v);
+    return v;
+  }
+  void set_sum(Int128 v) { std::memcpy(sum_bytes, &v, sizeof v); }
   int scale = 0;
   std::int64_t count = 0;
   double approx = 0;   // the same sum as a double
   bool inexact = false;  // a float, a non-decimal text or an overflow was seen
 };
+
+static_assert(alignof(State) <= 8, "sqlite3_aggregate_context's memory is 8-byte aligned");
 
 inline constexpr int max_scale = 30;
 
@@ -73,9 +84,10 @@ inline bool parse_decimal(std::string_view s, Int128& mantissa, int& scale) {
 inline bool add(State& st, Int128 value, int value_scale, int sign) {
   if (value_scale > st.scale) {
     Int128 factor = pow10(value_scale - st.scale);
-    Int128 magnitude = st.sum < 0 ? -st.sum : st.sum;
+    Int128 sum = st.sum();
+    Int128 magnitude = sum < 0 ? -sum : sum;
     if (magnitude > int128_max / factor) return false;
-    st.sum *= factor;
+    st.set_sum(sum * factor);
     st.scale = value_scale;
   } else if (value_scale < st.scale) {
     Int128 factor = pow10(st.scale - value_scale);
@@ -85,9 +97,10 @@ inline bool add(State& st, Int128 value, int value_scale, int sign) {
   }
   Int128 limit = int128_max / 2;  // (room for the next addition's sign)
   Int128 magnitude = value < 0 ? -value : value;
-  Int128 sum_magnitude = st.sum < 0 ? -st.sum : st.sum;
+  Int128 sum = st.sum();
+  Int128 sum_magnitude = sum < 0 ? -sum : sum;
   if (magnitude > limit || sum_magnitude > limit) return false;
-  st.sum += sign * value;
+  st.set_sum(sum + sign * value);
   return true;
 }
 
@@ -145,7 +158,8 @@ inline void leading_group(const std::string& digits, int scale, int& weight, int
 // sum / count at the scale numeric_div would pick, rounded half away from
 // zero, as text.
 inline std::string divide(const State& st) {
-  Int128 magnitude = st.sum < 0 ? -st.sum : st.sum;
+  Int128 sum = st.sum();
+  Int128 magnitude = sum < 0 ? -sum : sum;
   std::string sum_digits = digits_of(magnitude);
   std::string count_digits = std::to_string(st.count);
   int weight1 = 0, first1 = 0, weight2 = 0, first2 = 0;
@@ -182,7 +196,7 @@ inline std::string divide(const State& st) {
   out = lead == std::string::npos ? "0" : out.substr(lead);
   if (rscale > 0) out += "." + all.substr(integer_digits);
   bool zero = all.find_first_not_of('0') == std::string::npos;
-  return (st.sum < 0 && !zero ? "-" : "") + out;
+  return (sum < 0 && !zero ? "-" : "") + out;
 }
 
 inline void value(sqlite3_context* ctx) {
