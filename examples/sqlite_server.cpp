@@ -40,6 +40,7 @@
 #include "sqlite/catalog.hpp"
 #include "sqlite/change_capture.hpp"
 #include "sqlite/copy.hpp"
+#include "sqlite/demo_table.hpp"
 #include "sqlite/functions.hpp"
 #include "sqlite/parameters.hpp"
 #include "sqlite/publications.hpp"
@@ -514,27 +515,6 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
   std::mutex mutex_;
   std::vector<std::weak_ptr<Worker>> workers_;
 };
-
-// The demo table, made as if a client had sent its CREATE TABLE: its
-// PostgreSQL column types are recorded (id is an integer, as PostgreSQL
-// reads INTEGER, not SQLite's 64-bit int8), so psql's \d demo and its
-// results agree with PostgreSQL's.
-void create_demo(sqlite3* db) {
-  bool existed = ddl::table_exists(db, "demo");
-  const char* sql =
-      "CREATE TABLE IF NOT EXISTS demo (id INTEGER PRIMARY KEY, name TEXT NOT NULL,"
-      " price REAL, created DATE);"
-      "INSERT INTO demo (id, name, price, created) SELECT 1, 'apple', 0.5, '2024-01-01'"
-      " WHERE NOT EXISTS (SELECT 1 FROM demo);"
-      "INSERT INTO demo (id, name, price, created) SELECT 2, 'banana', 0.25, '2024-02-29'"
-      " WHERE (SELECT count(*) FROM demo) = 1;"
-      "INSERT INTO demo (id, name, price, created) SELECT 3, 'cherry', NULL, '2024-03-15'"
-      " WHERE (SELECT count(*) FROM demo) = 2;";
-  exec(db, sql);
-  if (!existed)
-    column_types::record_table(db, "demo", {{"demo", "id", "integer", ""}, {"demo", "name", "text", ""},
-                                            {"demo", "price", "real", ""}, {"demo", "created", "date", ""}});
-}
 
 }  // namespace
 

@@ -290,21 +290,27 @@ class SqliteCopyNotifyTest(ServerTestCase):
             out[tid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
         return out
 
-    def test_cancel_interrupts_a_long_sqlite_query(self):
-        c = self.connect()
-        self.assertEqual(self.scalar(c, "SELECT 1"), 1)  # the connection's worker exists
-        before = sum(self.worker_cpu())  # (the pool's threads: any of them may run it)
+    def start_endless_count(self, conn):
+        """Runs a count that ends only when cancelled on `conn`, in a thread;
+        returns (thread, outcome dict with its "error")."""
         outcome = {}
 
         def run():
             try:
-                self.scalar(c, "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) "
-                               "SELECT count(*) FROM n")
+                self.scalar(conn, "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) "
+                                  "SELECT count(*) FROM n")
             except Exception as e:  # recorded for the test to check
                 outcome["error"] = e
 
         t = threading.Thread(target=run, daemon=True)
         t.start()
+        return t, outcome
+
+    def test_cancel_interrupts_a_long_sqlite_query(self):
+        c = self.connect()
+        self.assertEqual(self.scalar(c, "SELECT 1"), 1)  # the connection's worker exists
+        before = sum(self.worker_cpu())  # (the pool's threads: any of them may run it)
+        t, outcome = self.start_endless_count(c)
         # Running: a worker has spent CPU on it since.
         deadline = time.monotonic() + 10 * SLOW
         while sum(self.worker_cpu()) < before + 0.1:
@@ -367,20 +373,7 @@ class SqliteCopyNotifyTest(ServerTestCase):
         for c in conns:
             self.assertEqual(self.scalar(c, "SELECT 1"), 1)  # the connections' workers exist
         start = self.worker_cpu_by_thread()
-        outcomes = []
-        for c in conns:
-            outcome = {}
-
-            def run(c=c, outcome=outcome):
-                try:
-                    self.scalar(c, "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) "
-                                   "SELECT count(*) FROM n")
-                except Exception as e:  # recorded for the test to check
-                    outcome["error"] = e
-
-            t = threading.Thread(target=run, daemon=True)
-            t.start()
-            outcomes.append((t, outcome))
+        outcomes = [self.start_endless_count(c) for c in conns]
         deadline = time.monotonic() + 20 * SLOW
         while True:
             used = self.worker_cpu_by_thread()
