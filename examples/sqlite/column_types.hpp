@@ -35,7 +35,6 @@ inline constexpr const char* column_types_table = "pgwire_column_types";
 inline constexpr const char* primary_key_marker = " /* PRIMARY KEY */ ";
 inline constexpr const char* unique_constraint_marker = " /* UNIQUE */ ";
 
-// A recorded column: pg_default empty means NULL (no default).
 // The PostgreSQL type of a column as SQLite declared it, for a column the
 // side table does not record (a table made outside sqlite_server, as in a
 // --db file): PostgreSQL's type names as they read, except INTEGER, which
@@ -58,6 +57,7 @@ inline pgwire::Oid declared_type(std::string_view decl) {
   return pgwire::oid::text;
 }
 
+// A recorded column: pg_default empty means NULL (no default).
 struct ColumnRecord {
   std::string table, column, pg_type, pg_default;
 };

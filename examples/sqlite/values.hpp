@@ -44,11 +44,9 @@ inline std::string upper_word(std::string_view s, std::size_t n = 1) {
   return out;
 }
 
-// SQLite's declared column type -> the PostgreSQL type clients will see.
-// PostgreSQL's names mean what they mean there (SMALLINT, REAL, NUMERIC(10,2),
-// TIMESTAMPTZ, UUID, JSONB, INET, _INT4, ...), except INTEGER: SQLite's
-// INTEGER (PRIMARY KEY) is the 64-bit rowid, so it is int8. Other names
-// follow SQLite's affinity rules; expressions are judged by their value.
+// The PostgreSQL type clients will see: the declared type's
+// (declared_type in column_types.hpp), else an expression's judged by its
+// first value.
 inline pgwire::Oid pg_type(const char* decl, int first_value_type) {
   if (decl != nullptr && *decl != 0) return declared_type(decl);
   switch (first_value_type) {
