@@ -46,6 +46,7 @@
 #include "sqlite/publications.hpp"
 #include "sqlite/replication_feed.hpp"
 #include "sqlite/rows.hpp"
+#include "sqlite/skip_notices.hpp"
 #include "sqlite/statement_cache.hpp"
 #include "sqlite/table_lists.hpp"
 #include "sqlite/translate.hpp"
@@ -124,6 +125,8 @@ pgwire::Response execute_statement(sqlite3* db, const std::shared_ptr<Worker>& w
     return pgwire::Response::begin(word == "BEGIN" ? "BEGIN" : "START TRANSACTION");
   }
   before_statement(db, *worker, word);  // (a block that starts by writing: write_transaction.hpp)
+  if (word == "DROP" || word == "CREATE")
+    if (auto notice = skip_notices::before(db, sql)) worker->notices.push_back(std::move(*notice));
   std::unique_ptr<Stmt> stmt;
   Translation translated;  // simple query: the SQL SQLite runs, its result columns, what DDL records
   if (home && !home->idle.empty()) {
@@ -407,7 +410,9 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
     auto home = portal ? portal->statement->shared_handle<Prepared>() : o.cache.simple(sql);
     if (!home) return run(session, std::move(w), sql, portal);
     auto first = upper_word(sql);
-    if (ends_failed_block(session, first)) return run(session, std::move(w), sql, portal);
+    // (run() also sends the NOTICEs a DROP or CREATE may have)
+    if (ends_failed_block(session, first) || first == "DROP" || first == "CREATE")
+      return run(session, std::move(w), sql, portal);
     starting(session, w);
     StatementJob job{&o, w, sql, std::move(first), portal, std::move(home), &identity(session), nullptr,
                      settings_for(session, sql)};
@@ -495,8 +500,10 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
                        learn ? &learned : nullptr, settings_for(session, sql)};
       pgwire::Response r = co_await w->call<pgwire::Response>(std::move(job));
       if (learned) o.cache.keep_simple(sql, std::move(learned), generation);
+      for (const auto& notice : std::exchange(w->notices, {})) session.send_notice(notice);
       co_return r;
     } catch (const pgwire::PgError& e) {
+      for (const auto& notice : std::exchange(w->notices, {})) session.send_notice(notice);
       co_return pgwire::Response::error(e.info());
     }
   }

@@ -4,7 +4,9 @@
 // records for each (column_types.hpp). Column by column:
 // - types: the SQLite declaration is PostgreSQL's typname ("INT4",
 //   "TIMESTAMPTZ", "VARCHAR(20)", "_INT4"), which gives SQLite the right
-//   affinity and maps back to the type without the side table;
+//   affinity and maps back to the type without the side table; numeric is
+//   NUMERIC_AS_TEXT(p,s) COLLATE pgwire_numeric, exact (numeric_text.hpp),
+//   with a CHECK of its precision;
 // - serial / bigserial / smallserial and GENERATED ... AS IDENTITY: the
 //   primary key becomes SQLite's rowid (INTEGER PRIMARY KEY AUTOINCREMENT:
 //   increasing, never reused), another column gets
@@ -37,6 +39,7 @@
 #include "../sqlite_dialect.hpp"
 #include "column_types.hpp"
 #include "errors.hpp"
+#include "numeric_text.hpp"
 #include "values.hpp"
 
 namespace sqlite_example::ddl {
@@ -234,10 +237,12 @@ inline ColumnDef column_def(std::string_view sql, const std::vector<Token>& toks
   } else {
     std::string typname(pgwire::type_name(type));
     for (char& c : typname) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    out += typname;
+    // numeric: kept as its exact text, compared as a number (numeric_text.hpp).
+    out += type == pgwire::oid::numeric ? std::string(numeric_text::declared_name) : typname;
     if (!modifier.empty() &&
         (type == pgwire::oid::varchar || type == pgwire::oid::bpchar || type == pgwire::oid::numeric))
       out += modifier;
+    if (type == pgwire::oid::numeric) out += " COLLATE " + std::string(numeric_text::collation);
     if (primary) out += " PRIMARY KEY";
     if (primary || table_key || not_null || counter) out += " NOT NULL";
     if (counter) {
@@ -262,6 +267,11 @@ inline ColumnDef column_def(std::string_view sql, const std::vector<Token>& toks
   }
   if (!sqlite_name && !rowid && !is_string_type(type) && type != pgwire::oid::bytea && pgwire::can_convert_format(type))
     out += " CHECK (pgwire_valid(" + quoted + ", " + std::to_string(type) + "))";
+  if (type == pgwire::oid::numeric && modifier.size() > 2) {
+    std::int32_t typmod = type_modifier(type, modifier);
+    out += " CHECK (pgwire_numeric_fits(" + quoted + ", " + std::to_string((typmod - 4) >> 16) + ", " +
+           std::to_string((typmod - 4) & 0xffff) + "))";
+  }
   // GENERATED ALWAYS: a named no-op CHECK marks the column, for the INSERT
   // check of insert_defaults.hpp (SQLite keeps no such property).
   if (always) {

@@ -48,6 +48,7 @@ inline pgwire::Oid declared_type(std::string_view decl) {
     d += static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
   }
   if (d == "INTEGER") return pgwire::oid::int8;
+  if (d == "NUMERIC_AS_TEXT") return pgwire::oid::numeric;  // (column_defs.hpp's exact numeric)
   if (auto t = pgwire::type_from_sql_name(decl)) return t;
   if (d == "BLOB") return pgwire::oid::bytea;
   if (d == "DATETIME") return pgwire::oid::timestamp;

@@ -19,9 +19,12 @@
 
 namespace sqlite_example {
 
-// What a registered function reports (sqlite3_result_error) for `code`.
-inline std::string function_error(std::string_view code, std::string_view message) {
-  return "pgwire:" + std::string(code) + ":" + std::string(message);
+// What a registered function reports (sqlite3_result_error) for `code`;
+// a detail follows the message after a \x1f (a byte no message has).
+inline std::string function_error(std::string_view code, std::string_view message, std::string_view detail = {}) {
+  std::string out = "pgwire:" + std::string(code) + ":" + std::string(message);
+  if (!detail.empty()) out += "\x1f" + std::string(detail);
+  return out;
 }
 
 namespace detail {
@@ -75,8 +78,13 @@ inline pgwire::ErrorInfo translate_sqlite_error(int rc, int extended, std::strin
   using detail::make;
   int primary = rc & 0xff;
   if (primary == SQLITE_INTERRUPT) return make("57014", "canceling statement due to user request");
-  if (msg.starts_with("pgwire:") && msg.size() > 13 && msg[12] == ':')
-    return make(std::string(msg.substr(7, 5)).c_str(), std::string(msg.substr(13)));
+  if (msg.starts_with("pgwire:") && msg.size() > 13 && msg[12] == ':') {
+    std::string_view text = msg.substr(13);
+    auto detail_at = text.find('\x1f');
+    auto e = make(std::string(msg.substr(7, 5)).c_str(), std::string(text.substr(0, detail_at)));
+    if (detail_at != std::string_view::npos) e.with_detail(std::string(text.substr(detail_at + 1)));
+    return e;
+  }
 
   // Constraints, named as PostgreSQL names them (t_pkey, t_a_key, ...).
   if (primary == SQLITE_CONSTRAINT) {

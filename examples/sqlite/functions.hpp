@@ -34,7 +34,8 @@
 #include <string>
 
 #include "builtins.hpp"
-#include "numeric_avg.hpp"
+#include "numeric_aggregates.hpp"
+#include "numeric_text.hpp"
 #include "datetime.hpp"
 #include "errors.hpp"
 #include "regex.hpp"
@@ -287,7 +288,8 @@ inline int register_postgresql_functions(sqlite3* db, char**, const sqlite3_api_
   sqlite3_create_function_v2(db, "pgwire_valid", 2, pure, nullptr, &valid, nullptr, nullptr, nullptr);
   sqlite3_create_function_v2(db, "pgwire_next_serial", 2, stable, nullptr, &next_serial, nullptr, nullptr, nullptr);
   builtins::register_all(db);
-  numeric_avg::register_avg(db);
+  numeric_aggregates::register_all(db);
+  numeric_text::register_all(db);
   regex::register_all(db);
   sqlite3_create_module(db, "generate_series", series::Series::module(), nullptr);
   // PostgreSQL enforces foreign keys; SQLite only when asked, per connection.

@@ -9,7 +9,9 @@
 //   PostgreSQL fills the first columns and defaults the rest; SQLite wants
 //   every column, so the first columns are named;
 // - a value for a GENERATED ALWAYS AS IDENTITY column is 428C9, as in
-//   PostgreSQL, unless OVERRIDING SYSTEM VALUE (removed for SQLite) says so.
+//   PostgreSQL, unless OVERRIDING SYSTEM VALUE (removed for SQLite) says so;
+// - a number literal for an exact numeric column (numeric_text.hpp) is
+//   given as its text, at the column's scale: 1.50 stays 1.50.
 
 #include <sqlite3.h>
 
@@ -22,6 +24,7 @@
 #include "../sqlite_dialect.hpp"
 #include "column_defs.hpp"
 #include "errors.hpp"
+#include "numeric_text.hpp"
 
 namespace sqlite_example {
 
@@ -29,6 +32,10 @@ namespace insert_defaults_detail {
 
 struct ColumnDefault {
   std::string name, sql;  // sql: what replaces DEFAULT
+  // An exact numeric column's scale (numeric_text.hpp): -1 without one;
+  // not_exact for other columns.
+  std::int32_t numeric_scale = not_exact;
+  static constexpr std::int32_t not_exact = -2;
 };
 
 // The table's CREATE statement as SQLite keeps it.
@@ -48,7 +55,7 @@ inline std::string table_sql(sqlite3* db, const std::string& table) {
 inline std::vector<ColumnDefault> table_defaults(sqlite3* db, const std::string& table) {
   std::vector<ColumnDefault> out;
   sqlite3_stmt* s = nullptr;
-  if (sqlite3_prepare_v2(db, "SELECT name, dflt_value FROM pragma_table_info(?1)", -1, &s, nullptr) != SQLITE_OK)
+  if (sqlite3_prepare_v2(db, "SELECT name, dflt_value, type FROM pragma_table_info(?1)", -1, &s, nullptr) != SQLITE_OK)
     return out;
   sqlite3_bind_text(s, 1, table.c_str(), -1, SQLITE_TRANSIENT);
   while (sqlite3_step(s) == SQLITE_ROW) {
@@ -58,9 +65,30 @@ inline std::vector<ColumnDefault> table_defaults(sqlite3* db, const std::string&
     };
     std::string dflt = text(1);
     out.push_back({text(0), dflt.empty() ? "NULL" : dflt});
+    std::string type = text(2);
+    if (declared_type(type) == pgwire::oid::numeric && type.starts_with(numeric_text::declared_name)) {
+      std::int32_t modifier = type_modifier(pgwire::oid::numeric, type);
+      out.back().numeric_scale = modifier >= 4 ? (modifier - 4) & 0xffff : -1;
+    }
   }
   sqlite3_finalize(s);
   return out;
+}
+
+// A number literal (toks[first, end): [+-]number) that goes to an exact
+// numeric column, as the text it keeps there: SQLite would read 1.50 as
+// the REAL 1.5, and PostgreSQL keeps 1.50 (numeric(10,2): 1.5 is 1.50).
+// nullopt for other values and columns.
+inline std::optional<std::string> exact_numeric_literal(const std::vector<sqlite_dialect::Token>& toks,
+                                                       std::size_t first, std::size_t end, std::int32_t scale) {
+  if (scale == ColumnDefault::not_exact || first >= end) return std::nullopt;
+  std::string sign;
+  if (end - first == 2 && (sqlite_dialect::is(toks[first], "-") || sqlite_dialect::is(toks[first], "+")))
+    sign = std::string(toks[first++].text);
+  if (end - first != 1 || toks[first].kind != sqlite_dialect::Kind::number) return std::nullopt;
+  std::string text = (sign == "-" ? "-" : "") + std::string(toks[first].text);
+  if (scale >= 0) text = numeric_text::round_to_scale(text, scale);
+  return sqlite_dialect::quote_literal(text);
 }
 
 }  // namespace insert_defaults_detail
@@ -84,12 +112,24 @@ inline std::optional<std::string> expand_insert_defaults(sqlite3* db, std::strin
   for (std::size_t k = i; k < toks.size(); ++k) has_default = has_default || toks[k].is_keyword("default");
   bool overriding_clause = false;
   for (const auto& t : toks) overriding_clause = overriding_clause || t.is_keyword("overriding");
-  // (The common case costs one schema lookup: is any column GENERATED ALWAYS?)
-  if (listed && !has_default && !overriding_clause &&
-      insert_defaults_detail::table_sql(db, table).find(ddl::identity_always_marker) == std::string::npos)
-    return std::nullopt;
+  // (The common case costs one schema lookup: is any column GENERATED
+  // ALWAYS, or an exact numeric that a number literal goes to?)
+  bool numbers = false;
+  for (std::size_t k = i; k < toks.size(); ++k) numbers = numbers || toks[k].kind == sqlite_dialect::Kind::number;
+  if (listed && !has_default && !overriding_clause) {
+    std::string create = insert_defaults_detail::table_sql(db, table);
+    if (create.find(ddl::identity_always_marker) == std::string::npos &&
+        (!numbers || create.find(numeric_text::declared_name) == std::string::npos))
+      return std::nullopt;
+  }
   auto defaults = insert_defaults_detail::table_defaults(db, table);
   std::vector<std::string> columns;
+  auto numeric_scale = [&](std::size_t position) {
+    if (position < columns.size())
+      for (const auto& d : defaults)
+        if (sqlite3_stricmp(d.name.c_str(), columns[position].c_str()) == 0) return d.numeric_scale;
+    return insert_defaults_detail::ColumnDefault::not_exact;
+  };
   if (listed) {
     std::size_t close = sqlite_dialect::matching_paren(toks, i);
     for (std::size_t k = i + 1; k < close; ++k)
@@ -131,6 +171,8 @@ inline std::optional<std::string> expand_insert_defaults(sqlite3* db, std::strin
           edits.push_back({toks[start].offset, toks[start].end(), default_of(position)});
         } else if (position < columns.size()) {
           given.push_back(columns[position]);  // a value, not DEFAULT
+          if (auto literal = insert_defaults_detail::exact_numeric_literal(toks, start, k, numeric_scale(position)))
+            edits.push_back({toks[start].offset, toks[k - 1].end(), std::move(*literal)});
         }
         ++position;
         start = k + 1;

@@ -66,7 +66,7 @@ inline pgwire::Oid function_type(std::string_view f, pgwire::Oid arg, pgwire::Oi
   }
   if (f == "avg") {
     // (an argument of unknown type: numeric, which avg of integers and of
-    // decimals is; numeric_avg.hpp gives it as exact text)
+    // decimals is; numeric_aggregates.hpp gives it as exact text)
     if (arg == 0 || (numeric_rank(arg) >= 1 && numeric_rank(arg) <= 4)) return oid::numeric;
     return arg == oid::float4 || arg == oid::float8 ? oid::float8 : 0;
   }

@@ -5,7 +5,8 @@
 //
 // Storage: integers, floats, booleans and bytea are stored natively
 // (INTEGER, REAL, BLOB); strings as they are; every other type as its
-// canonical PostgreSQL text form, checked by the type layer.
+// canonical PostgreSQL text form, checked by the type layer (numeric as
+// the exact text it was given, numeric_text.hpp).
 
 #include <sqlite3.h>
 
@@ -20,6 +21,7 @@
 
 #include "column_types.hpp"
 #include "errors.hpp"
+#include "numeric_text.hpp"
 #include "worker.hpp"
 
 namespace sqlite_example {
@@ -194,8 +196,10 @@ bool encode_value(const Value& v, pgwire::Oid type, pgwire::FormatCode format, p
   // and canonical in either format (what PostgreSQL's output function prints).
   std::string_view value = v.text();
   std::string scaled;
-  if (type == oid::numeric && modifier >= 4 && (storage == SQLITE_INTEGER || storage == SQLITE_FLOAT)) {
-    scaled = with_scale(v, storage, modifier);
+  if (type == oid::numeric && modifier >= 4) {
+    // (text: an exact numeric column's, numeric_text.hpp)
+    scaled = storage == SQLITE_TEXT ? numeric_text::round_to_scale(value, (modifier - 4) & 0xffff)
+                                    : with_scale(v, storage, modifier);
     value = scaled;
   }
   scratch.clear();

@@ -34,6 +34,7 @@
 #include <string>
 #include <thread>
 #include <utility>
+#include <vector>
 
 #include <asio/associated_cancellation_slot.hpp>
 #include <asio/associated_executor.hpp>
@@ -186,6 +187,10 @@ class Worker final : public PoolTask, public std::enable_shared_from_this<Worker
   // A transaction block was begun (SQLite's deferred BEGIN) and no statement
   // has run in it yet (its jobs only; see write_transaction.hpp).
   bool fresh_begin = false;
+
+  // NOTICEs of the job's statement (skip_notices.hpp), which the io thread
+  // sends once the job has ended (Session is not the worker's to touch).
+  std::vector<pgwire::ErrorInfo> notices;
 
   // SQLITE_LOCKED_SHAREDCACHE from a statement of the connection whose job
   // runs on this thread: another connection of the shared in-memory

@@ -136,9 +136,8 @@ class SqliteCopyNotifyTest(ServerTestCase):
         r = psql("-c", "\\copy t to '%s'" % out)
         self.assertEqual(r.stdout.strip(), "COPY 2")
         with open(out, "rb") as f:
-            # Canonical values, as PostgreSQL prints them (but SQLite's
-            # NUMERIC affinity stores 1.50 as the number 1.5).
-            self.assertEqual(f.read(), b"1\ttab\\there\t2024-02-29\t\\\\x0102\t1.5\tt\t1.5\t{1,NULL}\n"
+            # Canonical values, as PostgreSQL prints them (numeric keeps its 1.50).
+            self.assertEqual(f.read(), b"1\ttab\\there\t2024-02-29\t\\\\x0102\t1.5\tt\t1.50\t{1,NULL}\n"
                                        b"2\t\\N\t1999-12-31\t\\N\t-2\tf\t\\N\t\\N\n")
         r = psql("-Atq", "-c", "\\copy (SELECT id, name FROM t ORDER BY id) to stdout with (format csv, header)")
         self.assertEqual(r.stdout, "id,name\n1,tab\there\n2,\n")
@@ -158,7 +157,7 @@ class SqliteCopyNotifyTest(ServerTestCase):
             cur.execute(TYPES_TABLE.format("t2").replace("CREATE TABLE", "CREATE TEMP TABLE"))
         self.assertEqual(self.copy_in(c, "COPY t FROM STDIN WITH (FORMAT csv)", ROWS_CSV.encode()), 3)
         csv = self.copy_out(c, "COPY t TO STDOUT WITH (FORMAT csv)")
-        self.assertEqual(csv.decode().splitlines()[0], '1,tab\there,2024-02-29,\\x0102ff,1.5,t,12.5,"{1,2}"')
+        self.assertEqual(csv.decode().splitlines()[0], '1,tab\there,2024-02-29,\\x0102ff,1.5,t,12.50,"{1,2}"')
         binary = self.copy_out(c, "COPY t TO STDOUT (FORMAT binary)")
         self.assertTrue(binary.startswith(b"PGCOPY\n\xff\r\n\x00"), binary[:20])
         self.assertEqual(self.copy_in(c, "COPY t2 FROM STDIN BINARY", binary), 3)
@@ -167,7 +166,7 @@ class SqliteCopyNotifyTest(ServerTestCase):
         with c.cursor() as cur:
             cur.execute("SELECT d, b, n, a FROM t2 WHERE id = 1")
             d, b, n, a = cur.fetchone()
-        self.assertEqual((str(d), bytes(b), str(n), a), ("2024-02-29", b"\x01\x02\xff", "12.5", [1, 2]))
+        self.assertEqual((str(d), bytes(b), str(n), a), ("2024-02-29", b"\x01\x02\xff", "12.50", [1, 2]))
         # A query and VALUES as the source; a column list.
         self.assertEqual(self.copy_out(c, "COPY (VALUES (1, 'a'), (2, NULL)) TO STDOUT"), b"1\ta\n2\t\\N\n")
         self.assertEqual(self.copy_out(c, "COPY t (name, id) TO STDOUT CSV HEADER").decode().splitlines()[:2],

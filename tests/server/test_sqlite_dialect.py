@@ -819,7 +819,27 @@ SIDE_BY_SIDE = [
      "SELECT x, row_number() OVER (ORDER BY x) FROM sbs_nulls ORDER BY 2",
      "SELECT x FROM sbs_nulls UNION SELECT 3 ORDER BY 1",
      "SELECT x FROM sbs_nulls ORDER BY (SELECT x) ASC, x::text", "DROP TABLE sbs_nulls",
-     # avg() of integers, exact and at numeric division's scale (numeric_avg.hpp).
+     # numeric columns keep exact decimals, compare and sort as numbers, and
+     # round to their scale (numeric_text.hpp); sum and avg add them exactly.
+     "DROP TABLE IF EXISTS sbs_num",
+     "CREATE TABLE sbs_num (id int PRIMARY KEY, p numeric(6,2) UNIQUE, q numeric, r numeric(4))",
+     "CREATE TABLE IF NOT EXISTS sbs_num (id int)",
+     "INSERT INTO sbs_num VALUES (1, 1.5, 10, 1.5), (2, 2.255, 9.50, 2), (3, 10, 100.000, -2.5)",
+     "INSERT INTO sbs_num (id, q) VALUES (4, -12345678901234567890.0123456789)",
+     ("INSERT INTO sbs_num (id, p, q) VALUES (%s, %s, %s)", [5, decimal.Decimal("7.1"), decimal.Decimal("0.10")]),
+     "INSERT INTO sbs_num (id, p) VALUES (6, 12345.678)", "INSERT INTO sbs_num (id, p) VALUES (6, -9999.995)",
+     "INSERT INTO sbs_num (id, p) VALUES (7, 1.50)", "INSERT INTO sbs_num (id, r) VALUES (8, 9999.5)",
+     "SELECT * FROM sbs_num ORDER BY id", "SELECT id, q FROM sbs_num ORDER BY q DESC NULLS LAST",
+     "SELECT id FROM sbs_num WHERE q > 9 ORDER BY id", "SELECT id FROM sbs_num WHERE q = 9.5",
+     "SELECT id FROM sbs_num WHERE p IN (1.5, 10) ORDER BY 1", "SELECT id FROM sbs_num WHERE q BETWEEN 9 AND 10",
+     "SELECT sum(p), avg(p), sum(q), min(q), max(q), count(DISTINCT q) FROM sbs_num WHERE id < 4",
+     "SELECT id, sum(q) OVER (ORDER BY id) FROM sbs_num WHERE id < 4 ORDER BY id",
+     "SELECT q, count(*) FROM sbs_num GROUP BY q ORDER BY q",
+     "CREATE TABLE sbs_big (y bigint)", "INSERT INTO sbs_big VALUES (9223372036854775807), (9223372036854775807)",
+     "SELECT sum(y), avg(y) FROM sbs_big", "DROP TABLE sbs_big",
+     "DROP TABLE sbs_num", "DROP TABLE IF EXISTS sbs_num, sbs_no_such",
+     "DROP INDEX IF EXISTS sbs_no_such_idx", "DROP VIEW IF EXISTS sbs_no_such_view",
+     # avg() of integers, exact and at numeric division's scale (numeric_aggregates.hpp).
      "SELECT avg(x), avg(x * 3), avg(-x), avg(x - 2) FROM (VALUES (1), (2), (NULL)) v(x)",
      "SELECT avg(x), avg(DISTINCT x % 3), sum(x) FROM generate_series(1, 10001) x",
      "SELECT avg(x) FROM (VALUES (100000), (100001), (9000000000000000000)) v(x)",
@@ -892,19 +912,23 @@ class SideBySideTest(ServerTestCase):
     def connect(self, port, user):
         c = psycopg.connect(host="127.0.0.1", port=port, user=user, dbname="postgres", autocommit=True)
         self.addCleanup(c.close)
+        c.notices = []
+        c.add_notice_handler(lambda diag: c.notices.append((diag.severity, diag.message_primary)))
         return c
 
     @staticmethod
     def outcome(c, sql, params=None):
-        """(columns, rows) or ("error", sqlstate, message), values as text."""
+        """(columns, rows) or ("error", sqlstate, message), values as text;
+        then the NOTICEs the statement brought."""
+        c.notices.clear()
         try:
             cur = c.execute(sql, params)
         except psycopg.Error as e:
-            return ("error", e.sqlstate, e.diag.message_primary)
+            return ("error", e.sqlstate, e.diag.message_primary), list(c.notices)
         if cur.description is None:
-            return ("command", cur.statusmessage)
+            return ("command", cur.statusmessage), list(c.notices)
         cols = [(d.name, d.type_code) for d in cur.description]
-        return (cols, [[None if v is None else str(v) for v in row] for row in cur.fetchall()])
+        return (cols, [[None if v is None else str(v) for v in row] for row in cur.fetchall()]), list(c.notices)
 
     def test_same_answers_as_postgresql(self):
         for script in SIDE_BY_SIDE:
@@ -912,11 +936,10 @@ class SideBySideTest(ServerTestCase):
             theirs = self.connect(REFERENCE.port, "postgres")
             for entry in script:
                 sql, params = entry if isinstance(entry, tuple) else (entry, None)
-                want = self.outcome(theirs, sql, params)
-                got = self.outcome(ours, sql, params)
-                if sql.startswith("DROP TABLE IF EXISTS"):
-                    continue  # (a notice on one side only)
+                want, want_notices = self.outcome(theirs, sql, params)
+                got, got_notices = self.outcome(ours, sql, params)
                 with self.subTest(sql=sql):
+                    self.assertEqual(got_notices, want_notices)
                     if sql in ROW_VALUE_GAPS:
                         self.assertEqual(got[0], want[0])  # names and types still the same
                     else:

@@ -1,16 +1,18 @@
 #pragma once
-// avg() as PostgreSQL computes it for integers and numeric: exactly, and
+// sum() and avg() as PostgreSQL computes them for integers and numeric:
+// exactly. sum keeps the largest scale seen (1.50 + 2 is 3.50); avg is
 // printed at the scale PostgreSQL's numeric division picks (avg of 1 and 2
 // is 1.5000000000000000, of 100000 and 100001 100000.500000000000).
-// SQLite's own avg() sums in a double and prints 1.5: psql showed other
-// digits than PostgreSQL's, and a large sum lost its last digits.
+// SQLite's own sum() and avg() add in a double when a value is not an
+// integer: psql showed other digits than PostgreSQL's, and a large sum lost
+// its last digits.
 //
 // The values are integers (int2/4/8 columns) or numeric text (numeric
-// columns are stored as their canonical text, values.hpp): summed exactly
-// in 128 bits at the largest scale seen. A float (float4/8 columns, whose
-// avg PostgreSQL returns as float8), a text that is not a plain decimal, or
-// a sum beyond 128 bits is averaged as a double instead, as SQLite did.
-// Registered as a window function too (avg(x) OVER (...)).
+// columns keep their exact text, numeric_text.hpp): summed exactly in 128
+// bits at the largest scale seen. A float (float4/8 columns, whose sum and
+// avg PostgreSQL returns as float8), a text that is not a plain decimal,
+// or a sum beyond 128 bits is added as a double instead, as SQLite did.
+// Both are window functions too (sum(x) OVER (...)).
 
 #include <sqlite3.h>
 
@@ -20,7 +22,7 @@
 #include <string>
 #include <string_view>
 
-namespace sqlite_example::numeric_avg {
+namespace sqlite_example::numeric_aggregates {
 
 __extension__ typedef __int128 Int128;  // (a GCC and Clang extension)
 
@@ -38,6 +40,7 @@ struct State {
   std::int64_t count = 0;
   double approx = 0;   // the same sum as a double
   bool inexact = false;  // a float, a non-decimal text or an overflow was seen
+  bool decimal = false;  // a numeric text was seen: sum() answers as text
 };
 
 static_assert(alignof(State) <= 8, "sqlite3_aggregate_context's memory is 8-byte aligned");
@@ -52,8 +55,8 @@ inline Int128 pow10(int n) {
 
 inline constexpr Int128 int128_max = static_cast<Int128>((static_cast<unsigned __int128>(1) << 127) - 1);
 
-// A plain decimal ([+-]digits[.digits]) as mantissa and scale; false for
-// anything else (NaN, exponents, too many digits).
+// A decimal ([+-]digits[.digits][e[+-]digits]) as mantissa and scale;
+// false for anything else (NaN, Infinity, too many digits).
 inline bool parse_decimal(std::string_view s, Int128& mantissa, int& scale) {
   std::size_t i = 0;
   bool negative = false;
@@ -68,14 +71,28 @@ inline bool parse_decimal(std::string_view s, Int128& mantissa, int& scale) {
       point = true;
       continue;
     }
-    if (c < '0' || c > '9') return false;
+    if (c < '0' || c > '9') break;
     digits = true;
     if (mantissa != 0 || c != '0') ++significant;
     if (significant > 36) return false;
     mantissa = mantissa * 10 + (c - '0');
     if (point) ++scale;
   }
-  if (!digits || scale > max_scale) return false;
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {  // 1.5e3: numeric_in's exponent, scale 0
+    bool minus = ++i < s.size() && s[i] == '-';
+    if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
+    int exponent = 0;
+    std::size_t start = i;
+    for (; i < s.size() && s[i] >= '0' && s[i] <= '9' && exponent <= 100; ++i) exponent = exponent * 10 + (s[i] - '0');
+    if (i == start) return false;
+    scale -= minus ? -exponent : exponent;
+    if (scale < 0) {
+      if (significant - scale > 36) return false;
+      mantissa *= pow10(-scale);
+      scale = 0;
+    }
+  }
+  if (i != s.size() || !digits || scale > max_scale) return false;
   if (negative) mantissa = -mantissa;
   return true;
 }
@@ -119,6 +136,7 @@ inline void accumulate(sqlite3_context* ctx, sqlite3_value* v, int sign) {
   } else if (type == SQLITE_TEXT || type == SQLITE_BLOB) {
     const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(v));
     if (text == nullptr || !parse_decimal(text, mantissa, scale)) st->inexact = true;
+    st->decimal = true;
   } else {
     st->inexact = true;  // a float: PostgreSQL's avg(float8) is a double
   }
@@ -207,9 +225,28 @@ inline void value(sqlite3_context* ctx) {
   sqlite3_result_text(ctx, text.c_str(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
 }
 
-inline void register_avg(sqlite3* db) {
-  sqlite3_create_window_function(db, "avg", 1, SQLITE_UTF8 | SQLITE_INNOCUOUS, nullptr, &step, &value, &value,
-                                 &inverse, nullptr);
+// The exact sum: an integer when it is one that fits 64 bits (as SQLite's
+// sum of integers), else its decimal text at the largest scale seen.
+inline void sum_value(sqlite3_context* ctx) {
+  auto* st = static_cast<State*>(sqlite3_aggregate_context(ctx, 0));
+  if (st == nullptr || st->count <= 0) return sqlite3_result_null(ctx);
+  if (st->inexact) return sqlite3_result_double(ctx, st->approx);
+  Int128 sum = st->sum();
+  if (st->scale == 0 && !st->decimal && sum >= INT64_MIN && sum <= INT64_MAX)
+    return sqlite3_result_int64(ctx, static_cast<std::int64_t>(sum));
+  std::string digits = digits_of(sum < 0 ? -sum : sum);
+  auto scale = static_cast<std::size_t>(st->scale);
+  if (digits.size() <= scale) digits.insert(0, scale + 1 - digits.size(), '0');
+  if (scale > 0) digits.insert(digits.size() - scale, ".");
+  if (sum < 0) digits.insert(0, "-");
+  sqlite3_result_text(ctx, digits.c_str(), static_cast<int>(digits.size()), SQLITE_TRANSIENT);
 }
 
-}  // namespace sqlite_example::numeric_avg
+inline void register_all(sqlite3* db) {
+  sqlite3_create_window_function(db, "avg", 1, SQLITE_UTF8 | SQLITE_INNOCUOUS, nullptr, &step, &value, &value,
+                                 &inverse, nullptr);
+  sqlite3_create_window_function(db, "sum", 1, SQLITE_UTF8 | SQLITE_INNOCUOUS, nullptr, &step, &sum_value,
+                                 &sum_value, &inverse, nullptr);
+}
+
+}  // namespace sqlite_example::numeric_aggregates
