@@ -213,6 +213,21 @@ inline void rewrite_cast_calls(std::string_view sql, const std::vector<Token>& t
   }
 }
 
+// Is toks[first, end) a string literal or a column of a string type? A
+// cast of it to an integer follows PostgreSQL's text input rules ('3.7'
+// is an error, pgwire_cast's third argument); any other operand is a
+// number, which rounds (a numeric column's decimal text among them).
+inline bool text_operand(const std::vector<Token>& toks, std::size_t first, std::size_t end,
+                         const ColumnResolver& resolve) {
+  if (end == first + 1 && toks[first].kind == Kind::string) return true;
+  if (!resolve || (end != first + 1 && end != first + 3)) return false;
+  if (end == first + 3 && !(toks[first].is_name() && is(toks[first + 1], "."))) return false;
+  const Token& column = toks[end - 1];
+  if (!column.is_name()) return false;
+  pgwire::Oid t = resolve(end == first + 3 ? identifier(toks[first]) : std::string(), identifier(column));
+  return t == pgwire::oid::text || t == pgwire::oid::varchar || t == pgwire::oid::bpchar || t == pgwire::oid::name;
+}
+
 // What SQLite runs for a PostgreSQL statement, and what PostgreSQL would
 // report about it:
 // - `::type` casts of built-in types are removed, or become pgwire_cast()
@@ -223,7 +238,8 @@ inline void rewrite_cast_calls(std::string_view sql, const std::vector<Token>& t
 //   and date arithmetic (date_arithmetic.hpp), public.t, ILIKE, FOR UPDATE (expressions.hpp);
 // - the result list's PostgreSQL types and names (select_list.hpp), with
 //   `resolve` telling the types of columns.
-inline Rewritten rewrite(std::string_view sql, const Identity& who = {}, const ColumnResolver& resolve = {}) {
+inline Rewritten rewrite(std::string_view sql, const Identity& who = {}, const ColumnResolver& resolve = {},
+                         const ColumnScaleResolver& scale_of = {}) {
   auto toks = tokenize(sql);
   Rewritten out;
   std::vector<Edit> edits;
@@ -259,12 +275,14 @@ inline Rewritten rewrite(std::string_view sql, const Identity& who = {}, const C
   // (apply_edits): interval and date arithmetic, then division, then casts.
   rewrite_interval_arithmetic(toks, spans, edits);
   rewrite_date_arithmetic(toks, spans, resolve, edits);
-  guard_division(toks, spans, edits);
+  guard_division(toks, spans, edits, resolve);
   for (std::size_t c = 0; c < casts.size(); ++c) {
     std::size_t start = operand_starts[c];
     if (start < toks.size()) {
       edits.push_back({toks[start].offset, toks[start].offset, "pgwire_cast("});
-      std::string type = ", " + std::to_string(casts[c].type) + ")";
+      std::string type = ", " + std::to_string(casts[c].type);
+      if (text_operand(toks, start, casts[c].at, resolve)) type += ", 1";
+      type += ")";
       edits.push_back({toks[casts[c].at].offset, toks[casts[c].last].end(), std::move(type)});
     } else {
       edits.push_back({toks[casts[c].at].offset, toks[casts[c].last].end(), ""});
@@ -284,7 +302,7 @@ inline Rewritten rewrite(std::string_view sql, const Identity& who = {}, const C
   rewrite_column_aliases(toks, edits);
   rewrite_regex_operators(toks, edits);
   out.sql = apply_edits(sql, std::move(edits));
-  out.columns = select_items(toks, ranges, types, resolve);
+  out.columns = select_items(toks, ranges, types, resolve, scale_of);
   return out;
 }
 
@@ -347,10 +365,17 @@ inline Inference infer_parameters(std::string_view sql) {
           for (++j; j < toks.size(); ++j) {
             bool close = is(toks[j], ")"), comma = is(toks[j], ",");
             if (depth == 0 && (close || comma)) {
-              if (j == start + 1 && toks[start].kind == Kind::parameter) {
-                if (listed && k < cols.size()) set(param(toks[start]), {cols[k], 0});
+              // (a value the translation rounds for a numeric(p,s) column is
+              // pgwire_numeric_round($n, s): numeric_assignments.hpp)
+              std::size_t value = start;
+              bool single = j == start + 1;
+              if (j == start + 6 && toks[start].is_keyword("pgwire_numeric_round") && is(toks[start + 1], "(") &&
+                  toks[start + 2].kind == Kind::parameter && is(toks[start + 3], ","))
+                value = start + 2, single = true;
+              if (single && toks[value].kind == Kind::parameter) {
+                if (listed && k < cols.size()) set(param(toks[value]), {cols[k], 0});
                 if (!listed) {
-                  auto n = static_cast<std::size_t>(param(toks[start]));
+                  auto n = static_cast<std::size_t>(param(toks[value]));
                   if (inf.positional.size() < n) inf.positional.resize(n, 0);
                   inf.positional[n - 1] = k + 1;
                 }
@@ -378,6 +403,9 @@ inline Inference infer_parameters(std::string_view sql) {
     };
     if (i >= 2 && is_op(i - 1) && is_name(i - 2)) {  // col = $n
       set(param(toks[i]), {unquote(toks[i - 2]), 0});
+    } else if (i >= 4 && is(toks[i - 1], "(") && toks[i - 2].is_keyword("pgwire_numeric_round") && is(toks[i - 3], "=") &&
+               is_name(i - 4)) {  // SET col = pgwire_numeric_round($n, s) (numeric_assignments.hpp)
+      set(param(toks[i]), {unquote(toks[i - 4]), 0});
     } else if (is_op(i + 1) && is_name(i + 2)) {  // $n = col (or t.col)
       std::size_t j = i + 2;
       set(param(toks[i]), {name_at(j), 0});

@@ -175,7 +175,9 @@ pgwire::Response execute_statement(sqlite3* db, const std::shared_ptr<Worker>& w
         formats[i] = portal->result_formats.size() == 1 ? portal->result_formats[0]
                      : i < portal->result_formats.size() ? portal->result_formats[i]
                                                          : pgwire::format_text;
-    auto rows = std::make_unique<SqliteRows>(worker, std::move(stmt), rc == SQLITE_ROW, schema, home, formats);
+    auto scales = display_scales(rewritten, schema->size());
+    auto rows = std::make_unique<SqliteRows>(worker, std::move(stmt), rc == SQLITE_ROW, schema, home, formats,
+                                             std::move(scales));
     // INSERT/UPDATE/DELETE ... RETURNING: tagged "INSERT 0 n" / "UPDATE n", as PostgreSQL does.
     bool returning = word == "INSERT" || word == "UPDATE" || word == "DELETE";
     return pgwire::Response::rows(schema, std::move(rows), returning ? std::string(word) : "SELECT");

@@ -18,6 +18,8 @@
 #include "column_types.hpp"
 #include "datetime.hpp"
 #include "errors.hpp"
+#include "number_format.hpp"
+#include "numeric_text.hpp"
 
 namespace sqlite_example::dates {
 
@@ -183,11 +185,22 @@ inline void date_trunc(sqlite3_context* ctx, int, sqlite3_value** argv) {
 // to_char(t, format) for dates and timestamps: the common template
 // patterns (YYYY YY MM DD DDD D HH24 HH12 HH MI SS MS US AM PM Mon Month Dy
 // Day Q, upper/lower-case name variants, the FM prefix, "quoted text");
-// other characters are copied. to_char of a number is 0A000.
+// other characters are copied. A number: number_format.hpp.
 inline void to_char(sqlite3_context* ctx, int, sqlite3_value** argv) {
   if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL)
     return sqlite3_result_null(ctx);
-  if (sqlite3_value_type(argv[0]) != SQLITE_TEXT) return error(ctx, "0A000", "to_char of a number is not supported");
+  // A number (a numeric column's value is its decimal text: numeric_text.hpp).
+  if (sqlite3_value_type(argv[0]) != SQLITE_TEXT ||
+      numeric_text::parse(text_of(argv[0])).kind == numeric_text::Decimal::finite) {
+    std::string_view number = text_of(argv[0]);
+    if (numeric_text::parse(number).kind != numeric_text::Decimal::finite)
+      return error(ctx, "0A000", "to_char of this value is not supported");
+    std::string unsupported;
+    auto pattern = number_format::parse(text_of(argv[1]), unsupported);
+    if (!pattern) return error(ctx, "0A000", "the to_char pattern \"" + unsupported + "\" is not supported");
+    std::string out = number_format::format(number, *pattern);
+    return sqlite3_result_text(ctx, out.data(), static_cast<int>(out.size()), SQLITE_TRANSIENT);
+  }
   pgwire::Oid type;
   std::int64_t usecs;
   if (!moment(ctx, text_of(argv[0]), type, usecs)) return;

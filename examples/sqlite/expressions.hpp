@@ -471,16 +471,68 @@ inline void remove_locking_clauses(const std::vector<Token>& toks, std::vector<E
   }
 }
 
-// The edits that wrap the right operand of every / and % (see the top).
+namespace detail {
+
+// CAST(... AS numeric|decimal ...) opening at toks[open - 1] ("cast") and
+// closing at toks[close]?
+inline bool numeric_cast_call(const std::vector<Token>& toks, std::size_t open, std::size_t close) {
+  if (open == 0 || !is(toks[open - 1], "cast")) return false;
+  int depth = 0;
+  for (std::size_t k = open; k < close; ++k) {
+    if (is(toks[k], "(")) ++depth;
+    if (is(toks[k], ")")) --depth;
+    if (depth == 1 && is(toks[k], "as") && k + 1 < close)
+      return is(toks[k + 1], "numeric") || is(toks[k + 1], "decimal");
+  }
+  return false;
+}
+
+// Is the operand toks[first, last] (its extent as operand_end() finds it,
+// or the primary ending at `last` when first is npos) a numeric: a cast to
+// numeric, or a numeric column? (A decimal literal is a REAL to SQLite
+// already, and divides as one.)
+inline bool numeric_operand(const std::vector<Token>& toks, std::size_t first, std::size_t last,
+                            const std::vector<CastSpan>& casts, const ColumnResolver& resolve) {
+  constexpr auto npos = static_cast<std::size_t>(-1);
+  for (const auto& c : casts)
+    if (c.last == last) return c.type == pgwire::oid::numeric;
+  if (is(toks[last], ")")) {  // CAST(x AS numeric)
+    int depth = 0;
+    for (std::size_t k = last + 1; k-- > 0;) {
+      if (is(toks[k], ")")) ++depth;
+      if (is(toks[k], "(") && --depth == 0) return (first == npos || first + 1 == k) && numeric_cast_call(toks, k, last);
+    }
+    return false;
+  }
+  if (!toks[last].is_name() || !resolve) return false;
+  std::string qualifier;
+  std::size_t start = last;
+  if (last >= 2 && is(toks[last - 1], ".") && toks[last - 2].is_name()) {
+    start = last - 2;
+    qualifier = identifier(toks[start]);
+  }
+  if (first != npos && first != start) return false;
+  return resolve(qualifier, identifier(toks[last])) == pgwire::oid::numeric;
+}
+
+}  // namespace detail
+
+// The edits that wrap the right operand of every / and % (see the top). A
+// division with a numeric operand (x::numeric / 2, a numeric column) gets
+// pgwire_real_divisor instead, which gives the divisor as a REAL: SQLite
+// divides integers as integers (5::numeric / 2 was 2; PostgreSQL says 2.5).
 inline void guard_division(const std::vector<Token>& toks, const std::vector<CastSpan>& casts,
-                           std::vector<Edit>& edits) {
+                           std::vector<Edit>& edits, const ColumnResolver& resolve = {}) {
+  constexpr auto npos = static_cast<std::size_t>(-1);
   std::vector<std::size_t> cast_end(toks.size() + 1, 0);
   for (const auto& c : casts) cast_end[c.at] = c.last;
   for (std::size_t i = 0; i + 1 < toks.size(); ++i) {
     if (!is(toks[i], "/") && !is(toks[i], "%")) continue;
     std::size_t end = detail::operand_end(toks, i + 1, cast_end);
     if (end >= toks.size()) continue;
-    edits.push_back({toks[i + 1].offset, toks[i + 1].offset, "pgwire_divisor("});
+    bool numeric = is(toks[i], "/") && ((i > 0 && detail::numeric_operand(toks, npos, i - 1, casts, resolve)) ||
+                                        detail::numeric_operand(toks, i + 1, end, casts, resolve));
+    edits.push_back({toks[i + 1].offset, toks[i + 1].offset, numeric ? "pgwire_real_divisor(" : "pgwire_divisor("});
     edits.push_back({toks[end].end(), toks[end].end(), ")"});
   }
 }

@@ -157,11 +157,19 @@ inline void divisor(sqlite3_context* ctx, int, sqlite3_value** argv) {
   sqlite3_result_value(ctx, v);
 }
 
+// pgwire_real_divisor(x): pgwire_divisor's check, and x as a REAL, so that
+// a division with a numeric operand is not an integer division.
+inline void real_divisor(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
+  int type = sqlite3_value_numeric_type(argv[0]);
+  if (type != SQLITE_INTEGER || sqlite3_value_int64(argv[0]) == 0) return divisor(ctx, argc, argv);
+  sqlite3_result_double(ctx, sqlite3_value_double(argv[0]));
+}
+
 // pgwire_cast(value, type): the `::type` casts whose value changes (see
 // sqlite_dialect.hpp): integers round half away from zero and check their
 // range, a text must be an integer; booleans become 0/1; dates and times
 // convert (datetime.hpp).
-inline void cast(sqlite3_context* ctx, int, sqlite3_value** argv) {
+inline void cast(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
   namespace oid = pgwire::oid;
   sqlite3_value* v = argv[0];
   auto type = static_cast<pgwire::Oid>(sqlite3_value_int64(argv[1]));
@@ -185,8 +193,18 @@ inline void cast(sqlite3_context* ctx, int, sqlite3_value** argv) {
         return error("22003", std::string(name) + " out of range");
       n = static_cast<std::int64_t>(d);
     } else {
+      // A number held as text (a numeric column's, numeric_text.hpp) rounds;
+      // a text operand (argc 3) must be an integer, as PostgreSQL's int4in.
+      bool text_operand = argc == 3 && sqlite3_value_int(argv[2]) != 0;
+      std::string rounded;
+      std::string_view digits = text;
+      if (!text_operand && numeric_text::parse(text).kind == numeric_text::Decimal::finite) {
+        rounded = numeric_text::round_to_scale(text, 0);
+        digits = rounded;
+      }
       pgwire::Buffer bin;
-      if (auto ec = pgwire::convert_format(oid::int8, text, pgwire::format_text, pgwire::format_binary, bin)) {
+      if (auto ec = pgwire::convert_format(oid::int8, digits, pgwire::format_text, pgwire::format_binary, bin)) {
+        if (!rounded.empty()) return error("22003", std::string(name) + " out of range");  // (digits past int8)
         auto info = pgwire::type_error_info(ec, type, text, pgwire::format_text);
         return error(info.code, info.message);
       }
@@ -280,11 +298,13 @@ inline int register_postgresql_functions(sqlite3* db, char**, const sqlite3_api_
   sqlite3_create_function_v2(db, "clock_timestamp", 0, stable, nullptr, &clock_timestamp, nullptr, nullptr, nullptr);
   sqlite3_create_function_v2(db, "gen_random_uuid", 0, stable, nullptr, &gen_random_uuid, nullptr, nullptr, nullptr);
   sqlite3_create_function_v2(db, "pgwire_divisor", 1, pure, nullptr, &divisor, nullptr, nullptr, nullptr);
+  sqlite3_create_function_v2(db, "pgwire_real_divisor", 1, pure, nullptr, &real_divisor, nullptr, nullptr, nullptr);
   sqlite3_create_function_v2(db, "pgwire_add_interval", 3, pure, nullptr, &datetime::add_interval, nullptr, nullptr,
                              nullptr);
   sqlite3_create_function_v2(db, "pgwire_date_add", 2, pure, nullptr, &datetime::date_add, nullptr, nullptr, nullptr);
   sqlite3_create_function_v2(db, "pgwire_date_diff", 2, pure, nullptr, &datetime::date_diff, nullptr, nullptr, nullptr);
   sqlite3_create_function_v2(db, "pgwire_cast", 2, pure, nullptr, &cast, nullptr, nullptr, nullptr);
+  sqlite3_create_function_v2(db, "pgwire_cast", 3, pure, nullptr, &cast, nullptr, nullptr, nullptr);
   sqlite3_create_function_v2(db, "pgwire_valid", 2, pure, nullptr, &valid, nullptr, nullptr, nullptr);
   sqlite3_create_function_v2(db, "pgwire_next_serial", 2, stable, nullptr, &next_serial, nullptr, nullptr, nullptr);
   builtins::register_all(db);

@@ -11,7 +11,9 @@
 // - a value for a GENERATED ALWAYS AS IDENTITY column is 428C9, as in
 //   PostgreSQL, unless OVERRIDING SYSTEM VALUE (removed for SQLite) says so;
 // - a number literal for an exact numeric column (numeric_text.hpp) is
-//   given as its text, at the column's scale: 1.50 stays 1.50.
+//   given as its text, at the column's scale: 1.50 stays 1.50; another
+//   value for a numeric(p,s) column is rounded to s as it is written
+//   (numeric_assignments.hpp).
 
 #include <sqlite3.h>
 
@@ -24,6 +26,7 @@
 #include "../sqlite_dialect.hpp"
 #include "column_defs.hpp"
 #include "errors.hpp"
+#include "numeric_assignments.hpp"
 #include "numeric_text.hpp"
 
 namespace sqlite_example {
@@ -113,13 +116,11 @@ inline std::optional<std::string> expand_insert_defaults(sqlite3* db, std::strin
   bool overriding_clause = false;
   for (const auto& t : toks) overriding_clause = overriding_clause || t.is_keyword("overriding");
   // (The common case costs one schema lookup: is any column GENERATED
-  // ALWAYS, or an exact numeric that a number literal goes to?)
-  bool numbers = false;
-  for (std::size_t k = i; k < toks.size(); ++k) numbers = numbers || toks[k].kind == sqlite_dialect::Kind::number;
+  // ALWAYS, or an exact numeric?)
   if (listed && !has_default && !overriding_clause) {
     std::string create = insert_defaults_detail::table_sql(db, table);
     if (create.find(ddl::identity_always_marker) == std::string::npos &&
-        (!numbers || create.find(numeric_text::declared_name) == std::string::npos))
+        create.find(numeric_text::declared_name) == std::string::npos)
       return std::nullopt;
   }
   auto defaults = insert_defaults_detail::table_defaults(db, table);
@@ -171,8 +172,11 @@ inline std::optional<std::string> expand_insert_defaults(sqlite3* db, std::strin
           edits.push_back({toks[start].offset, toks[start].end(), default_of(position)});
         } else if (position < columns.size()) {
           given.push_back(columns[position]);  // a value, not DEFAULT
-          if (auto literal = insert_defaults_detail::exact_numeric_literal(toks, start, k, numeric_scale(position)))
+          std::int32_t scale = numeric_scale(position);
+          if (auto literal = insert_defaults_detail::exact_numeric_literal(toks, start, k, scale))
             edits.push_back({toks[start].offset, toks[k - 1].end(), std::move(*literal)});
+          else if (scale >= 0)  // (a parameter, an expression: rounded as it is written)
+            numeric_assignments::wrap(toks, start, k, scale, edits);
         }
         ++position;
         start = k + 1;

@@ -12,13 +12,16 @@
 //   with the column gets its TEXT affinity, and so the collation, too;
 // - `pgwire_numeric_fits(value, p, s)`, a CHECK of numeric(p,s), is
 //   PostgreSQL's 22003 "numeric field overflow";
-// - round_to_scale() gives a value the column's scale on output (values.hpp);
+// - round_to_scale() gives a value the column's scale when it is written
+//   (pgwire_numeric_round, numeric_assignments.hpp) and on output (values.hpp);
 // - sum() and avg() add such texts exactly (numeric_aggregates.hpp).
 // Arithmetic (price * 2) is still SQLite's, in doubles.
 
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <cmath>
+#include <cstdlib>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -126,18 +129,21 @@ inline int collate(void*, int a_size, const void* a, int b_size, const void* b) 
 // The value rounded half away from zero to `scale` fractional digits, as
 // PostgreSQL stores it in numeric(p, scale): 1.5 -> 1.50, 2.345 -> 2.35.
 // Not a finite number: the text as it is (NaN, Infinity).
-inline std::string round_to_scale(std::string_view text, std::int64_t scale) {
+// `truncate`: drop the further digits instead (trunc(x, n)).
+inline std::string round_to_scale(std::string_view text, std::int64_t scale, bool truncate = false) {
   Decimal d = parse(text);
   // (A value the column's CHECKs let through has at most 131072 integer
-  // digits; this is no place to allocate what a text announces.)
-  if (d.kind != Decimal::finite || d.point + scale > 1'000'000) return std::string(text);
+  // digits, and a scale is at most 16383; this is no place to allocate what
+  // a text or a caller announces.)
+  if (d.kind != Decimal::finite || scale < 0 || scale > 16383 || d.point + scale > 1'000'000) return std::string(text);
   // Digits from 10^(point-1) down to 10^-scale, one more to round by.
   std::int64_t keep = d.point + scale;  // how many of the digits are kept
   std::string kept;
   bool up = false;
   if (keep >= 0) {
     kept = d.digits.substr(0, static_cast<std::size_t>(std::min<std::int64_t>(keep, d.digits.size())));
-    if (static_cast<std::int64_t>(d.digits.size()) > keep) up = d.digits[static_cast<std::size_t>(keep)] >= '5';
+    if (static_cast<std::int64_t>(d.digits.size()) > keep && !truncate)
+      up = d.digits[static_cast<std::size_t>(keep)] >= '5';
     kept.append(static_cast<std::size_t>(keep - static_cast<std::int64_t>(kept.size())), '0');
   }
   std::int64_t point = d.point;
@@ -199,10 +205,56 @@ inline void fits(sqlite3_context* ctx, int, sqlite3_value** argv) {
   sqlite3_result_int(ctx, 1);
 }
 
+// pgwire_numeric_round(value, scale): what a numeric(p, scale) column
+// stores for a value written to it (numeric_assignments.hpp): the value's
+// decimal text at the scale. A float is taken at SQLite's 15 digits (1.089,
+// not 1.0889999999999999); a text that is no number is left for the
+// column's CHECK to report.
+inline void round_value(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  if (sqlite3_value_type(argv[0]) == SQLITE_NULL) return sqlite3_result_null(ctx);
+  const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
+  std::string_view value(text ? text : "", static_cast<std::size_t>(sqlite3_value_bytes(argv[0])));
+  if (parse(value).kind != Decimal::finite) return sqlite3_result_value(ctx, argv[0]);
+  std::string rounded = round_to_scale(value, sqlite3_value_int64(argv[1]));
+  sqlite3_result_text(ctx, rounded.data(), static_cast<int>(rounded.size()), SQLITE_TRANSIENT);
+}
+
+// round(x, n) and trunc(x, n), PostgreSQL's numeric functions: the digits
+// are cut exactly from x's decimal text (2.675 rounds to 2.68; as a double
+// it is 2.67499... and SQLite's round gives 2.67). The result is a REAL, as
+// SQLite's own, so comparisons and sorting stay numeric; the result list
+// prints it at n digits (select_list.hpp's display scale).
+template <bool Truncate>
+void round_digits(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL)
+    return sqlite3_result_null(ctx);
+  std::int64_t n = sqlite3_value_int64(argv[1]);
+  if (n < 0 || n > 1000) {  // (tens, hundreds, ...: as doubles)
+    double unit = std::pow(10.0, static_cast<double>(-std::clamp<std::int64_t>(n, -300, 300)));
+    double x = sqlite3_value_double(argv[0]) / unit;
+    double result = (Truncate ? std::trunc(x) : std::round(x)) * unit;
+    if (n < 0 && std::fabs(result) < 9e15) return sqlite3_result_int64(ctx, static_cast<std::int64_t>(result));
+    return sqlite3_result_double(ctx, result);
+  }
+  const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
+  std::string_view value(text ? text : "", static_cast<std::size_t>(sqlite3_value_bytes(argv[0])));
+  if (parse(value).kind != Decimal::finite) return sqlite3_result_value(ctx, argv[0]);
+  std::string digits = round_to_scale(value, n, Truncate);
+  double result = std::strtod(digits.c_str(), nullptr);
+  if (n == 0 && std::fabs(result) < 9e15) return sqlite3_result_int64(ctx, static_cast<std::int64_t>(result));
+  sqlite3_result_double(ctx, result);
+}
+
 inline void register_all(sqlite3* db) {
   sqlite3_create_collation_v2(db, collation.data(), SQLITE_UTF8, nullptr, &collate, nullptr);
   sqlite3_create_function_v2(db, "pgwire_numeric_fits", 3, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
                              nullptr, &fits, nullptr, nullptr, nullptr);
+  sqlite3_create_function_v2(db, "round", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, nullptr,
+                             &round_digits<false>, nullptr, nullptr, nullptr);
+  sqlite3_create_function_v2(db, "trunc", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, nullptr,
+                             &round_digits<true>, nullptr, nullptr, nullptr);
+  sqlite3_create_function_v2(db, "pgwire_numeric_round", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+                             nullptr, &round_value, nullptr, nullptr, nullptr);
 }
 
 }  // namespace sqlite_example::numeric_text

@@ -5,6 +5,7 @@
 // steps the next batch: at most two are held, so memory stays bounded
 // however slowly the client reads.
 
+#include <algorithm>
 #include <sqlite3.h>
 
 #include <atomic>
@@ -68,6 +69,19 @@ inline std::vector<const sqlite_dialect::SelectItem*> items_by_column(
     for (std::size_t k = star_at + 1; k < items.size(); ++k) of[k - 1 + expanded] = &items[k];
   }
   return of;
+}
+
+// The display scale of each result column that is a numeric expression
+// whose scale the text tells (SelectItem::scale), -1 for the others;
+// empty when there is none (most statements: no allocation then).
+inline std::vector<std::int32_t> display_scales(const sqlite_dialect::Rewritten& sql, std::size_t ncol) {
+  auto scaled = [](const sqlite_dialect::SelectItem& item) {
+    return !item.column && item.type == pgwire::oid::numeric && item.scale >= 0;
+  };
+  if (std::none_of(sql.columns.begin(), sql.columns.end(), scaled)) return {};
+  std::vector<std::int32_t> out;
+  for (const auto* item : items_by_column(sql.columns, ncol)) out.push_back(item && scaled(*item) ? item->scale : -1);
+  return out;
 }
 
 // Columns of a statement as PostgreSQL describes them. Type: an
@@ -137,6 +151,7 @@ struct Cursor {
   bool has_row = false;
   std::vector<pgwire::Oid> types;
   std::vector<std::int32_t> modifiers;  // per column, or empty (none)
+  std::vector<std::int32_t> display_scales;  // per column, or empty (display_scales())
   pgwire::Buffer scratch;
 
   // On the worker: up to one batch of rows, each column in formats[i].
@@ -149,8 +164,10 @@ struct Cursor {
         for (std::size_t i = 0; i < n; ++i) {
           std::size_t at = batch.data.size();
           std::int32_t modifier = i < modifiers.size() ? modifiers[i] : -1;
+          std::int32_t display = i < display_scales.size() ? display_scales[i] : -1;
           row.begin_value();
-          if (encode_stored(stmt->s, static_cast<int>(i), types[i], formats[i], batch.data, scratch, modifier)) {
+          if (encode_stored(stmt->s, static_cast<int>(i), types[i], formats[i], batch.data, scratch, modifier,
+                            display)) {
             row.end_value();
           } else {
             batch.data.truncate(at);
@@ -198,8 +215,10 @@ class SqliteRows final : public pgwire::RowSource {
   // key) then costs one trip to the worker instead of three: its rows need
   // no second job and its end no cleanup job.
   SqliteRows(std::shared_ptr<Worker> worker, std::unique_ptr<Stmt> stmt, bool has_row, pgwire::SchemaPtr schema,
-             std::shared_ptr<Prepared> home, const std::vector<pgwire::FormatCode>& formats)
+             std::shared_ptr<Prepared> home, const std::vector<pgwire::FormatCode>& formats,
+             std::vector<std::int32_t> display_scales = {})
       : worker_(std::move(worker)), state_(reuse_state(home.get())) {
+    state_->cursor.display_scales = std::move(display_scales);
     state_->cursor.stmt = std::move(stmt);
     state_->cursor.has_row = has_row;
     for (const auto& c : *schema) {
@@ -293,6 +312,7 @@ class SqliteRows final : public pgwire::RowSource {
     s.cursor.has_row = false;
     s.cursor.types.clear();
     s.cursor.modifiers.clear();
+    s.cursor.display_scales.clear();
     std::lock_guard lock(home->spare_mutex);
     home->spare_rows = std::move(state_);
   }

@@ -43,11 +43,18 @@ struct SelectItem {
   bool strong = false;   // named by a column or function: a cast keeps the name (FigureColname's strength 2)
   bool star = false;     // * or t.*
   bool aliased = false;  // AS name: SQLite reports the alias already
+  // A numeric result's display scale when the text tells it (-1: it does
+  // not): a numeric(10,2) column's 2, 1.50's 2, an integer's 0; + and -
+  // keep the larger, * adds them, as PostgreSQL's numeric operators. SQLite
+  // computes in doubles (1.20 * 10 is 12.0): the rows print the value at
+  // this scale (12.00), as PostgreSQL does (rows.hpp).
+  std::int32_t scale = -1;
 };
 
 inline std::vector<SelectItem> select_items(const std::vector<Token>& toks,
                                             const std::vector<std::pair<std::size_t, std::size_t>>& casts,
-                                            const std::vector<pgwire::Oid>& cast_types, const ColumnResolver& resolve);
+                                            const std::vector<pgwire::Oid>& cast_types, const ColumnResolver& resolve,
+                                            const ColumnScaleResolver& scale_of = {});
 
 namespace typing {
 
@@ -55,8 +62,9 @@ namespace typing {
 class Typer {
  public:
   Typer(const std::vector<Token>& toks, std::size_t end, const std::vector<std::pair<std::size_t, std::size_t>>& casts,
-        const std::vector<pgwire::Oid>& cast_types, const ColumnResolver& resolve)
-      : toks_(toks), end_(end), casts_(casts), cast_types_(cast_types), resolve_(resolve) {}
+        const std::vector<pgwire::Oid>& cast_types, const ColumnResolver& resolve,
+        const ColumnScaleResolver& scale_of)
+      : toks_(toks), end_(end), casts_(casts), cast_types_(cast_types), resolve_(resolve), scale_of_(scale_of) {}
 
   // Parses an expression from `i`; false when something was not understood.
   bool expression(std::size_t& i, SelectItem& out, int min_prec = 0) {
@@ -108,7 +116,9 @@ class Typer {
       } else if (is(op, "||")) {
         set_operator(out, oid::text);
       } else {
+        std::int32_t left_scale = out.scale;
         set_operator(out, arithmetic(out.type, rhs.type, op));
+        out.scale = arithmetic_scale(out.type, left_scale, rhs.scale, op);
       }
     }
   }
@@ -155,7 +165,38 @@ class Typer {
     return 0;
   }
 
+  // The display scale of a numeric operator's result (SelectItem::scale).
+  static std::int32_t arithmetic_scale(pgwire::Oid type, std::int32_t a, std::int32_t b, const Token& op) {
+    if (type == oid::int2 || type == oid::int4 || type == oid::int8) return 0;
+    if (type != oid::numeric || a < 0 || b < 0) return -1;
+    if (is(op, "+") || is(op, "-")) return std::max(a, b);
+    if (is(op, "*")) return a + b;
+    return -1;  // (division's scale depends on the values)
+  }
+
+  // The scale a cast to `type` gives, its type modifier in toks[from, to]
+  // ("(10,2)"); `operand`: the operand's scale.
+  std::int32_t cast_scale(pgwire::Oid type, std::size_t from, std::size_t to, std::int32_t operand) const {
+    if (type == oid::int2 || type == oid::int4 || type == oid::int8) return 0;
+    if (type != oid::numeric) return -1;
+    for (std::size_t k = from; k + 1 < to && k + 1 < end_; ++k)
+      if (is(toks_[k], "(")) {
+        if (k + 3 < to && is(toks_[k + 2], ",") && toks_[k + 3].kind == Kind::number &&
+            literal_scale(toks_[k + 3].text) == 0 && toks_[k + 3].text.size() <= 4)
+          return static_cast<std::int32_t>(std::stol(std::string(toks_[k + 3].text)));
+        return k + 2 < to && is(toks_[k + 2], ")") ? 0 : -1;  // numeric(p): scale 0
+      }
+    return operand;
+  }
+
+  static std::int32_t literal_scale(std::string_view text) {
+    if (text.find_first_of("eE") != std::string_view::npos) return -1;
+    auto point = text.find('.');
+    return point == std::string_view::npos ? 0 : static_cast<std::int32_t>(text.size() - point - 1);
+  }
+
   static void set_operator(SelectItem& out, pgwire::Oid type) {
+    out.scale = -1;
     out.type = type;
     out.name = "?column?";
     out.column = false;
@@ -190,6 +231,7 @@ class Typer {
     out.name = "?column?";
     if (t.kind == Kind::number) {
       out.type = literal_type(t.text);
+      out.scale = literal_scale(t.text);
       ++i;
     } else if (t.kind == Kind::string) {
       out.type = oid::text;
@@ -209,16 +251,17 @@ class Typer {
             inner_casts.emplace_back(casts_[c].first - i - 1, casts_[c].second - i - 1);
             inner_types.push_back(cast_types_[c]);
           }
-        auto items = select_items(inner, inner_casts, inner_types, resolve_);
+        auto items = select_items(inner, inner_casts, inner_types, resolve_, scale_of_);
         if (items.size() == 1 && !items[0].star) {
           out.type = items[0].type;
+          out.scale = items[0].scale;
           out.name = items[0].name.empty() ? "?column?" : items[0].name;
           out.strong = out.name != "?column?";
         }
         i = close + 1;
         return postfix(i, out);
       }
-      Typer inner(toks_, close, casts_, cast_types_, resolve_);
+      Typer inner(toks_, close, casts_, cast_types_, resolve_, scale_of_);
       std::size_t k = i + 1;
       if (!inner.expression(k, out) || k != close) return false;
       i = close + 1;
@@ -237,7 +280,7 @@ class Typer {
         if (depth == 1 && is(toks_[i], "then") && result == 0) {
           std::size_t k = i + 1;
           SelectItem branch;
-          Typer inner(toks_, end_, casts_, cast_types_, resolve_);
+          Typer inner(toks_, end_, casts_, cast_types_, resolve_, scale_of_);
           if (inner.expression(k, branch)) result = branch.type;
         }
       }
@@ -258,10 +301,11 @@ class Typer {
       if (as == close) return false;
       std::string type_text;
       for (std::size_t k = as + 1; k < close; ++k) type_text += std::string(toks_[k].text) + " ";
-      Typer inner(toks_, as, casts_, cast_types_, resolve_);
+      Typer inner(toks_, as, casts_, cast_types_, resolve_, scale_of_);
       std::size_t k = i + 2;
       if (!inner.expression(k, out) || k != as) out = {};
       out.type = pgwire::type_from_sql_name(type_text);
+      out.scale = cast_scale(out.type, as + 1, close, out.scale);
       name_after_type(out);
       i = close + 1;
     } else if (t.kind == Kind::word && typed_literal_type(t) != 0 && i + 1 < end_ &&
@@ -292,6 +336,8 @@ class Typer {
         std::size_t close = matching_paren(toks_, k + 1);
         if (close >= end_) return false;
         pgwire::Oid args[2] = {0, 0};  // the first two arguments' types
+        std::int32_t scales[2] = {-1, -1};  // and display scales
+        std::size_t second = close;     // the second argument's first token
         std::size_t a = k + 2;
         if (a < close && is(toks_[a], "distinct")) ++a;
         for (int n = 0; n < 2 && a < close && !is(toks_[a], "*"); ++n) {
@@ -306,13 +352,15 @@ class Typer {
             --n;
             continue;
           }
-          Typer inner(toks_, stop, casts_, cast_types_, resolve_);
+          Typer inner(toks_, stop, casts_, cast_types_, resolve_, scale_of_);
           SelectItem typed;
           std::size_t p = a;
-          if (inner.expression(p, typed) && p == stop) args[n] = typed.type;
+          if (inner.expression(p, typed) && p == stop) args[n] = typed.type, scales[n] = typed.scale;
+          if (n == 0) second = stop + 1;
           a = stop + 1;
         }
         out.type = function_type(name, args[0], args[1]);
+        out.scale = function_scale(name, out.type, scales[0], second, close);
         out.name = name == "trim" ? "btrim" : name;  // TRIM(x) is PostgreSQL's btrim(x)
         out.strong = true;
         i = close + 1;
@@ -323,6 +371,8 @@ class Typer {
         out.strong = true;
         out.name = name;
         out.type = resolve_ ? resolve_(qualifier, name) : 0;
+        if (out.type == oid::int2 || out.type == oid::int4 || out.type == oid::int8) out.scale = 0;
+        if (out.type == oid::numeric && scale_of_) out.scale = scale_of_(qualifier, name);
         i = k + 1;
       }
     } else if (is(t, "*")) {
@@ -341,9 +391,28 @@ class Typer {
       std::size_t c = i < end_ ? cast_at(i) : casts_.size();
       if (c == casts_.size()) return true;
       out.type = cast_types_[c];
+      out.scale = cast_scale(out.type, casts_[c].first, casts_[c].second + 1, out.scale);
       name_after_type(out);
       i = casts_[c].second + 1;
     }
+  }
+
+  // The display scale of a call's numeric result: abs, sum, min and max
+  // keep their argument's; round and trunc give their second argument (an
+  // integer literal at toks[second]) or 0, ceil and floor 0.
+  std::int32_t function_scale(const std::string& name, pgwire::Oid type, std::int32_t first_scale,
+                              std::size_t second, std::size_t close) const {
+    if (type == oid::int2 || type == oid::int4 || type == oid::int8) return 0;
+    if (type != oid::numeric) return -1;
+    if (name == "abs" || name == "sum" || name == "min" || name == "max") return first_scale;
+    if (name == "ceil" || name == "ceiling" || name == "floor") return 0;
+    if (name == "round" || name == "trunc") {
+      if (second >= close) return 0;
+      if (second + 1 == close && toks_[second].kind == Kind::number && literal_scale(toks_[second].text) == 0 &&
+          toks_[second].text.size() < 5)
+        return static_cast<std::int32_t>(std::stol(std::string(toks_[second].text)));
+    }
+    return -1;
   }
 
   // A cast's name: its operand's when that is a column or a function, else the type's.
@@ -359,6 +428,7 @@ class Typer {
   const std::vector<std::pair<std::size_t, std::size_t>>& casts_;
   const std::vector<pgwire::Oid>& cast_types_;
   const ColumnResolver& resolve_;
+  const ColumnScaleResolver& scale_of_;
 };
 
 }  // namespace typing
@@ -369,7 +439,8 @@ class Typer {
 // its type. Empty when the statement has no such list.
 inline std::vector<SelectItem> select_items(const std::vector<Token>& toks,
                                             const std::vector<std::pair<std::size_t, std::size_t>>& casts,
-                                            const std::vector<pgwire::Oid>& cast_types, const ColumnResolver& resolve) {
+                                            const std::vector<pgwire::Oid>& cast_types, const ColumnResolver& resolve,
+                                            const ColumnScaleResolver& scale_of) {
   std::vector<SelectItem> items;
   if (toks.empty()) return items;
   if (is(toks[0], "values") && toks.size() > 2 && is(toks[1], "(")) {  // VALUES (1, 'a'), ...: the first row's types
@@ -382,10 +453,11 @@ inline std::vector<SelectItem> select_items(const std::vector<Token>& toks,
         if (depth == 0 && is(toks[comma], ",")) break;
       }
       SelectItem item;
-      typing::Typer typer(toks, comma, casts, cast_types, resolve);
+      typing::Typer typer(toks, comma, casts, cast_types, resolve, scale_of);
       std::size_t k = start;
       if (!typer.expression(k, item) || k != comma) item = SelectItem{};
       item.aliased = true;  // SQLite's names (column1, ...) are PostgreSQL's
+      item.scale = -1;      // (the first row's: the others' may differ)
       items.push_back(std::move(item));
       start = comma + 1;
     }
@@ -436,7 +508,7 @@ inline std::vector<SelectItem> select_items(const std::vector<Token>& toks,
       if (depth == 0 && is(toks[comma], ",")) break;
     }
     SelectItem item;
-    typing::Typer typer(toks, comma, casts, cast_types, resolve);
+    typing::Typer typer(toks, comma, casts, cast_types, resolve, scale_of);
     std::size_t k = start;
     bool ok = typer.expression(k, item);
     if (ok && k < comma) {  // an alias: AS name, or a bare name
@@ -453,6 +525,13 @@ inline std::vector<SelectItem> select_items(const std::vector<Token>& toks,
     if (!ok) item = SelectItem{};  // not understood: SQLite's name, type by value
     items.push_back(std::move(item));
     start = comma + 1;
+  }
+  // UNION, INTERSECT, EXCEPT: the rows of the other lists have their own scales.
+  for (std::size_t k = stop, depth = 0; k < toks.size(); ++k) {
+    if (is(toks[k], "(")) ++depth;
+    if (is(toks[k], ")") && depth > 0) --depth;
+    if (depth == 0 && (is(toks[k], "union") || is(toks[k], "intersect") || is(toks[k], "except")))
+      for (auto& item : items) item.scale = -1;
   }
   return items;
 }

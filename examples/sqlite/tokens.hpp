@@ -24,6 +24,9 @@ inline std::vector<Token> tokenize(std::string_view s) { return pgwire::tokenize
 // (qualifier or "", column) -> the column's PostgreSQL type, 0 if unknown
 // (the caller knows the schema; the dialect only the statement).
 using ColumnResolver = std::function<pgwire::Oid(std::string_view, std::string_view)>;
+// (qualifier or "", column) -> the scale of a numeric(p,s) column, -1 for
+// any other column (the result list's display scales, select_list.hpp).
+using ColumnScaleResolver = std::function<std::int32_t(std::string_view, std::string_view)>;
 
 // A keyword (any case) or an operator / punctuation.
 inline bool is(const Token& t, std::string_view text) { return t.is_keyword(text) || t.is_punct(text); }

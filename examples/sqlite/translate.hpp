@@ -16,6 +16,7 @@
 #include "ddl.hpp"
 #include "errors.hpp"
 #include "insert_defaults.hpp"
+#include "numeric_assignments.hpp"
 #include "values.hpp"
 
 namespace sqlite_example {
@@ -138,6 +139,9 @@ inline Translation translate(sqlite3* db, std::string_view sql, const sqlite_dia
   if (auto with_defaults = expand_insert_defaults(db, sql, toks)) {
     expanded = std::move(*with_defaults);
     sql = expanded;
+  } else if (auto rounded = numeric_assignments::round_update(db, sql, toks)) {
+    expanded = std::move(*rounded);
+    sql = expanded;
   }
   auto tables = sqlite_dialect::infer_parameters(sql).tables;
   auto series = series_columns(sqlite_dialect::tokenize(sql));
@@ -148,7 +152,15 @@ inline Translation translate(sqlite3* db, std::string_view sql, const sqlite_dia
       if (auto t = column_type(db, table, column)) return t;
     return 0;
   };
-  static_cast<sqlite_dialect::Rewritten&>(out) = sqlite_dialect::rewrite(sql, who, resolve);
+  auto scale_of = [db, &tables](std::string_view, std::string_view column) -> std::int32_t {
+    for (const auto& table : tables) {
+      auto recorded = recorded_column(db, table, column);
+      if (recorded.type != 0)
+        return recorded.type == pgwire::oid::numeric && recorded.modifier >= 4 ? (recorded.modifier - 4) & 0xffff : -1;
+    }
+    return -1;
+  };
+  static_cast<sqlite_dialect::Rewritten&>(out) = sqlite_dialect::rewrite(sql, who, resolve, scale_of);
   return out;
 }
 

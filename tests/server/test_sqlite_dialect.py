@@ -155,7 +155,12 @@ class SqliteDialectTest(SqliteSessionTestCase):
     def test_parameter_types_inferred_from_columns(self):
         c = self.session()
         self.one(c, "CREATE TABLE p (id BIGINT PRIMARY KEY, u UUID, ts TIMESTAMPTZ)")
+        self.one(c, "CREATE TABLE pn (id int, p numeric(6,2), q numeric)")
         for sql, want in [("INSERT INTO p (id, u, ts) VALUES ($1, $2, $3)", [20, 2950, 1184]),
+                          # (values for numeric(6,2) are rounded as written: numeric_assignments.hpp)
+                          ("INSERT INTO pn (id, p, q) VALUES ($1, $2, $3)", [23, 1700, 1700]),
+                          ("INSERT INTO pn VALUES ($1, $2)", [23, 1700]),
+                          ("UPDATE pn SET p = $1, q = $2 WHERE id = $3", [1700, 1700, 23]),
                           ("INSERT INTO p VALUES ($1, $2, $3)", [20, 2950, 1184]),
                           ("SELECT id FROM p WHERE u = $1 AND $2 < ts LIMIT $3", [2950, 1184, 20]),
                           ("SELECT $1::int2, $2", [21, 25])]:
@@ -837,6 +842,31 @@ SIDE_BY_SIDE = [
      "SELECT q, count(*) FROM sbs_num GROUP BY q ORDER BY q",
      "CREATE TABLE sbs_big (y bigint)", "INSERT INTO sbs_big VALUES (9223372036854775807), (9223372036854775807)",
      "SELECT sum(y), avg(y) FROM sbs_big", "DROP TABLE sbs_big",
+     # Written values round to the column's scale (numeric_assignments.hpp); casts to
+     # integers round; a division with a numeric operand is no integer division.
+     "UPDATE sbs_num SET p = p * 1.1 WHERE id = 1 RETURNING p",
+     ("INSERT INTO sbs_num (id, p) VALUES (%s, %s)", [9, decimal.Decimal("3.456")]),
+     ("UPDATE sbs_num SET r = %s WHERE id = %s RETURNING r", [decimal.Decimal("-7.5"), 9]),
+     "SELECT id, p FROM sbs_num WHERE p > 1.6 AND p < 3.5 ORDER BY p",
+     "SELECT id, p::int, q::int, r::int4, r::int8, p::integer FROM sbs_num WHERE id < 4 ORDER BY id",
+     "SELECT id FROM sbs_num WHERE q / 4 = 2.5", "SELECT 5::numeric / 2 > 2, 5 / 2::numeric < 3, 5 / 2",
+     "SELECT '3.7'::int",
+     # Numeric expressions print at the scale PostgreSQL's operators give (select_list.hpp).
+     "SELECT id, p * 2, p + 1, p * 1.5, -p, abs(p - 10), round(p, 1), p::numeric(10,3), r * 2, r + p"
+     " FROM sbs_num WHERE id < 4 ORDER BY id",
+     "SELECT 1.5::numeric(10,2), CAST(3 AS numeric(5,1)), 1.20 * 10, 2.5 + 1, 0.1 + 0.2, 7::numeric, -1.50, abs(-1.50)",
+     "SELECT sum(p * 2), max(p + 0.001), min(p) * 3 FROM sbs_num WHERE id < 4",
+     "SELECT id, p * 2 AS d FROM sbs_num WHERE id < 4 ORDER BY d DESC",
+     "SELECT (SELECT max(p) FROM sbs_num) * 2, ceil(p), floor(p), trunc(p, 1) FROM sbs_num WHERE id = 2",
+     "SELECT round(2.675, 2), round(-2.675, 2), trunc(2.679, 2), round(1234.5, -2), trunc(-1234.5, -2), round(p, 0),"
+     " round(q, 1) FROM sbs_num WHERE id = 2",
+     "SELECT id FROM sbs_num WHERE round(p, 1) > 2 ORDER BY id", "SELECT 1.5 UNION SELECT 3 ORDER BY 1",
+     # to_char of numbers (number_format.hpp), PostgreSQL's template patterns and quirks.
+     "SELECT id, to_char(p, '999.99'), to_char(-p, 'FM9,999.00'), to_char(q, 'FM9.99'), to_char(r, 'S999'),"
+     " to_char(p * 1000, '9G999D9'), to_char(q, '99.9'), to_char(r, '999MI'), to_char(r, '99PR'), to_char(id, 'FM9th')"
+     " FROM sbs_num WHERE id < 4 ORDER BY id",
+     "SELECT to_char(0, '999'), to_char(0.001, '9.99'), to_char(5, '9099'), to_char(12, 'PL999'), to_char(-12, 'SG999'),"
+     " to_char(1, '\"Total:\" 999'), to_char(0.5, '0.99'), to_char(5, 'FM0999'), to_char(1, 'FM9.99')",
      "DROP TABLE sbs_num", "DROP TABLE IF EXISTS sbs_num, sbs_no_such",
      "DROP INDEX IF EXISTS sbs_no_such_idx", "DROP VIEW IF EXISTS sbs_no_such_view",
      # avg() of integers, exact and at numeric division's scale (numeric_aggregates.hpp).
@@ -854,11 +884,7 @@ SIDE_BY_SIDE = [
 
 # Differences that are known and said so in the report: none of these
 # statements may differ in anything else.
-ROW_VALUE_GAPS = {
-    # numeric arithmetic: PostgreSQL keeps exact decimals (max(price) is 2.00); SQLite computes in floats.
-    "SELECT count(*), sum(qty), avg(qty), min(name), max(price), sum(big) FROM sbs",
-    "SELECT id, qty + 1, qty * 2.5, price * 2, name || '!', qty / 2, qty % 2, -qty, qty > 1 FROM sbs ORDER BY id",
-}
+ROW_VALUE_GAPS = set()  # (none left: numeric arithmetic's were the last, numeric_text.hpp)
 
 
 class ConcurrentWritersTest(SqliteSessionTestCase):
@@ -942,6 +968,7 @@ class SideBySideTest(ServerTestCase):
                     self.assertEqual(got_notices, want_notices)
                     if sql in ROW_VALUE_GAPS:
                         self.assertEqual(got[0], want[0])  # names and types still the same
+                        self.assertNotEqual(got, want, "a listed gap that is gone: take it off ROW_VALUE_GAPS")
                     else:
                         self.assertEqual(got, want)
 
