@@ -109,6 +109,12 @@ inline std::vector<Cast> find_casts(std::string_view sql, const std::vector<Toke
         words = k;
       }
     }
+    // 'public.s'::regclass names a relation by its name, which is what the
+    // sequence functions take (sequences.hpp): the cast goes, as a text cast.
+    if (type == 0 && toks[first].kind == Kind::word && toks[first].value() == "regclass") {
+      type = pgwire::oid::text;
+      words = 1;
+    }
     if (type == 0) continue;
     std::size_t last = first + words - 1;
     auto next_is = [&](std::string_view p) { return last + 1 < toks.size() && is(toks[last + 1], p); };
@@ -124,7 +130,8 @@ inline std::vector<Cast> find_casts(std::string_view sql, const std::vector<Toke
       if (j >= toks.size() || !is(toks[j], "]")) break;
       last = j;
     }
-    type = pgwire::type_from_sql_name(sql.substr(toks[first].offset, toks[last].end() - toks[first].offset));
+    if (type != pgwire::oid::text || toks[first].value() != "regclass")
+      type = pgwire::type_from_sql_name(sql.substr(toks[first].offset, toks[last].end() - toks[first].offset));
     if (type == 0) continue;
     found.push_back({i, last, type});
     i = last;

@@ -148,6 +148,12 @@ pgwire::Response execute_statement(sqlite3* db, const std::shared_ptr<Worker>& w
     }
     if (stmt->s == nullptr) {
       if (word == "VACUUM") return pgwire::Response::command("VACUUM");  // (nothing to do: ddl::vacuum)
+      // (a DDL statement that leaves SQLite nothing to do, or that its hook
+      // does: OWNER TO, an existing sequence under IF NOT EXISTS, ...)
+      if (word == "ALTER" || word == "CREATE" || word == "DROP") {
+        if (translated.after) translated.after(db);
+        return pgwire::Response::command(upper_word(sql, 2));
+      }
       if (word != "LOCK") return pgwire::Response::empty();
       // (translated to nothing: SQLite has no table locks; see ddl::lock_table)
       if (sqlite3_get_autocommit(db))
@@ -259,7 +265,8 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
       stmt.set_handle(known->prepared);
       co_return;
     }
-    if (pgwire::catalog::Catalog::is_catalog_query(stmt.sql)) {  // the catalog's, with SQLite's schema
+    if (pgwire::catalog::Catalog::is_catalog_query(stmt.sql) &&
+        !sequences::calls_sequence_function(stmt.sql)) {  // the catalog's, with SQLite's schema
       auto w = worker(session);
       auto describe = [&](sqlite3* db) {
         catalog_->refresh(db);
@@ -267,7 +274,9 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
       };
       if (co_await w->call<bool>(std::move(describe))) co_return;
     }
-    if (commands_.describe(stmt) || pgwire::is_empty_query(stmt.sql)) co_return;
+    // (a call of a sequence function is SQLite's, pg_catalog. and ::regclass notwithstanding: sequences.hpp)
+    bool sequence_call = sequences::calls_sequence_function(stmt.sql);
+    if ((!sequence_call && commands_.describe(stmt)) || pgwire::is_empty_query(stmt.sql)) co_return;
     if (notifications_.describe(stmt.sql, stmt.columns)) co_return;
     // No columns (NoData); they run at Execute.
     if (upper_word(stmt.sql) == "COPY" || Publications::is_command(stmt.sql)) co_return;
@@ -457,7 +466,7 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
       Owner& o = owner(session);
       auto generation = SchemaGeneration::current();
       std::shared_ptr<Prepared> home = portal ? portal->statement->shared_handle<Prepared>() : o.cache.simple(sql);
-      if (!home && pgwire::catalog::Catalog::is_catalog_query(sql)) {
+      if (!home && pgwire::catalog::Catalog::is_catalog_query(sql) && !sequences::calls_sequence_function(sql)) {
         // Catalog queries (psql's \d, driver metadata): the library's catalog,
         // refreshed from SQLite's schema first, on the worker.
         auto answer = [&](sqlite3* db) {
@@ -467,8 +476,10 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
         if (auto r = co_await w->call<std::optional<pgwire::Response>>(std::move(answer))) co_return std::move(*r);
       }
       if (!home) {
-        if (auto r = portal ? commands_.answer(session, *portal) : commands_.answer(session, sql))
+        if (sequences::calls_sequence_function(sql)) {
+        } else if (auto r = portal ? commands_.answer(session, *portal) : commands_.answer(session, sql)) {
           co_return std::move(*r);
+        }
         if (auto r = notifications_.answer(session, sql)) co_return std::move(*r);
         if (pgwire::is_empty_query(sql)) co_return pgwire::Response::empty();
       }

@@ -94,7 +94,8 @@ inline pgwire::catalog::Description describe_sqlite(sqlite3* db) {
   auto objects = rows(db,
                       "SELECT type, name, sql FROM sqlite_master WHERE type IN ('table', 'view') "
                       "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name <> ?1 "
-                      "AND name <> 'pgwire_publications' ORDER BY rowid",  // (publications.hpp)
+                      "AND name <> 'pgwire_publications' AND name <> 'pgwire_sequences' "  // (publications.hpp, sequences.hpp)
+                      "ORDER BY rowid",
                       column_types_table);
   for (auto& o : objects) {
     pgwire::catalog::TableInfo t;

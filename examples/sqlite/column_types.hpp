@@ -111,6 +111,18 @@ inline void record_column(sqlite3* db, const ColumnRecord& r) {
   }
 }
 
+// A recorded column's default as pg_get_expr shows it (empty: none).
+inline void set_default(sqlite3* db, const std::string& table, const std::string& column, const std::string& shown) {
+  ensure_table(db);
+  if (shown.empty()) {
+    run(db, "UPDATE pgwire_column_types SET pg_default = NULL WHERE table_name = ?1 AND column_name = ?2",
+        {table, column});
+  } else {
+    run(db, "UPDATE pgwire_column_types SET pg_default = ?3 WHERE table_name = ?1 AND column_name = ?2",
+        {table, column, shown});
+  }
+}
+
 inline void forget_column(sqlite3* db, const std::string& table, const std::string& column) {
   ensure_table(db);
   run(db, "DELETE FROM pgwire_column_types WHERE table_name = ?1 AND column_name = ?2", {table, column});

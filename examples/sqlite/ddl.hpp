@@ -21,6 +21,8 @@
 #include "column_defs.hpp"
 #include "column_types.hpp"
 #include "errors.hpp"
+#include "schema_edits.hpp"
+#include "sequences.hpp"
 
 namespace sqlite_example {
 
@@ -217,6 +219,103 @@ inline std::string vacuum(sqlite3* db, const std::vector<Token>& toks) {
   return "/* VACUUM: SQLite leaves no dead rows */";
 }
 
+// ALTER TABLE ... ALTER COLUMN SET/DROP DEFAULT, SET/DROP NOT NULL, ADD
+// FOREIGN KEY, ADD CHECK at toks[i]: a translation whose hook edits the
+// table's declaration (schema_edits.hpp); nullopt for other forms.
+inline std::optional<DdlTranslation> edit_schema(sqlite3* db, std::string_view sql, const std::vector<Token>& toks,
+                                                 std::size_t i, const std::string& table,
+                                                 const sqlite_dialect::Identity& who) {
+  auto at = [&](std::size_t k, std::string_view word) { return k < toks.size() && is(toks[k], word); };
+  std::size_t end = toks.size();
+  while (end > i && is(toks[end - 1], ";")) --end;
+  const std::string nothing = "/* ALTER TABLE: the declaration is edited (schema_edits.hpp) */";
+  if (at(i, "alter")) {
+    std::size_t k = i + 1;
+    if (at(k, "column")) ++k;
+    if (k >= end || !toks[k].is_name()) return std::nullopt;
+    std::string column = sqlite_dialect::identifier(toks[k++]);
+    if (at(k, "set") && at(k + 1, "default") && k + 2 < end) {
+      std::string value = expression(sql, toks, k + 2, end - 1, who);
+      RecordedType recorded = recorded_column(db, table, column);
+      std::string shown = recorded.type ? shown_default(sql, toks, k + 2, end - 1, recorded.type) : "";
+      // (pg_get_expr names a relation as search_path finds it: 't_id_seq', not 'public.t_id_seq')
+      for (auto at = shown.find("'public."); at != std::string::npos; at = shown.find("'public.", at))
+        shown.erase(at + 1, 7);
+      return DdlTranslation{nothing, [=](sqlite3* db) {
+                              auto create = schema_edits::table_sql(db, table);
+                              schema_edits::replace_table_sql(db, table,
+                                                              schema_edits::with_default(create, table, column, value));
+                              if (!shown.empty()) column_types::set_default(db, table, column, shown);
+                            }};
+    }
+    if (at(k, "drop") && at(k + 1, "default") && k + 2 == end)
+      return DdlTranslation{nothing, [=](sqlite3* db) {
+                              auto create = schema_edits::table_sql(db, table);
+                              schema_edits::replace_table_sql(db, table,
+                                                              schema_edits::with_default(create, table, column, ""));
+                              column_types::set_default(db, table, column, "");
+                            }};
+    bool set = at(k, "set");
+    if ((set || at(k, "drop")) && at(k + 1, "not") && at(k + 2, "null") && k + 3 == end)
+      return DdlTranslation{nothing, [=](sqlite3* db) {
+                              auto create = schema_edits::table_sql(db, table);
+                              auto e = schema_edits::elements_of(create);
+                              auto range = schema_edits::column_range(e, table, column);
+                              for (std::size_t t = range.first; t < range.second; ++t)
+                                if (!set && is(e.toks[t], "primary"))
+                                  throw pgwire::PgError("42P16", "column \"" + column + "\" is in a primary key");
+                              // (checked before the edit: SQLite knows a NOT NULL column holds no NULL)
+                              if (set && schema_edits::any_row(db, "SELECT 1 FROM " +
+                                                                       sqlite_dialect::quote_identifier(table) +
+                                                                       " WHERE " +
+                                                                       sqlite_dialect::quote_identifier(column) +
+                                                                       " IS NULL LIMIT 1"))
+                                throw pgwire::PgError("23502", "column \"" + column + "\" of relation \"" + table +
+                                                                   "\" contains null values");
+                              schema_edits::replace_table_sql(db, table,
+                                                              schema_edits::with_not_null(create, table, column, set));
+                            }};
+    return std::nullopt;
+  }
+  if (!at(i, "add")) return std::nullopt;
+  std::size_t k = i + 1;
+  std::string name;
+  if (at(k, "constraint") && k + 1 < end && toks[k + 1].is_name()) {
+    name = sqlite_dialect::identifier(toks[k + 1]);
+    k += 2;
+  }
+  bool foreign = at(k, "foreign") && at(k + 1, "key");
+  bool check = at(k, "check") && at(k + 1, "(");
+  if (!foreign && !check) return std::nullopt;
+  std::size_t last = end - 1;
+  // NOT VALID: PostgreSQL skips the rows already there; so does this.
+  bool not_valid = last > k + 1 && is(toks[last], "valid") && is(toks[last - 1], "not");
+  if (not_valid) last -= 2;
+  std::string clause = expression(sql, toks, k, last, who);
+  if (check && name.empty()) name = table + "_check";
+  if (foreign && name.empty()) name = table + "_fkey";
+  std::string constraint = "CONSTRAINT " + sqlite_dialect::quote_identifier(name) + " " + clause;
+  std::string condition =
+      check ? expression(sql, toks, k + 2, sqlite_dialect::matching_paren(toks, k + 1) - 1, who) : std::string();
+  return DdlTranslation{nothing, [=](sqlite3* db) {
+                          auto create = schema_edits::table_sql(db, table);
+                          auto verify = [&] {
+                            if (not_valid) return;
+                            if (foreign && schema_edits::any_row(db, "PRAGMA foreign_key_check(" +
+                                                                         sqlite_dialect::quote_identifier(table) + ")"))
+                              throw pgwire::PgError("23503", "insert or update on table \"" + table +
+                                                                 "\" violates foreign key constraint \"" + name + "\"");
+                            if (check && schema_edits::any_row(db, "SELECT 1 FROM " +
+                                                                       sqlite_dialect::quote_identifier(table) +
+                                                                       " WHERE NOT (" + condition + ") LIMIT 1"))
+                              throw pgwire::PgError("23514", "check constraint \"" + name + "\" of relation \"" +
+                                                                 table + "\" is violated by some row");
+                          };
+                          schema_edits::replace_table_sql(db, table, schema_edits::with_constraint(create, constraint),
+                                                          verify);
+                        }};
+}
+
 // ALTER TABLE: ADD COLUMN, DROP COLUMN, RENAME TO, RENAME COLUMN.
 inline DdlTranslation alter_table(sqlite3* db, std::string_view sql, const std::vector<Token>& toks,
                                   const sqlite_dialect::Identity& who) {
@@ -226,6 +325,9 @@ inline DdlTranslation alter_table(sqlite3* db, std::string_view sql, const std::
   std::string table = table_name(toks, i);
   std::string target = "ALTER TABLE " + sqlite_dialect::quote_identifier(table) + " ";
   auto at = [&](std::size_t k, std::string_view word) { return k < toks.size() && is(toks[k], word); };
+  // OWNER TO: one user owns everything here (pg_dump writes it for every
+  // table and sequence).
+  if (at(i, "owner") && at(i + 1, "to")) return {"/* ALTER TABLE ... OWNER TO: nothing to do */", {}};
   if (at(i, "add") && !at(i + 1, "constraint") && !at(i + 1, "primary") && !at(i + 1, "unique") &&
       !at(i + 1, "foreign") && !at(i + 1, "check") && i + 1 < toks.size()) {
     ++i;
@@ -265,6 +367,7 @@ inline DdlTranslation alter_table(sqlite3* db, std::string_view sql, const std::
               [table, from, to](sqlite3* db) { column_types::rename_column(db, table, from, to); }};
     }
   }
+  if (auto edit = edit_schema(db, sql, toks, i, table, who)) return std::move(*edit);
   if (auto index = add_key(db, toks, i, table)) return {std::move(*index), {}};
   throw not_supported("this form of ALTER TABLE",
                       "SQLite can add, drop and rename columns and rename tables; to change a column or a "
@@ -450,6 +553,7 @@ inline std::optional<DdlTranslation> translate_ddl(sqlite3* db, std::string_view
                                                    const std::vector<sqlite_dialect::Token>& toks,
                                                    const sqlite_dialect::Identity& who) {
   using ddl::is;
+  if (auto sequence = sequences::translate(db, toks)) return DdlTranslation{std::move(*sequence), {}};
   if (toks.size() >= 2 && is(toks[0], "truncate")) return DdlTranslation{ddl::truncate(toks), {}};
   if (toks.size() >= 2 && is(toks[0], "lock")) return DdlTranslation{ddl::lock_table(db, toks), {}};
   if (!toks.empty() && is(toks[0], "vacuum")) return DdlTranslation{ddl::vacuum(db, toks), {}};

@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <pgwire/codec/error_info.hpp>
 
@@ -222,7 +223,26 @@ inline pgwire::ErrorInfo sqlite_error(sqlite3* db, int rc) {
       sqlite3_txn_state(db, nullptr) == SQLITE_TXN_READ)
     return detail::make("40001", "could not serialize access due to concurrent update",
                         "Retry the transaction: another one wrote since this one first read.");
-  return translate_sqlite_error(rc, sqlite3_extended_errcode(db), sqlite3_errmsg(db));
+  auto info = translate_sqlite_error(rc, sqlite3_extended_errcode(db), sqlite3_errmsg(db));
+  // PostgreSQL names the relation of a failed CHECK; SQLite names only the
+  // constraint, whose table its schema tells when the name is one table's.
+  constexpr std::string_view prefix = "new row violates check constraint \"";
+  if (info.code == "23514" && info.message.starts_with(prefix) && info.message.ends_with("\"")) {
+    std::string name = info.message.substr(prefix.size(), info.message.size() - prefix.size() - 1);
+    sqlite3_stmt* s = nullptr;
+    std::vector<std::string> tables;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT name FROM sqlite_schema WHERE type = 'table' AND (instr(sql, 'CONSTRAINT \"' || ?1 "
+                           "|| '\"') > 0 OR instr(sql, 'CONSTRAINT ' || ?1 || ' ') > 0)",
+                           -1, &s, nullptr) == SQLITE_OK) {
+      sqlite3_bind_text(s, 1, name.data(), static_cast<int>(name.size()), SQLITE_TRANSIENT);
+      while (sqlite3_step(s) == SQLITE_ROW) tables.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(s, 0)));
+    }
+    sqlite3_finalize(s);
+    if (tables.size() == 1)
+      info.message = "new row for relation \"" + tables[0] + "\" violates check constraint \"" + name + "\"";
+  }
+  return info;
 }
 
 // A statement kind SQLite has no counterpart for.

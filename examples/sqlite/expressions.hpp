@@ -27,7 +27,7 @@
 //   PostgreSQL binds to + and - (found backwards: operands joined by
 //   + - * / % ||, each with its calls, parentheses, qualifiers and casts).
 //
-// - Smaller spellings: public.t is t, ILIKE is LIKE, SELECT ... FOR UPDATE
+// - Smaller spellings: public.t is t, pg_catalog.setval() is setval(), ILIKE is LIKE, SELECT ... FOR UPDATE
 //   loses its locking clause, extract/position/substring/string_agg/left/
 //   right calls, numeric literals longer than a double (see each function).
 
@@ -185,6 +185,11 @@ inline void rewrite_names(const std::vector<Token>& toks, std::vector<Edit>& edi
     if (t.is_name() && t.value() == "public" && i + 2 < toks.size() && is(toks[i + 1], ".") &&
         (toks[i + 2].is_name() || is(toks[i + 2], "*")) && !(i > 0 && is(toks[i - 1], ".")))
       edits.push_back({t.offset, toks[i + 1].end(), ""});
+    else if (t.is_name() && t.value() == "pg_catalog" && i + 3 < toks.size() && is(toks[i + 1], ".") &&
+             is(toks[i + 3], "(") &&
+             (toks[i + 2].is_keyword("setval") || toks[i + 2].is_keyword("nextval") ||
+              toks[i + 2].is_keyword("currval") || toks[i + 2].is_keyword("lastval")))
+      edits.push_back({t.offset, toks[i + 1].end(), ""});  // pg_dump's pg_catalog.setval(...) (sequences.hpp)
     else if (t.is_keyword("ilike"))
       edits.push_back({t.offset, t.end(), "LIKE"});
   }

@@ -39,6 +39,7 @@
 #include "datetime.hpp"
 #include "errors.hpp"
 #include "regex.hpp"
+#include "sequences.hpp"
 #include "series.hpp"
 
 namespace sqlite_example {
@@ -310,6 +311,7 @@ inline int register_postgresql_functions(sqlite3* db, char**, const sqlite3_api_
   builtins::register_all(db);
   numeric_aggregates::register_all(db);
   numeric_text::register_all(db);
+  sequences::register_functions(db);
   regex::register_all(db);
   sqlite3_create_module(db, "generate_series", series::Series::module(), nullptr);
   // PostgreSQL enforces foreign keys; SQLite only when asked, per connection.

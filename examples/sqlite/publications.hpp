@@ -29,6 +29,7 @@
 
 #include "catalog.hpp"
 #include "column_types.hpp"
+#include "sequences.hpp"
 #include "tokens.hpp"
 #include "values.hpp"
 
@@ -241,7 +242,7 @@ class Publications : public std::enable_shared_from_this<Publications> {
   }
 
   static bool bookkeeping(const std::string& table) {
-    return table == publications_table || table == column_types_table;
+    return table == publications_table || table == column_types_table || table == sequences::table;
   }
 
   static std::string escape(const std::string& s) {
@@ -287,7 +288,7 @@ class Publications : public std::enable_shared_from_this<Publications> {
 
 // The server's own tables: never replicated, never shown.
 inline bool is_bookkeeping_table(std::string_view table) {
-  return table == publications_table || table == column_types_table;
+  return table == publications_table || table == column_types_table || table == sequences::table;
 }
 
 }  // namespace sqlite_example

@@ -6,6 +6,7 @@
 //
 //   DROP TABLE | VIEW | INDEX IF EXISTS name     -> <kind> "name" does not exist, skipping
 //   CREATE TABLE | INDEX IF NOT EXISTS name ...  -> relation "name" already exists, skipping
+//   DROP SEQUENCE IF EXISTS name, CREATE SEQUENCE IF NOT EXISTS name: the same (sequences.hpp)
 //
 // A DROP TABLE of several tables comes here one table at a time
 // (ddl::per_table_statements).
@@ -20,6 +21,7 @@
 #include <pgwire/codec/error_info.hpp>
 
 #include "../sqlite_dialect.hpp"
+#include "sequences.hpp"
 
 namespace sqlite_example::skip_notices {
 
@@ -54,6 +56,22 @@ inline std::optional<pgwire::ErrorInfo> before(sqlite3* db, std::string_view sql
   using sqlite_dialect::is;
   auto toks = sqlite_dialect::tokenize(sql);
   auto at = [&](std::size_t i, std::string_view word) { return i < toks.size() && is(toks[i], word); };
+  if (at(0, "drop") && at(1, "sequence") && at(2, "if") && at(3, "exists")) {
+    std::optional<pgwire::ErrorInfo> notice;  // (the first missing one: the statement sends one notice per name)
+    for (std::size_t i = 4; i < toks.size(); ++i) {
+      std::string name = name_at(toks, i);
+      if (name.empty()) continue;
+      if (!sequences::exists(db, name))
+        return pgwire::ErrorInfo::notice("sequence \"" + name + "\" does not exist, skipping");
+      while (i + 1 < toks.size() && !is(toks[i + 1], ",")) ++i;
+    }
+    return notice;
+  }
+  if (at(0, "create") && at(1, "sequence") && at(2, "if") && at(3, "not") && at(4, "exists")) {
+    std::string name = name_at(toks, 5);
+    if (name.empty() || !sequences::exists(db, name)) return std::nullopt;
+    return pgwire::ErrorInfo::notice("relation \"" + name + "\" already exists, skipping");
+  }
   if (at(0, "drop") && (at(1, "table") || at(1, "view") || at(1, "index")) && at(2, "if") && at(3, "exists")) {
     std::size_t i = 4;
     if (at(i, "concurrently")) ++i;  // (DROP INDEX CONCURRENTLY IF EXISTS is not PostgreSQL's order; harmless)

@@ -17,6 +17,7 @@
 #include "errors.hpp"
 #include "insert_defaults.hpp"
 #include "numeric_assignments.hpp"
+#include "sequences.hpp"
 #include "values.hpp"
 
 namespace sqlite_example {
@@ -52,22 +53,22 @@ inline void refuse_unsupported(const std::vector<sqlite_dialect::Token>& toks) {
     if (w(k) == "or" && w(k + 1) == "replace") k += 2;
     std::string kind = w(k);
     for (std::string_view unsupported :
-         {"schema",     "sequence",     "type",      "extension",   "function",     "procedure", "database", "role",
+         {"schema",     "type",      "extension",   "function",     "procedure", "database", "role",
           "user",       "domain",       "policy",    "subscription", "aggregate", "operator", "rule",
           "tablespace", "materialized", "collation", "server",      "event",        "language",  "cast"})
       if (kind == unsupported) {
         std::string what = "CREATE " + kind + (kind == "materialized" ? " view" : "");
         for (char& c : what) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
         throw not_supported(what,
-                            "sqlite_server keeps tables, views, indexes and triggers in one SQLite database; it has "
-                            "no schemas, sequences, types, functions or roles of its own.");
+                            "sqlite_server keeps tables, views, indexes, triggers and sequences in one SQLite "
+                            "database; it has no schemas, types, functions or roles of its own.");
       }
   }
   if (first == "grant" || first == "revoke")
     throw not_supported(first == "grant" ? "GRANT" : "REVOKE",
                         "sqlite_server has no privileges: every user may do everything.");
   if (first == "comment" && second == "on") throw not_supported("COMMENT ON", "SQLite keeps no comments on objects.");
-  if (first == "alter" && (second == "sequence" || second == "schema" || second == "type" || second == "role" ||
+  if (first == "alter" && (second == "schema" || second == "type" || second == "role" ||
                            second == "user" || second == "database" || second == "system"))
     throw not_supported("ALTER " + second, "sqlite_server has no such objects.");
 }
@@ -125,7 +126,7 @@ inline Translation translate(sqlite3* db, std::string_view sql, const sqlite_dia
     if (!t.is_name()) continue;
     auto name = sqlite_dialect::identifier(t);
     // The server's bookkeeping (column_types.hpp, publications.hpp).
-    if (name == column_types_table || name == "pgwire_publications")
+    if (name == column_types_table || name == "pgwire_publications" || name == sequences::table)
       throw pgwire::PgError("42P01", "relation \"" + name + "\" does not exist");
   }
   translate_detail::refuse_unsupported(toks);
