@@ -40,6 +40,9 @@ struct Rewritten {
   // The result list as PostgreSQL types and names it (select_list.hpp);
   // empty when not known.
   std::vector<SelectItem> columns;
+  // Columns of VALUES lists and generate_series in the FROM list, by name:
+  // their types where `*` brings them in (set by the caller, translate.hpp).
+  std::vector<std::pair<std::string, pgwire::Oid>> from_columns;
 };
 
 struct Cast {
@@ -220,6 +223,30 @@ inline void rewrite_cast_calls(std::string_view sql, const std::vector<Token>& t
   }
 }
 
+// format_type's spelling of a type (what pg_typeof prints).
+inline std::string type_display_name(pgwire::Oid t) {
+  namespace oid = pgwire::oid;
+  switch (t) {
+    case oid::int2: return "smallint";
+    case oid::int4: return "integer";
+    case oid::int8: return "bigint";
+    case oid::float4: return "real";
+    case oid::float8: return "double precision";
+    case oid::bool_: return "boolean";
+    case oid::varchar: return "character varying";
+    case oid::bpchar: return "character";
+    case oid::timestamp: return "timestamp without time zone";
+    case oid::timestamptz: return "timestamp with time zone";
+    case oid::time: return "time without time zone";
+    case oid::timetz: return "time with time zone";
+    default: {
+      pgwire::Oid element = pgwire::element_type_of(t);
+      if (element) return type_display_name(element) + "[]";
+      return std::string(pgwire::type_name(t));
+    }
+  }
+}
+
 // Is toks[first, end) a string literal or a column of a string type? A
 // cast of it to an integer follows PostgreSQL's text input rules ('3.7'
 // is an error, pgwire_cast's third argument); any other operand is a
@@ -280,6 +307,21 @@ inline Rewritten rewrite(std::string_view sql, const Identity& who = {}, const C
   }
   // Wrappers made first enclose those made later at the same place
   // (apply_edits): interval and date arithmetic, then division, then casts.
+  rewrite_any_all(toks, spans, edits);  // (first: it encloses the casts and arithmetic of its operand)
+  // pg_typeof(x): the type the statement's text gives x, as format_type
+  // spells it, for pgwire_typeof(name, x) (functions.hpp) to return; when
+  // the text does not tell, pgwire_typeof judges by the value.
+  for (std::size_t i = 0; i + 2 < toks.size(); ++i) {
+    if (!toks[i].is_keyword("pg_typeof") || !is(toks[i + 1], "(") || (i > 0 && is(toks[i - 1], "."))) continue;
+    std::size_t close = matching_paren(toks, i + 1);
+    if (close >= toks.size()) break;
+    SelectItem typed;
+    typing::Typer typer(toks, close, ranges, types, resolve, scale_of);
+    std::size_t k = i + 2;
+    std::string name;
+    if (typer.expression(k, typed) && k == close && typed.type != 0) name = type_display_name(typed.type);
+    edits.push_back({toks[i].offset, toks[i + 1].end(), "pgwire_typeof(" + quote_literal(name) + ", "});
+  }
   rewrite_interval_arithmetic(toks, spans, edits);
   rewrite_date_arithmetic(toks, spans, resolve, edits);
   guard_division(toks, spans, edits, resolve);
@@ -321,6 +363,7 @@ inline Rewritten strip_casts(std::string_view sql) { return rewrite(sql); }
 struct ParamContext {
   std::string column;
   pgwire::Oid type = 0;
+  bool array = false;  // an array of the column's type (col = ANY($n))
 };
 
 struct Inference {
@@ -408,6 +451,16 @@ inline Inference infer_parameters(std::string_view sql) {
         if (k < toks.size() && is(toks[k], op)) return true;
       return false;
     };
+    // col op ANY($n), as the translation has it: pgwire_any('op', 0, [t.]col, $n) (expressions.hpp)
+    if (i >= 8 && is(toks[i - 1], ",") && is_name(i - 2)) {
+      std::size_t c = i - 2, k = i - 3;
+      if (is(toks[k], ".") && k >= 1 && is_name(k - 1)) k -= 2;
+      if (k >= 5 && is(toks[k], ",") && toks[k - 1].kind == Kind::number && is(toks[k - 2], ",") &&
+          toks[k - 3].kind == Kind::string && is(toks[k - 4], "(") && toks[k - 5].is_keyword("pgwire_any")) {
+        set(param(toks[i]), {unquote(toks[c]), 0, true});
+        continue;
+      }
+    }
     if (i >= 2 && is_op(i - 1) && is_name(i - 2)) {  // col = $n
       set(param(toks[i]), {unquote(toks[i - 2]), 0});
     } else if (i >= 4 && is(toks[i - 1], "(") && toks[i - 2].is_keyword("pgwire_numeric_round") && is(toks[i - 3], "=") &&

@@ -26,6 +26,7 @@
 #include <string_view>
 #include <vector>
 
+#include <pgwire/auth/md5.hpp>
 #include <pgwire/types.hpp>
 
 #include "date_functions.hpp"
@@ -260,6 +261,14 @@ inline void mod(sqlite3_context* ctx, int, sqlite3_value** argv) {
   sqlite3_result_double(ctx, std::fmod(sqlite3_value_double(argv[0]), b));
 }
 
+// md5(text): 32 lowercase hex digits, as PostgreSQL's (the library's MD5,
+// which password hashes use: "md5" + md5hex(password + user)).
+inline void md5(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  if (sqlite3_value_type(argv[0]) == SQLITE_NULL) return sqlite3_result_null(ctx);
+  std::string hex = pgwire::auth::md5_password_hash("", text_of(argv[0])).substr(3);
+  sqlite3_result_text(ctx, hex.data(), static_cast<int>(hex.size()), SQLITE_TRANSIENT);
+}
+
 // ceil/floor/trunc/round(x): an integral result, as PostgreSQL prints it ("3", not "3.0").
 template <double (*F)(double)>
 void integral(sqlite3_context* ctx, int, sqlite3_value** argv) {
@@ -282,13 +291,8 @@ struct ArrayAgg {
   std::string* text;  // "{e1,e2,..." so far
 };
 
-inline void array_agg_step(sqlite3_context* ctx, int, sqlite3_value** argv) {
-  auto* agg = static_cast<ArrayAgg*>(sqlite3_aggregate_context(ctx, sizeof(ArrayAgg)));
-  if (agg == nullptr) return sqlite3_result_error_nomem(ctx);
-  if (agg->text == nullptr) agg->text = new std::string("{");
-  std::string& out = *agg->text;
-  if (out.size() > 1) out.push_back(',');
-  sqlite3_value* v = argv[0];
+// Appends v as an element of an array's text form (quoted where array_in needs it).
+inline void append_array_element(std::string& out, sqlite3_value* v) {
   if (sqlite3_value_type(v) == SQLITE_NULL) {
     out += "NULL";
     return;
@@ -308,6 +312,15 @@ inline void array_agg_step(sqlite3_context* ctx, int, sqlite3_value** argv) {
     out.push_back(c);
   }
   out.push_back('"');
+}
+
+inline void array_agg_step(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  auto* agg = static_cast<ArrayAgg*>(sqlite3_aggregate_context(ctx, sizeof(ArrayAgg)));
+  if (agg == nullptr) return sqlite3_result_error_nomem(ctx);
+  if (agg->text == nullptr) agg->text = new std::string("{");
+  std::string& out = *agg->text;
+  if (out.size() > 1) out.push_back(',');
+  append_array_element(out, argv[0]);
 }
 
 inline void array_agg_final(sqlite3_context* ctx) {
@@ -342,6 +355,9 @@ inline void register_all(sqlite3* db) {
       {"date_part", 2, &dates::date_part},
       {"date_trunc", 2, &dates::date_trunc},
       {"to_char", 2, &dates::to_char},
+      {"to_timestamp", 1, &dates::to_timestamp},
+      {"age", 1, &dates::age},
+      {"age", 2, &dates::age},
       {"char_length", 1, &char_length},
       {"character_length", 1, &char_length},
       {"octet_length", 1, &octet_length},
@@ -351,6 +367,7 @@ inline void register_all(sqlite3* db) {
       {"greatest", -1, &extreme<true>},
       {"least", -1, &extreme<false>},
       {"mod", 2, &mod},
+      {"md5", 1, &md5},
       {"ceil", 1, &integral<&ceil_of>},
       {"ceiling", 1, &integral<&ceil_of>},
       {"floor", 1, &integral<&floor_of>},

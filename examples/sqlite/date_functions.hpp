@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 
 #include <cctype>
+#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <string>
@@ -129,6 +130,82 @@ inline void date_part(sqlite3_context* ctx, int, sqlite3_value** argv) {
 
 // date_trunc(field, t): t cut down to the field (its type kept; a date
 // becomes a timestamptz, the overload PostgreSQL picks for a date).
+// A moment as the text of `type` (timestamp, timestamptz), into the result.
+inline void result_moment(sqlite3_context* ctx, pgwire::Oid type, std::int64_t usecs) {
+  unsigned char be[8];
+  for (int k = 0; k < 8; ++k) be[k] = static_cast<unsigned char>(static_cast<std::uint64_t>(usecs) >> (56 - 8 * k));
+  pgwire::Buffer out;
+  if (pgwire::convert_format(type, std::string_view(reinterpret_cast<const char*>(be), 8), pgwire::format_binary,
+                             pgwire::format_text, out))
+    return error(ctx, "22008", "timestamp out of range");
+  sqlite3_result_text(ctx, out.view().data(), static_cast<int>(out.size()), SQLITE_TRANSIENT);
+}
+
+// to_timestamp(seconds since 1970): a timestamp with time zone.
+inline void to_timestamp(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  if (sqlite3_value_type(argv[0]) == SQLITE_NULL) return sqlite3_result_null(ctx);
+  double seconds = sqlite3_value_double(argv[0]);
+  if (!(std::fabs(seconds) < 9.0e12)) return error(ctx, "22008", "timestamp out of range");
+  auto usecs = static_cast<std::int64_t>(std::llround((seconds - 946684800.0) * 1e6));
+  result_moment(ctx, pgwire::oid::timestamptz, usecs);
+}
+
+// age(a, b) and age(b) (from today's midnight): PostgreSQL's symbolic
+// difference, in years, months, days and time, each field borrowing from
+// the next as timestamp_age does.
+inline void age(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
+  for (int i = 0; i < argc; ++i)
+    if (sqlite3_value_type(argv[i]) == SQLITE_NULL) return sqlite3_result_null(ctx);
+  pgwire::Oid type;
+  std::int64_t t1, t2;
+  if (argc == 2) {
+    if (!moment(ctx, text_of(argv[0]), type, t1)) return;
+  } else {
+    auto now = std::chrono::duration_cast<std::chrono::microseconds>(
+                   std::chrono::system_clock::now().time_since_epoch()).count() -
+               datetime::unix_to_pg_days * datetime::usecs_per_day;
+    t1 = (now >= 0 ? now : now - datetime::usecs_per_day + 1) / datetime::usecs_per_day * datetime::usecs_per_day;
+  }
+  if (!moment(ctx, text_of(argv[argc - 1]), type, t2)) return;
+  Fields a = fields_of(t1), b = fields_of(t2);
+  std::int64_t usec = a.time % 1000000 - b.time % 1000000;
+  std::int64_t sec = a.time / 1000000 % 60 - b.time / 1000000 % 60;
+  std::int64_t min = a.time / 60000000 % 60 - b.time / 60000000 % 60;
+  std::int64_t hour = a.time / 3600000000 - b.time / 3600000000;
+  std::int64_t day = static_cast<std::int64_t>(a.day) - b.day;
+  std::int64_t mon = static_cast<std::int64_t>(a.month) - b.month;
+  std::int64_t year = a.year - b.year;
+  bool flip = t1 < t2;
+  auto negate = [&] {
+    usec = -usec, sec = -sec, min = -min, hour = -hour, day = -day, mon = -mon, year = -year;
+  };
+  if (flip) negate();
+  while (usec < 0) usec += 1000000, --sec;
+  while (sec < 0) sec += 60, --min;
+  while (min < 0) min += 60, --hour;
+  while (hour < 0) hour += 24, --day;
+  while (day < 0) {
+    const Fields& f = flip ? a : b;
+    day += datetime::days_in_month(f.year, f.month);
+    --mon;
+  }
+  while (mon < 0) mon += 12, --year;
+  if (flip) negate();
+  std::int64_t micros = ((hour * 60 + min) * 60 + sec) * 1000000 + usec;
+  unsigned char be[16];
+  auto put = [&](int at, std::uint64_t v, int bytes) {
+    for (int k = 0; k < bytes; ++k) be[at + k] = static_cast<unsigned char>(v >> (8 * (bytes - 1 - k)));
+  };
+  put(0, static_cast<std::uint64_t>(micros), 8);
+  put(8, static_cast<std::uint32_t>(static_cast<std::int32_t>(day)), 4);
+  put(12, static_cast<std::uint32_t>(static_cast<std::int32_t>(year * 12 + mon)), 4);
+  pgwire::Buffer out;
+  if (pgwire::convert_format(pgwire::oid::interval, std::string_view(reinterpret_cast<const char*>(be), 16),
+                             pgwire::format_binary, pgwire::format_text, out))
+    return error(ctx, "22008", "interval out of range");
+  sqlite3_result_text(ctx, out.view().data(), static_cast<int>(out.size()), SQLITE_TRANSIENT);
+}
+
 inline void date_trunc(sqlite3_context* ctx, int, sqlite3_value** argv) {
   if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL)
     return sqlite3_result_null(ctx);

@@ -161,6 +161,25 @@ inline void date_diff(sqlite3_context* ctx, int, sqlite3_value** argv) {
   sqlite3_result_int64(ctx, a - b);
 }
 
+// A moment (microseconds since 2000-01-01) plus an interval, as PostgreSQL
+// adds one: the months first (a day past the month's end is its last day),
+// then the days, then the time.
+inline std::int64_t shifted(std::int64_t usecs, std::int64_t months, std::int64_t days, std::int64_t micros) {
+  std::int64_t day = (usecs >= 0 ? usecs : usecs - usecs_per_day + 1) / usecs_per_day;
+  std::int64_t time = usecs - day * usecs_per_day;
+  if (months != 0) {
+    std::int64_t y;
+    unsigned m, d;
+    civil_from_days(day + unix_to_pg_days, y, m, d);
+    std::int64_t total = y * 12 + (m - 1) + months;
+    y = (total >= 0 ? total : total - 11) / 12;
+    m = static_cast<unsigned>(total - y * 12) + 1;
+    if (d > days_in_month(y, m)) d = days_in_month(y, m);
+    day = days_from_civil(y, m, d) - unix_to_pg_days;
+  }
+  return (day + days) * usecs_per_day + time + micros;
+}
+
 // pgwire_add_interval(value, sign, interval)
 inline void add_interval(sqlite3_context* ctx, int, sqlite3_value** argv) {
   if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[2]) == SQLITE_NULL)
@@ -189,22 +208,8 @@ inline void add_interval(sqlite3_context* ctx, int, sqlite3_value** argv) {
     return fail(pgwire::oid::interval, span, ec);
   std::int64_t usecs =
       type == pgwire::oid::date ? read_be(bin.view(), 0, 4) * usecs_per_day : read_be(bin.view(), 0, 8);
-  std::int64_t i_usecs = read_be(ibin.view(), 0, 8) * sign;
-  std::int64_t i_days = read_be(ibin.view(), 8, 4) * sign;
-  std::int64_t i_months = read_be(ibin.view(), 12, 4) * sign;
-  std::int64_t day = (usecs >= 0 ? usecs : usecs - usecs_per_day + 1) / usecs_per_day;
-  std::int64_t time = usecs - day * usecs_per_day;
-  if (i_months != 0) {
-    std::int64_t y;
-    unsigned m, d;
-    civil_from_days(day + unix_to_pg_days, y, m, d);
-    std::int64_t total = y * 12 + (m - 1) + i_months;
-    y = (total >= 0 ? total : total - 11) / 12;
-    m = static_cast<unsigned>(total - y * 12) + 1;
-    if (d > days_in_month(y, m)) d = days_in_month(y, m);
-    day = days_from_civil(y, m, d) - unix_to_pg_days;
-  }
-  usecs = (day + i_days) * usecs_per_day + time + i_usecs;
+  usecs = shifted(usecs, read_be(ibin.view(), 12, 4) * sign, read_be(ibin.view(), 8, 4) * sign,
+                  read_be(ibin.view(), 0, 8) * sign);
   pgwire::Oid result = type == pgwire::oid::date ? pgwire::oid::timestamp : type;
   unsigned char be[8];
   for (int k = 0; k < 8; ++k) be[k] = static_cast<unsigned char>(static_cast<std::uint64_t>(usecs) >> (56 - 8 * k));

@@ -83,8 +83,9 @@ inline bool has_primary_key(sqlite3* db, const std::string& table) {
 // Checked here in PostgreSQL's order: duplicates (23505, naming the index
 // and the key), then NULLs in a primary key's columns (23502).
 // nullopt: not this form.
+// `primary_columns`: set to a primary key's columns (their NOT NULL is the caller's).
 inline std::optional<std::string> add_key(sqlite3* db, const std::vector<Token>& toks, std::size_t i,
-                                          const std::string& table) {
+                                          const std::string& table, std::vector<std::string>* primary_columns = nullptr) {
   auto at = [&](std::size_t k, std::string_view word) { return k < toks.size() && is(toks[k], word); };
   if (!at(i, "add")) return std::nullopt;
   ++i;
@@ -146,6 +147,7 @@ inline std::optional<std::string> add_key(sqlite3* db, const std::vector<Token>&
     throw pgwire::PgError(std::move(info));
   }
   sqlite3_finalize(s);
+  if (primary && primary_columns) *primary_columns = columns;
   if (primary) {
     for (const auto& c : columns) {
       std::string check = "SELECT 1 FROM " + sqlite_dialect::quote_identifier(table) + " WHERE " +
@@ -368,7 +370,17 @@ inline DdlTranslation alter_table(sqlite3* db, std::string_view sql, const std::
     }
   }
   if (auto edit = edit_schema(db, sql, toks, i, table, who)) return std::move(*edit);
-  if (auto index = add_key(db, toks, i, table)) return {std::move(*index), {}};
+  std::vector<std::string> key;
+  if (auto index = add_key(db, toks, i, table, &key)) {
+    if (key.empty()) return {std::move(*index), {}};
+    // A primary key's columns are NOT NULL from now on, as in PostgreSQL
+    // (add_key found no NULL in them).
+    return {std::move(*index), [table, key](sqlite3* db) {
+              std::string create = schema_edits::table_sql(db, table);
+              for (const auto& column : key) create = schema_edits::with_not_null(create, table, column, true);
+              schema_edits::replace_table_sql(db, table, create);
+            }};
+  }
   throw not_supported("this form of ALTER TABLE",
                       "SQLite can add, drop and rename columns and rename tables; to change a column or a "
                       "constraint, create a new table and copy the rows.");

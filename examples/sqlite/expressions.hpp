@@ -27,9 +27,12 @@
 //   PostgreSQL binds to + and - (found backwards: operands joined by
 //   + - * / % ||, each with its calls, parentheses, qualifiers and casts).
 //
+// - x op ANY/SOME/ALL (array): pgwire_any() (rewrite_any_all).
+//
 // - Smaller spellings: public.t is t, pg_catalog.setval() is setval(), ILIKE is LIKE, SELECT ... FOR UPDATE
 //   loses its locking clause, extract/position/substring/string_agg/left/
-//   right calls, numeric literals longer than a double (see each function).
+//   right calls, json(b)_build_object/_array, json(b)_agg, json(b)_object_agg
+//   (SQLite's JSON functions), numeric literals longer than a double (see each function).
 
 #include <algorithm>
 #include <string>
@@ -248,6 +251,34 @@ inline std::size_t left_operand_start(const std::vector<Token>& toks, std::size_
 
 }  // namespace detail
 
+// The edits for `x op ANY (array)`, `x op SOME (array)` and `x op ALL
+// (array)`: pgwire_any('op', is_all, x, array) (array_functions.hpp).
+// Over a subquery, `= ANY (SELECT ...)` is IN and `<> ALL (SELECT ...)`
+// NOT IN, which SQLite has.
+inline void rewrite_any_all(const std::vector<Token>& toks, const std::vector<CastSpan>& casts,
+                            std::vector<Edit>& edits) {
+  for (std::size_t i = 1; i + 3 < toks.size(); ++i) {
+    const Token& op = toks[i];
+    bool comparison = is(op, "=") || is(op, "<>") || is(op, "!=") || is(op, "<") || is(op, ">") || is(op, "<=") ||
+                      is(op, ">=");
+    bool all = toks[i + 1].is_keyword("all");
+    if (!comparison || !(all || toks[i + 1].is_keyword("any") || toks[i + 1].is_keyword("some")) ||
+        !is(toks[i + 2], "("))
+      continue;
+    if (toks[i + 3].is_keyword("select") || toks[i + 3].is_keyword("with") || toks[i + 3].is_keyword("values")) {
+      if (is(op, "=") && !all) edits.push_back({op.offset, toks[i + 1].end(), "IN"});
+      if ((is(op, "<>") || is(op, "!=")) && all) edits.push_back({op.offset, toks[i + 1].end(), "NOT IN"});
+      continue;
+    }
+    std::size_t left = detail::left_operand_start(toks, i - 1, casts);
+    if (left >= toks.size()) continue;
+    std::string name(op.text == "!=" ? "<>" : op.text);
+    edits.push_back({toks[left].offset, toks[left].offset,
+                     "pgwire_any('" + name + "', " + (all ? "1" : "0") + ", "});
+    edits.push_back({op.offset, toks[i + 2].end(), ", "});
+  }
+}
+
 // The edits for `t +/- interval '...'` and `t +/- '...'::interval`.
 inline void rewrite_interval_arithmetic(const std::vector<Token>& toks, const std::vector<CastSpan>& casts,
                                         std::vector<Edit>& edits) {
@@ -276,6 +307,46 @@ inline void rewrite_interval_arithmetic(const std::vector<Token>& toks, const st
 // substring(s FROM a FOR b) -> substr(s, a, b); string_agg -> group_concat;
 // bool_and / every / bool_or -> min / max (booleans are stored as 0 and 1);
 // left(s, n) / right(s, n) -> pgwire_left / pgwire_right (builtins.hpp).
+// AGG(values ORDER BY key [ASC|DESC] [NULLS FIRST|LAST], ...) at toks[at]
+// -> pgwire_ordered_agg('agg', n_values, 'orders', values, keys)
+// (ordered_aggregates.hpp: SQLite 3.40 has no ORDER BY in a call).
+inline void rewrite_ordered_aggregate(const std::vector<Token>& toks, std::size_t at, std::size_t close,
+                                      std::size_t order, std::vector<Edit>& edits) {
+  int values = 1, depth = 0;
+  for (std::size_t k = at + 2; k < order; ++k) {
+    if (is(toks[k], "(")) ++depth;
+    if (is(toks[k], ")")) --depth;
+    if (depth == 0 && is(toks[k], ",")) ++values;
+  }
+  std::string orders;
+  std::size_t start = order + 2;
+  for (std::size_t k = start; k <= close; ++k) {
+    if (is(toks[k], "(")) {
+      k = matching_paren(toks, k);
+      continue;
+    }
+    if (k != close && !is(toks[k], ",")) continue;
+    // The key toks[start, k): its trailing ASC / DESC / NULLS FIRST | LAST go.
+    std::size_t end = k;
+    char direction = 'a', nulls = 0;
+    if (end >= start + 3 && toks[end - 2].is_keyword("nulls")) {
+      nulls = toks[end - 1].is_keyword("first") ? 'f' : 'l';
+      end -= 2;
+    }
+    if (end >= start + 2 && (toks[end - 1].is_keyword("asc") || toks[end - 1].is_keyword("desc"))) {
+      direction = toks[end - 1].is_keyword("desc") ? 'd' : 'a';
+      --end;
+    }
+    if (end < k) edits.push_back({toks[end - 1].end(), toks[k - 1].end(), ""});
+    orders += direction;
+    orders += nulls ? nulls : (direction == 'd' ? 'f' : 'l');
+    start = k + 1;
+  }
+  edits.push_back({toks[at].offset, toks[at + 1].end(),
+                   "pgwire_ordered_agg('" + toks[at].value() + "', " + std::to_string(values) + ", '" + orders + "', "});
+  edits.push_back({toks[order].offset, toks[order + 1].end(), ","});
+}
+
 inline void rewrite_calls(const std::vector<Token>& toks, std::vector<Edit>& edits) {
   for (std::size_t i = 0; i + 1 < toks.size(); ++i) {
     const Token& t = toks[i];
@@ -305,12 +376,25 @@ inline void rewrite_calls(const std::vector<Token>& toks, std::vector<Edit>& edi
       edits.push_back({t.offset, t.end(), "substr"});
       if (from < close) edits.push_back({toks[from].offset, toks[from].end(), ","});
       if (for_ < close) edits.push_back({toks[for_].offset, toks[for_].end(), from < close ? "," : ", 1,"});
+    } else if ((name == "string_agg" || name == "array_agg" || name == "json_agg" || name == "jsonb_agg") &&
+               inside("order") < close && is(toks[inside("order") + 1], "by") && !toks[i + 2].is_keyword("distinct")) {
+      rewrite_ordered_aggregate(toks, i, close, inside("order"), edits);
     } else if (name == "string_agg") {
       edits.push_back({t.offset, t.end(), "group_concat"});
     } else if (name == "bool_and" || name == "every" || name == "bool_or") {  // over 0/1: min and max
       edits.push_back({t.offset, t.end(), name == "bool_or" ? "max" : "min"});
     } else if (name == "left" || name == "right") {  // JOIN keywords to SQLite
       edits.push_back({t.offset, t.end(), "pgwire_" + name});
+    } else if (name == "json_build_object" || name == "jsonb_build_object") {  // SQLite's JSON functions
+      edits.push_back({t.offset, t.end(), "json_object"});
+    } else if (name == "json_build_array" || name == "jsonb_build_array") {
+      edits.push_back({t.offset, t.end(), "json_array"});
+    } else if (name == "json_agg" || name == "jsonb_agg") {
+      edits.push_back({t.offset, t.end(), "json_group_array"});
+    } else if (name == "json_object_agg" || name == "jsonb_object_agg") {
+      edits.push_back({t.offset, t.end(), "json_group_object"});
+    } else if (name == "jsonb_array_length") {
+      edits.push_back({t.offset, t.end(), "json_array_length"});
     }
   }
 }

@@ -33,9 +33,11 @@
 #include <ctime>
 #include <string>
 
+#include "array_functions.hpp"
 #include "builtins.hpp"
 #include "numeric_aggregates.hpp"
 #include "numeric_text.hpp"
+#include "ordered_aggregates.hpp"
 #include "datetime.hpp"
 #include "errors.hpp"
 #include "regex.hpp"
@@ -229,6 +231,23 @@ inline void cast(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
   sqlite3_result_text(ctx, out.data(), static_cast<int>(out.size()), SQLITE_TRANSIENT);
 }
 
+// pgwire_typeof(name, x): pg_typeof(x), its type's name from the statement's
+// text (sqlite_dialect.hpp), or when that is empty judged by SQLite's value.
+inline void type_of(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  std::string name(reinterpret_cast<const char*>(sqlite3_value_text(argv[0])),
+                   static_cast<std::size_t>(sqlite3_value_bytes(argv[0])));
+  if (name.empty()) {
+    switch (sqlite3_value_type(argv[1])) {
+      case SQLITE_INTEGER: name = "bigint"; break;
+      case SQLITE_FLOAT: name = "double precision"; break;
+      case SQLITE_BLOB: name = "bytea"; break;
+      case SQLITE_NULL: name = "unknown"; break;
+      default: name = "text";
+    }
+  }
+  sqlite3_result_text(ctx, name.data(), static_cast<int>(name.size()), SQLITE_TRANSIENT);
+}
+
 // pgwire_valid(value, type): true, or the error PostgreSQL's input
 // function gives a text that is not a valid `type` (numbers SQLite stored
 // as numbers are valid: their affinity made them so).
@@ -307,11 +326,14 @@ inline int register_postgresql_functions(sqlite3* db, char**, const sqlite3_api_
   sqlite3_create_function_v2(db, "pgwire_cast", 2, pure, nullptr, &cast, nullptr, nullptr, nullptr);
   sqlite3_create_function_v2(db, "pgwire_cast", 3, pure, nullptr, &cast, nullptr, nullptr, nullptr);
   sqlite3_create_function_v2(db, "pgwire_valid", 2, pure, nullptr, &valid, nullptr, nullptr, nullptr);
+  sqlite3_create_function_v2(db, "pgwire_typeof", 2, pure, nullptr, &type_of, nullptr, nullptr, nullptr);
   sqlite3_create_function_v2(db, "pgwire_next_serial", 2, stable, nullptr, &next_serial, nullptr, nullptr, nullptr);
   builtins::register_all(db);
   numeric_aggregates::register_all(db);
   numeric_text::register_all(db);
   sequences::register_functions(db);
+  array_functions::register_all(db);
+  ordered_aggregates::register_all(db);
   regex::register_all(db);
   sqlite3_create_module(db, "generate_series", series::Series::module(), nullptr);
   // PostgreSQL enforces foreign keys; SQLite only when asked, per connection.

@@ -3,8 +3,9 @@
 // they come last in ascending order and first in descending order; SQLite
 // sorts them as smaller (first ascending, last descending). Every ORDER BY
 // item without its own NULLS FIRST | LAST gets PostgreSQL's placement
-// spelled out: in a query, in a window's OVER (... ORDER BY ...), and in
-// an aggregate's (string_agg(x, ',' ORDER BY y)). SQLite still walks an
+// spelled out: in a query and in a window's OVER (... ORDER BY ...); an
+// aggregate's (string_agg(x, ',' ORDER BY y)) is ordered_aggregates.hpp's,
+// which places them itself. SQLite still walks an
 // index for such an ORDER BY (EXPLAIN QUERY PLAN: SCAN ... USING INDEX).
 
 #include <cstddef>
@@ -31,6 +32,17 @@ inline void rewrite_null_ordering(const std::vector<Token>& toks, std::vector<Ed
   const std::size_t n = toks.size();
   for (std::size_t i = 0; i + 1 < n; ++i) {
     if (!toks[i].is_keyword("order") || !toks[i + 1].is_keyword("by")) continue;
+    // An aggregate's own ORDER BY (string_agg(x, ',' ORDER BY y)) is
+    // ordered_aggregates.hpp's, which places NULLs itself.
+    std::size_t open = i;
+    for (int depth = 0; open-- > 0;) {
+      if (is(toks[open], ")")) ++depth;
+      if (is(toks[open], "(") && depth-- == 0) break;
+    }
+    if (open < i && open > 0 && toks[open - 1].kind == Kind::word && !toks[open - 1].is_keyword("over") &&
+        !toks[open + 1].is_keyword("select") && !toks[open + 1].is_keyword("with") &&
+        !toks[open + 1].is_keyword("values"))
+      continue;
     std::size_t k = i + 2;
     for (;;) {  // one item per turn
       std::size_t first = k, last = k;

@@ -99,8 +99,10 @@ inline std::vector<pgwire::Oid> infer_parameter_types(sqlite3* db, std::string_v
       if (auto t = column_type(db, table, column)) return t;
     return 0;
   };
-  for (std::size_t i = 0; i < n && i < inf.params.size(); ++i)
+  for (std::size_t i = 0; i < n && i < inf.params.size(); ++i) {
     out[i] = inf.params[i].type != 0 ? inf.params[i].type : type_of(inf.params[i].column);
+    if (inf.params[i].array && out[i] != 0) out[i] = pgwire::array_type_of(out[i]);
+  }
   if (!inf.positional.empty() && !inf.tables.empty()) {  // INSERT INTO t VALUES ($1, ...)
     sqlite3_stmt* info = nullptr;
     if (sqlite3_prepare_v2(db, "SELECT name FROM pragma_table_info(?1)", -1, &info, nullptr) == SQLITE_OK) {

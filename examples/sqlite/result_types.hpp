@@ -70,6 +70,18 @@ inline pgwire::Oid function_type(std::string_view f, pgwire::Oid arg, pgwire::Oi
     if (arg == 0 || (numeric_rank(arg) >= 1 && numeric_rank(arg) <= 4)) return oid::numeric;
     return arg == oid::float4 || arg == oid::float8 ? oid::float8 : 0;
   }
+  if (f == "lag" || f == "lead" || f == "first_value" || f == "last_value" || f == "nth_value") return arg;
+  if (f == "array_length" || f == "cardinality" || f == "array_position" || f == "array_upper" || f == "array_lower")
+    return oid::int4;
+  if (f == "array_to_string") return oid::text;
+  if (f == "to_timestamp") return oid::timestamptz;
+  if (f == "pg_typeof") return oid::text;  // (PostgreSQL's regtype, which prints the same)
+  if (f == "age") return oid::interval;
+  if (f == "json_build_object" || f == "json_build_array" || f == "json_agg" || f == "json_object_agg")
+    return oid::json;
+  if (f == "jsonb_build_object" || f == "jsonb_build_array" || f == "jsonb_agg" || f == "jsonb_object_agg")
+    return oid::jsonb;
+  if (f == "json_array_length" || f == "jsonb_array_length") return oid::int4;
   if ((f == "min" || f == "max") && arg == oid::varchar) return oid::text;  // min(text): varchar has none of its own
   if (f == "min" || f == "max" || f == "abs" || f == "coalesce" || f == "nullif" || f == "greatest" || f == "least")
     return arg;
@@ -91,7 +103,11 @@ inline pgwire::Oid function_type(std::string_view f, pgwire::Oid arg, pgwire::Oi
   if (f == "gen_random_uuid") return oid::uuid;
   if (f == "round" || f == "trunc" || f == "ceil" || f == "ceiling" || f == "floor")
     return arg == oid::float4 || arg == oid::float8 ? oid::float8 : arg != 0 ? oid::numeric : 0;
-  if (f == "generate_series") return arg == oid::int8 ? oid::int8 : arg == oid::numeric ? oid::numeric : oid::int4;
+  if (f == "generate_series") {
+    if (arg == oid::date || arg == oid::timestamptz) return oid::timestamptz;  // (series.hpp's moments)
+    if (arg == oid::timestamp) return oid::timestamp;
+    return arg == oid::int8 ? oid::int8 : arg == oid::numeric ? oid::numeric : oid::int4;
+  }
   return 0;
 }
 

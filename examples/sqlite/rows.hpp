@@ -109,6 +109,12 @@ inline pgwire::SchemaPtr schema_of(sqlite3_stmt* s, bool have_row, const sqlite_
       }
     }
     if (t == 0 && item) t = item->type;
+    if (t == 0 && !item && !sql.from_columns.empty())  // (a `*` over VALUES or generate_series)
+      for (const auto& [name, type] : sql.from_columns)
+        if (sqlite3_stricmp(name.c_str(), sqlite3_column_name(s, i)) == 0) {
+          t = type;
+          break;
+        }
     if (t == 0) t = pg_type(sqlite3_column_decltype(s, i), have_row ? sqlite3_column_type(s, i) : SQLITE_TEXT);
     std::string name = sqlite3_column_name(s, i);
     if (item && !item->aliased && !item->column && !item->name.empty()) name = item->name;

@@ -341,11 +341,11 @@ class Typer {
         std::size_t a = k + 2;
         if (a < close && is(toks_[a], "distinct")) ++a;
         for (int n = 0; n < 2 && a < close && !is(toks_[a], "*"); ++n) {
-          std::size_t stop = a;  // up to the argument's comma
+          std::size_t stop = a;  // up to the argument's comma (or an aggregate's ORDER BY)
           for (int depth = 0; stop < close; ++stop) {
             if (is(toks_[stop], "(")) ++depth;
             if (is(toks_[stop], ")")) --depth;
-            if (depth == 0 && is(toks_[stop], ",")) break;
+            if (depth == 0 && (is(toks_[stop], ",") || toks_[stop].is_keyword("order"))) break;
           }
           if (stop == a + 1 && is(toks_[a], "null") && (name == "coalesce" || name == "greatest" || name == "least")) {
             a = stop + 1;  // NULL takes the type of the other arguments
@@ -443,23 +443,40 @@ inline std::vector<SelectItem> select_items(const std::vector<Token>& toks,
                                             const ColumnScaleResolver& scale_of) {
   std::vector<SelectItem> items;
   if (toks.empty()) return items;
-  if (is(toks[0], "values") && toks.size() > 2 && is(toks[1], "(")) {  // VALUES (1, 'a'), ...: the first row's types
-    std::size_t close = matching_paren(toks, 1);
-    for (std::size_t start = 2; start < close && close < toks.size();) {
-      std::size_t comma = start;
-      for (int depth = 0; comma < close; ++comma) {
-        if (is(toks[comma], "(")) ++depth;
-        if (is(toks[comma], ")")) --depth;
-        if (depth == 0 && is(toks[comma], ",")) break;
+  if (is(toks[0], "values") && toks.size() > 2 && is(toks[1], "(")) {
+    // VALUES (1, 'a'), (2.5, NULL): each column's type is the rows' common
+    // type, as PostgreSQL's select_common_type finds it for the usual cases
+    // (the widest number; NULL takes the others' type).
+    for (std::size_t open = 1, row = 0; open < toks.size() && is(toks[open], "("); ++row) {
+      std::size_t close = matching_paren(toks, open);
+      if (close >= toks.size()) break;
+      std::size_t column = 0;
+      for (std::size_t start = open + 1; start < close; ++column) {
+        std::size_t comma = start;
+        for (int depth = 0; comma < close; ++comma) {
+          if (is(toks[comma], "(")) ++depth;
+          if (is(toks[comma], ")")) --depth;
+          if (depth == 0 && is(toks[comma], ",")) break;
+        }
+        SelectItem item;
+        typing::Typer typer(toks, comma, casts, cast_types, resolve, scale_of);
+        std::size_t k = start;
+        if (!typer.expression(k, item) || k != comma) item = SelectItem{};
+        if (comma == start + 1 && is(toks[start], "null")) item.type = 0;  // (no type of its own)
+        item.aliased = true;  // SQLite's names (column1, ...) are PostgreSQL's
+        item.scale = -1;      // (each row's own)
+        if (row == 0) {
+          items.push_back(std::move(item));
+        } else if (column < items.size()) {
+          pgwire::Oid& type = items[column].type;
+          int ra = typing::numeric_rank(type), rb = typing::numeric_rank(item.type);
+          if (type == 0 || (ra && rb && rb > ra)) type = item.type;
+        }
+        start = comma + 1;
       }
-      SelectItem item;
-      typing::Typer typer(toks, comma, casts, cast_types, resolve, scale_of);
-      std::size_t k = start;
-      if (!typer.expression(k, item) || k != comma) item = SelectItem{};
-      item.aliased = true;  // SQLite's names (column1, ...) are PostgreSQL's
-      item.scale = -1;      // (the first row's: the others' may differ)
-      items.push_back(std::move(item));
-      start = comma + 1;
+      open = close + 1;
+      if (open >= toks.size() || !is(toks[open], ",")) break;
+      ++open;
     }
     return items;
   }

@@ -95,7 +95,15 @@ inline std::vector<SeriesColumn> series_columns(const std::vector<sqlite_dialect
     std::size_t close = sqlite_dialect::matching_paren(toks, i + 1);
     if (close >= toks.size()) break;
     pgwire::Oid type = oid::int4;
+    // Over moments (an interval step): timestamps, with time zone unless
+    // both ends are timestamps without (series.hpp).
+    bool interval = false, zoned = false, plain = false;
     for (std::size_t k = i + 2; k < close; ++k) {
+      interval = interval || toks[k].is_keyword("interval");
+      zoned = zoned || toks[k].is_keyword("date") || toks[k].is_keyword("timestamptz") || toks[k].is_keyword("zone");
+      plain = plain || toks[k].is_keyword("timestamp");
+    }
+    for (std::size_t k = interval ? close : i + 2; k < close; ++k) {
       const auto& t = toks[k];
       if (t.kind == sqlite_dialect::Kind::number) {
         if (t.text.find_first_of(".eE") != std::string_view::npos) {
@@ -107,6 +115,7 @@ inline std::vector<SeriesColumn> series_columns(const std::vector<sqlite_dialect
         type = oid::int8;
       }
     }
+    if (interval) type = plain && !zoned ? oid::timestamp : oid::timestamptz;
     std::size_t k = close + 1;
     if (k < toks.size() && toks[k].is_keyword("as")) ++k;
     if (k >= toks.size() || !sqlite_dialect::is_alias(toks[k])) continue;
@@ -115,6 +124,42 @@ inline std::vector<SeriesColumn> series_columns(const std::vector<sqlite_dialect
     if (k + 2 < toks.size() && is(toks[k + 1], "(") && toks[k + 2].is_name())
       name = sqlite_dialect::identifier(toks[k + 2]);
     out.push_back({std::move(alias), std::move(name), type});
+  }
+  return out;
+}
+
+// The columns `(VALUES (...), ...) [AS] alias (c1, c2, ...)` puts in a
+// FROM list, typed as the VALUES list's columns are (select_list.hpp): so
+// `SELECT * FROM (VALUES (1, 'a')) v(id, name)` has an int4 id, as on
+// PostgreSQL, not one typed by its value.
+inline std::vector<SeriesColumn> values_columns(std::string_view sql, const std::vector<sqlite_dialect::Token>& toks) {
+  using sqlite_dialect::is;
+  std::vector<SeriesColumn> out;
+  for (std::size_t i = 0; i + 2 < toks.size(); ++i) {
+    if (!is(toks[i], "(") || !is(toks[i + 1], "values") || !sqlite_dialect::in_from_clause(toks, i)) continue;
+    std::size_t close = sqlite_dialect::matching_paren(toks, i);
+    if (close >= toks.size()) break;
+    std::size_t k = close + 1;
+    if (k < toks.size() && toks[k].is_keyword("as")) ++k;
+    if (k + 1 >= toks.size() || !sqlite_dialect::is_alias(toks[k]) || !is(toks[k + 1], "(")) continue;
+    std::vector<sqlite_dialect::Token> inner(toks.begin() + static_cast<std::ptrdiff_t>(i + 1),
+                                             toks.begin() + static_cast<std::ptrdiff_t>(close));
+    std::vector<std::pair<std::size_t, std::size_t>> ranges;
+    std::vector<pgwire::Oid> types;
+    for (const auto& c : sqlite_dialect::find_casts(sql, inner)) {
+      ranges.emplace_back(c.at, c.last);
+      types.push_back(c.type);
+    }
+    auto items = sqlite_dialect::select_items(inner, ranges, types, {});
+    std::string alias = sqlite_dialect::identifier(toks[k]);
+    std::size_t names_close = sqlite_dialect::matching_paren(toks, k + 1);
+    std::size_t n = 0;
+    for (std::size_t m = k + 2; m < names_close && m < toks.size(); ++m)
+      if (toks[m].is_name()) {
+        if (n < items.size() && items[n].type != 0) out.push_back({alias, sqlite_dialect::identifier(toks[m]), items[n].type});
+        ++n;
+      }
+    i = close;
   }
   return out;
 }
@@ -146,6 +191,7 @@ inline Translation translate(sqlite3* db, std::string_view sql, const sqlite_dia
   }
   auto tables = sqlite_dialect::infer_parameters(sql).tables;
   auto series = series_columns(sqlite_dialect::tokenize(sql));
+  for (auto& v : values_columns(sql, sqlite_dialect::tokenize(sql))) series.push_back(std::move(v));
   auto resolve = [db, &tables, &series](std::string_view qualifier, std::string_view column) -> pgwire::Oid {
     for (const auto& s : series)
       if (s.name == column && (qualifier.empty() || qualifier == s.alias)) return s.type;
@@ -162,6 +208,7 @@ inline Translation translate(sqlite3* db, std::string_view sql, const sqlite_dia
     return -1;
   };
   static_cast<sqlite_dialect::Rewritten&>(out) = sqlite_dialect::rewrite(sql, who, resolve, scale_of);
+  for (const auto& s : series) out.from_columns.emplace_back(s.name, s.type);
   return out;
 }
 

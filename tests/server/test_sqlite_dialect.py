@@ -164,6 +164,7 @@ class SqliteDialectTest(SqliteSessionTestCase):
                           ("INSERT INTO pn VALUES ($1, $2)", [23, 1700]),
                           ("UPDATE pn SET p = $1, q = $2 WHERE id = $3", [1700, 1700, 23]),
                           ("INSERT INTO p VALUES ($1, $2, $3)", [20, 2950, 1184]),
+                          ("SELECT u FROM p WHERE id = ANY($1) AND p.ts <> ALL($2)", [1016, 1185]),
                           ("SELECT id FROM p WHERE u = $1 AND $2 < ts LIMIT $3", [2950, 1184, 20]),
                           ("SELECT $1::int2, $2", [21, 25])]:
             # Parse (no types given), Describe statement, Sync.
@@ -863,6 +864,15 @@ SIDE_BY_SIDE = [
      "SELECT round(2.675, 2), round(-2.675, 2), trunc(2.679, 2), round(1234.5, -2), trunc(-1234.5, -2), round(p, 0),"
      " round(q, 1) FROM sbs_num WHERE id = 2",
      "SELECT id FROM sbs_num WHERE round(p, 1) > 2 ORDER BY id", "SELECT 1.5 UNION SELECT 3 ORDER BY 1",
+     # x op ANY/ALL (array), as drivers send IN lists, and array functions (array_functions.hpp).
+     ("SELECT id FROM sbs_num WHERE id = ANY(%s) ORDER BY id", [[1, 3]]),
+     ("SELECT id FROM sbs_num WHERE q = ANY(%s) ORDER BY id", [[decimal.Decimal("10"), decimal.Decimal("9.5")]]),
+     ("SELECT id FROM sbs_num WHERE id <> ALL(%s) AND id < 4 ORDER BY id", [[1]]),
+     "SELECT id FROM sbs_num WHERE id = ANY (SELECT 2)", "SELECT id FROM sbs_num WHERE id + 1 = ANY ('{2,4}') ORDER BY 1",
+     "SELECT 3 = ANY(ARRAY[1,2,3]), 4 = ANY(ARRAY[1,2]), 1 = ANY(ARRAY[NULL,2]), 2 > ALL(ARRAY[0,1]),"
+     " 'b' = SOME(ARRAY['a','b']), 1 = ANY('{}'::int[]), 1 <> ALL('{}'::int[])",
+     "SELECT array_length(ARRAY[1,2,3], 1), cardinality(ARRAY[1,2]), array_position(ARRAY['a','b'], 'b'),"
+     " array_to_string(ARRAY[1,NULL,3], '-', '*'), array_to_string(ARRAY[1,NULL,3], ','), array_upper(ARRAY[4,5], 1)",
      # to_char of numbers (number_format.hpp), PostgreSQL's template patterns and quirks.
      "SELECT id, to_char(p, '999.99'), to_char(-p, 'FM9,999.00'), to_char(q, 'FM9.99'), to_char(r, 'S999'),"
      " to_char(p * 1000, '9G999D9'), to_char(q, '99.9'), to_char(r, '999MI'), to_char(r, '99PR'), to_char(id, 'FM9th')"
@@ -895,6 +905,44 @@ SIDE_BY_SIDE = [
      "ALTER TABLE sbs_alter ADD CONSTRAINT sbs_alter_a_check CHECK (a > 0)",
      "INSERT INTO sbs_alter VALUES (5, -1, 'y')", "SELECT * FROM sbs_alter ORDER BY id",
      "ALTER TABLE sbs_alter OWNER TO postgres", "DROP TABLE sbs_alter",
+     "DROP TABLE IF EXISTS sbs_pk", "CREATE TABLE sbs_pk (id int, v int)", "ALTER TABLE sbs_pk ADD PRIMARY KEY (id)",
+     "INSERT INTO sbs_pk VALUES (NULL, 1)", "DROP TABLE sbs_pk",
+     # jsonb construction and aggregation (SQLite's JSON functions), md5, window functions' types.
+     "SELECT jsonb_build_object('x', 1, 'y', 'z'), jsonb_build_array(1, 'a', NULL)",
+     "SELECT jsonb_agg(x), jsonb_object_agg('k' || x, x) FROM generate_series(1,3) x",
+     "SELECT jsonb_agg(jsonb_build_object('id', x)) FROM generate_series(1,2) x",
+     "SELECT jsonb_array_length('[1,2,3]'), md5('abc'), md5('')",
+     "SELECT x, lag(x) OVER (ORDER BY x), lead(x, 1) OVER (ORDER BY x), first_value(x) OVER (ORDER BY x)"
+     " FROM generate_series(1,3) x",
+     # generate_series over dates and timestamps (series.hpp).
+     "SELECT generate_series('2024-01-01'::date, '2024-01-03'::date, interval '1 day')",
+     "SELECT * FROM generate_series('2024-01-31'::date, '2024-05-01'::date, '1 month'::interval) AS g(d)",
+     "SELECT d::date, extract(dow from d) FROM generate_series(timestamp '2024-03-01 10:00',"
+     " timestamp '2024-03-01 12:00', interval '30 minutes') d",
+     "SELECT count(*) FROM generate_series('2024-01-10'::date, '2024-01-01'::date, interval '-2 days') d",
+     "SELECT * FROM generate_series('2024-01-01'::timestamptz, '2024-01-01'::timestamptz, '0 days'::interval)",
+     # Aggregates with ORDER BY among their arguments (ordered_aggregates.hpp).
+     "DROP TABLE IF EXISTS sbs_oa", "CREATE TABLE sbs_oa (g int, name text, n int)",
+     "INSERT INTO sbs_oa VALUES (1, 'b', 2), (1, 'a', NULL), (1, 'c', 1), (2, 'x y', 5), (2, NULL, 6)",
+     "SELECT g, string_agg(name, ', ' ORDER BY name), string_agg(name, '-' ORDER BY n DESC), array_agg(n ORDER BY n),"
+     " array_agg(name ORDER BY n NULLS FIRST) FROM sbs_oa GROUP BY g ORDER BY g",
+     "SELECT jsonb_agg(name ORDER BY name DESC), json_agg(n ORDER BY name) FROM sbs_oa WHERE g = 1",
+     "SELECT string_agg(name, ',' ORDER BY g DESC, name) FROM sbs_oa", "SELECT array_agg(DISTINCT g) FROM sbs_oa",
+     "SELECT string_agg(name, ',' ORDER BY name) FROM sbs_oa WHERE g = 9", "DROP TABLE sbs_oa",
+     # pg_typeof: the type the statement's text gives (sqlite_dialect.hpp).
+     # (as text: sqlite_server's pg_typeof is text, PostgreSQL's a regtype that prints the same)
+     "SELECT pg_typeof(1)::text, pg_typeof(1.5)::text, pg_typeof('a'::text)::text, pg_typeof(now())::text,"
+     " pg_typeof(1::int8 + 1)::text, pg_typeof(true)::text, pg_typeof(3000000000)::text,"
+     " pg_typeof(current_date)::text, pg_typeof(count(*))::text",
+     # age() and to_timestamp() (date_functions.hpp).
+     "SELECT age(timestamp '2024-03-01', timestamp '2023-01-15'), age(timestamp '2023-01-15', timestamp '2024-03-01')",
+     "SELECT age(timestamp '2024-03-31 10:00', timestamp '2024-02-29 12:30:15.5'), age(date '2024-01-31', date '2023-12-31')",
+     "SELECT age(timestamp '2000-01-01', timestamp '2000-01-01'), age('2020-02-29'::date, '2019-03-31'::date)",
+     "SELECT to_timestamp(0), to_timestamp(1700000000.25), to_timestamp(-1)",
+     # A VALUES column has the rows' common type, also where `*` brings it in (select_list.hpp, translate.hpp).
+     "VALUES (1), (2.5)", "VALUES (1, NULL), (NULL, 'b')",
+     "SELECT * FROM (VALUES (1, 'a'), (2, 'b')) AS t(id, name) ORDER BY id",
+     "SELECT x FROM (VALUES (1), (2.5), (NULL)) v(x) ORDER BY 1", "SELECT * FROM generate_series(1, 3) AS g(n)",
      # avg() of integers, exact and at numeric division's scale (numeric_aggregates.hpp).
      "SELECT avg(x), avg(x * 3), avg(-x), avg(x - 2) FROM (VALUES (1), (2), (NULL)) v(x)",
      "SELECT avg(x), avg(DISTINCT x % 3), sum(x) FROM generate_series(1, 10001) x",
