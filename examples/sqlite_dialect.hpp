@@ -26,6 +26,7 @@
 #include <pgwire/protocol/sql_text.hpp>
 #include <pgwire/types/oid.hpp>
 
+#include "sqlite/column_types.hpp"
 #include "sqlite/date_arithmetic.hpp"
 #include "sqlite/expressions.hpp"
 #include "sqlite/null_ordering.hpp"
@@ -223,28 +224,10 @@ inline void rewrite_cast_calls(std::string_view sql, const std::vector<Token>& t
   }
 }
 
-// format_type's spelling of a type (what pg_typeof prints).
+// format_type's spelling of a type (what pg_typeof prints: "character",
+// where a column's type without a length is "character(1)").
 inline std::string type_display_name(pgwire::Oid t) {
-  namespace oid = pgwire::oid;
-  switch (t) {
-    case oid::int2: return "smallint";
-    case oid::int4: return "integer";
-    case oid::int8: return "bigint";
-    case oid::float4: return "real";
-    case oid::float8: return "double precision";
-    case oid::bool_: return "boolean";
-    case oid::varchar: return "character varying";
-    case oid::bpchar: return "character";
-    case oid::timestamp: return "timestamp without time zone";
-    case oid::timestamptz: return "timestamp with time zone";
-    case oid::time: return "time without time zone";
-    case oid::timetz: return "time with time zone";
-    default: {
-      pgwire::Oid element = pgwire::element_type_of(t);
-      if (element) return type_display_name(element) + "[]";
-      return std::string(pgwire::type_name(t));
-    }
-  }
+  return t == pgwire::oid::bpchar ? "character" : sqlite_example::column_types::format_type(t, "");
 }
 
 // Is toks[first, end) a string literal or a column of a string type? A

@@ -437,6 +437,17 @@ class Typer {
 // SELECT / WITH / VALUES-less query, or the RETURNING list of INSERT,
 // UPDATE and DELETE. `casts`: (first, last) token of every `::type`, with
 // its type. Empty when the statement has no such list.
+// The end of the list item starting at toks[start]: its comma, or `stop`.
+inline std::size_t item_end(const std::vector<Token>& toks, std::size_t start, std::size_t stop) {
+  std::size_t comma = start;
+  for (int depth = 0; comma < stop; ++comma) {
+    if (is(toks[comma], "(")) ++depth;
+    if (is(toks[comma], ")")) --depth;
+    if (depth == 0 && is(toks[comma], ",")) break;
+  }
+  return comma;
+}
+
 inline std::vector<SelectItem> select_items(const std::vector<Token>& toks,
                                             const std::vector<std::pair<std::size_t, std::size_t>>& casts,
                                             const std::vector<pgwire::Oid>& cast_types, const ColumnResolver& resolve,
@@ -452,12 +463,7 @@ inline std::vector<SelectItem> select_items(const std::vector<Token>& toks,
       if (close >= toks.size()) break;
       std::size_t column = 0;
       for (std::size_t start = open + 1; start < close; ++column) {
-        std::size_t comma = start;
-        for (int depth = 0; comma < close; ++comma) {
-          if (is(toks[comma], "(")) ++depth;
-          if (is(toks[comma], ")")) --depth;
-          if (depth == 0 && is(toks[comma], ",")) break;
-        }
+        std::size_t comma = item_end(toks, start, close);
         SelectItem item;
         typing::Typer typer(toks, comma, casts, cast_types, resolve, scale_of);
         std::size_t k = start;
@@ -518,12 +524,7 @@ inline std::vector<SelectItem> select_items(const std::vector<Token>& toks,
       break;
   }
   for (std::size_t start = i; start < stop;) {
-    std::size_t comma = start;
-    for (int depth = 0; comma < stop; ++comma) {
-      if (is(toks[comma], "(")) ++depth;
-      if (is(toks[comma], ")")) --depth;
-      if (depth == 0 && is(toks[comma], ",")) break;
-    }
+    std::size_t comma = item_end(toks, start, stop);
     SelectItem item;
     typing::Typer typer(toks, comma, casts, cast_types, resolve, scale_of);
     std::size_t k = start;
