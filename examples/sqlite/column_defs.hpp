@@ -243,6 +243,7 @@ inline ColumnDef column_def(std::string_view sql, const std::vector<Token>& toks
         (type == pgwire::oid::varchar || type == pgwire::oid::bpchar || type == pgwire::oid::numeric))
       out += modifier;
     if (type == pgwire::oid::numeric) out += " COLLATE " + std::string(numeric_text::collation);
+    if (type == pgwire::oid::interval) out += " COLLATE pgwire_interval";  // (datetime.hpp: ordered as intervals)
     if (primary) out += " PRIMARY KEY";
     if (primary || table_key || not_null || counter) out += " NOT NULL";
     if (counter) {

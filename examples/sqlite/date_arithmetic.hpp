@@ -1,7 +1,8 @@
 #pragma once
-// date + integer, date - integer and date - date, as PostgreSQL computes
-// them (a date; a number of days), rewritten to pgwire_date_add(d, n) and
-// pgwire_date_diff(a, b) (datetime.hpp): SQLite would compute with the
+// date + integer, date - integer, date - date and timestamp - timestamp,
+// as PostgreSQL computes them (a date; a number of days; an interval),
+// rewritten to pgwire_date_add(d, n), pgwire_date_diff(a, b) and
+// pgwire_timestamp_diff(a, b) (datetime.hpp): SQLite would compute with the
 // leading year of the date text. An operand is a date when it is
 // CURRENT_DATE, a literal `date '...'`, a `::date` cast, or a column the
 // schema declares as date (`resolve`); the left one must not itself be the
@@ -21,15 +22,42 @@ namespace sqlite_dialect {
 
 namespace date_detail {
 
-// The date primary ending at toks[last] (its first token), or npos.
-inline std::size_t date_ending_at(const std::vector<Token>& toks, std::size_t last, const std::vector<CastSpan>& casts,
-                                  const ColumnResolver& resolve) {
+// The kinds of moment an operand may be: a date, or a timestamp (with or
+// without time zone).
+enum class Moment { date, timestamp };
+
+inline bool is_moment_type(pgwire::Oid t, Moment m) {
+  return m == Moment::date ? t == pgwire::oid::date : t == pgwire::oid::timestamp || t == pgwire::oid::timestamptz;
+}
+
+// A typed literal's first word(s) before its string: date, timestamp,
+// timestamptz, timestamp with[out] time zone; the string is toks[at].
+inline bool typed_moment_literal(const std::vector<Token>& toks, std::size_t at, Moment m) {
+  if (at == 0 || toks[at].kind != Kind::string) return false;
+  const Token& w = toks[at - 1];
+  if (m == Moment::date) return w.is_keyword("date");
+  if (w.is_keyword("timestamp") || w.is_keyword("timestamptz")) return true;
+  return w.is_keyword("zone") && at >= 4 && toks[at - 4].is_keyword("timestamp");
+}
+
+// The moment primary ending at toks[last] (its first token), or npos.
+inline std::size_t moment_ending_at(const std::vector<Token>& toks, std::size_t last, const std::vector<CastSpan>& casts,
+                                    const ColumnResolver& resolve, Moment m = Moment::date) {
   constexpr auto npos = static_cast<std::size_t>(-1);
   for (const auto& c : casts)
-    if (c.last == last) return c.type == pgwire::oid::date && c.operand < toks.size() ? c.operand : npos;
+    if (c.last == last) return is_moment_type(c.type, m) && c.operand < toks.size() ? c.operand : npos;
   const Token& t = toks[last];
-  if (t.is_keyword("current_date")) return last;
-  if (t.kind == Kind::string && last > 0 && toks[last - 1].is_keyword("date")) return last - 1;
+  if (m == Moment::date && t.is_keyword("current_date")) return last;
+  if (m == Moment::timestamp && (t.is_keyword("current_timestamp") || t.is_keyword("localtimestamp"))) return last;
+  if (m == Moment::timestamp && is(t, ")") && last >= 2 && is(toks[last - 1], "(") &&
+      (toks[last - 2].is_keyword("now") || toks[last - 2].is_keyword("clock_timestamp") ||
+       toks[last - 2].is_keyword("statement_timestamp") || toks[last - 2].is_keyword("transaction_timestamp")))
+    return last - 2;
+  if (typed_moment_literal(toks, last, m)) {
+    std::size_t first = last - 1;
+    if (toks[first].is_keyword("zone")) first -= 3;
+    return first;
+  }
   if (t.is_name() && resolve && !(last + 1 < toks.size() && is(toks[last + 1], "("))) {
     std::size_t first = last;
     std::string qualifier;
@@ -37,20 +65,35 @@ inline std::size_t date_ending_at(const std::vector<Token>& toks, std::size_t la
       first -= 2;
       qualifier = identifier(toks[first]);
     }
-    if (resolve(qualifier, identifier(t)) == pgwire::oid::date) return first;
+    if (is_moment_type(resolve(qualifier, identifier(t)), m)) return first;
   }
   return npos;
 }
 
-// The date primary starting at toks[first] (its last token), or npos.
-inline std::size_t date_starting_at(const std::vector<Token>& toks, std::size_t first,
-                                    const std::vector<CastSpan>& casts, const ColumnResolver& resolve) {
+inline std::size_t date_ending_at(const std::vector<Token>& toks, std::size_t last, const std::vector<CastSpan>& casts,
+                                  const ColumnResolver& resolve) {
+  return moment_ending_at(toks, last, casts, resolve, Moment::date);
+}
+
+// The moment primary starting at toks[first] (its last token), or npos.
+inline std::size_t moment_starting_at(const std::vector<Token>& toks, std::size_t first,
+                                      const std::vector<CastSpan>& casts, const ColumnResolver& resolve,
+                                      Moment m = Moment::date) {
   constexpr auto npos = static_cast<std::size_t>(-1);
   for (const auto& c : casts)
-    if (c.operand == first) return c.type == pgwire::oid::date ? c.last : npos;
+    if (c.operand == first) return is_moment_type(c.type, m) ? c.last : npos;
   const Token& t = toks[first];
-  if (t.is_keyword("current_date")) return first;
-  if (t.is_keyword("date") && first + 1 < toks.size() && toks[first + 1].kind == Kind::string) return first + 1;
+  if (m == Moment::date && t.is_keyword("current_date")) return first;
+  if (m == Moment::timestamp && (t.is_keyword("current_timestamp") || t.is_keyword("localtimestamp"))) return first;
+  if (m == Moment::timestamp && first + 2 < toks.size() && is(toks[first + 1], "(") && is(toks[first + 2], ")") &&
+      (t.is_keyword("now") || t.is_keyword("clock_timestamp") || t.is_keyword("statement_timestamp") ||
+       t.is_keyword("transaction_timestamp")))
+    return first + 2;
+  for (std::size_t s = first + 1; s <= first + 4 && s < toks.size(); ++s)
+    if (toks[s].kind == Kind::string) {
+      if (typed_moment_literal(toks, s, m) && moment_ending_at(toks, s, casts, resolve, m) == first) return s;
+      break;
+    }
   if (t.is_name() && resolve) {
     std::size_t last = first;
     std::string qualifier;
@@ -59,9 +102,14 @@ inline std::size_t date_starting_at(const std::vector<Token>& toks, std::size_t 
       last += 2;
     }
     if (last + 1 < toks.size() && (is(toks[last + 1], "(") || is(toks[last + 1], "."))) return npos;
-    if (resolve(qualifier, identifier(toks[last])) == pgwire::oid::date) return last;
+    if (is_moment_type(resolve(qualifier, identifier(toks[last])), m)) return last;
   }
   return npos;
+}
+
+inline std::size_t date_starting_at(const std::vector<Token>& toks, std::size_t first,
+                                    const std::vector<CastSpan>& casts, const ColumnResolver& resolve) {
+  return moment_starting_at(toks, first, casts, resolve, Moment::date);
 }
 
 inline bool is_integer_type(pgwire::Oid t) {
@@ -126,6 +174,21 @@ inline void rewrite_date_arithmetic(const std::vector<Token>& toks, const std::v
   for (std::size_t i = 1; i + 1 < toks.size(); ++i) {
     bool minus = is(toks[i], "-");
     if (!minus && !is(toks[i], "+")) continue;
+    // timestamp - timestamp: an interval (pgwire_timestamp_diff, datetime.hpp)
+    if (minus) {
+      using date_detail::Moment;
+      std::size_t left = date_detail::moment_ending_at(toks, i - 1, casts, resolve, Moment::timestamp);
+      std::size_t right = left == npos ? npos : date_detail::moment_starting_at(toks, i + 1, casts, resolve, Moment::timestamp);
+      if (right != npos && !(left > 0 && date_detail::binds_tighter_or_same(toks[left - 1])) &&
+          !(right + 1 < toks.size() && (is(toks[right + 1], "*") || is(toks[right + 1], "/") ||
+                                        is(toks[right + 1], "::")))) {
+        edits.push_back({toks[left].offset, toks[left].offset, "pgwire_timestamp_diff("});
+        edits.push_back({toks[i].offset, toks[i].end(), ", "});
+        edits.push_back({toks[right].end(), toks[right].end(), ")"});
+        i = right;
+        continue;
+      }
+    }
     std::size_t start = date_detail::date_ending_at(toks, i - 1, casts, resolve);
     if (start == npos || (start > 0 && date_detail::binds_tighter_or_same(toks[start - 1]))) continue;
     std::size_t right = i + 1, end = npos;

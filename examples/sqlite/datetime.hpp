@@ -180,6 +180,79 @@ inline std::int64_t shifted(std::int64_t usecs, std::int64_t months, std::int64_
   return (day + days) * usecs_per_day + time + micros;
 }
 
+// A date or timestamp text as microseconds since 2000-01-01 (UTC); false
+// with the type's input error in `code` and `message`.
+inline bool moment_usecs(std::string_view value, std::int64_t& usecs, std::string& code, std::string& message) {
+  pgwire::Oid type = form_of(value);
+  pgwire::Buffer bin;
+  if (auto ec = pgwire::convert_format(type, value, pgwire::format_text, pgwire::format_binary, bin)) {
+    auto info = pgwire::type_error_info(ec, type, value, pgwire::format_text);
+    code = info.code;
+    message = info.message;
+    return false;
+  }
+  usecs = type == pgwire::oid::date ? read_be(bin.view(), 0, 4) * usecs_per_day : read_be(bin.view(), 0, 8);
+  return true;
+}
+
+// An interval's text from its three fields.
+inline bool interval_text(std::int64_t months, std::int64_t days, std::int64_t usecs, pgwire::Buffer& out) {
+  unsigned char be[16];
+  auto put = [&](int at, std::uint64_t v, int bytes) {
+    for (int k = 0; k < bytes; ++k) be[at + k] = static_cast<unsigned char>(v >> (8 * (bytes - 1 - k)));
+  };
+  put(0, static_cast<std::uint64_t>(usecs), 8);
+  put(8, static_cast<std::uint32_t>(static_cast<std::int32_t>(days)), 4);
+  put(12, static_cast<std::uint32_t>(static_cast<std::int32_t>(months)), 4);
+  return !pgwire::convert_format(pgwire::oid::interval, std::string_view(reinterpret_cast<const char*>(be), 16),
+                                 pgwire::format_binary, pgwire::format_text, out);
+}
+
+// pgwire_timestamp_diff(a, b): a - b as PostgreSQL's timestamp_mi gives it,
+// whole days and the time (justify_hours): '4 days 09:30:00'.
+inline void timestamp_diff(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL)
+    return sqlite3_result_null(ctx);
+  std::int64_t a = 0, b = 0;
+  std::string code, message;
+  auto text = [&](int i) {
+    return std::string_view(reinterpret_cast<const char*>(sqlite3_value_text(argv[i])),
+                            static_cast<std::size_t>(sqlite3_value_bytes(argv[i])));
+  };
+  if (!moment_usecs(text(0), a, code, message) || !moment_usecs(text(1), b, code, message))
+    return sqlite3_result_error(ctx, function_error(code, message).c_str(), -1);
+  std::int64_t diff = a - b;
+  pgwire::Buffer out;
+  if (!interval_text(0, diff / usecs_per_day, diff % usecs_per_day, out))
+    return sqlite3_result_error(ctx, function_error("22008", "interval out of range").c_str(), -1);
+  sqlite3_result_text(ctx, out.view().data(), static_cast<int>(out.size()), SQLITE_TRANSIENT);
+}
+
+__extension__ typedef __int128 Span;  // (a GCC and Clang extension: a month of microseconds times 2^31)
+
+// An interval's place in PostgreSQL's order (interval_cmp_value: a month
+// is 30 days, a day 24 hours); false for a text that is no interval.
+inline bool interval_span(std::string_view text, Span& span) {
+  pgwire::Buffer bin;
+  if (pgwire::convert_format(pgwire::oid::interval, text, pgwire::format_text, pgwire::format_binary, bin)) return false;
+  span = static_cast<Span>(read_be(bin.view(), 0, 8)) +
+         static_cast<Span>(read_be(bin.view(), 8, 4) + read_be(bin.view(), 12, 4) * 30) * usecs_per_day;
+  return true;
+}
+
+// COLLATE pgwire_interval, declared on interval columns (column_defs.hpp):
+// ORDER BY, comparisons, min/max and keys compare intervals as PostgreSQL
+// does ('2 days' < '10 days'); a text that is no interval after them, by bytes.
+inline int collate_interval(void*, int a_size, const void* a, int b_size, const void* b) {
+  std::string_view at(static_cast<const char*>(a), static_cast<std::size_t>(a_size));
+  std::string_view bt(static_cast<const char*>(b), static_cast<std::size_t>(b_size));
+  Span sa = 0, sb = 0;
+  bool va = interval_span(at, sa), vb = interval_span(bt, sb);
+  if (va != vb) return va ? -1 : 1;
+  if (!va) return at < bt ? -1 : at > bt ? 1 : 0;
+  return sa < sb ? -1 : sa > sb ? 1 : 0;
+}
+
 // pgwire_add_interval(value, sign, interval)
 inline void add_interval(sqlite3_context* ctx, int, sqlite3_value** argv) {
   if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[2]) == SQLITE_NULL)

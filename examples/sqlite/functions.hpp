@@ -323,6 +323,9 @@ inline int register_postgresql_functions(sqlite3* db, char**, const sqlite3_api_
                              nullptr);
   sqlite3_create_function_v2(db, "pgwire_date_add", 2, pure, nullptr, &datetime::date_add, nullptr, nullptr, nullptr);
   sqlite3_create_function_v2(db, "pgwire_date_diff", 2, pure, nullptr, &datetime::date_diff, nullptr, nullptr, nullptr);
+  sqlite3_create_function_v2(db, "pgwire_timestamp_diff", 2, pure, nullptr, &datetime::timestamp_diff, nullptr, nullptr,
+                             nullptr);
+  sqlite3_create_collation_v2(db, "pgwire_interval", SQLITE_UTF8, nullptr, &datetime::collate_interval, nullptr);
   sqlite3_create_function_v2(db, "pgwire_cast", 2, pure, nullptr, &cast, nullptr, nullptr, nullptr);
   sqlite3_create_function_v2(db, "pgwire_cast", 3, pure, nullptr, &cast, nullptr, nullptr, nullptr);
   sqlite3_create_function_v2(db, "pgwire_valid", 2, pure, nullptr, &valid, nullptr, nullptr, nullptr);

@@ -157,6 +157,8 @@ class Typer {
         if (numeric_rank(t) == r) return t;
     }
     if (is(op, "-") && a == oid::date && b == oid::date) return oid::int4;
+    auto moment = [](pgwire::Oid t) { return t == oid::timestamp || t == oid::timestamptz; };
+    if (is(op, "-") && moment(a) && moment(b)) return oid::interval;
     if ((is(op, "+") || is(op, "-")) && b == oid::interval) {
       if (a == oid::timestamptz) return oid::timestamptz;
       if (a == oid::timestamp || a == oid::date) return oid::timestamp;

@@ -934,6 +934,14 @@ SIDE_BY_SIDE = [
      "SELECT pg_typeof(1)::text, pg_typeof(1.5)::text, pg_typeof('a'::text)::text, pg_typeof(now())::text,"
      " pg_typeof(1::int8 + 1)::text, pg_typeof(true)::text, pg_typeof(3000000000)::text,"
      " pg_typeof(current_date)::text, pg_typeof(count(*))::text",
+     # Intervals order as intervals (COLLATE pgwire_interval); timestamp - timestamp is one (datetime.hpp).
+     "DROP TABLE IF EXISTS sbs_ev", "CREATE TABLE sbs_ev (id int, at timestamptz, d interval)",
+     "INSERT INTO sbs_ev VALUES (1, '2024-01-01 10:00+00', '2 days'), (2, '2024-01-05 09:30+00', '10 days'),"
+     " (3, '2024-01-05 12:00+02', '1 day 12:00:00')",
+     "SELECT id, d FROM sbs_ev ORDER BY d", "SELECT id FROM sbs_ev WHERE d > interval '3 days' ORDER BY id",
+     "SELECT max(d), min(d) FROM sbs_ev",
+     "SELECT id, at - timestamptz '2024-01-01 00:00+00', timestamp '2024-01-01' - at::timestamp FROM sbs_ev ORDER BY id",
+     "SELECT id FROM sbs_ev WHERE at > timestamptz '2024-01-02' ORDER BY id", "DROP TABLE sbs_ev",
      # age() and to_timestamp() (date_functions.hpp).
      "SELECT age(timestamp '2024-03-01', timestamp '2023-01-15'), age(timestamp '2023-01-15', timestamp '2024-03-01')",
      "SELECT age(timestamp '2024-03-31 10:00', timestamp '2024-02-29 12:30:15.5'), age(date '2024-01-31', date '2023-12-31')",
