@@ -305,6 +305,7 @@ inline Rewritten rewrite(std::string_view sql, const Identity& who = {}, const C
     if (typer.expression(k, typed) && k == close && typed.type != 0) name = type_display_name(typed.type);
     edits.push_back({toks[i].offset, toks[i + 1].end(), "pgwire_typeof(" + quote_literal(name) + ", "});
   }
+  rewrite_exponents(toks, spans, edits);
   rewrite_interval_arithmetic(toks, spans, edits);
   rewrite_date_arithmetic(toks, spans, resolve, edits);
   guard_division(toks, spans, edits, resolve);

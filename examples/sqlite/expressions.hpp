@@ -251,6 +251,59 @@ inline std::size_t left_operand_start(const std::vector<Token>& toks, std::size_
 
 }  // namespace detail
 
+// The edits for `a ^ b` (PostgreSQL's exponentiation, which SQLite lacks):
+// power(a, b), `a` the primary before ^ (^ binds tighter than * and /) and
+// `b` the one after it, as operand_end() reads it.
+inline void rewrite_exponents(const std::vector<Token>& toks, const std::vector<CastSpan>& casts,
+                              std::vector<Edit>& edits) {
+  std::vector<std::size_t> cast_end(toks.size() + 1, 0);
+  for (const auto& c : casts) cast_end[c.at] = c.last;
+  constexpr auto npos = static_cast<std::size_t>(-1);
+  std::size_t chain_end = npos, chain_start = npos;  // the last power(...) made: a ^ b ^ c is (a ^ b) ^ c
+  for (std::size_t i = 1; i + 1 < toks.size(); ++i) {
+    if (!is(toks[i], "^")) continue;
+    std::size_t end = detail::operand_end(toks, i + 1, cast_end);
+    if (end >= toks.size()) continue;
+    // The primary ending at toks[i - 1]: a literal, a parameter, a (qualified) name, a
+    // parenthesized expression or a call, with its casts.
+    std::size_t k = i - 1;
+    for (const auto& c : casts)
+      if (c.last == k && c.at > 0) k = c.at - 1;
+    if (is(toks[k], ")")) {
+      int depth = 0;
+      std::size_t open = k + 1;
+      while (open-- > 0) {
+        if (is(toks[open], ")")) ++depth;
+        if (is(toks[open], "(") && --depth == 0) break;
+      }
+      if (open >= toks.size()) continue;
+      k = open > 0 && toks[open - 1].kind == Kind::word ? open - 1 : open;
+    } else if (toks[k].is_name()) {
+      while (k >= 2 && is(toks[k - 1], ".") && toks[k - 2].is_name()) k -= 2;
+    } else if (toks[k].kind != Kind::number && toks[k].kind != Kind::parameter) {
+      continue;
+    }
+    if (chain_end == i - 1) k = chain_start;
+    // A unary sign binds tighter than ^ (-2 ^ 2 is 4): it belongs to the base.
+    if (k > 0 && (is(toks[k - 1], "-") || is(toks[k - 1], "+"))) {
+      bool binary = k >= 2 && (is(toks[k - 2], ")") || toks[k - 2].kind == Kind::number ||
+                               toks[k - 2].kind == Kind::string || toks[k - 2].kind == Kind::parameter ||
+                               (toks[k - 2].is_name() && !toks[k - 2].is_keyword("select") &&
+                                !toks[k - 2].is_keyword("where") && !toks[k - 2].is_keyword("and") &&
+                                !toks[k - 2].is_keyword("or") && !toks[k - 2].is_keyword("then") &&
+                                !toks[k - 2].is_keyword("else") && !toks[k - 2].is_keyword("when") &&
+                                !toks[k - 2].is_keyword("by") && !toks[k - 2].is_keyword("set") &&
+                                !toks[k - 2].is_keyword("return") && !toks[k - 2].is_keyword("not")));
+      if (!binary) --k;
+    }
+    chain_start = k;
+    chain_end = end;
+    edits.push_back({toks[k].offset, toks[k].offset, "power("});
+    edits.push_back({toks[i].offset, toks[i].end(), ", "});
+    edits.push_back({toks[end].end(), toks[end].end(), ")"});
+  }
+}
+
 // The edits for `x op ANY (array)`, `x op SOME (array)` and `x op ALL
 // (array)`: pgwire_any('op', is_all, x, array) (array_functions.hpp).
 // Over a subquery, `= ANY (SELECT ...)` is IN and `<> ALL (SELECT ...)`
@@ -389,6 +442,9 @@ inline void rewrite_calls(const std::vector<Token>& toks, std::vector<Edit>& edi
       edits.push_back({t.offset, t.end(), "json_object"});
     } else if (name == "json_build_array" || name == "jsonb_build_array") {
       edits.push_back({t.offset, t.end(), "json_array"});
+    } else if ((name == "json_agg" || name == "jsonb_agg") && !toks[i + 2].is_keyword("distinct")) {
+      // (as PostgreSQL prints it, "[1, 2, 3]": ordered_aggregates.hpp with no key)
+      edits.push_back({t.offset, toks[i + 1].end(), "pgwire_ordered_agg('" + name + "', 1, '', "});
     } else if (name == "json_agg" || name == "jsonb_agg") {
       edits.push_back({t.offset, t.end(), "json_group_array"});
     } else if (name == "json_object_agg" || name == "jsonb_object_agg") {

@@ -149,6 +149,7 @@ class Typer {
 
   static pgwire::Oid arithmetic(pgwire::Oid a, pgwire::Oid b, const Token& op) {
     int ra = numeric_rank(a), rb = numeric_rank(b);
+    if (is(op, "^") && ra && rb) return a == oid::numeric || b == oid::numeric ? oid::numeric : oid::float8;
     if (ra && rb) {
       int r = std::max(ra, rb);
       if (r == 1) return oid::int2;

@@ -911,6 +911,8 @@ SIDE_BY_SIDE = [
      "SELECT jsonb_build_object('x', 1, 'y', 'z'), jsonb_build_array(1, 'a', NULL)",
      "SELECT jsonb_agg(x), jsonb_object_agg('k' || x, x) FROM generate_series(1,3) x",
      "SELECT jsonb_agg(jsonb_build_object('id', x)) FROM generate_series(1,2) x",
+     "SELECT json_agg(x) FROM generate_series(1,3) x", "SELECT json_agg(x) FROM generate_series(1,0) x",
+     "SELECT jsonb_agg(x) FROM (VALUES ('a\"b'), (NULL)) v(x)",
      "SELECT jsonb_array_length('[1,2,3]'), md5('abc'), md5('')",
      "SELECT x, lag(x) OVER (ORDER BY x), lead(x, 1) OVER (ORDER BY x), first_value(x) OVER (ORDER BY x)"
      " FROM generate_series(1,3) x",
@@ -929,6 +931,8 @@ SIDE_BY_SIDE = [
      "SELECT jsonb_agg(name ORDER BY name DESC), json_agg(n ORDER BY name) FROM sbs_oa WHERE g = 1",
      "SELECT string_agg(name, ',' ORDER BY g DESC, name) FROM sbs_oa", "SELECT array_agg(DISTINCT g) FROM sbs_oa",
      "SELECT string_agg(name, ',' ORDER BY name) FROM sbs_oa WHERE g = 9", "DROP TABLE sbs_oa",
+     # ^ is power() (expressions.hpp): tighter than *, left-associative, after a unary sign.
+     "SELECT 2 ^ 10, 2 * 3 ^ 2, (1 + 1) ^ 3, 2 ^ 3 ^ 2, -2 ^ 2", "SELECT x ^ 2 FROM generate_series(1, 3) x",
      # pg_typeof: the type the statement's text gives (sqlite_dialect.hpp).
      # (as text: sqlite_server's pg_typeof is text, PostgreSQL's a regtype that prints the same)
      "SELECT pg_typeof(1)::text, pg_typeof(1.5)::text, pg_typeof('a'::text)::text, pg_typeof(now())::text,"
