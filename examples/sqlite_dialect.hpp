@@ -30,6 +30,7 @@
 #include "sqlite/date_arithmetic.hpp"
 #include "sqlite/expressions.hpp"
 #include "sqlite/null_ordering.hpp"
+#include "sqlite/operator_rewrites.hpp"
 #include "sqlite/select_list.hpp"
 #include "sqlite/tokens.hpp"
 

@@ -39,6 +39,7 @@
 #include "common.hpp"
 #include "sqlite/catalog.hpp"
 #include "sqlite/change_capture.hpp"
+#include "sqlite/command_tags.hpp"
 #include "sqlite/copy.hpp"
 #include "sqlite/demo_table.hpp"
 #include "sqlite/functions.hpp"
@@ -152,7 +153,7 @@ pgwire::Response execute_statement(sqlite3* db, const std::shared_ptr<Worker>& w
       // does: OWNER TO, an existing sequence under IF NOT EXISTS, ...)
       if (word == "ALTER" || word == "CREATE" || word == "DROP") {
         if (translated.after) translated.after(db);
-        return pgwire::Response::command(upper_word(sql, 2));
+        return command_response(sql, word, 0);
       }
       if (word != "LOCK") return pgwire::Response::empty();
       // (translated to nothing: SQLite has no table locks; see ddl::lock_table)
@@ -191,22 +192,7 @@ pgwire::Response execute_statement(sqlite3* db, const std::shared_ptr<Worker>& w
   if (home) home->give_back(std::move(stmt));
   auto changes = sqlite3_changes64(db);
   if (rewritten.after) rewritten.after(db);
-  if (word == "INSERT") return pgwire::Response::command("INSERT 0 " + std::to_string(changes));
-  if (word == "UPDATE" || word == "DELETE")
-    return pgwire::Response::command(std::string(word) + " " + std::to_string(changes));
-  if (word == "BEGIN" || word == "START") return pgwire::Response::begin();
-  if (word == "COMMIT" || word == "END") return pgwire::Response::commit();
-  if (word == "ROLLBACK") return pgwire::Response::rollback();
-  if (word == "TRUNCATE") return pgwire::Response::command("TRUNCATE TABLE");
-  if (upper_word(sql, 3) == "CREATE UNIQUE INDEX") return pgwire::Response::command("CREATE INDEX");
-  if (word == "CREATE" || word == "DROP" || word == "ALTER") {
-    std::string tag = upper_word(sql, 3);  // CREATE TEMP TABLE: "CREATE TABLE"
-    for (std::string_view temp : {" TEMP ", " TEMPORARY "})
-      if (auto at = tag.find(temp); at != std::string::npos)
-        return pgwire::Response::command(std::string(word) + tag.substr(at + temp.size() - 1));
-    return pgwire::Response::command(upper_word(sql, 2));
-  }
-  return pgwire::Response::command(std::string(word));
+  return command_response(sql, word, changes);
 }
 
 // What the connections' change capture publishes to, shared with them (a

@@ -1,0 +1,285 @@
+#pragma once
+// ALTER TABLE's translation (ddl.hpp's translate_ddl calls alter_table):
+// ADD COLUMN, DROP COLUMN, RENAME TO, RENAME COLUMN; ADD PRIMARY KEY /
+// UNIQUE as a unique index marked as the constraint (add_key); ALTER
+// COLUMN SET/DROP DEFAULT, SET/DROP NOT NULL, ADD FOREIGN KEY, ADD CHECK
+// by editing the table's declaration (edit_schema, schema_edits.hpp);
+// OWNER TO as nothing. The rest is 0A000 with a hint.
+
+#include <sqlite3.h>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <pgwire/codec/error_info.hpp>
+
+#include "../sqlite_dialect.hpp"
+#include "column_defs.hpp"
+#include "column_types.hpp"
+#include "ddl_basics.hpp"
+#include "errors.hpp"
+#include "schema_edits.hpp"
+
+namespace sqlite_example::ddl {
+
+// ALTER TABLE t ADD [CONSTRAINT name] PRIMARY KEY | UNIQUE (a, ...) from
+// toks[i]: SQLite adds no constraint to a table, but a unique index is what
+// such a key does for queries and for duplicates (23505), so that is what
+// runs, named as PostgreSQL names the key's index (t_pkey, t_a_b_key).
+// Checked here in PostgreSQL's order: duplicates (23505, naming the index
+// and the key), then NULLs in a primary key's columns (23502).
+// nullopt: not this form.
+// `primary_columns`: set to a primary key's columns (their NOT NULL is the caller's).
+inline std::optional<std::string> add_key(sqlite3* db, const std::vector<Token>& toks, std::size_t i,
+                                          const std::string& table, std::vector<std::string>* primary_columns = nullptr) {
+  auto at = [&](std::size_t k, std::string_view word) { return k < toks.size() && is(toks[k], word); };
+  if (!at(i, "add")) return std::nullopt;
+  ++i;
+  std::string name;
+  if (at(i, "constraint") && i + 1 < toks.size() && toks[i + 1].is_name()) {
+    name = sqlite_dialect::identifier(toks[i + 1]);
+    i += 2;
+  }
+  bool primary = at(i, "primary") && at(i + 1, "key");
+  if (!primary && !at(i, "unique")) return std::nullopt;
+  i += primary ? 2 : 1;
+  if (!at(i, "(")) return std::nullopt;
+  std::size_t close = sqlite_dialect::matching_paren(toks, i);
+  if (close >= toks.size()) throw pgwire::PgError("42601", "syntax error at end of input");
+  std::size_t end = toks.size();
+  while (end > close + 1 && is(toks[end - 1], ";")) --end;
+  if (end != close + 1)
+    throw not_supported("this form of ALTER TABLE ... ADD " + std::string(primary ? "PRIMARY KEY" : "UNIQUE"),
+                        "SQLite indexes take no storage options or deferral.");
+  if (!table_exists(db, table)) throw pgwire::PgError("42P01", "relation \"" + table + "\" does not exist");
+  if (primary && has_primary_key(db, table))
+    throw pgwire::PgError("42P16", "multiple primary keys for table \"" + table + "\" are not allowed");
+  std::vector<std::string> columns;
+  for (auto [first, last] : split(toks, i + 1, close)) {
+    if (last != first + 1 || !toks[first].is_name())
+      throw pgwire::PgError("42601", "syntax error at or near \"" + std::string(toks[first].text) + "\"");
+    columns.push_back(sqlite_dialect::identifier(toks[first]));
+  }
+  if (columns.empty()) throw pgwire::PgError("42601", "syntax error at or near \")\"");
+  std::string list;
+  for (const auto& c : columns) list += (list.empty() ? "" : ", ") + sqlite_dialect::quote_identifier(c);
+  if (name.empty()) {
+    name = table;
+    if (primary) {
+      name += "_pkey";
+    } else {
+      for (const auto& c : columns) name += "_" + c;
+      name += "_key";
+    }
+  }
+  // Duplicates: PostgreSQL's message names the index and the key (SQLite's
+  // would name a constraint on the table).
+  std::string duplicates = "SELECT " + list + " FROM " + sqlite_dialect::quote_identifier(table);
+  std::string where;
+  for (const auto& c : columns)
+    where += (where.empty() ? " WHERE " : " AND ") + sqlite_dialect::quote_identifier(c) + " IS NOT NULL";
+  duplicates += where + " GROUP BY " + list + " HAVING count(*) > 1 LIMIT 1";
+  sqlite3_stmt* s = nullptr;
+  if (sqlite3_prepare_v2(db, duplicates.c_str(), -1, &s, nullptr) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW) {
+    std::string names, values;
+    for (std::size_t k = 0; k < columns.size(); ++k) {
+      const auto* v = sqlite3_column_text(s, static_cast<int>(k));
+      names += (k ? ", " : "") + columns[k];
+      values += (k ? ", " : "") + std::string(v ? reinterpret_cast<const char*>(v) : "");
+    }
+    sqlite3_finalize(s);
+    auto info = pgwire::ErrorInfo::error("23505", "could not create unique index \"" + name + "\"");
+    info.detail = "Key (" + names + ")=(" + values + ") is duplicated.";
+    throw pgwire::PgError(std::move(info));
+  }
+  sqlite3_finalize(s);
+  if (primary && primary_columns) *primary_columns = columns;
+  if (primary) {
+    for (const auto& c : columns) {
+      std::string check = "SELECT 1 FROM " + sqlite_dialect::quote_identifier(table) + " WHERE " +
+                          sqlite_dialect::quote_identifier(c) + " IS NULL LIMIT 1";
+      sqlite3_stmt* probe = nullptr;
+      int rc = sqlite3_prepare_v2(db, check.c_str(), -1, &probe, nullptr);
+      bool has_null = rc == SQLITE_OK && sqlite3_step(probe) == SQLITE_ROW;
+      sqlite3_finalize(probe);
+      if (rc != SQLITE_OK)
+        throw pgwire::PgError("42703", "column \"" + c + "\" of relation \"" + table + "\" does not exist");
+      if (has_null)
+        throw pgwire::PgError("23502", "column \"" + c + "\" of relation \"" + table + "\" contains null values");
+    }
+  }
+  // Marked (column_types.hpp): the catalog shows a constraint, as
+  // PostgreSQL's \d and pg_constraint do.
+  return "CREATE UNIQUE INDEX " + sqlite_dialect::quote_identifier(name) +
+         (primary ? primary_key_marker : unique_constraint_marker) + "ON " + sqlite_dialect::quote_identifier(table) +
+         " (" + list + ")";
+}
+
+// ALTER TABLE ... ALTER COLUMN SET/DROP DEFAULT, SET/DROP NOT NULL, ADD
+// FOREIGN KEY, ADD CHECK at toks[i]: a translation whose hook edits the
+// table's declaration (schema_edits.hpp); nullopt for other forms.
+inline std::optional<DdlTranslation> edit_schema(sqlite3* db, std::string_view sql, const std::vector<Token>& toks,
+                                                 std::size_t i, const std::string& table,
+                                                 const sqlite_dialect::Identity& who) {
+  auto at = [&](std::size_t k, std::string_view word) { return k < toks.size() && is(toks[k], word); };
+  std::size_t end = toks.size();
+  while (end > i && is(toks[end - 1], ";")) --end;
+  const std::string nothing = "/* ALTER TABLE: the declaration is edited (schema_edits.hpp) */";
+  if (at(i, "alter")) {
+    std::size_t k = i + 1;
+    if (at(k, "column")) ++k;
+    if (k >= end || !toks[k].is_name()) return std::nullopt;
+    std::string column = sqlite_dialect::identifier(toks[k++]);
+    if (at(k, "set") && at(k + 1, "default") && k + 2 < end) {
+      std::string value = expression(sql, toks, k + 2, end - 1, who);
+      RecordedType recorded = recorded_column(db, table, column);
+      std::string shown = recorded.type ? shown_default(sql, toks, k + 2, end - 1, recorded.type) : "";
+      // (pg_get_expr names a relation as search_path finds it: 't_id_seq', not 'public.t_id_seq')
+      for (auto at = shown.find("'public."); at != std::string::npos; at = shown.find("'public.", at))
+        shown.erase(at + 1, 7);
+      return DdlTranslation{nothing, [=](sqlite3* db) {
+                              auto create = schema_edits::table_sql(db, table);
+                              schema_edits::replace_table_sql(db, table,
+                                                              schema_edits::with_default(create, table, column, value));
+                              if (!shown.empty()) column_types::set_default(db, table, column, shown);
+                            }};
+    }
+    if (at(k, "drop") && at(k + 1, "default") && k + 2 == end)
+      return DdlTranslation{nothing, [=](sqlite3* db) {
+                              auto create = schema_edits::table_sql(db, table);
+                              schema_edits::replace_table_sql(db, table,
+                                                              schema_edits::with_default(create, table, column, ""));
+                              column_types::set_default(db, table, column, "");
+                            }};
+    bool set = at(k, "set");
+    if ((set || at(k, "drop")) && at(k + 1, "not") && at(k + 2, "null") && k + 3 == end)
+      return DdlTranslation{nothing, [=](sqlite3* db) {
+                              auto create = schema_edits::table_sql(db, table);
+                              auto e = schema_edits::elements_of(create);
+                              auto range = schema_edits::column_range(e, table, column);
+                              for (std::size_t t = range.first; t < range.second; ++t)
+                                if (!set && is(e.toks[t], "primary"))
+                                  throw pgwire::PgError("42P16", "column \"" + column + "\" is in a primary key");
+                              // (checked before the edit: SQLite knows a NOT NULL column holds no NULL)
+                              if (set && schema_edits::any_row(db, "SELECT 1 FROM " +
+                                                                       sqlite_dialect::quote_identifier(table) +
+                                                                       " WHERE " +
+                                                                       sqlite_dialect::quote_identifier(column) +
+                                                                       " IS NULL LIMIT 1"))
+                                throw pgwire::PgError("23502", "column \"" + column + "\" of relation \"" + table +
+                                                                   "\" contains null values");
+                              schema_edits::replace_table_sql(db, table,
+                                                              schema_edits::with_not_null(create, table, column, set));
+                            }};
+    return std::nullopt;
+  }
+  if (!at(i, "add")) return std::nullopt;
+  std::size_t k = i + 1;
+  std::string name;
+  if (at(k, "constraint") && k + 1 < end && toks[k + 1].is_name()) {
+    name = sqlite_dialect::identifier(toks[k + 1]);
+    k += 2;
+  }
+  bool foreign = at(k, "foreign") && at(k + 1, "key");
+  bool check = at(k, "check") && at(k + 1, "(");
+  if (!foreign && !check) return std::nullopt;
+  std::size_t last = end - 1;
+  // NOT VALID: PostgreSQL skips the rows already there; so does this.
+  bool not_valid = last > k + 1 && is(toks[last], "valid") && is(toks[last - 1], "not");
+  if (not_valid) last -= 2;
+  std::string clause = expression(sql, toks, k, last, who);
+  if (check && name.empty()) name = table + "_check";
+  if (foreign && name.empty()) name = table + "_fkey";
+  std::string constraint = "CONSTRAINT " + sqlite_dialect::quote_identifier(name) + " " + clause;
+  std::string condition =
+      check ? expression(sql, toks, k + 2, sqlite_dialect::matching_paren(toks, k + 1) - 1, who) : std::string();
+  return DdlTranslation{nothing, [=](sqlite3* db) {
+                          auto create = schema_edits::table_sql(db, table);
+                          auto verify = [&] {
+                            if (not_valid) return;
+                            if (foreign && schema_edits::any_row(db, "PRAGMA foreign_key_check(" +
+                                                                         sqlite_dialect::quote_identifier(table) + ")"))
+                              throw pgwire::PgError("23503", "insert or update on table \"" + table +
+                                                                 "\" violates foreign key constraint \"" + name + "\"");
+                            if (check && schema_edits::any_row(db, "SELECT 1 FROM " +
+                                                                       sqlite_dialect::quote_identifier(table) +
+                                                                       " WHERE NOT (" + condition + ") LIMIT 1"))
+                              throw pgwire::PgError("23514", "check constraint \"" + name + "\" of relation \"" +
+                                                                 table + "\" is violated by some row");
+                          };
+                          schema_edits::replace_table_sql(db, table, schema_edits::with_constraint(create, constraint),
+                                                          verify);
+                        }};
+}
+
+// ALTER TABLE: ADD COLUMN, DROP COLUMN, RENAME TO, RENAME COLUMN.
+inline DdlTranslation alter_table(sqlite3* db, std::string_view sql, const std::vector<Token>& toks,
+                                  const sqlite_dialect::Identity& who) {
+  std::size_t i = 2;
+  if (i + 1 < toks.size() && is(toks[i], "if") && is(toks[i + 1], "exists")) i += 2;
+  if (i < toks.size() && is(toks[i], "only")) ++i;
+  std::string table = table_name(toks, i);
+  std::string target = "ALTER TABLE " + sqlite_dialect::quote_identifier(table) + " ";
+  auto at = [&](std::size_t k, std::string_view word) { return k < toks.size() && is(toks[k], word); };
+  // OWNER TO: one user owns everything here (pg_dump writes it for every
+  // table and sequence).
+  if (at(i, "owner") && at(i + 1, "to")) return {"/* ALTER TABLE ... OWNER TO: nothing to do */", {}};
+  if (at(i, "add") && !at(i + 1, "constraint") && !at(i + 1, "primary") && !at(i + 1, "unique") &&
+      !at(i + 1, "foreign") && !at(i + 1, "check") && i + 1 < toks.size()) {
+    ++i;
+    if (at(i, "column")) ++i;
+    if (at(i, "if") && at(i + 1, "not") && at(i + 2, "exists"))
+      throw not_supported("ADD COLUMN IF NOT EXISTS", "Add the column without IF NOT EXISTS.");
+    std::size_t end = toks.size();
+    while (end > i && is(toks[end - 1], ";")) --end;
+    if (i >= end) throw pgwire::PgError("42601", "syntax error at end of input");
+    auto def = column_def(sql, toks, i, end, table, false, true, who);
+    return {target + "ADD COLUMN " + def.sqlite,
+            [record = def.record](sqlite3* db) { column_types::record_column(db, record); }};
+  }
+  if (at(i, "drop") && !at(i + 1, "constraint") && i + 1 < toks.size()) {
+    ++i;
+    if (at(i, "column")) ++i;
+    if (at(i, "if") && at(i + 1, "exists"))
+      throw not_supported("DROP COLUMN IF EXISTS", "Drop the column without IF EXISTS.");
+    if (i >= toks.size() || !toks[i].is_name()) throw pgwire::PgError("42601", "syntax error: a column name expected");
+    std::string column = sqlite_dialect::identifier(toks[i]);
+    if (at(i + 1, "cascade")) throw not_supported("DROP COLUMN ... CASCADE", "Drop what refers to the column first.");
+    return {target + "DROP COLUMN " + sqlite_dialect::quote_identifier(column),
+            [table, column](sqlite3* db) { column_types::forget_column(db, table, column); }};
+  }
+  if (at(i, "rename") && at(i + 1, "to") && i + 2 < toks.size() && toks[i + 2].is_name()) {
+    std::string to = sqlite_dialect::identifier(toks[i + 2]);
+    return {target + "RENAME TO " + sqlite_dialect::quote_identifier(to),
+            [table, to](sqlite3* db) { column_types::rename_table(db, table, to); }};
+  }
+  if (at(i, "rename")) {
+    std::size_t k = i + 1;
+    if (at(k, "column")) ++k;
+    if (k + 2 < toks.size() && toks[k].is_name() && is(toks[k + 1], "to") && toks[k + 2].is_name()) {
+      std::string from = sqlite_dialect::identifier(toks[k]), to = sqlite_dialect::identifier(toks[k + 2]);
+      return {target + "RENAME COLUMN " + sqlite_dialect::quote_identifier(from) + " TO " +
+                  sqlite_dialect::quote_identifier(to),
+              [table, from, to](sqlite3* db) { column_types::rename_column(db, table, from, to); }};
+    }
+  }
+  if (auto edit = edit_schema(db, sql, toks, i, table, who)) return std::move(*edit);
+  std::vector<std::string> key;
+  if (auto index = add_key(db, toks, i, table, &key)) {
+    if (key.empty()) return {std::move(*index), {}};
+    // A primary key's columns are NOT NULL from now on, as in PostgreSQL
+    // (add_key found no NULL in them).
+    return {std::move(*index), [table, key](sqlite3* db) {
+              std::string create = schema_edits::table_sql(db, table);
+              for (const auto& column : key) create = schema_edits::with_not_null(create, table, column, true);
+              schema_edits::replace_table_sql(db, table, create);
+            }};
+  }
+  throw not_supported("this form of ALTER TABLE",
+                      "SQLite can add, drop and rename columns and rename tables; to change a column or a "
+                      "constraint, create a new table and copy the rows.");
+}
+
+}  // namespace sqlite_example::ddl

@@ -1,0 +1,36 @@
+#pragma once
+// The CommandComplete of a statement that returned no rows, as PostgreSQL
+// tags it: "INSERT 0 n", "UPDATE n", "CREATE TABLE" for CREATE TEMP TABLE,
+// "CREATE INDEX" for CREATE UNIQUE INDEX, "TRUNCATE TABLE", ...
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include <pgwire/protocol/results.hpp>
+
+#include "values.hpp"
+
+namespace sqlite_example {
+
+// `word`: the statement's first word, upper case; `changes`: the rows an
+// INSERT, UPDATE or DELETE changed.
+inline pgwire::Response command_response(std::string_view sql, std::string_view word, std::int64_t changes) {
+  if (word == "INSERT") return pgwire::Response::command("INSERT 0 " + std::to_string(changes));
+  if (word == "UPDATE" || word == "DELETE") return pgwire::Response::command(std::string(word) + " " + std::to_string(changes));
+  if (word == "BEGIN" || word == "START") return pgwire::Response::begin();
+  if (word == "COMMIT" || word == "END") return pgwire::Response::commit();
+  if (word == "ROLLBACK") return pgwire::Response::rollback();
+  if (word == "TRUNCATE") return pgwire::Response::command("TRUNCATE TABLE");
+  if (upper_word(sql, 3) == "CREATE UNIQUE INDEX") return pgwire::Response::command("CREATE INDEX");
+  if (word == "CREATE" || word == "DROP" || word == "ALTER") {
+    std::string tag = upper_word(sql, 3);  // CREATE TEMP TABLE: "CREATE TABLE"
+    for (std::string_view temp : {" TEMP ", " TEMPORARY "})
+      if (auto at = tag.find(temp); at != std::string::npos)
+        return pgwire::Response::command(std::string(word) + tag.substr(at + temp.size() - 1));
+    return pgwire::Response::command(upper_word(sql, 2));
+  }
+  return pgwire::Response::command(std::string(word));
+}
+
+}  // namespace sqlite_example

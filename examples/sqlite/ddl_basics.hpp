@@ -1,0 +1,69 @@
+#pragma once
+// What the DDL translation's parts share (ddl.hpp, alter_table.hpp): the
+// shape of a translated statement, and the table lookups.
+
+#include <sqlite3.h>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "../sqlite_dialect.hpp"
+#include "column_defs.hpp"
+#include "errors.hpp"
+
+namespace sqlite_example {
+
+// What a translated DDL statement is, for the caller: the SQL SQLite runs,
+// and what to record once it has run.
+struct DdlTranslation {
+  std::string sql;
+  std::function<void(sqlite3*)> after;  // empty: nothing to record
+};
+
+namespace ddl {
+
+// A table name (schema "public" dropped: SQLite has one namespace) at toks[i].
+inline std::string table_name(const std::vector<Token>& toks, std::size_t& i) {
+  if (i >= toks.size() || !toks[i].is_name()) throw pgwire::PgError("42601", "syntax error: a table name expected");
+  std::string name = sqlite_dialect::identifier(toks[i]);
+  if (i + 2 < toks.size() && is(toks[i + 1], ".") && toks[i + 2].is_name()) {
+    if (name != "public") throw pgwire::PgError("3F000", "schema \"" + name + "\" does not exist");
+    i += 2;
+    name = sqlite_dialect::identifier(toks[i]);
+  }
+  ++i;
+  return name;
+}
+
+inline bool table_exists(sqlite3* db, const std::string& table) {
+  sqlite3_stmt* s = nullptr;
+  bool found = false;
+  if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1 COLLATE NOCASE", -1, &s,
+                         nullptr) == SQLITE_OK) {
+    sqlite3_bind_text(s, 1, table.c_str(), -1, SQLITE_TRANSIENT);
+    found = sqlite3_step(s) == SQLITE_ROW;
+  }
+  sqlite3_finalize(s);
+  return found;
+}
+
+// Declared in CREATE TABLE, or added since (primary_key_marker).
+inline bool has_primary_key(sqlite3* db, const std::string& table) {
+  static constexpr const char* sql =
+      "SELECT 1 FROM pragma_table_info(?1) WHERE pk > 0 UNION ALL "
+      "SELECT 1 FROM sqlite_master WHERE type = 'index' AND tbl_name = ?1 AND instr(sql, ?2) > 0";
+  sqlite3_stmt* s = nullptr;
+  bool found = false;
+  if (sqlite3_prepare_v2(db, sql, -1, &s, nullptr) == SQLITE_OK) {
+    sqlite3_bind_text(s, 1, table.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, 2, primary_key_marker, -1, SQLITE_STATIC);
+    found = sqlite3_step(s) == SQLITE_ROW;
+  }
+  sqlite3_finalize(s);
+  return found;
+}
+
+}  // namespace ddl
+
+}  // namespace sqlite_example

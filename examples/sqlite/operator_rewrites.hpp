@@ -1,0 +1,171 @@
+#pragma once
+// Operators SQLite reads differently from PostgreSQL, rewritten as text
+// edits (tokens.hpp) on the statement, with the operand extents of
+// expressions.hpp:
+//
+// - `a / b` and `a % b`: the right operand wrapped in pgwire_divisor()
+//   (22012 for a zero; SQLite answers NULL), or in pgwire_real_divisor()
+//   when an operand of / is a numeric, so that it is no integer division
+//   (guard_division; see expressions.hpp's top for the operand's extent);
+// - `a ^ b`: power(a, b) (rewrite_exponents);
+// - `x op ANY/SOME/ALL (array)`: pgwire_any() (rewrite_any_all,
+//   array_functions.hpp).
+
+#include <string>
+#include <vector>
+
+#include <pgwire/types/oid.hpp>
+
+#include "expressions.hpp"
+#include "tokens.hpp"
+
+namespace sqlite_dialect {
+
+// The edits for `a ^ b` (PostgreSQL's exponentiation, which SQLite lacks):
+// power(a, b), `a` the primary before ^ (^ binds tighter than * and /) and
+// `b` the one after it, as operand_end() reads it.
+inline void rewrite_exponents(const std::vector<Token>& toks, const std::vector<CastSpan>& casts,
+                              std::vector<Edit>& edits) {
+  std::vector<std::size_t> cast_end(toks.size() + 1, 0);
+  for (const auto& c : casts) cast_end[c.at] = c.last;
+  constexpr auto npos = static_cast<std::size_t>(-1);
+  std::size_t chain_end = npos, chain_start = npos;  // the last power(...) made: a ^ b ^ c is (a ^ b) ^ c
+  for (std::size_t i = 1; i + 1 < toks.size(); ++i) {
+    if (!is(toks[i], "^")) continue;
+    std::size_t end = detail::operand_end(toks, i + 1, cast_end);
+    if (end >= toks.size()) continue;
+    // The primary ending at toks[i - 1]: a literal, a parameter, a (qualified) name, a
+    // parenthesized expression or a call, with its casts.
+    std::size_t k = i - 1;
+    for (const auto& c : casts)
+      if (c.last == k && c.at > 0) k = c.at - 1;
+    if (is(toks[k], ")")) {
+      int depth = 0;
+      std::size_t open = k + 1;
+      while (open-- > 0) {
+        if (is(toks[open], ")")) ++depth;
+        if (is(toks[open], "(") && --depth == 0) break;
+      }
+      if (open >= toks.size()) continue;
+      k = open > 0 && toks[open - 1].kind == Kind::word ? open - 1 : open;
+    } else if (toks[k].is_name()) {
+      while (k >= 2 && is(toks[k - 1], ".") && toks[k - 2].is_name()) k -= 2;
+    } else if (toks[k].kind != Kind::number && toks[k].kind != Kind::parameter) {
+      continue;
+    }
+    if (chain_end == i - 1) k = chain_start;
+    // A unary sign binds tighter than ^ (-2 ^ 2 is 4): it belongs to the base.
+    if (k > 0 && (is(toks[k - 1], "-") || is(toks[k - 1], "+"))) {
+      bool binary = k >= 2 && (is(toks[k - 2], ")") || toks[k - 2].kind == Kind::number ||
+                               toks[k - 2].kind == Kind::string || toks[k - 2].kind == Kind::parameter ||
+                               (toks[k - 2].is_name() && !toks[k - 2].is_keyword("select") &&
+                                !toks[k - 2].is_keyword("where") && !toks[k - 2].is_keyword("and") &&
+                                !toks[k - 2].is_keyword("or") && !toks[k - 2].is_keyword("then") &&
+                                !toks[k - 2].is_keyword("else") && !toks[k - 2].is_keyword("when") &&
+                                !toks[k - 2].is_keyword("by") && !toks[k - 2].is_keyword("set") &&
+                                !toks[k - 2].is_keyword("return") && !toks[k - 2].is_keyword("not")));
+      if (!binary) --k;
+    }
+    chain_start = k;
+    chain_end = end;
+    edits.push_back({toks[k].offset, toks[k].offset, "power("});
+    edits.push_back({toks[i].offset, toks[i].end(), ", "});
+    edits.push_back({toks[end].end(), toks[end].end(), ")"});
+  }
+}
+
+// The edits for `x op ANY (array)`, `x op SOME (array)` and `x op ALL
+// (array)`: pgwire_any('op', is_all, x, array) (array_functions.hpp).
+// Over a subquery, `= ANY (SELECT ...)` is IN and `<> ALL (SELECT ...)`
+// NOT IN, which SQLite has.
+inline void rewrite_any_all(const std::vector<Token>& toks, const std::vector<CastSpan>& casts,
+                            std::vector<Edit>& edits) {
+  for (std::size_t i = 1; i + 3 < toks.size(); ++i) {
+    const Token& op = toks[i];
+    bool comparison = is(op, "=") || is(op, "<>") || is(op, "!=") || is(op, "<") || is(op, ">") || is(op, "<=") ||
+                      is(op, ">=");
+    bool all = toks[i + 1].is_keyword("all");
+    if (!comparison || !(all || toks[i + 1].is_keyword("any") || toks[i + 1].is_keyword("some")) ||
+        !is(toks[i + 2], "("))
+      continue;
+    if (toks[i + 3].is_keyword("select") || toks[i + 3].is_keyword("with") || toks[i + 3].is_keyword("values")) {
+      if (is(op, "=") && !all) edits.push_back({op.offset, toks[i + 1].end(), "IN"});
+      if ((is(op, "<>") || is(op, "!=")) && all) edits.push_back({op.offset, toks[i + 1].end(), "NOT IN"});
+      continue;
+    }
+    std::size_t left = detail::left_operand_start(toks, i - 1, casts);
+    if (left >= toks.size()) continue;
+    std::string name(op.text == "!=" ? "<>" : op.text);
+    edits.push_back({toks[left].offset, toks[left].offset,
+                     "pgwire_any('" + name + "', " + (all ? "1" : "0") + ", "});
+    edits.push_back({op.offset, toks[i + 2].end(), ", "});
+  }
+}
+
+namespace detail {
+
+// CAST(... AS numeric|decimal ...) opening at toks[open - 1] ("cast") and
+// closing at toks[close]?
+inline bool numeric_cast_call(const std::vector<Token>& toks, std::size_t open, std::size_t close) {
+  if (open == 0 || !is(toks[open - 1], "cast")) return false;
+  int depth = 0;
+  for (std::size_t k = open; k < close; ++k) {
+    if (is(toks[k], "(")) ++depth;
+    if (is(toks[k], ")")) --depth;
+    if (depth == 1 && is(toks[k], "as") && k + 1 < close)
+      return is(toks[k + 1], "numeric") || is(toks[k + 1], "decimal");
+  }
+  return false;
+}
+
+// Is the operand toks[first, last] (its extent as operand_end() finds it,
+// or the primary ending at `last` when first is npos) a numeric: a cast to
+// numeric, or a numeric column? (A decimal literal is a REAL to SQLite
+// already, and divides as one.)
+inline bool numeric_operand(const std::vector<Token>& toks, std::size_t first, std::size_t last,
+                            const std::vector<CastSpan>& casts, const ColumnResolver& resolve) {
+  constexpr auto npos = static_cast<std::size_t>(-1);
+  for (const auto& c : casts)
+    if (c.last == last) return c.type == pgwire::oid::numeric;
+  if (is(toks[last], ")")) {  // CAST(x AS numeric)
+    int depth = 0;
+    for (std::size_t k = last + 1; k-- > 0;) {
+      if (is(toks[k], ")")) ++depth;
+      if (is(toks[k], "(") && --depth == 0) return (first == npos || first + 1 == k) && numeric_cast_call(toks, k, last);
+    }
+    return false;
+  }
+  if (!toks[last].is_name() || !resolve) return false;
+  std::string qualifier;
+  std::size_t start = last;
+  if (last >= 2 && is(toks[last - 1], ".") && toks[last - 2].is_name()) {
+    start = last - 2;
+    qualifier = identifier(toks[start]);
+  }
+  if (first != npos && first != start) return false;
+  return resolve(qualifier, identifier(toks[last])) == pgwire::oid::numeric;
+}
+
+}  // namespace detail
+
+// The edits that wrap the right operand of every / and % (see the top). A
+// division with a numeric operand (x::numeric / 2, a numeric column) gets
+// pgwire_real_divisor instead, which gives the divisor as a REAL: SQLite
+// divides integers as integers (5::numeric / 2 was 2; PostgreSQL says 2.5).
+inline void guard_division(const std::vector<Token>& toks, const std::vector<CastSpan>& casts,
+                           std::vector<Edit>& edits, const ColumnResolver& resolve = {}) {
+  constexpr auto npos = static_cast<std::size_t>(-1);
+  std::vector<std::size_t> cast_end(toks.size() + 1, 0);
+  for (const auto& c : casts) cast_end[c.at] = c.last;
+  for (std::size_t i = 0; i + 1 < toks.size(); ++i) {
+    if (!is(toks[i], "/") && !is(toks[i], "%")) continue;
+    std::size_t end = detail::operand_end(toks, i + 1, cast_end);
+    if (end >= toks.size()) continue;
+    bool numeric = is(toks[i], "/") && ((i > 0 && detail::numeric_operand(toks, npos, i - 1, casts, resolve)) ||
+                                        detail::numeric_operand(toks, i + 1, end, casts, resolve));
+    edits.push_back({toks[i + 1].offset, toks[i + 1].offset, numeric ? "pgwire_real_divisor(" : "pgwire_divisor("});
+    edits.push_back({toks[end].end(), toks[end].end(), ")"});
+  }
+}
+
+}  // namespace sqlite_dialect
