@@ -132,12 +132,8 @@ inline void date_part(sqlite3_context* ctx, int, sqlite3_value** argv) {
 // becomes a timestamptz, the overload PostgreSQL picks for a date).
 // A moment as the text of `type` (timestamp, timestamptz), into the result.
 inline void result_moment(sqlite3_context* ctx, pgwire::Oid type, std::int64_t usecs) {
-  unsigned char be[8];
-  for (int k = 0; k < 8; ++k) be[k] = static_cast<unsigned char>(static_cast<std::uint64_t>(usecs) >> (56 - 8 * k));
   pgwire::Buffer out;
-  if (pgwire::convert_format(type, std::string_view(reinterpret_cast<const char*>(be), 8), pgwire::format_binary,
-                             pgwire::format_text, out))
-    return error(ctx, "22008", "timestamp out of range");
+  if (!datetime::moment_text(type, usecs, out)) return error(ctx, "22008", "timestamp out of range");
   sqlite3_result_text(ctx, out.view().data(), static_cast<int>(out.size()), SQLITE_TRANSIENT);
 }
 
@@ -192,17 +188,8 @@ inline void age(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
   while (mon < 0) mon += 12, --year;
   if (flip) negate();
   std::int64_t micros = ((hour * 60 + min) * 60 + sec) * 1000000 + usec;
-  unsigned char be[16];
-  auto put = [&](int at, std::uint64_t v, int bytes) {
-    for (int k = 0; k < bytes; ++k) be[at + k] = static_cast<unsigned char>(v >> (8 * (bytes - 1 - k)));
-  };
-  put(0, static_cast<std::uint64_t>(micros), 8);
-  put(8, static_cast<std::uint32_t>(static_cast<std::int32_t>(day)), 4);
-  put(12, static_cast<std::uint32_t>(static_cast<std::int32_t>(year * 12 + mon)), 4);
   pgwire::Buffer out;
-  if (pgwire::convert_format(pgwire::oid::interval, std::string_view(reinterpret_cast<const char*>(be), 16),
-                             pgwire::format_binary, pgwire::format_text, out))
-    return error(ctx, "22008", "interval out of range");
+  if (!datetime::interval_text(year * 12 + mon, day, micros, out)) return error(ctx, "22008", "interval out of range");
   sqlite3_result_text(ctx, out.view().data(), static_cast<int>(out.size()), SQLITE_TRANSIENT);
 }
 
@@ -249,14 +236,7 @@ inline void date_trunc(sqlite3_context* ctx, int, sqlite3_value** argv) {
   else
     return error(ctx, "22023", "unit \"" + field + "\" not recognized for type " + column_types::format_type(type, ""));
   std::int64_t out_usecs = day * datetime::usecs_per_day + time;
-  pgwire::Oid out_type = type == pgwire::oid::date ? pgwire::oid::timestamptz : type;
-  unsigned char be[8];
-  for (int k = 0; k < 8; ++k) be[k] = static_cast<unsigned char>(static_cast<std::uint64_t>(out_usecs) >> (56 - 8 * k));
-  pgwire::Buffer text;
-  if (pgwire::convert_format(out_type, std::string_view(reinterpret_cast<const char*>(be), 8), pgwire::format_binary,
-                             pgwire::format_text, text))
-    return error(ctx, "22008", "timestamp out of range");
-  sqlite3_result_text(ctx, text.view().data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+  result_moment(ctx, type == pgwire::oid::date ? pgwire::oid::timestamptz : type, out_usecs);
 }
 
 // to_char(t, format) for dates and timestamps: the common template

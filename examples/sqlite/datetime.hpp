@@ -253,6 +253,14 @@ inline int collate_interval(void*, int a_size, const void* a, int b_size, const 
   return sa < sb ? -1 : sa > sb ? 1 : 0;
 }
 
+// A moment's text as `type` (timestamp, timestamptz); false when out of range.
+inline bool moment_text(pgwire::Oid type, std::int64_t usecs, pgwire::Buffer& out) {
+  unsigned char be[8];
+  for (int k = 0; k < 8; ++k) be[k] = static_cast<unsigned char>(static_cast<std::uint64_t>(usecs) >> (56 - 8 * k));
+  return !pgwire::convert_format(type, std::string_view(reinterpret_cast<const char*>(be), 8), pgwire::format_binary,
+                                 pgwire::format_text, out);
+}
+
 // pgwire_add_interval(value, sign, interval)
 inline void add_interval(sqlite3_context* ctx, int, sqlite3_value** argv) {
   if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[2]) == SQLITE_NULL)
@@ -284,10 +292,7 @@ inline void add_interval(sqlite3_context* ctx, int, sqlite3_value** argv) {
   usecs = shifted(usecs, read_be(ibin.view(), 12, 4) * sign, read_be(ibin.view(), 8, 4) * sign,
                   read_be(ibin.view(), 0, 8) * sign);
   pgwire::Oid result = type == pgwire::oid::date ? pgwire::oid::timestamp : type;
-  unsigned char be[8];
-  for (int k = 0; k < 8; ++k) be[k] = static_cast<unsigned char>(static_cast<std::uint64_t>(usecs) >> (56 - 8 * k));
-  std::string_view encoded(reinterpret_cast<const char*>(be), 8);
-  if (auto ec = pgwire::convert_format(result, encoded, pgwire::format_binary, pgwire::format_text, out))
+  if (!moment_text(result, usecs, out))
     return sqlite3_result_error(ctx, function_error("22008", "timestamp out of range").c_str(), -1);
   sqlite3_result_text(ctx, out.view().data(), static_cast<int>(out.size()), SQLITE_TRANSIENT);
 }

@@ -180,11 +180,8 @@ struct Series {
       sqlite3_result_int64(ctx, c->value);
       return SQLITE_OK;
     }
-    unsigned char be[8];
-    for (int k = 0; k < 8; ++k) be[k] = static_cast<unsigned char>(static_cast<std::uint64_t>(c->value) >> (56 - 8 * k));
     pgwire::Buffer out;
-    if (pgwire::convert_format(c->moment_type, std::string_view(reinterpret_cast<const char*>(be), 8),
-                               pgwire::format_binary, pgwire::format_text, out)) {
+    if (!datetime::moment_text(c->moment_type, c->value, out)) {
       sqlite3_result_error(ctx, function_error("22008", "timestamp out of range").c_str(), -1);
       return SQLITE_OK;
     }
