@@ -117,6 +117,23 @@ inline std::optional<std::string> add_key(sqlite3* db, const std::vector<Token>&
          " (" + list + ")";
 }
 
+// FOREIGN KEY (...) REFERENCES t at toks[first, last], in SQLite's words,
+// with t's key columns spelled out when t's primary key was added later
+// (ddl::added_primary_key_columns says why).
+inline std::string with_referenced_key(sqlite3* db, std::string_view sql, const std::vector<Token>& toks,
+                                       std::size_t first, std::size_t last, const sqlite_dialect::Identity& who) {
+  std::size_t r = first;
+  while (r < last && !is(toks[r], "references")) ++r;
+  std::size_t name = r + 1;
+  if (name + 2 <= last && is(toks[name + 1], ".")) name += 2;
+  if (name > last || !toks[name].is_name() || (name < last && is(toks[name + 1], "(")))
+    return expression(sql, toks, first, last, who);
+  std::string columns = added_primary_key_columns(db, sqlite_dialect::identifier(toks[name]));
+  if (columns.empty()) return expression(sql, toks, first, last, who);
+  return expression(sql, toks, first, name, who) + " " + columns +
+         (name < last ? " " + expression(sql, toks, name + 1, last, who) : std::string());
+}
+
 // ALTER TABLE ... ALTER COLUMN SET/DROP DEFAULT, SET/DROP NOT NULL, ADD
 // FOREIGN KEY, ADD CHECK at toks[i]: a translation whose hook edits the
 // table's declaration (schema_edits.hpp); nullopt for other forms.
@@ -189,9 +206,16 @@ inline std::optional<DdlTranslation> edit_schema(sqlite3* db, std::string_view s
   // NOT VALID: PostgreSQL skips the rows already there; so does this.
   bool not_valid = last > k + 1 && is(toks[last], "valid") && is(toks[last - 1], "not");
   if (not_valid) last -= 2;
-  std::string clause = expression(sql, toks, k, last, who);
+  std::string clause =
+      foreign ? with_referenced_key(db, sql, toks, k, last, who) : expression(sql, toks, k, last, who);
   if (check && name.empty()) name = table + "_check";
-  if (foreign && name.empty()) name = table + "_fkey";
+  if (foreign && name.empty()) {  // PostgreSQL's: t_a_b_fkey, after the key's own columns
+    name = table;
+    if (at(k + 2, "("))
+      for (std::size_t c = k + 3; c < end && !is(toks[c], ")"); ++c)
+        if (toks[c].is_name()) name += "_" + sqlite_dialect::identifier(toks[c]);
+    name += "_fkey";
+  }
   std::string constraint = "CONSTRAINT " + sqlite_dialect::quote_identifier(name) + " " + clause;
   std::string condition =
       check ? expression(sql, toks, k + 2, sqlite_dialect::matching_paren(toks, k + 1) - 1, who) : std::string();

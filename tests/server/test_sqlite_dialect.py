@@ -716,6 +716,21 @@ SIDE_BY_SIDE = [
      "SELECT count(*) FROM sbs_m1",
      "DROP TABLE sbs_m1, sbs_m2",
      "SELECT 1 FROM sbs_m2"],
+    # pgbench -i --foreign-keys: keys added later, then REFERENCES naming
+    # only the table (its primary key, which ALTER TABLE added).
+    ["DROP TABLE IF EXISTS sbs_fk_child", "DROP TABLE IF EXISTS sbs_fk_parent",
+     "CREATE TABLE sbs_fk_parent (id int NOT NULL, v int)",
+     "CREATE TABLE sbs_fk_child (pid int, w int)",
+     "INSERT INTO sbs_fk_parent VALUES (1, 10), (2, 20)",
+     "INSERT INTO sbs_fk_child VALUES (1, 1)",
+     "ALTER TABLE sbs_fk_parent ADD PRIMARY KEY (id)",
+     "ALTER TABLE sbs_fk_child ADD FOREIGN KEY (pid) REFERENCES sbs_fk_parent",
+     "INSERT INTO sbs_fk_child VALUES (2, 2)",
+     "UPDATE sbs_fk_child SET w = w + 1 WHERE pid = 1",
+     "UPDATE sbs_fk_parent SET v = v + 1",
+     "SELECT * FROM sbs_fk_child ORDER BY pid",
+     "SELECT conname, contype FROM pg_catalog.pg_constraint WHERE conname LIKE 'sbs_fk_%' ORDER BY 1",
+     "DROP TABLE sbs_fk_child", "DROP TABLE sbs_fk_parent"],
     ["DROP TABLE IF EXISTS sbs_child", "DROP TABLE IF EXISTS sbs",
      "CREATE TABLE sbs (id serial PRIMARY KEY, name varchar(8) NOT NULL UNIQUE, qty int DEFAULT 0,"
      " big bigint, price numeric(8,2), ok boolean DEFAULT false, at timestamptz, day date, ref uuid, doc jsonb)",
