@@ -208,7 +208,7 @@ inline std::optional<DdlTranslation> edit_schema(sqlite3* db, std::string_view s
   if (not_valid) last -= 2;
   std::string clause =
       foreign ? with_referenced_key(db, sql, toks, k, last, who) : expression(sql, toks, k, last, who);
-  if (check && name.empty()) name = table + "_check";
+  if (check) name = check_namer(db, table).name(toks, k + 2, sqlite_dialect::matching_paren(toks, k + 1) - 1, name);
   if (foreign && name.empty()) {  // PostgreSQL's: t_a_b_fkey, after the key's own columns
     name = table;
     if (at(k + 2, "("))
@@ -259,7 +259,9 @@ inline DdlTranslation alter_table(sqlite3* db, std::string_view sql, const std::
     std::size_t end = toks.size();
     while (end > i && is(toks[end - 1], ";")) --end;
     if (i >= end) throw pgwire::PgError("42601", "syntax error at end of input");
-    auto def = column_def(sql, toks, i, end, table, false, true, who);
+    auto checks = check_namer(db, table);
+    if (toks[i].is_name()) checks.add_column(sqlite_dialect::identifier(toks[i]));
+    auto def = column_def(sql, toks, i, end, table, false, true, who, checks);
     return {target + "ADD COLUMN " + def.sqlite,
             [record = def.record](sqlite3* db) { column_types::record_column(db, record); }};
   }

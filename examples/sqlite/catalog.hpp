@@ -27,6 +27,7 @@
 #include <pgwire/catalog/catalog.hpp>
 #include <pgwire/types/oid.hpp>
 
+#include "check_constraints.hpp"
 #include "column_types.hpp"  // column_types_table: the dialect's side table
 
 namespace sqlite_example {
@@ -171,6 +172,7 @@ inline pgwire::catalog::Description describe_sqlite(sqlite3* db) {
         fk.on_delete = fk_action(f[5]);
       }
       for (auto& [id, fk] : fks) t.foreign_keys.push_back(std::move(fk));
+      if (!is_null(o[2])) t.checks = check_constraints::named_in(o[2]);
     }
     d.tables.push_back(std::move(t));
   }

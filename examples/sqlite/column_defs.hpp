@@ -31,12 +31,14 @@
 #include <cctype>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <pgwire/codec/error_info.hpp>
 #include <pgwire/types/oid.hpp>
 
 #include "../sqlite_dialect.hpp"
+#include "check_constraints.hpp"
 #include "column_types.hpp"
 #include "errors.hpp"
 #include "numeric_text.hpp"
@@ -125,9 +127,10 @@ struct ColumnDef {
 
 // `table_key`: this column is the table's single-column PRIMARY KEY (...)
 // (a serial one becomes the rowid). `adding`: ALTER TABLE ADD COLUMN.
+// `checks` names the column's CHECKs (check_constraints.hpp).
 inline ColumnDef column_def(std::string_view sql, const std::vector<Token>& toks, std::size_t first, std::size_t end,
                             const std::string& table, bool table_key, bool adding,
-                            const sqlite_dialect::Identity& who) {
+                            const sqlite_dialect::Identity& who, check_constraints::Namer& checks) {
   ColumnDef def;
   if (!toks[first].is_name())
     throw pgwire::PgError("42601", "syntax error at or near \"" + std::string(toks[first].text) + "\"");
@@ -170,7 +173,7 @@ inline ColumnDef column_def(std::string_view sql, const std::vector<Token>& toks
 
   // The constraints: what to keep, and what they say.
   bool primary = false, not_null = false, identity = false, always = false;
-  std::string constraints, default_sql, default_shown;
+  std::string constraints, default_sql, default_shown, given_name;
   bool default_constant = true;  // a literal: what SQLite's ADD COLUMN accepts
   for (i = type_end; i < end;) {
     std::size_t next = i + 1;  // the next constraint starts at a constraint word outside parentheses
@@ -186,10 +189,12 @@ inline ColumnDef column_def(std::string_view sql, const std::vector<Token>& toks
       break;
     }
     const Token& t = toks[i];
-    if (is(t, "constraint")) {  // the constraint's name is dropped; what it names follows
+    if (is(t, "constraint")) {  // a CHECK keeps its name; other constraints' names are dropped
+      if (i + 1 < end) given_name = sqlite_dialect::identifier(toks[i + 1]);
       i = std::min(i + 2, end);
       continue;
     }
+    std::string name = std::exchange(given_name, {});
     if (is(t, "default")) {
       if (i + 1 >= next) throw pgwire::PgError("42601", "syntax error at or near \"DEFAULT\"");
       default_sql = expression(sql, toks, i + 1, next - 1, who);
@@ -214,6 +219,9 @@ inline ColumnDef column_def(std::string_view sql, const std::vector<Token>& toks
     } else if (is(t, "not")) {
       not_null = true;
     } else if (is(t, "null")) {
+    } else if (is(t, "check") && i + 1 < next && is(toks[i + 1], "(")) {
+      constraints += " CONSTRAINT " + sqlite_dialect::quote_identifier(checks.name(toks, i + 2, next - 2, name)) +
+                     " " + expression(sql, toks, i, next - 1, who);
     } else {
       constraints += " " + expression(sql, toks, i, next - 1, who);
     }

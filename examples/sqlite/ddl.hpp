@@ -304,23 +304,35 @@ inline std::optional<DdlTranslation> translate_ddl(sqlite3* db, std::string_view
     if (if_not_exists) out += "IF NOT EXISTS ";
     out += sqlite_dialect::quote_identifier(table) + " (";
     std::vector<ColumnRecord> records;
+    std::vector<std::string> columns;
+    for (auto [first, end] : elements)
+      if (toks[first].is_name() && !ddl::table_constraint_word(toks[first]))
+        columns.push_back(sqlite_dialect::identifier(toks[first]));
+    check_constraints::Namer checks(table, columns);
     bool first_element = true;
     for (auto [first, end] : elements) {
       if (!first_element) out += ", ";
       first_element = false;
       const auto& t = toks[first];
-      bool table_constraint = is(t, "constraint") || is(t, "primary") || is(t, "unique") || is(t, "check") ||
-                              is(t, "foreign") || is(t, "exclude") || is(t, "like");
       if (is(t, "exclude") || is(t, "like"))
         throw not_supported(std::string(t.text) + " in CREATE TABLE", "SQLite has no counterpart.");
-      if (table_constraint) {
+      if (ddl::table_constraint_word(t)) {
+        // A CHECK is stored named (check_constraints.hpp).
+        bool named = is(t, "constraint") && first + 3 < end;
+        std::size_t check = named ? first + 2 : first;
+        if (is(toks[check], "check") && check + 1 < end && is(toks[check + 1], "(")) {
+          std::string name = checks.name(toks, check + 2, end - 2, named ? sqlite_dialect::identifier(toks[first + 1]) : "");
+          out += "CONSTRAINT " + sqlite_dialect::quote_identifier(name) + " " +
+                 ddl::expression(sql, toks, check, end - 1, who);
+          continue;
+        }
         out += ddl::expression(sql, toks, first, end - 1, who);
         continue;
       }
       auto def = ddl::column_def(
           sql, toks, first, end, table,
           !key_column.empty() && toks[first].is_name() && sqlite_dialect::identifier(toks[first]) == key_column, false,
-          who);
+          who, checks);
       out += def.sqlite;
       records.push_back(std::move(def.record));
     }

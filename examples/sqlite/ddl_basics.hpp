@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include <functional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,35 @@ inline std::string table_name(const std::vector<Token>& toks, std::size_t& i) {
   }
   ++i;
   return name;
+}
+
+// The word that starts a table constraint among CREATE TABLE's elements.
+inline bool table_constraint_word(const Token& t) {
+  return is(t, "constraint") || is(t, "primary") || is(t, "unique") || is(t, "check") || is(t, "foreign") ||
+         is(t, "exclude") || is(t, "like");
+}
+
+// Names for CHECKs added to an existing table: its columns, and the names
+// its CHECKs have taken.
+inline check_constraints::Namer check_namer(sqlite3* db, const std::string& table) {
+  std::vector<std::string> columns;
+  std::set<std::string> taken;
+  sqlite3_stmt* s = nullptr;
+  if (sqlite3_prepare_v2(db, "SELECT name FROM pragma_table_info(?1)", -1, &s, nullptr) == SQLITE_OK) {
+    sqlite3_bind_text(s, 1, table.c_str(), -1, SQLITE_TRANSIENT);
+    while (sqlite3_step(s) == SQLITE_ROW) columns.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(s, 0)));
+  }
+  sqlite3_finalize(s);
+  s = nullptr;
+  if (sqlite3_prepare_v2(db, "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?1", -1, &s, nullptr) ==
+      SQLITE_OK) {
+    sqlite3_bind_text(s, 1, table.c_str(), -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
+      for (auto& check : check_constraints::named_in(reinterpret_cast<const char*>(sqlite3_column_text(s, 0))))
+        taken.insert(check.name);
+  }
+  sqlite3_finalize(s);
+  return check_constraints::Namer(table, std::move(columns), std::move(taken));
 }
 
 inline bool table_exists(sqlite3* db, const std::string& table) {

@@ -130,6 +130,11 @@ Builder& Builder::references(std::string table, std::string column) {
   return *this;
 }
 
+Builder& Builder::check(std::string name, std::string expression) {
+  last_table().checks.push_back({std::move(name), std::move(expression)});
+  return *this;
+}
+
 Builder& Builder::index(std::string name, std::vector<std::string> columns, bool unique) {
   last_table().indexes.push_back({std::move(name), std::move(columns), unique});
   return *this;

@@ -200,11 +200,32 @@ void get_indexdef(sqlite3_context* c, int argc, sqlite3_value** argv) {
   lookup_text(c, argv[0], s.index_defs);
 }
 
-void get_constraintdef(sqlite3_context* c, int, sqlite3_value** argv) {
+// Whether an expression's text has a space outside parentheses and
+// literals: an operator between operands, not a constant or a call.
+bool has_operator(std::string_view expression) {
+  int depth = 0;
+  bool quoted = false;
+  for (char ch : expression) {
+    if (ch == '\'') quoted = !quoted;
+    if (quoted) continue;
+    if (ch == '(') ++depth;
+    if (ch == ')') --depth;
+    if (ch == ' ' && depth == 0) return true;
+  }
+  return false;
+}
+
+void get_constraintdef(sqlite3_context* c, int argc, sqlite3_value** argv) {
   if (is_null(argv[0])) return sqlite3_result_null(c);
   const auto& defs = snap(c).constraint_defs;
   auto it = defs.find(static_cast<Oid>(sqlite3_value_int64(argv[0])));
   if (it == defs.end()) return sqlite3_result_null(c);
+  // Not pretty (pg_dump's call), a CHECK's expression of operators is
+  // parenthesized again: CHECK ((age >= 0)), but CHECK (true).
+  constexpr std::string_view check = "CHECK (";
+  bool pretty = argc >= 2 && !is_null(argv[1]) && sqlite3_value_int64(argv[1]) != 0;
+  if (!pretty && it->second.starts_with(check) && has_operator(it->second.substr(check.size())))
+    return result(c, "CHECK ((" + it->second.substr(check.size()) + ")");
   result(c, expand_references(ctx(c), it->second));
 }
 

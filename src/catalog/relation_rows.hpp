@@ -110,7 +110,7 @@ void fill_namespaces(Fill& f);      // rows_pg_namespace.cpp
 void fill_builtin_functions(Fill& f);  // rows_pg_proc.cpp: the types' I/O functions
 void fill_builtin_types(Fill& f);   // rows_pg_type.cpp
 void fill_tables(Fill& f);          // rows_pg_class.cpp: tables and views, their columns and indexes
-void fill_foreign_keys(Fill& f);    // rows_pg_constraint.cpp
+void fill_constraints(Fill& f);     // rows_pg_constraint.cpp: CHECKs, foreign keys
 void fill_functions(Fill& f);       // rows_pg_proc.cpp
 void fill_descriptions(Fill& f);    // rows_pg_description.cpp: the comments the others gathered
 

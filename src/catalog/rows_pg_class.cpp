@@ -78,6 +78,7 @@ void fill_tables(Fill& f) {
                             {"reltuples", -1}, {"relhasindex", b(!indexes.empty())},
                             {"relpersistence", std::string("p")}, {"relkind", std::string(view ? "v" : "r")},
                             {"relnatts", static_cast<std::int64_t>(t.columns.size())},
+                            {"relchecks", static_cast<std::int64_t>(t.checks.size())},
                             {"relhasrules", b(view)}, {"relhastriggers", b(with_triggers.count({t.schema, t.name}) > 0)},
                             {"relispopulated", 1},
                             {"relreplident", std::string(view ? "n" : "d")}});

@@ -1,7 +1,10 @@
-// Foreign keys in pg_constraint (relation_rows.hpp), once every table's
-// primary key index is known (conindid); named and printed
-// (pg_get_constraintdef) as PostgreSQL does. Primary keys and unique
-// constraints come with their indexes (rows_pg_index.cpp).
+// CHECK constraints and foreign keys in pg_constraint (relation_rows.hpp),
+// once every table's primary key index is known (conindid); named and
+// printed (pg_get_constraintdef) as PostgreSQL does. Primary keys and
+// unique constraints come with their indexes (rows_pg_index.cpp).
+
+#include <algorithm>
+#include <cctype>
 
 #include "relation_rows.hpp"
 
@@ -20,13 +23,59 @@ std::string_view referential_action(char a) {
   }
 }
 
+// Whether `expression` mentions `column` as a word of its own (outside
+// string literals; a quoted identifier compares exactly).
+bool names_column(std::string_view expression, std::string_view column) {
+  auto word_char = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$'; };
+  for (std::size_t i = 0; i < expression.size();) {
+    char c = expression[i];
+    if (c == '\'') {
+      for (++i; i < expression.size(); ++i)
+        if (expression[i] == '\'' && !(i + 1 < expression.size() && expression[++i] == '\'')) break;
+      continue;
+    }
+    if (c == '"') {
+      std::size_t end = expression.find('"', i + 1);
+      if (end == std::string_view::npos) return false;
+      if (expression.substr(i + 1, end - i - 1) == column) return true;
+      i = end + 1;
+      continue;
+    }
+    if (word_char(c)) {
+      std::size_t end = i;
+      while (end < expression.size() && word_char(expression[end])) ++end;
+      std::string_view word = expression.substr(i, end - i);
+      if (word.size() == column.size() &&
+          std::equal(word.begin(), word.end(), column.begin(), [](char a, char b) {
+            return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+          }))
+        return true;
+      i = end;
+      continue;
+    }
+    ++i;
+  }
+  return false;
+}
+
 }  // namespace
 
-void fill_foreign_keys(Fill& f) {
+void fill_constraints(Fill& f) {
   auto& s = f.s;
   for (const auto& t : f.d.tables) {
     Oid rel = f.class_oids[{t.schema, t.name}];
     Oid nsp = f.schema_oid(t.schema);
+    for (const auto& check : t.checks) {
+      // conkey: the columns the expression names (psql and pg_dump read it).
+      std::vector<int> keys;
+      for (std::size_t i = 0; i < t.columns.size(); ++i)
+        if (names_column(check.expression, t.columns[i].name)) keys.push_back(static_cast<int>(i + 1));
+      Oid co = f.next++;
+      s.constraint_defs[co] = "CHECK (" + check.expression + ")";
+      insert(f.db, "pg_constraint", {{"oid", co}, {"conname", check.name}, {"connamespace", nsp},
+                                     {"contype", std::string("c")}, {"convalidated", 1}, {"conrelid", rel},
+                                     {"conislocal", 1}, {"conkey", "{" + join(keys, ",") + "}"}});
+    }
     for (const auto& fk : t.foreign_keys) {
       std::string ref_schema = f.referenced_schema(t, fk);
       const catalog::TableInfo* ref = f.table_of(ref_schema, fk.ref_table);

@@ -1,6 +1,6 @@
 // psql 15's own catalog queries (captured with psql -E, data/psql15_queries.sql)
 // evaluated by the catalog layer over a described schema; the expected rows
-// are PostgreSQL 15's for the same schema (tests/catalog/data/schema.sql).
+// are PostgreSQL 15's for the same schema, made there with CREATE TABLE.
 
 #include "captured_queries.hpp"
 
@@ -12,7 +12,7 @@ namespace oid = pgwire::oid;
 
 namespace {
 
-// The schema of data/schema.sql, described with the Builder.
+// The schema, described with the Builder.
 pgwire::catalog::Description library_schema() {
   return Builder("postgres", "postgres")
       .table("authors")
@@ -24,6 +24,7 @@ pgwire::catalog::Description library_schema() {
       .column("author_id", oid::int4).not_null().references("authors", "id")
       .column("title", "varchar(200)").not_null()
       .column("price", "numeric(10,2)").default_value("0")
+      .check("books_price_check", "price >= 0::numeric")
       .index("books_title_idx", {"title"})
       .view("cheap_books", " SELECT books.id,\n    books.title\n   FROM books\n  WHERE books.price < 10::numeric;")
       .column("id", oid::int4)
@@ -82,7 +83,7 @@ TEST_CASE("psql 15 describing a table (d name): each of its queries gives Postgr
 
   auto info = catalog.query(with(q.at("\\d_table 2"), books));
   REQUIRE(info.rows.size() == 1);
-  CHECK(info.rows[0] == Row{"0", "r", "t", "f", "t", "f", "f", "f", "f", "", "0", "", "p", "d", "heap"});
+  CHECK(info.rows[0] == Row{"1", "r", "t", "f", "t", "f", "f", "f", "f", "", "0", "", "p", "d", "heap"});
   CHECK(info.columns[1].type == oid::char_);
   CHECK(info.columns[2].type == oid::bool_);
 
@@ -104,6 +105,13 @@ TEST_CASE("psql 15 describing a table (d name): each of its queries gives Postgr
   auto fks = catalog.query(with(q.at("\\d_table 5"), books));
   CHECK(fks.rows == std::vector<Row>{{"t", "books_author_id_fkey", "FOREIGN KEY (author_id) REFERENCES authors(id)", "books"}});
   CHECK(fks.columns[3].name == "ontable");
+
+  auto checks = catalog.query(with(q.at("\\d_table checks"), books));
+  CHECK(checks.rows == std::vector<Row>{{"books_price_check", "CHECK (price >= 0::numeric)"}});
+  CHECK(catalog.query(with(q.at("\\d_table checks"), authors)).rows.empty());
+  // pg_dump's call (not pretty) and the columns the check names.
+  CHECK(catalog.query("SELECT pg_get_constraintdef(oid), conkey FROM pg_constraint WHERE contype = 'c'").rows ==
+        std::vector<Row>{{"CHECK ((price >= 0::numeric))", "{4}"}});
 
   auto referenced = catalog.query(with(q.at("\\d_table 6"), authors));
   CHECK(referenced.rows == std::vector<Row>{{"books_author_id_fkey", "books", "FOREIGN KEY (author_id) REFERENCES authors(id)"}});

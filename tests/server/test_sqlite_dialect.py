@@ -716,6 +716,25 @@ SIDE_BY_SIDE = [
      "SELECT count(*) FROM sbs_m1",
      "DROP TABLE sbs_m1, sbs_m2",
      "SELECT 1 FROM sbs_m2"],
+    # CHECK constraints: named as PostgreSQL names them (t_col_check,
+    # t_check, t_check1), in errors, pg_constraint and psql's \d.
+    ["DROP TABLE IF EXISTS sbs_ck", "DROP TABLE IF EXISTS sbs_ck2",
+     "CREATE TABLE sbs_ck (a int CHECK (a > 0), b int CONSTRAINT b_small CHECK (b < 100), c text,"
+     " CHECK (b > a), CHECK (b >= 1), CHECK (c <> 'x'))",
+     "CREATE TABLE sbs_ck2 (a int, b int)",
+     "ALTER TABLE sbs_ck2 ADD CHECK (a > 0)",
+     "ALTER TABLE sbs_ck2 ADD CHECK (a > b)",
+     "ALTER TABLE sbs_ck2 ADD CHECK (true)",
+     "ALTER TABLE sbs_ck2 ADD COLUMN d int CHECK (d <> 0)",
+     "INSERT INTO sbs_ck VALUES (0, 5, 'y')", "INSERT INTO sbs_ck VALUES (1, 200, 'y')",
+     "INSERT INTO sbs_ck VALUES (5, 2, 'y')", "INSERT INTO sbs_ck VALUES (5, 6, 'x')",
+     "INSERT INTO sbs_ck VALUES (1, 2, 'y')", "UPDATE sbs_ck SET b = 200",
+     "INSERT INTO sbs_ck2 VALUES (2, 1, 0)", "INSERT INTO sbs_ck2 VALUES (2, 3, 1)",
+     "SELECT r.relname, c.conname, c.contype, pg_get_constraintdef(c.oid, true), pg_get_constraintdef(c.oid)"
+     " FROM pg_catalog.pg_constraint c JOIN pg_catalog.pg_class r ON r.oid = c.conrelid"
+     " WHERE r.relname LIKE 'sbs_ck%' AND c.contype = 'c' AND c.conname <> 'sbs_ck_c_check' ORDER BY 1, 2",
+     "SELECT relname, relchecks FROM pg_catalog.pg_class WHERE relname LIKE 'sbs_ck%' ORDER BY 1",
+     "DROP TABLE sbs_ck", "DROP TABLE sbs_ck2"],
     # pgbench -i --foreign-keys: keys added later, then REFERENCES naming
     # only the table (its primary key, which ALTER TABLE added).
     ["DROP TABLE IF EXISTS sbs_fk_child", "DROP TABLE IF EXISTS sbs_fk_parent",

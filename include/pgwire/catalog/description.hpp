@@ -56,6 +56,12 @@ struct ForeignKeyInfo {
   char on_delete = 'a';
 };
 
+// A CHECK constraint: pg_get_constraintdef prints CHECK (expression).
+struct CheckInfo {
+  std::string name;
+  std::string expression;  // as PostgreSQL prints it: age >= 0
+};
+
 struct TableInfo {
   enum class Kind { table, view };
   std::string schema = "public";
@@ -66,6 +72,7 @@ struct TableInfo {
   std::string primary_key_name;          // empty: <table>_pkey
   std::vector<UniqueInfo> uniques;
   std::vector<ForeignKeyInfo> foreign_keys;
+  std::vector<CheckInfo> checks;
   std::vector<IndexInfo> indexes;  // besides those of the primary key and unique constraints
   std::string view_definition;     // for views: what pg_get_viewdef prints
   std::string comment;
@@ -105,6 +112,7 @@ class Builder {
   Builder& primary_key();  // the last column (call again for a composite key)
   Builder& unique();       // a one-column unique constraint on the last column
   Builder& references(std::string table, std::string column);
+  Builder& check(std::string name, std::string expression);  // on the last table
   Builder& index(std::string name, std::vector<std::string> columns, bool unique = false);
   Builder& comment(std::string text);  // on the last column, else the last table
   Builder& function(std::string name, std::vector<Oid> arguments, Oid result, std::string schema = "public");

@@ -264,3 +264,9 @@ WHERE c.relkind IN ('r','p','v','m','S','f','')
       AND n.nspname <> 'information_schema'
   AND pg_catalog.pg_table_is_visible(c.oid)
 ORDER BY 1,2
+
+-- psql: \d_table checks
+SELECT r.conname, pg_catalog.pg_get_constraintdef(r.oid, true)
+FROM pg_catalog.pg_constraint r
+WHERE r.conrelid = '{oid}' AND r.contype = 'c'
+ORDER BY 1;
