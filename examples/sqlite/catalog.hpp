@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cctype>
+#include <functional>
 #include <stdexcept>
 #include <map>
 #include <memory>
@@ -79,6 +80,48 @@ inline AddedConstraint added_constraint(sqlite3* db, const std::string& index) {
 }
 
 }  // namespace catalog_detail
+
+// The sequences: those CREATE SEQUENCE made (sequences.hpp), then each
+// serial column's t_c_seq (serial_sequences.hpp). A sequence is owned by
+// the column whose default calls it (pg_dump's serial columns: CREATE
+// SEQUENCE, then the default).
+inline void describe_sequences(sqlite3* db, pgwire::catalog::Description& d) {
+  using namespace catalog_detail;
+  std::map<std::string, std::size_t> by_name;
+  if (!rows(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1", "pgwire_sequences").empty())
+    for (auto& r : rows(db, "SELECT name, start_value, increment, min_value, max_value, cycle FROM pgwire_sequences "
+                            "ORDER BY rowid")) {
+      pgwire::catalog::SequenceInfo s;
+      s.name = r[0];
+      s.start = std::stoll(r[1]);
+      s.increment = std::stoll(r[2]);
+      s.min = std::stoll(r[3]);
+      s.max = std::stoll(r[4]);
+      s.cycle = r[5] == "1";
+      by_name[s.name] = d.sequences.size();
+      d.sequences.push_back(std::move(s));
+    }
+  constexpr std::string_view call = "nextval('", end = "'::regclass)";
+  for (const auto& t : d.tables)
+    for (const auto& c : t.columns) {
+      if (!c.default_expr || !c.default_expr->starts_with(call) || !c.default_expr->ends_with(end)) continue;
+      std::string name = c.default_expr->substr(call.size(), c.default_expr->size() - call.size() - end.size());
+      auto known = by_name.find(name);
+      if (known == by_name.end()) {
+        pgwire::catalog::SequenceInfo s;
+        s.name = name;
+        s.type = c.type == pgwire::oid::int2 || c.type == pgwire::oid::int4 ? c.type : pgwire::oid::int8;
+        s.max = s.type == pgwire::oid::int2 ? INT16_MAX : s.type == pgwire::oid::int4 ? INT32_MAX : INT64_MAX;
+        known = by_name.emplace(name, d.sequences.size()).first;
+        d.sequences.push_back(std::move(s));
+      }
+      auto& s = d.sequences[known->second];
+      if (s.owner_table.empty()) {
+        s.owner_table = t.name;
+        s.owner_column = c.name;
+      }
+    }
+}
 
 // SQLite's schema as the catalog layer's Description.
 inline pgwire::catalog::Description describe_sqlite(sqlite3* db) {
@@ -176,6 +219,7 @@ inline pgwire::catalog::Description describe_sqlite(sqlite3* db) {
     }
     d.tables.push_back(std::move(t));
   }
+  describe_sequences(db, d);
   return d;
 }
 
@@ -186,8 +230,16 @@ class CatalogRefresher {
   explicit CatalogRefresher(std::shared_ptr<pgwire::catalog::Catalog> catalog) : catalog_(std::move(catalog)) {}
 
   void refresh(sqlite3* db) {
+    // The schema's version, and the sequences' rows: CREATE SEQUENCE is an
+    // INSERT into pgwire_sequences, which leaves the schema's version alone.
     auto version = catalog_detail::rows(db, "PRAGMA schema_version");
-    long long v = version.empty() ? -1 : std::stoll(version[0][0]);
+    std::string key = version.empty() ? "" : version[0][0];
+    if (!catalog_detail::rows(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1", "pgwire_sequences")
+             .empty())
+      for (auto& r : catalog_detail::rows(db, "SELECT group_concat(name || ' ' || start_value || ' ' || increment || ' ' || "
+                                              "min_value || ' ' || max_value || ' ' || cycle, ' ') FROM pgwire_sequences"))
+        key += "|" + (catalog_detail::is_null(r[0]) ? std::string() : r[0]);
+    std::size_t v = std::hash<std::string>{}(key);
     if (v == version_.load()) return;
     try {
       catalog_->update(describe_sqlite(db));
@@ -201,7 +253,7 @@ class CatalogRefresher {
 
  private:
   std::shared_ptr<pgwire::catalog::Catalog> catalog_;
-  std::atomic<long long> version_{-2};
+  std::atomic<std::size_t> version_{0};
 };
 
 }  // namespace sqlite_example

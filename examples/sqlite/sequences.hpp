@@ -16,8 +16,8 @@
 //   (2200H at the end of the range, 55000 before a nextval, 42P01).
 // Unlike PostgreSQL's, a sequence's advance is rolled back with the
 // transaction that made it (it is a row of the database).
-// (serial columns that sqlite_server creates keep their own counter,
-// pgwire_next_serial: column_defs.hpp.)
+// A serial column's sequence (t_id_seq) is its own counter:
+// serial_sequences.hpp.
 
 #include <sqlite3.h>
 
@@ -31,6 +31,7 @@
 
 #include "../sqlite_dialect.hpp"
 #include "errors.hpp"
+#include "serial_sequences.hpp"
 
 namespace sqlite_example::sequences {
 
@@ -125,21 +126,39 @@ inline bool store(sqlite3_context* ctx, const std::string& name, std::int64_t va
   return true;
 }
 
-inline std::optional<Row> find(sqlite3_context* ctx, const std::string& name) {
-  sqlite3* db = sqlite3_context_db_handle(ctx);
+// A sequence CREATE SEQUENCE made, else a serial column's; neither: 42P01
+// (the context holds it).
+struct Found {
   std::optional<Row> row;
+  std::optional<serial_sequences::Column> serial;
+  explicit operator bool() const { return row || serial; }
+};
+
+inline Found find(sqlite3_context* ctx, const std::string& name) {
+  sqlite3* db = sqlite3_context_db_handle(ctx);
+  Found found;
   if (sqlite3_table_column_metadata(db, nullptr, table, "name", nullptr, nullptr, nullptr, nullptr, nullptr) ==
       SQLITE_OK)
-    row = load(db, name);
-  if (!row) fail(ctx, "42P01", "relation \"" + name + "\" does not exist");
-  return row;
+    found.row = load(db, name);
+  if (!found.row) found.serial = serial_sequences::find(db, name);
+  if (!found) fail(ctx, "42P01", "relation \"" + name + "\" does not exist");
+  return found;
 }
 
 inline void nextval(sqlite3_context* ctx, int, sqlite3_value** argv) {
   auto* session = static_cast<Session*>(sqlite3_user_data(ctx));
   std::string name = name_argument(argv[0]);
-  auto row = find(ctx, name);
-  if (!row) return;
+  auto found = find(ctx, name);
+  if (!found) return;
+  if (found.serial) {
+    std::string code, error;
+    auto next = serial_sequences::next(sqlite3_context_db_handle(ctx), *found.serial, name, code, error);
+    if (!next) return fail(ctx, code, error);
+    session->current[name] = *next;
+    session->last = *next;
+    return sqlite3_result_int64(ctx, *next);
+  }
+  auto& row = found.row;
   std::int64_t next = row->last;
   if (row->called) {
     bool over = row->increment > 0 ? next > row->max - row->increment : next < row->min - row->increment;
@@ -182,10 +201,25 @@ inline void lastval(sqlite3_context* ctx, int, sqlite3_value**) {
 inline void setval(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
   auto* session = static_cast<Session*>(sqlite3_user_data(ctx));
   std::string name = name_argument(argv[0]);
-  auto row = find(ctx, name);
-  if (!row) return;
+  auto found = find(ctx, name);
+  if (!found) return;
   std::int64_t value = sqlite3_value_int64(argv[1]);
   bool called = argc < 3 || sqlite3_value_int(argv[2]) != 0;
+  if (found.serial) {
+    const auto& serial = *found.serial;
+    if (value < 1 || value > serial.max)
+      return fail(ctx, "22003",
+                  "setval: value " + std::to_string(value) + " is out of bounds for sequence \"" + name + "\" (1.." +
+                      std::to_string(serial.max) + ")");
+    if (!serial.autoincrement)
+      return fail(ctx, "0A000", "setval on the sequence of a serial column that is not the primary key is not supported");
+    std::string error;
+    if (!serial_sequences::set(sqlite3_context_db_handle(ctx), serial, called ? value : value - 1, error))
+      return fail(ctx, "XX000", error);
+    if (called) session->current[name] = value;
+    return sqlite3_result_int64(ctx, value);
+  }
+  auto& row = found.row;
   if (value < row->min || value > row->max)
     return fail(ctx, "22003",
                 "setval: value " + std::to_string(value) + " is out of bounds for sequence \"" + name + "\" (" +

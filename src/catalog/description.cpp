@@ -67,6 +67,23 @@ Builder& Builder::view(std::string name, std::string definition, std::string sch
   return *this;
 }
 
+Builder& Builder::sequence(std::string name, Oid type, std::string schema) {
+  SequenceInfo s;
+  s.name = std::move(name);
+  s.schema = std::move(schema);
+  s.type = type;
+  s.max = type == oid::int2 ? INT16_MAX : type == oid::int4 ? INT32_MAX : INT64_MAX;
+  d_.sequences.push_back(std::move(s));
+  return *this;
+}
+
+Builder& Builder::owned_by(std::string table, std::string column) {
+  if (d_.sequences.empty()) throw std::logic_error("catalog::Builder: sequence() first");
+  d_.sequences.back().owner_table = std::move(table);
+  d_.sequences.back().owner_column = std::move(column);
+  return *this;
+}
+
 TableInfo& Builder::last_table() {
   if (d_.tables.empty()) throw std::logic_error("catalog::Builder: table() first");
   return d_.tables.back();

@@ -229,6 +229,18 @@ void get_constraintdef(sqlite3_context* c, int argc, sqlite3_value** argv) {
   result(c, expand_references(ctx(c), it->second));
 }
 
+// pg_get_serial_sequence('t', 'c'): the sequence column t.c owns; the table
+// named as SQL names it, the column literally.
+void serial_sequence(sqlite3_context* c, int, sqlite3_value** argv) {
+  if (is_null(argv[0]) || is_null(argv[1])) return sqlite3_result_null(c);
+  auto table = lookup_class(ctx(c), text(argv[0]));
+  if (!table) return sqlite3_result_null(c);
+  const auto& owned = snap(c).owned_sequences;
+  auto it = owned.find({*table, text(argv[1])});
+  if (it == owned.end()) return sqlite3_result_null(c);
+  result(c, it->second);
+}
+
 void get_viewdef(sqlite3_context* c, int, sqlite3_value** argv) {
   if (is_null(argv[0])) return sqlite3_result_null(c);
   const auto& s = snap(c);
@@ -505,10 +517,10 @@ void register_functions(sqlite3* db, FunctionContext* c) {
     add(db, "pg_get_viewdef", n, get_viewdef, c);
     add(db, "obj_description", n, obj_description, c);
     add(db, "pg_get_triggerdef", n, always_null, c);
-    add(db, "pg_get_serial_sequence", n, always_null, c);
     add(db, "pg_relation_size", n, always_zero, c);
   }
   for (int n : {1, 2}) add(db, "pg_get_ruledef", n, always_null, c);
+  add(db, "pg_get_serial_sequence", 2, serial_sequence, c);
   add(db, "pg_database_size", 1, always_zero, c);
   add(db, "pg_tablespace_size", 1, always_zero, c);
   add(db, "pg_tablespace_location", 1, empty_text, c);

@@ -82,7 +82,7 @@ struct Fill {
   Snapshot s;
   Oid next = 16384;  // the first OID PostgreSQL gives a user's object
   std::map<std::string, Oid> schema_oids;
-  std::map<std::pair<std::string, std::string>, Oid> class_oids;  // (schema, name) of tables and views
+  std::map<std::pair<std::string, std::string>, Oid> class_oids;  // (schema, name) of tables, views, sequences
   std::map<Oid, Oid> primary_index;                               // table -> its primary key's index
 
   // The namespace `name`, added at its first use (public gets its OID).
@@ -110,6 +110,7 @@ void fill_namespaces(Fill& f);      // rows_pg_namespace.cpp
 void fill_builtin_functions(Fill& f);  // rows_pg_proc.cpp: the types' I/O functions
 void fill_builtin_types(Fill& f);   // rows_pg_type.cpp
 void fill_tables(Fill& f);          // rows_pg_class.cpp: tables and views, their columns and indexes
+void fill_sequences(Fill& f);       // rows_pg_sequence.cpp
 void fill_constraints(Fill& f);     // rows_pg_constraint.cpp: CHECKs, foreign keys
 void fill_functions(Fill& f);       // rows_pg_proc.cpp
 void fill_descriptions(Fill& f);    // rows_pg_description.cpp: the comments the others gathered

@@ -251,6 +251,7 @@ Snapshot fill_relations(sqlite3* db, const catalog::Description& d) {
   fill_builtin_functions(f);
   fill_builtin_types(f);
   fill_tables(f);
+  fill_sequences(f);
   fill_constraints(f);
   fill_functions(f);
   fill_descriptions(f);

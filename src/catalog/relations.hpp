@@ -41,6 +41,8 @@ struct Snapshot {
   std::map<Oid, Proc> procs;
   std::map<Oid, std::string> constraint_defs, index_defs, view_defs;
   std::map<std::tuple<Oid, Oid, int>, std::string> comments;  // (objoid, classoid, objsubid)
+  // (table, column) -> its sequence as pg_get_serial_sequence prints it: public.t_id_seq
+  std::map<std::pair<Oid, std::string>, std::string> owned_sequences;
   std::string database, owner;
   Oid database_oid = 5;
 };

@@ -136,3 +136,32 @@ TEST_CASE("psql 15 l, dn, du, df, dT give PostgreSQL 15's rows") {
   CHECK(catalog.query(q.at("\\df 1")).rows.empty());
   CHECK(catalog.query(q.at("\\dT 1")).rows.empty());
 }
+
+TEST_CASE("psql 15 lists and describes sequences, and pg_get_serial_sequence finds a column's") {
+  Catalog catalog(Builder("postgres", "postgres")
+                      .table("orders")
+                      .column("id", oid::int4).not_null().default_value("nextval('orders_id_seq'::regclass)")
+                      .primary_key()
+                      .sequence("orders_id_seq", oid::int4).owned_by("orders", "id")
+                      .sequence("tickets")
+                      .build());
+  auto q = psql_queries();
+  CHECK(catalog.query(q.at("\\d 1")).rows == std::vector<Row>{{"public", "orders", "table", "postgres"},
+                                                             {"public", "orders_id_seq", "sequence", "postgres"},
+                                                             {"public", "tickets", "sequence", "postgres"}});
+  auto found = catalog.query(with(q.at("\\d_table 1"), "", "orders_id_seq"));
+  REQUIRE(found.rows.size() == 1);
+  std::string seq = *found.rows[0][0];
+  CHECK(catalog.query(with(q.at("\\d_table 2"), seq)).rows.at(0).at(1) == "S");
+  CHECK(catalog.query(with(q.at("\\d_sequence 1"), seq)).rows ==
+        std::vector<Row>{{"integer", "1", "1", "2147483647", "1", "no", "1"}});
+  CHECK(catalog.query(with(q.at("\\d_sequence 2"), seq)).rows == std::vector<Row>{{"public.orders.id", "a"}});
+  std::string tickets = *catalog.query(with(q.at("\\d_table 1"), "", "tickets")).rows.at(0)[0];
+  CHECK(catalog.query(with(q.at("\\d_sequence 1"), tickets)).rows ==
+        std::vector<Row>{{"bigint", "1", "1", "9223372036854775807", "1", "no", "1"}});
+  CHECK(catalog.query(with(q.at("\\d_sequence 2"), tickets)).rows.empty());
+
+  CHECK(catalog.query("SELECT pg_get_serial_sequence('orders', 'id'), pg_get_serial_sequence('public.orders', 'id'),"
+                      " pg_get_serial_sequence('orders', 'other'), 'orders_id_seq'::regclass::oid = " + seq)
+            .rows == std::vector<Row>{{"public.orders_id_seq", "public.orders_id_seq", null, "t"}});
+}

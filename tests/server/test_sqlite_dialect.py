@@ -735,6 +735,24 @@ SIDE_BY_SIDE = [
      " WHERE r.relname LIKE 'sbs_ck%' AND c.contype = 'c' AND c.conname <> 'sbs_ck_c_check' ORDER BY 1, 2",
      "SELECT relname, relchecks FROM pg_catalog.pg_class WHERE relname LIKE 'sbs_ck%' ORDER BY 1",
      "DROP TABLE sbs_ck", "DROP TABLE sbs_ck2"],
+    # A serial column's sequence, by name: nextval/currval/setval, psql's
+    # \ds and \d, pg_get_serial_sequence (what ORMs call after an INSERT).
+    ["DROP TABLE IF EXISTS sbs_sq", "DROP SEQUENCE IF EXISTS sbs_s2",
+     "CREATE TABLE sbs_sq (id serial PRIMARY KEY, v text)",
+     "INSERT INTO sbs_sq (v) VALUES ('a')",
+     "SELECT nextval('sbs_sq_id_seq')", "SELECT currval('sbs_sq_id_seq')", "SELECT lastval()",
+     "SELECT pg_get_serial_sequence('sbs_sq', 'id'), pg_get_serial_sequence('public.sbs_sq', 'v')",
+     "INSERT INTO sbs_sq (v) VALUES ('b') RETURNING id",
+     "SELECT setval('sbs_sq_id_seq', 100)", "INSERT INTO sbs_sq (v) VALUES ('c') RETURNING id",
+     "SELECT setval('sbs_sq_id_seq', 200, false)", "INSERT INTO sbs_sq (v) VALUES ('d') RETURNING id",
+     "SELECT setval('sbs_sq_id_seq', 0)",
+     "CREATE SEQUENCE sbs_s2 START 5 INCREMENT 2",
+     "SELECT c.relname, c.relkind, s.seqtypid::regtype, s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcycle"
+     " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_sequence s ON s.seqrelid = c.oid"
+     " WHERE c.relname IN ('sbs_sq_id_seq', 'sbs_s2') ORDER BY 1",
+     "SELECT d.refobjid::regclass, d.refobjsubid, d.deptype FROM pg_catalog.pg_depend d"
+     " WHERE d.objid = 'sbs_sq_id_seq'::regclass AND d.refclassid = 'pg_catalog.pg_class'::regclass",
+     "DROP TABLE sbs_sq", "SELECT nextval('sbs_sq_id_seq')", "DROP SEQUENCE sbs_s2"],
     # pgbench -i --foreign-keys: keys added later, then REFERENCES naming
     # only the table (its primary key, which ALTER TABLE added).
     ["DROP TABLE IF EXISTS sbs_fk_child", "DROP TABLE IF EXISTS sbs_fk_parent",

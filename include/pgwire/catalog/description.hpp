@@ -78,6 +78,18 @@ struct TableInfo {
   std::string comment;
 };
 
+// A sequence (pg_class relkind 'S', pg_sequence). One owned by a column
+// (a serial column's t_c_seq) is what pg_get_serial_sequence finds, and
+// psql's \d prints "Owned by: public.t.c".
+struct SequenceInfo {
+  std::string schema = "public";
+  std::string name;
+  Oid type = oid::int8;  // int2, int4 or int8
+  std::int64_t start = 1, min = 1, max = INT64_MAX, increment = 1, cache = 1;
+  bool cycle = false;
+  std::string owner_table, owner_column;  // empty: owned by nothing; the table is in the sequence's schema
+};
+
 struct FunctionInfo {
   std::string schema = "public";
   std::string name;
@@ -93,6 +105,7 @@ struct Description {
   std::string owner = "postgres";  // owns the database and every object
   std::vector<std::string> schemas{"public"};  // besides pg_catalog and information_schema
   std::vector<TableInfo> tables;
+  std::vector<SequenceInfo> sequences;
   std::vector<FunctionInfo> functions;
 };
 
@@ -115,6 +128,9 @@ class Builder {
   Builder& check(std::string name, std::string expression);  // on the last table
   Builder& index(std::string name, std::vector<std::string> columns, bool unique = false);
   Builder& comment(std::string text);  // on the last column, else the last table
+  // A sequence of `type` counting 1, 2, ... up to the type's maximum.
+  Builder& sequence(std::string name, Oid type = oid::int8, std::string schema = "public");
+  Builder& owned_by(std::string table, std::string column);  // the last sequence's owner
   Builder& function(std::string name, std::vector<Oid> arguments, Oid result, std::string schema = "public");
   Description build() const { return d_; }
 
