@@ -167,7 +167,7 @@ pgwire::Response execute_statement(sqlite3* db, const std::shared_ptr<Worker>& w
   if (portal) bind_parameters(stmt->s, *portal);
   int rc = step_first(db, stmt->s);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-    auto error = pgwire::Response::error(sqlite_error(db, rc));
+    auto error = pgwire::Response::error(sqlite_error(db, rc, stmt->s));
     if (home) home->give_back(std::move(stmt));
     return error;
   }

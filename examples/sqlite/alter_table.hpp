@@ -17,6 +17,7 @@
 
 #include "../sqlite_dialect.hpp"
 #include "column_defs.hpp"
+#include "column_type_change.hpp"
 #include "column_types.hpp"
 #include "ddl_basics.hpp"
 #include "errors.hpp"
@@ -149,6 +150,19 @@ inline std::optional<DdlTranslation> edit_schema(sqlite3* db, std::string_view s
     if (at(k, "column")) ++k;
     if (k >= end || !toks[k].is_name()) return std::nullopt;
     std::string column = sqlite_dialect::identifier(toks[k++]);
+    std::size_t type_at = at(k, "set") && at(k + 1, "data") ? k + 2 : k;
+    if (at(type_at, "type") && type_at + 1 < end) {  // [SET DATA] TYPE t [USING expr]
+      std::size_t using_at = 0;
+      int depth = 0;
+      for (std::size_t u = type_at + 1; u < end && using_at == 0; ++u) {
+        if (is(toks[u], "(")) ++depth;
+        if (is(toks[u], ")")) --depth;
+        if (depth == 0 && is(toks[u], "using")) using_at = u;
+      }
+      if (using_at == end - 1) throw pgwire::PgError("42601", "syntax error at end of input");
+      return change_type(db, sql, toks, table, column, type_at + 1, (using_at ? using_at : end) - 1,
+                         using_at ? using_at + 1 : 0, end - 1, who);
+    }
     if (at(k, "set") && at(k + 1, "default") && k + 2 < end) {
       std::string value = expression(sql, toks, k + 2, end - 1, who);
       RecordedType recorded = recorded_column(db, table, column);

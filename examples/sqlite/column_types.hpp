@@ -123,6 +123,15 @@ inline void set_default(sqlite3* db, const std::string& table, const std::string
   }
 }
 
+inline void set_type(sqlite3* db, const std::string& table, const std::string& column, const std::string& pg_type) {
+  ensure_table(db);
+  run(db,
+      "UPDATE pgwire_column_types SET pg_type = ?3 WHERE table_name = ?1 COLLATE NOCASE AND column_name = ?2 COLLATE "
+      "NOCASE",
+      {table, column, pg_type});
+  if (sqlite3_changes(db) == 0) run(db, "INSERT INTO pgwire_column_types VALUES (?1, ?2, ?3, NULL)", {table, column, pg_type});
+}
+
 inline void forget_column(sqlite3* db, const std::string& table, const std::string& column) {
   ensure_table(db);
   run(db, "DELETE FROM pgwire_column_types WHERE table_name = ?1 AND column_name = ?2", {table, column});

@@ -18,6 +18,8 @@
 
 #include <pgwire/codec/error_info.hpp>
 
+#include "foreign_key_errors.hpp"
+
 namespace sqlite_example {
 
 // What a registered function reports (sqlite3_result_error) for `code`;
@@ -215,7 +217,9 @@ inline pgwire::ErrorInfo translate_sqlite_error(int rc, int extended, std::strin
                   ", which does not support this.");
 }
 
-inline pgwire::ErrorInfo sqlite_error(sqlite3* db, int rc) {
+// `failed`: the statement that failed, when known (a foreign key error
+// names its constraint from it: foreign_key_errors.hpp).
+inline pgwire::ErrorInfo sqlite_error(sqlite3* db, int rc, sqlite3_stmt* failed = nullptr) {
   // SQLITE_BUSY in a transaction block that holds a read lock: SQLite did
   // not wait, as waiting could deadlock (write_transaction.hpp); the block
   // cannot go on, as PostgreSQL's SERIALIZABLE says.
@@ -224,6 +228,7 @@ inline pgwire::ErrorInfo sqlite_error(sqlite3* db, int rc) {
     return detail::make("40001", "could not serialize access due to concurrent update",
                         "Retry the transaction: another one wrote since this one first read.");
   auto info = translate_sqlite_error(rc, sqlite3_extended_errcode(db), sqlite3_errmsg(db));
+  if (info.code == "23503") return foreign_key_errors::named(db, failed, std::move(info));
   // PostgreSQL names the relation of a failed CHECK; SQLite names only the
   // constraint, whose table its schema tells when the name is one table's.
   constexpr std::string_view prefix = "new row violates check constraint \"";

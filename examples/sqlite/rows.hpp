@@ -187,7 +187,7 @@ struct Cursor {
         if (rc == SQLITE_DONE) {
           has_row = false;
         } else if (rc != SQLITE_ROW) {
-          throw pgwire::PgError(sqlite_error(db, rc));
+          throw pgwire::PgError(sqlite_error(db, rc, stmt->s));
         }
       }
     } catch (...) {

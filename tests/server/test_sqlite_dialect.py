@@ -606,7 +606,7 @@ class PostgresDialectTest(ServerTestCase):
                 ("CREATE TABLE bad (a widget)", "42704", 'type "widget" does not exist')]:
             self.assertEqual(self.sqlstate(c, sql)[:2], (code, message), sql)
         for sql in ["CREATE SCHEMA app", "CREATE EXTENSION pgcrypto", "GRANT SELECT ON e TO bob",
-                    "ALTER TABLE e ALTER COLUMN v TYPE int", "CREATE TABLE p (a int) PARTITION BY RANGE (a)",
+                    "CREATE TABLE p (a int) PARTITION BY RANGE (a)",
                     "ALTER TABLE e ADD COLUMN at timestamptz DEFAULT now()"]:
             code, message, hint = self.sqlstate(c, sql)
             self.assertEqual(code, "0A000", sql)
@@ -735,6 +735,33 @@ SIDE_BY_SIDE = [
      " WHERE r.relname LIKE 'sbs_ck%' AND c.contype = 'c' AND c.conname <> 'sbs_ck_c_check' ORDER BY 1, 2",
      "SELECT relname, relchecks FROM pg_catalog.pg_class WHERE relname LIKE 'sbs_ck%' ORDER BY 1",
      "DROP TABLE sbs_ck", "DROP TABLE sbs_ck2"],
+    # ALTER COLUMN TYPE: the rows converted, what does not fit refused (and
+    # the table left as it was), no USING where PostgreSQL needs one.
+    ["DROP TABLE IF EXISTS sbs_at",
+     "CREATE TABLE sbs_at (id serial PRIMARY KEY, a int, b text, c varchar(10) NOT NULL DEFAULT 'x',"
+     " d numeric(8,3), f boolean, g text, h int CHECK (h > 0))",
+     "INSERT INTO sbs_at (a, b, c, d, f, g, h) VALUES (1, '12', 'hello', 1.2345, true, '2024-01-02', 3)",
+     "ALTER TABLE sbs_at ALTER COLUMN a TYPE bigint",
+     "ALTER TABLE sbs_at ALTER COLUMN b TYPE int",
+     "ALTER TABLE sbs_at ALTER COLUMN b TYPE int USING b::int",
+     "ALTER TABLE sbs_at ALTER COLUMN c TYPE varchar(3)",
+     "SELECT c FROM sbs_at",
+     "ALTER TABLE sbs_at ALTER COLUMN c TYPE text",
+     "ALTER TABLE sbs_at ALTER COLUMN d TYPE numeric(8,1)",
+     "ALTER TABLE sbs_at ALTER f SET DATA TYPE int",
+     "ALTER TABLE sbs_at ALTER COLUMN g TYPE date USING g::date",
+     "ALTER TABLE sbs_at ALTER COLUMN h TYPE bigint",
+     "ALTER TABLE sbs_at ALTER COLUMN id TYPE bigint",
+     "ALTER TABLE sbs_at ALTER COLUMN nope TYPE int",
+     "ALTER TABLE sbs_at ALTER COLUMN a TYPE nosuchtype",
+     "SELECT * FROM sbs_at",
+     "SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull FROM pg_catalog.pg_attribute a"
+     " JOIN pg_catalog.pg_class r ON r.oid = a.attrelid WHERE r.relname = 'sbs_at' AND a.attnum > 0 ORDER BY a.attnum",
+     "INSERT INTO sbs_at (a, b, c, d, f, g, h) VALUES (2, 'zz', 'y', 1, true, '2024-01-03', 1)",
+     "INSERT INTO sbs_at (a, b, d, f, g, h) VALUES (2, 7, 1.25, true, '2024-01-03', 0)",
+     "INSERT INTO sbs_at (a, b, d, f, g, h) VALUES (2, 7, 1.25, true, '2024-01-03', 4) RETURNING a, b, c, d, f, g, h",
+     "SELECT a, b, d, g, b + 1, g + 1, d * 2 FROM sbs_at ORDER BY id",
+     "DROP TABLE sbs_at"],
     # A serial column's sequence, by name: nextval/currval/setval, psql's
     # \ds and \d, pg_get_serial_sequence (what ORMs call after an INSERT).
     ["DROP TABLE IF EXISTS sbs_sq", "DROP SEQUENCE IF EXISTS sbs_s2",
@@ -765,6 +792,9 @@ SIDE_BY_SIDE = [
      "INSERT INTO sbs_fk_child VALUES (2, 2)",
      "UPDATE sbs_fk_child SET w = w + 1 WHERE pid = 1",
      "UPDATE sbs_fk_parent SET v = v + 1",
+     # Violations name the constraint (and the referencing table).
+     "INSERT INTO sbs_fk_child VALUES (3, 3)", "UPDATE sbs_fk_child SET pid = 7",
+     "DELETE FROM sbs_fk_parent WHERE id = 1",
      "SELECT * FROM sbs_fk_child ORDER BY pid",
      "SELECT conname, contype FROM pg_catalog.pg_constraint WHERE conname LIKE 'sbs_fk_%' ORDER BY 1",
      "DROP TABLE sbs_fk_child", "DROP TABLE sbs_fk_parent"],
