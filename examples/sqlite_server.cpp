@@ -126,7 +126,7 @@ pgwire::Response execute_statement(sqlite3* db, const std::shared_ptr<Worker>& w
     return pgwire::Response::begin(word == "BEGIN" ? "BEGIN" : "START TRANSACTION");
   }
   before_statement(db, *worker, word);  // (a block that starts by writing: write_transaction.hpp)
-  if (word == "DROP" || word == "CREATE")
+  if (word == "DROP" || word == "CREATE" || word == "ALTER")
     if (auto notice = skip_notices::before(db, sql)) worker->notices.push_back(std::move(*notice));
   std::unique_ptr<Stmt> stmt;
   Translation translated;  // simple query: the SQL SQLite runs, its result columns, what DDL records

@@ -111,7 +111,7 @@ inline std::optional<std::string> add_key(sqlite3* db, const std::vector<Token>&
         throw pgwire::PgError("23502", "column \"" + c + "\" of relation \"" + table + "\" contains null values");
     }
   }
-  // Marked (column_types.hpp): the catalog shows a constraint, as
+  // Marked (key_names.hpp): the catalog shows a constraint, as
   // PostgreSQL's \d and pg_constraint do.
   return "CREATE UNIQUE INDEX " + sqlite_dialect::quote_identifier(name) +
          (primary ? primary_key_marker : unique_constraint_marker) + "ON " + sqlite_dialect::quote_identifier(table) +
@@ -279,6 +279,31 @@ inline DdlTranslation alter_table(sqlite3* db, std::string_view sql, const std::
     return {target + "ADD COLUMN " + def.sqlite,
             [record = def.record](sqlite3* db) { column_types::record_column(db, record); }};
   }
+  if (at(i, "drop") && at(i + 1, "constraint")) {
+    // DROP CONSTRAINT [IF EXISTS] name [RESTRICT | CASCADE]: a key ALTER
+    // TABLE added is its index; a CHECK or foreign key is cut from the
+    // declaration (schema_edits.hpp). IF EXISTS's notice: skip_notices.hpp.
+    std::size_t k = i + 2;
+    bool if_exists = at(k, "if") && at(k + 1, "exists");
+    if (if_exists) k += 2;
+    if (k >= toks.size() || !toks[k].is_name()) throw pgwire::PgError("42601", "syntax error: a constraint name expected");
+    std::string name = sqlite_dialect::identifier(toks[k]);
+    return {"/* ALTER TABLE ... DROP CONSTRAINT: the declaration is edited (schema_edits.hpp) */",
+            [=](sqlite3* db) {
+              if (schema_edits::is_added_key(db, table, name)) {
+                schema_edits::exec(db, "DROP INDEX " + sqlite_dialect::quote_identifier(name));
+                return;
+              }
+              if (auto edited = schema_edits::without_constraint(schema_edits::table_sql(db, table), table, name)) {
+                schema_edits::replace_table_sql(db, table, *edited);
+                return;
+              }
+              if (schema_edits::is_declared_key(db, table, name)) throw schema_edits::declared_key_error();
+              if (!if_exists)
+                throw pgwire::PgError("42704",
+                                      "constraint \"" + name + "\" of relation \"" + table + "\" does not exist");
+            }};
+  }
   if (at(i, "drop") && !at(i + 1, "constraint") && i + 1 < toks.size()) {
     ++i;
     if (at(i, "column")) ++i;
@@ -318,8 +343,8 @@ inline DdlTranslation alter_table(sqlite3* db, std::string_view sql, const std::
             }};
   }
   throw not_supported("this form of ALTER TABLE",
-                      "SQLite can add, drop and rename columns and rename tables; to change a column or a "
-                      "constraint, create a new table and copy the rows.");
+                      "sqlite_server alters columns (ADD, DROP, RENAME, TYPE, DEFAULT, NOT NULL), constraints "
+                      "(ADD, DROP) and the table's name; for another change, create a new table and copy the rows.");
 }
 
 }  // namespace sqlite_example::ddl

@@ -68,7 +68,7 @@ inline char fk_action(const std::string& a) {
 }
 
 // What an index made by ALTER TABLE ... ADD PRIMARY KEY | UNIQUE stands
-// for (its marker, column_types.hpp).
+// for (its marker, key_names.hpp).
 enum class AddedConstraint { none, primary_key, unique };
 inline AddedConstraint added_constraint(sqlite3* db, const std::string& index) {
   auto found = rows(db, "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?1", index);
@@ -179,7 +179,12 @@ inline pgwire::catalog::Description describe_sqlite(sqlite3* db) {
       t.columns.push_back(std::move(col));
     }
     std::sort(pk.begin(), pk.end());
-    for (auto& [n, name] : pk) t.primary_key.push_back(name);
+    std::string joined;
+    for (auto& [n, name] : pk) {
+      t.primary_key.push_back(name);
+      joined += (joined.empty() ? "" : "_") + name;
+    }
+    if (!pk.empty() && !view) t.primary_key_name = key_names::declared(db, t.name, true, joined);
     if (!view) {
       for (auto& ix : rows(db, "SELECT name, \"unique\", origin FROM pragma_index_list(?1) ORDER BY name", t.name)) {
         if (ix[2] == "pk") continue;  // the primary key's own index (PostgreSQL's <table>_pkey)
@@ -199,7 +204,9 @@ inline pgwire::catalog::Description describe_sqlite(sqlite3* db) {
         } else if (added == AddedConstraint::unique) {
           t.uniques.push_back({ix[0], columns});
         } else if (ix[2] == "u") {
-          t.uniques.push_back({"", columns});
+          std::string joined;
+          for (auto& c : columns) joined += (joined.empty() ? "" : "_") + c;
+          t.uniques.push_back({key_names::declared(db, t.name, false, joined), columns});
         } else {
           t.indexes.push_back({ix[0], columns, ix[1] == "1"});
         }

@@ -173,7 +173,7 @@ inline ColumnDef column_def(std::string_view sql, const std::vector<Token>& toks
 
   // The constraints: what to keep, and what they say.
   bool primary = false, not_null = false, identity = false, always = false;
-  std::string constraints, default_sql, default_shown, given_name;
+  std::string constraints, default_sql, default_shown, given_name, primary_name;
   bool default_constant = true;  // a literal: what SQLite's ADD COLUMN accepts
   for (i = type_end; i < end;) {
     std::size_t next = i + 1;  // the next constraint starts at a constraint word outside parentheses
@@ -216,9 +216,12 @@ inline ColumnDef column_def(std::string_view sql, const std::vector<Token>& toks
       // PostgreSQL's collations mean nothing to SQLite.
     } else if (is(t, "primary")) {
       primary = true;
+      primary_name = name;
     } else if (is(t, "not")) {
       not_null = true;
     } else if (is(t, "null")) {
+    } else if (is(t, "unique") && !name.empty()) {  // (its name: key_names.hpp)
+      constraints += " CONSTRAINT " + sqlite_dialect::quote_identifier(name) + " " + expression(sql, toks, i, next - 1, who);
     } else if (is(t, "check") && i + 1 < next && is(toks[i + 1], "(")) {
       constraints += " CONSTRAINT " + sqlite_dialect::quote_identifier(checks.name(toks, i + 2, next - 2, name)) +
                      " " + expression(sql, toks, i, next - 1, who);
@@ -228,6 +231,10 @@ inline ColumnDef column_def(std::string_view sql, const std::vector<Token>& toks
     i = next;
   }
 
+  // " CONSTRAINT name" before a key the client named (key_names.hpp reads it back).
+  auto named = [](const std::string& n) {
+    return n.empty() ? std::string() : " CONSTRAINT " + sqlite_dialect::quote_identifier(n);
+  };
   bool counter = serial != 0 || identity;
   if (identity && !(type == pgwire::oid::int2 || type == pgwire::oid::int4 || type == pgwire::oid::int8))
     throw pgwire::PgError("22023", "identity column type must be smallint, integer, or bigint");
@@ -237,10 +244,10 @@ inline ColumnDef column_def(std::string_view sql, const std::vector<Token>& toks
   if (rowid) {
     // The rowid: SQLite numbers it (AUTOINCREMENT: never reusing a number,
     // as a sequence); a table-level PRIMARY KEY (id) cannot say AUTOINCREMENT.
-    out += primary ? "INTEGER PRIMARY KEY AUTOINCREMENT" : "INTEGER";
+    out += primary ? "INTEGER" + named(primary_name) + " PRIMARY KEY AUTOINCREMENT" : "INTEGER";
   } else if (sqlite_name) {
     out += type_text;
-    if (primary) out += " PRIMARY KEY";
+    if (primary) out += named(primary_name) + " PRIMARY KEY";
     if (primary || table_key || not_null) out += " NOT NULL";
   } else {
     std::string typname(pgwire::type_name(type));
@@ -252,7 +259,7 @@ inline ColumnDef column_def(std::string_view sql, const std::vector<Token>& toks
       out += modifier;
     if (type == pgwire::oid::numeric) out += " COLLATE " + std::string(numeric_text::collation);
     if (type == pgwire::oid::interval) out += " COLLATE pgwire_interval";  // (datetime.hpp: ordered as intervals)
-    if (primary) out += " PRIMARY KEY";
+    if (primary) out += named(primary_name) + " PRIMARY KEY";
     if (primary || table_key || not_null || counter) out += " NOT NULL";
     if (counter) {
       if (adding)

@@ -28,12 +28,7 @@
 namespace sqlite_example {
 
 inline constexpr const char* column_types_table = "pgwire_column_types";
-// In the stored text of the unique index that ALTER TABLE ... ADD PRIMARY
-// KEY or ADD UNIQUE made (ddl.hpp's add_key): SQLite adds no constraint to
-// a table, so the catalog (catalog.hpp) tells these indexes from CREATE
-// UNIQUE INDEX by this comment (SQLite keeps comments between tokens).
-inline constexpr const char* primary_key_marker = " /* PRIMARY KEY */ ";
-inline constexpr const char* unique_constraint_marker = " /* UNIQUE */ ";
+// (primary_key_marker, unique_constraint_marker: key_names.hpp)
 
 // The PostgreSQL type of a column as SQLite declared it, for a column the
 // side table does not record (a table made outside sqlite_server, as in a

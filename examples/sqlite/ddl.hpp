@@ -3,8 +3,9 @@
 // (alter_table.hpp), DROP TABLE, CREATE INDEX, TRUNCATE, LOCK, VACUUM and
 // the sequences' statements (sequences.hpp) translated (column
 // definitions: column_defs.hpp), each with what to record in the side
-// table once it ran (column_types.hpp). What SQLite cannot do (ALTER
-// COLUMN TYPE, CASCADE, ...) is 0A000 with a hint.
+// table once it ran (column_types.hpp); DROP TABLE ... CASCADE takes its
+// dependents first (drop_cascade.hpp). What SQLite cannot do (dropping a
+// key CREATE TABLE declared, ...) is 0A000 with a hint.
 
 #include <sqlite3.h>
 
@@ -22,6 +23,7 @@
 #include "alter_table.hpp"
 #include "column_types.hpp"
 #include "ddl_basics.hpp"
+#include "drop_cascade.hpp"
 #include "errors.hpp"
 #include "schema_edits.hpp"
 #include "sequences.hpp"
@@ -249,7 +251,13 @@ inline std::optional<std::vector<std::string>> per_table_statements(std::string_
   if (names.size() < 2) return std::nullopt;
   std::string options = i < toks.size() ? " " + std::string(sql.substr(toks[i].offset)) : "";
   std::vector<std::string> out;
-  for (const auto& name : names) out.push_back(prefix + name + options);
+  // A DROP TABLE part names the others in a comment: what depends on its
+  // table may go with them (drop_cascade::restrict).
+  std::string with;
+  if (is(toks[0], "drop"))
+    for (const auto& name : names) with += (with.empty() ? " /* " + std::string(drop_cascade::with_marker) : ", ") + name;
+  if (!with.empty()) with += " */";
+  for (const auto& name : names) out.push_back(prefix + name + options + with);
   return out;
 }
 
@@ -352,14 +360,35 @@ inline std::optional<DdlTranslation> translate_ddl(sqlite3* db, std::string_view
     if (i < toks.size() && is(toks[i], ","))  // (the caller splits lists: ddl::per_table_statements)
       throw not_supported("dropping several tables in one statement", "Drop one table at a time.");
     if (i < toks.size() && is(toks[i], "restrict")) ++i;  // PostgreSQL's default
-    if (i < toks.size() && is(toks[i], "cascade"))
-      throw not_supported("DROP TABLE ... CASCADE", "Drop the tables that refer to this one first.");
+    bool cascade = i < toks.size() && is(toks[i], "cascade");
+    if (cascade) ++i;
     if (i < toks.size() && !is(toks[i], ";"))
       throw pgwire::PgError("42601", "syntax error at or near \"" + std::string(toks[i].text) + "\"");
     if (!if_exists && !ddl::table_exists(db, table))  // (PostgreSQL's words: "table", not SQLite's "relation")
       throw pgwire::PgError("42P01", "table \"" + table + "\" does not exist");
     std::string out =
         std::string("DROP TABLE ") + (if_exists ? "IF EXISTS " : "") + sqlite_dialect::quote_identifier(table);
+    // What depends on the table goes first: with CASCADE all of it (its
+    // NOTICE: skip_notices.hpp), else only the foreign keys of tables the
+    // statement drops too (2BP01 for anything else). Dropped with the
+    // table, such a key would fail SQLite's implicit DELETE.
+    auto dependents = ddl::table_exists(db, table) ? drop_cascade::dependents(db, table)
+                                                   : std::vector<drop_cascade::Dependent>{};
+    if (!cascade) drop_cascade::restrict(dependents, table, sql);
+    if (!dependents.empty())
+      return DdlTranslation{"/* DROP TABLE: its dependents first (drop_cascade.hpp) */", [table, out](sqlite3* db) {
+                              schema_edits::exec(db, "SAVEPOINT pgwire_drop_cascade");
+                              try {
+                                drop_cascade::drop_dependents(db, drop_cascade::dependents(db, table));
+                                schema_edits::exec(db, out);
+                                column_types::forget_table(db, table);
+                                schema_edits::exec(db, "RELEASE pgwire_drop_cascade");
+                              } catch (...) {
+                                sqlite3_exec(db, "ROLLBACK TO pgwire_drop_cascade; RELEASE pgwire_drop_cascade",
+                                             nullptr, nullptr, nullptr);
+                                throw;
+                              }
+                            }};
     return DdlTranslation{out, [table](sqlite3* db) { column_types::forget_table(db, table); }};
   }
 

@@ -19,6 +19,7 @@
 #include <pgwire/codec/error_info.hpp>
 
 #include "foreign_key_errors.hpp"
+#include "key_names.hpp"
 
 namespace sqlite_example {
 
@@ -229,6 +230,16 @@ inline pgwire::ErrorInfo sqlite_error(sqlite3* db, int rc, sqlite3_stmt* failed 
                         "Retry the transaction: another one wrote since this one first read.");
   auto info = translate_sqlite_error(rc, sqlite3_extended_errcode(db), sqlite3_errmsg(db));
   if (info.code == "23503") return foreign_key_errors::named(db, failed, std::move(info));
+  // A key's name as the client gave it (key_names.hpp), in place of the default.
+  if (info.code == "23505") {
+    int extended = sqlite3_extended_errcode(db);
+    std::string_view msg = sqlite3_errmsg(db);
+    if (auto colon = msg.find(": "); colon != std::string_view::npos) {
+      auto [table, columns] = detail::constraint_columns(msg.substr(colon + 2));
+      std::string name = key_names::declared(db, table, extended == SQLITE_CONSTRAINT_PRIMARYKEY, columns);
+      if (!name.empty()) info.message = "duplicate key value violates unique constraint \"" + name + "\"";
+    }
+  }
   // PostgreSQL names the relation of a failed CHECK; SQLite names only the
   // constraint, whose table its schema tells when the name is one table's.
   constexpr std::string_view prefix = "new row violates check constraint \"";

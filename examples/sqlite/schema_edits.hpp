@@ -18,6 +18,7 @@
 #include <sqlite3.h>
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -178,6 +179,141 @@ inline std::string with_not_null(std::string_view create, const std::string& tab
     }
   if (not_null && !has) edits.push_back({e.toks[end - 1].end(), e.toks[end - 1].end(), " NOT NULL"});
   return sqlite_dialect::apply_edits(create, std::move(edits));
+}
+
+// A foreign key in a CREATE text, by the name PostgreSQL would give it.
+struct ForeignKey {
+  std::string name, referenced;
+};
+
+// The foreign keys `create` (table `table`'s) declares: CONSTRAINT n
+// FOREIGN KEY (...) REFERENCES r, FOREIGN KEY (a, b) REFERENCES r
+// (t_a_b_fkey), and a column's REFERENCES r (t_col_fkey).
+inline std::vector<ForeignKey> foreign_keys_in(std::string_view create, const std::string& table) {
+  std::vector<ForeignKey> out;
+  Elements e = elements_of(create);
+  const auto& t = e.toks;
+  auto referenced = [&](std::size_t k, std::size_t end) {  // the table after REFERENCES at toks[k]
+    std::size_t n = k + 1;
+    if (n + 2 < end && is(t[n + 1], ".")) n += 2;
+    return n < end ? sqlite_dialect::identifier(t[n]) : std::string();
+  };
+  for (auto [first, end] : e.ranges) {
+    if (first >= end) continue;
+    bool named = is(t[first], "constraint") && first + 2 < end;
+    std::size_t k = named ? first + 2 : first;
+    if (is(t[k], "foreign")) {
+      std::string name = named ? sqlite_dialect::identifier(t[first + 1]) : table;
+      std::size_t r = k;
+      for (; r < end && !is(t[r], "references"); ++r)
+        if (!named && r > k + 2 && t[r].is_name()) name += "_" + sqlite_dialect::identifier(t[r]);
+      if (r < end) out.push_back({named ? name : name + "_fkey", referenced(r, end)});
+      continue;
+    }
+    if (named || !t[first].is_name() || is(t[first], "primary") || is(t[first], "unique") || is(t[first], "check"))
+      continue;
+    for (std::size_t c = first + 1; c < end; ++c)
+      if (is(t[c], "references"))
+        out.push_back({table + "_" + sqlite_dialect::identifier(t[first]) + "_fkey", referenced(c, end)});
+  }
+  return out;
+}
+
+inline pgwire::PgError declared_key_error() {
+  return not_supported("dropping a primary key or unique constraint that CREATE TABLE declared",
+                       "SQLite keeps it as the table's own index; create a new table and copy the rows.");
+}
+
+// `create` without the constraint `name`: a named CHECK (column or table
+// level), a named table constraint, or a foreign key by the name
+// PostgreSQL gives an unnamed one (t_a_b_fkey); nullopt when the
+// declaration has none of that name. A primary key or unique constraint
+// declared in CREATE TABLE is SQLite's own index, which stays: 0A000.
+inline std::optional<std::string> without_constraint(std::string_view create, const std::string& table,
+                                                     const std::string& name) {
+  Elements e = elements_of(create);
+  const auto& t = e.toks;
+  auto refuse_key = [&](std::size_t k) {
+    if (k < t.size() && (is(t[k], "primary") || is(t[k], "unique"))) throw declared_key_error();
+  };
+  for (std::size_t n = 0; n < e.ranges.size(); ++n) {
+    auto [first, end] = e.ranges[n];
+    if (first >= end) continue;
+    // The whole element: with the comma before it (or after it, for the first).
+    auto element = [&, first = first, end = end] {
+      std::size_t from = n > 0 ? t[first - 1].offset : t[first].offset;
+      std::size_t to = n > 0 || n + 1 == e.ranges.size() ? t[end - 1].end() : t[end].end();
+      return sqlite_dialect::apply_edits(create, {{from, to, ""}});
+    };
+    bool named = is(t[first], "constraint") && first + 1 < end;
+    if (named && sqlite_dialect::identifier(t[first + 1]) == name) {
+      refuse_key(first + 2);
+      return element();
+    }
+    std::size_t k = named ? first + 2 : first;
+    if (is(t[k], "foreign") && k + 2 < end && is(t[k + 2], "(")) {  // FOREIGN KEY (a, b) REFERENCES ...
+      std::string fkey = table;
+      for (std::size_t c = k + 3; c < end && !is(t[c], ")"); ++c)
+        if (t[c].is_name()) fkey += "_" + sqlite_dialect::identifier(t[c]);
+      if (!named && fkey + "_fkey" == name) return element();
+      continue;
+    }
+    if (!t[first].is_name() || named || is(t[first], "primary") || is(t[first], "unique") || is(t[first], "check"))
+      continue;
+    // A column: its CONSTRAINT name CHECK (...), and its REFERENCES (t_col_fkey).
+    std::string column = sqlite_dialect::identifier(t[first]);
+    for (std::size_t c = first + 1; c < end; ++c) {
+      if (is(t[c], "constraint") && c + 3 < end && is(t[c + 2], "check") && is(t[c + 3], "(") &&
+          sqlite_dialect::identifier(t[c + 1]) == name)
+        return sqlite_dialect::apply_edits(
+            create, {{t[c].offset, t[sqlite_dialect::matching_paren(t, c + 3)].end(), ""}});
+      if (is(t[c], "references") && table + "_" + column + "_fkey" == name) {
+        std::size_t stop = c + 1;
+        for (int depth = 0; stop < end; ++stop) {
+          if (is(t[stop], "(")) ++depth;
+          if (is(t[stop], ")")) --depth;
+          bool not_deferrable = is(t[stop], "not") && stop + 1 < end && is(t[stop + 1], "deferrable");
+          if (depth == 0 && stop > c + 1 && !not_deferrable &&
+              (is(t[stop], "constraint") || is(t[stop], "check") || is(t[stop], "default") || is(t[stop], "not") ||
+               is(t[stop], "null") ||
+                                              is(t[stop], "unique") || is(t[stop], "primary") ||
+                                              is(t[stop], "collate")))
+            break;
+        }
+        return sqlite_dialect::apply_edits(create, {{t[c].offset, t[stop - 1].end(), ""}});
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+// The index of a key ALTER TABLE added (key_names.hpp's markers) named
+// `name` on `table`; it is dropped as an index.
+inline bool is_added_key(sqlite3* db, const std::string& table, const std::string& name) {
+  return any_row(db, "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = " +
+                         sqlite_dialect::quote_literal(name) + " AND tbl_name = " + sqlite_dialect::quote_literal(table) +
+                         " COLLATE NOCASE AND (instr(sql, " + sqlite_dialect::quote_literal(primary_key_marker) +
+                         ") > 0 OR instr(sql, " + sqlite_dialect::quote_literal(unique_constraint_marker) + ") > 0)");
+}
+
+// A primary key or unique constraint CREATE TABLE declared, by the name
+// PostgreSQL gives it (t_pkey, t_a_key).
+inline bool is_declared_key(sqlite3* db, const std::string& table, const std::string& name) {
+  std::string t = sqlite_dialect::quote_literal(table);
+  if (name == table + "_pkey" && any_row(db, "SELECT 1 FROM pragma_table_info(" + t + ") WHERE pk > 0")) return true;
+  return any_row(db, "SELECT 1 FROM pragma_index_list(" + t + ") l WHERE l.origin = 'u' AND " + t +
+                         " || '_' || (SELECT group_concat(name, '_') FROM (SELECT name FROM pragma_index_info(l.name) "
+                         "ORDER BY seqno)) || '_key' = " + sqlite_dialect::quote_literal(name));
+}
+
+// Whether `table` has a constraint `name` that ALTER TABLE DROP CONSTRAINT finds.
+inline bool has_constraint(sqlite3* db, const std::string& table, const std::string& name) {
+  if (is_added_key(db, table, name) || is_declared_key(db, table, name)) return true;
+  try {
+    return without_constraint(table_sql(db, table), table, name).has_value();
+  } catch (const pgwire::PgError&) {
+    return true;  // (a key: found, though it cannot be dropped)
+  }
 }
 
 // `create` with a table constraint added.

@@ -7,6 +7,8 @@
 //   DROP TABLE | VIEW | INDEX IF EXISTS name     -> <kind> "name" does not exist, skipping
 //   CREATE TABLE | INDEX IF NOT EXISTS name ...  -> relation "name" already exists, skipping
 //   DROP SEQUENCE IF EXISTS name, CREATE SEQUENCE IF NOT EXISTS name: the same (sequences.hpp)
+//   ALTER TABLE t DROP CONSTRAINT IF EXISTS name -> constraint "name" of relation "t" does not exist, skipping
+//   DROP TABLE t CASCADE -> drop cascades to ... (drop_cascade.hpp)
 //
 // A DROP TABLE of several tables comes here one table at a time
 // (ddl::per_table_statements).
@@ -21,6 +23,8 @@
 #include <pgwire/codec/error_info.hpp>
 
 #include "../sqlite_dialect.hpp"
+#include "drop_cascade.hpp"
+#include "schema_edits.hpp"
 #include "sequences.hpp"
 
 namespace sqlite_example::skip_notices {
@@ -56,6 +60,7 @@ inline std::optional<pgwire::ErrorInfo> before(sqlite3* db, std::string_view sql
   using sqlite_dialect::is;
   auto toks = sqlite_dialect::tokenize(sql);
   auto at = [&](std::size_t i, std::string_view word) { return i < toks.size() && is(toks[i], word); };
+  while (!toks.empty() && is(toks.back(), ";")) toks.pop_back();
   if (at(0, "drop") && at(1, "sequence") && at(2, "if") && at(3, "exists")) {
     std::optional<pgwire::ErrorInfo> notice;  // (the first missing one: the statement sends one notice per name)
     for (std::size_t i = 4; i < toks.size(); ++i) {
@@ -77,8 +82,31 @@ inline std::optional<pgwire::ErrorInfo> before(sqlite3* db, std::string_view sql
     if (at(i, "concurrently")) ++i;  // (DROP INDEX CONCURRENTLY IF EXISTS is not PostgreSQL's order; harmless)
     std::string name = name_at(toks, i);
     std::string kind = sqlite_dialect::identifier(toks[1]);
+    if (!name.empty() && kind == "table" && exists(db, kind, name) && is(toks.back(), "cascade"))
+      return drop_cascade::notice(drop_cascade::dependents(db, name));
     if (name.empty() || exists(db, kind, name)) return std::nullopt;
     return pgwire::ErrorInfo::notice(kind + " \"" + name + "\" does not exist, skipping");
+  }
+  // DROP TABLE t CASCADE (without IF EXISTS; with it: above)
+  if (at(0, "drop") && at(1, "table") && !toks.empty() && is(toks.back(), "cascade")) {
+    std::string name = name_at(toks, 2);
+    if (name.empty() || !exists(db, "table", name)) return std::nullopt;
+    return drop_cascade::notice(drop_cascade::dependents(db, name));
+  }
+  // ALTER TABLE [IF EXISTS] [ONLY] t DROP CONSTRAINT IF EXISTS name
+  if (at(0, "alter") && at(1, "table")) {
+    std::size_t i = 2;
+    if (at(i, "if") && at(i + 1, "exists")) i += 2;
+    if (at(i, "only")) ++i;
+    std::string table = name_at(toks, i);
+    i += at(i + 1, ".") ? 3 : 1;
+    if (table.empty() || !at(i, "drop") || !at(i + 1, "constraint") || !at(i + 2, "if") || !at(i + 3, "exists"))
+      return std::nullopt;
+    std::string name = name_at(toks, i + 4);
+    if (name.empty() || !exists(db, "table", table) || schema_edits::has_constraint(db, table, name))
+      return std::nullopt;
+    return pgwire::ErrorInfo::notice("constraint \"" + name + "\" of relation \"" + table +
+                                     "\" does not exist, skipping");
   }
   if (!at(0, "create")) return std::nullopt;
   std::size_t i = 1;

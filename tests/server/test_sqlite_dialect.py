@@ -735,6 +735,46 @@ SIDE_BY_SIDE = [
      " WHERE r.relname LIKE 'sbs_ck%' AND c.contype = 'c' AND c.conname <> 'sbs_ck_c_check' ORDER BY 1, 2",
      "SELECT relname, relchecks FROM pg_catalog.pg_class WHERE relname LIKE 'sbs_ck%' ORDER BY 1",
      "DROP TABLE sbs_ck", "DROP TABLE sbs_ck2"],
+    # DROP CONSTRAINT (CHECKs, foreign keys, keys ALTER TABLE added), and
+    # keys named in CREATE TABLE keep their names (errors, pg_constraint).
+    ["DROP TABLE IF EXISTS sbs_dc_child", "DROP TABLE IF EXISTS sbs_dc", "DROP TABLE IF EXISTS sbs_nk",
+     "CREATE TABLE sbs_dc (id int PRIMARY KEY, a int CHECK (a > 0), b int, c int, CONSTRAINT sbs_b_uq UNIQUE (b),"
+     " CONSTRAINT sbs_c_pos CHECK (c > 0))",
+     "CREATE TABLE sbs_dc_child (pid int REFERENCES sbs_dc (id) ON DELETE CASCADE, x int, y int,"
+     " CONSTRAINT sbs_y_fk FOREIGN KEY (y) REFERENCES sbs_dc (id), FOREIGN KEY (x) REFERENCES sbs_dc (id))",
+     "INSERT INTO sbs_dc VALUES (1, 1, 1, 1), (2, 2, 2, 2)",
+     "ALTER TABLE sbs_dc DROP CONSTRAINT sbs_dc_a_check", "INSERT INTO sbs_dc VALUES (3, -1, 3, 1)",
+     "ALTER TABLE sbs_dc DROP CONSTRAINT sbs_c_pos", "INSERT INTO sbs_dc VALUES (4, 1, 4, -1)",
+     "INSERT INTO sbs_dc VALUES (5, 1, 1, 1)",
+     "ALTER TABLE sbs_dc_child DROP CONSTRAINT sbs_dc_child_pid_fkey", "INSERT INTO sbs_dc_child VALUES (99, 1, 1)",
+     "ALTER TABLE sbs_dc_child DROP CONSTRAINT sbs_y_fk", "INSERT INTO sbs_dc_child VALUES (99, 1, 77)",
+     "ALTER TABLE sbs_dc_child DROP CONSTRAINT sbs_dc_child_x_fkey", "INSERT INTO sbs_dc_child VALUES (99, 55, 77)",
+     "ALTER TABLE sbs_dc DROP CONSTRAINT nope", "ALTER TABLE sbs_dc DROP CONSTRAINT IF EXISTS nope",
+     "ALTER TABLE sbs_dc ADD CONSTRAINT sbs_d_uq UNIQUE (a, c)", "INSERT INTO sbs_dc VALUES (6, 2, 6, 2)",
+     "ALTER TABLE sbs_dc DROP CONSTRAINT sbs_d_uq", "INSERT INTO sbs_dc VALUES (6, 2, 6, 2)",
+     "SELECT c.conname, c.contype FROM pg_catalog.pg_constraint c JOIN pg_catalog.pg_class r ON r.oid = c.conrelid"
+     " WHERE r.relname IN ('sbs_dc', 'sbs_dc_child') ORDER BY 1",
+     "CREATE TABLE sbs_nk (id int CONSTRAINT sbs_nk_pk PRIMARY KEY, a int CONSTRAINT sbs_nk_a UNIQUE, b int,"
+     " CONSTRAINT sbs_ab_uq UNIQUE (a, b))",
+     "INSERT INTO sbs_nk VALUES (1, 1, 1)", "INSERT INTO sbs_nk VALUES (1, 2, 2)", "INSERT INTO sbs_nk VALUES (2, 1, 2)",
+     "SELECT c.conname, c.contype FROM pg_catalog.pg_constraint c JOIN pg_catalog.pg_class r ON r.oid = c.conrelid"
+     " WHERE r.relname = 'sbs_nk' ORDER BY 1",
+     "DROP TABLE sbs_dc_child", "DROP TABLE sbs_dc", "DROP TABLE sbs_nk"],
+    # DROP TABLE with dependents: 2BP01 unless they go too (CASCADE, or the
+    # same statement), views and other tables' foreign keys with CASCADE.
+    ["DROP VIEW IF EXISTS sbs_dd_w", "DROP VIEW IF EXISTS sbs_dd_v", "DROP TABLE IF EXISTS sbs_dd_c",
+     "DROP TABLE IF EXISTS sbs_dd_b", "DROP TABLE IF EXISTS sbs_dd_a",
+     "CREATE TABLE sbs_dd_a (id int PRIMARY KEY, name text)",
+     "CREATE TABLE sbs_dd_b (id int PRIMARY KEY, a int REFERENCES sbs_dd_a (id))",
+     "CREATE TABLE sbs_dd_c (id int PRIMARY KEY, b int REFERENCES sbs_dd_b (id), self int REFERENCES sbs_dd_c (id))",
+     "CREATE VIEW sbs_dd_v AS SELECT * FROM sbs_dd_b", "CREATE VIEW sbs_dd_w AS SELECT * FROM sbs_dd_v",
+     "INSERT INTO sbs_dd_a VALUES (1, 'x')", "INSERT INTO sbs_dd_b VALUES (1, 1)", "INSERT INTO sbs_dd_c VALUES (1, 1, 1)",
+     "DROP TABLE sbs_dd_a", "DROP TABLE sbs_dd_b", "DROP TABLE sbs_dd_a, sbs_dd_b",
+     "DROP TABLE sbs_dd_c", "SELECT count(*) FROM sbs_dd_c",
+     "DROP TABLE sbs_dd_a CASCADE", "INSERT INTO sbs_dd_b VALUES (2, 99) RETURNING *",
+     "DROP TABLE sbs_dd_b CASCADE", "SELECT * FROM sbs_dd_w",
+     "SELECT relname FROM pg_catalog.pg_class WHERE relname LIKE 'sbs_dd%' ORDER BY 1",
+     "DROP TABLE IF EXISTS sbs_dd_b CASCADE"],
     # ALTER COLUMN TYPE: the rows converted, what does not fit refused (and
     # the table left as it was), no USING where PostgreSQL needs one.
     ["DROP TABLE IF EXISTS sbs_at",
