@@ -30,6 +30,7 @@
 #include "sqlite/date_arithmetic.hpp"
 #include "sqlite/expressions.hpp"
 #include "sqlite/null_ordering.hpp"
+#include "sqlite/numeric_text.hpp"
 #include "sqlite/operator_rewrites.hpp"
 #include "sqlite/select_list.hpp"
 #include "sqlite/tokens.hpp"
@@ -292,6 +293,7 @@ inline Rewritten rewrite(std::string_view sql, const Identity& who = {}, const C
   // Wrappers made first enclose those made later at the same place
   // (apply_edits): interval and date arithmetic, then division, then casts.
   rewrite_any_all(toks, spans, edits);  // (first: it encloses the casts and arithmetic of its operand)
+  rewrite_json_text(toks, edits);
   // pg_typeof(x): the type the statement's text gives x, as format_type
   // spells it, for pgwire_typeof(name, x) (functions.hpp) to return; when
   // the text does not tell, pgwire_typeof judges by the value.
@@ -335,8 +337,17 @@ inline Rewritten rewrite(std::string_view sql, const Identity& who = {}, const C
   rewrite_cast_calls(sql, toks, edits);
   rewrite_column_aliases(toks, edits);
   rewrite_regex_operators(toks, edits);
-  out.sql = apply_edits(sql, std::move(edits));
+  rewrite_json_key_operators(toks, edits);
   out.columns = select_items(toks, ranges, types, resolve, scale_of);
+  // A numeric expression's value is its decimal text (numeric_text.hpp): it
+  // orders as a number only with the column collation, which a function
+  // or CASE does not pass on (ORDER BY coalesce(price, 0), or its alias).
+  for (const auto& item : out.columns)
+    if (item.type == pgwire::oid::numeric && !item.column && !item.star && item.expression_end > 0 &&
+        item.expression_end <= toks.size() && !is(toks[0], "values"))
+      edits.push_back({toks[item.expression_end - 1].end(), toks[item.expression_end - 1].end(),
+                       " COLLATE " + std::string(sqlite_example::numeric_text::collation)});
+  out.sql = apply_edits(sql, std::move(edits));
   return out;
 }
 

@@ -9,7 +9,11 @@
 //   (guard_division; see expressions.hpp's top for the operand's extent);
 // - `a ^ b`: power(a, b) (rewrite_exponents);
 // - `x op ANY/SOME/ALL (array)`: pgwire_any() (rewrite_any_all,
-//   array_functions.hpp).
+//   array_functions.hpp);
+// - `doc ->> key`: text, as PostgreSQL's (SQLite's gives 2 for a number,
+//   1 for true): pgwire_json_text(doc -> key) (rewrite_json_text);
+// - jsonb's `doc ? key`, `doc ?| keys`, `doc ?& keys`: SQLite's MATCH
+//   (rewrite_json_key_operators, json_key_operators.hpp).
 
 #include <string>
 #include <vector>
@@ -164,6 +168,86 @@ inline void guard_division(const std::vector<Token>& toks, const std::vector<Cas
     bool numeric = is(toks[i], "/") && ((i > 0 && detail::numeric_operand(toks, npos, i - 1, casts, resolve)) ||
                                         detail::numeric_operand(toks, i + 1, end, casts, resolve));
     edits.push_back({toks[i + 1].offset, toks[i + 1].offset, numeric ? "pgwire_real_divisor(" : "pgwire_divisor("});
+    edits.push_back({toks[end].end(), toks[end].end(), ")"});
+  }
+}
+
+// doc ->> k -> pgwire_json_text(doc -> k) (json_key_operators.hpp): the
+// left operand as SQLite binds it (primaries joined by ||, -> and ->>, a
+// call, a parenthesized expression, a qualified name, a ::name cast), the
+// right one a primary. Made before the casts' edits, so that it encloses
+// them.
+inline void rewrite_json_text(const std::vector<Token>& toks, std::vector<Edit>& edits) {
+  const std::size_t n = toks.size();
+  // The first token of the primary that ends at toks[k]; n when not one.
+  auto primary_start = [&](std::size_t k) -> std::size_t {
+    if (k > 1 && toks[k].is_name() && is(toks[k - 1], "::")) k -= 2;  // x::jsonb
+    if (is(toks[k], ")")) {
+      int depth = 0;
+      for (;; --k) {
+        if (is(toks[k], ")")) ++depth;
+        if (is(toks[k], "(") && --depth == 0) break;
+        if (k == 0) return n;
+      }
+      if (k > 0 && toks[k - 1].is_name() && !toks[k - 1].is_keyword("in")) --k;  // a call
+    } else if (!(toks[k].is_name() || toks[k].kind == Kind::string || toks[k].kind == Kind::number ||
+                 toks[k].kind == Kind::parameter)) {
+      return n;
+    }
+    while (k > 1 && is(toks[k - 1], ".") && toks[k - 2].is_name()) k -= 2;  // t.doc
+    return k;
+  };
+  for (std::size_t i = 1; i + 1 < n; ++i) {
+    if (!is(toks[i], "->>")) continue;
+    std::size_t start = primary_start(i - 1);
+    while (start < n && start > 1 && (is(toks[start - 1], "->") || is(toks[start - 1], "->>") ||
+                                      is(toks[start - 1], "||")))
+      start = primary_start(start - 2);
+    std::size_t end = i + 1;
+    if (is(toks[end], "(")) end = matching_paren(toks, end);
+    bool operand = toks[end].kind == Kind::string || toks[end].kind == Kind::number ||
+                   toks[end].kind == Kind::parameter || toks[end].is_name() || is(toks[end], ")");
+    if (start >= n || end >= n || !operand) continue;
+    edits.push_back({toks[start].offset, toks[start].offset, "pgwire_json_text("});
+    edits.push_back({toks[i].offset, toks[i].end(), "->"});
+    edits.push_back({toks[end].end(), toks[end].end(), ")"});
+  }
+}
+
+// doc ? 'k' -> doc MATCH 'k'; doc ?| a -> doc MATCH pgwire_keys_any(a);
+// doc ?& a -> doc MATCH pgwire_keys_all(a) (json_key_operators.hpp says
+// why MATCH). Only where `?` follows an operand.
+inline void rewrite_json_key_operators(const std::vector<Token>& toks, std::vector<Edit>& edits) {
+  std::vector<std::size_t> no_casts(toks.size() + 1, 0);
+  for (std::size_t i = 1; i + 1 < toks.size(); ++i) {
+    const Token& t = toks[i];
+    bool one = is(t, "?"), any = is(t, "?|"), all = is(t, "?&");
+    if (!one && !any && !all) continue;
+    const Token& before = toks[i - 1];
+    bool binary = is(before, ")") || is(before, "]") || before.kind == Kind::string ||
+                  before.kind == Kind::parameter || before.kind == Kind::quoted_identifier ||
+                  (before.kind == Kind::word && !before.is_keyword("select") && !before.is_keyword("where") &&
+                   !before.is_keyword("and") && !before.is_keyword("or") && !before.is_keyword("not") &&
+                   !before.is_keyword("when") && !before.is_keyword("then") && !before.is_keyword("else"));
+    if (!binary) continue;
+    if (one) {
+      edits.push_back({t.offset, t.end(), " MATCH "});
+      continue;
+    }
+    std::size_t end = toks.size();
+    if (i + 2 < toks.size() && toks[i + 1].is_keyword("array") && is(toks[i + 2], "[")) {  // ARRAY[...]
+      for (std::size_t k = i + 2, depth = 0; k < toks.size(); ++k) {
+        if (is(toks[k], "[")) ++depth;
+        if (is(toks[k], "]") && --depth == 0) {
+          end = k;
+          break;
+        }
+      }
+    } else {
+      end = detail::operand_end(toks, i + 1, no_casts);
+    }
+    if (end >= toks.size()) continue;
+    edits.push_back({t.offset, t.end(), any ? " MATCH pgwire_keys_any(" : " MATCH pgwire_keys_all("});
     edits.push_back({toks[end].end(), toks[end].end(), ")"});
   }
 }

@@ -49,12 +49,16 @@ struct SelectItem {
   // computes in doubles (1.20 * 10 is 12.0): the rows print the value at
   // this scale (12.00), as PostgreSQL does (rows.hpp).
   std::int32_t scale = -1;
+  std::size_t expression_end = 0;  // the token after its expression (0: not understood)
 };
 
 inline std::vector<SelectItem> select_items(const std::vector<Token>& toks,
                                             const std::vector<std::pair<std::size_t, std::size_t>>& casts,
                                             const std::vector<pgwire::Oid>& cast_types, const ColumnResolver& resolve,
                                             const ColumnScaleResolver& scale_of = {});
+
+// The end of the list item starting at toks[start] (its comma, or `stop`).
+inline std::size_t item_end(const std::vector<Token>& toks, std::size_t start, std::size_t stop);
 
 namespace typing {
 
@@ -140,6 +144,7 @@ class Typer {
       return comparison;
     if (is(t, "in") || is(t, "like") || is(t, "ilike") || is(t, "between") || is(t, "glob")) return comparison;
     if (is(t, "~") || is(t, "~*") || is(t, "!~") || is(t, "!~*")) return comparison;  // (bool, as a comparison)
+    if (is(t, "?") || is(t, "?|") || is(t, "?&")) return comparison;  // (jsonb's key tests: bool)
     if (is(t, "||") || is(t, "->") || is(t, "->>")) return 6;
     if (is(t, "+") || is(t, "-")) return 7;
     if (is(t, "*") || is(t, "/") || is(t, "%")) return 8;
@@ -267,6 +272,19 @@ class Typer {
       Typer inner(toks_, close, casts_, cast_types_, resolve_, scale_of_);
       std::size_t k = i + 1;
       if (!inner.expression(k, out) || k != close) return false;
+      i = close + 1;
+    } else if (t.is_keyword("array") && i + 1 < end_ && is(toks_[i + 1], "[")) {  // ARRAY[a, b]: its first element's
+      std::size_t close = i + 1;
+      for (int depth = 0; close < end_; ++close) {
+        if (is(toks_[close], "[")) ++depth;
+        if (is(toks_[close], "]") && --depth == 0) break;
+      }
+      if (close >= end_) return false;
+      SelectItem first;
+      std::size_t k = i + 2;
+      Typer inner(toks_, item_end(toks_, k, close), casts_, cast_types_, resolve_, scale_of_);
+      if (k < close && inner.expression(k, first) && first.type != 0) out.type = pgwire::array_type_of(first.type);
+      out.name = "array";
       i = close + 1;
     } else if (is(t, "true") || is(t, "false")) {
       out.type = oid::bool_;
@@ -444,8 +462,8 @@ class Typer {
 inline std::size_t item_end(const std::vector<Token>& toks, std::size_t start, std::size_t stop) {
   std::size_t comma = start;
   for (int depth = 0; comma < stop; ++comma) {
-    if (is(toks[comma], "(")) ++depth;
-    if (is(toks[comma], ")")) --depth;
+    if (is(toks[comma], "(") || is(toks[comma], "[")) ++depth;  // (ARRAY[1, 2] is one item)
+    if (is(toks[comma], ")") || is(toks[comma], "]")) --depth;
     if (depth == 0 && is(toks[comma], ",")) break;
   }
   return comma;
@@ -532,6 +550,7 @@ inline std::vector<SelectItem> select_items(const std::vector<Token>& toks,
     typing::Typer typer(toks, comma, casts, cast_types, resolve, scale_of);
     std::size_t k = start;
     bool ok = typer.expression(k, item);
+    item.expression_end = k;
     if (ok && k < comma) {  // an alias: AS name, or a bare name
       if (is(toks[k], "as")) ++k;
       if (k + 1 == comma && toks[k].is_name()) {

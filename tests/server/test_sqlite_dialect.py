@@ -760,6 +760,22 @@ SIDE_BY_SIDE = [
      "SELECT c.conname, c.contype FROM pg_catalog.pg_constraint c JOIN pg_catalog.pg_class r ON r.oid = c.conrelid"
      " WHERE r.relname = 'sbs_nk' ORDER BY 1",
      "DROP TABLE sbs_dc_child", "DROP TABLE sbs_dc", "DROP TABLE sbs_nk"],
+    # jsonb's ? ?| ?& (key tests), ->> as text (a number's text, true as
+    # 'true'), ARRAY[...] as one result column; a numeric expression orders
+    # as a number through its alias.
+    ["DROP TABLE IF EXISTS sbs_jk",
+     "CREATE TABLE sbs_jk (id int, doc jsonb, price numeric(10,2))",
+     "INSERT INTO sbs_jk VALUES (1, '{\"tags\": [\"x\"], \"n\": 1, \"ok\": true}', 120000.50),"
+     " (2, '{\"n\": 2, \"s\": \"a\\\"b\"}', 95000), (3, NULL, NULL), (4, '[\"n\", 5]', 7)",
+     "SELECT id, doc ? 'tags', doc ? 'n', doc ?| ARRAY['tags', 'zz'], doc ?& ARRAY['n', 'ok'] FROM sbs_jk ORDER BY id",
+     "SELECT id FROM sbs_jk WHERE doc ? 'tags' OR doc->>'n' = '2' ORDER BY id",
+     "SELECT id FROM sbs_jk WHERE NOT doc ? 'n' ORDER BY id",
+     "SELECT id, doc->>'n', doc->>'ok', doc->>'s', doc->'tags'->>0, doc->>'missing' IS NULL FROM sbs_jk ORDER BY id",
+     "SELECT count(*) FILTER (WHERE doc ? 'n') FROM sbs_jk",
+     "SELECT ARRAY[1, 2], ARRAY['x', 'y z'], ARRAY[1.5] AS one FROM sbs_jk ORDER BY id LIMIT 1",
+     "SELECT id, coalesce(price, 0) AS p FROM sbs_jk ORDER BY p DESC, id",
+     "SELECT id, price * 2 AS d FROM sbs_jk ORDER BY 2 NULLS FIRST",
+     "DROP TABLE sbs_jk"],
     # DROP TABLE with dependents: 2BP01 unless they go too (CASCADE, or the
     # same statement), views and other tables' foreign keys with CASCADE.
     ["DROP VIEW IF EXISTS sbs_dd_w", "DROP VIEW IF EXISTS sbs_dd_v", "DROP TABLE IF EXISTS sbs_dd_c",
