@@ -267,6 +267,20 @@ inline Rewritten rewrite(std::string_view sql, const Identity& who = {}, const C
     if (std::size_t last = array_literal(toks, i, literal)) {
       edits.push_back({toks[i].offset, toks[last].end(), std::move(literal)});
       i = last;
+    } else if (is(toks[i], "array") && i + 2 < toks.size() && is(toks[i + 1], "[") && !is(toks[i + 2], "]") &&
+               !(i > 0 && is(toks[i - 1], "."))) {
+      // ARRAY[a, b + 1] of expressions: pgwire_array(a, b + 1) (builtins.hpp);
+      // not an array of arrays (its inner constants are literals by now).
+      std::size_t close = i + 1;
+      bool nested = false;
+      for (int depth = 0; close < toks.size(); ++close) {
+        if (is(toks[close], "[") && ++depth > 1) nested = true;
+        if (is(toks[close], "]") && --depth == 0) break;
+      }
+      if (close < toks.size() && !nested) {
+        edits.push_back({toks[i].offset, toks[i + 1].end(), "pgwire_array("});
+        edits.push_back({toks[close].offset, toks[close].end(), ")"});
+      }
     }
   }
   auto casts = find_casts(sql, toks);

@@ -42,6 +42,7 @@
 #include "sqlite/command_tags.hpp"
 #include "sqlite/copy.hpp"
 #include "sqlite/demo_table.hpp"
+#include "sqlite/explain.hpp"
 #include "sqlite/functions.hpp"
 #include "sqlite/parameters.hpp"
 #include "sqlite/publications.hpp"
@@ -126,6 +127,8 @@ pgwire::Response execute_statement(sqlite3* db, const std::shared_ptr<Worker>& w
     return pgwire::Response::begin(word == "BEGIN" ? "BEGIN" : "START TRANSACTION");
   }
   before_statement(db, *worker, word);  // (a block that starts by writing: write_transaction.hpp)
+  if (word == "EXPLAIN" && !portal && !home)  // (a simple Query: explain.hpp)
+    if (auto plan = explain::run(db, sql, who)) return std::move(*plan);
   if (word == "DROP" || word == "CREATE" || word == "ALTER")
     if (auto notice = skip_notices::before(db, sql)) worker->notices.push_back(std::move(*notice));
   std::unique_ptr<Stmt> stmt;

@@ -314,6 +314,18 @@ inline void append_array_element(std::string& out, sqlite3_value* v) {
   out.push_back('"');
 }
 
+// pgwire_array(a, b, ...): ARRAY[a, b, ...] of expressions, as the
+// array's text form (the dialect's rewrite; constants become a literal).
+inline void array_of(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
+  std::string out = "{";
+  for (int i = 0; i < argc; ++i) {
+    if (i > 0) out.push_back(',');
+    append_array_element(out, argv[i]);
+  }
+  out.push_back('}');
+  result(ctx, out);
+}
+
 inline void array_agg_step(sqlite3_context* ctx, int, sqlite3_value** argv) {
   auto* agg = static_cast<ArrayAgg*>(sqlite3_aggregate_context(ctx, sizeof(ArrayAgg)));
   if (agg == nullptr) return sqlite3_result_error_nomem(ctx);
@@ -341,6 +353,7 @@ inline void register_all(sqlite3* db) {
   };
   static constexpr Entry entries[] = {
       {"concat", -1, &concat},
+      {"pgwire_array", -1, &array_of},
       {"concat_ws", -1, &concat_ws},
       {"pgwire_left", 2, &side<true>},
       {"pgwire_right", 2, &side<false>},

@@ -273,17 +273,20 @@ class Typer {
       std::size_t k = i + 1;
       if (!inner.expression(k, out) || k != close) return false;
       i = close + 1;
-    } else if (t.is_keyword("array") && i + 1 < end_ && is(toks_[i + 1], "[")) {  // ARRAY[a, b]: its first element's
+    } else if (t.is_keyword("array") && i + 1 < end_ && is(toks_[i + 1], "[")) {  // ARRAY[a, b]: its elements' type
       std::size_t close = i + 1;
       for (int depth = 0; close < end_; ++close) {
         if (is(toks_[close], "[")) ++depth;
         if (is(toks_[close], "]") && --depth == 0) break;
       }
       if (close >= end_) return false;
-      SelectItem first;
-      std::size_t k = i + 2;
-      Typer inner(toks_, item_end(toks_, k, close), casts_, cast_types_, resolve_, scale_of_);
-      if (k < close && inner.expression(k, first) && first.type != 0) out.type = pgwire::array_type_of(first.type);
+      for (std::size_t k = i + 2; k < close && out.type == 0;) {  // (the first element whose type is known)
+        std::size_t comma = item_end(toks_, k, close);
+        SelectItem element;
+        Typer inner(toks_, comma, casts_, cast_types_, resolve_, scale_of_);
+        if (inner.expression(k, element) && element.type != 0) out.type = pgwire::array_type_of(element.type);
+        k = comma + 1;
+      }
       out.name = "array";
       i = close + 1;
     } else if (is(t, "true") || is(t, "false")) {

@@ -660,6 +660,23 @@ class PostgresDialectTest(ServerTestCase):
         self.assertEqual(self.sqlstate(c, "LOCK lk IN SOME MODE")[0], "42601")
         c.execute("ROLLBACK")
 
+    def test_explain_answers_a_query_plan_as_postgresql_shapes_it(self):
+        # psql and GUI tools read one text column "QUERY PLAN"; SQLite's own
+        # EXPLAIN lists its bytecode (addr, opcode, p1, ...).
+        c = self.connect()
+        c.execute("CREATE TABLE ex_t (id int PRIMARY KEY, v text)")
+        c.execute("CREATE TABLE ex_u (id int, t_id int)")
+        cur = c.execute("EXPLAIN SELECT * FROM ex_t")
+        self.assertEqual([(d.name, d.type_code) for d in cur.description], [("QUERY PLAN", 25)])
+        self.assertEqual(cur.fetchall(), [("SCAN ex_t",)])
+        self.assertEqual(cur.statusmessage, "EXPLAIN")
+        plan = [r[0] for r in c.execute(
+            "EXPLAIN (COSTS OFF) SELECT * FROM ex_u WHERE t_id IN (SELECT id FROM ex_t WHERE id > 2)").fetchall()]
+        self.assertTrue(any(line.startswith("  ->  ") for line in plan), plan)  # a child node, indented
+        self.assertEqual(c.execute("EXPLAIN ANALYZE SELECT v FROM ex_t WHERE id = 1").fetchall(),
+                         [("SEARCH ex_t USING INDEX sqlite_autoindex_ex_t_1 (id=?)",)])
+        self.assertEqual(self.sqlstate(c, "EXPLAIN SELECT nope FROM ex_t")[0], "42703")
+
     def test_extended_protocol_ddl_and_parameters(self):
         # psycopg sends everything with Parse/Bind/Execute: the translation
         # and the column records happen there too.
@@ -773,6 +790,8 @@ SIDE_BY_SIDE = [
      "SELECT id, doc->>'n', doc->>'ok', doc->>'s', doc->'tags'->>0, doc->>'missing' IS NULL FROM sbs_jk ORDER BY id",
      "SELECT count(*) FILTER (WHERE doc ? 'n') FROM sbs_jk",
      "SELECT ARRAY[1, 2], ARRAY['x', 'y z'], ARRAY[1.5] AS one FROM sbs_jk ORDER BY id LIMIT 1",
+     "SELECT id, ARRAY[id, id + 1] AS pair, ARRAY[doc->>'s', 'z'], ARRAY[price] FROM sbs_jk ORDER BY id",
+     "SELECT array_length(ARRAY[id, id * 2, 3], 1), 'a\"b' = ANY(ARRAY[doc->>'s', 'x']) FROM sbs_jk ORDER BY id",
      "SELECT id, coalesce(price, 0) AS p FROM sbs_jk ORDER BY p DESC, id",
      "SELECT id, price * 2 AS d FROM sbs_jk ORDER BY 2 NULLS FIRST",
      "DROP TABLE sbs_jk"],
