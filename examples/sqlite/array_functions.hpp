@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -63,27 +64,47 @@ inline bool holds(std::string_view op, int c) {
   return c >= 0;  // ">="
 }
 
-// pgwire_any(op, is_all, x, array)
-inline void any(sqlite3_context* ctx, int, sqlite3_value** argv) {
-  if (sqlite3_value_type(argv[3]) == SQLITE_NULL) return sqlite3_result_null(ctx);
-  std::string op(text_of(argv[0]));
-  bool all = sqlite3_value_int(argv[1]) != 0;
-  pgwire::DecodedArray<std::string> a;
-  if (!decode(ctx, argv[3], a)) return;
+// x op ANY/ALL (a), a decoded.
+inline void answer_any(sqlite3_context* ctx, std::string_view op, bool all, sqlite3_value* x,
+                       const pgwire::DecodedArray<std::string>& a) {
   if (a.elements.empty()) return sqlite3_result_int(ctx, all ? 1 : 0);
-  if (sqlite3_value_type(argv[2]) == SQLITE_NULL) return sqlite3_result_null(ctx);
+  if (sqlite3_value_type(x) == SQLITE_NULL) return sqlite3_result_null(ctx);
   bool unknown = false;
   for (const auto& e : a.elements) {
     if (!e) {
       unknown = true;
       continue;
     }
-    bool h = holds(op, compare(argv[2], *e));
+    bool h = holds(op, compare(x, *e));
     if (!all && h) return sqlite3_result_int(ctx, 1);
     if (all && !h) return sqlite3_result_int(ctx, 0);
   }
   if (unknown) return sqlite3_result_null(ctx);
   sqlite3_result_int(ctx, all ? 1 : 0);
+}
+
+// pgwire_any(op, is_all, x, array). The array is decoded once per
+// statement, not per row (SQLite keeps it with the constant argument:
+// sqlite3_set_auxdata), so `WHERE id = ANY($1)` over a big table parses
+// the list once.
+inline void any(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  if (sqlite3_value_type(argv[3]) == SQLITE_NULL) return sqlite3_result_null(ctx);
+  std::string_view op = text_of(argv[0]);
+  bool all = sqlite3_value_int(argv[1]) != 0;
+  using Array = pgwire::DecodedArray<std::string>;
+  auto* kept = static_cast<Array*>(sqlite3_get_auxdata(ctx, 3));
+  if (kept == nullptr) {
+    auto decoded = std::make_unique<Array>();
+    if (!decode(ctx, argv[3], *decoded)) return;
+    sqlite3_set_auxdata(ctx, 3, decoded.release(), [](void* p) { delete static_cast<Array*>(p); });
+    kept = static_cast<Array*>(sqlite3_get_auxdata(ctx, 3));  // (SQLite may drop it at once: not a constant)
+    if (kept == nullptr) {
+      decoded = std::make_unique<Array>();
+      if (!decode(ctx, argv[3], *decoded)) return;
+      return answer_any(ctx, op, all, argv[2], *decoded);
+    }
+  }
+  answer_any(ctx, op, all, argv[2], *kept);
 }
 
 // array_length(a, dim), array_upper(a, dim), array_lower(a, dim): one dimension.
