@@ -229,6 +229,15 @@ inline void setval(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
   sqlite3_result_int64(ctx, value);
 }
 
+// pgwire_sequence_state('s', 0): its last_value; ('s', 1): is_called as
+// 't' or 'f' (sequence_reads.hpp: SELECT ... FROM s).
+inline void state(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  auto row = load(sqlite3_context_db_handle(ctx), name_argument(argv[0]));
+  if (!row) return sqlite3_result_null(ctx);
+  if (sqlite3_value_int(argv[1]) == 0) return sqlite3_result_int64(ctx, row->last);
+  sqlite3_result_text(ctx, row->called ? "t" : "f", 1, SQLITE_STATIC);
+}
+
 inline void register_functions(sqlite3* db) {
   auto* session = new Session();
   // (INNOCUOUS, as the other functions a DEFAULT may call: nextval() is the
@@ -240,6 +249,7 @@ inline void register_functions(sqlite3* db) {
   sqlite3_create_function_v2(db, "lastval", 0, flags, session, &lastval, nullptr, nullptr, nullptr);
   sqlite3_create_function_v2(db, "setval", 2, flags, session, &setval, nullptr, nullptr, nullptr);
   sqlite3_create_function_v2(db, "setval", 3, flags, session, &setval, nullptr, nullptr, nullptr);
+  sqlite3_create_function_v2(db, "pgwire_sequence_state", 2, flags, nullptr, &state, nullptr, nullptr, nullptr);
 }
 
 // Does `sql` call a sequence function? (pg_dump writes SELECT

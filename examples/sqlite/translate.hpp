@@ -17,6 +17,7 @@
 #include "errors.hpp"
 #include "insert_defaults.hpp"
 #include "numeric_assignments.hpp"
+#include "sequence_reads.hpp"
 #include "sequences.hpp"
 #include "values.hpp"
 
@@ -182,7 +183,10 @@ inline Translation translate(sqlite3* db, std::string_view sql, const sqlite_dia
     return out;
   }
   std::string expanded;
-  if (auto with_defaults = expand_insert_defaults(db, sql, toks)) {
+  if (auto reads = sequence_reads::rewrite(db, sql, toks)) {  // SELECT ... FROM a sequence
+    expanded = std::move(*reads);
+    sql = expanded;
+  } else if (auto with_defaults = expand_insert_defaults(db, sql, toks)) {
     expanded = std::move(*with_defaults);
     sql = expanded;
   } else if (auto rounded = numeric_assignments::round_update(db, sql, toks)) {

@@ -182,9 +182,28 @@ void function_is_visible(sqlite3_context* c, int, sqlite3_value** argv) {
   result_bool(c, it != procs.end() && on_search_path(ctx(c), it->second.nsp));
 }
 
-void get_expr(sqlite3_context* c, int, sqlite3_value** argv) {
+// A default nextval('s'::regclass) names its sequence as PostgreSQL's
+// deparsing does, for the query's search path: 'public.s' for pg_dump's
+// empty path, 's' in psql's \d.
+void get_expr(sqlite3_context* c, int argc, sqlite3_value** argv) {
   if (is_null(argv[0])) return sqlite3_result_null(c);
-  result(c, text(argv[0]));
+  std::string expr = text(argv[0]);
+  constexpr std::string_view call = "nextval('", end = "'::regclass)";
+  if (expr.starts_with(call) && expr.ends_with(end) && expr.size() > call.size() + end.size()) {
+    std::string name = expr.substr(call.size(), expr.size() - call.size() - end.size());
+    // An unqualified name is in the schema of the default's table (argument 2).
+    const auto& s = snap(c);
+    auto table = argc >= 2 && !is_null(argv[1]) ? s.classes.find(static_cast<Oid>(sqlite3_value_int64(argv[1])))
+                                                : s.classes.end();
+    if (name.find('.') == std::string::npos && table != s.classes.end())
+      if (auto nsp = s.namespaces.find(table->second.nsp); nsp != s.namespaces.end())
+        name = quote_ident(nsp->second) + "." + name;
+    auto sequence = lookup_class(ctx(c), name);
+    if (sequence)
+      return result(c, std::string(call) + expand_references(ctx(c), "\x01" + std::to_string(*sequence) + "\x01") +
+                           std::string(end));
+  }
+  result(c, expr);
 }
 
 void get_indexdef(sqlite3_context* c, int argc, sqlite3_value** argv) {

@@ -19,7 +19,7 @@ namespace pgwire::catalog_detail {
 inline constexpr Oid pg_catalog_namespace = 11, public_namespace = 2200, information_schema_namespace = 13183;
 inline constexpr Oid bootstrap_role = 10, database_owner_role = 6171;
 inline constexpr Oid pg_class_oid = 1259, pg_proc_oid = 1255, pg_type_oid = 1247, pg_namespace_oid = 2615,
-                     pg_constraint_oid = 2606, pg_database_oid = 1262;
+                     pg_constraint_oid = 2606, pg_database_oid = 1262, pg_attrdef_oid = 2604;
 
 // What the functions (pg_get_constraintdef, regclass output, ...) look up,
 // computed once when the relations are filled.

@@ -50,6 +50,26 @@ std::string mark_view_relations(const Fill& f, const std::string& schema, const 
   return out + definition.substr(copied);
 }
 
+// A default nextval('s'::regclass) of a described sequence: the sequence's
+// OID (0 for another default), for the dependency pg_dump reads.
+Oid default_calling_sequence(const Fill& f, const catalog::TableInfo& t,
+                                                      const std::string& expr) {
+  constexpr std::string_view call = "nextval('", end = "'::regclass)";
+  if (!expr.starts_with(call) || !expr.ends_with(end) || expr.size() <= call.size() + end.size()) return 0;
+  std::string name = expr.substr(call.size(), expr.size() - call.size() - end.size());
+  std::string schema = t.schema;
+  bool qualified = false;
+  if (auto dot = name.find('.'); dot != std::string::npos) {
+    schema = name.substr(0, dot);
+    name.erase(0, dot + 1);
+    qualified = true;
+  }
+  for (const auto& q : f.d.sequences)
+    if (q.name == name && (q.schema == schema || (!qualified && q.schema == "public")))
+      return f.class_oids.at({q.schema, q.name});
+  return 0;
+}
+
 }  // namespace
 
 void fill_tables(Fill& f) {
@@ -57,6 +77,9 @@ void fill_tables(Fill& f) {
   const auto& d = f.d;
   auto& s = f.s;
   for (const auto& t : d.tables) f.class_oids[{t.schema, t.name}] = f.next++;
+  // Sequences next (rows_pg_sequence.cpp fills them): a default's nextval()
+  // names one by OID.
+  for (const auto& q : d.sequences) f.class_oids[{q.schema, q.name}] = f.next++;
   // PostgreSQL implements foreign keys with triggers on both tables, and
   // psql shows foreign keys only for tables with relhastriggers.
   std::set<std::pair<std::string, std::string>> with_triggers;
@@ -94,8 +117,16 @@ void fill_tables(Fill& f) {
               {"attalign", std::string("i")}, {"attstorage", storage(c.type)},
               {"attnotnull", b(c.not_null)}, {"atthasdef", b(c.default_expr.has_value())}, {"attislocal", 1},
               {"attcollation", collatable(c.type) ? 100 : 0}});
-      if (c.default_expr)
-        insert(db, "pg_attrdef", {{"oid", f.next++}, {"adrelid", rel}, {"adnum", attnum}, {"adbin", *c.default_expr}});
+      if (c.default_expr) {
+        Oid def = f.next++;
+        Oid sequence = default_calling_sequence(f, t, *c.default_expr);
+        insert(db, "pg_attrdef", {{"oid", def}, {"adrelid", rel}, {"adnum", attnum}, {"adbin", *c.default_expr}});
+        // (pg_dump then sets the default after creating the sequence)
+        if (sequence != 0)
+          insert(db, "pg_depend", {{"classid", pg_attrdef_oid}, {"objid", def}, {"objsubid", 0},
+                                   {"refclassid", pg_class_oid}, {"refobjid", sequence}, {"refobjsubid", 0},
+                                   {"deptype", std::string("n")}});
+      }
       if (!c.comment.empty()) s.comments[{rel, pg_class_oid, static_cast<int>(attnum)}] = c.comment;
     }
     add_indexes(f, t, rel, nsp, indexes);

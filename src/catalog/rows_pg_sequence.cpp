@@ -10,9 +10,8 @@ namespace pgwire::catalog_detail {
 void fill_sequences(Fill& f) {
   auto& s = f.s;
   for (const auto& q : f.d.sequences) {
-    Oid rel = f.next++;
+    Oid rel = f.class_oids.at({q.schema, q.name});  // (given by fill_tables)
     Oid nsp = f.schema_oid(q.schema);
-    f.class_oids[{q.schema, q.name}] = rel;
     s.classes[rel] = {nsp, q.name, 'S'};
     insert(f.db, "pg_class", {{"oid", rel}, {"relname", q.name}, {"relnamespace", nsp}, {"relowner", bootstrap_role},
                               {"relfilenode", rel}, {"reltuples", 1}, {"relpersistence", std::string("p")},

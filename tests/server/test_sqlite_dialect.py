@@ -1242,6 +1242,38 @@ class SideBySideTest(ServerTestCase):
                 else:
                     self.assertEqual(got, want)
 
+    def test_a_pg_dump_of_sqlite_server_restores_into_postgresql(self):
+        """pg_dump reads sqlite_server's catalog and sequences (SELECT
+        last_value, is_called FROM the sequence), and what it writes
+        restores into PostgreSQL with psql: the serial's sequence created
+        before its default is set, CHECKs named, ids continuing."""
+        ours = self.connect(self.server.port, "postgres")
+        for sql in ["CREATE TABLE rdump (id serial PRIMARY KEY, a int CHECK (a > 0),"
+                    " b text CONSTRAINT rdump_b_short CHECK (length(b) < 10))",
+                    "CREATE SEQUENCE rdump_tickets START 10 INCREMENT 5",
+                    "INSERT INTO rdump (a, b) VALUES (1, 'x'), (2, 'y')", "SELECT nextval('rdump_tickets')"]:
+            ours.execute(sql)
+        dump = subprocess.run([tool("pg_dump"), "-t", "rdump", "-t", "rdump_id_seq", "-t", "rdump_tickets", "-d",
+                               self.conninfo(self.server)], capture_output=True, text=True, check=True).stdout
+        self.assertIn("ALTER TABLE ONLY public.rdump ALTER COLUMN id SET DEFAULT nextval('public.rdump_id_seq'", dump)
+        self.assertIn("SELECT pg_catalog.setval('public.rdump_tickets', 10, true);", dump)
+        theirs = self.connect(REFERENCE.port, "postgres")
+        theirs.execute("DROP DATABASE IF EXISTS sqlite_dump_restore")
+        theirs.execute("CREATE DATABASE sqlite_dump_restore")
+        self.addCleanup(lambda: self.connect(REFERENCE.port, "postgres").execute(
+            "DROP DATABASE IF EXISTS sqlite_dump_restore"))
+        target = REFERENCE.conninfo() + " dbname=sqlite_dump_restore"
+        self.psql(target, "-q", "-v", "ON_ERROR_STOP=1", input=dump)
+        restored = psycopg.connect(target, autocommit=True)
+        self.addCleanup(restored.close)
+        for sql, want in [("INSERT INTO rdump (a, b) VALUES (3, 'z') RETURNING id", [(3,)]),
+                          ("SELECT nextval('rdump_tickets')", [(15,)]),
+                          ("SELECT conname FROM pg_constraint WHERE conrelid = 'rdump'::regclass ORDER BY 1",
+                           [("rdump_a_check",), ("rdump_b_short",), ("rdump_pkey",)]),
+                          ("SELECT pg_get_serial_sequence('rdump', 'id')", [("public.rdump_id_seq",)])]:
+            with self.subTest(sql=sql):
+                self.assertEqual(restored.execute(sql).fetchall(), want)
+
     def test_same_answers_as_postgresql(self):
         for script in SIDE_BY_SIDE:
             ours = self.connect(self.server.port, "postgres")
