@@ -269,6 +269,13 @@ inline ColumnDef column_def(std::string_view sql, const std::vector<Token>& toks
                     sqlite_dialect::quote_literal(def.name) + ")";
     }
   }
+  // A numeric(p,s) default is stored rounded to s, as any value written to
+  // the column (numeric_assignments.hpp); SQLite's ADD COLUMN takes only a
+  // constant, so there the rows read it as written.
+  if (!default_sql.empty() && !rowid && !adding && type == pgwire::oid::numeric && modifier.size() > 2) {
+    std::int32_t typmod = type_modifier(type, modifier);
+    if (typmod >= 4) default_sql = "pgwire_numeric_round(" + default_sql + ", " + std::to_string((typmod - 4) & 0xffff) + ")";
+  }
   if (!default_sql.empty() && !rowid) {
     if (adding && !default_constant)
       throw not_supported("adding a column with a non-constant default",

@@ -795,6 +795,11 @@ SIDE_BY_SIDE = [
      "SELECT id, coalesce(price, 0) AS p FROM sbs_jk ORDER BY p DESC, id",
      "SELECT id, price * 2 AS d FROM sbs_jk ORDER BY 2 NULLS FIRST",
      "DROP TABLE sbs_jk"],
+    # A numeric(p,s) column's default is stored rounded, as PostgreSQL's.
+    ["DROP TABLE IF EXISTS sbs_nd",
+     "CREATE TABLE sbs_nd (id int, c numeric(6,2) DEFAULT 0, d numeric(6,2) DEFAULT 1.005, e numeric DEFAULT 1.5)",
+     "INSERT INTO sbs_nd (id) VALUES (1)", "INSERT INTO sbs_nd VALUES (2, DEFAULT, DEFAULT, DEFAULT)",
+     "SELECT id, c, d, e, c::text, d::text FROM sbs_nd ORDER BY id", "DROP TABLE sbs_nd"],
     # DROP TABLE with dependents: 2BP01 unless they go too (CASCADE, or the
     # same statement), views and other tables' foreign keys with CASCADE.
     ["DROP VIEW IF EXISTS sbs_dd_w", "DROP VIEW IF EXISTS sbs_dd_v", "DROP TABLE IF EXISTS sbs_dd_c",
