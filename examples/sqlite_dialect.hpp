@@ -28,6 +28,7 @@
 
 #include "sqlite/column_types.hpp"
 #include "sqlite/date_arithmetic.hpp"
+#include "sqlite/dml_rewrites.hpp"
 #include "sqlite/expressions.hpp"
 #include "sqlite/null_ordering.hpp"
 #include "sqlite/numeric_text.hpp"
@@ -352,6 +353,7 @@ inline Rewritten rewrite(std::string_view sql, const Identity& who = {}, const C
   rewrite_column_aliases(toks, edits);
   rewrite_regex_operators(toks, edits);
   rewrite_json_key_operators(toks, edits);
+  rewrite_dml_forms(toks, edits);
   out.columns = select_items(toks, ranges, types, resolve, scale_of);
   // A numeric expression's value is its decimal text (numeric_text.hpp): it
   // orders as a number only with the column collation, which a function

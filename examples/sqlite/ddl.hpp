@@ -132,18 +132,27 @@ inline std::string create_index(std::string_view sql, const std::vector<Token>& 
 }
 
 // TRUNCATE [TABLE] t: a DELETE of every row (SQLite optimises it the same).
-inline std::string truncate(const std::vector<Token>& toks) {
+// RESTART IDENTITY: the serial columns start again at 1 (their counter is
+// AUTOINCREMENT's sqlite_sequence row, serial_sequences.hpp).
+inline DdlTranslation truncate(const std::vector<Token>& toks) {
   std::size_t i = 1;
   if (i < toks.size() && is(toks[i], "table")) ++i;
   if (i < toks.size() && is(toks[i], "only")) ++i;
   std::string table = table_name(toks, i);
   if (i < toks.size() && is(toks[i], "*")) ++i;  // (no inheritance: the table alone)
-  if (i + 1 < toks.size() && is(toks[i], "continue") && is(toks[i + 1], "identity")) i += 2;  // the default
-  if (i < toks.size() && is(toks[i], "restrict")) ++i;                                      // the default
+  bool restart = i + 1 < toks.size() && is(toks[i], "restart") && is(toks[i + 1], "identity");
+  if (restart || (i + 1 < toks.size() && is(toks[i], "continue") && is(toks[i + 1], "identity"))) i += 2;
+  if (i < toks.size() && is(toks[i], "restrict")) ++i;  // the default
   if (i < toks.size() && !is(toks[i], ";"))
-    throw not_supported("TRUNCATE ... " + std::string(toks[i].text),
-                        "Truncate one table at a time, without RESTART IDENTITY or CASCADE.");
-  return "DELETE FROM " + sqlite_dialect::quote_identifier(table);
+    throw not_supported("TRUNCATE ... " + std::string(toks[i].text), "Truncate without CASCADE.");
+  DdlTranslation out{"DELETE FROM " + sqlite_dialect::quote_identifier(table), {}};
+  if (restart)
+    out.after = [table](sqlite3* db) {
+      if (sqlite3_table_column_metadata(db, nullptr, "sqlite_sequence", "seq", nullptr, nullptr, nullptr, nullptr,
+                                        nullptr) == SQLITE_OK)
+        schema_edits::exec(db, "DELETE FROM sqlite_sequence WHERE name = " + sqlite_dialect::quote_literal(table));
+    };
+  return out;
 }
 
 // LOCK [TABLE] [ONLY] t [*] [, ...] [IN mode MODE] [NOWAIT]: SQLite has no
@@ -270,7 +279,7 @@ inline std::optional<DdlTranslation> translate_ddl(sqlite3* db, std::string_view
                                                    const sqlite_dialect::Identity& who) {
   using ddl::is;
   if (auto sequence = sequences::translate(db, toks)) return DdlTranslation{std::move(*sequence), {}};
-  if (toks.size() >= 2 && is(toks[0], "truncate")) return DdlTranslation{ddl::truncate(toks), {}};
+  if (toks.size() >= 2 && is(toks[0], "truncate")) return ddl::truncate(toks);
   if (toks.size() >= 2 && is(toks[0], "lock")) return DdlTranslation{ddl::lock_table(db, toks), {}};
   if (!toks.empty() && is(toks[0], "vacuum")) return DdlTranslation{ddl::vacuum(db, toks), {}};
   if (toks.size() < 3) return std::nullopt;

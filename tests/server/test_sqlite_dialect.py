@@ -795,6 +795,22 @@ SIDE_BY_SIDE = [
      "SELECT id, coalesce(price, 0) AS p FROM sbs_jk ORDER BY p DESC, id",
      "SELECT id, price * 2 AS d FROM sbs_jk ORDER BY 2 NULLS FIRST",
      "DROP TABLE sbs_jk"],
+    # Upserts, UPDATE ... FROM, DELETE ... USING, RETURNING t.*, TRUNCATE
+    # ... RESTART IDENTITY.
+    ["DROP TABLE IF EXISTS sbs_m1", "DROP TABLE IF EXISTS sbs_m2",
+     "CREATE TABLE sbs_m1 (id serial PRIMARY KEY, k text UNIQUE, v int DEFAULT 0)",
+     "CREATE TABLE sbs_m2 (k text, w int)",
+     "INSERT INTO sbs_m1 (k, v) VALUES ('a', 1), ('b', 2)", "INSERT INTO sbs_m2 VALUES ('a', 10), ('c', 30)",
+     "INSERT INTO sbs_m1 (k, v) VALUES ('a', 5) ON CONFLICT (k) DO UPDATE SET v = sbs_m1.v + excluded.v RETURNING *",
+     "INSERT INTO sbs_m1 (k, v) VALUES ('b', 5) ON CONFLICT DO NOTHING RETURNING *",
+     "UPDATE sbs_m1 SET v = sbs_m2.w FROM sbs_m2 WHERE sbs_m1.k = sbs_m2.k RETURNING sbs_m1.*",
+     "UPDATE sbs_m1 AS t SET v = v + 1 WHERE t.k = 'b' RETURNING t.*, v * 2",
+     "DELETE FROM sbs_m1 USING sbs_m2 WHERE sbs_m1.k = sbs_m2.k AND sbs_m2.w > 5 RETURNING sbs_m1.k",
+     "DELETE FROM sbs_m1 x USING sbs_m2 y WHERE x.k = y.k",
+     "SELECT k, v FROM sbs_m1 ORDER BY 1",
+     "TRUNCATE sbs_m1 RESTART IDENTITY", "INSERT INTO sbs_m1 (k) VALUES ('z') RETURNING id",
+     "TRUNCATE TABLE sbs_m1 CONTINUE IDENTITY", "INSERT INTO sbs_m1 (k) VALUES ('y') RETURNING id",
+     "DROP TABLE sbs_m1", "DROP TABLE sbs_m2"],
     # A numeric(p,s) column's default is stored rounded, as PostgreSQL's.
     ["DROP TABLE IF EXISTS sbs_nd",
      "CREATE TABLE sbs_nd (id int, c numeric(6,2) DEFAULT 0, d numeric(6,2) DEFAULT 1.005, e numeric DEFAULT 1.5)",
