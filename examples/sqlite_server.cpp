@@ -154,7 +154,7 @@ pgwire::Response execute_statement(sqlite3* db, const std::shared_ptr<Worker>& w
       if (word == "VACUUM") return pgwire::Response::command("VACUUM");  // (nothing to do: ddl::vacuum)
       // (a DDL statement that leaves SQLite nothing to do, or that its hook
       // does: OWNER TO, an existing sequence under IF NOT EXISTS, ...)
-      if (word == "ALTER" || word == "CREATE" || word == "DROP") {
+      if (word == "ALTER" || word == "CREATE" || word == "DROP" || word == "COMMENT") {
         if (translated.after) translated.after(db);
         return command_response(sql, word, 0);
       }

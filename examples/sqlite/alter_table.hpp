@@ -17,6 +17,7 @@
 
 #include "../sqlite_dialect.hpp"
 #include "column_defs.hpp"
+#include "comments.hpp"
 #include "column_type_change.hpp"
 #include "column_types.hpp"
 #include "ddl_basics.hpp"
@@ -318,7 +319,10 @@ inline DdlTranslation alter_table(sqlite3* db, std::string_view sql, const std::
   if (at(i, "rename") && at(i + 1, "to") && i + 2 < toks.size() && toks[i + 2].is_name()) {
     std::string to = sqlite_dialect::identifier(toks[i + 2]);
     return {target + "RENAME TO " + sqlite_dialect::quote_identifier(to),
-            [table, to](sqlite3* db) { column_types::rename_table(db, table, to); }};
+            [table, to](sqlite3* db) {
+              column_types::rename_table(db, table, to);
+              comments::rename(db, table, to);
+            }};
   }
   if (at(i, "rename")) {
     std::size_t k = i + 1;

@@ -29,6 +29,7 @@
 #include <pgwire/types/oid.hpp>
 
 #include "check_constraints.hpp"
+#include "comments.hpp"
 #include "column_types.hpp"  // column_types_table: the dialect's side table
 
 namespace sqlite_example {
@@ -139,6 +140,7 @@ inline pgwire::catalog::Description describe_sqlite(sqlite3* db) {
                       "SELECT type, name, sql FROM sqlite_master WHERE type IN ('table', 'view') "
                       "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name <> ?1 "
                       "AND name <> 'pgwire_publications' AND name <> 'pgwire_sequences' "  // (publications.hpp, sequences.hpp)
+                      "AND name <> 'pgwire_comments' "                                     // (comments.hpp)
                       "ORDER BY rowid",
                       column_types_table);
   for (auto& o : objects) {
@@ -227,6 +229,12 @@ inline pgwire::catalog::Description describe_sqlite(sqlite3* db) {
     d.tables.push_back(std::move(t));
   }
   describe_sequences(db, d);
+  auto said = comments::all(db);
+  for (auto& t : d.tables) {
+    if (auto it = said.find({t.name, ""}); it != said.end()) t.comment = it->second;
+    for (auto& c : t.columns)
+      if (auto it = said.find({t.name, c.name}); it != said.end()) c.comment = it->second;
+  }
   return d;
 }
 
@@ -246,6 +254,7 @@ class CatalogRefresher {
       for (auto& r : catalog_detail::rows(db, "SELECT group_concat(name || ' ' || start_value || ' ' || increment || ' ' || "
                                               "min_value || ' ' || max_value || ' ' || cycle, ' ') FROM pgwire_sequences"))
         key += "|" + (catalog_detail::is_null(r[0]) ? std::string() : r[0]);
+    for (const auto& [object, text] : comments::all(db)) key += "|" + object.first + "." + object.second + "=" + text;
     std::size_t v = std::hash<std::string>{}(key);
     if (v == version_.load()) return;
     try {

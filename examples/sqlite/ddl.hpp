@@ -22,6 +22,7 @@
 #include "column_defs.hpp"
 #include "alter_table.hpp"
 #include "column_types.hpp"
+#include "comments.hpp"
 #include "ddl_basics.hpp"
 #include "drop_cascade.hpp"
 #include "errors.hpp"
@@ -280,6 +281,7 @@ inline std::optional<DdlTranslation> translate_ddl(sqlite3* db, std::string_view
   using ddl::is;
   if (auto sequence = sequences::translate(db, toks)) return DdlTranslation{std::move(*sequence), {}};
   if (toks.size() >= 2 && is(toks[0], "truncate")) return ddl::truncate(toks);
+  if (auto comment = comments::translate(db, toks)) return comment;
   if (toks.size() >= 2 && is(toks[0], "lock")) return DdlTranslation{ddl::lock_table(db, toks), {}};
   if (!toks.empty() && is(toks[0], "vacuum")) return DdlTranslation{ddl::vacuum(db, toks), {}};
   if (toks.size() < 3) return std::nullopt;
@@ -391,6 +393,7 @@ inline std::optional<DdlTranslation> translate_ddl(sqlite3* db, std::string_view
                                 drop_cascade::drop_dependents(db, drop_cascade::dependents(db, table));
                                 schema_edits::exec(db, out);
                                 column_types::forget_table(db, table);
+                                comments::forget(db, table);
                                 schema_edits::exec(db, "RELEASE pgwire_drop_cascade");
                               } catch (...) {
                                 sqlite3_exec(db, "ROLLBACK TO pgwire_drop_cascade; RELEASE pgwire_drop_cascade",
@@ -398,7 +401,10 @@ inline std::optional<DdlTranslation> translate_ddl(sqlite3* db, std::string_view
                                 throw;
                               }
                             }};
-    return DdlTranslation{out, [table](sqlite3* db) { column_types::forget_table(db, table); }};
+    return DdlTranslation{out, [table](sqlite3* db) {
+                            column_types::forget_table(db, table);
+                            comments::forget(db, table);
+                          }};
   }
 
   if (is(toks[0], "alter") && is(toks[1], "table")) return ddl::alter_table(db, sql, toks, who);

@@ -68,7 +68,8 @@ inline void refuse_unsupported(const std::vector<sqlite_dialect::Token>& toks) {
   if (first == "grant" || first == "revoke")
     throw not_supported(first == "grant" ? "GRANT" : "REVOKE",
                         "sqlite_server has no privileges: every user may do everything.");
-  if (first == "comment" && second == "on") throw not_supported("COMMENT ON", "SQLite keeps no comments on objects.");
+  if (first == "comment" && second == "on" && w(2) != "table" && w(2) != "view" && w(2) != "column")
+    throw not_supported("COMMENT ON " + w(2), "sqlite_server keeps comments on tables, views and columns only.");
   if (first == "alter" && (second == "schema" || second == "type" || second == "role" ||
                            second == "user" || second == "database" || second == "system"))
     throw not_supported("ALTER " + second, "sqlite_server has no such objects.");
@@ -172,7 +173,8 @@ inline Translation translate(sqlite3* db, std::string_view sql, const sqlite_dia
     if (!t.is_name()) continue;
     auto name = sqlite_dialect::identifier(t);
     // The server's bookkeeping (column_types.hpp, publications.hpp).
-    if (name == column_types_table || name == "pgwire_publications" || name == sequences::table)
+    if (name == column_types_table || name == "pgwire_publications" || name == sequences::table ||
+        name == comments::table)
       throw pgwire::PgError("42P01", "relation \"" + name + "\" does not exist");
   }
   translate_detail::refuse_unsupported(toks);

@@ -811,6 +811,23 @@ SIDE_BY_SIDE = [
      "TRUNCATE sbs_m1 RESTART IDENTITY", "INSERT INTO sbs_m1 (k) VALUES ('z') RETURNING id",
      "TRUNCATE TABLE sbs_m1 CONTINUE IDENTITY", "INSERT INTO sbs_m1 (k) VALUES ('y') RETURNING id",
      "DROP TABLE sbs_m1", "DROP TABLE sbs_m2"],
+    # COMMENT ON TABLE / COLUMN, read back as psql's \d+ and ORMs read them.
+    ["DROP TABLE IF EXISTS sbs_cm", "DROP TABLE IF EXISTS sbs_cm2",
+     "CREATE TABLE sbs_cm (id int, v text)",
+     "COMMENT ON TABLE sbs_cm IS 'main table'", "COMMENT ON COLUMN sbs_cm.v IS 'the value'",
+     "COMMENT ON COLUMN public.sbs_cm.id IS 'key'",
+     "SELECT obj_description('sbs_cm'::regclass, 'pg_class'), col_description('sbs_cm'::regclass, 1),"
+     " col_description('sbs_cm'::regclass, 2)",
+     "SELECT a.attname, d.description FROM pg_catalog.pg_attribute a LEFT JOIN pg_catalog.pg_description d"
+     " ON d.objoid = a.attrelid AND d.objsubid = a.attnum WHERE a.attrelid = 'sbs_cm'::regclass AND a.attnum > 0"
+     " ORDER BY a.attnum",
+     "COMMENT ON COLUMN sbs_cm.id IS NULL", "COMMENT ON TABLE sbs_cm IS ''",
+     "COMMENT ON COLUMN sbs_cm.nope IS 'x'", "COMMENT ON TABLE sbs_nope IS 'x'",
+     "SELECT obj_description('sbs_cm'::regclass, 'pg_class'), col_description('sbs_cm'::regclass, 1),"
+     " col_description('sbs_cm'::regclass, 2)",
+     "ALTER TABLE sbs_cm RENAME TO sbs_cm2", "SELECT col_description('sbs_cm2'::regclass, 2)",
+     "DROP TABLE sbs_cm2", "CREATE TABLE sbs_cm2 (id int, v text)", "SELECT col_description('sbs_cm2'::regclass, 2)",
+     "DROP TABLE sbs_cm2"],
     # A numeric(p,s) column's default is stored rounded, as PostgreSQL's.
     ["DROP TABLE IF EXISTS sbs_nd",
      "CREATE TABLE sbs_nd (id int, c numeric(6,2) DEFAULT 0, d numeric(6,2) DEFAULT 1.005, e numeric DEFAULT 1.5)",
