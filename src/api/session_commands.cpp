@@ -17,6 +17,7 @@
 
 #include "catalog_queries.hpp"
 #include "pgwire/api/extended.hpp"
+#include "pgwire/protocol/settings.hpp"
 #include "pgwire/protocol/sql_text.hpp"
 #include "pgwire/types.hpp"
 
@@ -334,7 +335,15 @@ std::optional<Response> SessionCommands::answer_own(Session& session, std::strin
     }
     auto v = setting(session, name);
     if (!v) return unrecognized(name);
-    return one_value(name, *v, "SHOW");
+    // The column is the setting's canonical name, as PostgreSQL's: SHOW
+    // timezone answers a "TimeZone" column; names are otherwise lower case.
+    std::string column = name;
+    if (auto canonical = Settings::reported_name(name)) {
+      column = std::string(*canonical);
+    } else {
+      for (char& c : column) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    return one_value(column, *v, "SHOW");
   }
   // SELECT version() | current_setting('x' [, missing_ok]) | set_config('x', 'v', is_local)
   if (is(t, 0, "select") && t.size() >= 4 && t[1].kind == Term::word && is_punct(t, 2, '(')) {

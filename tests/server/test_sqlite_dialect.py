@@ -827,7 +827,9 @@ SIDE_BY_SIDE = [
      " col_description('sbs_cm'::regclass, 2)",
      "ALTER TABLE sbs_cm RENAME TO sbs_cm2", "SELECT col_description('sbs_cm2'::regclass, 2)",
      "DROP TABLE sbs_cm2", "CREATE TABLE sbs_cm2 (id int, v text)", "SELECT col_description('sbs_cm2'::regclass, 2)",
-     "DROP TABLE sbs_cm2"],
+     "DROP TABLE sbs_cm2",
+     # SHOW's column is the setting's canonical name (DateStyle, search_path).
+     "SHOW datestyle", "SHOW SEARCH_PATH", "SHOW IntervalStyle"],
     # A numeric(p,s) column's default is stored rounded, as PostgreSQL's.
     ["DROP TABLE IF EXISTS sbs_nd",
      "CREATE TABLE sbs_nd (id int, c numeric(6,2) DEFAULT 0, d numeric(6,2) DEFAULT 1.005, e numeric DEFAULT 1.5)",
