@@ -188,9 +188,8 @@ void function_is_visible(sqlite3_context* c, int, sqlite3_value** argv) {
 void get_expr(sqlite3_context* c, int argc, sqlite3_value** argv) {
   if (is_null(argv[0])) return sqlite3_result_null(c);
   std::string expr = text(argv[0]);
-  constexpr std::string_view call = "nextval('", end = "'::regclass)";
-  if (expr.starts_with(call) && expr.ends_with(end) && expr.size() > call.size() + end.size()) {
-    std::string name = expr.substr(call.size(), expr.size() - call.size() - end.size());
+  if (auto called = sequence_of_default(expr)) {
+    std::string name = *called;
     // An unqualified name is in the schema of the default's table (argument 2).
     const auto& s = snap(c);
     auto table = argc >= 2 && !is_null(argv[1]) ? s.classes.find(static_cast<Oid>(sqlite3_value_int64(argv[1])))
@@ -200,8 +199,8 @@ void get_expr(sqlite3_context* c, int argc, sqlite3_value** argv) {
         name = quote_ident(nsp->second) + "." + name;
     auto sequence = lookup_class(ctx(c), name);
     if (sequence)
-      return result(c, std::string(call) + expand_references(ctx(c), "\x01" + std::to_string(*sequence) + "\x01") +
-                           std::string(end));
+      return result(c, "nextval('" + expand_references(ctx(c), "\x01" + std::to_string(*sequence) + "\x01") +
+                           "'::regclass)");
   }
   result(c, expr);
 }

@@ -150,6 +150,12 @@ void fill_catalog_relations(Fill& f) {
 
 }  // namespace
 
+std::optional<std::string> sequence_of_default(std::string_view expr) {
+  constexpr std::string_view call = "nextval('", end = "'::regclass)";
+  if (!expr.starts_with(call) || !expr.ends_with(end) || expr.size() <= call.size() + end.size()) return std::nullopt;
+  return std::string(expr.substr(call.size(), expr.size() - call.size() - end.size()));
+}
+
 std::string quote_ident(std::string_view name) {
   bool plain = !name.empty() && (name[0] == '_' || (name[0] >= 'a' && name[0] <= 'z'));
   for (char c : name)

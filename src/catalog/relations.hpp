@@ -68,5 +68,8 @@ bool is_catalog_relation(std::string_view name) noexcept;
 
 // PostgreSQL's quote_ident.
 std::string quote_ident(std::string_view name);
+// The sequence a column default nextval('s'::regclass) calls, as written
+// there ("s", "public.s"); nullopt for another default.
+std::optional<std::string> sequence_of_default(std::string_view expr);
 
 }  // namespace pgwire::catalog_detail

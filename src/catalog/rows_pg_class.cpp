@@ -54,9 +54,9 @@ std::string mark_view_relations(const Fill& f, const std::string& schema, const 
 // OID (0 for another default), for the dependency pg_dump reads.
 Oid default_calling_sequence(const Fill& f, const catalog::TableInfo& t,
                                                       const std::string& expr) {
-  constexpr std::string_view call = "nextval('", end = "'::regclass)";
-  if (!expr.starts_with(call) || !expr.ends_with(end) || expr.size() <= call.size() + end.size()) return 0;
-  std::string name = expr.substr(call.size(), expr.size() - call.size() - end.size());
+  auto called = sequence_of_default(expr);
+  if (!called) return 0;
+  std::string name = *called;
   std::string schema = t.schema;
   bool qualified = false;
   if (auto dot = name.find('.'); dot != std::string::npos) {
