@@ -30,6 +30,7 @@
 #include "sqlite/date_arithmetic.hpp"
 #include "sqlite/dml_rewrites.hpp"
 #include "sqlite/expressions.hpp"
+#include "sqlite/limit_clauses.hpp"
 #include "sqlite/null_ordering.hpp"
 #include "sqlite/numeric_text.hpp"
 #include "sqlite/operator_rewrites.hpp"
@@ -47,6 +48,9 @@ struct Rewritten {
   // Columns of VALUES lists and generate_series in the FROM list, by name:
   // their types where `*` brings them in (set by the caller, translate.hpp).
   std::vector<std::pair<std::string, pgwire::Oid>> from_columns;
+  // Trailing columns of `sql` that are the rewrite's own, not the result's
+  // (distinct_on.hpp's window columns).
+  std::size_t hidden_columns = 0;
 };
 
 struct Cast {
@@ -354,6 +358,7 @@ inline Rewritten rewrite(std::string_view sql, const Identity& who = {}, const C
   rewrite_regex_operators(toks, edits);
   rewrite_json_key_operators(toks, edits);
   rewrite_dml_forms(toks, edits);
+  rewrite_limit_clauses(toks, edits);
   out.columns = select_items(toks, ranges, types, resolve, scale_of);
   // A numeric expression's value is its decimal text (numeric_text.hpp): it
   // orders as a number only with the column collation, which a function

@@ -92,7 +92,7 @@ inline std::vector<std::int32_t> display_scales(const sqlite_dialect::Rewritten&
 // (count, ?column?, int4, ...), else SQLite's.
 inline pgwire::SchemaPtr schema_of(sqlite3_stmt* s, bool have_row, const sqlite_dialect::Rewritten& sql) {
   std::vector<pgwire::Column> cols;
-  int ncol = sqlite3_column_count(s);
+  int ncol = sqlite3_column_count(s) - static_cast<int>(sql.hidden_columns);
   auto items = items_by_column(sql.columns, static_cast<std::size_t>(ncol));
   sqlite3* db = sqlite3_db_handle(s);
   for (int i = 0; i < ncol; ++i) {

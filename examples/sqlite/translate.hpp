@@ -14,6 +14,7 @@
 #include "../sqlite_dialect.hpp"
 #include "column_types.hpp"
 #include "ddl.hpp"
+#include "distinct_on.hpp"
 #include "errors.hpp"
 #include "insert_defaults.hpp"
 #include "numeric_assignments.hpp"
@@ -195,6 +196,15 @@ inline Translation translate(sqlite3* db, std::string_view sql, const sqlite_dia
     expanded = std::move(*rounded);
     sql = expanded;
   }
+  // DISTINCT ON runs as a window (distinct_on.hpp); the result is still
+  // named and typed by the statement's own list.
+  std::string_view typed_by;
+  std::string distinct;
+  if (auto windowed = distinct_on::rewrite(sql, expanded.empty() ? toks : sqlite_dialect::tokenize(sql))) {
+    distinct = std::move(*windowed);
+    typed_by = sql;
+    sql = distinct;
+  }
   auto tables = sqlite_dialect::infer_parameters(sql).tables;
   auto series = series_columns(sqlite_dialect::tokenize(sql));
   for (auto& v : values_columns(sql, sqlite_dialect::tokenize(sql))) series.push_back(std::move(v));
@@ -214,6 +224,10 @@ inline Translation translate(sqlite3* db, std::string_view sql, const sqlite_dia
     return -1;
   };
   static_cast<sqlite_dialect::Rewritten&>(out) = sqlite_dialect::rewrite(sql, who, resolve, scale_of);
+  if (!typed_by.empty()) {
+    out.columns = sqlite_dialect::rewrite(typed_by, who, resolve, scale_of).columns;
+    out.hidden_columns = distinct_on::hidden_columns;
+  }
   for (const auto& s : series) out.from_columns.emplace_back(s.name, s.type);
   return out;
 }

@@ -1163,6 +1163,38 @@ SIDE_BY_SIDE = [
      "SELECT * FROM no_such_table", "SELECT no_such_column", "SELEC 1", "SELECT 1 +",
      "SELECT '3.7'::int", "SELECT 40000::int2", "SELECT 'abc'::date", "SELECT '2024-13-01'::date",
      "SELECT now() - interval 'bogus'"],
+    # DISTINCT ON: a window over the same rows (distinct_on.hpp), keys and
+    # ORDER BY items by alias and position, the keys the ORDER BY leaves out
+    # sorting after it, and PostgreSQL's 42P10 for keys that do not lead.
+    ["DROP TABLE IF EXISTS sbs_don",
+     "CREATE TABLE sbs_don (a int, b text, c numeric(10,2))",
+     "INSERT INTO sbs_don VALUES (1, 'x', 1.5), (1, 'y', 2.25), (2, 'z', 3), (2, 'w', 100000.5), (3, NULL, 1),"
+     " (3, 'q', 2)",
+     "SELECT DISTINCT ON (a) a, b FROM sbs_don ORDER BY a, b DESC",
+     "SELECT DISTINCT ON (a) * FROM sbs_don ORDER BY a, c DESC",
+     "SELECT DISTINCT ON (1) a AS k, b FROM sbs_don ORDER BY 1, 2 NULLS FIRST",
+     "SELECT DISTINCT ON (k) a AS k, c FROM sbs_don ORDER BY k DESC, c LIMIT 2",
+     "SELECT DISTINCT ON (a) a, count(*) FROM sbs_don GROUP BY a, b ORDER BY a, count(*) DESC, b",
+     "SELECT DISTINCT ON (a) a, b FROM sbs_don", "SELECT DISTINCT ON (a, b) a, b FROM sbs_don ORDER BY a",
+     "WITH w AS (SELECT * FROM sbs_don WHERE a < 3) SELECT DISTINCT ON (a) a, c FROM w ORDER BY a, c",
+     "SELECT DISTINCT ON (a) a, c * 2 AS twice FROM sbs_don WHERE c > 1 ORDER BY a, twice DESC OFFSET 1",
+     ("SELECT DISTINCT ON (a) a, b FROM sbs_don WHERE a >= %s ORDER BY a, b", (2,)),
+     "SELECT DISTINCT ON (b) a, b FROM sbs_don ORDER BY b, a",
+     "SELECT DISTINCT ON (a) b FROM sbs_don ORDER BY b",
+     "SELECT DISTINCT ON (a, b) a, b FROM sbs_don ORDER BY a, c, b",
+     "SELECT DISTINCT ON (a) a FROM sbs_don ORDER BY c, a",
+     # LIMIT / OFFSET / FETCH in each order PostgreSQL takes them (limit_clauses.hpp).
+     "SELECT x FROM generate_series(1, 10) x OFFSET 7",
+     "SELECT x FROM generate_series(1, 10) x OFFSET 2 LIMIT 2",
+     "SELECT x FROM generate_series(1, 10) x OFFSET 2 ROWS FETCH FIRST 3 ROWS ONLY",
+     "SELECT x FROM generate_series(1, 10) x FETCH FIRST ROW ONLY",
+     "SELECT x FROM generate_series(1, 10) x FETCH NEXT 2 ROWS ONLY OFFSET 5",
+     "SELECT x FROM generate_series(1, 10) x ORDER BY x DESC LIMIT 2 OFFSET 1",
+     "SELECT * FROM (SELECT x FROM generate_series(1, 10) x ORDER BY x LIMIT 3) s OFFSET 1",
+     "SELECT x FROM generate_series(1, 10) x LIMIT ALL OFFSET 8",
+     "SELECT x FROM generate_series(1, 10) x OFFSET 1 LIMIT ALL",
+     ("SELECT x FROM generate_series(1, 10) x OFFSET %s LIMIT %s", (3, 2)),
+     "DROP TABLE sbs_don"],
 ]
 
 # Differences that are known and said so in the report: none of these
