@@ -32,6 +32,7 @@
 #include "sqlite/expressions.hpp"
 #include "sqlite/limit_clauses.hpp"
 #include "sqlite/null_ordering.hpp"
+#include "sqlite/numeric_operands.hpp"
 #include "sqlite/numeric_text.hpp"
 #include "sqlite/operator_rewrites.hpp"
 #include "sqlite/select_list.hpp"
@@ -359,6 +360,7 @@ inline Rewritten rewrite(std::string_view sql, const Identity& who = {}, const C
   rewrite_json_key_operators(toks, edits);
   rewrite_dml_forms(toks, edits);
   rewrite_limit_clauses(toks, edits);
+  rewrite_numeric_operands(toks, ranges, types, resolve, scale_of, edits, out.from_columns);
   out.columns = select_items(toks, ranges, types, resolve, scale_of);
   // A numeric expression's value is its decimal text (numeric_text.hpp): it
   // orders as a number only with the column collation, which a function

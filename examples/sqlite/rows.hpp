@@ -109,7 +109,8 @@ inline pgwire::SchemaPtr schema_of(sqlite3_stmt* s, bool have_row, const sqlite_
       }
     }
     if (t == 0 && item) t = item->type;
-    if (t == 0 && !item && !sql.from_columns.empty())  // (a `*` over VALUES or generate_series)
+    // (a `*` over VALUES, generate_series or a subquery's numeric expressions, or a column of them)
+    if (t == 0 && (!item || item->column) && !sql.from_columns.empty())
       for (const auto& [name, type] : sql.from_columns)
         if (sqlite3_stricmp(name.c_str(), sqlite3_column_name(s, i)) == 0) {
           t = type;

@@ -1195,6 +1195,32 @@ SIDE_BY_SIDE = [
      "SELECT x FROM generate_series(1, 10) x OFFSET 1 LIMIT ALL",
      ("SELECT x FROM generate_series(1, 10) x OFFSET %s LIMIT %s", (3, 2)),
      "DROP TABLE sbs_don"],
+    # numeric values that are not a column compare and sort as numbers: an
+    # aggregate or call in a comparison, a subquery's or CTE's numeric
+    # columns (numeric_operands.hpp).
+    ["DROP TABLE IF EXISTS sbs_num",
+     "CREATE TABLE sbs_num (cust int, total numeric(10,2), q int, r real)",
+     "INSERT INTO sbs_num VALUES (1, 50.5, 2, 1.5), (1, 70, 3, 2.5), (2, 10, 1, 100.25), (3, 200, 5, 0.5)",
+     "SELECT cust, sum(total) FROM sbs_num GROUP BY cust HAVING sum(total) > 100 ORDER BY 1",
+     "WITH t AS (SELECT cust, sum(total) s FROM sbs_num GROUP BY cust) SELECT * FROM t WHERE s > 100 ORDER BY cust",
+     "SELECT * FROM (SELECT cust, total * 2 t2 FROM sbs_num) x WHERE t2 > 150 ORDER BY 1, 2",
+     "SELECT cust FROM sbs_num WHERE total * 2 > 101 ORDER BY 1",
+     "SELECT cust, avg(total) FROM sbs_num GROUP BY cust HAVING avg(total) >= 60 ORDER BY 1",
+     "SELECT cust, sq FROM (SELECT cust, sum(q) sq, sum(r) sr FROM sbs_num GROUP BY cust) z WHERE sq > 2 AND sr > 1"
+     " ORDER BY 1",
+     "SELECT cust FROM sbs_num WHERE total = (SELECT max(total) FROM sbs_num)",
+     "SELECT cust, total FROM sbs_num WHERE total > (SELECT avg(total) FROM sbs_num) ORDER BY 1",
+     "SELECT cust, sum(total) FROM sbs_num GROUP BY cust HAVING sum(total) BETWEEN 50 AND 150 ORDER BY 1",
+     "SELECT cust, sum(total) FROM sbs_num GROUP BY cust HAVING sum(total) IN (10, 200) ORDER BY 1",
+     "SELECT CASE WHEN sum(total) > 100 THEN 'big' ELSE 'small' END, cust FROM sbs_num GROUP BY cust ORDER BY 2",
+     "SELECT cust, coalesce(total, 0) > 60 FROM sbs_num ORDER BY 1, 2",
+     "SELECT count(*) FILTER (WHERE total > 60) FROM sbs_num", "SELECT 100 < sum(total) FROM sbs_num",
+     "SELECT cust, round(avg(total), 1) FROM sbs_num GROUP BY cust HAVING round(avg(total), 1) > 60 ORDER BY 1",
+     "UPDATE sbs_num SET total = total * 2 WHERE cust = 2 RETURNING total",
+     "SELECT * FROM (SELECT cust, sum(total) AS s, avg(q) AS a FROM sbs_num GROUP BY cust) z ORDER BY s DESC",
+     "SELECT s.cust FROM (SELECT cust, sum(total) s FROM sbs_num GROUP BY cust) s WHERE s.s >= 120.5 ORDER BY 1",
+     ("SELECT cust FROM sbs_num GROUP BY cust HAVING sum(total) > %s ORDER BY 1", (100,)),
+     "DROP TABLE sbs_num"],
 ]
 
 # Differences that are known and said so in the report: none of these

@@ -1,0 +1,153 @@
+#pragma once
+// A numeric value that is not a column compares as a number. numeric values
+// are decimal texts (numeric_text.hpp); a numeric(p,s) column has TEXT
+// affinity and the pgwire_numeric collation, so `price > 100` compares
+// numbers. But sum(price), avg(n), coalesce(price, 0) and a subquery's
+// `price * 2 AS p` have neither, and SQLite orders every text after every
+// number: `HAVING sum(price) > 100` kept the group whose sum is 10.00. So
+//
+// - an operand of a comparison (=, <>, <, >, <=, >=, and the left one of
+//   BETWEEN and IN) that is a call or an expression PostgreSQL types
+//   numeric becomes CAST(x AS TEXT) COLLATE pgwire_numeric: TEXT affinity
+//   turns the other operand's number into text, and the collation compares
+//   the two texts as numbers, exactly;
+// - the numeric expressions of a subquery's or CTE's select list get the
+//   same, so their columns compare (WHERE s > 100) and sort as numbers
+//   outside, and are typed numeric where `*` brings them in.
+//
+// A plain column or a literal is left alone (the column's affinity does
+// it, and an index stays usable); so is the right side of `col = x`
+// (UPDATE's SET among them).
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "numeric_text.hpp"
+#include "select_list.hpp"
+#include "tokens.hpp"
+
+namespace sqlite_dialect {
+
+namespace numeric_operands_detail {
+
+inline bool is_comparison(const Token& t) {
+  for (const char* op : {"=", "<>", "!=", "<", ">", "<=", ">="})
+    if (t.is_punct(op)) return true;
+  return false;
+}
+
+struct Typing {
+  const std::vector<Token>& toks;
+  const std::vector<std::pair<std::size_t, std::size_t>>& casts;
+  const std::vector<pgwire::Oid>& cast_types;
+  const ColumnResolver& resolve;
+  const ColumnScaleResolver& scale_of;
+};
+
+// `scale` >= 0: the value is also given the display scale PostgreSQL's
+// operators give it (select_list.hpp), as a top-level column is on output.
+inline void wrap(const std::vector<Token>& toks, std::size_t first, std::size_t end, std::vector<Edit>& edits,
+                 std::int32_t scale = -1) {
+  std::size_t from = toks[first].offset, to = toks[end - 1].end();
+  for (const Edit& e : edits)  // (another rewrite replaces text across an end: left alone)
+    if ((e.from < from && from < e.to) || (e.from < to && to < e.to)) return;
+  // The opening goes first among the insertions at `first` and the closing
+  // last at the end: it encloses every other rewrite of the operand.
+  std::string rounded = scale >= 0 ? ", " + std::to_string(scale) + ")" : "";
+  edits.insert(edits.begin(), Edit{from, from, scale >= 0 ? "CAST(pgwire_numeric_round(" : "CAST("});
+  edits.push_back({to, to, rounded + " AS TEXT) COLLATE " + std::string(sqlite_example::numeric_text::collation)});
+}
+
+// toks[first, end) is one expression typed numeric that is not a plain
+// column or a literal.
+inline bool numeric_expression(const Typing& t, std::size_t first, std::size_t end) {
+  if (first >= end || (end == first + 1 && t.toks[first].kind != Kind::word)) return false;
+  typing::Typer typer(t.toks, end, t.casts, t.cast_types, t.resolve, t.scale_of);
+  SelectItem item;
+  std::size_t k = first;
+  return typer.expression(k, item) && k == end && item.type == pgwire::oid::numeric && !item.column;
+}
+
+// Comparisons anywhere in the statement.
+inline void wrap_compared_operands(const Typing& t, std::vector<Edit>& edits) {
+  const auto& toks = t.toks;
+  for (std::size_t p = 1; p + 1 < toks.size(); ++p) {
+    bool comparison = is_comparison(toks[p]);
+    if (!comparison && !toks[p].is_keyword("between") && !toks[p].is_keyword("in")) continue;
+    // The left operand, when it is a call: f(...).
+    bool left_call = false;
+    if (is(toks[p - 1], ")")) {
+      std::size_t open = p - 1;
+      for (int depth = 0;; --open) {
+        if (is(toks[open], ")")) ++depth;
+        if (is(toks[open], "(") && --depth == 0) break;
+        if (open == 0) break;
+      }
+      if (open > 0 && is(toks[open], "(") && toks[open - 1].kind == Kind::word &&
+          !(open > 1 && is(toks[open - 2], ".")) && numeric_expression(t, open - 1, p)) {
+        wrap(toks, open - 1, p, edits);
+        left_call = true;
+      }
+    }
+    if (!comparison || (!left_call && toks[p - 1].is_name())) continue;
+    // The right operand: an expression up to the next operator of this level.
+    typing::Typer typer(toks, toks.size(), t.casts, t.cast_types, t.resolve, t.scale_of);
+    SelectItem item;
+    std::size_t k = p + 1;
+    if (typer.expression(k, item, 4) && k > p + 1 && numeric_expression(t, p + 1, k)) wrap(toks, p + 1, k, edits);
+  }
+}
+
+// The select lists of subqueries and CTEs (each "(" SELECT ... ")").
+inline void wrap_inner_select_lists(const Typing& t, std::vector<Edit>& edits,
+                                    std::vector<std::pair<std::string, pgwire::Oid>>& columns) {
+  const auto& toks = t.toks;
+  for (std::size_t open = 0; open + 1 < toks.size(); ++open) {
+    if (!is(toks[open], "(") || !is(toks[open + 1], "select")) continue;
+    std::size_t close = matching_paren(toks, open);
+    if (close >= toks.size()) return;
+    std::vector<Token> inner(toks.begin() + static_cast<std::ptrdiff_t>(open + 1),
+                             toks.begin() + static_cast<std::ptrdiff_t>(close));
+    std::vector<std::pair<std::size_t, std::size_t>> inner_casts;
+    std::vector<pgwire::Oid> inner_types;
+    for (std::size_t c = 0; c < t.casts.size(); ++c)
+      if (t.casts[c].first > open && t.casts[c].second < close) {
+        inner_casts.emplace_back(t.casts[c].first - open - 1, t.casts[c].second - open - 1);
+        inner_types.push_back(t.cast_types[c]);
+      }
+    auto items = select_items(inner, inner_casts, inner_types, t.resolve, t.scale_of);
+    // Where each item starts: after SELECT [DISTINCT [ON (...)] | ALL], then after each comma.
+    std::size_t start = 1;
+    if (start < inner.size() && (is(inner[start], "distinct") || is(inner[start], "all"))) {
+      if (is(inner[start], "distinct") && start + 1 < inner.size() && is(inner[start + 1], "on"))
+        start = matching_paren(inner, start + 2);
+      ++start;
+    }
+    for (const SelectItem& item : items) {
+      std::size_t comma = item_end(inner, start, inner.size());
+      if (item.type == pgwire::oid::numeric && !item.column && !item.star && item.expression_end > start &&
+          !(item.expression_end == start + 1 && inner[start].kind == Kind::number)) {
+        wrap(toks, open + 1 + start, open + 1 + item.expression_end, edits, item.scale);
+        if (!item.name.empty() && item.name != "?column?") columns.emplace_back(item.name, item.type);
+      }
+      start = comma + 1;
+    }
+  }
+}
+
+}  // namespace numeric_operands_detail
+
+inline void rewrite_numeric_operands(const std::vector<Token>& toks,
+                                     const std::vector<std::pair<std::size_t, std::size_t>>& casts,
+                                     const std::vector<pgwire::Oid>& cast_types, const ColumnResolver& resolve,
+                                     const ColumnScaleResolver& scale_of, std::vector<Edit>& edits,
+                                     std::vector<std::pair<std::string, pgwire::Oid>>& columns) {
+  numeric_operands_detail::Typing t{toks, casts, cast_types, resolve, scale_of};
+  numeric_operands_detail::wrap_compared_operands(t, edits);
+  numeric_operands_detail::wrap_inner_select_lists(t, edits, columns);
+}
+
+}  // namespace sqlite_dialect
