@@ -30,6 +30,7 @@
 #include "sqlite/date_arithmetic.hpp"
 #include "sqlite/dml_rewrites.hpp"
 #include "sqlite/expressions.hpp"
+#include "sqlite/json_arguments.hpp"
 #include "sqlite/limit_clauses.hpp"
 #include "sqlite/null_ordering.hpp"
 #include "sqlite/numeric_operands.hpp"
@@ -361,6 +362,7 @@ inline Rewritten rewrite(std::string_view sql, const Identity& who = {}, const C
   rewrite_dml_forms(toks, edits);
   rewrite_limit_clauses(toks, edits);
   rewrite_numeric_operands(toks, ranges, types, resolve, scale_of, edits, out.from_columns);
+  rewrite_json_arguments(toks, ranges, types, resolve, edits);
   out.columns = select_items(toks, ranges, types, resolve, scale_of);
   // A numeric expression's value is its decimal text (numeric_text.hpp): it
   // orders as a number only with the column collation, which a function

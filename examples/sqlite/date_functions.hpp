@@ -67,15 +67,74 @@ inline std::string lower(std::string_view s) {
   return out;
 }
 
+// A number as date_part returns it: an integer when it is one.
+inline void result_part(sqlite3_context* ctx, double v) {
+  if (v == std::floor(v) && std::fabs(v) < 9e15) return sqlite3_result_int64(ctx, static_cast<std::int64_t>(v));
+  sqlite3_result_double(ctx, v);
+}
+
+// date_part(field, interval): PostgreSQL's interval_part. A time of day
+// ('01:30:00') reads the same as an interval of that length.
+inline void interval_part(sqlite3_context* ctx, const std::string& field, std::int64_t time, std::int64_t days,
+                          std::int64_t months) {
+  std::int64_t years = months / 12;
+  double v;
+  if (field == "epoch")
+    v = static_cast<double>(time) / 1e6 + 365.25 * 86400 * static_cast<double>(years) +
+        30.0 * 86400 * static_cast<double>(months % 12) + 86400.0 * static_cast<double>(days);
+  else if (field == "microseconds")
+    v = static_cast<double>(time % 60000000);
+  else if (field == "milliseconds")
+    v = static_cast<double>(time % 60000000) / 1e3;
+  else if (field == "second")
+    v = static_cast<double>(time % 60000000) / 1e6;
+  else if (field == "minute")
+    v = static_cast<double>(time / 60000000 % 60);
+  else if (field == "hour")
+    v = static_cast<double>(time / 3600000000);
+  else if (field == "day")
+    v = static_cast<double>(days);
+  else if (field == "month")
+    v = static_cast<double>(months % 12);
+  else if (field == "quarter")
+    v = static_cast<double>(months % 12 / 3 + 1);
+  else if (field == "year")
+    v = static_cast<double>(years);
+  else if (field == "decade")
+    v = static_cast<double>(years / 10);
+  else if (field == "century")
+    v = static_cast<double>(years / 100);
+  else if (field == "millennium")
+    v = static_cast<double>(years / 1000);
+  else {
+    bool known = false;  // (a unit of other types: "not supported", as PostgreSQL words it)
+    for (const char* unit : {"dow", "isodow", "doy", "week", "isoyear", "julian", "timezone", "timezone_hour",
+                             "timezone_minute"})
+      known = known || field == unit;
+    return error(ctx, "22023", "unit \"" + field + "\" not " + (known ? "supported" : "recognized") + " for type interval");
+  }
+  result_part(ctx, v);
+}
+
 // date_part(field, t): a double, as PostgreSQL's date_part; extract() (the
-// dialect's rewrite) reads the same value as numeric.
+// dialect's rewrite) reads the same value as numeric (its display scale is
+// the dialect's, select_list.hpp). t is a date, timestamp, timestamptz, or
+// else an interval or a time of day.
 inline void date_part(sqlite3_context* ctx, int, sqlite3_value** argv) {
   if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL)
     return sqlite3_result_null(ctx);
   std::string field = lower(text_of(argv[0]));
-  pgwire::Oid type;
+  pgwire::Oid type = datetime::form_of(text_of(argv[1]));
   std::int64_t usecs;
-  if (!moment(ctx, text_of(argv[1]), type, usecs)) return;
+  std::string code, message;
+  if (!datetime::moment_usecs(text_of(argv[1]), usecs, code, message)) {
+    pgwire::Buffer bin;
+    if (pgwire::convert_format(pgwire::oid::interval, text_of(argv[1]), pgwire::format_text, pgwire::format_binary,
+                               bin))
+      return error(ctx, code, message);
+    return interval_part(ctx, field, datetime::read_be(bin.view(), 0, 8), datetime::read_be(bin.view(), 8, 4),
+                         datetime::read_be(bin.view(), 12, 4));
+  }
   Fields f = fields_of(usecs);
   std::int64_t dow = ((f.day_number + 6) % 7 + 7) % 7;  // 2000-01-01 was a Saturday (6)
   double seconds = static_cast<double>(f.time % 60000000) / 1e6;
@@ -112,6 +171,8 @@ inline void date_part(sqlite3_context* ctx, int, sqlite3_value** argv) {
     v = f.year > 0 ? static_cast<double>((f.year + 999) / 1000) : -static_cast<double>((999 - (f.year - 1)) / 1000);
   else if (field == "epoch")
     v = static_cast<double>(usecs) / 1e6 + 946684800.0;
+  else if (field == "julian")  // (2000-01-01 is Julian day 2451545)
+    v = static_cast<double>(f.day_number + 2451545) + static_cast<double>(f.time) / 86400e6;
   else if (field == "week") {
     // ISO 8601 week: the week (Monday first) holding the year's first Thursday is week 1.
     std::int64_t days = f.day_number + datetime::unix_to_pg_days;
@@ -124,8 +185,7 @@ inline void date_part(sqlite3_context* ctx, int, sqlite3_value** argv) {
   } else {
     return error(ctx, "22023", "unit \"" + field + "\" not recognized for type " + column_types::format_type(type, ""));
   }
-  if (v == std::floor(v) && std::fabs(v) < 9e15) return sqlite3_result_int64(ctx, static_cast<std::int64_t>(v));
-  sqlite3_result_double(ctx, v);
+  result_part(ctx, v);
 }
 
 // date_trunc(field, t): t cut down to the field (its type kept; a date

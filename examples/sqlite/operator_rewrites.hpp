@@ -172,42 +172,54 @@ inline void guard_division(const std::vector<Token>& toks, const std::vector<Cas
   }
 }
 
+// The first token of the primary that ends at toks[k], as SQLite binds a
+// JSON operator's left operand (a call, a parenthesized expression, a
+// qualified name, a ::name cast); toks.size() when not one.
+inline std::size_t json_primary_start(const std::vector<Token>& toks, std::size_t k) {
+  const std::size_t n = toks.size();
+  if (k > 1 && toks[k].is_name() && is(toks[k - 1], "::")) k -= 2;  // x::jsonb
+  if (is(toks[k], ")")) {
+    int depth = 0;
+    for (;; --k) {
+      if (is(toks[k], ")")) ++depth;
+      if (is(toks[k], "(") && --depth == 0) break;
+      if (k == 0) return n;
+    }
+    if (k > 0 && toks[k - 1].is_name() && !toks[k - 1].is_keyword("in")) --k;  // a call
+  } else if (!(toks[k].is_name() || toks[k].kind == Kind::string || toks[k].kind == Kind::number ||
+               toks[k].kind == Kind::parameter)) {
+    return n;
+  }
+  while (k > 1 && is(toks[k - 1], ".") && toks[k - 2].is_name()) k -= 2;  // t.doc
+  return k;
+}
+
+// A chain of JSON operators whose last one is toks[op]: [start, end] of
+// its tokens, start == toks.size() when it is not understood.
+inline std::pair<std::size_t, std::size_t> json_chain(const std::vector<Token>& toks, std::size_t op) {
+  const std::size_t n = toks.size();
+  std::size_t start = json_primary_start(toks, op - 1);
+  while (start < n && start > 1 &&
+         (is(toks[start - 1], "->") || is(toks[start - 1], "->>") || is(toks[start - 1], "||")))
+    start = json_primary_start(toks, start - 2);
+  std::size_t end = op + 1;
+  if (is(toks[end], "(")) end = matching_paren(toks, end);
+  bool operand = end < n && (toks[end].kind == Kind::string || toks[end].kind == Kind::number ||
+                             toks[end].kind == Kind::parameter || toks[end].is_name() || is(toks[end], ")"));
+  if (end >= n || !operand) start = n;
+  return {start, end};
+}
+
 // doc ->> k -> pgwire_json_text(doc -> k) (json_key_operators.hpp): the
-// left operand as SQLite binds it (primaries joined by ||, -> and ->>, a
-// call, a parenthesized expression, a qualified name, a ::name cast), the
+// left operand as SQLite binds it (primaries joined by ||, -> and ->>), the
 // right one a primary. Made before the casts' edits, so that it encloses
 // them.
 inline void rewrite_json_text(const std::vector<Token>& toks, std::vector<Edit>& edits) {
   const std::size_t n = toks.size();
-  // The first token of the primary that ends at toks[k]; n when not one.
-  auto primary_start = [&](std::size_t k) -> std::size_t {
-    if (k > 1 && toks[k].is_name() && is(toks[k - 1], "::")) k -= 2;  // x::jsonb
-    if (is(toks[k], ")")) {
-      int depth = 0;
-      for (;; --k) {
-        if (is(toks[k], ")")) ++depth;
-        if (is(toks[k], "(") && --depth == 0) break;
-        if (k == 0) return n;
-      }
-      if (k > 0 && toks[k - 1].is_name() && !toks[k - 1].is_keyword("in")) --k;  // a call
-    } else if (!(toks[k].is_name() || toks[k].kind == Kind::string || toks[k].kind == Kind::number ||
-                 toks[k].kind == Kind::parameter)) {
-      return n;
-    }
-    while (k > 1 && is(toks[k - 1], ".") && toks[k - 2].is_name()) k -= 2;  // t.doc
-    return k;
-  };
   for (std::size_t i = 1; i + 1 < n; ++i) {
     if (!is(toks[i], "->>")) continue;
-    std::size_t start = primary_start(i - 1);
-    while (start < n && start > 1 && (is(toks[start - 1], "->") || is(toks[start - 1], "->>") ||
-                                      is(toks[start - 1], "||")))
-      start = primary_start(start - 2);
-    std::size_t end = i + 1;
-    if (is(toks[end], "(")) end = matching_paren(toks, end);
-    bool operand = toks[end].kind == Kind::string || toks[end].kind == Kind::number ||
-                   toks[end].kind == Kind::parameter || toks[end].is_name() || is(toks[end], ")");
-    if (start >= n || end >= n || !operand) continue;
+    auto [start, end] = json_chain(toks, i);
+    if (start >= n) continue;
     edits.push_back({toks[start].offset, toks[start].offset, "pgwire_json_text("});
     edits.push_back({toks[i].offset, toks[i].end(), "->"});
     edits.push_back({toks[end].end(), toks[end].end(), ")"});

@@ -119,6 +119,8 @@ class Typer {
         set_operator(out, oid::bool_);
       } else if (is(op, "||")) {
         set_operator(out, oid::text);
+      } else if (is(op, "->") || is(op, "->>")) {  // json -> json, jsonb -> jsonb, ->> text
+        set_operator(out, is(op, "->>") ? oid::text : out.type == oid::json || out.type == oid::jsonb ? out.type : 0);
       } else {
         std::int32_t left_scale = out.scale;
         set_operator(out, arithmetic(out.type, rhs.type, op));
@@ -384,7 +386,7 @@ class Typer {
           a = stop + 1;
         }
         out.type = function_type(name, args[0], args[1]);
-        out.scale = function_scale(name, out.type, scales[0], second, close);
+        out.scale = name == "extract" ? extract_scale(k + 2, close) : function_scale(name, out.type, scales[0], second, close);
         out.name = name == "trim" ? "btrim" : name;  // TRIM(x) is PostgreSQL's btrim(x)
         out.strong = true;
         i = close + 1;
@@ -437,6 +439,21 @@ class Typer {
         return static_cast<std::int32_t>(std::stol(std::string(toks_[second].text)));
     }
     return -1;
+  }
+
+  // extract(field FROM t)'s display scale, as PostgreSQL 14+'s numeric
+  // result: microseconds for epoch and second (whole seconds for a date's
+  // epoch), milliseconds for milliseconds, none for the other fields.
+  std::int32_t extract_scale(std::size_t field, std::size_t close) const {
+    if (field + 1 >= close || !is(toks_[field + 1], "from")) return -1;
+    std::string name = toks_[field].kind == Kind::string ? toks_[field].value() : identifier(toks_[field]);
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (name == "milliseconds") return 3;
+    if (name != "epoch" && name != "second") return 0;
+    Typer source(toks_, close, casts_, cast_types_, resolve_, scale_of_);
+    SelectItem typed;
+    std::size_t k = field + 2;
+    return source.expression(k, typed) && k == close && typed.type == oid::date ? 0 : 6;
   }
 
   // A cast's name: its operand's when that is a column or a function, else the type's.
