@@ -107,11 +107,12 @@ inline void interval_part(sqlite3_context* ctx, const std::string& field, std::i
   else if (field == "millennium")
     v = static_cast<double>(years / 1000);
   else {
-    bool known = false;  // (a unit of other types: "not supported", as PostgreSQL words it)
+    bool known = false;  // (a unit of other types: 0A000 "not supported", as PostgreSQL has it)
     for (const char* unit : {"dow", "isodow", "doy", "week", "isoyear", "julian", "timezone", "timezone_hour",
                              "timezone_minute"})
       known = known || field == unit;
-    return error(ctx, "22023", "unit \"" + field + "\" not " + (known ? "supported" : "recognized") + " for type interval");
+    return error(ctx, known ? "0A000" : "22023",
+                 "unit \"" + field + "\" not " + (known ? "supported" : "recognized") + " for type interval");
   }
   result_part(ctx, v);
 }
