@@ -35,6 +35,7 @@
 
 #include "array_functions.hpp"
 #include "json_key_operators.hpp"
+#include "jsonb_functions.hpp"
 #include "builtins.hpp"
 #include "numeric_aggregates.hpp"
 #include "numeric_text.hpp"
@@ -338,6 +339,7 @@ inline int register_postgresql_functions(sqlite3* db, char**, const sqlite3_api_
   sequences::register_functions(db);
   array_functions::register_all(db);
   json_key_operators::register_all(db);
+  jsonb_functions::register_all(db);
   ordered_aggregates::register_all(db);
   regex::register_all(db);
   sqlite3_create_module(db, "generate_series", series::Series::module(), nullptr);

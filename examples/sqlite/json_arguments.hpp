@@ -39,7 +39,7 @@ inline void rewrite_json_arguments(const std::vector<Token>& toks,
     for (std::size_t start = i + 2; start < close;) {
       std::size_t comma = item_end(toks, start, close);
       if (start < comma && toks[start].is_keyword("distinct")) ++start;
-      typing::Typer typer(toks, comma, casts, cast_types, resolve, {});
+      typing::Typer typer(toks, comma, casts, cast_types, resolve, no_scale);
       SelectItem typed;
       std::size_t k = start;
       if (start < comma && typer.expression(k, typed) && k == comma &&

@@ -82,6 +82,10 @@ inline pgwire::Oid function_type(std::string_view f, pgwire::Oid arg, pgwire::Oi
   if (f == "jsonb_build_object" || f == "jsonb_build_array" || f == "jsonb_agg" || f == "jsonb_object_agg")
     return oid::jsonb;
   if (f == "json_array_length" || f == "jsonb_array_length") return oid::int4;
+  if (f == "jsonb_set" || f == "to_jsonb" || f == "jsonb_strip_nulls" || f == "jsonb_extract_path") return oid::jsonb;
+  if (f == "to_json") return oid::json;
+  if (f == "jsonb_typeof" || f == "json_typeof" || f == "jsonb_pretty" || f == "jsonb_extract_path_text")
+    return oid::text;
   if ((f == "min" || f == "max") && arg == oid::varchar) return oid::text;  // min(text): varchar has none of its own
   if (f == "min" || f == "max" || f == "abs" || f == "coalesce" || f == "nullif" || f == "greatest" || f == "least")
     return arg;

@@ -118,9 +118,15 @@ class Typer {
       if (prec <= comparison) {
         set_operator(out, oid::bool_);
       } else if (is(op, "||")) {
+        set_operator(out, out.type == oid::jsonb || rhs.type == oid::jsonb ? oid::jsonb : oid::text);
+      } else if (is(op, "->") || is(op, "#>")) {  // json -> json, jsonb -> jsonb
+        set_operator(out, out.type == oid::json || out.type == oid::jsonb ? out.type : 0);
+      } else if (is(op, "->>") || is(op, "#>>")) {
         set_operator(out, oid::text);
-      } else if (is(op, "->") || is(op, "->>")) {  // json -> json, jsonb -> jsonb, ->> text
-        set_operator(out, is(op, "->>") ? oid::text : out.type == oid::json || out.type == oid::jsonb ? out.type : 0);
+      } else if (is(op, "@>") || is(op, "<@")) {
+        set_operator(out, oid::bool_);
+      } else if (is(op, "-") && out.type == oid::jsonb) {
+        set_operator(out, oid::jsonb);
       } else {
         std::int32_t left_scale = out.scale;
         set_operator(out, arithmetic(out.type, rhs.type, op));
@@ -147,7 +153,8 @@ class Typer {
     if (is(t, "in") || is(t, "like") || is(t, "ilike") || is(t, "between") || is(t, "glob")) return comparison;
     if (is(t, "~") || is(t, "~*") || is(t, "!~") || is(t, "!~*")) return comparison;  // (bool, as a comparison)
     if (is(t, "?") || is(t, "?|") || is(t, "?&")) return comparison;  // (jsonb's key tests: bool)
-    if (is(t, "||") || is(t, "->") || is(t, "->>")) return 6;
+    if (is(t, "||") || is(t, "->") || is(t, "->>") || is(t, "@>") || is(t, "<@") || is(t, "#>") || is(t, "#>>"))
+      return 6;  // (PostgreSQL's other operators)
     if (is(t, "+") || is(t, "-")) return 7;
     if (is(t, "*") || is(t, "/") || is(t, "%")) return 8;
     if (is(t, "^")) return 9;

@@ -27,6 +27,9 @@ using ColumnResolver = std::function<pgwire::Oid(std::string_view, std::string_v
 // (qualifier or "", column) -> the scale of a numeric(p,s) column, -1 for
 // any other column (the result list's display scales, select_list.hpp).
 using ColumnScaleResolver = std::function<std::int32_t(std::string_view, std::string_view)>;
+// No scales known (for a Typer, which keeps a reference to its resolvers:
+// never a temporary).
+inline const ColumnScaleResolver no_scale;
 
 // A keyword (any case) or an operator / punctuation.
 inline bool is(const Token& t, std::string_view text) { return t.is_keyword(text) || t.is_punct(text); }

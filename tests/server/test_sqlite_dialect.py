@@ -1235,6 +1235,26 @@ SIDE_BY_SIDE = [
      "SELECT jsonb_build_object('id', id, 'd', d, 'y', d -> 'b') FROM sbs_json ORDER BY id",
      "SELECT jsonb_agg(d) FROM sbs_json", "SELECT jsonb_build_array(d, id) FROM sbs_json ORDER BY id",
      "DROP TABLE sbs_json"],
+    # jsonb's operators and functions beyond JSON1 (jsonb_operators.hpp, jsonb_functions.hpp).
+    ["DROP TABLE IF EXISTS sbs_jd",
+     "select to_json('a'::text), to_jsonb(1), to_jsonb('x'::text)",
+     "select '{\"a\":1,\"b\":{\"c\":2}}'::jsonb @> '{\"b\":{\"c\":2}}', '{\"b\":{\"c\":2}}'::jsonb <@ '{\"a\":1,\"b\":{\"c\":2}}'::jsonb, '[1,[2,3]]'::jsonb @> '[[3]]', '[1,2]'::jsonb @> '1', '{\"a\":1}'::jsonb @> '{\"a\":1.0}'",
+     "select '{\"a\":1}'::jsonb || '{\"b\":2}'::jsonb, '[1]'::jsonb || '[2,3]'::jsonb, '[1]'::jsonb || '{\"a\":1}'::jsonb, '{\"a\":1}'::jsonb || '{\"a\":2}' || '{\"c\":3}'",
+     "select jsonb_set('{\"a\":1}'::jsonb, '{a}', '2'), jsonb_set('{\"a\":{\"b\":[1,2]}}', '{a,b,0}', '\"x\"'), jsonb_set('{\"a\":1}', '{z}', 'true'), jsonb_set('{\"a\":1}', '{z}', 'true', false)",
+     "select '{\"a\":{\"b\":[10,20]}}'::jsonb #> '{a,b,1}', '{\"a\":{\"b\":[10,20]}}'::jsonb #>> '{a,b}', '{\"a\":{\"b\":\"s\"}}'::jsonb #>> '{a,b}', '{\"a\":1}'::jsonb #> '{x,y}'",
+     "select jsonb_typeof('[1]'::jsonb), json_typeof('1'::json), jsonb_typeof('{\"a\":null}'::jsonb -> 'a'), jsonb_typeof('\"s\"')",
+     "select '{\"a\":1,\"b\":2}'::jsonb - 'a', '[\"a\",\"b\"]'::jsonb - 'a', '[1,2,3]'::jsonb - 1, '[1,2,3]'::jsonb - -1",
+     "select jsonb_pretty('{\"a\":[1,2],\"b\":{},\"c\":[]}'::jsonb)",
+     "select jsonb_strip_nulls('{\"a\":null,\"b\":[null,{\"c\":null}]}'), jsonb_extract_path('{\"a\":{\"b\":1}}', 'a', 'b'), jsonb_extract_path_text('{\"a\":{\"b\":\"x\"}}', 'a', 'b')",
+     "create table sbs_jd(id int, doc jsonb)",
+     "insert into sbs_jd values (1, '{\"tags\":[\"x\",\"y\"],\"n\":1}'), (2, '{\"tags\":[\"y\"],\"n\":2}'), (3, null)",
+     "select id from sbs_jd where doc @> '{\"tags\":[\"y\"]}' order by id",
+     "select id from sbs_jd where doc @> '{\"tags\":[\"x\"]}' order by id",
+     "update sbs_jd set doc = doc || '{\"seen\":true}' where id = 1 returning doc",
+     "update sbs_jd set doc = jsonb_set(doc, '{n}', '5') where id = 2 returning doc",
+     "select id, doc - 'tags', doc #> '{tags,0}', doc -> 'tags' ->> 0 from sbs_jd order by id",
+     "select jsonb_build_object('d', doc - 'tags') from sbs_jd where id = 1",
+     "drop table sbs_jd"],
     # extract() at PostgreSQL 14+'s numeric scales, and of intervals and
     # times (date_functions.hpp, select_list.hpp).
     ["SELECT extract(epoch FROM date '2020-01-01'), extract(second FROM timestamp '2020-01-01 00:00:01.5'),"
