@@ -395,23 +395,38 @@ inline void keep_long_numbers(const std::vector<Token>& toks, std::vector<Edit>&
   }
 }
 
-// `SELECT generate_series(a, b[, step]) [AS name]`, the whole statement: a
-// set-returning function in the select list, which SQLite has not; the same
-// rows come from the table function.
+// A set-returning function with one result column of its own name, which
+// an alias renames (series.hpp, set_functions.hpp); `column`: that of a
+// function whose column has a fixed name instead (jsonb_array_elements'
+// "value").
+inline bool set_function(const Token& t, std::string* column = nullptr) {
+  for (const char* name : {"generate_series", "unnest", "jsonb_object_keys", "json_object_keys"})
+    if (t.is_keyword(name)) return column ? (*column = name, true) : true;
+  for (const char* name : {"jsonb_array_elements", "json_array_elements", "jsonb_array_elements_text",
+                           "json_array_elements_text"})
+    if (t.is_keyword(name)) return column ? (*column = "value", true) : true;
+  return false;
+}
+
+// `SELECT generate_series(a, b[, step]) [AS name]` (or unnest(a),
+// jsonb_array_elements(doc), ...), the whole statement: a set-returning
+// function in the select list, which SQLite has not; the same rows come
+// from the table function.
 inline void rewrite_series_select(const std::vector<Token>& toks, std::vector<Edit>& edits) {
   std::size_t n = toks.size();
   while (n > 0 && is(toks[n - 1], ";")) --n;
-  if (n < 5 || !toks[0].is_keyword("select") || !toks[1].is_keyword("generate_series") || !is(toks[2], "(")) return;
+  std::string column;
+  if (n < 5 || !toks[0].is_keyword("select") || !set_function(toks[1], &column) || !is(toks[2], "(")) return;
   std::size_t close = matching_paren(toks, 2);
   if (close >= n) return;
-  std::string name = "generate_series";
+  std::string name = toks[1].value();
   if (close + 1 < n) {
     std::size_t k = close + 1;
     if (toks[k].is_keyword("as")) ++k;
     if (k + 1 != n || !toks[k].is_name()) return;
     name = identifier(toks[k]);
   }
-  edits.push_back({toks[1].offset, toks[1].offset, "generate_series AS " + quote_identifier(name) + " FROM "});
+  edits.push_back({toks[1].offset, toks[1].offset, column + " AS " + quote_identifier(name) + " FROM "});
   if (close + 1 < n) edits.push_back({toks[close].end(), toks[n - 1].end(), ""});
 }
 
@@ -445,6 +460,20 @@ inline bool in_from_clause(const std::vector<Token>& toks, std::size_t at) {
   return false;
 }
 
+// Whether the arguments toks(open, close) read a column (a name that is no
+// call, type or value keyword): unnest(t.tags), not unnest(ARRAY[1, 2]).
+inline bool reads_columns(const std::vector<Token>& toks, std::size_t open, std::size_t close) {
+  for (std::size_t k = open + 1; k < close; ++k) {
+    if (!toks[k].is_name() || is(toks[k - 1], "::") || (k + 1 < close && is(toks[k + 1], "("))) continue;
+    bool value = false;
+    for (const char* word : {"array", "true", "false", "null", "and", "or", "not", "is", "in", "as", "case", "when",
+                             "then", "else", "end", "distinct", "from", "interval", "date", "timestamp", "timestamptz"})
+      value = value || toks[k].is_keyword(word);
+    if (!value) return true;
+  }
+  return false;
+}
+
 // Column aliases of a table function or a VALUES list in FROM, which SQLite
 // has not: `generate_series(1, 3) AS t(x)` -> `(SELECT generate_series AS
 // "x" FROM generate_series(1, 3)) AS t`, `(VALUES (1, 'a')) AS v(n, s)` ->
@@ -452,9 +481,12 @@ inline bool in_from_clause(const std::vector<Token>& toks, std::size_t at) {
 inline void rewrite_column_aliases(const std::vector<Token>& toks, std::vector<Edit>& edits) {
   for (std::size_t i = 0; i + 3 < toks.size(); ++i) {
     if (!is(toks[i], "(")) continue;
-    bool series = i > 0 && toks[i - 1].is_keyword("generate_series") && !(i > 1 && is(toks[i - 2], "."));
+    std::string column;
+    bool series = i > 0 && set_function(toks[i - 1], &column) && !(i > 1 && is(toks[i - 2], "."));
+    bool pair = i > 0 && (toks[i - 1].is_keyword("jsonb_each") || toks[i - 1].is_keyword("jsonb_each_text") ||
+                          toks[i - 1].is_keyword("json_each_text"));
     bool values = toks[i + 1].is_keyword("values");
-    if (!series && !values) continue;
+    if (!series && !values && !pair) continue;
     std::size_t close = matching_paren(toks, i);
     std::size_t k = close + 1;
     if (k < toks.size() && toks[k].is_keyword("as")) ++k;
@@ -462,7 +494,25 @@ inline void rewrite_column_aliases(const std::vector<Token>& toks, std::vector<E
       // `generate_series(1, 3) i`: the alias names the table and its one
       // column, as for any function returning a scalar in PostgreSQL.
       std::string alias = quote_identifier(identifier(toks[k]));
-      edits.push_back({toks[i - 1].offset, toks[i - 1].offset, "(SELECT generate_series AS " + alias + " FROM "});
+      if (reads_columns(toks, i, close) || column == "value") {
+        // unnest(t.tags) AS tag reads another FROM item, which a subquery
+        // in FROM cannot (SQLite has no LATERAL); and jsonb_array_elements'
+        // column keeps its name "value" (e.value) beside the alias. The
+        // alias stays the table's, and its uses as a column name become the
+        // table's one column (named as the alias in a select list).
+        std::string name = identifier(toks[k]);
+        for (std::size_t u = 0; u < toks.size(); ++u) {
+          if (u == k || !toks[u].is_name() || identifier(toks[u]) != name || (u > 0 && is(toks[u - 1], ".")) ||
+              (u + 1 < toks.size() && (is(toks[u + 1], ".") || is(toks[u + 1], "("))))
+            continue;
+          bool item = u > 0 && (is(toks[u - 1], "select") || is(toks[u - 1], ",")) &&
+                      (u + 1 == toks.size() || is(toks[u + 1], ",") || toks[u + 1].is_keyword("from"));
+          edits.push_back({toks[u].offset, toks[u].end(), alias + "." + column + (item ? " AS " + alias : "")});
+        }
+        i = k;
+        continue;
+      }
+      edits.push_back({toks[i - 1].offset, toks[i - 1].offset, "(SELECT " + column + " AS " + alias + " FROM "});
       edits.push_back({toks[close].end(), toks[k].end(), ") AS " + alias});
       i = k;
       continue;
@@ -474,11 +524,12 @@ inline void rewrite_column_aliases(const std::vector<Token>& toks, std::vector<E
     for (std::size_t m = k + 2; m < list_close; ++m)
       if (toks[m].is_name()) names.push_back(identifier(toks[m]));
     std::string select = "(SELECT ";
-    for (std::size_t n = 0; n < names.size(); ++n)
-      select += (n ? ", " : "") + (series ? std::string("generate_series") : "column" + std::to_string(n + 1)) +
-                " AS " + quote_identifier(names[n]);
+    for (std::size_t n = 0; n < names.size(); ++n) {
+      std::string source = pair ? (n == 0 ? "key" : "value") : series ? column : "column" + std::to_string(n + 1);
+      select += (n ? ", " : "") + source + " AS " + quote_identifier(names[n]);
+    }
     select += " FROM ";
-    std::size_t from = series ? i - 1 : i;
+    std::size_t from = series || pair ? i - 1 : i;
     edits.push_back({toks[from].offset, toks[from].offset, select});
     edits.push_back({toks[close].end(), toks[list_close].end(), ") AS " + quote_identifier(identifier(toks[k]))});
     i = list_close;

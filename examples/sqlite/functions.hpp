@@ -36,6 +36,7 @@
 #include "array_functions.hpp"
 #include "json_key_operators.hpp"
 #include "jsonb_functions.hpp"
+#include "set_functions.hpp"
 #include "builtins.hpp"
 #include "numeric_aggregates.hpp"
 #include "numeric_text.hpp"
@@ -343,6 +344,7 @@ inline int register_postgresql_functions(sqlite3* db, char**, const sqlite3_api_
   ordered_aggregates::register_all(db);
   regex::register_all(db);
   sqlite3_create_module(db, "generate_series", series::Series::module(), nullptr);
+  set_functions::register_all(db);
   // PostgreSQL enforces foreign keys; SQLite only when asked, per connection.
   sqlite3_exec(db, "PRAGMA foreign_keys = ON", nullptr, nullptr, nullptr);
   return SQLITE_OK;

@@ -107,6 +107,12 @@ inline pgwire::Oid function_type(std::string_view f, pgwire::Oid arg, pgwire::Oi
   if (f == "gen_random_uuid") return oid::uuid;
   if (f == "round" || f == "trunc" || f == "ceil" || f == "ceiling" || f == "floor")
     return arg == oid::float4 || arg == oid::float8 ? oid::float8 : arg != 0 ? oid::numeric : 0;
+  if (f == "unnest") return pgwire::element_type_of(arg);
+  if (f == "jsonb_array_elements" || f == "jsonb_each") return oid::jsonb;
+  if (f == "json_array_elements") return oid::json;
+  if (f == "jsonb_array_elements_text" || f == "json_array_elements_text" || f == "jsonb_object_keys" ||
+      f == "json_object_keys")
+    return oid::text;
   if (f == "generate_series") {
     if (arg == oid::date || arg == oid::timestamptz) return oid::timestamptz;  // (series.hpp's moments)
     if (arg == oid::timestamp) return oid::timestamp;

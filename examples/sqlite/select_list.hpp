@@ -376,8 +376,8 @@ class Typer {
         for (int n = 0; n < 2 && a < close && !is(toks_[a], "*"); ++n) {
           std::size_t stop = a;  // up to the argument's comma (or an aggregate's ORDER BY)
           for (int depth = 0; stop < close; ++stop) {
-            if (is(toks_[stop], "(")) ++depth;
-            if (is(toks_[stop], ")")) --depth;
+            if (is(toks_[stop], "(") || is(toks_[stop], "[")) ++depth;  // (ARRAY[1, 2] is one argument)
+            if (is(toks_[stop], ")") || is(toks_[stop], "]")) --depth;
             if (depth == 0 && (is(toks_[stop], ",") || toks_[stop].is_keyword("order"))) break;
           }
           if (stop == a + 1 && is(toks_[a], "null") && (name == "coalesce" || name == "greatest" || name == "least")) {

@@ -89,14 +89,54 @@ struct SeriesColumn {
   std::string alias, name;
   pgwire::Oid type;
 };
+
+// The column of a set-returning function whose call ends at toks[close]:
+// named by its alias (AS x, AS t(x)), else by the function.
+inline SeriesColumn series_column(const std::vector<sqlite_dialect::Token>& toks, std::size_t close,
+                                  std::string function, pgwire::Oid type) {
+  std::size_t k = close + 1;
+  if (k < toks.size() && toks[k].is_keyword("as")) ++k;
+  if (k >= toks.size() || !sqlite_dialect::is_alias(toks[k])) return {function, function, type};
+  std::string alias = sqlite_dialect::identifier(toks[k]);
+  std::string name = alias;
+  if (k + 2 < toks.size() && sqlite_dialect::is(toks[k + 1], "(") && toks[k + 2].is_name())
+    name = sqlite_dialect::identifier(toks[k + 2]);
+  return {std::move(alias), std::move(name), type};
+}
+
+// unnest(x)'s element type as the argument's text tells it: a cast's
+// (::int[]), or an ARRAY[...] of integers, decimals or strings; 0 if not told.
+inline pgwire::Oid unnest_element_type(const std::vector<sqlite_dialect::Token>& toks, std::size_t from,
+                                       std::size_t close) {
+  using sqlite_dialect::is;
+  using sqlite_dialect::Kind;
+  for (std::size_t k = from; k + 1 < close; ++k)
+    if (is(toks[k], "::") && toks[k + 1].is_name()) return pgwire::type_from_sql_name(toks[k + 1].value());
+  if (from + 1 >= close || !toks[from].is_keyword("array") || !is(toks[from + 1], "[")) return 0;
+  pgwire::Oid type = 0;
+  for (std::size_t k = from + 2; k < close; ++k) {
+    const auto& t = toks[k];
+    if (t.kind == Kind::string) return oid::text;
+    if (t.kind != Kind::number) continue;
+    if (t.text.find_first_of(".eE") != std::string_view::npos) type = oid::numeric;
+    else if (type != oid::numeric && (t.text.size() > 10 || (t.text.size() == 10 && t.text > "2147483647"))) type = oid::int8;
+    else if (type == 0) type = oid::int4;
+  }
+  return type;
+}
 inline std::vector<SeriesColumn> series_columns(const std::vector<sqlite_dialect::Token>& toks) {
   using sqlite_dialect::is;
   std::vector<SeriesColumn> out;
   for (std::size_t i = 1; i + 1 < toks.size(); ++i) {
-    if (!toks[i].is_keyword("generate_series") || !is(toks[i + 1], "(") || is(toks[i - 1], ".")) continue;
+    bool unnest = toks[i].is_keyword("unnest");
+    if (!(unnest || toks[i].is_keyword("generate_series")) || !is(toks[i + 1], "(") || is(toks[i - 1], ".")) continue;
     if (!sqlite_dialect::in_from_clause(toks, i)) continue;
     std::size_t close = sqlite_dialect::matching_paren(toks, i + 1);
     if (close >= toks.size()) break;
+    if (unnest) {
+      if (auto type = unnest_element_type(toks, i + 2, close)) out.push_back(series_column(toks, close, "unnest", type));
+      continue;
+    }
     pgwire::Oid type = oid::int4;
     // Over moments (an interval step): timestamps, with time zone unless
     // both ends are timestamps without (series.hpp).
@@ -119,14 +159,7 @@ inline std::vector<SeriesColumn> series_columns(const std::vector<sqlite_dialect
       }
     }
     if (interval) type = plain && !zoned ? oid::timestamp : oid::timestamptz;
-    std::size_t k = close + 1;
-    if (k < toks.size() && toks[k].is_keyword("as")) ++k;
-    if (k >= toks.size() || !sqlite_dialect::is_alias(toks[k])) continue;
-    std::string alias = sqlite_dialect::identifier(toks[k]);
-    std::string name = alias;
-    if (k + 2 < toks.size() && is(toks[k + 1], "(") && toks[k + 2].is_name())
-      name = sqlite_dialect::identifier(toks[k + 2]);
-    out.push_back({std::move(alias), std::move(name), type});
+    out.push_back(series_column(toks, close, "generate_series", type));
   }
   return out;
 }

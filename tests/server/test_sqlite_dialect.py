@@ -1255,6 +1255,33 @@ SIDE_BY_SIDE = [
      "select id, doc - 'tags', doc #> '{tags,0}', doc -> 'tags' ->> 0 from sbs_jd order by id",
      "select jsonb_build_object('d', doc - 'tags') from sbs_jd where id = 1",
      "drop table sbs_jd"],
+    # Set-returning functions over JSON and arrays (set_functions.hpp), in
+    # FROM beside another table, with aliases, and alone in a select list.
+    ["DROP TABLE IF EXISTS sbs_orders",
+     "select * from jsonb_each('{\"a\":1,\"b\":\"x\",\"c\":[1,2]}'::jsonb) order by 1",
+     "select * from jsonb_each_text('{\"a\":1,\"b\":\"x\",\"c\":null}') order by 1",
+     "select * from jsonb_array_elements('[1,\"a\",null,{\"k\":2}]'::jsonb)",
+     "select * from jsonb_array_elements_text('[1,\"a\",null]')",
+     "select jsonb_object_keys('{\"b\":1,\"a\":2}'::jsonb)",
+     "select jsonb_array_elements('[1,[2]]')",
+     "select unnest(array[1,2,3])",
+     "select unnest('{a,b}'::text[]) as letter",
+     "select * from unnest(array['x','y']) as t(v)",
+     "select x from unnest(array[3,4]) x",
+     "select e.value from jsonb_array_elements('[5,6]') e",
+     "select k, v from jsonb_each('{\"a\":1}') as e(k, v)",
+     "create table sbs_orders(id int, items jsonb, tags text[])",
+     "insert into sbs_orders values (1, '[{\"sku\":\"a\",\"n\":2},{\"sku\":\"b\",\"n\":1}]', '{red,blue}'), (2, '[{\"sku\":\"c\",\"n\":5}]', '{green}')",
+     "select o.id, item->>'sku', (item->>'n')::int from sbs_orders o, jsonb_array_elements(o.items) item order by 1, 2",
+     "select o.id, tag from sbs_orders o, unnest(o.tags) as tag order by 1, 2",
+     "select id, k from sbs_orders, jsonb_object_keys(items->0) k order by 1, 2",
+     "select * from jsonb_each('[1]')",
+     "select * from jsonb_array_elements('{\"a\":1}')",
+     "select jsonb_object_keys('[1]')",
+     "drop table sbs_orders",
+     "select * from generate_series(date '2024-01-01', date '2024-01-03', interval '1 day')",
+     "select array_agg(x order by x) from unnest(array[3,1,2]) x",
+     "select sum(x) from unnest(array[3,1,2]) as x"],
     # extract() at PostgreSQL 14+'s numeric scales, and of intervals and
     # times (date_functions.hpp, select_list.hpp).
     ["SELECT extract(epoch FROM date '2020-01-01'), extract(second FROM timestamp '2020-01-01 00:00:01.5'),"
