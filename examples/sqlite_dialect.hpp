@@ -31,7 +31,7 @@
 #include "sqlite/dml_rewrites.hpp"
 #include "sqlite/expressions.hpp"
 #include "sqlite/json_arguments.hpp"
-#include "sqlite/jsonb_operators.hpp"
+#include "sqlite/json_array_operators.hpp"
 #include "sqlite/limit_clauses.hpp"
 #include "sqlite/null_ordering.hpp"
 #include "sqlite/numeric_operands.hpp"
@@ -314,7 +314,7 @@ inline Rewritten rewrite(std::string_view sql, const Identity& who = {}, const C
   }
   // Wrappers made first enclose those made later at the same place
   // (apply_edits): interval and date arithmetic, then division, then casts.
-  rewrite_jsonb_operators(toks, ranges, types, resolve, edits);  // (first: its calls enclose their operands)
+  rewrite_json_array_operators(toks, ranges, types, resolve, edits);  // (first: its calls enclose their operands)
   rewrite_any_all(toks, spans, edits);  // (first: it encloses the casts and arithmetic of its operand)
   rewrite_json_text(toks, edits);
   // pg_typeof(x): the type the statement's text gives x, as format_type

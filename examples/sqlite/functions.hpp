@@ -33,6 +33,7 @@
 #include <ctime>
 #include <string>
 
+#include "array_editing.hpp"
 #include "array_functions.hpp"
 #include "json_key_operators.hpp"
 #include "jsonb_functions.hpp"
@@ -339,6 +340,7 @@ inline int register_postgresql_functions(sqlite3* db, char**, const sqlite3_api_
   numeric_text::register_all(db);
   sequences::register_functions(db);
   array_functions::register_all(db);
+  array_editing::register_all(db);
   json_key_operators::register_all(db);
   jsonb_functions::register_all(db);
   ordered_aggregates::register_all(db);

@@ -8,7 +8,7 @@
 //   jsonb_set(target, path, value [, create_missing]), jsonb_typeof, json_typeof,
 //   to_json, to_jsonb, jsonb_pretty, jsonb_strip_nulls,
 //   jsonb_extract_path(_text)(doc, VARIADIC keys)
-// The operators are the dialect's rewrites (jsonb_operators.hpp). A jsonb
+// The operators are the dialect's rewrites (json_array_operators.hpp). A jsonb
 // result is compact JSON with SQLite's JSON subtype, so it nests in
 // json_object() and json_group_array(); the result column's jsonb type
 // prints it as jsonb_out does. A text that is no JSON is 22P02.

@@ -178,6 +178,16 @@ inline void guard_division(const std::vector<Token>& toks, const std::vector<Cas
 inline std::size_t json_primary_start(const std::vector<Token>& toks, std::size_t k) {
   const std::size_t n = toks.size();
   if (k > 1 && toks[k].is_name() && is(toks[k - 1], "::")) k -= 2;  // x::jsonb
+  if (k > 3 && is(toks[k], "]") && is(toks[k - 1], "[") && is(toks[k - 2], "::")) k -= 3;  // x::text[]
+  if (is(toks[k], "]")) {  // ARRAY[...]
+    int depth = 0;
+    for (;; --k) {
+      if (is(toks[k], "]")) ++depth;
+      if (is(toks[k], "[") && --depth == 0) break;
+      if (k == 0) return n;
+    }
+    return k > 0 && toks[k - 1].is_keyword("array") ? k - 1 : n;
+  }
   if (is(toks[k], ")")) {
     int depth = 0;
     for (;; --k) {
@@ -203,9 +213,11 @@ inline std::pair<std::size_t, std::size_t> json_chain(const std::vector<Token>& 
          (is(toks[start - 1], "->") || is(toks[start - 1], "->>") || is(toks[start - 1], "||")))
     start = json_primary_start(toks, start - 2);
   std::size_t end = op + 1;
-  if (is(toks[end], "(")) end = matching_paren(toks, end);
+  if (end >= n) return {n, end};
+  if (end + 1 < n && toks[end].is_keyword("array") && is(toks[end + 1], "[")) end = matching_paren(toks, end + 1);
+  if (end < n && is(toks[end], "(")) end = matching_paren(toks, end);
   bool operand = end < n && (toks[end].kind == Kind::string || toks[end].kind == Kind::number ||
-                             toks[end].kind == Kind::parameter || toks[end].is_name() || is(toks[end], ")"));
+                             toks[end].kind == Kind::parameter || toks[end].is_name() || is(toks[end], ")") || is(toks[end], "]"));
   if (end >= n || !operand) start = n;
   return {start, end};
 }

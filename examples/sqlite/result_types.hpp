@@ -108,6 +108,10 @@ inline pgwire::Oid function_type(std::string_view f, pgwire::Oid arg, pgwire::Oi
   if (f == "round" || f == "trunc" || f == "ceil" || f == "ceiling" || f == "floor")
     return arg == oid::float4 || arg == oid::float8 ? oid::float8 : arg != 0 ? oid::numeric : 0;
   if (f == "unnest") return pgwire::element_type_of(arg);
+  if (f == "string_to_array") return oid::text_array;
+  if (f == "array_append" || f == "array_cat" || f == "array_remove" || f == "array_replace")
+    return pgwire::element_type_of(arg) ? arg : 0;
+  if (f == "array_prepend") return second && pgwire::element_type_of(second) ? second : 0;
   if (f == "jsonb_array_elements" || f == "jsonb_each") return oid::jsonb;
   if (f == "json_array_elements") return oid::json;
   if (f == "jsonb_array_elements_text" || f == "json_array_elements_text" || f == "jsonb_object_keys" ||

@@ -118,12 +118,16 @@ class Typer {
       if (prec <= comparison) {
         set_operator(out, oid::bool_);
       } else if (is(op, "||")) {
-        set_operator(out, out.type == oid::jsonb || rhs.type == oid::jsonb ? oid::jsonb : oid::text);
+        pgwire::Oid joined = out.type == oid::jsonb || rhs.type == oid::jsonb ? oid::jsonb
+                             : pgwire::element_type_of(out.type)     ? out.type
+                             : pgwire::element_type_of(rhs.type)     ? rhs.type
+                                                                     : oid::text;
+        set_operator(out, joined);
       } else if (is(op, "->") || is(op, "#>")) {  // json -> json, jsonb -> jsonb
         set_operator(out, out.type == oid::json || out.type == oid::jsonb ? out.type : 0);
       } else if (is(op, "->>") || is(op, "#>>")) {
         set_operator(out, oid::text);
-      } else if (is(op, "@>") || is(op, "<@")) {
+      } else if (is(op, "@>") || is(op, "<@") || is(op, "&&")) {
         set_operator(out, oid::bool_);
       } else if (is(op, "-") && out.type == oid::jsonb) {
         set_operator(out, oid::jsonb);
@@ -153,7 +157,8 @@ class Typer {
     if (is(t, "in") || is(t, "like") || is(t, "ilike") || is(t, "between") || is(t, "glob")) return comparison;
     if (is(t, "~") || is(t, "~*") || is(t, "!~") || is(t, "!~*")) return comparison;  // (bool, as a comparison)
     if (is(t, "?") || is(t, "?|") || is(t, "?&")) return comparison;  // (jsonb's key tests: bool)
-    if (is(t, "||") || is(t, "->") || is(t, "->>") || is(t, "@>") || is(t, "<@") || is(t, "#>") || is(t, "#>>"))
+    if (is(t, "||") || is(t, "->") || is(t, "->>") || is(t, "@>") || is(t, "<@") || is(t, "#>") || is(t, "#>>") ||
+        is(t, "&&"))
       return 6;  // (PostgreSQL's other operators)
     if (is(t, "+") || is(t, "-")) return 7;
     if (is(t, "*") || is(t, "/") || is(t, "%")) return 8;

@@ -1255,6 +1255,22 @@ SIDE_BY_SIDE = [
      "select id, doc - 'tags', doc #> '{tags,0}', doc -> 'tags' ->> 0 from sbs_jd order by id",
      "select jsonb_build_object('d', doc - 'tags') from sbs_jd where id = 1",
      "drop table sbs_jd"],
+    # Arrays: operators and functions that build and compare them
+    # (json_array_operators.hpp, array_editing.hpp).
+    ["DROP TABLE IF EXISTS sbs_tagged",
+     "select string_to_array('a,b,c', ','), string_to_array('a,,c', ',', ''), string_to_array('abc', null), string_to_array('', ','), string_to_array('x y', ' ')",
+     "select array_append(array[1,2], 3), array_prepend(0, array[1,2]), array_cat(array[1], array[2,3]), array_remove(array[1,2,1], 1), array_replace(array[1,2,1], 1, 9)",
+     "select array[1,2] || 3, 0 || array[1,2], array[1] || array[2,3], array['a'] || 'b c'::text",
+     "select array[1,2,3] @> array[1,3], array[1] <@ array[1,2], array[1,2] && array[2,5], array[1,2] && array[3], array[1,null] @> array[null::int]",
+     "create table sbs_tagged(id int, tags text[], nums int[])",
+     "insert into sbs_tagged values (1, '{red,blue}', '{1,2}'), (2, '{green}', '{3}')",
+     "select id from sbs_tagged where tags @> array['red'] order by 1",
+     "select id from sbs_tagged where tags && array['green','x'] order by 1",
+     "update sbs_tagged set tags = array_append(tags, 'new') where id = 2 returning tags",
+     "update sbs_tagged set nums = nums || 4 where id = 1 returning nums",
+     "select id, array_length(tags, 1), tags || array['z'] from sbs_tagged order by 1",
+     "select id from sbs_tagged where 'blue' = any(tags)",
+     "drop table sbs_tagged"],
     # Set-returning functions over JSON and arrays (set_functions.hpp), in
     # FROM beside another table, with aliases, and alone in a select list.
     ["DROP TABLE IF EXISTS sbs_orders",

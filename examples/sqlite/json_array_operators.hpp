@@ -1,11 +1,15 @@
 #pragma once
-// jsonb's operators SQLite has no syntax or meaning for, as calls of
-// jsonb_functions.hpp's functions, where the statement types an operand
-// jsonb (a jsonb column, a ::jsonb cast, doc -> 'k', jsonb_build_object):
-//   a @> b   -> pgwire_jsonb_contains(a, b)     a <@ b -> pgwire_jsonb_contained(a, b)
-//   a || b   -> pgwire_jsonb_concat(a, b)       (SQLite's || would join the texts)
-//   a #> p   -> pgwire_jsonb_path(a, p, 0)      a #>> p -> pgwire_jsonb_path(a, p, 1)
-//   a - k    -> pgwire_jsonb_minus(a, k)        (SQLite's - would subtract)
+// jsonb's and arrays' operators SQLite has no syntax or meaning for, as
+// calls of jsonb_functions.hpp's and array_editing.hpp's functions, where
+// the statement types an operand jsonb (a jsonb column, a ::jsonb cast,
+// doc -> 'k', jsonb_build_object) or an array (an int[] column, ARRAY[...],
+// a ::text[] cast):
+//   jsonb: a @> b -> pgwire_jsonb_contains(a, b), a <@ b -> pgwire_jsonb_contained(a, b),
+//          a || b -> pgwire_jsonb_concat(a, b) (SQLite's || would join the texts),
+//          a #> p -> pgwire_jsonb_path(a, p, 0), a #>> p -> pgwire_jsonb_path(a, p, 1),
+//          a - k  -> pgwire_jsonb_minus(a, k) (SQLite's - would subtract)
+//   arrays: a @> b, a <@ b, a && b -> pgwire_array_contains / _contained / _overlap,
+//          a || b -> array_cat(a, b), a || x -> array_append(a, x), x || a -> array_prepend(x, a)
 // The left operand is what operator_rewrites.hpp's json_chain finds (a
 // primary, or a chain of ->, ->> and ||), the right one a primary with its
 // casts. A chain (a || b || c) is rewritten from its last operator back,
@@ -24,7 +28,7 @@
 
 namespace sqlite_dialect {
 
-namespace jsonb_operators_detail {
+namespace json_array_operators_detail {
 
 struct Operand {
   std::size_t first, last;  // tokens [first, last]
@@ -32,7 +36,10 @@ struct Operand {
 
 // The right operand's last token: the primary json_chain found, with its ::casts.
 inline std::size_t with_casts(const std::vector<Token>& toks, std::size_t end) {
-  while (end + 2 < toks.size() && is(toks[end + 1], "::") && toks[end + 2].is_name()) end += 2;
+  while (end + 2 < toks.size() && is(toks[end + 1], "::") && toks[end + 2].is_name()) {
+    end += 2;
+    if (end + 2 < toks.size() && is(toks[end + 1], "[") && is(toks[end + 2], "]")) end += 2;  // ::text[]
+  }
   return end;
 }
 
@@ -45,19 +52,19 @@ inline pgwire::Oid type_of(const std::vector<Token>& toks, Operand o,
   return typer.expression(k, typed) && k == o.last + 1 ? typed.type : 0;
 }
 
-}  // namespace jsonb_operators_detail
+}  // namespace json_array_operators_detail
 
-inline void rewrite_jsonb_operators(const std::vector<Token>& toks,
+inline void rewrite_json_array_operators(const std::vector<Token>& toks,
                                     const std::vector<std::pair<std::size_t, std::size_t>>& casts,
                                     const std::vector<pgwire::Oid>& cast_types, const ColumnResolver& resolve,
                                     std::vector<Edit>& edits) {
-  using namespace jsonb_operators_detail;
+  using namespace json_array_operators_detail;
   const std::size_t n = toks.size();
   for (std::size_t i = n - 1; i-- > 1;) {  // (from the last operator back)
     const Token& op = toks[i];
     bool contains = is(op, "@>"), contained = is(op, "<@"), concat = is(op, "||"), path = is(op, "#>"),
-         path_text = is(op, "#>>"), minus = is(op, "-");
-    if (!(contains || contained || concat || path || path_text || minus)) continue;
+         path_text = is(op, "#>>"), minus = is(op, "-"), overlap = is(op, "&&");
+    if (!(contains || contained || concat || path || path_text || minus || overlap)) continue;
     bool negative = i + 2 < n && is(toks[i + 1], "-") && toks[i + 2].kind == Kind::number;  // doc - -1
     auto [start, end] = negative ? std::pair{json_primary_start(toks, i - 1), i + 2} : json_chain(toks, i);
     if (start >= n) continue;
@@ -66,6 +73,19 @@ inline void rewrite_jsonb_operators(const std::vector<Token>& toks,
     Operand left{start, i - 1}, right{i + 1, end};
     pgwire::Oid lt = type_of(toks, left, casts, cast_types, resolve);
     pgwire::Oid rt = type_of(toks, right, casts, cast_types, resolve);
+    bool left_array = pgwire::element_type_of(lt) != 0, right_array = pgwire::element_type_of(rt) != 0;
+    if ((contains || contained || concat || overlap) && (left_array || right_array)) {
+      std::string call = contains    ? "pgwire_array_contains("
+                         : contained ? "pgwire_array_contained("
+                         : overlap   ? "pgwire_array_overlap("
+                         : left_array && right_array ? "array_cat("
+                         : left_array                ? "array_append("
+                                                     : "array_prepend(";
+      edits.push_back({toks[start].offset, toks[start].offset, call});
+      edits.push_back({op.offset, op.end(), ","});
+      edits.push_back({toks[end].end(), toks[end].end(), ")"});
+      continue;
+    }
     bool jsonb = lt == pgwire::oid::jsonb || ((contains || contained || concat) && rt == pgwire::oid::jsonb);
     if (!jsonb) continue;
     std::string call = contains  ? "pgwire_jsonb_contains("
