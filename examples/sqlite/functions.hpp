@@ -38,6 +38,7 @@
 #include "json_key_operators.hpp"
 #include "jsonb_functions.hpp"
 #include "set_functions.hpp"
+#include "size_functions.hpp"
 #include "builtins.hpp"
 #include "numeric_aggregates.hpp"
 #include "numeric_text.hpp"
@@ -345,6 +346,7 @@ inline int register_postgresql_functions(sqlite3* db, char**, const sqlite3_api_
   jsonb_functions::register_all(db);
   ordered_aggregates::register_all(db);
   regex::register_all(db);
+  size_functions::register_all(db);
   sqlite3_create_module(db, "generate_series", series::Series::module(), nullptr);
   set_functions::register_all(db);
   // PostgreSQL enforces foreign keys; SQLite only when asked, per connection.

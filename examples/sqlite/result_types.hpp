@@ -108,7 +108,8 @@ inline pgwire::Oid function_type(std::string_view f, pgwire::Oid arg, pgwire::Oi
   if (f == "round" || f == "trunc" || f == "ceil" || f == "ceiling" || f == "floor")
     return arg == oid::float4 || arg == oid::float8 ? oid::float8 : arg != 0 ? oid::numeric : 0;
   if (f == "unnest") return pgwire::element_type_of(arg);
-  if (f == "string_to_array") return oid::text_array;
+  if (f == "string_to_array" || f == "regexp_match") return oid::text_array;
+  if (f == "regexp_replace" || f == "pg_size_pretty") return oid::text;
   if (f == "array_append" || f == "array_cat" || f == "array_remove" || f == "array_replace")
     return pgwire::element_type_of(arg) ? arg : 0;
   if (f == "array_prepend") return second && pgwire::element_type_of(second) ? second : 0;

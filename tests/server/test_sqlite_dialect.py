@@ -1271,6 +1271,18 @@ SIDE_BY_SIDE = [
      "select id, array_length(tags, 1), tags || array['z'] from sbs_tagged order by 1",
      "select id from sbs_tagged where 'blue' = any(tags)",
      "drop table sbs_tagged"],
+    # regexp_replace and regexp_match (regex.hpp), a pattern from a column,
+    # pg_size_pretty (size_functions.hpp).
+    [
+     "DROP TABLE IF EXISTS sbs_rx",
+     "select regexp_replace('abc123def456', '[0-9]+', 'X'), regexp_replace('abc123def456', '[0-9]+', 'X', 'g'), regexp_replace('John Smith', '(\\w+) (\\w+)', '\\2, \\1'), regexp_replace('aAa', 'a', 'b', 'gi'), regexp_replace('a$b', '\\$', '\\\\&'), regexp_replace('x', 'x', '[\\&]')",
+     "select regexp_match('foobarbequebaz', '(bar)(beque)'), regexp_match('abc', 'b'), regexp_match('abc', 'z'), regexp_match('ABC', 'b', 'i')",
+     "select regexp_replace(null, 'a', 'b'), regexp_replace('a', '(', 'b')",
+     "create table sbs_rx(p text, s text)",
+     "insert into sbs_rx values ('^a', 'abc'), ('c$', 'abc'), ('^z', 'abc')",
+     "select p, s ~ p from sbs_rx order by 1",
+     "drop table sbs_rx",
+     "select pg_size_pretty(1234567::bigint), pg_size_pretty(0::bigint), pg_size_pretty(10239::bigint), pg_size_pretty(10240::bigint), pg_size_pretty(-20000000::bigint), pg_size_pretty(10737418240), pg_size_pretty(9000000000000000000), pg_size_pretty(-10240::bigint)"],
     # Set-returning functions over JSON and arrays (set_functions.hpp), in
     # FROM beside another table, with aliases, and alone in a select list.
     ["DROP TABLE IF EXISTS sbs_orders",
