@@ -357,6 +357,7 @@ inline Rewritten rewrite(std::string_view sql, const Identity& who = {}, const C
   rewrite_calls(toks, edits);
   keep_long_numbers(toks, edits);
   rewrite_series_select(toks, edits);
+  rewrite_set_function_items(toks, edits);
   rewrite_cast_calls(sql, toks, edits);
   rewrite_column_aliases(toks, edits);
   rewrite_regex_operators(toks, edits);

@@ -357,9 +357,11 @@ inline void rewrite_calls(const std::vector<Token>& toks, std::vector<Edit>& edi
       edits.push_back({t.offset, t.end(), name == "bool_or" ? "max" : "min"});
     } else if (name == "left" || name == "right") {  // JOIN keywords to SQLite
       edits.push_back({t.offset, t.end(), "pgwire_" + name});
-    } else if (name == "json_build_object" || name == "jsonb_build_object") {  // SQLite's JSON functions
+    } else if (name == "json_build_object" || name == "json_build_array") {  // json's spacing (json_builders.hpp)
+      edits.push_back({t.offset, t.end(), "pgwire_" + name});
+    } else if (name == "jsonb_build_object") {  // SQLite's JSON functions
       edits.push_back({t.offset, t.end(), "json_object"});
-    } else if (name == "json_build_array" || name == "jsonb_build_array") {
+    } else if (name == "jsonb_build_array") {
       edits.push_back({t.offset, t.end(), "json_array"});
     } else if ((name == "json_agg" || name == "jsonb_agg") && !toks[i + 2].is_keyword("distinct")) {
       // (as PostgreSQL prints it, "[1, 2, 3]": ordered_aggregates.hpp with no key)
@@ -428,6 +430,69 @@ inline void rewrite_series_select(const std::vector<Token>& toks, std::vector<Ed
   }
   edits.push_back({toks[1].offset, toks[1].offset, column + " AS " + quote_identifier(name) + " FROM "});
   if (close + 1 < n) edits.push_back({toks[close].end(), toks[n - 1].end(), ""});
+}
+
+// `SELECT id, unnest(tags) FROM t` (or jsonb_array_elements(items), ...):
+// one set-returning call among a select list's items, with a FROM list.
+// Its rows come from the table function joined to the FROM list (SQLite
+// lets it read the other items' columns): `SELECT id, pgwire_srf.unnest AS
+// unnest FROM t, unnest(tags) AS pgwire_srf`. Only for arguments of names,
+// ->, literals and parentheses, which no other rewrite changes (they move).
+// toks[first, n): one SELECT (the statement's, or a subquery's up to its ")").
+inline void rewrite_set_function_items(const std::vector<Token>& toks, std::size_t first, std::size_t n,
+                                       std::vector<Edit>& edits) {
+  if (n < first + 6 || !toks[first].is_keyword("select")) return;
+  std::size_t call = n, close = n, from = n, from_end = n;
+  for (std::size_t k = first + 1; k < n; ++k) {
+    if (is(toks[k], "(")) {
+      std::size_t c = matching_paren(toks, k);
+      if (c >= n) return;
+      k = c;
+      continue;
+    }
+    if (from == n) {
+      if (toks[k].is_keyword("from")) {
+        from = k;
+      } else if ((is(toks[k - 1], "select") || is(toks[k - 1], ",")) && k + 1 < n && set_function(toks[k]) &&
+                 is(toks[k + 1], "(")) {
+        if (call != n) return;  // (two of them: PostgreSQL zips their rows)
+        call = k;
+        close = matching_paren(toks, k + 1);
+        if (close >= n) return;
+      }
+      continue;
+    }
+    for (const char* word : {"where", "group", "having", "window", "order", "limit", "offset", "fetch", "for", "union",
+                             "intersect", "except"})
+      if (toks[k].is_keyword(word) && from_end == n) from_end = k;
+    if (is(toks[k], ";") && from_end == n) from_end = k;
+  }
+  if (call == n || from == n) return;
+  for (std::size_t k = call + 2; k < close; ++k) {
+    const Token& t = toks[k];
+    bool plain = t.is_name() || t.kind == Kind::string || t.kind == Kind::number || is(t, ".") || is(t, "->") ||
+                 is(t, ",") || is(t, "(") || is(t, ")");
+    if (!plain || t.is_keyword("array")) return;
+  }
+  std::string column;
+  set_function(toks[call], &column);
+  bool aliased = close + 1 < n && (toks[close + 1].is_keyword("as") || (toks[close + 1].is_name() && !toks[close + 1].is_keyword("from")));
+  std::string source = "pgwire_srf." + column + (aliased ? "" : " AS " + quote_identifier(toks[call].value()));
+  std::size_t args_from = toks[call + 2 < close ? call + 2 : close].offset;
+  std::string moved = ", " + toks[call].value() + "(" +
+                      std::string(toks[call].text.data() + (args_from - toks[call].offset),
+                                  toks[close].offset - args_from) +
+                      ") AS pgwire_srf";
+  edits.push_back({toks[call].offset, toks[close].end(), source});
+  std::size_t at = from_end < n ? toks[from_end].offset : toks[n - 1].end();
+  edits.push_back({at, at, from_end < n ? moved + " " : moved});
+}
+
+inline void rewrite_set_function_items(const std::vector<Token>& toks, std::vector<Edit>& edits) {
+  rewrite_set_function_items(toks, 0, toks.size(), edits);
+  for (std::size_t open = 0; open + 1 < toks.size(); ++open)
+    if (is(toks[open], "(") && toks[open + 1].is_keyword("select"))
+      rewrite_set_function_items(toks, open + 1, std::min(matching_paren(toks, open), toks.size()), edits);
 }
 
 // A name after a FROM item that is its alias, not the clause that follows.

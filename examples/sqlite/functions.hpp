@@ -36,6 +36,7 @@
 #include "array_editing.hpp"
 #include "array_functions.hpp"
 #include "json_key_operators.hpp"
+#include "json_builders.hpp"
 #include "jsonb_functions.hpp"
 #include "set_functions.hpp"
 #include "size_functions.hpp"
@@ -344,6 +345,7 @@ inline int register_postgresql_functions(sqlite3* db, char**, const sqlite3_api_
   array_editing::register_all(db);
   json_key_operators::register_all(db);
   jsonb_functions::register_all(db);
+  json_builders::register_all(db);
   ordered_aggregates::register_all(db);
   regex::register_all(db);
   size_functions::register_all(db);

@@ -1310,6 +1310,35 @@ SIDE_BY_SIDE = [
      "select * from generate_series(date '2024-01-01', date '2024-01-03', interval '1 day')",
      "select array_agg(x order by x) from unnest(array[3,1,2]) x",
      "select sum(x) from unnest(array[3,1,2]) as x"],
+    # A set-returning call among a select list's items, with a FROM list
+    # (rewrite_set_function_items), also in a subquery.
+    [
+     "DROP TABLE IF EXISTS sbs_so",
+     "create table sbs_so(id int, tags text[], doc jsonb)",
+     "insert into sbs_so values (1, '{a,b}', '{\"x\":1,\"y\":[1,2]}'), (2, '{c}', '{\"z\":true}')",
+     "select id, unnest(tags) from sbs_so order by 1, 2",
+     "select id, unnest(tags) as tag from sbs_so where id = 1 order by tag desc",
+     "select id, jsonb_object_keys(doc) from sbs_so order by 1, 2",
+     "select jsonb_array_elements(doc->'y') from sbs_so where id = 1",
+     "select count(*) from (select unnest(tags) from sbs_so) t",
+     "drop table sbs_so"],
+    # json_build_object / _array print as PostgreSQL's json does; numeric,
+    # boolean, json and jsonb arguments nest as JSON (json_builders.hpp,
+    # json_arguments.hpp).
+    [
+     "DROP TABLE IF EXISTS sbs_jb",
+     "select json_build_object('a', 1, 'b', 'x', 'c', null, 'd', 1.5)",
+     "select json_build_array(1, 'x', null, json_build_object('k', 2), '{\"a\" : 1}'::json, '[1,2]'::jsonb)",
+     "select json_build_object('n', json_build_object('m', json_build_array(1, 2)))",
+     "create table sbs_jb(id int, price numeric(10,2), ok boolean, j json, d jsonb)",
+     "insert into sbs_jb values (1, 10.5, true, '{\"k\" : [1,2]}', '{\"b\":1,\"a\":2}'), (2, null, false, null, null)",
+     "select json_build_object('id', id, 'price', price, 'ok', ok, 'j', j, 'd', d) from sbs_jb order by id",
+     "select jsonb_build_object('id', id, 'price', price, 'ok', ok, 'j', j, 'd', d) from sbs_jb order by id",
+     "select json_agg(json_build_object('id', id, 'p', price)) from sbs_jb",
+     "select jsonb_agg(price) from sbs_jb",
+     "select json_build_object('a')",
+     "select json_build_object(null, 1)",
+     "drop table sbs_jb"],
     # extract() at PostgreSQL 14+'s numeric scales, and of intervals and
     # times (date_functions.hpp, select_list.hpp).
     ["SELECT extract(epoch FROM date '2020-01-01'), extract(second FROM timestamp '2020-01-01 00:00:01.5'),"
