@@ -26,6 +26,7 @@
 #include <pgwire/protocol/sql_text.hpp>
 #include <pgwire/types/oid.hpp>
 
+#include "sqlite/at_time_zone.hpp"
 #include "sqlite/column_types.hpp"
 #include "sqlite/date_arithmetic.hpp"
 #include "sqlite/dml_rewrites.hpp"
@@ -184,7 +185,13 @@ inline std::size_t cast_operand_start(const std::vector<Token>& toks, std::size_
       }
       if (j == 0) return toks.size();
     }
-    if (k > 0 && toks[k - 1].kind == Kind::word && !is(toks[k - 1], "in") && !is(toks[k - 1], "exists")) --k;
+    bool call = k > 0 && toks[k - 1].kind == Kind::word;  // f(...)::int, not SELECT (...)::int
+    for (const char* word : {"in", "exists", "select", "where", "and", "or", "not", "when", "then", "else", "case", "on",
+                             "by", "having", "from", "join", "as", "distinct", "all", "any", "some", "values", "set",
+                             "returning", "between", "like", "ilike", "is", "limit", "offset", "union", "except",
+                             "intersect", "with", "using"})
+      if (call && toks[k - 1].is_keyword(word)) call = false;
+    if (call) --k;
   } else if (t.kind == Kind::parameter || !(t.is_name() || t.kind == Kind::number || t.kind == Kind::string)) {
     return toks.size();
   }
@@ -315,6 +322,7 @@ inline Rewritten rewrite(std::string_view sql, const Identity& who = {}, const C
   // Wrappers made first enclose those made later at the same place
   // (apply_edits): interval and date arithmetic, then division, then casts.
   rewrite_json_array_operators(toks, ranges, types, resolve, edits);  // (first: its calls enclose their operands)
+  rewrite_at_time_zone(toks, ranges, types, resolve, edits);
   rewrite_any_all(toks, spans, edits);  // (first: it encloses the casts and arithmetic of its operand)
   rewrite_json_text(toks, edits);
   // pg_typeof(x): the type the statement's text gives x, as format_type

@@ -247,6 +247,22 @@ void extreme(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
   sqlite3_result_value(ctx, best);
 }
 
+// div(a, b): the integer quotient, truncated toward zero; b = 0 is 22012.
+inline void div(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL)
+    return sqlite3_result_null(ctx);
+  if (sqlite3_value_numeric_type(argv[0]) == SQLITE_INTEGER && sqlite3_value_numeric_type(argv[1]) == SQLITE_INTEGER) {
+    std::int64_t a = sqlite3_value_int64(argv[0]), b = sqlite3_value_int64(argv[1]);
+    if (b == 0) return error(ctx, "22012", "division by zero");
+    return sqlite3_result_int64(ctx, b == -1 ? -a : a / b);
+  }
+  double b = sqlite3_value_double(argv[1]);
+  if (b == 0) return error(ctx, "22012", "division by zero");
+  double q = std::trunc(sqlite3_value_double(argv[0]) / b);
+  if (std::fabs(q) < 9e15) return sqlite3_result_int64(ctx, static_cast<std::int64_t>(q));  // (an integral numeric)
+  sqlite3_result_double(ctx, q);
+}
+
 // mod(a, b): the remainder with a's sign; b = 0 is 22012.
 inline void mod(sqlite3_context* ctx, int, sqlite3_value** argv) {
   if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL)
@@ -380,6 +396,8 @@ inline void register_all(sqlite3* db) {
       {"greatest", -1, &extreme<true>},
       {"least", -1, &extreme<false>},
       {"mod", 2, &mod},
+      {"div", 2, &div},
+      {"make_date", 3, &dates::make_date},
       {"md5", 1, &md5},
       {"ceil", 1, &integral<&ceil_of>},
       {"ceiling", 1, &integral<&ceil_of>},

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <string>
 #include <string_view>
 
@@ -196,6 +197,30 @@ inline void result_moment(sqlite3_context* ctx, pgwire::Oid type, std::int64_t u
   pgwire::Buffer out;
   if (!datetime::moment_text(type, usecs, out)) return error(ctx, "22008", "timestamp out of range");
   sqlite3_result_text(ctx, out.view().data(), static_cast<int>(out.size()), SQLITE_TRANSIENT);
+}
+
+// make_date(year, month, day): a date; a day that does not exist is 22008.
+inline void make_date(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  for (int i = 0; i < 3; ++i)
+    if (sqlite3_value_type(argv[i]) == SQLITE_NULL) return sqlite3_result_null(ctx);
+  std::int64_t y = sqlite3_value_int64(argv[0]), m = sqlite3_value_int64(argv[1]), d = sqlite3_value_int64(argv[2]);
+  std::int64_t y0 = y < 0 ? y + 1 : y;  // (year -1 is 1 BC, the proleptic year 0)
+  bool valid = y != 0 && m >= 1 && m <= 12 && d >= 1 && y0 > -4713 && y0 < 5874898;
+  if (valid) {
+    std::int64_t days = datetime::days_from_civil(y0, static_cast<unsigned>(m), static_cast<unsigned>(d));
+    std::int64_t ny;
+    unsigned nm, nd;
+    datetime::civil_from_days(days, ny, nm, nd);
+    valid = ny == y0 && nm == m && nd == d;
+  }
+  if (!valid)
+    return error(ctx, "22008",
+                 "date field value out of range: " + std::to_string(y) + "-" + (m < 10 ? "0" : "") + std::to_string(m) +
+                     "-" + (d < 10 ? "0" : "") + std::to_string(d));
+  char text[40];
+  std::snprintf(text, sizeof text, "%04lld-%02lld-%02lld%s", static_cast<long long>(y < 0 ? -y : y),
+                static_cast<long long>(m), static_cast<long long>(d), y < 0 ? " BC" : "");
+  sqlite3_result_text(ctx, text, -1, SQLITE_TRANSIENT);
 }
 
 // to_timestamp(seconds since 1970): a timestamp with time zone.

@@ -130,7 +130,8 @@ class Rewriter {
       }
       if (t.is_keyword("union") || t.is_keyword("intersect") || t.is_keyword("except") || t.is_keyword("into"))
         return std::nullopt;
-      if (list_end == n && ends_select_list(t)) list_end = k;
+      bool within_group = t.is_keyword("group") && toks_[k - 1].is_keyword("within");  // (an aggregate's)
+      if (list_end == n && ends_select_list(t) && !within_group) list_end = k;
       if (order == n && k + 1 < n && t.is_keyword("order") && toks_[k + 1].is_keyword("by")) order = k;
       if (tail == n && ends_order_by(t)) tail = k;
     }

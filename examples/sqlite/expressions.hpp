@@ -370,6 +370,23 @@ inline void rewrite_calls(const std::vector<Token>& toks, std::vector<Edit>& edi
       edits.push_back({t.offset, t.end(), "json_group_array"});
     } else if (name == "json_object_agg" || name == "jsonb_object_agg") {
       edits.push_back({t.offset, t.end(), "json_group_object"});
+    } else if ((name == "percentile_cont" || name == "percentile_disc" || name == "mode") && close + 5 < toks.size() &&
+               toks[close + 1].is_keyword("within") && toks[close + 2].is_keyword("group") && is(toks[close + 3], "(") &&
+               toks[close + 4].is_keyword("order") && toks[close + 5].is_keyword("by")) {
+      // f(...) WITHIN GROUP (ORDER BY x [DESC]) -> pgwire_f(..., x, desc) (ordered_set_aggregates.hpp)
+      std::size_t group_close = matching_paren(toks, close + 3);
+      if (group_close >= toks.size()) continue;
+      std::size_t last = group_close;  // (one past the ORDER BY expression)
+      bool descending = false;
+      while (last > close + 7 && (toks[last - 1].is_keyword("asc") || toks[last - 1].is_keyword("desc") ||
+                                  toks[last - 1].is_keyword("nulls") || toks[last - 1].is_keyword("first") ||
+                                  toks[last - 1].is_keyword("last"))) {
+        descending = descending || toks[last - 1].is_keyword("desc");
+        --last;
+      }
+      edits.push_back({t.offset, t.end(), "pgwire_" + name});
+      edits.push_back({toks[close].offset, toks[close + 5].end(), name == "mode" ? "" : ","});
+      edits.push_back({toks[last - 1].end(), toks[group_close].end(), descending ? ", 1)" : ", 0)"});
     } else if (name == "jsonb_array_length") {
       edits.push_back({t.offset, t.end(), "json_array_length"});
     }

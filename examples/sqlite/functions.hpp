@@ -40,10 +40,12 @@
 #include "jsonb_functions.hpp"
 #include "set_functions.hpp"
 #include "size_functions.hpp"
+#include "time_zones.hpp"
 #include "builtins.hpp"
 #include "numeric_aggregates.hpp"
 #include "numeric_text.hpp"
 #include "ordered_aggregates.hpp"
+#include "ordered_set_aggregates.hpp"
 #include "datetime.hpp"
 #include "errors.hpp"
 #include "regex.hpp"
@@ -347,8 +349,10 @@ inline int register_postgresql_functions(sqlite3* db, char**, const sqlite3_api_
   jsonb_functions::register_all(db);
   json_builders::register_all(db);
   ordered_aggregates::register_all(db);
+  ordered_set_aggregates::register_all(db);
   regex::register_all(db);
   size_functions::register_all(db);
+  time_zones::register_all(db);
   sqlite3_create_module(db, "generate_series", series::Series::module(), nullptr);
   set_functions::register_all(db);
   // PostgreSQL enforces foreign keys; SQLite only when asked, per connection.

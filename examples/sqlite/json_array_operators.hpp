@@ -72,6 +72,7 @@ inline void rewrite_json_array_operators(const std::vector<Token>& toks,
     end = with_casts(toks, end);
     Operand left{start, i - 1}, right{i + 1, end};
     pgwire::Oid lt = type_of(toks, left, casts, cast_types, resolve);
+    if (minus && lt != pgwire::oid::jsonb) continue;  // (arithmetic: the right side need not be typed)
     pgwire::Oid rt = type_of(toks, right, casts, cast_types, resolve);
     bool left_array = pgwire::element_type_of(lt) != 0, right_array = pgwire::element_type_of(rt) != 0;
     if ((contains || contained || concat || overlap) && (left_array || right_array)) {

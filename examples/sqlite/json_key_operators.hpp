@@ -12,10 +12,12 @@
 
 #include <sqlite3.h>
 
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "array_functions.hpp"
+#include "json_values.hpp"
 
 namespace sqlite_example::json_key_operators {
 
@@ -23,27 +25,20 @@ namespace sqlite_example::json_key_operators {
 inline constexpr std::string_view any_tag = "\x01pgwire_keys_any\x01", all_tag = "\x01pgwire_keys_all\x01";
 
 // Whether `key` is a top-level key or string element of `doc` (-1: `doc`
-// is no JSON; the context then holds the error).
-inline int has_key(sqlite3_context* ctx, sqlite3_value* doc, std::string_view key) {
-  sqlite3* db = sqlite3_context_db_handle(ctx);
-  sqlite3_stmt* s = nullptr;
-  int found = 0;
-  int rc = sqlite3_prepare_v2(db,
-                              "SELECT EXISTS (SELECT 1 FROM json_each(?1) WHERE CASE json_type(?1) WHEN 'object' "
-                              "THEN key = ?2 ELSE type = 'text' AND value = ?2 END)",
-                              -1, &s, nullptr);
-  if (rc == SQLITE_OK) {
-    sqlite3_bind_value(s, 1, doc);
-    sqlite3_bind_text(s, 2, key.data(), static_cast<int>(key.size()), SQLITE_TRANSIENT);
-    rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) found = sqlite3_column_int(s, 0);
-  }
-  if (rc != SQLITE_ROW) {
+// is no JSON; the context then holds the error). Parsed here
+// (json_values.hpp), not by a statement of SQLite's JSON1 per row.
+inline int has_key(sqlite3_context* ctx, const std::optional<json_values::Value>& doc, std::string_view key) {
+  using V = json_values::Value;
+  if (!doc) {
     sqlite3_result_error(ctx, function_error("22P02", "invalid input syntax for type json").c_str(), -1);
-    found = -1;
+    return -1;
   }
-  sqlite3_finalize(s);
-  return found;
+  if (doc->kind == V::object) return doc->member(key) ? 1 : 0;
+  if (doc->kind == V::string) return doc->text == key ? 1 : 0;
+  if (doc->kind != V::array) return 0;
+  for (const V& e : doc->items)
+    if (e.kind == V::string && e.text == key) return 1;
+  return 0;
 }
 
 // match(key or tagged array, doc): what doc MATCH y asks.
@@ -52,8 +47,9 @@ inline void match(sqlite3_context* ctx, int, sqlite3_value** argv) {
     return sqlite3_result_null(ctx);
   std::string_view wanted = array_functions::text_of(argv[0]);
   bool any = wanted.starts_with(any_tag), all = wanted.starts_with(all_tag);
+  auto doc = json_values::parse(array_functions::text_of(argv[1]));
   if (!any && !all) {
-    int found = has_key(ctx, argv[1], wanted);
+    int found = has_key(ctx, doc, wanted);
     if (found >= 0) sqlite3_result_int(ctx, found);
     return;
   }
@@ -64,7 +60,7 @@ inline void match(sqlite3_context* ctx, int, sqlite3_value** argv) {
         ctx, function_error("22P02", "malformed array literal: \"" + std::string(list) + "\"").c_str(), -1);
   for (const auto& key : keys.elements) {
     if (!key) continue;  // (a NULL key is in no document)
-    int found = has_key(ctx, argv[1], *key);
+    int found = has_key(ctx, doc, *key);
     if (found < 0) return;
     if (any && found) return sqlite3_result_int(ctx, 1);
     if (all && !found) return sqlite3_result_int(ctx, 0);
@@ -82,13 +78,9 @@ inline void json_text(sqlite3_context* ctx, int, sqlite3_value** argv) {
   if (!j.starts_with("\"")) return sqlite3_result_text(ctx, j.data(), static_cast<int>(j.size()), SQLITE_TRANSIENT);
   if (j.find('\\') == std::string_view::npos && j.size() >= 2)  // (no escapes: the text between the quotes)
     return sqlite3_result_text(ctx, j.data() + 1, static_cast<int>(j.size() - 2), SQLITE_TRANSIENT);
-  sqlite3* db = sqlite3_context_db_handle(ctx);
-  sqlite3_stmt* s = nullptr;
-  if (sqlite3_prepare_v2(db, "SELECT json_extract(?1, '$')", -1, &s, nullptr) == SQLITE_OK) {
-    sqlite3_bind_value(s, 1, argv[0]);
-    if (sqlite3_step(s) == SQLITE_ROW) sqlite3_result_value(ctx, sqlite3_column_value(s, 0));
-  }
-  sqlite3_finalize(s);
+  auto string = json_values::parse(j);  // (escapes: decoded)
+  if (!string || string->kind != json_values::Value::string) return sqlite3_result_null(ctx);
+  sqlite3_result_text(ctx, string->text.data(), static_cast<int>(string->text.size()), SQLITE_TRANSIENT);
 }
 
 inline void tag(sqlite3_context* ctx, sqlite3_value* v, std::string_view with) {

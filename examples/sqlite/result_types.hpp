@@ -110,6 +110,10 @@ inline pgwire::Oid function_type(std::string_view f, pgwire::Oid arg, pgwire::Oi
   if (f == "unnest") return pgwire::element_type_of(arg);
   if (f == "string_to_array" || f == "regexp_match") return oid::text_array;
   if (f == "regexp_replace" || f == "pg_size_pretty") return oid::text;
+  if (f == "percentile_cont") return oid::float8;
+  if (f == "make_date") return oid::date;
+  if (f == "grouping") return oid::int4;
+  if (f == "div") return oid::numeric;
   if (f == "array_append" || f == "array_cat" || f == "array_remove" || f == "array_replace")
     return pgwire::element_type_of(arg) ? arg : 0;
   if (f == "array_prepend") return second && pgwire::element_type_of(second) ? second : 0;

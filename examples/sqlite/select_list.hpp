@@ -278,7 +278,7 @@ class Typer {
           out.type = items[0].type;
           out.scale = items[0].scale;
           out.name = items[0].name.empty() ? "?column?" : items[0].name;
-          out.strong = out.name != "?column?";
+          out.strong = true;  // (FigureColname: the subquery's column name, even ?column?, at strength 2)
         }
         i = close + 1;
         return postfix(i, out);
@@ -402,6 +402,18 @@ class Typer {
         out.name = name == "trim" ? "btrim" : name;  // TRIM(x) is PostgreSQL's btrim(x)
         out.strong = true;
         i = close + 1;
+        if (i + 2 < end_ && is(toks_[i], "within") && is(toks_[i + 1], "group") && is(toks_[i + 2], "(")) {
+          // WITHIN GROUP (ORDER BY x): percentile_disc and mode give x's type
+          std::size_t group_close = matching_paren(toks_, i + 2);
+          if (group_close >= end_) return false;
+          if (name != "percentile_cont" && i + 4 < group_close) {
+            Typer inner(toks_, group_close, casts_, cast_types_, resolve_, scale_of_);
+            SelectItem ordered;
+            std::size_t p = i + 5;
+            if (inner.expression(p, ordered)) out.type = ordered.type, out.scale = ordered.scale;
+          }
+          i = group_close + 1;
+        }
         if (i + 1 < end_ && is(toks_[i], "filter") && is(toks_[i + 1], "(")) i = matching_paren(toks_, i + 1) + 1;
         if (i + 1 < end_ && is(toks_[i], "over")) i = is(toks_[i + 1], "(") ? matching_paren(toks_, i + 1) + 1 : i + 2;
       } else {
@@ -423,9 +435,19 @@ class Typer {
     return postfix(i, out);
   }
 
-  // x::type, applied last binds tightest in PostgreSQL.
+  // x::type, applied last binds tightest in PostgreSQL; x AT TIME ZONE z
+  // (named timezone: timestamp and timestamptz trade places).
   bool postfix(std::size_t& i, SelectItem& out) {
     for (;;) {
+      if (i + 3 < end_ && is(toks_[i], "at") && is(toks_[i + 1], "time") && is(toks_[i + 2], "zone")) {
+        i += 3;
+        SelectItem zone;
+        if (!prefix(i, zone)) return false;
+        set_operator(out, out.type == oid::timestamptz ? oid::timestamp : oid::timestamptz);
+        out.name = "timezone";  // (PostgreSQL's timezone(zone, x) call: a name a cast keeps)
+        out.strong = true;
+        continue;
+      }
       std::size_t c = i < end_ ? cast_at(i) : casts_.size();
       if (c == casts_.size()) return true;
       out.type = cast_types_[c];
@@ -562,6 +584,7 @@ inline std::vector<SelectItem> select_items(const std::vector<Token>& toks,
                                               "having", "window", "into",  "except", "intersect", "offset",
                                               "fetch",  "for",    ";",     ")"};
   auto is_end = [&](std::size_t k) {
+    if (k > 0 && is(toks[k], "group") && is(toks[k - 1], "within")) return false;  // (an ordered-set aggregate's)
     for (auto e : ends)
       if (is(toks[k], e)) return true;
     return false;

@@ -15,6 +15,7 @@
 #include "column_types.hpp"
 #include "ddl.hpp"
 #include "distinct_on.hpp"
+#include "grouping_sets.hpp"
 #include "errors.hpp"
 #include "insert_defaults.hpp"
 #include "numeric_assignments.hpp"
@@ -229,14 +230,22 @@ inline Translation translate(sqlite3* db, std::string_view sql, const sqlite_dia
     expanded = std::move(*rounded);
     sql = expanded;
   }
-  // DISTINCT ON runs as a window (distinct_on.hpp); the result is still
+  // DISTINCT ON runs as a window (distinct_on.hpp), ROLLUP / CUBE /
+  // GROUPING SETS as a UNION ALL (grouping_sets.hpp); the result is still
   // named and typed by the statement's own list.
   std::string_view typed_by;
-  std::string distinct;
-  if (auto windowed = distinct_on::rewrite(sql, expanded.empty() ? toks : sqlite_dialect::tokenize(sql))) {
-    distinct = std::move(*windowed);
-    typed_by = sql;
-    sql = distinct;
+  std::string reshaped;
+  std::size_t hidden = 0;
+  {
+    auto tokens = expanded.empty() ? toks : sqlite_dialect::tokenize(sql);
+    auto shaped = distinct_on::rewrite(sql, tokens);
+    if (shaped) hidden = distinct_on::hidden_columns;
+    if (!shaped) shaped = grouping_sets::rewrite(sql, tokens);
+    if (shaped) {
+      reshaped = std::move(*shaped);
+      typed_by = sql;
+      sql = reshaped;
+    }
   }
   auto tables = sqlite_dialect::infer_parameters(sql).tables;
   auto series = series_columns(sqlite_dialect::tokenize(sql));
@@ -259,7 +268,7 @@ inline Translation translate(sqlite3* db, std::string_view sql, const sqlite_dia
   static_cast<sqlite_dialect::Rewritten&>(out) = sqlite_dialect::rewrite(sql, who, resolve, scale_of);
   if (!typed_by.empty()) {
     out.columns = sqlite_dialect::rewrite(typed_by, who, resolve, scale_of).columns;
-    out.hidden_columns = distinct_on::hidden_columns;
+    out.hidden_columns = hidden;
   }
   for (const auto& s : series) out.from_columns.emplace_back(s.name, s.type);
   return out;

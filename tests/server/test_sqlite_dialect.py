@@ -1339,6 +1339,53 @@ SIDE_BY_SIDE = [
      "select json_build_object('a')",
      "select json_build_object(null, 1)",
      "drop table sbs_jb"],
+    # Ordered-set aggregates: percentile_cont, percentile_disc, mode WITHIN
+    # GROUP (ordered_set_aggregates.hpp).
+    [
+     "DROP TABLE IF EXISTS sbs_ps",
+     "select percentile_cont(0.5) within group (order by x) from generate_series(1,4) x",
+     "select percentile_disc(0.5) within group (order by x) from generate_series(1,4) x",
+     "select percentile_cont(0.9) within group (order by x desc), percentile_disc(0.1) within group (order by x desc) from generate_series(1,10) x",
+     "select mode() within group (order by x) from (values (1),(2),(2),(3),(3)) v(x)",
+     "select mode() within group (order by x desc) from (values (1),(2),(2),(3),(3)) v(x)",
+     "select g, percentile_cont(0.5) within group (order by x) from (values (1, 1.0), (1, 3.0), (2, 5.0)) v(g, x) group by g order by g",
+     "select percentile_cont(0.5) within group (order by x) from generate_series(1,0) x",
+     "select percentile_cont(1.5) within group (order by x) from generate_series(1,3) x",
+     "create table sbs_ps(name text, price numeric(10,2))",
+     "insert into sbs_ps values ('a', 10.5), ('b', 20), ('c', 20), (null, null)",
+     "select mode() within group (order by name), percentile_disc(0.5) within group (order by price), percentile_cont(0.5) within group (order by price) from sbs_ps",
+     "drop table sbs_ps"],
+    # AT TIME ZONE with UTC and fixed offsets (time_zones.hpp,
+    # at_time_zone.hpp), div, make_date, a converting cast of a
+    # parenthesized expression first in a select list.
+    [
+     "DROP TABLE IF EXISTS sbs_tz",
+     "select timestamptz '2024-01-01 12:00+00' at time zone '+05', timestamptz '2024-01-01 12:00+00' at time zone 'UTC+5', timestamptz '2024-01-01 12:00+00' at time zone interval '+05:00', timestamp '2024-01-01 12:00' at time zone '+05:30', timestamptz '2024-01-01 12:00+00' at time zone 'Z', timestamptz '2024-01-01 12:00+00' at time zone 'utc'",
+     "select timestamp '2024-01-01 10:00' at time zone 'UTC'",
+     "select (timestamp '2024-06-30 23:30' at time zone 'UTC')::date",
+     "select timestamp '2024-01-01 12:00' at time zone 'Mars/Base'",
+     "select timestamp '2024-01-01 12:00' at time zone 'bogus'",
+     "create table sbs_tz(t timestamptz, n timestamp)",
+     "insert into sbs_tz values ('2024-03-01 08:00+00', '2024-03-01 08:00')",
+     "select t at time zone 'UTC', n at time zone 'UTC', date_trunc('day', t at time zone 'UTC') from sbs_tz",
+     "drop table sbs_tz",
+     "select div(10, 3), div(-7, 2), div(7.5, 2), make_date(2024, 2, 29), make_date(-44, 3, 15)::text",
+     "select make_date(2023, 2, 29)",
+     "select div(1, 0)",
+     "select (now())::date = current_date, (1 + 2)::text, (select 5)::int"],
+    # ROLLUP, CUBE, GROUPING SETS and grouping() (grouping_sets.hpp).
+    [
+     "DROP TABLE IF EXISTS sbs_sales",
+     "create table sbs_sales(region text, product text, amount int)",
+     "insert into sbs_sales values ('eu', 'a', 10), ('eu', 'b', 20), ('us', 'a', 5), ('us', 'a', 7)",
+     "select region, product, sum(amount) from sbs_sales group by rollup(region, product) order by 1, 2",
+     "select region, sum(amount), grouping(region) from sbs_sales group by rollup(region) order by 1",
+     "select region, product, count(*) from sbs_sales group by cube(region, product) order by 1, 2",
+     "select region, product, sum(amount) from sbs_sales group by grouping sets ((region), (product), ()) order by 1, 2",
+     "select coalesce(region, 'total') as r, sum(amount) from sbs_sales group by rollup(region) order by 1",
+     "select region, product, sum(amount) from sbs_sales group by region, rollup(product) having sum(amount) > 6 order by 1, 2",
+     "select region, sum(amount) from sbs_sales group by rollup(region) order by 1 limit 2",
+     "drop table sbs_sales"],
     # extract() at PostgreSQL 14+'s numeric scales, and of intervals and
     # times (date_functions.hpp, select_list.hpp).
     ["SELECT extract(epoch FROM date '2020-01-01'), extract(second FROM timestamp '2020-01-01 00:00:01.5'),"

@@ -1,0 +1,130 @@
+#pragma once
+// x AT TIME ZONE zone, for the zones sqlite_server knows without a time
+// zone database: UTC (and its aliases), and fixed offsets. A string zone
+// follows POSIX, as PostgreSQL reads it: '+05' and 'UTC+5' are five hours
+// WEST of Greenwich; an interval zone is east of it (INTERVAL '+05:00').
+// A zone name that needs the database (Europe/Paris, EST) is 22023 "not
+// recognized", with a DETAIL saying why; so is one that is no zone at all,
+// as PostgreSQL.
+//
+// pgwire_at_time_zone(x, zone, x_type, zone_is_interval) (the dialect's
+// rewrite, at_time_zone.hpp):
+//   timestamp x  -> the timestamptz of x read as local time in the zone;
+//   timestamptz x -> the timestamp the zone's clocks showed at x.
+
+#include <sqlite3.h>
+
+#include <cctype>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <pgwire/types.hpp>
+
+#include "datetime.hpp"
+#include "errors.hpp"
+
+namespace sqlite_example::time_zones {
+
+inline std::string_view text_of(sqlite3_value* v) {
+  return {reinterpret_cast<const char*>(sqlite3_value_text(v)), static_cast<std::size_t>(sqlite3_value_bytes(v))};
+}
+
+// [+-]hh[:mm[:ss]] or hhmm -> seconds (sign as written); nullopt if not one.
+inline std::optional<std::int64_t> offset_digits(std::string_view s) {
+  if (s.empty()) return std::nullopt;
+  int sign = 1;
+  if (s[0] == '+' || s[0] == '-') {
+    sign = s[0] == '-' ? -1 : 1;
+    s.remove_prefix(1);
+  }
+  std::int64_t parts[3] = {0, 0, 0};
+  std::size_t part = 0, digits = 0;
+  for (char c : s) {
+    if (c == ':') {
+      if (digits == 0 || ++part > 2) return std::nullopt;
+      digits = 0;
+    } else if (c >= '0' && c <= '9' && digits < 2) {
+      parts[part] = parts[part] * 10 + (c - '0');
+      ++digits;
+    } else if (c >= '0' && c <= '9' && part == 0 && digits < 4) {  // hhmm
+      parts[0] = parts[0] * 10 + (c - '0');
+      ++digits;
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (digits == 0) return std::nullopt;
+  if (part == 0 && digits > 2) parts[1] = parts[0] % 100, parts[0] /= 100;
+  if (parts[0] > 15 * 24 || parts[1] > 59 || parts[2] > 59) return std::nullopt;
+  return sign * (parts[0] * 3600 + parts[1] * 60 + parts[2]);
+}
+
+// Seconds east of Greenwich for a zone string; nullopt (the context then
+// holds the error) when it is not one sqlite_server can read.
+inline std::optional<std::int64_t> zone_offset(sqlite3_context* ctx, std::string_view zone) {
+  std::string lower;
+  for (char c : zone) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  for (const char* utc : {"utc", "gmt", "z", "zulu", "uct", "universal", "greenwich", "etc/utc", "etc/gmt",
+                          "etc/universal", "etc/zulu", "etc/uct", "etc/greenwich"})
+    if (lower == utc) return 0;
+  // POSIX: an optional abbreviation of letters, then the offset west of Greenwich.
+  std::size_t letters = 0;
+  while (letters < lower.size() && std::isalpha(static_cast<unsigned char>(lower[letters]))) ++letters;
+  if (letters == 0 || letters >= 3) {
+    if (auto west = offset_digits(std::string_view(lower).substr(letters))) return -*west;
+  }
+  // A name of the time zone database (PostgreSQL's "not recognized" for a
+  // name it lacks; sqlite_server has no database at all).
+  bool named = lower.find('/') != std::string::npos || (letters == lower.size() && letters >= 3);
+  if (named)
+    sqlite3_result_error(ctx,
+                         function_error("22023", "time zone \"" + std::string(zone) + "\" not recognized",
+                                        "sqlite_server knows UTC and fixed offsets only, not the time zone database")
+                             .c_str(),
+                         -1);
+  else
+    sqlite3_result_error(ctx, function_error("22023", "time zone \"" + std::string(zone) + "\" not recognized").c_str(),
+                         -1);
+  return std::nullopt;
+}
+
+inline void at_time_zone(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL)
+    return sqlite3_result_null(ctx);
+  std::string_view value = text_of(argv[0]), zone = text_of(argv[1]);
+  auto type = static_cast<pgwire::Oid>(sqlite3_value_int64(argv[2]));
+  if (type != pgwire::oid::timestamp && type != pgwire::oid::timestamptz)
+    type = datetime::form_of(value) == pgwire::oid::timestamptz ? pgwire::oid::timestamptz : pgwire::oid::timestamp;
+  std::optional<std::int64_t> east;
+  if (sqlite3_value_int(argv[3]) != 0) {  // an interval: its time part, east of Greenwich
+    pgwire::Buffer bin;
+    if (auto ec = pgwire::convert_format(pgwire::oid::interval, zone, pgwire::format_text, pgwire::format_binary, bin)) {
+      auto info = pgwire::type_error_info(ec, pgwire::oid::interval, zone, pgwire::format_text);
+      return sqlite3_result_error(ctx, function_error(info.code, info.message).c_str(), -1);
+    }
+    east = datetime::read_be(bin.view(), 0, 8) / 1000000;
+  } else {
+    east = zone_offset(ctx, zone);
+    if (!east) return;
+  }
+  std::int64_t usecs;
+  std::string code, message;
+  if (!datetime::moment_usecs(value, usecs, code, message))
+    return sqlite3_result_error(ctx, function_error(code, message).c_str(), -1);
+  std::int64_t shift = *east * 1000000;
+  pgwire::Oid result = type == pgwire::oid::timestamp ? pgwire::oid::timestamptz : pgwire::oid::timestamp;
+  usecs = type == pgwire::oid::timestamp ? usecs - shift : usecs + shift;
+  pgwire::Buffer out;
+  if (!datetime::moment_text(result, usecs, out))
+    return sqlite3_result_error(ctx, function_error("22008", "timestamp out of range").c_str(), -1);
+  sqlite3_result_text(ctx, out.view().data(), static_cast<int>(out.size()), SQLITE_TRANSIENT);
+}
+
+inline void register_all(sqlite3* db) {
+  constexpr int pure = SQLITE_UTF8 | SQLITE_INNOCUOUS | SQLITE_DETERMINISTIC;
+  sqlite3_create_function_v2(db, "pgwire_at_time_zone", 4, pure, nullptr, &at_time_zone, nullptr, nullptr, nullptr);
+}
+
+}  // namespace sqlite_example::time_zones
