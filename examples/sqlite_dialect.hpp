@@ -298,6 +298,11 @@ inline Rewritten rewrite(std::string_view sql, const Identity& who = {}, const C
       }
     }
   }
+  // E'a\nb', N'x', $$it's$$, $tag$...$tag$: SQLite knows only '...'.
+  for (const Token& t : toks)
+    if (t.kind == Kind::string && !t.text.empty() && (t.text[0] == '$' || t.text[0] == 'e' || t.text[0] == 'E' ||
+                                                      t.text[0] == 'n' || t.text[0] == 'N'))
+      edits.push_back({t.offset, t.end(), quote_literal(t.value())});
   auto casts = find_casts(sql, toks);
   std::vector<CastSpan> spans;
   std::vector<std::pair<std::size_t, std::size_t>> ranges;

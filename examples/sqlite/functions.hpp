@@ -40,6 +40,7 @@
 #include "jsonb_functions.hpp"
 #include "set_functions.hpp"
 #include "size_functions.hpp"
+#include "string_functions.hpp"
 #include "time_zones.hpp"
 #include "builtins.hpp"
 #include "numeric_aggregates.hpp"
@@ -353,6 +354,7 @@ inline int register_postgresql_functions(sqlite3* db, char**, const sqlite3_api_
   regex::register_all(db);
   size_functions::register_all(db);
   time_zones::register_all(db);
+  string_functions::register_all(db);
   sqlite3_create_module(db, "generate_series", series::Series::module(), nullptr);
   set_functions::register_all(db);
   // PostgreSQL enforces foreign keys; SQLite only when asked, per connection.

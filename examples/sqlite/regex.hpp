@@ -168,14 +168,36 @@ inline void match(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
   sqlite3_result_text(ctx, out.view().data(), static_cast<int>(out.size()), SQLITE_TRANSIENT);
 }
 
+// regexp_split_to_array(s, pattern [, flags]): the texts between the matches.
+inline void split_to_array(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
+  if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL)
+    return sqlite3_result_null(ctx);
+  bool global;
+  std::regex::flag_type flags;
+  if (!read_flags(ctx, argc, argv, 2, global, flags)) return;
+  std::optional<std::regex> local;
+  const std::regex* compiled = compiled_pattern(ctx, argv, 1, flags, local);
+  if (compiled == nullptr) return;
+  std::string s(text_of(argv[0]));
+  std::vector<std::optional<std::string>> parts;
+  for (std::sregex_token_iterator it(s.begin(), s.end(), *compiled, -1), end; it != end; ++it) parts.emplace_back(*it);
+  if (parts.empty()) parts.emplace_back(std::string());
+  pgwire::Buffer out;
+  pgwire::encode_text(pgwire::ArrayRef<std::string>(parts, pgwire::oid::text), out);
+  sqlite3_result_text(ctx, out.view().data(), static_cast<int>(out.size()), SQLITE_TRANSIENT);
+}
+
 inline void register_all(sqlite3* db) {
   constexpr int pure = SQLITE_UTF8 | SQLITE_INNOCUOUS | SQLITE_DETERMINISTIC;
   sqlite3_create_function_v2(db, "regexp", 2, pure, nullptr, &regexp, nullptr, nullptr, nullptr);
   sqlite3_create_function_v2(db, "pgwire_icase", 1, pure, nullptr, &icase, nullptr, nullptr, nullptr);
   for (int args : {3, 4})
     sqlite3_create_function_v2(db, "regexp_replace", args, pure, nullptr, &replace, nullptr, nullptr, nullptr);
-  for (int args : {2, 3})
+  for (int args : {2, 3}) {
     sqlite3_create_function_v2(db, "regexp_match", args, pure, nullptr, &match, nullptr, nullptr, nullptr);
+    sqlite3_create_function_v2(db, "regexp_split_to_array", args, pure, nullptr, &split_to_array, nullptr, nullptr,
+                               nullptr);
+  }
 }
 
 }  // namespace sqlite_example::regex

@@ -108,11 +108,15 @@ inline pgwire::Oid function_type(std::string_view f, pgwire::Oid arg, pgwire::Oi
   if (f == "round" || f == "trunc" || f == "ceil" || f == "ceiling" || f == "floor")
     return arg == oid::float4 || arg == oid::float8 ? oid::float8 : arg != 0 ? oid::numeric : 0;
   if (f == "unnest") return pgwire::element_type_of(arg);
-  if (f == "string_to_array" || f == "regexp_match") return oid::text_array;
+  if (f == "string_to_array" || f == "regexp_match" || f == "regexp_split_to_array") return oid::text_array;
   if (f == "regexp_replace" || f == "pg_size_pretty") return oid::text;
   if (f == "percentile_cont") return oid::float8;
   if (f == "make_date") return oid::date;
   if (f == "grouping") return oid::int4;
+  if (f == "quote_ident" || f == "quote_literal" || f == "quote_nullable" || f == "to_hex" || f == "encode" ||
+      f == "chr")
+    return oid::text;
+  if (f == "decode" || f == "sha224" || f == "sha256" || f == "sha384" || f == "sha512") return oid::bytea;
   if (f == "div") return oid::numeric;
   if (f == "array_append" || f == "array_cat" || f == "array_remove" || f == "array_replace")
     return pgwire::element_type_of(arg) ? arg : 0;

@@ -1386,6 +1386,17 @@ SIDE_BY_SIDE = [
      "select region, product, sum(amount) from sbs_sales group by region, rollup(product) having sum(amount) > 6 order by 1, 2",
      "select region, sum(amount) from sbs_sales group by rollup(region) order by 1 limit 2",
      "drop table sbs_sales"],
+    # format() as PostgreSQL's (%I, %L, positions, widths), quoting, chr,
+    # ascii, to_hex, encode / decode, sha256 (string_functions.hpp),
+    # regexp_split_to_array; E'...', N'...' and dollar-quoted strings.
+    [
+     "select quote_ident('My Col'), quote_ident('abc'), quote_ident('select'), quote_literal('it''s'), quote_literal(E'a\\\\b'), quote_nullable(null), quote_literal(null) is null, to_hex(255), to_hex(-1), chr(65), ascii('A')",
+     "select encode('hello'::bytea, 'hex'), encode('hello'::bytea, 'base64'), decode('68656c6c6f', 'hex'), sha256('abc'::bytea), encode(sha256('abc'), 'hex'), decode('aGVsbG8=', 'base64')",
+     "select format('%I.%L', 'my tbl', 'x''y'), format('%s and %s', 'a', null), format('%3s|%-3s|', 'a', 'b'), format('%2$s %1$s', 'a', 'b'), format('%L', null), format('100%%')",
+     "select format('%I', null)",
+     "select format('%s %s', 'a')",
+     "select regexp_split_to_array('a1b2c', '[0-9]'), array_to_string(regexp_split_to_array('a b  c', '\\s+'), '|'), regexp_split_to_array('', ',')",
+     "select $$a'b$$, $q$x$q$, e'a\\nb'"],
     # extract() at PostgreSQL 14+'s numeric scales, and of intervals and
     # times (date_functions.hpp, select_list.hpp).
     ["SELECT extract(epoch FROM date '2020-01-01'), extract(second FROM timestamp '2020-01-01 00:00:01.5'),"
