@@ -195,6 +195,19 @@ pgwire::Response execute_statement(sqlite3* db, const std::shared_ptr<Worker>& w
   if (home) home->give_back(std::move(stmt));
   auto changes = sqlite3_changes64(db);
   if (rewritten.after) rewritten.after(db);
+  bool if_not_exists = false;
+  if (word == "CREATE")  // CREATE TABLE ... AS: "SELECT n", the rows it wrote
+    if (auto table = created_as_table(sql, if_not_exists); !table.empty()) {
+      // (IF NOT EXISTS on a table that exists wrote nothing: skip_notices.hpp said so)
+      if (if_not_exists && !worker->notices.empty()) return pgwire::Response::command("CREATE TABLE AS");
+      sqlite3_stmt* count = nullptr;
+      std::int64_t rows = 0;
+      if (sqlite3_prepare_v2(db, ("SELECT count(*) FROM " + table).c_str(), -1, &count, nullptr) == SQLITE_OK &&
+          sqlite3_step(count) == SQLITE_ROW)
+        rows = sqlite3_column_int64(count, 0);
+      sqlite3_finalize(count);
+      return pgwire::Response::command("SELECT " + std::to_string(rows));
+    }
   return command_response(sql, word, changes);
 }
 

@@ -8,10 +8,35 @@
 #include <string_view>
 
 #include <pgwire/protocol/results.hpp>
+#include <pgwire/protocol/sql_text.hpp>
 
 #include "values.hpp"
 
 namespace sqlite_example {
+
+// CREATE [TEMP] TABLE [IF NOT EXISTS] name AS ...: the table's name (as
+// SQLite reads it, quotes kept), for its "SELECT n" tag; empty otherwise.
+// `if_not_exists`: written with IF NOT EXISTS.
+inline std::string created_as_table(std::string_view sql, bool& if_not_exists) {
+  if_not_exists = false;
+  auto toks = pgwire::tokenize(sql);
+  std::size_t k = 0;
+  auto word = [&](std::string_view w) { return k < toks.size() && toks[k].is_keyword(w); };
+  if (!word("create")) return {};
+  ++k;
+  while (word("temp") || word("temporary") || word("unlogged") || word("global") || word("local")) ++k;
+  if (!word("table")) return {};
+  ++k;
+  if (word("if") && k + 2 < toks.size()) k += 3, if_not_exists = true;  // IF NOT EXISTS
+  if (k >= toks.size() || !toks[k].is_name()) return {};
+  std::size_t name = k++;
+  if (k + 1 < toks.size() && toks[k].is_punct(".") && toks[k + 1].is_name()) {  // schema.name
+    name = k + 1;
+    k += 2;
+  }
+  if (!word("as")) return {};
+  return std::string(toks[name].text);
+}
 
 // `word`: the statement's first word, upper case; `changes`: the rows an
 // INSERT, UPDATE or DELETE changed.

@@ -1397,6 +1397,15 @@ SIDE_BY_SIDE = [
      "select format('%s %s', 'a')",
      "select regexp_split_to_array('a1b2c', '[0-9]'), array_to_string(regexp_split_to_array('a b  c', '\\s+'), '|'), regexp_split_to_array('', ',')",
      "select $$a'b$$, $q$x$q$, e'a\\nb'"],
+    # CREATE TABLE ... AS is tagged "SELECT n" (command_tags.hpp).
+    [
+     "DROP TABLE IF EXISTS sbs_cta1, sbs_cta2, sbs_cta3",
+     "create table sbs_cta1(a int)",
+     "insert into sbs_cta1 values (1),(2)",
+     "create table sbs_cta2 as select * from sbs_cta1",
+     "create table if not exists sbs_cta2 as select 1",
+     "create table if not exists sbs_cta3 as select a * 2 as b from sbs_cta1 where a > 1",
+     "drop table sbs_cta1, sbs_cta2, sbs_cta3"],
     # extract() at PostgreSQL 14+'s numeric scales, and of intervals and
     # times (date_functions.hpp, select_list.hpp).
     ["SELECT extract(epoch FROM date '2020-01-01'), extract(second FROM timestamp '2020-01-01 00:00:01.5'),"
