@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 
+#include "array_functions.hpp"
 #include "errors.hpp"
 #include "json_values.hpp"
 
@@ -21,10 +22,8 @@ namespace sqlite_example::json_builders {
 
 inline constexpr unsigned json_subtype = 'J';
 
-inline std::string_view text_of(sqlite3_value* v) {
-  const auto* p = reinterpret_cast<const char*>(sqlite3_value_text(v));
-  return {p ? p : "", static_cast<std::size_t>(sqlite3_value_bytes(v))};
-}
+// (a NULL or a failed conversion reads as empty)
+using array_functions::text_of;
 
 inline void append_value(std::string& out, sqlite3_value* v) {
   switch (sqlite3_value_type(v)) {

@@ -20,6 +20,7 @@
 #include <string_view>
 #include <vector>
 
+#include "array_functions.hpp"
 #include "errors.hpp"
 #include "numeric_text.hpp"
 
@@ -38,9 +39,8 @@ inline State* state_of(sqlite3_context* ctx, bool create) {
   return *slot;
 }
 
-inline std::string_view text_of(sqlite3_value* v) {
-  return {reinterpret_cast<const char*>(sqlite3_value_text(v)), static_cast<std::size_t>(sqlite3_value_bytes(v))};
-}
+// (a NULL or a failed conversion reads as empty)
+using array_functions::text_of;
 
 // -1, 0, 1.
 inline int compare(sqlite3_value* a, sqlite3_value* b) {

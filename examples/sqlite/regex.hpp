@@ -21,6 +21,7 @@
 #include <pgwire/codec/buffer.hpp>
 #include <pgwire/types/array.hpp>
 
+#include "array_functions.hpp"
 #include "errors.hpp"
 
 namespace sqlite_example::regex {
@@ -35,9 +36,8 @@ inline void icase(sqlite3_context* ctx, int, sqlite3_value** argv) {
   sqlite3_result_text(ctx, marked.data(), static_cast<int>(marked.size()), SQLITE_TRANSIENT);
 }
 
-inline std::string_view text_of(sqlite3_value* v) {
-  return {reinterpret_cast<const char*>(sqlite3_value_text(v)), static_cast<std::size_t>(sqlite3_value_bytes(v))};
-}
+// (a NULL or a failed conversion reads as empty)
+using array_functions::text_of;
 
 // PostgreSQL's words (regerror) for why a pattern does not compile.
 inline std::string reason(const std::regex_error& e) {

@@ -15,6 +15,7 @@
 
 #include "datetime.hpp"
 #include "errors.hpp"
+#include "virtual_table.hpp"
 
 namespace sqlite_example::series {
 
@@ -193,23 +194,7 @@ struct Series {
     return SQLITE_OK;
   }
 
-  static const sqlite3_module* module() {
-    static const sqlite3_module m = [] {
-      sqlite3_module x{};
-      x.xConnect = &connect;  // eponymous-only: no xCreate
-      x.xBestIndex = &best_index;
-      x.xDisconnect = &disconnect;
-      x.xOpen = &open;
-      x.xClose = &close;
-      x.xFilter = &filter;
-      x.xNext = &next;
-      x.xEof = &eof;
-      x.xColumn = &column;
-      x.xRowid = &rowid;
-      return x;
-    }();
-    return &m;
-  }
+  static const sqlite3_module* module() { return eponymous_module<Series>(); }
 };
 
 }  // namespace sqlite_example::series

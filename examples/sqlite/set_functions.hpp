@@ -24,6 +24,7 @@
 #include <pgwire/types/array.hpp>
 
 #include "errors.hpp"
+#include "virtual_table.hpp"
 #include "json_values.hpp"
 
 namespace sqlite_example::set_functions {
@@ -216,23 +217,7 @@ struct Table {
     return SQLITE_OK;
   }
 
-  static const sqlite3_module* module() {
-    static const sqlite3_module m = [] {
-      sqlite3_module x{};
-      x.xConnect = &connect;  // eponymous-only: no xCreate
-      x.xBestIndex = &best_index;
-      x.xDisconnect = &disconnect;
-      x.xOpen = &open;
-      x.xClose = &close;
-      x.xFilter = &filter;
-      x.xNext = &next;
-      x.xEof = &eof;
-      x.xColumn = &column;
-      x.xRowid = &rowid;
-      return x;
-    }();
-    return &m;
-  }
+  static const sqlite3_module* module() { return eponymous_module<Table>(); }
 };
 
 inline void register_all(sqlite3* db) {

@@ -20,14 +20,13 @@
 
 #include <pgwire/auth/base64.hpp>
 
+#include "array_functions.hpp"
 #include "errors.hpp"
 
 namespace sqlite_example::string_functions {
 
-inline std::string_view text_of(sqlite3_value* v) {
-  const auto* p = reinterpret_cast<const char*>(sqlite3_value_text(v));
-  return {p ? p : "", static_cast<std::size_t>(sqlite3_value_bytes(v))};
-}
+// (a NULL or a failed conversion reads as empty)
+using array_functions::text_of;
 
 inline std::string_view bytes_of(sqlite3_value* v) {
   const auto* p = static_cast<const char*>(sqlite3_value_blob(v));

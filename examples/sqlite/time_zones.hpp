@@ -22,14 +22,14 @@
 
 #include <pgwire/types.hpp>
 
+#include "array_functions.hpp"
 #include "datetime.hpp"
 #include "errors.hpp"
 
 namespace sqlite_example::time_zones {
 
-inline std::string_view text_of(sqlite3_value* v) {
-  return {reinterpret_cast<const char*>(sqlite3_value_text(v)), static_cast<std::size_t>(sqlite3_value_bytes(v))};
-}
+// (a NULL or a failed conversion reads as empty)
+using array_functions::text_of;
 
 // [+-]hh[:mm[:ss]] or hhmm -> seconds (sign as written); nullopt if not one.
 inline std::optional<std::int64_t> offset_digits(std::string_view s) {
