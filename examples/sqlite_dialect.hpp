@@ -119,7 +119,7 @@ inline std::vector<Cast> find_casts(std::string_view sql, const std::vector<Toke
       const Token& t = toks[first + k - 1];
       if (t.kind != Kind::word && !(k == 1 && t.kind == Kind::quoted_identifier)) break;
       auto span = sql.substr(toks[first].offset, t.end() - toks[first].offset);
-      if (auto o = pgwire::type_from_sql_name(span)) {
+      if (auto o = sqlite_example::type_named(span)) {
         type = o;
         words = k;
       }
@@ -146,7 +146,7 @@ inline std::vector<Cast> find_casts(std::string_view sql, const std::vector<Toke
       last = j;
     }
     if (type != pgwire::oid::text || toks[first].value() != "regclass")
-      type = pgwire::type_from_sql_name(sql.substr(toks[first].offset, toks[last].end() - toks[first].offset));
+      type = sqlite_example::type_named(sql.substr(toks[first].offset, toks[last].end() - toks[first].offset));
     if (type == 0) continue;
     found.push_back({i, last, type});
     i = last;
@@ -162,7 +162,7 @@ inline bool converting_cast(pgwire::Oid type) {
   return type == pgwire::oid::int2 || type == pgwire::oid::int4 || type == pgwire::oid::int8 ||
          type == pgwire::oid::bool_ ||
          type == pgwire::oid::date || type == pgwire::oid::time || type == pgwire::oid::timestamp ||
-         type == pgwire::oid::timestamptz;
+         type == pgwire::oid::timestamptz || sqlite_example::enum_registry::is_enum(type);  // (enum_types.hpp: checked)
 }
 
 // The first token of what the cast at toks[at] ("::") applies to: the
@@ -217,7 +217,7 @@ inline void rewrite_cast_calls(std::string_view sql, const std::vector<Token>& t
     }
     if (as == close || as + 1 >= close) continue;
     auto type_text = sql.substr(toks[as + 1].offset, toks[close - 1].end() - toks[as + 1].offset);
-    pgwire::Oid type = pgwire::type_from_sql_name(type_text);
+    pgwire::Oid type = sqlite_example::type_named(type_text);
     if (type == 0) continue;  // SQLite's own type names: SQLite's cast
     std::string sqlite_type;
     if (converting_cast(type)) {

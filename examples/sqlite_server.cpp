@@ -129,8 +129,10 @@ pgwire::Response execute_statement(sqlite3* db, const std::shared_ptr<Worker>& w
   before_statement(db, *worker, word);  // (a block that starts by writing: write_transaction.hpp)
   if (word == "EXPLAIN" && !portal && !home)  // (a simple Query: explain.hpp)
     if (auto plan = explain::run(db, sql, who)) return std::move(*plan);
-  if (word == "DROP" || word == "CREATE" || word == "ALTER")
+  if (word == "DROP" || word == "CREATE" || word == "ALTER") {
     if (auto notice = skip_notices::before(db, sql)) worker->notices.push_back(std::move(*notice));
+    for (auto& notice : enum_ddl::skip_notices(db, sql)) worker->notices.push_back(std::move(notice));
+  }
   std::unique_ptr<Stmt> stmt;
   Translation translated;  // simple query: the SQL SQLite runs, its result columns, what DDL records
   if (home && !home->idle.empty()) {
@@ -570,6 +572,7 @@ int main(int argc, char** argv) {
   try {
     create_demo(keeper);
     publications->reload(keeper);
+    enum_types::reload(keeper);  // (the enum types of a --db file)
   } catch (const std::exception& e) {
     std::cerr << "creating the demo table: " << e.what() << "\n";
     return 1;

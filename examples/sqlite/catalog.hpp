@@ -31,6 +31,7 @@
 #include "check_constraints.hpp"
 #include "comments.hpp"
 #include "column_types.hpp"  // column_types_table: the dialect's side table
+#include "enum_types.hpp"
 
 namespace sqlite_example {
 
@@ -140,7 +141,7 @@ inline pgwire::catalog::Description describe_sqlite(sqlite3* db) {
                       "SELECT type, name, sql FROM sqlite_master WHERE type IN ('table', 'view') "
                       "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name <> ?1 "
                       "AND name <> 'pgwire_publications' AND name <> 'pgwire_sequences' "  // (publications.hpp, sequences.hpp)
-                      "AND name <> 'pgwire_comments' "                                     // (comments.hpp)
+                      "AND name <> 'pgwire_comments' AND name <> 'pgwire_enums' "          // (comments.hpp, enum_types.hpp)
                       "ORDER BY rowid",
                       column_types_table);
   for (auto& o : objects) {
@@ -167,7 +168,7 @@ inline pgwire::catalog::Description describe_sqlite(sqlite3* db) {
         dflt = it->second.second;
         recorded = true;
       }
-      col.type = pgwire::type_from_sql_name(decl);
+      col.type = sqlite_example::type_named(decl);
       col.typmod = col.type ? pgwire::catalog::typmod_from_sql_name(decl) : -1;
       // SQLite's own declaration: the type its values are sent with
       if (!recorded && !decl.empty()) col.type = declared_type(decl);
@@ -229,6 +230,7 @@ inline pgwire::catalog::Description describe_sqlite(sqlite3* db) {
     d.tables.push_back(std::move(t));
   }
   describe_sequences(db, d);
+  enum_types::describe(db, d);
   auto said = comments::all(db);
   for (auto& t : d.tables) {
     if (auto it = said.find({t.name, ""}); it != said.end()) t.comment = it->second;
@@ -255,6 +257,11 @@ class CatalogRefresher {
                                               "min_value || ' ' || max_value || ' ' || cycle, ' ') FROM pgwire_sequences"))
         key += "|" + (catalog_detail::is_null(r[0]) ? std::string() : r[0]);
     for (const auto& [object, text] : comments::all(db)) key += "|" + object.first + "." + object.second + "=" + text;
+    // (enum types: rows of pgwire_enums too)
+    for (const auto& t : enum_types::read_all(db)) {
+      key += "|" + std::to_string(t.oid) + "=" + t.name;
+      for (std::size_t i = 0; i < t.labels.size(); ++i) key += "," + t.labels[i] + ":" + std::to_string(t.sort_orders[i]);
+    }
     std::size_t v = std::hash<std::string>{}(key);
     if (v == version_.load()) return;
     try {

@@ -40,6 +40,7 @@
 #include "../sqlite_dialect.hpp"
 #include "check_constraints.hpp"
 #include "column_types.hpp"
+#include "enum_types.hpp"
 #include "errors.hpp"
 #include "numeric_text.hpp"
 #include "values.hpp"
@@ -150,7 +151,7 @@ inline ColumnDef column_def(std::string_view sql, const std::vector<Token>& toks
   if (lowered == "serial" || lowered == "serial4") serial = pgwire::oid::int4;
   if (lowered == "bigserial" || lowered == "serial8") serial = pgwire::oid::int8;
   if (lowered == "smallserial" || lowered == "serial2") serial = pgwire::oid::int2;
-  pgwire::Oid type = serial ? serial : pgwire::type_from_sql_name(type_text);
+  pgwire::Oid type = serial ? serial : sqlite_example::type_named(type_text);
   // SQLite's own names (BLOB, DATETIME, NVARCHAR, ...) keep working: typed
   // by SQLite's affinity rules and declared as written.
   bool sqlite_name = false;
@@ -249,6 +250,11 @@ inline ColumnDef column_def(std::string_view sql, const std::vector<Token>& toks
     out += type_text;
     if (primary) out += named(primary_name) + " PRIMARY KEY";
     if (primary || table_key || not_null) out += " NOT NULL";
+  } else if (enum_registry::is_enum(type)) {
+    out += enum_types::column_declaration(type);
+    if (primary) out += named(primary_name) + " PRIMARY KEY";
+    if (primary || table_key || not_null) out += " NOT NULL";
+    out += " CHECK (pgwire_valid(" + quoted + ", " + std::to_string(type) + "))";
   } else {
     std::string typname(pgwire::type_name(type));
     for (char& c : typname) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));

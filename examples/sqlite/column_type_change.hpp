@@ -134,7 +134,7 @@ inline DdlTranslation change_type(sqlite3* db, std::string_view sql, const std::
   auto def_toks = sqlite_dialect::tokenize(definition);
   check_constraints::Namer no_checks(table, {});
   auto def = column_def(definition, def_toks, 0, def_toks.size(), table, false, false, who, no_checks);
-  pgwire::Oid to = pgwire::type_from_sql_name(def.record.pg_type);
+  pgwire::Oid to = sqlite_example::type_named(def.record.pg_type);
   if (to == 0 || !def.record.pg_default.empty())  // serial: no type of its own here
     throw pgwire::PgError("42704", "type \"" + type_text + "\" does not exist");
   auto recorded = recorded_column(db, table, column);

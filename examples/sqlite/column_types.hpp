@@ -23,6 +23,7 @@
 #include <pgwire/codec/error_info.hpp>
 #include <pgwire/types/oid.hpp>
 
+#include "enum_registry.hpp"
 #include "errors.hpp"
 
 namespace sqlite_example {
@@ -43,8 +44,9 @@ inline pgwire::Oid declared_type(std::string_view decl) {
     d += static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
   }
   if (d == "INTEGER") return pgwire::oid::int8;
+  if (auto e = enum_registry::declared_oid(decl)) return e;  // (enum_types.hpp)
   if (d == "NUMERIC_AS_TEXT") return pgwire::oid::numeric;  // (column_defs.hpp's exact numeric)
-  if (auto t = pgwire::type_from_sql_name(decl)) return t;
+  if (auto t = sqlite_example::type_named(decl)) return t;
   if (d == "BLOB") return pgwire::oid::bytea;
   if (d == "DATETIME") return pgwire::oid::timestamp;
   if (d.find("INT") != std::string::npos) return pgwire::oid::int8;
@@ -193,9 +195,12 @@ inline std::string format_type(pgwire::Oid type, std::string_view modifier) {
     case oid::interval:
       name = "interval" + mod;
       break;
-    default:
+    default: {
+      bool array = false;
+      if (auto e = enum_registry::registry().find(type, &array)) return array ? e->name + "[]" : e->name;
       name = std::string(pgwire::type_name(base));
       break;
+    }
   }
   return element ? name + "[]" : name;
 }
@@ -250,7 +255,7 @@ inline RecordedType recorded_column(sqlite3* db, std::string_view table, std::st
     sqlite3_bind_text(s, 2, column.data(), static_cast<int>(column.size()), SQLITE_TRANSIENT);
     if (sqlite3_step(s) == SQLITE_ROW) {
       std::string_view pg_type(reinterpret_cast<const char*>(sqlite3_column_text(s, 0)));
-      out.type = pgwire::type_from_sql_name(pg_type);
+      out.type = sqlite_example::type_named(pg_type);
       out.modifier = pgwire::element_type_of(out.type) ? -1 : type_modifier(out.type, pg_type);
     }
   }

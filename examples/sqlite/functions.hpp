@@ -48,6 +48,8 @@
 #include "ordered_aggregates.hpp"
 #include "ordered_set_aggregates.hpp"
 #include "datetime.hpp"
+#include "enum_functions.hpp"
+#include "enum_types.hpp"
 #include "errors.hpp"
 #include "regex.hpp"
 #include "sequences.hpp"
@@ -190,6 +192,7 @@ inline void cast(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
   auto error = [&](std::string_view code, std::string_view message) {
     sqlite3_result_error(ctx, function_error(code, message).c_str(), -1);
   };
+  if (enum_types::check_label(ctx, type, v, true)) return;
   std::string_view text(reinterpret_cast<const char*>(sqlite3_value_text(v)),
                         static_cast<std::size_t>(sqlite3_value_bytes(v)));
   if (type == oid::int2 || type == oid::int4 || type == oid::int8) {
@@ -265,6 +268,7 @@ inline void valid(sqlite3_context* ctx, int, sqlite3_value** argv) {
   int storage = sqlite3_value_type(v);
   if (storage == SQLITE_TEXT) {
     auto type = static_cast<pgwire::Oid>(sqlite3_value_int64(argv[1]));
+    if (enum_types::check_label(ctx, type, v, false)) return;
     std::string_view text(reinterpret_cast<const char*>(sqlite3_value_text(v)),
                           static_cast<std::size_t>(sqlite3_value_bytes(v)));
     pgwire::Buffer bin;
@@ -341,6 +345,8 @@ inline int register_postgresql_functions(sqlite3* db, char**, const sqlite3_api_
   sqlite3_create_function_v2(db, "pgwire_typeof", 2, pure, nullptr, &type_of, nullptr, nullptr, nullptr);
   sqlite3_create_function_v2(db, "pgwire_next_serial", 2, stable, nullptr, &next_serial, nullptr, nullptr, nullptr);
   builtins::register_all(db);
+  enum_types::register_all(db);
+  enum_functions::register_all(db);
   numeric_aggregates::register_all(db);
   numeric_text::register_all(db);
   sequences::register_functions(db);

@@ -9,6 +9,7 @@
 
 #include <pgwire/types/oid.hpp>
 
+#include "enum_registry.hpp"
 #include "tokens.hpp"
 
 namespace sqlite_dialect {
@@ -22,7 +23,7 @@ inline pgwire::Oid typed_literal_type(const Token& t) {
                                                "jsonb", "inet", "cidr",      "numeric",     "bytea",    "timetz"};
   if (t.kind != Kind::word) return 0;
   for (auto n : names)
-    if (t.is_keyword(n)) return pgwire::type_from_sql_name(n);
+    if (t.is_keyword(n)) return sqlite_example::type_named(n);
   return 0;
 }
 
@@ -53,6 +54,12 @@ inline pgwire::Oid function_type(std::string_view f, pgwire::Oid arg, pgwire::Oi
   if (f == "extract") return oid::numeric;
   if (f == "reverse" || f == "initcap" || f == "translate" || f == "to_char") return oid::text;
   if (f == "mod") return arg;
+  if (f == "enum_first" || f == "enum_last") return arg;
+  if (f == "enum_range") {  // (enum_range(NULL, 'b'::e): the second names the type)
+    namespace enums = sqlite_example::enum_registry;
+    pgwire::Oid e = enums::is_enum(arg) ? arg : enums::is_enum(second) ? second : 0;
+    return e ? e + 1 : 0;  // (enum_registry.hpp: its array type's OID is the next)
+  }
   if (f == "bool_and" || f == "bool_or" || f == "every") return oid::bool_;
   if (f == "date_part") return oid::float8;
   if (f == "date_trunc") return second == oid::date ? oid::timestamptz : second;

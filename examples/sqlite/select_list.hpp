@@ -342,7 +342,7 @@ class Typer {
       Typer inner(toks_, as, casts_, cast_types_, resolve_, scale_of_);
       std::size_t k = i + 2;
       if (!inner.expression(k, out) || k != as) out = {};
-      out.type = pgwire::type_from_sql_name(type_text);
+      out.type = sqlite_example::type_named(type_text);
       out.scale = cast_scale(out.type, as + 1, close, out.scale);
       name_after_type(out);
       i = close + 1;
@@ -496,6 +496,7 @@ class Typer {
     if (out.strong) return;
     pgwire::Oid named = pgwire::element_type_of(out.type) ? pgwire::element_type_of(out.type) : out.type;
     out.name = out.type ? std::string(pgwire::type_name(named)) : "?column?";
+    if (auto e = sqlite_example::enum_registry::registry().find(out.type)) out.name = e->name;  // (its array's too)
   }
 
   const std::vector<Token>& toks_;

@@ -7,6 +7,7 @@
 //   DROP TABLE | VIEW | INDEX IF EXISTS name     -> <kind> "name" does not exist, skipping
 //   CREATE TABLE | INDEX IF NOT EXISTS name ...  -> relation "name" already exists, skipping
 //   DROP SEQUENCE IF EXISTS name, CREATE SEQUENCE IF NOT EXISTS name: the same (sequences.hpp)
+//   DROP TYPE IF EXISTS, ALTER TYPE ... ADD VALUE IF NOT EXISTS: enum_ddl::skip_notices
 //   ALTER TABLE t DROP CONSTRAINT IF EXISTS name -> constraint "name" of relation "t" does not exist, skipping
 //   DROP TABLE t CASCADE -> drop cascades to ... (drop_cascade.hpp)
 //

@@ -14,6 +14,8 @@
 #include "../sqlite_dialect.hpp"
 #include "column_types.hpp"
 #include "ddl.hpp"
+#include "enum_ddl.hpp"
+#include "enum_functions.hpp"
 #include "distinct_on.hpp"
 #include "grouping_sets.hpp"
 #include "errors.hpp"
@@ -112,7 +114,7 @@ inline pgwire::Oid unnest_element_type(const std::vector<sqlite_dialect::Token>&
   using sqlite_dialect::is;
   using sqlite_dialect::Kind;
   for (std::size_t k = from; k + 1 < close; ++k)
-    if (is(toks[k], "::") && toks[k + 1].is_name()) return pgwire::type_from_sql_name(toks[k + 1].value());
+    if (is(toks[k], "::") && toks[k + 1].is_name()) return sqlite_example::type_named(toks[k + 1].value());
   if (from + 1 >= close || !toks[from].is_keyword("array") || !is(toks[from + 1], "[")) return 0;
   pgwire::Oid type = 0;
   for (std::size_t k = from + 2; k < close; ++k) {
@@ -209,17 +211,28 @@ inline Translation translate(sqlite3* db, std::string_view sql, const sqlite_dia
     auto name = sqlite_dialect::identifier(t);
     // The server's bookkeeping (column_types.hpp, publications.hpp).
     if (name == column_types_table || name == "pgwire_publications" || name == sequences::table ||
-        name == comments::table)
+        name == comments::table || name == enum_types::table)
       throw pgwire::PgError("42P01", "relation \"" + name + "\" does not exist");
   }
-  translate_detail::refuse_unsupported(toks);
   Translation out;
+  enum_types::ensure_collations(db);
+  if (auto enum_statement = enum_ddl::translate(db, toks)) {  // (before the refusal of other CREATE TYPEs)
+    out.sql = std::move(enum_statement->sql);
+    out.after = std::move(enum_statement->after);
+    return out;
+  }
+  translate_detail::refuse_unsupported(toks);
   if (auto ddl = translate_ddl(db, sql, toks, who)) {
     out.sql = std::move(ddl->sql);
     out.after = std::move(ddl->after);
     return out;
   }
-  std::string expanded;
+  std::string expanded, typed_calls;
+  if (auto with_types = enum_functions::pass_type(sql, toks)) {  // enum_range(NULL::mood): the type as an argument
+    typed_calls = std::move(*with_types);
+    sql = typed_calls;
+    toks = sqlite_dialect::tokenize(sql);
+  }
   if (auto reads = sequence_reads::rewrite(db, sql, toks)) {  // SELECT ... FROM a sequence
     expanded = std::move(*reads);
     sql = expanded;

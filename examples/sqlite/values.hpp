@@ -63,7 +63,7 @@ inline pgwire::Oid pg_type(const char* decl, int first_value_type) {
 // is stored as its PostgreSQL text form.
 inline bool is_string_type(pgwire::Oid t) {
   return t == oid::text || t == oid::varchar || t == oid::bpchar || t == oid::name || t == oid::json ||
-         t == oid::unknown;
+         t == oid::unknown || enum_registry::is_enum(t);  // (an enum's binary form is its label, as enum_send's)
 }
 
 // The error PostgreSQL's input (or receive) function would raise for the
@@ -147,6 +147,21 @@ std::string with_scale(const Value& v, int storage, std::int32_t modifier) {
 
 // Appends the stored value `v`, as PostgreSQL type `type`, to `out` in
 // `format`; false for NULL (nothing appended). `scratch`: reused buffer.
+// An array of an enum type (enum_range's), as array_out or array_send
+// writes it: the binary form is a text[]'s with the enum as element type.
+inline void put_enum_array(std::string_view text, pgwire::Oid type, pgwire::FormatCode format, pgwire::Buffer& out,
+                           pgwire::Buffer& scratch) {
+  if (format != pgwire::format_binary) return out.put_bytes(text);
+  scratch.clear();
+  if (auto ec = pgwire::convert_format(oid::text_array, text, pgwire::format_text, pgwire::format_binary, scratch))
+    throw invalid_value(type, text, ec);
+  std::string bytes(scratch.view());
+  pgwire::Oid element = type - 1;  // (enum_registry.hpp: the array's OID follows the type's)
+  if (bytes.size() >= 12)  // ndim, has-nulls flag, element type: big-endian int32s
+    for (int b = 0; b < 4; ++b) bytes[8 + b] = static_cast<char>((element >> (24 - 8 * b)) & 0xff);
+  out.put_bytes(bytes);
+}
+
 // `modifier`: the column's type modifier (-1 none); gives numeric its scale.
 // `display_scale`: a numeric expression's scale (select_list.hpp), for a
 // value SQLite computed as a number (-1 none).
@@ -193,6 +208,7 @@ bool encode_value(const Value& v, pgwire::Oid type, pgwire::FormatCode format, p
       break;  // '\x...' text, e.g. from a client-side interpolated literal
     default:
       if (is_string_type(type)) return put(v.text()), true;
+      if (enum_registry::registry().find(type)) return put_enum_array(v.text(), type, format, out, scratch), true;
   }
   // A value SQLite holds as text, sent through the type layer: validated,
   // and canonical in either format (what PostgreSQL's output function prints).

@@ -77,6 +77,18 @@ Builder& Builder::sequence(std::string name, Oid type, std::string schema) {
   return *this;
 }
 
+Builder& Builder::enum_type(std::string name, std::vector<std::string> labels, Oid oid, Oid array_oid,
+                            std::string schema) {
+  EnumInfo e;
+  e.schema = std::move(schema);
+  e.name = std::move(name);
+  e.oid = oid;
+  e.array_oid = array_oid;
+  e.labels = std::move(labels);
+  d_.enums.push_back(std::move(e));
+  return *this;
+}
+
 Builder& Builder::owned_by(std::string table, std::string column) {
   if (d_.sequences.empty()) throw std::logic_error("catalog::Builder: sequence() first");
   d_.sequences.back().owner_table = std::move(table);

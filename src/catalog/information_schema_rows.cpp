@@ -36,10 +36,10 @@ void fill_information_schema(sqlite3* db, const std::string& database) {
                  "CASE WHEN a.atttypid = 1700 THEN 10 WHEN a.atttypid IN (20, 21, 23, 700, 701) THEN 2 END, "
                  "CASE WHEN a.atttypid = 1700 AND a.atttypmod > 0 THEN (a.atttypmod - 4) & 65535 "
                  "WHEN a.atttypid IN (20, 21, 23) THEN 0 END, "
-                 "'{0}', 'pg_catalog', t.typname, a.attnum, 'NO', 'NO', 'NEVER', "
+                 "'{0}', coalesce(tn.nspname, 'pg_catalog'), t.typname, a.attnum, 'NO', 'NO', 'NEVER', "
                  "CASE c.relkind WHEN 'v' THEN 'NO' ELSE 'YES' END "
                  "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
-                 "LEFT JOIN pg_type t ON t.oid = a.atttypid "
+                 "LEFT JOIN pg_type t ON t.oid = a.atttypid LEFT JOIN pg_namespace tn ON tn.oid = t.typnamespace "
                  "LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum "
                  "WHERE c.relkind IN ('r', 'v', 'p') AND a.attnum > 0",
                  name));

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <map>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -75,12 +76,20 @@ std::string relation_reference(Oid rel);
 
 // One fill of the relations from a Description.
 struct Fill {
-  Fill(sqlite3* db, const catalog::Description& d) : db(db), d(d) {}
+  Fill(sqlite3* db, const catalog::Description& d) : db(db), d(d) {
+    for (const auto& e : d.enums) taken.insert({e.oid, e.array_oid});
+  }
 
   sqlite3* db;
   const catalog::Description& d;
   Snapshot s;
   Oid next = 16384;  // the first OID PostgreSQL gives a user's object
+  std::set<Oid> taken;  // OIDs the Description chose itself (its enums')
+  // The next OID for an object of the fill: past those the Description took.
+  Oid new_oid() {
+    while (taken.count(next) != 0) ++next;
+    return next++;
+  }
   std::map<std::string, Oid> schema_oids;
   std::map<std::pair<std::string, std::string>, Oid> class_oids;  // (schema, name) of tables, views, sequences
   std::map<Oid, Oid> primary_index;                               // table -> its primary key's index
@@ -109,6 +118,7 @@ void fill_initdb_rows(Fill& f);     // rows_initdb.cpp: roles, database, tablesp
 void fill_namespaces(Fill& f);      // rows_pg_namespace.cpp
 void fill_builtin_functions(Fill& f);  // rows_pg_proc.cpp: the types' I/O functions
 void fill_builtin_types(Fill& f);   // rows_pg_type.cpp
+void fill_enums(Fill& f);           // rows_pg_enum.cpp: enum types, their array types and labels
 void fill_tables(Fill& f);          // rows_pg_class.cpp: tables and views, their columns and indexes
 void fill_sequences(Fill& f);       // rows_pg_sequence.cpp
 void fill_constraints(Fill& f);     // rows_pg_constraint.cpp: CHECKs, foreign keys

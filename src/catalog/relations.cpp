@@ -256,6 +256,7 @@ Snapshot fill_relations(sqlite3* db, const catalog::Description& d) {
   fill_catalog_relations(f);
   fill_builtin_functions(f);
   fill_builtin_types(f);
+  fill_enums(f);
   fill_tables(f);
   fill_sequences(f);
   fill_constraints(f);

@@ -76,10 +76,10 @@ void fill_tables(Fill& f) {
   sqlite3* db = f.db;
   const auto& d = f.d;
   auto& s = f.s;
-  for (const auto& t : d.tables) f.class_oids[{t.schema, t.name}] = f.next++;
+  for (const auto& t : d.tables) f.class_oids[{t.schema, t.name}] = f.new_oid();
   // Sequences next (rows_pg_sequence.cpp fills them): a default's nextval()
   // names one by OID.
-  for (const auto& q : d.sequences) f.class_oids[{q.schema, q.name}] = f.next++;
+  for (const auto& q : d.sequences) f.class_oids[{q.schema, q.name}] = f.new_oid();
   // PostgreSQL implements foreign keys with triggers on both tables, and
   // psql shows foreign keys only for tables with relhastriggers.
   std::set<std::pair<std::string, std::string>> with_triggers;
@@ -118,7 +118,7 @@ void fill_tables(Fill& f) {
               {"attnotnull", b(c.not_null)}, {"atthasdef", b(c.default_expr.has_value())}, {"attislocal", 1},
               {"attcollation", collatable(c.type) ? 100 : 0}});
       if (c.default_expr) {
-        Oid def = f.next++;
+        Oid def = f.new_oid();
         Oid sequence = default_calling_sequence(f, t, *c.default_expr);
         insert(db, "pg_attrdef", {{"oid", def}, {"adrelid", rel}, {"adnum", attnum}, {"adbin", *c.default_expr}});
         // (pg_dump then sets the default after creating the sequence)

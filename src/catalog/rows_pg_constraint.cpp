@@ -70,7 +70,7 @@ void fill_constraints(Fill& f) {
       std::vector<int> keys;
       for (std::size_t i = 0; i < t.columns.size(); ++i)
         if (names_column(check.expression, t.columns[i].name)) keys.push_back(static_cast<int>(i + 1));
-      Oid co = f.next++;
+      Oid co = f.new_oid();
       s.constraint_defs[co] = "CHECK (" + check.expression + ")";
       insert(f.db, "pg_constraint", {{"oid", co}, {"conname", check.name}, {"connamespace", nsp},
                                      {"contype", std::string("c")}, {"convalidated", 1}, {"conrelid", rel},
@@ -85,7 +85,7 @@ void fill_constraints(Fill& f) {
       std::vector<int> keys, ref_keys;
       for (const auto& c : fk.columns) keys.push_back(attnum_of(t, c));
       for (const auto& c : ref_columns) ref_keys.push_back(attnum_of(*ref, c));
-      Oid co = f.next++;
+      Oid co = f.new_oid();
       std::string name = fk.name.empty() ? t.name + "_" + join(fk.columns, "_") + "_fkey" : fk.name;
       // The referenced table is qualified when its schema is not on the
       // search path of the query that prints it.

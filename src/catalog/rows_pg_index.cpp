@@ -24,7 +24,7 @@ void add_indexes(Fill& f, const catalog::TableInfo& t, Oid rel, Oid nsp, const s
   sqlite3* db = f.db;
   auto& s = f.s;
   for (const auto& ix : indexes) {
-    Oid io = f.next++;
+    Oid io = f.new_oid();
     std::vector<int> keys;
     for (const auto& col : ix.columns) keys.push_back(attnum_of(t, col));
     s.classes[io] = {nsp, ix.name, 'i'};
@@ -54,7 +54,7 @@ void add_indexes(Fill& f, const catalog::TableInfo& t, Oid rel, Oid nsp, const s
                             {"indcollation", zeros}, {"indclass", zeros}, {"indoption", zeros}});
     if (ix.primary) f.primary_index[rel] = io;
     if (ix.constraint) {
-      Oid co = f.next++;
+      Oid co = f.new_oid();
       s.constraint_defs[co] = fmt::format("{} ({})", ix.primary ? "PRIMARY KEY" : "UNIQUE", quoted_list(ix.columns));
       insert(db, "pg_constraint", {{"oid", co}, {"conname", ix.name}, {"connamespace", nsp},
                                    {"contype", std::string(1, ix.constraint)}, {"convalidated", 1},

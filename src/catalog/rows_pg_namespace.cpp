@@ -18,7 +18,7 @@ void Fill::add_namespace(Oid o, const std::string& name, Oid owner) {
 
 Oid Fill::schema_oid(const std::string& name) {
   if (auto it = schema_oids.find(name); it != schema_oids.end()) return it->second;
-  Oid o = name == "public" ? public_namespace : next++;
+  Oid o = name == "public" ? public_namespace : new_oid();
   add_namespace(o, name, name == "public" ? database_owner_role : bootstrap_role);
   schema_oids[name] = o;
   return o;

@@ -23,7 +23,7 @@ void fill_builtin_functions(Fill& f) {
 
 void fill_functions(Fill& f) {
   for (const auto& fn : f.d.functions) {
-    Oid po = f.next++;
+    Oid po = f.new_oid();
     Oid nsp = f.schema_oid(fn.schema);
     std::vector<std::string> args;
     for (std::size_t i = 0; i < fn.argument_types.size(); ++i) {

@@ -27,7 +27,7 @@ void fill_builtin_types(Fill& f) {
 }
 
 Oid add_row_types(Fill& f, const catalog::TableInfo& t, Oid rel, Oid nsp) {
-  Oid rowtype = f.next++, rowtype_array = f.next++;
+  Oid rowtype = f.new_oid(), rowtype_array = f.new_oid();
   f.s.type_namespaces[rowtype] = nsp;
   f.s.type_names[rowtype] = t.name;
   f.s.type_namespaces[rowtype_array] = nsp;

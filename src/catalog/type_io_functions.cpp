@@ -11,6 +11,8 @@ namespace {
 // PostgreSQL's OIDs for the shared ones.
 constexpr Oid array_in = 750, array_out = 751, array_recv = 2400, array_send = 2401;
 constexpr Oid record_in = 2290, record_out = 2291, record_recv = 2402, record_send = 2403;
+constexpr Oid enum_in = 3504, enum_out = 3505, enum_recv = 3532, enum_send = 3533;
+constexpr Oid anyenum = 3500;  // (the pseudo-type the enum functions take; not in pg_type here)
 // The others are numbered from here, four per type.
 constexpr Oid first_own_oid = 9000;
 
@@ -54,6 +56,10 @@ const Table& table() {
     add(record_out, "record_out", catoid::record, catoid::cstring);
     add(record_recv, "record_recv", catoid::internal, catoid::record);
     add(record_send, "record_send", catoid::record, oid::bytea);
+    add(enum_in, "enum_in", catoid::cstring, anyenum);
+    add(enum_out, "enum_out", anyenum, catoid::cstring);
+    add(enum_recv, "enum_recv", catoid::internal, anyenum);
+    add(enum_send, "enum_send", anyenum, oid::bytea);
     Oid next = first_own_oid;
     for (const auto& type : catalog_types()) {
       if (is_array(type) && type.oid != catoid::int2vector && type.oid != catoid::oidvector) {
@@ -90,6 +96,7 @@ TypeIoFunctions type_io_functions(const CatalogType& type) {
 }
 
 TypeIoFunctions record_io_functions() { return {record_in, record_out, record_recv, record_send}; }
+TypeIoFunctions enum_io_functions() { return {enum_in, enum_out, enum_recv, enum_send}; }
 TypeIoFunctions array_io_functions() { return {array_in, array_out, array_recv, array_send}; }
 
 }  // namespace pgwire::catalog_detail

@@ -34,5 +34,7 @@ TypeIoFunctions type_io_functions(const CatalogType& type);
 // For a table's row type, and its array.
 TypeIoFunctions record_io_functions();
 TypeIoFunctions array_io_functions();
+// For an enum type (PostgreSQL's OIDs: enum_in, enum_out, enum_recv, enum_send).
+TypeIoFunctions enum_io_functions();
 
 }  // namespace pgwire::catalog_detail

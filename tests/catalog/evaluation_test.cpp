@@ -147,3 +147,29 @@ TEST_CASE("the session's search_path decides which names print qualified, as in 
   // pg_catalog listed later is searched there, not first.
   CHECK(with_path("public, pg_catalog", "SELECT current_schemas(true)") == Rows{{"{public,pg_catalog}"}});
 }
+
+TEST_CASE("an enum type: pg_type with its array type, pg_enum in sort order, format_type, columns of it") {
+  Catalog c(Builder()
+                .enum_type("mood", {"sad", "ok", "happy"}, 100000, 100001)
+                .table("person")
+                .column("name", oid::text)
+                .column("current_mood", 100000)
+                .build());
+  auto types = c.query("SELECT t.typname, t.typtype, t.typcategory, t.typlen, a.typname, a.typelem::int4 "
+                       "FROM pg_type t JOIN pg_type a ON a.oid = t.typarray WHERE t.oid = 100000");
+  CHECK(types.rows == Rows{{"mood", "e", "E", "4", "_mood", "100000"}});
+  CHECK(c.query("SELECT enumlabel FROM pg_enum WHERE enumtypid = 100000 ORDER BY enumsortorder").rows ==
+        Rows{{"sad"}, {"ok"}, {"happy"}});
+  CHECK(c.query("SELECT format_type(100000, NULL), format_type(100001, NULL), 100000::regtype::text").rows ==
+        Rows{{"mood", "mood[]", "mood"}});
+  CHECK(c.query("SELECT format_type(a.atttypid, a.atttypmod) FROM pg_attribute a JOIN pg_class r ON r.oid = a.attrelid "
+                "WHERE r.relname = 'person' AND a.attname = 'current_mood'")
+            .rows == Rows{{"mood"}});
+  CHECK(c.query("SELECT data_type, udt_schema, udt_name FROM information_schema.columns "
+                "WHERE table_name = 'person' AND column_name = 'current_mood'")
+            .rows == Rows{{"USER-DEFINED", "public", "mood"}});
+  // The catalog's own OIDs go around the product's: no pg_class row takes 100000.
+  CHECK(c.query("SELECT count(*) FROM pg_class WHERE oid IN (100000, 100001)").rows == Rows{{"0"}});
+  CHECK(c.query("SELECT typinput::regproc::text, typoutput::regproc::text FROM pg_type WHERE oid = 100000").rows ==
+        Rows{{"enum_in", "enum_out"}});
+}

@@ -1570,6 +1570,70 @@ class SideBySideTest(ServerTestCase):
             with self.subTest(sql=sql):
                 self.assertEqual(restored.execute(sql).fetchall(), want)
 
+    def test_enum_types_as_postgresql(self):
+        """CREATE / ALTER / DROP TYPE ... AS ENUM (enum_types.hpp,
+        enum_ddl.hpp): labels checked on write and in casts, ordered as
+        declared (also in a session that did not make the type), the
+        catalog's pg_type / pg_enum rows, enum_range / enum_first /
+        enum_last, and PostgreSQL's errors and NOTICEs. The types' OIDs
+        differ between the servers, so columns compare by type name."""
+        script = [
+            "DROP TABLE IF EXISTS sbs_task", "DROP TYPE IF EXISTS sbs_status, sbs_empty",
+            "CREATE TYPE sbs_status AS ENUM ('new', 'active', 'done')",
+            "CREATE TYPE sbs_status AS ENUM ('a')", "CREATE TYPE sbs_empty AS ENUM ()",
+            "CREATE TABLE sbs_task (id serial PRIMARY KEY, s sbs_status NOT NULL DEFAULT 'new', note text)",
+            "INSERT INTO sbs_task (note) VALUES ('a')",
+            ("INSERT INTO sbs_task (s, note) VALUES (%s, 'b'), ('active', 'c'), ('active', 'd')", ("done",)),
+            "INSERT INTO sbs_task (s) VALUES ('bogus')", "UPDATE sbs_task SET s = 'nope' WHERE id = 1",
+            "SELECT s, count(*) FROM sbs_task GROUP BY s ORDER BY s", "SELECT min(s), max(s) FROM sbs_task",
+            "SELECT * FROM sbs_task WHERE s >= 'active' ORDER BY s DESC, id",
+            ("SELECT id FROM sbs_task WHERE s = %s ORDER BY id", ("active",)),
+            "CREATE INDEX sbs_task_s ON sbs_task (s)", "SELECT id, s FROM sbs_task ORDER BY s, id",
+            "SELECT 'active'::sbs_status, CAST('done' AS sbs_status) AS d", "SELECT 'nope'::sbs_status",
+            "ALTER TYPE sbs_status RENAME VALUE 'done' TO 'finished'", "SELECT id, s FROM sbs_task ORDER BY s, id",
+            "ALTER TYPE sbs_status RENAME VALUE 'zzz' TO 'y'", "ALTER TYPE sbs_status ADD VALUE 'new'",
+            "ALTER TYPE sbs_status ADD VALUE IF NOT EXISTS 'new'", "ALTER TYPE sbs_status ADD VALUE 'x' BEFORE 'nope'",
+            "ALTER TYPE sbs_status ADD VALUE 'blocked' AFTER 'active'",
+            "ALTER TYPE sbs_status ADD VALUE 'draft' BEFORE 'new'", "ALTER TYPE sbs_missing ADD VALUE 'a'",
+            "SELECT e.enumlabel, e.enumsortorder FROM pg_enum e JOIN pg_type t ON t.oid = e.enumtypid"
+            " WHERE t.typname = 'sbs_status' ORDER BY e.enumsortorder",
+            "SELECT t.typname, t.typtype, t.typcategory, t.typlen, a.typname AS arr FROM pg_type t"
+            " JOIN pg_type a ON a.oid = t.typarray WHERE t.typname = 'sbs_status'",
+            "SELECT enum_range(NULL::sbs_status), enum_range('active'::sbs_status, NULL),"
+            " enum_range(NULL, 'active'::sbs_status), enum_first(NULL::sbs_status), enum_last(NULL::sbs_status)",
+            "SELECT enum_range(NULL::sbs_empty)",
+            "SELECT column_name::text, data_type::text, udt_schema::text, udt_name::text FROM information_schema.columns"
+            " WHERE table_name = 'sbs_task' ORDER BY ordinal_position",
+            "ALTER TYPE sbs_status RENAME TO sbs_state",
+            "SELECT pg_get_expr(d.adbin, d.adrelid) FROM pg_attrdef d JOIN pg_class c ON c.oid = d.adrelid"
+            " WHERE c.relname = 'sbs_task' AND d.adnum = 2",
+            "DROP TYPE sbs_state", "DROP TYPE sbs_empty, sbs_state", "DROP TYPE sbs_nothing",
+            "DROP TYPE IF EXISTS sbs_nothing, sbs_empty",
+            "DROP TABLE sbs_task", "DROP TYPE sbs_state"]
+        ours = self.connect(self.server.port, "postgres")
+        theirs = self.connect(REFERENCE.port, "postgres")
+        # A second session of ours reads what the first made (its own
+        # SQLite connection, which must learn the type's order).
+        other = self.connect(self.server.port, "postgres")
+
+        def by_type_name(c, result):
+            outcome, notices = result
+            if isinstance(outcome[0], list):
+                names = [(name, c.execute("SELECT format_type(%s, NULL)", (code,)).fetchone()[0])
+                         for name, code in outcome[0]]
+                outcome = (names, outcome[1])
+            return outcome, notices
+
+        for entry in script:
+            sql, params = entry if isinstance(entry, tuple) else (entry, None)
+            want = by_type_name(theirs, self.outcome(theirs, sql, params))
+            got = by_type_name(ours, self.outcome(ours, sql, params))
+            with self.subTest(sql=sql):
+                self.assertEqual(got, want)
+            if sql.startswith("SELECT id, s FROM"):
+                with self.subTest(sql=sql, session="another"):
+                    self.assertEqual(by_type_name(other, self.outcome(other, sql, params)), want)
+
     def test_same_answers_as_postgresql(self):
         for script in SIDE_BY_SIDE:
             ours = self.connect(self.server.port, "postgres")

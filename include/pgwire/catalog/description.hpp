@@ -90,6 +90,19 @@ struct SequenceInfo {
   std::string owner_table, owner_column;  // empty: owned by nothing; the table is in the sequence's schema
 };
 
+// An enum type (CREATE TYPE name AS ENUM): pg_type (typtype 'e') with its
+// array type, and a pg_enum row per label. The product chooses both OIDs,
+// since its RowDescriptions carry them; the catalog numbers its other
+// objects around them.
+struct EnumInfo {
+  std::string schema = "public";
+  std::string name;
+  Oid oid = 0;        // the type's
+  Oid array_oid = 0;  // its array type's (name[])
+  std::vector<std::string> labels;  // in sort order
+  std::vector<float> sort_orders;   // pg_enum.enumsortorder per label; empty: 1, 2, 3, ...
+};
+
 struct FunctionInfo {
   std::string schema = "public";
   std::string name;
@@ -106,6 +119,7 @@ struct Description {
   std::vector<std::string> schemas{"public"};  // besides pg_catalog and information_schema
   std::vector<TableInfo> tables;
   std::vector<SequenceInfo> sequences;
+  std::vector<EnumInfo> enums;
   std::vector<FunctionInfo> functions;
 };
 
@@ -132,6 +146,9 @@ class Builder {
   Builder& sequence(std::string name, Oid type = oid::int8, std::string schema = "public");
   Builder& owned_by(std::string table, std::string column);  // the last sequence's owner
   Builder& function(std::string name, std::vector<Oid> arguments, Oid result, std::string schema = "public");
+  // An enum type with its labels, in order; columns of it are column(name, oid).
+  Builder& enum_type(std::string name, std::vector<std::string> labels, Oid oid, Oid array_oid,
+                     std::string schema = "public");
   Description build() const { return d_; }
 
  private:
