@@ -467,6 +467,9 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
       // below to SQLite as a data statement: its translation and compiled
       // statement are the cache's (statement_cache.hpp), and the checks,
       // which read the text alone, are skipped.
+      std::string executed;  // EXECUTE name(args): what PREPARE kept, with the arguments in place
+      if (!portal)
+        if (auto e = commands_.expand_execute(session, sql)) sql = executed = std::move(*e);
       Owner& o = owner(session);
       auto generation = SchemaGeneration::current();
       std::shared_ptr<Prepared> home = portal ? portal->statement->shared_handle<Prepared>() : o.cache.simple(sql);

@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 
 #include "catalog_queries.hpp"
+#include "sql_prepare.hpp"
 #include "pgwire/api/extended.hpp"
 #include "pgwire/protocol/settings.hpp"
 #include "pgwire/protocol/sql_text.hpp"
@@ -71,7 +72,7 @@ bool may_be_command(std::string_view sql, bool transactions) {
   SqlLexer lexer(sql);
   auto first = lexer.next();
   if (!first) return false;
-  for (std::string_view verb : {"set", "reset", "show", "select", "discard", "deallocate"})
+  for (std::string_view verb : {"set", "reset", "show", "select", "discard", "deallocate", "prepare", "execute"})
     if (first->is_keyword(verb)) return true;
   if (transactions)
     for (std::string_view verb : {"begin", "start", "commit", "end", "rollback", "abort"})
@@ -319,6 +320,24 @@ std::optional<Response> SessionCommands::answer_own(Session& session, std::strin
   if (!tokens || tokens->empty()) return std::nullopt;
   const auto& t = *tokens;
 
+  if (is(t, 0, "prepare")) {
+    try {
+      if (auto r = api_detail::sql_prepare(session, statement)) return r;
+    } catch (const PgError& e) {
+      return Response::error(e.info());
+    }
+  }
+  if (is(t, 0, "execute")) {
+    std::optional<std::string> runs;
+    try {
+      runs = api_detail::sql_execute_text(session, statement);
+    } catch (const PgError& e) {
+      return Response::error(e.info());
+    }
+    // (what the library answers, a catalog query above all; a product runs
+    // the rest itself, through expand_execute)
+    if (runs) return answer(session, *runs);
+  }
   if (is(t, 0, "set")) return set_command(session, t);
   if (is(t, 0, "reset")) return reset_command(session, t);
   // SHOW name | SHOW ALL
@@ -413,6 +432,7 @@ std::optional<Response> SessionCommands::answer_own(Session& session, std::strin
     if (i + 1 != t.size() || t[i].kind != Term::word) return std::nullopt;
     if (t[i].text == "all") {
       session.deallocate_all();
+      return Response::command("DEALLOCATE ALL");
     } else if (!session.deallocate(t[i].text)) {
       return Response::error(ErrorInfo::error(
           "26000", fmt::format("prepared statement \"{}\" does not exist", t[i].text)));
@@ -426,6 +446,10 @@ std::optional<Response> SessionCommands::answer_own(Session& session, std::strin
     if (is(t, 0, "rollback") || is(t, 0, "abort")) return Response::rollback();
   }
   return std::nullopt;
+}
+
+std::optional<std::string> SessionCommands::expand_execute(const Session& session, std::string_view statement) const {
+  return api_detail::sql_execute_text(session, statement);
 }
 
 bool SessionCommands::describe(Statement& stmt) const {
@@ -477,7 +501,8 @@ bool SessionCommands::describe_own(std::string_view statement, SchemaPtr& column
   if (!tokens || tokens->empty()) return false;
   const auto& t = *tokens;
   columns = nullptr;
-  if (is(t, 0, "set") || is(t, 0, "reset") || is(t, 0, "discard") || is(t, 0, "deallocate"))
+  if (is(t, 0, "set") || is(t, 0, "reset") || is(t, 0, "discard") || is(t, 0, "deallocate") ||
+      (is(t, 0, "prepare") && !is(t, 1, "transaction")))
     return true;
   if (options_.transactions && (is(t, 0, "begin") || is(t, 0, "start") || is(t, 0, "commit") ||
                                 is(t, 0, "end") || is(t, 0, "rollback") || is(t, 0, "abort")))

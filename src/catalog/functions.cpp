@@ -4,6 +4,7 @@
 #include "functions.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <regex>
 
 #include <fmt/format.h>
@@ -182,12 +183,38 @@ void function_is_visible(sqlite3_context* c, int, sqlite3_value** argv) {
   result_bool(c, it != procs.end() && on_search_path(ctx(c), it->second.nsp));
 }
 
+// `::t` casts to a type of the description (an enum's 'ok'::mood) with the
+// type's schema when the search path does not find it, as format_type
+// prints it: pg_dump's empty path must restore the default.
+std::string qualify_casts(sqlite3_context* c, const std::string& expr) {
+  const auto& s = snap(c);
+  if (s.type_names.empty()) return expr;
+  std::string out;
+  bool quoted = false;
+  for (std::size_t i = 0; i < expr.size();) {
+    if (expr[i] == '\'') quoted = !quoted;
+    bool cast = !quoted && expr.compare(i, 2, "::") == 0;
+    out += expr[i++];
+    if (!cast) continue;
+    out += expr[i++];
+    std::size_t end = i;
+    while (end < expr.size() && (std::isalnum(static_cast<unsigned char>(expr[end])) || expr[end] == '_')) ++end;
+    std::string name = expr.substr(i, end - i);
+    for (const auto& [type, type_name] : s.type_names)
+      if (type_name == name && !on_search_path(ctx(c), s.type_namespaces.at(type))) {
+        out += quote_ident(s.namespaces.at(s.type_namespaces.at(type))) + ".";
+        break;
+      }
+  }
+  return out;
+}
+
 // A default nextval('s'::regclass) names its sequence as PostgreSQL's
 // deparsing does, for the query's search path: 'public.s' for pg_dump's
 // empty path, 's' in psql's \d.
 void get_expr(sqlite3_context* c, int argc, sqlite3_value** argv) {
   if (is_null(argv[0])) return sqlite3_result_null(c);
-  std::string expr = text(argv[0]);
+  std::string expr = qualify_casts(c, text(argv[0]));
   if (auto called = sequence_of_default(expr)) {
     std::string name = *called;
     // An unqualified name is in the schema of the default's table (argument 2).

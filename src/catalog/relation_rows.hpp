@@ -94,6 +94,13 @@ struct Fill {
   std::map<std::pair<std::string, std::string>, Oid> class_oids;  // (schema, name) of tables, views, sequences
   std::map<Oid, Oid> primary_index;                               // table -> its primary key's index
 
+  // Whether `type` is one of the Description's enum types (4 bytes, plain
+  // storage, as pg_type says: pg_dump compares a column's attstorage to it).
+  bool is_enum(Oid type) const {
+    for (const auto& e : d.enums)
+      if (e.oid == type) return true;
+    return false;
+  }
   // The namespace `name`, added at its first use (public gets its OID).
   Oid schema_oid(const std::string& name);
   void add_namespace(Oid o, const std::string& name, Oid owner);

@@ -112,9 +112,9 @@ void fill_tables(Fill& f) {
       auto attnum = static_cast<std::int64_t>(i + 1);
       insert(db, "pg_attribute",
              {{"attrelid", rel}, {"attname", c.name}, {"atttypid", c.type}, {"attstattarget", -1},
-              {"attlen", catalog_type_size(c.type)}, {"attnum", attnum}, {"attcacheoff", -1},
+              {"attlen", f.is_enum(c.type) ? 4 : catalog_type_size(c.type)}, {"attnum", attnum}, {"attcacheoff", -1},
               {"atttypmod", c.typmod}, {"attndims", find_catalog_type(c.type) && find_catalog_type(c.type)->category == 'A' ? 1 : 0},
-              {"attalign", std::string("i")}, {"attstorage", storage(c.type)},
+              {"attalign", std::string("i")}, {"attstorage", f.is_enum(c.type) ? std::string("p") : storage(c.type)},
               {"attnotnull", b(c.not_null)}, {"atthasdef", b(c.default_expr.has_value())}, {"attislocal", 1},
               {"attcollation", collatable(c.type) ? 100 : 0}});
       if (c.default_expr) {

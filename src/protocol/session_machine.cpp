@@ -474,13 +474,31 @@ void SessionMachine::release_transaction_portals() {
     if (listener_) listener_->closed(*portal);
 }
 
+const Session::SqlPrepared* SessionMachine::sql_prepared(std::string_view name) const {
+  if (!sql_prepared_) return nullptr;
+  auto it = sql_prepared_->find(name);
+  return it == sql_prepared_->end() ? nullptr : &it->second;
+}
+
+bool SessionMachine::add_sql_prepared(std::string name, SqlPrepared statement) {
+  if (!sql_prepared_) sql_prepared_ = std::make_unique<std::map<std::string, SqlPrepared, std::less<>>>();
+  return sql_prepared_->emplace(std::move(name), std::move(statement)).second;
+}
+
 bool SessionMachine::deallocate(std::string_view name) {
+  bool sql = false;
+  if (sql_prepared_)
+    if (auto it = sql_prepared_->find(name); it != sql_prepared_->end()) {
+      sql_prepared_->erase(it);
+      sql = true;
+    }
   auto st = store_.deallocate(name);
   if (st && listener_) listener_->closed(*st);
-  return st != nullptr;
+  return sql || st != nullptr;
 }
 
 void SessionMachine::deallocate_all() {
+  sql_prepared_.reset();
   for (auto& st : store_.deallocate_all())
     if (listener_) listener_->closed(*st);
 }

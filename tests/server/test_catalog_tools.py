@@ -3,7 +3,7 @@ catalog layer fed by SQLite's schema), compared with PostgreSQL 15 running
 the same schema: pgjdbc's DatabaseMetaData (getTables, getColumns,
 getPrimaryKeys, getImportedKeys, getExportedKeys, getIndexInfo, getSchemas,
 getCatalogs, getTableTypes), SQLAlchemy 1.4's inspector (Debian's
-python3-sqlalchemy, over psycopg2), psycopg 3's TypeInfo.fetch and catalog
+python3-sqlalchemy, over psycopg2) and its Enum type end to end, psycopg 3's TypeInfo.fetch and catalog
 queries with parameters (the extended query protocol: $1 bound by the
 server), pgcli 3.5's completion metadata (Debian's pgcli, for the public
 schema: PostgreSQL's own catalogs hold more than this one), and
@@ -105,6 +105,36 @@ class CatalogToolsTest(BesideReferenceTestCase):
         self.assertEqual(ours, reference)
         self.assertEqual(self.inspect(self.proxy.port), (reference, reference_view), "through libpq_proxy")
         self.assertEqual(ours_view.split(), "SELECT id, title FROM books WHERE price < 10;".split())
+
+    def sqlalchemy_enum_round_trip(self, port):
+        engine = sqlalchemy.create_engine("postgresql+psycopg2://postgres@127.0.0.1:%d/postgres" % port)
+        self.addCleanup(engine.dispose)
+        md = sqlalchemy.MetaData()
+        size = sqlalchemy.Enum("small", "medium", "large", name="sa_size")
+        t = sqlalchemy.Table("sa_items", md, sqlalchemy.Column("id", sqlalchemy.Integer, primary_key=True),
+                             sqlalchemy.Column("size", size, nullable=False))
+        md.drop_all(engine)
+        md.create_all(engine)  # (asks pg_type whether sa_size exists, then CREATE TYPE, CREATE TABLE)
+        out = []
+        with engine.begin() as c:
+            c.execute(t.insert(), [{"id": 1, "size": "large"}, {"id": 2, "size": "small"}, {"id": 3, "size": "medium"}])
+            out.append(c.execute(sqlalchemy.select(t).order_by(t.c.size)).fetchall())
+            out.append(c.execute(sqlalchemy.select(t.c.id).where(t.c.size > "small").order_by(t.c.id)).fetchall())
+        i = sqlalchemy.inspect(engine)
+        out.append(i.get_enums())
+        out.append([(c["name"], repr(c["type"]), c["nullable"]) for c in i.get_columns("sa_items")])
+        md.drop_all(engine)  # (DROP TABLE, then DROP TYPE)
+        out.append(sqlalchemy.inspect(engine).get_enums())
+        return out
+
+    def test_sqlalchemy_enum_types(self):
+        """SQLAlchemy's Enum on PostgreSQL: create_all makes the type with
+        CREATE TYPE ... AS ENUM, rows sort in the labels' order, the
+        inspector reflects the type (get_enums, a column's ENUM) from
+        pg_type and pg_enum, and drop_all drops it."""
+        reference = self.sqlalchemy_enum_round_trip(REFERENCE.port)
+        self.assertEqual(reference[0], [(2, "small"), (3, "medium"), (1, "large")])
+        self.assertEqual(self.sqlalchemy_enum_round_trip(self.server.port), reference)
 
     def psycopg_answers(self, port):
         with psycopg.connect("host=127.0.0.1 port=%d user=postgres dbname=postgres" % port) as c:
@@ -225,6 +255,26 @@ class CatalogToolsTest(BesideReferenceTestCase):
                 reference = keyless(self.pg_dump(self.reference, *args))
                 self.assertIn("CREATE TABLE public.books (", reference)
                 self.assertEqual(keyless(self.pg_dump(self.proxied, *args)), reference)
+
+    def test_pg_dump_of_an_enum_type(self):
+        """pg_dump prepares its query of an enum's labels (PREPARE
+        dumpEnumType ... EXECUTE, SQL-level prepared statements) and
+        qualifies the type in a column's default ('ok'::public.dump_mood):
+        the dump restores into PostgreSQL 15 as the reference's type,
+        table and rows."""
+        setup = ("CREATE TYPE dump_mood AS ENUM ('sad', 'ok', 'happy'); "
+                 "CREATE TABLE dump_people (name text PRIMARY KEY, m dump_mood NOT NULL DEFAULT 'ok'); "
+                 "INSERT INTO dump_people VALUES ('a', 'happy'), ('b', 'sad'); INSERT INTO dump_people (name) VALUES ('c')")
+        for conninfo in (self.ours, self.reference):
+            self.psql(conninfo, "-v", "ON_ERROR_STOP=1", "-q", "-c", setup)
+            self.addCleanup(self.psql, conninfo, "-q", "-c", "DROP TABLE dump_people; DROP TYPE dump_mood")
+        dump = self.pg_dump(self.ours)
+        self.assertIn("CREATE TYPE public.dump_mood AS ENUM (\n    'sad',\n    'ok',\n    'happy'\n);", dump)
+        self.assertIn("m public.dump_mood DEFAULT 'ok'::public.dump_mood NOT NULL", dump)
+        restored = self.restore("enum", dump)
+        for command in ("\\d dump_people", "\\dT+ dump_mood", "SELECT * FROM dump_people ORDER BY m, name"):
+            self.assertEqual(self.psql(restored, "-c", command).stdout, self.psql(self.reference, "-c", command).stdout,
+                             command)
 
 if __name__ == "__main__":
     unittest.main()

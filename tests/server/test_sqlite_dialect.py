@@ -1634,6 +1634,30 @@ class SideBySideTest(ServerTestCase):
                 with self.subTest(sql=sql, session="another"):
                     self.assertEqual(by_type_name(other, self.outcome(other, sql, params)), want)
 
+    def test_prepare_and_execute_as_postgresql(self):
+        """SQL-level PREPARE / EXECUTE / DEALLOCATE (the library's
+        SessionCommands: sql_prepare.cpp), in psql's simple protocol as
+        pg_dump sends them: a data statement and a catalog query, the
+        arguments cast to the declared types, and PostgreSQL's errors
+        (42P05, 26000, 42601 with its DETAIL)."""
+        script = "\n".join([
+            "DROP TABLE IF EXISTS sbs_prep;", "CREATE TABLE sbs_prep (id int PRIMARY KEY, name text);",
+            "PREPARE sbs_ins (int, text) AS INSERT INTO sbs_prep VALUES ($1, $2);",
+            "EXECUTE sbs_ins (1, 'one');", "EXECUTE sbs_ins(2, 'it''s');",
+            "PREPARE sbs_sel AS SELECT id, name FROM sbs_prep WHERE id >= $1 ORDER BY id;",
+            "EXECUTE sbs_sel (1);", "EXECUTE sbs_sel (2);",
+            "PREPARE sbs_cat (pg_catalog.name) AS SELECT relname, relkind FROM pg_catalog.pg_class WHERE relname = $1;",
+            "EXECUTE sbs_cat ('sbs_prep');",
+            "PREPARE sbs_sel AS SELECT 1;", "EXECUTE sbs_nothing;", "EXECUTE sbs_sel;", "EXECUTE sbs_sel (1, 2);",
+            "PREPARE sbs_bad AS CREATE TABLE x (a int);",
+            "DEALLOCATE sbs_sel;", "EXECUTE sbs_sel (1);", "DEALLOCATE PREPARE sbs_ins;", "DEALLOCATE sbs_ins;",
+            "DEALLOCATE ALL;", "EXECUTE sbs_cat ('sbs_prep');", "DROP TABLE sbs_prep;"])
+        ours = self.psql(self.conninfo(self.server), input=script, expect_ok=False)
+        theirs = self.psql(REFERENCE.conninfo(), input=script, expect_ok=False)
+        self.assertIn("EXECUTE sbs_sel (1, 2)", script)
+        self.assertIn("Expected 1 parameters but got 2.", theirs.stderr)
+        self.assertEqual((ours.stdout, ours.stderr), (theirs.stdout, theirs.stderr))
+
     def test_same_answers_as_postgresql(self):
         for script in SIDE_BY_SIDE:
             ours = self.connect(self.server.port, "postgres")

@@ -1004,3 +1004,27 @@ TEST_CASE("SessionCommands: only a statement that is the call alone is described
     CHECK(d.fields.empty());
   }
 }
+
+TEST_CASE("SessionCommands: SQL PREPARE, EXECUTE and DEALLOCATE, with PostgreSQL's errors") {
+  Fixture f;
+  CHECK(f.exchange(Query{"PREPARE v AS SELECT version()"}).tag == "PREPARE");
+  Outcome r = f.exchange(Query{"EXECUTE v"});
+  REQUIRE(r.rows.size() == 1);
+  CHECK(r.rows[0][0].value_or("").starts_with("PostgreSQL "));
+  CHECK(r.tag == "SELECT 1");
+  CHECK(f.exchange(Query{"PREPARE v AS SELECT 1"}).sqlstate == "42P05");
+  CHECK(f.exchange(Query{"EXECUTE nothing"}).sqlstate == "26000");
+  r = f.exchange(Query{"EXECUTE v (1)"});
+  CHECK(r.sqlstate == "42601");
+  CHECK(r.error == "wrong number of parameters for prepared statement \"v\"");
+  CHECK(f.exchange(Query{"PREPARE p (text) AS SELECT $1"}).tag == "PREPARE");
+  CHECK(f.exchange(Query{"EXECUTE p"}).sqlstate == "42601");
+  CHECK(f.exchange(Query{"PREPARE x AS CREATE TABLE t (a int)"}).sqlstate == "42601");  // (not preparable)
+  CHECK(f.exchange(Query{"DEALLOCATE v"}).tag == "DEALLOCATE");
+  CHECK(f.exchange(Query{"EXECUTE v"}).sqlstate == "26000");
+  CHECK(f.exchange(Query{"DEALLOCATE ALL"}).tag == "DEALLOCATE ALL");
+  CHECK(f.exchange(Query{"DEALLOCATE p"}).sqlstate == "26000");
+  // PREPARE through the extended protocol: a command (NoData), then PREPARE.
+  CHECK(f.run("PREPARE w AS SELECT version()", {}).tag == "PREPARE");
+  CHECK(f.exchange(Query{"EXECUTE w"}).tag == "SELECT 1");
+}

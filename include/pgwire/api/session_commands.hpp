@@ -1,8 +1,8 @@
 #pragma once
 // Statements every PostgreSQL driver sends in passing that a product should
 // not have to implement: SET / RESET / SHOW, SELECT version(),
-// current_setting(), set_config(), DISCARD ALL, DEALLOCATE, and (opt-in)
-// transaction control. A product calls answer() first and handles the
+// current_setting(), set_config(), DISCARD ALL, PREPARE / EXECUTE /
+// DEALLOCATE, and (opt-in) transaction control. A product calls answer() first and handles the
 // statement itself only when it returns nullopt:
 //
 //   SessionCommands commands;
@@ -110,6 +110,13 @@ class SessionCommands {
   // parameter types PostgreSQL infers (oid[] for asyncpg's $1, name for
   // pgjdbc's type name, ...) where the client sent 0 or none.
   bool describe(Statement& stmt) const;
+
+  // PREPARE name [(types)] AS statement is answered above, and so is
+  // EXECUTE name(args) of a statement the library answers (pg_dump's
+  // catalog queries). For the others, the statement to run instead of the
+  // EXECUTE (its arguments in place of $n); nullopt for any other
+  // statement. Throws PgError 26000 (no such name) or 42601 (arguments).
+  std::optional<std::string> expand_execute(const Session& session, std::string_view statement) const;
 
  private:
   std::optional<Response> answer_own(Session& session, std::string_view statement) const;

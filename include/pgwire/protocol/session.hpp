@@ -84,8 +84,22 @@ class Session {
   void set_parameter(std::string_view name, std::string_view value) { settings().set(name, value); }
   const ParameterMap& parameters() const noexcept { return settings().values(); }
 
+  // PREPARE name [(types)] AS statement issued as SQL (SessionCommands,
+  // which EXECUTE name(args) reads): the statement's text and the parameter
+  // types written, kept until DEALLOCATE or DISCARD ALL. pg_dump prepares
+  // its per-object catalog queries so.
+  struct SqlPrepared {
+    std::string sql;
+    std::vector<std::string> parameter_types;  // as written: "pg_catalog.oid"
+  };
+  // The statement PREPARE gave `name`; nullptr when none.
+  virtual const SqlPrepared* sql_prepared(std::string_view name) const = 0;
+  // False when a statement of that name exists (PostgreSQL's 42P05).
+  virtual bool add_sql_prepared(std::string name, SqlPrepared statement) = 0;
+
   // DEALLOCATE name / DEALLOCATE ALL / DISCARD ALL issued as SQL: drop
-  // prepared statements of this session (false: no such statement).
+  // prepared statements of this session, the protocol's and PREPARE's
+  // (false: no such statement).
   virtual bool deallocate(std::string_view statement) = 0;
   virtual void deallocate_all() = 0;
   // CLOSE ALL / DISCARD ALL: close the library's SQL cursors of this session

@@ -227,6 +227,8 @@ class SessionMachine final : public Session {
   void send_notice(const ErrorInfo& notice) override { notice.encode(engine_.output(), true); }
   Settings& settings() noexcept override { return settings_; }
   const Settings& settings() const noexcept override { return settings_; }
+  const SqlPrepared* sql_prepared(std::string_view name) const override;
+  bool add_sql_prepared(std::string name, SqlPrepared statement) override;
   bool deallocate(std::string_view name) override;
   void deallocate_all() override;
   void close_all_cursors() override;
@@ -412,6 +414,8 @@ class SessionMachine final : public Session {
   Settings settings_;
   std::string_view query_text_;  // the simple Query running, if any
   StatementStore store_;
+  // PREPARE's statements; allocated by the first (an idle session keeps a pointer).
+  std::unique_ptr<std::map<std::string, SqlPrepared, std::less<>>> sql_prepared_;
   // What most sessions never use: allocated at its first use, freed again
   // at a ReadyForQuery that finds it empty (release_occasional()).
   struct Occasional {
