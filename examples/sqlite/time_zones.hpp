@@ -1,11 +1,10 @@
 #pragma once
-// x AT TIME ZONE zone, for the zones sqlite_server knows without a time
-// zone database: UTC (and its aliases), and fixed offsets. A string zone
-// follows POSIX, as PostgreSQL reads it: '+05' and 'UTC+5' are five hours
-// WEST of Greenwich; an interval zone is east of it (INTERVAL '+05:00').
-// A zone name that needs the database (Europe/Paris, EST) is 22023 "not
-// recognized", with a DETAIL saying why; so is one that is no zone at all,
-// as PostgreSQL.
+// x AT TIME ZONE zone. A string zone is, as PostgreSQL reads it: UTC (and
+// its aliases); a POSIX offset, '+05' and 'UTC+5' being five hours WEST of
+// Greenwich; else a name of the time zone database (Europe/Paris, EST5EDT,
+// zone_database.hpp), with its daylight saving rules. An interval zone is
+// a fixed offset east of Greenwich (INTERVAL '+05:00'). A string that is
+// none of them is 22023 "not recognized", as PostgreSQL says.
 //
 // pgwire_at_time_zone(x, zone, x_type, zone_is_interval) (the dialect's
 // rewrite, at_time_zone.hpp):
@@ -16,6 +15,7 @@
 
 #include <cctype>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,6 +25,7 @@
 #include "array_functions.hpp"
 #include "datetime.hpp"
 #include "errors.hpp"
+#include "zone_database.hpp"
 
 namespace sqlite_example::time_zones {
 
@@ -61,33 +62,37 @@ inline std::optional<std::int64_t> offset_digits(std::string_view s) {
   return sign * (parts[0] * 3600 + parts[1] * 60 + parts[2]);
 }
 
-// Seconds east of Greenwich for a zone string; nullopt (the context then
-// holds the error) when it is not one sqlite_server can read.
-inline std::optional<std::int64_t> zone_offset(sqlite3_context* ctx, std::string_view zone) {
+// A zone: a fixed offset (seconds east of Greenwich), or the database's.
+struct ZoneRule {
+  std::int64_t fixed_east = 0;
+  std::shared_ptr<const zone_database::Zone> zone;
+};
+
+// The zone a string names; nullopt (the context then holds the error) when
+// it names none.
+inline std::optional<ZoneRule> read_zone(sqlite3_context* ctx, std::string_view zone) {
   std::string lower;
   for (char c : zone) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
   for (const char* utc : {"utc", "gmt", "z", "zulu", "uct", "universal", "greenwich", "etc/utc", "etc/gmt",
                           "etc/universal", "etc/zulu", "etc/uct", "etc/greenwich"})
-    if (lower == utc) return 0;
+    if (lower == utc) return ZoneRule{};
   // POSIX: an optional abbreviation of letters, then the offset west of Greenwich.
   std::size_t letters = 0;
   while (letters < lower.size() && std::isalpha(static_cast<unsigned char>(lower[letters]))) ++letters;
   if (letters == 0 || letters >= 3) {
-    if (auto west = offset_digits(std::string_view(lower).substr(letters))) return -*west;
+    if (auto west = offset_digits(std::string_view(lower).substr(letters))) return ZoneRule{-*west, nullptr};
   }
-  // A name of the time zone database (PostgreSQL's "not recognized" for a
-  // name it lacks; sqlite_server has no database at all).
-  bool named = lower.find('/') != std::string::npos || (letters == lower.size() && letters >= 3);
-  if (named)
-    sqlite3_result_error(ctx,
-                         function_error("22023", "time zone \"" + std::string(zone) + "\" not recognized",
-                                        "sqlite_server knows UTC and fixed offsets only, not the time zone database")
-                             .c_str(),
-                         -1);
-  else
-    sqlite3_result_error(ctx, function_error("22023", "time zone \"" + std::string(zone) + "\" not recognized").c_str(),
-                         -1);
+  if (auto named = zone_database::find(zone)) return ZoneRule{0, std::move(named)};
+  sqlite3_result_error(ctx, function_error("22023", "time zone \"" + std::string(zone) + "\" not recognized").c_str(),
+                       -1);
   return std::nullopt;
+}
+
+// Seconds since 1970 of microseconds since 2000 (rounded down).
+inline std::int64_t unix_seconds(std::int64_t usecs_2000) {
+  std::int64_t s = usecs_2000 / 1000000;
+  if (usecs_2000 % 1000000 < 0) --s;
+  return s + 946684800;
 }
 
 inline void at_time_zone(sqlite3_context* ctx, int, sqlite3_value** argv) {
@@ -97,23 +102,28 @@ inline void at_time_zone(sqlite3_context* ctx, int, sqlite3_value** argv) {
   auto type = static_cast<pgwire::Oid>(sqlite3_value_int64(argv[2]));
   if (type != pgwire::oid::timestamp && type != pgwire::oid::timestamptz)
     type = datetime::form_of(value) == pgwire::oid::timestamptz ? pgwire::oid::timestamptz : pgwire::oid::timestamp;
-  std::optional<std::int64_t> east;
+  ZoneRule rule;
   if (sqlite3_value_int(argv[3]) != 0) {  // an interval: its time part, east of Greenwich
     pgwire::Buffer bin;
     if (auto ec = pgwire::convert_format(pgwire::oid::interval, zone, pgwire::format_text, pgwire::format_binary, bin)) {
       auto info = pgwire::type_error_info(ec, pgwire::oid::interval, zone, pgwire::format_text);
       return sqlite3_result_error(ctx, function_error(info.code, info.message).c_str(), -1);
     }
-    east = datetime::read_be(bin.view(), 0, 8) / 1000000;
+    rule.fixed_east = datetime::read_be(bin.view(), 0, 8) / 1000000;
   } else {
-    east = zone_offset(ctx, zone);
-    if (!east) return;
+    auto read = read_zone(ctx, zone);
+    if (!read) return;
+    rule = std::move(*read);
   }
   std::int64_t usecs;
   std::string code, message;
   if (!datetime::moment_usecs(value, usecs, code, message))
     return sqlite3_result_error(ctx, function_error(code, message).c_str(), -1);
-  std::int64_t shift = *east * 1000000;
+  std::int64_t east = rule.fixed_east;
+  if (rule.zone)  // (x timestamptz: the zone's offset at that moment; x timestamp: at that local time)
+    east = type == pgwire::oid::timestamp ? rule.zone->offset_for_local(unix_seconds(usecs))
+                                          : rule.zone->offset_at_utc(unix_seconds(usecs));
+  std::int64_t shift = east * 1000000;
   pgwire::Oid result = type == pgwire::oid::timestamp ? pgwire::oid::timestamptz : pgwire::oid::timestamp;
   usecs = type == pgwire::oid::timestamp ? usecs - shift : usecs + shift;
   pgwire::Buffer out;

@@ -1355,7 +1355,7 @@ SIDE_BY_SIDE = [
      "insert into sbs_ps values ('a', 10.5), ('b', 20), ('c', 20), (null, null)",
      "select mode() within group (order by name), percentile_disc(0.5) within group (order by price), percentile_cont(0.5) within group (order by price) from sbs_ps",
      "drop table sbs_ps"],
-    # AT TIME ZONE with UTC and fixed offsets (time_zones.hpp,
+    # AT TIME ZONE with UTC, fixed offsets and zone names (time_zones.hpp,
     # at_time_zone.hpp), div, make_date, a converting cast of a
     # parenthesized expression first in a select list.
     [
@@ -1364,6 +1364,16 @@ SIDE_BY_SIDE = [
      "select timestamp '2024-01-01 10:00' at time zone 'UTC'",
      "select (timestamp '2024-06-30 23:30' at time zone 'UTC')::date",
      "select timestamp '2024-01-01 12:00' at time zone 'Mars/Base'",
+     # zones of the time zone database (zone_database.hpp): DST, a gap and
+     # an ambiguous local time, names in any case, before the first
+     # transition (LMT), after the file's last one (its TZ rule: 2045),
+     # the southern hemisphere, and names that are no zone.
+     "select timestamptz '2024-07-01 12:00+00' at time zone 'Europe/Berlin', timestamptz '2024-01-01 12:00+00' at time zone 'america/new_york', timestamp '2024-07-01 12:00' at time zone 'Asia/Kolkata'",
+     "select timestamp '2024-03-10 02:30' at time zone 'America/New_York', timestamp '2024-11-03 01:30' at time zone 'America/New_York', timestamp '2024-03-31 02:30' at time zone 'Europe/Berlin', timestamp '2024-10-27 02:30' at time zone 'Europe/Berlin'",
+     "select timestamptz '1900-01-01 00:00+00' at time zone 'Europe/Paris', timestamptz '2045-07-01 00:00+00' at time zone 'Europe/Paris', timestamp '2045-10-29 02:30' at time zone 'Europe/Paris'",
+     "select timestamptz '2045-01-15 12:00+00' at time zone 'Australia/Sydney', timestamp '2045-07-15 03:30' at time zone 'Australia/Sydney', timestamptz '2024-07-01 12:00+00' at time zone 'EST5EDT', timestamptz '2024-07-01 12:00+00' at time zone 'Australia/Lord_Howe'",
+     "select timestamp '2024-01-01 12:00' at time zone '../etc/passwd'",
+     "select timestamp '2024-01-01 12:00' at time zone 'Europe'",
      "select timestamp '2024-01-01 12:00' at time zone 'bogus'",
      "create table sbs_tz(t timestamptz, n timestamp)",
      "insert into sbs_tz values ('2024-03-01 08:00+00', '2024-03-01 08:00')",
