@@ -39,6 +39,7 @@
 #include "sqlite/numeric_text.hpp"
 #include "sqlite/operator_rewrites.hpp"
 #include "sqlite/select_list.hpp"
+#include "sqlite/set_function_calls.hpp"
 #include "sqlite/tokens.hpp"
 
 namespace sqlite_dialect {

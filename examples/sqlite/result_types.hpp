@@ -1,6 +1,6 @@
 #pragma once
 // The result types PostgreSQL 15 gives literals, value keywords and the
-// common functions (for select_list.hpp): what its lexer makes of 1, 1.5
+// common functions (for expression_typer.hpp): what its lexer makes of 1, 1.5
 // and 10000000000; sum(int4) is int8, avg(int) numeric, now() timestamptz,
 // and so on. 0 where not known.
 

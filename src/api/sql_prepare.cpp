@@ -15,6 +15,14 @@ namespace pgwire::api_detail {
 
 namespace {
 
+// Whether the statement's first word is `verb` (a look at one token: every
+// statement a product runs may come here).
+bool starts_with(std::string_view sql, std::string_view verb) {
+  SqlLexer lexer(sql);
+  auto first = lexer.next();
+  return first && first->is_keyword(verb);
+}
+
 std::vector<SqlToken> tokens_of(std::string_view sql) {
   std::vector<SqlToken> out = tokenize(sql);
   while (!out.empty() && out.back().is_punct(";")) out.pop_back();
@@ -75,8 +83,9 @@ std::size_t highest_parameter(const std::vector<SqlToken>& toks) {
 }  // namespace
 
 std::optional<Response> sql_prepare(Session& session, std::string_view statement) {
+  if (!starts_with(statement, "prepare")) return std::nullopt;
   auto toks = tokens_of(statement);
-  if (toks.size() < 2 || !toks[0].is_keyword("prepare") || toks[1].is_keyword("transaction")) return std::nullopt;
+  if (toks.size() < 2 || toks[1].is_keyword("transaction")) return std::nullopt;
   if (!toks[1].is_name()) throw syntax_error(statement, toks[1]);
   std::string name = toks[1].value();
   Session::SqlPrepared prepared;
@@ -103,8 +112,9 @@ std::optional<Response> sql_prepare(Session& session, std::string_view statement
 }
 
 std::optional<std::string> sql_execute_text(const Session& session, std::string_view statement) {
+  if (!starts_with(statement, "execute")) return std::nullopt;
   auto toks = tokens_of(statement);
-  if (toks.size() < 2 || !toks[0].is_keyword("execute") || !toks[1].is_name()) return std::nullopt;
+  if (toks.size() < 2 || !toks[1].is_name()) return std::nullopt;
   std::string name = toks[1].value();
   const Session::SqlPrepared* prepared = session.sql_prepared(name);
   if (prepared == nullptr) throw PgError("26000", fmt::format("prepared statement \"{}\" does not exist", name));

@@ -1,7 +1,7 @@
 #pragma once
 // What the catalog's SQLite functions share (functions.cpp,
-// array_functions.cpp): reading arguments, setting results, the subtypes
-// that mark reg* values, registration.
+// array_functions.cpp, definition_functions.cpp): reading arguments,
+// setting results, the subtypes that mark reg* values, registration.
 
 #include <sqlite3.h>
 
@@ -45,6 +45,17 @@ inline std::optional<std::int64_t> integer(sqlite3_value* v) {
   }
 }
 
+// The text `m` maps the OID argument `v` to; NULL when none.
+template <class Map>
+inline void lookup_text(sqlite3_context* c, sqlite3_value* v, const Map& m) {
+  if (is_null(v)) return sqlite3_result_null(c);
+  auto n = integer(v);
+  if (!n) return sqlite3_result_null(c);
+  auto it = m.find(static_cast<Oid>(*n));
+  if (it == m.end()) return sqlite3_result_null(c);
+  result(c, it->second);
+}
+
 // Subtypes mark reg* values so that a following ::text prints their name.
 inline constexpr unsigned sub_regclass = 'C', sub_regtype = 'T', sub_regproc = 'P', sub_regnamespace = 'N',
                    sub_regrole = 'R';
@@ -76,5 +87,7 @@ inline void add(sqlite3* db, const char* name, int args, Fn fn, FunctionContext*
 
 // The array functions (array_functions.cpp).
 void register_array_functions(sqlite3* db, FunctionContext* context);
+// pg_get_expr, pg_get_*def, pg_get_serial_sequence (definition_functions.cpp).
+void register_definition_functions(sqlite3* db, FunctionContext* context);
 
 }  // namespace pgwire::catalog_detail

@@ -1667,6 +1667,15 @@ class SideBySideTest(ServerTestCase):
         self.assertIn("EXECUTE sbs_sel (1, 2)", script)
         self.assertIn("Expected 1 parameters but got 2.", theirs.stderr)
         self.assertEqual((ours.stdout, ours.stderr), (theirs.stdout, theirs.stderr))
+        # psycopg sends them through the extended protocol: Parse describes
+        # an EXECUTE as the statement it runs.
+        ours, theirs = self.connect(self.server.port, "postgres"), self.connect(REFERENCE.port, "postgres")
+        for sql in ["PREPARE sbs_pq (int) AS SELECT $1 * 2 AS doubled, 'x' || $1 AS t", "EXECUTE sbs_pq (21)",
+                    "PREPARE sbs_pc AS SELECT relname, relkind FROM pg_catalog.pg_class WHERE relname = $1",
+                    "EXECUTE sbs_pc ('pg_class')", "EXECUTE sbs_pc", "DEALLOCATE sbs_pq", "EXECUTE sbs_pq (1)",
+                    "DEALLOCATE ALL"]:
+            with self.subTest(sql=sql):
+                self.assertEqual(self.outcome(ours, sql), self.outcome(theirs, sql))
 
     def test_same_answers_as_postgresql(self):
         for script in SIDE_BY_SIDE:
