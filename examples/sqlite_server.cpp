@@ -49,6 +49,7 @@
 #include "sqlite/replication_feed.hpp"
 #include "sqlite/rows.hpp"
 #include "sqlite/statement_execution.hpp"
+#include "sqlite/statement_forms.hpp"
 #include "sqlite/statement_cache.hpp"
 #include "sqlite/table_lists.hpp"
 #include "sqlite/translate.hpp"
@@ -110,20 +111,23 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
     // unnamed statement again for every execution): no trip to the worker,
     // and none of the checks below (they read the text alone, and this one
     // went past them to SQLite).
-    // EXECUTE name(args): described as the statement it runs, which run()
-    // then runs as a Query's (PREPARE's statements take no Bind parameters).
-    if (auto runs = commands_.expand_execute(session, stmt.sql)) {
-      pgwire::Statement inner;
-      inner.sql = std::move(*runs);
-      co_await prepare(session, inner);
-      stmt.columns = inner.columns;
-      co_return;
-    }
     auto client_types = stmt.parameter_types;
     if (const auto* known = o.cache.parsed(stmt.sql, client_types)) {
       stmt.parameter_types = known->parameter_types;
       stmt.columns = known->columns;
       stmt.set_handle(known->prepared);
+      co_return;
+    }
+    // EXECUTE name(args): described as the statement it runs, which run()
+    // then runs as a Query's (PREPARE's statements take no Bind parameters).
+    // SELECT ... INTO t and TABLE t: described as what they become (statement_forms.hpp).
+    auto runs = commands_.expand_execute(session, stmt.sql);
+    if (!runs) runs = statement_forms::rewrite(stmt.sql);
+    if (runs) {
+      pgwire::Statement inner;
+      inner.sql = std::move(*runs);
+      co_await prepare(session, inner);
+      stmt.columns = inner.columns;
       co_return;
     }
     if (pgwire::catalog::Catalog::is_catalog_query(stmt.sql) &&
@@ -328,6 +332,8 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
       // (in a Query, or a portal's: Parse described it but compiled nothing)
       std::string executed;
       if (auto e = commands_.expand_execute(session, sql)) sql = executed = std::move(*e);
+      std::string reformed;  // SELECT ... INTO t, TABLE t (statement_forms.hpp)
+      if (auto f = statement_forms::rewrite(sql)) sql = reformed = std::move(*f);
       Owner& o = owner(session);
       auto generation = SchemaGeneration::current();
       std::shared_ptr<Prepared> home = portal ? portal->statement->shared_handle<Prepared>() : o.cache.simple(sql);

@@ -69,8 +69,11 @@ inline check_constraints::Namer check_namer(sqlite3* db, const std::string& tabl
 inline bool table_exists(sqlite3* db, const std::string& table) {
   sqlite3_stmt* s = nullptr;
   bool found = false;
-  if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1 COLLATE NOCASE", -1, &s,
-                         nullptr) == SQLITE_OK) {
+  // (a temporary table too: DROP TABLE of a CREATE TEMP TABLE's)
+  if (sqlite3_prepare_v2(db,
+                         "SELECT 1 FROM (SELECT type, name FROM sqlite_master UNION ALL SELECT type, name FROM "
+                         "sqlite_temp_master) WHERE type = 'table' AND name = ?1 COLLATE NOCASE",
+                         -1, &s, nullptr) == SQLITE_OK) {
     sqlite3_bind_text(s, 1, table.c_str(), -1, SQLITE_TRANSIENT);
     found = sqlite3_step(s) == SQLITE_ROW;
   }

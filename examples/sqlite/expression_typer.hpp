@@ -399,7 +399,9 @@ class Typer {
         }
         out.type = function_type(name, args[0], args[1]);
         out.scale = name == "extract" ? extract_scale(k + 2, close) : function_scale(name, out.type, scales[0], second, close);
-        out.name = name == "trim" ? "btrim" : name;  // TRIM(x) is PostgreSQL's btrim(x)
+        out.name = name;
+        if (name == "trim")  // TRIM(x) is PostgreSQL's btrim(x); TRIM(LEADING ...) ltrim, TRAILING rtrim
+          out.name = toks_[k + 2].is_keyword("leading") ? "ltrim" : toks_[k + 2].is_keyword("trailing") ? "rtrim" : "btrim";
         out.strong = true;
         i = close + 1;
         if (i + 2 < end_ && is(toks_[i], "within") && is(toks_[i + 1], "group") && is(toks_[i + 2], "(")) {

@@ -274,13 +274,32 @@ inline void rewrite_interval_arithmetic(const std::vector<Token>& toks, const st
   }
 }
 
-// AGG(values ORDER BY key [ASC|DESC] [NULLS FIRST|LAST], ...) at toks[at]
-// -> pgwire_ordered_agg('agg', n_values, 'orders', values, keys)
-// (ordered_aggregates.hpp: SQLite 3.40 has no ORDER BY in a call).
+// AGG([DISTINCT] values ORDER BY key [ASC|DESC] [NULLS FIRST|LAST], ...) at
+// toks[at] -> pgwire_ordered_agg('agg[ distinct]', n_values, 'orders',
+// values, keys) (ordered_aggregates.hpp: SQLite 3.40 has no ORDER BY in a
+// call, nor DISTINCT in one of two arguments). AGG(DISTINCT x[, sep])
+// without ORDER BY is ordered by x, as PostgreSQL's sort for DISTINCT does.
 inline void rewrite_ordered_aggregate(const std::vector<Token>& toks, std::size_t at, std::size_t close,
                                       std::size_t order, std::vector<Edit>& edits) {
+  bool distinct = toks[at + 2].is_keyword("distinct");
+  std::size_t first = at + 2 + (distinct ? 1 : 0);
+  std::string kind = "'" + toks[at].value() + (distinct ? " distinct'" : "'");
+  if (order >= close) {  // (DISTINCT alone: the first argument is the key)
+    std::size_t end = first;
+    for (int depth = 0; end < close; ++end) {
+      if (is(toks[end], "(") || is(toks[end], "[")) ++depth;
+      if (is(toks[end], ")") || is(toks[end], "]")) --depth;
+      if (depth == 0 && is(toks[end], ",")) break;
+    }
+    int values = end < close ? 2 : 1;
+    edits.push_back({toks[at].offset, toks[first - 1].end(),
+                     "pgwire_ordered_agg(" + kind + ", " + std::to_string(values) + ", 'al', "});
+    edits.push_back({toks[close].offset, toks[close].offset,
+                     ", " + std::string(toks[first].text.data(), toks[end - 1].end() - toks[first].offset)});
+    return;
+  }
   int values = 1, depth = 0;
-  for (std::size_t k = at + 2; k < order; ++k) {
+  for (std::size_t k = first; k < order; ++k) {
     if (is(toks[k], "(")) ++depth;
     if (is(toks[k], ")")) --depth;
     if (depth == 0 && is(toks[k], ",")) ++values;
@@ -309,8 +328,8 @@ inline void rewrite_ordered_aggregate(const std::vector<Token>& toks, std::size_
     orders += nulls ? nulls : (direction == 'd' ? 'f' : 'l');
     start = k + 1;
   }
-  edits.push_back({toks[at].offset, toks[at + 1].end(),
-                   "pgwire_ordered_agg('" + toks[at].value() + "', " + std::to_string(values) + ", '" + orders + "', "});
+  edits.push_back({toks[at].offset, toks[first - 1].end(),
+                   "pgwire_ordered_agg(" + kind + ", " + std::to_string(values) + ", '" + orders + "', "});
   edits.push_back({toks[order].offset, toks[order + 1].end(), ","});
 }
 
@@ -349,8 +368,22 @@ inline void rewrite_calls(const std::vector<Token>& toks, std::vector<Edit>& edi
       if (from < close) edits.push_back({toks[from].offset, toks[from].end(), ","});
       if (for_ < close) edits.push_back({toks[for_].offset, toks[for_].end(), from < close ? "," : ", 1,"});
     } else if ((name == "string_agg" || name == "array_agg" || name == "json_agg" || name == "jsonb_agg") &&
-               inside("order") < close && is(toks[inside("order") + 1], "by") && !toks[i + 2].is_keyword("distinct")) {
+               ((inside("order") < close && is(toks[inside("order") + 1], "by")) ||
+                (i + 3 < close && toks[i + 2].is_keyword("distinct")))) {
       rewrite_ordered_aggregate(toks, i, close, inside("order"), edits);
+    } else if (name == "trim" && inside("from") < close) {  // (string_syntax.hpp)
+      std::size_t from = inside("from"), k = i + 2;
+      std::string mode = "'b'";
+      if (toks[k].is_keyword("both") || toks[k].is_keyword("leading") || toks[k].is_keyword("trailing")) {
+        mode = toks[k].is_keyword("leading") ? "'l'" : toks[k].is_keyword("trailing") ? "'t'" : "'b'";
+        ++k;
+      }
+      edits.push_back({t.offset, toks[k - 1].end(), "pgwire_trim(" + mode + ", " + (k == from ? "NULL" : "")});
+      edits.push_back({toks[from].offset, toks[from].end(), ","});
+    } else if (name == "overlay" && inside("placing") < close && inside("from") < close) {
+      edits.push_back({t.offset, t.end(), "pgwire_overlay"});
+      for (std::string_view word : {"placing", "from", "for"})
+        if (std::size_t k = inside(word); k < close) edits.push_back({toks[k].offset, toks[k].end(), ","});
     } else if (name == "string_agg") {
       edits.push_back({t.offset, t.end(), "group_concat"});
     } else if (name == "bool_and" || name == "every" || name == "bool_or") {  // over 0/1: min and max

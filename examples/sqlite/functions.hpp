@@ -41,6 +41,7 @@
 #include "set_functions.hpp"
 #include "size_functions.hpp"
 #include "string_functions.hpp"
+#include "string_syntax.hpp"
 #include "time_zones.hpp"
 #include "builtins.hpp"
 #include "numeric_aggregates.hpp"
@@ -347,6 +348,7 @@ inline int register_postgresql_functions(sqlite3* db, char**, const sqlite3_api_
   builtins::register_all(db);
   enum_types::register_all(db);
   enum_functions::register_all(db);
+  string_syntax::register_all(db);
   numeric_aggregates::register_all(db);
   numeric_text::register_all(db);
   sequences::register_functions(db);

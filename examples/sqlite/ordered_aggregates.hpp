@@ -2,7 +2,9 @@
 // Aggregates with ORDER BY among their arguments, which SQLite 3.40 cannot
 // parse (3.44 can): string_agg(name, ', ' ORDER BY name),
 // array_agg(x ORDER BY y DESC), json_agg(x ORDER BY y), jsonb_agg(...).
-// The dialect (rewrite_ordered_aggregates, expressions.hpp) makes them
+// With DISTINCT (in either form, or without ORDER BY), the kind is
+// 'kind distinct' and equal values count once. The dialect
+// (rewrite_ordered_aggregate, expressions.hpp) makes them
 //
 //   pgwire_ordered_agg('kind', n_values, 'orders', value..., key...)
 //
@@ -124,6 +126,28 @@ inline void final(sqlite3_context* ctx) {
     }
     return false;
   });
+  // 'kind distinct': one row per value (PostgreSQL requires DISTINCT's
+  // ORDER BY to sort by the arguments, so equal values are neighbours now).
+  constexpr std::string_view distinct_suffix = " distinct";
+  if (std::string_view(state->kind).ends_with(distinct_suffix)) {
+    state->kind.resize(state->kind.size() - distinct_suffix.size());
+    auto same = [](const Row& a, const Row& b) {
+      bool an = sqlite3_value_type(a.values[0]) == SQLITE_NULL, bn = sqlite3_value_type(b.values[0]) == SQLITE_NULL;
+      return an || bn ? an == bn : compare_values(a.values[0], b.values[0]) == 0;
+    };
+    std::vector<Row> kept;  // (a Row owns its dup'ed values: each dropped one is freed)
+    for (auto& r : state->rows) {
+      if (!kept.empty() && same(kept.back(), r)) {
+        for (auto* v : r.values) sqlite3_value_free(v);
+        for (auto* v : r.keys) sqlite3_value_free(v);
+      } else {
+        kept.push_back(std::move(r));
+      }
+      r.values.clear();
+      r.keys.clear();
+    }
+    state->rows = std::move(kept);
+  }
   std::string out;
   if (state->kind == "string_agg") {
     bool any = false;

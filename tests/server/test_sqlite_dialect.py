@@ -1416,6 +1416,20 @@ SIDE_BY_SIDE = [
      "create table if not exists sbs_cta2 as select 1",
      "create table if not exists sbs_cta3 as select a * 2 as b from sbs_cta1 where a > 1",
      "drop table sbs_cta1, sbs_cta2, sbs_cta3"],
+    # trim(both | leading | trailing ... from ...), overlay (string_syntax.hpp),
+    # DISTINCT in string_agg / array_agg / json_agg (ordered_aggregates.hpp),
+    # SELECT ... INTO and TABLE t (statement_forms.hpp), DROP of a TEMP table.
+    ["SELECT trim(both 'x' from 'xxaxx'), trim(leading 'x' from 'xxaxx'), trim(trailing 'x' from 'xxaxx'),"
+     " trim(both from '  a  '), trim('xy' from 'xyaxy'), trim(' b '), trim(leading from '  a'), trim(both 'é' from 'ééaé')",
+     "SELECT overlay('Txxxxas' placing 'hom' from 2 for 4), overlay('Txxxxas' placing 'hom' from 2),"
+     " overlay('héllo' placing 'E' from 2 for 1), overlay('abc' placing 'Z' from 5)",
+     "SELECT string_agg(DISTINCT x, ',') FROM (VALUES ('b'), ('a'), ('b'), (NULL)) v(x)",
+     "SELECT array_agg(DISTINCT x ORDER BY x DESC), json_agg(DISTINCT x) FROM (VALUES (3), (1), (3)) v(x)",
+     "SELECT string_agg(DISTINCT x, '-' ORDER BY x) FROM (VALUES ('b'), ('a'), ('b')) v(x)",
+     "DROP TABLE IF EXISTS sbs_into1", "DROP TABLE IF EXISTS sbs_into2",
+     "SELECT * INTO TEMP sbs_into1 FROM (VALUES (1::bigint, 'a'), (2, 'b')) v(n, s)",  # (bigint: CREATE TABLE AS types its columns by SQLite's affinity)
+     "TABLE sbs_into1", "SELECT n INTO sbs_into2 FROM sbs_into1 WHERE n > 1", "SELECT * FROM sbs_into2",
+     "DROP TABLE sbs_into1", "DROP TABLE sbs_into2"],
     # extract() at PostgreSQL 14+'s numeric scales, and of intervals and
     # times (date_functions.hpp, select_list.hpp).
     ["SELECT extract(epoch FROM date '2020-01-01'), extract(second FROM timestamp '2020-01-01 00:00:01.5'),"
