@@ -163,6 +163,52 @@ inline bool reads_columns(const std::vector<Token>& toks, std::size_t open, std:
 // has not: `generate_series(1, 3) AS t(x)` -> `(SELECT generate_series AS
 // "x" FROM generate_series(1, 3)) AS t`, `(VALUES (1, 'a')) AS v(n, s)` ->
 // `(SELECT column1 AS "n", column2 AS "s" FROM (VALUES (1, 'a'))) AS v`.
+// f(args) WITH ORDINALITY [[AS] alias [(names)]] in FROM, f a set-returning
+// function: a subquery adding the row's number, which is the function's
+// rowid (1, 2, ...: series.hpp, set_functions.hpp), named `ordinality` or
+// by the last name. `column`: a one-column function's, else empty (a key
+// and value pair, jsonb_each). A call reading another FROM item's columns
+// is left alone (a subquery in FROM cannot read them: no LATERAL in
+// SQLite). Returns the last token it read.
+inline std::size_t with_ordinality(const std::vector<Token>& toks, std::size_t call, std::size_t close,
+                                   const std::string& column, std::vector<Edit>& edits) {
+  std::size_t k = close + 3;  // past WITH ORDINALITY
+  if (reads_columns(toks, call + 1, close)) return k - 1;
+  if (k < toks.size() && toks[k].is_keyword("as")) ++k;
+  std::string alias = identifier(toks[call]);
+  std::vector<std::string> names;
+  std::size_t last = close + 2;
+  if (k < toks.size() && is_alias(toks[k])) {
+    alias = identifier(toks[k]);
+    last = k;
+    if (k + 1 < toks.size() && is(toks[k + 1], "(")) {
+      std::size_t list_close = matching_paren(toks, k + 1);
+      if (list_close >= toks.size()) return k;
+      for (std::size_t m = k + 2; m < list_close; ++m)
+        if (toks[m].is_name()) names.push_back(identifier(toks[m]));
+      last = list_close;
+    }
+  }
+  std::vector<std::string> sources;
+  if (column.empty()) {
+    sources = {"key", "value"};
+  } else {
+    sources = {column};
+  }
+  sources.push_back("rowid");
+  std::string select = "(SELECT ";
+  for (std::size_t n = 0; n < sources.size(); ++n) {
+    std::string name = n < names.size() ? names[n]
+                       : n + 1 == sources.size() ? std::string("ordinality")
+                       : column.empty() || column == "value" ? sources[n]  // (fixed names: jsonb_array_elements')
+                       : alias;  // (a one-column function's column takes the alias's name)
+    select += (n ? ", " : "") + sources[n] + " AS " + quote_identifier(name);
+  }
+  edits.push_back({toks[call].offset, toks[call].offset, select + " FROM "});
+  edits.push_back({toks[close].end(), toks[last].end(), ") AS " + quote_identifier(alias)});
+  return last;
+}
+
 inline void rewrite_column_aliases(const std::vector<Token>& toks, std::vector<Edit>& edits) {
   for (std::size_t i = 0; i + 3 < toks.size(); ++i) {
     if (!is(toks[i], "(")) continue;
@@ -173,6 +219,11 @@ inline void rewrite_column_aliases(const std::vector<Token>& toks, std::vector<E
     bool values = toks[i + 1].is_keyword("values");
     if (!series && !values && !pair) continue;
     std::size_t close = matching_paren(toks, i);
+    if ((series || pair) && close + 2 < toks.size() && toks[close + 1].is_keyword("with") &&
+        toks[close + 2].is_keyword("ordinality")) {
+      i = with_ordinality(toks, i - 1, close, series ? column : std::string(), edits);
+      continue;
+    }
     std::size_t k = close + 1;
     if (k < toks.size() && toks[k].is_keyword("as")) ++k;
     if (series && in_from_clause(toks, i - 1) && k < toks.size() && is_alias(toks[k]) && (k + 1 >= toks.size() || !is(toks[k + 1], "("))) {

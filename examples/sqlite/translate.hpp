@@ -94,10 +94,12 @@ struct SeriesColumn {
 };
 
 // The column of a set-returning function whose call ends at toks[close]:
-// named by its alias (AS x, AS t(x)), else by the function.
+// named by its alias (AS x, AS t(x)), else by the function (WITH
+// ORDINALITY between them: set_function_calls.hpp's with_ordinality).
 inline SeriesColumn series_column(const std::vector<sqlite_dialect::Token>& toks, std::size_t close,
                                   std::string function, pgwire::Oid type) {
   std::size_t k = close + 1;
+  if (k + 1 < toks.size() && toks[k].is_keyword("with") && toks[k + 1].is_keyword("ordinality")) k += 2;
   if (k < toks.size() && toks[k].is_keyword("as")) ++k;
   if (k >= toks.size() || !sqlite_dialect::is_alias(toks[k])) return {function, function, type};
   std::string alias = sqlite_dialect::identifier(toks[k]);

@@ -1418,7 +1418,8 @@ SIDE_BY_SIDE = [
      "drop table sbs_cta1, sbs_cta2, sbs_cta3"],
     # trim(both | leading | trailing ... from ...), overlay (string_syntax.hpp),
     # DISTINCT in string_agg / array_agg / json_agg (ordered_aggregates.hpp),
-    # SELECT ... INTO and TABLE t (statement_forms.hpp), DROP of a TEMP table.
+    # WITH ORDINALITY (set_function_calls.hpp), SELECT ... INTO and TABLE t
+    # (statement_forms.hpp), DROP of a TEMP table.
     ["SELECT trim(both 'x' from 'xxaxx'), trim(leading 'x' from 'xxaxx'), trim(trailing 'x' from 'xxaxx'),"
      " trim(both from '  a  '), trim('xy' from 'xyaxy'), trim(' b '), trim(leading from '  a'), trim(both 'é' from 'ééaé')",
      "SELECT overlay('Txxxxas' placing 'hom' from 2 for 4), overlay('Txxxxas' placing 'hom' from 2),"
@@ -1426,6 +1427,11 @@ SIDE_BY_SIDE = [
      "SELECT string_agg(DISTINCT x, ',') FROM (VALUES ('b'), ('a'), ('b'), (NULL)) v(x)",
      "SELECT array_agg(DISTINCT x ORDER BY x DESC), json_agg(DISTINCT x) FROM (VALUES (3), (1), (3)) v(x)",
      "SELECT string_agg(DISTINCT x, '-' ORDER BY x) FROM (VALUES ('b'), ('a'), ('b')) v(x)",
+     "SELECT x, n FROM unnest(ARRAY['a','b']) WITH ORDINALITY AS t(x, n)",
+     "SELECT * FROM generate_series(1,3) WITH ORDINALITY", "SELECT * FROM generate_series(10, 30, 10) WITH ORDINALITY AS g",
+     "SELECT * FROM jsonb_array_elements('[1, \"x\"]') WITH ORDINALITY",
+     "SELECT * FROM jsonb_each('{\"a\": 1, \"b\": 2}') WITH ORDINALITY AS e(k, v, i)",
+     "SELECT t.* FROM unnest(ARRAY[3,1]) WITH ORDINALITY t ORDER BY ordinality DESC",
      "DROP TABLE IF EXISTS sbs_into1", "DROP TABLE IF EXISTS sbs_into2",
      "SELECT * INTO TEMP sbs_into1 FROM (VALUES (1::bigint, 'a'), (2, 'b')) v(n, s)",  # (bigint: CREATE TABLE AS types its columns by SQLite's affinity)
      "TABLE sbs_into1", "SELECT n INTO sbs_into2 FROM sbs_into1 WHERE n > 1", "SELECT * FROM sbs_into2",
