@@ -274,6 +274,22 @@ inline void add_interval(sqlite3_context* ctx, int, sqlite3_value** argv) {
     auto info = pgwire::type_error_info(ec, type, text, pgwire::format_text);
     sqlite3_result_error(ctx, function_error(info.code, info.message).c_str(), -1);
   };
+  // A time of day (10:00, 23:59:59.5): the interval's time part added
+  // around the clock, as PostgreSQL's time + interval (days and months go).
+  if (value.size() >= 5 && value[2] == ':' && !looks_like_date(value)) {
+    pgwire::Buffer tbin, ibin, out;
+    if (auto ec = pgwire::convert_format(pgwire::oid::time, value, pgwire::format_text, pgwire::format_binary, tbin))
+      return fail(pgwire::oid::time, value, ec);
+    if (auto ec = pgwire::convert_format(pgwire::oid::interval, span, pgwire::format_text, pgwire::format_binary, ibin))
+      return fail(pgwire::oid::interval, span, ec);
+    std::int64_t usecs = (read_be(tbin.view(), 0, 8) + sign * read_be(ibin.view(), 0, 8)) % usecs_per_day;
+    if (usecs < 0) usecs += usecs_per_day;
+    unsigned char be[8];
+    for (int k = 0; k < 8; ++k) be[k] = static_cast<unsigned char>(static_cast<std::uint64_t>(usecs) >> (56 - 8 * k));
+    pgwire::convert_format(pgwire::oid::time, std::string_view(reinterpret_cast<const char*>(be), 8),
+                           pgwire::format_binary, pgwire::format_text, out);
+    return sqlite3_result_text(ctx, out.view().data(), static_cast<int>(out.size()), SQLITE_TRANSIENT);
+  }
   // The value's type by its form: a date, or a timestamp with or without a zone.
   pgwire::Oid type = pgwire::oid::timestamp;
   if (value.size() == 10) {

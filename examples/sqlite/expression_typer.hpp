@@ -182,6 +182,7 @@ class Typer {
     if ((is(op, "+") || is(op, "-")) && b == oid::interval) {
       if (a == oid::timestamptz) return oid::timestamptz;
       if (a == oid::timestamp || a == oid::date) return oid::timestamp;
+      if (a == oid::time) return oid::time;  // (around the clock: datetime.hpp's add_interval)
     }
     if ((is(op, "+") || is(op, "-")) && a == oid::date && (rb >= 1 && rb <= 3)) return oid::date;
     return 0;

@@ -380,6 +380,29 @@ inline void rewrite_calls(const std::vector<Token>& toks, std::vector<Edit>& edi
       }
       edits.push_back({t.offset, toks[k - 1].end(), "pgwire_trim(" + mode + ", " + (k == from ? "NULL" : "")});
       edits.push_back({toks[from].offset, toks[from].end(), ","});
+    } else if (name == "make_interval") {  // ('name', value) pairs (interval_functions.hpp)
+      static constexpr std::string_view fields[] = {"years", "months", "weeks", "days", "hours", "mins", "secs"};
+      edits.push_back({t.offset, t.end(), "pgwire_make_interval"});
+      std::size_t start = i + 2, position = 0;
+      for (std::size_t k = i + 2, depth = 0; k <= close; ++k) {
+        if (is(toks[k], "(")) ++depth;
+        if (is(toks[k], ")") && k < close) --depth;
+        if (k < close && !(depth == 0 && is(toks[k], ","))) continue;
+        if (k == start) break;  // (no arguments: all zero)
+        std::size_t arrow = start + 1;  // name => value, or the older name := value
+        bool named = arrow < k && toks[start].is_name() && (is(toks[arrow], "=>") || is(toks[arrow], ":="));
+        if (!named && arrow + 1 < k && toks[start].is_name() && is(toks[arrow], ":") && is(toks[arrow + 1], "=")) {
+          named = true;
+          ++arrow;
+        }
+        if (named) {
+          edits.push_back({toks[start].offset, toks[arrow].end(), quote_literal(toks[start].value()) + ","});
+        } else if (position < std::size(fields)) {
+          edits.push_back({toks[start].offset, toks[start].offset, quote_literal(std::string(fields[position])) + ", "});
+        }
+        ++position;
+        start = k + 1;
+      }
     } else if (name == "overlay" && inside("placing") < close && inside("from") < close) {
       edits.push_back({t.offset, t.end(), "pgwire_overlay"});
       for (std::string_view word : {"placing", "from", "for"})

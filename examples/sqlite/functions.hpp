@@ -42,6 +42,7 @@
 #include "size_functions.hpp"
 #include "string_functions.hpp"
 #include "string_syntax.hpp"
+#include "interval_functions.hpp"
 #include "time_zones.hpp"
 #include "builtins.hpp"
 #include "numeric_aggregates.hpp"
@@ -349,6 +350,7 @@ inline int register_postgresql_functions(sqlite3* db, char**, const sqlite3_api_
   enum_types::register_all(db);
   enum_functions::register_all(db);
   string_syntax::register_all(db);
+  interval_functions::register_all(db);
   numeric_aggregates::register_all(db);
   numeric_text::register_all(db);
   sequences::register_functions(db);

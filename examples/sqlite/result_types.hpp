@@ -54,6 +54,8 @@ inline pgwire::Oid function_type(std::string_view f, pgwire::Oid arg, pgwire::Oi
   if (f == "extract") return oid::numeric;
   if (f == "reverse" || f == "initcap" || f == "translate" || f == "to_char") return oid::text;
   if (f == "mod") return arg;
+  if (f == "make_interval" || f == "justify_interval" || f == "justify_days" || f == "justify_hours")
+    return oid::interval;
   if (f == "enum_first" || f == "enum_last") return arg;
   if (f == "enum_range") {  // (enum_range(NULL, 'b'::e): the second names the type)
     namespace enums = sqlite_example::enum_registry;

@@ -1418,7 +1418,8 @@ SIDE_BY_SIDE = [
      "drop table sbs_cta1, sbs_cta2, sbs_cta3"],
     # trim(both | leading | trailing ... from ...), overlay (string_syntax.hpp),
     # DISTINCT in string_agg / array_agg / json_agg (ordered_aggregates.hpp),
-    # WITH ORDINALITY (set_function_calls.hpp), SELECT ... INTO and TABLE t
+    # WITH ORDINALITY (set_function_calls.hpp), time + interval (datetime.hpp),
+    # make_interval and justify_* (interval_functions.hpp), SELECT ... INTO and TABLE t
     # (statement_forms.hpp), DROP of a TEMP table.
     ["SELECT trim(both 'x' from 'xxaxx'), trim(leading 'x' from 'xxaxx'), trim(trailing 'x' from 'xxaxx'),"
      " trim(both from '  a  '), trim('xy' from 'xyaxy'), trim(' b '), trim(leading from '  a'), trim(both 'é' from 'ééaé')",
@@ -1432,6 +1433,12 @@ SIDE_BY_SIDE = [
      "SELECT * FROM jsonb_array_elements('[1, \"x\"]') WITH ORDINALITY",
      "SELECT * FROM jsonb_each('{\"a\": 1, \"b\": 2}') WITH ORDINALITY AS e(k, v, i)",
      "SELECT t.* FROM unnest(ARRAY[3,1]) WITH ORDINALITY t ORDER BY ordinality DESC",
+     "SELECT time '10:00' + interval '90 minutes', time '23:30' + interval '1 hour',"
+     " time '00:30' - interval '45 minutes', time '10:00:00.5' + interval '1 day 2 hours'",
+     "SELECT make_interval(days => 3, hours => 2), make_interval(1, 2), make_interval(secs => 1.5), make_interval(),"
+     " make_interval(years := 1)",
+     "SELECT justify_interval(interval '1 mon -1 hour'), justify_days(interval '35 days'), justify_hours(interval '27 hours'),"
+     " justify_interval(interval '-1 mon 35 days 27 hours'), justify_hours(interval '-27 hours')",
      "DROP TABLE IF EXISTS sbs_into1", "DROP TABLE IF EXISTS sbs_into2",
      "SELECT * INTO TEMP sbs_into1 FROM (VALUES (1::bigint, 'a'), (2, 'b')) v(n, s)",  # (bigint: CREATE TABLE AS types its columns by SQLite's affinity)
      "TABLE sbs_into1", "SELECT n INTO sbs_into2 FROM sbs_into1 WHERE n > 1", "SELECT * FROM sbs_into2",

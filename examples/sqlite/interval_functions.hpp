@@ -1,0 +1,160 @@
+#pragma once
+// Functions that make or reshape intervals, as PostgreSQL's:
+// - make_interval(years, months, weeks, days, hours, mins, secs), by
+//   position or by name (days => 3): the dialect's rewrite_calls
+//   (expressions.hpp) passes each as a ('name', value) pair to
+//   pgwire_make_interval, since SQLite cannot parse `=>`;
+// - justify_hours (24 hours make a day), justify_days (30 days make a
+//   month) and justify_interval (both, with the signs made to agree), with
+//   PostgreSQL's arithmetic (timestamp.c's interval_justify_*).
+
+#include <sqlite3.h>
+
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include <pgwire/types.hpp>
+
+#include "array_functions.hpp"
+#include "datetime.hpp"
+#include "errors.hpp"
+
+namespace sqlite_example::interval_functions {
+
+using array_functions::text_of;
+
+struct Span {
+  std::int64_t time = 0;  // microseconds
+  std::int32_t day = 0, month = 0;
+};
+
+inline constexpr std::int64_t usecs_per_day = 86400LL * 1000000;
+
+inline bool read(sqlite3_context* ctx, sqlite3_value* v, Span& out) {
+  std::string_view text = text_of(v);
+  pgwire::Buffer bin;
+  if (auto ec = pgwire::convert_format(pgwire::oid::interval, text, pgwire::format_text, pgwire::format_binary, bin)) {
+    auto info = pgwire::type_error_info(ec, pgwire::oid::interval, text, pgwire::format_text);
+    sqlite3_result_error(ctx, function_error(info.code, info.message).c_str(), -1);
+    return false;
+  }
+  out.time = datetime::read_be(bin.view(), 0, 8);
+  out.day = static_cast<std::int32_t>(datetime::read_be(bin.view(), 8, 4));
+  out.month = static_cast<std::int32_t>(datetime::read_be(bin.view(), 12, 4));
+  return true;
+}
+
+inline void result(sqlite3_context* ctx, const Span& s) {
+  unsigned char be[16];
+  auto put = [&](int at, std::uint64_t v, int bytes) {
+    for (int k = 0; k < bytes; ++k) be[at + k] = static_cast<unsigned char>(v >> (8 * (bytes - 1 - k)));
+  };
+  put(0, static_cast<std::uint64_t>(s.time), 8);
+  put(8, static_cast<std::uint32_t>(s.day), 4);
+  put(12, static_cast<std::uint32_t>(s.month), 4);
+  pgwire::Buffer out;
+  pgwire::convert_format(pgwire::oid::interval, std::string_view(reinterpret_cast<const char*>(be), 16),
+                         pgwire::format_binary, pgwire::format_text, out);
+  sqlite3_result_text(ctx, out.view().data(), static_cast<int>(out.size()), SQLITE_TRANSIENT);
+}
+
+// 24 hours make a day; the day and the time then agree in sign.
+inline void hours_into_days(Span& s) {
+  std::int64_t whole = s.time / usecs_per_day;
+  s.time -= whole * usecs_per_day;
+  s.day += static_cast<std::int32_t>(whole);
+  if (s.day > 0 && s.time < 0) {
+    s.time += usecs_per_day;
+    --s.day;
+  } else if (s.day < 0 && s.time > 0) {
+    s.time -= usecs_per_day;
+    ++s.day;
+  }
+}
+
+// justify_hours / justify_days / justify_interval: the user data says
+// which ('h', 'd', 'i').
+inline void justify(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  if (sqlite3_value_type(argv[0]) == SQLITE_NULL) return sqlite3_result_null(ctx);
+  Span s;
+  if (!read(ctx, argv[0], s)) return;
+  char how = *static_cast<const char*>(sqlite3_user_data(ctx));
+  if (how == 'h') {
+    hours_into_days(s);
+  } else if (how == 'd') {
+    std::int32_t whole = s.day / 30;
+    s.day -= whole * 30;
+    s.month += whole;
+    if (s.month > 0 && s.day < 0) {
+      s.day += 30;
+      --s.month;
+    } else if (s.month < 0 && s.day > 0) {
+      s.day -= 30;
+      ++s.month;
+    }
+  } else {
+    if ((s.day > 0 && s.time > 0) || (s.day < 0 && s.time < 0)) {
+      std::int32_t whole = s.day / 30;
+      s.day -= whole * 30;
+      s.month += whole;
+    }
+    std::int64_t whole_day = s.time / usecs_per_day;
+    s.time -= whole_day * usecs_per_day;
+    s.day += static_cast<std::int32_t>(whole_day);
+    std::int32_t whole = s.day / 30;
+    s.day -= whole * 30;
+    s.month += whole;
+    if (s.month > 0 && (s.day < 0 || (s.day == 0 && s.time < 0))) {
+      s.day += 30;
+      --s.month;
+    } else if (s.month < 0 && (s.day > 0 || (s.day == 0 && s.time > 0))) {
+      s.day -= 30;
+      ++s.month;
+    }
+    if (s.day > 0 && s.time < 0) {
+      s.time += usecs_per_day;
+      --s.day;
+    } else if (s.day < 0 && s.time > 0) {
+      s.time -= usecs_per_day;
+      ++s.day;
+    }
+  }
+  result(ctx, s);
+}
+
+// pgwire_make_interval('name', value, ...): the fields make_interval names.
+inline void make(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
+  Span s;
+  double seconds = 0;
+  for (int i = 0; i + 1 < argc; i += 2) {
+    if (sqlite3_value_type(argv[i + 1]) == SQLITE_NULL) return sqlite3_result_null(ctx);
+    std::string_view name = text_of(argv[i]);
+    auto n = sqlite3_value_int64(argv[i + 1]);
+    if (name == "years") s.month += static_cast<std::int32_t>(n * 12);
+    else if (name == "months") s.month += static_cast<std::int32_t>(n);
+    else if (name == "weeks") s.day += static_cast<std::int32_t>(n * 7);
+    else if (name == "days") s.day += static_cast<std::int32_t>(n);
+    else if (name == "hours") s.time += n * 3600 * 1000000;
+    else if (name == "mins") s.time += n * 60 * 1000000;
+    else if (name == "secs") seconds += sqlite3_value_double(argv[i + 1]);
+    else
+      return sqlite3_result_error(
+          ctx, function_error("42883", "function make_interval(" + std::string(name) + " => ...) does not exist").c_str(),
+          -1);
+  }
+  s.time += static_cast<std::int64_t>(std::llround(seconds * 1000000));
+  result(ctx, s);
+}
+
+inline void register_all(sqlite3* db) {
+  constexpr int pure = SQLITE_UTF8 | SQLITE_INNOCUOUS | SQLITE_DETERMINISTIC;
+  static char hours = 'h', days = 'd', both = 'i';
+  sqlite3_create_function_v2(db, "justify_hours", 1, pure, &hours, &justify, nullptr, nullptr, nullptr);
+  sqlite3_create_function_v2(db, "justify_days", 1, pure, &days, &justify, nullptr, nullptr, nullptr);
+  sqlite3_create_function_v2(db, "justify_interval", 1, pure, &both, &justify, nullptr, nullptr, nullptr);
+  sqlite3_create_function_v2(db, "pgwire_make_interval", -1, pure, nullptr, &make, nullptr, nullptr, nullptr);
+}
+
+}  // namespace sqlite_example::interval_functions
