@@ -20,6 +20,7 @@
 
 #include "../sqlite_dialect.hpp"
 #include "column_defs.hpp"
+#include "create_like.hpp"
 #include "alter_table.hpp"
 #include "column_types.hpp"
 #include "comments.hpp"
@@ -302,6 +303,10 @@ inline std::optional<DdlTranslation> translate_ddl(sqlite3* db, std::string_view
     if (i >= toks.size() || !is(toks[i], "(")) return std::nullopt;  // CREATE TABLE ... AS: SQLite's own
     std::size_t close = sqlite_dialect::matching_paren(toks, i);
     if (close >= toks.size()) throw pgwire::PgError("42601", "syntax error at end of input");
+    if (auto expanded = create_like::expand(db, sql, toks, i, close)) {  // (LIKE s: s's columns, create_like.hpp)
+      auto again = sqlite_dialect::tokenize(*expanded);
+      return translate_ddl(db, *expanded, again, who);
+    }
     std::size_t options_end = ddl::storage_parameters(toks, close + 1);
     for (std::size_t k = options_end; k < toks.size(); ++k)
       if (!is(toks[k], ";"))

@@ -1439,6 +1439,15 @@ SIDE_BY_SIDE = [
      " make_interval(years := 1)",
      "SELECT justify_interval(interval '1 mon -1 hour'), justify_days(interval '35 days'), justify_hours(interval '27 hours'),"
      " justify_interval(interval '-1 mon 35 days 27 hours'), justify_hours(interval '-27 hours')",
+     "DROP TABLE IF EXISTS sbs_like1", "DROP TABLE IF EXISTS sbs_like2", "DROP TABLE IF EXISTS sbs_like_src",
+     "CREATE TABLE sbs_like_src (id serial PRIMARY KEY, name varchar(20) NOT NULL DEFAULT 'x',"
+     " price numeric(10,2) CHECK (price >= 0), n int)",
+     "CREATE TABLE sbs_like1 (LIKE sbs_like_src)", "CREATE TABLE sbs_like2 (LIKE sbs_like_src INCLUDING ALL, extra text)",
+     "SELECT table_name::text, column_name::text, data_type::text, is_nullable::text, column_default::text"
+     " FROM information_schema.columns WHERE table_name IN ('sbs_like1', 'sbs_like2') ORDER BY 1, ordinal_position",
+     "SELECT conname::text, contype::text FROM pg_constraint WHERE conrelid = 'sbs_like2'::regclass ORDER BY 1",
+     "INSERT INTO sbs_like2 (name) VALUES ('a') RETURNING id, name", "CREATE TABLE sbs_like3 (LIKE sbs_nothing)",
+     "DROP TABLE sbs_like1", "DROP TABLE sbs_like2", "DROP TABLE sbs_like_src",
      "DROP TABLE IF EXISTS sbs_into1", "DROP TABLE IF EXISTS sbs_into2",
      "SELECT * INTO TEMP sbs_into1 FROM (VALUES (1::bigint, 'a'), (2, 'b')) v(n, s)",  # (bigint: CREATE TABLE AS types its columns by SQLite's affinity)
      "TABLE sbs_into1", "SELECT n INTO sbs_into2 FROM sbs_into1 WHERE n > 1", "SELECT * FROM sbs_into2",
