@@ -58,11 +58,13 @@ inline void rewrite_series_select(const std::vector<Token>& toks, std::vector<Ed
 // lets it read the other items' columns): `SELECT id, pgwire_srf.unnest AS
 // unnest FROM t, unnest(tags) AS pgwire_srf`. Only for arguments of names,
 // ->, literals and parentheses, which no other rewrite changes (they move).
+// Without a FROM list the call becomes one: SELECT generate_series(1, 3), 'x'.
 // toks[first, n): one SELECT (the statement's, or a subquery's up to its ")").
 inline void rewrite_set_function_items(const std::vector<Token>& toks, std::size_t first, std::size_t n,
                                        std::vector<Edit>& edits) {
   if (n < first + 6 || !toks[first].is_keyword("select")) return;
   std::size_t call = n, close = n, from = n, from_end = n;
+  bool several_items = false;
   for (std::size_t k = first + 1; k < n; ++k) {
     if (is(toks[k], "(")) {
       std::size_t c = matching_paren(toks, k);
@@ -71,6 +73,7 @@ inline void rewrite_set_function_items(const std::vector<Token>& toks, std::size
       continue;
     }
     if (from == n) {
+      several_items = several_items || is(toks[k], ",");
       if (toks[k].is_keyword("from")) {
         from = k;
       } else if ((is(toks[k - 1], "select") || is(toks[k - 1], ",")) && k + 1 < n && set_function(toks[k]) &&
@@ -87,7 +90,18 @@ inline void rewrite_set_function_items(const std::vector<Token>& toks, std::size
       if (toks[k].is_keyword(word) && from_end == n) from_end = k;
     if (is(toks[k], ";") && from_end == n) from_end = k;
   }
-  if (call == n || from == n) return;
+  if (call == n) return;
+  bool no_from = from == n;  // (SELECT generate_series(1, 3) AS n, 'x': the call becomes the FROM list)
+  if (no_from && !several_items) return;  // (the call alone: rewrite_series_select's)
+  if (no_from)
+    for (std::size_t k = close + 1, depth = 0; k < n && from_end == n; ++k) {
+      if (is(toks[k], "(")) ++depth;
+      if (is(toks[k], ")") && depth > 0) --depth;
+      if (depth != 0) continue;
+      for (const char* word : {"where", "group", "having", "order", "limit", "offset", "union", "intersect", "except"})
+        if (toks[k].is_keyword(word)) from_end = k;
+      if (is(toks[k], ";")) from_end = k;
+    }
   for (std::size_t k = call + 2; k < close; ++k) {
     const Token& t = toks[k];
     bool plain = t.is_name() || t.kind == Kind::string || t.kind == Kind::number || is(t, ".") || is(t, "->") ||
@@ -99,7 +113,7 @@ inline void rewrite_set_function_items(const std::vector<Token>& toks, std::size
   bool aliased = close + 1 < n && (toks[close + 1].is_keyword("as") || (toks[close + 1].is_name() && !toks[close + 1].is_keyword("from")));
   std::string source = "pgwire_srf." + column + (aliased ? "" : " AS " + quote_identifier(toks[call].value()));
   std::size_t args_from = toks[call + 2 < close ? call + 2 : close].offset;
-  std::string moved = ", " + toks[call].value() + "(" +
+  std::string moved = (no_from ? " FROM " : ", ") + toks[call].value() + "(" +
                       std::string(toks[call].text.data() + (args_from - toks[call].offset),
                                   toks[close].offset - args_from) +
                       ") AS pgwire_srf";

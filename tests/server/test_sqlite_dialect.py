@@ -1439,6 +1439,7 @@ SIDE_BY_SIDE = [
      " make_interval(years := 1)",
      "SELECT justify_interval(interval '1 mon -1 hour'), justify_days(interval '35 days'), justify_hours(interval '27 hours'),"
      " justify_interval(interval '-1 mon 35 days 27 hours'), justify_hours(interval '-27 hours')",
+     "SELECT generate_series(1, 3) AS n, 'x'", "SELECT generate_series(1, 4) AS n, 2 AS two LIMIT 2",
      "DROP TABLE IF EXISTS sbs_like1", "DROP TABLE IF EXISTS sbs_like2", "DROP TABLE IF EXISTS sbs_like_src",
      "CREATE TABLE sbs_like_src (id serial PRIMARY KEY, name varchar(20) NOT NULL DEFAULT 'x',"
      " price numeric(10,2) CHECK (price >= 0), n int)",
