@@ -205,6 +205,16 @@ inline std::string format_type(pgwire::Oid type, std::string_view modifier) {
   return element ? name + "[]" : name;
 }
 
+// The modifier's text format_type takes, from a type modifier (atttypmod):
+// varchar(20)'s 24 is "(20)", numeric(10,2)'s "(10,2)"; empty for none.
+inline std::string modifier_text(pgwire::Oid type, std::int32_t typmod) {
+  if (typmod >= 4 && (type == pgwire::oid::varchar || type == pgwire::oid::bpchar))
+    return "(" + std::to_string(typmod - 4) + ")";
+  if (typmod >= 4 && type == pgwire::oid::numeric)
+    return "(" + std::to_string((typmod - 4) >> 16) + "," + std::to_string((typmod - 4) & 0xffff) + ")";
+  return {};
+}
+
 }  // namespace column_types
 
 // A recorded column's type: its OID and type modifier (atttypmod: -1 none;

@@ -57,11 +57,7 @@ inline std::string columns_of(sqlite3* db, const std::string& source, Including 
     const unsigned char* decl = sqlite3_column_text(s, 1);
     auto recorded = recorded_column(db, source, name);
     pgwire::Oid type = recorded.type ? recorded.type : declared_type(decl ? reinterpret_cast<const char*>(decl) : "");
-    std::string modifier;
-    if (recorded.modifier >= 0 && (type == pgwire::oid::varchar || type == pgwire::oid::bpchar))
-      modifier = "(" + std::to_string(recorded.modifier - 4) + ")";
-    if (recorded.modifier >= 4 && type == pgwire::oid::numeric)
-      modifier = "(" + std::to_string((recorded.modifier - 4) >> 16) + "," + std::to_string((recorded.modifier - 4) & 0xffff) + ")";
+    std::string modifier = column_types::modifier_text(type, recorded.modifier);
     out += (out.empty() ? "" : ", ") + sqlite_dialect::quote_identifier(name) + " " + column_types::format_type(type, modifier);
     int pk = sqlite3_column_int(s, 3);
     if (sqlite3_column_int(s, 2) != 0 || pk != 0) out += " NOT NULL";

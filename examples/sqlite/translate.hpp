@@ -13,6 +13,7 @@
 
 #include "../sqlite_dialect.hpp"
 #include "column_types.hpp"
+#include "created_as_types.hpp"
 #include "ddl.hpp"
 #include "enum_ddl.hpp"
 #include "enum_functions.hpp"
@@ -286,6 +287,13 @@ inline Translation translate(sqlite3* db, std::string_view sql, const sqlite_dia
     out.hidden_columns = hidden;
   }
   for (const auto& s : series) out.from_columns.emplace_back(s.name, s.type);
+  std::string created;
+  std::string_view select;
+  if (!out.after && created_as_types::read(db, sql, created, select)) {  // (CREATE TABLE t AS: t's PostgreSQL types)
+    auto typed = sqlite_dialect::rewrite(select, who, resolve, scale_of);
+    out.after = created_as_types::recorder(std::move(created), std::move(typed.sql), std::move(typed.columns),
+                                           out.from_columns);
+  }
   return out;
 }
 

@@ -1449,10 +1449,20 @@ SIDE_BY_SIDE = [
      "SELECT conname::text, contype::text FROM pg_constraint WHERE conrelid = 'sbs_like2'::regclass ORDER BY 1",
      "INSERT INTO sbs_like2 (name) VALUES ('a') RETURNING id, name", "CREATE TABLE sbs_like3 (LIKE sbs_nothing)",
      "DROP TABLE sbs_like1", "DROP TABLE sbs_like2", "DROP TABLE sbs_like_src",
-     "DROP TABLE IF EXISTS sbs_into1", "DROP TABLE IF EXISTS sbs_into2",
-     "SELECT * INTO TEMP sbs_into1 FROM (VALUES (1::bigint, 'a'), (2, 'b')) v(n, s)",  # (bigint: CREATE TABLE AS types its columns by SQLite's affinity)
+     "DROP TABLE IF EXISTS sbs_into1", "DROP TABLE IF EXISTS sbs_into2", "DROP TABLE IF EXISTS sbs_into3",
+     "SELECT * INTO sbs_into1 FROM (VALUES (1, 'a'), (2, 'b')) v(n, s)",
      "TABLE sbs_into1", "SELECT n INTO sbs_into2 FROM sbs_into1 WHERE n > 1", "SELECT * FROM sbs_into2",
-     "DROP TABLE sbs_into1", "DROP TABLE sbs_into2"],
+     "SELECT * INTO TEMP sbs_into3 FROM (VALUES (1::bigint, 'a')) v(n, s)", "TABLE sbs_into3",
+     # CREATE TABLE AS: the columns typed as PostgreSQL types them (created_as_types.hpp)
+     "DROP TABLE IF EXISTS sbs_cts", "DROP TABLE IF EXISTS sbs_cts1", "DROP TABLE IF EXISTS sbs_cts2",
+     "CREATE TABLE sbs_cts (a int, b numeric(10,2), c varchar(20), d date)",
+     "INSERT INTO sbs_cts VALUES (1, 2.50, 'x', '2024-01-01')",
+     "CREATE TABLE sbs_cts1 AS SELECT a, a * 2 AS a2, b, c, d, 1 AS one, 1.5 AS half, a::text AS s, a + 1 FROM sbs_cts",
+     "SELECT * FROM sbs_cts1", "CREATE TABLE sbs_cts2 AS SELECT * FROM sbs_cts", "TABLE sbs_cts2",
+     "SELECT table_name::text, column_name::text, data_type::text, character_maximum_length, numeric_precision"
+     " FROM information_schema.columns WHERE table_name IN ('sbs_cts1', 'sbs_cts2') ORDER BY 1, ordinal_position",
+     "DROP TABLE sbs_cts", "DROP TABLE sbs_cts1", "DROP TABLE sbs_cts2",
+     "DROP TABLE sbs_into1", "DROP TABLE sbs_into2", "DROP TABLE sbs_into3"],
     # extract() at PostgreSQL 14+'s numeric scales, and of intervals and
     # times (date_functions.hpp, select_list.hpp).
     ["SELECT extract(epoch FROM date '2020-01-01'), extract(second FROM timestamp '2020-01-01 00:00:01.5'),"
