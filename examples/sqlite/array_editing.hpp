@@ -69,12 +69,7 @@ inline void string_to_array(sqlite3_context* ctx, int argc, sqlite3_value** argv
   };
   if (!s.empty()) {
     if (sqlite3_value_type(argv[1]) == SQLITE_NULL) {  // each character (UTF-8 sequence) alone
-      for (std::size_t i = 0; i < s.size();) {
-        std::size_t n = 1;
-        while (i + n < s.size() && (static_cast<unsigned char>(s[i + n]) & 0xC0) == 0x80) ++n;
-        add(s.substr(i, n));
-        i += n;
-      }
+      for (std::string_view c : array_functions::characters(s)) add(c);
     } else if (std::string_view delimiter = array_functions::text_of(argv[1]); delimiter.empty()) {
       add(s);
     } else {

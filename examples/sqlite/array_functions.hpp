@@ -19,6 +19,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <pgwire/types/array.hpp>
 
@@ -30,6 +31,18 @@ namespace sqlite_example::array_functions {
 inline std::string_view text_of(sqlite3_value* v) {
   const auto* p = reinterpret_cast<const char*>(sqlite3_value_text(v));
   return {p ? p : "", static_cast<std::size_t>(sqlite3_value_bytes(v))};
+}
+
+// The code points of s, each as its bytes.
+inline std::vector<std::string_view> characters(std::string_view s) {
+  std::vector<std::string_view> out;
+  for (std::size_t i = 0; i < s.size();) {
+    std::size_t n = 1;
+    while (i + n < s.size() && (static_cast<unsigned char>(s[i + n]) & 0xC0) == 0x80) ++n;
+    out.push_back(s.substr(i, n));
+    i += n;
+  }
+  return out;
 }
 
 // The array argument's elements; false (the context holds 22P02) when it is no array.

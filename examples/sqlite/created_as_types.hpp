@@ -18,6 +18,8 @@
 #include <string_view>
 #include <vector>
 
+#include <pgwire/protocol/sql_text.hpp>
+
 #include "../sqlite_dialect.hpp"
 #include "column_types.hpp"
 #include "ddl_basics.hpp"
@@ -29,6 +31,8 @@ using sqlite_dialect::is;
 // The statement's SELECT text and its new table, when `sql` is a CREATE
 // TABLE ... AS (not TEMP) whose table does not exist yet; false otherwise.
 inline bool read(sqlite3* db, std::string_view sql, std::string& table, std::string_view& select) {
+  pgwire::SqlLexer first_word(sql);  // (every statement translated comes here: one token for the others)
+  if (auto first = first_word.next(); !first || !first->is_keyword("create")) return false;
   auto toks = sqlite_dialect::tokenize(sql);
   std::size_t k = 0;
   auto at = [&](std::string_view w) { return k < toks.size() && is(toks[k], w); };

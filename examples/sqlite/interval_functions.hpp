@@ -60,17 +60,42 @@ inline void result(sqlite3_context* ctx, const Span& s) {
   sqlite3_result_text(ctx, out.view().data(), static_cast<int>(out.size()), SQLITE_TRANSIENT);
 }
 
-// 24 hours make a day; the day and the time then agree in sign.
-inline void hours_into_days(Span& s) {
+// The steps of PostgreSQL's interval_justify_* (timestamp.c), in its order.
+// Whole days of the time into days.
+inline void carry_days(Span& s) {
   std::int64_t whole = s.time / usecs_per_day;
   s.time -= whole * usecs_per_day;
   s.day += static_cast<std::int32_t>(whole);
+}
+// Whole 30-day months of the days into months.
+inline void carry_months(Span& s) {
+  std::int32_t whole = s.day / 30;
+  s.day -= whole * 30;
+  s.month += whole;
+}
+// The days and the time made to agree in sign.
+inline void align_time(Span& s) {
   if (s.day > 0 && s.time < 0) {
     s.time += usecs_per_day;
     --s.day;
   } else if (s.day < 0 && s.time > 0) {
     s.time -= usecs_per_day;
     ++s.day;
+  }
+}
+// The months and the days made to agree in sign (`with_time`: a zero day
+// count takes the time's sign, as justify_interval does).
+inline void align_days(Span& s, bool with_time) {
+  auto sign = [&](bool positive) {
+    return positive ? s.day > 0 || (with_time && s.day == 0 && s.time > 0)
+                    : s.day < 0 || (with_time && s.day == 0 && s.time < 0);
+  };
+  if (s.month > 0 && sign(false)) {
+    s.day += 30;
+    --s.month;
+  } else if (s.month < 0 && sign(true)) {
+    s.day -= 30;
+    ++s.month;
   }
 }
 
@@ -82,44 +107,18 @@ inline void justify(sqlite3_context* ctx, int, sqlite3_value** argv) {
   if (!read(ctx, argv[0], s)) return;
   char how = *static_cast<const char*>(sqlite3_user_data(ctx));
   if (how == 'h') {
-    hours_into_days(s);
+    carry_days(s);
+    align_time(s);
   } else if (how == 'd') {
-    std::int32_t whole = s.day / 30;
-    s.day -= whole * 30;
-    s.month += whole;
-    if (s.month > 0 && s.day < 0) {
-      s.day += 30;
-      --s.month;
-    } else if (s.month < 0 && s.day > 0) {
-      s.day -= 30;
-      ++s.month;
-    }
+    carry_months(s);
+    align_days(s, false);
   } else {
-    if ((s.day > 0 && s.time > 0) || (s.day < 0 && s.time < 0)) {
-      std::int32_t whole = s.day / 30;
-      s.day -= whole * 30;
-      s.month += whole;
-    }
-    std::int64_t whole_day = s.time / usecs_per_day;
-    s.time -= whole_day * usecs_per_day;
-    s.day += static_cast<std::int32_t>(whole_day);
-    std::int32_t whole = s.day / 30;
-    s.day -= whole * 30;
-    s.month += whole;
-    if (s.month > 0 && (s.day < 0 || (s.day == 0 && s.time < 0))) {
-      s.day += 30;
-      --s.month;
-    } else if (s.month < 0 && (s.day > 0 || (s.day == 0 && s.time > 0))) {
-      s.day -= 30;
-      ++s.month;
-    }
-    if (s.day > 0 && s.time < 0) {
-      s.time += usecs_per_day;
-      --s.day;
-    } else if (s.day < 0 && s.time > 0) {
-      s.time -= usecs_per_day;
-      ++s.day;
-    }
+    // (days first when they agree with the time: it keeps the sum in range)
+    if ((s.day > 0 && s.time > 0) || (s.day < 0 && s.time < 0)) carry_months(s);
+    carry_days(s);
+    carry_months(s);
+    align_days(s, true);
+    align_time(s);
   }
   result(ctx, s);
 }

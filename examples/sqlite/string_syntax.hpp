@@ -17,19 +17,8 @@
 
 namespace sqlite_example::string_syntax {
 
+using array_functions::characters;
 using array_functions::text_of;
-
-// The code points of s, each as its bytes.
-inline std::vector<std::string_view> characters(std::string_view s) {
-  std::vector<std::string_view> out;
-  for (std::size_t i = 0; i < s.size();) {
-    std::size_t n = 1;
-    while (i + n < s.size() && (static_cast<unsigned char>(s[i + n]) & 0xC0) == 0x80) ++n;
-    out.push_back(s.substr(i, n));
-    i += n;
-  }
-  return out;
-}
 
 // pgwire_trim(mode, chars, s): chars NULL is a space.
 inline void trim(sqlite3_context* ctx, int, sqlite3_value** argv) {
