@@ -20,6 +20,7 @@
 #include "comments.hpp"
 #include "column_type_change.hpp"
 #include "column_types.hpp"
+#include "drop_column.hpp"
 #include "ddl_basics.hpp"
 #include "errors.hpp"
 #include "schema_edits.hpp"
@@ -306,15 +307,10 @@ inline DdlTranslation alter_table(sqlite3* db, std::string_view sql, const std::
             }};
   }
   if (at(i, "drop") && !at(i + 1, "constraint") && i + 1 < toks.size()) {
-    ++i;
-    if (at(i, "column")) ++i;
-    if (at(i, "if") && at(i + 1, "exists"))
-      throw not_supported("DROP COLUMN IF EXISTS", "Drop the column without IF EXISTS.");
-    if (i >= toks.size() || !toks[i].is_name()) throw pgwire::PgError("42601", "syntax error: a column name expected");
-    std::string column = sqlite_dialect::identifier(toks[i]);
-    if (at(i + 1, "cascade")) throw not_supported("DROP COLUMN ... CASCADE", "Drop what refers to the column first.");
-    return {target + "DROP COLUMN " + sqlite_dialect::quote_identifier(column),
-            [table, column](sqlite3* db) { column_types::forget_column(db, table, column); }};
+    // (what goes with the column, IF EXISTS and CASCADE: drop_column.hpp)
+    auto request = drop_column::parse(toks, at(i + 1, "column") ? i + 2 : i + 1, table);
+    return {"/* ALTER TABLE ... DROP COLUMN: drop_column.hpp */",
+            [request](sqlite3* db) { drop_column::run(db, request); }};
   }
   if (at(i, "rename") && at(i + 1, "to") && i + 2 < toks.size() && toks[i + 2].is_name()) {
     std::string to = sqlite_dialect::identifier(toks[i + 2]);

@@ -86,6 +86,47 @@ inline std::string vacuum(sqlite3* db, const std::vector<Token>& toks) {
   return "/* VACUUM: SQLite leaves no dead rows */";
 }
 
+// An index's operator class (varchar_pattern_ops, pg_catalog.text_ops, ...,
+// with its parameters): toks[k] begins one when it is a name ending in
+// _ops after the element's first token, as PostgreSQL's own classes all
+// do. Returns the token after it, or k when there is none.
+inline std::size_t after_operator_class(const std::vector<Token>& toks, std::size_t k, std::size_t end) {
+  std::size_t j = k;
+  if (j + 2 < end && toks[j].is_name() && is(toks[j + 1], ".")) j += 2;
+  if (j >= end || !toks[j].is_name()) return k;
+  std::string word = sqlite_dialect::identifier(toks[j]);
+  if (word.size() < 5 || word.compare(word.size() - 4, 4, "_ops") != 0) return k;
+  ++j;
+  if (j < end && is(toks[j], "(")) j = sqlite_dialect::matching_paren(toks, j) + 1;
+  return j;
+}
+
+// The parenthesized column list of CREATE INDEX, toks[open, close], without
+// operator classes: SQLite's B-tree compares with the column's collation,
+// which is what varchar_pattern_ops and text_pattern_ops give PostgreSQL's
+// LIKE under the C locale.
+inline std::string index_columns(std::string_view sql, const std::vector<Token>& toks, std::size_t open,
+                                 std::size_t close, const sqlite_dialect::Identity& who) {
+  std::string out = "(";
+  for (auto [first, end] : split(toks, open + 1, close)) {
+    if (out.size() > 1) out += ", ";
+    std::size_t from = first;
+    for (std::size_t k = first + 1; k < end; ++k) {
+      if (is(toks[k], "(")) {  // (an expression's own parentheses: no class inside)
+        k = sqlite_dialect::matching_paren(toks, k);
+        continue;
+      }
+      std::size_t next = after_operator_class(toks, k, end);
+      if (next == k) continue;
+      out += expression(sql, toks, from, k - 1, who) + " ";
+      from = next;
+      k = next - 1;
+    }
+    if (from < end) out += expression(sql, toks, from, end - 1, who);
+  }
+  return out + ")";
+}
+
 // CREATE [UNIQUE] INDEX [CONCURRENTLY] [IF NOT EXISTS] [name] ON t [USING
 // btree] (...): SQLite wants a name (PostgreSQL's choice: t_a_b_idx) and
 // has one kind of index; CONCURRENTLY means nothing to it.
@@ -119,7 +160,7 @@ inline std::string create_index(std::string_view sql, const std::vector<Token>& 
     name += "_idx";
   }
   out += sqlite_dialect::quote_identifier(name) + " ON " + sqlite_dialect::quote_identifier(table) + " " +
-         expression(sql, toks, i, close, who);
+         index_columns(sql, toks, i, close, who);
   std::size_t k = close + 1;
   if (k + 1 < toks.size() && is(toks[k], "include"))
     k = sqlite_dialect::matching_paren(toks, k + 1) + 1;  // covering columns: SQLite reads the table

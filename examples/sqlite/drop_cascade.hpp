@@ -61,27 +61,33 @@ inline bool names(const std::string& sql, const std::string& name) {
 
 }  // namespace detail
 
-// What a DROP TABLE `table` CASCADE drops besides it: the views reading it
-// (and the views reading those), then the other tables' foreign keys to it.
-inline std::vector<Dependent> dependents(sqlite3* db, const std::string& table) {
+// The views that read what is dropped (`reads_first(view_sql)`, the
+// dependency `on`), and the views reading those, in creation order.
+template <class ReadsFirst>
+std::vector<Dependent> dependent_views(sqlite3* db, const std::string& on, ReadsFirst reads_first) {
   std::vector<Dependent> out;
-  std::vector<std::string> dropped{"table " + table};
   auto views = detail::objects(db, "view");
   for (bool more = true; more;) {
     more = false;
     for (const auto& [name, sql] : views) {
       bool known = false;
-      for (const auto& d : out) known = known || (d.view && detail::same(d.name, name));
+      for (const auto& d : out) known = known || detail::same(d.name, name);
       if (known) continue;
-      for (const auto& relation : dropped)
-        if (detail::names(sql, relation.substr(relation.find(' ') + 1))) {
-          out.push_back({true, name, "", relation});
-          dropped.push_back("view " + name);
-          more = true;
-          break;
-        }
+      std::string because = reads_first(sql) ? on : "";
+      for (const auto& d : out)
+        if (because.empty() && detail::names(sql, d.name)) because = "view " + d.name;
+      if (because.empty()) continue;
+      out.push_back({true, name, "", because});
+      more = true;
     }
   }
+  return out;
+}
+
+// What a DROP TABLE `table` CASCADE drops besides it: the views reading it
+// (and the views reading those), then the other tables' foreign keys to it.
+inline std::vector<Dependent> dependents(sqlite3* db, const std::string& table) {
+  auto out = dependent_views(db, "table " + table, [&](const std::string& sql) { return detail::names(sql, table); });
   for (const auto& [child, sql] : detail::objects(db, "table"))
     if (!detail::same(child, table))
       for (auto& key : schema_edits::foreign_keys_in(sql, child))

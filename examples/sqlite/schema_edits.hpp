@@ -184,6 +184,7 @@ inline std::string with_not_null(std::string_view create, const std::string& tab
 // A foreign key in a CREATE text, by the name PostgreSQL would give it.
 struct ForeignKey {
   std::string name, referenced;
+  std::vector<std::string> columns;  // the referenced ones; none: its primary key
 };
 
 // The foreign keys `create` (table `table`'s) declares: CONSTRAINT n
@@ -193,10 +194,15 @@ inline std::vector<ForeignKey> foreign_keys_in(std::string_view create, const st
   std::vector<ForeignKey> out;
   Elements e = elements_of(create);
   const auto& t = e.toks;
-  auto referenced = [&](std::size_t k, std::size_t end) {  // the table after REFERENCES at toks[k]
+  auto referenced = [&](std::size_t k, std::size_t end, std::string name) {  // REFERENCES r (a, b) at toks[k]
+    ForeignKey key{std::move(name), {}, {}};
     std::size_t n = k + 1;
     if (n + 2 < end && is(t[n + 1], ".")) n += 2;
-    return n < end ? sqlite_dialect::identifier(t[n]) : std::string();
+    if (n < end) key.referenced = sqlite_dialect::identifier(t[n]);
+    if (n + 1 < end && is(t[n + 1], "("))
+      for (std::size_t c = n + 2; c < end && !is(t[c], ")"); ++c)
+        if (t[c].is_name()) key.columns.push_back(sqlite_dialect::identifier(t[c]));
+    return key;
   };
   for (auto [first, end] : e.ranges) {
     if (first >= end) continue;
@@ -207,14 +213,14 @@ inline std::vector<ForeignKey> foreign_keys_in(std::string_view create, const st
       std::size_t r = k;
       for (; r < end && !is(t[r], "references"); ++r)
         if (!named && r > k + 2 && t[r].is_name()) name += "_" + sqlite_dialect::identifier(t[r]);
-      if (r < end) out.push_back({named ? name : name + "_fkey", referenced(r, end)});
+      if (r < end) out.push_back(referenced(r, end, named ? name : name + "_fkey"));
       continue;
     }
     if (named || !t[first].is_name() || is(t[first], "primary") || is(t[first], "unique") || is(t[first], "check"))
       continue;
     for (std::size_t c = first + 1; c < end; ++c)
       if (is(t[c], "references"))
-        out.push_back({table + "_" + sqlite_dialect::identifier(t[first]) + "_fkey", referenced(c, end)});
+        out.push_back(referenced(c, end, table + "_" + sqlite_dialect::identifier(t[first]) + "_fkey"));
   }
   return out;
 }

@@ -9,6 +9,7 @@
 //   DROP SEQUENCE IF EXISTS name, CREATE SEQUENCE IF NOT EXISTS name: the same (sequences.hpp)
 //   DROP TYPE IF EXISTS, ALTER TYPE ... ADD VALUE IF NOT EXISTS: enum_ddl::skip_notices
 //   ALTER TABLE t DROP CONSTRAINT IF EXISTS name -> constraint "name" of relation "t" does not exist, skipping
+//   ALTER TABLE t DROP COLUMN IF EXISTS c, ... c CASCADE: drop_column.hpp
 //   DROP TABLE t CASCADE -> drop cascades to ... (drop_cascade.hpp)
 //
 // A DROP TABLE of several tables comes here one table at a time
@@ -25,6 +26,7 @@
 
 #include "../sqlite_dialect.hpp"
 #include "drop_cascade.hpp"
+#include "drop_column.hpp"
 #include "schema_edits.hpp"
 #include "sequences.hpp"
 
@@ -94,13 +96,20 @@ inline std::optional<pgwire::ErrorInfo> before(sqlite3* db, std::string_view sql
     if (name.empty() || !exists(db, "table", name)) return std::nullopt;
     return drop_cascade::notice(drop_cascade::dependents(db, name));
   }
-  // ALTER TABLE [IF EXISTS] [ONLY] t DROP CONSTRAINT IF EXISTS name
+  // ALTER TABLE [IF EXISTS] [ONLY] t DROP CONSTRAINT IF EXISTS name, or DROP [COLUMN]
   if (at(0, "alter") && at(1, "table")) {
     std::size_t i = 2;
     if (at(i, "if") && at(i + 1, "exists")) i += 2;
     if (at(i, "only")) ++i;
     std::string table = name_at(toks, i);
     i += at(i + 1, ".") ? 3 : 1;
+    if (!table.empty() && at(i, "drop") && !at(i + 1, "constraint") && exists(db, "table", table)) {
+      try {
+        return drop_column::notice(db, drop_column::parse(toks, at(i + 1, "column") ? i + 2 : i + 1, table));
+      } catch (const pgwire::PgError&) {
+        return std::nullopt;  // (the statement reports it)
+      }
+    }
     if (table.empty() || !at(i, "drop") || !at(i + 1, "constraint") || !at(i + 2, "if") || !at(i + 3, "exists"))
       return std::nullopt;
     std::string name = name_at(toks, i + 4);

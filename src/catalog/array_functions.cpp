@@ -91,27 +91,53 @@ bool numeric_text(const std::string& s) {
   return s.size() < 19;
 }
 
+// An array element as a JSON value (json_each gives numbers back as numbers).
+void append_json(std::string& out, const std::optional<std::string>& e) {
+  if (!e) {
+    out += "null";
+  } else if (numeric_text(*e)) {
+    out += *e;
+  } else {
+    out += '"';
+    for (char ch : *e) {
+      if (ch == '"' || ch == '\\') out += '\\';
+      if (static_cast<unsigned char>(ch) < 0x20) {
+        out += fmt::format("\\u{:04x}", static_cast<int>(ch));
+        continue;
+      }
+      out += ch;
+    }
+    out += '"';
+  }
+}
+
 void array_json(sqlite3_context* c, int, sqlite3_value** argv) {
   if (is_null(argv[0])) return result(c, "[]");
   std::string out = "[";
   for (const auto& e : parse_array(text(argv[0]))) {
     if (out.size() > 1) out += ',';
-    if (!e) {
-      out += "null";
-    } else if (numeric_text(*e)) {
-      out += *e;
-    } else {
-      out += '"';
-      for (char ch : *e) {
-        if (ch == '"' || ch == '\\') out += '\\';
-        if (static_cast<unsigned char>(ch) < 0x20) {
-          out += fmt::format("\\u{:04x}", static_cast<int>(ch));
-          continue;
-        }
-        out += ch;
-      }
-      out += '"';
+    append_json(out, e);
+  }
+  result(c, out + "]");
+}
+
+// unnest(a, b, ...) in FROM: row i holds each array's element i, null past
+// a shorter array's end; a JSON array of those rows.
+void unnest_arrays(sqlite3_context* c, int argc, sqlite3_value** argv) {
+  std::vector<std::vector<std::optional<std::string>>> arrays;
+  std::size_t rows = 0;
+  for (int k = 0; k < argc; ++k) {
+    arrays.push_back(is_null(argv[k]) ? std::vector<std::optional<std::string>>{} : parse_array(text(argv[k])));
+    rows = std::max(rows, arrays.back().size());
+  }
+  std::string out = "[";
+  for (std::size_t i = 0; i < rows; ++i) {
+    out += i > 0 ? ",[" : "[";
+    for (std::size_t k = 0; k < arrays.size(); ++k) {
+      if (k > 0) out += ',';
+      append_json(out, i < arrays[k].size() ? arrays[k][i] : std::nullopt);
     }
+    out += ']';
   }
   result(c, out + "]");
 }
@@ -291,6 +317,7 @@ void register_array_functions(sqlite3* db, FunctionContext* c) {
   add(db, "array_remove", 2, array_remove, c);
   add(db, "array_position", 2, array_position, c);
   add(db, "pgw_srf_unnest", 1, array_json, c);
+  add(db, "pgw_srf_unnest", -1, unnest_arrays, c);
   auto flags = SQLITE_UTF8;
   sqlite3_create_function_v2(db, "pgw_array_agg", 1, flags, c, nullptr, array_agg_step,
                              [](sqlite3_context* x) { array_agg_final(x, false); }, nullptr);

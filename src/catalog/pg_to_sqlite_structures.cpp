@@ -95,11 +95,121 @@ Toks without_order_by(const Toks& args) {
   return args;
 }
 
+// A set-returning function in FROM at in[i] (out ends with FROM, JOIN or a
+// comma): rows of a JSON array, `(SELECT value AS c [, key + 1 AS n] FROM
+// json_each(pgw_srf_f(args))) alias`; several arrays of unnest() advance
+// together (json_extract(value, '$[j]')), as PostgreSQL's multi-argument
+// unnest does. Returns the index after the call's alias and column list.
+//
+// SQLite has no LATERAL: when the arguments read the FROM item just
+// before (`FROM pg_index i, unnest(i.indkey, i.indoption) WITH ORDINALITY
+// k(key, option, n)`, Django's index query), the two become one subquery
+// under the item's alias, `(SELECT i.*, <the function's columns> FROM
+// pg_index i, json_each(...) pgw_lateral) i`, and `renamed` maps the
+// function's alias to it (the caller renames alias.column).
+std::size_t function_in_from(const Toks& in, std::size_t i, Toks& out,
+                             std::vector<std::pair<std::string, std::string>>& renamed) {
+  const Tok& t = in[i];
+  auto at = [&](std::size_t k) -> const Tok* { return k < in.size() ? &in[k] : nullptr; };
+  std::size_t close = match_forward(in, i + 1);
+  Toks args = rewrite_structures(slice(in, i + 2, close));
+  std::size_t arrays = args.empty() ? 0 : 1;
+  for (std::size_t k = 0, depth = 0; k < args.size(); ++k) {
+    if (args[k].p("(")) ++depth;
+    if (args[k].p(")")) --depth;
+    if (depth == 0 && args[k].p(",")) ++arrays;
+  }
+  bool zipped = t.is("unnest") && arrays > 1;
+  std::size_t k = close + 1;
+  bool ordinality = false;
+  if (at(k) && at(k)->is("with") && at(k + 1) && at(k + 1)->is("ordinality")) {
+    ordinality = true;
+    k += 2;
+  }
+  if (at(k) && at(k)->is("as")) ++k;
+  std::string alias = t.low, alias_low = t.low;
+  if (at(k) && alias_word(*at(k))) {
+    alias_low = in[k].low;
+    alias = in[k++].text;
+  }
+  std::vector<std::string> columns;
+  if (at(k) && at(k)->p("(")) {
+    std::size_t c = match_forward(in, k);
+    for (std::size_t m = k + 1; m < c; ++m)
+      if (in[m].name()) columns.push_back(in[m].text);
+    k = c + 1;
+  }
+  std::size_t values = zipped ? arrays : 1;
+  while (columns.size() < values) columns.push_back(zipped ? t.low : alias);
+
+  // The item before: out ends `FROM|,|JOIN relation [AS] [alias] ,`.
+  std::size_t rel = out.size();
+  std::string partner, partner_low;
+  if (out.size() >= 3 && out.back().p(",")) {
+    std::size_t e = out.size() - 1;
+    std::size_t r = out[e - 1].name() && out[e - 2].name() && !out[e - 2].is("from") && !out[e - 2].p(",")
+                        ? e - 2 - (out[e - 2].is("as") ? 1 : 0)
+                        : e - 1;
+    bool plain = r > 0 && r < e && out[r].name() && (out[r - 1].is("from") || out[r - 1].p(",") || out[r - 1].is("join"));
+    std::string name = out[e - 1].name() ? out[e - 1].low : "";
+    bool read = false;
+    for (std::size_t m = 0; plain && m + 1 < args.size(); ++m) read = read || (args[m].name() && args[m].low == name && args[m + 1].p("."));
+    if (read) {
+      rel = r;
+      partner = out[e - 1].text;
+      partner_low = name;
+    }
+  }
+  std::string source = partner.empty() ? "" : "pgw_lateral.";
+  Toks item{punct("("), word("SELECT")};
+  if (!partner.empty()) {
+    item.push_back(word(partner + ".*"));
+    item.push_back(punct(","));
+  }
+  for (std::size_t j = 0; j < values; ++j) {
+    if (j > 0) item.push_back(punct(","));
+    if (zipped) {
+      append(item, {"json_extract", "("});
+      item.push_back(word(source + "value"));
+      item.push_back(punct(","));
+      item.push_back(Tok{Kind::string, "'$[" + std::to_string(j) + "]'", "'$[" + std::to_string(j) + "]'"});
+      append(item, {")"});
+    } else {
+      item.push_back(word(source + "value"));
+    }
+    item.push_back(word("AS"));
+    item.push_back(word(columns[j]));
+  }
+  if (ordinality && columns.size() > values) {
+    item.push_back(punct(","));
+    item.push_back(word(source + "key"));
+    append(item, {"+", "1", "AS"});
+    item.push_back(word(columns[values]));
+  }
+  item.push_back(word("FROM"));
+  if (!partner.empty()) {
+    item.insert(item.end(), out.begin() + static_cast<std::ptrdiff_t>(rel), out.end());  // (relation alias ,)
+    out.resize(rel);
+  }
+  append(item, {"json_each", "("});
+  item.push_back(word("pgw_srf_" + t.low));
+  append(item, {"("});
+  append(item, args);
+  append(item, {")", ")"});
+  if (!partner.empty()) item.push_back(word("pgw_lateral"));
+  item.push_back(punct(")"));
+  item.push_back(word(partner.empty() ? alias : partner));
+  append(out, item);
+  if (!partner.empty()) renamed.emplace_back(alias_low, partner);
+  return k;
+}
+
 }  // namespace
 
 Toks rewrite_structures(const Toks& raw) {
   Toks in = expand_select_list_functions(raw);
   Toks out;
+  std::vector<std::pair<std::string, std::string>> renamed;  // alias (lower case), the name it becomes
   bool in_from = false;
   auto at = [&](std::size_t k) -> const Tok* { return k < in.size() ? &in[k] : nullptr; };
   for (std::size_t i = 0; i < in.size(); ++i) {
@@ -234,39 +344,7 @@ Toks rewrite_structures(const Toks& raw) {
     }
     if (in_from && t.kind == Kind::word && set_returning(t.low) && at(i + 1) && at(i + 1)->p("(") && !out.empty() &&
         (out.back().is("from") || out.back().is("join") || out.back().p(",")) && !t.is("lateral")) {
-      // A set-returning function in FROM: rows of a JSON array.
-      std::size_t close = match_forward(in, i + 1);
-      Toks args = rewrite_structures(slice(in, i + 2, close));
-      std::size_t k = close + 1;
-      bool ordinality = false;
-      if (at(k) && at(k)->is("with") && at(k + 1) && at(k + 1)->is("ordinality")) {
-        ordinality = true;
-        k += 2;
-      }
-      if (at(k) && at(k)->is("as")) ++k;
-      std::string alias = t.low;
-      if (at(k) && alias_word(*at(k))) alias = in[k++].text;
-      std::vector<std::string> columns;
-      if (at(k) && at(k)->p("(")) {
-        std::size_t c = match_forward(in, k);
-        for (std::size_t m = k + 1; m < c; ++m)
-          if (in[m].name()) columns.push_back(in[m].text);
-        k = c + 1;
-      }
-      if (columns.empty()) columns.push_back(alias);
-      append(out, {"(", "SELECT", "value", "AS"});
-      out.push_back(word(columns[0]));
-      if (ordinality && columns.size() > 1) {
-        append(out, {",", "key", "+", "1", "AS"});
-        out.push_back(word(columns[1]));
-      }
-      append(out, {"FROM", "json_each", "("});
-      out.push_back(word("pgw_srf_" + t.low));
-      append(out, {"("});
-      append(out, args);
-      append(out, {")", ")", ")"});
-      out.push_back(word(alias));
-      i = k - 1;
+      i = function_in_from(in, i, out, renamed) - 1;
       continue;
     }
     if (in_from && t.p("(") && at(i + 1) && at(i + 1)->is("values") && !out.empty() &&
@@ -310,6 +388,9 @@ Toks rewrite_structures(const Toks& raw) {
     }
     out.push_back(t);
   }
+  for (const auto& [from, to] : renamed)  // (a function merged with the item before it: its alias is that item's)
+    for (std::size_t k = 0; k + 1 < out.size(); ++k)
+      if (out[k].name() && out[k].low == from && out[k + 1].p(".")) out[k] = word(to);
   return out;
 }
 

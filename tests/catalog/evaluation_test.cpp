@@ -57,6 +57,17 @@ TEST_CASE("arrays, ANY, ARRAY(subquery), subscripts, set-returning functions") {
   CHECK(c.query("SELECT x FROM generate_series(1, 3) x").rows == Rows{{"1"}, {"2"}, {"3"}});
   CHECK(c.query("SELECT a.v, a.n FROM unnest(ARRAY['p', 'q']) WITH ORDINALITY AS a(v, n)").rows ==
         Rows{{"p", "1"}, {"q", "2"}});
+  // unnest of several arrays advances them together; beside the item it
+  // reads (no LATERAL in SQLite), as Django's index query sends it.
+  CHECK(c.query("SELECT * FROM unnest(ARRAY[1, 2, 3], ARRAY['a', 'b']) AS u(n, s)").rows ==
+        Rows{{"1", "a"}, {"2", "b"}, {"3", std::nullopt}});
+  CHECK(c.query("SELECT c.relname, idx.key, idx.option, idx.arridx FROM (SELECT * FROM pg_index i, "
+                "unnest(i.indkey, i.indoption) WITH ORDINALITY koi(key, option, arridx)) idx "
+                "JOIN pg_class c ON c.oid = idx.indexrelid WHERE c.relname = 'books_pkey'")
+            .rows == Rows{{"books_pkey", "1", "0", "1"}});
+  CHECK(c.query("SELECT i.indexrelid::regclass::text, koi.arridx FROM pg_index i, unnest(i.indkey) WITH ORDINALITY "
+                "koi(key, arridx) WHERE koi.key = 1 ORDER BY 1")
+            .rows == Rows{{"books_pkey", "1"}, {"sales.orders_pkey", "1"}});
   // int2vector counts from 0, arrays from 1.
   CHECK(c.query("SELECT i.indkey[0], con.conkey[1] FROM pg_index i, pg_constraint con "
                 "WHERE con.conindid = i.indexrelid AND con.contype = 'p' AND con.conname = 'books_pkey'")

@@ -7,7 +7,8 @@ python3-sqlalchemy, over psycopg2) and its Enum type end to end, psycopg 3's Typ
 queries with parameters (the extended query protocol: $1 bound by the
 server), pgcli 3.5's completion metadata (Debian's pgcli, for the public
 schema: PostgreSQL's own catalogs hold more than this one), and
-information_schema queries, and pg_dump 15 (--schema-only -t and the whole
+information_schema queries, Django 3.2's ORM and migrations
+(django_orm.py), and pg_dump 15 (--schema-only -t and the whole
 database with its rows, each dump restored into a fresh PostgreSQL 15
 database).
 
@@ -89,7 +90,10 @@ class CatalogToolsTest(BesideReferenceTestCase):
         engine = sqlalchemy.create_engine("postgresql+psycopg2://postgres@127.0.0.1:%d/postgres" % port)
         self.addCleanup(engine.dispose)
         i = sqlalchemy.inspect(engine)
-        out = {"schemas": i.get_schema_names(), "tables": i.get_table_names(), "views": i.get_view_names()}
+        # (sorted: SQLAlchemy reads pg_class without ORDER BY, so PostgreSQL answers in
+        # its heap order, which the earlier tests' CREATE and DROP TABLEs change)
+        out = {"schemas": i.get_schema_names(), "tables": sorted(i.get_table_names()),
+               "views": sorted(i.get_view_names())}
         for t in ("authors", "books", "demo"):
             out[t] = {
                 "columns": [(c["name"], str(c["type"]), c["nullable"], c["default"]) for c in i.get_columns(t)],
@@ -135,6 +139,25 @@ class CatalogToolsTest(BesideReferenceTestCase):
         reference = self.sqlalchemy_enum_round_trip(REFERENCE.port)
         self.assertEqual(reference[0], [(2, "small"), (3, "medium"), (1, "large")])
         self.assertEqual(self.sqlalchemy_enum_round_trip(self.server.port), reference)
+
+    def django_lines(self, port, database="postgres"):
+        r = subprocess.run(["/usr/bin/python3", os.path.join(HERE, "django_orm.py"), str(port), database],
+                           capture_output=True, text=True, env=client_env(), timeout=300 * SLOW)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        return r.stdout.splitlines()
+
+    def test_django_orm_and_migrations(self):
+        """Django 3.2 (tests/server/django_orm.py): migrations, ORM queries,
+        get_constraints and schema edits print the same lines on both."""
+        # (its own database on the reference: dropping and creating tables
+        # there would reorder pg_class for the other tests)
+        self.psql(self.reference, "-q", "-c", "CREATE DATABASE pgwire_django")
+        self.addCleanup(self.psql, self.reference, "-q", "-c", "DROP DATABASE pgwire_django")
+        reference = self.django_lines(REFERENCE.port, "pgwire_django")
+        self.assertIn("user True", reference)
+        self.assertIn("migrated to zero False", reference)
+        self.assertTrue(any(line.startswith("constraints shop_order [") for line in reference))
+        self.assertEqual(self.django_lines(self.server.port), reference)
 
     def psycopg_answers(self, port):
         with psycopg.connect("host=127.0.0.1 port=%d user=postgres dbname=postgres" % port) as c:

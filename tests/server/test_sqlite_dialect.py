@@ -850,6 +850,28 @@ SIDE_BY_SIDE = [
      "DROP TABLE sbs_dd_b CASCADE", "SELECT * FROM sbs_dd_w",
      "SELECT relname FROM pg_catalog.pg_class WHERE relname LIKE 'sbs_dd%' ORDER BY 1",
      "DROP TABLE IF EXISTS sbs_dd_b CASCADE"],
+    # DROP COLUMN: the table's own indexes and CHECK / FOREIGN KEY constraints
+    # on the column go with it; views and other tables' foreign keys need
+    # CASCADE (2BP01 without, a NOTICE with); IF EXISTS; index operator
+    # classes (Django's varchar_pattern_ops) are accepted.
+    ["DROP VIEW IF EXISTS sbs_dc_v", "DROP TABLE IF EXISTS sbs_dc_child", "DROP TABLE IF EXISTS sbs_dc_p",
+     "CREATE TABLE sbs_dc_p (id int PRIMARY KEY, code text UNIQUE, a int, b int, note varchar(20),"
+     " CONSTRAINT sbs_dc_ab CHECK (a < b))",
+     "CREATE INDEX ON sbs_dc_p (a, note)", "CREATE INDEX sbs_dc_like ON sbs_dc_p (note varchar_pattern_ops DESC)",
+     "CREATE INDEX sbs_dc_lower ON sbs_dc_p (lower(note) text_pattern_ops)",
+     "CREATE TABLE sbs_dc_child (id int, pcode text REFERENCES sbs_dc_p (code), pid int REFERENCES sbs_dc_p,"
+     " FOREIGN KEY (pid) REFERENCES sbs_dc_p (id))",
+     "CREATE VIEW sbs_dc_v AS SELECT id, note FROM sbs_dc_p",
+     "INSERT INTO sbs_dc_p VALUES (1, 'x', 1, 2, 'n')",
+     "ALTER TABLE sbs_dc_p DROP COLUMN IF EXISTS nope", "ALTER TABLE sbs_dc_p DROP COLUMN nope",
+     "ALTER TABLE sbs_dc_p DROP COLUMN note", "ALTER TABLE sbs_dc_p DROP COLUMN note CASCADE",
+     "SELECT indexname FROM pg_catalog.pg_indexes WHERE tablename = 'sbs_dc_p' ORDER BY 1",
+     "ALTER TABLE sbs_dc_p DROP a",
+     "SELECT conname FROM pg_catalog.pg_constraint WHERE conrelid = 'sbs_dc_p'::regclass ORDER BY 1",
+     "ALTER TABLE sbs_dc_p DROP COLUMN code RESTRICT", "SELECT * FROM sbs_dc_p",
+     "ALTER TABLE sbs_dc_child DROP COLUMN pid",
+     "SELECT conname FROM pg_catalog.pg_constraint WHERE conrelid = 'sbs_dc_child'::regclass ORDER BY 1",
+     "DROP TABLE sbs_dc_child", "DROP TABLE sbs_dc_p"],
     # ALTER COLUMN TYPE: the rows converted, what does not fit refused (and
     # the table left as it was), no USING where PostgreSQL needs one.
     ["DROP TABLE IF EXISTS sbs_at",
