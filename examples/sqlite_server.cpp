@@ -261,6 +261,14 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
             return run_each_table(db, word, *parts, capture, [&](const std::string& part) {
               return execute_statement(db, w, part, word, nullptr, nullptr, *who);
             });
+        if (word == "ALTER")
+          if (auto parts = ddl::per_action_statements(sql, sqlite_dialect::tokenize(sql))) {
+            auto r = run_each_table(db, word, *parts, capture, [&](const std::string& part) {
+              return execute_statement(db, w, part, word, nullptr, nullptr, *who);
+            });
+            capture.undo_to(mark);  // (as for one action: below)
+            return r;
+          }
         auto r = execute_statement(db, w, sql, word, portal, home, *who, learned);
         if (r.kind() == pgwire::Response::Kind::error || word == "ALTER") {
           capture.undo_to(mark);

@@ -23,6 +23,7 @@
 #include "drop_column.hpp"
 #include "ddl_basics.hpp"
 #include "errors.hpp"
+#include "numeric_assignments.hpp"
 #include "schema_edits.hpp"
 
 namespace sqlite_example::ddl {
@@ -270,16 +271,32 @@ inline DdlTranslation alter_table(sqlite3* db, std::string_view sql, const std::
       !at(i + 1, "foreign") && !at(i + 1, "check") && i + 1 < toks.size()) {
     ++i;
     if (at(i, "column")) ++i;
-    if (at(i, "if") && at(i + 1, "not") && at(i + 2, "exists"))
-      throw not_supported("ADD COLUMN IF NOT EXISTS", "Add the column without IF NOT EXISTS.");
+    bool if_not_exists = at(i, "if") && at(i + 1, "not") && at(i + 2, "exists");
+    if (if_not_exists) i += 3;
     std::size_t end = toks.size();
     while (end > i && is(toks[end - 1], ";")) --end;
     if (i >= end) throw pgwire::PgError("42601", "syntax error at end of input");
+    if (toks[i].is_name() && column_exists(db, table, sqlite_dialect::identifier(toks[i]))) {
+      // (IF NOT EXISTS: its NOTICE is skip_notices.hpp's)
+      if (if_not_exists) return {"/* ALTER TABLE ... ADD COLUMN IF NOT EXISTS: it exists */", {}};
+      throw pgwire::PgError("42701", "column \"" + sqlite_dialect::identifier(toks[i]) + "\" of relation \"" + table +
+                                         "\" already exists");
+    }
     auto checks = check_namer(db, table);
     if (toks[i].is_name()) checks.add_column(sqlite_dialect::identifier(toks[i]));
     auto def = column_def(sql, toks, i, end, table, false, true, who, checks);
-    return {target + "ADD COLUMN " + def.sqlite,
-            [record = def.record](sqlite3* db) { column_types::record_column(db, record); }};
+    // The rows that exist get the DEFAULT as SQLite's literal: a numeric(p,s)
+    // one is then rounded to its scale and kept as its text, as a write
+    // keeps it (numeric_assignments.hpp), so that 1.5 reads 1.50 after a cast too.
+    return {target + "ADD COLUMN " + def.sqlite, [record = def.record, table, column = def.name](sqlite3* db) {
+              column_types::record_column(db, record);
+              auto scale = numeric_assignments::scale_of(db, table, column);
+              if (scale == numeric_assignments::not_scaled) return;
+              auto c = sqlite_dialect::quote_identifier(column);
+              schema_edits::exec(db, "UPDATE " + sqlite_dialect::quote_identifier(table) + " SET " + c +
+                                         " = pgwire_numeric_round(" + c + ", " + std::to_string(scale) + ") WHERE " +
+                                         c + " IS NOT NULL");
+            }};
   }
   if (at(i, "drop") && at(i + 1, "constraint")) {
     // DROP CONSTRAINT [IF EXISTS] name [RESTRICT | CASCADE]: a key ALTER

@@ -265,6 +265,33 @@ inline std::size_t storage_parameters(const std::vector<Token>& toks, std::size_
   return close + 1;
 }
 
+// ALTER TABLE [IF EXISTS] [ONLY] t action, action, ...: SQLite's ALTER
+// TABLE takes one action, so each becomes its own ALTER TABLE t, run in
+// one savepoint as the table lists below (Django sends a column's new type
+// and its NOT NULL in one statement). nullopt for one action.
+inline std::optional<std::vector<std::string>> per_action_statements(std::string_view sql,
+                                                                     const std::vector<Token>& toks) {
+  if (toks.size() < 4 || !is(toks[0], "alter") || !is(toks[1], "table")) return std::nullopt;
+  std::size_t i = 2;
+  if (i + 1 < toks.size() && is(toks[i], "if") && is(toks[i + 1], "exists")) i += 2;
+  if (i < toks.size() && is(toks[i], "only")) ++i;
+  if (i >= toks.size() || !toks[i].is_name()) return std::nullopt;
+  ++i;
+  if (i + 1 < toks.size() && is(toks[i], ".") && toks[i + 1].is_name()) i += 2;
+  if (i < toks.size() && is(toks[i], "*")) ++i;
+  std::string target(sql.substr(0, toks[i - 1].end()));
+  std::size_t end = toks.size();
+  while (end > i && is(toks[end - 1], ";")) --end;
+  auto actions = split(toks, i, end);
+  if (actions.size() < 2) return std::nullopt;
+  std::vector<std::string> out;
+  for (auto [first, last] : actions) {
+    if (first >= last) throw pgwire::PgError("42601", "syntax error at or near \",\"");
+    out.push_back(target + " " + std::string(sql.substr(toks[first].offset, toks[last - 1].end() - toks[first].offset)));
+  }
+  return out;
+}
+
 // DROP TABLE [IF EXISTS] a, b, ... and TRUNCATE [TABLE] a, b, ...: SQLite's
 // statements name one table, so a list becomes one statement per table (each
 // with the list's options), which the caller runs in one savepoint: all or

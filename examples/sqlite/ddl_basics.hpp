@@ -66,6 +66,12 @@ inline check_constraints::Namer check_namer(sqlite3* db, const std::string& tabl
   return check_constraints::Namer(table, std::move(columns), std::move(taken));
 }
 
+// Whether the table (any schema SQLite holds: a TEMP one too) has the column.
+inline bool column_exists(sqlite3* db, const std::string& table, const std::string& column) {
+  return sqlite3_table_column_metadata(db, nullptr, table.c_str(), column.c_str(), nullptr, nullptr, nullptr, nullptr,
+                                       nullptr) == SQLITE_OK;
+}
+
 inline bool table_exists(sqlite3* db, const std::string& table) {
   sqlite3_stmt* s = nullptr;
   bool found = false;

@@ -84,10 +84,7 @@ inline Request parse(const std::vector<Token>& toks, std::size_t i, std::string 
   return r;
 }
 
-inline bool exists(sqlite3* db, const Request& r) {
-  return sqlite3_table_column_metadata(db, nullptr, r.table.c_str(), r.column.c_str(), nullptr, nullptr, nullptr,
-                                       nullptr, nullptr) == SQLITE_OK;
-}
+inline bool exists(sqlite3* db, const Request& r) { return ddl::column_exists(db, r.table, r.column); }
 
 // What depends on the column from outside its table: the views that read
 // it (and the views reading those), the other tables' foreign keys to it.

@@ -10,6 +10,7 @@
 //   DROP TYPE IF EXISTS, ALTER TYPE ... ADD VALUE IF NOT EXISTS: enum_ddl::skip_notices
 //   ALTER TABLE t DROP CONSTRAINT IF EXISTS name -> constraint "name" of relation "t" does not exist, skipping
 //   ALTER TABLE t DROP COLUMN IF EXISTS c, ... c CASCADE: drop_column.hpp
+//   ALTER TABLE t ADD COLUMN IF NOT EXISTS c ... -> column "c" of relation "t" already exists, skipping
 //   DROP TABLE t CASCADE -> drop cascades to ... (drop_cascade.hpp)
 //
 // A DROP TABLE of several tables comes here one table at a time
@@ -25,6 +26,7 @@
 #include <pgwire/codec/error_info.hpp>
 
 #include "../sqlite_dialect.hpp"
+#include "ddl_basics.hpp"
 #include "drop_cascade.hpp"
 #include "drop_column.hpp"
 #include "schema_edits.hpp"
@@ -103,6 +105,12 @@ inline std::optional<pgwire::ErrorInfo> before(sqlite3* db, std::string_view sql
     if (at(i, "only")) ++i;
     std::string table = name_at(toks, i);
     i += at(i + 1, ".") ? 3 : 1;
+    if (!table.empty() && at(i, "add") && exists(db, "table", table)) {  // ADD [COLUMN] IF NOT EXISTS c
+      std::size_t k = at(i + 1, "column") ? i + 2 : i + 1;
+      std::string column = at(k, "if") && at(k + 1, "not") && at(k + 2, "exists") ? name_at(toks, k + 3) : "";
+      if (column.empty() || !ddl::column_exists(db, table, column)) return std::nullopt;
+      return pgwire::ErrorInfo::notice("column \"" + column + "\" of relation \"" + table + "\" already exists, skipping");
+    }
     if (!table.empty() && at(i, "drop") && !at(i + 1, "constraint") && exists(db, "table", table)) {
       try {
         return drop_column::notice(db, drop_column::parse(toks, at(i + 1, "column") ? i + 2 : i + 1, table));

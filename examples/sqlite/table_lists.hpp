@@ -1,6 +1,7 @@
 #pragma once
 // DROP TABLE and TRUNCATE of several tables (ddl::per_table_statements makes
-// one statement per table): run in one savepoint, so that a missing table
+// one statement per table), and ALTER TABLE of several actions
+// (ddl::per_action_statements): run in one savepoint, so that a missing table
 // leaves every other one as it was, as in PostgreSQL; each TRUNCATE is one
 // change for the change capture.
 
@@ -31,7 +32,8 @@ inline std::string truncated_table(sqlite3* db, std::string_view sql) {
 }
 
 // On the worker: `run_one(part)` runs one table's statement (a Response);
-// `word` is DROP or TRUNCATE.
+// `word` is DROP or TRUNCATE (or ALTER: one action of a table's
+// ALTER TABLE each, ddl::per_action_statements).
 template <class RunOne>
 pgwire::Response run_each_table(sqlite3* db, std::string_view word, const std::vector<std::string>& parts,
                                 ChangeCapture& capture, RunOne run_one) {
@@ -55,7 +57,7 @@ pgwire::Response run_each_table(sqlite3* db, std::string_view word, const std::v
     throw;
   }
   exec(db, "RELEASE pgwire_table_list");
-  return pgwire::Response::command(word == "TRUNCATE" ? "TRUNCATE TABLE" : "DROP TABLE");
+  return pgwire::Response::command(word == "TRUNCATE" ? "TRUNCATE TABLE" : word == "ALTER" ? "ALTER TABLE" : "DROP TABLE");
 }
 
 }  // namespace sqlite_example

@@ -13,7 +13,8 @@ Exists, F(), JSON lookups, dates(), transactions with savepoints and an
 IntegrityError), Django's introspection (get_constraints: pg_constraint
 and pg_index read with unnest(a, b) WITH ORDINALITY), schema edits (add a
 field with an index, add and remove an index, change a column's type,
-remove a field) and `migrate zero`."""
+change a type and NULL in one statement, drop and restore a unique_together,
+rename a column, remove a field) and `migrate zero`."""
 
 import datetime
 import decimal
@@ -150,7 +151,36 @@ def main(port, database):
         editor.alter_field(Customer, old, new)
         print("with nick", constraints("shop_customer"))
         editor.remove_field(Customer, nick)
+        # (a new type and NULL allowed: one ALTER TABLE with two actions)
+        old = Order._meta.get_field("note")
+        new = models.CharField(max_length=50, null=True, db_index=True)
+        new.set_attributes_from_name("note")
+        new.model = Order
+        editor.alter_field(Order, old, new)
+        editor.alter_unique_together(Order, [("customer", "placed")], [])
+        old = Tag._meta.get_field("label")
+        new = models.CharField(max_length=30)
+        new.set_attributes_from_name("name")
+        new.model = Tag
+        editor.alter_field(Tag, old, new)
     print("after edits", constraints("shop_customer"), constraints("shop_order"))
+    with connection.cursor() as c:
+        c.execute("INSERT INTO shop_order (customer_id, total, placed, note) SELECT customer_id, total, placed, NULL"
+                  " FROM shop_order WHERE id = %s", [o1.id])
+        c.execute("SELECT count(*), count(note) FROM shop_order")
+        print("duplicate (customer, placed), null note", c.fetchone())
+        c.execute("SELECT name FROM shop_tag ORDER BY id")
+        print("renamed", c.fetchall())
+        c.execute("DELETE FROM shop_order WHERE note IS NULL")
+        c.execute("UPDATE shop_order SET note = ''")
+    with connection.schema_editor() as editor:  # (back as the migration left them: migrate zero reverses it)
+        editor.alter_unique_together(Order, [], [("customer", "placed")])
+        editor.alter_field(Tag, new, Tag._meta.get_field("label"))
+        new = models.CharField(max_length=50, null=True, db_index=True)
+        new.set_attributes_from_name("note")
+        new.model = Order
+        editor.alter_field(Order, new, Order._meta.get_field("note"))
+    print("restored", constraints("shop_order"))
     Customer.objects.create(name="erin", email="x" * 250)
     print("longer email", len(Customer.objects.get(name="erin").email))
     call_command("migrate", "shop", "zero", verbosity=0)

@@ -872,6 +872,19 @@ SIDE_BY_SIDE = [
      "ALTER TABLE sbs_dc_child DROP COLUMN pid",
      "SELECT conname FROM pg_catalog.pg_constraint WHERE conrelid = 'sbs_dc_child'::regclass ORDER BY 1",
      "DROP TABLE sbs_dc_child", "DROP TABLE sbs_dc_p"],
+    # ALTER TABLE with several actions: all or nothing; ADD COLUMN of a
+    # column that exists (42701, or IF NOT EXISTS's NOTICE); a numeric
+    # DEFAULT given to the rows that exist keeps its scale.
+    ["DROP TABLE IF EXISTS sbs_ma",
+     "CREATE TABLE sbs_ma (id int PRIMARY KEY, a int, b int)", "INSERT INTO sbs_ma VALUES (1, 2, 3)",
+     "ALTER TABLE sbs_ma ADD COLUMN c int, ADD COLUMN d numeric(10, 2) DEFAULT 1.5",
+     "ALTER TABLE sbs_ma DROP COLUMN a, DROP COLUMN b",
+     "ALTER TABLE sbs_ma ADD COLUMN e int, ADD COLUMN id int",
+     "ALTER TABLE sbs_ma ALTER COLUMN c SET DEFAULT 7, ALTER COLUMN d TYPE text, ALTER COLUMN d DROP DEFAULT",
+     "INSERT INTO sbs_ma (id) VALUES (2)", "SELECT * FROM sbs_ma ORDER BY id",
+     "ALTER TABLE sbs_ma ADD COLUMN IF NOT EXISTS c text", "ALTER TABLE sbs_ma ADD IF NOT EXISTS f int, ADD f int",
+     "ALTER TABLE sbs_ma ADD IF NOT EXISTS f int, ADD IF NOT EXISTS f int", "SELECT * FROM sbs_ma ORDER BY id",
+     "DROP TABLE sbs_ma"],
     # ALTER COLUMN TYPE: the rows converted, what does not fit refused (and
     # the table left as it was), no USING where PostgreSQL needs one.
     ["DROP TABLE IF EXISTS sbs_at",
