@@ -21,6 +21,7 @@
 #include "column_type_change.hpp"
 #include "column_types.hpp"
 #include "drop_column.hpp"
+#include "drop_constraint.hpp"
 #include "ddl_basics.hpp"
 #include "errors.hpp"
 #include "numeric_assignments.hpp"
@@ -282,14 +283,40 @@ inline DdlTranslation alter_table(sqlite3* db, std::string_view sql, const std::
       throw pgwire::PgError("42701", "column \"" + sqlite_dialect::identifier(toks[i]) + "\" of relation \"" + table +
                                          "\" already exists");
     }
+    // A UNIQUE column: SQLite adds none ("Cannot add a UNIQUE column"), so
+    // the column comes without it and the key after it, as ADD UNIQUE's
+    // marked index (add_key: 23505 when a DEFAULT duplicates).
+    std::vector<Token> column_toks(toks.begin(), toks.end());
+    std::string unique_name;
+    for (std::size_t k = i + 1, depth = 0; k < end; ++k) {
+      if (is(toks[k], "(")) ++depth;
+      if (is(toks[k], ")")) --depth;
+      if (depth != 0 || !is(toks[k], "unique")) continue;
+      std::size_t from = k;
+      if (k >= i + 3 && is(toks[k - 2], "constraint")) {
+        unique_name = sqlite_dialect::identifier(toks[k - 1]);
+        from = k - 2;
+      } else {
+        unique_name = table + "_" + sqlite_dialect::identifier(toks[i]) + "_key";
+      }
+      column_toks.erase(column_toks.begin() + static_cast<std::ptrdiff_t>(from),
+                        column_toks.begin() + static_cast<std::ptrdiff_t>(k + 1));
+      end -= k + 1 - from;
+      break;
+    }
     auto checks = check_namer(db, table);
     if (toks[i].is_name()) checks.add_column(sqlite_dialect::identifier(toks[i]));
-    auto def = column_def(sql, toks, i, end, table, false, true, who, checks);
+    auto def = column_def(sql, column_toks, i, end, table, false, true, who, checks);
     // The rows that exist get the DEFAULT as SQLite's literal: a numeric(p,s)
     // one is then rounded to its scale and kept as its text, as a write
     // keeps it (numeric_assignments.hpp), so that 1.5 reads 1.50 after a cast too.
-    return {target + "ADD COLUMN " + def.sqlite, [record = def.record, table, column = def.name](sqlite3* db) {
+    return {target + "ADD COLUMN " + def.sqlite, [record = def.record, table, column = def.name, unique_name](sqlite3* db) {
               column_types::record_column(db, record);
+              if (!unique_name.empty()) {
+                std::string add = "ADD CONSTRAINT " + sqlite_dialect::quote_identifier(unique_name) + " UNIQUE (" +
+                                  sqlite_dialect::quote_identifier(column) + ")";
+                schema_edits::exec(db, *add_key(db, sqlite_dialect::tokenize(add), 0, table));  // (tokens view `add`)
+              }
               auto scale = numeric_assignments::scale_of(db, table, column);
               if (scale == numeric_assignments::not_scaled) return;
               auto c = sqlite_dialect::quote_identifier(column);
@@ -298,30 +325,15 @@ inline DdlTranslation alter_table(sqlite3* db, std::string_view sql, const std::
                                          c + " IS NOT NULL");
             }};
   }
-  if (at(i, "drop") && at(i + 1, "constraint")) {
-    // DROP CONSTRAINT [IF EXISTS] name [RESTRICT | CASCADE]: a key ALTER
-    // TABLE added is its index; a CHECK or foreign key is cut from the
-    // declaration (schema_edits.hpp). IF EXISTS's notice: skip_notices.hpp.
+  if (at(i, "drop") && at(i + 1, "constraint")) {  // (what each kind of constraint takes: drop_constraint.hpp)
     std::size_t k = i + 2;
     bool if_exists = at(k, "if") && at(k + 1, "exists");
     if (if_exists) k += 2;
     if (k >= toks.size() || !toks[k].is_name()) throw pgwire::PgError("42601", "syntax error: a constraint name expected");
     std::string name = sqlite_dialect::identifier(toks[k]);
-    return {"/* ALTER TABLE ... DROP CONSTRAINT: the declaration is edited (schema_edits.hpp) */",
-            [=](sqlite3* db) {
-              if (schema_edits::is_added_key(db, table, name)) {
-                schema_edits::exec(db, "DROP INDEX " + sqlite_dialect::quote_identifier(name));
-                return;
-              }
-              if (auto edited = schema_edits::without_constraint(schema_edits::table_sql(db, table), table, name)) {
-                schema_edits::replace_table_sql(db, table, *edited);
-                return;
-              }
-              if (schema_edits::is_declared_key(db, table, name)) throw schema_edits::declared_key_error();
-              if (!if_exists)
-                throw pgwire::PgError("42704",
-                                      "constraint \"" + name + "\" of relation \"" + table + "\" does not exist");
-            }};
+    bool cascade = at(k + 1, "cascade");
+    return {"/* ALTER TABLE ... DROP CONSTRAINT: drop_constraint.hpp */",
+            [=](sqlite3* db) { drop_constraint::run(db, table, name, if_exists, cascade); }};
   }
   if (at(i, "drop") && !at(i + 1, "constraint") && i + 1 < toks.size()) {
     // (what goes with the column, IF EXISTS and CASCADE: drop_column.hpp)

@@ -7,9 +7,10 @@
 // refer to it. Django's migrations drop columns with CASCADE.
 //
 // SQLite's own DROP COLUMN refuses all of these, so they go first (in one
-// savepoint with it). A column in a primary key or unique constraint that
-// CREATE TABLE declared is SQLite's own index, which only a copy of the
-// table could lose: 0A000.
+// savepoint with it). A declared UNIQUE constraint holding the column goes
+// too (PostgreSQL drops it with its column): SQLite keeps it as the table's
+// own index, so the table is declared again (table_rebuild.hpp). A column of
+// a declared primary key is 0A000.
 
 #include <sqlite3.h>
 
@@ -25,6 +26,7 @@
 #include "drop_cascade.hpp"
 #include "errors.hpp"
 #include "schema_edits.hpp"
+#include "table_rebuild.hpp"
 
 namespace sqlite_example::drop_column {
 
@@ -112,24 +114,53 @@ inline std::vector<drop_cascade::Dependent> dependents(sqlite3* db, const Reques
 
 namespace detail {
 
-// Whether a primary key or unique constraint of the table's declaration
-// holds the column (its own, or the table's).
-inline bool in_declared_key(sqlite3* db, const Request& r) {
+// Whether the table's declared primary key holds the column (its own, or the table's).
+inline bool in_primary_key(sqlite3* db, const Request& r) {
   auto e = schema_edits::elements_of(schema_edits::table_sql(db, r.table));
   const auto& t = e.toks;
   for (auto [first, end] : e.ranges) {
     if (first >= end) continue;
     bool named = is(t[first], "constraint") && first + 2 < end;
     std::size_t k = named ? first + 2 : first;
-    if (is(t[k], "primary") || is(t[k], "unique")) {
+    if (is(t[k], "primary")) {
       if (names_column(t, k, end, r.column)) return true;
-    } else if (!named && t[first].is_name() && !is(t[k], "check") && !is(t[k], "foreign") &&
+    } else if (!named && t[first].is_name() && !is(t[k], "unique") && !is(t[k], "check") && !is(t[k], "foreign") &&
                same(sqlite_dialect::identifier(t[first]), r.column)) {
       for (std::size_t c = first + 1; c < end; ++c)
-        if (is(t[c], "primary") || is(t[c], "unique")) return true;
+        if (is(t[c], "primary")) return true;
     }
   }
   return false;
+}
+
+// Drops the column: SQLite's DROP COLUMN, or, when a declared UNIQUE holds
+// it (SQLite's own index, which its DROP COLUMN refuses), the table
+// declared again without the column and those constraints (table_rebuild.hpp).
+inline void drop(sqlite3* db, const Request& r) {
+  std::string create = schema_edits::table_sql(db, r.table);
+  std::vector<sqlite_dialect::Edit> edits;
+  for (const auto& u : table_rebuild::declared_uniques(create, r.table)) {
+    bool holds = false;
+    for (const auto& c : u.columns) holds = holds || same(c, r.column);
+    if (holds) edits.push_back({u.from, u.to, ""});
+  }
+  if (edits.empty()) {
+    schema_edits::exec(db, "ALTER TABLE " + sqlite_dialect::quote_identifier(r.table) + " DROP COLUMN " +
+                               sqlite_dialect::quote_identifier(r.column));
+    return;
+  }
+  auto e = schema_edits::elements_of(create);
+  for (std::size_t n = 0; n < e.ranges.size(); ++n) {
+    auto [first, end] = e.ranges[n];
+    if (first >= end || !e.toks[first].is_name() || !same(sqlite_dialect::identifier(e.toks[first]), r.column)) continue;
+    std::size_t from = n > 0 ? e.toks[first - 1].offset : e.toks[first].offset;
+    std::size_t to = n > 0 || n + 1 == e.ranges.size() ? e.toks[end - 1].end() : e.toks[end].end();
+    edits.push_back({from, to, ""});  // (its own UNIQUE goes with it)
+  }
+  std::vector<std::string> kept;
+  for (auto& c : table_rebuild::columns_of(db, r.table))
+    if (!same(c, r.column)) kept.push_back(std::move(c));
+  table_rebuild::rebuild(db, r.table, sqlite_dialect::apply_edits(create, std::move(edits)), kept);
 }
 
 // The table's CHECK and FOREIGN KEY constraints (table level) naming the
@@ -183,7 +214,7 @@ inline std::optional<pgwire::ErrorInfo> notice(sqlite3* db, const Request& r) {
     return r.if_exists ? std::optional(pgwire::ErrorInfo::notice("column \"" + r.column + "\" of relation \"" +
                                                                  r.table + "\" does not exist, skipping"))
                        : std::nullopt;
-  if (!r.cascade || detail::in_declared_key(db, r)) return std::nullopt;  // (nothing goes: run() says why)
+  if (!r.cascade || detail::in_primary_key(db, r)) return std::nullopt;  // (nothing goes: run() says why)
   return drop_cascade::notice(dependents(db, r));
 }
 
@@ -204,14 +235,13 @@ inline void run(sqlite3* db, const Request& r) {
     e.detail = detail;
     throw pgwire::PgError(std::move(e).with_hint("Use DROP ... CASCADE to drop the dependent objects too."));
   }
-  if (detail::in_declared_key(db, r)) throw schema_edits::declared_key_error();
+  if (detail::in_primary_key(db, r)) throw schema_edits::declared_key_error();
   schema_edits::exec(db, "SAVEPOINT pgwire_drop_column");
   try {
     drop_cascade::drop_dependents(db, depending);
     detail::drop_indexes(db, r);
     detail::cut_table_constraints(db, r);
-    schema_edits::exec(db, "ALTER TABLE " + sqlite_dialect::quote_identifier(r.table) + " DROP COLUMN " +
-                               sqlite_dialect::quote_identifier(r.column));
+    detail::drop(db, r);
     column_types::forget_column(db, r.table, r.column);
     schema_edits::exec(db, "RELEASE pgwire_drop_column");
   } catch (...) {

@@ -226,8 +226,8 @@ inline std::vector<ForeignKey> foreign_keys_in(std::string_view create, const st
 }
 
 inline pgwire::PgError declared_key_error() {
-  return not_supported("dropping a primary key or unique constraint that CREATE TABLE declared",
-                       "SQLite keeps it as the table's own index; create a new table and copy the rows.");
+  return not_supported("dropping a primary key that CREATE TABLE declared",
+                       "SQLite keeps it as the table's rowid or its own index; create a new table and copy the rows.");
 }
 
 // `create` without the constraint `name`: a named CHECK (column or table

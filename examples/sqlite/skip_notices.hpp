@@ -9,6 +9,7 @@
 //   DROP SEQUENCE IF EXISTS name, CREATE SEQUENCE IF NOT EXISTS name: the same (sequences.hpp)
 //   DROP TYPE IF EXISTS, ALTER TYPE ... ADD VALUE IF NOT EXISTS: enum_ddl::skip_notices
 //   ALTER TABLE t DROP CONSTRAINT IF EXISTS name -> constraint "name" of relation "t" does not exist, skipping
+//   ALTER TABLE t DROP CONSTRAINT t_a_key CASCADE -> drop cascades to ... (drop_constraint.hpp)
 //   ALTER TABLE t DROP COLUMN IF EXISTS c, ... c CASCADE: drop_column.hpp
 //   ALTER TABLE t ADD COLUMN IF NOT EXISTS c ... -> column "c" of relation "t" already exists, skipping
 //   DROP TABLE t CASCADE -> drop cascades to ... (drop_cascade.hpp)
@@ -29,6 +30,7 @@
 #include "ddl_basics.hpp"
 #include "drop_cascade.hpp"
 #include "drop_column.hpp"
+#include "drop_constraint.hpp"
 #include "schema_edits.hpp"
 #include "sequences.hpp"
 
@@ -117,6 +119,11 @@ inline std::optional<pgwire::ErrorInfo> before(sqlite3* db, std::string_view sql
       } catch (const pgwire::PgError&) {
         return std::nullopt;  // (the statement reports it)
       }
+    }
+    if (!table.empty() && at(i, "drop") && at(i + 1, "constraint") && is(toks.back(), "cascade") &&
+        exists(db, "table", table)) {
+      std::string name = name_at(toks, at(i + 2, "if") ? i + 4 : i + 2);
+      if (!name.empty()) return drop_constraint::notice(db, table, name);
     }
     if (table.empty() || !at(i, "drop") || !at(i + 1, "constraint") || !at(i + 2, "if") || !at(i + 3, "exists"))
       return std::nullopt;

@@ -17,6 +17,7 @@
 
 #include "catalog_queries.hpp"
 #include "sql_prepare.hpp"
+#include "time_zone_offsets.hpp"
 #include "pgwire/api/extended.hpp"
 #include "pgwire/protocol/settings.hpp"
 #include "pgwire/protocol/sql_text.hpp"
@@ -241,9 +242,15 @@ std::optional<Response> set_command(Session& session, const std::vector<Term>& t
     to_default = is(t, i, "default") && i + 1 == t.size();
   }
   std::optional<std::string> value;
-  if (!to_default) {
+  if (!to_default && name == "TimeZone" && is(t, i, "interval") && i + 1 < t.size() && t[i + 1].kind == Term::string) {
+    // (an offset: time_zone_offsets.hpp; a qualifier, HOUR TO MINUTE, may follow)
+    value = api_detail::zone_of_interval(t[i + 1].text);
+    if (!value) throw PgError("22007", "invalid input syntax for type interval: \"" + t[i + 1].text + "\"");
+  } else if (!to_default) {
     value = value_list(t, i);
     if (!value) return std::nullopt;
+    if (name == "TimeZone" && i < t.size() && t[i].kind != Term::string)
+      if (auto zone = api_detail::zone_of_hours(*value)) value = std::move(zone);  // SET TIME ZONE -7
   }
   // PostgreSQL warns, then sets anyway: the implicit transaction of the
   // statement ends right after it, which undoes a SET LOCAL.

@@ -14,6 +14,7 @@ IntegrityError), Django's introspection (get_constraints: pg_constraint
 and pg_index read with unnest(a, b) WITH ORDINALITY), schema edits (add a
 field with an index, add and remove an index, change a column's type,
 change a type and NULL in one statement, drop and restore a unique_together,
+make a unique column not unique,
 rename a column, remove a field) and `migrate zero`."""
 
 import datetime
@@ -163,7 +164,15 @@ def main(port, database):
         new.set_attributes_from_name("name")
         new.model = Tag
         editor.alter_field(Tag, old, new)
+        # (unique=True -> False: DROP CONSTRAINT of CREATE TABLE's UNIQUE, then an index)
+        old = Customer._meta.get_field("name")
+        new = models.CharField(max_length=100, db_index=True)
+        new.set_attributes_from_name("name")
+        new.model = Customer
+        editor.alter_field(Customer, old, new)
     print("after edits", constraints("shop_customer"), constraints("shop_order"))
+    Customer.objects.create(name="ann")
+    print("names repeat", Customer.objects.filter(name="ann").count())
     with connection.cursor() as c:
         c.execute("INSERT INTO shop_order (customer_id, total, placed, note) SELECT customer_id, total, placed, NULL"
                   " FROM shop_order WHERE id = %s", [o1.id])

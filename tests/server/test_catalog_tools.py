@@ -8,7 +8,7 @@ queries with parameters (the extended query protocol: $1 bound by the
 server), pgcli 3.5's completion metadata (Debian's pgcli, for the public
 schema: PostgreSQL's own catalogs hold more than this one), and
 information_schema queries, Django 3.2's ORM and migrations
-(django_orm.py), and pg_dump 15 (--schema-only -t and the whole
+(django_orm.py), Rails' ActiveRecord 6.1 (rails_activerecord.rb), and pg_dump 15 (--schema-only -t and the whole
 database with its rows, each dump restored into a fresh PostgreSQL 15
 database).
 
@@ -158,6 +158,23 @@ class CatalogToolsTest(BesideReferenceTestCase):
         self.assertIn("migrated to zero False", reference)
         self.assertTrue(any(line.startswith("constraints shop_order [") for line in reference))
         self.assertEqual(self.django_lines(self.server.port), reference)
+
+    def rails_lines(self, port, database="postgres"):
+        r = subprocess.run(["/usr/bin/ruby", os.path.join(HERE, "rails_activerecord.rb"), str(port), database],
+                           capture_output=True, text=True, env=client_env(), timeout=300 * SLOW)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        return r.stdout.splitlines()
+
+    def test_rails_activerecord(self):
+        """Rails' ActiveRecord 6.1 (tests/server/rails_activerecord.rb):
+        migrations, queries and schema reflection print the same lines on
+        both."""
+        self.psql(self.reference, "-q", "-c", "CREATE DATABASE pgwire_rails")
+        self.addCleanup(self.psql, self.reference, "-q", "-c", "DROP DATABASE pgwire_rails")
+        reference = self.rails_lines(REFERENCE.port, "pgwire_rails")
+        self.assertIn("count 2 2", reference)
+        self.assertTrue(any(line.startswith("columns [[\"id\", \"bigint\"") for line in reference), reference)
+        self.assertEqual(self.rails_lines(self.server.port), reference)
 
     def psycopg_answers(self, port):
         with psycopg.connect("host=127.0.0.1 port=%d user=postgres dbname=postgres" % port) as c:

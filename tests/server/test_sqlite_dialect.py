@@ -872,6 +872,31 @@ SIDE_BY_SIDE = [
      "ALTER TABLE sbs_dc_child DROP COLUMN pid",
      "SELECT conname FROM pg_catalog.pg_constraint WHERE conrelid = 'sbs_dc_child'::regclass ORDER BY 1",
      "DROP TABLE sbs_dc_child", "DROP TABLE sbs_dc_p"],
+    # Declared UNIQUE constraints dropped (the table declared again, its rows,
+    # rowids, indexes and serial counter kept), with CASCADE for the foreign
+    # keys on them; DROP COLUMN of a UNIQUE column; ADD COLUMN ... UNIQUE.
+    ["DROP TABLE IF EXISTS sbs_rk_c", "DROP TABLE IF EXISTS sbs_rk_p", "DROP TABLE IF EXISTS sbs_rk_q",
+     "CREATE TABLE sbs_rk_p (id serial PRIMARY KEY, code text UNIQUE, a int, b int,"
+     " note text CONSTRAINT sbs_rk_note_u UNIQUE, UNIQUE (a, b))",
+     "CREATE INDEX sbs_rk_p_note_idx ON sbs_rk_p (note)",
+     "CREATE TABLE sbs_rk_c (pcode text REFERENCES sbs_rk_p (code), pid int REFERENCES sbs_rk_p)",
+     "INSERT INTO sbs_rk_p (code, a, b, note) VALUES ('x', 1, 2, 'n1'), ('y', 1, 3, 'n2')",
+     "INSERT INTO sbs_rk_c VALUES ('x', 1)",
+     "ALTER TABLE sbs_rk_p DROP CONSTRAINT sbs_rk_p_code_key",
+     "ALTER TABLE sbs_rk_p DROP CONSTRAINT sbs_rk_p_code_key CASCADE",
+     "ALTER TABLE sbs_rk_p DROP CONSTRAINT sbs_rk_p_a_b_key", "ALTER TABLE sbs_rk_p DROP CONSTRAINT sbs_rk_note_u",
+     "INSERT INTO sbs_rk_p (code, a, b, note) VALUES ('x', 1, 2, 'n1') RETURNING id",
+     "SELECT conname, contype FROM pg_catalog.pg_constraint WHERE conrelid IN ('sbs_rk_p'::regclass,"
+     " 'sbs_rk_c'::regclass) ORDER BY 1",
+     "SELECT indexname FROM pg_catalog.pg_indexes WHERE tablename = 'sbs_rk_p' ORDER BY 1",
+     "DELETE FROM sbs_rk_p WHERE id = 1", "INSERT INTO sbs_rk_c VALUES ('zz', 2)",
+     "CREATE TABLE sbs_rk_q (id int PRIMARY KEY, u text UNIQUE, v int, w int, UNIQUE (v, w))",
+     "INSERT INTO sbs_rk_q VALUES (1, 'a', 1, 1)",
+     "ALTER TABLE sbs_rk_q DROP COLUMN u", "ALTER TABLE sbs_rk_q DROP COLUMN v", "SELECT * FROM sbs_rk_q",
+     "ALTER TABLE sbs_rk_q ADD COLUMN z text UNIQUE", "INSERT INTO sbs_rk_q VALUES (2, 1, 'z'), (3, 1, 'z')",
+     "ALTER TABLE sbs_rk_q ADD COLUMN y int CONSTRAINT sbs_rk_y UNIQUE DEFAULT 5",
+     "SELECT conname FROM pg_catalog.pg_constraint WHERE conrelid = 'sbs_rk_q'::regclass ORDER BY 1",
+     "DROP TABLE sbs_rk_c", "DROP TABLE sbs_rk_p", "DROP TABLE sbs_rk_q"],
     # ALTER TABLE with several actions: all or nothing; ADD COLUMN of a
     # column that exists (42701, or IF NOT EXISTS's NOTICE); a numeric
     # DEFAULT given to the rows that exist keeps its scale.

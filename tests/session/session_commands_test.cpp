@@ -815,6 +815,20 @@ TEST_CASE("Settings: SET TIME ZONE, SET TIME ZONE LOCAL / DEFAULT, RESET TIME ZO
   CHECK(s.show("TimeZone") == "UTC");
 }
 
+TEST_CASE("Settings: SET TIME ZONE to an offset (hours, INTERVAL) is stored as PostgreSQL's POSIX zone") {
+  SettingsSession s;
+  CHECK(s.q("SET TIME ZONE -7").reports == V{"TimeZone=<-07>+07"});
+  CHECK(s.q("SET TIME ZONE 5.5").reports == V{"TimeZone=<+05:30>-05:30"});
+  // Sequelize at connect:
+  CHECK(s.q("SET TIME ZONE INTERVAL '+00:00' HOUR TO MINUTE").reports == V{"TimeZone=<+00>-00"});
+  CHECK(s.q("SET TIME ZONE INTERVAL '-03:30' HOUR TO MINUTE").reports == V{"TimeZone=<-03:30>+03:30"});
+  CHECK(s.q("SET TIME ZONE INTERVAL '2 hours 15 minutes'").reports == V{"TimeZone=<+02:15>-02:15"});
+  CHECK(s.show("TimeZone") == "<+02:15>-02:15");
+  CHECK(s.q("SET TIME ZONE INTERVAL '1 day'").messages == V{"E 22023", "Z I"});
+  CHECK(s.q("SET TIME ZONE INTERVAL 'soon'").messages == V{"E 22007", "Z I"});
+  CHECK(s.show("TimeZone") == "<+02:15>-02:15");
+}
+
 TEST_CASE("Settings: SET LOCAL lasts until COMMIT or ROLLBACK") {
   SettingsSession s;
   for (std::string_view end : {"COMMIT", "ROLLBACK"}) {
