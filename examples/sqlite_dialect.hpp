@@ -115,6 +115,10 @@ inline std::vector<Cast> find_casts(std::string_view sql, const std::vector<Toke
     // The longest run of up to four words that names a type ("double
     // precision", "timestamp with time zone"), then "(p,s)" and "[]".
     std::size_t first = i + 1, words = 0;
+    // (schema-qualified: ::pg_catalog.int4, ::"public"."mood" as Sequelize writes it)
+    if (first + 2 < toks.size() && toks[first].is_name() && is(toks[first + 1], ".") && toks[first + 2].is_name() &&
+        (toks[first].value() == "public" || toks[first].value() == "pg_catalog"))
+      first += 2;
     pgwire::Oid type = 0;
     for (std::size_t k = 1; k <= 4 && first + k - 1 < toks.size(); ++k) {
       const Token& t = toks[first + k - 1];

@@ -42,6 +42,7 @@
 #include "sqlite/command_tags.hpp"
 #include "sqlite/copy.hpp"
 #include "sqlite/demo_table.hpp"
+#include "sqlite/do_blocks.hpp"
 #include "sqlite/explain.hpp"
 #include "sqlite/functions.hpp"
 #include "sqlite/parameters.hpp"
@@ -261,6 +262,14 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
             return run_each_table(db, word, *parts, capture, [&](const std::string& part) {
               return execute_statement(db, w, part, word, nullptr, nullptr, *who);
             });
+        if (word == "DO")
+          if (auto block = do_blocks::parse(sql)) {
+            auto r = do_blocks::run(db, *block, [&](const std::string& statement) {
+              return execute_statement(db, w, statement, upper_word(statement), nullptr, nullptr, *who);
+            });
+            if (r.kind() == pgwire::Response::Kind::error) capture.undo_to(mark);
+            return r;
+          }
         if (word == "ALTER")
           if (auto parts = ddl::per_action_statements(sql, sqlite_dialect::tokenize(sql))) {
             auto r = run_each_table(db, word, *parts, capture, [&](const std::string& part) {

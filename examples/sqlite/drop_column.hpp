@@ -116,7 +116,8 @@ namespace detail {
 
 // Whether the table's declared primary key holds the column (its own, or the table's).
 inline bool in_primary_key(sqlite3* db, const Request& r) {
-  auto e = schema_edits::elements_of(schema_edits::table_sql(db, r.table));
+  std::string create = schema_edits::table_sql(db, r.table);  // (the tokens view it)
+  auto e = schema_edits::elements_of(create);
   const auto& t = e.toks;
   for (auto [first, end] : e.ranges) {
     if (first >= end) continue;
@@ -197,7 +198,8 @@ inline void drop_indexes(sqlite3* db, const Request& r) {
                                    "tbl_name = " + table + " COLLATE NOCASE")) {
     auto sql = rows(db, "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = " +
                             sqlite_dialect::quote_literal(name));
-    auto toks = sqlite_dialect::tokenize(sql.empty() ? std::string() : sql.front());
+    std::string text = sql.empty() ? std::string() : sql.front();  // (the tokens view it)
+    auto toks = sqlite_dialect::tokenize(text);
     std::size_t on = 0;
     while (on < toks.size() && !is(toks[on], "on")) ++on;
     if (names_column(toks, on + 2, toks.size(), r.column))

@@ -95,6 +95,9 @@ inline pgwire::Oid oid_named(std::string_view sql_name) {
   bool array = sql_name.size() > 2 && sql_name.ends_with("[]");
   if (array) sql_name.remove_suffix(2);
   while (!sql_name.empty() && sql_name.back() == ' ') sql_name.remove_suffix(1);
+  // (the one schema: public.t, "public"."t", as Sequelize writes it)
+  for (std::string_view schema : {"\"public\".", "public.", "PUBLIC."})
+    if (sql_name.starts_with(schema)) sql_name.remove_prefix(schema.size());
   std::string name;
   if (sql_name.size() >= 2 && sql_name.front() == '"' && sql_name.back() == '"') {
     for (std::size_t i = 1; i + 1 < sql_name.size(); ++i) {
@@ -102,7 +105,6 @@ inline pgwire::Oid oid_named(std::string_view sql_name) {
       if (sql_name[i] == '"') ++i;  // ("" inside quotes)
     }
   } else {
-    if (sql_name.starts_with("public.")) sql_name.remove_prefix(7);
     for (char c : sql_name) name.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
   }
   if (name.empty()) return 0;

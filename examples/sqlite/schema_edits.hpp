@@ -279,7 +279,8 @@ inline std::optional<std::string> without_constraint(std::string_view create, co
           if (is(t[stop], "(")) ++depth;
           if (is(t[stop], ")")) --depth;
           bool not_deferrable = is(t[stop], "not") && stop + 1 < end && is(t[stop + 1], "deferrable");
-          if (depth == 0 && stop > c + 1 && !not_deferrable &&
+          bool action = is(t[stop - 1], "set");  // (ON DELETE SET NULL / SET DEFAULT)
+          if (depth == 0 && stop > c + 1 && !not_deferrable && !action &&
               (is(t[stop], "constraint") || is(t[stop], "check") || is(t[stop], "default") || is(t[stop], "not") ||
                is(t[stop], "null") ||
                                               is(t[stop], "unique") || is(t[stop], "primary") ||

@@ -40,6 +40,7 @@ inline void prepare_statement(sqlite3* db, const std::shared_ptr<Worker>& worker
       return;  // (one statement per table, when it runs: run_each_table)
   if (upper_word(stmt.sql) == "ALTER" && ddl::per_action_statements(stmt.sql, sqlite_dialect::tokenize(stmt.sql)))
     return;  // (one statement per action, when it runs)
+  if (upper_word(stmt.sql) == "DO") return;  // (its statements, when it runs: do_blocks.hpp)
   ParseOutsideBlock outside(db, *worker);  // (its reads, in a block not yet used: write_transaction.hpp)
   auto prepared = std::make_shared<Prepared>();
   static_cast<Translation&>(*prepared) = translate(db, stmt.sql, who);

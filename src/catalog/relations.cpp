@@ -57,6 +57,23 @@ constexpr std::string_view kViews[] = {
     "CREATE VIEW pg_sequences AS SELECT NULL AS schemaname, NULL AS sequencename WHERE 0",
     "CREATE VIEW pg_stat_activity AS SELECT NULL AS datid, NULL AS datname, NULL AS pid, NULL AS usename,"
     " NULL AS application_name, NULL AS state, NULL AS query WHERE 0",
+    // Statistics the product does not keep: every table, with zero counts
+    // (tools join them for comments and sizes: Sequelize's describeTable).
+    "CREATE VIEW pg_statio_all_tables AS SELECT c.oid AS relid, n.nspname AS schemaname, c.relname,"
+    " 0 AS heap_blks_read, 0 AS heap_blks_hit, 0 AS idx_blks_read, 0 AS idx_blks_hit, NULL AS toast_blks_read,"
+    " NULL AS toast_blks_hit, NULL AS tidx_blks_read, NULL AS tidx_blks_hit FROM pg_class c"
+    " LEFT JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 't', 'm')",
+    "CREATE VIEW pg_statio_user_tables AS SELECT * FROM pg_statio_all_tables"
+    " WHERE schemaname NOT IN ('pg_catalog', 'information_schema') AND schemaname NOT LIKE 'pg\\_toast%' ESCAPE '\\'",
+    "CREATE VIEW pg_stat_all_tables AS SELECT c.oid AS relid, n.nspname AS schemaname, c.relname,"
+    " 0 AS seq_scan, 0 AS seq_tup_read, 0 AS idx_scan, 0 AS idx_tup_fetch, 0 AS n_tup_ins, 0 AS n_tup_upd,"
+    " 0 AS n_tup_del, 0 AS n_tup_hot_upd, 0 AS n_live_tup, 0 AS n_dead_tup, 0 AS n_mod_since_analyze,"
+    " 0 AS n_ins_since_vacuum, NULL AS last_vacuum, NULL AS last_autovacuum, NULL AS last_analyze,"
+    " NULL AS last_autoanalyze, 0 AS vacuum_count, 0 AS autovacuum_count, 0 AS analyze_count,"
+    " 0 AS autoanalyze_count FROM pg_class c LEFT JOIN pg_namespace n ON n.oid = c.relnamespace"
+    " WHERE c.relkind IN ('r', 't', 'm', 'p')",
+    "CREATE VIEW pg_stat_user_tables AS SELECT * FROM pg_stat_all_tables"
+    " WHERE schemaname NOT IN ('pg_catalog', 'information_schema') AND schemaname NOT LIKE 'pg\\_toast%' ESCAPE '\\'",
 };
 
 // Column types of the views above that no relation has.
@@ -68,7 +85,15 @@ constexpr std::pair<std::string_view, std::string_view> kViewColumns[] = {
     {"hastriggers", "bool"}, {"rowsecurity", "bool"}, {"viewname", "name"}, {"viewowner", "name"},
     {"definition", "text"}, {"indexname", "name"}, {"indexdef", "text"}, {"matviewname", "name"},
     {"matviewowner", "name"}, {"ispopulated", "bool"}, {"sequencename", "name"},
-    {"objtype", "text"}, {"objnamespace", "oid"}, {"objname", "text"},
+    {"objtype", "text"}, {"objnamespace", "oid"}, {"objname", "text"}, {"relid", "oid"},
+    {"heap_blks_read", "int8"}, {"heap_blks_hit", "int8"}, {"idx_blks_read", "int8"}, {"idx_blks_hit", "int8"},
+    {"toast_blks_read", "int8"}, {"toast_blks_hit", "int8"}, {"tidx_blks_read", "int8"}, {"tidx_blks_hit", "int8"},
+    {"seq_scan", "int8"}, {"seq_tup_read", "int8"}, {"idx_scan", "int8"}, {"idx_tup_fetch", "int8"},
+    {"n_tup_ins", "int8"}, {"n_tup_upd", "int8"}, {"n_tup_del", "int8"}, {"n_tup_hot_upd", "int8"},
+    {"n_live_tup", "int8"}, {"n_dead_tup", "int8"}, {"n_mod_since_analyze", "int8"}, {"n_ins_since_vacuum", "int8"},
+    {"last_vacuum", "timestamptz"}, {"last_autovacuum", "timestamptz"}, {"last_analyze", "timestamptz"},
+    {"last_autoanalyze", "timestamptz"}, {"vacuum_count", "int8"}, {"autovacuum_count", "int8"},
+    {"analyze_count", "int8"}, {"autoanalyze_count", "int8"},
 };
 
 std::vector<std::pair<std::string, std::string>> split_columns(std::string_view columns) {
@@ -208,7 +233,8 @@ bool is_catalog_relation(std::string_view name) noexcept {
   for (const auto& r : kRelations)
     if (r.name == name) return true;
   for (std::string_view v : {"pg_roles", "pg_user", "pg_tables", "pg_views", "pg_matviews", "pg_indexes",
-                             "pg_sequences", "pg_stat_activity"})
+                             "pg_sequences", "pg_stat_activity", "pg_statio_all_tables", "pg_statio_user_tables",
+                             "pg_stat_all_tables", "pg_stat_user_tables"})
     if (v == name) return true;
   return false;
 }

@@ -78,6 +78,24 @@ Typed infer(const Toks& e, const std::vector<Oid>& params) {
   }
   if (e.front().is("case") && e.back().is("end")) {
     r.name = "case";
+    // PostgreSQL names a CASE after its ELSE result when that is a column,
+    // a call or a cast of one (FigureColname): CASE ... ELSE relname END is
+    // relname.
+    for (std::size_t i = 1, depth = 0, nested = 0; i + 1 < e.size(); ++i) {
+      if (e[i].p("(")) ++depth;
+      if (e[i].p(")")) --depth;
+      if (depth == 0 && e[i].is("case")) ++nested;
+      if (depth == 0 && e[i].is("end")) --nested;
+      if (depth != 0 || nested != 0 || !e[i].is("else")) continue;
+      const Tok& first = e[i + 1];
+      bool named = first.name() && !first.is("null") && !first.is("true") && !first.is("false") &&
+                   !first.is("case") && !first.is("array") && !first.is("not") && !first.is("exists");
+      if (named) {
+        Typed v = infer(slice(e, i + 1, e.size() - 1), params);
+        if (v.name != "?column?") r.name = v.name;
+      }
+      break;
+    }
     int nested = 0;
     for (std::size_t i = 1; i < e.size(); ++i) {
       if (e[i].is("case")) ++nested;

@@ -107,6 +107,12 @@ void fill_constraints(Fill& f) {
                                      {"confkey", "{" + join(ref_keys, ",") + "}"}});
     }
   }
+  // A foreign key depends on the index of the key it refers to: a UNIQUE
+  // one's when it names that key's columns (information_schema's
+  // referential_constraints and key_column_usage follow conindid).
+  exec(f.db, "UPDATE pg_constraint SET conindid = coalesce((SELECT u.conindid FROM pg_constraint u "
+             "WHERE u.conrelid = pg_constraint.confrelid AND u.contype IN ('p', 'u') "
+             "AND u.conkey = pg_constraint.confkey), conindid) WHERE contype = 'f'");
 }
 
 }  // namespace pgwire::catalog_detail

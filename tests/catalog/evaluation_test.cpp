@@ -184,3 +184,31 @@ TEST_CASE("an enum type: pg_type with its array type, pg_enum in sort order, for
   CHECK(c.query("SELECT typinput::regproc::text, typoutput::regproc::text FROM pg_type WHERE oid = 100000").rows ==
         Rows{{"enum_in", "enum_out"}});
 }
+
+TEST_CASE("information_schema's constraint views, and a CASE named after its ELSE column") {
+  Catalog c = make();
+  CHECK(c.query("SELECT constraint_name, table_schema, table_name, constraint_type FROM "
+                "information_schema.table_constraints WHERE constraint_name NOT LIKE '%_not_null' ORDER BY 1")
+            .rows == Rows{{"books_pkey", "public", "books", "PRIMARY KEY"},
+                          {"orders_book_id_fkey", "sales", "orders", "FOREIGN KEY"},
+                          {"orders_pkey", "sales", "orders", "PRIMARY KEY"}});
+  // (NOT NULL columns are CHECKs, as in PostgreSQL)
+  CHECK(c.query("SELECT count(*) FROM information_schema.table_constraints WHERE constraint_name LIKE '%_not_null'")
+            .rows == Rows{{c.query("SELECT count(*) FROM pg_attribute a JOIN pg_class r ON r.oid = a.attrelid "
+                                   "WHERE a.attnotnull AND a.attnum > 0 AND r.relkind IN ('r', 'p')").rows.at(0).at(0)}});
+  CHECK(c.query("SELECT constraint_name, column_name, ordinal_position, position_in_unique_constraint FROM "
+                "information_schema.key_column_usage ORDER BY 1")
+            .rows == Rows{{"books_pkey", "id", "1", std::nullopt},
+                          {"orders_book_id_fkey", "book_id", "1", "1"},
+                          {"orders_pkey", "id", "1", std::nullopt}});
+  CHECK(c.query("SELECT table_schema, table_name, column_name FROM information_schema.constraint_column_usage "
+                "WHERE constraint_name = 'orders_book_id_fkey'")
+            .rows == Rows{{"public", "books", "id"}});
+  CHECK(c.query("SELECT unique_constraint_name, match_option, update_rule, delete_rule FROM "
+                "information_schema.referential_constraints")
+            .rows == Rows{{"books_pkey", "NONE", "NO ACTION", "NO ACTION"}});
+  auto r = c.query("SELECT CASE WHEN false THEN 'x' ELSE relname END, CASE WHEN true THEN relname END "
+                   "FROM pg_class WHERE relname = 'books'");
+  CHECK(r.columns.at(0).name == "relname");
+  CHECK(r.columns.at(1).name == "case");
+}

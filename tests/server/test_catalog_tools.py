@@ -8,7 +8,8 @@ queries with parameters (the extended query protocol: $1 bound by the
 server), pgcli 3.5's completion metadata (Debian's pgcli, for the public
 schema: PostgreSQL's own catalogs hold more than this one), and
 information_schema queries, Django 3.2's ORM and migrations
-(django_orm.py), Rails' ActiveRecord 6.1 (rails_activerecord.rb), and pg_dump 15 (--schema-only -t and the whole
+(django_orm.py), Rails' ActiveRecord 6.1 (rails_activerecord.rb), Sequelize 6
+(sequelize_orm.js), and pg_dump 15 (--schema-only -t and the whole
 database with its rows, each dump restored into a fresh PostgreSQL 15
 database).
 
@@ -50,6 +51,19 @@ INFORMATION_SCHEMA = [
     " FROM information_schema.columns WHERE table_schema = 'public' ORDER BY table_name, ordinal_position",
     "SELECT schema_name FROM information_schema.schemata ORDER BY 1",
     "SELECT table_schema, table_name FROM information_schema.views WHERE table_schema = 'public'",
+    "SELECT constraint_name, table_name, constraint_type, is_deferrable, initially_deferred, enforced, nulls_distinct"
+    " FROM information_schema.table_constraints WHERE table_schema = 'public'"
+    " AND constraint_name NOT LIKE '%_not_null' ORDER BY 1",
+    "SELECT table_name, count(*) FROM information_schema.table_constraints WHERE table_schema = 'public'"
+    " AND constraint_name LIKE '%_not_null' GROUP BY 1 ORDER BY 1",
+    "SELECT constraint_name, table_name, column_name, ordinal_position, position_in_unique_constraint"
+    " FROM information_schema.key_column_usage WHERE table_schema = 'public' ORDER BY 1, 4",
+    "SELECT table_name, column_name, constraint_name FROM information_schema.constraint_column_usage"
+    " WHERE table_schema = 'public' ORDER BY 3, 2",
+    "SELECT constraint_name, unique_constraint_name, match_option, update_rule, delete_rule"
+    " FROM information_schema.referential_constraints WHERE constraint_schema = 'public' ORDER BY 1",
+    "SELECT constraint_name, check_clause FROM information_schema.check_constraints"
+    " WHERE constraint_schema = 'public' AND constraint_name NOT LIKE '%_not_null' ORDER BY 1",
 ]
 
 REFERENCE = ReferencePostgres("pgwire-catalog-test-")
@@ -140,41 +154,52 @@ class CatalogToolsTest(BesideReferenceTestCase):
         self.assertEqual(reference[0], [(2, "small"), (3, "medium"), (1, "large")])
         self.assertEqual(self.sqlalchemy_enum_round_trip(self.server.port), reference)
 
-    def django_lines(self, port, database="postgres"):
-        r = subprocess.run(["/usr/bin/python3", os.path.join(HERE, "django_orm.py"), str(port), database],
-                           capture_output=True, text=True, env=client_env(), timeout=300 * SLOW)
-        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
-        return r.stdout.splitlines()
+    def program_lines(self, program, database):
+        """The lines `program` (its argv; port and database follow) prints
+        against the reference, in a database of its own there (dropping
+        and creating tables in postgres would reorder pg_class for the
+        other tests), and against sqlite_server."""
+        self.psql(self.reference, "-q", "-c", "CREATE DATABASE " + database)
+        self.addCleanup(self.psql, self.reference, "-q", "-c", "DROP DATABASE " + database)
+        out = []
+        for port, db in ((REFERENCE.port, database), (self.server.port, "postgres")):
+            r = subprocess.run(program + [str(port), db], capture_output=True, text=True, env=client_env(),
+                               timeout=300 * SLOW)
+            self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+            out.append(r.stdout.splitlines())
+        return out
 
     def test_django_orm_and_migrations(self):
         """Django 3.2 (tests/server/django_orm.py): migrations, ORM queries,
         get_constraints and schema edits print the same lines on both."""
-        # (its own database on the reference: dropping and creating tables
-        # there would reorder pg_class for the other tests)
-        self.psql(self.reference, "-q", "-c", "CREATE DATABASE pgwire_django")
-        self.addCleanup(self.psql, self.reference, "-q", "-c", "DROP DATABASE pgwire_django")
-        reference = self.django_lines(REFERENCE.port, "pgwire_django")
+        reference, ours = self.program_lines(["/usr/bin/python3", os.path.join(HERE, "django_orm.py")],
+                                             "pgwire_django")
         self.assertIn("user True", reference)
         self.assertIn("migrated to zero False", reference)
         self.assertTrue(any(line.startswith("constraints shop_order [") for line in reference))
-        self.assertEqual(self.django_lines(self.server.port), reference)
-
-    def rails_lines(self, port, database="postgres"):
-        r = subprocess.run(["/usr/bin/ruby", os.path.join(HERE, "rails_activerecord.rb"), str(port), database],
-                           capture_output=True, text=True, env=client_env(), timeout=300 * SLOW)
-        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
-        return r.stdout.splitlines()
+        self.assertEqual(ours, reference)
 
     def test_rails_activerecord(self):
         """Rails' ActiveRecord 6.1 (tests/server/rails_activerecord.rb):
         migrations, queries and schema reflection print the same lines on
         both."""
-        self.psql(self.reference, "-q", "-c", "CREATE DATABASE pgwire_rails")
-        self.addCleanup(self.psql, self.reference, "-q", "-c", "DROP DATABASE pgwire_rails")
-        reference = self.rails_lines(REFERENCE.port, "pgwire_rails")
+        reference, ours = self.program_lines(["/usr/bin/ruby", os.path.join(HERE, "rails_activerecord.rb")],
+                                             "pgwire_rails")
         self.assertIn("count 2 2", reference)
         self.assertTrue(any(line.startswith("columns [[\"id\", \"bigint\"") for line in reference), reference)
-        self.assertEqual(self.rails_lines(self.server.port), reference)
+        self.assertEqual(ours, reference)
+
+    def test_sequelize(self):
+        """Sequelize 6 (tests/server/sequelize_orm.js): sync, queries,
+        reflection and column edits print the same lines on both."""
+        sequelize = os.path.join(HERE, "..", "compat", "node", "node_modules", "sequelize")
+        if not os.path.isdir(sequelize):
+            raise AssertionError("%s is missing: run scripts/setup.sh --test (npm ci)" % sequelize)
+        reference, ours = self.program_lines([tool("node"), os.path.join(HERE, "sequelize_orm.js")],
+                                             "pgwire_sequelize")
+        self.assertIn("count 2 3", reference)
+        self.assertTrue(any(line.startswith("fks [[\"personId\"") for line in reference), reference)
+        self.assertEqual(ours, reference)
 
     def psycopg_answers(self, port):
         with psycopg.connect("host=127.0.0.1 port=%d user=postgres dbname=postgres" % port) as c:

@@ -897,6 +897,30 @@ SIDE_BY_SIDE = [
      "ALTER TABLE sbs_rk_q ADD COLUMN y int CONSTRAINT sbs_rk_y UNIQUE DEFAULT 5",
      "SELECT conname FROM pg_catalog.pg_constraint WHERE conrelid = 'sbs_rk_q'::regclass ORDER BY 1",
      "DROP TABLE sbs_rk_c", "DROP TABLE sbs_rk_p", "DROP TABLE sbs_rk_q"],
+    # DO blocks of SQL statements, with handlers that do nothing (Sequelize's
+    # enum types); casts to schema-qualified types; a foreign key with ON
+    # DELETE SET NULL dropped.
+    ["DROP TABLE IF EXISTS sbs_do", "DROP TYPE IF EXISTS sbs_do_kind",
+     "DO 'BEGIN NULL; END'",
+     "DO $$ BEGIN CREATE TABLE sbs_do (a int); EXCEPTION WHEN duplicate_table THEN null; END $$",
+     "DO $$ BEGIN CREATE TABLE sbs_do (a int); EXCEPTION WHEN duplicate_table THEN null; END $$",
+     "DO LANGUAGE plpgsql $$ BEGIN INSERT INTO sbs_do VALUES (1); INSERT INTO sbs_do VALUES (2);"
+     " CREATE TABLE sbs_do (b int); EXCEPTION WHEN duplicate_object OR duplicate_table THEN NULL; END $$",
+     "SELECT count(*) FROM sbs_do",
+     "DO 'BEGIN CREATE TYPE \"public\".\"sbs_do_kind\" AS ENUM(''a'', ''b'');"
+     " EXCEPTION WHEN duplicate_object THEN null; END'",
+     "DO 'BEGIN CREATE TYPE \"public\".\"sbs_do_kind\" AS ENUM(''a'', ''b'');"
+     " EXCEPTION WHEN duplicate_object THEN null; END'",
+     "DO $$ BEGIN INSERT INTO sbs_do VALUES (3); INSERT INTO nope VALUES (1); EXCEPTION WHEN others THEN NULL; END $$",
+     "DO $$ BEGIN INSERT INTO sbs_do VALUES (4); END $$", "SELECT a FROM sbs_do ORDER BY a",
+     "ALTER TABLE sbs_do ADD COLUMN k \"public\".\"sbs_do_kind\"",
+     "UPDATE sbs_do SET k = 'b'::\"public\".\"sbs_do_kind\" WHERE a = 1",
+     "SELECT a, k::text FROM sbs_do ORDER BY a",
+     "CREATE TABLE sbs_do_p (id serial PRIMARY KEY)",
+     "CREATE TABLE sbs_do_o (id serial PRIMARY KEY, \"personId\" int REFERENCES sbs_do_p (id)"
+     " ON DELETE SET NULL ON UPDATE CASCADE)",
+     "ALTER TABLE sbs_do_o DROP CONSTRAINT \"sbs_do_o_personId_fkey\"", "INSERT INTO sbs_do_o VALUES (1, 7)",
+     "DROP TABLE sbs_do_o", "DROP TABLE sbs_do_p", "DROP TABLE sbs_do", "DROP TYPE sbs_do_kind"],
     # ALTER TABLE with several actions: all or nothing; ADD COLUMN of a
     # column that exists (42701, or IF NOT EXISTS's NOTICE); a numeric
     # DEFAULT given to the rows that exist keeps its scale.
