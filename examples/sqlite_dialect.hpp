@@ -378,6 +378,7 @@ inline Rewritten rewrite(std::string_view sql, const Identity& who = {}, const C
   rewrite_set_function_items(toks, edits);
   rewrite_cast_calls(sql, toks, edits);
   rewrite_column_aliases(toks, edits);
+  rewrite_scalar_functions_in_from(toks, edits);
   rewrite_regex_operators(toks, edits);
   rewrite_json_key_operators(toks, edits);
   rewrite_dml_forms(toks, edits);

@@ -32,6 +32,7 @@
 #include "comments.hpp"
 #include "column_types.hpp"  // column_types_table: the dialect's side table
 #include "enum_types.hpp"
+#include "schema_edits.hpp"
 
 namespace sqlite_example {
 
@@ -224,7 +225,25 @@ inline pgwire::catalog::Description describe_sqlite(sqlite3* db) {
         fk.on_update = fk_action(f[4]);
         fk.on_delete = fk_action(f[5]);
       }
-      for (auto& [id, fk] : fks) t.foreign_keys.push_back(std::move(fk));
+      // Named as its CREATE text names it (CONSTRAINT n FOREIGN KEY, which
+      // ALTER TABLE ADD CONSTRAINT writes there), else as PostgreSQL would:
+      // DROP CONSTRAINT finds it by that name (schema_edits.hpp).
+      auto declared = is_null(o[2]) ? std::vector<schema_edits::ForeignKey>{}
+                                    : schema_edits::foreign_keys_in(o[2], t.name);
+      auto same = [](const std::vector<std::string>& a, const std::vector<std::string>& b) {
+        if (a.size() != b.size()) return false;
+        for (std::size_t k = 0; k < a.size(); ++k)
+          if (sqlite3_stricmp(a[k].c_str(), b[k].c_str()) != 0) return false;
+        return true;
+      };
+      for (auto& [id, fk] : fks) {
+        for (const auto& key : declared)
+          if (same(key.from, fk.columns) && sqlite3_stricmp(key.referenced.c_str(), fk.ref_table.c_str()) == 0) {
+            fk.name = key.name;
+            break;
+          }
+        t.foreign_keys.push_back(std::move(fk));
+      }
       if (!is_null(o[2])) t.checks = check_constraints::named_in(o[2]);
     }
     d.tables.push_back(std::move(t));

@@ -145,6 +145,12 @@ inline ColumnDef column_def(std::string_view sql, const std::vector<Token>& toks
   }
   if (type_end == i) throw pgwire::PgError("42601", "syntax error: column \"" + def.name + "\" has no type");
   std::string type_text = text_of(sql, toks, i, type_end - 1);
+  // SQL's `T ARRAY` and `T ARRAY[n]` are PostgreSQL's T[] (TypeORM writes `text array`).
+  for (std::size_t k = i + 1; k < type_end; ++k)
+    if (toks[k].is_keyword("array") && (k + 1 == type_end || is(toks[k + 1], "["))) {
+      type_text = text_of(sql, toks, i, k - 1) + "[]";
+      break;
+    }
   std::string lowered;
   for (char c : type_text) lowered.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
   pgwire::Oid serial = 0;

@@ -18,7 +18,7 @@
 //   pgwire_date_diff() (date +/- days, date - date; datetime.hpp),
 //   pgwire_cast() (casts that change the value: to integers, dates, times),
 //   pgwire_valid() (a column's values checked by their type's input rules),
-//   gen_random_uuid(), pgwire_divisor() (division by zero: 22012),
+//   gen_random_uuid() (and uuid-ossp's uuid_generate_v4()), pgwire_divisor() (division by zero: 22012),
 //   pgwire_next_serial() (serial columns that are not the rowid),
 //   generate_series(start, stop[, step]) as a table (series.hpp), and
 //   string and date functions (builtins.hpp), regular expressions
@@ -332,6 +332,8 @@ inline int register_postgresql_functions(sqlite3* db, char**, const sqlite3_api_
                              nullptr);
   sqlite3_create_function_v2(db, "clock_timestamp", 0, stable, nullptr, &clock_timestamp, nullptr, nullptr, nullptr);
   sqlite3_create_function_v2(db, "gen_random_uuid", 0, stable, nullptr, &gen_random_uuid, nullptr, nullptr, nullptr);
+  // (uuid-ossp's name for it: TypeORM's generated uuid columns default to it)
+  sqlite3_create_function_v2(db, "uuid_generate_v4", 0, stable, nullptr, &gen_random_uuid, nullptr, nullptr, nullptr);
   sqlite3_create_function_v2(db, "pgwire_divisor", 1, pure, nullptr, &divisor, nullptr, nullptr, nullptr);
   sqlite3_create_function_v2(db, "pgwire_real_divisor", 1, pure, nullptr, &real_divisor, nullptr, nullptr, nullptr);
   sqlite3_create_function_v2(db, "pgwire_add_interval", 3, pure, nullptr, &datetime::add_interval, nullptr, nullptr,

@@ -113,7 +113,7 @@ inline pgwire::Oid function_type(std::string_view f, pgwire::Oid arg, pgwire::Oi
   if (f == "pg_backend_pid") return oid::int4;
   if (f == "current_setting") return oid::text;
   if (f == "pg_is_in_recovery") return oid::bool_;
-  if (f == "gen_random_uuid") return oid::uuid;
+  if (f == "gen_random_uuid" || f == "uuid_generate_v4") return oid::uuid;
   if (f == "round" || f == "trunc" || f == "ceil" || f == "ceiling" || f == "floor")
     return arg == oid::float4 || arg == oid::float8 ? oid::float8 : arg != 0 ? oid::numeric : 0;
   if (f == "unnest") return pgwire::element_type_of(arg);

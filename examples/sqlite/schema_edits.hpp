@@ -185,6 +185,7 @@ inline std::string with_not_null(std::string_view create, const std::string& tab
 struct ForeignKey {
   std::string name, referenced;
   std::vector<std::string> columns;  // the referenced ones; none: its primary key
+  std::vector<std::string> from;     // the table's own
 };
 
 // The foreign keys `create` (table `table`'s) declares: CONSTRAINT n
@@ -213,14 +214,21 @@ inline std::vector<ForeignKey> foreign_keys_in(std::string_view create, const st
       std::size_t r = k;
       for (; r < end && !is(t[r], "references"); ++r)
         if (!named && r > k + 2 && t[r].is_name()) name += "_" + sqlite_dialect::identifier(t[r]);
-      if (r < end) out.push_back(referenced(r, end, named ? name : name + "_fkey"));
+      if (r < end) {
+        out.push_back(referenced(r, end, named ? name : name + "_fkey"));
+        for (std::size_t c = k + 3; c < r && !is(t[c], ")"); ++c)
+          if (t[c].is_name()) out.back().from.push_back(sqlite_dialect::identifier(t[c]));
+      }
       continue;
     }
     if (named || !t[first].is_name() || is(t[first], "primary") || is(t[first], "unique") || is(t[first], "check"))
       continue;
     for (std::size_t c = first + 1; c < end; ++c)
       if (is(t[c], "references"))
+      {
         out.push_back(referenced(c, end, table + "_" + sqlite_dialect::identifier(t[first]) + "_fkey"));
+        out.back().from.push_back(sqlite_dialect::identifier(t[first]));
+      }
   }
   return out;
 }

@@ -5,7 +5,8 @@
 //   jsonb_array_elements, ...), alone or among other items, becomes the
 //   table function in the FROM list (series.hpp, set_functions.hpp);
 // - column aliases of a table function or a VALUES list in FROM
-//   (`AS t(x)`), which SQLite has not, become a subquery's names.
+//   (`AS t(x)`), which SQLite has not, become a subquery's names;
+// - a function returning one value as a FROM item becomes a one-row subquery.
 // is_alias and in_from_clause tell FROM items apart for translate.hpp too.
 
 #include <algorithm>
@@ -140,23 +141,84 @@ inline bool is_alias(const Token& t) {
   return true;
 }
 
-// Is token `at` an item of a FROM clause (not of a select list)? The
-// nearest clause word before it at its own depth decides.
-inline bool in_from_clause(const std::vector<Token>& toks, std::size_t at) {
+// The nearest token before toks[at], at its own depth, that `stop` takes;
+// toks.size() when an unmatched "(" comes first.
+template <class Stop>
+std::size_t back_at_depth(const std::vector<Token>& toks, std::size_t at, Stop stop) {
   int depth = 0;
   for (std::size_t j = at; j-- > 0;) {
     if (is(toks[j], ")")) ++depth;
     if (is(toks[j], "(")) {
-      if (depth == 0) return false;
+      if (depth == 0) return toks.size();
       --depth;
     }
-    if (depth > 0) continue;
-    if (toks[j].is_keyword("from") || toks[j].is_keyword("join")) return true;
-    if (toks[j].is_keyword("select") || toks[j].is_keyword("where") || toks[j].is_keyword("on") ||
-        toks[j].is_keyword("returning") || toks[j].is_keyword("set"))
-      return false;
+    if (depth == 0 && stop(toks[j])) return j;
   }
-  return false;
+  return toks.size();
+}
+
+// Is token `at` an item of a FROM clause (not of a select list)? The
+// nearest clause word before it at its own depth decides.
+inline bool in_from_clause(const std::vector<Token>& toks, std::size_t at) {
+  std::size_t j = back_at_depth(toks, at, [](const Token& t) {
+    for (const char* w : {"from", "join", "select", "where", "on", "returning", "set"})
+      if (t.is_keyword(w)) return true;
+    return false;
+  });
+  return j < toks.size() && (toks[j].is_keyword("from") || toks[j].is_keyword("join"));
+}
+
+// Whether the FROM at toks[at] is a SELECT's (not extract's, trim's,
+// substring's, ...): its SELECT comes before any parenthesis it is in.
+inline bool select_from(const std::vector<Token>& toks, std::size_t at) {
+  return back_at_depth(toks, at, [](const Token& t) { return t.is_keyword("select"); }) < toks.size();
+}
+
+// A table-valued function SQLite has (series.hpp, set_functions.hpp, its
+// JSON and pragma tables): a FROM item as it stands.
+inline bool table_function(const Token& t) {
+  if (set_function(t)) return true;
+  for (const char* name : {"jsonb_each", "jsonb_each_text", "json_each_text", "json_each", "json_tree"})
+    if (t.is_keyword(name)) return true;
+  return t.is_name() && t.value().rfind("pragma_", 0) == 0;
+}
+
+// A function returning one value as a FROM item (SELECT * FROM
+// current_schema(), FROM now() AS t, as TypeORM asks for its schema):
+// PostgreSQL reads it as a table of one row, whose column is named as the
+// alias, else as the function; SQLite would look for a table-valued
+// function of that name. It becomes (SELECT f(...) AS name) AS alias.
+inline void rewrite_scalar_functions_in_from(const std::vector<Token>& toks, std::vector<Edit>& edits) {
+  for (std::size_t i = 1; i + 1 < toks.size(); ++i) {
+    if (toks[i].kind != Kind::word || !is(toks[i + 1], "(") || table_function(toks[i])) continue;
+    bool item = (toks[i - 1].is_keyword("from") && select_from(toks, i - 1)) || toks[i - 1].is_keyword("join") ||
+                (is(toks[i - 1], ",") && in_from_clause(toks, i));
+    if (!item) continue;
+    std::size_t close = matching_paren(toks, i + 1);
+    if (close >= toks.size()) continue;
+    std::size_t k = close + 1, end = close;  // end: the last token replaced
+    if (k < toks.size() && toks[k].is_keyword("with")) continue;  // (WITH ORDINALITY: not this)
+    if (k < toks.size() && toks[k].is_keyword("as")) ++k;
+    std::string alias = identifier(toks[i]), column = alias;
+    if (k < toks.size() && is_alias(toks[k])) {
+      alias = column = identifier(toks[k]);
+      end = k;
+      if (k + 1 < toks.size() && is(toks[k + 1], "(")) {  // AS t(x)
+        std::size_t list_close = matching_paren(toks, k + 1);
+        if (list_close >= toks.size()) continue;
+        for (std::size_t m = k + 2; m < list_close; ++m)
+          if (toks[m].is_name()) {
+            column = identifier(toks[m]);
+            break;
+          }
+        end = list_close;
+      }
+    }
+    edits.push_back({toks[i].offset, toks[i].offset, "(SELECT "});
+    edits.push_back({toks[close].end(), toks[end].end(),
+                     " AS " + quote_identifier(column) + ") AS " + quote_identifier(alias)});
+    i = end;
+  }
 }
 
 // Whether the arguments toks(open, close) read a column (a name that is no

@@ -75,10 +75,11 @@ bool reads_catalog(std::string_view sql) {
     if (!t || !(t->is_keyword("select") || t->is_keyword("with") || t->is_keyword("values") || t->is_punct("(")))
       return false;
     for (; t; t = lexer.next()) {
-      if (t->kind != Kind::word) continue;
+      bool quoted = t->kind == Kind::quoted_identifier;  // ("information_schema"."tables": TypeORM)
+      if (t->kind != Kind::word && !quoted) continue;
       auto v = t->value();
       if (v == "pg_catalog" || v == "information_schema" || is_catalog_relation(v)) return true;
-      if (catalog_function(v)) return true;
+      if (!quoted && catalog_function(v)) return true;
     }
   } catch (...) {
     return false;

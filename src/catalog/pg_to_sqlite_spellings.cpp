@@ -50,7 +50,8 @@ Toks rewrite_spellings(const Toks& in) {
       if (at(i + 1) && at(i + 1)->p(".") && at(i + 2)) i += 2;
       continue;
     }
-    if (t.is("pg_catalog") && at(i + 1) && at(i + 1)->p(".") && at(i + 2) && at(i + 2)->name()) {
+    bool catalog_schema = t.is("pg_catalog") || (t.kind == Kind::quoted_identifier && t.low == "pg_catalog");
+    if (catalog_schema && at(i + 1) && at(i + 1)->p(".") && at(i + 2) && at(i + 2)->name()) {
       ++i;
       continue;
     }

@@ -2,6 +2,7 @@
 
 #include "sql_tokens.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "catalog_types.hpp"
@@ -80,7 +81,10 @@ std::pair<Oid, std::size_t> read_type(const Toks& in, std::size_t i) {
   if (at(i) && at(i)->is("pg_catalog") && at(i + 1) && at(i + 1)->p(".")) i += 2;
   if (at(i + 1) && at(i + 1)->p(".") && at(i + 2) && at(i + 2)->name()) i += 2;  // information_schema.sql_identifier
   if (!at(i) || !at(i)->name()) throw std::runtime_error("a cast without a type");
-  std::string name = at(i)->kind == Kind::quoted_identifier ? "\"" + at(i)->low + "\"" : at(i)->low;
+  // (a quoted name in lower case is the type's own: ::"regtype", as TypeORM writes it)
+  bool folded = at(i)->kind != Kind::quoted_identifier ||
+                std::none_of(at(i)->low.begin(), at(i)->low.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+  std::string name = folded ? at(i)->low : "\"" + at(i)->low + "\"";
   std::size_t end = i + 1;
   auto next_is = [&](std::string_view w) { return at(end) && at(end)->is(w); };
   if (name == "double" && next_is("precision")) {

@@ -9,7 +9,7 @@ server), pgcli 3.5's completion metadata (Debian's pgcli, for the public
 schema: PostgreSQL's own catalogs hold more than this one), and
 information_schema queries, Django 3.2's ORM and migrations
 (django_orm.py), Rails' ActiveRecord 6.1 (rails_activerecord.rb), Sequelize 6
-(sequelize_orm.js), and pg_dump 15 (--schema-only -t and the whole
+(sequelize_orm.js), TypeORM 0.3 (typeorm_orm.js), and pg_dump 15 (--schema-only -t and the whole
 database with its rows, each dump restored into a fresh PostgreSQL 15
 database).
 
@@ -51,6 +51,8 @@ INFORMATION_SCHEMA = [
     " FROM information_schema.columns WHERE table_schema = 'public' ORDER BY table_name, ordinal_position",
     "SELECT schema_name FROM information_schema.schemata ORDER BY 1",
     "SELECT table_schema, table_name FROM information_schema.views WHERE table_schema = 'public'",
+    "SELECT table_name, column_name, character_octet_length, datetime_precision, identity_cycle"
+    " FROM information_schema.columns WHERE table_schema = 'public' ORDER BY table_name, ordinal_position",
     "SELECT constraint_name, table_name, constraint_type, is_deferrable, initially_deferred, enforced, nulls_distinct"
     " FROM information_schema.table_constraints WHERE table_schema = 'public'"
     " AND constraint_name NOT LIKE '%_not_null' ORDER BY 1",
@@ -189,16 +191,25 @@ class CatalogToolsTest(BesideReferenceTestCase):
         self.assertTrue(any(line.startswith("columns [[\"id\", \"bigint\"") for line in reference), reference)
         self.assertEqual(ours, reference)
 
+    def node_program_lines(self, package, script, database):
+        installed = os.path.join(HERE, "..", "compat", "node", "node_modules", package)
+        if not os.path.isdir(installed):
+            raise AssertionError("%s is missing: run scripts/setup.sh --test (npm ci)" % installed)
+        return self.program_lines([tool("node"), os.path.join(HERE, script)], database)
+
     def test_sequelize(self):
         """Sequelize 6 (tests/server/sequelize_orm.js): sync, queries,
         reflection and column edits print the same lines on both."""
-        sequelize = os.path.join(HERE, "..", "compat", "node", "node_modules", "sequelize")
-        if not os.path.isdir(sequelize):
-            raise AssertionError("%s is missing: run scripts/setup.sh --test (npm ci)" % sequelize)
-        reference, ours = self.program_lines([tool("node"), os.path.join(HERE, "sequelize_orm.js")],
-                                             "pgwire_sequelize")
+        reference, ours = self.node_program_lines("sequelize", "sequelize_orm.js", "pgwire_sequelize")
         self.assertIn("count 2 3", reference)
         self.assertTrue(any(line.startswith("fks [[\"personId\"") for line in reference), reference)
+        self.assertEqual(ours, reference)
+
+    def test_typeorm(self):
+        """TypeORM 0.3 (tests/server/typeorm_orm.js): synchronize() creates
+        the schema, and a second one finds nothing to change."""
+        reference, ours = self.node_program_lines("typeorm", "typeorm_orm.js", "pgwire_typeorm")
+        self.assertIn("pending []", reference)
         self.assertEqual(ours, reference)
 
     def psycopg_answers(self, port):
