@@ -34,7 +34,7 @@ test_packages=(
   librust-chrono-dev librust-serde-json-dev librust-uuid-dev librust-tokio-rustls-dev
   librust-rustls-dev
   # The catalog layer's tools (tests/server/test_catalog_tools.py).
-  python3-sqlalchemy pgcli python3-django ruby-activerecord ruby-pg
+  python3-sqlalchemy pgcli python3-django python3-alembic ruby-activerecord ruby-pg
   # A connection pooler in front of sqlite_server (tests/server/test_pgbouncer.py).
   pgbouncer
 )

@@ -101,6 +101,58 @@ inline void wrap_compared_operands(const Typing& t, std::vector<Edit>& edits) {
   }
 }
 
+// A quoted number compared with a number: PostgreSQL gives the literal the
+// other side's type (SELECT '0'::bigint = '0' is true; Alembic compares
+// server defaults so), SQLite compares a text with a number as unequal
+// unless a column's affinity converts it. So a string literal that reads
+// as a number, compared with an integer or float cast or a number
+// literal, becomes that number.
+inline bool number_text(const std::string& v) {
+  std::size_t i = 0, digits = 0;
+  if (i < v.size() && (v[i] == '+' || v[i] == '-')) ++i;
+  for (; i < v.size() && v[i] >= '0' && v[i] <= '9'; ++i) ++digits;
+  if (i < v.size() && v[i] == '.')
+    for (++i; i < v.size() && v[i] >= '0' && v[i] <= '9'; ++i) ++digits;
+  if (digits > 0 && i < v.size() && (v[i] == 'e' || v[i] == 'E')) {
+    ++i;
+    if (i < v.size() && (v[i] == '+' || v[i] == '-')) ++i;
+    std::size_t e = i;
+    for (; i < v.size() && v[i] >= '0' && v[i] <= '9'; ++i) {
+    }
+    if (i == e) return false;
+  }
+  return digits > 0 && i == v.size();
+}
+
+inline void coerce_compared_literals(const Typing& t, std::vector<Edit>& edits) {
+  const auto& toks = t.toks;
+  auto integer_or_float = [](pgwire::Oid o) {
+    return o == pgwire::oid::int2 || o == pgwire::oid::int4 || o == pgwire::oid::int8 || o == pgwire::oid::float4 ||
+           o == pgwire::oid::float8;
+  };
+  // The type of the operand that ends at toks[k] (a cast, a number), or 0.
+  auto ends_typed = [&](std::size_t k) -> bool {
+    if (toks[k].kind == Kind::number) return !(k > 0 && is(toks[k - 1], "::"));
+    for (std::size_t c = 0; c < t.casts.size(); ++c)
+      if (t.casts[c].second == k) return integer_or_float(t.cast_types[c]);
+    return false;
+  };
+  auto plain_literal = [&](std::size_t k) {  // a string literal no cast or operator takes further
+    return toks[k].kind == Kind::string && !(k + 1 < toks.size() && (is(toks[k + 1], "::") || is(toks[k + 1], "||"))) &&
+           !(k > 0 && is(toks[k - 1], "||")) && number_text(toks[k].value());
+  };
+  auto replace = [&](std::size_t k) {
+    for (const Edit& e : edits)  // (another rewrite owns it)
+      if (e.from < toks[k].end() && toks[k].offset < e.to) return;
+    edits.push_back({toks[k].offset, toks[k].end(), toks[k].value()});
+  };
+  for (std::size_t p = 1; p + 1 < toks.size(); ++p) {
+    if (!is_comparison(toks[p])) continue;
+    if (plain_literal(p + 1) && ends_typed(p - 1)) replace(p + 1);
+    else if (plain_literal(p - 1) && toks[p + 1].kind == Kind::number) replace(p - 1);
+  }
+}
+
 // The select lists of subqueries and CTEs (each "(" SELECT ... ")").
 inline void wrap_inner_select_lists(const Typing& t, std::vector<Edit>& edits,
                                     std::vector<std::pair<std::string, pgwire::Oid>>& columns) {
@@ -147,6 +199,7 @@ inline void rewrite_numeric_operands(const std::vector<Token>& toks,
                                      std::vector<std::pair<std::string, pgwire::Oid>>& columns) {
   numeric_operands_detail::Typing t{toks, casts, cast_types, resolve, scale_of};
   numeric_operands_detail::wrap_compared_operands(t, edits);
+  numeric_operands_detail::coerce_compared_literals(t, edits);
   numeric_operands_detail::wrap_inner_select_lists(t, edits, columns);
 }
 

@@ -8,7 +8,7 @@ queries with parameters (the extended query protocol: $1 bound by the
 server), pgcli 3.5's completion metadata (Debian's pgcli, for the public
 schema: PostgreSQL's own catalogs hold more than this one), and
 information_schema queries, Django 3.2's ORM and migrations
-(django_orm.py), Rails' ActiveRecord 6.1 (rails_activerecord.rb), Sequelize 6
+(django_orm.py), Alembic 1.8 (alembic_ops.py), Rails' ActiveRecord 6.1 (rails_activerecord.rb), Sequelize 6
 (sequelize_orm.js), TypeORM 0.3 (typeorm_orm.js), and pg_dump 15 (--schema-only -t and the whole
 database with its rows, each dump restored into a fresh PostgreSQL 15
 database).
@@ -179,6 +179,14 @@ class CatalogToolsTest(BesideReferenceTestCase):
         self.assertIn("user True", reference)
         self.assertIn("migrated to zero False", reference)
         self.assertTrue(any(line.startswith("constraints shop_order [") for line in reference))
+        self.assertEqual(ours, reference)
+
+    def test_alembic_operations(self):
+        """Alembic 1.8 (tests/server/alembic_ops.py): a migration's
+        operations, then autogenerate finds nothing to do on both."""
+        reference, ours = self.program_lines(["/usr/bin/python3", os.path.join(HERE, "alembic_ops.py")],
+                                             "pgwire_alembic")
+        self.assertIn("diff []", reference)
         self.assertEqual(ours, reference)
 
     def test_rails_activerecord(self):

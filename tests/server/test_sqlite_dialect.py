@@ -921,6 +921,8 @@ SIDE_BY_SIDE = [
      " ON DELETE SET NULL ON UPDATE CASCADE)",
      "ALTER TABLE sbs_do_o DROP CONSTRAINT \"sbs_do_o_personId_fkey\"", "INSERT INTO sbs_do_o VALUES (1, 7)",
      "DROP TABLE sbs_do_o", "DROP TABLE sbs_do_p", "DROP TABLE sbs_do", "DROP TYPE sbs_do_kind"],
+    # A quoted number compared with a number takes its type (Alembic).
+    ["SELECT '0'::bigint = '0', 0 = '0', '1.5' = 1.5, 2 > '10', '10'::int > '9', 'a' = 'a', 1.0 = '1'"],
     # `T ARRAY` columns (TypeORM writes `text array`).
     ["DROP TABLE IF EXISTS sbs_arr", "CREATE TABLE sbs_arr (a text array, b int ARRAY[3])",
      "INSERT INTO sbs_arr VALUES ('{x,y}', '{1,2}')", "SELECT a, b FROM sbs_arr", "DROP TABLE sbs_arr"],
