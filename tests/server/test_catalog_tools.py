@@ -9,7 +9,7 @@ server), pgcli 3.5's completion metadata (Debian's pgcli, for the public
 schema: PostgreSQL's own catalogs hold more than this one), and
 information_schema queries, Django 3.2's ORM and migrations
 (django_orm.py), Alembic 1.8 (alembic_ops.py), Rails' ActiveRecord 6.1 (rails_activerecord.rb), Sequelize 6
-(sequelize_orm.js), TypeORM 0.3 (typeorm_orm.js), and pg_dump 15 (--schema-only -t and the whole
+(sequelize_orm.js), TypeORM 0.3 (typeorm_orm.js), Knex 3 (knex_builder.js), and pg_dump 15 (--schema-only -t and the whole
 database with its rows, each dump restored into a fresh PostgreSQL 15
 database).
 
@@ -211,6 +211,13 @@ class CatalogToolsTest(BesideReferenceTestCase):
         reference, ours = self.node_program_lines("sequelize", "sequelize_orm.js", "pgwire_sequelize")
         self.assertIn("count 2 3", reference)
         self.assertTrue(any(line.startswith("fks [[\"personId\"") for line in reference), reference)
+        self.assertEqual(ours, reference)
+
+    def test_knex(self):
+        """Knex 3 (tests/server/knex_builder.js): schema builder, queries and
+        columnInfo print the same lines on both."""
+        reference, ours = self.node_program_lines("knex", "knex_builder.js", "pgwire_knex")
+        self.assertIn("has true true false", reference)
         self.assertEqual(ours, reference)
 
     def test_typeorm(self):
