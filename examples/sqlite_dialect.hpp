@@ -378,7 +378,12 @@ inline Rewritten rewrite(std::string_view sql, const Identity& who = {}, const C
   rewrite_set_function_items(toks, edits);
   rewrite_cast_calls(sql, toks, edits);
   rewrite_column_aliases(toks, edits);
-  rewrite_scalar_functions_in_from(toks, edits);
+  rewrite_scalar_functions_in_from(toks, edits, out.from_columns, [&](std::size_t first, std::size_t end) {
+    typing::Typer typer(toks, end, ranges, types, resolve, scale_of);
+    SelectItem item;
+    std::size_t k = first;
+    return typer.expression(k, item) && k == end ? item.type : pgwire::Oid(0);
+  });
   rewrite_regex_operators(toks, edits);
   rewrite_json_key_operators(toks, edits);
   rewrite_dml_forms(toks, edits);

@@ -14,6 +14,8 @@
 #include <string_view>
 #include <vector>
 
+#include <pgwire/types/oid.hpp>
+
 #include "tokens.hpp"
 
 namespace sqlite_dialect {
@@ -187,8 +189,12 @@ inline bool table_function(const Token& t) {
 // current_schema(), FROM now() AS t, as TypeORM asks for its schema):
 // PostgreSQL reads it as a table of one row, whose column is named as the
 // alias, else as the function; SQLite would look for a table-valued
-// function of that name. It becomes (SELECT f(...) AS name) AS alias.
-inline void rewrite_scalar_functions_in_from(const std::vector<Token>& toks, std::vector<Edit>& edits) {
+// function of that name. It becomes (SELECT f(...) AS name) AS alias, and
+// the column's type, as `type_of(first, end)` gives the call's, goes to
+// `columns` (where `*` brings the column in, rows.hpp types it by name).
+template <class TypeOf>
+void rewrite_scalar_functions_in_from(const std::vector<Token>& toks, std::vector<Edit>& edits,
+                                      std::vector<std::pair<std::string, pgwire::Oid>>& columns, TypeOf type_of) {
   for (std::size_t i = 1; i + 1 < toks.size(); ++i) {
     if (toks[i].kind != Kind::word || !is(toks[i + 1], "(") || table_function(toks[i])) continue;
     bool item = (toks[i - 1].is_keyword("from") && select_from(toks, i - 1)) || toks[i - 1].is_keyword("join") ||
@@ -214,6 +220,7 @@ inline void rewrite_scalar_functions_in_from(const std::vector<Token>& toks, std
         end = list_close;
       }
     }
+    if (pgwire::Oid type = type_of(i, close + 1)) columns.emplace_back(column, type);
     edits.push_back({toks[i].offset, toks[i].offset, "(SELECT "});
     edits.push_back({toks[close].end(), toks[end].end(),
                      " AS " + quote_identifier(column) + ") AS " + quote_identifier(alias)});
