@@ -313,6 +313,7 @@ class Typer {
     } else if (is(t, "case")) {
       int depth = 0;
       pgwire::Oid result = 0;
+      std::string name = "case";
       for (; i < end_; ++i) {
         if (is(toks_[i], "case")) ++depth;
         if (is(toks_[i], "end") && --depth == 0) break;
@@ -322,11 +323,23 @@ class Typer {
           Typer inner(toks_, end_, casts_, cast_types_, resolve_, scale_of_);
           if (inner.expression(k, branch)) result = branch.type;
         }
+        // PostgreSQL names a CASE after its ELSE result when that is a
+        // column, a call or a cast of one (CASE ... ELSE name END is name).
+        if (depth == 1 && is(toks_[i], "else") && i + 1 < end_ && toks_[i + 1].is_name()) {
+          const Token& first = toks_[i + 1];
+          bool named = !is(first, "null") && !is(first, "true") && !is(first, "false") && !is(first, "case") &&
+                       !is(first, "array") && !is(first, "not") && !is(first, "exists");
+          std::size_t k = i + 1;
+          SelectItem branch;
+          Typer inner(toks_, end_, casts_, cast_types_, resolve_, scale_of_);
+          if (named && inner.expression(k, branch) && !branch.name.empty() && branch.name != "?column?")
+            name = branch.name;
+        }
       }
       if (i >= end_) return false;
       ++i;
       out.type = result;
-      out.name = "case";
+      out.name = name;
     } else if (is(t, "exists") && i + 1 < end_ && is(toks_[i + 1], "(")) {
       i = matching_paren(toks_, i + 1) + 1;
       out.type = oid::bool_;

@@ -928,6 +928,12 @@ SIDE_BY_SIDE = [
      "SELECT s, c FROM generate_series(1, 2) s, current_database() c ORDER BY s",
      "SELECT * FROM generate_series(1, 2) g JOIN lower('A') l ON true",
      "SELECT extract(year FROM date '2024-05-01'), trim(both 'x' FROM 'xax')"],
+    # A CASE is named after its ELSE result when that is a column or a call.
+    ["DROP TABLE IF EXISTS sbs_case", "CREATE TABLE sbs_case (id int, name text)",
+     "INSERT INTO sbs_case VALUES (1, 'x'), (2, 'y')",
+     "SELECT CASE WHEN id > 1 THEN 'a' ELSE name END, CASE WHEN true THEN 1 END,"
+     " CASE WHEN true THEN '1' ELSE upper(name) END, CASE WHEN false THEN 2 ELSE 3 END FROM sbs_case ORDER BY id",
+     "DROP TABLE sbs_case"],
     # A quoted number compared with a number takes its type (Alembic).
     ["SELECT '0'::bigint = '0', 0 = '0', '1.5' = 1.5, 2 > '10', '10'::int > '9', 'a' = 'a', 1.0 = '1'"],
     # `T ARRAY` columns (TypeORM writes `text array`).
