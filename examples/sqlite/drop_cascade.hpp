@@ -84,14 +84,24 @@ std::vector<Dependent> dependent_views(sqlite3* db, const std::string& on, Reads
   return out;
 }
 
+// The other tables' foreign keys to `table` that `refers(key)` takes (its
+// columns, a key of it), each depending on `on`.
+template <class Refers>
+std::vector<Dependent> foreign_keys_to(sqlite3* db, const std::string& table, const std::string& on, Refers refers) {
+  std::vector<Dependent> out;
+  for (const auto& [child, sql] : detail::objects(db, "table"))
+    if (!detail::same(child, table))
+      for (const auto& key : schema_edits::foreign_keys_in(sql, child))
+        if (detail::same(key.referenced, table) && refers(key)) out.push_back({false, key.name, child, on});
+  return out;
+}
+
 // What a DROP TABLE `table` CASCADE drops besides it: the views reading it
 // (and the views reading those), then the other tables' foreign keys to it.
 inline std::vector<Dependent> dependents(sqlite3* db, const std::string& table) {
   auto out = dependent_views(db, "table " + table, [&](const std::string& sql) { return detail::names(sql, table); });
-  for (const auto& [child, sql] : detail::objects(db, "table"))
-    if (!detail::same(child, table))
-      for (auto& key : schema_edits::foreign_keys_in(sql, child))
-        if (detail::same(key.referenced, table)) out.push_back({false, key.name, child, "table " + table});
+  for (auto& d : foreign_keys_to(db, table, "table " + table, [](const schema_edits::ForeignKey&) { return true; }))
+    out.push_back(std::move(d));
   return out;
 }
 

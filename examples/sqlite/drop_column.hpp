@@ -40,7 +40,7 @@ struct Request {
 
 namespace detail {
 
-inline bool same(const std::string& a, const std::string& b) { return sqlite3_stricmp(a.c_str(), b.c_str()) == 0; }
+using drop_cascade::detail::same;
 
 // Whether toks[first, end) has the name `column` (not as a call).
 inline bool names_column(const std::vector<Token>& toks, std::size_t first, std::size_t end, const std::string& column) {
@@ -51,15 +51,7 @@ inline bool names_column(const std::vector<Token>& toks, std::size_t first, std:
   return false;
 }
 
-inline std::vector<std::string> rows(sqlite3* db, const std::string& sql) {
-  std::vector<std::string> out;
-  sqlite3_stmt* s = nullptr;
-  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr) == SQLITE_OK)
-    while (sqlite3_step(s) == SQLITE_ROW)
-      if (auto* text = sqlite3_column_text(s, 0)) out.emplace_back(reinterpret_cast<const char*>(text));
-  sqlite3_finalize(s);
-  return out;
-}
+using table_rebuild::detail::texts;
 
 inline std::string on(const Request& r) { return "column " + r.column + " of table " + r.table; }
 
@@ -95,20 +87,17 @@ inline std::vector<drop_cascade::Dependent> dependents(sqlite3* db, const Reques
     auto toks = sqlite_dialect::tokenize(sql);
     return drop_cascade::detail::names(sql, r.table) && detail::names_column(toks, 0, toks.size(), r.column);
   });
-  bool in_primary_key = false;
   int primary_key = 0;
-  if (sqlite3_table_column_metadata(db, nullptr, r.table.c_str(), r.column.c_str(), nullptr, nullptr, nullptr,
-                                    &primary_key, nullptr) == SQLITE_OK)
-    in_primary_key = primary_key != 0;
-  for (const auto& child : detail::rows(db, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY rowid")) {
-    if (detail::same(child, r.table)) continue;
-    for (auto& key : schema_edits::foreign_keys_in(schema_edits::table_sql(db, child), child)) {
-      if (!detail::same(key.referenced, r.table)) continue;
-      bool refers = key.columns.empty() ? in_primary_key : false;
-      for (const auto& c : key.columns) refers = refers || detail::same(c, r.column);
-      if (refers) out.push_back({false, key.name, child, detail::on(r)});
-    }
-  }
+  bool in_primary_key = sqlite3_table_column_metadata(db, nullptr, r.table.c_str(), r.column.c_str(), nullptr, nullptr,
+                                                      nullptr, &primary_key, nullptr) == SQLITE_OK &&
+                        primary_key != 0;
+  for (auto& d : drop_cascade::foreign_keys_to(db, r.table, detail::on(r), [&](const schema_edits::ForeignKey& key) {
+         if (key.columns.empty()) return in_primary_key;  // (REFERENCES t: its primary key)
+         for (const auto& c : key.columns)
+           if (detail::same(c, r.column)) return true;
+         return false;
+       }))
+    out.push_back(std::move(d));
   return out;
 }
 
@@ -194,9 +183,9 @@ inline void cut_table_constraints(sqlite3* db, const Request& r) {
 // The table's own indexes on the column (its key, an expression, a WHERE).
 inline void drop_indexes(sqlite3* db, const Request& r) {
   std::string table = sqlite_dialect::quote_literal(r.table);
-  for (const auto& name : rows(db, "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND "
+  for (const auto& name : texts(db, "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND "
                                    "tbl_name = " + table + " COLLATE NOCASE")) {
-    auto sql = rows(db, "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = " +
+    auto sql = texts(db, "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = " +
                             sqlite_dialect::quote_literal(name));
     std::string text = sql.empty() ? std::string() : sql.front();  // (the tokens view it)
     auto toks = sqlite_dialect::tokenize(text);

@@ -36,23 +36,16 @@ inline std::optional<table_rebuild::DeclaredUnique> declared_unique(sqlite3* db,
 // The other tables' foreign keys that refer to the unique's columns.
 inline std::vector<drop_cascade::Dependent> dependents(sqlite3* db, const std::string& table,
                                                        const table_rebuild::DeclaredUnique& u) {
-  std::vector<drop_cascade::Dependent> out;
-  auto same = [](const std::string& a, const std::string& b) { return sqlite3_stricmp(a.c_str(), b.c_str()) == 0; };
-  auto tables = table_rebuild::detail::texts(db, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY rowid");
-  for (const auto& child : tables) {
-    if (same(child, table)) continue;
-    for (auto& key : schema_edits::foreign_keys_in(schema_edits::table_sql(db, child), child)) {
-      if (!same(key.referenced, table) || key.columns.size() != u.columns.size()) continue;
-      bool all = true;
-      for (const auto& c : key.columns) {
-        bool found = false;
-        for (const auto& uc : u.columns) found = found || same(c, uc);
-        all = all && found;
-      }
-      if (all) out.push_back({false, key.name, child, "index " + u.name});
+  using drop_cascade::detail::same;
+  return drop_cascade::foreign_keys_to(db, table, "index " + u.name, [&](const schema_edits::ForeignKey& key) {
+    if (key.columns.size() != u.columns.size()) return false;
+    for (const auto& c : key.columns) {
+      bool found = false;
+      for (const auto& uc : u.columns) found = found || same(c, uc);
+      if (!found) return false;
     }
-  }
-  return out;
+    return true;
+  });
 }
 
 // The NOTICE of DROP CONSTRAINT ... CASCADE, before it runs; nullopt when nothing else goes.

@@ -35,12 +35,12 @@ namespace sqlite_example {
 // ($1::int4), else inferred from the column they meet, else text.
 inline void prepare_statement(sqlite3* db, const std::shared_ptr<Worker>& worker, pgwire::Statement& stmt,
                        const sqlite_dialect::Identity& who) {
-  if (auto first = upper_word(stmt.sql); first == "DROP" || first == "TRUNCATE")
-    if (ddl::per_table_statements(stmt.sql, sqlite_dialect::tokenize(stmt.sql)))
-      return;  // (one statement per table, when it runs: run_each_table)
-  if (upper_word(stmt.sql) == "ALTER" && ddl::per_action_statements(stmt.sql, sqlite_dialect::tokenize(stmt.sql)))
-    return;  // (one statement per action, when it runs)
-  if (upper_word(stmt.sql) == "DO") return;  // (its statements, when it runs: do_blocks.hpp)
+  // Statements run as several (each part, when it runs): nothing to prepare.
+  auto first = upper_word(stmt.sql);
+  if ((first == "DROP" || first == "TRUNCATE") && ddl::per_table_statements(stmt.sql, sqlite_dialect::tokenize(stmt.sql)))
+    return;  // (one statement per table: run_each_table)
+  if (first == "ALTER" && ddl::per_action_statements(stmt.sql, sqlite_dialect::tokenize(stmt.sql))) return;
+  if (first == "DO") return;  // (its statements: do_blocks.hpp)
   ParseOutsideBlock outside(db, *worker);  // (its reads, in a block not yet used: write_transaction.hpp)
   auto prepared = std::make_shared<Prepared>();
   static_cast<Translation&>(*prepared) = translate(db, stmt.sql, who);
@@ -58,7 +58,7 @@ inline void prepare_statement(sqlite3* db, const std::shared_ptr<Worker>& worker
     if (t == 0) t = inferred[i];
     if (t == 0) t = oid::text;
   }
-  if (sqlite3_column_count(s->s) > 0 && upper_word(stmt.sql) != "ALTER") {  // (see execute_statement)
+  if (sqlite3_column_count(s->s) > 0 && first != "ALTER") {  // (see execute_statement)
     // Expression columns have no declared type: a read-only statement
     // without parameters is stepped once to learn them (SELECT 1 + 1 is
     // int8, not text), then reset. The probe is bounded (Worker::begin_probe):
