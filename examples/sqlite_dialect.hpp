@@ -326,6 +326,16 @@ inline Rewritten rewrite(std::string_view sql, const Identity& who = {}, const C
   for (std::size_t c = 0; c < casts.size(); ++c) {
     std::size_t start = converting_cast(casts[c].type) ? cast_operand_start(toks, casts[c].at, casts, operand_starts)
                                                        : toks.size();
+    // A timestamptz's text is its session zone's (the stored text is UTC): x::text converts.
+    if (start == toks.size() && (casts[c].type == pgwire::oid::text || casts[c].type == pgwire::oid::varchar) &&
+        resolve) {
+      std::size_t from = cast_operand_start(toks, casts[c].at, casts, operand_starts), k = from;
+      SelectItem operand;
+      typing::Typer typer(toks, casts[c].at, ranges, types, resolve, scale_of);
+      if (from < toks.size() && typer.expression(k, operand) && k == casts[c].at &&
+          operand.type == pgwire::oid::timestamptz)
+        start = from;
+    }
     operand_starts.push_back(start);
     if (start < toks.size()) spans[c].operand = start;
   }

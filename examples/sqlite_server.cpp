@@ -184,6 +184,8 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
     StatementCache cache;     // io thread
     SchemaGeneration schema;  // worker
     std::optional<sqlite_dialect::Identity> who;  // io thread
+    pgwire::TimeZonePtr zone;                      // io thread: the TimeZone setting's (zone_of)
+    std::uint64_t zone_settings = ~std::uint64_t{0};  // the settings' version it was read at
     ~Owner() {
       if (worker) worker->stop(false);
     }
@@ -222,6 +224,20 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
             "PostgreSQL " + version.value_or(pgwire::default_server_version) + " (pgwire-cpp)", session.process_id()};
   }
 
+  // The zone the session's TimeZone setting names, read again only when a
+  // setting changed (Settings::version()). A setting no zone reads as UTC
+  // (a startup TimeZone the library did not check).
+  static pgwire::TimeZonePtr zone_of(pgwire::Session& session, Owner& o) {
+    auto version = session.settings().version();
+    if (version != o.zone_settings) {
+      o.zone_settings = version;
+      auto name = session.parameter("TimeZone");
+      o.zone = name ? pgwire::TimeZone::find(*name) : nullptr;
+      if (!o.zone) o.zone = pgwire::TimeZone::utc();
+    }
+    return o.zone;
+  }
+
   // A statement starts on `w`: a CancelRequest for it interrupts SQLite.
   // (The session's Owner keeps the worker while a statement runs, and the
   // hook is forgotten when it ends: a plain pointer, stored in place.)
@@ -245,9 +261,11 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
     const sqlite_dialect::Identity* who;
     std::shared_ptr<Prepared>* learned;  // (nullptr: not learning)
     std::shared_ptr<const pgwire::ParameterMap> settings;  // for current_setting() (sql_settings.hpp)
+    pgwire::TimeZonePtr zone;  // the session's TimeZone (session_zone.hpp)
 
     pgwire::Response operator()(sqlite3* db) {
       if (settings) w->sql_settings().use(std::move(settings));
+      w->use_zone(std::move(zone));
       ChangeCapture& capture = *o->capture;
       auto mark = capture.mark();
       struct SchemaCheck {  // (also when the statement throws)
@@ -308,7 +326,7 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
       return run(session, std::move(w), sql, portal);
     starting(session, w);
     StatementJob job{&o, w, sql, std::move(first), portal, std::move(home), &identity(session), nullptr,
-                     settings_for(session, sql)};
+                     settings_for(session, sql), zone_of(session, o)};
     return w->call<pgwire::Response>([job = std::move(job)](sqlite3* db) mutable {
       try {
         return job(db);
@@ -398,7 +416,7 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
       std::shared_ptr<Prepared> learned;
       bool learn = !home && !portal;
       StatementJob job{&o, w, sql, std::move(first), portal, home, &identity(session),
-                       learn ? &learned : nullptr, settings_for(session, sql)};
+                       learn ? &learned : nullptr, settings_for(session, sql), zone_of(session, o)};
       pgwire::Response r = co_await w->call<pgwire::Response>(std::move(job));
       if (learned) o.cache.keep_simple(sql, std::move(learned), generation);
       for (const auto& notice : std::exchange(w->notices, {})) session.send_notice(notice);

@@ -18,6 +18,7 @@ packages=(
   g++ cmake ninja-build ccache pkg-config git
   libasio-dev libssl-dev libfmt-dev catch2 libsqlite3-dev
   postgresql-client libpq-dev
+  tzdata  # the time zone database SET TIME ZONE names (pgwire/types/time_zone.hpp)
 )
 test_packages=(
   # Real-driver compatibility suite (tests/compat): a real PostgreSQL as the

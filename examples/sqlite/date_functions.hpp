@@ -2,7 +2,8 @@
 // PostgreSQL's date_part(field, t) (and extract(field FROM t), which the
 // dialect rewrites to it), date_trunc(field, t) and to_char(t, format), on
 // PostgreSQL's text
-// forms of date, timestamp and timestamptz, in UTC (the server's TimeZone).
+// forms of date, timestamp and timestamptz; a timestamptz's fields are its
+// local time in the session's TimeZone (session_zone.hpp).
 // Registered by builtins.hpp.
 
 #include <sqlite3.h>
@@ -10,6 +11,7 @@
 #include <cctype>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <cstdint>
 #include <cstdio>
 #include <string>
@@ -22,6 +24,7 @@
 #include "errors.hpp"
 #include "number_format.hpp"
 #include "numeric_text.hpp"
+#include "session_zone.hpp"
 
 namespace sqlite_example::dates {
 
@@ -137,7 +140,10 @@ inline void date_part(sqlite3_context* ctx, int, sqlite3_value** argv) {
     return interval_part(ctx, field, datetime::read_be(bin.view(), 0, 8), datetime::read_be(bin.view(), 8, 4),
                          datetime::read_be(bin.view(), 12, 4));
   }
-  Fields f = fields_of(usecs);
+  // A timestamptz's fields are its local time in the session's TimeZone (not its epoch).
+  bool zoned = type == pgwire::oid::timestamptz;
+  std::int32_t east = zoned ? session_zone::offset_at(datetime::unix_seconds(usecs)) : 0;
+  Fields f = fields_of(usecs + std::int64_t{east} * 1000000);
   std::int64_t dow = ((f.day_number + 6) % 7 + 7) % 7;  // 2000-01-01 was a Saturday (6)
   double seconds = static_cast<double>(f.time % 60000000) / 1e6;
   double v;
@@ -171,6 +177,12 @@ inline void date_part(sqlite3_context* ctx, int, sqlite3_value** argv) {
     v = f.year > 0 ? static_cast<double>((f.year + 99) / 100) : -static_cast<double>((99 - (f.year - 1)) / 100);
   else if (field == "millennium")
     v = f.year > 0 ? static_cast<double>((f.year + 999) / 1000) : -static_cast<double>((999 - (f.year - 1)) / 1000);
+  else if (zoned && field == "timezone")
+    v = east;
+  else if (zoned && field == "timezone_hour")
+    v = east / 3600;
+  else if (zoned && field == "timezone_minute")
+    v = east / 60 % 60;
   else if (field == "epoch")
     v = static_cast<double>(usecs) / 1e6 + 946684800.0;
   else if (field == "julian")  // (2000-01-01 is Julian day 2451545)
@@ -286,6 +298,9 @@ inline void date_trunc(sqlite3_context* ctx, int, sqlite3_value** argv) {
   pgwire::Oid type;
   std::int64_t usecs;
   if (!moment(ctx, text_of(argv[1]), type, usecs)) return;
+  // A timestamptz (or a date, read as one) is cut in the session zone's clock time.
+  bool zoned = type == pgwire::oid::timestamptz || type == pgwire::oid::date;
+  if (type == pgwire::oid::timestamptz) usecs = datetime::to_local(usecs);
   Fields f = fields_of(usecs);
   std::int64_t day = f.day_number, time = f.time;
   auto to_day = [&](std::int64_t y, unsigned m, unsigned d) {
@@ -322,7 +337,8 @@ inline void date_trunc(sqlite3_context* ctx, int, sqlite3_value** argv) {
   else
     return error(ctx, "22023", "unit \"" + field + "\" not recognized for type " + column_types::format_type(type, ""));
   std::int64_t out_usecs = day * datetime::usecs_per_day + time;
-  result_moment(ctx, type == pgwire::oid::date ? pgwire::oid::timestamptz : type, out_usecs);
+  if (zoned) out_usecs = datetime::from_local(out_usecs);
+  result_moment(ctx, zoned ? pgwire::oid::timestamptz : type, out_usecs);
 }
 
 // to_char(t, format) for dates and timestamps: the common template
@@ -347,7 +363,11 @@ inline void to_char(sqlite3_context* ctx, int, sqlite3_value** argv) {
   pgwire::Oid type;
   std::int64_t usecs;
   if (!moment(ctx, text_of(argv[0]), type, usecs)) return;
-  Fields f = fields_of(usecs);
+  // A timestamptz prints its local time in the session's TimeZone (and TZ, OF: the zone's).
+  bool zoned = type == pgwire::oid::timestamptz;
+  std::int64_t unix_seconds = datetime::unix_seconds(usecs);
+  std::int32_t east = zoned ? session_zone::offset_at(unix_seconds) : 0;
+  Fields f = fields_of(usecs + std::int64_t{east} * 1000000);
   std::int64_t dow = ((f.day_number + 6) % 7 + 7) % 7;
   static constexpr const char* months[] = {"January", "February", "March",     "April",   "May",      "June",
                                            "July",    "August",   "September", "October", "November", "December"};
@@ -432,6 +452,22 @@ inline void to_char(sqlite3_context* ctx, int, sqlite3_value** argv) {
       out += hour < 12 ? (lower_case ? "am" : "AM") : (lower_case ? "pm" : "PM");
     } else if (take("Q"))
       number((f.month - 1) / 3 + 1, 1, fill);
+    else if (take("TZH")) {  // (before TZ: the longest pattern first)
+      if (zoned) out += (east < 0 ? "-" : "+"), number(std::abs(east) / 3600, 2, fill);
+    } else if (take("TZM")) {
+      if (zoned) number(std::abs(east) / 60 % 60, 2, fill);
+    } else if (take("TZ")) {  // the abbreviation (empty for a timestamp), in the pattern's case
+      std::string a = zoned ? std::string(session_zone::current().abbreviation_at(unix_seconds)) : "";
+      if (std::islower(static_cast<unsigned char>(here[0])))
+        for (char& c : a) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      out += a;
+    } else if (take("OF")) {  // the offset: +05:30, -04
+      if (zoned) {
+        out += east < 0 ? "-" : "+";
+        number(std::abs(east) / 3600, 2, true);
+        if (east % 3600 != 0) out += ":", number(std::abs(east) / 60 % 60, 2, true);
+      }
+    }
     else {
       out.push_back(rest[0]);
       ++i;

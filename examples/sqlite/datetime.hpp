@@ -19,6 +19,7 @@
 #include <pgwire/types.hpp>
 
 #include "errors.hpp"
+#include "session_zone.hpp"
 
 namespace sqlite_example::datetime {
 
@@ -73,8 +74,24 @@ inline bool looks_like_date(std::string_view v) {
   return v.size() >= 10 && v[4] == '-' && v[7] == '-' && std::isdigit(static_cast<unsigned char>(v[0]));
 }
 
+// Microseconds since 2000 (UTC) <-> the session zone's clock time then
+// (session_zone.hpp); infinities stay.
+inline std::int64_t unix_seconds(std::int64_t usecs) {
+  return (usecs >= 0 ? usecs / 1000000 : (usecs - 999999) / 1000000) + unix_to_pg_days * 86400;
+}
+inline bool finite_usecs(std::int64_t usecs) { return usecs != INT64_MAX && usecs != INT64_MIN; }
+inline std::int64_t to_local(std::int64_t usecs) {
+  if (!finite_usecs(usecs)) return usecs;
+  return usecs + std::int64_t{session_zone::offset_at(unix_seconds(usecs))} * 1000000;
+}
+inline std::int64_t from_local(std::int64_t usecs) {
+  if (!finite_usecs(usecs)) return usecs;
+  return usecs - std::int64_t{session_zone::current().offset_for_local(unix_seconds(usecs))} * 1000000;
+}
+
 // A date/time text as type `to` (date, time, timestamp, timestamptz), as
-// PostgreSQL's casts convert them (in UTC); an error message on failure.
+// PostgreSQL's casts convert them (in the session's TimeZone); an error
+// message on failure.
 inline bool cast_moment(std::string_view value, pgwire::Oid to, std::string& out, std::string& code,
                         std::string& error) {
   auto fail = [&](pgwire::Oid type, std::string_view text, std::error_code ec) {
@@ -86,7 +103,8 @@ inline bool cast_moment(std::string_view value, pgwire::Oid to, std::string& out
   pgwire::Buffer bin, text;
   // Not a date or timestamp (e.g. '12:30'::time, 'abc'::date): the target's own input rules.
   if (!looks_like_date(value) || (value.size() > 10 && value[10] != ' ' && value[10] != 'T')) {
-    if (auto ec = pgwire::convert_format(to, value, pgwire::format_text, pgwire::format_binary, bin))
+    if (auto ec = pgwire::convert_format(to, value, pgwire::format_text, pgwire::format_binary, bin,
+                                         session_zone::current()))
       return fail(to, value, ec);
     if (auto ec = pgwire::convert_format(to, bin.view(), pgwire::format_binary, pgwire::format_text, text))
       return fail(to, value, ec);
@@ -98,6 +116,12 @@ inline bool cast_moment(std::string_view value, pgwire::Oid to, std::string& out
     return fail(from == pgwire::oid::date ? to : from, value, ec);
   std::int64_t usecs =
       from == pgwire::oid::date ? read_be(bin.view(), 0, 4) * usecs_per_day : read_be(bin.view(), 0, 8);
+  // Between an instant and a clock time: the session zone's clocks.
+  if (from == pgwire::oid::timestamptz && to != pgwire::oid::timestamptz) {
+    usecs = to_local(usecs);
+  } else if (from != pgwire::oid::timestamptz && to == pgwire::oid::timestamptz) {
+    usecs = from_local(usecs);
+  }
   std::int64_t day = (usecs >= 0 ? usecs : usecs - usecs_per_day + 1) / usecs_per_day;
   unsigned char be[8];
   std::size_t n = 8;

@@ -104,7 +104,11 @@ inline std::int64_t transaction_micros(sqlite3_context* ctx) {
 
 enum class Form { timestamptz, timestamp, date, timetz, time };
 
+// `micros`: since 1970, UTC. A timestamptz is stored in UTC; the other
+// forms are the session zone's clock (current_date is the local date).
 inline std::string format_micros(std::int64_t micros, Form form) {
+  std::int32_t east = form == Form::timestamptz ? 0 : session_zone::offset_at(micros / 1000000);
+  micros += std::int64_t{east} * 1000000;
   std::time_t seconds = static_cast<std::time_t>(micros / 1000000);
   int fraction = static_cast<int>(micros % 1000000);
   std::tm tm{};
@@ -112,7 +116,17 @@ inline std::string format_micros(std::int64_t micros, Form form) {
   char buf[64];
   char frac[16];
   std::snprintf(frac, sizeof frac, ".%06d", fraction);
-  const char* zone = form == Form::timestamptz || form == Form::timetz ? "+00" : "";
+  char zone[16] = "";
+  if (form == Form::timestamptz) {
+    std::snprintf(zone, sizeof zone, "+00");
+  } else if (form == Form::timetz) {
+    int a = east < 0 ? -east : east;
+    if (a % 3600 == 0) {
+      std::snprintf(zone, sizeof zone, "%c%02d", east < 0 ? '-' : '+', a / 3600);
+    } else {
+      std::snprintf(zone, sizeof zone, "%c%02d:%02d", east < 0 ? '-' : '+', a / 3600, a / 60 % 60);
+    }
+  }
   switch (form) {
     case Form::date:
       std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
@@ -184,7 +198,8 @@ inline void real_divisor(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
 // pgwire_cast(value, type): the `::type` casts whose value changes (see
 // sqlite_dialect.hpp): integers round half away from zero and check their
 // range, a text must be an integer; booleans become 0/1; dates and times
-// convert (datetime.hpp).
+// convert (datetime.hpp); a timestamptz to text is written in the session's
+// TimeZone (the dialect casts only a timestamptz so).
 inline void cast(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
   namespace oid = pgwire::oid;
   sqlite3_value* v = argv[0];
@@ -197,6 +212,14 @@ inline void cast(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
   if (enum_types::check_label(ctx, type, v, true)) return;
   std::string_view text(reinterpret_cast<const char*>(sqlite3_value_text(v)),
                         static_cast<std::size_t>(sqlite3_value_bytes(v)));
+  if (type == oid::text || type == oid::varchar) {  // (a timestamptz's text: in the session's TimeZone)
+    pgwire::Buffer bin, out;
+    if (pgwire::convert_format(oid::timestamptz, text, pgwire::format_text, pgwire::format_binary, bin) ||
+        pgwire::convert_format(oid::timestamptz, bin.view(), pgwire::format_binary, pgwire::format_text, out,
+                               session_zone::current()))
+      return sqlite3_result_value(ctx, v);
+    return sqlite3_result_text(ctx, out.view().data(), static_cast<int>(out.size()), SQLITE_TRANSIENT);
+  }
   if (type == oid::int2 || type == oid::int4 || type == oid::int8) {
     const char* name = type == oid::int2 ? "smallint" : type == oid::int4 ? "integer" : "bigint";
     std::int64_t lo = type == oid::int2 ? INT16_MIN : type == oid::int4 ? INT32_MIN : INT64_MIN;

@@ -39,6 +39,7 @@ struct ColumnDefault {
   // not_exact for other columns.
   std::int32_t numeric_scale = not_exact;
   static constexpr std::int32_t not_exact = -2;
+  bool instant = false;  // a timestamptz column (numeric_assignments::is_instant)
 };
 
 // The table's CREATE statement as SQLite keeps it.
@@ -69,6 +70,7 @@ inline std::vector<ColumnDefault> table_defaults(sqlite3* db, const std::string&
     std::string dflt = text(1);
     out.push_back({text(0), dflt.empty() ? "NULL" : dflt});
     std::string type = text(2);
+    out.back().instant = sqlite3_stricmp(type.c_str(), "TIMESTAMPTZ") == 0;
     if (declared_type(type) == pgwire::oid::numeric && type.starts_with(numeric_text::declared_name)) {
       std::int32_t modifier = type_modifier(pgwire::oid::numeric, type);
       out.back().numeric_scale = modifier >= 4 ? (modifier - 4) & 0xffff : -1;
@@ -120,16 +122,20 @@ inline std::optional<std::string> expand_insert_defaults(sqlite3* db, std::strin
   if (listed && !has_default && !overriding_clause) {
     std::string create = insert_defaults_detail::table_sql(db, table);
     if (create.find(ddl::identity_always_marker) == std::string::npos &&
-        create.find(numeric_text::declared_name) == std::string::npos)
+        create.find(numeric_text::declared_name) == std::string::npos && create.find(" TIMESTAMPTZ") == std::string::npos)
       return std::nullopt;
   }
   auto defaults = insert_defaults_detail::table_defaults(db, table);
   std::vector<std::string> columns;
-  auto numeric_scale = [&](std::size_t position) {
+  auto column_at = [&](std::size_t position) -> const insert_defaults_detail::ColumnDefault* {
     if (position < columns.size())
       for (const auto& d : defaults)
-        if (sqlite3_stricmp(d.name.c_str(), columns[position].c_str()) == 0) return d.numeric_scale;
-    return insert_defaults_detail::ColumnDefault::not_exact;
+        if (sqlite3_stricmp(d.name.c_str(), columns[position].c_str()) == 0) return &d;
+    return nullptr;
+  };
+  auto numeric_scale = [&](std::size_t position) {
+    auto* d = column_at(position);
+    return d ? d->numeric_scale : insert_defaults_detail::ColumnDefault::not_exact;
   };
   if (listed) {
     std::size_t close = sqlite_dialect::matching_paren(toks, i);
@@ -177,6 +183,8 @@ inline std::optional<std::string> expand_insert_defaults(sqlite3* db, std::strin
             edits.push_back({toks[start].offset, toks[k - 1].end(), std::move(*literal)});
           else if (scale >= 0)  // (a parameter, an expression: rounded as it is written)
             numeric_assignments::wrap(toks, start, k, scale, edits);
+          else if (auto* d = column_at(position); d && d->instant)
+            numeric_assignments::wrap_instant(toks, start, k, edits);
         }
         ++position;
         start = k + 1;

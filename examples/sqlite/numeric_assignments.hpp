@@ -53,6 +53,26 @@ inline void wrap(const std::vector<sqlite_dialect::Token>& toks, std::size_t fir
   edits.push_back({toks[end - 1].end(), toks[end - 1].end(), ", " + std::to_string(scale) + ")"});
 }
 
+// A timestamptz column holds UTC text ('2024-07-01 12:00:00+00'), so
+// that SQLite's text comparisons order instants: what is written to one is
+// cast to that form (pgwire_cast(v, 1184): text without an offset is the
+// session's TimeZone's local time, as PostgreSQL reads it).
+inline bool is_instant(sqlite3* db, const std::string& table, const std::string& column) {
+  const char* decl = nullptr;
+  return sqlite3_table_column_metadata(db, nullptr, table.c_str(), column.c_str(), &decl, nullptr, nullptr, nullptr,
+                                       nullptr) == SQLITE_OK &&
+         decl != nullptr && sqlite3_stricmp(decl, "TIMESTAMPTZ") == 0;
+}
+inline void wrap_instant(const std::vector<sqlite_dialect::Token>& toks, std::size_t first, std::size_t end,
+                         std::vector<sqlite_dialect::Edit>& edits) {
+  if (first >= end) return;
+  if (end == first + 1 && (toks[first].is_keyword("null") || toks[first].is_keyword("default"))) return;
+  // (a parameter: bound as the column's type, so already UTC text: parameters.hpp)
+  if (end == first + 1 && toks[first].kind == sqlite_dialect::Kind::parameter) return;
+  edits.push_back({toks[first].offset, toks[first].offset, "pgwire_cast("});
+  edits.push_back({toks[end - 1].end(), toks[end - 1].end(), ", 1184)"});
+}
+
 // UPDATE [ONLY] t [[AS] alias] SET col = expr, ... : the statement with
 // the values of numeric(p,s) columns wrapped; nullopt when none is set.
 inline std::optional<std::string> round_update(sqlite3* db, std::string_view sql,
@@ -82,8 +102,13 @@ inline std::optional<std::string> round_update(sqlite3* db, std::string_view sql
         break;
     }
     if (simple) {
-      std::int32_t scale = scale_of(db, table, sqlite_dialect::identifier(toks[column]));
-      if (scale != not_scaled) wrap(toks, value, k, scale, edits);
+      std::string name = sqlite_dialect::identifier(toks[column]);
+      std::int32_t scale = scale_of(db, table, name);
+      if (scale != not_scaled) {
+        wrap(toks, value, k, scale, edits);
+      } else if (is_instant(db, table, name)) {
+        wrap_instant(toks, value, k, edits);
+      }
     }
     if (k >= toks.size() || !is(toks[k], ",")) break;
     i = k + 1;

@@ -153,6 +153,54 @@ inline void coerce_compared_literals(const Typing& t, std::vector<Edit>& edits) 
   }
 }
 
+// A string literal compared with a timestamptz column: PostgreSQL reads it
+// as a timestamptz (text without an offset in the session's TimeZone);
+// SQLite would compare the texts, and a timestamptz column holds UTC text
+// (numeric_assignments.hpp). So the literal is cast to that UTC text:
+// at = '2024-07-01 14:00+02', at < '2024-07-01 13:00', at BETWEEN 'a' AND 'b'.
+inline void coerce_compared_instants(const Typing& t, std::vector<Edit>& edits) {
+  const auto& toks = t.toks;
+  if (!t.resolve) return;  // (no tables to read: DDL)
+  auto instant_column = [&](std::size_t k) {  // toks[k] ends a column reference (q.col or col)
+    if (!toks[k].is_name() || (k + 1 < toks.size() && is(toks[k + 1], "("))) return false;
+    bool qualified = k >= 2 && is(toks[k - 1], ".") && toks[k - 2].is_name();
+    if (k >= 1 && is(toks[k - 1], ".") && !qualified) return false;
+    std::string qualifier = qualified ? sqlite_dialect::identifier(toks[k - 2]) : std::string();
+    return t.resolve(qualifier, sqlite_dialect::identifier(toks[k])) == pgwire::oid::timestamptz;
+  };
+  // A string literal that no cast or operator takes further (not timestamptz '...' either).
+  auto plain_literal = [&](std::size_t k) {
+    return k < toks.size() && toks[k].kind == Kind::string &&
+           !(k + 1 < toks.size() && (is(toks[k + 1], "::") || is(toks[k + 1], "||") || is(toks[k + 1], ".")));
+  };
+  auto starts_operand = [&](std::size_t k) {  // toks[k] (a literal) begins a comparison's left side
+    if (k == 0 || is(toks[k - 1], "(") || is(toks[k - 1], ",")) return true;
+    for (const char* w : {"where", "and", "or", "on", "not", "when", "having", "then", "else"})
+      if (toks[k - 1].is_keyword(w)) return true;
+    return false;
+  };
+  auto cast = [&](std::size_t k) {
+    for (const Edit& e : edits)  // (another rewrite owns it)
+      if (e.from < toks[k].end() && toks[k].offset < e.to) return;
+    edits.push_back({toks[k].offset, toks[k].offset, "pgwire_cast("});
+    edits.push_back({toks[k].end(), toks[k].end(), ", 1184)"});
+  };
+  for (std::size_t p = 1; p + 1 < toks.size(); ++p) {
+    if (is_comparison(toks[p])) {
+      if (plain_literal(p + 1) && instant_column(p - 1)) cast(p + 1);
+      else if (plain_literal(p - 1) && starts_operand(p - 1) && instant_column(p + 1) &&
+               !(p + 2 < toks.size() && is(toks[p + 2], ".")))
+        cast(p - 1);
+    } else if (toks[p].is_keyword("between") && instant_column(p - 1)) {
+      std::size_t low = p + 1 + (p + 1 < toks.size() && toks[p + 1].is_keyword("symmetric") ? 1 : 0);
+      if (plain_literal(low) && low + 2 < toks.size() && toks[low + 1].is_keyword("and") && plain_literal(low + 2)) {
+        cast(low);
+        cast(low + 2);
+      }
+    }
+  }
+}
+
 // The select lists of subqueries and CTEs (each "(" SELECT ... ")").
 inline void wrap_inner_select_lists(const Typing& t, std::vector<Edit>& edits,
                                     std::vector<std::pair<std::string, pgwire::Oid>>& columns) {
@@ -200,6 +248,7 @@ inline void rewrite_numeric_operands(const std::vector<Token>& toks,
   numeric_operands_detail::Typing t{toks, casts, cast_types, resolve, scale_of};
   numeric_operands_detail::wrap_compared_operands(t, edits);
   numeric_operands_detail::coerce_compared_literals(t, edits);
+  numeric_operands_detail::coerce_compared_instants(t, edits);
   numeric_operands_detail::wrap_inner_select_lists(t, edits, columns);
 }
 

@@ -15,6 +15,7 @@
 #include <pgwire/types.hpp>
 
 #include "../sqlite_dialect.hpp"
+#include "session_zone.hpp"
 #include "translate.hpp"
 #include "values.hpp"
 
@@ -77,7 +78,8 @@ inline void bind_parameters(sqlite3_stmt* s, const pgwire::Portal& portal) {
       text.clear();
       if (portal.parameter_formats[i] == pgwire::format_binary) {
         binary.put_bytes(value);
-      } else if (auto ec = pgwire::convert_format(t, value, pgwire::format_text, pgwire::format_binary, binary)) {
+      } else if (auto ec = pgwire::convert_format(t, value, pgwire::format_text, pgwire::format_binary, binary,
+                                                  session_zone::current())) {  // (a timestamptz without offset: local)
         throw invalid_value(t, value, ec);
       }
       if (auto ec = pgwire::convert_format(t, binary.view(), pgwire::format_binary, pgwire::format_text, text))

@@ -2,7 +2,7 @@
 // x AT TIME ZONE zone. A string zone is, as PostgreSQL reads it: UTC (and
 // its aliases); a POSIX offset, '+05' and 'UTC+5' being five hours WEST of
 // Greenwich; else a name of the time zone database (Europe/Paris, EST5EDT,
-// zone_database.hpp), with its daylight saving rules. An interval zone is
+// pgwire/types/time_zone.hpp), with its daylight saving rules. An interval zone is
 // a fixed offset east of Greenwich (INTERVAL '+05:00'). A string that is
 // none of them is 22023 "not recognized", as PostgreSQL says.
 //
@@ -25,7 +25,6 @@
 #include "array_functions.hpp"
 #include "datetime.hpp"
 #include "errors.hpp"
-#include "zone_database.hpp"
 
 namespace sqlite_example::time_zones {
 
@@ -65,7 +64,7 @@ inline std::optional<std::int64_t> offset_digits(std::string_view s) {
 // A zone: a fixed offset (seconds east of Greenwich), or the database's.
 struct ZoneRule {
   std::int64_t fixed_east = 0;
-  std::shared_ptr<const zone_database::Zone> zone;
+  pgwire::TimeZonePtr zone;
 };
 
 // The zone a string names; nullopt (the context then holds the error) when
@@ -82,17 +81,10 @@ inline std::optional<ZoneRule> read_zone(sqlite3_context* ctx, std::string_view 
   if (letters == 0 || letters >= 3) {
     if (auto west = offset_digits(std::string_view(lower).substr(letters))) return ZoneRule{-*west, nullptr};
   }
-  if (auto named = zone_database::find(zone)) return ZoneRule{0, std::move(named)};
+  if (auto named = pgwire::TimeZone::named(zone)) return ZoneRule{0, std::move(named)};
   sqlite3_result_error(ctx, function_error("22023", "time zone \"" + std::string(zone) + "\" not recognized").c_str(),
                        -1);
   return std::nullopt;
-}
-
-// Seconds since 1970 of microseconds since 2000 (rounded down).
-inline std::int64_t unix_seconds(std::int64_t usecs_2000) {
-  std::int64_t s = usecs_2000 / 1000000;
-  if (usecs_2000 % 1000000 < 0) --s;
-  return s + 946684800;
 }
 
 inline void at_time_zone(sqlite3_context* ctx, int, sqlite3_value** argv) {
@@ -121,8 +113,8 @@ inline void at_time_zone(sqlite3_context* ctx, int, sqlite3_value** argv) {
     return sqlite3_result_error(ctx, function_error(code, message).c_str(), -1);
   std::int64_t east = rule.fixed_east;
   if (rule.zone)  // (x timestamptz: the zone's offset at that moment; x timestamp: at that local time)
-    east = type == pgwire::oid::timestamp ? rule.zone->offset_for_local(unix_seconds(usecs))
-                                          : rule.zone->offset_at_utc(unix_seconds(usecs));
+    east = type == pgwire::oid::timestamp ? rule.zone->offset_for_local(datetime::unix_seconds(usecs))
+                                          : rule.zone->offset_at(datetime::unix_seconds(usecs));
   std::int64_t shift = east * 1000000;
   pgwire::Oid result = type == pgwire::oid::timestamp ? pgwire::oid::timestamptz : pgwire::oid::timestamp;
   usecs = type == pgwire::oid::timestamp ? usecs - shift : usecs + shift;

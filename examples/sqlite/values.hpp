@@ -22,6 +22,7 @@
 #include "column_types.hpp"
 #include "errors.hpp"
 #include "numeric_text.hpp"
+#include "session_zone.hpp"
 #include "worker.hpp"
 
 namespace sqlite_example {
@@ -225,13 +226,14 @@ bool encode_value(const Value& v, pgwire::Oid type, pgwire::FormatCode format, p
     value = scaled;
   }
   scratch.clear();
-  if (auto ec = pgwire::convert_format(type, value, pgwire::format_text, pgwire::format_binary, scratch))
+  const pgwire::TimeZone& zone = session_zone::current();  // (timestamptz text is the session zone's)
+  if (auto ec = pgwire::convert_format(type, value, pgwire::format_text, pgwire::format_binary, scratch, zone))
     throw invalid_value(type, value, ec);
   if (format == pgwire::format_binary) {
     out.put_bytes(scratch.view());
     return true;
   }
-  if (auto ec = pgwire::convert_format(type, scratch.view(), pgwire::format_binary, pgwire::format_text, out))
+  if (auto ec = pgwire::convert_format(type, scratch.view(), pgwire::format_binary, pgwire::format_text, out, zone))
     throw invalid_value(type, value, ec);
   return true;
 }
@@ -261,7 +263,8 @@ inline void store_value(sqlite3_stmt* s, int idx, pgwire::Oid type, pgwire::Form
   std::string_view bin = value;
   if (format == pgwire::format_text) {
     binary.clear();
-    if (auto ec = pgwire::convert_format(type, value, pgwire::format_text, pgwire::format_binary, binary))
+    if (auto ec = pgwire::convert_format(type, value, pgwire::format_text, pgwire::format_binary, binary,
+                                         session_zone::current()))
       throw invalid_value(type, value, ec);
     bin = binary.view();
   }

@@ -47,6 +47,7 @@
 #include <pgwire/codec/error_info.hpp>
 
 #include "completion_slot.hpp"
+#include "session_zone.hpp"
 #include "sql_settings.hpp"
 #include "worker_pool.hpp"
 
@@ -181,6 +182,15 @@ class Worker final : public PoolTask, public std::enable_shared_from_this<Worker
     }
   }
 
+  // The session's TimeZone for this job and the ones after it (its jobs
+  // only): SQL functions read it through session_zone::current().
+  void use_zone(pgwire::TimeZonePtr zone) {
+    if (zone == zone_) return;
+    zone_ = std::move(zone);
+    session_zone::slot() = zone_.get();
+  }
+  const pgwire::TimeZone& zone() const { return zone_ ? *zone_ : session_zone::current(); }
+
   // What current_setting() reads in this connection's SQL (its jobs only).
   SqlSettings& sql_settings() noexcept { return sql_settings_; }
 
@@ -296,7 +306,9 @@ class Worker final : public PoolTask, public std::enable_shared_from_this<Worker
   // the connection closes here (its rollback is blocking work).
   bool run_some() override {
     auto* outer = running_here_;
+    auto* outer_zone = session_zone::slot();
     running_here_ = this;
+    session_zone::slot() = zone_.get();
     std::unique_lock lock(mutex_);
     for (int ran = 0; ran < jobs_per_turn; ++ran) {
       if (jobs_.empty()) {
@@ -315,6 +327,7 @@ class Worker final : public PoolTask, public std::enable_shared_from_this<Worker
         }
         scheduled_ = false;
         running_here_ = outer;
+        session_zone::slot() = outer_zone;
         return false;
       }
       auto job = std::move(jobs_.front());
@@ -323,9 +336,11 @@ class Worker final : public PoolTask, public std::enable_shared_from_this<Worker
       lock.unlock();
       job->run(stopping);
       job.reset();
+      session_zone::slot() = zone_.get();  // (a job may have changed it: use_zone)
       lock.lock();
     }
     running_here_ = outer;
+    session_zone::slot() = outer_zone;
     return true;  // more may wait: behind the other connections
   }
 
@@ -411,6 +426,7 @@ class Worker final : public PoolTask, public std::enable_shared_from_this<Worker
   std::shared_ptr<WorkerPool> pool_;
   std::shared_ptr<ConnectionHooks> hooks_;
   CompletionSlot completion_;  // for the calls' completions (completion_slot.hpp)
+  pgwire::TimeZonePtr zone_;    // the session's TimeZone (use_zone): its jobs only; null: UTC
   SqlSettings sql_settings_;    // current_setting() in SQL (sql_settings.hpp): its jobs only
   int nested_ = 0;  // its jobs only: cleanups running inside a job
   int probe_budget_ = -1;       // its jobs only: progress calls left to Parse's probe; -1: none running

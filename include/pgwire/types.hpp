@@ -8,4 +8,5 @@
 #include "pgwire/types/field.hpp"
 #include "pgwire/types/oid.hpp"
 #include "pgwire/types/scalar.hpp"
+#include "pgwire/types/time_zone.hpp"
 #include "pgwire/types/values.hpp"

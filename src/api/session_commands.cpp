@@ -9,6 +9,7 @@
 #include "pgwire/api/session_commands.hpp"
 
 #include <cctype>
+#include <cstdlib>
 #include <string>
 #include <utility>
 #include <vector>
@@ -251,6 +252,20 @@ std::optional<Response> set_command(Session& session, const std::vector<Term>& t
     if (!value) return std::nullopt;
     if (name == "TimeZone" && i < t.size() && t[i].kind != Term::string)
       if (auto zone = api_detail::zone_of_hours(*value)) value = std::move(zone);  // SET TIME ZONE -7
+  }
+  // A zone PostgreSQL knows (time_zone.hpp), under its canonical name
+  // (europe/paris is Europe/Paris); else 22023, as check_timezone says.
+  if (value && !CaseInsensitiveLess{}(name, "TimeZone") && !CaseInsensitiveLess{}("TimeZone", name)) {
+    auto zone = TimeZone::find(*value);
+    if (!zone) {
+      ErrorInfo e = ErrorInfo::error(sqlstate::invalid_parameter_value,
+                                     "invalid value for parameter \"TimeZone\": \"" + *value + "\"");
+      char* end = nullptr;
+      std::strtod(value->c_str(), &end);  // (a number of hours past a week)
+      if (!value->empty() && end == value->c_str() + value->size()) e.detail = "UTC timezone offset is out of range.";
+      throw PgError(std::move(e));
+    }
+    value = zone->name();
   }
   // PostgreSQL warns, then sets anyway: the implicit transaction of the
   // statement ends right after it, which undoes a SET LOCAL.

@@ -5,23 +5,16 @@
 #include <cstdlib>
 #include <string>
 
-#include <fmt/format.h>
 
 #include "pgwire/codec/error_info.hpp"
+#include "pgwire/types/time_zone.hpp"
 
 namespace pgwire::api_detail {
 
 namespace {
 
-// <+HH[:MM[:SS]]>-HH[:MM[:SS]] for an offset east of Greenwich.
-std::string posix_zone(long seconds_east) {
-  long a = std::labs(seconds_east);
-  std::string hhmmss = fmt::format("{:02}", a / 3600);
-  if (a % 3600 != 0) hhmmss += fmt::format(":{:02}", a / 60 % 60);
-  if (a % 60 != 0) hhmmss += fmt::format(":{:02}", a % 60);
-  bool west = seconds_east < 0;
-  return "<" + std::string(west ? "-" : "+") + hhmmss + ">" + (west ? "+" : "-") + hhmmss;
-}
+// PostgreSQL's name of an offset east of Greenwich: <+HH[:MM[:SS]]>-HH[:MM[:SS]].
+std::string posix_zone(long seconds_east) { return TimeZone::fixed(static_cast<std::int32_t>(seconds_east))->name(); }
 
 bool digits(std::string_view s) {
   if (s.empty()) return false;
@@ -30,7 +23,7 @@ bool digits(std::string_view s) {
   return true;
 }
 
-constexpr long max_offset = 18 * 3600;  // (PostgreSQL's bound: 14 hours east is the most any zone has)
+constexpr long max_offset = 168 * 3600 - 1;  // (PostgreSQL's bound: under a week)
 
 }  // namespace
 

@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "pgwire/types/array.hpp"
+#include "pgwire/types/time_zone.hpp"
 #include "pgwire/types/convert.hpp"
 #include "pgwire/types/scalar.hpp"
 #include "util.hpp"
@@ -358,8 +359,9 @@ std::error_code for_each_element(std::string_view s, std::size_t i, std::string&
 
 }  // namespace
 
-template <ArrayElement T>
-void encode_text(const ArrayRef<T>& a, Buffer& out) {
+// array_out: `put` writes one element's text.
+template <ArrayElement T, class Put>
+void put_array_text(const ArrayRef<T>& a, Buffer& out, Put put) {
   if (a.size() > 0 && a.lower_bound() != 1) {
     std::int64_t ub = std::int64_t{a.lower_bound()} + static_cast<std::int64_t>(a.size()) - 1;
     if (ub > std::numeric_limits<std::int32_t>::max()) return out.set_error(type_errc::out_of_range);
@@ -378,10 +380,19 @@ void encode_text(const ArrayRef<T>& a, Buffer& out) {
       continue;
     }
     std::size_t start = out.size();
-    encode_text(*e, out);
+    put(*e, out);
     quote_in_place(out, start);
   }
   out.put_char('}');
+}
+
+template <ArrayElement T>
+void encode_text(const ArrayRef<T>& a, Buffer& out) {
+  put_array_text(a, out, [](const T& e, Buffer& o) { encode_text(e, o); });
+}
+
+void encode_text(const ArrayRef<TimestampTz>& a, Buffer& out, const TimeZone& zone) {
+  put_array_text(a, out, [&](TimestampTz e, Buffer& o) { encode_text(e, o, zone); });
 }
 
 template <ArrayElement T>

@@ -1,6 +1,7 @@
 #include "pgwire/types/convert.hpp"
 
 #include "pgwire/types.hpp"
+#include "pgwire/types/time_zone.hpp"
 
 namespace pgwire {
 
@@ -135,6 +136,30 @@ std::error_code convert_format(Oid type, std::string_view in, FormatCode from, F
     return {};
   }
   return dispatch(type, in, from, to, out, false);
+}
+
+std::error_code convert_format(Oid type, std::string_view in, FormatCode from, FormatCode to, Buffer& out,
+                               const TimeZone& zone) {
+  bool array = type == oid::timestamptz_array;
+  if ((type != oid::timestamptz && !array) || zone.is_utc() || from == to)
+    return convert_format(type, in, from, to, out);
+  if (from != format_text && from != format_binary) return type_errc::unsupported_format;
+  if (to != format_text && to != format_binary) return type_errc::unsupported_format;
+  if (array) {  // (only the elements' output depends on the zone)
+    if (to == format_binary) return convert_format(type, in, from, to, out);
+    DecodedArray<TimestampTz> a;
+    if (auto ec = decode_binary(in, a, oid::timestamptz)) return ec;
+    encode_text(ArrayRef<TimestampTz>(a.elements, oid::timestamptz, a.lower_bound), out, zone);
+    return out.error();
+  }
+  TimestampTz v{};
+  if (auto ec = from == format_text ? decode_text(in, v, zone) : decode_binary(in, v)) return ec;
+  if (to == format_text) {
+    encode_text(v, out, zone);
+  } else {
+    encode_binary(v, out);
+  }
+  return out.error();
 }
 
 }  // namespace pgwire

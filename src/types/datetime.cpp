@@ -9,6 +9,7 @@
 #include "datetime_parse.hpp"
 #include "datetime_util.hpp"
 #include "pgwire/types/scalar.hpp"
+#include "pgwire/types/time_zone.hpp"
 
 namespace pgwire {
 
@@ -16,7 +17,16 @@ using namespace types_detail;
 
 namespace {
 
-void put_timestamp_text(std::int64_t t, bool with_zone, Buffer& out) {
+// Seconds since 1970 (UTC) of microseconds since 2000, rounded down.
+std::int64_t unix_seconds_of(std::int64_t pg_microseconds) {
+  std::int64_t s = pg_microseconds / kUsecPerSec;
+  if (pg_microseconds % kUsecPerSec < 0) --s;
+  return s + 946684800;
+}
+
+// `zone_west`: the offset printed after a timestamptz (seconds WEST of
+// Greenwich, as put_zone takes it); t is already the zone's local time.
+void put_timestamp_text(std::int64_t t, bool with_zone, Buffer& out, std::int32_t zone_west = 0) {
   if (t == std::numeric_limits<std::int64_t>::max()) return out.put_bytes("infinity");
   if (t == std::numeric_limits<std::int64_t>::min()) return out.put_bytes("-infinity");
   if (!valid_timestamp(t)) return out.set_error(type_errc::datetime_out_of_range);
@@ -32,7 +42,7 @@ void put_timestamp_text(std::int64_t t, bool with_zone, Buffer& out) {
     p = put_ymd(p, d);
     *p++ = ' ';
     p = put_time_of_day(p, time);
-    if (with_zone) p = put_zone(p, 0);  // session TimeZone is UTC
+    if (with_zone) p = put_zone(p, zone_west);
     if (d.year <= 0) {
       std::memcpy(p, " BC", 3);
       p += 3;
@@ -155,6 +165,12 @@ std::error_code decode_binary(std::string_view in, TimeTz& out) {
 
 void encode_text(Timestamp v, Buffer& out) { put_timestamp_text(v.microseconds, false, out); }
 void encode_text(TimestampTz v, Buffer& out) { put_timestamp_text(v.microseconds, true, out); }
+void encode_text(TimestampTz v, Buffer& out, const TimeZone& zone) {
+  if (zone.is_utc() || !v.is_finite() || !valid_timestamp(v.microseconds))
+    return put_timestamp_text(v.microseconds, true, out);
+  std::int32_t east = zone.offset_at(unix_seconds_of(v.microseconds));
+  put_timestamp_text(v.microseconds + std::int64_t{east} * kUsecPerSec, true, out, -east);
+}
 void encode_binary(Timestamp v, Buffer& out) {
   if (!v.is_valid()) return out.set_error(type_errc::datetime_out_of_range);
   out.put_i64(v.microseconds);
@@ -173,6 +189,18 @@ std::error_code decode_text(std::string_view in, TimestampTz& out) {
   DateTimeFields f;
   if (auto ec = parse_datetime(in, f)) return ec;
   return fields_to_timestamp(f, true, out.microseconds);
+}
+std::error_code decode_text(std::string_view in, TimestampTz& out, const TimeZone& zone) {
+  DateTimeFields f;
+  if (auto ec = parse_datetime(in, f)) return ec;
+  if (f.has_zone || zone.is_utc() || f.special != DateTimeFields::none) return fields_to_timestamp(f, true, out.microseconds);
+  std::int64_t local;  // (no offset written: the zone's clocks)
+  if (auto ec = fields_to_timestamp(f, false, local)) return ec;
+  std::int32_t east = zone.offset_for_local(unix_seconds_of(local));
+  local -= std::int64_t{east} * kUsecPerSec;
+  if (!valid_timestamp(local)) return fail(type_errc::datetime_out_of_range);
+  out.microseconds = local;
+  return {};
 }
 std::error_code decode_binary(std::string_view in, Timestamp& out) {
   if (auto ec = fixed_size(in, 8)) return ec;

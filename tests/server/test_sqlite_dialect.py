@@ -921,6 +921,34 @@ SIDE_BY_SIDE = [
      " ON DELETE SET NULL ON UPDATE CASCADE)",
      "ALTER TABLE sbs_do_o DROP CONSTRAINT \"sbs_do_o_personId_fkey\"", "INSERT INTO sbs_do_o VALUES (1, 7)",
      "DROP TABLE sbs_do_o", "DROP TABLE sbs_do_p", "DROP TABLE sbs_do", "DROP TYPE sbs_do_kind"],
+    # The session's TimeZone: timestamptz printed in it, text without an
+    # offset read in it (DST gaps and overlaps as PostgreSQL reads them),
+    # casts to timestamp / date, extract, date_trunc and to_char in local
+    # time; stored values compare as instants whatever the literal's offset.
+    ["DROP TABLE IF EXISTS sbs_tz", "SET TIME ZONE 'europe/berlin'",
+     "CREATE TABLE sbs_tz (id int, at timestamptz, d date)",
+     "INSERT INTO sbs_tz VALUES (1, '2024-03-31 01:30:00', '2024-03-31'), (2, '2024-03-31 02:30:00', NULL),"
+     " (3, '2024-10-27 02:30:00', NULL), (4, '2024-07-01 12:00:00+00', NULL), (5, '2024-01-15 23:30:00-05', NULL)",
+     ("INSERT INTO sbs_tz (id, at) VALUES (6, %s)", ["2024-12-24 18:00"]),
+     "UPDATE sbs_tz SET at = '2024-12-31 23:59:59' WHERE id = 3",
+     "SELECT id, at, at::date AS day, at::timestamp AS local, extract(hour FROM at), date_trunc('day', at),"
+     " to_char(at, 'YYYY-MM-DD HH24:MI TZ OF') FROM sbs_tz ORDER BY at",
+     "SELECT id FROM sbs_tz WHERE at > '2024-07-01 13:00:00' ORDER BY id",
+     "SELECT id FROM sbs_tz WHERE at = '2024-07-01 14:00:00+02' OR '2024-03-31 03:30' = at ORDER BY id",
+     "SELECT id FROM sbs_tz WHERE at BETWEEN '2024-03-31' AND '2024-04-01' ORDER BY id",
+     ("SELECT id FROM sbs_tz WHERE at = %s", ["2024-12-24 18:00"]),
+     "SELECT d::timestamptz, date_trunc('month', '2024-07-15 12:00:00+00'::timestamptz) FROM sbs_tz WHERE id = 1",
+     "SELECT extract(timezone FROM '2024-07-15 12:00:00+00'::timestamptz),"
+     " extract(epoch FROM '2024-07-15 12:00:00+00'::timestamptz)",
+     "SELECT ARRAY['2024-07-01 12:00:00+00'::timestamptz, NULL]",
+     "SELECT at::text, at::varchar, '2024-07-01 12:00:00+00'::timestamptz::text FROM sbs_tz WHERE id = 4",
+     "SELECT current_date = now()::date, localtimestamp = now()::timestamp",
+     "SET TIME ZONE 'Asia/Kathmandu'", "SELECT at, to_char(at, 'HH24:MI TZH:TZM') FROM sbs_tz WHERE id = 4",
+     "SET TIME ZONE 'UTC+3'", "SELECT at FROM sbs_tz WHERE id = 4",
+     "BEGIN", "SET LOCAL TIME ZONE 'America/Los_Angeles'", "SELECT at FROM sbs_tz WHERE id = 4", "ROLLBACK",
+     "SELECT at FROM sbs_tz WHERE id = 4", "SET TIME ZONE 'America/New_York'",
+     "SELECT '1850-01-01 12:00:00+00'::timestamptz", "SET TIME ZONE 'Pacific/Nowhere'", "SET TIME ZONE 168",
+     "SET TIME ZONE 100", "SET TIME ZONE 'UTC'", "DROP TABLE sbs_tz"],
     # A function returning one value as a FROM item (TypeORM sends SELECT *
     # FROM current_schema()): a table of one row, its column named as the
     # alias, else as the function, and typed as the call.

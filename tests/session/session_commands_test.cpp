@@ -829,6 +829,21 @@ TEST_CASE("Settings: SET TIME ZONE to an offset (hours, INTERVAL) is stored as P
   CHECK(s.show("TimeZone") == "<+02:15>-02:15");
 }
 
+TEST_CASE("Settings: SET TIME ZONE takes the zones PostgreSQL knows under their canonical names and refuses others with 22023") {
+  SettingsSession s;
+  CHECK(s.q("SET TIME ZONE 'europe/berlin'").reports == V{"TimeZone=Europe/Berlin"});
+  CHECK(s.q("SET timezone = 'UTC+3'").reports == V{"TimeZone=UTC+3"});
+  CHECK(s.q("SET timezone TO '+3'").reports == V{"TimeZone=<+03>-03"});  // (a number: hours east)
+  CHECK(s.q("SET TIME ZONE 167.5").reports == V{"TimeZone=<+167:30>-167:30"});
+  for (std::string_view bad : {"SET TIME ZONE 'Nowhere/Bogus'", "SET timezone = 'XYZ'", "SET TIME ZONE 168",
+                               "SET TIME ZONE '../../etc/passwd'"}) {
+    CAPTURE(bad);
+    CHECK(s.q(bad).messages == V{"E 22023", "Z I"});
+  }
+  CHECK(s.show("TimeZone") == "<+167:30>-167:30");
+  CHECK(s.q("RESET TIME ZONE").reports == V{"TimeZone=UTC"});
+}
+
 TEST_CASE("Settings: SET LOCAL lasts until COMMIT or ROLLBACK") {
   SettingsSession s;
   for (std::string_view end : {"COMMIT", "ROLLBACK"}) {

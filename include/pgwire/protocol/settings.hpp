@@ -68,6 +68,11 @@ class Settings {
   // The value at login, which RESET restores; nullopt when there was none.
   std::optional<std::string> session_default(std::string_view name) const;
 
+  // Counts the changes of the values, so that a value derived from a
+  // setting can be kept until it changes (the idle limits,
+  // session_limits.cpp; a product's zone of TimeZone, time_zone.hpp).
+  std::uint64_t version() const noexcept { return version_; }
+
   // SET / SET LOCAL name = value.
   void set(std::string_view name, std::string_view value, SettingScope scope = SettingScope::session);
   // RESET name / SET [LOCAL] name TO DEFAULT.
@@ -137,10 +142,6 @@ class Settings {
     std::shared_ptr<const ParameterMap> map_;
     bool own_ = false;  // made by own(), not shared: may change
   };
-
-  // Counts the changes of values_, so that a value derived from a setting
-  // can be kept until it changes (the idle limits, session_limits.cpp).
-  std::uint64_t version() const noexcept { return version_; }
 
   // What changed since the last ReadyForQuery: allocated at a change,
   // freed once it is empty again (commit or rollback, and the reports taken),

@@ -29,6 +29,8 @@
 
 namespace pgwire {
 
+class TimeZone;
+
 namespace types_detail {
 template <class T, class... U>
 inline constexpr bool is_one_of_v = (std::is_same_v<T, U> || ...);
@@ -115,6 +117,8 @@ ArrayRef(const std::vector<std::optional<T>>&, Oid) -> ArrayRef<T>;
 // "{1,2,NULL}", "{"a b","c\"d",NULL,"NULL"}", "[0:1]={1,2}" (array_out).
 template <ArrayElement T>
 void encode_text(const ArrayRef<T>& a, Buffer& out);
+// timestamptz[] in a session's TimeZone (time_zone.hpp).
+void encode_text(const ArrayRef<TimestampTz>& a, Buffer& out, const TimeZone& zone);
 // ndim, has-null flag, element OID, (size, lower bound), then each element
 // as Int32 length (-1 = NULL) and its binary value (array_send). An empty
 // array has ndim 0.

@@ -11,6 +11,8 @@
 
 namespace pgwire {
 
+class TimeZone;
+
 // True for the types (and their one-dimensional arrays) convert_format knows.
 bool can_convert_format(Oid type) noexcept;
 
@@ -20,5 +22,9 @@ bool can_convert_format(Oid type) noexcept;
 // types: type_errc::unsupported_type.
 std::error_code convert_format(Oid type, std::string_view in, FormatCode from, FormatCode to,
                                Buffer& out);
+// The same, with timestamptz text written and read in a session's TimeZone
+// (time_zone.hpp): the text form of an instant depends on it.
+std::error_code convert_format(Oid type, std::string_view in, FormatCode from, FormatCode to,
+                               Buffer& out, const TimeZone& zone);
 
 }  // namespace pgwire

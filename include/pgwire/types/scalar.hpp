@@ -6,7 +6,8 @@
 // writing a whole DataRow field) and never allocate beyond growing the
 // Buffer. Text output is what PostgreSQL prints with its default settings:
 // DateStyle 'ISO, MDY', IntervalStyle 'postgres', extra_float_digits 1,
-// bytea_output 'hex', and TimeZone UTC for timestamptz. A value PostgreSQL
+// bytea_output 'hex', and TimeZone UTC for timestamptz (or the session's
+// zone, through the overloads that take one). A value PostgreSQL
 // could not hold (a Date outside its range, an Inet with bits > 32, a
 // malformed Numeric) sets the Buffer's sticky error.
 //
@@ -39,6 +40,8 @@
 #include "pgwire/types/values.hpp"
 
 namespace pgwire {
+
+class TimeZone;
 
 // Encoding ------------------------------------------------------------------
 
@@ -80,6 +83,9 @@ void encode_binary(TimeTz v, Buffer& out);
 void encode_text(Timestamp v, Buffer& out);  // "2024-01-02 03:04:05.123456"
 void encode_binary(Timestamp v, Buffer& out);
 void encode_text(TimestampTz v, Buffer& out);  // "2024-01-02 03:04:05+00"
+// In a session's TimeZone, as PostgreSQL prints it: "2024-07-01 08:00:00-04"
+// in America/New_York, "...+05:30" in Asia/Kolkata (time_zone.hpp).
+void encode_text(TimestampTz v, Buffer& out, const TimeZone& zone);
 void encode_binary(TimestampTz v, Buffer& out);
 void encode_text(Interval v, Buffer& out);  // "1 year 2 mons -3 days +04:05:06.7"
 void encode_binary(Interval v, Buffer& out);
@@ -201,6 +207,9 @@ std::error_code decode_binary(std::string_view in, TimeTz& out);
 std::error_code decode_text(std::string_view in, Timestamp& out);
 std::error_code decode_binary(std::string_view in, Timestamp& out);
 std::error_code decode_text(std::string_view in, TimestampTz& out);
+// Text without an offset is the zone's local time ('2024-07-01 08:00' in
+// America/New_York is 12:00 UTC); with one, the offset decides.
+std::error_code decode_text(std::string_view in, TimestampTz& out, const TimeZone& zone);
 std::error_code decode_binary(std::string_view in, TimestampTz& out);
 std::error_code decode_text(std::string_view in, Interval& out);
 std::error_code decode_binary(std::string_view in, Interval& out);
