@@ -206,10 +206,13 @@ inline std::size_t cast_operand_start(const std::vector<Token>& toks, std::size_
 
 // CAST(x AS type) with a PostgreSQL type: SQLite would apply its affinity
 // rules for the type's name (CAST('2024-01-01' AS date) is 2024, CAST(x AS
-// uuid) a number). Converting casts become pgwire_cast(x, type), text casts
-// CAST(x AS TEXT), floats CAST(x AS REAL); any other type keeps the value
-// (checked when read, typed by the result column).
-inline void rewrite_cast_calls(std::string_view sql, const std::vector<Token>& toks, std::vector<Edit>& edits) {
+// uuid) a number). Converting casts become pgwire_cast(x, type), as does a
+// timestamptz's cast to text; other text casts CAST(x AS TEXT), floats
+// CAST(x AS REAL); any other type keeps the value (checked when read, typed
+// by the result column). `type_of(first, end)`: an expression's type.
+template <class TypeOf>
+void rewrite_cast_calls(std::string_view sql, const std::vector<Token>& toks, std::vector<Edit>& edits,
+                        const TypeOf& type_of) {
   for (std::size_t i = 0; i + 1 < toks.size(); ++i) {
     if (!toks[i].is_keyword("cast") || !is(toks[i + 1], "(")) continue;
     std::size_t close = matching_paren(toks, i + 1), as = close;
@@ -225,7 +228,10 @@ inline void rewrite_cast_calls(std::string_view sql, const std::vector<Token>& t
     pgwire::Oid type = sqlite_example::type_named(type_text);
     if (type == 0) continue;  // SQLite's own type names: SQLite's cast
     std::string sqlite_type;
-    if (converting_cast(type)) {
+    // (a timestamptz's text: its session zone's, as x::text)
+    bool instant_text = (type == pgwire::oid::text || type == pgwire::oid::varchar) &&
+                        type_of(i + 2, as) == pgwire::oid::timestamptz;
+    if (converting_cast(type) || instant_text) {
       edits.push_back({toks[i].offset, toks[i + 1].end(), "pgwire_cast("});
       edits.push_back({toks[as].offset, toks[close].offset, ", " + std::to_string(type)});
       continue;
@@ -322,19 +328,22 @@ inline Rewritten rewrite(std::string_view sql, const Identity& who = {}, const C
       out.casts[n - 1] = c.type;
     }
   }
+  // The type of the expression toks[first, end) (0: not known).
+  auto type_of = [&](std::size_t first, std::size_t end) -> pgwire::Oid {
+    if (!resolve) return 0;
+    typing::Typer typer(toks, end, ranges, types, resolve, scale_of);
+    SelectItem item;
+    std::size_t k = first;
+    return typer.expression(k, item) && k == end ? item.type : 0;
+  };
   std::vector<std::size_t> operand_starts;  // per cast: its operand's first token (toks.size(): not wrapped)
   for (std::size_t c = 0; c < casts.size(); ++c) {
     std::size_t start = converting_cast(casts[c].type) ? cast_operand_start(toks, casts[c].at, casts, operand_starts)
                                                        : toks.size();
     // A timestamptz's text is its session zone's (the stored text is UTC): x::text converts.
-    if (start == toks.size() && (casts[c].type == pgwire::oid::text || casts[c].type == pgwire::oid::varchar) &&
-        resolve) {
-      std::size_t from = cast_operand_start(toks, casts[c].at, casts, operand_starts), k = from;
-      SelectItem operand;
-      typing::Typer typer(toks, casts[c].at, ranges, types, resolve, scale_of);
-      if (from < toks.size() && typer.expression(k, operand) && k == casts[c].at &&
-          operand.type == pgwire::oid::timestamptz)
-        start = from;
+    if (start == toks.size() && (casts[c].type == pgwire::oid::text || casts[c].type == pgwire::oid::varchar)) {
+      std::size_t from = cast_operand_start(toks, casts[c].at, casts, operand_starts);
+      if (from < toks.size() && type_of(from, casts[c].at) == pgwire::oid::timestamptz) start = from;
     }
     operand_starts.push_back(start);
     if (start < toks.size()) spans[c].operand = start;
@@ -386,7 +395,7 @@ inline Rewritten rewrite(std::string_view sql, const Identity& who = {}, const C
   keep_long_numbers(toks, edits);
   rewrite_series_select(toks, edits);
   rewrite_set_function_items(toks, edits);
-  rewrite_cast_calls(sql, toks, edits);
+  rewrite_cast_calls(sql, toks, edits, type_of);
   rewrite_column_aliases(toks, edits);
   rewrite_scalar_functions_in_from(toks, edits, out.from_columns, [&](std::size_t first, std::size_t end) {
     typing::Typer typer(toks, end, ranges, types, resolve, scale_of);

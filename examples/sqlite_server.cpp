@@ -409,7 +409,10 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
       }
       if (!home && first == "COPY") {
         auto copy = parse_copy(sql);
-        auto job = [&](sqlite3* db) { return start_copy(db, w, std::move(copy)); };
+        auto job = [&, zone = zone_of(session, o)](sqlite3* db) mutable {
+          w->use_zone(std::move(zone));  // (COPY's timestamptz text: the session zone's, as its rows' jobs read it)
+          return start_copy(db, w, std::move(copy));
+        };
         pgwire::Response r = co_await w->call<pgwire::Response>(std::move(job));
         co_return r;
       }

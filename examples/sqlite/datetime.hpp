@@ -329,8 +329,16 @@ inline void add_interval(sqlite3_context* ctx, int, sqlite3_value** argv) {
     return fail(pgwire::oid::interval, span, ec);
   std::int64_t usecs =
       type == pgwire::oid::date ? read_be(bin.view(), 0, 4) * usecs_per_day : read_be(bin.view(), 0, 8);
-  usecs = shifted(usecs, read_be(ibin.view(), 12, 4) * sign, read_be(ibin.view(), 8, 4) * sign,
-                  read_be(ibin.view(), 0, 8) * sign);
+  std::int64_t months = read_be(ibin.view(), 12, 4) * sign, days = read_be(ibin.view(), 8, 4) * sign,
+               micros = read_be(ibin.view(), 0, 8) * sign;
+  if (type == pgwire::oid::timestamptz && (months != 0 || days != 0) && finite_usecs(usecs)) {
+    // A timestamptz's months and days are the session zone's calendar (a
+    // day across a DST change is 23 or 25 hours), its time part is elapsed
+    // time, as PostgreSQL's timestamptz_pl_interval.
+    usecs = from_local(shifted(to_local(usecs), months, days, 0)) + micros;
+  } else {
+    usecs = shifted(usecs, months, days, micros);
+  }
   pgwire::Oid result = type == pgwire::oid::date ? pgwire::oid::timestamp : type;
   if (!moment_text(result, usecs, out))
     return sqlite3_result_error(ctx, function_error("22008", "timestamp out of range").c_str(), -1);

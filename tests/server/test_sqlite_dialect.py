@@ -941,7 +941,8 @@ SIDE_BY_SIDE = [
      "SELECT extract(timezone FROM '2024-07-15 12:00:00+00'::timestamptz),"
      " extract(epoch FROM '2024-07-15 12:00:00+00'::timestamptz)",
      "SELECT ARRAY['2024-07-01 12:00:00+00'::timestamptz, NULL]",
-     "SELECT at::text, at::varchar, '2024-07-01 12:00:00+00'::timestamptz::text FROM sbs_tz WHERE id = 4",
+     "SELECT at::text, at::varchar, '2024-07-01 12:00:00+00'::timestamptz::text, CAST(at AS text) FROM sbs_tz"
+     " WHERE id = 4",
      "SELECT current_date = now()::date, localtimestamp = now()::timestamp",
      "SET TIME ZONE 'Asia/Kathmandu'", "SELECT at, to_char(at, 'HH24:MI TZH:TZM') FROM sbs_tz WHERE id = 4",
      "SET TIME ZONE 'UTC+3'", "SELECT at FROM sbs_tz WHERE id = 4",
@@ -1853,6 +1854,26 @@ class SideBySideTest(ServerTestCase):
                     "DEALLOCATE ALL"]:
             with self.subTest(sql=sql):
                 self.assertEqual(self.outcome(ours, sql), self.outcome(theirs, sql))
+
+    def test_copy_and_psql_in_a_time_zone(self):
+        # psql prints timestamptz as the server writes its text; COPY TO
+        # writes it in the session's zone and COPY FROM reads text without
+        # an offset in it (the zone reaches COPY's own jobs).
+        script = "\n".join([
+            "DROP TABLE IF EXISTS sbs_tzc;", "SET TIME ZONE 'America/New_York';",
+            "CREATE TABLE sbs_tzc (id int, at timestamptz);",
+            "COPY sbs_tzc FROM STDIN;", "1\t2024-07-01 08:00", "2\t2024-01-15 12:00:00+00", "\\.",
+            "SET TIME ZONE 'Asia/Tokyo';", "COPY sbs_tzc TO STDOUT;",
+            "SELECT id, at, at + interval '1 day' AS next, CAST(at AS text) AS t FROM sbs_tzc ORDER BY id;",
+            "SET TIME ZONE 'Europe/Berlin';",
+            "SELECT '2024-03-30 12:00:00+01'::timestamptz + interval '1 day' AS a,"
+            " '2024-03-30 12:00:00+01'::timestamptz + interval '24 hours' AS b,"
+            " '2024-10-27 12:00:00+01'::timestamptz - interval '1 day 1 hour' AS c;",
+            "DROP TABLE sbs_tzc;", ""])
+        ours = self.psql(self.conninfo(self.server), "-v", "ON_ERROR_STOP=1", input=script)
+        theirs = self.psql(REFERENCE.conninfo(), "-v", "ON_ERROR_STOP=1", input=script)
+        self.assertIn("2024-07-01 21:00:00+09", theirs.stdout)
+        self.assertEqual(ours.stdout, theirs.stdout)
 
     def test_same_answers_as_postgresql(self):
         for script in SIDE_BY_SIDE:
