@@ -87,7 +87,9 @@ inline CopyStatement parse_copy(std::string_view sql) {
   }
   ++i;
   bool from = c.direction == pgwire::CopyDirection::from;
-  if (i >= toks.size() || !is(toks[i], from ? "stdin" : "stdout")) {
+  // (either word in either direction, as PostgreSQL's grammar takes them:
+  // PHP's pgsqlCopyToArray sends COPY ... TO STDIN)
+  if (i >= toks.size() || !(is(toks[i], "stdin") || is(toks[i], "stdout"))) {
     if (i < toks.size() && (toks[i].kind == Kind::string || is(toks[i], "program")))
       throw pgwire::PgError(pgwire::sqlstate::feature_not_supported,
                             "COPY to or from a file or program is not supported; use STDIN/STDOUT (psql's \\copy)");

@@ -39,7 +39,7 @@ struct ColumnDefault {
   // not_exact for other columns.
   std::int32_t numeric_scale = not_exact;
   static constexpr std::int32_t not_exact = -2;
-  bool instant = false;  // a timestamptz column (numeric_assignments::is_instant)
+  pgwire::Oid canonical = 0;  // a date/time or boolean column's type (numeric_assignments::canonical_type)
 };
 
 // The table's CREATE statement as SQLite keeps it.
@@ -70,7 +70,7 @@ inline std::vector<ColumnDefault> table_defaults(sqlite3* db, const std::string&
     std::string dflt = text(1);
     out.push_back({text(0), dflt.empty() ? "NULL" : dflt});
     std::string type = text(2);
-    out.back().instant = sqlite3_stricmp(type.c_str(), "TIMESTAMPTZ") == 0;
+    out.back().canonical = numeric_assignments::canonical_type_of_declared(type);
     if (declared_type(type) == pgwire::oid::numeric && type.starts_with(numeric_text::declared_name)) {
       std::int32_t modifier = type_modifier(pgwire::oid::numeric, type);
       out.back().numeric_scale = modifier >= 4 ? (modifier - 4) & 0xffff : -1;
@@ -122,7 +122,8 @@ inline std::optional<std::string> expand_insert_defaults(sqlite3* db, std::strin
   if (listed && !has_default && !overriding_clause) {
     std::string create = insert_defaults_detail::table_sql(db, table);
     if (create.find(ddl::identity_always_marker) == std::string::npos &&
-        create.find(numeric_text::declared_name) == std::string::npos && create.find(" TIMESTAMPTZ") == std::string::npos)
+        create.find(numeric_text::declared_name) == std::string::npos && create.find(" DATE") == std::string::npos &&
+        create.find(" TIME") == std::string::npos && create.find(" BOOL") == std::string::npos)
       return std::nullopt;
   }
   auto defaults = insert_defaults_detail::table_defaults(db, table);
@@ -183,8 +184,8 @@ inline std::optional<std::string> expand_insert_defaults(sqlite3* db, std::strin
             edits.push_back({toks[start].offset, toks[k - 1].end(), std::move(*literal)});
           else if (scale >= 0)  // (a parameter, an expression: rounded as it is written)
             numeric_assignments::wrap(toks, start, k, scale, edits);
-          else if (auto* d = column_at(position); d && d->instant)
-            numeric_assignments::wrap_instant(toks, start, k, edits);
+          else if (auto* d = column_at(position); d && d->canonical && numeric_assignments::checked_on_write(db, table, d->name))
+            numeric_assignments::wrap_canonical(toks, start, k, d->canonical, edits);
         }
         ++position;
         start = k + 1;

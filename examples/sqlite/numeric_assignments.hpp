@@ -53,24 +53,60 @@ inline void wrap(const std::vector<sqlite_dialect::Token>& toks, std::size_t fir
   edits.push_back({toks[end - 1].end(), toks[end - 1].end(), ", " + std::to_string(scale) + ")"});
 }
 
-// A timestamptz column holds UTC text ('2024-07-01 12:00:00+00'), so
-// that SQLite's text comparisons order instants: what is written to one is
-// cast to that form (pgwire_cast(v, 1184): text without an offset is the
-// session's TimeZone's local time, as PostgreSQL reads it).
-inline bool is_instant(sqlite3* db, const std::string& table, const std::string& column) {
-  const char* decl = nullptr;
-  return sqlite3_table_column_metadata(db, nullptr, table.c_str(), column.c_str(), &decl, nullptr, nullptr, nullptr,
-                                       nullptr) == SQLITE_OK &&
-         decl != nullptr && sqlite3_stricmp(decl, "TIMESTAMPTZ") == 0;
+// A date, time, timestamp, timestamptz or boolean column holds its type's
+// canonical form ('2024-01-05', a timestamptz's text in UTC, a boolean's
+// 0/1), so that SQLite's comparisons see values, not spellings: what is
+// written to one is cast to that form (pgwire_cast(v, type): '2024-1-5' is
+// 2024-01-05, 'yes' is 1, a timestamptz without an offset the session's
+// TimeZone's local time, as PostgreSQL reads them). Only columns the
+// dialect's DDL made (recorded in its side table): a table SQLite made
+// itself (the demo table) keeps what it is given, checked when read.
+inline pgwire::Oid canonical_type_of_declared(std::string_view decl) {
+  for (auto [name, type] : {std::pair<const char*, pgwire::Oid>{"DATE", pgwire::oid::date},
+                            {"TIME", pgwire::oid::time},
+                            {"TIMESTAMP", pgwire::oid::timestamp},
+                            {"TIMESTAMPTZ", pgwire::oid::timestamptz},
+                            {"BOOL", pgwire::oid::bool_}})
+    if (decl.size() == std::string_view(name).size() &&
+        sqlite3_strnicmp(decl.data(), name, static_cast<int>(decl.size())) == 0)
+      return type;
+  return 0;
 }
-inline void wrap_instant(const std::vector<sqlite_dialect::Token>& toks, std::size_t first, std::size_t end,
-                         std::vector<sqlite_dialect::Edit>& edits) {
+// Did the dialect's DDL make the column, with its type's CHECK (pgwire_valid, column_defs.hpp)?
+inline bool checked_on_write(sqlite3* db, const std::string& table, const std::string& column) {
+  sqlite3_stmt* s = nullptr;
+  bool yes = false;
+  if (sqlite3_prepare_v2(db, "SELECT instr(sql, 'pgwire_valid(' || ?2 || ',') > 0 FROM sqlite_master WHERE type = "
+                             "'table' AND name = ?1 COLLATE NOCASE",
+                         -1, &s, nullptr) == SQLITE_OK) {
+    sqlite3_bind_text(s, 1, table.c_str(), -1, SQLITE_TRANSIENT);
+    std::string quoted = sqlite_dialect::quote_identifier(column);
+    if (quoted.front() != '"') quoted = "\"" + quoted + "\"";
+    sqlite3_bind_text(s, 2, quoted.c_str(), -1, SQLITE_TRANSIENT);
+    yes = sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int(s, 0) != 0;
+  }
+  sqlite3_finalize(s);
+  return yes;
+}
+
+// The column's type when it is one of those (and checked on write), else 0.
+inline pgwire::Oid canonical_type(sqlite3* db, const std::string& table, const std::string& column) {
+  const char* decl = nullptr;
+  if (sqlite3_table_column_metadata(db, nullptr, table.c_str(), column.c_str(), &decl, nullptr, nullptr, nullptr,
+                                    nullptr) != SQLITE_OK ||
+      decl == nullptr)
+    return 0;
+  pgwire::Oid type = canonical_type_of_declared(decl);
+  return type != 0 && checked_on_write(db, table, column) ? type : 0;
+}
+inline void wrap_canonical(const std::vector<sqlite_dialect::Token>& toks, std::size_t first, std::size_t end,
+                        pgwire::Oid type, std::vector<sqlite_dialect::Edit>& edits) {
   if (first >= end) return;
   if (end == first + 1 && (toks[first].is_keyword("null") || toks[first].is_keyword("default"))) return;
-  // (a parameter: bound as the column's type, so already UTC text: parameters.hpp)
+  // (a parameter: bound as the column's type, so already canonical: parameters.hpp)
   if (end == first + 1 && toks[first].kind == sqlite_dialect::Kind::parameter) return;
   edits.push_back({toks[first].offset, toks[first].offset, "pgwire_cast("});
-  edits.push_back({toks[end - 1].end(), toks[end - 1].end(), ", 1184)"});
+  edits.push_back({toks[end - 1].end(), toks[end - 1].end(), ", " + std::to_string(type) + ")"});
 }
 
 // UPDATE [ONLY] t [[AS] alias] SET col = expr, ... : the statement with
@@ -106,8 +142,8 @@ inline std::optional<std::string> round_update(sqlite3* db, std::string_view sql
       std::int32_t scale = scale_of(db, table, name);
       if (scale != not_scaled) {
         wrap(toks, value, k, scale, edits);
-      } else if (is_instant(db, table, name)) {
-        wrap_instant(toks, value, k, edits);
+      } else if (auto type = canonical_type(db, table, name)) {
+        wrap_canonical(toks, value, k, type, edits);
       }
     }
     if (k >= toks.size() || !is(toks[k], ",")) break;

@@ -153,20 +153,26 @@ inline void coerce_compared_literals(const Typing& t, std::vector<Edit>& edits) 
   }
 }
 
-// A string literal compared with a timestamptz column: PostgreSQL reads it
-// as a timestamptz (text without an offset in the session's TimeZone);
-// SQLite would compare the texts, and a timestamptz column holds UTC text
-// (numeric_assignments.hpp). So the literal is cast to that UTC text:
-// at = '2024-07-01 14:00+02', at < '2024-07-01 13:00', at BETWEEN 'a' AND 'b'.
-inline void coerce_compared_instants(const Typing& t, std::vector<Edit>& edits) {
+// A string literal compared with a date/time or boolean column: PostgreSQL
+// reads it by the column's type (a timestamptz without an offset in the
+// session's TimeZone; 'yes' is true, '' an error); SQLite would compare the
+// texts, while such a column holds its type's canonical text (a
+// timestamptz's in UTC: numeric_assignments.hpp) or 0/1. So the literal is
+// cast to that form: at = '2024-07-01 14:00+02', d < '2024-1-5',
+// at BETWEEN 'a' AND 'b', ok = 'yes'.
+inline void coerce_compared_moments(const Typing& t, std::vector<Edit>& edits) {
   const auto& toks = t.toks;
   if (!t.resolve) return;  // (no tables to read: DDL)
-  auto instant_column = [&](std::size_t k) {  // toks[k] ends a column reference (q.col or col)
-    if (!toks[k].is_name() || (k + 1 < toks.size() && is(toks[k + 1], "("))) return false;
+  // The type when toks[k] ends a column reference (q.col or col) of such a type, else 0.
+  auto moment_column = [&](std::size_t k) -> pgwire::Oid {
+    if (!toks[k].is_name() || (k + 1 < toks.size() && is(toks[k + 1], "("))) return 0;
     bool qualified = k >= 2 && is(toks[k - 1], ".") && toks[k - 2].is_name();
-    if (k >= 1 && is(toks[k - 1], ".") && !qualified) return false;
+    if (k >= 1 && is(toks[k - 1], ".") && !qualified) return 0;
     std::string qualifier = qualified ? sqlite_dialect::identifier(toks[k - 2]) : std::string();
-    return t.resolve(qualifier, sqlite_dialect::identifier(toks[k])) == pgwire::oid::timestamptz;
+    pgwire::Oid type = t.resolve(qualifier, sqlite_dialect::identifier(toks[k]));
+    bool cast = type == pgwire::oid::timestamptz || type == pgwire::oid::timestamp || type == pgwire::oid::date ||
+                type == pgwire::oid::time || type == pgwire::oid::bool_;
+    return cast ? type : 0;
   };
   // A string literal that no cast or operator takes further (not timestamptz '...' either).
   auto plain_literal = [&](std::size_t k) {
@@ -179,23 +185,44 @@ inline void coerce_compared_instants(const Typing& t, std::vector<Edit>& edits) 
       if (toks[k - 1].is_keyword(w)) return true;
     return false;
   };
-  auto cast = [&](std::size_t k) {
+  auto cast = [&](std::size_t k, pgwire::Oid type) {
     for (const Edit& e : edits)  // (another rewrite owns it)
       if (e.from < toks[k].end() && toks[k].offset < e.to) return;
     edits.push_back({toks[k].offset, toks[k].offset, "pgwire_cast("});
-    edits.push_back({toks[k].end(), toks[k].end(), ", 1184)"});
+    edits.push_back({toks[k].end(), toks[k].end(), ", " + std::to_string(type) + ")"});
   };
+  // UPDATE's SET col = value (and ON CONFLICT's) assigns, not compares:
+  // numeric_assignments.hpp casts what a column is given.
+  std::vector<bool> assigned(toks.size(), false);  // toks[k] is a column SET assigns
+  for (std::size_t k = 0; k < toks.size(); ++k) {
+    if (!toks[k].is_keyword("set")) continue;
+    int depth = 0;
+    bool item_start = true;
+    for (std::size_t j = k + 1; j < toks.size(); ++j) {
+      if (is(toks[j], "(")) ++depth;
+      if (is(toks[j], ")") && --depth < 0) break;
+      if (depth == 0 && (toks[j].is_keyword("where") || toks[j].is_keyword("from") ||
+                         toks[j].is_keyword("returning") || is(toks[j], ";")))
+        break;
+      if (depth == 0 && item_start && toks[j].is_name()) assigned[j] = true;
+      item_start = depth == 0 && is(toks[j], ",");
+    }
+  }
   for (std::size_t p = 1; p + 1 < toks.size(); ++p) {
+    if (assigned[p - 1]) continue;
     if (is_comparison(toks[p])) {
-      if (plain_literal(p + 1) && instant_column(p - 1)) cast(p + 1);
-      else if (plain_literal(p - 1) && starts_operand(p - 1) && instant_column(p + 1) &&
-               !(p + 2 < toks.size() && is(toks[p + 2], ".")))
-        cast(p - 1);
-    } else if (toks[p].is_keyword("between") && instant_column(p - 1)) {
+      if (pgwire::Oid type = plain_literal(p + 1) ? moment_column(p - 1) : 0) {
+        cast(p + 1, type);
+      } else if (plain_literal(p - 1) && starts_operand(p - 1) && !(p + 2 < toks.size() && is(toks[p + 2], "."))) {
+        if (pgwire::Oid right = moment_column(p + 1)) cast(p - 1, right);
+      }
+    } else if (toks[p].is_keyword("between")) {
+      pgwire::Oid type = moment_column(p - 1);
       std::size_t low = p + 1 + (p + 1 < toks.size() && toks[p + 1].is_keyword("symmetric") ? 1 : 0);
-      if (plain_literal(low) && low + 2 < toks.size() && toks[low + 1].is_keyword("and") && plain_literal(low + 2)) {
-        cast(low);
-        cast(low + 2);
+      if (type && plain_literal(low) && low + 2 < toks.size() && toks[low + 1].is_keyword("and") &&
+          plain_literal(low + 2)) {
+        cast(low, type);
+        cast(low + 2, type);
       }
     }
   }
@@ -248,7 +275,7 @@ inline void rewrite_numeric_operands(const std::vector<Token>& toks,
   numeric_operands_detail::Typing t{toks, casts, cast_types, resolve, scale_of};
   numeric_operands_detail::wrap_compared_operands(t, edits);
   numeric_operands_detail::coerce_compared_literals(t, edits);
-  numeric_operands_detail::coerce_compared_instants(t, edits);
+  numeric_operands_detail::coerce_compared_moments(t, edits);
   numeric_operands_detail::wrap_inner_select_lists(t, edits, columns);
 }
 

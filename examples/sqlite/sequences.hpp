@@ -91,9 +91,36 @@ inline bool exists(sqlite3* db, const std::string& name) {
 
 // What a connection remembers (currval, lastval): per connection, as
 // PostgreSQL's per session; freed with the connection.
+//
+// A serial primary key is SQLite's rowid (serial_sequences.hpp): an INSERT
+// numbers it without calling nextval, so the connection's update hook
+// notes each table's last inserted rowid, and currval('t_id_seq') and
+// lastval() read it when it is newer than the sequence's last nextval, as
+// the nextval of PostgreSQL's column default would have left them
+// (DBD::Pg's last_insert_id and PHP's lastInsertId() ask so).
 struct Session {
-  std::map<std::string, std::int64_t> current;
-  std::optional<std::int64_t> last;
+  struct Value {
+    std::int64_t value = 0;
+    std::uint64_t tick = 0;  // when it was taken (newer: larger)
+  };
+  std::map<std::string, Value> current;
+  std::optional<Value> last;
+  std::map<std::string, Value, std::less<>> inserted;  // table -> its last inserted rowid
+  std::uint64_t ticks = 0;
+
+  void took(const std::string& name, std::int64_t value) {
+    current[name] = {value, ++ticks};
+    last = Value{value, ticks};
+  }
+  static void on_change(void* self, int op, const char*, const char* table, sqlite3_int64 rowid) {
+    if (op != SQLITE_INSERT) return;
+    std::string_view t(table);
+    if (t.starts_with("pgwire_") || t.starts_with("sqlite_")) return;  // (the server's own tables)
+    auto* session = static_cast<Session*>(self);
+    auto it = session->inserted.find(t);
+    if (it == session->inserted.end()) it = session->inserted.emplace(std::string(t), Value{}).first;
+    it->second = {rowid, ++session->ticks};
+  }
 };
 
 inline void fail(sqlite3_context* ctx, std::string_view code, const std::string& message) {
@@ -154,8 +181,7 @@ inline void nextval(sqlite3_context* ctx, int, sqlite3_value** argv) {
     std::string code, error;
     auto next = serial_sequences::next(sqlite3_context_db_handle(ctx), *found.serial, name, code, error);
     if (!next) return fail(ctx, code, error);
-    session->current[name] = *next;
-    session->last = *next;
+    session->took(name, *next);
     return sqlite3_result_int64(ctx, *next);
   }
   auto& row = found.row;
@@ -175,25 +201,46 @@ inline void nextval(sqlite3_context* ctx, int, sqlite3_value** argv) {
     }
   }
   if (!store(ctx, name, next, true)) return;
-  session->current[name] = next;
-  session->last = next;
+  session->took(name, next);
   sqlite3_result_int64(ctx, next);
 }
 
 inline void currval(sqlite3_context* ctx, int, sqlite3_value** argv) {
   auto* session = static_cast<Session*>(sqlite3_user_data(ctx));
   std::string name = name_argument(argv[0]);
-  if (!find(ctx, name)) return;
-  auto it = session->current.find(name);
-  if (it == session->current.end())
-    return fail(ctx, "55000", "currval of sequence \"" + name + "\" is not yet defined in this session");
-  sqlite3_result_int64(ctx, it->second);
+  auto found = find(ctx, name);
+  if (!found) return;
+  std::optional<Session::Value> value;
+  if (auto it = session->current.find(name); it != session->current.end()) value = it->second;
+  if (found.serial && found.serial->autoincrement)  // (a row numbered since: its rowid)
+    if (auto it = session->inserted.find(found.serial->table);
+        it != session->inserted.end() && (!value || it->second.tick > value->tick))
+      value = it->second;
+  if (!value) return fail(ctx, "55000", "currval of sequence \"" + name + "\" is not yet defined in this session");
+  sqlite3_result_int64(ctx, value->value);
+}
+
+// The table's serial primary key numbers its rows (AUTOINCREMENT rowid)?
+inline bool numbered_by_serial(sqlite3* db, const std::string& table) {
+  if (sqlite3_table_column_metadata(db, nullptr, column_types_table, "pg_default", nullptr, nullptr, nullptr, nullptr,
+                                    nullptr) != SQLITE_OK)
+    return false;
+  return serial_sequences::detail::first_value(
+             db,
+             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1 AND sql LIKE '%AUTOINCREMENT%' AND "
+             "EXISTS (SELECT 1 FROM pgwire_column_types WHERE table_name = ?1 AND pg_default LIKE 'nextval(%')",
+             table)
+      .has_value();
 }
 
 inline void lastval(sqlite3_context* ctx, int, sqlite3_value**) {
   auto* session = static_cast<Session*>(sqlite3_user_data(ctx));
-  if (!session->last) return fail(ctx, "55000", "lastval is not yet defined in this session");
-  sqlite3_result_int64(ctx, *session->last);
+  std::optional<Session::Value> value = session->last;
+  for (const auto& [table, inserted] : session->inserted)  // (rows numbered since the last nextval)
+    if ((!value || inserted.tick > value->tick) && numbered_by_serial(sqlite3_context_db_handle(ctx), table))
+      value = inserted;
+  if (!value) return fail(ctx, "55000", "lastval is not yet defined in this session");
+  sqlite3_result_int64(ctx, value->value);
 }
 
 // setval('s', n [, is_called]): n, which the next nextval follows (or is,
@@ -216,7 +263,7 @@ inline void setval(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
     std::string error;
     if (!serial_sequences::set(sqlite3_context_db_handle(ctx), serial, called ? value : value - 1, error))
       return fail(ctx, "XX000", error);
-    if (called) session->current[name] = value;
+    if (called) session->current[name] = {value, ++session->ticks};
     return sqlite3_result_int64(ctx, value);
   }
   auto& row = found.row;
@@ -225,8 +272,38 @@ inline void setval(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
                 "setval: value " + std::to_string(value) + " is out of bounds for sequence \"" + name + "\" (" +
                     std::to_string(row->min) + ".." + std::to_string(row->max) + ")");
   if (!store(ctx, name, value, called)) return;
-  if (called) session->current[name] = value;
+  if (called) session->current[name] = {value, ++session->ticks};
   sqlite3_result_int64(ctx, value);
+}
+
+// pg_get_serial_sequence('t', 'col'): the sequence of a serial or identity
+// column, schema-qualified ('public.t_col_seq'), from the default the DDL
+// recorded; NULL for another column, 42P01 / 42703 for a missing one.
+inline void serial_sequence(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL)
+    return sqlite3_result_null(ctx);
+  sqlite3* db = sqlite3_context_db_handle(ctx);
+  std::string table = normalize(reinterpret_cast<const char*>(sqlite3_value_text(argv[0])));
+  std::string column(reinterpret_cast<const char*>(sqlite3_value_text(argv[1])));
+  if (sqlite3_table_column_metadata(db, nullptr, table.c_str(), nullptr, nullptr, nullptr, nullptr, nullptr,
+                                    nullptr) != SQLITE_OK)
+    return fail(ctx, "42P01", "relation \"" + table + "\" does not exist");
+  if (sqlite3_table_column_metadata(db, nullptr, table.c_str(), column.c_str(), nullptr, nullptr, nullptr, nullptr,
+                                    nullptr) != SQLITE_OK)
+    return fail(ctx, "42703", "column \"" + column + "\" of relation \"" + table + "\" does not exist");
+  std::string sequence;
+  if (auto found = serial_sequences::detail::first_value(
+          db,
+          "SELECT pg_default FROM pgwire_column_types WHERE table_name = ?1 COLLATE NOCASE AND column_name = ?2 "
+          "COLLATE NOCASE",
+          table, column)) {
+    std::string_view d(*found);
+    constexpr std::string_view head = "nextval('", tail = "'::regclass)";
+    if (d.starts_with(head) && d.ends_with(tail)) sequence = d.substr(head.size(), d.size() - head.size() - tail.size());
+  }
+  if (sequence.empty()) return sqlite3_result_null(ctx);
+  if (sequence.find('.') == std::string::npos) sequence = "public." + sequence;
+  sqlite3_result_text(ctx, sequence.c_str(), -1, SQLITE_TRANSIENT);
 }
 
 // pgwire_sequence_state('s', 0): its last_value; ('s', 1): is_called as
@@ -245,11 +322,14 @@ inline void register_functions(sqlite3* db) {
   constexpr int flags = SQLITE_UTF8 | SQLITE_INNOCUOUS;
   sqlite3_create_function_v2(db, "nextval", 1, flags, session, &nextval, nullptr, nullptr,
                              [](void* p) { delete static_cast<Session*>(p); });
+  sqlite3_update_hook(db, &Session::on_change, session);
   sqlite3_create_function_v2(db, "currval", 1, flags, session, &currval, nullptr, nullptr, nullptr);
   sqlite3_create_function_v2(db, "lastval", 0, flags, session, &lastval, nullptr, nullptr, nullptr);
   sqlite3_create_function_v2(db, "setval", 2, flags, session, &setval, nullptr, nullptr, nullptr);
   sqlite3_create_function_v2(db, "setval", 3, flags, session, &setval, nullptr, nullptr, nullptr);
   sqlite3_create_function_v2(db, "pgwire_sequence_state", 2, flags, nullptr, &state, nullptr, nullptr, nullptr);
+  sqlite3_create_function_v2(db, "pg_get_serial_sequence", 2, flags, nullptr, &serial_sequence, nullptr, nullptr,
+                             nullptr);
 }
 
 // Does `sql` call a sequence function? (pg_dump writes SELECT

@@ -126,6 +126,32 @@ void regexp(sqlite3_context* c, int, sqlite3_value** argv) {
   result_bool(c, std::regex_search(text(argv[1]), *re));
 }
 
+// substring(x FROM 'pattern') (pg_to_sqlite_structures.cpp): the first
+// parenthesised group's match when the pattern has one, else the whole
+// match; NULL without a match, as PostgreSQL's textregexsubstr.
+void regexp_substring(sqlite3_context* c, int, sqlite3_value** argv) {
+  if (is_null(argv[0]) || is_null(argv[1])) return sqlite3_result_null(c);
+  auto* re = static_cast<std::regex*>(sqlite3_get_auxdata(c, 1));
+  if (re == nullptr) {
+    std::string pattern = text(argv[1]);
+    try {
+      re = new std::regex(pattern, std::regex::ECMAScript);
+    } catch (const std::regex_error&) {
+      auto message = fmt::format("invalid regular expression: {}", pattern);
+      return sqlite3_result_error(c, message.c_str(), -1);
+    }
+    sqlite3_set_auxdata(c, 1, re, [](void* p) { delete static_cast<std::regex*>(p); });
+  }
+  std::string subject = text(argv[0]);
+  std::smatch m;
+  if (!std::regex_search(subject, m, *re)) return sqlite3_result_null(c);
+  if (m.size() > 1) {
+    if (!m[1].matched) return sqlite3_result_null(c);
+    return result(c, m[1].str());
+  }
+  result(c, m[0].str());
+}
+
 void format_type_fn(sqlite3_context* c, int, sqlite3_value** argv) {
   if (is_null(argv[0])) return sqlite3_result_null(c);
   auto type = static_cast<Oid>(sqlite3_value_int64(argv[0]));
@@ -421,6 +447,7 @@ void register_functions(sqlite3* db, FunctionContext* c) {
     add(db, name.c_str(), 1, fn, c);
   }
   add(db, "regexp", 2, regexp, c);
+  add(db, "pgw_regexp_substring", 2, regexp_substring, c);
   add(db, "format_type", 2, format_type_fn, c);
   add(db, "pg_get_userbyid", 1, get_userbyid, c);
   add(db, "pg_table_is_visible", 1, table_is_visible, c);

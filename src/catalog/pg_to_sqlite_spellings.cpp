@@ -115,8 +115,30 @@ Toks rewrite_spellings(const Toks& in) {
     }
     out.push_back(t);
   }
-  // A boolean column compared with a string ("indisprimary = 'f'"):
+  // A boolean column compared with a string ("indisprimary = 'f'", or
+  // "CASE a.attnotnull WHEN 't' THEN ..." as DBD::Pg's column_info):
   // PostgreSQL reads the string as a boolean; SQLite holds 0/1.
+  auto as_boolean = [](Tok& literal) {
+    std::string v = literal.text.size() >= 2 ? literal.text.substr(1, literal.text.size() - 2) : "";
+    for (auto& ch : v) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    if (v == "t" || v == "true" || v == "y" || v == "yes" || v == "on" || v == "1") literal = Tok{Kind::number, "1", "1"};
+    if (v == "f" || v == "false" || v == "n" || v == "no" || v == "off" || v == "0") literal = Tok{Kind::number, "0", "0"};
+  };
+  for (std::size_t i = 0; i + 3 < out.size(); ++i) {
+    if (!out[i].is("case")) continue;
+    std::size_t column = i + 1;
+    if (column + 2 < out.size() && out[column].name() && out[column + 1].p(".")) column += 2;
+    if (!out[column].name() || column + 1 >= out.size() || !out[column + 1].is("when") ||
+        catalog_column_type(out[column].low) != oid::bool_)
+      continue;
+    int depth = 0;  // (parentheses and nested CASEs)
+    for (std::size_t k = column + 1; k < out.size(); ++k) {
+      if (out[k].p("(") || out[k].is("case")) ++depth;
+      if ((out[k].p(")") || out[k].is("end")) && depth-- == 0) break;
+      if (depth == 0 && out[k].is("when") && k + 1 < out.size() && out[k + 1].kind == Kind::string)
+        as_boolean(out[k + 1]);
+    }
+  }
   for (std::size_t i = 0; i + 2 < out.size(); ++i) {
     bool comparison = out[i + 1].p("=") || out[i + 1].p("<>") || out[i + 1].p("!=");
     if (!comparison) continue;
@@ -126,11 +148,7 @@ Toks rewrite_spellings(const Toks& in) {
     if (out[i + 2].name() && out[i].kind == Kind::string && catalog_column_type(out[i + 2].low) == oid::bool_ &&
         !(i + 3 < out.size() && out[i + 3].p(".")))
       literal = &out[i];
-    if (literal == nullptr) continue;
-    std::string v = literal->text.size() >= 2 ? literal->text.substr(1, literal->text.size() - 2) : "";
-    for (auto& ch : v) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    if (v == "t" || v == "true" || v == "y" || v == "yes" || v == "on" || v == "1") *literal = Tok{Kind::number, "1", "1"};
-    if (v == "f" || v == "false" || v == "n" || v == "no" || v == "off" || v == "0") *literal = Tok{Kind::number, "0", "0"};
+    if (literal != nullptr) as_boolean(*literal);
   }
   // PostgreSQL's LIKE escapes with a backslash by default; SQLite's only
   // with an ESCAPE clause (psql's completion queries send 'books\_%').

@@ -324,6 +324,36 @@ Toks rewrite_structures(const Toks& raw) {
         continue;
       }
     }
+    if (t.is("substring") && at(i + 1) && at(i + 1)->p("(")) {
+      // substring(x FROM 'pattern') -> pgw_regexp_substring(x, pattern) (functions.cpp);
+      // substring(x FROM n [FOR m]) -> substr(x, n[, m]) (DBD::Pg's last_insert_id sends the first)
+      std::size_t close = match_forward(in, i + 1);
+      Toks inner = slice(in, i + 2, close);
+      std::size_t from = inner.size(), for_at = inner.size();
+      int depth = 0;
+      for (std::size_t k = 0; k < inner.size(); ++k) {
+        depth += inner[k].p("(") ? 1 : inner[k].p(")") ? -1 : 0;
+        if (depth == 0 && inner[k].is("from") && from == inner.size()) from = k;
+        if (depth == 0 && inner[k].is("for") && from < k) for_at = k;
+      }
+      if (from < inner.size() && from > 0) {
+        Toks subject = rewrite_structures(slice(inner, 0, from));
+        Toks start = rewrite_structures(slice(inner, from + 1, for_at));
+        bool pattern = start.size() == 1 && start[0].kind == Kind::string && for_at == inner.size();
+        out.push_back(word(pattern ? "pgw_regexp_substring" : "substr"));
+        append(out, {"("});
+        append(out, subject);
+        append(out, {","});
+        append(out, start);
+        if (for_at < inner.size()) {
+          append(out, {","});
+          append(out, rewrite_structures(slice(inner, for_at + 1, inner.size())));
+        }
+        append(out, {")"});
+        i = close;
+        continue;
+      }
+    }
     if (t.is("from") || t.is("join")) {
       in_from = true;
       out.push_back(t);

@@ -50,6 +50,107 @@ std::error_code mdy_error(Scanner& sc, std::int64_t month) {
   return fail(type_errc::invalid_datetime_format);
 }
 
+// A month's or a weekday's name, as PostgreSQL's datetktbl spells them
+// (any case; "sept" too). 1..12 for a month, 0 for a weekday, -1 for neither.
+int month_or_weekday(std::string_view word) {
+  static constexpr std::string_view months[] = {"january", "february", "march",     "april",   "may",      "june",
+                                                "july",    "august",   "september", "october", "november", "december"};
+  static constexpr std::string_view days[] = {"sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"};
+  auto names = [&](std::string_view full, std::string_view extra = {}) {
+    return iequals(word, full) || (word.size() == 3 && iequals(word, full.substr(0, 3))) ||
+           (!extra.empty() && iequals(word, extra));
+  };
+  for (int m = 0; m < 12; ++m)
+    if (names(months[m], m == 8 ? "sept" : "")) return m + 1;
+  for (std::string_view d : days)
+    if (names(d, d == "tuesday" ? "tues" : d == "wednesday" ? "wednes" : d == "thursday" ? "thurs" : "")) return 0;
+  return -1;
+}
+
+// A date of fields PostgreSQL's DecodeDate reads with DateStyle 'ISO, MDY'
+// beside the ISO year-month-day of parse_datetime: a month's name with the
+// day and year in either order ("Jan 6 2024", "January 6, 2024",
+// "6 Jan 2024", "2024-Jan-06", a weekday's name ignored), or three numbers
+// month/day/year ("1/6/2024", "1-6-24": two-digit years are 1970..2069) or
+// year/month/day ("2024/01/06"). The scanner is left after the date.
+std::error_code parse_spelled_date(Scanner& sc, DateTimeFields& f) {
+  struct Number {
+    std::int64_t value;
+    std::size_t digits;
+  };
+  Number numbers[3];
+  std::size_t count = 0;
+  int month = 0;
+  std::size_t end = sc.pos();  // after the last date field
+  while (true) {
+    std::size_t at = sc.pos();
+    while (is_space(sc.peek()) || sc.peek() == ',' || sc.peek() == '/' || (sc.peek() == '-' && count + (month > 0) > 0) ||
+           (sc.peek() == '.' && count + (month > 0) > 0 && !is_digit(sc.peek(1))))
+      sc.skip();
+    if (is_alpha(sc.peek())) {
+      std::size_t word_at = sc.pos();
+      int named = month_or_weekday(sc.letters());
+      if (named < 0 || (named > 0 && month > 0)) {  // (a zone, an era: the caller's)
+        sc.seek(word_at == at ? at : word_at);
+        break;
+      }
+      if (named > 0) month = named;
+      end = sc.pos();
+      continue;
+    }
+    if (!is_digit(sc.peek()) || count + (month > 0) >= 3) {
+      sc.seek(at);
+      break;
+    }
+    std::int64_t v = 0;
+    std::size_t n = sc.number(v);
+    if (sc.peek() == ':') {  // a time: the date has ended
+      sc.seek(at);
+      break;
+    }
+    numbers[count++] = {v, n};
+    end = sc.pos();
+  }
+  sc.seek(end);
+  auto year_of = [](const Number& n) { return n.digits <= 2 ? n.value + (n.value < 70 ? 2000 : 1900) : n.value; };
+  if (month > 0) {
+    if (count != 2) return fail(type_errc::invalid_datetime_format);
+    bool first_is_year = numbers[0].digits >= 3 || numbers[0].value > 31;
+    f.day = static_cast<int>(first_is_year ? numbers[1].value : numbers[0].value);
+    f.year = year_of(first_is_year ? numbers[0] : numbers[1]);
+    f.month = month;
+  } else {
+    if (count != 3) return fail(type_errc::invalid_datetime_format);
+    bool year_first = numbers[0].digits >= 3;
+    f.year = year_of(year_first ? numbers[0] : numbers[2]);
+    f.month = static_cast<int>(year_first ? numbers[1].value : numbers[0].value);
+    f.day = static_cast<int>(year_first ? numbers[2].value : numbers[1].value);
+  }
+  if (f.month > 12 || f.day > 31) return fail(type_errc::datetime_field_overflow);
+  f.has_date = true;
+  return {};
+}
+
+// A date spelled otherwise than year-month-day: a letter first, or a
+// number ending at '/', or two digits then '-' (month-day-year), or a
+// number, a space and a word ("6 Jan 2024"), or a year then '-' and a word.
+bool spelled_date_ahead(std::string_view s) {
+  if (s.empty()) return false;
+  if (is_alpha(s[0])) return true;
+  std::size_t n = 0;
+  while (n < s.size() && is_digit(s[n])) ++n;
+  if (n == 0 || n >= s.size()) return false;
+  if (s[n] == '/') return true;
+  if (s[n] == '-' && n <= 2) return true;
+  if (s[n] == '-' && n + 1 < s.size() && is_alpha(s[n + 1])) return true;
+  if (is_space(s[n])) {
+    std::size_t k = n;
+    while (k < s.size() && is_space(s[k])) ++k;
+    return k < s.size() && is_alpha(s[k]) && month_or_weekday(s.substr(k, std::min<std::size_t>(s.size() - k, 3))) > 0;
+  }
+  return false;
+}
+
 // The hour, and the whole time against 24:00:00 (time_overflows).
 bool time_overflows(const DateTimeFields& f) {
   return f.hour > 24 || time_of(f) > kUsecPerDay;
@@ -104,9 +205,19 @@ std::error_code parse_datetime(std::string_view in, DateTimeFields& f, bool time
   if (iequals(s, "epoch")) return f.special = DateTimeFields::epoch, std::error_code{};
   Scanner sc(s);
   std::int64_t y = 0, m = 0, d = 0;
-  std::size_t ny = sc.digits(y, 9);
-  if (ny > 0 && sc.peek() == '-') {
-    // Year first needs 3+ digits; shorter ones would be read per DateStyle.
+  if (!time_only && spelled_date_ahead(s)) {
+    if (auto ec = parse_spelled_date(sc, f)) return ec;
+    std::size_t save = sc.pos();
+    sc.skip_spaces();
+    if ((sc.peek() == 'T' || sc.peek() == 't') && is_digit(sc.peek(1))) sc.skip();
+    if (is_digit(sc.peek())) {
+      if (auto ec = parse_time_fields(sc, f, time_only)) return ec;
+    } else {
+      sc.seek(save);
+    }
+  } else if (std::size_t ny = sc.digits(y, 9); ny > 0 && sc.peek() == '-') {
+    // Year first needs 3+ digits (time and timetz input: a date read per
+    // DateStyle, which spelled_date_ahead takes for the other types).
     if (ny < 3) return mdy_error(sc, y);
     sc.skip();
     if (sc.digits(m, 2) == 0 || !sc.eat('-') || sc.digits(d, 2) == 0 || is_digit(sc.peek())) {

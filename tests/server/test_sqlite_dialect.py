@@ -950,6 +950,41 @@ SIDE_BY_SIDE = [
      "SELECT at FROM sbs_tz WHERE id = 4", "SET TIME ZONE 'America/New_York'",
      "SELECT '1850-01-01 12:00:00+00'::timestamptz", "SET TIME ZONE 'Pacific/Nowhere'", "SET TIME ZONE 168",
      "SET TIME ZONE 100", "SET TIME ZONE 'UTC'", "DROP TABLE sbs_tz"],
+    # Dates, times and booleans: a written value is stored in its type's
+    # canonical form, and a string literal compared with such a column is
+    # read by the column's type ('2024-1-5' is 2024-01-05, 'yes' is true,
+    # '' is 22P02), as PHP's emulated prepares and hand-written SQL send them.
+    ["DROP TABLE IF EXISTS sbs_dt", "CREATE TABLE sbs_dt (id int, d date, t timestamp, tm time, ok boolean)",
+     "INSERT INTO sbs_dt VALUES (1, '2024-1-5', '2024-1-5 1:02', '1:02', 'yes'), (2, '2024-01-06', "
+     "'2024-01-06 10:00', '10:00:00', 'off'), (3, NULL, NULL, NULL, NULL)",
+     "UPDATE sbs_dt SET t = '2024-1-6 9:30' WHERE id = 2",
+     "SELECT id, d::text, t::text, tm::text FROM sbs_dt ORDER BY id",
+     "SELECT id FROM sbs_dt WHERE d = '2024-1-5'", "SELECT id FROM sbs_dt WHERE t > '2024-1-5 9:00' ORDER BY id",
+     "SELECT id FROM sbs_dt WHERE tm = '1:02' OR '2024-01-06' = d ORDER BY id",
+     "SELECT id FROM sbs_dt WHERE d BETWEEN '2024-1-1' AND '2024-1-5'",
+     "SELECT id FROM sbs_dt WHERE ok = 'yes'", "SELECT id FROM sbs_dt WHERE ok = 'off'",
+     "SELECT id FROM sbs_dt WHERE ok <> 't' ORDER BY id", "SELECT id FROM sbs_dt WHERE ok = ''",
+     "SELECT id FROM sbs_dt WHERE ok = 'maybe'", "SELECT id FROM sbs_dt WHERE d = '2024-13-01'",
+     "DROP TABLE sbs_dt"],
+    # What DBD::Pg's last_insert_id and column_info send: the catalog takes
+    # substring(x FROM 'pattern') and CASE boolean WHEN 't', and currval /
+    # lastval see the serial key an INSERT numbered.
+    ["DROP TABLE IF EXISTS sbs_lid", "CREATE TABLE sbs_lid (id serial PRIMARY KEY, name text NOT NULL)",
+     "INSERT INTO sbs_lid (name) VALUES ('a'), ('b')",
+     "SELECT currval('sbs_lid_id_seq'), lastval(), currval(pg_get_serial_sequence('sbs_lid', 'id'))",
+     "SELECT i.indisprimary, COALESCE(pg_catalog.pg_get_serial_sequence(quote_ident(n.nspname) || '.' || "
+     "quote_ident(c.relname), a.attname), (SELECT replace(substring(pg_catalog.pg_get_expr(d.adbin, d.adrelid) "
+     "from $r$^nextval\\('(.+)'::[\\w\\s]+\\)$$r$), $$''$$, $$'$$) FROM pg_catalog.pg_attrdef d WHERE "
+     "a.atthasdef AND a.attrelid = d.adrelid AND a.attnum = d.adnum)) AS seqname FROM pg_class c JOIN "
+     "pg_catalog.pg_namespace n ON (n.oid = c.relnamespace) LEFT JOIN pg_catalog.pg_index i ON c.oid = i.indrelid "
+     "AND i.indisunique LEFT JOIN pg_catalog.pg_attribute a ON i.indrelid = a.attrelid AND i.indkey[0]=a.attnum "
+     "AND (a.atthasdef OR a.attidentity <> '') WHERE c.relname = 'sbs_lid' AND n.nspname = 'public'",
+     "SELECT substring(pg_catalog.pg_get_expr(d.adbin, d.adrelid) from 'sbs_[a-z]+') AS whole,"
+     " substring(relname from 2 for 3) AS part FROM pg_catalog.pg_attrdef d JOIN pg_catalog.pg_class c"
+     " ON c.oid = d.adrelid WHERE c.relname = 'sbs_lid'",
+     "SELECT a.attname, CASE a.attnotnull WHEN 't' THEN 0 ELSE 1 END AS nullable FROM pg_catalog.pg_attribute a"
+     " WHERE a.attrelid = 'sbs_lid'::regclass AND a.attnum > 0 ORDER BY a.attnum",
+     "INSERT INTO sbs_lid (name) VALUES ('c') RETURNING id", "SELECT lastval()", "DROP TABLE sbs_lid"],
     # A function returning one value as a FROM item (TypeORM sends SELECT *
     # FROM current_schema()): a table of one row, its column named as the
     # alias, else as the function, and typed as the call.

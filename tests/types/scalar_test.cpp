@@ -331,9 +331,20 @@ TEST_CASE("types: dates, including BC and leap days") {
   CHECK(dt("1900-02-29", d) == type_errc::datetime_field_overflow);  // 22008, as ValidateDate
   CHECK(dt("2024-04-31", d) == type_errc::datetime_field_overflow);
   CHECK(dt("5874898-01-01", d) == type_errc::datetime_out_of_range);  // "date out of range"
-  CHECK(dt("01/02/2024", d) == type_errc::invalid_datetime_format);  // MDY forms are not supported
-  CHECK(dt("01-02-2024", d) == type_errc::invalid_datetime_format);
-  CHECK(dt("13-02-2024", d) == type_errc::datetime_field_overflow);  // ... but month 13 is refused as the server does
+  // DateStyle 'ISO, MDY' forms and month names, as PostgreSQL 15 reads them.
+  for (const char* spelled : {"01/06/2024", "1-6-2024", "Jan 6 2024", "January 6, 2024", "6 Jan 2024", "2024-Jan-06",
+                              "Sat Jan 6 2024", "1/6/24", "2024/01/06", "06-Jan-2024"}) {
+    CAPTURE(spelled);
+    REQUIRE_FALSE(dt(spelled, d));
+    CHECK(text_of(d) == "2024-01-06");
+  }
+  CHECK_FALSE(dt("sept 3 1999", d));
+  CHECK(text_of(d) == "1999-09-03");
+  CHECK_FALSE(dt("1/6/2024 BC", d));
+  CHECK(text_of(d) == "2024-01-06 BC");
+  CHECK(dt("Jan 6", d) == type_errc::invalid_datetime_format);
+  CHECK(dt("Foo 6 2024", d) == type_errc::invalid_datetime_format);
+  CHECK(dt("13-02-2024", d) == type_errc::datetime_field_overflow);  // month 13, as the server refuses it
   CHECK(dt("02-30-24", d) == type_errc::datetime_field_overflow);
   CHECK(dt("abc", d) == type_errc::invalid_datetime_format);
   CHECK_FALSE(decode_binary(hex("00 00 22 79"), d));

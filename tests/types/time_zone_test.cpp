@@ -83,6 +83,7 @@ TEST_CASE("types: timestamptz text in a session's TimeZone") {
     REQUIRE(in_zone("1850-01-01 12:00:00+00", "America/New_York") == "1850-01-01 07:03:58-04:56:02");
     REQUIRE(in_zone("infinity", "America/New_York") == "infinity");
     REQUIRE(in_zone("2024-07-01 12:00:00+00", "UTC") == "2024-07-01 12:00:00+00");
+    REQUIRE(in_zone("January 6 2024 10:00:00+02", "UTC") == "2024-01-06 08:00:00+00");  // (a spelled date)
   }
   SECTION("text without an offset is the zone's clock; a gap and an overlap read as standard time") {
     REQUIRE(read_in_zone("2024-07-01 12:00", "Europe/Berlin") == "2024-07-01 12:00:00+02");
