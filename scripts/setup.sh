@@ -36,6 +36,9 @@ test_packages=(
   librust-rustls-dev
   # The catalog layer's tools (tests/server/test_catalog_tools.py).
   python3-sqlalchemy pgcli python3-django python3-alembic ruby-activerecord ruby-pg
+  # More clients, each run against sqlite_server and PostgreSQL (the same file):
+  # Perl's DBD::Pg, PHP's PDO and pgsql, pg8000 (its own protocol code), Sequel.
+  libdbd-pg-perl php-cli php-pgsql python3-pg8000 ruby-sequel ruby-sequel-pg
   # A connection pooler in front of sqlite_server (tests/server/test_pgbouncer.py).
   pgbouncer
 )

@@ -50,6 +50,7 @@ struct SelectItem {
   // this scale (12.00), as PostgreSQL does (rows.hpp).
   std::int32_t scale = -1;
   std::size_t expression_end = 0;  // the token after its expression (0: not understood)
+  int parameter = 0;  // a bare $n: n (its type is the parameter's, as Parse settles it: rows.hpp)
 };
 
 inline std::vector<SelectItem> select_items(const std::vector<Token>& toks,

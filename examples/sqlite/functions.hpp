@@ -30,6 +30,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <string>
 
@@ -114,8 +115,11 @@ inline std::string format_micros(std::int64_t micros, Form form) {
   std::tm tm{};
   gmtime_r(&seconds, &tm);
   char buf[64];
-  char frac[16];
-  std::snprintf(frac, sizeof frac, ".%06d", fraction);
+  char frac[16] = "";  // (as PostgreSQL prints it: trailing zeros dropped, none for whole seconds)
+  if (fraction != 0) {
+    std::snprintf(frac, sizeof frac, ".%06d", fraction);
+    for (std::size_t n = std::strlen(frac); n > 1 && frac[n - 1] == '0'; --n) frac[n - 1] = '\0';
+  }
   char zone[16] = "";
   if (form == Form::timestamptz) {
     std::snprintf(zone, sizeof zone, "+00");

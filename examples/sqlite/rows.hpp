@@ -90,7 +90,10 @@ inline std::vector<std::int32_t> display_scales(const sqlite_dialect::Rewritten&
 // SQLite's declared type), else the type of the first row's value when one
 // was stepped. Name: PostgreSQL's for an expression without an alias
 // (count, ?column?, int4, ...), else SQLite's.
-inline pgwire::SchemaPtr schema_of(sqlite3_stmt* s, bool have_row, const sqlite_dialect::Rewritten& sql) {
+// `parameter_types`: Parse's, which type a bare $n in the list (SELECT $1
+// is what the client declared $1 to be, text when it declared nothing).
+inline pgwire::SchemaPtr schema_of(sqlite3_stmt* s, bool have_row, const sqlite_dialect::Rewritten& sql,
+                                   const std::vector<pgwire::Oid>& parameter_types = {}) {
   std::vector<pgwire::Column> cols;
   int ncol = sqlite3_column_count(s) - static_cast<int>(sql.hidden_columns);
   auto items = items_by_column(sql.columns, static_cast<std::size_t>(ncol));
@@ -98,6 +101,9 @@ inline pgwire::SchemaPtr schema_of(sqlite3_stmt* s, bool have_row, const sqlite_
   for (int i = 0; i < ncol; ++i) {
     const sqlite_dialect::SelectItem* item = items[static_cast<std::size_t>(i)];
     pgwire::Oid t = item && !item->column ? item->type : 0;
+    if (t == 0 && item && item->parameter > 0 && static_cast<std::size_t>(item->parameter) <= parameter_types.size())
+      t = parameter_types[static_cast<std::size_t>(item->parameter) - 1];
+    if (t == pgwire::oid::unknown) t = pgwire::oid::text;  // (declared unknown: PostgreSQL resolves it to text)
     std::int32_t modifier = -1;
     if (t == 0) {
       const char* table = sqlite3_column_table_name(s, i);

@@ -115,6 +115,7 @@ inline std::vector<SelectItem> select_items(const std::vector<Token>& toks,
     std::size_t k = start;
     bool ok = typer.expression(k, item);
     item.expression_end = k;
+    if (ok && k == start + 1 && toks[start].kind == Kind::parameter) item.parameter = param(toks[start]);
     if (ok && k < comma) {  // an alias: AS name, or a bare name
       if (is(toks[k], "as")) ++k;
       if (k + 1 == comma && toks[k].is_name()) {

@@ -77,7 +77,7 @@ inline void prepare_statement(sqlite3* db, const std::shared_ptr<Worker>& worker
     // would let the Execute run its full time.
     if ((step & 0xff) == SQLITE_INTERRUPT) throw pgwire::PgError(sqlite_error(db, step));
     bool probe = step == SQLITE_ROW;
-    stmt.columns = schema_of(s->s, probe, rewritten);
+    stmt.columns = schema_of(s->s, probe, rewritten, stmt.parameter_types);
   }
   prepared->give_back(std::move(s));
   stmt.set_handle(std::move(prepared));

@@ -228,6 +228,27 @@ Toks rewrite_structures(const Toks& raw) {
       i = end - 1;
       continue;
     }
+    if (t.is("cast") && at(i + 1) && at(i + 1)->p("(")) {
+      // CAST(x AS type): as x::type (Sequel sends CAST(CAST('"t"' AS regclass) AS oid))
+      std::size_t close = match_forward(in, i + 1), as = close;
+      int depth = 0;
+      for (std::size_t k = i + 2; k < close; ++k) {
+        depth += in[k].p("(") ? 1 : in[k].p(")") ? -1 : 0;
+        if (depth == 0 && in[k].is("as")) as = k;
+      }
+      if (as < close) {
+        auto [type, end] = read_type(in, as + 1);
+        if (end == close) {
+          const auto* info = find_catalog_type(type);
+          out.push_back(word("pgw_to_" + std::string(info ? info->name : "text")));
+          out.push_back(punct("("));
+          append(out, rewrite_structures(slice(in, i + 2, as)));
+          out.push_back(punct(")"));
+          i = close;
+          continue;
+        }
+      }
+    }
     if (t.is("array") && at(i + 1) && at(i + 1)->p("[")) {
       std::size_t close = match_forward(in, i + 1);
       append(out, {"pgw_array", "("});

@@ -317,6 +317,30 @@ void Settings::rollback() {
   for (auto& [name, s] : saved) assign(name, std::move(s.prior));
 }
 
+namespace {
+
+// client_min_messages' order of the levels (LOG ranks below NOTICE for the client).
+int client_level(std::string_view level) {
+  static constexpr std::pair<std::string_view, int> levels[] = {
+      {"debug5", 0}, {"debug4", 1}, {"debug3", 2}, {"debug2", 3}, {"debug1", 4}, {"debug", 4},
+      {"log", 5},    {"notice", 6}, {"warning", 7}, {"error", 8}};
+  CaseInsensitiveLess less;
+  for (auto [name, rank] : levels)
+    if (!less(level, name) && !less(name, level)) return rank;
+  return 6;  // (an unknown value: the default, NOTICE)
+}
+
+}  // namespace
+
+bool Settings::client_receives(std::string_view severity) const {
+  CaseInsensitiveLess less;
+  if (!less(severity, "INFO") && !less("INFO", severity)) return true;
+  const ParameterMap& values = values_.get();
+  auto it = values.find(std::string_view("client_min_messages"));
+  if (it == values.end()) return client_level(severity) >= 6;  // (the default: NOTICE)
+  return client_level(severity) >= client_level(it->second);
+}
+
 std::string Settings::checked_value(std::string_view name, std::string value) {
   CaseInsensitiveLess less;
   if (!less(name, "application_name") && !less("application_name", name))

@@ -199,6 +199,46 @@ class CatalogToolsTest(BesideReferenceTestCase):
         self.assertTrue(any(line.startswith("columns [[\"id\", \"bigint\"") for line in reference), reference)
         self.assertEqual(ours, reference)
 
+    def test_perl_dbd_pg(self):
+        """Perl's DBD::Pg (tests/server/dbd_pg_client.pl): placeholders,
+        arrays, last_insert_id (currval after an INSERT numbered the key),
+        column_info/primary_key/table_info, COPY and LISTEN print the same
+        lines on both."""
+        reference, ours = self.program_lines(["/usr/bin/perl", os.path.join(HERE, "dbd_pg_client.pl")],
+                                             "pgwire_dbd")
+        self.assertIn("last_insert_id: 3", reference)
+        self.assertIn("col name text text null=0 def=NULL", reference)
+        self.assertEqual(ours, reference)
+
+    def test_php_pdo_and_pgsql(self):
+        """PHP's PDO_PGSQL and pgsql extensions (tests/server/php_pdo_client.php,
+        php_pgsql_client.php): prepares (server-side and emulated), metadata,
+        lastInsertId, COPY ... TO STDIN, pg_meta_data print the same lines."""
+        for script, database, marker in (("php_pdo_client.php", "pgwire_pdo", "lastInsertId: 2"),
+                                         ("php_pgsql_client.php", "pgwire_phppg", "sqlstate 22012")):
+            with self.subTest(script=script):
+                reference, ours = self.program_lines(["/usr/bin/php", os.path.join(HERE, script)], database)
+                self.assertIn(marker, reference)
+                self.assertEqual(ours, reference)
+
+    def test_pg8000(self):
+        """pg8000 (tests/server/pg8000_client.py), a driver with its own
+        protocol code: typed parameters type a bare $n's column."""
+        reference, ours = self.program_lines(["/usr/bin/python3", os.path.join(HERE, "pg8000_client.py")],
+                                             "pgwire_pg8000")
+        self.assertTrue(any("(b'?column?', 1114)" in line for line in reference), reference)
+        self.assertEqual(ours, reference)
+
+    def test_ruby_sequel(self):
+        """Ruby's Sequel with sequel_pg (tests/server/sequel_client.rb):
+        schema DSL, reflection through CAST(... AS regclass), and no NOTICE
+        under its client_min_messages = WARNING."""
+        reference, ours = self.program_lines(["/usr/bin/ruby", os.path.join(HERE, "sequel_client.rb")],
+                                             "pgwire_sequel")
+        self.assertIn("[]", reference)
+        self.assertIn("Sequel::UniqueConstraintViolation", reference)
+        self.assertEqual(ours, reference)
+
     def node_program_lines(self, package, script, database):
         installed = os.path.join(HERE, "..", "compat", "node", "node_modules", package)
         if not os.path.isdir(installed):

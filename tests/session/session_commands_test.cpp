@@ -882,6 +882,26 @@ TEST_CASE("Settings: SET and SET LOCAL of one setting in one block") {
   CHECK(s.show("DateStyle") == "Postgres");
 }
 
+TEST_CASE("Settings: client_min_messages decides which notices reach the client") {
+  SettingsSession s;
+  CHECK(s.q("SET client_min_messages = warning").messages == V{"C SET", "Z I"});
+  CHECK(s.q("SET LOCAL DateStyle = 'German'").messages == V{"N WARNING 25P01", "C SET", "Z I"});
+  CHECK(s.q("SET client_min_messages TO 'ERROR'").messages == V{"C SET", "Z I"});
+  CHECK(s.q("SET LOCAL DateStyle = 'German'").messages == V{"C SET", "Z I"});
+  CHECK(s.q("RESET client_min_messages").messages == V{"C RESET", "Z I"});
+  CHECK(s.q("SET LOCAL DateStyle = 'German'").messages == V{"N WARNING 25P01", "C SET", "Z I"});
+  pgwire::Settings settings;
+  CHECK(settings.client_receives("NOTICE"));
+  CHECK_FALSE(settings.client_receives("LOG"));
+  CHECK_FALSE(settings.client_receives("DEBUG"));
+  settings.set("client_min_messages", "debug1");
+  CHECK(settings.client_receives("LOG"));
+  CHECK(settings.client_receives("DEBUG"));
+  settings.set("client_min_messages", "error");
+  CHECK_FALSE(settings.client_receives("WARNING"));
+  CHECK(settings.client_receives("INFO"));  // (always)
+}
+
 TEST_CASE("Settings: SET LOCAL outside a transaction block warns 25P01 and changes nothing") {
   SettingsSession s;
   Answer a = s.q("SET LOCAL DateStyle = 'German'");

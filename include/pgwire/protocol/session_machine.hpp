@@ -224,7 +224,9 @@ class SessionMachine final : public Session {
   TransactionStatus transaction_status() const noexcept override { return engine_.transaction_status(); }
   void set_transaction_status(TransactionStatus s) noexcept override { engine_.set_transaction_status(s); }
   bool in_transaction_block() const override;
-  void send_notice(const ErrorInfo& notice) override { notice.encode(engine_.output(), true); }
+  void send_notice(const ErrorInfo& notice) override {
+    if (settings_.client_receives(notice.severity)) notice.encode(engine_.output(), true);
+  }
   Settings& settings() noexcept override { return settings_; }
   const Settings& settings() const noexcept override { return settings_; }
   const SqlPrepared* sql_prepared(std::string_view name) const override;

@@ -68,6 +68,12 @@ class Settings {
   // The value at login, which RESET restores; nullopt when there was none.
   std::optional<std::string> session_default(std::string_view name) const;
 
+  // Whether a notice of this severity (NOTICE, WARNING, INFO, LOG, DEBUG)
+  // reaches the client under client_min_messages, as PostgreSQL decides:
+  // DEBUG5..DEBUG1 < LOG < NOTICE < WARNING < ERROR, and INFO always
+  // (Sequel sets WARNING at connect, and then sees no NOTICEs).
+  bool client_receives(std::string_view severity) const;
+
   // Counts the changes of the values, so that a value derived from a
   // setting can be kept until it changes (the idle limits,
   // session_limits.cpp; a product's zone of TimeZone, time_zone.hpp).
