@@ -7,6 +7,7 @@
 #include "pgwire/protocol/session_machine.hpp"
 #include "pgwire/protocol/walsender_rules.hpp"
 #include "pgwire/types/encoding.hpp"
+#include "pgwire/types/time_zone.hpp"
 
 namespace pgwire::protocol {
 
@@ -105,6 +106,17 @@ SessionMachine::Task<bool> SessionMachine::authenticate() {
   for (const auto& [k, v] : client_.startup_parameters)
     if (k != "user" && k != "database" && k != "options" && k != "replication")
       login.insert_or_assign(k, v);
+  // A TimeZone PostgreSQL knows, under its canonical name (pgjdbc sends the
+  // JVM's); another is FATAL, as process_startup_options' check says.
+  if (auto zone_setting = login.find(std::string_view("TimeZone")); zone_setting != login.end()) {
+    auto zone = TimeZone::find(zone_setting->second);
+    if (!zone) {
+      engine_.error(ErrorInfo("FATAL", sqlstate::invalid_parameter_value,
+                              "invalid value for parameter \"TimeZone\": \"" + zone_setting->second + "\""));
+      co_return false;
+    }
+    zone_setting->second = zone->name();
+  }
   engine_.accept(settings_.start(login), pid_, login_->secret);
   login_.reset();  // logged in: an idle session keeps nothing of its login
   co_return true;

@@ -765,6 +765,30 @@ TEST_CASE("Settings: ParameterStatus follows CommandComplete and is sent only fo
   CHECK(s.q("SET search_path = app").reports.empty());  // not a reported setting
 }
 
+TEST_CASE("Settings: a startup TimeZone is reported under its canonical name and an unknown one is FATAL 22023") {
+  SettingsSession s({{"application_name", "tz"}, {"TimeZone", "europe/berlin"}});
+  CHECK(has(s.login_reports, "TimeZone=Europe/Berlin"));
+  CHECK(s.show("TimeZone") == "Europe/Berlin");
+
+  auto handler = std::make_shared<CommandsOnly>(SessionCommands::Options{"", /*transactions=*/true});
+  TestServer server{{}, {make_trust_auth(), handler, handler}};
+  Client c{server.port()};
+  StartupMessage m;
+  m.parameters = {{"user", "u"}, {"options", "-c TimeZone=Nowhere/Bogus"}};
+  c.send(m);
+  std::string severity, code;
+  for (int i = 0; i < 10 && code.empty(); ++i) {
+    BackendMessage reply = c.recv();
+    REQUIRE_FALSE(std::holds_alternative<ReadyForQuery>(reply));
+    if (auto* e = std::get_if<ErrorResponse>(&reply)) {
+      severity = std::string(e->get(field::severity));
+      code = std::string(e->get(field::sqlstate));
+    }
+  }
+  CHECK(severity == "FATAL");
+  CHECK(code == "22023");
+}
+
 TEST_CASE("Settings: RESET ALL restores the session defaults and reports each change") {
   SettingsSession s({{"application_name", "app1"}, {"options", "-c IntervalStyle=sql_standard"}});
   CHECK(has(s.login_reports, "application_name=app1"));
