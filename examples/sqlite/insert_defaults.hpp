@@ -39,21 +39,14 @@ struct ColumnDefault {
   // not_exact for other columns.
   std::int32_t numeric_scale = not_exact;
   static constexpr std::int32_t not_exact = -2;
-  pgwire::Oid canonical = 0;  // a date/time or boolean column's type (numeric_assignments::canonical_type)
+  // A date/time or boolean column's type when the dialect's DDL made it
+  // (numeric_assignments::canonical_type), else 0.
+  pgwire::Oid canonical = 0;
 };
 
 // The table's CREATE statement as SQLite keeps it.
 inline std::string table_sql(sqlite3* db, const std::string& table) {
-  std::string sql;
-  sqlite3_stmt* s = nullptr;
-  if (sqlite3_prepare_v2(db, "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?1 COLLATE NOCASE", -1, &s,
-                         nullptr) == SQLITE_OK) {
-    sqlite3_bind_text(s, 1, table.c_str(), -1, SQLITE_TRANSIENT);
-    if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
-      sql = reinterpret_cast<const char*>(sqlite3_column_text(s, 0));
-  }
-  sqlite3_finalize(s);
-  return sql;
+  return numeric_assignments::create_sql_of(db, table);
 }
 
 inline std::vector<ColumnDefault> table_defaults(sqlite3* db, const std::string& table) {
@@ -62,6 +55,7 @@ inline std::vector<ColumnDefault> table_defaults(sqlite3* db, const std::string&
   if (sqlite3_prepare_v2(db, "SELECT name, dflt_value, type FROM pragma_table_info(?1)", -1, &s, nullptr) != SQLITE_OK)
     return out;
   sqlite3_bind_text(s, 1, table.c_str(), -1, SQLITE_TRANSIENT);
+  std::string create;  // (read once, for the first date/time or boolean column)
   while (sqlite3_step(s) == SQLITE_ROW) {
     auto text = [&](int i) {
       const unsigned char* p = sqlite3_column_text(s, i);
@@ -70,7 +64,10 @@ inline std::vector<ColumnDefault> table_defaults(sqlite3* db, const std::string&
     std::string dflt = text(1);
     out.push_back({text(0), dflt.empty() ? "NULL" : dflt});
     std::string type = text(2);
-    out.back().canonical = numeric_assignments::canonical_type_of_declared(type);
+    if (pgwire::Oid canonical = numeric_assignments::canonical_type_of_declared(type)) {
+      if (create.empty()) create = table_sql(db, table);
+      if (numeric_assignments::checked_on_write(create, out.back().name)) out.back().canonical = canonical;
+    }
     if (declared_type(type) == pgwire::oid::numeric && type.starts_with(numeric_text::declared_name)) {
       std::int32_t modifier = type_modifier(pgwire::oid::numeric, type);
       out.back().numeric_scale = modifier >= 4 ? (modifier - 4) & 0xffff : -1;
@@ -134,10 +131,6 @@ inline std::optional<std::string> expand_insert_defaults(sqlite3* db, std::strin
         if (sqlite3_stricmp(d.name.c_str(), columns[position].c_str()) == 0) return &d;
     return nullptr;
   };
-  auto numeric_scale = [&](std::size_t position) {
-    auto* d = column_at(position);
-    return d ? d->numeric_scale : insert_defaults_detail::ColumnDefault::not_exact;
-  };
   if (listed) {
     std::size_t close = sqlite_dialect::matching_paren(toks, i);
     for (std::size_t k = i + 1; k < close; ++k)
@@ -179,12 +172,13 @@ inline std::optional<std::string> expand_insert_defaults(sqlite3* db, std::strin
           edits.push_back({toks[start].offset, toks[start].end(), default_of(position)});
         } else if (position < columns.size()) {
           given.push_back(columns[position]);  // a value, not DEFAULT
-          std::int32_t scale = numeric_scale(position);
+          const auto* d = column_at(position);
+          std::int32_t scale = d ? d->numeric_scale : insert_defaults_detail::ColumnDefault::not_exact;
           if (auto literal = insert_defaults_detail::exact_numeric_literal(toks, start, k, scale))
             edits.push_back({toks[start].offset, toks[k - 1].end(), std::move(*literal)});
           else if (scale >= 0)  // (a parameter, an expression: rounded as it is written)
             numeric_assignments::wrap(toks, start, k, scale, edits);
-          else if (auto* d = column_at(position); d && d->canonical && numeric_assignments::checked_on_write(db, table, d->name))
+          else if (d && d->canonical)
             numeric_assignments::wrap_canonical(toks, start, k, d->canonical, edits);
         }
         ++position;

@@ -72,21 +72,25 @@ inline pgwire::Oid canonical_type_of_declared(std::string_view decl) {
       return type;
   return 0;
 }
-// Did the dialect's DDL make the column, with its type's CHECK (pgwire_valid, column_defs.hpp)?
-inline bool checked_on_write(sqlite3* db, const std::string& table, const std::string& column) {
+// Did the dialect's DDL make the column, with its type's CHECK
+// (pgwire_valid, column_defs.hpp)? `create_sql`: the table's CREATE TABLE
+// as SQLite keeps it.
+inline bool checked_on_write(std::string_view create_sql, const std::string& column) {
+  std::string quoted = sqlite_dialect::quote_identifier(column);
+  if (quoted.front() != '"') quoted = "\"" + quoted + "\"";
+  return create_sql.find("pgwire_valid(" + quoted + ",") != std::string_view::npos;
+}
+inline std::string create_sql_of(sqlite3* db, const std::string& table) {
   sqlite3_stmt* s = nullptr;
-  bool yes = false;
-  if (sqlite3_prepare_v2(db, "SELECT instr(sql, 'pgwire_valid(' || ?2 || ',') > 0 FROM sqlite_master WHERE type = "
-                             "'table' AND name = ?1 COLLATE NOCASE",
-                         -1, &s, nullptr) == SQLITE_OK) {
+  std::string sql;
+  if (sqlite3_prepare_v2(db, "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?1 COLLATE NOCASE", -1, &s,
+                         nullptr) == SQLITE_OK) {
     sqlite3_bind_text(s, 1, table.c_str(), -1, SQLITE_TRANSIENT);
-    std::string quoted = sqlite_dialect::quote_identifier(column);
-    if (quoted.front() != '"') quoted = "\"" + quoted + "\"";
-    sqlite3_bind_text(s, 2, quoted.c_str(), -1, SQLITE_TRANSIENT);
-    yes = sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int(s, 0) != 0;
+    if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
+      sql = reinterpret_cast<const char*>(sqlite3_column_text(s, 0));
   }
   sqlite3_finalize(s);
-  return yes;
+  return sql;
 }
 
 // The column's type when it is one of those (and checked on write), else 0.
@@ -97,7 +101,7 @@ inline pgwire::Oid canonical_type(sqlite3* db, const std::string& table, const s
       decl == nullptr)
     return 0;
   pgwire::Oid type = canonical_type_of_declared(decl);
-  return type != 0 && checked_on_write(db, table, column) ? type : 0;
+  return type != 0 && checked_on_write(create_sql_of(db, table), column) ? type : 0;
 }
 inline void wrap_canonical(const std::vector<sqlite_dialect::Token>& toks, std::size_t first, std::size_t end,
                         pgwire::Oid type, std::vector<sqlite_dialect::Edit>& edits) {

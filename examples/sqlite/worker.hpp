@@ -336,7 +336,6 @@ class Worker final : public PoolTask, public std::enable_shared_from_this<Worker
       lock.unlock();
       job->run(stopping);
       job.reset();
-      session_zone::slot() = zone_.get();  // (a job may have changed it: use_zone)
       lock.lock();
     }
     running_here_ = outer;

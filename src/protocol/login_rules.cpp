@@ -110,7 +110,8 @@ SessionMachine::Task<bool> SessionMachine::authenticate() {
   // JVM's); another is FATAL, as process_startup_options' check says.
   if (auto zone_setting = login.find(std::string_view("TimeZone")); zone_setting != login.end()) {
     auto zone = TimeZone::find(zone_setting->second);
-    if (!zone) {
+    if (!zone) {  // (after AuthenticationOk, as PostgreSQL's InitPostgres refuses it)
+      encode(AuthenticationOk{}, engine_.output());
       engine_.error(ErrorInfo("FATAL", sqlstate::invalid_parameter_value,
                               "invalid value for parameter \"TimeZone\": \"" + zone_setting->second + "\""));
       co_return false;

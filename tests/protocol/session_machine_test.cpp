@@ -255,6 +255,37 @@ TEST_CASE("session: transaction status and ParameterStatus", "[session]") {
   CHECK(s.d.machine.parameter("work_mem") == "64mb");
 }
 
+TEST_CASE("session: client_min_messages decides which notices go out, by bytes", "[session]") {
+  LoggedIn s;
+  CHECK(s.exchange(q("notice NOTICE")) == V{"N 01000", "C OK", "Z I"});
+  CHECK(s.exchange(q("notice LOG")) == V{"C OK", "Z I"});  // (LOG ranks below NOTICE for the client)
+  s.exchange(q("set client_min_messages warning"));
+  CHECK(s.exchange(q("notice NOTICE")) == V{"C OK", "Z I"});
+  CHECK(s.exchange(q("notice WARNING")) == V{"N 01000", "C OK", "Z I"});
+  CHECK(s.exchange(q("notice INFO")) == V{"N 01000", "C OK", "Z I"});  // (INFO always)
+  s.exchange(q("set client_min_messages error"));
+  CHECK(s.exchange(q("notice WARNING")) == V{"C OK", "Z I"});
+  s.exchange(q("set client_min_messages debug1"));
+  CHECK(s.exchange(q("notice LOG")) == V{"N 01000", "C OK", "Z I"});
+}
+
+TEST_CASE("session: a startup TimeZone is canonical, or FATAL 22023, by bytes", "[session]") {
+  auto login = [](std::string_view zone) {
+    StartupMessage m;
+    m.parameters = {{"user", "alice"}, {"database", "db"}, {"TimeZone", zone}};
+    FakeDriver d;
+    d.send(test::encoded(m));
+    d.run(false);
+    return std::pair{summary(d.output), d.machine.parameter("TimeZone")};
+  };
+  auto [known, setting] = login("europe/berlin");
+  CHECK(std::find(known.begin(), known.end(), "S TimeZone=Europe/Berlin") != known.end());
+  CHECK(setting == "Europe/Berlin");
+  CHECK(known.back() == "Z I");
+  auto [unknown, ignored] = login("Nowhere/Bogus");
+  CHECK(unknown == V{"R ok", "E FATAL 22023"});
+}
+
 TEST_CASE("session: settings follow the transaction", "[session]") {
   LoggedIn s;
   // The login had no application_name: its value is the built-in "".

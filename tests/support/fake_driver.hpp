@@ -10,6 +10,7 @@
 //   rowsbug N      N rows, then the source throws std::runtime_error (-> XX000)
 //   fail CODE      Response::error with that SQLSTATE
 //   throw          the handler throws std::runtime_error (-> XX000)
+//   notice SEVERITY  Session::send_notice of that severity (01000), then "OK"
 //   pgthrow CODE   the handler throws PgError(CODE)
 //   begin / commit / rollback   transaction effects
 //   set NAME VALUE Session::set_parameter (ParameterStatus when reported)
@@ -181,6 +182,7 @@ class FakeDriver final : public SyncDriver {
     if (w == "fail" || w == "pgthrow") a = lower_word(sql, 1, false);  // SQLSTATEs keep their case
     if (w == "fail") return Response::error(ErrorInfo::error(a.size() == 5 ? a : "42000", "failed"));
     if (w == "throw") throw std::runtime_error("the handler broke");
+    if (w == "notice") machine.send_notice(ErrorInfo(lower_word(sql, 1, false), "01000", "a notice"));
     if (w == "cancelme") {  // a CancelRequest arrives while the handler runs; its await then fails
       machine.on_cancel([this] { ++cancel_hooks; });
       machine.request_cancel();
