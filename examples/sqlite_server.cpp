@@ -199,6 +199,7 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
           },
           [hub = replication_->hub] { return !hub->slots().empty(); }, &is_bookkeeping_table, commit_order_);
       auto created = Worker::start(uri_, pool_, capture);
+      created->origins = catalog_;  // (RowDescription's table OIDs: column_origins.hpp)
       std::lock_guard lock(mutex_);
       std::erase_if(workers_, [](const auto& weak) { return weak.expired(); });
       workers_.push_back(created);

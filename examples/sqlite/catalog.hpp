@@ -18,21 +18,26 @@
 #include <algorithm>
 #include <atomic>
 #include <cctype>
+#include <cstdint>
 #include <functional>
 #include <stdexcept>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <pgwire/catalog/catalog.hpp>
 #include <pgwire/types/oid.hpp>
 
 #include "check_constraints.hpp"
+#include "column_origins.hpp"
 #include "comments.hpp"
 #include "column_types.hpp"  // column_types_table: the dialect's side table
 #include "enum_types.hpp"
 #include "schema_edits.hpp"
+#include "statement_cache.hpp"  // SchemaGeneration
 
 namespace sqlite_example {
 
@@ -261,7 +266,7 @@ inline pgwire::catalog::Description describe_sqlite(sqlite3* db) {
 
 // Keeps the shared catalog in step with SQLite's schema: call refresh(db)
 // on a worker before a catalog query (cheap when nothing changed).
-class CatalogRefresher {
+class CatalogRefresher final : public ColumnOrigins {
  public:
   explicit CatalogRefresher(std::shared_ptr<pgwire::catalog::Catalog> catalog) : catalog_(std::move(catalog)) {}
 
@@ -293,9 +298,54 @@ class CatalogRefresher {
   }
   const std::shared_ptr<pgwire::catalog::Catalog>& catalog() const { return catalog_; }
 
+  // RowDescription's numbers for a column of a table in the main database
+  // (public), from the catalog, which is refreshed first when DDL ran since
+  // its last look (a table created a statement ago has its OID at once).
+  // PostgreSQL numbers a column read through a view by the view; SQLite
+  // traces it to the view's table. So a statement that names a view, or
+  // does not name the traced table, gets 0: unknown, never another table.
+  Origin origin(sqlite3* db, const char* database, const char* table, const char* column,
+                std::string_view statement) override {
+    if (database == nullptr || std::string_view(database) != "main") return {};
+    auto generation = SchemaGeneration::current();
+    if (generation != origins_generation_.load(std::memory_order_acquire)) {
+      refresh(db);
+      std::vector<std::string> views;
+      for (const auto& t : catalog_->description().tables)
+        if (t.kind == pgwire::catalog::TableInfo::Kind::view) views.push_back(t.name);
+      std::lock_guard lock(views_mutex_);
+      views_ = std::move(views);
+      origins_generation_.store(generation, std::memory_order_release);
+    }
+    if (!names(statement, table)) return {};
+    {
+      std::lock_guard lock(views_mutex_);
+      for (const auto& view : views_)
+        if (names(statement, view)) return {};
+    }
+    auto o = catalog_->column_origin("public", table, column);
+    return o ? Origin{o->table_oid, o->column_id} : Origin{};
+  }
+
  private:
   std::shared_ptr<pgwire::catalog::Catalog> catalog_;
   std::atomic<std::size_t> version_{0};
+  std::atomic<std::uint64_t> origins_generation_{~std::uint64_t{0}};  // SchemaGeneration at origin()'s last refresh
+  std::mutex views_mutex_;
+  std::vector<std::string> views_;  // the views' names, at that refresh
+
+  // Whether `sql` has `name` as a word (any case, quoted or not).
+  static bool names(std::string_view sql, std::string_view name) {
+    auto word_char = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$'; };
+    if (name.empty() || sql.size() < name.size()) return false;
+    for (std::size_t at = 0; at + name.size() <= sql.size(); ++at) {
+      if (sqlite3_strnicmp(sql.data() + at, name.data(), static_cast<int>(name.size())) != 0) continue;
+      bool starts = at == 0 || !word_char(sql[at - 1]);
+      bool ends = at + name.size() == sql.size() || !word_char(sql[at + name.size()]);
+      if (starts && ends) return true;
+    }
+    return false;
+  }
 };
 
 }  // namespace sqlite_example

@@ -92,8 +92,11 @@ inline std::vector<std::int32_t> display_scales(const sqlite_dialect::Rewritten&
 // (count, ?column?, int4, ...), else SQLite's.
 // `parameter_types`: Parse's, which type a bare $n in the list (SELECT $1
 // is what the client declared $1 to be, text when it declared nothing).
+// `origins`: the table OID and attnum of a column that reads a table's
+// column as it is (0 without).
 inline pgwire::SchemaPtr schema_of(sqlite3_stmt* s, bool have_row, const sqlite_dialect::Rewritten& sql,
-                                   const std::vector<pgwire::Oid>& parameter_types = {}) {
+                                   const std::vector<pgwire::Oid>& parameter_types = {},
+                                   ColumnOrigins* origins = nullptr) {
   std::vector<pgwire::Column> cols;
   int ncol = sqlite3_column_count(s) - static_cast<int>(sql.hidden_columns);
   auto items = items_by_column(sql.columns, static_cast<std::size_t>(ncol));
@@ -105,9 +108,13 @@ inline pgwire::SchemaPtr schema_of(sqlite3_stmt* s, bool have_row, const sqlite_
       t = parameter_types[static_cast<std::size_t>(item->parameter) - 1];
     if (t == pgwire::oid::unknown) t = pgwire::oid::text;  // (declared unknown: PostgreSQL resolves it to text)
     std::int32_t modifier = -1;
+    const char* table = sqlite3_column_table_name(s, i);
+    const char* origin = sqlite3_column_origin_name(s, i);
+    ColumnOrigins::Origin from;
+    // (an expression's column has none: PostgreSQL's neither, whatever SQLite traces through a rewrite)
+    if (origins && table && origin && (!item || item->column))
+      from = origins->origin(db, sqlite3_column_database_name(s, i), table, origin, sqlite3_sql(s));
     if (t == 0) {
-      const char* table = sqlite3_column_table_name(s, i);
-      const char* origin = sqlite3_column_origin_name(s, i);
       if (table && origin) {
         auto recorded = recorded_column(db, table, origin);
         t = recorded.type;
@@ -125,7 +132,7 @@ inline pgwire::SchemaPtr schema_of(sqlite3_stmt* s, bool have_row, const sqlite_
     if (t == 0) t = pg_type(sqlite3_column_decltype(s, i), have_row ? sqlite3_column_type(s, i) : SQLITE_TEXT);
     std::string name = sqlite3_column_name(s, i);
     if (item && !item->aliased && !item->column && !item->name.empty()) name = item->name;
-    cols.push_back({std::move(name), t, pgwire::type_size(t), modifier});
+    cols.push_back({std::move(name), t, pgwire::type_size(t), modifier, from.table_oid, from.column_id});
   }
   return pgwire::make_schema(std::move(cols));
 }

@@ -335,9 +335,17 @@ inline void register_functions(sqlite3* db) {
 // Does `sql` call a sequence function? (pg_dump writes SELECT
 // pg_catalog.setval(...), which is no catalog query.)
 inline bool calls_sequence_function(std::string_view sql) {
-  for (std::string_view f : {"nextval", "setval", "currval", "lastval"})
-    for (std::size_t at = sql.find(f); at != std::string_view::npos; at = sql.find(f, at + 1))
-      if (sql.substr(at + f.size()).starts_with("(")) return true;
+  // (all four end in "val", in any case: most statements have none, and no tokens then)
+  bool maybe = false;
+  for (std::size_t i = 0; i + 3 <= sql.size() && !maybe; ++i)
+    maybe = (sql[i] | 0x20) == 'v' && (sql[i + 1] | 0x20) == 'a' && (sql[i + 2] | 0x20) == 'l';
+  if (!maybe) return false;
+  // A call, not a word in a string: pgjdbc's column metadata query has
+  // `pg_get_expr(...) LIKE '%nextval(%'`, a catalog query.
+  auto toks = sqlite_dialect::tokenize(sql);
+  for (std::size_t i = 0; i + 1 < toks.size(); ++i)
+    for (std::string_view f : {"nextval", "setval", "currval", "lastval"})
+      if (toks[i].is_keyword(f) && toks[i + 1].is_punct("(")) return true;
   return false;
 }
 

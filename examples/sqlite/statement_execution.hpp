@@ -77,7 +77,7 @@ inline void prepare_statement(sqlite3* db, const std::shared_ptr<Worker>& worker
     // would let the Execute run its full time.
     if ((step & 0xff) == SQLITE_INTERRUPT) throw pgwire::PgError(sqlite_error(db, step));
     bool probe = step == SQLITE_ROW;
-    stmt.columns = schema_of(s->s, probe, rewritten, stmt.parameter_types);
+    stmt.columns = schema_of(s->s, probe, rewritten, stmt.parameter_types, worker->origins.get());
   }
   prepared->give_back(std::move(s));
   stmt.set_handle(std::move(prepared));
@@ -152,7 +152,7 @@ inline pgwire::Response execute_statement(sqlite3* db, const std::shared_ptr<Wor
   // whose column is no result of the statement.)
   if (sqlite3_column_count(stmt->s) > 0 && word != "ALTER") {
     pgwire::SchemaPtr schema = portal && portal->statement->columns ? portal->statement->columns
-                                                                     : schema_of(stmt->s, rc == SQLITE_ROW, rewritten);
+                                                                     : schema_of(stmt->s, rc == SQLITE_ROW, rewritten, {}, worker->origins.get());
     std::vector<pgwire::FormatCode> formats(schema->size(), pgwire::format_text);
     if (portal && !portal->result_formats.empty())
       for (std::size_t i = 0; i < formats.size(); ++i)

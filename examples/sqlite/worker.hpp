@@ -46,6 +46,7 @@
 
 #include <pgwire/codec/error_info.hpp>
 
+#include "column_origins.hpp"
 #include "completion_slot.hpp"
 #include "session_zone.hpp"
 #include "sql_settings.hpp"
@@ -197,6 +198,10 @@ class Worker final : public PoolTask, public std::enable_shared_from_this<Worker
   // A transaction block was begun (SQLite's deferred BEGIN) and no statement
   // has run in it yet (its jobs only; see write_transaction.hpp).
   bool fresh_begin = false;
+
+  // Numbers result columns that read a table's column (RowDescription);
+  // set before the first job, read by its jobs.
+  std::shared_ptr<ColumnOrigins> origins;
 
   // NOTICEs of the job's statement (skip_notices.hpp), which the io thread
   // sends once the job has ended (Session is not the worker's to touch).

@@ -6,7 +6,9 @@
 #include "pgwire/catalog/catalog.hpp"
 
 #include <cctype>
+#include <map>
 #include <stdexcept>
+#include <utility>
 
 #include <fmt/format.h>
 #include <sqlite3.h>
@@ -30,6 +32,8 @@ struct Catalog::Engine {
   sqlite3* db = nullptr;
   Description description;
   Snapshot snapshot;
+  RelationOids relations;  // (kept across loads)
+  std::map<std::pair<std::string, std::string>, const TableInfo*> tables;  // (schema, name): description's
   FunctionContext context;
 
   Engine() {
@@ -46,17 +50,21 @@ struct Catalog::Engine {
   void load(Description d) {
     sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr);
     try {
-      snapshot = fill_relations(db, d);
+      RelationOids filled = relations;
+      snapshot = fill_relations(db, d, filled);
       // information_schema's view texts print names for the default path.
       context.user = d.owner;
       set_search_path(context, default_search_path);
       fill_information_schema(db, d.database);
       sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
+      relations = std::move(filled);
     } catch (...) {
       sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
       throw;
     }
     description = std::move(d);
+    tables.clear();
+    for (const auto& t : description.tables) tables[{t.schema, t.name}] = &t;
   }
 };
 
@@ -222,6 +230,19 @@ void Catalog::update(Description description) {
 Description Catalog::description() const {
   std::lock_guard lock(mutex_);
   return engine_->description;
+}
+
+std::optional<ColumnOrigin> Catalog::column_origin(std::string_view schema, std::string_view table,
+                                                   std::string_view column) const {
+  std::lock_guard lock(mutex_);
+  auto it = engine_->tables.find({std::string(schema), std::string(table)});
+  if (it == engine_->tables.end()) return std::nullopt;
+  auto rel = engine_->relations.by_name.find(it->first);
+  if (rel == engine_->relations.by_name.end()) return std::nullopt;
+  const auto& columns = it->second->columns;
+  for (std::size_t i = 0; i < columns.size(); ++i)
+    if (columns[i].name == column) return ColumnOrigin{rel->second, static_cast<std::int16_t>(i + 1)};
+  return std::nullopt;
 }
 
 bool Catalog::is_catalog_query(std::string_view sql) { return reads_catalog(sql); }

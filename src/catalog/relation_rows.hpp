@@ -76,8 +76,9 @@ std::string relation_reference(Oid rel);
 
 // One fill of the relations from a Description.
 struct Fill {
-  Fill(sqlite3* db, const catalog::Description& d) : db(db), d(d) {
+  Fill(sqlite3* db, const catalog::Description& d, const RelationOids& kept) : db(db), d(d), kept(kept) {
     for (const auto& e : d.enums) taken.insert({e.oid, e.array_oid});
+    taken.insert(kept.handed_out.begin(), kept.handed_out.end());
   }
 
   sqlite3* db;
@@ -90,6 +91,13 @@ struct Fill {
     while (taken.count(next) != 0) ++next;
     return next++;
   }
+  // A table's, view's or sequence's OID: the one an earlier fill gave it
+  // (kept), else a new one.
+  Oid relation_oid(const std::string& schema, const std::string& name) {
+    auto it = kept.by_name.find({schema, name});
+    return it != kept.by_name.end() ? it->second : new_oid();
+  }
+  const RelationOids& kept;
   std::map<std::string, Oid> schema_oids;
   std::map<std::pair<std::string, std::string>, Oid> class_oids;  // (schema, name) of tables, views, sequences
   std::map<Oid, Oid> primary_index;                               // table -> its primary key's index

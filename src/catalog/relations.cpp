@@ -270,10 +270,10 @@ void create_relations(sqlite3* db) {
   for (auto v : kViews) exec(db, std::string(v));
 }
 
-Snapshot fill_relations(sqlite3* db, const catalog::Description& d) {
+Snapshot fill_relations(sqlite3* db, const catalog::Description& d, RelationOids& relations) {
   InsertCache cache;
   for (const auto& r : kRelations) exec(db, fmt::format("DELETE FROM {}", r.name));
-  Fill f(db, d);
+  Fill f(db, d, relations);
   f.s.database = d.database;
   f.s.owner = d.owner;
   // In this order: each family takes the next OIDs.
@@ -288,6 +288,8 @@ Snapshot fill_relations(sqlite3* db, const catalog::Description& d) {
   fill_constraints(f);
   fill_functions(f);
   fill_descriptions(f);
+  relations.by_name = f.class_oids;
+  for (const auto& [name, oid] : f.class_oids) relations.handed_out.insert(oid);
   return std::move(f.s);
 }
 

@@ -6,6 +6,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -23,6 +24,15 @@ inline constexpr Oid pg_class_oid = 1259, pg_proc_oid = 1255, pg_type_oid = 1247
 
 // What the functions (pg_get_constraintdef, regclass output, ...) look up,
 // computed once when the relations are filled.
+// The OIDs of a Description's tables, views and sequences, kept from one
+// fill to the next: a client caches them (pgjdbc's and Npgsql's column
+// metadata, from RowDescription's table OID), so a table keeps its OID while
+// it exists, and a dropped table's OID is not given to another relation.
+struct RelationOids {
+  std::map<std::pair<std::string, std::string>, Oid> by_name;  // (schema, name)
+  std::set<Oid> handed_out;                                    // every relation OID given so far
+};
+
 struct Snapshot {
   struct Class {
     Oid nsp = 0;
@@ -52,7 +62,8 @@ struct Snapshot {
 void create_relations(sqlite3* db);
 // Deletes all rows and fills pg_catalog's relations from `d` (the caller
 // holds a transaction).
-Snapshot fill_relations(sqlite3* db, const catalog::Description& d);
+// `relations`: what earlier fills gave (updated with this fill's).
+Snapshot fill_relations(sqlite3* db, const catalog::Description& d, RelationOids& relations);
 // Then information_schema's, from pg_catalog's (their functions need the
 // Snapshot installed).
 void fill_information_schema(sqlite3* db, const std::string& database);

@@ -76,10 +76,10 @@ void fill_tables(Fill& f) {
   sqlite3* db = f.db;
   const auto& d = f.d;
   auto& s = f.s;
-  for (const auto& t : d.tables) f.class_oids[{t.schema, t.name}] = f.new_oid();
+  for (const auto& t : d.tables) f.class_oids[{t.schema, t.name}] = f.relation_oid(t.schema, t.name);
   // Sequences next (rows_pg_sequence.cpp fills them): a default's nextval()
   // names one by OID.
-  for (const auto& q : d.sequences) f.class_oids[{q.schema, q.name}] = f.new_oid();
+  for (const auto& q : d.sequences) f.class_oids[{q.schema, q.name}] = f.relation_oid(q.schema, q.name);
   // PostgreSQL implements foreign keys with triggers on both tables, and
   // psql shows foreign keys only for tables with relhastriggers.
   std::set<std::pair<std::string, std::string>> with_triggers;

@@ -113,6 +113,46 @@ TEST_CASE("what the engine cannot evaluate is 0A000, and update() replaces the d
   CHECK(c.query("SELECT count(*) FROM pg_class WHERE relname = 'books'").rows == Rows{{"0"}});
 }
 
+TEST_CASE("a table keeps its OID across update(), and column_origin numbers its columns as pg_attribute") {
+  Catalog c = make();
+  auto oid_of = [&](const std::string& name) {
+    auto rows = c.query("SELECT oid FROM pg_class WHERE relname = '" + name + "'").rows;
+    REQUIRE(rows.size() == 1);
+    return std::stoul(*rows[0][0]);
+  };
+  auto books = oid_of("books");
+  auto origin = c.column_origin("public", "books", "id");
+  REQUIRE(origin);
+  CHECK(origin->table_oid == books);
+  CHECK(origin->column_id == 1);
+  CHECK(c.column_origin("sales", "orders", "book_id")->column_id == 2);
+  CHECK(c.column_origin("sales", "orders", "book_id")->table_oid == oid_of("orders"));
+  CHECK_FALSE(c.column_origin("public", "books", "nope"));
+  CHECK_FALSE(c.column_origin("public", "orders", "id"));  // (orders is sales')
+
+  // A table created before books (first in the description) and a column
+  // added: books keeps its OID, the new table gets one no relation had.
+  auto orders = oid_of("orders");
+  c.update(Builder()
+               .table("authors").column("id", oid::int4)
+               .table("books").column("id", oid::int4).primary_key().column("title", oid::text)
+               .build());
+  CHECK(oid_of("books") == books);
+  auto authors = oid_of("authors");
+  CHECK(authors != books);
+  CHECK(authors != orders);
+  CHECK(c.column_origin("public", "books", "title")->column_id == 2);
+  CHECK(c.query("SELECT attname FROM pg_attribute WHERE attrelid = " + std::to_string(books) + " AND attnum = 2")
+            .rows == Rows{{"title"}});
+  CHECK_FALSE(c.column_origin("sales", "orders", "id"));
+  // Dropped and created again: a new OID, as PostgreSQL gives.
+  c.update(Builder().table("authors").column("id", oid::int4).build());
+  c.update(Builder().table("authors").column("id", oid::int4).table("books").column("id", oid::int4).build());
+  CHECK(oid_of("authors") == authors);
+  CHECK(oid_of("books") != books);
+  CHECK(oid_of("books") != orders);
+}
+
 TEST_CASE("pg_dump 15's catalog reads: tableoid bare or qualified, quote_literal, pg_options_to_table, pg_seclabels") {
   Catalog c = make();
   CHECK(c.query("SELECT tableoid, typname FROM pg_type WHERE typname = 'int4'").rows == Rows{{"1247", "int4"}});

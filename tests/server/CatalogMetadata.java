@@ -29,6 +29,21 @@ public class CatalogMetadata {
       if (only.isEmpty() || only.equals("catalogs")) dump("getCatalogs", m.getCatalogs());
       if (only.isEmpty() || only.equals("types")) dump("getTableTypes", m.getTableTypes());
       if (only.equals("typeinfo")) dump("getTypeInfo", m.getTypeInfo());
+      // A result's columns traced to their table (RowDescription's table OID
+      // and attnum): pgjdbc asks the catalog for them by OID.
+      if (only.isEmpty() || only.equals("result"))
+        for (String sql : new String[]{
+                 "SELECT b.*, b.id + 1 AS plus, a.name AS author, 1 AS one FROM books b JOIN authors a ON a.id = b.author_id",
+                 "SELECT s.title AS t FROM (SELECT title FROM books) s", "SELECT count(*) AS n, max(price) FROM books"})
+          try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            System.out.println("== ResultSetMetaData " + sql);
+            ResultSetMetaData md = rs.getMetaData();
+            org.postgresql.PGResultSetMetaData pg = md.unwrap(org.postgresql.PGResultSetMetaData.class);
+            for (int i = 1; i <= md.getColumnCount(); i++)
+              System.out.println(md.getColumnLabel(i) + "|" + md.getTableName(i) + "|" + pg.getBaseColumnName(i) + "|"
+                                 + pg.getBaseSchemaName(i) + "|" + md.isNullable(i) + "|" + md.isAutoIncrement(i) + "|"
+                                 + md.getColumnTypeName(i) + "|" + md.getPrecision(i) + "|" + md.getScale(i));
+          }
     }
   }
 }

@@ -20,6 +20,7 @@
 //
 // Optional: link pgwire::catalog (built when SQLite3 is found).
 
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -31,6 +32,13 @@
 #include "pgwire/catalog/description.hpp"
 
 namespace pgwire::catalog {
+
+// Where a result column comes from, as RowDescription says it: the table's
+// pg_class OID and the column's attnum.
+struct ColumnOrigin {
+  Oid table_oid = 0;
+  std::int16_t column_id = 0;
+};
 
 class Catalog final : public StatementAnswerer {
  public:
@@ -44,6 +52,15 @@ class Catalog final : public StatementAnswerer {
   // on a column that does not exist).
   void update(Description description);
   Description description() const;
+
+  // The table OID and attnum of `table`.`column` (a table or view of the
+  // description) for a result column that reads it unchanged, as
+  // PostgreSQL's RowDescription tells pgjdbc, Npgsql, node-pg and GUI tools
+  // which table a result came from (libpq's PQftable, PQftablecol). A
+  // table keeps its OID across update() while it exists. nullopt for a name
+  // the description does not have.
+  std::optional<ColumnOrigin> column_origin(std::string_view schema, std::string_view table,
+                                            std::string_view column) const;
 
   // True for a statement that reads the catalog: a SELECT / WITH / VALUES
   // naming pg_catalog, information_schema, a pg_catalog relation (pg_class,
