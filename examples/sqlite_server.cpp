@@ -43,6 +43,7 @@
 #include "sqlite/copy.hpp"
 #include "sqlite/demo_table.hpp"
 #include "sqlite/do_blocks.hpp"
+#include "sqlite/error_positions.hpp"
 #include "sqlite/explain.hpp"
 #include "sqlite/functions.hpp"
 #include "sqlite/parameters.hpp"
@@ -101,7 +102,7 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
     auto w = o.worker;
     for (auto stmt : pgwire::split_statements(sql)) {
       auto running = start(session, o, w, stmt, nullptr);  // (named: GCC 12 and temporaries in co_await)
-      pgwire::Response r = co_await std::move(running);
+      pgwire::Response r = error_positions::with_position(co_await std::move(running), sql, stmt);
       if (!co_await out.send(r)) break;
     }
   }
@@ -151,7 +152,13 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
     const auto& who = identity(session);
     auto generation = SchemaGeneration::current();
     auto job = [&](sqlite3* db) {
-      prepare_statement(db, w, stmt, who);
+      try {
+        prepare_statement(db, w, stmt, who);
+      } catch (const pgwire::PgError& e) {  // (with its place in the text, as a Query's: error_positions.hpp)
+        pgwire::ErrorInfo info = e.info();
+        if (!error_positions::place(info, stmt.sql, stmt.sql)) throw;
+        throw pgwire::PgError(std::move(info));
+      }
       return true;
     };
     co_await w->call<bool>(std::move(job));
@@ -298,6 +305,8 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
             return r;
           }
         auto r = execute_statement(db, w, sql, word, portal, home, *who, learned);
+        // (a portal's error placed in its statement's text; a Query's is placed in stream())
+        if (portal) r = error_positions::with_position(std::move(r), sql, sql);
         if (r.kind() == pgwire::Response::Kind::error || word == "ALTER") {
           capture.undo_to(mark);
         } else if (word == "TRUNCATE") {

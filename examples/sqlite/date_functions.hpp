@@ -43,7 +43,7 @@ inline bool moment(sqlite3_context* ctx, std::string_view value, pgwire::Oid& ty
   pgwire::Buffer bin;
   if (auto ec = pgwire::convert_format(type, value, pgwire::format_text, pgwire::format_binary, bin)) {
     auto info = pgwire::type_error_info(ec, type, value, pgwire::format_text);
-    error(ctx, info.code, info.message);
+    error(ctx, info.code, message_with_hint(info));
     return false;
   }
   usecs = type == pgwire::oid::date ? datetime::read_be(bin.view(), 0, 4) * datetime::usecs_per_day

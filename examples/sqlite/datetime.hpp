@@ -97,7 +97,7 @@ inline bool cast_moment(std::string_view value, pgwire::Oid to, std::string& out
   auto fail = [&](pgwire::Oid type, std::string_view text, std::error_code ec) {
     auto info = pgwire::type_error_info(ec, type, text, pgwire::format_text);
     code = info.code;
-    error = info.message;
+    error = message_with_hint(info);
     return false;
   };
   pgwire::Buffer bin, text;
@@ -146,7 +146,7 @@ inline bool date_days(sqlite3_context* ctx, std::string_view value, std::int64_t
   pgwire::Buffer bin;
   if (auto ec = pgwire::convert_format(pgwire::oid::date, value, pgwire::format_text, pgwire::format_binary, bin)) {
     auto info = pgwire::type_error_info(ec, pgwire::oid::date, value, pgwire::format_text);
-    sqlite3_result_error(ctx, function_error(info.code, info.message).c_str(), -1);
+    sqlite3_result_error(ctx, function_error(info.code, message_with_hint(info)).c_str(), -1);
     return false;
   }
   days = read_be(bin.view(), 0, 4);
@@ -212,7 +212,7 @@ inline bool moment_usecs(std::string_view value, std::int64_t& usecs, std::strin
   if (auto ec = pgwire::convert_format(type, value, pgwire::format_text, pgwire::format_binary, bin)) {
     auto info = pgwire::type_error_info(ec, type, value, pgwire::format_text);
     code = info.code;
-    message = info.message;
+    message = message_with_hint(info);
     return false;
   }
   usecs = type == pgwire::oid::date ? read_be(bin.view(), 0, 4) * usecs_per_day : read_be(bin.view(), 0, 8);
@@ -296,7 +296,7 @@ inline void add_interval(sqlite3_context* ctx, int, sqlite3_value** argv) {
   int sign = sqlite3_value_int(argv[1]) < 0 ? -1 : 1;
   auto fail = [&](pgwire::Oid type, std::string_view text, std::error_code ec) {
     auto info = pgwire::type_error_info(ec, type, text, pgwire::format_text);
-    sqlite3_result_error(ctx, function_error(info.code, info.message).c_str(), -1);
+    sqlite3_result_error(ctx, function_error(info.code, message_with_hint(info)).c_str(), -1);
   };
   // A time of day (10:00, 23:59:59.5): the interval's time part added
   // around the clock, as PostgreSQL's time + interval (days and months go).

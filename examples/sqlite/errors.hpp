@@ -24,11 +24,18 @@
 namespace sqlite_example {
 
 // What a registered function reports (sqlite3_result_error) for `code`;
-// a detail follows the message after a \x1f (a byte no message has).
+// a detail follows the message after a \x1f, a hint after a \x1e (bytes
+// no message has).
 inline std::string function_error(std::string_view code, std::string_view message, std::string_view detail = {}) {
   std::string out = "pgwire:" + std::string(code) + ":" + std::string(message);
   if (!detail.empty()) out += "\x1f" + std::string(detail);
   return out;
+}
+
+// A library error's message for function_error, its hint carried along
+// (the DateStyle hint of a month 13).
+inline std::string message_with_hint(const pgwire::ErrorInfo& info) {
+  return info.hint.empty() ? info.message : info.message + "\x1e" + info.hint;
 }
 
 namespace detail {
@@ -84,9 +91,12 @@ inline pgwire::ErrorInfo translate_sqlite_error(int rc, int extended, std::strin
   if (primary == SQLITE_INTERRUPT) return make("57014", "canceling statement due to user request");
   if (msg.starts_with("pgwire:") && msg.size() > 13 && msg[12] == ':') {
     std::string_view text = msg.substr(13);
-    auto detail_at = text.find('\x1f');
-    auto e = make(std::string(msg.substr(7, 5)).c_str(), std::string(text.substr(0, detail_at)));
-    if (detail_at != std::string_view::npos) e.with_detail(std::string(text.substr(detail_at + 1)));
+    auto detail_at = text.find('\x1f'), hint_at = text.find('\x1e');
+    auto e = make(std::string(msg.substr(7, 5)).c_str(), std::string(text.substr(0, std::min(detail_at, hint_at))));
+    if (detail_at != std::string_view::npos)
+      e.with_detail(std::string(text.substr(detail_at + 1, hint_at > detail_at ? hint_at - detail_at - 1 : std::string_view::npos)));
+    if (hint_at != std::string_view::npos)
+      e.with_hint(std::string(text.substr(hint_at + 1, detail_at > hint_at ? detail_at - hint_at - 1 : std::string_view::npos)));
     return e;
   }
 
@@ -126,8 +136,12 @@ inline pgwire::ErrorInfo translate_sqlite_error(int rc, int extended, std::strin
 
   if (msg.starts_with("no such table: "))
     return make("42P01", "relation \"" + detail::relation(after(msg, "no such table: ")) + "\" does not exist");
-  if (msg.starts_with("no such column: "))
-    return make("42703", "column \"" + after(msg, "no such column: ") + "\" does not exist");
+  if (msg.starts_with("no such column: ")) {
+    // (t.x: PostgreSQL prints a qualified reference unquoted, "column t.x does not exist")
+    std::string column = after(msg, "no such column: ");
+    if (column.find('.') != std::string::npos) return make("42703", "column " + column + " does not exist");
+    return make("42703", "column \"" + column + "\" does not exist");
+  }
   if (msg.starts_with("table ") && msg.find(" has no column named ") != std::string_view::npos) {
     auto at = msg.find(" has no column named ");
     return make("42703", "column \"" + std::string(msg.substr(at + 21)) + "\" of relation \"" +

@@ -250,7 +250,7 @@ inline void cast(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
       if (auto ec = pgwire::convert_format(oid::int8, digits, pgwire::format_text, pgwire::format_binary, bin)) {
         if (!rounded.empty()) return error("22003", std::string(name) + " out of range");  // (digits past int8)
         auto info = pgwire::type_error_info(ec, type, text, pgwire::format_text);
-        return error(info.code, info.message);
+        return error(info.code, message_with_hint(info));
       }
       n = datetime::read_be(bin.view(), 0, 8);
     }
@@ -263,7 +263,7 @@ inline void cast(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
     pgwire::Buffer bin;
     if (auto ec = pgwire::convert_format(oid::bool_, text, pgwire::format_text, pgwire::format_binary, bin)) {
       auto info = pgwire::type_error_info(ec, type, text, pgwire::format_text);
-      return error(info.code, info.message);
+      return error(info.code, message_with_hint(info));
     }
     return sqlite3_result_int(ctx, bin.view()[0] != 0);
   }
@@ -303,7 +303,7 @@ inline void valid(sqlite3_context* ctx, int, sqlite3_value** argv) {
     pgwire::Buffer bin;
     if (auto ec = pgwire::convert_format(type, text, pgwire::format_text, pgwire::format_binary, bin)) {
       auto info = pgwire::type_error_info(ec, type, text, pgwire::format_text);
-      return sqlite3_result_error(ctx, function_error(info.code, info.message).c_str(), -1);
+      return sqlite3_result_error(ctx, function_error(info.code, message_with_hint(info)).c_str(), -1);
     }
   }
   sqlite3_result_int(ctx, 1);

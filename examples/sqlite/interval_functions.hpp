@@ -37,7 +37,7 @@ inline bool read(sqlite3_context* ctx, sqlite3_value* v, Span& out) {
   pgwire::Buffer bin;
   if (auto ec = pgwire::convert_format(pgwire::oid::interval, text, pgwire::format_text, pgwire::format_binary, bin)) {
     auto info = pgwire::type_error_info(ec, pgwire::oid::interval, text, pgwire::format_text);
-    sqlite3_result_error(ctx, function_error(info.code, info.message).c_str(), -1);
+    sqlite3_result_error(ctx, function_error(info.code, message_with_hint(info)).c_str(), -1);
     return false;
   }
   out.time = datetime::read_be(bin.view(), 0, 8);

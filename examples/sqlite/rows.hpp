@@ -15,6 +15,7 @@
 #include <mutex>
 #include <optional>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <pgwire/api/results.hpp>
@@ -248,6 +249,13 @@ class SqliteRows final : public pgwire::RowSource {
     state_->home = std::move(home);
     state_->cursor.fetch(sqlite3_db_handle(state_->cursor.stmt->s), formats, state_->batch);
     if (!state_->cursor.has_row) state_->release();
+  }
+  // The error the first batch ended with before any row (a literal that
+  // is no valid input for its column's type): the statement's error, which
+  // PostgreSQL reports instead of a RowDescription. Null otherwise.
+  std::exception_ptr error_before_rows() {
+    auto& batch = state_->batch;
+    return batch.rows() == 0 ? std::exchange(batch.error, nullptr) : nullptr;
   }
   ~SqliteRows() override {
     // (Read on the io thread: the worker wrote it in a job that has ended.)

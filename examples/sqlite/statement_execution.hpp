@@ -162,6 +162,14 @@ inline pgwire::Response execute_statement(sqlite3* db, const std::shared_ptr<Wor
     auto scales = display_scales(rewritten, schema->size());
     auto rows = std::make_unique<SqliteRows>(worker, std::move(stmt), rc == SQLITE_ROW, schema, home, formats,
                                              std::move(scales));
+    if (auto early = rows->error_before_rows()) {
+      rows.reset();
+      try {
+        std::rethrow_exception(early);
+      } catch (const pgwire::PgError& e) {
+        return pgwire::Response::error(e.info());
+      }
+    }
     // INSERT/UPDATE/DELETE ... RETURNING: tagged "INSERT 0 n" / "UPDATE n", as PostgreSQL does.
     bool returning = word == "INSERT" || word == "UPDATE" || word == "DELETE";
     return pgwire::Response::rows(schema, std::move(rows), returning ? std::string(word) : "SELECT");

@@ -99,7 +99,7 @@ inline void at_time_zone(sqlite3_context* ctx, int, sqlite3_value** argv) {
     pgwire::Buffer bin;
     if (auto ec = pgwire::convert_format(pgwire::oid::interval, zone, pgwire::format_text, pgwire::format_binary, bin)) {
       auto info = pgwire::type_error_info(ec, pgwire::oid::interval, zone, pgwire::format_text);
-      return sqlite3_result_error(ctx, function_error(info.code, info.message).c_str(), -1);
+      return sqlite3_result_error(ctx, function_error(info.code, message_with_hint(info)).c_str(), -1);
     }
     rule.fixed_east = datetime::read_be(bin.view(), 0, 8) / 1000000;
   } else {

@@ -83,6 +83,13 @@ namespace {
     throw PgError(code, message);
   }
   if (message.starts_with("invalid input syntax")) throw PgError("22P02", message);
+  // (the relations have all of PostgreSQL 15's columns: another name is the query's mistake)
+  if (message.starts_with("no such column: ")) {
+    std::string column = message.substr(16);
+    throw PgError("42703", column.find('.') != std::string::npos
+                                                  ? "column " + column + " does not exist"
+                                                  : "column \"" + column + "\" does not exist");
+  }
   if (message.starts_with("unrecognized configuration parameter")) throw PgError("42704", message);
   unsupported(message);
 }

@@ -44,9 +44,8 @@ std::error_code mdy_error(Scanner& sc, std::int64_t month) {
   sc.skip_spaces();
   if (ny == 0 || !sc.done()) return fail(type_errc::invalid_datetime_format);
   if (ny <= 2) year += year < 70 ? 2000 : 1900;  // two-digit years, as DecodeDate adjusts them
-  if (year <= 0 || month < 1 || month > 12 || day < 1 || day > days_in_month(year, static_cast<int>(month))) {
-    return fail(type_errc::datetime_field_overflow);
-  }
+  if (month < 1 || month > 12 || day < 1 || day > 31) return fail(type_errc::month_day_overflow);
+  if (year <= 0 || day > days_in_month(year, static_cast<int>(month))) return fail(type_errc::datetime_field_overflow);
   return fail(type_errc::invalid_datetime_format);
 }
 
@@ -126,7 +125,7 @@ std::error_code parse_spelled_date(Scanner& sc, DateTimeFields& f) {
     f.month = static_cast<int>(year_first ? numbers[1].value : numbers[0].value);
     f.day = static_cast<int>(year_first ? numbers[2].value : numbers[1].value);
   }
-  if (f.month > 12 || f.day > 31) return fail(type_errc::datetime_field_overflow);
+  if (f.month > 12 || f.day > 31) return fail(type_errc::month_day_overflow);
   f.has_date = true;
   return {};
 }
@@ -275,9 +274,10 @@ std::error_code parse_datetime(std::string_view in, DateTimeFields& f, bool time
   if (time_only && f.has_time && time_overflows(f)) return fail(type_errc::datetime_field_overflow);
   if (f.has_date) {
     // ValidateDate: year 0 does not exist; BC years count backwards from 1.
-    if (f.year <= 0 || f.month < 1 || f.month > 12) return fail(type_errc::datetime_field_overflow);
+    if (f.month < 1 || f.month > 12 || f.day < 1 || f.day > 31) return fail(type_errc::month_day_overflow);
+    if (f.year <= 0) return fail(type_errc::datetime_field_overflow);
     if (f.bc) f.year = -(f.year - 1);
-    if (f.day < 1 || f.day > days_in_month(f.year, f.month)) return fail(type_errc::datetime_field_overflow);
+    if (f.day > days_in_month(f.year, f.month)) return fail(type_errc::datetime_field_overflow);
   }
   return {};
 }

@@ -38,6 +38,7 @@ class TypeCategory final : public std::error_category {
       case type_errc::odd_hex_digits: return "invalid hexadecimal data: odd number of digits";
       case type_errc::insufficient_data: return "insufficient data left in message";
       case type_errc::name_too_long: return "identifier too long";
+      case type_errc::month_day_overflow: return "date/time field value out of range";
     }
     return "unknown type error";
   }
@@ -58,7 +59,8 @@ std::string_view type_error_sqlstate(std::error_code ec) noexcept {
     case type_errc::invalid_binary: return sqlstate::invalid_binary_representation;
     case type_errc::out_of_range: return sqlstate::numeric_value_out_of_range;
     case type_errc::datetime_out_of_range:
-    case type_errc::datetime_field_overflow: return sqlstate::datetime_field_overflow;
+    case type_errc::datetime_field_overflow:
+    case type_errc::month_day_overflow: return sqlstate::datetime_field_overflow;
     case type_errc::invalid_encoding: return sqlstate::character_not_in_repertoire;
     case type_errc::wrong_element_type: return sqlstate::datatype_mismatch;
     case type_errc::unsupported_dimensions:

@@ -99,6 +99,8 @@ ErrorInfo scalar_message(type_errc e, Oid type, std::string_view in, bool text, 
       return error(fmt::format("{} out of range", what));
     }
     case type_errc::datetime_field_overflow: return quoted("date/time field value out of range");
+    case type_errc::month_day_overflow:  // (DTERR_MD_FIELD_OVERFLOW)
+      return quoted("date/time field value out of range").with_hint("Perhaps you need a different \"datestyle\" setting.");
     case type_errc::time_zone_out_of_range: return quoted("time zone displacement out of range");
     case type_errc::interval_field_overflow: return quoted("interval field value out of range");
     case type_errc::invalid_hex_digit:

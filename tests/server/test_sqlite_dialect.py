@@ -1910,6 +1910,41 @@ class SideBySideTest(ServerTestCase):
         self.assertIn("2024-07-01 21:00:00+09", theirs.stdout)
         self.assertEqual(ours.stdout, theirs.stdout)
 
+    def test_errors_point_where_postgresql_points(self):
+        # The ErrorResponse's position (psql's "LINE 1:" and caret) for a
+        # literal that is no valid input for its type, a relation, column or
+        # function that does not exist; none for a value read from a table.
+        # A statement later in a Query string counts from the string's start.
+        script = "\n".join([
+            "DROP TABLE IF EXISTS sbs_pos;", "CREATE TABLE sbs_pos (a int, b text, d date);",
+            "INSERT INTO sbs_pos VALUES (1, 'x', '2024-01-01');",
+            "SELECT 'abc'::int;", "SELECT 1 + 'x1'::int4;", "SELECT 'maybe'::boolean;",
+            "SELECT '2024-13-01'::date;", "SELECT date 'x';", "SELECT '{1,x}'::int[];", "SELECT 'é', 'abc'::int;",
+            "INSERT INTO sbs_pos VALUES ('12a', 'x', '2024-01-01');", "INSERT INTO sbs_pos VALUES (1, 'x', 'nope');",
+            "SELECT nosuch FROM sbs_pos;", "SELECT sbs_pos.nosuch FROM sbs_pos;", "SELECT * FROM sbs_nope;",
+            "SELECT * FROM sbs_pos p JOIN Sbs_Nope2 n ON true;", "SELECT b::int FROM sbs_pos;",
+            "SELECT 1 \\; SELECT 'q'::int;", "SELECT 'q'::int \\; SELECT 1;",
+            "DROP TABLE sbs_pos;", ""])
+        ours = self.psql(self.conninfo(self.server), input=script)
+        theirs = self.psql(REFERENCE.conninfo(), input=script)
+        self.assertIn("LINE 1: SELECT * FROM sbs_pos p JOIN Sbs_Nope2 n ON true;", theirs.stderr)
+        self.assertEqual(ours.stderr, theirs.stderr)
+        self.assertEqual(ours.stdout, theirs.stdout)
+        # By extended query: the position in the statement's text.
+        positions = {}
+        for port in (self.server.port, REFERENCE.port):
+            c = self.connect(port, "postgres")
+            positions[port] = []
+            for sql in ["SELECT 'abc'::int WHERE 1 = %s", "SELECT * FROM sbs_nope WHERE 1 = %s",
+                        "SELECT date 'x', %s::int"]:
+                try:
+                    c.execute(sql, [1]).fetchall()
+                    positions[port].append(None)
+                except psycopg.Error as e:
+                    positions[port].append((e.sqlstate, e.diag.statement_position))
+        self.assertEqual(positions[REFERENCE.port][0], ("22P02", "8"))
+        self.assertEqual(positions[self.server.port], positions[REFERENCE.port])
+
     def test_same_answers_as_postgresql(self):
         for script in SIDE_BY_SIDE:
             ours = self.connect(self.server.port, "postgres")

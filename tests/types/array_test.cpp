@@ -142,7 +142,7 @@ TEST_CASE("types: array text input errors") {
   CHECK_FALSE(decode_text("[-2147483648:-2147483648]={1}", a));
   DecodedArray<Date> dates;
   CHECK(decode_text("{2024-13-01,,}", dates) == type_errc::malformed_array);
-  CHECK(decode_text("{2024-13-01}", dates) == type_errc::datetime_field_overflow);
+  CHECK(decode_text("{2024-13-01}", dates) == type_errc::month_day_overflow);
   DecodedArray<std::string_view> s;
   CHECK(decode_text("{\"\xff\"}", s) == type_errc::invalid_encoding);
 }

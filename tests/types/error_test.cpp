@@ -150,10 +150,15 @@ TEST_CASE("types: array element errors name the element") {
   DecodedArray<Date> dates;
   std::string_view literal = "{2024-01-01, \"2024-13-01\"}";
   std::error_code ec = decode_text(literal, dates);
-  REQUIRE(ec == type_errc::datetime_field_overflow);
+  REQUIRE(ec == type_errc::month_day_overflow);
   info = type_error_info(ec, oid::date_array, literal);
   CHECK(info.code == "22008");
   CHECK(info.message == "date/time field value out of range: \"2024-13-01\"");
+  CHECK(info.hint == "Perhaps you need a different \"datestyle\" setting.");  // (a month or day field: DateStyle may explain it)
+  Date one;
+  info = type_error_info(decode_text("2024-02-30", one), oid::date, "2024-02-30");
+  CHECK(info.code == "22008");
+  CHECK(info.hint.empty());  // (a day the month does not have: no DateStyle would help)
 }
 
 TEST_CASE("types: a malformed array literal is quoted as the server quotes it") {

@@ -344,7 +344,7 @@ TEST_CASE("types: dates, including BC and leap days") {
   CHECK(text_of(d) == "2024-01-06 BC");
   CHECK(dt("Jan 6", d) == type_errc::invalid_datetime_format);
   CHECK(dt("Foo 6 2024", d) == type_errc::invalid_datetime_format);
-  CHECK(dt("13-02-2024", d) == type_errc::datetime_field_overflow);  // month 13, as the server refuses it
+  CHECK(dt("13-02-2024", d) == type_errc::month_day_overflow);  // month 13, as the server refuses it (with the DateStyle hint)
   CHECK(dt("02-30-24", d) == type_errc::datetime_field_overflow);
   CHECK(dt("abc", d) == type_errc::invalid_datetime_format);
   CHECK_FALSE(decode_binary(hex("00 00 22 79"), d));

@@ -41,6 +41,8 @@ enum class type_errc {
   odd_hex_digits,           // 22023: bytea "\x" input with an odd number of digits
   insufficient_data,        // 08P01: binary value shorter than its type's fixed layout
   name_too_long,            // 42622: binary name of 64 bytes or more (namerecv)
+  month_day_overflow,       // 22008: a month outside 1-12 or a day outside 1-31 ("2024-13-01"): datetime_field_overflow
+                            // with PostgreSQL's hint that the DateStyle may read the fields in another order
 };
 
 const std::error_category& type_category() noexcept;

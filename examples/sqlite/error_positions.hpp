@@ -1,0 +1,160 @@
+#pragma once
+// Where in the client's statement an error is, as PostgreSQL reports it
+// (ErrorResponse's position: psql prints `LINE 1: ...` with a caret under
+// it, pgjdbc "Position: n"). PostgreSQL knows the place from its parse
+// tree. SQLite's messages (errors.hpp) name the thing instead, so the
+// position is that thing's first place in the text:
+// - a literal that is not valid input for its type (22P02, 22007, 22008,
+//   22003: `...: "V"`, `value "V" is out of range`): the string 'V' (or an
+//   array literal holding V);
+// - a relation that does not exist (42P01): its name, or its schema's;
+// - a column that does not exist (42703): the reference (`t.x` from t);
+// - a function that does not exist (42883): its name.
+// Nothing when the text does not hold it: a value read from a table has
+// no place, in PostgreSQL either.
+
+#include <cctype>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <sqlite3.h>
+
+#include <pgwire/api/results.hpp>
+#include <pgwire/protocol/sql_text.hpp>
+
+namespace sqlite_example::error_positions {
+
+// PostgreSQL's position: 1-based, in characters (UTF-8), not bytes.
+inline std::size_t characters_to(std::string_view text, std::size_t offset) {
+  std::size_t chars = 1;
+  for (char c : text.substr(0, offset)) chars += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return chars;
+}
+
+namespace detail {
+
+// V of `...: "V"` (the whole rest of the message) or `value "V" is out of range ...`.
+inline std::optional<std::string> input_value(std::string_view message) {
+  if (message.starts_with("value \"")) {
+    auto end = message.find("\" is out of range");
+    if (end != std::string_view::npos) return std::string(message.substr(7, end - 7));
+  }
+  auto at = message.find(": \"");
+  if (at == std::string_view::npos || !message.ends_with("\"") || message.size() < at + 4) return std::nullopt;
+  return std::string(message.substr(at + 3, message.size() - at - 4));
+}
+
+// "x" of `<word> "x" ...`, or the unquoted `t.x` of `column t.x does not exist`.
+inline std::optional<std::string> named(std::string_view message, std::string_view word) {
+  if (!message.starts_with(word)) return std::nullopt;
+  message.remove_prefix(word.size());
+  if (message.starts_with("\"")) {
+    auto end = message.find('"', 1);
+    if (end == std::string_view::npos) return std::nullopt;
+    return std::string(message.substr(1, end - 1));
+  }
+  auto end = message.find(' ');
+  return std::string(message.substr(0, end));
+}
+
+// The first name token equal to the last part of `reference` (a.b.c: c,
+// preceded by a and b), from its first part on.
+inline std::optional<std::size_t> find_reference(const std::vector<pgwire::SqlToken>& toks, std::string_view reference,
+                                                 bool call) {
+  std::vector<std::string> parts;
+  for (std::size_t from = 0;;) {
+    auto dot = reference.find('.', from);
+    parts.emplace_back(reference.substr(from, dot == std::string_view::npos ? std::string_view::npos : dot - from));
+    if (dot == std::string_view::npos) break;
+    from = dot + 1;
+  }
+  std::size_t n = parts.size();
+  // (SQLite names a table as written, Nope where PostgreSQL folds it to
+  // nope: an unquoted word matches in any case)
+  auto same = [](const pgwire::SqlToken& t, const std::string& part) {
+    if (t.kind == pgwire::SqlToken::Kind::quoted_identifier) return t.value() == part;
+    return t.kind == pgwire::SqlToken::Kind::word && t.text.size() == part.size() &&
+           sqlite3_strnicmp(t.text.data(), part.data(), static_cast<int>(part.size())) == 0;
+  };
+  for (std::size_t i = 0; i + 2 * (n - 1) < toks.size(); ++i) {
+    bool match = true;
+    for (std::size_t k = 0; k < n && match; ++k)
+      match = same(toks[i + 2 * k], parts[k]) && (k + 1 == n || toks[i + 2 * k + 1].is_punct("."));
+    std::size_t last = i + 2 * (n - 1);
+    if (!match || call != (last + 1 < toks.size() && toks[last + 1].is_punct("("))) continue;
+    std::size_t first = i;
+    // (a qualified name found by its last part: from its qualifier, as PostgreSQL)
+    if (n == 1 && first >= 2 && toks[first - 1].is_punct(".") && toks[first - 2].is_name()) first -= 2;
+    return toks[first].offset;
+  }
+  return std::nullopt;
+}
+
+inline std::optional<std::size_t> find_literal(const std::vector<pgwire::SqlToken>& toks, const std::string& value) {
+  for (const auto& t : toks)
+    if (t.kind == pgwire::SqlToken::Kind::string && t.value() == value) return t.offset;
+  for (const auto& t : toks) {  // (an element of an array literal: '{1,x}'::int[] is "x")
+    if (t.kind != pgwire::SqlToken::Kind::string) continue;
+    std::string v = t.value();
+    if (v.starts_with("{") && v.find(value) != std::string::npos) return t.offset;
+  }
+  return std::nullopt;
+}
+
+}  // namespace detail
+
+// The byte offset in `statement` of what `error` is about, when it has none yet.
+inline std::optional<std::size_t> locate(const pgwire::ErrorInfo& error, std::string_view statement) {
+  if (!error.position.empty() || statement.empty()) return std::nullopt;
+  const std::string& code = error.code;
+  std::string_view message = error.message;
+  bool input = code == "22P02" || code == "22007" || code == "22008" || code == "22003";
+  if (!input && code != "42P01" && code != "42703" && code != "42883") return std::nullopt;
+  auto toks = pgwire::tokenize(statement);
+  if (input) {
+    auto value = detail::input_value(message);
+    return value ? detail::find_literal(toks, *value) : std::nullopt;
+  }
+  if (code == "42P01") {
+    auto name = detail::named(message, "relation ");
+    return name ? detail::find_reference(toks, *name, false) : std::nullopt;
+  }
+  if (code == "42703") {
+    auto name = detail::named(message, "column ");
+    return name ? detail::find_reference(toks, *name, false) : std::nullopt;
+  }
+  auto name = detail::named(message, "function ");  // 42883: function f(integer) does not exist
+  if (!name) return std::nullopt;
+  return detail::find_reference(toks, name->substr(0, name->find('(')), true);
+}
+
+// Gives `error` its position in `text` (the whole Query string, which
+// holds `statement`; or `statement` alone), when it has none and the text
+// tells. A relation written unquoted is named in lower case, as PostgreSQL
+// folds it (SQLite's message has it as written). True when placed.
+inline bool place(pgwire::ErrorInfo& error, std::string_view text, std::string_view statement) {
+  auto at = locate(error, statement);
+  if (!at) return false;
+  bool inside = statement.data() >= text.data() && statement.data() + statement.size() <= text.data() + text.size();
+  error.position = inside ? std::to_string(characters_to(text, static_cast<std::size_t>(statement.data() - text.data()) + *at))
+                          : std::to_string(characters_to(statement, *at));
+  if (error.code == "42P01" && *at < statement.size() && statement[*at] != '"')
+    if (auto name = detail::named(error.message, "relation "))
+      if (auto quoted = error.message.find("\"" + *name + "\""); quoted != std::string::npos)
+        for (std::size_t k = quoted + 1; k <= quoted + name->size(); ++k)
+          error.message[k] = static_cast<char>(std::tolower(static_cast<unsigned char>(error.message[k])));
+  return true;
+}
+
+// `r` with the position of its error (place()).
+inline pgwire::Response with_position(pgwire::Response r, std::string_view text, std::string_view statement) {
+  if (r.kind() != pgwire::Response::Kind::error || !r.error_info().position.empty()) return r;
+  pgwire::ErrorInfo info = r.error_info();
+  if (!place(info, text, statement)) return r;
+  return pgwire::Response::error(std::move(info));
+}
+
+}  // namespace sqlite_example::error_positions
