@@ -23,7 +23,11 @@
 #include <string_view>
 #include <vector>
 
+#include <cctype>
+
+#include <pgwire/codec/error_info.hpp>
 #include <pgwire/protocol/sql_text.hpp>
+#include <pgwire/types.hpp>
 #include <pgwire/types/oid.hpp>
 
 #include "sqlite/at_time_zone.hpp"
@@ -231,9 +235,11 @@ void rewrite_cast_calls(std::string_view sql, const std::vector<Token>& toks, st
     // (a timestamptz's text: its session zone's, as x::text)
     bool instant_text = (type == pgwire::oid::text || type == pgwire::oid::varchar) &&
                         type_of(i + 2, as) == pgwire::oid::timestamptz;
+    bool literal = as == i + 3 && toks[i + 2].kind == Kind::string;
     if (converting_cast(type) || instant_text) {
       edits.push_back({toks[i].offset, toks[i + 1].end(), "pgwire_cast("});
-      edits.push_back({toks[as].offset, toks[close].offset, ", " + std::to_string(type)});
+      // (a literal is read by the type's input function: '3.7' is no integer)
+      edits.push_back({toks[as].offset, toks[close].offset, ", " + std::to_string(type) + (literal ? ", 1" : "")});
       continue;
     }
     if (type == pgwire::oid::text || type == pgwire::oid::varchar || type == pgwire::oid::bpchar ||
@@ -243,6 +249,16 @@ void rewrite_cast_calls(std::string_view sql, const std::vector<Token>& toks, st
       sqlite_type = "REAL";
     else if (type == pgwire::oid::numeric)
       sqlite_type = "NUMERIC";
+    // (SQLite's CAST reads 'q' as 0: a literal is read by the type's input
+    // function, as PostgreSQL reads it when parsing)
+    if ((sqlite_type == "REAL" || sqlite_type == "NUMERIC") && literal) {
+      std::string text = toks[i + 2].value();
+      numeric_operands_detail::check_literal(text, type);
+      // (Infinity and NaN, which SQLite's CAST reads as 0: the text itself,
+      // which the result column's type prints)
+      for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (text.find("inf") != std::string::npos || text.find("nan") != std::string::npos) sqlite_type.clear();
+    }
     if (!sqlite_type.empty()) {
       edits.push_back({toks[as + 1].offset, toks[close - 1].end(), sqlite_type});
     } else {  // (x): the value as it is

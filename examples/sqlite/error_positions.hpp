@@ -36,8 +36,13 @@ inline std::size_t characters_to(std::string_view text, std::size_t offset) {
 
 namespace detail {
 
-// V of `...: "V"` (the whole rest of the message) or `value "V" is out of range ...`.
+// V of `...: "V"` (the whole rest of the message), `value "V" is out of
+// range ...` or `"V" is out of range ...`.
 inline std::optional<std::string> input_value(std::string_view message) {
+  if (message.starts_with("\"")) {  // "1e400" is out of range for type double precision
+    auto end = message.find("\" is out of range");
+    if (end != std::string_view::npos) return std::string(message.substr(1, end - 1));
+  }
   if (message.starts_with("value \"")) {
     auto end = message.find("\" is out of range");
     if (end != std::string_view::npos) return std::string(message.substr(7, end - 7));

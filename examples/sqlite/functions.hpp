@@ -253,6 +253,8 @@ inline void cast(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
         return error(info.code, message_with_hint(info));
       }
       n = datetime::read_be(bin.view(), 0, 8);
+      if ((n < lo || n > hi) && rounded.empty())  // (text read by int4in: it names the value)
+        return error("22003", "value \"" + std::string(text) + "\" is out of range for type " + name);
     }
     if (n < lo || n > hi) return error("22003", std::string(name) + " out of range");
     return sqlite3_result_int64(ctx, n);

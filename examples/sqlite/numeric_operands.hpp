@@ -25,6 +25,9 @@
 #include <utility>
 #include <vector>
 
+#include <pgwire/codec/error_info.hpp>
+#include <pgwire/types.hpp>
+
 #include "numeric_text.hpp"
 #include "select_list.hpp"
 #include "tokens.hpp"
@@ -153,13 +156,27 @@ inline void coerce_compared_literals(const Typing& t, std::vector<Edit>& edits) 
   }
 }
 
+// A string literal read as `type` (its text input): PostgreSQL's error
+// when the text is no value of it, as PostgreSQL reads it when parsing.
+inline void check_literal(const std::string& text, pgwire::Oid type) {
+  pgwire::Buffer ignored;
+  if (auto ec = pgwire::convert_format(type, text, pgwire::format_text, pgwire::format_binary, ignored))
+    throw pgwire::PgError(pgwire::type_error_info(ec, type, text, pgwire::format_text));
+}
+
+inline bool is_number_type(pgwire::Oid t) {
+  return t == pgwire::oid::int2 || t == pgwire::oid::int4 || t == pgwire::oid::int8 || t == pgwire::oid::float4 ||
+         t == pgwire::oid::float8 || t == pgwire::oid::numeric;
+}
+
 // A string literal compared with a date/time or boolean column: PostgreSQL
 // reads it by the column's type (a timestamptz without an offset in the
 // session's TimeZone; 'yes' is true, '' an error); SQLite would compare the
 // texts, while such a column holds its type's canonical text (a
 // timestamptz's in UTC: numeric_assignments.hpp) or 0/1. So the literal is
 // cast to that form: at = '2024-07-01 14:00+02', d < '2024-1-5',
-// at BETWEEN 'a' AND 'b', ok = 'yes'.
+// at BETWEEN 'a' AND 'b', ok = 'yes'. One compared with a number column
+// is only checked (id = '7' compares as 7; id = 'zz' is 22P02).
 inline void coerce_compared_moments(const Typing& t, std::vector<Edit>& edits) {
   const auto& toks = t.toks;
   if (!t.resolve) return;  // (no tables to read: DDL)
@@ -171,7 +188,7 @@ inline void coerce_compared_moments(const Typing& t, std::vector<Edit>& edits) {
     std::string qualifier = qualified ? sqlite_dialect::identifier(toks[k - 2]) : std::string();
     pgwire::Oid type = t.resolve(qualifier, sqlite_dialect::identifier(toks[k]));
     bool cast = type == pgwire::oid::timestamptz || type == pgwire::oid::timestamp || type == pgwire::oid::date ||
-                type == pgwire::oid::time || type == pgwire::oid::bool_;
+                type == pgwire::oid::time || type == pgwire::oid::bool_ || is_number_type(type);
     return cast ? type : 0;
   };
   // A string literal that no cast or operator takes further (not timestamptz '...' either).
@@ -186,6 +203,9 @@ inline void coerce_compared_moments(const Typing& t, std::vector<Edit>& edits) {
     return false;
   };
   auto cast = [&](std::size_t k, pgwire::Oid type) {
+    // (a number column compares with the literal's number, as SQLite's
+    // affinity reads it; the text must be one: i = 'zz' is 22P02)
+    if (is_number_type(type)) return check_literal(toks[k].value(), type);
     for (const Edit& e : edits)  // (another rewrite owns it)
       if (e.from < toks[k].end() && toks[k].offset < e.to) return;
     edits.push_back({toks[k].offset, toks[k].offset, "pgwire_cast("});

@@ -985,6 +985,22 @@ SIDE_BY_SIDE = [
      "SELECT a.attname, CASE a.attnotnull WHEN 't' THEN 0 ELSE 1 END AS nullable FROM pg_catalog.pg_attribute a"
      " WHERE a.attrelid = 'sbs_lid'::regclass AND a.attnum > 0 ORDER BY a.attnum",
      "INSERT INTO sbs_lid (name) VALUES ('c') RETURNING id", "SELECT lastval()", "DROP TABLE sbs_lid"],
+    # A string literal is read by its type's input function: in CAST (SQLite's
+    # own CAST reads 'q' as 0 and '-inf' as -0) and compared with a number
+    # column (i = 'zz' is 22P02, i = '5' finds 5); text input names the
+    # value in an out-of-range error.
+    ["DROP TABLE IF EXISTS sbs_cmp", "CREATE TABLE sbs_cmp (i int, f float8, n numeric(6,2), b bigint)",
+     "INSERT INTO sbs_cmp VALUES (5, 1.5, 2.25, 7)",
+     "SELECT CAST('q' AS numeric)", "SELECT CAST('q' AS numeric(10,2))", "SELECT CAST('q' AS float8)",
+     "SELECT CAST('q' AS double precision)", "SELECT CAST('1e400' AS float8)",
+     "SELECT CAST('1.5' AS numeric), CAST(' 2.50 ' AS numeric(5,1)), CAST('1e3' AS float8), CAST('-inf' AS float8)",
+     "SELECT CAST('99999999999' AS int4)", "SELECT '99999999999'::int4", "SELECT '32768'::int2",
+     "SELECT CAST('3.7' AS int)", "SELECT * FROM sbs_cmp WHERE i = 'zz'",
+     "SELECT * FROM sbs_cmp WHERE i = '5' AND f = '1.5' AND n = '2.25' AND b = ' 7 '",
+     "SELECT * FROM sbs_cmp WHERE '5' = i", "SELECT * FROM sbs_cmp WHERE f < 'abc'", "SELECT * FROM sbs_cmp WHERE n > 'x'",
+     "SELECT * FROM sbs_cmp WHERE i BETWEEN '1' AND 'q'", "SELECT * FROM sbs_cmp WHERE i = '3.5'",
+     "SELECT * FROM sbs_cmp WHERE i = '99999999999'", "UPDATE sbs_cmp SET i = 6 WHERE i = '5'",
+     "SELECT i FROM sbs_cmp", "DROP TABLE sbs_cmp"],
     # A function returning one value as a FROM item (TypeORM sends SELECT *
     # FROM current_schema()): a table of one row, its column named as the
     # alias, else as the function, and typed as the call.
