@@ -23,6 +23,7 @@
 #include "../sqlite_dialect.hpp"
 #include "column_types.hpp"
 #include "ddl_basics.hpp"
+#include "table_columns.hpp"
 
 namespace sqlite_example::created_as_types {
 
@@ -69,13 +70,7 @@ inline std::function<void(sqlite3*)> recorder(std::string table, std::string tra
     }
     bool star = false;
     for (const auto& item : items) star = star || item.star;
-    std::vector<std::string> names;
-    sqlite3_stmt* s = nullptr;
-    if (sqlite3_prepare_v2(db, "SELECT name FROM pragma_table_info(?1) ORDER BY cid", -1, &s, nullptr) == SQLITE_OK) {
-      sqlite3_bind_text(s, 1, table.c_str(), -1, SQLITE_TRANSIENT);
-      while (sqlite3_step(s) == SQLITE_ROW) names.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(s, 0)));
-    }
-    sqlite3_finalize(s);
+    std::vector<std::string> names = column_names(db, table);
     for (std::size_t i = 0; i < names.size() && static_cast<int>(i) < sqlite3_column_count(q); ++i) {
       const char* source = sqlite3_column_table_name(q, static_cast<int>(i));
       const char* origin = sqlite3_column_origin_name(q, static_cast<int>(i));

@@ -12,6 +12,7 @@
 #include "../sqlite_dialect.hpp"
 #include "column_defs.hpp"
 #include "errors.hpp"
+#include "table_columns.hpp"
 
 namespace sqlite_example {
 
@@ -46,15 +47,9 @@ inline bool table_constraint_word(const Token& t) {
 // Names for CHECKs added to an existing table: its columns, and the names
 // its CHECKs have taken.
 inline check_constraints::Namer check_namer(sqlite3* db, const std::string& table) {
-  std::vector<std::string> columns;
+  std::vector<std::string> columns = column_names(db, table);
   std::set<std::string> taken;
   sqlite3_stmt* s = nullptr;
-  if (sqlite3_prepare_v2(db, "SELECT name FROM pragma_table_info(?1)", -1, &s, nullptr) == SQLITE_OK) {
-    sqlite3_bind_text(s, 1, table.c_str(), -1, SQLITE_TRANSIENT);
-    while (sqlite3_step(s) == SQLITE_ROW) columns.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(s, 0)));
-  }
-  sqlite3_finalize(s);
-  s = nullptr;
   if (sqlite3_prepare_v2(db, "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?1", -1, &s, nullptr) ==
       SQLITE_OK) {
     sqlite3_bind_text(s, 1, table.c_str(), -1, SQLITE_TRANSIENT);

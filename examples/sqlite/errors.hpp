@@ -19,6 +19,7 @@
 #include <pgwire/codec/error_info.hpp>
 
 #include "foreign_key_errors.hpp"
+#include "inserted_rows.hpp"
 #include "key_names.hpp"
 
 namespace sqlite_example {
@@ -234,7 +235,48 @@ inline pgwire::ErrorInfo translate_sqlite_error(int rc, int extended, std::strin
 
 // `failed`: the statement that failed, when known (a foreign key error
 // names its constraint from it: foreign_key_errors.hpp).
-inline pgwire::ErrorInfo sqlite_error(sqlite3* db, int rc, sqlite3_stmt* failed = nullptr) {
+namespace detail {
+
+// The quoted name after `marker` in `message` ("" when absent).
+inline std::string quoted_after(const std::string& message, std::string_view marker, bool last = false) {
+  auto at = last ? message.rfind(marker) : message.find(marker);
+  if (at == std::string::npos) return {};
+  auto from = at + marker.size();
+  auto end = message.find('"', from);
+  return end == std::string::npos ? std::string() : message.substr(from, end - from);
+}
+
+// PostgreSQL's fields of an integrity error (schema, table, column,
+// constraint), read back from its message: Go's pgx code tests
+// ConstraintName, node-pg and psycopg expose them, Ecto maps them to
+// changeset errors.
+inline pgwire::ErrorInfo with_fields(pgwire::ErrorInfo info, std::string_view sqlite_message) {
+  const std::string& m = info.message;
+  if (info.code == "23505") {
+    info.constraint_name = quoted_after(m, "unique constraint \"");
+    if (auto colon = sqlite_message.find(": "); colon != std::string_view::npos)
+      info.table_name = constraint_columns(sqlite_message.substr(colon + 2)).first;
+  } else if (info.code == "23502") {
+    info.column_name = quoted_after(m, "null value in column \"");
+    info.table_name = quoted_after(m, "of relation \"");
+  } else if (info.code == "23514") {
+    info.table_name = quoted_after(m, "new row for relation \"");
+    info.constraint_name = quoted_after(m, "check constraint \"");
+  } else if (info.code == "23503") {
+    info.table_name = quoted_after(m, " on table \"", true);  // (the referencing table, in both forms)
+    info.constraint_name = quoted_after(m, "foreign key constraint \"");
+  } else {
+    return info;
+  }
+  if (!info.table_name.empty()) info.schema_name = "public";
+  return info;
+}
+
+}  // namespace detail
+
+inline pgwire::ErrorInfo sqlite_error(sqlite3* db, int rc, sqlite3_stmt* failed = nullptr);
+
+inline pgwire::ErrorInfo sqlite_error_of(sqlite3* db, int rc, sqlite3_stmt* failed) {
   // SQLITE_BUSY in a transaction block that holds a read lock: SQLite did
   // not wait, as waiting could deadlock (write_transaction.hpp); the block
   // cannot go on, as PostgreSQL's SERIALIZABLE says.
@@ -247,11 +289,30 @@ inline pgwire::ErrorInfo sqlite_error(sqlite3* db, int rc, sqlite3_stmt* failed 
   // A key's name as the client gave it (key_names.hpp), in place of the default.
   if (info.code == "23505") {
     int extended = sqlite3_extended_errcode(db);
-    std::string_view msg = sqlite3_errmsg(db);
-    if (auto colon = msg.find(": "); colon != std::string_view::npos) {
-      auto [table, columns] = detail::constraint_columns(msg.substr(colon + 2));
+    std::string msg = sqlite3_errmsg(db);  // (a copy: the lookups below replace SQLite's)
+    if (auto colon = msg.find(": "); colon != std::string::npos) {
+      auto [table, columns] = detail::constraint_columns(std::string_view(msg).substr(colon + 2));
       std::string name = key_names::declared(db, table, extended == SQLITE_CONSTRAINT_PRIMARYKEY, columns);
       if (!name.empty()) info.message = "duplicate key value violates unique constraint \"" + name + "\"";
+      // DETAIL: the key the row repeats, when the statement tells (inserted_rows.hpp).
+      std::vector<std::string> key;
+      std::string_view list = std::string_view(msg).substr(colon + 2);
+      for (std::size_t from = 0; from <= list.size();) {
+        auto comma = list.find(", ", from);
+        std::string_view one = list.substr(from, comma == std::string_view::npos ? std::string_view::npos : comma - from);
+        if (auto dot = one.find('.'); dot != std::string_view::npos) one.remove_prefix(dot + 1);
+        key.emplace_back(one);
+        if (comma == std::string_view::npos) break;
+        from = comma + 2;
+      }
+      if (auto row = inserted_rows::duplicate_key(db, failed, key)) {
+        std::string names, values;
+        for (std::size_t i = 0; i < key.size(); ++i) {
+          names += (i ? ", " : "") + key[i];
+          values += (i ? ", " : "") + *(*row)[i];
+        }
+        info.detail = "Key (" + names + ")=(" + values + ") already exists.";
+      }
     }
   }
   // PostgreSQL names the relation of a failed CHECK; SQLite names only the
@@ -273,6 +334,11 @@ inline pgwire::ErrorInfo sqlite_error(sqlite3* db, int rc, sqlite3_stmt* failed 
       info.message = "new row for relation \"" + tables[0] + "\" violates check constraint \"" + name + "\"";
   }
   return info;
+}
+
+inline pgwire::ErrorInfo sqlite_error(sqlite3* db, int rc, sqlite3_stmt* failed) {
+  std::string said = sqlite3_errmsg(db);  // (before the lookups below replace it)
+  return detail::with_fields(sqlite_error_of(db, rc, failed), said);
 }
 
 // A statement kind SQLite has no counterpart for.

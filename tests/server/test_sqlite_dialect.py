@@ -1940,6 +1940,13 @@ class SideBySideTest(ServerTestCase):
             "SELECT nosuch FROM sbs_pos;", "SELECT sbs_pos.nosuch FROM sbs_pos;", "SELECT * FROM sbs_nope;",
             "SELECT * FROM sbs_pos p JOIN Sbs_Nope2 n ON true;", "SELECT b::int FROM sbs_pos;",
             "SELECT 1 \\; SELECT 'q'::int;", "SELECT 'q'::int \\; SELECT 1;",
+            "DROP TABLE sbs_pos;",
+            # A unique violation's DETAIL names the key the INSERT's row repeats.
+            "CREATE TABLE sbs_pos (id serial PRIMARY KEY, a int, b text, UNIQUE (a, b));",
+            "INSERT INTO sbs_pos (a, b) VALUES (1, 'x');", "INSERT INTO sbs_pos (a, b) VALUES (2, 'y'), (1, 'x');",
+            "INSERT INTO sbs_pos (a, b) VALUES (3, 'z'), (3, 'z');", "INSERT INTO sbs_pos (id, a, b) VALUES (1, 9, 'q');",
+            "INSERT INTO sbs_pos VALUES (1, 9, 'q');", "INSERT INTO sbs_pos (a, b) VALUES (1, NULL), (1, NULL);",
+            "PREPARE sbs_p(int, text) AS INSERT INTO sbs_pos (a, b) VALUES ($1, $2);", "EXECUTE sbs_p(1, 'x');",
             "DROP TABLE sbs_pos;", ""])
         ours = self.psql(self.conninfo(self.server), input=script)
         theirs = self.psql(REFERENCE.conninfo(), input=script)
@@ -1960,6 +1967,29 @@ class SideBySideTest(ServerTestCase):
                     positions[port].append((e.sqlstate, e.diag.statement_position))
         self.assertEqual(positions[REFERENCE.port][0], ("22P02", "8"))
         self.assertEqual(positions[self.server.port], positions[REFERENCE.port])
+        # An integrity error's fields: schema, table, column, constraint.
+        fields = {}
+        for port in (self.server.port, REFERENCE.port):
+            c = self.connect(port, "postgres")
+            for sql in ["DROP TABLE IF EXISTS sbs_fk2", "DROP TABLE IF EXISTS sbs_fk1",
+                        "CREATE TABLE sbs_fk1 (id int PRIMARY KEY, email text UNIQUE, n int NOT NULL CHECK (n > 0))",
+                        "CREATE TABLE sbs_fk2 (id int, p int REFERENCES sbs_fk1(id))",
+                        "INSERT INTO sbs_fk1 VALUES (1, 'a', 1)"]:
+                c.execute(sql)
+            fields[port] = []
+            for sql in ["INSERT INTO sbs_fk1 VALUES (1, 'b', 1)", "INSERT INTO sbs_fk1 VALUES (2, 'a', 1)",
+                        "INSERT INTO sbs_fk1 VALUES (3, 'c', NULL)", "INSERT INTO sbs_fk1 VALUES (4, 'd', 0)",
+                        "INSERT INTO sbs_fk2 VALUES (1, 9)"]:
+                try:
+                    c.execute(sql)
+                    fields[port].append(None)
+                except psycopg.Error as e:
+                    d = e.diag
+                    fields[port].append((e.sqlstate, d.schema_name, d.table_name, d.column_name, d.constraint_name))
+            c.execute("DROP TABLE sbs_fk2")
+            c.execute("DROP TABLE sbs_fk1")
+        self.assertEqual(fields[REFERENCE.port][1], ("23505", "public", "sbs_fk1", None, "sbs_fk1_email_key"))
+        self.assertEqual(fields[self.server.port], fields[REFERENCE.port])
 
     def test_same_answers_as_postgresql(self):
         for script in SIDE_BY_SIDE:
