@@ -286,6 +286,14 @@ inline pgwire::ErrorInfo sqlite_error_of(sqlite3* db, int rc, sqlite3_stmt* fail
                         "Retry the transaction: another one wrote since this one first read.");
   auto info = translate_sqlite_error(rc, sqlite3_extended_errcode(db), sqlite3_errmsg(db));
   if (info.code == "23503") return foreign_key_errors::named(db, failed, std::move(info));
+  if (info.code == "23502") {  // (the first row with NULL in the column)
+    std::string column = detail::quoted_after(info.message, "null value in column \"");
+    info.detail = inserted_rows::failing_row_detail(db, failed, [&](const inserted_rows::Row& row, const auto& names) {
+      for (std::size_t i = 0; i < names.size(); ++i)
+        if (names[i] == column) return !row[i].has_value();
+      return false;
+    });
+  }
   // A key's name as the client gave it (key_names.hpp), in place of the default.
   if (info.code == "23505") {
     int extended = sqlite3_extended_errcode(db);
@@ -332,6 +340,9 @@ inline pgwire::ErrorInfo sqlite_error_of(sqlite3* db, int rc, sqlite3_stmt* fail
     sqlite3_finalize(s);
     if (tables.size() == 1)
       info.message = "new row for relation \"" + tables[0] + "\" violates check constraint \"" + name + "\"";
+    // (which row broke the CHECK, only a one-row VALUES tells)
+    std::size_t rows = inserted_rows::read(db, failed, {}).rows.size();
+    if (rows == 1) info.detail = inserted_rows::failing_row_detail(db, failed, [](const auto&, const auto&) { return true; });
   }
   return info;
 }

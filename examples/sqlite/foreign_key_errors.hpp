@@ -16,6 +16,7 @@
 
 #include <pgwire/codec/error_info.hpp>
 
+#include "inserted_rows.hpp"
 #include "tokens.hpp"
 
 namespace sqlite_example::foreign_key_errors {
@@ -23,6 +24,7 @@ namespace sqlite_example::foreign_key_errors {
 // A foreign key: the referencing table and columns, the referenced table.
 struct Key {
   std::string table, columns, referenced;
+  std::vector<std::string> from, to;  // (to: empty names for the referenced primary key)
 };
 
 namespace detail {
@@ -30,14 +32,17 @@ namespace detail {
 inline std::vector<Key> keys_of(sqlite3* db, const std::string& table) {
   std::map<int, Key> keys;
   sqlite3_stmt* s = nullptr;
-  if (sqlite3_prepare_v2(db, "SELECT id, \"table\", \"from\" FROM pragma_foreign_key_list(?1) ORDER BY id, seq", -1,
-                         &s, nullptr) == SQLITE_OK) {
+  if (sqlite3_prepare_v2(db, "SELECT id, \"table\", \"from\", \"to\" FROM pragma_foreign_key_list(?1) ORDER BY id, seq",
+                         -1, &s, nullptr) == SQLITE_OK) {
     sqlite3_bind_text(s, 1, table.c_str(), -1, SQLITE_TRANSIENT);
     while (sqlite3_step(s) == SQLITE_ROW) {
       auto& k = keys[sqlite3_column_int(s, 0)];
       k.table = table;
       k.referenced = reinterpret_cast<const char*>(sqlite3_column_text(s, 1));
       k.columns += (k.columns.empty() ? "" : "_") + std::string(reinterpret_cast<const char*>(sqlite3_column_text(s, 2)));
+      k.from.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(s, 2)));
+      const unsigned char* to = sqlite3_column_text(s, 3);
+      k.to.emplace_back(to ? reinterpret_cast<const char*>(to) : "");
     }
   }
   sqlite3_finalize(s);
@@ -55,6 +60,43 @@ inline std::vector<Key> keys_referring_to(sqlite3* db, const std::string& table)
         if (sqlite3_stricmp(k.referenced.c_str(), table.c_str()) == 0) out.push_back(std::move(k));
   sqlite3_finalize(s);
   return out;
+}
+
+// The referenced columns of `key` (its table's primary key when not named).
+inline std::vector<std::string> referenced_columns(sqlite3* db, const Key& key) {
+  bool named = true;
+  for (const auto& c : key.to) named = named && !c.empty();
+  if (named) return key.to;
+  std::vector<std::string> pk;
+  sqlite3_stmt* s = nullptr;
+  if (sqlite3_prepare_v2(db, "SELECT name FROM pragma_table_info(?1) WHERE pk > 0 ORDER BY pk", -1, &s, nullptr) ==
+      SQLITE_OK) {
+    sqlite3_bind_text(s, 1, key.referenced.c_str(), -1, SQLITE_TRANSIENT);
+    while (sqlite3_step(s) == SQLITE_ROW) pk.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(s, 0)));
+  }
+  sqlite3_finalize(s);
+  return pk;
+}
+
+// PostgreSQL's DETAIL for an INSERT ... VALUES whose row refers to no row
+// of the referenced table: Key (p)=(9) is not present in table "t".
+inline std::string missing_key_detail(sqlite3* db, sqlite3_stmt* failed, const Key& key) {
+  auto to = referenced_columns(db, key);
+  if (to.size() != key.from.size()) return {};
+  auto inserted = inserted_rows::read(db, failed, key.from);
+  for (const auto& row : inserted.rows) {
+    bool has_null = false;
+    for (const auto& v : row) has_null = has_null || !v;
+    if (has_null) continue;  // (a key with a NULL refers to nothing: MATCH SIMPLE)
+    if (inserted_rows::has_row(db, key.referenced, to, row)) continue;
+    std::string names, values;
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      names += (i ? ", " : "") + key.from[i];
+      values += (i ? ", " : "") + *row[i];
+    }
+    return "Key (" + names + ")=(" + values + ") is not present in table \"" + key.referenced + "\".";
+  }
+  return {};
 }
 
 }  // namespace detail
@@ -89,6 +131,7 @@ inline pgwire::ErrorInfo named(sqlite3* db, sqlite3_stmt* failed, pgwire::ErrorI
     const Key& key = own.front();
     info.message = "insert or update on table \"" + key.table + "\" violates foreign key constraint \"" + key.table +
                    "_" + key.columns + "_fkey\"";
+    if (inserting) info.detail = detail::missing_key_detail(db, failed, key);
   } else {
     const Key& key = referring.front();
     info.message = "update or delete on table \"" + table + "\" violates foreign key constraint \"" + key.table + "_" +

@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "table_columns.hpp"
@@ -42,7 +43,7 @@ inline std::optional<Row> evaluate(sqlite3* db, const std::string& select) {
 }  // namespace detail
 
 // The table `failed` inserts into and, for each VALUES row, the values of
-// `columns` (in that order). Empty when the statement is no INSERT ...
+// `columns` (in that order; empty: all the table's columns). Empty when the statement is no INSERT ...
 // VALUES, or a row's value cannot be read back (a DEFAULT, a column the
 // statement leaves out).
 struct Inserted {
@@ -53,7 +54,7 @@ struct Inserted {
 inline Inserted read(sqlite3* db, sqlite3_stmt* failed, const std::vector<std::string>& columns) {
   using sqlite_dialect::is;
   Inserted out;
-  if (!failed || columns.empty()) return out;
+  if (!failed) return out;
   char* expanded = sqlite3_expanded_sql(failed);
   if (!expanded) return out;
   std::string sql = expanded;
@@ -79,8 +80,10 @@ inline Inserted read(sqlite3* db, sqlite3_stmt* failed, const std::vector<std::s
   } else {
     listed = column_names(db, table);
   }
+  std::vector<std::string> all;
+  if (columns.empty()) all = column_names(db, table);
   std::vector<std::size_t> positions;
-  for (const auto& c : columns) {
+  for (const auto& c : columns.empty() ? all : columns) {
     std::size_t p = 0;
     while (p < listed.size() && sqlite3_stricmp(listed[p].c_str(), c.c_str()) != 0) ++p;
     if (p == listed.size()) return out;
@@ -120,14 +123,28 @@ inline Inserted read(sqlite3* db, sqlite3_stmt* failed, const std::vector<std::s
   return out;
 }
 
+// Whether `table` has a row whose `columns` hold `values` (none NULL;
+// compared as SQLite's affinity reads text).
+inline bool has_row(sqlite3* db, const std::string& table, const std::vector<std::string>& columns, const Row& values) {
+  std::string sql = "SELECT 1 FROM " + sqlite_dialect::quote_identifier(table) + " WHERE ";
+  for (std::size_t i = 0; i < columns.size(); ++i)
+    sql += (i ? " AND " : "") + sqlite_dialect::quote_identifier(columns[i]) + " = ?" + std::to_string(i + 1);
+  sqlite3_stmt* s = nullptr;
+  bool found = false;
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr) == SQLITE_OK) {
+    for (std::size_t i = 0; i < values.size() && i < columns.size(); ++i)
+      sqlite3_bind_text(s, static_cast<int>(i + 1), values[i]->c_str(), -1, SQLITE_TRANSIENT);
+    found = sqlite3_step(s) == SQLITE_ROW;
+  }
+  sqlite3_finalize(s);
+  return found;
+}
+
 // The first row whose `columns` (a UNIQUE key's) hold values another row
 // has: one in `table`, or an earlier one of the statement. nullopt when
 // none is found (an UPDATE, a key made by a DEFAULT).
 inline std::optional<Row> duplicate_key(sqlite3* db, sqlite3_stmt* failed, const std::vector<std::string>& columns) {
   auto inserted = read(db, failed, columns);
-  std::string where;
-  for (std::size_t i = 0; i < columns.size(); ++i)
-    where += (i ? " AND " : "") + sqlite_dialect::quote_identifier(columns[i]) + " = ?" + std::to_string(i + 1);
   std::vector<Row> seen;
   for (const auto& row : inserted.rows) {
     bool has_null = false;
@@ -136,18 +153,40 @@ inline std::optional<Row> duplicate_key(sqlite3* db, sqlite3_stmt* failed, const
     for (const auto& earlier : seen)
       if (earlier == row) return row;
     seen.push_back(row);
-    sqlite3_stmt* s = nullptr;
-    bool found = false;
-    if (sqlite3_prepare_v2(db, ("SELECT 1 FROM " + sqlite_dialect::quote_identifier(inserted.table) + " WHERE " + where).c_str(),
-                           -1, &s, nullptr) == SQLITE_OK) {
-      for (std::size_t i = 0; i < row.size(); ++i)
-        sqlite3_bind_text(s, static_cast<int>(i + 1), row[i]->c_str(), -1, SQLITE_TRANSIENT);
-      found = sqlite3_step(s) == SQLITE_ROW;
-    }
-    sqlite3_finalize(s);
-    if (found) return row;
+    if (has_row(db, inserted.table, columns, row)) return row;
   }
   return std::nullopt;
+}
+
+// PostgreSQL's "Failing row contains (1, x, null)." for an INSERT ...
+// VALUES that gives every column: the first row `fails` picks (given the
+// table's column names). Empty when the statement does not tell.
+template <class Fails>
+std::string failing_row_detail(sqlite3* db, sqlite3_stmt* failed, const Fails& fails) {
+  auto inserted = read(db, failed, {});
+  if (inserted.rows.empty()) return {};
+  auto names = column_names(db, inserted.table);
+  // (booleans are stored 0/1; PostgreSQL prints t/f)
+  std::vector<bool> boolean(names.size(), false);
+  sqlite3_stmt* s = nullptr;
+  if (sqlite3_prepare_v2(db, "SELECT upper(type) FROM pragma_table_info(?1) ORDER BY cid", -1, &s, nullptr) == SQLITE_OK) {
+    sqlite3_bind_text(s, 1, inserted.table.c_str(), -1, SQLITE_TRANSIENT);
+    for (std::size_t i = 0; i < boolean.size() && sqlite3_step(s) == SQLITE_ROW; ++i) {
+      const unsigned char* t = sqlite3_column_text(s, 0);
+      boolean[i] = t && std::string_view(reinterpret_cast<const char*>(t)).starts_with("BOOL");
+    }
+  }
+  sqlite3_finalize(s);
+  for (const auto& row : inserted.rows) {
+    if (row.size() != names.size() || !fails(row, names)) continue;
+    std::string text;
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      std::string v = !row[i] ? "null" : boolean[i] && (*row[i] == "0" || *row[i] == "1") ? (*row[i] == "1" ? "t" : "f") : *row[i];
+      text += (i ? ", " : "") + v;
+    }
+    return "Failing row contains (" + text + ").";
+  }
+  return {};
 }
 
 }  // namespace sqlite_example::inserted_rows

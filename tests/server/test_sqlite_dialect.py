@@ -1947,7 +1947,17 @@ class SideBySideTest(ServerTestCase):
             "INSERT INTO sbs_pos (a, b) VALUES (3, 'z'), (3, 'z');", "INSERT INTO sbs_pos (id, a, b) VALUES (1, 9, 'q');",
             "INSERT INTO sbs_pos VALUES (1, 9, 'q');", "INSERT INTO sbs_pos (a, b) VALUES (1, NULL), (1, NULL);",
             "PREPARE sbs_p(int, text) AS INSERT INTO sbs_pos (a, b) VALUES ($1, $2);", "EXECUTE sbs_p(1, 'x');",
-            "DROP TABLE sbs_pos;", ""])
+            "DROP TABLE sbs_pos;",
+            # NOT NULL and CHECK: the failing row, when the INSERT gives every column.
+            "CREATE TABLE sbs_pos (id int, ok boolean NOT NULL, d date, n numeric(5,2), CHECK (id > 0));",
+            "INSERT INTO sbs_pos VALUES (1, NULL, '2024-01-01', 1.5);",
+            "INSERT INTO sbs_pos VALUES (1, true, '2024-01-01', 1.5), (2, NULL, NULL, NULL);",
+            "INSERT INTO sbs_pos VALUES (-1, true, '2024-01-01', 1.5);",
+            "DROP TABLE sbs_pos;",
+            # A foreign key's DETAIL names the key no row has.
+            "CREATE TABLE sbs_pos (id int PRIMARY KEY);", "CREATE TABLE sbs_pos2 (k int, p int REFERENCES sbs_pos);",
+            "INSERT INTO sbs_pos VALUES (1);", "INSERT INTO sbs_pos2 VALUES (1, 1), (2, NULL), (3, 7);",
+            "DROP TABLE sbs_pos2;", "DROP TABLE sbs_pos;", ""])
         ours = self.psql(self.conninfo(self.server), input=script)
         theirs = self.psql(REFERENCE.conninfo(), input=script)
         self.assertIn("LINE 1: SELECT * FROM sbs_pos p JOIN Sbs_Nope2 n ON true;", theirs.stderr)
