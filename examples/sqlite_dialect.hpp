@@ -35,6 +35,7 @@
 #include "sqlite/date_arithmetic.hpp"
 #include "sqlite/dml_rewrites.hpp"
 #include "sqlite/expressions.hpp"
+#include "sqlite/grouping_check.hpp"
 #include "sqlite/json_arguments.hpp"
 #include "sqlite/json_array_operators.hpp"
 #include "sqlite/limit_clauses.hpp"
@@ -302,6 +303,7 @@ inline bool text_operand(const std::vector<Token>& toks, std::size_t first, std:
 inline Rewritten rewrite(std::string_view sql, const Identity& who = {}, const ColumnResolver& resolve = {},
                          const ColumnScaleResolver& scale_of = {}) {
   auto toks = tokenize(sql);
+  check_grouping(toks, resolve);
   Rewritten out;
   std::vector<Edit> edits;
   for (std::size_t i = 0; i < toks.size(); ++i) {

@@ -8,7 +8,8 @@
 //   22003: `...: "V"`, `value "V" is out of range`): the string 'V' (or an
 //   array literal holding V);
 // - a relation that does not exist (42P01): its name, or its schema's;
-// - a column that does not exist (42703): the reference (`t.x` from t);
+// - a column that does not exist (42703), or that must be grouped
+//   (42803): the reference (`t.x` from t);
 // - a function that does not exist (42883): its name.
 // Nothing when the text does not hold it: a value read from a table has
 // no place, in PostgreSQL either.
@@ -117,7 +118,7 @@ inline std::optional<std::size_t> locate(const pgwire::ErrorInfo& error, std::st
   const std::string& code = error.code;
   std::string_view message = error.message;
   bool input = code == "22P02" || code == "22007" || code == "22008" || code == "22003";
-  if (!input && code != "42P01" && code != "42703" && code != "42883") return std::nullopt;
+  if (!input && code != "42P01" && code != "42703" && code != "42803" && code != "42883") return std::nullopt;
   auto toks = pgwire::tokenize(statement);
   if (input) {
     auto value = detail::input_value(message);
@@ -127,9 +128,12 @@ inline std::optional<std::size_t> locate(const pgwire::ErrorInfo& error, std::st
     auto name = detail::named(message, "relation ");
     return name ? detail::find_reference(toks, *name, false) : std::nullopt;
   }
-  if (code == "42703") {
+  if (code == "42703" || code == "42803") {  // (42803 names t.x where the text may say x)
     auto name = detail::named(message, "column ");
-    return name ? detail::find_reference(toks, *name, false) : std::nullopt;
+    if (!name) return std::nullopt;
+    if (auto at = detail::find_reference(toks, *name, false)) return at;
+    auto dot = name->rfind('.');
+    return dot == std::string::npos ? std::nullopt : detail::find_reference(toks, name->substr(dot + 1), false);
   }
   auto name = detail::named(message, "function ");  // 42883: function f(integer) does not exist
   if (!name) return std::nullopt;
@@ -146,11 +150,24 @@ inline bool place(pgwire::ErrorInfo& error, std::string_view text, std::string_v
   bool inside = statement.data() >= text.data() && statement.data() + statement.size() <= text.data() + text.size();
   error.position = inside ? std::to_string(characters_to(text, static_cast<std::size_t>(statement.data() - text.data()) + *at))
                           : std::to_string(characters_to(statement, *at));
-  if (error.code == "42P01" && *at < statement.size() && statement[*at] != '"')
-    if (auto name = detail::named(error.message, "relation "))
-      if (auto quoted = error.message.find("\"" + *name + "\""); quoted != std::string::npos)
-        for (std::size_t k = quoted + 1; k <= quoted + name->size(); ++k)
-          error.message[k] = static_cast<char>(std::tolower(static_cast<unsigned char>(error.message[k])));
+  // The message names what the text names, as PostgreSQL's does.
+  auto toks = pgwire::tokenize(statement);
+  std::size_t k = 0;
+  while (k < toks.size() && toks[k].offset < *at) ++k;
+  if (k >= toks.size()) return true;
+  if (error.code == "42P01" && toks[k].is_name()) {
+    // (folded unless quoted, qualified as written: relation "public.nope")
+    std::string name = toks[k].value();
+    for (std::size_t j = k + 1; j + 1 < toks.size() && toks[j].is_punct(".") && toks[j + 1].is_name(); j += 2)
+      name += "." + toks[j + 1].value();
+    error.message = "relation \"" + name + "\" does not exist";
+  } else if (error.code == "42703" && k > 0 && k + 1 < toks.size() && toks[k + 1].is_punct("=") &&
+             (toks[k - 1].is_keyword("set") || toks[k - 1].is_punct(",")) && !toks.empty() &&
+             toks[0].is_keyword("update") && toks.size() > 1 && toks[1].is_name()) {
+    // UPDATE t SET x = ...: the column of the relation updated
+    if (auto name = detail::named(error.message, "column "))
+      error.message = "column \"" + *name + "\" of relation \"" + toks[1].value() + "\" does not exist";
+  }
   return true;
 }
 

@@ -99,6 +99,60 @@ inline std::string missing_key_detail(sqlite3* db, sqlite3_stmt* failed, const K
   return {};
 }
 
+// PostgreSQL's DETAIL for a DELETE that removes a row another table's key
+// refers to: Key (id)=(1) is still referenced from table "orders". The
+// statement's WHERE (parameters in place) picks the rows again.
+inline std::string still_referenced_detail(sqlite3* db, sqlite3_stmt* failed, const Key& key, const std::string& table) {
+  using sqlite_dialect::is;
+  auto to = referenced_columns(db, key);
+  if (to.size() != key.from.size() || !failed) return {};
+  char* expanded = sqlite3_expanded_sql(failed);
+  if (!expanded) return {};
+  std::string sql = expanded;
+  sqlite3_free(expanded);
+  auto toks = sqlite_dialect::tokenize(sql);
+  // DELETE FROM t [WHERE ...] [RETURNING ...]: no alias, nothing before
+  if (toks.size() < 3 || !is(toks[0], "delete") || !is(toks[1], "from") || !toks[2].is_name()) return {};
+  std::string condition = "true";
+  if (toks.size() > 3) {
+    if (!is(toks[3], "where")) return {};
+    std::size_t end = toks.size();
+    int depth = 0;
+    for (std::size_t i = 4; i < toks.size(); ++i) {
+      if (is(toks[i], "(")) ++depth;
+      if (is(toks[i], ")")) --depth;
+      if (depth == 0 && (is(toks[i], "returning") || is(toks[i], ";"))) {
+        end = i;
+        break;
+      }
+    }
+    if (end <= 4) return {};
+    condition = sql.substr(toks[4].offset, toks[end - 1].end() - toks[4].offset);
+  }
+  std::string quoted = sqlite_dialect::quote_identifier(table), child = sqlite_dialect::quote_identifier(key.table);
+  std::string columns, match;
+  for (std::size_t i = 0; i < to.size(); ++i) {
+    columns += (i ? ", " : "") + quoted + "." + sqlite_dialect::quote_identifier(to[i]);
+    match += (i ? " AND " : "") + std::string("pgwire_child.") + sqlite_dialect::quote_identifier(key.from[i]) + " = " +
+             quoted + "." + sqlite_dialect::quote_identifier(to[i]);
+  }
+  std::string query = "SELECT " + columns + " FROM " + quoted + " WHERE (" + condition + ") AND EXISTS (SELECT 1 FROM " +
+                      child + " AS pgwire_child WHERE " + match + ") LIMIT 1";
+  sqlite3_stmt* s = nullptr;
+  std::string out;
+  if (sqlite3_prepare_v2(db, query.c_str(), -1, &s, nullptr) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW) {
+    std::string names, values;
+    for (std::size_t i = 0; i < to.size(); ++i) {
+      const unsigned char* v = sqlite3_column_text(s, static_cast<int>(i));
+      names += (i ? ", " : "") + to[i];
+      values += (i ? ", " : "") + std::string(v ? reinterpret_cast<const char*>(v) : "null");
+    }
+    out = "Key (" + names + ")=(" + values + ") is still referenced from table \"" + key.table + "\".";
+  }
+  sqlite3_finalize(s);
+  return out;
+}
+
 }  // namespace detail
 
 // `info` (SQLite's foreign key error) with PostgreSQL's message when the
@@ -136,6 +190,7 @@ inline pgwire::ErrorInfo named(sqlite3* db, sqlite3_stmt* failed, pgwire::ErrorI
     const Key& key = referring.front();
     info.message = "update or delete on table \"" + table + "\" violates foreign key constraint \"" + key.table + "_" +
                    key.columns + "_fkey\" on table \"" + key.table + "\"";
+    if (deleting) info.detail = detail::still_referenced_detail(db, failed, key, table);
   }
   return info;
 }
