@@ -110,6 +110,48 @@ inline std::optional<std::size_t> find_literal(const std::vector<pgwire::SqlToke
   return std::nullopt;
 }
 
+// The types PostgreSQL names for the arguments of the call opening at
+// toks[open] ("integer, unknown"), when each is a literal, NULL, a boolean
+// or a literal cast to a common type; nullopt otherwise.
+inline std::optional<std::string> argument_types(const std::vector<pgwire::SqlToken>& toks, std::size_t open) {
+  using Kind = pgwire::SqlToken::Kind;
+  std::string out;
+  std::size_t i = open + 1;
+  if (i < toks.size() && toks[i].is_punct(")")) return out;
+  for (;;) {
+    if (i < toks.size() && (toks[i].is_punct("-") || toks[i].is_punct("+"))) ++i;
+    if (i >= toks.size()) return std::nullopt;
+    const auto& t = toks[i++];
+    std::string type;
+    if (t.kind == Kind::number) {
+      std::string v = t.value();
+      if (v.find_first_of(".eE") != std::string::npos) type = "numeric";
+      else type = v.size() < 10 || (v.size() == 10 && v <= "2147483647") ? "integer"
+                  : v.size() < 19 || (v.size() == 19 && v <= "9223372036854775807") ? "bigint" : "numeric";
+    } else if (t.kind == Kind::string || t.is_keyword("null")) {
+      type = "unknown";
+    } else if (t.is_keyword("true") || t.is_keyword("false")) {
+      type = "boolean";
+    } else {
+      return std::nullopt;
+    }
+    if (i + 1 < toks.size() && toks[i].is_punct("::")) {
+      std::string cast = toks[i + 1].value();
+      i += 2;
+      if (cast == "int" || cast == "int4" || cast == "integer") type = "integer";
+      else if (cast == "int8" || cast == "bigint") type = "bigint";
+      else if (cast == "int2" || cast == "smallint") type = "smallint";
+      else if (cast == "text" || cast == "numeric" || cast == "date" || cast == "boolean") type = cast;
+      else if (cast == "bool") type = "boolean";
+      else return std::nullopt;
+    }
+    out += (out.empty() ? "" : ", ") + type;
+    if (i < toks.size() && toks[i].is_punct(",")) { ++i; continue; }
+    if (i < toks.size() && toks[i].is_punct(")")) return out;
+    return std::nullopt;
+  }
+}
+
 }  // namespace detail
 
 // The byte offset in `statement` of what `error` is about, when it has none yet.
@@ -155,7 +197,11 @@ inline bool place(pgwire::ErrorInfo& error, std::string_view text, std::string_v
   std::size_t k = 0;
   while (k < toks.size() && toks[k].offset < *at) ++k;
   if (k >= toks.size()) return true;
-  if (error.code == "42P01" && toks[k].is_name()) {
+  if (error.code == "42883" && k + 1 < toks.size() && toks[k + 1].is_punct("(")) {
+    // function f(integer, unknown): the argument types, when the text tells them all
+    if (auto types = detail::argument_types(toks, k + 1))
+      error.message = "function " + toks[k].value() + "(" + *types + ") does not exist";
+  } else if (error.code == "42P01" && toks[k].is_name()) {
     // (folded unless quoted, qualified as written: relation "public.nope")
     std::string name = toks[k].value();
     for (std::size_t j = k + 1; j + 1 < toks.size() && toks[j].is_punct(".") && toks[j + 1].is_name(); j += 2)

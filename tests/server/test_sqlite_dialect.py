@@ -602,7 +602,7 @@ class PostgresDialectTest(ServerTestCase):
                 ("INSERT INTO e (id, v) VALUES (1, 'y')", "23505",
                  'duplicate key value violates unique constraint "e_pkey"'),
                 ("CREATE TABLE e (a int)", "42P07", 'relation "e" already exists'),
-                ("SELECT no_such_function(1)", "42883", "function no_such_function() does not exist"),
+                ("SELECT no_such_function(1)", "42883", "function no_such_function(integer) does not exist"),
                 ("CREATE TABLE bad (a widget)", "42704", 'type "widget" does not exist')]:
             self.assertEqual(self.sqlstate(c, sql)[:2], (code, message), sql)
         for sql in ["CREATE SCHEMA app", "CREATE EXTENSION pgcrypto", "GRANT SELECT ON e TO bob",
@@ -1953,6 +1953,8 @@ class SideBySideTest(ServerTestCase):
             "SELECT nosuch FROM sbs_pos;", "SELECT sbs_pos.nosuch FROM sbs_pos;", "SELECT * FROM sbs_nope;",
             "SELECT * FROM sbs_pos p JOIN Sbs_Nope2 n ON true;", "SELECT b::int FROM sbs_pos;",
             "SELECT * FROM public.sbs_nope;", "UPDATE sbs_pos SET qq = 1;", "SELECT a, count(*) FROM sbs_pos;",
+            "SELECT sbs_nofunc(1);", "SELECT sbs_nofunc();", "SELECT sbs_nofunc('a', NULL, true, 1.5, 3000000000, -2);",
+            "SELECT sbs_nofunc(1::text, '2'::int);", "SELECT length(1, 2);",
             "SELECT 1 \\; SELECT 'q'::int;", "SELECT 'q'::int \\; SELECT 1;",
             "DROP TABLE sbs_pos;",
             # A unique violation's DETAIL names the key the INSERT's row repeats.
