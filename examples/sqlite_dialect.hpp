@@ -30,6 +30,7 @@
 #include <pgwire/types.hpp>
 #include <pgwire/types/oid.hpp>
 
+#include "sqlite/array_subscripts.hpp"
 #include "sqlite/at_time_zone.hpp"
 #include "sqlite/column_types.hpp"
 #include "sqlite/date_arithmetic.hpp"
@@ -389,7 +390,7 @@ inline Rewritten rewrite(std::string_view sql, const Identity& who = {}, const C
   rewrite_exponents(toks, spans, edits);
   rewrite_interval_arithmetic(toks, spans, edits);
   rewrite_date_arithmetic(toks, spans, resolve, edits);
-  guard_division(toks, spans, edits, resolve);
+  guard_division(toks, spans, edits, resolve, type_of);
   for (std::size_t c = 0; c < casts.size(); ++c) {
     std::size_t start = operand_starts[c];
     if (start < toks.size()) {
@@ -422,6 +423,7 @@ inline Rewritten rewrite(std::string_view sql, const Identity& who = {}, const C
     return typer.expression(k, item) && k == end ? item.type : pgwire::Oid(0);
   });
   rewrite_regex_operators(toks, edits);
+  rewrite_subscripts(toks, edits);
   rewrite_json_key_operators(toks, edits);
   rewrite_dml_forms(toks, edits);
   rewrite_limit_clauses(toks, edits);

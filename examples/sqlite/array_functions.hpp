@@ -14,9 +14,11 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdint>
-#include <optional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -168,6 +170,40 @@ inline void to_string(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
   sqlite3_result_text(ctx, out.data(), static_cast<int>(out.size()), SQLITE_TRANSIENT);
 }
 
+// pgwire_array_get(a, i): a[i] (the dialect's rewrite of a subscript);
+// NULL outside the bounds, as PostgreSQL. An integer element comes back as
+// an integer (n[1] = 1 compares as numbers), any other as its text.
+inline void element(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL)
+    return sqlite3_result_null(ctx);
+  pgwire::DecodedArray<std::string> a;
+  if (!decode(ctx, argv[0], a)) return;
+  std::int64_t at = sqlite3_value_int64(argv[1]) - a.lower_bound;
+  if (at < 0 || at >= static_cast<std::int64_t>(a.elements.size())) return sqlite3_result_null(ctx);
+  const auto& e = a.elements[static_cast<std::size_t>(at)];
+  if (!e) return sqlite3_result_null(ctx);
+  bool integer = !e->empty() && e->size() < 19;
+  for (std::size_t i = 0; i < e->size() && integer; ++i)
+    integer = std::isdigit(static_cast<unsigned char>((*e)[i])) || (i == 0 && (*e)[i] == '-' && e->size() > 1);
+  if (integer) return sqlite3_result_int64(ctx, std::stoll(*e));
+  sqlite3_result_text(ctx, e->data(), static_cast<int>(e->size()), SQLITE_TRANSIENT);
+}
+
+// pgwire_array_slice(a, lower, upper): a[lower:upper] (NULL: open), an array.
+inline void slice(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  if (sqlite3_value_type(argv[0]) == SQLITE_NULL) return sqlite3_result_null(ctx);
+  pgwire::DecodedArray<std::string> a;
+  if (!decode(ctx, argv[0], a)) return;
+  std::int64_t first = a.lower_bound, last = a.lower_bound + static_cast<std::int64_t>(a.elements.size()) - 1;
+  if (sqlite3_value_type(argv[1]) != SQLITE_NULL) first = std::max<std::int64_t>(first, sqlite3_value_int64(argv[1]));
+  if (sqlite3_value_type(argv[2]) != SQLITE_NULL) last = std::min<std::int64_t>(last, sqlite3_value_int64(argv[2]));
+  std::vector<std::optional<std::string>> kept;
+  for (std::int64_t i = first; i <= last; ++i) kept.push_back(a.elements[static_cast<std::size_t>(i - a.lower_bound)]);
+  pgwire::Buffer out;
+  pgwire::encode_text(pgwire::ArrayRef<std::string>(kept), out);
+  sqlite3_result_text(ctx, out.view().data(), static_cast<int>(out.size()), SQLITE_TRANSIENT);
+}
+
 inline void register_all(sqlite3* db) {
   constexpr int pure = SQLITE_UTF8 | SQLITE_INNOCUOUS | SQLITE_DETERMINISTIC;
   sqlite3_create_function_v2(db, "pgwire_any", 4, pure, nullptr, &any, nullptr, nullptr, nullptr);
@@ -178,6 +214,8 @@ inline void register_all(sqlite3* db) {
   sqlite3_create_function_v2(db, "array_position", 2, pure, nullptr, &position, nullptr, nullptr, nullptr);
   sqlite3_create_function_v2(db, "array_to_string", 2, pure, nullptr, &to_string, nullptr, nullptr, nullptr);
   sqlite3_create_function_v2(db, "array_to_string", 3, pure, nullptr, &to_string, nullptr, nullptr, nullptr);
+  sqlite3_create_function_v2(db, "pgwire_array_get", 2, pure, nullptr, &element, nullptr, nullptr, nullptr);
+  sqlite3_create_function_v2(db, "pgwire_array_slice", 3, pure, nullptr, &slice, nullptr, nullptr, nullptr);
 }
 
 }  // namespace sqlite_example::array_functions

@@ -465,6 +465,16 @@ class Typer {
         out.strong = true;
         continue;
       }
+      if (i + 1 < end_ && is(toks_[i], "[") && !is(toks_[i + 1], "]")) {  // a[i]: an element; a[i:j]: an array
+        std::size_t close = matching_paren(toks_, i);
+        if (close >= end_) return false;
+        bool slice = false;
+        for (std::size_t k = i + 1; k < close; ++k) slice = slice || is(toks_[k], ":");
+        if (!slice) out.type = pgwire::element_type_of(out.type);
+        out.column = false;  // (named after the array still: FigureColname)
+        i = close + 1;
+        continue;
+      }
       std::size_t c = i < end_ ? cast_at(i) : casts_.size();
       if (c == casts_.size()) return true;
       out.type = cast_types_[c];

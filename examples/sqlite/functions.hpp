@@ -54,6 +54,7 @@
 #include "enum_functions.hpp"
 #include "enum_types.hpp"
 #include "errors.hpp"
+#include "numeric_division.hpp"
 #include "regex.hpp"
 #include "sequences.hpp"
 #include "series.hpp"
@@ -384,6 +385,7 @@ inline int register_postgresql_functions(sqlite3* db, char**, const sqlite3_api_
   interval_functions::register_all(db);
   numeric_aggregates::register_all(db);
   numeric_text::register_all(db);
+  numeric_division::register_all(db);
   sequences::register_functions(db);
   array_functions::register_all(db);
   array_editing::register_all(db);

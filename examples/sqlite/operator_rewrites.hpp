@@ -15,12 +15,14 @@
 // - jsonb's `doc ? key`, `doc ?| keys`, `doc ?& keys`: SQLite's MATCH
 //   (rewrite_json_key_operators, json_key_operators.hpp).
 
+#include <functional>
 #include <string>
 #include <vector>
 
 #include <pgwire/types/oid.hpp>
 
 #include "expressions.hpp"
+#include "numeric_text.hpp"
 #include "tokens.hpp"
 
 namespace sqlite_dialect {
@@ -156,8 +158,13 @@ inline bool numeric_operand(const std::vector<Token>& toks, std::size_t first, s
 // division with a numeric operand (x::numeric / 2, a numeric column) gets
 // pgwire_real_divisor instead, which gives the divisor as a REAL: SQLite
 // divides integers as integers (5::numeric / 2 was 2; PostgreSQL says 2.5).
+inline std::size_t json_primary_start(const std::vector<Token>& toks, std::size_t k);
+
+// `type_of(first, end)`: the type of toks[first, end) as the statement
+// tells it (0 when it does not), for operands that are no column or cast.
 inline void guard_division(const std::vector<Token>& toks, const std::vector<CastSpan>& casts,
-                           std::vector<Edit>& edits, const ColumnResolver& resolve = {}) {
+                           std::vector<Edit>& edits, const ColumnResolver& resolve = {},
+                           const std::function<pgwire::Oid(std::size_t, std::size_t)>& type_of = {}) {
   constexpr auto npos = static_cast<std::size_t>(-1);
   std::vector<std::size_t> cast_end(toks.size() + 1, 0);
   for (const auto& c : casts) cast_end[c.at] = c.last;
@@ -165,8 +172,42 @@ inline void guard_division(const std::vector<Token>& toks, const std::vector<Cas
     if (!is(toks[i], "/") && !is(toks[i], "%")) continue;
     std::size_t end = detail::operand_end(toks, i + 1, cast_end);
     if (end >= toks.size()) continue;
-    bool numeric = is(toks[i], "/") && ((i > 0 && detail::numeric_operand(toks, npos, i - 1, casts, resolve)) ||
-                                        detail::numeric_operand(toks, i + 1, end, casts, resolve));
+    // (a decimal literal is a numeric, as PostgreSQL reads 3.0)
+    auto decimal = [&](std::size_t k) {
+      return toks[k].kind == Kind::number && toks[k].text.find_first_of(".eE") != std::string_view::npos;
+    };
+    bool numeric = is(toks[i], "/") && ((i > 0 && (detail::numeric_operand(toks, npos, i - 1, casts, resolve) ||
+                                                    decimal(i - 1))) ||
+                                        detail::numeric_operand(toks, i + 1, end, casts, resolve) ||
+                                        (end == i + 1 && decimal(i + 1)));
+    // A numeric division is PostgreSQL's exact one (numeric_division.hpp):
+    // a / b becomes pgwire_numeric_div(a, b) when its left operand is one
+    // primary (a chain a * b / c keeps SQLite's division).
+    std::size_t left = is(toks[i], "/") && i > 0 ? json_primary_start(toks, i - 1) : toks.size();
+    // (sum(a) / count(*), (a + 1) / 3: typed by the statement)
+    if (!numeric && is(toks[i], "/") && type_of && left < i)
+      numeric = type_of(left, i) == pgwire::oid::numeric || type_of(i + 1, end + 1) == pgwire::oid::numeric;
+    if (!numeric) left = toks.size();
+    bool alone = left < toks.size() &&
+                 !(left > 0 && (is(toks[left - 1], "*") || is(toks[left - 1], "/") || is(toks[left - 1], "%") ||
+                                is(toks[left - 1], "::") || is(toks[left - 1], ".")));
+    // (-a / b is (-a) / b: the sign goes inside, where SQLite's negation
+    // of the quotient's text would make it a double)
+    if (alone && left > 0 && is(toks[left - 1], "-")) {
+      bool unary = left == 1 || (toks[left - 2].kind == Kind::punct && !is(toks[left - 2], ")") && !is(toks[left - 2], "]"));
+      for (std::string_view w : {"select", "where", "and", "or", "not", "when", "then", "else", "by", "on", "having",
+                                 "distinct", "returning", "set", "values", "in", "is"})
+        unary = unary || (left >= 2 && toks[left - 2].is_keyword(w));
+      if (unary) --left;
+    }
+    if (alone) {
+      // (its text compares as a number: q / 4 = 2.5, ORDER BY q / 4)
+      edits.push_back({toks[left].offset, toks[left].offset, "(CAST(pgwire_numeric_div("});
+      edits.push_back({toks[i].offset, toks[i].end(), ","});
+      edits.push_back({toks[end].end(), toks[end].end(),
+                       ") AS TEXT) COLLATE " + std::string(sqlite_example::numeric_text::collation) + ")"});
+      continue;
+    }
     edits.push_back({toks[i + 1].offset, toks[i + 1].offset, numeric ? "pgwire_real_divisor(" : "pgwire_divisor("});
     edits.push_back({toks[end].end(), toks[end].end(), ")"});
   }

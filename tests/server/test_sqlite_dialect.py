@@ -1001,6 +1001,20 @@ SIDE_BY_SIDE = [
      "SELECT * FROM sbs_cmp WHERE i BETWEEN '1' AND 'q'", "SELECT * FROM sbs_cmp WHERE i = '3.5'",
      "SELECT * FROM sbs_cmp WHERE i = '99999999999'", "UPDATE sbs_cmp SET i = 6 WHERE i = '5'",
      "SELECT i FROM sbs_cmp", "DROP TABLE sbs_cmp"],
+    # numeric / numeric is PostgreSQL's exact division at select_div_scale's
+    # scale (SQLite's / is a double's); array subscripts and slices (SQLite
+    # read tags[1] as the column tags under the alias "1").
+    ["DROP TABLE IF EXISTS sbs_div", "CREATE TABLE sbs_div (a numeric(8,2), b numeric, i int, f float8, tags text[], n int[])",
+     "INSERT INTO sbs_div VALUES (1.20, 3, 7, 2.5, '{a,b,\"c d\"}', '{1,2,NULL}'), (-5.5, 7, 3, 4, NULL, '{}')",
+     "SELECT a / 3, a / b, b / i, i / 2, i / 2.0, f / 2, a / f, 10 / 3.0, 7.0 / 2, (a + 1) / 3, -a / 3, a / -3"
+     " FROM sbs_div ORDER BY i",
+     "SELECT 1.0 / 3, 100000 / 3.0, 0.0001 / 3, 123456789.123 / 7, 1e3 / 3, round(2.0 / 3, 2)",
+     "SELECT 1.0 / 0", "SELECT sum(a) / count(*), avg(a) FROM sbs_div", "SELECT i FROM sbs_div WHERE b / 4 = 0.75",
+     "SELECT 'NaN'::numeric / 2, 5.0 / 'Infinity'::numeric",
+     "SELECT tags[1], n[2], tags[2:3], tags[:2], tags[2:], n[3], n[9], sbs_div.tags[1] AS t FROM sbs_div ORDER BY i",
+     "SELECT i FROM sbs_div WHERE n[1] = 1", "SELECT i FROM sbs_div WHERE tags[2] = 'b'",
+     "SELECT (ARRAY[10,20,30])[2], ('{x,y}'::text[])[1]", "SELECT i, n[1] + 1 FROM sbs_div ORDER BY i",
+     "DROP TABLE sbs_div"],
     # An aggregate beside a column that is not grouped: PostgreSQL's 42803
     # (SQLite would answer with an arbitrary row's value); aliases, windows,
     # subqueries, FILTER and WITHIN GROUP are no such column.
