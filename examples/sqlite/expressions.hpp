@@ -137,6 +137,34 @@ inline std::size_t operand_end(const std::vector<Token>& toks, std::size_t start
 
 // The edits for value keywords and session functions.
 inline void rewrite_keywords(const std::vector<Token>& toks, const Identity& who, std::vector<Edit>& edits) {
+  // 'now', 'today', 'tomorrow', 'yesterday' read as a date/time ('now'::timestamptz,
+  // date 'today'): the transaction's now() and current_date, as PostgreSQL
+  // reads them (the type layer would read the clock at the call).
+  auto moment_type = [](const Token& t) {
+    for (std::string_view w : {"date", "timestamp", "timestamptz", "time", "timetz"})
+      if (t.is_keyword(w)) return true;
+    return false;
+  };
+  for (std::size_t i = 0; i < toks.size(); ++i) {
+    if (toks[i].kind != Kind::string) continue;
+    bool cast = (i + 2 < toks.size() && is(toks[i + 1], "::") && moment_type(toks[i + 2])) ||
+                (i > 0 && moment_type(toks[i - 1]) && !(i > 1 && is(toks[i - 2], "::")));
+    if (!cast) continue;
+    std::string v = toks[i].value();
+    for (char& c : v) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::string replacement = v == "now"         ? "now()"
+                              : v == "today"     ? "pgwire_current_date()"
+                              : v == "tomorrow"  ? "date(pgwire_current_date(), '+1 day')"
+                              : v == "yesterday" ? "date(pgwire_current_date(), '-1 day')"
+                                                 : "";
+    // (timestamp 'now': the typed literal's keyword goes, the value needs its cast)
+    bool typed = i > 0 && moment_type(toks[i - 1]) && !(i > 1 && is(toks[i - 2], "::"));
+    if (typed && !replacement.empty()) {
+      const char* oid = toks[i - 1].is_keyword("timestamp") ? "1114" : toks[i - 1].is_keyword("time") ? "1083" : nullptr;
+      if (oid) replacement = "pgwire_cast(" + replacement + ", " + oid + ")";
+    }
+    if (!replacement.empty()) edits.push_back({toks[i].offset, toks[i].end(), replacement});
+  }
   for (std::size_t i = 0; i < toks.size(); ++i) {
     const Token& t = toks[i];
     if (t.kind != Kind::word) continue;

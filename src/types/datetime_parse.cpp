@@ -3,6 +3,7 @@
 // an optional fraction, numeric and UTC zones, the era, the special words)
 // and the conversion of its fields to days and microseconds.
 
+#include <chrono>
 #include <limits>
 
 #include "datetime_parse.hpp"
@@ -202,6 +203,32 @@ std::error_code parse_datetime(std::string_view in, DateTimeFields& f, bool time
   if (iequals(s, "infinity")) return f.special = DateTimeFields::pos_infinity, std::error_code{};
   if (iequals(s, "-infinity")) return f.special = DateTimeFields::neg_infinity, std::error_code{};
   if (iequals(s, "epoch")) return f.special = DateTimeFields::epoch, std::error_code{};
+  // now, today, tomorrow, yesterday: PostgreSQL reads them at the
+  // transaction's start, here at the call (the library has no session);
+  // the day is UTC's, midnight without a zone (read in the session's).
+  int day_offset = iequals(s, "today") ? 0 : iequals(s, "tomorrow") ? 1 : iequals(s, "yesterday") ? -1 : 2;
+  if (day_offset != 2 || iequals(s, "now")) {
+    auto since_epoch = std::chrono::duration_cast<std::chrono::microseconds>(
+                           std::chrono::system_clock::now().time_since_epoch())
+                           .count();
+    std::int64_t days = since_epoch / kUsecPerDay - (since_epoch % kUsecPerDay < 0 ? 1 : 0);
+    std::int64_t usec_of_day = since_epoch - days * kUsecPerDay;
+    YearMonthDay ymd = j2date(days + (day_offset == 2 ? 0 : day_offset) + 2440588);  // (2440588: 1970-01-01)
+    f.has_date = true;
+    f.year = ymd.year;
+    f.month = ymd.month;
+    f.day = ymd.day;
+    if (day_offset == 2) {  // now: the instant, in UTC
+      f.has_time = true;
+      f.hour = usec_of_day / (3600 * kUsecPerSec);
+      f.minute = static_cast<int>(usec_of_day / (60 * kUsecPerSec) % 60);
+      f.second = static_cast<int>(usec_of_day / kUsecPerSec % 60);
+      f.usec = usec_of_day % kUsecPerSec;
+      f.has_zone = true;
+      f.zone = 0;
+    }
+    return {};
+  }
   Scanner sc(s);
   std::int64_t y = 0, m = 0, d = 0;
   if (!time_only && spelled_date_ahead(s)) {

@@ -1015,6 +1015,12 @@ SIDE_BY_SIDE = [
      "SELECT i FROM sbs_div WHERE n[1] = 1", "SELECT i FROM sbs_div WHERE tags[2] = 'b'",
      "SELECT (ARRAY[10,20,30])[2], ('{x,y}'::text[])[1]", "SELECT i, n[1] + 1 FROM sbs_div ORDER BY i",
      "DROP TABLE sbs_div"],
+    # The special date/time inputs: now, today, tomorrow, yesterday (the
+    # transaction's now() and current_date), epoch, infinity.
+    ["SELECT 'today'::date = current_date, 'now'::timestamptz <= now(), 'tomorrow'::date - 'yesterday'::date,"
+     " 'epoch'::timestamp, 'infinity'::date::text, '-infinity'::timestamptz::text",
+     "SELECT date 'today' = current_date, 'Today'::date = current_date, date 'yesterday' < current_date",
+     "SELECT timestamp 'now' <= localtimestamp, 'now'::timestamp <= localtimestamp, timestamptz 'tomorrow' > now()"],
     # An aggregate beside a column that is not grouped: PostgreSQL's 42803
     # (SQLite would answer with an arbitrary row's value); aliases, windows,
     # subqueries, FILTER and WITHIN GROUP are no such column.
