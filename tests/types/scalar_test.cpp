@@ -1,6 +1,7 @@
 // Scalar types: explicit values and the error paths the server data cannot
 // show (malformed binary, encoder range checks, storage rules).
 
+#include <chrono>
 #include <cmath>
 #include <limits>
 
@@ -392,6 +393,31 @@ TEST_CASE("types: time and timetz") {
   CHECK(decode_text("25:00+16", z) == type_errc::time_zone_out_of_range);
   Timestamp stamp;
   CHECK(decode_text("2024-01-02 25:00 x", stamp) == type_errc::datetime_field_overflow);
+}
+
+TEST_CASE("types: now, today, tomorrow and yesterday are read at the call") {
+  auto unix_now = [] {
+    return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  };
+  std::int64_t before = unix_now();
+  TimestampTz now;
+  REQUIRE_FALSE(decode_text("now", now));
+  std::int64_t after = unix_now();
+  CHECK(now.microseconds + unix_epoch_microseconds >= before);
+  CHECK(now.microseconds + unix_epoch_microseconds <= after);
+  Date today, tomorrow, yesterday;
+  REQUIRE_FALSE(decode_text(" Today ", today));
+  REQUIRE_FALSE(decode_text("TOMORROW", tomorrow));
+  REQUIRE_FALSE(decode_text("yesterday", yesterday));
+  // (the UTC day, 10957 days from 1970 to 2000; either side of a midnight the calls straddle)
+  std::int64_t first_day = before / 86400000000LL - 10957, last_day = unix_now() / 86400000000LL - 10957;
+  CHECK((today.days == first_day || today.days == last_day));
+  CHECK(tomorrow.days - yesterday.days == 2);
+  Timestamp midnight;
+  REQUIRE_FALSE(decode_text("today", midnight));
+  CHECK(midnight.microseconds == static_cast<std::int64_t>(today.days) * 86400000000LL);
+  CHECK(decode_text("nowish", now) == type_errc::invalid_datetime_format);
 }
 
 TEST_CASE("types: timestamps") {
