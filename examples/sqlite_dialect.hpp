@@ -423,6 +423,7 @@ inline Rewritten rewrite(std::string_view sql, const Identity& who = {}, const C
     return typer.expression(k, item) && k == end ? item.type : pgwire::Oid(0);
   });
   rewrite_regex_operators(toks, edits);
+  rewrite_similar_to(toks, edits);
   rewrite_subscripts(toks, edits);
   rewrite_json_key_operators(toks, edits);
   rewrite_dml_forms(toks, edits);

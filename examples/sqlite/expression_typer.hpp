@@ -100,6 +100,7 @@ class Typer {
       if (is(t, "not")) ++i;  // NOT IN / NOT LIKE / NOT BETWEEN
       const Token& op = toks_[i];
       ++i;
+      if (is(op, "similar") && i < end_ && is(toks_[i], "to")) ++i;  // SIMILAR TO pattern [ESCAPE c]
       if (is(op, "in")) {
         if (i >= end_ || !is(toks_[i], "(")) return false;
         i = matching_paren(toks_, i) + 1;
@@ -116,6 +117,8 @@ class Typer {
         continue;
       }
       if (!expression(i, rhs, prec)) return false;
+      if ((is(op, "like") || is(op, "ilike") || is(op, "similar")) && i + 1 < end_ && is(toks_[i], "escape"))
+        i += 2;  // (ESCAPE 'c')
       if (prec <= comparison) {
         set_operator(out, oid::bool_);
       } else if (is(op, "||")) {
@@ -153,9 +156,10 @@ class Typer {
       return comparison;
     if (is(t, "not") && i + 1 < end_ &&
         (is(toks_[i + 1], "in") || is(toks_[i + 1], "like") || is(toks_[i + 1], "ilike") ||
-         is(toks_[i + 1], "between")))
+         is(toks_[i + 1], "between") || is(toks_[i + 1], "similar")))
       return comparison;
     if (is(t, "in") || is(t, "like") || is(t, "ilike") || is(t, "between") || is(t, "glob")) return comparison;
+    if (is(t, "similar") && i + 1 < end_ && is(toks_[i + 1], "to")) return comparison;
     if (is(t, "~") || is(t, "~*") || is(t, "!~") || is(t, "!~*")) return comparison;  // (bool, as a comparison)
     if (is(t, "?") || is(t, "?|") || is(t, "?&")) return comparison;  // (jsonb's key tests: bool)
     if (is(t, "||") || is(t, "->") || is(t, "->>") || is(t, "@>") || is(t, "<@") || is(t, "#>") || is(t, "#>>") ||

@@ -525,6 +525,48 @@ inline void rewrite_regex_operators(const std::vector<Token>& toks, std::vector<
   }
 }
 
+// x [NOT] SIMILAR TO 'pattern' [ESCAPE 'c']: the pattern as the regular
+// expression PostgreSQL's similar_escape makes of it (anchored; % is .*,
+// _ is .; a . ^ $ literal; bracket expressions as written), for REGEXP.
+// A pattern that is no literal is left to SQLite (a syntax error).
+inline void rewrite_similar_to(const std::vector<Token>& toks, std::vector<Edit>& edits) {
+  for (std::size_t i = 1; i + 2 < toks.size(); ++i) {
+    if (!toks[i].is_keyword("similar") || !toks[i + 1].is_keyword("to") || toks[i + 2].kind != Kind::string) continue;
+    std::size_t last = i + 2;
+    char escape = '\\';
+    if (last + 2 < toks.size() && toks[last + 1].is_keyword("escape") && toks[last + 2].kind == Kind::string) {
+      std::string e = toks[last + 2].value();
+      if (e.size() > 1) continue;
+      escape = e.empty() ? '\0' : e[0];
+      last += 2;
+    }
+    std::string pattern = toks[i + 2].value(), regex = "^(?:";
+    bool bracket = false;
+    for (std::size_t k = 0; k < pattern.size(); ++k) {
+      char c = pattern[k];
+      if (bracket) {
+        regex += c;
+        if (c == ']') bracket = false;
+      } else if (escape != '\0' && c == escape && k + 1 < pattern.size()) {
+        char next = pattern[++k];
+        if (std::isalnum(static_cast<unsigned char>(next))) regex += next;
+        else regex += std::string("\\") + next;
+      } else if (c == '%') {
+        regex += ".*";
+      } else if (c == '_') {
+        regex += '.';
+      } else if (c == '.' || c == '^' || c == '$' || c == '\\') {
+        regex += std::string("\\") + c;
+      } else {
+        if (c == '[') bracket = true;
+        regex += c;
+      }
+    }
+    regex += ")$";
+    edits.push_back({toks[i].offset, toks[last].end(), "REGEXP " + quote_literal(regex)});
+  }
+}
+
 // SELECT ... FOR UPDATE / FOR SHARE [OF t] [NOWAIT | SKIP LOCKED] is
 // removed: a SQLite write transaction locks the whole database, so the
 // rows are as good as locked once the transaction writes.

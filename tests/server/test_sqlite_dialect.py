@@ -1021,6 +1021,12 @@ SIDE_BY_SIDE = [
      " 'epoch'::timestamp, 'infinity'::date::text, '-infinity'::timestamptz::text",
      "SELECT date 'today' = current_date, 'Today'::date = current_date, date 'yesterday' < current_date",
      "SELECT timestamp 'now' <= localtimestamp, 'now'::timestamp <= localtimestamp, timestamptz 'tomorrow' > now()"],
+    # SIMILAR TO: the pattern as PostgreSQL's similar_escape makes it a regular expression.
+    ["SELECT 'abc' SIMILAR TO '%b%', 'abc' SIMILAR TO 'b', 'abc' SIMILAR TO 'a(b|x)c', 'a.c' SIMILAR TO 'a.c',"
+     " 'abc' SIMILAR TO 'a.c', 'abc' NOT SIMILAR TO '_b_'",
+     "SELECT 'a%c' SIMILAR TO 'a\\%c', 'abc' SIMILAR TO 'a\\%c', 'a%c' SIMILAR TO 'a#%c' ESCAPE '#',"
+     " 'ab' SIMILAR TO '[a-c]+', 'abd' SIMILAR TO '[a-c]+', 'x' LIKE 'x#' ESCAPE '#'",
+     "SELECT 'xyz' SIMILAR TO '(x|y)*z', 'aaa' SIMILAR TO 'a{2,3}', 'aaaa' SIMILAR TO 'a{2,3}'"],
     # An aggregate beside a column that is not grouped: PostgreSQL's 42803
     # (SQLite would answer with an arbitrary row's value); aliases, windows,
     # subqueries, FILTER and WITHIN GROUP are no such column.
