@@ -177,7 +177,8 @@ class Typer {
     if (ra && rb) {
       int r = std::max(ra, rb);
       if (r == 1) return oid::int2;
-      if (r == 5 && (ra == 6 || rb == 6)) return oid::float8;
+      // (real with anything but real is double precision: the preferred type of the category)
+      if (r == 5 && (ra == 6 || rb == 6 || ra != rb)) return oid::float8;
       for (pgwire::Oid t : {oid::int4, oid::int8, oid::numeric, oid::float4, oid::float8})
         if (numeric_rank(t) == r) return t;
     }
@@ -190,6 +191,9 @@ class Typer {
       if (a == oid::time) return oid::time;  // (around the clock: datetime.hpp's add_interval)
     }
     if ((is(op, "+") || is(op, "-")) && a == oid::date && (rb >= 1 && rb <= 3)) return oid::date;
+    if ((is(op, "*") || is(op, "/")) && a == oid::interval && rb) return oid::interval;  // (interval_functions.hpp: scale)
+    if (is(op, "*") && ra && b == oid::interval) return oid::interval;
+    if ((is(op, "+") || is(op, "-")) && a == oid::interval && b == oid::interval) return oid::interval;
     return 0;
   }
 

@@ -147,6 +147,47 @@ inline void make(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
   result(ctx, s);
 }
 
+// pgwire_interval_scale(a, b, divide): interval * number (either side) or
+// interval / number, as PostgreSQL's interval_mul: the months' fraction
+// goes down to days (30 a month), the days' fraction to the time, rounded
+// to the microsecond.
+inline void scale(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL)
+    return sqlite3_result_null(ctx);
+  bool divide = sqlite3_value_int(argv[2]) != 0;
+  // (the number is the operand SQLite holds as one; 2 * interval '1 day' has it first)
+  int number = sqlite3_value_type(argv[0]) == SQLITE_INTEGER || sqlite3_value_type(argv[0]) == SQLITE_FLOAT ? 0 : 1;
+  Span s;
+  if (!read(ctx, argv[1 - number], s)) return;
+  double factor = sqlite3_value_double(argv[number]);
+  if (divide) {
+    if (factor == 0.0) return sqlite3_result_error(ctx, function_error("22012", "division by zero").c_str(), -1);
+    factor = 1.0 / factor;
+  }
+  double months = s.month * factor;
+  if (!std::isfinite(months) || months > INT32_MAX || months < INT32_MIN)
+    return sqlite3_result_error(ctx, function_error("22008", "interval out of range").c_str(), -1);
+  Span out;
+  out.month = static_cast<std::int32_t>(months);
+  double month_remainder_days = (months - out.month) * 30;
+  double days = s.day * factor;
+  if (!std::isfinite(days) || days > INT32_MAX || days < INT32_MIN)
+    return sqlite3_result_error(ctx, function_error("22008", "interval out of range").c_str(), -1);
+  out.day = static_cast<std::int32_t>(days);
+  double seconds = (days - out.day + month_remainder_days - static_cast<std::int32_t>(month_remainder_days)) * 86400;
+  seconds = std::rint(seconds * 1e6) / 1e6;
+  if (std::fabs(seconds) >= 86400) {
+    out.day += static_cast<std::int32_t>(seconds / 86400);
+    seconds -= static_cast<std::int32_t>(seconds / 86400) * 86400.0;
+  }
+  out.day += static_cast<std::int32_t>(month_remainder_days);
+  double time = std::rint(static_cast<double>(s.time) * factor + seconds * 1e6);
+  if (!std::isfinite(time) || std::fabs(time) > 9.2e18)
+    return sqlite3_result_error(ctx, function_error("22008", "interval out of range").c_str(), -1);
+  out.time = static_cast<std::int64_t>(time);
+  result(ctx, out);
+}
+
 inline void register_all(sqlite3* db) {
   constexpr int pure = SQLITE_UTF8 | SQLITE_INNOCUOUS | SQLITE_DETERMINISTIC;
   static char hours = 'h', days = 'd', both = 'i';
@@ -154,6 +195,7 @@ inline void register_all(sqlite3* db) {
   sqlite3_create_function_v2(db, "justify_days", 1, pure, &days, &justify, nullptr, nullptr, nullptr);
   sqlite3_create_function_v2(db, "justify_interval", 1, pure, &both, &justify, nullptr, nullptr, nullptr);
   sqlite3_create_function_v2(db, "pgwire_make_interval", -1, pure, nullptr, &make, nullptr, nullptr, nullptr);
+  sqlite3_create_function_v2(db, "pgwire_interval_scale", 3, pure, nullptr, &scale, nullptr, nullptr, nullptr);
 }
 
 }  // namespace sqlite_example::interval_functions

@@ -160,6 +160,42 @@ inline bool numeric_operand(const std::vector<Token>& toks, std::size_t first, s
 // divides integers as integers (5::numeric / 2 was 2; PostgreSQL says 2.5).
 inline std::size_t json_primary_start(const std::vector<Token>& toks, std::size_t k);
 
+// interval * number, number * interval, interval / number:
+// pgwire_interval_scale(a, b, divide) (interval_functions.hpp), where
+// SQLite multiplied the interval's text as 0 or its leading number. Run
+// after guard_division, whose divisor check then sits inside the call.
+inline void rewrite_interval_scaling(const std::vector<Token>& toks, const std::vector<CastSpan>& casts,
+                                     std::vector<Edit>& edits,
+                                     const std::function<pgwire::Oid(std::size_t, std::size_t)>& type_of) {
+  if (!type_of) return;
+  std::vector<std::size_t> cast_end(toks.size() + 1, 0);
+  for (const auto& c : casts) cast_end[c.at] = c.last;
+  for (std::size_t i = 1; i + 1 < toks.size(); ++i) {
+    bool divide = is(toks[i], "/");
+    if (!divide && !is(toks[i], "*")) continue;
+    std::size_t left = json_primary_start(toks, i - 1);
+    if (left >= i) continue;
+    if (left > 0 && toks[left - 1].is_keyword("interval") && toks[left].kind == Kind::string) --left;
+    if (left > 0 && (is(toks[left - 1], "*") || is(toks[left - 1], "/") || is(toks[left - 1], "%"))) continue;
+    // (t - interval '1 day' * 2: rewrite_interval_arithmetic owns that literal)
+    if (left > 0 && (is(toks[left - 1], "+") || is(toks[left - 1], "-")) && toks[left].is_keyword("interval")) continue;
+    std::size_t end = i + 2 < toks.size() && toks[i + 1].is_keyword("interval") && toks[i + 2].kind == Kind::string
+                          ? i + 2
+                          : detail::operand_end(toks, i + 1, cast_end);
+    if (end >= toks.size()) continue;
+    pgwire::Oid a = type_of(left, i), b = type_of(i + 1, end + 1);
+    auto number = [](pgwire::Oid t) {
+      return t == pgwire::oid::int2 || t == pgwire::oid::int4 || t == pgwire::oid::int8 || t == pgwire::oid::numeric ||
+             t == pgwire::oid::float4 || t == pgwire::oid::float8;
+    };
+    bool scaled = (a == pgwire::oid::interval && number(b)) || (!divide && number(a) && b == pgwire::oid::interval);
+    if (!scaled) continue;
+    edits.push_back({toks[left].offset, toks[left].offset, "pgwire_interval_scale("});
+    edits.push_back({toks[i].offset, toks[i].end(), ","});
+    edits.push_back({toks[end].end(), toks[end].end(), divide ? ", 1)" : ", 0)"});
+  }
+}
+
 // `type_of(first, end)`: the type of toks[first, end) as the statement
 // tells it (0 when it does not), for operands that are no column or cast.
 inline void guard_division(const std::vector<Token>& toks, const std::vector<CastSpan>& casts,
@@ -188,6 +224,18 @@ inline void guard_division(const std::vector<Token>& toks, const std::vector<Cas
     if (!numeric && is(toks[i], "/") && type_of && left < i)
       numeric = type_of(left, i) == pgwire::oid::numeric || type_of(i + 1, end + 1) == pgwire::oid::numeric;
     if (!numeric) left = toks.size();
+    // (a float operand divides as a float: 10::float / 4 is 2.5, where
+    // SQLite's integer division of 10 by 4 is 2)
+    bool floating = false;
+    if (!numeric && is(toks[i], "/")) {
+      auto is_float = [](pgwire::Oid t) { return t == pgwire::oid::float4 || t == pgwire::oid::float8; };
+      for (const auto& c : casts)
+        if ((c.last == i - 1 || c.last == end) && is_float(c.type)) floating = true;
+      if (!floating && type_of && i > 0) {
+        std::size_t from = json_primary_start(toks, i - 1);
+        floating = (from < i && is_float(type_of(from, i))) || is_float(type_of(i + 1, end + 1));
+      }
+    }
     bool alone = left < toks.size() &&
                  !(left > 0 && (is(toks[left - 1], "*") || is(toks[left - 1], "/") || is(toks[left - 1], "%") ||
                                 is(toks[left - 1], "::") || is(toks[left - 1], ".")));
@@ -208,7 +256,8 @@ inline void guard_division(const std::vector<Token>& toks, const std::vector<Cas
                        ") AS TEXT) COLLATE " + std::string(sqlite_example::numeric_text::collation) + ")"});
       continue;
     }
-    edits.push_back({toks[i + 1].offset, toks[i + 1].offset, numeric ? "pgwire_real_divisor(" : "pgwire_divisor("});
+    edits.push_back(
+        {toks[i + 1].offset, toks[i + 1].offset, numeric || floating ? "pgwire_real_divisor(" : "pgwire_divisor("});
     edits.push_back({toks[end].end(), toks[end].end(), ")"});
   }
 }

@@ -1021,6 +1021,12 @@ SIDE_BY_SIDE = [
      " 'epoch'::timestamp, 'infinity'::date::text, '-infinity'::timestamptz::text",
      "SELECT date 'today' = current_date, 'Today'::date = current_date, date 'yesterday' < current_date",
      "SELECT timestamp 'now' <= localtimestamp, 'now'::timestamp <= localtimestamp, timestamptz 'tomorrow' > now()"],
+    # interval * number and interval / number (PostgreSQL's interval_mul);
+    # a float operand divides as a float.
+    ["SELECT interval '1 day 2 hours' * 2, 3 * interval '1 hour', interval '1 month' / 2, interval '1 day' * 1.5,"
+     " '2 hours'::interval * 2.5, interval '1 mon 1 day' * 0.3, interval '10 min' / 4",
+     "SELECT interval '1 day' / 0",
+     "SELECT 10::float / 4, 10 / 4::float8, 10::real / 4, CAST(10 AS double precision) / 4, 10 / 4, 7 / 2 * 2.0"],
     # SIMILAR TO: the pattern as PostgreSQL's similar_escape makes it a regular expression.
     ["SELECT 'abc' SIMILAR TO '%b%', 'abc' SIMILAR TO 'b', 'abc' SIMILAR TO 'a(b|x)c', 'a.c' SIMILAR TO 'a.c',"
      " 'abc' SIMILAR TO 'a.c', 'abc' NOT SIMILAR TO '_b_'",
