@@ -152,6 +152,38 @@ inline std::optional<std::string> argument_types(const std::vector<pgwire::SqlTo
   }
 }
 
+// INSERT INTO t (a, b) VALUES (1): the first target column without an
+// expression, or the first expression without a column (a column list is
+// needed: without one the table's width would be).
+inline std::optional<std::size_t> insert_mismatch(const std::vector<pgwire::SqlToken>& toks, bool more_targets) {
+  std::size_t k = 0;
+  if (toks.size() < 4 || !toks[0].is_keyword("insert") || !toks[1].is_keyword("into")) return std::nullopt;
+  k = 3;
+  if (k + 1 < toks.size() && toks[k].is_punct(".")) k += 2;
+  if (k >= toks.size() || !toks[k].is_punct("(")) return std::nullopt;
+  // The starts of the items of the list opening at toks[open], and the index past its ")".
+  auto items = [&](std::size_t open, std::vector<std::size_t>& starts) -> std::size_t {
+    int depth = 0;
+    for (std::size_t j = open; j < toks.size(); ++j) {
+      if (toks[j].is_punct("(")) {
+        if (++depth == 1 && j + 1 < toks.size() && !toks[j + 1].is_punct(")")) starts.push_back(toks[j + 1].offset);
+      } else if (toks[j].is_punct(")")) {
+        if (--depth == 0) return j + 1;
+      } else if (depth == 1 && toks[j].is_punct(",") && j + 1 < toks.size()) {
+        starts.push_back(toks[j + 1].offset);
+      }
+    }
+    return toks.size();
+  };
+  std::vector<std::size_t> targets, values;
+  k = items(k, targets);
+  if (k + 1 >= toks.size() || !toks[k].is_keyword("values") || !toks[k + 1].is_punct("(")) return std::nullopt;
+  items(k + 1, values);
+  if (more_targets && values.size() < targets.size()) return targets[values.size()];
+  if (!more_targets && targets.size() < values.size()) return values[targets.size()];
+  return std::nullopt;
+}
+
 }  // namespace detail
 
 // The byte offset in `statement` of what `error` is about, when it has none yet.
@@ -160,6 +192,9 @@ inline std::optional<std::size_t> locate(const pgwire::ErrorInfo& error, std::st
   const std::string& code = error.code;
   std::string_view message = error.message;
   bool input = code == "22P02" || code == "22007" || code == "22008" || code == "22003";
+  if (code == "42601" && (message == "INSERT has more target columns than expressions" ||
+                          message == "INSERT has more expressions than target columns"))
+    return detail::insert_mismatch(pgwire::tokenize(statement), message.find("target columns than") != std::string_view::npos);
   if (!input && code != "42P01" && code != "42703" && code != "42803" && code != "42883") return std::nullopt;
   auto toks = pgwire::tokenize(statement);
   if (input) {

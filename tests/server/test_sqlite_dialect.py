@@ -1987,6 +1987,7 @@ class SideBySideTest(ServerTestCase):
             "SELECT * FROM public.sbs_nope;", "UPDATE sbs_pos SET qq = 1;", "SELECT a, count(*) FROM sbs_pos;",
             "SELECT sbs_nofunc(1);", "SELECT sbs_nofunc();", "SELECT sbs_nofunc('a', NULL, true, 1.5, 3000000000, -2);",
             "SELECT sbs_nofunc(1::text, '2'::int);", "SELECT length(1, 2);",
+            "INSERT INTO sbs_pos (a, b) VALUES (7);", "INSERT INTO sbs_pos (a) VALUES (8, 1);",
             "SELECT 1 \\; SELECT 'q'::int;", "SELECT 'q'::int \\; SELECT 1;",
             "DROP TABLE sbs_pos;",
             # A unique violation's DETAIL names the key the INSERT's row repeats.
