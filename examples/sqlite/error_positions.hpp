@@ -186,17 +186,18 @@ inline std::optional<std::size_t> insert_mismatch(const std::vector<pgwire::SqlT
 
 }  // namespace detail
 
-// The byte offset in `statement` of what `error` is about, when it has none yet.
-inline std::optional<std::size_t> locate(const pgwire::ErrorInfo& error, std::string_view statement) {
+// The byte offset in `statement` (tokenized as `toks`) of what `error` is
+// about, when it has none yet.
+inline std::optional<std::size_t> locate(const pgwire::ErrorInfo& error, std::string_view statement,
+                                         const std::vector<pgwire::SqlToken>& toks) {
   if (!error.position.empty() || statement.empty()) return std::nullopt;
   const std::string& code = error.code;
   std::string_view message = error.message;
   bool input = code == "22P02" || code == "22007" || code == "22008" || code == "22003";
   if (code == "42601" && (message == "INSERT has more target columns than expressions" ||
                           message == "INSERT has more expressions than target columns"))
-    return detail::insert_mismatch(pgwire::tokenize(statement), message.find("target columns than") != std::string_view::npos);
+    return detail::insert_mismatch(toks, message.find("target columns than") != std::string_view::npos);
   if (!input && code != "42P01" && code != "42703" && code != "42803" && code != "42883") return std::nullopt;
-  auto toks = pgwire::tokenize(statement);
   if (input) {
     auto value = detail::input_value(message);
     return value ? detail::find_literal(toks, *value) : std::nullopt;
@@ -222,13 +223,14 @@ inline std::optional<std::size_t> locate(const pgwire::ErrorInfo& error, std::st
 // tells. A relation written unquoted is named in lower case, as PostgreSQL
 // folds it (SQLite's message has it as written). True when placed.
 inline bool place(pgwire::ErrorInfo& error, std::string_view text, std::string_view statement) {
-  auto at = locate(error, statement);
+  if (!error.position.empty() || statement.empty()) return false;
+  auto toks = pgwire::tokenize(statement);
+  auto at = locate(error, statement, toks);
   if (!at) return false;
   bool inside = statement.data() >= text.data() && statement.data() + statement.size() <= text.data() + text.size();
   error.position = inside ? std::to_string(characters_to(text, static_cast<std::size_t>(statement.data() - text.data()) + *at))
                           : std::to_string(characters_to(statement, *at));
   // The message names what the text names, as PostgreSQL's does.
-  auto toks = pgwire::tokenize(statement);
   std::size_t k = 0;
   while (k < toks.size() && toks[k].offset < *at) ++k;
   if (k >= toks.size()) return true;

@@ -341,8 +341,7 @@ inline pgwire::ErrorInfo sqlite_error_of(sqlite3* db, int rc, sqlite3_stmt* fail
     if (tables.size() == 1)
       info.message = "new row for relation \"" + tables[0] + "\" violates check constraint \"" + name + "\"";
     // (which row broke the CHECK, only a one-row VALUES tells)
-    std::size_t rows = inserted_rows::read(db, failed, {}).rows.size();
-    if (rows == 1) info.detail = inserted_rows::failing_row_detail(db, failed, [](const auto&, const auto&) { return true; });
+    info.detail = inserted_rows::failing_row_detail(db, failed, [](const auto&, const auto&) { return true; }, true);
   }
   return info;
 }

@@ -66,17 +66,14 @@ inline void check_grouping(const std::vector<Token>& toks, const ColumnResolver&
     k += 2;
   }
   if (k < toks.size() && toks[k].is_keyword("as")) ++k;
-  bool clause_end = k == toks.size() || is(toks[k], ";");
-  for (std::string_view w : {"where", "having", "order", "limit", "offset", "fetch", "for"})
-    clause_end = clause_end || toks[k].is_keyword(w);
-  if (!clause_end && toks[k].kind == Kind::word) {  // (an alias)
-    alias = identifier(toks[k]);
-    ++k;
-    clause_end = k == toks.size() || is(toks[k], ";");
+  auto clause_ends = [&](std::size_t at) {
+    if (at == toks.size() || is(toks[at], ";")) return true;
     for (std::string_view w : {"where", "having", "order", "limit", "offset", "fetch", "for"})
-      clause_end = clause_end || toks[k].is_keyword(w);
-  }
-  if (!clause_end) return;  // (a join, a list, a function, a subquery)
+      if (toks[at].is_keyword(w)) return true;
+    return false;
+  };
+  if (!clause_ends(k) && toks[k].kind == Kind::word) alias = identifier(toks[k++]);  // (an alias)
+  if (!clause_ends(k)) return;  // (a join, a list, a function, a subquery)
   // The select list: aggregate calls and subqueries are skipped.
   bool aggregate = false;
   std::vector<bool> skipped(from, false);

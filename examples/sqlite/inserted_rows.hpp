@@ -160,11 +160,12 @@ inline std::optional<Row> duplicate_key(sqlite3* db, sqlite3_stmt* failed, const
 
 // PostgreSQL's "Failing row contains (1, x, null)." for an INSERT ...
 // VALUES that gives every column: the first row `fails` picks (given the
-// table's column names). Empty when the statement does not tell.
+// table's column names). Empty when the statement does not tell, or when
+// `only_row` and it has several rows (which one broke a CHECK is unknown).
 template <class Fails>
-std::string failing_row_detail(sqlite3* db, sqlite3_stmt* failed, const Fails& fails) {
+std::string failing_row_detail(sqlite3* db, sqlite3_stmt* failed, const Fails& fails, bool only_row = false) {
   auto inserted = read(db, failed, {});
-  if (inserted.rows.empty()) return {};
+  if (inserted.rows.empty() || (only_row && inserted.rows.size() != 1)) return {};
   auto names = column_names(db, inserted.table);
   // (booleans are stored 0/1; PostgreSQL prints t/f)
   std::vector<bool> boolean(names.size(), false);

@@ -22,6 +22,8 @@
 #include <string>
 #include <string_view>
 
+#include "numeric_division.hpp"
+
 namespace sqlite_example::numeric_aggregates {
 
 __extension__ typedef __int128 Int128;  // (a GCC and Clang extension)
@@ -155,66 +157,21 @@ inline std::string digits_of(Int128 v) {  // v >= 0
   return s;
 }
 
-// PostgreSQL's numeric: the base-10000 weight of the leading group and its
-// value (select_div_scale reads these). `digits` has `scale` fractional
-// digits; zero has weight 0 and leading group 0.
-inline void leading_group(const std::string& digits, int scale, int& weight, int& first) {
-  std::size_t lead = digits.find_first_not_of('0');
-  if (lead == std::string::npos) {
-    weight = 0;
-    first = 0;
-    return;
-  }
-  int exponent = static_cast<int>(digits.size() - lead) - scale - 1;  // of the most significant digit
-  weight = exponent >= 0 ? exponent / 4 : -((-exponent + 3) / 4);
-  auto take = static_cast<std::size_t>(exponent - 4 * weight + 1);  // its group's digits from the most significant one
-  std::string group = digits.substr(lead, take);
-  group.resize(take, '0');  // (0.5 is the group 5000)
-  first = std::atoi(group.c_str());
+// The exact sum as decimal text at the largest scale seen.
+inline std::string sum_text(const State& st) {
+  Int128 sum = st.sum();
+  std::string digits = digits_of(sum < 0 ? -sum : sum);
+  auto scale = static_cast<std::size_t>(st.scale);
+  if (digits.size() <= scale) digits.insert(0, scale + 1 - digits.size(), '0');
+  if (scale > 0) digits.insert(digits.size() - scale, ".");
+  if (sum < 0) digits.insert(0, "-");
+  return digits;
 }
 
-// sum / count at the scale numeric_div would pick, rounded half away from
-// zero, as text.
+// sum / count as numeric_div divides (numeric_division.hpp), as text.
 inline std::string divide(const State& st) {
-  Int128 sum = st.sum();
-  Int128 magnitude = sum < 0 ? -sum : sum;
-  std::string sum_digits = digits_of(magnitude);
-  std::string count_digits = std::to_string(st.count);
-  int weight1 = 0, first1 = 0, weight2 = 0, first2 = 0;
-  leading_group(sum_digits, st.scale, weight1, first1);
-  leading_group(count_digits, 0, weight2, first2);
-  int qweight = weight1 - weight2;
-  if (first1 <= first2) --qweight;
-  int rscale = 16 - qweight * 4;  // NUMERIC_MIN_SIG_DIGITS - qweight * DEC_DIGITS
-  if (rscale < st.scale) rscale = st.scale;
-  if (rscale < 0) rscale = 0;
-  if (rscale > 1000) rscale = 1000;
-  // The quotient at the sum's scale, then the further digits one by one
-  // (the remainder stays below the count), one more for rounding.
-  Int128 quotient = magnitude / st.count, remainder = magnitude % st.count;
-  std::string more;
-  for (int k = 0; k < rscale - st.scale + 1; ++k) {
-    remainder *= 10;
-    more += static_cast<char>('0' + static_cast<int>(remainder / st.count));
-    remainder %= st.count;
-  }
-  std::string all = digits_of(quotient);
-  if (static_cast<int>(all.size()) <= st.scale) all.insert(0, static_cast<std::size_t>(st.scale) + 1 - all.size(), '0');
-  all += more;
-  bool up = all.back() >= '5';
-  all.pop_back();
-  for (std::size_t i = all.size(); up && i-- > 0;) {
-    up = all[i] == '9';
-    all[i] = up ? '0' : static_cast<char>(all[i] + 1);
-  }
-  if (up) all.insert(all.begin(), '1');
-  std::size_t integer_digits = all.size() - static_cast<std::size_t>(rscale);
-  std::string out = all.substr(0, integer_digits);
-  std::size_t lead = out.find_first_not_of('0');
-  out = lead == std::string::npos ? "0" : out.substr(lead);
-  if (rscale > 0) out += "." + all.substr(integer_digits);
-  bool zero = all.find_first_not_of('0') == std::string::npos;
-  return (sum < 0 && !zero ? "-" : "") + out;
+  bool by_zero = false;  // (count > 0 here)
+  return numeric_division::divide(sum_text(st), std::to_string(st.count), by_zero);
 }
 
 inline void value(sqlite3_context* ctx) {
@@ -234,11 +191,7 @@ inline void sum_value(sqlite3_context* ctx) {
   Int128 sum = st->sum();
   if (st->scale == 0 && !st->decimal && sum >= INT64_MIN && sum <= INT64_MAX)
     return sqlite3_result_int64(ctx, static_cast<std::int64_t>(sum));
-  std::string digits = digits_of(sum < 0 ? -sum : sum);
-  auto scale = static_cast<std::size_t>(st->scale);
-  if (digits.size() <= scale) digits.insert(0, scale + 1 - digits.size(), '0');
-  if (scale > 0) digits.insert(digits.size() - scale, ".");
-  if (sum < 0) digits.insert(0, "-");
+  std::string digits = sum_text(*st);
   sqlite3_result_text(ctx, digits.c_str(), static_cast<int>(digits.size()), SQLITE_TRANSIENT);
 }
 
