@@ -388,10 +388,10 @@ inline Rewritten rewrite(std::string_view sql, const Identity& who = {}, const C
     edits.push_back({toks[i].offset, toks[i + 1].end(), "pgwire_typeof(" + quote_literal(name) + ", "});
   }
   rewrite_exponents(toks, spans, edits);
-  rewrite_interval_arithmetic(toks, spans, edits);
-  rewrite_date_arithmetic(toks, spans, resolve, edits);
   guard_division(toks, spans, edits, resolve, type_of);
   rewrite_interval_scaling(toks, spans, edits, type_of);
+  rewrite_interval_arithmetic(toks, spans, edits, type_of);  // (encloses the two above)
+  rewrite_date_arithmetic(toks, spans, resolve, edits);
   for (std::size_t c = 0; c < casts.size(); ++c) {
     std::size_t start = operand_starts[c];
     if (start < toks.size()) {

@@ -24,6 +24,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <pgwire/auth/md5.hpp>
@@ -277,6 +278,34 @@ inline void mod(sqlite3_context* ctx, int, sqlite3_value** argv) {
   sqlite3_result_double(ctx, std::fmod(sqlite3_value_double(argv[0]), b));
 }
 
+// gcd(a, b) / lcm(a, b) of integers: never negative; PostgreSQL's 22003
+// where the result leaves bigint (gcd(min, 0), lcm past 2^63).
+template <bool Lcm>
+inline void gcd_lcm(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL)
+    return sqlite3_result_null(ctx);
+  std::int64_t a = sqlite3_value_int64(argv[0]), b = sqlite3_value_int64(argv[1]);
+  auto magnitude = [](std::int64_t v) { return v < 0 ? 0 - static_cast<std::uint64_t>(v) : static_cast<std::uint64_t>(v); };
+  std::uint64_t x = magnitude(a), y = magnitude(b);
+  while (y != 0) x = std::exchange(y, x % y);
+  constexpr auto max = static_cast<std::uint64_t>(INT64_MAX);
+  if (!Lcm) {
+    if (x > max) return error(ctx, "22003", "bigint out of range");
+    return sqlite3_result_int64(ctx, static_cast<std::int64_t>(x));
+  }
+  if (a == 0 || b == 0) return sqlite3_result_int64(ctx, 0);
+  std::uint64_t factor = magnitude(a) / x, other = magnitude(b);
+  if (other != 0 && factor > max / other) return error(ctx, "22003", "bigint out of range");
+  sqlite3_result_int64(ctx, static_cast<std::int64_t>(factor * other));
+}
+
+// starts_with(string, prefix)
+inline void starts_with(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL)
+    return sqlite3_result_null(ctx);
+  sqlite3_result_int(ctx, text_of(argv[0]).starts_with(text_of(argv[1])) ? 1 : 0);
+}
+
 // md5(text): 32 lowercase hex digits, as PostgreSQL's (the library's MD5,
 // which password hashes use: "md5" + md5hex(password + user)).
 inline void md5(sqlite3_context* ctx, int, sqlite3_value** argv) {
@@ -397,6 +426,9 @@ inline void register_all(sqlite3* db) {
       {"least", -1, &extreme<false>},
       {"mod", 2, &mod},
       {"div", 2, &div},
+      {"gcd", 2, &gcd_lcm<false>},
+      {"lcm", 2, &gcd_lcm<true>},
+      {"starts_with", 2, &starts_with},
       {"make_date", 3, &dates::make_date},
       {"md5", 1, &md5},
       {"ceil", 1, &integral<&ceil_of>},

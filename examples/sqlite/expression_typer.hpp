@@ -116,7 +116,12 @@ class Typer {
         set_operator(out, oid::bool_);
         continue;
       }
+      std::size_t rhs_start = i;
       if (!expression(i, rhs, prec)) return false;
+      // (interval +/- '3 hours': the string is an interval, as PostgreSQL resolves it)
+      if (i == rhs_start + 1 && toks_[rhs_start].kind == Kind::string && out.type == oid::interval &&
+          (is(op, "+") || is(op, "-")))
+        rhs.type = oid::interval;
       if ((is(op, "like") || is(op, "ilike") || is(op, "similar")) && i + 1 < end_ && is(toks_[i], "escape"))
         i += 2;  // (ESCAPE 'c')
       if (prec <= comparison) {
@@ -191,6 +196,7 @@ class Typer {
       if (a == oid::time) return oid::time;  // (around the clock: datetime.hpp's add_interval)
     }
     if ((is(op, "+") || is(op, "-")) && a == oid::date && (rb >= 1 && rb <= 3)) return oid::date;
+    if (is(op, "+") && ((a == oid::date && b == oid::time) || (a == oid::time && b == oid::date))) return oid::timestamp;
     if ((is(op, "*") || is(op, "/")) && a == oid::interval && rb) return oid::interval;  // (interval_functions.hpp: scale)
     if (is(op, "*") && ra && b == oid::interval) return oid::interval;
     if ((is(op, "+") || is(op, "-")) && a == oid::interval && b == oid::interval) return oid::interval;

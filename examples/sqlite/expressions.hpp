@@ -35,6 +35,7 @@
 //   (SQLite's JSON functions), numeric literals longer than a double (see each function).
 
 #include <algorithm>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -250,8 +251,10 @@ inline std::size_t left_operand_start(const std::vector<Token>& toks, std::size_
       if (k >= toks.size()) return toks.size();
       if (k > 0 && toks[k - 1].kind == Kind::word && !toks[k - 1].is_keyword("in")) --k;  // a call
     } else if (t.kind == Kind::number || t.kind == Kind::string || t.kind == Kind::parameter) {
-      if (t.kind == Kind::string && k > 0 && toks[k - 1].kind == Kind::word && toks[k - 1].is_keyword("timestamp"))
-        --k;  // timestamp '...'
+      if (t.kind == Kind::string && k > 0 && toks[k - 1].kind == Kind::word &&
+          (toks[k - 1].is_keyword("timestamp") || toks[k - 1].is_keyword("timestamptz") ||
+           toks[k - 1].is_keyword("date") || toks[k - 1].is_keyword("time") || toks[k - 1].is_keyword("interval")))
+        --k;  // timestamp '...', interval '...'
     } else if (t.is_name()) {
       if (t.is_keyword("end")) return toks.size();  // CASE ... END: not followed backwards
     } else {
@@ -279,26 +282,61 @@ inline std::size_t left_operand_start(const std::vector<Token>& toks, std::size_
 
 }  // namespace detail
 
-// The edits for `t +/- interval '...'` and `t +/- '...'::interval`.
+// The edits for `moment +/- interval` and `interval +/- interval`: the
+// right operand is an interval literal or cast, or any operand the
+// statement types interval (a column, a call, `iv * 2`), or a plain string
+// beside an interval (PostgreSQL reads `iv + '3 hours'` as an interval).
+// moment +/- x -> pgwire_add_interval(moment, sign, x), interval +/- x ->
+// pgwire_interval_add(a, sign, x) (datetime.hpp): the texts alone cannot
+// tell an interval of 03:00:00 from a time of day. date + time is a
+// timestamp, as date + interval. `type_of(first, end)`: the type of
+// toks[first, end), or 0.
+//
+// Operators are taken right to left: in `t + a - b` the wrapper of `- b`,
+// made first, encloses the one of `+ a` (apply_edits). Run after the
+// interval scaling and the division guard, whose wrappers then sit inside
+// this one's right operand.
 inline void rewrite_interval_arithmetic(const std::vector<Token>& toks, const std::vector<CastSpan>& casts,
-                                        std::vector<Edit>& edits) {
-  for (std::size_t i = 1; i + 1 < toks.size(); ++i) {
+                                        std::vector<Edit>& edits,
+                                        const std::function<pgwire::Oid(std::size_t, std::size_t)>& type_of) {
+  const std::size_t n = toks.size();
+  std::vector<std::size_t> cast_end(n + 1, 0);
+  for (const auto& c : casts) cast_end[c.at] = c.last;
+  auto typed = [&](std::size_t first, std::size_t end) -> pgwire::Oid { return type_of ? type_of(first, end) : 0; };
+  for (std::size_t i = n - 1; i-- > 1;) {
     if (!is(toks[i], "+") && !is(toks[i], "-")) continue;
-    std::size_t span = toks.size(), end = 0;  // the interval's string token, and the operand's last token
-    if (toks[i + 1].is_keyword("interval") && i + 2 < toks.size() && toks[i + 2].kind == Kind::string) {
-      span = i + 2;
-      end = i + 2;
-    } else if (toks[i + 1].kind == Kind::string) {
-      for (const auto& c : casts)
-        if (c.at == i + 2 && c.type == pgwire::oid::interval) span = i + 1, end = c.last;
-    }
-    if (span == toks.size()) continue;
     std::size_t start = detail::left_operand_start(toks, i - 1, casts);
     if (start >= i) continue;
-    edits.push_back({toks[start].offset, toks[start].offset, "pgwire_add_interval("});
-    edits.push_back({toks[i].offset, toks[end].end(),
-                     std::string(is(toks[i], "-") ? ", -1, " : ", 1, ") + std::string(toks[span].text) + ")"});
-    i = end;
+    // The right operand: a primary and what binds tighter than + and -.
+    std::size_t end = toks[i + 1].is_keyword("interval") && i + 2 < n && toks[i + 2].kind == Kind::string
+                          ? i + 2
+                          : detail::operand_end(toks, i + 1, cast_end);
+    while (end + 2 < n && (is(toks[end + 1], "*") || is(toks[end + 1], "/") || is(toks[end + 1], "%"))) {
+      std::size_t next = detail::operand_end(toks, end + 2, cast_end);
+      if (next >= n) break;
+      end = next;
+    }
+    if (end >= n) continue;
+    bool interval_literal = toks[i + 1].is_keyword("interval") && end == i + 2;
+    bool interval_cast = false;
+    for (const auto& c : casts)
+      if (c.at == i + 2 && c.last == end && c.type == pgwire::oid::interval && toks[i + 1].kind == Kind::string)
+        interval_cast = true;
+    pgwire::Oid left = typed(start, i);
+    pgwire::Oid right = interval_literal || interval_cast ? pgwire::oid::interval : typed(i + 1, end + 1);
+    bool plain_string = end == i + 1 && toks[i + 1].kind == Kind::string;
+    const char* call = nullptr;
+    if (left == pgwire::oid::interval && (right == pgwire::oid::interval || plain_string)) {
+      call = "pgwire_interval_add(";
+    } else if (right == pgwire::oid::interval && left != pgwire::oid::interval) {
+      call = "pgwire_add_interval(";
+    } else if (left == pgwire::oid::date && right == pgwire::oid::time && is(toks[i], "+")) {
+      call = "pgwire_add_interval(";  // (a time of day reads as the interval since midnight)
+    }
+    if (call == nullptr) continue;
+    edits.push_back({toks[start].offset, toks[start].offset, call});
+    edits.push_back({toks[i].offset, toks[i].end(), is(toks[i], "-") ? ", -1, " : ", 1, "});
+    edits.push_back({toks[end].end(), toks[end].end(), ")"});
   }
 }
 
@@ -437,6 +475,8 @@ inline void rewrite_calls(const std::vector<Token>& toks, std::vector<Edit>& edi
         if (std::size_t k = inside(word); k < close) edits.push_back({toks[k].offset, toks[k].end(), ","});
     } else if (name == "string_agg") {
       edits.push_back({t.offset, t.end(), "group_concat"});
+    } else if (name == "btrim") {  // (SQLite's trim(x, chars) trims both ends)
+      edits.push_back({t.offset, t.end(), "trim"});
     } else if (name == "bool_and" || name == "every" || name == "bool_or") {  // over 0/1: min and max
       edits.push_back({t.offset, t.end(), name == "bool_or" ? "max" : "min"});
     } else if (name == "left" || name == "right") {  // JOIN keywords to SQLite

@@ -51,7 +51,7 @@ inline void check_grouping(const std::vector<Token>& toks, const ColumnResolver&
     if (is(toks[i], "(")) ++depth;
     if (is(toks[i], ")")) --depth;
     if (depth != 0) continue;
-    if (from == toks.size() && toks[i].is_keyword("from")) from = i;
+    if (from == toks.size() && toks[i].is_keyword("from") && !distinct_from(toks, i)) from = i;
     for (std::string_view w : {"group", "union", "intersect", "except", "window"})
       if (toks[i].is_keyword(w)) return;
   }

@@ -6,7 +6,10 @@
 //   pgwire_make_interval, since SQLite cannot parse `=>`;
 // - justify_hours (24 hours make a day), justify_days (30 days make a
 //   month) and justify_interval (both, with the signs made to agree), with
-//   PostgreSQL's arithmetic (timestamp.c's interval_justify_*).
+//   PostgreSQL's arithmetic (timestamp.c's interval_justify_*);
+// - interval * / number and interval +/- interval (the dialect's
+//   rewrite_interval_scaling and rewrite_interval_arithmetic), and the sum
+//   and average of intervals (numeric_aggregates.hpp).
 
 #include <sqlite3.h>
 
@@ -14,6 +17,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <system_error>
 
 #include <pgwire/types.hpp>
 
@@ -32,17 +36,24 @@ struct Span {
 
 inline constexpr std::int64_t usecs_per_day = 86400LL * 1000000;
 
+// An interval's text as its fields; the error when it is none.
+inline std::error_code parse(std::string_view text, Span& out) {
+  pgwire::Buffer bin;
+  if (auto ec = pgwire::convert_format(pgwire::oid::interval, text, pgwire::format_text, pgwire::format_binary, bin))
+    return ec;
+  out.time = datetime::read_be(bin.view(), 0, 8);
+  out.day = static_cast<std::int32_t>(datetime::read_be(bin.view(), 8, 4));
+  out.month = static_cast<std::int32_t>(datetime::read_be(bin.view(), 12, 4));
+  return {};
+}
+
 inline bool read(sqlite3_context* ctx, sqlite3_value* v, Span& out) {
   std::string_view text = text_of(v);
-  pgwire::Buffer bin;
-  if (auto ec = pgwire::convert_format(pgwire::oid::interval, text, pgwire::format_text, pgwire::format_binary, bin)) {
+  if (auto ec = parse(text, out)) {
     auto info = pgwire::type_error_info(ec, pgwire::oid::interval, text, pgwire::format_text);
     sqlite3_result_error(ctx, function_error(info.code, message_with_hint(info)).c_str(), -1);
     return false;
   }
-  out.time = datetime::read_be(bin.view(), 0, 8);
-  out.day = static_cast<std::int32_t>(datetime::read_be(bin.view(), 8, 4));
-  out.month = static_cast<std::int32_t>(datetime::read_be(bin.view(), 12, 4));
   return true;
 }
 
@@ -147,10 +158,36 @@ inline void make(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
   result(ctx, s);
 }
 
+// s * factor as PostgreSQL's interval_mul: the months' fraction goes down
+// to days (30 a month), the days' fraction to the time, rounded to the
+// microsecond. False when the result is out of an interval's range.
+inline bool scaled(const Span& s, double factor, Span& out) {
+  double months = s.month * factor;
+  if (!std::isfinite(months) || months > INT32_MAX || months < INT32_MIN) return false;
+  out.month = static_cast<std::int32_t>(months);
+  double month_remainder_days = (months - out.month) * 30;
+  double days = s.day * factor;
+  if (!std::isfinite(days) || days > INT32_MAX || days < INT32_MIN) return false;
+  out.day = static_cast<std::int32_t>(days);
+  double seconds = (days - out.day + month_remainder_days - static_cast<std::int32_t>(month_remainder_days)) * 86400;
+  seconds = std::rint(seconds * 1e6) / 1e6;
+  if (std::fabs(seconds) >= 86400) {
+    out.day += static_cast<std::int32_t>(seconds / 86400);
+    seconds -= static_cast<std::int32_t>(seconds / 86400) * 86400.0;
+  }
+  out.day += static_cast<std::int32_t>(month_remainder_days);
+  double time = std::rint(static_cast<double>(s.time) * factor + seconds * 1e6);
+  if (!std::isfinite(time) || std::fabs(time) > 9.2e18) return false;
+  out.time = static_cast<std::int64_t>(time);
+  return true;
+}
+
+inline void out_of_range(sqlite3_context* ctx) {
+  sqlite3_result_error(ctx, function_error("22008", "interval out of range").c_str(), -1);
+}
+
 // pgwire_interval_scale(a, b, divide): interval * number (either side) or
-// interval / number, as PostgreSQL's interval_mul: the months' fraction
-// goes down to days (30 a month), the days' fraction to the time, rounded
-// to the microsecond.
+// interval / number (scaled()).
 inline void scale(sqlite3_context* ctx, int, sqlite3_value** argv) {
   if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL)
     return sqlite3_result_null(ctx);
@@ -164,27 +201,30 @@ inline void scale(sqlite3_context* ctx, int, sqlite3_value** argv) {
     if (factor == 0.0) return sqlite3_result_error(ctx, function_error("22012", "division by zero").c_str(), -1);
     factor = 1.0 / factor;
   }
-  double months = s.month * factor;
-  if (!std::isfinite(months) || months > INT32_MAX || months < INT32_MIN)
-    return sqlite3_result_error(ctx, function_error("22008", "interval out of range").c_str(), -1);
   Span out;
+  if (!scaled(s, factor, out)) return out_of_range(ctx);
+  result(ctx, out);
+}
+
+// Field-wise a + sign * b, as PostgreSQL's interval_pl/interval_mi (no
+// carrying between fields); false when a field leaves its range.
+inline bool sum_of(const Span& a, const Span& b, int sign, Span& out) {
+  std::int64_t months = std::int64_t{a.month} + sign * std::int64_t{b.month};
+  std::int64_t days = std::int64_t{a.day} + sign * std::int64_t{b.day};
+  if (months > INT32_MAX || months < INT32_MIN || days > INT32_MAX || days < INT32_MIN) return false;
+  if (__builtin_add_overflow(a.time, sign * b.time, &out.time)) return false;
   out.month = static_cast<std::int32_t>(months);
-  double month_remainder_days = (months - out.month) * 30;
-  double days = s.day * factor;
-  if (!std::isfinite(days) || days > INT32_MAX || days < INT32_MIN)
-    return sqlite3_result_error(ctx, function_error("22008", "interval out of range").c_str(), -1);
   out.day = static_cast<std::int32_t>(days);
-  double seconds = (days - out.day + month_remainder_days - static_cast<std::int32_t>(month_remainder_days)) * 86400;
-  seconds = std::rint(seconds * 1e6) / 1e6;
-  if (std::fabs(seconds) >= 86400) {
-    out.day += static_cast<std::int32_t>(seconds / 86400);
-    seconds -= static_cast<std::int32_t>(seconds / 86400) * 86400.0;
-  }
-  out.day += static_cast<std::int32_t>(month_remainder_days);
-  double time = std::rint(static_cast<double>(s.time) * factor + seconds * 1e6);
-  if (!std::isfinite(time) || std::fabs(time) > 9.2e18)
-    return sqlite3_result_error(ctx, function_error("22008", "interval out of range").c_str(), -1);
-  out.time = static_cast<std::int64_t>(time);
+  return true;
+}
+
+// pgwire_interval_add(a, sign, b): interval +/- interval.
+inline void add(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[2]) == SQLITE_NULL)
+    return sqlite3_result_null(ctx);
+  Span a, b, out;
+  if (!read(ctx, argv[0], a) || !read(ctx, argv[2], b)) return;
+  if (!sum_of(a, b, sqlite3_value_int(argv[1]) < 0 ? -1 : 1, out)) return out_of_range(ctx);
   result(ctx, out);
 }
 
@@ -196,6 +236,7 @@ inline void register_all(sqlite3* db) {
   sqlite3_create_function_v2(db, "justify_interval", 1, pure, &both, &justify, nullptr, nullptr, nullptr);
   sqlite3_create_function_v2(db, "pgwire_make_interval", -1, pure, nullptr, &make, nullptr, nullptr, nullptr);
   sqlite3_create_function_v2(db, "pgwire_interval_scale", 3, pure, nullptr, &scale, nullptr, nullptr, nullptr);
+  sqlite3_create_function_v2(db, "pgwire_interval_add", 3, pure, nullptr, &add, nullptr, nullptr, nullptr);
 }
 
 }  // namespace sqlite_example::interval_functions

@@ -13,6 +13,10 @@
 // avg PostgreSQL returns as float8), a text that is not a plain decimal,
 // or a sum beyond 128 bits is added as a double instead, as SQLite did.
 // Both are window functions too (sum(x) OVER (...)).
+//
+// Intervals (texts such as "1 day 02:00:00") are summed field by field, as
+// PostgreSQL's interval_pl, and averaged by interval division
+// (interval_functions.hpp): SQLite added their leading numbers.
 
 #include <sqlite3.h>
 
@@ -22,6 +26,7 @@
 #include <string>
 #include <string_view>
 
+#include "interval_functions.hpp"
 #include "numeric_division.hpp"
 
 namespace sqlite_example::numeric_aggregates {
@@ -43,6 +48,10 @@ struct State {
   double approx = 0;   // the same sum as a double
   bool inexact = false;  // a float, a non-decimal text or an overflow was seen
   bool decimal = false;  // a numeric text was seen: sum() answers as text
+  // The intervals' fields summed, while every value is an interval's text.
+  std::int64_t interval_time = 0, interval_days = 0, interval_months = 0;
+  bool interval = false;      // an interval was seen
+  bool not_interval = false;  // a number was seen
 };
 
 static_assert(alignof(State) <= 8, "sqlite3_aggregate_context's memory is 8-byte aligned");
@@ -130,14 +139,27 @@ inline void accumulate(sqlite3_context* ctx, sqlite3_value* v, int sign) {
   if (type == SQLITE_NULL) return;
   st->count += sign;
   st->approx += sign * sqlite3_value_double(v);
-  if (st->inexact) return;
+  if (type != SQLITE_TEXT && type != SQLITE_BLOB) st->not_interval = true;
+  if (st->inexact && !(st->interval && !st->not_interval)) return;
   Int128 mantissa = 0;
   int scale = 0;
   if (type == SQLITE_INTEGER) {
     mantissa = sqlite3_value_int64(v);
   } else if (type == SQLITE_TEXT || type == SQLITE_BLOB) {
     const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(v));
-    if (text == nullptr || !parse_decimal(text, mantissa, scale)) st->inexact = true;
+    bool decimal = text != nullptr && parse_decimal(text, mantissa, scale);
+    interval_functions::Span span;
+    if (decimal) st->not_interval = true;
+    if (text != nullptr && !decimal && !st->not_interval && !interval_functions::parse(text, span)) {
+      st->interval = true;
+      if (__builtin_mul_overflow(span.time, sign, &span.time) ||
+          __builtin_add_overflow(st->interval_time, span.time, &st->interval_time))
+        st->not_interval = true;  // (beyond any interval: the number path's answer)
+      st->interval_days += sign * span.day;
+      st->interval_months += sign * span.month;
+      return;
+    }
+    if (!decimal) st->inexact = true;
     st->decimal = true;
   } else {
     st->inexact = true;  // a float: PostgreSQL's avg(float8) is a double
@@ -174,9 +196,32 @@ inline std::string divide(const State& st) {
   return numeric_division::divide(sum_text(st), std::to_string(st.count), by_zero);
 }
 
+// The intervals' sum (the fields within their ranges), or false.
+inline bool interval_sum(const State& st, interval_functions::Span& out) {
+  if (st.interval_days > INT32_MAX || st.interval_days < INT32_MIN || st.interval_months > INT32_MAX ||
+      st.interval_months < INT32_MIN)
+    return false;
+  out.time = st.interval_time;
+  out.day = static_cast<std::int32_t>(st.interval_days);
+  out.month = static_cast<std::int32_t>(st.interval_months);
+  return true;
+}
+
+// True when the values were intervals: the answer is given.
+inline bool interval_value(sqlite3_context* ctx, const State& st, bool average) {
+  if (!st.interval || st.not_interval) return false;
+  interval_functions::Span sum, out;
+  if (!interval_sum(st, sum) || (average && !interval_functions::scaled(sum, 1.0 / static_cast<double>(st.count), out)))
+    interval_functions::out_of_range(ctx);
+  else
+    interval_functions::result(ctx, average ? out : sum);
+  return true;
+}
+
 inline void value(sqlite3_context* ctx) {
   auto* st = static_cast<State*>(sqlite3_aggregate_context(ctx, 0));
   if (st == nullptr || st->count <= 0) return sqlite3_result_null(ctx);
+  if (interval_value(ctx, *st, true)) return;
   if (st->inexact) return sqlite3_result_double(ctx, st->approx / static_cast<double>(st->count));
   std::string text = divide(*st);
   sqlite3_result_text(ctx, text.c_str(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
@@ -187,6 +232,7 @@ inline void value(sqlite3_context* ctx) {
 inline void sum_value(sqlite3_context* ctx) {
   auto* st = static_cast<State*>(sqlite3_aggregate_context(ctx, 0));
   if (st == nullptr || st->count <= 0) return sqlite3_result_null(ctx);
+  if (interval_value(ctx, *st, false)) return;
   if (st->inexact) return sqlite3_result_double(ctx, st->approx);
   Int128 sum = st->sum();
   if (st->scale == 0 && !st->decimal && sum >= INT64_MIN && sum <= INT64_MAX)

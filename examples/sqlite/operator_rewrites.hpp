@@ -177,8 +177,6 @@ inline void rewrite_interval_scaling(const std::vector<Token>& toks, const std::
     if (left >= i) continue;
     if (left > 0 && toks[left - 1].is_keyword("interval") && toks[left].kind == Kind::string) --left;
     if (left > 0 && (is(toks[left - 1], "*") || is(toks[left - 1], "/") || is(toks[left - 1], "%"))) continue;
-    // (t - interval '1 day' * 2: rewrite_interval_arithmetic owns that literal)
-    if (left > 0 && (is(toks[left - 1], "+") || is(toks[left - 1], "-")) && toks[left].is_keyword("interval")) continue;
     std::size_t end = i + 2 < toks.size() && toks[i + 1].is_keyword("interval") && toks[i + 2].kind == Kind::string
                           ? i + 2
                           : detail::operand_end(toks, i + 1, cast_end);

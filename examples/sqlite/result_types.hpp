@@ -53,7 +53,8 @@ inline int numeric_rank(pgwire::Oid t) {
 inline pgwire::Oid function_type(std::string_view f, pgwire::Oid arg, pgwire::Oid second = 0) {
   if (f == "extract") return oid::numeric;
   if (f == "reverse" || f == "initcap" || f == "translate" || f == "to_char") return oid::text;
-  if (f == "mod") return arg;
+  if (f == "mod" || f == "gcd" || f == "lcm") return arg;
+  if (f == "starts_with") return oid::bool_;
   if (f == "make_interval" || f == "justify_interval" || f == "justify_days" || f == "justify_hours")
     return oid::interval;
   if (f == "enum_first" || f == "enum_last") return arg;
@@ -71,12 +72,14 @@ inline pgwire::Oid function_type(std::string_view f, pgwire::Oid arg, pgwire::Oi
   if (f == "sum") {
     if (arg == oid::int2 || arg == oid::int4) return oid::int8;
     if (arg == oid::int8 || arg == oid::numeric) return oid::numeric;
+    if (arg == oid::interval) return arg;
     return arg == oid::float4 || arg == oid::float8 ? arg : 0;
   }
   if (f == "avg") {
     // (an argument of unknown type: numeric, which avg of integers and of
     // decimals is; numeric_aggregates.hpp gives it as exact text)
     if (arg == 0 || (numeric_rank(arg) >= 1 && numeric_rank(arg) <= 4)) return oid::numeric;
+    if (arg == oid::interval) return arg;
     return arg == oid::float4 || arg == oid::float8 ? oid::float8 : 0;
   }
   if (f == "lag" || f == "lead" || f == "first_value" || f == "last_value" || f == "nth_value") return arg;

@@ -94,6 +94,7 @@ inline std::vector<SelectItem> select_items(const std::vector<Token>& toks,
                                               "fetch",  "for",    ";",     ")"};
   auto is_end = [&](std::size_t k) {
     if (k > 0 && is(toks[k], "group") && is(toks[k - 1], "within")) return false;  // (an ordered-set aggregate's)
+    if (distinct_from(toks, k)) return false;
     for (auto e : ends)
       if (is(toks[k], e)) return true;
     return false;

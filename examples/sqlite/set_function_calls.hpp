@@ -162,11 +162,14 @@ std::size_t back_at_depth(const std::vector<Token>& toks, std::size_t at, Stop s
 // Is token `at` an item of a FROM clause (not of a select list)? The
 // nearest clause word before it at its own depth decides.
 inline bool in_from_clause(const std::vector<Token>& toks, std::size_t at) {
-  std::size_t j = back_at_depth(toks, at, [](const Token& t) {
-    for (const char* w : {"from", "join", "select", "where", "on", "returning", "set"})
-      if (t.is_keyword(w)) return true;
-    return false;
-  });
+  std::size_t j = at;
+  do {  // (passing IS DISTINCT FROM's)
+    j = back_at_depth(toks, j, [](const Token& t) {
+      for (const char* w : {"from", "join", "select", "where", "on", "returning", "set"})
+        if (t.is_keyword(w)) return true;
+      return false;
+    });
+  } while (j < toks.size() && distinct_from(toks, j));
   return j < toks.size() && (toks[j].is_keyword("from") || toks[j].is_keyword("join"));
 }
 

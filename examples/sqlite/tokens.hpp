@@ -79,6 +79,13 @@ inline std::size_t matching_paren(const std::vector<Token>& toks, std::size_t op
   return toks.size();
 }
 
+// toks[k] is the FROM of `IS [NOT] DISTINCT FROM`, an operator's, not a
+// clause's (a select list does not end there).
+inline bool distinct_from(const std::vector<Token>& toks, std::size_t k) {
+  return k >= 2 && toks[k].is_keyword("from") && toks[k - 1].is_keyword("distinct") &&
+         (toks[k - 2].is_keyword("is") || toks[k - 2].is_keyword("not"));
+}
+
 // Replace sql[from, to) by text (from == to: an insertion).
 struct Edit {
   std::size_t from, to;

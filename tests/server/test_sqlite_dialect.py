@@ -1027,6 +1027,25 @@ SIDE_BY_SIDE = [
      " '2 hours'::interval * 2.5, interval '1 mon 1 day' * 0.3, interval '10 min' / 4",
      "SELECT interval '1 day' / 0",
      "SELECT 10::float / 4, 10 / 4::float8, 10::real / 4, CAST(10 AS double precision) / 4, 10 / 4, 7 / 2 * 2.0"],
+    # Interval arithmetic by the operands' types: interval + interval (a
+    # plain string beside an interval is one), moment + interval column,
+    # date + time, sums and averages of intervals (SQLite added the texts'
+    # leading numbers); IS DISTINCT FROM in a select list (its FROM ended
+    # the list); btrim, starts_with, gcd, lcm.
+    ["DROP TABLE IF EXISTS sbs_iv", "CREATE TABLE sbs_iv (id int, ts timestamp, d date, iv interval, tm time)",
+     "INSERT INTO sbs_iv VALUES (1, '2024-01-02 03:04:05', '2024-02-29', '1 day 02:00:00', '10:00'),"
+     " (2, '2024-12-31 23:00:00', '2024-01-31', '1 mon 3 hours', '23:30')",
+     "SELECT ts + iv, d + iv, iv + iv, iv - iv, ts - iv, tm + iv, iv + interval '1 hour', iv - '30 minutes',"
+     " d + tm, ts + iv * 2 - interval '1 day' * 3 FROM sbs_iv ORDER BY id",
+     "SELECT '1 day'::interval + '3 hours', interval '1 day' + '3 hours', interval '2 days' - interval '3 hours',"
+     " timestamp '2024-01-01' + interval '1 hour' + interval '1 day'",
+     "SELECT sum(iv), avg(iv), min(id) FROM sbs_iv",
+     "SELECT sum(x), avg(x) FROM (VALUES (interval '1 day'), (interval '3 hours'), (NULL)) v(x)",
+     "SELECT id IS DISTINCT FROM 2 AS x, count(*) OVER (), NULL IS NOT DISTINCT FROM NULL FROM sbs_iv ORDER BY id",
+     "SELECT btrim('xyx', 'x'), btrim('  a  '), starts_with('hello', 'he'), starts_with('hello', 'lo'),"
+     " gcd(12, 18), gcd(-12, 18), lcm(4, 6), lcm(0, 5)",
+     "SELECT gcd(-9223372036854775808, 0)",
+     "DROP TABLE sbs_iv"],
     # SIMILAR TO: the pattern as PostgreSQL's similar_escape makes it a regular expression.
     ["SELECT 'abc' SIMILAR TO '%b%', 'abc' SIMILAR TO 'b', 'abc' SIMILAR TO 'a(b|x)c', 'a.c' SIMILAR TO 'a.c',"
      " 'abc' SIMILAR TO 'a.c', 'abc' NOT SIMILAR TO '_b_'",
