@@ -40,6 +40,7 @@
 #include "sqlite/json_arguments.hpp"
 #include "sqlite/json_array_operators.hpp"
 #include "sqlite/limit_clauses.hpp"
+#include "sqlite/moment_comparisons.hpp"
 #include "sqlite/null_ordering.hpp"
 #include "sqlite/numeric_operands.hpp"
 #include "sqlite/numeric_text.hpp"
@@ -369,7 +370,8 @@ inline Rewritten rewrite(std::string_view sql, const Identity& who = {}, const C
   }
   // Wrappers made first enclose those made later at the same place
   // (apply_edits): interval and date arithmetic, then division, then casts.
-  rewrite_json_array_operators(toks, ranges, types, resolve, edits);  // (first: its calls enclose their operands)
+  rewrite_moment_comparisons(toks, spans, edits, type_of);  // (first: it encloses a whole operand)
+  rewrite_json_array_operators(toks, ranges, types, resolve, edits);  // (its calls enclose their operands)
   rewrite_at_time_zone(toks, ranges, types, resolve, edits);
   rewrite_any_all(toks, spans, edits);  // (first: it encloses the casts and arithmetic of its operand)
   rewrite_json_text(toks, edits);

@@ -1046,6 +1046,16 @@ SIDE_BY_SIDE = [
      " gcd(12, 18), gcd(-12, 18), lcm(4, 6), lcm(0, 5)",
      "SELECT gcd(-9223372036854775808, 0)",
      "DROP TABLE sbs_iv"],
+    # A date compared with a timestamp is its midnight (SQLite compared the
+    # texts: '2024-03-01' = '2024-03-01 00:00:00' was false).
+    ["DROP TABLE IF EXISTS sbs_dts", "CREATE TABLE sbs_dts (id int, ts timestamp, tz timestamptz, d date)",
+     "INSERT INTO sbs_dts VALUES (1, '2024-03-01 00:00:00', '2024-03-01 00:00:00+00', '2024-03-01'),"
+     " (2, '2024-03-01 10:00:00', '2024-02-29 23:00:00+00', '2024-03-01')",
+     "SELECT id, ts = d, d = ts, tz = d, ts >= d, ts > d, d <= tz, d < tz, ts::date = d FROM sbs_dts ORDER BY id",
+     "SELECT '2024-03-01'::date = '2024-03-01 00:00'::timestamp, '2024-03-01'::timestamp = '2024-03-01'::date,"
+     " date '2024-03-01' < timestamp '2024-03-01 10:00', timestamp '2024-03-01 00:00:00' = date '2024-03-01'",
+     "SELECT id FROM sbs_dts WHERE ts = d", "SELECT id FROM sbs_dts WHERE tz < d ORDER BY id",
+     "DROP TABLE sbs_dts"],
     # SIMILAR TO: the pattern as PostgreSQL's similar_escape makes it a regular expression.
     ["SELECT 'abc' SIMILAR TO '%b%', 'abc' SIMILAR TO 'b', 'abc' SIMILAR TO 'a(b|x)c', 'a.c' SIMILAR TO 'a.c',"
      " 'abc' SIMILAR TO 'a.c', 'abc' NOT SIMILAR TO '_b_'",
