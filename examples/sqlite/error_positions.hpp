@@ -100,8 +100,14 @@ inline std::optional<std::size_t> find_reference(const std::vector<pgwire::SqlTo
 }
 
 inline std::optional<std::size_t> find_literal(const std::vector<pgwire::SqlToken>& toks, const std::string& value) {
-  for (const auto& t : toks)
-    if (t.kind == pgwire::SqlToken::Kind::string && t.value() == value) return t.offset;
+  for (std::size_t k = 0; k < toks.size(); ++k) {
+    const auto& t = toks[k];
+    if (t.kind != pgwire::SqlToken::Kind::string || t.value() != value) continue;
+    // (read at run time by to_date/to_timestamp, not when parsing: no position)
+    if (k >= 2 && toks[k - 1].is_punct("(") && (toks[k - 2].is_keyword("to_date") || toks[k - 2].is_keyword("to_timestamp")))
+      return std::nullopt;
+    return t.offset;
+  }
   for (const auto& t : toks) {  // (an element of an array literal: '{1,x}'::int[] is "x")
     if (t.kind != pgwire::SqlToken::Kind::string) continue;
     std::string v = t.value();

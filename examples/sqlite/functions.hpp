@@ -46,6 +46,7 @@
 #include "interval_functions.hpp"
 #include "time_zones.hpp"
 #include "builtins.hpp"
+#include "date_parsing.hpp"
 #include "numeric_aggregates.hpp"
 #include "numeric_text.hpp"
 #include "ordered_aggregates.hpp"
@@ -384,6 +385,7 @@ inline int register_postgresql_functions(sqlite3* db, char**, const sqlite3_api_
   string_syntax::register_all(db);
   interval_functions::register_all(db);
   numeric_aggregates::register_all(db);
+  date_parsing::register_all(db);
   numeric_text::register_all(db);
   numeric_division::register_all(db);
   sequences::register_functions(db);

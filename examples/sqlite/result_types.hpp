@@ -123,7 +123,7 @@ inline pgwire::Oid function_type(std::string_view f, pgwire::Oid arg, pgwire::Oi
   if (f == "string_to_array" || f == "regexp_match" || f == "regexp_split_to_array") return oid::text_array;
   if (f == "regexp_replace" || f == "pg_size_pretty") return oid::text;
   if (f == "percentile_cont") return oid::float8;
-  if (f == "make_date") return oid::date;
+  if (f == "make_date" || f == "to_date") return oid::date;
   if (f == "grouping") return oid::int4;
   if (f == "quote_ident" || f == "quote_literal" || f == "quote_nullable" || f == "to_hex" || f == "encode" ||
       f == "chr")

@@ -1056,6 +1056,13 @@ SIDE_BY_SIDE = [
      " date '2024-03-01' < timestamp '2024-03-01 10:00', timestamp '2024-03-01 00:00:00' = date '2024-03-01'",
      "SELECT id FROM sbs_dts WHERE ts = d", "SELECT id FROM sbs_dts WHERE tz < d ORDER BY id",
      "DROP TABLE sbs_dts"],
+    # to_date and to_timestamp by a template (were 42883).
+    ["SELECT to_date('2024-05-06', 'YYYY-MM-DD'), to_date('06 May 2024', 'DD Mon YYYY'), to_date('20240506', 'YYYYMMDD'),"
+     " to_date('5/6/24', 'MM/DD/YY'), to_date('2024 060', 'YYYY DDD'), to_date('December 25, 2023', 'Month DD, YYYY')",
+     "SELECT to_timestamp('2024-05-06 10:11', 'YYYY-MM-DD HH24:MI'),"
+     " to_timestamp('2024-01-02 03:04:05.25 PM', 'YYYY-MM-DD HH:MI:SS.MS AM'), to_timestamp('12:30:00', 'HH24:MI:SS')::text",
+     "SET TimeZone = 'America/New_York'", "SELECT to_timestamp('2024-07-01 14:00', 'YYYY-MM-DD HH24:MI')::text",
+     "RESET TimeZone"],
     # SIMILAR TO: the pattern as PostgreSQL's similar_escape makes it a regular expression.
     ["SELECT 'abc' SIMILAR TO '%b%', 'abc' SIMILAR TO 'b', 'abc' SIMILAR TO 'a(b|x)c', 'a.c' SIMILAR TO 'a.c',"
      " 'abc' SIMILAR TO 'a.c', 'abc' NOT SIMILAR TO '_b_'",
@@ -2018,6 +2025,9 @@ class SideBySideTest(ServerTestCase):
             "SELECT sbs_nofunc(1::text, '2'::int);", "SELECT length(1, 2);",
             "INSERT INTO sbs_pos (a, b) VALUES (7);", "INSERT INTO sbs_pos (a) VALUES (8, 1);",
             "SELECT 1 \\; SELECT 'q'::int;", "SELECT 'q'::int \\; SELECT 1;",
+            # to_date/to_timestamp read their text at run time: no position, no DateStyle hint.
+            "SELECT to_date('2024-13-01', 'YYYY-MM-DD');", "SELECT to_date('abc', 'YYYY');",
+            "SELECT to_timestamp('2024-02-30 10:00', 'YYYY-MM-DD HH24:MI');",
             "DROP TABLE sbs_pos;",
             # A unique violation's DETAIL names the key the INSERT's row repeats.
             "CREATE TABLE sbs_pos (id serial PRIMARY KEY, a int, b text, UNIQUE (a, b));",
