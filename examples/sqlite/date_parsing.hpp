@@ -40,6 +40,22 @@ inline bool starts_with_nocase(std::string_view s, std::string_view p) {
   return true;
 }
 
+// The patterns that are one number of at most `width` digits into a field.
+struct Field {
+  std::string_view pattern;
+  int width;
+  int Parsed::*member;
+};
+
+inline const Field* simple_field(std::string_view rest) {
+  static constexpr Field fields[] = {{"MM", 2, &Parsed::month}, {"DDD", 3, &Parsed::day_of_year},
+                                     {"DD", 2, &Parsed::day},   {"HH24", 2, &Parsed::hour},
+                                     {"MI", 2, &Parsed::minute}, {"SS", 2, &Parsed::second}};
+  for (const Field& f : fields)
+    if (rest.starts_with(f.pattern)) return &f;
+  return nullptr;
+}
+
 // Reads `in` by `fmt`; false with PostgreSQL's message otherwise.
 inline bool parse(std::string_view in, std::string_view fmt, Parsed& out, std::string& message, std::string& detail) {
   static constexpr const char* months[] = {"january", "february", "march",     "april",   "may",      "june",
@@ -116,31 +132,17 @@ inline bool parse(std::string_view in, std::string_view fmt, Parsed& out, std::s
       int read = 0;
       ok = number("YY", 2, v, &read);
       out.year = static_cast<int>(read <= 2 ? (v < 70 ? 2000 + v : 1900 + v) : v);  // (PostgreSQL's adjust_partial_year_to_2020)
-    } else if (take("MM")) {
-      ok = number("MM", 2, v);
-      out.month = static_cast<int>(v);
-    } else if (take("DDD")) {
-      ok = number("DDD", 3, v);
-      out.day_of_year = static_cast<int>(v);
-    } else if (take("DD")) {
-      ok = number("DD", 2, v);
-      out.day = static_cast<int>(v);
-    } else if (take("HH24")) {
-      ok = number("HH24", 2, v);
-      out.hour = static_cast<int>(v);
-    } else if (take("HH12") || take("HH")) {
+    } else if (take("HH12") || (!rest.starts_with("HH24") && take("HH"))) {
       ok = number("HH", 2, v);
       out.hour = static_cast<int>(v);
       if (ok && (v < 1 || v > 12)) {
         message = "hour \"" + std::to_string(v) + "\" is invalid for the 12-hour clock";
         return false;
       }
-    } else if (take("MI")) {
-      ok = number("MI", 2, v);
-      out.minute = static_cast<int>(v);
-    } else if (take("SS")) {
-      ok = number("SS", 2, v);
-      out.second = static_cast<int>(v);
+    } else if (const Field* field = simple_field(rest)) {
+      f += field->pattern.size();
+      ok = number(field->pattern, field->width, v);
+      out.*(field->member) = static_cast<int>(v);
     } else if (take("MS")) {
       int read = 0;
       ok = number("MS", 3, v, &read);
