@@ -48,6 +48,7 @@
 #include "builtins.hpp"
 #include "date_parsing.hpp"
 #include "numeric_aggregates.hpp"
+#include "variance_aggregates.hpp"
 #include "numeric_text.hpp"
 #include "ordered_aggregates.hpp"
 #include "ordered_set_aggregates.hpp"
@@ -386,6 +387,7 @@ inline int register_postgresql_functions(sqlite3* db, char**, const sqlite3_api_
   interval_functions::register_all(db);
   numeric_aggregates::register_all(db);
   date_parsing::register_all(db);
+  variance_aggregates::register_all(db);
   numeric_text::register_all(db);
   numeric_division::register_all(db);
   sequences::register_functions(db);

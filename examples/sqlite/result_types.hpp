@@ -82,6 +82,9 @@ inline pgwire::Oid function_type(std::string_view f, pgwire::Oid arg, pgwire::Oi
     if (arg == oid::interval) return arg;
     return arg == oid::float4 || arg == oid::float8 ? oid::float8 : 0;
   }
+  if (f == "variance" || f == "var_samp" || f == "var_pop" || f == "stddev" || f == "stddev_samp" ||
+      f == "stddev_pop")  // (variance_aggregates.hpp)
+    return arg == oid::float4 || arg == oid::float8 ? oid::float8 : oid::numeric;
   if (f == "lag" || f == "lead" || f == "first_value" || f == "last_value" || f == "nth_value") return arg;
   if (f == "array_length" || f == "cardinality" || f == "array_position" || f == "array_upper" || f == "array_lower")
     return oid::int4;

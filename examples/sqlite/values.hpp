@@ -163,7 +163,8 @@ inline void put_enum_array(std::string_view text, pgwire::Oid type, pgwire::Form
   out.put_bytes(bytes);
 }
 
-// `modifier`: the column's type modifier (-1 none); gives numeric its scale.
+// `modifier`: the column's type modifier (-1 none); gives numeric its
+// scale, char(n) its width.
 // `display_scale`: a numeric expression's scale (select_list.hpp), for a
 // value SQLite computed as a number (-1 none).
 template <class Value>
@@ -208,6 +209,16 @@ bool encode_value(const Value& v, pgwire::Oid type, pgwire::FormatCode format, p
       if (storage == SQLITE_BLOB) return put(pgwire::Bytea{v.blob()}), true;
       break;  // '\x...' text, e.g. from a client-side interpolated literal
     default:
+      if (type == oid::bpchar && modifier > 4) {  // char(n): blank-padded to n characters, as PostgreSQL stores it
+        std::string_view text = v.text();
+        std::size_t chars = 0, width = static_cast<std::size_t>(modifier - 4);
+        for (unsigned char c : text) chars += (c & 0xC0) != 0x80;  // (UTF-8: continuation bytes are no character)
+        if (chars < width) {
+          std::string padded(text);
+          padded.append(width - chars, ' ');
+          return put(std::string_view(padded)), true;
+        }
+      }
       if (is_string_type(type)) return put(v.text()), true;
       if (enum_registry::registry().find(type)) return put_enum_array(v.text(), type, format, out, scratch), true;
   }

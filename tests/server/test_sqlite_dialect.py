@@ -1063,6 +1063,18 @@ SIDE_BY_SIDE = [
      " to_timestamp('2024-01-02 03:04:05.25 PM', 'YYYY-MM-DD HH:MI:SS.MS AM'), to_timestamp('12:30:00', 'HH24:MI:SS')::text",
      "SET TimeZone = 'America/New_York'", "SELECT to_timestamp('2024-07-01 14:00', 'YYYY-MM-DD HH24:MI')::text",
      "RESET TimeZone"],
+    # variance/stddev and their _samp/_pop forms (were 42883): exact over
+    # integers and numeric, PostgreSQL's float accumulation over floats;
+    # char(n) values blank-padded to n on output, as PostgreSQL stores them.
+    ["DROP TABLE IF EXISTS sbs_var", "CREATE TABLE sbs_var (g int, i int, n numeric(8,3), f float8, c char(4))",
+     "INSERT INTO sbs_var VALUES (1, 1, 1.5, 1.5, 'ab'), (1, 2, 2.25, 2.25, 'abcd'), (1, 4, 7, 7, 'é'),"
+     " (2, 5, 0.001, 1e-3, NULL)",
+     "SELECT g, variance(i), stddev(i), var_pop(i), stddev_pop(i), var_samp(n), stddev_samp(n), var_pop(n),"
+     " variance(f), stddev(f), stddev_pop(f) FROM sbs_var GROUP BY g ORDER BY g",
+     "SELECT stddev(x), variance(x), stddev_pop(x), var_samp(x), var_pop(x) FROM generate_series(1, 4) x",
+     "SELECT stddev(x) FROM (VALUES (5), (5)) v(x)", "SELECT variance(i) FROM sbs_var WHERE false",
+     "SELECT c, length(c), c || '|', c = 'ab' FROM sbs_var ORDER BY i",
+     "DROP TABLE sbs_var"],
     # SIMILAR TO: the pattern as PostgreSQL's similar_escape makes it a regular expression.
     ["SELECT 'abc' SIMILAR TO '%b%', 'abc' SIMILAR TO 'b', 'abc' SIMILAR TO 'a(b|x)c', 'a.c' SIMILAR TO 'a.c',"
      " 'abc' SIMILAR TO 'a.c', 'abc' NOT SIMILAR TO '_b_'",
