@@ -10,10 +10,12 @@
 // - a relation that does not exist (42P01): its name, or its schema's;
 // - a column that does not exist (42703), or that must be grouped
 //   (42803): the reference (`t.x` from t);
-// - a function that does not exist (42883): its name.
+// - a function that does not exist (42883): its name;
+// - a syntax error (42601): the token it names, or the end of the input.
 // Nothing when the text does not hold it: a value read from a table has
 // no place, in PostgreSQL either.
 
+#include <algorithm>
 #include <cctype>
 #include <cstddef>
 #include <optional>
@@ -190,6 +192,37 @@ inline std::optional<std::size_t> insert_mismatch(const std::vector<pgwire::SqlT
   return std::nullopt;
 }
 
+// A syntax error (42601): "at end of input" is past the last token; "at or
+// near "X"" is the first token written X (SQLite names the token where
+// its parse failed, in the statement as translated: an earlier X that
+// parsed is a guess this cannot tell from it).
+inline std::optional<std::size_t> syntax_error_at(const std::vector<pgwire::SqlToken>& toks, std::string_view message) {
+  if (message == "syntax error at end of input") {
+    if (toks.empty()) return std::nullopt;
+    return toks.back().is_punct(";") && toks.size() > 1 ? toks[toks.size() - 2].end() : toks.back().end();
+  }
+  constexpr std::string_view prefix = "syntax error at or near \"";
+  if (!message.starts_with(prefix) || !message.ends_with("\"")) return std::nullopt;
+  std::string_view near = message.substr(prefix.size(), message.size() - prefix.size() - 1);
+  auto same = [&](const pgwire::SqlToken& t) {  // (SQLite may spell a keyword in another case)
+    if (t.text == near) return true;
+    return t.kind == pgwire::SqlToken::Kind::word && t.text.size() == near.size() &&
+           std::equal(near.begin(), near.end(), t.text.begin(), [](char a, char b) {
+             return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+           });
+  };
+  // An occurrence nothing may precede so is the one that failed: the
+  // token doubled (AND AND, FROM FROM), or a clause word after a comma.
+  std::optional<std::size_t> first;
+  for (std::size_t k = 0; k < toks.size(); ++k) {
+    if (!same(toks[k])) continue;
+    if (!first) first = toks[k].offset;
+    if (k > 0 && (same(toks[k - 1]) || (toks[k - 1].is_punct(",") && toks[k].kind == pgwire::SqlToken::Kind::word)))
+      return toks[k].offset;
+  }
+  return first;
+}
+
 }  // namespace detail
 
 // The byte offset in `statement` (tokenized as `toks`) of what `error` is
@@ -203,6 +236,7 @@ inline std::optional<std::size_t> locate(const pgwire::ErrorInfo& error, std::st
   if (code == "42601" && (message == "INSERT has more target columns than expressions" ||
                           message == "INSERT has more expressions than target columns"))
     return detail::insert_mismatch(toks, message.find("target columns than") != std::string_view::npos);
+  if (code == "42601") return detail::syntax_error_at(toks, message);
   if (!input && code != "42P01" && code != "42703" && code != "42803" && code != "42883") return std::nullopt;
   if (input) {
     auto value = detail::input_value(message);
@@ -237,6 +271,15 @@ inline bool place(pgwire::ErrorInfo& error, std::string_view text, std::string_v
   error.position = inside ? std::to_string(characters_to(text, static_cast<std::size_t>(statement.data() - text.data()) + *at))
                           : std::to_string(characters_to(statement, *at));
   // The message names what the text names, as PostgreSQL's does.
+  if (error.code == "42601" && error.message == "syntax error at end of input" && inside) {
+    // (the statement was split off before its ';': PostgreSQL's parser meets the ';')
+    std::size_t after = static_cast<std::size_t>(statement.data() - text.data()) + statement.size();
+    while (after < text.size() && std::isspace(static_cast<unsigned char>(text[after]))) ++after;
+    if (after < text.size() && text[after] == ';') {
+      error.message = "syntax error at or near \";\"";
+      error.position = std::to_string(characters_to(text, after));
+    }
+  }
   std::size_t k = 0;
   while (k < toks.size() && toks[k].offset < *at) ++k;
   if (k >= toks.size()) return true;

@@ -2037,6 +2037,9 @@ class SideBySideTest(ServerTestCase):
             "SELECT sbs_nofunc(1::text, '2'::int);", "SELECT length(1, 2);",
             "INSERT INTO sbs_pos (a, b) VALUES (7);", "INSERT INTO sbs_pos (a) VALUES (8, 1);",
             "SELECT 1 \\; SELECT 'q'::int;", "SELECT 'q'::int \\; SELECT 1;",
+            # Syntax errors: the token named (a doubled one, a clause word after a comma), the ';'.
+            "SELEC 1;", "SELECT * FORM sbs_pos;", "SELECT a, FROM sbs_pos WHERE a IN (SELECT a FROM sbs_pos);",
+            "SELECT 1 AND AND 2;", "SELECT 1, 2 FROM FROM sbs_pos;", "SELECT * FROM sbs_pos WHERE;",
             # to_date/to_timestamp read their text at run time: no position, no DateStyle hint.
             "SELECT to_date('2024-13-01', 'YYYY-MM-DD');", "SELECT to_date('abc', 'YYYY');",
             "SELECT to_timestamp('2024-02-30 10:00', 'YYYY-MM-DD HH24:MI');",
