@@ -47,6 +47,7 @@
 #include "time_zones.hpp"
 #include "builtins.hpp"
 #include "date_parsing.hpp"
+#include "math_functions.hpp"
 #include "numeric_aggregates.hpp"
 #include "variance_aggregates.hpp"
 #include "numeric_text.hpp"
@@ -388,6 +389,7 @@ inline int register_postgresql_functions(sqlite3* db, char**, const sqlite3_api_
   numeric_aggregates::register_all(db);
   date_parsing::register_all(db);
   variance_aggregates::register_all(db);
+  math_functions::register_all(db);
   numeric_text::register_all(db);
   numeric_division::register_all(db);
   sequences::register_functions(db);

@@ -11,6 +11,7 @@
 #include <sqlite3.h>
 
 #include <cctype>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <memory>
@@ -184,17 +185,27 @@ bool encode_value(const Value& v, pgwire::Oid type, pgwire::FormatCode format, p
     if (n < lo || n > hi) throw pgwire::PgError("22003", std::string(what) + " out of range");
     return n;
   };
+  // An integer expression SQLite computed past 64 bits became a double:
+  // PostgreSQL's overflow error (an integral double in range is the integer).
+  auto integral = [&](double lo, double hi, const char* what) {
+    double d = v.real();
+    if (!(d >= lo && d <= hi) || std::trunc(d) != d) throw pgwire::PgError("22003", std::string(what) + " out of range");
+    return static_cast<std::int64_t>(d);
+  };
   switch (type) {
     case oid::int8:
       if (storage == SQLITE_INTEGER) return put(static_cast<std::int64_t>(v.int64())), true;
+      if (storage == SQLITE_FLOAT) return put(integral(-9.2233720368547758e18, 9.2233720368547748e18, "bigint")), true;
       break;
     case oid::int4:  // an int4 expression SQLite computed in 64 bits: PostgreSQL's overflow error
       if (storage == SQLITE_INTEGER)
         return put(static_cast<std::int32_t>(narrow(INT32_MIN, INT32_MAX, "integer"))), true;
+      if (storage == SQLITE_FLOAT) return put(static_cast<std::int32_t>(integral(INT32_MIN, INT32_MAX, "integer"))), true;
       break;
     case oid::int2:
       if (storage == SQLITE_INTEGER)
         return put(static_cast<std::int16_t>(narrow(INT16_MIN, INT16_MAX, "smallint"))), true;
+      if (storage == SQLITE_FLOAT) return put(static_cast<std::int16_t>(integral(INT16_MIN, INT16_MAX, "smallint"))), true;
       break;
     case oid::float8:
       if (storage != SQLITE_TEXT) return put(v.real()), true;

@@ -1045,6 +1045,7 @@ SIDE_BY_SIDE = [
      "SELECT btrim('xyx', 'x'), btrim('  a  '), starts_with('hello', 'he'), starts_with('hello', 'lo'),"
      " gcd(12, 18), gcd(-12, 18), lcm(4, 6), lcm(0, 5)",
      "SELECT gcd(-9223372036854775808, 0)",
+     "SELECT sqrt(16), ln(10), log(100), exp(1), power(2, 10), log10(1000), sqrt(2.25), exp(-1000)",
      "DROP TABLE sbs_iv"],
     # A date compared with a timestamp is its midnight (SQLite compared the
     # texts: '2024-03-01' = '2024-03-01 00:00:00' was false).
@@ -2040,6 +2041,9 @@ class SideBySideTest(ServerTestCase):
             # Syntax errors: the token named (a doubled one, a clause word after a comma), the ';'.
             "SELEC 1;", "SELECT * FORM sbs_pos;", "SELECT a, FROM sbs_pos WHERE a IN (SELECT a FROM sbs_pos);",
             "SELECT 1 AND AND 2;", "SELECT 1, 2 FROM FROM sbs_pos;", "SELECT * FROM sbs_pos WHERE;",
+            # Integer overflow past 64 bits (SQLite made it a double), math functions' domain errors.
+            "SELECT 9223372036854775807 + 1;", "SELECT 2147483647 + 1;", "SELECT sqrt(-1);", "SELECT ln(0);",
+            "SELECT log(-1);", "SELECT power(0, -1);", "SELECT power(-8, 0.5);", "SELECT exp(1000);",
             # to_date/to_timestamp read their text at run time: no position, no DateStyle hint.
             "SELECT to_date('2024-13-01', 'YYYY-MM-DD');", "SELECT to_date('abc', 'YYYY');",
             "SELECT to_timestamp('2024-02-30 10:00', 'YYYY-MM-DD HH24:MI');",
