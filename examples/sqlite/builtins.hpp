@@ -32,6 +32,7 @@
 
 #include "date_functions.hpp"
 #include "errors.hpp"
+#include "function_table.hpp"
 
 namespace sqlite_example::builtins {
 
@@ -390,13 +391,7 @@ inline void array_agg_final(sqlite3_context* ctx) {
 }
 
 inline void register_all(sqlite3* db) {
-  constexpr int pure = SQLITE_UTF8 | SQLITE_INNOCUOUS | SQLITE_DETERMINISTIC;
-  struct Entry {
-    const char* name;
-    int args;
-    void (*f)(sqlite3_context*, int, sqlite3_value**);
-  };
-  static constexpr Entry entries[] = {
+  static constexpr ScalarFunction entries[] = {
       {"concat", -1, &concat},
       {"pgwire_array", -1, &array_of},
       {"concat_ws", -1, &concat_ws},
@@ -437,8 +432,7 @@ inline void register_all(sqlite3* db) {
       {"trunc", 1, &integral<&trunc_of>},
       {"round", 1, &integral<&round_of>},
   };
-  for (const auto& e : entries)
-    sqlite3_create_function_v2(db, e.name, e.args, pure, nullptr, e.f, nullptr, nullptr, nullptr);
+  register_scalars(db, entries);
   sqlite3_create_function_v2(db, "array_agg", 1, SQLITE_UTF8 | SQLITE_INNOCUOUS, nullptr, nullptr, &array_agg_step,
                              &array_agg_final, nullptr);
 }

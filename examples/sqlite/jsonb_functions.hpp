@@ -25,6 +25,7 @@
 
 #include "array_functions.hpp"
 #include "errors.hpp"
+#include "function_table.hpp"
 #include "json_values.hpp"
 
 namespace sqlite_example::jsonb_functions {
@@ -44,12 +45,6 @@ inline void result_json(sqlite3_context* ctx, const Value& v) {
   std::string text = json_values::print(v);
   sqlite3_result_text(ctx, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
   sqlite3_result_subtype(ctx, json_subtype);
-}
-
-inline bool any_null(int argc, sqlite3_value** argv) {
-  for (int i = 0; i < argc; ++i)
-    if (sqlite3_value_type(argv[i]) == SQLITE_NULL) return true;
-  return false;
 }
 
 inline void contains(sqlite3_context* ctx, int argc, sqlite3_value** argv) {

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "errors.hpp"
+#include "function_table.hpp"
 
 namespace sqlite_example::math_functions {
 
@@ -23,12 +24,6 @@ inline void result(sqlite3_context* ctx, double v, bool zero_allowed = true) {
   if (std::isinf(v)) return fail(ctx, "22003", "value out of range: overflow");
   if (v == 0.0 && !zero_allowed) return fail(ctx, "22003", "value out of range: underflow");
   sqlite3_result_double(ctx, v);
-}
-
-inline bool any_null(int argc, sqlite3_value** argv) {
-  for (int i = 0; i < argc; ++i)
-    if (sqlite3_value_type(argv[i]) == SQLITE_NULL) return true;
-  return false;
 }
 
 inline void square_root(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
@@ -75,17 +70,11 @@ inline void power(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
 }
 
 inline void register_all(sqlite3* db) {
-  constexpr int pure = SQLITE_UTF8 | SQLITE_INNOCUOUS | SQLITE_DETERMINISTIC;
-  struct Entry {
-    const char* name;
-    int args;
-    void (*f)(sqlite3_context*, int, sqlite3_value**);
-  };
-  static constexpr Entry entries[] = {
+  static constexpr ScalarFunction functions[] = {
       {"sqrt", 1, &square_root}, {"ln", 1, &log_of<0>}, {"log", 1, &log_of<10>}, {"log10", 1, &log_of<10>},
       {"log", 2, &log_of<0>},    {"exp", 1, &exponential}, {"power", 2, &power}, {"pow", 2, &power},
   };
-  for (const Entry& e : entries) sqlite3_create_function_v2(db, e.name, e.args, pure, nullptr, e.f, nullptr, nullptr, nullptr);
+  register_scalars(db, functions);
 }
 
 }  // namespace sqlite_example::math_functions
