@@ -11,7 +11,8 @@
 // - a column that does not exist (42703), or that must be grouped
 //   (42803): the reference (`t.x` from t);
 // - a function that does not exist (42883): its name;
-// - a syntax error (42601): the token it names, or the end of the input.
+// - a syntax error (42601): the token it names, or the end of the input;
+// - an aggregate where none is allowed (42803): the call, and the clause named.
 // Nothing when the text does not hold it: a value read from a table has
 // no place, in PostgreSQL either.
 
@@ -21,12 +22,15 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <sqlite3.h>
 
 #include <pgwire/api/results.hpp>
 #include <pgwire/protocol/sql_text.hpp>
+
+#include "grouping_check.hpp"
 
 namespace sqlite_example::error_positions {
 
@@ -223,6 +227,51 @@ inline std::optional<std::size_t> syntax_error_at(const std::vector<pgwire::SqlT
   return first;
 }
 
+// An aggregate call where PostgreSQL allows none (SQLite's "misuse of
+// aggregate"): the first such call, and PostgreSQL's message naming the
+// clause (in WHERE, in GROUP BY, in JOIN conditions, in UPDATE, in VALUES)
+// or the nesting (an aggregate inside another's arguments).
+inline std::optional<std::pair<std::size_t, std::string>> misplaced_aggregate(
+    const std::vector<pgwire::SqlToken>& toks) {
+  // Per parenthesis depth: the clause word last seen there, and whether
+  // the parenthesis opens an aggregate call's arguments.
+  struct Level {
+    std::string clause;
+    bool aggregate_arguments = false;
+  };
+  std::vector<Level> levels(1);
+  for (std::size_t k = 0; k < toks.size(); ++k) {
+    const auto& t = toks[k];
+    if (t.is_punct("(")) {
+      bool call = k > 0 && sqlite_dialect::grouping_detail::is_aggregate_name(toks[k - 1]);
+      levels.push_back({levels.back().clause, call});
+      continue;
+    }
+    if (t.is_punct(")")) {
+      if (levels.size() > 1) levels.pop_back();
+      continue;
+    }
+    for (std::string_view w : {"select", "where", "group", "having", "order", "on", "set", "values", "returning",
+                               "from", "window", "limit"})
+      if (t.is_keyword(w)) levels.back().clause = std::string(w);
+    if (!sqlite_dialect::grouping_detail::is_aggregate_name(t) || k + 1 >= toks.size() || !toks[k + 1].is_punct("("))
+      continue;
+    std::size_t close = sqlite_dialect::matching_paren(toks, k + 1);
+    if (close + 1 < toks.size() && toks[close + 1].is_keyword("over")) continue;  // (a window function)
+    for (const Level& l : levels)
+      if (l.aggregate_arguments) return std::pair{t.offset, std::string("aggregate function calls cannot be nested")};
+    const std::string& c = levels.back().clause;
+    std::string where = c == "where"    ? "WHERE"
+                        : c == "group"  ? "GROUP BY"
+                        : c == "on"     ? "JOIN conditions"
+                        : c == "set"    ? "UPDATE"
+                        : c == "values" ? "VALUES"
+                                        : "";
+    if (!where.empty()) return std::pair{t.offset, "aggregate functions are not allowed in " + where};
+  }
+  return std::nullopt;
+}
+
 }  // namespace detail
 
 // The byte offset in `statement` (tokenized as `toks`) of what `error` is
@@ -237,6 +286,10 @@ inline std::optional<std::size_t> locate(const pgwire::ErrorInfo& error, std::st
                           message == "INSERT has more expressions than target columns"))
     return detail::insert_mismatch(toks, message.find("target columns than") != std::string_view::npos);
   if (code == "42601") return detail::syntax_error_at(toks, message);
+  if (code == "42803" && message == "aggregate functions are not allowed here") {
+    auto misplaced = detail::misplaced_aggregate(toks);
+    return misplaced ? std::optional(misplaced->first) : std::nullopt;
+  }
   if (!input && code != "42P01" && code != "42703" && code != "42803" && code != "42883") return std::nullopt;
   if (input) {
     auto value = detail::input_value(message);
@@ -271,6 +324,8 @@ inline bool place(pgwire::ErrorInfo& error, std::string_view text, std::string_v
   error.position = inside ? std::to_string(characters_to(text, static_cast<std::size_t>(statement.data() - text.data()) + *at))
                           : std::to_string(characters_to(statement, *at));
   // The message names what the text names, as PostgreSQL's does.
+  if (error.code == "42803" && error.message == "aggregate functions are not allowed here")
+    if (auto misplaced = detail::misplaced_aggregate(toks)) error.message = misplaced->second;
   if (error.code == "42601" && error.message == "syntax error at end of input" && inside) {
     // (the statement was split off before its ';': PostgreSQL's parser meets the ';')
     std::size_t after = static_cast<std::size_t>(statement.data() - text.data()) + statement.size();

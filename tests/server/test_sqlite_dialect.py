@@ -2044,6 +2044,10 @@ class SideBySideTest(ServerTestCase):
             # Integer overflow past 64 bits (SQLite made it a double), math functions' domain errors.
             "SELECT 9223372036854775807 + 1;", "SELECT 2147483647 + 1;", "SELECT sqrt(-1);", "SELECT ln(0);",
             "SELECT log(-1);", "SELECT power(0, -1);", "SELECT power(-8, 0.5);", "SELECT exp(1000);",
+            # An aggregate where none is allowed: the clause named, the call pointed at.
+            "SELECT count(*) FROM sbs_pos WHERE count(*) > 1;", "SELECT 1 FROM sbs_pos GROUP BY count(*);",
+            "SELECT * FROM sbs_pos p JOIN sbs_pos q ON count(*) > 0;", "UPDATE sbs_pos SET a = max(a);",
+            "SELECT sum(count(*)) FROM sbs_pos;", "SELECT a FROM sbs_pos WHERE a > 1 AND sum(a) > 1;",
             # to_date/to_timestamp read their text at run time: no position, no DateStyle hint.
             "SELECT to_date('2024-13-01', 'YYYY-MM-DD');", "SELECT to_date('abc', 'YYYY');",
             "SELECT to_timestamp('2024-02-30 10:00', 'YYYY-MM-DD HH24:MI');",
