@@ -306,6 +306,7 @@ inline Rewritten rewrite(std::string_view sql, const Identity& who = {}, const C
                          const ColumnScaleResolver& scale_of = {}) {
   auto toks = tokenize(sql);
   check_grouping(toks, resolve);
+  numeric_operands_detail::check_arithmetic_literals(toks);
   Rewritten out;
   std::vector<Edit> edits;
   for (std::size_t i = 0; i < toks.size(); ++i) {

@@ -73,7 +73,10 @@ class Typer {
 
   // Parses an expression from `i`; false when something was not understood.
   bool expression(std::size_t& i, SelectItem& out, int min_prec = 0) {
+    std::size_t first = i;
     if (!prefix(i, out)) return false;
+    // (a lone string literal: PostgreSQL's unknown, which takes its partner's type)
+    bool unknown_left = i == first + 1 && toks_[first].kind == Kind::string;
     for (;;) {
       if (i >= end_) return true;
       const Token& t = toks_[i];
@@ -119,9 +122,13 @@ class Typer {
       std::size_t rhs_start = i;
       if (!expression(i, rhs, prec)) return false;
       // (interval +/- '3 hours': the string is an interval, as PostgreSQL resolves it)
-      if (i == rhs_start + 1 && toks_[rhs_start].kind == Kind::string && out.type == oid::interval &&
-          (is(op, "+") || is(op, "-")))
-        rhs.type = oid::interval;
+      bool unknown_right = i == rhs_start + 1 && toks_[rhs_start].kind == Kind::string;
+      if (unknown_right && out.type == oid::interval && (is(op, "+") || is(op, "-"))) rhs.type = oid::interval;
+      // ('5' + 1 is integer arithmetic: the string is read as the number's type)
+      bool arithmetic_op = is(op, "+") || is(op, "-") || is(op, "*") || is(op, "/") || is(op, "%");
+      if (arithmetic_op && unknown_right && numeric_rank(out.type) != 0) rhs.type = out.type;
+      if (arithmetic_op && unknown_left && numeric_rank(rhs.type) != 0) out.type = rhs.type;
+      unknown_left = false;
       if ((is(op, "like") || is(op, "ilike") || is(op, "similar")) && i + 1 < end_ && is(toks_[i], "escape"))
         i += 2;  // (ESCAPE 'c')
       if (prec <= comparison) {

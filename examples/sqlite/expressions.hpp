@@ -175,7 +175,10 @@ inline void rewrite_keywords(const std::vector<Token>& toks, const Identity& who
     std::string replacement;
     std::size_t last = i;
     std::string w = t.value();
-    if (w == "current_timestamp" && !call)
+    bool concatenated = (i > 0 && is(toks[i - 1], "||")) || (i + 1 < toks.size() && is(toks[i + 1], "||"));
+    if ((w == "true" || w == "false") && concatenated)  // (boolout's text, not SQLite's 1/0)
+      replacement = "'" + w + "'";
+    else if (w == "current_timestamp" && !call)
       replacement = "now()";
     else if (w == "localtimestamp" && !call)
       replacement = "pgwire_localtimestamp()";

@@ -339,6 +339,12 @@ inline void next_serial(sqlite3_context* ctx, int, sqlite3_value** argv) {
   sqlite3_finalize(s);
 }
 
+// The byte order, as memcmp then length (SQLite's BINARY).
+inline int binary_collation(void*, int n1, const void* a, int n2, const void* b) {
+  int c = std::memcmp(a, b, static_cast<std::size_t>(n1 < n2 ? n1 : n2));
+  return c != 0 ? c : n1 - n2;
+}
+
 }  // namespace functions
 
 // The auto extension (sqlite3_auto_extension): runs for each new connection.
@@ -376,6 +382,10 @@ inline int register_postgresql_functions(sqlite3* db, char**, const sqlite3_api_
   sqlite3_create_function_v2(db, "pgwire_timestamp_diff", 2, pure, nullptr, &datetime::timestamp_diff, nullptr, nullptr,
                              nullptr);
   sqlite3_create_collation_v2(db, "pgwire_interval", SQLITE_UTF8, nullptr, &datetime::collate_interval, nullptr);
+  // PostgreSQL's byte-order collations by name (COLLATE "C", pg_dump's
+  // COLLATE pg_catalog."default"): SQLite's BINARY, which compares UTF-8 bytes.
+  for (const char* name : {"C", "POSIX", "default", "ucs_basic"})
+    sqlite3_create_collation_v2(db, name, SQLITE_UTF8, nullptr, &binary_collation, nullptr);
   sqlite3_create_function_v2(db, "pgwire_cast", 2, pure, nullptr, &cast, nullptr, nullptr, nullptr);
   sqlite3_create_function_v2(db, "pgwire_cast", 3, pure, nullptr, &cast, nullptr, nullptr, nullptr);
   sqlite3_create_function_v2(db, "pgwire_valid", 2, pure, nullptr, &valid, nullptr, nullptr, nullptr);

@@ -164,6 +164,29 @@ inline void check_literal(const std::string& text, pgwire::Oid type) {
     throw pgwire::PgError(pgwire::type_error_info(ec, type, text, pgwire::format_text));
 }
 
+// A plain string literal beside an arithmetic operator whose other operand
+// is a number literal: PostgreSQL reads the string as that number's type
+// ('a' + 1 and '1.5' + 1 are 22P02; '5' + 1 is 6), SQLite as 0 or its
+// leading digits.
+inline void check_arithmetic_literals(const std::vector<Token>& toks) {
+  auto plain_string = [&](std::size_t k) {
+    return toks[k].kind == Kind::string && !(k + 1 < toks.size() && (is(toks[k + 1], "::") || is(toks[k + 1], "||"))) &&
+           !(k > 0 && (is(toks[k - 1], "||") || typed_literal_type(toks[k - 1]) != 0));  // (not date '...', interval '...')
+  };
+  auto number = [&](std::size_t k) {
+    return toks[k].kind == Kind::number && !(k + 1 < toks.size() && is(toks[k + 1], "::")) &&
+           !(k > 0 && is(toks[k - 1], "::"));
+  };
+  for (std::size_t p = 1; p + 1 < toks.size(); ++p) {
+    if (!is(toks[p], "+") && !is(toks[p], "-") && !is(toks[p], "*") && !is(toks[p], "/") && !is(toks[p], "%")) continue;
+    if (plain_string(p - 1) && number(p + 1) && !(p >= 2 && (is(toks[p - 2], "*") || is(toks[p - 2], "/"))))
+      check_literal(toks[p - 1].value(), typing::literal_type(toks[p + 1].text));
+    else if (number(p - 1) && plain_string(p + 1) &&
+             !(p + 2 < toks.size() && (is(toks[p + 2], "*") || is(toks[p + 2], "/"))))
+      check_literal(toks[p + 1].value(), typing::literal_type(toks[p - 1].text));
+  }
+}
+
 inline bool is_number_type(pgwire::Oid t) {
   return t == pgwire::oid::int2 || t == pgwire::oid::int4 || t == pgwire::oid::int8 || t == pgwire::oid::float4 ||
          t == pgwire::oid::float8 || t == pgwire::oid::numeric;

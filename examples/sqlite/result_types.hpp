@@ -125,6 +125,7 @@ inline pgwire::Oid function_type(std::string_view f, pgwire::Oid arg, pgwire::Oi
   if (f == "unnest") return pgwire::element_type_of(arg);
   if (f == "string_to_array" || f == "regexp_match" || f == "regexp_split_to_array") return oid::text_array;
   if (f == "regexp_replace" || f == "pg_size_pretty") return oid::text;
+  if (f == "pg_database_size") return oid::int8;
   if (f == "percentile_cont") return oid::float8;
   if (f == "make_date" || f == "to_date") return oid::date;
   if (f == "grouping") return oid::int4;

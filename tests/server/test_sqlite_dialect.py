@@ -1044,8 +1044,13 @@ SIDE_BY_SIDE = [
      "SELECT id IS DISTINCT FROM 2 AS x, count(*) OVER (), NULL IS NOT DISTINCT FROM NULL FROM sbs_iv ORDER BY id",
      "SELECT btrim('xyx', 'x'), btrim('  a  '), starts_with('hello', 'he'), starts_with('hello', 'lo'),"
      " gcd(12, 18), gcd(-12, 18), lcm(4, 6), lcm(0, 5)",
-     "SELECT gcd(-9223372036854775808, 0)",
+     "SELECT gcd(-9223372036854775808, 0)", "SELECT '5' + 1, 10 - '4'",
+     "SELECT 'abc' || 1 || true, false || 'x'",
      "SELECT sqrt(16), ln(10), log(100), exp(1), power(2, 10), log10(1000), sqrt(2.25), exp(-1000)",
+     # PostgreSQL's byte-order collations by name; pg_database_size.
+     "SELECT x FROM (VALUES ('b'), ('B'), ('a'), ('é')) v(x) ORDER BY x COLLATE \"C\" DESC",
+     "SELECT x FROM (VALUES ('b'), ('B')) v(x) ORDER BY x COLLATE \"POSIX\"",
+     "SELECT pg_database_size('postgres') > 0, pg_size_pretty(pg_database_size(current_database())) IS NOT NULL",
      "DROP TABLE sbs_iv"],
     # A date compared with a timestamp is its midnight (SQLite compared the
     # texts: '2024-03-01' = '2024-03-01 00:00:00' was false).
@@ -2048,6 +2053,8 @@ class SideBySideTest(ServerTestCase):
             "SELECT count(*) FROM sbs_pos WHERE count(*) > 1;", "SELECT 1 FROM sbs_pos GROUP BY count(*);",
             "SELECT * FROM sbs_pos p JOIN sbs_pos q ON count(*) > 0;", "UPDATE sbs_pos SET a = max(a);",
             "SELECT sum(count(*)) FROM sbs_pos;", "SELECT a FROM sbs_pos WHERE a > 1 AND sum(a) > 1;",
+            # A string beside an arithmetic operator and a number is read as that number's type.
+            "SELECT 'a' + 1;", "SELECT 2 * '1.5';", "SELECT 1 + 'x' * 2;",
             # to_date/to_timestamp read their text at run time: no position, no DateStyle hint.
             "SELECT to_date('2024-13-01', 'YYYY-MM-DD');", "SELECT to_date('abc', 'YYYY');",
             "SELECT to_timestamp('2024-02-30 10:00', 'YYYY-MM-DD HH24:MI');",
