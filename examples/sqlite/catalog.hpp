@@ -163,12 +163,31 @@ inline pgwire::catalog::Description describe_sqlite(sqlite3* db) {
       t.view_definition = as == std::string::npos ? sql : " " + sql.substr(as + 4) + ";";
     }
     std::vector<std::pair<int, std::string>> pk;
+    // A view's column that reads a table's column unchanged has that
+    // column's recorded type (SQLite would give a serial's INTEGER: bigint).
+    std::map<std::string, std::pair<std::string, std::string>> origins;
+    if (view) {
+      sqlite3_stmt* s = nullptr;
+      std::string select = "SELECT * FROM \"" + t.name + "\"";
+      if (sqlite3_prepare_v2(db, select.c_str(), -1, &s, nullptr) == SQLITE_OK && s != nullptr)
+        for (int i = 0; i < sqlite3_column_count(s); ++i) {
+          const char* table = sqlite3_column_table_name(s, i);
+          const char* origin = sqlite3_column_origin_name(s, i);
+          if (table && origin) origins[sqlite3_column_name(s, i)] = {table, origin};
+        }
+      sqlite3_finalize(s);
+    }
     for (auto& c : rows(db, "SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info(?1)", t.name)) {
       pgwire::catalog::ColumnInfo col;
       col.name = c[0];
       std::string decl = is_null(c[1]) ? "" : c[1];
       std::string dflt = is_null(c[3]) ? "\x01" : c[3];
       bool recorded = false;
+      if (auto o = origins.find(col.name); o != origins.end())
+        if (auto it = declared.find(o->second); it != declared.end() && !it->second.first.empty()) {
+          decl = it->second.first;
+          recorded = true;
+        }
       if (auto it = declared.find({t.name, col.name}); it != declared.end()) {
         if (!it->second.first.empty()) decl = it->second.first;
         dflt = it->second.second;

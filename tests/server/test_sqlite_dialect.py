@@ -1047,6 +1047,13 @@ SIDE_BY_SIDE = [
      "SELECT gcd(-9223372036854775808, 0)", "SELECT '5' + 1, 10 - '4'",
      "SELECT 'abc' || 1 || true, false || 'x'",
      "SELECT sqrt(16), ln(10), log(100), exp(1), power(2, 10), log10(1000), sqrt(2.25), exp(-1000)",
+     # A view's column that reads a table's column has its type (a serial's integer, varchar(20)).
+     "DROP VIEW IF EXISTS sbs_v", "DROP TABLE IF EXISTS sbs_vt",
+     "CREATE TABLE sbs_vt (id serial PRIMARY KEY, name varchar(20), n numeric(5,2))",
+     "CREATE VIEW sbs_v AS SELECT id, name, n FROM sbs_vt",
+     "SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'sbs_v'::regclass"
+     " AND attnum > 0 ORDER BY attnum",
+     "DROP VIEW sbs_v", "DROP TABLE sbs_vt",
      # PostgreSQL's byte-order collations by name; pg_database_size.
      "SELECT x FROM (VALUES ('b'), ('B'), ('a'), ('é')) v(x) ORDER BY x COLLATE \"C\" DESC",
      "SELECT x FROM (VALUES ('b'), ('B')) v(x) ORDER BY x COLLATE \"POSIX\"",
