@@ -54,6 +54,7 @@
 #include "sqlite/statement_forms.hpp"
 #include "sqlite/statement_cache.hpp"
 #include "sqlite/table_lists.hpp"
+#include "sqlite/transaction_blocks.hpp"
 #include "sqlite/translate.hpp"
 #include "sqlite/values.hpp"
 #include "sqlite/worker.hpp"
@@ -100,11 +101,32 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
     }
     Owner& o = owner(session);
     auto w = o.worker;
-    for (auto stmt : pgwire::split_statements(sql)) {
-      auto running = start(session, o, w, stmt, nullptr);  // (named: GCC 12 and temporaries in co_await)
-      pgwire::Response r = error_positions::with_position(co_await std::move(running), sql, stmt);
-      if (!co_await out.send(r)) break;
+    auto statements = pgwire::split_statements(sql);
+    bool failed = false;
+    for (std::size_t i = 0; i < statements.size() && !failed; ++i) {
+      o.query_continues = i + 1 < statements.size();  // (its implicit transaction: transaction_blocks.hpp)
+      auto running = start(session, o, w, statements[i], nullptr);  // (named: GCC 12 and temporaries in co_await)
+      pgwire::Response r = error_positions::with_position(co_await std::move(running), sql, statements[i]);
+      failed = !co_await out.send(r);
     }
+    o.query_continues = false;
+    if (!o.implicit_open) co_return;
+    std::optional<pgwire::ErrorInfo> commit_failed;
+    try {
+      co_await end_implicit(o, !failed);
+    } catch (const pgwire::PgError& e) {
+      commit_failed = e.info();
+    }
+    if (commit_failed) {
+      pgwire::Response r = pgwire::Response::error(std::move(*commit_failed));
+      co_await out.send(r);
+    }
+  }
+
+  // Sync ends the batch's implicit transaction, if one of its Executes opened it.
+  asio::awaitable<void> sync(pgwire::Session& session) override {
+    auto* o = session.state<Owner>();
+    if (o && o->implicit_open) co_await end_implicit(*o, !session.batch_failed());
   }
 
   asio::awaitable<void> prepare(pgwire::Session& session, pgwire::Statement& stmt) override {
@@ -192,6 +214,10 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
     SchemaGeneration schema;  // worker
     std::optional<sqlite_dialect::Identity> who;  // io thread
     pgwire::TimeZonePtr zone;                      // io thread: the TimeZone setting's (zone_of)
+    // The implicit transaction of a Query or batch (transaction_blocks.hpp),
+    // io thread: SQLite's BEGIN was sent for it; more statements of the Query follow.
+    bool implicit_open = false;
+    bool query_continues = false;
     std::uint64_t zone_settings = ~std::uint64_t{0};  // the settings' version it was read at
     ~Owner() {
       if (worker) worker->stop(false);
@@ -246,6 +272,25 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
     return o.zone;
   }
 
+  // Ends the implicit transaction of a Query or batch: a commit is awaited
+  // (its failure is the Query's or the Sync's error); a rollback, after an
+  // error or a cancel (which fails every later await of the call), is queued
+  // behind the calls. Its DDL's schema generation then moves at the next
+  // statement (SchemaGeneration::after_statement).
+  static asio::awaitable<void> end_implicit(Owner& o, bool commit) {
+    o.implicit_open = false;
+    if (!commit) {
+      o.worker->cleanup_on_db([w = o.worker.get()](sqlite3* db) { transaction_blocks::close(db, *w, false); });
+      co_return;
+    }
+    auto job = [&o](sqlite3* db) {
+      transaction_blocks::close(db, *o.worker, true);
+      o.schema.after_statement("COMMIT", false);
+      return true;
+    };
+    co_await o.worker->call<bool>(std::move(job));
+  }
+
   // A statement starts on `w`: a CancelRequest for it interrupts SQLite.
   // (The session's Owner keeps the worker while a statement runs, and the
   // hook is forgotten when it ends: a plain pointer, stored in place.)
@@ -270,10 +315,12 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
     std::shared_ptr<Prepared>* learned;  // (nullptr: not learning)
     std::shared_ptr<const pgwire::ParameterMap> settings;  // for current_setting() (sql_settings.hpp)
     pgwire::TimeZonePtr zone;  // the session's TimeZone (session_zone.hpp)
+    bool opens_implicit = false;  // SQLite's BEGIN first (transaction_blocks.hpp)
 
     pgwire::Response operator()(sqlite3* db) {
       if (settings) w->sql_settings().use(std::move(settings));
       w->use_zone(std::move(zone));
+      if (opens_implicit) transaction_blocks::open(db, *w);
       ChangeCapture& capture = *o->capture;
       auto mark = capture.mark();
       struct SchemaCheck {  // (also when the statement throws)
@@ -331,12 +378,14 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
     auto home = portal ? portal->statement->shared_handle<Prepared>() : o.cache.simple(sql);
     if (!home) return run(session, std::move(w), sql, portal);
     auto first = upper_word(sql);
-    // (run() also sends the NOTICEs a DROP or CREATE may have)
-    if (ends_failed_block(session, first) || first == "DROP" || first == "CREATE")
+    // (run() also sends the NOTICEs a DROP or CREATE may have, and answers transaction control)
+    if (ends_failed_block(session, first) || first == "DROP" || first == "CREATE" ||
+        transaction_blocks::control_of(sql, first) != transaction_blocks::Control::none)
       return run(session, std::move(w), sql, portal);
     starting(session, w);
+    bool opens = opens_implicit(session, o, portal);
     StatementJob job{&o, w, sql, std::move(first), portal, std::move(home), &identity(session), nullptr,
-                     settings_for(session, sql), zone_of(session, o)};
+                     settings_for(session, sql), zone_of(session, o), opens};
     return w->call<pgwire::Response>([job = std::move(job)](sqlite3* db) mutable {
       try {
         return job(db);
@@ -352,6 +401,17 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
                                                                   std::string_view sql) {
     if (!names_current_setting(sql)) return nullptr;
     return std::make_shared<const pgwire::ParameterMap>(session.parameters());
+  }
+
+  // Whether a statement about to run on SQLite opens the implicit
+  // transaction of its Query or batch: one is not open yet, no block is, and
+  // more of the Query, or of the batch before its Sync, follows it
+  // (transaction_blocks.hpp).
+  static bool opens_implicit(const pgwire::Session& session, Owner& o, const pgwire::Portal* portal) {
+    if (o.implicit_open || session.transaction_status() != pgwire::TransactionStatus::idle) return false;
+    if (portal ? session.sync_follows() : !o.query_continues) return false;
+    o.implicit_open = true;
+    return true;
   }
 
   // COMMIT (or END) of a failed transaction block is a rollback in
@@ -408,6 +468,21 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
         co_return r;
       }
       auto first = upper_word(sql);
+      if (first == "ABORT") {  // (PostgreSQL's other spelling; SQLite has none)
+        sql = "ROLLBACK";
+        first = "ROLLBACK";
+      }
+      auto control = transaction_blocks::control_of(sql, first);
+      bool outside_block = session.transaction_status() == pgwire::TransactionStatus::idle;
+      if (control != transaction_blocks::Control::none && outside_block) {
+        if (o.implicit_open && control == transaction_blocks::Control::begin) {
+          o.implicit_open = false;  // SQLite's transaction is the client's block now, with what ran before it
+          co_return pgwire::Response::begin(first == "BEGIN" ? "BEGIN" : "START TRANSACTION");
+        }
+        bool ends = control == transaction_blocks::Control::commit || control == transaction_blocks::Control::rollback;
+        if (o.implicit_open && ends) co_await end_implicit(o, control == transaction_blocks::Control::commit);
+        if (auto r = transaction_blocks::outside_block(control, session)) co_return std::move(*r);
+      }
       if (ends_failed_block(session, first)) {
         auto job = [&o](sqlite3* db) {
           if (!sqlite3_get_autocommit(db)) exec(db, "ROLLBACK");
@@ -428,8 +503,9 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
       }
       std::shared_ptr<Prepared> learned;
       bool learn = !home && !portal;
+      bool opens = control == transaction_blocks::Control::none && opens_implicit(session, o, portal);
       StatementJob job{&o, w, sql, std::move(first), portal, home, &identity(session),
-                       learn ? &learned : nullptr, settings_for(session, sql), zone_of(session, o)};
+                       learn ? &learned : nullptr, settings_for(session, sql), zone_of(session, o), opens};
       pgwire::Response r = co_await w->call<pgwire::Response>(std::move(job));
       if (learned) o.cache.keep_simple(sql, std::move(learned), generation);
       for (const auto& notice : std::exchange(w->notices, {})) session.send_notice(notice);

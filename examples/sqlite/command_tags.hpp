@@ -38,6 +38,12 @@ inline std::string created_as_table(std::string_view sql, bool& if_not_exists) {
   return std::string(toks[name].text);
 }
 
+// ROLLBACK [WORK | TRANSACTION] TO [SAVEPOINT] name, which keeps the block.
+inline bool rolls_back_to_savepoint(std::string_view sql) {
+  auto words = upper_word(sql, 3);
+  return words.find(" TO ") != std::string::npos || words.ends_with(" TO");
+}
+
 // `word`: the statement's first word, upper case; `changes`: the rows an
 // INSERT, UPDATE or DELETE changed.
 inline pgwire::Response command_response(std::string_view sql, std::string_view word, std::int64_t changes) {
@@ -45,7 +51,8 @@ inline pgwire::Response command_response(std::string_view sql, std::string_view 
   if (word == "UPDATE" || word == "DELETE") return pgwire::Response::command(std::string(word) + " " + std::to_string(changes));
   if (word == "BEGIN" || word == "START") return pgwire::Response::begin();
   if (word == "COMMIT" || word == "END") return pgwire::Response::commit();
-  if (word == "ROLLBACK") return pgwire::Response::rollback();
+  if (word == "ROLLBACK") return rolls_back_to_savepoint(sql) ? pgwire::Response::rollback_to_savepoint()
+                                                               : pgwire::Response::rollback();
   if (word == "TRUNCATE") return pgwire::Response::command("TRUNCATE TABLE");
   if (upper_word(sql, 3) == "CREATE UNIQUE INDEX") return pgwire::Response::command("CREATE INDEX");
   if (word == "CREATE" || word == "DROP" || word == "ALTER") {

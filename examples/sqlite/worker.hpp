@@ -119,6 +119,13 @@ class Worker final : public PoolTask, public std::enable_shared_from_this<Worker
     enqueue(std::move(job), false);
   }
 
+  // cleanup() with the connection: skipped when it never opened or has closed.
+  void cleanup_on_db(std::function<void(sqlite3*)> f) {
+    cleanup([this, f = std::move(f)] {
+      if (sqlite3* db = db_.load()) f(db);
+    });
+  }
+
   // Work ahead of a call the caller will make (the next batch of rows),
   // in order with the calls; dropped once the worker stops, and never run
   // inside the calling job (any thread, but not from this worker's jobs).

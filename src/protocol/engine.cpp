@@ -323,6 +323,14 @@ void Engine::error(const ErrorInfo& info) {
   error_since_ready_ = true;
 }
 
+bool Engine::next_is_sync() const noexcept {
+  std::string_view rest = in_.pending();
+  if (rest.size() < pending_consume_ + 5) return false;
+  rest.remove_prefix(pending_consume_);
+  // Sync is 'S' and a length of 4: the whole message is its header.
+  return rest[0] == 'S' && rest[1] == 0 && rest[2] == 0 && rest[3] == 0 && rest[4] == 4;
+}
+
 void Engine::ready_for_query() {
   if (phase_ == Phase::closed) return;  // after a FATAL nothing follows
   bool error = std::exchange(error_since_ready_, false);

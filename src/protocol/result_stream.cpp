@@ -144,6 +144,9 @@ SessionMachine::Task<SessionMachine::Streamed> SessionMachine::stream_rows(
 void SessionMachine::apply(TransactionEffect e) {
   if (e == TransactionEffect::begin && engine_.transaction_status() == TransactionStatus::idle) {
     engine_.set_transaction_status(TransactionStatus::in_transaction);
+  } else if (e == TransactionEffect::rollback_to_savepoint) {
+    if (engine_.transaction_status() == TransactionStatus::failed)
+      engine_.set_transaction_status(TransactionStatus::in_transaction);
   } else if (e == TransactionEffect::commit || e == TransactionEffect::rollback) {
     end_transaction(e == TransactionEffect::commit && engine_.transaction_status() != TransactionStatus::failed);
     engine_.set_transaction_status(TransactionStatus::idle);

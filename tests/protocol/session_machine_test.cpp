@@ -425,6 +425,15 @@ TEST_CASE("session: extended query", "[session]") {
     CHECK(s.exchange(bytes) == V{"1", "2", "Z I", "E ERROR 34000", "Z I", "3", "Z I"});
     CHECK(s.d.closed_objects == V{"portal ", "statement s"});
   }
+  SECTION("an Execute knows whether its batch's Sync already follows it; Sync whether the batch failed") {
+    auto run = parse("batchstate") + bind() + execute();
+    CHECK(s.exchange(run + bind() + execute() + sync_msg()) == V{"1", "2", "C MORE", "2", "C LAST", "Z I"});
+    CHECK(s.exchange(run + msg(Flush{})) == V{"1", "2", "C MORE"});  // (no Sync sent yet)
+    CHECK(s.exchange(sync_msg()) == V{"Z I"});
+    CHECK(s.exchange(parse("fail 22012") + bind() + execute() + sync_msg()) == V{"1", "2", "E ERROR 22012", "Z I"});
+    CHECK(s.exchange(q("select 1; fail 22012")) == V{"T n,t", "D 0|row 0", "C SELECT 1", "E ERROR 22012", "Z I"});
+    CHECK(s.d.syncs_failed == std::vector<bool>{false, false, true});
+  }
   SECTION("a missing statement is 26000") {
     CHECK(s.exchange(msg(Describe{TargetKind::statement, "nope"}) + sync_msg()) == V{"E ERROR 26000", "Z I"});
   }
@@ -441,6 +450,13 @@ TEST_CASE("session: extended query", "[session]") {
     CHECK(s.exchange(parse("rollback") + bind() + execute() + sync_msg()) == V{"1", "2", "C ROLLBACK", "Z I"});
     CHECK(s.exchange(q("begin") + q("fail 22012") + q("commit")) ==
           V{"C BEGIN", "Z T", "E ERROR 22012", "Z E", "C ROLLBACK", "Z I"});  // PostgreSQL's tag
+  }
+  SECTION("ROLLBACK TO a savepoint keeps the block, and a failed one works again") {
+    CHECK(s.exchange(q("begin") + q("rollback to s")) == V{"C BEGIN", "Z T", "C ROLLBACK", "Z T"});
+    CHECK(s.exchange(q("fail 22012") + q("select 1")) == V{"E ERROR 22012", "Z E", "E ERROR 25P02", "Z E"});
+    CHECK(s.exchange(q("rollback to s") + q("select 1")) ==
+          V{"C ROLLBACK", "Z T", "T n,t", "D 0|row 0", "C SELECT 1", "Z T"});
+    CHECK(s.exchange(q("rollback")) == V{"C ROLLBACK", "Z I"});
   }
 }
 

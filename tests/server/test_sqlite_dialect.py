@@ -2032,6 +2032,94 @@ class SideBySideTest(ServerTestCase):
         self.assertIn("2024-07-01 21:00:00+09", theirs.stdout)
         self.assertEqual(ours.stdout, theirs.stdout)
 
+    def test_transactions_end_as_postgresql_ends_them(self):
+        """Transaction control through psql, as PostgreSQL answers it: the
+        statements of one Query run as one implicit transaction (an error
+        rolls back those before it; BEGIN inside turns it into a block;
+        COMMIT / ROLLBACK end it with a WARNING), COMMIT and ROLLBACK outside
+        a block warn (were ERRORs), ABORT is ROLLBACK, SAVEPOINT and its
+        kin outside a block are 25P01 (SAVEPOINT left SQLite's transaction
+        open), ROLLBACK TO keeps the block and revives a failed one."""
+        script = "\n".join([
+            "DROP TABLE IF EXISTS sbs_tx;", "CREATE TABLE sbs_tx (a int PRIMARY KEY);",
+            "INSERT INTO sbs_tx VALUES (1) \\; INSERT INTO sbs_tx VALUES (1);", "SELECT * FROM sbs_tx;",
+            "INSERT INTO sbs_tx VALUES (2) \\; BEGIN \\; INSERT INTO sbs_tx VALUES (3) \\; COMMIT \\;"
+            " INSERT INTO sbs_tx VALUES (4) \\; SELECT 1/0;",
+            "SELECT * FROM sbs_tx ORDER BY a;",
+            "INSERT INTO sbs_tx VALUES (5) \\; COMMIT \\; INSERT INTO sbs_tx VALUES (6) \\; ROLLBACK;",
+            "INSERT INTO sbs_tx VALUES (7) \\; SAVEPOINT s1 \\; INSERT INTO sbs_tx VALUES (8);",
+            "SELECT * FROM sbs_tx ORDER BY a;",
+            "SELECT 1 \\; VACUUM sbs_tx;", "VACUUM sbs_tx;",
+            "INSERT INTO sbs_tx VALUES (9) \\; CREATE TABLE sbs_tx2 (b int) \\; SELECT 1/0;",
+            "SELECT * FROM sbs_tx2;",
+            "INSERT INTO sbs_tx VALUES (10) \\; SELECT * FROM sbs_nosuch;",
+            "SELECT * FROM sbs_tx ORDER BY a;",
+            "ROLLBACK;", "COMMIT;", "END;", "ABORT;", "SAVEPOINT x;", "RELEASE x;", "ROLLBACK TO x;",
+            "BEGIN;", "INSERT INTO sbs_tx VALUES (11);", "SAVEPOINT a;", "INSERT INTO sbs_tx VALUES (11);",
+            "SELECT 1;", "ROLLBACK TO SAVEPOINT a;", "INSERT INTO sbs_tx VALUES (12);", "SAVEPOINT b;",
+            "INSERT INTO sbs_tx VALUES (13);", "ROLLBACK TRANSACTION TO b;", "RELEASE a;", "COMMIT;",
+            "BEGIN;", "INSERT INTO sbs_tx VALUES (14);", "ABORT;",
+            "BEGIN \\; INSERT INTO sbs_tx VALUES (15) \\; SAVEPOINT y \\; INSERT INTO sbs_tx VALUES (15) \\;"
+            " ROLLBACK TO y \\; COMMIT;",
+            "SELECT * FROM sbs_tx ORDER BY a;", "DROP TABLE sbs_tx;"])
+        outputs = []
+        for conninfo in (REFERENCE.conninfo(), self.conninfo(self.server)):
+            r = self.psql(conninfo, "-f", "-", input=script)
+            outputs.append((r.stdout, r.stderr))
+        self.assertIn("there is no transaction in progress", outputs[0][1])
+        self.assertEqual(outputs[1][0], outputs[0][0])
+        self.assertEqual(outputs[1][1], outputs[0][1])
+
+    def test_an_extended_query_batch_is_one_transaction(self):
+        """The Executes before one Sync are one implicit transaction, as in
+        PostgreSQL: psycopg's pipeline and executemany, asyncpg's
+        executemany, with a duplicate key among the rows, leave no row of
+        theirs behind (each row was committed on its own); without an
+        error all of them stay."""
+        import asyncio
+        import asyncpg
+
+        def psycopg_batches(port):
+            c = self.connect(port, "postgres")
+            c.execute("DROP TABLE IF EXISTS sbs_batch")
+            c.execute("CREATE TABLE sbs_batch (a int PRIMARY KEY)")
+            seen = []
+            try:
+                with c.pipeline():
+                    c.execute("INSERT INTO sbs_batch VALUES (%s)", (1,))
+                    c.execute("INSERT INTO sbs_batch VALUES (%s)", (1,))
+            except psycopg.Error as e:
+                seen.append(e.sqlstate)
+            try:
+                c.cursor().executemany("INSERT INTO sbs_batch VALUES (%s)", [(2,), (3,), (2,)])
+            except psycopg.Error as e:
+                seen.append(e.sqlstate)
+            c.cursor().executemany("INSERT INTO sbs_batch VALUES (%s)", [(4,), (5,)])
+            seen.append([r[0] for r in c.execute("SELECT a FROM sbs_batch ORDER BY a")])
+            seen.append(c.info.transaction_status.name)
+            return seen
+
+        async def asyncpg_batches(port):
+            c = await asyncpg.connect(host="127.0.0.1", port=port, user="postgres", database="postgres")
+            try:
+                seen = []
+                try:
+                    await c.executemany("INSERT INTO sbs_batch VALUES ($1)", [(6,), (7,), (6,)])
+                except asyncpg.PostgresError as e:
+                    seen.append(e.sqlstate)
+                await c.executemany("INSERT INTO sbs_batch VALUES ($1)", [(8,), (9,)])
+                seen.append([r[0] for r in await c.fetch("SELECT a FROM sbs_batch ORDER BY a")])
+                await c.execute("DROP TABLE sbs_batch")
+                return seen
+            finally:
+                await c.close()
+
+        results = []
+        for port in (REFERENCE.port, self.server.port):
+            results.append(psycopg_batches(port) + asyncio.run(asyncpg_batches(port)))
+        self.assertEqual(results[0], ["23505", "23505", [4, 5], "IDLE", "23505", [4, 5, 8, 9]])
+        self.assertEqual(results[1], results[0])
+
     def test_errors_point_where_postgresql_points(self):
         # The ErrorResponse's position (psql's "LINE 1:" and caret) for a
         # literal that is no valid input for its type, a relation, column or

@@ -143,6 +143,7 @@ class FakeDriver final : public SyncDriver {
 
   FakeProductOptions options;
   int cancel_hooks = 0;  // Session::on_cancel hooks run
+  std::vector<bool> syncs_failed;  // Session::batch_failed() at each Sync
   std::optional<CopyInRecord> last_copy_in;  // the last COPY FROM STDIN, once it ended
 
  private:
@@ -207,9 +208,10 @@ class FakeDriver final : public SyncDriver {
       machine.handle()->notify(machine.process_id(), lower_word(sql, 1, false), lower_word(sql, 2, false));
       return Response::command("NOTIFY");
     }
+    if (w == "batchstate") return Response::command(machine.sync_follows() ? "LAST" : "MORE");
     if (w == "begin") return Response::begin();
     if (w == "commit") return Response::commit();
-    if (w == "rollback") return Response::rollback();
+    if (w == "rollback") return a == "to" ? Response::rollback_to_savepoint() : Response::rollback();
     if (w == "deallocate") {
       if (a == "all") {
         machine.deallocate_all();
@@ -261,6 +263,7 @@ class FakeDriver final : public SyncDriver {
   Response execute(Portal& p) override { return respond(p.statement->sql); }
 
   void sync() override {
+    syncs_failed.push_back(machine.batch_failed());
     if (options.sync_throws) throw PgError("XX000", "sync failed upstream");
   }
 

@@ -150,6 +150,12 @@ class Engine {
   std::size_t syncs_ignored_in_copy() const noexcept { return syncs_ignored_in_copy_; }
   // Inside an extended-query batch: since its first message, until Sync.
   bool in_extended_batch() const noexcept { return extended_ || skip_until_sync_; }
+  // The message after the current one is already in input() and is a Sync
+  // (a peek: nothing is consumed). False when it is another message or has
+  // not arrived yet.
+  bool next_is_sync() const noexcept;
+  // An ERROR went out since the last ReadyForQuery.
+  bool error_since_ready() const noexcept { return error_since_ready_; }
 
  private:
   EventKind next_startup();

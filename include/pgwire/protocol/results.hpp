@@ -159,8 +159,9 @@ class RowStream {
 // How a statement changes the transaction: the status reported in
 // ReadyForQuery, SQL cursors closed at its end, and settings kept (commit)
 // or undone (rollback; also a commit of a failed block, as in PostgreSQL).
-// `end` is the former name of commit.
-enum class TransactionEffect { none, begin, commit, rollback, end = commit };
+// `end` is the former name of commit. rollback_to_savepoint: ROLLBACK TO
+// keeps the block open, and a failed block works again (status T, not E).
+enum class TransactionEffect { none, begin, commit, rollback, rollback_to_savepoint, end = commit };
 
 class Response {
  public:
@@ -176,6 +177,7 @@ class Response {
   static Response begin(std::string tag = "BEGIN") { return command(std::move(tag), TransactionEffect::begin); }
   static Response commit(std::string tag = "COMMIT") { return command(std::move(tag), TransactionEffect::commit); }
   static Response rollback(std::string tag = "ROLLBACK") { return command(std::move(tag), TransactionEffect::rollback); }
+  static Response rollback_to_savepoint() { return command("ROLLBACK", TransactionEffect::rollback_to_savepoint); }
   static Response empty();
   static Response error(ErrorInfo info);
   // COPY ... FROM STDIN: the session sends CopyInResponse (`columns`

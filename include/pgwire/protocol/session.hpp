@@ -66,6 +66,17 @@ class Session {
   // is not idle), and while a simple Query of several statements runs, which
   // PostgreSQL executes as one implicit block. SET LOCAL warns outside one.
   virtual bool in_transaction_block() const = 0;
+  // PostgreSQL runs the Executes of one extended-query batch, up to its
+  // Sync, as one implicit transaction outside a block: an error in one
+  // rolls back those before it (asyncpg's executemany and JDBC's batches
+  // count on it). For a product whose engine commits each statement on its
+  // own, these tell, in ExtendedQueryHandler::execute(), whether the
+  // statement now running is the last of its batch (the client's Sync
+  // already arrived right behind it: autocommit is the same transaction),
+  // and, in sync(), whether that transaction must roll back (an ERROR went
+  // out in the batch, the Query's too, since the last ReadyForQuery).
+  virtual bool sync_follows() const noexcept = 0;
+  virtual bool batch_failed() const noexcept = 0;
 
   // Queue a NoticeResponse (severity NOTICE/WARNING/INFO/...): it goes out
   // with the next batch, in order with the results around it.

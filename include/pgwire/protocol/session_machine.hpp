@@ -224,6 +224,8 @@ class SessionMachine final : public Session {
   TransactionStatus transaction_status() const noexcept override { return engine_.transaction_status(); }
   void set_transaction_status(TransactionStatus s) noexcept override { engine_.set_transaction_status(s); }
   bool in_transaction_block() const override;
+  bool sync_follows() const noexcept override { return engine_.next_is_sync(); }
+  bool batch_failed() const noexcept override { return engine_.error_since_ready(); }
   void send_notice(const ErrorInfo& notice) override {
     if (settings_.client_receives(notice.severity)) notice.encode(engine_.output(), true);
   }
