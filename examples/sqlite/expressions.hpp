@@ -2,15 +2,10 @@
 // PostgreSQL expressions SQLite reads differently, rewritten as text edits
 // (tokens.hpp) on the statement:
 //
-// - SQL value keywords: CURRENT_TIMESTAMP, LOCALTIMESTAMP, CURRENT_DATE, ...
-//   become the functions of functions.hpp (SQLite has some of the keywords,
-//   but gives UTC text without fractions or zone, and a time per row rather
-//   than per transaction); CURRENT_USER, SESSION_USER, CURRENT_ROLE,
-//   CURRENT_CATALOG, current_database(), current_schema[()] and version()
-//   become literals of the session's values.
+// - SQL value keywords and session functions: value_keywords.hpp.
 //
 // - Division by zero (guard_division in operator_rewrites.hpp, with
-//   operand_end here; x op ANY/ALL (array) and a ^ b are there too).
+//   operand_end in operand_extents.hpp; x op ANY/ALL (array) and a ^ b are there too).
 //   SQLite answers x / 0 and x % 0 with NULL and has no
 //   hook for its operators; PostgreSQL raises 22012. The right operand of
 //   every / and % is wrapped: `a / b` -> `a / pgwire_divisor(b)`, where
@@ -23,11 +18,7 @@
 //   meaning of the statement does not change. A right operand not
 //   recognised is left alone (and yields NULL, as before).
 //
-// - Interval arithmetic: `t + interval '1 day'`, `t - '2 hours'::interval`
-//   -> pgwire_add_interval(t, sign, '1 day') (datetime.hpp); SQLite would
-//   subtract the leading numbers of two strings. The left operand is what
-//   PostgreSQL binds to + and - (found backwards: operands joined by
-//   + - * / % ||, each with its calls, parentheses, qualifiers and casts).
+// - Interval arithmetic: interval_arithmetic.hpp.
 //
 // - Smaller spellings: public.t is t, pg_catalog.setval() is setval(), ILIKE is LIKE, SELECT ... FOR UPDATE
 //   loses its locking clause, extract/position/substring/string_agg/left/
@@ -42,173 +33,18 @@
 
 #include <pgwire/types/oid.hpp>
 
+#include "interval_arithmetic.hpp"
+#include "operand_extents.hpp"
 #include "tokens.hpp"
+#include "value_keywords.hpp"
 
 namespace sqlite_dialect {
-
-// Who is asking: what the session-dependent keywords say.
-struct Identity {
-  std::string user = "postgres";
-  std::string database = "postgres";
-  std::string version = "PostgreSQL 15.0 (pgwire-cpp)";
-  std::int32_t backend_pid = 0;  // the session's, as BackendKeyData gave it
-};
-
-// A `::type` cast after a token: [at, last] are its tokens ("::" .. the
-// type's last), found by the cast scanner of sqlite_dialect.hpp.
-struct CastSpan {
-  std::size_t at, last;
-  pgwire::Oid type = 0;
-  std::size_t operand = static_cast<std::size_t>(-1);  // first token of what it casts, if known
-};
 
 // True when the digits fit a signed 64-bit integer (SQLite keeps those exact).
 inline bool fits_int8(std::string_view digits) {
   std::string_view max = "9223372036854775807";
   while (digits.size() > 1 && digits[0] == '0') digits.remove_prefix(1);
   return digits.size() < max.size() || (digits.size() == max.size() && digits <= max);
-}
-
-namespace detail {
-
-inline bool is_word(const std::vector<Token>& toks, std::size_t i) {
-  return i < toks.size() && toks[i].kind == Kind::word;
-}
-
-// The last token of the operand SQLite parses right of a / or % at
-// toks[start], or toks.size() when it is not one this understands.
-// `cast_end[i]`: the last token of a cast starting at i, or 0.
-inline std::size_t operand_end(const std::vector<Token>& toks, std::size_t start,
-                               const std::vector<std::size_t>& cast_end) {
-  std::size_t n = toks.size(), i = start;
-  auto unary_primary = [&](std::size_t& k) -> bool {
-    while (k < n && (is(toks[k], "-") || is(toks[k], "+") || is(toks[k], "~"))) ++k;
-    if (k >= n) return false;
-    const Token& t = toks[k];
-    if (is(t, "(")) {
-      k = matching_paren(toks, k);
-      if (k >= n) return false;
-    } else if (t.kind == Kind::number || t.kind == Kind::string || t.kind == Kind::parameter) {
-    } else if (is(t, "case")) {
-      int depth = 0;
-      for (; k < n; ++k) {
-        if (is(toks[k], "case")) ++depth;
-        if (is(toks[k], "end") && --depth == 0) break;
-      }
-      if (k >= n) return false;
-    } else if (is(t, "not") || is(t, "select") || is(t, "distinct")) {
-      return false;
-    } else if (t.is_name()) {
-      while (k + 2 < n && is(toks[k + 1], ".") && toks[k + 2].is_name()) k += 2;
-      if (k + 1 < n && is(toks[k + 1], "(")) {  // a call, CAST(...), EXISTS(...)
-        k = matching_paren(toks, k + 1);
-        if (k >= n) return false;
-        if (k + 2 < n && is(toks[k + 1], "filter") && is(toks[k + 2], "(")) k = matching_paren(toks, k + 2);
-        if (k + 2 < n && is(toks[k + 1], "over") && is(toks[k + 2], "("))
-          k = matching_paren(toks, k + 2);
-        else if (k + 2 < n && is(toks[k + 1], "over") && toks[k + 2].is_name())
-          k += 2;
-        if (k >= n) return false;
-      }
-    } else {
-      return false;
-    }
-    // Postfix: casts (removed later, but part of the operand) and COLLATE.
-    for (;;) {
-      if (k + 1 < n && cast_end[k + 1] != 0) {
-        k = cast_end[k + 1];
-      } else if (k + 2 < n && is(toks[k + 1], "collate") && toks[k + 2].is_name()) {
-        k += 2;
-      } else {
-        break;
-      }
-    }
-    return true;
-  };
-  if (!unary_primary(i)) return n;
-  while (i + 1 < n && (is(toks[i + 1], "||") || is(toks[i + 1], "->") || is(toks[i + 1], "->>"))) {
-    std::size_t k = i + 2;
-    if (!unary_primary(k)) return n;
-    i = k;
-  }
-  return i;
-}
-
-}  // namespace detail
-
-// The edits for value keywords and session functions.
-inline void rewrite_keywords(const std::vector<Token>& toks, const Identity& who, std::vector<Edit>& edits) {
-  // 'now', 'today', 'tomorrow', 'yesterday' read as a date/time ('now'::timestamptz,
-  // date 'today'): the transaction's now() and current_date, as PostgreSQL
-  // reads them (the type layer would read the clock at the call).
-  auto moment_type = [](const Token& t) {
-    for (std::string_view w : {"date", "timestamp", "timestamptz", "time", "timetz"})
-      if (t.is_keyword(w)) return true;
-    return false;
-  };
-  for (std::size_t i = 0; i < toks.size(); ++i) {
-    if (toks[i].kind != Kind::string) continue;
-    bool cast = (i + 2 < toks.size() && is(toks[i + 1], "::") && moment_type(toks[i + 2])) ||
-                (i > 0 && moment_type(toks[i - 1]) && !(i > 1 && is(toks[i - 2], "::")));
-    if (!cast) continue;
-    std::string v = toks[i].value();
-    for (char& c : v) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    std::string replacement = v == "now"         ? "now()"
-                              : v == "today"     ? "pgwire_current_date()"
-                              : v == "tomorrow"  ? "date(pgwire_current_date(), '+1 day')"
-                              : v == "yesterday" ? "date(pgwire_current_date(), '-1 day')"
-                                                 : "";
-    // (timestamp 'now': the typed literal's keyword goes, the value needs its cast)
-    bool typed = i > 0 && moment_type(toks[i - 1]) && !(i > 1 && is(toks[i - 2], "::"));
-    if (typed && !replacement.empty()) {
-      const char* oid = toks[i - 1].is_keyword("timestamp") ? "1114" : toks[i - 1].is_keyword("time") ? "1083" : nullptr;
-      if (oid) replacement = "pgwire_cast(" + replacement + ", " + oid + ")";
-    }
-    if (!replacement.empty()) edits.push_back({toks[i].offset, toks[i].end(), replacement});
-  }
-  for (std::size_t i = 0; i < toks.size(); ++i) {
-    const Token& t = toks[i];
-    if (t.kind != Kind::word) continue;
-    if (i > 0 && (is(toks[i - 1], ".") || is(toks[i - 1], "as"))) continue;
-    bool call = i + 2 < toks.size() && is(toks[i + 1], "(") && is(toks[i + 2], ")");
-    if (i + 1 < toks.size() && is(toks[i + 1], ".")) continue;  // a qualifier, not a keyword
-    std::string replacement;
-    std::size_t last = i;
-    std::string w = t.value();
-    bool concatenated = (i > 0 && is(toks[i - 1], "||")) || (i + 1 < toks.size() && is(toks[i + 1], "||"));
-    if ((w == "true" || w == "false") && concatenated)  // (boolout's text, not SQLite's 1/0)
-      replacement = "'" + w + "'";
-    else if (w == "current_timestamp" && !call)
-      replacement = "now()";
-    else if (w == "localtimestamp" && !call)
-      replacement = "pgwire_localtimestamp()";
-    else if (w == "current_date" && !call)
-      replacement = "pgwire_current_date()";
-    else if (w == "current_time" && !call)
-      replacement = "pgwire_current_time()";
-    else if (w == "localtime" && !call)
-      replacement = "pgwire_localtime()";
-    else if ((w == "current_user" || w == "session_user" || w == "current_role") && !call)
-      replacement = quote_literal(who.user);
-    else if (w == "current_catalog" && !call)
-      replacement = quote_literal(who.database);
-    else if (w == "current_schema" && !call)
-      replacement = "'public'";
-    else if (call && w == "current_database")
-      replacement = quote_literal(who.database), last = i + 2;
-    else if (call && w == "current_schema")
-      replacement = "'public'", last = i + 2;
-    else if (call && w == "version")
-      replacement = quote_literal(who.version), last = i + 2;
-    else if (call && w == "pg_backend_pid")
-      replacement = std::to_string(who.backend_pid), last = i + 2;
-    else if (call && w == "pg_is_in_recovery")  // (never a standby)
-      replacement = "0", last = i + 2;
-    else
-      continue;
-    edits.push_back({t.offset, toks[last].end(), replacement});
-    i = last;
-  }
 }
 
 // Names and operators: `public.t` is t (SQLite has one namespace; it would
@@ -230,118 +66,6 @@ inline void rewrite_names(const std::vector<Token>& toks, std::vector<Edit>& edi
   }
 }
 
-namespace detail {
-
-// The first token of the operand chain ending at toks[last] (see the top),
-// or toks.size() when it is not one this understands.
-inline std::size_t left_operand_start(const std::vector<Token>& toks, std::size_t last,
-                                      const std::vector<CastSpan>& casts) {
-  auto matching_open = [&](std::size_t close) -> std::size_t {
-    int depth = 0;
-    for (std::size_t k = close + 1; k-- > 0;) {
-      if (is(toks[k], ")")) ++depth;
-      if (is(toks[k], "(") && --depth == 0) return k;
-    }
-    return toks.size();
-  };
-  std::size_t k = last;
-  for (;;) {
-    for (const auto& c : casts)  // x::type: the operand is x
-      if (c.last == k && c.at > 0) k = c.at - 1;
-    const Token& t = toks[k];
-    if (is(t, ")")) {
-      k = matching_open(k);
-      if (k >= toks.size()) return toks.size();
-      if (k > 0 && toks[k - 1].kind == Kind::word && !toks[k - 1].is_keyword("in")) --k;  // a call
-    } else if (t.kind == Kind::number || t.kind == Kind::string || t.kind == Kind::parameter) {
-      if (t.kind == Kind::string && k > 0 && toks[k - 1].kind == Kind::word &&
-          (toks[k - 1].is_keyword("timestamp") || toks[k - 1].is_keyword("timestamptz") ||
-           toks[k - 1].is_keyword("date") || toks[k - 1].is_keyword("time") || toks[k - 1].is_keyword("interval")))
-        --k;  // timestamp '...', interval '...'
-    } else if (t.is_name()) {
-      if (t.is_keyword("end")) return toks.size();  // CASE ... END: not followed backwards
-    } else {
-      return toks.size();
-    }
-    while (k >= 2 && is(toks[k - 1], ".") && toks[k - 2].is_name()) k -= 2;
-    if (k == 0) return 0;
-    const Token& before = toks[k - 1];
-    bool chain =
-        is(before, "+") || is(before, "-") || is(before, "*") || is(before, "/") || is(before, "%") || is(before, "||");
-    if (!chain || k < 2) return k;
-    // A binary operator only when an operand precedes it.
-    const Token& operand = toks[k - 2];
-    bool binary = is(operand, ")") || operand.kind == Kind::number || operand.kind == Kind::string ||
-                  operand.kind == Kind::parameter ||
-                  (operand.is_name() && !operand.is_keyword("select") && !operand.is_keyword("where") &&
-                   !operand.is_keyword("and") && !operand.is_keyword("or") && !operand.is_keyword("not") &&
-                   !operand.is_keyword("then") && !operand.is_keyword("else") && !operand.is_keyword("when") &&
-                   !operand.is_keyword("by") && !operand.is_keyword("set") && !operand.is_keyword("on") &&
-                   !operand.is_keyword("having") && !operand.is_keyword("as"));
-    if (!binary) return k;
-    k -= 2;
-  }
-}
-
-}  // namespace detail
-
-// The edits for `moment +/- interval` and `interval +/- interval`: the
-// right operand is an interval literal or cast, or any operand the
-// statement types interval (a column, a call, `iv * 2`), or a plain string
-// beside an interval (PostgreSQL reads `iv + '3 hours'` as an interval).
-// moment +/- x -> pgwire_add_interval(moment, sign, x), interval +/- x ->
-// pgwire_interval_add(a, sign, x) (datetime.hpp): the texts alone cannot
-// tell an interval of 03:00:00 from a time of day. date + time is a
-// timestamp, as date + interval. `type_of(first, end)`: the type of
-// toks[first, end), or 0.
-//
-// Operators are taken right to left: in `t + a - b` the wrapper of `- b`,
-// made first, encloses the one of `+ a` (apply_edits). Run after the
-// interval scaling and the division guard, whose wrappers then sit inside
-// this one's right operand.
-inline void rewrite_interval_arithmetic(const std::vector<Token>& toks, const std::vector<CastSpan>& casts,
-                                        std::vector<Edit>& edits,
-                                        const std::function<pgwire::Oid(std::size_t, std::size_t)>& type_of) {
-  const std::size_t n = toks.size();
-  std::vector<std::size_t> cast_end(n + 1, 0);
-  for (const auto& c : casts) cast_end[c.at] = c.last;
-  auto typed = [&](std::size_t first, std::size_t end) -> pgwire::Oid { return type_of ? type_of(first, end) : 0; };
-  for (std::size_t i = n - 1; i-- > 1;) {
-    if (!is(toks[i], "+") && !is(toks[i], "-")) continue;
-    std::size_t start = detail::left_operand_start(toks, i - 1, casts);
-    if (start >= i) continue;
-    // The right operand: a primary and what binds tighter than + and -.
-    std::size_t end = toks[i + 1].is_keyword("interval") && i + 2 < n && toks[i + 2].kind == Kind::string
-                          ? i + 2
-                          : detail::operand_end(toks, i + 1, cast_end);
-    while (end + 2 < n && (is(toks[end + 1], "*") || is(toks[end + 1], "/") || is(toks[end + 1], "%"))) {
-      std::size_t next = detail::operand_end(toks, end + 2, cast_end);
-      if (next >= n) break;
-      end = next;
-    }
-    if (end >= n) continue;
-    bool interval_literal = toks[i + 1].is_keyword("interval") && end == i + 2;
-    bool interval_cast = false;
-    for (const auto& c : casts)
-      if (c.at == i + 2 && c.last == end && c.type == pgwire::oid::interval && toks[i + 1].kind == Kind::string)
-        interval_cast = true;
-    pgwire::Oid left = typed(start, i);
-    pgwire::Oid right = interval_literal || interval_cast ? pgwire::oid::interval : typed(i + 1, end + 1);
-    bool plain_string = end == i + 1 && toks[i + 1].kind == Kind::string;
-    const char* call = nullptr;
-    if (left == pgwire::oid::interval && (right == pgwire::oid::interval || plain_string)) {
-      call = "pgwire_interval_add(";
-    } else if (right == pgwire::oid::interval && left != pgwire::oid::interval) {
-      call = "pgwire_add_interval(";
-    } else if (left == pgwire::oid::date && right == pgwire::oid::time && is(toks[i], "+")) {
-      call = "pgwire_add_interval(";  // (a time of day reads as the interval since midnight)
-    }
-    if (call == nullptr) continue;
-    edits.push_back({toks[start].offset, toks[start].offset, call});
-    edits.push_back({toks[i].offset, toks[i].end(), is(toks[i], "-") ? ", -1, " : ", 1, "});
-    edits.push_back({toks[end].end(), toks[end].end(), ")"});
-  }
-}
 
 // AGG([DISTINCT] values ORDER BY key [ASC|DESC] [NULLS FIRST|LAST], ...) at
 // toks[at] -> pgwire_ordered_agg('agg[ distinct]', n_values, 'orders',

@@ -13,6 +13,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -224,10 +225,11 @@ bool encode_value(const Value& v, pgwire::Oid type, pgwire::FormatCode format, p
         std::string_view text = v.text();
         std::size_t chars = 0, width = static_cast<std::size_t>(modifier - 4);
         for (unsigned char c : text) chars += (c & 0xC0) != 0x80;  // (UTF-8: continuation bytes are no character)
-        if (chars < width) {
-          std::string padded(text);
-          padded.append(width - chars, ' ');
-          return put(std::string_view(padded)), true;
+        if (chars < width) {  // (padded in `scratch`: no allocation per value once it has grown)
+          scratch.clear();
+          scratch.put_bytes(text);
+          std::memset(scratch.extend(width - chars), ' ', width - chars);
+          return put(scratch.view()), true;
         }
       }
       if (is_string_type(type)) return put(v.text()), true;
