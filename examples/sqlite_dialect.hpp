@@ -45,6 +45,7 @@
 #include "sqlite/numeric_operands.hpp"
 #include "sqlite/numeric_text.hpp"
 #include "sqlite/operator_rewrites.hpp"
+#include "sqlite/scalar_subqueries.hpp"
 #include "sqlite/select_list.hpp"
 #include "sqlite/set_function_calls.hpp"
 #include "sqlite/tokens.hpp"
@@ -434,6 +435,7 @@ inline Rewritten rewrite(std::string_view sql, const Identity& who = {}, const C
   rewrite_limit_clauses(toks, edits);
   rewrite_numeric_operands(toks, ranges, types, resolve, scale_of, edits, out.from_columns);
   rewrite_json_arguments(toks, ranges, types, resolve, edits);
+  rewrite_scalar_subqueries(toks, edits);
   out.columns = select_items(toks, ranges, types, resolve, scale_of);
   // A numeric expression's value is its decimal text (numeric_text.hpp): it
   // orders as a number only with the column collation, which a function

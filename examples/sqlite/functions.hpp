@@ -49,6 +49,7 @@
 #include "date_parsing.hpp"
 #include "math_functions.hpp"
 #include "numeric_aggregates.hpp"
+#include "scalar_subqueries.hpp"
 #include "variance_aggregates.hpp"
 #include "numeric_text.hpp"
 #include "ordered_aggregates.hpp"
@@ -399,6 +400,7 @@ inline int register_postgresql_functions(sqlite3* db, char**, const sqlite3_api_
   numeric_aggregates::register_all(db);
   date_parsing::register_all(db);
   variance_aggregates::register_all(db);
+  scalar_subqueries::register_all(db);
   math_functions::register_all(db);
   numeric_text::register_all(db);
   numeric_division::register_all(db);
