@@ -304,9 +304,9 @@ inline bool text_operand(const std::vector<Token>& toks, std::size_t first, std:
 // - the result list's PostgreSQL types and names (select_list.hpp), with
 //   `resolve` telling the types of columns.
 inline Rewritten rewrite(std::string_view sql, const Identity& who = {}, const ColumnResolver& resolve = {},
-                         const ColumnScaleResolver& scale_of = {}) {
+                         const ColumnScaleResolver& scale_of = {}, const KeyResolver& primary_key = {}) {
   auto toks = tokenize(sql);
-  check_grouping(toks, resolve);
+  check_grouping(toks, resolve, primary_key);
   numeric_operands_detail::check_arithmetic_literals(toks);
   Rewritten out;
   std::vector<Edit> edits;

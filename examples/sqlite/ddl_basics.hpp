@@ -98,6 +98,24 @@ inline bool has_primary_key(sqlite3* db, const std::string& table) {
   return found;
 }
 
+// The columns of the table's primary key, declared in CREATE TABLE or added
+// since (a marked unique index), in key order; none: empty.
+inline std::vector<std::string> primary_key_columns(sqlite3* db, const std::string& table) {
+  static constexpr const char* sql =
+      "SELECT name FROM (SELECT name, pk AS n FROM pragma_table_info(?1) WHERE pk > 0 UNION ALL "
+      "SELECT name, seqno + 1 FROM pragma_index_info((SELECT name FROM sqlite_master WHERE type = 'index' AND "
+      "tbl_name = ?1 AND instr(sql, ?2) > 0))) ORDER BY n";
+  sqlite3_stmt* s = nullptr;
+  std::vector<std::string> columns;
+  if (sqlite3_prepare_v2(db, sql, -1, &s, nullptr) == SQLITE_OK) {
+    sqlite3_bind_text(s, 1, table.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, 2, primary_key_marker, -1, SQLITE_STATIC);
+    while (sqlite3_step(s) == SQLITE_ROW) columns.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(s, 0)));
+  }
+  sqlite3_finalize(s);
+  return columns;
+}
+
 // "(a, b)": the columns of a primary key that ALTER TABLE added (a marked
 // unique index); empty when CREATE TABLE declared the key, or there is none.
 // A REFERENCES that names no columns means the primary key, and SQLite finds

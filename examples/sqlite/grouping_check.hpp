@@ -1,16 +1,25 @@
 #pragma once
-// SELECT a, count(*) FROM t without GROUP BY: PostgreSQL refuses it
-// (42803: column "t.a" must appear in the GROUP BY clause or be used in an
-// aggregate function), SQLite answers with an arbitrary row's a. Checked
-// where the text leaves no doubt: one SELECT (no set operation), no GROUP
-// BY, one table in FROM, an aggregate call (not a window) in the select
-// list, and a column of that table in the list outside every aggregate
-// call and subquery. With a GROUP BY, PostgreSQL's functional dependencies
-// (grouping by a primary key) would need the keys: not checked.
+// An ungrouped column beside an aggregate, or outside the GROUP BY list:
+// PostgreSQL refuses it (42803: column "t.a" must appear in the GROUP BY
+// clause or be used in an aggregate function), SQLite answers with an
+// arbitrary row's a. Checked where the text leaves no doubt: one SELECT
+// (no set operation, no window clause), one table in FROM, and a column of
+// that table in the select list outside every aggregate call and subquery.
+//   - Without GROUP BY: when the list has an aggregate call (not a window).
+//   - With GROUP BY a list of columns, select-list ordinals, aliases or
+//     expressions written as in the select list: a column neither grouped
+//     nor inside a grouped item. Grouping by the table's whole primary key
+//     makes every column of it grouped (PostgreSQL's functional
+//     dependency), which `primary_key` tells; without it nothing is
+//     checked. ROLLUP, CUBE, GROUPING SETS, or an item not understood:
+//     nothing is checked.
 
 #include <cstddef>
+#include <cstdlib>
+#include <functional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <sqlite3.h>
@@ -40,22 +49,128 @@ inline bool starts_operand_after(const Token& t) {
   return false;
 }
 
+inline bool contains(const std::vector<std::string>& names, const std::string& name) {
+  for (const auto& n : names)
+    if (sqlite3_stricmp(n.c_str(), name.c_str()) == 0) return true;
+  return false;
+}
+
+// The select list's items: [first, end) token ranges between SELECT (and
+// DISTINCT) and FROM, split at top-level commas.
+inline std::vector<std::pair<std::size_t, std::size_t>> select_items(const std::vector<Token>& toks, std::size_t from) {
+  std::vector<std::pair<std::size_t, std::size_t>> items;
+  std::size_t start = toks.size() > 1 && toks[1].is_keyword("distinct") ? 2 : 1;
+  int depth = 0;
+  for (std::size_t i = start; i <= from; ++i) {
+    if (i < from && (is(toks[i], "(") || is(toks[i], "["))) ++depth;
+    if (i < from && (is(toks[i], ")") || is(toks[i], "]"))) --depth;
+    if (i == from || (depth == 0 && is(toks[i], ","))) {
+      items.emplace_back(start, i);
+      start = i + 1;
+    }
+  }
+  return items;
+}
+
+inline bool same_tokens(const std::vector<Token>& toks, std::size_t a, std::size_t b, std::size_t n) {
+  for (std::size_t k = 0; k < n; ++k)
+    if (toks[a + k].kind != toks[b + k].kind ||
+        (toks[a + k].kind == Kind::word ? toks[a + k].value() != toks[b + k].value() : toks[a + k].text != toks[b + k].text))
+      return false;
+  return true;
+}
+
+// The GROUP BY list at toks[group] ("group" "by" ...): the columns it
+// groups (in `grouped`), and the select items it names whole (ordinals,
+// aliases, the same expression) marked in `skipped`. False when an item is
+// none of those (ROLLUP, CUBE, an expression the list does not have, ...).
+inline bool grouped_items(const std::vector<Token>& toks, std::size_t from, std::size_t group, const std::string& alias,
+                          const ColumnResolver& resolve, std::vector<bool>& skipped,
+                          std::vector<std::string>& grouped) {
+  auto items = select_items(toks, from);
+  auto mark = [&](std::pair<std::size_t, std::size_t> item) {
+    for (std::size_t j = item.first; j < item.second; ++j) skipped[j] = true;
+  };
+  // The alias an item ends with: `expr AS name` or `expr name`.
+  auto alias_of = [&](std::pair<std::size_t, std::size_t> item) -> std::string {
+    auto [first, end] = item;
+    if (end - first >= 2 && toks[end - 1].is_name() && (toks[end - 2].is_keyword("as") || is(toks[end - 2], ")") ||
+                                                         toks[end - 2].is_name()))
+      return identifier(toks[end - 1]);
+    return {};
+  };
+  std::size_t start = group + 2;
+  int depth = 0;
+  for (std::size_t i = start; i <= toks.size(); ++i) {
+    bool at_end = i == toks.size() || is(toks[i], ";");
+    if (!at_end && depth == 0)
+      for (std::string_view w : {"having", "order", "limit", "offset", "fetch", "for"})
+        if (toks[i].is_keyword(w)) at_end = true;
+    if (!at_end && is(toks[i], "(")) ++depth;
+    if (!at_end && is(toks[i], ")")) --depth;
+    if (!at_end && !(depth == 0 && is(toks[i], ","))) continue;
+    std::size_t first = start, n = i - start;
+    start = i + 1;
+    if (n == 0) return false;
+    if (toks[first].is_keyword("rollup") || toks[first].is_keyword("cube") || toks[first].is_keyword("grouping") ||
+        is(toks[first], "("))
+      return false;
+    if (n == 1 && toks[first].kind == Kind::number) {  // an ordinal
+      std::size_t ordinal = std::strtoul(std::string(toks[first].text).c_str(), nullptr, 10);
+      if (ordinal == 0 || ordinal > items.size()) return false;
+      auto item = items[ordinal - 1];
+      if (item.second - item.first == 1 && toks[item.first].is_name()) grouped.push_back(identifier(toks[item.first]));
+      mark(item);
+    } else if (n == 1 && toks[first].is_name() && resolve("", identifier(toks[first])) != 0) {
+      grouped.push_back(identifier(toks[first]));
+    } else if (n == 3 && toks[first].is_name() && is(toks[first + 1], ".") && toks[first + 2].is_name() &&
+               sqlite3_stricmp(identifier(toks[first]).c_str(), alias.c_str()) == 0) {
+      grouped.push_back(identifier(toks[first + 2]));
+    } else {
+      bool found = false;  // an alias of the list, or an expression written as there
+      for (auto item : items) {
+        auto [a, b] = item;
+        std::string named = alias_of(item);
+        bool by_alias = n == 1 && toks[first].is_name() && !named.empty() &&
+                        sqlite3_stricmp(named.c_str(), identifier(toks[first]).c_str()) == 0;
+        bool same = (b - a >= n && same_tokens(toks, a, first, n) &&
+                     (b - a == n || (!named.empty() && (b - a == n + 1 || (b - a == n + 2 && toks[a + n].is_keyword("as"))))));
+        if (by_alias || same) {
+          mark(item);
+          found = true;
+        }
+      }
+      if (!found) return false;
+    }
+    if (at_end) break;
+  }
+  return true;
+}
+
 }  // namespace grouping_detail
 
-inline void check_grouping(const std::vector<Token>& toks, const ColumnResolver& resolve) {
+// A table's primary key columns (none: empty).
+using KeyResolver = std::function<std::vector<std::string>(const std::string& table)>;
+
+inline void check_grouping(const std::vector<Token>& toks, const ColumnResolver& resolve,
+                           const KeyResolver& primary_key = {}) {
   using namespace grouping_detail;
   if (!resolve || toks.empty() || !toks[0].is_keyword("select")) return;
-  std::size_t from = toks.size();
+  std::size_t from = toks.size(), group = toks.size();
   int depth = 0;
   for (std::size_t i = 0; i < toks.size(); ++i) {
     if (is(toks[i], "(")) ++depth;
     if (is(toks[i], ")")) --depth;
     if (depth != 0) continue;
     if (from == toks.size() && toks[i].is_keyword("from") && !distinct_from(toks, i)) from = i;
+    if (toks[i].is_keyword("group") && i + 1 < toks.size() && toks[i + 1].is_keyword("by") && group == toks.size()) {
+      group = i;
+      continue;
+    }
     for (std::string_view w : {"group", "union", "intersect", "except", "window"})
       if (toks[i].is_keyword(w)) return;
   }
-  if (from == toks.size()) return;
+  if (from == toks.size() || (group != toks.size() && !primary_key)) return;
   // FROM name [[AS] alias], then the end of the FROM clause.
   std::size_t k = from + 1;
   if (k >= toks.size() || !toks[k].is_name()) return;
@@ -68,7 +183,7 @@ inline void check_grouping(const std::vector<Token>& toks, const ColumnResolver&
   if (k < toks.size() && toks[k].is_keyword("as")) ++k;
   auto clause_ends = [&](std::size_t at) {
     if (at == toks.size() || is(toks[at], ";")) return true;
-    for (std::string_view w : {"where", "having", "order", "limit", "offset", "fetch", "for"})
+    for (std::string_view w : {"where", "group", "having", "order", "limit", "offset", "fetch", "for"})
       if (toks[at].is_keyword(w)) return true;
     return false;
   };
@@ -95,16 +210,26 @@ inline void check_grouping(const std::vector<Token>& toks, const ColumnResolver&
       for (std::size_t j = i; j <= end; ++j) skipped[j] = true;
     }
   }
-  if (!aggregate) return;
+  std::vector<std::string> grouped;
+  if (group != toks.size()) {
+    if (!grouped_items(toks, from, group, alias, resolve, skipped, grouped)) return;
+    auto key = primary_key(table);
+    bool whole_key = !key.empty();
+    for (const auto& column : key) whole_key = whole_key && contains(grouped, column);
+    if (whole_key) return;
+  } else if (!aggregate) {
+    return;
+  }
   for (std::size_t i = 1; i < from; ++i) {
-    if (skipped[i] || !toks[i].is_name() || (i + 1 < from && (is(toks[i + 1], "(") || is(toks[i + 1], "."))))
-      continue;
+    if (skipped[i] || !toks[i].is_name() ||
+        (i + 1 < from && (is(toks[i + 1], "(") || is(toks[i + 1], ".") || toks[i + 1].kind == Kind::string)))
+      continue;  // (a call, a qualifier, a typed literal: date '...')
     bool qualified = i >= 2 && is(toks[i - 1], ".") && toks[i - 2].is_name();
     if (qualified ? sqlite3_stricmp(identifier(toks[i - 2]).c_str(), alias.c_str()) != 0
                   : !starts_operand_after(toks[i - 1]))
       continue;
     std::string column = identifier(toks[i]);
-    if (resolve(qualified ? identifier(toks[i - 2]) : std::string(), column) == 0) continue;
+    if (resolve(qualified ? identifier(toks[i - 2]) : std::string(), column) == 0 || contains(grouped, column)) continue;
     throw pgwire::PgError("42803", "column \"" + alias + "." + column +
                                        "\" must appear in the GROUP BY clause or be used in an aggregate function");
   }

@@ -281,7 +281,8 @@ inline Translation translate(sqlite3* db, std::string_view sql, const sqlite_dia
     }
     return -1;
   };
-  static_cast<sqlite_dialect::Rewritten&>(out) = sqlite_dialect::rewrite(sql, who, resolve, scale_of);
+  auto primary_key = [db](const std::string& table) { return ddl::primary_key_columns(db, table); };
+  static_cast<sqlite_dialect::Rewritten&>(out) = sqlite_dialect::rewrite(sql, who, resolve, scale_of, primary_key);
   if (!typed_by.empty()) {
     out.columns = sqlite_dialect::rewrite(typed_by, who, resolve, scale_of).columns;
     out.hidden_columns = hidden;

@@ -1784,6 +1784,25 @@ SIDE_BY_SIDE = [
      " (SELECT c FROM sbs_sq_u WHERE a = 2) + (SELECT c FROM sbs_sq_u WHERE a = 2) * 2",
      "SELECT (SELECT a, c FROM sbs_sq_u LIMIT 1)",
      "DROP TABLE sbs_sq_t", "DROP TABLE sbs_sq_u"],
+    # A column outside GROUP BY is 42803 (SQLite took an arbitrary row's),
+    # unless the whole primary key is grouped, declared or added
+    # (grouping_check.hpp).
+    ["DROP TABLE IF EXISTS sbs_gb1", "DROP TABLE IF EXISTS sbs_gb2", "DROP TABLE IF EXISTS sbs_gb3",
+     "CREATE TABLE sbs_gb1 (id int PRIMARY KEY, d text, n int)", "CREATE TABLE sbs_gb2 (a int, b int, c int)",
+     "CREATE TABLE sbs_gb3 (x int, y int, z int)", "ALTER TABLE sbs_gb3 ADD PRIMARY KEY (x, y)",
+     "INSERT INTO sbs_gb1 VALUES (1, 'a', 1), (2, 'a', 2), (3, 'b', 3)", "INSERT INTO sbs_gb2 VALUES (1, 1, 1), (1, 2, 2)",
+     "SELECT id, d FROM sbs_gb1 GROUP BY d", "SELECT d, n FROM sbs_gb1 GROUP BY d",
+     "SELECT id, d, n FROM sbs_gb1 GROUP BY id ORDER BY id", "SELECT g.id, d FROM sbs_gb1 g GROUP BY g.id ORDER BY 1",
+     "SELECT d, count(*) FROM sbs_gb1 GROUP BY 1 ORDER BY 1", "SELECT d || 'x', count(*) FROM sbs_gb1 GROUP BY d ORDER BY 1",
+     "SELECT upper(d), count(*) FROM sbs_gb1 GROUP BY upper(d) ORDER BY 1",
+     "SELECT upper(d) u, count(*) FROM sbs_gb1 GROUP BY u ORDER BY 1", "SELECT n + 1 FROM sbs_gb1 GROUP BY n + 1 ORDER BY 1",
+     "SELECT d AS dd, max(n) FROM sbs_gb1 GROUP BY dd ORDER BY 1", "SELECT a, b FROM sbs_gb2 GROUP BY a",
+     "SELECT a, b FROM sbs_gb2 GROUP BY a, b ORDER BY 1, 2", "SELECT x, y, z FROM sbs_gb3 GROUP BY x, y",
+     "SELECT x, z FROM sbs_gb3 GROUP BY x", "SELECT d, CASE WHEN n > 1 THEN 'big' END FROM sbs_gb1 GROUP BY d",
+     "SELECT g.d, g.n FROM sbs_gb1 g GROUP BY g.d", "SELECT d, n FROM sbs_gb1 GROUP BY d HAVING count(*) > 0",
+     "SELECT d, count(*) FILTER (WHERE n > 1) FROM sbs_gb1 GROUP BY d ORDER BY 1",
+     "SELECT d, rank() OVER (ORDER BY count(*)) FROM sbs_gb1 GROUP BY d ORDER BY 1",
+     "DROP TABLE sbs_gb1", "DROP TABLE sbs_gb2", "DROP TABLE sbs_gb3"],
 ]
 
 # Differences that are known and said so in the report: none of these
