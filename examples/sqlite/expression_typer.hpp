@@ -22,6 +22,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -158,6 +159,23 @@ class Typer {
  private:
   static constexpr int comparison = 4;
 
+  // The one column of the subquery toks_(open, close) (SELECT ...): its
+  // type, scale and name, as its select list says; none for several or *.
+  std::optional<SelectItem> subquery_column(std::size_t open, std::size_t close) const {
+    std::vector<Token> inner(toks_.begin() + static_cast<std::ptrdiff_t>(open + 1),
+                             toks_.begin() + static_cast<std::ptrdiff_t>(close));
+    std::vector<std::pair<std::size_t, std::size_t>> inner_casts;
+    std::vector<pgwire::Oid> inner_types;
+    for (std::size_t c = 0; c < casts_.size(); ++c)
+      if (casts_[c].first > open && casts_[c].second < close) {
+        inner_casts.emplace_back(casts_[c].first - open - 1, casts_[c].second - open - 1);
+        inner_types.push_back(cast_types_[c]);
+      }
+    auto items = select_items(inner, inner_casts, inner_types, resolve_, scale_of_);
+    if (items.size() != 1 || items[0].star) return std::nullopt;
+    return std::move(items[0]);
+  }
+
   // PostgreSQL's precedences, low to high (0: not an infix operator).
   int infix_precedence(std::size_t i) const {
     const Token& t = toks_[i];
@@ -287,20 +305,10 @@ class Typer {
       std::size_t close = matching_paren(toks_, i);
       if (close >= end_) return false;
       if (i + 1 < close && is(toks_[i + 1], "select")) {  // a scalar subquery: its column's type and name
-        std::vector<Token> inner(toks_.begin() + static_cast<std::ptrdiff_t>(i + 1),
-                                 toks_.begin() + static_cast<std::ptrdiff_t>(close));
-        std::vector<std::pair<std::size_t, std::size_t>> inner_casts;
-        std::vector<pgwire::Oid> inner_types;
-        for (std::size_t c = 0; c < casts_.size(); ++c)
-          if (casts_[c].first > i && casts_[c].second < close) {
-            inner_casts.emplace_back(casts_[c].first - i - 1, casts_[c].second - i - 1);
-            inner_types.push_back(cast_types_[c]);
-          }
-        auto items = select_items(inner, inner_casts, inner_types, resolve_, scale_of_);
-        if (items.size() == 1 && !items[0].star) {
-          out.type = items[0].type;
-          out.scale = items[0].scale;
-          out.name = items[0].name.empty() ? "?column?" : items[0].name;
+        if (auto item = subquery_column(i, close)) {
+          out.type = item->type;
+          out.scale = item->scale;
+          out.name = item->name.empty() ? "?column?" : item->name;
           out.strong = true;  // (FigureColname: the subquery's column name, even ?column?, at strength 2)
         }
         i = close + 1;
@@ -309,6 +317,13 @@ class Typer {
       Typer inner(toks_, close, casts_, cast_types_, resolve_, scale_of_);
       std::size_t k = i + 1;
       if (!inner.expression(k, out) || k != close) return false;
+      i = close + 1;
+    } else if (t.is_keyword("array") && i + 2 < end_ && is(toks_[i + 1], "(") && is(toks_[i + 2], "select")) {
+      // ARRAY(SELECT x ...): an array of x's type
+      std::size_t close = matching_paren(toks_, i + 1);
+      if (close >= end_) return false;
+      if (auto item = subquery_column(i + 1, close); item && item->type != 0) out.type = pgwire::array_type_of(item->type);
+      out.name = "array";
       i = close + 1;
     } else if (t.is_keyword("array") && i + 1 < end_ && is(toks_[i + 1], "[")) {  // ARRAY[a, b]: its elements' type
       std::size_t close = i + 1;

@@ -23,6 +23,9 @@
 // (the select list names a scalar subquery's column from its SELECT).
 // Two columns are PostgreSQL's 42601 (errors.hpp reads SQLite's complaint
 // about the CTE's column list).
+//
+// ARRAY(SELECT ...), which SQLite cannot parse, becomes the array_agg of
+// the same CTE ('{}' for no row, as PostgreSQL's empty array).
 
 #include <sqlite3.h>
 
@@ -109,9 +112,18 @@ inline void rewrite_scalar_subqueries(const std::vector<Token>& toks, std::vecto
   using namespace scalar_subqueries_detail;
   for (std::size_t i = 0; i + 1 < toks.size(); ++i) {
     if (!toks[i].is_punct("(") || !toks[i + 1].is_keyword("select")) continue;
-    if (!in_expression_place(toks, i)) continue;
     std::size_t close = matching_paren(toks, i);
     if (close >= toks.size()) continue;
+    if (i > 0 && toks[i - 1].is_keyword("array")) {
+      // ARRAY(SELECT ...): its rows' values in order, {} for none (SQLite
+      // cannot parse it). The CTE keeps the subquery's ORDER BY.
+      std::string name = "pgwire_ar" + std::to_string(i);
+      edits.push_back({toks[i - 1].offset, toks[i].end(), "(WITH " + name + "(v) AS ("});
+      edits.push_back({toks[close].offset, toks[close].end(),
+                       ") SELECT coalesce(array_agg(v), '{}') FROM " + name + ")"});
+      continue;
+    }
+    if (!in_expression_place(toks, i)) continue;
     std::string name = "pgwire_sq" + std::to_string(i);
     edits.push_back({toks[i].offset, toks[i].end(), "(WITH " + name + "(v) AS ("});
     edits.push_back({toks[close].offset, toks[close].end(),

@@ -1783,6 +1783,10 @@ SIDE_BY_SIDE = [
      "SELECT CASE WHEN (SELECT c FROM sbs_sq_u WHERE a = 2) > 5 THEN 'big' ELSE 'small' END,"
      " (SELECT c FROM sbs_sq_u WHERE a = 2) + (SELECT c FROM sbs_sq_u WHERE a = 2) * 2",
      "SELECT (SELECT a, c FROM sbs_sq_u LIMIT 1)",
+     # ARRAY(SELECT ...): the rows' values in the subquery's order, {} for none.
+     "SELECT ARRAY(SELECT c FROM sbs_sq_u ORDER BY c DESC), ARRAY(SELECT c FROM sbs_sq_u WHERE a = 9)",
+     "SELECT a, ARRAY(SELECT c FROM sbs_sq_u u WHERE u.a = sbs_sq_t.a ORDER BY c) FROM sbs_sq_t ORDER BY a",
+     "SELECT ARRAY(SELECT b FROM sbs_sq_t ORDER BY a)",
      "DROP TABLE sbs_sq_t", "DROP TABLE sbs_sq_u"],
     # A column outside GROUP BY is 42803 (SQLite took an arbitrary row's),
     # unless the whole primary key is grouped, declared or added
