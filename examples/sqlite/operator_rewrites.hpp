@@ -80,10 +80,54 @@ inline void rewrite_exponents(const std::vector<Token>& toks, const std::vector<
   }
 }
 
+namespace detail {
+
+// `x op ANY|SOME|ALL (SELECT ...)` with the operator at toks[op] (SQLite has
+// neither), for an x of one token or a qualified name (a column, a
+// parameter, a literal) standing alone on its left: x is written again
+// inside, against each row's value v (a correlated reference, as a
+// column), with PostgreSQL's three-valued answer: ANY is true if one
+// comparison is, else NULL if one is NULL, else false (no row: false);
+// ALL is false if one is, else NULL if one is NULL, else true (no row:
+// true).
+//   (WITH pgwire_qN(pgwire_v) AS (SELECT ...) SELECT CASE max(CASE WHEN x op
+//   pgwire_v THEN 2 WHEN (x op pgwire_v) IS NULL THEN 1 ELSE 0 END) WHEN 2
+//   THEN 1 WHEN 1 THEN NULL ELSE 0 END FROM pgwire_qN)
+// (min and the answers mirrored for ALL). Another x is left alone.
+inline void quantified_subquery(const std::vector<Token>& toks, std::size_t op, bool all, std::vector<Edit>& edits) {
+  std::size_t first = op - 1;
+  auto simple = [](const Token& t) {
+    return t.is_name() || t.kind == Kind::parameter || t.kind == Kind::number || t.kind == Kind::string;
+  };
+  if (!simple(toks[first])) return;
+  if (first >= 2 && is(toks[first - 1], ".") && toks[first - 2].is_name()) first -= 2;
+  if (first > 0) {  // (x stands alone: what precedes it starts an operand)
+    const Token& before = toks[first - 1];
+    bool boundary = is(before, "(") || is(before, ",");
+    for (std::string_view w : {"where", "and", "or", "on", "when", "then", "else", "having", "select", "not"})
+      boundary = boundary || before.is_keyword(w);
+    if (!boundary) return;
+  }
+  std::size_t open = op + 2, close = matching_paren(toks, open);
+  if (close >= toks.size()) return;
+  std::string x;
+  for (std::size_t k = first; k < op; ++k) x += toks[k].text;
+  std::string name = "pgwire_q" + std::to_string(op);
+  std::string compare = x + " " + std::string(toks[op].text == "!=" ? "<>" : toks[op].text) + " pgwire_v";
+  std::string answer = all ? "CASE min(CASE WHEN " + compare + " THEN 2 WHEN (" + compare +
+                                 ") IS NULL THEN 1 ELSE 0 END) WHEN 0 THEN 0 WHEN 1 THEN NULL ELSE 1 END"
+                           : "CASE max(CASE WHEN " + compare + " THEN 2 WHEN (" + compare +
+                                 ") IS NULL THEN 1 ELSE 0 END) WHEN 2 THEN 1 WHEN 1 THEN NULL ELSE 0 END";
+  edits.push_back({toks[first].offset, toks[open].end(), "(WITH " + name + "(pgwire_v) AS ("});
+  edits.push_back({toks[close].offset, toks[close].end(), ") SELECT " + answer + " FROM " + name + ")"});
+}
+
+}  // namespace detail
+
 // The edits for `x op ANY (array)`, `x op SOME (array)` and `x op ALL
 // (array)`: pgwire_any('op', is_all, x, array) (array_functions.hpp).
 // Over a subquery, `= ANY (SELECT ...)` is IN and `<> ALL (SELECT ...)`
-// NOT IN, which SQLite has.
+// NOT IN, which SQLite has; other operators: quantified_subquery.
 inline void rewrite_any_all(const std::vector<Token>& toks, const std::vector<CastSpan>& casts,
                             std::vector<Edit>& edits) {
   for (std::size_t i = 1; i + 3 < toks.size(); ++i) {
@@ -95,8 +139,13 @@ inline void rewrite_any_all(const std::vector<Token>& toks, const std::vector<Ca
         !is(toks[i + 2], "("))
       continue;
     if (toks[i + 3].is_keyword("select") || toks[i + 3].is_keyword("with") || toks[i + 3].is_keyword("values")) {
-      if (is(op, "=") && !all) edits.push_back({op.offset, toks[i + 1].end(), "IN"});
-      if ((is(op, "<>") || is(op, "!=")) && all) edits.push_back({op.offset, toks[i + 1].end(), "NOT IN"});
+      if (is(op, "=") && !all) {
+        edits.push_back({op.offset, toks[i + 1].end(), "IN"});
+      } else if ((is(op, "<>") || is(op, "!=")) && all) {
+        edits.push_back({op.offset, toks[i + 1].end(), "NOT IN"});
+      } else if (toks[i + 3].is_keyword("select")) {
+        detail::quantified_subquery(toks, i, all, edits);
+      }
       continue;
     }
     std::size_t left = detail::left_operand_start(toks, i - 1, casts);

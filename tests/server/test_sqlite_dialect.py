@@ -1787,6 +1787,12 @@ SIDE_BY_SIDE = [
      "SELECT ARRAY(SELECT c FROM sbs_sq_u ORDER BY c DESC), ARRAY(SELECT c FROM sbs_sq_u WHERE a = 9)",
      "SELECT a, ARRAY(SELECT c FROM sbs_sq_u u WHERE u.a = sbs_sq_t.a ORDER BY c) FROM sbs_sq_t ORDER BY a",
      "SELECT ARRAY(SELECT b FROM sbs_sq_t ORDER BY a)",
+     # x op ANY / SOME / ALL (SELECT ...) with PostgreSQL's NULLs (were syntax errors but for = ANY, <> ALL).
+     "SELECT a FROM sbs_sq_t WHERE a > ANY (SELECT a FROM sbs_sq_u) ORDER BY a",
+     "SELECT a, a >= ALL (SELECT a FROM sbs_sq_u), a < SOME (SELECT a FROM sbs_sq_u) FROM sbs_sq_t ORDER BY a",
+     "INSERT INTO sbs_sq_u VALUES (NULL, NULL)",
+     "SELECT a, a > ALL (SELECT a FROM sbs_sq_u), a > ANY (SELECT a FROM sbs_sq_u), a = ALL (SELECT a FROM sbs_sq_u),"
+     " a > ANY (SELECT a FROM sbs_sq_u WHERE a > 5), a > ALL (SELECT a FROM sbs_sq_u WHERE a > 5) FROM sbs_sq_t ORDER BY a",
      "DROP TABLE sbs_sq_t", "DROP TABLE sbs_sq_u"],
     # A column outside GROUP BY is 42803 (SQLite took an arbitrary row's),
     # unless the whole primary key is grouped, declared or added
