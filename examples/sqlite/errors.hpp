@@ -181,8 +181,9 @@ inline pgwire::ErrorInfo translate_sqlite_error(int rc, int extended, std::strin
     return make("42702", "column reference \"" + after(msg, "ambiguous column name: ") + "\" is ambiguous");
   if (msg.starts_with("misuse of aggregate") || msg.starts_with("aggregate functions are not allowed"))
     return make("42803", "aggregate functions are not allowed here");
-  if (msg.starts_with("table pgwire_sq") && msg.find(" values for 1 columns") != std::string_view::npos)
-    return make("42601", "subquery must return only one column");  // (scalar_subqueries.hpp)
+  if (msg.starts_with("table pgwire_") && msg.find(" values for 1 columns") != std::string_view::npos)  // (their CTEs)
+    return make("42601", msg.starts_with("table pgwire_q") ? "subquery has too many columns"  // quantified_subquery
+                                                          : "subquery must return only one column");  // scalar_subqueries.hpp
   // "table t has 2 columns but 3 values were supplied", "3 values for 2 columns"
   if (msg.find(" values for ") != std::string_view::npos ||
       msg.find("values were supplied") != std::string_view::npos) {

@@ -1793,6 +1793,7 @@ SIDE_BY_SIDE = [
      "INSERT INTO sbs_sq_u VALUES (NULL, NULL)",
      "SELECT a, a > ALL (SELECT a FROM sbs_sq_u), a > ANY (SELECT a FROM sbs_sq_u), a = ALL (SELECT a FROM sbs_sq_u),"
      " a > ANY (SELECT a FROM sbs_sq_u WHERE a > 5), a > ALL (SELECT a FROM sbs_sq_u WHERE a > 5) FROM sbs_sq_t ORDER BY a",
+     "SELECT 1 > ALL (SELECT 1, 2)", "SELECT ARRAY(SELECT 1, 2)",
      "DROP TABLE sbs_sq_t", "DROP TABLE sbs_sq_u"],
     # A column outside GROUP BY is 42803 (SQLite took an arbitrary row's),
     # unless the whole primary key is grouped, declared or added
