@@ -104,13 +104,13 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
     auto statements = pgwire::split_statements(sql);
     bool failed = false;
     for (std::size_t i = 0; i < statements.size() && !failed; ++i) {
-      o.query_continues = i + 1 < statements.size();  // (its implicit transaction: transaction_blocks.hpp)
+      o.implicit.query_continues = i + 1 < statements.size();  // (its implicit transaction: transaction_blocks.hpp)
       auto running = start(session, o, w, statements[i], nullptr);  // (named: GCC 12 and temporaries in co_await)
       pgwire::Response r = error_positions::with_position(co_await std::move(running), sql, statements[i]);
       failed = !co_await out.send(r);
     }
-    o.query_continues = false;
-    if (!o.implicit_open) co_return;
+    o.implicit.query_continues = false;
+    if (!o.implicit.open) co_return;
     std::optional<pgwire::ErrorInfo> commit_failed;
     try {
       co_await end_implicit(o, !failed);
@@ -126,7 +126,7 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
   // Sync ends the batch's implicit transaction, if one of its Executes opened it.
   asio::awaitable<void> sync(pgwire::Session& session) override {
     auto* o = session.state<Owner>();
-    if (o && o->implicit_open) co_await end_implicit(*o, !session.batch_failed());
+    if (o && o->implicit.open) co_await end_implicit(*o, !session.batch_failed());
   }
 
   asio::awaitable<void> prepare(pgwire::Session& session, pgwire::Statement& stmt) override {
@@ -214,10 +214,7 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
     SchemaGeneration schema;  // worker
     std::optional<sqlite_dialect::Identity> who;  // io thread
     pgwire::TimeZonePtr zone;                      // io thread: the TimeZone setting's (zone_of)
-    // The implicit transaction of a Query or batch (transaction_blocks.hpp),
-    // io thread: SQLite's BEGIN was sent for it; more statements of the Query follow.
-    bool implicit_open = false;
-    bool query_continues = false;
+    transaction_blocks::Implicit implicit;        // io thread: of the Query or batch running
     std::uint64_t zone_settings = ~std::uint64_t{0};  // the settings' version it was read at
     ~Owner() {
       if (worker) worker->stop(false);
@@ -272,23 +269,8 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
     return o.zone;
   }
 
-  // Ends the implicit transaction of a Query or batch: a commit is awaited
-  // (its failure is the Query's or the Sync's error); a rollback, after an
-  // error or a cancel (which fails every later await of the call), is queued
-  // behind the calls. Its DDL's schema generation then moves at the next
-  // statement (SchemaGeneration::after_statement).
   static asio::awaitable<void> end_implicit(Owner& o, bool commit) {
-    o.implicit_open = false;
-    if (!commit) {
-      o.worker->cleanup_on_db([w = o.worker.get()](sqlite3* db) { transaction_blocks::close(db, *w, false); });
-      co_return;
-    }
-    auto job = [&o](sqlite3* db) {
-      transaction_blocks::close(db, *o.worker, true);
-      o.schema.after_statement("COMMIT", false);
-      return true;
-    };
-    co_await o.worker->call<bool>(std::move(job));
+    return o.implicit.end(*o.worker, o.schema, commit);
   }
 
   // A statement starts on `w`: a CancelRequest for it interrupts SQLite.
@@ -383,7 +365,7 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
         transaction_blocks::control_of(sql, first) != transaction_blocks::Control::none)
       return run(session, std::move(w), sql, portal);
     starting(session, w);
-    bool opens = opens_implicit(session, o, portal);
+    bool opens = o.implicit.opens(session, portal);
     StatementJob job{&o, w, sql, std::move(first), portal, std::move(home), &identity(session), nullptr,
                      settings_for(session, sql), zone_of(session, o), opens};
     return w->call<pgwire::Response>([job = std::move(job)](sqlite3* db) mutable {
@@ -401,17 +383,6 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
                                                                   std::string_view sql) {
     if (!names_current_setting(sql)) return nullptr;
     return std::make_shared<const pgwire::ParameterMap>(session.parameters());
-  }
-
-  // Whether a statement about to run on SQLite opens the implicit
-  // transaction of its Query or batch: one is not open yet, no block is, and
-  // more of the Query, or of the batch before its Sync, follows it
-  // (transaction_blocks.hpp).
-  static bool opens_implicit(const pgwire::Session& session, Owner& o, const pgwire::Portal* portal) {
-    if (o.implicit_open || session.transaction_status() != pgwire::TransactionStatus::idle) return false;
-    if (portal ? session.sync_follows() : !o.query_continues) return false;
-    o.implicit_open = true;
-    return true;
   }
 
   // COMMIT (or END) of a failed transaction block is a rollback in
@@ -475,12 +446,12 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
       auto control = transaction_blocks::control_of(sql, first);
       bool outside_block = session.transaction_status() == pgwire::TransactionStatus::idle;
       if (control != transaction_blocks::Control::none && outside_block) {
-        if (o.implicit_open && control == transaction_blocks::Control::begin) {
-          o.implicit_open = false;  // SQLite's transaction is the client's block now, with what ran before it
+        if (o.implicit.open && control == transaction_blocks::Control::begin) {
+          o.implicit.open = false;  // SQLite's transaction is the client's block now, with what ran before it
           co_return pgwire::Response::begin(first == "BEGIN" ? "BEGIN" : "START TRANSACTION");
         }
         bool ends = control == transaction_blocks::Control::commit || control == transaction_blocks::Control::rollback;
-        if (o.implicit_open && ends) co_await end_implicit(o, control == transaction_blocks::Control::commit);
+        if (o.implicit.open && ends) co_await end_implicit(o, control == transaction_blocks::Control::commit);
         if (auto r = transaction_blocks::outside_block(control, session)) co_return std::move(*r);
       }
       if (ends_failed_block(session, first)) {
@@ -503,7 +474,7 @@ class SqliteHandler final : public pgwire::SimpleQueryHandler, public pgwire::Ex
       }
       std::shared_ptr<Prepared> learned;
       bool learn = !home && !portal;
-      bool opens = control == transaction_blocks::Control::none && opens_implicit(session, o, portal);
+      bool opens = control == transaction_blocks::Control::none && o.implicit.opens(session, portal);
       StatementJob job{&o, w, sql, std::move(first), portal, home, &identity(session),
                        learn ? &learned : nullptr, settings_for(session, sql), zone_of(session, o), opens};
       pgwire::Response r = co_await w->call<pgwire::Response>(std::move(job));

@@ -30,8 +30,13 @@
 
 #include <pgwire/codec/error_info.hpp>
 #include <pgwire/protocol/results.hpp>
+#include <pgwire/protocol/session.hpp>
+#include <pgwire/protocol/statements.hpp>
+
+#include <asio/awaitable.hpp>
 
 #include "command_tags.hpp"
+#include "statement_cache.hpp"
 #include "values.hpp"
 #include "worker.hpp"
 
@@ -100,5 +105,42 @@ inline void close(sqlite3* db, Worker& worker, bool commit) {
     throw;
   }
 }
+
+// The implicit transaction of the Query or batch that runs, as the
+// session's io thread keeps it.
+struct Implicit {
+  bool open = false;             // SQLite's BEGIN was sent for it
+  bool query_continues = false;  // more statements of the Query follow the one running
+
+  // Whether a statement about to run on SQLite opens it: none is open yet,
+  // no block is, and more of the Query, or of the batch before its Sync,
+  // follows the statement.
+  bool opens(const pgwire::Session& session, const pgwire::Portal* portal) {
+    if (open || session.transaction_status() != pgwire::TransactionStatus::idle) return false;
+    if (portal ? session.sync_follows() : !query_continues) return false;
+    open = true;
+    return true;
+  }
+
+  // Ends it: a commit is awaited (its failure is the Query's or the Sync's
+  // error); a rollback, after an error or a cancel (which fails every later
+  // await of the call), is queued behind the calls, and its DDL's schema
+  // generation then moves at the next statement
+  // (SchemaGeneration::after_statement). `worker` and `schema` outlive the
+  // await (the session's).
+  asio::awaitable<void> end(Worker& worker, SchemaGeneration& schema, bool commit) {
+    open = false;
+    if (!commit) {
+      worker.cleanup_on_db([w = &worker](sqlite3* db) { close(db, *w, false); });
+      co_return;
+    }
+    auto job = [&worker, &schema](sqlite3* db) {
+      close(db, worker, true);
+      schema.after_statement("COMMIT", false);
+      return true;
+    };
+    co_await worker.call<bool>(std::move(job));
+  }
+};
 
 }  // namespace sqlite_example::transaction_blocks
