@@ -59,9 +59,6 @@ inline std::vector<SelectItem> select_items(const std::vector<Token>& toks,
                                             const std::vector<pgwire::Oid>& cast_types, const ColumnResolver& resolve,
                                             const ColumnScaleResolver& scale_of = {});
 
-// The end of the list item starting at toks[start] (its comma, or `stop`).
-inline std::size_t item_end(const std::vector<Token>& toks, std::size_t start, std::size_t stop);
-
 namespace typing {
 
 // A Pratt parser over toks[i, end) that computes types and names only.

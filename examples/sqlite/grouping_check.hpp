@@ -55,19 +55,14 @@ inline bool contains(const std::vector<std::string>& names, const std::string& n
   return false;
 }
 
-// The select list's items: [first, end) token ranges between SELECT (and
-// DISTINCT) and FROM, split at top-level commas.
-inline std::vector<std::pair<std::size_t, std::size_t>> select_items(const std::vector<Token>& toks, std::size_t from) {
+// The [first, end) token ranges of the list items in toks[start, stop).
+inline std::vector<std::pair<std::size_t, std::size_t>> list_items(const std::vector<Token>& toks, std::size_t start,
+                                                                   std::size_t stop) {
   std::vector<std::pair<std::size_t, std::size_t>> items;
-  std::size_t start = toks.size() > 1 && toks[1].is_keyword("distinct") ? 2 : 1;
-  int depth = 0;
-  for (std::size_t i = start; i <= from; ++i) {
-    if (i < from && (is(toks[i], "(") || is(toks[i], "["))) ++depth;
-    if (i < from && (is(toks[i], ")") || is(toks[i], "]"))) --depth;
-    if (i == from || (depth == 0 && is(toks[i], ","))) {
-      items.emplace_back(start, i);
-      start = i + 1;
-    }
+  for (std::size_t first = start; first <= stop;) {
+    std::size_t end = item_end(toks, first, stop);
+    items.emplace_back(first, end);
+    first = end + 1;
   }
   return items;
 }
@@ -87,7 +82,7 @@ inline bool same_tokens(const std::vector<Token>& toks, std::size_t a, std::size
 inline bool grouped_items(const std::vector<Token>& toks, std::size_t from, std::size_t group, const std::string& alias,
                           const ColumnResolver& resolve, std::vector<bool>& skipped,
                           std::vector<std::string>& grouped) {
-  auto items = select_items(toks, from);
+  auto items = list_items(toks, toks.size() > 1 && toks[1].is_keyword("distinct") ? 2 : 1, from);
   auto mark = [&](std::pair<std::size_t, std::size_t> item) {
     for (std::size_t j = item.first; j < item.second; ++j) skipped[j] = true;
   };
@@ -99,18 +94,17 @@ inline bool grouped_items(const std::vector<Token>& toks, std::size_t from, std:
       return identifier(toks[end - 1]);
     return {};
   };
-  std::size_t start = group + 2;
-  int depth = 0;
-  for (std::size_t i = start; i <= toks.size(); ++i) {
-    bool at_end = i == toks.size() || is(toks[i], ";");
-    if (!at_end && depth == 0)
-      for (std::string_view w : {"having", "order", "limit", "offset", "fetch", "for"})
-        if (toks[i].is_keyword(w)) at_end = true;
-    if (!at_end && is(toks[i], "(")) ++depth;
-    if (!at_end && is(toks[i], ")")) --depth;
-    if (!at_end && !(depth == 0 && is(toks[i], ","))) continue;
-    std::size_t first = start, n = i - start;
-    start = i + 1;
+  std::size_t stop = group + 2;  // the end of the GROUP BY clause
+  for (int depth = 0; stop < toks.size() && !is(toks[stop], ";"); ++stop) {
+    if (is(toks[stop], "(")) ++depth;
+    if (is(toks[stop], ")")) --depth;
+    bool next_clause = false;
+    for (std::string_view w : {"having", "order", "limit", "offset", "fetch", "for"})
+      next_clause = next_clause || toks[stop].is_keyword(w);
+    if (depth == 0 && next_clause) break;
+  }
+  for (auto [first, end] : list_items(toks, group + 2, stop)) {
+    std::size_t n = end - first;
     if (n == 0) return false;
     if (toks[first].is_keyword("rollup") || toks[first].is_keyword("cube") || toks[first].is_keyword("grouping") ||
         is(toks[first], "("))
@@ -142,7 +136,6 @@ inline bool grouped_items(const std::vector<Token>& toks, std::size_t from, std:
       }
       if (!found) return false;
     }
-    if (at_end) break;
   }
   return true;
 }

@@ -17,17 +17,6 @@
 
 namespace sqlite_dialect {
 
-// The end of the list item starting at toks[start]: its comma, or `stop`.
-inline std::size_t item_end(const std::vector<Token>& toks, std::size_t start, std::size_t stop) {
-  std::size_t comma = start;
-  for (int depth = 0; comma < stop; ++comma) {
-    if (is(toks[comma], "(") || is(toks[comma], "[")) ++depth;  // (ARRAY[1, 2] is one item)
-    if (is(toks[comma], ")") || is(toks[comma], "]")) --depth;
-    if (depth == 0 && is(toks[comma], ",")) break;
-  }
-  return comma;
-}
-
 // The items of the statement's result list: the first top-level SELECT of a
 // SELECT / WITH / VALUES-less query, or the RETURNING list of INSERT,
 // UPDATE and DELETE. `casts`: (first, last) token of every `::type`, with

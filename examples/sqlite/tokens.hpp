@@ -86,6 +86,17 @@ inline bool distinct_from(const std::vector<Token>& toks, std::size_t k) {
          (toks[k - 2].is_keyword("is") || toks[k - 2].is_keyword("not"));
 }
 
+// The end of the list item starting at toks[start]: its comma, or `stop`.
+inline std::size_t item_end(const std::vector<Token>& toks, std::size_t start, std::size_t stop) {
+  std::size_t comma = start;
+  for (int depth = 0; comma < stop; ++comma) {
+    if (is(toks[comma], "(") || is(toks[comma], "[")) ++depth;  // (ARRAY[1, 2] is one item)
+    if (is(toks[comma], ")") || is(toks[comma], "]")) --depth;
+    if (depth == 0 && is(toks[comma], ",")) break;
+  }
+  return comma;
+}
+
 // Replace sql[from, to) by text (from == to: an insertion).
 struct Edit {
   std::size_t from, to;
